@@ -1,0 +1,163 @@
+"""The ``dealerlab`` command: parse, call one library function, print a DealerlabError nicely, set the exit code.
+
+No logic lives here: every command calls a function that notebooks and tests call too. A ``DealerlabError`` is printed
+as its message (Chinese by default, ``--lang en`` for English) with exit code 1 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from dealerlab.errors import DealerlabError
+
+__all__ = ["main", "build_parser"]
+
+
+def _add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="输出语言 / output language (default zh)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dealerlab", description="dealerlab：汽车经销商管理训练与诊断工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="校验客户数据 / validate client data")
+    p.add_argument("path", help="工作簿 .xlsx，或 CSV/Parquet 文件夹")
+    p.add_argument("--progress", action="store_true", help="显示进度 / show progress")
+    _add_lang(p)
+
+    p = sub.add_parser("template", help="生成空白客户数据模板 / write the empty client workbook")
+    p.add_argument("-o", "--output", required=True)
+    _add_lang(p)
+
+    p = sub.add_parser("doctor", help="检查运行环境 / check the set-up")
+    _add_lang(p)
+
+    p = sub.add_parser("datasets", help="合成数据 / synthetic data")
+    dsub = p.add_subparsers(dest="datasets_command", required=True)
+    g = dsub.add_parser("generate", help="生成合成经销商集团 / generate a synthetic dealer group")
+    g.add_argument("-o", "--output", required=True, help="输出文件夹（CSV/Parquet）或 .xlsx 文件")
+    g.add_argument("--stores", type=int, default=3)
+    g.add_argument("--months", type=int, default=12)
+    g.add_argument("--end", default="2026-10", help="最后一个月 YYYY-MM")
+    g.add_argument("--seed", type=int, default=20261023)
+    g.add_argument("--commercial-share", type=float, default=1 / 3, help="商用车门店占比")
+    g.add_argument("--scale", type=float, default=1.0, help="规模系数（客流、工单量倍数）")
+    g.add_argument("--format", choices=["csv", "parquet", "xlsx"], default="csv")
+    _add_lang(g)
+
+    p = sub.add_parser("metrics", help="计算指标长表 / compute the metrics table")
+    p.add_argument("data")
+    p.add_argument("--period", required=True, help="YYYY-MM")
+    p.add_argument("--months", type=int, default=1, help="向前包含的月数")
+    p.add_argument("--store", default=None)
+    p.add_argument("-o", "--output", required=True, help=".csv / .json / .xlsx")
+    _add_lang(p)
+
+    p = sub.add_parser("report", help="生成诊断报告 / write the diagnostic report")
+    p.add_argument("data")
+    p.add_argument("--period", required=True, help="YYYY-MM")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--store", default=None)
+    scope.add_argument("--all-stores", action="store_true")
+    p.add_argument("--benchmarks", default=None, help="标杆值文件（CSV/JSON）")
+    p.add_argument("--pdf", action="store_true")
+    p.add_argument("--show-pii", action="store_true", help="显示客户姓名、电话等个人信息（默认遮蔽）")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    _add_lang(p)
+
+    p = sub.add_parser("exercises", help="练习 / exercises")
+    esub = p.add_subparsers(dest="exercises_command", required=True)
+    b = esub.add_parser("build", help="由讲师版生成学员版 / build trainee copies")
+    b.add_argument("--check", action="store_true", help="只检查是否最新 / only check they are current")
+    _add_lang(b)
+
+    p = sub.add_parser("class", help="班级 / class")
+    csub = p.add_subparsers(dest="class_command", required=True)
+    r = csub.add_parser("report", help="班级成绩报告 / class gradebook")
+    r.add_argument("answers_dir")
+    r.add_argument("-o", "--output", required=True, help=".html 或 .xlsx")
+    _add_lang(r)
+
+    p = sub.add_parser("workshop", help="启动课堂 / start the workshop")
+    p.add_argument("--voila", action="store_true", help="以应用模式打开（无代码）")
+    p.add_argument("--answers-dir", default=None)
+    p.add_argument("--port", type=int, default=None)
+    _add_lang(p)
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    cmd = args.command
+    if cmd == "validate":
+        from dealerlab.data.commands import validate_command
+
+        return validate_command(args.path, lang=args.lang, progress=args.progress)
+    if cmd == "template":
+        from dealerlab.data.template import write_template
+
+        path = write_template(args.output, lang=args.lang)
+        print(f"模板已写入 {path}" if args.lang == "zh" else f"template written to {path}")
+        return 0
+    if cmd == "doctor":
+        from dealerlab.doctor import doctor_command
+
+        return doctor_command(lang=args.lang)
+    if cmd == "datasets":
+        from dealerlab.datasets.commands import generate_command
+
+        return generate_command(args)
+    if cmd == "metrics":
+        from dealerlab.report.commands import metrics_command
+
+        return metrics_command(args)
+    if cmd == "report":
+        from dealerlab.report.commands import report_command
+
+        return report_command(args)
+    if cmd == "exercises":
+        from dealerlab.exercises.commands import build_command
+
+        return build_command(check=args.check, lang=args.lang)
+    if cmd == "class":
+        from dealerlab.exercises.commands import class_report_command
+
+        return class_report_command(args.answers_dir, args.output, lang=args.lang)
+    if cmd == "workshop":
+        from dealerlab.exercises.commands import workshop_command
+
+        return workshop_command(voila=args.voila, answers_dir=args.answers_dir, port=args.port, lang=args.lang)
+    raise AssertionError(cmd)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", "zh")
+    try:
+        return _dispatch(args)
+    except DealerlabError as err:
+        print(err.message(lang), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # an unexpected bug: a short message, the traceback goes to a log file
+        import tempfile
+        import traceback
+
+        with tempfile.NamedTemporaryFile("w", prefix="dealerlab-error-", suffix=".log", delete=False) as log:
+            traceback.print_exc(file=log)
+        print(
+            f"内部错误：{type(err).__name__}: {err}。详细信息已写入 {log.name}，请发给 dealerlab 维护者。"
+            if lang == "zh"
+            else f"Internal error: {type(err).__name__}: {err}. Details in {log.name}; please send it to the maintainers.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The one registry of metric ids (DOMAIN.md §1, §2, §5): id → names, unit, direction, and the module computing it.
+
+Used by ``dealerlab metrics``, by KPI formulas (course module 2) and by the reports, so that a number shown anywhere
+comes from the same function the tests check.
+
+Each family module exposes ``long_metrics(ds, *, periods, stores=None, by_staff=False) -> DataFrame`` returning the
+long format ``store_id, period, metric, value, reason`` (plus ``staff_id`` when ``by_staff``): one row for every
+metric id of the family × store × period asked for; a figure not available has NaN ``value`` and a ``reason``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dealerlab._options import check_lang
+
+__all__ = ["MetricInfo", "METRICS", "FAMILIES", "compute", "info", "label", "LONG_COLUMNS"]
+
+LONG_COLUMNS = ["store_id", "period", "metric", "value", "reason"]
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    id: str
+    zh: str
+    en: str
+    family: str  # funnel | aftersales | csi
+    unit: str  # rate | count | money | index | days
+    higher_is_better: bool = True
+    per_staff: bool = False  # also computed per sales consultant
+
+    def name(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+_M = MetricInfo
+
+_DEFS = [
+    # §1 funnel — counts
+    _M("traffic", "客流量", "Showroom traffic", "funnel", "count", per_staff=False),
+    _M("FV", "首次到店批次", "First visits", "funnel", "count"),
+    _M("FC", "首次来电数", "First calls", "funnel", "count"),
+    _M("W", "到店新增潜客", "New walk-in prospects", "funnel", "count", per_staff=True),
+    _M("C", "来电新增潜客", "New call prospects", "funnel", "count", per_staff=True),
+    _M("N", "当月新增潜客", "New prospects", "funnel", "count", per_staff=True),
+    _M("CV", "来电潜客首次到店", "Call prospects' first visits", "funnel", "count", per_staff=True),
+    _M("L", "上月末留存潜客", "Open prospects at month start", "funnel", "count", per_staff=True),
+    _M("R", "再回展厅客户", "Returning prospects", "funnel", "count", per_staff=True),
+    _M("RnoTD", "再回展厅未试驾客户", "Returning prospects without a test drive", "funnel", "count", per_staff=True),
+    _M("TD", "试乘试驾客户", "Test-drive prospects", "funnel", "count", per_staff=True),
+    _M("TDi", "邀约试乘试驾客户", "Invited test-drive prospects", "funnel", "count", per_staff=True),
+    _M("S_room", "展厅零售销量", "Showroom retail sales", "funnel", "count", per_staff=True),
+    # §1 funnel — rates and figures
+    _M("capture_rate", "信息留存率", "Capture rate", "funnel", "rate"),
+    _M("call_visit_rate", "来电潜客到店率", "Call-to-visit rate", "funnel", "rate", per_staff=True),
+    _M("revisit_rate", "再回展厅率", "Revisit rate", "funnel", "rate", per_staff=True),
+    _M("test_drive_rate", "试乘试驾率", "Test-drive rate", "funnel", "rate", per_staff=True),
+    _M("test_drive_invite_share", "试乘试驾邀约率", "Invited share of test drives", "funnel", "rate", per_staff=True),
+    _M("test_drive_satisfaction", "试乘试驾满意率", "Test-drive satisfaction", "funnel", "rate"),
+    _M("test_drive_satisfaction.reached", "试乘试驾满意率（接通）", "Test-drive satisfaction (reached)", "funnel", "rate"),
+    _M("close_rate", "成交率", "Close rate", "funnel", "rate", per_staff=True),
+    _M("followup_timeliness", "跟踪及时率", "Follow-up timeliness", "funnel", "rate"),
+    _M("aftersale_followup_timeliness", "售后跟踪及时率", "After-sale follow-up timeliness", "funnel", "rate"),
+    _M("volume", "销量", "Sales volume", "funnel", "count", per_staff=True),
+    _M("volume.展厅", "销量（展厅）", "Volume (showroom)", "funnel", "count", per_staff=True),
+    _M("volume.二级网络", "销量（二级网络）", "Volume (sub-dealers)", "funnel", "count", per_staff=True),
+    _M("volume.大客户", "销量（大客户）", "Volume (fleet)", "funnel", "count", per_staff=True),
+    _M("vp_achievement", "VP达成率", "VP achievement", "funnel", "rate"),
+    _M("market_share", "市场占有率", "Market share", "funnel", "rate"),
+    _M("addon_penetration", "衍生产品渗透率", "Add-on penetration", "funnel", "rate", per_staff=True),
+    *[
+        _M(f"addon_penetration.{p}", f"衍生产品渗透率（{p}）", f"Add-on penetration ({en})", "funnel", "rate")
+        for p, en in [
+            ("保险", "insurance"),
+            ("金融贷款", "finance"),
+            ("精品", "accessories"),
+            ("延保", "extended warranty"),
+            ("上牌服务", "registration"),
+            ("二手车置换", "trade-in"),
+            ("其他", "other"),
+        ]
+    ],
+    _M("addon_gross_per_unit", "单车衍生毛利", "Add-on gross per unit", "funnel", "money", per_staff=True),
+    _M("gross_per_unit", "单车毛利", "Gross profit per unit", "funnel", "money", per_staff=True),
+    # §2 after-sales
+    _M("intake", "入库台数", "Customer-pay intake", "aftersales", "count"),
+    _M("service_revenue", "售后产值", "Service revenue", "aftersales", "money"),
+    _M("comeback_rate", "返修率", "Comeback rate", "aftersales", "rate", higher_is_better=False),
+    _M("first_time_fix", "一次修复率", "First-time fix rate", "aftersales", "rate"),
+    _M("parts_fill_rate", "零件即时供应率", "Parts fill rate", "aftersales", "rate"),
+    _M("on_time_delivery", "准时交车率", "On-time delivery", "aftersales", "rate"),
+    _M("booth_utilisation", "烤房利用率", "Paint booth utilisation", "aftersales", "rate"),
+    _M("turnover", "离职率", "Staff turnover", "aftersales", "rate", higher_is_better=False),
+    # §5 satisfaction
+    _M("csi_index", "CSI指数", "CSI index", "csi", "index"),
+    _M("ssi_index", "SSI指数", "SSI index", "csi", "index"),
+]
+
+METRICS: dict[str, MetricInfo] = {m.id: m for m in _DEFS}
+
+#: family → module exposing ``long_metrics``
+FAMILIES = {"funnel": "dealerlab.funnel", "aftersales": "dealerlab.aftersales", "csi": "dealerlab.csi"}
+
+
+def info(metric_id: str) -> MetricInfo:
+    """The registry entry of ``metric_id`` (ParameterError naming the id when unknown)."""
+    from dealerlab._options import check_option
+
+    check_option("metric", metric_id, METRICS)
+    return METRICS[metric_id]
+
+
+def label(metric_id: str, lang: str = "zh") -> str:
+    """Display name of a metric id in ``lang``."""
+    check_lang(lang)
+    return METRICS[metric_id].name(lang) if metric_id in METRICS else metric_id
+
+
+def compute(
+    ds,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    metrics: Iterable[str] | None = None,
+    by_staff: bool = False,
+) -> pd.DataFrame:
+    """Every registered metric (or those in ``metrics``) for ``stores`` × ``periods``, long format.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, metric, value, reason`` (+ ``staff_id`` first when ``by_staff``), sorted by
+        store, period and the registry order of metric ids.
+    """
+    periods = list(periods)
+    wanted = list(METRICS) if metrics is None else [info(m).id for m in metrics]
+    families = dict.fromkeys(METRICS[m].family for m in wanted)
+    parts = []
+    for family in families:
+        module = importlib.import_module(FAMILIES[family])
+        parts.append(module.long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff))
+    columns = (["staff_id"] if by_staff else []) + LONG_COLUMNS
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["metric"].isin(wanted)]
+    order = {m: i for i, m in enumerate(METRICS)}
+    keys = ["store_id", "period"] + (["staff_id"] if by_staff else [])
+    out = out.assign(_o=out["metric"].map(order)).sort_values(keys + ["_o"], kind="stable").drop(columns="_o")
+    return out[columns].reset_index(drop=True)
