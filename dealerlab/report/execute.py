@@ -1,0 +1,185 @@
+"""Run the report notebooks with papermill, reusing kernels.
+
+A kernel start is the floor of every notebook run (~4 s, RECIPES.md). A batch (``--all-stores``) therefore starts
+one kernel per worker process — two workers for the machine's two cores — and runs every store's notebook in it
+one after another (papermill's ``km=`` engine argument keeps the kernel alive between notebooks). The data is loaded
+once per kernel (:func:`dealerlab.report.context.open_dataset` caches it by path and modification time).
+
+A cell error becomes a :class:`~dealerlab.errors.ReportError` naming the report section (the cell's
+``section-<name>`` tag) and the Python error, instead of papermill's traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import nbformat
+
+from dealerlab.errors import ReportError
+from dealerlab.report.params import ReportParams
+
+__all__ = ["NotebookJob", "run_jobs", "notebook_path", "SECTION_NAMES"]
+
+KERNEL = "python3"
+
+#: report section tag → (zh, en) name, used in error messages
+SECTION_NAMES = {
+    "setup": ("准备数据", "data set-up"),
+    "cover": ("封面", "cover"),
+    "summary": ("执行摘要", "executive summary"),
+    "funnel": ("销售漏斗", "sales funnel"),
+    "targets": ("目标与销售顾问", "targets and consultants"),
+    "aftersales": ("售后与管理节奏", "after-sales and cadence"),
+    "csi": ("客户满意度", "customer satisfaction"),
+    "accounts": ("大客户", "big accounts"),
+    "people": ("人员与薪酬", "people and pay"),
+    "actions": ("PDCA 行动计划", "PDCA action plan"),
+    "quality": ("数据质量附录", "data-quality appendix"),
+    "league": ("门店排名", "store league table"),
+}
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One notebook execution: which template, with which parameters, written where."""
+
+    template: str  # file name inside dealerlab/report/notebooks
+    params: ReportParams
+    output: str  # executed .ipynb path
+
+    @property
+    def label(self) -> str:
+        return self.params.store_id or "group"
+
+
+def notebook_path(name: str) -> Path:
+    """Path of a report notebook shipped in the package."""
+    path = resources.files("dealerlab.report") / "notebooks" / name
+    return Path(str(path))
+
+
+def _section_of(nb, index: int) -> str:
+    for i in range(min(index, len(nb.cells) - 1), -1, -1):
+        for tag in nb.cells[i].get("metadata", {}).get("tags", []):
+            if tag.startswith("section-"):
+                return tag.removeprefix("section-")
+    return "setup"
+
+
+def _execute(job: NotebookJob, km=None) -> str:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(
+            str(notebook_path(job.template)),
+            job.output,
+            parameters=job.params.as_parameters(),
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            km=km,
+            cwd=str(Path(job.output).parent),
+        )
+    except PapermillExecutionError as err:
+        nb = nbformat.read(job.output, as_version=4)
+        section = _section_of(nb, err.cell_index)
+        zh, en = SECTION_NAMES.get(section, (section, section))
+        where = job.params.store_id or ("集团" if job.params.lang == "zh" else "group")
+        raise ReportError(
+            f"报告章节「{zh}」（{where}）生成失败：{err.ename}: {err.evalue}。已执行的笔记本保存在临时文件夹中，未写出任何报告。",
+            f"Report section '{en}' ({where}) failed: {err.ename}: {err.evalue}. No report was written.",
+        ) from None
+    return job.output
+
+
+# --- a kernel per worker process -------------------------------------------------------------------------------
+_KM = None
+
+
+def _worker_init() -> None:
+    global _KM
+    from jupyter_client.manager import KernelManager
+
+    _KM = KernelManager(kernel_name=KERNEL)
+    _KM.start_kernel()
+    import atexit
+
+    atexit.register(_KM.shutdown_kernel, now=True)
+
+
+def _worker_run(job: NotebookJob) -> str:
+    return _execute(job, km=_KM)
+
+
+@contextlib.contextmanager
+def _local_kernel() -> Iterator[object]:
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL)
+    km.start_kernel()
+    try:
+        yield km
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+def run_jobs(
+    jobs: Sequence[NotebookJob],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[str]:
+    """Execute ``jobs``; return their output paths in order. Raises ReportError on the first failing job.
+
+    One job runs in this process with a fresh kernel; several run in ``workers`` processes (default: the number of
+    cores, at most 2 and at most the number of jobs), each starting a single kernel that it reuses.
+    """
+    jobs = list(jobs)
+    if not jobs:
+        return []
+    if workers is None:
+        workers = min(len(jobs), 2, os.cpu_count() or 1)
+    done = 0
+    if workers <= 1:
+        with _local_kernel() as km:
+            out = []
+            for job in jobs:
+                out.append(_execute(job, km=km))
+                done += 1
+                if progress:
+                    progress(done, len(jobs), job.label)
+            return out
+    import multiprocessing as mp
+
+    results: dict[int, str] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init) as pool:
+        futures = {pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
+        try:
+            for fut in as_completed(futures):
+                results[futures[fut]] = fut.result()
+                done += 1
+                if progress:
+                    progress(done, len(jobs), jobs[futures[fut]].label)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+    return [results[i] for i in range(len(jobs))]
+
+
+def print_progress(done: int, total: int, label: str) -> None:
+    """A one-line progress bar on stderr."""
+    width = 30
+    filled = int(width * done / total)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}   ")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()

@@ -1,0 +1,90 @@
+"""Executed report notebook → HTML with no code (nbconvert, our template) → optional PDF (headless Chromium)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import nbformat
+
+from dealerlab.errors import ReportError
+
+__all__ = ["to_html", "to_pdf", "find_chromium", "CHROMIUM_FLAGS"]
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _template_dir() -> str:
+    return str(Path(str(resources.files("dealerlab.report") / "templates")))
+
+
+def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Path:
+    """Export an executed notebook to a self-contained HTML file without input cells or prompts."""
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    # drop the injected-parameters cell and any cell tagged remove (their outputs would show)
+    nb.cells = [c for c in nb.cells if not {"remove", "injected-parameters"} & set(c.get("metadata", {}).get("tags", []))]
+    exporter = HTMLExporter(
+        template_name="dealerlab_report",
+        extra_template_basedirs=[_template_dir()],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.language_code = "zh-CN" if lang == "zh" else "en"
+    title = nb.metadata.get("title") or ("dealerlab 诊断报告" if lang == "zh" else "dealerlab report")
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb)
+    output = Path(output)
+    output.write_text(body, encoding="utf-8")
+    return output
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium binary (Debian's /usr/bin/chromium first), or None."""
+    for name in ("/usr/bin/chromium", "/usr/lib/chromium/chromium", "chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name) if not name.startswith("/") else (name if Path(name).exists() else None)
+        if path:
+            return path
+    return None
+
+
+def to_pdf(html: str | Path, output: str | Path, *, timeout: int = 120) -> Path:
+    """Print ``html`` to PDF with headless Chromium (A4). Chinese glyphs need a system CJK font for Chromium
+    (Debian ``fonts-wqy-microhei``; ``make test``/``.ci/system-deps.sh`` install it)."""
+    chromium = find_chromium()
+    if chromium is None:
+        raise ReportError(
+            "生成 PDF 需要 Chromium，但本机没有找到。请安装：apt-get install chromium fonts-wqy-microhei，或去掉 --pdf。",
+            "PDF export needs Chromium, which was not found. Install it (apt-get install chromium fonts-wqy-microhei) or drop --pdf.",
+        )
+    output = Path(output)
+    with tempfile.TemporaryDirectory(prefix="dealerlab-chromium-") as profile:
+        cmd = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={output}",
+            Path(html).resolve().as_uri(),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0 or not output.exists() or output.stat().st_size == 0:
+        raise ReportError(
+            f"Chromium 生成 PDF 失败（退出码 {proc.returncode}）：{proc.stderr.strip()[-300:]}",
+            f"Chromium failed to print the PDF (exit {proc.returncode}): {proc.stderr.strip()[-300:]}",
+        )
+    return output

@@ -1,0 +1,76 @@
+"""Report and metrics parameters, checked strictly before anything runs.
+
+papermill accepts unknown parameters with only a warning (RECIPES.md), so every parameter is checked here first:
+an unknown store, a malformed period or a period outside the data stops the run with a clear message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from dealerlab._options import check_lang
+from dealerlab.calendar import check_period, period_range
+from dealerlab.errors import ParameterError
+
+__all__ = ["ReportParams", "check_scope"]
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """What one report run covers. ``store_id=None`` means the group report."""
+
+    data: str
+    period: str
+    store_id: str | None = None
+    lang: str = "zh"
+    show_pii: bool = False
+    benchmarks: str | None = None
+    months: int = 6  # trend window shown in charts
+    source: str = ""  # the client file's name, shown on the cover (``data`` may be a cache of it)
+
+    def as_parameters(self) -> dict:
+        """The papermill parameters (plain JSON types)."""
+        return asdict(self)
+
+
+def check_scope(ds, *, period: str, stores=None, months: int = 1, lang: str = "zh") -> tuple[list[str], list[str]]:
+    """Check ``period``/``months``/``stores`` against the Dataset ``ds``; return (periods, stores).
+
+    Raises
+    ------
+    ParameterError
+        Malformed period, months < 1, a store not in ``stores``, or a period the data does not cover.
+    """
+    check_lang(lang)
+    check_period(period)
+    if not isinstance(months, int) or months < 1 or months > 60:
+        raise ParameterError(f"参数 months 必须是 1–60 的整数，收到 {months!r}。", f"months must be an integer 1–60, got {months!r}.")
+    known = ds.store_ids
+    if stores is None:
+        stores = known
+    else:
+        stores = [stores] if isinstance(stores, str) else list(stores)
+        unknown = [s for s in stores if s not in known]
+        if unknown:
+            raise ParameterError(
+                f"门店 {'、'.join(unknown)} 不在数据中。数据中的门店：{'、'.join(known)}。",
+                f"Store(s) {', '.join(unknown)} not in the data. Stores in the data: {', '.join(known)}.",
+            )
+    covered = ds.periods()
+    if period not in covered:
+        span = f"{covered[0]} – {covered[-1]}" if covered else "无 / none"
+        raise ParameterError(
+            f"月份 {period} 不在数据覆盖范围内（{span}）。请用 --period 选择数据中的月份。",
+            f"Period {period} is outside the data ({span}). Choose a month the data covers with --period.",
+        )
+    periods = [p for p in period_range(period, months) if p in covered]
+    return periods, stores
+
+
+def check_output_dir(path: str | Path) -> Path:
+    """The output folder must not be an existing file; its parent must exist or be creatable."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"输出路径 {out} 已存在且不是文件夹。", f"Output path {out} exists and is not a folder.")
+    return out
