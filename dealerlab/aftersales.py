@@ -1,0 +1,667 @@
+"""After-sales figures of DOMAIN.md §2 (course module 4): intake, revenue, comeback, first-time fix, parts fill,
+on-time delivery, paint-booth utilisation and staff turnover, for any stores × months at once.
+
+Every figure function takes its table first and returns one row per store × period asked for::
+
+    store_id  period   numerator  denominator  value  reason
+    S01       2026-10  12.0       300.0        0.04   ""
+
+``value`` is a fraction for rates, a count or a money amount otherwise; a rate whose denominator is 0 (or whose input
+column is entirely missing) has ``value`` NaN and a Chinese ``reason``. Counts and sums over an existing table are
+real zeros (no orders opened → intake 0). Nothing here draws; charts live in :mod:`dealerlab.plots.aftersales`.
+
+Decisions where DOMAIN.md is silent
+-----------------------------------
+- ``is_comeback`` blank on an order counts as 否 (the order is in the denominator, not the numerator); a column
+  that is blank on *every* order of the table makes the rate unavailable ("缺少字段").
+- ``parts_fill_rate``: orders with blank ``parts_lines_requested`` contribute nothing; blank ``parts_lines_filled``
+  on an order that requested lines counts as 0 filled.
+- ``booth_utilisation`` carries a ``below_threshold`` column (value < 0.60 → True; NaN → <NA>).
+- ``turnover`` counts every department of the store; a leave_date equal to end(M) leaves the end-of-month headcount
+  (the person is not employed on a day d with leave_date ≤ d).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dealerlab.calendar import check_period, month_bounds
+from dealerlab.errors import MissingTableError
+from dealerlab.i18n import Catalogue
+
+__all__ = [
+    "AFTERSALES_METRICS",
+    "BOOTH_THRESHOLD",
+    "intake",
+    "service_revenue",
+    "comeback_rate",
+    "first_time_fix",
+    "parts_fill_rate",
+    "on_time_delivery",
+    "booth_utilisation",
+    "turnover",
+    "figures",
+    "long_metrics",
+    "paint_shop_by_crew",
+]
+
+#: metric ids of the aftersales family, in registry order
+AFTERSALES_METRICS = [
+    "intake",
+    "service_revenue",
+    "comeback_rate",
+    "first_time_fix",
+    "parts_fill_rate",
+    "on_time_delivery",
+    "booth_utilisation",
+    "turnover",
+]
+
+#: seed 001's paint-shop case: a booth used less than 60% of its available time is a bottleneck sign
+BOOTH_THRESHOLD = 0.60
+
+_TABLE_OF = {m: "service_orders" for m in AFTERSALES_METRICS[:6]} | {"booth_utilisation": "booth_usage", "turnover": "staff"}
+
+_MSG = Catalogue(
+    {
+        "missing_table": {"zh": "缺少数据表 {table}", "en": "table {table} is missing"},
+        "missing_column": {"zh": "缺少字段 {column}（整列为空）", "en": "column {column} is empty"},
+        "no_orders_opened": {"zh": "分母为 0：本月无进厂工单", "en": "denominator is 0: no orders opened in the month"},
+        "no_parts": {"zh": "分母为 0：本月进厂工单无配件需求行", "en": "denominator is 0: no parts lines requested"},
+        "no_promised": {
+            "zh": "分母为 0：本月无填写承诺交车日期的出厂工单",
+            "en": "denominator is 0: no order closed in the month with a promised date",
+        },
+        "no_booth": {"zh": "分母为 0：本月无烤房可用时间记录", "en": "denominator is 0: no booth minutes available"},
+        "no_headcount": {"zh": "分母为 0：月初与月末均无在职员工", "en": "denominator is 0: no staff employed"},
+    }
+)
+
+# --------------------------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _periods(periods: Iterable[str]) -> list[str]:
+    out = [check_period(p, name="periods") for p in ([periods] if isinstance(periods, str) else periods)]
+    return list(dict.fromkeys(out))
+
+
+def _stores(stores: Iterable[str] | None, *frames: pd.DataFrame | None, store_id: str = "store_id") -> list[str]:
+    if stores is not None:
+        return list(dict.fromkeys([stores] if isinstance(stores, str) else [str(s) for s in stores]))
+    found: set[str] = set()
+    for f in frames:
+        if f is not None and store_id in f.columns:
+            found.update(f[store_id].dropna().astype(str))
+    return sorted(found)
+
+
+def _grid(stores: Sequence[str], periods: Sequence[str]) -> pd.MultiIndex:
+    return pd.MultiIndex.from_product([list(stores), list(periods)], names=["store_id", "period"])
+
+
+def _month(s: pd.Series) -> pd.Series:
+    """``YYYY-MM`` of each date (NaT → <NA>)."""
+    s = pd.to_datetime(s)
+    return s.dt.strftime("%Y-%m").astype("string")
+
+
+def _sum_by(df: pd.DataFrame, date_col: str, values, grid: pd.MultiIndex, store_id: str) -> pd.Series:
+    """Σ ``values`` (a Series aligned with df, or 1 for counting) by store × month of ``date_col``, on ``grid``."""
+    if isinstance(values, (int, float)):
+        values = pd.Series(float(values), index=df.index)
+    key = pd.DataFrame({"store_id": df[store_id].astype("string"), "period": _month(df[date_col]), "v": values.astype(float)})
+    key = key.dropna(subset=["store_id", "period"])
+    summed = key.groupby(["store_id", "period"], observed=True)["v"].sum()
+    return summed.reindex(grid, fill_value=0.0).astype(float)
+
+
+def _ratio(num: pd.Series, den: pd.Series, reason_zero: str) -> pd.DataFrame:
+    den = den.astype(float)
+    ok = den > 0
+    value = (num / den.where(ok)).astype(float)
+    reason = pd.Series(np.where(ok, "", reason_zero), index=num.index, dtype="string")
+    return pd.DataFrame({"numerator": num.astype(float), "denominator": den, "value": value, "reason": reason})
+
+
+def _amount(num: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"numerator": num.astype(float), "denominator": np.nan, "value": num.astype(float), "reason": ""},
+        index=num.index,
+    ).astype({"reason": "string"})
+
+
+def _unavailable(grid: pd.MultiIndex, reason: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"numerator": np.nan, "denominator": np.nan, "value": np.nan, "reason": reason}, index=grid
+    ).astype({"reason": "string"})
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reset_index()
+    out["store_id"] = out["store_id"].astype("string")
+    out["period"] = out["period"].astype("string")
+    return out[["store_id", "period", "numerator", "denominator", "value", "reason"]]
+
+
+def _empty_column(df: pd.DataFrame, column: str) -> bool:
+    return column not in df.columns or (len(df) > 0 and df[column].isna().all())
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# figures on service_orders
+
+
+def intake(
+    orders: pd.DataFrame,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    store_id: str = "store_id",
+    open_date: str = "open_date",
+    pay_type: str = "pay_type",
+) -> pd.DataFrame:
+    """入库台数: customer-pay orders (pay_type 客户付费) with open_date in the month (DOMAIN.md §2, [S]).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``service_orders``: one row per repair order.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store found in ``orders``.
+    store_id, open_date, pay_type : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, numerator, denominator, value, reason`` (``value`` = ``numerator`` = the count).
+    """
+    periods = _periods(periods)
+    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    if _empty_column(orders, pay_type):
+        return _finish(_unavailable(grid, _MSG.get("missing_column", column=pay_type)))
+    paid = orders[orders[pay_type].astype("string").eq("客户付费").fillna(False)]
+    return _finish(_amount(_sum_by(paid, open_date, 1, grid, store_id)))
+
+
+def service_revenue(
+    orders: pd.DataFrame,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    store_id: str = "store_id",
+    close_date: str = "close_date",
+    revenue: str = "revenue",
+) -> pd.DataFrame:
+    """售后产值: Σ revenue of orders with close_date in the month, every pay type (DOMAIN.md §2, [S]).
+
+    Orders not yet closed count in no month.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``service_orders``.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store found in ``orders``.
+    store_id, close_date, revenue : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, numerator, denominator, value, reason`` (``value`` = ``numerator`` = the sum).
+    """
+    periods = _periods(periods)
+    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    return _finish(_amount(_sum_by(orders, close_date, orders[revenue].astype(float).fillna(0.0), grid, store_id)))
+
+
+def comeback_rate(
+    orders: pd.DataFrame,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    store_id: str = "store_id",
+    open_date: str = "open_date",
+    is_comeback: str = "is_comeback",
+) -> pd.DataFrame:
+    """返修率: orders opened in the month with is_comeback 是 / orders opened in the month (DOMAIN.md §2, [P]).
+
+    A blank ``is_comeback`` counts as 否; an entirely blank column makes the rate unavailable.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``service_orders``.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store found in ``orders``.
+    store_id, open_date, is_comeback : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, numerator, denominator, value, reason``.
+    """
+    periods = _periods(periods)
+    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    if _empty_column(orders, is_comeback):
+        return _finish(_unavailable(grid, _MSG.get("missing_column", column=is_comeback)))
+    flag = orders[is_comeback].astype("boolean").fillna(False).astype(float)
+    num = _sum_by(orders, open_date, flag, grid, store_id)
+    den = _sum_by(orders, open_date, 1, grid, store_id)
+    return _finish(_ratio(num, den, _MSG.get("no_orders_opened")))
+
+
+def first_time_fix(
+    orders: pd.DataFrame,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    store_id: str = "store_id",
+    open_date: str = "open_date",
+    is_comeback: str = "is_comeback",
+) -> pd.DataFrame:
+    """一次修复率 = 1 − comeback rate (DOMAIN.md §2, [P]); numerator = orders opened in M that are not comebacks.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``service_orders``.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store found in ``orders``.
+    store_id, open_date, is_comeback : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, numerator, denominator, value, reason``.
+    """
+    out = comeback_rate(orders, periods=periods, stores=stores, store_id=store_id, open_date=open_date, is_comeback=is_comeback)
+    out["numerator"] = out["denominator"] - out["numerator"]
+    out["value"] = 1.0 - out["value"]
+    return out
+
+
+def parts_fill_rate(
+    orders: pd.DataFrame,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    store_id: str = "store_id",
+    open_date: str = "open_date",
+    requested: str = "parts_lines_requested",
+    filled: str = "parts_lines_filled",
+) -> pd.DataFrame:
+    """零件即时供应率: Σ parts lines filled at once / Σ parts lines requested, orders opened in the month ([P]).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``service_orders``.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store found in ``orders``.
+    store_id, open_date, requested, filled : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, numerator, denominator, value, reason``.
+    """
+    periods = _periods(periods)
+    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    if _empty_column(orders, requested):
+        return _finish(_unavailable(grid, _MSG.get("missing_column", column=requested)))
+    req = orders[requested].astype("Float64").fillna(0).astype(float)
+    fil = orders[filled].astype("Float64").fillna(0).astype(float).where(req > 0, 0.0) if filled in orders else req * 0
+    num = _sum_by(orders, open_date, fil, grid, store_id)
+    den = _sum_by(orders, open_date, req, grid, store_id)
+    return _finish(_ratio(num, den, _MSG.get("no_parts")))
+
+
+def on_time_delivery(
+    orders: pd.DataFrame,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    store_id: str = "store_id",
+    close_date: str = "close_date",
+    promised_date: str = "promised_date",
+) -> pd.DataFrame:
+    """准时交车率: orders closed in M with close_date ≤ promised_date / orders closed in M with a promised_date ([P]).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``service_orders``.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store found in ``orders``.
+    store_id, close_date, promised_date : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, numerator, denominator, value, reason``.
+    """
+    periods = _periods(periods)
+    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    if _empty_column(orders, promised_date):
+        return _finish(_unavailable(grid, _MSG.get("missing_column", column=promised_date)))
+    closed = pd.to_datetime(orders[close_date])
+    promised = pd.to_datetime(orders[promised_date])
+    has = promised.notna() & closed.notna()
+    on_time = (has & (closed <= promised)).astype(float)
+    num = _sum_by(orders, close_date, on_time, grid, store_id)
+    den = _sum_by(orders, close_date, has.astype(float), grid, store_id)
+    return _finish(_ratio(num, den, _MSG.get("no_promised")))
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# booth_usage and staff
+
+
+def booth_utilisation(
+    usage: pd.DataFrame,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    threshold: float = BOOTH_THRESHOLD,
+    store_id: str = "store_id",
+    date: str = "date",
+    minutes_available: str = "minutes_available",
+    minutes_used: str = "minutes_used",
+) -> pd.DataFrame:
+    """烤房利用率: Σ minutes_used / Σ minutes_available over booth days in the month ([P]); flags < ``threshold``.
+
+    Known answer (DOMAIN.md): 2 booths × 600 min × 26 days = 31 200 available, 18 000 used → 0.577, flagged.
+
+    Parameters
+    ----------
+    usage : DataFrame
+        ``booth_usage``: one row per store × date × booth.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store found in ``usage``.
+    threshold : float
+        Utilisation below which ``below_threshold`` is True (seed 001: 0.60).
+    store_id, date, minutes_available, minutes_used : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, numerator, denominator, value, reason, below_threshold`` (boolean, <NA> when NaN).
+    """
+    periods = _periods(periods)
+    grid = _grid(_stores(stores, usage, store_id=store_id), periods)
+    num = _sum_by(usage, date, usage[minutes_used].astype(float).fillna(0.0), grid, store_id)
+    den = _sum_by(usage, date, usage[minutes_available].astype(float).fillna(0.0), grid, store_id)
+    out = _finish(_ratio(num, den, _MSG.get("no_booth")))
+    flag = pd.array(np.where(out["value"].notna(), out["value"] < threshold, False), dtype="boolean")
+    flag[out["value"].isna().to_numpy()] = pd.NA
+    out["below_threshold"] = flag
+    return out
+
+
+def turnover(
+    staff: pd.DataFrame,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    store_id: str = "store_id",
+    hire_date: str = "hire_date",
+    leave_date: str = "leave_date",
+) -> pd.DataFrame:
+    """离职率: staff with leave_date in M / average headcount at start(M) and end(M) (DOMAIN.md §2, denominator [F]).
+
+    Headcount on day d = staff of the store (any department) with hire_date ≤ d and (no leave_date or
+    leave_date > d). The seed divides by one headcount; the average of both ends is the fixed denominator.
+
+    Parameters
+    ----------
+    staff : DataFrame
+        ``staff``: one row per employee.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store found in ``staff``.
+    store_id, hire_date, leave_date : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, numerator, denominator, value, reason`` (denominator = average headcount).
+    """
+    periods = _periods(periods)
+    grid = _grid(_stores(stores, staff, store_id=store_id), periods)
+    bounds = pd.DataFrame([(p, *month_bounds(p)) for p in periods], columns=["period", "start", "end"])
+    people = pd.DataFrame(
+        {
+            "store_id": staff[store_id].astype("string"),
+            "hire": pd.to_datetime(staff[hire_date]),
+            "leave": pd.to_datetime(staff[leave_date]),
+        }
+    ).dropna(subset=["store_id"])
+    cross = people.merge(bounds, how="cross")
+
+    def employed(day: pd.Series) -> pd.Series:
+        return (cross["hire"] <= day) & (cross["leave"].isna() | (cross["leave"] > day))
+
+    cross["left"] = ((cross["leave"] >= cross["start"]) & (cross["leave"] <= cross["end"])).astype(float)
+    cross["hc"] = (employed(cross["start"]).astype(float) + employed(cross["end"]).astype(float)) / 2
+    agg = cross.groupby(["store_id", "period"])[["left", "hc"]].sum().reindex(grid, fill_value=0.0)
+    return _finish(_ratio(agg["left"], agg["hc"], _MSG.get("no_headcount")))
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# all figures at once
+
+_ORDER_FIGURES = {
+    "intake": intake,
+    "service_revenue": service_revenue,
+    "comeback_rate": comeback_rate,
+    "first_time_fix": first_time_fix,
+    "parts_fill_rate": parts_fill_rate,
+    "on_time_delivery": on_time_delivery,
+}
+
+
+def _default_stores(ds, stores) -> list[str]:
+    if stores is not None:
+        return _stores(stores)
+    if ds.has("stores"):
+        return ds.store_ids
+    return _stores(None, *[ds[t] for t in ("service_orders", "booth_usage", "staff") if ds.has(t)])
+
+
+def _all_figures(ds, periods: list[str], stores: list[str]) -> dict[str, pd.DataFrame]:
+    grid = _grid(stores, periods)
+    out: dict[str, pd.DataFrame] = {}
+    for metric in AFTERSALES_METRICS:
+        table = _TABLE_OF[metric]
+        try:
+            frame = ds[table]
+        except MissingTableError:
+            out[metric] = _finish(_unavailable(grid, _MSG.get("missing_table", table=table)))
+            continue
+        if metric in _ORDER_FIGURES:
+            out[metric] = _ORDER_FIGURES[metric](frame, periods=periods, stores=stores)
+        elif metric == "booth_utilisation":
+            out[metric] = booth_utilisation(frame, periods=periods, stores=stores)
+        else:
+            out[metric] = turnover(frame, periods=periods, stores=stores)
+    return out
+
+
+def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every §2 figure as a wide table: one row per store × period, one column per metric id.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``service_orders``, ``booth_usage`` and ``staff``; a missing table gives NaN columns.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store of the dataset.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, intake, service_revenue, comeback_rate, first_time_fix, parts_fill_rate,
+        on_time_delivery, booth_utilisation, turnover, booth_below_threshold``.
+    """
+    periods = _periods(periods)
+    stores = _default_stores(ds, stores)
+    parts = _all_figures(ds, periods, stores)
+    out = parts["intake"][["store_id", "period"]].copy()
+    for metric in AFTERSALES_METRICS:
+        out[metric] = parts[metric]["value"].to_numpy()
+    booth = parts["booth_utilisation"]
+    out["booth_below_threshold"] = (
+        booth["below_threshold"].to_numpy() if "below_threshold" in booth else pd.array([pd.NA] * len(out), dtype="boolean")
+    )
+    return out
+
+
+def long_metrics(
+    ds, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False
+) -> pd.DataFrame:
+    """The aftersales family in the long format of :mod:`dealerlab.metrics`.
+
+    Every aftersales metric id × every store × every period asked for, ordered by store (as given), period (as given)
+    and registry order of metric ids. A figure not available has NaN ``value`` and a Chinese ``reason``; a missing
+    table never raises.
+
+    These are store-level figures: with ``by_staff=True`` the same store rows are returned with an empty
+    (``<NA>``) ``staff_id`` column first, so a per-consultant table can still carry the store's after-sales context;
+    ``groupby("staff_id")`` drops them by default.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store of the dataset.
+    by_staff : bool
+        Add an empty ``staff_id`` column (see above).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, metric, value, reason`` (``staff_id`` first when ``by_staff``).
+    """
+    periods = _periods(periods)
+    stores = _default_stores(ds, stores)
+    parts = _all_figures(ds, periods, stores)
+    frames = []
+    for i, metric in enumerate(AFTERSALES_METRICS):
+        f = parts[metric][["store_id", "period", "value", "reason"]].copy()
+        f["metric"] = metric
+        f["_s"] = f["store_id"].map({s: k for k, s in enumerate(stores)})
+        f["_p"] = f["period"].map({p: k for k, p in enumerate(periods)})
+        f["_m"] = i
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True).sort_values(["_s", "_p", "_m"], kind="stable")
+    out["metric"] = out["metric"].astype("string")
+    out["reason"] = out["reason"].fillna("").astype("string")
+    out = out[["store_id", "period", "metric", "value", "reason"]].reset_index(drop=True)
+    if by_staff:
+        out.insert(0, "staff_id", pd.array([pd.NA] * len(out), dtype="string"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# the paint-shop case (seed 001)
+
+
+def paint_shop_by_crew(
+    orders: pd.DataFrame,
+    *,
+    stores: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+    large_crew: int = 4,
+    store_id: str = "store_id",
+    open_date: str = "open_date",
+    close_date: str = "close_date",
+    ro_type: str = "ro_type",
+    damage_class: str = "damage_class",
+    crew_size: str = "crew_size",
+    crew_id: str = "crew_id",
+    labor_hours: str = "labor_hours",
+) -> pd.DataFrame:
+    """Paint-shop (钣喷) throughput by crew size × damage class — the evidence of seed 001's paint-shop case.
+
+    The seed's cause: large crews (more than 3 people) receive heavy, medium and light jobs together, so a light job
+    waits as long as a heavy one and the booths idle. Here, per crew-size band (小班组 ≤ 3 people, 大班组 ≥
+    ``large_crew``) × damage class: number of 钣喷 orders, mean labour hours and mean days in the shop
+    (close_date − open_date + 1, a same-day job = 1 day), and the spread of days inside the band.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``service_orders`` with ``crew_size`` and ``damage_class`` on 钣喷 orders.
+    stores : iterable of str, optional
+        Keep these stores only.
+    periods : iterable of str, optional
+        Keep orders opened in these months only.
+    large_crew : int
+        Crew size from which a crew is "large" (seed: more than 3 people → 4).
+    store_id, open_date, close_date, ro_type, damage_class, crew_size, crew_id, labor_hours : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        One row per store × crew band × damage class: ``store_id, crew_band, damage_class, orders, crews,
+        mean_labor_hours, mean_days, hours_per_day`` (``hours_per_day`` = mean labour hours / mean days in the shop,
+        a throughput: light jobs that sit as long as heavy ones have a low value).
+    """
+    df = orders[orders[ro_type].astype("string").eq("钣喷").fillna(False)]
+    if stores is not None:
+        df = df[df[store_id].isin(_stores(stores))]
+    if periods is not None:
+        df = df[_month(df[open_date]).isin(_periods(periods)).fillna(False)]
+    df = df.dropna(subset=[crew_size, damage_class, close_date])
+    days = (pd.to_datetime(df[close_date]) - pd.to_datetime(df[open_date])).dt.days.astype(float) + 1.0
+    size = df[crew_size].astype(float)
+    work = pd.DataFrame(
+        {
+            "store_id": df[store_id].astype("string"),
+            "crew_band": np.where(size >= large_crew, f"大班组(≥{large_crew}人)", f"小班组(≤{large_crew - 1}人)"),
+            "damage_class": df[damage_class].astype("string"),
+            "crew": df[crew_id].astype("string") if crew_id in df else pd.NA,
+            "hours": df[labor_hours].astype(float) if labor_hours in df else np.nan,
+            "days": days,
+        }
+    )
+    g = work.groupby(["store_id", "crew_band", "damage_class"], observed=True)
+    out = g.agg(orders=("days", "size"), crews=("crew", "nunique"), mean_labor_hours=("hours", "mean"), mean_days=("days", "mean"))
+    out["hours_per_day"] = out["mean_labor_hours"] / out["mean_days"]
+    out = out.reset_index()
+    order = {"大": 0, "中": 1, "小": 2}
+    out = out.assign(_d=out["damage_class"].map(order)).sort_values(["store_id", "crew_band", "_d"]).drop(columns="_d")
+    return out.reset_index(drop=True)
