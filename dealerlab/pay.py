@@ -1,0 +1,364 @@
+"""Course module 7 — pay and people: bonus, team reward pool, bottom-out rule, points, per-head output, front-line
+share, turnover by department (DOMAIN.md §7, seed 001).
+
+Every rule parameter (the 1.2 caps, the 12 and 10 unit lines, the 5 000 reward) is an argument whose default is the
+seed's value, so a trainer can show what a different rule would have paid.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from dealerlab._options import check_option
+from dealerlab.calendar import month_bounds
+from dealerlab.data.schema import FRONTLINE_ROLES
+from dealerlab.errors import ParameterError
+
+__all__ = [
+    "bonus",
+    "consultant_units",
+    "bonus_table",
+    "team_reward",
+    "team_reward_table",
+    "bottom_out",
+    "points_by_month",
+    "per_head",
+    "frontline_share",
+    "turnover_by_department",
+    "STATUS_ELIMINATED",
+    "STATUS_SUSPENDED",
+    "STATUS_KEPT",
+]
+
+STATUS_ELIMINATED = "淘汰"
+STATUS_SUSPENDED = "停岗"
+STATUS_KEPT = "保留"
+CONSULTANT = "销售顾问"
+
+
+def bonus(base: float, individual: float, team: float, *, cap: float = 1.2) -> float:
+    """Bonus = base (总绩效) × min(individual achievement, cap) × min(team achievement, cap).
+
+    Achievements are fractions (0.9 = 90 %); a missing one (NaN) gives NaN. Negative inputs are an error.
+
+    >>> bonus(10_000, 0.9, 1.1)
+    9900.0
+    """
+    for name, v in (("base", base), ("individual", individual), ("team", team)):
+        if v is not None and not (isinstance(v, float) and math.isnan(v)) and v < 0:
+            raise ParameterError(f"{name} 不能为负数：{v}", f"{name} must not be negative: {v}")
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (base, individual, team)):
+        return math.nan
+    return float(base) * min(float(individual), cap) * min(float(team), cap)
+
+
+def _month(dates: pd.Series) -> pd.Series:
+    return dates.dt.to_period("M").astype("string")
+
+
+def consultant_units(ds, *, periods=None, stores=None) -> pd.DataFrame:
+    """Units sold per sales consultant and month: sales rows of every channel, by invoice_date.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, staff_id, period, units`` for every consultant (role 销售顾问) employed during each month asked
+        (a consultant employed with no sale has 0 units). ``periods`` default: every month of the sales table.
+    """
+    staff = ds["staff"]
+    sales = ds["sales"]
+    if stores is not None:
+        stores = [stores] if isinstance(stores, str) else list(stores)
+        staff = staff[staff["store_id"].isin(stores)]
+        sales = sales[sales["store_id"].isin(stores)]
+    sales = sales.assign(period=_month(sales["invoice_date"]))
+    if periods is None:
+        periods = sorted(sales["period"].dropna().unique().tolist())
+    periods = list(periods)
+    counts = sales.groupby(["staff_id", "period"]).size().rename("units")
+    cons = staff[staff["role"] == CONSULTANT]
+    rows = []
+    for p in periods:
+        start, end = month_bounds(p)
+        employed = cons[(cons["hire_date"] <= end) & (cons["leave_date"].isna() | (cons["leave_date"] >= start))]
+        rows.append(employed[["store_id", "staff_id"]].assign(period=p))
+    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["store_id", "staff_id", "period"])
+    frame = frame.merge(counts.reset_index(), on=["staff_id", "period"], how="left")
+    frame["units"] = frame["units"].fillna(0).astype("int64")
+    return frame.sort_values(["store_id", "staff_id", "period"]).reset_index(drop=True)
+
+
+def _targets(ds, metric: str, *, staff_level: bool) -> pd.DataFrame:
+    t = ds["targets"]
+    t = t[t["metric"] == metric]
+    t = t[t["staff_id"].notna()] if staff_level else t[t["staff_id"].isna()]
+    keys = ["store_id", "staff_id", "period"] if staff_level else ["store_id", "period"]
+    return t.groupby(keys, as_index=False)[["target"]].sum()
+
+
+def bonus_table(ds, *, periods=None, stores=None, base: float = 10_000, cap: float = 1.2) -> pd.DataFrame:
+    """The seed's bonus per consultant and month.
+
+    individual achievement = consultant units / consultant's 销量 target; team achievement = store units (every
+    channel) / store-level 销量 target. ``base`` is the 总绩效 amount (a number, or a Series indexed by staff_id).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, staff_id, period, units, target, individual, store_units, store_target, team, base, bonus``.
+    """
+    units = consultant_units(ds, periods=periods, stores=stores)
+    sales = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+    store_units = sales.groupby(["store_id", "period"]).size().rename("store_units").reset_index()
+    out = units.merge(_targets(ds, "销量", staff_level=True), on=["store_id", "staff_id", "period"], how="left")
+    store_t = _targets(ds, "销量", staff_level=False).rename(columns={"target": "store_target"})
+    out = out.merge(store_units, on=["store_id", "period"], how="left").merge(store_t, on=["store_id", "period"], how="left")
+    out["store_units"] = out["store_units"].fillna(0)
+    out["individual"] = out["units"] / out["target"].where(out["target"] > 0)
+    out["team"] = out["store_units"] / out["store_target"].where(out["store_target"] > 0)
+    out["base"] = out["staff_id"].map(base) if isinstance(base, pd.Series) else float(base)
+    out["bonus"] = out["base"] * out["individual"].clip(upper=cap) * out["team"].clip(upper=cap)
+    return out
+
+
+def team_reward(months: pd.DataFrame, *, reward: float = 5_000, period="period", target="target", actual="actual") -> pd.DataFrame:
+    """Apply the team-reward rule to one team's months (DOMAIN.md §7).
+
+    A month that reaches its target pays ``reward``; a month that misses puts ``reward`` into the pool and adds its
+    shortfall (target − actual) to the pooled shortfall. A later month of the same year that reaches its target and
+    whose surplus (actual − target) covers the pooled shortfall also pays out the pool; otherwise the pool waits.
+    The pool lapses at year end (the amount lapsed is shown on the year's last month present).
+
+    Parameters
+    ----------
+    months : DataFrame
+        One row per month: ``period`` (YYYY-MM), ``target``, ``actual``; any order.
+
+    Returns
+    -------
+    DataFrame
+        ``period, target, actual, hit, paid, pool_after, shortfall_pooled, lapsed`` sorted by period.
+    """
+    df = months[[period, target, actual]].rename(columns={period: "period", target: "target", actual: "actual"})
+    df = df.sort_values("period").reset_index(drop=True)
+    rows = []
+    pool = 0.0
+    short = 0.0
+    year = None
+    for i, r in df.iterrows():
+        y = str(r["period"])[:4]
+        if year is not None and y != year:
+            pool, short = 0.0, 0.0
+        year = y
+        hit = bool(r["actual"] >= r["target"])
+        paid = 0.0
+        if hit:
+            paid = reward
+            if pool > 0 and (r["actual"] - r["target"]) >= short:
+                paid += pool
+                pool, short = 0.0, 0.0
+        else:
+            pool += reward
+            short += float(r["target"] - r["actual"])
+        last_of_year = i == len(df) - 1 or str(df.loc[i + 1, "period"])[:4] != y
+        lapsed = pool if last_of_year else 0.0
+        rows.append({"period": r["period"], "target": r["target"], "actual": r["actual"], "hit": hit, "paid": paid,
+                     "pool_after": pool, "shortfall_pooled": short, "lapsed": lapsed})
+    return pd.DataFrame(rows, columns=["period", "target", "actual", "hit", "paid", "pool_after", "shortfall_pooled", "lapsed"])
+
+
+def team_reward_table(ds, *, metric: str = "销量", stores=None, reward: float = 5_000) -> pd.DataFrame:
+    """:func:`team_reward` for every store team, from the store-level targets of ``metric`` and the actuals.
+
+    ``metric`` 销量 (units, all channels) or 售后产值 (service revenue by close_date — the seed's after-sales case).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id`` + the columns of :func:`team_reward`.
+    """
+    check_option("metric", metric, ("销量", "售后产值"))
+    if metric == "销量":
+        ev = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+        actual = ev.groupby(["store_id", "period"]).size().rename("actual")
+    else:
+        ro = ds["service_orders"].dropna(subset=["close_date"])
+        ro = ro.assign(period=_month(ro["close_date"]))
+        actual = ro.groupby(["store_id", "period"])["revenue"].sum().rename("actual")
+    t = _targets(ds, metric, staff_level=False)
+    if stores is not None:
+        t = t[t["store_id"].isin([stores] if isinstance(stores, str) else list(stores))]
+    t = t.merge(actual.reset_index(), on=["store_id", "period"], how="left").fillna({"actual": 0})
+    parts = [team_reward(g, reward=reward).assign(store_id=sid) for sid, g in t.groupby("store_id", sort=True)]
+    if not parts:
+        return pd.DataFrame(columns=["store_id", "period", "target", "actual", "hit", "paid", "pool_after", "shortfall_pooled", "lapsed"])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["store_id"] + [c for c in out.columns if c != "store_id"]]
+
+
+def bottom_out(units: pd.DataFrame, *, quarterly_line: float = 12, monthly_line: float = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The bottom-out rule (末位淘汰) per consultant and quarter (DOMAIN.md §7).
+
+    A quarter's average monthly units below ``quarterly_line`` → 淘汰; 淘汰 in two consecutive quarters → 停岗 (the
+    second quarter's status); otherwise 保留. Any month below ``monthly_line`` → that month's points are cancelled.
+    A quarter only partly covered by the data (or by the consultant's employment) is averaged over the months present
+    (``months`` says how many; ``partial`` flags it).
+
+    Parameters
+    ----------
+    units : DataFrame
+        ``staff_id, period, units`` (e.g. from :func:`consultant_units`); extra columns such as ``store_id`` are kept.
+
+    Returns
+    -------
+    (quarters, months)
+        quarters: ``[store_id,] staff_id, quarter, months, mean_units, partial, status``;
+        months: the input with ``points_cancelled`` (bool).
+    """
+    df = units.copy()
+    df["quarter"] = pd.PeriodIndex(df["period"], freq="M").asfreq("Q").astype(str)
+    keys = [c for c in ("store_id", "staff_id") if c in df.columns]
+    q = df.groupby(keys + ["quarter"], as_index=False).agg(months=("units", "size"), mean_units=("units", "mean"))
+    q["partial"] = q["months"] < 3
+    q = q.sort_values(keys + ["quarter"]).reset_index(drop=True)
+    below = q["mean_units"] < quarterly_line
+    prev_q = pd.PeriodIndex(q["quarter"], freq="Q") - 1
+    q["_prev"] = prev_q.astype(str)
+    prev_below = q.merge(
+        q.loc[below, keys + ["quarter"]].rename(columns={"quarter": "_prev"}).assign(_pb=True), on=keys + ["_prev"], how="left"
+    )["_pb"].fillna(False).astype(bool).to_numpy()
+    q["status"] = np.where(below & prev_below, STATUS_SUSPENDED, np.where(below, STATUS_ELIMINATED, STATUS_KEPT))
+    q = q.drop(columns="_prev")
+    months = df.drop(columns="quarter").assign(points_cancelled=df["units"] < monthly_line)
+    return q, months
+
+
+def points_by_month(ds, *, units: pd.DataFrame | None = None, monthly_line: float = 10) -> pd.DataFrame:
+    """Σ points per staff and month; with ``units`` (from :func:`consultant_units`) the months below the line are
+    cancelled (``points_paid`` = 0 there).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, staff_id, period, points, cancelled, points_paid``.
+    """
+    p = ds["points"].assign(period=lambda d: _month(d["date"]))
+    out = p.groupby(["store_id", "staff_id", "period"], as_index=False)["points"].sum()
+    out["cancelled"] = False
+    if units is not None:
+        low = units.loc[units["units"] < monthly_line, ["staff_id", "period"]].assign(_low=True)
+        out = out.merge(low, on=["staff_id", "period"], how="left")
+        out["cancelled"] = out["_low"].fillna(False).astype(bool)
+        out = out.drop(columns="_low")
+    out["points_paid"] = out["points"].where(~out["cancelled"], 0.0)
+    return out
+
+
+def _headcount(staff: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    employed = (staff["hire_date"] <= day) & (staff["leave_date"].isna() | (staff["leave_date"] > day))
+    return employed
+
+
+def per_head(ds, *, periods, stores=None) -> pd.DataFrame:
+    """Units, revenue and gross profit per head (人均销量/人均产值/人均创利) of the sales and after-sales departments.
+
+    Average headcount of a department in month M = mean of its headcount at start(M) and end(M) (as §2's turnover).
+    Sales department: units = sales rows, revenue = Σ price + Σ add-on revenue, gross = Σ gross_profit + Σ add-on gross.
+    After-sales department: units = orders closed, revenue = Σ service revenue (close_date in M), gross not in the
+    contract → NaN.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, department, headcount, units, revenue, gross, units_per_head, revenue_per_head,
+        gross_per_head``.
+    """
+    staff = ds["staff"]
+    if stores is not None:
+        staff = staff[staff["store_id"].isin([stores] if isinstance(stores, str) else list(stores))]
+    sales = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+    addons = ds["addons"] if ds.has("addons") else None
+    if addons is not None:
+        add = addons.merge(sales[["sale_id", "period"]], on="sale_id", how="inner")
+        add_rev = add.groupby(["store_id", "period"])["revenue"].sum()
+        add_gp = add.groupby(["store_id", "period"])["gross_profit"].sum()
+    ro = ds["service_orders"].dropna(subset=["close_date"]) if ds.has("service_orders") else None
+    rows = []
+    for p in periods:
+        start, end = month_bounds(p)
+        for sid, st in staff.groupby("store_id"):
+            for dept in ("销售部", "售后部"):
+                d = st[st["department"] == dept]
+                hc = (_headcount(d, start).sum() + _headcount(d, end).sum()) / 2
+                if dept == "销售部":
+                    s = sales[(sales["store_id"] == sid) & (sales["period"] == p)]
+                    units = float(len(s))
+                    revenue = float(s["price"].sum()) + (float(add_rev.get((sid, p), 0.0)) if addons is not None else 0.0)
+                    gross = float(s["gross_profit"].sum()) + (float(add_gp.get((sid, p), 0.0)) if addons is not None else 0.0)
+                else:
+                    if ro is None:
+                        continue
+                    r = ro[(ro["store_id"] == sid) & (ro["close_date"] >= start) & (ro["close_date"] <= end)]
+                    units, revenue, gross = float(len(r)), float(r["revenue"].sum()), math.nan
+                rows.append({"store_id": sid, "period": p, "department": dept, "headcount": hc, "units": units,
+                             "revenue": revenue, "gross": gross})
+    out = pd.DataFrame(rows, columns=["store_id", "period", "department", "headcount", "units", "revenue", "gross"])
+    denom = out["headcount"].where(out["headcount"] > 0)
+    for col in ("units", "revenue", "gross"):
+        out[f"{col}_per_head"] = out[col] / denom
+    return out
+
+
+def frontline_share(staff: pd.DataFrame, *, on: str | pd.Timestamp | None = None, by: str | None = "dept_class") -> pd.DataFrame:
+    """Front-line share (一线占比) = front-line staff / all staff, overall and by ``by`` (e.g. dept_class 可变/固定/其他).
+
+    ``frontline`` blank → inferred from the role (sales consultants, advisors, technicians... are front-line).
+    ``on``: count staff employed on that date (default: every row given).
+
+    Returns
+    -------
+    DataFrame
+        ``[by,] frontline, staff, share`` with a final row ``合计`` for the whole.
+    """
+    st = staff
+    if on is not None:
+        day = pd.Timestamp(on)
+        st = st[_headcount(st, day)]
+    front = st["frontline"].astype("boolean").fillna(st["role"].isin(FRONTLINE_ROLES)).astype(bool)
+    st = st.assign(_front=front)
+    rows = []
+    if by is not None:
+        for key, g in st.groupby(by, sort=True):
+            rows.append({by: key, "frontline": int(g["_front"].sum()), "staff": len(g)})
+    rows.append({**({by: "合计"} if by else {}), "frontline": int(st["_front"].sum()), "staff": len(st)})
+    out = pd.DataFrame(rows)
+    out["share"] = out["frontline"] / out["staff"].where(out["staff"] > 0)
+    return out
+
+
+def turnover_by_department(ds, *, periods, stores=None) -> pd.DataFrame:
+    """Turnover per store, month and department: leavers in M / mean headcount at start(M) and end(M) (§2's fix).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, department, leavers, headcount_start, headcount_end, turnover``.
+    """
+    staff = ds["staff"]
+    if stores is not None:
+        staff = staff[staff["store_id"].isin([stores] if isinstance(stores, str) else list(stores))]
+    rows = []
+    for p in periods:
+        start, end = month_bounds(p)
+        for (sid, dept), d in staff.groupby(["store_id", "department"], sort=True):
+            leavers = int(((d["leave_date"] >= start) & (d["leave_date"] <= end)).sum())
+            h0, h1 = int(_headcount(d, start).sum()), int(_headcount(d, end).sum())
+            rows.append({"store_id": sid, "period": p, "department": dept, "leavers": leavers,
+                         "headcount_start": h0, "headcount_end": h1})
+    out = pd.DataFrame(rows, columns=["store_id", "period", "department", "leavers", "headcount_start", "headcount_end"])
+    avg = (out["headcount_start"] + out["headcount_end"]) / 2
+    out["turnover"] = out["leavers"] / avg.where(avg > 0)
+    return out

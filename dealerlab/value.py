@@ -1,0 +1,187 @@
+"""Course module 7 (value part) — EVA and its value tree, what-ifs on each driver; STEP (PEST) and SWOT worksheets
+(DOMAIN.md §9, seed 003).
+
+EVA = NOPAT − invested_capital × capital_cost_rate, NOPAT = (revenue − operating_cost) × (1 − tax_rate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dealerlab._io import atomic_file
+from dealerlab._options import check_lang, check_option
+from dealerlab.errors import ParameterError
+
+__all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS"]
+
+#: the value tree's drivers (monthly_finance columns), zh and en names
+DRIVERS = {
+    "revenue": ("营业收入", "Revenue"),
+    "operating_cost": ("营业成本费用", "Operating cost"),
+    "tax_rate": ("所得税率", "Tax rate"),
+    "invested_capital": ("投入资本", "Invested capital"),
+    "capital_cost_rate": ("资本成本率", "Cost of capital"),
+}
+
+
+def eva(revenue: float, operating_cost: float, tax_rate: float, invested_capital: float, capital_cost_rate: float) -> float:
+    """EVA of one period.
+
+    >>> round(eva(100e6, 95e6, 0.25, 30e6, 0.08))
+    1350000
+    """
+    if not 0 <= tax_rate <= 1 or not 0 <= capital_cost_rate <= 1:
+        raise ParameterError("税率和资本成本率必须在 0 到 1 之间（例如 0.25）。", "Tax and capital cost rates must lie in [0, 1] (e.g. 0.25).")
+    nopat = (revenue - operating_cost) * (1 - tax_rate)
+    return nopat - invested_capital * capital_cost_rate
+
+
+def eva_table(finance: pd.DataFrame) -> pd.DataFrame:
+    """EVA per store and period from the ``monthly_finance`` table.
+
+    Returns
+    -------
+    DataFrame
+        the input columns + ``operating_profit, nopat, capital_charge, eva`` (NaN where an input is missing).
+    """
+    f = finance.copy()
+    f["operating_profit"] = f["revenue"] - f["operating_cost"]
+    f["nopat"] = f["operating_profit"] * (1 - f["tax_rate"])
+    f["capital_charge"] = f["invested_capital"] * f["capital_cost_rate"]
+    f["eva"] = f["nopat"] - f["capital_charge"]
+    return f
+
+
+def value_tree(revenue: float, operating_cost: float, tax_rate: float, invested_capital: float, capital_cost_rate: float,
+               *, lang: str = "zh") -> pd.DataFrame:
+    """The EVA value tree as a tidy table of nodes: ``node, parent, label, value, op`` (op says how children combine)."""
+    check_lang(lang)
+    zh = lang == "zh"
+    op = revenue - operating_cost
+    nopat = op * (1 - tax_rate)
+    charge = invested_capital * capital_cost_rate
+    rows = [
+        ("eva", None, "经济增加值 EVA" if zh else "EVA", nopat - charge, "−"),
+        ("nopat", "eva", "税后经营利润 NOPAT" if zh else "NOPAT", nopat, "×"),
+        ("capital_charge", "eva", "资本成本 Capital charge" if zh else "Capital charge", charge, "×"),
+        ("operating_profit", "nopat", "经营利润" if zh else "Operating profit", op, "−"),
+        ("after_tax", "nopat", "1 − 所得税率" if zh else "1 − tax rate", 1 - tax_rate, ""),
+        ("revenue", "operating_profit", DRIVERS["revenue"][0 if zh else 1], revenue, ""),
+        ("operating_cost", "operating_profit", DRIVERS["operating_cost"][0 if zh else 1], operating_cost, ""),
+        ("invested_capital", "capital_charge", DRIVERS["invested_capital"][0 if zh else 1], invested_capital, ""),
+        ("capital_cost_rate", "capital_charge", DRIVERS["capital_cost_rate"][0 if zh else 1], capital_cost_rate, ""),
+    ]
+    return pd.DataFrame(rows, columns=["node", "parent", "label", "value", "op"])
+
+
+def eva_what_if(base: Mapping[str, float], *, changes: Mapping[str, float] | None = None, step: float = 0.01) -> pd.DataFrame:
+    """What-if on each driver: EVA before and after.
+
+    With ``changes`` ({driver: relative change, e.g. {"revenue": 0.05}}) one row for the combined change; without,
+    one row per driver for a ``step`` improvement (revenue up, cost/tax/capital/cost-of-capital down) — the
+    sensitivity that shows which lever moves EVA most.
+
+    Returns
+    -------
+    DataFrame
+        ``driver, change, eva_before, eva_after, delta``.
+    """
+    for k in base:
+        check_option("driver", k, DRIVERS)
+    before = eva(**{k: float(base[k]) for k in DRIVERS})
+    rows = []
+    if changes:
+        new = dict(base)
+        for k, c in changes.items():
+            check_option("driver", k, DRIVERS)
+            new[k] = base[k] * (1 + c)
+        after = eva(**{k: float(new[k]) for k in DRIVERS})
+        rows.append({"driver": "+".join(changes), "change": ", ".join(f"{k} {c:+.1%}" for k, c in changes.items()),
+                     "eva_before": before, "eva_after": after, "delta": after - before})
+    else:
+        for k in DRIVERS:
+            sign = 1 if k == "revenue" else -1
+            new = dict(base)
+            new[k] = base[k] * (1 + sign * step)
+            after = eva(**{d: float(new[d]) for d in DRIVERS})
+            rows.append({"driver": k, "change": f"{sign * step:+.1%}", "eva_before": before, "eva_after": after, "delta": after - before})
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Worksheet:
+    """A structured analysis worksheet (STEP/PEST or SWOT): named boxes, each a list of short entries.
+
+    ``boxes`` maps a box id to ``(zh title, en title, prompt)``; ``entries`` maps a box id to its entries.
+    """
+
+    kind: str
+    title: str
+    boxes: dict[str, tuple[str, str, str]]
+    entries: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, box: str, text: str) -> None:
+        check_option("box", box, self.boxes)
+        text = str(text).strip()
+        if not text:
+            raise ParameterError("条目不能为空。", "An entry must not be empty.")
+        self.entries.setdefault(box, []).append(text)
+
+    def missing(self) -> list[str]:
+        """Boxes still empty (a complete worksheet has something in every box)."""
+        return [b for b in self.boxes if not self.entries.get(b)]
+
+    def to_frame(self, *, lang: str = "zh") -> pd.DataFrame:
+        check_lang(lang)
+        rows = []
+        for b, (zh, en, _) in self.boxes.items():
+            for i, e in enumerate(self.entries.get(b, []), 1):
+                rows.append({"box": b, ("维度" if lang == "zh" else "box_name"): zh if lang == "zh" else en, "no": i, "entry": e})
+        return pd.DataFrame(rows)
+
+    def to_markdown(self, *, lang: str = "zh") -> str:
+        check_lang(lang)
+        lines = [f"# {self.title}", ""]
+        for b, (zh, en, prompt) in self.boxes.items():
+            lines.append(f"## {zh if lang == 'zh' else en}")
+            items = self.entries.get(b, [])
+            lines += [f"- {e}" for e in items] or [f"- （待填写：{prompt}）" if lang == "zh" else "- (to fill)"]
+            lines.append("")
+        return "\n".join(lines)
+
+    def to_excel(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """One sheet, one column per box; formula-like entries neutralised; written atomically."""
+        from dealerlab.data.write import safe_frame
+
+        cols = {}
+        for b, (zh, en, _) in self.boxes.items():
+            cols[zh if lang == "zh" else en] = pd.Series(self.entries.get(b, []), dtype="object")
+        frame = safe_frame(pd.DataFrame(cols))
+        with atomic_file(path) as tmp:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                frame.to_excel(xw, sheet_name=self.kind, index=False)
+        return Path(path)
+
+
+def step_worksheet(title: str = "商用车市场 STEP 分析") -> Worksheet:
+    """A STEP (PEST) worksheet: social, technological, economic, political boxes with prompts from seed 003."""
+    return Worksheet("STEP", title, {
+        "social": ("社会 Social", "Social", "客户结构、购车习惯、人口与城镇化"),
+        "technological": ("技术 Technological", "Technological", "新能源、智能网联、排放标准"),
+        "economic": ("经济 Economic", "Economic", "GDP、物流与基建投资、融资成本"),
+        "political": ("政策 Political", "Political", "治超、排放升级、以旧换新补贴"),
+    })
+
+
+def swot_worksheet(title: str = "门店 SWOT 分析") -> Worksheet:
+    """A SWOT worksheet: strengths, weaknesses, opportunities, threats."""
+    return Worksheet("SWOT", title, {
+        "strengths": ("优势 Strengths", "Strengths", "我们做得比对手好的地方"),
+        "weaknesses": ("劣势 Weaknesses", "Weaknesses", "客户抱怨最多、指标最差的地方"),
+        "opportunities": ("机会 Opportunities", "Opportunities", "市场和政策带来的新需求"),
+        "threats": ("威胁 Threats", "Threats", "竞品、价格战、政策收紧"),
+    })
