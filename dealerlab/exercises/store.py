@@ -1,0 +1,301 @@
+"""Answer storage: one JSON file per trainee × exercise in a workshop folder, never lost, never torn.
+
+Layout::
+
+    <folder>/profile.json                      {"trainee": "张三"}   (the name asked once per folder)
+    <folder>/<trainee>/<exercise_id>.json      values, attempts, revealed (see README.md)
+
+Every write is atomic (temp file in the same folder + fsync + ``os.replace``) and happens under an exclusive lock
+file (``<file>.lock``); a save re-reads the file and merges it (attempts: union by time + session; values: last
+writer wins), so two browser tabs or kernels on one answer file neither corrupt it nor drop each other's attempts.
+A file that cannot be read is renamed ``<file>.corrupt-<timestamp>`` and reported (Chinese warning); the exercise
+then starts clean.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from dealerlab.errors import ExerciseError
+
+__all__ = [
+    "AnswerStore",
+    "answers_dir",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "file_lock",
+    "safe_name",
+    "FORMAT",
+    "ENV_DIR",
+    "ENV_TRAINEE",
+]
+
+FORMAT = 1
+ENV_DIR = "DEALERLAB_ANSWERS_DIR"
+ENV_TRAINEE = "DEALERLAB_TRAINEE"
+PROFILE = "profile.json"
+
+
+def answers_dir(root: str | os.PathLike | None = None) -> Path:
+    """The workshop folder: ``root`` > env ``DEALERLAB_ANSWERS_DIR`` > ``~/dealerlab-answers``."""
+    if root is not None and str(root) != "":
+        return Path(root).expanduser()
+    env = os.environ.get(ENV_DIR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / "dealerlab-answers"
+
+
+_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_name(name: str) -> str:
+    """A file-system-safe folder name for a trainee (keeps Chinese; replaces separators and control characters)."""
+    text = unicodedata.normalize("NFC", str(name)).strip()
+    text = _BAD_CHARS.sub("_", text)
+    text = text.strip(" .")
+    text = text[:60]
+    if not text:
+        raise ExerciseError("姓名不能为空。请输入你的姓名。", "The name is empty. Please enter your name.")
+    if text.split(".")[0].casefold() in _RESERVED:
+        text = "_" + text
+    return text
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with microseconds (sortable)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# atomic writes and locks
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a reader sees the old file or the new one, never a torn one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if os.name == "posix":  # make the rename itself durable
+        with contextlib.suppress(OSError):
+            dfd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def file_lock(path: str | os.PathLike, *, timeout: float = 15.0) -> Iterator[None]:
+    """Exclusive advisory lock on ``path`` (created if needed): ``fcntl.flock`` on POSIX, ``msvcrt`` on Windows."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                os.lseek(fd, 0, 0)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+def _valid_record(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("values", {}), dict)
+        and isinstance(data.get("attempts", []), list)
+        and all(isinstance(a, dict) and isinstance(a.get("time"), str) for a in data.get("attempts", []))
+    )
+
+
+def _attempt_key(a: dict) -> tuple[str, str]:
+    return (str(a.get("time", "")), str(a.get("session", "")))
+
+
+def merge_attempts(*lists: list[dict]) -> list[dict]:
+    """Union of attempt lists (by time + session), sorted by time."""
+    seen: dict[tuple[str, str], dict] = {}
+    for attempts in lists:
+        for a in attempts or []:
+            seen.setdefault(_attempt_key(a), a)
+    return [seen[k] for k in sorted(seen)]
+
+
+class AnswerStore:
+    """The answer files of one workshop folder.
+
+    Parameters
+    ----------
+    root : path, optional
+        Workshop folder; default env ``DEALERLAB_ANSWERS_DIR`` or ``~/dealerlab-answers``.
+    trainee : str, optional
+        Trainee name; default env ``DEALERLAB_TRAINEE`` or the folder's ``profile.json``. When none is known,
+        :attr:`trainee` is ``None`` and an exercise asks for the name (:meth:`set_trainee`).
+    """
+
+    def __init__(self, root: str | os.PathLike | None = None, *, trainee: str | None = None) -> None:
+        self.root = answers_dir(root)
+        self._trainee = trainee.strip() if isinstance(trainee, str) and trainee.strip() else None
+
+    def __repr__(self) -> str:
+        return f"AnswerStore({str(self.root)!r}, trainee={self.trainee!r})"
+
+    # -- trainee ----------------------------------------------------------------------------------------------------
+    @property
+    def profile_path(self) -> Path:
+        return self.root / PROFILE
+
+    @property
+    def trainee(self) -> str | None:
+        if self._trainee:
+            return self._trainee
+        env = os.environ.get(ENV_TRAINEE, "").strip()
+        if env:
+            return env
+        try:
+            data = json.loads(self.profile_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        name = data.get("trainee") if isinstance(data, dict) else None
+        return name.strip() if isinstance(name, str) and name.strip() else None
+
+    def set_trainee(self, name: str) -> str:
+        """Remember ``name`` for this folder (``profile.json``); returns the cleaned name."""
+        name = unicodedata.normalize("NFC", str(name or "")).strip()
+        safe_name(name)  # raises a Chinese error when empty
+        with file_lock(self.root / (PROFILE + ".lock")):
+            atomic_write_text(
+                self.profile_path, json.dumps({"trainee": name, "updated": now_iso()}, ensure_ascii=False, indent=1)
+            )
+        self._trainee = name
+        return name
+
+    # -- answer files -----------------------------------------------------------------------------------------------
+    def path(self, exercise_id: str, trainee: str | None = None) -> Path:
+        trainee = trainee or self.trainee
+        if not trainee:
+            raise ExerciseError(
+                "还不知道学员姓名：请先在练习上方输入姓名。",
+                "The trainee's name is not known yet: enter it above the exercise first.",
+            )
+        return self.root / safe_name(trainee) / f"{safe_name(exercise_id)}.json"
+
+    def _read(self, path: Path) -> tuple[dict | None, str | None]:
+        """(record, warning). A corrupt file is moved aside and reported."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None, None
+        except (OSError, UnicodeDecodeError):
+            text = None
+        data = None
+        if text is not None:
+            try:
+                data = json.loads(text)
+            except ValueError:
+                data = None
+        if data is not None and _valid_record(data):
+            return data, None
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        try:
+            os.replace(path, aside)
+        except FileNotFoundError:
+            return None, None
+        return None, (
+            f"答案文件已损坏，无法读取，已改名保存为 {aside.name}（可交给讲师查看）；本练习从空白开始。"
+        )
+
+    def load(self, exercise_id: str) -> tuple[dict | None, str | None]:
+        """The saved record of ``exercise_id`` for the current trainee, and a Chinese warning (or None)."""
+        path = self.path(exercise_id)
+        if not path.exists():
+            return None, None
+        with file_lock(path.with_name(path.name + ".lock")):
+            return self._read(path)
+
+    def save(
+        self,
+        exercise_id: str,
+        *,
+        values: dict,
+        attempts: list[dict],
+        revealed: bool = False,
+        title: str = "",
+        extra: dict | None = None,
+    ) -> tuple[dict, str | None]:
+        """Merge and write; returns the merged record (what is now on disk) and a warning if a corrupt file was
+        moved aside."""
+        from dealerlab import __version__
+
+        trainee = self.trainee
+        path = self.path(exercise_id, trainee)
+        with file_lock(path.with_name(path.name + ".lock")):
+            old, warning = self._read(path)
+            old = old or {}
+            record = {
+                "format": FORMAT,
+                "exercise_id": exercise_id,
+                "title": title or old.get("title", ""),
+                "trainee": trainee,
+                "dealerlab_version": __version__,
+                "updated": now_iso(),
+                "values": values,
+                "attempts": merge_attempts(old.get("attempts", []), attempts),
+                "revealed": bool(revealed or old.get("revealed", False)),
+            }
+            if extra:
+                record.update(extra)
+            atomic_write_text(path, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True, default=str))
+        return record, warning
