@@ -1,0 +1,46 @@
+"""Course module 2 — KPI design: nine-factor cards, validation, the setting workflow, scoring, the library, Excel.
+
+DOMAIN.md §4. Formulas are read by the safe formula language of :mod:`dealerlab.formula`.
+"""
+
+from dealerlab.kpi.card import (
+    DIRECTIONS,
+    EXTRA_METRICS,
+    FACTORS,
+    FIELDS,
+    PERSPECTIVES,
+    STATUSES,
+    KpiCard,
+    KpiCardError,
+    StatusChange,
+    WorkflowError,
+    advance,
+    cards_from_frame,
+    cards_to_frame,
+    check_cards,
+    validate_cards,
+)
+from dealerlab.kpi.scoring import card_actuals, card_rate, metric_values, owner_scores, score_cards
+
+__all__ = [
+    "DIRECTIONS",
+    "EXTRA_METRICS",
+    "FACTORS",
+    "FIELDS",
+    "PERSPECTIVES",
+    "STATUSES",
+    "KpiCard",
+    "KpiCardError",
+    "StatusChange",
+    "WorkflowError",
+    "advance",
+    "cards_from_frame",
+    "cards_to_frame",
+    "check_cards",
+    "validate_cards",
+    "card_actuals",
+    "card_rate",
+    "metric_values",
+    "owner_scores",
+    "score_cards",
+]
