@@ -1,0 +1,57 @@
+"""Course module 1 — goals and targets (DOMAIN.md §3).
+
+* :mod:`~dealerlab.targets.smart` — the SMART check of a goal written field by field.
+* :mod:`~dealerlab.targets.split` — exact integer splits: year → months → weeks → days, store → consultants,
+  the multi-branch tree (多杈树法) and onion peeling (剥洋葱法).
+* :mod:`~dealerlab.targets.rebalance` — weekly rebalancing and the two-tier month reset after week 2.
+* :mod:`~dealerlab.targets.achievement` — month-to-date achievement, the amount-vs-rate matrix, 人均单产.
+
+Charts are in :mod:`dealerlab.plots.targets`.
+"""
+
+from dealerlab.targets.achievement import (
+    METRICS,
+    QUADRANTS,
+    achievement,
+    actuals,
+    amount_rate_matrix,
+    per_head_output,
+    time_progress,
+)
+from dealerlab.targets.rebalance import TIERS, rebalance_weeks, retier_month
+from dealerlab.targets.smart import GOAL_FIELDS, VAGUE_WORDS, Goal, smart_check
+from dealerlab.targets.split import (
+    consultants_in_month,
+    monthly_volume,
+    onion_peel,
+    split_consultants,
+    split_integer,
+    split_month,
+    split_year,
+    tree_split,
+)
+
+__all__ = [
+    "Goal",
+    "GOAL_FIELDS",
+    "VAGUE_WORDS",
+    "smart_check",
+    "split_integer",
+    "split_year",
+    "split_month",
+    "split_consultants",
+    "consultants_in_month",
+    "monthly_volume",
+    "tree_split",
+    "onion_peel",
+    "rebalance_weeks",
+    "retier_month",
+    "TIERS",
+    "time_progress",
+    "actuals",
+    "achievement",
+    "amount_rate_matrix",
+    "per_head_output",
+    "QUADRANTS",
+    "METRICS",
+]

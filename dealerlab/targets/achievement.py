@@ -1,0 +1,346 @@
+"""Achievement against target: month-to-date progress, 达成率, the amount-vs-rate matrix, 人均单产 (DOMAIN.md §3).
+
+Definitions.
+
+* 时间进度 time progress = working days elapsed in the month up to and including ``as_of`` / working days of the
+  month (official Chinese calendar, :mod:`dealerlab.calendar`).
+* 目标进度 / 达成率 achievement = actual month-to-date / month target; stretch achievement = actual / stretch.
+  A target of 0 or missing → NaN with a reason (never 0).
+* On track when achievement ≥ time progress.
+* Amount vs rate matrix (seed 002): per consultant, amount = actual, rate = actual / target, split at the team
+  (store) medians; a value equal to the median counts as high.
+* 人均单产 = store sales in the month / number of sales consultants employed in the month.
+
+Actuals by target metric (DATA.md ``targets.metric``): 销量 = sales rows; 展厅销量 = sales with channel 展厅;
+毛利 = Σ sales.gross_profit; 衍生收入 = Σ addons.revenue of the month's sales; 售后产值 = Σ service_orders.revenue by
+open_date (store level only). Sales count on ``invoice_date``. Other metrics (CSI, SSI) are not additive over days
+and raise a ParameterError here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dealerlab._options import check_lang, check_option
+from dealerlab.calendar import check_period, count_working_days, month_bounds
+from dealerlab.errors import ParameterError
+from dealerlab.targets.split import consultants_in_month
+
+__all__ = ["time_progress", "actuals", "achievement", "amount_rate_matrix", "per_head_output", "QUADRANTS", "METRICS"]
+
+METRICS = ("销量", "展厅销量", "毛利", "衍生收入", "售后产值")
+
+#: quadrant id → (zh name, zh advice, en name, en advice)
+QUADRANTS = {
+    "star": (
+        "高额高率·明星",
+        "业绩和达成率都高：表扬，请他在晨会分享方法（邀约话术、试驾安排、跟进节奏），带一带新人。",
+        "high amount, high rate · star",
+        "Praise and ask them to share their method at the morning meeting; pair them with a newcomer.",
+    ),
+    "low_target": (
+        "低额高率·目标偏低",
+        "达成率高但销量不高：检查任务是否定得过低，或本月出勤天数少；下月按实际能力和出勤上调目标。",
+        "low amount, high rate · target too low",
+        "Check whether the target was set too low or fewer days were attended; raise next month's target fairly.",
+    ),
+    "high_target": (
+        "高额低率·目标偏高",
+        "销量不低但达成率低：检查任务是否定得过高，或靠加班撑量；重新评估目标，关注工作负荷。",
+        "high amount, low rate · target too high",
+        "Check whether the target was too high or the volume came from overtime; revisit the target and the workload.",
+    ),
+    "coach": (
+        "低额低率·需辅导",
+        "销量和达成率都低：一对一辅导，拆解漏斗（客流、留档、试驾、成交），定每日小目标并每天跟进。",
+        "low amount, low rate · coach",
+        "Coach one to one: walk the funnel (traffic, capture, test drive, close), set daily targets and follow up daily.",
+    ),
+}
+
+
+def time_progress(period: str, *, as_of=None, calendar: str = "official") -> float:
+    """Share of the month's working days elapsed up to ``as_of`` (inclusive), 时间进度.
+
+    Parameters
+    ----------
+    period : str
+        Month ``YYYY-MM``.
+    as_of : date-like, optional
+        Reference day; default the last day of the month (→ 1.0). Before the month → 0.0, after it → 1.0.
+    calendar : {"official", "every_day"}
+        Working-day calendar.
+
+    Returns
+    -------
+    float
+        Elapsed working days / working days of the month (NaN when the month has no working day).
+    """
+    first, last = month_bounds(period)
+    total = count_working_days(first, last, calendar=calendar)
+    if total == 0:
+        return float("nan")
+    day = last if as_of is None else min(pd.Timestamp(as_of).normalize(), last)
+    return count_working_days(first, day, calendar=calendar) / total
+
+
+def _default_as_of(ds, period):
+    first, last = month_bounds(period)
+    try:
+        latest = ds.last_date()
+    except Exception:  # noqa: BLE001 - a dataset without dated tables
+        latest = None
+    if latest is not None and first <= latest < last:
+        return pd.Timestamp(latest).normalize()
+    return last
+
+
+def actuals(ds, *, period: str, as_of=None, metric: str = "销量", by_staff: bool = False, stores=None) -> pd.DataFrame:
+    """Month-to-date actual of ``metric`` per store (and consultant).
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``sales`` (and ``addons`` for 衍生收入, ``service_orders`` for 售后产值).
+    period : str
+        Month ``YYYY-MM``.
+    as_of : date-like, optional
+        Count events up to this day inclusive; default the month end.
+    metric : str
+        One of :data:`METRICS`.
+    by_staff : bool
+        One row per consultant (``staff_id``) instead of per store.
+    stores : sequence of str, optional
+        Keep these stores.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, [staff_id,] actual`` — groups with at least one event.
+    """
+    check_option("metric", metric, METRICS)
+    first, last = month_bounds(period)
+    end = last if as_of is None else min(pd.Timestamp(as_of).normalize(), last)
+    keys = ["store_id", "staff_id"] if by_staff else ["store_id"]
+    if metric == "售后产值":
+        if by_staff:
+            raise ParameterError("售后产值没有销售顾问维度，请用门店层级（by_staff=False）。",
+                                 "After-sales revenue has no consultant level; use by_staff=False.")
+        so = ds["service_orders"]
+        so = so[(so["open_date"] >= first) & (so["open_date"] <= end)]
+        out = so.groupby(keys)["revenue"].sum().rename("actual").reset_index()
+    else:
+        sales = ds["sales"]
+        s = sales[(sales["invoice_date"] >= first) & (sales["invoice_date"] <= end)]
+        if metric == "展厅销量":
+            s = s[s["channel"] == "展厅"]
+        if metric in ("销量", "展厅销量"):
+            out = s.groupby(keys).size().rename("actual").reset_index()
+        elif metric == "毛利":
+            out = s.groupby(keys)["gross_profit"].sum().rename("actual").reset_index()
+        else:  # 衍生收入
+            add = ds["addons"].merge(s[["sale_id", "staff_id"]], on="sale_id", how="inner")
+            out = add.groupby(keys)["revenue"].sum().rename("actual").reset_index()
+    out["actual"] = out["actual"].astype(float)
+    if stores is not None:
+        out = out[out["store_id"].isin(list(stores))]
+    return out.reset_index(drop=True)
+
+
+def achievement(
+    ds,
+    *,
+    period: str,
+    as_of=None,
+    metric: str = "销量",
+    by_staff: bool = False,
+    stores=None,
+    calendar: str = "official",
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """Month-to-date achievement table (store or consultant): 时间进度 vs 目标进度, 达成率, stretch achievement.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``targets`` and ``sales`` (see :func:`actuals`); ``staff`` for the consultant list when ``by_staff``.
+    period : str
+        Month ``YYYY-MM``.
+    as_of : date-like, optional
+        The reference day. Default: the latest event date of the data when it falls inside the month, else the
+        month end.
+    metric : str
+        Target metric, one of :data:`METRICS`.
+    by_staff : bool
+        Per consultant (rows of ``targets`` with a ``staff_id``, plus consultants employed in the month or with
+        sales) instead of per store (rows of ``targets`` with blank ``staff_id``).
+    stores : sequence of str, optional
+        Keep these stores.
+    calendar : {"official", "every_day"}
+        Working-day calendar for the time progress.
+    lang : {"zh", "en"}
+        Language of ``status`` and ``reason``.
+
+    Returns
+    -------
+    DataFrame
+        One row per store (× consultant): ``store_id, [staff_id,] period, as_of, metric, target, stretch, actual,
+        target_to_date`` (target × time progress), ``time_progress, achievement`` (= 达成率 = actual / target),
+        ``stretch_achievement`` (actual / stretch), ``gap`` (achievement − time progress), ``status``
+        (领先/落后于时间进度), ``reason`` (why a rate is NaN).
+    """
+    check_lang(lang)
+    check_period(period)
+    check_option("metric", metric, METRICS)
+    as_of = _default_as_of(ds, period) if as_of is None else pd.Timestamp(as_of).normalize()
+    tp = time_progress(period, as_of=as_of, calendar=calendar)
+    t = ds["targets"]
+    t = t[(t["period"] == period) & (t["metric"] == metric)]
+    keys = ["store_id", "staff_id"] if by_staff else ["store_id"]
+    t = t[t["staff_id"].notna()] if by_staff else t[t["staff_id"].isna()]
+    t = t.groupby(keys, dropna=False)[["target", "stretch"]].sum(min_count=1).reset_index()
+    act = actuals(ds, period=period, as_of=as_of, metric=metric, by_staff=by_staff)
+    frame = t.merge(act, on=keys, how="outer")
+    if by_staff and ds.has("staff"):
+        people = consultants_in_month(ds["staff"], period=period)[["store_id", "staff_id"]]
+        frame = frame.merge(people, on=keys, how="outer")
+    elif not by_staff and ds.has("stores"):
+        frame = frame.merge(ds["stores"][["store_id"]], on=keys, how="outer")
+    if by_staff:
+        frame = frame[frame["staff_id"].notna()]
+    if stores is not None:
+        frame = frame[frame["store_id"].isin(list(stores))]
+    frame = frame.sort_values(keys).reset_index(drop=True)
+    frame["actual"] = frame["actual"].astype(float).fillna(0.0)
+    target = frame["target"].astype(float)
+    stretch = frame["stretch"].astype(float)
+    zh = lang == "zh"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ach = np.where(target > 0, frame["actual"] / target, np.nan)
+        sach = np.where(stretch > 0, frame["actual"] / stretch, np.nan)
+    reason = np.where(
+        target.isna(), "没有目标" if zh else "no target", np.where(target == 0, "目标为 0" if zh else "target is 0", "")
+    )
+    status = np.where(
+        np.isnan(ach), "", np.where(ach >= tp, "领先于时间进度" if zh else "ahead of time", "落后于时间进度" if zh else "behind time")
+    )
+    out = frame[keys].copy()
+    out["period"] = period
+    out["as_of"] = as_of
+    out["metric"] = metric
+    out["target"] = target
+    out["stretch"] = stretch
+    out["actual"] = frame["actual"]
+    out["target_to_date"] = target * tp
+    out["time_progress"] = tp
+    out["achievement"] = ach
+    out["stretch_achievement"] = sach
+    out["gap"] = out["achievement"] - tp
+    out["status"] = status
+    out["reason"] = reason
+    for c in ["store_id", *(["staff_id"] if by_staff else []), "period", "metric", "status", "reason"]:
+        out[c] = out[c].astype("string")
+    return out
+
+
+def amount_rate_matrix(table: pd.DataFrame, *, amount: str = "actual", rate: str = "achievement", by=("store_id",), lang: str = "zh") -> pd.DataFrame:
+    """The amount-vs-rate matrix (达成额 × 达成率, seed 002) with quadrants and coaching advice.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per consultant, e.g. :func:`achievement` with ``by_staff=True``.
+    amount : str
+        Amount column (达成额; default ``actual``).
+    rate : str
+        Rate column (达成率; default ``achievement``).
+    by : sequence of str
+        The team: medians are taken within each group (default per store). ``()`` = one team.
+    lang : {"zh", "en"}
+        Language of ``quadrant_name`` and ``advice``.
+
+    Returns
+    -------
+    DataFrame
+        The input columns plus ``amount_median, rate_median, high_amount, high_rate`` (bool; ≥ median is high),
+        ``quadrant`` (star / low_target / high_target / coach; NA when the rate is NaN), ``quadrant_name``,
+        ``advice``. Medians ignore rows whose rate is NaN.
+    """
+    check_lang(lang)
+    by = [by] if isinstance(by, str) else list(by)
+    out = table.copy()
+    valid = out[rate].astype(float).notna() & out[amount].astype(float).notna()
+    v = out[valid]
+    if by:
+        med_a = v.groupby(by)[amount].median()
+        med_r = v.groupby(by)[rate].median()
+        idx = pd.MultiIndex.from_frame(out[by]) if len(by) > 1 else pd.Index(out[by[0]])
+        out["amount_median"] = med_a.reindex(idx).to_numpy(dtype=float)
+        out["rate_median"] = med_r.reindex(idx).to_numpy(dtype=float)
+    else:
+        out["amount_median"] = float(v[amount].median())
+        out["rate_median"] = float(v[rate].median())
+    hi_a = out[amount].astype(float) >= out["amount_median"]
+    hi_r = out[rate].astype(float) >= out["rate_median"]
+    quad = np.select([hi_a & hi_r, ~hi_a & hi_r, hi_a & ~hi_r], ["star", "low_target", "high_target"], "coach")
+    i = 0 if lang == "zh" else 2
+    out["high_amount"] = pd.array(np.where(valid, hi_a, None), dtype="boolean")
+    out["high_rate"] = pd.array(np.where(valid, hi_r, None), dtype="boolean")
+    out["quadrant"] = pd.array(np.where(valid, quad, None), dtype="string")
+    out["quadrant_name"] = pd.array([QUADRANTS[q][i] if ok else None for q, ok in zip(quad, valid)], dtype="string")
+    out["advice"] = pd.array([QUADRANTS[q][i + 1] if ok else None for q, ok in zip(quad, valid)], dtype="string")
+    return out
+
+
+def per_head_output(ds, *, period: str, stores=None, lang: str = "zh") -> pd.DataFrame:
+    """人均单产 and who is above it (seed 002).
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``sales`` and ``staff``.
+    period : str
+        Month ``YYYY-MM``.
+    stores : sequence of str, optional
+        Keep these stores.
+    lang : {"zh", "en"}
+        Language of ``advice``.
+
+    Returns
+    -------
+    DataFrame
+        One row per consultant employed in the month (and anyone else who sold): ``store_id, staff_id, period,
+        units`` (own sales), ``store_units``, ``consultants`` (employed in the month), ``per_head`` (store_units /
+        consultants, NaN with a reason when 0), ``above`` (units > per_head), ``advice`` (praise and share when
+        above), ``reason``.
+    """
+    check_lang(lang)
+    first, last = month_bounds(period)
+    sales = ds["sales"]
+    s = sales[(sales["invoice_date"] >= first) & (sales["invoice_date"] <= last)]
+    people = consultants_in_month(ds["staff"], period=period)[["store_id", "staff_id"]]
+    own = s.groupby(["store_id", "staff_id"]).size().rename("units").reset_index()
+    frame = people.merge(own, on=["store_id", "staff_id"], how="outer")
+    frame["units"] = frame["units"].astype(float).fillna(0.0)
+    store_units = s.groupby("store_id").size().astype(float)
+    heads = people.groupby("store_id").size().astype(float)
+    if stores is not None:
+        frame = frame[frame["store_id"].isin(list(stores))]
+    frame = frame.sort_values(["store_id", "staff_id"]).reset_index(drop=True)
+    frame["period"] = period
+    frame["store_units"] = frame["store_id"].map(store_units).astype(float).fillna(0.0)
+    frame["consultants"] = frame["store_id"].map(heads).astype(float).fillna(0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["per_head"] = np.where(frame["consultants"] > 0, frame["store_units"] / frame["consultants"], np.nan)
+    zh = lang == "zh"
+    frame["above"] = pd.array(np.where(frame["per_head"].isna(), None, frame["units"] > frame["per_head"]), dtype="boolean")
+    frame["advice"] = np.where(
+        frame["above"].fillna(False),
+        "高于人均单产：表扬鼓励，观察他为什么卖得好，请他分享经验。" if zh else "Above output per head: praise, find out why, let them share.",
+        "",
+    )
+    frame["reason"] = np.where(frame["per_head"].isna(), "本月没有在职销售顾问" if zh else "no consultant employed", "")
+    for c in ["store_id", "staff_id", "period", "advice", "reason"]:
+        frame[c] = frame[c].astype("string")
+    return frame[["store_id", "staff_id", "period", "units", "store_units", "consultants", "per_head", "above", "advice", "reason"]]

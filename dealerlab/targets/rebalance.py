@@ -1,0 +1,223 @@
+"""Weekly rebalancing of a month target and the two-tier month reset after week 2 (DOMAIN.md §3, seed 002).
+
+The seed's three tips for a store manager: (1) review every week and compute the achievement rate; (2) spread a
+week's shortfall evenly over the remaining weeks; (3) after week 2, reset the month into two tiers — behind plan:
+目标一 85 % and 目标二 95 % of the month target ("so the goal is no longer out of reach"); on or ahead of plan:
+100 % and 110 %.
+
+Formulas. Month target T over weeks with plan targets t1..tW and actuals a1..ak (weeks done). After week k the
+shortfall is s = Σ_{i≤k}(t_i − a_i) (negative = surplus) and each remaining week j gets t_j + s/(W − k).
+After week 2 the month is re-tiered on the cumulative rate Σa / Σt (weeks 1–2): below 1 → tiers 0.85·T and 0.95·T,
+otherwise 1.00·T and 1.10·T; for a tier T' the remaining weeks get t_j + s'/(W − k) with
+s' = T' − Σa − Σ_{j>k} t_j (with T' = T this is the same formula as above).
+
+Decisions (DOMAIN.md is silent): with whole-number plans and actuals the shortfall is spread with the exact integer
+split (largest remainder, earlier weeks first), so the new week targets are whole numbers that add up to what is
+left; otherwise plain division. A surplus larger than what remains would make a week negative: such weeks are set to
+0 and the rest carries the difference (targets are never negative).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from dealerlab.errors import ParameterError
+from dealerlab.targets.split import split_integer
+
+__all__ = ["rebalance_weeks", "retier_month", "TIERS"]
+
+#: the seed's tiers: behind plan after week 2 → 85 % / 95 %; on or ahead of plan → 100 % / 110 %
+TIERS = {"behind": (0.85, 0.95), "on_track": (1.00, 1.10)}
+
+
+def _as_float_list(values, name: str) -> list[float]:
+    out = []
+    for v in list(values):
+        out.append(np.nan if v is None or pd.isna(v) else float(v))
+    return out
+
+
+def _integral(xs: Sequence[float]) -> bool:
+    return all(float(x).is_integer() for x in xs if not np.isnan(x))
+
+
+def _spread(extra: float, base: list[float]) -> list[float]:
+    """``base[j] + extra / len(base)``, exactly in integers when possible, never negative."""
+    n = len(base)
+    if n == 0:
+        return []
+    if _integral([extra, *base]):
+        mag = split_integer(abs(int(extra)), [1] * n)
+        new = [b + (m if extra >= 0 else -m) for b, m in zip(base, mag)]
+    else:
+        new = [b + extra / n for b in base]
+    # never negative: zero the weeks that went below 0 and take the excess from the others
+    for _ in range(n):
+        neg = sum(-x for x in new if x < 0)
+        if neg == 0:
+            break
+        pos = [i for i, x in enumerate(new) if x > 0]
+        new = [max(x, 0.0) for x in new]
+        if not pos:
+            break
+        cut = split_integer(int(neg), [1] * len(pos)) if _integral([neg, *new]) else [neg / len(pos)] * len(pos)
+        for i, c in zip(pos, cut):
+            new[i] -= c
+    return [float(max(x, 0.0)) for x in new]
+
+
+def _check(plan, actual):
+    plan = _as_float_list(plan, "plan")
+    actual = _as_float_list(actual, "actual")
+    if not plan:
+        raise ParameterError("周计划为空：请给出每周的计划目标。", "The weekly plan is empty.")
+    if len(actual) > len(plan):
+        raise ParameterError(
+            f"实际达成有 {len(actual)} 周，但计划只有 {len(plan)} 周。",
+            f"{len(actual)} weeks of actuals but only {len(plan)} planned weeks.",
+        )
+    if any(np.isnan(p) or p < 0 for p in plan):
+        raise ParameterError("周计划目标必须是不小于 0 的数字。", "Weekly plan targets must be numbers ≥ 0.")
+    done = [a for a in actual if not np.isnan(a)]
+    if len(done) != len(actual) or any(a < 0 for a in done):
+        raise ParameterError(
+            "实际达成必须是从第 1 周起连续填写的、不小于 0 的数字（未到的周不要填）。",
+            "Actuals must be numbers ≥ 0 for consecutive weeks from week 1 (leave future weeks out).",
+        )
+    return plan, actual
+
+
+def rebalance_weeks(plan, actual) -> pd.DataFrame:
+    """Re-plan the remaining weeks after each completed week (the seed's tip 2).
+
+    Parameters
+    ----------
+    plan : sequence of float
+        The planned target of each week of the month, t1..tW (e.g. ``[25000] * 4``).
+    actual : sequence of float
+        The achieved amount of the weeks done so far, a1..ak (k ≤ W), e.g. ``[17500]``.
+
+    Returns
+    -------
+    DataFrame
+        Long table, one row per (``after_week`` k = 0..K, ``week`` j): ``after_week, week, plan`` (t_j),
+        ``actual`` (a_j or NaN), ``target`` (the week's target as set after week k: a_j's week keeps its last target,
+        the remaining weeks get t_j + s/(W − k)), ``shortfall`` (s after week k), ``rate`` (a_j / t_j, the week's
+        达成率, NaN when not done or t_j = 0). ``after_week == 0`` is the original plan.
+
+    Examples
+    --------
+    DOMAIN.md's known answer: T = 100 000 in 4 weeks of 25 000, week 1 achieves 17 500 (70 %) →
+    weeks 2–4 become 27 500 each.
+
+    >>> t = rebalance_weeks([25000] * 4, [17500])
+    >>> t.loc[t.after_week == 1, "target"].tolist()
+    [25000.0, 27500.0, 27500.0, 27500.0]
+    """
+    plan, actual = _check(plan, actual)
+    W, K = len(plan), len(actual)
+    rows = []
+    current = list(plan)
+    for k in range(0, K + 1):
+        s = sum(plan[i] - actual[i] for i in range(k))
+        if k > 0 and k < W:
+            current = current[:k] + _spread(s, plan[k:])
+        for j in range(W):
+            a = actual[j] if j < k else np.nan
+            rows.append(
+                {
+                    "after_week": k,
+                    "week": j + 1,
+                    "plan": plan[j],
+                    "actual": a,
+                    "target": float(current[j]),
+                    "shortfall": float(s),
+                    "rate": a / plan[j] if (j < k and plan[j] > 0) else np.nan,
+                }
+            )
+    out = pd.DataFrame(rows)
+    out["after_week"] = out["after_week"].astype("Int64")
+    out["week"] = out["week"].astype("Int64")
+    return out
+
+
+def retier_month(plan, actual, *, month_target=None, after_week: int = 2, tiers=None, lang: str = "zh") -> pd.DataFrame:
+    """The two-tier month reset after week 2 (the seed's tip 3).
+
+    Parameters
+    ----------
+    plan : sequence of float
+        Week plan targets t1..tW.
+    actual : sequence of float
+        Actuals of at least ``after_week`` weeks (only the first ``after_week`` are used).
+    month_target : float, optional
+        T; default Σ plan.
+    after_week : int
+        When the month is re-tiered (2 in the seed).
+    tiers : mapping, optional
+        ``{"behind": (0.85, 0.95), "on_track": (1.00, 1.10)}`` (:data:`TIERS`) unless given.
+    lang : {"zh", "en"}
+        Language of the ``tier`` and ``status`` labels.
+
+    Returns
+    -------
+    DataFrame
+        Two rows (目标一, 目标二): ``tier, status`` (落后于计划 / 达到或超过计划), ``cum_rate`` (Σa / Σt of the weeks
+        done), ``level`` (0.85 …), ``month_target`` (level × T), ``achieved`` (Σa), ``remaining`` (what is left, ≥ 0),
+        and ``week_<j>`` columns with the new target of each remaining week.
+
+    Examples
+    --------
+    >>> r = retier_month([25000] * 4, [17500, 25000])
+    >>> r["month_target"].tolist()
+    [85000.0, 95000.0]
+    """
+    plan, actual = _check(plan, actual)
+    if not 1 <= after_week < len(plan) + 1 or len(actual) < after_week:
+        raise ParameterError(
+            f"需要至少 {after_week} 周的实际达成才能在第 {after_week} 周后调整月度目标（现有 {len(actual)} 周）。",
+            f"Re-tiering after week {after_week} needs {after_week} weeks of actuals (have {len(actual)}).",
+        )
+    T = float(sum(plan)) if month_target is None else float(month_target)
+    tiers = dict(TIERS if tiers is None else tiers)
+    k = after_week
+    done_plan = sum(plan[:k])
+    achieved = sum(actual[:k])
+    cum_rate = achieved / done_plan if done_plan > 0 else np.nan
+    behind = bool(cum_rate < 1) if not np.isnan(cum_rate) else False
+    key = "behind" if behind else "on_track"
+    status = {
+        ("behind", "zh"): "落后于计划",
+        ("on_track", "zh"): "达到或超过计划",
+        ("behind", "en"): "behind plan",
+        ("on_track", "en"): "on or ahead of plan",
+    }[(key, lang)]
+    names = ["目标一", "目标二"] if lang == "zh" else ["tier 1", "tier 2"]
+    rows = []
+    for name, level in zip(names, tiers[key]):
+        tier_T = level * T
+        if float(tier_T).is_integer():
+            tier_T = float(round(tier_T))
+        else:
+            tier_T = round(tier_T, 2)
+        s = tier_T - achieved - sum(plan[k:])
+        weeks = _spread(s, plan[k:])
+        row = {
+            "tier": name,
+            "status": status,
+            "cum_rate": cum_rate,
+            "level": level,
+            "month_target": float(tier_T),
+            "achieved": float(achieved),
+            "remaining": float(sum(weeks)),
+        }
+        for j, w in enumerate(weeks, start=k + 1):
+            row[f"week_{j}"] = w
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["tier"] = out["tier"].astype("string")
+    out["status"] = out["status"].astype("string")
+    return out
