@@ -1,0 +1,500 @@
+"""Read client files into raw tables: which sheet/file is which table, where the header is, which column is which.
+
+Nothing is coerced here (see :mod:`dealerlab.data.coerce`); cells stay as the file gives them (text from CSV,
+Python objects from Excel/Parquet). A :class:`RawTable` yields its rows in chunks so a large CSV never sits in
+memory twice.
+
+Matching (DATA.md)
+------------------
+* sheet / file names: the English table name or the Chinese one, compared after :func:`match_key`
+  (NFKC, case, spaces, ``_``/``-``, a leading number such as ``1.``, a trailing 表/sheet);
+* headers: the English column name or the Chinese one, compared after :func:`match_key`; text in brackets
+  (units such as ``成交价(元)`` / ``成交价（元）``) and a trailing ``*`` (the template's required mark) are ignored;
+* the header row is the first of the first :data:`HEADER_SCAN` rows matching at least
+  ``min(half of the table's columns, its required columns)`` columns (at least 2), so blank rows and title rows
+  above it are skipped; when no row reaches that, the best-matching row (≥ 1 match) is used and the missing
+  columns are reported;
+* a *notes row* directly under the header — every non-blank cell starting with :data:`NOTES_MARKER` (``说明``) —
+  is skipped (the template writes one);
+* fully blank rows are skipped (trailing blank rows are common); row numbers stay those of the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+import sys
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dealerlab.data.schema import TABLES, Table
+from dealerlab.data.validate import problem
+from dealerlab.errors import Problem
+
+__all__ = [
+    "RawTable",
+    "ReadResult",
+    "read_path",
+    "match_key",
+    "table_for_name",
+    "match_header",
+    "detect_encoding",
+    "HEADER_SCAN",
+    "NOTES_MARKER",
+    "CHUNK_ROWS",
+]
+
+HEADER_SCAN = 30
+NOTES_MARKER = "说明"
+CHUNK_ROWS = 200_000
+#: sheets the template writes besides the tables (ignored without a warning)
+IGNORED_SHEETS = {"readme", "说明", "使用说明", "lists", "_lists", "下拉选项", "填写说明"}
+
+_BRACKETS = re.compile(r"[(\[（【［〔<《].*?[)\]）】］〕>》]")
+_SQUEEZE = re.compile(r"[\s_\-*:：·.、]+")
+_LEADING_NUMBER = re.compile(r"^\d+[.、)\s_\-]*")
+
+
+def match_key(text) -> str:
+    """The comparison key of a header or sheet name: ``" 成交价（元）* "`` → ``"成交价"``, ``"Store ID"`` → ``"storeid"``."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).strip().casefold()
+    s = _BRACKETS.sub("", s)
+    return _SQUEEZE.sub("", s)
+
+
+def _table_keys() -> dict[str, str]:
+    keys = {}
+    for t in TABLES.values():
+        for k in (t.name, t.zh, t.name.replace("_", " ")):
+            keys[match_key(k)] = t.name
+            keys[match_key(k) + "表"] = t.name
+    return keys
+
+
+def table_for_name(name: str) -> str | None:
+    """The table a sheet or file name stands for (``"潜客"``, ``"Leads"``, ``"2.潜客表"`` → ``"leads"``), or ``None``."""
+    keys = _table_keys()
+    key = match_key(name)
+    if key in keys:
+        return keys[key]
+    key = match_key(_LEADING_NUMBER.sub("", unicodedata.normalize("NFKC", str(name)).strip()))
+    for suffix in ("", "sheet", "数据", "明细"):
+        if key.endswith(suffix) and key[: len(key) - len(suffix) or None] in keys:
+            return keys[key[: len(key) - len(suffix) or None]]
+    return None
+
+
+def _column_keys(spec: Table) -> dict[str, str]:
+    keys = {}
+    for col in spec.columns:
+        for k in (col.name, col.zh, col.name.replace("_", " ")):
+            keys.setdefault(match_key(k), col.name)
+    return keys
+
+
+def match_header(cells: list, spec: Table) -> dict[int, str]:
+    """Positions of ``cells`` that name a column of ``spec``: ``{position: canonical column}`` (first wins)."""
+    keys = _column_keys(spec)
+    found: dict[int, str] = {}
+    taken: set[str] = set()
+    for i, cell in enumerate(cells):
+        name = keys.get(match_key(cell))
+        if name is not None and name not in taken:
+            found[i] = name
+            taken.add(name)
+    return found
+
+
+def _threshold(spec: Table) -> int:
+    n = len(spec.columns)
+    need = min(math.ceil(n / 2), max(len(spec.required), 1))
+    return max(min(need, n), min(2, n))
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and math.isnan(cell))
+
+
+def _is_notes_row(cells: list) -> bool:
+    filled = [c for c in cells if not _blank(c)]
+    return bool(filled) and all(isinstance(c, str) and c.strip().startswith(NOTES_MARKER) for c in filled)
+
+
+@dataclass
+class RawTable:
+    """One table as found in a file: where it is, what each column is, and its rows (in chunks).
+
+    ``labels`` maps canonical column → header as written; ``extras`` the unknown headers (kept as text);
+    ``chunks()`` yields ``(frame, rows)``: raw cells under canonical names and the file row number of each.
+    """
+
+    table: str
+    source: str
+    header_row: int
+    labels: dict[str, str]
+    extras: list[str]
+    _chunks: object = field(repr=False, default=None)
+    problems: list[Problem] = field(default_factory=list)
+
+    def chunks(self) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+        yield from self._chunks()
+
+
+@dataclass
+class ReadResult:
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # errors and warnings, file level
+    seen: set[str] = field(default_factory=set)  # tables found, readable or not
+
+    def add_table(self, raw: RawTable) -> None:
+        if raw.table in self.tables:
+            self.problems.append(
+                problem("table_duplicate", raw.table, raw.source, other=f"{self.tables[raw.table].source} / {raw.source}")
+            )
+            return
+        self.tables[raw.table] = raw
+
+
+def _locate_header(head: list[list], spec: Table) -> tuple[int | None, dict[int, str]]:
+    """Index (0-based) of the header among ``head`` rows, and its column positions."""
+    need = _threshold(spec)
+    best, best_i, best_map = 0, None, {}
+    for i, cells in enumerate(head):
+        found = match_header(cells, spec)
+        if len(found) >= need:
+            return i, found
+        if len(found) > best:
+            best, best_i, best_map = len(found), i, found
+    return best_i, best_map
+
+
+def _header_problems(spec, cells, found, source, header_row) -> tuple[dict[str, str], list[str], list[Problem]]:
+    labels = {name: str(cells[i]).strip() for i, name in found.items()}
+    extras, problems = [], []
+    keys = _column_keys(spec)
+    for i, cell in enumerate(cells):
+        if i in found or _blank(cell):
+            continue
+        name = keys.get(match_key(cell))
+        if name is not None:  # a second column meaning the same thing
+            problems.append(problem("column_duplicate", spec.name, source, row=header_row, column=str(cell).strip(),
+                                    column_zh=spec.column(name).zh, column_en=name, other=f"「{labels[name]}」/「{str(cell).strip()}」"))
+        else:
+            extras.append(str(cell).strip())
+            problems.append(problem("column_unknown", spec.name, source, row=header_row, column=str(cell).strip()))
+    return labels, extras, problems
+
+
+def _no_header(spec, source, n_rows) -> Problem:
+    expected = "、".join(c.zh for c in spec.columns if c.required) or spec.columns[0].zh
+    return problem("header_not_found", spec.name, source, row=1, scan=min(HEADER_SCAN, max(n_rows, 1)), expected=expected)
+
+
+def _frame_from_rows(rows: list[tuple], positions: dict[int, str], extras_pos: dict[int, str]) -> pd.DataFrame:
+    cols = {}
+    for i, name in {**positions, **extras_pos}.items():
+        cols[name] = pd.Series([r[i] if i < len(r) else None for r in rows], dtype=object)
+    return pd.DataFrame(cols)
+
+
+# --------------------------------------------------------------------------------------------------- Excel
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _excel_file_problem(path: Path) -> Problem | None:
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    src = path.name
+    if not head.strip(b"\x00 \r\n\t"):
+        return problem("file_empty", "", src)
+    if head.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in head:
+            return problem("encrypted", "", src)
+        if path.suffix.lower() == ".xls":
+            return problem("xls_format", "", src)
+        return problem("encrypted_or_xls", "", src)
+    if not head.startswith(b"PK"):
+        return problem("xls_format" if path.suffix.lower() == ".xls" else "not_workbook", "", src)
+    return None
+
+
+def read_workbook(path: Path, result: ReadResult) -> None:
+    """Read an .xlsx/.xlsm workbook: one sheet per table."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    bad = _excel_file_problem(path)
+    if bad is not None:
+        result.problems.append(bad)
+        return
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as err:
+        result.problems.append(problem("not_workbook", "", path.name, value=type(err).__name__))
+        return
+    if path.suffix.lower() == ".xlsm":
+        result.problems.append(problem("macros_ignored", "", path.name))
+    try:
+        for ws in wb.worksheets:
+            source = f"{path.name}:{ws.title}"
+            name = table_for_name(ws.title)
+            if name is None:
+                if match_key(ws.title) not in {match_key(s) for s in IGNORED_SHEETS}:
+                    result.problems.append(problem("sheet_unknown", "", source, sheet=ws.title))
+                continue
+            spec = TABLES[name]
+            try:
+                ws.reset_dimensions()
+            except AttributeError:
+                pass
+            try:
+                all_rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+            except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as err:
+                result.problems.append(problem("not_workbook", name, source, value=type(err).__name__))
+                continue
+            result.seen.add(name)
+            raw = _table_from_rows(spec, all_rows, source)
+            result.problems.extend(raw.problems)
+            if raw.labels:
+                result.add_table(raw)
+    finally:
+        wb.close()
+
+
+def _table_from_rows(spec: Table, all_rows: list[tuple], source: str, first_row: int = 1) -> RawTable:
+    """A RawTable from a list of rows (Excel): header located, notes row and blank rows skipped."""
+    head = [list(r) for r in all_rows[:HEADER_SCAN]]
+    if not any(any(not _blank(c) for c in r) for r in head):
+        p = problem("file_empty", spec.name, source) if not all_rows or len(all_rows) <= HEADER_SCAN else _no_header(spec, source, len(head))
+        return RawTable(spec.name, source, first_row, {}, [], lambda: iter(()), problems=[p])
+    h, found = _locate_header(head, spec)
+    if h is None or not found:
+        return RawTable(spec.name, source, first_row, {}, [], lambda: iter(()), problems=[_no_header(spec, source, len(head))])
+    header_row = first_row + h
+    cells = head[h]
+    labels, extras, problems = _header_problems(spec, cells, found, source, header_row)
+    extras_pos = {i: str(c).strip() for i, c in enumerate(cells) if i not in found and not _blank(c)}
+    extras_pos = {i: n for i, n in extras_pos.items() if n in extras}
+    start = h + 1
+    if start < len(all_rows) and _is_notes_row(list(all_rows[start])):
+        start += 1
+    body = all_rows[start:]
+    keep = [i for i, r in enumerate(body) if any(not _blank(c) for c in r)]
+    rows = np.asarray([first_row + start + i for i in keep], dtype=np.int64)
+    data = [body[i] for i in keep]
+
+    def chunks():
+        for lo in range(0, max(len(data), 1), CHUNK_ROWS):
+            part = data[lo: lo + CHUNK_ROWS]
+            yield _frame_from_rows(part, found, extras_pos), rows[lo: lo + CHUNK_ROWS]
+
+    return RawTable(spec.name, source, header_row, labels, extras, chunks, problems=problems)
+
+
+# --------------------------------------------------------------------------------------------------- CSV
+
+
+def detect_encoding(path: Path) -> tuple[str | None, Problem | None]:
+    """The encoding of a text file: ``utf-8-sig``, ``utf-16`` (BOM), ``utf-8`` or ``gb18030``.
+
+    Streams the file (bounded memory). A file whose lines are partly UTF-8 and partly GBK gives an
+    ``encoding_mixed`` problem naming the first line that is not UTF-8.
+    """
+    with open(path, "rb") as fh:
+        start = fh.read(4)
+    if start.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", None
+    else:
+        enc = "utf-8"
+    if _decodes(path, enc):
+        return enc, None
+    # not UTF-8: line by line, is any non-ASCII line UTF-8? then the file is mixed
+    first_bad, utf8_lines = None, 0
+    with open(path, "rb") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8_lines += 1
+            except UnicodeDecodeError:
+                if first_bad is None:
+                    first_bad = lineno
+            if first_bad is not None and utf8_lines:
+                break
+    if utf8_lines and first_bad is not None:
+        return None, problem("encoding_mixed", "", path.name, row=first_bad)
+    if _decodes(path, "gb18030"):
+        return "gb18030", None
+    return None, problem("encoding_unknown", "", path.name, row=first_bad)
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    dec = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                dec.decode(block)
+            dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _head_lines(path: Path, encoding: str, n: int) -> list[str]:
+    lines = []
+    with open(path, encoding=encoding, newline="") as fh:
+        for line in fh:
+            lines.append(line)
+            if len(lines) >= n:
+                break
+    return lines
+
+
+def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: bool = False) -> None:
+    """Read one CSV file as table ``spec`` (encoding and delimiter detected; chunked)."""
+    source = path.name
+    if path.stat().st_size == 0:
+        result.problems.append(problem("file_empty", spec.name, source))
+        return
+    encoding, bad = detect_encoding(path)
+    if bad is not None:
+        result.problems.append(Problem(**{**bad.__dict__, "table": spec.name}))
+        return
+    lines = _head_lines(path, encoding, HEADER_SCAN + 2)
+    text = "".join(lines)
+    if not text.strip(" \r\n\t,;\ufeff"):
+        result.problems.append(problem("file_empty", spec.name, source))
+        return
+    delim = "\t" if text.count("\t") > text.count(",") else ","
+    head = [row for row in csv.reader(io.StringIO(text), delimiter=delim)]
+    # csv.reader drops nothing: one list per physical line here (no multi-line cells expected in the header zone)
+    h, found = _locate_header(head[:HEADER_SCAN], spec)
+    if h is None or not found:
+        result.problems.append(_no_header(spec, source, len(head)))
+        return
+    cells = head[h]
+    header_row = h + 1
+    labels, extras, problems = _header_problems(spec, cells, found, source, header_row)
+    result.problems.extend(problems)
+    skip = h + 1
+    if skip < len(head) and _is_notes_row(head[skip]):
+        skip += 1
+    ncols = len(cells)
+    names = [f"c{i}" for i in range(ncols)]
+    keep = {f"c{i}": name for i, name in found.items()}
+    keep.update({f"c{i}": str(c).strip() for i, c in enumerate(cells) if i not in found and str(c).strip() in extras})
+
+    def chunks():
+        reader = pd.read_csv(
+            path, encoding=encoding, sep=delim, header=None, names=names, skiprows=skip, dtype=str,
+            keep_default_na=False, na_filter=False, skip_blank_lines=False, chunksize=CHUNK_ROWS,
+            engine="c", on_bad_lines="error", usecols=list(keep),
+        )
+        done = 0
+        try:
+            for chunk in reader:
+                rows = np.arange(skip + 1 + done, skip + 1 + done + len(chunk), dtype=np.int64)
+                done += len(chunk)
+                frame = chunk.rename(columns=keep)
+                blank = np.ones(len(frame), dtype=bool)
+                for c in frame.columns:
+                    blank &= (frame[c].str.strip() == "").to_numpy()
+                if blank.any():
+                    frame, rows = frame[~blank], rows[~blank]
+                if progress:
+                    print(f"  {source}: 已读取 {done:,} 行 / {done:,} rows read", file=sys.stderr, flush=True)
+                yield frame.reset_index(drop=True), rows
+        except pd.errors.ParserError as err:
+            raise _CsvError(str(err), skip) from None
+
+    result.add_table(RawTable(spec.name, source, header_row, labels, extras, chunks))
+
+
+class _CsvError(Exception):
+    """A CSV row pandas cannot split (raised while iterating; the loader turns it into a Problem)."""
+
+    def __init__(self, detail: str, skip: int) -> None:
+        super().__init__(detail)
+        m = re.search(r"line (\d+)", detail)
+        self.row = int(m.group(1)) + skip if m else None
+        self.detail = re.sub(r"^Error tokenizing data\. C error: ", "", detail)
+        if m:
+            self.detail = self.detail.replace(f"line {m.group(1)}", f"line {self.row}")
+
+
+# --------------------------------------------------------------------------------------------------- Parquet
+
+
+def read_parquet_table(path: Path, spec: Table, result: ReadResult) -> None:
+    """Read one Parquet file as table ``spec`` (row numbers as if the header were row 1)."""
+    source = path.name
+    if path.stat().st_size == 0:
+        result.problems.append(problem("file_empty", spec.name, source))
+        return
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several types for a corrupt file
+        result.problems.append(problem("not_workbook", spec.name, source, value=type(err).__name__))
+        return
+    cells = list(frame.columns)
+    found = match_header(cells, spec)
+    labels, extras, problems = _header_problems(spec, cells, found, source, 1)
+    result.problems.extend(problems)
+    rename = {cells[i]: name for i, name in found.items()}
+    frame = frame[[c for c in cells if c in rename or str(c).strip() in extras]].rename(columns=rename)
+    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+
+    def chunks():
+        yield frame.reset_index(drop=True), rows
+
+    result.add_table(RawTable(spec.name, source, 1, labels, extras, chunks))
+
+
+# --------------------------------------------------------------------------------------------------- entry
+
+
+def read_path(path: str | Path, *, progress: bool = False) -> ReadResult:
+    """Find the tables of a workbook or folder. File-level problems are in ``ReadResult.problems``."""
+    path = Path(path)
+    result = ReadResult()
+    if not path.exists():
+        result.problems.append(problem("file_missing", "", path.name or str(path), path=str(path)))
+        return result
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+        for f in files:
+            suffix = f.suffix.lower()
+            name = table_for_name(f.stem)
+            if suffix not in (".csv", ".tsv", ".txt", ".parquet") or name is None:
+                if suffix in (".csv", ".tsv", ".txt", ".parquet", ".xlsx"):
+                    result.problems.append(problem("file_unknown", "", f.name, name=f.name))
+                continue
+            result.seen.add(name)
+            if suffix == ".parquet":
+                read_parquet_table(f, TABLES[name], result)
+            else:
+                read_csv_table(f, TABLES[name], result, progress=progress)
+        return result
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        read_workbook(path, result)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        result.problems.append(problem("single_csv", "", path.name))
+    else:
+        result.problems.append(problem("unsupported_file", "", path.name, suffix=path.suffix or path.name))
+    return result

@@ -1,0 +1,483 @@
+"""The rules of the data contract, each violation a located :class:`~dealerlab.errors.Problem`.
+
+Rules (``Problem.rule``) and their severity
+-------------------------------------------
+File level (error): ``file_missing``, ``file_empty``, ``not_workbook``, ``encrypted``, ``encrypted_or_xls``, ``xls_format``,
+``unsupported_file``, ``single_csv``, ``encoding_mixed``, ``encoding_unknown``, ``csv_malformed``, ``no_tables``,
+``table_missing``, ``table_duplicate``, ``header_not_found``, ``column_missing``, ``column_duplicate``,
+``store_id_required``, ``table_empty`` (the ``stores`` table has no row).
+Row level (error): ``required_value``, ``enum_invalid``, ``date_invalid``, ``date_impossible``,
+``date_out_of_range``, ``number_invalid``, ``int_invalid``, ``bool_invalid``, ``period_invalid``, ``below_min``,
+``above_max``, ``duplicate_key``, ``reference_missing``, ``closed_date_required``, ``date_order``,
+``too_many`` (more rows broke the same rule than are listed one by one).
+Warnings: ``sheet_unknown``, ``file_unknown``, ``column_unknown``, ``enum_open``, ``date_future``, ``macros_ignored``,
+``table_no_rows``.
+
+Every problem is located as the user sees it: ``source`` is the file name or ``"file.xlsx:sheet"``, ``row`` the
+Excel row (or CSV line, header included), ``column`` the header as written in the file (the Chinese name when the
+column is absent).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dealerlab.data.coerce import coerce_column
+from dealerlab.data.schema import TABLES, Column, Table
+from dealerlab.errors import Problem
+from dealerlab.i18n import Catalogue
+
+__all__ = [
+    "MESSAGES",
+    "problem",
+    "ProblemLog",
+    "check_columns",
+    "check_chunk",
+    "check_table",
+    "check_references",
+    "NATURAL_KEYS",
+    "MAX_PER_RULE",
+]
+
+#: at most this many problems of one rule in one column are listed one by one; the rest are counted
+MAX_PER_RULE = 1000
+
+#: tables without a single-column key, and the columns that must be unique together
+NATURAL_KEYS = {
+    "targets": ("store_id", "period", "metric", "staff_id"),
+    "booth_usage": ("store_id", "date", "booth_id"),
+    "market": ("store_id", "period"),
+    "monthly_finance": ("store_id", "period"),
+    "surveys": ("response_id", "item"),
+    "survey_items": ("survey", "item"),
+}
+
+#: date columns that may lie in the future (plans, promises): no future-date warning
+FUTURE_OK = {("followups", "due_date"), ("service_orders", "promised_date")}
+
+#: the earliest date accepted (anything before is a typing error or a wrong serial number)
+EARLIEST = pd.Timestamp("1950-01-01")
+
+#: (table, earlier column, later column): the later date may not come before the earlier one
+DATE_ORDER = (
+    ("staff", "hire_date", "leave_date"),
+    ("leads", "created_date", "closed_date"),
+    ("service_orders", "open_date", "close_date"),
+    ("complaints", "received_date", "resolved_date"),
+)
+
+_M = {
+    # ---- file level
+    "file_missing": ("找不到文件或文件夹：{path}", "File or folder not found: {path}",
+                     "检查路径是否拼写正确，文件是否已复制到本机。", "Check the path and that the file was copied here."),
+    "file_empty": ("文件是空的（0 字节或没有任何内容）。", "The file is empty.",
+                   "重新从系统导出，或删除该文件。", "Export it again from the DMS, or remove the file."),
+    "not_workbook": ("不是有效的 Excel 工作簿（文件已损坏，或不是 .xlsx 格式）。", "Not a valid Excel workbook (corrupt, or not .xlsx).",
+                     "用 Excel 打开后「另存为」Excel 工作簿 (.xlsx)，再重试。", "Open it in Excel and 'Save As' Excel Workbook (.xlsx)."),
+    "encrypted": ("工作簿设置了打开密码（已加密），无法读取。", "The workbook is password-protected (encrypted).",
+                  "在 Excel 中「文件 → 信息 → 保护工作簿 → 用密码进行加密」清空密码后另存为 .xlsx。",
+                  "In Excel remove the password (File → Info → Protect Workbook → Encrypt with Password) and save as .xlsx."),
+    "encrypted_or_xls": ("无法读取：这个文件不是 .xlsx 格式——它设置了打开密码（已加密），或是改了扩展名的旧版 .xls 文件。",
+                         "Cannot read: not an .xlsx file — it is password-protected (encrypted) or an old .xls renamed to .xlsx.",
+                         "在 Excel 中打开：若有密码，先清空密码（文件 → 信息 → 保护工作簿）；然后「另存为」Excel 工作簿 (.xlsx)。",
+                         "Open it in Excel: remove the password if any (File → Info → Protect Workbook), then 'Save As' Excel Workbook (.xlsx)."),
+    "xls_format": ("这是旧版 Excel 97-2003 文件 (.xls)，dealerlab 只读取 .xlsx。", "This is an old Excel 97-2003 file (.xls); dealerlab reads .xlsx only.",
+                   "用 Excel 打开后「另存为」Excel 工作簿 (.xlsx)。", "Open it in Excel and 'Save As' Excel Workbook (.xlsx)."),
+    "unsupported_file": ("不支持的文件类型「{suffix}」。", "Unsupported file type '{suffix}'.",
+                         "请提供 .xlsx 工作簿，或一个存放 CSV / Parquet 文件的文件夹。", "Give an .xlsx workbook or a folder of CSV / Parquet files."),
+    "single_csv": ("这是单个 CSV 文件；CSV 数据应放在一个文件夹中，每个表一个文件。", "This is a single CSV file; CSV data must be a folder with one file per table.",
+                   "把所有表的 CSV（如 门店.csv、潜客.csv）放进一个文件夹，然后校验该文件夹。", "Put every table's CSV (stores.csv, leads.csv, ...) in one folder and validate the folder."),
+    "encoding_mixed": ("文件混用了两种编码（UTF-8 与 GBK），从这一行起无法按 UTF-8 读取。", "The file mixes two encodings (UTF-8 and GBK); this line is not UTF-8.",
+                       "用记事本或 Excel 打开后统一「另存为」UTF-8 编码的 CSV。", "Open it and save the whole file again as UTF-8 CSV."),
+    "encoding_unknown": ("无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）。", "Unknown text encoding (neither UTF-8 nor GBK/GB18030).",
+                         "用 Excel 另存为「CSV UTF-8（逗号分隔）」。", "Save it from Excel as 'CSV UTF-8 (comma delimited)'."),
+    "csv_malformed": ("CSV 格式错误：{detail}", "Malformed CSV: {detail}",
+                      "检查这一行的分隔符和引号（字段内的逗号需要用英文双引号括起来）。", "Check the delimiters and quotes on this line (quote fields that contain commas)."),
+    "no_tables": ("没有找到任何可识别的表（工作表名 / 文件名应为表名，如「门店」「潜客」或 stores、leads）。",
+                  "No recognised table (sheet or file names must be table names such as stores, leads or 门店, 潜客).",
+                  "按模板（dealerlab template）重命名工作表或文件。", "Rename the sheets or files as in the template (dealerlab template)."),
+    "table_missing": ("缺少必需的表「{table_zh}」（{table}）。", "The required table '{table}' ({table_zh}) is missing.",
+                      "加入名为「{table_zh}」的工作表（或 {table}.csv）。", "Add a sheet named '{table_zh}' (or {table}.csv)."),
+    "table_duplicate": ("表「{table_zh}」出现了两次：{other}。", "Table '{table}' appears twice: {other}.",
+                        "只保留一个工作表 / 文件。", "Keep only one sheet / file for it."),
+    "header_not_found": ("找不到表头行：前 {scan} 行中没有一行包含「{table_zh}」表的列名。", "No header row: none of the first {scan} rows holds the column names of '{table}'.",
+                         "第一行（或标题行下面一行）写列名，如：{expected}。", "Put the column names in the first row (or under the title), e.g. {expected}."),
+    "column_missing": ("缺少必填列「{column_zh}」（{column_en}）。", "Required column '{column_en}' ({column_zh}) is missing.",
+                       "在表头加入「{column_zh}」列并填写。", "Add a '{column_zh}' column to the header and fill it."),
+    "column_duplicate": ("两列都对应「{column_zh}」：{other}。", "Two columns both mean '{column_en}': {other}.",
+                         "删除或改名其中一列。", "Delete or rename one of them."),
+    "store_id_required": ("缺少「门店编码」列：门店表有 {n} 家门店，每个表都必须注明门店。", "Column store_id is missing: there are {n} stores, so every table must say which store.",
+                          "加入「门店编码」列（只有一家门店时才可以省略）。", "Add a store_id column (it may be left out only when there is a single store)."),
+    "table_empty": ("「{table_zh}」表没有数据行。", "Table '{table}' has no data rows.",
+                    "至少填写一家门店。", "Fill in at least one store."),
+    # ---- row level
+    "required_value": ("必填项为空。", "Required value is empty.",
+                       "填写「{column_zh}」。", "Fill in '{column_en}'."),
+    "enum_invalid": ("「{value}」不是允许的取值。", "'{value}' is not an allowed value.",
+                     "可选值：{allowed}。", "Allowed values: {allowed}."),
+    "enum_open": ("「{value}」不在常用取值中（已保留原值）。", "'{value}' is not one of the usual values (kept as written).",
+                  "常用取值：{allowed}。", "Usual values: {allowed}."),
+    "date_invalid": ("无法识别的日期「{value}」。", "Cannot read the date '{value}'.",
+                     "使用 2026-10-05、2026/10/05 或 2026年10月5日 格式，或设为 Excel 日期格式。", "Write dates as 2026-10-05 (or format the cell as an Excel date)."),
+    "date_impossible": ("日期「{value}」不存在。", "The date '{value}' does not exist.",
+                        "检查月份和日期（如 2 月没有 30 日）。", "Check the month and day (e.g. February has no 30th)."),
+    "date_out_of_range": ("日期 {value} 早于 1950 年，不合理。", "The date {value} is before 1950.",
+                          "检查年份，或单元格是否被误设为数字格式。", "Check the year, or whether the cell was formatted as a number."),
+    "date_future": ("日期 {value} 晚于今天。", "The date {value} is in the future.",
+                    "确认日期是否录错。", "Check whether it was mistyped."),
+    "date_order": ("「{column_zh}」{value} 早于「{other_zh}」{other_value}。", "'{column_en}' {value} is before '{other}' {other_value}.",
+                   "检查两个日期是否填反或录错。", "Check whether the two dates were swapped or mistyped."),
+    "number_invalid": ("「{value}」不是数字。", "'{value}' is not a number.",
+                       "只填数字，如 12345 或 ¥12,345。", "Enter a number, e.g. 12345 or ¥12,345."),
+    "int_invalid": ("「{value}」不是整数。", "'{value}' is not a whole number.",
+                    "填写整数，如 3。", "Enter a whole number, e.g. 3."),
+    "bool_invalid": ("「{value}」不是 是/否。", "'{value}' is not yes/no.",
+                     "填写 是 或 否（也可 Y/N、1/0、√）。", "Enter 是 or 否 (or Y/N, 1/0, √)."),
+    "period_invalid": ("「{value}」不是月份。", "'{value}' is not a month.",
+                       "月份写成 2026-10。", "Write the month as 2026-10."),
+    "below_min": ("{value} 小于允许的最小值 {bound}。", "{value} is below the minimum {bound}.",
+                  "检查数值（{column_zh} 应在 {range} 之间）。", "Check the value ({column_en} must be {range})."),
+    "above_max": ("{value} 大于允许的最大值 {bound}。", "{value} is above the maximum {bound}.",
+                  "检查数值（{column_zh} 应在 {range} 之间）。", "Check the value ({column_en} must be {range})."),
+    "duplicate_key": ("编号「{value}」重复（第一次出现在第 {first} 行）。", "Duplicate id '{value}' (first seen on row {first}).",
+                      "每行的「{column_zh}」必须唯一：删除重复行或改正编号。", "Each '{column_en}' must be unique: delete the duplicate or fix the id."),
+    "duplicate_row": ("与第 {first} 行重复（{key_zh} 相同）。", "Duplicates row {first} (same {key}).",
+                      "删除重复行，或合并两行。", "Delete the duplicate row or merge the two."),
+    "reference_missing": ("「{value}」在「{ref_table_zh}」表中不存在。", "'{value}' does not exist in table '{ref_table}'.",
+                          "检查编号，或在「{ref_table_zh}」表中补上这条记录。", "Check the id, or add the record to '{ref_table}'."),
+    "closed_date_required": ("状态为「{status}」但结案日期为空。", "Status is '{status}' but closed_date is empty.",
+                             "成交或战败的潜客必须填写结案日期。", "Won or lost leads need a closed_date."),
+    "too_many": ("另有 {n} 行同样「{rule_zh}」（未逐行列出）。", "{n} more rows break the same rule ({rule}), not listed one by one.",
+                 "先改正上面列出的行，再重新校验。", "Fix the rows listed above, then validate again."),
+    # ---- warnings
+    "sheet_unknown": ("不认识的工作表「{sheet}」，已忽略。", "Unknown sheet '{sheet}' ignored.",
+                      "若是数据表，请按表名重命名（如「潜客」或 leads）。", "If it holds data, rename it to a table name (e.g. leads)."),
+    "file_unknown": ("不认识的文件「{name}」，已忽略。", "Unknown file '{name}' ignored.",
+                     "若是数据表，请按表名重命名（如 潜客.csv 或 leads.csv）。", "If it holds data, rename it to a table name (e.g. leads.csv)."),
+    "column_unknown": ("不认识的列「{column_en}」，已保留但不使用。", "Unknown column '{column_en}' kept but not used.",
+                       "若是契约中的列，请按数据字典改名。", "If it is a contract column, rename it as in the data dictionary."),
+    "macros_ignored": ("工作簿含宏 (.xlsm)：宏不会运行，只读取数据。", "The workbook contains macros (.xlsm): they are not run, only the data is read.",
+                       "可另存为 .xlsx 去掉宏。", "Save it as .xlsx to drop the macros."),
+    "table_no_rows": ("「{table_zh}」表只有表头，没有数据行。", "Table '{table}' has a header but no rows.",
+                      "若有数据请补上；否则相关图表会显示缺少数据。", "Fill it in if you have the data; figures that need it will say data is missing."),
+}
+
+#: the message catalogue of every rule: ``rule`` → zh/en message, ``rule.hint`` → zh/en fix hint
+MESSAGES = Catalogue(
+    {k: {"zh": v[0], "en": v[1]} for k, v in _M.items()} | {f"{k}.hint": {"zh": v[2], "en": v[3]} for k, v in _M.items()}
+)
+
+_RULE_NAMES = {
+    "required_value": ("必填项为空", "required value"),
+    "enum_invalid": ("取值不在允许范围", "value not allowed"),
+    "enum_open": ("不在常用取值中", "unusual value"),
+    "date_invalid": ("无法识别的日期", "unreadable date"),
+    "date_impossible": ("日期不存在", "impossible date"),
+    "date_out_of_range": ("日期过早", "date too early"),
+    "date_future": ("日期晚于今天", "future date"),
+    "date_order": ("日期先后颠倒", "dates out of order"),
+    "number_invalid": ("不是数字", "not a number"),
+    "int_invalid": ("不是整数", "not a whole number"),
+    "bool_invalid": ("不是是/否", "not yes/no"),
+    "period_invalid": ("不是月份", "not a month"),
+    "below_min": ("小于最小值", "below minimum"),
+    "above_max": ("大于最大值", "above maximum"),
+    "duplicate_key": ("编号重复", "duplicate id"),
+    "duplicate_row": ("重复行", "duplicate row"),
+    "reference_missing": ("引用不存在", "dangling reference"),
+    "closed_date_required": ("缺结案日期", "closed_date missing"),
+}
+
+WARNING_RULES = frozenset({"sheet_unknown", "file_unknown", "column_unknown", "enum_open", "date_future", "macros_ignored", "table_no_rows"})
+
+
+class _Safe(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def problem(rule: str, table: str = "", source: str = "", *, row: int | None = None, column: str | None = None,
+            value=None, **fmt) -> Problem:
+    """A :class:`Problem` for ``rule`` with its zh/en message and hint (``fmt`` fills the placeholders)."""
+    spec = TABLES.get(table)
+    values = _Safe(table=table, table_zh=spec.zh if spec else table, value="" if value is None else value)
+    values.update(fmt)
+    if column is not None:
+        values.setdefault("column_en", column)
+        values.setdefault("column_zh", column)
+    texts = _M[rule]
+    return Problem(
+        table=table,
+        rule=rule,
+        message_zh=texts[0].format_map(values),
+        message_en=texts[1].format_map(values),
+        source=source,
+        row=row,
+        column=column,
+        value=value,
+        hint_zh=texts[2].format_map(values),
+        hint_en=texts[3].format_map(values),
+        severity="warning" if rule in WARNING_RULES else "error",
+    )
+
+
+@dataclass
+class ProblemLog:
+    """Errors and warnings found so far; at most :data:`MAX_PER_RULE` per (table, column, rule) listed one by one."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    _counts: dict = field(default_factory=dict)
+    _overflow: dict = field(default_factory=dict)
+
+    def add(self, p: Problem) -> None:
+        key = (p.table, p.source, p.column, p.rule)
+        n = self._counts.get(key, 0) + 1
+        self._counts[key] = n
+        if p.row is not None and n > MAX_PER_RULE:
+            self._overflow[key] = self._overflow.get(key, 0) + 1
+            return
+        (self.warnings if p.severity == "warning" else self.errors).append(p)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+    def finish(self) -> None:
+        """Append one ``too_many`` problem per rule whose rows were not all listed."""
+        for (table, source, column, rule), n in self._overflow.items():
+            zh, en = _RULE_NAMES.get(rule, (rule, rule))
+            p = problem("too_many", table, source, column=column, n=n, rule_zh=zh, rule=en)
+            if rule in WARNING_RULES:
+                p = Problem(**{**p.__dict__, "severity": "warning"})
+            (self.warnings if p.severity == "warning" else self.errors).append(p)
+        self._overflow.clear()
+        self.errors.sort(key=_order)
+        self.warnings.sort(key=_order)
+
+
+_TABLE_RANK = {name: i for i, name in enumerate(TABLES)}
+
+
+def _order(p: Problem):
+    """File-level problems first, then by table (contract order), source, row; ``too_many`` last in its group."""
+    return (p.table != "", _TABLE_RANK.get(p.table, -1), p.source, p.rule == "too_many", p.row if p.row is not None else 0)
+
+
+def _label(labels: dict[str, str], col: Column) -> str:
+    return labels.get(col.name) or col.zh
+
+
+def _allowed(col: Column) -> tuple[str, str]:
+    zh = "、".join(col.enum or {})
+    en = ", ".join(f"{k} ({v})" if k != v else k for k, v in (col.enum or {}).items())
+    return zh, en
+
+
+def _shown(value) -> str:
+    if isinstance(value, _dt.datetime | pd.Timestamp):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_columns(spec: Table, labels: dict[str, str], source: str, header_row: int, *, n_stores: int | None) -> list[Problem]:
+    """Required columns present? (``store_id`` may be absent when there is exactly one store.)"""
+    out = []
+    for col in spec.columns:
+        if not col.required or col.name in labels:
+            continue
+        if col.name == "store_id" and spec.name != "stores":
+            if n_stores == 1:
+                continue
+            if n_stores:
+                out.append(problem("store_id_required", spec.name, source, row=header_row, column=col.zh, n=n_stores))
+                continue
+        out.append(problem("column_missing", spec.name, source, row=header_row, column=col.zh, column_zh=col.zh, column_en=col.name))
+    return out
+
+
+def _row_problems(rule, spec, source, col_label, rows, raw_values, mask, log: ProblemLog, **fmt) -> None:
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return
+    key = (spec.name, source, col_label, rule)
+    room = max(MAX_PER_RULE - log._counts.get(key, 0), 0)
+    listed = idx[:room]
+    for i in listed:
+        v = raw_values[i]
+        log.add(problem(rule, spec.name, source, row=int(rows[i]), column=col_label, value=_shown(v), **fmt))
+    extra = len(idx) - len(listed)
+    if extra:
+        log._counts[key] = log._counts.get(key, 0) + extra
+        log._overflow[key] = log._overflow.get(key, 0) + extra
+
+
+_BAD_RULE = {
+    "date": "date_invalid",
+    "number": "number_invalid",
+    "int": "int_invalid",
+    "bool": "bool_invalid",
+    "period": "period_invalid",
+    "enum": "enum_invalid",
+    "id": "number_invalid",
+    "text": "number_invalid",
+}
+
+
+def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str,
+                log: ProblemLog, *, today: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Coerce one chunk of raw cells (canonical column names) and check the row-level rules.
+
+    Returns the typed chunk (declared columns present in ``raw``, then unknown extra columns as text).
+    """
+    today = pd.Timestamp(_dt.date.today()) if today is None else today
+    out = {}
+    for name in raw.columns:
+        if name not in spec:
+            continue
+        col = spec.column(name)
+        label = _label(labels, col)
+        cells = raw[name]
+        values, bad, impossible = coerce_column(cells, col)
+        raw_values = cells.to_numpy(dtype=object)
+        fmt = {"column_zh": col.zh, "column_en": col.name}
+        if bad.any():
+            if col.kind == "enum":
+                zh, en = _allowed(col)
+                rule = "enum_open" if col.open_enum else "enum_invalid"
+                # one message per language: the catalogue's {allowed} is filled per language below
+                _enum_problems(rule, spec, source, label, rows, raw_values, bad, log, zh, en)
+            elif col.kind == "date":
+                _row_problems("date_impossible", spec, source, label, rows, raw_values, bad & impossible, log, **fmt)
+                _row_problems("date_invalid", spec, source, label, rows, raw_values, bad & ~impossible, log, **fmt)
+            else:
+                _row_problems(_BAD_RULE[col.kind], spec, source, label, rows, raw_values, bad, log, **fmt)
+        if col.required:
+            empty = values.isna().to_numpy() & ~bad
+            if col.open_enum:
+                empty &= cells.isna().to_numpy() | (cells.astype("string").str.strip().fillna("") == "").to_numpy()
+            _row_problems("required_value", spec, source, label, rows, raw_values, empty, log, **fmt)
+        if col.kind in ("number", "int") and (col.min is not None or col.max is not None):
+            num = values.astype("float64").to_numpy()
+            rng = f"{_shown(col.min) if col.min is not None else '-∞'}–{_shown(col.max) if col.max is not None else '∞'}"
+            if col.min is not None:
+                _row_problems("below_min", spec, source, label, rows, num, num < col.min, log, bound=_shown(col.min), range=rng, **fmt)
+            if col.max is not None:
+                _row_problems("above_max", spec, source, label, rows, num, num > col.max, log, bound=_shown(col.max), range=rng, **fmt)
+        if col.kind == "date":
+            d = values
+            early = (d < EARLIEST).fillna(False).to_numpy()
+            _row_problems("date_out_of_range", spec, source, label, rows, d.to_numpy(dtype=object), early, log, **fmt)
+            if (spec.name, col.name) not in FUTURE_OK:
+                future = (d > today).fillna(False).to_numpy()
+                _row_problems("date_future", spec, source, label, rows, d.to_numpy(dtype=object), future, log, **fmt)
+        out[name] = values
+    frame = pd.DataFrame(out, index=raw.index)
+    for name in raw.columns:
+        if name not in spec:
+            frame[name] = raw[name].astype("string")
+    # leads: won/lost need a closed_date
+    if spec.name == "leads" and "status" in frame:
+        closed = frame["closed_date"] if "closed_date" in frame else pd.Series(pd.NaT, index=frame.index)
+        need = frame["status"].isin(["成交", "战败"]).fillna(False).to_numpy() & closed.isna().to_numpy()
+        label = labels.get("closed_date") or labels.get("status") or "结案日期"
+        idx = np.flatnonzero(need)
+        status = frame["status"].to_numpy(dtype=object)
+        for i in idx[:MAX_PER_RULE]:
+            log.add(problem("closed_date_required", "leads", source, row=int(rows[i]), column=label, value="", status=status[i]))
+        if len(idx) > MAX_PER_RULE:
+            key = ("leads", source, label, "closed_date_required")
+            log._overflow[key] = log._overflow.get(key, 0) + len(idx) - MAX_PER_RULE
+    return frame
+
+
+def _enum_problems(rule, spec, source, label, rows, raw_values, mask, log, allowed_zh, allowed_en) -> None:
+    idx = np.flatnonzero(mask)
+    key = (spec.name, source, label, rule)
+    room = max(MAX_PER_RULE - log._counts.get(key, 0), 0)
+    for i in idx[:room]:
+        v = _shown(raw_values[i])
+        p = problem(rule, spec.name, source, row=int(rows[i]), column=label, value=v, allowed=allowed_zh)
+        p_en = problem(rule, spec.name, source, row=int(rows[i]), column=label, value=v, allowed=allowed_en)
+        log.add(Problem(**{**p.__dict__, "message_en": p_en.message_en, "hint_en": p_en.hint_en}))
+    extra = len(idx) - min(len(idx), room)
+    if extra:
+        log._counts[key] = log._counts.get(key, 0) + extra
+        log._overflow[key] = log._overflow.get(key, 0) + extra
+
+
+def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str, log: ProblemLog) -> None:
+    """Whole-table rules: unique keys, natural keys, date order."""
+    if spec.key and spec.key in frame:
+        ids = frame[spec.key]
+        dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
+        if dup.any():
+            first_pos = pd.Series(np.arange(len(ids)), index=ids.index).groupby(ids.to_numpy(), dropna=True).transform("min")
+            first_row = rows[first_pos.to_numpy()]
+            col = spec.column(spec.key)
+            label = _label(labels, col)
+            idx = np.flatnonzero(dup)
+            vals = ids.to_numpy(dtype=object)
+            for i in idx[:MAX_PER_RULE]:
+                log.add(problem("duplicate_key", spec.name, source, row=int(rows[i]), column=label, value=vals[i],
+                                first=int(first_row[i]), column_zh=col.zh, column_en=col.name))
+            if len(idx) > MAX_PER_RULE:
+                key = (spec.name, source, label, "duplicate_key")
+                log._overflow[key] = log._overflow.get(key, 0) + len(idx) - MAX_PER_RULE
+    natural = NATURAL_KEYS.get(spec.name)
+    if natural and all(c in frame for c in natural) and len(frame):
+        sub = frame[list(natural)]
+        dup = sub.duplicated(keep="first").to_numpy()
+        if dup.any():
+            grp = sub.astype("string").fillna("\0").agg("\x1f".join, axis=1)
+            first_pos = pd.Series(np.arange(len(grp))).groupby(grp.to_numpy()).transform("min").to_numpy()
+            key_zh = "、".join(spec.column(c).zh for c in natural)
+            key_en = ", ".join(natural)
+            label = _label(labels, spec.column(natural[-1]))
+            for i in np.flatnonzero(dup)[:MAX_PER_RULE]:
+                log.add(problem("duplicate_row", spec.name, source, row=int(rows[i]), column=label,
+                                value=" / ".join(_shown(v) for v in sub.iloc[i].tolist() if pd.notna(v)),
+                                first=int(rows[first_pos[i]]), key_zh=key_zh, key=key_en))
+    for table, early, late in DATE_ORDER:
+        if table != spec.name or late is None or early not in frame or late not in frame:
+            continue
+        bad = (frame[late] < frame[early]).fillna(False).to_numpy()
+        e, l = spec.column(early), spec.column(late)
+        label = _label(labels, l)
+        for i in np.flatnonzero(bad)[:MAX_PER_RULE]:
+            log.add(problem("date_order", spec.name, source, row=int(rows[i]), column=label,
+                            value=_shown(frame[late].iloc[i]), other_value=_shown(frame[early].iloc[i]),
+                            column_zh=l.zh, column_en=l.name, other_zh=e.zh, other=e.name))
+
+
+def check_references(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str,
+                     frames: dict[str, pd.DataFrame], log: ProblemLog) -> None:
+    """Every id that points at another table exists there (checked only when that table is present)."""
+    for col in spec.columns:
+        if not col.references or col.name not in frame:
+            continue
+        ref_table, ref_col = col.references.split(".")
+        if ref_table not in frames or ref_col not in frames[ref_table]:
+            continue
+        values = frame[col.name]
+        known = frames[ref_table][ref_col].dropna().unique()
+        bad = values.notna().to_numpy() & ~values.isin(known).to_numpy()
+        if not bad.any():
+            continue
+        label = _label(labels, col)
+        ref_zh = TABLES[ref_table].zh
+        vals = values.to_numpy(dtype=object)
+        idx = np.flatnonzero(bad)
+        for i in idx[:MAX_PER_RULE]:
+            log.add(problem("reference_missing", spec.name, source, row=int(rows[i]), column=label, value=vals[i],
+                            ref_table=ref_table, ref_table_zh=ref_zh))
+        if len(idx) > MAX_PER_RULE:
+            key = (spec.name, source, label, "reference_missing")
+            log._overflow[key] = log._overflow.get(key, 0) + len(idx) - MAX_PER_RULE
