@@ -34,9 +34,12 @@ _SYSTEM_CJK = (
 )
 
 
-def _bundled_font() -> Path | None:
+_BUNDLED = ("NotoSansSC-Regular.ttf", "NotoSansSC-Bold-GB2312.ttf")  # the bold face is a GB2312 subset (2.5 MB)
+
+
+def _bundled_font(name: str = _BUNDLED[0]) -> Path | None:
     try:
-        path = resources.files("dealerlab.plots") / "fonts" / "NotoSansSC-Regular.ttf"
+        path = resources.files("dealerlab.plots") / "fonts" / name
         with resources.as_file(path) as p:
             return Path(p) if Path(p).is_file() else None
     except (FileNotFoundError, ModuleNotFoundError):
@@ -49,7 +52,10 @@ def find_cjk_font() -> str | None:
 
     bundled = _bundled_font()
     if bundled is not None:
-        font_manager.fontManager.addfont(str(bundled))
+        for name in _BUNDLED:
+            face = _bundled_font(name)
+            if face is not None:
+                font_manager.fontManager.addfont(str(face))
         return font_manager.FontProperties(fname=str(bundled)).get_name()
     names = {f.name for f in font_manager.fontManager.ttflist}
     for family in _SYSTEM_CJK:
@@ -88,5 +94,7 @@ def set_style(*, context: str = "notebook", font_scale: float = 1.0) -> str | No
     mpl.rcParams["figure.dpi"] = 100
     mpl.rcParams["savefig.dpi"] = 150
     mpl.rcParams["savefig.bbox"] = "tight"
-    mpl.rcParams["axes.titleweight"] = "bold"
+    # titles in the regular face: it covers every CJK character (the bold face covers GB2312 only)
+    mpl.rcParams["axes.titleweight"] = "normal"
+    mpl.rcParams["axes.titlesize"] = "large"
     return use_chinese_font()

@@ -1,0 +1,128 @@
+"""Charts of course module 7 (pay, people, value). Drawing only: inputs are the tables of :mod:`dealerlab.pay` and
+:mod:`dealerlab.value`."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from dealerlab.plots.style import PALETTE, STATUS_COLORS
+
+__all__ = ["bonus_waterfall", "team_pool", "units_vs_lines", "value_tree"]
+
+
+def _ax(ax, size=(8, 4.5)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def bonus_waterfall(row: pd.Series | dict, *, cap: float = 1.2, ax=None, lang: str = "zh"):
+    """How one consultant's bonus is built: 总绩效 → × individual achievement → × team achievement = bonus.
+
+    ``row`` has ``base, individual, team`` (a row of :func:`dealerlab.pay.bonus_table`)."""
+    ax = _ax(ax)
+    base = float(row["base"])
+    ind = min(float(row["individual"]), cap)
+    team = min(float(row["team"]), cap)
+    after_ind = base * ind
+    final = after_ind * team
+    zh = lang == "zh"
+    labels = ["总绩效" if zh else "Base", f"× 个人达成 {ind:.0%}" if zh else f"× individual {ind:.0%}",
+              f"× 团队达成 {team:.0%}" if zh else f"× team {team:.0%}", "奖金" if zh else "Bonus"]
+    starts = [0, min(base, after_ind), min(after_ind, final), 0]
+    heights = [base, abs(after_ind - base), abs(final - after_ind), final]
+    colors = [PALETTE[0], STATUS_COLORS["good"] if after_ind >= base else STATUS_COLORS["bad"],
+              STATUS_COLORS["good"] if final >= after_ind else STATUS_COLORS["bad"], PALETTE[1]]
+    ax.bar(labels, heights, bottom=starts, color=colors, width=0.6)
+    for i, (s, h) in enumerate(zip(starts, heights)):
+        value = [base, after_ind - base, final - after_ind, final][i]
+        ax.text(i, s + h + base * 0.02, f"{value:+,.0f}" if i in (1, 2) else f"{value:,.0f}", ha="center", va="bottom", fontsize=10)
+    ax.set_ylabel("元" if zh else "yuan")
+    ax.set_title("奖金 = 总绩效 × 个人达成率 × 团队达成率" if zh else "Bonus = base × individual × team achievement")
+    ax.set_ylim(0, max(base, after_ind, final) * 1.18)
+    return ax
+
+
+def team_pool(table: pd.DataFrame, *, ax=None, lang: str = "zh"):
+    """A team's year: achievement per month (bars, green hit / red miss), the pool after each month (line) and
+    payouts (dots). ``table`` is one store's rows of :func:`dealerlab.pay.team_reward_table`."""
+    ax = _ax(ax, (9, 4.5))
+    zh = lang == "zh"
+    t = table.reset_index(drop=True)
+    x = np.arange(len(t))
+    ach = t["actual"] / t["target"]
+    ax.bar(x, ach, color=[STATUS_COLORS["good"] if h else STATUS_COLORS["bad"] for h in t["hit"]], alpha=0.8,
+           label="目标达成率" if zh else "Achievement")
+    ax.axhline(1.0, color="#333", lw=1, ls="--")
+    ax.set_ylabel("达成率" if zh else "Achievement")
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xticks(x, t["period"], rotation=45, ha="right")
+    ax2 = ax.twinx()
+    ax2.plot(x, t["pool_after"], color=PALETTE[1], marker="o", label="奖金池余额" if zh else "Pool")
+    ax2.scatter(x, t["paid"], color=PALETTE[0], marker="D", zorder=3, label="当月发放" if zh else "Paid")
+    ax2.set_ylabel("元" if zh else "yuan")
+    ax2.set_ylim(0, max(float(t["pool_after"].max()), float(t["paid"].max()), 1) * 1.25)
+    ax2.grid(False)
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=9)
+    ax.set_title("团队奖励与奖金池" if zh else "Team reward and pool")
+    return ax
+
+
+def units_vs_lines(units: pd.DataFrame, *, names: dict | None = None, quarterly_line: float = 12, monthly_line: float = 10,
+                   ax=None, lang: str = "zh"):
+    """Mean monthly units per consultant (bars, sorted) against the 12 (quarter) and 10 (month) lines.
+
+    ``units`` has ``staff_id, units`` (one row per month); ``names`` maps staff_id → display name."""
+    ax = _ax(ax, (9, 4.5))
+    zh = lang == "zh"
+    mean = units.groupby("staff_id")["units"].mean().sort_values(ascending=False)
+    labels = [str((names or {}).get(s, s)) for s in mean.index]
+    colors = [STATUS_COLORS["bad"] if v < monthly_line else STATUS_COLORS["watch"] if v < quarterly_line else STATUS_COLORS["good"]
+              for v in mean]
+    ax.bar(labels, mean.values, color=colors)
+    ax.axhline(quarterly_line, color=STATUS_COLORS["watch"], ls="--", lw=1.5,
+               label=f"季度月均 {quarterly_line:g} 台（淘汰线）" if zh else f"{quarterly_line:g}/month quarterly line")
+    ax.axhline(monthly_line, color=STATUS_COLORS["bad"], ls=":", lw=1.5,
+               label=f"单月 {monthly_line:g} 台（取消积分）" if zh else f"{monthly_line:g} in a month (points cancelled)")
+    ax.set_ylabel("月均销量（台）" if zh else "Units a month")
+    ax.tick_params(axis="x", rotation=45)
+    for lbl in ax.get_xticklabels():
+        lbl.set_ha("right")
+    ax.legend(fontsize=9)
+    ax.set_title("销售顾问月均销量与末位淘汰线" if zh else "Units per consultant and the bottom-out lines")
+    return ax
+
+
+def value_tree(tree: pd.DataFrame, *, ax=None, lang: str = "zh"):
+    """The EVA value tree (from :func:`dealerlab.value.value_tree`) drawn left to right: EVA ← NOPAT/capital charge ← drivers."""
+    ax = _ax(ax, (10, 5))
+    pos = {
+        "eva": (0.05, 0.5), "nopat": (0.38, 0.75), "capital_charge": (0.38, 0.22),
+        "operating_profit": (0.68, 0.88), "after_tax": (0.68, 0.62),
+        "revenue": (0.93, 0.95), "operating_cost": (0.93, 0.8),
+        "invested_capital": (0.68, 0.32), "capital_cost_rate": (0.68, 0.1),
+    }
+    rates = {"after_tax", "capital_cost_rate"}
+    nodes = tree.set_index("node")
+    for node, row in nodes.iterrows():
+        if pd.notna(row["parent"]):
+            x0, y0 = pos[row["parent"]]
+            x1, y1 = pos[node]
+            ax.plot([x0 + 0.06, x1 - 0.06], [y0, y1], color="#9aa5b1", lw=1.2, zorder=1)
+    for node, row in nodes.iterrows():
+        x, y = pos[node]
+        v = row["value"]
+        text = f"{v:.1%}" if node in rates else (f"{v / 1e4:,.0f} 万" if lang == "zh" else f"{v / 1e6:,.2f}m")
+        color = PALETTE[0] if node == "eva" else "#f0f4f8"
+        ax.text(x, y, f"{row['label']}\n{text}", ha="center", va="center", fontsize=9.5,
+                color="white" if node == "eva" else "#102a43",
+                bbox=dict(boxstyle="round,pad=0.4", fc=color, ec="#0173b2"), zorder=2)
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(0, 1.05)
+    ax.axis("off")
+    ax.set_title("EVA 价值树：哪一个驱动因素最值得改善？" if lang == "zh" else "EVA value tree")
+    return ax
