@@ -293,3 +293,48 @@ def test_bad_option(surveys):
         csi.scores(surveys, level="dealer")
     with pytest.raises(ParameterError):
         csi.scores(surveys, survey="NPS")
+
+
+def test_loader_rejects_scores_outside_1_to_10(tmp_path):
+    from dealerlab.data.load import load
+    from dealerlab.errors import DataValidationError
+
+    (tmp_path / "stores.csv").write_text("store_id,store_name\nS1,一店\n", encoding="utf-8")
+    (tmp_path / "surveys.csv").write_text(
+        "response_id,store_id,survey,survey_date,item,performance,expectation\n"
+        "r1,S1,CSI,2026-01-05,诊断准确,11,8\n"
+        "r1,S1,CSI,2026-01-05,总体满意度,8,\n"
+        "r2,S1,CSI,2026-01-06,诊断准确,0,8\n"
+        "r2,S1,CSI,2026-01-06,总体满意度,9,12\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as err:
+        load(tmp_path)
+    bad = {(p.row, p.column) for p in err.value.problems}
+    assert bad == {(2, "performance"), (4, "performance"), (5, "expectation")}
+    # a clean file loads, and the figures run on it: (8 + 9)/2 = 8.5 → 850
+    (tmp_path / "surveys.csv").write_text(
+        "response_id,store_id,survey,survey_date,item,performance,expectation\n"
+        "r1,S1,CSI,2026-01-05,诊断准确,8,8\nr1,S1,CSI,2026-01-05,总体满意度,8,\n"
+        "r2,S1,CSI,2026-01-06,诊断准确,9,\nr2,S1,CSI,2026-01-06,总体满意度,9,\n",
+        encoding="utf-8",
+    )
+    out = csi.long_metrics(load(tmp_path), periods=["2026-01"])
+    assert out.set_index("metric").loc["csi_index", "value"] == pytest.approx(850.0)
+
+
+def test_default_dictionary_covers_the_course():
+    d = default_survey_items()
+    assert list(d.columns) == ["item", "survey", "factor", "rater", "kano_class", "item_en"]
+    assert not d.duplicated(["survey", "item"]).any() and d.notna().all().all()
+    assert set(d["rater"]) <= set(csi.RATER) and set(d["kano_class"]) <= set(csi.KANO)
+    for survey in csi.SURVEYS:
+        sub = d[d["survey"] == survey]
+        assert set(sub["rater"]) == set(csi.RATER) and set(sub["kano_class"]) == set(csi.KANO)
+    assert {"接待", "需求分析", "试乘试驾", "成交", "交车", "设施", "销售顾问"} == set(d.loc[d.survey == "SSI", "factor"])
+    assert {"服务启动", "服务顾问", "设施", "取车", "服务质量"} == set(d.loc[d.survey == "CSI", "factor"])
+    # seed 001's workshop items
+    for item in ["维修用时合理", "一次修好", "按时交车", "维修项目解释清楚", "费用解释清楚", "车辆交还清洁", "诊断准确",
+                 "价格公道", "物有所值", "尊重客户时间"]:
+        assert item in set(d.loc[d.survey == "CSI", "item"])
+    assert OVERALL_ITEM not in set(d["item"])
