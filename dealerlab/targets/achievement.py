@@ -256,7 +256,8 @@ def amount_rate_matrix(table: pd.DataFrame, *, amount: str = "actual", rate: str
     rate : str
         Rate column (达成率; default ``achievement``).
     by : sequence of str
-        The team: medians are taken within each group (default per store). ``()`` = one team.
+        The team: medians are taken within each group (default per store). ``()`` = one team; grouping columns
+        absent from ``table`` are ignored (a table of one team needs no ``store_id``).
     lang : {"zh", "en"}
         Language of ``quadrant_name`` and ``advice``.
 
@@ -269,6 +270,7 @@ def amount_rate_matrix(table: pd.DataFrame, *, amount: str = "actual", rate: str
     """
     check_lang(lang)
     by = [by] if isinstance(by, str) else list(by)
+    by = [c for c in by if c in table.columns]
     out = table.copy()
     valid = out[rate].astype(float).notna() & out[amount].astype(float).notna()
     v = out[valid]

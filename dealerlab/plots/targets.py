@@ -1,0 +1,302 @@
+"""Charts of course module 1 (targets): the daily progress board (看板), the decomposition waterfall, the
+amount-vs-rate quadrant scatter and the weekly rebalancing bars.
+
+Drawing only: every function takes a table from :mod:`dealerlab.targets` and an optional ``ax``, and returns the
+Axes. Call :func:`dealerlab.plots.set_style` first so Chinese labels render.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dealerlab._options import check_lang
+from dealerlab.plots.style import PALETTE, STATUS_COLORS
+
+__all__ = ["plot_progress_board", "plot_decomposition", "plot_amount_rate", "plot_rebalance"]
+
+_T = {
+    "board_title": ("销售顾问日业绩进度看板", "Daily progress board"),
+    "time_line": ("时间进度 {tp:.0%}", "time progress {tp:.0%}"),
+    "x_ach": ("目标达成率（实际 ÷ 月目标）", "Achievement (actual ÷ month target)"),
+    "no_target": ("无目标", "no target"),
+    "decomp_title": ("目标分解", "Target decomposition"),
+    "total": ("合计", "Total"),
+    "quad_title": ("达成额 × 达成率", "Amount vs rate"),
+    "x_amount": ("达成额（实际）", "Amount (actual)"),
+    "y_rate": ("达成率", "Achievement rate"),
+    "median": ("中位数", "median"),
+    "reb_title": ("周目标调整", "Weekly re-planning"),
+    "plan": ("原计划", "Original plan"),
+    "new": ("调整后目标", "Adjusted target"),
+    "actual": ("实际达成", "Actual"),
+    "week": ("第{w}周", "Week {w}"),
+}
+
+
+def _t(key, lang, **kw):
+    text = _T[key][0 if lang == "zh" else 1]
+    return text.format(**kw) if kw else text
+
+
+def _ax(ax, size):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _fmt(v) -> str:
+    if pd.isna(v):
+        return "–"
+    v = float(v)
+    if abs(v) >= 10000:
+        return f"{v / 10000:.2f}".rstrip("0").rstrip(".") + "万"
+    return f"{v:.0f}" if v.is_integer() else f"{v:.1f}"
+
+
+def plot_progress_board(
+    table: pd.DataFrame,
+    *,
+    label: str = "staff_id",
+    actual: str = "actual",
+    target: str = "target",
+    rate: str = "achievement",
+    time_progress: str = "time_progress",
+    title: str | None = None,
+    ax=None,
+    lang: str = "zh",
+):
+    """The daily progress board (每日看板): per consultant, achievement bars against the time-progress line.
+
+    Each row shows a grey bar for the month target (100 %), a coloured bar for the achievement so far (green when at
+    or past the time-progress line, red when behind, grey when there is no target) and the text
+    ``actual / target (rate)``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per consultant, e.g. ``achievement(ds, period=..., by_staff=True)`` for one store.
+    label : str
+        Column naming each row (``staff_id``; pass a column of masked names for a wall board).
+    actual, target, rate, time_progress : str
+        Column names.
+    title : str, optional
+        Axes title (default 销售顾问日业绩进度看板).
+    ax : matplotlib Axes, optional
+        Draw here; a new figure otherwise.
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    t = table.reset_index(drop=True)
+    n = len(t)
+    ax = _ax(ax, (8, max(2.5, 0.55 * n + 1.5)))
+    y = np.arange(n)[::-1]
+    rates = t[rate].astype(float).to_numpy()
+    tp = float(t[time_progress].iloc[0]) if n else float("nan")
+    colors = [
+        STATUS_COLORS["na"] if np.isnan(r) else (STATUS_COLORS["good"] if r >= tp - 1e-12 else STATUS_COLORS["bad"]) for r in rates
+    ]
+    ax.barh(y, np.ones(n), color="#e6e6e6", height=0.7, zorder=1)
+    ax.barh(y, np.nan_to_num(rates), color=colors, height=0.45, zorder=2)
+    right = max(1.0, np.nanmax(rates) if n and not np.all(np.isnan(rates)) else 1.0)
+    for yi, (_, row), r in zip(y, t.iterrows(), rates):
+        text = (
+            f"{_fmt(row[actual])} / {_fmt(row[target])}  ({r:.0%})" if not np.isnan(r) else f"{_fmt(row[actual])} · {_t('no_target', lang)}"
+        )
+        ax.text(max(np.nan_to_num(r), 1.0) + 0.02 * right, yi, text, va="center", fontsize=9, zorder=3)
+    if not np.isnan(tp):
+        ax.axvline(tp, color="#333333", linestyle="--", linewidth=1.3, zorder=4)
+        ax.text(tp, n - 0.45, _t("time_line", lang, tp=tp), ha="center", va="bottom", fontsize=9, color="#333333",
+                bbox={"facecolor": "white", "edgecolor": "#333333", "boxstyle": "round,pad=0.25"}, zorder=5)
+    ax.set_yticks(y, [str(v) for v in t[label]])
+    ax.set_xlim(0, right * 1.38)
+    ax.set_ylim(-0.6, n - 0.1 + 0.5)
+    ax.xaxis.set_major_formatter(_percent())
+    ax.set_xlabel(_t("x_ach", lang))
+    ax.set_title(title if title is not None else _t("board_title", lang))
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def _percent():
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1.0, decimals=0)
+
+
+def plot_decomposition(
+    table: pd.DataFrame,
+    *,
+    label: str = "period",
+    value: str = "target",
+    total_label: str | None = None,
+    title: str | None = None,
+    ax=None,
+    lang: str = "zh",
+):
+    """Waterfall of a decomposition: each part stacked on the previous ones, then the total.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per part, e.g. :func:`~dealerlab.targets.split_year` (period, target) or one layer of
+        :func:`~dealerlab.targets.onion_peel`.
+    label : str
+        Column naming each part.
+    value : str
+        Column with the part's value.
+    total_label : str, optional
+        Name of the total bar (default 合计).
+    title : str, optional
+        Axes title (default 目标分解).
+    ax : matplotlib Axes, optional
+        Draw here; a new figure otherwise.
+    lang : {"zh", "en"}
+        Language of the default labels.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    vals = table[value].astype(float).to_numpy()
+    labels = [str(v) for v in table[label]]
+    n = len(vals)
+    ax = _ax(ax, (max(6, 0.7 * (n + 1) + 2), 4.5))
+    starts = np.concatenate([[0.0], np.cumsum(vals)[:-1]])
+    x = np.arange(n)
+    ax.bar(x, vals, bottom=starts, color=PALETTE[0], width=0.7)
+    total = float(vals.sum())
+    ax.bar([n], [total], color=PALETTE[2], width=0.7)
+    for xi, s, v in zip(x, starts, vals):
+        ax.text(xi, s + v + total * 0.01, _fmt(v), ha="center", va="bottom", fontsize=8)
+    ax.text(n, total * 1.01, _fmt(total), ha="center", va="bottom", fontsize=9, fontweight="bold")
+    for xi in range(n):  # connectors
+        top = starts[xi] + vals[xi]
+        ax.plot([xi + 0.35, xi + 0.65], [top, top], color="#888888", linewidth=0.8)
+    ax.set_xticks(list(x) + [n], labels + [total_label or _t("total", lang)], rotation=45 if n > 6 else 0, ha="right" if n > 6 else "center")
+    ax.set_ylim(0, total * 1.1 if total > 0 else 1)
+    ax.set_title(title if title is not None else _t("decomp_title", lang))
+    ax.grid(axis="x", visible=False)
+    return ax
+
+
+def plot_amount_rate(
+    matrix: pd.DataFrame,
+    *,
+    amount: str = "actual",
+    rate: str = "achievement",
+    label: str = "staff_id",
+    title: str | None = None,
+    ax=None,
+    lang: str = "zh",
+):
+    """The amount-vs-rate quadrant scatter (seed 002) with the team-median lines and quadrant names.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        :func:`~dealerlab.targets.amount_rate_matrix` output for one team (columns ``amount_median``,
+        ``rate_median``, ``quadrant``).
+    amount, rate, label : str
+        Column names.
+    title : str, optional
+        Axes title (default 达成额 × 达成率).
+    ax : matplotlib Axes, optional
+        Draw here; a new figure otherwise.
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    from dealerlab.targets.achievement import QUADRANTS
+
+    ax = _ax(ax, (7.5, 5.5))
+    m = matrix[matrix["quadrant"].notna()].reset_index(drop=True)
+    colors = {"star": STATUS_COLORS["good"], "low_target": PALETTE[0], "high_target": STATUS_COLORS["watch"], "coach": STATUS_COLORS["bad"]}
+    xs = m[amount].astype(float).to_numpy()
+    ys = m[rate].astype(float).to_numpy()
+    ax.scatter(xs, ys, c=[colors[q] for q in m["quadrant"]], s=70, zorder=3, edgecolor="white")
+    for x_, y_, name in zip(xs, ys, m[label]):
+        ax.annotate(str(name), (x_, y_), xytext=(5, 4), textcoords="offset points", fontsize=8)
+    if len(m):
+        mx, my = float(m["amount_median"].iloc[0]), float(m["rate_median"].iloc[0])
+        ax.axvline(mx, color="#555555", linestyle="--", linewidth=1)
+        ax.axhline(my, color="#555555", linestyle="--", linewidth=1)
+        x_lo, x_hi = min(xs.min(), mx), max(xs.max(), mx)
+        y_lo, y_hi = min(ys.min(), my), max(ys.max(), my)
+        px, py = (x_hi - x_lo) * 0.15 + 1e-9, (y_hi - y_lo) * 0.22 + 1e-9
+        ax.set_xlim(x_lo - px, x_hi + px)
+        ax.set_ylim(y_lo - py, y_hi + py)
+        i = 0 if lang == "zh" else 2
+        corners = {
+            "star": (0.98, 0.98, "right", "top"),
+            "low_target": (0.02, 0.98, "left", "top"),
+            "high_target": (0.98, 0.02, "right", "bottom"),
+            "coach": (0.02, 0.02, "left", "bottom"),
+        }
+        for q, (cx, cy, ha, va) in corners.items():
+            ax.text(cx, cy, QUADRANTS[q][i], transform=ax.transAxes, ha=ha, va=va, fontsize=9, color=colors[q],
+                    fontweight="bold", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.5})
+    ax.yaxis.set_major_formatter(_percent())
+    ax.set_xlabel(_t("x_amount", lang))
+    ax.set_ylabel(_t("y_rate", lang))
+    ax.set_title(title if title is not None else _t("quad_title", lang))
+    return ax
+
+
+def plot_rebalance(table: pd.DataFrame, *, after_week: int | None = None, title: str | None = None, ax=None, lang: str = "zh"):
+    """Bars of the original weekly plan, the re-planned targets after week k and the actuals.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~dealerlab.targets.rebalance_weeks` output.
+    after_week : int, optional
+        Which re-plan to show (default the latest).
+    title : str, optional
+        Axes title (default 周目标调整).
+    ax : matplotlib Axes, optional
+        Draw here; a new figure otherwise.
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    k = int(table["after_week"].max()) if after_week is None else int(after_week)
+    t = table[table["after_week"] == k].reset_index(drop=True)
+    ax = _ax(ax, (7, 4.2))
+    x = np.arange(len(t))
+    w = 0.27
+    ax.bar(x - w, t["plan"], width=w, color="#bbbbbb", label=_t("plan", lang))
+    ax.bar(x, t["target"], width=w, color=PALETTE[0], label=_t("new", lang))
+    act = t["actual"].astype(float)
+    ax.bar(x + w, act.fillna(0), width=w, color=PALETTE[2], label=_t("actual", lang))
+    top = float(np.nanmax([t["plan"].max(), t["target"].max(), act.max() if act.notna().any() else 0]))
+    for xi, v in zip(x, t["target"]):
+        ax.text(xi, v + top * 0.01, _fmt(v), ha="center", va="bottom", fontsize=8)
+    for xi, v in zip(x, act):
+        if not np.isnan(v):
+            ax.text(xi + w, v + top * 0.01, _fmt(v), ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x, [_t("week", lang, w=int(v)) for v in t["week"]])
+    ax.set_ylim(0, top * 1.18)
+    ax.legend(loc="upper center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.08))
+    ax.set_title(title if title is not None else _t("reb_title", lang))
+    ax.grid(axis="x", visible=False)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _fmt(v)))
+    return ax
