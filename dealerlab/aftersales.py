@@ -63,7 +63,10 @@ AFTERSALES_METRICS = [
 #: seed 001's paint-shop case: a booth used less than 60% of its available time is a bottleneck sign
 BOOTH_THRESHOLD = 0.60
 
-_TABLE_OF = {m: "service_orders" for m in AFTERSALES_METRICS[:6]} | {"booth_utilisation": "booth_usage", "turnover": "staff"}
+_TABLE_OF = {m: "service_orders" for m in AFTERSALES_METRICS[:6]} | {
+    "booth_utilisation": "booth_usage",
+    "turnover": "staff",
+}
 
 _MSG = Catalogue(
     {
@@ -113,7 +116,9 @@ def _sum_by(df: pd.DataFrame, date_col: str, values, grid: pd.MultiIndex, store_
     """Σ ``values`` (a Series aligned with df, or 1 for counting) by store × month of ``date_col``, on ``grid``."""
     if isinstance(values, (int, float)):
         values = pd.Series(float(values), index=df.index)
-    key = pd.DataFrame({"store_id": df[store_id].astype("string"), "period": _month(df[date_col]), "v": values.astype(float)})
+    key = pd.DataFrame(
+        {"store_id": df[store_id].astype("string"), "period": _month(df[date_col]), "v": values.astype(float)}
+    )
     key = key.dropna(subset=["store_id", "period"])
     summed = key.groupby(["store_id", "period"], observed=True)["v"].sum()
     return summed.reindex(grid, fill_value=0.0).astype(float)
@@ -290,7 +295,9 @@ def first_time_fix(
     DataFrame
         ``store_id, period, numerator, denominator, value, reason``.
     """
-    out = comeback_rate(orders, periods=periods, stores=stores, store_id=store_id, open_date=open_date, is_comeback=is_comeback)
+    out = comeback_rate(
+        orders, periods=periods, stores=stores, store_id=store_id, open_date=open_date, is_comeback=is_comeback
+    )
     out["numerator"] = out["denominator"] - out["numerator"]
     out["value"] = 1.0 - out["value"]
     return out
@@ -540,7 +547,9 @@ def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) 
         out[metric] = parts[metric]["value"].to_numpy()
     booth = parts["booth_utilisation"]
     out["booth_below_threshold"] = (
-        booth["below_threshold"].to_numpy() if "below_threshold" in booth else pd.array([pd.NA] * len(out), dtype="boolean")
+        booth["below_threshold"].to_numpy()
+        if "below_threshold" in booth
+        else pd.array([pd.NA] * len(out), dtype="boolean")
     )
     return out
 
@@ -659,7 +668,12 @@ def paint_shop_by_crew(
         }
     )
     g = work.groupby(["store_id", "crew_band", "damage_class"], observed=True)
-    out = g.agg(orders=("days", "size"), crews=("crew", "nunique"), mean_labor_hours=("hours", "mean"), mean_days=("days", "mean"))
+    out = g.agg(
+        orders=("days", "size"),
+        crews=("crew", "nunique"),
+        mean_labor_hours=("hours", "mean"),
+        mean_days=("days", "mean"),
+    )
     out["hours_per_day"] = out["mean_labor_hours"] / out["mean_days"]
     out = out.reset_index()
     order = {"大": 0, "中": 1, "小": 2}

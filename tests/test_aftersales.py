@@ -26,8 +26,18 @@ def _orders() -> pd.DataFrame:
         ("R5", "S01", d("2026-10-31"), d("2026-11-01"), pd.NaT, "内部", 200.0, False, None, None),
         ("R6", "S02", d("2026-09-10"), d("2026-09-12"), pd.NaT, "客户付费", 700.0, True, 0, 0),
     ]
-    cols = ["ro_id", "store_id", "open_date", "close_date", "promised_date", "pay_type", "revenue", "is_comeback",
-            "parts_lines_requested", "parts_lines_filled"]
+    cols = [
+        "ro_id",
+        "store_id",
+        "open_date",
+        "close_date",
+        "promised_date",
+        "pay_type",
+        "revenue",
+        "is_comeback",
+        "parts_lines_requested",
+        "parts_lines_filled",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     df["ro_type"] = "一般维修"
     return df
@@ -106,7 +116,7 @@ def test_booth_utilisation_known_answer():
     days = pd.date_range("2026-10-01", periods=26)  # 10-01 .. 10-26
     rows = []
     for b in ("B1", "B2"):
-        for k, d in enumerate(days):
+        for d in days:
             rows.append(("S02", d, b, 600.0, 9000.0 / 26))
     usage = pd.DataFrame(rows, columns=["store_id", "date", "booth_id", "minutes_available", "minutes_used"])
     out = af.booth_utilisation(usage, periods=["2026-10", "2026-11"], stores=["S02"])
@@ -129,7 +139,14 @@ def test_turnover_with_mid_month_hires_and_leaves():
             "name": list("abcdef"),
             "department": ["销售部", "售后部", "售后部", "财务部", "销售部", "售后部"],
             "role": ["销售顾问", "技师", "技师", "会计", "销售顾问", "技师"],
-            "hire_date": [d("2025-01-01"), d("2025-01-01"), d("2026-10-15"), d("2025-06-01"), d("2025-06-01"), d("2026-11-05")],
+            "hire_date": [
+                d("2025-01-01"),
+                d("2025-01-01"),
+                d("2026-10-15"),
+                d("2025-06-01"),
+                d("2025-06-01"),
+                d("2026-11-05"),
+            ],
             "leave_date": [pd.NaT, d("2026-10-10"), pd.NaT, d("2026-10-31"), d("2026-10-01"), pd.NaT],
         }
     )

@@ -1,0 +1,224 @@
+"""The management cadence of seed 001 (数据管理及行动要点) as a dashboard table with traffic lights.
+
+Seed 001's table says which item a manager checks how often: daily — first-time fix, parts supply, intake; weekly — the
+same plus revenue/profit; immediately — complaints, serious ones reported upwards; monthly — all of these plus CSI
+and staff turnover (ES). It also asks for site patrols three times a day, at least 20 minutes each.
+
+:func:`cadence_table` gives one row per item with the seed's frequency grid, the item's current value for one store
+and month, its target or benchmark and a status ``good | watch | bad | na``.
+
+Targets and benchmarks (decisions; DOMAIN.md gives none — override with ``benchmarks=``):
+
+- rates: a ``good`` line and a ``watch`` line (first-time fix 0.95 / 0.90; parts fill 0.90 / 0.80; turnover per month
+  ≤ 0.02 / ≤ 0.04; CSI index 850 / 800);
+- intake and service revenue: the store's ``targets`` row (metric 入库台数 / 售后产值) when there is one, else the
+  store's own mean of the previous 3 months; good ≥ 100 %, watch ≥ 90 % of it;
+- complaints (即时): bad when a serious complaint (重要/重大) of the month was not escalated, watch when complaints
+  older than 7 days are still open, good otherwise. Figures from :func:`dealerlab.csi.complaint_figures` when the CSI
+  module provides it; the serious-not-escalated count is computed here.
+- site patrols have no data table: status ``na`` with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from dealerlab._options import check_lang
+from dealerlab.calendar import check_period, month_bounds, periods_back
+from dealerlab.errors import MissingTableError
+
+__all__ = ["CADENCE", "DEFAULT_BENCHMARKS", "cadence_table", "complaint_status", "FREQUENCIES"]
+
+FREQUENCIES = ("每日", "每周", "即时", "每月")
+_FREQ_EN = {"每日": "daily", "每周": "weekly", "即时": "immediately", "每月": "monthly"}
+
+#: item key → (zh, en, metric id or None, frequencies ticked in seed 001)
+CADENCE = [
+    ("first_time_fix", "一次修复率", "First-time fix", "first_time_fix", ("每日", "每周", "每月")),
+    ("parts_fill_rate", "零件即时供应率", "Parts fill rate", "parts_fill_rate", ("每日", "每周", "每月")),
+    ("intake", "入库台数（客户付费）", "Customer-pay intake", "intake", ("每日", "每周", "每月")),
+    ("service_revenue", "售后产值（销售额/利润）", "Service revenue", "service_revenue", ("每周", "每月")),
+    ("complaints", "客户投诉（苦情）", "Complaints", None, ("即时", "每月")),
+    ("csi_index", "CSI指数", "CSI index", "csi_index", ("每月",)),
+    ("turnover", "员工离职率（ES）", "Staff turnover (ES)", "turnover", ("每月",)),
+    ("site_patrol", "现场巡视（每日3次、每次≥20分钟）", "Site patrols (3×/day, ≥ 20 min)", None, ("每日",)),
+]
+
+#: item → (good line, watch line, higher is better); ``None`` lines = relative to target/own history
+DEFAULT_BENCHMARKS: dict[str, tuple[float, float, bool]] = {
+    "first_time_fix": (0.95, 0.90, True),
+    "parts_fill_rate": (0.90, 0.80, True),
+    "csi_index": (850.0, 800.0, True),
+    "turnover": (0.02, 0.04, False),
+}
+_TARGET_METRIC = {"intake": "入库台数", "service_revenue": "售后产值", "csi_index": "CSI"}
+_SERIOUS = ("重要", "重大")
+
+
+def _status(value: float, good: float, watch: float, higher: bool) -> str:
+    if value is None or pd.isna(value):
+        return "na"
+    if higher:
+        return "good" if value >= good else ("watch" if value >= watch else "bad")
+    return "good" if value <= good else ("watch" if value <= watch else "bad")
+
+
+def complaint_status(ds, *, store_id: str, period: str, open_days: int = 7) -> dict:
+    """Complaint figures of one store and month for the cadence: received, serious, serious not escalated, open > 7 d.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``complaints`` (MissingTableError otherwise).
+    store_id : str
+        The store.
+    period : str
+        Month ``YYYY-MM``.
+    open_days : int
+        Age in days above which an open complaint counts as overdue.
+
+    Returns
+    -------
+    dict
+        ``count, serious, serious_not_escalated, open_over_7d, status, note``.
+    """
+    df = ds["complaints"]
+    df = df[df["store_id"] == store_id]
+    start, end = month_bounds(period)
+    received = pd.to_datetime(df["received_date"])
+    in_month = df[(received >= start) & (received <= end)]
+    serious = in_month[in_month["severity"].isin(_SERIOUS).fillna(False)]
+    not_escalated = int((~serious["escalated"].astype("boolean").fillna(False)).sum())
+    try:
+        from dealerlab.csi import complaint_figures
+
+        fig = complaint_figures(ds["complaints"], periods=[period], stores=[store_id], open_days=open_days).iloc[0]
+        count, overdue = int(fig["count"]), int(fig["open_over_7d"])
+    except ImportError:  # the CSI module is not installed: count here (same definition)
+        resolved = pd.to_datetime(df["resolved_date"])
+        count = len(in_month)
+        overdue = int(
+            ((received <= end) & (resolved.isna() | (resolved > end)) & ((end - received).dt.days > open_days)).sum()
+        )
+    if not_escalated:
+        status, note = "bad", f"{not_escalated} 起重要/重大投诉未上报：应立即向上级报告"
+    elif overdue:
+        status, note = "watch", f"{overdue} 起投诉超过 {open_days} 天未结案"
+    else:
+        status, note = "good", "投诉均已及时处理" if count else "本月无投诉"
+    return {
+        "count": count,
+        "serious": len(serious),
+        "serious_not_escalated": not_escalated,
+        "open_over_7d": overdue,
+        "status": status,
+        "note": note,
+    }
+
+
+def _target(ds, store_id: str, period: str, key: str) -> float | None:
+    if key not in _TARGET_METRIC or not ds.has("targets"):
+        return None
+    t = ds["targets"]
+    hit = t[
+        (t["store_id"] == store_id)
+        & (t["period"] == period)
+        & (t["metric"] == _TARGET_METRIC[key])
+        & t["staff_id"].isna()
+    ]
+    return float(hit["target"].iloc[0]) if len(hit) else None
+
+
+def cadence_table(
+    ds,
+    *,
+    store_id: str,
+    period: str,
+    benchmarks: Mapping[str, tuple[float, float, bool]] | None = None,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """The seed-001 cadence dashboard of one store and month.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data; missing tables give status ``na`` with a note, never an error.
+    store_id : str
+        The store.
+    period : str
+        Month ``YYYY-MM`` (values are the month's figures).
+    benchmarks : mapping, optional
+        Item → (good line, watch line, higher is better), overriding :data:`DEFAULT_BENCHMARKS`.
+    lang : {"zh", "en"}
+        Language of ``item`` and ``frequency``.
+
+    Returns
+    -------
+    DataFrame
+        One row per item: ``key, item, frequency`` (the most frequent check), ``每日, 每周, 即时, 每月`` (bool grid of
+        seed 001), ``metric, value, target, benchmark`` (how the target was set), ``status``
+        (good/watch/bad/na), ``note``.
+    """
+    check_lang(lang)
+    period = check_period(period)
+    marks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
+    from dealerlab.metrics import compute
+
+    history = periods_back(period, 3)
+    needed = [m for _, _, _, m, _ in CADENCE if m]
+    values: dict[str, float] = {}
+    reasons: dict[str, str] = {}
+    past: dict[str, list[float]] = {}
+    for m in needed:
+        try:
+            out = compute(ds, periods=[*history, period], stores=[store_id], metrics=[m])
+        except (ImportError, MissingTableError) as exc:
+            values[m], reasons[m], past[m] = np.nan, str(exc), []
+            continue
+        cur = out[out["period"] == period]
+        values[m] = float(cur["value"].iloc[0]) if len(cur) and pd.notna(cur["value"].iloc[0]) else np.nan
+        reasons[m] = str(cur["reason"].iloc[0]) if len(cur) and pd.notna(cur["reason"].iloc[0]) else ""
+        past[m] = [float(v) for v in out[out["period"] != period]["value"] if pd.notna(v)]
+
+    rows = []
+    for key, zh, en, metric, freqs in CADENCE:
+        row = {"key": key, "item": zh if lang == "zh" else en}
+        first = next(f for f in FREQUENCIES if f in freqs)
+        row["frequency"] = first if lang == "zh" else _FREQ_EN[first]
+        for f in FREQUENCIES:
+            row[f] = f in freqs
+        row["metric"] = metric or ""
+        value, target, bench, status, note = np.nan, np.nan, "", "na", ""
+        if key == "complaints":
+            try:
+                c = complaint_status(ds, store_id=store_id, period=period)
+                value, status, note = float(c["count"]), c["status"], c["note"]
+                bench = "重要/重大投诉必须即时上报；7天内结案"
+            except MissingTableError as exc:
+                note = str(exc)
+        elif key == "site_patrol":
+            bench = "每日3次，每次不少于20分钟"
+            note = "无系统数据：用巡视记录表核对"
+        else:
+            value = values[metric]
+            note = reasons[metric]
+            if key in marks:
+                good, watch, higher = marks[key]
+                target = good
+                bench = f"良好 {'≥' if higher else '≤'} {good:g}，关注 {'≥' if higher else '≤'} {watch:g}"
+                status = _status(value, good, watch, higher)
+            else:
+                t = _target(ds, store_id, period, key)
+                if t is not None:
+                    target, bench = t, "本月目标"
+                elif past[metric]:
+                    target, bench = float(np.mean(past[metric])), f"前{len(past[metric])}个月均值"
+                else:
+                    bench = "无目标也无历史数据"
+                status = "na" if pd.isna(target) or target <= 0 else _status(value / target, 1.0, 0.9, True)
+        row.update({"value": value, "target": target, "benchmark": bench, "status": status, "note": note})
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,645 @@
+"""The PDCA cycle model (DOMAIN.md §8; seeds 001 and 004): problem → Plan (5W1H/6W2H actions) → Do log → Check on the
+data → Act (standardise, or open the next cycle with the cause found). Cycles of one problem chain together.
+
+A :class:`Cycle` is plain data (dataclasses of str / float / list) so it saves to JSON and Excel and loads back
+unchanged (:func:`save_cycles`, :func:`load_cycles`; writes are atomic).
+
+Decisions where DOMAIN.md is silent
+-----------------------------------
+- Required fields of every action: what, who, when (a date ``YYYY-MM-DD`` or a month ``YYYY-MM``). The other fields of
+  the scheme (5W1H: why, where, how; 6W2H adds whom and how_much) are recommended: missing ones give a Chinese
+  suggestion but do not make the plan incomplete. A vague who (大家、全员、相关人员、各部门…) counts as missing.
+- Check value ("after") = mean of the metric over the check months that have a value; the target is met when
+  after ≤ target for a metric whose lower values are better (返修率, 离职率) and after ≥ target otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from dealerlab._io import atomic_file
+from dealerlab._options import check_option
+from dealerlab.calendar import check_period
+from dealerlab.errors import DealerlabError, ParameterError
+
+__all__ = [
+    "Action",
+    "LogEntry",
+    "CheckResult",
+    "Cycle",
+    "SCHEMES",
+    "FIELD_LABELS",
+    "REQUIRED_FIELDS",
+    "EIGHT_STEPS",
+    "check_plan",
+    "plan_is_complete",
+    "chain",
+    "save_cycles",
+    "load_cycles",
+    "cycles_to_json",
+    "cycles_from_json",
+]
+
+#: fields of each plan scheme, in the order they are asked
+SCHEMES = {
+    "5W1H": ("what", "why", "who", "when", "where", "how"),
+    "6W2H": ("what", "why", "who", "whom", "when", "where", "how", "how_much"),
+}
+#: every action must say at least these
+REQUIRED_FIELDS = ("what", "who", "when")
+
+FIELD_LABELS = {
+    "what": ("做什么(What)", "What"),
+    "why": ("为什么做(Why)", "Why"),
+    "who": ("谁来做(Who)", "Who"),
+    "whom": ("对谁做(Whom)", "For whom"),
+    "when": ("何时完成(When)", "When"),
+    "where": ("在哪里做(Where)", "Where"),
+    "how": ("怎么做(How)", "How"),
+    "how_much": ("做多少/花多少(How much)", "How much"),
+}
+
+_FIELD_HINTS = {
+    "what": "写出具体动作（动词 + 对象），例如「对返修车辆逐台做原因分析」。",
+    "why": "写出这项措施针对的原因，说明它为何能改善指标。",
+    "who": "写出具体负责人的姓名或岗位（如「车间主任 王强」），不要写「大家」「相关人员」。",
+    "whom": "写出措施作用的对象（哪些员工、哪类客户或车辆）。",
+    "when": "写出完成日期，格式 YYYY-MM-DD（或 YYYY-MM），且不晚于循环的期限。",
+    "where": "写出执行地点或环节（如「钣喷车间」「交车区」）。",
+    "how": "写出方法与步骤（如「每日晨会通报、按检查表逐项确认」）。",
+    "how_much": "写出数量或费用（如「培训 2 次、预算 3000 元」）。",
+}
+
+_VAGUE_WHO = ("大家", "全员", "全体", "相关人员", "相关部门", "各部门", "有关人员", "所有人", "待定", "某人")
+
+#: the eight steps of a PDCA cycle (the classic quality-circle breakdown), stage → steps
+EIGHT_STEPS = [
+    ("P", 1, "现状调查，找出问题", "Study the current state, find the problem"),
+    ("P", 2, "分析产生问题的各种原因", "Analyse every possible cause"),
+    ("P", 3, "找出主要原因（要因）", "Find the main cause"),
+    ("P", 4, "针对主要原因制定对策计划（5W1H）", "Plan countermeasures against it (5W1H)"),
+    ("D", 5, "按计划实施对策", "Carry out the plan"),
+    ("C", 6, "检查效果：对比目标与实际", "Check the effect against the target"),
+    ("A", 7, "巩固成果，形成标准", "Standardise what worked"),
+    ("A", 8, "遗留问题转入下一个循环", "Carry what is left into the next cycle"),
+]
+
+_DECISIONS = ("standardise", "next_cycle")
+
+
+@dataclass
+class Action:
+    """One action of the Plan, in 5W1H / 6W2H fields (all text; ``when`` a date ``YYYY-MM-DD`` or ``YYYY-MM``)."""
+
+    what: str = ""
+    why: str = ""
+    who: str = ""
+    whom: str = ""
+    when: str = ""
+    where: str = ""
+    how: str = ""
+    how_much: str = ""
+    done: bool = False
+
+    @classmethod
+    def from_mapping(cls, data: Mapping) -> Action:
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ParameterError(
+                f"行动计划中有未知字段：{'、'.join(sorted(map(str, unknown)))}；可用字段：{'、'.join(sorted(names))}。",
+                f"Unknown action fields: {sorted(map(str, unknown))}; allowed: {sorted(names)}.",
+            )
+        kw = {k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v) for k, v in data.items()}
+        kw = {k: (bool(v) if k == "done" else str(v).strip()) for k, v in kw.items()}
+        return cls(**kw)
+
+
+@dataclass
+class LogEntry:
+    """One line of the Do log: what was done, when, by whom."""
+
+    date: str
+    text: str
+    who: str = ""
+
+
+@dataclass
+class CheckResult:
+    """The Check of a cycle: the metric in the check months, its mean ("after") and the comparison with the target."""
+
+    periods: list[str]
+    values: list[float | None]
+    after: float | None
+    target: float
+    met: bool | None
+    note: str = ""
+
+
+@dataclass
+class Cycle:
+    """One PDCA cycle on one problem of one store.
+
+    Attributes
+    ----------
+    problem : str
+        The problem in one sentence (e.g. "S01 返修率从 2% 升到 5%").
+    metric : str
+        A metric id of :mod:`dealerlab.metrics` (e.g. ``comeback_rate``).
+    store_id : str
+        The store.
+    baseline : float
+        The metric before the change.
+    target : float
+        The value to reach by ``deadline``.
+    deadline : str
+        Month ``YYYY-MM`` by which the target is due.
+    problem_id : str
+        Shared by every cycle of one problem; ``round`` numbers them 1, 2, …
+    cause : str
+        The main cause this cycle acts on.
+    scheme : {"5W1H", "6W2H"}
+        Fields asked of each action.
+    baseline_periods, check_periods : list of str
+        Months the baseline was measured on, and months the Check looks at.
+    actions, do_log : list
+        The Plan and the Do log.
+    check_result : CheckResult or None
+        Filled by :meth:`check`.
+    act_decision : {"", "standardise", "next_cycle"}
+        What Act decided; ``act_note`` says why / which standard was written.
+    """
+
+    problem: str
+    metric: str
+    store_id: str
+    baseline: float
+    target: float
+    deadline: str
+    problem_id: str = "P1"
+    round: int = 1
+    cause: str = ""
+    scheme: str = "5W1H"
+    baseline_periods: list[str] = field(default_factory=list)
+    check_periods: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    do_log: list[LogEntry] = field(default_factory=list)
+    check_result: CheckResult | None = None
+    act_decision: str = ""
+    act_note: str = ""
+
+    def __post_init__(self) -> None:
+        from dealerlab.metrics import info
+
+        info(self.metric)  # ParameterError naming the unknown id
+        check_option("scheme", self.scheme, SCHEMES)
+        check_period(self.deadline, name="deadline")
+        for p in [*self.baseline_periods, *self.check_periods]:
+            check_period(p, name="periods")
+        if self.act_decision:
+            check_option("act_decision", self.act_decision, _DECISIONS)
+        self.baseline = float(self.baseline)
+        self.target = float(self.target)
+        self.actions = [a if isinstance(a, Action) else Action.from_mapping(a) for a in self.actions]
+        self.do_log = [e if isinstance(e, LogEntry) else LogEntry(**e) for e in self.do_log]
+        if isinstance(self.check_result, Mapping):
+            self.check_result = CheckResult(**self.check_result)
+
+    # -- identity
+    @property
+    def cycle_id(self) -> str:
+        return f"{self.problem_id}-{self.round}"
+
+    @property
+    def higher_is_better(self) -> bool:
+        from dealerlab.metrics import METRICS
+
+        return METRICS[self.metric].higher_is_better
+
+    # -- Plan
+    def add_action(self, **fields_: str) -> Action:
+        """Append an action given as 5W1H/6W2H keywords; returns it."""
+        action = Action.from_mapping(fields_)
+        self.actions.append(action)
+        return action
+
+    def plan_feedback(self, lang: str = "zh") -> pd.DataFrame:
+        """:func:`check_plan` of this cycle's actions (its scheme and deadline)."""
+        return check_plan(self.actions, scheme=self.scheme, deadline=self.deadline, lang=lang)
+
+    # -- Do
+    def log(self, date: str, text: str, who: str = "") -> LogEntry:
+        """Record what was done (Do)."""
+        entry = LogEntry(str(pd.Timestamp(date).date()), str(text), str(who))
+        self.do_log.append(entry)
+        return entry
+
+    # -- Check
+    def check(
+        self, ds=None, *, periods: Sequence[str] | None = None, values: Sequence[float] | None = None
+    ) -> CheckResult:
+        """Compute the metric after the change and compare it with the target.
+
+        Parameters
+        ----------
+        ds : Dataset, optional
+            The data; the metric is computed with :func:`dealerlab.metrics.compute` for ``store_id``.
+        periods : sequence of str, optional
+            Check months (default ``check_periods``; they are stored).
+        values : sequence of float, optional
+            Values measured elsewhere, one per period (instead of ``ds``).
+
+        Returns
+        -------
+        CheckResult
+            Also stored as ``check_result``.
+        """
+        periods = list(periods if periods is not None else self.check_periods)
+        if not periods:
+            raise ParameterError(
+                "请给出检查月份（periods 或 check_periods），例如 ['2026-08', '2026-09']。",
+                "Give the check months (periods or check_periods).",
+            )
+        periods = [check_period(p, name="periods") for p in periods]
+        self.check_periods = periods
+        note = ""
+        if values is not None:
+            vals = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
+            if len(vals) != len(periods):
+                raise ParameterError(
+                    "values 与 periods 的个数必须相同。", "values and periods must have the same length."
+                )
+        elif ds is not None:
+            from dealerlab.metrics import compute
+
+            out = compute(ds, periods=periods, stores=[self.store_id], metrics=[self.metric])
+            by = dict(zip(out["period"], out["value"], strict=False))
+            reasons = [r for r in out["reason"].dropna() if r]
+            vals = [None if pd.isna(by.get(p)) else float(by[p]) for p in periods]
+            note = "；".join(dict.fromkeys(reasons))
+        else:
+            raise ParameterError("检查需要数据集 ds 或测量值 values。", "Check needs a dataset ds or values.")
+        present = [v for v in vals if v is not None]
+        after = sum(present) / len(present) if present else None
+        if after is None:
+            met = None
+            note = note or "检查月份没有可用数值"
+        else:
+            met = after >= self.target if self.higher_is_better else after <= self.target
+        self.check_result = CheckResult(periods, vals, after, self.target, met, note)
+        return self.check_result
+
+    # -- Act
+    def standardise(self, note: str) -> None:
+        """Act: the change worked; ``note`` names the standard written (作业标准、检查表、制度…)."""
+        self.act_decision, self.act_note = "standardise", str(note)
+
+    def next_cycle(
+        self,
+        *,
+        cause: str,
+        target: float | None = None,
+        deadline: str | None = None,
+        problem: str | None = None,
+        note: str = "",
+    ) -> Cycle:
+        """Act: open the next cycle of the same problem with the cause found; this cycle records the decision.
+
+        The new cycle's baseline is this cycle's Check value ("after") when there is one, else this baseline.
+        """
+        self.act_decision = "next_cycle"
+        self.act_note = note or f"转入第 {self.round + 1} 轮：{cause}"
+        after = self.check_result.after if self.check_result and self.check_result.after is not None else self.baseline
+        return Cycle(
+            problem=problem or self.problem,
+            metric=self.metric,
+            store_id=self.store_id,
+            baseline=after,
+            target=self.target if target is None else target,
+            deadline=deadline or self.deadline,
+            problem_id=self.problem_id,
+            round=self.round + 1,
+            cause=cause,
+            scheme=self.scheme,
+            baseline_periods=list(self.check_periods),
+        )
+
+    def stage(self) -> str:
+        """Where the cycle stands: P (planning), D (doing), C (checked), A (act decided)."""
+        if self.act_decision:
+            return "A"
+        if self.check_result is not None:
+            return "C"
+        if self.do_log:
+            return "D"
+        return "P"
+
+    def summary(self, lang: str = "zh") -> pd.DataFrame:
+        """A one-row table: cycle id, problem, metric, baseline, target, after, met, decision."""
+        from dealerlab.metrics import label
+
+        cr = self.check_result
+        return pd.DataFrame(
+            [
+                {
+                    "cycle_id": self.cycle_id,
+                    "store_id": self.store_id,
+                    "problem": self.problem,
+                    "metric": label(self.metric, lang),
+                    "baseline": self.baseline,
+                    "target": self.target,
+                    "after": None if cr is None else cr.after,
+                    "met": None if cr is None else cr.met,
+                    "stage": self.stage(),
+                    "act": self.act_decision,
+                }
+            ]
+        )
+
+    # -- serialisation
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Cycle:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Plan completeness
+
+
+def _is_date(text: str) -> bool:
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return 1 <= int(text[5:]) <= 12
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        try:
+            pd.Timestamp(text)
+            return True
+        except ValueError:
+            return False
+    return False
+
+
+def _due(text: str) -> pd.Timestamp:
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return pd.Period(text, freq="M").end_time.normalize()
+    return pd.Timestamp(text)
+
+
+def check_plan(
+    actions: Iterable[Action | Mapping],
+    *,
+    scheme: str = "5W1H",
+    deadline: str | None = None,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """Completeness of a Plan: one row per action × field of the scheme, with feedback for each missing field.
+
+    Parameters
+    ----------
+    actions : iterable of Action or mapping
+        The actions (mappings use the field names ``what, why, who, whom, when, where, how, how_much``).
+    scheme : {"5W1H", "6W2H"}
+        Which fields are asked.
+    deadline : str, optional
+        Month ``YYYY-MM`` of the cycle; a ``when`` later than its last day is flagged.
+    lang : {"zh", "en"}
+        Language of ``label`` (feedback messages are Chinese; English adds the field name).
+
+    Returns
+    -------
+    DataFrame
+        ``action`` (1-based), ``field``, ``label``, ``required`` (bool), ``ok`` (bool), ``message``
+        (empty when ok; otherwise what is missing and how to write it).
+    """
+    check_option("scheme", scheme, SCHEMES)
+    check_option("lang", lang, ("zh", "en"))
+    rows = []
+    acts = [a if isinstance(a, Action) else Action.from_mapping(a) for a in actions]
+    for i, act in enumerate(acts, start=1):
+        for name in SCHEMES[scheme]:
+            text = str(getattr(act, name)).strip()
+            required = name in REQUIRED_FIELDS
+            zh = FIELD_LABELS[name][0]
+            ok, message = True, ""
+            if not text:
+                ok = False
+                message = (
+                    f"第 {i} 项措施缺少「{zh}」（必填）：" if required else f"第 {i} 项措施建议补充「{zh}」："
+                ) + _FIELD_HINTS[name]
+            elif name == "who" and any(v in text for v in _VAGUE_WHO) and len(text) <= 6:
+                ok = False
+                message = f"第 {i} 项措施的「{zh}」写成了「{text}」，责任不明确：" + _FIELD_HINTS["who"]
+            elif name == "when" and not _is_date(text):
+                ok = False
+                message = f"第 {i} 项措施的「{zh}」写成了「{text}」，不是日期：" + _FIELD_HINTS["when"]
+            elif name == "when" and deadline and _due(text) > _due(deadline):
+                ok = False
+                message = f"第 {i} 项措施的完成日期 {text} 晚于循环期限 {deadline}：请提前，或调整期限。"
+            rows.append(
+                {
+                    "action": i,
+                    "field": name,
+                    "label": FIELD_LABELS[name][0 if lang == "zh" else 1],
+                    "required": required,
+                    "ok": ok,
+                    "message": message,
+                }
+            )
+    if not acts:
+        rows.append(
+            {
+                "action": 0,
+                "field": "",
+                "label": "",
+                "required": True,
+                "ok": False,
+                "message": "计划中还没有任何措施：至少写一项（做什么、谁来做、何时完成）。",
+            }
+        )
+    return pd.DataFrame(rows, columns=["action", "field", "label", "required", "ok", "message"])
+
+
+def plan_is_complete(actions: Iterable[Action | Mapping], *, scheme: str = "5W1H", deadline: str | None = None) -> bool:
+    """True when every action has its required fields (what, who, when) right and there is at least one action."""
+    fb = check_plan(actions, scheme=scheme, deadline=deadline)
+    return bool(fb.loc[fb["required"], "ok"].all())
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# chains and files
+
+
+def chain(cycles: Iterable[Cycle], problem_id: str) -> list[Cycle]:
+    """The cycles of one problem, in round order."""
+    return sorted((c for c in cycles if c.problem_id == problem_id), key=lambda c: c.round)
+
+
+_FORMAT = "dealerlab.pdca/1"
+
+
+def cycles_to_json(cycles: Iterable[Cycle]) -> str:
+    """JSON text of a list of cycles (UTF-8, Chinese kept readable)."""
+    return json.dumps({"format": _FORMAT, "cycles": [c.to_dict() for c in cycles]}, ensure_ascii=False, indent=2)
+
+
+def cycles_from_json(text: str) -> list[Cycle]:
+    """Cycles from :func:`cycles_to_json` text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DealerlabError(f"PDCA 文件不是有效的 JSON：{exc}。", f"The PDCA file is not valid JSON: {exc}.") from None
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        raise DealerlabError("这不是 dealerlab 保存的 PDCA 文件（缺少 format 标记）。", "Not a dealerlab PDCA file.")
+    return [Cycle.from_dict(c) for c in data["cycles"]]
+
+
+_CYCLE_COLS = [
+    "problem_id", "round", "store_id", "problem", "metric", "baseline", "target", "deadline", "cause", "scheme",
+    "baseline_periods", "check_periods", "act_decision", "act_note",
+]  # fmt: skip
+_SHEETS = {"cycles": "循环", "actions": "措施", "do_log": "执行记录", "check": "检查"}
+
+
+def _write_sheet(ws, header: list[str], rows: list[list]) -> None:
+    """Write cells; every text cell is stored as text (never a formula), so client strings cannot inject formulas."""
+    ws.append(header)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+
+
+def save_cycles(cycles: Iterable[Cycle], path: str | Path) -> Path:
+    """Save cycles to ``.json`` or ``.xlsx`` (by suffix), atomically. Returns the path.
+
+    The workbook has sheets 循环 (one row per cycle), 措施 (one per action), 执行记录 (Do log) and 检查 (one row per
+    check month). Text cells are written as text, never as formulas.
+    """
+    path = Path(path)
+    cycles = list(cycles)
+    suffix = path.suffix.lower()
+    check_option("suffix", suffix, (".json", ".xlsx"))
+    if suffix == ".json":
+        with atomic_file(path) as tmp:
+            tmp.write_text(cycles_to_json(cycles), encoding="utf-8")
+        return path
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _SHEETS["cycles"]
+    rows = []
+    for c in cycles:
+        d = c.to_dict()
+        d["baseline_periods"] = ",".join(c.baseline_periods)
+        d["check_periods"] = ",".join(c.check_periods)
+        rows.append([d[k] for k in _CYCLE_COLS])
+    _write_sheet(ws, _CYCLE_COLS, rows)
+    act_cols = ["cycle_id", "index", *(f.name for f in fields(Action))]
+    _write_sheet(
+        wb.create_sheet(_SHEETS["actions"]),
+        act_cols,
+        [
+            [c.cycle_id, i, *(getattr(a, f.name) for f in fields(Action))]
+            for c in cycles
+            for i, a in enumerate(c.actions)
+        ],
+    )
+    _write_sheet(
+        wb.create_sheet(_SHEETS["do_log"]),
+        ["cycle_id", "index", "date", "text", "who"],
+        [[c.cycle_id, i, e.date, e.text, e.who] for c in cycles for i, e in enumerate(c.do_log)],
+    )
+    _write_sheet(
+        wb.create_sheet(_SHEETS["check"]),
+        ["cycle_id", "period", "value", "after", "target", "met", "note"],
+        [
+            [c.cycle_id, p, v, c.check_result.after, c.check_result.target, c.check_result.met, c.check_result.note]
+            for c in cycles
+            if c.check_result is not None
+            for p, v in zip(c.check_result.periods, c.check_result.values, strict=True)
+        ],
+    )
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _text(v) -> str:
+    return "" if v is None else str(v)
+
+
+def load_cycles(path: str | Path) -> list[Cycle]:
+    """Load cycles saved by :func:`save_cycles` (``.json`` or ``.xlsx``)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    check_option("suffix", suffix, (".json", ".xlsx"))
+    if not path.is_file():
+        raise DealerlabError(f"找不到 PDCA 文件：{path}。请检查路径。", f"PDCA file not found: {path}.")
+    if suffix == ".json":
+        return cycles_from_json(path.read_text(encoding="utf-8"))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=False)
+    missing = [s for s in _SHEETS.values() if s not in wb.sheetnames]
+    if missing:
+        raise DealerlabError(
+            f"PDCA 工作簿缺少工作表：{'、'.join(missing)}。请使用 dealerlab 保存的文件。",
+            f"The PDCA workbook lacks sheets: {missing}.",
+        )
+
+    def records(sheet: str) -> list[dict]:
+        it = wb[_SHEETS[sheet]].iter_rows(values_only=True)
+        header = next(it, None) or ()
+        return [dict(zip(header, row, strict=False)) for row in it if any(v is not None for v in row)]
+
+    actions: dict[str, list] = {}
+    for r in sorted(records("actions"), key=lambda r: (r["cycle_id"], r["index"])):
+        actions.setdefault(r["cycle_id"], []).append(
+            Action(**{f.name: (bool(r[f.name]) if f.name == "done" else _text(r[f.name])) for f in fields(Action)})
+        )
+    logs: dict[str, list] = {}
+    for r in sorted(records("do_log"), key=lambda r: (r["cycle_id"], r["index"])):
+        logs.setdefault(r["cycle_id"], []).append(LogEntry(_text(r["date"]), _text(r["text"]), _text(r["who"])))
+    checks: dict[str, CheckResult] = {}
+    for r in records("check"):
+        cr = checks.get(r["cycle_id"])
+        if cr is None:
+            cr = checks[r["cycle_id"]] = CheckResult([], [], r["after"], float(r["target"]), r["met"], _text(r["note"]))
+        cr.periods.append(_text(r["period"]))
+        cr.values.append(None if r["value"] is None else float(r["value"]))
+    out = []
+    for r in records("cycles"):
+        d = {k: r.get(k) for k in _CYCLE_COLS}
+        for k in (
+            "problem",
+            "cause",
+            "act_decision",
+            "act_note",
+            "problem_id",
+            "store_id",
+            "metric",
+            "deadline",
+            "scheme",
+        ):
+            d[k] = _text(d[k])
+        d["round"] = int(d["round"])
+        d["baseline_periods"] = [p for p in _text(d["baseline_periods"]).split(",") if p]
+        d["check_periods"] = [p for p in _text(d["check_periods"]).split(",") if p]
+        cid = f"{d['problem_id']}-{d['round']}"
+        out.append(Cycle(**d, actions=actions.get(cid, []), do_log=logs.get(cid, []), check_result=checks.get(cid)))
+    return out
