@@ -159,3 +159,41 @@ def test_split_consultants_by_recent_shares(tiny):
     # no sales in the window (Jan 2026: window Oct–Dec 2025) → equal split
     t2 = split_consultants(6, sales=tiny["sales"], staff=tiny["staff"], store_id="S1", period="2026-01")
     assert t2["basis"].iloc[0] == "平均分配" and t2["target"].sum() == 6
+
+
+def test_money_metrics_by_hand(tiny):
+    addons = pd.DataFrame(
+        {
+            "addon_id": ["D1", "D2", "D3"],
+            "store_id": ["S1"] * 3,
+            "sale_id": ["X000", "X006", "X009"],  # A in Oct, B in Oct, E in Sep (not counted)
+            "product": ["保险", "精品", "保险"],
+            "revenue": [3000.0, 2000.0, 9999.0],
+            "gross_profit": [600.0, 800.0, 999.0],
+        }
+    )
+    so = pd.DataFrame(
+        {
+            "ro_id": ["R1", "R2", "R3"],
+            "store_id": ["S1"] * 3,
+            "open_date": pd.to_datetime(["2026-09-30", "2026-10-02", "2026-10-30"]),
+            "close_date": pd.to_datetime(["2026-10-02", "2026-10-03", "2026-11-02"]),
+            "ro_type": ["保养"] * 3,
+            "revenue": [500.0, 700.0, 900.0],
+        }
+    )
+    tg = pd.DataFrame(
+        {"store_id": ["S1"] * 3, "period": ["2026-10"] * 3, "metric": ["毛利", "衍生收入", "售后产值"], "target": [10000.0, 4000.0, 1000.0]}
+    )
+    ds = Dataset.from_frames({"sales": tiny["sales"], "addons": addons, "service_orders": so, "targets": tg})
+    gp = achievement(ds, period="2026-10", metric="毛利")
+    # 9 October sales × 1 000 vehicle GP + add-ons 600 + 800 = 10 400 → 1.04
+    assert gp["actual"].iloc[0] == 10400 and gp["achievement"].iloc[0] == pytest.approx(1.04)
+    add = achievement(ds, period="2026-10", metric="衍生收入")
+    assert add["actual"].iloc[0] == 5000  # 3 000 + 2 000; the September sale's add-on is not counted
+    svc = achievement(ds, period="2026-10", metric="售后产值")
+    assert svc["actual"].iloc[0] == 1200  # closed in October: R1 500 + R2 700
+    assert svc["achievement"].iloc[0] == pytest.approx(1.2)
+    by_staff_gp = achievement(ds, period="2026-10", metric="毛利", by_staff=True)
+    assert set(by_staff_gp["staff_id"]) == {"A", "B"}  # no staff table: whoever sold
+    assert by_staff_gp.set_index("staff_id").loc["A", "actual"] == 6600  # 6 × 1 000 + 600

@@ -12,8 +12,9 @@ Definitions.
 * 人均单产 = store sales in the month / number of sales consultants employed in the month.
 
 Actuals by target metric (DATA.md ``targets.metric``): 销量 = sales rows; 展厅销量 = sales with channel 展厅;
-毛利 = Σ sales.gross_profit; 衍生收入 = Σ addons.revenue of the month's sales; 售后产值 = Σ service_orders.revenue by
-open_date (store level only). Sales count on ``invoice_date``. Other metrics (CSI, SSI) are not additive over days
+毛利 = Σ sales.gross_profit + Σ addons.gross_profit of the month's sales (vehicle plus add-on gross profit, 综合毛利);
+衍生收入 = Σ addons.revenue of the month's sales; 售后产值 = Σ service_orders.revenue of the orders closed in the month
+(close_date: revenue counts when the car leaves; store level only). Sales count on ``invoice_date``. Other metrics (CSI, SSI) are not additive over days
 and raise a ParameterError here.
 """
 
@@ -128,7 +129,7 @@ def actuals(ds, *, period: str, as_of=None, metric: str = "销量", by_staff: bo
             raise ParameterError("售后产值没有销售顾问维度，请用门店层级（by_staff=False）。",
                                  "After-sales revenue has no consultant level; use by_staff=False.")
         so = ds["service_orders"]
-        so = so[(so["open_date"] >= first) & (so["open_date"] <= end)]
+        so = so[(so["close_date"] >= first) & (so["close_date"] <= end)]
         out = so.groupby(keys)["revenue"].sum().rename("actual").reset_index()
     else:
         sales = ds["sales"]
@@ -138,7 +139,11 @@ def actuals(ds, *, period: str, as_of=None, metric: str = "销量", by_staff: bo
         if metric in ("销量", "展厅销量"):
             out = s.groupby(keys).size().rename("actual").reset_index()
         elif metric == "毛利":
-            out = s.groupby(keys)["gross_profit"].sum().rename("actual").reset_index()
+            vehicle = s.groupby(keys)["gross_profit"].sum()
+            if ds.has("addons"):
+                add = ds["addons"].merge(s[["sale_id", "staff_id"]], on="sale_id", how="inner")
+                vehicle = vehicle.add(add.groupby(keys)["gross_profit"].sum(), fill_value=0)
+            out = vehicle.rename("actual").reset_index()
         else:  # 衍生收入
             add = ds["addons"].merge(s[["sale_id", "staff_id"]], on="sale_id", how="inner")
             out = add.groupby(keys)["revenue"].sum().rename("actual").reset_index()
