@@ -1,0 +1,323 @@
+"""Course module 6 — big accounts (大客户): RFM, tiers by value / importance / potential, strategies, churn warnings,
+lifetime value per segment, industry mix and account profiles (DOMAIN.md §6, seeds 000 and 003).
+
+Decisions where DOMAIN.md is silent (documented here and in the notebook):
+
+* Quintile scores: accounts are sorted by the figure (ties broken by ``account_id`` ascending) and given an ordinal rank
+  r = 1..n; score = ⌊(r − 1) · 5 / n⌋ + 1. R is reversed: accounts are sorted by days since last activity descending,
+  so the most recent get 5. An account with no activity at all has R = NaN and R score 1.
+* "Top 20 %" = the top quintile of rank (score 5) among accounts whose figure is > 0 (an account with no money is never
+  价值型, one with no potential never 潜力型).
+* Churn: a 价值型 or 重要型 account whose last purchase/service is more than 180 days before D (180 days ago is still
+  "in the 180 days to D"; 181 is not). An account with no activity at all is churned when it is of those tiers.
+* Lifetime value [P]: annual value = M / 2 (M covers 24 months); retention = share of the segment's accounts active in
+  the last 12 months; CLV = annual value × retention / (1 + discount − retention), discount 10 %.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from dealerlab._options import check_lang, check_option
+from dealerlab.errors import ParameterError
+
+__all__ = [
+    "TIERS",
+    "STRATEGIES",
+    "account_activity",
+    "rfm",
+    "quintile_scores",
+    "assign_tiers",
+    "tier_accounts",
+    "churn_warnings",
+    "lifetime_value",
+    "industry_mix",
+    "account_profile",
+    "TierEstimator",
+]
+
+VALUE, IMPORTANCE, POTENTIAL, GENERAL = "价值型", "重要型", "潜力型", "一般"
+TIERS = (VALUE, IMPORTANCE, POTENTIAL, GENERAL)
+TIERS_EN = {VALUE: "value", IMPORTANCE: "importance", POTENTIAL: "potential", GENERAL: "general"}
+IMPORTANT_INDUSTRIES = ("党政军", "国有企业")
+
+#: each tier's management strategy (seed 000), zh and en
+STRATEGIES = {
+    VALUE: ("关注客户感知：定期回访使用体验；跟踪客户变化（车队更新、业务扩张）及时响应；提供专属服务关怀（专属顾问、优先工位、上门服务）。",
+            "Watch the customer's perception, follow their changes, give dedicated service care."),
+    IMPORTANCE: ("经营关系：高层定期拜访、建立多层级联系；保证服务质量（响应时限、一次修复）；关注关键联系人的个人关怀。",
+                 "Build the relationship at several levels, guarantee service quality, care for key contacts."),
+    POTENTIAL: ("关注发展动态：跟踪招标和车队扩张计划；挖掘潜在需求（置换、增购、金融方案）；为客户创造价值（运营成本分析、车型方案）。",
+                "Follow their developments, uncover needs, create value for them."),
+    GENERAL: ("标准化维护：纳入基盘客户定期关怀，按流程跟踪，识别升级为重点客户的机会。",
+              "Standard care: regular base-customer contact, watch for upgrade chances."),
+}
+
+
+def _reference_date(ds, as_of) -> pd.Timestamp:
+    if as_of is not None:
+        return pd.Timestamp(as_of).normalize()
+    d = ds.last_date()
+    if d is None:
+        raise ParameterError("数据中没有日期，无法确定参考日期；请传入 as_of。", "No dates in the data; pass as_of.")
+    return pd.Timestamp(d).normalize()
+
+
+def account_activity(ds, *, as_of=None, window_months: int = 24) -> pd.DataFrame:
+    """Per account: last activity, purchases and service in the window, units in the last 12 months.
+
+    Returns
+    -------
+    DataFrame
+        one row per account of ``accounts`` with its columns plus ``as_of, last_purchase, last_service, last_activity,
+        recency_days, units_window, service_window, frequency, monetary, units_12m, service_12m``.
+    """
+    D = _reference_date(ds, as_of)
+    start = D - pd.DateOffset(months=window_months)
+    start12 = D - pd.DateOffset(months=12)
+    acc = ds["accounts"].copy()
+    sales = ds["sales"] if ds.has("sales") else pd.DataFrame(columns=["account_id", "invoice_date", "price"])
+    ro = ds["service_orders"] if ds.has("service_orders") else pd.DataFrame(columns=["account_id", "open_date", "revenue"])
+    s = sales[sales["account_id"].notna() & (sales["invoice_date"] <= D)]
+    r = ro[ro["account_id"].notna() & (ro["open_date"] <= D)]
+    sw = s[s["invoice_date"] > start]
+    rw = r[r["open_date"] > start]
+    out = acc.set_index("account_id")
+    out["as_of"] = D
+    out["last_purchase"] = s.groupby("account_id")["invoice_date"].max()
+    out["last_service"] = r.groupby("account_id")["open_date"].max()
+    out["last_activity"] = out[["last_purchase", "last_service"]].max(axis=1)
+    out["recency_days"] = (D - out["last_activity"]).dt.days.astype("float64")
+    out["units_window"] = sw.groupby("account_id").size()
+    out["service_window"] = rw.groupby("account_id").size()
+    out["frequency"] = out["units_window"].fillna(0) + out["service_window"].fillna(0)
+    out["monetary"] = sw.groupby("account_id")["price"].sum().reindex(out.index).fillna(0) + rw.groupby("account_id")[
+        "revenue"
+    ].sum().reindex(out.index).fillna(0)
+    out["units_12m"] = s[s["invoice_date"] > start12].groupby("account_id").size()
+    out["service_12m"] = r[r["open_date"] > start12].groupby("account_id").size()
+    for c in ("units_window", "service_window", "units_12m", "service_12m"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out["frequency"] = out["frequency"].astype("int64")
+    return out.reset_index()
+
+
+def quintile_scores(values: pd.Series, ids: pd.Series, *, reverse: bool = False) -> pd.Series:
+    """Scores 1–5 by quintile of ordinal rank (ties broken by ``ids`` ascending); ``reverse``: smaller is better.
+
+    NaN values rank lowest (score 1).
+    """
+    n = len(values)
+    if n == 0:
+        return pd.Series([], dtype="int64", index=values.index)
+    v = values.astype("float64")
+    filler = np.inf if reverse else -np.inf
+    key = v.fillna(filler).to_numpy()
+    frame = pd.DataFrame({"k": -key if reverse else key, "id": ids.astype(str).to_numpy()}, index=values.index)
+    order = frame.sort_values(["k", "id"], kind="mergesort")  # worst first: the smallest (or, reversed, the largest)
+    # after sorting, position 0 is the worst; rank r = position + 1
+    rank = pd.Series(np.arange(1, n + 1), index=order.index)
+    return ((rank - 1) * 5 // n + 1).reindex(values.index).astype("int64")
+
+
+def rfm(ds, *, as_of=None, by_store: bool = False) -> pd.DataFrame:
+    """RFM values and 1–5 scores per account (quintiles over the whole dataset, or per store with ``by_store``).
+
+    Returns
+    -------
+    DataFrame
+        :func:`account_activity` columns + ``R, F, M, R_score, F_score, M_score, rfm_score`` (the three digits).
+    """
+    act = account_activity(ds, as_of=as_of)
+    act["R"], act["F"], act["M"] = act["recency_days"], act["frequency"], act["monetary"]
+    groups = act.groupby("store_id", group_keys=False) if by_store else [(None, act)]
+    parts = []
+    for _, g in groups:
+        g = g.copy()
+        g["R_score"] = quintile_scores(g["R"], g["account_id"], reverse=True)
+        g["F_score"] = quintile_scores(g["F"], g["account_id"])
+        g["M_score"] = quintile_scores(g["M"], g["account_id"])
+        parts.append(g)
+    out = pd.concat(parts).sort_index()
+    out["rfm_score"] = out["R_score"].astype(str) + out["F_score"].astype(str) + out["M_score"].astype(str)
+    return out
+
+
+def _potential(frame: pd.DataFrame) -> pd.Series:
+    planned = frame["planned_purchases"].astype("float64").fillna(0)
+    fleet = frame["fleet_size"].astype("float64").fillna(0)
+    return (planned + 0.2 * fleet - frame["units_12m"]).clip(lower=0)
+
+
+def _important(frame: pd.DataFrame) -> pd.Series:
+    return (
+        frame["industry"].isin(IMPORTANT_INDUSTRIES).fillna(False).astype(bool)
+        | (frame["fleet_size"].astype("float64") >= 10).fillna(False).astype(bool)
+        | (frame["contact_level"] == "高层").fillna(False).astype(bool)
+    )
+
+
+def assign_tiers(frame: pd.DataFrame, *, value_line: float, potential_line: float) -> pd.Series:
+    """Tier with precedence 价值型 > 重要型 > 潜力型 > 一般, given fitted lines (M ≥ value_line and M > 0 → 价值型;
+    potential ≥ potential_line and > 0 → 潜力型)."""
+    m = frame["monetary"].astype("float64")
+    pot = frame["potential"].astype("float64")
+    value = (m >= value_line) & (m > 0)
+    potential = (pot >= potential_line) & (pot > 0)
+    tier = np.select([value, _important(frame), potential], [VALUE, IMPORTANCE, POTENTIAL], default=GENERAL)
+    return pd.Series(tier, index=frame.index, dtype="string")
+
+
+def _top_line(values: pd.Series, ids: pd.Series, share: float) -> float:
+    """The smallest value among the top ``share`` (by ordinal rank, ties by id) of the positive values; inf if none."""
+    score = quintile_scores(values, ids) if share == 0.2 else None
+    if score is not None:
+        top = values[(score == 5) & (values > 0)]
+    else:
+        k = max(1, math.ceil(share * len(values)))
+        top = values.sort_values(ascending=False).head(k)
+        top = top[top > 0]
+    return float(top.min()) if len(top) else math.inf
+
+
+class TierEstimator:
+    """Learns the tier lines on one set of accounts (``fit``) and assigns tiers to any set (``transform``).
+
+    Parameters
+    ----------
+    top_share : float
+        Share of accounts called "top" for value and potential (DOMAIN.md: 0.2).
+
+    Attributes (after fit)
+    ----------------------
+    value_line_ : float        smallest 24-month money (M) of a 价值型 account
+    potential_line_ : float    smallest potential of a 潜力型 account
+    rfm_edges_ : dict          quintile edges of R, F, M (for reference)
+    n_accounts_ : int
+    """
+
+    def __init__(self, *, top_share: float = 0.2) -> None:
+        if not 0 < top_share < 1:
+            raise ParameterError("top_share 必须在 0 与 1 之间。", "top_share must lie in (0, 1).")
+        self.top_share = top_share
+
+    def _features(self, ds_or_frame, as_of=None) -> pd.DataFrame:
+        frame = ds_or_frame if isinstance(ds_or_frame, pd.DataFrame) else account_activity(ds_or_frame, as_of=as_of)
+        frame = frame.copy()
+        frame["potential"] = _potential(frame)
+        return frame
+
+    def fit(self, data, *, as_of=None) -> "TierEstimator":
+        f = self._features(data, as_of)
+        self.value_line_ = _top_line(f["monetary"].astype("float64"), f["account_id"], self.top_share)
+        self.potential_line_ = _top_line(f["potential"].astype("float64"), f["account_id"], self.top_share)
+        self.rfm_edges_ = {
+            k: [float(x) for x in f[c].astype("float64").quantile([0.2, 0.4, 0.6, 0.8]).to_numpy()]
+            for k, c in (("R", "recency_days"), ("F", "frequency"), ("M", "monetary"))
+        }
+        self.n_accounts_ = len(f)
+        return self
+
+    def transform(self, data, *, as_of=None) -> pd.DataFrame:
+        if not hasattr(self, "value_line_"):
+            raise ParameterError("请先调用 fit() 学习分级线。", "Call fit() before transform().")
+        f = self._features(data, as_of)
+        f["tier"] = assign_tiers(f, value_line=self.value_line_, potential_line=self.potential_line_)
+        f["tier_en"] = f["tier"].map(TIERS_EN)
+        return f
+
+    def fit_transform(self, data, *, as_of=None) -> pd.DataFrame:
+        return self.fit(data, as_of=as_of).transform(data, as_of=as_of)
+
+    def describe(self, *, lang: str = "zh") -> pd.DataFrame:
+        """The fitted lines as a small table to show the user."""
+        check_lang(lang)
+        zh = lang == "zh"
+        return pd.DataFrame([
+            {"规则" if zh else "rule": "价值型：24 个月金额 ≥" if zh else "value: 24-month money ≥", "线" if zh else "line": self.value_line_},
+            {"规则" if zh else "rule": "潜力型：潜力 ≥" if zh else "potential: potential ≥", "线" if zh else "line": self.potential_line_},
+        ])
+
+    def __repr__(self) -> str:
+        fitted = f", value_line_={self.value_line_:,.0f}, potential_line_={self.potential_line_:.1f}" if hasattr(self, "value_line_") else ""
+        return f"TierEstimator(top_share={self.top_share}{fitted})"
+
+
+def tier_accounts(ds, *, as_of=None, by_store: bool = False, lang: str = "zh") -> pd.DataFrame:
+    """RFM + tier + strategy + churn flag for every account (lines fitted on the same accounts).
+
+    Returns
+    -------
+    DataFrame
+        :func:`rfm` columns + ``potential, tier, tier_en, strategy, churn``.
+    """
+    check_lang(lang)
+    r = rfm(ds, as_of=as_of, by_store=by_store)
+    groups = r.groupby("store_id", group_keys=False) if by_store else [(None, r)]
+    parts = [TierEstimator().fit_transform(g) for _, g in groups]
+    out = pd.concat(parts).sort_index()
+    out["strategy"] = out["tier"].map(lambda t: STRATEGIES[t][1 if lang == "en" else 0])
+    out["churn"] = out["tier"].isin([VALUE, IMPORTANCE]) & ~(out["recency_days"] <= 180)
+    return out
+
+
+def churn_warnings(tiers: pd.DataFrame, *, days: int = 180) -> pd.DataFrame:
+    """Value and importance accounts with no purchase or service in the ``days`` to the reference date, longest
+    silent first.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, account_id, account_name, industry, tier, last_activity, recency_days, monetary, contact_level``.
+    """
+    t = tiers[tiers["tier"].isin([VALUE, IMPORTANCE]) & ~(tiers["recency_days"] <= days)]
+    cols = ["store_id", "account_id", "account_name", "industry", "tier", "last_activity", "recency_days", "monetary", "contact_level"]
+    return t.sort_values(["recency_days", "monetary"], ascending=[False, False], na_position="first")[cols].reset_index(drop=True)
+
+
+def lifetime_value(tiers: pd.DataFrame, *, by: str = "tier", discount: float = 0.10) -> pd.DataFrame:
+    """Customer lifetime value per segment (seed 003; formula in the module docstring).
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, accounts, annual_value, retention, clv`` (mean per account).
+    """
+    check_option("by", by, ("tier", "industry", "store_id"))
+    g = tiers.assign(active=tiers["recency_days"] <= 365, annual=tiers["monetary"] / 2).groupby(by)
+    out = g.agg(accounts=("account_id", "size"), annual_value=("annual", "mean"), retention=("active", "mean")).reset_index()
+    out["clv"] = out["annual_value"] * out["retention"] / (1 + discount - out["retention"])
+    return out
+
+
+def industry_mix(tiers: pd.DataFrame) -> pd.DataFrame:
+    """Accounts and 24-month money per industry, with shares. ``industry, accounts, monetary, share_accounts, share_money``."""
+    out = tiers.groupby("industry", as_index=False).agg(accounts=("account_id", "size"), monetary=("monetary", "sum"))
+    out["share_accounts"] = out["accounts"] / out["accounts"].sum()
+    total = out["monetary"].sum()
+    out["share_money"] = out["monetary"] / total if total > 0 else math.nan
+    return out.sort_values("monetary", ascending=False).reset_index(drop=True)
+
+
+def account_profile(ds, account_id: str, *, as_of=None) -> dict:
+    """One account's profile: master data, tier, purchases, service, last contact and planned purchases."""
+    tiers = tier_accounts(ds, as_of=as_of)
+    hit = tiers[tiers["account_id"] == account_id]
+    if hit.empty:
+        raise ParameterError(f"大客户编号 {account_id} 不在数据中。", f"Account {account_id} is not in the data.")
+    row = hit.iloc[0]
+    sales = ds["sales"]
+    purchases = sales[sales["account_id"] == account_id].sort_values("invoice_date")
+    service = ds["service_orders"]
+    service = service[service["account_id"] == account_id].sort_values("open_date")
+    return {
+        "account": row.to_dict(),
+        "purchases": purchases[["sale_id", "invoice_date", "model", "price", "channel"]].reset_index(drop=True),
+        "service": service[["ro_id", "open_date", "ro_type", "revenue"]].reset_index(drop=True),
+        "last_contact": row["last_activity"],
+        "contact_level": row["contact_level"],
+        "planned_purchases": row["planned_purchases"],
+    }
