@@ -52,6 +52,7 @@ __all__ = [
     "satisfaction_index",
     "importance",
     "ipa",
+    "assign_quadrants",
     "fix_first",
     "rater_scores",
     "kano_summary",
@@ -485,22 +486,56 @@ def ipa(
     imp = importance(surveys, by=keys, min_responses=min_responses, **kw)
     group = keys + ["survey"]
     out = sc.drop(columns=["reason"]).merge(imp, on=group + ["item"], how="left")
-    valid = out["importance"].notna()
-    g = out.assign(_p=out["performance"].where(valid)).groupby(group, observed=True)
-    out["importance_split"] = g["importance"].transform("mean")
-    out["performance_split"] = g["_p"].transform("mean")
-    hi_i = out["importance"] >= out["importance_split"]
-    hi_p = out["performance"] >= out["performance_split"]
-    quadrant = np.select(
-        [hi_i & hi_p, hi_i & ~hi_p, ~hi_i & ~hi_p, ~hi_i & hi_p], list(QUADRANTS), default=""
-    )
-    out["quadrant"] = pd.Series(quadrant, index=out.index, dtype="string").where(valid)
+    out = assign_quadrants(out, by=group)
     out["reason"] = out["reason"].astype("string")
-    out.loc[~valid & out["reason"].isna(), "reason"] = _reason("no_importance")
+    out.loc[out["quadrant"].isna() & out["reason"].isna(), "reason"] = _reason("no_importance")
     cols = group + ["item"] + [c for c in ("factor", "rater", "kano_class", "item_en") if c in out.columns]
     cols += ["n", "performance", "index", "gap", "importance", "n_pairs", "importance_split", "performance_split"]
     cols += ["quadrant", "reason"]
     return out[cols].reset_index(drop=True)
+
+
+def assign_quadrants(
+    table: pd.DataFrame,
+    *,
+    by: Sequence[str] | str | None = ("survey",),
+    importance: str = "importance",
+    performance: str = "performance",
+) -> pd.DataFrame:
+    """Add the IPA split values and quadrant to a table of items with a performance and an importance.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per item: ``*by, <performance>, <importance>`` (performance on any scale: mean score or index).
+    by : list of str, optional
+        Columns whose groups get their own splits (``()``: the whole table is one group).
+    importance, performance : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``table`` plus ``importance_split`` and ``performance_split`` (the group means over the items that have an
+        importance) and ``quadrant`` (优势保持, 重点改进, 次要改进, 过度投入; NA without importance). A value equal to a
+        split counts as high.
+    """
+    keys = [k for k in _as_keys(by) if k in table.columns]
+    out = table.copy()
+    valid = out[importance].notna() & out[performance].notna()
+    work = out.assign(_i=out[importance].where(valid), _p=out[performance].where(valid))
+    if keys:
+        g = work.groupby(keys, observed=True, dropna=False)
+        out["importance_split"] = g["_i"].transform("mean")
+        out["performance_split"] = g["_p"].transform("mean")
+    else:
+        out["importance_split"] = work["_i"].mean()
+        out["performance_split"] = work["_p"].mean()
+    hi_i = out[importance] >= out["importance_split"]
+    hi_p = out[performance] >= out["performance_split"]
+    quadrant = np.select([hi_i & hi_p, hi_i & ~hi_p, ~hi_i & ~hi_p, ~hi_i & hi_p], list(QUADRANTS), default="")
+    out["quadrant"] = pd.Series(quadrant, index=out.index, dtype="string").where(valid)
+    return out
 
 
 def fix_first(ipa_table: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
