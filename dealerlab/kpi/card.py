@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,7 @@ __all__ = [
     "advance",
     "cards_to_frame",
     "cards_from_frame",
+    "card_from_record",
     "parse_sources",
     "formula_names",
 ]
@@ -279,8 +281,9 @@ def _number(value) -> float | None:
     """A float from a number or a text such as "40%" / "1,200"; None when it is not one."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
     if isinstance(value, str):
         s = value.strip().replace(",", "").replace("，", "")
         pct = s.endswith(("%", "％"))
@@ -588,23 +591,29 @@ def cards_from_frame(frame: pd.DataFrame) -> list[KpiCard]:
     """Cards from a frame with English field columns or their Chinese labels (missing columns take defaults)."""
     by_label = {zh: f for f, (zh, _en) in FIELDS.items()}
     frame = frame.rename(columns=lambda c: by_label.get(c, c))
-    cards = []
-    for rec in frame.to_dict("records"):
-        kw = {}
-        for f in _CARD_COLUMNS:
-            if f not in rec or _blank(rec[f]):
-                continue
-            v = rec[f]
-            if f in ("weight", "target", "stretch"):
-                num = _number(v)
-                v = num if num is not None else v
-            elif f in ("due_date", "set_date"):
-                d = _date(v)
-                v = d if d is not None else v
-            elif f == "direction":
-                v = _direction(v) or v
-            else:
-                v = str(v)
-            kw[f] = v
-        cards.append(KpiCard(**kw))
-    return cards
+    return [card_from_record(rec) for rec in frame.to_dict("records")]
+
+
+def card_from_record(rec: Mapping, history: Iterable[StatusChange] = ()) -> KpiCard:
+    """A card from a mapping of field → value (as read from a table or a workbook row).
+
+    Numbers written as text ("40%", "1,200") become numbers, dates become ``datetime.date``, 越高越好/越低越好 become
+    ``higher``/``lower``; a value that cannot be converted is kept as it is so that :func:`validate_cards` reports it.
+    """
+    kw = {}
+    for f in _CARD_COLUMNS:
+        if f not in rec or _blank(rec[f]):
+            continue
+        v = rec[f]
+        if f in ("weight", "target", "stretch"):
+            num = _number(v)
+            v = num if num is not None else v
+        elif f in ("due_date", "set_date"):
+            d = _date(v)
+            v = d if d is not None else v
+        elif f == "direction":
+            v = _direction(v) or v
+        else:
+            v = str(v).strip() if f not in ("definition", "standard") else str(v)
+        kw[f] = v
+    return KpiCard(**kw, history=tuple(history))
