@@ -211,12 +211,15 @@ class TierEstimator:
         return frame
 
     def fit(self, data, *, as_of=None) -> "TierEstimator":
+        """Learn the lines from a Dataset, or from a frame with ``account_id, monetary, planned_purchases,
+        fleet_size, units_12m`` (and the importance columns ``industry, contact_level``)."""
         f = self._features(data, as_of)
         self.value_line_ = _top_line(f["monetary"].astype("float64"), f["account_id"], self.top_share)
         self.potential_line_ = _top_line(f["potential"].astype("float64"), f["account_id"], self.top_share)
         self.rfm_edges_ = {
             k: [float(x) for x in f[c].astype("float64").quantile([0.2, 0.4, 0.6, 0.8]).to_numpy()]
             for k, c in (("R", "recency_days"), ("F", "frequency"), ("M", "monetary"))
+            if c in f.columns
         }
         self.n_accounts_ = len(f)
         return self
