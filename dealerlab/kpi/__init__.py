@@ -20,7 +20,7 @@ from dealerlab.kpi.card import (
     check_cards,
     validate_cards,
 )
-from dealerlab.kpi.scoring import card_actuals, card_rate, metric_values, owner_scores, score_cards
+from dealerlab.kpi.scoring import card_actuals, card_rate, metric_values, owner_scores, score_cards, score_on_dataset
 
 __all__ = [
     "DIRECTIONS",
@@ -43,4 +43,5 @@ __all__ = [
     "metric_values",
     "owner_scores",
     "score_cards",
+    "score_on_dataset",
 ]

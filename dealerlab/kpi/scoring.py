@@ -25,7 +25,7 @@ from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 from dealerlab.kpi.card import EXTRA_METRICS, KpiCard, _direction, _number, formula_names
 
-__all__ = ["card_rate", "score_cards", "owner_scores", "metric_values", "card_actuals"]
+__all__ = ["card_rate", "score_cards", "owner_scores", "metric_values", "card_actuals", "score_on_dataset"]
 
 _MSG = Catalogue(
     {
@@ -308,3 +308,29 @@ def card_actuals(
     frame = pd.DataFrame(rows, columns=["card_id", "name", "actual", "reason"])
     frame["actual"] = frame["actual"].astype("float64")
     return frame
+
+
+def score_on_dataset(
+    cards: Iterable[KpiCard],
+    ds,
+    *,
+    store_id: str,
+    period: str,
+    staff_id: str | None = None,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """Score cards on the Dataset: :func:`card_actuals` then :func:`score_cards`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`score_cards` (one row per card), ``reason`` carrying the data's reason for a missing actual.
+    """
+    cards = list(cards)
+    acts = card_actuals(cards, ds, store_id=store_id, period=period, staff_id=staff_id, lang=lang)
+    keys = [c.card_id or c.name for c in cards]
+    scored = score_cards(cards, actuals=dict(zip(keys, acts["actual"])), reasons=dict(zip(keys, acts["reason"])), lang=lang)
+    # keep the data's notes (e.g. a store figure used for a consultant) beside an available score
+    notes = acts["reason"].where(scored["reason"].eq(""), scored["reason"])
+    scored["reason"] = notes.fillna("").astype(object)
+    return scored
