@@ -133,7 +133,7 @@ def _spread_labels(ax, texts, anchors, *, obstacles=(), iterations=200, pad=2.0)
         # leader line when the label's box is far from its marker
         nearest_x = np.clip(px, x - (b.width / 2), x + (b.width / 2))
         nearest_y = np.clip(py, y - (b.height / 2), y + (b.height / 2))
-        if np.hypot(nearest_x - px, nearest_y - py) > 8:
+        if np.hypot(nearest_x - px, nearest_y - py) > 6.5:
             a = inv.transform((px, py))
             c = inv.transform((nearest_x, nearest_y))
             ax.plot([a[0], c[0]], [a[1], c[1]], color="#999999", lw=0.6, zorder=1)
