@@ -1,0 +1,206 @@
+"""The empty client workbook (``dealerlab template -o 模板.xlsx``): what a consultant sends a dealer to fill.
+
+Layout
+------
+* sheet 1 ``填写说明`` (``README`` with ``lang="en"``): how to fill it, one line per table;
+* one sheet per table of :data:`~dealerlab.data.schema.TABLES`, named by its Chinese name (English with
+  ``lang="en"``);
+* row 1: the headers (Chinese, English with ``lang="en"``); required columns in bold red;
+* row 2: the *notes row* — each cell starts with ``说明：`` and gives the kind, 必填, the accepted values and the
+  column's note. The loader recognises and skips this row (every non-blank cell starts with the marker
+  :data:`~dealerlab.data.read.NOTES_MARKER`), so the client may keep or delete it;
+* drop-downs (Excel data validation) on enumerations and yes/no columns for rows 3–:data:`VALIDATION_ROWS`;
+  lists longer than Excel's 255-character inline limit live in the hidden sheet ``_lists``; open enumerations
+  (e.g. 岗位) accept other values with an information message only;
+* id columns are formatted as text (leading zeros survive), date columns as ``yyyy-mm-dd``.
+
+The file is written atomically (temporary file, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dealerlab._options import check_lang
+from dealerlab.data.schema import TABLES, Column, Table
+from dealerlab.i18n import Catalogue
+
+__all__ = ["write_template", "notes_text", "VALIDATION_ROWS", "LISTS_SHEET"]
+
+VALIDATION_ROWS = 5000
+#: Excel's limit for an inline drop-down list (characters of the formula)
+INLINE_LIMIT = 255
+LISTS_SHEET = "_lists"
+
+_KIND = {
+    "id": ("编号（按文本填写，保留前导 0）", "id (text; leading zeros kept)"),
+    "text": ("文本", "text"),
+    "enum": ("选项", "choice"),
+    "date": ("日期，如 2026-10-05", "date, e.g. 2026-10-05"),
+    "bool": ("是/否", "yes/no (是/否)"),
+    "int": ("整数", "whole number"),
+    "number": ("数字", "number"),
+    "period": ("月份，如 2026-10", "month, e.g. 2026-10"),
+}
+
+_MSG = Catalogue(
+    {
+        "readme_sheet": {"zh": "填写说明", "en": "README"},
+        "title": {"zh": "dealerlab 客户数据模板", "en": "dealerlab client data template"},
+        "lines": {
+            "zh": "1. 每个工作表对应一张数据表；请不要修改工作表名称和第 1 行的列名（列顺序可以调整，多余的列会被忽略）。\n"
+            "2. 第 2 行是填写说明（以「说明：」开头），可以保留也可以删除；数据从第 3 行开始填写。\n"
+            "3. 红色粗体列为必填。带下拉框的列请从下拉选项中选择。\n"
+            "4. 日期写成 2026-10-05（或 Excel 日期格式）；金额只填数字（可带 ¥ 或千分位）；是/否列填 是 或 否。\n"
+            "5. 只有一家门店时，可以不填「门店编码」列；多家门店时每个表都必须填写。\n"
+            "6. 没有的数据表可以留空或删除该工作表；相关图表会显示「缺少数据」。门店表必须填写。\n"
+            "7. 标注「个人信息」的列（姓名、电话、车架号等）只用于核对，默认不会出现在报告中。\n"
+            "8. 填好后可运行 dealerlab validate 文件名.xlsx 检查。",
+            "en": "1. One sheet per table; do not rename the sheets or the row-1 headers (column order is free; extra columns are ignored).\n"
+            "2. Row 2 holds notes (starting with '说明'); keep or delete it. Data starts on row 3.\n"
+            "3. Bold red columns are required. Pick values from the drop-downs where there are drop-downs.\n"
+            "4. Dates as 2026-10-05 (or Excel dates); money as numbers (¥ and thousands separators allowed); yes/no as 是/否.\n"
+            "5. With a single store the store_id column may be left out; with several stores every table needs it.\n"
+            "6. Tables you do not have may stay empty or be deleted; figures that need them say data is missing. stores is required.\n"
+            "7. Columns marked personal data (names, phones, VIN) are used for checks only and masked in reports by default.\n"
+            "8. Check the filled workbook with: dealerlab validate file.xlsx",
+        },
+        "table_head": {"zh": "工作表", "en": "Sheet"},
+        "table_en": {"zh": "英文名", "en": "Chinese name"},
+        "table_req": {"zh": "是否必需", "en": "Required"},
+        "table_note": {"zh": "说明", "en": "Note"},
+        "required_table": {"zh": "必需", "en": "required"},
+        "optional_table": {"zh": "可选", "en": "optional"},
+        "required": {"zh": "必填", "en": "required"},
+        "pii": {"zh": "个人信息", "en": "personal data"},
+        "values": {"zh": "可选值：{values}", "en": "values: {values}"},
+        "open_values": {"zh": "常用值：{values}（可填其他）", "en": "usual values: {values} (others allowed)"},
+        "range": {"zh": "范围 {lo}–{hi}", "en": "range {lo}–{hi}"},
+        "ref": {"zh": "须在「{table}」表中存在", "en": "must exist in {table}"},
+        "dv_error": {"zh": "请从下拉列表中选择", "en": "Pick a value from the list"},
+    }
+)
+
+
+def _num(x) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def notes_text(col: Column, lang: str = "zh") -> str:
+    """The notes-row cell of ``col``: ``"说明：选项｜必填｜可选值：到店/来电/网络"``."""
+    parts = [_KIND[col.kind][0 if lang == "zh" else 1]]
+    if col.required:
+        parts.append(_MSG.get("required", lang))
+    if col.enum:
+        vals = "/".join(col.enum)
+        parts.append(_MSG.get("open_values" if col.open_enum else "values", lang, values=vals))
+    if col.min is not None or col.max is not None:
+        parts.append(_MSG.get("range", lang, lo=_num(col.min) if col.min is not None else "", hi=_num(col.max) if col.max is not None else ""))
+    if col.references:
+        t = col.references.split(".")[0]
+        parts.append(_MSG.get("ref", lang, table=TABLES[t].zh if lang == "zh" else t))
+    if col.pii:
+        parts.append(_MSG.get("pii", lang))
+    if col.note:
+        parts.append(col.note)
+    return "说明：" + "｜".join(parts)
+
+
+def _sheet_name(t: Table, lang: str) -> str:
+    return t.zh if lang == "zh" else t.name
+
+
+def write_template(path, *, lang: str = "zh") -> Path:
+    """Write the empty client workbook to ``path`` (.xlsx) and return the path.
+
+    Parameters
+    ----------
+    path : str or Path
+        Where to write (parent folders are created).
+    lang : {"zh", "en"}
+        Sheet names, headers and notes in Chinese (default) or English. Either is accepted by
+        :func:`dealerlab.data.load`.
+    """
+    check_lang(lang)
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from dealerlab._io import atomic_file
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_suffix(".xlsx")
+    wb = openpyxl.Workbook()
+    readme = wb.active
+    readme.title = _MSG.get("readme_sheet", lang)
+    readme["A1"] = _MSG.get("title", lang)
+    readme["A1"].font = Font(bold=True, size=14)
+    r = 3
+    for line in _MSG.get("lines", lang).split("\n"):
+        readme.cell(row=r, column=1, value=line)
+        r += 1
+    r += 1
+    for j, key in enumerate(("table_head", "table_en", "table_req", "table_note"), start=1):
+        readme.cell(row=r, column=j, value=_MSG.get(key, lang)).font = Font(bold=True)
+    for t in TABLES.values():
+        r += 1
+        readme.cell(row=r, column=1, value=_sheet_name(t, lang))
+        readme.cell(row=r, column=2, value=t.name if lang == "zh" else t.zh)
+        readme.cell(row=r, column=3, value=_MSG.get("required_table" if t.name == "stores" else "optional_table", lang))
+        readme.cell(row=r, column=4, value=t.note)
+    readme.column_dimensions["A"].width = 110
+    for c in "BCD":
+        readme.column_dimensions[c].width = 16
+
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    list_col = 0
+    head_font = Font(bold=True)
+    req_font = Font(bold=True, color="C00000")
+    note_font = Font(italic=True, color="666666", size=9)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    last = VALIDATION_ROWS
+    for t in TABLES.values():
+        ws = wb.create_sheet(_sheet_name(t, lang))
+        for j, col in enumerate(t.columns, start=1):
+            letter = get_column_letter(j)
+            cell = ws.cell(row=1, column=j, value=col.zh if lang == "zh" else col.name)
+            cell.font = req_font if col.required else head_font
+            cell.fill = head_fill
+            note = ws.cell(row=2, column=j, value=notes_text(col, lang))
+            note.font = note_font
+            note.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.column_dimensions[letter].width = max(12, min(28, 2 * len(col.zh) + 4))
+            if col.kind == "id":
+                ws.column_dimensions[letter].number_format = "@"
+            elif col.kind == "date":
+                ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
+            values = list(col.enum) if col.enum else (["是", "否"] if col.kind == "bool" else None)
+            if not values:
+                continue
+            inline = '"' + ",".join(values) + '"'
+            if len(inline) <= INLINE_LIMIT:
+                formula = inline
+            else:
+                list_col += 1
+                lc = get_column_letter(list_col)
+                lists.cell(row=1, column=list_col, value=f"{t.name}.{col.name}")
+                for i, v in enumerate(values, start=2):
+                    lists.cell(row=i, column=list_col, value=v)
+                formula = f"'{LISTS_SHEET}'!${lc}$2:${lc}${len(values) + 1}"
+            dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+            dv.error = _MSG.get("dv_error", lang)
+            dv.errorStyle = "information" if col.open_enum else "stop"
+            dv.showErrorMessage = True
+            dv.add(f"{letter}3:{letter}{last}")
+            ws.add_data_validation(dv)
+        ws.row_dimensions[2].height = 60
+        ws.freeze_panes = "A3"
+    if list_col == 0:
+        wb.remove(lists)
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
+    return path
+
