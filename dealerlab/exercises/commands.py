@@ -1,0 +1,129 @@
+"""CLI entry points of the exercise platform (dispatched from :mod:`dealerlab.cli`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from dealerlab._options import check_lang
+from dealerlab.errors import ExerciseError
+
+__all__ = ["build_command", "class_report_command", "workshop_command", "workshop_argv"]
+
+
+def build_command(*, check: bool = False, lang: str = "zh") -> int:
+    """``dealerlab exercises build [--check]``: trainee copies from ``trainer/exercises`` into ``exercises``."""
+    from dealerlab.exercises.build import build_trainee_copies, find_project_root
+
+    check_lang(lang)
+    root = find_project_root()
+    result = build_trainee_copies(root / "trainer" / "exercises", root / "exercises", check=check)
+    zh = lang == "zh"
+    for p in result.written:
+        rel = p.relative_to(root)
+        if check:
+            print(f"已过期：{rel}" if zh else f"out of date: {rel}")
+        else:
+            print(f"已生成：{rel}" if zh else f"written: {rel}")
+    for p in result.removed:
+        rel = p.relative_to(root)
+        if check:
+            print(f"多余（没有讲师版）：{rel}" if zh else f"no trainer source: {rel}")
+        else:
+            print(f"已删除（没有讲师版）：{rel}" if zh else f"removed (no trainer source): {rel}")
+    if check and result.stale:
+        print("学员版练习不是最新的：请运行 dealerlab exercises build。" if zh
+              else "Trainee exercises are out of date: run dealerlab exercises build.", file=sys.stderr)
+        return 1
+    n = len(result.unchanged) + len(result.written)
+    print(f"学员版练习共 {n} 个，均为最新。" if zh else f"{n} trainee exercise notebooks up to date.")
+    return 0
+
+
+def class_report_command(answers_dir: str | os.PathLike, output: str | os.PathLike, *, lang: str = "zh") -> int:
+    """``dealerlab class report ANSWERS_DIR -o 班级报告.html|.xlsx``."""
+    from dealerlab.exercises.gradebook import write_class_report
+
+    path = write_class_report(answers_dir, output, lang=lang)
+    print(f"班级报告已写入 {path}" if lang == "zh" else f"class report written to {path}")
+    return 0
+
+
+def _exercises_folder() -> Path:
+    from dealerlab.exercises.build import find_project_root
+
+    try:
+        root = find_project_root()
+    except ExerciseError:
+        root = None
+    if root is not None and (root / "exercises").is_dir():
+        return root / "exercises"
+    if Path("exercises").is_dir():
+        return Path("exercises").resolve()
+    raise ExerciseError(
+        "找不到练习文件夹 exercises/。请在 dealerlab 项目文件夹中运行 dealerlab workshop。",
+        "Cannot find the exercises/ folder. Run dealerlab workshop inside the dealerlab project folder.",
+    )
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if not found:
+        raise ExerciseError(
+            f"找不到 {name}。请先安装：pip install {'voila' if name == 'voila' else 'jupyterlab'}",
+            f"{name} not found. Install it: pip install {'voila' if name == 'voila' else 'jupyterlab'}",
+        )
+    return found
+
+
+def workshop_argv(
+    *, voila: bool = False, answers_dir: str | os.PathLike | None = None, port: int | None = None,
+    open_browser: bool = True,
+) -> tuple[list[str], dict[str, str], Path]:
+    """The command, environment and answers folder ``dealerlab workshop`` runs (tests use it without launching)."""
+    from dealerlab.exercises.store import ENV_DIR, answers_dir as resolve
+
+    folder = resolve(answers_dir).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    exdir = _exercises_folder()
+    env = dict(os.environ)
+    env[ENV_DIR] = str(folder)
+    if voila:
+        argv = [_tool("voila"), str(exdir), "--show_tracebacks=False"]
+        if port:
+            argv.append(f"--port={int(port)}")
+        if not open_browser:
+            argv.append("--no-browser")
+    else:
+        argv = [_tool("jupyter"), "lab", f"--ServerApp.root_dir={exdir}"]
+        if port:
+            argv.append(f"--ServerApp.port={int(port)}")
+        if not open_browser:
+            argv.append("--no-browser")
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            argv.append("--allow-root")
+    return argv, env, folder
+
+
+def workshop_command(
+    *, voila: bool = False, answers_dir: str | os.PathLike | None = None, port: int | None = None, lang: str = "zh"
+) -> int:
+    """``dealerlab workshop [--voila]``: JupyterLab (or the Voilà app mode) on ``exercises/`` with the answers folder set."""
+    check_lang(lang)
+    argv, env, folder = workshop_argv(voila=voila, answers_dir=answers_dir, port=port)
+    if lang == "zh":
+        mode = "应用模式（Voilà，无代码）" if voila else "JupyterLab"
+        print(f"正在以{mode}启动练习……答案自动保存在：{folder}\n结束课堂请在此窗口按 Ctrl+C。")
+    else:
+        print(f"Starting the exercises in {'Voilà app mode' if voila else 'JupyterLab'}… answers saved in {folder}\n"
+              "Press Ctrl+C here to stop.")
+    try:
+        return subprocess.call(argv, env=env)
+    except KeyboardInterrupt:
+        return 0

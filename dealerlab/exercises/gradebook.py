@@ -1,0 +1,352 @@
+"""The class gradebook: every trainee's answer files → scores, attempts, common wrong answers, difficulty.
+
+Input: a folder of answer files (``<trainee>/<exercise_id>.json`` at any depth, as written by
+:class:`~dealerlab.exercises.store.AnswerStore`; one sub-folder per collected laptop is fine). The same trainee and
+exercise found twice (two laptops) is merged: attempts are the union.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dealerlab._options import check_lang
+from dealerlab.errors import ExerciseError, ParameterError
+from dealerlab.exercises.store import merge_attempts
+
+__all__ = ["collect_answers", "gradebook", "write_class_report"]
+
+_COLS = {
+    "trainee": {"zh": "学员", "en": "Trainee"},
+    "exercise_id": {"zh": "练习编号", "en": "Exercise id"},
+    "title": {"zh": "练习", "en": "Exercise"},
+    "attempts": {"zh": "检查次数", "en": "Attempts"},
+    "best_score": {"zh": "最高得分", "en": "Best score"},
+    "first_score": {"zh": "首次得分", "en": "First score"},
+    "last_status": {"zh": "最后结果", "en": "Last result"},
+    "correct_first_try": {"zh": "首次即正确", "en": "Correct at first try"},
+    "trainees": {"zh": "作答人数", "en": "Trainees"},
+    "mean_best_score": {"zh": "平均最高得分", "en": "Mean best score"},
+    "share_correct_first_try": {"zh": "首次即正确比例", "en": "Share correct at first try"},
+    "share_correct": {"zh": "最终正确比例", "en": "Share finally correct"},
+    "mean_attempts": {"zh": "平均检查次数", "en": "Mean attempts"},
+    "field": {"zh": "字段", "en": "Field"},
+    "answer": {"zh": "错误答案", "en": "Wrong answer"},
+    "count": {"zh": "次数", "en": "Count"},
+    "n_trainees": {"zh": "人数", "en": "Trainees"},
+}
+_STATUS = {
+    "correct": {"zh": "正确", "en": "correct"},
+    "partly": {"zh": "部分正确", "en": "partly"},
+    "wrong": {"zh": "不正确", "en": "wrong"},
+}
+
+
+def collect_answers(answers_dir: str | os.PathLike) -> tuple[list[dict], list[tuple[Path, str]]]:
+    """Read every answer file below ``answers_dir``.
+
+    Returns ``(records, skipped)``: records merged per (trainee, exercise_id); skipped files with the reason.
+    """
+    root = Path(answers_dir)
+    if not root.is_dir():
+        raise ExerciseError(
+            f"答案文件夹 {root} 不存在。请把学员的答案文件夹（dealerlab-answers）复制到一个文件夹里，再指定它。",
+            f"Answers folder {root} does not exist.",
+        )
+    merged: dict[tuple[str, str], dict] = {}
+    skipped: list[tuple[Path, str]] = []
+    for path in sorted(root.rglob("*.json")):
+        if path.name == "profile.json" or path.name.startswith("."):
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            skipped.append((path, "无法读取（文件损坏）"))
+            continue
+        if not (isinstance(data, dict) and data.get("exercise_id") and data.get("trainee")
+                and isinstance(data.get("attempts", []), list)):
+            skipped.append((path, "不是 dealerlab 答案文件"))
+            continue
+        key = (str(data["trainee"]), str(data["exercise_id"]))
+        attempts = [a for a in data.get("attempts", []) if isinstance(a, dict) and isinstance(a.get("time"), str)]
+        if key in merged:
+            merged[key]["attempts"] = merge_attempts(merged[key]["attempts"], attempts)
+            merged[key]["title"] = merged[key]["title"] or data.get("title", "")
+        else:
+            merged[key] = {
+                "trainee": key[0], "exercise_id": key[1], "title": str(data.get("title") or ""),
+                "attempts": merge_attempts(attempts),
+            }
+    return list(merged.values()), skipped
+
+
+def _score(a: dict) -> float:
+    try:
+        v = float(a.get("score", 0.0))
+    except (TypeError, ValueError):
+        return 0.0
+    return 0.0 if math.isnan(v) else min(max(v, 0.0), 1.0)
+
+
+def _show_value(value: Any) -> str:
+    """A compact, stable text for a wrong answer."""
+    if value is None:
+        return "（空）"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, list):
+        return "、".join(_show_value(v) for v in value) if value else "（未选）"
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {_show_value(v)}" for k, v in value.items())
+    text = str(value).strip().replace("\n", " ")
+    return text[:80] + ("…" if len(text) > 80 else "") if text else "（空）"
+
+
+def gradebook(records: list[dict], *, top: int = 3) -> dict[str, pd.DataFrame]:
+    """Tables of the gradebook.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``scores``: one row per trainee × exercise — trainee, exercise_id, title, attempts, best_score,
+        first_score, last_status, correct_first_try (NaN scores when saved but never checked).
+        ``difficulty``: one row per exercise — exercise_id, title, trainees, mean_best_score,
+        share_correct_first_try, share_correct, mean_attempts (over trainees with at least one attempt).
+        ``wrong_answers``: exercise_id, title, field, answer, count (attempts), n_trainees — the ``top`` most
+        common wrong values per exercise × field (a field counts as wrong when its detail is not ok; an attempt
+        without field details counts its whole answer under field "").
+    """
+    rows = []
+    wrong: Counter = Counter()
+    wrong_people: dict = {}
+    titles: dict[str, str] = {}
+    for rec in records:
+        attempts = rec["attempts"]
+        titles[rec["exercise_id"]] = titles.get(rec["exercise_id"]) or rec.get("title", "")
+        scores = [_score(a) for a in attempts]
+        rows.append({
+            "trainee": rec["trainee"],
+            "exercise_id": rec["exercise_id"],
+            "title": rec.get("title", ""),
+            "attempts": len(attempts),
+            "best_score": max(scores) if scores else math.nan,
+            "first_score": scores[0] if scores else math.nan,
+            "last_status": attempts[-1].get("status", "") if attempts else "",
+            "correct_first_try": (attempts[0].get("status") == "correct") if attempts else pd.NA,
+        })
+        for a in attempts:
+            if a.get("status") == "correct":
+                continue
+            answer = a.get("answer") if isinstance(a.get("answer"), dict) else {}
+            bad = [d for d in a.get("details", []) if isinstance(d, (list, tuple)) and len(d) >= 2 and not d[1]]
+            named = [d[0] for d in bad if d[0] and d[0] in answer]
+            items = [(f, _show_value(answer[f])) for f in named] if named else [("", _show_value(answer))]
+            for f, shown in items:
+                key = (rec["exercise_id"], f, shown)
+                wrong[key] += 1
+                wrong_people.setdefault(key, set()).add(rec["trainee"])
+    scores = pd.DataFrame(rows, columns=list(_COLS)[:8])
+    if not scores.empty:
+        scores = scores.sort_values(["exercise_id", "trainee"], kind="stable").reset_index(drop=True)
+        scores["correct_first_try"] = scores["correct_first_try"].astype("boolean")
+    diff_rows = []
+    for ex_id, g in scores.groupby("exercise_id", sort=True):
+        done = g[g["attempts"] > 0]
+        diff_rows.append({
+            "exercise_id": ex_id,
+            "title": titles.get(ex_id, ""),
+            "trainees": int(len(done)),
+            "mean_best_score": float(done["best_score"].mean()) if len(done) else math.nan,
+            "share_correct_first_try": float(done["correct_first_try"].astype(float).mean()) if len(done) else math.nan,
+            "share_correct": float(g.loc[g["attempts"] > 0, "best_score"].eq(1.0).mean()) if len(done) else math.nan,
+            "mean_attempts": float(done["attempts"].mean()) if len(done) else math.nan,
+        })
+    difficulty = pd.DataFrame(diff_rows, columns=["exercise_id", "title", "trainees", "mean_best_score",
+                                                  "share_correct_first_try", "share_correct", "mean_attempts"])
+    wrong_rows = []
+    for (ex_id, f, shown), n in wrong.items():
+        wrong_rows.append({"exercise_id": ex_id, "title": titles.get(ex_id, ""), "field": f, "answer": shown,
+                           "count": n, "n_trainees": len(wrong_people[(ex_id, f, shown)])})
+    wrong_df = pd.DataFrame(wrong_rows, columns=["exercise_id", "title", "field", "answer", "count", "n_trainees"])
+    if not wrong_df.empty:
+        wrong_df = (
+            wrong_df.sort_values(["exercise_id", "field", "count", "answer"], ascending=[True, True, False, True],
+                                 kind="stable")
+            .groupby(["exercise_id", "field"], sort=False).head(top).reset_index(drop=True)
+        )
+    return {"scores": scores, "difficulty": difficulty, "wrong_answers": wrong_df}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+def _pct(v: Any) -> str:
+    try:
+        if v is None or v is pd.NA or math.isnan(float(v)):
+            return "—"
+    except (TypeError, ValueError):
+        return "—"
+    return f"{float(v):.0%}"
+
+
+def _html_table(df: pd.DataFrame, lang: str, formats: dict) -> str:
+    head = "".join(f"<th>{html.escape(_COLS.get(c, {}).get(lang, c) if c in _COLS else c)}</th>" for c in df.columns)
+    body = []
+    for _, row in df.iterrows():
+        cells = []
+        for c in df.columns:
+            fmt = formats.get(c)
+            v = row[c]
+            text = fmt(v) if fmt else ("—" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v))
+            cells.append(f"<td>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+_CSS = """
+body{font-family:"Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:2px solid #1565c0;padding-bottom:4px}
+table{border-collapse:collapse;margin:8px 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
+th{background:#e3f2fd}td.s100{background:#e8f5e9}td.slow{background:#ffebee}.note{color:#666;font-size:13px}
+"""
+
+
+def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list, lang: str) -> str:
+    zh = lang == "zh"
+    scores, difficulty, wrong = tables["scores"], tables["difficulty"], tables["wrong_answers"]
+    trainees = sorted(scores["trainee"].unique()) if not scores.empty else []
+    exercises = list(difficulty["exercise_id"])
+    titles = dict(zip(difficulty["exercise_id"], difficulty["title"]))
+    # matrix trainee × exercise: best score (attempts)
+    lookup = {(r.trainee, r.exercise_id): r for r in scores.itertuples()}
+    head = "".join(
+        f"<th>{html.escape(titles.get(e) or e)}<br><span class='note'>{html.escape(e)}</span></th>" for e in exercises
+    )
+    body = []
+    for t in trainees:
+        cells = []
+        for e in exercises:
+            r = lookup.get((t, e))
+            if r is None or r.attempts == 0:
+                cells.append("<td>—</td>" if r is None else f"<td>{'未检查' if zh else 'not checked'}</td>")
+                continue
+            cls = "s100" if r.best_score >= 1.0 else ("slow" if r.best_score < 0.5 else "")
+            times = f"{r.attempts} 次" if zh else f"{r.attempts}×"
+            cells.append(f"<td class='{cls}'>{_pct(r.best_score)}（{times}）</td>")
+        body.append(f"<tr><th>{html.escape(t)}</th>{''.join(cells)}</tr>")
+    matrix = (
+        f"<table><thead><tr><th>{_COLS['trainee'][lang]}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+    diff_table = _html_table(
+        difficulty, lang,
+        {"mean_best_score": _pct, "share_correct_first_try": _pct, "share_correct": _pct,
+         "mean_attempts": lambda v: "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"},
+    )
+    wrong_table = _html_table(wrong.drop(columns=["title"]), lang, {}) if not wrong.empty else (
+        f"<p>{'没有错误答案。' if zh else 'No wrong answers.'}</p>"
+    )
+    detail = scores.copy()
+    detail["last_status"] = detail["last_status"].map(lambda s: _STATUS.get(s, {}).get(lang, s or "—"))
+    detail["correct_first_try"] = detail["correct_first_try"].map(
+        lambda v: "—" if v is pd.NA else (("是" if v else "否") if zh else ("yes" if v else "no"))
+    )
+    detail_table = _html_table(detail, lang, {"best_score": _pct, "first_score": _pct})
+    skipped_html = ""
+    if skipped:
+        items = "".join(f"<li>{html.escape(str(p))}：{html.escape(reason)}</li>" for p, reason in skipped)
+        skipped_html = f"<h2>{'未读取的文件' if zh else 'Files skipped'}</h2><ul class='note'>{items}</ul>"
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    if zh:
+        title = "班级成绩报告"
+        intro = (f"<p class='note'>答案文件夹：{html.escape(source)} · 学员 {len(trainees)} 人 · 练习 {len(exercises)} 个 · "
+                 f"生成于 {stamp}。得分取每位学员的最高分；“首次即正确”看第一次检查的结果。</p>")
+        h = ("成绩总表（最高得分，括号内为检查次数）", "练习难度", "最常见的错误答案（每个练习每个字段前 3 名）", "明细")
+    else:
+        title = "Class gradebook"
+        intro = (f"<p class='note'>Answers folder: {html.escape(source)} · {len(trainees)} trainees · {len(exercises)} "
+                 f"exercises · generated {stamp}. Scores are each trainee's best; first try = the first check.</p>")
+        h = ("Scores (best score, attempts)", "Difficulty", "Most common wrong answers (top 3 per exercise and field)",
+             "Details")
+    return (
+        f"<!DOCTYPE html><html lang='{'zh-CN' if zh else 'en'}'><head><meta charset='utf-8'>"
+        f"<title>{title}</title><style>{_CSS}</style></head><body><h1>{title}</h1>{intro}"
+        f"<h2>{h[0]}</h2>{matrix}<h2>{h[1]}</h2>{diff_table}<h2>{h[2]}</h2>{wrong_table}"
+        f"<h2>{h[3]}</h2>{detail_table}{skipped_html}</body></html>\n"
+    )
+
+
+def _safe_cell(value: Any) -> Any:
+    try:
+        from dealerlab.data.write import safe_cell
+    except ImportError:
+        safe_cell = None
+    if safe_cell is not None:
+        return safe_cell(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from dealerlab.exercises.store import atomic_write_bytes
+
+    names = {
+        "scores": ("成绩明细", "Scores"), "difficulty": ("练习难度", "Difficulty"),
+        "wrong_answers": ("常见错误", "Wrong answers"),
+    }
+    wb = Workbook()
+    wb.remove(wb.active)
+    for key, df in tables.items():
+        ws = wb.create_sheet(names[key][0 if lang == "zh" else 1])
+        ws.append([_COLS.get(c, {}).get(lang, c) for c in df.columns])
+        for row in df.itertuples(index=False):
+            out = []
+            for v in row:
+                if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                    out.append(None)
+                elif isinstance(v, (bool,)):
+                    out.append(bool(v))
+                else:
+                    out.append(_safe_cell(v.item() if hasattr(v, "item") else v))
+            ws.append(out)
+        for col in ws.columns:
+            ws.column_dimensions[col[0].column_letter].width = 16
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def write_class_report(answers_dir: str | os.PathLike, output: str | os.PathLike, *, lang: str = "zh") -> Path:
+    """Build the gradebook of ``answers_dir`` into ``output`` (``.html`` or ``.xlsx``), atomically."""
+    check_lang(lang)
+    output = Path(output)
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".xlsx"):
+        raise ParameterError(
+            f"输出文件 {output.name} 的扩展名必须是 .html 或 .xlsx。",
+            f"The output {output.name} must end in .html or .xlsx.",
+        )
+    records, skipped = collect_answers(answers_dir)
+    if not records:
+        raise ExerciseError(
+            f"在 {answers_dir} 中没有找到任何答案文件（<学员>/<练习>.json）。请确认已收集学员的 dealerlab-answers 文件夹。",
+            f"No answer files (<trainee>/<exercise>.json) found in {answers_dir}.",
+        )
+    tables = gradebook(records)
+    if suffix == ".xlsx":
+        _write_xlsx(tables, output, lang)
+    else:
+        from dealerlab.exercises.store import atomic_write_text
+
+        atomic_write_text(output, _render_html(tables, source=str(answers_dir), skipped=skipped, lang=lang))
+    return output
