@@ -36,3 +36,13 @@ def chinese_style():
     with mpl.rc_context():
         set_style()
         yield
+
+
+def pytest_configure(config):
+    """Exercise answers of every test run (unit tests and nbval over exercises/) go to a temp folder, never to
+    ~/dealerlab-answers (exercise platform, H3). Kernels started by nbval inherit these variables."""
+    import tempfile
+
+    if not os.environ.get("DEALERLAB_ANSWERS_DIR"):
+        os.environ["DEALERLAB_ANSWERS_DIR"] = tempfile.mkdtemp(prefix="dealerlab-answers-test-")
+    os.environ.setdefault("DEALERLAB_TRAINEE", "测试学员")

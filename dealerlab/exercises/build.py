@@ -112,7 +112,7 @@ def build_trainee_copies(
             continue
         result.written.append(dest)
         if not check:
-            atomic_write_text(dest, text)
+            atomic_write_text(dest, text, mode=0o644)
     names = {p.name for p in sources}
     if output_dir.is_dir():
         for old in sorted(output_dir.glob("*.ipynb")):

@@ -323,7 +323,7 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
             ws.column_dimensions[col[0].column_letter].width = 16
     buf = io.BytesIO()
     wb.save(buf)
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_write_bytes(path, buf.getvalue(), mode=0o644)
 
 
 def write_class_report(answers_dir: str | os.PathLike, output: str | os.PathLike, *, lang: str = "zh") -> Path:
@@ -348,5 +348,5 @@ def write_class_report(answers_dir: str | os.PathLike, output: str | os.PathLike
     else:
         from dealerlab.exercises.store import atomic_write_text
 
-        atomic_write_text(output, _render_html(tables, source=str(answers_dir), skipped=skipped, lang=lang))
+        atomic_write_text(output, _render_html(tables, source=str(answers_dir), skipped=skipped, lang=lang), mode=0o644)
     return output

@@ -80,16 +80,21 @@ def now_iso() -> str:
 # ----------------------------------------------------------------------------------------------------------------
 # atomic writes and locks
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file + fsync + ``os.replace``): never a torn file."""
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` atomically (temp file + fsync + ``os.replace``): never a torn file.
+
+    ``mode`` (e.g. ``0o644``) sets the permissions; by default the file is private to the user (``0o600``).
+    """
     from dealerlab._io import atomic_file
 
     with atomic_file(path, suffix=".tmp") as tmp:
         tmp.write_bytes(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: str | os.PathLike, text: str, *, mode: int | None = None) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
 @contextlib.contextmanager
