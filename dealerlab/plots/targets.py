@@ -227,8 +227,6 @@ def plot_amount_rate(
     xs = m[amount].astype(float).to_numpy()
     ys = m[rate].astype(float).to_numpy()
     ax.scatter(xs, ys, c=[colors[q] for q in m["quadrant"]], s=70, zorder=3, edgecolor="white")
-    for x_, y_, name in zip(xs, ys, m[label]):
-        ax.annotate(str(name), (x_, y_), xytext=(5, 4), textcoords="offset points", fontsize=8)
     if len(m):
         mx, my = float(m["amount_median"].iloc[0]), float(m["rate_median"].iloc[0])
         ax.axvline(mx, color="#555555", linestyle="--", linewidth=1)
@@ -252,7 +250,34 @@ def plot_amount_rate(
     ax.set_xlabel(_t("x_amount", lang))
     ax.set_ylabel(_t("y_rate", lang))
     ax.set_title(title if title is not None else _t("quad_title", lang))
+    _place_labels(ax, xs, ys, [str(v) for v in m[label]])  # after the limits: positions depend on them
     return ax
+
+
+def _place_labels(ax, xs, ys, labels) -> None:
+    """Annotate points, trying a few offsets per label so that labels do not overlap each other (greedy)."""
+    if not len(labels):
+        return
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    candidates = [(5, 4, "left", "bottom"), (5, -4, "left", "top"), (-5, 4, "right", "bottom"), (-5, -4, "right", "top"),
+                  (0, 8, "center", "bottom"), (0, -8, "center", "top")]
+    placed = []
+    order = np.argsort(-np.asarray(ys, dtype=float), kind="stable")
+    for i in order:
+        best = None
+        for dx, dy, ha, va in candidates:
+            t = ax.annotate(labels[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points", fontsize=8, ha=ha, va=va,
+                            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5})
+            bb = t.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not any(bb.overlaps(o) for o in placed):
+                best = (t, bb)
+                break
+            t.remove()
+        if best is None:  # every spot taken: keep the first choice
+            t = ax.annotate(labels[i], (xs[i], ys[i]), xytext=(5, 4), textcoords="offset points", fontsize=8)
+            best = (t, t.get_window_extent(renderer))
+        placed.append(best[1])
 
 
 def plot_rebalance(table: pd.DataFrame, *, after_week: int | None = None, title: str | None = None, ax=None, lang: str = "zh"):
