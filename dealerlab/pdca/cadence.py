@@ -10,7 +10,8 @@ and month, its target or benchmark and a status ``good | watch | bad | na``.
 Targets and benchmarks (decisions; DOMAIN.md gives none — override with ``benchmarks=``):
 
 - rates: a ``good`` line and a ``watch`` line (first-time fix 0.95 / 0.90; parts fill 0.90 / 0.80; turnover per month
-  ≤ 0.02 / ≤ 0.04; CSI index 850 / 800);
+  ≤ 0.02 / ≤ 0.04; CSI index 850 / 800); for CSI a store-level ``targets`` row (metric CSI) replaces the good line
+  and the watch line sits the same distance (50 points) below it;
 - intake and service revenue: the store's ``targets`` row (metric 入库台数 / 售后产值) when there is one, else the
   store's own mean of the previous 3 months; good ≥ 100 %, watch ≥ 90 % of it;
 - complaints (即时): bad when a serious complaint (重要/重大) of the month was not escalated, watch when complaints
@@ -44,7 +45,7 @@ CADENCE = [
     ("complaints", "客户投诉（苦情）", "Complaints", None, ("即时", "每月")),
     ("csi_index", "CSI指数", "CSI index", "csi_index", ("每月",)),
     ("turnover", "员工离职率（ES）", "Staff turnover (ES)", "turnover", ("每月",)),
-    ("site_patrol", "现场巡视（每日3次、每次≥20分钟）", "Site patrols (3×/day, ≥ 20 min)", None, ("每日",)),
+    ("site_patrol", "现场巡视", "Site patrols", None, ("每日",)),
 ]
 
 #: item → (good line, watch line, higher is better); ``None`` lines = relative to target/own history
@@ -205,13 +206,20 @@ def cadence_table(
         else:
             value = values[metric]
             note = reasons[metric]
-            if key in marks:
+            t = _target(ds, store_id, period, key)
+            if key in marks and t is not None:  # a target in the data wins; the band keeps its width
+                good, watch, higher = marks[key]
+                watch = t - (good - watch)
+                target, bench = t, "本月目标"
+                status = _status(value, t, watch, higher)
+            elif key in marks:
                 good, watch, higher = marks[key]
                 target = good
-                bench = f"良好 {'≥' if higher else '≤'} {good:g}，关注 {'≥' if higher else '≤'} {watch:g}"
+                op = "≥" if higher else "≤"
+                fmt = (lambda v: f"{v:g}") if key == "csi_index" else (lambda v: f"{v:.0%}")
+                bench = f"良好 {op} {fmt(good)}，关注 {op} {fmt(watch)}"
                 status = _status(value, good, watch, higher)
             else:
-                t = _target(ds, store_id, period, key)
                 if t is not None:
                     target, bench = t, "本月目标"
                 elif past[metric]:

@@ -1,0 +1,381 @@
+"""Charts of course module 4 (PDCA): p-chart, run chart, the cadence traffic-light board, the paint shop by crew size
+× damage class, and booth utilisation against the 60 % line.
+
+Drawing only: each function takes a table from :mod:`dealerlab.pdca` / :mod:`dealerlab.aftersales` and an optional
+``ax``, and returns the Axes. Call :func:`dealerlab.plots.set_style` first so Chinese labels render.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dealerlab._options import check_lang
+from dealerlab.plots.style import PALETTE, STATUS_COLORS
+
+__all__ = [
+    "plot_p_chart",
+    "plot_run_chart",
+    "plot_cadence_board",
+    "style_cadence",
+    "plot_paint_shop",
+    "plot_booth_utilisation",
+]
+
+_T = {
+    "p_title": ("p 控制图", "p-chart"),
+    "rate": ("比率", "rate"),
+    "centre": ("中心线 p̄ = {p:.2%}", "centre p̄ = {p:.2%}"),
+    "limits": ("控制上下限 (±3σ)", "control limits (±3σ)"),
+    "special": ("超出控制限（特殊原因）", "beyond limits (special cause)"),
+    "run": ("连续{n}点在中心线同侧", "{n} in a row on one side"),
+    "run_title": ("趋势图（推移图）", "Run chart"),
+    "median": ("中位数 {m:.3g}", "median {m:.3g}"),
+    "shift": ("连续≥{n}点在中位数同侧", "≥ {n} in a row on one side"),
+    "mark": ("对策实施", "action"),
+    "cad_title": ("管理节奏看板", "Management cadence"),
+    "item": ("项目", "Item"),
+    "freq": ("频率", "Frequency"),
+    "value": ("当前值", "Current"),
+    "target": ("目标/标杆", "Target / benchmark"),
+    "status": ("状态", "Status"),
+    "good": ("良好", "good"),
+    "watch": ("关注", "watch"),
+    "bad": ("异常", "bad"),
+    "na": ("无数据", "n/a"),
+    "paint_title": ("钣喷产出：班组规模 × 损伤程度", "Paint shop: crew size × damage class"),
+    "hours_per_day": ("每在厂日完成工时（工时/天）", "labour hours per day in the shop"),
+    "mean_days": ("平均在厂天数", "mean days in the shop"),
+    "mean_labor_hours": ("平均工时", "mean labour hours"),
+    "orders": ("工单数", "orders"),
+    "damage": ("损伤程度", "damage class"),
+    "booth_title": ("烤房利用率（低于 60% 为瓶颈信号）", "Paint booth utilisation (below 60 % = warning)"),
+    "util": ("烤房利用率", "booth utilisation"),
+    "line60": ("60% 警戒线", "60 % line"),
+}
+
+
+def _t(key, lang, **kw):
+    text = _T[key][0 if lang == "zh" else 1]
+    return text.format(**kw) if kw else text
+
+
+def _ax(ax, size):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _pct_axis(ax, axis="y", decimals=0):
+    from matplotlib.ticker import PercentFormatter
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(1.0, decimals=decimals))
+
+
+def _xticks(ax, labels: list[str], max_labels: int = 14) -> None:
+    """Period labels on the x axis, thinned to at most ``max_labels`` so they never overlap."""
+    x = np.arange(len(labels))
+    step = max(1, int(np.ceil(len(labels) / max_labels)))
+    rotate = len(labels) > 8
+    ax.set_xticks(
+        x[::step], [labels[i] for i in x[::step]], rotation=45 if rotate else 0, ha="right" if rotate else "center"
+    )
+
+
+def plot_p_chart(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    title: str | None = None,
+    mark: str | None = None,
+    run_length: int = 8,
+    lang: str = "zh",
+):
+    """Draw a p-chart from :func:`dealerlab.pdca.p_chart`: rate per period, centre line, stepped ±3σ limits,
+    points beyond the limits in red and points of a long run circled.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``period, p, centre, lcl, ucl, beyond_limits, run``.
+    ax : Axes, optional
+        Where to draw.
+    title : str, optional
+        Chart title (default "p 控制图").
+    mark : str, optional
+        A period to mark with a vertical line (e.g. the month the countermeasure started).
+    run_length : int
+        The run length used by the table (legend text only).
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    Axes
+    """
+    check_lang(lang)
+    ax = _ax(ax, (9, 4.2))
+    x = np.arange(len(table))
+    labels = table["period"].astype(str).tolist()
+    p = table["p"].astype(float).to_numpy()
+    ax.plot(x, p, marker="o", color=PALETTE[0], lw=1.6, zorder=3, label=_t("rate", lang))
+    centre = float(table["centre"].iloc[0]) if len(table) else np.nan
+    ax.axhline(centre, color="#333333", lw=1.2, label=_t("centre", lang, p=centre))
+    ax.step(x, table["ucl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1, label=_t("limits", lang))
+    ax.step(x, table["lcl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1)
+    beyond = table["beyond_limits"].to_numpy(dtype=bool)
+    if beyond.any():
+        ax.scatter(x[beyond], p[beyond], s=90, color=STATUS_COLORS["bad"], zorder=4, label=_t("special", lang))
+    if "run" in table:
+        run = table["run"].to_numpy(dtype=bool) & ~beyond
+        if run.any():
+            ax.scatter(x[run], p[run], s=160, facecolors="none", edgecolors=PALETTE[1], lw=1.8, zorder=4,
+                       label=_t("run", lang, n=run_length))  # fmt: skip
+    top = np.nanmax(np.concatenate([p, table["ucl"].astype(float).to_numpy(), [centre]])) if len(table) else 1.0
+    top = min(1.0, top * 1.45) if np.isfinite(top) and top > 0 else 1.0
+    ax.set_ylim(0, top)  # head room for the legend
+    if mark is not None and mark in labels:
+        i = labels.index(mark)
+        ax.axvline(i, color=PALETTE[2], lw=1.4, ls=":")
+        ax.annotate(_t("mark", lang), (i, top * 0.72), xytext=(4, 0), textcoords="offset points",
+                    color=PALETTE[2], fontsize=9)  # fmt: skip
+    _xticks(ax, labels)
+    _pct_axis(ax, decimals=1)
+    ax.set_title(title or _t("p_title", lang))
+    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=True)
+    return ax
+
+
+def plot_run_chart(
+    table: pd.DataFrame,
+    *,
+    ax=None,
+    title: str | None = None,
+    percent: bool = True,
+    shift_length: int = 6,
+    lang: str = "zh",
+):
+    """Draw a run chart from :func:`dealerlab.pdca.run_chart`: values, the median line, shift points circled.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``period, value, median, shift``.
+    ax : Axes, optional
+        Where to draw.
+    title : str, optional
+        Chart title.
+    percent : bool
+        Format the y axis as percentages.
+    shift_length : int
+        The shift length used by the table (legend text only).
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    Axes
+    """
+    check_lang(lang)
+    ax = _ax(ax, (9, 4))
+    x = np.arange(len(table))
+    v = table["value"].astype(float).to_numpy()
+    ax.plot(x, v, marker="o", color=PALETTE[0], lw=1.6, zorder=3)
+    med = float(table["median"].iloc[0]) if len(table) else np.nan
+    ax.axhline(med, color=PALETTE[7], lw=1.2, ls="--", label=_t("median", lang, m=med))
+    shift = table["shift"].to_numpy(dtype=bool)
+    if shift.any():
+        ax.scatter(x[shift], v[shift], s=150, facecolors="none", edgecolors=PALETTE[1], lw=1.8, zorder=4,
+                   label=_t("shift", lang, n=shift_length))  # fmt: skip
+    _xticks(ax, table["period"].astype(str).tolist())
+    if percent:
+        _pct_axis(ax)
+    ax.set_title(title or _t("run_title", lang))
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def _fmt_value(key: str, v) -> str:
+    if v is None or pd.isna(v):
+        return "–"
+    v = float(v)
+    if key in ("intake", "complaints"):
+        return f"{v:.0f}"
+    if key == "service_revenue":
+        return f"{v / 10000:.1f}万" if abs(v) >= 10000 else f"{v:.0f}"
+    if key == "csi_index":
+        return f"{v:.0f}"
+    return f"{v:.1%}"
+
+
+def plot_cadence_board(table: pd.DataFrame, *, ax=None, title: str | None = None, lang: str = "zh"):
+    """Draw the cadence dashboard of :func:`dealerlab.pdca.cadence_table` as a table with traffic-light cells.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``key, item, 每日, 每周, 即时, 每月, value, target, benchmark, status``.
+    ax : Axes, optional
+        Where to draw.
+    title : str, optional
+        Title (default "管理节奏看板").
+    lang : {"zh", "en"}
+        Language of the headers.
+
+    Returns
+    -------
+    Axes
+    """
+    check_lang(lang)
+    ax = _ax(ax, (11, 0.42 * (len(table) + 1) + 0.6))
+    freqs = ["每日", "每周", "即时", "每月"]
+    freq_en = {"每日": "daily", "每周": "weekly", "即时": "now", "每月": "monthly"}
+    header = [_t("item", lang)] + [f if lang == "zh" else freq_en[f] for f in freqs]
+    header += [_t("value", lang), _t("target", lang), _t("status", lang)]
+    cells, colours = [], []
+    for _, r in table.iterrows():
+        tgt = r["benchmark"] if pd.isna(r["target"]) else f"{_fmt_value(r['key'], r['target'])}（{r['benchmark']}）"
+        row = [r["item"]] + ["✓" if bool(r[f]) else "" for f in freqs]
+        row += [_fmt_value(r["key"], r["value"]), tgt, _t(r["status"], lang)]
+        cells.append(row)
+        colours.append(["white"] * (len(row) - 1) + [STATUS_COLORS[r["status"]]])
+    ax.axis("off")
+    tab = ax.table(cellText=cells, colLabels=header, cellColours=colours, cellLoc="center", bbox=[0, 0, 1, 1],
+                   colWidths=[0.22, 0.06, 0.06, 0.06, 0.06, 0.1, 0.36, 0.08])  # fmt: skip
+    tab.auto_set_font_size(False)
+    tab.set_fontsize(9)
+    for (row, col), cell in tab.get_celld().items():
+        if row == 0:
+            cell.set_facecolor("#e8eef4")
+            cell.set_text_props(weight="bold")
+        elif col == len(header) - 1:
+            cell.set_text_props(color="white", weight="bold")
+        if col in (0, 6) and row > 0:
+            cell.set_text_props(ha="left")
+            cell._loc = "left"
+    ax.set_title(title or _t("cad_title", lang))
+    return ax
+
+
+def style_cadence(table: pd.DataFrame, *, lang: str = "zh"):
+    """The cadence table as a pandas Styler (status cells coloured), for notebooks.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`dealerlab.pdca.cadence_table`.
+    lang : {"zh", "en"}
+        Language of the headers and status words.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    check_lang(lang)
+    show = pd.DataFrame(
+        {
+            _t("item", lang): table["item"],
+            **{f: np.where(table[f], "✓", "") for f in ["每日", "每周", "即时", "每月"]},
+            _t("value", lang): [_fmt_value(k, v) for k, v in zip(table["key"], table["value"], strict=True)],
+            _t("target", lang): [
+                b if pd.isna(t) else f"{_fmt_value(k, t)}（{b}）"
+                for k, t, b in zip(table["key"], table["target"], table["benchmark"], strict=True)
+            ],
+            _t("status", lang): [_t(s, lang) for s in table["status"]],
+        }
+    )
+    colour = {_t(s, lang): c for s, c in STATUS_COLORS.items()}
+    status_col = _t("status", lang)
+    return show.style.hide(axis="index").map(
+        lambda v: f"background-color: {colour.get(v, 'white')}; color: white; font-weight: bold", subset=[status_col]
+    )
+
+
+def plot_paint_shop(
+    table: pd.DataFrame, *, value: str = "mean_days", ax=None, title: str | None = None, lang: str = "zh"
+):
+    """Grouped bars by damage class, one bar per store × crew band: days in the shop (default) or another column.
+
+    In seed 001's case a light job done by a large mixed crew stays nearly as long as a medium one.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`dealerlab.aftersales.paint_shop_by_crew`: ``store_id, crew_band, damage_class`` and ``value``.
+    value : {"mean_days", "mean_labor_hours", "hours_per_day", "orders"}
+        The column drawn.
+    ax : Axes, optional
+        Where to draw.
+    title : str, optional
+        Chart title.
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    Axes
+    """
+    check_lang(lang)
+    from dealerlab._options import check_option
+
+    check_option("value", value, ("mean_days", "mean_labor_hours", "hours_per_day", "orders"))
+    ax = _ax(ax, (9, 4.2))
+    classes = [c for c in ["大", "中", "小"] if c in set(table["damage_class"])]
+    groups = list(dict.fromkeys(zip(table["store_id"], table["crew_band"], strict=True)))
+    width = 0.8 / max(len(groups), 1)
+    x = np.arange(len(classes))
+    for k, (store, band) in enumerate(groups):
+        sub = table[(table["store_id"] == store) & (table["crew_band"] == band)].set_index("damage_class")
+        vals = [float(sub[value].get(c, np.nan)) for c in classes]
+        bars = ax.bar(x + (k - (len(groups) - 1) / 2) * width, vals, width * 0.92, color=PALETTE[k % len(PALETTE)],
+                      label=f"{store} {band}")  # fmt: skip
+        ax.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
+    names = {"大": ("大损", "heavy"), "中": ("中损", "medium"), "小": ("小损", "light")}
+    ax.set_xticks(x, [names[c][0 if lang == "zh" else 1] for c in classes])
+    ax.set_xlabel(_t("damage", lang))
+    ax.set_ylabel(_t(value, lang) if value in _T else value)
+    ax.set_title(title or _t("paint_title", lang))
+    ax.legend(fontsize=8, loc="upper right")
+    ax.margins(y=0.15)
+    return ax
+
+
+def plot_booth_utilisation(
+    table: pd.DataFrame, *, ax=None, threshold: float = 0.60, title: str | None = None, lang: str = "zh"
+):
+    """Monthly booth utilisation per store, with the 60 % line (seed 001's paint-shop case).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``store_id, period, value`` (from :func:`dealerlab.aftersales.booth_utilisation`).
+    ax : Axes, optional
+        Where to draw.
+    threshold : float
+        The warning line.
+    title : str, optional
+        Chart title.
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    Axes
+    """
+    check_lang(lang)
+    ax = _ax(ax, (9, 4))
+    periods = list(dict.fromkeys(table["period"].astype(str)))
+    x = np.arange(len(periods))
+    for k, (store, sub) in enumerate(table.groupby("store_id", sort=True)):
+        vals = sub.set_index("period")["value"].reindex(periods).astype(float)
+        ax.plot(x, vals.to_numpy(), marker="o", color=PALETTE[k % len(PALETTE)], label=str(store))
+    ax.axhline(threshold, color=STATUS_COLORS["bad"], ls="--", lw=1.2, label=_t("line60", lang))
+    _xticks(ax, periods)
+    _pct_axis(ax)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(_t("util", lang))
+    ax.set_title(title or _t("booth_title", lang))
+    ax.legend(fontsize=8, loc="lower right", ncol=4)
+    return ax
