@@ -1,0 +1,214 @@
+"""``dealerlab doctor``: is this machine ready for the course? One line per piece: OK, or what to do.
+
+Essential (exit code 1 when one fails): Python ≥ 3.10, the core packages, the Jupyter kernel ``python3``, the
+ipywidgets JupyterLab extension, a Chinese font for charts. Useful but optional (a warning and the fix): Voilà (app
+mode of the exercises), a system CJK font (Chinese in the browser and in PDF reports), Chromium (PDF export and
+browser tests), the test tools.
+
+Checks run in-process (no ``jupyter`` sub-commands), so the command takes about a second.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import metadata, util
+from pathlib import Path
+
+from dealerlab._options import check_lang
+from dealerlab.i18n import Catalogue
+
+__all__ = ["Check", "run_checks", "doctor_command", "CORE_PACKAGES", "OPTIONAL_PACKAGES"]
+
+#: import name → distribution name, essential
+CORE_PACKAGES = {
+    "pandas": "pandas",
+    "numpy": "numpy",
+    "matplotlib": "matplotlib",
+    "seaborn": "seaborn",
+    "openpyxl": "openpyxl",
+    "pyarrow": "pyarrow",
+    "jupyterlab": "jupyterlab",
+    "ipykernel": "ipykernel",
+    "ipywidgets": "ipywidgets",
+    "papermill": "papermill",
+    "nbconvert": "nbconvert",
+    "nbformat": "nbformat",
+    "jinja2": "Jinja2",
+}
+#: import name → distribution name, optional (tests, app mode)
+OPTIONAL_PACKAGES = {"voila": "voila", "pytest": "pytest", "nbval": "nbval", "hypothesis": "hypothesis", "playwright": "playwright"}
+
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/lib/chromium/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+_MSG = Catalogue(
+    {
+        "title": {"zh": "dealerlab 环境检查", "en": "dealerlab set-up check"},
+        "ok": {"zh": "正常", "en": "OK"},
+        "missing": {"zh": "缺失", "en": "MISSING"},
+        "warn": {"zh": "建议", "en": "OPTIONAL"},
+        "fix": {"zh": "修复", "en": "fix"},
+        "python": {"zh": "Python {version}", "en": "Python {version}"},
+        "python_old": {"zh": "Python {version} 太旧（需要 ≥ 3.10）", "en": "Python {version} is too old (needs ≥ 3.10)"},
+        "package": {"zh": "{name} {version}", "en": "{name} {version}"},
+        "package_missing": {"zh": "未安装 {name}", "en": "{name} is not installed"},
+        "kernel": {"zh": "Jupyter 内核 python3：{where}", "en": "Jupyter kernel python3: {where}"},
+        "kernel_missing": {"zh": "没有 Jupyter 内核 python3（笔记本无法运行）", "en": "No Jupyter kernel python3 (notebooks cannot run)"},
+        "widgets": {"zh": "ipywidgets 的 JupyterLab 扩展：{where}", "en": "ipywidgets JupyterLab extension: {where}"},
+        "widgets_missing": {"zh": "没有 ipywidgets 的 JupyterLab 扩展（练习控件不会显示）", "en": "No ipywidgets JupyterLab extension (exercise widgets will not show)"},
+        "voila": {"zh": "Voilà {version}（应用模式）", "en": "Voilà {version} (app mode)"},
+        "voila_missing": {"zh": "未安装 Voilà（dealerlab workshop --voila 不可用）", "en": "Voilà not installed (dealerlab workshop --voila unavailable)"},
+        "font": {"zh": "图表中文字体：{family}", "en": "Chinese font for charts: {family}"},
+        "font_missing": {"zh": "没有中文字体：图表中的中文会显示为方框", "en": "No Chinese font: Chinese text in charts shows as boxes"},
+        "sysfont": {"zh": "浏览器 / PDF 中文字体：{family}", "en": "Chinese font for the browser / PDF: {family}"},
+        "sysfont_missing": {"zh": "系统没有中文字体：浏览器和 PDF 报告中的中文会显示为方框", "en": "No system CJK font: Chinese shows as boxes in the browser and PDF reports"},
+        "chromium": {"zh": "Chromium：{path}（PDF 导出、浏览器测试）", "en": "Chromium: {path} (PDF export, browser tests)"},
+        "chromium_missing": {"zh": "未找到 Chromium：无法导出 PDF 报告，浏览器测试会跳过", "en": "Chromium not found: no PDF reports; browser tests are skipped"},
+        "summary_ok": {"zh": "必需的组件都正常。", "en": "Everything essential is OK."},
+        "summary_bad": {"zh": "有 {n} 个必需组件缺失，请按上面的「修复」命令处理后再运行 dealerlab doctor。",
+                        "en": "{n} essential piece(s) missing: run the 'fix' commands above, then dealerlab doctor again."},
+        "summary_warn": {"zh": "另有 {n} 项可选组件缺失（不影响课程的基本使用）。", "en": "{n} optional piece(s) missing (the course still works)."},
+    }
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the doctor: what was checked, whether it is OK, how to fix it, and whether it is essential."""
+
+    key: str
+    ok: bool
+    text_zh: str
+    text_en: str
+    fix: str = ""
+    essential: bool = True
+
+    def text(self, lang: str = "zh") -> str:
+        return self.text_en if lang == "en" else self.text_zh
+
+
+def _check(key: str, ok: bool, msg: str, fix: str = "", essential: bool = True, **values) -> Check:
+    zh, en = _MSG.both(msg, **values)
+    return Check(key, ok, zh, en, "" if ok else fix, essential)
+
+
+def _pip() -> str:
+    return f"{Path(sys.executable)} -m pip install"
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _kernel_dir() -> str | None:
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        specs = KernelSpecManager().find_kernel_specs()
+    except Exception:  # jupyter_client missing or broken
+        return None
+    return specs.get("python3")
+
+
+def _widgets_extension() -> str | None:
+    try:
+        from jupyter_core.paths import jupyter_path
+    except ImportError:
+        return None
+    for base in jupyter_path("labextensions"):
+        p = Path(base) / "@jupyter-widgets" / "jupyterlab-manager"
+        if (p / "package.json").is_file():
+            return str(p)
+    return None
+
+
+def _fc_list() -> str:
+    """Families of installed system fonts covering Chinese (``fc-list :lang=zh family``), or ""."""
+    exe = shutil.which("fc-list")
+    if not exe:
+        return ""
+    try:
+        out = subprocess.run([exe, ":lang=zh", "family"], capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        hit = shutil.which(name)
+        if hit:
+            return hit
+    for p in CHROMIUM_PATHS:
+        if Path(p).is_file():
+            return p
+    return None
+
+
+def _cjk_font() -> str | None:
+    from dealerlab.plots.style import find_cjk_font
+
+    return find_cjk_font()
+
+
+def run_checks() -> list[Check]:
+    """Every check, in the order printed."""
+    checks = []
+    v = sys.version_info
+    version = f"{v.major}.{v.minor}.{v.micro}"
+    checks.append(_check("python", v >= (3, 10), "python" if v >= (3, 10) else "python_old",
+                         "安装 Python 3.11（https://www.python.org 或 conda）/ install Python 3.11", version=version))
+    for module, dist in CORE_PACKAGES.items():
+        ver = _version(dist)
+        ok = ver is not None and util.find_spec(module) is not None
+        checks.append(_check(f"package:{dist}", ok, "package" if ok else "package_missing", f"{_pip()} {dist}",
+                             name=dist, version=ver or ""))
+    where = _kernel_dir()
+    checks.append(_check("kernel", where is not None, "kernel" if where else "kernel_missing",
+                         f"{Path(sys.executable)} -m ipykernel install --sys-prefix --name python3", where=where or ""))
+    ext = _widgets_extension()
+    checks.append(_check("widgets", ext is not None, "widgets" if ext else "widgets_missing",
+                         f"{_pip()} 'ipywidgets>=8.1' jupyterlab_widgets", where=ext or ""))
+    family = _cjk_font()
+    checks.append(_check("font", family is not None, "font" if family else "font_missing",
+                         f"{_pip()} --force-reinstall --no-deps dealerlab  # 或 / or: apt-get install fonts-noto-cjk", family=family or ""))
+    ver = _version("voila")
+    checks.append(_check("voila", ver is not None, "voila" if ver else "voila_missing", f"{_pip()} voila", essential=False, version=ver or ""))
+    for module, dist in OPTIONAL_PACKAGES.items():
+        if module == "voila":
+            continue
+        ver = _version(dist)
+        checks.append(_check(f"package:{dist}", ver is not None, "package" if ver else "package_missing",
+                             f"{_pip()} -e '.[test]'", essential=False, name=dist, version=ver or ""))
+    sysfont = _fc_list()
+    first = sysfont.splitlines()[0].split(",")[0] if sysfont else ""
+    checks.append(_check("sysfont", bool(sysfont), "sysfont" if sysfont else "sysfont_missing",
+                         "sudo apt-get install -y fonts-wqy-microhei", essential=False, family=first))
+    chrome = _chromium()
+    checks.append(_check("chromium", chrome is not None, "chromium" if chrome else "chromium_missing",
+                         "sudo apt-get install -y --no-install-recommends chromium", essential=False, path=chrome or ""))
+    return checks
+
+
+def doctor_command(*, lang: str = "zh") -> int:
+    """Print every check (OK, or the fix command); exit code 0 when everything essential is OK, else 1."""
+    check_lang(lang)
+    checks = run_checks()
+    print(_MSG.get("title", lang))
+    for c in checks:
+        status = _MSG.get("ok" if c.ok else ("missing" if c.essential else "warn"), lang)
+        print(f"[{status}] {c.text(lang)}")
+        if not c.ok:
+            print(f"      {_MSG.get('fix', lang)}: {c.fix}")
+    bad = [c for c in checks if not c.ok and c.essential]
+    optional = [c for c in checks if not c.ok and not c.essential]
+    print()
+    print(_MSG.get("summary_bad", lang, n=len(bad)) if bad else _MSG.get("summary_ok", lang))
+    if optional:
+        print(_MSG.get("summary_warn", lang, n=len(optional)))
+    return 1 if bad else 0
