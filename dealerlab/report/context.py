@@ -226,13 +226,47 @@ class ReportContext:
                                     extra=self._csi_extra)
 
     def _funnel_extra(self):
-        return H.Html()
+        from dealerlab.report.sections import funnel_extra
+
+        return funnel_extra(self)
 
     def _aftersales_extra(self):
-        return H.Html()
+        from dealerlab.report.sections import aftersales_extra
+
+        return aftersales_extra(self)
 
     def _csi_extra(self):
-        return H.Html()
+        from dealerlab.report.sections import csi_extra
+
+        return csi_extra(self)
+
+    def targets(self) -> H.Html:
+        from dealerlab.report.sections import targets_section
+
+        return self._section("targets", "目标与销售顾问", "Targets and consultants", lambda: targets_section(self))
+
+    def accounts(self) -> H.Html:
+        from dealerlab.report.sections import accounts_section
+
+        return self._section("accounts", "大客户", "Big accounts", lambda: accounts_section(self))
+
+    def people(self) -> H.Html:
+        from dealerlab.report.sections import people_section
+
+        return self._section("people", "人员与薪酬", "People and pay", lambda: people_section(self))
+
+    def league(self) -> H.Html:
+        ids = ["volume", "capture_rate", "test_drive_rate", "close_rate", "gross_per_unit", "service_revenue",
+               "comeback_rate", "booth_utilisation", "csi_index", "ssi_index", "turnover"]
+
+        def body():
+            return H.Html([
+                H.reading(_t(self.lang, "每家门店本月的关键指标，最后一行是集团中位数：低于中位数的门店优先看对应章节。",
+                             "Each store's key figures this month, with the group median in the last row.")),
+                self.store_table(ids),
+            ])
+
+        return self._section("league", "门店排名：关键指标对比", "League table", body)
 
     def actions(self) -> H.Html:
         def body():

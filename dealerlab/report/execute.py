@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -65,6 +66,15 @@ def notebook_path(name: str) -> Path:
     return Path(str(path))
 
 
+def _failed_cell(nb) -> int:
+    """Index of the first code cell with an error output (papermill also inserts a markdown cell on failure, so its
+    ``cell_index`` does not address the written notebook)."""
+    for i, cell in enumerate(nb.cells):
+        if cell.get("cell_type") == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return i
+    return len(nb.cells) - 1
+
+
 def _section_of(nb, index: int) -> str:
     for i in range(min(index, len(nb.cells) - 1), -1, -1):
         for tag in nb.cells[i].get("metadata", {}).get("tags", []):
@@ -90,7 +100,7 @@ def _execute(job: NotebookJob, km=None) -> str:
         )
     except PapermillExecutionError as err:
         nb = nbformat.read(job.output, as_version=4)
-        section = _section_of(nb, err.cell_index)
+        section = _section_of(nb, _failed_cell(nb))
         zh, en = SECTION_NAMES.get(section, (section, section))
         where = job.params.store_id or ("集团" if job.params.lang == "zh" else "group")
         raise ReportError(
@@ -109,7 +119,7 @@ def _worker_init() -> None:
     from jupyter_client.manager import KernelManager
 
     _KM = KernelManager(kernel_name=KERNEL)
-    _KM.start_kernel()
+    _KM.start_kernel(stderr=subprocess.DEVNULL)
     import atexit
 
     atexit.register(_KM.shutdown_kernel, now=True)
@@ -124,7 +134,7 @@ def _local_kernel() -> Iterator[object]:
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=KERNEL)
-    km.start_kernel()
+    km.start_kernel(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter is not for the consultant
     try:
         yield km
     finally:

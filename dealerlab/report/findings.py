@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dealerlab.errors import DealerlabError
 
-__all__ = ["Action", "Finding", "collect_findings", "COLLECTORS"]
+__all__ = ["Action", "Finding", "collect_findings"]
 
 
 @dataclass(frozen=True)
@@ -73,19 +73,13 @@ class Finding:
         return (rev, units)
 
 
-#: collectors, each ``f(ctx) -> list[Finding]``; filled by the modules' report hooks
-COLLECTORS: list[Callable] = []
-
-
-def collector(func: Callable) -> Callable:
-    COLLECTORS.append(func)
-    return func
-
-
-def collect_findings(ctx) -> list[Finding]:
-    """Every collector's findings for the report context ``ctx``, ranked by money then sales at stake."""
+def collect_findings(ctx, collectors: list[Callable] | None = None) -> list[Finding]:
+    """Every collector's findings (``f(ctx) -> list[Finding]``, default those of :mod:`dealerlab.report.sections`)
+    for the report context ``ctx``, ranked by money then sales at stake. A collector whose data is missing adds none."""
+    if collectors is None:
+        from dealerlab.report.sections import COLLECTORS as collectors
     out: list[Finding] = []
-    for func in COLLECTORS:
+    for func in collectors:
         try:
             out.extend(func(ctx))
         except DealerlabError:
