@@ -1,0 +1,397 @@
+"""Exercises of course module 1 — goals and targets (trainer notebooks ``01a``, ``01b``, ``01c``).
+
+* :data:`smart_builder` — the trainee writes a goal for their own store field by field; every SMART letter turns
+  green or explains what to fix (uses :func:`dealerlab.targets.smart_check`).
+* :data:`decomposition` — an annual target and last year's months: fill the monthly split and the split of one
+  month over four consultants; checks sums, whole numbers and weights; the model answer (largest remainder) is shown
+  after an attempt.
+* :data:`rebalancing` — the seed-002 case (10万 a month, 2.5万 a week, week one at 70 %); :func:`rebalancing_drill`
+  builds variations of it from a seed (:data:`rebalancing_variant` is one of them).
+
+Nothing happens at import time except building these plain-data definitions.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+
+from dealerlab.exercises import (
+    ChoiceField,
+    Exercise,
+    Feedback,
+    NumberField,
+    TableField,
+    TextField,
+    is_close,
+)
+from dealerlab.targets import rebalance_weeks, retier_month, smart_check, split_integer, split_year
+
+__all__ = [
+    "smart_builder",
+    "decomposition",
+    "rebalancing",
+    "rebalancing_variant",
+    "rebalancing_drill",
+    "check_smart",
+    "check_decomposition",
+    "EXERCISES",
+    "DECOMP",
+]
+
+# ----------------------------------------------------------------------------------------------------------------
+# 01a SMART builder
+
+#: which field each letter marks when it fails
+_LETTER_FIELD = {"S": "statement", "M": "target", "A": "baseline", "R": "parent", "T": "deadline"}
+
+
+def _goal(answer: dict) -> dict:
+    return {k: answer.get(k) for k in ("statement", "metric", "target", "unit", "baseline", "deadline", "owner", "parent")}
+
+
+def _letters_markdown(result: pd.DataFrame) -> str:
+    lines = []
+    for _, r in result.iterrows():
+        mark = "🟢" if r["passed"] else "🔴"
+        text = r["reason"] if r["passed"] else f"{r['reason']} → {r['hint']}"
+        lines.append(f"- {mark} **{r['letter']} {r['name']}**：{text}")
+    return "\n".join(lines)
+
+
+def check_smart(answer: dict, *, setting_date=None) -> Feedback:
+    """Check of :data:`smart_builder`: one detail per SMART letter (the deadline must be after ``setting_date``,
+    default today)."""
+    result = smart_check(_goal(answer), setting_date=setting_date)
+    details = []
+    for _, r in result.iterrows():
+        field = _LETTER_FIELD[r["letter"]]
+        msg = "" if r["passed"] else f"{r['letter']}：{r['reason']} {r['hint']}"
+        details.append((field, bool(r["passed"]), msg))
+    return Feedback.grade(
+        details,
+        explanation=(
+            "SMART 五个字母：\n\n" + _letters_markdown(result) + "\n\n"
+            "一个好目标让每个人都能回答：谁、做什么指标、做到多少、到什么时候、为哪个上级目标服务；"
+            "增幅在现状的 ±30% 以内，跳一跳够得着。"
+        ),
+        explanation_en="The five SMART letters: who, which metric, how much, by when, serving which higher goal; "
+        "within ±30 % of the current level.",
+        hint="看看哪个字母是红色的，按提示改写对应的格子。",
+        hint_en="Fix the fields whose letter is red, following the hints.",
+    )
+
+
+def _live_smart(answer: dict) -> str:
+    return "**实时检查**\n\n" + _letters_markdown(smart_check(_goal(answer)))
+
+
+smart_builder = Exercise(
+    id="01a-smart-builder",
+    title="练习 1A：为你的门店写一个 SMART 目标",
+    title_en="Exercise 1A: write a SMART goal for your store",
+    instructions=(
+        "为你自己的门店写一个**下个月**的目标（销量、展厅成交率、衍生收入、售后产值……都可以），逐项填写。\n\n"
+        "下方的“实时检查”会随你的输入更新：每个字母变绿才算过关。写完后点 **检查答案**。\n\n"
+        "- **基线**：这个指标现在的水平（例如近 3 个月的月平均值），单位与目标相同；\n"
+        "- **截止日期**：写成 2026-12-31 或 2026年12月；\n"
+        "- **上级目标**：它支撑哪个更大的目标或 KPI（例如门店年度销量、厂家下达的 VP 目标）。"
+    ),
+    instructions_en=(
+        "Write a goal for your own store for next month, field by field. The live check turns each letter green "
+        "when it passes. Baseline = the current level in the same unit; deadline like 2026-12-31; parent = the "
+        "higher goal or KPI it serves."
+    ),
+    fields={
+        "statement": TextField("目标陈述（一句话）", "Goal statement", multiline=False,
+                               placeholder="例如：S01 展厅 12 月零售销量达到 105 台"),
+        "metric": TextField("衡量指标", "Metric", multiline=False, placeholder="例如：零售销量"),
+        "target": NumberField("目标值", "Target"),
+        "unit": TextField("单位", "Unit", multiline=False, placeholder="台 / 元 / %"),
+        "baseline": NumberField("基线（现状）", "Baseline (current level)"),
+        "deadline": TextField("截止日期", "Deadline", multiline=False, placeholder="2026-12-31"),
+        "owner": TextField("负责人 / 对象", "Owner", multiline=False, placeholder="例如：S01 销售部 / 销售顾问 王某"),
+        "parent": TextField("上级目标或 KPI", "Parent goal or KPI", multiline=False,
+                            placeholder="例如：门店 2027 年度销量 1 189 台"),
+    },
+    check=check_smart,
+    live=_live_smart,
+    model_answer=(
+        "**参考写法**（数字换成你门店的）：\n\n"
+        "- 目标陈述：S01 销售部 2026 年 12 月零售销量达到 105 台\n"
+        "- 衡量指标：零售销量；目标值：105；单位：台；基线：96（近 3 个月月均）\n"
+        "- 截止日期：2026-12-31；负责人：S01 销售部（销售经理）；上级目标：门店 2027 年度销量目标\n\n"
+        "对比：“下个月大家努力提高销量”——没有指标对象、没有数字、没有期限，五个字母全红。"
+    ),
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 01b decomposition
+
+_MONTHS = [f"m{m:02d}" for m in range(1, 13)]
+_MONTH_ZH = {f"m{m:02d}": f"{m} 月" for m in range(1, 13)}
+_LAST_YEAR = [82, 58, 96, 92, 95, 94, 88, 95, 99, 104, 108, 139]  # sums to 1 150
+_ANNUAL = 1265  # +10 %
+_CONSULTANTS = {"A": "顾问 A", "B": "顾问 B", "C": "顾问 C", "D": "顾问 D"}
+_RECENT = {"A": 36, "B": 30, "C": 24, "D": 10}  # units over September–November
+_MONTH_PICK = "m12"
+
+
+def _model_months() -> dict[str, int]:
+    t = split_year(_ANNUAL, year=2027, last_year=_LAST_YEAR)
+    return {m: int(v) for m, v in zip(_MONTHS, t["target"])}
+
+
+def _model_people(month_target: int) -> dict[str, int]:
+    return dict(zip(_CONSULTANTS, split_integer(month_target, list(_RECENT.values()))))
+
+
+#: the data and the model answer of :data:`decomposition`
+DECOMP = {
+    "annual": _ANNUAL,
+    "last_year": dict(zip(_MONTHS, _LAST_YEAR)),
+    "recent": dict(_RECENT),
+    "months": _model_months(),
+}
+DECOMP["people"] = _model_people(DECOMP["months"][_MONTH_PICK])
+
+
+def _col(table: dict | None, col: str, keys) -> dict:
+    table = table or {}
+    return {k: (table.get(k) or {}).get(col) for k in keys}
+
+
+def _grade_split(values: dict, total: int, weights: dict, model: dict) -> tuple[bool, str, float]:
+    """(ok, message, partial score) for one split typed by the trainee."""
+    if any(v is None for v in values.values()):
+        return False, "还有空格没有填", 0.0
+    if any(float(v) != int(v) for v in values.values()):
+        return False, "目标要是整数台：用最大余数法取整（先取整数部分，剩下的按小数部分大小补）", 0.25
+    if any(v < 0 for v in values.values()):
+        return False, "目标不能是负数", 0.0
+    s = int(sum(values.values()))
+    if s != total:
+        return False, f"合计 {s} 台，不等于要分解的 {total} 台（差 {total - s:+d}）", 0.25
+    wsum = sum(weights.values())
+    off = [k for k, v in values.items() if abs(v - total * weights[k] / wsum) >= 1]
+    if off:
+        return False, "合计对了，但有的数离按权重算出的份额差 1 台以上：" + "、".join(off), 0.5
+    if values != model:
+        return False, "按比例没问题，但取整不是最大余数法（小数部分大的先补 1 台）", 0.8
+    return True, "", 1.0
+
+
+def check_decomposition(answer: dict) -> Feedback:
+    """Check of :data:`decomposition`: monthly split of the annual target and the December split over consultants."""
+    months = {k: v for k, v in _col(answer.get("months"), "target", _MONTHS).items()}
+    m_ok, m_msg, m_score = _grade_split(months, _ANNUAL, DECOMP["last_year"], DECOMP["months"])
+    month_target = DECOMP["months"][_MONTH_PICK]
+    people = _col(answer.get("people"), "target", _CONSULTANTS)
+    p_ok, p_msg, p_score = _grade_split(people, month_target, _RECENT, DECOMP["people"])
+    score = (m_score + p_score) / 2
+    status = "correct" if m_ok and p_ok else ("wrong" if score == 0 else "partly")
+    return Feedback(
+        status=status,
+        score=1.0 if status == "correct" else min(score, 0.99),
+        explanation=(
+            f"年度目标 {_ANNUAL} 台按去年各月销量占比分：某月目标 = {_ANNUAL} × 去年该月 ÷ {sum(_LAST_YEAR)}，"
+            "得到的小数先取整数部分，剩下的台数按小数部分从大到小各补 1 台（一样大时给靠前的月份），"
+            f"这样 12 个月加起来正好 {_ANNUAL} 台。\n\n"
+            f"12 月目标 {month_target} 台再按四位顾问近 3 个月销量 36 : 30 : 24 : 10 分配，方法相同。"
+            "如果平均分，淡季月份必然失败、旺季轻松超额；顾问之间也一样——按能力分才公平。"
+        ),
+        explanation_en=(
+            f"Month target = {_ANNUAL} × last year's month / {sum(_LAST_YEAR)}, floors first, then one more unit to "
+            "the largest remainders; the same for the consultants (36 : 30 : 24 : 10)."
+        ),
+        hint="先算每份的精确值（小数），再取整；检查合计是否等于总数。",
+        hint_en="Compute each exact share first, then round so that the parts add up to the whole.",
+        details=(("months", m_ok, m_msg), ("people", p_ok, p_msg)),
+    )
+
+
+def _decomp_model_text(answer: dict | None = None) -> str:
+    rows = " | ".join(f"{m[1:].lstrip('0')}月 {v}" for m, v in DECOMP["months"].items())
+    people = "，".join(f"{_CONSULTANTS[k]} {v} 台" for k, v in DECOMP["people"].items())
+    return (
+        f"**月度目标**（合计 {_ANNUAL}）：{rows}\n\n"
+        f"**12 月分到顾问**（合计 {DECOMP['months'][_MONTH_PICK]}）：{people}\n\n"
+        "计算方法：精确份额 = 总数 × 权重 ÷ 权重合计；先取整数部分，差几台就给小数部分最大的几份各加 1。"
+    )
+
+
+decomposition = Exercise(
+    id="01b-decomposition",
+    title="练习 1B：把年度目标分解到月和顾问",
+    title_en="Exercise 1B: split an annual target into months and consultants",
+    instructions=(
+        f"某店明年的年度销量目标是 **{_ANNUAL} 台**（去年实际 {sum(_LAST_YEAR)} 台，增长 10%）。\n\n"
+        "1. 按**去年各月销量占比**把年度目标分到 12 个月（整数台，12 个月合计必须正好等于年度目标）。\n"
+        "2. 把你算出的 **12 月目标**分给四位顾问，权重是每人近 3 个月（9–11 月）的销量："
+        "顾问 A 36 台、B 30 台、C 24 台、D 10 台。\n\n"
+        "表格下方会自动显示合计。提交一次后可以查看参考答案。"
+    ),
+    instructions_en=(
+        f"Next year's target is {_ANNUAL} units (last year {sum(_LAST_YEAR)}). 1) Split it over the months by last "
+        "year's monthly shares (whole units, summing exactly). 2) Split December over four consultants by their last "
+        "3 months' units: A 36, B 30, C 24, D 10."
+    ),
+    fields={
+        "months": TableField(
+            "月度目标（台）", "Monthly targets (units)",
+            rows=_MONTH_ZH, columns={"last": "去年销量", "target": "明年目标"},
+            columns_en={"last": "Last year", "target": "Target"}, unit="台", totals="columns",
+            fixed={(m, "last"): v for m, v in zip(_MONTHS, _LAST_YEAR)},
+        ),
+        "people": TableField(
+            "12 月目标分到顾问（台）", "December by consultant (units)",
+            rows=_CONSULTANTS, columns={"recent": "近3个月销量", "target": "12 月目标"},
+            columns_en={"recent": "Last 3 months", "target": "December target"}, unit="台", totals="columns",
+            fixed={(k, "recent"): v for k, v in _RECENT.items()},
+        ),
+    },
+    check=check_decomposition,
+    model_answer=_decomp_model_text,
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 01c weekly rebalancing drill
+
+_TIER_CHOICES = {
+    "85_95": "目标一 85%、目标二 95%",
+    "100_110": "目标一 100%、目标二 110%",
+    "keep": "保持原月目标不变",
+}
+
+
+def _drill_case(seed: int | None) -> dict:
+    """The seed case (seed None or 0) or a variation: month target, week plan, week 1–2 actuals."""
+    if not seed:
+        return {"T": 100000, "weeks": 4, "a1": 17500, "a2": 25000}
+    rng = random.Random(seed)
+    week = rng.choice([15000, 20000, 25000, 30000, 40000, 50000])
+    weeks = 4
+    # week one behind plan (as in the seed) by a shortfall that splits evenly over the 3 remaining weeks
+    short = int(round(week * (1 - rng.choice([0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9])) / 300)) * 300
+    a1 = week - short
+    a2 = int(round(week * rng.choice([0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4]) / 100)) * 100
+    return {"T": week * weeks, "weeks": weeks, "a1": a1, "a2": a2}
+
+
+def _drill_answers(case: dict) -> dict:
+    plan = [case["T"] / case["weeks"]] * case["weeks"]
+    after1 = rebalance_weeks(plan, [case["a1"]])
+    week2 = float(after1.loc[(after1["after_week"] == 1) & (after1["week"] == 2), "target"].iloc[0])
+    tiers = retier_month(plan, [case["a1"], case["a2"]])
+    behind = tiers["status"].iloc[0] == "落后于计划"
+    return {
+        "rate1": case["a1"] / plan[0],
+        "week2": week2,
+        "cum_rate": float(tiers["cum_rate"].iloc[0]),
+        "tiers": "85_95" if behind else "100_110",
+        "tier1": float(tiers["month_target"].iloc[0]),
+        "tier2": float(tiers["month_target"].iloc[1]),
+    }
+
+
+def _wan(v: float) -> str:
+    return f"{v / 10000:g} 万" if v % 1000 == 0 else f"{v:,.0f} 元"
+
+
+def rebalancing_drill(seed: int | None = None, *, id: str | None = None) -> Exercise:
+    """The weekly rebalancing drill: the seed-002 case (``seed`` None or 0) or a variation drawn from ``seed``.
+
+    Parameters
+    ----------
+    seed : int, optional
+        0/None = the seed case (10万, 4 × 2.5万, week one 17 500, week two 25 000); any other integer gives a
+        reproducible variation (week target, week 1 and week 2 rates).
+    id : str, optional
+        Exercise id (answer file name); default ``01c-rebalancing`` for the seed case, ``01c-rebalancing-<seed>``
+        otherwise.
+
+    Returns
+    -------
+    Exercise
+    """
+    case = _drill_case(seed)
+    ans = _drill_answers(case)
+    T, W, a1, a2 = case["T"], case["weeks"], case["a1"], case["a2"]
+    t = T / W
+
+    def check(answer: dict) -> Feedback:
+        ok_rate = is_close(answer.get("rate1"), ans["rate1"], tolerance=0.006)
+        ok_week2 = is_close(answer.get("week2"), ans["week2"], tolerance=0.5)
+        ok_cum = is_close(answer.get("cum_rate"), ans["cum_rate"], tolerance=0.006)
+        ok_tiers = answer.get("tiers") == ans["tiers"]
+        ok_t1 = is_close(answer.get("tier1"), ans["tier1"], tolerance=0.5)
+        ok_t2 = is_close(answer.get("tier2"), ans["tier2"], tolerance=0.5)
+        short = t - a1
+        week2_msg = f"差额 {short:,.0f} 平摊到剩下 {W - 1} 周，每周加 {short / (W - 1):,.0f}" if short >= 0 else (
+            f"超额 {-short:,.0f} 平摊到剩下 {W - 1} 周，每周减 {-short / (W - 1):,.0f}")
+        details = [
+            ("rate1", ok_rate, "" if ok_rate else "第一周达成率 = 第一周实际 ÷ 第一周计划"),
+            ("week2", ok_week2, "" if ok_week2 else week2_msg),
+            ("cum_rate", ok_cum, "" if ok_cum else "累计达成率 = 前两周实际之和 ÷ 前两周计划之和"),
+            ("tiers", ok_tiers, "" if ok_tiers else "累计达成率 < 100% 用 85%/95%，否则 100%/110%"),
+            ("tier1", ok_t1, "" if ok_t1 else "目标一 = 原月目标 × 档位比例"),
+            ("tier2", ok_t2, "" if ok_t2 else "目标二 = 原月目标 × 档位比例"),
+        ]
+        return Feedback.grade(
+            details,
+            explanation=(
+                f"1. 第一周达成率 = {a1:,} ÷ {t:,.0f} = **{ans['rate1']:.0%}**。\n"
+                f"2. 第一周差额 {t - a1:,.0f}（负数为超额），平摊到剩下 {W - 1} 周：第 2 周目标 = {t:,.0f} + "
+                f"{(t - a1) / (W - 1):,.0f} = **{ans['week2']:,.0f}**。\n"
+                f"3. 前两周累计 {a1 + a2:,} ÷ {2 * t:,.0f} = **{ans['cum_rate']:.0%}**，"
+                + ("落后于计划 → 调成两档：目标一 85%、目标二 95%" if ans["tiers"] == "85_95" else "达到计划 → 调成两档：目标一 100%、目标二 110%")
+                + f"，即 **{ans['tier1']:,.0f}** 和 **{ans['tier2']:,.0f}**。\n\n"
+                "落后时降一点让目标“够得着”，避免后两周放弃；领先时加一档，避免“达成即可”。"
+            ),
+            explanation_en=(
+                f"Week-1 rate {ans['rate1']:.0%}; the shortfall is spread over the remaining weeks → week 2 target "
+                f"{ans['week2']:,.0f}; cumulative rate {ans['cum_rate']:.0%} → tiers {ans['tier1']:,.0f} / {ans['tier2']:,.0f}."
+            ),
+            hint="一步一步来：先算第一周的差额，再平摊；第 2 周后看前两周的累计达成率。",
+            hint_en="Step by step: the week-1 shortfall first, then spread it; after week 2 look at the cumulative rate.",
+        )
+
+    title_case = "课程案例" if not seed else f"变式 {seed}"
+    return Exercise(
+        id=id or ("01c-rebalancing" if not seed else f"01c-rebalancing-{seed}"),
+        title=f"练习 1C：周目标调整演练（{title_case}）",
+        title_en=f"Exercise 1C: weekly re-planning drill ({'seed case' if not seed else f'variation {seed}'})",
+        instructions=(
+            f"某店月销售指标 **{_wan(T)}**，分 {W} 周，每周计划 **{_wan(t)}**。第一周实际完成 **{a1:,} 元**。\n\n"
+            "1. 第一周的达成率是多少？\n"
+            "2. 按“差额平摊到后面几周”，第 2 周的目标应该是多少元？\n"
+            f"3. 第二周实际完成 **{a2:,} 元**。前两周的累计达成率是多少？\n"
+            "4. 第 2 周后月度目标应调成哪两档？两档的月目标各是多少元？"
+        ),
+        instructions_en=(
+            f"Month target {T:,}, {W} weeks of {t:,.0f}; week 1 achieved {a1:,}. 1) Week-1 rate? 2) Week-2 target "
+            f"after spreading the shortfall? 3) Week 2 achieved {a2:,}: cumulative rate? 4) Which two tiers, and their "
+            "month targets?"
+        ),
+        fields={
+            "rate1": NumberField("第一周达成率", "Week-1 rate", percent=True),
+            "week2": NumberField("第 2 周目标", "Week-2 target", unit="元"),
+            "cum_rate": NumberField("前两周累计达成率", "Cumulative rate after week 2", percent=True),
+            "tiers": ChoiceField("第 2 周后的两档月目标", "Tiers after week 2", options=_TIER_CHOICES,
+                                 options_en={"85_95": "85 % and 95 %", "100_110": "100 % and 110 %", "keep": "keep the target"}),
+            "tier1": NumberField("目标一（月目标，元）", "Tier 1 month target", unit="元"),
+            "tier2": NumberField("目标二（月目标，元）", "Tier 2 month target", unit="元"),
+        },
+        check=check,
+        model_answer=dict(ans),
+    )
+
+
+#: the seed-002 case
+rebalancing = rebalancing_drill()
+#: a variation of it (fixed seed, so every trainee gets the same numbers and the class report compares them)
+rebalancing_variant = rebalancing_drill(20261123)
+
+#: All exercises of module 1, in notebook order.
+EXERCISES = (smart_builder, decomposition, rebalancing, rebalancing_variant)
