@@ -1,0 +1,638 @@
+"""Funnel counts (DOMAIN.md §1): every count of the sales funnel for many stores × months in one pass per table.
+
+How it is computed (and why it is fast): every event row gets its cell once — the cell is
+(store, month) or, per consultant, (store, consultant, month) — by truncating its date to the month
+(``datetime64[M]``, so a datetime counts by its date) and looking the month up among the months asked for.
+Counts are then ``numpy.bincount`` over the cell codes; distinct-lead counts first drop duplicate
+(cell, lead) pairs. The open-lead stock L is counted with an interval difference array along the months
+(+1 the month after creation, −1 the month after closing) and a cumulative sum, so no Python loop runs over
+stores or months.
+
+Besides the public counts the engine keeps a few internal components (prefixed ``_``: satisfied test drives,
+follow-ups due and on time, add-on sales, gross sums, market figures) so that every rate of
+:mod:`dealerlab.funnel.rates` is a ratio of sums of components — which also lets several months be pooled
+(the diagnosis compares a month with the pooled last 3 months).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dealerlab.calendar import check_period
+from dealerlab.data.schema import TABLES
+from dealerlab.errors import ParameterError
+
+__all__ = ["COUNT_IDS", "CHANNELS", "PRODUCTS", "funnel_counts"]
+
+#: sales channels (volume.<channel>)
+CHANNELS: tuple[str, ...] = tuple(TABLES["sales"].column("channel").enum)
+#: add-on products (addon_penetration.<product>)
+PRODUCTS: tuple[str, ...] = tuple(TABLES["addons"].column("product").enum)
+
+#: the public counts, in output order
+COUNT_IDS: list[str] = [
+    "traffic",
+    "FV",
+    "FC",
+    "W",
+    "C",
+    "N",
+    "CV",
+    "L",
+    "R",
+    "RnoTD",
+    "TD",
+    "TDi",
+    "S_room",
+    "S",
+    *[f"volume.{c}" for c in CHANNELS],
+]
+
+#: counts that can be attributed to a consultant, and the column that attributes them
+STAFF_SOURCE = {
+    "traffic": "visits.staff_id (接待顾问)",
+    "FV": "visits.staff_id (接待顾问)",
+    "W": "leads.staff_id",
+    "C": "leads.staff_id",
+    "N": "leads.staff_id",
+    "CV": "leads.staff_id",
+    "L": "leads.staff_id",
+    "R": "leads.staff_id",
+    "RnoTD": "leads.staff_id",
+    "TD": "leads.staff_id",
+    "TDi": "leads.staff_id",
+    "S_room": "sales.staff_id",
+    "S": "sales.staff_id",
+    **{f"volume.{c}": "sales.staff_id" for c in CHANNELS},
+}
+
+_NAT = np.iinfo(np.int64).min
+
+
+def _months(values) -> np.ndarray:
+    """Month numbers (months since 1970-01) of a date column; NaT → a huge negative number."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if not pd.api.types.is_datetime64_any_dtype(s):
+        s = pd.to_datetime(s, errors="coerce")
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_localize(None)
+    return s.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+
+
+def _bool(s: pd.Series) -> np.ndarray:
+    """A boolean numpy array (missing → False)."""
+    return s.astype("boolean").to_numpy(dtype=bool, na_value=False)
+
+
+def _eq(s: pd.Series, value: str) -> np.ndarray:
+    return (s == value).to_numpy(dtype=bool, na_value=False)
+
+
+def _period_month(period: str) -> int:
+    return int(np.datetime64(check_period(period), "M").astype(np.int64))
+
+
+@dataclass
+class Components:
+    """The counted cells and their component arrays (internal; see the module docstring).
+
+    ``keys`` holds one row per cell: ``store_id, period`` (+ ``staff_id``). ``values[name]`` is a float array
+    aligned with ``keys``; ``missing[name]`` is ``None`` or a ``(zh, en)`` reason applying to every cell
+    (a missing table or column); ``cell_reasons[name]`` optionally holds per-cell ``(zh, en)`` reasons for
+    cells whose value is NaN (e.g. no market row for that store-month).
+    """
+
+    keys: pd.DataFrame
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    missing: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    cell_reasons: dict[str, np.ndarray] = field(default_factory=dict)
+    by_staff: bool = False
+
+
+class _Grid:
+    """Cells = units × requested months; a unit is a store or a (store, consultant) pair."""
+
+    def __init__(self, stores: list[str], periods: list[str]):
+        self.stores = pd.Index(stores, dtype="string")
+        self.periods = periods
+        months = np.array([_period_month(p) for p in periods], dtype=np.int64)
+        self.months = months
+        self.lo = int(months.min())
+        self.hi = int(months.max())
+        self.lookup = np.full(self.hi - self.lo + 1, -1, dtype=np.int64)
+        self.lookup[months - self.lo] = np.arange(len(months))
+        self.P = len(periods)
+
+    def store_codes(self, s: pd.Series) -> np.ndarray:
+        return self.stores.get_indexer(s.astype("string"))
+
+    def period_codes(self, month: np.ndarray) -> np.ndarray:
+        inside = (month >= self.lo) & (month <= self.hi)
+        out = np.full(month.shape, -1, dtype=np.int64)
+        out[inside] = self.lookup[month[inside] - self.lo]
+        return out
+
+
+@dataclass
+class _Events:
+    """Events placed in cells: store code, staff code (-1 = none), period code, optional id code."""
+
+    s: np.ndarray
+    f: np.ndarray
+    p: np.ndarray
+    ids: np.ndarray | None = None
+    w: np.ndarray | None = None  # weights (sums instead of counts)
+
+
+def _lookup(index_ids: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Row position in ``index_ids`` (first occurrence) of each of ``ids``; -1 when absent or missing."""
+    key = index_ids.astype("string")
+    idx = pd.Index(key)
+    if idx.is_unique:
+        got = idx.get_indexer(ids.astype("string"))
+        rows = None
+    else:  # keep the first row of a duplicated id
+        first = ~key.duplicated().to_numpy()
+        got = idx[first].get_indexer(ids.astype("string"))
+        rows = np.flatnonzero(first)
+    got = np.where(ids.isna().to_numpy(), -1, got)
+    if rows is not None:
+        got = np.where(got >= 0, rows[np.maximum(got, 0)], -1)
+    return got
+
+
+def _missing_table(table: str) -> tuple[str, str]:
+    from dealerlab.i18n import LABELS
+
+    return LABELS.both("missing_table", table=table)
+
+
+def _missing_column(table: str, column: str) -> tuple[str, str]:
+    from dealerlab.i18n import LABELS
+
+    return LABELS.both("missing_column", column=f"{table}.{column}")
+
+
+def _resolve_stores(ds, stores: Iterable[str] | None) -> list[str]:
+    if stores is not None:
+        out = [str(s) for s in stores]
+        if isinstance(stores, str):
+            out = [stores]
+        return list(dict.fromkeys(out))
+    if ds.has("stores"):
+        return list(dict.fromkeys(ds["stores"]["store_id"].dropna().astype(str).tolist()))
+    found: set[str] = set()
+    for name in ("leads", "visits", "calls", "test_drives", "sales", "followups"):
+        if ds.has(name):
+            found.update(ds[name]["store_id"].dropna().astype(str).unique().tolist())
+    return sorted(found)
+
+
+def _resolve_periods(periods: Iterable[str]) -> list[str]:
+    if isinstance(periods, str):
+        periods = [periods]
+    out = [check_period(p, name="periods") for p in periods]
+    if not out:
+        raise ParameterError("参数 periods 为空：请至少给出一个月份（YYYY-MM）。", "periods is empty: give at least one month (YYYY-MM).")
+    return list(dict.fromkeys(out))
+
+
+def components(ds, *, periods, stores=None, by_staff: bool = False) -> Components:
+    """Count every funnel component for ``stores`` × ``periods`` (internal engine of counts, rates and diagnosis).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data; tables that are missing give NaN components with the reason "缺少数据表 …".
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids (default: every store of ``stores``, else every store id found in the event tables).
+    by_staff : bool
+        Count per consultant (cells are store × consultant × month).
+
+    Returns
+    -------
+    Components
+    """
+    periods = _resolve_periods(periods)
+    store_list = _resolve_stores(ds, stores)
+    grid = _Grid(store_list, periods)
+    ev: dict[str, _Events] = {}
+    missing: dict[str, tuple[str, str] | None] = {}
+    staff_vals: list[pd.Series] = []  # every consultant id met (by_staff)
+
+    leads = ds["leads"] if ds.has("leads") else None
+    if leads is not None:
+        lead_staff = leads["staff_id"].astype("string")
+        lead_first = leads["first_contact"].astype("string")
+        lead_created_m = _months(leads["created_date"])
+        staff_vals.append(lead_staff)
+
+    def lead_attr(lead_ids: pd.Series):
+        """Row positions of ``lead_ids`` in leads (or -1)."""
+        if leads is None:
+            return np.full(len(lead_ids), -1, dtype=np.int64)
+        return _lookup(leads["lead_id"], lead_ids)
+
+    # ------------------------------------------------------------------ placing events in cells
+    def place(df: pd.DataFrame, date_col: str, staff: pd.Series | None, mask: np.ndarray | None = None,
+              ids: np.ndarray | None = None, w: np.ndarray | None = None) -> _Events:
+        s = grid.store_codes(df["store_id"])
+        p = grid.period_codes(_months(df[date_col]))
+        keep = (s >= 0) & (p >= 0)
+        if mask is not None:
+            keep &= mask
+        f = staff if staff is not None else None
+        return _Events(
+            s[keep],
+            (np.asarray(f)[keep] if f is not None else np.full(int(keep.sum()), -1)),
+            p[keep],
+            None if ids is None else np.asarray(ids)[keep],
+            None if w is None else np.asarray(w, dtype=float)[keep],
+        )
+
+    # staff columns are collected as strings first; codes are assigned once all are known
+    raw_staff: dict[str, pd.Series] = {}
+
+    # visits: traffic, FV (reception consultant); R, RnoTD, CV (lead owner)
+    if ds.has("visits"):
+        v = ds["visits"]
+        first = _eq(v["visit_type"], "首次")
+        again = _eq(v["visit_type"], "再次")
+        vstaff = v["staff_id"].astype("string")
+        staff_vals.append(vstaff)
+        raw_staff["visits"] = vstaff
+        ev["traffic"] = place(v, "visit_date", np.arange(len(v)))
+        ev["FV"] = place(v, "visit_date", np.arange(len(v)), first)
+        if leads is not None:
+            pos = lead_attr(v["lead_id"])
+            has_lead = pos >= 0
+            is_call_lead = np.zeros(len(v), dtype=bool)
+            is_call_lead[has_lead] = (lead_first.to_numpy(dtype=object, na_value=None)[pos[has_lead]] == "来电")
+            ev["CV"] = place(v, "visit_date", pos, first & is_call_lead, ids=pos)
+            ev["R"] = place(v, "visit_date", pos, again & has_lead, ids=pos)
+            # RnoTD: a revisit in M by a lead with no test drive dated before start(M)
+            if ds.has("test_drives"):
+                td = ds["test_drives"]
+                tpos = lead_attr(td["lead_id"])
+                tm = _months(td["drive_date"])
+                ok = (tpos >= 0) & (tm != _NAT)
+                first_td = np.full(len(leads), np.iinfo(np.int64).max, dtype=np.int64)
+                np.minimum.at(first_td, tpos[ok], tm[ok])
+                vm = _months(v["visit_date"])
+                no_earlier = np.ones(len(v), dtype=bool)
+                no_earlier[has_lead] = first_td[pos[has_lead]] >= vm[has_lead]
+                ev["RnoTD"] = place(v, "visit_date", pos, again & has_lead & no_earlier, ids=pos)
+            else:
+                missing["RnoTD"] = _missing_table("test_drives")
+        else:
+            for k in ("CV", "R", "RnoTD"):
+                missing[k] = _missing_table("leads")
+    else:
+        for k in ("traffic", "FV", "CV", "R", "RnoTD"):
+            missing[k] = _missing_table("visits")
+
+    # calls: FC (no consultant column)
+    if ds.has("calls"):
+        c = ds["calls"]
+        ev["FC"] = place(c, "call_date", None, _eq(c["call_type"], "首次"))
+    else:
+        missing["FC"] = _missing_table("calls")
+
+    # leads: W, C, N (created in M), L (open at start of M; see _open_leads)
+    if leads is not None:
+        pos_all = np.arange(len(leads))
+        ev["W"] = place(leads, "created_date", pos_all, _eq(lead_first, "到店"))
+        ev["C"] = place(leads, "created_date", pos_all, _eq(lead_first, "来电"))
+        ev["N"] = place(leads, "created_date", pos_all)
+    else:
+        for k in ("W", "C", "N", "L"):
+            missing[k] = _missing_table("leads")
+
+    # test drives: TD, TDi (distinct leads), satisfaction components (rows)
+    if ds.has("test_drives"):
+        td = ds["test_drives"]
+        tpos = lead_attr(td["lead_id"])
+        # a test drive whose lead is not in leads still counts for the store (its consultant is unknown)
+        tid_codes = pd.factorize(td["lead_id"].astype("string"))[0]
+        tid_codes = np.where(tid_codes >= 0, tid_codes, -1 - np.arange(len(td)))  # blank lead: one per row
+        invited = _bool(td["invited"])
+        ev["TD"] = place(td, "drive_date", tpos, ids=tid_codes)
+        ev["TDi"] = place(td, "drive_date", tpos, invited, ids=tid_codes)
+        ev["_td_rows"] = place(td, "drive_date", tpos)
+        sat_known = td["satisfied"].notna().to_numpy()
+        if sat_known.any():
+            satisfied = _bool(td["satisfied"])
+            reached = td["callback_reached"].astype("boolean")
+            # reached unknown but a satisfaction answer given → the call was reached
+            reached = reached.fillna(pd.Series(sat_known, index=td.index)).to_numpy(dtype=bool, na_value=False)
+            ev["_td_satisfied"] = place(td, "drive_date", tpos, satisfied)
+            ev["_td_reached"] = place(td, "drive_date", tpos, reached)
+            ev["_td_sat_reached"] = place(td, "drive_date", tpos, satisfied & reached)
+        else:
+            for k in ("_td_satisfied", "_td_reached", "_td_sat_reached"):
+                missing[k] = _missing_column("test_drives", "satisfied")
+    else:
+        for k in ("TD", "TDi", "_td_rows", "_td_satisfied", "_td_reached", "_td_sat_reached"):
+            missing[k] = _missing_table("test_drives")
+
+    # sales: S, S_room, volume by channel, gross; addons through their sale
+    if ds.has("sales"):
+        sa = ds["sales"]
+        sstaff = sa["staff_id"].astype("string")
+        staff_vals.append(sstaff)
+        raw_staff["sales"] = sstaff
+        srow = np.arange(len(sa))
+        ev["S"] = place(sa, "invoice_date", srow)
+        for ch in CHANNELS:
+            ev[f"volume.{ch}"] = place(sa, "invoice_date", srow, _eq(sa["channel"], ch))
+        ev["S_room"] = place(sa, "invoice_date", srow, _eq(sa["channel"], "展厅"))
+        gp = sa["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
+        if np.isfinite(gp).any():
+            ok = np.isfinite(gp)
+            ev["_gross_n"] = place(sa, "invoice_date", srow, ok)
+            ev["_gross_sum"] = place(sa, "invoice_date", srow, ok, w=np.where(ok, gp, 0.0))
+        else:
+            missing["_gross_n"] = missing["_gross_sum"] = _missing_column("sales", "gross_profit")
+        if ds.has("addons"):
+            ad = ds["addons"]
+            apos = _lookup(sa["sale_id"], ad["sale_id"])
+            found = apos >= 0
+            adf = sa.iloc[np.where(found, apos, 0)].reset_index(drop=True)  # the sale of each add-on
+            ev["_addon_sales"] = place(adf, "invoice_date", np.where(found, apos, -1), found, ids=apos)
+            prod = ad["product"].astype("string").reset_index(drop=True)
+            for pr in PRODUCTS:
+                ev[f"_addon_sales.{pr}"] = place(adf, "invoice_date", apos, found & _eq(prod, pr), ids=apos)
+            agp = ad["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
+            if np.isfinite(agp).any():
+                ev["_addon_gross"] = place(adf, "invoice_date", apos, found, w=np.nan_to_num(agp, nan=0.0))
+            else:
+                missing["_addon_gross"] = _missing_column("addons", "gross_profit")
+        else:
+            for k in ["_addon_sales", "_addon_gross", *[f"_addon_sales.{p}" for p in PRODUCTS]]:
+                missing[k] = _missing_table("addons")
+    else:
+        for k in ["S", "S_room", *[f"volume.{c}" for c in CHANNELS], "_gross_n", "_gross_sum"]:
+            missing[k] = _missing_table("sales")
+        for k in ["_addon_sales", "_addon_gross", *[f"_addon_sales.{p}" for p in PRODUCTS]]:
+            missing[k] = _missing_table("sales")
+
+    # follow-ups: due in M, done on time (store level only)
+    if ds.has("followups"):
+        fu = ds["followups"]
+        done = fu["done_date"].to_numpy(dtype="datetime64[ns]")
+        due = fu["due_date"].to_numpy(dtype="datetime64[ns]")
+        on_time = ~np.isnat(done) & (done.astype("datetime64[D]") <= due.astype("datetime64[D]"))
+        for kind, key in (("潜客跟踪", "_fu"), ("售后跟踪", "_afu")):
+            is_kind = _eq(fu["kind"], kind)
+            ev[f"{key}_due"] = place(fu, "due_date", None, is_kind)
+            ev[f"{key}_ok"] = place(fu, "due_date", None, is_kind & on_time)
+    else:
+        for k in ("_fu_due", "_fu_ok", "_afu_due", "_afu_ok"):
+            missing[k] = _missing_table("followups")
+
+    # ------------------------------------------------------------------ units and cells
+    staff_index = None
+    if by_staff:
+        # consultant codes: every staff id met in the attributing columns (+ staff table's 销售顾问)
+        extra = []
+        if ds.has("staff"):
+            st = ds["staff"]
+            extra.append(st["staff_id"].astype("string"))
+        allstaff = pd.concat([*staff_vals, *extra], ignore_index=True).dropna()
+        staff_index = pd.Index(pd.unique(allstaff), dtype="string")
+        # translate the "f" arrays: visits → visit row, leads-based → lead row, sales → sale row
+        lead_codes = staff_index.get_indexer(lead_staff) if leads is not None else None
+        visit_codes = staff_index.get_indexer(raw_staff["visits"]) if "visits" in raw_staff else None
+        sale_codes = staff_index.get_indexer(raw_staff["sales"]) if "sales" in raw_staff else None
+        via = {
+            "traffic": visit_codes, "FV": visit_codes,
+            "W": lead_codes, "C": lead_codes, "N": lead_codes, "CV": lead_codes, "R": lead_codes,
+            "RnoTD": lead_codes, "TD": lead_codes, "TDi": lead_codes,
+            "_td_rows": lead_codes, "_td_satisfied": lead_codes, "_td_reached": lead_codes, "_td_sat_reached": lead_codes,
+        }
+        for name, e in ev.items():
+            codes = via.get(name)
+            if codes is None and (name in ("S", "S_room", "_gross_n", "_gross_sum", "_addon_gross")
+                                  or name.startswith("volume.") or name.startswith("_addon_sales")):
+                codes = sale_codes
+            if codes is None:
+                e.f = np.full(len(e.s), -1)
+            else:
+                f = np.full(len(e.s), -1, dtype=np.int64)
+                okf = e.f >= 0
+                f[okf] = codes[e.f[okf]]
+                e.f = f
+        NS = len(staff_index)
+        # units: every (store, consultant) with an attributed event in the months asked for, and the
+        # staff table's 销售顾问 employed in one of them
+        unit_keys = [e.s[e.f >= 0] * NS + e.f[e.f >= 0] for e in ev.values()]
+        employed = None
+        if ds.has("staff"):
+            st = ds["staff"]
+            consultant = _eq(st["role"], "销售顾问")
+            ss = grid.store_codes(st["store_id"])
+            sf = staff_index.get_indexer(st["staff_id"].astype("string"))
+            hire = _months(st["hire_date"])
+            leave = _months(st["leave_date"])
+            leave = np.where(leave == _NAT, np.iinfo(np.int64).max, leave)
+            ok = consultant & (ss >= 0) & (sf >= 0)
+            # employed in M: hired by end(M) and not left before start(M)
+            emp = (hire[ok, None] <= grid.months[None, :]) & (leave[ok, None] >= grid.months[None, :])
+            employed = (ss[ok] * NS + sf[ok], emp)
+            unit_keys.append((ss[ok] * NS + sf[ok])[emp.any(axis=1)])
+        # L contributes units too (open leads of a consultant)
+        if leads is not None:
+            ls = grid.store_codes(leads["store_id"])
+            lf = lead_codes
+            okl = (ls >= 0) & (lf >= 0)
+            unit_keys.append(ls[okl] * NS + lf[okl])
+        units = np.unique(np.concatenate(unit_keys)) if unit_keys else np.array([], dtype=np.int64)
+
+        def unit_of(s, f):
+            key = s * NS + f
+            u = np.searchsorted(units, key)
+            u = np.minimum(u, max(len(units) - 1, 0))
+            good = (f >= 0) & (len(units) > 0)
+            good &= units[u] == key if len(units) else False
+            return np.where(good, u, -1)
+    else:
+        units = np.arange(len(grid.stores))
+
+        def unit_of(s, f):
+            return s
+
+    U, P = len(units), grid.P
+    ncell = U * P
+    values: dict[str, np.ndarray] = {}
+    for name, e in ev.items():
+        u = unit_of(e.s, e.f)
+        ok = u >= 0
+        cell = u[ok] * P + e.p[ok]
+        if e.ids is not None:
+            ids = e.ids[ok]
+            # distinct (cell, id): ids may be negative (unknown leads) — shift to non-negative
+            ids = ids - ids.min() if len(ids) else ids
+            pair = cell.astype(np.int64) * (int(ids.max()) + 1 if len(ids) else 1) + ids
+            uniq = np.unique(pair)
+            cell = uniq // (int(ids.max()) + 1 if len(ids) else 1)
+        if e.w is not None:
+            values[name] = np.bincount(cell, weights=e.w[ok], minlength=ncell).astype(float)
+        else:
+            values[name] = np.bincount(cell, minlength=ncell).astype(float)
+
+    if leads is not None:
+        values["L"] = _open_leads(leads, grid, lead_created_m, unit_of,
+                                  lead_codes if by_staff else None, U)
+
+    # market: per store × month (store level)
+    cell_reasons: dict[str, np.ndarray] = {}
+    if ds.has("market"):
+        mk = ds["market"]
+        ms = grid.store_codes(mk["store_id"])
+        mp = grid.period_codes(_months(pd.to_datetime(mk["period"].astype("string") + "-01", errors="coerce")))
+        okm = (ms >= 0) & (mp >= 0)
+        for col, key in (("volume_plan", "_vp"), ("region_volume", "_region")):
+            vals = mk[col].to_numpy(dtype=float, na_value=np.nan)
+            if by_staff:
+                missing[key] = ("不按顾问统计（市场数据只有门店级）", "not per consultant (market data is store level)")
+                continue
+            arr = np.full(ncell, np.nan)
+            have = np.zeros(ncell, dtype=bool)
+            cells = ms[okm] * P + mp[okm]
+            have[cells] = True
+            sums = pd.Series(vals[okm]).groupby(cells).sum(min_count=1)
+            arr[sums.index.to_numpy()] = sums.to_numpy()
+            values[key] = arr
+            zh_col = TABLES["market"].column(col).zh
+            reason = np.where(
+                ~have,
+                "市场表（market）中没有该门店该月份的行",
+                np.where(np.isnan(arr), f"市场表中该月的「{zh_col}」为空", ""),
+            ).astype(object)
+            reason_en = np.where(~have, "no market row for this store and month",
+                                 np.where(np.isnan(arr), f"market {col} is empty for this month", "")).astype(object)
+            cell_reasons[key] = np.array(list(zip(reason, reason_en)), dtype=object) if ncell else np.empty(0, dtype=object)
+    else:
+        missing["_vp"] = missing["_region"] = _missing_table("market")
+
+    if by_staff:
+        for k in ("FC", "_fu_due", "_fu_ok", "_afu_due", "_afu_ok"):
+            if k in values or k in missing:
+                values.pop(k, None)
+                missing[k] = ("不按顾问统计（数据没有顾问字段）", "not per consultant (no consultant column)")
+
+    # missing components → NaN
+    for name, why in missing.items():
+        if why is not None:
+            values[name] = np.full(ncell, np.nan)
+
+    # keys frame
+    u_rep = np.repeat(np.arange(U), P)
+    p_rep = np.tile(np.arange(P), U)
+    if by_staff:
+        NS = len(staff_index)
+        s_code = units // NS if U else np.array([], dtype=np.int64)
+        f_code = units % NS if U else np.array([], dtype=np.int64)
+        keys = pd.DataFrame({
+            "store_id": pd.array(grid.stores.to_numpy()[s_code[u_rep]], dtype="string"),
+            "period": pd.array(np.asarray(periods, dtype=object)[p_rep], dtype="string"),
+            "staff_id": pd.array(staff_index.to_numpy()[f_code[u_rep]], dtype="string"),
+        })
+        # keep a consultant-month when the consultant was employed then or has any activity
+        active = np.zeros(ncell, dtype=bool)
+        for name in COUNT_IDS:
+            if name in values and name not in missing:
+                active |= np.nan_to_num(values[name]) > 0
+        if employed is not None:
+            ukeys, emp = employed
+            eu = np.searchsorted(units, ukeys)
+            eu = np.minimum(eu, max(U - 1, 0))
+            hit = (units[eu] == ukeys) if U else np.zeros(len(ukeys), dtype=bool)
+            for i in np.flatnonzero(hit):
+                active[eu[i] * P + np.flatnonzero(emp[i])] = True
+        keep = active
+        keys = keys[keep].reset_index(drop=True)
+        values = {k: v[keep] for k, v in values.items()}
+        cell_reasons = {k: v[keep] for k, v in cell_reasons.items()}
+    else:
+        keys = pd.DataFrame({
+            "store_id": pd.array(grid.stores.to_numpy()[u_rep], dtype="string"),
+            "period": pd.array(np.asarray(periods, dtype=object)[p_rep], dtype="string"),
+        })
+    return Components(keys, values, missing, cell_reasons, by_staff)
+
+
+def _open_leads(leads: pd.DataFrame, grid: _Grid, created_m: np.ndarray, unit_of, staff_codes, U: int) -> np.ndarray:
+    """L per cell: leads created before start(M) and not closed before start(M).
+
+    A lead is in L for the months M with created_month < M ≤ end, where end = the month of closed_date
+    (closed_date ≥ start(M) ⇔ its month ≥ M) or +∞ while the status is 跟进中. A closed lead without a
+    closed_date is in no L (DOMAIN.md: it is neither 跟进中 nor closed on/after start(M)).
+    """
+    s = grid.store_codes(leads["store_id"])
+    f = staff_codes if staff_codes is not None else np.full(len(leads), -1)
+    u = unit_of(s, f) if staff_codes is not None else s
+    is_open = _eq(leads["status"], "跟进中")
+    closed_m = _months(leads["closed_date"])
+    big = np.iinfo(np.int64).max // 4
+    end = np.where(is_open, big, np.where(closed_m == _NAT, _NAT, closed_m))
+    start = np.where(created_m == _NAT, big, created_m + 1)
+    span = grid.hi - grid.lo + 1
+    a = np.clip(start, grid.lo, grid.hi + 1) - grid.lo
+    b = np.clip(np.where(end == _NAT, grid.lo - 1, end), grid.lo - 1, grid.hi) + 1 - grid.lo
+    ok = (u >= 0) & (a < b) & (s >= 0)
+    diff = np.zeros((max(U, 0), span + 1), dtype=np.int64)
+    np.add.at(diff, (u[ok], a[ok]), 1)
+    np.add.at(diff, (u[ok], b[ok]), -1)
+    dense = np.cumsum(diff, axis=1)[:, :span]
+    sel = dense[:, grid.months - grid.lo]  # U × P in the order of the periods asked for
+    return sel.reshape(-1).astype(float)
+
+
+def funnel_counts(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
+    """Every funnel count of DOMAIN.md §1 for ``stores`` × ``periods`` (vectorised; see the module docstring).
+
+    Parameters
+    ----------
+    ds : Dataset
+        Tables used: ``visits``, ``calls``, ``leads``, ``test_drives``, ``sales``. A missing table gives
+        ``<NA>`` counts (``long_metrics`` carries the reason "缺少数据表 …"); nothing raises.
+    periods : iterable of str
+        Months ``YYYY-MM``, in the order wanted.
+    stores : iterable of str, optional
+        Store ids (default: every store in ``stores``).
+    by_staff : bool
+        One row per store × month × consultant instead (see ``STAFF_SOURCE`` for the column that attributes
+        each count; counts with no consultant column, FC, are ``<NA>``). Events without a consultant are
+        left out of the per-consultant rows but kept in the store rows.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period`` (+ ``staff_id``), then ``traffic, FV, FC, W, C, N, CV, L, R, RnoTD, TD, TDi,
+        S_room, S, volume.展厅, volume.二级网络, volume.大客户`` as ``Int64``; one row per store × period
+        (stores outer, periods in the order given).
+
+    Notes
+    -----
+    - FV/FC/W/C/N/traffic/S: rows dated in M (a datetime counts by its date).
+    - CV: distinct leads whose ``first_contact`` is 来电 with a 首次 visit in M, whatever month they were created.
+    - L: leads created before start(M) whose status is 跟进中 or whose ``closed_date`` ≥ start(M).
+    - R: distinct leads with a 再次 visit in M; RnoTD: those of them with no test drive dated before start(M).
+    - TD: distinct leads with a test drive in M (a test drive whose lead is unknown counts once per row);
+      TDi: distinct leads with an invited test drive in M (``invited`` blank = 否).
+    """
+    comp = components(ds, periods=periods, stores=stores, by_staff=by_staff)
+    out = comp.keys.copy()
+    for name in COUNT_IDS:
+        arr = comp.values[name]
+        out[name] = pd.array(np.where(np.isnan(arr), 0, arr).astype(np.int64), dtype="Int64")
+        if np.isnan(arr).any():
+            out.loc[np.isnan(arr), name] = pd.NA
+    return out
