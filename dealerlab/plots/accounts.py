@@ -27,9 +27,15 @@ def value_potential(tiers: pd.DataFrame, *, label_top: int = 6, ax=None, lang: s
         if len(t):
             ax.scatter(t["monetary"] / 1e4, t["potential"], s=30 + 6 * t["fleet_size"].astype("float64").fillna(0).clip(upper=60),
                        color=color, alpha=0.75, edgecolor="white", label=tier if zh else _TIER_EN[tier])
-    top = tiers.sort_values("monetary", ascending=False).head(label_top)
-    for _, r in top.iterrows():
-        ax.annotate(str(r["account_name"]), (r["monetary"] / 1e4, r["potential"]), xytext=(5, 4), textcoords="offset points", fontsize=8)
+    top = tiers.sort_values("monetary", ascending=False).head(label_top).sort_values("monetary")
+    ymax = float(tiers["potential"].max()) if len(tiers) else 1.0
+    for i, (_, r) in enumerate(top.iterrows()):
+        name = str(r["account_name"])
+        name = name if len(name) <= 8 else name[:7] + "…"
+        # staggered leader lines so that neighbouring labels do not overlap
+        ax.annotate(name, (r["monetary"] / 1e4, r["potential"]), xytext=(0, 18 + 16 * (i % 4)), textcoords="offset points",
+                    fontsize=8, ha="center", arrowprops=dict(arrowstyle="-", color="#9aa5b1", lw=0.6))
+    ax.set_ylim(top=max(ymax, 1.0) * 1.25 + 2)
     ax.set_xlabel("近 24 个月购车+维修金额（万元）" if zh else "24-month money (10k yuan)")
     ax.set_ylabel("潜力（计划采购 + 0.2×车队 − 近 12 月已购）" if zh else "Potential")
     ax.legend(title="分级" if zh else "Tier", fontsize=9)
