@@ -55,6 +55,11 @@ def trainee_copy(text: str, *, source_name: str = "") -> str:
     """The trainee version (JSON text) of a trainer notebook (JSON text)."""
     import nbformat
 
+    import json
+
+    raw = json.loads(text)
+    # sources older than nbformat 4.5 get random cell ids on reading: derive stable ones instead
+    keep_ids = (raw.get("nbformat"), raw.get("nbformat_minor", 0)) >= (4, 5)
     nb = nbformat.reads(text, as_version=4)
     cells = []
     for i, cell in enumerate(nb.cells):
@@ -70,7 +75,7 @@ def trainee_copy(text: str, *, source_name: str = "") -> str:
         if cell.cell_type == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
-        if not cell.get("id"):
+        if not keep_ids or not cell.get("id"):
             cell["id"] = hashlib.sha1(f"{source_name}:{i}".encode()).hexdigest()[:8]
         cells.append(cell)
     nb.cells = cells
