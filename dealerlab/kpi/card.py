@@ -570,7 +570,7 @@ _CARD_COLUMNS = list(FIELDS)
 
 
 def cards_to_frame(cards: Iterable[KpiCard], *, lang: str | None = None) -> pd.DataFrame:
-    """One row per card, columns the card's fields (English ids; Chinese labels with ``lang="zh"``).
+    """One row per card, columns the card's fields (English ids; with ``lang`` the labels and direction in that language).
 
     Returns
     -------
@@ -583,6 +583,7 @@ def cards_to_frame(cards: Iterable[KpiCard], *, lang: str | None = None) -> pd.D
     if lang is not None:
         check_lang(lang)
         i = 0 if lang == "zh" else 1
+        frame["direction"] = frame["direction"].map(lambda d: DIRECTIONS[d][i] if d in DIRECTIONS else d)
         frame = frame.rename(columns={f: FIELDS[f][i] for f in _CARD_COLUMNS})
     return frame
 
