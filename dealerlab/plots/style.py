@@ -19,7 +19,7 @@ __all__ = ["use_chinese_font", "set_style", "find_cjk_font", "PALETTE", "STATUS_
 #: house palette (colour-blind safe, from seaborn "colorblind")
 PALETTE = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133", "#56b4e9"]
 #: traffic-light colours used by boards and cadence tables
-STATUS_COLORS = {"good": "#029e73", "watch": "#de8f05", "bad": "#d55e00", "na": "#949494"}
+STATUS_COLORS = {"good": "#029e73", "watch": "#e6a817", "bad": "#c0392b", "na": "#949494"}
 
 _SYSTEM_CJK = (
     "Noto Sans CJK SC",
