@@ -73,6 +73,7 @@ def _spread_labels(ax, texts, anchors, *, obstacles=(), iterations=200, pad=2.0)
     # centre of each label box
     cx = np.array([b.x0 + b.width / 2 for b in boxes])
     cy = np.array([b.y0 + b.height / 2 for b in boxes])
+    cx0, cy0 = cx.copy(), cy.copy()
     ax_pts = np.asarray(anchors, dtype=float)
     obs = [(o.x0, o.y0, o.x1, o.y1) for o in obstacles]
     n = len(texts)
@@ -126,14 +127,14 @@ def _spread_labels(ax, texts, anchors, *, obstacles=(), iterations=200, pad=2.0)
         if not moved:
             break
     inv = ax.transData.inverted()
-    for t, x, y, b, (px, py) in zip(texts, cx, cy, boxes, ax_pts, strict=True):
+    for t, x, y, x0, y0, b, (px, py) in zip(texts, cx, cy, cx0, cy0, boxes, ax_pts, strict=True):
         t.set_ha("center")
         t.set_va("center")
         t.set_position(inv.transform((x, y)))
-        # leader line when the label's box is far from its marker
+        # leader line when the label was pushed away from its place beside the marker
         nearest_x = np.clip(px, x - (b.width / 2), x + (b.width / 2))
         nearest_y = np.clip(py, y - (b.height / 2), y + (b.height / 2))
-        if np.hypot(nearest_x - px, nearest_y - py) > 6.5:
+        if np.hypot(x - x0, y - y0) > 3 and np.hypot(nearest_x - px, nearest_y - py) > 5:
             a = inv.transform((px, py))
             c = inv.transform((nearest_x, nearest_y))
             ax.plot([a[0], c[0]], [a[1], c[1]], color="#999999", lw=0.6, zorder=1)
@@ -142,7 +143,15 @@ def _spread_labels(ax, texts, anchors, *, obstacles=(), iterations=200, pad=2.0)
 # --------------------------------------------------------------------------------------------------- charts
 
 
-def ipa_map(ipa_table: pd.DataFrame, *, ax=None, lang: str = "zh", label_col: str = "item", title: str | None = None):
+def ipa_map(
+    ipa_table: pd.DataFrame,
+    *,
+    ax=None,
+    lang: str = "zh",
+    label_col: str = "item",
+    title: str | None = None,
+    show_quadrants: bool = True,
+):
     """Importance-performance map: items as points (performance index on x, importance on y), labelled, with the
     split lines and the four quadrants named.
 
@@ -159,6 +168,9 @@ def ipa_map(ipa_table: pd.DataFrame, *, ax=None, lang: str = "zh", label_col: st
         Column naming the points.
     title : str, optional
         Chart title (default: the chart's name).
+    show_quadrants : bool
+        Name the quadrants, colour the points by quadrant and shade 重点改进 (``False``: only the split lines, for
+        exercises where the trainee names the quadrants).
 
     Returns
     -------
@@ -191,16 +203,17 @@ def ipa_map(ipa_table: pd.DataFrame, *, ax=None, lang: str = "zh", label_col: st
     ax.axhline(ys, color="#555555", lw=1, ls="--", zorder=1)
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    ax.fill_between([x0, xs], ys, y1, color=STATUS_COLORS["bad"], alpha=0.07, zorder=0, lw=0)
+    if show_quadrants:
+        ax.fill_between([x0, xs], ys, y1, color=STATUS_COLORS["bad"], alpha=0.07, zorder=0, lw=0)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.scatter(x, y, s=36, c=[colors.get(q, PALETTE[7]) for q in d["quadrant"].fillna("")], zorder=3,
-               edgecolor="white", linewidth=0.6)
+    point_colors = [colors.get(q, PALETTE[7]) if show_quadrants else PALETTE[0] for q in d["quadrant"].fillna("")]
+    ax.scatter(x, y, s=36, c=point_colors, zorder=3, edgecolor="white", linewidth=0.6)
     # quadrant names in the four corners (always inside their quadrant)
     corners = {"优势保持": (0.99, 0.99, "right", "top"), "重点改进": (0.01, 0.99, "left", "top"),
                "次要改进": (0.01, 0.01, "left", "bottom"), "过度投入": (0.99, 0.01, "right", "bottom")}
     names = []
-    for q, (cx, cy, ha, va) in corners.items():
+    for q, (cx, cy, ha, va) in (corners.items() if show_quadrants else ()):
         names.append(ax.text(cx, cy, label(q, lang), transform=ax.transAxes, ha=ha, va=va, fontsize=12,
                              color=colors[q], alpha=0.9, zorder=2))
     texts = [ax.text(xi, yi, str(s), fontsize=9, zorder=4) for xi, yi, s in zip(x, y, d[label_col], strict=True)]
