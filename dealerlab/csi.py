@@ -21,6 +21,9 @@ Definitions (and the decisions taken where DOMAIN.md is silent):
 - **IPA quadrant**: split at the mean importance and the mean performance of the items of the same group (store,
   survey) that have an importance; a value equal to the mean counts as high. 优势保持 (high importance, high
   performance), 重点改进 (high, low), 次要改进 (low, low), 过度投入 (low importance, high performance).
+- **Trends**: every figure takes ``by=("store_id", "period")`` and then gives one row per store and month
+  (e.g. ``scores(surveys, level="factor")`` is the factor index trend); :func:`index_vs_target` puts the monthly
+  SSI/CSI index beside the ``targets`` rows of metric ``SSI`` / ``CSI``.
 - **Complaints** of a store and month: ``count`` received in the month; ``median_days_to_resolve`` over complaints
   *closed* in the month (resolved − received, in days); ``escalated_share`` = escalated ÷ received in the month with
   a known ``escalated`` flag; ``open_over_7d`` = complaints received on or before the month end, not closed by the

@@ -72,3 +72,12 @@ def test_trend_and_pareto(chinese_style):
     ax = pc.complaint_pareto(p)
     assert [b.get_height() for b in ax.patches] == [3, 1]
     assert list(ax.right_ax.lines[0].get_ydata()) == [0.75, 1.0]
+
+
+def test_ipa_map_english_and_plain(chinese_style):
+    d = _ipa_table(n=6)
+    ax = pc.ipa_map(d, lang="en")
+    names = {t.get_text() for t in ax.texts}
+    assert {"Fix first", "Keep up"} <= names and "Importance" in ax.get_ylabel()
+    ax = pc.ipa_map(d, show_quadrants=False)
+    assert not set(csi.QUADRANTS) & {t.get_text() for t in ax.texts}
