@@ -184,3 +184,13 @@ def test_json_file_is_readable_and_bad_files_raise(tmp_path):
         load_cycles(tmp_path / "missing.xlsx")
     with pytest.raises(ParameterError):
         save_cycles([], tmp_path / "p.csv")
+
+
+def test_excel_round_trip_with_full_precision_floats(tmp_path):
+    c = _cycle()
+    c.baseline = 0.1 + 0.2  # 0.30000000000000004: Excel keeps ~15 digits, the model keeps 12
+    c = Cycle.from_dict(c.to_dict())
+    c.check(values=[0.038344291691572024, 1 / 3], periods=["2026-09", "2026-10"])
+    back = load_cycles(save_cycles([c], tmp_path / "p.xlsx"))[0]
+    assert back.to_dict() == c.to_dict()
+    assert back.baseline == pytest.approx(0.3)

@@ -9,6 +9,7 @@ Decisions where DOMAIN.md is silent
 - Required fields of every action: what, who, when (a date ``YYYY-MM-DD`` or a month ``YYYY-MM``). The other fields of
   the scheme (5W1H: why, where, how; 6W2H adds whom and how_much) are recommended: missing ones give a Chinese
   suggestion but do not make the plan incomplete. A vague who (大家、全员、相关人员、各部门…) counts as missing.
+- Numbers (baseline, target, check values) are kept to 12 significant digits so that a file round trip is exact.
 - Check value ("after") = mean of the metric over the check months that have a value; the target is met when
   after ≤ target for a metric whose lower values are better (返修率, 离职率) and after ≥ target otherwise.
 """
@@ -205,12 +206,18 @@ class Cycle:
             check_period(p, name="periods")
         if self.act_decision:
             check_option("act_decision", self.act_decision, _DECISIONS)
-        self.baseline = float(self.baseline)
-        self.target = float(self.target)
+        self.baseline = _num(self.baseline)
+        self.target = _num(self.target)
         self.actions = [a if isinstance(a, Action) else Action.from_mapping(a) for a in self.actions]
         self.do_log = [e if isinstance(e, LogEntry) else LogEntry(**e) for e in self.do_log]
         if isinstance(self.check_result, Mapping):
             self.check_result = CheckResult(**self.check_result)
+        if self.check_result is not None:
+            cr = self.check_result
+            cr.values = [None if v is None else _num(v) for v in cr.values]
+            cr.after = None if cr.after is None else _num(cr.after)
+            cr.target = _num(cr.target)
+            cr.met = None if cr.met is None else bool(cr.met)
 
     # -- identity
     @property
@@ -293,7 +300,10 @@ class Cycle:
             note = note or "检查月份没有可用数值"
         else:
             met = after >= self.target if self.higher_is_better else after <= self.target
-        self.check_result = CheckResult(periods, vals, after, self.target, met, note)
+        self.check_result = CheckResult(
+            periods, [None if v is None else _num(v) for v in vals], None if after is None else _num(after), self.target,
+            None if met is None else bool(met), note,
+        )  # fmt: skip
         return self.check_result
 
     # -- Act
@@ -371,6 +381,11 @@ class Cycle:
     def from_dict(cls, data: Mapping) -> Cycle:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _num(v) -> float:
+    """A float kept to 12 significant digits, so that JSON and Excel (which keeps ~15) give it back unchanged."""
+    return float(f"{float(v):.12g}")
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ def plot_p_chart(
     title: str | None = None,
     mark: str | None = None,
     run_length: int = 8,
+    mark_signals: bool = True,
     lang: str = "zh",
 ):
     """Draw a p-chart from :func:`dealerlab.pdca.p_chart`: rate per period, centre line, stepped ±3σ limits,
@@ -108,6 +109,8 @@ def plot_p_chart(
         A period to mark with a vertical line (e.g. the month the countermeasure started).
     run_length : int
         The run length used by the table (legend text only).
+    mark_signals : bool
+        Highlight the out-of-control points (``False`` for an exercise where trainees find them).
     lang : {"zh", "en"}
         Language of the labels.
 
@@ -125,11 +128,11 @@ def plot_p_chart(
     ax.axhline(centre, color="#333333", lw=1.2, label=_t("centre", lang, p=centre))
     ax.step(x, table["ucl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1, label=_t("limits", lang))
     ax.step(x, table["lcl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1)
-    beyond = table["beyond_limits"].to_numpy(dtype=bool)
+    beyond = table["beyond_limits"].to_numpy(dtype=bool) & mark_signals
     if beyond.any():
         ax.scatter(x[beyond], p[beyond], s=90, color=STATUS_COLORS["bad"], zorder=4, label=_t("special", lang))
     if "run" in table:
-        run = table["run"].to_numpy(dtype=bool) & ~beyond
+        run = table["run"].to_numpy(dtype=bool) & ~beyond & mark_signals
         if run.any():
             ax.scatter(x[run], p[run], s=160, facecolors="none", edgecolors=PALETTE[1], lw=1.8, zorder=4,
                        label=_t("run", lang, n=run_length))  # fmt: skip
