@@ -12,6 +12,12 @@ from pathlib import Path
 __all__ = ["atomic_file", "atomic_dir"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_file(path: str | os.PathLike, *, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path`` (os.replace), on error it is removed."""
@@ -24,6 +30,7 @@ def atomic_file(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
         yield tmp
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the user's usual permissions
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -41,6 +48,10 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
         yield tmp
+        for folder, dirs, files in os.walk(tmp):  # mkdtemp/mkstemp make 0700/0600: use the user's usual permissions
+            os.chmod(folder, 0o777 & ~_umask())
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o666 & ~_umask())
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
             os.replace(path, old / "x")

@@ -21,8 +21,9 @@ def esc(value) -> str:
 class Html:
     """A fragment of trusted HTML that Jupyter displays (``_repr_html_``) and tests can read (``str``)."""
 
-    def __init__(self, parts: Iterable[str] | str = ()) -> None:
-        self.parts = [parts] if isinstance(parts, str) else list(parts)
+    def __init__(self, parts: "Iterable[str | Html] | str" = ()) -> None:
+        items = [parts] if isinstance(parts, str) else list(parts)
+        self.parts = [str(p) for p in items]
 
     def __add__(self, other: "Html | str") -> "Html":
         return Html(self.parts + (other.parts if isinstance(other, Html) else [other]))

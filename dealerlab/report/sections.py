@@ -39,49 +39,73 @@ def _mean_price(ctx, store_id=None) -> float:
 
 
 # ---- funnel -------------------------------------------------------------------------------------------------------
+def _diagnose(ctx, stores):
+    from dealerlab.funnel.diagnosis import diagnose
+
+    return diagnose(ctx.ds, period=ctx.params.period, stores=stores, benchmarks=ctx.params.benchmarks, lang=ctx.lang)
+
+
 def funnel_extra(ctx) -> H.Html:
-    from dealerlab.funnel import diagnose
-    from dealerlab.plots import funnel as fplot
+    from dealerlab.funnel.diagnosis import action_plan
 
     lang = ctx.lang
-    if ctx.params.store_id is None:
+    sid = ctx.params.store_id
+    if sid is None:
         return H.Html()
-    diag = diagnose(ctx.ds, store_id=ctx.params.store_id, period=ctx.params.period, benchmarks=_benchmarks(ctx), lang=lang)
+    diag = _diagnose(ctx, [sid])
     parts = []
-    fig, ax = plt.subplots(figsize=(9, 4.8))
-    fplot.funnel(diag, ax=ax, lang=lang)
-    parts.append(H.figure(fig, alt=_t(lang, "销售漏斗", "Sales funnel")))
-    table = diag.findings_table(lang=lang)
-    parts.append(H.h3(_t(lang, "瓶颈：各环节达到标杆可多卖多少台", "Bottleneck: extra sales if each rate reached its benchmark")))
-    parts.append(H.table(table))
-    parts.append(H.reading(diag.reading(lang=lang)))
+    try:
+        from dealerlab.plots.funnel import plot_funnel
+    except ImportError:  # charts of module 3 not installed: the tables still tell the story
+        plot_funnel = None
+    if plot_funnel is not None:
+        fig, ax = plt.subplots(figsize=(9, 5))
+        plot_funnel(ctx.ds, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks, ax=ax, lang=lang)
+        parts.append(H.figure(fig, alt=_t(lang, "销售漏斗", "Sales funnel")))
+    show = diag[["name", "step", "value", "benchmark", "last3", "sales_at_stake", "gross_at_stake"]]
+    cols = {"name": _t(lang, "指标", "Metric"), "step": _t(lang, "流程环节", "Process step"), "value": _t(lang, "本月", "This month"),
+            "benchmark": _t(lang, "标杆", "Benchmark"), "last3": _t(lang, "前3个月", "Last 3 months"),
+            "sales_at_stake": _t(lang, "达标可多销(台)", "Extra sales at benchmark"), "gross_at_stake": _t(lang, "对应毛利(元)", "Gross at stake")}
+    parts += [H.h3(_t(lang, "瓶颈诊断：各环节达到标杆可多卖多少台", "Bottleneck: extra sales if each rate reached its benchmark")),
+              H.table(show.rename(columns=cols), numeric_formats={cols["value"]: "rate", cols["benchmark"]: "rate", cols["last3"]: "rate",
+                                                                   cols["gross_at_stake"]: "money", cols["sales_at_stake"]: "days"})]
+    bottleneck = diag[diag["bottleneck"]]
+    if len(bottleneck):
+        parts.append(H.reading(str(bottleneck["finding"].iloc[0])))
+        plan = action_plan(diag, top=1, lang=lang)
+        if len(plan):
+            pcols = {"step": _t(lang, "环节", "Step"), "root_cause": _t(lang, "根因", "Root cause"), "improvement": _t(lang, "改善措施", "Improvement"),
+                     "owner": _t(lang, "责任人", "Owner"), "tool": _t(lang, "工具", "Tool")}
+            parts += [H.h3(_t(lang, "瓶颈环节的改善工具", "Tools for the bottleneck step")), H.table(plan[list(pcols)].rename(columns=pcols))]
+    else:
+        parts.append(H.reading(_t(lang, "各漏斗环节均达到标杆。", "Every funnel stage meets its benchmark.")))
     return H.Html(parts)
 
 
-def _benchmarks(ctx):
-    return ctx.params.benchmarks
-
-
 def funnel_findings(ctx) -> list[Finding]:
-    from dealerlab.funnel import diagnose
+    from dealerlab.funnel.diagnosis import action_plan
 
+    stores = [ctx.params.store_id] if ctx.params.store_id else ctx.stores
+    diag = _diagnose(ctx, stores)
+    plans = action_plan(diag, top=3, lang=ctx.lang)
     out = []
-    for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
-        diag = diagnose(ctx.ds, store_id=sid, period=ctx.params.period, benchmarks=_benchmarks(ctx), lang=ctx.lang)
-        price = _mean_price(ctx, sid)
-        for f in diag.findings:
-            if not (f.extra_sales > 0):
-                continue
-            where = "" if ctx.params.store_id else f"{sid} "
-            out.append(Finding(
-                section="funnel", metric=f.metric, value=f.value, benchmark=f.benchmark,
-                title_zh=f"{where}{registry.label(f.metric, 'zh')}低于标杆", title_en=f"{where}{registry.label(f.metric, 'en')} below benchmark",
-                detail_zh=f"{H.fmt_value(f.value, 'rate')}（标杆 {H.fmt_value(f.benchmark, 'rate')}），达到标杆每月可多卖约 {f.extra_sales:.1f} 台",
-                detail_en=f"{H.fmt_value(f.value, 'rate', 'en')} vs {H.fmt_value(f.benchmark, 'rate', 'en')}: about {f.extra_sales:.1f} more sales a month",
-                sales_at_stake=f.extra_sales, revenue_at_stake=f.extra_sales * price,
-                action=Action(what=f.improvement, why=f.root_cause, who=f.owner, when=_next_month_end(ctx), where=_t(ctx.lang, "展厅", "showroom"),
-                              how=f.tool),
-            ))
+    for r in diag.itertuples(index=False):
+        if not (pd.notna(r.sales_at_stake) and r.sales_at_stake > 0):
+            continue
+        price = _mean_price(ctx, r.store_id)
+        where = "" if ctx.params.store_id else f"{r.store_id} "
+        plan = plans[(plans["store_id"] == r.store_id) & (plans["metric"] == r.metric)]
+        action = None
+        if len(plan):
+            p = plan.iloc[0]
+            action = Action(what=str(p["improvement"]), why=str(p["root_cause"]), who=str(p["owner"]), when=_next_month_end(ctx),
+                            where=_t(ctx.lang, "展厅", "showroom"), how=str(p["tool"]))
+        out.append(Finding(
+            section="funnel", metric=r.metric, value=r.value, benchmark=r.benchmark,
+            title_zh=f"{where}{r.name}低于标杆", title_en=f"{where}{r.name} below benchmark",
+            detail_zh=r.finding, detail_en=r.finding, sales_at_stake=r.sales_at_stake, revenue_at_stake=r.sales_at_stake * price,
+            action=action,
+        ))
     return out
 
 
@@ -340,16 +364,20 @@ def people_section(ctx) -> H.Html:
     lang = ctx.lang
     sid = ctx.params.store_id
     stores = [sid] if sid else ctx.stores
-    months = [p for p in period_range(ctx.params.period, 3) if p in ctx.ds.periods()]
+    # whole quarters: the current one and the two before it (two consecutive quarters decide 停岗)
+    start = (pd.Period(ctx.params.period, freq="M").asfreq("Q") - 2).asfreq("M", how="start")
+    covered = set(ctx.ds.periods())
+    months = [str(p) for p in pd.period_range(start, ctx.params.period, freq="M") if str(p) in covered]
     units = pay.consultant_units(ctx.ds, periods=months, stores=stores)
     parts = []
     if sid is not None and len(units):
         names = _names(ctx)
         fig, ax = plt.subplots(figsize=(9, 4.5))
-        units_vs_lines(units, names=names, ax=ax, lang=lang)
+        units_vs_lines(units[units["period"].isin(period_range(ctx.params.period, 3))], names=names, ax=ax, lang=lang)
         parts.append(H.figure(fig))
         quarters, _ = pay.bottom_out(units)
-        q = quarters[quarters["quarter"] == quarters["quarter"].max()]
+        complete = quarters[~quarters["partial"]]
+        q = complete[complete["quarter"] == complete["quarter"].max()] if len(complete) else quarters.iloc[0:0]
         risk = q[q["status"] != pay.STATUS_KEPT]
         if len(risk):
             t = risk.assign(name=risk["staff_id"].map(names))[["name", "quarter", "months", "mean_units", "status"]]
@@ -386,8 +414,7 @@ def people_findings(ctx) -> list[Finding]:
                 section="people", title_zh=f"{sid} 低于 10 台的销售顾问", title_en=f"{sid} consultants under 10 units",
                 detail_zh=f"{len(low)}/{len(units)} 位顾问本月销量低于 10 台（积分取消线）",
                 detail_en=f"{len(low)} of {len(units)} consultants sold under 10 units",
-                sales_at_stake=float((10 - low["units"]).sum()),
-                revenue_at_stake=float((10 - low["units"]).sum()) * _mean_price(ctx, sid),
+                sales_at_stake=float((10 - low["units"]).sum()),  # units short of the line; no revenue claimed
                 action=Action(what=_t(ctx.lang, "低产顾问一对一辅导，复盘潜客跟进", "Coach low performers one-to-one"),
                               why=_t(ctx.lang, "人均单产偏低", "Low output per consultant"), who=_t(ctx.lang, "展厅经理", "Showroom manager"),
                               when=_next_month_end(ctx), where=_t(ctx.lang, "展厅", "showroom"),
