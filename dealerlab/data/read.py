@@ -28,7 +28,6 @@ import math
 import re
 import sys
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,47 +229,69 @@ def _excel_file_problem(path: Path) -> Problem | None:
     return None
 
 
-def read_workbook(path: Path, result: ReadResult) -> None:
-    """Read an .xlsx/.xlsm workbook: one sheet per table."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _sheets_calamine(path: Path):
+    """``[(title, rows)]`` read by python-calamine (fast); rows keep leading blank rows (Excel numbering)."""
+    from python_calamine import CalamineWorkbook
 
+    wb = CalamineWorkbook.from_path(str(path))
+    for title in wb.sheet_names:
+        yield title, lambda title=title: wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
+
+
+def _sheets_openpyxl(path: Path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+
+    def rows(ws):
+        try:
+            ws.reset_dimensions()
+        except AttributeError:
+            pass
+        return [tuple(r) for r in ws.iter_rows(values_only=True)]
+
+    for ws in wb.worksheets:
+        yield ws.title, lambda ws=ws: rows(ws)
+
+
+def read_workbook(path: Path, result: ReadResult) -> None:
+    """Read an .xlsx/.xlsm workbook: one sheet per table (python-calamine when installed, else openpyxl)."""
     bad = _excel_file_problem(path)
     if bad is not None:
         result.problems.append(bad)
         return
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as err:
+        import python_calamine  # noqa: F401
+
+        reader = _sheets_calamine
+    except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl is the fallback
+        reader = _sheets_openpyxl
+    try:
+        sheets = list(reader(path))
+    except Exception as err:  # zipfile / calamine / openpyxl raise many types for a broken file
         result.problems.append(problem("not_workbook", "", path.name, value=type(err).__name__))
         return
     if path.suffix.lower() == ".xlsm":
         result.problems.append(problem("macros_ignored", "", path.name))
-    try:
-        for ws in wb.worksheets:
-            source = f"{path.name}:{ws.title}"
-            name = table_for_name(ws.title)
-            if name is None:
-                if match_key(ws.title) not in {match_key(s) for s in IGNORED_SHEETS}:
-                    result.problems.append(problem("sheet_unknown", "", source, sheet=ws.title))
-                continue
-            spec = TABLES[name]
-            try:
-                ws.reset_dimensions()
-            except AttributeError:
-                pass
-            try:
-                all_rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-            except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as err:
-                result.problems.append(problem("not_workbook", name, source, value=type(err).__name__))
-                continue
-            result.seen.add(name)
-            raw = _table_from_rows(spec, all_rows, source)
-            result.problems.extend(raw.problems)
-            if raw.labels:
-                result.add_table(raw)
-    finally:
-        wb.close()
+    ignored = {match_key(s) for s in IGNORED_SHEETS}
+    for title, get_rows in sheets:
+        source = f"{path.name}:{title}"
+        name = table_for_name(title)
+        if name is None:
+            if match_key(title) not in ignored:
+                result.problems.append(problem("sheet_unknown", "", source, sheet=title))
+            continue
+        spec = TABLES[name]
+        result.seen.add(name)
+        try:
+            all_rows = get_rows()
+        except Exception as err:  # a sheet part that cannot be parsed
+            result.problems.append(problem("not_workbook", name, source, value=type(err).__name__))
+            continue
+        raw = _table_from_rows(spec, all_rows, source)
+        result.problems.extend(raw.problems)
+        if raw.labels:
+            result.add_table(raw)
 
 
 def _table_from_rows(spec: Table, all_rows: list[tuple], source: str, first_row: int = 1) -> RawTable:
