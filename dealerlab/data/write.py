@@ -121,7 +121,8 @@ def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutral
         Column (and file/sheet) names: English canonical names, or the Chinese names of DATA.md.
         With ``"zh"`` booleans are written 是/否, otherwise TRUE/FALSE.
     neutralise : bool
-        Pass text cells through :func:`safe_cell` (CSV and xlsx; Parquet is never changed).
+        Pass CSV text cells through :func:`safe_cell`. Workbooks are always neutralised (openpyxl would otherwise
+        store text starting with ``=`` as a live formula); Parquet is never changed.
 
     Returns
     -------
@@ -135,7 +136,7 @@ def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutral
     path = Path(path)
     if format == "xlsx":
         with atomic_file(path, suffix=".xlsx") as tmp:
-            _write_xlsx(tables, order, tmp, headers=headers, neutralise=neutralise)
+            _write_xlsx(tables, order, tmp, headers=headers)
             os.chmod(tmp, 0o666 & ~_umask())
         return path
     with atomic_dir(path) as tmp:
@@ -174,7 +175,7 @@ def _cell(v):
     return v
 
 
-def _write_xlsx(tables, order, target: Path, *, headers: str, neutralise: bool) -> None:
+def _write_xlsx(tables, order, target: Path, *, headers: str) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -182,9 +183,7 @@ def _write_xlsx(tables, order, target: Path, *, headers: str, neutralise: bool) 
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     for name in order:
-        df = _export_frame(name, tables[name], headers=headers, for_excel=True)
-        if neutralise:
-            df = safe_frame(df)
+        df = safe_frame(_export_frame(name, tables[name], headers=headers, for_excel=True))
         ws = wb.create_sheet(_file_name(name, headers)[:31])
         head = []
         for c in df.columns:
@@ -203,6 +202,4 @@ def _write_xlsx(tables, order, target: Path, *, headers: str, neutralise: bool) 
             cols.append(vals)
         for row in zip(*cols):
             ws.append(row)
-        if not len(df):
-            pass
     wb.save(target)

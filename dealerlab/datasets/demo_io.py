@@ -6,6 +6,7 @@ compares hashes, so they are never edited by hand.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -64,8 +65,14 @@ def load_demo() -> Dataset:
 
 
 def build_demo(root: str | Path, *, xlsx: bool = True) -> Dataset:
-    """Regenerate the bundled demo under ``root`` (the repository's ``datasets/``): ``demo/`` CSVs + ``demo-client.xlsx``."""
+    """Regenerate the bundled demo under ``root`` (the repository's ``datasets/``).
+
+    Writes ``demo/`` (CSVs), ``demo-client.xlsx`` (unless ``xlsx=False``) and ``README.md`` (data dictionary and
+    planted cases), each atomically.
+    """
+    from dealerlab._io import atomic_file
     from dealerlab.data.write import write_dataset
+    from dealerlab.datasets.docs import render_readme
     from dealerlab.datasets.generate import generate
 
     root = Path(root)
@@ -73,4 +80,7 @@ def build_demo(root: str | Path, *, xlsx: bool = True) -> Dataset:
     write_dataset(ds, root / "demo", format="csv", headers="en")
     if xlsx:
         write_dataset(ds, root / "demo-client.xlsx", format="xlsx", headers="zh")
+    with atomic_file(root / "README.md") as tmp:
+        tmp.write_text(render_readme(ds), encoding="utf-8")
+    os.chmod(root / "README.md", 0o644)
     return ds

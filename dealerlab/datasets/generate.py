@@ -204,7 +204,7 @@ def _profile(idx: int, business: str, rng: np.random.Generator) -> dict:
         weak_slot=None,
     )
     if idx == 0:  # S01: funnel bottleneck at the test drive, comeback rise and fall
-        p.update(n_consultants=9, leads_per_consultant=40.0, td_first=0.33, td_return=0.3, capture=0.72, ontime_lead=0.86)
+        p.update(n_consultants=9, leads_per_consultant=40.0, td_first=0.37, td_return=0.33, capture=0.72, ontime_lead=0.86)
     elif idx == 1:  # S02: paint booths under 60 %, a weak consultant, the team's miss-and-make-up
         p.update(n_consultants=8, booths=3, booth_util=0.50, weak_slot=0, leads_per_consultant=36.0)
     elif idx == 2 and not passenger:
@@ -399,15 +399,16 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
     p_win = np.where(td, p["win_td"], np.where(visited, p["win_visit"], p["win_novisit"]))
     won = rng.random(n) < p_win
     last = np.where(rev2, r2_day, np.where(rev1, r1_day, np.where(visited, fv, created)))
-    order_day = last + _geom(rng, 0.35, n)
-    invoice = order_day + _geom(rng, 0.25, n)
+    order_day = last + np.minimum(_geom(rng, 0.35, n), 14)
+    invoice = order_day + np.minimum(_geom(rng, 0.25, n), 20)
     delivery = invoice + rng.integers(0, 4, n)
     lost_day = last + 3 + _geom(rng, 0.09, n)
     closed = np.where(won, order_day, lost_day)
     won_in = won & (invoice <= end)
     status = np.where(won_in, 0, np.where(~won & (closed <= end), 2, 1))  # 0 成交, 1 跟进中, 2 战败
     closed = np.where(status == 1, -1, closed)
-    keep = (status == 1) | (closed >= start)  # leads closed before the first reported day are gone from the export
+    # leads closed before the first reported day are gone from the export, unless their sale is invoiced in range
+    keep = (status == 1) | (closed >= start) | (won_in & (invoice >= start))
     lead_idx = np.cumsum(keep) - 1
     lead_ids_all = np.full(n, None, dtype=object)
     lead_ids_all[keep] = _ids(f"{sid}-L", int(keep.sum()), 6)
@@ -628,8 +629,17 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
     late = rng.random(nr) < 0.11
     close = ro_open + planned + extra + np.where(late, rng.integers(1, 4, nr), 0)
     close = np.where(close <= end, close, -1)
-    curve, _ = _comeback_curve(st, cal)
-    comeback = rng.random(nr) < curve[cal.month_index(ro_open)]
+    curve, action = _comeback_curve(st, cal)
+    curve = curve * rng.uniform(0.96, 1.04, len(curve)) if action else curve * rng.uniform(0.8, 1.2, len(curve))
+    # comebacks: exactly round(p × orders) per month, so the planted trend is not drowned in sampling noise
+    ro_m = cal.month_index(ro_open)
+    per_m = np.bincount(ro_m, minlength=len(cal.periods))
+    k_m = np.round(curve * per_m).astype(int)
+    key = rng.random(nr)
+    o = np.lexsort((key, ro_m))
+    rank = np.empty(nr, dtype=np.int64)
+    rank[o] = np.arange(nr) - np.repeat(np.cumsum(per_m) - per_m, per_m)
+    comeback = rank < k_m[ro_m]
     vin = _names.vins(rng, nr, wmi="LFW" if st.business == "商用车" else "LSV")
     cb = np.nonzero(comeback & (np.arange(nr) > 20))[0]
     vin[cb] = vin[(rng.random(len(cb)) * cb).astype(int)]  # a comeback re-does an earlier order's car
@@ -786,6 +796,24 @@ def _accounts(st: _Store, cal: _Cal, rng: np.random.Generator) -> tuple[pd.DataF
     return frame, weight / weight.sum(), cut
 
 
+#: IPA quadrant each item is built to fall in (importance = correlation with 总体满意度, performance = mean)
+_IPA_DESIGN = {
+    "SSI": {
+        "接待及时主动": "优势保持", "需求了解充分": "重点改进", "车辆介绍专业": "优势保持", "试乘试驾安排": "重点改进",
+        "试驾路线与讲解": "次要改进", "报价透明": "重点改进", "合同手续清楚": "过度投入", "按时交车": "优势保持",
+        "交车讲解细致": "次要改进", "展厅环境舒适": "过度投入", "销售顾问诚信": "优势保持",
+    },
+    "CSI": {
+        "预约便捷": "过度投入", "接车问诊细致": "优势保持", "诊断准确": "优势保持", "一次修好": "重点改进",
+        "按时交车": "重点改进", "维修用时合理": "次要改进", "维修项目解释清楚": "过度投入", "费用解释清楚": "优势保持",
+        "价格公道": "次要改进", "物有所值": "次要改进", "车辆交还清洁": "过度投入", "尊重客户时间": "次要改进",
+        "休息区舒适": "过度投入",
+    },
+}
+_LOAD = {"优势保持": 1.0, "重点改进": 1.05, "次要改进": 0.3, "过度投入": 0.25}
+_OFFSET = {"优势保持": 0.35, "重点改进": -0.45, "次要改进": -0.35, "过度投入": 0.5}
+
+
 def _surveys(st, cal, rng, items, sales, ros, comeback_curve) -> pd.DataFrame:
     """SSI after deliveries, CSI after closed service orders; item performance built for IPA (every quadrant)."""
     end = cal.end_day
@@ -805,10 +833,12 @@ def _surveys(st, cal, rng, items, sales, ros, comeback_curve) -> pd.DataFrame:
         nr = len(sday)
         it = items[items["survey"] == survey].reset_index(drop=True)
         ni = len(it)
-        # quadrant pattern per item: (importance, performance) = (hi, hi), (hi, lo), (lo, lo), (lo, hi)
-        quad = np.arange(ni) % 4
-        load = np.where(quad <= 1, 1.0, 0.3)
-        off = np.select([quad == 0, quad == 1, quad == 2], [0.35, -0.45, -0.4], 0.45)
+        # IPA design per item: importance (loading on the overall latent) and performance offset
+        design = _IPA_DESIGN[survey]
+        load = np.array([_LOAD[design.get(i, "优势保持")] for i in it["item"]])
+        off = np.array([_OFFSET[design.get(i, "优势保持")] for i in it["item"]])
+        if st.idx == 1 and survey == "CSI":  # S02: first-time fix and on-time delivery suffer in the workshop
+            off = off - np.where(it["item"].isin(["一次修好", "按时交车"]).to_numpy(), 0.35, 0.0)
         z = rng.normal(0, 1, nr)
         perf_mu = base + off[None, :] + load[None, :] * z[:, None]
         if survey == "CSI":
@@ -819,6 +849,7 @@ def _surveys(st, cal, rng, items, sales, ros, comeback_curve) -> pd.DataFrame:
         perf = np.clip(np.round(perf_mu + rng.normal(0, 0.8, (nr, ni))), 1, 10)
         gap = np.where(it["kano_class"].to_numpy() == "不满意因素", 0.6, np.where(it["kano_class"].to_numpy() == "满意因素", -0.1, 0.25))
         expc = np.clip(np.round(base + off[None, :] + gap[None, :] + rng.normal(0, 0.7, (nr, ni))), 1, 10)
+        expc[rng.random((nr, ni)) < 0.15] = np.nan  # expectation asked on ~85 % of item rows
         overall = np.clip(np.round(base + 0.1 + z + rng.normal(0, 0.45, nr)), 1, 10)
         rid = _ids(f"{st.store_id}-{survey}", nr, 6)
         k = ni + 1
@@ -840,14 +871,14 @@ def _surveys(st, cal, rng, items, sales, ros, comeback_curve) -> pd.DataFrame:
 
 
 def _complaints(st, cal, rng, scale) -> pd.DataFrame:
-    cats = np.array(["服务态度", "维修质量", "交车延误", "价格费用", "配件供应", "销售承诺未兑现", "环境设施", "预约等待"])
+    cats = np.array(["维修质量", "等待时间", "收费争议", "服务态度", "配件供应", "销售承诺未兑现", "交车延误", "环境设施"])
     rep = np.arange(cal.first, len(cal.periods))
     cnt = rng.poisson(st.p["complaints"] * scale, len(rep))
     mi = np.repeat(rep, cnt)
     w = np.ones(len(cal.days))
     day = np.sort(cal.sample(rng, mi, w))
     n = len(day)
-    cat = cats[rng.choice(len(cats), size=n, p=[0.22, 0.2, 0.12, 0.14, 0.1, 0.1, 0.05, 0.07])]
+    cat = cats[rng.choice(len(cats), size=n, p=[0.32, 0.22, 0.14, 0.1, 0.08, 0.06, 0.05, 0.03])]
     sev = rng.choice(3, size=n, p=[0.68, 0.26, 0.06])
     esc = np.where(sev == 2, True, rng.random(n) < np.where(sev == 1, 0.3, 0.03))
     dur = np.where(sev == 0, 1 + _geom(rng, 0.35, n), np.where(sev == 1, 2 + _geom(rng, 0.18, n), 5 + _geom(rng, 0.08, n)))
@@ -916,8 +947,8 @@ def _targets(st: _Store, cal: _Cal, rng, sim: dict) -> tuple[pd.DataFrame, dict]
         rows.append((per, "售后产值", None, s_, float(np.round(s_ * 1.1, -3))))
         a_ = float(np.round(add_rev.iloc[i] * f[2], -3))
         rows.append((per, "衍生收入", None, a_, float(np.round(a_ * 1.1, -3))))
-        rows.append((per, "CSI", None, 780.0, 800.0))
-        rows.append((per, "SSI", None, 790.0, 810.0))
+        rows.append((per, "CSI", None, 790.0, 820.0))
+        rows.append((per, "SSI", None, 800.0, 830.0))
     frame = pd.DataFrame(rows, columns=["period", "metric", "staff_id", "target", "stretch"])
     # consultant 销量 targets: the store target split by skill weights (largest remainder), to whoever holds the slot
     staff = sim["staff"]
