@@ -80,3 +80,19 @@ def test_rebalance_bars(chinese_style):
 def test_english_labels(chinese_style, board):
     ax = plot_progress_board(board, lang="en")
     assert ax.get_title() == "Daily progress board"
+
+
+def test_tree_icicle_children_under_parents(chinese_style):
+    from dealerlab.plots.targets import plot_tree
+    from dealerlab.targets import onion_peel
+
+    mix = pd.DataFrame({"model": ["轿车", "轿车", "SUV", "SUV"], "staff_id": ["S01-A", "S01-B", "S01-A", "S01-B"], "units": [3, 1, 1, 1]})
+    layers = onion_peel(mix, total=10, levels=["model", "staff_id"], weight="units")
+    ax = plot_tree(layers, title="车型 × 顾问")
+    boxes = [(round(p.get_x(), 6), round(p.get_width(), 6), round(p.get_y(), 2)) for p in ax.patches]
+    # top box 10 wide; level 1: 轿车 7 at 0, SUV 3 at 7; level 2: 5 and 2 under 轿车, 2 and 1 under SUV
+    assert boxes[0][:2] == (0.0, 10.0)
+    assert [b[:2] for b in boxes[1:3]] == [(0.0, 7.0), (7.0, 3.0)]
+    assert [b[:2] for b in boxes[3:]] == [(0.0, 5.0), (5.0, 2.0), (7.0, 2.0), (9.0, 1.0)]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["合计", "model", "staff_id"]
+    ax.figure.canvas.draw()

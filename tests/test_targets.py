@@ -298,3 +298,21 @@ def test_smart_accepts_dataclass_and_english():
     assert not r["passed"].any()
     with pytest.raises(ParameterError):
         smart_check("提高销量")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    week=st.integers(min_value=1, max_value=100000),
+    weeks=st.integers(min_value=2, max_value=6),
+    rates=st.lists(st.floats(min_value=0, max_value=1.0), min_size=1, max_size=5),
+)
+def test_rebalance_keeps_the_month_whole_when_behind(week, weeks, rates):
+    # behind plan (no surplus, so nothing is clipped): actuals done + new targets of the remaining weeks = T
+    plan = [week] * weeks
+    actual = [round(week * r) for r in rates[: weeks - 1]]
+    t = rebalance_weeks(plan, actual)
+    k = len(actual)
+    last = t[t["after_week"] == k]
+    assert sum(actual) + last["target"].iloc[k:].sum() == week * weeks
+    assert (last["target"] >= 0).all()
+    assert all(float(x).is_integer() for x in last["target"])

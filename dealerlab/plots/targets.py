@@ -13,7 +13,7 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.plots.style import PALETTE, STATUS_COLORS
 
-__all__ = ["plot_progress_board", "plot_decomposition", "plot_amount_rate", "plot_rebalance"]
+__all__ = ["plot_progress_board", "plot_decomposition", "plot_tree", "plot_amount_rate", "plot_rebalance"]
 
 _T = {
     "board_title": ("销售顾问日业绩进度看板", "Daily progress board"),
@@ -21,6 +21,7 @@ _T = {
     "x_ach": ("目标达成率（实际 ÷ 月目标）", "Achievement (actual ÷ month target)"),
     "no_target": ("无目标", "no target"),
     "decomp_title": ("目标分解", "Target decomposition"),
+    "tree_title": ("目标分解树", "Target tree"),
     "total": ("合计", "Total"),
     "quad_title": ("达成额 × 达成率", "Amount vs rate"),
     "x_amount": ("达成额（实际）", "Amount (actual)"),
@@ -185,6 +186,79 @@ def plot_decomposition(
     ax.set_ylim(0, total * 1.1 if total > 0 else 1)
     ax.set_title(title if title is not None else _t("decomp_title", lang))
     ax.grid(axis="x", visible=False)
+    return ax
+
+
+def plot_tree(layers, *, total_label: str | None = None, min_label_share: float = 0.01, title: str | None = None, ax=None, lang: str = "zh"):
+    """The decomposition tree as an icicle chart: one row per level, each box as wide as its target, children
+    directly under their parent (多杈树 / 剥洋葱).
+
+    Parameters
+    ----------
+    layers : list of DataFrame
+        :func:`~dealerlab.targets.onion_peel` output (each table: ``level``, the key columns, ``target``).
+    total_label : str, optional
+        Label of the top box (default 合计).
+    min_label_share : float
+        Boxes narrower than this share of the total get no label (too small to read).
+    title : str, optional
+        Axes title (default 目标分解树).
+    ax : matplotlib Axes, optional
+        Draw here; a new figure otherwise.
+    lang : {"zh", "en"}
+        Language of the default labels.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    n_levels = len(layers)
+    ax = _ax(ax, (10, 1.1 * (n_levels + 1) + 0.8))
+    total = float(layers[0]["target"].sum()) if n_levels else 0.0
+    scale = total if total > 0 else 1.0
+
+    from matplotlib.patches import Rectangle
+
+    ax.set_xlim(0, scale)
+    ax.set_ylim(-(n_levels + 1) - 0.05, 0.05)
+    renderer = ax.figure.canvas.get_renderer()
+
+    def box(x0, width, row, name, value, color):
+        ax.add_patch(Rectangle((x0, -row - 0.9), width, 0.9, facecolor=color, edgecolor="white", linewidth=1.5))
+        if width / scale < min_label_share:
+            return
+        px = abs(ax.transData.transform((x0 + width, 0))[0] - ax.transData.transform((x0, 0))[0])
+        short = name.rsplit("-", 1)[-1]
+        for text in (f"{name}\n{_fmt(value)}", f"{short}\n{_fmt(value)}", _fmt(value)):
+            t = ax.text(x0 + width / 2, -row - 0.45, text, ha="center", va="center", fontsize=8, color="white",
+                        fontweight="bold", clip_on=True)
+            if t.get_window_extent(renderer).width <= px - 4:
+                return
+            t.remove()
+
+    box(0.0, scale, 0, total_label or _t("total", lang), total, "#555555")
+    starts: dict = {(): 0.0}
+    for depth, layer in enumerate(layers, start=1):
+        keys = [c for c in layer.columns if c not in ("level", "target", "share")][: depth]
+        # the weight column (summed) follows the keys in onion_peel's output; keep only the first ``depth`` keys
+        cursor: dict = {}
+        color = PALETTE[(depth - 1) % len(PALETTE)]
+        for _, row in layer.iterrows():
+            path = tuple(row[k] for k in keys)
+            parent = path[:-1]
+            x0 = cursor.get(parent, starts.get(parent, 0.0))
+            width = float(row["target"])
+            box(x0, width, depth, str(path[-1]), width, color)
+            starts[path] = x0
+            cursor[parent] = x0 + width
+    ax.set_yticks([-r - 0.45 for r in range(n_levels + 1)],
+                  [total_label or _t("total", lang)] + [str([c for c in lay.columns if c not in ("level", "target", "share")][d]) for d, lay in enumerate(layers)])
+    ax.set_xticks([])
+    ax.grid(False)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title if title is not None else _t("tree_title", lang))
     return ax
 
 
