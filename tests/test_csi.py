@@ -338,3 +338,16 @@ def test_default_dictionary_covers_the_course():
                  "价格公道", "物有所值", "尊重客户时间"]:
         assert item in set(d.loc[d.survey == "CSI", "item"])
     assert OVERALL_ITEM not in set(d["item"])
+
+
+def test_item_missing_from_dictionary(surveys):
+    extra = pd.DataFrame([dict(response_id="r1", store_id="S1", survey="CSI", survey_date=pd.Timestamp("2026-01-10"),
+                               item="自定义题项", performance=2.0, expectation=np.nan)])
+    s = pd.concat([surveys, Dataset.from_frames({"surveys": extra})["surveys"]], ignore_index=True)
+    idx = csi.satisfaction_index(s, periods="2026-01", stores="S1")
+    # the store index counts every item row except 总体: (138 + 2)/21 × 100 = 666.67
+    assert _row(idx, survey="CSI")["index"] == pytest.approx(14000 / 21)
+    # but an item without factor / dimension / class is in none of those groups: 取车 stays 550
+    f = csi.scores(s, level="factor", by=[], stores="S1", survey="CSI")
+    assert _row(f, factor="取车")["index"] == pytest.approx(550.0) and f["factor"].notna().all()
+    assert _row(csi.scores(s, by=[], stores="S1", survey="CSI"), item="自定义题项")["index"] == pytest.approx(200.0)
