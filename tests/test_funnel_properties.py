@@ -101,7 +101,7 @@ logs = st.builds(
     st.lists(st.tuples(stores, st.sampled_from(["潜客跟踪", "售后跟踪"]), days, st.one_of(st.none(), st.integers(-2, 3))), max_size=6),
 )
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _metrics(frames, by_staff=False):

@@ -128,7 +128,7 @@ class _Grid:
         self.P = len(periods)
 
     def store_codes(self, s: pd.Series) -> np.ndarray:
-        return self.stores.get_indexer(s.astype("string"))
+        return _lookup(self.stores.to_numpy(dtype=object), s)
 
     def period_codes(self, month: np.ndarray) -> np.ndarray:
         inside = (month >= self.lo) & (month <= self.hi)
@@ -148,21 +148,24 @@ class _Events:
     w: np.ndarray | None = None  # weights (sums instead of counts)
 
 
-def _lookup(index_ids: pd.Series, ids: pd.Series) -> np.ndarray:
-    """Row position in ``index_ids`` (first occurrence) of each of ``ids``; -1 when absent or missing."""
-    key = index_ids.astype("string")
-    idx = pd.Index(key)
-    if idx.is_unique:
-        got = idx.get_indexer(ids.astype("string"))
-        rows = None
-    else:  # keep the first row of a duplicated id
-        first = ~key.duplicated().to_numpy()
-        got = idx[first].get_indexer(ids.astype("string"))
-        rows = np.flatnonzero(first)
-    got = np.where(ids.isna().to_numpy(), -1, got)
-    if rows is not None:
-        got = np.where(got >= 0, rows[np.maximum(got, 0)], -1)
-    return got
+def _arrow_str(values):
+    import pyarrow as pa
+
+    arr = pa.array(values.astype("string")) if isinstance(values, pd.Series) else pa.array(values, type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
+
+
+def _lookup(index_ids, ids) -> np.ndarray:
+    """Row position in ``index_ids`` (first occurrence) of each of ``ids``; -1 when absent or missing.
+
+    Uses Arrow's hash lookup (``pyarrow.compute.index_in``): no conversion of millions of strings to objects.
+    """
+    import pyarrow.compute as pc
+
+    got = pc.index_in(_arrow_str(ids), value_set=_arrow_str(index_ids))
+    return pc.fill_null(got, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _missing_table(table: str) -> tuple[str, str]:
@@ -233,17 +236,25 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
         lead_created_m = _months(leads["created_date"])
         staff_vals.append(lead_staff)
 
-    def lead_attr(lead_ids: pd.Series):
-        """Row positions of ``lead_ids`` in leads (or -1)."""
+    lead_pos: dict = {}
+
+    def lead_attr(table: pd.DataFrame):
+        """Row positions in leads of ``table.lead_id`` (or -1); once per table."""
         if leads is None:
-            return np.full(len(lead_ids), -1, dtype=np.int64)
-        return _lookup(leads["lead_id"], lead_ids)
+            return np.full(len(table), -1, dtype=np.int64)
+        if id(table) not in lead_pos:
+            lead_pos[id(table)] = _lookup(leads["lead_id"], table["lead_id"])
+        return lead_pos[id(table)]
 
     # ------------------------------------------------------------------ placing events in cells
+    cache: dict = {}
+
     def place(df: pd.DataFrame, date_col: str, staff: pd.Series | None, mask: np.ndarray | None = None,
               ids: np.ndarray | None = None, w: np.ndarray | None = None) -> _Events:
-        s = grid.store_codes(df["store_id"])
-        p = grid.period_codes(_months(df[date_col]))
+        key = (id(df), date_col)
+        if key not in cache:  # each table's cells are computed once
+            cache[key] = (grid.store_codes(df["store_id"]), grid.period_codes(_months(df[date_col])), df)
+        s, p, _ = cache[key]
         keep = (s >= 0) & (p >= 0)
         if mask is not None:
             keep &= mask
@@ -270,7 +281,7 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
         ev["traffic"] = place(v, "visit_date", np.arange(len(v)))
         ev["FV"] = place(v, "visit_date", np.arange(len(v)), first)
         if leads is not None:
-            pos = lead_attr(v["lead_id"])
+            pos = lead_attr(v)
             has_lead = pos >= 0
             is_call_lead = np.zeros(len(v), dtype=bool)
             is_call_lead[has_lead] = (lead_first.to_numpy(dtype=object, na_value=None)[pos[has_lead]] == "来电")
@@ -279,7 +290,7 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
             # RnoTD: a revisit in M by a lead with no test drive dated before start(M)
             if ds.has("test_drives"):
                 td = ds["test_drives"]
-                tpos = lead_attr(td["lead_id"])
+                tpos = lead_attr(td)
                 tm = _months(td["drive_date"])
                 ok = (tpos >= 0) & (tm != _NAT)
                 first_td = np.full(len(leads), np.iinfo(np.int64).max, dtype=np.int64)
@@ -317,7 +328,7 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
     # test drives: TD, TDi (distinct leads), satisfaction components (rows)
     if ds.has("test_drives"):
         td = ds["test_drives"]
-        tpos = lead_attr(td["lead_id"])
+        tpos = lead_attr(td)
         # a test drive whose lead is not in leads still counts for the store (its consultant is unknown)
         tid_codes = pd.factorize(td["lead_id"].astype("string"))[0]
         tid_codes = np.where(tid_codes >= 0, tid_codes, -1 - np.arange(len(td)))  # blank lead: one per row
@@ -363,7 +374,10 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
             ad = ds["addons"]
             apos = _lookup(sa["sale_id"], ad["sale_id"])
             found = apos >= 0
-            adf = sa.iloc[np.where(found, apos, 0)].reset_index(drop=True)  # the sale of each add-on
+            s_sale, p_sale, _ = cache[(id(sa), "invoice_date")]
+            take = np.where(found, apos, 0)
+            adf = pd.DataFrame(index=pd.RangeIndex(len(ad)))  # placeholder: cells come from the sale of each add-on
+            cache[(id(adf), "invoice_date")] = (np.where(found, s_sale[take], -1), np.where(found, p_sale[take], -1), adf)
             ev["_addon_sales"] = place(adf, "invoice_date", np.where(found, apos, -1), found, ids=apos)
             prod = ad["product"].astype("string").reset_index(drop=True)
             for pr in PRODUCTS:
