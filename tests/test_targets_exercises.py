@@ -68,9 +68,12 @@ def test_smart_check_deadline_relative_to_setting_date():
     assert check_smart({}, setting_date="2026-06-01").status == "wrong"
 
 
-def test_smart_live_shows_letters():
+def test_smart_live_shows_letters_and_escapes_trainee_text():
     text = smart_builder.live({"statement": "努力提高销量"})
-    assert "🔴" in text and "S 具体" in text
+    assert "✗" in text and "S 具体" in text and "✓" not in text
+    text = smart_builder.live({**GOOD, "owner": "<script>alert(1)</script>"})
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert text.count("✓") == 5
 
 
 # ------------------------------------------------------------------------------------------ 01b decomposition

@@ -13,6 +13,7 @@ Nothing happens at import time except building these plain-data definitions.
 
 from __future__ import annotations
 
+import html
 import random
 
 import pandas as pd
@@ -51,12 +52,19 @@ def _goal(answer: dict) -> dict:
     return {k: answer.get(k) for k in ("statement", "metric", "target", "unit", "baseline", "deadline", "owner", "parent")}
 
 
+_PASS = '<span style="color:#029e73;font-weight:bold">✓</span>'
+_FAIL = '<span style="color:#d55e00;font-weight:bold">✗</span>'
+
+
 def _letters_markdown(result: pd.DataFrame) -> str:
+    """One line per letter, green ✓ or red ✗; the reasons quote the trainee's text, so they are HTML-escaped."""
     lines = []
     for _, r in result.iterrows():
-        mark = "🟢" if r["passed"] else "🔴"
         text = r["reason"] if r["passed"] else f"{r['reason']} → {r['hint']}"
-        lines.append(f"- {mark} **{r['letter']} {r['name']}**：{text}")
+        colour = "#029e73" if r["passed"] else "#d55e00"
+        lines.append(
+            f"- {_PASS if r['passed'] else _FAIL} <b style=\"color:{colour}\">{r['letter']} {r['name']}</b>：{html.escape(text)}"
+        )
     return "\n".join(lines)
 
 
