@@ -175,7 +175,7 @@ class Ref:
 class Neg:
     """Unary minus."""
 
-    operand: "Node"
+    operand: Node
     pos: int = 0
 
 
@@ -184,8 +184,8 @@ class BinOp:
     """A binary operation, ``op`` one of ``+ - * /``."""
 
     op: str
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
     pos: int = 0
 
 
@@ -297,7 +297,13 @@ def tokenize(text: str, *, names: Mapping[str, str] | None = None, lang: str = "
             if text.startswith(alias, i):
                 end = i + len(alias)
                 # an ASCII id must not run on into more name characters (``volume2`` is not ``volume``)
-                if end < n and alias[-1].isascii() and alias[-1].isalnum() and _is_name_char(text[end]) and text[end].isascii():
+                if (
+                    end < n
+                    and alias[-1].isascii()
+                    and alias[-1].isalnum()
+                    and _is_name_char(text[end])
+                    and text[end].isascii()
+                ):
                     continue
                 match = alias
                 break
@@ -313,7 +319,7 @@ def tokenize(text: str, *, names: Mapping[str, str] | None = None, lang: str = "
             digits = "".join(str(_DIGITS.index(c) % 10) if c in _DIGITS else c for c in raw)
             if raw.count(".") > 1 or raw.endswith(".") or len(raw) > MAX_NUMBER:
                 raise _fail("bad_number", lang, token=raw, pos=pos, limit=MAX_NUMBER)
-            if j < n and _is_name_char(text[j]) and not text[j] in _DIGITS:
+            if j < n and _is_name_char(text[j]) and text[j] not in _DIGITS:
                 # "9e9", "12abc": a number glued to letters
                 k = j
                 while k < n and _is_name_char(text[k]):
@@ -471,7 +477,9 @@ class Formula:
     tree: Node
     metrics: tuple[str, ...]
 
-    def evaluate(self, values: Mapping[str, float], *, reasons: Mapping[str, str] | None = None, lang: str = "zh") -> Evaluation:
+    def evaluate(
+        self, values: Mapping[str, float], *, reasons: Mapping[str, str] | None = None, lang: str = "zh"
+    ) -> Evaluation:
         """Evaluate with ``values`` (metric id → number); see :func:`evaluate`."""
         return evaluate(self, values, reasons=reasons, lang=lang)
 

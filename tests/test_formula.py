@@ -39,7 +39,12 @@ def test_valid_formulas(text, expected):
 def test_tree_shape_and_metrics():
     f = parse("S_room / (L + N) - 2")
     assert f.metrics == ("S_room", "L", "N")
-    assert f.tree == BinOp("-", BinOp("/", Ref("S_room", "S_room", 1), BinOp("+", Ref("L", "L", 11), Ref("N", "N", 15), 13), 8), Num(2.0, 20), 18)
+    assert f.tree == BinOp(
+        "-",
+        BinOp("/", Ref("S_room", "S_room", 1), BinOp("+", Ref("L", "L", 11), Ref("N", "N", 15), 13), 8),
+        Num(2.0, 20),
+        18,
+    )
     assert parse("-L").tree == Neg(Ref("L", "L", 2), 1)
 
 
@@ -49,7 +54,10 @@ def test_chinese_alias_maps_to_id():
 
 
 def test_extra_names():
-    assert parse("营业收入 - finance.operating_cost", names={"营业收入": "finance.revenue", "finance.operating_cost": "finance.operating_cost"}).metrics == (
+    assert parse(
+        "营业收入 - finance.operating_cost",
+        names={"营业收入": "finance.revenue", "finance.operating_cost": "finance.operating_cost"},
+    ).metrics == (
         "finance.revenue",
         "finance.operating_cost",
     )

@@ -21,8 +21,16 @@ def _cards():
     first = advance(first, "预先沟通", by="李强", note="=重新沟通目标", at=t + dt.timedelta(days=2))
     cards[0] = first
     # hostile and awkward text survives unchanged and is not run by Excel
-    cards[1] = KpiCard(**{**cards[1].__dict__, "definition": '=HYPERLINK("http://x","点我")', "standard": "+1 按月考核\n第二行",
-                          "unit": "", "target": 0.2, "stretch": 0.25})
+    cards[1] = KpiCard(
+        **{
+            **cards[1].__dict__,
+            "definition": '=HYPERLINK("http://x","点我")',
+            "standard": "+1 按月考核\n第二行",
+            "unit": "",
+            "target": 0.2,
+            "stretch": 0.25,
+        }
+    )
     return cards
 
 
@@ -43,8 +51,19 @@ def test_workbook_layout(tmp_path):
     assert owner_sheets == ["销售顾问 张伟", "服务经理_王芳"]
     ws = wb["销售顾问 张伟"]
     headers = [c.value for c in ws[2]]
-    assert headers[:11] == ["卡片编号", "指标名称", "目标定义", "计算公式", "责任人", "权重", "完成日期", "目标值",
-                            "突破性目标值", "数据来源", "完成标准"]
+    assert headers[:11] == [
+        "卡片编号",
+        "指标名称",
+        "目标定义",
+        "计算公式",
+        "责任人",
+        "权重",
+        "完成日期",
+        "目标值",
+        "突破性目标值",
+        "数据来源",
+        "完成标准",
+    ]
     assert {"方向", "平衡计分卡维度", "状态"} <= set(headers)
     assert "100.0%" in ws["A1"].value
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows in ("2:2", "$2:$2")

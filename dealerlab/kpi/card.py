@@ -83,11 +83,24 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 
 #: balanced-scorecard perspectives (zh → en)
-PERSPECTIVES: dict[str, str] = {"财务": "financial", "客户": "customer", "内部流程": "internal process", "学习与成长": "learning and growth"}
+PERSPECTIVES: dict[str, str] = {
+    "财务": "financial",
+    "客户": "customer",
+    "内部流程": "internal process",
+    "学习与成长": "learning and growth",
+}
 #: direction id → (zh, en)
-DIRECTIONS: dict[str, tuple[str, str]] = {"higher": ("越高越好", "higher is better"), "lower": ("越低越好", "lower is better")}
+DIRECTIONS: dict[str, tuple[str, str]] = {
+    "higher": ("越高越好", "higher is better"),
+    "lower": ("越低越好", "lower is better"),
+}
 #: the setting workflow of seed 000 (zh → en), in order
-STATUSES: dict[str, str] = {"预先沟通": "pre-discussion", "员工草拟": "employee draft", "正式讨论": "formal discussion", "修订存档": "revised and filed"}
+STATUSES: dict[str, str] = {
+    "预先沟通": "pre-discussion",
+    "员工草拟": "employee draft",
+    "正式讨论": "formal discussion",
+    "修订存档": "revised and filed",
+}
 
 #: store-level figures a card formula may use besides dealerlab.metrics: id → (zh, en, table, column)
 EXTRA_METRICS: dict[str, tuple[str, str, str, str]] = {
@@ -97,9 +110,18 @@ EXTRA_METRICS: dict[str, tuple[str, str, str, str]] = {
 
 _MSG = Catalogue(
     {
-        "missing": {"zh": "「{factor}」未填写：九要素必须全部填写。", "en": "'{factor}' is empty: all nine factors are required."},
-        "not_number": {"zh": "「{factor}」应为数字，收到 {value!r}。", "en": "'{factor}' must be a number, got {value!r}."},
-        "not_date": {"zh": "「{factor}」应为日期（YYYY-MM-DD），收到 {value!r}。", "en": "'{factor}' must be a date (YYYY-MM-DD), got {value!r}."},
+        "missing": {
+            "zh": "「{factor}」未填写：九要素必须全部填写。",
+            "en": "'{factor}' is empty: all nine factors are required.",
+        },
+        "not_number": {
+            "zh": "「{factor}」应为数字，收到 {value!r}。",
+            "en": "'{factor}' must be a number, got {value!r}.",
+        },
+        "not_date": {
+            "zh": "「{factor}」应为日期（YYYY-MM-DD），收到 {value!r}。",
+            "en": "'{factor}' must be a date (YYYY-MM-DD), got {value!r}.",
+        },
         "weight_range": {
             "zh": "「权重」应在 0 到 1 之间（40% 写作 0.4），收到 {value}。",
             "en": "'weight' must be between 0 and 1 (write 40% as 0.4), got {value}.",
@@ -389,9 +411,29 @@ def _card_problems(card: KpiCard, row: int, set_date: dt.date | None, names: Map
         out.append(_problem(card, "target", "target_positive", value=target, row=row))
     if target is not None and stretch is not None and direction is not None:
         if direction == "higher" and not stretch > target:
-            out.append(_problem(card, "stretch", "stretch_higher", value=stretch, row=row, stretch=f"{stretch:g}", target=f"{target:g}"))
+            out.append(
+                _problem(
+                    card,
+                    "stretch",
+                    "stretch_higher",
+                    value=stretch,
+                    row=row,
+                    stretch=f"{stretch:g}",
+                    target=f"{target:g}",
+                )
+            )
         if direction == "lower" and not (0 < stretch < target):
-            out.append(_problem(card, "stretch", "stretch_lower", value=stretch, row=row, stretch=f"{stretch:g}", target=f"{target:g}"))
+            out.append(
+                _problem(
+                    card,
+                    "stretch",
+                    "stretch_lower",
+                    value=stretch,
+                    row=row,
+                    stretch=f"{stretch:g}",
+                    target=f"{target:g}",
+                )
+            )
     if not _blank(card.due_date):
         due = _date(card.due_date)
         if due is None:
@@ -490,7 +532,16 @@ def validate_cards(
         factor = p.column
         if lang == "en":
             factor = next((en for zh, en in FIELDS.values() if zh == p.column), p.column)
-        rows.append({"row": p.row, "card": p.source, "owner": owner, "factor": factor, "rule": p.rule, "message": p.message(lang)})
+        rows.append(
+            {
+                "row": p.row,
+                "card": p.source,
+                "owner": owner,
+                "factor": factor,
+                "rule": p.rule,
+                "message": p.message(lang),
+            }
+        )
     frame = pd.DataFrame(rows, columns=["row", "card", "owner", "factor", "rule", "message"])
     return frame.astype({"row": "Int64"})
 
@@ -557,7 +608,9 @@ def advance(
     if j == i:
         raise WorkflowError(*_MSG.both("wf_same", card=card.label(), status=to), lang=lang)
     if j > i + 1:
-        raise WorkflowError(*_MSG.both("wf_skip", card=card.label(), frm=card.status, to=to, next=steps[i + 1]), lang=lang)
+        raise WorkflowError(
+            *_MSG.both("wf_skip", card=card.label(), frm=card.status, to=to, next=steps[i + 1]), lang=lang
+        )
     if j < i and _blank(note):
         raise WorkflowError(*_MSG.both("wf_back", card=card.label(), frm=card.status, to=to), lang=lang)
     when = at or dt.datetime.now().replace(microsecond=0)

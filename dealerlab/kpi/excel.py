@@ -49,11 +49,33 @@ COLUMNS = [
     "set_date",
 ]
 _WIDTH = {
-    "card_id": 12, "name": 16, "definition": 34, "formula": 28, "owner": 14, "weight": 8, "due_date": 12,
-    "target": 11, "stretch": 12, "data_source": 16, "standard": 34, "direction": 10, "perspective": 12,
-    "status": 10, "unit": 6, "department": 10, "role": 10, "set_date": 12,
+    "card_id": 12,
+    "name": 16,
+    "definition": 34,
+    "formula": 28,
+    "owner": 14,
+    "weight": 8,
+    "due_date": 12,
+    "target": 11,
+    "stretch": 12,
+    "data_source": 16,
+    "standard": 34,
+    "direction": 10,
+    "perspective": 12,
+    "status": 10,
+    "unit": 6,
+    "department": 10,
+    "role": 10,
+    "set_date": 12,
 }
-_HISTORY = [("card_id", "卡片编号"), ("at", "时间"), ("by", "操作人"), ("from_status", "原状态"), ("to_status", "新状态"), ("note", "说明")]
+_HISTORY = [
+    ("card_id", "卡片编号"),
+    ("at", "时间"),
+    ("by", "操作人"),
+    ("from_status", "原状态"),
+    ("to_status", "新状态"),
+    ("note", "说明"),
+]
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
@@ -135,7 +157,9 @@ def write_cards(cards: Iterable[KpiCard], path: str | os.PathLike, *, title: str
     for owner, group in owners.items():
         ws = wb.create_sheet(_sheet_title(owner, used))
         weights = [c.weight for c in group if isinstance(c.weight, (int, float))]
-        ws.cell(row=1, column=1, value=f"{title}　责任人：{owner or '未指定'}　权重合计：{sum(weights):.1%}").font = Font(bold=True, size=13)
+        ws.cell(
+            row=1, column=1, value=f"{title}　责任人：{owner or '未指定'}　权重合计：{sum(weights):.1%}"
+        ).font = Font(bold=True, size=13)
         for j, f in enumerate(COLUMNS, start=1):
             c = ws.cell(row=2, column=j, value=FIELDS[f][0])
             c.font = Font(bold=True)
@@ -235,8 +259,13 @@ def read_cards(path: str | os.PathLike) -> list[KpiCard]:
                     except ValueError:
                         pass
                 history.setdefault(_text(rec["card_id"]).strip(), []).append(
-                    StatusChange(at=at, by=_text(rec["by"]), from_status=_text(rec["from_status"]),
-                                 to_status=_text(rec["to_status"]), note=_text(rec["note"]))
+                    StatusChange(
+                        at=at,
+                        by=_text(rec["by"]),
+                        from_status=_text(rec["from_status"]),
+                        to_status=_text(rec["to_status"]),
+                        note=_text(rec["note"]),
+                    )
                 )
 
     cards: list[KpiCard] = []
@@ -245,7 +274,11 @@ def read_cards(path: str | os.PathLike) -> list[KpiCard]:
             continue
         rows = list(ws.iter_rows(values_only=True))
         header_at = next(
-            (i for i, row in enumerate(rows[:5]) if any(_text(v).strip() in ("卡片编号", "指标名称", "目标定义") for v in row)),
+            (
+                i
+                for i, row in enumerate(rows[:5])
+                if any(_text(v).strip() in ("卡片编号", "指标名称", "目标定义") for v in row)
+            ),
             None,
         )
         if header_at is None:

@@ -62,7 +62,9 @@ def library(*, set: str | None = None) -> pd.DataFrame:  # noqa: A002 - "set" is
         direction, perspective, weight, target, stretch, data_source, standard``.
     """
     with resources.files("dealerlab.kpi").joinpath("library.csv").open("r", encoding="utf-8") as fh:
-        frame = pd.read_csv(fh, dtype=_DTYPES, keep_default_na=False, na_values={"weight": [""], "target": [""], "stretch": [""]})
+        frame = pd.read_csv(
+            fh, dtype=_DTYPES, keep_default_na=False, na_values={"weight": [""], "target": [""], "stretch": [""]}
+        )
     if set is not None:
         check_option("set", set, DEPARTMENT_SETS + ROLE_SETS)
         frame = frame[frame["set"] == set].reset_index(drop=True)
@@ -72,7 +74,11 @@ def library(*, set: str | None = None) -> pd.DataFrame:  # noqa: A002 - "set" is
 def library_sets() -> pd.DataFrame:
     """Summary of the scorecards: ``set, kind, n_cards, weight`` (weight = Σ of the set's weights, 1.0)."""
     lib = library()
-    out = lib.groupby(["set", "kind"], sort=False).agg(n_cards=("card_id", "size"), weight=("weight", "sum")).reset_index()
+    out = (
+        lib.groupby(["set", "kind"], sort=False)
+        .agg(n_cards=("card_id", "size"), weight=("weight", "sum"))
+        .reset_index()
+    )
     return out
 
 

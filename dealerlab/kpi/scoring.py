@@ -34,14 +34,19 @@ _MSG = Catalogue(
         "bad_stretch": {"zh": "突破性目标值无效", "en": "the stretch target is invalid"},
         "bad_direction": {"zh": "方向无效", "en": "invalid direction"},
         "missing_cards": {"zh": "缺少实际值：{cards}", "en": "no actual for: {cards}"},
-        "store_fallback": {"zh": "{metrics} 无个人数据，用门店数据", "en": "{metrics}: no per-consultant figure, store figure used"},
+        "store_fallback": {
+            "zh": "{metrics} 无个人数据，用门店数据",
+            "en": "{metrics}: no per-consultant figure, store figure used",
+        },
         "no_finance": {"zh": "缺少数据表 monthly_finance", "en": "table monthly_finance is missing"},
         "no_row": {"zh": "{period} 无该门店数据", "en": "no row for the store in {period}"},
     }
 )
 
 
-def card_rate(actual: float, target: float, stretch: float, *, direction: str = "higher", lang: str = "zh") -> tuple[float, str]:
+def card_rate(
+    actual: float, target: float, stretch: float, *, direction: str = "higher", lang: str = "zh"
+) -> tuple[float, str]:
     """Achievement rate of one card, capped at the stretch.
 
     Parameters
@@ -157,16 +162,37 @@ def score_cards(
                 "reason": reason or why,
             }
         )
-    columns = ["card_id", "name", "owner", "perspective", "direction", "weight", "target", "stretch", "actual", "cap",
-               "rate", "capped", "score", "reason"]
+    columns = [
+        "card_id",
+        "name",
+        "owner",
+        "perspective",
+        "direction",
+        "weight",
+        "target",
+        "stretch",
+        "actual",
+        "cap",
+        "rate",
+        "capped",
+        "score",
+        "reason",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     for c in ("weight", "target", "stretch", "actual", "cap", "rate", "score"):
         frame[c] = frame[c].astype("float64")
     return frame
 
 
-def owner_scores(scored: pd.DataFrame, *, owner: str = "owner", score: str = "score", weight: str = "weight",
-                 name: str = "name", lang: str = "zh") -> pd.DataFrame:
+def owner_scores(
+    scored: pd.DataFrame,
+    *,
+    owner: str = "owner",
+    score: str = "score",
+    weight: str = "weight",
+    name: str = "name",
+    lang: str = "zh",
+) -> pd.DataFrame:
     """Sum card scores per owner.
 
     Parameters
@@ -195,7 +221,9 @@ def owner_scores(scored: pd.DataFrame, *, owner: str = "owner", score: str = "sc
                 "weight": float(g[weight].sum()),
                 "score": float(available.sum()) if len(available) else math.nan,
                 "complete": missing.empty,
-                "reason": "" if missing.empty else _MSG.get("missing_cards", lang, cards="、".join(map(str, missing[name]))),
+                "reason": ""
+                if missing.empty
+                else _MSG.get("missing_cards", lang, cards="、".join(map(str, missing[name]))),
             }
         )
     return pd.DataFrame(rows, columns=["owner", "n_cards", "weight", "score", "complete", "reason"])
@@ -303,8 +331,14 @@ def card_actuals(
     for card, f in zip(cards, parsed):
         ev = evaluate(f, values, reasons=reasons, lang=lang)
         notes = [reasons[m] for m in f.metrics if m in reasons and not math.isnan(values.get(m, math.nan))]
-        rows.append({"card_id": card.card_id, "name": card.name, "actual": ev.value,
-                     "reason": ev.reason or "；".join(dict.fromkeys(notes))})
+        rows.append(
+            {
+                "card_id": card.card_id,
+                "name": card.name,
+                "actual": ev.value,
+                "reason": ev.reason or "；".join(dict.fromkeys(notes)),
+            }
+        )
     frame = pd.DataFrame(rows, columns=["card_id", "name", "actual", "reason"])
     frame["actual"] = frame["actual"].astype("float64")
     return frame
@@ -329,7 +363,9 @@ def score_on_dataset(
     cards = list(cards)
     acts = card_actuals(cards, ds, store_id=store_id, period=period, staff_id=staff_id, lang=lang)
     keys = [c.card_id or c.name for c in cards]
-    scored = score_cards(cards, actuals=dict(zip(keys, acts["actual"])), reasons=dict(zip(keys, acts["reason"])), lang=lang)
+    scored = score_cards(
+        cards, actuals=dict(zip(keys, acts["actual"])), reasons=dict(zip(keys, acts["reason"])), lang=lang
+    )
     # keep the data's notes (e.g. a store figure used for a consultant) beside an available score
     notes = acts["reason"].where(scored["reason"].eq(""), scored["reason"])
     scored["reason"] = notes.fillna("").astype(object)

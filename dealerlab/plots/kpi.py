@@ -22,16 +22,28 @@ PERSPECTIVE_COLORS = {"财务": PALETTE[0], "客户": PALETTE[1], "内部流程"
 
 _MSG = Catalogue(
     {
-        "weights_title": {"zh": "各责任人指标权重的平衡计分卡分布", "en": "KPI weights by balanced-scorecard perspective"},
+        "weights_title": {
+            "zh": "各责任人指标权重的平衡计分卡分布",
+            "en": "KPI weights by balanced-scorecard perspective",
+        },
         "weight": {"zh": "权重", "en": "Weight"},
         "sum_off": {"zh": "合计 {total:.0%}", "en": "total {total:.0%}"},
         "card_title": {"zh": "{owner} 的计分卡　总分 {score}", "en": "Scorecard of {owner}: score {score}"},
-        "achievement": {"zh": "达成率（实际 ÷ 目标，越低越好的指标为 目标 ÷ 实际）", "en": "Achievement (actual / target; target / actual when lower is better)"},
+        "achievement": {
+            "zh": "达成率（实际 ÷ 目标，越低越好的指标为 目标 ÷ 实际）",
+            "en": "Achievement (actual / target; target / actual when lower is better)",
+        },
         "target": {"zh": "目标 100%", "en": "target 100%"},
         "stretch": {"zh": "突破性目标（封顶）", "en": "stretch (cap)"},
         "na": {"zh": "无数据：{reason}", "en": "not available: {reason}"},
-        "label": {"zh": "实际 {actual}／目标 {target}　{rate}　得分 {score}", "en": "actual {actual} / target {target}  {rate}  score {score}"},
-        "perspectives": {"zh": "财务|客户|内部流程|学习与成长", "en": "Financial|Customer|Internal process|Learning & growth"},
+        "label": {
+            "zh": "实际 {actual}／目标 {target}　{rate}　得分 {score}",
+            "en": "actual {actual} / target {target}  {rate}  score {score}",
+        },
+        "perspectives": {
+            "zh": "财务|客户|内部流程|学习与成长",
+            "en": "Financial|Customer|Internal process|Learning & growth",
+        },
     }
 )
 
@@ -114,8 +126,14 @@ def plot_perspective_weights(
         left += vals
     for yi, total in zip(y, left):
         if abs(total - 1) > 0.005:
-            ax.text(total + 0.01, yi, _MSG.get("sum_off", lang, total=total), va="center", fontsize=9,
-                    color=STATUS_COLORS["bad"])
+            ax.text(
+                total + 0.01,
+                yi,
+                _MSG.get("sum_off", lang, total=total),
+                va="center",
+                fontsize=9,
+                color=STATUS_COLORS["bad"],
+            )
     ax.set_yticks(y, [str(o) for o in order])
     ax.set_xlim(0, max(1.0, float(left.max()) if len(left) else 1.0) + 0.12)
     ax.xaxis.set_major_formatter(_percent_formatter())
@@ -160,7 +178,13 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
     rates = frame["rate"].to_numpy(dtype=float)
     caps = frame["cap"].to_numpy(dtype=float)
     colors = [
-        STATUS_COLORS["na"] if math.isnan(r) else STATUS_COLORS["good"] if r >= 1 else STATUS_COLORS["watch"] if r >= 0.8 else STATUS_COLORS["bad"]
+        STATUS_COLORS["na"]
+        if math.isnan(r)
+        else STATUS_COLORS["good"]
+        if r >= 1
+        else STATUS_COLORS["watch"]
+        if r >= 0.8
+        else STATUS_COLORS["bad"]
         for r in rates
     ]
     ax.barh(y, np.nan_to_num(rates), color=colors, height=0.55, zorder=2)
@@ -169,13 +193,30 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
     xmax = float(np.nanmax(np.concatenate([caps, rates, [1.0]]))) if n else 1.0
     for yi, rec in zip(y, frame.itertuples(index=False)):
         if math.isnan(rec.rate):
-            ax.text(0.02, yi, _MSG.get("na", lang, reason=rec.reason or "—"), va="center", fontsize=9, color="#555555",
-                    bbox={"facecolor": "white", "edgecolor": "#bbbbbb", "boxstyle": "round,pad=0.3"}, zorder=4)
+            ax.text(
+                0.02,
+                yi,
+                _MSG.get("na", lang, reason=rec.reason or "—"),
+                va="center",
+                fontsize=9,
+                color="#555555",
+                bbox={"facecolor": "white", "edgecolor": "#bbbbbb", "boxstyle": "round,pad=0.3"},
+                zorder=4,
+            )
             continue
-        text = _MSG.get("label", lang, actual=_fmt(rec.actual, rec.target), target=_fmt(rec.target, rec.target),
-                        rate=f"{rec.rate:.0%}", score=f"{rec.score:.2f}")
+        text = _MSG.get(
+            "label",
+            lang,
+            actual=_fmt(rec.actual, rec.target),
+            target=_fmt(rec.target, rec.target),
+            rate=f"{rec.rate:.0%}",
+            score=f"{rec.score:.2f}",
+        )
         ax.text(xmax + 0.1, yi, text, va="center", fontsize=9)
-    labels = [f"{r.name}（{r.weight:.0%}）" if lang == "zh" else f"{r.name} ({r.weight:.0%})" for r in frame.itertuples(index=False)]
+    labels = [
+        f"{r.name}（{r.weight:.0%}）" if lang == "zh" else f"{r.name} ({r.weight:.0%})"
+        for r in frame.itertuples(index=False)
+    ]
     ax.set_yticks(y, labels)
     ax.set_xlim(0, xmax + 0.1 + max(1.1, xmax * 0.9))
     ax.set_xticks([t for t in np.arange(0, xmax + 0.25, 0.25)])
@@ -183,7 +224,9 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
     ax.set_xlabel(_MSG.get("achievement", lang))
     who = str(frame["owner"].iloc[0]) if n else ""
     total = frame["score"].sum(min_count=1) if n else math.nan
-    ax.set_title(_MSG.get("card_title", lang, owner=who, score="—" if pd.isna(total) else f"{total:.2f}"), loc="left", pad=12)
+    ax.set_title(
+        _MSG.get("card_title", lang, owner=who, score="—" if pd.isna(total) else f"{total:.2f}"), loc="left", pad=12
+    )
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=9)
     ax.grid(axis="y", visible=False)
     ax.spines[["top", "right"]].set_visible(False)

@@ -7,7 +7,6 @@ feedback is exactly what the course's tools say about the same card.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 
@@ -122,21 +121,43 @@ def _check_card(answer: dict) -> Feedback:
             formula_ok, formula_msg = False, "公式要算的是返修率：用指标 comeback_rate（返修率），而不是别的指标。"
     add("formula", formula_ok, formula_msg)
     add("owner", "服务经理" in card.owner, "责任人应是服务经理（写明岗位，最好加上姓名）。")
-    add("weight", is_close(answer.get("weight"), c["weight"], tolerance=0.001), "题目给定这张卡占服务经理全部指标的 20%。")
+    add(
+        "weight",
+        is_close(answer.get("weight"), c["weight"], tolerance=0.001),
+        "题目给定这张卡占服务经理全部指标的 20%。",
+    )
     due = card.due_date if isinstance(card.due_date, dt.date) else None
-    add("due_date", due is None or due <= c["period_end"] + dt.timedelta(days=10),
-        "本卡考核 10 月，完成日期应在 10 月底（最迟 11 月上旬出数）。")
+    add(
+        "due_date",
+        due is None or due <= c["period_end"] + dt.timedelta(days=10),
+        "本卡考核 10 月，完成日期应在 10 月底（最迟 11 月上旬出数）。",
+    )
     target = answer.get("target")
-    add("target", target is None or target < c["baseline"],
-        f"去年返修率 {c['baseline']:.1%}，今年的目标应低于它（返修率越低越好）。")
+    add(
+        "target",
+        target is None or target < c["baseline"],
+        f"去年返修率 {c['baseline']:.1%}，今年的目标应低于它（返修率越低越好）。",
+    )
     add("stretch")
     sources, _unknown = parse_sources(card.data_source)
     add("data_source", "service_orders" in sources, "返修标记在维修工单表里：数据来源应包含「维修工单」。")
     words = find_keywords(card.standard, {"how": ["达成率", "计分", "得分", "封顶", "满分", "按月", "月末", "公式"]})
-    add("standard", words["how"], "完成标准要写清怎样判定和计分，例如「月末按公式取数，达成率 = 目标 ÷ 实际，按突破值封顶」。")
-    details.append(("direction", answer.get("direction") == "lower", "" if answer.get("direction") == "lower" else "返修率越低越好。"))
+    add(
+        "standard",
+        words["how"],
+        "完成标准要写清怎样判定和计分，例如「月末按公式取数，达成率 = 目标 ÷ 实际，按突破值封顶」。",
+    )
+    details.append(
+        (
+            "direction",
+            answer.get("direction") == "lower",
+            "" if answer.get("direction") == "lower" else "返修率越低越好。",
+        )
+    )
     persp_ok = answer.get("perspective") in ("内部流程", "客户")
-    details.append(("perspective", persp_ok, "" if persp_ok else "返修反映维修流程的质量：一般归「内部流程」（也可归「客户」）。"))
+    details.append(
+        ("perspective", persp_ok, "" if persp_ok else "返修反映维修流程的质量：一般归「内部流程」（也可归「客户」）。")
+    )
     return Feedback.grade(
         details,
         explanation=(
@@ -220,12 +241,21 @@ def _check_weights(answer: dict) -> Feedback:
     for c in cards:
         k = _weight_key(c)
         ok = WEIGHT_CASE["min"] - 1e-9 <= w[k] <= WEIGHT_CASE["max"] + 1e-9
-        msg = "" if ok else (f"「{c.name}」权重 {w[k]:.0%}：低于 5% 的指标不值得放进 KPI，不如删掉。" if w[k] < WEIGHT_CASE["min"]
-                             else f"「{c.name}」权重 {w[k]:.0%}：单项超过 40%，其他指标就形同虚设。")
+        msg = (
+            ""
+            if ok
+            else (
+                f"「{c.name}」权重 {w[k]:.0%}：低于 5% 的指标不值得放进 KPI，不如删掉。"
+                if w[k] < WEIGHT_CASE["min"]
+                else f"「{c.name}」权重 {w[k]:.0%}：单项超过 40%，其他指标就形同虚设。"
+            )
+        )
         details.append((k, ok, msg))
     volume = w["sc01"]
     ok_volume = volume >= WEIGHT_CASE["volume_min"] - 1e-9 and volume >= max(w.values()) - 1e-9
-    details.append(("sc01", ok_volume, "" if ok_volume else "销量是销售顾问最核心的结果指标：权重应最大，且不低于 25%。"))
+    details.append(
+        ("sc01", ok_volume, "" if ok_volume else "销量是销售顾问最核心的结果指标：权重应最大，且不低于 25%。")
+    )
     return Feedback.grade(
         details,
         explanation=(
@@ -259,11 +289,27 @@ weight_allocator = Exercise(
     ),
     instructions_en="Drag the sliders: total 100 %, each 5–40 %, volume the largest and at least 25 %.",
     fields={
-        "sc01": SliderField("个人销量（财务）", "Volume (financial)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True),
-        "sc02": SliderField("个人成交率（客户）", "Close rate (customer)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True),
-        "sc03": SliderField("试乘试驾率（内部流程）", "Test-drive rate (internal)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True),
-        "sc04": SliderField("再回展厅率（客户）", "Revisit rate (customer)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True),
-        "sc05": SliderField("单车衍生毛利（财务）", "Add-on gross per unit (financial)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True),
+        "sc01": SliderField(
+            "个人销量（财务）", "Volume (financial)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True
+        ),
+        "sc02": SliderField(
+            "个人成交率（客户）", "Close rate (customer)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True
+        ),
+        "sc03": SliderField(
+            "试乘试驾率（内部流程）", "Test-drive rate (internal)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True
+        ),
+        "sc04": SliderField(
+            "再回展厅率（客户）", "Revisit rate (customer)", min=0.0, max=0.6, step=0.05, value=0.2, percent=True
+        ),
+        "sc05": SliderField(
+            "单车衍生毛利（财务）",
+            "Add-on gross per unit (financial)",
+            min=0.0,
+            max=0.6,
+            step=0.05,
+            value=0.2,
+            percent=True,
+        ),
     },
     check=_check_weights,
     model_answer="**参考答案**（之一）：个人销量 35%、个人成交率 20%、试乘试驾率 15%、再回展厅率 15%、单车衍生毛利 15%——即指标库的默认权重。",
@@ -338,13 +384,25 @@ consultant_month = Exercise(
     instructions_en="Compute each card's capped achievement rate and the month's total score (Σ weight × rate).",
     fields={
         "rates": TableField(
-            "封顶后的达成率", "Capped achievement",
-            rows={"SC01": "个人销量", "SC02": "个人成交率", "SC03": "试乘试驾率", "SC04": "再回展厅率", "SC05": "单车衍生毛利"},
-            columns={"rate": "达成率"}, percent=True, totals=None,
+            "封顶后的达成率",
+            "Capped achievement",
+            rows={
+                "SC01": "个人销量",
+                "SC02": "个人成交率",
+                "SC03": "试乘试驾率",
+                "SC04": "再回展厅率",
+                "SC05": "单车衍生毛利",
+            },
+            columns={"rate": "达成率"},
+            percent=True,
+            totals=None,
         ),
         "total": NumberField("本月总分", "Total score", placeholder="例如 1.02"),
     },
     check=_check_month,
-    model_answer=lambda answer: "**参考答案**：" + "；".join(
-        f"{r.name} {r.rate:.1%}" for r in month_answer().itertuples()) + f"；总分 {month_answer()['score'].sum():.3f}。",
+    model_answer=lambda answer: (
+        "**参考答案**："
+        + "；".join(f"{r.name} {r.rate:.1%}" for r in month_answer().itertuples())
+        + f"；总分 {month_answer()['score'].sum():.3f}。"
+    ),
 )
