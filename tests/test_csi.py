@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealerlab import Dataset
-from dealerlab import csi
+from dealerlab import Dataset, csi
 from dealerlab.data.defaults import OVERALL_ITEM, default_survey_items
 
 # One store S1, CSI, January 2026: four responses r1..r4 with five items + 总体满意度.
