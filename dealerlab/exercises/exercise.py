@@ -35,6 +35,12 @@ _COLORS = {
     "invalid": ("#6d4c41", "#fbe9e7"),
 }
 
+_CSS = (
+    "<style>.dl-exercise table{border-collapse:collapse;margin:4px 0}"
+    ".dl-exercise th,.dl-exercise td{border:1px solid #ccc;padding:2px 10px;text-align:left}"
+    ".dl-exercise th{background:#f3f6fa}</style>"
+)
+
 _T = {
     "check": {"zh": "检查答案", "en": "Check answer"},
     "reveal": {"zh": "查看参考答案", "en": "Show model answer"},
@@ -524,7 +530,7 @@ class Exercise:
         for name, view in self._views.items():
             view.on_change(lambda n=name: self._on_change(n))
 
-        title = w.HTML(f"<h3 style='margin:4px 0'>{html.escape(self.title_for())}</h3>")
+        title = w.HTML(f"{_CSS}<h3 style='margin:4px 0'>{html.escape(self.title_for())}</h3>")
         instructions = (self.instructions_en or self.instructions) if lang == "en" else self.instructions
         parts = [title]
         if instructions:

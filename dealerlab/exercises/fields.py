@@ -622,8 +622,7 @@ class _TableView(FieldView):
                             error = err.message(self.lang)
 
         def fmt(total: float, n_missing: int) -> str:
-            text = format_number(total, percent=f.percent)
-            return html.escape(text + (" …" if n_missing else ""))
+            return html.escape(format_number(total, percent=f.percent))
 
         for r, cell in self.row_totals.items():
             vals = [v for v in values[r].values()]
