@@ -1,0 +1,280 @@
+"""Charts of course module 3 (sales funnel): the funnel with stage rates and benchmark marks, monthly trends,
+benchmark gap bars and the consultant × KPI heatmap.
+
+Drawing only: every function takes a table computed by :mod:`dealerlab.funnel` and an optional ``ax``, and returns
+the Axes. Call :func:`dealerlab.plots.style.set_style` first so Chinese labels render.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dealerlab._options import check_lang
+from dealerlab.errors import ParameterError
+from dealerlab.funnel.diagnosis import load_benchmarks
+from dealerlab.funnel.whatif import STAGES
+from dealerlab.metrics import label
+from dealerlab.plots.style import PALETTE, STATUS_COLORS
+
+__all__ = ["funnel_chart", "trend_chart", "gap_bars", "consultant_heatmap"]
+
+_T = {
+    "funnel_title": {"zh": "{store} {period} 销售漏斗", "en": "Sales funnel, {store} {period}"},
+    "bench_mark": {"zh": "▲ 达到标杆时的数量", "en": "▲ count at benchmark"},
+    "trend_title": {"zh": "漏斗各环节比率（虚线 = 标杆）", "en": "Funnel stage rates (dashed = benchmark)"},
+    "gap_title": {"zh": "{store} {period} 与标杆的差距", "en": "Gap to benchmark, {store} {period}"},
+    "gap_x": {"zh": "实际 − 标杆（百分点）", "en": "Actual − benchmark (pts)"},
+    "stake": {"zh": "可多销 {x:.1f} 台", "en": "+{x:.1f} sales"},
+    "heat_title": {"zh": "销售顾问 × 关键指标（颜色 = 与团队中位数相比）", "en": "Consultant × KPI (colour = vs team median)"},
+    "consultant": {"zh": "销售顾问", "en": "Consultant"},
+    "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
+}
+
+#: the bars of the funnel: (label zh, label en, count expression)
+_BARS = [
+    ("首次接触（到店+来电）", "First contacts (visits + calls)", ("FV", "FC")),
+    ("留资新增潜客（到店+来电）", "New prospects captured", ("W", "C")),
+    ("到店潜客（到店新增+来电到店）", "Prospects in the showroom", ("W", "CV")),
+    ("试乘试驾客户", "Test-drive prospects", ("TD",)),
+    ("展厅成交", "Showroom sales", ("S_room",)),
+]
+#: the rate written between bar i−1 and bar i, and how the benchmark count of bar i is formed
+_LINKS = {
+    1: ("capture_rate", lambda r, b: b * (r["FV"] + r["FC"])),
+    2: ("call_visit_rate", lambda r, b: r["W"] + b * r["C"]),
+    3: ("test_drive_rate", lambda r, b: b * (r["W"] + r["CV"] + r["RnoTD"])),
+    4: ("close_rate", lambda r, b: b * (r["L"] + r["N"])),
+}
+
+
+def _t(key: str, lang: str, **kw) -> str:
+    text = _T[key]["en" if lang == "en" else "zh"]
+    return text.format(**kw) if kw else text
+
+
+def _get_ax(ax, size=(8, 4.8)):
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _pct(x: float) -> str:
+    return "—" if not np.isfinite(x) else f"{x:.0%}" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x:.1%}"
+
+
+def _one_row(data: pd.DataFrame | pd.Series, store_id, period, what: str) -> pd.Series:
+    if isinstance(data, pd.Series):
+        return data
+    d = data
+    if store_id is not None:
+        d = d[d["store_id"] == store_id]
+    if period is not None:
+        d = d[d["period"] == period]
+    if len(d) != 1:
+        raise ParameterError(
+            f"{what} 一次画一个门店的一个月份：请给出 store_id 和 period（当前匹配 {len(d)} 行）。",
+            f"{what} draws one store-month: give store_id and period ({len(d)} rows match).",
+        )
+    return d.iloc[0]
+
+
+def funnel_chart(data, *, store_id: str | None = None, period: str | None = None, benchmarks=None, ax=None,
+                 lang: str = "zh"):
+    """The funnel of one store-month: bars of the stage counts, the stage rates between them, benchmark marks.
+
+    Parameters
+    ----------
+    data : DataFrame or Series
+        One row (or a table filtered by ``store_id``/``period``) holding the counts of
+        :func:`~dealerlab.funnel.funnel_counts` and the rates of :func:`~dealerlab.funnel.funnel_rates`
+        (e.g. ``counts.merge(rates, on=["store_id", "period"])``).
+    store_id, period : str, optional
+        Pick the row.
+    benchmarks : path, mapping or None
+        See :func:`dealerlab.funnel.load_benchmarks`. The ▲ mark on a bar is the count that bar would have if the
+        rate leading to it reached its benchmark.
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    r = _one_row(data, store_id, period, "funnel_chart")
+    bench = load_benchmarks(benchmarks)
+    ax = _get_ax(ax, (9, 5.2))
+    counts = [float(sum(r[c] for c in cols)) for _, _, cols in _BARS]
+    top = max(counts) if counts and max(counts) > 0 else 1.0
+    n = len(_BARS)
+    y = np.arange(n)[::-1]
+    colors = [PALETTE[0]] * (n - 1) + [PALETTE[2]]
+    ax.barh(y, counts, left=[(top - c) / 2 for c in counts], height=0.62, color=colors, alpha=0.9)
+    for i, (zh, en, _) in enumerate(_BARS):
+        ax.text(top / 2, y[i], f"{counts[i]:,.0f}", ha="center", va="center", color="white", fontsize=11,
+                fontweight="bold")
+        ax.text(-0.02 * top, y[i], en if lang == "en" else zh, ha="right", va="center", fontsize=10)
+        if i in _LINKS:
+            metric, at_bench = _LINKS[i]
+            rate = float(r.get(metric, np.nan))
+            b = bench.get(metric)
+            below = b is not None and np.isfinite(rate) and rate < b
+            txt = f"{label(metric, lang)} {_pct(rate)}"
+            if b is not None:
+                txt += f"（{'标杆' if lang != 'en' else 'bm'} {_pct(b)}）" if lang != "en" else f" (benchmark {_pct(b)})"
+            ax.text(top * 1.02, y[i] + 0.5, txt, ha="left", va="center", fontsize=9.5,
+                    color=STATUS_COLORS["bad"] if below else "#333333")
+            if b is not None:
+                target = float(at_bench(r, b))
+                if np.isfinite(target):
+                    for side in (-1, 1):
+                        ax.plot(top / 2 + side * target / 2, y[i] - 0.36, marker="^", color=STATUS_COLORS["bad"] if below
+                                else STATUS_COLORS["good"], markersize=8, clip_on=False)
+    ax.set_xlim(-0.55 * top, top * 1.55)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.axis("off")
+    ax.set_title(_t("funnel_title", lang, store=r.get("store_id", ""), period=r.get("period", "")), loc="left")
+    ax.text(top * 1.02, y[-1] - 0.55, _t("bench_mark", lang), fontsize=8.5, color="#555555", va="center")
+    return ax
+
+
+def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STAGES, benchmarks=None, ax=None,
+                lang: str = "zh"):
+    """Monthly trend of funnel rates for one store, benchmarks dashed in the same colour.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        :func:`~dealerlab.funnel.funnel_rates` output (``store_id, period`` + rate columns).
+    store_id : str, optional
+        Needed when ``rates`` holds several stores.
+    metrics : sequence of str
+        Rate ids to draw (default: the five funnel stages).
+    benchmarks : path, mapping or None
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    d = rates if store_id is None else rates[rates["store_id"] == store_id]
+    if d["store_id"].nunique() > 1:
+        raise ParameterError("trend_chart 一次画一个门店：请给出 store_id。", "trend_chart draws one store: give store_id.")
+    bench = load_benchmarks(benchmarks)
+    ax = _get_ax(ax, (9, 4.6))
+    x = np.arange(len(d))
+    for k, m in enumerate(metrics):
+        color = PALETTE[k % len(PALETTE)]
+        ax.plot(x, d[m].to_numpy(float), marker="o", markersize=3.5, color=color, label=label(m, lang))
+        if m in bench:
+            ax.axhline(bench[m], color=color, linestyle="--", linewidth=1, alpha=0.7)
+    ax.set_xticks(x)
+    ax.set_xticklabels(d["period"].astype(str).tolist(), rotation=45, ha="right", fontsize=8.5)
+    ax.yaxis.set_major_formatter(_percent())
+    ax.set_ylim(0, max(1.0, float(np.nanmax(d[list(metrics)].to_numpy(float))) * 1.05) if len(d) else 1)
+    ax.set_title(_t("trend_title", lang) + (f" — {d['store_id'].iloc[0]}" if len(d) else ""), loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=False)
+    return ax
+
+
+def _percent():
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(1.0, decimals=0)
+
+
+def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
+    """Gap of each benchmarked rate to its benchmark for one store-month, labelled with the sales at stake.
+
+    Parameters
+    ----------
+    findings : DataFrame
+        :func:`~dealerlab.funnel.diagnose` output for one store (``metric, name, value, benchmark, gap,
+        sales_at_stake, bottleneck``).
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    if findings["store_id"].nunique() > 1:
+        raise ParameterError("gap_bars 一次画一个门店：请先筛选 diagnose 的结果。", "gap_bars draws one store: filter first.")
+    ax = _get_ax(ax, (8.5, 0.6 * len(findings) + 1.4))
+    d = findings.iloc[::-1]
+    gap = d["gap"].to_numpy(float) * 100
+    colors = [STATUS_COLORS["na"] if not np.isfinite(g) else STATUS_COLORS["bad"] if g < 0 else STATUS_COLORS["good"]
+              for g in gap]
+    y = np.arange(len(d))
+    ax.barh(y, np.nan_to_num(gap), color=colors, height=0.6)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels([label(m, lang) + (" ★" if b else "") for m, b in zip(d["metric"], d["bottleneck"])])
+    span = max(float(np.nanmax(np.abs(gap))) if np.isfinite(gap).any() else 1.0, 1.0)
+    for yi, g, s in zip(y, gap, d["sales_at_stake"].to_numpy(float)):
+        if np.isfinite(g):
+            txt = f"{g:+.1f}"
+            if np.isfinite(s) and s > 0:
+                txt += "  " + _t("stake", lang, x=s)
+            ax.text(g + (0.03 * span if g >= 0 else -0.03 * span), yi, txt, va="center",
+                    ha="left" if g >= 0 else "right", fontsize=9)
+    ax.set_xlim(-span * 1.9, span * 1.9)
+    ax.set_xlabel(_t("gap_x", lang))
+    first = findings.iloc[0]
+    ax.set_title(_t("gap_title", lang, store=first["store_id"], period=first["period"]), loc="left")
+    return ax
+
+
+def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate", "close_rate", "revisit_rate",
+                       "call_visit_rate", "addon_penetration"), volume: str | None = "volume", ax=None,
+                       lang: str = "zh"):
+    """Consultant × KPI heatmap: the value in each cell, the colour its distance to the team median.
+
+    Parameters
+    ----------
+    staff_rates : DataFrame
+        :func:`~dealerlab.funnel.funnel_rates` with ``by_staff=True`` for one store (one or several months are
+        averaged per consultant — pass one month to compare a month).
+    metrics : sequence of str
+        Rate ids (columns).
+    volume : str or None
+        A count column shown first (default ``volume``); None to leave it out.
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import seaborn as sns
+
+    check_lang(lang)
+    cols = ([volume] if volume else []) + list(metrics)
+    table = staff_rates.groupby("staff_id", sort=True)[cols].mean()
+    ax = _get_ax(ax, (1.3 * len(cols) + 2.5, 0.45 * len(table) + 1.6))
+    if table.empty:
+        ax.text(0.5, 0.5, _t("no_data", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.axis("off")
+        return ax
+    med = table.median()
+    spread = (table - med).abs().max().replace(0, 1)
+    score = ((table - med) / spread).clip(-1, 1)
+    annot = table.copy().astype(object)
+    for c in cols:
+        is_rate = c != volume
+        annot[c] = [("—" if not np.isfinite(v) else f"{v:.0%}" if is_rate else f"{v:.0f}") for v in table[c]]
+    sns.heatmap(score, annot=annot.to_numpy(), fmt="", cmap="RdYlGn", vmin=-1, vmax=1, cbar=False, linewidths=0.5,
+                linecolor="white", ax=ax, annot_kws={"fontsize": 9})
+    ax.set_xticklabels([label(c, lang) for c in cols], rotation=30, ha="right")
+    ax.set_yticklabels(table.index.tolist(), rotation=0)
+    ax.set_ylabel(_t("consultant", lang))
+    ax.set_xlabel("")
+    ax.set_title(_t("heat_title", lang), loc="left", fontsize=11)
+    return ax
