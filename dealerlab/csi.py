@@ -302,7 +302,7 @@ def scores(
         Grouping columns among ``store_id, period`` (default both; ``()`` pools every store and month).
     items : DataFrame, optional
         Survey dictionary (default: the one shipped with dealerlab).
-    periods, stores, survey
+    periods, stores, survey : optional
         Filters (see :func:`prepare`).
     include_overall : bool
         With ``level="item"``, also give the row of ``总体满意度`` (never part of other levels).
@@ -407,7 +407,7 @@ def importance(
         Grouping columns among ``store_id, period`` (default per store, the months pooled).
     min_responses : int
         Fewest responses (with both the item and 总体满意度) needed; fewer → NaN with a reason.
-    items, periods, stores, survey, columns
+    items, periods, stores, survey, columns : optional
         As in :func:`scores`.
 
     Returns
@@ -472,7 +472,7 @@ def ipa(
         Grouping columns among ``store_id, period`` (default per store, the months pooled).
     min_responses : int
         Passed to :func:`importance`.
-    items, periods, stores, survey, columns
+    items, periods, stores, survey, columns : optional
         As in :func:`scores`.
 
     Returns
@@ -589,7 +589,7 @@ def rater_scores(
         Long survey table.
     by : list of str, optional
         Grouping columns among ``store_id, period``.
-    items, periods, stores, survey, columns
+    items, periods, stores, survey, columns : optional
         As in :func:`scores`.
 
     Returns
@@ -631,7 +631,7 @@ def kano_summary(
         Long survey table.
     by : list of str, optional
         Grouping columns among ``store_id, period``.
-    items, periods, stores, survey, columns
+    items, periods, stores, survey, columns : optional
         As in :func:`scores`.
 
     Returns

@@ -350,3 +350,28 @@ def test_item_missing_from_dictionary(surveys):
     f = csi.scores(s, level="factor", by=[], stores="S1", survey="CSI")
     assert _row(f, factor="取车")["index"] == pytest.approx(550.0) and f["factor"].notna().all()
     assert _row(csi.scores(s, by=[], stores="S1", survey="CSI"), item="自定义题项")["index"] == pytest.approx(200.0)
+
+
+def test_documented_parameters_match_signatures():
+    """Every public function of module 5 documents exactly its parameters (STYLE.md rule 3)."""
+    import inspect
+    import re
+
+    import dealerlab.plots.csi
+
+    checked = 0
+    for module in (csi, dealerlab.plots.csi):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if not inspect.isfunction(obj) or "Parameters\n    ----------" not in (obj.__doc__ or ""):
+                continue
+            doc = obj.__doc__.split("Parameters\n    ----------", 1)[1]
+            doc = re.split(r"\n    (Returns|Raises|Examples)\n", doc)[0]
+            documented = set()
+            for line in doc.splitlines():
+                m = re.match(r"^    (\w[\w, ]*?) : ", line)
+                if m:
+                    documented |= {p.strip() for p in m.group(1).split(",")}
+            assert documented == set(inspect.signature(obj).parameters), (module.__name__, name)
+            checked += 1
+    assert checked >= 18
