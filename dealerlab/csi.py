@@ -863,24 +863,30 @@ def long_metrics(ds, *, periods, stores=None, by_staff: bool = False) -> pd.Data
     stores : list of str, optional
         Store ids (default: every store of ``ds``).
     by_staff : bool
-        The satisfaction indices are store figures (registry ``per_staff=False``): with ``by_staff=True`` no row is
-        returned (an empty frame with the ``staff_id`` column).
+        The satisfaction indices are store figures (registry ``per_staff=False``): with ``by_staff=True`` the same
+        store rows come with an empty (``<NA>``) ``staff_id`` column first, as the other families do.
 
     Returns
     -------
     DataFrame
         ``store_id, period, metric, value, reason`` (``staff_id`` first when ``by_staff``): one row per store ×
-        period × metric id, NaN ``value`` with a ``reason`` when not available.
+        period × metric id, in the order asked; NaN ``value`` with a Chinese ``reason`` when not available, ``""``
+        as reason otherwise.
     """
     from dealerlab.metrics import LONG_COLUMNS
 
-    if by_staff:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "string")
-                             for c in ["staff_id", *LONG_COLUMNS]})
+    periods = _periods(periods)
     stores = _all_stores(ds) if stores is None else _stores(stores)
     surveys = ds["surveys"] if ds.has("surveys") else None
     idx = satisfaction_index(surveys, periods=periods, stores=stores)
     out = idx.rename(columns={"index": "value"})[LONG_COLUMNS]
-    order = {"csi_index": 0, "ssi_index": 1}
-    out = out.assign(_o=out["metric"].map(order)).sort_values(["store_id", "period", "_o"], kind="stable")
-    return out.drop(columns="_o").reset_index(drop=True)
+    out["reason"] = out["reason"].fillna("").astype("string")
+    out = out.assign(
+        _s=out["store_id"].map({s: k for k, s in enumerate(stores)}),
+        _p=out["period"].map({p: k for k, p in enumerate(periods)}),
+        _o=out["metric"].map({"csi_index": 0, "ssi_index": 1}),
+    ).sort_values(["_s", "_p", "_o"], kind="stable")
+    out = out.drop(columns=["_s", "_p", "_o"]).reset_index(drop=True)
+    if by_staff:
+        out.insert(0, "staff_id", pd.array([pd.NA] * len(out), dtype="string"))
+    return out

@@ -209,7 +209,9 @@ def test_long_metrics_contract(ds):
     assert v.loc[("S1", "2026-01", "ssi_index"), "value"] == pytest.approx(900.0)
     assert pd.isna(v.loc[("S2", "2026-01", "ssi_index"), "value"])
     assert pd.notna(v.loc[("S2", "2026-01", "ssi_index"), "reason"])
-    assert v["reason"][v["value"].notna()].isna().all()
+    assert (v["reason"][v["value"].notna()] == "").all()
+    # in the order asked
+    assert csi.long_metrics(ds, periods=["2026-02", "2026-01"], stores=["S2", "S1"])["store_id"].tolist()[:4] == ["S2"] * 4
 
 
 def test_long_metrics_missing_table():
@@ -217,7 +219,8 @@ def test_long_metrics_missing_table():
     out = csi.long_metrics(ds, periods=["2026-01"])
     assert len(out) == 2 and out["value"].isna().all()
     assert out["reason"].str.contains("surveys").all()
-    assert csi.long_metrics(ds, periods=["2026-01"], by_staff=True).columns[0] == "staff_id"
+    staff = csi.long_metrics(ds, periods=["2026-01"], by_staff=True)
+    assert staff.columns[0] == "staff_id" and staff["staff_id"].isna().all() and len(staff) == 2
 
 
 def test_metrics_compute_uses_csi(ds):
