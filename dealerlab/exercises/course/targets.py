@@ -206,7 +206,7 @@ def check_decomposition(answer: dict) -> Feedback:
             f"年度目标 {_ANNUAL} 台按去年各月销量占比分：某月目标 = {_ANNUAL} × 去年该月 ÷ {sum(_LAST_YEAR)}，"
             "得到的小数先取整数部分，剩下的台数按小数部分从大到小各补 1 台（一样大时给靠前的月份），"
             f"这样 12 个月加起来正好 {_ANNUAL} 台。\n\n"
-            f"12 月目标 {month_target} 台再按四位顾问近 3 个月销量 36 : 30 : 24 : 10 分配，方法相同。"
+            "12 月目标再按四位顾问近 3 个月销量 36 : 30 : 24 : 10 分配，方法相同。"
             "如果平均分，淡季月份必然失败、旺季轻松超额；顾问之间也一样——按能力分才公平。"
         ),
         explanation_en=(
@@ -335,31 +335,40 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None) -> Exer
         ok_tiers = answer.get("tiers") == ans["tiers"]
         ok_t1 = is_close(answer.get("tier1"), ans["tier1"], tolerance=0.5)
         ok_t2 = is_close(answer.get("tier2"), ans["tier2"], tolerance=0.5)
-        short = t - a1
-        week2_msg = f"差额 {short:,.0f} 平摊到剩下 {W - 1} 周，每周加 {short / (W - 1):,.0f}" if short >= 0 else (
-            f"超额 {-short:,.0f} 平摊到剩下 {W - 1} 周，每周减 {-short / (W - 1):,.0f}")
         details = [
             ("rate1", ok_rate, "" if ok_rate else "第一周达成率 = 第一周实际 ÷ 第一周计划"),
-            ("week2", ok_week2, "" if ok_week2 else week2_msg),
+            ("week2", ok_week2, "" if ok_week2 else "第 2 周目标 = 原周计划 + 第一周差额 ÷ 剩下的周数"),
             ("cum_rate", ok_cum, "" if ok_cum else "累计达成率 = 前两周实际之和 ÷ 前两周计划之和"),
             ("tiers", ok_tiers, "" if ok_tiers else "累计达成率 < 100% 用 85%/95%，否则 100%/110%"),
             ("tier1", ok_t1, "" if ok_t1 else "目标一 = 原月目标 × 档位比例"),
             ("tier2", ok_t2, "" if ok_t2 else "目标二 = 原月目标 × 档位比例"),
         ]
-        return Feedback.grade(
-            details,
-            explanation=(
+        solved = all(ok for _, ok, _ in details)
+        if solved:  # the worked numbers only once solved; before that the method (the model answer is one click away)
+            explanation = (
                 f"1. 第一周达成率 = {a1:,} ÷ {t:,.0f} = **{ans['rate1']:.0%}**。\n"
-                f"2. 第一周差额 {t - a1:,.0f}（负数为超额），平摊到剩下 {W - 1} 周：第 2 周目标 = {t:,.0f} + "
+                f"2. 第一周差额 {t - a1:,.0f}，平摊到剩下 {W - 1} 周：第 2 周目标 = {t:,.0f} + "
                 f"{(t - a1) / (W - 1):,.0f} = **{ans['week2']:,.0f}**。\n"
                 f"3. 前两周累计 {a1 + a2:,} ÷ {2 * t:,.0f} = **{ans['cum_rate']:.0%}**，"
                 + ("落后于计划 → 调成两档：目标一 85%、目标二 95%" if ans["tiers"] == "85_95" else "达到计划 → 调成两档：目标一 100%、目标二 110%")
                 + f"，即 **{ans['tier1']:,.0f}** 和 **{ans['tier2']:,.0f}**。\n\n"
                 "落后时降一点让目标“够得着”，避免后两周放弃；领先时加一档，避免“达成即可”。"
-            ),
+            )
+        else:
+            explanation = (
+                "方法：① 本周达成率 = 实际 ÷ 计划；② 差额（计划 − 实际）平摊到剩下的周，加到每周原计划上；"
+                "③ 第 2 周后看前两周累计达成率：低于 100% 调成 85% / 95% 两档，否则 100% / 110% 两档，"
+                "两档的月目标 = 原月目标 × 比例。"
+            )
+        return Feedback.grade(
+            details,
+            explanation=explanation,
             explanation_en=(
                 f"Week-1 rate {ans['rate1']:.0%}; the shortfall is spread over the remaining weeks → week 2 target "
                 f"{ans['week2']:,.0f}; cumulative rate {ans['cum_rate']:.0%} → tiers {ans['tier1']:,.0f} / {ans['tier2']:,.0f}."
+                if solved else
+                "Method: rate = actual / plan; spread the shortfall over the remaining weeks; after week 2 the tiers are "
+                "85 %/95 % when behind, else 100 %/110 % of the month target."
             ),
             hint="一步一步来：先算第一周的差额，再平摊；第 2 周后看前两周的累计达成率。",
             hint_en="Step by step: the week-1 shortfall first, then spread it; after week 2 look at the cumulative rate.",
