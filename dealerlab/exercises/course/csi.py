@@ -35,11 +35,9 @@ KANO_CASE = {
     "车辆交还清洁": "取车时发现车被免费洗干净了",
     "休息区舒适": "休息区有咖啡、按摩椅和儿童角",
 }
-_KANO_WHY = {
-    "不满意因素": "客户认为理所当然：做到了不会加分，做不到就会不满。",
-    "中性因素": "做得越好越满意，做得差就失望——与表现大致成正比。",
-    "满意因素": "客户没想到的惊喜：没有也不会抱怨，有了就非常满意。",
-}
+
+
+_KANO_ASK = "做不到时，客户会投诉吗？做到了，客户会觉得理所当然、越多越好，还是意外惊喜？"
 
 
 def _kano_truth() -> dict[str, str]:
@@ -54,7 +52,7 @@ def _check_kano(answer: dict) -> Feedback:
     details = []
     for item, right in truth.items():
         ok = given.get(item) == right
-        details.append(("classes", ok, "" if ok else f"「{item}」是{right}：{_KANO_WHY[right]}"))
+        details.append(("classes", ok, "" if ok else f"「{item}」再想想：{_KANO_ASK}"))
     return Feedback.grade(
         details,
         explanation=(
@@ -129,7 +127,7 @@ def _check_ipa(answer: dict) -> Feedback:
     }
     for item in right:
         ok = item in chosen
-        details.append(("items", ok, "" if ok else f"漏选「{item}」：它在「重点改进」象限——重要度高、表现低于平均。"))
+        details.append(("items", ok, "" if ok else "还有「重要度高于平均、表现低于平均」的题项没有选。"))
     for item in chosen:
         if item not in right:
             details.append(("items", False, f"「{item}」在「{quadrant[item]}」象限：{why.get(quadrant[item], '')}"))
@@ -203,7 +201,7 @@ def _check_gap(answer: dict) -> Feedback:
     right = gap_case_answer()
     details = []
     ok = is_close(answer.get("gap_fix"), right["gap_fix"], tolerance=0.01)
-    details.append(("gap_fix", ok, "" if ok else "一次修好：(8−9) + (7−9) + (9−8) = −2，三份问卷 → −0.67。"))
+    details.append(("gap_fix", ok, "" if ok else "差距是每份问卷「表现 − 期望」的平均：先逐份相减（注意正负号），再除以份数。"))
     g = answer.get("gap_charges")
     ok = is_close(g, right["gap_charges"], tolerance=0.01)
     msg = ""
@@ -213,7 +211,7 @@ def _check_gap(answer: dict) -> Feedback:
         elif is_close(g, 2 / 3, tolerance=0.01):
             msg = "只有两份问卷同时有表现和期望，应除以 2 而不是 3。"
         else:
-            msg = "费用解释清楚：只用同时有表现和期望的问卷 Q1、Q3：(9−8) + (10−9) = 2，÷ 2 = 1.0。"
+            msg = "只用同时填了表现和期望的问卷：逐份相减，再除以这些问卷的份数。"
     details.append(("gap_charges", ok, msg))
     v = answer.get("index")
     ok = is_close(v, right["index"], tolerance=0.5)
@@ -224,7 +222,7 @@ def _check_gap(answer: dict) -> Feedback:
         elif is_close(v, 8.5, tolerance=0.01):
             msg = "千分制：平均表现 × 100。"
         else:
-            msg = "六个题项得分 8+7+9+9+8+10 = 51，÷ 6 = 8.5，× 100。"
+            msg = "指数 = 所有题项得分（不含总体满意度）的平均 × 100。"
     details.append(("index", ok, msg))
     return Feedback.grade(
         details,
