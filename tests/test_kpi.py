@@ -134,6 +134,8 @@ def test_direction_perspective_status_and_ids():
     assert ("方向", "direction") in rules(validate_cards([card(direction="up")]))
     assert validate_cards([card(direction="越低越好", formula="comeback_rate", target=0.03, stretch=0.02)]).empty
     assert ("平衡计分卡维度", "perspective") in rules(validate_cards([card(perspective="运营")]))
+    assert ("方向", "unset") in rules(validate_cards([card(direction="")]))
+    assert ("平衡计分卡维度", "unset") in rules(validate_cards([card(perspective="")]))
     assert ("状态", "status") in rules(validate_cards([card(status="完成")]))
     dup = validate_cards([card(weight=0.5), card(weight=0.5)])
     assert ("卡片编号", "duplicate_id") in rules(dup)

@@ -71,7 +71,7 @@ def _parsed(answer: dict) -> dict:
 
 
 def test_card_designer_live_shows_validation():
-    assert "✅" in ex._live_card(_parsed(GOOD_CARD))
+    assert "通过了九要素校验" in ex._live_card(_parsed(GOOD_CARD))
     live = ex._live_card({})
     assert "目标定义" in live and "计算公式" in live  # empty factors listed, no exception on None values
 
@@ -87,6 +87,7 @@ def test_weight_allocator(store):
     assert {"", "sc01", "sc05"} <= _failed(fb)  # 95 %, volume above 40 %, add-on gross below 5 %
     live = ex._live_weights({"sc01": 0.35, "sc02": 0.2, "sc03": 0.15, "sc04": 0.15, "sc05": 0.1})
     assert "95%" in live and "还差 5%" in live
+    assert "✓ 合计正好 100%" in ex._live_weights({"sc01": 0.35, "sc02": 0.2, "sc03": 0.15, "sc04": 0.15, "sc05": 0.15})
 
 
 def test_weight_allocator_keys_follow_the_library():

@@ -151,6 +151,7 @@ _MSG = Catalogue(
             "zh": "「数据来源」中的「{name}」不是数据表：请填写数据表名称，如 销售、潜客、维修工单（sales, leads, service_orders）。",
             "en": "'data source' names '{name}', which is not a data table: use table names such as sales, leads, service_orders.",
         },
+        "unset": {"zh": "「{factor}」未选择。", "en": "'{factor}' is not chosen."},
         "direction": {
             "zh": "「方向」应为 越高越好 或 越低越好，收到 {value!r}。",
             "en": "'direction' must be higher or lower (越高越好/越低越好), got {value!r}.",
@@ -406,7 +407,8 @@ def _card_problems(card: KpiCard, row: int, set_date: dt.date | None, names: Map
         out.append(_problem(card, "weight", "weight_range", value=weight, row=row))
     direction = _direction(card.direction)
     if direction is None:
-        out.append(_problem(card, "direction", "direction", value=card.direction, row=row))
+        key = "unset" if _blank(card.direction) else "direction"
+        out.append(_problem(card, "direction", key, value=card.direction, row=row))
     if target is not None and target <= 0:
         out.append(_problem(card, "target", "target_positive", value=target, row=row))
     if target is not None and stretch is not None and direction is not None:
@@ -461,7 +463,8 @@ def _card_problems(card: KpiCard, row: int, set_date: dt.date | None, names: Map
         if not tables and not unknown:
             out.append(_problem(card, "data_source", "missing", row=row))
     if card.perspective not in PERSPECTIVES and card.perspective not in PERSPECTIVES.values():
-        out.append(_problem(card, "perspective", "perspective", value=card.perspective, row=row))
+        key = "unset" if _blank(card.perspective) else "perspective"
+        out.append(_problem(card, "perspective", key, value=card.perspective, row=row))
     if card.status not in STATUSES:
         out.append(_problem(card, "status", "status", value=card.status, row=row))
     return out

@@ -177,7 +177,7 @@ def _live_card(answer: dict):
     card = card_from_answer(answer)
     problems = _card_problems(card)
     if problems.empty:
-        return "✅ 这张卡通过了九要素校验。"
+        return "✓ 这张卡通过了九要素校验。"
     return "**校验结果**（随填写实时更新）：\n\n" + "\n".join(f"- {m}" for m in problems["message"])
 
 
@@ -274,7 +274,7 @@ def _live_weights(answer: dict):
     for c in cards:
         by_persp[c.perspective] = by_persp.get(c.perspective, 0.0) + float(answer.get(_weight_key(c)) or 0.0)
     gap = 1.0 - total
-    state = "✅ 合计正好 100%" if abs(gap) <= 0.005 else (f"还差 {gap:.0%}" if gap > 0 else f"超出 {-gap:.0%}")
+    state = "✓ 合计正好 100%" if abs(gap) <= 0.005 else (f"还差 {gap:.0%}" if gap > 0 else f"超出 {-gap:.0%}")
     persp = "、".join(f"{p} {v:.0%}" for p, v in by_persp.items())
     return f"**当前合计：{total:.0%}**（{state}）\n\n按平衡计分卡维度：{persp}"
 
@@ -334,27 +334,29 @@ def _check_month(answer: dict) -> Feedback:
     right = month_answer().set_index("card_id")
     table = answer.get("rates") or {}
     details = []
+    wrong = []
     for cid, rec in right.iterrows():
         given = (table.get(cid) or {}).get("rate")
-        ok = is_close(given, rec["rate"], tolerance=0.005)
-        msg = ""
-        if not ok:
-            raw = rec["actual"] / rec["target"]
-            if rec["capped"] and is_close(given, raw, tolerance=0.005):
-                msg = f"「{rec['name']}」{raw:.0%} 超过封顶：按 突破值 ÷ 目标 = {rec['cap']:.0%} 计。"
-            else:
-                msg = f"「{rec['name']}」达成率 = 实际 ÷ 目标 = {_plain(rec['actual'])} ÷ {_plain(rec['target'])}，再看是否封顶。"
-        details.append(("rates", ok, msg))
+        if is_close(given, rec["rate"], tolerance=0.005):
+            continue
+        raw = rec["actual"] / rec["target"]
+        if rec["capped"] and is_close(given, raw, tolerance=0.005):
+            wrong.append(f"「{rec['name']}」{raw:.0%} 超过封顶：按 突破值 ÷ 目标 = {rec['cap']:.0%} 计")
+        else:
+            wrong.append(
+                f"「{rec['name']}」达成率 = 实际 ÷ 目标 = {_plain(rec['actual'])} ÷ {_plain(rec['target'])}，再看是否封顶"
+            )
+    details.append(("rates", not wrong, "；".join(wrong) + ("。" if wrong else "")))
     total = float(right["score"].sum())
     ok_total = is_close(answer.get("total"), total, tolerance=0.005)
     details.append(("total", ok_total, "" if ok_total else "总分 = Σ 权重 × 封顶后的达成率。"))
     return Feedback.grade(
         details,
         explanation=(
-            f"个人销量 13 台超过突破值 12 台，按 120% 计（得 0.35 × 1.2 = 0.42）；其余各卡按 实际 ÷ 目标。"
-            f"总分 **{total:.3f}**。封顶的作用：销量冲得再高，也不能掩盖成交率、再回展厅率的不足。"
+            "每张卡先算 实际 ÷ 目标，再和 突破值 ÷ 目标 比较取小：个人销量 13 台超过突破值 12 台，只能按 120% 计。"
+            "封顶的作用：销量冲得再高，也不能掩盖成交率、再回展厅率的不足。总分 = Σ 权重 × 封顶后的达成率。"
         ),
-        explanation_en=f"Volume 13 of 10 is capped at 120 %; the total is {total:.3f}.",
+        explanation_en="Volume 13 of 10 is capped at the stretch, 120 %; the total is Σ weight × capped rate.",
         hint="先逐项算 实际 ÷ 目标，再和 突破值 ÷ 目标 比较取小，最后乘权重相加。",
     )
 
