@@ -31,6 +31,7 @@ def _cards():
             "stretch": 0.25,
         }
     )
+    cards[2] = KpiCard(**{**cards[2].__dict__, "definition": "'引号开头的说明", "standard": "@SUM(A1:A9)"})
     return cards
 
 
@@ -70,6 +71,9 @@ def test_workbook_layout(tmp_path):
     # formula injection neutralised: a text cell, not a formula
     cell = ws.cell(row=4, column=3)
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+    assert cell.quotePrefix  # Excel shows it as text
+    assert ws.cell(row=5, column=11).value == "@SUM(A1:A9)" and ws.cell(row=5, column=11).data_type == "s"
+    assert not ws.cell(row=3, column=2).quotePrefix  # ordinary text is left alone
 
 
 def test_edited_workbook_is_read_and_validated(tmp_path):

@@ -5,9 +5,10 @@ direction, BSC perspective, status and the card's other fields — set up for pr
 header row repeated), plus a 说明 sheet (how to fill it in) and a 状态历史 sheet (the workflow history). A manager
 edits it in Excel; :func:`read_cards` loads it back. A round trip keeps every field and the history.
 
-Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is
-written as a text cell with Excel's quote prefix, so it shows as typed and never runs; the value itself is unchanged
-(the round trip stays exact). The file is written atomically (a temporary file beside it, then renamed).
+Text that a spreadsheet would run as a formula (what :func:`dealerlab.data.write.safe_cell` neutralises: starting with
+``=``, ``+``, ``-``, ``@``, tab or carriage return) is written as a text cell with Excel's quote-prefix style, so it shows
+as typed and never runs. Unlike ``safe_cell`` the stored value keeps no added apostrophe, so the round trip stays
+exact (a card's text may itself start with an apostrophe). The file is written atomically (a temporary file beside it, then renamed).
 """
 
 from __future__ import annotations
@@ -76,7 +77,6 @@ _HISTORY = [
     ("to_status", "新状态"),
     ("note", "说明"),
 ]
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 _HELP_LINES = [
@@ -108,13 +108,12 @@ def _sheet_title(owner: str, used: set[str]) -> str:
 
 def _put(cell, value) -> None:
     """Write ``value``; text that Excel could run as a formula is stored as quoted text."""
-    if isinstance(value, str):
-        cell.value = value
-        if value.startswith(_DANGEROUS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return
+    from dealerlab.data.write import safe_cell
+
     cell.value = value
+    if isinstance(value, str) and safe_cell(value) != value:
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def write_cards(cards: Iterable[KpiCard], path: str | os.PathLike, *, title: str = "KPI 指标卡") -> Path:
