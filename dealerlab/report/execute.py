@@ -61,7 +61,9 @@ class NotebookJob:
 
 
 def notebook_path(name: str) -> Path:
-    """Path of a report notebook shipped in the package."""
+    """Path of a report notebook shipped in the package (an absolute path is taken as it is)."""
+    if Path(name).is_absolute():
+        return Path(name)
     path = resources.files("dealerlab.report") / "notebooks" / name
     return Path(str(path))
 

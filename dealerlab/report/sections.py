@@ -144,10 +144,10 @@ def targets_section(ctx) -> H.Html:
         fig, ax = plt.subplots(figsize=(8, 5.5))
         plot_amount_rate(matrix.assign(name=matrix["staff_id"].map(names)), label="name", ax=ax, lang=lang)
         parts += [H.h3(_t(lang, "达成额 × 达成率矩阵", "Amount × rate matrix")), H.figure(fig)]
-        cols = [c for c in ("name", "actual", "achievement", "quadrant", "advice") if c in matrix.assign(name=0).columns]
+        cols = ["name", "actual", "achievement", "quadrant_name", "advice"]
         show = matrix.assign(name=matrix["staff_id"].map(names))[cols]
         parts.append(H.table(show.rename(columns={"name": _t(lang, "顾问", "Consultant"), "actual": _t(lang, "实际", "Actual"),
-                                                  "achievement": _t(lang, "达成率", "Achievement"), "quadrant": _t(lang, "象限", "Quadrant"),
+                                                  "achievement": _t(lang, "达成率", "Achievement"), "quadrant_name": _t(lang, "象限", "Quadrant"),
                                                   "advice": _t(lang, "辅导建议", "Coaching")}),
                              numeric_formats={_t(lang, "达成率", "Achievement"): "rate"}))
     behind = store.iloc[0]
