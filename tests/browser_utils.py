@@ -47,7 +47,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def voila_server(notebook: Path, *, env: dict[str, str], log: Path, timeout: float = 120.0) -> Iterator[str]:
+def voila_server(notebook: Path, *, env: dict[str, str], log: Path, timeout: float = 300.0) -> Iterator[str]:
     """Serve ``notebook`` with Voilà on a free local port; yields the page URL; stops the server afterwards."""
     port = free_port()
     voila = Path(sys.executable).parent / "voila"

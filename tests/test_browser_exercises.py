@@ -45,6 +45,9 @@ def test_warmup_in_voila(repo_root, tmp_path):
 
     with voila_server(notebook, env=env, log=tmp_path / "voila.log") as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1100, "height": 1000}, locale="zh-CN")
+        external = []  # offline: widgets must be served by Voilà itself, never from a CDN
+        page.on("request", lambda r: external.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
         page.goto(url, timeout=WAIT)
 
         # 1. the name is asked once for the folder
@@ -55,6 +58,8 @@ def test_warmup_in_voila(repo_root, tmp_path):
         page.locator(f"{CAPTURE} button.dl-check").wait_for(timeout=WAIT)
         page.locator(f"{ACTION} button.dl-check").wait_for(timeout=WAIT)  # the other exercises opened too
         assert json.loads((answers / "profile.json").read_text(encoding="utf-8"))["trainee"] == "浏览器学员"
+
+        assert not [u for u in external if ".js" in u], external
 
         # 2. a bad number gets a Chinese hint
         rate = page.locator(f"{CAPTURE} .dl-field-rate input")

@@ -443,3 +443,18 @@ def test_two_writers_on_one_file_merge_attempts(repo_root, tmp_path):
     times = [a["time"] for a in data["attempts"]]
     assert times == sorted(times)
     assert not list((root / "张三").glob("*.corrupt-*"))
+
+
+def test_english_display(store):
+    ex = _make(store).bind(lang="en")
+    root = ex.widget()
+    ex.set_answer({**RIGHT, "n": "sixty"})
+    assert "not a number" in ex._views["n"].hint.value
+    assert ex.submit().status == "invalid"
+    ex.set_answer(RIGHT)
+    ex.submit()
+    assert "Result: Correct" in ex._feedback_html.value
+    labels = [c.description for c in root.children[0].children if hasattr(c, "children")
+              for c in c.children if hasattr(c, "description")]
+    assert "Check answer" in labels and "Show model answer" in labels
+    assert "Capture" in ex._views["n"].label.value
