@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -221,23 +220,23 @@ def funnel_rates(ds: Dataset) -> pd.DataFrame:
     L, V, C, T, S = ds.leads, ds.visits, ds.calls, ds.test_drives, ds.sales
     rows = []
     for sid in ds.store_ids:
-        l, v, c, t, s = (x[x["store_id"] == sid] for x in (L, V, C, T, S))
-        calllead = set(l.loc[l["first_contact"] == "来电", "lead_id"])
+        ld, v, c, t, s = (x[x["store_id"] == sid] for x in (L, V, C, T, S))
+        calllead = set(ld.loc[ld["first_contact"] == "来电", "lead_id"])
         for per in sorted(ds.targets["period"].unique()):
             a = pd.Timestamp(per + "-01")
             b = a + pd.offsets.MonthEnd(0)
 
-            def inm(x):
+            def inm(x, a=a, b=b):
                 return (x >= a) & (x <= b)
 
             FV = ((v["visit_type"] == "首次") & inm(v["visit_date"])).sum()
             FC = ((c["call_type"] == "首次") & inm(c["call_date"])).sum()
-            W = ((l["first_contact"] == "到店") & inm(l["created_date"])).sum()
-            Cn = ((l["first_contact"] == "来电") & inm(l["created_date"])).sum()
-            N = inm(l["created_date"]).sum()
+            W = ((ld["first_contact"] == "到店") & inm(ld["created_date"])).sum()
+            Cn = ((ld["first_contact"] == "来电") & inm(ld["created_date"])).sum()
+            N = inm(ld["created_date"]).sum()
             first = v[(v["visit_type"] == "首次") & inm(v["visit_date"])]
             CV = first.loc[first["lead_id"].isin(calllead), "lead_id"].nunique()
-            Lc = ((l["created_date"] < a) & ((l["status"] == "跟进中") | (l["closed_date"] >= a))).sum()
+            Lc = ((ld["created_date"] < a) & ((ld["status"] == "跟进中") | (ld["closed_date"] >= a))).sum()
             rv = set(v.loc[(v["visit_type"] == "再次") & inm(v["visit_date"]), "lead_id"].dropna())
             prior = set(t.loc[t["drive_date"] < a, "lead_id"])
             TD = t.loc[inm(t["drive_date"]), "lead_id"].nunique()

@@ -22,31 +22,24 @@ is stable while sales consultants turn over at 5–7 % a month.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from dealerlab.calendar import check_period
 from dealerlab.data.dataset import Dataset
-from dealerlab.data.schema import FRONTLINE_ROLES
 from dealerlab.data.defaults import OVERALL_ITEM, default_survey_items
+from dealerlab.data.schema import FRONTLINE_ROLES
 from dealerlab.datasets import _names
 
-__all__ = ["GroupConfig", "generate", "DEFAULT_SEED", "PLANTED"]
+__all__ = ["GroupConfig", "generate", "DEFAULT_SEED"]
 
 DEFAULT_SEED = 20261023
 WARMUP_MONTHS = 2
 
 #: car-market seasonality by calendar month (Chinese New Year dip in Feb, 金九银十, year-end push)
 SEASON = {1: 1.05, 2: 0.72, 3: 0.95, 4: 0.95, 5: 1.0, 6: 1.06, 7: 0.9, 8: 0.95, 9: 1.08, 10: 1.1, 11: 1.0, 12: 1.12}
-
-#: where the teaching cases are planted (store index → cases); read by datasets/README.md
-PLANTED = {
-    "S01": "销售漏斗瓶颈：试乘试驾率约 0.33（基准 0.50）；返修率先升后降（整改月见 README）",
-    "S02": "烤房利用率低于 60%（大班组混做大/小损伤）；团队某月未达成、后月超额补足；一名销售顾问连续两个季度被淘汰",
-    "S03": "商用车门店：大客户（各层级）、大客户渠道销售与工单、流失预警客户",
-}
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -409,7 +402,6 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
     closed = np.where(status == 1, -1, closed)
     # leads closed before the first reported day are gone from the export, unless their sale is invoiced in range
     keep = (status == 1) | (closed >= start) | (won_in & (invoice >= start))
-    lead_idx = np.cumsum(keep) - 1
     lead_ids_all = np.full(n, None, dtype=object)
     lead_ids_all[keep] = _ids(f"{sid}-L", int(keep.sum()), 6)
     lead_staff = staff.at(lslot, created)
@@ -420,6 +412,14 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
     lmodel = rng.choice(n_models, size=n, p=model_pop)
     lost_reasons = np.array(["价格因素", "购买竞品", "暂缓购车", "贷款未通过", "联系不上", "车型配置不满意", "交车周期长"])
     lreason = lost_reasons[rng.choice(len(lost_reasons), size=n, p=[0.3, 0.25, 0.2, 0.05, 0.1, 0.06, 0.04])]
+    # big-account prospects: some phoned-in leads of a commercial store belong to an account (channel 大客户)
+    accounts, acc_w, acc_cut = _accounts(st, cal, rng)
+    lead_acc = np.full(n, None, dtype=object)
+    if st.business == "商用车" and len(accounts):
+        a = rng.choice(len(accounts), size=n, p=acc_w)
+        is_acc = (fc == 1) & (rng.random(n) < 0.12) & (created <= acc_cut[a])
+        channel = np.where(is_acc, "大客户", channel)
+        lead_acc[is_acc] = accounts["account_id"].to_numpy()[a[is_acc]]
     leads = pd.DataFrame(
         {
             "lead_id": lead_ids_all[keep],
@@ -435,7 +435,7 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
             "lost_reason": _opt(lreason[keep], status[keep] == 2),
             "name": _names.person_names(rng, int(keep.sum())),
             "phone": _names.phones(rng, int(keep.sum())),
-            "account_id": None,
+            "account_id": lead_acc[keep],
         }
     )
 
@@ -524,14 +524,11 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
         }
     )
 
-    # ---------------------------------------------------------------- accounts
-    accounts, acc_w, acc_cut = _accounts(st, cal, rng)
-
     # ---------------------------------------------------------------- sales
     s_parts = []
     m = won_in & keep & in_range(invoice)
     s_parts.append(dict(lead=lead_ids_all[m], slot=lslot[m], order=order_day[m], invoice=invoice[m], delivery=delivery[m],
-                        channel=np.full(int(m.sum()), "展厅"), model=lmodel[m], account=np.full(int(m.sum()), None, dtype=object)))
+                        channel=np.full(int(m.sum()), "展厅"), model=lmodel[m], account=lead_acc[m]))
     for ch, base in (("二级网络", p["subdealer"]), ("大客户", p["fleet"])):
         cnt = _month_counts(rng, cal, base, scale)
         mm = np.repeat(months_all, cnt)
@@ -727,10 +724,28 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
          "minutes_used": np.round(avail * util / 10) * 10}
     ).sort_values(["date", "booth_id"], kind="stable")
 
+    # monthly aggregates (reported months) for targets, market and finance, computed on the arrays
+    nm = len(cal.periods)
+    s_m = cal.month_index(S["invoice"])
+    ro_close = _days(service_orders["close_date"])
+    closed_ro = ro_close >= 0
+    agg = {
+        "volume": np.bincount(s_m, minlength=nm),
+        "room": np.bincount(s_m[S["channel"] == "展厅"], minlength=nm),
+        "car_revenue": np.bincount(s_m, weights=price, minlength=nm),
+        "car_gp": np.bincount(s_m, weights=sales["gross_profit"].to_numpy(dtype=float), minlength=nm),
+        "addon_revenue": np.bincount(s_m[si], weights=addons["revenue"].to_numpy(dtype=float), minlength=nm),
+        "addon_gp": np.bincount(s_m[si], weights=addons["gross_profit"].to_numpy(dtype=float), minlength=nm),
+        "service_revenue": np.bincount(cal.month_index(ro_close[closed_ro]), weights=service_orders["revenue"].to_numpy(dtype=float)[closed_ro], minlength=nm),
+    }
+    agg = {k: v[cal.first:] for k, v in agg.items()}
+    top = pd.DataFrame({"m": s_m, "staff": sale_staff}).groupby(["m", "staff"]).size().reset_index(name="n")
+    top = top.sort_values(["m", "n", "staff"], ascending=[True, False, True], kind="stable").drop_duplicates("m")
+    agg["top_seller"] = top[top["m"] >= cal.first][["m", "staff"]].to_numpy()
     return dict(
         staff=staff, leads=leads, visits=visits, calls=calls, test_drives=test_drives, sales=sales, addons=addons,
         service_orders=service_orders, followups=followups, surveys=surveys, complaints=complaints,
-        booth_usage=booth_usage, accounts=accounts,
+        booth_usage=booth_usage, accounts=accounts, agg=agg,
     )
 
 
@@ -902,11 +917,9 @@ def _days(s: pd.Series) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------- targets, points, market
 def _targets(st: _Store, cal: _Cal, rng, sim: dict) -> tuple[pd.DataFrame, dict]:
-    sales = sim["sales"]
     periods = cal.periods[cal.first:]
-    sp = sales["invoice_date"].dt.strftime("%Y-%m")
-    vol = sp.value_counts().reindex(periods, fill_value=0).to_numpy()
-    room = sp[sales["channel"] == "展厅"].value_counts().reindex(periods, fill_value=0).to_numpy()
+    agg = sim["agg"]
+    vol, room = agg["volume"], agg["room"]
     planted = {}
     noise = rng.uniform(0.93, 1.04, len(periods))
     target = np.maximum(1, np.round(vol * noise))
@@ -932,13 +945,10 @@ def _targets(st: _Store, cal: _Cal, rng, sim: dict) -> tuple[pd.DataFrame, dict]
         rows.append((per, "销量", None, float(target[i]), float(np.ceil(target[i] * 1.1))))
         rows.append((per, "展厅销量", None, float(max(1, round(room[i] * noise[i]))), float(np.ceil(room[i] * noise[i] * 1.1))))
     # money targets
-    inv_p = sp
-    gp = sales.groupby(inv_p)["gross_profit"].sum().reindex(periods, fill_value=0)
-    add = sim["addons"].merge(sales[["sale_id"]].assign(per=inv_p), on="sale_id")
-    add_rev = add.groupby("per")["revenue"].sum().reindex(periods, fill_value=0)
-    add_gp = add.groupby("per")["gross_profit"].sum().reindex(periods, fill_value=0)
-    ros = sim["service_orders"]
-    svc = ros.groupby(ros["close_date"].dt.strftime("%Y-%m"))["revenue"].sum().reindex(periods, fill_value=0)
+    gp = pd.Series(agg["car_gp"])
+    add_rev = pd.Series(agg["addon_revenue"])
+    add_gp = pd.Series(agg["addon_gp"])
+    svc = pd.Series(agg["service_revenue"])
     for i, per in enumerate(periods):
         f = rng.uniform(0.92, 1.08, 3)
         g = float(np.round((gp.iloc[i] + add_gp.iloc[i]) * f[0], -3))
@@ -988,11 +998,10 @@ def _points(st: _Store, cal: _Cal, rng, sim: dict) -> pd.DataFrame:
         day = cal.sample(rng, mi, w)
         parts.append(pd.DataFrame({"staff_id": staff.at(sl, day), "date": _to_dates(day), "reason": reason, "points": pts}))
     # the month's top seller
-    s = sim["sales"]
-    top = s.groupby([s["invoice_date"].dt.strftime("%Y-%m"), "staff_id"]).size().reset_index(name="n")
-    top = top.sort_values(["invoice_date", "n", "staff_id"], ascending=[True, False, True]).drop_duplicates("invoice_date")
-    ends = pd.to_datetime(top["invoice_date"] + "-01") + pd.offsets.MonthEnd(0)
-    parts.append(pd.DataFrame({"staff_id": top["staff_id"].to_numpy(), "date": ends.to_numpy(), "reason": "月度销冠", "points": 20.0}))
+    top = sim["agg"]["top_seller"]
+    if len(top):
+        ends = cal.mstart[top[:, 0].astype(int) + 1] - 1
+        parts.append(pd.DataFrame({"staff_id": top[:, 1], "date": _to_dates(ends), "reason": "月度销冠", "points": 20.0}))
     out = pd.concat(parts, ignore_index=True).sort_values(["date", "staff_id", "reason"], kind="stable")
     out.insert(0, "store_id", st.store_id)
     return out
@@ -1000,20 +1009,15 @@ def _points(st: _Store, cal: _Cal, rng, sim: dict) -> pd.DataFrame:
 
 def _market_finance(st: _Store, cal: _Cal, rng, sim: dict, targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     periods = cal.periods[cal.first:]
-    s = sim["sales"]
-    per = s["invoice_date"].dt.strftime("%Y-%m")
-    vol = per.value_counts().reindex(periods, fill_value=0).to_numpy()
+    agg = sim["agg"]
+    vol = agg["volume"]
     share = rng.uniform(0.06, 0.12) * rng.uniform(0.92, 1.08, len(periods))
     tgt = targets[(targets["metric"] == "销量") & targets["staff_id"].isna()].set_index("period")["target"].reindex(periods).to_numpy()
     market = pd.DataFrame(
         {"store_id": st.store_id, "period": periods, "region_volume": np.round(np.maximum(vol, 1) / share),
          "volume_plan": np.round(tgt * rng.uniform(1.0, 1.1, len(periods)))}
     )
-    car = s.groupby(per)["price"].sum().reindex(periods, fill_value=0)
-    add = sim["addons"].merge(s[["sale_id"]].assign(per=per), on="sale_id").groupby("per")["revenue"].sum().reindex(periods, fill_value=0)
-    ros = sim["service_orders"]
-    svc = ros.groupby(ros["close_date"].dt.strftime("%Y-%m"))["revenue"].sum().reindex(periods, fill_value=0)
-    revenue = (car + add + svc).to_numpy()
+    revenue = agg["car_revenue"] + agg["addon_revenue"] + agg["service_revenue"]
     margin = rng.normal(0.028, 0.01, len(periods))
     cap = (45e6 if st.business == "乘用车" else 60e6) * rng.uniform(0.85, 1.15)
     finance = pd.DataFrame(
@@ -1044,7 +1048,7 @@ def generate(
     seed : int
         Seed (same seed and parameters → identical tables).
     stores : int
-        Number of stores S01.. (S01–S03 carry the planted cases; see ``PLANTED``).
+        Number of stores S01.. (S01–S03 carry the planted cases; see datasets/README.md).
     months : int
         Number of months ending with ``end``.
     end : str
@@ -1113,7 +1117,3 @@ def generate(
     ds.planted = planted  # type: ignore[attr-defined]
     return ds
 
-
-def config_with(cfg: GroupConfig, **changes) -> GroupConfig:
-    """A copy of ``cfg`` with some fields changed."""
-    return replace(cfg, **changes)
