@@ -122,11 +122,13 @@ class Dataset:
         return str(hit.iloc[0]) if len(hit) else str(store_id)
 
     def periods(self) -> list[str]:
-        """Every month ``YYYY-MM`` covered by the dated event tables, sorted."""
+        """Every month ``YYYY-MM`` covered by the dated event tables (leads excepted), sorted."""
         from dealerlab.calendar import period_of
 
         dates = []
         for name, col in _EVENT_DATES.items():
+            if name == "leads":  # old open prospects are carried in exports: their creation does not make a month covered
+                continue
             if name in self.tables and len(self.tables[name]):
                 d = self.tables[name][col].dropna()
                 if len(d):
