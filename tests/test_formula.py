@@ -177,3 +177,81 @@ def test_no_eval_in_module(repo_root):
     source = (repo_root / "dealerlab" / "formula.py").read_text(encoding="utf-8")
     for word in ("eval(", "exec(", "compile(", "literal_eval", "import ast"):
         assert word not in source
+
+
+# ------------------------------------------------------------------------------------------- property tests
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_IDS = ["S_room", "L", "N", "TD", "TDi"]
+
+
+def _trees(depth: int = 4):
+    leaf = st.one_of(
+        st.integers(min_value=0, max_value=999).map(lambda v: ("num", float(v))),
+        st.sampled_from(_IDS).map(lambda m: ("ref", m)),
+    )
+    return st.recursive(
+        leaf,
+        lambda kids: st.one_of(
+            st.tuples(st.sampled_from("+-*/"), kids, kids).map(lambda t: ("bin", *t)),
+            kids.map(lambda k: ("neg", k)),
+        ),
+        max_leaves=12,
+    )
+
+
+def _text(tree) -> str:
+    kind = tree[0]
+    if kind == "num":
+        return f"{tree[1]:g}"
+    if kind == "ref":
+        return tree[1]
+    if kind == "neg":
+        return f"-({_text(tree[1])})"
+    return f"({_text(tree[2])} {tree[1]} {_text(tree[3])})"
+
+
+def _value(tree) -> float:
+    """Reference arithmetic straight from the generated tree (NaN on a zero denominator)."""
+    kind = tree[0]
+    if kind == "num":
+        return tree[1]
+    if kind == "ref":
+        return VALUES[tree[1]]
+    if kind == "neg":
+        return -_value(tree[1])
+    a, b = _value(tree[2]), _value(tree[3])
+    if math.isnan(a) or math.isnan(b):
+        return math.nan
+    if tree[1] == "/":
+        return math.nan if b == 0 else a / b
+    return a + b if tree[1] == "+" else a - b if tree[1] == "-" else a * b
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_trees())
+def test_generated_expressions_evaluate_like_arithmetic(tree):
+    text = _text(tree)
+    try:
+        ev = evaluate(text, VALUES)
+    except FormulaError as err:  # only the size limits may refuse a generated expression
+        assert err.key in ("too_deep", "too_long", "too_many_nodes")
+        return
+    expected = _value(tree)
+    if math.isnan(expected) or math.isinf(expected):
+        assert math.isnan(ev.value) and ev.reason
+    else:
+        assert ev.value == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("()+-*/×÷%.0123456789 LN_a（）成交率^'\"[]{}:=,#@!\\")), max_size=60))
+def test_any_text_parses_or_raises_formula_error(text):
+    try:
+        f = parse(text)
+    except FormulaError as err:
+        assert err.message("zh") and err.message("en")
+    else:
+        ev = f.evaluate(VALUES)
+        assert isinstance(ev.value, float)

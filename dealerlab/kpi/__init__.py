@@ -20,9 +20,18 @@ from dealerlab.kpi.card import (
     check_cards,
     validate_cards,
 )
+from dealerlab.kpi.excel import read_cards, write_cards
+from dealerlab.kpi.library import DEPARTMENT_SETS, ROLE_SETS, library, library_cards, library_sets
 from dealerlab.kpi.scoring import card_actuals, card_rate, metric_values, owner_scores, score_cards, score_on_dataset
 
 __all__ = [
+    "DEPARTMENT_SETS",
+    "ROLE_SETS",
+    "library",
+    "library_cards",
+    "library_sets",
+    "read_cards",
+    "write_cards",
     "DIRECTIONS",
     "EXTRA_METRICS",
     "FACTORS",
