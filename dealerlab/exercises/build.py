@@ -53,9 +53,9 @@ def find_project_root(start: str | os.PathLike | None = None) -> Path:
 
 def trainee_copy(text: str, *, source_name: str = "") -> str:
     """The trainee version (JSON text) of a trainer notebook (JSON text)."""
-    import nbformat
-
     import json
+
+    import nbformat
 
     raw = json.loads(text)
     # sources older than nbformat 4.5 get random cell ids on reading: derive stable ones instead

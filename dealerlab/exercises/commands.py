@@ -87,7 +87,8 @@ def workshop_argv(
     open_browser: bool = True,
 ) -> tuple[list[str], dict[str, str], Path]:
     """The command, environment and answers folder ``dealerlab workshop`` runs (tests use it without launching)."""
-    from dealerlab.exercises.store import ENV_DIR, answers_dir as resolve
+    from dealerlab.exercises.store import ENV_DIR
+    from dealerlab.exercises.store import answers_dir as resolve
 
     folder = resolve(answers_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)

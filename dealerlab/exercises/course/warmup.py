@@ -78,9 +78,9 @@ def _check_capture(answer: dict) -> Feedback:
     formula_ok = answer.get("formula") == "a"
     practices_ok = sorted(answer.get("practices") or []) == sorted(_GOOD_PRACTICES)
     details = [
-        ("rate", rate_ok, "" if rate_ok else "分子是新增潜客 W + C，分母是首次到店 FV + 首次来电 FC"),
-        ("formula", formula_ok, "" if formula_ok else "注意括号：先分别求和再相除"),
-        ("practices", practices_ok, "" if practices_ok else "只有真正留下有效联系方式的做法才算"),
+        ("rate", rate_ok, "分子是新增潜客 W + C，分母是首次到店 FV + 首次来电 FC"),
+        ("formula", formula_ok, "注意括号：先分别求和再相除"),
+        ("practices", practices_ok, "只有真正留下有效联系方式的做法才算"),
     ]
     return Feedback.grade(
         details,

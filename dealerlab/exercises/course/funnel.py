@@ -1,0 +1,370 @@
+"""Exercises of course module 3 — the sales funnel (trainer notebooks ``03a``, ``03b``, ``03c``).
+
+* :data:`showroom_log` — a small showroom log of one month: the trainee counts FV, FC, W, C, N, CV, L, R, RnoTD, TD,
+  S_room and computes the capture, test-drive, revisit and close rates; every box is checked on its own and a wrong
+  one says what to count (the expected numbers come from :func:`dealerlab.funnel.funnel_counts` on the same log).
+* :data:`whatif_slider` — how many more sales if the test-drive rate reaches 55 %? A slider shows the multiplicative
+  funnel model live (:func:`dealerlab.funnel.what_if`); the typed answers are checked.
+* :data:`diagnosis_case` — a store's five stage rates against their benchmarks: choose the bottleneck (by sales at
+  stake, not by the largest gap in points), compute its sales at stake and pick the first action from the
+  step's action table.
+
+Nothing happens at import time except building these plain-data definitions.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, SliderField, TextField, is_close
+from dealerlab.funnel.whatif import STAGES, extra_sales, what_if
+
+__all__ = [
+    "showroom_log",
+    "whatif_slider",
+    "diagnosis_case",
+    "check_showroom_log",
+    "check_whatif",
+    "check_diagnosis",
+    "log_answers",
+    "CASE",
+    "EXERCISES",
+]
+
+# ----------------------------------------------------------------------------------------------------------------
+# 03a showroom log (October 2026, one store)
+
+_MONTH = "2026-10"
+_LEADS = [  # lead_id, consultant, created, first contact, status, closed
+    ("K01", "王", "2026-10-02", "到店", "跟进中", None),
+    ("K02", "王", "2026-10-04", "到店", "成交", "2026-10-18"),
+    ("K03", "李", "2026-10-05", "来电", "跟进中", None),
+    ("K04", "李", "2026-09-26", "来电", "跟进中", None),
+    ("K05", "王", "2026-08-20", "到店", "成交", "2026-10-01"),
+    ("K06", "李", "2026-09-10", "到店", "战败", "2026-09-28"),
+    ("K07", "李", "2026-10-12", "网络", "跟进中", None),
+    ("K08", "王", "2026-09-03", "到店", "跟进中", None),
+    ("K09", "李", "2026-10-20", "到店", "跟进中", None),
+]
+_VISITS = [  # date, type, lead
+    ("2026-10-02", "首次", "K01"),
+    ("2026-10-04", "首次", "K02"),
+    ("2026-10-06", "首次", None),
+    ("2026-10-07", "首次", "K04"),
+    ("2026-10-09", "首次", "K03"),
+    ("2026-10-11", "首次", None),
+    ("2026-10-15", "再次", "K08"),
+    ("2026-10-16", "再次", "K01"),
+    ("2026-10-18", "再次", "K02"),
+    ("2026-10-20", "首次", "K09"),
+    ("2026-10-25", "再次", "K01"),
+    ("2026-09-29", "首次", None),
+]
+_CALLS = [  # date, type, lead
+    ("2026-10-03", "首次", None),
+    ("2026-10-05", "首次", "K03"),
+    ("2026-10-08", "再次", "K03"),
+    ("2026-10-19", "首次", None),
+    ("2026-09-26", "首次", "K04"),
+]
+_DRIVES = [  # lead, date, invited
+    ("K08", "2026-09-20", False),
+    ("K01", "2026-10-16", True),
+    ("K02", "2026-10-04", False),
+    ("K04", "2026-10-07", True),
+]
+_SALES = [  # lead, date, channel
+    ("K02", "2026-10-18", "展厅"),
+    ("K05", "2026-10-01", "展厅"),
+    (None, "2026-10-22", "大客户"),
+]
+
+#: the boxes of 03a: id → (zh label, en label, percent?, what to count when it is wrong)
+_LOG_FIELDS = {
+    "FV": ("首次到店批次 FV", "First visits FV", False, "只数到店类型为「首次」、日期在 10 月的记录（9 月 29 日那条不算）。"),
+    "FC": ("首次来电数 FC", "First calls FC", False, "只数来电类型为「首次」、日期在 10 月的来电；没留资料的也算。"),
+    "W": ("到店新增潜客 W", "New walk-in prospects W", False, "10 月建档、首次接触为「到店」的潜客。"),
+    "C": ("来电新增潜客 C", "New call prospects C", False, "10 月建档、首次接触为「来电」的潜客。"),
+    "N": ("当月新增潜客 N", "New prospects N", False, "10 月建档的全部潜客，网络来的也算。"),
+    "CV": ("来电潜客首次到店 CV", "Call prospects' first visits CV", False,
+           "首次接触为来电、10 月有「首次」到店的潜客——9 月建档的也算。"),
+    "L": ("上月末留存潜客 L", "Open prospects at month start L", False,
+          "10 月 1 日前建档、10 月 1 日时还没结案的：跟进中，或结案日期 ≥ 10 月 1 日（10 月 1 日当天结案的也算）。"),
+    "R": ("再回展厅客户 R", "Returning prospects R", False, "10 月有「再次」到店的潜客，同一人来两次只算一个。"),
+    "RnoTD": ("再回展厅未试驾 RnoTD", "Returning without earlier drive RnoTD", False,
+              "R 里面 10 月 1 日之前没有试驾过的（9 月已试驾的不算；10 月才试驾的仍算）。"),
+    "TD": ("试乘试驾客户 TD", "Test-drive prospects TD", False, "10 月试驾的潜客（去重）。"),
+    "S_room": ("展厅零售销量 S_room", "Showroom sales S_room", False, "10 月开票、渠道为展厅的销售；大客户不算。"),
+    "capture_rate": ("信息留存率", "Capture rate", True, "(W + C) ÷ (FV + FC)——分子分母各自相加再除，不要照种子原文的括号。"),
+    "test_drive_rate": ("试乘试驾率", "Test-drive rate", True, "TD ÷ (W + CV + RnoTD)。"),
+    "revisit_rate": ("再回展厅率", "Revisit rate", True, "R ÷ (W + CV + L)。"),
+    "close_rate": ("成交率", "Close rate", True, "S_room ÷ (L + N)——只算展厅零售，括号不能少。"),
+}
+
+
+def _log_dataset():
+    from dealerlab.data.dataset import Dataset
+
+    T = pd.Timestamp
+    leads = pd.DataFrame(
+        [(lid, "D1", staff, T(c), fc, st, T(cl) if cl else None) for lid, staff, c, fc, st, cl in _LEADS],
+        columns=["lead_id", "store_id", "staff_id", "created_date", "first_contact", "status", "closed_date"],
+    )
+    visits = pd.DataFrame([(f"V{i}", "D1", T(d), t, lead) for i, (d, t, lead) in enumerate(_VISITS)],
+                          columns=["visit_id", "store_id", "visit_date", "visit_type", "lead_id"])
+    calls = pd.DataFrame([(f"C{i}", "D1", T(d), t, lead) for i, (d, t, lead) in enumerate(_CALLS)],
+                         columns=["call_id", "store_id", "call_date", "call_type", "lead_id"])
+    drives = pd.DataFrame([(f"T{i}", "D1", lead, T(d), inv) for i, (lead, d, inv) in enumerate(_DRIVES)],
+                          columns=["test_drive_id", "store_id", "lead_id", "drive_date", "invited"])
+    sales = pd.DataFrame([(f"S{i}", "D1", lead, "王", T(d), ch, "X", 100000.0) for i, (lead, d, ch) in enumerate(_SALES)],
+                         columns=["sale_id", "store_id", "lead_id", "staff_id", "invoice_date", "channel", "model", "price"])
+    return Dataset.from_frames({"leads": leads, "visits": visits, "calls": calls, "test_drives": drives, "sales": sales})
+
+
+@lru_cache(maxsize=1)
+def log_answers() -> dict[str, float]:
+    """The expected values of :data:`showroom_log`, computed by :mod:`dealerlab.funnel` on the same log."""
+    from dealerlab.funnel import funnel_counts, funnel_rates
+
+    ds = _log_dataset()
+    c = funnel_counts(ds, periods=[_MONTH]).iloc[0]
+    r = funnel_rates(ds, periods=[_MONTH]).iloc[0]
+    return {k: float(c[k]) if k in c.index else float(r[k]) for k in _LOG_FIELDS}
+
+
+def _md_table(header: list[str], rows: list[tuple]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+_LOG_TEXT = (
+    "某店 2026 年 10 月的展厅日志如下（只摘了与漏斗有关的列）。数一数每个计数，再算出四个比率。"
+    "比率可以写 `50%` 或 `0.5`。\n\n**潜客表**\n\n"
+    + _md_table(["客户编号", "顾问", "建档日期", "首次接触", "状态", "结案日期"], _LEADS)
+    + "\n\n**展厅客流**\n\n" + _md_table(["到店日期", "到店类型", "客户编号（空 = 未留资料）"], _VISITS)
+    + "\n\n**来电**\n\n" + _md_table(["来电日期", "来电类型", "客户编号"], _CALLS)
+    + "\n\n**试乘试驾**\n\n" + _md_table(["客户编号", "试驾日期", "是否邀约"], [(a, b, "是" if c else "否") for a, b, c in _DRIVES])
+    + "\n\n**销售（开票）**\n\n" + _md_table(["客户编号", "开票日期", "渠道"], _SALES)
+)
+
+
+def check_showroom_log(answer: dict) -> Feedback:
+    """Check of :data:`showroom_log`: one detail per box, with what to count when it is wrong."""
+    expected = log_answers()
+    details = []
+    for key, (zh, _en, is_rate, why) in _LOG_FIELDS.items():
+        got = answer.get(key)
+        ok = is_close(got, expected[key], tolerance=0.005 if is_rate else 0.0)
+        msg = "" if ok else (f"{zh}：还没填。{why}" if got is None else f"{zh}：不对。{why}")
+        details.append((key, ok, msg))
+    return Feedback.grade(
+        details,
+        explanation=(
+            "漏斗的每个比率都是「走到下一步的人 ÷ 有机会走到下一步的人」。容易错的地方：日期要落在本月；"
+            "CV 不管潜客哪个月建档；L 要看月初那一刻是否还开着（10 月 1 日当天结案的也算）；R、TD 按人去重；"
+            "成交率只算展厅零售。种子原文的信息留存率和成交率少了括号，照字面算会得到荒唐的结果。"
+        ),
+        explanation_en=(
+            "Each rate is 'people who reached the next step ÷ people who could'. Watch the month, CV regardless of the "
+            "creation month, L as open at the start of the month, distinct people for R and TD, showroom sales only."
+        ),
+        hint="先把 10 月以外的行划掉，再逐个数。",
+        hint_en="Strike out the rows outside October first, then count.",
+    )
+
+
+def _log_model_answer(answer=None) -> str:
+    e = log_answers()
+    parts = []
+    for key, (zh, _en, is_rate, _why) in _LOG_FIELDS.items():
+        parts.append(f"- {zh}：**{e[key]:.1%}**" if is_rate else f"- {zh}：**{e[key]:.0f}**")
+    return "**参考答案**\n\n" + "\n".join(parts)
+
+
+showroom_log = Exercise(
+    id="03a-showroom-log",
+    title="从展厅日志算漏斗比率",
+    title_en="Funnel rates from a showroom log",
+    instructions=_LOG_TEXT,
+    instructions_en="A showroom log of October 2026: count each funnel figure, then compute the four rates.",
+    fields={
+        key: NumberField(zh, en, unit="" if is_rate else "个", percent=is_rate)
+        for key, (zh, en, is_rate, _why) in _LOG_FIELDS.items()
+    },
+    check=check_showroom_log,
+    model_answer=_log_model_answer,
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 03b what-if slider
+
+#: the case of 03b: this month's rates, showroom sales and gross per unit
+WHATIF = {"test_drive_rate": 0.44, "close_rate": 0.18, "sales": 40, "gross_per_unit": 2500.0, "target": 0.55}
+
+
+def _whatif_expected() -> dict:
+    return what_if(WHATIF, sales=WHATIF["sales"], gross_per_unit=WHATIF["gross_per_unit"],
+                   changes={"test_drive_rate": WHATIF["target"]})
+
+
+def check_whatif(answer: dict) -> Feedback:
+    """Check of :data:`whatif_slider`: extra sales and gross at 55 % (the slider itself is free)."""
+    e = _whatif_expected()
+    ok_sales = is_close(answer.get("extra_sales"), e["extra_sales"], tolerance=0.1)
+    ok_gross = is_close(answer.get("extra_gross"), e["extra_gross"], rel_tolerance=0.01)
+    details = [
+        ("extra_sales", ok_sales, "" if ok_sales else "多销台数 = 展厅销量 × (55% ÷ 44% − 1)。"),
+        ("extra_gross", ok_gross, "" if ok_gross else "多得毛利 = 多销台数 × 单车毛利 2 500 元。"),
+    ]
+    return Feedback.grade(
+        details,
+        explanation=(
+            f"乘法漏斗模型：其他比率不变，试乘试驾率从 44% 提到 55%，展厅销量按同样的比例放大："
+            f"40 × 55/44 = {e['new_sales']:.0f} 台，多 {e['extra_sales']:.0f} 台、毛利多 {e['extra_gross']:,.0f} 元。"
+            "这是上限式的估计：现实中新增的试驾客户成交率往往低于老客户，所以要用它排序、定目标，而不是当作承诺。"
+        ),
+        explanation_en="Multiplicative funnel: sales scale by 55/44 with the other rates unchanged.",
+        hint="先拖动滑块看看 55% 时的结果，再把数填进来。",
+    )
+
+
+def _whatif_live(answer: dict):
+    target = answer.get("target")
+    if target is None:
+        return ""
+    rows = []
+    for t in sorted({WHATIF["test_drive_rate"], float(target), 0.50, WHATIF["target"]}):
+        r = what_if(WHATIF, sales=WHATIF["sales"], gross_per_unit=WHATIF["gross_per_unit"], changes={"test_drive_rate": t})
+        rows.append({"试乘试驾率": f"{t:.0%}", "预计展厅销量": round(r["new_sales"], 1), "多销台数": round(r["extra_sales"], 1),
+                     "多得毛利（元）": round(r["extra_gross"])})
+    return pd.DataFrame(rows)
+
+
+whatif_slider = Exercise(
+    id="03b-whatif-slider",
+    title="如果试乘试驾率达到 55%……",
+    title_en="What if the test-drive rate reached 55 %?",
+    instructions=(
+        "某店本月试乘试驾率 **44%**、成交率 18%，展厅零售 **40 台**，单车毛利 **2 500 元**。"
+        "拖动滑块看不同的试乘试驾率下展厅销量会变成多少（其他比率不变，乘法漏斗模型）。\n\n"
+        "**问题：** 试乘试驾率达到 55% 时，能多销几台？多得多少毛利？"
+    ),
+    instructions_en="Test-drive rate 44 %, 40 showroom sales, 2 500 gross per unit: what if it reached 55 %?",
+    fields={
+        "target": SliderField("试乘试驾率目标", "Test-drive rate target", min=0.30, max=0.70, step=0.01, value=0.44, percent=True),
+        "extra_sales": NumberField("达到 55% 时多销台数", "Extra sales at 55 %", unit="台"),
+        "extra_gross": NumberField("多得毛利", "Extra gross profit", unit="元"),
+    },
+    check=check_whatif,
+    model_answer=lambda answer=None: (
+        f"**参考答案**：多销 {_whatif_expected()['extra_sales']:.0f} 台，毛利多 {_whatif_expected()['extra_gross']:,.0f} 元"
+        "（40 × 55/44 = 50 台）。"
+    ),
+    live=_whatif_live,
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 03c diagnosis case
+
+#: the case of 03c: stage rates of the month, showroom sales, gross per unit
+CASE = {
+    "rates": {"capture_rate": 0.58, "call_visit_rate": 0.30, "revisit_rate": 0.26, "test_drive_rate": 0.45,
+              "close_rate": 0.17},
+    "sales": 40,
+    "gross_per_unit": 2500.0,
+}
+_STAGE_NAMES = {"capture_rate": "信息留存率", "call_visit_rate": "来电潜客到店率", "revisit_rate": "再回展厅率",
+                "test_drive_rate": "试乘试驾率", "close_rate": "成交率"}
+_ACTIONS = {
+    "call_script": ("统一来电接听话术和留资要点，抽听录音纠偏（展厅经理）", "来电接听"),
+    "call_sms": ("来电当天发送邀约短信并约定到店时间（销售顾问）", "来电接听"),
+    "reception": ("按排班表前台值守，送别前确认联系方式（展厅经理）", "进店接待"),
+    "ab_form": ("用试乘试驾 A/B 表提醒流程和体验点（试乘试驾专员）", "试乘试驾"),
+    "contract": ("制定合同领用监督流程，明确控制节点（销售经理）", "报价及成交条件确认"),
+}
+
+
+def _case_table() -> pd.DataFrame:
+    from dealerlab.funnel.diagnosis import load_benchmarks
+
+    bench = load_benchmarks()
+    rows = []
+    for m in STAGES:
+        v, b = CASE["rates"][m], bench[m]
+        rows.append({"metric": m, "name": _STAGE_NAMES[m], "value": v, "benchmark": b,
+                     "gap_pts": (v - b) * 100, "sales_at_stake": max(0.0, extra_sales(CASE["sales"], v, b))})
+    return pd.DataFrame(rows)
+
+
+def _case_answer() -> dict:
+    t = _case_table()
+    top = t.sort_values("sales_at_stake", ascending=False, kind="stable").iloc[0]
+    return {"bottleneck": top["metric"], "stake": float(top["sales_at_stake"])}
+
+
+def check_diagnosis(answer: dict) -> Feedback:
+    """Check of :data:`diagnosis_case`: the bottleneck, its sales at stake, and an action of the bottleneck's step."""
+    from dealerlab.funnel.diagnosis import STEP_OF
+
+    e = _case_answer()
+    t = _case_table().set_index("metric")
+    widest = t["gap_pts"].idxmin()
+    ok_b = answer.get("bottleneck") == e["bottleneck"]
+    b_msg = ""
+    if not ok_b:
+        b_msg = ("差距的百分点最大，不等于丢的车最多：乘法漏斗里看的是「标杆 ÷ 当前」这个倍数。"
+                 if answer.get("bottleneck") == widest else "逐个算「展厅销量 × (标杆 ÷ 当前 − 1)」，取最大的那个。")
+    ok_s = is_close(answer.get("stake"), e["stake"], tolerance=0.15)
+    action = answer.get("action")
+    ok_a = action in _ACTIONS and _ACTIONS[action][1] == STEP_OF[e["bottleneck"]]
+    a_msg = "" if ok_a else f"第一项行动要落在瓶颈所在的流程环节（{STEP_OF[e['bottleneck']]}）。"
+    details = [("bottleneck", ok_b, b_msg),
+               ("stake", ok_s, "" if ok_s else "销量损失 = 40 × (标杆 ÷ 当前比率 − 1)。"),
+               ("action", ok_a, a_msg)]
+    lines = "\n".join(f"| {r.name} | {r.value:.0%} | {r.benchmark:.0%} | {r.gap_pts:+.0f} | {r.sales_at_stake:.1f} |"
+                      for r in t.itertuples())
+    return Feedback.grade(
+        details,
+        explanation=(
+            "| 环节比率 | 本月 | 标杆 | 差距（百分点） | 提到标杆可多销（台） |\n|---|---|---|---|---|\n" + lines + "\n\n"
+            f"信息留存率差得最多（{t.loc[widest, 'gap_pts']:+.0f} 个百分点），但来电潜客到店率离标杆的**倍数**最大"
+            f"（40% ÷ 30% = 1.33 倍），所以多销最多：约 {e['stake']:.1f} 台。对应的环节是「来电接听」：先统一接听话术和留资要点，"
+            "并让来电当天就有邀约短信跟进。"
+        ),
+        explanation_en="The bottleneck is the stage with the largest benchmark/current ratio, not the largest gap in points.",
+        hint="每个环节都算一下：40 × (标杆 ÷ 当前 − 1)。",
+    )
+
+
+diagnosis_case = Exercise(
+    id="03c-diagnosis-case",
+    title="诊断案例：瓶颈在哪一步？第一项行动是什么？",
+    title_en="Diagnosis case: the bottleneck and the first action",
+    instructions=(
+        "某店本月展厅零售 **40 台**，单车毛利 **2 500 元**。漏斗五个环节的比率和标杆：\n\n"
+        + _md_table(["环节比率", "本月", "标杆"],
+                    [(_STAGE_NAMES[m], f"{CASE['rates'][m]:.0%}", f"{b:.0%}") for m, b in
+                     [("capture_rate", 0.70), ("call_visit_rate", 0.40), ("revisit_rate", 0.25), ("test_drive_rate", 0.50),
+                      ("close_rate", 0.20)]])
+        + "\n\n用乘法漏斗模型（只把一个比率提到标杆、其他不变，展厅销量 × 标杆 ÷ 当前）找出瓶颈，算出它的销量损失，"
+        "再从对策表中选出第一项行动，并用一两句话说明理由。"
+    ),
+    instructions_en="Find the bottleneck by sales at stake, compute it, and pick the first action.",
+    fields={
+        "bottleneck": ChoiceField("瓶颈环节", "Bottleneck", options=_STAGE_NAMES),
+        "stake": NumberField("瓶颈环节提到标杆可多销", "Sales at stake of the bottleneck", unit="台"),
+        "action": ChoiceField("第一项行动", "First action", options={k: v[0] for k, v in _ACTIONS.items()}),
+        "why": TextField("理由（给店总的一两句话）", "Why (one or two sentences)", rows=3),
+    },
+    check=check_diagnosis,
+    model_answer=lambda answer=None: (
+        f"**参考答案**：瓶颈是来电潜客到店率，提到 40% 可多销约 {_case_answer()['stake']:.1f} 台"
+        f"（毛利约 {_case_answer()['stake'] * CASE['gross_per_unit']:,.0f} 元）；第一项行动：统一来电接听话术和留资要点"
+        "（或来电当天发邀约短信）。"
+    ),
+)
+
+EXERCISES = [showroom_log, whatif_slider, diagnosis_case]
