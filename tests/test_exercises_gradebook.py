@@ -122,3 +122,30 @@ def test_class_report_cli_english(answers, tmp_path, capsys):
     assert main(["class", "report", str(answers), "-o", str(tmp_path / "g.html"), "--lang", "en"]) == 0
     text = (tmp_path / "g.html").read_text(encoding="utf-8")
     assert "Class gradebook" in text and "Difficulty" in text
+
+
+def test_gradebook_from_real_answer_files(tmp_path):
+    """Answer files written by the platform itself (two trainees on the warm-up) → the expected scores."""
+    from dealerlab.exercises import AnswerStore
+    from dealerlab.exercises.course import warmup
+
+    root = tmp_path / "ws"
+    a = warmup.capture_rate.bind(store=AnswerStore(root, trainee="甲"))
+    a.set_answer({"rate": "0.5", "formula": "b", "practices": []})
+    a.submit()  # wrong: 0 of weights 2 + 1 + 1
+    a.set_answer({"rate": "60%", "formula": "a", "practices": ["card", "testdrive"]})
+    a.submit()  # correct
+    b = warmup.capture_rate.bind(store=AnswerStore(root, trainee="乙"))
+    b.set_answer({"rate": "60", "formula": "b", "practices": ["card", "testdrive"]})
+    b.submit()  # rate (2) + practices (1) of 4 → 0.75
+    records, skipped = collect_answers(root)
+    assert not skipped
+    t = gradebook(records)
+    s = t["scores"].set_index("trainee")
+    assert s.loc["甲", "best_score"] == 1.0 and s.loc["甲", "attempts"] == 2
+    assert s.loc["乙", "best_score"] == pytest.approx(0.75) and s.loc["乙", "last_status"] == "partly"
+    d = t["difficulty"].iloc[0]
+    assert d["mean_best_score"] == pytest.approx(0.875) and d["share_correct_first_try"] == 0.0
+    w = t["wrong_answers"]
+    formula = w[w.field == "formula"].iloc[0]
+    assert (formula["answer"], formula["count"], formula["n_trainees"]) == ("b", 2, 2)
