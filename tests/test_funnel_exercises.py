@@ -1,0 +1,82 @@
+"""Exercises of course module 3: checks are plain functions, tested by setting widget values."""
+
+from __future__ import annotations
+
+import pytest
+
+from dealerlab.exercises import AnswerStore
+from dealerlab.exercises.course.funnel import (
+    EXERCISES,
+    check_diagnosis,
+    check_showroom_log,
+    check_whatif,
+    diagnosis_case,
+    log_answers,
+    showroom_log,
+    whatif_slider,
+)
+
+# 03a hand count of the October log (see dealerlab/exercises/course/funnel.py):
+#   FV = 10-02 10-04 10-06 10-07 10-09 10-11 10-20 = 7 (09-29 is September); FC = 10-03 10-05 10-19 = 3
+#   W = K01 K02 K09 = 3; C = K03 = 1; N = K01 K02 K03 K07 K09 = 5; CV = K04 (created Sept) + K03 = 2
+#   L = K04, K05 (closed 10-01), K08 = 3; R = K08 K01 K02 = 3; RnoTD = K01 K02 = 2 (K08 drove in Sept)
+#   TD = K01 K02 K04 = 3; S_room = 2 (the 大客户 sale is not showroom)
+#   capture 4/10; test drive 3/(3+2+2); revisit 3/(3+2+3); close 2/(3+5)
+HAND = {"FV": 7, "FC": 3, "W": 3, "C": 1, "N": 5, "CV": 2, "L": 3, "R": 3, "RnoTD": 2, "TD": 3, "S_room": 2,
+        "capture_rate": 0.4, "test_drive_rate": 3 / 7, "revisit_rate": 0.375, "close_rate": 0.25}
+
+
+@pytest.fixture
+def store(tmp_path):
+    return AnswerStore(tmp_path, trainee="测试")
+
+
+def test_log_answers_match_the_hand_count():
+    assert log_answers() == pytest.approx(HAND)
+
+
+def test_showroom_log_typed_answers(store):
+    ex = showroom_log.bind(store=store)
+    typed = {k: (f"{v:.1%}" if k.endswith("rate") else str(v)) for k, v in HAND.items()}
+    ex.set_answer(typed)
+    assert ex.submit().status == "correct"
+    # the literal seed capture rate and a CV that leaves out the September lead are wrong, with the reason
+    fb = check_showroom_log({**HAND, "CV": 1, "capture_rate": 3 + 1 / 7 + 3})
+    assert fb.status == "partly"
+    wrong = {f: msg for f, ok, msg in fb.details if not ok}
+    assert set(wrong) == {"CV", "capture_rate"}
+    assert "9 月建档的也算" in wrong["CV"] and "括号" in wrong["capture_rate"]
+    assert check_showroom_log({}).status == "wrong"
+
+
+def test_whatif_slider(store):
+    # 40 × 55/44 = 50 → 10 more sales, × 2 500 = 25 000
+    assert check_whatif({"extra_sales": 10, "extra_gross": 25000}).status == "correct"
+    fb = check_whatif({"extra_sales": 11, "extra_gross": 25000})
+    assert fb.status == "partly"
+    ex = whatif_slider.bind(store=store)
+    ex.set_answer({"target": 0.55, "extra_sales": "10", "extra_gross": "2.5万"})
+    assert ex.submit().status == "correct"
+    live = whatif_slider.live({"target": 0.60})
+    assert list(live["试乘试驾率"]) == ["44%", "50%", "55%", "60%"]
+    assert live.loc[live["试乘试驾率"] == "55%", "多销台数"].item() == 10
+
+
+def test_diagnosis_case(store):
+    # stakes: capture 40×(0.70/0.58−1) = 8.28; call-visit 40×(0.40/0.30−1) = 13.33; revisit 0;
+    # test drive 40×(0.50/0.45−1) = 4.44; close 40×(0.20/0.17−1) = 7.06 → bottleneck call_visit_rate
+    fb = check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_script"})
+    assert fb.status == "correct"
+    assert check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_sms"}).status == "correct"
+    # the widest gap in points (capture, −12) is the trap
+    fb = check_diagnosis({"bottleneck": "capture_rate", "stake": 8.3, "action": "reception"})
+    assert fb.status == "wrong"
+    assert "倍数" in dict((f, m) for f, _, m in fb.details)["bottleneck"]
+    ex = diagnosis_case.bind(store=store)
+    ex.set_answer({"bottleneck": "call_visit_rate", "stake": "13.3", "action": "call_script", "why": "倍数最大"})
+    assert ex.submit().status == "correct"
+
+
+def test_exercise_ids_are_unique_and_prefixed():
+    ids = [e.id for e in EXERCISES]
+    assert ids == ["03a-showroom-log", "03b-whatif-slider", "03c-diagnosis-case"]
