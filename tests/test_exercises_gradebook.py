@@ -147,5 +147,7 @@ def test_gradebook_from_real_answer_files(tmp_path):
     d = t["difficulty"].iloc[0]
     assert d["mean_best_score"] == pytest.approx(0.875) and d["share_correct_first_try"] == 0.0
     w = t["wrong_answers"]
-    formula = w[w.field == "formula"].iloc[0]
-    assert (formula["answer"], formula["count"], formula["n_trainees"]) == ("b", 2, 2)
+    formula = w[w.field == "正确的公式是"].iloc[0]  # labels from the exercise definition
+    assert (formula["answer"], formula["count"], formula["n_trainees"]) == ("W + C ÷ FV + FC", 2, 2)
+    rate = w[w.field == "信息留存率"].iloc[0]
+    assert rate["answer"] == "50%"

@@ -22,7 +22,7 @@ from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError, ParameterError
 from dealerlab.exercises.store import merge_attempts
 
-__all__ = ["collect_answers", "gradebook", "write_class_report"]
+__all__ = ["collect_answers", "gradebook", "known_exercises", "write_class_report"]
 
 _COLS = {
     "trainee": {"zh": "学员", "en": "Trainee"},
@@ -110,7 +110,40 @@ def _show_value(value: Any) -> str:
     return text[:80] + ("…" if len(text) > 80 else "") if text else "（空）"
 
 
-def gradebook(records: list[dict], *, top: int = 3) -> dict[str, pd.DataFrame]:
+def known_exercises() -> dict[str, Any]:
+    """Every :class:`~dealerlab.exercises.Exercise` defined at module level in ``dealerlab.exercises.course``
+    (by id). A course module that fails to import is skipped (the gradebook then shows raw values)."""
+    import importlib
+    import pkgutil
+
+    from dealerlab.exercises import course
+    from dealerlab.exercises.exercise import Exercise
+
+    found: dict[str, Any] = {}
+    for info in pkgutil.iter_modules(course.__path__):
+        try:
+            module = importlib.import_module(f"{course.__name__}.{info.name}")
+        except Exception:  # another helper's module broken: degrade, never fail the report
+            continue
+        for value in vars(module).values():
+            if isinstance(value, Exercise):
+                found.setdefault(value.id, value)
+    return found
+
+
+def _describe(exercises: dict, ex_id: str, field: str, value: Any, lang: str = "zh") -> tuple[str, str]:
+    """(field label, value text) using the exercise definition when known."""
+    ex = exercises.get(ex_id)
+    f = ex.fields.get(field) if ex is not None and field else None
+    if f is None:
+        return field, _show_value(value)
+    try:
+        return f.label_for(lang), f.describe(value, lang)
+    except Exception:
+        return field, _show_value(value)
+
+
+def gradebook(records: list[dict], *, top: int = 3, exercises: dict | None = None) -> dict[str, pd.DataFrame]:
     """Tables of the gradebook.
 
     Returns
@@ -122,8 +155,11 @@ def gradebook(records: list[dict], *, top: int = 3) -> dict[str, pd.DataFrame]:
         share_correct_first_try, share_correct, mean_attempts (over trainees with at least one attempt).
         ``wrong_answers``: exercise_id, title, field, answer, count (attempts), n_trainees — the ``top`` most
         common wrong values per exercise × field (a field counts as wrong when its detail is not ok; an attempt
-        without field details counts its whole answer under field "").
+        without field details counts its whole answer under field ""). Field labels and values are described
+        with the exercise definitions (``exercises``, default :func:`known_exercises`) when known.
     """
+    if exercises is None:
+        exercises = known_exercises()
     rows = []
     wrong: Counter = Counter()
     wrong_people: dict = {}
@@ -148,7 +184,8 @@ def gradebook(records: list[dict], *, top: int = 3) -> dict[str, pd.DataFrame]:
             answer = a.get("answer") if isinstance(a.get("answer"), dict) else {}
             bad = [d for d in a.get("details", []) if isinstance(d, (list, tuple)) and len(d) >= 2 and not d[1]]
             named = [d[0] for d in bad if d[0] and d[0] in answer]
-            items = [(f, _show_value(answer[f])) for f in named] if named else [("", _show_value(answer))]
+            items = [_describe(exercises, rec["exercise_id"], f, answer[f]) for f in named] if named else [
+                ("", _show_value(answer))]
             for f, shown in items:
                 key = (rec["exercise_id"], f, shown)
                 wrong[key] += 1
