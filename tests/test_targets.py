@@ -14,6 +14,7 @@ from dealerlab.targets import (
     rebalance_weeks,
     retier_month,
     smart_check,
+    split_days,
     split_integer,
     split_month,
     split_year,
@@ -107,6 +108,19 @@ def test_split_month_weeks_and_days():
     assert d.loc[~d["working_day"], "target"].eq(0).all()  # holidays and weekends get nothing
     # 36 / 18 = 2 per working day
     assert d.loc[d["working_day"], "target"].eq(2).all()
+
+
+def test_month_to_weeks_to_days_chain():
+    # Oct 2026 week 2 (5–11 Oct): only 8, 9 and 10 (make-up Saturday) are working days; 16 → 6, 5, 5
+    w = split_month(80, period="2026-10", by="week").iloc[1]
+    d = split_days(16, start=w["start"], end=w["end"])
+    assert d.loc[d["working_day"], "target"].tolist() == [6, 5, 5]
+    assert d["target"].sum() == 16 and len(d) == 7
+    # each week's days add up to that week's target
+    for row in split_month(80, period="2026-10", by="week").itertuples():
+        assert split_days(row.target, start=row.start, end=row.end)["target"].sum() == row.target
+    with pytest.raises(ParameterError):
+        split_days(5, start="2026-10-09", end="2026-10-01")
 
 
 # -------------------------------------------------------------------------------------------- tree / onion

@@ -42,6 +42,7 @@ __all__ = [
     "split_integer",
     "split_year",
     "split_month",
+    "split_days",
     "split_consultants",
     "consultants_in_month",
     "monthly_volume",
@@ -237,8 +238,33 @@ def split_month(total, *, period: str, by: str = "week", calendar: str = "offici
         out["target"] = pd.array(split_integer(total, out["working_days"].astype(float)), dtype="Int64")
         return out
     first, last = month_bounds(period)
-    days = pd.date_range(first, last, freq="D")
-    wd = set(working_days(first, last, calendar=calendar))
+    return split_days(total, start=first, end=last, calendar=calendar)
+
+
+def split_days(total, *, start, end, calendar: str = "official") -> pd.DataFrame:
+    """Split a target over the days from ``start`` to ``end`` (e.g. one week of :func:`split_month`), by working days.
+
+    The chain month → weeks → days is ``split_month(by="week")`` then ``split_days`` on each week's row, so that
+    each week's days add up to that week's target.
+
+    Parameters
+    ----------
+    total : int
+        The target of the span, a whole number ≥ 0.
+    start, end : date-like
+        First and last day (inclusive).
+    calendar : {"official", "every_day"}
+        Which days are working days; a non-working day gets 0.
+
+    Returns
+    -------
+    DataFrame
+        One row per day: ``date, weekday`` (0 = Monday), ``working_day`` (bool), ``target`` (sums to ``total``).
+    """
+    days = pd.date_range(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize(), freq="D")
+    if len(days) == 0:
+        raise ParameterError(f"日期区间为空：{start} 到 {end}。", f"Empty date span: {start} to {end}.")
+    wd = set(working_days(days[0], days[-1], calendar=calendar))
     flags = [d in wd for d in days]
     return pd.DataFrame(
         {
