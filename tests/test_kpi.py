@@ -200,6 +200,11 @@ def test_score_from_metric_values_and_owner_score():
     assert bool(owners["complete"].iloc[0])
 
 
+def test_broken_formula_scores_nan_with_reason():
+    out = score_cards([card(formula="a.__class__")], values={"S_room": 1.0})
+    assert math.isnan(out["score"].iloc[0]) and "a.__class__" in out["reason"].iloc[0]
+
+
 def test_owner_score_with_a_missing_card():
     cards = [
         card(card_id="A", weight=0.6),
@@ -316,7 +321,9 @@ def test_card_actuals_binds_to_dataset(monkeypatch):
         card(card_id="B", formula="营业收入 - 营业成本费用"),
         card(card_id="C", formula="csi_index / 10"),
     ]
+    cards.append(card(card_id="D", formula="未知指标 + 1"))  # a broken card does not stop the others
     out = card_actuals(cards, ds, store_id="S01", period="2026-10")
+    assert math.isnan(out["actual"].iloc[3]) and "未知指标" in out["reason"].iloc[3]
     assert out["actual"].tolist()[:2] == pytest.approx([0.15, 100.0])  # 60/400 ; 1000 − 900
     assert math.isnan(out["actual"].iloc[2]) and "没有满意度调查" in out["reason"].iloc[2]
     # per consultant: E1 9 / (30 + 20) = 0.18

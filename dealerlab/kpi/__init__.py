@@ -1,6 +1,7 @@
 """Course module 2 — KPI design: nine-factor cards, validation, the setting workflow, scoring, the library, Excel.
 
-DOMAIN.md §4. Formulas are read by the safe formula language of :mod:`dealerlab.formula`.
+DOMAIN.md §4. Formulas are read by the safe formula language of :mod:`dealerlab.formula`. The library table itself
+is :func:`dealerlab.kpi.library.library` (not re-exported here, so that the name keeps meaning the submodule).
 """
 
 from dealerlab.kpi.card import (
@@ -21,13 +22,12 @@ from dealerlab.kpi.card import (
     validate_cards,
 )
 from dealerlab.kpi.excel import read_cards, write_cards
-from dealerlab.kpi.library import DEPARTMENT_SETS, ROLE_SETS, library, library_cards, library_sets
+from dealerlab.kpi.library import DEPARTMENT_SETS, ROLE_SETS, library_cards, library_sets
 from dealerlab.kpi.scoring import card_actuals, card_rate, metric_values, owner_scores, score_cards, score_on_dataset
 
 __all__ = [
     "DEPARTMENT_SETS",
     "ROLE_SETS",
-    "library",
     "library_cards",
     "library_sets",
     "read_cards",

@@ -10,6 +10,7 @@ Decisions where DOMAIN.md is silent
 - Lower is better with an actual of 0 (e.g. no comebacks at all): the best possible rate, the cap target / stretch.
 - A card whose actual is not available (NaN) has NaN rate and score with the reason; the owner's score is the sum of
   the cards that have one, ``complete`` is False and ``reason`` names the missing cards (NaN when none has one).
+- A card whose formula cannot be parsed gets NaN with the formula error as its reason (the other cards are scored).
 - Per-consultant actuals use the per-staff metric rows; a metric that has no per-staff figure falls back to the
   store's figure and the reason says so.
 """
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from dealerlab._options import check_lang
+from dealerlab.errors import FormulaError
 from dealerlab.i18n import Catalogue
 from dealerlab.kpi.card import EXTRA_METRICS, KpiCard, _direction, _number, formula_names
 
@@ -132,8 +134,11 @@ def score_cards(
             if math.isnan(actual):
                 reason = reasons.get(key, "")
         elif values is not None:
-            ev = evaluate(card.formula, values, reasons=reasons, names=names, lang=lang)
-            actual, reason = ev.value, ev.reason
+            try:
+                ev = evaluate(str(card.formula or ""), values, reasons=reasons, names=names, lang=lang)
+                actual, reason = ev.value, ev.reason
+            except FormulaError as err:
+                actual, reason = math.nan, err.message(lang)
         else:
             actual, reason = math.nan, reasons.get(card.card_id, "")
         rate, why = card_rate(actual, card.target, card.stretch, direction=card.direction, lang=lang)
@@ -324,11 +329,19 @@ def card_actuals(
     check_lang(lang)
     cards = list(cards)
     names = formula_names()
-    parsed = [parse(c.formula, names=names, lang=lang) for c in cards]
-    needed = list(dict.fromkeys(m for f in parsed for m in f.metrics))
+    parsed: list = []
+    for c in cards:
+        try:
+            parsed.append(parse(str(c.formula or ""), names=names, lang=lang))
+        except FormulaError as err:  # one broken card (e.g. edited in Excel) must not stop the others
+            parsed.append(err)
+    needed = list(dict.fromkeys(m for f in parsed if not isinstance(f, FormulaError) for m in f.metrics))
     values, reasons = metric_values(ds, store_id=store_id, period=period, metrics=needed, staff_id=staff_id, lang=lang)
     rows = []
     for card, f in zip(cards, parsed):
+        if isinstance(f, FormulaError):
+            rows.append({"card_id": card.card_id, "name": card.name, "actual": math.nan, "reason": f.message(lang)})
+            continue
         ev = evaluate(f, values, reasons=reasons, lang=lang)
         notes = [reasons[m] for m in f.metrics if m in reasons and not math.isnan(values.get(m, math.nan))]
         rows.append(
