@@ -42,3 +42,23 @@ def test_scorecard(chinese_style):
     assert rates[0] == pytest.approx(1.2) and rates[1] == pytest.approx(0.75) and rates[2] == 0
     assert any("无数据" in t.get_text() for t in ax.texts)
     assert "X 的计分卡" in ax.get_title(loc="left")
+
+
+def test_scorecard_in_english(chinese_style):
+    cards = library_cards("服务经理", period="2026-10")
+    scored = score_cards(
+        cards,
+        values={
+            "service_revenue": 1_132_790,
+            "intake": 467,
+            "comeback_rate": 0.03,
+            "on_time_delivery": 0.9,
+            "csi_index": 800,
+        },
+        lang="en",
+    )
+    ax = plot_scorecard(scored, lang="en")
+    texts = [t.get_text() for t in ax.texts]
+    assert any("actual 1,133k / target 1,200k" in t for t in texts)
+    assert any(t.startswith("not available") for t in texts)  # booth_utilisation has no value
+    assert ax.get_title(loc="left").startswith("Scorecard of")

@@ -64,14 +64,14 @@ def _frame(cards) -> pd.DataFrame:
     return cards_to_frame(list(cards))
 
 
-def _fmt(value: float, like: float) -> str:
-    """A value in the style of its target: percent for rates, thousands for money, plain for counts."""
+def _fmt(value: float, like: float, lang: str = "zh") -> str:
+    """A value in the style of its target: percent for rates, 万 (k in English) for money, plain for counts."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if abs(like) <= 1.5 and abs(value) <= 15:
         return f"{value:.1%}"
     if abs(like) >= 10_000:
-        return f"{value / 10_000:,.1f}万"
+        return f"{value / 10_000:,.1f}万" if lang == "zh" else f"{value / 1_000:,.0f}k"
     if float(value).is_integer() or abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,.2f}"
@@ -207,8 +207,8 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
         text = _MSG.get(
             "label",
             lang,
-            actual=_fmt(rec.actual, rec.target),
-            target=_fmt(rec.target, rec.target),
+            actual=_fmt(rec.actual, rec.target, lang),
+            target=_fmt(rec.target, rec.target, lang),
             rate=f"{rec.rate:.0%}",
             score=f"{rec.score:.2f}",
         )
