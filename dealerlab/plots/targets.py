@@ -35,6 +35,23 @@ _T = {
 }
 
 
+#: parameter text shared by every chart (written once, as seaborn's ``_docstrings``)
+_AX_LANG = """ax : matplotlib Axes, optional
+        Draw here; a new figure otherwise.
+    lang : {"zh", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib Axes"""
+
+
+def _shared_doc(func):
+    func.__doc__ = func.__doc__.replace("%(ax_lang)s", _AX_LANG)
+    return func
+
+
+
 def _t(key, lang, **kw):
     text = _T[key][0 if lang == "zh" else 1]
     return text.format(**kw) if kw else text
@@ -57,6 +74,7 @@ def _fmt(v) -> str:
     return f"{v:.0f}" if v.is_integer() else f"{v:.1f}"
 
 
+@_shared_doc
 def plot_progress_board(
     table: pd.DataFrame,
     *,
@@ -85,14 +103,7 @@ def plot_progress_board(
         Column names.
     title : str, optional
         Axes title (default 销售顾问日业绩进度看板).
-    ax : matplotlib Axes, optional
-        Draw here; a new figure otherwise.
-    lang : {"zh", "en"}
-        Language of the labels.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     t = table.reset_index(drop=True)
@@ -132,6 +143,7 @@ def _percent():
     return PercentFormatter(xmax=1.0, decimals=0)
 
 
+@_shared_doc
 def plot_decomposition(
     table: pd.DataFrame,
     *,
@@ -157,14 +169,7 @@ def plot_decomposition(
         Name of the total bar (default 合计).
     title : str, optional
         Axes title (default 目标分解).
-    ax : matplotlib Axes, optional
-        Draw here; a new figure otherwise.
-    lang : {"zh", "en"}
-        Language of the default labels.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     vals = table[value].astype(float).to_numpy()
@@ -189,6 +194,7 @@ def plot_decomposition(
     return ax
 
 
+@_shared_doc
 def plot_tree(layers, *, total_label: str | None = None, min_label_share: float = 0.01, title: str | None = None, ax=None, lang: str = "zh"):
     """The decomposition tree as an icicle chart: one row per level, each box as wide as its target, children
     directly under their parent (多杈树 / 剥洋葱).
@@ -203,14 +209,7 @@ def plot_tree(layers, *, total_label: str | None = None, min_label_share: float 
         Boxes narrower than this share of the total get no label (too small to read).
     title : str, optional
         Axes title (default 目标分解树).
-    ax : matplotlib Axes, optional
-        Draw here; a new figure otherwise.
-    lang : {"zh", "en"}
-        Language of the default labels.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     n_levels = len(layers)
@@ -262,6 +261,7 @@ def plot_tree(layers, *, total_label: str | None = None, min_label_share: float 
     return ax
 
 
+@_shared_doc
 def plot_amount_rate(
     matrix: pd.DataFrame,
     *,
@@ -283,14 +283,7 @@ def plot_amount_rate(
         Column names.
     title : str, optional
         Axes title (default 达成额 × 达成率).
-    ax : matplotlib Axes, optional
-        Draw here; a new figure otherwise.
-    lang : {"zh", "en"}
-        Language of the labels.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     from dealerlab.targets.achievement import QUADRANTS
@@ -354,6 +347,7 @@ def _place_labels(ax, xs, ys, labels) -> None:
         placed.append(best[1])
 
 
+@_shared_doc
 def plot_rebalance(table: pd.DataFrame, *, after_week: int | None = None, title: str | None = None, ax=None, lang: str = "zh"):
     """Bars of the original weekly plan, the re-planned targets after week k and the actuals.
 
@@ -365,14 +359,7 @@ def plot_rebalance(table: pd.DataFrame, *, after_week: int | None = None, title:
         Which re-plan to show (default the latest).
     title : str, optional
         Axes title (default 周目标调整).
-    ax : matplotlib Axes, optional
-        Draw here; a new figure otherwise.
-    lang : {"zh", "en"}
-        Language of the labels.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     k = int(table["after_week"].max()) if after_week is None else int(after_week)
