@@ -334,3 +334,12 @@ def test_metrics_compute_uses_the_funnel_family():
 
     out = compute(tiny_dataset(), periods=[M], stores=["S1"], metrics=["capture_rate", "close_rate"])
     assert out["value"].tolist() == [0.5, 0.25]
+
+
+def test_empty_tables_give_zero_denominators_not_missing_columns():
+    frames = {k: v.iloc[0:0] for k, v in tiny_frames().items() if k not in ("stores", "staff", "market")}
+    frames["stores"] = tiny_frames()["stores"]
+    out = long_metrics(Dataset.from_frames(frames), periods=[M], stores=["S1"]).set_index("metric")
+    for m in ("test_drive_satisfaction", "gross_per_unit", "addon_gross_per_unit", "capture_rate"):
+        assert math.isnan(out.loc[m, "value"]) and out.loc[m, "reason"].startswith("分母为 0"), m
+    assert out.loc["volume", "value"] == 0 and out.loc["L", "value"] == 0

@@ -146,6 +146,7 @@ class _Events:
     p: np.ndarray
     ids: np.ndarray | None = None
     w: np.ndarray | None = None  # weights (sums instead of counts)
+    id_fixes_cell: bool = False  # every row of one id lies in the same cell (add-ons → their sale)
 
 
 def _arrow_str(values):
@@ -337,7 +338,7 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
         ev["TDi"] = place(td, "drive_date", tpos, invited, ids=tid_codes)
         ev["_td_rows"] = place(td, "drive_date", tpos)
         sat_known = td["satisfied"].notna().to_numpy()
-        if sat_known.any():
+        if sat_known.any() or len(td) == 0:
             satisfied = _bool(td["satisfied"])
             reached = td["callback_reached"].astype("boolean")
             # reached unknown but a satisfaction answer given → the call was reached
@@ -364,7 +365,7 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
             ev[f"volume.{ch}"] = place(sa, "invoice_date", srow, _eq(sa["channel"], ch))
         ev["S_room"] = place(sa, "invoice_date", srow, _eq(sa["channel"], "展厅"))
         gp = sa["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
-        if np.isfinite(gp).any():
+        if np.isfinite(gp).any() or len(sa) == 0:
             ok = np.isfinite(gp)
             ev["_gross_n"] = place(sa, "invoice_date", srow, ok)
             ev["_gross_sum"] = place(sa, "invoice_date", srow, ok, w=np.where(ok, gp, 0.0))
@@ -379,11 +380,13 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
             adf = pd.DataFrame(index=pd.RangeIndex(len(ad)))  # placeholder: cells come from the sale of each add-on
             cache[(id(adf), "invoice_date")] = (np.where(found, s_sale[take], -1), np.where(found, p_sale[take], -1), adf)
             ev["_addon_sales"] = place(adf, "invoice_date", np.where(found, apos, -1), found, ids=apos)
+            ev["_addon_sales"].id_fixes_cell = True
             prod = ad["product"].astype("string").reset_index(drop=True)
             for pr in PRODUCTS:
                 ev[f"_addon_sales.{pr}"] = place(adf, "invoice_date", apos, found & _eq(prod, pr), ids=apos)
+                ev[f"_addon_sales.{pr}"].id_fixes_cell = True
             agp = ad["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
-            if np.isfinite(agp).any():
+            if np.isfinite(agp).any() or len(ad) == 0:
                 ev["_addon_gross"] = place(adf, "invoice_date", apos, found, w=np.nan_to_num(agp, nan=0.0))
             else:
                 missing["_addon_gross"] = _missing_column("addons", "gross_profit")
@@ -488,7 +491,16 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
         u = unit_of(e.s, e.f)
         ok = u >= 0
         cell = u[ok] * P + e.p[ok]
-        if e.ids is not None:
+        if e.ids is not None and e.id_fixes_cell:
+            # distinct ids with a bitmap (O(n), no hashing): the cell of an id is the cell of any of its rows
+            ids = e.ids[ok]
+            if len(ids):
+                mark = np.zeros(int(ids.max()) + 1, dtype=bool)
+                mark[ids] = True
+                cell_of = np.zeros(len(mark), dtype=np.int64)
+                cell_of[ids] = cell
+                cell = cell_of[np.flatnonzero(mark)]
+        elif e.ids is not None:
             ids = e.ids[ok]
             # distinct (cell, id): ids may be negative (unknown leads) — shift to non-negative
             ids = ids - ids.min() if len(ids) else ids
