@@ -65,3 +65,24 @@ def test_owner_and_target_override():
 def test_unknown_set():
     with pytest.raises(ParameterError):
         library_cards("保安", period="2026-10")
+
+
+def test_every_library_card_scores_on_the_demo_data():
+    """Integration: each library formula evaluates to a number on the bundled demo (S01, last month)."""
+    import math
+
+    from dealerlab.datasets import load_demo
+    from dealerlab.kpi import score_cards
+    from dealerlab.kpi.scoring import metric_values
+
+    ds = load_demo()
+    period = ds.periods()[-1]
+    cards = [c for s in DEPARTMENT_SETS + ROLE_SETS for c in library_cards(s, period=period)]
+    extras = formula_names()
+    needed = sorted({m for c in cards for m in parse(c.formula, names=extras).metrics})
+    values, reasons = metric_values(ds, store_id="S01", period=period, metrics=needed)
+    scored = score_cards(cards, values=values, reasons=reasons)
+    missing = scored[scored["actual"].isna()]
+    assert missing.empty, missing[["card_id", "reason"]].to_string()
+    assert all(0 <= r <= c + 1e-9 for r, c in zip(scored["rate"], scored["cap"]))
+    assert not math.isnan(scored["score"].sum())
