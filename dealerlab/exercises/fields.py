@@ -413,10 +413,11 @@ class ClassifyField(Field):
         import ipywidgets as w
 
         choose = "（请选择）" if lang == "zh" else "(choose)"
-        class_opts = [(choose, None)] + [(_pick(self.classes, self.classes_en, c, lang), c) for c in self.classes]
+        # "" (not None) for the placeholder: a Dropdown shows None as a blank box instead of "(choose)"
+        class_opts = [(choose, "")] + [(_pick(self.classes, self.classes_en, c, lang), c) for c in self.classes]
         rows, drops = [], {}
         for k in self.items:
-            d = w.Dropdown(options=class_opts, value=None, layout=w.Layout(width="200px"))
+            d = w.Dropdown(options=class_opts, value="", layout=w.Layout(width="200px"))
             d.add_class("dl-input")
             d.add_class(f"dl-item-{k}")
             drops[k] = d
@@ -433,11 +434,11 @@ class _ClassifyView(FieldView):
     drops: dict = {}
 
     def get_raw(self) -> dict:
-        return {k: d.value for k, d in self.drops.items()}
+        return {k: (d.value or None) for k, d in self.drops.items()}
 
     def set_raw(self, raw: Any) -> None:
         for k, v in self.field.clean_raw(raw).items():
-            self.drops[k].value = v
+            self.drops[k].value = v or ""
 
     def set_disabled(self, disabled: bool) -> None:
         for d in self.drops.values():
