@@ -8,6 +8,7 @@ import pytest
 
 from dealerlab.pdca import p_chart, run_chart
 from dealerlab.plots import pdca as pp
+from dealerlab.plots.style import STATUS_COLORS
 
 
 @pytest.fixture
@@ -62,5 +63,12 @@ def test_cadence_board_and_styler(chinese_style):
     texts = [c.get_text().get_text() for c in ax.tables[0].get_celld().values()]
     assert "97.0%" in texts and "异常" in texts and "良好" in texts
     html = pp.style_cadence(table).to_html()
-    assert "异常" in html and "#d55e00" in html
+    assert "异常" in html and STATUS_COLORS["bad"] in html
     ax.figure.canvas.draw()
+
+
+def test_p_chart_can_hide_the_answers(chinese_style, pc):
+    ax = pp.plot_p_chart(pc, mark_signals=False)
+    assert not [c for c in ax.collections if c.get_offsets().shape[0] == 2]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "中心线 p̄" in legend and not any("%" in t for t in legend if t.startswith("中心线"))

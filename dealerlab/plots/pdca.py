@@ -110,7 +110,8 @@ def plot_p_chart(
     run_length : int
         The run length used by the table (legend text only).
     mark_signals : bool
-        Highlight the out-of-control points (``False`` for an exercise where trainees find them).
+        Highlight the out-of-control points and write p̄ in the legend (``False`` for an exercise where trainees
+        find them).
     lang : {"zh", "en"}
         Language of the labels.
 
@@ -125,7 +126,8 @@ def plot_p_chart(
     p = table["p"].astype(float).to_numpy()
     ax.plot(x, p, marker="o", color=PALETTE[0], lw=1.6, zorder=3, label=_t("rate", lang))
     centre = float(table["centre"].iloc[0]) if len(table) else np.nan
-    ax.axhline(centre, color="#333333", lw=1.2, label=_t("centre", lang, p=centre))
+    centre_label = _t("centre", lang, p=centre) if mark_signals else _t("centre", lang, p=centre).split("=")[0].strip()
+    ax.axhline(centre, color="#333333", lw=1.2, label=centre_label)
     ax.step(x, table["ucl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1, label=_t("limits", lang))
     ax.step(x, table["lcl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1)
     beyond = table["beyond_limits"].to_numpy(dtype=bool) & mark_signals
