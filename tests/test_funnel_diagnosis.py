@@ -93,3 +93,11 @@ def test_every_step_has_actions_in_both_languages():
     assert set(actions(metric="close_rate")["tool"]) >= {"合同领用管理流程"}
     assert "试乘试驾A/B表" in set(actions("试乘试驾")["tool"])
     assert set(STAGES) <= set(load_benchmarks())
+
+
+def test_diagnosis_in_english():
+    d = diagnose(tiny_dataset(), period=M, stores=["S1"], lang="en")
+    assert d.iloc[0]["name"] == "Capture rate"
+    assert "(step: Showroom reception)" in d.iloc[0]["finding"]
+    plan = action_plan(d, lang="en")
+    assert set(plan["step"]) == {"Showroom reception"} and plan["owner"].str.contains("manager").all()

@@ -32,7 +32,7 @@ from dealerlab.funnel.rates import RATE_SPECS, evaluate
 from dealerlab.funnel.whatif import STAGES
 from dealerlab.metrics import label
 
-__all__ = ["STEPS", "STEP_OF", "load_benchmarks", "actions", "compare", "diagnose", "action_plan"]
+__all__ = ["STEPS", "STEP_OF", "load_benchmarks", "actions", "step_label", "compare", "diagnose", "action_plan"]
 
 #: the SGM 9-step sales process (seed 001/002), in order
 STEPS: tuple[str, ...] = (
@@ -118,6 +118,15 @@ def load_benchmarks(source: str | Path | Mapping[str, float] | None = None) -> d
 def _actions_table() -> pd.DataFrame:
     with _data_file("funnel_actions.csv").open(encoding="utf-8") as fh:
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def step_label(step: str, lang: str = "zh") -> str:
+    """Display name of a process step (its Chinese name, or the English one with ``lang="en"``)."""
+    if lang != "en" or not step:
+        return step
+    t = _actions_table()
+    hit = t.loc[t["step"] == step, "step_en"]
+    return str(hit.iloc[0]) if len(hit) else step
 
 
 def actions(step: str | None = None, *, metric: str | None = None, lang: str = "zh") -> pd.DataFrame:
@@ -314,7 +323,7 @@ def _finding(r, zh: bool) -> str:
         stake = (f"；提到标杆可多销约 {r.sales_at_stake:.1f} 台{g}" if zh
                  else f"; at benchmark about {r.sales_at_stake:.1f} more sales{ge}")
     return (f"{r.name} {_pct(r.value)}，低于标杆 {_pct(r.benchmark)}{trend}{stake}（环节：{r.step}）" if zh
-            else f"{r.name} {_pct(r.value)} below the benchmark {_pct(r.benchmark)}{trend}{stake} (step: {r.step})")
+            else f"{r.name} {_pct(r.value)} below the benchmark {_pct(r.benchmark)}{trend}{stake} (step: {step_label(r.step, 'en')})")
 
 
 def action_plan(findings: pd.DataFrame, *, top: int = 1, lang: str = "zh") -> pd.DataFrame:
@@ -333,8 +342,8 @@ def action_plan(findings: pd.DataFrame, *, top: int = 1, lang: str = "zh") -> pd
         if not r.step:
             continue
         a = actions(r.step, lang=lang)
-        a = a[a["metric"].isna()] if "metric" in a else a
-        parts.append(a.assign(store_id=r.store_id, rank=r.rank, metric=r.metric, name=r.name))
+        parts.append(a.assign(store_id=r.store_id, rank=r.rank, metric=r.metric, name=r.name,
+                              step=step_label(r.step, lang)))
     cols = ["store_id", "rank", "metric", "name", "step", "root_cause", "improvement", "owner", "tool"]
     if not parts:
         return pd.DataFrame(columns=cols)
