@@ -80,7 +80,7 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
                 parts.append(check_chunk(spec, chunk, rows, raw.labels, raw.source, log, today=today))
                 row_parts.append(rows)
         except _CsvError as err:
-            log.add(problem("csv_malformed", name, raw.source, row=err.row, detail=err.detail))
+            log.add(problem("csv_malformed", name, raw.source, row=err.row, detail_zh=err.detail_zh, detail_en=err.detail))
             continue
         except pd.errors.EmptyDataError:
             parts, row_parts = [], []

@@ -447,15 +447,27 @@ def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: boo
 
 
 class _CsvError(Exception):
-    """A CSV row pandas cannot split (raised while iterating; the loader turns it into a Problem)."""
+    """A CSV row pandas cannot split (raised while iterating; the loader turns it into a Problem).
+
+    pandas says "... in line N" (N = the file line) or "... starting at row R" (R = record index counted from the
+    top of the file, 0-based → file line R + 1).
+    """
 
     def __init__(self, detail: str, skip: int) -> None:
         super().__init__(detail)
-        m = re.search(r"line (\d+)", detail)
-        self.row = int(m.group(1)) + skip if m else None
-        self.detail = re.sub(r"^Error tokenizing data\. C error: ", "", detail)
-        if m:
-            self.detail = self.detail.replace(f"line {m.group(1)}", f"line {self.row}")
+        self.detail = re.sub(r"^Error tokenizing data\. C error: ", "", detail).strip()
+        self.row = None
+        if m := re.search(r"\bline (\d+)", self.detail):
+            self.row = int(m.group(1))
+        elif m := re.search(r"\brow (\d+)", self.detail):
+            self.row = int(m.group(1)) + 1
+            self.detail = self.detail.replace(m.group(0), f"line {self.row}")
+        if "EOF inside string" in self.detail:
+            self.detail_zh = "引号没有闭合（从这一行开始的英文双引号 \" 没有配对）"
+        elif m := re.search(r"Expected (\d+) fields.*saw (\d+)", self.detail):
+            self.detail_zh = f"这一行有 {m.group(2)} 个字段，表头只有 {m.group(1)} 个"
+        else:
+            self.detail_zh = self.detail
 
 
 # --------------------------------------------------------------------------------------------------- Parquet

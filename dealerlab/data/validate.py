@@ -96,7 +96,7 @@ _M = {
                        "用记事本或 Excel 打开后统一「另存为」UTF-8 编码的 CSV。", "Open it and save the whole file again as UTF-8 CSV."),
     "encoding_unknown": ("无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）。", "Unknown text encoding (neither UTF-8 nor GBK/GB18030).",
                          "用 Excel 另存为「CSV UTF-8（逗号分隔）」。", "Save it from Excel as 'CSV UTF-8 (comma delimited)'."),
-    "csv_malformed": ("CSV 格式错误：{detail}", "Malformed CSV: {detail}",
+    "csv_malformed": ("CSV 格式错误：{detail_zh}", "Malformed CSV: {detail_en}",
                       "检查这一行的分隔符和引号（字段内的逗号需要用英文双引号括起来）。", "Check the delimiters and quotes on this line (quote fields that contain commas)."),
     "no_tables": ("没有找到任何可识别的表（工作表名 / 文件名应为表名，如「门店」「潜客」或 stores、leads）。",
                   "No recognised table (sheet or file names must be table names such as stores, leads or 门店, 潜客).",
@@ -303,6 +303,13 @@ def check_columns(spec: Table, labels: dict[str, str], source: str, header_row: 
     return out
 
 
+def _pick(values, idx: np.ndarray) -> list:
+    """``values[idx]`` as a list (Series or array); only the listed rows are converted."""
+    if isinstance(values, pd.Series):
+        return values.iloc[idx].tolist()
+    return list(np.asarray(values, dtype=object)[idx]) if not isinstance(values, np.ndarray) else list(values[idx])
+
+
 def _row_problems(rule, spec, source, col_label, rows, raw_values, mask, log: ProblemLog, **fmt) -> None:
     idx = np.flatnonzero(mask)
     if not len(idx):
@@ -310,8 +317,7 @@ def _row_problems(rule, spec, source, col_label, rows, raw_values, mask, log: Pr
     key = (spec.name, source, col_label, rule)
     room = max(MAX_PER_RULE - log._counts.get(key, 0), 0)
     listed = idx[:room]
-    for i in listed:
-        v = raw_values[i]
+    for i, v in zip(listed, _pick(raw_values, listed)):
         log.add(problem(rule, spec.name, source, row=int(rows[i]), column=col_label, value=_shown(v), **fmt))
     extra = len(idx) - len(listed)
     if extra:
@@ -346,7 +352,7 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
         label = _label(labels, col)
         cells = raw[name]
         values, bad, impossible = coerce_column(cells, col)
-        raw_values = cells.to_numpy(dtype=object)
+        raw_values = cells
         fmt = {"column_zh": col.zh, "column_en": col.name}
         if bad.any():
             if col.kind == "enum":
@@ -365,7 +371,7 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
                 empty &= cells.isna().to_numpy() | (cells.astype("string").str.strip().fillna("") == "").to_numpy()
             _row_problems("required_value", spec, source, label, rows, raw_values, empty, log, **fmt)
         if col.kind in ("number", "int") and (col.min is not None or col.max is not None):
-            num = values.astype("float64").to_numpy()
+            num = values.astype("float64").to_numpy(na_value=np.nan) if col.kind == "int" else values.to_numpy()
             rng = f"{_shown(col.min) if col.min is not None else '-∞'}–{_shown(col.max) if col.max is not None else '∞'}"
             if col.min is not None:
                 _row_problems("below_min", spec, source, label, rows, num, num < col.min, log, bound=_shown(col.min), range=rng, **fmt)
@@ -374,10 +380,10 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
         if col.kind == "date":
             d = values
             early = (d < EARLIEST).fillna(False).to_numpy()
-            _row_problems("date_out_of_range", spec, source, label, rows, d.to_numpy(dtype=object), early, log, **fmt)
+            _row_problems("date_out_of_range", spec, source, label, rows, d, early, log, **fmt)
             if (spec.name, col.name) not in FUTURE_OK:
                 future = (d > today).fillna(False).to_numpy()
-                _row_problems("date_future", spec, source, label, rows, d.to_numpy(dtype=object), future, log, **fmt)
+                _row_problems("date_future", spec, source, label, rows, d, future, log, **fmt)
         out[name] = values
     frame = pd.DataFrame(out, index=raw.index)
     for name in raw.columns:
@@ -389,9 +395,8 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
         need = frame["status"].isin(["成交", "战败"]).fillna(False).to_numpy() & closed.isna().to_numpy()
         label = labels.get("closed_date") or labels.get("status") or "结案日期"
         idx = np.flatnonzero(need)
-        status = frame["status"].to_numpy(dtype=object)
-        for i in idx[:MAX_PER_RULE]:
-            log.add(problem("closed_date_required", "leads", source, row=int(rows[i]), column=label, value="", status=status[i]))
+        for i, st in zip(idx[:MAX_PER_RULE], _pick(frame["status"], idx[:MAX_PER_RULE])):
+            log.add(problem("closed_date_required", "leads", source, row=int(rows[i]), column=label, value="", status=st))
         if len(idx) > MAX_PER_RULE:
             key = ("leads", source, label, "closed_date_required")
             log._overflow[key] = log._overflow.get(key, 0) + len(idx) - MAX_PER_RULE
@@ -402,15 +407,24 @@ def _enum_problems(rule, spec, source, label, rows, raw_values, mask, log, allow
     idx = np.flatnonzero(mask)
     key = (spec.name, source, label, rule)
     room = max(MAX_PER_RULE - log._counts.get(key, 0), 0)
-    for i in idx[:room]:
-        v = _shown(raw_values[i])
+    listed = idx[:room]
+    for i, raw in zip(listed, _pick(raw_values, listed)):
+        v = _shown(raw)
         p = problem(rule, spec.name, source, row=int(rows[i]), column=label, value=v, allowed=allowed_zh)
         p_en = problem(rule, spec.name, source, row=int(rows[i]), column=label, value=v, allowed=allowed_en)
         log.add(Problem(**{**p.__dict__, "message_en": p_en.message_en, "hint_en": p_en.hint_en}))
-    extra = len(idx) - min(len(idx), room)
+    extra = len(idx) - len(listed)
     if extra:
         log._counts[key] = log._counts.get(key, 0) + extra
         log._overflow[key] = log._overflow.get(key, 0) + extra
+
+
+def _first_positions(codes: np.ndarray) -> np.ndarray:
+    """For each row, the position of the first row with the same group code."""
+    uniq, first = np.unique(codes, return_index=True)
+    lookup = np.zeros(uniq.max() - uniq.min() + 1 if len(uniq) else 1, dtype=np.int64)
+    lookup[uniq - uniq.min()] = first
+    return lookup[codes - (uniq.min() if len(uniq) else 0)]
 
 
 def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str, log: ProblemLog) -> None:
@@ -419,14 +433,12 @@ def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict
         ids = frame[spec.key]
         dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
         if dup.any():
-            first_pos = pd.Series(np.arange(len(ids)), index=ids.index).groupby(ids.to_numpy(), dropna=True).transform("min")
-            first_row = rows[first_pos.to_numpy()]
+            first_row = rows[_first_positions(pd.factorize(ids)[0])]
             col = spec.column(spec.key)
             label = _label(labels, col)
             idx = np.flatnonzero(dup)
-            vals = ids.to_numpy(dtype=object)
-            for i in idx[:MAX_PER_RULE]:
-                log.add(problem("duplicate_key", spec.name, source, row=int(rows[i]), column=label, value=vals[i],
+            for i, v in zip(idx[:MAX_PER_RULE], _pick(ids, idx[:MAX_PER_RULE])):
+                log.add(problem("duplicate_key", spec.name, source, row=int(rows[i]), column=label, value=v,
                                 first=int(first_row[i]), column_zh=col.zh, column_en=col.name))
             if len(idx) > MAX_PER_RULE:
                 key = (spec.name, source, label, "duplicate_key")
@@ -436,8 +448,7 @@ def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict
         sub = frame[list(natural)]
         dup = sub.duplicated(keep="first").to_numpy()
         if dup.any():
-            grp = sub.astype("string").fillna("\0").agg("\x1f".join, axis=1)
-            first_pos = pd.Series(np.arange(len(grp))).groupby(grp.to_numpy()).transform("min").to_numpy()
+            first_pos = _first_positions(sub.groupby(list(natural), dropna=False, sort=False).ngroup().to_numpy())
             key_zh = "、".join(spec.column(c).zh for c in natural)
             key_en = ", ".join(natural)
             label = _label(labels, spec.column(natural[-1]))
@@ -473,10 +484,9 @@ def check_references(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels:
             continue
         label = _label(labels, col)
         ref_zh = TABLES[ref_table].zh
-        vals = values.to_numpy(dtype=object)
         idx = np.flatnonzero(bad)
-        for i in idx[:MAX_PER_RULE]:
-            log.add(problem("reference_missing", spec.name, source, row=int(rows[i]), column=label, value=vals[i],
+        for i, v in zip(idx[:MAX_PER_RULE], _pick(values, idx[:MAX_PER_RULE])):
+            log.add(problem("reference_missing", spec.name, source, row=int(rows[i]), column=label, value=v,
                             ref_table=ref_table, ref_table_zh=ref_zh))
         if len(idx) > MAX_PER_RULE:
             key = (spec.name, source, label, "reference_missing")
