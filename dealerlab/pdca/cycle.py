@@ -232,18 +232,52 @@ class Cycle:
 
     # -- Plan
     def add_action(self, **fields_: str) -> Action:
-        """Append an action given as 5W1H/6W2H keywords; returns it."""
+        """Append an action given as 5W1H/6W2H keywords; returns it.
+
+        Parameters
+        ----------
+        **fields_ : str
+            ``what, why, who, whom, when, where, how, how_much`` (and ``done``).
+
+        Returns
+        -------
+        Action
+        """
         action = Action.from_mapping(fields_)
         self.actions.append(action)
         return action
 
     def plan_feedback(self, lang: str = "zh") -> pd.DataFrame:
-        """:func:`check_plan` of this cycle's actions (its scheme and deadline)."""
+        """:func:`check_plan` of this cycle's actions (its scheme and deadline).
+
+        Parameters
+        ----------
+        lang : {"zh", "en"}
+            Language of the field labels.
+
+        Returns
+        -------
+        DataFrame
+        """
         return check_plan(self.actions, scheme=self.scheme, deadline=self.deadline, lang=lang)
 
     # -- Do
     def log(self, date: str, text: str, who: str = "") -> LogEntry:
-        """Record what was done (Do)."""
+        """Record what was done (Do).
+
+        Parameters
+        ----------
+        date : str
+            The day it was done (any date form pandas reads).
+        text : str
+            What was done.
+        who : str
+            Who did it.
+
+        Returns
+        -------
+        LogEntry
+        """
         entry = LogEntry(str(pd.Timestamp(date).date()), str(text), str(who))
         self.do_log.append(entry)
         return entry
@@ -308,7 +342,13 @@ class Cycle:
 
     # -- Act
     def standardise(self, note: str) -> None:
-        """Act: the change worked; ``note`` names the standard written (作业标准、检查表、制度…)."""
+        """Act: the change worked; record the standard written.
+
+        Parameters
+        ----------
+        note : str
+            The standard written (作业标准、检查表、制度…).
+        """
         self.act_decision, self.act_note = "standardise", str(note)
 
     def next_cycle(
@@ -323,6 +363,23 @@ class Cycle:
         """Act: open the next cycle of the same problem with the cause found; this cycle records the decision.
 
         The new cycle's baseline is this cycle's Check value ("after") when there is one, else this baseline.
+
+        Parameters
+        ----------
+        cause : str
+            The cause found, which the next cycle acts on.
+        target : float, optional
+            New target (default: the same).
+        deadline : str, optional
+            New deadline ``YYYY-MM`` (default: the same).
+        problem : str, optional
+            New problem statement (default: the same).
+        note : str
+            Why this cycle goes on (default: names the round and the cause).
+
+        Returns
+        -------
+        Cycle
         """
         self.act_decision = "next_cycle"
         self.act_note = note or f"转入第 {self.round + 1} 轮：{cause}"
@@ -352,7 +409,17 @@ class Cycle:
         return "P"
 
     def summary(self, lang: str = "zh") -> pd.DataFrame:
-        """A one-row table: cycle id, problem, metric, baseline, target, after, met, decision."""
+        """A one-row table: cycle id, problem, metric, baseline, target, after, met, decision.
+
+        Parameters
+        ----------
+        lang : {"zh", "en"}
+            Language of the metric name.
+
+        Returns
+        -------
+        DataFrame
+        """
         from dealerlab.metrics import label
 
         cr = self.check_result
@@ -485,7 +552,21 @@ def check_plan(
 
 
 def plan_is_complete(actions: Iterable[Action | Mapping], *, scheme: str = "5W1H", deadline: str | None = None) -> bool:
-    """True when every action has its required fields (what, who, when) right and there is at least one action."""
+    """True when every action has its required fields (what, who, when) right and there is at least one action.
+
+    Parameters
+    ----------
+    actions : iterable of Action or mapping
+        The actions of the Plan.
+    scheme : {"5W1H", "6W2H"}
+        Fields asked of each action.
+    deadline : str, optional
+        Month ``YYYY-MM`` of the cycle; a later ``when`` counts as wrong.
+
+    Returns
+    -------
+    bool
+    """
     fb = check_plan(actions, scheme=scheme, deadline=deadline)
     return bool(fb.loc[fb["required"], "ok"].all())
 
@@ -495,7 +576,19 @@ def plan_is_complete(actions: Iterable[Action | Mapping], *, scheme: str = "5W1H
 
 
 def chain(cycles: Iterable[Cycle], problem_id: str) -> list[Cycle]:
-    """The cycles of one problem, in round order."""
+    """The cycles of one problem, in round order.
+
+    Parameters
+    ----------
+    cycles : iterable of Cycle
+        Any cycles (several problems mixed).
+    problem_id : str
+        The problem whose cycles are wanted.
+
+    Returns
+    -------
+    list of Cycle
+    """
     return sorted((c for c in cycles if c.problem_id == problem_id), key=lambda c: c.round)
 
 
@@ -503,12 +596,32 @@ _FORMAT = "dealerlab.pdca/1"
 
 
 def cycles_to_json(cycles: Iterable[Cycle]) -> str:
-    """JSON text of a list of cycles (UTF-8, Chinese kept readable)."""
+    """JSON text of a list of cycles (UTF-8, Chinese kept readable).
+
+    Parameters
+    ----------
+    cycles : iterable of Cycle
+        The cycles to write.
+
+    Returns
+    -------
+    str
+    """
     return json.dumps({"format": _FORMAT, "cycles": [c.to_dict() for c in cycles]}, ensure_ascii=False, indent=2)
 
 
 def cycles_from_json(text: str) -> list[Cycle]:
-    """Cycles from :func:`cycles_to_json` text."""
+    """Cycles from :func:`cycles_to_json` text.
+
+    Parameters
+    ----------
+    text : str
+        The JSON text (DealerlabError with a Chinese message when it is not a dealerlab PDCA file).
+
+    Returns
+    -------
+    list of Cycle
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -543,6 +656,17 @@ def save_cycles(cycles: Iterable[Cycle], path: str | Path) -> Path:
 
     The workbook has sheets 循环 (one row per cycle), 措施 (one per action), 执行记录 (Do log) and 检查 (one row per
     check month). Text cells are written as text, never as formulas.
+
+    Parameters
+    ----------
+    cycles : iterable of Cycle
+        The cycles to save (all fields, Plan, Do log and Check included).
+    path : str or Path
+        Target file ending in ``.json`` or ``.xlsx``.
+
+    Returns
+    -------
+    Path
     """
     path = Path(path)
     cycles = list(cycles)
@@ -599,7 +723,17 @@ def _text(v) -> str:
 
 
 def load_cycles(path: str | Path) -> list[Cycle]:
-    """Load cycles saved by :func:`save_cycles` (``.json`` or ``.xlsx``)."""
+    """Load cycles saved by :func:`save_cycles` (``.json`` or ``.xlsx``).
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by :func:`save_cycles` (a workbook edited in Excel is fine if its sheets and headers stay).
+
+    Returns
+    -------
+    list of Cycle
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     check_option("suffix", suffix, (".json", ".xlsx"))
