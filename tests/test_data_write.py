@@ -152,3 +152,12 @@ def test_bad_options_name_the_parameter(tmp_path):
         write_dataset(small_dataset(), tmp_path / "x", format="json")
     with pytest.raises(ParameterError, match="headers"):
         write_dataset(small_dataset(), tmp_path / "x", headers="fr")
+
+
+def test_xlsx_refuses_tables_longer_than_a_sheet(tmp_path, monkeypatch):
+    import dealerlab.data.write as w
+
+    monkeypatch.setattr(w, "EXCEL_MAX_ROWS", 2)  # header + 1 row; test_drives has 2 rows
+    with pytest.raises(ParameterError, match="test_drives"):
+        write_dataset(small_dataset(), tmp_path / "x.xlsx", format="xlsx")
+    assert list(tmp_path.iterdir()) == []

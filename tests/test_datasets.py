@@ -450,3 +450,12 @@ def test_cli_generates_a_folder(tmp_path):
     assert code == 0
     assert sorted(p.stem for p in out.glob("*.csv")) == sorted(TABLES)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing half-written left behind
+
+
+def test_cli_bad_month_is_a_clear_error(tmp_path, capsys):
+    from dealerlab.cli import main
+
+    code = main(["datasets", "generate", "-o", str(tmp_path / "g"), "--end", "2026-13"])
+    assert code == 1
+    assert "YYYY-MM" in capsys.readouterr().out
+    assert not (tmp_path / "g").exists()

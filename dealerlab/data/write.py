@@ -25,6 +25,8 @@ from dealerlab.data.schema import TABLES
 __all__ = ["write_dataset", "safe_cell", "safe_frame", "FORMATS"]
 
 FORMATS = ("csv", "parquet", "xlsx")
+#: rows per worksheet in Excel (header included)
+EXCEL_MAX_ROWS = 1_048_576
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -135,6 +137,14 @@ def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutral
     order = [n for n in TABLES if n in tables] + [n for n in tables if n not in TABLES]
     path = Path(path)
     if format == "xlsx":
+        too_big = [n for n in order if len(tables[n]) + 1 > EXCEL_MAX_ROWS]
+        if too_big:
+            from dealerlab.errors import ParameterError
+
+            raise ParameterError(
+                f"表 {'、'.join(too_big)} 超过 Excel 工作表的 {EXCEL_MAX_ROWS} 行上限，请改用 format=\"csv\" 或 \"parquet\"。",
+                f"table(s) {', '.join(too_big)} exceed Excel's {EXCEL_MAX_ROWS} rows per sheet; use format=\"csv\" or \"parquet\".",
+            )
         with atomic_file(path, suffix=".xlsx") as tmp:
             _write_xlsx(tables, order, tmp, headers=headers)
             os.chmod(tmp, 0o666 & ~_umask())
