@@ -30,7 +30,7 @@ demo: $(STAMP)
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with $(NBVAL_SANITIZE) \
-	  notebooks exercises dealerlab/report/notebooks
+	  notebooks exercises trainer/exercises dealerlab/report/notebooks
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not browser and not slow" tests
