@@ -76,8 +76,9 @@ def what_if(
 
     Examples
     --------
-    >>> what_if({"test_drive_rate": 0.44}, sales=20, gross_per_unit=3000, changes={"test_drive_rate": 0.55})["extra_sales"]
-    5.0
+    >>> r = what_if({"test_drive_rate": 0.44}, sales=20, gross_per_unit=3000, changes={"test_drive_rate": 0.55})
+    >>> round(r["extra_sales"], 6), round(r["extra_gross"])
+    (5.0, 15000)
     """
     zh = lang != "en"
     factor, reason = 1.0, ""
