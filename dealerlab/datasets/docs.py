@@ -117,12 +117,16 @@ def render_readme(ds: Dataset) -> str:
         vals = row.to_numpy()
         if any(vals[i] < 12 and vals[i + 1] < 12 for i in range(len(vals) - 1)):
             twice.append(f"{staff}（{store}）")
-    weak = [f"{sid}" for sid in ["S02"] if sid in util]
+    weak = ""
+    if "S02" in util:
+        s02 = u[u["staff_id"].isin(full) & (u["store_id"] == "S02")].groupby("staff_id")["units"].sum() / len(periods)
+        if len(s02):
+            weak = f"S02 的 {s02.idxmin()} 能力偏弱、全年在岗，月均 {s02.min():.1f} 台，每个季度都低于 12 台。"
     lines.append(
         f"2. **末位淘汰 10/12 台线** — 销售顾问月销量（所有渠道、按开票日期）在 10 与 12 台附近波动；共有 {below10} 个"
         f"「顾问×月」低于 10 台（当月积分作废）。全年在岗且连续两个季度季均 < 12 台（淘汰→停岗）的顾问："
         f"{'、'.join(twice[:8])}{' 等' if len(twice) > 8 else ''}。"
-        + ("S02 有一名能力偏弱、全年在岗的顾问，每个季度都低于 12 台。" if weak else "")
+        + weak
     )
     team = f["team"]
     for store, t in team.items():
@@ -142,15 +146,23 @@ def render_readme(ds: Dataset) -> str:
             f"{_fmt_pct(ser[ser.index > action].mean())} 左右。CSI 题项「一次修好」同期下降。"
         )
     lines.append(
-        "5. **销售漏斗瓶颈（S01）** — S01 的试乘试驾率约 0.30–0.35（基准 0.50），其他环节接近基准；S02、S03 各环节接近基准"
-        "（信息留存 0.70–0.75，来电到店 0.40–0.45，试驾 0.45–0.50，成交 0.18–0.21）。"
+        "5. **销售漏斗瓶颈（S01）** — S01 的试乘试驾率约 0.35（基准 0.50；首次到店试驾少），其他环节接近基准，"
+        "成交率因此偏低（约 0.17）；S02、S03 各环节接近基准（全年平均：信息留存 0.70–0.74，来电到店 0.42–0.45，"
+        "再回展厅 0.28，试驾 0.46–0.50，成交 0.19–0.21）。"
     )
     acc = ds.accounts
+    last = pd.concat(
+        [ds.sales.groupby("account_id")["invoice_date"].max(), ds.service_orders.groupby("account_id")["open_date"].max()]
+    ).groupby(level=0).max()
+    a_ = acc.set_index("account_id")
+    important = a_.index[a_["industry"].isin(["党政军", "国有企业"]) | (a_["fleet_size"] >= 10) | (a_["contact_level"] == "高层")]
+    gone = [a for a in last[(ds.last_date() - last).dt.days >= 180].index if a in set(important)]
+    silent = "、".join(f"{a}（{acc.set_index('account_id').loc[a, 'industry']}）" for a in sorted(gone))
     lines.append(
         f"6. **大客户分级与流失（主要在 S03）** — accounts 共 {len(acc)} 家（S03 {int((acc['store_id'] == 'S03').sum())} 家），"
         "覆盖 价值型（金额前 20%）、重要型（党政军/国有企业/车队 ≥ 10/高层对接）、潜力型（民营企业、车队 < 10、计划采购 20 台以上）与 一般；"
         "S03 的大客户渠道销售（sales.channel = 大客户，带 account_id）和约 30% 的维修工单带 account_id。"
-        "流失预警：S03 编号最小的两家（党政军、国有企业）与 S01 的第一家在最后 200 天以上没有购车和进厂。"
+        f"流失预警（重要型且最后 200 天以上没有购车和进厂）：{silent}。"
     )
     lines.append(
         "7. **满意度 IPA** — 题项按设计落在四个象限（重要性 = 与「总体满意度」的相关）：SSI「试乘试驾安排」「需求了解充分」"
@@ -158,7 +170,8 @@ def render_readme(ds: Dataset) -> str:
         "CSI/SSI 指数约 750–790；期望得分约 85% 的题项行有填写。"
     )
     lines.append(
-        "8. **投诉** — 类别呈帕累托分布（维修质量、等待时间、收费争议居前），约 15% 上报，少数超过 7 天未结案。"
+        "8. **投诉** — 类别呈帕累托分布（维修质量、等待时间、收费争议居前），约 15–20% 上报（重大投诉全部上报），"
+        "少数超过 7 天未结案。"
     )
     lines += [
         "",
