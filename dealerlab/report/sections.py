@@ -54,14 +54,18 @@ def funnel_extra(ctx) -> H.Html:
         return H.Html()
     diag = _diagnose(ctx, [sid])
     parts = []
-    try:
-        from dealerlab.plots.funnel import plot_funnel
-    except ImportError:  # charts of module 3 not installed: the tables still tell the story
-        plot_funnel = None
-    if plot_funnel is not None:
-        fig, ax = plt.subplots(figsize=(9, 5))
-        plot_funnel(ctx.ds, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks, ax=ax, lang=lang)
-        parts.append(H.figure(fig, alt=_t(lang, "销售漏斗", "Sales funnel")))
+    from dealerlab.funnel import funnel_counts, funnel_rates
+    from dealerlab.plots.funnel import funnel_chart, gap_bars
+
+    counts = funnel_counts(ctx.ds, periods=[ctx.params.period], stores=[sid])
+    rates = funnel_rates(ctx.ds, periods=[ctx.params.period], stores=[sid])
+    row = counts.merge(rates, on=["store_id", "period"], suffixes=("", "_rate"))
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    funnel_chart(row, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks, ax=ax, lang=lang)
+    parts.append(H.figure(fig, alt=_t(lang, "销售漏斗", "Sales funnel")))
+    fig, ax = plt.subplots(figsize=(8, 4))
+    gap_bars(diag, ax=ax, lang=lang)
+    parts.append(H.figure(fig, alt=_t(lang, "与标杆的差距", "Gaps to benchmark")))
     show = diag[["name", "step", "value", "benchmark", "last3", "sales_at_stake", "gross_at_stake"]]
     cols = {"name": _t(lang, "指标", "Metric"), "step": _t(lang, "流程环节", "Process step"), "value": _t(lang, "本月", "This month"),
             "benchmark": _t(lang, "标杆", "Benchmark"), "last3": _t(lang, "前3个月", "Last 3 months"),
