@@ -60,9 +60,15 @@ def funnel_extra(ctx) -> H.Html:
     counts = funnel_counts(ctx.ds, periods=[ctx.params.period], stores=[sid])
     rates = funnel_rates(ctx.ds, periods=[ctx.params.period], stores=[sid])
     row = counts.merge(rates, on=["store_id", "period"], suffixes=("", "_rate"))
-    fig, ax = plt.subplots(figsize=(9, 5.2))
-    funnel_chart(row, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks, ax=ax, lang=lang)
-    parts.append(H.figure(fig, alt=_t(lang, "销售漏斗", "Sales funnel")))
+    needed = ["FV", "FC", "W", "C", "CV", "TD", "S_room"]
+    absent = [c for c in needed if c not in row.columns or row[c].isna().any()]
+    if absent:  # a table the chart needs is missing (e.g. no calls export): the tables below still tell the story
+        parts.append(H.missing(_t(lang, f"漏斗图缺少计数 {'、'.join(absent)}（相关数据表缺失），仅显示下表。",
+                                  f"The funnel chart lacks {', '.join(absent)} (tables missing); see the table below.")))
+    else:
+        fig, ax = plt.subplots(figsize=(9, 5.2))
+        funnel_chart(row, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks, ax=ax, lang=lang)
+        parts.append(H.figure(fig, alt=_t(lang, "销售漏斗", "Sales funnel")))
     fig, ax = plt.subplots(figsize=(8, 4))
     gap_bars(diag, ax=ax, lang=lang)
     parts.append(H.figure(fig, alt=_t(lang, "与标杆的差距", "Gaps to benchmark")))
