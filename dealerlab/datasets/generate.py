@@ -186,7 +186,7 @@ def _profile(idx: int, business: str, rng: np.random.Generator) -> dict:
         fleet=float(rng.uniform(1, 3)) if passenger else float(rng.uniform(14, 20)),
         ros=float(rng.uniform(480, 560)) if passenger else float(rng.uniform(300, 360)),
         comeback=float(rng.uniform(0.025, 0.035)),
-        booths=2 if passenger else 2,
+        booths=2,
         booth_util=float(rng.uniform(0.70, 0.80)),
         ontime_lead=float(rng.uniform(0.88, 0.93)),
         ontime_sale=float(rng.uniform(0.88, 0.94)),
