@@ -71,3 +71,12 @@ def test_validate_progress_goes_to_stderr(tmp_path, capsys):
     assert main(["validate", str(folder), "--progress"]) == 0
     out = capsys.readouterr()
     assert "rows read" in out.err and "rows read" not in out.out
+
+
+def test_bundled_demo_workbook_is_valid(repo_root, capsys):
+    path = repo_root / "datasets" / "demo-client.xlsx"
+    if not path.exists():
+        pytest.skip("demo workbook not generated yet")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "数据有效" in out and "共 0 个错误" in out

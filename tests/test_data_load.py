@@ -341,3 +341,25 @@ def test_english_messages(tmp_path):
         load(write_xlsx(tmp_path / "c.xlsx", sheets), lang="en", today=TODAY)
     assert "not an allowed value" in str(info.value)
     assert "row 2" in str(info.value)
+
+
+def test_duplicate_ids_with_a_blank_id(tmp_path):
+    sheets = tables()
+    sheets["潜客"].append(["", "S01", "E01", "2026-10-05", "到店", "跟进中", "", ""])
+    sheets["潜客"].append(["L001", "S01", "E01", "2026-10-06", "到店", "跟进中", "", ""])
+    problems = errors_of(write_xlsx(tmp_path / "c.xlsx", sheets))
+    assert [(p.rule, p.row) for p in problems] == [("required_value", 5), ("duplicate_key", 6)]
+    assert "第 2 行" in problems[1].message_zh
+
+
+def test_many_bad_rows_are_counted_not_all_listed(tmp_path, monkeypatch):
+    import importlib
+
+    validate = importlib.import_module("dealerlab.data.validate")
+    monkeypatch.setattr(validate, "MAX_PER_RULE", 2)
+    sheets = tables()
+    for r in sheets["潜客"][1:]:
+        r[4] = "微信"
+    problems = errors_of(write_xlsx(tmp_path / "c.xlsx", sheets))
+    assert [p.rule for p in problems] == ["enum_invalid", "enum_invalid", "too_many"]
+    assert "另有 1 行" in problems[2].message_zh  # 3 bad rows, 2 listed

@@ -171,7 +171,9 @@ def parse_number(v) -> tuple[float | None, bool]:
     """``(number, bad)``: ``"¥12,345"`` → 12345.0, ``"１２３"`` → 123.0, ``"12%"`` → 0.12, ``"(1,200)"`` → -1200.0."""
     if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_):
         x = float(v)
-        return (None, False) if np.isnan(x) else (x, False)
+        if np.isnan(x):
+            return None, False
+        return (None, True) if np.isinf(x) else (x, False)
     t = _cell_text(v).casefold()
     if not t:
         return None, False
@@ -222,6 +224,11 @@ def _by_unique(raw: pd.Series, fn: Callable, dtype: str, nflags: int = 1) -> tup
 
     ``fn(value)`` returns the typed value, or a tuple ``(value, bad, *flags)``; returned: ``(Series, bad, *flags)``.
     """
+    if raw.dtype == object:
+        # True == 1 and False == 0 hash alike: factorize would merge them; booleans become text first
+        is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.to_numpy()), dtype=bool, count=len(raw))
+        if is_bool.any():
+            raw = raw.where(~is_bool, raw.map(lambda v: "TRUE" if v is True or v is np.True_ else "FALSE"))
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     uniq = np.asarray(uniques, dtype=object)
     results = [fn(u) for u in uniq]
@@ -309,7 +316,9 @@ def to_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
 def to_number(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """A number → ``float64``: thousands separators, ¥/￥/RMB prefix, 元 suffix, full-width digits, ``%``."""
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        return raw.astype("float64"), np.zeros(len(raw), dtype=bool)
+        values = raw.astype("float64")
+        bad = np.isinf(values.to_numpy())
+        return values.mask(bad), bad
     return _by_unique(raw, parse_number, "float64")
 
 

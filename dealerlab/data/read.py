@@ -178,9 +178,12 @@ def _locate_header(head: list[list], spec: Table) -> tuple[int | None, dict[int,
     return best_i, best_map
 
 
-def _header_problems(spec, cells, found, source, header_row) -> tuple[dict[str, str], list[str], list[Problem]]:
+def _header_problems(spec, cells, found, source, header_row) -> tuple[dict[str, str], dict[int, str], list[Problem]]:
+    """Labels of the matched columns, the unknown columns (position → unique name) and the header problems."""
     labels = {name: str(cells[i]).strip() for i, name in found.items()}
-    extras, problems = [], []
+    extras: dict[int, str] = {}
+    problems = []
+    taken = set(labels) | set(spec.names)
     keys = _column_keys(spec)
     for i, cell in enumerate(cells):
         if i in found or _blank(cell):
@@ -190,7 +193,10 @@ def _header_problems(spec, cells, found, source, header_row) -> tuple[dict[str, 
             problems.append(problem("column_duplicate", spec.name, source, row=header_row, column=str(cell).strip(),
                                     column_zh=spec.column(name).zh, column_en=name, other=f"「{labels[name]}」/「{str(cell).strip()}」"))
         else:
-            extras.append(str(cell).strip())
+            text = str(cell).strip()
+            unique = text if text not in taken else f"{text}_{i + 1}"
+            taken.add(unique)
+            extras[i] = unique
             problems.append(problem("column_unknown", spec.name, source, row=header_row, column=str(cell).strip()))
     return labels, extras, problems
 
@@ -305,9 +311,8 @@ def _table_from_rows(spec: Table, all_rows: list[tuple], source: str, first_row:
         return RawTable(spec.name, source, first_row, {}, [], lambda: iter(()), problems=[_no_header(spec, source, len(head))])
     header_row = first_row + h
     cells = head[h]
-    labels, extras, problems = _header_problems(spec, cells, found, source, header_row)
-    extras_pos = {i: str(c).strip() for i, c in enumerate(cells) if i not in found and not _blank(c)}
-    extras_pos = {i: n for i, n in extras_pos.items() if n in extras}
+    labels, extras_pos, problems = _header_problems(spec, cells, found, source, header_row)
+    extras = list(extras_pos.values())
     start = h + 1
     if start < len(all_rows) and _is_notes_row(list(all_rows[start])):
         start += 1
@@ -410,24 +415,25 @@ def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: boo
         return
     cells = head[h]
     header_row = h + 1
-    labels, extras, problems = _header_problems(spec, cells, found, source, header_row)
+    labels, extras_pos, problems = _header_problems(spec, cells, found, source, header_row)
+    extras = list(extras_pos.values())
     result.problems.extend(problems)
     skip = h + 1
     if skip < len(head) and _is_notes_row(head[skip]):
         skip += 1
-    ncols = len(cells)
+    ncols = max(len(r) for r in head)  # data rows may be wider than the header
     names = [f"c{i}" for i in range(ncols)]
     keep = {f"c{i}": name for i, name in found.items()}
-    keep.update({f"c{i}": str(c).strip() for i, c in enumerate(cells) if i not in found and str(c).strip() in extras})
+    keep.update({f"c{i}": name for i, name in extras_pos.items()})
 
     def chunks():
-        reader = pd.read_csv(
-            path, encoding=encoding, sep=delim, header=None, names=names, skiprows=skip, dtype=str,
-            keep_default_na=False, na_filter=False, skip_blank_lines=False, chunksize=CHUNK_ROWS,
-            engine="c", on_bad_lines="error", usecols=list(keep),
-        )
         done = 0
         try:
+            reader = pd.read_csv(
+                path, encoding=encoding, sep=delim, header=None, names=names, skiprows=skip, dtype=str,
+                keep_default_na=False, na_filter=False, skip_blank_lines=False, chunksize=CHUNK_ROWS,
+                engine="c", on_bad_lines="error", usecols=list(keep),
+            )
             for chunk in reader:
                 rows = np.arange(skip + 1 + done, skip + 1 + done + len(chunk), dtype=np.int64)
                 done += len(chunk)
@@ -440,7 +446,9 @@ def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: boo
                 if progress:
                     print(f"  {source}: 已读取 {done:,} 行 / {done:,} rows read", file=sys.stderr, flush=True)
                 yield frame.reset_index(drop=True), rows
-        except pd.errors.ParserError as err:
+        except pd.errors.EmptyDataError:
+            return
+        except (pd.errors.ParserError, ValueError) as err:
             raise _CsvError(str(err), skip) from None
 
     result.add_table(RawTable(spec.name, source, header_row, labels, extras, chunks))
@@ -486,10 +494,11 @@ def read_parquet_table(path: Path, spec: Table, result: ReadResult) -> None:
         return
     cells = list(frame.columns)
     found = match_header(cells, spec)
-    labels, extras, problems = _header_problems(spec, cells, found, source, 1)
+    labels, extras_pos, problems = _header_problems(spec, cells, found, source, 1)
+    extras = list(extras_pos.values())
     result.problems.extend(problems)
-    rename = {cells[i]: name for i, name in found.items()}
-    frame = frame[[c for c in cells if c in rename or str(c).strip() in extras]].rename(columns=rename)
+    frame = frame.iloc[:, sorted([*found, *extras_pos])]
+    frame.columns = [found.get(i) or extras_pos[i] for i in sorted([*found, *extras_pos])]
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
 
     def chunks():

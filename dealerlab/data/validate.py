@@ -152,7 +152,7 @@ _M = {
                           "检查编号，或在「{ref_table_zh}」表中补上这条记录。", "Check the id, or add the record to '{ref_table}'."),
     "closed_date_required": ("状态为「{status}」但结案日期为空。", "Status is '{status}' but closed_date is empty.",
                              "成交或战败的潜客必须填写结案日期。", "Won or lost leads need a closed_date."),
-    "too_many": ("另有 {n} 行同样「{rule_zh}」（未逐行列出）。", "{n} more rows break the same rule ({rule}), not listed one by one.",
+    "too_many": ("另有 {n} 行同样「{rule_zh}」（未逐行列出）。", "{n} more rows break the same rule ({rule_en}), not listed one by one.",
                  "先改正上面列出的行，再重新校验。", "Fix the rows listed above, then validate again."),
     # ---- warnings
     "sheet_unknown": ("不认识的工作表「{sheet}」，已忽略。", "Unknown sheet '{sheet}' ignored.",
@@ -252,7 +252,7 @@ class ProblemLog:
         """Append one ``too_many`` problem per rule whose rows were not all listed."""
         for (table, source, column, rule), n in self._overflow.items():
             zh, en = _RULE_NAMES.get(rule, (rule, rule))
-            p = problem("too_many", table, source, column=column, n=n, rule_zh=zh, rule=en)
+            p = problem("too_many", table, source, column=column, n=n, rule_zh=zh, rule_en=en)
             if rule in WARNING_RULES:
                 p = Problem(**{**p.__dict__, "severity": "warning"})
             (self.warnings if p.severity == "warning" else self.errors).append(p)
