@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import pickle
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +19,26 @@ from dealerlab.report.export import to_html, to_pdf
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_output_dir, check_scope
 
-__all__ = ["metrics_command", "report_command", "build_report"]
+__all__ = ["metrics_command", "report_command", "build_report", "store_folder"]
+
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def store_folder(store_id: str) -> str:
+    """The folder name of a store's report under ``stores/``: the id itself when it is a plain file name.
+
+    A store id is client text: ``../x`` or ``/tmp/x`` must never become a path outside the report folder. Characters
+    not allowed in file names (``/ \\ : * ? " < > |``, control characters), leading dots and trailing dots/spaces are
+    replaced by ``_`` and, when anything was changed, a short hash of the id is appended (two ids never share a folder).
+
+    >>> store_folder("S01"), store_folder("../../x")
+    ('S01', '___.._x-9bdbf20b')
+    """
+    name = _UNSAFE_NAME.sub("_", store_id)
+    name = re.sub(r"^\.+", lambda m: "_" * len(m.group()), name).rstrip(". ")[:80]
+    if name != store_id or not name:
+        name = f"{name or 'store'}-{hashlib.sha1(store_id.encode('utf-8')).hexdigest()[:8]}"
+    return name
 
 
 def _load(data: str, *, lang: str, progress: bool = False):
@@ -62,7 +83,8 @@ def build_report(
     Layout of ``output``: ``index.html`` (the store report, or the group report with ``all_stores``),
     ``report.ipynb`` (the executed notebook, for audit), ``metrics.csv``, ``附录.xlsx`` (``appendix.xlsx`` in
     English), ``report.pdf`` with ``pdf``; with ``all_stores`` one sub-folder ``stores/<store_id>/`` per store
-    holding the same files. Nothing is written at ``output`` unless every step succeeds.
+    holding the same files (an id that is not a plain file name is made one by :func:`store_folder`). Nothing is
+    written at ``output`` unless every step succeeds.
     """
     check_lang(lang)
     check_period(period)
@@ -83,7 +105,7 @@ def build_report(
         jobs: list[NotebookJob] = []
         if all_stores:
             for sid in store_ids:
-                folder = tmp / "stores" / sid
+                folder = tmp / "stores" / store_folder(sid)
                 folder.mkdir(parents=True)
                 jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, **common), str(folder / "report.ipynb")))
             jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "report.ipynb")))

@@ -64,6 +64,9 @@ def wide_table(long: pd.DataFrame, *, lang: str = "zh", staff: bool = False) -> 
 def write_metrics(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
     """Write the metrics table as .csv (UTF-8 with BOM, opens in Excel), .json (records) or .xlsx (wide, labelled).
 
+    Spreadsheet outputs (.csv, .xlsx) are formula-injection safe: text such as a store id ``=S01`` is written
+    ``'=S01`` (:func:`dealerlab.data.write.safe_cell`); .json keeps the values as they are.
+
     Written atomically: the file appears complete or not at all.
     """
     path = Path(path)
@@ -74,8 +77,10 @@ def write_metrics(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
             f"Unsupported output format {path.name}: use .csv, .json or .xlsx.",
         )
     with atomic_file(path) as tmp:
-        if suffix == ".csv":
-            long.to_csv(tmp, index=False, encoding="utf-8-sig")
+        if suffix == ".csv":  # opened in Excel: client ids such as "=S01" are neutralised (safe_frame)
+            from dealerlab.data.write import safe_frame
+
+            safe_frame(long).to_csv(tmp, index=False, encoding="utf-8-sig")
         elif suffix == ".json":
             records = json.loads(long.to_json(orient="records", force_ascii=False))
             tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
