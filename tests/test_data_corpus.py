@@ -101,3 +101,20 @@ def test_good_values_are_read_right():
     assert ds.test_drives["invited"].isna().tolist() == [False, True]
     ds = load(DATA / "good" / "leading-zero-ids.xlsx")
     assert "003" in ds.staff["staff_id"].tolist()
+
+
+@pytest.mark.parametrize("command", ["metrics", "report"])
+@pytest.mark.parametrize("case", BAD, ids=[c["case"] for c in BAD])
+def test_bad_case_stops_metrics_and_report(case, command, tmp_path, capsys):
+    """The same inputs through `dealerlab metrics` / `dealerlab report`: exit 1, place named, no output written."""
+    path = DATA / "bad" / case["path"]
+    out = tmp_path / ("m.csv" if command == "metrics" else "report")
+    code = main([command, str(path), "--period", "2026-10", "-o", str(out)])
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert code == 1, text
+    assert "Traceback" not in text and "内部错误" not in text
+    assert case["source"] in text or case["path"] in text
+    if case["row"] and case["rule"] != "file_missing":
+        assert f"第{case['row']}行" in text
+    assert not out.exists()
