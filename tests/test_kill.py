@@ -1,0 +1,157 @@
+"""Nothing lost: a report killed with SIGKILL mid-run leaves no output folder, and the next run cleans up after it.
+
+``atomic_dir`` (dealerlab/_io.py) builds the report in a hidden folder ``.<name>.tmp-<pid>-*`` beside ``-o`` and moves
+it into place only when complete. SIGKILL cannot be caught, so the hidden folder stays; the next run for the same
+``-o`` removes it when its owner process is dead (``clean_stale_dirs``). Tests of the rules first (fast), then the
+real thing: ``dealerlab report`` in a subprocess, killed (process group, kill -9) while papermill executes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dealerlab._io import STALE_ALIVE_SECONDS, STALE_UNKNOWN_SECONDS, atomic_dir, clean_stale_dirs
+
+SEED = 20261123  # named fixed seed of the small generated group
+PERIOD = "2026-10"
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _age(path: Path, seconds: float) -> None:
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+def test_stale_folders_of_dead_runs_are_removed_live_ones_kept(tmp_path):
+    out = tmp_path / "report"
+    dead = tmp_path / f".report.tmp-{_dead_pid()}-abc"
+    live = tmp_path / f".report.tmp-{os.getppid()}-def"  # our parent process is alive
+    mine = tmp_path / f".report.tmp-{os.getpid()}-ghi"
+    for folder in (dead, live, mine):
+        (folder / "stores").mkdir(parents=True)
+        (folder / "index.html").write_text("half", encoding="utf-8")
+    assert clean_stale_dirs(out) == [dead]
+    assert not dead.exists() and live.exists() and mine.exists()
+    # a live pid may be a reused one: after STALE_ALIVE_SECONDS the folder counts as stale anyway
+    _age(live, STALE_ALIVE_SECONDS + 60)
+    assert clean_stale_dirs(out) == [live]
+    assert mine.exists()
+
+
+def test_folders_without_a_pid_are_removed_only_when_old(tmp_path):
+    out = tmp_path / "report"
+    legacy = tmp_path / ".report.tmp-k2j4h1"  # the name older versions used (no pid)
+    legacy.mkdir()
+    assert clean_stale_dirs(out) == [] and legacy.exists()
+    _age(legacy, STALE_UNKNOWN_SECONDS + 60)
+    assert clean_stale_dirs(out) == [legacy] and not legacy.exists()
+
+
+def test_other_names_files_and_symlinks_are_never_touched(tmp_path):
+    out = tmp_path / "report"
+    pid = _dead_pid()
+    other = tmp_path / f".report2.tmp-{pid}-x"  # another output's folder
+    plain = tmp_path / f"report.tmp-{pid}-x"  # not hidden: not ours
+    afile = tmp_path / f".report.tmp-{pid}-file"
+    target = tmp_path / "precious"
+    link = tmp_path / f".report.tmp-{pid}-link"
+    for folder in (other, plain, target):
+        folder.mkdir()
+    (target / "keep.txt").write_text("keep", encoding="utf-8")
+    afile.write_text("x", encoding="utf-8")
+    link.symlink_to(target, target_is_directory=True)
+    assert clean_stale_dirs(out) == []
+    assert other.exists() and plain.exists() and afile.exists() and link.is_symlink() and (target / "keep.txt").exists()
+
+
+def test_previous_output_hidden_by_a_killed_swap_is_restored(tmp_path):
+    """Killed between the two renames of the swap: the previous report sits in ``.old-*/x`` and -o is missing."""
+    out = tmp_path / "report"
+    old = tmp_path / f".report.old-{_dead_pid()}-abc"
+    (old / "x").mkdir(parents=True)
+    (old / "x" / "index.html").write_text("previous report", encoding="utf-8")
+    assert clean_stale_dirs(out) == [old]
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous report"
+    assert not old.exists()
+    # with -o present, a stale .old- folder is simply removed
+    old.mkdir()
+    (old / "x").mkdir()
+    assert clean_stale_dirs(out) == [old] and (out / "index.html").exists()
+
+
+def test_atomic_dir_cleans_before_it_starts(tmp_path):
+    out = tmp_path / "report"
+    stale = tmp_path / f".report.tmp-{_dead_pid()}-abc"
+    stale.mkdir()
+    with atomic_dir(out) as tmp:
+        assert tmp.name.startswith(f".report.tmp-{os.getpid()}-")
+        assert not stale.exists()
+        (tmp / "index.html").write_text("ok", encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory):
+    from dealerlab.data.write import write_dataset
+    from dealerlab.datasets import generate
+
+    folder = tmp_path_factory.mktemp("kill") / "data"
+    write_dataset(generate(seed=SEED, stores=1, months=2, scale=0.3), folder, format="csv")
+    return folder
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, small_data):
+    psutil = pytest.importorskip("psutil")  # installed with ipykernel
+    from dealerlab.cli import main
+
+    out = tmp_path / "report"
+    code = "import sys; from dealerlab.cli import main; sys.exit(main(sys.argv[1:]))"
+    argv = [sys.executable, "-c", code, "report", str(small_data), "--period", PERIOD, "-o", str(out)]
+    proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    kids = []
+    try:
+        # wait until papermill has started writing the executed notebook into the hidden temporary folder
+        deadline = time.monotonic() + 180
+        notebook = None
+        while notebook is None:
+            found = sorted(tmp_path.glob(".report.tmp-*/report.ipynb"))
+            if found:
+                notebook = found[0]
+                break
+            assert proc.poll() is None, f"report ended before it was killed: {proc.stderr.read().decode()[-2000:]}"
+            assert time.monotonic() < deadline, "the report never started executing its notebook"
+            time.sleep(0.1)
+        kids = psutil.Process(proc.pid).children(recursive=True)  # worker processes and kernels
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:  # an assertion failed above: do not leave the run behind
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL
+    # kernels run in their own session (jupyter_client); they notice that their parent died and exit
+    _gone, alive = psutil.wait_procs(kids, timeout=30)
+    for p in alive:  # ours: never leave them behind, but fail
+        p.kill()
+    assert not alive, [p.pid for p in alive]
+
+    assert not out.exists()  # nothing half-written where the user looks
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != out.name]
+    assert len(leftovers) == 1 and leftovers[0].startswith(f".report.tmp-{proc.pid}-")
+
+    assert main(["report", str(small_data), "--period", PERIOD, "-o", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # the dead run's folder was removed
+    assert {"index.html", "metrics.csv", "附录.xlsx", "report.ipynb"} <= {p.name for p in out.iterdir()}
