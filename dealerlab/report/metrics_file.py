@@ -80,7 +80,8 @@ def write_metrics(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
         if suffix == ".csv":  # opened in Excel: client ids such as "=S01" are neutralised (safe_frame)
             from dealerlab.data.write import safe_frame
 
-            safe_frame(long).to_csv(tmp, index=False, encoding="utf-8-sig")
+            # CRLF rows (as Excel writes): a CR inside a client id is then quoted instead of breaking the row
+            safe_frame(long).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         elif suffix == ".json":
             records = json.loads(long.to_json(orient="records", force_ascii=False))
             tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
