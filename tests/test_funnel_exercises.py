@@ -65,9 +65,10 @@ def test_whatif_slider(store):
 def test_diagnosis_case(store):
     # stakes: capture 40×(0.70/0.58−1) = 8.28; call-visit 40×(0.40/0.30−1) = 13.33; revisit 0;
     # test drive 40×(0.50/0.45−1) = 4.44; close 40×(0.20/0.17−1) = 7.06 → bottleneck call_visit_rate
-    fb = check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_script"})
+    why = "来电潜客到店率离标杆的倍数最大，能多销约 13 台"
+    fb = check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_script", "why": why})
     assert fb.status == "correct"
-    assert check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_sms"}).status == "correct"
+    assert check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_sms", "why": why}).status == "correct"
     # the widest gap in points (capture, −12) is the trap
     fb = check_diagnosis({"bottleneck": "capture_rate", "stake": 8.3, "action": "reception"})
     assert fb.status == "wrong"
@@ -80,3 +81,15 @@ def test_diagnosis_case(store):
 def test_exercise_ids_are_unique_and_prefixed():
     ids = [e.id for e in EXERCISES]
     assert ids == ["03a-showroom-log", "03b-whatif-slider", "03c-diagnosis-case"]
+
+
+def test_diagnosis_case_needs_a_reason_with_numbers(store):
+    # H11 QA: the exercise asks for a reason for the store manager; an empty or number-free one was graded correct
+    right = {"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_script"}
+    fb = check_diagnosis(right)  # no reason
+    assert fb.status == "partly"
+    assert "理由" in dict((f, m) for f, ok, m in fb.details if not ok)["why"]
+    fb = check_diagnosis({**right, "why": "这个环节很重要，要抓紧"})  # no ratio, units or gross behind it
+    assert fb.status == "partly" and "倍数" in dict((f, m) for f, ok, m in fb.details if not ok)["why"]
+    assert check_diagnosis({**right, "why": "离标杆 1.33 倍，能多销 13 台"}).status == "correct"
+    assert "理由示例" in diagnosis_case.model_answer_text()

@@ -18,7 +18,16 @@ from functools import lru_cache
 
 import pandas as pd
 
-from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, SliderField, TextField, is_close
+from dealerlab.exercises import (
+    ChoiceField,
+    Exercise,
+    Feedback,
+    NumberField,
+    SliderField,
+    TextField,
+    find_keywords,
+    is_close,
+)
 from dealerlab.funnel.whatif import STAGES, extra_sales, what_if
 
 __all__ = [
@@ -305,8 +314,14 @@ def _case_answer() -> dict:
     return {"bottleneck": top["metric"], "stake": float(top["sales_at_stake"])}
 
 
+#: a reason for the store manager must rest on the numbers of the case: the ratio, the sales or gross at stake
+_WHY_WORDS = {"evidence": ["倍", "台", "标杆", "多销", "销量", "损失", "毛利", "%", "％", "百分点", "比率"]}
+
+
 def check_diagnosis(answer: dict) -> Feedback:
-    """Check of :data:`diagnosis_case`: the bottleneck, its sales at stake, and an action of the bottleneck's step."""
+    """Check of :data:`diagnosis_case`: the bottleneck, its sales at stake, an action of the bottleneck's step, and a
+    reason for the store manager that rests on the case's numbers (ratio to the benchmark, units or gross at stake).
+    An empty reason, or one with no number behind it ("很重要"), is not accepted: the exercise asks for it."""
     from dealerlab.funnel.diagnosis import STEP_OF
 
     e = _case_answer()
@@ -321,9 +336,15 @@ def check_diagnosis(answer: dict) -> Feedback:
     action = answer.get("action")
     ok_a = action in _ACTIONS and _ACTIONS[action][1] == STEP_OF[e["bottleneck"]]
     a_msg = "" if ok_a else f"第一项行动要落在瓶颈所在的流程环节（{STEP_OF[e['bottleneck']]}）。"
+    why = str(answer.get("why") or "").strip()
+    ok_w = bool(why) and any(find_keywords(why, _WHY_WORDS).values())
+    w_msg = "" if ok_w else (
+        "请给店总写一两句理由：为什么先抓这一环节（离标杆的倍数、能多销几台），第一步做什么。" if not why else
+        "理由要有依据：说出这一环节离标杆差多少（倍数）、提到标杆能多销几台或多赚多少毛利。")
     details = [("bottleneck", ok_b, b_msg),
                ("stake", ok_s, "" if ok_s else "销量损失 = 40 × (标杆 ÷ 当前比率 − 1)。"),
-               ("action", ok_a, a_msg)]
+               ("action", ok_a, a_msg),
+               ("why", ok_w, w_msg)]
     lines = "\n".join(f"| {r.name} | {r.value:.0%} | {r.benchmark:.0%} | {r.gap_pts:+.0f} | {r.sales_at_stake:.1f} |"
                       for r in t.itertuples())
     return Feedback.grade(
@@ -363,7 +384,8 @@ diagnosis_case = Exercise(
     model_answer=lambda answer=None: (
         f"**参考答案**：瓶颈是来电潜客到店率，提到 40% 可多销约 {_case_answer()['stake']:.1f} 台"
         f"（毛利约 {_case_answer()['stake'] * CASE['gross_per_unit']:,.0f} 元）；第一项行动：统一来电接听话术和留资要点"
-        "（或来电当天发邀约短信）。"
+        "（或来电当天发邀约短信）。\n\n**理由示例**：来电潜客到店率离标杆的倍数最大（40% ÷ 30% = 1.33 倍），"
+        f"提到标杆可多销约 {_case_answer()['stake']:.0f} 台，比其他任何环节都多，所以先从来电接听抓起。"
     ),
 )
 
