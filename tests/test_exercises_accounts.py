@@ -48,3 +48,15 @@ def test_churn_visit_plan_flags_missing_who_and_when(store):
     assert {"who", "when"} <= bad
     e.set_answer({"who": "大客户经理 王磊", "when": "2026-11-15"})
     assert e.submit().status == "correct"
+
+
+def test_churn_visit_plan_rejects_a_department_as_owner(store):
+    # H11 QA: the hint says 「销售部」 is not an answer, but 「销售部」 was graded correct
+    e = ex.churn_visit_plan.bind(store=store)
+    e.set_answer({"what": "拜访车队长，了解车辆更新计划", "why": "210 天未往来", "who": "销售部", "when": "2026-11-15",
+                  "where": "客户场站", "how": "带保养记录和置换方案"})
+    fb = e.submit()
+    assert fb.status == "partly"
+    assert "大客户经理 王磊" in dict((f, m) for f, ok, m in fb.details if not ok)["who"]
+    e.set_answer({"who": "大客户经理 王磊"})
+    assert e.submit().status == "correct"

@@ -90,3 +90,19 @@ def test_exercise_ids_match_trainer_notebooks(repo_root):
     for exercise in ex.EXERCISES:
         prefix = exercise.id.split("-")[0]
         assert list((repo_root / "trainer" / "exercises").glob(f"{prefix}-*.ipynb")), exercise.id
+
+
+@pytest.mark.parametrize("who", ["售后部", "S01 售后部", "维修车间", "服务团队"])
+def test_comeback_plan_rejects_a_department_as_owner(who):
+    # H11 QA: 「售后部」 passed as「谁来做」although nobody in particular is accountable
+    fb = ex.comeback_plan.check({**PARSED, "who": who})
+    assert fb.status == "partly"
+    msg = dict((f, m) for f, ok, m in fb.details if not ok)["who"]
+    assert who.strip() in msg and "具体的人" in msg
+    assert [f for f, _, _ in fb.details].count("who") == 1  # replaced, not added twice
+
+
+@pytest.mark.parametrize("who", ["车间主任 王强", "服务经理", "王强", "技术经理（售后部）"])
+def test_comeback_plan_accepts_a_person_or_role(who):
+    assert ex.comeback_plan.check({**PARSED, "who": who}).status == "correct"
+    assert not ex.unit_only_owner(who)

@@ -151,8 +151,14 @@ def _check_plan(answer: dict) -> Feedback:
     from dealerlab.pdca import check_plan
 
     action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
+    from dealerlab.exercises.course.pdca import owner_detail
+
     fb = check_plan([action], scheme="5W1H")
-    details = [(r.field, bool(r.ok), r.message) for r in fb.itertuples()]
+    details = [
+        (owner_detail(action["who"], "大客户经理 王磊") if r.field == "who" and r.ok else None)
+        or (r.field, bool(r.ok), r.message)
+        for r in fb.itertuples()
+    ]
     return Feedback.grade(
         details,
         explanation=(

@@ -10,11 +10,35 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, TextField, find_keywords, is_close
 
-__all__ = ["comeback_plan", "read_p_chart", "paint_shop", "p_chart_data", "EXERCISES"]
+__all__ = ["comeback_plan", "read_p_chart", "paint_shop", "p_chart_data", "unit_only_owner", "EXERCISES"]
+
+#: an owner that is only a department, workshop or team (销售部, 维修车间, 服务团队), no person named
+_UNIT_ONLY = re.compile(r"^[\w·()（）-]{0,12}?(部|部门|中心|团队|小组|班组|车间|科室|科|办公室|处)$")
+
+
+def unit_only_owner(text: str | None) -> bool:
+    """True when a plan's「谁负责」names only a department or team (``销售部``, ``S01 售后部``, ``维修车间``).
+
+    :func:`dealerlab.pdca.check_plan` already rejects collective words (大家、全员、相关部门); a single unit is just
+    as unaccountable — nobody in particular has to report back — so the exercises ask for a person (role + name).
+    A role alone (``服务经理``) or a role with a name (``车间主任 王强``) is accepted.
+    """
+    t = re.sub(r"\s+", "", str(text or ""))
+    return bool(t) and _UNIT_ONLY.match(t) is not None
+
+
+def owner_detail(who: str | None, example: str) -> tuple[str, bool, str] | None:
+    """A failed ``who`` detail when the owner is only a unit, else ``None`` (shared by 04a and 06c)."""
+    if not unit_only_owner(who):
+        return None
+    return ("who", False, f"「谁负责」写成了「{str(who).strip()}」：部门或团队不是负责人，出了问题没有人具体负责。"
+                          f"写出一个具体的人（岗位 + 姓名），例如「{example}」。")
 
 # ----------------------------------------------------------------------------------------------------------------
 # 04a — a PDCA plan for the comeback case
@@ -70,7 +94,8 @@ def _check_comeback_plan(answer: dict) -> Feedback:
     action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
     fb = check_plan([action], scheme="5W1H", deadline=_DEADLINE)
     for r in fb.itertuples():
-        details.append((r.field, bool(r.ok), r.message))
+        vague = owner_detail(action["who"], "车间主任 王强") if r.field == "who" and r.ok else None
+        details.append(vague or (r.field, bool(r.ok), r.message))
     what = action["what"]
     if what and not any(find_keywords(what, _RELEVANT).values()):
         details.append(("what", False, "这项措施和返修有什么关系？写出针对返修原因的动作（分析、培训、终检……）。"))
