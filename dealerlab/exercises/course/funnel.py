@@ -106,7 +106,7 @@ _LOG_FIELDS = {
               "R 里面 10 月 1 日之前没有试驾过的（9 月已试驾的不算；10 月才试驾的仍算）。"),
     "TD": ("试乘试驾客户 TD", "Test-drive prospects TD", False, "10 月试驾的潜客（去重）。"),
     "S_room": ("展厅零售销量 S_room", "Showroom sales S_room", False, "10 月开票、渠道为展厅的销售；大客户不算。"),
-    "capture_rate": ("信息留存率", "Capture rate", True, "(W + C) ÷ (FV + FC)——分子分母各自相加再除，不要照种子原文的括号。"),
+    "capture_rate": ("信息留存率", "Capture rate", True, "(W + C) ÷ (FV + FC)——分子、分母各自先加起来再相除；写成 W + C ÷ FV + FC（少了括号）会先除后加，结果不对。"),
     "test_drive_rate": ("试乘试驾率", "Test-drive rate", True, "TD ÷ (W + CV + RnoTD)。"),
     "revisit_rate": ("再回展厅率", "Revisit rate", True, "R ÷ (W + CV + L)。"),
     "close_rate": ("成交率", "Close rate", True, "S_room ÷ (L + N)——只算展厅零售，括号不能少。"),
@@ -174,7 +174,7 @@ def check_showroom_log(answer: dict) -> Feedback:
         explanation=(
             "漏斗的每个比率都是「走到下一步的人 ÷ 有机会走到下一步的人」。容易错的地方：日期要落在本月；"
             "CV 不管潜客哪个月建档；L 要看月初那一刻是否还开着（10 月 1 日当天结案的也算）；R、TD 按人去重；"
-            "成交率只算展厅零售。种子原文的信息留存率和成交率少了括号，照字面算会得到荒唐的结果。"
+            "成交率只算展厅零售。有些讲义把信息留存率和成交率的公式印得少了括号，照字面算会得到荒唐的结果（例如留存率大于 100%）。"
         ),
         explanation_en=(
             "Each rate is 'people who reached the next step ÷ people who could'. Watch the month, CV regardless of the "

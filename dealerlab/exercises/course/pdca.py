@@ -272,7 +272,7 @@ def _check_paint_shop(answer: dict) -> Feedback:
     u_ok = is_close(answer.get("utilisation"), _UTIL, tolerance=0.001)
     details.append(("utilisation", u_ok, "" if u_ok else "可用时间 = 2 个烤房 × 600 分钟 × 26 天 = 31 200 分钟。"))
     flag_ok = answer.get("below") == "yes"
-    details.append(("below", flag_ok, "" if flag_ok else "57.7% 低于 60%：种子案例的警戒线。"))
+    details.append(("below", flag_ok, "" if flag_ok else "57.7% 低于 60% 的警戒线：烤漆房有四成多的时间空着，要找原因。"))
     cause = answer.get("cause")
     c_ok = cause == "crews"
     c_msg = {
@@ -298,7 +298,7 @@ def _check_paint_shop(answer: dict) -> Feedback:
         details,
         explanation=(
             "烤房利用率 = 18 000 ÷ 31 200 = 57.7%，低于 60%。车间说「烤房不够用」，数据却说烤房四成时间空着。"
-            "根因（种子 001）：**大班组**把大、中、小损车一起派，没有分工，也不协调设备，小损车和中损车一样慢、"
+            "根因：**大班组**把大、中、小损车一起派，没有分工，也不协调设备，小损车和中损车一样慢、"
             "中损车和大损车几乎同步，烤房时而排队、时而闲置。对策针对根因：拆小班组、按损伤程度分线派工、烤房预约排程；"
             "检查看烤房利用率回到 60% 以上、小损车在厂天数下降，有效就写入车间管理办法（标准化）。"
         ),
