@@ -180,6 +180,16 @@ def test_wrong_fields_get_markers_and_hint(store):
     assert ex._views["one"].marker.value == ""
 
 
+def test_long_marker_message_does_not_squeeze_the_label(store):
+    # H11 QA (Voilà screenshot of 02c): a long ✗ message beside 「封顶后的达成率」 wrapped the label to 2 characters a
+    # line; the label now keeps its natural width (wrapping only past 45 % of the row) and the message takes the rest
+    ex = _make(store)
+    ex.widget()
+    for view in ex._views.values():
+        assert view.label.layout.flex == "0 0 auto" and view.label.layout.max_width == "45%"
+        assert view.marker.layout.flex == "1 1 0%" and view.marker.layout.min_width == "0"
+
+
 def test_bad_number_gets_chinese_hint_not_traceback(store):
     ex = _make(store)
     ex.widget()

@@ -97,8 +97,11 @@ class FieldView:
 
         self.field, self.name, self.lang = field, name, lang
         self._callbacks: list[Callable[[], None]] = []
-        self.label = w.HTML(f"<b>{html.escape(field.label_for(lang))}</b>")
-        self.marker = w.HTML("")
+        # the label keeps its width (a long ✗ message beside it used to squeeze it to one character a line);
+        # the marker takes the rest of the row and wraps its own text
+        self.label = w.HTML(f"<b>{html.escape(field.label_for(lang))}</b>", layout=w.Layout(flex="0 0 auto",
+                                                                                             max_width="45%"))
+        self.marker = w.HTML("", layout=w.Layout(flex="1 1 0%", min_width="0"))
         self.marker.add_class("dl-marker")
         self.hint = w.HTML("")
         self.hint.add_class("dl-hint")
