@@ -194,7 +194,20 @@ class ReportContext:
                          **{registry.label(k, self.lang): H.fmt_value(v, registry.METRICS[k].unit, self.lang) for k, v in row.items()}})
         rows.append({_t(self.lang, "门店", "Store"): _t(self.lang, "集团中位数", "Group median"),
                      **{registry.label(k, self.lang): H.fmt_value(v, registry.METRICS[k].unit, self.lang) for k, v in median.items()}})
+        bench = self.benchmarks()
+        rows.append({_t(self.lang, "门店", "Store"): _t(self.lang, "标杆", "Benchmark"),
+                     **{registry.label(k, self.lang): (H.fmt_value(bench[k], registry.METRICS[k].unit, self.lang) if k in bench else "—")
+                        for k in median.index}})
         return H.table(pd.DataFrame(rows))
+
+    def benchmarks(self) -> dict[str, float]:
+        """Benchmarks shown beside the figures: the funnel's (bundled defaults or ``--benchmarks``) and the
+        after-sales lines of DOMAIN.md §2 (booth utilisation 60 %)."""
+        from dealerlab.funnel.diagnosis import load_benchmarks
+
+        out = {"booth_utilisation": 0.60}
+        out.update(load_benchmarks(self.params.benchmarks))
+        return out
 
     def _family_section(self, key, title_zh, title_en, metric_ids, extra=None) -> H.Html:
         def body():
