@@ -147,10 +147,16 @@ class ReportContext:
         return self._section("summary", "执行摘要：最重要的发现", "Executive summary: top findings", body)
 
     def family_cards(self, family: str, metric_ids: list[str]) -> str:
+        bench = self.benchmarks()
         cards = []
         for m in metric_ids:
             info = registry.METRICS[m]
-            cards.append({"metric": m, "name": info.name(self.lang), "value": self.value(m), "unit": info.unit})
+            value, b = self.value(m), bench.get(m, math.nan)
+            status = ""
+            if not (math.isnan(value) or math.isnan(b)):
+                status = "good" if (value >= b) == info.higher_is_better or value == b else "bad"
+            cards.append({"metric": m, "name": info.name(self.lang), "value": value, "unit": info.unit, "benchmark": b,
+                          "status": status})
         return H.kpi_cards(cards, lang=self.lang)
 
     def trend_table(self, metric_ids: list[str]) -> str:
