@@ -31,11 +31,10 @@ import numpy as np
 import pandas as pd
 
 from dealerlab.errors import DealerlabError
+from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS
 
 __all__ = ["FUNNEL_TABLES", "component_sql", "components_parquet", "long_metrics_parquet", "parquet_usable"]
 
-CHANNELS = ("展厅", "二级网络", "大客户")
-PRODUCTS = ("保险", "金融贷款", "精品", "延保", "上牌服务", "二手车置换", "其他")
 
 #: table → the columns the engine reads, with their kind (d = date/datetime, s = text, b = bool, n = number)
 FUNNEL_TABLES: dict[str, dict[str, str]] = {
@@ -132,21 +131,7 @@ def component_sql(folder: str | Path, periods: list[str], stores: list[str]) -> 
         f"count(*) FILTER (a.{_q('has.' + p)}) AS {_q('_addon_sales.' + p)}" for p in PRODUCTS
     )
     counted = [
-        "traffic",
-        "FV",
-        "FC",
-        "W",
-        "C",
-        "N",
-        "CV",
-        "L",
-        "R",
-        "RnoTD",
-        "TD",
-        "TDi",
-        "S_room",
-        "S",
-        *[f"volume.{c}" for c in CHANNELS],
+        *COUNT_IDS,
         "_td_rows",
         "_td_satisfied",
         "_td_reached",
