@@ -45,8 +45,11 @@ def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Pa
         exclude_output_prompt=True,
     )
     exporter.language_code = "zh-CN" if lang == "zh" else "en"
-    title = nb.metadata.get("title") or ("dealerlab 诊断报告" if lang == "zh" else "dealerlab report")
-    nb.metadata["title"] = title
+    group = nb.metadata.get("title", "").startswith("集团")
+    if lang == "en":
+        nb.metadata["title"] = "Group diagnostic report" if group else "Store diagnostic report"
+    else:
+        nb.metadata["title"] = nb.metadata.get("title") or "经营诊断报告"
     body, _ = exporter.from_notebook_node(nb)
     output = Path(output)
     output.write_text(body, encoding="utf-8")

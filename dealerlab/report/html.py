@@ -84,7 +84,10 @@ def table(frame: pd.DataFrame, *, numeric_formats: dict[str, str] | None = None,
         cells = []
         for col in frame.columns:
             v = row[col]
-            if col in numeric_formats:
+            missing = v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+            if missing and (col in numeric_formats or isinstance(v, float)):
+                cells.append('<td class="num">—</td>')  # not available: the reason is in the data-quality appendix
+            elif col in numeric_formats:
                 cells.append(f'<td class="num">{esc(fmt_value(v, numeric_formats[col]))}</td>')
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 cells.append(f'<td class="num">{esc(fmt_value(v))}</td>')
