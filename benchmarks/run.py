@@ -362,17 +362,38 @@ def check_equal(folder: Path, periods: list[str]) -> dict:
 _COUNTS = ("traffic", "FV", "FC", "W", "C", "N", "CV", "L", "R", "RnoTD", "TD", "TDi", "S_room", "volume")
 
 
+def _filled(field):
+    """A complete (not necessarily right) value for a field: the check's full path, not the "nothing typed" one."""
+    from dealerlab.exercises import ChoiceField, ClassifyField, NumberField, SliderField, TableField, TextField
+
+    if isinstance(field, NumberField):
+        return 0.5 if field.percent else 12.0
+    if isinstance(field, ChoiceField):
+        first = next(iter(field.options), None)
+        return [first] if field.multiple else first
+    if isinstance(field, ClassifyField):
+        first = next(iter(field.classes), None)
+        return {item: first for item in field.items}
+    if isinstance(field, TableField):
+        return {r: {c: 10.0 for c in field.columns} for r in field.rows}
+    if isinstance(field, TextField):
+        return "目标：本月展厅成交率提升到 20%，由销售经理负责，每周复盘，月底前完成。"
+    if isinstance(field, SliderField):
+        return (field.min + field.max) / 2
+    return field.parse(field.empty())
+
+
 def _answers(ex) -> list[dict]:
-    """Answers to check: the untouched fields, and the model answer when it is given as values."""
-    out = []
-    try:
-        out.append({name: f.parse(f.empty()) for name, f in ex.fields.items()})
-    except Exception:  # an untouched field that cannot be parsed is not checkable
-        pass
+    """Answers to check: untouched fields, every field filled in, and the model answer when it is given as values."""
+    makers = [lambda f, name: f.parse(f.empty()), lambda f, name: _filled(f)]
     if isinstance(ex.model_answer, dict):
+        model = ex.model_answer
+        makers.append(lambda f, name: f.parse(f.to_raw(model[name])) if name in model else f.parse(f.empty()))
+    out = []
+    for make in makers:
         try:
-            out.append({name: f.parse(f.to_raw(ex.model_answer.get(name, f.empty()))) for name, f in ex.fields.items()})
-        except Exception:
+            out.append({name: make(f, name) for name, f in ex.fields.items()})
+        except Exception:  # a value this field cannot take: that answer is not checked
             pass
     return out
 
@@ -410,7 +431,7 @@ def exercise_checks(rounds: int) -> dict:
                     lives.append(time.perf_counter() - t0)
         checks.extend(mine)
         if mine:
-            per[ex_id] = max(mine)
+            per[ex_id] = statistics.median(mine)
     every = checks + first
 
     def p95(xs):
@@ -420,7 +441,7 @@ def exercise_checks(rounds: int) -> dict:
 
     p = p95(every)
     return {
-        "what": "p95 of Exercise.check over every course exercise (untouched fields and model answers)",
+        "what": "p95 of Exercise.check over every course exercise (untouched, filled-in and model answers)",
         "exercises": len(exercises),
         "calls": len(every),
         "p95_ms": p * 1000,
