@@ -45,3 +45,15 @@ def test_no_internal_jargon_or_traceback_in_what_the_trainee_reads(ex, tmp_path)
     assert fb.status in {"wrong", "partly", "invalid"}
     for text in _visible_texts(ex, fb):
         assert not JARGON.search(text), (ex.id, text)
+
+
+def test_trainee_notebooks_name_course_units_not_file_paths(repo_root):
+    # H11 QA: 04/05 exercises pointed to `notebooks/05-csi.ipynb`, a repository path a manager in Voilà cannot open
+    import nbformat
+
+    path = re.compile(r"notebooks/|\.ipynb|\.py\b")
+    for nb_path in sorted((repo_root / "exercises").glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                assert not path.search(cell.source), (nb_path.name, cell.source[:120])
