@@ -180,6 +180,33 @@ def test_wrong_fields_get_markers_and_hint(store):
     assert ex._views["one"].marker.value == ""
 
 
+def test_field_with_several_details_is_wrong_when_any_is_wrong(store):
+    # H11 QA (05a in Voilà): one detail per classified item, all on field "cls"; the marker showed only the last
+    # detail, so a wrong first item and a right last item displayed ✓ and named none of the wrong items
+    def check(answer):
+        cls = answer["cls"]
+        return Feedback.grade(
+            [("cls", cls.get(i) == want, f"「{i}」<再想想>") for i, want in (("i1", "A"), ("i2", "B"))]
+            + [("n", True, "")],
+            explanation="e",
+        )
+
+    ex = Exercise(id="t-multi", title="多条", fields={"cls": ClassifyField("分类", items=["i1", "i2"],
+                                                                          classes=["A", "B"]),
+                                                   "n": NumberField("数")},
+                  check=check, store=store)
+    ex.widget()
+    ex.set_answer({"cls": {"i1": "B", "i2": "B"}, "n": "1"})  # i1 wrong, i2 (the last detail) right
+    assert ex.submit().status == "partly"
+    marker = ex._views["cls"].marker.value
+    assert "✗" in marker and "✓" not in marker and "「i1」&lt;再想想&gt;" in marker
+    ex.set_answer({"cls": {"i1": "B", "i2": "A"}})  # both wrong: both named, one a line, escaped
+    ex.submit()
+    marker = ex._views["cls"].marker.value
+    assert "「i1」&lt;再想想&gt;<br>「i2」&lt;再想想&gt;" in marker
+    assert "✓" in ex._views["n"].marker.value
+
+
 def test_long_marker_message_does_not_squeeze_the_label(store):
     # H11 QA (Voilà screenshot of 02c): a long ✗ message beside 「封顶后的达成率」 wrapped the label to 2 characters a
     # line; the label now keeps its natural width (wrapping only past 45 % of the row) and the message takes the rest

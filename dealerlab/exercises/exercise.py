@@ -638,9 +638,19 @@ class Exercise:
             return
         for view in self._views.values():
             view.show_marker(None)
+        # several details may name one field (one per item of a classification): the field is ✓ only when all
+        # are ok, and every distinct failure message is shown, one a line (the last detail used to win, so a
+        # right last item turned a half-wrong field into ✓)
+        merged: dict[str, tuple[bool, list[str]]] = {}
         for name, ok, msg in fb.details:
-            if name in self._views:
-                self._views[name].show_marker(ok, "" if ok else msg)
+            if name not in self._views:
+                continue
+            all_ok, msgs = merged.get(name, (True, []))
+            if not ok and msg and msg not in msgs:
+                msgs.append(msg)
+            merged[name] = (all_ok and bool(ok), msgs)
+        for name, (ok, msgs) in merged.items():
+            self._views[name].show_marker(ok, "" if ok else "\n".join(msgs))
 
     def _render_history(self) -> None:
         lang = self.lang

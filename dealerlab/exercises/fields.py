@@ -148,7 +148,7 @@ class FieldView:
         if ok:
             self.marker.value = "<span style='color:#2e7d32;font-weight:bold'>&nbsp;✓</span>"
         else:
-            msg = f" {html.escape(message)}" if message else ""
+            msg = f" {html.escape(message)}".replace("\n", "<br>") if message else ""
             self.marker.value = f"<span style='color:#c62828;font-weight:bold'>&nbsp;✗</span><span style='color:#c62828'>{msg}</span>"
 
     def get_raw(self) -> Any:
