@@ -573,12 +573,53 @@ def markdown(rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def _between(text: str, tag: str, body: str) -> str:
+    start, end = f"<!-- {tag} -->", f"<!-- /{tag} -->"
+    i, j = text.index(start) + len(start), text.index(end)
+    return text[:i] + body + text[j:]
+
+
+def update_readme(result: dict) -> None:
+    """Write the run's table, the R2 scaling rows and the batch estimate between the README's markers."""
+    readme = HERE / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    m, info = result["measures"], result["machine"]
+    head = (
+        f"\nRun of {result['started_utc']} ({'quick' if result['quick'] else 'full'}, {result['total_seconds'] / 60:.0f} min): "
+        f"{info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, pandas {info['pandas']}, "
+        f"pyarrow {info['pyarrow']}, DuckDB {info['duckdb']}; load average {info['load_average_at_start'][0]:.1f} "
+        "at the start.\n\n"
+    )
+    text = _between(text, "results", head + result["table_markdown"] + "\n")
+    rows = [
+        "| stores | event rows | Parquet | in memory (pandas) | DuckDB SQL | dealerlab DuckDB engine (time, peak) | "
+        "dealerlab pandas engine | pandas engine peak |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key in sorted((k for k in m if k.startswith("R2@")), key=lambda k: m[k]["stores"]):
+        r = m[key]
+        events = sum(v for t, v in r["event_rows"].items() if t not in ("stores", "staff", "market"))
+        rows.append(
+            f"| {r['stores']} | {events / 1e6:.2f} M | {r['parquet_mib']:.0f} MiB | {r['data_mib']:.0f} MiB | "
+            f"{r['duckdb_sql']['seconds']['median']:.1f} s | {r['dealerlab-duckdb']['seconds']['median']:.1f} s, "
+            f"{r['dealerlab-duckdb']['peak_mib']:.0f} MiB | {r['dealerlab']['seconds']['median']:.1f} s | "
+            f"{r['dealerlab']['peak_mib']:.0f} MiB |"
+        )
+    if len(rows) > 2:
+        text = _between(text, "scaling", "\n" + "\n".join(rows) + "\n")
+    if "R3" in m:
+        per = m["R3"]["per_store_seconds"]
+        text = _between(text, "batch", f"{per:.1f} s per store on 2 workers that is ~{per * 1000 / 3600:.1f} h")
+    readme.write_text(text, encoding="utf-8")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer repetitions, smaller data")
     parser.add_argument("--only", default="", help="comma-separated measures, e.g. R2 or R1,R4")
     parser.add_argument("--repeat", type=int, default=None, help="runs per timing (default 5; --quick 2)")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--update-readme", action="store_true", help="put this run's tables into benchmarks/README.md")
     args = parser.parse_args(argv)
     only = [m.strip().upper() for m in args.only.split(",") if m.strip()] or list(MEASURES)
     unknown = sorted(set(only) - set(MEASURES))
@@ -605,6 +646,8 @@ def main(argv=None) -> int:
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=float) + "\n", encoding="utf-8")
     print(render(rows))
+    if args.update_readme:
+        update_readme(result)
     print(
         f"\nmachine: {info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, pandas "
         f"{info['pandas']}, DuckDB {info['duckdb']}; load average at start {info['load_average_at_start'][0]:.1f}; "
