@@ -105,6 +105,10 @@ def slow_autosave(monkeypatch):
         ("３５％", {}, 0.35),
         ("35", {"percent": True}, 0.35),  # percentage points
         ("0.35", {"percent": True}, 0.35),
+        ("1.2", {"percent": True}, 0.012),  # default: above 1 is percentage points
+        ("1.2", {"percent": True, "ratio_max": 3}, 1.2),  # achievement rates: 1.2 is 120 % (H11 QA)
+        ("120", {"percent": True, "ratio_max": 3}, 1.2),
+        ("120%", {"percent": True, "ratio_max": 3}, 1.2),
         ("3万", {}, 30000.0),
         ("¥12,345", {}, 12345.0),
         ("12台", {"unit": "台"}, 12.0),

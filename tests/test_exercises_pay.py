@@ -57,3 +57,11 @@ def test_team_pool_tuner(store):
     e.set_answer({"reward": 5000, "paid": str(int(total)), "first_payout": "2026-04"})
     assert e.submit().status == "correct"
     assert "全年发放" in ex._pool_live({"reward": 6000})
+
+
+@pytest.mark.parametrize("individual, team", [("1.3", "0.95"), ("130", "95"), ("130%", "95%"), ("1.3", "95%")])
+def test_bonus_drill_accepts_rates_written_as_the_instructions_allow(store, individual, team):
+    # H11 QA: the instructions say 「可写 130% 或 1.3」 but 1.3 was read as 1.3 % and judged wrong
+    e = ex.bonus_drill.bind(store=store)
+    e.set_answer({"individual": individual, "team": team, "bonus": "9120"})
+    assert e.submit().status == "correct"

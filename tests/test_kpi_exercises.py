@@ -110,3 +110,19 @@ def test_month_table_matches_the_library():
     for c in library_cards("销售顾问", period="2026-10"):
         assert f"| {c.name} | {c.weight:.0%} |" in ex.MONTH_TABLE
     assert ex.month_answer()["score"].sum() == pytest.approx(1.0173214, abs=1e-6)
+
+
+def test_consultant_month_accepts_decimal_achievement_rates(store):
+    # H11 QA: typed as decimals (1.2 = 120 %, the way the total 「例如 1.02」 is written) the rates were read as
+    # 1.2 % and judged wrong; percentage points (120) and 120% keep working
+    e = ex.consultant_month.bind(store=store)
+    for rates, total in (
+        (["1.2", "0.9", "1.125", "0.8", "0.857"], "1.017"),
+        (["120", "90", "112.5", "80", "85.7"], "101.7"),
+        (["120%", "90%", "112.5%", "80%", "85.7%"], "101.7%"),
+    ):
+        e.set_answer({"rates": {f"SC0{i + 1}": {"rate": r} for i, r in enumerate(rates)}, "total": total})
+        fb = e.submit()
+        assert fb.status == "correct", (rates, fb.details)
+    e.set_answer({"rates": {"SC01": {"rate": "1.3"}}})  # uncapped 130 % is still wrong
+    assert e.submit().status == "partly"

@@ -184,12 +184,14 @@ _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "w": 1e4, "k": 1e3}
 _CURRENCY = ("人民币", "rmb", "cny", "¥", "￥", "元")
 
 
-def parse_number(text: Any, *, percent: bool = False, unit: str = "") -> float | None:
+def parse_number(text: Any, *, percent: bool = False, unit: str = "", ratio_max: float = 1.0) -> float | None:
     """Read a number as a trainee types it.
 
     Accepts full-width digits and signs, thousands separators (``1,234`` / ``1 234``), ``%`` (→ fraction),
     ``万``/``亿``/``千`` multipliers, currency signs (¥ ￥ 元) and the field's ``unit`` as a suffix. With
-    ``percent=True`` a number without ``%`` greater than 1 is read as percentage points (``35`` → 0.35).
+    ``percent=True`` a number without ``%`` greater than ``ratio_max`` (default 1) is read as percentage points
+    (``35`` → 0.35); up to ``ratio_max`` it is already a fraction. Rates that can pass 100 % (achievement rates)
+    use e.g. ``ratio_max=3`` so that ``1.2`` means 120 % (not 1.2 %) while ``120`` still means 120 %.
     Empty text → ``None``. Anything else raises :class:`NumberParseError` with a Chinese hint.
     """
     if text is None:
@@ -239,7 +241,7 @@ def parse_number(text: Any, *, percent: bool = False, unit: str = "") -> float |
     v = float(s) * multiplier
     if is_percent:
         v = v / 100.0
-    elif percent and abs(v) > 1.0:
+    elif percent and abs(v) > ratio_max:
         v = v / 100.0
     return v
 

@@ -165,7 +165,8 @@ class FieldView:
 class NumberField(Field):
     """A number typed as text (parsed leniently; bad text → Chinese hint, never a traceback).
 
-    Value: ``float`` or ``None``. With ``percent=True`` the value is a fraction (35% → 0.35).
+    Value: ``float`` or ``None``. With ``percent=True`` the value is a fraction (35% → 0.35); a plain number up to
+    ``ratio_max`` (default 1) is taken as a fraction, above it as percentage points (see :func:`parse_number`).
     """
 
     kind = "number"
@@ -180,11 +181,13 @@ class NumberField(Field):
         placeholder: str = "",
         help: str = "",
         help_en: str | None = None,
+        ratio_max: float = 1.0,
     ):
         super().__init__(label, label_en, help=help, help_en=help_en)
         self.unit = "%" if percent and not unit else unit
         self.percent = percent
         self.placeholder = placeholder
+        self.ratio_max = float(ratio_max)
 
     def empty(self) -> str:
         return ""
@@ -198,7 +201,7 @@ class NumberField(Field):
 
     def parse(self, raw: Any) -> float | None:
         try:
-            return parse_number(raw, percent=self.percent, unit=self.unit)
+            return parse_number(raw, percent=self.percent, unit=self.unit, ratio_max=self.ratio_max)
         except NumberParseError as err:
             raise FieldError(err.zh, err.en) from None
 
@@ -473,6 +476,7 @@ class TableField(Field):
         fixed: Mapping[tuple[str, str], Any] | None = None,
         help: str = "",
         help_en: str | None = None,
+        ratio_max: float = 1.0,
     ):
         from dealerlab._options import check_option
 
@@ -485,6 +489,7 @@ class TableField(Field):
         self.columns_en = dict(columns_en or {})
         self.unit = unit
         self.percent = percent
+        self.ratio_max = float(ratio_max)
         self.totals = check_option("totals", totals, ("columns", "rows", "both", None))
         self.fixed = {(str(r), str(c)): v for (r, c), v in (fixed or {}).items()}
 
@@ -518,7 +523,8 @@ class TableField(Field):
             out[r] = {}
             for c in self.columns:
                 try:
-                    out[r][c] = parse_number(raw[r][c], percent=self.percent, unit=self.unit)
+                    out[r][c] = parse_number(raw[r][c], percent=self.percent, unit=self.unit,
+                                             ratio_max=self.ratio_max)
                 except NumberParseError as err:
                     where_zh = f"「{self.rows[r]} / {self.columns[c]}」"
                     where_en = f"'{_pick(self.rows, self.rows_en, r, 'en')} / {_pick(self.columns, self.columns_en, c, 'en')}'"
@@ -616,7 +622,7 @@ class _TableView(FieldView):
             values[r] = {}
             for c, t in row.items():
                 try:
-                    values[r][c] = parse_number(t.value, percent=f.percent, unit=f.unit)
+                    values[r][c] = parse_number(t.value, percent=f.percent, unit=f.unit, ratio_max=f.ratio_max)
                 except NumberParseError:
                     values[r][c] = None
                     if error is None:

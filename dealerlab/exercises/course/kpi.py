@@ -397,9 +397,10 @@ consultant_month = Exercise(
             },
             columns={"rate": "达成率"},
             percent=True,
+            ratio_max=3,  # achievement passes 100 %: 1.2 is 120 % (as 120 and 120% are), not 1.2 %
             totals=None,
         ),
-        "total": NumberField("本月总分", "Total score", placeholder="例如 1.02"),
+        "total": NumberField("本月总分", "Total score", placeholder="例如 1.02", percent=True, ratio_max=3),
     },
     check=_check_month,
     model_answer=lambda answer: (

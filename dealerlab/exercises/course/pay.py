@@ -70,8 +70,9 @@ bonus_drill = Exercise(
     ),
     instructions_en="Bonus = base × individual × team achievement, each capped at 120 %. Base 8 000; 13 of 10 units; store 95 of 100.",
     fields={
-        "individual": NumberField("个人达成率", "Individual achievement", unit="%", percent=True),
-        "team": NumberField("团队达成率", "Team achievement", unit="%", percent=True),
+        # the instructions say 「可写 130% 或 1.3」: with ratio_max=3 a plain 1.3 is 130 % (not 1.3 %), 130 too
+        "individual": NumberField("个人达成率", "Individual achievement", unit="%", percent=True, ratio_max=3),
+        "team": NumberField("团队达成率", "Team achievement", unit="%", percent=True, ratio_max=3),
         "bonus": NumberField("本月奖金", "Bonus", unit="元"),
     },
     check=_check_bonus,
