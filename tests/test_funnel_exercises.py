@@ -89,7 +89,9 @@ def test_diagnosis_case_needs_a_reason_with_numbers(store):
     fb = check_diagnosis(right)  # no reason
     assert fb.status == "partly"
     assert "理由" in dict((f, m) for f, ok, m in fb.details if not ok)["why"]
-    fb = check_diagnosis({**right, "why": "这个环节很重要，要抓紧"})  # no ratio, units or gross behind it
-    assert fb.status == "partly" and "倍数" in dict((f, m) for f, ok, m in fb.details if not ok)["why"]
+    for vague in ("这个环节很重要，要抓紧", "提高销量"):  # no ratio, units or gross behind it
+        fb = check_diagnosis({**right, "why": vague})
+        assert fb.status == "partly" and "倍数" in dict((f, m) for f, ok, m in fb.details if not ok)["why"]
     assert check_diagnosis({**right, "why": "离标杆 1.33 倍，能多销 13 台"}).status == "correct"
+    assert check_diagnosis({**right, "why": "来电到店率离标杆的倍数最大"}).status == "correct"
     assert "理由示例" in diagnosis_case.model_answer_text()

@@ -315,7 +315,8 @@ def _case_answer() -> dict:
 
 
 #: a reason for the store manager must rest on the numbers of the case: the ratio, the sales or gross at stake
-_WHY_WORDS = {"evidence": ["倍", "台", "标杆", "多销", "销量", "损失", "毛利", "%", "％", "百分点", "比率"]}
+#: (a figure, or the words of the comparison); 「提高销量」 alone is a wish, not a reason
+_WHY_WORDS = {"evidence": ["倍", "标杆", "差距", "损失", "百分点"]}
 
 
 def check_diagnosis(answer: dict) -> Feedback:
@@ -337,7 +338,7 @@ def check_diagnosis(answer: dict) -> Feedback:
     ok_a = action in _ACTIONS and _ACTIONS[action][1] == STEP_OF[e["bottleneck"]]
     a_msg = "" if ok_a else f"第一项行动要落在瓶颈所在的流程环节（{STEP_OF[e['bottleneck']]}）。"
     why = str(answer.get("why") or "").strip()
-    ok_w = bool(why) and any(find_keywords(why, _WHY_WORDS).values())
+    ok_w = bool(why) and (any(ch.isdigit() for ch in why) or any(find_keywords(why, _WHY_WORDS).values()))
     w_msg = "" if ok_w else (
         "请给店总写一两句理由：为什么先抓这一环节（离标杆的倍数、能多销几台），第一步做什么。" if not why else
         "理由要有依据：说出这一环节离标杆差多少（倍数）、提到标杆能多销几台或多赚多少毛利。")
