@@ -62,3 +62,10 @@ def test_gap_index(tmp_path):
 def test_model_answers_render():
     assert "一次修好" in ex.ipa_pick.model_answer_text() and "按时交车" in ex.ipa_pick.model_answer_text()
     assert "不满意因素" in ex.kano_sort.model_answer_text()
+
+
+@pytest.mark.parametrize(("typed", "status"), [("-0.7", "correct"), ("-0.667", "correct"), ("-0.6", "partly"),
+                                               ("0.67", "partly")])
+def test_gap_index_accepts_a_one_decimal_gap(typed, status):
+    # H11 QA: −2/3 rounded to one decimal (−0.7, what a manager writes) was judged wrong; the sign still matters
+    assert ex.gap_index.check({"gap_fix": float(typed), "gap_charges": 1.0, "index": 850.0}).status == status

@@ -106,3 +106,12 @@ def test_comeback_plan_rejects_a_department_as_owner(who):
 def test_comeback_plan_accepts_a_person_or_role(who):
     assert ex.comeback_plan.check({**PARSED, "who": who}).status == "correct"
     assert not ex.unit_only_owner(who)
+
+
+@pytest.mark.parametrize(("typed", "status"), [("58%", "correct"), ("57.69%", "correct"), ("0.577", "correct"),
+                                               ("50%", "partly"), ("60%", "partly")])
+def test_paint_shop_accepts_a_whole_percent_utilisation(store, typed, status):
+    # H11 QA: 18 000 ÷ 31 200 = 57.69 % rounded to 58 % was judged wrong; 30 days (50 %) or 60 % stay wrong
+    e = ex.paint_shop.bind(store=store)
+    e.set_answer({"utilisation": typed, "below": "yes", "cause": "crews", "measures": ["small_crews", "lines", "schedule"]})
+    assert e.submit().status == status

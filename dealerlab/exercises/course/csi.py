@@ -200,7 +200,8 @@ def gap_case_answer() -> dict[str, float]:
 def _check_gap(answer: dict) -> Feedback:
     right = gap_case_answer()
     details = []
-    ok = is_close(answer.get("gap_fix"), right["gap_fix"], tolerance=0.01)
+    # −2/3: −0.67 and the one-decimal −0.7 are both right (no trap lies within ±0.04)
+    ok = is_close(answer.get("gap_fix"), right["gap_fix"], tolerance=0.04)
     details.append(("gap_fix", ok, "" if ok else "差距是每份问卷「表现 − 期望」的平均：先逐份相减（注意正负号），再除以份数。"))
     g = answer.get("gap_charges")
     ok = is_close(g, right["gap_charges"], tolerance=0.01)
