@@ -65,3 +65,16 @@ def test_bonus_drill_accepts_rates_written_as_the_instructions_allow(store, indi
     e = ex.bonus_drill.bind(store=store)
     e.set_answer({"individual": individual, "team": team, "bonus": "9120"})
     assert e.submit().status == "correct"
+
+
+def test_team_pool_slider_does_not_print_the_answer(store):
+    # H11 QA: the slider started on 5 000 and the live table printed 「全年发放 50,000 元」 — the answer to the question
+    f = ex.team_reward_tuner.fields["reward"]
+    answer = f"{ex.pay.team_reward(ex.POOL_CASE, reward=5000)['paid'].sum():,.0f}"  # 50,000
+    reachable = [f.min + i * f.step for i in range(int((f.max - f.min) / f.step) + 1)]
+    assert 5000 not in reachable and f.value in reachable
+    for reward in reachable:
+        assert f"全年发放 {answer} 元" not in ex._pool_live({"reward": reward})
+    e = ex.team_reward_tuner.bind(store=store)
+    e.widget()
+    assert "奖励 2,000 元/月" in e.live_result and f"全年发放 {answer} 元" not in e.live_result  # starts at 2 000

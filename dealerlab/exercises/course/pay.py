@@ -159,12 +159,17 @@ POOL_CASE = pd.DataFrame({
 })
 
 
+#: the slider of 07c moves in steps of 2 000 and never stops on the asked 5 000: the live table shows how payouts
+#: scale with the reward (4 000 → 6 000) without printing the answer — the trainee works out 5 000 from the rule
+_SLIDER = {"min": 2_000, "max": 10_000, "step": 2_000, "value": 2_000}
+
+
 def _pool_year(reward: float) -> pd.DataFrame:
     return pay.team_reward(POOL_CASE, reward=reward)
 
 
 def _pool_live(answer: dict) -> str:
-    reward = answer.get("reward") or 5_000
+    reward = answer.get("reward") or _SLIDER["value"]
     t = _pool_year(reward)
     lines = [f"**奖励 {reward:,.0f} 元/月：全年发放 {t['paid'].sum():,.0f} 元，年底作废 {t['lapsed'].sum():,.0f} 元。**", "",
              "| 月份 | 实际 | 达成 | 当月发放 | 奖金池 |", "|---|---|---|---|---|"]
@@ -198,10 +203,11 @@ team_reward_tuner = Exercise(
     instructions=(
         "规则：团队当月达成目标 → 奖励；未达成 → 奖励放入奖金池；之后某月达成且**超额部分能弥补之前累计的缺口**，"
         "奖金池随当月奖励一起发放；年底未领的作废。\n\n全年每月目标 100 台，实际销量见下方表格。"
-        "先用滑块改变奖励额，观察全年发放；再按 **5 000 元** 的规则回答两个问题。"
+        "先用滑块改变奖励额（2 000–10 000 元），观察全年发放怎样变化；再按 **5 000 元** 的规则自己算出两个问题的答案"
+        "（滑块不停在 5 000）。"
     ),
     fields={
-        "reward": SliderField("每月团队奖励（元）", "Monthly reward", min=1_000, max=10_000, step=500, value=5_000, unit="元"),
+        "reward": SliderField("每月团队奖励（元）", "Monthly reward", unit="元", **_SLIDER),
         "paid": NumberField("按 5 000 元规则，全年共发放多少元？", "Total paid with 5 000", unit="元"),
         "first_payout": ChoiceField("奖金池第一次被领回是在哪个月？", "First pool payout",
                                     options=[p for p in POOL_CASE["period"]]),
