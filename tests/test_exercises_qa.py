@@ -48,10 +48,11 @@ def test_no_internal_jargon_or_traceback_in_what_the_trainee_reads(ex, tmp_path)
 
 
 def test_trainee_notebooks_name_course_units_not_file_paths(repo_root):
-    # H11 QA: 04/05 exercises pointed to `notebooks/05-csi.ipynb`, a repository path a manager in Voilà cannot open
+    # H11 QA: 04/05 exercises pointed to `notebooks/05-csi.ipynb`, a repository path a manager in Voilà cannot open,
+    # and 03c to the Python function `dealerlab.funnel.diagnose`
     import nbformat
 
-    path = re.compile(r"notebooks/|\.ipynb|\.py\b")
+    path = re.compile(r"notebooks/|\.ipynb|\.py\b|dealerlab\.")
     for nb_path in sorted((repo_root / "exercises").glob("*.ipynb")):
         nb = nbformat.read(nb_path, as_version=4)
         for cell in nb.cells:
