@@ -37,7 +37,7 @@ def owner_detail(who: str | None, example: str) -> tuple[str, bool, str] | None:
     """A failed ``who`` detail when the owner is only a unit, else ``None`` (shared by 04a and 06c)."""
     if not unit_only_owner(who):
         return None
-    return ("who", False, f"「谁负责」写成了「{str(who).strip()}」：部门或团队不是负责人，出了问题没有人具体负责。"
+    return ("who", False, f"负责人写成了「{str(who).strip()}」：部门或团队不是负责人，出了问题没有人具体负责。"
                           f"写出一个具体的人（岗位 + 姓名），例如「{example}」。")
 
 # ----------------------------------------------------------------------------------------------------------------
