@@ -60,3 +60,13 @@ def test_churn_visit_plan_rejects_a_department_as_owner(store):
     assert "大客户经理 王磊" in dict((f, m) for f, ok, m in fb.details if not ok)["who"]
     e.set_answer({"who": "大客户经理 王磊"})
     assert e.submit().status == "correct"
+
+
+def test_churn_visit_plan_messages_speak_of_one_plan_and_an_example_date():
+    # H11 QA: the 5W1H messages said 「第 1 项措施的…」, 「格式 YYYY-MM-DD」 and 「不晚于循环的期限」 (06c has none)
+    fb = ex.churn_visit_plan.check({"what": "拜访车队长", "why": "210 天未往来", "who": "王磊", "when": "尽快",
+                                    "where": "", "how": "带置换方案"})
+    msgs = dict((f, m) for f, ok, m in fb.details if not ok)
+    assert set(msgs) == {"when", "where"}
+    assert "2026-11-15" in msgs["when"] and "YYYY" not in msgs["when"] and "期限" not in msgs["when"]
+    assert not any("第 1 项" in m for m in msgs.values())

@@ -115,3 +115,12 @@ def test_paint_shop_accepts_a_whole_percent_utilisation(store, typed, status):
     e = ex.paint_shop.bind(store=store)
     e.set_answer({"utilisation": typed, "below": "yes", "cause": "crews", "measures": ["small_crews", "lines", "schedule"]})
     assert e.submit().status == status
+
+
+def test_comeback_plan_when_message_keeps_the_deadline_with_an_example_date():
+    # H11 QA: one action, so no 「第 1 项措施」; an example date instead of 「YYYY-MM-DD」; the cycle's deadline stays
+    fb = ex.comeback_plan.check({**PARSED, "when": "2026-09-30"})
+    msg = dict((f, m) for f, ok, m in fb.details if not ok)["when"]
+    assert "2026-08" in msg and "第 1 项" not in msg
+    msg = dict((f, m) for f, ok, m in ex.comeback_plan.check({**PARSED, "when": "下个月"}).details if not ok)["when"]
+    assert "2026-06-15" in msg and "YYYY" not in msg and "期限" in msg

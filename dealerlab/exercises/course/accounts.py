@@ -148,17 +148,10 @@ _PLAN_FIELDS = {
 
 
 def _check_plan(answer: dict) -> Feedback:
-    from dealerlab.pdca import check_plan
+    from dealerlab.exercises.course.pdca import plan_details
 
     action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
-    from dealerlab.exercises.course.pdca import owner_detail
-
-    fb = check_plan([action], scheme="5W1H")
-    details = [
-        (owner_detail(action["who"], "大客户经理 王磊") if r.field == "who" and r.ok else None)
-        or (r.field, bool(r.ok), r.message)
-        for r in fb.itertuples()
-    ]
+    details = plan_details(action, owner_example="大客户经理 王磊", date_example="2026-11-15")
     return Feedback.grade(
         details,
         explanation=(

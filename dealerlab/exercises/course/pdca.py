@@ -33,6 +33,26 @@ def unit_only_owner(text: str | None) -> bool:
     return bool(t) and _UNIT_ONLY.match(t) is not None
 
 
+def plan_details(action: dict, *, owner_example: str, date_example: str, deadline: str | None = None) -> list:
+    """The 5W1H details of one action for an exercise (shared by 04a and 06c).
+
+    :func:`dealerlab.pdca.check_plan` speaks of 「第 1 项措施」 and a date 「格式 YYYY-MM-DD」 because a real plan has
+    several actions; an exercise has one, and a manager reads an example date more easily than a format string. A
+    department as owner fails too (:func:`owner_detail`).
+    """
+    from dealerlab.pdca import check_plan
+
+    details = []
+    for r in check_plan([action], scheme="5W1H", deadline=deadline).itertuples():
+        vague = owner_detail(action.get("who"), owner_example) if r.field == "who" and r.ok else None
+        msg = (r.message.replace("第 1 项措施的", "").replace("第 1 项措施", "")
+               .replace("格式 YYYY-MM-DD（或 YYYY-MM）", f"例如 {date_example}"))
+        if deadline is None:
+            msg = msg.replace("，且不晚于循环的期限", "")
+        details.append(vague or (r.field, bool(r.ok), msg))
+    return details
+
+
 def owner_detail(who: str | None, example: str) -> tuple[str, bool, str] | None:
     """A failed ``who`` detail when the owner is only a unit, else ``None`` (shared by 04a and 06c)."""
     if not unit_only_owner(who):
@@ -67,8 +87,6 @@ _DEADLINE = "2026-08"
 
 
 def _check_comeback_plan(answer: dict) -> Feedback:
-    from dealerlab.pdca import check_plan
-
     details = []
     metric_ok = answer.get("metric") == "comeback_rate"
     details.append(
@@ -92,10 +110,7 @@ def _check_comeback_plan(answer: dict) -> Feedback:
         msg = ""
     details.append(("target", target_ok, msg))
     action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
-    fb = check_plan([action], scheme="5W1H", deadline=_DEADLINE)
-    for r in fb.itertuples():
-        vague = owner_detail(action["who"], "车间主任 王强") if r.field == "who" and r.ok else None
-        details.append(vague or (r.field, bool(r.ok), r.message))
+    details += plan_details(action, owner_example="车间主任 王强", date_example="2026-06-15", deadline=_DEADLINE)
     what = action["what"]
     if what and not any(find_keywords(what, _RELEVANT).values()):
         details.append(("what", False, "这项措施和返修有什么关系？写出针对返修原因的动作（分析、培训、终检……）。"))
