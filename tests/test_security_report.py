@@ -40,6 +40,8 @@ MARKUP = [STORE_SCRIPT, STORE_IMG, CONSULTANT_SCRIPT, CONSULTANT_IMG, ACCOUNT_SC
 PERSONS = [CONSULTANT_SCRIPT, CONSULTANT_IMG, ACCOUNT_SCRIPT, ACCOUNT_IMG, CUSTOMER_SCRIPT]
 FORMULA_CONSULTANT = "+cmd|' /C calc'!A0"  # the classic DDE payload, as a consultant's name
 FORMULA_STAFF_ID = "@E001"  # a consultant id an export would open as a formula
+MATH_CONSULTANT = "张$\\frac$"  # matplotlib would parse "$…$" in a chart label as mathtext (and fail)
+MATH_STORE = "@SUM(1) $x^{2$"
 
 
 def _rename(tables: dict[str, pd.DataFrame], target: str, mapping: dict[str, str]) -> None:
@@ -66,6 +68,7 @@ def hostile_group(marker: Path) -> tuple[Dataset, dict]:
     staff.loc[cons[0], "name"] = CONSULTANT_SCRIPT
     staff.loc[cons[1], "name"] = CONSULTANT_IMG
     staff.loc[cons[2], "name"] = FORMULA_CONSULTANT
+    staff.loc[cons[4], "name"] = MATH_CONSULTANT
     _rename(tables, "staff.staff_id", {staff.loc[cons[3], "staff_id"]: FORMULA_STAFF_ID})
     accounts = tables["accounts"]
     acc = accounts[accounts["store_id"] == "S01"].index
@@ -74,7 +77,7 @@ def hostile_group(marker: Path) -> tuple[Dataset, dict]:
     leads = tables["leads"]
     leads.loc[leads[leads["store_id"] == "S01"].index[0], "name"] = CUSTOMER_SCRIPT
     tables["stores"]["store_name"] = tables["stores"]["store_id"].map(
-        {"S01": STORE_SCRIPT, "S02": STORE_IMG, "S03": "@SUM(1)"})
+        {"S01": STORE_SCRIPT, "S02": STORE_IMG, "S03": MATH_STORE})
     ids = {
         "S01": "=S01",  # a formula in every spreadsheet cell holding the id
         "S02": "../../escaped",  # a path out of the report folder (--all-stores makes a folder per store)
@@ -158,6 +161,12 @@ def test_person_names_show_as_text_with_show_pii(shown):
         assert html.escape(name, quote=False) in text, name
     # the account tables list only some accounts (e.g. churn warnings): at least one hostile name is among them
     assert [n for n in (ACCOUNT_SCRIPT, ACCOUNT_IMG) if html.escape(n, quote=False) in text]
+
+
+def test_dollar_signs_in_names_are_drawn_as_typed(masked, shown):
+    """Names with "$…$" are chart labels (consultant chart, league chart): the report ran and shows them as typed."""
+    assert html.escape(MATH_CONSULTANT, quote=False) in (shown / "index.html").read_text(encoding="utf-8")
+    assert html.escape(MATH_STORE, quote=False) in (masked / "index.html").read_text(encoding="utf-8")
 
 
 def test_executed_notebooks_carry_no_raw_markup(masked, shown):

@@ -73,6 +73,11 @@ class ReportContext:
     def open(cls, data: str, period: str, store_id: str | None = None, lang: str = "zh", show_pii: bool = False,
              benchmarks: str | None = None, months: int = 6, source: str = "") -> "ReportContext":
         check_lang(lang)
+        import matplotlib as mpl
+
+        # client names are chart labels: "张$\\frac$" must be drawn as typed, never parsed as mathtext (a parse
+        # error would stop the report)
+        mpl.rcParams["text.parse_math"] = False
         params = ReportParams(data=data, period=period, store_id=store_id, lang=lang, show_pii=show_pii,
                               benchmarks=benchmarks, months=months, source=source or Path(data).name)
         ds = open_dataset(data)
