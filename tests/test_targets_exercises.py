@@ -56,9 +56,59 @@ def test_smart_builder_each_letter_marks_its_field(store):
     assert fb.status == "partly"
     marks = {name: ok for name, ok, _ in fb.details}
     # S fails (vague verbs, no number), A fails (96 vs 105? no: baseline 50 → +110 %), R fails
-    assert marks == {"statement": False, "target": True, "baseline": False, "parent": False, "deadline": True}
-    msgs = {name: msg for name, _, msg in fb.details}
-    assert "提高" in msgs["statement"] and "±30%" in msgs["baseline"]
+    assert marks == {"statement": False, "target": True, "baseline": False, "parent": False, "deadline": True,
+                     "metric": True, "unit": True, "owner": True}
+    msgs = {}
+    for name, _, msg in fb.details:
+        msgs[name] = msgs.get(name, "") + msg
+    assert "提高" in msgs["statement"] and "105" in msgs["statement"] and "±30%" in msgs["baseline"]
+
+
+def test_smart_builder_vague_input_gets_a_readable_template(store):
+    # every box "提高销量" (the QA case): the S hint is a fixed example, not the trainee's words glued together
+    ex = smart_builder.bind(store=store)
+    ex.set_answer({**dict.fromkeys(GOOD, "提高销量"), "target": "1", "baseline": "1"})
+    fb = ex.submit()
+    s_msg = [m for n, ok, m in fb.details if n == "statement" and m.startswith("S")][0]
+    assert "S01 销售部 下月 零售销量 达到 105 台" in s_msg
+    assert "提高提高" not in s_msg and "提高销量 在期限内" not in s_msg
+
+
+def test_smart_builder_metric_unit_owner_are_checked(store):
+    ex = smart_builder.bind(store=store)
+    ex.set_answer({**dict.fromkeys(GOOD, "提高销量"), "target": "1", "baseline": "1"})
+    fb = ex.submit()
+    marks = {n: ok for n, ok, _ in fb.details if n in ("metric", "unit", "owner")}
+    assert marks == {"metric": False, "unit": False, "owner": False}
+    msgs = {n: m for n, _, m in fb.details}
+    assert "台" in msgs["unit"] and "部门" in msgs["owner"] and "零售销量" in msgs["metric"]
+    # good values pass: a unit word, a department, a person, a role
+    for unit in ("台", "辆", "元", "万元", "%", "次", "个", "分"):
+        assert check_smart({**GOOD, "unit": unit}, setting_date="2026-06-01").details[6] == ("unit", True, "")
+    for owner in ("S01 销售部", "销售顾问 王某", "王强", "售后服务中心"):
+        assert dict((n, ok) for n, ok, _ in check_smart({**GOOD, "owner": owner}).details)["owner"] is True, owner
+    for owner in ("大家", "全员", "我们一起", "好好干的人"):
+        assert dict((n, ok) for n, ok, _ in check_smart({**GOOD, "owner": owner}).details)["owner"] is False, owner
+
+
+def test_smart_builder_statement_must_contain_the_target(store):
+    ex = smart_builder.bind(store=store)
+    ex.set_answer({**GOOD, "statement": "好好干"})
+    fb = ex.submit()
+    assert fb.status == "partly" and fb.score < 1
+    assert any(n == "statement" and not ok and "105" in m for n, ok, m in fb.details)
+    # the number may be written as 35% for 0.35, or 3万 / 30,000 for 30 000
+    rate = {**GOOD, "metric": "展厅成交率", "unit": "%", "target": 0.35, "baseline": 0.3}
+    assert check_smart({**rate, "statement": "S01 展厅 12 月成交率达到 35%"}).status == "correct"
+    money = {**GOOD, "metric": "衍生收入", "unit": "元", "target": 30000, "baseline": 28000}
+    assert check_smart({**money, "statement": "S01 销售部 12 月衍生收入 3万 元"}).status == "correct"
+    assert check_smart({**money, "statement": "S01 销售部 12 月衍生收入 30,000 元"}).status == "correct"
+    assert check_smart({**money, "statement": "S01 销售部 12 月衍生收入 3000 元"}).status == "partly"
+
+
+def test_smart_live_lists_the_extra_checks():
+    text = smart_builder.live({**dict.fromkeys(GOOD, "提高销量")})
+    assert "单位" in text and "负责人" in text and text.count("✗") >= 6
 
 
 def test_smart_check_deadline_relative_to_setting_date():
@@ -73,7 +123,7 @@ def test_smart_live_shows_letters_and_escapes_trainee_text():
     assert "✗" in text and "S 具体" in text and "✓" not in text
     text = smart_builder.live({**GOOD, "owner": "<script>alert(1)</script>"})
     assert "<script>" not in text and "&lt;script&gt;" in text
-    assert text.count("✓") == 5
+    assert text.count("✓") == 9  # five letters + metric, unit, owner, target number in the statement
 
 
 # ------------------------------------------------------------------------------------------ 01b decomposition
@@ -111,7 +161,42 @@ def test_decomposition_equal_split_is_not_by_weight():
     equal = dict(zip(DECOMP["months"], [106] * 5 + [105] * 7))
     assert sum(equal.values()) == 1265
     fb = check_decomposition({"months": _table(equal), "people": _table(DECOMP["people"])})
-    assert "权重" in dict((n, m) for n, _, m in fb.details)["months"]
+    assert "旺季多、淡季少" in dict((n, m) for n, _, m in fb.details)["months"]
+
+
+def test_decomposition_even_split_names_the_seasons_not_only_the_total(store):
+    # the classic mistake: 105 a month (12 × 105 = 1 260) and 38 per consultant (4 × 38 = 152)
+    ex = decomposition.bind(store=store)
+    ex.set_answer({"months": _table(dict.fromkeys(DECOMP["months"], "105")), "people": _table(dict.fromkeys(DECOMP["people"], "38"))})
+    fb = ex.submit()
+    assert fb.status == "wrong"
+    msgs = dict((n, m) for n, _, m in fb.details)
+    assert "去年各月销量的占比" in msgs["months"] and "旺季多、淡季少" in msgs["months"]
+    assert "1260" in msgs["months"] and "+5" in msgs["months"]  # the total is still reported: 1 265 − 1 260
+    assert "近 3 个月销量" in msgs["people"] and "+1" in msgs["people"]  # 153 − 152
+
+
+def test_decomposition_nothing_right_is_wrong_not_partly(store):
+    ex = decomposition.bind(store=store)
+    ex.set_answer({"months": _table(dict.fromkeys(DECOMP["months"], "1")), "people": _table(dict.fromkeys(DECOMP["people"], "1"))})
+    fb = ex.submit()
+    assert fb.status == "wrong"
+    assert [ok for _, ok, _ in fb.details] == [False, False]
+    # one field right → partly
+    ex.set_answer({"months": _table(DECOMP["months"]), "people": _table(dict.fromkeys(DECOMP["people"], "1"))})
+    assert ex.submit().status == "partly"
+
+
+def test_decomposition_off_weight_names_months_in_chinese():
+    # sum right (1 265) but January +5 and February −5: more than 1 unit from the exact share
+    months = dict(DECOMP["months"], m01=DECOMP["months"]["m01"] + 5, m02=DECOMP["months"]["m02"] - 5)
+    msg = dict((n, m) for n, _, m in check_decomposition({"months": _table(months), "people": _table(DECOMP["people"])}).details)["months"]
+    assert "1 月" in msg and "2 月" in msg and "m01" not in msg
+
+
+def test_decomposition_trainee_notebook_names_the_course_unit(repo_root):
+    text = (repo_root / "exercises" / "01b-decomposition.ipynb").read_text(encoding="utf-8")
+    assert "课程第 1 单元《目标管理》" in text and "`01-targets`" not in text
 
 
 def test_decomposition_wrong_rounding_and_decimals():
@@ -147,6 +232,23 @@ def test_rebalancing_common_mistakes(store):
     # until solved the feedback teaches the method and does not give the numbers away
     assert "27,500" not in fb.explanation and "85,000" not in fb.explanation
     assert "27,500" in rebalancing.check(rebalancing.model_answer).explanation
+
+
+def test_rebalancing_variant_title_shows_a_number_not_the_seed():
+    assert "变式 1" in rebalancing_variant.title and "20261123" not in rebalancing_variant.title
+    assert rebalancing_variant.id == "01c-rebalancing-20261123"  # the answer file name stays stable
+    ex = rebalancing_drill(7, number=3)
+    assert "变式 3" in ex.title and ex.id == "01c-rebalancing-7" and "variation 3" in ex.title_en
+
+
+def test_rebalancing_rates_can_pass_100_percent(store):
+    # week 1 at 110 %: plan 25 000, actual 27 500 → typed "1.1" means 110 % (ratio_max=3), "110" too
+    ex = rebalancing.bind(store=store)
+    ex.set_answer({"rate1": "1.1", "cum_rate": "105"})
+    ans = ex.answer()
+    assert ans["rate1"] == pytest.approx(1.10) and ans["cum_rate"] == pytest.approx(1.05)
+    for name in ("rate1", "cum_rate"):
+        assert rebalancing.fields[name].ratio_max == 3
 
 
 def test_rebalancing_variant_is_reproducible_and_checkable():

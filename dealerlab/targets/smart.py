@@ -202,8 +202,9 @@ def smart_check(goal, *, setting_date=None, max_growth: float = 0.30, lang: str 
     elif vague and not has_number:
         add("S", False, f"陈述只有“{'、'.join(vague)}”之类的模糊动词，没有数字。",
             f"The statement only has vague verbs ({', '.join(vague)}) and no number.",
-            f"把“{vague[0]}{metric}”改成“{owner} 在期限内把 {metric} 做到 X {f['unit'] or '（单位）'}”。",
-            f"Replace the vague verb with a number: '{owner} reaches X of {metric} by the deadline'.")
+            "去掉模糊动词，按“谁 + 何时 + 指标 + 达到多少 + 单位”写一句，例如“S01 销售部 下月 零售销量 达到 105 台”。",
+            "Drop the vague verb and write who + when + metric + how much + unit, "
+            "e.g. 'S01 sales team: retail sales reach 105 units next month'.")
     else:
         add("S", True, f"指明了指标“{metric}”和对象“{owner}”。", f"Names the metric '{metric}' and the owner '{owner}'.")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 
 import pandas as pd
 
@@ -28,6 +29,7 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.targets import rebalance_weeks, retier_month, smart_check, split_integer, split_year
+from dealerlab.targets.smart import VAGUE_WORDS, _number
 
 __all__ = [
     "smart_builder",
@@ -68,19 +70,108 @@ def _letters_markdown(result: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+#: unit words accepted in the 单位 box (a goal is counted in one of these)
+UNIT_WORDS = (
+    "台", "辆", "台次", "辆次", "元", "万元", "万", "千元", "%", "％", "个百分点", "百分点", "次", "个", "分", "批",
+    "人", "位", "条", "单", "件", "笔", "家", "天", "小时", "分钟",
+)
+#: words that show the owner is a department, team, store or role
+_OWNER_WORDS = (
+    "部", "店", "展厅", "团队", "小组", "组", "班", "中心", "车间", "顾问", "经理", "主管", "总监", "专员", "店长",
+    "技师", "前台", "客服", "销售", "售后", "市场", "财务", "二网", "大客户", "某",
+)
+#: owners that name nobody
+_VAGUE_OWNERS = ("大家", "全员", "所有人", "我们", "相关人员", "相关部门", "各部门", "全体", "有关人员", "人人")
+_STORE_ID = re.compile(r"S\d+", re.IGNORECASE)
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+
+
+def _text(v) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _metric_check(metric: str) -> tuple[bool, str]:
+    if not metric:
+        return False, "写出衡量的指标，例如“零售销量”“展厅成交率”“衍生收入”。"
+    vague = [w for w in VAGUE_WORDS if w in metric]
+    if vague:
+        return False, f"指标写名词（例如“零售销量”），不要带“{vague[0]}”这样的动词——方向写在目标值里。"
+    if metric in ("业绩", "工作", "效益", "成绩", "表现", "销量和利润"):
+        return False, f"“{metric}”太笼统，写一个能直接统计的指标，例如“零售销量”“展厅成交率”。"
+    return True, ""
+
+
+def _unit_check(unit: str) -> tuple[bool, str]:
+    if unit.replace(" ", "") in UNIT_WORDS:
+        return True, ""
+    return False, "单位写一个计量单位：台、辆、元、万元、%、次、个、分……"
+
+
+def _owner_check(owner: str) -> tuple[bool, str]:
+    msg = "负责人写一个部门、班组或具体的人，例如“S01 销售部”“销售顾问 王某”。"
+    if not owner:
+        return False, msg
+    if any(w in owner for w in _VAGUE_OWNERS) or any(w in owner for w in VAGUE_WORDS):
+        return False, f"“{owner}”说不清由谁负责。" + msg
+    if _STORE_ID.search(owner) or any(w in owner for w in _OWNER_WORDS) or _CJK_NAME.match(owner):
+        return True, ""
+    if re.search(r"[A-Za-z]{2,}", owner):  # a name in Latin letters (Wang Li)
+        return True, ""
+    return False, msg
+
+
+def _statement_number_check(statement: str, target) -> tuple[bool, str]:
+    """The statement must contain the target number (105 → "105"; 0.35 → "35%" or "0.35"; 30000 → "3万")."""
+    if target is None or not statement:
+        return False, "先填目标值，再把这个数字写进目标陈述里。"
+    s = statement.translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
+    s = re.sub(r"(?<=\d)[,，\s](?=\d{3})", "", s)
+    t = float(target)
+    wanted = [t, t * 100, t / 100]  # a rate typed as a fraction or in percentage points
+    for num, wan in re.findall(r"(\d+(?:\.\d+)?)\s*(万?)", s):
+        v = float(num) * (10000 if wan else 1)
+        if any(abs(v - w) <= 1e-9 * max(1.0, abs(w)) for w in wanted):
+            return True, ""
+    return False, f"目标陈述里要写出目标值 {t:g}，让每个人一看就知道要做到多少。"
+
+
+def _extra_checks(answer: dict) -> list[tuple[str, bool, str]]:
+    """The checks beyond the five letters: metric, unit, owner and the target number in the statement."""
+    details = []
+    for field, fn in (("metric", _metric_check), ("unit", _unit_check), ("owner", _owner_check)):
+        ok, msg = fn(_text(answer.get(field)))
+        details.append((field, ok, msg))
+    ok, msg = _statement_number_check(_text(answer.get("statement")), _number(answer.get("target")))
+    details.append(("statement", ok, msg))
+    return details
+
+
+def _extra_markdown(details) -> str:
+    names = {"metric": "指标", "unit": "单位", "owner": "负责人", "statement": "陈述含目标值"}
+    lines = []
+    for field, ok, msg in details:
+        text = "填写得当" if ok else msg
+        lines.append(f"- {_PASS if ok else _FAIL} <b>{names[field]}</b>：{html.escape(text)}")
+    return "\n".join(lines)
+
+
 def check_smart(answer: dict, *, setting_date=None) -> Feedback:
     """Check of :data:`smart_builder`: one detail per SMART letter (the deadline must be after ``setting_date``,
-    default today)."""
+    default today), plus the metric (a noun, not a vague verb), the unit (one of :data:`UNIT_WORDS`), the owner
+    (a department, team, role or person — not 大家/全员) and the statement (it must contain the target number)."""
     result = smart_check(_goal(answer), setting_date=setting_date)
     details = []
     for _, r in result.iterrows():
         field = _LETTER_FIELD[r["letter"]]
         msg = "" if r["passed"] else f"{r['letter']}：{r['reason']} {r['hint']}"
         details.append((field, bool(r["passed"]), msg))
+    extra = _extra_checks(answer)
+    details += extra
     return Feedback.grade(
         details,
         explanation=(
             "SMART 五个字母：\n\n" + _letters_markdown(result) + "\n\n"
+            "其他检查：\n\n" + _extra_markdown(extra) + "\n\n"
             "一个好目标让每个人都能回答：谁、做什么指标、做到多少、到什么时候、为哪个上级目标服务；"
             "增幅在现状的 ±30% 以内，跳一跳够得着。"
         ),
@@ -92,7 +183,10 @@ def check_smart(answer: dict, *, setting_date=None) -> Feedback:
 
 
 def _live_smart(answer: dict) -> str:
-    return "**实时检查**\n\n" + _letters_markdown(smart_check(_goal(answer)))
+    return (
+        "**实时检查**\n\n" + _letters_markdown(smart_check(_goal(answer)))
+        + "\n" + _extra_markdown(_extra_checks(answer))
+    )
 
 
 smart_builder = Exercise(
@@ -170,8 +264,12 @@ def _col(table: dict | None, col: str, keys) -> dict:
     return {k: (table.get(k) or {}).get(col) for k in keys}
 
 
-def _grade_split(values: dict, total: int, weights: dict, model: dict) -> tuple[bool, str, float]:
-    """(ok, message, partial score) for one split typed by the trainee."""
+def _grade_split(values: dict, total: int, weights: dict, model: dict, *, even_msg: str = "",
+                 labels: dict | None = None) -> tuple[bool, str, float]:
+    """(ok, message, partial score) for one split typed by the trainee.
+
+    An even split (every part within 1 unit of the others while the weights differ) gets ``even_msg`` — the classic
+    mistake — before the total is looked at, so the trainee learns that the shares matter, not only the sum."""
     if any(v is None for v in values.values()):
         return False, "还有空格没有填", 0.0
     if any(float(v) != int(v) for v in values.values()):
@@ -179,10 +277,15 @@ def _grade_split(values: dict, total: int, weights: dict, model: dict) -> tuple[
     if any(v < 0 for v in values.values()):
         return False, "目标不能是负数", 0.0
     s = int(sum(values.values()))
+    sum_msg = f"合计 {s} 台，不等于要分解的 {total} 台（差 {total - s:+d}）"
+    even = max(values.values()) - min(values.values()) <= 1 and max(weights.values()) - min(weights.values()) > 1
+    if even and even_msg:
+        return False, even_msg + ("" if s == total else "；另外" + sum_msg), 0.25
     if s != total:
-        return False, f"合计 {s} 台，不等于要分解的 {total} 台（差 {total - s:+d}）", 0.25
+        return False, sum_msg, 0.25
     wsum = sum(weights.values())
-    off = [k for k, v in values.items() if abs(v - total * weights[k] / wsum) >= 1]
+    labels = labels or {}
+    off = [labels.get(k, k) for k, v in values.items() if abs(v - total * weights[k] / wsum) >= 1]
     if off:
         return False, "合计对了，但有的数离按权重算出的份额差 1 台以上：" + "、".join(off), 0.5
     if values != model:
@@ -193,12 +296,19 @@ def _grade_split(values: dict, total: int, weights: dict, model: dict) -> tuple[
 def check_decomposition(answer: dict) -> Feedback:
     """Check of :data:`decomposition`: monthly split of the annual target and the December split over consultants."""
     months = {k: v for k, v in _col(answer.get("months"), "target", _MONTHS).items()}
-    m_ok, m_msg, m_score = _grade_split(months, _ANNUAL, DECOMP["last_year"], DECOMP["months"])
+    m_ok, m_msg, m_score = _grade_split(
+        months, _ANNUAL, DECOMP["last_year"], DECOMP["months"], labels=_MONTH_ZH,
+        even_msg="不能平均分到每个月：要按去年各月销量的占比分（旺季多、淡季少），不只是合计对上",
+    )
     month_target = DECOMP["months"][_MONTH_PICK]
     people = _col(answer.get("people"), "target", _CONSULTANTS)
-    p_ok, p_msg, p_score = _grade_split(people, month_target, _RECENT, DECOMP["people"])
+    p_ok, p_msg, p_score = _grade_split(
+        people, month_target, _RECENT, DECOMP["people"], labels=_CONSULTANTS,
+        even_msg="不能平均分给四位顾问：要按每人近 3 个月销量的占比分（卖得多的多分），不只是合计对上",
+    )
     score = (m_score + p_score) / 2
-    status = "correct" if m_ok and p_ok else ("wrong" if score == 0 else "partly")
+    # no field right → "wrong" (a manager reads 部分正确 as "almost there"); the step credit stays in the score
+    status = "correct" if m_ok and p_ok else ("partly" if m_ok or p_ok else "wrong")
     return Feedback(
         status=status,
         score=1.0 if status == "correct" else min(score, 0.99),
@@ -307,7 +417,7 @@ def _wan(v: float) -> str:
     return f"{v / 10000:g} 万" if v % 1000 == 0 else f"{v:,.0f} 元"
 
 
-def rebalancing_drill(seed: int | None = None, *, id: str | None = None) -> Exercise:
+def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number: int | None = None) -> Exercise:
     """The weekly rebalancing drill: the seed-002 case (``seed`` None or 0) or a variation drawn from ``seed``.
 
     Parameters
@@ -317,7 +427,10 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None) -> Exer
         reproducible variation (week target, week 1 and week 2 rates).
     id : str, optional
         Exercise id (answer file name); default ``01c-rebalancing`` for the seed case, ``01c-rebalancing-<seed>``
-        otherwise.
+        otherwise (the id keeps the seed so answer files stay stable).
+    number : int, optional
+        The number shown in the title of a variation, 「变式 N」 (default 1). The seed is never shown: a trainee
+        would read 20261123 as a date.
 
     Returns
     -------
@@ -374,11 +487,12 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None) -> Exer
             hint_en="Step by step: the week-1 shortfall first, then spread it; after week 2 look at the cumulative rate.",
         )
 
-    title_case = "课程案例" if not seed else f"变式 {seed}"
+    number = 1 if number is None else int(number)
+    title_case = "课程案例" if not seed else f"变式 {number}"
     return Exercise(
         id=id or ("01c-rebalancing" if not seed else f"01c-rebalancing-{seed}"),
         title=f"练习 1C：周目标调整演练（{title_case}）",
-        title_en=f"Exercise 1C: weekly re-planning drill ({'seed case' if not seed else f'variation {seed}'})",
+        title_en=f"Exercise 1C: weekly re-planning drill ({'seed case' if not seed else f'variation {number}'})",
         instructions=(
             f"某店月销售指标 **{_wan(T)}**，分 {W} 周，每周计划 **{_wan(t)}**。第一周实际完成 **{a1:,} 元**。\n\n"
             "1. 第一周的达成率是多少？\n"
@@ -392,9 +506,10 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None) -> Exer
             "month targets?"
         ),
         fields={
-            "rate1": NumberField("第一周达成率", "Week-1 rate", percent=True),
+            # rates can pass 100 % (a strong week): ratio_max=3 reads 1.05 as 105 % and 105 as 105 %
+            "rate1": NumberField("第一周达成率", "Week-1 rate", percent=True, ratio_max=3),
             "week2": NumberField("第 2 周目标", "Week-2 target", unit="元"),
-            "cum_rate": NumberField("前两周累计达成率", "Cumulative rate after week 2", percent=True),
+            "cum_rate": NumberField("前两周累计达成率", "Cumulative rate after week 2", percent=True, ratio_max=3),
             "tiers": ChoiceField("第 2 周后的两档月目标", "Tiers after week 2", options=_TIER_CHOICES,
                                  options_en={"85_95": "85 % and 95 %", "100_110": "100 % and 110 %", "keep": "keep the target"}),
             "tier1": NumberField("目标一（月目标，元）", "Tier 1 month target", unit="元"),
@@ -408,7 +523,7 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None) -> Exer
 #: the seed-002 case
 rebalancing = rebalancing_drill()
 #: a variation of it (fixed seed, so every trainee gets the same numbers and the class report compares them)
-rebalancing_variant = rebalancing_drill(20261123)
+rebalancing_variant = rebalancing_drill(20261123, number=1)
 
 #: All exercises of module 1, in notebook order.
 EXERCISES = (smart_builder, decomposition, rebalancing, rebalancing_variant)
