@@ -9,6 +9,7 @@ real thing: ``dealerlab report`` in a subprocess, killed (process group, kill -9
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -109,33 +110,43 @@ def small_data(tmp_path_factory):
     from dealerlab.datasets import generate
 
     folder = tmp_path_factory.mktemp("kill") / "data"
-    write_dataset(generate(seed=SEED, stores=1, months=2, scale=0.3), folder, format="csv")
+    write_dataset(generate(seed=SEED, stores=2, months=2, scale=0.3), folder, format="csv")
     return folder
 
 
+def _executing(folder: Path) -> bool:
+    """Whether some report notebook under a hidden temporary folder has an executed cell."""
+    for nb in folder.glob(".report.tmp-*/**/report.ipynb"):
+        try:
+            if re.search(r'"execution_count": [1-9]', nb.read_text(encoding="utf-8")):
+                return True
+        except (OSError, UnicodeDecodeError):  # being written
+            continue
+    return False
+
+
 @pytest.mark.slow
-def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, small_data):
+@pytest.mark.parametrize("scope", [["--store", "S01"], ["--all-stores"]], ids=["store", "all-stores"])
+def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, small_data, scope):
+    """``--all-stores`` runs its notebooks in worker processes (each with a kernel): all of them go too."""
     psutil = pytest.importorskip("psutil")  # installed with ipykernel
     from dealerlab.cli import main
 
     out = tmp_path / "report"
     code = "import sys; from dealerlab.cli import main; sys.exit(main(sys.argv[1:]))"
-    argv = [sys.executable, "-c", code, "report", str(small_data), "--period", PERIOD, "-o", str(out)]
+    argv = [sys.executable, "-c", code, "report", str(small_data), "--period", PERIOD, *scope, "-o", str(out)]
     proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     kids = []
     try:
-        # wait until papermill has started writing the executed notebook into the hidden temporary folder
+        # wait until a kernel has executed a cell of a report notebook in the hidden temporary folder (papermill
+        # saves the notebook after each cell): the run is then truly in the middle
         deadline = time.monotonic() + 180
-        notebook = None
-        while notebook is None:
-            found = sorted(tmp_path.glob(".report.tmp-*/report.ipynb"))
-            if found:
-                notebook = found[0]
-                break
+        while not _executing(tmp_path):
             assert proc.poll() is None, f"report ended before it was killed: {proc.stderr.read().decode()[-2000:]}"
             assert time.monotonic() < deadline, "the report never started executing its notebook"
             time.sleep(0.1)
         kids = psutil.Process(proc.pid).children(recursive=True)  # worker processes and kernels
+        assert [k for k in kids if "ipykernel" in " ".join(k.cmdline())], "no kernel running at the kill"
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
         if proc.poll() is None:  # an assertion failed above: do not leave the run behind
@@ -152,6 +163,6 @@ def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, s
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != out.name]
     assert len(leftovers) == 1 and leftovers[0].startswith(f".report.tmp-{proc.pid}-")
 
-    assert main(["report", str(small_data), "--period", PERIOD, "-o", str(out)]) == 0
+    assert main(["report", str(small_data), "--period", PERIOD, *scope, "-o", str(out)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # the dead run's folder was removed
     assert {"index.html", "metrics.csv", "附录.xlsx", "report.ipynb"} <= {p.name for p in out.iterdir()}
