@@ -82,6 +82,8 @@ def test_smart_builder_metric_unit_owner_are_checked(store):
     assert marks == {"metric": False, "unit": False, "owner": False}
     msgs = {n: m for n, _, m in fb.details}
     assert "台" in msgs["unit"] and "部门" in msgs["owner"] and "零售销量" in msgs["metric"]
+    # M agrees with the unit box: "提高销量" is no unit of measure
+    assert "不是计量单位" in [m for n, ok, m in fb.details if n == "target"][0]
     # good values pass: a unit word, a department, a person, a role
     for unit in ("台", "辆", "元", "万元", "%", "次", "个", "分"):
         assert check_smart({**GOOD, "unit": unit}, setting_date="2026-06-01").details[6] == ("unit", True, "")

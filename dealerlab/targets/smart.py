@@ -8,7 +8,7 @@ Rules (one per letter):
 
 * **S** 具体: a metric and an object (the owner) are named, and the statement is not only vague verbs
   (提高/加强/努力/尽量/争取…) without a number.
-* **M** 可衡量: the target is a number and has a unit.
+* **M** 可衡量: the target is a number and has a unit (a short unit word, not a phrase like 提高销量).
 * **A** 可达成: the target lies within ``max_growth`` (default 30 %) of the baseline, in either direction
   (a 50 % cut of complaints is as much a stretch as 50 % more sales). No baseline, or a baseline of 0 with a
   non-zero target → fail (cannot be judged).
@@ -216,6 +216,9 @@ def smart_check(goal, *, setting_date=None, max_growth: float = 0.30, lang: str 
             "填一个数字目标，例如 45（台）或 0.35（35%）。", "Give a numeric target, e.g. 45 (units) or 0.35 (35%).")
     elif not unit:
         add("M", False, "目标值没有单位。", "The target has no unit.",
+            "写明单位：台、元、万元、%、次……", "Give the unit: units, yuan, %, times…")
+    elif len(unit) > 4 or any(w in unit for w in VAGUE_WORDS):
+        add("M", False, f"“{unit}”不是计量单位。", f"'{unit}' is not a unit of measure.",
             "写明单位：台、元、万元、%、次……", "Give the unit: units, yuan, %, times…")
     else:
         add("M", True, f"目标 {target:g} {unit} 可以直接计量。", f"Target {target:g} {unit} can be measured.")
