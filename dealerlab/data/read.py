@@ -407,7 +407,11 @@ def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: boo
         result.problems.append(problem("file_empty", spec.name, source))
         return
     delim = "\t" if text.count("\t") > text.count(",") else ","
-    head = [row for row in csv.reader(io.StringIO(text), delimiter=delim)]
+    try:
+        head = [row for row in csv.reader(io.StringIO(text), delimiter=delim)]
+    except csv.Error as err:  # e.g. a lone carriage return inside a cell
+        result.problems.append(problem("csv_malformed", spec.name, source, detail_zh=str(err), detail_en=str(err)))
+        return
     # csv.reader drops nothing: one list per physical line here (no multi-line cells expected in the header zone)
     h, found = _locate_header(head[:HEADER_SCAN], spec)
     if h is None or not found:

@@ -82,6 +82,7 @@ def use_chinese_font() -> str | None:
         return None
     mpl.rcParams["font.family"] = ["DejaVu Sans", family]
     mpl.rcParams["axes.unicode_minus"] = False
+    mpl.rcParams["text.parse_math"] = False  # client names with "$" are text, not math
     return family
 
 
