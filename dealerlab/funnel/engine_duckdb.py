@@ -1,7 +1,7 @@
 """Out-of-core engine for the funnel: DuckDB SQL over a folder of Parquet tables (large groups; optional).
 
 The pandas engine (:mod:`dealerlab.funnel.counts`) needs every table in memory; at 50 stores × 24 months
-(~2.5 million event rows) that is ~230 MiB of tables and a peak of ~2.9× that while reading and counting
+(~2.2 million event rows) that is ~230 MiB of tables and a peak of about 3× that while reading and counting
 (``benchmarks/README.md``). This engine counts the same components with DuckDB straight from the Parquet files —
 only the columns it needs, in parallel, spilling to disk when memory is short — and then uses the same formulas,
 reasons and long format as the pandas engine (:func:`dealerlab.funnel.rates.evaluate`), so the figures are
