@@ -114,11 +114,14 @@ def build_report(
         else:
             jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "report.ipynb")))
         run_jobs(jobs, workers=workers, progress=print_progress if progress else None)
+        # the metrics table once for every store in the run, sliced per report (each store-month is independent)
+        wanted = store_ids if (all_stores or store is None) else [store]
+        long_all = metrics_table(ds, periods=[period], stores=wanted)
         for job in jobs:
             folder = Path(job.output).parent
             html = to_html(job.output, folder / "index.html", lang=lang)
             stores = [job.params.store_id] if job.params.store_id else store_ids
-            long = metrics_table(ds, periods=[period], stores=stores)
+            long = long_all[long_all["store_id"].isin(stores)].reset_index(drop=True)
             write_metrics(long, folder / "metrics.csv", lang=lang)
             write_metrics(long, folder / ("附录.xlsx" if lang == "zh" else "appendix.xlsx"), lang=lang)
             if pdf:
