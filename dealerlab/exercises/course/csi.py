@@ -7,6 +7,8 @@ are the figures the tests check.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from dealerlab import csi
@@ -185,8 +187,18 @@ def gap_case_surveys() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@functools.lru_cache(maxsize=1)
+def _gap_case_answer() -> tuple[tuple[str, float], ...]:
+    return tuple(_compute_gap_case_answer().items())
+
+
 def gap_case_answer() -> dict[str, float]:
-    """The right answers: gap of each item and the CSI index (from :mod:`dealerlab.csi`)."""
+    """The right answers: gap of each item and the CSI index (from :mod:`dealerlab.csi`; computed once, cached —
+    the case is fixed, so every check need not recompute it)."""
+    return dict(_gap_case_answer())
+
+
+def _compute_gap_case_answer() -> dict[str, float]:
     s = gap_case_surveys()
     sc = csi.scores(s, level="item", by=[]).set_index("item")
     idx = csi.satisfaction_index(s, periods=["2026-03"], stores=["本店"])
