@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from dealerlab._docstrings import share_docs
 from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import MissingTableError
 from dealerlab.i18n import Catalogue
@@ -160,6 +161,7 @@ def _empty_column(df: pd.DataFrame, column: str) -> bool:
 # figures on service_orders
 
 
+@share_docs
 def intake(
     orders: pd.DataFrame,
     *,
@@ -175,10 +177,8 @@ def intake(
     ----------
     orders : DataFrame
         ``service_orders``: one row per repair order.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids; default every store found in ``orders``.
+    %(periods)s
+    %(stores_orders)s
     store_id, open_date, pay_type : str
         Column names.
 
@@ -195,6 +195,7 @@ def intake(
     return _finish(_amount(_sum_by(paid, open_date, 1, grid, store_id)))
 
 
+@share_docs
 def service_revenue(
     orders: pd.DataFrame,
     *,
@@ -212,10 +213,8 @@ def service_revenue(
     ----------
     orders : DataFrame
         ``service_orders``.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids; default every store found in ``orders``.
+    %(periods)s
+    %(stores_orders)s
     store_id, close_date, revenue : str
         Column names.
 
@@ -229,6 +228,7 @@ def service_revenue(
     return _finish(_amount(_sum_by(orders, close_date, orders[revenue].astype(float).fillna(0.0), grid, store_id)))
 
 
+@share_docs
 def comeback_rate(
     orders: pd.DataFrame,
     *,
@@ -246,17 +246,14 @@ def comeback_rate(
     ----------
     orders : DataFrame
         ``service_orders``.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids; default every store found in ``orders``.
+    %(periods)s
+    %(stores_orders)s
     store_id, open_date, is_comeback : str
         Column names.
 
     Returns
     -------
-    DataFrame
-        ``store_id, period, numerator, denominator, value, reason``.
+    %(figure_returns)s
     """
     periods = _periods(periods)
     grid = _grid(_stores(stores, orders, store_id=store_id), periods)
@@ -268,6 +265,7 @@ def comeback_rate(
     return _finish(_ratio(num, den, _MSG.get("no_orders_opened")))
 
 
+@share_docs
 def first_time_fix(
     orders: pd.DataFrame,
     *,
@@ -283,17 +281,14 @@ def first_time_fix(
     ----------
     orders : DataFrame
         ``service_orders``.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids; default every store found in ``orders``.
+    %(periods)s
+    %(stores_orders)s
     store_id, open_date, is_comeback : str
         Column names.
 
     Returns
     -------
-    DataFrame
-        ``store_id, period, numerator, denominator, value, reason``.
+    %(figure_returns)s
     """
     out = comeback_rate(
         orders, periods=periods, stores=stores, store_id=store_id, open_date=open_date, is_comeback=is_comeback
@@ -303,6 +298,7 @@ def first_time_fix(
     return out
 
 
+@share_docs
 def parts_fill_rate(
     orders: pd.DataFrame,
     *,
@@ -319,17 +315,14 @@ def parts_fill_rate(
     ----------
     orders : DataFrame
         ``service_orders``.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids; default every store found in ``orders``.
+    %(periods)s
+    %(stores_orders)s
     store_id, open_date, requested, filled : str
         Column names.
 
     Returns
     -------
-    DataFrame
-        ``store_id, period, numerator, denominator, value, reason``.
+    %(figure_returns)s
     """
     periods = _periods(periods)
     grid = _grid(_stores(stores, orders, store_id=store_id), periods)
@@ -342,6 +335,7 @@ def parts_fill_rate(
     return _finish(_ratio(num, den, _MSG.get("no_parts")))
 
 
+@share_docs
 def on_time_delivery(
     orders: pd.DataFrame,
     *,
@@ -357,17 +351,14 @@ def on_time_delivery(
     ----------
     orders : DataFrame
         ``service_orders``.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids; default every store found in ``orders``.
+    %(periods)s
+    %(stores_orders)s
     store_id, close_date, promised_date : str
         Column names.
 
     Returns
     -------
-    DataFrame
-        ``store_id, period, numerator, denominator, value, reason``.
+    %(figure_returns)s
     """
     periods = _periods(periods)
     grid = _grid(_stores(stores, orders, store_id=store_id), periods)
@@ -386,6 +377,7 @@ def on_time_delivery(
 # booth_usage and staff
 
 
+@share_docs
 def booth_utilisation(
     usage: pd.DataFrame,
     *,
@@ -405,10 +397,8 @@ def booth_utilisation(
     ----------
     usage : DataFrame
         ``booth_usage``: one row per store × date × booth.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids; default every store found in ``usage``.
+    %(periods)s
+    %(stores_usage)s
     threshold : float
         Utilisation below which ``below_threshold`` is True (seed 001: 0.60).
     store_id, date, minutes_available, minutes_used : str
@@ -430,6 +420,7 @@ def booth_utilisation(
     return out
 
 
+@share_docs
 def turnover(
     staff: pd.DataFrame,
     *,
@@ -448,10 +439,8 @@ def turnover(
     ----------
     staff : DataFrame
         ``staff``: one row per employee.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids; default every store found in ``staff``.
+    %(periods)s
+    %(stores_staff)s
     store_id, hire_date, leave_date : str
         Column names.
 
@@ -521,6 +510,7 @@ def _all_figures(ds, periods: list[str], stores: list[str]) -> dict[str, pd.Data
     return out
 
 
+@share_docs
 def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
     """Every §2 figure as a wide table: one row per store × period, one column per metric id.
 
@@ -528,8 +518,7 @@ def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) 
     ----------
     ds : Dataset
         Needs ``service_orders``, ``booth_usage`` and ``staff``; a missing table gives NaN columns.
-    periods : iterable of str
-        Months ``YYYY-MM``.
+    %(periods)s
     stores : iterable of str, optional
         Store ids; default every store of the dataset.
 
@@ -554,6 +543,7 @@ def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) 
     return out
 
 
+@share_docs
 def long_metrics(
     ds, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False
 ) -> pd.DataFrame:
@@ -571,8 +561,7 @@ def long_metrics(
     ----------
     ds : Dataset
         The client data.
-    periods : iterable of str
-        Months ``YYYY-MM``.
+    %(periods)s
     stores : iterable of str, optional
         Store ids; default every store of the dataset.
     by_staff : bool

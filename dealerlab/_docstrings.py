@@ -1,0 +1,34 @@
+"""Parameter and return texts shared by many docstrings, written once (as seaborn's ``_docstrings.py``).
+
+A docstring names a snippet with a ``%(name)s`` placeholder on a line of its own, at the indentation of the section's
+entries; :func:`share_docs` fills it in when the function is defined (plain string work, no other effect).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+__all__ = ["share_docs", "SNIPPETS"]
+
+SNIPPETS = {
+    "periods": "periods : iterable of str\n    Months ``YYYY-MM``.",
+    "stores_orders": "stores : iterable of str, optional\n    Store ids; default every store found in ``orders``.",
+    "stores_usage": "stores : iterable of str, optional\n    Store ids; default every store found in ``usage``.",
+    "stores_staff": "stores : iterable of str, optional\n    Store ids; default every store found in ``staff``.",
+    "figure_returns": "DataFrame\n    ``store_id, period, numerator, denominator, value, reason``.",
+}
+
+
+def share_docs(func):
+    """Replace each ``%(name)s`` line of ``func.__doc__`` by the snippet, indented like the placeholder."""
+    doc = func.__doc__ or ""
+    lines = []
+    for line in doc.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("%(") and stripped.endswith(")s") and stripped[2:-2] in SNIPPETS:
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(textwrap.indent(SNIPPETS[stripped[2:-2]], indent))
+        else:
+            lines.append(line)
+    func.__doc__ = "\n".join(lines)
+    return func
