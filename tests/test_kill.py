@@ -165,4 +165,5 @@ def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, s
 
     assert main(["report", str(small_data), "--period", PERIOD, *scope, "-o", str(out)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # the dead run's folder was removed
-    assert {"index.html", "metrics.csv", "附录.xlsx", "report.ipynb"} <= {p.name for p in out.iterdir()}
+    assert {"index.html", "metrics.csv", "附录.xlsx", "audit"} <= {p.name for p in out.iterdir()}
+    assert (out / "audit" / "report.ipynb").exists()  # the executed notebook, for audit, out of the client's way

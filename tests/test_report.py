@@ -38,7 +38,8 @@ def store_report(tmp_path_factory, demo_dir):
 
 def test_report_folder_holds_every_output(store_report):
     names = {p.name for p in store_report.iterdir()}
-    assert {"index.html", "metrics.csv", "附录.xlsx", "report.ipynb"} <= names
+    assert {"index.html", "metrics.csv", "附录.xlsx", "audit"} <= names and "report.ipynb" not in names
+    assert (store_report / "audit" / "report.ipynb").exists()
     assert not [n for n in names if n.startswith(".")]  # no temporary leftovers
 
 
@@ -81,7 +82,7 @@ def test_personal_data_is_masked_in_every_output(store_report, demo):
     accounts = [n for n in demo.accounts["account_name"].dropna()]
     import openpyxl
 
-    texts = [(store_report / f).read_text(encoding="utf-8") for f in ("index.html", "metrics.csv", "report.ipynb")]
+    texts = [(store_report / f).read_text(encoding="utf-8") for f in ("index.html", "metrics.csv", "audit/report.ipynb")]
     wb = openpyxl.load_workbook(store_report / "附录.xlsx", read_only=True)
     texts.append(" ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c is not None))
     for text in texts:
@@ -144,8 +145,13 @@ def test_metrics_command_formats(tmp_path, demo_dir, demo):
         assert main(["metrics", str(demo_dir), "--period", PERIOD, "--months", "2", "-o", str(out)]) == 0
         assert out.stat().st_size > 0
     long = pd.read_csv(tmp_path / "m.csv", dtype={"store_id": str, "staff_id": str})
-    assert list(long.columns) == ["store_id", "period", "metric", "value", "reason", "staff_id"]
-    store_rows = long[long["staff_id"].isna()]
+    assert list(long.columns) == ["store_id", "period", "metric", "value", "reason", "staff_id", "level"]
+    assert set(long["level"]) == {"store", "consultant", "group"}
+    store_rows = long[long["level"] == "store"]
+    assert store_rows["staff_id"].isna().all() and long[long["level"] == "consultant"]["staff_id"].notna().all()
+    # the group's volume is the stores' sum (pooled components), not counted twice through the consultants
+    group = long[(long["level"] == "group") & (long["metric"] == "volume")].set_index("period")["value"]
+    assert group[PERIOD] == store_rows[(store_rows["metric"] == "volume") & (store_rows["period"] == PERIOD)]["value"].sum()
     # every metric id for every store × month asked for
     assert len(store_rows) == len(METRICS) * 3 * 2
     assert set(store_rows["period"]) == {"2026-09", PERIOD}

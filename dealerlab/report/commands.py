@@ -81,8 +81,9 @@ def build_report(
     """Validate ``data``, execute the report notebooks and write the report folder atomically.
 
     Layout of ``output``: ``index.html`` (the store report, or the group report with ``all_stores``),
-    ``report.ipynb`` (the executed notebook, for audit), ``metrics.csv``, ``附录.xlsx`` (``appendix.xlsx`` in
-    English), ``report.pdf`` with ``pdf``; with ``all_stores`` one sub-folder ``stores/<store_id>/`` per store
+    ``audit/report.ipynb`` (the executed notebook, for audit; not for the client), ``metrics.csv`` (the months of
+    the comparison, with a ``level`` column), ``附录.xlsx`` (``appendix.xlsx`` in English), ``report.pdf`` with
+    ``pdf``; with ``all_stores`` one sub-folder ``stores/<store_id>/`` per store
     holding the same files (an id that is not a plain file name is made one by :func:`store_folder`). Nothing is
     written at ``output`` unless every step succeeds.
     """
@@ -106,22 +107,27 @@ def build_report(
         if all_stores:
             for sid in store_ids:
                 folder = tmp / "stores" / store_folder(sid)
-                folder.mkdir(parents=True)
-                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, **common), str(folder / "report.ipynb")))
-            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "report.ipynb")))
+                (folder / "audit").mkdir(parents=True)
+                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, **common), str(folder / "audit" / "report.ipynb")))
+        (tmp / "audit").mkdir(parents=True, exist_ok=True)
+        if all_stores:
+            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "audit" / "report.ipynb")))
         elif store is not None:
-            jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **common), str(tmp / "report.ipynb")))
+            jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **common), str(tmp / "audit" / "report.ipynb")))
         else:
-            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "report.ipynb")))
+            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "audit" / "report.ipynb")))
         run_jobs(jobs, workers=workers, progress=print_progress if progress else None)
         # the metrics table once for every store in the run, sliced per report (each store-month is independent)
         wanted = store_ids if (all_stores or store is None) else [store]
-        long_all = metrics_table(ds, periods=[period], stores=wanted)
+        trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
+        long_all = metrics_table(ds, periods=trend, stores=wanted)
         for job in jobs:
-            folder = Path(job.output).parent
+            folder = Path(job.output).parent.parent  # the notebook is in <folder>/audit/
             html = to_html(job.output, folder / "index.html", lang=lang)
-            stores = [job.params.store_id] if job.params.store_id else store_ids
-            long = long_all[long_all["store_id"].isin(stores)].reset_index(drop=True)
+            if job.params.store_id:  # a store's own rows; the group's rows belong to the group report
+                long = long_all[long_all["store_id"] == job.params.store_id].reset_index(drop=True)
+            else:
+                long = long_all
             write_metrics(long, folder / "metrics.csv", lang=lang)
             write_metrics(long, folder / ("附录.xlsx" if lang == "zh" else "appendix.xlsx"), lang=lang)
             if pdf:

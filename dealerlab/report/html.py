@@ -10,12 +10,22 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["esc", "Html", "table", "kpi_cards", "figure", "reading", "missing", "h2", "h3", "fmt_value"]
+from dealerlab.report import labels
+from dealerlab.report.fmt import fmt, fmt_delta, is_missing
+
+__all__ = ["esc", "css_string", "Html", "table", "kpi_cards", "figure", "reading", "missing", "h2", "h3", "fmt_value", "sparkline"]
 
 
 def esc(value) -> str:
     """HTML-escape any value (quotes included)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def css_string(value) -> str:
+    """A CSS string literal of any text: every character that is not a letter or digit is a CSS escape, so client
+    text can never close the string or the ``<style>`` element."""
+    text = "" if value is None else str(value)
+    return '"' + "".join(ch if ch.isalnum() and ch.isprintable() else f"\\{ord(ch):06x}" for ch in text) + '"'
 
 
 class Html:
@@ -39,20 +49,8 @@ class Html:
 
 
 def fmt_value(value, unit: str = "count", lang: str = "zh") -> str:
-    """Format a figure for display: rates as %, money with thousands separators, NaN as 无法计算/n.a."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "无法计算" if lang == "zh" else "n.a."
-    if unit == "rate":
-        return f"{value:.1%}"
-    if unit == "money":
-        return f"{value:,.0f}"
-    if unit == "index":
-        return f"{value:.0f}"
-    if unit == "days":
-        return f"{value:.1f}"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
+    """Format a figure for display (:func:`dealerlab.report.fmt.fmt`: money in 元/万元, rates in %, counts whole)."""
+    return fmt(value, unit, lang)
 
 
 def h2(text: str, anchor: str = "") -> str:
@@ -74,43 +72,86 @@ def missing(text: str) -> str:
     return f'<div class="dl-missing">{esc(text)}</div>'
 
 
-def table(frame: pd.DataFrame, *, numeric_formats: dict[str, str] | None = None, max_rows: int = 60) -> str:
-    """An escaped HTML table. ``numeric_formats`` maps column → unit for :func:`fmt_value`."""
+def table(
+    frame: pd.DataFrame,
+    *,
+    numeric_formats: dict[str, str] | None = None,
+    max_rows: int = 60,
+    lang: str = "zh",
+    median_rows: Sequence[int] = (),
+) -> str:
+    """An escaped HTML table whose headers and categories go through the label catalogue.
+
+    ``numeric_formats`` maps a column (its id or its label) to a unit of :func:`dealerlab.report.fmt.fmt`; other
+    numbers are whole counts, or shown with one decimal when not whole. Column ids are labelled with
+    :func:`dealerlab.report.labels.col` and text categories with :func:`~dealerlab.report.labels.value_label`
+    (English names in ``lang="en"``). Rows listed in ``median_rows`` are medians (a count keeps one decimal).
+    """
     numeric_formats = numeric_formats or {}
     frame = frame.head(max_rows)
-    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    head = "".join(f"<th>{esc(labels.col(c, lang) if isinstance(c, str) else c)}</th>" for c in frame.columns)
     rows = []
-    for _, row in frame.iterrows():
+    for i, (_, row) in enumerate(frame.iterrows()):
         cells = []
         for col in frame.columns:
             v = row[col]
-            missing = v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-            if missing and (col in numeric_formats or isinstance(v, float)):
+            unit = numeric_formats.get(col) or numeric_formats.get(labels.col(col, lang) if isinstance(col, str) else col)
+            missing = not isinstance(v, Html) and is_missing(v)
+            if isinstance(v, Html):  # trusted markup built by the report (a figure with its sparkline)
+                cells.append(f'<td class="num">{v}</td>')
+            elif missing and (unit or isinstance(v, float)):
                 cells.append('<td class="num">—</td>')  # not available: the reason is in the data-quality appendix
-            elif col in numeric_formats:
-                cells.append(f'<td class="num">{esc(fmt_value(v, numeric_formats[col]))}</td>')
+            elif unit and isinstance(v, (int, float)) and not isinstance(v, bool):
+                cells.append(f'<td class="num">{esc(fmt(v, unit, lang, median=i in median_rows))}</td>')
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                cells.append(f'<td class="num">{esc(fmt_value(v))}</td>')
+                u = "count" if float(v).is_integer() else "decimal"
+                cells.append(f'<td class="num">{esc(fmt(v, u, lang))}</td>')
             else:
-                cells.append(f"<td>{esc('' if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v)}</td>")
+                cells.append(f"<td>{esc('' if missing else labels.value_label(v, lang))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="dl-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def sparkline(values: Sequence[float], *, width: int = 90, height: int = 22, title: str = "") -> str:
+    """A small inline SVG line of ``values`` (NaN gaps skipped; the last point marked). Empty when < 2 values."""
+    pts = [(i, float(v)) for i, v in enumerate(values) if not is_missing(v)]
+    if len(pts) < 2:
+        return ""
+    lo, hi = min(v for _, v in pts), max(v for _, v in pts)
+    span = (hi - lo) or 1.0
+    n = max(len(values) - 1, 1)
+    xy = [(2 + (width - 4) * i / n, height - 3 - (height - 6) * (v - lo) / span) for i, v in pts]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    x, y = xy[-1]
+    tip = f"<title>{esc(title)}</title>" if title else ""
+    return (f'<svg class="dl-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">{tip}'
+            f'<polyline fill="none" stroke="#0173b2" stroke-width="1.5" points="{line}"/>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="#0b3c5d"/></svg>')
+
+
 def kpi_cards(cards: Sequence[dict], *, lang: str = "zh") -> str:
-    """Cards of ``{"name", "value", "unit", "benchmark", "status", "metric"}``; ``data-metric`` carries the id."""
+    """Cards of ``{"name", "value", "unit", "benchmark", "status", "metric"}`` and optionally ``mom``, ``yoy`` (changes)
+    and ``spark`` (the recent months' values); ``data-metric`` carries the id."""
     out = []
     for c in cards:
         status = c.get("status") or ""
+        unit = c.get("unit", "count")
         bench = c.get("benchmark")
         bench_txt = ""
-        if bench is not None and not (isinstance(bench, float) and math.isnan(bench)):
-            bench_txt = f'<div class="dl-kpi-bench">{"标杆" if lang == "zh" else "benchmark"} {esc(fmt_value(bench, c.get("unit", "count"), lang))}</div>'
+        if not is_missing(bench):
+            bench_txt = f'<div class="dl-kpi-bench">{"标杆" if lang == "zh" else "benchmark"} {esc(fmt(bench, unit, lang))}</div>'
+        deltas = []
+        for key in ("mom", "yoy"):
+            d = fmt_delta(c.get(key), unit, lang)
+            if d:
+                deltas.append(f'<span class="dl-delta">{esc(labels.col(key, lang))} {esc(d)}</span>')
+        delta_txt = f'<div class="dl-kpi-deltas">{" ".join(deltas)}</div>' if deltas else ""
+        spark = sparkline(c.get("spark") or [], title=labels.col("trend6", lang))
         out.append(
             f'<div class="dl-kpi" data-metric="{esc(c.get("metric", ""))}">'
             f'<div class="dl-kpi-name">{esc(c["name"])}</div>'
-            f'<div class="dl-kpi-value dl-{esc(status)}">{esc(fmt_value(c["value"], c.get("unit", "count"), lang))}</div>'
-            f"{bench_txt}</div>"
+            f'<div class="dl-kpi-value dl-{esc(status)}">{esc(fmt(c["value"], unit, lang))}</div>'
+            f"{bench_txt}{delta_txt}{spark}</div>"
         )
     return '<div class="dl-kpis">' + "".join(out) + "</div>"
 

@@ -1,9 +1,18 @@
 """The machine-readable metrics file of ``dealerlab metrics`` and of every report.
 
-Long format (CSV/JSON): ``store_id, period, metric, value, reason, staff_id`` — one row per store × month × metric id
-of DOMAIN.md §1, §2, §5 (``staff_id`` empty), then per sales consultant where defined (``staff_id`` set).
-The Excel file is wide, with Chinese labels: one sheet for stores, one for consultants, one explaining the ids.
-The numbers are those of :func:`dealerlab.metrics.compute`, the function the notebooks and tests use.
+Long format (CSV/JSON): ``store_id, period, metric, value, reason, staff_id, level`` — one row per store × month ×
+metric id of DOMAIN.md §1, §2, §5 (``level`` = ``store``, ``staff_id`` empty), then per sales consultant where defined
+(``level`` = ``consultant``, ``staff_id`` set), then — when several stores are covered — the group's figures
+(``level`` = ``group``, ``store_id`` empty) computed from the summed components of every store (a group rate is
+Σ numerator ÷ Σ denominator, never an average of the stores' rates).
+
+**A pivot table must filter on ``level``**: consultant rows repeat the store's (store_id, period, metric) key, so a
+sum over every row counts a store's volume twice (once per store row, once over its consultants).
+
+The Excel appendix is wide, labelled and formatted (:func:`write_appendix`): one sheet for stores, one for
+consultants, one for the group, one explaining the ids; every sheet an Excel table with a frozen header and filters,
+numbers in their unit's Excel format. The numbers are those of :func:`dealerlab.metrics.compute`, the function the
+notebooks and tests use.
 """
 
 from __future__ import annotations
@@ -18,47 +27,209 @@ from dealerlab._io import atomic_file
 from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
 
-__all__ = ["metrics_table", "write_metrics", "wide_table"]
+__all__ = ["metrics_table", "write_metrics", "wide_table", "group_dataset", "GROUP_ID", "LEVELS"]
 
-COLUMNS = ["store_id", "period", "metric", "value", "reason", "staff_id"]
+COLUMNS = ["store_id", "period", "metric", "value", "reason", "staff_id", "level"]
+LEVELS = ("store", "consultant", "group")
+#: the store id the pooled group data carries while it is computed (never written: group rows have no store id)
+GROUP_ID = "\x00group"
 
 
-def metrics_table(ds, *, periods, stores=None, staff: bool = True) -> pd.DataFrame:
-    """Store-level rows for every metric id, then per-consultant rows for the per-staff ids.
+def group_dataset(ds, stores=None):
+    """``ds`` with every store's rows pooled under one store id (:data:`GROUP_ID`): the registry then computes the
+    group's figures from the summed components (Σ numerator ÷ Σ denominator, not a mean of the stores' rates)."""
+    from dealerlab.data.dataset import Dataset
+
+    sub = ds.select(stores=stores) if stores is not None else ds
+    tables = {}
+    for name, df in sub.tables.items():
+        if "store_id" in df.columns:
+            df = df.assign(store_id=GROUP_ID)
+            if name == "stores":
+                df = df.head(1)
+        tables[name] = df
+    return Dataset(tables, list(sub.warnings), sub.source)
+
+
+def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool | None = None) -> pd.DataFrame:
+    """Store-level rows for every metric id, then per-consultant rows for the per-staff ids, then the group's rows.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : list of str
+        Months ``YYYY-MM``.
+    stores : list of str, optional
+        Stores (default every store).
+    staff : bool
+        Add the per-consultant rows.
+    group : bool, optional
+        Add the group's rows (pooled components); default when more than one store is covered.
 
     Returns
     -------
     DataFrame
-        ``store_id, period, metric, value, reason, staff_id`` (``staff_id`` is <NA> on store rows).
+        ``store_id, period, metric, value, reason, staff_id, level`` (``staff_id`` is <NA> on store and group rows,
+        ``store_id`` is <NA> on group rows).
     """
     store_rows = registry.compute(ds, periods=periods, stores=stores)
-    store_rows = store_rows.assign(staff_id=pd.Series(pd.NA, index=store_rows.index, dtype="string"))
+    store_rows = store_rows.assign(staff_id=pd.Series(pd.NA, index=store_rows.index, dtype="string"), level="store")
     parts = [store_rows[COLUMNS]]
     if staff:
         per_staff = [m for m, i in registry.METRICS.items() if i.per_staff]
         staff_rows = registry.compute(ds, periods=periods, stores=stores, metrics=per_staff, by_staff=True)
         if len(staff_rows):
-            parts.append(staff_rows[COLUMNS])
+            parts.append(staff_rows.assign(level="consultant")[COLUMNS])
+    covered = list(stores) if stores is not None else ds.store_ids
+    if group is None:
+        group = len(covered) > 1
+    if group:
+        rows = registry.compute(group_dataset(ds, covered), periods=periods, stores=[GROUP_ID])
+        rows = rows.assign(store_id=pd.Series(pd.NA, index=rows.index, dtype="string"),
+                           staff_id=pd.Series(pd.NA, index=rows.index, dtype="string"), level="group")
+        parts.append(rows[COLUMNS])
     out = pd.concat(parts, ignore_index=True)
     out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("float64")
+    out["level"] = out["level"].astype("string")
     return out
 
 
-def wide_table(long: pd.DataFrame, *, lang: str = "zh", staff: bool = False) -> pd.DataFrame:
-    """Pivot the long table to one row per store × period (× consultant), one column per metric (labelled)."""
+def _level(long: pd.DataFrame) -> pd.Series:
+    if "level" in long.columns:
+        return long["level"].astype("string")
+    return pd.Series("store", index=long.index, dtype="string").where(long["staff_id"].isna(), "consultant")
+
+
+def wide_table(long: pd.DataFrame, *, lang: str = "zh", staff: bool = False, level: str | None = None,
+               raw: bool = False) -> pd.DataFrame:
+    """Pivot the long table to one row per store × period (× consultant), one column per metric (labelled).
+
+    Parameters
+    ----------
+    long : DataFrame
+        From :func:`metrics_table`.
+    lang : {"zh", "en"}
+        Language of the column labels.
+    staff : bool
+        The consultants' rows (same as ``level="consultant"``).
+    level : {"store", "consultant", "group"}, optional
+        Which rows (default ``store``, or ``consultant`` with ``staff``).
+    raw : bool
+        Keep the column ids (``store_id``, metric ids) instead of labels.
+
+    Returns
+    -------
+    DataFrame
+        Only the combinations the data has (no empty cross-store rows).
+    """
     check_lang(lang)
-    rows = long[long["staff_id"].notna()] if staff else long[long["staff_id"].isna()]
-    index = ["store_id", "staff_id", "period"] if staff else ["store_id", "period"]
+    level = level or ("consultant" if staff else "store")
+    rows = long[_level(long) == level]
+    index = {"store": ["store_id", "period"], "consultant": ["store_id", "staff_id", "period"], "group": ["period"]}[level]
     if rows.empty:
         return pd.DataFrame(columns=index)
     wide = rows.pivot_table(index=index, columns="metric", values="value", aggfunc="first", dropna=False, sort=False)
+    # only the store × consultant × month combinations the data has (a full product adds empty cross-store rows)
+    keys = rows[index].drop_duplicates()
+    present = pd.MultiIndex.from_frame(keys) if len(index) > 1 else pd.Index(keys[index[0]])
+    wide = wide.reindex(present)
     order = [m for m in registry.METRICS if m in wide.columns]
     wide = wide[order].reset_index()
-    from dealerlab.i18n import label
+    if raw:
+        return wide
+    from dealerlab.report.labels import col
 
-    names = {"store_id": label("store", lang), "period": label("period", lang), "staff_id": label("consultant", lang)}
+    names = {c: col(c, lang) for c in index}
     names.update({m: registry.label(m, lang) for m in order})
     return wide.rename(columns=names)
+
+
+_UNIT_NAMES = {"money": ("元", "yuan"), "rate": ("百分比", "percent"), "count": ("个数（台/人/次）", "count"),
+               "index": ("指数（分）", "index points"), "days": ("天", "days"), "decimal": ("数值", "number")}
+_LEVEL_NAMES = {"store": ("门店", "store"), "consultant": ("销售顾问", "consultant"), "group": ("集团（各店合计后计算）", "group (from summed components)")}
+
+
+def write_appendix(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
+    """The formatted Excel appendix: one sheet per level (stores, consultants, group) and one explaining the ids.
+
+    Every sheet is an Excel table (pivot-ready, with filters), with a frozen header row and id columns, column widths
+    fitted to the labels, numbers kept as numbers in their unit's Excel format (:func:`dealerlab.report.fmt.excel_format`)
+    and text cells formula-safe. Rows are the months of the comparison, only the combinations the data has.
+
+    Parameters
+    ----------
+    long : DataFrame
+        From :func:`metrics_table`.
+    path : str or Path
+        The .xlsx file to write (not atomically: :func:`write_metrics` writes through a temporary file).
+    lang : {"zh", "en"}
+        Language of the sheet names and labels.
+
+    Returns
+    -------
+    Path
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    from dealerlab.data.write import safe_frame
+    from dealerlab.report.fmt import excel_format
+    from dealerlab.report.labels import col
+
+    zh = lang == "zh"
+    sheets = []  # (sheet name, table name, frame with ids, number of id columns)
+    for level, (sheet_zh, sheet_en, tname) in {
+        "store": ("门店指标", "stores", "Stores"),
+        "consultant": ("顾问指标", "consultants", "Consultants"),
+        "group": ("集团指标", "group", "GroupTotals"),
+    }.items():
+        wide = wide_table(long, lang=lang, level=level, raw=True)
+        if level == "group" and wide.empty:
+            continue
+        n_ids = {"store": 2, "consultant": 3, "group": 1}[level]
+        sheets.append((sheet_zh if zh else sheet_en, tname, wide, n_ids))
+    explain = pd.DataFrame(
+        [{"metric_id": m, "name": i.name(lang), "unit": _UNIT_NAMES.get(i.unit, (i.unit, i.unit))[0 if zh else 1]}
+         for m, i in registry.METRICS.items()]
+    )
+    levels = pd.DataFrame([{"level": k, "name": v[0 if zh else 1]} for k, v in _LEVEL_NAMES.items()])
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for sheet, tname, wide, n_ids in sheets:
+            units = {m: registry.METRICS[m].unit for m in wide.columns if m in registry.METRICS}
+            shown = safe_frame(wide).rename(columns={c: col(c, lang) for c in wide.columns})
+            shown.to_excel(xw, sheet_name=sheet, index=False)
+            ws = xw.sheets[sheet]
+            for j, c in enumerate(wide.columns, start=1):
+                letter = get_column_letter(j)
+                label = str(shown.columns[j - 1])
+                width = max(8, min(28, 2 * len(label) + 2))
+                if c in units:
+                    fmt = excel_format(units[c], lang)
+                    for cell in ws[letter][1:]:
+                        cell.number_format = fmt
+                else:
+                    longest = max([len(str(v)) for v in wide[c].head(500)] + [len(label) * 2])
+                    width = max(width, min(40, longest + 2))
+                ws.column_dimensions[letter].width = width
+            ws.freeze_panes = ws.cell(row=2, column=n_ids + 1)
+            if len(wide):
+                ref = f"A1:{get_column_letter(len(wide.columns))}{len(wide) + 1}"
+                table = Table(displayName=tname, ref=ref)
+                table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+                ws.add_table(table)
+        for frame, sheet, tname in ((explain, "指标说明" if zh else "metric ids", "MetricIds"),
+                                    (levels, "层级说明" if zh else "levels", "Levels")):
+            shown = frame.rename(columns={c: col(c, lang) for c in frame.columns})
+            shown.to_excel(xw, sheet_name=sheet, index=False)
+            ws = xw.sheets[sheet]
+            for j, c in enumerate(frame.columns, start=1):
+                longest = max([len(str(v)) for v in frame[c]] + [len(str(shown.columns[j - 1])) * 2])
+                ws.column_dimensions[get_column_letter(j)].width = max(10, min(60, longest + 2))
+            ws.freeze_panes = "A2"
+            ws.add_table(Table(displayName=tname, ref=f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}",
+                               tableStyleInfo=TableStyleInfo(name="TableStyleLight9", showRowStripes=True)))
+    return Path(path)
 
 
 def write_metrics(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
@@ -86,19 +257,5 @@ def write_metrics(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
             records = json.loads(long.to_json(orient="records", force_ascii=False))
             tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
         else:
-            from dealerlab.data.write import safe_frame
-
-            explain = pd.DataFrame(
-                [
-                    {"指标编号" if lang == "zh" else "id": m, ("名称" if lang == "zh" else "name"): i.name(lang),
-                     ("单位" if lang == "zh" else "unit"): i.unit}
-                    for m, i in registry.METRICS.items()
-                ]
-            )
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                safe_frame(wide_table(long, lang=lang)).to_excel(xw, sheet_name="门店指标" if lang == "zh" else "stores", index=False)
-                safe_frame(wide_table(long, lang=lang, staff=True)).to_excel(
-                    xw, sheet_name="顾问指标" if lang == "zh" else "consultants", index=False
-                )
-                explain.to_excel(xw, sheet_name="指标说明" if lang == "zh" else "metric ids", index=False)
+            write_appendix(long, tmp, lang=lang)
     return path

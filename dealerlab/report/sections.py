@@ -72,13 +72,11 @@ def funnel_extra(ctx) -> H.Html:
     fig, ax = plt.subplots(figsize=(8, 4))
     gap_bars(diag, ax=ax, lang=lang)
     parts.append(H.figure(fig, alt=_t(lang, "与标杆的差距", "Gaps to benchmark")))
-    show = diag[["name", "step", "value", "benchmark", "last3", "sales_at_stake", "gross_at_stake"]]
-    cols = {"name": _t(lang, "指标", "Metric"), "step": _t(lang, "流程环节", "Process step"), "value": _t(lang, "本月", "This month"),
-            "benchmark": _t(lang, "标杆", "Benchmark"), "last3": _t(lang, "前3个月", "Last 3 months"),
-            "sales_at_stake": _t(lang, "达标可多销(台)", "Extra sales at benchmark"), "gross_at_stake": _t(lang, "对应毛利(元)", "Gross at stake")}
+    show = diag[["name", "step", "value", "benchmark", "last3", "sales_at_stake", "gross_at_stake"]].rename(
+        columns={"name": "metric", "value": "this_month"})
     parts += [H.h3(_t(lang, "瓶颈诊断：各环节达到标杆可多卖多少台", "Bottleneck: extra sales if each rate reached its benchmark")),
-              H.table(show.rename(columns=cols), numeric_formats={cols["value"]: "rate", cols["benchmark"]: "rate", cols["last3"]: "rate",
-                                                                   cols["gross_at_stake"]: "money", cols["sales_at_stake"]: "days"})]
+              H.table(show, numeric_formats={"this_month": "rate", "benchmark": "rate", "last3": "rate",
+                                             "gross_at_stake": "money", "sales_at_stake": "decimal"}, lang=lang)]
     bottleneck = diag[diag["bottleneck"]]
     if len(bottleneck):
         parts.append(H.reading(str(bottleneck["finding"].iloc[0])))
@@ -86,7 +84,7 @@ def funnel_extra(ctx) -> H.Html:
         if len(plan):
             pcols = {"step": _t(lang, "环节", "Step"), "root_cause": _t(lang, "根因", "Root cause"), "improvement": _t(lang, "改善措施", "Improvement"),
                      "owner": _t(lang, "责任人", "Owner"), "tool": _t(lang, "工具", "Tool")}
-            parts += [H.h3(_t(lang, "瓶颈环节的改善工具", "Tools for the bottleneck step")), H.table(plan[list(pcols)].rename(columns=pcols))]
+            parts += [H.h3(_t(lang, "瓶颈环节的改善工具", "Tools for the bottleneck step")), H.table(plan[list(pcols)].rename(columns=pcols), lang=lang)]
     else:
         parts.append(H.reading(_t(lang, "各漏斗环节均达到标杆。", "Every funnel stage meets its benchmark.")))
     return H.Html(parts)
@@ -136,11 +134,10 @@ def targets_section(ctx) -> H.Html:
     parts = []
     rows = []
     for r in store.itertuples():
-        rows.append({_t(lang, "门店", "Store"): r.store_id, _t(lang, "目标", "Target"): H.fmt_value(r.target),
-                     _t(lang, "实际", "Actual"): H.fmt_value(r.actual), _t(lang, "达成率", "Achievement"): H.fmt_value(r.achievement, "rate", lang),
-                     _t(lang, "时间进度", "Time progress"): H.fmt_value(r.time_progress, "rate", lang),
-                     _t(lang, "突破目标达成", "Stretch achievement"): H.fmt_value(r.stretch_achievement, "rate", lang)})
-    parts.append(H.table(pd.DataFrame(rows)))
+        rows.append({"store_id": r.store_id, "target": r.target, "actual": r.actual, "achievement": r.achievement,
+                     "time_progress": r.time_progress, "stretch_achievement": r.stretch_achievement})
+    parts.append(H.table(pd.DataFrame(rows), lang=lang, numeric_formats={
+        "target": "count", "actual": "count", "achievement": "rate", "time_progress": "rate", "stretch_achievement": "rate"}))
     if sid is None:
         return H.Html(parts)
     cons = achievement(ctx.ds, period=ctx.params.period, stores=[sid], by_staff=True, lang=lang)
@@ -159,12 +156,12 @@ def targets_section(ctx) -> H.Html:
         parts.append(H.table(show.rename(columns={"name": _t(lang, "顾问", "Consultant"), "actual": _t(lang, "实际", "Actual"),
                                                   "achievement": _t(lang, "达成率", "Achievement"), "quadrant_name": _t(lang, "象限", "Quadrant"),
                                                   "advice": _t(lang, "辅导建议", "Coaching")}),
-                             numeric_formats={_t(lang, "达成率", "Achievement"): "rate"}))
+                             numeric_formats={_t(lang, "达成率", "Achievement"): "rate"}, lang=lang))
     behind = store.iloc[0]
     parts.append(H.reading(_t(
         lang,
         f"本月销量目标 {H.fmt_value(behind.target)} 台，实际 {H.fmt_value(behind.actual)} 台，达成率 {H.fmt_value(behind.achievement, 'rate')}；"
-        f"时间进度 {H.fmt_value(behind.time_progress, 'rate')}。达成率低于时间进度的顾问需要本周内重新分解剩余目标（见课程模块 1 的周滚动调整）。",
+        f"时间进度 {H.fmt_value(behind.time_progress, 'rate')}。达成率低于时间进度的顾问需要本周内按剩余工作日重新分解剩余目标。",
         f"Target {H.fmt_value(behind.target)}, actual {H.fmt_value(behind.actual)}, achievement {H.fmt_value(behind.achievement, 'rate', 'en')}, "
         f"time progress {H.fmt_value(behind.time_progress, 'rate', 'en')}.",
     )))
@@ -207,12 +204,15 @@ def aftersales_extra(ctx) -> H.Html:
     if sid is not None:
         cad = cadence_table(ctx.ds, store_id=sid, period=ctx.params.period, lang=lang)
         status = {"good": "✓", "watch": "△", "bad": "✗", "na": "—"}
+        from dealerlab.report.fmt import fmt, unit_of
+
         show = cad[["item", "frequency", "value", "target", "status"]].copy()
+        units = [unit_of(m) if m else "count" for m in cad["metric"]]
+        show["value"] = [fmt(v, u, lang, na="—") for v, u in zip(cad["value"], units, strict=True)]
+        show["target"] = [fmt(v, u, lang, na="—") for v, u in zip(cad["target"], units, strict=True)]
         show["status"] = show["status"].map(status)
         parts += [H.h3(_t(lang, "管理节奏看板（日/周/月/即时）", "Management cadence")),
-                  H.table(show.rename(columns={"item": _t(lang, "检查项", "Item"), "frequency": _t(lang, "频率", "Frequency"),
-                                               "value": _t(lang, "本月", "This month"), "target": _t(lang, "目标/标杆", "Target"),
-                                               "status": _t(lang, "状态", "Status")}))]
+                  H.table(show.rename(columns={"value": "this_month"}), lang=lang)]
     booth = ctx.value("booth_utilisation") if sid else math.nan
     if sid is not None and pd.notna(booth) and booth < 0.60:
         table = paint_shop_by_crew(ctx.ds["service_orders"], stores=[sid])
@@ -286,7 +286,8 @@ def csi_extra(ctx) -> H.Html:
             parts.append(H.reading(_t(lang, f"优先改进：{names}（重要度高、表现低）。", f"Fix first: {names}.")))
     if ctx.ds.has("complaints"):
         cf = complaint_figures(ctx.ds["complaints"], periods=[ctx.params.period], stores=[sid])
-        parts += [H.h3(_t(lang, "客户投诉", "Complaints")), H.table(cf.drop(columns=[c for c in ("reason",) if c in cf.columns]))]
+        parts += [H.h3(_t(lang, "客户投诉", "Complaints")), H.table(cf.drop(columns=[c for c in ("reason", "period") if c in cf.columns]), lang=lang,
+                                                                  numeric_formats={"escalated_share": "rate", "median_days_to_resolve": "days"})]
     return H.Html(parts)
 
 
@@ -324,10 +325,13 @@ def accounts_section(ctx) -> H.Html:
     if tiers.empty:
         return H.Html(H.missing(_t(lang, "本门店没有大客户记录。", "No accounts at this store.")))
     show = tiers if ctx.params.show_pii else tiers.assign(account_name=tiers["account_name"].map(mask_company))
-    counts = show.groupby("tier").agg(accounts=("account_id", "size"), monetary=("monetary", "sum")).reset_index()
+    from dealerlab.accounts import TIERS
+
+    counts = show.groupby("tier").agg(accounts=("account_id", "size"), monetary=("monetary", "sum"))
+    counts = counts.reindex([t for t in TIERS if t in counts.index]).reset_index()  # 价值型 → 重要型 → 潜力型 → 一般
     parts = [H.table(counts.rename(columns={"tier": _t(lang, "分级", "Tier"), "accounts": _t(lang, "客户数", "Accounts"),
                                              "monetary": _t(lang, "近24月金额", "24-month money")}),
-                     numeric_formats={_t(lang, "近24月金额", "24-month money"): "money"})]
+                     numeric_formats={_t(lang, "近24月金额", "24-month money"): "money"}, lang=lang)]
     fig, ax = plt.subplots(figsize=(8.5, 5.5))
     value_potential(show, ax=ax, lang=lang)
     parts.append(H.figure(fig))
@@ -338,7 +342,7 @@ def accounts_section(ctx) -> H.Html:
         parts.append(H.table(c.rename(columns={"account_id": _t(lang, "编号", "ID"), "account_name": _t(lang, "客户", "Account"),
                                                "industry": _t(lang, "行业", "Industry"), "tier": _t(lang, "分级", "Tier"),
                                                "recency_days": _t(lang, "未往来天数", "Days silent"), "monetary": _t(lang, "近24月金额", "24-month money")}),
-                             numeric_formats={_t(lang, "近24月金额", "24-month money"): "money"}))
+                             numeric_formats={_t(lang, "近24月金额", "24-month money"): "money"}, lang=lang))
     else:
         parts.append(H.reading(_t(lang, "没有流失预警客户。", "No account at risk.")))
     return H.Html(parts)
@@ -394,7 +398,7 @@ def people_section(ctx) -> H.Html:
             parts += [H.h3(_t(lang, "末位淘汰规则触发", "Bottom-out rule triggered")),
                       H.table(t.rename(columns={"name": _t(lang, "顾问", "Consultant"), "quarter": _t(lang, "季度", "Quarter"),
                                                 "months": _t(lang, "月数", "Months"), "mean_units": _t(lang, "月均销量", "Units a month"),
-                                                "status": _t(lang, "结果", "Status")}))]
+                                                "status": _t(lang, "结果", "Status")}), lang=lang)]
     turnover = pay.turnover_by_department(ctx.ds, periods=[ctx.params.period], stores=stores)
     turnover = turnover[turnover["leavers"] > 0]
     if len(turnover):
@@ -402,13 +406,14 @@ def people_section(ctx) -> H.Html:
                   H.table(turnover[["store_id", "department", "leavers", "turnover"]].rename(columns={
                       "store_id": _t(lang, "门店", "Store"), "department": _t(lang, "部门", "Department"),
                       "leavers": _t(lang, "离职人数", "Leavers"), "turnover": _t(lang, "离职率", "Turnover")}),
-                      numeric_formats={_t(lang, "离职率", "Turnover"): "rate"})]
+                      numeric_formats={_t(lang, "离职率", "Turnover"): "rate"}, lang=lang)]
     ph = pay.per_head(ctx.ds, periods=[ctx.params.period], stores=stores)
     parts += [H.h3(_t(lang, "人均产出", "Output per head")),
               H.table(ph[["store_id", "department", "headcount", "units_per_head", "revenue_per_head"]].rename(columns={
                   "store_id": _t(lang, "门店", "Store"), "department": _t(lang, "部门", "Department"), "headcount": _t(lang, "平均人数", "Headcount"),
                   "units_per_head": _t(lang, "人均台数", "Units per head"), "revenue_per_head": _t(lang, "人均产值", "Revenue per head")}),
-                  numeric_formats={_t(lang, "人均产值", "Revenue per head"): "money"})]
+                  numeric_formats={_t(lang, "人均产值", "Revenue per head"): "money", _t(lang, "人均台数", "Units per head"): "decimal",
+                                   _t(lang, "平均人数", "Headcount"): "decimal"}, lang=lang)]
     return H.Html(parts)
 
 
