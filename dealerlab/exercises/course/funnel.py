@@ -102,14 +102,14 @@ _LOG_FIELDS = {
     "L": ("上月末留存潜客 L", "Open prospects at month start L", False,
           "10 月 1 日前建档、10 月 1 日时还没结案的：跟进中，或结案日期 ≥ 10 月 1 日（10 月 1 日当天结案的也算）。"),
     "R": ("再回展厅客户 R", "Returning prospects R", False, "10 月有「再次」到店的潜客，同一人来两次只算一个。"),
-    "RnoTD": ("再回展厅未试驾 RnoTD", "Returning without earlier drive RnoTD", False,
+    "RnoTD": ("再回展厅未试驾 RT", "Returning without earlier drive RT", False,
               "R 里面 10 月 1 日之前没有试驾过的（9 月已试驾的不算；10 月才试驾的仍算）。"),
     "TD": ("试乘试驾客户 TD", "Test-drive prospects TD", False, "10 月试驾的潜客（去重）。"),
-    "S_room": ("展厅零售销量 S_room", "Showroom sales S_room", False, "10 月开票、渠道为展厅的销售；大客户不算。"),
+    "S_room": ("展厅零售销量 S", "Showroom sales S", False, "10 月开票、渠道为展厅的销售；大客户不算。"),
     "capture_rate": ("信息留存率", "Capture rate", True, "(W + C) ÷ (FV + FC)——分子、分母各自先加起来再相除；写成 W + C ÷ FV + FC（少了括号）会先除后加，结果不对。"),
-    "test_drive_rate": ("试乘试驾率", "Test-drive rate", True, "TD ÷ (W + CV + RnoTD)。"),
+    "test_drive_rate": ("试乘试驾率", "Test-drive rate", True, "TD ÷ (W + CV + RT)，RT = 再回展厅未试驾。"),
     "revisit_rate": ("再回展厅率", "Revisit rate", True, "R ÷ (W + CV + L)。"),
-    "close_rate": ("成交率", "Close rate", True, "S_room ÷ (L + N)——只算展厅零售，括号不能少。"),
+    "close_rate": ("成交率", "Close rate", True, "S ÷ (L + N)——S 只算展厅零售，括号不能少。"),
 }
 
 
