@@ -1,0 +1,123 @@
+"""What several report sections share: display names, the store's mean price, the plan's deadline, and the
+family view (cards of the month, trend table, one row per store for the group)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+from dealerlab import metrics as registry
+from dealerlab.privacy import mask_name
+from dealerlab.report import html as H
+
+
+def zh_en(lang: str, zh: str, en: str) -> str:
+    """``zh`` or, for ``lang="en"``, ``en``."""
+    return en if lang == "en" else zh
+
+
+def staff_names(ctx) -> dict:
+    """staff_id → display name (masked unless show_pii)."""
+    staff = ctx.ds["staff"]
+    names = dict(zip(staff["staff_id"], staff["name"]))
+    if not ctx.params.show_pii:
+        names = {k: mask_name(v) for k, v in names.items()}
+    return {k: f"{v}（{k}）" for k, v in names.items()}
+
+
+def mean_price(ctx, store_id=None) -> float:
+    """Mean sale price of the store (all stores when ``store_id`` is None) over the data."""
+    sales = ctx.ds["sales"]
+    if store_id is not None:
+        sales = sales[sales["store_id"] == store_id]
+    return float(sales["price"].mean()) if len(sales) else math.nan
+
+
+def next_month_end(ctx) -> str:
+    """The deadline of a finding's action: the last day of the month after the report month."""
+    p = pd.Period(ctx.params.period, freq="M") + 1
+    return p.end_time.strftime("%Y-%m-%d")
+
+
+def family_cards(ctx, metric_ids: list[str]) -> str:
+    """The month's figures as cards, each against its benchmark, with its month-on-month and same-month-last-year
+    change and a sparkline of the trend window."""
+    bench = ctx.benchmarks()
+    cards = []
+    for m in metric_ids:
+        info = registry.METRICS[m]
+        value, b = ctx.value(m), bench.get(m, math.nan)
+        status = ""
+        if not (math.isnan(value) or math.isnan(b)):
+            status = "good" if (value >= b) == info.higher_is_better or value == b else "bad"
+        mom, yoy = ctx.deltas(m)
+        cards.append({"metric": m, "name": info.name(ctx.lang), "value": value, "unit": info.unit, "benchmark": b,
+                      "status": status, "mom": mom, "yoy": yoy, "spark": ctx.series(m).tolist()})
+    return H.kpi_cards(cards, lang=ctx.lang)
+
+
+def trend_table(ctx, metric_ids: list[str]) -> str:
+    """One row per metric, one column per month of the report's window (the report's store)."""
+    m = ctx.metrics
+    rows = m[(m["store_id"] == ctx.params.store_id) & m["metric"].isin(metric_ids)]
+    wide = rows.pivot_table(index="metric", columns="period", values="value", aggfunc="first", sort=False)
+    wide = wide.reindex([i for i in metric_ids if i in wide.index])
+    out = []
+    for mid, row in wide.iterrows():
+        info = registry.METRICS[mid]
+        out.append({zh_en(ctx.lang, "指标", "Metric"): info.name(ctx.lang),
+                    **{p: H.fmt_value(v, info.unit, ctx.lang) for p, v in row.items()}})
+    return H.table(pd.DataFrame(out), lang=ctx.lang)
+
+
+def store_table(ctx, metric_ids: list[str], *, trend: bool = False) -> str:
+    """Group view: one row per store for the report month, then the group total (from the stores' summed
+    components, not an average of rates), the group median and the benchmark. ``trend``: each figure with its
+    month-on-month change and a 6-month sparkline."""
+    from dealerlab.report.fmt import fmt, fmt_delta
+    from dealerlab.report.labels import col
+
+    lang = ctx.lang
+    m = ctx.metrics[(ctx.metrics["period"] == ctx.params.period) & ctx.metrics["metric"].isin(metric_ids)]
+    wide = m.pivot_table(index="store_id", columns="metric", values="value", aggfunc="first")
+    wide = wide.reindex(columns=[i for i in metric_ids if i in wide.columns])
+    units = {k: registry.METRICS[k].unit for k in wide.columns}
+    median = wide.median(numeric_only=True)
+    group = ctx.group_metrics
+    group = group[group["period"] == ctx.params.period].set_index("metric")["value"]
+
+    def cell(k, v, sid):
+        if not trend:
+            return v
+        mom, _ = ctx.deltas(k, store_id=sid)
+        d = fmt_delta(mom, units[k], lang)
+        spark = H.sparkline(ctx.series(k, store_id=sid).tolist(), width=46, height=14)
+        delta = f'<span class="dl-cell-delta">{H.esc(d)}</span>' if d else ""
+        return H.Html(f"{H.esc(fmt(v, units[k], lang, na='—'))}{delta}{spark}")
+
+    rows = []
+    for sid, row in wide.iterrows():
+        rows.append({"store": f"{ctx.ds.store_name(sid)}（{sid}）", **{k: cell(k, v, sid) for k, v in row.items()}})
+    if len(rows) > 1:
+        rows.append({"store": col("group_total", lang), **{k: cell(k, group.get(k, math.nan), None) for k in wide.columns}})
+    rows.append({"store": col("group_median", lang), **median.to_dict()})
+    bench = ctx.benchmarks()
+    rows.append({"store": col("benchmark", lang), **{k: bench.get(k, math.nan) for k in median.index}})
+    return H.table(pd.DataFrame(rows), lang=lang, numeric_formats=units, median_rows=[len(rows) - 2])
+
+
+def family_body(ctx, metric_ids: list[str], extra: Callable | None = None) -> H.Html:
+    """A metric family's section: the group's store table, or the store's cards, the module's ``extra(ctx)``
+    (charts, diagnosis) and the trend table."""
+    if ctx.params.store_id is None:
+        parts = [store_table(ctx, metric_ids)]
+        if extra is not None:
+            parts.append(extra(ctx))
+        return H.Html(parts)
+    parts = [family_cards(ctx, metric_ids)]
+    if extra is not None:
+        parts.append(extra(ctx))
+    parts += [H.h3(zh_en(ctx.lang, "近几个月趋势", "Recent months")), trend_table(ctx, metric_ids)]
+    return H.Html(parts)
