@@ -1,0 +1,126 @@
+"""``--brand brand.yaml``: the consulting firm's name, logo, colours and contact line, and the client group's name,
+on the report's cover, in its running footer and on the deck's master.
+
+The file is a flat ``key: value`` list (a subset of YAML; ``#`` starts a comment; quotes optional)::
+
+    firm: 远见汽车经销商咨询            # 咨询公司名称
+    client: 华东汽车集团                # 客户集团名称（封面、页脚）；不填则取数据中的名称
+    logo: logo.png                      # PNG/JPEG，相对本文件的路径
+    primary: "#0b3c5d"                  # 主色（标题、表头）
+    accent: "#0173b2"                   # 辅色
+    contact: 张顾问 138-0000-0000 · consult@example.com
+
+Every key is optional; an unknown key, a colour that is not ``#RRGGBB`` or a logo that is missing or not a PNG/JPEG
+stops the run with a message naming the file, the line and the fix.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dealerlab.errors import ParameterError
+
+__all__ = ["Brand", "load_brand", "KEYS"]
+
+#: key → (zh, en) meaning
+KEYS = {
+    "firm": ("咨询公司名称", "consulting firm's name"),
+    "client": ("客户集团名称", "client group's name"),
+    "logo": ("标志图片（PNG/JPEG）", "logo image (PNG/JPEG)"),
+    "primary": ("主色 #RRGGBB", "main colour #RRGGBB"),
+    "accent": ("辅色 #RRGGBB", "accent colour #RRGGBB"),
+    "contact": ("联系方式", "contact line"),
+}
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_LOGO_MAX = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Brand:
+    """What ``--brand`` sets (empty strings where the file is silent)."""
+
+    firm: str = ""
+    client: str = ""
+    logo: str = ""  # absolute path of a PNG/JPEG, or ""
+    primary: str = "#0b3c5d"
+    accent: str = "#0173b2"
+    contact: str = ""
+
+    def css(self) -> str:
+        """The report's colours (headings, table headers, cover rule) in the brand's colours."""
+        return (f"h2.dl-h2 {{ border-left-color: {self.accent}; color: {self.primary}; }} "
+                f"table.dl-table th {{ background: {self.primary}; }} "
+                f".dl-cover {{ border-bottom-color: {self.accent}; }} .dl-cover h1 {{ color: {self.primary}; }}")
+
+    def logo_data_uri(self) -> str:
+        """The logo as a ``data:`` URI (the HTML stays one self-contained file)."""
+        if not self.logo:
+            return ""
+        path = Path(self.logo)
+        mime = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+        return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _err(path, line: int, zh: str, en: str) -> ParameterError:
+    where_zh = f"品牌文件 {path} 第 {line} 行：" if line else f"品牌文件 {path}："
+    where_en = f"Brand file {path}, line {line}: " if line else f"Brand file {path}: "
+    return ParameterError(where_zh + zh, where_en + en)
+
+
+def load_brand(path) -> Brand:
+    """Read and check a brand file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``brand.yaml`` file.
+
+    Returns
+    -------
+    Brand
+
+    Raises
+    ------
+    ParameterError
+        Missing file, unknown key, bad colour, missing or unsupported logo (the message names the line and the fix).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"找不到品牌文件：{path}。", f"Brand file not found: {path}.")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise _err(path, 0, "不是 UTF-8 文本，请另存为 UTF-8。", "is not UTF-8 text; save it as UTF-8.") from None
+    values: dict[str, str] = {}
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#(?![0-9a-fA-F]{6}\b).*$", "", raw).strip()  # a comment, not a colour
+        if not line:
+            continue
+        key, sep, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if not sep:
+            raise _err(path, n, f"应为「键: 值」，收到 {raw.strip()[:60]!r}。", f"expected 'key: value', got {raw.strip()[:60]!r}.")
+        if key not in KEYS:
+            known = "、".join(f"{k}（{v[0]}）" for k, v in KEYS.items())
+            raise _err(path, n, f"未知的键 {key!r}。可用的键：{known}。", f"unknown key {key!r}. Keys: {', '.join(KEYS)}.")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key] = "".join(ch for ch in value if ch.isprintable())[:200]
+    for key in ("primary", "accent"):
+        if key in values and not _COLOUR.match(values[key]):
+            raise _err(path, 0, f"{key} 的颜色 {values[key]!r} 不是 #RRGGBB 格式（例如 \"#0b3c5d\"，注意加引号）。",
+                       f"colour {key} {values[key]!r} is not #RRGGBB (e.g. \"#0b3c5d\", quoted).")
+    if values.get("logo"):
+        logo = (path.parent / values["logo"]).resolve()
+        if not logo.is_file():
+            raise _err(path, 0, f"找不到标志图片 {logo}（路径相对品牌文件所在文件夹）。", f"logo {logo} not found (relative to the brand file).")
+        head = logo.read_bytes()[:8]
+        if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
+            raise _err(path, 0, f"标志图片 {logo.name} 不是 PNG 或 JPEG。", f"logo {logo.name} is not a PNG or JPEG.")
+        if logo.stat().st_size > _LOGO_MAX:
+            raise _err(path, 0, f"标志图片 {logo.name} 超过 5 MB。", f"logo {logo.name} is larger than 5 MB.")
+        values["logo"] = str(logo)
+    return Brand(**values)
