@@ -96,18 +96,23 @@ def load_brand(path) -> Brand:
         raise _err(path, 0, "不是 UTF-8 文本，请另存为 UTF-8。", "is not UTF-8 text; save it as UTF-8.") from None
     values: dict[str, str] = {}
     for n, raw in enumerate(text.splitlines(), start=1):
-        line = re.sub(r"(^|\s)#(?![0-9a-fA-F]{6}\b).*$", "", raw).strip()  # a comment, not a colour
-        if not line:
+        line = raw.strip()
+        if not line or line.startswith("#"):
             continue
-        key, sep, value = line.partition(":")
-        key, value = key.strip(), value.strip()
+        key, sep, rest = line.partition(":")
+        key, rest = key.strip(), rest.strip()
         if not sep:
-            raise _err(path, n, f"应为「键: 值」，收到 {raw.strip()[:60]!r}。", f"expected 'key: value', got {raw.strip()[:60]!r}.")
+            raise _err(path, n, f"应为「键: 值」，收到 {line[:60]!r}。", f"expected 'key: value', got {line[:60]!r}.")
         if key not in KEYS:
             known = "、".join(f"{k}（{v[0]}）" for k, v in KEYS.items())
             raise _err(path, n, f"未知的键 {key!r}。可用的键：{known}。", f"unknown key {key!r}. Keys: {', '.join(KEYS)}.")
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
+        if rest[:1] in ("'", '"'):  # a quoted value: up to its closing quote; anything after is a comment
+            end = rest.find(rest[0], 1)
+            if end < 0:
+                raise _err(path, n, "引号没有闭合。", "unclosed quote.")
+            value = rest[1:end]
+        else:  # unquoted: a comment starts at " #" (a leading #RRGGBB colour is a value)
+            value = re.split(r"\s#", rest, maxsplit=1)[0].strip()
         values[key] = "".join(ch for ch in value if ch.isprintable())[:200]
     for key in ("primary", "accent"):
         if key in values and not _COLOUR.match(values[key]):

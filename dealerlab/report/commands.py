@@ -74,6 +74,9 @@ def build_report(
     lang: str = "zh",
     benchmarks: str | None = None,
     pdf: bool = False,
+    pptx: bool = False,
+    notes: str | None = None,
+    brand: str | None = None,
     show_pii: bool = False,
     progress: bool = True,
     workers: int | None = None,
@@ -85,7 +88,9 @@ def build_report(
     the comparison, with a ``level`` column), ``附录.xlsx`` (``appendix.xlsx`` in English), ``report.pdf`` with
     ``pdf``; with ``all_stores`` one sub-folder ``stores/<store_id>/`` per store
     holding the same files (an id that is not a plain file name is made one by :func:`store_folder`). Nothing is
-    written at ``output`` unless every step succeeds.
+    written at ``output`` unless every step succeeds. Every folder also holds ``叙述模板.md`` (the consultant's notes
+    template); ``pptx`` adds ``报告.pptx``; ``notes`` (a filled-in template) and ``brand`` (brand.yaml) are checked
+    before anything runs.
     """
     check_lang(lang)
     check_period(period)
@@ -93,6 +98,17 @@ def build_report(
     ds = _load(data, lang=lang)
     if benchmarks is not None and not Path(benchmarks).exists():
         raise ParameterError(f"找不到标杆值文件：{benchmarks}", f"Benchmarks file not found: {benchmarks}")
+    if brand is not None:  # checked here, so a wrong file stops the run before any kernel starts
+        from dealerlab.report.brand import load_brand
+
+        load_brand(brand)
+        brand = str(Path(brand).resolve())
+    if notes is not None:
+        from dealerlab.report.notes import load_notes
+        from dealerlab.report.sections import SECTIONS
+
+        load_notes(notes, sections=[s.key for s in SECTIONS])
+        notes = str(Path(notes).resolve())
     store_ids = ds.store_ids
     if store is None and not all_stores and len(store_ids) == 1:
         store = store_ids[0]
@@ -102,20 +118,23 @@ def build_report(
         with open(cache, "wb") as fh:
             pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
         common = dict(data=str(cache), source=Path(data).name, period=period, lang=lang, show_pii=show_pii,
-                      benchmarks=str(Path(benchmarks).resolve()) if benchmarks else None)
+                      benchmarks=str(Path(benchmarks).resolve()) if benchmarks else None, notes=notes, brand=brand,
+                      pptx=pptx)
         jobs: list[NotebookJob] = []
         if all_stores:
             for sid in store_ids:
                 folder = tmp / "stores" / store_folder(sid)
                 (folder / "audit").mkdir(parents=True)
-                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, **common), str(folder / "audit" / "report.ipynb")))
+                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, folder=str(folder), **common),
+                                        str(folder / "audit" / "report.ipynb")))
         (tmp / "audit").mkdir(parents=True, exist_ok=True)
+        top = dict(folder=str(tmp), **common)
         if all_stores:
-            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "audit" / "report.ipynb")))
+            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / "audit" / "report.ipynb")))
         elif store is not None:
-            jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **common), str(tmp / "audit" / "report.ipynb")))
+            jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **top), str(tmp / "audit" / "report.ipynb")))
         else:
-            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "audit" / "report.ipynb")))
+            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / "audit" / "report.ipynb")))
         run_jobs(jobs, workers=workers, progress=print_progress if progress else None)
         # the metrics table once for every store in the run, sliced per report (each store-month is independent)
         wanted = store_ids if (all_stores or store is None) else [store]
@@ -145,6 +164,9 @@ def report_command(args: argparse.Namespace) -> int:
         lang=args.lang,
         benchmarks=args.benchmarks,
         pdf=args.pdf,
+        pptx=getattr(args, "pptx", False),
+        notes=getattr(args, "notes", None),
+        brand=getattr(args, "brand", None),
         show_pii=args.show_pii,
         progress=sys.stderr.isatty() or args.all_stores,
     )

@@ -10,8 +10,10 @@ A section whose module or data is missing says so instead of failing.
 from __future__ import annotations
 
 import functools
+import html as html_lib
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,10 +90,17 @@ class ReportContext:
     _findings: list[Finding] | None = field(default=None, repr=False)
     _group: pd.DataFrame | None = field(default=None, repr=False)
     _year_ago: dict = field(default_factory=dict, repr=False)
+    _brand: object = field(default=None, repr=False)
+    _notes: object = field(default=None, repr=False)
+    _readings: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, data: str, period: str, store_id: str | None = None, lang: str = "zh", show_pii: bool = False,
-             benchmarks: str | None = None, months: int = 6, source: str = "") -> "ReportContext":
+             benchmarks: str | None = None, months: int = 6, source: str = "", notes: str | None = None,
+             brand: str | None = None, pptx: bool = False, folder: str | None = None) -> "ReportContext":
+        """Load the data and compute the report's metrics. ``notes``/``brand``: the consultant's notes and brand files
+        (:mod:`dealerlab.report.notes`, :mod:`dealerlab.report.brand`); ``pptx``/``folder``: what
+        :meth:`write_deliverables` writes where."""
         check_lang(lang)
         import matplotlib as mpl
 
@@ -99,11 +108,21 @@ class ReportContext:
         # error would stop the report)
         mpl.rcParams["text.parse_math"] = False
         params = ReportParams(data=data, period=period, store_id=store_id, lang=lang, show_pii=show_pii,
-                              benchmarks=benchmarks, months=months, source=source or Path(data).name)
+                              benchmarks=benchmarks, months=months, source=source or Path(data).name,
+                              notes=notes, brand=brand, pptx=pptx, folder=folder)
         ds = open_dataset(data)
         periods, stores = check_scope(ds, period=period, stores=store_id, months=months, lang=lang)
         long = registry.compute(ds, periods=periods, stores=stores)
-        return cls(params, ds, periods, stores, long)
+        ctx = cls(params, ds, periods, stores, long)
+        if brand:
+            from dealerlab.report.brand import load_brand
+
+            ctx._brand = load_brand(brand)
+        if notes:
+            from dealerlab.report.notes import load_notes
+
+            ctx._notes = load_notes(notes, sections=[x.key for x in sections.SECTIONS])
+        return ctx
 
     # ---- helpers -------------------------------------------------------------------------------------------
     @property
@@ -135,7 +154,7 @@ class ReportContext:
     @property
     def brand(self):
         """The ``--brand`` file's settings (:class:`dealerlab.report.brand.Brand`) or None."""
-        return None
+        return self._brand
 
     # ---- group figures, comparisons over time ------------------------------------------------------------
     @property
@@ -282,15 +301,50 @@ class ReportContext:
                 for i, f in enumerate(items, start=1)]
         return H.table(pd.DataFrame(rows), lang=self.lang) if rows else ""
 
-    def findings(self) -> list[Finding]:
+    def findings(self, *, raw: bool = False) -> list[Finding]:
+        """The ranked findings; the consultant's notes applied (hidden ones left out, texts replaced) unless ``raw``."""
         if self._findings is None:
             self._findings = collect_findings(self)
-        return self._findings
+        if raw or self._notes is None:
+            return self._findings
+        return self._notes.apply(self._findings)
+
+    _READING = re.compile(r'<div class="dl-reading">(.*?)</div>', re.DOTALL)
 
     def section(self, key: str) -> H.Html:
         """Section ``key`` of :data:`dealerlab.report.sections.SECTIONS`, rendered for this report (what each section
-        cell of the report notebooks shows)."""
-        return sections.section(key).render(self)
+        cell of the report notebooks shows), with the consultant's note for it (``--notes``)."""
+        out = sections.section(key).render(self)
+        html = str(out)
+        generated = [re.sub(r"<[^>]+>", " ", m).strip() for m in self._READING.findall(html)]
+        self._readings[key] = " ".join(html_lib.unescape(g) for g in generated if g)
+        note = self._notes.sections.get(key) if self._notes is not None else None
+        if note is None:
+            return out
+        if note.replace:
+            html = self._READING.sub("", html)
+        box = '<div class="dl-reading dl-note">' + "".join(f"<p>{H.esc(p.strip())}</p>" for p in note.text.split("\n\n") if p.strip()) + "</div>"
+        head = re.match(r"\s*<h2[^>]*>.*?</h2>", html, re.DOTALL)
+        at = head.end() if head else 0
+        return H.Html(html[:at] + box + html[at:])
+
+    def write_deliverables(self) -> list[Path]:
+        """Write the notes template (always) and the deck (``pptx``) into the report folder (``folder``); called by
+        the report notebooks after the sections. Returns the files written."""
+        if not self.params.folder:
+            return []
+        from dealerlab.report.notes import TEMPLATE_NAME, template
+
+        folder = Path(self.params.folder)
+        texts = {s.key: (s.title(self.lang), self._readings.get(s.key, "")) for s in sections.for_scope(
+            "store" if self.params.store_id else "group") if s.heading}
+        written = [folder / TEMPLATE_NAME[self.lang]]
+        written[0].write_text(template(self, texts), encoding="utf-8")
+        if self.params.pptx:
+            from dealerlab.report.deck import DECK_NAME, write_deck
+
+            written.append(write_deck(self, folder / DECK_NAME[self.lang], brand=self.brand))
+        return written
 
     def key_numbers(self) -> str:
         """The month's key figures as plain text (the notebook's checked cell; equal to metrics.csv)."""

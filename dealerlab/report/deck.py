@@ -22,10 +22,12 @@ import pandas as pd
 from dealerlab.report.fmt import fmt, fmt_delta, unit_of
 from dealerlab.report.labels import col
 
-__all__ = ["write_deck", "deck_texts", "FONT", "TOP_FINDINGS"]
+__all__ = ["write_deck", "deck_texts", "FONT", "TOP_FINDINGS", "DECK_NAME"]
 
 FONT = "Noto Sans SC"
 TOP_FINDINGS = 5
+#: the deck's file name in the report folder
+DECK_NAME = {"zh": "报告.pptx", "en": "report.pptx"}
 #: key figures of the summary slide and the league table
 KEY_METRICS = ["volume", "close_rate", "test_drive_rate", "gross_per_unit", "service_revenue", "comeback_rate",
                "booth_utilisation", "csi_index"]

@@ -28,6 +28,10 @@ class ReportParams:
     benchmarks: str | None = None
     months: int = 6  # trend window shown in charts
     source: str = ""  # the client file's name, shown on the cover (``data`` may be a cache of it)
+    notes: str | None = None  # the consultant's notes file (--notes), checked before the run
+    brand: str | None = None  # the brand file (--brand), checked before the run
+    pptx: bool = False  # also write the deck
+    folder: str | None = None  # where the report's deliverables (notes template, deck) are written
 
     def as_parameters(self) -> dict:
         """The papermill parameters (plain JSON types)."""

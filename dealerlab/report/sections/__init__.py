@@ -163,7 +163,9 @@ def sync_notebooks(folder=None) -> list[str]:
         want = [section_cell(s.key) for s in for_scope(scope)]
         have = [c for c in nb.cells if _is_section_cell(c)]
         if [(c.source, c.metadata.get("tags")) for c in have] != [(c.source, c.metadata.get("tags")) for c in want]:
-            nb.cells = [c for c in nb.cells if not _is_section_cell(c)] + want
+            after = [c for c in nb.cells if "after-sections" in c.get("metadata", {}).get("tags", [])]  # e.g. the deck
+            before = [c for c in nb.cells if not _is_section_cell(c) and c not in after]
+            nb.cells = before + want + after
             nbformat.write(nb, path)
             changed.append(name)
     return changed
