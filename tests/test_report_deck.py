@@ -160,7 +160,7 @@ def test_report_with_pptx_notes_and_brand(tmp_path, repo_root):
     names = {p.name for p in out.iterdir()}
     assert {"index.html", "报告.pptx", "叙述模板.md", "audit"} <= names
     html = (out / "index.html").read_text(encoding="utf-8")
-    assert "华东汽车集团" in html and "远见汽车经销商咨询" in html and "data:image/png;base64" in html.split("dl-cover")[1][:2000]
+    assert "华东汽车集团" in html and "远见汽车经销商咨询" in html and "data:image/png;base64" in html.split('class="dl-cover"')[1][:2000]
     assert "顾问说明：漏斗数据已与销售经理核对。" in html
     assert "#2b4c7e" in html
     prs = Presentation(str(out / "报告.pptx"))

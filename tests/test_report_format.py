@@ -45,6 +45,7 @@ def test_a_median_of_counts_keeps_its_half():
 
 def test_fmt_delta_rates_in_points():
     assert fmt_delta(0.012, "rate") == "+1.2 个百分点"
+    assert fmt_delta(0.012, "rate", short=True) == "+1.2" and fmt_delta(-0.0004, "rate") == "±0.0 个百分点"
     assert fmt_delta(-0.012, "rate", "en") == "−1.2pp"
     assert fmt_delta(-3, "count") == "−3"
     assert fmt_delta(150_000, "money") == "+15.0 万元"

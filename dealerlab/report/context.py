@@ -57,6 +57,19 @@ def open_dataset(path: str):
     return _load_cached(str(p), os.path.getmtime(p))
 
 
+_KEEP = re.compile(
+    r'(<h[23] class="dl-h[23]"[^>]*>.*?</h[23]>)\s*'
+    r'(<img class="dl-chart"[^>]*/>|<table class="dl-table[^"]*">.*?</table>|<div class="dl-(?:reading|missing)">.*?</div>)',
+    re.DOTALL,
+)
+
+
+def _keep_with_next(html: str) -> str:
+    """Each heading and the block right after it (a chart, a table, a reading) in one ``dl-keep`` box that the print
+    stylesheet never splits: a heading is never left alone at the bottom of a page."""
+    return _KEEP.sub(r'<div class="dl-keep">\1\2</div>', html)
+
+
 def client_name(ds, lang: str = "zh") -> str:
     """The client group's name from the data: the stores' common name prefix (a group's stores often share it),
     else the region(s) and the number of stores (``华东 · 3 家门店``); one store: its name."""
@@ -315,17 +328,17 @@ class ReportContext:
         """Section ``key`` of :data:`dealerlab.report.sections.SECTIONS`, rendered for this report (what each section
         cell of the report notebooks shows), with the consultant's note for it (``--notes``)."""
         out = sections.section(key).render(self)
-        html = str(out)
+        html = _keep_with_next(str(out))
         generated = [re.sub(r"<[^>]+>", " ", m).strip() for m in self._READING.findall(html)]
         self._readings[key] = " ".join(html_lib.unescape(g) for g in generated if g)
         note = self._notes.sections.get(key) if self._notes is not None else None
         if note is None:
-            return out
+            return H.Html(html)
         if note.replace:
             html = self._READING.sub("", html)
         box = '<div class="dl-reading dl-note">' + "".join(f"<p>{H.esc(p.strip())}</p>" for p in note.text.split("\n\n") if p.strip()) + "</div>"
-        head = re.match(r"\s*<h2[^>]*>.*?</h2>", html, re.DOTALL)
-        at = head.end() if head else 0
+        at = html.find("</h2>")
+        at = at + len("</h2>") if at >= 0 else 0
         return H.Html(html[:at] + box + html[at:])
 
     def write_deliverables(self) -> list[Path]:

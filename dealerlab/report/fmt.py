@@ -98,7 +98,7 @@ def fmt(value, unit: str = "count", lang: str = "zh", *, median: bool = False, n
     return f"{round(value):,}"
 
 
-def fmt_delta(value, unit: str = "count", lang: str = "zh") -> str:
+def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = False) -> str:
     """A change with its sign: rates in percentage points, money and counts in their unit.
 
     Parameters
@@ -109,20 +109,27 @@ def fmt_delta(value, unit: str = "count", lang: str = "zh") -> str:
         The unit of the figure that changed.
     lang : {"zh", "en"}
         Language of the percentage-point unit.
+    short : bool
+        Rates without their unit (a table cell whose heading says the change is in percentage points).
 
     Returns
     -------
     str
-        ``+1.2pp``/``+1.2 个百分点``, ``-3``, ``+1.5 万元`` …
+        ``+1.2pp``/``+1.2 个百分点``, ``-3``, ``+1.5 万元`` …; a change that rounds to nothing is ``±0``.
     """
     check_lang(lang)
     if is_missing(value):
         return ""
     value = float(value)
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
     if unit == "rate":
-        return f"{sign}{abs(value) * 100:.1f}" + (" 个百分点" if lang == "zh" else "pp")
-    return sign + fmt(abs(value), unit, lang, median=True)
+        shown = f"{abs(value) * 100:.1f}"
+    else:
+        shown = fmt(abs(value), unit, lang, median=True)
+    zero = not any(ch in "123456789" for ch in shown)
+    sign = "±" if zero else ("+" if value > 0 else "−")
+    if unit == "rate":
+        return f"{sign}{shown}" + ("" if short else (" 个百分点" if lang == "zh" else "pp"))
+    return sign + shown
 
 
 def excel_format(unit: str, lang: str = "zh") -> str:

@@ -92,8 +92,8 @@ def store_table(ctx, metric_ids: list[str], *, trend: bool = False) -> str:
         if not trend:
             return v
         mom, _ = ctx.deltas(k, store_id=sid)
-        d = fmt_delta(mom, units[k], lang)
-        spark = H.sparkline(ctx.series(k, store_id=sid).tolist(), width=46, height=14)
+        d = fmt_delta(mom, units[k], lang, short=True)
+        spark = H.sparkline(ctx.series(k, store_id=sid).tolist(), width=42, height=14)
         delta = f'<span class="dl-cell-delta">{H.esc(d)}</span>' if d else ""
         return H.Html(f"{H.esc(fmt(v, units[k], lang, na='—'))}{delta}{spark}")
 
@@ -105,7 +105,8 @@ def store_table(ctx, metric_ids: list[str], *, trend: bool = False) -> str:
     rows.append({"store": col("group_median", lang), **median.to_dict()})
     bench = ctx.benchmarks()
     rows.append({"store": col("benchmark", lang), **{k: bench.get(k, math.nan) for k in median.index}})
-    return H.table(pd.DataFrame(rows), lang=lang, numeric_formats=units, median_rows=[len(rows) - 2])
+    table = H.table(pd.DataFrame(rows), lang=lang, numeric_formats=units, median_rows=[len(rows) - 2])
+    return table.replace('class="dl-table"', 'class="dl-table dl-league"', 1) if trend else table
 
 
 def family_body(ctx, metric_ids: list[str], extra: Callable | None = None) -> H.Html:
