@@ -198,7 +198,7 @@ def test_decomposition_off_weight_names_months_in_chinese():
 
 def test_decomposition_trainee_notebook_names_the_course_unit(repo_root):
     text = (repo_root / "exercises" / "01b-decomposition.ipynb").read_text(encoding="utf-8")
-    assert "课程第 1 单元《目标管理》" in text and "`01-targets`" not in text
+    assert "课程模块 1《目标管理》" in text and "`01-targets`" not in text
 
 
 def test_decomposition_wrong_rounding_and_decimals():

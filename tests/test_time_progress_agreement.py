@@ -54,7 +54,7 @@ def test_exercise_notebook_and_report_agree_on_the_15th(tmp_path, demo, repo_roo
     path = tmp_path / "ds.pkl"
     path.write_bytes(pickle.dumps(_until(demo, DAY)))
     rep = ReportContext.open(str(path), "2026-10", "S03")
-    html = str(rep.targets())
+    html = str(rep.section("targets"))
     assert H.fmt_value(case["tp_selling"], "rate") in html
     assert H.fmt_value(case["achievement"], "rate") in html
     assert H.fmt_value(case["tp_office"], "rate") not in html  # not the office-day progress
