@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab._options import check_option
 from dealerlab.calendar import month_bounds
 from dealerlab.data.schema import FRONTLINE_ROLES
@@ -55,8 +56,6 @@ def bonus(base: float, individual: float, team: float, *, cap: float = 1.2) -> f
     return float(base) * min(float(individual), cap) * min(float(team), cap)
 
 
-def _month(dates: pd.Series) -> pd.Series:
-    return dates.dt.to_period("M").astype("string")
 
 
 def consultant_units(ds, *, periods=None, stores=None) -> pd.DataFrame:
@@ -74,7 +73,7 @@ def consultant_units(ds, *, periods=None, stores=None) -> pd.DataFrame:
         stores = [stores] if isinstance(stores, str) else list(stores)
         staff = staff[staff["store_id"].isin(stores)]
         sales = sales[sales["store_id"].isin(stores)]
-    sales = sales.assign(period=_month(sales["invoice_date"]))
+    sales = sales.assign(period=month(sales["invoice_date"]))
     if periods is None:
         periods = sorted(sales["period"].dropna().unique().tolist())
     periods = list(periods)
@@ -111,7 +110,7 @@ def bonus_table(ds, *, periods=None, stores=None, base: float = 10_000, cap: flo
         ``store_id, staff_id, period, units, target, individual, store_units, store_target, team, base, bonus``.
     """
     units = consultant_units(ds, periods=periods, stores=stores)
-    sales = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+    sales = ds["sales"].assign(period=lambda d: month(d["invoice_date"]))
     store_units = sales.groupby(["store_id", "period"]).size().rename("store_units").reset_index()
     out = units.merge(_targets(ds, "销量", staff_level=True), on=["store_id", "staff_id", "period"], how="left")
     store_t = _targets(ds, "销量", staff_level=False).rename(columns={"target": "store_target"})
@@ -182,11 +181,11 @@ def team_reward_table(ds, *, metric: str = "销量", stores=None, reward: float 
     """
     check_option("metric", metric, ("销量", "售后产值"))
     if metric == "销量":
-        ev = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+        ev = ds["sales"].assign(period=lambda d: month(d["invoice_date"]))
         actual = ev.groupby(["store_id", "period"]).size().rename("actual")
     else:
         ro = ds["service_orders"].dropna(subset=["close_date"])
-        ro = ro.assign(period=_month(ro["close_date"]))
+        ro = ro.assign(period=month(ro["close_date"]))
         actual = ro.groupby(["store_id", "period"])["revenue"].sum().rename("actual")
     t = _targets(ds, metric, staff_level=False)
     if stores is not None:
@@ -245,7 +244,7 @@ def points_by_month(ds, *, units: pd.DataFrame | None = None, monthly_line: floa
     DataFrame
         ``store_id, staff_id, period, points, cancelled, points_paid``.
     """
-    p = ds["points"].assign(period=lambda d: _month(d["date"]))
+    p = ds["points"].assign(period=lambda d: month(d["date"]))
     out = p.groupby(["store_id", "staff_id", "period"], as_index=False)["points"].sum()
     out["cancelled"] = False
     if units is not None:
@@ -279,7 +278,7 @@ def per_head(ds, *, periods, stores=None) -> pd.DataFrame:
     staff = ds["staff"]
     if stores is not None:
         staff = staff[staff["store_id"].isin([stores] if isinstance(stores, str) else list(stores))]
-    sales = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+    sales = ds["sales"].assign(period=lambda d: month(d["invoice_date"]))
     addons = ds["addons"] if ds.has("addons") else None
     if addons is not None:
         add = addons.merge(sales[["sale_id", "period"]], on="sale_id", how="inner")

@@ -10,7 +10,8 @@ import pytest
 
 from dealerlab import aftersales as af
 from dealerlab.data.dataset import Dataset
-from dealerlab.metrics import METRICS, compute
+from dealerlab.figures import compute
+from dealerlab.metrics import METRICS
 
 P = ["2026-09", "2026-10"]
 

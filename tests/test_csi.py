@@ -224,7 +224,7 @@ def test_long_metrics_missing_table():
 
 
 def test_metrics_compute_uses_csi(ds):
-    from dealerlab.metrics import compute
+    from dealerlab.figures import compute
 
     out = compute(ds, periods=["2026-01"], stores=["S1"], metrics=["csi_index", "ssi_index"])
     assert out["value"].tolist() == pytest.approx([690.0, 900.0])

@@ -330,7 +330,7 @@ def test_missing_table_gives_nan_with_reason(table, metric):
 
 
 def test_metrics_compute_uses_the_funnel_family():
-    from dealerlab.metrics import compute
+    from dealerlab.figures import compute
 
     out = compute(tiny_dataset(), periods=[M], stores=["S1"], metrics=["capture_rate", "close_rate"])
     assert out["value"].tolist() == [0.5, 0.25]

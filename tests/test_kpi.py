@@ -270,7 +270,7 @@ def test_frame_round_trip():
 
 # ----------------------------------------------------------------------------------------- Dataset binding
 def _fake_compute(ds, *, periods, stores=None, metrics=None, by_staff=False):
-    """A stand-in for dealerlab.metrics.compute while the metric families are being written."""
+    """A stand-in for dealerlab.figures.compute while the metric families are being written."""
     store = {"S_room": 60.0, "L": 250.0, "N": 150.0, "volume": 20.0, "close_rate": 0.15, "csi_index": math.nan}
     staff = {
         "E1": {"volume": 12.0, "S_room": 9.0, "L": 30.0, "N": 20.0},
@@ -299,9 +299,9 @@ def _fake_compute(ds, *, periods, stores=None, metrics=None, by_staff=False):
 
 
 def test_card_actuals_binds_to_dataset(monkeypatch):
-    import dealerlab.metrics
+    import dealerlab.figures
 
-    monkeypatch.setattr(dealerlab.metrics, "compute", _fake_compute)
+    monkeypatch.setattr(dealerlab.figures, "compute", _fake_compute)
     finance = pd.DataFrame(
         {
             "store_id": ["S01"],
@@ -332,11 +332,11 @@ def test_card_actuals_binds_to_dataset(monkeypatch):
 
 
 def test_score_on_dataset(monkeypatch):
-    import dealerlab.metrics
+    import dealerlab.figures
     from dealerlab.data.dataset import Dataset
     from dealerlab.kpi import score_on_dataset
 
-    monkeypatch.setattr(dealerlab.metrics, "compute", _fake_compute)
+    monkeypatch.setattr(dealerlab.figures, "compute", _fake_compute)
     ds = Dataset.from_frames({})
     cards = [
         card(card_id="A", weight=0.5, formula="volume", target=10, stretch=12),

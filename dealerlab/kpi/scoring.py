@@ -262,7 +262,7 @@ def metric_values(
 ) -> tuple[dict[str, float], dict[str, str]]:
     """Values of metric ids for one store and month (or one consultant), ready for :func:`score_cards`.
 
-    Registry metrics come from :func:`dealerlab.metrics.compute`; the store-level extras of
+    Registry metrics come from :func:`dealerlab.figures.compute`; the store-level extras of
     :data:`dealerlab.kpi.card.EXTRA_METRICS` from their table. With ``staff_id``, per-staff rows are used where the
     registry has them and the store's figure otherwise (``reasons`` says so).
 
@@ -272,7 +272,8 @@ def metric_values(
         ``values`` (metric id → float, NaN when not available) and ``reasons`` (metric id → text, for NaN values and
         store fallbacks).
     """
-    from dealerlab.metrics import METRICS, compute
+    from dealerlab.figures import compute
+    from dealerlab.metrics import METRICS
 
     check_lang(lang)
     metrics = list(dict.fromkeys(metrics))

@@ -166,7 +166,7 @@ def cadence_table(
     check_lang(lang)
     period = check_period(period)
     marks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
-    from dealerlab.metrics import compute
+    from dealerlab.figures import compute
 
     history = periods_back(period, 3)
     needed = [m for _, _, _, m, _ in CADENCE if m]

@@ -292,7 +292,7 @@ class Cycle:
         Parameters
         ----------
         ds : Dataset, optional
-            The data; the metric is computed with :func:`dealerlab.metrics.compute` for ``store_id``.
+            The data; the metric is computed with :func:`dealerlab.figures.compute` for ``store_id``.
         periods : sequence of str, optional
             Check months (default ``check_periods``; they are stored).
         values : sequence of float, optional
@@ -319,7 +319,7 @@ class Cycle:
                     "values 与 periods 的个数必须相同。", "values and periods must have the same length."
                 )
         elif ds is not None:
-            from dealerlab.metrics import compute
+            from dealerlab.figures import compute
 
             out = compute(ds, periods=periods, stores=[self.store_id], metrics=[self.metric])
             by = dict(zip(out["period"], out["value"], strict=False))
