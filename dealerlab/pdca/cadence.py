@@ -7,7 +7,7 @@ and staff turnover (ES). It also asks for site patrols three times a day, at lea
 :func:`cadence_table` gives one row per item with the seed's frequency grid, the item's current value for one store
 and month, its target or benchmark and a status ``good | watch | bad | na``.
 
-Targets and benchmarks (decisions; DOMAIN.md gives none — override with ``benchmarks=``):
+Targets and benchmarks (decisions; docs/DOMAIN.md gives none — override with ``benchmarks=``):
 
 - rates: a ``good`` line and a ``watch`` line (first-time fix 0.95 / 0.90; parts fill 0.90 / 0.80; turnover per month
   ≤ 0.02 / ≤ 0.04; CSI index 850 / 800); for CSI a store-level ``targets`` row (metric CSI) replaces the good line

@@ -1,4 +1,4 @@
-"""Weekly rebalancing of a month target and the two-tier month reset after week 2 (DOMAIN.md §3, seed 002).
+"""Weekly rebalancing of a month target and the two-tier month reset after week 2 (docs/DOMAIN.md §3, seed 002).
 
 The seed's three tips for a store manager: (1) review every week and compute the achievement rate; (2) spread a
 week's shortfall evenly over the remaining weeks; (3) after week 2, reset the month into two tiers — behind plan:
@@ -11,7 +11,7 @@ After week 2 the month is re-tiered on the cumulative rate Σa / Σt (weeks 1–
 otherwise 1.00·T and 1.10·T; for a tier T' the remaining weeks get t_j + s'/(W − k) with
 s' = T' − Σa − Σ_{j>k} t_j (with T' = T this is the same formula as above).
 
-Decisions (DOMAIN.md is silent): with whole-number plans and actuals the shortfall is spread with the exact integer
+Decisions (docs/DOMAIN.md is silent): with whole-number plans and actuals the shortfall is spread with the exact integer
 split (largest remainder, earlier weeks first), so the new week targets are whole numbers that add up to what is
 left; otherwise plain division. A surplus larger than what remains would make a week negative: such weeks are set to
 0 and the rest carries the difference (targets are never negative).
@@ -110,7 +110,7 @@ def rebalance_weeks(plan, actual) -> pd.DataFrame:
 
     Examples
     --------
-    DOMAIN.md's known answer: T = 100 000 in 4 weeks of 25 000, week 1 achieves 17 500 (70 %) →
+    docs/DOMAIN.md's known answer: T = 100 000 in 4 weeks of 25 000, week 1 achieves 17 500 (70 %) →
     weeks 2–4 become 27 500 each.
 
     >>> t = rebalance_weeks([25000] * 4, [17500])
