@@ -1,4 +1,4 @@
-"""Target splitting, rebalancing and the SMART check (dealerlab.targets, DOMAIN.md §3)."""
+"""Target splitting, rebalancing and the SMART check (dealerlab.targets, docs/DOMAIN.md §3)."""
 
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def test_tree_split_properties(total, units):
 
 
 def test_rebalance_known_answer():
-    # DOMAIN.md: T = 100 000 in 4 × 25 000; week 1 = 17 500 (70 %) → s = 7 500, 7 500 / 3 = 2 500 → 27 500
+    # docs/DOMAIN.md: T = 100 000 in 4 × 25 000; week 1 = 17 500 (70 %) → s = 7 500, 7 500 / 3 = 2 500 → 27 500
     t = rebalance_weeks([25000] * 4, [17500])
     after1 = t[t["after_week"] == 1]
     assert after1["target"].tolist() == [25000, 27500, 27500, 27500]

@@ -1,4 +1,4 @@
-"""Selling days, not office days (DOMAIN.md §3): day weights, time progress, splits and the surplus rule —
+"""Selling days, not office days (docs/DOMAIN.md §3): day weights, time progress, splits and the surplus rule —
 known answers computed by hand."""
 
 from __future__ import annotations

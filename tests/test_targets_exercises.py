@@ -259,7 +259,7 @@ def test_rebalancing_variant_is_reproducible_and_checkable():
     assert a.instructions == b.instructions and a.id == "01c-rebalancing-7"
     model = rebalancing_variant.model_answer
     assert rebalancing_variant.check(model).status == "correct"
-    # the variant's model answer obeys DOMAIN.md: tiers follow the cumulative rate
+    # the variant's model answer obeys docs/DOMAIN.md: tiers follow the cumulative rate
     assert (model["tiers"] == "85_95") == (model["cum_rate"] < 1)
     assert rebalancing_variant.check({**model, "week2": model["week2"] + 1000}).status == "partly"
 

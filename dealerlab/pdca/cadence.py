@@ -7,7 +7,7 @@ and staff turnover (ES). It also asks for site patrols three times a day, at lea
 :func:`cadence_table` gives one row per item with the seed's frequency grid, the item's current value for one store
 and month, its target or benchmark and a status ``good | watch | bad | na``.
 
-Targets and benchmarks (decisions; DOMAIN.md gives none — override with ``benchmarks=``):
+Targets and benchmarks (decisions; docs/DOMAIN.md gives none — override with ``benchmarks=``):
 
 - rates: a ``good`` line and a ``watch`` line (first-time fix 0.95 / 0.90; parts fill 0.90 / 0.80; turnover per month
   ≤ 0.02 / ≤ 0.04; CSI index 850 / 800); for CSI a store-level ``targets`` row (metric CSI) replaces the good line
@@ -19,7 +19,7 @@ Targets and benchmarks (decisions; DOMAIN.md gives none — override with ``benc
   module provides it; the serious-not-escalated count is computed here.
 - site patrols have no data table: status ``na`` with a note.
 
-Time progress (DOMAIN.md §3): intake and service revenue are month-to-date sums. When the data ends inside the month
+Time progress (docs/DOMAIN.md §3): intake and service revenue are month-to-date sums. When the data ends inside the month
 (``as_of``; by default the latest event date of the data, as on the targets' progress board), they are compared with
 the target (or own-history mean) × 时间进度 — the same :func:`dealerlab.targets.time_progress` as the targets
 module, on the store's selling days — so a board read on the 15th is not "bad" only because half the month is left.
@@ -176,7 +176,7 @@ def cadence_table(
     check_lang(lang)
     period = check_period(period)
     marks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
-    from dealerlab.metrics import compute
+    from dealerlab.figures import compute
     from dealerlab.targets.achievement import _default_as_of
     from dealerlab.targets.days import time_progress
 

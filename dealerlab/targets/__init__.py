@@ -1,4 +1,4 @@
-"""Course module 1 — goals and targets (DOMAIN.md §3).
+"""Course module 1 — goals and targets (docs/DOMAIN.md §3).
 
 * :mod:`~dealerlab.targets.smart` — the SMART check of a goal written field by field.
 * :mod:`~dealerlab.targets.days` — selling days, not office days: day weights from the store's own weekday/holiday

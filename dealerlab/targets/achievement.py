@@ -1,4 +1,4 @@
-"""Achievement against target: month-to-date progress, 达成率, the amount-vs-rate matrix, 人均单产 (DOMAIN.md §3).
+"""Achievement against target: month-to-date progress, 达成率, the amount-vs-rate matrix, 人均单产 (docs/DOMAIN.md §3).
 
 Definitions.
 
@@ -13,7 +13,7 @@ Definitions.
   (store) medians; a value equal to the median counts as high.
 * 人均单产 = store sales in the month / number of sales consultants employed in the month.
 
-Actuals by target metric (DATA.md ``targets.metric``): 销量 = sales rows; 展厅销量 = sales with channel 展厅;
+Actuals by target metric (docs/DATA.md ``targets.metric``): 销量 = sales rows; 展厅销量 = sales with channel 展厅;
 毛利 = Σ sales.gross_profit + Σ addons.gross_profit of the month's sales (vehicle plus add-on gross profit, 综合毛利);
 衍生收入 = Σ addons.revenue of the month's sales; 售后产值 = Σ service_orders.revenue of the orders closed in the month
 (close_date: revenue counts when the car leaves; store level only). Sales count on ``invoice_date``. Other metrics (CSI, SSI) are not additive over days

@@ -1,4 +1,4 @@
-"""Selling days, not office days: the day-weight model behind every split and every time progress (DOMAIN.md §3).
+"""Selling days, not office days: the day-weight model behind every split and every time progress (docs/DOMAIN.md §3).
 
 Showrooms sell seven days a week and through the public holidays (黄金周 is a peak), so a day of the month does not
 count for "1 working day or nothing". Each day gets a weight, and
@@ -20,7 +20,7 @@ Three bases (``basis=``):
 ``"calendar_days"``
     Every calendar day weighs 1.
 
-Decisions (DOMAIN.md is silent):
+Decisions (docs/DOMAIN.md is silent):
 
 * a weekend day the State Council declares a working day (调休上班) is not a public holiday, so under
   ``"selling_days"`` it keeps its weekday's weight (§3 defines weights by weekday and public holiday only);
@@ -59,7 +59,7 @@ BASES = ("selling_days", "working_days", "calendar_days")
 #: day types of the selling-day pattern: Monday … Sunday (non-holiday) and public holidays
 DAY_TYPES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday")
 
-#: DOMAIN.md §3 defaults without 12 months of history (closed days weigh 0)
+#: docs/DOMAIN.md §3 defaults without 12 months of history (closed days weigh 0)
 DEFAULT_WEIGHTS: dict[str, float] = {
     "mon": 1.0, "tue": 1.0, "wed": 1.0, "thu": 1.0, "fri": 1.0, "sat": 1.6, "sun": 1.6, "holiday": 1.8,
 }
@@ -123,7 +123,7 @@ def selling_pattern(ds=None, *, period: str, store_id: str | None = None, months
     store_id : str, optional
         The store; ``None`` pools every store of ``ds``.
     months : int
-        Length of the history window (12 in DOMAIN.md §3); every one of these months needs at least one sale of the
+        Length of the history window (12 in docs/DOMAIN.md §3); every one of these months needs at least one sale of the
         store, else the defaults apply.
     lang : {"zh", "en"}
         Language of ``label`` and ``source``.
@@ -134,7 +134,7 @@ def selling_pattern(ds=None, *, period: str, store_id: str | None = None, months
         Eight rows (:data:`DAY_TYPES`: Monday … Sunday on non-holiday days, then public holidays): ``day_type``,
         ``label`` (周一 … 法定节假日), ``days`` (days of that type in the window), ``units`` (sales on them),
         ``per_day`` (units ÷ days), ``weight`` (per_day ÷ the average over all days of the window, or the default),
-        ``default`` (the DOMAIN.md default), ``own`` (bool: the store's own pattern is used), ``source``.
+        ``default`` (the docs/DOMAIN.md default), ``own`` (bool: the store's own pattern is used), ``source``.
         Without history ``days``, ``units`` and ``per_day`` are NaN.
 
     Examples

@@ -1,4 +1,4 @@
-"""Weekly rebalancing of a month target and the two-tier month reset after week 2 (DOMAIN.md §3, seed 002).
+"""Weekly rebalancing of a month target and the two-tier month reset after week 2 (docs/DOMAIN.md §3, seed 002).
 
 The seed's three tips for a store manager: (1) review every week and compute the achievement rate; (2) spread a
 week's shortfall over the remaining weeks; (3) after week 2, reset the month into two tiers — behind plan:
@@ -20,7 +20,7 @@ s' = T' − Σa − Σ_{j>k} t_j. Behind plan s' may be negative: lowering the r
 are for. On or ahead of plan s' is clipped at 0 (a surplus never lowers a week): the 100 % tier keeps the plan and the
 110 % stretch tier asks for what is left after the banked surplus.
 
-Decisions (DOMAIN.md is silent): with whole-number plans and actuals a tier's month target is rounded half up to
+Decisions (docs/DOMAIN.md is silent): with whole-number plans and actuals a tier's month target is rounded half up to
 a whole number (1.10 × 109 units = 119.9 → 120) and the amount is spread with the exact integer
 split (largest remainder by plan weight, earlier weeks first), so the new week targets are whole numbers that add up
 to what is left; otherwise plain proportions. A lowered tier larger than what remains would make a week negative:
@@ -125,7 +125,7 @@ def rebalance_weeks(plan, actual) -> pd.DataFrame:
 
     Examples
     --------
-    DOMAIN.md's known answer: T = 100 000 in 4 weeks of 25 000, week 1 achieves 17 500 (70 %) →
+    docs/DOMAIN.md's known answer: T = 100 000 in 4 weeks of 25 000, week 1 achieves 17 500 (70 %) →
     weeks 2–4 become 27 500 each.
 
     >>> t = rebalance_weeks([25000] * 4, [17500])

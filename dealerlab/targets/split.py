@@ -1,11 +1,11 @@
-"""Exact integer splitting of a target by weights (DOMAIN.md §3, seeds 000 and 001).
+"""Exact integer splitting of a target by weights (docs/DOMAIN.md §3, seeds 000 and 001).
 
 Every split here uses largest-remainder rounding: each part first gets the floor of its exact quota
 ``total × w_i / Σw``; the units left over go one each to the parts with the largest fractional remainders, ties to
 the earlier part. So integer parts always sum exactly to the whole, a zero weight always gets zero, and no part is
 ever negative. Quotas are computed with exact fractions (no floating-point drift).
 
-Decisions (DOMAIN.md is silent):
+Decisions (docs/DOMAIN.md is silent):
 
 * all weights zero with a positive total → :class:`~dealerlab.errors.ParameterError` by default
   (``if_all_zero="equal"`` splits equally instead). The higher-level splits fall back before that happens:
@@ -14,9 +14,9 @@ Decisions (DOMAIN.md is silent):
 * a negative or missing weight, a negative or non-integer total → :class:`~dealerlab.errors.ParameterError`.
 * consultants are the staff with role 销售顾问 employed on at least one day of the month (hire_date ≤ month end and
   leave_date blank or ≥ month start). A consultant with no sales in the last 3 months gets weight 0 → target 0 under
-  the share rule (DOMAIN.md: "weights of zero get zero"); give newcomers a target by hand or use ``basis="equal"``.
+  the share rule (docs/DOMAIN.md: "weights of zero get zero"); give newcomers a target by hand or use ``basis="equal"``.
 * weeks are calendar weeks Monday–Sunday clipped to the month (:func:`dealerlab.calendar.month_weeks`).
-* month → weeks → days use day weights (:mod:`dealerlab.targets.days`, DOMAIN.md §3 "selling days, not office days"):
+* month → weeks → days use day weights (:mod:`dealerlab.targets.days`, docs/DOMAIN.md §3 "selling days, not office days"):
   by default the store's selling days, so weekends and 黄金周 get their share; ``basis="working_days"`` keeps the
   official working days for an office department.
 """
@@ -398,7 +398,7 @@ def split_consultants(
 ) -> pd.DataFrame:
     """Split a store's monthly target over its sales consultants.
 
-    Weights: each consultant's sales over the ``months`` months before ``period`` (DOMAIN.md: the last 3 months'
+    Weights: each consultant's sales over the ``months`` months before ``period`` (docs/DOMAIN.md: the last 3 months'
     shares); when nobody sold anything then, or ``basis="equal"``, an equal split.
 
     Parameters
