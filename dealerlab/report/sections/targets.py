@@ -54,8 +54,14 @@ def build(ctx) -> H.Html:
     as_of = pd.Timestamp(behind.as_of)
     source = str(day_weights(ctx.params.period, ds=ctx.ds, store_id=sid, lang=lang)["source"].iloc[0])
     ahead = pd.notna(behind.achievement) and behind.achievement >= behind.time_progress
-    stretch_zh = (f"已领先时间进度：超出的部分不降低后面几周的目标，计入突破目标（110%，{H.fmt_value(1.1 * behind.target)} 台）。"
-                  if ahead and pd.notna(behind.target) else "达成率低于时间进度的顾问需要本周内重新分解剩余目标（见课程模块 1 的周滚动调整）。")
+    stretch = behind.stretch if pd.notna(behind.stretch) else (float(int(1.1 * behind.target + 0.5)) if pd.notna(behind.target) else None)
+    if ahead and stretch and behind.time_progress < 1:
+        stretch_zh = (f"已领先时间进度：超出的部分不降低后面几周的目标，计入突破目标（{H.fmt_value(stretch)} 台），"
+                      f"还差 {H.fmt_value(max(stretch - behind.actual, 0.0))} 台。")
+    elif ahead and stretch:
+        stretch_zh = f"本月目标已完成；突破目标 {H.fmt_value(stretch)} 台，达成 {H.fmt_value(behind.actual / stretch, 'rate')}。"
+    else:
+        stretch_zh = "达成率低于时间进度的顾问需要本周内重新分解剩余目标（见课程模块 1 的周滚动调整）。"
     parts.append(H.reading(zh_en(
         lang,
         f"本月销量目标 {H.fmt_value(behind.target)} 台，截至 {as_of.month} 月 {as_of.day} 日实际 {H.fmt_value(behind.actual)} 台，"
