@@ -1,4 +1,4 @@
-"""After-sales figures of DOMAIN.md §2 (course module 4): intake, revenue, comeback, first-time fix, parts fill,
+"""After-sales figures of docs/DOMAIN.md §2 (course module 4): intake, revenue, comeback, first-time fix, parts fill,
 on-time delivery, paint-booth utilisation and staff turnover, for any stores × months at once.
 
 Every figure function takes its table first and returns one row per store × period asked for::
@@ -10,7 +10,7 @@ Every figure function takes its table first and returns one row per store × per
 column is entirely missing) has ``value`` NaN and a Chinese ``reason``. Counts and sums over an existing table are
 real zeros (no orders opened → intake 0). Nothing here draws; charts live in :mod:`dealerlab.plots.aftersales`.
 
-Decisions where DOMAIN.md is silent
+Decisions where docs/DOMAIN.md is silent
 -----------------------------------
 - ``is_comeback`` blank on an order counts as 否 (the order is in the denominator, not the numerator); a column
   that is blank on *every* order of the table makes the rate unavailable ("缺少字段").
@@ -116,7 +116,7 @@ def intake(
     open_date: str = "open_date",
     pay_type: str = "pay_type",
 ) -> pd.DataFrame:
-    """入库台数: customer-pay orders (pay_type 客户付费) with open_date in the month (DOMAIN.md §2, [S]).
+    """入库台数: customer-pay orders (pay_type 客户付费) with open_date in the month (docs/DOMAIN.md §2, [S]).
 
     Parameters
     ----------
@@ -150,7 +150,7 @@ def service_revenue(
     close_date: str = "close_date",
     revenue: str = "revenue",
 ) -> pd.DataFrame:
-    """售后产值: Σ revenue of orders with close_date in the month, every pay type (DOMAIN.md §2, [S]).
+    """售后产值: Σ revenue of orders with close_date in the month, every pay type (docs/DOMAIN.md §2, [S]).
 
     Orders not yet closed count in no month.
 
@@ -183,7 +183,7 @@ def comeback_rate(
     open_date: str = "open_date",
     is_comeback: str = "is_comeback",
 ) -> pd.DataFrame:
-    """返修率: orders opened in the month with is_comeback 是 / orders opened in the month (DOMAIN.md §2, [P]).
+    """返修率: orders opened in the month with is_comeback 是 / orders opened in the month (docs/DOMAIN.md §2, [P]).
 
     A blank ``is_comeback`` counts as 否; an entirely blank column makes the rate unavailable.
 
@@ -220,7 +220,7 @@ def first_time_fix(
     open_date: str = "open_date",
     is_comeback: str = "is_comeback",
 ) -> pd.DataFrame:
-    """一次修复率 = 1 − comeback rate (DOMAIN.md §2, [P]); numerator = orders opened in M that are not comebacks.
+    """一次修复率 = 1 − comeback rate (docs/DOMAIN.md §2, [P]); numerator = orders opened in M that are not comebacks.
 
     Parameters
     ----------
@@ -336,7 +336,7 @@ def booth_utilisation(
 ) -> pd.DataFrame:
     """烤房利用率: Σ minutes_used / Σ minutes_available over booth days in the month ([P]); flags < ``threshold``.
 
-    Known answer (DOMAIN.md): 2 booths × 600 min × 26 days = 31 200 available, 18 000 used → 0.577, flagged.
+    Known answer (docs/DOMAIN.md): 2 booths × 600 min × 26 days = 31 200 available, 18 000 used → 0.577, flagged.
 
     Parameters
     ----------
@@ -375,7 +375,7 @@ def turnover(
     hire_date: str = "hire_date",
     leave_date: str = "leave_date",
 ) -> pd.DataFrame:
-    """离职率: staff with leave_date in M / average headcount at start(M) and end(M) (DOMAIN.md §2, denominator [F]).
+    """离职率: staff with leave_date in M / average headcount at start(M) and end(M) (docs/DOMAIN.md §2, denominator [F]).
 
     Headcount on day d = staff of the store (any department) with hire_date ≤ d and (no leave_date or
     leave_date > d). The seed divides by one headcount; the average of both ends is the fixed denominator.

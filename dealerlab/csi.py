@@ -1,13 +1,13 @@
 """Course module 5 — customer satisfaction (SSI/CSI): index, gap, importance, IPA, RATER, Kano, complaints.
 
-DOMAIN.md §5; seeds 001 (workshop factors of CSI), 003 (five dimensions of service quality), 004 (satisfaction =
+docs/DOMAIN.md §5; seeds 001 (workshop factors of CSI), 003 (five dimensions of service quality), 004 (satisfaction =
 performance − expectation; dissatisfier / neutral / satisfier factors; PDCA for CS).
 
 Every figure is computed for any stores × months at once (grouped, vectorised), from the long ``surveys`` table
 (one row per answered item; each response also has one row whose item is ``总体满意度``) and the survey dictionary
 (``survey_items``; :func:`survey_dictionary` falls back to the default shipped with dealerlab).
 
-Definitions (and the decisions taken where DOMAIN.md is silent):
+Definitions (and the decisions taken where docs/DOMAIN.md is silent):
 
 - **Index** (1000-point scale) of an item, factor, RATER dimension, Kano class or store = mean performance × 100,
   the mean taken over answered item rows (each row weighs 1; not a mean of item means). ``总体满意度`` is never part
@@ -192,7 +192,7 @@ def prepare(
     ----------
     surveys : DataFrame
         Long table, one row per answered item: ``response_id, store_id, survey, survey_date, item, performance,
-        expectation`` (DATA.md ``surveys``).
+        expectation`` (docs/DATA.md §3.11 ``surveys``).
     items : DataFrame, optional
         Survey dictionary ``item, survey, factor, rater, kano_class`` (default: :func:`survey_dictionary`).
     periods : str or list of str, optional
@@ -715,7 +715,7 @@ def complaint_figures(
     Parameters
     ----------
     complaints : DataFrame
-        ``complaint_id, store_id, received_date, category, resolved_date, escalated`` (DATA.md ``complaints``).
+        ``complaint_id, store_id, received_date, category, resolved_date, escalated`` (docs/DATA.md §3.13 ``complaints``).
     periods : str or list of str
         Months ``YYYY-MM``.
     stores : str or list of str, optional

@@ -1,4 +1,4 @@
-"""The one registry of metric ids (DOMAIN.md §1, §2, §5): id → names, unit, direction, family. Nothing else.
+"""The one registry of metric ids (docs/DOMAIN.md §1, §2, §5): id → names, unit, direction, family. Nothing else.
 
 The numbers are computed by :func:`dealerlab.figures.compute` (used by ``dealerlab metrics``, by KPI formulas of
 course module 2 and by the reports, so that a number shown anywhere comes from the same function the tests check).

@@ -1,5 +1,5 @@
 """Course module 7 — pay and people: bonus, team reward pool, bottom-out rule, points, per-head output, front-line
-share, turnover by department (DOMAIN.md §7, seed 001).
+share, turnover by department (docs/DOMAIN.md §7, seed 001).
 
 Every rule parameter (the 1.2 caps, the 12 and 10 unit lines, the 5 000 reward) is an argument whose default is the
 seed's value, so a trainer can show what a different rule would have paid.
@@ -124,7 +124,7 @@ def bonus_table(ds, *, periods=None, stores=None, base: float = 10_000, cap: flo
 
 
 def team_reward(months: pd.DataFrame, *, reward: float = 5_000, period="period", target="target", actual="actual") -> pd.DataFrame:
-    """Apply the team-reward rule to one team's months (DOMAIN.md §7).
+    """Apply the team-reward rule to one team's months (docs/DOMAIN.md §7).
 
     A month that reaches its target pays ``reward``; a month that misses puts ``reward`` into the pool and adds its
     shortfall (target − actual) to the pooled shortfall. A later month of the same year that reaches its target and
@@ -199,7 +199,7 @@ def team_reward_table(ds, *, metric: str = "销量", stores=None, reward: float 
 
 
 def bottom_out(units: pd.DataFrame, *, quarterly_line: float = 12, monthly_line: float = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The bottom-out rule (末位淘汰) per consultant and quarter (DOMAIN.md §7).
+    """The bottom-out rule (末位淘汰) per consultant and quarter (docs/DOMAIN.md §7).
 
     A quarter's average monthly units below ``quarterly_line`` → 淘汰; 淘汰 in two consecutive quarters → 停岗 (the
     second quarter's status); otherwise 保留. Any month below ``monthly_line`` → that month's points are cancelled.

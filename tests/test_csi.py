@@ -356,7 +356,7 @@ def test_item_missing_from_dictionary(surveys):
 
 
 def test_documented_parameters_match_signatures():
-    """Every public function of module 5 documents exactly its parameters (STYLE.md rule 3)."""
+    """Every public function of module 5 documents exactly its parameters (docs/STYLE.md rule 3)."""
     import inspect
     import re
 

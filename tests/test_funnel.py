@@ -1,4 +1,4 @@
-"""Funnel counts and rates (DOMAIN.md §1): known answers and a hand-counted tiny dataset.
+"""Funnel counts and rates (docs/DOMAIN.md §1): known answers and a hand-counted tiny dataset.
 
 The dataset below is built in the test; every expected count is counted by hand in the comments.
 Month under test M = 2026-10 (start 2026-10-01, end 2026-10-31).

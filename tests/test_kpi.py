@@ -156,7 +156,7 @@ def test_check_cards_raises_with_every_problem():
 
 # ------------------------------------------------------------------------------------------------ scoring
 def test_worked_example():
-    # DOMAIN.md §4: weight 0.4, target 100, stretch 120, actual 130 → rate capped at 1.2 → 0.4 × 1.2 = 0.48
+    # docs/DOMAIN.md §4: weight 0.4, target 100, stretch 120, actual 130 → rate capped at 1.2 → 0.4 × 1.2 = 0.48
     assert card_rate(130, 100, 120) == (pytest.approx(1.2), "")
     c = card(weight=0.4, target=100, stretch=120, formula="volume")
     out = score_cards([c], actuals={"K1": 130})
@@ -351,7 +351,7 @@ def test_score_on_dataset(monkeypatch):
 
 
 def test_documented_parameters_match_signatures():
-    """Every public function of the KPI modules documents exactly its parameters (STYLE.md rule 3)."""
+    """Every public function of the KPI modules documents exactly its parameters (docs/STYLE.md rule 3)."""
     import inspect
     import re
 

@@ -91,7 +91,7 @@ def render_readme(ds: Dataset) -> str:
         "and compares hashes.",
         "",
         "- `demo/<table>.csv` — UTF-8, English headers, dates `YYYY-MM-DD`, booleans TRUE/FALSE; read by `load_demo()`.",
-        "- `demo-client.xlsx` — the same data as a client would send it (DATA.md): Chinese sheet names and headers, 是/否.",
+        "- `demo-client.xlsx` — the same data as a client would send it (docs/DATA.md): Chinese sheet names and headers, 是/否.",
         f"- Months: {periods[0]} .. {periods[-1]} ({len(periods)} months). Leads still open on the first day were created "
         "up to two months earlier (simulation warm-up), so `leads.created_date` starts before the first month.",
         "",

@@ -1,4 +1,4 @@
-"""Funnel counts (DOMAIN.md §1): every count of the sales funnel for many stores × months in one pass per table.
+"""Funnel counts (docs/DOMAIN.md §1): every count of the sales funnel for many stores × months in one pass per table.
 
 How it is computed (and why it is fast): every event row gets its cell once — the cell is
 (store, month) or, per consultant, (store, consultant, month) — by truncating its date to the month
@@ -584,7 +584,7 @@ def _open_leads(leads: pd.DataFrame, grid: _Grid, created_m: np.ndarray, unit_of
 
     A lead is in L for the months M with created_month < M ≤ end, where end = the month of closed_date
     (closed_date ≥ start(M) ⇔ its month ≥ M) or +∞ while the status is 跟进中. A closed lead without a
-    closed_date is in no L (DOMAIN.md: it is neither 跟进中 nor closed on/after start(M)).
+    closed_date is in no L (docs/DOMAIN.md: it is neither 跟进中 nor closed on/after start(M)).
     """
     s = grid.store_codes(leads["store_id"])
     f = staff_codes if staff_codes is not None else np.full(len(leads), -1)
@@ -607,7 +607,7 @@ def _open_leads(leads: pd.DataFrame, grid: _Grid, created_m: np.ndarray, unit_of
 
 
 def funnel_counts(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
-    """Every funnel count of DOMAIN.md §1 for ``stores`` × ``periods`` (vectorised; see the module docstring).
+    """Every funnel count of docs/DOMAIN.md §1 for ``stores`` × ``periods`` (vectorised; see the module docstring).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Funnel rates and figures (DOMAIN.md §1) and the long-format ``long_metrics`` of the funnel family.
+"""Funnel rates and figures (docs/DOMAIN.md §1) and the long-format ``long_metrics`` of the funnel family.
 
 Every rate is a ratio of sums of counted components (see :mod:`dealerlab.funnel.counts`), so the same
 definitions serve one month, many store-months at once, and pooled months (the diagnosis' last 3 months).
@@ -133,7 +133,7 @@ def _metric_list(by_staff: bool) -> list[str]:
 
 
 def funnel_rates(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
-    """Every rate and figure of DOMAIN.md §1 for ``stores`` × ``periods`` (wide; reasons in :func:`long_metrics`).
+    """Every rate and figure of docs/DOMAIN.md §1 for ``stores`` × ``periods`` (wide; reasons in :func:`long_metrics`).
 
     Parameters
     ----------

@@ -1,10 +1,10 @@
-"""Scoring KPI cards (DOMAIN.md §4) and binding card formulas to a Dataset.
+"""Scoring KPI cards (docs/DOMAIN.md §4) and binding card formulas to a Dataset.
 
 - rate = actual / target (higher is better) or target / actual (lower is better), capped at stretch / target
   (or target / stretch); card score = weight × rate; owner's score = Σ card scores.
   Example: weight 0.4, target 100, stretch 120, actual 130 → rate capped at 1.2 → 0.48.
 
-Decisions where DOMAIN.md is silent
+Decisions where docs/DOMAIN.md is silent
 -----------------------------------
 - A rate below 0 (a negative actual such as a loss) counts as 0: one card cannot take points from the others.
 - Lower is better with an actual of 0 (e.g. no comebacks at all): the best possible rate, the cap target / stretch.

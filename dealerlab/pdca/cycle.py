@@ -1,10 +1,10 @@
-"""The PDCA cycle model (DOMAIN.md §8; seeds 001 and 004): problem → Plan (5W1H/6W2H actions) → Do log → Check on the
+"""The PDCA cycle model (docs/DOMAIN.md §8; seeds 001 and 004): problem → Plan (5W1H/6W2H actions) → Do log → Check on the
 data → Act (standardise, or open the next cycle with the cause found). Cycles of one problem chain together.
 
 A :class:`Cycle` is plain data (dataclasses of str / float / list) so it saves to JSON and Excel and loads back
 unchanged (:func:`save_cycles`, :func:`load_cycles`; writes are atomic).
 
-Decisions where DOMAIN.md is silent
+Decisions where docs/DOMAIN.md is silent
 -----------------------------------
 - Required fields of every action: what, who, when (a date or a month, written
   ``2026-11-15``, ``2026年11月15日``, ``11月15日前`` or ``2026-11``). The other fields of

@@ -1,4 +1,4 @@
-"""Course module 8 — 商务政策、返利与库存 (DOMAIN.md §12): OEM rebates, the VP cliff, stock and its capital.
+"""Course module 8 — 商务政策、返利与库存 (docs/DOMAIN.md §12): OEM rebates, the VP cliff, stock and its capital.
 
 * :mod:`dealerlab.policy.rebates` — the tier engine (rebate per item, the VP ladder, break-even discount);
 * :mod:`dealerlab.policy.stock` — stock at a month end, age buckets, depth against the standard stock, capital,

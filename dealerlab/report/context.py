@@ -130,7 +130,7 @@ class ReportContext:
 
     def benchmarks(self) -> dict[str, float]:
         """Benchmarks shown beside the figures: the funnel's (bundled defaults or ``--benchmarks``) and the
-        after-sales lines of DOMAIN.md §2 (booth utilisation 60 %)."""
+        after-sales lines of docs/DOMAIN.md §2 (booth utilisation 60 %)."""
         from dealerlab.funnel.diagnosis import load_benchmarks
 
         out = {"booth_utilisation": 0.60}

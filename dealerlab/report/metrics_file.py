@@ -1,7 +1,7 @@
 """The machine-readable metrics file of ``dealerlab metrics`` and of every report.
 
 Long format (CSV/JSON): ``store_id, period, metric, value, reason, staff_id`` — one row per store × month × metric id
-of DOMAIN.md §1, §2, §5 (``staff_id`` empty), then per sales consultant where defined (``staff_id`` set).
+of docs/DOMAIN.md §1, §2, §5 (``staff_id`` empty), then per sales consultant where defined (``staff_id`` set).
 The Excel file is wide, with Chinese labels: one sheet for stores, one for consultants, one explaining the ids.
 The numbers are those of :func:`dealerlab.figures.compute`, the function the notebooks and tests use.
 """

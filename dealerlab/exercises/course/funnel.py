@@ -4,7 +4,7 @@
   S_room and computes the capture, test-drive, revisit and close rates; every box is checked on its own and a wrong
   one says what to count (the expected numbers come from :func:`dealerlab.funnel.funnel_counts` on the same log).
 * :data:`whatif_slider` — how many more sales if the test-drive rate reaches 55 %? A slider shows the path model
-  live (:func:`dealerlab.funnel.what_if`, DOMAIN.md §10: extra test drives × the difference of the two paths' close
+  live (:func:`dealerlab.funnel.what_if`, docs/DOMAIN.md §10: extra test drives × the difference of the two paths' close
   shares); the typed answers are checked, and the withdrawn multiplicative answer gets its own message.
 * :data:`diagnosis_case` — a store's five stage rates against their benchmarks: choose the bottleneck (by extra
   gross at the reachable target on the path model, not by the largest gap in points nor by the multiplicative
@@ -209,7 +209,7 @@ showroom_log = Exercise(
 )
 
 # ----------------------------------------------------------------------------------------------------------------
-# 03b what-if slider (path model, DOMAIN.md §10)
+# 03b what-if slider (path model, docs/DOMAIN.md §10)
 
 #: the case of 03b: this month's test-drive rate and its base, the cohort's path shares, gross per unit
 WHATIF = {"test_drive_rate": 0.44, "target": 0.55, "base": 90, "p_td": 0.49, "p_notd": 0.13, "sales": 40,
@@ -298,7 +298,7 @@ whatif_slider = Exercise(
 )
 
 # ----------------------------------------------------------------------------------------------------------------
-# 03c diagnosis case (path model, reachable targets, DOMAIN.md §10)
+# 03c diagnosis case (path model, reachable targets, docs/DOMAIN.md §10)
 
 #: the case of 03c: per stage the rate, the best month of the last 6, the count base and the path shares
 CASE = {
