@@ -77,7 +77,7 @@ FUTURE_OK = {("followups", "due_date"), ("service_orders", "promised_date")}
 EARLIEST = pd.Timestamp("1950-01-01")
 
 #: number columns that are rates: a percent string there means a fraction (85% = 0.85); elsewhere it is an error
-RATE_COLUMNS = {("monthly_finance", "tax_rate"), ("monthly_finance", "capital_cost_rate")}
+RATE_COLUMNS = {("monthly_finance", "tax_rate"), ("monthly_finance", "capital_cost_rate"), ("oem_policy", "threshold")}
 #: targets.target / stretch may be a percent when the row's metric is a rate (its name says so)
 RATE_METRIC = re.compile(r"率|占比|比例|比重|rate|ratio|share|%", re.I)
 #: Excel's own limit on the characters of one cell
