@@ -57,23 +57,40 @@ def build(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """Each store whose achievement is behind time progress, with the units it is short."""
+    """Target shortfall (DOMAIN.md §10): the month missed, or achievement behind time progress by ≥ 10 points; the gap
+    in units × total gross per unit. A finished month gets no "re-split the remaining weeks" advice."""
+    from dealerlab.report.findings import _person, area_action, store_gross, total_gross_per_unit
+
+    lang = ctx.lang
     out = []
     store = achievement(ctx.ds, period=ctx.params.period, stores=[ctx.params.store_id] if ctx.params.store_id else ctx.stores)
     for r in store.itertuples():
-        if pd.notna(r.achievement) and pd.notna(r.time_progress) and r.achievement < r.time_progress and r.target > 0:
-            short = r.target * r.time_progress - r.actual
-            price = mean_price(ctx, r.store_id)
-            out.append(Finding(
-                section="targets", metric="volume", value=r.actual, benchmark=r.target,
-                title_zh=f"{r.store_id} 销量目标落后于时间进度", title_en=f"{r.store_id} volume behind time progress",
-                detail_zh=f"达成率 {r.achievement:.1%}，时间进度 {r.time_progress:.1%}，按进度还差约 {short:.0f} 台",
-                detail_en=f"achievement {r.achievement:.1%} vs time progress {r.time_progress:.1%}: {short:.0f} units behind",
-                sales_at_stake=short, revenue_at_stake=short * price,
-                action=Action(what=zh_en(ctx.lang, "把剩余目标按周重新分解到每位顾问", "Re-split the rest of the target by week"),
-                              why=zh_en(ctx.lang, "达成率落后于时间进度", "Behind time progress"),
-                              who=zh_en(ctx.lang, "销售经理", "Sales manager"), when=next_month_end(ctx),
-                              where=zh_en(ctx.lang, "晨会", "morning meeting"),
-                              how=zh_en(ctx.lang, "每日看板跟踪，落后顾问一对一辅导", "Daily board, one-to-one coaching")),
-            ))
+        if not (pd.notna(r.achievement) and pd.notna(r.time_progress) and r.target > 0):
+            continue
+        over = r.time_progress >= 1 - 1e-9
+        if over and r.achievement < 1:
+            gap, key = r.target - r.actual, "volume"
+            detail = f"目标 {r.target:,.0f} 台，实际 {r.actual:,.0f} 台，达成率 {r.achievement:.1%}，差 {gap:,.0f} 台（本月已结束）"
+            detail_en = f"target {r.target:,.0f}, actual {r.actual:,.0f} ({r.achievement:.1%}): {gap:,.0f} short (month over)"
+            title = (f"{r.store_id} 未完成本月销量目标", f"{r.store_id} missed the month's volume target")
+        elif not over and r.time_progress - r.achievement >= 0.10:
+            gap, key = r.target * r.time_progress - r.actual, "volume_progress"
+            detail = f"达成率 {r.achievement:.1%}，时间进度 {r.time_progress:.1%}，按进度还差约 {gap:,.0f} 台"
+            detail_en = f"achievement {r.achievement:.1%} vs time progress {r.time_progress:.1%}: {gap:,.0f} units behind"
+            title = (f"{r.store_id} 销量目标落后于时间进度", f"{r.store_id} volume behind time progress")
+        else:
+            continue
+        tgpu = total_gross_per_unit(ctx, r.store_id)
+        gross = gap * tgpu
+        sg = store_gross(ctx, r.store_id)
+        a = area_action(key, lang)
+        action = Action(what=a["improvement"], why=f"{a['root_cause']}（{detail}）", who=_person(ctx, r.store_id, a["owner"]),
+                        where=a["where"], how=a["how"]) if a else None
+        out.append(Finding(
+            section="targets", metric="volume", value=float(r.actual), benchmark=float(r.target), store_id=r.store_id,
+            title_zh=title[0], title_en=title[1], detail_zh=detail, detail_en=detail_en,
+            target=float(r.target), target_source="target_table", baseline=ctx.params.period,
+            extra_sales=gap, sales_at_stake=gap, extra_gross=gross, share_of_gross=gross / sg if sg else float("nan"),
+            evidence=f"{detail}；单车总毛利 {tgpu:,.0f} 元", severity=float(min(1.0, 1 - r.achievement)), action=action,
+        ))
     return out
