@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._options import check_lang
 from dealerlab.report import html as H
@@ -125,7 +126,7 @@ class ReportContext:
                               notes=notes, brand=brand, pptx=pptx, folder=folder)
         ds = open_dataset(data)
         periods, stores = check_scope(ds, period=period, stores=store_id, months=months, lang=lang)
-        long = registry.compute(ds, periods=periods, stores=stores)
+        long = figures.compute(ds, periods=periods, stores=stores)
         ctx = cls(params, ds, periods, stores, long)
         if brand:
             from dealerlab.report.brand import load_brand
@@ -177,7 +178,7 @@ class ReportContext:
         if self._group is None:
             from dealerlab.report.metrics_file import GROUP_ID, group_dataset
 
-            self._group = registry.compute(group_dataset(self.ds, self.stores), periods=self.periods, stores=[GROUP_ID])
+            self._group = figures.compute(group_dataset(self.ds, self.stores), periods=self.periods, stores=[GROUP_ID])
         return self._group
 
     def _rows(self, store_id: str | None) -> pd.DataFrame:
@@ -202,9 +203,9 @@ class ReportContext:
             from dealerlab.report.metrics_file import GROUP_ID, group_dataset
 
             if store_id is None:
-                rows = registry.compute(group_dataset(self.ds, self.stores), periods=[period], stores=[GROUP_ID])
+                rows = figures.compute(group_dataset(self.ds, self.stores), periods=[period], stores=[GROUP_ID])
             else:
-                rows = registry.compute(self.ds, periods=[period], stores=[store_id])
+                rows = figures.compute(self.ds, periods=[period], stores=[store_id])
             self._year_ago[key] = rows.set_index("metric")["value"]
         v = self._year_ago[key].get(metric, math.nan)
         return float(v) if pd.notna(v) else math.nan
@@ -314,6 +315,11 @@ class ReportContext:
                 for i, f in enumerate(items, start=1)]
         return H.table(pd.DataFrame(rows), lang=self.lang) if rows else ""
 
+    @property
+    def collectors(self) -> list:
+        """The findings functions of the registered sections (:data:`dealerlab.report.sections.COLLECTORS`)."""
+        return sections.COLLECTORS
+
     def findings(self, *, raw: bool = False) -> list[Finding]:
         """The ranked findings; the consultant's notes applied (hidden ones left out, texts replaced) unless ``raw``."""
         if self._findings is None:
@@ -375,7 +381,7 @@ class ReportContext:
 
     def benchmarks(self) -> dict[str, float]:
         """Benchmarks shown beside the figures: the funnel's (bundled defaults or ``--benchmarks``) and the
-        after-sales lines of DOMAIN.md §2 (booth utilisation 60 %)."""
+        after-sales lines of docs/DOMAIN.md §2 (booth utilisation 60 %)."""
         from dealerlab.funnel.diagnosis import load_benchmarks
 
         out = {"booth_utilisation": 0.60}

@@ -78,7 +78,7 @@ COLUMNS = Catalogue(
         "target": {"zh": "目标", "en": "Target"},
         "actual": {"zh": "实际", "en": "Actual"},
         "achievement": {"zh": "达成率", "en": "Achievement"},
-        "time_progress": {"zh": "时间进度", "en": "Time progress"},
+        "time_progress": {"zh": "时间进度（卖车日）", "en": "Time progress (selling days)"},
         "stretch_achievement": {"zh": "突破目标达成", "en": "Stretch achievement"},
         "quadrant_name": {"zh": "象限", "en": "Quadrant"},
         "advice": {"zh": "辅导建议", "en": "Coaching"},

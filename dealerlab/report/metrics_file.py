@@ -1,7 +1,7 @@
 """The machine-readable metrics file of ``dealerlab metrics`` and of every report.
 
 Long format (CSV/JSON): ``store_id, period, metric, value, reason, staff_id, level`` — one row per store × month ×
-metric id of DOMAIN.md §1, §2, §5 (``level`` = ``store``, ``staff_id`` empty), then per sales consultant where defined
+metric id of docs/DOMAIN.md §1, §2, §5 (``level`` = ``store``, ``staff_id`` empty), then per sales consultant where defined
 (``level`` = ``consultant``, ``staff_id`` set), then — when several stores are covered — the group's figures
 (``level`` = ``group``, ``store_id`` empty) computed from the summed components of every store (a group rate is
 Σ numerator ÷ Σ denominator, never an average of the stores' rates).
@@ -11,7 +11,7 @@ sum over every row counts a store's volume twice (once per store row, once over 
 
 The Excel appendix is wide, labelled and formatted (:func:`write_appendix`): one sheet for stores, one for
 consultants, one for the group, one explaining the ids; every sheet an Excel table with a frozen header and filters,
-numbers in their unit's Excel format. The numbers are those of :func:`dealerlab.metrics.compute`, the function the
+numbers in their unit's Excel format. The numbers are those of :func:`dealerlab.figures.compute`, the function the
 notebooks and tests use.
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang
@@ -73,19 +74,19 @@ def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool |
         ``store_id, period, metric, value, reason, staff_id, level`` (``staff_id`` is <NA> on store and group rows,
         ``store_id`` is <NA> on group rows).
     """
-    store_rows = registry.compute(ds, periods=periods, stores=stores)
+    store_rows = figures.compute(ds, periods=periods, stores=stores)
     store_rows = store_rows.assign(staff_id=pd.Series(pd.NA, index=store_rows.index, dtype="string"), level="store")
     parts = [store_rows[COLUMNS]]
     if staff:
         per_staff = [m for m, i in registry.METRICS.items() if i.per_staff]
-        staff_rows = registry.compute(ds, periods=periods, stores=stores, metrics=per_staff, by_staff=True)
+        staff_rows = figures.compute(ds, periods=periods, stores=stores, metrics=per_staff, by_staff=True)
         if len(staff_rows):
             parts.append(staff_rows.assign(level="consultant")[COLUMNS])
     covered = list(stores) if stores is not None else ds.store_ids
     if group is None:
         group = len(covered) > 1
     if group:
-        rows = registry.compute(group_dataset(ds, covered), periods=periods, stores=[GROUP_ID])
+        rows = figures.compute(group_dataset(ds, covered), periods=periods, stores=[GROUP_ID])
         rows = rows.assign(store_id=pd.Series(pd.NA, index=rows.index, dtype="string"),
                            staff_id=pd.Series(pd.NA, index=rows.index, dtype="string"), level="group")
         parts.append(rows[COLUMNS])
