@@ -182,7 +182,7 @@ def _write_findings_file(data: str, params, path: Path) -> Path:
     from dealerlab.report.findings import findings_frame, write_findings
 
     ctx = ReportContext.open(data, params.period, store_id=params.store_id, lang=params.lang, show_pii=params.show_pii,
-                             benchmarks=params.benchmarks)
+                             benchmarks=params.benchmarks, notes=params.notes)  # the consultant's hidden findings stay out
     return write_findings(findings_frame(ctx, ctx.findings(), lang=params.lang), path, lang=params.lang)
 
 

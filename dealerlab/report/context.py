@@ -310,8 +310,8 @@ class ReportContext:
 
         items = self.findings()[:top]
         rows = [{"#": i, _t(self.lang, "发现", "Finding"): f.title(self.lang), _t(self.lang, "说明", "Detail"): f.detail(self.lang),
-                 label("revenue_at_stake", self.lang): fmt(f.revenue_at_stake, "money", self.lang, na="—"),
-                 label("sales_at_stake", self.lang): fmt(f.sales_at_stake, "decimal", self.lang, na="—")}
+                 label("extra_gross", self.lang): fmt(f.extra_gross, "money", self.lang, na="—"),
+                 label("extra_sales", self.lang): fmt(f.extra_sales, "decimal", self.lang, na="—")}
                 for i, f in enumerate(items, start=1)]
         return H.table(pd.DataFrame(rows), lang=self.lang) if rows else ""
 

@@ -174,6 +174,11 @@ def _trend_chart(ctx, metric: str, benchmark: float):
     return fig
 
 
+def _five_w(action) -> list[str]:
+    """What, why, who, when, where, how of a finding's action (the PDCA action type)."""
+    return [str(getattr(action, k, "") or "") for k in ("what", "why", "who", "when", "where", "how")]
+
+
 def _finding_number(ctx, f) -> str:
     unit = unit_of(f.metric) if f.metric else "count"
     if f.metric and not (isinstance(f.value, float) and math.isnan(f.value)):
@@ -181,9 +186,9 @@ def _finding_number(ctx, f) -> str:
         if not (isinstance(f.benchmark, float) and math.isnan(f.benchmark)):
             text += _t(ctx.lang, f"（标杆 {fmt(f.benchmark, unit, ctx.lang)}）", f" (benchmark {fmt(f.benchmark, unit, ctx.lang)})")
         return text
-    if not math.isnan(f.revenue_at_stake):
-        return _t(ctx.lang, f"每月影响收入约 {fmt(f.revenue_at_stake, 'money', 'zh')}",
-                  f"about {fmt(f.revenue_at_stake, 'money', 'en')} a month at stake")
+    gross = getattr(f, "extra_gross", math.nan)
+    if isinstance(gross, float) and math.isfinite(gross) and gross > 0:
+        return _t(ctx.lang, f"每月可多得毛利约 {fmt(gross, 'money', 'zh')}", f"about {fmt(gross, 'money', 'en')} gross a month")
     return ""
 
 
@@ -219,7 +224,7 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
     footer = " · ".join(x for x in (firm, ctx.client_name, ctx.params.period, contact) if x)
     _master_footer(prs, footer, "#829ab1")
     blank = prs.slide_layouts[6]
-    W, H = prs.slide_width, prs.slide_height
+    W = prs.slide_width
     margin = Inches(0.6)
     inner = W - 2 * margin
     findings = list(ctx.findings() if findings is None else findings)
@@ -267,7 +272,7 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
         if f.action is not None:
             names = [_t(lang, "做什么", "What"), _t(lang, "为什么", "Why"), _t(lang, "谁", "Who"), _t(lang, "何时", "When"),
                      _t(lang, "何地", "Where"), _t(lang, "怎么做", "How")]
-            plan = [f"{k}：{v}" if lang == "zh" else f"{k}: {v}" for k, v in zip(names, f.action.fields(lang)) if v]
+            plan = [f"{k}：{v}" if lang == "zh" else f"{k}: {v}" for k, v in zip(names, _five_w(f.action)) if v]
             _text(s, margin, Inches(3.9), Emu(int(inner * 0.45)), Inches(2.6), [_t(lang, "行动：", "Action:"), *plan], size=12)
         if f.metric and f.metric in set(ctx.metrics["metric"]):
             fig = _trend_chart(ctx, f.metric, f.benchmark)
@@ -286,7 +291,7 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
         names = ["问题", "做什么", "谁", "何时", "怎么做", "检查指标"] if lang == "zh" else ["Problem", "What", "Who", "When", "How", "Check metric"]
         rows = []
         for f in acts:
-            what, _why, who, when, _where, how = f.action.fields(lang)
+            what, _why, who, when, _where, how = _five_w(f.action)
             rows.append([f.title(lang), what, who, when, how, f.metric_label(lang) or "—"])
         _table(s, margin, Inches(1.3), inner, pd.DataFrame(rows, columns=names), size=11)
     else:

@@ -92,11 +92,11 @@ class Finding:
         return f"【{self.area_label(lang)}】{self.title(lang)}：{self.detail(lang)}{stake}"
 
     def metric_label(self, lang: str = "zh") -> str:
-        from dealerlab.metrics import METRICS, label
+        from dealerlab.report.labels import col
 
         if not self.metric:
             return ""
-        return label(self.metric, lang) if self.metric in METRICS else self.metric
+        return col(self.metric, lang)  # registry ids and the findings' own check figures (bottom_out, churn …)
 
     def sort_key(self) -> tuple[int, float, float]:
         """Money first (largest extra gross), then the rest by severity."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
 from collections.abc import Iterable, Sequence
 
 import pandas as pd

@@ -90,6 +90,8 @@ COLUMNS = Catalogue(
         "sales_at_stake": {"zh": "达标可多销(台)", "en": "Extra sales at benchmark"},
         "gross_at_stake": {"zh": "对应毛利", "en": "Gross at stake"},
         "revenue_at_stake": {"zh": "每月影响收入", "en": "Revenue at stake a month"},
+        "extra_gross": {"zh": "每月可多得毛利", "en": "Extra gross a month"},
+        "extra_sales": {"zh": "每月可多销(台)", "en": "Extra sales a month"},
         "root_cause": {"zh": "根因", "en": "Root cause"},
         "improvement": {"zh": "改善措施", "en": "Improvement"},
         "owner": {"zh": "责任人", "en": "Owner"},
@@ -100,6 +102,10 @@ COLUMNS = Catalogue(
         "yoy": {"zh": "同比", "en": "vs last year"},
         "trend6": {"zh": "近6月", "en": "6 months"},
         "finding_id": {"zh": "发现编号", "en": "Finding id"},
+        # the findings' own check figures (not registry metrics)
+        "bottom_out": {"zh": "末位淘汰（顾问季度月均销量）", "en": "Bottom-out (consultants' quarterly mean units)"},
+        "churn": {"zh": "流失预警客户数", "en": "Accounts at risk"},
+        "csi_items": {"zh": "CSI 重点改进项", "en": "CSI items to fix first"},
     }
 )
 

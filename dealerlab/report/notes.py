@@ -8,7 +8,7 @@ the report again with ``--notes``::
     方式：补充
     本月重点：先解决试驾率，再谈成交率。
 
-    ## 发现 funnel.test_drive_rate.1a2b3c S01 试乘试驾率低于标杆
+    ## 发现 funnel.test_drive_rate.S01.1a2b S01 试乘试驾率低于标杆
     隐藏：否
     方式：替换
     试驾率低主要因为试驾车整备不及时，已与售后约定每日 9 点前整备完毕。
@@ -88,12 +88,13 @@ class Notes:
 
 
 def finding_id(f) -> str:
-    """A finding's id in the notes: its own ``id`` when it has one, else section.metric.<6 hex of its title>."""
+    """A finding's id in the notes: its own ``id`` when it has one, else section.metric.store.<4 hex of its title>."""
     own = getattr(f, "id", None)
     if own:
         return str(own)
-    digest = hashlib.sha1(f.title_zh.encode("utf-8")).hexdigest()[:6]
-    return f"{f.section}.{f.metric or 'general'}.{digest}"
+    digest = hashlib.sha1(f.title_zh.encode("utf-8")).hexdigest()[:4]
+    store = getattr(f, "store_id", "") or ""
+    return ".".join(x for x in (f.section, f.metric or "general", store, digest) if x)
 
 
 def _flag(value: str, yes: set, no: set, path, n, key):

@@ -6,10 +6,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from dealerlab.accounts import churn_warnings, tier_accounts
-from dealerlab.plots.accounts import value_potential
 from dealerlab.data.privacy import mask_company
+from dealerlab.plots.accounts import value_potential
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
+from dealerlab.report.labels import value_label
 from dealerlab.report.sections._common import next_month_end, zh_en
 
 
@@ -30,8 +31,17 @@ def build(ctx) -> H.Html:
                                              "monetary": zh_en(lang, "近24月金额", "24-month money")}),
                      numeric_formats={zh_en(lang, "近24月金额", "24-month money"): "money"}, lang=ctx.lang)]
     fig, ax = plt.subplots(figsize=(8.5, 5.5))
-    value_potential(show, ax=ax, lang=lang)
+    # masked names (杭州********) tell the reader nothing and collide: the chart labels the top few by industry and id
+    chart = show if ctx.params.show_pii else show.assign(
+        account_name=show["industry"].map(lambda v: value_label(v, lang)).fillna("").astype(str) + " " + show["account_id"].astype(str))
+    value_potential(chart, ax=ax, label_top=4, lang=lang)
     parts.append(H.figure(fig))
+    n_all = len(ctx.ds["accounts"]) if ctx.ds.has("accounts") else len(tiers)
+    parts.append(H.reading(zh_en(
+        lang,
+        f"分级线按全部门店的 {n_all} 个大客户统一计算：同一客户在门店报告和集团报告中的分级相同。图中标出金额最大的几个客户（行业和编号）。",
+        f"The tier lines are fitted on all {n_all} accounts of every store: an account has the same tier in the store and "
+        "the group report. The largest accounts are labelled (industry and id).")))
     churn = churn_warnings(show)
     parts.append(H.h3(zh_en(lang, "流失预警（180 天无购车无维修）", "Churn warnings (180 days silent)")))
     if len(churn):

@@ -26,19 +26,29 @@ def build(ctx) -> H.Html:
     parts = []
     if sid is not None and len(units):
         names = staff_names(ctx)
-        fig, ax = plt.subplots(figsize=(9, 4.5))
-        units_vs_lines(units[units["period"].isin(period_range(ctx.params.period, 3))], names=names, ax=ax, lang=lang)
-        parts.append(H.figure(fig))
         quarters, _ = pay.bottom_out(units)
         complete = quarters[~quarters["partial"]]
         q = complete[complete["quarter"] == complete["quarter"].max()] if len(complete) else quarters.iloc[0:0]
+        # the chart shows the quarter the rule table judges (the latest complete one), and says so
+        if len(q):
+            quarter = pd.Period(str(q["quarter"].iloc[0]), freq="Q")
+            shown = [str(p) for p in pd.period_range(quarter.asfreq("M", how="start"), quarter.asfreq("M", how="end"), freq="M")]
+            span = f"{quarter}：{shown[0]} – {shown[-1]}"
+        else:
+            shown = period_range(ctx.params.period, 3)
+            span = f"{shown[0]} – {shown[-1]}"
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        units_vs_lines(units[units["period"].isin(shown)], names=names, ax=ax, lang=lang)
+        parts += [H.h3(zh_en(lang, f"顾问月销量与积分线（{span}）", f"Consultants' monthly units against the lines ({span})")),
+                  H.figure(fig)]
         risk = q[q["status"] != pay.STATUS_KEPT]
         if len(risk):
             t = risk.assign(name=risk["staff_id"].map(names))[["name", "quarter", "months", "mean_units", "status"]]
             parts += [H.h3(zh_en(lang, "末位淘汰规则触发", "Bottom-out rule triggered")),
                       H.table(t.rename(columns={"name": zh_en(lang, "顾问", "Consultant"), "quarter": zh_en(lang, "季度", "Quarter"),
                                                 "months": zh_en(lang, "月数", "Months"), "mean_units": zh_en(lang, "月均销量", "Units a month"),
-                                                "status": zh_en(lang, "结果", "Status")}), lang=ctx.lang)]
+                                                "status": zh_en(lang, "结果", "Status")}),
+                              numeric_formats={zh_en(lang, "月均销量", "Units a month"): "decimal"}, lang=ctx.lang)]
     turnover = pay.turnover_by_department(ctx.ds, periods=[ctx.params.period], stores=stores)
     turnover = turnover[turnover["leavers"] > 0]
     if len(turnover):
