@@ -72,8 +72,10 @@ def load_benchmarks(source: str | Path | Mapping[str, float] | None = None) -> d
     Parameters
     ----------
     source : path, mapping or None
-        A CSV file with columns ``metric, benchmark``, a JSON file ``{"metric": value}``, or a mapping.
-        Only the metrics given are overridden; the other defaults stay.
+        A CSV file (UTF-8) with columns ``metric, benchmark``, a JSON file ``{"metric": value}``, or a mapping.
+        Only the metrics given are overridden; the other defaults stay. A value is a rate in (0, 1] (``0.7`` or
+        ``"70%"``); an unknown metric id, a bad value or a damaged file is a ParameterError naming the file and the
+        line or key.
 
     Returns
     -------
@@ -83,34 +85,102 @@ def load_benchmarks(source: str | Path | Mapping[str, float] | None = None) -> d
     if source is None:
         return out
     if isinstance(source, Mapping):
-        given = dict(source)
+        given = {str(k): (v, "", "") for k, v in dict(source).items()}
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise ParameterError(f"标杆文件 {path} 不存在。", f"Benchmark file {path} does not exist.")
-        if path.suffix.lower() == ".json":
-            given = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(given, dict):
-                raise ParameterError("标杆 JSON 文件应是 {\"指标id\": 数值} 的对象。", "The benchmark JSON must be an object {\"metric\": value}.")
-        else:
-            df = pd.read_csv(path, encoding="utf-8-sig")
-            if not {"metric", "benchmark"} <= set(df.columns):
-                raise ParameterError("标杆 CSV 文件需要 metric 和 benchmark 两列。", "The benchmark CSV needs columns metric and benchmark.")
-            given = dict(zip(df["metric"].astype(str), df["benchmark"]))
-    for metric, value in given.items():
+        given = _read_benchmark_file(Path(source))
+    for metric, (value, where_zh, where_en) in given.items():
         if metric not in RATE_SPECS:
             raise ParameterError(
-                f"标杆中的指标 {metric!r} 不是漏斗比率（例如 capture_rate、close_rate）。",
-                f"Benchmark metric {metric!r} is not a funnel rate (e.g. capture_rate, close_rate).",
+                f"{where_zh}指标 {metric!r} 不是漏斗比率。可用的指标：{'、'.join(sorted(RATE_SPECS))}。",
+                f"{where_en}metric {metric!r} is not a funnel rate. Known: {', '.join(sorted(RATE_SPECS))}.",
             )
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            v = float("nan")
-        if not np.isfinite(v) or v <= 0:
-            raise ParameterError(f"指标 {metric} 的标杆值 {value!r} 应是正数（比率写成小数，如 0.7）。",
-                                 f"Benchmark of {metric} = {value!r} must be a positive number (0.7 = 70%).")
+        v = _rate_value(value)
+        if not np.isfinite(v) or v <= 0 or v > 1:
+            raise ParameterError(
+                f"{where_zh}指标 {metric} 的标杆值 {value!r} 无效：应是 0 到 1 之间的比率（70% 写成 0.7 或 70%）。",
+                f"{where_en}the benchmark of {metric} = {value!r} must be a rate between 0 and 1 (write 70% as 0.7 or 70%).",
+            )
         out[metric] = v
+    return out
+
+
+def _rate_value(value) -> float:
+    """A benchmark value as a float: numbers as they are, ``"70%"`` → 0.7; anything else NaN."""
+    if isinstance(value, bool):
+        return float("nan")
+    if isinstance(value, str):
+        text = value.strip().replace("％", "%")
+        try:
+            return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+#: a benchmarks file is a handful of lines; anything much larger is not one
+_MAX_BENCHMARK_BYTES = 1_000_000
+
+
+def _read_benchmark_file(path: Path) -> dict[str, tuple[object, str, str]]:
+    """``{metric: (value, where in zh, where in en)}`` of a benchmarks CSV (``metric, benchmark``) or JSON
+    (``{"metric": value}``) file; every defect is a ParameterError naming the file and the row or key."""
+    name = f"标杆值文件 {path}"
+    if not path.is_file():
+        raise ParameterError(f"{name} 不存在（或不是文件）。", f"Benchmarks file {path} does not exist (or is not a file).")
+    if path.stat().st_size > _MAX_BENCHMARK_BYTES:
+        raise ParameterError(f"{name} 太大（超过 1 MB），不像是标杆值文件。", f"Benchmarks file {path} is too large (> 1 MB).")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ParameterError(
+            f"{name} 不是 UTF-8 编码（第 {line} 行，可能是 GBK）。请在 Excel 中另存为"
+            f"「CSV UTF-8」，或用文本编辑器另存为 UTF-8。",
+            f"Benchmarks file {path} is not UTF-8 (line {line}; GBK?). Save it as UTF-8.",
+        ) from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as err:
+            line, col = (err.lineno, err.colno) if isinstance(err, json.JSONDecodeError) else (1, 1)
+            raise ParameterError(
+                f"{name} 不是有效的 JSON（第 {line} 行第 {col} 列：文件被截断或格式有误）。应是 {{\"capture_rate\": 0.7}} 这样的对象。",
+                f"Benchmarks file {path} is not valid JSON (line {line}, column {col}). Expected an object such as "
+                f'{{"capture_rate": 0.7}}.',
+            ) from None
+        if not isinstance(data, dict):
+            raise ParameterError(
+                f"{name} 应是 {{\"指标id\": 数值}} 的 JSON 对象，例如 {{\"capture_rate\": 0.7}}。",
+                f'Benchmarks file {path} must be a JSON object {{"metric": value}}, e.g. {{"capture_rate": 0.7}}.',
+            )
+        return {str(k): (v, f"{name} 键 {k!r}：", f"Benchmarks file {path}, key {k!r}: ") for k, v in data.items()}
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = [(i, r) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    if not rows:
+        raise ParameterError(f"{name} 是空的。需要 metric 和 benchmark 两列。", f"Benchmarks file {path} is empty; it needs columns metric, benchmark.")
+    header = [c.strip() for c in rows[0][1]]
+    if "metric" not in header or "benchmark" not in header:
+        raise ParameterError(
+            f"{name} 第 {rows[0][0]} 行（表头）需要 metric 和 benchmark 两列，收到：{', '.join(header)}。",
+            f"Benchmarks file {path}, line {rows[0][0]} (header) needs columns metric and benchmark; got: {', '.join(header)}.",
+        )
+    im, ib = header.index("metric"), header.index("benchmark")
+    out: dict[str, tuple[object, str, str]] = {}
+    for line, r in rows[1:]:
+        metric = r[im].strip() if im < len(r) else ""
+        value = r[ib].strip() if ib < len(r) else ""
+        if not metric:
+            raise ParameterError(f"{name} 第 {line} 行的 metric 为空。", f"Benchmarks file {path}, line {line}: metric is empty.")
+        if metric in out:
+            raise ParameterError(f"{name} 第 {line} 行：指标 {metric} 重复出现。", f"Benchmarks file {path}, line {line}: {metric} appears twice.")
+        out[metric] = (value, f"{name} 第 {line} 行：", f"Benchmarks file {path}, line {line}: ")
     return out
 
 
