@@ -231,7 +231,7 @@ def is_dealerlab_file(path: str | os.PathLike) -> bool:
                 if info.file_size > 1_000_000:
                     return False
                 core = zf.read(info)
-            return re.search(rb"<dc:creator>\s*dealerlab\s*</dc:creator>", core) is not None
+            return re.search(rb"<(?:\w+:)?creator\b[^>]*>\s*dealerlab\s*</(?:\w+:)?creator>", core) is not None
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
