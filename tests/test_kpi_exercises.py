@@ -42,14 +42,43 @@ def test_card_designer_model_answer_is_correct(store):
 
 def test_card_designer_feedback_per_factor(store):
     e = ex.card_designer.bind(store=store)
-    e.set_answer({**GOOD_CARD, "stretch": "4%", "direction": "higher", "data_source": ["DMS系统"], "definition": ""})
+    e.set_answer({**GOOD_CARD, "stretch": "4%", "direction": "higher", "data_source": ["服务经理日报"], "definition": ""})
     fb = e.submit()
     assert fb.status == "partly"
     # direction higher + stretch above target passes the validator, but the case says lower → direction flagged;
-    # the DMS system is not a table; the definition is empty
+    # the manager's own daily report is no source for his own card; the definition is empty
     assert {"direction", "data_source", "definition"} <= _failed(fb)
     msgs = dict((f, m) for f, ok, m in fb.details if not ok)
-    assert "目标定义" in msgs["definition"] and "DMS系统" in msgs["data_source"]
+    assert "目标定义" in msgs["definition"] and "自己填写" in msgs["data_source"]
+    assert "不是数据表" not in msgs["data_source"]
+
+
+@pytest.mark.parametrize("formula", ["返修工单数÷进厂工单数×100%", "返修工单数 / 进厂工单数", "(返修台次)÷(进厂台次)",
+                                     "返修率 = 返修工单数 ÷ 进厂工单数 × 100%", "返修率"])
+def test_card_designer_accepts_a_comeback_rate_written_in_words(formula):
+    # issue 19: 「返修工单数÷进厂工单数×100%」 was rejected; only 返修率 / comeback_rate passed
+    assert ex.card_designer.check({**_parsed(GOOD_CARD), "formula": formula}).status == "correct"
+    fb = ex.card_designer.check({**_parsed(GOOD_CARD), "formula": "进厂工单数÷返修工单数"})
+    assert "formula" in _failed(fb) and "close_rate" not in dict((f, m) for f, ok, m in fb.details)["formula"]
+
+
+@pytest.mark.parametrize("sources", [["维修工单"], ["DMS系统"], ["维修工单", "DMS系统"]])
+def test_card_designer_accepts_every_source_it_offers_that_holds_the_orders(sources):
+    # issue 19: 「DMS 系统」 was offered, then rejected as 「不是数据表」
+    assert ex.card_designer.check({**_parsed(GOOD_CARD), "data_source": sources}).status == "correct"
+    for other in ex._TABLE_OPTIONS:  # no option offered is ever "not a data table"
+        fb = ex.card_designer.check({**_parsed(GOOD_CARD), "data_source": [other]})
+        assert "不是数据表" not in str(fb.details), other
+    assert all("（" not in label or "DMS" in label for label in ex._TABLE_OPTIONS.values())  # no English table names
+
+
+@pytest.mark.parametrize("due", ["2026年10月31日", "10月31日", "2026-10-31", "2026/10/31", "10月底"])
+def test_card_designer_accepts_natural_chinese_dates(due):
+    # issue 19: 「2026年10月31日」 → 「应为日期（YYYY-MM-DD）」
+    assert ex.card_designer.check({**_parsed(GOOD_CARD), "due_date": due}).status == "correct"
+    fb = ex.card_designer.check({**_parsed(GOOD_CARD), "due_date": "下个月"})
+    msg = dict((f, m) for f, ok, m in fb.details)["due_date"]
+    assert "YYYY" not in msg and "2026年10月31日" in msg
 
 
 def test_card_designer_stretch_direction_and_formula(store):

@@ -44,7 +44,7 @@ def test_report_folder_holds_every_output(store_report):
 
 def test_html_has_no_code_and_renders_chinese(store_report):
     html = (store_report / "index.html").read_text(encoding="utf-8")
-    assert "jp-InputArea jp-Cell-inputArea" not in html and "class=\"jp-InputArea" not in html and "rep.cover()" not in html and "ReportContext" not in html
+    assert "jp-InputArea jp-Cell-inputArea" not in html and "class=\"jp-InputArea" not in html and "rep.section(" not in html and "ReportContext" not in html
     assert 'lang="zh-CN"' in html
     for heading in ("经销商经营诊断报告", "执行摘要", "销售漏斗", "目标与销售顾问", "售后与管理节奏", "客户满意度", "大客户",
                     "人员与薪酬", "PDCA 行动计划", "附录：数据质量"):

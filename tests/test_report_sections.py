@@ -7,9 +7,10 @@ import pytest
 from dealerlab.data.dataset import Dataset
 from dealerlab.datasets import load_demo
 from dealerlab.report.context import ReportContext
+from dealerlab.report import sections
 from dealerlab.report.findings import Finding, collect_findings
 
-SECTIONS = ("cover", "summary", "funnel", "targets", "aftersales", "csi", "accounts", "people", "actions", "quality")
+STORE_SECTIONS = [s.key for s in sections.for_scope("store")]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def _context(tmp_path, ds, store_id="S01"):
 def test_partial_data_never_breaks_a_section(tmp_path, demo, tables, chinese_style):
     ds = Dataset({k: v for k, v in demo.tables.items() if k in tables}, source="partial")
     rep = _context(tmp_path, ds)
-    html = {s: str(getattr(rep, s)()) for s in SECTIONS}
+    html = {s: str(rep.section(s)) for s in STORE_SECTIONS}
     assert all(html.values())
     missing_any = any("dl-missing" in h for h in html.values())
     assert missing_any  # at least one section says its data is missing
@@ -63,5 +64,67 @@ def test_collect_findings_skips_collectors_without_data(tmp_path, demo):
 
 def test_group_context_league(tmp_path, demo, chinese_style):
     rep = _context(tmp_path, demo, store_id=None)
-    html = str(rep.league())
+    html = str(rep.section("league"))
     assert "集团中位数" in html and "S03" in html
+
+
+def test_registry_keys_unique_and_titled():
+    keys = [s.key for s in sections.SECTIONS]
+    assert len(keys) == len(set(keys))
+    assert all(s.title_zh and s.title_en for s in sections.SECTIONS)
+    assert sections.COLLECTORS == [s.findings for s in sections.SECTIONS if s.findings]
+    assert STORE_SECTIONS == ["cover", "summary", "funnel", "targets", "aftersales", "csi", "accounts", "people", "actions",
+                              "quality"]
+    assert [s.key for s in sections.for_scope("group")] == ["cover", "summary", "league", "funnel", "aftersales", "csi",
+                                                             "accounts", "people", "actions", "quality"]
+
+
+@pytest.mark.parametrize("name", sorted(sections.NOTEBOOKS))
+def test_notebooks_show_the_registry_sections(name):
+    """The shipped notebooks' section cells are the registry's (run ``python -m dealerlab.report.sections`` after
+    adding a section)."""
+    import nbformat
+
+    from dealerlab.report.execute import notebook_path
+
+    nb = nbformat.read(notebook_path(name), as_version=4)
+    want = [s.key for s in sections.for_scope(sections.NOTEBOOKS[name])]
+    assert sections.notebook_sections(nb) == want
+    cells = [c.source for c in nb.cells if any(t.startswith("section-") and t != "section-setup" for t in c.metadata.get("tags", []))]
+    assert cells == [f'rep.section("{k}")' for k in want]
+
+
+def test_sync_notebooks_writes_a_new_section(tmp_path, monkeypatch):
+    import shutil
+
+    import nbformat
+
+    from dealerlab.report.execute import notebook_path
+
+    for name in sections.NOTEBOOKS:
+        shutil.copy(notebook_path(name), tmp_path / name)
+    assert sections.sync_notebooks(tmp_path) == []
+    extra = sections.Section("policy", "政策", "Policy", lambda ctx: "", scope=sections.STORE)
+    monkeypatch.setattr(sections, "SECTIONS", [*sections.SECTIONS[:-1], extra, sections.SECTIONS[-1]])
+    assert sections.sync_notebooks(tmp_path) == ["store_report.ipynb"]
+    nb = nbformat.read(tmp_path / "store_report.ipynb", as_version=4)
+    assert sections.notebook_sections(nb)[-2:] == ["policy", "quality"]
+    assert "rep.key_numbers()" in nb.cells[2].source  # parameters and set-up cells kept
+
+
+def test_section_titles_agree_with_headings_and_errors(tmp_path, demo, chinese_style):
+    rep = _context(tmp_path, demo)
+    for s in sections.for_scope("store"):
+        if s.heading:
+            assert f">{s.title_zh}</h2>" in str(rep.section(s.key))
+    assert sections.title("quality") == "附录：数据质量" and sections.title("setup", "en") == "Data set-up"
+
+
+def test_a_section_without_its_data_says_so(tmp_path, demo, chinese_style):
+    from dealerlab.errors import MissingTableError
+
+    def build(ctx):
+        raise MissingTableError("booth_usage")
+
+    html = str(sections.Section("x", "某节", "X", build).render(_context(tmp_path, demo)))
+    assert "某节" in html and "dl-missing" in html and "本节无法生成" in html

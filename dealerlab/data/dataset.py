@@ -145,14 +145,23 @@ class Dataset:
         return max(dates) if dates else None
 
     def select(self, *, stores: Iterable[str] | None = None) -> "Dataset":
-        """A Dataset restricted to some stores (every table with a ``store_id`` column is filtered)."""
+        """A Dataset restricted to some stores (every table with a ``store_id`` column is filtered).
+
+        Rows whose ``store_id`` is blank where the contract allows it (oem_policy: a row for every store) are kept.
+        """
         if stores is None:
             return self
         keep = set(stores)
-        tables = {
-            name: (df[df["store_id"].isin(keep)].reset_index(drop=True) if "store_id" in df.columns else df)
-            for name, df in self.tables.items()
-        }
+
+        def _rows(name, df):
+            if "store_id" not in df.columns:
+                return df
+            mask = df["store_id"].isin(keep)
+            if name in TABLES and "store_id" in TABLES[name] and not TABLES[name].column("store_id").required:
+                mask = mask | df["store_id"].isna()
+            return df[mask].reset_index(drop=True)
+
+        tables = {name: _rows(name, df) for name, df in self.tables.items()}
         return Dataset(tables, list(self.warnings), self.source)
 
 

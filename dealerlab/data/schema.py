@@ -172,6 +172,24 @@ INDUSTRY = _enum(
     ("其他", "other"),
 )
 CONTACT_LEVEL = _enum(("基层", "staff"), ("中层", "middle management"), ("高层", "top management"))
+POLICY_ITEM = _enum(
+    ("VP达成奖", "volume plan bonus"),
+    ("SSI奖", "SSI bonus"),
+    ("CSI奖", "CSI bonus"),
+    ("暗访奖", "mystery shopping bonus"),
+    ("明访奖", "announced audit bonus"),
+    ("管理奖", "management bonus"),
+    ("其他", "other"),
+)
+#: what a rebate tier is measured on: a metric id, or ``score`` (the OEM's score in oem_scores); the canonical values
+#: are the metric ids, the Chinese names are accepted too
+POLICY_BASIS = _enum(
+    ("vp_achievement", "VP达成率"),
+    ("ssi_index", "SSI指数"),
+    ("csi_index", "CSI指数"),
+    ("score", "厂家评分"),
+)
+SCORE_ITEM = _enum(("暗访", "mystery shopping"), ("明访", "announced audit"), ("管理", "management"), ("其他", "other"))
 TARGET_METRIC = _enum(
     ("销量", "volume"),
     ("展厅销量", "showroom volume"),
@@ -311,6 +329,7 @@ TABLES: dict[str, Table] = {
                 C("price", "成交价", "number", True, min=0),
                 C("gross_profit", "单车毛利", "number"),
                 C("account_id", "大客户编号", "id", references="accounts.account_id"),
+                C("vin", "车架号", pii=True, note="可选；与库存车辆、维修工单的车架号对应"),
             ),
             key="sale_id",
         ),
@@ -466,8 +485,67 @@ TABLES: dict[str, Table] = {
                 C("tax_rate", "所得税率", "number", min=0, max=1),
                 C("invested_capital", "投入资本", "number", min=0),
                 C("capital_cost_rate", "资本成本率", "number", min=0, max=1),
+                C("marketing_cost", "市场费用", "number", min=0, note="当月销售市场推广费用（元），用于单车营销费用"),
             ),
             optional=True,
+        ),
+        Table(
+            "inventory",
+            "库存车辆",
+            (
+                C("vin", "车架号", "id", True, pii=True),
+                C(**STORE_ID),
+                C("model", "车型", "text", True),
+                C("arrival_date", "入库日期", "date", True, note="到店验收入库的日期（库龄从这天算起，当天为第 0 天）"),
+                C("sold_date", "出库日期", "date", note="留空表示仍在库"),
+                C("purchase_cost", "采购成本", "number", True, min=0, note="向厂家的进车价（元），用于资金占用"),
+                C("sale_id", "销售编号", "id", references="sales.sale_id", note="已售出时填写对应的销售编号"),
+            ),
+            key="vin",
+            optional=True,
+            note="每台到店车辆一行（含已售出的），用于在库台数、库龄、库存深度和资金占用",
+        ),
+        Table(
+            "oem_orders",
+            "厂家订车",
+            (
+                C(**STORE_ID),
+                C("period", "月份", "period", True),
+                C("model", "车型", "text", True),
+                C("ordered", "订车台数", "int", True, min=0, note="当月向厂家提报的订车台数"),
+                C("called_off", "CALL OFF台数", "int", True, min=0, note="当月实际从厂家提走（CALL OFF）的台数"),
+                C("note", "备注", note="CALL OFF 多于订车（如提走上月订单）时写明原因，就不再提示"),
+            ),
+            optional=True,
+            note="每店每月每车型一行：订车与 CALL OFF，用于 CALL车准确率",
+        ),
+        Table(
+            "oem_policy",
+            "商务政策",
+            (
+                C("store_id", "门店编码", "id", references="stores.store_id", note="留空表示适用于所有门店"),
+                C("period", "月份", "period", note="留空表示每个月都适用"),
+                C("item", "项目", "enum", True, enum=POLICY_ITEM),
+                C("basis", "依据指标", "enum", True, enum=POLICY_BASIS, open_enum=True,
+                  note="score 表示按「厂家评分」表中同名项目（去掉「奖」字）的得分"),
+                C("threshold", "门槛", "number", True, min=0, note="达到（≥）此值即进入该档；VP达成率写 0.95 或 95%"),
+                C("amount_per_unit", "每台返利", "number", min=0, note="元/台，乘以当月销量"),
+                C("lump_sum", "一次性奖励", "number", min=0, note="元，达到该档一次性发放"),
+            ),
+            optional=True,
+            note="返利阶梯：每个项目每一档一行；达到的最高一档按「每台返利 × 销量 + 一次性奖励」计算，低于最低档没有返利",
+        ),
+        Table(
+            "oem_scores",
+            "厂家评分",
+            (
+                C(**STORE_ID),
+                C("period", "月份", "period", True),
+                C("item", "项目", "enum", True, enum=SCORE_ITEM),
+                C("score", "得分", "number", True, min=0),
+            ),
+            optional=True,
+            note="厂家每月给出的暗访、明访、管理等得分",
         ),
     ]
 }

@@ -9,9 +9,10 @@ File level (error): ``file_missing``, ``file_empty``, ``not_workbook``, ``encryp
 Row level (error): ``required_value``, ``enum_invalid``, ``date_invalid``, ``date_impossible``,
 ``date_out_of_range``, ``number_invalid``, ``int_invalid``, ``bool_invalid``, ``period_invalid``, ``below_min``,
 ``above_max``, ``duplicate_key``, ``reference_missing``, ``closed_date_required``, ``date_order``,
-``too_many`` (more rows broke the same rule than are listed one by one).
+``tier_order`` (a higher rebate tier of one item pays less), ``too_many`` (more rows broke the same rule than are
+listed one by one).
 Warnings: ``sheet_unknown``, ``file_unknown``, ``column_unknown``, ``enum_open``, ``date_future``, ``macros_ignored``,
-``table_no_rows``.
+``table_no_rows``, ``call_off_over_order`` (CALL OFF above the units ordered, without a note).
 
 Every problem is located as the user sees it: ``source`` is the file name or ``"file.xlsx:sheet"``, ``row`` the
 Excel row (or CSV line, header included), ``column`` the header as written in the file (the Chinese name when the
@@ -55,6 +56,9 @@ NATURAL_KEYS = {
     "monthly_finance": ("store_id", "period"),
     "surveys": ("response_id", "item"),
     "survey_items": ("survey", "item"),
+    "oem_orders": ("store_id", "period", "model"),
+    "oem_policy": ("store_id", "period", "item", "threshold"),
+    "oem_scores": ("store_id", "period", "item"),
 }
 
 #: date columns that may lie in the future (plans, promises): no future-date warning
@@ -69,6 +73,7 @@ DATE_ORDER = (
     ("leads", "created_date", "closed_date"),
     ("service_orders", "open_date", "close_date"),
     ("complaints", "received_date", "resolved_date"),
+    ("inventory", "arrival_date", "sold_date"),
 )
 
 _M = {
@@ -152,6 +157,12 @@ _M = {
                           "检查编号，或在「{ref_table_zh}」表中补上这条记录。", "Check the id, or add the record to '{ref_table}'."),
     "closed_date_required": ("状态为「{status}」但结案日期为空。", "Status is '{status}' but closed_date is empty.",
                              "成交或战败的潜客必须填写结案日期。", "Won or lost leads need a closed_date."),
+    "tier_order": ("「{item}」的返利阶梯不是递增的：门槛 {value} 比更低的门槛 {other_value} 返得更少（{what_zh}）。",
+                   "The rebate tiers of '{item}' do not ascend: threshold {value} pays less than the lower threshold "
+                   "{other_value} ({what_en}).",
+                   "检查这一档的门槛和返利金额是否录错：门槛越高，每台返利和一次性奖励都应不低于低一档。",
+                   "Check this tier's threshold and amounts: a higher threshold must pay at least as much per unit and "
+                   "as a lump sum as the tier below."),
     "too_many": ("另有 {n} 行同样「{rule_zh}」（未逐行列出）。", "{n} more rows break the same rule ({rule_en}), not listed one by one.",
                  "先改正上面列出的行，再重新校验。", "Fix the rows listed above, then validate again."),
     # ---- warnings
@@ -163,6 +174,9 @@ _M = {
                        "若是契约中的列，请按数据字典改名。", "If it is a contract column, rename it as in the data dictionary."),
     "macros_ignored": ("工作簿含宏 (.xlsm)：宏不会运行，只读取数据。", "The workbook contains macros (.xlsm): they are not run, only the data is read.",
                        "可另存为 .xlsx 去掉宏。", "Save it as .xlsx to drop the macros."),
+    "call_off_over_order": ("CALL OFF {value} 台多于订车 {other_value} 台。", "Called off {value} units, more than the {other_value} ordered.",
+                            "若是提走了上月的订单等正常情况，请在「备注」列写明原因；否则检查是否录错。",
+                            "If it is expected (e.g. last month's order called off now), say so in the note column; otherwise check the figures."),
     "table_no_rows": ("「{table_zh}」表只有表头，没有数据行。", "Table '{table}' has a header but no rows.",
                       "若有数据请补上；否则相关图表会显示缺少数据。", "Fill it in if you have the data; figures that need it will say data is missing."),
 }
@@ -191,9 +205,12 @@ _RULE_NAMES = {
     "duplicate_row": ("重复行", "duplicate row"),
     "reference_missing": ("引用不存在", "dangling reference"),
     "closed_date_required": ("缺结案日期", "closed_date missing"),
+    "tier_order": ("返利阶梯不递增", "rebate tiers not ascending"),
+    "call_off_over_order": ("CALL OFF多于订车", "called off more than ordered"),
 }
 
-WARNING_RULES = frozenset({"sheet_unknown", "file_unknown", "column_unknown", "enum_open", "date_future", "macros_ignored", "table_no_rows"})
+WARNING_RULES = frozenset({"sheet_unknown", "file_unknown", "column_unknown", "enum_open", "date_future", "macros_ignored", "table_no_rows",
+                           "call_off_over_order"})
 
 
 class _Safe(dict):
@@ -466,6 +483,54 @@ def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict
             log.add(problem("date_order", spec.name, source, row=int(rows[i]), column=label,
                             value=_shown(frame[late].iloc[i]), other_value=_shown(frame[early].iloc[i]),
                             column_zh=l.zh, column_en=l.name, other_zh=e.zh, other=e.name))
+    rule = _TABLE_RULES.get(spec.name)
+    if rule is not None:
+        rule(spec, frame, rows, labels, source, log)
+
+
+def _check_tiers(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str, log: ProblemLog) -> None:
+    """oem_policy: within one store × month × item, a higher threshold pays at least as much (per unit and lump sum)."""
+    need = ("item", "threshold")
+    if not all(c in frame for c in need) or not len(frame):
+        return
+    f = pd.DataFrame({
+        "store": frame["store_id"].astype("string").fillna("") if "store_id" in frame else "",
+        "period": frame["period"].astype("string").fillna("") if "period" in frame else "",
+        "item": frame["item"].astype("string"),
+        "threshold": frame["threshold"].astype("float64"),
+        "amount": frame["amount_per_unit"].astype("float64").fillna(0.0) if "amount_per_unit" in frame else 0.0,
+        "lump": frame["lump_sum"].astype("float64").fillna(0.0) if "lump_sum" in frame else 0.0,
+        "pos": np.arange(len(frame)),
+    }).dropna(subset=["item", "threshold"])
+    label = _label(labels, spec.column("threshold"))
+    for (_, _, item), g in f.sort_values("threshold", kind="stable").groupby(["store", "period", "item"], sort=False):
+        best_amount = best_lump = -np.inf
+        prev = None
+        for r in g.itertuples(index=False):
+            if prev is not None and r.threshold > prev.threshold and (r.amount < best_amount or r.lump < best_lump):
+                what = ("每台返利", "amount per unit") if r.amount < best_amount else ("一次性奖励", "lump sum")
+                log.add(problem("tier_order", spec.name, source, row=int(rows[r.pos]), column=label, value=_shown(r.threshold),
+                                other_value=_shown(prev.threshold), item=item, what_zh=what[0], what_en=what[1]))
+            best_amount, best_lump = max(best_amount, r.amount), max(best_lump, r.lump)
+            prev = r
+
+
+def _check_call_off(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str, log: ProblemLog) -> None:
+    """oem_orders: called_off above ordered is a warning unless the row's note explains it."""
+    if "ordered" not in frame or "called_off" not in frame:
+        return
+    ordered = frame["ordered"].astype("float64").to_numpy()
+    called = frame["called_off"].astype("float64").to_numpy()
+    noted = (frame["note"].astype("string").str.strip().fillna("") != "").to_numpy() if "note" in frame else np.zeros(len(frame), bool)
+    bad = (called > ordered) & ~noted
+    label = _label(labels, spec.column("called_off"))
+    for i in np.flatnonzero(bad)[:MAX_PER_RULE]:
+        log.add(problem("call_off_over_order", spec.name, source, row=int(rows[i]), column=label,
+                        value=_shown(called[i]), other_value=_shown(ordered[i])))
+
+
+#: table-specific whole-table rules (DATA.md's optional policy and stock tables)
+_TABLE_RULES = {"oem_policy": _check_tiers, "oem_orders": _check_call_off}
 
 
 def check_references(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str,

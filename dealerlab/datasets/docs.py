@@ -37,6 +37,41 @@ def planted_facts(ds: Dataset) -> dict:
     return facts
 
 
+def _policy_case(ds: Dataset) -> list[str]:
+    """Case 9: the OEM policy, the VP cliff, old stock and CALL车 accuracy, measured on the data."""
+    planted = getattr(ds, "planted", {}) or {}
+    need = ("vp_cliff", "old_stock", "call_off")
+    if not all(k in planted for k in need) or not ds.has("inventory"):
+        return []
+    from dealerlab import policy
+
+    vp = planted["vp_cliff"]
+    lad = policy.cliff(ds, store=vp["store_id"], period=vp["period"])
+    nxt = lad[lad["is_next"]].iloc[0]
+    old = planted["old_stock"]
+    t = policy.stock_by_model(ds["inventory"], ds["sales"], period=vp["period"], stores=[old["store_id"]])
+    row = t[t["model"] == old["model"]].iloc[0]
+    co = planted["call_off"]
+    orders = ds["oem_orders"]
+    acc = orders.assign(late=orders["period"].isin(co["periods"])).groupby(["store_id", "late"])[["called_off", "ordered"]].sum()
+    acc = acc["called_off"] / acc["ordered"]
+    others = acc.drop(index=co["store_id"], level=0)
+    return [
+        f"9. **商务政策、返利与库存** — oem_policy 为每家门店所属品牌的返利阶梯（VP达成奖、SSI奖、暗访奖、管理奖；"
+        "每月相同，store_id 填写、period 留空）；oem_scores 为每月暗访、管理得分；inventory 每台到店车辆一行"
+        "（售出车辆的 sale_id 与 sales.vin 对应，采购成本 = 成交价 − 单车毛利），到店月份的台数即 oem_orders 的 CALL OFF；"
+        "monthly_finance.marketing_cost 为当月市场费用。"
+        f"**{vp['store_id']} {vp['period']} 冲量**：销量 {int(nxt['sold'])} 台，VP {int(nxt['volume_plan'])} 台"
+        f"（达成 {nxt['sold'] / nxt['volume_plan']:.1%}），差 {int(nxt['units_needed'])} 台到 {nxt['threshold']:.0%} 档，"
+        f"返利多拿 {nxt['gain']:,.0f} 元，保本让价每台 {nxt['breakeven_discount']:,.0f} 元。"
+        f"**{old['store_id']} 老库存**：{old['model']} 有 {int(row['stock_age_over_90'])} 台库龄超过 90 天（最长 "
+        f"{int(row['oldest_days'])} 天），该车型在库 {int(row['stock_units'])} 台、占用资金 {row['stock_capital']:,.0f} 元。"
+        f"**{co['store_id']} CALL车准确率**：{co['periods'][0]}..{co['periods'][-1]} 为 "
+        f"{acc.loc[(co['store_id'], True)]:.0%}（此前 {acc.loc[(co['store_id'], False)]:.0%}），其他门店 "
+        f"{others.min():.0%}–{others.max():.0%}。"
+    ]
+
+
 def _fmt_pct(x: float) -> str:
     return f"{x:.1%}"
 
@@ -173,6 +208,7 @@ def render_readme(ds: Dataset) -> str:
         "8. **投诉** — 类别呈帕累托分布（维修质量、等待时间、收费争议居前），约 15–20% 上报（重大投诉全部上报），"
         "少数超过 7 天未结案。"
     )
+    lines += _policy_case(ds)
     lines += [
         "",
         "其他：销售顾问月离职率约 5–7%（离职当天补员，人数稳定）；潜客跟踪按时完成率约 0.86–0.93；"

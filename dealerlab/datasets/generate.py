@@ -1031,6 +1031,117 @@ def _market_finance(st: _Store, cal: _Cal, rng, sim: dict, targets: pd.DataFrame
     return market, finance
 
 
+# ------------------------------------------------------------------------------- stock, OEM policy (DOMAIN.md §12)
+#: (VP achievement threshold, 元 per unit, lump sum 元) of the VP达成奖 ladder: the seed's brand (别克), other
+#: passenger-car brands, commercial vehicles
+_VP_TIERS = {
+    "别克": ((0.90, 800.0, 0.0), (0.95, 1800.0, 0.0), (1.00, 2800.0, 50_000.0), (1.05, 3200.0, 80_000.0)),
+    "乘用车": ((0.90, 1000.0, 0.0), (1.00, 2600.0, 40_000.0), (1.05, 3000.0, 60_000.0)),
+    "商用车": ((0.90, 1500.0, 0.0), (1.00, 4000.0, 60_000.0), (1.10, 5000.0, 100_000.0)),
+}
+#: the other items of the policy: (item, basis, threshold, 元 per unit, lump sum)
+_OTHER_TIERS = (
+    ("SSI奖", "ssi_index", 760.0, 300.0, 0.0),
+    ("SSI奖", "ssi_index", 780.0, 600.0, 0.0),
+    ("暗访奖", "score", 80.0, 200.0, 0.0),
+    ("暗访奖", "score", 90.0, 500.0, 0.0),
+    ("管理奖", "score", 85.0, 0.0, 20_000.0),
+)
+_WMI = {"别克": "LSG", "丰田": "LVG", "大众": "LSV", "本田": "LHG", "日产": "LGB"}
+
+
+def _stock_and_policy(st: _Store, cal: _Cal, rng: np.random.Generator, sales: pd.DataFrame, volume: np.ndarray) -> dict:
+    """Inventory, CALL OFF orders, the OEM policy and scores, marketing cost and the sold units' VINs of one store.
+
+    Drawn from the store's own stream of the policy seed, after the store's other tables are final: adding these
+    tables never changes a value of the others.
+
+    * every sale takes a unit that arrived ``age`` days before the invoice (age ~ Gamma(3, 12), 36 days on average,
+      at most 80); units for the sales of the next 200 days at the last quarter's pace that have already arrived are
+      in stock at the end;
+    * the units arriving in a month are that month's CALL OFF; ordered ≥ called off (accuracy 92–100 %);
+    * planted: S02 holds 8 units of its slowest model bought 95–160 days before the end (old stock, capital);
+      S03 orders far more than it calls off (CALL车 accuracy about 70 %);
+      S01's policy is the seed's brand's (别克) and leaves it 3 units short of the 100 % VP tier in the last month.
+    """
+    sid, end = st.store_id, cal.end_day
+    models = np.array(st.models)
+    sale_day = _days(sales["invoice_date"])
+    sale_model = sales["model"].to_numpy(dtype=object)
+    cost = (sales["price"] - sales["gross_profit"].fillna(0.0)).to_numpy(dtype=float)
+    # future sales (beyond the end) at the pace of the last 90 days, per model: their units may already be in stock
+    fut_day, fut_model, fut_cost = [], [], []
+    recent = sale_day > end - 90
+    for m in models:
+        mask = sale_model == m
+        pace = (recent & mask).sum() / 90.0
+        k = int(rng.poisson(pace * 200))
+        fut_day.append(end + 1 + rng.integers(0, 200, k))
+        fut_model.append(np.full(k, m, dtype=object))
+        mean_cost = float(np.mean(cost[mask])) if mask.any() else 100_000.0
+        fut_cost.append(np.round(mean_cost * rng.uniform(0.97, 1.03, k), -2))
+    fut_day, fut_model, fut_cost = np.concatenate(fut_day), np.concatenate(fut_model), np.concatenate(fut_cost)
+    n_s, n_f = len(sale_day), len(fut_day)
+    age = np.minimum(np.round(rng.gamma(3.0, 12.0, n_s + n_f)), 80).astype(np.int64)
+    day_all = np.concatenate([sale_day, fut_day])
+    arrival = day_all - age
+    keep_f = arrival[n_s:] <= end
+    arr = np.concatenate([arrival[:n_s], arrival[n_s:][keep_f]])
+    model = np.concatenate([sale_model, fut_model[keep_f]])
+    pcost = np.concatenate([cost, fut_cost[keep_f]])
+    sold = np.concatenate([sale_day, np.full(int(keep_f.sum()), -1)])
+    sale_ref = np.concatenate([sales["sale_id"].to_numpy(dtype=object), np.full(int(keep_f.sum()), None, dtype=object)])
+    if st.idx == 1:  # planted: old stock of the slowest model
+        slow = models[-1]
+        k = 8
+        arr = np.concatenate([arr, end - rng.integers(95, 161, k)])
+        model = np.concatenate([model, np.full(k, slow, dtype=object)])
+        base = float(np.mean(cost[sale_model == slow])) if (sale_model == slow).any() else 200_000.0
+        pcost = np.concatenate([pcost, np.round(base * rng.uniform(0.99, 1.02, k), -2)])
+        sold = np.concatenate([sold, np.full(k, -1)])
+        sale_ref = np.concatenate([sale_ref, np.full(k, None, dtype=object)])
+    o = np.lexsort((model.astype(str), arr))
+    arr, model, pcost, sold, sale_ref = arr[o], model[o], pcost[o], sold[o], sale_ref[o]
+    vins = _names.vins(rng, len(arr), wmi=_WMI.get(st.brand, "LFW" if st.business == "商用车" else "LSV"))
+    inventory = pd.DataFrame(
+        {"vin": vins, "store_id": sid, "model": model, "arrival_date": _to_dates(arr), "sold_date": _to_dates(sold),
+         "purchase_cost": pcost, "sale_id": sale_ref}
+    )
+    vin_of_sale = dict(zip(sale_ref[sold >= 0], vins[sold >= 0]))
+    sales_vin = np.array([vin_of_sale[s_] for s_ in sales["sale_id"].to_numpy(dtype=object)], dtype=object)
+
+    # CALL OFF = arrivals of the month; ordered ≥ called off
+    periods = cal.periods[cal.first:]
+    rows = []
+    arr_m = cal.month_index(np.clip(arr, cal.mstart[0], None))
+    for i, per in enumerate(periods):
+        mi = cal.first + i
+        last4 = i >= len(periods) - 4
+        for m in models:
+            called = int(((arr_m == mi) & (arr >= cal.mstart[0]) & (model == m)).sum())
+            acc = rng.uniform(0.58, 0.7) if (st.idx == 2 and last4) else rng.uniform(0.75, 0.85) if st.idx == 2 else rng.uniform(0.92, 1.0)
+            ordered = max(called, int(np.ceil(called / acc))) if called else int(rng.integers(0, 2))
+            rows.append((sid, per, m, ordered, called))
+    oem_orders = pd.DataFrame(rows, columns=["store_id", "period", "model", "ordered", "called_off"])
+    oem_orders["note"] = None
+
+    # the OEM policy of the store's brand (every month) and the OEM's monthly scores
+    prow = [(sid, None, "VP达成奖", "vp_achievement", t, a, lump) for t, a, lump in _VP_TIERS.get(st.brand, _VP_TIERS[st.business])]
+    prow += [(sid, None, item, basis, t, a, lump) for item, basis, t, a, lump in _OTHER_TIERS]
+    oem_policy = pd.DataFrame(prow, columns=["store_id", "period", "item", "basis", "threshold", "amount_per_unit", "lump_sum"])
+    n = len(periods)
+    oem_scores = pd.DataFrame(
+        {"store_id": sid, "period": np.repeat(periods, 2), "item": np.tile(["暗访", "管理"], n),
+         "score": np.column_stack([np.clip(np.round(rng.normal(86, 5, n)), 60, 100),
+                                   np.clip(np.round(rng.normal(88, 4, n)), 60, 100)]).ravel()}
+    )
+    per_unit = (900, 1400) if st.business == "乘用车" else (500, 900)
+    fixed = 60_000 if st.business == "乘用车" else 40_000
+    marketing = np.round(volume * rng.uniform(*per_unit, n) + fixed * rng.uniform(0.85, 1.15, n), -2)
+    return dict(inventory=inventory, oem_orders=oem_orders, oem_policy=oem_policy, oem_scores=oem_scores,
+                sales_vin=sales_vin, marketing_cost=marketing)
+
+
 # ----------------------------------------------------------------------------------------------------------- generate
 def generate(
     config: GroupConfig | None = None,
@@ -1065,8 +1176,8 @@ def generate(
     -------
     Dataset
         Tables stores, staff, leads, visits, calls, test_drives, followups, sales, addons, service_orders, surveys,
-        survey_items, complaints, accounts, targets, booth_usage, points, market, monthly_finance, conformed to the
-        schema. ``ds.planted`` (an attribute added here) describes where the teaching cases sit.
+        survey_items, complaints, accounts, targets, booth_usage, points, market, monthly_finance, inventory,
+        oem_orders, oem_policy, oem_scores, conformed to the schema. ``ds.planted`` (an attribute added here) describes where the teaching cases sit.
     """
     cfg = config if config is not None else GroupConfig(seed, stores, months, end, commercial_share, scale)
     ss = np.random.SeedSequence(cfg.seed)
@@ -1075,15 +1186,21 @@ def generate(
     specs = _stores(cfg, group_rng)
     items = default_survey_items()
     store_seeds = np.random.SeedSequence([cfg.seed, 1]).spawn(len(specs))
+    # the stock and OEM-policy tables draw from their own streams, so that they leave every other table unchanged
+    policy_seeds = np.random.SeedSequence([cfg.seed, 2]).spawn(len(specs))
     acc: dict[str, list[pd.DataFrame]] = {}
     planted: dict = {"comeback_action": {}, "team": {}}
 
     def add(name, df):
         acc.setdefault(name, []).append(df)
 
-    for st, s_seed in zip(specs, store_seeds):
+    for st, s_seed, p_seed in zip(specs, store_seeds, policy_seeds):
         rng = np.random.default_rng(s_seed)
         sim = _simulate_store(st, cal, cfg, rng, items)
+        stock = _stock_and_policy(st, cal, np.random.default_rng(p_seed), sim["sales"], sim["agg"]["volume"])
+        sim["sales"]["vin"] = stock["sales_vin"]
+        for name in ("inventory", "oem_orders", "oem_policy", "oem_scores"):
+            add(name, stock[name])
         for name in ("leads", "visits", "calls", "test_drives", "sales", "addons", "service_orders", "followups",
                      "surveys", "complaints", "booth_usage", "accounts"):
             add(name, sim[name])
@@ -1093,12 +1210,19 @@ def generate(
         add("points", _points(st, cal, rng, sim))
         market, finance = _market_finance(st, cal, rng, sim, targets)
         add("market", market)
+        finance["marketing_cost"] = stock["marketing_cost"]
         add("monthly_finance", finance)
         _, action = _comeback_curve(st, cal)
         if action:
             planted["comeback_action"][st.store_id] = action
         if team:
             planted["team"][st.store_id] = team
+        if st.idx == 0:
+            planted["vp_cliff"] = {"store_id": st.store_id, "period": cal.periods[-1]}
+        elif st.idx == 1:
+            planted["old_stock"] = {"store_id": st.store_id, "model": st.models[-1]}
+        elif st.idx == 2:
+            planted["call_off"] = {"store_id": st.store_id, "periods": cal.periods[-4:]}
     stores_df = pd.DataFrame(
         {
             "store_id": [s.store_id for s in specs],

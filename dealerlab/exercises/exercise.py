@@ -69,7 +69,11 @@ _T = {
     },
     "name_ok": {"zh": "确定", "en": "OK"},
     "name_placeholder": {"zh": "你的姓名", "en": "Your name"},
-    "trainee": {"zh": "学员：{name} · 答案保存在 {folder}", "en": "Trainee: {name} · answers saved in {folder}"},
+    "trainee": {"zh": "学员：{name} · 答案自动保存", "en": "Trainee: {name} · answers are saved automatically"},
+    "explain_later": {
+        "zh": "讲解会在答对后、或点「查看参考答案」后显示。",
+        "en": "The explanation appears once you are right, or with the model answer.",
+    },
 }
 
 
@@ -449,6 +453,8 @@ class Exercise:
                 self._dirty = True
         self.flush()
         self._render_model()
+        if self.last_feedback is not None:  # the explanation held back after a wrong try comes with the answer
+            self._render_feedback(self.last_feedback)
         return text
 
     # ------------------------------------------------------------------------------------------------------------
@@ -588,7 +594,8 @@ class Exercise:
             text = f"<span style='color:#666'>{_t('saved', lang, time=self._saved_at)}</span>"
         else:
             who = self.store.trainee or "—"
-            text = f"<span style='color:#666'>{html.escape(_t('trainee', lang, name=who, folder=str(self.store.root)))}</span>"
+            # the folder is the trainer's business (and a path means nothing to a manager in the app)
+            text = f"<span style='color:#666'>{html.escape(_t('trainee', lang, name=who))}</span>"
         self._set_html("_status_html", text)
 
     def _feedback_box(self, status: str, score: float, body: str) -> str:
@@ -606,8 +613,13 @@ class Exercise:
         lang = self.lang
         if html_override is not None:
             body = html_override
+        elif fb.status in ("wrong", "partly") and not self.revealed:
+            # the explanation works the case through to its final answer: after a blank or wrong try it would hand
+            # the answer over; the per-field ✗ messages and the hint guide the next try instead
+            body = f"<p style='color:#666'>{_t('explain_later', lang)}</p>"
         else:
             body = _markdown(fb.text(lang))
+        if html_override is None:
             general = [m for n, ok, m in fb.details if not n and m]
             if general:
                 body += "<ul>" + "".join(f"<li>{html.escape(m)}</li>" for m in general) + "</ul>"

@@ -6,7 +6,8 @@ unchanged (:func:`save_cycles`, :func:`load_cycles`; writes are atomic).
 
 Decisions where DOMAIN.md is silent
 -----------------------------------
-- Required fields of every action: what, who, when (a date ``YYYY-MM-DD`` or a month ``YYYY-MM``). The other fields of
+- Required fields of every action: what, who, when (a date or a month, written
+  ``2026-11-15``, ``2026年11月15日``, ``11月15日前`` or ``2026-11``). The other fields of
   the scheme (5W1H: why, where, how; 6W2H adds whom and how_much) are recommended: missing ones give a Chinese
   suggestion but do not make the plan incomplete. A vague who (大家、全员、相关人员、各部门…) counts as missing.
 - Numbers (baseline, target, check values) are kept to 12 significant digits so that a file round trip is exact.
@@ -72,7 +73,7 @@ _FIELD_HINTS = {
     "why": "写出这项措施针对的原因，说明它为何能改善指标。",
     "who": "写出具体负责人的姓名或岗位（如「车间主任 王强」），不要写「大家」「相关人员」。",
     "whom": "写出措施作用的对象（哪些员工、哪类客户或车辆）。",
-    "when": "写出完成日期，格式 YYYY-MM-DD（或 YYYY-MM），且不晚于循环的期限。",
+    "when": "写出完成日期，例如 2026-11-15、2026年11月15日 或 11月15日前，且不晚于循环的期限。",
     "where": "写出执行地点或环节（如「钣喷车间」「交车区」）。",
     "how": "写出方法与步骤（如「每日晨会通报、按检查表逐项确认」）。",
     "how_much": "写出数量或费用（如「培训 2 次、预算 3000 元」）。",
@@ -97,7 +98,7 @@ _DECISIONS = ("standardise", "next_cycle")
 
 @dataclass
 class Action:
-    """One action of the Plan, in 5W1H / 6W2H fields (all text; ``when`` a date ``YYYY-MM-DD`` or ``YYYY-MM``)."""
+    """One action of the Plan, in 5W1H / 6W2H fields (all text; ``when`` a date or a month, e.g. ``2026-11-15``, ``2026年11月15日``)."""
 
     what: str = ""
     why: str = ""
@@ -459,22 +460,16 @@ def _num(v) -> float:
 # Plan completeness
 
 
-def _is_date(text: str) -> bool:
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return 1 <= int(text[5:]) <= 12
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        try:
-            pd.Timestamp(text)
-            return True
-        except ValueError:
-            return False
-    return False
+def _is_date(text: str, year: int | None = None) -> bool:
+    from dealerlab._dates import parse_deadline
+
+    return parse_deadline(text, year=year) is not None
 
 
-def _due(text: str) -> pd.Timestamp:
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return pd.Period(text, freq="M").end_time.normalize()
-    return pd.Timestamp(text)
+def _due(text: str, year: int | None = None) -> pd.Timestamp:
+    from dealerlab._dates import parse_deadline
+
+    return pd.Timestamp(parse_deadline(text, year=year)[0])
 
 
 def check_plan(
@@ -483,6 +478,7 @@ def check_plan(
     scheme: str = "5W1H",
     deadline: str | None = None,
     lang: str = "zh",
+    year: int | None = None,
 ) -> pd.DataFrame:
     """Completeness of a Plan: one row per action × field of the scheme, with feedback for each missing field.
 
@@ -496,6 +492,8 @@ def check_plan(
         Month ``YYYY-MM`` of the cycle; a ``when`` later than its last day is flagged.
     lang : {"zh", "en"}
         Language of ``label`` (feedback messages are Chinese; English adds the field name).
+    year : int, optional
+        Year of a ``when`` written without one (「11月15日前」); default the deadline's year, else the current year.
 
     Returns
     -------
@@ -507,6 +505,8 @@ def check_plan(
     check_option("lang", lang, ("zh", "en"))
     rows = []
     acts = [a if isinstance(a, Action) else Action.from_mapping(a) for a in actions]
+    if year is None and deadline:
+        year = _due(deadline).year
     for i, act in enumerate(acts, start=1):
         for name in SCHEMES[scheme]:
             text = str(getattr(act, name)).strip()
@@ -521,10 +521,10 @@ def check_plan(
             elif name == "who" and any(v in text for v in _VAGUE_WHO) and len(text) <= 6:
                 ok = False
                 message = f"第 {i} 项措施的「{zh}」写成了「{text}」，责任不明确：" + _FIELD_HINTS["who"]
-            elif name == "when" and not _is_date(text):
+            elif name == "when" and not _is_date(text, year):
                 ok = False
                 message = f"第 {i} 项措施的「{zh}」写成了「{text}」，不是日期：" + _FIELD_HINTS["when"]
-            elif name == "when" and deadline and _due(text) > _due(deadline):
+            elif name == "when" and deadline and _due(text, year) > _due(deadline):
                 ok = False
                 message = f"第 {i} 项措施的完成日期 {text} 晚于循环期限 {deadline}：请提前，或调整期限。"
             rows.append(

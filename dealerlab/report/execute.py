@@ -5,8 +5,8 @@ one kernel per worker process — two workers for the machine's two cores — an
 one after another (papermill's ``km=`` engine argument keeps the kernel alive between notebooks). The data is loaded
 once per kernel (:func:`dealerlab.report.context.open_dataset` caches it by path and modification time).
 
-A cell error becomes a :class:`~dealerlab.errors.ReportError` naming the report section (the cell's
-``section-<name>`` tag) and the Python error, instead of papermill's traceback.
+A cell error becomes a :class:`~dealerlab.errors.ReportError` naming the report section (the cell's ``section-<key>``
+tag; its title from :data:`dealerlab.report.sections.SECTIONS`) and the Python error, instead of papermill's traceback.
 """
 
 from __future__ import annotations
@@ -26,26 +26,9 @@ import nbformat
 from dealerlab.errors import ReportError
 from dealerlab.report.params import ReportParams
 
-__all__ = ["NotebookJob", "run_jobs", "notebook_path", "SECTION_NAMES"]
+__all__ = ["NotebookJob", "run_jobs", "notebook_path"]
 
 KERNEL = "python3"
-
-#: report section tag → (zh, en) name, used in error messages
-SECTION_NAMES = {
-    "setup": ("准备数据", "data set-up"),
-    "cover": ("封面", "cover"),
-    "summary": ("执行摘要", "executive summary"),
-    "funnel": ("销售漏斗", "sales funnel"),
-    "targets": ("目标与销售顾问", "targets and consultants"),
-    "aftersales": ("售后与管理节奏", "after-sales and cadence"),
-    "csi": ("客户满意度", "customer satisfaction"),
-    "accounts": ("大客户", "big accounts"),
-    "people": ("人员与薪酬", "people and pay"),
-    "actions": ("PDCA 行动计划", "PDCA action plan"),
-    "quality": ("数据质量附录", "data-quality appendix"),
-    "league": ("门店排名", "store league table"),
-}
-
 
 @dataclass(frozen=True)
 class NotebookJob:
@@ -103,7 +86,9 @@ def _execute(job: NotebookJob, km=None) -> str:
     except PapermillExecutionError as err:
         nb = nbformat.read(job.output, as_version=4)
         section = _section_of(nb, _failed_cell(nb))
-        zh, en = SECTION_NAMES.get(section, (section, section))
+        from dealerlab.report import sections  # the sections' modules (and matplotlib) only when a section failed
+
+        zh, en = sections.title(section, "zh"), sections.title(section, "en")
         where = job.params.store_id or ("集团" if job.params.lang == "zh" else "group")
         raise ReportError(
             f"报告章节「{zh}」（{where}）生成失败：{err.ename}: {err.evalue}。已执行的笔记本保存在临时文件夹中，未写出任何报告。",

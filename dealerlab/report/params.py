@@ -68,20 +68,20 @@ def check_scope(ds, *, period: str, stores=None, months: int = 1, lang: str = "z
     return periods, stores
 
 
-def check_benchmarks(path: str | Path, *, lang: str = "zh") -> dict[str, float]:
-    """Read and check a ``--benchmarks`` file before anything runs; return the benchmarks it gives.
+def check_benchmarks(path: str | Path, *, lang: str = "zh"):
+    """Read and check a ``--benchmarks`` file before anything runs; return its BenchmarkSet.
 
     Raises
     ------
     ParameterError
         The file is missing, damaged (truncated JSON, not UTF-8), has an unknown metric id or a value that is not a
-        rate — the message names the file and the line or key (:func:`dealerlab.funnel.load_benchmarks`).
+        rate — the message names the file and the line or key (:func:`dealerlab.funnel.load_benchmark_set`).
     """
     check_lang(lang)
-    from dealerlab.funnel.diagnosis import load_benchmarks
+    from dealerlab.funnel.benchmarks import load_benchmark_set
 
     try:
-        return load_benchmarks(Path(path))
+        return load_benchmark_set(Path(path))
     except OSError as err:  # unreadable: permission, a folder, …
         raise ParameterError(
             f"无法读取标杆值文件 {path}：{err.strerror or err}。",

@@ -139,7 +139,7 @@ strategy_match = Exercise(
 # ---- 06c: a visit plan for the churn list ---------------------------------------------------------------------------
 _PLAN_FIELDS = {
     "what": ("做什么（What）", "拜访哪个客户、谈什么，例如：拜访北方电网运维车队长，了解今年车辆更新计划"),
-    "why": ("为什么（Why）", "例如：210 天没有购车和维修，重要型客户有流失风险"),
+    "why": ("为什么（Why）", "例如：210 天没有购车和维修，价值型客户有流失风险"),
     "who": ("谁负责（Who）", "具体到人：大客户经理 王磊，服务经理 陪同"),
     "when": ("何时完成（When）", "日期：2026-11-15"),
     "where": ("在哪里（Where）", "客户车队场站"),
@@ -151,7 +151,8 @@ def _check_plan(answer: dict) -> Feedback:
     from dealerlab.exercises.course.pdca import plan_details
 
     action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
-    details = plan_details(action, owner_example="大客户经理 王磊", date_example="2026-11-15")
+    details = plan_details(action, owner_example="大客户经理 王磊", date_example="2026-11-15",
+                           what_example="拜访北方电网运维车队长，了解今年车辆更新计划")
     return Feedback.grade(
         details,
         explanation=(
@@ -167,7 +168,7 @@ churn_visit_plan = Exercise(
     title="为流失预警客户制定拜访计划（5W1H）",
     title_en="Visit plan for an account at risk (5W1H)",
     instructions=(
-        "流失预警：**北方电网运维**（重要型，国有企业，车队 30 台）已经 **210 天**没有购车和进厂维修。"
+        "流失预警：**北方电网运维**（价值型：24 个月金额 295 万，排在前 20%；国有企业，车队 30 台）已经 **210 天**没有购车和进厂维修。"
         "请用 5W1H 写一条拜访计划，每一栏都要具体。"
     ),
     fields={k: TextField(label, k, placeholder=example, multiline=False) for k, (label, example) in _PLAN_FIELDS.items()},

@@ -7,6 +7,8 @@ feedback is exactly what the course's tools say about the same card.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 import pandas as pd
 
@@ -30,6 +32,7 @@ __all__ = [
     "weight_allocator",
     "consultant_month",
     "card_from_answer",
+    "canonical_formula",
     "DESIGN_CASE",
     "WEIGHT_CASE",
     "MONTH_CASE",
@@ -50,32 +53,68 @@ DESIGN_CASE = {
 }
 
 _TABLE_OPTIONS = {
-    "维修工单": "维修工单（service_orders）",
-    "销售": "销售（sales）",
-    "潜客": "潜客（leads）",
-    "满意度调查": "满意度调查（surveys）",
-    "客户投诉": "客户投诉（complaints）",
-    "员工": "员工（staff）",
-    "DMS系统": "DMS 系统",
+    "维修工单": "维修工单",
+    "销售": "销售记录",
+    "潜客": "潜客档案",
+    "满意度调查": "满意度调查",
+    "客户投诉": "客户投诉",
+    "员工": "员工名册",
+    "DMS系统": "DMS 系统（经销商管理系统）",
     "服务经理日报": "服务经理日报",
 }
+#: options that are not one of the data tables: where they stand for a table (the DMS holds the repair orders) or why
+#: they are not a source for this card. Every option offered is understood; none is "not a data table".
+_SOURCE_TABLE = {"DMS系统": "维修工单"}
+_SOURCE_NOT_FOR_CARD = {
+    "服务经理日报": "「服务经理日报」由被考核的服务经理自己填写，不能作为他本人考核卡的数据来源；返修标记要从维修工单（DMS）里取。",
+}
+
+#: a comeback rate written in words: 返修工单数 ÷ 进厂工单数 × 100%
+_COMEBACK_WORDS = re.compile(
+    r"^(?:返修率[=＝:：])?\(?(?:返修|返工)(?:工单|车辆|车|台次)?(?:数|数量|量|台次|单数)?\)?"
+    r"[÷/／]\(?(?:进厂|入厂|进站|维修|全部|总|当月)?(?:维修)?(?:工单|车辆|台次)(?:总数|数|数量|量)?\)?"
+    r"(?:[×x*＊]100%?|%)?$",
+    re.IGNORECASE,
+)
+
+
+def canonical_formula(text: str) -> str:
+    """The formula a trainee wrote, with a comeback rate in words (「返修工单数÷进厂工单数×100%」) read as ``返修率``.
+
+    Parameters
+    ----------
+    text : str
+        The 计算公式 as typed.
+
+    Returns
+    -------
+    str
+        ``"返修率"`` when the text is the comeback rate written as a ratio of counts, else the text unchanged.
+    """
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+    t = t.replace("（", "(").replace("）", ")")
+    return "返修率" if t and _COMEBACK_WORDS.match(t) else str(text or "")
 _PERSPECTIVE_OPTIONS = {"财务": "财务", "客户": "客户", "内部流程": "内部流程", "学习与成长": "学习与成长"}
 _DIRECTION_OPTIONS = {"higher": "越高越好", "lower": "越低越好"}
 
 
 def card_from_answer(answer: dict) -> KpiCard:
     """The card a trainee's answer to :data:`card_designer` describes (blank fields stay blank)."""
-    due = answer.get("due_date") or ""
-    try:
-        due = dt.date.fromisoformat(str(due).strip()) if str(due).strip() else None
-    except ValueError:
-        pass  # kept as text: validation reports it as not a date
-    sources = answer.get("data_source") or []
+    from dealerlab._dates import parse_deadline
+
+    due = str(answer.get("due_date") or "").strip()
+    parsed = parse_deadline(due, year=DESIGN_CASE["set_date"].year) if due else None
+    due = parsed[0] if parsed else (due or None)  # text that is no date is kept: validation reports it
+    sources = []
+    for s in answer.get("data_source") or []:
+        s = _SOURCE_TABLE.get(s, s)
+        if s not in _SOURCE_NOT_FOR_CARD and s not in sources:
+            sources.append(s)
     return KpiCard(
         card_id="02a",
         name=DESIGN_CASE["kpi"],
         definition=answer.get("definition") or "",
-        formula=answer.get("formula") or "",
+        formula=canonical_formula(answer.get("formula") or ""),
         owner=answer.get("owner") or "",
         weight=answer.get("weight"),
         due_date=due,
@@ -97,6 +136,14 @@ def _card_problems(card: KpiCard) -> pd.DataFrame:
     return problems[problems["rule"] != "weight_sum"]  # one card alone cannot sum to 100 %
 
 
+def _trainee_message(msg: str) -> str:
+    """A validator message as a trainee reads it: the card validator speaks to consultants (metric ids such as
+    close_rate, the format YYYY-MM-DD); a trainee writes Chinese names and dates the way he speaks."""
+    msg = re.sub(r"请使用指标编号或中文名称（如 [a-z_]+ / ([^）]+)）", r"请使用中文指标名称（如 \1、返修率）", msg)
+    msg = re.sub(r"应为日期（YYYY-MM-DD），收到 '([^']*)'", r"写成了「\1」，不是日期：写成 2026-10-31 或 2026年10月31日", msg)
+    return msg
+
+
 def _check_card(answer: dict) -> Feedback:
     from dealerlab.formula import parse
 
@@ -104,7 +151,11 @@ def _check_card(answer: dict) -> Feedback:
     problems = _card_problems(card)
     by_field: dict[str, list[str]] = {}
     for rec in problems.itertuples(index=False):
-        by_field.setdefault(_FIELD_OF.get(rec.factor, ""), []).append(rec.message)
+        msg = _trainee_message(rec.message)
+        by_field.setdefault(_FIELD_OF.get(rec.factor, ""), []).append(msg)
+    self_reported = [_SOURCE_NOT_FOR_CARD[s] for s in answer.get("data_source") or [] if s in _SOURCE_NOT_FOR_CARD]
+    if self_reported:
+        by_field["data_source"] = self_reported
     c = DESIGN_CASE
     details = []
 
@@ -118,7 +169,7 @@ def _check_card(answer: dict) -> Feedback:
     if "formula" not in by_field:
         metrics = parse(card.formula).metrics
         if c["metric"] not in metrics and "first_time_fix" not in metrics:
-            formula_ok, formula_msg = False, "公式要算的是返修率：用指标 comeback_rate（返修率），而不是别的指标。"
+            formula_ok, formula_msg = False, "公式要算的是返修率：写「返修率」或「返修工单数 ÷ 进厂工单数 × 100%」。"
     add("formula", formula_ok, formula_msg)
     add("owner", "服务经理" in card.owner, "责任人应是服务经理（写明岗位，最好加上姓名）。")
     add(
@@ -140,7 +191,7 @@ def _check_card(answer: dict) -> Feedback:
     )
     add("stretch")
     sources, _unknown = parse_sources(card.data_source)
-    add("data_source", "service_orders" in sources, "返修标记在维修工单表里：数据来源应包含「维修工单」。")
+    add("data_source", "service_orders" in sources, "返修标记在维修工单里：数据来源应包含「维修工单」（或 DMS 系统）。")
     words = find_keywords(card.standard, {"how": ["达成率", "计分", "得分", "封顶", "满分", "按月", "月末", "公式"]})
     add(
         "standard",
@@ -162,8 +213,8 @@ def _check_card(answer: dict) -> Feedback:
         details,
         explanation=(
             "一张合格的卡九要素缺一不可。返修率是**越低越好**的指标：突破性目标值要**低于**目标值，"
-            "计分用 目标 ÷ 实际，封顶在 目标 ÷ 突破值。公式直接写 `comeback_rate`（或中文「返修率」），"
-            "数据来自维修工单表的返修标记，这样每个人算出来的数都一样。"
+            "计分用 目标 ÷ 实际，封顶在 目标 ÷ 突破值。公式写「返修率」（或「返修工单数 ÷ 进厂工单数 × 100%」），"
+            "数据来自维修工单（DMS）里的返修标记，这样每个人算出来的数都一样。"
         ),
         explanation_en=(
             "All nine factors are required. The comeback rate is lower-is-better: the stretch is below the target, the rate "
@@ -178,7 +229,7 @@ def _live_card(answer: dict):
     problems = _card_problems(card)
     if problems.empty:
         return "✓ 这张卡通过了九要素校验。"
-    return "**校验结果**（随填写实时更新）：\n\n" + "\n".join(f"- {m}" for m in problems["message"])
+    return "**校验结果**（随填写实时更新）：\n\n" + "\n".join(f"- {_trainee_message(m)}" for m in problems["message"])
 
 
 card_designer = Exercise(
@@ -188,8 +239,8 @@ card_designer = Exercise(
     instructions=(
         "服务经理 10 月的计分卡里要加一张 **返修率** 卡，权重 **20%**，设定日期 **2026-10-01**。"
         f"去年全年返修率为 **{DESIGN_CASE['baseline']:.1%}**。请填写九要素，并选择方向和平衡计分卡维度。\n\n"
-        "- 计算公式只能用指标编号或中文指标名、数字、+ − × ÷ 和括号（例如 `comeback_rate` 或 `返修率`）；\n"
-        "- 比率可以写成 3% 或 0.03；完成日期写成 YYYY-MM-DD。\n\n"
+        "- 计算公式用中文指标名、数字、+ − × ÷ 和括号，例如「返修率」或「返修工单数 ÷ 进厂工单数 × 100%」；\n"
+        "- 比率可以写成 3% 或 0.03；完成日期写成 2026-10-31 或 2026年10月31日。\n\n"
         "下方会实时显示校验结果；点「检查答案」获得逐项反馈。"
     ),
     instructions_en=(
@@ -198,10 +249,10 @@ card_designer = Exercise(
     ),
     fields={
         "definition": TextField("目标定义", "Definition", rows=2),
-        "formula": TextField("计算公式", "Formula", multiline=False, placeholder="例如 comeback_rate"),
+        "formula": TextField("计算公式", "Formula", multiline=False, placeholder="例如 返修工单数 ÷ 进厂工单数 × 100%"),
         "owner": TextField("责任人", "Owner", multiline=False),
         "weight": NumberField("权重", "Weight", unit="%", percent=True),
-        "due_date": TextField("完成日期", "Due date", multiline=False, placeholder="YYYY-MM-DD"),
+        "due_date": TextField("完成日期", "Due date", multiline=False, placeholder="例如 2026年10月31日"),
         "target": NumberField("目标值", "Target", unit="%", percent=True),
         "stretch": NumberField("突破性目标值", "Stretch target", unit="%", percent=True),
         "data_source": ChoiceField("数据来源", "Data source", options=_TABLE_OPTIONS, multiple=True),
@@ -211,7 +262,8 @@ card_designer = Exercise(
     },
     check=_check_card,
     model_answer=(
-        "**参考答案**：目标定义「当月开单的工单中返修工单的比例，衡量一次修好的能力」；计算公式 `comeback_rate`；"
+        "**参考答案**：目标定义「当月开单的工单中返修工单的比例，衡量一次修好的能力」；计算公式 返修率"
+        "（= 返修工单数 ÷ 进厂工单数 × 100%）；"
         "责任人 服务经理；权重 20%；完成日期 2026-10-31；目标值 3.0%；突破性目标值 2.0%；数据来源 维修工单；"
         "完成标准「月末按公式取数，达成率 = 目标 ÷ 实际，低于突破值按 150% 封顶」；方向 越低越好；维度 内部流程。"
     ),

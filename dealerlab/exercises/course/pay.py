@@ -45,7 +45,7 @@ def _check_bonus(answer: dict) -> Feedback:
     msg = ""
     if not ok_bonus:
         msg = ("个人达成率 130% 超过了 120% 的封顶：计算奖金时只按 1.2 计。" if wrong_cap
-               else "奖金 = 总绩效 × min(个人达成率, 1.2) × min(团队达成率, 1.2)。")
+               else "奖金 = 总绩效 × 个人达成率 × 团队达成率，两个达成率超过 120% 的都只按 120% 计。")
     details.append(("bonus", ok_bonus, msg))
     return Feedback.grade(
         details,

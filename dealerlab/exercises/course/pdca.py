@@ -16,7 +16,7 @@ import pandas as pd
 
 from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, TextField, find_keywords, is_close
 
-__all__ = ["comeback_plan", "read_p_chart", "paint_shop", "p_chart_data", "unit_only_owner", "EXERCISES"]
+__all__ = ["comeback_plan", "read_p_chart", "paint_shop", "p_chart_data", "unit_only_owner", "vague_detail", "EXERCISES"]
 
 #: an owner that is only a department, workshop or team (销售部, 维修车间, 服务团队), no person named
 _UNIT_ONLY = re.compile(r"^[\w·()（）-]{0,12}?(部|部门|中心|团队|小组|班组|车间|科室|科|办公室|处)$")
@@ -33,28 +33,62 @@ def unit_only_owner(text: str | None) -> bool:
     return bool(t) and _UNIT_ONLY.match(t) is not None
 
 
-def plan_details(action: dict, *, owner_example: str, date_example: str, deadline: str | None = None) -> list:
+def plan_details(
+    action: dict, *, owner_example: str, date_example: str, deadline: str | None = None, what_example: str = ""
+) -> list:
     """The 5W1H details of one action for an exercise (shared by 04a and 06c).
 
-    :func:`dealerlab.pdca.check_plan` speaks of 「第 1 项措施」 and a date 「格式 YYYY-MM-DD」 because a real plan has
-    several actions; an exercise has one, and a manager reads an example date more easily than a format string. A
-    department as owner fails too (:func:`owner_detail`).
+    :func:`dealerlab.pdca.check_plan` speaks of 「第 1 项措施」 because a real plan has several actions; an exercise
+    has one. A department as owner fails too (:func:`owner_detail`), and so do a bare pronoun (「我」) and a
+    what that names no object (「拜访客户」「打电话」, :func:`vague_detail`). Dates may be written the way one speaks
+    (「2026年11月15日」「11月15日前」); a date without a year is in the year of ``date_example``.
     """
     from dealerlab.pdca import check_plan
 
+    from dealerlab._dates import parse_deadline
+
+    example = parse_deadline(date_example)
+    year = example[0].year if example else None
     details = []
-    for r in check_plan([action], scheme="5W1H", deadline=deadline).itertuples():
-        vague = owner_detail(action.get("who"), owner_example) if r.field == "who" and r.ok else None
+    for r in check_plan([action], scheme="5W1H", deadline=deadline, year=year).itertuples():
+        vague = None
+        if r.field == "who" and r.ok:
+            vague = owner_detail(action.get("who"), owner_example)
+        elif r.field == "what" and r.ok:
+            vague = vague_detail(action.get("what"), what_example)
         msg = (r.message.replace("第 1 项措施的", "").replace("第 1 项措施", "")
-               .replace("格式 YYYY-MM-DD（或 YYYY-MM）", f"例如 {date_example}"))
+               .replace("例如 2026-11-15、2026年11月15日 或 11月15日前", f"例如 {date_example}"))
         if deadline is None:
             msg = msg.replace("，且不晚于循环的期限", "")
         details.append(vague or (r.field, bool(r.ok), msg))
     return details
 
 
+#: who written as a bare pronoun: nobody else can tell who reports back
+_PRONOUNS = {"我", "我们", "本人", "自己", "你", "你们", "他", "她", "他们", "咱们", "我方"}
+#: a what that is only a generic verb (+ a generic object): 拜访客户, 打电话, 开会, 培训
+_GENERIC_WHAT = re.compile(
+    r"^(?:去|多|再|要|尽快|加强|做好|认真|继续)?(?:拜访|回访|联系|沟通|跟进|打电话|电话|开会|培训|检查|改善|改进|整改|落实|关注|处理|提升|加强管理)"
+    r"(?:一下|一次)?(?:客户|大家|他们|员工|人员|问题|工作|一下)?$"
+)
+
+
+def vague_detail(what: str | None, example: str = "") -> tuple[str, bool, str] | None:
+    """A failed ``what`` detail when the action names no object or content (「拜访客户」「打电话」), else ``None``."""
+    t = re.sub(r"[\s，。,.!！]+", "", str(what or ""))
+    if not t or (len(t) >= 8 and not _GENERIC_WHAT.match(t)):
+        return None
+    if _GENERIC_WHAT.match(t) or len(t) < 5:
+        return ("what", False, f"「{str(what).strip()}」太笼统：写清对谁、做什么、要得到什么结果"
+                               + (f"，例如「{example}」。" if example else "。"))
+    return None
+
+
 def owner_detail(who: str | None, example: str) -> tuple[str, bool, str] | None:
-    """A failed ``who`` detail when the owner is only a unit, else ``None`` (shared by 04a and 06c)."""
+    """A failed ``who`` detail when the owner is only a unit or a bare pronoun, else ``None`` (shared by 04a and 06c)."""
+    t = re.sub(r"\s+", "", str(who or ""))
+    if t in _PRONOUNS:
+        return ("who", False, f"负责人写成了「{t}」：别人看计划时不知道是谁。写出岗位 + 姓名，例如「{example}」。")
     if not unit_only_owner(who):
         return None
     return ("who", False, f"负责人写成了「{str(who).strip()}」：部门或团队不是负责人，出了问题没有人具体负责。"
@@ -110,9 +144,11 @@ def _check_comeback_plan(answer: dict) -> Feedback:
         msg = ""
     details.append(("target", target_ok, msg))
     action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
-    details += plan_details(action, owner_example="车间主任 王强", date_example="2026-06-15", deadline=_DEADLINE)
+    details += plan_details(action, owner_example="车间主任 王强", date_example="2026-06-15", deadline=_DEADLINE,
+                            what_example="对每台返修车逐台分析原因，建立返修追踪表")
     what = action["what"]
-    if what and not any(find_keywords(what, _RELEVANT).values()):
+    what_failed = any(f == "what" and not ok for f, ok, _m in details)
+    if what and not what_failed and not any(find_keywords(what, _RELEVANT).values()):
         details.append(("what", False, "这项措施和返修有什么关系？写出针对返修原因的动作（分析、培训、终检……）。"))
     return Feedback.grade(
         details,

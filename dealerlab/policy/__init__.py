@@ -1,0 +1,418 @@
+"""Course module 8 — 商务政策、返利与库存 (DOMAIN.md §12): OEM rebates, the VP cliff, stock and its capital.
+
+* :mod:`dealerlab.policy.rebates` — the tier engine (rebate per item, the VP ladder, break-even discount);
+* :mod:`dealerlab.policy.stock` — stock at a month end, age buckets, depth against the standard stock, capital,
+  CALL车准确率, 30-day sell-through, slow movers, marketing cost per unit, next month's CALL车 quantities;
+* here — the figures per store × month on a :class:`~dealerlab.data.dataset.Dataset` (:func:`policy_figures`,
+  :func:`rebate_table`, :func:`cliff`) and the long format of :mod:`dealerlab.metrics` (:func:`long_metrics`).
+
+Every table this module reads is optional in the data contract: a figure whose table (or value) is missing is NaN
+with a Chinese reason, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from dealerlab.calendar import check_period
+from dealerlab.data.schema import POLICY_ITEM
+from dealerlab.policy.rebates import rebate, resolve_policy, tier_reached, vp_ladder
+from dealerlab.policy.stock import (
+    AGE_BUCKETS,
+    STANDARD_DAYS,
+    call_off_accuracy,
+    call_off_plan,
+    marketing_cost_per_unit,
+    sell_through_30d,
+    slow_movers,
+    stock_by_model,
+    stock_figures,
+    stock_units_at,
+)
+
+__all__ = [
+    "POLICY_METRICS",
+    "REBATE_ITEMS",
+    "long_metrics",
+    "policy_figures",
+    "rebate_table",
+    "cliff",
+    "stock_by_model",
+    "stock_units_at",
+    "slow_movers",
+    "call_off_plan",
+    "STANDARD_DAYS",
+]
+
+#: the policy items, each with its metric id ``rebate.<item>``
+REBATE_ITEMS = tuple(POLICY_ITEM)
+
+#: the metric ids of this family, in registry order
+POLICY_METRICS = (
+    "stock_units",
+    *[b[0] for b in AGE_BUCKETS],
+    "stock_days",
+    "standard_stock",
+    "stock_over_standard",
+    "stock_capital",
+    "stock_capital_cost_month",
+    "call_off_accuracy",
+    "sell_through_30d",
+    "marketing_cost_per_unit",
+    *[f"rebate.{i}" for i in REBATE_ITEMS],
+    "rebate_total",
+    "gross_per_unit_incl_rebates",
+    "vp_next_tier_units",
+    "vp_next_tier_gain",
+    "vp_breakeven_discount",
+)
+
+VP_ITEM = "VP达成奖"
+_SCORE = "score"
+_NO = {
+    "inventory": "缺少库存车辆表",
+    "sales": "缺少销售表",
+    "oem_orders": "缺少厂家订车表",
+    "monthly_finance": "缺少月度财务表",
+    "oem_policy": "缺少商务政策表",
+}
+
+
+def _stores(ds, stores) -> list[str]:
+    if stores is not None:
+        return list(dict.fromkeys([stores] if isinstance(stores, str) else [str(s) for s in stores]))
+    return ds.store_ids if ds.has("stores") else []
+
+
+def _periods(periods) -> list[str]:
+    return list(dict.fromkeys(check_period(p, name="periods") for p in ([periods] if isinstance(periods, str) else periods)))
+
+
+def _month_sales(ds, stores, periods) -> pd.DataFrame:
+    """S, Σ vehicle gross, Σ add-on gross per store × month (zeros where nothing sold)."""
+    idx = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"])
+    out = pd.DataFrame(index=idx, data={"S": 0.0, "vehicle_gross": 0.0, "addon_gross": 0.0})
+    if not ds.has("sales"):
+        return out.assign(S=np.nan, vehicle_gross=np.nan, addon_gross=np.nan).reset_index()
+    s = ds["sales"]
+    s = s[s["store_id"].isin(stores)].assign(period=lambda d: d["invoice_date"].dt.strftime("%Y-%m"))
+    s = s[s["period"].isin(periods)]
+    g = s.groupby(["store_id", "period"]).agg(S=("sale_id", "size"), vehicle_gross=("gross_profit", lambda x: x.fillna(0).sum()))
+    out.loc[g.index, ["S", "vehicle_gross"]] = g[["S", "vehicle_gross"]].astype(float).to_numpy()
+    if ds.has("addons") and len(s):
+        a = ds["addons"].merge(s[["sale_id", "period"]], on="sale_id")
+        ga = a.groupby(["store_id", "period"])["gross_profit"].apply(lambda x: x.fillna(0).sum())
+        out.loc[ga.index, "addon_gross"] = ga.astype(float).to_numpy()
+    return out.reset_index()
+
+
+def _basis_values(ds, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
+    """(store, period, basis key) → the basis value; basis key = metric id, or ``score:<item>`` for OEM scores."""
+    from dealerlab import metrics
+
+    out: dict[tuple[str, str, str], float] = {}
+    bases = set(policy_rows["basis"].dropna().astype(str)) if len(policy_rows) else set()
+    ids = [b for b in bases if b != _SCORE and b in metrics.METRICS]
+    if ids:
+        m = metrics.compute(ds, periods=periods, stores=stores, metrics=ids)
+        for r in m.itertuples(index=False):
+            out[(r.store_id, r.period, r.metric)] = float(r.value) if pd.notna(r.value) else np.nan
+    if _SCORE in bases and ds.has("oem_scores"):
+        sc = ds["oem_scores"]
+        for r in sc[sc["store_id"].isin(stores) & sc["period"].isin(periods)].itertuples(index=False):
+            out[(r.store_id, r.period, f"score:{r.item}")] = float(r.score)
+    return out
+
+
+def _basis_key(item: str, basis: str) -> str:
+    return f"score:{item[:-1] if item.endswith('奖') else item}" if basis == _SCORE else basis
+
+
+def rebate_table(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+    """Each policy item's tier and rebate per store × month.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (oem_policy; sales; market, surveys or oem_scores for the bases).
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, item, basis, basis_value, units, tier_threshold, amount_per_unit, lump_sum, rebate,
+        next_threshold, next_amount_per_unit, next_lump_sum, reason`` — one row per item the store's policy has in
+        the month. ``tier_threshold`` is NaN below the lowest tier (rebate 0); ``rebate`` is NaN when the basis value
+        is not available (reason says why).
+    """
+    stores, periods = _stores(ds, stores), _periods(periods)
+    cols = ["store_id", "period", "item", "basis", "basis_value", "units", "tier_threshold", "amount_per_unit",
+            "lump_sum", "rebate", "next_threshold", "next_amount_per_unit", "next_lump_sum", "reason"]
+    if not ds.has("oem_policy"):
+        return pd.DataFrame(columns=cols)
+    policy = ds["oem_policy"]
+    sales = _month_sales(ds, stores, periods).set_index(["store_id", "period"])
+    values = _basis_values(ds, policy, stores, periods)
+    rows = []
+    for sid in stores:
+        for p in periods:
+            pol = resolve_policy(policy, store_id=sid, period=p)
+            units = float(sales.loc[(sid, p), "S"])
+            for item, g in pol.groupby("item", sort=False):
+                basis = str(g["basis"].iloc[0])
+                v = values.get((sid, p, _basis_key(item, basis)), np.nan)
+                tiers = g[["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
+                i = tier_reached(tiers, v)
+                reason = ""
+                if np.isnan(v):
+                    reason = ("缺少厂家评分" if basis == _SCORE else f"依据指标 {basis} 无法计算") + "，返利无法计算"
+                elif np.isnan(units):
+                    reason = "缺少销售表"
+                cur = tiers.iloc[i] if i is not None else None
+                nxt = tiers.iloc[(i + 1) if i is not None else 0] if (i is None or i + 1 < len(tiers)) and not np.isnan(v) else None
+                rows.append((sid, p, item, basis, v, units,
+                             cur["threshold"] if cur is not None else np.nan,
+                             cur["amount_per_unit"] if cur is not None else 0.0,
+                             cur["lump_sum"] if cur is not None else 0.0,
+                             rebate(tiers, v, units) if not np.isnan(units) else np.nan,
+                             nxt["threshold"] if nxt is not None else np.nan,
+                             nxt["amount_per_unit"] if nxt is not None else np.nan,
+                             nxt["lump_sum"] if nxt is not None else np.nan, reason))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def cliff(ds, *, store: str, period: str) -> pd.DataFrame:
+    """The VP ladder of one store and month: every VP tier, the units it needs from today, its gain, break-even discount.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (oem_policy, sales, addons, market; the other items' bases).
+    store : str
+        Store id.
+    period : str
+        Month ``YYYY-MM``.
+
+    Returns
+    -------
+    DataFrame
+        :func:`dealerlab.policy.rebates.vp_ladder`'s table plus ``store_id, period, volume_plan, sold,
+        gross_per_unit`` (empty when the store's policy has no VP item or the data lacks the VP).
+    """
+    period = check_period(period)
+    if not ds.has("oem_policy") or not ds.has("market") or not ds.has("sales"):
+        return pd.DataFrame()
+    return _cliff(ds, store, period, rebate_table(ds, periods=[period], stores=[store]))
+
+
+def _cliff(ds, store: str, period: str, rt: pd.DataFrame) -> pd.DataFrame:
+    if not ds.has("oem_policy") or not ds.has("market") or not ds.has("sales"):
+        return pd.DataFrame()
+    pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
+    vp = pol[pol["item"] == VP_ITEM]
+    m = ds["market"]
+    hit = m[(m["store_id"] == store) & (m["period"] == period)]
+    if not len(vp) or not len(hit) or pd.isna(hit["volume_plan"].iloc[0]) or hit["volume_plan"].iloc[0] <= 0:
+        return pd.DataFrame()
+    plan = float(hit["volume_plan"].iloc[0])
+    ms = _month_sales(ds, [store], [period]).iloc[0]
+    sold = int(ms["S"])
+    gpu = (ms["vehicle_gross"] + ms["addon_gross"]) / sold if sold else np.nan
+    rt = rt[(rt["store_id"] == store) & (rt["period"] == period)]
+    others = []
+    for item, g in pol[pol["item"] != VP_ITEM].groupby("item", sort=False):
+        v = rt.loc[rt["item"] == item, "basis_value"]
+        others.append((item, g[["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True),
+                       float(v.iloc[0]) if len(v) else np.nan))
+    lad = vp_ladder(vp[["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True), volume_plan=plan, sold=sold,
+                    others=[o for o in others if not np.isnan(o[2])], gross_per_unit=gpu)
+    lad.insert(0, "store_id", store)
+    lad.insert(1, "period", period)
+    lad["volume_plan"] = plan
+    lad["sold"] = sold
+    lad["gross_per_unit"] = gpu
+    return lad
+
+
+def policy_figures(
+    ds,
+    *,
+    periods: Iterable[str],
+    stores: Iterable[str] | None = None,
+    standard_days: float = STANDARD_DAYS,
+) -> pd.DataFrame:
+    """Every §12 figure per store × month, wide, with one ``reason.<metric>`` column per figure.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store.
+    standard_days : float
+        Days of sales the standard stock holds (default 45).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period`` + one column per id of :data:`POLICY_METRICS` + ``reason.<id>`` (empty when available)
+        + ``capital_cost_rate_is_default``.
+    """
+    stores, periods = _stores(ds, stores), _periods(periods)
+    base = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"]).to_frame(index=False)
+    vals = {m: pd.Series(np.nan, index=base.index) for m in POLICY_METRICS}
+    why = {m: pd.Series("", index=base.index, dtype=object) for m in POLICY_METRICS}
+    key = {(r.store_id, r.period): i for i, r in enumerate(base.itertuples(index=False))}
+
+    def put(metric, frame, col="value", reason_col="reason"):
+        for r in frame.itertuples(index=False):
+            i = key.get((r.store_id, r.period))
+            if i is None:
+                continue
+            v = getattr(r, col)
+            vals[metric].iloc[i] = v
+            rs = getattr(r, reason_col) if reason_col else ""
+            why[metric].iloc[i] = rs if (pd.isna(v) and rs) else ("" if pd.notna(v) else why[metric].iloc[i])
+
+    def missing(metrics, reason):
+        for m in metrics:
+            why[m][:] = reason
+
+    stock_ids = ["stock_units", *[b[0] for b in AGE_BUCKETS], "stock_days", "standard_stock", "stock_over_standard",
+                 "stock_capital", "stock_capital_cost_month"]
+    default_rate = pd.Series(True, index=base.index)
+    if ds.has("inventory"):
+        rates = None
+        if ds.has("monthly_finance") and "capital_cost_rate" in ds["monthly_finance"]:
+            rates = ds["monthly_finance"][["store_id", "period", "capital_cost_rate"]].dropna()
+        sales = ds["sales"] if ds.has("sales") else None
+        sf = stock_figures(ds["inventory"], sales, periods=periods, stores=stores, standard_days=standard_days,
+                           capital_cost_rates=rates)
+        for m in stock_ids:
+            put(m, sf.assign(reason=""), col=m, reason_col=None)
+        for r in sf.itertuples(index=False):
+            default_rate.iloc[key[(r.store_id, r.period)]] = r.rate_is_default
+        for m in ("stock_days", "standard_stock", "stock_over_standard"):
+            for i in np.flatnonzero(vals[m].isna().to_numpy()):
+                why[m].iloc[i] = _NO["sales"] if sales is None else "近3个月没有销售"
+        st = sell_through_30d(ds["inventory"], periods=periods, stores=stores)
+        put("sell_through_30d", st)
+    else:
+        missing(stock_ids + ["sell_through_30d"], _NO["inventory"])
+    if ds.has("oem_orders"):
+        put("call_off_accuracy", call_off_accuracy(ds["oem_orders"], periods=periods, stores=stores))
+    else:
+        missing(["call_off_accuracy"], _NO["oem_orders"])
+    if ds.has("monthly_finance") and ds.has("sales"):
+        put("marketing_cost_per_unit", marketing_cost_per_unit(ds["monthly_finance"], ds["sales"], periods=periods, stores=stores))
+    else:
+        missing(["marketing_cost_per_unit"], _NO["monthly_finance"] if not ds.has("monthly_finance") else _NO["sales"])
+
+    # rebates
+    ms = _month_sales(ds, stores, periods)
+    rebate_ids = [f"rebate.{i}" for i in REBATE_ITEMS]
+    cliff_ids = ["vp_next_tier_units", "vp_next_tier_gain", "vp_breakeven_discount"]
+    gpu_incl = "gross_per_unit_incl_rebates"
+    if not ds.has("oem_policy"):
+        missing(rebate_ids + ["rebate_total", gpu_incl] + cliff_ids, _NO["oem_policy"])
+    else:
+        rt = rebate_table(ds, periods=periods, stores=stores)
+        for i, r in enumerate(base.itertuples(index=False)):
+            rows = rt[(rt["store_id"] == r.store_id) & (rt["period"] == r.period)]
+            have = set(rows["item"])
+            for item in REBATE_ITEMS:
+                m = f"rebate.{item}"
+                if item in have:
+                    hit = rows[rows["item"] == item].iloc[0]
+                    vals[m].iloc[i] = hit["rebate"]
+                    why[m].iloc[i] = hit["reason"] if pd.isna(hit["rebate"]) else ""
+                else:
+                    why[m].iloc[i] = "商务政策中没有该项目"
+            if not len(rows):
+                why["rebate_total"].iloc[i] = "商务政策对该门店该月没有任何项目"
+            elif rows["rebate"].isna().any():
+                bad = rows.loc[rows["rebate"].isna(), "item"].tolist()
+                why["rebate_total"].iloc[i] = "、".join(bad) + " 无法计算"
+            else:
+                vals["rebate_total"].iloc[i] = float(rows["rebate"].sum())
+            srow = ms.iloc[i]
+            if pd.isna(vals["rebate_total"].iloc[i]):
+                why[gpu_incl].iloc[i] = why["rebate_total"].iloc[i] or "返利合计无法计算"
+            elif not srow["S"] > 0:
+                why[gpu_incl].iloc[i] = "当月没有销售"
+            else:
+                vals[gpu_incl].iloc[i] = (srow["vehicle_gross"] + srow["addon_gross"] + vals["rebate_total"].iloc[i]) / srow["S"]
+            lad = _cliff(ds, r.store_id, r.period, rt)
+            if not len(lad):
+                reason = "商务政策没有VP达成奖，或缺少厂家下达销量目标(VP)"
+                for m in cliff_ids:
+                    why[m].iloc[i] = reason
+                continue
+            nxt = lad[lad["is_next"]]
+            if not len(nxt):
+                for m in cliff_ids:
+                    why[m].iloc[i] = "已在VP最高一档，没有下一档"
+                continue
+            n = nxt.iloc[0]
+            vals["vp_next_tier_units"].iloc[i] = n["units_needed"]
+            vals["vp_next_tier_gain"].iloc[i] = n["gain"]
+            vals["vp_breakeven_discount"].iloc[i] = n["breakeven_discount"]
+            if pd.isna(n["breakeven_discount"]):
+                why["vp_breakeven_discount"].iloc[i] = "当月没有销售，无法算单车毛利"
+    out = base.copy()
+    for m in POLICY_METRICS:
+        out[m] = vals[m].astype(float).to_numpy()
+    for m in POLICY_METRICS:
+        out[f"reason.{m}"] = why[m].to_numpy()
+    out["capital_cost_rate_is_default"] = default_rate.to_numpy()
+    return out
+
+
+def long_metrics(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False) -> pd.DataFrame:
+    """The policy family in the long format of :mod:`dealerlab.metrics`.
+
+    Every id of :data:`POLICY_METRICS` × store × period; a figure not available has NaN ``value`` and a Chinese
+    ``reason`` (a missing table never raises). Store-level figures: with ``by_staff=True`` an empty ``staff_id``
+    column comes first.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store.
+    by_staff : bool
+        Add an empty ``staff_id`` column.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, metric, value, reason`` (``staff_id`` first when ``by_staff``).
+    """
+    wide = policy_figures(ds, periods=periods, stores=stores)
+    frames = []
+    for k, m in enumerate(POLICY_METRICS):
+        f = wide[["store_id", "period"]].copy()
+        f["metric"] = m
+        f["value"] = wide[m].to_numpy()
+        f["reason"] = wide[f"reason.{m}"].to_numpy()
+        f["_k"] = k
+        f["_r"] = np.arange(len(f))
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True).sort_values(["_r", "_k"], kind="stable")
+    out["metric"] = out["metric"].astype("string")
+    out["reason"] = out["reason"].fillna("").astype("string")
+    out = out[["store_id", "period", "metric", "value", "reason"]].reset_index(drop=True)
+    if by_staff:
+        out.insert(0, "staff_id", pd.array([pd.NA] * len(out), dtype="string"))
+    return out

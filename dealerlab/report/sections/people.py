@@ -1,0 +1,76 @@
+"""Report section: people and pay: units against the pay lines, the bottom-out rule, leavers, output per head (course module 7)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from dealerlab import pay
+from dealerlab.calendar import period_range
+from dealerlab.plots.pay import units_vs_lines
+from dealerlab.report import html as H
+from dealerlab.report.finding import Action, Finding
+from dealerlab.report.sections._common import next_month_end, staff_names, zh_en
+
+
+def build(ctx) -> H.Html:
+    """Units against the pay lines, the bottom-out rule, the month's leavers and output per head."""
+    lang = ctx.lang
+    sid = ctx.params.store_id
+    stores = [sid] if sid else ctx.stores
+    # whole quarters: the current one and the two before it (two consecutive quarters decide 停岗)
+    start = (pd.Period(ctx.params.period, freq="M").asfreq("Q") - 2).asfreq("M", how="start")
+    covered = set(ctx.ds.periods())
+    months = [str(p) for p in pd.period_range(start, ctx.params.period, freq="M") if str(p) in covered]
+    units = pay.consultant_units(ctx.ds, periods=months, stores=stores)
+    parts = []
+    if sid is not None and len(units):
+        names = staff_names(ctx)
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        units_vs_lines(units[units["period"].isin(period_range(ctx.params.period, 3))], names=names, ax=ax, lang=lang)
+        parts.append(H.figure(fig))
+        quarters, _ = pay.bottom_out(units)
+        complete = quarters[~quarters["partial"]]
+        q = complete[complete["quarter"] == complete["quarter"].max()] if len(complete) else quarters.iloc[0:0]
+        risk = q[q["status"] != pay.STATUS_KEPT]
+        if len(risk):
+            t = risk.assign(name=risk["staff_id"].map(names))[["name", "quarter", "months", "mean_units", "status"]]
+            parts += [H.h3(zh_en(lang, "末位淘汰规则触发", "Bottom-out rule triggered")),
+                      H.table(t.rename(columns={"name": zh_en(lang, "顾问", "Consultant"), "quarter": zh_en(lang, "季度", "Quarter"),
+                                                "months": zh_en(lang, "月数", "Months"), "mean_units": zh_en(lang, "月均销量", "Units a month"),
+                                                "status": zh_en(lang, "结果", "Status")}))]
+    turnover = pay.turnover_by_department(ctx.ds, periods=[ctx.params.period], stores=stores)
+    turnover = turnover[turnover["leavers"] > 0]
+    if len(turnover):
+        parts += [H.h3(zh_en(lang, "本月离职", "Leavers this month")),
+                  H.table(turnover[["store_id", "department", "leavers", "turnover"]].rename(columns={
+                      "store_id": zh_en(lang, "门店", "Store"), "department": zh_en(lang, "部门", "Department"),
+                      "leavers": zh_en(lang, "离职人数", "Leavers"), "turnover": zh_en(lang, "离职率", "Turnover")}),
+                      numeric_formats={zh_en(lang, "离职率", "Turnover"): "rate"})]
+    ph = pay.per_head(ctx.ds, periods=[ctx.params.period], stores=stores)
+    parts += [H.h3(zh_en(lang, "人均产出", "Output per head")),
+              H.table(ph[["store_id", "department", "headcount", "units_per_head", "revenue_per_head"]].rename(columns={
+                  "store_id": zh_en(lang, "门店", "Store"), "department": zh_en(lang, "部门", "Department"), "headcount": zh_en(lang, "平均人数", "Headcount"),
+                  "units_per_head": zh_en(lang, "人均台数", "Units per head"), "revenue_per_head": zh_en(lang, "人均产值", "Revenue per head")}),
+                  numeric_formats={zh_en(lang, "人均产值", "Revenue per head"): "money"})]
+    return H.Html(parts)
+
+
+def findings(ctx) -> list[Finding]:
+    """Per store, the consultants under 10 units this month."""
+    out = []
+    for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
+        units = pay.consultant_units(ctx.ds, periods=[ctx.params.period], stores=[sid])
+        low = units[units["units"] < 10]
+        if len(low) and len(units):
+            out.append(Finding(
+                section="people", title_zh=f"{sid} 低于 10 台的销售顾问", title_en=f"{sid} consultants under 10 units",
+                detail_zh=f"{len(low)}/{len(units)} 位顾问本月销量低于 10 台（积分取消线）",
+                detail_en=f"{len(low)} of {len(units)} consultants sold under 10 units",
+                sales_at_stake=float((10 - low["units"]).sum()),  # units short of the line; no revenue claimed
+                action=Action(what=zh_en(ctx.lang, "低产顾问一对一辅导，复盘潜客跟进", "Coach low performers one-to-one"),
+                              why=zh_en(ctx.lang, "人均单产偏低", "Low output per consultant"), who=zh_en(ctx.lang, "展厅经理", "Showroom manager"),
+                              when=next_month_end(ctx), where=zh_en(ctx.lang, "展厅", "showroom"),
+                              how=zh_en(ctx.lang, "每周复盘 H/A 级潜客 + 陪同接待", "Weekly review of hot leads, shadowing")),
+            ))
+    return out
