@@ -141,9 +141,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return build_command(check=args.check, lang=args.lang)
     if cmd == "class":
-        from dealerlab.exercises.commands import class_report_command
-
         from dealerlab._output import check_output_file
+        from dealerlab.exercises.commands import class_report_command
 
         check_output_file(args.output, inputs=[args.answers_dir], force=args.force, example="班级报告.html")
         return class_report_command(args.answers_dir, args.output, lang=args.lang)

@@ -311,6 +311,24 @@ def test_report_disk_full_names_the_output(data, tmp_path, capsys, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_report_full_tmpdir_names_tmpdir_and_leaves_nothing(data, tmp_path, capsys, monkeypatch, no_run):
+    import pickle
+    import tempfile
+
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(pickle, "dump", full)
+    out = tmp_path / "报告"
+    code, text = run(capsys, "report", data, "--period", PERIOD, "--store", "S01", "-o", out)
+    assert code == 1 and "磁盘空间已满" in text and str(tmpdir) in text
+    assert list(tmpdir.iterdir()) == [] and not out.exists()
+
+
 def test_real_read_only_and_full_file_systems(data, tmp_path, capsys):
     """With a tiny tmpfs (needs root and mount permission; skipped otherwise): a full disk and a read-only folder."""
     if os.geteuid() != 0:

@@ -164,8 +164,14 @@ def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, bench
     try:
         with temporary(work), atomic_dir(out, kind="report", inputs=inputs) as tmp, temporary(tmp):
             cache = work / "dataset.pkl"  # kernels unpickle this instead of re-reading the client files
-            with open(cache, "wb") as fh:
-                pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                with open(cache, "wb") as fh:
+                    pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            except OSError as err:  # $TMPDIR full or read-only: say so (not the -o folder)
+                env = environment_error(err, where=work)
+                if env is None:
+                    raise
+                raise env from None
             common = dict(data=str(cache), source=Path(data).name, period=period, lang=lang, show_pii=show_pii,
                           benchmarks=str(Path(benchmarks).resolve()) if benchmarks else None)
             jobs: list[NotebookJob] = []
@@ -199,7 +205,7 @@ def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, bench
 
 
 def report_command(args: argparse.Namespace) -> int:
-    out = build_report(
+    build_report(
         args.data,
         period=args.period,
         output=args.output,
@@ -211,6 +217,6 @@ def report_command(args: argparse.Namespace) -> int:
         show_pii=args.show_pii,
         progress=sys.stderr.isatty() or args.all_stores,
     )
-    index = Path(out) / "index.html"
+    index = Path(args.output) / "index.html"  # as the user wrote it
     print(f"报告已生成：{index}" if args.lang == "zh" else f"report written: {index}")
     return 0
