@@ -1,4 +1,4 @@
-"""Findings: ONE ranked list for a store or the group, from every area (DOMAIN.md §10), and its action plan.
+"""Findings: ONE ranked list for a store or the group, from every area (docs/DOMAIN.md §10), and its action plan.
 
 Every report section that has findings registers a ``findings(ctx) -> list[Finding]`` function (its area) in
 :data:`dealerlab.report.sections.SECTIONS`; a new area is one such function. The list is ranked by extra gross a
@@ -11,7 +11,7 @@ owner role and the masked name of the store's staff member in that role), when (
 the report date, each later one a week later; check = start + 4 weeks — never in the past), where, how, and the check
 metric with baseline → numeric target. A finding without a numeric target gets no row.
 
-Decisions where DOMAIN.md is silent: the report date is today; a finding whose area table names a role the store
+Decisions where docs/DOMAIN.md is silent: the report date is today; a finding whose area table names a role the store
 has no staff for shows the role alone; 销售顾问-owned funnel actions are owned by the store's 展厅经理.
 """
 

@@ -43,7 +43,7 @@ def build(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """Churn-warned accounts per store (DOMAIN.md §10): value/importance accounts silent for over 180 days, valued at
+    """Churn-warned accounts per store (docs/DOMAIN.md §10): value/importance accounts silent for over 180 days, valued at
     their vehicle gross of the 12 months to the report month ÷ 12 (a month of it)."""
     from dealerlab.report.findings import _person, area_action, store_gross
 

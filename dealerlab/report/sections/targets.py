@@ -57,7 +57,7 @@ def build(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """Target shortfall (DOMAIN.md §10): the month missed, or achievement behind time progress by ≥ 10 points; the gap
+    """Target shortfall (docs/DOMAIN.md §10): the month missed, or achievement behind time progress by ≥ 10 points; the gap
     in units × total gross per unit. A finished month gets no "re-split the remaining weeks" advice."""
     from dealerlab.report.findings import _person, area_action, store_gross, total_gross_per_unit
 
