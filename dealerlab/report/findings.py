@@ -56,8 +56,8 @@ def collect_findings(ctx, collectors: list[Callable] | None = None) -> list[Find
     -------
     list of Finding
     """
-    if collectors is None:
-        from dealerlab.report.sections import COLLECTORS as collectors
+    if collectors is None:  # the context hands them over: the sections import this module, not the reverse
+        collectors = ctx.collectors
     out: list[Finding] = []
     for func in collectors:
         try:
@@ -100,7 +100,7 @@ def area_action(metric: str, lang: str = "zh") -> dict:
 
 def _person(ctx, store_id: str, role: str) -> str:
     """``role 王*`` — the (masked unless show_pii) name of the store's first active staff member in ``role``."""
-    from dealerlab.privacy import mask_name
+    from dealerlab.data.privacy import mask_name
 
     if not store_id or not ctx.ds.has("staff"):
         return role
