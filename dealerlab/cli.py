@@ -86,9 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("class", help="班级 / class")
     csub = p.add_subparsers(dest="class_command", required=True)
-    r = csub.add_parser("report", help="班级成绩报告 / class gradebook")
-    r.add_argument("answers_dir")
-    r.add_argument("-o", "--output", required=True, help=".html 或 .xlsx")
+    for name, help_text in (("report", "班级成绩报告 / class gradebook"), ("export", "导出成绩册 / export the gradebook")):
+        r = csub.add_parser(name, help=help_text)
+        r.add_argument("answers_dir")
+        r.add_argument("-o", "--output", required=True, help=".html 或 .xlsx")
+        _add_lang(r)
+    r = csub.add_parser("collect", help="收集学员答案（zip 或文件夹）/ gather answers from laptops")
+    r.add_argument("sources", nargs="+", help="学员的答案压缩包（.zip）或 dealerlab-answers 文件夹")
+    r.add_argument("--into", default=None, help="班级答案文件夹（默认 ~/dealerlab-answers）")
+    _add_lang(r)
+    r = csub.add_parser("new", help="存档本班并开始新班 / archive the class and start empty")
+    r.add_argument("--answers-dir", default=None, help="班级答案文件夹（默认 ~/dealerlab-answers）")
     _add_lang(r)
 
     p = sub.add_parser("classroom", help="课堂服务器：全班在浏览器里做练习 / serve the exercises to a class")
@@ -148,8 +156,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return build_command(check=args.check, lang=args.lang)
     if cmd == "class":
-        from dealerlab.exercises.commands import class_report_command
+        from dealerlab.exercises.commands import class_collect_command, class_new_command, class_report_command
 
+        if args.class_command == "collect":
+            return class_collect_command(args.sources, into=args.into, lang=args.lang)
+        if args.class_command == "new":
+            return class_new_command(answers_dir=args.answers_dir, lang=args.lang)
         return class_report_command(args.answers_dir, args.output, lang=args.lang)
     if cmd == "classroom":
         from dealerlab.exercises.classroom import classroom_command
