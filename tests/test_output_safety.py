@@ -469,3 +469,16 @@ def test_cli_runs_as_a_process_without_traceback(data, tmp_path):
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "就是输入" in proc.stderr
+
+
+def test_findings_output_rules(data, tmp_path, capsys):
+    before = _digest(data)
+    code, text = run(capsys, "findings", data, "--period", PERIOD, "-o", data / "findings.csv")
+    assert code == 1 and "输入文件夹" in text
+    code, text = run(capsys, "findings", data, "--period", PERIOD, "-o", tmp_path)
+    assert code == 1 and "是一个文件夹" in text
+    bench = tmp_path / "b.json"
+    bench.write_text('{"close_rate": 0.2', encoding="utf-8")
+    code, text = run(capsys, "findings", data, "--period", PERIOD, "--benchmarks", bench, "-o", tmp_path / "f.csv")
+    assert code == 1 and "b.json" in text and "JSON" in text
+    assert _digest(data) == before and not (tmp_path / "f.csv").exists()

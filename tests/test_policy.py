@@ -1,4 +1,4 @@
-"""Course module 8 (DOMAIN.md §12): stock, CALL车, marketing cost, the rebate engine and the VP cliff.
+"""Course module 8 (docs/DOMAIN.md §12): stock, CALL车, marketing cost, the rebate engine and the VP cliff.
 
 Every expected value is computed by hand in the comments next to it.
 """

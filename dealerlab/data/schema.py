@@ -1,4 +1,4 @@
-"""The client data contract of DATA.md, declared once.
+"""The client data contract of docs/DATA.md §3, declared once.
 
 Every table and column is declared here with its English canonical name, its Chinese name, its kind, whether it is
 required, its enumeration (Chinese canonical values, English equivalents accepted) and whether it holds personal data.
@@ -19,6 +19,8 @@ Column kinds
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from dealerlab._options import check_option
 
 __all__ = ["Column", "Table", "TABLES", "KINDS", "table", "enum_values"]
 
@@ -61,7 +63,7 @@ class Table:
     zh: str
     columns: tuple[Column, ...]
     key: str | None = None
-    optional: bool = False  # the whole table is optional (DATA.md marks it so)
+    optional: bool = False  # the whole table is optional (docs/DATA.md marks it so)
     note: str = ""
     _by_name: dict[str, Column] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
@@ -561,8 +563,6 @@ def table(name: str) -> Table:
     for t in TABLES.values():
         if t.zh == name:
             return t
-    from dealerlab._options import check_option
-
     check_option("table", name, TABLES)
     raise AssertionError  # unreachable
 

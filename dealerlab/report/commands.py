@@ -18,7 +18,7 @@ from dealerlab._io import atomic_dir, clean_stale_temp
 from dealerlab._options import check_lang
 from dealerlab._output import check_output_dir, check_output_file, environment_error
 from dealerlab.calendar import check_period
-from dealerlab.errors import ParameterError
+from dealerlab.errors import OutputError, ParameterError
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs
 from dealerlab.report.export import to_html, to_pdf
 from dealerlab.report.metrics_file import metrics_table, write_metrics
@@ -196,6 +196,7 @@ def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, bench
                 stores = [job.params.store_id] if job.params.store_id else store_ids
                 long = long_all[long_all["store_id"].isin(stores)].reset_index(drop=True)
                 write_metrics(long, folder / "metrics.csv", lang=lang)
+                _write_findings_file(str(cache), job.params, folder / "findings.csv")
                 write_metrics(long, folder / ("附录.xlsx" if lang == "zh" else "appendix.xlsx"), lang=lang)
                 if pdf:
                     to_pdf(html, folder / "report.pdf")
@@ -219,4 +220,41 @@ def report_command(args: argparse.Namespace) -> int:
     )
     index = Path(args.output) / "index.html"  # as the user wrote it
     print(f"报告已生成：{index}" if args.lang == "zh" else f"report written: {index}")
+    return 0
+
+
+def _write_findings_file(data: str, params, path: Path) -> Path:
+    """findings.csv of one report (the same ranked list as its executive summary)."""
+    from dealerlab.report.context import ReportContext
+    from dealerlab.report.findings import findings_frame, write_findings
+
+    ctx = ReportContext.open(data, params.period, store_id=params.store_id, lang=params.lang, show_pii=params.show_pii,
+                             benchmarks=params.benchmarks)
+    return write_findings(findings_frame(ctx, ctx.findings(), lang=params.lang), path, lang=params.lang)
+
+
+def findings_command(args: argparse.Namespace) -> int:
+    """``dealerlab findings DATA --period P [--store S] -o findings.csv|.xlsx``: the ranked findings list alone.
+    Never writes over an input or into an input folder (:mod:`dealerlab._output`); an existing output file is
+    replaced only with ``--force``; the benchmarks file is checked before anything runs."""
+    from dealerlab.report.context import ReportContext
+    from dealerlab.report.findings import findings_frame, write_findings
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ParameterError(f"输出文件 {out.name} 应以 .csv 或 .xlsx 结尾。", f"The output {out.name} must end in .csv or .xlsx.")
+    inputs = ([args.data] if args.data != "demo" else []) + [args.benchmarks]
+    if out.is_dir() or out.resolve() in {Path(i).resolve() for i in inputs if i}:
+        check_output_file(out, inputs=inputs, example="findings.csv")  # the folder / input messages
+    if out.exists() and not args.force:
+        raise OutputError(f"输出文件 {out} 已存在：请换一个文件名，或加 --force 覆盖。",
+                          f"{out} exists: choose another name or add --force.")
+    check_output_file(out, inputs=inputs, force=True, example="findings.csv")  # never inside an input folder
+    if args.benchmarks is not None:
+        check_benchmarks(args.benchmarks, lang=args.lang)
+    ctx = ReportContext.open(args.data, args.period, store_id=args.store, lang=args.lang, show_pii=args.show_pii,
+                             benchmarks=args.benchmarks)
+    frame = findings_frame(ctx, ctx.findings(), lang=args.lang)
+    path = write_findings(frame, out, lang=args.lang)
+    print(f"发现清单已写入 {path}（{len(frame)} 条）" if args.lang == "zh" else f"findings written to {path} ({len(frame)} rows)")
     return 0
