@@ -241,11 +241,11 @@ def findings_command(args: argparse.Namespace) -> int:
     from dealerlab.report.findings import findings_frame, write_findings
 
     out = Path(args.output)
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise ParameterError(f"输出文件 {out.name} 应以 .csv 或 .xlsx 结尾。", f"The output {out.name} must end in .csv or .xlsx.")
     inputs = ([args.data] if args.data != "demo" else []) + [args.benchmarks]
     if out.is_dir() or out.resolve() in {Path(i).resolve() for i in inputs if i}:
         check_output_file(out, inputs=inputs, example="findings.csv")  # the folder / input messages
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ParameterError(f"输出文件 {out.name} 应以 .csv 或 .xlsx 结尾。", f"The output {out.name} must end in .csv or .xlsx.")
     if out.exists() and not args.force:
         raise OutputError(f"输出文件 {out} 已存在：请换一个文件名，或加 --force 覆盖。",
                           f"{out} exists: choose another name or add --force.")
