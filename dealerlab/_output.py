@@ -45,7 +45,7 @@ __all__ = [
 MANIFESTS = {"report": ".dealerlab-report.json", "dataset": ".dealerlab-dataset.json"}
 
 #: the files a report folder held before manifests existed (recognised so ``make demo`` can replace its old output)
-_LEGACY_REPORT_FILES = {"index.html", "report.ipynb", "metrics.csv", "附录.xlsx", "appendix.xlsx", "report.pdf"}
+_LEGACY_REPORT_FILES = {"index.html", "report.ipynb", "metrics.csv", "findings.csv", "附录.xlsx", "appendix.xlsx", "report.pdf"}
 
 #: the generator mark of dealerlab's HTML and workbook outputs
 GENERATOR = "dealerlab"
