@@ -40,6 +40,8 @@ __all__ = [
     "policy_figures",
     "rebate_table",
     "cliff",
+    "rebate_curve",
+    "gross_per_unit_parts",
     "stock_by_model",
     "stock_units_at",
     "slow_movers",
@@ -238,6 +240,82 @@ def _cliff(ds, store: str, period: str, rt: pd.DataFrame) -> pd.DataFrame:
     lad["sold"] = sold
     lad["gross_per_unit"] = gpu
     return lad
+
+
+def rebate_curve(ds, *, store: str, period: str, below: int = 8, above: int = 8) -> pd.DataFrame:
+    """The month's total rebate if it ended at each unit count around today's: the ladder as a step curve.
+
+    Every item as in :func:`cliff`: the VP item at the tier the units reach, the others at the tier their own basis
+    reaches now (per-unit amounts × the units).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    store : str
+        Store id.
+    period : str
+        Month ``YYYY-MM``.
+    below : int
+        Units below the lowest VP tier's unit count to start from.
+    above : int
+        Units above the highest VP tier's unit count to end at.
+
+    Returns
+    -------
+    DataFrame
+        ``units, vp_achievement, rebate_vp, rebate_total, is_now`` (empty when :func:`cliff` is).
+    """
+    lad = cliff(ds, store=store, period=period)
+    if not len(lad):
+        return pd.DataFrame(columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
+    plan, sold = float(lad["volume_plan"].iloc[0]), int(lad["sold"].iloc[0])
+    pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
+    vp = pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
+    rt = rebate_table(ds, periods=[period], stores=[store])
+    others = []
+    for item, g in pol[pol["item"] != VP_ITEM].groupby("item", sort=False):
+        v = rt.loc[rt["item"] == item, "basis_value"]
+        if len(v) and pd.notna(v.iloc[0]):
+            others.append((g[["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True), float(v.iloc[0])))
+    lo = max(0, min(int(lad["units_at_tier"].min()), sold) - below)
+    hi = max(int(lad["units_at_tier"].max()), sold) + above
+    rows = []
+    for u in range(lo, hi + 1):
+        r_vp = rebate(vp, u / plan, u)
+        rows.append((u, u / plan, r_vp, r_vp + sum(rebate(t, v, u) for t, v in others), u == sold))
+    return pd.DataFrame(rows, columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
+
+
+def gross_per_unit_parts(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+    """综合单车毛利 in its parts per store × month: vehicle gross, add-on gross and rebates, each per unit sold.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, units, vehicle, addon, rebate, total`` (元 per unit; ``rebate`` and ``total`` NaN when the
+        rebates are not available — the figure ``gross_per_unit_incl_rebates`` is ``total``).
+    """
+    stores, periods = _stores(ds, stores), _periods(periods)
+    ms = _month_sales(ds, stores, periods)
+    wide = policy_figures(ds, periods=periods, stores=stores)
+    units = ms["S"].where(ms["S"] > 0)
+    out = ms[["store_id", "period"]].copy()
+    out["units"] = ms["S"]
+    out["vehicle"] = ms["vehicle_gross"] / units
+    out["addon"] = ms["addon_gross"] / units
+    out["rebate"] = wide["rebate_total"].to_numpy() / units
+    out["total"] = wide["gross_per_unit_incl_rebates"].to_numpy()
+    return out
 
 
 def policy_figures(
