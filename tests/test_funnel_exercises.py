@@ -50,32 +50,39 @@ def test_showroom_log_typed_answers(store):
 
 
 def test_whatif_slider(store):
-    # 40 × 55/44 = 50 → 10 more sales, × 2 500 = 25 000
-    assert check_whatif({"extra_sales": 10, "extra_gross": 25000}).status == "correct"
-    fb = check_whatif({"extra_sales": 11, "extra_gross": 25000})
-    assert fb.status == "partly"
+    # path model: (0.55 − 0.44) × 90 × (0.49 − 0.13) = 3.564 more sales; × (2 500 + 2 000) = 16 038
+    assert check_whatif({"extra_sales": 3.6, "extra_gross": 16038}).status == "correct"
+    fb = check_whatif({"extra_sales": 10, "extra_gross": 16038})  # the withdrawn multiplicative answer
+    assert fb.status == "partly" and "乘法模型" in dict((f, m) for f, _, m in fb.details)["extra_sales"]
+    fb = check_whatif({"extra_sales": 3.6, "extra_gross": 3.564 * 2500})  # add-on gross left out
+    assert "衍生" in dict((f, m) for f, _, m in fb.details)["extra_gross"]
     ex = whatif_slider.bind(store=store)
-    ex.set_answer({"target": 0.55, "extra_sales": "10", "extra_gross": "2.5万"})
+    ex.set_answer({"target": 0.55, "extra_sales": "3.6", "extra_gross": "1.6万"})
     assert ex.submit().status == "correct"
     live = whatif_slider.live({"target": 0.60})
     assert list(live["试乘试驾率"]) == ["44%", "50%", "55%", "60%"]
-    assert live.loc[live["试乘试驾率"] == "55%", "多销台数"].item() == 10
+    assert live.loc[live["试乘试驾率"] == "55%", "多销台数"].item() == 3.6
+    assert "3.6 台" in whatif_slider.model_answer_text() and "10 台" in whatif_slider.model_answer_text()
 
 
 def test_diagnosis_case(store):
-    # stakes: capture 40×(0.70/0.58−1) = 8.28; call-visit 40×(0.40/0.30−1) = 13.33; revisit 0;
-    # test drive 40×(0.50/0.45−1) = 4.44; close 40×(0.20/0.17−1) = 7.06 → bottleneck call_visit_rate
-    why = "来电潜客到店率离标杆的倍数最大，能多销约 13 台"
-    fb = check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_script", "why": why})
+    # reachable targets and extra sales (path model):
+    #   capture min(.70, max(.62, .63)) = .63: .07 × 300 × .12 = 2.52;  call-visit .35: .05 × 60 × .28 = 0.84
+    #   revisit .24 (own best): .02 × 173 × .03 = 0.10;  test drive .47 (own best): .09 × 150 × .35 = 4.725
+    #   close .185: .015 × 235 = 3.525  → bottleneck test_drive_rate, 4.725 × 4 500 = 21 262.5
+    why = "试驾过的成交 50%、没试驾的 15%，提到 47% 能多销约 4.7 台"
+    fb = check_diagnosis({"bottleneck": "test_drive_rate", "stake": 4.7, "action": "ab_form", "why": why})
     assert fb.status == "correct"
-    assert check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_sms", "why": why}).status == "correct"
-    # the widest gap in points (capture, −12) is the trap
-    fb = check_diagnosis({"bottleneck": "capture_rate", "stake": 8.3, "action": "reception"})
-    assert fb.status == "wrong"
-    assert "倍数" in dict((f, m) for f, _, m in fb.details)["bottleneck"]
+    # the widest gap in points (capture, −14) is one trap, the multiplicative ratio (call-visit, 13.3) the other
+    fb = check_diagnosis({"bottleneck": "capture_rate", "stake": 10, "action": "reception"})
+    assert fb.status == "wrong" and "百分点" in dict((f, m) for f, _, m in fb.details)["bottleneck"]
+    fb = check_diagnosis({"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_script"})
+    assert "乘法模型" in dict((f, m) for f, _, m in fb.details)["bottleneck"]
     ex = diagnosis_case.bind(store=store)
-    ex.set_answer({"bottleneck": "call_visit_rate", "stake": "13.3", "action": "call_script", "why": "倍数最大"})
+    ex.set_answer({"bottleneck": "test_drive_rate", "stake": "4.7", "action": "ab_form", "why": "可多销 4.7 台"})
     assert ex.submit().status == "correct"
+    text = diagnosis_case.model_answer_text()
+    assert "4.7 台" in text and "21,262" in text and "13.3" not in text
 
 
 def test_exercise_ids_are_unique_and_prefixed():
@@ -85,13 +92,13 @@ def test_exercise_ids_are_unique_and_prefixed():
 
 def test_diagnosis_case_needs_a_reason_with_numbers(store):
     # H11 QA: the exercise asks for a reason for the store manager; an empty or number-free one was graded correct
-    right = {"bottleneck": "call_visit_rate", "stake": 13.3, "action": "call_script"}
+    right = {"bottleneck": "test_drive_rate", "stake": 4.7, "action": "ab_form"}
     fb = check_diagnosis(right)  # no reason
     assert fb.status == "partly"
     assert "理由" in dict((f, m) for f, ok, m in fb.details if not ok)["why"]
     for vague in ("这个环节很重要，要抓紧", "提高销量"):  # no ratio, units or gross behind it
         fb = check_diagnosis({**right, "why": vague})
-        assert fb.status == "partly" and "倍数" in dict((f, m) for f, ok, m in fb.details if not ok)["why"]
-    assert check_diagnosis({**right, "why": "离标杆 1.33 倍，能多销 13 台"}).status == "correct"
-    assert check_diagnosis({**right, "why": "来电到店率离标杆的倍数最大"}).status == "correct"
+        assert fb.status == "partly" and "多销" in dict((f, m) for f, ok, m in fb.details if not ok)["why"]
+    assert check_diagnosis({**right, "why": "提到 47% 能多销 4.7 台"}).status == "correct"
+    assert check_diagnosis({**right, "why": "试驾后成交率远高于不试驾，差距最大"}).status == "correct"
     assert "理由示例" in diagnosis_case.model_answer_text()

@@ -3,16 +3,18 @@
 - :func:`funnel_counts` / :func:`funnel_rates`: every count and figure for many stores × months at once
   (vectorised; :mod:`dealerlab.funnel.counts` explains how).
 - :func:`long_metrics`: the funnel family in the long format of :mod:`dealerlab.metrics`.
-- :func:`diagnose` / :func:`compare` / :func:`actions` / :func:`action_plan`: benchmarks, last 3 months, the
-  bottleneck by sales at stake, and the SGM step's root cause → improvement → owner → tool rows.
-- :func:`what_if`: change stage rates → extra showroom sales and gross profit (multiplicative funnel model,
-  defined in :mod:`dealerlab.funnel.whatif`).
+- :func:`diagnose` / :func:`compare` / :func:`actions` / :func:`action_plan`: benchmarks per business type, last 3
+  months, the bottleneck by gross at stake, and the SGM step's root cause → improvement → owner → tool rows.
+- :func:`path_shares` / :func:`stage_gains` / :func:`what_if`: what a stage is worth — conversion by path over the
+  closed-lead cohort, reachable and benchmark targets, extra sales and total gross (DOMAIN.md §10,
+  :mod:`dealerlab.funnel.paths`).
 """
 
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, funnel_counts
-from dealerlab.funnel.diagnosis import STEP_OF, STEPS, action_plan, actions, compare, diagnose, load_benchmarks
+from dealerlab.funnel.benchmarks import BUSINESS_TYPES, BenchmarkSet, load_benchmark_set, load_benchmarks, store_business
+from dealerlab.funnel.diagnosis import STEP_OF, STEPS, action_plan, actions, compare, diagnose
+from dealerlab.funnel.paths import STAGES, path_shares, reachable_target, stage_extra_sales, stage_gains, what_if
 from dealerlab.funnel.rates import FUNNEL_METRICS, RATE_SPECS, funnel_rates, long_metrics
-from dealerlab.funnel.whatif import STAGES, what_if
 
 __all__ = [
     "CHANNELS",
@@ -31,5 +33,13 @@ __all__ = [
     "actions",
     "action_plan",
     "load_benchmarks",
+    "load_benchmark_set",
+    "store_business",
+    "BUSINESS_TYPES",
+    "BenchmarkSet",
+    "path_shares",
+    "stage_gains",
+    "stage_extra_sales",
+    "reachable_target",
     "what_if",
 ]

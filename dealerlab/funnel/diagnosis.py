@@ -1,25 +1,20 @@
-"""Funnel diagnosis: benchmarks, the store's last 3 months, the bottleneck by sales at stake, and actions.
+"""Funnel diagnosis: benchmarks per business type, the store's last 3 months, the bottleneck by gross at stake, actions.
 
-- Benchmarks: bundled defaults of DOMAIN.md §1 (``dealerlab/data/funnel_benchmarks.csv``: capture 0.70,
-  call_visit 0.40, revisit 0.25, test_drive 0.50, close 0.20, followup 0.90), overridable by a mapping or a CSV
-  (columns ``metric, benchmark``) / JSON (``{"metric": value}``) file.
+- Benchmarks: :mod:`dealerlab.funnel.benchmarks` (per business type 乘用车/商用车, with a source line; a
+  ``--benchmarks`` file may override them).
 - Last 3 months: the rate pooled over the three months before the period (Σ numerators / Σ denominators),
   which weighs each month by its volume.
-- Sales at stake of a stage: the extra showroom sales if that stage's rate alone reached its benchmark, the
-  other rates unchanged, on the multiplicative funnel model of :mod:`dealerlab.funnel.whatif`
-  (S_room × (benchmark / rate − 1); 0 when the rate is at or above its benchmark). Gross at stake = sales at stake
-  × gross_per_unit of the month. The bottleneck is the stage with the largest sales at stake.
+- What a stage is worth: the path model of DOMAIN.md §10 (:mod:`dealerlab.funnel.paths`): extra showroom sales at the
+  reachable target and at the benchmark, valued at vehicle + add-on gross per unit. The bottleneck is the stage
+  with the largest extra gross at the reachable target (the v1 "multiply the funnel through" rule is withdrawn).
 - Each finding carries its SGM process step; :func:`actions` gives that step's root cause → improvement → owner →
   tool rows (``dealerlab/data/funnel_actions.csv``, written from seeds 001/002).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,7 +24,8 @@ from dealerlab.calendar import check_period, periods_back
 from dealerlab.errors import ParameterError
 from dealerlab.funnel.counts import components
 from dealerlab.funnel.rates import RATE_SPECS, evaluate
-from dealerlab.funnel.whatif import STAGES
+from dealerlab.funnel.benchmarks import load_benchmark_set, load_benchmarks, store_business
+from dealerlab.funnel.paths import STAGES, stage_gains
 from dealerlab.metrics import label
 
 __all__ = ["STEPS", "STEP_OF", "load_benchmarks", "actions", "step_label", "compare", "diagnose", "action_plan"]
@@ -57,61 +53,6 @@ STEP_OF: dict[str, str] = {
 
 def _data_file(name: str):
     return resources.files("dealerlab.data").joinpath(name)
-
-
-@lru_cache(maxsize=1)
-def _default_benchmarks() -> dict[str, float]:
-    with _data_file("funnel_benchmarks.csv").open(encoding="utf-8") as fh:
-        df = pd.read_csv(fh)
-    return dict(zip(df["metric"].astype(str), df["benchmark"].astype(float)))
-
-
-def load_benchmarks(source: str | Path | Mapping[str, float] | None = None) -> dict[str, float]:
-    """Benchmarks by metric id: the bundled defaults, updated by ``source``.
-
-    Parameters
-    ----------
-    source : path, mapping or None
-        A CSV file with columns ``metric, benchmark``, a JSON file ``{"metric": value}``, or a mapping.
-        Only the metrics given are overridden; the other defaults stay.
-
-    Returns
-    -------
-    dict of str to float
-    """
-    out = dict(_default_benchmarks())
-    if source is None:
-        return out
-    if isinstance(source, Mapping):
-        given = dict(source)
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise ParameterError(f"标杆文件 {path} 不存在。", f"Benchmark file {path} does not exist.")
-        if path.suffix.lower() == ".json":
-            given = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(given, dict):
-                raise ParameterError("标杆 JSON 文件应是 {\"指标id\": 数值} 的对象。", "The benchmark JSON must be an object {\"metric\": value}.")
-        else:
-            df = pd.read_csv(path, encoding="utf-8-sig")
-            if not {"metric", "benchmark"} <= set(df.columns):
-                raise ParameterError("标杆 CSV 文件需要 metric 和 benchmark 两列。", "The benchmark CSV needs columns metric and benchmark.")
-            given = dict(zip(df["metric"].astype(str), df["benchmark"]))
-    for metric, value in given.items():
-        if metric not in RATE_SPECS:
-            raise ParameterError(
-                f"标杆中的指标 {metric!r} 不是漏斗比率（例如 capture_rate、close_rate）。",
-                f"Benchmark metric {metric!r} is not a funnel rate (e.g. capture_rate, close_rate).",
-            )
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            v = float("nan")
-        if not np.isfinite(v) or v <= 0:
-            raise ParameterError(f"指标 {metric} 的标杆值 {value!r} 应是正数（比率写成小数，如 0.7）。",
-                                 f"Benchmark of {metric} = {value!r} must be a positive number (0.7 = 70%).")
-        out[metric] = v
-    return out
 
 
 @lru_cache(maxsize=1)
@@ -200,8 +141,8 @@ def compare(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, 
         The month ``YYYY-MM`` diagnosed.
     stores : iterable of str, optional
         Store ids (default: every store).
-    benchmarks : path, mapping or None
-        Passed to :func:`load_benchmarks`.
+    benchmarks : path, mapping, BenchmarkSet or None
+        Passed to :func:`~dealerlab.funnel.benchmarks.load_benchmark_set`; each store uses its business type's values.
     history : int
         Number of previous months pooled for the comparison (default 3).
     lang : {"zh", "en"}
@@ -209,25 +150,31 @@ def compare(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, 
     Returns
     -------
     DataFrame
-        One row per store × benchmarked metric: ``store_id, period, metric, name, step, value, benchmark,
-        gap`` (value − benchmark), ``last3`` (pooled previous months), ``change`` (value − last3), ``reason``.
+        One row per store × benchmarked metric: ``store_id, period, metric, name, step, business, value, benchmark,
+        benchmark_source, gap`` (value − benchmark), ``last3`` (pooled previous months), ``change`` (value − last3),
+        ``reason``.
     """
     check_lang(lang)
     period = check_period(period)
-    bench = load_benchmarks(benchmarks)
+    bset = load_benchmark_set(benchmarks)
     stores_now, vals, reasons, pooled = _rates_now_and_before(ds, period=period, stores=stores, history=history)
+    business = np.array([store_business(ds, s) for s in stores_now], dtype=object)
+    metrics = list(dict.fromkeys(m for b in set(business) for m in bset.of(b))) or list(bset.of(None))
     rows = []
-    for m, b in bench.items():
+    for m in metrics:
         n = len(stores_now)
+        bench = np.array([bset.of(b).get(m, np.nan) for b in business], dtype=float)
         rows.append(pd.DataFrame({
             "store_id": stores_now,
             "period": period,
             "metric": m,
             "name": label(m, lang),
             "step": STEP_OF.get(m, ""),
+            "business": business,
             "value": vals[m],
-            "benchmark": np.full(n, b),
-            "gap": vals[m] - b,
+            "benchmark": bench if n else np.array([], dtype=float),
+            "benchmark_source": [bset.source(b, lang) for b in business],
+            "gap": vals[m] - bench,
             "last3": pooled[m],
             "change": vals[m] - pooled[m],
             "reason": reasons[m],
@@ -238,8 +185,13 @@ def compare(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, 
     return out.reset_index(drop=True)
 
 
+_GAIN_COLS = ["own_best", "target", "target_source", "target_basis", "base", "p_with", "p_without", "extra_sales",
+              "benchmark_extra_sales", "gross_per_unit_total", "extra_gross", "benchmark_extra_gross", "store_gross",
+              "share_of_gross", "status"]
+
+
 def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
-    """Findings of the funnel diagnosis, ranked by sales at stake (the first row of a store is its bottleneck).
+    """Findings of the funnel diagnosis, ranked by extra gross at the reachable target (path model, DOMAIN.md §10).
 
     Parameters
     ----------
@@ -247,8 +199,8 @@ def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3,
     period : str
         The month ``YYYY-MM`` diagnosed.
     stores : iterable of str, optional
-    benchmarks : path, mapping or None
-        Passed to :func:`load_benchmarks`.
+    benchmarks : path, mapping, BenchmarkSet or None
+        See :func:`~dealerlab.funnel.benchmarks.load_benchmark_set`.
     history : int
         Previous months pooled for ``last3``.
     lang : {"zh", "en"}
@@ -257,44 +209,43 @@ def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3,
     -------
     DataFrame
         One row per store × benchmarked metric, ranked within each store: ``store_id, period, rank, metric,
-        name, step, value, benchmark, gap, last3, change, sales, sales_at_stake, gross_per_unit, gross_at_stake,
-        bottleneck`` (bool), ``finding`` (a Chinese sentence), ``reason``. Rates outside the multiplicative
-        funnel (``followup_timeliness``) have no sales at stake (NaN, reason given) and rank after the stages.
+        name, step, business, value, benchmark, benchmark_source, gap, last3, change`` and the columns of
+        :func:`~dealerlab.funnel.paths.stage_gains` (``own_best, target, target_source, target_basis, base, p_with,
+        p_without, extra_sales, benchmark_extra_sales, gross_per_unit_total, extra_gross, benchmark_extra_gross,
+        store_gross, share_of_gross, status``), ``bottleneck`` (bool), ``finding`` (a sentence), ``reason``.
+        Rates that are not funnel stages (``followup_timeliness``) have no money attached (status ``severity``
+        when below benchmark) and rank after the stages.
     """
     zh = lang != "en"
     cmp = compare(ds, period=period, stores=stores, benchmarks=benchmarks, history=history, lang=lang)
-    # S_room and gross per unit of the month
-    comp = components(ds, periods=[period], stores=stores)
-    vals, _ = evaluate(comp.values, comp.missing, comp.cell_reasons, ["S_room", "gross_per_unit"])
-    base = pd.DataFrame({"store_id": comp.keys["store_id"].to_numpy(), "sales": vals["S_room"],
-                         "gross_per_unit": vals["gross_per_unit"]})
-    out = cmp.merge(base, on="store_id", how="left")
+    gains = stage_gains(ds, period=period, stores=stores, benchmarks=benchmarks, lang=lang)
+    out = cmp.merge(gains[["store_id", "metric", *_GAIN_COLS, "reason"]].rename(columns={"reason": "_why"}),
+                    on=["store_id", "metric"], how="left")
     in_chain = out["metric"].isin(STAGES).to_numpy()
-    v, b, s = out["value"].to_numpy(float), out["benchmark"].to_numpy(float), out["sales"].to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stake = np.where(v >= b, 0.0, s * (b / v - 1.0))
-    stake = np.where(in_chain & (v > 0) & np.isfinite(v), stake, np.nan)
-    out["sales_at_stake"] = stake
-    out["gross_at_stake"] = stake * out["gross_per_unit"].to_numpy(float)
+    below = (out["value"] < out["benchmark"]).to_numpy()
+    out.loc[~in_chain & below, "status"] = "severity"
+    out.loc[~in_chain & ~below & out["value"].notna(), "status"] = "at_benchmark"
+    out.loc[~in_chain & out["value"].isna(), "status"] = "na"
     why = out["reason"].astype(object).to_numpy().copy()
+    extra = out["_why"].fillna("").to_numpy()
     for i in range(len(out)):
-        if not in_chain[i] and not why[i]:
-            why[i] = "不在漏斗乘法链中，不估算销量影响" if zh else "not a stage of the multiplicative funnel"
-        elif in_chain[i] and v[i] == 0 and not why[i]:
-            why[i] = "比率为 0，乘法模型无法外推" if zh else "rate is 0: the model cannot scale it"
+        if not why[i] and extra[i]:
+            why[i] = extra[i]
+        elif not why[i] and not in_chain[i] and below[i]:
+            why[i] = "不是漏斗环节，不估算毛利（按严重程度排序）" if zh else "not a funnel stage: no money attached"
     out["reason"] = why
-    # rank: stages by sales at stake (desc), then the others by gap (most negative first)
-    out["_k1"] = np.where(np.isnan(stake), 1, 0)
-    out["_k2"] = np.where(np.isnan(stake), out["gap"].fillna(np.inf).to_numpy(), -np.nan_to_num(stake))
+    out = out.drop(columns="_why")
+    g = out["extra_gross"].to_numpy(float)
+    out["_k1"] = np.where(np.isfinite(g) & (g > 0), 0, np.where(below, 1, 2))
+    out["_k2"] = np.where(out["_k1"] == 0, -np.nan_to_num(g), out["gap"].fillna(np.inf).to_numpy())
     order = {s: i for i, s in enumerate(dict.fromkeys(out["store_id"]))}
     out["_o"] = out["store_id"].map(order)
     out = out.sort_values(["_o", "_k1", "_k2"], kind="stable").drop(columns=["_o", "_k1", "_k2"]).reset_index(drop=True)
     out.insert(2, "rank", out.groupby("store_id", sort=False).cumcount() + 1)
-    first = out["rank"] == 1
-    out["bottleneck"] = first & (out["sales_at_stake"] > 0)
+    out["bottleneck"] = (out["rank"] == 1) & (out["extra_gross"] > 0)
     out["finding"] = [_finding(r, zh) for r in out.itertuples(index=False)]
-    cols = ["store_id", "period", "rank", "metric", "name", "step", "value", "benchmark", "gap", "last3", "change",
-            "sales", "sales_at_stake", "gross_per_unit", "gross_at_stake", "bottleneck", "finding", "reason"]
+    cols = ["store_id", "period", "rank", "metric", "name", "step", "business", "value", "benchmark", "benchmark_source",
+            "gap", "last3", "change", *_GAIN_COLS, "bottleneck", "finding", "reason"]
     return out[cols]
 
 
@@ -317,17 +268,30 @@ def _finding(r, zh: bool) -> str:
         return (f"{r.name} {_pct(r.value)}，达到标杆 {_pct(r.benchmark)}{trend}" if zh
                 else f"{r.name} {_pct(r.value)} meets the benchmark {_pct(r.benchmark)}{trend}")
     stake = ""
-    if np.isfinite(r.sales_at_stake):
-        g = f"，毛利约 {r.gross_at_stake:,.0f} 元" if np.isfinite(r.gross_at_stake) else ""
-        ge = f", gross about {r.gross_at_stake:,.0f}" if np.isfinite(r.gross_at_stake) else ""
-        stake = (f"；提到标杆可多销约 {r.sales_at_stake:.1f} 台{g}" if zh
-                 else f"; at benchmark about {r.sales_at_stake:.1f} more sales{ge}")
+    if r.status == "no_gain":
+        stake = f"；{r.reason}" if zh else f"; {r.reason}"
+    elif r.status == "gain" and np.isfinite(r.extra_sales):
+        stake = (f"；提到可达目标 {_pct(r.target)}（{r.target_basis}）约多销 {r.extra_sales:.1f} 台、毛利约 {r.extra_gross:,.0f} 元"
+                 f"（占本月毛利 {_pct(r.share_of_gross)}；到标杆约 {r.benchmark_extra_sales:.1f} 台）" if zh else
+                 f"; at the reachable target {_pct(r.target)} ({r.target_basis}) about {r.extra_sales:.1f} more sales, gross about "
+                 f"{r.extra_gross:,.0f} ({_pct(r.share_of_gross)} of the month's gross; at benchmark "
+                 f"{r.benchmark_extra_sales:.1f})")
+    elif r.status == "na" and r.reason:
+        stake = f"；无法估算（{r.reason}）" if zh else f"; not estimated ({r.reason})"
     return (f"{r.name} {_pct(r.value)}，低于标杆 {_pct(r.benchmark)}{trend}{stake}（环节：{r.step}）" if zh
             else f"{r.name} {_pct(r.value)} below the benchmark {_pct(r.benchmark)}{trend}{stake} (step: {step_label(r.step, 'en')})")
 
 
 def action_plan(findings: pd.DataFrame, *, top: int = 1, lang: str = "zh") -> pd.DataFrame:
-    """The action rows of the ``top`` findings of each store below benchmark (from :func:`diagnose`).
+    """The root cause → improvement rows of the ``top`` findings of each store below benchmark (from :func:`diagnose`).
+
+    Parameters
+    ----------
+    findings : DataFrame
+        :func:`diagnose` output.
+    top : int
+        Findings per store.
+    lang : {"zh", "en"}
 
     Returns
     -------
@@ -335,7 +299,7 @@ def action_plan(findings: pd.DataFrame, *, top: int = 1, lang: str = "zh") -> pd
         ``store_id, rank, metric, name, step, root_cause, improvement, owner, tool``.
     """
     check_lang(lang)
-    below = findings[(findings["value"] < findings["benchmark"])]
+    below = findings[(findings["value"] < findings["benchmark"]) & (findings.get("status", "") != "no_gain")]
     below = below.groupby("store_id", sort=False).head(top)
     parts = []
     for r in below.itertuples(index=False):

@@ -12,8 +12,8 @@ import pandas as pd
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
-from dealerlab.funnel.diagnosis import load_benchmarks
-from dealerlab.funnel.whatif import STAGES
+from dealerlab.funnel.benchmarks import load_benchmarks
+from dealerlab.funnel.paths import STAGES
 from dealerlab.metrics import label
 from dealerlab.plots.style import PALETTE, STATUS_COLORS
 
@@ -82,8 +82,8 @@ def _one_row(data: pd.DataFrame | pd.Series, store_id, period, what: str) -> pd.
     return d.iloc[0]
 
 
-def funnel_chart(data, *, store_id: str | None = None, period: str | None = None, benchmarks=None, ax=None,
-                 lang: str = "zh"):
+def funnel_chart(data, *, store_id: str | None = None, period: str | None = None, benchmarks=None,
+                 business: str | None = None, ax=None, lang: str = "zh"):
     """The funnel of one store-month: bars of the stage counts, the stage rates between them, benchmark marks.
 
     Parameters
@@ -97,6 +97,9 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     benchmarks : path, mapping or None
         See :func:`dealerlab.funnel.load_benchmarks`. The ▲ mark on a bar is the count that bar would have if the
         rate leading to it reached its benchmark.
+    business : {"乘用车", "商用车"}, optional
+        The store's business type, whose benchmarks are drawn (default 乘用车; see
+        :func:`dealerlab.funnel.store_business`).
     ax : matplotlib Axes, optional
     lang : {"zh", "en"}
 
@@ -106,7 +109,7 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     """
     check_lang(lang)
     r = _one_row(data, store_id, period, "funnel_chart")
-    bench = load_benchmarks(benchmarks)
+    bench = load_benchmarks(benchmarks, business=business)
     ax = _get_ax(ax, (9, 5.2))
     counts = [float(sum(r[c] for c in cols)) for _, _, cols in _BARS]
     top = max(counts) if counts and max(counts) > 0 else 1.0
@@ -142,7 +145,8 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     return ax
 
 
-def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STAGES, benchmarks=None, ax=None,
+def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STAGES, benchmarks=None,
+                business: str | None = None, ax=None,
                 lang: str = "zh"):
     """Monthly trend of funnel rates for one store, benchmarks dashed in the same colour.
 
@@ -155,6 +159,8 @@ def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STA
     metrics : sequence of str
         Rate ids to draw (default: the five funnel stages).
     benchmarks : path, mapping or None
+    business : {"乘用车", "商用车"}, optional
+        The store's business type (default 乘用车).
     ax : matplotlib Axes, optional
     lang : {"zh", "en"}
 
@@ -166,7 +172,7 @@ def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STA
     d = rates if store_id is None else rates[rates["store_id"] == store_id]
     if d["store_id"].nunique() > 1:
         raise ParameterError("trend_chart 一次画一个门店：请给出 store_id。", "trend_chart draws one store: give store_id.")
-    bench = load_benchmarks(benchmarks)
+    bench = load_benchmarks(benchmarks, business=business)
     ax = _get_ax(ax, (9, 4.6))
     x = np.arange(len(d))
     for k, m in enumerate(metrics):
@@ -190,13 +196,14 @@ def _percent():
 
 
 def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
-    """Gap of each benchmarked rate to its benchmark for one store-month, labelled with the sales at stake.
+    """Gap of each benchmarked rate to its benchmark for one store-month, labelled with the extra sales at the reachable
+    target (path model, DOMAIN.md §10).
 
     Parameters
     ----------
     findings : DataFrame
         :func:`~dealerlab.funnel.diagnose` output for one store (``metric, name, value, benchmark, gap,
-        sales_at_stake, bottleneck``).
+        extra_sales, bottleneck``).
     ax : matplotlib Axes, optional
     lang : {"zh", "en"}
 
@@ -218,7 +225,7 @@ def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
     ax.set_yticks(y)
     ax.set_yticklabels([label(m, lang) + (" ★" if b else "") for m, b in zip(d["metric"], d["bottleneck"])])
     span = max(float(np.nanmax(np.abs(gap))) if np.isfinite(gap).any() else 1.0, 1.0)
-    for yi, g, s in zip(y, gap, d["sales_at_stake"].to_numpy(float)):
+    for yi, g, s in zip(y, gap, d["extra_sales"].to_numpy(float)):
         if np.isfinite(g):
             txt = f"{g:+.1f}"
             if np.isfinite(s) and s > 0:

@@ -3,11 +3,12 @@
 * :data:`showroom_log` — a small showroom log of one month: the trainee counts FV, FC, W, C, N, CV, L, R, RnoTD, TD,
   S_room and computes the capture, test-drive, revisit and close rates; every box is checked on its own and a wrong
   one says what to count (the expected numbers come from :func:`dealerlab.funnel.funnel_counts` on the same log).
-* :data:`whatif_slider` — how many more sales if the test-drive rate reaches 55 %? A slider shows the multiplicative
-  funnel model live (:func:`dealerlab.funnel.what_if`); the typed answers are checked.
-* :data:`diagnosis_case` — a store's five stage rates against their benchmarks: choose the bottleneck (by sales at
-  stake, not by the largest gap in points), compute its sales at stake and pick the first action from the
-  step's action table.
+* :data:`whatif_slider` — how many more sales if the test-drive rate reaches 55 %? A slider shows the path model
+  live (:func:`dealerlab.funnel.what_if`, DOMAIN.md §10: extra test drives × the difference of the two paths' close
+  shares); the typed answers are checked, and the withdrawn multiplicative answer gets its own message.
+* :data:`diagnosis_case` — a store's five stage rates against their benchmarks: choose the bottleneck (by extra
+  gross at the reachable target on the path model, not by the largest gap in points nor by the multiplicative
+  ratio), compute its extra sales and pick the first action from the step's action table.
 
 Nothing happens at import time except building these plain-data definitions.
 """
@@ -28,7 +29,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.funnel.whatif import STAGES, extra_sales, what_if
+from dealerlab.funnel.paths import STAGES, what_if
 
 __all__ = [
     "showroom_log",
@@ -208,34 +209,52 @@ showroom_log = Exercise(
 )
 
 # ----------------------------------------------------------------------------------------------------------------
-# 03b what-if slider
+# 03b what-if slider (path model, DOMAIN.md §10)
 
-#: the case of 03b: this month's rates, showroom sales and gross per unit
-WHATIF = {"test_drive_rate": 0.44, "close_rate": 0.18, "sales": 40, "gross_per_unit": 2500.0, "target": 0.55}
+#: the case of 03b: this month's test-drive rate and its base, the cohort's path shares, gross per unit
+WHATIF = {"test_drive_rate": 0.44, "target": 0.55, "base": 90, "p_td": 0.49, "p_notd": 0.13, "sales": 40,
+          "gross_per_unit": 2500.0, "addon_gross_per_unit": 2000.0}
+
+
+def _whatif_row(target: float) -> dict:
+    r = what_if(rates={"test_drive_rate": WHATIF["test_drive_rate"]}, counts={"W": WHATIF["base"], "CV": 0, "RnoTD": 0},
+                shares={"p_td": WHATIF["p_td"], "p_notd": WHATIF["p_notd"]}, changes={"test_drive_rate": target},
+                gross_per_unit=WHATIF["gross_per_unit"], addon_gross_per_unit=WHATIF["addon_gross_per_unit"])
+    return r.iloc[0].to_dict()
 
 
 def _whatif_expected() -> dict:
-    return what_if(WHATIF, sales=WHATIF["sales"], gross_per_unit=WHATIF["gross_per_unit"],
-                   changes={"test_drive_rate": WHATIF["target"]})
+    return _whatif_row(WHATIF["target"])
+
+
+def _naive_extra() -> float:
+    """What the withdrawn multiplicative model would say (shown once, as the mistake to avoid)."""
+    return WHATIF["sales"] * (WHATIF["target"] / WHATIF["test_drive_rate"] - 1)
 
 
 def check_whatif(answer: dict) -> Feedback:
-    """Check of :data:`whatif_slider`: extra sales and gross at 55 % (the slider itself is free)."""
+    """Check of :data:`whatif_slider`: extra sales and total gross at 55 % on the path model (the slider is free)."""
     e = _whatif_expected()
     ok_sales = is_close(answer.get("extra_sales"), e["extra_sales"], tolerance=0.1)
     ok_gross = is_close(answer.get("extra_gross"), e["extra_gross"], rel_tolerance=0.01)
+    naive = is_close(answer.get("extra_sales"), _naive_extra(), tolerance=0.2)
     details = [
-        ("extra_sales", ok_sales, "" if ok_sales else "多销台数 = 展厅销量 × (55% ÷ 44% − 1)。"),
-        ("extra_gross", ok_gross, "" if ok_gross else "多得毛利 = 多销台数 × 单车毛利 2 500 元。"),
+        ("extra_sales", ok_sales, "" if ok_sales else (
+            "这是乘法模型的答案（40 × 55/44 − 40）：它假设新增的试驾客户和现在的平均成交一样多，高估了。"
+            "多销台数 = (55% − 44%) × 90 × (49% − 13%)。" if naive else
+            "多销台数 = (目标 − 当前) × 90 位可试驾潜客 × (试驾后成交率 − 未试驾成交率)。")),
+        ("extra_gross", ok_gross, "" if ok_gross else
+         "多得毛利 = 多销台数 × (单车毛利 2 500 + 单车衍生毛利 2 000) 元：衍生产品的毛利也算，销售收入不算。"),
     ]
     return Feedback.grade(
         details,
         explanation=(
-            f"乘法漏斗模型：其他比率不变，试乘试驾率从 44% 提到 55%，展厅销量按同样的比例放大："
-            f"40 × 55/44 = {e['new_sales']:.0f} 台，多 {e['extra_sales']:.0f} 台、毛利多 {e['extra_gross']:,.0f} 元。"
-            "这是上限式的估计：现实中新增的试驾客户成交率往往低于老客户，所以要用它排序、定目标，而不是当作承诺。"
+            f"路径模型：多试驾的 (55% − 44%) × 90 = 9.9 位潜客，每位只比不试驾多成交 49% − 13% = 36%，"
+            f"所以多销约 {e['extra_sales']:.1f} 台，毛利多 {e['extra_gross']:,.0f} 元（含衍生毛利）。"
+            f"乘法模型会说 40 × 55/44 − 40 = {_naive_extra():.0f} 台——它把每个新增试驾都当成一台平均成交，约高估 "
+            f"{_naive_extra() / e['extra_sales']:.1f} 倍。"
         ),
-        explanation_en="Multiplicative funnel: sales scale by 55/44 with the other rates unchanged.",
+        explanation_en="Path model: 9.9 more test-driven leads, each 36 points likelier to buy: about 3.6 more sales.",
         hint="先拖动滑块看看 55% 时的结果，再把数填进来。",
     )
 
@@ -246,9 +265,9 @@ def _whatif_live(answer: dict):
         return ""
     rows = []
     for t in sorted({WHATIF["test_drive_rate"], float(target), 0.50, WHATIF["target"]}):
-        r = what_if(WHATIF, sales=WHATIF["sales"], gross_per_unit=WHATIF["gross_per_unit"], changes={"test_drive_rate": t})
-        rows.append({"试乘试驾率": f"{t:.0%}", "预计展厅销量": round(r["new_sales"], 1), "多销台数": round(r["extra_sales"], 1),
-                     "多得毛利（元）": round(r["extra_gross"])})
+        r = _whatif_row(t)
+        rows.append({"试乘试驾率": f"{t:.0%}", "多试驾潜客": round((t - WHATIF["test_drive_rate"]) * WHATIF["base"], 1),
+                     "多销台数": round(r["extra_sales"], 1), "多得毛利（元，含衍生）": round(r["extra_gross"])})
     return pd.DataFrame(rows)
 
 
@@ -257,82 +276,108 @@ whatif_slider = Exercise(
     title="如果试乘试驾率达到 55%……",
     title_en="What if the test-drive rate reached 55 %?",
     instructions=(
-        "某店本月试乘试驾率 **44%**、成交率 18%，展厅零售 **40 台**，单车毛利 **2 500 元**。"
-        "拖动滑块看不同的试乘试驾率下展厅销量会变成多少（其他比率不变，乘法漏斗模型）。\n\n"
-        "**问题：** 试乘试驾率达到 55% 时，能多销几台？多得多少毛利？"
+        "某店本月试乘试驾率 **44%**，可试驾的潜客（W + CV + RnoTD）**90 位**。过去 6 个月已结案、到过店的潜客里，"
+        "**试驾过的成交 49%**，**没试驾的成交 13%**。单车毛利 **2 500 元**，单车衍生毛利 **2 000 元**。"
+        "拖动滑块看不同的试乘试驾率下能多卖几台（其他环节不变，路径模型：多出来的试驾客户只带来成交率的**差**）。\n\n"
+        "**问题：** 试乘试驾率达到 55% 时，能多销几台？多得多少毛利（含衍生毛利）？"
     ),
-    instructions_en="Test-drive rate 44 %, 40 showroom sales, 2 500 gross per unit: what if it reached 55 %?",
+    instructions_en=("Test-drive rate 44 %, 90 leads who could drive; test-driven leads close at 49 %, the others at 13 %; "
+                     "2 500 vehicle + 2 000 add-on gross per unit: what if the rate reached 55 %?"),
     fields={
         "target": SliderField("试乘试驾率目标", "Test-drive rate target", min=0.30, max=0.70, step=0.01, value=0.44, percent=True),
         "extra_sales": NumberField("达到 55% 时多销台数", "Extra sales at 55 %", unit="台"),
-        "extra_gross": NumberField("多得毛利", "Extra gross profit", unit="元"),
+        "extra_gross": NumberField("多得毛利（含衍生毛利）", "Extra gross profit (incl. add-ons)", unit="元"),
     },
     check=check_whatif,
     model_answer=lambda answer=None: (
-        f"**参考答案**：多销 {_whatif_expected()['extra_sales']:.0f} 台，毛利多 {_whatif_expected()['extra_gross']:,.0f} 元"
-        "（40 × 55/44 = 50 台）。"
+        f"**参考答案**：多销约 {_whatif_expected()['extra_sales']:.1f} 台，毛利多约 {_whatif_expected()['extra_gross']:,.0f} 元"
+        f"（(55% − 44%) × 90 × (49% − 13%) = {_whatif_expected()['extra_sales']:.2f} 台，× (2 500 + 2 000) 元）。"
+        f"不是乘法模型的 {_naive_extra():.0f} 台。"
     ),
     live=_whatif_live,
 )
 
 # ----------------------------------------------------------------------------------------------------------------
-# 03c diagnosis case
+# 03c diagnosis case (path model, reachable targets, DOMAIN.md §10)
 
-#: the case of 03c: stage rates of the month, showroom sales, gross per unit
+#: the case of 03c: per stage the rate, the best month of the last 6, the count base and the path shares
 CASE = {
-    "rates": {"capture_rate": 0.58, "call_visit_rate": 0.30, "revisit_rate": 0.26, "test_drive_rate": 0.45,
+    "rates": {"capture_rate": 0.56, "call_visit_rate": 0.30, "revisit_rate": 0.22, "test_drive_rate": 0.38,
               "close_rate": 0.17},
+    "own_best": {"capture_rate": 0.62, "call_visit_rate": 0.33, "revisit_rate": 0.24, "test_drive_rate": 0.47,
+                 "close_rate": 0.18},
+    "counts": {"FV": 200, "FC": 100, "C": 60, "W": 120, "CV": 18, "L": 35, "RnoTD": 12, "N": 200},
+    "shares": {"p_lead": 0.12, "p_call_visited": 0.30, "p_call_unvisited": 0.02, "p_revisit": 0.34,
+               "p_norevisit": 0.31, "p_td": 0.50, "p_notd": 0.15},
     "sales": 40,
     "gross_per_unit": 2500.0,
+    "addon_gross_per_unit": 2000.0,
 }
 _STAGE_NAMES = {"capture_rate": "信息留存率", "call_visit_rate": "来电潜客到店率", "revisit_rate": "再回展厅率",
                 "test_drive_rate": "试乘试驾率", "close_rate": "成交率"}
+_BASE_TEXT = {"capture_rate": "首次到店 + 首次来电 300 批", "call_visit_rate": "来电潜客 60 位",
+              "revisit_rate": "W + CV + L = 173 位", "test_drive_rate": "W + CV + RnoTD = 150 位",
+              "close_rate": "L + N = 235 位（比率本身就是成交）"}
+_PATH_TEXT = {"capture_rate": "全部已结案潜客成交 12%", "call_visit_rate": "到店 30% / 未到店 2%",
+              "revisit_rate": "再回 34% / 未再回 31%", "test_drive_rate": "试驾 50% / 未试驾 15%", "close_rate": "—"}
 _ACTIONS = {
     "call_script": ("统一来电接听话术和留资要点，抽听录音纠偏（展厅经理）", "来电接听"),
     "call_sms": ("来电当天发送邀约短信并约定到店时间（销售顾问）", "来电接听"),
     "reception": ("按排班表前台值守，送别前确认联系方式（展厅经理）", "进店接待"),
-    "ab_form": ("用试乘试驾 A/B 表提醒流程和体验点（试乘试驾专员）", "试乘试驾"),
+    "ab_form": ("用试乘试驾 A/B 表提醒流程和体验点，介绍结束必发试驾邀请（试乘试驾专员）", "试乘试驾"),
     "contract": ("制定合同领用监督流程，明确控制节点（销售经理）", "报价及成交条件确认"),
 }
 
 
 def _case_table() -> pd.DataFrame:
-    from dealerlab.funnel.diagnosis import load_benchmarks
+    from dealerlab.funnel.benchmarks import load_benchmarks
+    from dealerlab.funnel.paths import reachable_target, stage_extra_sales, target_source, TARGET_SOURCES
 
-    bench = load_benchmarks()
+    bench = load_benchmarks(business="乘用车")
+    gpu = CASE["gross_per_unit"] + CASE["addon_gross_per_unit"]
     rows = []
     for m in STAGES:
-        v, b = CASE["rates"][m], bench[m]
-        rows.append({"metric": m, "name": _STAGE_NAMES[m], "value": v, "benchmark": b,
-                     "gap_pts": (v - b) * 100, "sales_at_stake": max(0.0, extra_sales(CASE["sales"], v, b))})
+        v, b, best = CASE["rates"][m], bench[m], CASE["own_best"][m]
+        t = reachable_target(v, b, best)
+        d = max(0.0, stage_extra_sales(m, current=v, new=t, counts=CASE["counts"], shares=CASE["shares"]))
+        rows.append({"metric": m, "name": _STAGE_NAMES[m], "value": v, "benchmark": b, "own_best": best, "target": t,
+                     "target_basis": TARGET_SOURCES[target_source(v, b, best)][0], "gap_pts": (v - b) * 100,
+                     "extra_sales": d, "extra_gross": d * gpu,
+                     "naive": CASE["sales"] * (b / v - 1)})
     return pd.DataFrame(rows)
 
 
 def _case_answer() -> dict:
     t = _case_table()
-    top = t.sort_values("sales_at_stake", ascending=False, kind="stable").iloc[0]
-    return {"bottleneck": top["metric"], "stake": float(top["sales_at_stake"])}
+    top = t.sort_values("extra_gross", ascending=False, kind="stable").iloc[0]
+    return {"bottleneck": top["metric"], "stake": float(top["extra_sales"]), "gross": float(top["extra_gross"]),
+            "target": float(top["target"]), "basis": str(top["target_basis"])}
 
 
-#: a reason for the store manager must rest on the numbers of the case: the ratio, the sales or gross at stake
+#: a reason for the store manager must rest on the numbers of the case: the sales or gross at stake, the target
 #: (a figure, or the words of the comparison); 「提高销量」 alone is a wish, not a reason
-_WHY_WORDS = {"evidence": ["倍", "标杆", "差距", "损失", "百分点"]}
+_WHY_WORDS = {"evidence": ["标杆", "差距", "毛利", "成交率", "最好水平", "百分点"]}
 
 
 def check_diagnosis(answer: dict) -> Feedback:
-    """Check of :data:`diagnosis_case`: the bottleneck, its sales at stake, an action of the bottleneck's step, and a
-    reason for the store manager that rests on the case's numbers (ratio to the benchmark, units or gross at stake).
+    """Check of :data:`diagnosis_case`: the bottleneck by extra gross at the reachable target (path model), its extra
+    sales, an action of the bottleneck's step, and a reason for the store manager that rests on the case's numbers.
     An empty reason, or one with no number behind it ("很重要"), is not accepted: the exercise asks for it."""
     from dealerlab.funnel.diagnosis import STEP_OF
 
     e = _case_answer()
     t = _case_table().set_index("metric")
     widest = t["gap_pts"].idxmin()
+    naive = t["naive"].idxmax()
     ok_b = answer.get("bottleneck") == e["bottleneck"]
     b_msg = ""
     if not ok_b:
-        b_msg = ("差距的百分点最大，不等于丢的车最多：乘法漏斗里看的是「标杆 ÷ 当前」这个倍数。"
-                 if answer.get("bottleneck") == widest else "逐个算「展厅销量 × (标杆 ÷ 当前 − 1)」，取最大的那个。")
+        if answer.get("bottleneck") == widest:
+            b_msg = "差距的百分点最大，不等于多卖最多：要看可达目标 × 基数 × 路径成交率之差。"
+        elif answer.get("bottleneck") == naive:
+            b_msg = "这是乘法模型（标杆 ÷ 当前）选出的环节：它假设每位新增客户都按平均成交，高估了；请用路径成交率之差。"
+        else:
+            b_msg = "逐个算「(可达目标 − 当前) × 基数 × 路径成交率之差」，再乘单车总毛利，取最大的那个。"
     ok_s = is_close(answer.get("stake"), e["stake"], tolerance=0.15)
     action = answer.get("action")
     ok_a = action in _ACTIONS and _ACTIONS[action][1] == STEP_OF[e["bottleneck"]]
@@ -340,24 +385,24 @@ def check_diagnosis(answer: dict) -> Feedback:
     why = str(answer.get("why") or "").strip()
     ok_w = bool(why) and (any(ch.isdigit() for ch in why) or any(find_keywords(why, _WHY_WORDS).values()))
     w_msg = "" if ok_w else (
-        "请给店总写一两句理由：为什么先抓这一环节（离标杆的倍数、能多销几台），第一步做什么。" if not why else
-        "理由要有依据：说出这一环节离标杆差多少（倍数）、提到标杆能多销几台或多赚多少毛利。")
+        "请给店总写一两句理由：为什么先抓这一环节（目标是多少、能多销几台、多赚多少毛利），第一步做什么。" if not why else
+        "理由要有依据：说出可达目标、能多销几台或多赚多少毛利。")
     details = [("bottleneck", ok_b, b_msg),
-               ("stake", ok_s, "" if ok_s else "销量损失 = 40 × (标杆 ÷ 当前比率 − 1)。"),
+               ("stake", ok_s, "" if ok_s else "多销台数 = (可达目标 − 当前) × 基数 × (走这条路径的成交率 − 不走的成交率)。"),
                ("action", ok_a, a_msg),
                ("why", ok_w, w_msg)]
-    lines = "\n".join(f"| {r.name} | {r.value:.0%} | {r.benchmark:.0%} | {r.gap_pts:+.0f} | {r.sales_at_stake:.1f} |"
-                      for r in t.itertuples())
+    lines = "\n".join(f"| {r.name} | {r.value:.0%} | {r.benchmark:.0%} | {r.target:.1%}（{r.target_basis}） | "
+                      f"{r.extra_sales:.1f} | {r.extra_gross:,.0f} |" for r in t.itertuples())
     return Feedback.grade(
         details,
         explanation=(
-            "| 环节比率 | 本月 | 标杆 | 差距（百分点） | 提到标杆可多销（台） |\n|---|---|---|---|---|\n" + lines + "\n\n"
-            f"信息留存率差得最多（{t.loc[widest, 'gap_pts']:+.0f} 个百分点），但来电潜客到店率离标杆的**倍数**最大"
-            f"（40% ÷ 30% = 1.33 倍），所以多销最多：约 {e['stake']:.1f} 台。对应的环节是「来电接听」：先统一接听话术和留资要点，"
-            "并让来电当天就有邀约短信跟进。"
+            "| 环节比率 | 本月 | 标杆 | 可达目标 | 多销（台） | 多得毛利（元） |\n|---|---|---|---|---|---|\n" + lines + "\n\n"
+            f"信息留存率差得最多（{t.loc[widest, 'gap_pts']:+.0f} 个百分点），乘法模型会选{_STAGE_NAMES[naive]}；"
+            f"但按路径成交率之差，{_STAGE_NAMES[e['bottleneck']]}提到{e['basis']} {e['target']:.0%} 多销约 {e['stake']:.1f} 台、"
+            f"毛利约 {e['gross']:,.0f} 元，是最大的一项。各环节的数字不能相加。"
         ),
-        explanation_en="The bottleneck is the stage with the largest benchmark/current ratio, not the largest gap in points.",
-        hint="每个环节都算一下：40 × (标杆 ÷ 当前 − 1)。",
+        explanation_en="The bottleneck is the stage with the largest extra gross at its reachable target on the path model.",
+        hint="每个环节都算一下：(可达目标 − 当前) × 基数 × 成交率之差。可达目标 = min(标杆, max(近6个月最好, 当前 + 差距的一半))。",
     )
 
 
@@ -366,27 +411,31 @@ diagnosis_case = Exercise(
     title="诊断案例：瓶颈在哪一步？第一项行动是什么？",
     title_en="Diagnosis case: the bottleneck and the first action",
     instructions=(
-        "某店本月展厅零售 **40 台**，单车毛利 **2 500 元**。漏斗五个环节的比率和标杆：\n\n"
-        + _md_table(["环节比率", "本月", "标杆"],
-                    [(_STAGE_NAMES[m], f"{CASE['rates'][m]:.0%}", f"{b:.0%}") for m, b in
+        "某店（乘用车）本月展厅零售 **40 台**，单车毛利 **2 500 元**，单车衍生毛利 **2 000 元**。"
+        "漏斗五个环节的比率、标杆、近 6 个月最好水平、基数和过去 6 个月已结案潜客的路径成交率：\n\n"
+        + _md_table(["环节比率", "本月", "标杆", "近6个月最好", "基数", "路径成交率"],
+                    [(_STAGE_NAMES[m], f"{CASE['rates'][m]:.0%}", f"{b:.0%}", f"{CASE['own_best'][m]:.0%}",
+                      _BASE_TEXT[m], _PATH_TEXT[m]) for m, b in
                      [("capture_rate", 0.70), ("call_visit_rate", 0.40), ("revisit_rate", 0.25), ("test_drive_rate", 0.50),
                       ("close_rate", 0.20)]])
-        + "\n\n用乘法漏斗模型（只把一个比率提到标杆、其他不变，展厅销量 × 标杆 ÷ 当前）找出瓶颈，算出它的销量损失，"
-        "再从对策表中选出第一项行动，并用一两句话说明理由。"
+        + "\n\n可达目标 = min(标杆, max(近 6 个月最好, 当前 + 差距的一半))；多销台数 = (可达目标 − 当前) × 基数 × "
+        "(走这条路径的成交率 − 不走的成交率)（信息留存率乘全部潜客成交率，成交率直接乘 L + N）。"
+        "找出多得毛利最大的环节（瓶颈），算出它多销几台，再从对策表中选出第一项行动，并用一两句话说明理由。"
     ),
-    instructions_en="Find the bottleneck by sales at stake, compute it, and pick the first action.",
+    instructions_en="Find the bottleneck by extra gross at the reachable target (path model), compute it, pick the first action.",
     fields={
         "bottleneck": ChoiceField("瓶颈环节", "Bottleneck", options=_STAGE_NAMES),
-        "stake": NumberField("瓶颈环节提到标杆可多销", "Sales at stake of the bottleneck", unit="台"),
+        "stake": NumberField("瓶颈环节提到可达目标可多销", "Extra sales of the bottleneck at its reachable target", unit="台"),
         "action": ChoiceField("第一项行动", "First action", options={k: v[0] for k, v in _ACTIONS.items()}),
         "why": TextField("理由（给店总的一两句话）", "Why (one or two sentences)", rows=3),
     },
     check=check_diagnosis,
     model_answer=lambda answer=None: (
-        f"**参考答案**：瓶颈是来电潜客到店率，提到 40% 可多销约 {_case_answer()['stake']:.1f} 台"
-        f"（毛利约 {_case_answer()['stake'] * CASE['gross_per_unit']:,.0f} 元）；第一项行动：统一来电接听话术和留资要点"
-        "（或来电当天发邀约短信）。\n\n**理由示例**：来电潜客到店率离标杆的倍数最大（40% ÷ 30% = 1.33 倍），"
-        f"提到标杆可多销约 {_case_answer()['stake']:.0f} 台，比其他任何环节都多，所以先从来电接听抓起。"
+        f"**参考答案**：瓶颈是{_STAGE_NAMES[_case_answer()['bottleneck']]}，提到{_case_answer()['basis']} "
+        f"{_case_answer()['target']:.0%} 可多销约 {_case_answer()['stake']:.1f} 台（毛利约 {_case_answer()['gross']:,.0f} 元，"
+        "含衍生毛利）；第一项行动：用试乘试驾 A/B 表提醒流程和体验点，介绍结束必发试驾邀请。\n\n"
+        f"**理由示例**：试驾过的潜客成交 50%，没试驾的只有 15%；把试乘试驾率从 38% 提到本店做到过的 47%，"
+        f"可多销约 {_case_answer()['stake']:.1f} 台、毛利约 {_case_answer()['gross'] / 1e4:.1f} 万元，比其他任何环节都多，所以先从试乘试驾抓起。"
     ),
 )
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from dealerlab.funnel import funnel_counts, funnel_rates
+from dealerlab.funnel import funnel_counts, funnel_rates, store_business
 from dealerlab.funnel.diagnosis import action_plan, diagnose
 from dealerlab.plots.funnel import funnel_chart, gap_bars
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, mean_price, next_month_end, zh_en
+from dealerlab.report.sections._common import family_body, next_month_end, zh_en
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["traffic", "capture_rate", "call_visit_rate", "revisit_rate", "test_drive_rate", "close_rate",
@@ -45,18 +45,28 @@ def extra(ctx) -> H.Html:
                                   f"The funnel chart lacks {', '.join(absent)} (tables missing); see the table below.")))
     else:
         fig, ax = plt.subplots(figsize=(9, 5.2))
-        funnel_chart(row, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks, ax=ax, lang=lang)
+        funnel_chart(row, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks,
+                     business=store_business(ctx.ds, sid), ax=ax, lang=lang)
         parts.append(H.figure(fig, alt=zh_en(lang, "销售漏斗", "Sales funnel")))
     fig, ax = plt.subplots(figsize=(8, 4))
     gap_bars(diag, ax=ax, lang=lang)
     parts.append(H.figure(fig, alt=zh_en(lang, "与标杆的差距", "Gaps to benchmark")))
-    show = diag[["name", "step", "value", "benchmark", "last3", "sales_at_stake", "gross_at_stake"]]
+    show = diag[["name", "step", "value", "benchmark", "last3", "target", "target_basis", "extra_sales", "extra_gross",
+                 "share_of_gross", "benchmark_extra_sales"]]
     cols = {"name": zh_en(lang, "指标", "Metric"), "step": zh_en(lang, "流程环节", "Process step"), "value": zh_en(lang, "本月", "This month"),
             "benchmark": zh_en(lang, "标杆", "Benchmark"), "last3": zh_en(lang, "前3个月", "Last 3 months"),
-            "sales_at_stake": zh_en(lang, "达标可多销(台)", "Extra sales at benchmark"), "gross_at_stake": zh_en(lang, "对应毛利(元)", "Gross at stake")}
-    parts += [H.h3(zh_en(lang, "瓶颈诊断：各环节达到标杆可多卖多少台", "Bottleneck: extra sales if each rate reached its benchmark")),
+            "target": zh_en(lang, "可达目标", "Reachable target"), "target_basis": zh_en(lang, "目标依据", "Target basis"),
+            "extra_sales": zh_en(lang, "可多销(台)", "Extra sales"), "extra_gross": zh_en(lang, "多得毛利(元)", "Extra gross"),
+            "share_of_gross": zh_en(lang, "占本月毛利", "Share of gross"),
+            "benchmark_extra_sales": zh_en(lang, "到标杆可多销(台)", "Extra sales at benchmark")}
+    source = str(diag["benchmark_source"].iloc[0]) if len(diag) else ""
+    parts += [H.h3(zh_en(lang, "瓶颈诊断：各环节提到可达目标能多卖多少台（路径模型）", "Bottleneck: extra sales at each stage's reachable target (path model)")),
+              H.reading(zh_en(lang, f"标杆来源：{source}。多得毛利 = 多销台数 × (单车毛利 + 单车衍生毛利)；各环节的数字不能相加。",
+                              f"Benchmarks: {source}. Extra gross = extra sales × (vehicle + add-on gross per unit); stages do not add up.")),
               H.table(show.rename(columns=cols), numeric_formats={cols["value"]: "rate", cols["benchmark"]: "rate", cols["last3"]: "rate",
-                                                                   cols["gross_at_stake"]: "money", cols["sales_at_stake"]: "days"})]
+                                                                   cols["target"]: "rate", cols["share_of_gross"]: "rate",
+                                                                   cols["extra_gross"]: "money", cols["extra_sales"]: "days",
+                                                                   cols["benchmark_extra_sales"]: "days"})]
     bottleneck = diag[diag["bottleneck"]]
     if len(bottleneck):
         parts.append(H.reading(str(bottleneck["finding"].iloc[0])))
@@ -77,9 +87,8 @@ def findings(ctx) -> list[Finding]:
     plans = action_plan(diag, top=3, lang=ctx.lang)
     out = []
     for r in diag.itertuples(index=False):
-        if not (pd.notna(r.sales_at_stake) and r.sales_at_stake > 0):
+        if not (pd.notna(r.extra_gross) and r.extra_gross > 0):
             continue
-        price = mean_price(ctx, r.store_id)
         where = "" if ctx.params.store_id else f"{r.store_id} "
         plan = plans[(plans["store_id"] == r.store_id) & (plans["metric"] == r.metric)]
         action = None
@@ -90,7 +99,7 @@ def findings(ctx) -> list[Finding]:
         out.append(Finding(
             section="funnel", metric=r.metric, value=r.value, benchmark=r.benchmark,
             title_zh=f"{where}{r.name}低于标杆", title_en=f"{where}{r.name} below benchmark",
-            detail_zh=r.finding, detail_en=r.finding, sales_at_stake=r.sales_at_stake, revenue_at_stake=r.sales_at_stake * price,
+            detail_zh=r.finding, detail_en=r.finding, sales_at_stake=r.extra_sales, revenue_at_stake=r.extra_gross,
             action=action,
         ))
     return out
