@@ -1,4 +1,4 @@
-"""One helper to check option arguments (STYLE.md rule 7)."""
+"""One helper to check option arguments (docs/STYLE.md rule 7)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Course module 6 — big accounts (大客户): RFM, tiers by value / importance / potential, strategies, churn warnings,
-lifetime value per segment, industry mix and account profiles (DOMAIN.md §6, seeds 000 and 003).
+lifetime value per segment, industry mix and account profiles (docs/DOMAIN.md §6, seeds 000 and 003).
 
-Decisions where DOMAIN.md is silent (documented here and in the notebook):
+Decisions where docs/DOMAIN.md is silent (documented here and in the notebook):
 
 * Quintile scores: accounts are sorted by the figure (ties broken by ``account_id`` ascending) and given an ordinal rank
   r = 1..n; score = ⌊(r − 1) · 5 / n⌋ + 1. R is reversed: accounts are sorted by days since last activity descending,
@@ -189,7 +189,7 @@ class TierEstimator:
     Parameters
     ----------
     top_share : float
-        Share of accounts called "top" for value and potential (DOMAIN.md: 0.2).
+        Share of accounts called "top" for value and potential (docs/DOMAIN.md: 0.2).
 
     Attributes (after fit)
     ----------------------

@@ -1,4 +1,4 @@
-"""After-sales figures of DOMAIN.md §2 (course module 4): intake, revenue, comeback, first-time fix, parts fill,
+"""After-sales figures of docs/DOMAIN.md §2 (course module 4): intake, revenue, comeback, first-time fix, parts fill,
 on-time delivery, paint-booth utilisation and staff turnover, for any stores × months at once.
 
 Every figure function takes its table first and returns one row per store × period asked for::
@@ -10,7 +10,7 @@ Every figure function takes its table first and returns one row per store × per
 column is entirely missing) has ``value`` NaN and a Chinese ``reason``. Counts and sums over an existing table are
 real zeros (no orders opened → intake 0). Nothing here draws; charts live in :mod:`dealerlab.plots.aftersales`.
 
-Decisions where DOMAIN.md is silent
+Decisions where docs/DOMAIN.md is silent
 -----------------------------------
 - ``is_comeback`` blank on an order counts as 否 (the order is in the denominator, not the numerator); a column
   that is blank on *every* order of the table makes the rate unavailable ("缺少字段").
@@ -23,15 +23,17 @@ Decisions where DOMAIN.md is silent
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from dealerlab import _long
 from dealerlab._docstrings import share_docs
-from dealerlab.calendar import check_period, month_bounds
+from dealerlab.calendar import month_bounds
 from dealerlab.errors import MissingTableError
 from dealerlab.i18n import Catalogue
+from dealerlab.metrics import ids
 
 __all__ = [
     "AFTERSALES_METRICS",
@@ -50,16 +52,7 @@ __all__ = [
 ]
 
 #: metric ids of the aftersales family, in registry order
-AFTERSALES_METRICS = [
-    "intake",
-    "service_revenue",
-    "comeback_rate",
-    "first_time_fix",
-    "parts_fill_rate",
-    "on_time_delivery",
-    "booth_utilisation",
-    "turnover",
-]
+AFTERSALES_METRICS = ids("aftersales")
 
 #: seed 001's paint-shop case: a booth used less than 60% of its available time is a bottleneck sign
 BOOTH_THRESHOLD = 0.60
@@ -88,29 +81,9 @@ _MSG = Catalogue(
 # helpers
 
 
-def _periods(periods: Iterable[str]) -> list[str]:
-    out = [check_period(p, name="periods") for p in ([periods] if isinstance(periods, str) else periods)]
-    return list(dict.fromkeys(out))
-
-
 def _stores(stores: Iterable[str] | None, *frames: pd.DataFrame | None, store_id: str = "store_id") -> list[str]:
-    if stores is not None:
-        return list(dict.fromkeys([stores] if isinstance(stores, str) else [str(s) for s in stores]))
-    found: set[str] = set()
-    for f in frames:
-        if f is not None and store_id in f.columns:
-            found.update(f[store_id].dropna().astype(str))
-    return sorted(found)
-
-
-def _grid(stores: Sequence[str], periods: Sequence[str]) -> pd.MultiIndex:
-    return pd.MultiIndex.from_product([list(stores), list(periods)], names=["store_id", "period"])
-
-
-def _month(s: pd.Series) -> pd.Series:
-    """``YYYY-MM`` of each date (NaT → <NA>)."""
-    s = pd.to_datetime(s)
-    return s.dt.strftime("%Y-%m").astype("string")
+    """``stores`` as given, or every store id of ``frames``."""
+    return _long.store_list(stores) if stores is not None else _long.stores_in(frames, column=store_id)
 
 
 def _sum_by(df: pd.DataFrame, date_col: str, values, grid: pd.MultiIndex, store_id: str) -> pd.Series:
@@ -118,39 +91,11 @@ def _sum_by(df: pd.DataFrame, date_col: str, values, grid: pd.MultiIndex, store_
     if isinstance(values, (int, float)):
         values = pd.Series(float(values), index=df.index)
     key = pd.DataFrame(
-        {"store_id": df[store_id].astype("string"), "period": _month(df[date_col]), "v": values.astype(float)}
+        {"store_id": df[store_id].astype("string"), "period": _long.month(df[date_col]), "v": values.astype(float)}
     )
     key = key.dropna(subset=["store_id", "period"])
     summed = key.groupby(["store_id", "period"], observed=True)["v"].sum()
     return summed.reindex(grid, fill_value=0.0).astype(float)
-
-
-def _ratio(num: pd.Series, den: pd.Series, reason_zero: str) -> pd.DataFrame:
-    den = den.astype(float)
-    ok = den > 0
-    value = (num / den.where(ok)).astype(float)
-    reason = pd.Series(np.where(ok, "", reason_zero), index=num.index, dtype="string")
-    return pd.DataFrame({"numerator": num.astype(float), "denominator": den, "value": value, "reason": reason})
-
-
-def _amount(num: pd.Series) -> pd.DataFrame:
-    return pd.DataFrame(
-        {"numerator": num.astype(float), "denominator": np.nan, "value": num.astype(float), "reason": ""},
-        index=num.index,
-    ).astype({"reason": "string"})
-
-
-def _unavailable(grid: pd.MultiIndex, reason: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {"numerator": np.nan, "denominator": np.nan, "value": np.nan, "reason": reason}, index=grid
-    ).astype({"reason": "string"})
-
-
-def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.reset_index()
-    out["store_id"] = out["store_id"].astype("string")
-    out["period"] = out["period"].astype("string")
-    return out[["store_id", "period", "numerator", "denominator", "value", "reason"]]
 
 
 def _empty_column(df: pd.DataFrame, column: str) -> bool:
@@ -171,7 +116,7 @@ def intake(
     open_date: str = "open_date",
     pay_type: str = "pay_type",
 ) -> pd.DataFrame:
-    """入库台数: customer-pay orders (pay_type 客户付费) with open_date in the month (DOMAIN.md §2, [S]).
+    """入库台数: customer-pay orders (pay_type 客户付费) with open_date in the month (docs/DOMAIN.md §2, [S]).
 
     Parameters
     ----------
@@ -187,12 +132,12 @@ def intake(
     DataFrame
         ``store_id, period, numerator, denominator, value, reason`` (``value`` = ``numerator`` = the count).
     """
-    periods = _periods(periods)
-    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    periods = _long.period_list(periods)
+    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
     if _empty_column(orders, pay_type):
-        return _finish(_unavailable(grid, _MSG.get("missing_column", column=pay_type)))
+        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=pay_type)))
     paid = orders[orders[pay_type].astype("string").eq("客户付费").fillna(False)]
-    return _finish(_amount(_sum_by(paid, open_date, 1, grid, store_id)))
+    return _long.finish(_long.amount(_sum_by(paid, open_date, 1, grid, store_id)))
 
 
 @share_docs
@@ -205,7 +150,7 @@ def service_revenue(
     close_date: str = "close_date",
     revenue: str = "revenue",
 ) -> pd.DataFrame:
-    """售后产值: Σ revenue of orders with close_date in the month, every pay type (DOMAIN.md §2, [S]).
+    """售后产值: Σ revenue of orders with close_date in the month, every pay type (docs/DOMAIN.md §2, [S]).
 
     Orders not yet closed count in no month.
 
@@ -223,9 +168,9 @@ def service_revenue(
     DataFrame
         ``store_id, period, numerator, denominator, value, reason`` (``value`` = ``numerator`` = the sum).
     """
-    periods = _periods(periods)
-    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
-    return _finish(_amount(_sum_by(orders, close_date, orders[revenue].astype(float).fillna(0.0), grid, store_id)))
+    periods = _long.period_list(periods)
+    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
+    return _long.finish(_long.amount(_sum_by(orders, close_date, orders[revenue].astype(float).fillna(0.0), grid, store_id)))
 
 
 @share_docs
@@ -238,7 +183,7 @@ def comeback_rate(
     open_date: str = "open_date",
     is_comeback: str = "is_comeback",
 ) -> pd.DataFrame:
-    """返修率: orders opened in the month with is_comeback 是 / orders opened in the month (DOMAIN.md §2, [P]).
+    """返修率: orders opened in the month with is_comeback 是 / orders opened in the month (docs/DOMAIN.md §2, [P]).
 
     A blank ``is_comeback`` counts as 否; an entirely blank column makes the rate unavailable.
 
@@ -255,14 +200,14 @@ def comeback_rate(
     -------
     %(figure_returns)s
     """
-    periods = _periods(periods)
-    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    periods = _long.period_list(periods)
+    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
     if _empty_column(orders, is_comeback):
-        return _finish(_unavailable(grid, _MSG.get("missing_column", column=is_comeback)))
+        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=is_comeback)))
     flag = orders[is_comeback].astype("boolean").fillna(False).astype(float)
     num = _sum_by(orders, open_date, flag, grid, store_id)
     den = _sum_by(orders, open_date, 1, grid, store_id)
-    return _finish(_ratio(num, den, _MSG.get("no_orders_opened")))
+    return _long.finish(_long.ratio(num, den, _MSG.get("no_orders_opened")))
 
 
 @share_docs
@@ -275,7 +220,7 @@ def first_time_fix(
     open_date: str = "open_date",
     is_comeback: str = "is_comeback",
 ) -> pd.DataFrame:
-    """一次修复率 = 1 − comeback rate (DOMAIN.md §2, [P]); numerator = orders opened in M that are not comebacks.
+    """一次修复率 = 1 − comeback rate (docs/DOMAIN.md §2, [P]); numerator = orders opened in M that are not comebacks.
 
     Parameters
     ----------
@@ -324,15 +269,15 @@ def parts_fill_rate(
     -------
     %(figure_returns)s
     """
-    periods = _periods(periods)
-    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    periods = _long.period_list(periods)
+    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
     if _empty_column(orders, requested):
-        return _finish(_unavailable(grid, _MSG.get("missing_column", column=requested)))
+        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=requested)))
     req = orders[requested].astype("Float64").fillna(0).astype(float)
     fil = orders[filled].astype("Float64").fillna(0).astype(float).where(req > 0, 0.0) if filled in orders else req * 0
     num = _sum_by(orders, open_date, fil, grid, store_id)
     den = _sum_by(orders, open_date, req, grid, store_id)
-    return _finish(_ratio(num, den, _MSG.get("no_parts")))
+    return _long.finish(_long.ratio(num, den, _MSG.get("no_parts")))
 
 
 @share_docs
@@ -360,17 +305,17 @@ def on_time_delivery(
     -------
     %(figure_returns)s
     """
-    periods = _periods(periods)
-    grid = _grid(_stores(stores, orders, store_id=store_id), periods)
+    periods = _long.period_list(periods)
+    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
     if _empty_column(orders, promised_date):
-        return _finish(_unavailable(grid, _MSG.get("missing_column", column=promised_date)))
+        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=promised_date)))
     closed = pd.to_datetime(orders[close_date])
     promised = pd.to_datetime(orders[promised_date])
     has = promised.notna() & closed.notna()
     on_time = (has & (closed <= promised)).astype(float)
     num = _sum_by(orders, close_date, on_time, grid, store_id)
     den = _sum_by(orders, close_date, has.astype(float), grid, store_id)
-    return _finish(_ratio(num, den, _MSG.get("no_promised")))
+    return _long.finish(_long.ratio(num, den, _MSG.get("no_promised")))
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -391,7 +336,7 @@ def booth_utilisation(
 ) -> pd.DataFrame:
     """烤房利用率: Σ minutes_used / Σ minutes_available over booth days in the month ([P]); flags < ``threshold``.
 
-    Known answer (DOMAIN.md): 2 booths × 600 min × 26 days = 31 200 available, 18 000 used → 0.577, flagged.
+    Known answer (docs/DOMAIN.md): 2 booths × 600 min × 26 days = 31 200 available, 18 000 used → 0.577, flagged.
 
     Parameters
     ----------
@@ -409,11 +354,11 @@ def booth_utilisation(
     DataFrame
         ``store_id, period, numerator, denominator, value, reason, below_threshold`` (boolean, <NA> when NaN).
     """
-    periods = _periods(periods)
-    grid = _grid(_stores(stores, usage, store_id=store_id), periods)
+    periods = _long.period_list(periods)
+    grid = _long.grid(_stores(stores, usage, store_id=store_id), periods)
     num = _sum_by(usage, date, usage[minutes_used].astype(float).fillna(0.0), grid, store_id)
     den = _sum_by(usage, date, usage[minutes_available].astype(float).fillna(0.0), grid, store_id)
-    out = _finish(_ratio(num, den, _MSG.get("no_booth")))
+    out = _long.finish(_long.ratio(num, den, _MSG.get("no_booth")))
     flag = pd.array(np.where(out["value"].notna(), out["value"] < threshold, False), dtype="boolean")
     flag[out["value"].isna().to_numpy()] = pd.NA
     out["below_threshold"] = flag
@@ -430,7 +375,7 @@ def turnover(
     hire_date: str = "hire_date",
     leave_date: str = "leave_date",
 ) -> pd.DataFrame:
-    """离职率: staff with leave_date in M / average headcount at start(M) and end(M) (DOMAIN.md §2, denominator [F]).
+    """离职率: staff with leave_date in M / average headcount at start(M) and end(M) (docs/DOMAIN.md §2, denominator [F]).
 
     Headcount on day d = staff of the store (any department) with hire_date ≤ d and (no leave_date or
     leave_date > d). The seed divides by one headcount; the average of both ends is the fixed denominator.
@@ -449,8 +394,8 @@ def turnover(
     DataFrame
         ``store_id, period, numerator, denominator, value, reason`` (denominator = average headcount).
     """
-    periods = _periods(periods)
-    grid = _grid(_stores(stores, staff, store_id=store_id), periods)
+    periods = _long.period_list(periods)
+    grid = _long.grid(_stores(stores, staff, store_id=store_id), periods)
     bounds = pd.DataFrame([(p, *month_bounds(p)) for p in periods], columns=["period", "start", "end"])
     people = pd.DataFrame(
         {
@@ -467,7 +412,7 @@ def turnover(
     cross["left"] = ((cross["leave"] >= cross["start"]) & (cross["leave"] <= cross["end"])).astype(float)
     cross["hc"] = (employed(cross["start"]).astype(float) + employed(cross["end"]).astype(float)) / 2
     agg = cross.groupby(["store_id", "period"])[["left", "hc"]].sum().reindex(grid, fill_value=0.0)
-    return _finish(_ratio(agg["left"], agg["hc"], _MSG.get("no_headcount")))
+    return _long.finish(_long.ratio(agg["left"], agg["hc"], _MSG.get("no_headcount")))
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -484,22 +429,18 @@ _ORDER_FIGURES = {
 
 
 def _default_stores(ds, stores) -> list[str]:
-    if stores is not None:
-        return _stores(stores)
-    if ds.has("stores"):
-        return ds.store_ids
-    return _stores(None, *[ds[t] for t in ("service_orders", "booth_usage", "staff") if ds.has(t)])
+    return _long.stores_of(ds, stores, ("service_orders", "booth_usage", "staff"))
 
 
 def _all_figures(ds, periods: list[str], stores: list[str]) -> dict[str, pd.DataFrame]:
-    grid = _grid(stores, periods)
+    grid = _long.grid(stores, periods)
     out: dict[str, pd.DataFrame] = {}
     for metric in AFTERSALES_METRICS:
         table = _TABLE_OF[metric]
         try:
             frame = ds[table]
         except MissingTableError:
-            out[metric] = _finish(_unavailable(grid, _MSG.get("missing_table", table=table)))
+            out[metric] = _long.finish(_long.unavailable(grid, _MSG.get("missing_table", table=table)))
             continue
         if metric in _ORDER_FIGURES:
             out[metric] = _ORDER_FIGURES[metric](frame, periods=periods, stores=stores)
@@ -528,7 +469,7 @@ def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) 
         ``store_id, period, intake, service_revenue, comeback_rate, first_time_fix, parts_fill_rate,
         on_time_delivery, booth_utilisation, turnover, booth_below_threshold``.
     """
-    periods = _periods(periods)
+    periods = _long.period_list(periods)
     stores = _default_stores(ds, stores)
     parts = _all_figures(ds, periods, stores)
     out = parts["intake"][["store_id", "period"]].copy()
@@ -572,24 +513,14 @@ def long_metrics(
     DataFrame
         ``store_id, period, metric, value, reason`` (``staff_id`` first when ``by_staff``).
     """
-    periods = _periods(periods)
+    periods = _long.period_list(periods)
     stores = _default_stores(ds, stores)
     parts = _all_figures(ds, periods, stores)
-    frames = []
-    for i, metric in enumerate(AFTERSALES_METRICS):
-        f = parts[metric][["store_id", "period", "value", "reason"]].copy()
-        f["metric"] = metric
-        f["_s"] = f["store_id"].map({s: k for k, s in enumerate(stores)})
-        f["_p"] = f["period"].map({p: k for k, p in enumerate(periods)})
-        f["_m"] = i
-        frames.append(f)
-    out = pd.concat(frames, ignore_index=True).sort_values(["_s", "_p", "_m"], kind="stable")
+    out = pd.concat([parts[m][["store_id", "period", "value", "reason"]].assign(metric=m) for m in AFTERSALES_METRICS],
+                    ignore_index=True)
     out["metric"] = out["metric"].astype("string")
     out["reason"] = out["reason"].fillna("").astype("string")
-    out = out[["store_id", "period", "metric", "value", "reason"]].reset_index(drop=True)
-    if by_staff:
-        out.insert(0, "staff_id", pd.array([pd.NA] * len(out), dtype="string"))
-    return out
+    return _long.order_long(out, stores=stores, periods=periods, metrics=AFTERSALES_METRICS, by_staff=by_staff)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -642,7 +573,7 @@ def paint_shop_by_crew(
     if stores is not None:
         df = df[df[store_id].isin(_stores(stores))]
     if periods is not None:
-        df = df[_month(df[open_date]).isin(_periods(periods)).fillna(False)]
+        df = df[_long.month(df[open_date]).isin(_long.period_list(periods)).fillna(False)]
     df = df.dropna(subset=[crew_size, damage_class, close_date])
     days = (pd.to_datetime(df[close_date]) - pd.to_datetime(df[open_date])).dt.days.astype(float) + 1.0
     size = df[crew_size].astype(float)

@@ -7,7 +7,7 @@ holiday arrangements for 2024, 2025 and 2026; the 2027 rows are estimated from t
 ``source=estimated`` in the file. Outside the covered years every Monday–Friday counts (no holidays known).
 
 Showrooms are open at weekends; "working days" here are the official calendar, the usual basis for splitting a
-target over the days of a month (DOMAIN.md §3). Pass ``calendar="every_day"`` to count every calendar day.
+target over the days of a month (docs/DOMAIN.md §3). Pass ``calendar="every_day"`` to count every calendar day.
 """
 
 from __future__ import annotations

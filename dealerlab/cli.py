@@ -56,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help=".csv / .json / .xlsx")
     _add_lang(p)
 
+    p = sub.add_parser("findings", help="排序的发现清单 / the ranked findings list")
+    p.add_argument("data")
+    p.add_argument("--period", required=True, help="YYYY-MM")
+    p.add_argument("--store", default=None)
+    p.add_argument("--benchmarks", default=None, help="标杆值文件（CSV/JSON）")
+    p.add_argument("--show-pii", action="store_true", help="显示责任人姓名（默认遮蔽）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    p.add_argument("-o", "--output", required=True, help="findings.csv / findings.xlsx")
+    _add_lang(p)
+
     p = sub.add_parser("report", help="生成诊断报告 / write the diagnostic report")
     p.add_argument("data")
     p.add_argument("--period", required=True, help="YYYY-MM")
@@ -113,6 +123,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from dealerlab.report.commands import metrics_command
 
         return metrics_command(args)
+    if cmd == "findings":
+        from dealerlab.report.commands import findings_command
+
+        return findings_command(args)
     if cmd == "report":
         from dealerlab.report.commands import report_command
 

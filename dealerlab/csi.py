@@ -1,13 +1,13 @@
 """Course module 5 — customer satisfaction (SSI/CSI): index, gap, importance, IPA, RATER, Kano, complaints.
 
-DOMAIN.md §5; seeds 001 (workshop factors of CSI), 003 (five dimensions of service quality), 004 (satisfaction =
+docs/DOMAIN.md §5; seeds 001 (workshop factors of CSI), 003 (five dimensions of service quality), 004 (satisfaction =
 performance − expectation; dissatisfier / neutral / satisfier factors; PDCA for CS).
 
 Every figure is computed for any stores × months at once (grouped, vectorised), from the long ``surveys`` table
 (one row per answered item; each response also has one row whose item is ``总体满意度``) and the survey dictionary
 (``survey_items``; :func:`survey_dictionary` falls back to the default shipped with dealerlab).
 
-Definitions (and the decisions taken where DOMAIN.md is silent):
+Definitions (and the decisions taken where docs/DOMAIN.md is silent):
 
 - **Index** (1000-point scale) of an item, factor, RATER dimension, Kano class or store = mean performance × 100,
   the mean taken over answered item rows (each row weighs 1; not a mean of item means). ``总体满意度`` is never part
@@ -37,10 +37,11 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from dealerlab import _long
 from dealerlab._options import check_option
-from dealerlab.calendar import check_period
 from dealerlab.data.defaults import OVERALL_ITEM, default_survey_items
 from dealerlab.i18n import Catalogue
+from dealerlab.metrics import ids
 
 __all__ = [
     "SURVEYS",
@@ -163,28 +164,11 @@ def survey_dictionary(ds=None) -> pd.DataFrame:
 
 
 def _periods(periods) -> list[str] | None:
-    if periods is None:
-        return None
-    if isinstance(periods, str):
-        periods = [periods]
-    return [check_period(p, name="periods") for p in periods]
+    return None if periods is None else _long.period_list(periods)
 
 
-def _stores(stores) -> list[str] | None:
-    if stores is None:
-        return None
-    if isinstance(stores, str):
-        return [stores]
-    return list(stores)
-
-
-def _month(dates: pd.Series) -> pd.Series:
-    """``YYYY-MM`` of each date (NA for NaT), formatting each distinct month once (fast on long tables)."""
-    months = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
-    codes, uniques = pd.factorize(months)
-    labels = np.asarray(pd.DatetimeIndex(uniques).strftime("%Y-%m"), dtype=object)
-    values = np.where(codes >= 0, labels[np.maximum(codes, 0)] if len(labels) else None, None)
-    return pd.Series(pd.array(values, dtype="string"), index=dates.index)
+_stores = _long.store_list
+_month = _long.month
 
 
 def _rename(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> pd.DataFrame:
@@ -208,7 +192,7 @@ def prepare(
     ----------
     surveys : DataFrame
         Long table, one row per answered item: ``response_id, store_id, survey, survey_date, item, performance,
-        expectation`` (DATA.md ``surveys``).
+        expectation`` (docs/DATA.md §3.11 ``surveys``).
     items : DataFrame, optional
         Survey dictionary ``item, survey, factor, rater, kano_class`` (default: :func:`survey_dictionary`).
     periods : str or list of str, optional
@@ -690,7 +674,7 @@ def index_vs_target(ds, *, periods: Iterable[str] | str, stores: Iterable[str] |
         ``store_id, period, survey, metric, index, target, stretch, achievement, hit, reason``; ``achievement`` =
         index ÷ target, ``hit`` = index ≥ target (NA when either is missing).
     """
-    stores = _all_stores(ds) if stores is None else _stores(stores)
+    stores = _long.stores_of(ds, stores, ("surveys",))
     idx = satisfaction_index(ds["surveys"] if ds.has("surveys") else None, periods=periods, stores=stores)
     idx = idx[["store_id", "period", "survey", "metric", "index", "reason"]]
     if ds.has("targets"):
@@ -731,7 +715,7 @@ def complaint_figures(
     Parameters
     ----------
     complaints : DataFrame
-        ``complaint_id, store_id, received_date, category, resolved_date, escalated`` (DATA.md ``complaints``).
+        ``complaint_id, store_id, received_date, category, resolved_date, escalated`` (docs/DATA.md §3.13 ``complaints``).
     periods : str or list of str
         Months ``YYYY-MM``.
     stores : str or list of str, optional
@@ -852,14 +836,6 @@ def complaint_pareto(
 # ------------------------------------------------------------------------------------------------- long format
 
 
-def _all_stores(ds) -> list[str]:
-    if ds.has("stores"):
-        return ds.store_ids
-    if ds.has("surveys"):
-        return sorted(ds["surveys"]["store_id"].dropna().unique().tolist())
-    return []
-
-
 def long_metrics(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
     """``csi_index`` and ``ssi_index`` in the long format of :mod:`dealerlab.metrics`.
 
@@ -882,20 +858,10 @@ def long_metrics(ds, *, periods, stores=None, by_staff: bool = False) -> pd.Data
         period × metric id, in the order asked; NaN ``value`` with a Chinese ``reason`` when not available, ``""``
         as reason otherwise.
     """
-    from dealerlab.metrics import LONG_COLUMNS
-
     periods = _periods(periods)
-    stores = _all_stores(ds) if stores is None else _stores(stores)
+    stores = _long.stores_of(ds, stores, ("surveys",))
     surveys = ds["surveys"] if ds.has("surveys") else None
     idx = satisfaction_index(surveys, periods=periods, stores=stores)
-    out = idx.rename(columns={"index": "value"})[LONG_COLUMNS]
+    out = idx.rename(columns={"index": "value"})[_long.LONG_COLUMNS]
     out["reason"] = out["reason"].fillna("").astype("string")
-    out = out.assign(
-        _s=out["store_id"].map({s: k for k, s in enumerate(stores)}),
-        _p=out["period"].map({p: k for k, p in enumerate(periods)}),
-        _o=out["metric"].map({"csi_index": 0, "ssi_index": 1}),
-    ).sort_values(["_s", "_p", "_o"], kind="stable")
-    out = out.drop(columns=["_s", "_p", "_o"]).reset_index(drop=True)
-    if by_staff:
-        out.insert(0, "staff_id", pd.array([pd.NA] * len(out), dtype="string"))
-    return out
+    return _long.order_long(out, stores=stores, periods=periods, metrics=ids("csi"), by_staff=by_staff)

@@ -1,4 +1,4 @@
-"""The safe formula language of KPI cards (计算公式, DOMAIN.md §4).
+"""The safe formula language of KPI cards (计算公式, docs/DOMAIN.md §4).
 
 A formula is arithmetic over metric ids: ``+ - * /`` (also ``＋ − － × ＊ ÷ ／``), round or full-width brackets,
 decimal numbers, a postfix ``%`` (``×100%`` as in the seeds means "× 1") and metric names. A metric is named by its id

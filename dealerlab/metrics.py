@@ -1,26 +1,20 @@
-"""The one registry of metric ids (DOMAIN.md §1, §2, §5, §12): id → names, unit, direction, and the module computing it.
+"""The one registry of metric ids (docs/DOMAIN.md §1, §2, §5, §12): id → names, unit, direction, family. Nothing else.
 
-Used by ``dealerlab metrics``, by KPI formulas (course module 2) and by the reports, so that a number shown anywhere
-comes from the same function the tests check.
-
-Each family module exposes ``long_metrics(ds, *, periods, stores=None, by_staff=False) -> DataFrame`` returning the
-long format ``store_id, period, metric, value, reason`` (plus ``staff_id`` when ``by_staff``): one row for every
-metric id of the family × store × period asked for; a figure not available has NaN ``value`` and a ``reason``.
+The numbers are computed by :func:`dealerlab.figures.compute` (used by ``dealerlab metrics``, by KPI formulas of
+course module 2 and by the reports, so that a number shown anywhere comes from the same function the tests check).
+Each family takes its ids from here (:func:`ids`) and returns the long format ``store_id, period, metric, value,
+reason`` (plus ``staff_id`` when ``by_staff``): one row for every metric id of the family × store × period asked
+for; a figure not available has NaN ``value`` and a ``reason``.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pandas as pd
+from dealerlab._long import LONG_COLUMNS
+from dealerlab._options import check_lang, check_option
 
-from dealerlab._options import check_lang
-
-__all__ = ["MetricInfo", "METRICS", "FAMILIES", "compute", "info", "label", "LONG_COLUMNS"]
-
-LONG_COLUMNS = ["store_id", "period", "metric", "value", "reason"]
+__all__ = ["MetricInfo", "METRICS", "FAMILIES", "ids", "info", "label", "LONG_COLUMNS"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +22,7 @@ class MetricInfo:
     id: str
     zh: str
     en: str
-    family: str  # funnel | aftersales | csi | policy
+    family: str  # a key of dealerlab.figures.FAMILIES: funnel | aftersales | csi | policy
     unit: str  # rate | count | money | index | days | units (vehicles, may be fractional: a standard stock)
     higher_is_better: bool = True
     per_staff: bool = False  # also computed per sales consultant
@@ -127,15 +121,17 @@ _DEFS = [
 
 METRICS: dict[str, MetricInfo] = {m.id: m for m in _DEFS}
 
-#: family → module exposing ``long_metrics``
-FAMILIES = {"funnel": "dealerlab.funnel", "aftersales": "dealerlab.aftersales", "csi": "dealerlab.csi",
-            "policy": "dealerlab.policy"}
+#: the metric families, in registry order; each is computed by one function listed in :mod:`dealerlab.figures`
+FAMILIES: list[str] = list(dict.fromkeys(m.family for m in _DEFS))
+
+
+def ids(family: str, *, per_staff: bool = False) -> list[str]:
+    """The metric ids of ``family`` in registry order (only those computed per consultant when ``per_staff``)."""
+    return [m.id for m in _DEFS if m.family == family and (m.per_staff or not per_staff)]
 
 
 def info(metric_id: str) -> MetricInfo:
     """The registry entry of ``metric_id`` (ParameterError naming the id when unknown)."""
-    from dealerlab._options import check_option
-
     check_option("metric", metric_id, METRICS)
     return METRICS[metric_id]
 
@@ -144,37 +140,3 @@ def label(metric_id: str, lang: str = "zh") -> str:
     """Display name of a metric id in ``lang``."""
     check_lang(lang)
     return METRICS[metric_id].name(lang) if metric_id in METRICS else metric_id
-
-
-def compute(
-    ds,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    metrics: Iterable[str] | None = None,
-    by_staff: bool = False,
-) -> pd.DataFrame:
-    """Every registered metric (or those in ``metrics``) for ``stores`` × ``periods``, long format.
-
-    Returns
-    -------
-    DataFrame
-        ``store_id, period, metric, value, reason`` (+ ``staff_id`` first when ``by_staff``), sorted by
-        store, period and the registry order of metric ids.
-    """
-    periods = list(periods)
-    wanted = list(METRICS) if metrics is None else [info(m).id for m in metrics]
-    families = dict.fromkeys(METRICS[m].family for m in wanted)
-    parts = []
-    for family in families:
-        module = importlib.import_module(FAMILIES[family])
-        parts.append(module.long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff))
-    columns = (["staff_id"] if by_staff else []) + LONG_COLUMNS
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    out = pd.concat(parts, ignore_index=True)
-    out = out[out["metric"].isin(wanted)]
-    order = {m: i for i, m in enumerate(METRICS)}
-    keys = ["store_id", "period"] + (["staff_id"] if by_staff else [])
-    out = out.assign(_o=out["metric"].map(order)).sort_values(keys + ["_o"], kind="stable").drop(columns="_o")
-    return out[columns].reset_index(drop=True)

@@ -1,5 +1,5 @@
 """Course module 7 — pay and people: bonus, team reward pool, bottom-out rule, points, per-head output, front-line
-share, turnover by department (DOMAIN.md §7, seed 001).
+share, turnover by department (docs/DOMAIN.md §7, seed 001).
 
 Every rule parameter (the 1.2 caps, the 12 and 10 unit lines, the 5 000 reward) is an argument whose default is the
 seed's value, so a trainer can show what a different rule would have paid.
@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab._options import check_option
 from dealerlab.calendar import month_bounds
 from dealerlab.data.schema import FRONTLINE_ROLES
@@ -55,8 +56,6 @@ def bonus(base: float, individual: float, team: float, *, cap: float = 1.2) -> f
     return float(base) * min(float(individual), cap) * min(float(team), cap)
 
 
-def _month(dates: pd.Series) -> pd.Series:
-    return dates.dt.to_period("M").astype("string")
 
 
 def consultant_units(ds, *, periods=None, stores=None) -> pd.DataFrame:
@@ -74,7 +73,7 @@ def consultant_units(ds, *, periods=None, stores=None) -> pd.DataFrame:
         stores = [stores] if isinstance(stores, str) else list(stores)
         staff = staff[staff["store_id"].isin(stores)]
         sales = sales[sales["store_id"].isin(stores)]
-    sales = sales.assign(period=_month(sales["invoice_date"]))
+    sales = sales.assign(period=month(sales["invoice_date"]))
     if periods is None:
         periods = sorted(sales["period"].dropna().unique().tolist())
     periods = list(periods)
@@ -111,7 +110,7 @@ def bonus_table(ds, *, periods=None, stores=None, base: float = 10_000, cap: flo
         ``store_id, staff_id, period, units, target, individual, store_units, store_target, team, base, bonus``.
     """
     units = consultant_units(ds, periods=periods, stores=stores)
-    sales = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+    sales = ds["sales"].assign(period=lambda d: month(d["invoice_date"]))
     store_units = sales.groupby(["store_id", "period"]).size().rename("store_units").reset_index()
     out = units.merge(_targets(ds, "销量", staff_level=True), on=["store_id", "staff_id", "period"], how="left")
     store_t = _targets(ds, "销量", staff_level=False).rename(columns={"target": "store_target"})
@@ -125,7 +124,7 @@ def bonus_table(ds, *, periods=None, stores=None, base: float = 10_000, cap: flo
 
 
 def team_reward(months: pd.DataFrame, *, reward: float = 5_000, period="period", target="target", actual="actual") -> pd.DataFrame:
-    """Apply the team-reward rule to one team's months (DOMAIN.md §7).
+    """Apply the team-reward rule to one team's months (docs/DOMAIN.md §7).
 
     A month that reaches its target pays ``reward``; a month that misses puts ``reward`` into the pool and adds its
     shortfall (target − actual) to the pooled shortfall. A later month of the same year that reaches its target and
@@ -182,11 +181,11 @@ def team_reward_table(ds, *, metric: str = "销量", stores=None, reward: float 
     """
     check_option("metric", metric, ("销量", "售后产值"))
     if metric == "销量":
-        ev = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+        ev = ds["sales"].assign(period=lambda d: month(d["invoice_date"]))
         actual = ev.groupby(["store_id", "period"]).size().rename("actual")
     else:
         ro = ds["service_orders"].dropna(subset=["close_date"])
-        ro = ro.assign(period=_month(ro["close_date"]))
+        ro = ro.assign(period=month(ro["close_date"]))
         actual = ro.groupby(["store_id", "period"])["revenue"].sum().rename("actual")
     t = _targets(ds, metric, staff_level=False)
     if stores is not None:
@@ -200,7 +199,7 @@ def team_reward_table(ds, *, metric: str = "销量", stores=None, reward: float 
 
 
 def bottom_out(units: pd.DataFrame, *, quarterly_line: float = 12, monthly_line: float = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The bottom-out rule (末位淘汰) per consultant and quarter (DOMAIN.md §7).
+    """The bottom-out rule (末位淘汰) per consultant and quarter (docs/DOMAIN.md §7).
 
     A quarter's average monthly units below ``quarterly_line`` → 淘汰; 淘汰 in two consecutive quarters → 停岗 (the
     second quarter's status); otherwise 保留. Any month below ``monthly_line`` → that month's points are cancelled.
@@ -245,7 +244,7 @@ def points_by_month(ds, *, units: pd.DataFrame | None = None, monthly_line: floa
     DataFrame
         ``store_id, staff_id, period, points, cancelled, points_paid``.
     """
-    p = ds["points"].assign(period=lambda d: _month(d["date"]))
+    p = ds["points"].assign(period=lambda d: month(d["date"]))
     out = p.groupby(["store_id", "staff_id", "period"], as_index=False)["points"].sum()
     out["cancelled"] = False
     if units is not None:
@@ -279,7 +278,7 @@ def per_head(ds, *, periods, stores=None) -> pd.DataFrame:
     staff = ds["staff"]
     if stores is not None:
         staff = staff[staff["store_id"].isin([stores] if isinstance(stores, str) else list(stores))]
-    sales = ds["sales"].assign(period=lambda d: _month(d["invoice_date"]))
+    sales = ds["sales"].assign(period=lambda d: month(d["invoice_date"]))
     addons = ds["addons"] if ds.has("addons") else None
     if addons is not None:
         add = addons.merge(sales[["sale_id", "period"]], on="sale_id", how="inner")

@@ -1,4 +1,4 @@
-"""Masking of personal data (DATA.md PII columns) in consultant outputs.
+"""Masking of personal data (docs/DATA.md PII columns) in consultant outputs.
 
 Reports, metrics files and Excel appendices mask personal data by default (``--show-pii`` turns it off):
 names keep their first character (张三 → 张*), phones keep the first 3 and last 4 digits (13812341234 → 138****1234),

@@ -1,5 +1,5 @@
 """Course module 7 (value part) — EVA and its value tree, what-ifs on each driver; STEP (PEST) and SWOT worksheets
-(DOMAIN.md §9, seed 003).
+(docs/DOMAIN.md §9, seed 003).
 
 EVA = NOPAT − invested_capital × capital_cost_rate, NOPAT = (revenue − operating_cost) × (1 − tax_rate).
 """

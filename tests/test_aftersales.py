@@ -1,4 +1,4 @@
-"""After-sales figures (DOMAIN.md §2) on hand-built tiny datasets; every answer worked out in a comment."""
+"""After-sales figures (docs/DOMAIN.md §2) on hand-built tiny datasets; every answer worked out in a comment."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 
 from dealerlab import aftersales as af
 from dealerlab.data.dataset import Dataset
-from dealerlab.metrics import METRICS, compute
+from dealerlab.figures import compute
+from dealerlab.metrics import METRICS
 
 P = ["2026-09", "2026-10"]
 
@@ -112,7 +113,7 @@ def test_on_time_delivery():
 
 
 def test_booth_utilisation_known_answer():
-    # DOMAIN.md: 2 booths × 600 min × 26 days = 31 200 available; 18 000 used → 0.5769, flagged below 0.60
+    # docs/DOMAIN.md: 2 booths × 600 min × 26 days = 31 200 available; 18 000 used → 0.5769, flagged below 0.60
     days = pd.date_range("2026-10-01", periods=26)  # 10-01 .. 10-26
     rows = []
     for b in ("B1", "B2"):

@@ -224,7 +224,7 @@ def test_long_metrics_missing_table():
 
 
 def test_metrics_compute_uses_csi(ds):
-    from dealerlab.metrics import compute
+    from dealerlab.figures import compute
 
     out = compute(ds, periods=["2026-01"], stores=["S1"], metrics=["csi_index", "ssi_index"])
     assert out["value"].tolist() == pytest.approx([690.0, 900.0])
@@ -356,7 +356,7 @@ def test_item_missing_from_dictionary(surveys):
 
 
 def test_documented_parameters_match_signatures():
-    """Every public function of module 5 documents exactly its parameters (STYLE.md rule 3)."""
+    """Every public function of module 5 documents exactly its parameters (docs/STYLE.md rule 3)."""
     import inspect
     import re
 

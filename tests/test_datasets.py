@@ -1,6 +1,6 @@
 """The synthetic dealer group: determinism, the bundled demo, consistency, realism ranges and planted cases.
 
-Rates are recomputed here with plain pandas from the definitions of DOMAIN.md §1, independently of dealerlab's own
+Rates are recomputed here with plain pandas from the definitions of docs/DOMAIN.md §1, independently of dealerlab's own
 funnel module.
 """
 

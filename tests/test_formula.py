@@ -10,7 +10,7 @@ import pytest
 from dealerlab.errors import FormulaError
 from dealerlab.formula import MAX_DEPTH, MAX_LENGTH, BinOp, Neg, Num, Ref, evaluate, parse, tokenize
 
-# DOMAIN.md known answer: close_rate = 60 / (250 + 150) = 0.15
+# docs/DOMAIN.md known answer: close_rate = 60 / (250 + 150) = 0.15
 VALUES = {"S_room": 60.0, "L": 250.0, "N": 150.0, "TD": 90.0, "TDi": 45.0, "volume.展厅": 3.0, "volume.大客户": 2.0}
 
 

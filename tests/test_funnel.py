@@ -1,4 +1,4 @@
-"""Funnel counts and rates (DOMAIN.md §1): known answers and a hand-counted tiny dataset.
+"""Funnel counts and rates (docs/DOMAIN.md §1): known answers and a hand-counted tiny dataset.
 
 The dataset below is built in the test; every expected count is counted by hand in the comments.
 Month under test M = 2026-10 (start 2026-10-01, end 2026-10-31).
@@ -330,7 +330,7 @@ def test_missing_table_gives_nan_with_reason(table, metric):
 
 
 def test_metrics_compute_uses_the_funnel_family():
-    from dealerlab.metrics import compute
+    from dealerlab.figures import compute
 
     out = compute(tiny_dataset(), periods=[M], stores=["S1"], metrics=["capture_rate", "close_rate"])
     assert out["value"].tolist() == [0.5, 0.25]

@@ -1,4 +1,4 @@
-"""The path model of DOMAIN.md §10 on a hand-built cohort: every figure below is counted by hand in the comments.
+"""The path model of docs/DOMAIN.md §10 on a hand-built cohort: every figure below is counted by hand in the comments.
 
 Store P (乘用车), month M = 2026-10, cohort window 2026-05..2026-10. Every P lead is created in September and closed
 in October (so all are open at start(M): L = 180, N = 0):

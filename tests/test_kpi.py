@@ -156,7 +156,7 @@ def test_check_cards_raises_with_every_problem():
 
 # ------------------------------------------------------------------------------------------------ scoring
 def test_worked_example():
-    # DOMAIN.md §4: weight 0.4, target 100, stretch 120, actual 130 → rate capped at 1.2 → 0.4 × 1.2 = 0.48
+    # docs/DOMAIN.md §4: weight 0.4, target 100, stretch 120, actual 130 → rate capped at 1.2 → 0.4 × 1.2 = 0.48
     assert card_rate(130, 100, 120) == (pytest.approx(1.2), "")
     c = card(weight=0.4, target=100, stretch=120, formula="volume")
     out = score_cards([c], actuals={"K1": 130})
@@ -270,7 +270,7 @@ def test_frame_round_trip():
 
 # ----------------------------------------------------------------------------------------- Dataset binding
 def _fake_compute(ds, *, periods, stores=None, metrics=None, by_staff=False):
-    """A stand-in for dealerlab.metrics.compute while the metric families are being written."""
+    """A stand-in for dealerlab.figures.compute while the metric families are being written."""
     store = {"S_room": 60.0, "L": 250.0, "N": 150.0, "volume": 20.0, "close_rate": 0.15, "csi_index": math.nan}
     staff = {
         "E1": {"volume": 12.0, "S_room": 9.0, "L": 30.0, "N": 20.0},
@@ -299,9 +299,9 @@ def _fake_compute(ds, *, periods, stores=None, metrics=None, by_staff=False):
 
 
 def test_card_actuals_binds_to_dataset(monkeypatch):
-    import dealerlab.metrics
+    import dealerlab.figures
 
-    monkeypatch.setattr(dealerlab.metrics, "compute", _fake_compute)
+    monkeypatch.setattr(dealerlab.figures, "compute", _fake_compute)
     finance = pd.DataFrame(
         {
             "store_id": ["S01"],
@@ -332,11 +332,11 @@ def test_card_actuals_binds_to_dataset(monkeypatch):
 
 
 def test_score_on_dataset(monkeypatch):
-    import dealerlab.metrics
+    import dealerlab.figures
     from dealerlab.data.dataset import Dataset
     from dealerlab.kpi import score_on_dataset
 
-    monkeypatch.setattr(dealerlab.metrics, "compute", _fake_compute)
+    monkeypatch.setattr(dealerlab.figures, "compute", _fake_compute)
     ds = Dataset.from_frames({})
     cards = [
         card(card_id="A", weight=0.5, formula="volume", target=10, stretch=12),
@@ -351,7 +351,7 @@ def test_score_on_dataset(monkeypatch):
 
 
 def test_documented_parameters_match_signatures():
-    """Every public function of the KPI modules documents exactly its parameters (STYLE.md rule 3)."""
+    """Every public function of the KPI modules documents exactly its parameters (docs/STYLE.md rule 3)."""
     import inspect
     import re
 

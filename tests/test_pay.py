@@ -1,4 +1,4 @@
-"""Course module 7: pay rules and people figures, against DOMAIN.md §7 known answers and hand counts."""
+"""Course module 7: pay rules and people figures, against docs/DOMAIN.md §7 known answers and hand counts."""
 
 import math
 
@@ -11,7 +11,7 @@ from dealerlab.errors import ParameterError
 
 
 def test_bonus_known_answer():
-    # DOMAIN.md §7: 10 000 × 0.9 × 1.1 = 9 900
+    # docs/DOMAIN.md §7: 10 000 × 0.9 × 1.1 = 9 900
     assert pay.bonus(10_000, 0.9, 1.1) == pytest.approx(9_900)
 
 
@@ -54,7 +54,7 @@ def test_team_pool_accumulates_and_lapses_at_year_end():
 
 
 def test_bottom_out_known_answers():
-    # DOMAIN.md: [11, 13, 11] → mean 11.67 < 12 → 淘汰; [9, 15, 15] → mean 13 → 保留, first month's points cancelled
+    # docs/DOMAIN.md: [11, 13, 11] → mean 11.67 < 12 → 淘汰; [9, 15, 15] → mean 13 → 保留, first month's points cancelled
     units = pd.DataFrame({
         "staff_id": ["a"] * 3 + ["b"] * 3,
         "period": ["2026-07", "2026-08", "2026-09"] * 2,

@@ -77,7 +77,7 @@ def test_cadence_targets_table_overrides_history_and_missing_complaints():
         {"store_id": ["S01"], "period": ["2026-10"], "metric": ["售后产值"], "target": [820.0]}
     )
     ds2 = Dataset.from_frames(tables)
-    t = cadence_table(ds2, store_id="S01", period="2026-10").set_index("key")
+    t = cadence_table(ds2, store_id="S01", period="2026-10", as_of="2026-10-31").set_index("key")
     # 800 / 820 = 0.976 → watch (≥ 90 %, < 100 %)
     assert t.loc["service_revenue", "benchmark"] == "本月目标" and t.loc["service_revenue", "status"] == "watch"
     assert t.loc["complaints", "status"] == "na" and "complaints" in t.loc["complaints", "note"]
@@ -92,3 +92,23 @@ def test_complaint_status_overdue_is_watch():
     c = complaint_status(Dataset.from_frames(tables), store_id="S01", period="2026-10")
     # K2 received 10-20, open at 10-31 → 11 days > 7 → overdue; K3 3 days → not yet
     assert c["serious_not_escalated"] == 0 and c["open_over_7d"] == 1 and c["status"] == "watch"
+
+
+def test_cadence_compares_month_to_date_with_time_progress():
+    # data read on the 15th: time progress on selling days (no sales history → defaults) = 21.8 / 40.8 = 0.534
+    ds = _ds(with_complaints=False)
+    tables = dict(ds.tables)
+    tables["targets"] = pd.DataFrame(
+        {"store_id": ["S01"], "period": ["2026-10"], "metric": ["售后产值"], "target": [1400.0]}
+    )
+    t = cadence_table(Dataset.from_frames(tables), store_id="S01", period="2026-10", as_of="2026-10-15").set_index("key")
+    tp = 21.8 / 40.8
+    assert t.loc["service_revenue", "time_progress"] == pytest.approx(tp)
+    # 800 month to date vs 1 400 × 0.534 = 748 → 107 % → good (against the whole month it would read 57 % → bad)
+    assert t.loc["service_revenue", "target_to_date"] == pytest.approx(1400 * tp)
+    assert t.loc["service_revenue", "status"] == "good"
+    assert "时间进度 53.4%" in t.loc["service_revenue", "benchmark"]
+    # rates are not scaled
+    assert t.loc["first_time_fix", "target_to_date"] == t.loc["first_time_fix", "target"]
+    whole = cadence_table(Dataset.from_frames(tables), store_id="S01", period="2026-10", as_of="2026-10-31").set_index("key")
+    assert whole.loc["service_revenue", "status"] == "bad" and whole.loc["service_revenue", "time_progress"] == 1.0

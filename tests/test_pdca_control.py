@@ -1,4 +1,4 @@
-"""p-chart and run chart (DOMAIN.md §8) on hand-computed examples."""
+"""p-chart and run chart (docs/DOMAIN.md §8) on hand-computed examples."""
 
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def test_html_key_numbers_equal_metrics_csv(store_report):
 
 
 def test_metrics_csv_matches_the_metric_functions(store_report, demo):
-    from dealerlab.metrics import compute
+    from dealerlab.figures import compute
 
     csv = pd.read_csv(store_report / "metrics.csv", dtype={"store_id": str, "staff_id": str})
     direct = compute(demo, periods=[PERIOD], stores=["S01"])

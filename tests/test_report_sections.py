@@ -56,7 +56,7 @@ def test_collect_findings_skips_collectors_without_data(tmp_path, demo):
         raise MissingTableError("booth_usage")
 
     def one(ctx):
-        return [Finding("x", "甲", "a", "d", "d", revenue_at_stake=5.0), Finding("x", "乙", "b", "d", "d", revenue_at_stake=9.0)]
+        return [Finding("x", "甲", "a", "d", "d", extra_gross=5.0), Finding("x", "乙", "b", "d", "d", extra_gross=9.0)]
 
     got = collect_findings(rep, [broken, one])
     assert [f.title_zh for f in got] == ["乙", "甲"]

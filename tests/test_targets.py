@@ -1,4 +1,4 @@
-"""Target splitting, rebalancing and the SMART check (dealerlab.targets, DOMAIN.md §3)."""
+"""Target splitting, rebalancing and the SMART check (dealerlab.targets, docs/DOMAIN.md §3)."""
 
 from __future__ import annotations
 
@@ -100,10 +100,10 @@ def test_split_year_by_last_year_and_fallback():
 
 
 def test_split_month_weeks_and_days():
-    # Oct 2026 working days per week 0,3,5,5,5 (18); 36 units → 0, 6, 10, 10, 10
-    w = split_month(36, period="2026-10", by="week")
+    # office basis: Oct 2026 working days per week 0,3,5,5,5 (18); 36 units → 0, 6, 10, 10, 10
+    w = split_month(36, period="2026-10", by="week", basis="working_days")
     assert w["target"].tolist() == [0, 6, 10, 10, 10]
-    d = split_month(36, period="2026-10", by="day")
+    d = split_month(36, period="2026-10", by="day", basis="working_days")
     assert len(d) == 31 and d["target"].sum() == 36
     assert d.loc[~d["working_day"], "target"].eq(0).all()  # holidays and weekends get nothing
     # 36 / 18 = 2 per working day
@@ -112,13 +112,14 @@ def test_split_month_weeks_and_days():
 
 def test_month_to_weeks_to_days_chain():
     # Oct 2026 week 2 (5–11 Oct): only 8, 9 and 10 (make-up Saturday) are working days; 16 → 6, 5, 5
-    w = split_month(80, period="2026-10", by="week").iloc[1]
-    d = split_days(16, start=w["start"], end=w["end"])
+    w = split_month(80, period="2026-10", by="week", basis="working_days").iloc[1]
+    d = split_days(16, start=w["start"], end=w["end"], basis="working_days")
     assert d.loc[d["working_day"], "target"].tolist() == [6, 5, 5]
     assert d["target"].sum() == 16 and len(d) == 7
-    # each week's days add up to that week's target
-    for row in split_month(80, period="2026-10", by="week").itertuples():
-        assert split_days(row.target, start=row.start, end=row.end)["target"].sum() == row.target
+    # each week's days add up to that week's target, on every basis
+    for basis in ("selling_days", "working_days", "calendar_days"):
+        for row in split_month(80, period="2026-10", by="week", basis=basis).itertuples():
+            assert split_days(row.target, start=row.start, end=row.end, basis=basis)["target"].sum() == row.target
     with pytest.raises(ParameterError):
         split_days(5, start="2026-10-09", end="2026-10-01")
 
@@ -180,7 +181,7 @@ def test_tree_split_properties(total, units):
 
 
 def test_rebalance_known_answer():
-    # DOMAIN.md: T = 100 000 in 4 × 25 000; week 1 = 17 500 (70 %) → s = 7 500, 7 500 / 3 = 2 500 → 27 500
+    # docs/DOMAIN.md: T = 100 000 in 4 × 25 000; week 1 = 17 500 (70 %) → s = 7 500, 7 500 / 3 = 2 500 → 27 500
     t = rebalance_weeks([25000] * 4, [17500])
     after1 = t[t["after_week"] == 1]
     assert after1["target"].tolist() == [25000, 27500, 27500, 27500]
@@ -194,12 +195,13 @@ def test_rebalance_uneven_and_surplus():
     # shortfall 10 over 3 weeks → 4, 3, 3 (exact integers, earlier weeks first)
     t = rebalance_weeks([10, 10, 10, 10], [0])
     assert t.loc[t["after_week"] == 1, "target"].tolist() == [10, 14, 13, 13]
-    # surplus: week 1 = 40 of 10 → s = −30 over 2 weeks → −15 each would be negative → clipped to 0
+    # DOMAIN.md §3: a surplus never lowers the remaining weeks; it is banked toward the stretch tier
     t = rebalance_weeks([10, 10, 10], [40])
-    assert t.loc[t["after_week"] == 1, "target"].tolist() == [10, 0, 0]
-    # surplus that fits: week 1 = 16 of 10 → −6 / 2 = −3 → 7, 7
+    assert t.loc[t["after_week"] == 1, "target"].tolist() == [10, 10, 10]
+    assert t.loc[t["after_week"] == 1, "banked"].iloc[0] == 30
     t = rebalance_weeks([10, 10, 10], [16])
-    assert t.loc[t["after_week"] == 1, "target"].tolist() == [10, 7, 7]
+    assert t.loc[t["after_week"] == 1, "target"].tolist() == [10, 10, 10]
+    assert t.loc[t["after_week"] == 1, "shortfall"].iloc[0] == -6
 
 
 def test_rebalance_rejects_gaps():

@@ -55,8 +55,10 @@ def tiny():
 
 
 def test_time_progress_by_hand():
-    # Oct 2026 has 18 working days; up to the 16th: 8, 9, 10 (make-up Sat), 12–16 = 8
-    assert time_progress("2026-10", as_of="2026-10-16") == pytest.approx(8 / 18)
+    # office basis: Oct 2026 has 18 working days; up to the 16th: 8, 9, 10 (make-up Sat), 12–16 = 8
+    assert time_progress("2026-10", as_of="2026-10-16", basis="working_days") == pytest.approx(8 / 18)
+    # selling days (defaults): 国庆 1–7 7 × 1.8 = 12.6; 8, 9 = 2; 10, 11 = 3.2; 12–16 = 5 → 22.8 of 40.8
+    assert time_progress("2026-10", as_of="2026-10-16") == pytest.approx(22.8 / 40.8)
     assert time_progress("2026-10") == 1.0
     assert time_progress("2026-10", as_of="2026-09-30") == 0.0
     assert time_progress("2026-10", as_of="2026-12-01") == 1.0
@@ -66,14 +68,18 @@ def test_store_achievement_by_hand(tiny):
     t = achievement(tiny, period="2026-10", as_of="2026-10-16")
     row = t.iloc[0]
     assert row["store_id"] == "S1" and len(t) == 1
-    # 8 sales by the 16th (A 5 + B 3) of 20 → 0.40; stretch 8 / 24 = 0.333; time progress 8/18 = 0.444
+    # 8 sales by the 16th (A 5 + B 3) of 20 → 0.40; stretch 8 / 24 = 0.333; the tiny store has no 12 months of
+    # history → default selling-day weights: time progress 22.8 / 40.8 = 0.559
     assert row["actual"] == 8
     assert row["achievement"] == pytest.approx(0.40)
     assert row["stretch_achievement"] == pytest.approx(8 / 24)
-    assert row["time_progress"] == pytest.approx(8 / 18)
-    assert row["target_to_date"] == pytest.approx(20 * 8 / 18)
-    assert row["gap"] == pytest.approx(0.40 - 8 / 18)
+    assert row["time_progress"] == pytest.approx(22.8 / 40.8)
+    assert row["target_to_date"] == pytest.approx(20 * 22.8 / 40.8)
+    assert row["gap"] == pytest.approx(0.40 - 22.8 / 40.8)
     assert row["status"] == "落后于时间进度"
+    # an office department's view: official working days 8 / 18
+    office = achievement(tiny, period="2026-10", as_of="2026-10-16", basis="working_days").iloc[0]
+    assert office["time_progress"] == pytest.approx(8 / 18)
 
 
 def test_showroom_metric_has_no_target_so_rate_is_nan(tiny):
@@ -90,7 +96,10 @@ def test_consultant_achievement_by_hand(tiny):
     assert t.loc["A", "achievement"] == pytest.approx(0.5)  # 5 / 10
     assert t.loc["B", "achievement"] == pytest.approx(0.5)  # 3 / 6
     assert t.loc["C", "achievement"] == 0.0  # 0 / 4: a real zero, the target exists
-    assert t.loc["A", "status"] == "领先于时间进度"  # 0.5 ≥ 0.444
+    # selling days: 0.5 < 22.8 / 40.8 = 0.559 → behind; the office basis (8 / 18 = 0.444) would call A ahead
+    assert t.loc["A", "status"] == "落后于时间进度"
+    office = achievement(tiny, period="2026-10", as_of="2026-10-16", by_staff=True, basis="working_days").set_index("staff_id")
+    assert office.loc["A", "status"] == "领先于时间进度"
     assert t.loc["C", "status"] == "落后于时间进度"
     assert pd.isna(t.loc["A", "stretch_achievement"])
 

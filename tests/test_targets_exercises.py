@@ -146,7 +146,7 @@ def test_decomposition_model_answer_by_hand():
 
 def test_decomposition_correct_via_widgets(store):
     ex = decomposition.bind(store=store)
-    ex.set_answer({"months": _table(DECOMP["months"]), "people": _table(DECOMP["people"])})
+    ex.set_answer({"months": _table(DECOMP["months"]), "people": _table(DECOMP["people"]), "weeks": _table(DECOMP["weeks"])})
     assert ex.submit().status == "correct"
 
 
@@ -183,7 +183,7 @@ def test_decomposition_nothing_right_is_wrong_not_partly(store):
     ex.set_answer({"months": _table(dict.fromkeys(DECOMP["months"], "1")), "people": _table(dict.fromkeys(DECOMP["people"], "1"))})
     fb = ex.submit()
     assert fb.status == "wrong"
-    assert [ok for _, ok, _ in fb.details] == [False, False]
+    assert [ok for _, ok, _ in fb.details] == [False, False, False]
     # one field right → partly
     ex.set_answer({"months": _table(DECOMP["months"]), "people": _table(dict.fromkeys(DECOMP["people"], "1"))})
     assert ex.submit().status == "partly"
@@ -198,7 +198,7 @@ def test_decomposition_off_weight_names_months_in_chinese():
 
 def test_decomposition_trainee_notebook_names_the_course_unit(repo_root):
     text = (repo_root / "exercises" / "01b-decomposition.ipynb").read_text(encoding="utf-8")
-    assert "课程第 1 单元《目标管理》" in text and "`01-targets`" not in text
+    assert "课程模块 1《目标管理》" in text and "`01-targets`" not in text
 
 
 def test_decomposition_wrong_rounding_and_decimals():
@@ -259,6 +259,54 @@ def test_rebalancing_variant_is_reproducible_and_checkable():
     assert a.instructions == b.instructions and a.id == "01c-rebalancing-7"
     model = rebalancing_variant.model_answer
     assert rebalancing_variant.check(model).status == "correct"
-    # the variant's model answer obeys DOMAIN.md: tiers follow the cumulative rate
+    # the variant's model answer obeys docs/DOMAIN.md: tiers follow the cumulative rate
     assert (model["tiers"] == "85_95") == (model["cum_rate"] < 1)
     assert rebalancing_variant.check({**model, "week2": model["week2"] + 1000}).status == "partly"
+
+
+# ------------------------------------------------------------------------------------ 01b weeks on selling days
+
+
+def test_decomposition_weeks_on_selling_days_by_hand():
+    # December 2027 (no public holiday), weeks Mon–Sun clipped: 1–5 Dec = 3 weekdays + Sat/Sun = 3 + 3.2 = 6.2;
+    # three full weeks 8.2; 27–31 Dec = 5 weekdays = 5.0; Σ 35.8. 153 × (6.2, 8.2, 8.2, 8.2, 5) / 35.8 =
+    # 26.50, 35.05, 35.05, 35.05, 21.37 → floors 26, 35, 35, 35, 21 (152) + 1 to week 1 (.497)
+    assert DECOMP["week_weights"] == pytest.approx({"w1": 6.2, "w2": 8.2, "w3": 8.2, "w4": 8.2, "w5": 5.0})
+    assert DECOMP["weeks"] == {"w1": 27, "w2": 35, "w3": 35, "w4": 35, "w5": 21}
+    # the office split: working days 3, 5, 5, 5, 5 (23) → 20, 34, 33, 33, 33 — the last week gets the most
+    assert DECOMP["weeks_office"] == {"w1": 20, "w2": 34, "w3": 33, "w4": 33, "w5": 33}
+
+
+def test_decomposition_office_day_weeks_are_named():
+    fb = check_decomposition({"months": _table(DECOMP["months"]), "people": _table(DECOMP["people"]),
+                              "weeks": _table(DECOMP["weeks_office"])})
+    assert fb.status == "partly"
+    msg = dict((n, m) for n, _, m in fb.details)["weeks"]
+    assert "法定工作日" in msg and "1.6" in msg
+    even = check_decomposition({"months": _table(DECOMP["months"]), "people": _table(DECOMP["people"]),
+                                "weeks": _table({"w1": 31, "w2": 31, "w3": 31, "w4": 30, "w5": 30})})
+    assert "卖车日权重" in dict((n, m) for n, _, m in even.details)["weeks"]
+
+
+# ------------------------------------------------------------------------------------ 01c part 2: the board on the 15th
+
+
+def test_progress_check_s03_on_the_15th_by_hand(store):
+    from dealerlab.exercises.course.targets import progress_case, progress_check
+
+    case = progress_case()
+    # demo S03, October 2026: 11 months of history → default weights; by the 15th 21.8 of 40.8
+    assert case["store_id"] == "S03" and "默认权重" in case["source"]
+    assert case["tp_selling"] == pytest.approx(21.8 / 40.8)
+    assert case["tp_office"] == pytest.approx(7 / 18) and case["tp_calendar"] == pytest.approx(15 / 31)
+    assert (case["target"], case["actual"]) == (98, 40)
+    # 40 / 98 = 40.8 %: ahead of office days (38.9 %), behind selling days (53.4 %)
+    assert case["status"] == "behind" and case["office_status"] == "ahead"
+    ex = progress_check().bind(store=store)
+    ex.set_answer({"tp_office": "38.9%", "tp_selling": "53.4%", "achievement": "40.8%", "status": "behind"})
+    fb = ex.submit()
+    assert fb.status == "correct" and "结论正好相反" in fb.explanation
+    # the classic mistakes: calendar days for the selling progress, and "ahead"
+    ex.set_answer({"tp_office": "38.9%", "tp_selling": "48.4%", "achievement": "40.8%", "status": "ahead"})
+    msgs = dict((n, m) for n, ok, m in ex.submit().details if not ok)
+    assert "自然日" in msgs["tp_selling"] and "status" in msgs

@@ -4,7 +4,7 @@ from dealerlab import value
 
 
 def test_eva_known_answer():
-    # DOMAIN.md §9: (100m − 95m) × (1 − 0.25) = 3.75m NOPAT; 30m × 8% = 2.4m → EVA 1.35m
+    # docs/DOMAIN.md §9: (100m − 95m) × (1 − 0.25) = 3.75m NOPAT; 30m × 8% = 2.4m → EVA 1.35m
     assert value.eva(100e6, 95e6, 0.25, 30e6, 0.08) == pytest.approx(1.35e6)
 
 

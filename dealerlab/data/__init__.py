@@ -1,4 +1,4 @@
-"""The client data contract (DATA.md): schema, reading, coercion, validation, the Dataset.
+"""The client data contract (docs/DATA.md): schema, reading, coercion, validation, the Dataset.
 
 ``load(path)`` reads an .xlsx workbook or a folder of CSV / Parquet files, checks it and returns a :class:`Dataset`;
 ``write_template(path)`` writes the empty client workbook.

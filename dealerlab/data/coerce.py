@@ -14,7 +14,7 @@ value is parsed by a small scalar function (``parse_*``), which is fast for the 
 per-column pandas overhead) and bounded by the number of distinct values for a large one (a million distinct ids
 take about a second).
 
-Accepted spellings (DATA.md)
+Accepted spellings (docs/DATA.md §2)
 ----------------------------
 booleans  是/否, Y/N, yes/no, 1/0, TRUE/FALSE, 对/错, √/✓ (true), ×/✗ (false); blank = missing
 dates     2026-10-05, 2026/10/05, 2026.10.05, 2026年10月5日, 20261005, Excel serial numbers (46300 = 2026-10-05),

@@ -8,7 +8,7 @@ import pandas as pd
 
 __all__ = ["default_survey_items", "OVERALL_ITEM"]
 
-#: the item every response carries once: overall satisfaction (DATA.md, surveys)
+#: the item every response carries once: overall satisfaction (docs/DATA.md, surveys)
 OVERALL_ITEM = "总体满意度"
 
 

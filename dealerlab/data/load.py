@@ -104,7 +104,7 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
 
 
 def load(path: str | Path, *, lang: str = "zh", progress: bool = False, today: pd.Timestamp | str | None = None) -> Dataset:
-    """Read client data, check it against the contract (DATA.md) and return it as a :class:`Dataset`.
+    """Read client data, check it against the contract (docs/DATA.md) and return it as a :class:`Dataset`.
 
     Parameters
     ----------

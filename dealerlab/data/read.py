@@ -4,7 +4,7 @@ Nothing is coerced here (see :mod:`dealerlab.data.coerce`); cells stay as the fi
 Python objects from Excel/Parquet). A :class:`RawTable` yields its rows in chunks so a large CSV never sits in
 memory twice.
 
-Matching (DATA.md)
+Matching (docs/DATA.md §2)
 ------------------
 * sheet / file names: the English table name or the Chinese one, compared after :func:`match_key`
   (NFKC, case, spaces, ``_``/``-``, a leading number such as ``1.``, a trailing 表/sheet);

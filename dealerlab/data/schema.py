@@ -1,4 +1,4 @@
-"""The client data contract of DATA.md, declared once.
+"""The client data contract of docs/DATA.md §3, declared once.
 
 Every table and column is declared here with its English canonical name, its Chinese name, its kind, whether it is
 required, its enumeration (Chinese canonical values, English equivalents accepted) and whether it holds personal data.
@@ -61,7 +61,7 @@ class Table:
     zh: str
     columns: tuple[Column, ...]
     key: str | None = None
-    optional: bool = False  # the whole table is optional (DATA.md marks it so)
+    optional: bool = False  # the whole table is optional (docs/DATA.md marks it so)
     note: str = ""
     _by_name: dict[str, Column] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 

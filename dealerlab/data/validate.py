@@ -529,7 +529,7 @@ def _check_call_off(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: 
                         value=_shown(called[i]), other_value=_shown(ordered[i])))
 
 
-#: table-specific whole-table rules (DATA.md's optional policy and stock tables)
+#: table-specific whole-table rules (docs/DATA.md's optional policy and stock tables)
 _TABLE_RULES = {"oem_policy": _check_tiers, "oem_orders": _check_call_off}
 
 

@@ -120,7 +120,7 @@ def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutral
     format : {"csv", "parquet", "xlsx"}
         Output format. CSV is UTF-8 without BOM, comma-separated, dates ``YYYY-MM-DD``.
     headers : {"en", "zh"}
-        Column (and file/sheet) names: English canonical names, or the Chinese names of DATA.md.
+        Column (and file/sheet) names: English canonical names, or the Chinese names of docs/DATA.md.
         With ``"zh"`` booleans are written 是/否, otherwise TRUE/FALSE.
     neutralise : bool
         Pass CSV text cells through :func:`safe_cell`. Workbooks are always neutralised (openpyxl would otherwise

@@ -1,6 +1,6 @@
 """Synthetic dealer groups and the bundled demo group.
 
-``generate(...)`` builds a seeded synthetic group (every table of DATA.md, teaching cases planted);
+``generate(...)`` builds a seeded synthetic group (every table of docs/DATA.md, teaching cases planted);
 ``load_demo()`` returns the bundled demo (3 stores × 12 months, 2025-11..2026-10), read from ``datasets/demo``.
 """
 

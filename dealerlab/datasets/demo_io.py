@@ -43,7 +43,7 @@ def _read_table(name: str, fh) -> pd.DataFrame:
 def load_demo() -> Dataset:
     """The bundled demo dealer group: 3 stores (S01, S02 乘用车; S03 商用车) × 12 months, 2025-11..2026-10.
 
-    Every table of DATA.md, with the teaching cases described in ``datasets/README.md``. Reads the shipped CSVs
+    Every table of docs/DATA.md, with the teaching cases described in ``datasets/README.md``. Reads the shipped CSVs
     (well under 2 s); identical to ``generate()`` with the default seed.
 
     Returns

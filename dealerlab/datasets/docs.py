@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab.data.dataset import Dataset
 from dealerlab.data.schema import TABLES
 
@@ -15,8 +16,6 @@ __all__ = ["render_readme", "planted_facts"]
 _KIND_ZH = {"id": "编号", "text": "文本", "enum": "枚举", "date": "日期", "bool": "是/否", "int": "整数", "number": "数值", "period": "月份"}
 
 
-def _month(s: pd.Series) -> pd.Series:
-    return s.dt.strftime("%Y-%m")
 
 
 def planted_facts(ds: Dataset) -> dict:
@@ -24,13 +23,13 @@ def planted_facts(ds: Dataset) -> dict:
     facts: dict = {}
     planted = getattr(ds, "planted", {}) or {}
     b = ds.booth_usage
-    util = b.groupby(["store_id", _month(b["date"])])[["minutes_used", "minutes_available"]].sum()
+    util = b.groupby(["store_id", month(b["date"])])[["minutes_used", "minutes_available"]].sum()
     util = (util["minutes_used"] / util["minutes_available"]).unstack(0)
     facts["booth_util"] = util
     so = ds.service_orders
-    facts["comeback"] = so.groupby(["store_id", _month(so["open_date"])])["is_comeback"].mean().unstack(0)
+    facts["comeback"] = so.groupby(["store_id", month(so["open_date"])])["is_comeback"].mean().unstack(0)
     s = ds.sales
-    units = s.groupby(["store_id", "staff_id", _month(s["invoice_date"])]).size().rename("units").reset_index()
+    units = s.groupby(["store_id", "staff_id", month(s["invoice_date"])]).size().rename("units").reset_index()
     facts["units"] = units
     facts["comeback_action"] = planted.get("comeback_action", {})
     facts["team"] = planted.get("team", {})
@@ -92,7 +91,7 @@ def render_readme(ds: Dataset) -> str:
         "and compares hashes.",
         "",
         "- `demo/<table>.csv` — UTF-8, English headers, dates `YYYY-MM-DD`, booleans TRUE/FALSE; read by `load_demo()`.",
-        "- `demo-client.xlsx` — the same data as a client would send it (DATA.md): Chinese sheet names and headers, 是/否.",
+        "- `demo-client.xlsx` — the same data as a client would send it (docs/DATA.md): Chinese sheet names and headers, 是/否.",
         f"- Months: {periods[0]} .. {periods[-1]} ({len(periods)} months). Leads still open on the first day were created "
         "up to two months earlier (simulation warm-up), so `leads.created_date` starts before the first month.",
         "",

@@ -1,9 +1,9 @@
-"""The synthetic dealer group: every table of DATA.md, seeded, internally consistent, with teaching cases planted.
+"""The synthetic dealer group: every table of docs/DATA.md, seeded, internally consistent, with teaching cases planted.
 
 One store is simulated at a time with vectorised numpy draws, so 50 stores × 24 months (millions of rows) stay fast.
 Each store draws from its own child of ``numpy.random.SeedSequence(seed)``, so the same seed gives identical tables.
 
-How the sales funnel is simulated (the counts of DOMAIN.md §1 come out of it):
+How the sales funnel is simulated (the counts of docs/DOMAIN.md §1 come out of it):
 
 * leads are created every month (Poisson around consultants × leads per consultant × season × ``scale``) with a first
   contact 到店 / 来电 / 网络; a 到店 lead has its 首次 visit on its creation day, a 来电 or 网络 lead visits for the first
@@ -1031,7 +1031,7 @@ def _market_finance(st: _Store, cal: _Cal, rng, sim: dict, targets: pd.DataFrame
     return market, finance
 
 
-# ------------------------------------------------------------------------------- stock, OEM policy (DOMAIN.md §12)
+# ------------------------------------------------------------------------------- stock, OEM policy (docs/DOMAIN.md §12)
 #: (VP achievement threshold, 元 per unit, lump sum 元) of the VP达成奖 ladder: the seed's brand (别克), other
 #: passenger-car brands, commercial vehicles
 _VP_TIERS = {
@@ -1153,7 +1153,7 @@ def generate(
     commercial_share: float = 1 / 3,
     scale: float = 1.0,
 ) -> Dataset:
-    """Generate a synthetic dealer group: every table of DATA.md, consistent, with the teaching cases planted.
+    """Generate a synthetic dealer group: every table of docs/DATA.md, consistent, with the teaching cases planted.
 
     Parameters
     ----------

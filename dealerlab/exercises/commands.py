@@ -47,7 +47,10 @@ def class_report_command(answers_dir: str | os.PathLike, output: str | os.PathLi
     """``dealerlab class report ANSWERS_DIR -o 班级报告.html|.xlsx``."""
     from dealerlab.exercises.gradebook import write_class_report
 
-    path = write_class_report(answers_dir, output, lang=lang)
+    skipped: list = []
+    path = write_class_report(answers_dir, output, lang=lang, skipped=skipped)
+    for file, reason in skipped:  # named, so the trainer can look at them; they never stop the report
+        print(f"警告：已跳过 {file}：{reason}" if lang == "zh" else f"warning: skipped {file}: {reason}", file=sys.stderr)
     print(f"班级报告已写入 {path}" if lang == "zh" else f"class report written to {path}")
     return 0
 

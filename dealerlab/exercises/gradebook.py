@@ -20,7 +20,7 @@ import pandas as pd
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError, ParameterError
-from dealerlab.exercises.store import merge_attempts
+from dealerlab.exercises.store import AnswerFileError, merge_attempts, read_json_limited
 
 __all__ = ["collect_answers", "gradebook", "known_exercises", "write_class_report"]
 
@@ -50,8 +50,49 @@ _STATUS = {
 }
 
 
+def _answer_files(root: Path, skipped: list[tuple[Path, str]]) -> list[tuple[Path, Path]]:
+    """``(shown path, path to read)`` of every ``*.json`` below ``root``; special files and links that leave the
+    folder go to ``skipped`` with the reason (a FIFO would block the report, a link to /dev/zero would never end)."""
+    import stat
+
+    real_root = root.resolve()
+    out = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in list(dirs):  # a linked folder is not walked; say so when it leads outside
+            p = Path(folder) / d
+            if p.is_symlink():
+                dirs.remove(d)
+                skipped.append((p, "是指向其他位置的文件夹链接，未读取"))
+        for name in sorted(files):
+            if not name.endswith(".json") or name == "profile.json" or name.startswith("."):
+                continue
+            path = Path(folder) / name
+            try:
+                st = path.lstat()
+                if stat.S_ISLNK(st.st_mode):
+                    target = path.resolve(strict=True)
+                    if real_root not in target.parents:
+                        skipped.append((path, "是指向答案文件夹以外的符号链接，未读取"))
+                        continue
+                    st = target.stat()
+                else:
+                    target = path
+                if not stat.S_ISREG(st.st_mode):
+                    skipped.append((path, "不是普通文件（管道、设备等），未读取"))
+                    continue
+            except (OSError, RuntimeError) as err:
+                skipped.append((path, f"无法读取（{getattr(err, 'strerror', None) or err}）"))
+                continue
+            out.append((path, target))
+    return out
+
+
 def collect_answers(answers_dir: str | os.PathLike) -> tuple[list[dict], list[tuple[Path, str]]]:
     """Read every answer file below ``answers_dir``.
+
+    Each file is size- and depth-limited (:func:`~dealerlab.exercises.store.read_json_limited`); special files
+    (FIFOs, devices) and symbolic links leading out of the folder are skipped; one bad file never stops the report.
 
     Returns ``(records, skipped)``: records merged per (trainee, exercise_id); skipped files with the reason.
     """
@@ -63,27 +104,29 @@ def collect_answers(answers_dir: str | os.PathLike) -> tuple[list[dict], list[tu
         )
     merged: dict[tuple[str, str], dict] = {}
     skipped: list[tuple[Path, str]] = []
-    for path in sorted(root.rglob("*.json")):
-        if path.name == "profile.json" or path.name.startswith("."):
-            continue
+    for path, target in _answer_files(root, skipped):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
-            skipped.append((path, "无法读取（文件损坏）"))
+            data = read_json_limited(target)
+        except AnswerFileError as err:
+            skipped.append((path, err.zh))
             continue
-        if not (isinstance(data, dict) and data.get("exercise_id") and data.get("trainee")
+        except Exception as err:  # never let one trainee's file stop the class report
+            skipped.append((path, f"无法读取（{type(err).__name__}）"))
+            continue
+        if not (isinstance(data, dict) and isinstance(data.get("exercise_id"), str) and data.get("exercise_id")
+                and isinstance(data.get("trainee"), str) and data.get("trainee")
                 and isinstance(data.get("attempts", []), list)):
             skipped.append((path, "不是 dealerlab 答案文件"))
             continue
-        key = (str(data["trainee"]), str(data["exercise_id"]))
+        key = (data["trainee"].strip()[:60], data["exercise_id"].strip()[:80])
         attempts = [a for a in data.get("attempts", []) if isinstance(a, dict) and isinstance(a.get("time"), str)]
+        title = data.get("title") if isinstance(data.get("title"), str) else ""
         if key in merged:
             merged[key]["attempts"] = merge_attempts(merged[key]["attempts"], attempts)
-            merged[key]["title"] = merged[key]["title"] or data.get("title", "")
+            merged[key]["title"] = merged[key]["title"] or title
         else:
             merged[key] = {
-                "trainee": key[0], "exercise_id": key[1], "title": str(data.get("title") or ""),
-                "attempts": merge_attempts(attempts),
+                "trainee": key[0], "exercise_id": key[1], "title": title, "attempts": merge_attempts(attempts),
             }
     return list(merged.values()), skipped
 
@@ -133,14 +176,19 @@ def known_exercises() -> dict[str, Any]:
 
 def _describe(exercises: dict, ex_id: str, field: str, value: Any, lang: str = "zh") -> tuple[str, str]:
     """(field label, value text) using the exercise definition when known."""
+    from dealerlab.exercises.fields import ClassifyField, TableField
+
     ex = exercises.get(ex_id)
     f = ex.fields.get(field) if ex is not None and field else None
     if f is None:
         return field, _show_value(value)
     try:
-        return f.label_for(lang), f.describe(value, lang)
+        text = f.describe(value, lang)
     except Exception:
         return field, _show_value(value)
+    if isinstance(f, (TableField, ClassifyField)):  # one line per row / item, not one long string
+        text = text.replace("；", "\n")
+    return f.label_for(lang), text
 
 
 def gradebook(records: list[dict], *, top: int = 3, exercises: dict | None = None) -> dict[str, pd.DataFrame]:
@@ -166,12 +214,15 @@ def gradebook(records: list[dict], *, top: int = 3, exercises: dict | None = Non
     titles: dict[str, str] = {}
     for rec in records:
         attempts = rec["attempts"]
-        titles[rec["exercise_id"]] = titles.get(rec["exercise_id"]) or rec.get("title", "")
+        known = exercises.get(rec["exercise_id"])
+        # the title the trainee saw on the exercise (the saved one, or the id, only for an exercise no longer known)
+        titles[rec["exercise_id"]] = (known.title if known is not None else "") or titles.get(rec["exercise_id"]) or \
+            rec.get("title", "") or rec["exercise_id"]
         scores = [_score(a) for a in attempts]
         rows.append({
             "trainee": rec["trainee"],
             "exercise_id": rec["exercise_id"],
-            "title": rec.get("title", ""),
+            "title": titles[rec["exercise_id"]],
             "attempts": len(attempts),
             "best_score": max(scores) if scores else math.nan,
             "first_score": scores[0] if scores else math.nan,
@@ -179,10 +230,19 @@ def gradebook(records: list[dict], *, top: int = 3, exercises: dict | None = Non
             "correct_first_try": (attempts[0].get("status") == "correct") if attempts else pd.NA,
         })
         for a in attempts:
-            if a.get("status") == "correct":
-                continue
             answer = a.get("answer") if isinstance(a.get("answer"), dict) else {}
-            bad = [d for d in a.get("details", []) if isinstance(d, (list, tuple)) and len(d) >= 2 and not d[1]]
+            status, details = a.get("status"), a.get("details", [])
+            if known is not None and answer:
+                # graded again by today's check: an answer a later fix accepts (「2026年11月15日」 as a date) is no
+                # longer a common wrong answer; the scores stay what the trainee saw
+                try:
+                    fb = known.check(answer)
+                    status, details = fb.status, [list(d) for d in fb.details]
+                except Exception:
+                    pass
+            if status == "correct":
+                continue
+            bad = [d for d in details if isinstance(d, (list, tuple)) and len(d) >= 2 and not d[1]]
             named = [d[0] for d in bad if d[0] and d[0] in answer]
             items = [_describe(exercises, rec["exercise_id"], f, answer[f]) for f in named] if named else [
                 ("", _show_value(answer))]
@@ -241,7 +301,7 @@ def _html_table(df: pd.DataFrame, lang: str, formats: dict) -> str:
             fmt = formats.get(c)
             v = row[c]
             text = fmt(v) if fmt else ("—" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v))
-            cells.append(f"<td>{html.escape(text)}</td>")
+            cells.append(f"<td>{html.escape(text).replace(chr(10), '<br>')}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -263,7 +323,7 @@ def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list,
     # matrix trainee × exercise: best score (attempts)
     lookup = {(r.trainee, r.exercise_id): r for r in scores.itertuples()}
     head = "".join(
-        f"<th>{html.escape(titles.get(e) or e)}<br><span class='note'>{html.escape(e)}</span></th>" for e in exercises
+        f"<th>{html.escape(titles.get(e) or e)}</th>" for e in exercises
     )
     body = []
     for t in trainees:
@@ -281,11 +341,11 @@ def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list,
         f"<table><thead><tr><th>{_COLS['trainee'][lang]}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
     diff_table = _html_table(
-        difficulty, lang,
+        difficulty.drop(columns=["exercise_id"]), lang,
         {"mean_best_score": _pct, "share_correct_first_try": _pct, "share_correct": _pct,
          "mean_attempts": lambda v: "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"},
     )
-    wrong_table = _html_table(wrong.drop(columns=["title"]), lang, {}) if not wrong.empty else (
+    wrong_table = _html_table(wrong.drop(columns=["exercise_id"]), lang, {}) if not wrong.empty else (
         f"<p>{'没有错误答案。' if zh else 'No wrong answers.'}</p>"
     )
     detail = scores.copy()
@@ -293,7 +353,7 @@ def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list,
     detail["correct_first_try"] = detail["correct_first_try"].map(
         lambda v: "—" if v is pd.NA else (("是" if v else "否") if zh else ("yes" if v else "no"))
     )
-    detail_table = _html_table(detail, lang, {"best_score": _pct, "first_score": _pct})
+    detail_table = _html_table(detail.drop(columns=["exercise_id"]), lang, {"best_score": _pct, "first_score": _pct})
     skipped_html = ""
     if skipped:
         items = "".join(f"<li>{html.escape(str(p))}：{html.escape(reason)}</li>" for p, reason in skipped)
@@ -343,7 +403,11 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
     }
     wb = Workbook()
     wb.remove(wb.active)
+    from openpyxl.styles import Alignment
+
     for key, df in tables.items():
+        if "exercise_id" in df.columns:  # the visible title first; the id last (it names the answer files)
+            df = df[[c for c in df.columns if c != "exercise_id"] + ["exercise_id"]]
         ws = wb.create_sheet(names[key][0 if lang == "zh" else 1])
         ws.append([_COLS.get(c, {}).get(lang, c) for c in df.columns])
         for row in df.itertuples(index=False):
@@ -358,13 +422,37 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
             ws.append(out)
         for col in ws.columns:
             ws.column_dimensions[col[0].column_letter].width = 16
+            for cell in col[1:]:
+                if isinstance(cell.value, str) and "\n" in cell.value:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    ws.column_dimensions[col[0].column_letter].width = 40
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write_bytes(path, buf.getvalue(), mode=0o644)
 
 
-def write_class_report(answers_dir: str | os.PathLike, output: str | os.PathLike, *, lang: str = "zh") -> Path:
-    """Build the gradebook of ``answers_dir`` into ``output`` (``.html`` or ``.xlsx``), atomically."""
+def write_class_report(
+    answers_dir: str | os.PathLike, output: str | os.PathLike, *, lang: str = "zh", skipped: list | None = None
+) -> Path:
+    """Build the gradebook of ``answers_dir`` into ``output`` (``.html`` or ``.xlsx``), atomically.
+
+    Parameters
+    ----------
+    answers_dir : path
+        Folder of answer files (any depth).
+    output : path
+        ``.html`` or ``.xlsx`` file to write.
+    lang : {"zh", "en"}
+        Language of the report.
+    skipped : list, optional
+        Receives ``(path, reason)`` of every file not read (too large, too deep, special file, link leaving the
+        folder, not an answer file).
+
+    Returns
+    -------
+    Path
+        ``output``.
+    """
     check_lang(lang)
     output = Path(output)
     suffix = output.suffix.lower()
@@ -373,7 +461,9 @@ def write_class_report(answers_dir: str | os.PathLike, output: str | os.PathLike
             f"输出文件 {output.name} 的扩展名必须是 .html 或 .xlsx。",
             f"The output {output.name} must end in .html or .xlsx.",
         )
-    records, skipped = collect_answers(answers_dir)
+    records, not_read = collect_answers(answers_dir)
+    if skipped is not None:
+        skipped.extend(not_read)
     if not records:
         raise ExerciseError(
             f"在 {answers_dir} 中没有找到任何答案文件（<学员>/<练习>.json）。请确认已收集学员的 dealerlab-answers 文件夹。",
@@ -385,5 +475,5 @@ def write_class_report(answers_dir: str | os.PathLike, output: str | os.PathLike
     else:
         from dealerlab.exercises.store import atomic_write_text
 
-        atomic_write_text(output, _render_html(tables, source=str(answers_dir), skipped=skipped, lang=lang), mode=0o644)
+        atomic_write_text(output, _render_html(tables, source=str(answers_dir), skipped=not_read, lang=lang), mode=0o644)
     return output

@@ -37,12 +37,130 @@ __all__ = [
     "FORMAT",
     "ENV_DIR",
     "ENV_TRAINEE",
+    "AnswerFileError",
+    "read_json_limited",
+    "MAX_ANSWER_BYTES",
+    "MAX_PROFILE_BYTES",
+    "MAX_JSON_DEPTH",
 ]
 
 FORMAT = 1
 ENV_DIR = "DEALERLAB_ANSWERS_DIR"
 ENV_TRAINEE = "DEALERLAB_TRAINEE"
 PROFILE = "profile.json"
+
+#: an answer file holds a few hundred attempts of a few hundred bytes each; anything far larger is not one
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+#: profile.json holds one name
+MAX_PROFILE_BYTES = 64 * 1024
+#: answer files nest 5 levels deep (record → attempts → attempt → answer → table row); 200 000 levels is an attack
+MAX_JSON_DEPTH = 32
+
+
+class AnswerFileError(ValueError):
+    """An answer or profile file that is not read: too large, too deeply nested, not a regular file, not JSON.
+
+    ``zh`` / ``en`` say why (the file is named by the caller).
+    """
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh, self.en = zh, en
+        super().__init__(zh)
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _json_depth(text: str) -> int:
+    """Deepest nesting of ``[`` / ``{`` outside strings (linear, no recursion)."""
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    depth = deepest = 0
+    for ch in brackets:
+        if ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth -= 1
+    return deepest
+
+
+def read_json_limited(
+    path: str | os.PathLike, *, max_bytes: int = MAX_ANSWER_BYTES, max_depth: int = MAX_JSON_DEPTH
+) -> Any:
+    """Parse a small JSON file defensively.
+
+    The file must be a regular file (a FIFO would block forever, ``/dev/zero`` never ends), is opened without
+    following a symbolic link and without blocking, read up to ``max_bytes`` (one byte more means too large) and its
+    nesting is measured before :func:`json.loads` (a deep file would raise ``RecursionError``).
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    max_bytes : int
+        Largest accepted size in bytes.
+    max_depth : int
+        Deepest accepted nesting of lists and objects.
+
+    Returns
+    -------
+    object
+        The parsed JSON.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file does not exist.
+    AnswerFileError
+        When the file is not read (the reason in Chinese and English).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        if os.path.islink(path):
+            raise AnswerFileError("是符号链接，不读取", "is a symbolic link: not read") from err
+        raise AnswerFileError(f"无法打开（{err.strerror or err}）", f"cannot be opened ({err.strerror or err})") from err
+    try:
+        st = os.fstat(fd)
+        import stat as _stat
+
+        if not _stat.S_ISREG(st.st_mode):
+            raise AnswerFileError("不是普通文件（管道、设备或文件夹），不读取", "is not a regular file: not read")
+        if st.st_size > max_bytes:
+            raise AnswerFileError(
+                f"太大（{st.st_size / 1e6:.1f} MB，答案文件最多 {max_bytes / 1e6:.1f} MB），不读取",
+                f"is too large ({st.st_size / 1e6:.1f} MB; at most {max_bytes / 1e6:.1f} MB): not read",
+            )
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise AnswerFileError(
+                f"太大（超过 {max_bytes / 1e6:.1f} MB），不读取", f"is too large (over {max_bytes / 1e6:.1f} MB): not read"
+            )
+    finally:
+        os.close(fd)
+    try:
+        text = b"".join(chunks).decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise AnswerFileError("不是 UTF-8 文本（文件损坏）", "is not UTF-8 text (damaged)") from err
+    if _json_depth(text) > max_depth:
+        raise AnswerFileError(
+            f"嵌套层数超过 {max_depth} 层，不是 dealerlab 答案文件", f"nests deeper than {max_depth} levels: not an answer file"
+        )
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise AnswerFileError("不是有效的 JSON（文件损坏）", "is not valid JSON (damaged)") from err
 
 
 def answers_dir(root: str | os.PathLike | None = None) -> Path:
@@ -188,7 +306,7 @@ class AnswerStore:
         if env:
             return env
         try:
-            data = json.loads(self.profile_path.read_text(encoding="utf-8"))
+            data = read_json_limited(self.profile_path, max_bytes=MAX_PROFILE_BYTES)
         except (OSError, ValueError):
             return None
         name = data.get("trainee") if isinstance(data, dict) else None
@@ -218,17 +336,11 @@ class AnswerStore:
     def _read(self, path: Path) -> tuple[dict | None, str | None]:
         """(record, warning). A corrupt file is moved aside and reported."""
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_json_limited(path)
         except FileNotFoundError:
             return None, None
-        except (OSError, UnicodeDecodeError):
-            text = None
-        data = None
-        if text is not None:
-            try:
-                data = json.loads(text)
-            except ValueError:
-                data = None
+        except (OSError, ValueError):  # AnswerFileError is a ValueError: too large, too deep, not a file, not JSON
+            data = None
         if data is not None and _valid_record(data):
             return data, None
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
@@ -248,7 +360,7 @@ class AnswerStore:
     def load(self, exercise_id: str) -> tuple[dict | None, str | None]:
         """The saved record of ``exercise_id`` for the current trainee, and a Chinese warning (or None)."""
         path = self.path(exercise_id)
-        if not path.exists():
+        if not os.path.lexists(path):
             return None, None
         with file_lock(path.with_name(path.name + ".lock")):
             return self._read(path)

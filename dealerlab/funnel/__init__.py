@@ -1,4 +1,4 @@
-"""Course module 3 — the sales funnel: counts, rates, diagnosis and what-if (DOMAIN.md §1; seeds 001, 002).
+"""Course module 3 — the sales funnel: counts, rates, diagnosis and what-if (docs/DOMAIN.md §1; seeds 001, 002).
 
 - :func:`funnel_counts` / :func:`funnel_rates`: every count and figure for many stores × months at once
   (vectorised; :mod:`dealerlab.funnel.counts` explains how).
@@ -6,7 +6,7 @@
 - :func:`diagnose` / :func:`compare` / :func:`actions` / :func:`action_plan`: benchmarks per business type, last 3
   months, the bottleneck by gross at stake, and the SGM step's root cause → improvement → owner → tool rows.
 - :func:`path_shares` / :func:`stage_gains` / :func:`what_if`: what a stage is worth — conversion by path over the
-  closed-lead cohort, reachable and benchmark targets, extra sales and total gross (DOMAIN.md §10,
+  closed-lead cohort, reachable and benchmark targets, extra sales and total gross (docs/DOMAIN.md §10,
   :mod:`dealerlab.funnel.paths`).
 """
 

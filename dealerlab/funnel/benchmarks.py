@@ -1,4 +1,4 @@
-"""Funnel benchmarks per business type (DOMAIN.md §10), with the source line the report shows.
+"""Funnel benchmarks per business type (docs/DOMAIN.md §10), with the source line the report shows.
 
 The bundled file ``dealerlab/data/funnel_benchmarks.csv`` holds one value per business type (乘用车 / 商用车) and
 metric, and its source "dealerlab 教学默认值（非厂家标准，请以厂家或集团标杆替换）". A user file (``--benchmarks``)
@@ -9,7 +9,7 @@ overrides some or all of them:
 - JSON either flat ``{"capture_rate": 0.6, ...}`` (both types) or ``{"乘用车": {...}, "商用车": {...}}``, with an
   optional ``"source": "..."`` key.
 
-Decisions where DOMAIN.md is silent: values the user file does not give keep the bundled default of that business
+Decisions where docs/DOMAIN.md is silent: values the user file does not give keep the bundled default of that business
 type; a user file without a source line is shown as "用户标杆文件 <file name>"; a store whose business type is
 blank is benchmarked as 乘用车 (the bundled template's first type) and the report says so.
 """

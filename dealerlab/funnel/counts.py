@@ -1,4 +1,4 @@
-"""Funnel counts (DOMAIN.md §1): every count of the sales funnel for many stores × months in one pass per table.
+"""Funnel counts (docs/DOMAIN.md §1): every count of the sales funnel for many stores × months in one pass per table.
 
 How it is computed (and why it is fast): every event row gets its cell once — the cell is
 (store, month) or, per consultant, (store, consultant, month) — by truncating its date to the month
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dealerlab import _long
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import TABLES
-from dealerlab.errors import ParameterError
 
 __all__ = ["COUNT_IDS", "CHANNELS", "PRODUCTS", "funnel_counts"]
 
@@ -183,26 +183,11 @@ def _missing_column(table: str, column: str) -> tuple[str, str]:
 
 def _resolve_stores(ds, stores: Iterable[str] | None) -> list[str]:
     if stores is not None:
-        out = [str(s) for s in stores]
-        if isinstance(stores, str):
-            out = [stores]
-        return list(dict.fromkeys(out))
-    if ds.has("stores"):
+        return _long.store_list(stores)
+    if ds.has("stores"):  # in the stores table's order
         return list(dict.fromkeys(ds["stores"]["store_id"].dropna().astype(str).tolist()))
-    found: set[str] = set()
-    for name in ("leads", "visits", "calls", "test_drives", "sales", "followups"):
-        if ds.has(name):
-            found.update(ds[name]["store_id"].dropna().astype(str).unique().tolist())
-    return sorted(found)
-
-
-def _resolve_periods(periods: Iterable[str]) -> list[str]:
-    if isinstance(periods, str):
-        periods = [periods]
-    out = [check_period(p, name="periods") for p in periods]
-    if not out:
-        raise ParameterError("参数 periods 为空：请至少给出一个月份（YYYY-MM）。", "periods is empty: give at least one month (YYYY-MM).")
-    return list(dict.fromkeys(out))
+    return _long.stores_in(ds[name] for name in ("leads", "visits", "calls", "test_drives", "sales", "followups")
+                           if ds.has(name))
 
 
 def components(ds, *, periods, stores=None, by_staff: bool = False) -> Components:
@@ -223,7 +208,7 @@ def components(ds, *, periods, stores=None, by_staff: bool = False) -> Component
     -------
     Components
     """
-    periods = _resolve_periods(periods)
+    periods = _long.period_list(periods, required=True)
     store_list = _resolve_stores(ds, stores)
     grid = _Grid(store_list, periods)
     ev: dict[str, _Events] = {}
@@ -599,7 +584,7 @@ def _open_leads(leads: pd.DataFrame, grid: _Grid, created_m: np.ndarray, unit_of
 
     A lead is in L for the months M with created_month < M ≤ end, where end = the month of closed_date
     (closed_date ≥ start(M) ⇔ its month ≥ M) or +∞ while the status is 跟进中. A closed lead without a
-    closed_date is in no L (DOMAIN.md: it is neither 跟进中 nor closed on/after start(M)).
+    closed_date is in no L (docs/DOMAIN.md: it is neither 跟进中 nor closed on/after start(M)).
     """
     s = grid.store_codes(leads["store_id"])
     f = staff_codes if staff_codes is not None else np.full(len(leads), -1)
@@ -622,7 +607,7 @@ def _open_leads(leads: pd.DataFrame, grid: _Grid, created_m: np.ndarray, unit_of
 
 
 def funnel_counts(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
-    """Every funnel count of DOMAIN.md §1 for ``stores`` × ``periods`` (vectorised; see the module docstring).
+    """Every funnel count of docs/DOMAIN.md §1 for ``stores`` × ``periods`` (vectorised; see the module docstring).
 
     Parameters
     ----------

@@ -4,7 +4,7 @@
   ``--benchmarks`` file may override them).
 - Last 3 months: the rate pooled over the three months before the period (Σ numerators / Σ denominators),
   which weighs each month by its volume.
-- What a stage is worth: the path model of DOMAIN.md §10 (:mod:`dealerlab.funnel.paths`): extra showroom sales at the
+- What a stage is worth: the path model of docs/DOMAIN.md §10 (:mod:`dealerlab.funnel.paths`): extra showroom sales at the
   reachable target and at the benchmark, valued at vehicle + add-on gross per unit. The bottleneck is the stage
   with the largest extra gross at the reachable target (the v1 "multiply the funnel through" rule is withdrawn).
 - Each finding carries its SGM process step; :func:`actions` gives that step's root cause → improvement → owner →
@@ -191,7 +191,7 @@ _GAIN_COLS = ["own_best", "target", "target_source", "target_basis", "base", "p_
 
 
 def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
-    """Findings of the funnel diagnosis, ranked by extra gross at the reachable target (path model, DOMAIN.md §10).
+    """Findings of the funnel diagnosis, ranked by extra gross at the reachable target (path model, docs/DOMAIN.md §10).
 
     Parameters
     ----------

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dealerlab import _long
 from dealerlab.errors import DealerlabError
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS
 
@@ -258,7 +259,7 @@ ORDER BY c.s_order, c.p_order
 
 def _store_list(con, folder: Path, stores: Iterable[str] | None) -> list[str]:
     if stores is not None:
-        return list(dict.fromkeys([stores] if isinstance(stores, str) else [str(s) for s in stores]))
+        return _long.store_list(stores)
     rows = con.execute(
         f"SELECT store_id FROM read_parquet({_lit(folder / 'stores.parquet')}) WHERE store_id IS NOT NULL"
     ).fetchall()
@@ -289,7 +290,7 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None):
     EngineUnavailable
         When :func:`parquet_usable` finds a reason.
     """
-    from dealerlab.funnel.counts import Components, _resolve_periods
+    from dealerlab.funnel.counts import Components
 
     folder = Path(folder)
     why = parquet_usable(folder)
@@ -300,7 +301,7 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None):
     import duckdb
 
     con = con or duckdb.connect()
-    periods = _resolve_periods(periods)
+    periods = _long.period_list(periods, required=True)
     store_list = _store_list(con, folder, stores)
     if not store_list:
         raise EngineUnavailable("stores.parquet 中没有门店。", "stores.parquet has no store.")

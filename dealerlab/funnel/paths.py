@@ -1,4 +1,4 @@
-"""What a funnel stage is worth: conversion by path over the closed-lead cohort (DOMAIN.md §10).
+"""What a funnel stage is worth: conversion by path over the closed-lead cohort (docs/DOMAIN.md §10).
 
 Why not multiply the funnel through
 -----------------------------------
@@ -35,7 +35,7 @@ Extra gross = Δ × (gross_per_unit + addon_gross_per_unit) of s in M; share of 
 of M (Σ vehicle gross + Σ add-on gross). Stage figures are not additive: :func:`combined_upper` moves several rates
 together and is labelled an upper estimate.
 
-Decisions where DOMAIN.md is silent
+Decisions where docs/DOMAIN.md is silent
 -----------------------------------
 - Visits and test drives are matched to a lead by (store_id, lead_id); a visit counts whatever its date.
 - own_best ignores months whose rate is not available; when none is available it is the current rate.
@@ -331,7 +331,7 @@ def _month_inputs(ds, *, period: str, stores, months: int):
 
 def stage_gains(ds, *, period: str, stores=None, benchmarks=None, months: int = COHORT_MONTHS,
                 min_leads: int = MIN_LEADS, lang: str = "zh") -> pd.DataFrame:
-    """What each funnel stage below its benchmark is worth, per store (DOMAIN.md §10; the module docstring).
+    """What each funnel stage below its benchmark is worth, per store (docs/DOMAIN.md §10; the module docstring).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Funnel rates and figures (DOMAIN.md §1) and the long-format ``long_metrics`` of the funnel family.
+"""Funnel rates and figures (docs/DOMAIN.md §1) and the long-format ``long_metrics`` of the funnel family.
 
 Every rate is a ratio of sums of counted components (see :mod:`dealerlab.funnel.counts`), so the same
 definitions serve one month, many store-months at once, and pooled months (the diagnosis' last 3 months).
@@ -32,9 +32,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import LONG_COLUMNS
 from dealerlab._options import check_lang
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, Components, components
-from dealerlab.metrics import LONG_COLUMNS, METRICS
+from dealerlab.metrics import ids
 
 __all__ = ["RATE_SPECS", "RateSpec", "FUNNEL_METRICS", "RATE_IDS", "funnel_rates", "long_metrics", "evaluate"]
 
@@ -76,7 +77,7 @@ _AS_COUNT = {**{c: c for c in COUNT_IDS if not c.startswith("volume.")}, "volume
              **{f"volume.{c}": f"volume.{c}" for c in CHANNELS}}
 
 #: every funnel metric id of the registry, in registry order
-FUNNEL_METRICS: list[str] = [m for m, i in METRICS.items() if i.family == "funnel"]
+FUNNEL_METRICS: list[str] = ids("funnel")
 #: the rate/figure ids (everything but the counts)
 RATE_IDS: list[str] = [m for m in FUNNEL_METRICS if m in RATE_SPECS or m == "volume" or m.startswith("volume.")]
 
@@ -128,11 +129,11 @@ def evaluate(values: dict[str, np.ndarray], missing: dict, cell_reasons: dict, m
 
 
 def _metric_list(by_staff: bool) -> list[str]:
-    return [m for m in FUNNEL_METRICS if (METRICS[m].per_staff or not by_staff)]
+    return ids("funnel", per_staff=by_staff)
 
 
 def funnel_rates(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
-    """Every rate and figure of DOMAIN.md §1 for ``stores`` × ``periods`` (wide; reasons in :func:`long_metrics`).
+    """Every rate and figure of docs/DOMAIN.md §1 for ``stores`` × ``periods`` (wide; reasons in :func:`long_metrics`).
 
     Parameters
     ----------

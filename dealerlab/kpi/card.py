@@ -1,11 +1,11 @@
 """The KPI card: the nine factors of seed 000, direction, balanced-scorecard perspective, status and history.
 
-DOMAIN.md §4. A card (:class:`KpiCard`) is plain, immutable data; :func:`validate_cards` checks a set of cards and
+docs/DOMAIN.md §4. A card (:class:`KpiCard`) is plain, immutable data; :func:`validate_cards` checks a set of cards and
 returns one row per problem, each naming the factor in Chinese (English with ``lang="en"``); :func:`check_cards` raises
 :class:`KpiCardError` with the same problems. :func:`advance` moves a card through the setting workflow
 预先沟通 → 员工草拟 → 正式讨论 → 修订存档 and records who, when and why.
 
-Decisions where DOMAIN.md is silent
+Decisions where docs/DOMAIN.md is silent
 -----------------------------------
 - 权重 is a fraction in (0, 1] (40% = 0.4); the weights of one owner sum to 1 within ±0.005.
 - 目标值 must be a positive number: the achievement rate divides by it (higher is better) or by the actual (lower).
@@ -13,7 +13,7 @@ Decisions where DOMAIN.md is silent
 - "Stretch beyond target in the good direction" is strict: stretch > target (higher) or stretch < target (lower).
 - The setting date is the card's ``set_date``, else the ``set_date`` argument, else today; the due date must be
   strictly after it.
-- 数据来源 lists one or more tables of DATA.md, by English or Chinese name, separated by 、 , ； / or spaces.
+- 数据来源 lists one or more tables of docs/DATA.md, by English or Chinese name, separated by 、 , ； / or spaces.
 - Card ids, when given, must be unique (the Excel round trip matches cards by id).
 - Workflow: forward moves go one step at a time (no step may be skipped); a move back to any earlier step needs a
   reason (``note``); every move needs ``by``. A card is created at 预先沟通 with an empty history.
@@ -204,7 +204,7 @@ class StatusChange:
 
 @dataclass(frozen=True)
 class KpiCard:
-    """A KPI card (DOMAIN.md §4).
+    """A KPI card (docs/DOMAIN.md §4).
 
     Parameters
     ----------
@@ -223,7 +223,7 @@ class KpiCard:
     target, stretch : float
         目标值 and 突破性目标值, in the formula's unit.
     data_source : str
-        数据来源: tables of DATA.md ("销售、潜客" or "sales, leads").
+        数据来源: tables of docs/DATA.md ("销售、潜客" or "sales, leads").
     standard : str
         完成标准: how completion is judged and scored.
     direction : {"higher", "lower"}
@@ -266,7 +266,7 @@ class KpiCard:
 
 
 class KpiCardError(DataValidationError):
-    """One or more KPI cards break the rules of DOMAIN.md §4; ``problems`` lists them (``column`` = the factor)."""
+    """One or more KPI cards break the rules of docs/DOMAIN.md §4; ``problems`` lists them (``column`` = the factor)."""
 
     def __init__(self, problems: list[Problem], *, lang: str = "zh") -> None:
         self.problems = list(problems)
@@ -347,7 +347,7 @@ _SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
 def parse_sources(text: str) -> tuple[list[str], list[str]]:
-    """Split a 数据来源 text into ``(tables, unknown names)``; tables by English or Chinese name of DATA.md."""
+    """Split a 数据来源 text into ``(tables, unknown names)``; tables by English or Chinese name of docs/DATA.md."""
     from dealerlab.data.schema import TABLES
 
     by_zh = {t.zh: name for name, t in TABLES.items()}
@@ -508,7 +508,7 @@ def validate_cards(
     names: Mapping[str, str] | Iterable[str] | None = None,
     lang: str = "zh",
 ) -> pd.DataFrame:
-    """Check cards against DOMAIN.md §4; one row per problem (empty when all is well).
+    """Check cards against docs/DOMAIN.md §4; one row per problem (empty when all is well).
 
     Parameters
     ----------

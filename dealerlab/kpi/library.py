@@ -1,4 +1,4 @@
-"""The KPI library: ready cards for departments and key roles (DOMAIN.md §4, seeds 000, 001).
+"""The KPI library: ready cards for departments and key roles (docs/DOMAIN.md §4, seeds 000, 001).
 
 The cards live as data in ``dealerlab/kpi/library.csv`` (read on demand, never at import). Each row belongs to a *set*:
 a department scorecard (销售部, 市场部, 售后部, 财务部, 客服(CRM)) or a role scorecard (总经理, 销售经理, 展厅经理,

@@ -1,10 +1,10 @@
-"""Scoring KPI cards (DOMAIN.md §4) and binding card formulas to a Dataset.
+"""Scoring KPI cards (docs/DOMAIN.md §4) and binding card formulas to a Dataset.
 
 - rate = actual / target (higher is better) or target / actual (lower is better), capped at stretch / target
   (or target / stretch); card score = weight × rate; owner's score = Σ card scores.
   Example: weight 0.4, target 100, stretch 120, actual 130 → rate capped at 1.2 → 0.48.
 
-Decisions where DOMAIN.md is silent
+Decisions where docs/DOMAIN.md is silent
 -----------------------------------
 - A rate below 0 (a negative actual such as a loss) counts as 0: one card cannot take points from the others.
 - Lower is better with an actual of 0 (e.g. no comebacks at all): the best possible rate, the cap target / stretch.
@@ -262,7 +262,7 @@ def metric_values(
 ) -> tuple[dict[str, float], dict[str, str]]:
     """Values of metric ids for one store and month (or one consultant), ready for :func:`score_cards`.
 
-    Registry metrics come from :func:`dealerlab.metrics.compute`; the store-level extras of
+    Registry metrics come from :func:`dealerlab.figures.compute`; the store-level extras of
     :data:`dealerlab.kpi.card.EXTRA_METRICS` from their table. With ``staff_id``, per-staff rows are used where the
     registry has them and the store's figure otherwise (``reasons`` says so).
 
@@ -272,7 +272,8 @@ def metric_values(
         ``values`` (metric id → float, NaN when not available) and ``reasons`` (metric id → text, for NaN values and
         store fallbacks).
     """
-    from dealerlab.metrics import METRICS, compute
+    from dealerlab.figures import compute
+    from dealerlab.metrics import METRICS
 
     check_lang(lang)
     metrics = list(dict.fromkeys(metrics))

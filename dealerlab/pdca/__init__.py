@@ -1,4 +1,4 @@
-"""Course module 4 — PDCA and the management cadence (DOMAIN.md §8, seeds 001 and 004).
+"""Course module 4 — PDCA and the management cadence (docs/DOMAIN.md §8, seeds 001 and 004).
 
 - :mod:`dealerlab.pdca.cycle` — the PDCA cycle model: problem, metric, baseline, target, deadline; 5W1H/6W2H actions
   with completeness feedback; Do log; Check on the data; Act; chains; JSON/Excel files.

@@ -7,7 +7,7 @@ and staff turnover (ES). It also asks for site patrols three times a day, at lea
 :func:`cadence_table` gives one row per item with the seed's frequency grid, the item's current value for one store
 and month, its target or benchmark and a status ``good | watch | bad | na``.
 
-Targets and benchmarks (decisions; DOMAIN.md gives none — override with ``benchmarks=``):
+Targets and benchmarks (decisions; docs/DOMAIN.md gives none — override with ``benchmarks=``):
 
 - rates: a ``good`` line and a ``watch`` line (first-time fix 0.95 / 0.90; parts fill 0.90 / 0.80; turnover per month
   ≤ 0.02 / ≤ 0.04; CSI index 850 / 800); for CSI a store-level ``targets`` row (metric CSI) replaces the good line
@@ -18,6 +18,11 @@ Targets and benchmarks (decisions; DOMAIN.md gives none — override with ``benc
   older than 7 days are still open, good otherwise. Figures from :func:`dealerlab.csi.complaint_figures` when the CSI
   module provides it; the serious-not-escalated count is computed here.
 - site patrols have no data table: status ``na`` with a note.
+
+Time progress (docs/DOMAIN.md §3): intake and service revenue are month-to-date sums. When the data ends inside the month
+(``as_of``; by default the latest event date of the data, as on the targets' progress board), they are compared with
+the target (or own-history mean) × 时间进度 — the same :func:`dealerlab.targets.time_progress` as the targets
+module, on the store's selling days — so a board read on the 15th is not "bad" only because half the month is left.
 """
 
 from __future__ import annotations
@@ -139,6 +144,7 @@ def cadence_table(
     store_id: str,
     period: str,
     benchmarks: Mapping[str, tuple[float, float, bool]] | None = None,
+    as_of=None,
     lang: str = "zh",
 ) -> pd.DataFrame:
     """The seed-001 cadence dashboard of one store and month.
@@ -153,6 +159,9 @@ def cadence_table(
         Month ``YYYY-MM`` (values are the month's figures).
     benchmarks : mapping, optional
         Item → (good line, watch line, higher is better), overriding :data:`DEFAULT_BENCHMARKS`.
+    as_of : date-like, optional
+        The day the month's data runs to. Default: the latest event date of the data when it falls inside the
+        month, else the month end. Additive items (intake, service revenue) are compared with target × time progress.
     lang : {"zh", "en"}
         Language of ``item`` and ``frequency``.
 
@@ -160,13 +169,19 @@ def cadence_table(
     -------
     DataFrame
         One row per item: ``key, item, frequency`` (the most frequent check), ``每日, 每周, 即时, 每月`` (bool grid of
-        seed 001), ``metric, value, target, benchmark`` (how the target was set), ``status``
-        (good/watch/bad/na), ``note``.
+        seed 001), ``metric, value, target`` (the month's), ``time_progress`` (of ``as_of``, on the store's
+        selling days), ``target_to_date`` (target × time progress for the additive items, else the target),
+        ``benchmark`` (how the target was set), ``status`` (good/watch/bad/na), ``note``.
     """
     check_lang(lang)
     period = check_period(period)
     marks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
-    from dealerlab.metrics import compute
+    from dealerlab.figures import compute
+    from dealerlab.targets.achievement import _default_as_of
+    from dealerlab.targets.days import time_progress
+
+    as_of = _default_as_of(ds, period) if as_of is None else pd.Timestamp(as_of).normalize()
+    tp = time_progress(period, as_of=as_of, ds=ds, store_id=store_id)
 
     history = periods_back(period, 3)
     needed = [m for _, _, _, m, _ in CADENCE if m]
@@ -193,6 +208,7 @@ def cadence_table(
             row[f] = f in freqs
         row["metric"] = metric or ""
         value, target, bench, status, note = np.nan, np.nan, "", "na", ""
+        to_date = np.nan
         if key == "complaints":
             try:
                 c = complaint_status(ds, store_id=store_id, period=period)
@@ -226,7 +242,14 @@ def cadence_table(
                     target, bench = float(np.mean(past[metric])), f"前{len(past[metric])}个月均值"
                 else:
                     bench = "无目标也无历史数据"
-                status = "na" if pd.isna(target) or target <= 0 else _status(value / target, 1.0, 0.9, True)
-        row.update({"value": value, "target": target, "benchmark": bench, "status": status, "note": note})
+                # month-to-date sums against the target × time progress (selling days)
+                to_date = target * tp if pd.notna(target) else np.nan
+                if pd.notna(target) and tp < 1:
+                    bench += f" × 时间进度 {tp:.1%}"
+                status = "na" if pd.isna(to_date) or to_date <= 0 else _status(value / to_date, 1.0, 0.9, True)
+        if pd.isna(to_date):
+            to_date = target
+        row.update({"value": value, "target": target, "time_progress": tp, "target_to_date": to_date,
+                    "benchmark": bench, "status": status, "note": note})
         rows.append(row)
     return pd.DataFrame(rows)

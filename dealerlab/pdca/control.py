@@ -1,4 +1,4 @@
-"""Control charts for a rate per period (DOMAIN.md §8): event counts by week or month, the p-chart and a run chart.
+"""Control charts for a rate per period (docs/DOMAIN.md §8): event counts by week or month, the p-chart and a run chart.
 
 p-chart: centre p̄ = Σ events / Σ n over the periods shown; limits of period i = p̄ ± 3·√(p̄(1 − p̄) / n_i), clipped
 to [0, 1]. A period with n_i = 0 has no rate and no limits (NaN, reason). Out-of-control signals:
@@ -126,7 +126,7 @@ def p_chart(
     period: str = "period",
     run_length: int | None = 8,
 ) -> pd.DataFrame:
-    """p-chart of a rate per period (DOMAIN.md §8).
+    """p-chart of a rate per period (docs/DOMAIN.md §8).
 
     Hand example: events [2, 6, 1] of n [100, 100, 50] → p̄ = 9/250 = 0.036; for n = 100,
     σ = √(0.036·0.964/100) = 0.018629, UCL = 0.036 + 3σ = 0.091888, LCL = 0.036 − 3σ < 0 → 0.

@@ -1,10 +1,10 @@
-"""The PDCA cycle model (DOMAIN.md §8; seeds 001 and 004): problem → Plan (5W1H/6W2H actions) → Do log → Check on the
+"""The PDCA cycle model (docs/DOMAIN.md §8; seeds 001 and 004): problem → Plan (5W1H/6W2H actions) → Do log → Check on the
 data → Act (standardise, or open the next cycle with the cause found). Cycles of one problem chain together.
 
 A :class:`Cycle` is plain data (dataclasses of str / float / list) so it saves to JSON and Excel and loads back
 unchanged (:func:`save_cycles`, :func:`load_cycles`; writes are atomic).
 
-Decisions where DOMAIN.md is silent
+Decisions where docs/DOMAIN.md is silent
 -----------------------------------
 - Required fields of every action: what, who, when (a date or a month, written
   ``2026-11-15``, ``2026年11月15日``, ``11月15日前`` or ``2026-11``). The other fields of
@@ -292,7 +292,7 @@ class Cycle:
         Parameters
         ----------
         ds : Dataset, optional
-            The data; the metric is computed with :func:`dealerlab.metrics.compute` for ``store_id``.
+            The data; the metric is computed with :func:`dealerlab.figures.compute` for ``store_id``.
         periods : sequence of str, optional
             Check months (default ``check_periods``; they are stored).
         values : sequence of float, optional
@@ -319,7 +319,7 @@ class Cycle:
                     "values 与 periods 的个数必须相同。", "values and periods must have the same length."
                 )
         elif ds is not None:
-            from dealerlab.metrics import compute
+            from dealerlab.figures import compute
 
             out = compute(ds, periods=periods, stores=[self.store_id], metrics=[self.metric])
             by = dict(zip(out["period"], out["value"], strict=False))

@@ -197,7 +197,7 @@ def _percent():
 
 def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
     """Gap of each benchmarked rate to its benchmark for one store-month, labelled with the extra sales at the reachable
-    target (path model, DOMAIN.md §10).
+    target (path model, docs/DOMAIN.md §10).
 
     Parameters
     ----------

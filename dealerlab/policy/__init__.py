@@ -1,4 +1,4 @@
-"""Course module 8 — 商务政策、返利与库存 (DOMAIN.md §12): OEM rebates, the VP cliff, stock and its capital.
+"""Course module 8 — 商务政策、返利与库存 (docs/DOMAIN.md §12): OEM rebates, the VP cliff, stock and its capital.
 
 * :mod:`dealerlab.policy.rebates` — the tier engine (rebate per item, the VP ladder, break-even discount);
 * :mod:`dealerlab.policy.stock` — stock at a month end, age buckets, depth against the standard stock, capital,
@@ -113,7 +113,7 @@ def _month_sales(ds, stores, periods) -> pd.DataFrame:
 
 def _basis_values(ds, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
     """(store, period, basis key) → the basis value; basis key = metric id, or ``score:<item>`` for OEM scores."""
-    from dealerlab import metrics
+    from dealerlab import figures, metrics
 
     out: dict[tuple[str, str, str], float] = {}
     bases = set(policy_rows["basis"].dropna().astype(str)) if len(policy_rows) else set()
@@ -132,7 +132,7 @@ def _basis_values(ds, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[
             vp = float(plan.get((r.store_id, r.period), np.nan)) if len(plan) else np.nan
             out[(r.store_id, r.period, "vp_achievement")] = r.S / vp if vp > 0 else np.nan
     if ids:
-        m = metrics.compute(ds, periods=periods, stores=stores, metrics=ids)
+        m = figures.compute(ds, periods=periods, stores=stores, metrics=ids)
         for r in m.itertuples(index=False):
             out[(r.store_id, r.period, r.metric)] = float(r.value) if pd.notna(r.value) else np.nan
     if _SCORE in bases and ds.has("oem_scores"):

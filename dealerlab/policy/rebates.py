@@ -1,4 +1,4 @@
-"""The rebate engine of DOMAIN.md §12 (厂商返利): tiers are cliffs, not pro rata.
+"""The rebate engine of docs/DOMAIN.md §12 (厂商返利): tiers are cliffs, not pro rata.
 
 Each policy item (VP达成奖, SSI奖, 暗访奖, …) has tiers ``threshold, amount_per_unit, lump_sum``. The tier reached is
 the highest threshold ≤ the item's basis value in the month (a value exactly at a threshold reaches it); the rebate is

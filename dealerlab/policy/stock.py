@@ -1,4 +1,4 @@
-"""Stock figures of DOMAIN.md §12 (库存): units in stock, age, depth against the standard stock, capital tied up.
+"""Stock figures of docs/DOMAIN.md §12 (库存): units in stock, age, depth against the standard stock, capital tied up.
 
 Definitions (store × month M, end(M) its last day):
 

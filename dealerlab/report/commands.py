@@ -123,6 +123,7 @@ def build_report(
             stores = [job.params.store_id] if job.params.store_id else store_ids
             long = long_all[long_all["store_id"].isin(stores)].reset_index(drop=True)
             write_metrics(long, folder / "metrics.csv", lang=lang)
+            _write_findings_file(str(cache), job.params, folder / "findings.csv")
             write_metrics(long, folder / ("附录.xlsx" if lang == "zh" else "appendix.xlsx"), lang=lang)
             if pdf:
                 to_pdf(html, folder / "report.pdf")
@@ -144,4 +145,39 @@ def report_command(args: argparse.Namespace) -> int:
     )
     index = Path(out) / "index.html"
     print(f"报告已生成：{index}" if args.lang == "zh" else f"report written: {index}")
+    return 0
+
+
+def _write_findings_file(data: str, params, path: Path) -> Path:
+    """findings.csv of one report (the same ranked list as its executive summary)."""
+    from dealerlab.report.context import ReportContext
+    from dealerlab.report.findings import findings_frame, write_findings
+
+    ctx = ReportContext.open(data, params.period, store_id=params.store_id, lang=params.lang, show_pii=params.show_pii,
+                             benchmarks=params.benchmarks)
+    return write_findings(findings_frame(ctx, ctx.findings(), lang=params.lang), path, lang=params.lang)
+
+
+def findings_command(args: argparse.Namespace) -> int:
+    """``dealerlab findings DATA --period P [--store S] -o findings.csv|.xlsx``: the ranked findings list alone.
+    Never overwrites the input; an existing output file is replaced only with ``--force``."""
+    from dealerlab.report.context import ReportContext
+    from dealerlab.report.findings import findings_frame, write_findings
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ParameterError(f"输出文件 {out.name} 应以 .csv 或 .xlsx 结尾。", f"The output {out.name} must end in .csv or .xlsx.")
+    if args.data != "demo" and out.resolve() == Path(args.data).resolve():
+        raise ParameterError(f"输出文件 {out} 就是输入数据文件，不能覆盖：请换一个文件名。",
+                             f"The output {out} is the input data file; choose another name.")
+    if out.exists() and not args.force:
+        raise ParameterError(f"输出文件 {out} 已存在：请换一个文件名，或加 --force 覆盖。",
+                             f"{out} exists: choose another name or add --force.")
+    if args.benchmarks is not None and not Path(args.benchmarks).exists():
+        raise ParameterError(f"找不到标杆值文件：{args.benchmarks}", f"Benchmarks file not found: {args.benchmarks}")
+    ctx = ReportContext.open(args.data, args.period, store_id=args.store, lang=args.lang, show_pii=args.show_pii,
+                             benchmarks=args.benchmarks)
+    frame = findings_frame(ctx, ctx.findings(), lang=args.lang)
+    path = write_findings(frame, out, lang=args.lang)
+    print(f"发现清单已写入 {path}（{len(frame)} 条）" if args.lang == "zh" else f"findings written to {path} ({len(frame)} rows)")
     return 0

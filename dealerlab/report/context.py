@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dealerlab import metrics as registry
+from dealerlab import figures
 from dealerlab._options import check_lang
 from dealerlab.report import html as H
 from dealerlab.report import sections
@@ -82,7 +82,7 @@ class ReportContext:
                               benchmarks=benchmarks, months=months, source=source or Path(data).name)
         ds = open_dataset(data)
         periods, stores = check_scope(ds, period=period, stores=store_id, months=months, lang=lang)
-        long = registry.compute(ds, periods=periods, stores=stores)
+        long = figures.compute(ds, periods=periods, stores=stores)
         return cls(params, ds, periods, stores, long)
 
     # ---- helpers -------------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ class ReportContext:
 
     def benchmarks(self) -> dict[str, float]:
         """Benchmarks shown beside the figures: the funnel's (bundled defaults or ``--benchmarks``) and the
-        after-sales lines of DOMAIN.md §2 (booth utilisation 60 %)."""
+        after-sales lines of docs/DOMAIN.md §2 (booth utilisation 60 %)."""
         from dealerlab.funnel.diagnosis import load_benchmarks
 
         out = {"booth_utilisation": 0.60}

@@ -1,6 +1,13 @@
-"""The types of the report's findings: :class:`Finding` (what the executive summary ranks) and :class:`Action` (its
-5W1H plan line). Kept apart from :mod:`dealerlab.report.findings` (the ranking) so that the sections, which make
-findings, and the ranking, which collects them from the sections, do not import each other.
+"""The type of the report's findings (DOMAIN.md §10): :class:`Finding`, what the executive summary ranks, with its
+action row (the PDCA :class:`~dealerlab.pdca.cycle.Action` type — one 5W1H type in the package). Kept apart from
+:mod:`dealerlab.report.findings` (the ranking and the action plan) so that the sections, which make findings, and the
+ranking, which collects them from the sections, do not import each other.
+
+A finding carries: store, area, metric, current value, target and its source (benchmark / own best / half the gap /
+target table / rule), the baseline period, extra sales and extra gross a month (vehicle + add-on gross, never revenue;
+NaN where no money can be attached), its share of the store's gross of the month, the benchmark and what reaching it
+would be worth, the evidence (the numbers behind it), a severity (0–1, used to rank findings without money) and its
+action. ``value``/``benchmark`` are kept as aliases of ``current``/``benchmark`` for older callers.
 """
 
 from __future__ import annotations
@@ -8,40 +15,60 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Action", "Finding"]
+from dealerlab.pdca.cycle import Action
 
+__all__ = ["Action", "Finding", "AREAS"]
 
-@dataclass(frozen=True)
-class Action:
-    """A 5W1H plan line: what, why, who, when, where, how (zh; en optional)."""
-
-    what: str
-    why: str
-    who: str
-    when: str
-    where: str
-    how: str
-    en: tuple[str, str, str, str, str, str] | None = None
-
-    def fields(self, lang: str = "zh") -> list[str]:
-        if lang == "en" and self.en:
-            return list(self.en)
-        return [self.what, self.why, self.who, self.when, self.where, self.how]
+#: area key → (zh, en)
+AREAS = {
+    "funnel": ("销售漏斗", "Sales funnel"),
+    "targets": ("目标达成", "Targets"),
+    "aftersales": ("售后", "After-sales"),
+    "csi": ("客户满意度", "Customer satisfaction"),
+    "accounts": ("大客户", "Big accounts"),
+    "people": ("人员", "People"),
+    "stock": ("库存", "Stock"),
+    "rebate": ("商务政策", "Rebates"),
+}
 
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding of the diagnosis (fields described in the module docstring)."""
+
     section: str
     title_zh: str
     title_en: str
     detail_zh: str
     detail_en: str
     metric: str | None = None
-    value: float = math.nan
+    value: float = math.nan  # the current value
     benchmark: float = math.nan
-    sales_at_stake: float = math.nan  # units a month
-    revenue_at_stake: float = math.nan  # yuan a month
+    sales_at_stake: float = math.nan  # = extra_sales (older name)
+    revenue_at_stake: float = math.nan  # withdrawn: findings are valued in gross, never revenue; kept for old callers
     action: Action | None = None
+    store_id: str = ""
+    target: float = math.nan
+    target_source: str = ""
+    baseline: str = ""
+    extra_sales: float = math.nan
+    extra_gross: float = math.nan
+    share_of_gross: float = math.nan
+    benchmark_source: str = ""
+    benchmark_extra_sales: float = math.nan
+    benchmark_extra_gross: float = math.nan
+    evidence: str = ""
+    severity: float = 0.0
+    lower_is_better: bool = False
+    check_date: str = ""
+
+    @property
+    def area(self) -> str:
+        return self.section
+
+    @property
+    def current(self) -> float:
+        return self.value
 
     def title(self, lang: str = "zh") -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -49,19 +76,31 @@ class Finding:
     def detail(self, lang: str = "zh") -> str:
         return self.detail_en if lang == "en" else self.detail_zh
 
+    def area_label(self, lang: str = "zh") -> str:
+        zh, en = AREAS.get(self.section, (self.section, self.section))
+        return en if lang == "en" else zh
+
     def headline(self, lang: str = "zh") -> str:
         stake = ""
-        if not math.isnan(self.revenue_at_stake):
-            stake = (f"（每月影响收入约 {self.revenue_at_stake / 10000:,.1f} 万元）" if lang == "zh"
-                     else f" (about {self.revenue_at_stake:,.0f} yuan a month at stake)")
-        return f"{self.title(lang)}：{self.detail(lang)}{stake}" if lang == "zh" else f"{self.title(lang)}: {self.detail(lang)}{stake}"
+        if math.isfinite(self.extra_gross) and self.extra_gross > 0:
+            share = f"，占本月毛利 {self.share_of_gross:.1%}" if math.isfinite(self.share_of_gross) else ""
+            share_en = f", {self.share_of_gross:.1%} of the month's gross" if math.isfinite(self.share_of_gross) else ""
+            stake = (f"（每月毛利约 {self.extra_gross / 10000:,.1f} 万元{share}）" if lang != "en"
+                     else f" (about {self.extra_gross:,.0f} yuan gross a month{share_en})")
+        if lang == "en":
+            return f"[{self.area_label(lang)}] {self.title(lang)}: {self.detail(lang)}{stake}"
+        return f"【{self.area_label(lang)}】{self.title(lang)}：{self.detail(lang)}{stake}"
 
     def metric_label(self, lang: str = "zh") -> str:
-        from dealerlab.metrics import label
+        from dealerlab.metrics import METRICS, label
 
-        return label(self.metric, lang) if self.metric else ""
+        if not self.metric:
+            return ""
+        return label(self.metric, lang) if self.metric in METRICS else self.metric
 
-    def sort_key(self) -> tuple[float, float]:
-        rev = -self.revenue_at_stake if not math.isnan(self.revenue_at_stake) else 0.0
-        units = -self.sales_at_stake if not math.isnan(self.sales_at_stake) else 0.0
-        return (rev, units)
+    def sort_key(self) -> tuple[int, float, float]:
+        """Money first (largest extra gross), then the rest by severity."""
+        g = self.extra_gross
+        if math.isfinite(g) and g > 0:
+            return (0, -g, 0.0)
+        return (1, -self.severity, 0.0)

@@ -1,9 +1,9 @@
 """The machine-readable metrics file of ``dealerlab metrics`` and of every report.
 
 Long format (CSV/JSON): ``store_id, period, metric, value, reason, staff_id`` — one row per store × month × metric id
-of DOMAIN.md §1, §2, §5 (``staff_id`` empty), then per sales consultant where defined (``staff_id`` set).
+of docs/DOMAIN.md §1, §2, §5 (``staff_id`` empty), then per sales consultant where defined (``staff_id`` set).
 The Excel file is wide, with Chinese labels: one sheet for stores, one for consultants, one explaining the ids.
-The numbers are those of :func:`dealerlab.metrics.compute`, the function the notebooks and tests use.
+The numbers are those of :func:`dealerlab.figures.compute`, the function the notebooks and tests use.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang
@@ -31,12 +32,12 @@ def metrics_table(ds, *, periods, stores=None, staff: bool = True) -> pd.DataFra
     DataFrame
         ``store_id, period, metric, value, reason, staff_id`` (``staff_id`` is <NA> on store rows).
     """
-    store_rows = registry.compute(ds, periods=periods, stores=stores)
+    store_rows = figures.compute(ds, periods=periods, stores=stores)
     store_rows = store_rows.assign(staff_id=pd.Series(pd.NA, index=store_rows.index, dtype="string"))
     parts = [store_rows[COLUMNS]]
     if staff:
         per_staff = [m for m, i in registry.METRICS.items() if i.per_staff]
-        staff_rows = registry.compute(ds, periods=periods, stores=stores, metrics=per_staff, by_staff=True)
+        staff_rows = figures.compute(ds, periods=periods, stores=stores, metrics=per_staff, by_staff=True)
         if len(staff_rows):
             parts.append(staff_rows[COLUMNS])
     out = pd.concat(parts, ignore_index=True)

@@ -1,6 +1,8 @@
-"""Course module 1 — goals and targets (DOMAIN.md §3).
+"""Course module 1 — goals and targets (docs/DOMAIN.md §3).
 
 * :mod:`~dealerlab.targets.smart` — the SMART check of a goal written field by field.
+* :mod:`~dealerlab.targets.days` — selling days, not office days: day weights from the store's own weekday/holiday
+  pattern (or the defaults), 时间进度 from those weights; official working days as an option.
 * :mod:`~dealerlab.targets.split` — exact integer splits: year → months → weeks → days, store → consultants,
   the multi-branch tree (多杈树法) and onion peeling (剥洋葱法).
 * :mod:`~dealerlab.targets.rebalance` — weekly rebalancing and the two-tier month reset after week 2.
@@ -16,6 +18,14 @@ from dealerlab.targets.achievement import (
     actuals,
     amount_rate_matrix,
     per_head_output,
+)
+from dealerlab.targets.days import (
+    BASES,
+    DAY_TYPES,
+    DEFAULT_WEIGHTS,
+    day_weights,
+    selling_pattern,
+    span_weights,
     time_progress,
 )
 from dealerlab.targets.rebalance import TIERS, rebalance_weeks, retier_month
@@ -50,6 +60,12 @@ __all__ = [
     "retier_month",
     "TIERS",
     "time_progress",
+    "day_weights",
+    "selling_pattern",
+    "span_weights",
+    "BASES",
+    "DAY_TYPES",
+    "DEFAULT_WEIGHTS",
     "actuals",
     "achievement",
     "amount_rate_matrix",

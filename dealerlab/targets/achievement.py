@@ -1,9 +1,11 @@
-"""Achievement against target: month-to-date progress, 达成率, the amount-vs-rate matrix, 人均单产 (DOMAIN.md §3).
+"""Achievement against target: month-to-date progress, 达成率, the amount-vs-rate matrix, 人均单产 (docs/DOMAIN.md §3).
 
 Definitions.
 
-* 时间进度 time progress = working days elapsed in the month up to and including ``as_of`` / working days of the
-  month (official Chinese calendar, :mod:`dealerlab.calendar`).
+* 时间进度 time progress = Σ day weights of the month up to and including ``as_of`` ÷ Σ day weights of the month,
+  with each store's selling-day weights (:mod:`dealerlab.targets.days`: its own weekday/holiday pattern over the 12
+  months before the month, else weekday 1.0, Sat/Sun 1.6, public holiday 1.8). ``basis="working_days"`` gives the
+  official working days of an office department.
 * 目标进度 / 达成率 achievement = actual month-to-date / month target; stretch achievement = actual / stretch.
   A target of 0 or missing → NaN with a reason (never 0).
 * On track when achievement ≥ time progress.
@@ -11,7 +13,7 @@ Definitions.
   (store) medians; a value equal to the median counts as high.
 * 人均单产 = store sales in the month / number of sales consultants employed in the month.
 
-Actuals by target metric (DATA.md ``targets.metric``): 销量 = sales rows; 展厅销量 = sales with channel 展厅;
+Actuals by target metric (docs/DATA.md ``targets.metric``): 销量 = sales rows; 展厅销量 = sales with channel 展厅;
 毛利 = Σ sales.gross_profit + Σ addons.gross_profit of the month's sales (vehicle plus add-on gross profit, 综合毛利);
 衍生收入 = Σ addons.revenue of the month's sales; 售后产值 = Σ service_orders.revenue of the orders closed in the month
 (close_date: revenue counts when the car leaves; store level only). Sales count on ``invoice_date``. Other metrics (CSI, SSI) are not additive over days
@@ -24,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang, check_option
-from dealerlab.calendar import check_period, count_working_days, month_bounds
+from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import ParameterError
+from dealerlab.targets.days import BASES, time_progress
 from dealerlab.targets.split import consultants_in_month
 
 __all__ = ["time_progress", "actuals", "achievement", "amount_rate_matrix", "per_head_output", "QUADRANTS", "METRICS"]
@@ -59,31 +62,6 @@ QUADRANTS = {
         "Coach one to one: walk the funnel (traffic, capture, test drive, close), set daily targets and follow up daily.",
     ),
 }
-
-
-def time_progress(period: str, *, as_of=None, calendar: str = "official") -> float:
-    """Share of the month's working days elapsed up to ``as_of`` (inclusive), 时间进度.
-
-    Parameters
-    ----------
-    period : str
-        Month ``YYYY-MM``.
-    as_of : date-like, optional
-        Reference day; default the last day of the month (→ 1.0). Before the month → 0.0, after it → 1.0.
-    calendar : {"official", "every_day"}
-        Working-day calendar.
-
-    Returns
-    -------
-    float
-        Elapsed working days / working days of the month (NaN when the month has no working day).
-    """
-    first, last = month_bounds(period)
-    total = count_working_days(first, last, calendar=calendar)
-    if total == 0:
-        return float("nan")
-    day = last if as_of is None else min(pd.Timestamp(as_of).normalize(), last)
-    return count_working_days(first, day, calendar=calendar) / total
 
 
 def _default_as_of(ds, period):
@@ -161,7 +139,7 @@ def achievement(
     metric: str = "销量",
     by_staff: bool = False,
     stores=None,
-    calendar: str = "official",
+    basis: str = "selling_days",
     lang: str = "zh",
 ) -> pd.DataFrame:
     """Month-to-date achievement table (store or consultant): 时间进度 vs 目标进度, 达成率, stretch achievement.
@@ -182,8 +160,9 @@ def achievement(
         sales) instead of per store (rows of ``targets`` with blank ``staff_id``).
     stores : sequence of str, optional
         Keep these stores.
-    calendar : {"official", "every_day"}
-        Working-day calendar for the time progress.
+    basis : {"selling_days", "working_days", "calendar_days"}
+        Day weights of the time progress: each store's selling days (its own pattern in ``ds``, else the
+        defaults; :func:`~dealerlab.targets.days.time_progress`), official working days or calendar days.
     lang : {"zh", "en"}
         Language of ``status`` and ``reason``.
 
@@ -191,15 +170,15 @@ def achievement(
     -------
     DataFrame
         One row per store (× consultant): ``store_id, [staff_id,] period, as_of, metric, target, stretch, actual,
-        target_to_date`` (target × time progress), ``time_progress, achievement`` (= 达成率 = actual / target),
+        target_to_date`` (target × time progress), ``time_progress`` (the store's, on ``basis``), ``achievement`` (= 达成率 = actual / target),
         ``stretch_achievement`` (actual / stretch), ``gap`` (achievement − time progress), ``status``
         (领先/落后于时间进度), ``reason`` (why a rate is NaN).
     """
     check_lang(lang)
     check_period(period)
     check_option("metric", metric, METRICS)
+    check_option("basis", basis, BASES)
     as_of = _default_as_of(ds, period) if as_of is None else pd.Timestamp(as_of).normalize()
-    tp = time_progress(period, as_of=as_of, calendar=calendar)
     t = ds["targets"]
     t = t[(t["period"] == period) & (t["metric"] == metric)]
     keys = ["store_id", "staff_id"] if by_staff else ["store_id"]
@@ -218,6 +197,8 @@ def achievement(
         frame = frame[frame["store_id"].isin(list(stores))]
     frame = frame.sort_values(keys).reset_index(drop=True)
     frame["actual"] = frame["actual"].astype(float).fillna(0.0)
+    progress = {sid: time_progress(period, as_of=as_of, ds=ds, store_id=sid, basis=basis) for sid in frame["store_id"].unique()}
+    tp = frame["store_id"].map(progress).astype(float).to_numpy()
     target = frame["target"].astype(float)
     stretch = frame["stretch"].astype(float)
     zh = lang == "zh"

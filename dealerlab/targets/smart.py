@@ -1,4 +1,4 @@
-"""SMART check of a goal given as fields (DOMAIN.md §3, seeds 000 and 002).
+"""SMART check of a goal given as fields (docs/DOMAIN.md §3, seeds 000 and 002).
 
 A goal has the fields ``statement`` (the sentence), ``metric`` (what is measured, e.g. 展厅销量), ``target`` (number),
 ``unit`` (台, 元, %), ``baseline`` (where we are now, same unit), ``deadline`` (date), ``owner`` (who: a person,

@@ -1,11 +1,11 @@
-"""Exact integer splitting of a target by weights (DOMAIN.md §3, seeds 000 and 001).
+"""Exact integer splitting of a target by weights (docs/DOMAIN.md §3, seeds 000 and 001).
 
 Every split here uses largest-remainder rounding: each part first gets the floor of its exact quota
 ``total × w_i / Σw``; the units left over go one each to the parts with the largest fractional remainders, ties to
 the earlier part. So integer parts always sum exactly to the whole, a zero weight always gets zero, and no part is
 ever negative. Quotas are computed with exact fractions (no floating-point drift).
 
-Decisions (DOMAIN.md is silent):
+Decisions (docs/DOMAIN.md is silent):
 
 * all weights zero with a positive total → :class:`~dealerlab.errors.ParameterError` by default
   (``if_all_zero="equal"`` splits equally instead). The higher-level splits fall back before that happens:
@@ -14,8 +14,11 @@ Decisions (DOMAIN.md is silent):
 * a negative or missing weight, a negative or non-integer total → :class:`~dealerlab.errors.ParameterError`.
 * consultants are the staff with role 销售顾问 employed on at least one day of the month (hire_date ≤ month end and
   leave_date blank or ≥ month start). A consultant with no sales in the last 3 months gets weight 0 → target 0 under
-  the share rule (DOMAIN.md: "weights of zero get zero"); give newcomers a target by hand or use ``basis="equal"``.
+  the share rule (docs/DOMAIN.md: "weights of zero get zero"); give newcomers a target by hand or use ``basis="equal"``.
 * weeks are calendar weeks Monday–Sunday clipped to the month (:func:`dealerlab.calendar.month_weeks`).
+* month → weeks → days use day weights (:mod:`dealerlab.targets.days`, docs/DOMAIN.md §3 "selling days, not office days"):
+  by default the store's selling days, so weekends and 黄金周 get their share; ``basis="working_days"`` keeps the
+  official working days for an office department.
 """
 
 from __future__ import annotations
@@ -211,8 +214,28 @@ def split_year(total, *, year: int, last_year=None, calendar: str = "official", 
     )
 
 
-def split_month(total, *, period: str, by: str = "week", calendar: str = "official") -> pd.DataFrame:
-    """Split a monthly target over the weeks or the days of ``period``, weighted by working days.
+def _month_day_weights(period, *, weights, ds, store_id, basis):
+    from dealerlab.targets.days import _check_weight_table, day_weights
+
+    first, last = month_bounds(period)
+    if weights is None:
+        return day_weights(period, ds=ds, store_id=store_id, basis=basis)
+    w = _check_weight_table(weights)
+    full = pd.DataFrame({"date": pd.date_range(first, last, freq="D")})
+    return full.merge(w, on="date", how="left").fillna({"weight": 0.0})
+
+
+def split_month(
+    total,
+    *,
+    period: str,
+    by: str = "week",
+    basis: str = "selling_days",
+    ds=None,
+    store_id: str | None = None,
+    weights: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Split a monthly target over the weeks or the days of ``period`` by day weights (selling days by default).
 
     Parameters
     ----------
@@ -222,30 +245,41 @@ def split_month(total, *, period: str, by: str = "week", calendar: str = "offici
         Month ``YYYY-MM``.
     by : {"week", "day"}
         Weeks (Monday–Sunday, clipped to the month) or days.
-    calendar : {"official", "every_day"}
-        Which days are working days; a non-working day gets 0.
+    basis : {"selling_days", "working_days", "calendar_days"}
+        The day weights (:mod:`dealerlab.targets.days`): the store's selling days (its own pattern from ``ds``, or
+        the defaults weekday 1.0, Sat/Sun 1.6, public holiday 1.8), official working days (an office department)
+        or calendar days.
+    ds : Dataset, optional
+        The client data, for the store's own selling pattern (12 months before ``period``).
+    store_id : str, optional
+        The store whose pattern is used (``None`` pools the stores of ``ds``).
+    weights : DataFrame, optional
+        A day-weight table (``date``, ``weight``), e.g. :func:`~dealerlab.targets.days.day_weights`; overrides
+        ``basis``/``ds``/``store_id``. Days of the month not in it weigh 0.
 
     Returns
     -------
     DataFrame
-        ``by="week"``: ``week, start, end, days, working_days, target``;
-        ``by="day"``: ``date, weekday`` (0 = Monday), ``working_day`` (bool), ``target``. Targets sum to ``total``.
+        ``by="week"``: ``week, start, end, days, working_days, weight`` (Σ day weights), ``target``;
+        ``by="day"``: as :func:`split_days`. Targets sum to ``total``.
     """
     check_option("by", by, ("week", "day"))
     check_period(period)
+    w = _month_day_weights(period, weights=weights, ds=ds, store_id=store_id, basis=basis)
     if by == "week":
-        out = month_weeks(period, calendar=calendar)
-        out["target"] = pd.array(split_integer(total, out["working_days"].astype(float)), dtype="Int64")
+        out = month_weeks(period)
+        out["weight"] = [float(w.loc[(w["date"] >= r.start) & (w["date"] <= r.end), "weight"].sum()) for r in out.itertuples()]
+        out["target"] = pd.array(split_integer(total, out["weight"]), dtype="Int64")
         return out
     first, last = month_bounds(period)
-    return split_days(total, start=first, end=last, calendar=calendar)
+    return split_days(total, start=first, end=last, weights=w)
 
 
-def split_days(total, *, start, end, calendar: str = "official") -> pd.DataFrame:
-    """Split a target over the days from ``start`` to ``end`` (e.g. one week of :func:`split_month`), by working days.
+def split_days(total, *, start, end, basis: str = "selling_days", weights: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Split a target over the days from ``start`` to ``end`` (e.g. one week of :func:`split_month`) by day weights.
 
-    The chain month → weeks → days is ``split_month(by="week")`` then ``split_days`` on each week's row, so that
-    each week's days add up to that week's target.
+    The chain month → weeks → days is ``split_month(by="week")`` then ``split_days`` on each week's row (with the
+    same weights), so that each week's days add up to that week's target.
 
     Parameters
     ----------
@@ -253,25 +287,37 @@ def split_days(total, *, start, end, calendar: str = "official") -> pd.DataFrame
         The target of the span, a whole number ≥ 0.
     start, end : date-like
         First and last day (inclusive).
-    calendar : {"official", "every_day"}
-        Which days are working days; a non-working day gets 0.
+    basis : {"selling_days", "working_days", "calendar_days"}
+        Day weights when ``weights`` is not given: selling days with the defaults (weekday 1.0, Sat/Sun 1.6, public
+        holiday 1.8), official working days or calendar days.
+    weights : DataFrame, optional
+        A day-weight table (``date``, ``weight``), e.g. :func:`~dealerlab.targets.days.day_weights` of the store;
+        days of the span not in it weigh 0.
 
     Returns
     -------
     DataFrame
-        One row per day: ``date, weekday`` (0 = Monday), ``working_day`` (bool), ``target`` (sums to ``total``).
+        One row per day: ``date, weekday`` (0 = Monday), ``working_day`` (official, bool), ``weight``, ``target``
+        (sums to ``total``; a day of weight 0 gets 0).
     """
+    from dealerlab.targets.days import _check_weight_table, span_weights
+
     days = pd.date_range(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize(), freq="D")
     if len(days) == 0:
         raise ParameterError(f"日期区间为空：{start} 到 {end}。", f"Empty date span: {start} to {end}.")
-    wd = set(working_days(days[0], days[-1], calendar=calendar))
-    flags = [d in wd for d in days]
+    if weights is None:
+        w = span_weights(days[0], days[-1], basis=basis)["weight"].to_numpy(dtype=float)
+    else:
+        t = _check_weight_table(weights)
+        w = pd.Series(t["weight"].to_numpy(), index=t["date"]).groupby(level=0).sum().reindex(days, fill_value=0.0).to_numpy()
+    wd = set(working_days(days[0], days[-1]))
     return pd.DataFrame(
         {
             "date": days,
             "weekday": pd.array(days.day_of_week, dtype="Int64"),
-            "working_day": pd.array(flags, dtype="boolean"),
-            "target": pd.array(split_integer(total, [1.0 if f else 0.0 for f in flags]), dtype="Int64"),
+            "working_day": pd.array([d in wd for d in days], dtype="boolean"),
+            "weight": np.asarray(w, dtype=float),
+            "target": pd.array(split_integer(total, w), dtype="Int64"),
         }
     )
 
@@ -352,7 +398,7 @@ def split_consultants(
 ) -> pd.DataFrame:
     """Split a store's monthly target over its sales consultants.
 
-    Weights: each consultant's sales over the ``months`` months before ``period`` (DOMAIN.md: the last 3 months'
+    Weights: each consultant's sales over the ``months`` months before ``period`` (docs/DOMAIN.md: the last 3 months'
     shares); when nobody sold anything then, or ``basis="equal"``, an equal split.
 
     Parameters

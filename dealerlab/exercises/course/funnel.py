@@ -4,7 +4,7 @@
   S_room and computes the capture, test-drive, revisit and close rates; every box is checked on its own and a wrong
   one says what to count (the expected numbers come from :func:`dealerlab.funnel.funnel_counts` on the same log).
 * :data:`whatif_slider` — how many more sales if the test-drive rate reaches 55 %? A slider shows the path model
-  live (:func:`dealerlab.funnel.what_if`, DOMAIN.md §10: extra test drives × the difference of the two paths' close
+  live (:func:`dealerlab.funnel.what_if`, docs/DOMAIN.md §10: extra test drives × the difference of the two paths' close
   shares); the typed answers are checked, and the withdrawn multiplicative answer gets its own message.
 * :data:`diagnosis_case` — a store's five stage rates against their benchmarks: choose the bottleneck (by extra
   gross at the reachable target on the path model, not by the largest gap in points nor by the multiplicative
@@ -209,7 +209,7 @@ showroom_log = Exercise(
 )
 
 # ----------------------------------------------------------------------------------------------------------------
-# 03b what-if slider (path model, DOMAIN.md §10)
+# 03b what-if slider (path model, docs/DOMAIN.md §10)
 
 #: the case of 03b: this month's test-drive rate and its base, the cohort's path shares, gross per unit
 WHATIF = {"test_drive_rate": 0.44, "target": 0.55, "base": 90, "p_td": 0.49, "p_notd": 0.13, "sales": 40,
@@ -276,7 +276,7 @@ whatif_slider = Exercise(
     title="如果试乘试驾率达到 55%……",
     title_en="What if the test-drive rate reached 55 %?",
     instructions=(
-        "某店本月试乘试驾率 **44%**，可试驾的潜客（W + CV + RnoTD）**90 位**。过去 6 个月已结案、到过店的潜客里，"
+        "某店本月试乘试驾率 **44%**，可试驾的潜客（W + CV + RT，RT = 再回展厅未试驾）**90 位**。过去 6 个月已结案、到过店的潜客里，"
         "**试驾过的成交 49%**，**没试驾的成交 13%**。单车毛利 **2 500 元**，单车衍生毛利 **2 000 元**。"
         "拖动滑块看不同的试乘试驾率下能多卖几台（其他环节不变，路径模型：多出来的试驾客户只带来成交率的**差**）。\n\n"
         "**问题：** 试乘试驾率达到 55% 时，能多销几台？多得多少毛利（含衍生毛利）？"
@@ -298,7 +298,7 @@ whatif_slider = Exercise(
 )
 
 # ----------------------------------------------------------------------------------------------------------------
-# 03c diagnosis case (path model, reachable targets, DOMAIN.md §10)
+# 03c diagnosis case (path model, reachable targets, docs/DOMAIN.md §10)
 
 #: the case of 03c: per stage the rate, the best month of the last 6, the count base and the path shares
 CASE = {
@@ -316,7 +316,7 @@ CASE = {
 _STAGE_NAMES = {"capture_rate": "信息留存率", "call_visit_rate": "来电潜客到店率", "revisit_rate": "再回展厅率",
                 "test_drive_rate": "试乘试驾率", "close_rate": "成交率"}
 _BASE_TEXT = {"capture_rate": "首次到店 + 首次来电 300 批", "call_visit_rate": "来电潜客 60 位",
-              "revisit_rate": "W + CV + L = 173 位", "test_drive_rate": "W + CV + RnoTD = 150 位",
+              "revisit_rate": "W + CV + L = 173 位", "test_drive_rate": "W + CV + RT（再回展厅未试驾）= 150 位",
               "close_rate": "L + N = 235 位（比率本身就是成交）"}
 _PATH_TEXT = {"capture_rate": "全部已结案潜客成交 12%", "call_visit_rate": "到店 30% / 未到店 2%",
               "revisit_rate": "再回 34% / 未再回 31%", "test_drive_rate": "试驾 50% / 未试驾 15%", "close_rate": "—"}
@@ -402,7 +402,7 @@ def check_diagnosis(answer: dict) -> Feedback:
             f"毛利约 {e['gross']:,.0f} 元，是最大的一项。各环节的数字不能相加。"
         ),
         explanation_en="The bottleneck is the stage with the largest extra gross at its reachable target on the path model.",
-        hint="每个环节都算一下：(可达目标 − 当前) × 基数 × 成交率之差。可达目标 = min(标杆, max(近6个月最好, 当前 + 差距的一半))。",
+        hint="每个环节都算一下：(可达目标 − 当前) × 基数 × 成交率之差。可达目标 = 「近 6 个月最好」与「当前 + 差距的一半」中较高的一个，但不超过标杆。",
     )
 
 
@@ -418,7 +418,7 @@ diagnosis_case = Exercise(
                       _BASE_TEXT[m], _PATH_TEXT[m]) for m, b in
                      [("capture_rate", 0.70), ("call_visit_rate", 0.40), ("revisit_rate", 0.25), ("test_drive_rate", 0.50),
                       ("close_rate", 0.20)]])
-        + "\n\n可达目标 = min(标杆, max(近 6 个月最好, 当前 + 差距的一半))；多销台数 = (可达目标 − 当前) × 基数 × "
+        + "\n\n可达目标 = 「近 6 个月最好」与「当前 + 差距的一半」中较高的一个，但不超过标杆；多销台数 = (可达目标 − 当前) × 基数 × "
         "(走这条路径的成交率 − 不走的成交率)（信息留存率乘全部潜客成交率，成交率直接乘 L + N）。"
         "找出多得毛利最大的环节（瓶颈），算出它多销几台，再从对策表中选出第一项行动，并用一两句话说明理由。"
     ),

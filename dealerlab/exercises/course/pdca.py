@@ -314,7 +314,7 @@ _MEASURES = {
     "piece_rate": "按个人产值考核每名技师",
 }
 _GOOD_MEASURES = ["lines", "schedule", "small_crews"]
-#: DOMAIN.md known answer: 2 booths × 600 min × 26 days = 31 200 available, 18 000 used
+#: docs/DOMAIN.md known answer: 2 booths × 600 min × 26 days = 31 200 available, 18 000 used
 _UTIL = 18000 / (2 * 600 * 26)
 
 

@@ -5,6 +5,8 @@
 * :data:`decomposition` — an annual target and last year's months: fill the monthly split and the split of one
   month over four consultants; checks sums, whole numbers and weights; the model answer (largest remainder) is shown
   after an attempt.
+* :func:`progress_check` — the board on the 15th: time progress on office days vs the store's selling days, with the
+  numbers of notebook 01 and the report (:func:`progress_case`); built when called (it reads the demo data).
 * :data:`rebalancing` — the seed-002 case (10万 a month, 2.5万 a week, week one at 70 %); :func:`rebalancing_drill`
   builds variations of it from a seed (:data:`rebalancing_variant` is one of them).
 
@@ -28,7 +30,7 @@ from dealerlab.exercises import (
     TextField,
     is_close,
 )
-from dealerlab.targets import rebalance_weeks, retier_month, smart_check, split_integer, split_year
+from dealerlab.targets import rebalance_weeks, retier_month, smart_check, split_integer, split_month, split_year
 from dealerlab.targets.smart import VAGUE_WORDS, _number
 
 __all__ = [
@@ -37,6 +39,8 @@ __all__ = [
     "rebalancing",
     "rebalancing_variant",
     "rebalancing_drill",
+    "progress_check",
+    "progress_case",
     "check_smart",
     "check_decomposition",
     "EXERCISES",
@@ -249,6 +253,14 @@ def _model_people(month_target: int) -> dict[str, int]:
     return dict(zip(_CONSULTANTS, split_integer(month_target, list(_RECENT.values()))))
 
 
+_WEEK_PERIOD = "2027-12"
+
+
+def _model_weeks(month_target: int, basis: str = "selling_days") -> pd.DataFrame:
+    """December 2027 over its weeks (Mon–Sun clipped) by day weights: the defaults (no daily history is given)."""
+    return split_month(month_target, period=_WEEK_PERIOD, by="week", basis=basis)
+
+
 #: the data and the model answer of :data:`decomposition`
 DECOMP = {
     "annual": _ANNUAL,
@@ -257,6 +269,15 @@ DECOMP = {
     "months": _model_months(),
 }
 DECOMP["people"] = _model_people(DECOMP["months"][_MONTH_PICK])
+_W = _model_weeks(DECOMP["months"][_MONTH_PICK])
+_WEEKS = {f"w{int(r.week)}": f"第 {int(r.week)} 周（{r.start:%m-%d}–{r.end:%m-%d}）" for r in _W.itertuples()}
+_WEEK_DESC = {
+    f"w{int(r.week)}": f"{int(r.working_days)} 个工作日 + {int(r.days - r.working_days)} 个周末日" for r in _W.itertuples()
+}
+DECOMP["week_weights"] = {k: float(w) for k, w in zip(_WEEKS, _W["weight"])}
+DECOMP["weeks"] = {k: int(t) for k, t in zip(_WEEKS, _W["target"])}
+#: the office split (official working days) — the classic mistake for a showroom
+DECOMP["weeks_office"] = {k: int(t) for k, t in zip(_WEEKS, _model_weeks(DECOMP["months"][_MONTH_PICK], "working_days")["target"])}
 
 
 def _col(table: dict | None, col: str, keys) -> dict:
@@ -306,9 +327,22 @@ def check_decomposition(answer: dict) -> Feedback:
         people, month_target, _RECENT, DECOMP["people"], labels=_CONSULTANTS,
         even_msg="不能平均分给四位顾问：要按每人近 3 个月销量的占比分（卖得多的多分），不只是合计对上",
     )
-    score = (m_score + p_score) / 2
+    weeks = _col(answer.get("weeks"), "target", _WEEKS)
+    if all(v is not None for v in weeks.values()) and weeks == DECOMP["weeks_office"]:
+        w_ok, w_msg, w_score = False, ("这是按法定工作日分的：周末日权重成了 0，最后一周（只有周一到周五）反而分得最多。"
+                                       "展厅周末照常卖车而且卖得更多，要按卖车日权重分（工作日 1.0、周六日 1.6）"), 0.25
+    else:
+        w_ok, w_msg, w_score = _grade_split(
+            weeks, month_target, DECOMP["week_weights"], DECOMP["weeks"], labels=_WEEKS,
+            even_msg="不能按周平均分：第 1 周和第 5 周都不满 7 天，周末又是卖车高峰，要按每周的卖车日权重分",
+        )
+    if "weeks" not in answer and ("months" in answer or "people" in answer):  # saved before the weeks part existed
+        w_ok, w_msg, w_score = True, "", None
+    scores = [x for x in (m_score, p_score, w_score) if x is not None]
+    score = sum(scores) / len(scores)
+    parts_ok = [m_ok, p_ok, w_ok]
     # no field right → "wrong" (a manager reads 部分正确 as "almost there"); the step credit stays in the score
-    status = "correct" if m_ok and p_ok else ("partly" if m_ok or p_ok else "wrong")
+    status = "correct" if all(parts_ok) else ("partly" if any(parts_ok) else "wrong")
     return Feedback(
         status=status,
         score=1.0 if status == "correct" else min(score, 0.99),
@@ -317,7 +351,10 @@ def check_decomposition(answer: dict) -> Feedback:
             "得到的小数先取整数部分，剩下的台数按小数部分从大到小各补 1 台（一样大时给靠前的月份），"
             f"这样 12 个月加起来正好 {_ANNUAL} 台。\n\n"
             "12 月目标再按四位顾问近 3 个月销量 36 : 30 : 24 : 10 分配，方法相同。"
-            "如果平均分，淡季月份必然失败、旺季轻松超额；顾问之间也一样——按能力分才公平。"
+            "如果平均分，淡季月份必然失败、旺季轻松超额；顾问之间也一样——按能力分才公平。\n\n"
+            "12 月分到周用**卖车日权重**（工作日 1.0、周六日 1.6、法定节假日 1.8）：每周权重 = 这周每天权重之和，"
+            f"全月 {sum(DECOMP['week_weights'].values()):g}。按法定工作日分，周末的目标是 0、只有周一到周五的最后一周"
+            "反而最多——展厅恰恰相反。"
         ),
         explanation_en=(
             f"Month target = {_ANNUAL} × last year's month / {sum(_LAST_YEAR)}, floors first, then one more unit to "
@@ -325,16 +362,18 @@ def check_decomposition(answer: dict) -> Feedback:
         ),
         hint="先算每份的精确值（小数），再取整；检查合计是否等于总数。",
         hint_en="Compute each exact share first, then round so that the parts add up to the whole.",
-        details=(("months", m_ok, m_msg), ("people", p_ok, p_msg)),
+        details=(("months", m_ok, m_msg), ("people", p_ok, p_msg), ("weeks", w_ok, w_msg)),
     )
 
 
 def _decomp_model_text(answer: dict | None = None) -> str:
     rows = " | ".join(f"{m[1:].lstrip('0')}月 {v}" for m, v in DECOMP["months"].items())
     people = "，".join(f"{_CONSULTANTS[k]} {v} 台" for k, v in DECOMP["people"].items())
+    weeks = "，".join(f"{_WEEKS[k]} {v} 台（权重 {DECOMP['week_weights'][k]:g}）" for k, v in DECOMP["weeks"].items())
     return (
         f"**月度目标**（合计 {_ANNUAL}）：{rows}\n\n"
         f"**12 月分到顾问**（合计 {DECOMP['months'][_MONTH_PICK]}）：{people}\n\n"
+        f"**12 月按卖车日分到周**：{weeks}\n\n"
         "计算方法：精确份额 = 总数 × 权重 ÷ 权重合计；先取整数部分，差几台就给小数部分最大的几份各加 1。"
     )
 
@@ -347,7 +386,10 @@ decomposition = Exercise(
         f"某店明年的年度销量目标是 **{_ANNUAL} 台**（去年实际 {sum(_LAST_YEAR)} 台，增长 10%）。\n\n"
         "1. 按**去年各月销量占比**把年度目标分到 12 个月（整数台，12 个月合计必须正好等于年度目标）。\n"
         "2. 把你算出的 **12 月目标**分给四位顾问，权重是每人近 3 个月（9–11 月）的销量："
-        "顾问 A 36 台、B 30 台、C 24 台、D 10 台。\n\n"
+        "顾问 A 36 台、B 30 台、C 24 台、D 10 台。\n"
+        "3. 把 12 月目标按**卖车日权重**分到 5 周（周一到周日，月初月末的周不满 7 天）。展厅天天卖车、周末卖得更多："
+        "这家店没有按天的历史数据，用默认权重——工作日 1.0、周六日 1.6、法定节假日 1.8（12 月没有法定节假日）。"
+        "每周权重 = 这周每天权重之和，表中已给出。\n\n"
         "表格下方会自动显示合计。提交一次后可以查看参考答案。"
     ),
     instructions_en=(
@@ -367,6 +409,13 @@ decomposition = Exercise(
             rows=_CONSULTANTS, columns={"recent": "近3个月销量", "target": "12 月目标"},
             columns_en={"recent": "Last 3 months", "target": "December target"}, unit="台", totals="columns",
             fixed={(k, "recent"): v for k, v in _RECENT.items()},
+        ),
+        "weeks": TableField(
+            "12 月目标按卖车日分到周（台）", "December by week on selling days (units)",
+            rows=_WEEKS, columns={"weight": "卖车日权重", "target": "周目标"},
+            columns_en={"weight": "Selling-day weight", "target": "Week target"}, unit="台", totals="columns",
+            fixed={(k, "weight"): v for k, v in DECOMP["week_weights"].items()},
+            help="每周权重 = 工作日数 × 1.0 + 周末日数 × 1.6；" + "；".join(f"{_WEEKS[k]}：{d}" for k, d in _WEEK_DESC.items()),
         ),
     },
     check=check_decomposition,
@@ -517,6 +566,175 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number:
         },
         check=check,
         model_answer=dict(ans),
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 01c (second part): time progress on selling days, read on the 15th
+
+_STATUS_CHOICES = {"ahead": "领先于时间进度", "behind": "落后于时间进度"}
+
+
+def progress_case(ds=None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> dict:
+    """The numbers of :func:`progress_check`: one store's month to date, from the same functions as notebook 01 and
+    the report's targets section (:func:`dealerlab.targets.achievement`, :func:`dealerlab.targets.time_progress`).
+
+    Parameters
+    ----------
+    ds : Dataset, optional
+        The data; default the demo data (:func:`dealerlab.datasets.load_demo`).
+    store_id : str
+        The store.
+    period : str
+        Month ``YYYY-MM``.
+    as_of : date-like
+        The day the manager reads the board.
+
+    Returns
+    -------
+    dict
+        ``store_id, period, as_of, target, actual, achievement, tp_selling`` (the store's selling days),
+        ``tp_calendar, tp_office, status`` ("ahead"/"behind" on selling days), ``office_status``, ``weights`` (the
+        month's day-weight table), ``source`` (own pattern or defaults), ``elapsed`` / ``total`` (Σ weights).
+    """
+    from dealerlab.datasets import load_demo
+    from dealerlab.targets import achievement, day_weights, time_progress
+
+    ds = load_demo() if ds is None else ds
+    as_of = pd.Timestamp(as_of).normalize()
+    row = achievement(ds, period=period, as_of=as_of, stores=[store_id]).iloc[0]
+    w = day_weights(period, ds=ds, store_id=store_id)
+    tp_office = time_progress(period, as_of=as_of, basis="working_days")
+    ach = float(row["achievement"])
+    return {
+        "store_id": store_id,
+        "period": period,
+        "as_of": as_of,
+        "target": float(row["target"]),
+        "actual": float(row["actual"]),
+        "achievement": ach,
+        "tp_selling": float(row["time_progress"]),
+        "tp_calendar": time_progress(period, as_of=as_of, basis="calendar_days"),
+        "tp_office": tp_office,
+        "status": "ahead" if ach >= float(row["time_progress"]) else "behind",
+        "office_status": "ahead" if ach >= tp_office else "behind",
+        "weights": w,
+        "source": str(w["source"].iloc[0]),
+        "elapsed": float(w.loc[w["date"] <= as_of, "weight"].sum()),
+        "total": float(w["weight"].sum()),
+    }
+
+
+def _weights_markdown(w: pd.DataFrame) -> str:
+    """The month's day weights as a compact calendar (one row per week)."""
+    week = ((w["date"].dt.day - 1 + int(w["date"].iloc[0].day_of_week)) // 7) + 1
+    head = "| 周 | 一 | 二 | 三 | 四 | 五 | 六 | 日 |\n|---|---|---|---|---|---|---|---|"
+    lines = [head]
+    for k in sorted(set(week)):
+        cells = [""] * 7
+        for r in w[week == k].itertuples():
+            mark = "（节）" if r.holiday else ""
+            cells[r.date.day_of_week] = f"{r.date.day}日{mark} **{r.weight:g}**"
+        lines.append(f"| {k} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def progress_check(ds=None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> Exercise:
+    """Exercise 1C, part 2: read the board on the 15th — time progress on selling days vs office days.
+
+    Built when called (it reads the data); the numbers are :func:`progress_case`, the same functions notebook 01 and
+    the report use, so all three show the same time progress for the same store and day.
+
+    Parameters
+    ----------
+    ds : Dataset, optional
+        The data; default the demo data.
+    store_id : str
+        The store.
+    period : str
+        Month ``YYYY-MM``.
+    as_of : date-like
+        The day the board is read.
+
+    Returns
+    -------
+    Exercise
+    """
+    case = progress_case(ds, store_id=store_id, period=period, as_of=as_of)
+    day = f"{case['as_of'].month} 月 {case['as_of'].day} 日"
+    model = {
+        "tp_office": case["tp_office"],
+        "tp_selling": case["tp_selling"],
+        "achievement": case["achievement"],
+        "status": case["status"],
+    }
+
+    def check(answer: dict) -> Feedback:
+        ok_office = is_close(answer.get("tp_office"), case["tp_office"], tolerance=0.006)
+        ok_sell = is_close(answer.get("tp_selling"), case["tp_selling"], tolerance=0.006)
+        ok_ach = is_close(answer.get("achievement"), case["achievement"], tolerance=0.006)
+        ok_status = answer.get("status") == case["status"]
+        sell_msg = "卖车日时间进度 = 截至当天的日权重之和 ÷ 全月日权重之和（国庆每天 1.8、周末 1.6、工作日 1.0）"
+        if is_close(answer.get("tp_selling"), case["tp_calendar"], tolerance=0.006):
+            sell_msg = "这是自然日进度（已过天数 ÷ 全月天数）：没有考虑黄金周和周末卖得多"
+        details = [
+            ("tp_office", ok_office, "办公日进度 = 已过的法定工作日 ÷ 全月法定工作日（国庆 7 天不算，10 日调休上班算）"),
+            ("tp_selling", ok_sell, sell_msg),
+            ("achievement", ok_ach, "达成率 = 本月至今实际 ÷ 月目标"),
+            ("status", ok_status, "达成率不低于卖车日时间进度才是领先"),
+        ]
+        explanation = (
+            f"截至 {day}：本月卖车日权重合计 {case['total']:g}，已过 {case['elapsed']:g}，"
+            f"卖车日时间进度 {case['elapsed']:g} ÷ {case['total']:g} = **{case['tp_selling']:.1%}**；"
+            f"办公日进度只有 **{case['tp_office']:.1%}**（国庆 7 天和周末都不算），自然日 {case['tp_calendar']:.1%}。"
+            f"达成率 {case['actual']:.0f} ÷ {case['target']:.0f} = **{case['achievement']:.1%}**，"
+            f"对照卖车日进度是**{_STATUS_CHOICES[case['status']]}**。\n\n"
+            + (f"按办公日进度它看起来是“{_STATUS_CHOICES[case['office_status']]}”——结论正好相反。"
+               if case["office_status"] != case["status"] else "")
+            + "展厅的一个月不是从节后才开始：黄金周和周末是卖车最多的日子，按办公日算进度会让店长以为时间还多、"
+            "进度“领先”，月底才发现落后。"
+        )
+        return Feedback.grade(
+            details,
+            explanation=explanation,
+            explanation_en=(
+                f"By {case['as_of']:%d %b}: selling-day progress {case['tp_selling']:.1%}, office days "
+                f"{case['tp_office']:.1%}, calendar {case['tp_calendar']:.1%}; achievement {case['achievement']:.1%} → "
+                f"{'ahead' if case['status'] == 'ahead' else 'behind'} on selling days."
+            ),
+            hint="先把截至当天的日权重加起来，再除以全月的日权重合计。",
+            hint_en="Add up the day weights up to the day, then divide by the month's total.",
+        )
+
+    return Exercise(
+        id="01c-progress",
+        title=f"练习 1C（续）：{day}看板——时间进度按卖车日算",
+        title_en="Exercise 1C (part 2): the board on the 15th — time progress on selling days",
+        instructions=(
+            f"演示门店 **{store_id}**，{period[:4]} 年 {int(period[5:])} 月销量目标 **{case['target']:.0f} 台**，"
+            f"截至 **{day}** 实际 **{case['actual']:.0f} 台**。\n\n"
+            f"本月每天的卖车日权重（{case['source']}；“节”= 法定节假日；调休上班的周末日仍按周末算）：\n\n"
+            f"{_weights_markdown(case['weights'])}\n\n"
+            "1. 按**法定工作日**（办公部门的口径）算，时间进度是多少？本月法定工作日共 "
+            f"{int(case['weights']['working_day'].sum())} 天。\n"
+            "2. 按**卖车日权重**算，时间进度是多少？\n"
+            "3. 本月至今的达成率是多少？\n"
+            "4. 对照卖车日时间进度，这家店是领先还是落后？"
+        ),
+        instructions_en=(
+            f"Demo store {store_id}: target {case['target']:.0f} units, {case['actual']:.0f} sold by {case['as_of']:%d %b}. "
+            "1) Time progress on official working days? 2) On the selling-day weights shown? 3) Achievement to date? "
+            "4) Ahead or behind on selling days?"
+        ),
+        fields={
+            "tp_office": NumberField("时间进度（法定工作日）", "Time progress (office days)", percent=True),
+            "tp_selling": NumberField("时间进度（卖车日）", "Time progress (selling days)", percent=True),
+            "achievement": NumberField("达成率", "Achievement", percent=True, ratio_max=3),
+            "status": ChoiceField("对照卖车日进度", "Against selling-day progress", options=_STATUS_CHOICES,
+                                  options_en={"ahead": "ahead", "behind": "behind"}),
+        },
+        check=check,
+        model_answer=model,
     )
 
 

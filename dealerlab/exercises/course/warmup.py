@@ -3,7 +3,7 @@
 They prove the platform end to end and get trainees used to the widgets before the course modules.
 
 * :data:`capture_rate` — compute the capture rate (信息留存率) from a week's showroom log (number, single and
-  multiple choice). Formula per DOMAIN.md §1: (W + C) / (FV + FC) — the seed's "(W+C/FV+FC)" grouping is a trap.
+  multiple choice). Formula per docs/DOMAIN.md §1: (W + C) / (FV + FC) — the seed's "(W+C/FV+FC)" grouping is a trap.
 * :data:`kpi_split` — sort KPIs into result and process indicators (classify) and split a quarterly target by
   month (table).
 * :data:`action_plan` — what-if slider with a live result, the extra sales at 70 % (number) and a 5W1H action

@@ -43,20 +43,32 @@ def build(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """Value and importance accounts silent for over 180 days, with their monthly money at stake."""
-    tiers = tier_accounts(ctx.ds, as_of=pd.Period(ctx.params.period, freq="M").end_time.normalize())
+    """Churn-warned accounts per store (DOMAIN.md §10): value/importance accounts silent for over 180 days, valued at
+    their vehicle gross of the 12 months to the report month ÷ 12 (a month of it)."""
+    from dealerlab.report.findings import _person, area_action, store_gross
+
+    as_of = pd.Period(ctx.params.period, freq="M").end_time.normalize()
+    tiers = tier_accounts(ctx.ds, as_of=as_of)
     if ctx.params.store_id:
         tiers = tiers[tiers["store_id"] == ctx.params.store_id]
     churn = churn_warnings(tiers)
-    if churn.empty:
-        return []
-    stake = float(churn["monetary"].sum()) / 24
-    return [Finding(
-        section="accounts", title_zh="大客户流失预警", title_en="Big accounts at risk",
-        detail_zh=f"{len(churn)} 个价值型/重要型客户超过 180 天无购车无维修，近 24 个月贡献 {churn['monetary'].sum() / 1e4:,.0f} 万元",
-        detail_en=f"{len(churn)} value/importance accounts silent for over 180 days",
-        revenue_at_stake=stake,
-        action=Action(what=zh_en(ctx.lang, "逐一拜访流失预警客户", "Visit every account at risk"), why=zh_en(ctx.lang, "180 天无往来", "180 days silent"),
-                      who=zh_en(ctx.lang, "大客户经理", "Key-account manager"), when=next_month_end(ctx),
-                      where=zh_en(ctx.lang, "客户现场", "at the customer"), how=zh_en(ctx.lang, "高层拜访 + 置换/保养方案", "Senior visit with a trade-in/service offer")),
-    )]
+    out = []
+    sales = ctx.ds["sales"]
+    recent = sales[(pd.to_datetime(sales["invoice_date"]) > as_of - pd.DateOffset(months=12)) & (pd.to_datetime(sales["invoice_date"]) <= as_of)]
+    a = area_action("churn", ctx.lang)
+    for sid, grp in churn.groupby("store_id", sort=True):
+        g12 = float(recent.loc[recent["account_id"].isin(grp["account_id"]), "gross_profit"].fillna(0).sum())
+        month = g12 / 12
+        sg = store_gross(ctx, sid)
+        ev = f"{len(grp)} 个价值型/重要型客户超过 180 天无购车无维修；近 12 个月整车毛利 {g12:,.0f} 元（月均 {month:,.0f} 元）"
+        out.append(Finding(
+            section="accounts", metric="churn", value=float(len(grp)), benchmark=0.0, store_id=sid,
+            title_zh=f"{sid} 大客户流失预警", title_en=f"{sid} big accounts at risk", detail_zh=ev,
+            detail_en=f"{len(grp)} value/importance accounts silent for over 180 days",
+            target=0.0, target_source="rule", baseline=f"{(as_of - pd.DateOffset(months=12)).date()}–{as_of.date()}",
+            extra_gross=month if month > 0 else float("nan"), share_of_gross=month / sg if sg and month > 0 else float("nan"),
+            evidence=ev, severity=0.5, lower_is_better=True,
+            action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+                          where=a["where"], how=a["how"]),
+        ))
+    return out

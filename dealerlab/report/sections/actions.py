@@ -9,17 +9,20 @@ from dealerlab.report.sections._common import zh_en
 
 
 def build(ctx) -> H.Html:
-    """The first five findings that carry an action, one 5W1H row each."""
+    """The action rows of the ranked findings (:func:`~dealerlab.report.findings.plan_actions`): at most 8, each
+    with an owner, staggered future start and check dates, and its check metric baseline → numeric target."""
+    from dealerlab.report.findings import plan_actions
+
     lang = ctx.lang
-    items = [f for f in ctx.findings() if f.action is not None][:5]
-    if not items:
+    plan = plan_actions(ctx, ctx.findings(), lang=lang)
+    if plan.empty:
         return H.reading(zh_en(lang, "暂无需要立项的改进。", "No improvement cycle needed."))
-    cols = [zh_en(lang, c, e) for c, e in [("问题", "Problem"), ("做什么 What", "What"), ("为什么 Why", "Why"),
-                                           ("谁 Who", "Who"), ("何时 When", "When"), ("何地 Where", "Where"),
-                                           ("怎么做 How", "How"), ("检查指标", "Check metric")]]
-    rows = [dict(zip(cols, [f.title(lang), *f.action.fields(lang), f.metric_label(lang)])) for f in items]
+    cols = {"title": zh_en(lang, "问题", "Problem"), "what": zh_en(lang, "做什么 What", "What"), "why": zh_en(lang, "为什么 Why", "Why"),
+            "who": zh_en(lang, "谁 Who", "Who"), "start": zh_en(lang, "开始", "Start"), "check_date": zh_en(lang, "检查日", "Check date"),
+            "where": zh_en(lang, "何地 Where", "Where"), "how": zh_en(lang, "怎么做 How", "How"),
+            "check_metric": zh_en(lang, "检查指标", "Check metric"), "check": zh_en(lang, "基线 → 目标", "Baseline → target")}
     return H.Html([
-        H.reading(zh_en(lang, "每条发现对应一个 PDCA 循环：按 5W1H 计划（P），执行（D），下月用同一指标检查（C），有效则标准化、无效则进入下一轮（A）。",
-                        "Each finding opens a PDCA cycle: plan in 5W1H (P), do (D), check with the same metric next month (C), standardise or start the next cycle (A).")),
-        H.table(pd.DataFrame(rows)),
+        H.reading(zh_en(lang, "每条发现对应一个 PDCA 循环：按 5W1H 计划（P），执行（D），到检查日用同一指标检查（C），有效则标准化、无效则进入下一轮（A）。",
+                        "Each finding opens a PDCA cycle: plan in 5W1H (P), do (D), check the same metric on the check date (C), standardise or start the next cycle (A).")),
+        H.table(plan[list(cols)].rename(columns=cols)),
     ])

@@ -51,41 +51,44 @@ def extra(ctx) -> H.Html:
     return H.Html(parts)
 
 
+def _last3(ctx, metric: str, sid: str) -> list[float]:
+    from dealerlab.calendar import period_range
+
+    return [ctx.value(metric, period=p, store_id=sid) for p in period_range(ctx.params.period, 3)]
+
+
 def findings(ctx) -> list[Finding]:
-    """Paint booths under 60 % utilisation and comeback rates over 4 %, with the revenue at stake."""
+    """After-sales findings (DOMAIN.md §10): booth utilisation < 60 % in ≥ 2 of the last 3 months, comeback rate above
+    3 %, parts fill rate below 90 % — severity findings (no vehicle gross attaches); numeric targets are those lines."""
+    from dealerlab.calendar import period_range
+    from dealerlab.report.findings import _person, area_action
+
+    lang = ctx.lang
+    months = period_range(ctx.params.period, 3)
+    window = f"{months[0]}–{months[-1]}"
     out = []
+    rules = [  # metric, line, lower is better, title zh, title en
+        ("booth_utilisation", 0.60, False, "烤房利用率低于 60%", "paint booths below 60% utilisation"),
+        ("comeback_rate", 0.03, True, "返修率高于 3%", "comeback rate above 3%"),
+        ("parts_fill_rate", 0.90, False, "零件即时供应率低于 90%", "parts fill rate below 90%"),
+    ]
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
-        booth = ctx.value("booth_utilisation", store_id=sid)
-        if pd.notna(booth) and booth < 0.60:
-            ro = ctx.ds["service_orders"]
-            ro = ro[(ro["store_id"] == sid) & (ro["ro_type"] == "钣喷")]
-            per_month = ro["revenue"].sum() / max(1, len(ctx.ds.periods()))
-            stake = per_month * (0.60 - booth) / booth if booth > 0 else math.nan
+        for metric, line, lower, tz, te in rules:
+            vals = _last3(ctx, metric, sid)
+            now = vals[-1]
+            bad = [v for v in vals if math.isfinite(v) and ((v > line) if lower else (v < line))]
+            hit = (len(bad) >= 2) if metric == "booth_utilisation" else (math.isfinite(now) and ((now > line) if lower else (now < line)))
+            if not hit:
+                continue
+            shown = "、".join("—" if not math.isfinite(v) else f"{v:.1%}" for v in vals)
+            ev = f"{window} 各月：{shown}（标准 {'≤' if lower else '≥'} {line:.0%}）"
+            a = area_action(metric, lang)
             out.append(Finding(
-                section="aftersales", metric="booth_utilisation", value=booth, benchmark=0.60,
-                title_zh=f"{sid} 烤房利用率低于 60%", title_en=f"{sid} paint booths below 60% utilisation",
-                detail_zh=f"{booth:.1%}；按 60% 利用率测算，钣喷产值每月可增加约 {stake / 1e4:,.1f} 万元",
-                detail_en=f"{booth:.1%}; at 60% the paint shop would earn about {stake:,.0f} yuan more a month",
-                revenue_at_stake=stake,
-                action=Action(what=zh_en(ctx.lang, "按损伤程度分流钣喷工单，设小损伤快修班组", "Route light jobs to a fast-repair crew"),
-                              why=zh_en(ctx.lang, "大班组大小活混接，烤房空转", "Large crews mix heavy and light jobs"),
-                              who=zh_en(ctx.lang, "服务经理", "Service manager"), when=next_month_end(ctx),
-                              where=zh_en(ctx.lang, "钣喷车间", "paint shop"), how=zh_en(ctx.lang, "烤房排程表 + 每日利用率看板", "Booth schedule and daily board")),
-            ))
-        comeback = ctx.value("comeback_rate", store_id=sid)
-        if pd.notna(comeback) and comeback > 0.04:
-            intake = ctx.value("intake", store_id=sid)
-            rev = ctx.value("service_revenue", store_id=sid)
-            stake = (comeback - 0.03) * intake * (rev / intake if intake else math.nan)
-            out.append(Finding(
-                section="aftersales", metric="comeback_rate", value=comeback, benchmark=0.03,
-                title_zh=f"{sid} 返修率偏高", title_en=f"{sid} comeback rate high",
-                detail_zh=f"返修率 {comeback:.1%}（目标 ≤ 3%），每次返修占用工位且损害满意度",
-                detail_en=f"comeback rate {comeback:.1%} (target ≤ 3%)",
-                revenue_at_stake=stake,
-                action=Action(what=zh_en(ctx.lang, "返修工单逐单分析原因，建立终检", "Analyse every comeback; add a final check"),
-                              why=zh_en(ctx.lang, "一次修复率低", "First-time fix is low"), who=zh_en(ctx.lang, "技术经理", "Workshop manager"),
-                              when=next_month_end(ctx), where=zh_en(ctx.lang, "车间", "workshop"),
-                              how=zh_en(ctx.lang, "PDCA：p 控制图跟踪返修率", "PDCA with a p-chart of the comeback rate")),
+                section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,
+                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev, detail_en=ev,
+                target=line, target_source="benchmark", baseline=window, evidence=ev, lower_is_better=lower,
+                severity=float(min(1.0, abs(now - line) / line)) if math.isfinite(now) else 0.5,
+                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+                              where=a["where"], how=a["how"]),
             ))
     return out

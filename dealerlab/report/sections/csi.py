@@ -42,21 +42,34 @@ def extra(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """The CSI items to fix first (important and below average) of the report's store."""
+    """CSI/SSI falling three months in a row (DOMAIN.md §10), per store; the target is the level before the fall;
+    the store report names the IPA fix-first items as evidence."""
+    import math
+
+    from dealerlab.calendar import period_range
+    from dealerlab.report.findings import _person, area_action
+
     out = []
-    sid = ctx.params.store_id
-    if sid is None:
-        return out
-    table = ipa(ctx.ds["surveys"], stores=[sid], periods=ctx.periods, survey="CSI", items=ctx.ds["survey_items"] if ctx.ds.has("survey_items") else None)
-    first = fix_first(table, n=2)
-    if len(first):
-        names = "、".join(first["item"].astype(str))
-        out.append(Finding(
-            section="csi", metric="csi_index", value=ctx.value("csi_index"),
-            title_zh="CSI 重点改进项", title_en="CSI items to fix first",
-            detail_zh=f"{names}：对总体满意度影响大而表现偏低", detail_en=f"{names}: important and below average",
-            action=Action(what=zh_en(ctx.lang, f"改进 {names}", f"Improve {names}"), why=zh_en(ctx.lang, "IPA 重点改进象限", "IPA fix-first quadrant"),
-                          who=zh_en(ctx.lang, "客服经理", "CRM manager"), when=next_month_end(ctx), where=zh_en(ctx.lang, "售后前台", "service reception"),
-                          how=zh_en(ctx.lang, "回访追因 + 服务流程标准化", "Call-backs and a standard process")),
-        ))
+    months = period_range(ctx.params.period, 4)
+    for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
+        for metric, name in (("csi_index", "CSI"), ("ssi_index", "SSI")):
+            v = [ctx.value(metric, period=p, store_id=sid) for p in months]
+            if not all(math.isfinite(x) for x in v) or not (v[0] > v[1] > v[2] > v[3]):
+                continue
+            ev = f"{name} 指数连续 3 个月下降：" + " → ".join(f"{x:.0f}" for x in v) + f"（{months[0]}–{months[-1]}）"
+            if ctx.params.store_id and metric == "csi_index":
+                table = ipa(ctx.ds["surveys"], stores=[sid], periods=ctx.periods, survey="CSI",
+                            items=ctx.ds["survey_items"] if ctx.ds.has("survey_items") else None)
+                first = fix_first(table, n=2)
+                if len(first):
+                    ev += "；重点改进项：" + "、".join(first["item"].astype(str))
+            a = area_action(metric, ctx.lang)
+            out.append(Finding(
+                section="csi", metric=metric, value=v[-1], benchmark=v[0], store_id=sid,
+                title_zh=f"{sid} {name} 连续 3 个月下降", title_en=f"{sid} {name} down three months in a row",
+                detail_zh=ev, detail_en=ev, target=v[0], target_source="own_best", baseline=f"{months[0]}–{months[-1]}",
+                evidence=ev, severity=float(min(1.0, (v[0] - v[-1]) / max(v[0], 1e-9) * 10)),
+                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+                              where=a["where"], how=a["how"]),
+            ))
     return out

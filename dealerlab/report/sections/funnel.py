@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from dealerlab.funnel import funnel_counts, funnel_rates, store_business
-from dealerlab.funnel.diagnosis import action_plan, diagnose
+from dealerlab.funnel.diagnosis import STEP_OF, action_plan, diagnose
 from dealerlab.plots.funnel import funnel_chart, gap_bars
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
@@ -80,26 +82,93 @@ def extra(ctx) -> H.Html:
     return H.Html(parts)
 
 
+_CHOICE = {  # metric → (signal, root cause of funnel_actions.csv it supports), first match wins; the last is the default
+    "test_drive_rate": [("invite_low", "竞品对比资料不足，介绍完不主动邀请试驾"), ("", "流程手续多、要点多，顾问记不住")],
+    "close_rate": [("promise_complaints", "口头承诺没有书面依据，交车时兑现不了引发抱怨"),
+                   ("", "报价时不提保险、贷款、精品等衍生产品")],
+    "capture_rate": [("", "接待不主动，客户离店时没有留下联系方式")],
+    "call_visit_rate": [("", "来电之后没有当天跟进，客户热度过去")],
+    "revisit_rate": [("", "跟踪内容空泛，客户没有再来展厅的理由")],
+}
+
+
+def _signal(ctx, sid: str, signal: str) -> str:
+    """The evidence of a signal ("" when it does not hold)."""
+    if signal == "invite_low":
+        v = ctx.value("test_drive_invite_share", store_id=sid)
+        return f"试乘试驾邀约率 {v:.1%}" if math.isfinite(v) and v < 0.5 else ""
+    if signal == "promise_complaints" and ctx.ds.has("complaints"):
+        c = ctx.ds["complaints"]
+        n = int(((c["store_id"] == sid) & (c["category"] == "销售承诺未兑现")).sum())
+        return f"近期「销售承诺未兑现」投诉 {n} 起" if n else ""
+    return ""
+
+
+def _funnel_action(ctx, r) -> tuple[dict, str]:
+    from dealerlab.funnel.diagnosis import actions as step_actions
+
+    table = step_actions(metric=r.metric) if r.metric in STEP_OF else None
+    if table is None or table.empty:
+        return {}, ""
+    for signal, cause in _CHOICE.get(r.metric, [("", "")]):
+        ev = _signal(ctx, r.store_id, signal) if signal else ""
+        if signal and not ev:
+            continue
+        every = step_actions()
+        hit = every[every["root_cause"] == cause] if cause else table
+        row = (hit if len(hit) else table).iloc[0]
+        return row.to_dict(), ev
+    return table.iloc[0].to_dict(), ""
+
+
 def findings(ctx) -> list[Finding]:
-    """Each funnel rate below its benchmark, with the sales it costs and the bottleneck's 5W1H action."""
+    """Each funnel stage worth extra gross at its reachable target (path model, DOMAIN.md §10), and follow-up
+    timeliness below benchmark (severity only), with the action chosen from the step's root-cause table."""
     stores = [ctx.params.store_id] if ctx.params.store_id else ctx.stores
     diag = _diagnose(ctx, stores)
-    plans = action_plan(diag, top=3, lang=ctx.lang)
+    lang = ctx.lang
+    window = f"{(pd.Period(ctx.params.period, freq='M') - 5)}–{ctx.params.period}"
     out = []
     for r in diag.itertuples(index=False):
-        if not (pd.notna(r.extra_gross) and r.extra_gross > 0):
+        money = r.status == "gain" and pd.notna(r.extra_gross) and r.extra_gross > 0
+        severity = r.status == "severity" or (r.status == "na" and r.value < r.benchmark)
+        if not (money or severity):
             continue
-        where = "" if ctx.params.store_id else f"{r.store_id} "
-        plan = plans[(plans["store_id"] == r.store_id) & (plans["metric"] == r.metric)]
+        where = f"{r.store_id} "
+        target = r.target if money else r.benchmark
+        row, ev = _funnel_action(ctx, r)
+        if r.metric == "followup_timeliness":
+            from dealerlab.report.findings import area_action
+
+            a = area_action("followup_timeliness", lang)
+            row = {"improvement": a.get("improvement", ""), "root_cause": a.get("root_cause", ""), "owner": a.get("owner", ""),
+                   "tool": a.get("how", "")}
+        owner = str(row.get("owner", "")) or "展厅经理"
+        if owner == "销售顾问":
+            owner = "展厅经理"
+        why_nums = (f"{r.name} {r.value:.1%}，可达目标 {target:.1%}（{r.target_basis}）；可多销约 {r.extra_sales:.1f} 台、"
+                    f"毛利约 {r.extra_gross:,.0f} 元/月" if money else f"{r.name} {r.value:.1%}，低于标杆 {r.benchmark:.1%}")
+        if money and pd.notna(r.p_with) and pd.notna(r.p_without):
+            why_nums += f"；走这条路径的潜客成交 {r.p_with:.1%}，不走的 {r.p_without:.1%}"
+        if ev:
+            why_nums += f"；{ev}"
         action = None
-        if len(plan):
-            p = plan.iloc[0]
-            action = Action(what=str(p["improvement"]), why=str(p["root_cause"]), who=str(p["owner"]), when=next_month_end(ctx),
-                            where=zh_en(ctx.lang, "展厅", "showroom"), how=str(p["tool"]))
+        if row:
+            from dealerlab.report.findings import _person
+
+            action = Action(what=str(row.get("improvement", "")), why=f"{row.get('root_cause', '')}（{why_nums}）",
+                            who=_person(ctx, r.store_id, owner), when="", where=zh_en(lang, "展厅", "showroom"),
+                            how=str(row.get("tool", "")))
         out.append(Finding(
-            section="funnel", metric=r.metric, value=r.value, benchmark=r.benchmark,
+            section="funnel", metric=r.metric, value=r.value, benchmark=r.benchmark, store_id=r.store_id,
             title_zh=f"{where}{r.name}低于标杆", title_en=f"{where}{r.name} below benchmark",
-            detail_zh=r.finding, detail_en=r.finding, sales_at_stake=r.extra_sales, revenue_at_stake=r.extra_gross,
+            detail_zh=r.finding, detail_en=r.finding, sales_at_stake=r.extra_sales if money else float("nan"),
+            target=target, target_source=(r.target_source if money else "benchmark"), baseline=window,
+            extra_sales=r.extra_sales if money else float("nan"), extra_gross=r.extra_gross if money else float("nan"),
+            share_of_gross=r.share_of_gross if money else float("nan"), benchmark_source=r.benchmark_source,
+            benchmark_extra_sales=r.benchmark_extra_sales if money else float("nan"),
+            benchmark_extra_gross=r.benchmark_extra_gross if money else float("nan"),
+            evidence=why_nums, severity=float(min(1.0, abs(r.gap) / max(r.benchmark, 1e-9))) if pd.notna(r.gap) else 0.0,
             action=action,
         ))
     return out

@@ -57,20 +57,36 @@ def build(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """Per store, the consultants under 10 units this month."""
+    """Bottom-out statuses (DOMAIN.md §7/§10): consultants eliminated or suspended in the latest complete quarter;
+    severity only, target 12 units a month."""
+    from dealerlab.calendar import period_range
+    from dealerlab.report.findings import _person, area_action
+
     out = []
+    a = area_action("bottom_out", ctx.lang)
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
-        units = pay.consultant_units(ctx.ds, periods=[ctx.params.period], stores=[sid])
-        low = units[units["units"] < 10]
-        if len(low) and len(units):
-            out.append(Finding(
-                section="people", title_zh=f"{sid} 低于 10 台的销售顾问", title_en=f"{sid} consultants under 10 units",
-                detail_zh=f"{len(low)}/{len(units)} 位顾问本月销量低于 10 台（积分取消线）",
-                detail_en=f"{len(low)} of {len(units)} consultants sold under 10 units",
-                sales_at_stake=float((10 - low["units"]).sum()),  # units short of the line; no revenue claimed
-                action=Action(what=zh_en(ctx.lang, "低产顾问一对一辅导，复盘潜客跟进", "Coach low performers one-to-one"),
-                              why=zh_en(ctx.lang, "人均单产偏低", "Low output per consultant"), who=zh_en(ctx.lang, "展厅经理", "Showroom manager"),
-                              when=next_month_end(ctx), where=zh_en(ctx.lang, "展厅", "showroom"),
-                              how=zh_en(ctx.lang, "每周复盘 H/A 级潜客 + 陪同接待", "Weekly review of hot leads, shadowing")),
-            ))
+        covered = set(ctx.ds.periods())
+        months = [p for p in period_range(ctx.params.period, 6) if p in covered]
+        units = pay.consultant_units(ctx.ds, periods=months, stores=[sid])
+        if units.empty:
+            continue
+        quarters, _ = pay.bottom_out(units)
+        complete = quarters[~quarters["partial"]]
+        if complete.empty:
+            continue
+        q = complete[complete["quarter"] == complete["quarter"].max()]
+        risk = q[q["status"] != pay.STATUS_KEPT]
+        if risk.empty:
+            continue
+        mean_units = float(risk["mean_units"].mean())
+        ev = (f"{q['quarter'].iloc[0]}：{len(risk)}/{len(q)} 位销售顾问季度月均销量低于 12 台"
+              f"（{'、'.join(sorted(set(map(str, risk['status']))))}），平均 {mean_units:.1f} 台")
+        out.append(Finding(
+            section="people", metric="bottom_out", value=mean_units, benchmark=12.0, store_id=sid,
+            title_zh=f"{sid} 末位淘汰规则触发", title_en=f"{sid} bottom-out rule triggered", detail_zh=ev, detail_en=ev,
+            target=12.0, target_source="rule", baseline=str(q["quarter"].iloc[0]), evidence=ev,
+            severity=float(min(1.0, len(risk) / max(1, len(q)))),
+            action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+                          where=a["where"], how=a["how"]),
+        ))
     return out

@@ -1,4 +1,9 @@
-"""Report section: targets and consultants: store achievement against time progress, the consultants' board and amount × rate matrix (course module 1)."""
+"""Report section: targets and consultants: store achievement against time progress, the consultants' board and amount × rate matrix (course module 1).
+
+Time progress is on each store's selling days (docs/DOMAIN.md §3: its own weekday/holiday pattern over the 12 months before
+the month, else the defaults), from :func:`dealerlab.targets.achievement` — the same numbers as notebook 01 and
+exercise 1C.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.sections._common import mean_price, next_month_end, staff_names, zh_en
-from dealerlab.targets import achievement, amount_rate_matrix
+from dealerlab.targets import achievement, amount_rate_matrix, day_weights
 
 
 def build(ctx) -> H.Html:
@@ -23,7 +28,7 @@ def build(ctx) -> H.Html:
     for r in store.itertuples():
         rows.append({zh_en(lang, "门店", "Store"): r.store_id, zh_en(lang, "目标", "Target"): H.fmt_value(r.target),
                      zh_en(lang, "实际", "Actual"): H.fmt_value(r.actual), zh_en(lang, "达成率", "Achievement"): H.fmt_value(r.achievement, "rate", lang),
-                     zh_en(lang, "时间进度", "Time progress"): H.fmt_value(r.time_progress, "rate", lang),
+                     zh_en(lang, "时间进度（卖车日）", "Time progress (selling days)"): H.fmt_value(r.time_progress, "rate", lang),
                      zh_en(lang, "突破目标达成", "Stretch achievement"): H.fmt_value(r.stretch_achievement, "rate", lang)})
     parts.append(H.table(pd.DataFrame(rows)))
     if sid is None:
@@ -46,34 +51,64 @@ def build(ctx) -> H.Html:
                                                   "advice": zh_en(lang, "辅导建议", "Coaching")}),
                              numeric_formats={zh_en(lang, "达成率", "Achievement"): "rate"}))
     behind = store.iloc[0]
+    as_of = pd.Timestamp(behind.as_of)
+    source = str(day_weights(ctx.params.period, ds=ctx.ds, store_id=sid, lang=lang)["source"].iloc[0])
+    ahead = pd.notna(behind.achievement) and behind.achievement >= behind.time_progress
+    stretch = behind.stretch if pd.notna(behind.stretch) else (float(int(1.1 * behind.target + 0.5)) if pd.notna(behind.target) else None)
+    if ahead and stretch and behind.time_progress < 1:
+        stretch_zh = (f"已领先时间进度：超出的部分不降低后面几周的目标，计入突破目标（{H.fmt_value(stretch)} 台），"
+                      f"还差 {H.fmt_value(max(stretch - behind.actual, 0.0))} 台。")
+    elif ahead and stretch:
+        stretch_zh = f"本月目标已完成；突破目标 {H.fmt_value(stretch)} 台，达成 {H.fmt_value(behind.actual / stretch, 'rate')}。"
+    else:
+        stretch_zh = "达成率低于时间进度的顾问需要本周内重新分解剩余目标（见课程模块 1 的周滚动调整）。"
     parts.append(H.reading(zh_en(
         lang,
-        f"本月销量目标 {H.fmt_value(behind.target)} 台，实际 {H.fmt_value(behind.actual)} 台，达成率 {H.fmt_value(behind.achievement, 'rate')}；"
-        f"时间进度 {H.fmt_value(behind.time_progress, 'rate')}。达成率低于时间进度的顾问需要本周内重新分解剩余目标（见课程模块 1 的周滚动调整）。",
-        f"Target {H.fmt_value(behind.target)}, actual {H.fmt_value(behind.actual)}, achievement {H.fmt_value(behind.achievement, 'rate', 'en')}, "
-        f"time progress {H.fmt_value(behind.time_progress, 'rate', 'en')}.",
+        f"本月销量目标 {H.fmt_value(behind.target)} 台，截至 {as_of.month} 月 {as_of.day} 日实际 {H.fmt_value(behind.actual)} 台，"
+        f"达成率 {H.fmt_value(behind.achievement, 'rate')}；时间进度 {H.fmt_value(behind.time_progress, 'rate')}"
+        f"（按卖车日：{source}；展厅周末和节假日照常卖车，不按法定工作日算）。" + stretch_zh,
+        f"Target {H.fmt_value(behind.target)}, actual {H.fmt_value(behind.actual)} by {as_of:%d %b}, achievement "
+        f"{H.fmt_value(behind.achievement, 'rate', 'en')}, time progress {H.fmt_value(behind.time_progress, 'rate', 'en')} "
+        f"on selling days ({source}).",
     )))
     return H.Html(parts)
 
 
 def findings(ctx) -> list[Finding]:
-    """Each store whose achievement is behind time progress, with the units it is short."""
+    """Target shortfall (docs/DOMAIN.md §10): the month missed, or achievement behind time progress by ≥ 10 points; the gap
+    in units × total gross per unit. A finished month gets no "re-split the remaining weeks" advice."""
+    from dealerlab.report.findings import _person, area_action, store_gross, total_gross_per_unit
+
+    lang = ctx.lang
     out = []
     store = achievement(ctx.ds, period=ctx.params.period, stores=[ctx.params.store_id] if ctx.params.store_id else ctx.stores)
     for r in store.itertuples():
-        if pd.notna(r.achievement) and pd.notna(r.time_progress) and r.achievement < r.time_progress and r.target > 0:
-            short = r.target * r.time_progress - r.actual
-            price = mean_price(ctx, r.store_id)
-            out.append(Finding(
-                section="targets", metric="volume", value=r.actual, benchmark=r.target,
-                title_zh=f"{r.store_id} 销量目标落后于时间进度", title_en=f"{r.store_id} volume behind time progress",
-                detail_zh=f"达成率 {r.achievement:.1%}，时间进度 {r.time_progress:.1%}，按进度还差约 {short:.0f} 台",
-                detail_en=f"achievement {r.achievement:.1%} vs time progress {r.time_progress:.1%}: {short:.0f} units behind",
-                sales_at_stake=short, revenue_at_stake=short * price,
-                action=Action(what=zh_en(ctx.lang, "把剩余目标按周重新分解到每位顾问", "Re-split the rest of the target by week"),
-                              why=zh_en(ctx.lang, "达成率落后于时间进度", "Behind time progress"),
-                              who=zh_en(ctx.lang, "销售经理", "Sales manager"), when=next_month_end(ctx),
-                              where=zh_en(ctx.lang, "晨会", "morning meeting"),
-                              how=zh_en(ctx.lang, "每日看板跟踪，落后顾问一对一辅导", "Daily board, one-to-one coaching")),
-            ))
+        if not (pd.notna(r.achievement) and pd.notna(r.time_progress) and r.target > 0):
+            continue
+        over = r.time_progress >= 1 - 1e-9
+        if over and r.achievement < 1:
+            gap, key = r.target - r.actual, "volume"
+            detail = f"目标 {r.target:,.0f} 台，实际 {r.actual:,.0f} 台，达成率 {r.achievement:.1%}，差 {gap:,.0f} 台（本月已结束）"
+            detail_en = f"target {r.target:,.0f}, actual {r.actual:,.0f} ({r.achievement:.1%}): {gap:,.0f} short (month over)"
+            title = (f"{r.store_id} 未完成本月销量目标", f"{r.store_id} missed the month's volume target")
+        elif not over and r.time_progress - r.achievement >= 0.10:
+            gap, key = r.target * r.time_progress - r.actual, "volume_progress"
+            detail = f"达成率 {r.achievement:.1%}，时间进度（卖车日）{r.time_progress:.1%}，按进度还差约 {gap:,.0f} 台"
+            detail_en = f"achievement {r.achievement:.1%} vs time progress (selling days) {r.time_progress:.1%}: {gap:,.0f} units behind"
+            title = (f"{r.store_id} 销量目标落后于时间进度", f"{r.store_id} volume behind time progress")
+        else:
+            continue
+        tgpu = total_gross_per_unit(ctx, r.store_id)
+        gross = gap * tgpu
+        sg = store_gross(ctx, r.store_id)
+        a = area_action(key, lang)
+        action = Action(what=a["improvement"], why=f"{a['root_cause']}（{detail}）", who=_person(ctx, r.store_id, a["owner"]),
+                        where=a["where"], how=a["how"]) if a else None
+        out.append(Finding(
+            section="targets", metric="volume", value=float(r.actual), benchmark=float(r.target), store_id=r.store_id,
+            title_zh=title[0], title_en=title[1], detail_zh=detail, detail_en=detail_en,
+            target=float(r.target), target_source="target_table", baseline=ctx.params.period,
+            extra_sales=gap, sales_at_stake=gap, extra_gross=gross, share_of_gross=gross / sg if sg else float("nan"),
+            evidence=f"{detail}；单车总毛利 {tgpu:,.0f} 元", severity=float(min(1.0, 1 - r.achievement)), action=action,
+        ))
     return out
