@@ -17,6 +17,7 @@ from dealerlab.targets.achievement import (
     achievement,
     actuals,
     amount_rate_matrix,
+    daily_close,
     per_head_output,
 )
 from dealerlab.targets.days import (
@@ -68,6 +69,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "actuals",
     "achievement",
+    "daily_close",
     "amount_rate_matrix",
     "per_head_output",
     "QUADRANTS",
