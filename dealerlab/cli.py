@@ -86,10 +86,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("class", help="班级 / class")
     csub = p.add_subparsers(dest="class_command", required=True)
-    r = csub.add_parser("report", help="班级成绩报告 / class gradebook")
-    r.add_argument("answers_dir")
-    r.add_argument("-o", "--output", required=True, help=".html 或 .xlsx")
+    for name, help_text in (("report", "班级成绩报告 / class gradebook"), ("export", "导出成绩册 / export the gradebook")):
+        r = csub.add_parser(name, help=help_text)
+        r.add_argument("answers_dir")
+        r.add_argument("-o", "--output", required=True, help=".html 或 .xlsx")
+        _add_lang(r)
+    r = csub.add_parser("collect", help="收集学员答案（zip 或文件夹）/ gather answers from laptops")
+    r.add_argument("sources", nargs="+", help="学员的答案压缩包（.zip）或 dealerlab-answers 文件夹")
+    r.add_argument("--into", default=None, help="班级答案文件夹（默认 ~/dealerlab-answers）")
     _add_lang(r)
+    r = csub.add_parser("new", help="存档本班并开始新班 / archive the class and start empty")
+    r.add_argument("--answers-dir", default=None, help="班级答案文件夹（默认 ~/dealerlab-answers）")
+    _add_lang(r)
+
+    p = sub.add_parser("classroom", help="课堂服务器：全班在浏览器里做练习 / serve the exercises to a class")
+    p.add_argument("--ip", default="0.0.0.0", help="监听地址（默认所有网络；只在本机用 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--answers-dir", default=None, help="班级答案文件夹")
+    p.add_argument("--code", default=None, help="固定的加入码（默认随机生成）")
+    p.add_argument("--trainer-code", default=None, help="固定的讲师码（默认随机生成）")
+    p.add_argument("--cull-after", type=int, default=180, help="关闭页面后多少秒释放其内核（默认 180）")
+    p.add_argument("--cull-interval", type=int, default=30, help="多久检查一次空闲内核（秒，默认 30）")
+    p.add_argument("--max-kernels", type=int, default=4, help="每位学员最多同时打开的练习页（默认 4）")
+    p.add_argument("--qr", default=None, help="另存二维码图片（PNG）")
+    _add_lang(p)
 
     p = sub.add_parser("workshop", help="启动课堂 / start the workshop")
     p.add_argument("--voila", action="store_true", help="以应用模式打开（无代码）")
@@ -136,9 +156,19 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return build_command(check=args.check, lang=args.lang)
     if cmd == "class":
-        from dealerlab.exercises.commands import class_report_command
+        from dealerlab.exercises.commands import class_collect_command, class_new_command, class_report_command
 
+        if args.class_command == "collect":
+            return class_collect_command(args.sources, into=args.into, lang=args.lang)
+        if args.class_command == "new":
+            return class_new_command(answers_dir=args.answers_dir, lang=args.lang)
         return class_report_command(args.answers_dir, args.output, lang=args.lang)
+    if cmd == "classroom":
+        from dealerlab.exercises.classroom import classroom_command
+
+        return classroom_command(ip=args.ip, port=args.port, answers_dir=args.answers_dir, join_code=args.code,
+                                 trainer_code=args.trainer_code, cull_after=args.cull_after,
+                                 cull_interval=args.cull_interval, max_kernels=args.max_kernels, qr_png=args.qr, lang=args.lang)
     if cmd == "workshop":
         from dealerlab.exercises.commands import workshop_command
 

@@ -52,7 +52,7 @@ def test_scalar_parsers_never_raise(cell):
     assert p is None or (len(p) == 7 and p[4] == "-")
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(cells, max_size=30), st.randoms(use_true_random=False))
 def test_vector_coercions_shape_bad_and_row_order(values, rnd):
     raw = pd.Series(values, dtype=object)

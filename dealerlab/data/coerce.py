@@ -60,6 +60,56 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 #: serial numbers accepted as dates: 1 (1899-12-31) .. 2958465 (9999-12-31); in practice 1950..2100
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73051  # 1950-01-01 .. 2099-12-31
 
+#: why a non-blank cell could not be read (the ``reason`` array of :func:`coerce_column`)
+R_OK, R_INVALID, R_IMPOSSIBLE, R_EARLY, R_LATE, R_PERCENT, R_DECIMAL_COMMA, R_NOT_FINITE, R_TOO_LARGE, R_CONTROL = range(10)
+#: dates are read in this window; outside it a date is a typing error (and would not fit a datetime64[ns])
+DATE_MIN, DATE_MAX = _dt.date(1950, 1, 1), _dt.date(2199, 12, 31)
+#: the largest magnitude a number cell may hold (docs/DATA.md: money beyond 1e12 is an error)
+NUMBER_MAX = 1e12
+
+#: invisible characters that make look-alike ids: C0 controls (tab aside), DEL, C1 controls, zero-width
+#: characters, bidi marks/embeddings/overrides/isolates, word joiner, BOM
+_INVISIBLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+#: removed from free text (kept: tab, line feed)
+_TEXT_STRIP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+class CellIssue:
+    """A cell a reader gives as blank though it holds something: an Excel error value or an uncalculated formula.
+
+    ``kind`` is ``"error"`` (``text`` = ``#DIV/0!``, ``#N/A`` …) or ``"formula"`` (``text`` = the formula without
+    its ``=``). :func:`dealerlab.data.validate.check_chunk` reports it and treats the cell as unreadable.
+    """
+
+    __slots__ = ("kind", "text")
+
+    def __init__(self, kind: str, text: str) -> None:
+        self.kind, self.text = kind, text
+
+    def __str__(self) -> str:
+        return self.text if self.kind == "error" else "=" + self.text
+
+    def __repr__(self) -> str:
+        return f"CellIssue({self.kind!r}, {self.text!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CellIssue) and (self.kind, self.text) == (other.kind, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.text))
+
+
+def invisible_chars(text: str) -> list[str]:
+    """The invisible / control characters in ``text`` as ``U+XXXX`` codes (``"S0\\a3"`` → ``["U+0007"]``)."""
+    return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(_INVISIBLE.findall(text))]
+
+
+def shown_text(text: str) -> str:
+    """``text`` with invisible characters written as ``<U+XXXX>`` (what an error message shows)."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
 _TRUE = {"是", "y", "yes", "1", "1.0", "true", "t", "对", "√", "✓", "✔", "有"}
 _FALSE = {"否", "n", "no", "0", "0.0", "false", "f", "错", "×", "✗", "✘", "无"}
 
@@ -104,9 +154,18 @@ def parse_id(v) -> str | None:
     return t or None
 
 
+def _id_code(v) -> tuple[str | None, int]:
+    raw = v if isinstance(v, str) else None
+    if raw is not None and _INVISIBLE.search(raw):
+        return None, R_CONTROL
+    return parse_id(v), R_OK
+
+
 def parse_text(v) -> str | None:
-    """Free text as typed (stripped); blank → ``None``."""
+    """Free text as typed (stripped, control and zero-width characters removed); blank → ``None``."""
     if isinstance(v, str):
+        if not v.isascii() or not v.isprintable():
+            v = _TEXT_STRIP.sub("", v)
         return v.strip() or None
     return _cell_text(v) or None
 
@@ -135,58 +194,101 @@ def _serial(x: float) -> _dt.date | None:
     return None
 
 
-def parse_date(v) -> tuple[_dt.date | None, bool, bool]:
-    """``(date, bad, impossible)`` of one cell; ``impossible``: shaped like a date that does not exist (2026-02-30)."""
+def _in_window(d: _dt.date) -> tuple[_dt.date | None, int]:
+    if d < DATE_MIN:
+        return None, R_EARLY
+    if d > DATE_MAX:
+        return None, R_LATE
+    return d, R_OK
+
+
+def _date_code(v) -> tuple[_dt.date | None, int]:
+    """``(date, reason)`` of one cell (reason :data:`R_OK` for a good or blank cell)."""
     if isinstance(v, _dt.datetime | pd.Timestamp):
-        return (None, False, False) if pd.isna(v) else (v.date(), False, False)
+        return (None, R_OK) if pd.isna(v) else _in_window(v.date())
     if isinstance(v, _dt.date):
-        return v, False, False
+        return _in_window(v)
     if isinstance(v, np.datetime64):
-        return (None, False, False) if np.isnat(v) else (pd.Timestamp(v).date(), False, False)
+        if np.isnat(v):
+            return None, R_OK
+        day = v.astype("datetime64[D]").astype(object)  # a date (or an int for years beyond 9999)
+        if not isinstance(day, _dt.date):
+            return None, R_LATE if v > np.datetime64("2000-01-01") else R_EARLY
+        return _in_window(day)
     if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_):
         if isinstance(v, float | np.floating) and np.isnan(v):
-            return None, False, False
+            return None, R_OK
         d = _serial(float(v))
-        return d, d is None, False
+        return d, R_OK if d is not None else R_INVALID
     t = _cell_text(v)
     if not t:
-        return None, False, False
+        return None, R_OK
     m = _DATE_RE.match(t) or _DATE8_RE.match(t)
     if m:
         try:
-            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), False, False
+            d = _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
-            return None, True, True
+            return None, R_IMPOSSIBLE
+        return _in_window(d)
     if _SERIAL_RE.match(t):
         d = _serial(float(t))
-        return d, d is None, False
-    return None, True, False
+        return d, R_OK if d is not None else R_INVALID
+    return None, R_INVALID
 
 
-_NUM_JUNK = re.compile(r"^(?:rmb|cny)\s*|[¥$]|元$|人民币|\s+|,")
+def parse_date(v) -> tuple[_dt.date | None, bool, bool]:
+    """``(date, bad, impossible)`` of one cell; ``impossible``: shaped like a date that does not exist (2026-02-30).
+
+    A date before :data:`DATE_MIN` or after :data:`DATE_MAX` is bad (``None``): never wrapped around.
+    """
+    d, code = _date_code(v)
+    return d, code != R_OK, code == R_IMPOSSIBLE
+
+
+_NUM_JUNK = re.compile(r"^(?:rmb|cny)\s*|[¥$]|元$|人民币|\s+")
 _ACCOUNTING = re.compile(r"^\((.*)\)$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 
 
-def parse_number(v) -> tuple[float | None, bool]:
-    """``(number, bad)``: ``"¥12,345"`` → 12345.0, ``"１２３"`` → 123.0, ``"12%"`` → 0.12, ``"(1,200)"`` → -1200.0."""
+def _number_code(v, percent: bool = True) -> tuple[float | None, int]:
+    """``(number, reason)`` of one cell; ``percent``: may the cell be a percent string (rate columns)."""
     if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_):
         x = float(v)
         if np.isnan(x):
-            return None, False
-        return (None, True) if np.isinf(x) else (x, False)
+            return None, R_OK
+        if np.isinf(x):
+            return None, R_NOT_FINITE
+        return (None, R_TOO_LARGE) if abs(x) > NUMBER_MAX else (x, R_OK)
     t = _cell_text(v).casefold()
     if not t:
-        return None, False
+        return None, R_OK
     pct = t.endswith("%")
     t = _NUM_JUNK.sub("", t.rstrip("%"))
     t = _ACCOUNTING.sub(r"-\1", t)
+    if "," in t:
+        if not _GROUPED.match(t):
+            return None, R_DECIMAL_COMMA if re.fullmatch(r"[+-]?[\d.,]+", t) else R_INVALID
+        t = t.replace(",", "")
     try:
         x = float(t)
     except ValueError:
-        return None, True
+        return None, R_INVALID
     if np.isnan(x) or np.isinf(x):
-        return None, True
-    return (x / 100.0 if pct else x), False
+        return None, R_NOT_FINITE
+    if pct and not percent:
+        return None, R_PERCENT
+    x = x / 100.0 if pct else x
+    return (None, R_TOO_LARGE) if abs(x) > NUMBER_MAX else (x, R_OK)
+
+
+def parse_number(v, *, percent: bool = True) -> tuple[float | None, bool]:
+    """``(number, bad)``: ``"¥12,345"`` → 12345.0, ``"１２３"`` → 123.0, ``"12%"`` → 0.12, ``"(1,200)"`` → -1200.0.
+
+    A comma must separate groups of three digits (``"1.234,56"`` and ``"99300,00"`` are bad, never guessed);
+    inf, NaN and magnitudes beyond :data:`NUMBER_MAX` are bad; with ``percent=False`` so is ``"85%"``.
+    """
+    x, code = _number_code(v, percent)
+    return x, code != R_OK
 
 
 _PERIOD_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -219,19 +321,36 @@ def _typed(values: list, dtype: str) -> pd.Series:
     return pd.Series(pd.array(values, dtype=dtype))
 
 
-def _by_unique(raw: pd.Series, fn: Callable, dtype: str, nflags: int = 1) -> tuple:
+def _by_unique(raw: pd.Series, fn: Callable, dtype: str, nflags: int = 1, *, codes: bool = False) -> tuple:
     """Apply the scalar ``fn`` to each distinct non-missing value of ``raw`` and broadcast the results back.
 
     ``fn(value)`` returns the typed value, or a tuple ``(value, bad, *flags)``; returned: ``(Series, bad, *flags)``.
+    With ``codes``, ``fn`` returns ``(value, reason)`` and the result is ``(Series, reason)`` (int8, 0 = fine).
     """
     if raw.dtype == object:
         # True == 1 and False == 0 hash alike: factorize would merge them; booleans become text first
         is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.to_numpy()), dtype=bool, count=len(raw))
         if is_bool.any():
             raw = raw.where(~is_bool, raw.map(lambda v: "TRUE" if v is True or v is np.True_ else "FALSE"))
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    positions, uniques = pd.factorize(raw, use_na_sentinel=True)
     uniq = np.asarray(uniques, dtype=object)
     results = [fn(u) for u in uniq]
+    if codes:
+        missing = positions < 0
+        take = np.where(missing, 0, positions)
+        values = [r[0] for r in results]
+        reason = np.fromiter((r[1] for r in results), dtype=np.int8, count=len(results))
+        if not len(uniq):
+            out = _typed([None] * len(raw), dtype)
+            code = np.zeros(len(raw), dtype=np.int8)
+        else:
+            out = _typed(values, dtype).take(take).reset_index(drop=True)
+            if missing.any():
+                out = out.mask(missing)
+            code = np.where(missing, 0, reason[take]).astype(np.int8)
+        out.index = raw.index
+        return out, code
+    codes = positions
     if nflags == 0:
         values, flags = results, []
     else:
@@ -261,8 +380,12 @@ def to_text(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def to_id(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Identifiers as text: leading zeros kept, full-width → half-width, ``1001.0`` → ``"1001"``. Never bad."""
-    return _by_unique(raw, parse_id, "string", nflags=0)
+    """Identifiers as text: leading zeros kept, full-width → half-width, ``1001.0`` → ``"1001"``.
+
+    Bad: an id holding control, zero-width or bidi characters (it looks like another id but is not).
+    """
+    v, code = _by_unique(raw, _id_code, "string", codes=True)
+    return v, code != R_OK
 
 
 def _enum_lookup(enum: Mapping[str, str]) -> dict[str, str]:
@@ -300,40 +423,68 @@ def to_bool(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return _by_unique(raw, parse_bool, "boolean")
 
 
+def _date_codes(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+        arr = values.to_numpy()  # in its own unit: a 9999-12-31 stays 9999-12-31 here
+        nat = np.isnat(arr)
+        code = np.zeros(len(raw), dtype=np.int8)
+        code[~nat & (arr < np.datetime64(DATE_MIN))] = R_EARLY
+        code[~nat & (arr > np.datetime64(DATE_MAX) + np.timedelta64(1, "D"))] = R_LATE
+        keep = pd.Series(np.where(code == R_OK, arr, np.datetime64("NaT")), index=raw.index)
+        return keep.astype("datetime64[ns]").dt.normalize(), code
+    return _by_unique(raw, _date_code, "datetime64[ns]", codes=True)
+
+
 def to_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """A calendar date → ``datetime64[ns]`` at midnight.
 
     Returns ``(values, bad, impossible)``: ``impossible`` marks cells that have the shape of a date but do not
-    exist (2026-02-30, month 13), a subset of ``bad``.
+    exist (2026-02-30, month 13), a subset of ``bad``. Dates outside :data:`DATE_MIN` … :data:`DATE_MAX` are bad
+    (never wrapped around: 9999-12-31 does not become 1816).
     """
-    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        values = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
-        none = np.zeros(len(raw), dtype=bool)
-        return values.astype("datetime64[ns]").dt.normalize(), none, none.copy()
-    return _by_unique(raw, parse_date, "datetime64[ns]", nflags=2)
+    values, code = _date_codes(raw)
+    return values, code != R_OK, code == R_IMPOSSIBLE
 
 
-def to_number(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """A number → ``float64``: thousands separators, ¥/￥/RMB prefix, 元 suffix, full-width digits, ``%``."""
+def to_number(raw: pd.Series, *, percent: bool = True) -> tuple[pd.Series, np.ndarray]:
+    """A number → ``float64``: thousands separators, ¥/￥/RMB prefix, 元 suffix, full-width digits, ``%``.
+
+    ``percent=False`` makes ``"85%"`` bad (a rate written in a column that is not a rate).
+    """
+    values, code = _number_codes(raw, percent)
+    return values, code != R_OK
+
+
+def _number_codes(raw: pd.Series, percent: bool) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         values = raw.astype("float64")
-        bad = np.isinf(values.to_numpy())
-        return values.mask(bad), bad
-    return _by_unique(raw, parse_number, "float64")
+        arr = values.to_numpy()
+        code = np.zeros(len(raw), dtype=np.int8)
+        with np.errstate(invalid="ignore"):
+            code[np.isinf(arr)] = R_NOT_FINITE
+            code[np.isfinite(arr) & (np.abs(arr) > NUMBER_MAX)] = R_TOO_LARGE
+        return values.mask(code != R_OK), code
+    return _by_unique(raw, lambda v: _number_code(v, percent), "float64", codes=True)
 
 
 def to_int(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """A whole number → ``Int64`` (a fractional value is bad)."""
 
-    def fn(v):
-        x, bad = parse_number(v)
-        if x is None:
-            return None, bad
-        if not float(x).is_integer():
-            return None, True
-        return int(x), False
+    v, code = _int_codes(raw, False)
+    return v, code != R_OK
 
-    return _by_unique(raw, fn, "Int64")
+
+def _int_codes(raw: pd.Series, percent: bool) -> tuple[pd.Series, np.ndarray]:
+    def fn(v):
+        x, code = _number_code(v, percent)
+        if x is None:
+            return None, code
+        if not float(x).is_integer():
+            return None, R_INVALID
+        return int(x), R_OK
+
+    return _by_unique(raw, fn, "Int64", codes=True)
 
 
 def to_period(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -341,29 +492,33 @@ def to_period(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return _by_unique(raw, parse_period, "string")
 
 
-def coerce_column(raw: pd.Series, column) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def coerce_column(raw: pd.Series, column, *, percent: bool = False) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Coerce ``raw`` as declared by ``column`` (a :class:`~dealerlab.data.schema.Column`).
 
-    Returns ``(values, bad, impossible)``; ``impossible`` is only ever set for dates.
+    ``percent``: the column is a rate, where ``"85%"`` means 0.85 (elsewhere a percent string is bad).
+    Returns ``(values, bad, reason)``; ``reason`` (int8) says why each bad cell is bad (``R_*`` codes).
     """
     kind = column.kind
-    none = np.zeros(len(raw), dtype=bool)
     if kind == "date":
-        return to_date(raw)
+        v, code = _date_codes(raw)
+        return v, code != R_OK, code
     if kind == "id":
-        v, b = to_id(raw)
-    elif kind == "text":
+        v, code = _by_unique(raw, _id_code, "string", codes=True)
+        return v, code != R_OK, code
+    if kind == "number":
+        v, code = _number_codes(raw, percent)
+        return v, code != R_OK, code
+    if kind == "int":
+        v, code = _int_codes(raw, percent)
+        return v, code != R_OK, code
+    if kind == "text":
         v, b = to_text(raw)
     elif kind == "enum":
         v, b = to_enum(raw, column.enum, open_enum=column.open_enum)
     elif kind == "bool":
         v, b = to_bool(raw)
-    elif kind == "int":
-        v, b = to_int(raw)
-    elif kind == "number":
-        v, b = to_number(raw)
     elif kind == "period":
         v, b = to_period(raw)
     else:  # pragma: no cover - schema checks kinds
         raise AssertionError(kind)
-    return v, b, none
+    return v, b, np.where(b, R_INVALID, R_OK).astype(np.int8)

@@ -77,7 +77,7 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
             for chunk, rows in raw.chunks():
                 if name != "stores" and default_store is not None and "store_id" in spec:
                     chunk = _fill_store(chunk, default_store)
-                parts.append(check_chunk(spec, chunk, rows, raw.labels, raw.source, log, today=today))
+                parts.append(check_chunk(spec, chunk, rows, raw.labels, raw.source, log, today=today, cell_issues=raw.cell_issues))
                 row_parts.append(rows)
         except _CsvError as err:
             log.add(problem("csv_malformed", name, raw.source, row=err.row, detail_zh=err.detail_zh, detail_en=err.detail))

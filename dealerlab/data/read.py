@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dealerlab.data.coerce import CellIssue
 from dealerlab.data.schema import TABLES, Table
 from dealerlab.data.validate import problem
 from dealerlab.errors import Problem
@@ -145,6 +146,7 @@ class RawTable:
     extras: list[str]
     _chunks: object = field(repr=False, default=None)
     problems: list[Problem] = field(default_factory=list)
+    cell_issues: bool = False  # some cells are CellIssue objects (Excel error values, uncalculated formulas)
 
     def chunks(self) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
         yield from self._chunks()
@@ -260,11 +262,50 @@ def _sheets_openpyxl(path: Path):
         yield ws.title, lambda ws=ws: rows(ws)
 
 
+def _mark_cells(all_rows: list, marked: dict) -> list:
+    """Put a :class:`~dealerlab.data.coerce.CellIssue` where the reader left an error or uncalculated formula blank."""
+    if not marked:
+        return all_rows
+    rows = [list(r) if not isinstance(r, list) else r for r in all_rows]
+    for (r, c), (kind, text) in marked.items():
+        if r - 1 < len(rows):
+            row = rows[r - 1]
+            if c - 1 >= len(row):
+                row.extend([None] * (c - len(row)))
+            if _blank(row[c - 1]) or kind == "error":
+                row[c - 1] = CellIssue(kind, text)
+    return rows
+
+
+def _human_bytes(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)  # pragma: no cover
+
+
 def read_workbook(path: Path, result: ReadResult) -> None:
-    """Read an .xlsx/.xlsm workbook: one sheet per table (python-calamine when installed, else openpyxl)."""
+    """Read an .xlsx/.xlsm workbook: one sheet per table (python-calamine when installed, else openpyxl).
+
+    The file is first inflated and scanned (:func:`dealerlab.data.xlsxscan.scan_workbook`): a part that inflates
+    beyond the limit, or a sheet whose farthest cell would make a grid far larger than its content, is refused
+    before any reader builds it (docs/DATA.md "Bounded memory").
+    """
     bad = _excel_file_problem(path)
     if bad is not None:
         result.problems.append(bad)
+        return
+    from dealerlab.data import xlsxscan
+
+    try:
+        scan = xlsxscan.scan_workbook(path)
+    except xlsxscan.XlsxLimitError as err:
+        result.problems.append(problem("xlsx_part_too_large", "", path.name, value=err.part, part=err.part,
+                                       limit=_human_bytes(err.limit), size=_human_bytes(path.stat().st_size)))
+        return
+    except Exception as err:  # zipfile / zlib / XML errors: a broken file
+        result.problems.append(problem("not_workbook", "", path.name, value=type(err).__name__))
         return
     try:
         import python_calamine  # noqa: F401
@@ -289,12 +330,25 @@ def read_workbook(path: Path, result: ReadResult) -> None:
             continue
         spec = TABLES[name]
         result.seen.add(name)
+        info = scan.sheets.get(title)
+        if info is None:  # a sheet the workbook lists without a part we could scan
+            result.problems.append(problem("not_workbook", name, source, value="sheet part missing"))
+            continue
+        if info.too_large():
+            cell = info.far_reference()
+            m = re.match(r"([A-Z]+)(\d+)$", cell)
+            result.problems.append(problem(
+                "sheet_too_large", name, source, row=int(m.group(2)) if m else None, value=cell, cell=cell,
+                rows=f"{info.max_row:,}", cols=f"{info.max_col:,}", cells=f"{info.cells:,}"))
+            continue
         try:
             all_rows = get_rows()
         except Exception as err:  # a sheet part that cannot be parsed
             result.problems.append(problem("not_workbook", name, source, value=type(err).__name__))
             continue
+        all_rows = _mark_cells(all_rows, info.marked)
         raw = _table_from_rows(spec, all_rows, source)
+        raw.cell_issues = bool(info.marked)
         result.problems.extend(raw.problems)
         if raw.labels:
             result.add_table(raw)
@@ -345,7 +399,9 @@ def detect_encoding(path: Path) -> tuple[str | None, Problem | None]:
     elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", None
     else:
-        enc = "utf-8"
+        enc = _utf16_without_bom(path) or "utf-8"
+        if enc != "utf-8":
+            return (enc, None) if _decodes(path, enc) else (None, problem("encoding_unknown", "", path.name, row=1))
     if _decodes(path, enc):
         return enc, None
     # not UTF-8: line by line, is any non-ASCII line UTF-8? then the file is mixed
@@ -369,6 +425,26 @@ def detect_encoding(path: Path) -> tuple[str | None, Problem | None]:
     return None, problem("encoding_unknown", "", path.name, row=first_bad)
 
 
+def _utf16_without_bom(path: Path) -> str | None:
+    """``"utf-16-le"`` / ``"utf-16-be"`` when the start of the file looks like UTF-16 text without a BOM.
+
+    Text in UTF-16 has a zero byte in (nearly) every other position for ASCII characters (digits, commas, line
+    ends): more than a third of the odd (LE) or even (BE) bytes zero, and almost none of the others.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if z_odd > 0.33 and z_even < 0.05:
+        return "utf-16-le"
+    if z_even > 0.33 and z_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _decodes(path: Path, encoding: str) -> bool:
     dec = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
@@ -381,14 +457,24 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
-def _head_lines(path: Path, encoding: str, n: int) -> list[str]:
-    lines = []
+#: a line of the header zone longer than this is not read whole (its cell is reported as too long)
+_HEAD_LINE_MAX = 4 * 32767
+
+
+def _head_lines(path: Path, encoding: str, n: int) -> tuple[list[str], int | None]:
+    """The first ``n`` lines (each read up to :data:`_HEAD_LINE_MAX` characters) and the number of the first
+    line that is longer (``None`` when none is)."""
+    lines, too_long = [], None
     with open(path, encoding=encoding, newline="") as fh:
-        for line in fh:
-            lines.append(line)
-            if len(lines) >= n:
+        while len(lines) < n:
+            line = fh.readline(_HEAD_LINE_MAX + 1)
+            if not line:
                 break
-    return lines
+            if len(line) > _HEAD_LINE_MAX and not line.endswith(("\n", "\r")):
+                too_long = len(lines) + 1
+                break
+            lines.append(line)
+    return lines, too_long
 
 
 def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: bool = False) -> None:
@@ -401,16 +487,26 @@ def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: boo
     if bad is not None:
         result.problems.append(Problem(**{**bad.__dict__, "table": spec.name}))
         return
-    lines = _head_lines(path, encoding, HEADER_SCAN + 2)
+    lines, too_long = _head_lines(path, encoding, HEADER_SCAN + 2)
+    if too_long is not None and too_long <= 1:
+        result.problems.append(problem("cell_too_long", spec.name, source, row=too_long, n=f"> {_HEAD_LINE_MAX:,}"))
+        return
     text = "".join(lines)
     if not text.strip(" \r\n\t,;\ufeff"):
         result.problems.append(problem("file_empty", spec.name, source))
         return
     delim = "\t" if text.count("\t") > text.count(",") else ","
+    head = []
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
     try:
-        head = [row for row in csv.reader(io.StringIO(text), delimiter=delim)]
-    except csv.Error as err:  # e.g. a lone carriage return inside a cell
-        result.problems.append(problem("csv_malformed", spec.name, source, detail_zh=str(err), detail_en=str(err)))
+        for row in reader:
+            head.append(row)
+    except csv.Error as err:  # e.g. a lone carriage return inside a cell, or a cell beyond the field limit
+        line = reader.line_num or len(head) + 1
+        if "field limit" in str(err):
+            result.problems.append(problem("cell_too_long", spec.name, source, row=line, n=f"> {csv.field_size_limit():,}"))
+        else:
+            result.problems.append(problem("csv_malformed", spec.name, source, row=line, detail_zh=str(err), detail_en=str(err)))
         return
     # csv.reader drops nothing: one list per physical line here (no multi-line cells expected in the header zone)
     h, found = _locate_header(head[:HEADER_SCAN], spec)
@@ -486,15 +582,35 @@ class _CsvError(Exception):
 
 
 def read_parquet_table(path: Path, spec: Table, result: ReadResult) -> None:
-    """Read one Parquet file as table ``spec`` (row numbers as if the header were row 1)."""
+    """Read one Parquet file as table ``spec`` (row numbers as if the header were row 1).
+
+    The footer is read first: a damaged or truncated file gives ``parquet_invalid``, a nested column (list,
+    struct, map) ``parquet_nested``; timestamps keep their own unit (9999-12-31 is not wrapped around).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     source = path.name
     if path.stat().st_size == 0:
         result.problems.append(problem("file_empty", spec.name, source))
         return
     try:
-        frame = pd.read_parquet(path)
+        pf = pq.ParquetFile(path)
+        schema = pf.schema_arrow
     except Exception as err:  # pyarrow raises several types for a corrupt file
-        result.problems.append(problem("not_workbook", spec.name, source, value=type(err).__name__))
+        result.problems.append(problem("parquet_invalid", spec.name, source, value=type(err).__name__,
+                                       detail=_short(err)))
+        return
+    nested = [f for f in schema if pa.types.is_nested(f.type) or pa.types.is_dictionary(f.type) and pa.types.is_nested(f.type.value_type)]
+    if nested:
+        for f in nested:
+            result.problems.append(problem("parquet_nested", spec.name, source, row=1, column=f.name, type=str(f.type)))
+        return
+    try:
+        table = pf.read()
+        frame = table.to_pandas(timestamp_as_object=False, coerce_temporal_nanoseconds=False)
+    except Exception as err:
+        result.problems.append(problem("parquet_invalid", spec.name, source, value=type(err).__name__, detail=_short(err)))
         return
     cells = list(frame.columns)
     found = match_header(cells, spec)
@@ -511,7 +627,43 @@ def read_parquet_table(path: Path, spec: Table, result: ReadResult) -> None:
     result.add_table(RawTable(spec.name, source, 1, labels, extras, chunks))
 
 
+def _short(err: Exception) -> str:
+    text = " ".join(str(err).split())
+    return (text[:160] + "…") if len(text) > 160 else (text or type(err).__name__)
+
+
 # --------------------------------------------------------------------------------------------------- entry
+
+
+def _regular_inside(f: Path, folder: Path | None) -> tuple[bool, str, str]:
+    """Is ``f`` a regular file (inside ``folder`` when ``f`` is a link)? ``(ok, why not in zh, in en)``.
+
+    A FIFO would block the reader, a device (``/dev/zero``) never ends, a link may lead anywhere: such entries
+    are refused by name (docs/DATA.md "Bounded memory"); a sub-folder is ``(False, "dir", "dir")``.
+    """
+    import os
+    import stat
+
+    try:
+        st = os.stat(f)
+    except OSError:
+        return False, "无法访问的链接或文件", "a broken link or unreadable entry"
+    if stat.S_ISDIR(st.st_mode):
+        return False, "dir", "dir"
+    if stat.S_ISFIFO(st.st_mode):
+        return False, "命名管道 FIFO", "a named pipe (FIFO)"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return False, "设备文件", "a device"
+    if stat.S_ISSOCK(st.st_mode):
+        return False, "套接字", "a socket"
+    if not stat.S_ISREG(st.st_mode):
+        return False, "特殊文件", "a special file"
+    if folder is not None and f.is_symlink():
+        try:
+            f.resolve(strict=True).relative_to(folder.resolve(strict=True))
+        except (ValueError, OSError):
+            return False, "指向文件夹以外的链接", "a link leading out of the folder"
+    return True, "", ""
 
 
 def read_path(path: str | Path, *, progress: bool = False) -> ReadResult:
@@ -522,19 +674,29 @@ def read_path(path: str | Path, *, progress: bool = False) -> ReadResult:
         result.problems.append(problem("file_missing", "", path.name or str(path), path=str(path)))
         return result
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+        files = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$")))
         for f in files:
             suffix = f.suffix.lower()
             name = table_for_name(f.stem)
             if suffix not in (".csv", ".tsv", ".txt", ".parquet") or name is None:
-                if suffix in (".csv", ".tsv", ".txt", ".parquet", ".xlsx"):
+                if suffix in (".csv", ".tsv", ".txt", ".parquet", ".xlsx") and _regular_inside(f, path)[0]:
                     result.problems.append(problem("file_unknown", "", f.name, name=f.name))
+                continue
+            ok, kind, kind_en = _regular_inside(f, path)
+            if not ok:
+                if kind != "dir":
+                    result.seen.add(name)
+                    result.problems.append(problem("file_special", name, f.name, name=f.name, kind=kind, kind_en=kind_en))
                 continue
             result.seen.add(name)
             if suffix == ".parquet":
                 read_parquet_table(f, TABLES[name], result)
             else:
                 read_csv_table(f, TABLES[name], result, progress=progress)
+        return result
+    ok, kind, kind_en = _regular_inside(path, None)
+    if not ok:
+        result.problems.append(problem("file_special", "", path.name, name=path.name, kind=kind, kind_en=kind_en))
         return result
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):

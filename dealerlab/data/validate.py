@@ -5,12 +5,18 @@ Rules (``Problem.rule``) and their severity
 File level (error): ``file_missing``, ``file_empty``, ``not_workbook``, ``encrypted``, ``encrypted_or_xls``, ``xls_format``,
 ``unsupported_file``, ``single_csv``, ``encoding_mixed``, ``encoding_unknown``, ``csv_malformed``, ``no_tables``,
 ``table_missing``, ``table_duplicate``, ``header_not_found``, ``column_missing``, ``column_duplicate``,
-``store_id_required``, ``table_empty`` (the ``stores`` table has no row).
+``store_id_required``, ``table_empty`` (the ``stores`` table has no row), ``xlsx_part_too_large``,
+``sheet_too_large`` (bounded memory), ``file_special`` (a FIFO, device or link leaving the folder),
+``parquet_invalid``, ``parquet_nested``.
 Row level (error): ``required_value``, ``enum_invalid``, ``date_invalid``, ``date_impossible``,
 ``date_out_of_range``, ``number_invalid``, ``int_invalid``, ``bool_invalid``, ``period_invalid``, ``below_min``,
 ``above_max``, ``duplicate_key``, ``reference_missing``, ``closed_date_required``, ``date_order``,
 ``tier_order`` (a higher rebate tier of one item pays less), ``too_many`` (more rows broke the same rule than are
-listed one by one).
+listed one by one); "errors, not guesses" (docs/DATA.md):
+``date_too_late`` (more than a year after today, or a year the calendar cannot hold), ``number_percent`` (a percent
+outside a rate column), ``number_decimal_comma``, ``number_not_finite``, ``number_too_large`` (beyond 1e12),
+``cell_error`` (#DIV/0!, #N/A …), ``cell_formula`` (a formula without a cached value), ``cell_too_long`` (beyond
+32 767 characters), ``id_invisible`` (control, zero-width or bidi characters in an id), ``survey_overall_missing``.
 Warnings: ``sheet_unknown``, ``file_unknown``, ``column_unknown``, ``enum_open``, ``date_future``, ``macros_ignored``,
 ``table_no_rows``, ``call_off_over_order`` (CALL OFF above the units ordered, without a note).
 
@@ -22,13 +28,16 @@ column is absent).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from dealerlab.data.coerce import coerce_column
+from dealerlab.data import coerce as _c
+from dealerlab.data.coerce import CellIssue, coerce_column, invisible_chars, shown_text
+from dealerlab.data.defaults import OVERALL_ITEM
 from dealerlab.data.schema import TABLES, Column, Table
 from dealerlab.errors import Problem
 from dealerlab.i18n import Catalogue
@@ -66,6 +75,13 @@ FUTURE_OK = {("followups", "due_date"), ("service_orders", "promised_date")}
 
 #: the earliest date accepted (anything before is a typing error or a wrong serial number)
 EARLIEST = pd.Timestamp("1950-01-01")
+
+#: number columns that are rates: a percent string there means a fraction (85% = 0.85); elsewhere it is an error
+RATE_COLUMNS = {("monthly_finance", "tax_rate"), ("monthly_finance", "capital_cost_rate"), ("oem_policy", "threshold")}
+#: targets.target / stretch may be a percent when the row's metric is a rate (its name says so)
+RATE_METRIC = re.compile(r"率|占比|比例|比重|rate|ratio|share|%", re.I)
+#: Excel's own limit on the characters of one cell
+MAX_CELL_CHARS = 32767
 
 #: (table, earlier column, later column): the later date may not come before the earlier one
 DATE_ORDER = (
@@ -118,6 +134,20 @@ _M = {
                          "删除或改名其中一列。", "Delete or rename one of them."),
     "store_id_required": ("缺少「门店编码」列：门店表有 {n} 家门店，每个表都必须注明门店。", "Column store_id is missing: there are {n} stores, so every table must say which store.",
                           "加入「门店编码」列（只有一家门店时才可以省略）。", "Add a store_id column (it may be left out only when there is a single store)."),
+    "xlsx_part_too_large": ("工作簿内部的「{part}」解压后超过 {limit}（上限：文件大小 {size} 的 50 倍，最多 2 GB），可能已损坏或被恶意构造，已拒绝读取。",
+                            "The workbook part '{part}' inflates beyond {limit} (limit: 50 × the file's size {size}, at most 2 GB); the file may be damaged or crafted, refused.",
+                            "用 Excel 打开后「另存为」新的 .xlsx；数据确实很多时，改为导出 CSV 文件夹。",
+                            "Open it in Excel and 'Save As' a new .xlsx; for very large data export a folder of CSV files."),
+    "sheet_too_large": ("单元格 {cell} 远在数据之外：按它读取要建 {rows} 行 × {cols} 列的表格，而工作表只有约 {cells} 个单元格，已拒绝读取。",
+                        "Cell {cell} lies far outside the data: reading up to it means a grid of {rows} rows × {cols} columns for about {cells} cells; refused.",
+                        "在 Excel 中选中 {cell} 所在的多余行或列，右键「删除」（不是清除内容），保存后重试。",
+                        "In Excel select the stray rows or columns around {cell}, right-click Delete (not Clear), save and retry."),
+    "file_special": ("「{name}」不是普通文件（{kind}），已拒绝读取。", "'{name}' is not a regular file ({kind_en}); refused.",
+                     "把真正的数据文件复制到这个文件夹中，替换该项。", "Copy the real data file into the folder in its place."),
+    "parquet_invalid": ("不是有效的 Parquet 文件（已损坏或被截断）：{detail}", "Not a valid Parquet file (damaged or truncated): {detail}",
+                        "重新导出该 Parquet 文件，或改为导出 CSV。", "Export the Parquet file again, or export CSV instead."),
+    "parquet_nested": ("Parquet 列「{column_en}」是嵌套类型（{type}），不能作为表格的一列读取。", "Parquet column '{column_en}' has a nested type ({type}) and cannot be read as a table column.",
+                       "导出时把该列展开为普通的文本、数字或日期列。", "Export that column as plain text, number or date."),
     "table_empty": ("「{table_zh}」表没有数据行。", "Table '{table}' has no data rows.",
                     "至少填写一家门店。", "Fill in at least one store."),
     # ---- row level
@@ -133,6 +163,32 @@ _M = {
                         "检查月份和日期（如 2 月没有 30 日）。", "Check the month and day (e.g. February has no 30th)."),
     "date_out_of_range": ("日期 {value} 早于 1950 年，不合理。", "The date {value} is before 1950.",
                           "检查年份，或单元格是否被误设为数字格式。", "Check the year, or whether the cell was formatted as a number."),
+    "date_too_late": ("日期 {value} 晚于 {limit}（今天之后一年以上），不合理。", "The date {value} is after {limit} (more than a year from today).",
+                      "检查年份是否录错。", "Check whether the year was mistyped."),
+    "cell_error": ("单元格是 Excel 错误值「{value}」，不是数据。", "The cell holds the Excel error value '{value}', not data.",
+                   "在 Excel 中改正该单元格的公式（或直接填写数值），保存后重试。", "Fix the cell's formula in Excel (or type the value), save and retry."),
+    "cell_formula": ("单元格是公式「{value}」，但文件中没有它的计算结果（文件是由不计算公式的程序保存的）。",
+                     "The cell holds the formula '{value}' but the file has no calculated value for it (it was saved by a program that does not calculate).",
+                     "请在 Excel 中打开并保存（Excel 会算出公式结果），然后重试；或把公式换成数值。",
+                     "Open the file in Excel and save it (Excel calculates the formulas), then retry; or replace the formula by its value."),
+    "cell_too_long": ("单元格有 {n} 个字符，超过 Excel 单元格的上限 32767 个字符。", "The cell holds {n} characters, more than Excel's limit of 32767.",
+                      "检查这一行是否缺了引号或分隔符（几行被连成了一个单元格），改正后重新导出。",
+                      "Check the line for a missing quote or delimiter (several lines merged into one cell); fix and export again."),
+    "number_percent": ("「{value}」是百分数，但「{column_zh}」不是比率列。", "'{value}' is a percentage but '{column_en}' is not a rate column.",
+                       "填写数值本身（不带 %），如 85。", "Enter the number itself, without %, e.g. 85."),
+    "number_decimal_comma": ("「{value}」中的逗号位置不对：小数点必须写「.」，逗号只能作千位分隔（每三位一个）。",
+                             "'{value}': the decimal mark must be '.', and a comma may only separate groups of three digits.",
+                             "改写为 1234.56 或 1,234.56（不要写 1.234,56 或 99300,00）。", "Write 1234.56 or 1,234.56 (not 1.234,56 or 99300,00)."),
+    "number_not_finite": ("「{value}」不是有限的数字（无穷大或 NaN）。", "'{value}' is not a finite number (infinity or NaN).",
+                          "填写实际数值。", "Enter the actual value."),
+    "number_too_large": ("「{value}」超出合理范围（绝对值大于 1e12）。", "'{value}' is out of range (magnitude above 1e12).",
+                         "检查数值或单位（是否多了几位）。", "Check the value and its unit (extra digits?)."),
+    "id_invisible": ("编号「{value}」含有看不见的字符（{chars}）：它和看起来相同的编号并不相同。",
+                     "The id '{value}' contains invisible characters ({chars}): it differs from the id it looks like.",
+                     "删除该单元格后手工重新输入编号（不要从网页或聊天软件复制）。", "Clear the cell and type the id again (do not paste it from a web page or chat)."),
+    "survey_overall_missing": ("问卷「{value}」没有「总体满意度」一行（共 {n} 行题项）。", "Response '{value}' has no 总体满意度 (overall satisfaction) row ({n} item rows).",
+                               "每份问卷都要有一行题项为「总体满意度」：补上这一行，或删除这份问卷。",
+                               "Every response needs one row whose item is 总体满意度: add it or remove the response."),
     "date_future": ("日期 {value} 晚于今天。", "The date {value} is in the future.",
                     "确认日期是否录错。", "Check whether it was mistyped."),
     "date_order": ("「{column_zh}」{value} 早于「{other_zh}」{other_value}。", "'{column_en}' {value} is before '{other}' {other_value}.",
@@ -193,6 +249,16 @@ _RULE_NAMES = {
     "date_invalid": ("无法识别的日期", "unreadable date"),
     "date_impossible": ("日期不存在", "impossible date"),
     "date_out_of_range": ("日期过早", "date too early"),
+    "date_too_late": ("日期过晚", "date too late"),
+    "cell_error": ("Excel 错误值", "Excel error value"),
+    "cell_formula": ("公式没有计算结果", "formula without value"),
+    "cell_too_long": ("单元格过长", "cell too long"),
+    "number_percent": ("非比率列中的百分数", "percent in a non-rate column"),
+    "number_decimal_comma": ("逗号位置不对", "misplaced comma"),
+    "number_not_finite": ("不是有限数字", "not finite"),
+    "number_too_large": ("数值过大", "number too large"),
+    "id_invisible": ("编号含不可见字符", "invisible characters in id"),
+    "survey_overall_missing": ("缺总体满意度", "no overall row"),
     "date_future": ("日期晚于今天", "future date"),
     "date_order": ("日期先后颠倒", "dates out of order"),
     "number_invalid": ("不是数字", "not a number"),
@@ -354,13 +420,60 @@ _BAD_RULE = {
 }
 
 
+_REASON_RULE = {
+    _c.R_IMPOSSIBLE: "date_impossible",
+    _c.R_EARLY: "date_out_of_range",
+    _c.R_LATE: "date_too_late",
+    _c.R_PERCENT: "number_percent",
+    _c.R_DECIMAL_COMMA: "number_decimal_comma",
+    _c.R_NOT_FINITE: "number_not_finite",
+    _c.R_TOO_LARGE: "number_too_large",
+}
+
+
+def _late_limit(today: pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(today) + pd.DateOffset(years=1)
+
+
+def _unreadable_cells(spec, source, label, rows, cells: pd.Series, log: ProblemLog, *, cell_issues: bool) -> np.ndarray:
+    """Report cells that hold an Excel error / uncalculated formula, or more than :data:`MAX_CELL_CHARS` characters.
+
+    Returns the mask of those cells (the caller reads them as blank without a second message).
+    """
+    out = np.zeros(len(cells), dtype=bool)
+    if cells.dtype != object and not pd.api.types.is_string_dtype(cells.dtype):
+        return out
+    if cell_issues:
+        issue = np.fromiter((isinstance(v, CellIssue) for v in cells.to_numpy()), dtype=bool, count=len(cells))
+        if issue.any():
+            for kind, rule in (("error", "cell_error"), ("formula", "cell_formula")):
+                mask = issue & np.fromiter((isinstance(v, CellIssue) and v.kind == kind for v in cells.to_numpy()),
+                                           dtype=bool, count=len(cells))
+                _row_problems(rule, spec, source, label, rows, cells.map(str), mask, log)
+            out |= issue
+    if cells.dtype != object:
+        lens = cells.str.len().fillna(0).to_numpy(dtype=float)
+    else:
+        lens = np.fromiter((len(v) if type(v) is str else 0 for v in cells.to_numpy()), dtype=np.int64, count=len(cells))
+    long = (lens > MAX_CELL_CHARS) & ~out
+    if long.any():
+        idx = np.flatnonzero(long)
+        for i, v in zip(idx[:MAX_PER_RULE], _pick(cells, idx[:MAX_PER_RULE])):
+            log.add(problem("cell_too_long", spec.name, source, row=int(rows[i]), column=label, value=v[:40] + "…", n=f"{len(v):,}"))
+        out |= long
+    return out
+
+
 def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str,
-                log: ProblemLog, *, today: pd.Timestamp | None = None) -> pd.DataFrame:
+                log: ProblemLog, *, today: pd.Timestamp | None = None, cell_issues: bool = False) -> pd.DataFrame:
     """Coerce one chunk of raw cells (canonical column names) and check the row-level rules.
 
-    Returns the typed chunk (declared columns present in ``raw``, then unknown extra columns as text).
+    ``cell_issues``: the chunk may hold :class:`~dealerlab.data.coerce.CellIssue` cells (Excel error values and
+    formulas without a cached value), reported as such. Returns the typed chunk (declared columns present in
+    ``raw``, then unknown extra columns as text).
     """
-    today = pd.Timestamp(_dt.date.today()) if today is None else today
+    today = pd.Timestamp(_dt.date.today()) if today is None else pd.Timestamp(today)
+    late_limit = _late_limit(today)
     out = {}
     for name in raw.columns:
         if name not in spec:
@@ -368,22 +481,43 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
         col = spec.column(name)
         label = _label(labels, col)
         cells = raw[name]
-        values, bad, impossible = coerce_column(cells, col)
+        unreadable = _unreadable_cells(spec, source, label, rows, cells, log, cell_issues=cell_issues)
+        if unreadable.any():
+            cells = cells.astype(object).where(~unreadable, None)
+        rate = (spec.name, name) in RATE_COLUMNS or (spec.name == "targets" and name in ("target", "stretch"))
+        values, bad, reason = coerce_column(cells, col, percent=rate)
         raw_values = cells
         fmt = {"column_zh": col.zh, "column_en": col.name}
+        if rate and spec.name == "targets":
+            # a percent target only where the row's metric is a rate
+            metric = raw["metric"].astype("string").fillna("") if "metric" in raw else pd.Series("", index=raw.index, dtype="string")
+            pct = cells.astype("string").str.strip().str.endswith("%").fillna(False).to_numpy()
+            is_rate = metric.str.contains(RATE_METRIC).fillna(False).to_numpy()
+            wrong = pct & ~is_rate & ~bad
+            if wrong.any():
+                bad = bad | wrong
+                reason = np.where(wrong, _c.R_PERCENT, reason).astype(np.int8)
+                values = values.mask(wrong)
         if bad.any():
             if col.kind == "enum":
                 zh, en = _allowed(col)
                 rule = "enum_open" if col.open_enum else "enum_invalid"
                 # one message per language: the catalogue's {allowed} is filled per language below
                 _enum_problems(rule, spec, source, label, rows, raw_values, bad, log, zh, en)
-            elif col.kind == "date":
-                _row_problems("date_impossible", spec, source, label, rows, raw_values, bad & impossible, log, **fmt)
-                _row_problems("date_invalid", spec, source, label, rows, raw_values, bad & ~impossible, log, **fmt)
             else:
-                _row_problems(_BAD_RULE[col.kind], spec, source, label, rows, raw_values, bad, log, **fmt)
+                for code in np.unique(reason[bad]):
+                    mask = bad & (reason == code)
+                    if code == _c.R_CONTROL:
+                        idx = np.flatnonzero(mask)
+                        for i, v in zip(idx[:MAX_PER_RULE], _pick(raw_values, idx[:MAX_PER_RULE])):
+                            log.add(problem("id_invisible", spec.name, source, row=int(rows[i]), column=label,
+                                            value=shown_text(str(v)), chars="、".join(invisible_chars(str(v))), **fmt))
+                        continue
+                    rule = _REASON_RULE.get(int(code)) or _BAD_RULE[col.kind]
+                    extra = {"limit": late_limit.strftime("%Y-%m-%d")} if rule == "date_too_late" else {}
+                    _row_problems(rule, spec, source, label, rows, raw_values, mask, log, **fmt, **extra)
         if col.required:
-            empty = values.isna().to_numpy() & ~bad
+            empty = values.isna().to_numpy() & ~bad & ~unreadable
             if col.open_enum:
                 empty &= cells.isna().to_numpy() | (cells.astype("string").str.strip().fillna("") == "").to_numpy()
             _row_problems("required_value", spec, source, label, rows, raw_values, empty, log, **fmt)
@@ -398,8 +532,12 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
             d = values
             early = (d < EARLIEST).fillna(False).to_numpy()
             _row_problems("date_out_of_range", spec, source, label, rows, d, early, log, **fmt)
+            late = (d > late_limit).fillna(False).to_numpy()
+            if late.any():
+                _row_problems("date_too_late", spec, source, label, rows, d, late, log, limit=late_limit.strftime("%Y-%m-%d"), **fmt)
+                values = values.mask(late)
             if (spec.name, col.name) not in FUTURE_OK:
-                future = (d > today).fillna(False).to_numpy()
+                future = (d > today).fillna(False).to_numpy() & ~late
                 _row_problems("date_future", spec, source, label, rows, d, future, log, **fmt)
         out[name] = values
     frame = pd.DataFrame(out, index=raw.index)
@@ -473,6 +611,8 @@ def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict
                 log.add(problem("duplicate_row", spec.name, source, row=int(rows[i]), column=label,
                                 value=" / ".join(_shown(v) for v in sub.iloc[i].tolist() if pd.notna(v)),
                                 first=int(rows[first_pos[i]]), key_zh=key_zh, key=key_en))
+    if spec.name == "surveys" and "response_id" in frame and "item" in frame and len(frame):
+        _survey_overall(spec, frame, rows, labels, source, log)
     for table, early, late in DATE_ORDER:
         if table != spec.name or late is None or early not in frame or late not in frame:
             continue
@@ -531,6 +671,27 @@ def _check_call_off(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: 
 
 #: table-specific whole-table rules (docs/DATA.md's optional policy and stock tables)
 _TABLE_RULES = {"oem_policy": _check_tiers, "oem_orders": _check_call_off}
+
+
+def _survey_overall(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str, log: ProblemLog) -> None:
+    """Each survey response needs its 总体满意度 row (the index and the importance are computed against it)."""
+    ids = frame["response_id"]
+    known = ids.notna().to_numpy()
+    if not known.any():
+        return
+    codes, uniques = pd.factorize(ids)
+    overall = (frame["item"] == OVERALL_ITEM).fillna(False).to_numpy()
+    n = len(uniques)
+    has = np.zeros(n, dtype=bool)
+    np.logical_or.at(has, codes[known], overall[known])
+    count = np.bincount(codes[known], minlength=n)
+    first = np.full(n, -1, dtype=np.int64)
+    pos = np.flatnonzero(known)[::-1]
+    first[codes[pos]] = pos  # reversed: the first position wins
+    label = _label(labels, spec.column("item"))
+    for k in np.flatnonzero(~has)[:MAX_PER_RULE]:
+        log.add(problem("survey_overall_missing", spec.name, source, row=int(rows[first[k]]), column=label,
+                        value=str(uniques[k]), n=int(count[k])))
 
 
 def check_references(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str,

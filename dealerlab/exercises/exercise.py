@@ -52,7 +52,7 @@ _T = {
     "result": {"zh": "结果：{status} · 得分 {score}", "en": "Result: {status} · score {score}"},
     "hint": {"zh": "提示：", "en": "Hint: "},
     "autosave": {"zh": "答案会自动保存。", "en": "Answers are saved automatically."},
-    "saved": {"zh": "已自动保存 {time}", "en": "Saved {time}"},
+    "saved": {"zh": "学员：{name} · 已自动保存 {time}", "en": "Trainee: {name} · saved {time}"},
     "save_failed": {
         "zh": "⚠ 保存失败：{error}。请检查答案文件夹 {folder} 是否可写；答案仍在页面上，稍后会重试。",
         "en": "⚠ Could not save: {error}. Check that {folder} is writable; the answer stays on the page.",
@@ -91,6 +91,19 @@ def _markdown(text: str) -> str:
     except ImportError:  # pragma: no cover - mistune comes with nbconvert
         return f"<div style='white-space:pre-wrap'>{html.escape(text)}</div>"
     return mistune.html(text)
+
+
+def _switch_link(lang: str) -> str:
+    """「不是你？」 in a classroom page (``dealerlab classroom`` starts the kernel with ``DEALERLAB_CLASSROOM``): the
+    server's logout page forgets the name in this browser and asks again."""
+    import os
+
+    if os.environ.get("DEALERLAB_CLASSROOM") != "1":
+        return ""
+    base = os.environ.get("VOILA_BASE_URL", "/") or "/"
+    href = html.escape(base.rstrip("/") + "/logout", quote=True)
+    label = "不是你？" if lang == "zh" else "Not you?"
+    return f" <a class='dl-not-me' href='{href}' target='_top' style='margin-left:8px'>{label}</a>"
 
 
 def _local_time(iso: str) -> str:
@@ -591,11 +604,13 @@ class Exercise:
         if self.save_error:
             text = f"<span style='color:#c62828'>{html.escape(self.save_error)}</span>"
         elif getattr(self, "_saved_at", None):
-            text = f"<span style='color:#666'>{_t('saved', lang, time=self._saved_at)}</span>"
+            who = html.escape(self.store.trainee or "—")
+            text = f"<span style='color:#666'>{_t('saved', lang, time=self._saved_at, name=who)}</span>"
         else:
             who = self.store.trainee or "—"
             # the folder is the trainer's business (and a path means nothing to a manager in the app)
             text = f"<span style='color:#666'>{html.escape(_t('trainee', lang, name=who))}</span>"
+        text += _switch_link(lang)
         self._set_html("_status_html", text)
 
     def _feedback_box(self, status: str, score: float, body: str) -> str:

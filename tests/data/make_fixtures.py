@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -287,6 +288,155 @@ def make_bad() -> None:
     bad("large-50000-rows-one-bad", "large-one-bad-row", "leads", "潜客.csv", bad_at + 2, "建档日期", "date_impossible")
 
 
+# ------------------------------------------------------------------------------------------------ hostile files (issue 16)
+
+
+def patch_part(path: Path, part: str, edit) -> Path:
+    """Rewrite one part of an .xlsx: ``edit(bytes) -> bytes`` (to write what openpyxl will not)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            z.writestr(name, edit(data) if name == part else data)
+    return path
+
+
+def sheet_part(sheets: dict, sheet: str) -> str:
+    return f"xl/worksheets/sheet{list(sheets).index(sheet) + 1}.xml"
+
+
+def _error_cell(ref: str, formula: str, error: str):
+    """An edit turning openpyxl's uncalculated formula cell ``ref`` into a cell holding the error ``error``."""
+    pattern = rb'<c r="' + ref.encode() + rb'"><f>' + re.escape(formula.encode()) + rb"</f><v\s*(?:/>|>\s*</v>)</c>"
+    new = b'<c r="' + ref.encode() + b'" t="e"><f>' + formula.encode() + b"</f><v>" + error.encode() + b"</v></c>"
+
+    def edit(data: bytes) -> bytes:
+        out, n = re.subn(pattern, new, data)
+        assert n == 1, (ref, data[:300])
+        return out
+
+    return edit
+
+
+def make_hostile() -> None:
+    """Files that crashed the reader, exhausted memory or loaded a wrong value silently (issue 16)."""
+    import zipfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # ---- bounded memory: a stray cell far away; a header cell at XFD1; a part that inflates 50× the file
+    write_xlsx(BAD / "stray-cell-xfd1048576.xlsx", base())
+    wb = openpyxl.load_workbook(BAD / "stray-cell-xfd1048576.xlsx")
+    wb["潜客"]["XFD1048576"] = "x"
+    wb.save(BAD / "stray-cell-xfd1048576.xlsx")
+    bad("xlsx-stray-cell-xfd1048576", "stray-cell-xfd1048576.xlsx", "leads", "stray-cell-xfd1048576.xlsx:潜客", 1048576, "",
+        "sheet_too_large")
+    s = base()
+    s["潜客"] += [[f"L{i:04d}", "S01", "E01", "2026-10-05", "到店", "自然到店", "跟进中", "", ""] for i in range(10, 160)]
+    write_xlsx(BAD / "header-cell-xfd1.xlsx", s)
+    wb = openpyxl.load_workbook(BAD / "header-cell-xfd1.xlsx")
+    wb["潜客"]["XFD1"] = "备注"
+    wb.save(BAD / "header-cell-xfd1.xlsx")
+    bad("xlsx-header-cell-xfd1", "header-cell-xfd1.xlsx", "leads", "header-cell-xfd1.xlsx:潜客", 1, "", "sheet_too_large")
+    # one shared string of 4 MB in a 16 KB file (openpyxl writes inline strings: the part is added by hand)
+    s = setv(base(), "潜客", 2, "来源渠道", "BOMB")
+    path = write_xlsx(BAD / "shared-strings-bomb.xlsx", s)
+    big = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           b'count="1" uniqueCount="1"><si><t>' + b"A" * (4 << 20) + b"</t></si></sst>")
+    with zipfile.ZipFile(path) as z:
+        parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            if name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            if name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+            if name == sheet_part(s, "潜客"):
+                data = re.sub(rb'<c r="F3" t="inlineStr"><is><t>BOMB</t></is></c>', b'<c r="F3" t="s"><v>0</v></c>', data)
+            z.writestr(name, data)
+        z.writestr("xl/sharedStrings.xml", big)
+    bad("xlsx-shared-strings-inflate", "shared-strings-bomb.xlsx", "", "shared-strings-bomb.xlsx", None, "", "xlsx_part_too_large")
+
+    def x(case, fname, sheet, data_row, header, value, table, rule, *, column=None, sheets=None):
+        s = setv(sheets or base(), sheet, data_row, header, value)
+        write_xlsx(BAD / fname, s)
+        bad(case, fname, table, f"{fname}:{sheet}", data_row + 1, column or header, rule)
+        return BAD / fname
+
+    # ---- dates that wrapped around (2611 → 2026, 9999 → 1816) and a date more than a year ahead
+    x("date-2611-text", "date-2611.xlsx", "潜客", 2, "建档日期", "2611-05-11", "leads", "date_too_late")
+    x("date-9999-12-31-cell", "date-9999.xlsx", "员工", 1, "入职日期", dt.datetime(9999, 12, 31), "staff", "date_too_late")
+    x("date-2062-visit", "date-2062.xlsx", "维修工单", 1, "进厂日期", "2062-03-01", "service_orders", "date_too_late")
+    folder = BAD / "parquet-date-9999"
+    folder.mkdir()
+    pd.DataFrame(BASE["门店"][1:], columns=BASE["门店"][0]).to_parquet(folder / "门店.parquet", index=False)
+    leads = pd.DataFrame(BASE["潜客"][1:], columns=BASE["潜客"][0])
+    t = pa.Table.from_pandas(leads.drop(columns=["建档日期"]), preserve_index=False)
+    t = t.add_column(3, "建档日期", pa.array([dt.datetime(2026, 10, 1), dt.datetime(9999, 12, 31), dt.datetime(2026, 10, 3),
+                                           dt.datetime(2026, 10, 4)], pa.timestamp("us")))
+    pq.write_table(t, folder / "潜客.parquet")
+    bad("parquet-timestamp-9999", "parquet-date-9999", "leads", "潜客.parquet", 3, "建档日期", "date_too_late")
+
+    # ---- numbers: percent outside a rate column, decimal comma, 1e308, inf
+    s = base()
+    s["烤房使用"] = [["门店编码", "日期", "烤房编号", "可用分钟", "使用分钟"], ["S02", "2026-10-05", "B1", "480", "85%"]]
+    x("percent-in-minutes", "percent-minutes.xlsx", "烤房使用", 1, "使用分钟", "85%", "booth_usage", "number_percent", sheets=s)
+    x("percent-in-volume-target", "percent-volume-target.xlsx", "目标", 1, "目标值", "95%", "targets", "number_percent")
+    x("decimal-comma-european", "decimal-comma.xlsx", "销售", 1, "单车毛利", "1.234,56", "sales", "number_decimal_comma")
+    x("decimal-comma-99300", "decimal-comma-2.xlsx", "销售", 2, "成交价(元)", "99300,00", "sales", "number_decimal_comma")
+    x("number-1e308", "number-1e308.xlsx", "销售", 1, "单车毛利", "1e308", "sales", "number_too_large")
+    x("number-inf-text", "number-inf.xlsx", "衍生产品", 2, "收入", "inf", "addons", "number_not_finite")
+
+    # ---- survey response without its 总体满意度 row
+    x("survey-without-overall", "survey-no-overall.xlsx", "满意度调查", 3, "题项", "交车仪式", "surveys", "survey_overall_missing")
+
+    # ---- formula without a cached value (required column); Excel error values (optional and required column)
+    x("formula-without-value", "formula-no-value.xlsx", "销售", 2, "成交价(元)", "=SUM(1,2)", "sales", "cell_formula")
+    s = setv(base(), "销售", 1, "单车毛利", "=NA()")
+    patch_part(write_xlsx(BAD / "error-cell.xlsx", s), sheet_part(s, "销售"), _error_cell("I2", "NA()", "#N/A"))
+    bad("excel-error-value-optional-column", "error-cell.xlsx", "sales", "error-cell.xlsx:销售", 2, "单车毛利", "cell_error")
+    s = setv(base(), "潜客", 3, "建档日期", "=1/0")
+    patch_part(write_xlsx(BAD / "div0-required.xlsx", s), sheet_part(s, "潜客"), _error_cell("D4", "1/0", "#DIV/0!"))
+    bad("excel-div0-required-column", "div0-required.xlsx", "leads", "div0-required.xlsx:潜客", 4, "建档日期", "cell_error")
+
+    # ---- invisible characters in ids: control (CSV: openpyxl refuses them), zero-width, right-to-left override
+    write_csvs(BAD / "control-char-id", setv(base(), "门店", 2, "门店编码", "S0\a3"))
+    bad("control-char-store-id", "control-char-id", "stores", "门店.csv", 3, "门店编码", "id_invisible")
+    x("zero-width-id", "zero-width-id.xlsx", "销售", 1, "销售编号", "X\u200b1", "sales", "id_invisible")
+    x("rtl-override-id", "rtl-id.xlsx", "潜客", 4, "客户编号", "\u202eL004", "leads", "id_invisible")
+
+    # ---- CSV: a stray BOM in the middle of leads; cells beyond Excel's 32 767 characters
+    f = write_csvs(BAD / "bom-mid-file", base())
+    lines = (f / "潜客.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = "\ufeff" + lines[3]
+    (f / "潜客.csv").write_text("".join(lines), encoding="utf-8")
+    bad("stray-bom-mid-leads", "bom-mid-file", "leads", "潜客.csv", 4, "客户编号", "id_invisible")
+    write_csvs(BAD / "huge-cell-csv", setv(base(), "潜客", 1, "来源渠道", "长" * 150_000))
+    bad("csv-cell-150000-chars", "huge-cell-csv", "leads", "潜客.csv", 2, "来源渠道", "cell_too_long")
+    write_csvs(BAD / "long-cell-csv", setv(base(), "潜客", 2, "来源渠道", "长" * 40_000))
+    bad("csv-cell-40000-chars", "long-cell-csv", "leads", "潜客.csv", 3, "来源渠道", "cell_too_long")
+
+    # ---- Parquet: truncated, nested column
+    folder = BAD / "parquet-truncated"
+    folder.mkdir()
+    pd.DataFrame(BASE["门店"][1:], columns=BASE["门店"][0]).to_parquet(folder / "门店.parquet", index=False)
+    leads.to_parquet(folder / "潜客.parquet", index=False)
+    data = (folder / "潜客.parquet").read_bytes()
+    (folder / "潜客.parquet").write_bytes(data[: len(data) * 2 // 3])
+    bad("parquet-truncated", "parquet-truncated", "leads", "潜客.parquet", None, "", "parquet_invalid")
+    folder = BAD / "parquet-nested"
+    folder.mkdir()
+    pd.DataFrame(BASE["门店"][1:], columns=BASE["门店"][0]).to_parquet(folder / "门店.parquet", index=False)
+    t = pa.Table.from_pandas(leads, preserve_index=False).append_column("标签", pa.array([["a"], ["b", "c"], [], ["d"]]))
+    pq.write_table(t, folder / "潜客.parquet")
+    bad("parquet-nested-column", "parquet-nested", "leads", "潜客.parquet", 1, "标签", "parquet_nested")
+
+
 # ------------------------------------------------------------------------------------------------ good cases
 
 
@@ -396,9 +546,16 @@ def make_good() -> None:
     write_xlsx(GOOD / "macros.xlsm", base())
     good("xlsm-macros-warned", "macros.xlsm", "macros_ignored")
 
-    s = setv(base(), "潜客", 2, "建档日期", "2099-01-01")
-    write_xlsx(GOOD / "future-date.xlsx", s)
-    good("future-date-warned", "future-date.xlsx", "date_future")
+    # a date after today is a warning, more than a year ahead an error: relative to today (tests/test_data_hostile.py)
+
+    write_csvs(GOOD / "utf16le-no-bom", base(), encoding="utf-16-le")
+    good("utf16le-without-bom", "utf16le-no-bom")
+
+    s = base()
+    s["目标"].append(["S01", "2026-10", "成交率", "", "35%"])
+    s["月度财务"][1][3] = "25%"
+    write_xlsx(GOOD / "percent-in-rates.xlsx", s)
+    good("percent-in-rate-columns", "percent-in-rates.xlsx")
 
     s = base()
     s["备注"] = [["随便写写"]]
@@ -430,11 +587,15 @@ def write_manifest(path: Path, rows: list[dict]) -> None:
 
 
 def main() -> None:
+    kept = {f: f.read_bytes() for f in (BAD / "README.md",) if f.exists()}  # written by hand
     for folder in (BAD, GOOD):
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
+    for f, data in kept.items():
+        f.write_bytes(data)
     make_bad()
+    make_hostile()
     make_good()
     write_manifest(BAD / "cases.csv", BAD_CASES)
     write_manifest(GOOD / "cases.csv", GOOD_CASES)
