@@ -16,6 +16,11 @@ SNIPPETS = {
     "stores_usage": "stores : iterable of str, optional\n    Store ids; default every store found in ``usage``.",
     "stores_staff": "stores : iterable of str, optional\n    Store ids; default every store found in ``staff``.",
     "figure_returns": "DataFrame\n    ``store_id, period, numerator, denominator, value, reason``.",
+    # a chart's last parameters and its return (dealerlab.plots)
+    "ax_lang": (
+        "ax : matplotlib Axes, optional\n    Draw here; a new figure otherwise.\n"
+        'lang : {"zh", "en"}\n    Language of the labels.\n\nReturns\n-------\nmatplotlib Axes'
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from dealerlab.targets.achievement import (
     actuals,
     amount_rate_matrix,
     daily_close,
+    ranked_table,
     per_head_output,
 )
 from dealerlab.targets.days import (
@@ -71,6 +72,7 @@ __all__ = [
     "achievement",
     "daily_close",
     "amount_rate_matrix",
+    "ranked_table",
     "per_head_output",
     "QUADRANTS",
     "METRICS",
