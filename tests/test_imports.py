@@ -111,8 +111,20 @@ def test_no_module_level_import_circle():
     assert cycle is None, "import circle: " + " → ".join(cycle)
 
 
+#: function-level imports that point back up on purpose, with why (keep this list short)
+DEFERRED_BACK_EDGES = {
+    # the rebate tiers of course module 8 are reached on other families' figures (vp_achievement, ssi_index, ...),
+    # which figures.compute computes; figures lists the policy family among the families it computes
+    ("dealerlab.policy", "dealerlab.figures"),
+}
+
+
 def test_no_circle_through_function_level_imports():
-    cycle = find_cycle(_graph(with_functions=True))
+    graph = _graph(with_functions=True)
+    for a, b in DEFERRED_BACK_EDGES:
+        assert b in import_edges(a, top_level=False), f"{a} → {b} is no longer imported: remove it from the list"
+        graph[a].discard(b)
+    cycle = find_cycle(graph)
     assert cycle is None, "import circle (function-level imports included): " + " → ".join(cycle)
 
 
