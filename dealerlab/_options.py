@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from dealerlab.errors import ParameterError
+
 __all__ = ["check_option", "check_lang"]
 
 
@@ -12,8 +14,6 @@ def check_option(name: str, value: Any, allowed: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``allowed``; else raise a :class:`ParameterError` naming ``name``."""
     allowed = tuple(allowed)
     if value not in allowed:
-        from dealerlab.errors import ParameterError
-
         shown = "、".join(map(str, allowed))
         raise ParameterError(
             f"参数 {name} 的值 {value!r} 无效，可选值：{shown}。",

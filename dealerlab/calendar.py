@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from dealerlab._options import check_option
 from dealerlab.errors import ParameterError
 
 __all__ = [
@@ -105,8 +106,6 @@ def _special_days() -> tuple[frozenset, frozenset]:
 
 def is_working_day(date, *, calendar: str = "official") -> bool:
     """Whether ``date`` is a working day (see the module docstring for the rule)."""
-    from dealerlab._options import check_option
-
     check_option("calendar", calendar, _CALENDARS)
     d = pd.Timestamp(date).normalize()
     if calendar == "every_day":
@@ -129,8 +128,6 @@ def working_days(start, end, *, calendar: str = "official") -> pd.DatetimeIndex:
     calendar : {"official", "every_day"}
         "official" = Chinese official working days (holidays off, 调休 weekend days on); "every_day" = all days.
     """
-    from dealerlab._options import check_option
-
     check_option("calendar", calendar, _CALENDARS)
     days = pd.date_range(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize(), freq="D")
     if calendar == "every_day" or len(days) == 0:

@@ -8,7 +8,7 @@ it never shows a traceback for a ``DealerlabError``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "FormulaError",
     "ReportError",
     "ExerciseError",
+    "OutputError",
 ]
 
 
@@ -57,12 +58,11 @@ class ParameterError(DealerlabError, ValueError):
 
 
 class MissingTableError(DealerlabError, KeyError):
-    """A figure needs a table the dataset does not hold."""
+    """A figure needs a table the dataset does not hold (``table``; its Chinese name ``table_zh`` when the caller
+    knows it — :class:`~dealerlab.data.dataset.Dataset` does)."""
 
-    def __init__(self, table: str, *, needed_by: str = "", lang: str = "zh") -> None:
-        from dealerlab.data.schema import TABLES
-
-        zh_name = TABLES[table].zh if table in TABLES else table
+    def __init__(self, table: str, *, table_zh: str = "", needed_by: str = "", lang: str = "zh") -> None:
+        zh_name = table_zh or table
         self.table = table
         self.needed_by = needed_by
         extra_zh = f"（{needed_by} 需要）" if needed_by else ""
@@ -116,11 +116,6 @@ class Problem:
         }
 
 
-@dataclass
-class _Summary:
-    problems: list[Problem] = field(default_factory=list)
-
-
 class DataValidationError(DealerlabError):
     """The client data breaks the contract; ``problems`` lists every violation found (errors only)."""
 
@@ -162,3 +157,8 @@ class ReportError(DealerlabError):
 
 class ExerciseError(DealerlabError):
     """An exercise could not be built, saved or restored."""
+
+
+class OutputError(DealerlabError):
+    """An output cannot be written: the path is refused (an input, a folder or file dealerlab did not write) or the
+    machine said no (read-only folder, disk full). Never a bug of dealerlab; the message says what and where."""

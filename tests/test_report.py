@@ -39,7 +39,7 @@ def store_report(tmp_path_factory, demo_dir):
 def test_report_folder_holds_every_output(store_report):
     names = {p.name for p in store_report.iterdir()}
     assert {"index.html", "metrics.csv", "附录.xlsx", "report.ipynb"} <= names
-    assert not [n for n in names if n.startswith(".")]  # no temporary leftovers
+    assert [n for n in names if n.startswith(".")] == [".dealerlab-report.json"]  # the manifest; no temporary leftovers
 
 
 def test_html_has_no_code_and_renders_chinese(store_report):

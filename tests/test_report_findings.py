@@ -1,4 +1,4 @@
-"""The ranked findings list and its action rows on the demo data (DOMAIN.md §10 done-when checks)."""
+"""The ranked findings list and its action rows on the demo data (docs/DOMAIN.md §10 done-when checks)."""
 
 from __future__ import annotations
 

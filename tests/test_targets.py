@@ -195,7 +195,7 @@ def test_rebalance_uneven_and_surplus():
     # shortfall 10 over 3 weeks → 4, 3, 3 (exact integers, earlier weeks first)
     t = rebalance_weeks([10, 10, 10, 10], [0])
     assert t.loc[t["after_week"] == 1, "target"].tolist() == [10, 14, 13, 13]
-    # DOMAIN.md §3: a surplus never lowers the remaining weeks; it is banked toward the stretch tier
+    # docs/DOMAIN.md §3: a surplus never lowers the remaining weeks; it is banked toward the stretch tier
     t = rebalance_weeks([10, 10, 10], [40])
     assert t.loc[t["after_week"] == 1, "target"].tolist() == [10, 10, 10]
     assert t.loc[t["after_week"] == 1, "banked"].iloc[0] == 30

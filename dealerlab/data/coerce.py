@@ -64,7 +64,7 @@ _SERIAL_MIN, _SERIAL_MAX = 18264, 73051  # 1950-01-01 .. 2099-12-31
 R_OK, R_INVALID, R_IMPOSSIBLE, R_EARLY, R_LATE, R_PERCENT, R_DECIMAL_COMMA, R_NOT_FINITE, R_TOO_LARGE, R_CONTROL = range(10)
 #: dates are read in this window; outside it a date is a typing error (and would not fit a datetime64[ns])
 DATE_MIN, DATE_MAX = _dt.date(1950, 1, 1), _dt.date(2199, 12, 31)
-#: the largest magnitude a number cell may hold (DATA.md: money beyond 1e12 is an error)
+#: the largest magnitude a number cell may hold (docs/DATA.md: money beyond 1e12 is an error)
 NUMBER_MAX = 1e12
 
 #: invisible characters that make look-alike ids: C0 controls (tab aside), DEL, C1 controls, zero-width

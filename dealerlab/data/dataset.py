@@ -97,7 +97,7 @@ class Dataset:
             return self.tables[name]
         except KeyError:
             if name in TABLES:
-                raise MissingTableError(name) from None
+                raise MissingTableError(name, table_zh=TABLES[name].zh) from None
             raise
 
     def __getattr__(self, name: str) -> pd.DataFrame:

@@ -290,7 +290,7 @@ def read_workbook(path: Path, result: ReadResult) -> None:
 
     The file is first inflated and scanned (:func:`dealerlab.data.xlsxscan.scan_workbook`): a part that inflates
     beyond the limit, or a sheet whose farthest cell would make a grid far larger than its content, is refused
-    before any reader builds it (DATA.md "Bounded memory").
+    before any reader builds it (docs/DATA.md "Bounded memory").
     """
     bad = _excel_file_problem(path)
     if bad is not None:
@@ -639,7 +639,7 @@ def _regular_inside(f: Path, folder: Path | None) -> tuple[bool, str, str]:
     """Is ``f`` a regular file (inside ``folder`` when ``f`` is a link)? ``(ok, why not in zh, in en)``.
 
     A FIFO would block the reader, a device (``/dev/zero``) never ends, a link may lead anywhere: such entries
-    are refused by name (DATA.md "Bounded memory"); a sub-folder is ``(False, "dir", "dir")``.
+    are refused by name (docs/DATA.md "Bounded memory"); a sub-folder is ``(False, "dir", "dir")``.
     """
     import os
     import stat

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dealerlab._options import check_option
+
 __all__ = ["Column", "Table", "TABLES", "KINDS", "table", "enum_values"]
 
 KINDS = ("id", "text", "enum", "date", "bool", "int", "number", "period")
@@ -561,8 +563,6 @@ def table(name: str) -> Table:
     for t in TABLES.values():
         if t.zh == name:
             return t
-    from dealerlab._options import check_option
-
     check_option("table", name, TABLES)
     raise AssertionError  # unreachable
 

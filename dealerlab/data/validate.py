@@ -12,7 +12,7 @@ Row level (error): ``required_value``, ``enum_invalid``, ``date_invalid``, ``dat
 ``date_out_of_range``, ``number_invalid``, ``int_invalid``, ``bool_invalid``, ``period_invalid``, ``below_min``,
 ``above_max``, ``duplicate_key``, ``reference_missing``, ``closed_date_required``, ``date_order``,
 ``tier_order`` (a higher rebate tier of one item pays less), ``too_many`` (more rows broke the same rule than are
-listed one by one); "errors, not guesses" (DATA.md):
+listed one by one); "errors, not guesses" (docs/DATA.md):
 ``date_too_late`` (more than a year after today, or a year the calendar cannot hold), ``number_percent`` (a percent
 outside a rate column), ``number_decimal_comma``, ``number_not_finite``, ``number_too_large`` (beyond 1e12),
 ``cell_error`` (#DIV/0!, #N/A …), ``cell_formula`` (a formula without a cached value), ``cell_too_long`` (beyond

@@ -1,4 +1,4 @@
-"""Look inside an .xlsx file before a reader builds it in memory (DATA.md "Bounded memory").
+"""Look inside an .xlsx file before a reader builds it in memory (docs/DATA.md "Bounded memory").
 
 python-calamine builds each sheet as a dense grid from A1 to the farthest cell that holds anything; one stray
 cell at XFD1048576 asks for 17 billion cells and aborts the process. A zip part can also inflate far beyond the

@@ -11,7 +11,8 @@ from pathlib import Path
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError
 
-__all__ = ["build_command", "class_report_command", "workshop_command", "workshop_argv"]
+__all__ = ["build_command", "handouts_command", "class_collect_command", "class_new_command", "class_report_command", "workshop_command",
+           "workshop_argv"]
 
 
 def build_command(*, check: bool = False, lang: str = "zh") -> int:
@@ -52,6 +53,56 @@ def class_report_command(answers_dir: str | os.PathLike, output: str | os.PathLi
     for file, reason in skipped:  # named, so the trainer can look at them; they never stop the report
         print(f"警告：已跳过 {file}：{reason}" if lang == "zh" else f"warning: skipped {file}: {reason}", file=sys.stderr)
     print(f"班级报告已写入 {path}" if lang == "zh" else f"class report written to {path}")
+    return 0
+
+
+def class_collect_command(sources, *, into=None, lang: str = "zh") -> int:
+    """``dealerlab class collect ZIP|FOLDER... [--into DIR]``: merge trainees' answers into the class folder."""
+    from dealerlab.exercises.collect import collect_into
+    from dealerlab.exercises.store import answers_dir
+
+    check_lang(lang)
+    target = answers_dir(into)
+    result = collect_into(sources, target)
+    zh = lang == "zh"
+    for file, reason in result.skipped:
+        print(f"警告：已跳过 {file}：{reason}" if zh else f"warning: skipped {file}: {reason}", file=sys.stderr)
+    if zh:
+        print(f"已合并 {result.files} 个答案文件（{len(result.trainees)} 位学员），新增 {result.new_attempts} 次作答记录；"
+              f"班级答案文件夹：{target}")
+    else:
+        print(f"merged {result.files} answer files ({len(result.trainees)} trainees), {result.new_attempts} new attempts "
+              f"into {target}")
+    return 0
+
+
+def class_new_command(*, answers_dir=None, lang: str = "zh") -> int:
+    """``dealerlab class new``: archive the finished class (renamed, nothing deleted) and start an empty folder."""
+    from dealerlab.exercises.collect import new_class
+    from dealerlab.exercises.store import answers_dir as resolve
+
+    check_lang(lang)
+    root = resolve(answers_dir)
+    archive = new_class(root)
+    if lang == "zh":
+        print(f"上一班的答案已存档到 {archive}；{root} 现在是空的，可以开始新班。"
+              "如果课堂服务器还开着，请重新启动它（dealerlab classroom）。")
+    else:
+        print(f"previous class archived to {archive}; {root} is empty now. Restart a running classroom server.")
+    return 0
+
+
+def handouts_command(output, *, solutions: bool = True, pdf: bool = True, only=None, lang: str = "zh") -> int:
+    """``dealerlab handouts -o DIR``: every exercise and course notebook as an A4 handout (PDF through Chromium)."""
+    from dealerlab.exercises.build import find_project_root
+    from dealerlab.exercises.handouts import write_handouts
+
+    check_lang(lang)
+    out = Path(output)
+    if out.exists() and not out.is_dir():
+        raise ExerciseError(f"{out} 是一个文件，不是文件夹：请给讲义另选一个文件夹。", f"{out} is a file, not a folder.")
+    files = write_handouts(out, root=find_project_root(), solutions=solutions, pdf=pdf, only=only)
+    print(f"已生成 {len(files)} 份讲义：{out}" if lang == "zh" else f"{len(files)} handouts written to {out}")
     return 0
 
 

@@ -319,7 +319,8 @@ _COUNT_IDS = ("FV", "FC", "W", "C", "N", "CV", "L", "RnoTD", "S_room", "S")
 
 def _month_inputs(ds, *, period: str, stores, months: int):
     """Counts and rates of M, and the best month of each stage over the window (internal)."""
-    from dealerlab.funnel import funnel_counts, funnel_rates
+    from dealerlab.funnel.counts import funnel_counts
+    from dealerlab.funnel.rates import funnel_rates
 
     window = period_range(period, months)
     counts = funnel_counts(ds, periods=[period], stores=stores).set_index("store_id")

@@ -104,6 +104,11 @@ class ReportContext:
         hit = m[(m["metric"] == metric) & (m["period"] == period) & (m["store_id"] == store_id)]
         return float(hit["value"].iloc[0]) if len(hit) and pd.notna(hit["value"].iloc[0]) else math.nan
 
+    @property
+    def collectors(self) -> list:
+        """The findings functions of the registered sections (:data:`dealerlab.report.sections.COLLECTORS`)."""
+        return sections.COLLECTORS
+
     def findings(self) -> list[Finding]:
         if self._findings is None:
             self._findings = collect_findings(self)

@@ -157,26 +157,82 @@ def run_jobs(
     import multiprocessing as mp
 
     results: dict[int, str] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init) as pool:
-        futures = {pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
-        try:
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                done += 1
-                if progress:
-                    progress(done, len(jobs), jobs[futures[fut]].label)
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
+    try:
+        # the workers (and their kernels) start with SIGINT/SIGTERM blocked: Ctrl-C in the terminal reaches the whole
+        # process group, but only this process decides — it stops the workers itself (no traceback from each worker)
+        with _signals_blocked():
+            futures = {pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
+        for fut in as_completed(futures):
+            results[futures[fut]] = fut.result()
+            done += 1
+            if progress:
+                progress(done, len(jobs), jobs[futures[fut]].label)
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
+
+
+@contextlib.contextmanager
+def _signals_blocked() -> Iterator[None]:
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End a pool at once: its workers and their kernels are killed (a running notebook is not waited for) and the
+    kernels' connection files removed."""
+    procs = list(getattr(pool, "_processes", {}).values())
+    try:
+        import psutil
+
+        tree = []
+        for p in procs:
+            try:
+                proc = psutil.Process(p.pid)
+                tree += [proc, *proc.children(recursive=True)]
+            except psutil.Error:
+                continue
+        files = []
+        for proc in tree:
+            try:
+                cmd = proc.cmdline()
+            except psutil.Error:
+                continue
+            files += [Path(cmd[i + 1]) for i, a in enumerate(cmd[:-1]) if a == "-f" and cmd[i + 1].endswith(".json")
+                      and Path(cmd[i + 1]).name.startswith("kernel-")]
+        for proc in tree:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        psutil.wait_procs(tree, timeout=5)
+        for f in files:
+            with contextlib.suppress(OSError):
+                f.unlink()
+    except ImportError:  # pragma: no cover - psutil comes with ipykernel
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def print_progress(done: int, total: int, label: str) -> None:
     """A one-line progress bar on stderr."""
+    from dealerlab._terminal import clean_line
+
     width = 30
     filled = int(width * done / total)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}   ")
+    # the label is a store id (client text): no escape sequence reaches the terminal
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {clean_line(label)[:40]}   ")
     if done == total:
         sys.stderr.write("\n")
     sys.stderr.flush()

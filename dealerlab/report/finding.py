@@ -1,4 +1,4 @@
-"""The type of the report's findings (DOMAIN.md §10): :class:`Finding`, what the executive summary ranks, with its
+"""The type of the report's findings (docs/DOMAIN.md §10): :class:`Finding`, what the executive summary ranks, with its
 action row (the PDCA :class:`~dealerlab.pdca.cycle.Action` type — one 5W1H type in the package). Kept apart from
 :mod:`dealerlab.report.findings` (the ranking and the action plan) so that the sections, which make findings, and the
 ranking, which collects them from the sections, do not import each other.

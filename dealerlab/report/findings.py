@@ -1,4 +1,4 @@
-"""Findings: ONE ranked list for a store or the group, from every area (DOMAIN.md §10), and its action plan.
+"""Findings: ONE ranked list for a store or the group, from every area (docs/DOMAIN.md §10), and its action plan.
 
 Every report section that has findings registers a ``findings(ctx) -> list[Finding]`` function (its area) in
 :data:`dealerlab.report.sections.SECTIONS`; a new area is one such function. The list is ranked by extra gross a
@@ -11,7 +11,7 @@ owner role and the masked name of the store's staff member in that role), when (
 the report date, each later one a week later; check = start + 4 weeks — never in the past), where, how, and the check
 metric with baseline → numeric target. A finding without a numeric target gets no row.
 
-Decisions where DOMAIN.md is silent: the report date is today; a finding whose area table names a role the store
+Decisions where docs/DOMAIN.md is silent: the report date is today; a finding whose area table names a role the store
 has no staff for shows the role alone; 销售顾问-owned funnel actions are owned by the store's 展厅经理.
 """
 
@@ -56,8 +56,8 @@ def collect_findings(ctx, collectors: list[Callable] | None = None) -> list[Find
     -------
     list of Finding
     """
-    if collectors is None:
-        from dealerlab.report.sections import COLLECTORS as collectors
+    if collectors is None:  # the context hands them over: the sections import this module, not the reverse
+        collectors = ctx.collectors
     out: list[Finding] = []
     for func in collectors:
         try:
@@ -100,7 +100,7 @@ def area_action(metric: str, lang: str = "zh") -> dict:
 
 def _person(ctx, store_id: str, role: str) -> str:
     """``role 王*`` — the (masked unless show_pii) name of the store's first active staff member in ``role``."""
-    from dealerlab.privacy import mask_name
+    from dealerlab.data.privacy import mask_name
 
     if not store_id or not ctx.ds.has("staff"):
         return role

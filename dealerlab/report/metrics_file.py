@@ -97,6 +97,7 @@ def write_metrics(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
                 ]
             )
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                xw.book.properties.creator = "dealerlab"  # how dealerlab recognises its own files (dealerlab._output)
                 safe_frame(wide_table(long, lang=lang)).to_excel(xw, sheet_name="门店指标" if lang == "zh" else "stores", index=False)
                 safe_frame(wide_table(long, lang=lang, staff=True)).to_excel(
                     xw, sheet_name="顾问指标" if lang == "zh" else "consultants", index=False

@@ -17,6 +17,7 @@ from dealerlab.targets.achievement import (
     achievement,
     actuals,
     amount_rate_matrix,
+    ranked_table,
     per_head_output,
 )
 from dealerlab.targets.days import (
@@ -69,6 +70,7 @@ __all__ = [
     "actuals",
     "achievement",
     "amount_rate_matrix",
+    "ranked_table",
     "per_head_output",
     "QUADRANTS",
     "METRICS",

@@ -31,10 +31,13 @@ from dealerlab.errors import ParameterError
 from dealerlab.targets.days import BASES, time_progress
 from dealerlab.targets.split import consultants_in_month
 
-__all__ = ["time_progress", "actuals", "achievement", "amount_rate_matrix", "per_head_output", "QUADRANTS", "METRICS"]
+__all__ = ["time_progress", "actuals", "achievement", "amount_rate_matrix", "ranked_table", "per_head_output", "QUADRANTS",
+           "METRICS", "MIN_MATRIX"]
 
 METRICS = ("销量", "展厅销量", "毛利", "衍生收入", "售后产值")
 
+#: a quadrant split needs at least this many consultants in the team (docs/DOMAIN.md §10); smaller teams get a ranked table
+MIN_MATRIX = 4
 #: quadrant id → (zh name, zh advice, en name, en advice)
 QUADRANTS = {
     "star": (
@@ -54,6 +57,12 @@ QUADRANTS = {
         "销量不低但达成率低：检查任务是否定得过高，或靠加班撑量；重新评估目标，关注工作负荷。",
         "high amount, low rate · target too high",
         "Check whether the target was too high or the volume came from overtime; revisit the target and the workload.",
+    ),
+    "leader_below_target": (
+        "高额高率·未达标",
+        "在团队中领先，但还没完成自己的目标：肯定做法，找出差的几台在哪一步丢的，按周补上缺口（未达标不表扬）。",
+        "high amount, high rate · below target",
+        "Ahead of the team but short of their own target: find where the missing units were lost and close the gap by week (no praise below target).",
     ),
     "coach": (
         "低额低率·需辅导",
@@ -251,8 +260,11 @@ def amount_rate_matrix(table: pd.DataFrame, *, amount: str = "actual", rate: str
     -------
     DataFrame
         The input columns plus ``amount_median, rate_median, high_amount, high_rate`` (bool; ≥ median is high),
-        ``quadrant`` (star / low_target / high_target / coach; NA when the rate is NaN), ``quadrant_name``,
-        ``advice``. Medians ignore rows whose rate is NaN.
+        ``quadrant`` (star / leader_below_target / low_target / high_target / coach; NA when the rate is NaN),
+        ``quadrant_name``, ``advice``, ``team_size`` and ``matrix_ok`` (the team has ≥ :data:`MIN_MATRIX` consultants
+        with a rate). Medians ignore rows whose rate is NaN. Consistency (docs/DOMAIN.md §10): a consultant below 100 % of
+        target is never a star (quadrant ``leader_below_target``, no praise); in a team under 4 consultants the median
+        split means nothing — the quadrant is NA and the advice says to rank instead (:func:`ranked_table`).
     """
     check_lang(lang)
     by = [by] if isinstance(by, str) else list(by)
@@ -271,13 +283,47 @@ def amount_rate_matrix(table: pd.DataFrame, *, amount: str = "actual", rate: str
         out["rate_median"] = float(v[rate].median())
     hi_a = out[amount].astype(float) >= out["amount_median"]
     hi_r = out[rate].astype(float) >= out["rate_median"]
-    quad = np.select([hi_a & hi_r, ~hi_a & hi_r, hi_a & ~hi_r], ["star", "low_target", "high_target"], "coach")
+    met = out[rate].astype(float) >= 1.0
+    quad = np.select([hi_a & hi_r & met, hi_a & hi_r, ~hi_a & hi_r, hi_a & ~hi_r],
+                     ["star", "leader_below_target", "low_target", "high_target"], "coach")
+    if by:
+        size = v.groupby(by)[rate].size()
+        idx = pd.MultiIndex.from_frame(out[by]) if len(by) > 1 else pd.Index(out[by[0]])
+        out["team_size"] = size.reindex(idx).fillna(0).astype(int).to_numpy()
+    else:
+        out["team_size"] = int(len(v))
+    ok = out["team_size"].to_numpy() >= MIN_MATRIX
+    out["matrix_ok"] = ok
+    valid = valid & ok
     i = 0 if lang == "zh" else 2
     out["high_amount"] = pd.array(np.where(valid, hi_a, None), dtype="boolean")
     out["high_rate"] = pd.array(np.where(valid, hi_r, None), dtype="boolean")
     out["quadrant"] = pd.array(np.where(valid, quad, None), dtype="string")
     out["quadrant_name"] = pd.array([QUADRANTS[q][i] if ok else None for q, ok in zip(quad, valid)], dtype="string")
     out["advice"] = pd.array([QUADRANTS[q][i + 1] if ok else None for q, ok in zip(quad, valid)], dtype="string")
+    small = ~ok & out[rate].astype(float).notna().to_numpy()
+    out.loc[small, "advice"] = ("团队不足 4 人，中位数分象限没有意义：按达成率排名，逐人对照目标辅导。" if lang == "zh"
+                                else "Fewer than 4 consultants: a median split means nothing; rank by achievement and coach against each target.")
+    return out
+
+
+def ranked_table(matrix: pd.DataFrame, *, rate: str = "achievement") -> pd.DataFrame:
+    """The consultants ranked by achievement (highest first) — what replaces the quadrant matrix under 4 consultants.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        :func:`amount_rate_matrix` output (or any table with ``rate``).
+    rate : str
+        The rate column.
+
+    Returns
+    -------
+    DataFrame
+        The rows sorted by ``rate`` descending with a ``rank`` column first.
+    """
+    out = matrix.sort_values(rate, ascending=False, kind="stable").reset_index(drop=True)
+    out.insert(0, "rank", range(1, len(out) + 1))
     return out
 
 
@@ -325,7 +371,7 @@ def per_head_output(ds, *, period: str, stores=None, lang: str = "zh") -> pd.Dat
     frame["above"] = pd.array(np.where(frame["per_head"].isna(), None, frame["units"] > frame["per_head"]), dtype="boolean")
     frame["advice"] = np.where(
         frame["above"].fillna(False),
-        "高于人均单产：表扬鼓励，观察他为什么卖得好，请他分享经验。" if zh else "Above output per head: praise, find out why, let them share.",
+        "高于人均单产：观察他为什么卖得好，请他分享经验（是否完成个人目标另看达成率）。" if zh else "Above output per head: praise, find out why, let them share.",
         "",
     )
     frame["reason"] = np.where(frame["per_head"].isna(), "本月没有在职销售顾问" if zh else "no consultant employed", "")

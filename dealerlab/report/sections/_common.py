@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from dealerlab import metrics as registry
-from dealerlab.privacy import mask_name
+from dealerlab.data.privacy import mask_name
 from dealerlab.report import html as H
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from dealerlab.accounts import churn_warnings, tier_accounts
 from dealerlab.plots.accounts import value_potential
-from dealerlab.privacy import mask_company
+from dealerlab.data.privacy import mask_company
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.sections._common import next_month_end, zh_en
@@ -43,7 +43,7 @@ def build(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """Churn-warned accounts per store (DOMAIN.md §10): value/importance accounts silent for over 180 days, valued at
+    """Churn-warned accounts per store (docs/DOMAIN.md §10): value/importance accounts silent for over 180 days, valued at
     their vehicle gross of the 12 months to the report month ÷ 12 (a month of it)."""
     from dealerlab.report.findings import _person, area_action, store_gross
 

@@ -58,7 +58,7 @@ def _last3(ctx, metric: str, sid: str) -> list[float]:
 
 
 def findings(ctx) -> list[Finding]:
-    """After-sales findings (DOMAIN.md §10): booth utilisation < 60 % in ≥ 2 of the last 3 months, comeback rate above
+    """After-sales findings (docs/DOMAIN.md §10): booth utilisation < 60 % in ≥ 2 of the last 3 months, comeback rate above
     3 %, parts fill rate below 90 % — severity findings (no vehicle gross attaches); numeric targets are those lines."""
     from dealerlab.calendar import period_range
     from dealerlab.report.findings import _person, area_action

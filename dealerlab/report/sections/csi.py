@@ -42,7 +42,7 @@ def extra(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """CSI/SSI falling three months in a row (DOMAIN.md §10), per store; the target is the level before the fall;
+    """CSI/SSI falling three months in a row (docs/DOMAIN.md §10), per store; the target is the level before the fall;
     the store report names the IPA fix-first items as evidence."""
     import math
 

@@ -122,7 +122,7 @@ def _funnel_action(ctx, r) -> tuple[dict, str]:
 
 
 def findings(ctx) -> list[Finding]:
-    """Each funnel stage worth extra gross at its reachable target (path model, DOMAIN.md §10), and follow-up
+    """Each funnel stage worth extra gross at its reachable target (path model, docs/DOMAIN.md §10), and follow-up
     timeliness below benchmark (severity only), with the action chosen from the step's root-cause table."""
     stores = [ctx.params.store_id] if ctx.params.store_id else ctx.stores
     diag = _diagnose(ctx, stores)

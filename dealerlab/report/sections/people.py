@@ -57,7 +57,7 @@ def build(ctx) -> H.Html:
 
 
 def findings(ctx) -> list[Finding]:
-    """Bottom-out statuses (DOMAIN.md §7/§10): consultants eliminated or suspended in the latest complete quarter;
+    """Bottom-out statuses (docs/DOMAIN.md §7/§10): consultants eliminated or suspended in the latest complete quarter;
     severity only, target 12 units a month."""
     from dealerlab.calendar import period_range
     from dealerlab.report.findings import _person, area_action

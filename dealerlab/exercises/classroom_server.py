@@ -1,0 +1,375 @@
+"""The classroom server: the exercise app for a whole class, built from Jupyter Server's and Voilà's own parts.
+
+Imported only inside the server process started by ``dealerlab classroom`` (never by the package at import time).
+Nothing here is a web framework of its own; each piece is a documented extension point:
+
+* **Who is who** — a Jupyter Server ``IdentityProvider`` (:class:`ClassroomIdentityProvider`): the login page asks for
+  a name and the class's join code (a second, trainer code opens the class dashboard); the user lives in Jupyter
+  Server's signed login cookie. Its logout page is the "不是你？" switch.
+* **What a trainee may do** — a Jupyter Server ``Authorizer`` (:class:`ClassroomAuthorizer`): a trainee reaches only
+  the kernels started for his own pages (no kernel list, no contents API, no terminals, no other trainee's kernel).
+* **Whose answers** — Voilà's ``prelaunch_hook`` sees the request (and so the user) before the page's kernel starts;
+  the kernel manager (:class:`ClassroomKernelManager`, a ``MappingKernelManager``) then starts that kernel with the
+  trainee's name in its environment (``DEALERLAB_TRAINEE``, as Voilà hands request details to kernels through their
+  environment), so :class:`~dealerlab.exercises.store.AnswerStore` saves into ``<answers>/<trainee>/`` server-side.
+  No code is added to the notebooks.
+* **Bounded memory** — the kernel manager's own culling (``cull_idle_timeout``, ``cull_interval``; a closed tab has no
+  connection, so its kernel goes after the timeout) and a cap of kernels per trainee (the oldest page's kernel is shut
+  down when a trainee opens one page too many). Voilà's pre-heated kernel pool is not used: it runs the notebook before
+  any request, so before anyone knows whose answers the page shows (Voilà refuses ``preheat_kernel`` together with a
+  ``prelaunch_hook`` for the same reason).
+* **The trainer's pages** — Jupyter Server handlers added by this server extension: ``/dealerlab/`` (the exercise list in
+  Chinese, instead of Voilà's English file tree) and ``/dealerlab/dashboard`` (the live class dashboard).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hmac
+import html
+import json
+import os
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.auth.identity import IdentityProvider, User
+from jupyter_server.auth.login import LoginFormHandler
+from jupyter_server.auth.logout import LogoutHandler
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from tornado.escape import url_escape
+from traitlets import Integer, Unicode, default
+
+from dealerlab.exercises.store import ENV_DIR, ENV_TRAINEE
+
+TRAINER = "trainer:"
+TRAINEE = "trainee:"
+ENV_CLASSROOM = "DEALERLAB_CLASSROOM"
+
+
+@dataclass(frozen=True)
+class _Who:
+    username: str
+    name: str
+    notebook: str
+
+
+#: the user of the request being rendered (set by the pre-launch hook, read by the kernel manager in the same task)
+_REQUEST_USER: contextvars.ContextVar[_Who | None] = contextvars.ContextVar("dealerlab_request_user", default=None)
+
+
+def normalise_code(text: str) -> str:
+    """A typed join code as compared: full-width letters, spaces and case do not matter."""
+    return re.sub(r"[\s-]+", "", unicodedata.normalize("NFKC", str(text or ""))).upper()
+
+
+def clean_name(text: str) -> str:
+    """A trainee's name as typed, tidied (NFC, one space, at most 20 characters); "" when unusable."""
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text or ""))).strip()
+    name = re.sub(r"[\x00-\x1f\x7f<>\"'`\\/]", "", name)[:20].strip()
+    return name
+
+
+def is_trainer(user) -> bool:
+    return bool(user) and getattr(user, "username", "").startswith(TRAINER)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# pages
+_PAGE_CSS = """
+body{font-family:"Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0;color:#222;background:#f6f8fb}
+main{max-width:860px;margin:32px auto;background:#fff;padding:24px 32px;border-radius:8px;box-shadow:0 1px 4px #0002}
+h1{font-size:24px;margin:0 0 12px}h2{font-size:18px;margin-top:24px;border-bottom:2px solid #1565c0;padding-bottom:4px}
+label{display:block;margin:12px 0 4px;font-weight:bold}input{font-size:18px;padding:8px;width:260px}
+button{font-size:18px;padding:8px 24px;margin-top:16px;background:#1565c0;color:#fff;border:0;border-radius:4px}
+.error{color:#c62828;font-weight:bold}.note{color:#666;font-size:14px}
+.who{float:right;color:#555}.who a{margin-left:8px}
+ul.ex li{margin:6px 0;font-size:17px}
+table{border-collapse:collapse;margin:8px 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;
+vertical-align:top}th{background:#e3f2fd}
+"""
+
+
+def _page(title: str, body: str, *, refresh: int | None = None) -> str:
+    meta = f"<meta http-equiv='refresh' content='{int(refresh)}'>" if refresh else ""
+    return (
+        f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width,initial-scale=1'>{meta}"
+        f"<title>{html.escape(title)}</title><style>{_PAGE_CSS}</style></head><body><main>{body}</main></body></html>"
+    )
+
+
+class JoinHandler(LoginFormHandler):
+    """The landing page: name + join code (Jupyter Server's login form, in Chinese)."""
+
+    def _render(self, message=None):
+        error = getattr(self, "_dealerlab_error", None) or ("" if not message else "姓名或加入码不对，请再试一次。")
+        nxt = self.get_argument("next", default=self.base_url + "dealerlab/")
+        body = (
+            "<h1>加入课堂</h1><p>请输入你的姓名和讲师给出的加入码。之后在这个浏览器里做的每一道练习都保存在你的名下。</p>"
+            + (f"<p class='error' id='dl-join-error'>{html.escape(error)}</p>" if error else "")
+            + f"<form method='post' action='{html.escape(self.base_url)}login?next={url_escape(nxt)}'>"
+            + f"<input type='hidden' name='_xsrf' value='{html.escape(self.xsrf_token.decode())}'>"
+            + "<label for='dl-name'>姓名</label><input id='dl-name' name='name' autocomplete='name' maxlength='20' required>"
+            + "<label for='dl-code'>加入码</label><input id='dl-code' name='code' autocomplete='off' maxlength='16' required>"
+            + "<br><button type='submit' id='dl-join'>进入课堂</button></form>"
+        )
+        self.write(_page("加入课堂", body))
+
+
+class LeaveHandler(LogoutHandler):
+    """「不是你？」: forget the name in this browser and go back to the landing page."""
+
+    @allow_unauthenticated
+    def get(self):
+        self.identity_provider.clear_login_cookie(self)
+        self.redirect(self.base_url + "login")
+
+
+class ClassroomIdentityProvider(IdentityProvider):
+    """Trainees are who they say they are, once they know the class's join code; the trainer code marks the trainer."""
+
+    join_code = Unicode("", config=True, help="The code trainees type to join (shown by dealerlab classroom).")
+    trainer_code = Unicode("", config=True, help="The code that opens the class dashboard.")
+
+    @default("token")
+    def _no_token(self):
+        return ""  # no token URLs: the join code is the way in
+
+    @default("login_handler_class")
+    def _login_default(self):
+        return JoinHandler
+
+    @default("logout_handler_class")
+    def _logout_default(self):
+        return LeaveHandler
+
+    @property
+    def auth_enabled(self) -> bool:
+        return True
+
+    @property
+    def login_available(self) -> bool:
+        return True
+
+    def process_login_form(self, handler) -> User | None:
+        name = clean_name(handler.get_argument("name", default=""))
+        code = normalise_code(handler.get_argument("code", default=""))
+        if not name:
+            handler._dealerlab_error = "请输入你的姓名。"
+            return None
+        if self.trainer_code and hmac.compare_digest(code, normalise_code(self.trainer_code)):
+            return User(username=TRAINER + name, name=name, display_name=name)
+        if self.join_code and hmac.compare_digest(code, normalise_code(self.join_code)):
+            return User(username=TRAINEE + name, name=name, display_name=name)
+        handler._dealerlab_error = "加入码不对：请看讲师屏幕上的加入码。"
+        self.log.warning("classroom: a join with a wrong code was refused")
+        return None
+
+    def validate_security(self, app, ssl_options=None) -> None:  # the join code is the security here
+        return None
+
+
+class ClassroomAuthorizer(Authorizer):
+    """A trainee reaches only his own pages' kernels; the trainer reaches everything."""
+
+    _KERNEL = re.compile(r"/api/kernels/([0-9a-f-]{36})")
+
+    def is_authorized(self, handler, user, action, resource) -> bool:
+        if is_trainer(user):
+            return True
+        if resource == "kernels":
+            m = self._KERNEL.search(handler.request.path)
+            km = handler.settings.get("kernel_manager")
+            owner = km.owner(m.group(1)) if (m and hasattr(km, "owner")) else None
+            return owner is not None and owner == getattr(user, "username", None)
+        return resource in ("kernelspecs", "config", "api") and action == "read"
+
+
+class ClassroomKernelManager(AsyncMappingKernelManager):
+    """Starts each page's kernel with its trainee's name; at most ``max_kernels_per_trainee`` per trainee."""
+
+    max_kernels_per_trainee = Integer(4, config=True, help="Kernels one trainee may hold (oldest page closed first).")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._owners: dict[str, dict] = {}
+
+    def owner(self, kernel_id: str) -> str | None:
+        info = self._owners.get(kernel_id)
+        return info["username"] if info and kernel_id in self else None
+
+    def activity(self) -> list[dict]:
+        """Live kernels with their trainee, notebook, start and last activity (for the dashboard)."""
+        out = []
+        for kid, info in list(self._owners.items()):
+            if kid not in self:
+                self._owners.pop(kid, None)
+                continue
+            kernel = self._kernels.get(kid)
+            last = getattr(kernel, "last_activity", None)
+            out.append({**info, "kernel_id": kid, "last_activity": last.timestamp() if last else info["started"],
+                        "connections": int(self._kernel_connections.get(kid, 0))})
+        return out
+
+    async def start_kernel(self, *args, **kwargs):
+        who = _REQUEST_USER.get()
+        if who is not None:
+            mine = sorted((i["started"], kid) for kid, i in self._owners.items()
+                          if i["username"] == who.username and kid in self)
+            while len(mine) >= max(1, self.max_kernels_per_trainee):
+                _started, oldest = mine.pop(0)
+                self.log.info("classroom: %s holds too many pages; closing the oldest kernel", who.username)
+                try:
+                    await self.shutdown_kernel(oldest, now=True)
+                except Exception:  # already gone
+                    pass
+                self._owners.pop(oldest, None)
+            env = dict(kwargs.get("env") or os.environ)
+            env[ENV_TRAINEE] = who.name
+            env[ENV_CLASSROOM] = "1"
+            kwargs["env"] = env
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        if who is not None:
+            self._owners[kernel_id] = {"username": who.username, "name": who.name, "notebook": who.notebook,
+                                       "started": time.time()}
+        return kernel_id
+
+
+def prelaunch_hook(req_handler, notebook, cwd):
+    """Voilà's pre-launch hook: remember whose page is being rendered (the kernel manager reads it next)."""
+    user = req_handler.current_user
+    if user is None:  # pragma: no cover - the render handler is authenticated
+        raise web.HTTPError(403)
+    path = req_handler.request.path.rsplit("/", 1)[-1]
+    _REQUEST_USER.set(_Who(username=user.username, name=user.name, notebook=path))
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# handlers of the server extension
+def _exercise_list(root: Path) -> list[tuple[str, str]]:
+    """``(file name, title)`` of the trainee notebooks, the title being the notebook's first heading."""
+    out = []
+    for p in sorted(root.glob("*.ipynb")):
+        title = p.stem
+        try:
+            nb = json.loads(p.read_text(encoding="utf-8"))
+            for cell in nb.get("cells", []):
+                if cell.get("cell_type") == "markdown":
+                    src = "".join(cell.get("source", ""))
+                    first = src.strip().splitlines()[0] if src.strip() else ""
+                    title = first.lstrip("#").strip() or title
+                    break
+        except (OSError, ValueError):
+            pass
+        out.append((p.name, title))
+    return out
+
+
+def _who_bar(handler) -> str:
+    user = handler.current_user
+    extra = f"<a href='{handler.base_url}dealerlab/dashboard'>班级看板</a>" if is_trainer(user) else ""
+    role = "讲师" if is_trainer(user) else "学员"
+    return (f"<div class='who'>{role}：<b id='dl-who'>{html.escape(user.name)}</b>"
+            f"<a href='{handler.base_url}logout' id='dl-not-me'>不是你？</a>{extra}</div>")
+
+
+class IndexHandler(JupyterHandler):
+    """The exercise list (Chinese titles), the trainee's name and the switch."""
+
+    @web.authenticated
+    def get(self):
+        root = Path(self.settings["server_root_dir"]).expanduser()
+        items = "".join(
+            f"<li><a href='{self.base_url}voila/render/{url_escape(name, plus=False)}'>{html.escape(title)}</a></li>"
+            for name, title in _exercise_list(root)
+        )
+        body = (_who_bar(self) + "<h1>课堂练习</h1><p class='note'>点开一道练习；答案自动保存在你的名下，"
+                "换一台电脑用同样的姓名和加入码登录也能接着做。</p>" + f"<ul class='ex'>{items}</ul>")
+        self.write(_page("课堂练习", body))
+
+
+class DashboardHandler(JupyterHandler):
+    """The live class dashboard (trainer only): who is on which exercise, first-try scores, common wrong answers."""
+
+    @web.authenticated
+    def get(self):
+        if not is_trainer(self.current_user):
+            raise web.HTTPError(403, "讲师才能查看班级看板。")
+        self.write(_page("班级看板", _who_bar(self) + dashboard_html(self), refresh=10))
+
+
+def dashboard_html(handler) -> str:
+    """The dashboard's body: computed from the live kernels and the answer files, as ``dealerlab class report`` does."""
+    from dealerlab.exercises.gradebook import collect_answers, gradebook
+
+    root = Path(os.environ.get(ENV_DIR, "")).expanduser()
+    titles = dict(_exercise_list(Path(handler.settings["server_root_dir"]).expanduser()))
+    km = handler.settings.get("kernel_manager")
+    live = km.activity() if hasattr(km, "activity") else []
+    now = time.time()
+    on: dict[str, list[str]] = {}
+    for k in sorted(live, key=lambda k: -k["last_activity"]):
+        if k["username"].startswith(TRAINEE):
+            on.setdefault(k["name"], [])
+            t = titles.get(k["notebook"], k["notebook"])
+            if t not in on[k["name"]]:
+                on[k["name"]].append(t)
+    records, skipped = collect_answers(root) if root.is_dir() else ([], [])
+    tables = gradebook(records) if records else None
+    rows = []
+    trainees = sorted(set(on) | ({r["trainee"] for r in records}))
+    scores = tables["scores"] if tables is not None else None
+    for t in trainees:
+        mine = scores[scores["trainee"] == t] if scores is not None else None
+        done = mine[mine["attempts"] > 0] if mine is not None else None
+        n = 0 if done is None else len(done)
+        first = "—" if not n else f"{done['first_score'].mean():.0%}"
+        rows.append(f"<tr class='dl-trainee-row'><td>{html.escape(t)}</td><td>{html.escape('、'.join(on.get(t, [])) or '—')}</td>"
+                    f"<td>{n}</td><td>{first}</td></tr>")
+    body = [f"<h1>班级看板</h1><p class='note'>每 10 秒自动刷新 · 在线 {len(on)} 人 · 已交答案 "
+            f"{len({r['trainee'] for r in records})} 人 · {time.strftime('%H:%M:%S', time.localtime(now))}</p>",
+            "<h2>学员</h2><table id='dl-dash-trainees'><tr><th>学员</th><th>正在做</th><th>已检查的练习</th>"
+            f"<th>首次得分（平均）</th></tr>{''.join(rows) or '<tr><td colspan=4>还没有学员加入。</td></tr>'}</table>"]
+    if tables is not None:
+        d = tables["difficulty"]
+        body.append("<h2>练习</h2><table><tr><th>练习</th><th>作答人数</th><th>首次即正确</th><th>平均最高得分</th></tr>" + "".join(
+            f"<tr><td>{html.escape(r.title)}</td><td>{r.trainees}</td><td>{_pct(r.share_correct_first_try)}</td>"
+            f"<td>{_pct(r.mean_best_score)}</td></tr>" for r in d.itertuples()) + "</table>")
+        w = tables["wrong_answers"]
+        if not w.empty:
+            body.append("<h2>最常见的错误答案</h2><table><tr><th>练习</th><th>字段</th><th>答案</th><th>人数</th></tr>" + "".join(
+                f"<tr><td>{html.escape(r.title)}</td><td>{html.escape(str(r.field))}</td>"
+                f"<td>{html.escape(str(r.answer)).replace(chr(10), '<br>')}</td><td>{r.n_trainees}</td></tr>"
+                for r in w.itertuples()) + "</table>")
+    if skipped:
+        body.append("<p class='note'>未读取的文件：" + "；".join(html.escape(f"{p.name}（{why}）") for p, why in skipped[:20])
+                    + "</p>")
+    return "".join(body)
+
+
+def _pct(v) -> str:
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if v != v else f"{v:.0%}"
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "dealerlab.exercises.classroom_server"}]
+
+
+def _load_jupyter_server_extension(serverapp):
+    base = serverapp.web_app.settings.get("base_url", "/")
+    serverapp.web_app.add_handlers(".*$", [
+        (base + "dealerlab/?", IndexHandler),
+        (base + "dealerlab/dashboard", DashboardHandler),
+    ])
