@@ -111,12 +111,8 @@ def test_no_module_level_import_circle():
     assert cycle is None, "import circle: " + " → ".join(cycle)
 
 
-#: function-level imports that point back up on purpose, with why (keep this list short)
-DEFERRED_BACK_EDGES = {
-    # the rebate tiers of course module 8 are reached on other families' figures (vp_achievement, ssi_index, ...),
-    # which figures.compute computes; figures lists the policy family among the families it computes
-    ("dealerlab.policy", "dealerlab.figures"),
-}
+#: function-level imports that point back up on purpose, ``(importer, imported)``, each with why (keep it empty)
+DEFERRED_BACK_EDGES: set[tuple[str, str]] = set()
 
 
 def test_no_circle_through_function_level_imports():
