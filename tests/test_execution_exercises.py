@@ -12,6 +12,7 @@ from dealerlab.exercises.course.execution import (
     SIX_S_ITEMS,
     THREE_NO_CASES,
     _LEVER_OF,
+    audit_numbers,
     daily_case_numbers,
     daily_close_case,
     six_s_4,
@@ -33,7 +34,7 @@ def test_ids_unique_and_prefixed():
 
 def _three_no_answer():
     return {"diagnosis": {k: w for k, (_t, w) in THREE_NO_CASES.items()},
-            "lever": {k: _LEVER_OF[w] for k, (_t, w) in THREE_NO_CASES.items()}, "principle": "b"}
+            "lever": {k: _LEVER_OF[w] for k, (_t, w) in THREE_NO_CASES.items()}, "principle": "b", "gm": "b"}
 
 
 def test_three_no_model_and_mistakes(store):
@@ -51,13 +52,25 @@ def test_three_no_model_and_mistakes(store):
 
 def test_six_s_4_model_and_one_wrong(store):
     good = {"six": {k: s for k, (_t, s) in SIX_S_ITEMS.items()}, "four": {k: s for k, (_t, s) in FOUR_ITEMS.items()},
-            "roles": {k: s for k, (_t, s) in ROLE_TASKS.items()}}
+            "roles": {k: s for k, (_t, s) in ROLE_TASKS.items()}, "audit_total": "72.2%", "audit_weakest": "清洁"}
     ex = six_s_4.bind(store=store)
     ex.set_answer(good)
     assert ex.submit().status == "correct"
-    bad = dict(good, six=dict(good["six"], s4="清扫"))  # 突击填表 is 清洁 (keeping it up), not 清扫
+    bad = dict(good, six=dict(good["six"], s4="清扫"), audit_total=13 / 18)  # 突击填表 is 清洁 (keeping it up), not 清扫
     msgs = {n: m for n, ok, m in six_s_4.check(bad).details if not ok}
     assert list(msgs) == ["six"] and "第 4 项" in msgs["six"]
+    # the audit: (2 + 1 + 2 + 1 + 2 + 0 + 2 + 1 + 2) / (9 × 2) = 13 / 18; 清洁 scores 0 of 2
+    assert audit_numbers() == {"total": pytest.approx(13 / 18), "weakest": "清洁"}
+    bad = dict(good, audit_total=13 / 9, audit_weakest="整理")
+    msgs = {n: m for n, ok, m in six_s_4.check(bad).details if not ok}
+    assert set(msgs) == {"audit_total", "audit_weakest"}
+
+
+def test_three_no_gm_question():
+    a = _three_no_answer()
+    a["gm"] = "a"  # the GM sells on the floor himself
+    msgs = {n: m for n, ok, m in three_no.check(a).details if not ok}
+    assert list(msgs) == ["gm"] and "指导者" in msgs["gm"]
 
 
 def test_daily_close_numbers_by_hand():

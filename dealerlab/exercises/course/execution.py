@@ -4,7 +4,7 @@
   the lever: 规范 (作业规范、流程/人力管理), 培训 (培训、演练、日常考核) or 激励 (鼓励制度、绩效考核); plus the principle
   「知道了，没有做，等于不知道」.
 * :data:`six_s_4` (10b) — classify site observations into the 6S, management measures into the 4化, and daily tasks to
-  the role that owns them (关键岗位职责).
+  the role that owns them (关键岗位职责); score a 6S audit (:func:`dealerlab.people.six_s_score`).
 * :data:`daily_close_case` (10c) — 日清日结 on selling days: time progress, tomorrow's target (日结日高), the new hires'
   脱落率, and an evening close-out note checked for its elements.
 
@@ -31,7 +31,7 @@ from dealerlab.exercises import (
 )
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
-           "daily_case_numbers", "EXERCISES"]
+           "AUDIT", "audit_numbers", "daily_case_numbers", "EXERCISES"]
 
 # ----------------------------------------------------------------------------------------------------------------
 # 10a 能不能 / 会不会 / 愿不愿做
@@ -73,14 +73,18 @@ def _check_three_no(answer: dict) -> Feedback:
         if consistent:
             l_msg += f"（{names(consistent)} 的手段和你的诊断一致，问题出在诊断上）"
     ok_principle = answer.get("principle") == "b"
+    ok_gm = answer.get("gm") == "b"
     details = [
         ("diagnosis", not d_wrong, d_msg),
         ("lever", not l_wrong, l_msg),
         ("principle", ok_principle, "“知道了，没有做，等于不知道”：检查的是有没有做、做出了什么结果"),
+        ("gm", ok_gm, "总经理是中层经理的指导者：和销售经理一起找出落后环节，定到人、定到时间，再跟进检查——不是自己顶上，也不是等月底"),
     ]
+    if "gm" not in answer and "diagnosis" in answer:  # an answer saved before the GM question existed
+        details = details[:3]
     return Feedback.grade(
         details,
-        weights={"diagnosis": 2, "lever": 2, "principle": 1},
+        weights={"diagnosis": 2, "lever": 2, "principle": 1, "gm": 1},
         explanation=(
             "执行不到位先分清是哪一种“不”：**能不能做**是基础——人手、排班、工具、流程和规范没到位，再培训也没用，"
             "要先补**规范**（作业规范、流程、人力安排）；**会不会做**是能力——用**培训**、演练和日常考核补上；"
@@ -126,12 +130,23 @@ three_no = Exercise(
             options_en={"a": "more training is always better", "b": "execution is judged by what is done and its result",
                         "c": "staff who do not know need not act"},
         ),
+        "gm": ChoiceField(
+            "总经理 15 日发现销量落后于时间进度，他的第一件事是？", "The GM sees sales behind on the 15th. First step?",
+            options={
+                "a": "自己下展厅接待客户，带头冲量",
+                "b": "和销售经理一起看看板，找出落后的环节，定下谁在什么时候做什么，并约好复查",
+                "c": "先不干预，等月底看结果再奖惩",
+            },
+            options_en={"a": "sell on the floor himself", "b": "review the board with the sales manager, assign who does "
+                        "what by when, and check back", "c": "wait for the month end"},
+        ),
     },
     check=_check_three_no,
     model_answer=(
         "**参考答案**\n\n| 案例 | 诊断 | 手段 |\n|---|---|---|\n"
         + "\n".join(f"| {i} | {_NO[w]} | {_LEVER[_LEVER_OF[w]]} |" for i, (_t, w) in enumerate(THREE_NO_CASES.values(), start=1))
-        + "\n\n“知道了，没有做，等于不知道”：选 b。"
+        + "\n\n“知道了，没有做，等于不知道”：选 b。总经理的第一件事：选 b——他是中层经理的指导者，"
+        "抓的是过程检查和责任到人（正规军：每日、每周、每月的工作有章有法）。"
     ),
 )
 
@@ -174,6 +189,30 @@ ROLE_TASKS = {
 }
 
 
+#: a showroom 6S audit (2 = met, 1 = partly, 0 = not met) — the one of notebook 10 §3
+AUDIT = [
+    ("整理", "展厅无杂物、无过期物料", 2), ("整理", "顾问工位只放当天资料", 1), ("整顿", "资料架、车型单页定位并标识", 2),
+    ("清扫", "展车车身、轮胎、门槛无灰", 1), ("清扫", "洽谈桌椅整洁", 2), ("清洁", "每日 6S 检核表按时填写", 0),
+    ("素养", "着装、工牌符合规定", 2), ("素养", "客户进店 30 秒内有人接待", 1), ("安全", "灭火器在有效期、通道畅通", 2),
+]
+
+
+@lru_cache(maxsize=1)
+def audit_numbers() -> dict:
+    """The model answer of the 6S audit part of :data:`six_s_4`, from :func:`dealerlab.people.six_s_score`.
+
+    Returns
+    -------
+    dict
+        ``total`` (score as a share of the maximum), ``weakest`` (the S with the lowest score).
+    """
+    from dealerlab.people import six_s_score
+
+    t = six_s_score([{"s": a, "item": b, "points": c} for a, b, c in AUDIT]).set_index("s")
+    per = t.drop(index="合计")["score"].dropna()
+    return {"total": float(t.loc["合计", "score"]), "weakest": str(per.idxmin())}
+
+
 def _check_six_s_4(answer: dict) -> Feedback:
     details = []
     for field, table, label in (
@@ -183,6 +222,12 @@ def _check_six_s_4(answer: dict) -> Feedback:
         wrong = [i for i, (k, (_t, want)) in enumerate(table.items(), start=1) if got.get(k) != want]
         msg = f"第 {'、'.join(map(str, wrong))} 项的{label}归类不对" if wrong else ""
         details.append((field, not wrong, msg))
+    if "audit_total" in answer or "audit_weakest" in answer:
+        a = audit_numbers()
+        ok_total = is_close(answer.get("audit_total"), a["total"], tolerance=0.006)
+        details.append(("audit_total", ok_total, "总分 = 各项得分之和 ÷（检查项数 × 2 分）"))
+        details.append(("audit_weakest", answer.get("audit_weakest") == a["weakest"],
+                        "看每个 S 的得分率（得分 ÷ 满分），不是看扣分最多的那一项"))
     return Feedback.grade(
         details,
         explanation=(
@@ -211,6 +256,9 @@ six_s_4 = Exercise(
         + "\n".join(f"   {i}. {t}" for i, (t, _s) in enumerate(FOUR_ITEMS.values(), start=1))
         + "\n\n3. 下面六项日常工作，各由哪个岗位负责？\n\n"
         + "\n".join(f"   {i}. {t}" for i, (t, _s) in enumerate(ROLE_TASKS.values(), start=1))
+        + "\n\n4. 一次展厅 6S 检核的结果（每项 2 分 = 做到、1 分 = 部分做到、0 分 = 没做到）：\n\n"
+        + "| S | 检查项 | 得分 |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in AUDIT)
+        + "\n\n   这次检核的总分（得分 ÷ 满分）是多少？哪一个 S 最弱？"
     ),
     instructions_en="Classify six site observations into the 6S, four measures into the 4化, six tasks to roles.",
     fields={
@@ -223,12 +271,15 @@ six_s_4 = Exercise(
         "roles": ClassifyField("日常工作 → 负责岗位", "Task → role",
                                items={k: f"{i}. {t}" for i, (k, (t, _s)) in enumerate(ROLE_TASKS.items(), start=1)},
                                classes=_ROLES, classes_en=_ROLES_EN),
+        "audit_total": NumberField("6S 检核总分", "6S audit score", percent=True),
+        "audit_weakest": ChoiceField("最弱的 S", "Weakest S", options={k: k for k in _SIX}, options_en=_SIX_EN),
     },
     check=_check_six_s_4,
     model_answer=(
         "**6S**：" + "；".join(f"{i}. {s}" for i, (_t, s) in enumerate(SIX_S_ITEMS.values(), start=1))
         + "\n\n**4化**：" + "；".join(f"{i}. {_FOUR[f]}" for i, (_t, f) in enumerate(FOUR_ITEMS.values(), start=1))
         + "\n\n**岗位**：" + "；".join(f"{i}. {_ROLES[r]}" for i, (_t, r) in enumerate(ROLE_TASKS.values(), start=1))
+        + "\n\n**6S 检核**：得分 13 ÷ 满分 18 = 72%；最弱的是“清洁”（0 ÷ 2）——检核表没人填，前面做得再好也保持不住。"
     ),
 )
 
