@@ -123,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--qr", default=None, help="另存二维码图片（PNG）")
     _add_lang(p)
 
+    p = sub.add_parser("handouts", help="打印讲义（A4 PDF）/ printable handouts")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--no-solutions", action="store_true", help="不生成讲师版（参考答案）")
+    p.add_argument("--html", action="store_true", help="只生成 HTML，不打印 PDF")
+    p.add_argument("--only", nargs="*", default=None, help="只生成这些笔记本（文件名，不含 .ipynb）")
+    _add_lang(p)
+
     p = sub.add_parser("workshop", help="启动课堂 / start the workshop")
     p.add_argument("--voila", action="store_true", help="以应用模式打开（无代码）")
     p.add_argument("--answers-dir", default=None)
@@ -184,6 +191,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             return class_new_command(answers_dir=args.answers_dir, lang=args.lang)
         check_output_file(args.output, inputs=[args.answers_dir], force=args.force, example="班级报告.html")
         return class_report_command(args.answers_dir, args.output, lang=args.lang)
+    if cmd == "handouts":
+        from dealerlab.exercises.commands import handouts_command
+
+        return handouts_command(args.output, solutions=not args.no_solutions, pdf=not args.html, only=args.only,
+                                lang=args.lang)
     if cmd == "classroom":
         from dealerlab.exercises.classroom import classroom_command
 

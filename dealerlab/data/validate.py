@@ -512,6 +512,10 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
                         for i, v in zip(idx[:MAX_PER_RULE], _pick(raw_values, idx[:MAX_PER_RULE])):
                             log.add(problem("id_invisible", spec.name, source, row=int(rows[i]), column=label,
                                             value=shown_text(str(v)), chars="、".join(invisible_chars(str(v))), **fmt))
+                        # the error stands; the id without its invisible characters keeps other tables' references
+                        # to it from being blamed as well
+                        cleaned = raw_values.astype(object).where(mask, None).map(_c.strip_invisible)
+                        values = values.astype(object).where(~mask, cleaned).astype("string")
                         continue
                     rule = _REASON_RULE.get(int(code)) or _BAD_RULE[col.kind]
                     extra = {"limit": late_limit.strftime("%Y-%m-%d")} if rule == "date_too_late" else {}

@@ -262,7 +262,7 @@ def plot_amount_rate(
 
     ax = get_axes(ax, (7.5, 5.5))
     m = matrix[matrix["quadrant"].notna()].reset_index(drop=True)
-    colors = {"star": STATUS_COLORS["good"], "low_target": PALETTE[0], "high_target": STATUS_COLORS["watch"], "coach": STATUS_COLORS["bad"]}
+    colors = {"star": STATUS_COLORS["good"], "leader_below_target": PALETTE[1], "low_target": PALETTE[0], "high_target": STATUS_COLORS["watch"], "coach": STATUS_COLORS["bad"]}
     xs = m[amount].astype(float).to_numpy()
     ys = m[rate].astype(float).to_numpy()
     ax.scatter(xs, ys, c=[colors[q] for q in m["quadrant"]], s=70, zorder=3, edgecolor="white")

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import POLICY_ITEM
 from dealerlab.policy.rebates import rebate, resolve_policy, tier_reached, vp_ladder
@@ -100,7 +101,7 @@ def _month_sales(ds, stores, periods) -> pd.DataFrame:
     if not ds.has("sales"):
         return out.assign(S=np.nan, vehicle_gross=np.nan, addon_gross=np.nan).reset_index()
     s = ds["sales"]
-    s = s[s["store_id"].isin(stores)].assign(period=lambda d: d["invoice_date"].dt.strftime("%Y-%m"))
+    s = s[s["store_id"].isin(stores)].assign(period=lambda d: month(d["invoice_date"]))
     s = s[s["period"].isin(periods)]
     g = s.groupby(["store_id", "period"]).agg(S=("sale_id", "size"), vehicle_gross=("gross_profit", lambda x: x.fillna(0).sum()))
     out.loc[g.index, ["S", "vehicle_gross"]] = g[["S", "vehicle_gross"]].astype(float).to_numpy()
@@ -113,7 +114,7 @@ def _month_sales(ds, stores, periods) -> pd.DataFrame:
 
 def _basis_values(ds, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
     """(store, period, basis key) → the basis value; basis key = metric id, or ``score:<item>`` for OEM scores."""
-    from dealerlab import figures, metrics
+    from dealerlab import aftersales, csi, funnel, metrics
 
     out: dict[tuple[str, str, str], float] = {}
     bases = set(policy_rows["basis"].dropna().astype(str)) if len(policy_rows) else set()
@@ -131,8 +132,13 @@ def _basis_values(ds, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[
         for r in ms.itertuples(index=False):
             vp = float(plan.get((r.store_id, r.period), np.nan)) if len(plan) else np.nan
             out[(r.store_id, r.period, "vp_achievement")] = r.S / vp if vp > 0 else np.nan
-    if ids:
-        m = figures.compute(ds, periods=periods, stores=stores, metrics=ids)
+    # the other bases from their family's function (not through dealerlab.figures, which lists this module)
+    family_of = {"funnel": funnel.long_metrics, "aftersales": aftersales.long_metrics, "csi": csi.long_metrics}
+    for family in dict.fromkeys(metrics.METRICS[b].family for b in ids):
+        if family not in family_of:
+            continue
+        m = family_of[family](ds, periods=periods, stores=stores)
+        m = m[m["metric"].isin(ids)]
         for r in m.itertuples(index=False):
             out[(r.store_id, r.period, r.metric)] = float(r.value) if pd.notna(r.value) else np.nan
     if _SCORE in bases and ds.has("oem_scores"):
