@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import POLICY_ITEM
 from dealerlab.policy.rebates import rebate, resolve_policy, tier_reached, vp_ladder
@@ -100,7 +101,7 @@ def _month_sales(ds, stores, periods) -> pd.DataFrame:
     if not ds.has("sales"):
         return out.assign(S=np.nan, vehicle_gross=np.nan, addon_gross=np.nan).reset_index()
     s = ds["sales"]
-    s = s[s["store_id"].isin(stores)].assign(period=lambda d: d["invoice_date"].dt.strftime("%Y-%m"))
+    s = s[s["store_id"].isin(stores)].assign(period=lambda d: month(d["invoice_date"]))
     s = s[s["period"].isin(periods)]
     g = s.groupby(["store_id", "period"]).agg(S=("sale_id", "size"), vehicle_gross=("gross_profit", lambda x: x.fillna(0).sum()))
     out.loc[g.index, ["S", "vehicle_gross"]] = g[["S", "vehicle_gross"]].astype(float).to_numpy()

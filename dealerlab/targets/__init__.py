@@ -17,6 +17,7 @@ from dealerlab.targets.achievement import (
     achievement,
     actuals,
     amount_rate_matrix,
+    daily_close,
     ranked_table,
     per_head_output,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "actuals",
     "achievement",
+    "daily_close",
     "amount_rate_matrix",
     "ranked_table",
     "per_head_output",

@@ -31,8 +31,8 @@ from dealerlab.errors import ParameterError
 from dealerlab.targets.days import BASES, time_progress
 from dealerlab.targets.split import consultants_in_month
 
-__all__ = ["time_progress", "actuals", "achievement", "amount_rate_matrix", "ranked_table", "per_head_output", "QUADRANTS",
-           "METRICS", "MIN_MATRIX"]
+__all__ = ["time_progress", "actuals", "achievement", "daily_close", "amount_rate_matrix", "ranked_table", "per_head_output",
+           "QUADRANTS", "METRICS", "MIN_MATRIX"]
 
 METRICS = ("销量", "展厅销量", "毛利", "衍生收入", "售后产值")
 
@@ -378,3 +378,69 @@ def per_head_output(ds, *, period: str, stores=None, lang: str = "zh") -> pd.Dat
     for c in ["store_id", "staff_id", "period", "advice", "reason"]:
         frame[c] = frame[c].astype("string")
     return frame[["store_id", "staff_id", "period", "units", "store_units", "consultants", "per_head", "above", "advice", "reason"]]
+
+
+def daily_close(ds, *, period: str, as_of, store_id: str, metric: str = "销量", basis: str = "selling_days", lang: str = "zh") -> pd.DataFrame:
+    """日清日结: one store's month, day by day up to ``as_of`` — the day's actual, the running total against time
+    progress, and tomorrow's target (日结日高: what is left, spread over the remaining days by their day weights).
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``targets`` (the store's month target) and ``sales`` (see :func:`actuals`).
+    period : str
+        Month ``YYYY-MM``.
+    as_of : date-like
+        The last day closed.
+    store_id : str
+        The store.
+    metric : str
+        Target metric, one of :data:`METRICS`.
+    basis : {"selling_days", "working_days", "calendar_days"}
+        Day weights (the store's selling days by default; :mod:`dealerlab.targets.days`).
+    lang : {"zh", "en"}
+        Language of ``status``.
+
+    Returns
+    -------
+    DataFrame
+        One row per day from the 1st to ``as_of``: ``date, weight, actual`` (that day), ``cumulative``, ``target``
+        (the month's), ``time_progress, achievement, gap`` (achievement − time progress), ``status``,
+        ``next_target`` (the next day's target after this day's close: (target − cumulative, ≥ 0) × next day's
+        weight ÷ the weights of the days left; NaN on the last day of the month).
+    """
+    from dealerlab.targets.days import day_weights
+
+    check_lang(lang)
+    check_option("metric", metric, METRICS)
+    first, last = month_bounds(period)
+    end = min(pd.Timestamp(as_of).normalize(), last)
+    if end < first:
+        raise ParameterError(f"as_of {as_of} 在 {period} 之前。", f"as_of {as_of} is before {period}.")
+    t = ds["targets"]
+    t = t[(t["period"] == period) & (t["metric"] == metric) & (t["store_id"] == store_id) & t["staff_id"].isna()]
+    target = float(t["target"].sum()) if len(t) else float("nan")
+    w = day_weights(period, ds=ds, store_id=store_id, basis=basis)
+    total = float(w["weight"].sum())
+    cum_w = w["weight"].cumsum().to_numpy()
+    zh = lang == "zh"
+    rows = []
+    prev = 0.0
+    for i, day in enumerate(w["date"]):
+        if day > end:
+            break
+        a = actuals(ds, period=period, as_of=day, metric=metric, stores=[store_id])
+        cum = float(a["actual"].sum())
+        tp = cum_w[i] / total if total > 0 else float("nan")
+        ach = cum / target if target and target > 0 else float("nan")
+        left_w = total - cum_w[i]
+        nxt = (max(target - cum, 0.0) * float(w["weight"].iloc[i + 1]) / left_w
+               if i + 1 < len(w) and left_w > 0 and pd.notna(target) else float("nan"))
+        status = "" if np.isnan(ach) else (("领先于时间进度" if zh else "ahead of time") if ach >= tp else ("落后于时间进度" if zh else "behind time"))
+        rows.append({"date": day, "weight": float(w["weight"].iloc[i]), "actual": cum - prev, "cumulative": cum,
+                     "target": target, "time_progress": tp, "achievement": ach, "gap": ach - tp, "status": status,
+                     "next_target": nxt})
+        prev = cum
+    out = pd.DataFrame(rows)
+    out["status"] = out["status"].astype("string")
+    return out
