@@ -16,6 +16,22 @@ SNIPPETS = {
     "stores_usage": "stores : iterable of str, optional\n    Store ids; default every store found in ``usage``.",
     "stores_staff": "stores : iterable of str, optional\n    Store ids; default every store found in ``staff``.",
     "figure_returns": "DataFrame\n    ``store_id, period, numerator, denominator, value, reason``.",
+    # an after-sales figure's table, months and stores (dealerlab.aftersales)
+    "orders_periods_stores": (
+        "orders : DataFrame\n    ``service_orders``.\nperiods : iterable of str\n    Months ``YYYY-MM``.\n"
+        "stores : iterable of str, optional\n    Store ids; default every store found in ``orders``."
+    ),
+    # the grouping and filters of a survey summary (dealerlab.csi)
+    "survey_groups": (
+        "surveys : DataFrame\n    Long survey table.\nby : list of str, optional\n"
+        "    Grouping columns among ``store_id, period``.\nitems, periods, stores, survey, columns : optional\n"
+        "    As in :func:`scores`."
+    ),
+    # a chart's last parameters and its return (dealerlab.plots)
+    "ax_lang": (
+        "ax : matplotlib Axes, optional\n    Draw here; a new figure otherwise.\n"
+        'lang : {"zh", "en"}\n    Language of the labels.\n\nReturns\n-------\nmatplotlib Axes'
+    ),
 }
 
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_file", "atomic_dir", "clean_stale_dirs"]
+__all__ = ["atomic_file", "atomic_dir", "clean_stale_dirs", "clean_stale_temp"]
 
 #: a hidden temporary folder whose owner process is still alive is stale only after this long (pid reuse)
 STALE_ALIVE_SECONDS = 24 * 3600
@@ -102,31 +102,96 @@ def clean_stale_dirs(path: str | os.PathLike) -> list[Path]:
     return done
 
 
+def clean_stale_temp(folder: str | os.PathLike, prefix: str) -> list[Path]:
+    """Remove the private working folders ``<folder>/<prefix><pid>-*`` that killed runs left (their pid is dead or
+    they are older than :data:`STALE_ALIVE_SECONDS`), and ``<prefix>*`` folders without a pid (older dealerlab)
+    older than :data:`STALE_UNKNOWN_SECONDS`. Only folders of the current user; symlinks never. Never raises."""
+    pattern = re.compile(rf"^{re.escape(prefix)}(?:(\d+)-)?[^/]*$")
+    done: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return done
+    now = time.time()
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if m is None:
+            continue
+        try:
+            st = entry.lstat()
+            if entry.is_symlink() or not entry.is_dir() or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+                continue
+            age = now - st.st_mtime
+            pid = int(m.group(1)) if m.group(1) else None
+            if pid is None:
+                stale = age > STALE_UNKNOWN_SECONDS
+            elif pid == os.getpid() or _pid_alive(pid):
+                stale = age > STALE_ALIVE_SECONDS
+            else:
+                stale = True
+            if stale:
+                shutil.rmtree(entry, ignore_errors=True)
+                done.append(entry)
+        except OSError:
+            continue
+    return done
+
+
 @contextlib.contextmanager
-def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
+def _signals_deferred() -> Iterator[None]:
+    """SIGINT/SIGTERM wait until the block ends (a swap of two folders is never cut in the middle)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike, *, kind: str | None = None, inputs=()) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; on success it takes the place of ``path`` (an old folder is replaced).
 
+    ``path`` is resolved first (``-o .`` is the real folder, its temporary sibling lies in the parent). With ``kind``
+    ("report", "dataset") the folder gets dealerlab's manifest (:func:`dealerlab._output.write_manifest`) and an
+    existing ``path`` is replaced only if it holds nothing dealerlab did not write (checked again just before the
+    swap): otherwise :class:`~dealerlab.errors.OutputError` and nothing changes.
+
     On error nothing appears at ``path``. After SIGKILL the hidden temporary folder ``.<name>.tmp-<pid>-*`` remains;
-    the next run for the same ``path`` removes it (:func:`clean_stale_dirs`: only folders of dead processes).
+    the next run for the same ``path`` removes it (:func:`clean_stale_dirs`: only folders of dead processes). The
+    swap itself defers SIGINT/SIGTERM, so a signal never leaves the previous output hidden in ``.<name>.old-*``.
     """
-    path = Path(path)
+    path = Path(os.path.expanduser(os.fspath(path))).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_dirs(path)
     pid = os.getpid()
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{pid}-", dir=path.parent))
     try:
         yield tmp
+        if kind is not None:
+            from dealerlab._output import write_manifest
+
+            write_manifest(tmp, kind=kind, inputs=inputs)
         for folder, _dirs, files in os.walk(tmp):  # mkdtemp/mkstemp make 0700/0600: use the user's usual permissions
             os.chmod(folder, 0o777 & ~_umask())
             for name in files:
                 os.chmod(os.path.join(folder, name), 0o666 & ~_umask())
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-{pid}-", dir=path.parent))
-            os.replace(path, old / "x")
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
+        with _signals_deferred():
+            if os.path.lexists(path):
+                if kind is not None:
+                    from dealerlab._output import check_output_dir
+
+                    check_output_dir(path, inputs=inputs, kind=kind)  # the user may have added a file meanwhile
+                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-{pid}-", dir=path.parent))
+                os.replace(path, old / "x")
+                os.replace(tmp, path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, path)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

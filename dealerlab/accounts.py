@@ -10,8 +10,12 @@ Decisions where docs/DOMAIN.md is silent (documented here and in the notebook):
   价值型, one with no potential never 潜力型).
 * Churn: a 价值型 or 重要型 account whose last purchase/service is more than 180 days before D (180 days ago is still
   "in the 180 days to D"; 181 is not). An account with no activity at all is churned when it is of those tiers.
-* Lifetime value [P]: annual value = M / 2 (M covers 24 months); retention = share of the segment's accounts active in
-  the last 12 months; CLV = annual value × retention / (1 + discount − retention), discount 10 %.
+* Lifetime value (docs/DOMAIN.md §13): CLV = annual margin per account × r ÷ (1 + d − r), d = 0.10 a year. Annual margin =
+  the account's vehicle gross of the last 12 months (Σ sales.gross_profit + Σ gross of their add-ons); service orders
+  carry revenue but no margin, so they are left out of the margin (said in the notebook). r = the segment's measured
+  retention: of the accounts active (a purchase or a service) in the earlier 12 months (D−24m, D−12m], the share
+  active again in the last 12 months (D−12m, D]. A segment with no account active in the earlier 12 months has no
+  measured r: its CLV is not available (never r = 1 by assumption).
 """
 
 from __future__ import annotations
@@ -99,8 +103,17 @@ def account_activity(ds, *, as_of=None, window_months: int = 24) -> pd.DataFrame
     ].sum().reindex(out.index).fillna(0)
     out["units_12m"] = s[s["invoice_date"] > start12].groupby("account_id").size()
     out["service_12m"] = r[r["open_date"] > start12].groupby("account_id").size()
+    s12 = s[s["invoice_date"] > start12]
+    gross = s12.groupby("account_id")["gross_profit"].sum() if "gross_profit" in s12.columns else pd.Series(dtype=float)
+    if ds.has("addons") and "sale_id" in s12.columns and len(s12):
+        ad = ds["addons"]
+        ad = ad[ad["sale_id"].isin(s12["sale_id"])].merge(s12[["sale_id", "account_id"]], on="sale_id")
+        gross = gross.add(ad.groupby("account_id")["gross_profit"].sum(), fill_value=0)
+    out["gross_12m"] = gross.reindex(out.index).fillna(0.0).astype("float64")
     for c in ("units_window", "service_window", "units_12m", "service_12m"):
         out[c] = out[c].fillna(0).astype("int64")
+    out["active_last12"] = (out["units_12m"] + out["service_12m"]) > 0
+    out["active_prev12"] = ((out["units_window"] - out["units_12m"]) + (out["service_window"] - out["service_12m"])) > 0
     out["frequency"] = out["frequency"].astype("int64")
     return out.reset_index()
 
@@ -282,17 +295,35 @@ def churn_warnings(tiers: pd.DataFrame, *, days: int = 180) -> pd.DataFrame:
 
 
 def lifetime_value(tiers: pd.DataFrame, *, by: str = "tier", discount: float = 0.10) -> pd.DataFrame:
-    """Customer lifetime value per segment (seed 003; formula in the module docstring).
+    """Customer lifetime value per segment with its measured retention (docs/DOMAIN.md §13; the module docstring).
+
+    Parameters
+    ----------
+    tiers : DataFrame
+        :func:`tier_accounts` output (needs ``gross_12m, active_prev12, active_last12``).
+    by : {"tier", "industry", "store_id"}
+        The segment.
+    discount : float
+        d, a year (default 0.10).
 
     Returns
     -------
     DataFrame
-        ``<by>, accounts, annual_value, retention, clv`` (mean per account).
+        ``<by>, accounts, annual_margin, retained, base, retention, clv, reason`` — annual margin is the mean per
+        account (a year), retention r = retained ÷ base (accounts active in the earlier 12 months and again in the last
+        12), CLV per account; NaN with a reason when no account of the segment was active in the earlier 12 months.
     """
     check_option("by", by, ("tier", "industry", "store_id"))
-    g = tiers.assign(active=tiers["recency_days"] <= 365, annual=tiers["monetary"] / 2).groupby(by)
-    out = g.agg(accounts=("account_id", "size"), annual_value=("annual", "mean"), retention=("active", "mean")).reset_index()
-    out["clv"] = out["annual_value"] * out["retention"] / (1 + discount - out["retention"])
+    t = tiers.assign(_kept=tiers["active_prev12"] & tiers["active_last12"])
+    g = t.groupby(by)
+    out = g.agg(accounts=("account_id", "size"), annual_margin=("gross_12m", "mean"), retained=("_kept", "sum"),
+                base=("active_prev12", "sum")).reset_index()
+    out["retained"] = out["retained"].astype("int64")
+    out["base"] = out["base"].astype("int64")
+    r = out["retained"] / out["base"].where(out["base"] > 0)
+    out["retention"] = r
+    out["clv"] = out["annual_margin"] * r / (1 + discount - r)
+    out["reason"] = np.where(out["base"] > 0, "", "前 12 个月没有活跃客户，无法测得留存率")
     return out
 
 

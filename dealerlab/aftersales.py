@@ -156,10 +156,7 @@ def service_revenue(
 
     Parameters
     ----------
-    orders : DataFrame
-        ``service_orders``.
-    %(periods)s
-    %(stores_orders)s
+    %(orders_periods_stores)s
     store_id, close_date, revenue : str
         Column names.
 
@@ -189,10 +186,7 @@ def comeback_rate(
 
     Parameters
     ----------
-    orders : DataFrame
-        ``service_orders``.
-    %(periods)s
-    %(stores_orders)s
+    %(orders_periods_stores)s
     store_id, open_date, is_comeback : str
         Column names.
 
@@ -224,10 +218,7 @@ def first_time_fix(
 
     Parameters
     ----------
-    orders : DataFrame
-        ``service_orders``.
-    %(periods)s
-    %(stores_orders)s
+    %(orders_periods_stores)s
     store_id, open_date, is_comeback : str
         Column names.
 
@@ -258,10 +249,7 @@ def parts_fill_rate(
 
     Parameters
     ----------
-    orders : DataFrame
-        ``service_orders``.
-    %(periods)s
-    %(stores_orders)s
+    %(orders_periods_stores)s
     store_id, open_date, requested, filled : str
         Column names.
 
@@ -294,10 +282,7 @@ def on_time_delivery(
 
     Parameters
     ----------
-    orders : DataFrame
-        ``service_orders``.
-    %(periods)s
-    %(stores_orders)s
+    %(orders_periods_stores)s
     store_id, close_date, promised_date : str
         Column names.
 

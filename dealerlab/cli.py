@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from dealerlab._terminal import clean
 from dealerlab.errors import DealerlabError
 
 __all__ = ["main", "build_parser"]
@@ -17,6 +19,12 @@ __all__ = ["main", "build_parser"]
 
 def _add_lang(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="输出语言 / output language (default zh)")
+
+
+def _add_force(p: argparse.ArgumentParser, *, folder: bool = False) -> None:
+    extra = "（文件夹输出只替换 dealerlab 自己写的文件夹，--force 也不例外）" if folder else ""
+    p.add_argument("--force", action="store_true",
+                   help=f"覆盖已存在、但不是 dealerlab 写的输出文件{extra} / overwrite an existing file dealerlab did not write")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="生成空白客户数据模板 / write the empty client workbook")
     p.add_argument("-o", "--output", required=True)
+    _add_force(p)
     _add_lang(p)
 
     p = sub.add_parser("doctor", help="检查运行环境 / check the set-up")
@@ -46,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--commercial-share", type=float, default=1 / 3, help="商用车门店占比")
     g.add_argument("--scale", type=float, default=1.0, help="规模系数（客流、工单量倍数）")
     g.add_argument("--format", choices=["csv", "parquet", "xlsx"], default="csv")
+    _add_force(g, folder=True)
     _add_lang(g)
 
     p = sub.add_parser("metrics", help="计算指标长表 / compute the metrics table")
@@ -54,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--months", type=int, default=1, help="向前包含的月数")
     p.add_argument("--store", default=None)
     p.add_argument("-o", "--output", required=True, help=".csv / .json / .xlsx")
+    _add_force(p)
     _add_lang(p)
 
     p = sub.add_parser("findings", help="排序的发现清单 / the ranked findings list")
@@ -93,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         r = csub.add_parser(name, help=help_text)
         r.add_argument("answers_dir")
         r.add_argument("-o", "--output", required=True, help=".html 或 .xlsx")
+        _add_force(r)
         _add_lang(r)
     r = csub.add_parser("collect", help="收集学员答案（zip 或文件夹）/ gather answers from laptops")
     r.add_argument("sources", nargs="+", help="学员的答案压缩包（.zip）或 dealerlab-answers 文件夹")
@@ -114,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--qr", default=None, help="另存二维码图片（PNG）")
     _add_lang(p)
 
+    p = sub.add_parser("handouts", help="打印讲义（A4 PDF）/ printable handouts")
+    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--no-solutions", action="store_true", help="不生成讲师版（参考答案）")
+    p.add_argument("--html", action="store_true", help="只生成 HTML，不打印 PDF")
+    p.add_argument("--only", nargs="*", default=None, help="只生成这些笔记本（文件名，不含 .ipynb）")
+    _add_lang(p)
+
     p = sub.add_parser("workshop", help="启动课堂 / start the workshop")
     p.add_argument("--voila", action="store_true", help="以应用模式打开（无代码）")
     p.add_argument("--answers-dir", default=None)
@@ -129,9 +148,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return validate_command(args.path, lang=args.lang, progress=args.progress)
     if cmd == "template":
+        from dealerlab._output import check_output_file
         from dealerlab.data.template import write_template
 
-        path = write_template(args.output, lang=args.lang)
+        target = Path(args.output)
+        if target.is_dir() or target.name in ("", ".", ".."):
+            check_output_file(target, example="客户数据模板.xlsx")  # a folder: refused, asking for a file name
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_suffix(".xlsx")  # as write_template does
+        check_output_file(target, force=args.force)
+        path = write_template(target, lang=args.lang)
         print(f"模板已写入 {path}" if args.lang == "zh" else f"template written to {path}")
         return 0
     if cmd == "doctor":
@@ -159,13 +185,20 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return build_command(check=args.check, lang=args.lang)
     if cmd == "class":
+        from dealerlab._output import check_output_file
         from dealerlab.exercises.commands import class_collect_command, class_new_command, class_report_command
 
         if args.class_command == "collect":
             return class_collect_command(args.sources, into=args.into, lang=args.lang)
         if args.class_command == "new":
             return class_new_command(answers_dir=args.answers_dir, lang=args.lang)
+        check_output_file(args.output, inputs=[args.answers_dir], force=args.force, example="班级报告.html")
         return class_report_command(args.answers_dir, args.output, lang=args.lang)
+    if cmd == "handouts":
+        from dealerlab.exercises.commands import handouts_command
+
+        return handouts_command(args.output, solutions=not args.no_solutions, pdf=not args.html, only=args.only,
+                                lang=args.lang)
     if cmd == "classroom":
         from dealerlab.exercises.classroom import classroom_command
 
@@ -179,31 +212,58 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise AssertionError(cmd)
 
 
+def _print_error(text: str) -> None:
+    print(clean(text), file=sys.stderr)  # client values inside a message never drive the terminal
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``dealerlab`` command line; return the exit code.
+
+    0 success; 1 a problem of the input, the options or the user's machine (one clear message, no traceback);
+    2 an internal error (the traceback goes to a log file); 130/143 stopped by Ctrl-C/SIGTERM (every child process
+    ends, temporary files are removed).
+    """
+    from dealerlab._interrupt import Interrupted, exit_code, handle_signals, message
+    from dealerlab._output import environment_error
+
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", "zh")
     try:
-        return _dispatch(args)
+        # a report runs kernels and worker processes: a signal stops them all at once (hard stop)
+        with handle_signals(lang=lang, hard=args.command == "report"):
+            return _dispatch(args)
     except DealerlabError as err:
-        print(err.message(lang), file=sys.stderr)
+        _print_error(err.message(lang))
         return err.exit_code
-    except KeyboardInterrupt:
-        print("已中断 / interrupted", file=sys.stderr)
-        return 130
-    except Exception as err:  # an unexpected bug: a short message, the traceback goes to a log file
-        import tempfile
-        import traceback
+    except KeyboardInterrupt as err:  # Ctrl-C (SIGINT) or SIGTERM: the finally blocks have removed partial files
+        import signal
 
-        with tempfile.NamedTemporaryFile("w", prefix="dealerlab-error-", suffix=".log", delete=False) as log:
-            traceback.print_exc(file=log)
-        print(
-            f"内部错误：{type(err).__name__}: {err}。详细信息已写入 {log.name}，请发给 dealerlab 维护者。"
-            if lang == "zh"
-            else f"Internal error: {type(err).__name__}: {err}. Details in {log.name}; please send it to the maintainers.",
-            file=sys.stderr,
-        )
-        return 2
+        signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
+        _print_error(message(signum, lang))
+        return exit_code(signum)
+    except OSError as err:  # read-only folder, disk full, a folder where a file is needed: the user's machine
+        env = environment_error(err, where=getattr(args, "output", None))
+        if env is None:
+            return _internal_error(err, lang)
+        _print_error(env.message(lang))
+        return env.exit_code
+    except Exception as err:  # an unexpected bug: a short message, the traceback goes to a log file
+        return _internal_error(err, lang)
+
+
+def _internal_error(err: Exception, lang: str) -> int:
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="dealerlab-error-", suffix=".log", delete=False) as log:
+        traceback.print_exception(err, file=log)
+    _print_error(
+        f"内部错误：{type(err).__name__}: {err}。详细信息已写入 {log.name}，请发给 dealerlab 维护者。"
+        if lang == "zh"
+        else f"Internal error: {type(err).__name__}: {err}. Details in {log.name}; please send it to the maintainers."
+    )
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

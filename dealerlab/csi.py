@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from dealerlab import _long
+from dealerlab._docstrings import share_docs
 from dealerlab._options import check_option
 from dealerlab.data.defaults import OVERALL_ITEM, default_survey_items
 from dealerlab.i18n import Catalogue
@@ -564,6 +565,7 @@ def fix_first(ipa_table: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------- RATER and Kano
 
 
+@share_docs
 def rater_scores(
     surveys: pd.DataFrame,
     *,
@@ -578,12 +580,7 @@ def rater_scores(
 
     Parameters
     ----------
-    surveys : DataFrame
-        Long survey table.
-    by : list of str, optional
-        Grouping columns among ``store_id, period``.
-    items, periods, stores, survey, columns : optional
-        As in :func:`scores`.
+    %(survey_groups)s
 
     Returns
     -------
@@ -606,6 +603,7 @@ def rater_scores(
     return out.sort_values(keys + ["survey", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
+@share_docs
 def kano_summary(
     surveys: pd.DataFrame,
     *,
@@ -620,12 +618,7 @@ def kano_summary(
 
     Parameters
     ----------
-    surveys : DataFrame
-        Long survey table.
-    by : list of str, optional
-        Grouping columns among ``store_id, period``.
-    items, periods, stores, survey, columns : optional
-        As in :func:`scores`.
+    %(survey_groups)s
 
     Returns
     -------

@@ -20,6 +20,7 @@ __all__ = [
     "FormulaError",
     "ReportError",
     "ExerciseError",
+    "OutputError",
 ]
 
 
@@ -156,3 +157,8 @@ class ReportError(DealerlabError):
 
 class ExerciseError(DealerlabError):
     """An exercise could not be built, saved or restored."""
+
+
+class OutputError(DealerlabError):
+    """An output cannot be written: the path is refused (an input, a folder or file dealerlab did not write) or the
+    machine said no (read-only folder, disk full). Never a bug of dealerlab; the message says what and where."""

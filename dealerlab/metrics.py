@@ -1,4 +1,4 @@
-"""The one registry of metric ids (docs/DOMAIN.md §1, §2, §5): id → names, unit, direction, family. Nothing else.
+"""The one registry of metric ids (docs/DOMAIN.md §1, §2, §5, §12): id → names, unit, direction, family. Nothing else.
 
 The numbers are computed by :func:`dealerlab.figures.compute` (used by ``dealerlab metrics``, by KPI formulas of
 course module 2 and by the reports, so that a number shown anywhere comes from the same function the tests check).
@@ -22,8 +22,8 @@ class MetricInfo:
     id: str
     zh: str
     en: str
-    family: str  # a key of dealerlab.figures.FAMILIES: funnel | aftersales | csi
-    unit: str  # rate | count | money | index | days
+    family: str  # a key of dealerlab.figures.FAMILIES: funnel | aftersales | csi | policy
+    unit: str  # rate | count | money | index | days | units (vehicles, may be fractional: a standard stock)
     higher_is_better: bool = True
     per_staff: bool = False  # also computed per sales consultant
 
@@ -92,6 +92,31 @@ _DEFS = [
     # §5 satisfaction
     _M("csi_index", "CSI指数", "CSI index", "csi", "index"),
     _M("ssi_index", "SSI指数", "SSI index", "csi", "index"),
+    # §12 business policy, rebates and stock
+    _M("stock_units", "在库台数", "Units in stock", "policy", "count"),
+    _M("stock_age_0_30", "库龄0–30天台数", "Units aged 0–30 days", "policy", "count"),
+    _M("stock_age_31_60", "库龄31–60天台数", "Units aged 31–60 days", "policy", "count", higher_is_better=False),
+    _M("stock_age_61_90", "库龄61–90天台数", "Units aged 61–90 days", "policy", "count", higher_is_better=False),
+    _M("stock_age_over_90", "长库龄(>90天)台数", "Units aged over 90 days", "policy", "count", higher_is_better=False),
+    _M("stock_days", "库存深度（天）", "Stock days", "policy", "days", higher_is_better=False),
+    _M("standard_stock", "标准库存（台）", "Standard stock (units)", "policy", "units"),
+    _M("stock_over_standard", "超标准库存（台）", "Stock over standard (units)", "policy", "units",
+       higher_is_better=False),
+    _M("stock_capital", "库存资金占用", "Capital tied up in stock", "policy", "money", higher_is_better=False),
+    _M("stock_capital_cost_month", "库存月资金成本", "Monthly cost of stock capital", "policy", "money", higher_is_better=False),
+    _M("call_off_accuracy", "CALL车准确率", "Call-off accuracy", "policy", "rate"),
+    _M("sell_through_30d", "30天售出率", "30-day sell-through", "policy", "rate"),
+    _M("marketing_cost_per_unit", "单车营销费用", "Marketing cost per unit", "policy", "money", higher_is_better=False),
+    *[
+        _M(f"rebate.{item}", f"返利（{item}）", f"Rebate ({en})", "policy", "money")
+        for item, en in [("VP达成奖", "volume plan"), ("SSI奖", "SSI"), ("CSI奖", "CSI"), ("暗访奖", "mystery shopping"),
+                         ("明访奖", "announced audit"), ("管理奖", "management"), ("其他", "other")]
+    ],
+    _M("rebate_total", "返利合计", "Total rebates", "policy", "money"),
+    _M("gross_per_unit_incl_rebates", "综合单车毛利（含返利）", "Gross per unit incl. rebates", "policy", "money"),
+    _M("vp_next_tier_units", "VP下一档还差台数", "Units to the next VP tier", "policy", "count", higher_is_better=False),
+    _M("vp_next_tier_gain", "VP下一档返利增量", "Rebate gain at the next VP tier", "policy", "money"),
+    _M("vp_breakeven_discount", "冲量保本让价（元/台）", "Break-even discount per extra unit", "policy", "money"),
 ]
 
 METRICS: dict[str, MetricInfo] = {m.id: m for m in _DEFS}

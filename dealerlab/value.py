@@ -2,6 +2,14 @@
 (docs/DOMAIN.md §9, seed 003).
 
 EVA = NOPAT − invested_capital × capital_cost_rate, NOPAT = (revenue − operating_cost) × (1 − tax_rate).
+capital_cost_rate is annual: a monthly EVA (``monthly=True``, and every row of :func:`eva_table`, whose input is
+``monthly_finance``) charges invested_capital × rate / 12. Results carry a ``basis`` label: 月 (month) or 年化 (year).
+
+Value-driver sensitivity (:func:`eva_what_if`, docs/DOMAIN.md §9): each lever moved by the same 1 %, the others held —
+revenue +1 % *at the current cost ratio* (costs are variable: ΔNOPAT = 1 % × (revenue − operating_cost) × (1 − tax)),
+operating cost −1 % (ΔNOPAT = 1 % × operating_cost × (1 − tax)), invested capital −1 % (Δcharge = 1 % × capital ×
+rate). Revenue is never moved with cost held fixed: on a store whose costs are 98.6 % of revenue that would make
+revenue look 70× more powerful than it is.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from dealerlab._io import atomic_file
 from dealerlab._options import check_lang, check_option
 from dealerlab.errors import ParameterError
 
-__all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS"]
+__all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "LEVERS", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS"]
 
 #: the value tree's drivers (monthly_finance columns), zh and en names
 DRIVERS = {
@@ -28,44 +36,93 @@ DRIVERS = {
 }
 
 
-def eva(revenue: float, operating_cost: float, tax_rate: float, invested_capital: float, capital_cost_rate: float) -> float:
-    """EVA of one period.
+def eva(revenue: float, operating_cost: float, tax_rate: float, invested_capital: float, capital_cost_rate: float,
+        *, monthly: bool = False) -> float:
+    """EVA of one period: a year, or a month with ``monthly=True`` (capital charge = capital × annual rate / 12).
 
+    Parameters
+    ----------
+    revenue, operating_cost : float
+        Of the period.
+    tax_rate : float
+        Fraction, e.g. 0.25.
+    invested_capital : float
+        Capital employed.
+    capital_cost_rate : float
+        Annual rate, e.g. 0.08.
+    monthly : bool
+        The revenue and cost are a month's: charge a twelfth of the annual rate.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
     >>> round(eva(100e6, 95e6, 0.25, 30e6, 0.08))
     1350000
+    >>> round(eva(10e6, 9.5e6, 0.25, 30e6, 0.08, monthly=True))
+    175000
     """
     if not 0 <= tax_rate <= 1 or not 0 <= capital_cost_rate <= 1:
         raise ParameterError("税率和资本成本率必须在 0 到 1 之间（例如 0.25）。", "Tax and capital cost rates must lie in [0, 1] (e.g. 0.25).")
     nopat = (revenue - operating_cost) * (1 - tax_rate)
-    return nopat - invested_capital * capital_cost_rate
+    return nopat - invested_capital * capital_cost_rate / (12 if monthly else 1)
 
 
 def eva_table(finance: pd.DataFrame) -> pd.DataFrame:
-    """EVA per store and period from the ``monthly_finance`` table.
+    """Monthly EVA per store and period from the ``monthly_finance`` table (capital charge = capital × annual rate / 12).
+
+    Parameters
+    ----------
+    finance : DataFrame
+        ``monthly_finance`` (revenue and cost of the month; capital_cost_rate annual).
 
     Returns
     -------
     DataFrame
-        the input columns + ``operating_profit, nopat, capital_charge, eva`` (NaN where an input is missing).
+        the input columns + ``operating_profit, nopat, capital_charge, eva, basis`` (basis 月; NaN where an input is
+        missing).
     """
     f = finance.copy()
     f["operating_profit"] = f["revenue"] - f["operating_cost"]
     f["nopat"] = f["operating_profit"] * (1 - f["tax_rate"])
-    f["capital_charge"] = f["invested_capital"] * f["capital_cost_rate"]
+    f["capital_charge"] = f["invested_capital"] * f["capital_cost_rate"] / 12
     f["eva"] = f["nopat"] - f["capital_charge"]
+    f["basis"] = "月"
     return f
 
 
 def value_tree(revenue: float, operating_cost: float, tax_rate: float, invested_capital: float, capital_cost_rate: float,
-               *, lang: str = "zh") -> pd.DataFrame:
-    """The EVA value tree as a tidy table of nodes: ``node, parent, label, value, op`` (op says how children combine)."""
+               *, monthly: bool = False, lang: str = "zh") -> pd.DataFrame:
+    """The EVA value tree as a tidy table of nodes: ``node, parent, label, value, op`` (op says how children combine).
+
+    Parameters
+    ----------
+    revenue, operating_cost : float
+        Of the period.
+    tax_rate : float
+        Fraction.
+    invested_capital : float
+        Capital employed.
+    capital_cost_rate : float
+        Annual rate.
+    monthly : bool
+        The revenue and cost are a month's: the capital charge is a twelfth of the annual one (label 月).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    DataFrame
+    """
     check_lang(lang)
     zh = lang == "zh"
     op = revenue - operating_cost
     nopat = op * (1 - tax_rate)
-    charge = invested_capital * capital_cost_rate
+    charge = invested_capital * capital_cost_rate / (12 if monthly else 1)
     rows = [
-        ("eva", None, "经济增加值 EVA" if zh else "EVA", nopat - charge, "−"),
+        ("eva", None, ("经济增加值 EVA（月）" if monthly else "经济增加值 EVA（年）") if zh else ("EVA (month)" if monthly else "EVA (year)"),
+         nopat - charge, "−"),
         ("nopat", "eva", "税后经营利润 NOPAT" if zh else "NOPAT", nopat, "×"),
         ("capital_charge", "eva", "资本成本 Capital charge" if zh else "Capital charge", charge, "×"),
         ("operating_profit", "nopat", "经营利润" if zh else "Operating profit", op, "−"),
@@ -73,42 +130,78 @@ def value_tree(revenue: float, operating_cost: float, tax_rate: float, invested_
         ("revenue", "operating_profit", DRIVERS["revenue"][0 if zh else 1], revenue, ""),
         ("operating_cost", "operating_profit", DRIVERS["operating_cost"][0 if zh else 1], operating_cost, ""),
         ("invested_capital", "capital_charge", DRIVERS["invested_capital"][0 if zh else 1], invested_capital, ""),
-        ("capital_cost_rate", "capital_charge", DRIVERS["capital_cost_rate"][0 if zh else 1], capital_cost_rate, ""),
+        ("capital_cost_rate", "capital_charge", DRIVERS["capital_cost_rate"][0 if zh else 1] + ("（年化）" if zh else " (annual)"),
+         capital_cost_rate, ""),
     ]
     return pd.DataFrame(rows, columns=["node", "parent", "label", "value", "op"])
 
 
-def eva_what_if(base: Mapping[str, float], *, changes: Mapping[str, float] | None = None, step: float = 0.01) -> pd.DataFrame:
-    """What-if on each driver: EVA before and after.
+#: the levers of the sensitivity and the direction that improves EVA
+LEVERS = {"revenue": 1, "operating_cost": -1, "invested_capital": -1}
 
-    With ``changes`` ({driver: relative change, e.g. {"revenue": 0.05}}) one row for the combined change; without,
-    one row per driver for a ``step`` improvement (revenue up, cost/tax/capital/cost-of-capital down) — the
-    sensitivity that shows which lever moves EVA most.
+
+def eva_what_if(base: Mapping[str, float], *, changes: Mapping[str, float] | None = None, step: float = 0.01,
+                monthly: bool = False, lang: str = "zh") -> pd.DataFrame:
+    """Value-driver sensitivity (docs/DOMAIN.md §9): EVA before and after moving each lever by ``step``, the others held.
+
+    Revenue moves *at the current cost ratio* (operating cost moves with it: costs are variable); operating cost and
+    invested capital move down by ``step``. With ``changes`` ({lever: relative change}) one row for the combined
+    change, revenue again carrying its costs.
+
+    Parameters
+    ----------
+    base : mapping
+        revenue, operating_cost, tax_rate, invested_capital, capital_cost_rate (annual rate).
+    changes : mapping, optional
+        {lever: relative change}, levers of :data:`LEVERS`.
+    step : float
+        The move of each lever (default 1 %).
+    monthly : bool
+        revenue and cost are a month's (capital charge uses rate / 12); labelled in ``basis``.
+    lang : {"zh", "en"}
+        Language of ``basis``.
 
     Returns
     -------
     DataFrame
-        ``driver, change, eva_before, eva_after, delta``.
+        ``driver, change, eva_before, eva_after, delta, basis``.
+
+    Examples
+    --------
+    >>> base = dict(revenue=100e6, operating_cost=95e6, tax_rate=0.25, invested_capital=30e6, capital_cost_rate=0.08)
+    >>> eva_what_if(base).set_index("driver")["delta"].round().to_dict()
+    {'revenue': 37500.0, 'operating_cost': 712500.0, 'invested_capital': 24000.0}
     """
+    check_lang(lang)
     for k in base:
         check_option("driver", k, DRIVERS)
-    before = eva(**{k: float(base[k]) for k in DRIVERS})
+    basis = ("月" if monthly else "年化") if lang != "en" else ("month" if monthly else "year")
+
+    def _eva(d):
+        return eva(**{k: float(d[k]) for k in DRIVERS}, monthly=monthly)
+
+    def _move(d, k, c):
+        d = dict(d)
+        d[k] = d[k] * (1 + c)
+        if k == "revenue":  # costs are variable: they keep their ratio to revenue
+            d["operating_cost"] = d["operating_cost"] * (1 + c)
+        return d
+
+    before = _eva(base)
     rows = []
     if changes:
         new = dict(base)
         for k, c in changes.items():
-            check_option("driver", k, DRIVERS)
-            new[k] = base[k] * (1 + c)
-        after = eva(**{k: float(new[k]) for k in DRIVERS})
+            check_option("driver", k, LEVERS)
+            new = _move(new, k, c)
+        after = _eva(new)
         rows.append({"driver": "+".join(changes), "change": ", ".join(f"{k} {c:+.1%}" for k, c in changes.items()),
-                     "eva_before": before, "eva_after": after, "delta": after - before})
+                     "eva_before": before, "eva_after": after, "delta": after - before, "basis": basis})
     else:
-        for k in DRIVERS:
-            sign = 1 if k == "revenue" else -1
-            new = dict(base)
-            new[k] = base[k] * (1 + sign * step)
-            after = eva(**{d: float(new[d]) for d in DRIVERS})
-            rows.append({"driver": k, "change": f"{sign * step:+.1%}", "eva_before": before, "eva_after": after, "delta": after - before})
+        for k, sign in LEVERS.items():
+            after = _eva(_move(base, k, sign * step))
+            rows.append({"driver": k, "change": f"{sign * step:+.1%}", "eva_before": before, "eva_after": after,
+                         "delta": after - before, "basis": basis})
     return pd.DataFrame(rows)
 
 

@@ -115,10 +115,24 @@ def test_estimator_fit_transform_and_pickle():
     assert "value_line_" in repr(again)
 
 
+def test_lifetime_value_with_measured_retention():
+    # DOMAIN §13: A1 bought in both years (retained), A2 only in the earlier year (lost), A3 only recently (not in base)
+    rows = [("s1", "A1", "2025-06-01", 500_000.0), ("s2", "A1", "2026-06-01", 400_000.0),
+            ("s3", "A2", "2025-03-01", 300_000.0), ("s4", "A3", "2026-02-01", 200_000.0)]
+    ds = _ds(sales_rows=rows)
+    ds.tables["sales"]["gross_profit"] = [9_000.0, 11_000.0, 5_000.0, 4_000.0]
+    t = A.tier_accounts(ds, as_of=D).assign(seg="all")
+    clv = A.lifetime_value(t, by="store_id").iloc[0]
+    # base = {A1, A2}, retained = {A1} → r = 0.5; margin of the last 12 months: A1 11 000, A3 4 000, others 0 over 5
+    assert (clv["base"], clv["retained"]) == (2, 1) and clv["retention"] == pytest.approx(0.5)
+    assert clv["annual_margin"] == pytest.approx(15_000 / 5)
+    assert clv["clv"] == pytest.approx(3_000 * 0.5 / (1.1 - 0.5))
+
+
 def test_lifetime_value_and_industry_mix():
     t = A.tier_accounts(_ds(), as_of=D)
     clv = A.lifetime_value(t).set_index("tier")
-    # 价值型: A1 only, M 900 000 → annual 450 000, active (retention 1) → 450 000 × 1 / (1.1 − 1) = 4.5m
-    assert clv.loc["价值型", "clv"] == pytest.approx(4_500_000)
+    # every purchase is in the last 12 months: nobody was active in the earlier 12 → r not measured, no CLV (never r = 1)
+    assert clv["retention"].isna().all() and clv["clv"].isna().all() and (clv["reason"] != "").all()
     mix = A.industry_mix(t)
     assert mix["share_accounts"].sum() == pytest.approx(1)

@@ -62,10 +62,14 @@ def test_other_seed_gives_other_tables():
 
 
 def test_bad_config_is_refused():
-    with pytest.raises(ValueError):
+    from dealerlab.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="门店数"):
         GroupConfig(stores=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ParameterError, match="scale"):
         GroupConfig(scale=0)
+    with pytest.raises(ParameterError, match="commercial_share"):
+        GroupConfig(commercial_share=1.5)
 
 
 # ---------------------------------------------------------------------------------------------------- bundled demo

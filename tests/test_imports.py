@@ -111,15 +111,25 @@ def test_no_module_level_import_circle():
     assert cycle is None, "import circle: " + " → ".join(cycle)
 
 
+#: function-level imports that point back up on purpose, ``(importer, imported)``, each with why (keep it empty)
+DEFERRED_BACK_EDGES: set[tuple[str, str]] = set()
+
+
 def test_no_circle_through_function_level_imports():
-    cycle = find_cycle(_graph(with_functions=True))
+    graph = _graph(with_functions=True)
+    for a, b in DEFERRED_BACK_EDGES:
+        assert b in import_edges(a, top_level=False), f"{a} → {b} is no longer imported: remove it from the list"
+        graph[a].discard(b)
+    cycle = find_cycle(graph)
     assert cycle is None, "import circle (function-level imports included): " + " → ".join(cycle)
 
 
 def test_lowest_layer_imports_nothing_above_it():
-    lowest = {"dealerlab.errors", "dealerlab._options", "dealerlab.i18n", "dealerlab._io", "dealerlab._docstrings"}
+    lowest = {"dealerlab.errors", "dealerlab._options", "dealerlab.i18n", "dealerlab._io", "dealerlab._output",
+              "dealerlab._docstrings"}
     for m in lowest:
-        above = (import_edges(m, top_level=True) | import_edges(m, top_level=False)) - lowest
+        # the root package only for its ``__version__`` (written into output manifests)
+        above = (import_edges(m, top_level=True) | import_edges(m, top_level=False)) - lowest - {"dealerlab"}
         assert not above, f"{m} imports {sorted(above)}"
 
 

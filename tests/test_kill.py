@@ -127,15 +127,21 @@ def _executing(folder: Path) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scope", [["--store", "S01"], ["--all-stores"]], ids=["store", "all-stores"])
-def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, small_data, scope):
-    """``--all-stores`` runs its notebooks in worker processes (each with a kernel): all of them go too."""
+def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, small_data, scope, monkeypatch):
+    """``--all-stores`` runs its notebooks in worker processes (each with a kernel): all of them go too. The private
+    working folder with the data pickle in $TMPDIR cannot be removed by a killed run: the next run removes it."""
+    import tempfile
+
     psutil = pytest.importorskip("psutil")  # installed with ipykernel
     from dealerlab.cli import main
 
+    tmpdir = tmp_path.parent / f"{tmp_path.name}-tmp"
+    tmpdir.mkdir()
     out = tmp_path / "report"
     code = "import sys; from dealerlab.cli import main; sys.exit(main(sys.argv[1:]))"
     argv = [sys.executable, "-c", code, "report", str(small_data), "--period", PERIOD, *scope, "-o", str(out)]
-    proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "TMPDIR": str(tmpdir)})
     kids = []
     try:
         # wait until a kernel has executed a cell of a report notebook in the hidden temporary folder (papermill
@@ -162,8 +168,106 @@ def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, s
     assert not out.exists()  # nothing half-written where the user looks
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != out.name]
     assert len(leftovers) == 1 and leftovers[0].startswith(f".report.tmp-{proc.pid}-")
+    stale = list(tmpdir.glob(f"dealerlab-report-{proc.pid}-*"))
+    assert len(stale) == 1 and (stale[0].stat().st_mode & 0o777) == 0o700  # private to the user
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
     assert main(["report", str(small_data), "--period", PERIOD, *scope, "-o", str(out)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # the dead run's folder was removed
+    assert list(tmpdir.iterdir()) == []  # and its working folder with the data pickle
     assert {"index.html", "metrics.csv", "附录.xlsx", "audit"} <= {p.name for p in out.iterdir()}
     assert (out / "audit" / "report.ipynb").exists()  # the executed notebook, for audit, out of the client's way
+
+
+# ---- SIGINT / SIGTERM: a clean stop ---------------------------------------------------------------------------------
+def _data_file_open(proc, data: Path) -> bool:
+    """Whether the run has a client file open (it is reading and validating the data)."""
+    try:
+        return any(str(data) in f.path for f in proc.open_files())
+    except Exception:  # noqa: BLE001 - the process may be between states
+        return False
+
+
+def _chromium_running(proc) -> bool:
+    try:
+        return any("chrom" in p.name() for p in proc.children(recursive=True))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _exporting(folder: Path) -> bool:
+    return any(folder.glob(".report.tmp-*/stores/*/index.html")) or any(folder.glob(".report.tmp-*/index.html"))
+
+
+STOPS = [
+    (signal.SIGINT, "validation", ["--store", "S01"]),
+    (signal.SIGTERM, "validation", ["--all-stores"]),
+    (signal.SIGTERM, "kernel", ["--store", "S01"]),
+    (signal.SIGINT, "kernel", ["--all-stores"]),
+    (signal.SIGTERM, "kernel", ["--all-stores"]),
+    (signal.SIGINT, "export", ["--store", "S01", "--pdf"]),
+    (signal.SIGTERM, "export", ["--all-stores"]),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "point", "scope"), STOPS,
+                         ids=[f"{s.name}-{p}-{'all' if '--all-stores' in a else 'store'}" for s, p, a in STOPS])
+def test_a_signal_stops_every_child_and_leaves_nothing(tmp_path, small_data, sig, point, scope):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or ``kill`` (SIGTERM to the run only) while
+    the data is validated, while a kernel executes the notebook, or while the outputs are exported: within 10 s every
+    child process (pool workers, kernels, Chromium) has ended, the private working folder with the data pickle is
+    gone from $TMPDIR, no kernel connection file remains, nothing appears at -o or beside it, and the run prints one
+    Chinese line and exits 130 (SIGINT) or 143 (SIGTERM), without a traceback."""
+    psutil = pytest.importorskip("psutil")
+    work, tmpdir, runtime = tmp_path / "work", tmp_path / "tmp", tmp_path / "runtime"
+    for d in (work, tmpdir, runtime):
+        d.mkdir()
+    out = work / "report"
+    env = {**os.environ, "TMPDIR": str(tmpdir), "JUPYTER_RUNTIME_DIR": str(runtime)}
+    code = "import sys; from dealerlab.cli import main; sys.exit(main(sys.argv[1:]))"
+    argv = [sys.executable, "-c", code, "report", str(small_data), "--period", PERIOD, *scope, "-o", str(out)]
+    proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    me = psutil.Process(proc.pid)
+    ready = {
+        "validation": lambda: _data_file_open(me, small_data),
+        "kernel": lambda: _executing(work),
+        "export": (lambda: _chromium_running(me)) if "--pdf" in scope else (lambda: _exporting(work)),
+    }[point]
+    kids = []
+    try:
+        deadline = time.monotonic() + 240
+        while not ready():
+            assert proc.poll() is None, f"report ended before the signal: {proc.stderr.read().decode()[-2000:]}"
+            assert time.monotonic() < deadline, f"the run never reached {point}"
+            time.sleep(0.01)
+        kids = me.children(recursive=True)
+        if point == "kernel":
+            assert [k for k in kids if "ipykernel" in " ".join(k.cmdline())], "no kernel running at the signal"
+            assert list(tmpdir.glob("dealerlab-report-*/kernel-*.json")), "no connection file to clean up"
+        if point == "validation":  # still validating: the working folder with the data pickle does not exist yet
+            assert not list(tmpdir.glob("dealerlab-report-*"))
+        sent = time.monotonic()
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)  # the terminal sends Ctrl-C to the whole foreground process group
+        else:
+            os.kill(proc.pid, sig)
+        proc.wait(15)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    _gone, alive = psutil.wait_procs(kids, timeout=max(0.1, 10 - took))
+    for p in alive:
+        p.kill()
+    assert proc.returncode == 128 + sig, stderr
+    assert took < 10
+    assert not alive, [(p.pid, p.name()) for p in alive]
+    assert "Traceback" not in stderr
+    lines = [ln for ln in stderr.replace("\r", "\n").splitlines() if ln.strip() and not ln.startswith("[")]  # progress bar
+    assert len(lines) == 1 and lines[0].startswith("已按 Ctrl-C 中断" if sig == signal.SIGINT else "已被终止（SIGTERM）"), lines
+    assert not [p for p in tmpdir.rglob("*") if p.name.startswith("dealerlab-") or p.suffix in (".pkl", ".json")]
+    assert not list(runtime.glob("kernel-*.json"))
+    assert list(work.iterdir()) == []  # nothing at -o, no hidden temporary folder beside it

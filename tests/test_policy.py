@@ -304,3 +304,12 @@ def test_demo_planted_cases():
     assert "亚洲龙" in t["model"].tolist()
     acc = call_off_accuracy(ds["oem_orders"], periods=["2026-10"], stores=["S01", "S02", "S03"]).set_index("store_id")["value"]
     assert acc["S03"] < 0.75 < min(acc["S01"], acc["S02"])
+
+
+def test_registry_lists_the_family_in_the_same_order():
+    from dealerlab import figures, metrics
+
+    assert metrics.ids("policy") == list(policy.POLICY_METRICS)
+    assert figures.FAMILIES["policy"] is policy.long_metrics
+    long = figures.compute(_dataset(), periods=[END], metrics=["stock_units", "rebate_total", "volume"])
+    assert list(long["metric"]) == ["volume", "stock_units", "rebate_total"]  # registry order

@@ -141,10 +141,25 @@ def test_amount_rate_quadrants_by_hand():
 
 
 def test_amount_rate_median_ties_count_high():
-    team = pd.DataFrame({"store_id": ["S1"] * 3, "actual": [1.0, 2.0, 3.0], "achievement": [0.5, 1.0, 1.5]})
+    team = pd.DataFrame({"store_id": ["S1"] * 5, "actual": [1.0, 2.0, 3.0, 4.0, 5.0], "achievement": [0.5, 0.8, 1.0, 1.2, 1.5]})
     m = amount_rate_matrix(team)
     # the middle consultant sits on both medians → high / high
-    assert m["quadrant"].tolist() == ["coach", "star", "star"]
+    assert m["quadrant"].tolist() == ["coach", "coach", "star", "star", "star"]
+
+
+def test_no_star_below_target_and_no_matrix_under_four():
+    # docs/DOMAIN.md §10: 91.7 % of target is never a star, whatever the medians say
+    team = pd.DataFrame({"store_id": ["S1"] * 4, "staff_id": list("ABCD"), "actual": [11.0, 9.0, 5.0, 4.0],
+                         "achievement": [0.917, 0.9, 0.5, 0.4]})
+    m = amount_rate_matrix(team).set_index("staff_id")
+    assert m.loc["A", "quadrant"] == "leader_below_target"
+    assert "表扬" not in m.loc["A", "advice"].replace("未达标不表扬", "") and "明星" not in m.loc["A", "quadrant_name"]
+    # three consultants: no quadrant, a ranked table instead
+    three = amount_rate_matrix(team.iloc[:3])
+    assert three["quadrant"].isna().all() and not three["matrix_ok"].any() and three["advice"].str.contains("排名").all()
+    from dealerlab.targets import ranked_table
+
+    assert ranked_table(three)["staff_id"].tolist() == ["A", "B", "C"] and ranked_table(three)["rank"].tolist() == [1, 2, 3]
 
 
 def test_per_head_output_by_hand(tiny):

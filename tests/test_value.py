@@ -15,14 +15,31 @@ def test_value_tree_nodes_add_up():
     assert tree["eva"] == pytest.approx(tree["nopat"] - tree["capital_charge"])
 
 
-def test_what_if_sensitivity_ranks_revenue_first():
+def test_what_if_sensitivity_moves_revenue_with_its_costs():
     base = dict(revenue=100e6, operating_cost=95e6, tax_rate=0.25, invested_capital=30e6, capital_cost_rate=0.08)
     out = value.eva_what_if(base).set_index("driver")
-    # +1% revenue = +1m operating profit → +0.75m EVA; −1% cost = +0.95m → +0.7125m
-    assert out.loc["revenue", "delta"] == pytest.approx(0.75e6)
-    assert out.loc["operating_cost", "delta"] == pytest.approx(0.7125e6)
+    # DOMAIN §9: revenue +1% at the current cost ratio = 1% × 5m × 0.75 = +37 500 (never +750 000 with cost fixed);
+    # cost −1% = 1% × 95m × 0.75 = +712 500; capital −1% = 1% × 30m × 8% = +24 000
+    assert out.loc["revenue", "delta"] == pytest.approx(37_500)
+    assert out.loc["operating_cost", "delta"] == pytest.approx(712_500)
+    assert out.loc["invested_capital", "delta"] == pytest.approx(24_000)
+    assert out["delta"].idxmax() == "operating_cost" and set(out["basis"]) == {"年化"}
     combined = value.eva_what_if(base, changes={"revenue": 0.05})
-    assert combined["delta"].iloc[0] == pytest.approx(3.75e6)
+    assert combined["delta"].iloc[0] == pytest.approx(0.05 * 5e6 * 0.75)
+
+
+def test_monthly_eva_charges_a_twelfth_of_the_annual_rate():
+    # a month: 10m revenue, 9.86m cost (98.6%), 25% tax, 30m capital at 8%/yr → NOPAT 105 000, charge 200 000
+    assert value.eva(10e6, 9.86e6, 0.25, 30e6, 0.08, monthly=True) == pytest.approx(105_000 - 200_000)
+    m = dict(revenue=10e6, operating_cost=9.86e6, tax_rate=0.25, invested_capital=30e6, capital_cost_rate=0.08)
+    out = value.eva_what_if(m, monthly=True).set_index("driver")
+    # revenue +1% with costs: 1% × 140 000 × 0.75 = 1 050; cost −1%: 1% × 9.86m × 0.75 = 73 950
+    assert out.loc["revenue", "delta"] == pytest.approx(1_050) and out.loc["operating_cost", "delta"] == pytest.approx(73_950)
+    assert out.loc["invested_capital", "delta"] == pytest.approx(2_000) and set(out["basis"]) == {"月"}
+    import pandas as pd
+
+    f = value.eva_table(pd.DataFrame([dict(m, store_id="S1", period="2026-10")]))
+    assert f["capital_charge"].iloc[0] == pytest.approx(200_000) and f["basis"].iloc[0] == "月"
 
 
 def test_eva_rejects_rates_given_in_percent():

@@ -105,6 +105,11 @@ def invisible_chars(text: str) -> list[str]:
     return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(_INVISIBLE.findall(text))]
 
 
+def strip_invisible(value):
+    """An id cell without its invisible characters (``"\\ufeffL004"`` → ``"L004"``); other cells unchanged."""
+    return parse_id(_INVISIBLE.sub("", value)) if isinstance(value, str) else value
+
+
 def shown_text(text: str) -> str:
     """``text`` with invisible characters written as ``<U+XXXX>`` (what an error message shows)."""
     return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)

@@ -6,6 +6,7 @@ import sys
 import unicodedata
 
 from dealerlab._options import check_lang
+from dealerlab._terminal import clean_line
 from dealerlab.errors import Problem
 from dealerlab.i18n import Catalogue
 
@@ -54,14 +55,16 @@ def _pad(text: str, width: int) -> str:
 def format_problems(problems: list[Problem], lang: str = "zh") -> str:
     """The problems as an aligned text table: file/sheet, row, column, value, problem, how to fix."""
     heads = [_MSG.get(k, lang) for k in ("where", "row", "column", "value", "message", "hint")]
+    # every cell is client text or holds some: escape sequences are removed, other control characters shown as
+    # <U+XXXX> (dealerlab._terminal), so a value can neither drive the terminal nor fake a line
     rows = [
         [
-            _clip(p.source or p.table or "-"),
+            _clip(clean_line(p.source or p.table or "-")),
             "" if p.row is None else str(p.row),
-            _clip(p.column or ""),
-            _clip("" if p.value is None else str(p.value), 24),
-            p.message(lang),
-            p.hint(lang),
+            _clip(clean_line(p.column or "")),
+            _clip(clean_line("" if p.value is None else p.value), 24),
+            clean_line(p.message(lang)),
+            clean_line(p.hint(lang)),
         ]
         for p in problems
     ]
@@ -89,8 +92,8 @@ def validate_command(path, *, lang: str = "zh", progress: bool = False) -> int:
         print()
     print(_MSG.get("counts", lang, errors=len(log.errors), warnings=len(log.warnings)))
     if log.errors:
-        print(_MSG.get("invalid", lang, path=path), file=sys.stderr)
+        print(clean_line(_MSG.get("invalid", lang, path=path)), file=sys.stderr)
         return 1
     tables = ", ".join(f"{name} {len(df):,}" for name, df in frames.items())
-    print(_MSG.get("valid", lang, path=path, tables=tables))
+    print(clean_line(_MSG.get("valid", lang, path=path, tables=tables)))
     return 0

@@ -133,6 +133,7 @@ def write_template(path, *, lang: str = "zh") -> Path:
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
     wb = openpyxl.Workbook()
+    wb.properties.creator = "dealerlab"  # how dealerlab recognises its own files (dealerlab._output)
     readme = wb.active
     readme.title = _MSG.get("readme_sheet", lang)
     readme["A1"] = _MSG.get("title", lang)

@@ -108,7 +108,8 @@ def _file_name(name: str, headers: str) -> str:
     return TABLES[name].zh if headers == "zh" and name in TABLES else name
 
 
-def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutralise: bool = True) -> Path:
+def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutralise: bool = True,
+                  manifest: bool = False) -> Path:
     """Write every table of ``ds`` to ``path`` atomically.
 
     Parameters
@@ -125,6 +126,10 @@ def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutral
     neutralise : bool
         Pass CSV text cells through :func:`safe_cell`. Workbooks are always neutralised (openpyxl would otherwise
         store text starting with ``=`` as a live formula); Parquet is never changed.
+    manifest : bool
+        Mark a csv/parquet folder as dealerlab's (``.dealerlab-dataset.json``, :mod:`dealerlab._output`) and replace
+        an existing folder only if it holds nothing else (``dealerlab datasets generate`` does this). Without it an
+        existing folder at ``path`` is replaced as it is: the caller decides.
 
     Returns
     -------
@@ -149,7 +154,7 @@ def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutral
             _write_xlsx(tables, order, tmp, headers=headers)
             os.chmod(tmp, 0o666 & ~_umask())
         return path
-    with atomic_dir(path) as tmp:
+    with atomic_dir(path, kind="dataset" if manifest else None) as tmp:
         for name in order:
             df = tables[name]
             if format == "parquet":
@@ -191,6 +196,7 @@ def _write_xlsx(tables, order, target: Path, *, headers: str) -> None:
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
+    wb.properties.creator = "dealerlab"  # how dealerlab recognises its own files (dealerlab._output)
     bold = Font(bold=True)
     for name in order:
         df = safe_frame(_export_frame(name, tables[name], headers=headers, for_excel=True))

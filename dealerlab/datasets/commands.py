@@ -35,8 +35,20 @@ def generate_command(args) -> int:
     except DealerlabError as exc:
         print(exc.message(lang) if hasattr(exc, "message") else str(exc))
         return 1
+    from dealerlab._output import check_output_dir, check_output_file, environment_error
+
+    if fmt == "xlsx":
+        check_output_file(out, force=getattr(args, "force", False), example="合成数据.xlsx")
+    else:
+        check_output_dir(out, kind="dataset")  # never replaces a folder dealerlab did not write
     ds = generate(cfg)
-    path = write_dataset(ds, out, format=fmt, headers="zh" if fmt == "xlsx" else "en")
+    try:
+        path = write_dataset(ds, out, format=fmt, headers="zh" if fmt == "xlsx" else "en", manifest=fmt != "xlsx")
+    except OSError as err:
+        env = environment_error(err, where=out)
+        if env is None:
+            raise
+        raise env from None
     rows = sum(len(t) for t in ds.tables.values())
     if lang == "zh":
         print(f"已生成 {cfg.stores} 家门店 × {cfg.months} 个月（种子 {cfg.seed}），共 {rows} 行，写入 {path}")

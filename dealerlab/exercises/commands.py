@@ -11,7 +11,7 @@ from pathlib import Path
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError
 
-__all__ = ["build_command", "class_collect_command", "class_new_command", "class_report_command", "workshop_command",
+__all__ = ["build_command", "handouts_command", "class_collect_command", "class_new_command", "class_report_command", "workshop_command",
            "workshop_argv"]
 
 
@@ -89,6 +89,20 @@ def class_new_command(*, answers_dir=None, lang: str = "zh") -> int:
               "如果课堂服务器还开着，请重新启动它（dealerlab classroom）。")
     else:
         print(f"previous class archived to {archive}; {root} is empty now. Restart a running classroom server.")
+    return 0
+
+
+def handouts_command(output, *, solutions: bool = True, pdf: bool = True, only=None, lang: str = "zh") -> int:
+    """``dealerlab handouts -o DIR``: every exercise and course notebook as an A4 handout (PDF through Chromium)."""
+    from dealerlab.exercises.build import find_project_root
+    from dealerlab.exercises.handouts import write_handouts
+
+    check_lang(lang)
+    out = Path(output)
+    if out.exists() and not out.is_dir():
+        raise ExerciseError(f"{out} 是一个文件，不是文件夹：请给讲义另选一个文件夹。", f"{out} is a file, not a folder.")
+    files = write_handouts(out, root=find_project_root(), solutions=solutions, pdf=pdf, only=only)
+    print(f"已生成 {len(files)} 份讲义：{out}" if lang == "zh" else f"{len(files)} handouts written to {out}")
     return 0
 
 

@@ -22,6 +22,7 @@ from dealerlab.errors import ExerciseError
 from dealerlab.exercises.feedback import STATUS_LABELS, Feedback
 from dealerlab.exercises.fields import Field, FieldError
 from dealerlab.exercises.store import AnswerStore, now_iso
+from dealerlab.i18n import Catalogue
 
 __all__ = ["Exercise", "AUTOSAVE_DELAY"]
 
@@ -41,7 +42,7 @@ _CSS = (
     ".dl-exercise th{background:#f3f6fa}</style>"
 )
 
-_T = {
+_T = Catalogue({
     "check": {"zh": "检查答案", "en": "Check answer"},
     "reveal": {"zh": "查看参考答案", "en": "Show model answer"},
     "reveal_locked": {"zh": "先检查一次答案，才能查看参考答案。", "en": "Check your answer once to see the model answer."},
@@ -74,12 +75,7 @@ _T = {
         "zh": "讲解会在答对后、或点「查看参考答案」后显示。",
         "en": "The explanation appears once you are right, or with the model answer.",
     },
-}
-
-
-def _t(key: str, lang: str, **kw) -> str:
-    text = _T[key]["en" if lang == "en" else "zh"]
-    return text.format(**kw) if kw else text
+})
 
 
 def _markdown(text: str) -> str:
@@ -371,7 +367,7 @@ class Exercise:
                     self.id, values=values, attempts=self.attempts, revealed=self.revealed, title=self.title,
                 )
             except (OSError, ExerciseError) as err:
-                self.save_error = _t("save_failed", self.lang, error=str(err), folder=self.store.root)
+                self.save_error = _T.get("save_failed", self.lang, error=str(err), folder=self.store.root)
                 self._render_status()
                 return False
             self.save_error = None
@@ -398,13 +394,13 @@ class Exercise:
             )
             fb = Feedback(
                 status="invalid", score=0.0,
-                explanation=_t("fix_input", "zh") + "\n\n" + "\n".join(f"- {self.fields[n].label}：{m}" for n, m in self.errors("zh").items()),
-                explanation_en=_t("fix_input", "en") + "\n\n" + "\n".join(
+                explanation=_T.get("fix_input", "zh") + "\n\n" + "\n".join(f"- {self.fields[n].label}：{m}" for n, m in self.errors("zh").items()),
+                explanation_en=_T.get("fix_input", "en") + "\n\n" + "\n".join(
                     f"- {self.fields[n].label_for('en')}: {m}" for n, m in self.errors("en").items()),
                 details=tuple((n, False, m) for n, m in errors.items()),
             )
             self.last_feedback = fb
-            self._render_feedback(fb, html_override=f"<p>{_t('fix_input', lang)}</p><ul>{lines}</ul>")
+            self._render_feedback(fb, html_override=f"<p>{_T.get('fix_input', lang)}</p><ul>{lines}</ul>")
             self._render_markers(fb)
             return fb
         answer = self.answer()
@@ -413,8 +409,8 @@ class Exercise:
         except Exception as err:  # a bug in the exercise: never a traceback for the trainee
             fb = Feedback(
                 status="invalid", score=0.0,
-                explanation=_t("check_broken", "zh", error=f"{type(err).__name__}: {err}"),
-                explanation_en=_t("check_broken", "en", error=f"{type(err).__name__}: {err}"),
+                explanation=_T.get("check_broken", "zh", error=f"{type(err).__name__}: {err}"),
+                explanation_en=_T.get("check_broken", "en", error=f"{type(err).__name__}: {err}"),
             )
             self.last_feedback = fb
             self._render_feedback(fb)
@@ -457,7 +453,7 @@ class Exercise:
         """Show the model answer (allowed after the first attempt); returns its markdown."""
         self._ensure_loaded()
         if not self.attempts:
-            self._set_html("_model_html", f"<p style='color:#666'>{_t('reveal_locked', self.lang)}</p>")
+            self._set_html("_model_html", f"<p style='color:#666'>{_T.get('reveal_locked', self.lang)}</p>")
             return ""
         text = self.model_answer_text()
         with self._lock:
@@ -504,9 +500,9 @@ class Exercise:
         import ipywidgets as w
 
         lang = self.lang
-        text = w.Text(placeholder=_t("name_placeholder", lang), layout=w.Layout(width="200px"))
+        text = w.Text(placeholder=_T.get("name_placeholder", lang), layout=w.Layout(width="200px"))
         text.add_class("dl-trainee-name")
-        ok = w.Button(description=_t("name_ok", lang), button_style="primary")
+        ok = w.Button(description=_T.get("name_ok", lang), button_style="primary")
         ok.add_class("dl-trainee-ok")
         msg = w.HTML("")
 
@@ -520,7 +516,7 @@ class Exercise:
                 ex._name_known()
 
         ok.on_click(confirm)
-        box = w.VBox([w.HTML(f"<b>{html.escape(self.title_for())}</b>"), w.HTML(_t("name_prompt", lang)),
+        box = w.VBox([w.HTML(f"<b>{html.escape(self.title_for())}</b>"), w.HTML(_T.get("name_prompt", lang)),
                       w.HBox([text, ok]), msg])
         box.add_class("dl-trainee")
         return box
@@ -562,10 +558,10 @@ class Exercise:
         self._live_html.add_class("dl-live")
         if self.live is not None:
             parts.append(self._live_html)
-        check_btn = w.Button(description=_t("check", lang), button_style="primary", layout=w.Layout(width="auto"))
+        check_btn = w.Button(description=_T.get("check", lang), button_style="primary", layout=w.Layout(width="auto"))
         check_btn.add_class("dl-check")
         check_btn.on_click(lambda *_: self.submit())
-        self._reveal_btn = w.Button(description=_t("reveal", lang), layout=w.Layout(width="auto"))
+        self._reveal_btn = w.Button(description=_T.get("reveal", lang), layout=w.Layout(width="auto"))
         self._reveal_btn.add_class("dl-reveal")
         self._reveal_btn.on_click(lambda *_: self.reveal())
         self._status_html = w.HTML("")
@@ -605,18 +601,18 @@ class Exercise:
             text = f"<span style='color:#c62828'>{html.escape(self.save_error)}</span>"
         elif getattr(self, "_saved_at", None):
             who = html.escape(self.store.trainee or "—")
-            text = f"<span style='color:#666'>{_t('saved', lang, time=self._saved_at, name=who)}</span>"
+            text = f"<span style='color:#666'>{_T.get('saved', lang, time=self._saved_at, name=who)}</span>"
         else:
             who = self.store.trainee or "—"
             # the folder is the trainer's business (and a path means nothing to a manager in the app)
-            text = f"<span style='color:#666'>{html.escape(_t('trainee', lang, name=who))}</span>"
+            text = f"<span style='color:#666'>{html.escape(_T.get('trainee', lang, name=who))}</span>"
         text += _switch_link(lang)
         self._set_html("_status_html", text)
 
     def _feedback_box(self, status: str, score: float, body: str) -> str:
         color, bg = _COLORS[status]
         lang = self.lang
-        head = _t("result", lang, status=STATUS_LABELS[status]["en" if lang == "en" else "zh"], score=f"{score:.0%}")
+        head = _T.get("result", lang, status=STATUS_LABELS[status]["en" if lang == "en" else "zh"], score=f"{score:.0%}")
         return (
             f"<div class='dl-{status}' style='border-left:6px solid {color};background:{bg};padding:6px 12px;"
             f"margin:6px 0'><b style='color:{color}'>{html.escape(head)}</b>{body}</div>"
@@ -631,7 +627,7 @@ class Exercise:
         elif fb.status in ("wrong", "partly") and not self.revealed:
             # the explanation works the case through to its final answer: after a blank or wrong try it would hand
             # the answer over; the per-field ✗ messages and the hint guide the next try instead
-            body = f"<p style='color:#666'>{_t('explain_later', lang)}</p>"
+            body = f"<p style='color:#666'>{_T.get('explain_later', lang)}</p>"
         else:
             body = _markdown(fb.text(lang))
         if html_override is None:
@@ -639,7 +635,7 @@ class Exercise:
             if general:
                 body += "<ul>" + "".join(f"<li>{html.escape(m)}</li>" for m in general) + "</ul>"
             if fb.status != "correct" and fb.hint_text(lang):
-                body += f"<p><b>{_t('hint', lang)}</b>{_markdown(fb.hint_text(lang))}</p>"
+                body += f"<p><b>{_T.get('hint', lang)}</b>{_markdown(fb.hint_text(lang))}</p>"
         self._feedback_html.value = self._feedback_box(fb.status, fb.score, body)
         for s in _COLORS:
             self._feedback_html.remove_class(f"dl-{s}")
@@ -685,7 +681,7 @@ class Exercise:
             self._set_html("_history_html", "")
             return
         rows = "".join(
-            f"<tr><td>{_t('attempt', lang, n=i)}</td><td>{html.escape(_local_time(a.get('time', '')))}</td>"
+            f"<tr><td>{_T.get('attempt', lang, n=i)}</td><td>{html.escape(_local_time(a.get('time', '')))}</td>"
             f"<td style='color:{_COLORS.get(a.get('status'), ('#333',))[0]}'>"
             f"{STATUS_LABELS.get(a.get('status'), {'zh': '?', 'en': '?'})['en' if lang == 'en' else 'zh']}</td>"
             f"<td>{float(a.get('score', 0)):.0%}</td></tr>"
@@ -693,7 +689,7 @@ class Exercise:
         )
         self._set_html(
             "_history_html",
-            f"<details><summary>{_t('history', lang)}（{len(self.attempts)}）</summary>"
+            f"<details><summary>{_T.get('history', lang)}（{len(self.attempts)}）</summary>"
             f"<table style='font-size:90%'>{rows}</table></details>",
         )
 
@@ -701,7 +697,7 @@ class Exercise:
         text = self.model_answer_text()
         self._set_html(
             "_model_html",
-            f"<div style='border:1px dashed #1565c0;padding:6px 12px;margin:6px 0'><b>{_t('model', self.lang)}</b>"
+            f"<div style='border:1px dashed #1565c0;padding:6px 12px;margin:6px 0'><b>{_T.get('model', self.lang)}</b>"
             f"{_markdown(text)}</div>",
         )
 
@@ -712,7 +708,7 @@ class Exercise:
             result = self.live(self.answer())
         except Exception as err:
             self.live_result = None
-            self._set_html("_live_html", f"<span style='color:#666'>{html.escape(_t('live_broken', self.lang, error=err))}</span>")
+            self._set_html("_live_html", f"<span style='color:#666'>{html.escape(_T.get('live_broken', self.lang, error=err))}</span>")
             return
         self.live_result = result
         self._set_html("_live_html", _render_any(result))

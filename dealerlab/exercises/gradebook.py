@@ -371,7 +371,7 @@ def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list,
         h = ("Scores (best score, attempts)", "Difficulty", "Most common wrong answers (top 3 per exercise and field)",
              "Details")
     return (
-        f"<!DOCTYPE html><html lang='{'zh-CN' if zh else 'en'}'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{'zh-CN' if zh else 'en'}'><head><meta charset='utf-8'><meta name='generator' content='dealerlab'>"
         f"<title>{title}</title><style>{_CSS}</style></head><body><h1>{title}</h1>{intro}"
         f"<h2>{h[0]}</h2>{matrix}<h2>{h[1]}</h2>{diff_table}<h2>{h[2]}</h2>{wrong_table}"
         f"<h2>{h[3]}</h2>{detail_table}{skipped_html}</body></html>\n"
@@ -402,6 +402,7 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
         "wrong_answers": ("常见错误", "Wrong answers"),
     }
     wb = Workbook()
+    wb.properties.creator = "dealerlab"  # how dealerlab recognises its own files (dealerlab._output)
     wb.remove(wb.active)
     from openpyxl.styles import Alignment
 

@@ -85,68 +85,135 @@ def _bundled() -> BenchmarkSet:
     return BenchmarkSet(values, sources)
 
 
-def _check_value(metric, value, where: str) -> float:
+def _rate_value(value) -> float:
+    """A benchmark value as a float: numbers as they are, ``"70%"`` → 0.7; anything else NaN."""
+    if isinstance(value, bool):
+        return math.nan
+    if isinstance(value, str):
+        text = value.strip().replace("％", "%")
+        try:
+            return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _check_value(metric, value, where: str, where_en: str = "") -> float:
+    """``value`` as a rate in (0, 1]; ``where``/``where_en`` locate it (file and line or key, ending in a separator)."""
     from dealerlab.funnel.rates import RATE_SPECS
 
     if metric not in RATE_SPECS:
         raise ParameterError(
-            f"{where}中的指标 {metric!r} 不是漏斗比率（例如 capture_rate、close_rate）。",
-            f"Benchmark metric {metric!r} in {where or 'the benchmarks'} is not a funnel rate (e.g. capture_rate, close_rate).",
+            f"{where}指标 {metric!r} 不是漏斗比率。可用的指标：{'、'.join(sorted(RATE_SPECS))}。",
+            f"{where_en}metric {metric!r} is not a funnel rate. Known: {', '.join(sorted(RATE_SPECS))}.",
         )
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
-    if not math.isfinite(v) or v <= 0:
-        raise ParameterError(f"{where}中指标 {metric} 的标杆值 {value!r} 应是正数（比率写成小数，如 0.7）。",
-                             f"Benchmark of {metric} = {value!r} must be a positive number (0.7 = 70%).")
+    v = _rate_value(value)
+    if not math.isfinite(v) or v <= 0 or v > 1:
+        raise ParameterError(
+            f"{where}指标 {metric} 的标杆值 {value!r} 无效：应是 0 到 1 之间的比率（70% 写成 0.7 或 70%）。",
+            f"{where_en}the benchmark of {metric} = {value!r} must be a rate between 0 and 1 (write 70% as 0.7 or 70%).",
+        )
     return v
 
 
-def _rows_from_mapping(given: Mapping, where: str) -> tuple[list[tuple[str | None, str, object]], str]:
-    """(business or None, metric, value) rows and the source line of a mapping (flat or per business type)."""
+#: a location: (zh, en), each ending in a separator ("标杆值文件 b.csv 第 3 行：")
+_Where = tuple[str, str]
+
+
+def _rows_from_mapping(given: Mapping, where: _Where = ("", "")) -> tuple[list[tuple[str | None, str, object, _Where]], str]:
+    """(business or None, metric, value, location) rows and the source line of a mapping (flat or per business
+    type). ``where`` names the file (empty for a mapping given in code)."""
     rows, source = [], ""
+    zh, en = where
+
+    def at(*keys) -> _Where:
+        if not zh:
+            return ("", "")
+        path = " → ".join(repr(k) for k in keys)
+        return (f"{zh} 键 {path}：", f"{en}, key {path}: ")
+
     for key, value in given.items():
         if key == "source":
             source = str(value).strip()
         elif key in BUSINESS_TYPES:
             if not isinstance(value, Mapping):
-                raise ParameterError(f"{where}中 {key} 的值应是 {{\"指标id\": 数值}} 的对象。",
-                                     f"The value of {key} must be an object {{\"metric\": value}}.")
-            rows += [(key, m, v) for m, v in value.items()]
+                raise ParameterError(f"{zh + ' ' if zh else ''}{key} 的值应是 {{\"指标id\": 数值}} 的对象。",
+                                     f"{en + ': ' if en else ''}the value of {key} must be an object {{\"metric\": value}}.")
+            rows += [(key, str(m), v, at(key, m)) for m, v in value.items()]
         else:
-            rows.append((None, key, value))
+            rows.append((None, str(key), value, at(key)))
     return rows, source
 
 
+#: a benchmarks file is a handful of lines; anything much larger is not one
+_MAX_FILE_BYTES = 1_000_000
+
+
 def _read_file(path: Path) -> tuple[list, str]:
-    where = f"标杆文件 {path.name} "
+    """Rows and source line of a benchmarks file; every defect is a ParameterError naming the file and the line or
+    key (truncated JSON, not UTF-8 such as a GBK CSV, a missing column, an unknown metric id, a value not a rate)."""
+    zh, en = f"标杆值文件 {path}", f"Benchmarks file {path}"
     if not path.is_file():
-        raise ParameterError(f"标杆文件 {path} 不存在。", f"Benchmark file {path} does not exist.")
+        raise ParameterError(f"{zh} 不存在（或不是文件）。", f"{en} does not exist (or is not a file).")
+    if path.stat().st_size > _MAX_FILE_BYTES:
+        raise ParameterError(f"{zh} 太大（超过 1 MB），不像是标杆值文件。", f"{en} is too large (> 1 MB) to be a benchmarks file.")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ParameterError(
+            f"{zh} 不是 UTF-8 编码（第 {line} 行，可能是 GBK）。请在 Excel 中另存为「CSV UTF-8」，或用文本编辑器另存为 UTF-8。",
+            f"{en} is not UTF-8 (line {line}; GBK?). Save it as UTF-8.",
+        ) from None
     if path.suffix.lower() == ".json":
         try:
-            given = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (ValueError, UnicodeDecodeError) as err:
-            raise ParameterError(f"{where}不是有效的 UTF-8 JSON：{err}", f"Benchmark file {path.name} is not valid JSON: {err}") from None
+            given = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as err:
+            line, col = (err.lineno, err.colno) if isinstance(err, json.JSONDecodeError) else (1, 1)
+            raise ParameterError(
+                f"{zh} 不是有效的 JSON（第 {line} 行第 {col} 列：文件被截断或格式有误）。应是 {{\"capture_rate\": 0.7}} 这样的对象。",
+                f'{en} is not valid JSON (line {line}, column {col}). Expected an object such as {{"capture_rate": 0.7}}.',
+            ) from None
         if not isinstance(given, dict):
-            raise ParameterError("标杆 JSON 文件应是 {\"指标id\": 数值} 的对象。", "The benchmark JSON must be an object {\"metric\": value}.")
-        return _rows_from_mapping(given, where)
-    try:
-        df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise ParameterError(f"{where}无法读取（应为 UTF-8 编码的 CSV）：{err}", f"Cannot read {path.name} (UTF-8 CSV expected): {err}") from None
-    df.columns = [str(c).strip() for c in df.columns]
-    if not {"metric", "benchmark"} <= set(df.columns):
-        raise ParameterError("标杆 CSV 文件需要 metric 和 benchmark 两列（可选 business、source 列）。",
-                             "The benchmark CSV needs columns metric and benchmark (optional: business, source).")
-    rows = []
-    for i, r in enumerate(df.to_dict("records"), start=2):
-        b = str(r.get("business", "") or "").strip() or None
+            raise ParameterError(f"{zh} 应是 {{\"指标id\": 数值}} 的 JSON 对象，例如 {{\"capture_rate\": 0.7}}。",
+                                 f'{en} must be a JSON object {{"metric": value}}, e.g. {{"capture_rate": 0.7}}.')
+        return _rows_from_mapping(given, (zh, en))
+    import csv
+    import io
+
+    lines = [(i, r) for i, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(c.strip() for c in r)]
+    if not lines:
+        raise ParameterError(f"{zh} 是空的：需要 metric 和 benchmark 两列。", f"{en} is empty: it needs columns metric and benchmark.")
+    first, header = lines[0][0], [c.strip() for c in lines[0][1]]
+    if not {"metric", "benchmark"} <= set(header):
+        raise ParameterError(
+            f"{zh} 第 {first} 行（表头）需要 metric 和 benchmark 两列（可选 business、source 列），收到：{', '.join(header)}。",
+            f"{en}, line {first} (header) needs columns metric and benchmark (optional: business, source); got: {', '.join(header)}.",
+        )
+    col = {name: header.index(name) for name in ("metric", "benchmark", "business", "source") if name in header}
+
+    def cell(r, name):
+        i = col.get(name)
+        return r[i].strip() if i is not None and i < len(r) else ""
+
+    rows, sources, seen = [], [], set()
+    for i, r in lines[1:]:
+        b = cell(r, "business") or None
         if b is not None and b not in BUSINESS_TYPES:
-            raise ParameterError(f"{where}第 {i} 行 business 列的值 {b!r} 无效，应为 乘用车 或 商用车（留空表示两类都适用）。",
-                                 f"{path.name} row {i}: business {b!r} must be 乘用车 or 商用车 (blank = both).")
-        rows.append((b, str(r["metric"]).strip(), r["benchmark"]))
-    sources = [str(s).strip() for s in df["source"]] if "source" in df.columns else []
+            raise ParameterError(f"{zh} 第 {i} 行 business 列的值 {b!r} 无效，应为 乘用车 或 商用车（留空表示两类都适用）。",
+                                 f"{en}, line {i}: business {b!r} must be 乘用车 or 商用车 (blank = both).")
+        metric = cell(r, "metric")
+        if not metric:
+            raise ParameterError(f"{zh} 第 {i} 行的 metric 为空。", f"{en}, line {i}: metric is empty.")
+        if (b, metric) in seen:
+            raise ParameterError(f"{zh} 第 {i} 行：指标 {metric} 重复出现。", f"{en}, line {i}: {metric} appears twice.")
+        seen.add((b, metric))
+        rows.append((b, metric, cell(r, "benchmark"), (f"{zh} 第 {i} 行：", f"{en}, line {i}: ")))
+        sources.append(cell(r, "source"))
     return rows, next((s for s in sources if s), "")
 
 
@@ -169,7 +236,7 @@ def load_benchmark_set(source: str | Path | Mapping | BenchmarkSet | None = None
     if isinstance(source, BenchmarkSet):
         return source
     if isinstance(source, Mapping):
-        rows, src = _rows_from_mapping(source, "")
+        rows, src = _rows_from_mapping(source)
         src = src or "用户给定标杆"
     else:
         path = Path(source)
@@ -177,9 +244,8 @@ def load_benchmark_set(source: str | Path | Mapping | BenchmarkSet | None = None
         src = src or f"用户标杆文件 {path.name}"
     values = {b: dict(v) for b, v in base.values.items()}
     sources = dict(base.sources)
-    where = "" if isinstance(source, Mapping) else f"标杆文件 {Path(source).name} "
-    for business, metric, value in rows:
-        v = _check_value(metric, value, where)
+    for business, metric, value, (where, where_en) in rows:
+        v = _check_value(metric, value, where, where_en)
         for b in ([business] if business else BUSINESS_TYPES):
             values[b][metric] = v
             sources[b] = src

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from dealerlab.plots.style import PALETTE
+from dealerlab.plots.style import PALETTE, get_axes
 
 __all__ = ["value_potential", "rfm_heatmap", "industry_mix", "churn_table", "TIER_COLORS"]
 
@@ -19,8 +18,7 @@ def value_potential(tiers: pd.DataFrame, *, label_top: int = 6, ax=None, lang: s
     """24-month money (x, 万元) against potential (y), coloured by tier; the largest accounts labelled.
 
     ``tiers``: output of :func:`dealerlab.accounts.tier_accounts` (``monetary, potential, tier, account_name``)."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8.5, 5.5))
+    ax = get_axes(ax, (8.5, 5.5))
     zh = lang == "zh"
     for tier, color in TIER_COLORS.items():
         t = tiers[tiers["tier"] == tier]
@@ -45,8 +43,7 @@ def value_potential(tiers: pd.DataFrame, *, label_top: int = 6, ax=None, lang: s
 
 def rfm_heatmap(rfm: pd.DataFrame, *, ax=None, lang: str = "zh"):
     """Number of accounts per R score (rows) × F score (columns), annotated with the mean money (万元)."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 5))
+    ax = get_axes(ax, (6.5, 5))
     zh = lang == "zh"
     counts = rfm.pivot_table(index="R_score", columns="F_score", values="account_id", aggfunc="count").reindex(
         index=range(5, 0, -1), columns=range(1, 6)).fillna(0)
@@ -63,8 +60,7 @@ def rfm_heatmap(rfm: pd.DataFrame, *, ax=None, lang: str = "zh"):
 
 def industry_mix(mix: pd.DataFrame, *, ax=None, lang: str = "zh"):
     """Accounts' share of money by industry (horizontal bars with the account count)."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.5))
+    ax = get_axes(ax, (7.5, 4.5))
     zh = lang == "zh"
     m = mix.sort_values("monetary")
     ax.barh(m["industry"], m["monetary"] / 1e4, color=PALETTE[0])

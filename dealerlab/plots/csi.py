@@ -12,11 +12,12 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.csi import QUADRANTS, RATER, label
 from dealerlab.errors import ParameterError
-from dealerlab.plots.style import PALETTE, STATUS_COLORS
+from dealerlab.i18n import Catalogue
+from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["ipa_map", "gap_bars", "rater_radar", "index_trend", "complaint_pareto"]
 
-_T = {
+_T = Catalogue({
     "ipa_title": {"zh": "重要度—表现分析（IPA）", "en": "Importance–performance analysis"},
     "ipa_x": {"zh": "表现（指数，千分制）", "en": "Performance (index, 1000 scale)"},
     "ipa_y": {"zh": "重要度（与总体满意度的相关系数）", "en": "Importance (correlation with overall satisfaction)"},
@@ -30,20 +31,7 @@ _T = {
     "count": {"zh": "投诉件数", "en": "Complaints"},
     "cum": {"zh": "累计占比", "en": "Cumulative share"},
     "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return _T[key]["en" if lang == "en" else "zh"]
-
-
-def _get_ax(ax, **subplot_kw):
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax
-    _, ax = plt.subplots(subplot_kw=subplot_kw or None)
-    return ax
+})
 
 
 def _one_group(table: pd.DataFrame, what: str) -> None:
@@ -178,16 +166,13 @@ def ipa_map(
     """
     check_lang(lang)
     _one_group(ipa_table, "ipa_map")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(9, 6.5))
+    ax = get_axes(ax, (9, 6.5))
     d = ipa_table.dropna(subset=["importance", "index"])
-    ax.set_title(title or _t("ipa_title", lang))
-    ax.set_xlabel(_t("ipa_x", lang))
-    ax.set_ylabel(_t("ipa_y", lang))
+    ax.set_title(title or _T.get("ipa_title", lang))
+    ax.set_xlabel(_T.get("ipa_x", lang))
+    ax.set_ylabel(_T.get("ipa_y", lang))
     if d.empty:
-        ax.text(0.5, 0.5, _t("no_data", lang), transform=ax.transAxes, ha="center", va="center")
+        ax.text(0.5, 0.5, _T.get("no_data", lang), transform=ax.transAxes, ha="center", va="center")
         return ax
     x = d["index"].to_numpy(float)
     y = d["importance"].to_numpy(float)
@@ -254,14 +239,11 @@ def gap_bars(scores: pd.DataFrame, *, ax=None, lang: str = "zh", label_col: str 
     check_lang(lang)
     _one_group(scores, "gap_bars")
     d = scores.dropna(subset=["gap"]).sort_values("gap", ascending=False)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(8, max(2.5, 0.38 * len(d) + 1)))
-    ax.set_title(title or _t("gap_title", lang))
-    ax.set_xlabel(_t("gap_x", lang))
+    ax = get_axes(ax, (8, max(2.5, 0.38 * len(d) + 1)))
+    ax.set_title(title or _T.get("gap_title", lang))
+    ax.set_xlabel(_T.get("gap_x", lang))
     if d.empty:
-        ax.text(0.5, 0.5, _t("no_data", lang), transform=ax.transAxes, ha="center", va="center")
+        ax.text(0.5, 0.5, _T.get("no_data", lang), transform=ax.transAxes, ha="center", va="center")
         return ax
     gap = d["gap"].to_numpy(float)
     names = [label(str(v), lang) for v in d[label_col]]
@@ -302,9 +284,7 @@ def rater_radar(rater_table: pd.DataFrame, *, ax=None, lang: str = "zh", title: 
     check_lang(lang)
     _one_group(rater_table, "rater_radar")
     if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6, 6), subplot_kw={"projection": "polar"})
+        ax = get_axes(None, (6, 6), projection="polar")
     elif getattr(ax, "name", "") != "polar":
         raise ParameterError("rater_radar 需要极坐标坐标轴：plt.subplot(projection='polar')。",
                              "rater_radar needs a polar Axes: plt.subplot(projection='polar').")
@@ -333,7 +313,7 @@ def rater_radar(rater_table: pd.DataFrame, *, ax=None, lang: str = "zh", title: 
     ax.set_yticks(np.arange(lo, 10.01, 1.0 if 10 - lo <= 5 else 2.0))
     ax.set_rlabel_position(36)  # between the first two spokes (clockwise from the top)
     ax.tick_params(axis="y", labelsize=8, labelcolor="#666666")
-    ax.set_title(title or _t("radar_title", lang), pad=24)
+    ax.set_title(title or _T.get("radar_title", lang), pad=24)
     ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), frameon=False)
     return ax
 
@@ -359,10 +339,7 @@ def index_trend(table: pd.DataFrame, *, ax=None, lang: str = "zh", title: str | 
     check_lang(lang)
     if "store_id" in table.columns and table["store_id"].nunique() > 1:
         raise ParameterError("index_trend 一次只画一个门店，请先筛选。", "index_trend draws one store; filter first.")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(9, 4.5))
+    ax = get_axes(ax, (9, 4.5))
     periods = sorted(table["period"].unique().tolist())
     pos = {p: i for i, p in enumerate(periods)}
     for k, (survey, g) in enumerate(table.groupby("survey", sort=True)):
@@ -372,15 +349,15 @@ def index_trend(table: pd.DataFrame, *, ax=None, lang: str = "zh", title: str | 
         ax.plot(xs, g["index"].to_numpy(float), "-o", color=color, lw=2, ms=5, label=str(survey))
         if "target" in g and g["target"].notna().any():
             ax.step(xs, g["target"].to_numpy(float), where="mid", ls="--", color=color, lw=1.4,
-                    label=f"{survey} {_t('target', lang)}")
+                    label=f"{survey} {_T.get('target', lang)}")
         last = g.dropna(subset=["index"]).tail(1)
         if len(last):
             ax.annotate(f"{last['index'].iloc[0]:.0f}", (pos[last["period"].iloc[0]], last["index"].iloc[0]),
                         textcoords="offset points", xytext=(6, 4), fontsize=9, color=color)
     ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
     ax.set_xlim(-0.4, len(periods) - 0.4)
-    ax.set_ylabel(_t("trend_y", lang))
-    ax.set_title(title or _t("trend_title", lang))
+    ax.set_ylabel(_T.get("trend_y", lang))
+    ax.set_title(title or _T.get("trend_title", lang))
     ax.legend(ncol=4, loc="lower left", frameon=False, fontsize=9)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo - 0.15 * (hi - lo), hi)
@@ -407,26 +384,23 @@ def complaint_pareto(pareto: pd.DataFrame, *, ax=None, lang: str = "zh", title: 
         The bar Axes (the twin is ``ax.right_ax``).
     """
     check_lang(lang)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(max(6, 0.9 * len(pareto) + 2), 4.5))
-    ax.set_title(title or _t("pareto_title", lang))
+    ax = get_axes(ax, (max(6, 0.9 * len(pareto) + 2), 4.5))
+    ax.set_title(title or _T.get("pareto_title", lang))
     if pareto.empty:
-        ax.text(0.5, 0.5, _t("no_data", lang), transform=ax.transAxes, ha="center", va="center")
+        ax.text(0.5, 0.5, _T.get("no_data", lang), transform=ax.transAxes, ha="center", va="center")
         return ax
     pos = np.arange(len(pareto))
     ax.bar(pos, pareto["count"].to_numpy(float), color=PALETTE[0], width=0.65)
     ax.set_xticks(pos, pareto["category"].astype(str).tolist(), rotation=30 if len(pareto) > 5 else 0,
                   ha="right" if len(pareto) > 5 else "center")
-    ax.set_ylabel(_t("count", lang))
+    ax.set_ylabel(_T.get("count", lang))
     ax.grid(False, axis="x")
     right = ax.twinx()
     right.plot(pos, pareto["cum_share"].to_numpy(float), "-o", color=PALETTE[3], lw=2, ms=5)
     right.axhline(0.8, color=PALETTE[3], ls=":", lw=1)
     right.set_ylim(0, 1.05)
     right.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    right.set_ylabel(_t("cum", lang))
+    right.set_ylabel(_T.get("cum", lang))
     right.grid(False)
     for p, c in zip(pos, pareto["count"], strict=True):
         ax.text(p, c, f"{c}", ha="center", va="bottom", fontsize=9)

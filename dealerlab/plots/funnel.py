@@ -14,12 +14,13 @@ from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
 from dealerlab.funnel.benchmarks import load_benchmarks
 from dealerlab.funnel.paths import STAGES
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import label
-from dealerlab.plots.style import PALETTE, STATUS_COLORS
+from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["funnel_chart", "trend_chart", "gap_bars", "consultant_heatmap"]
 
-_T = {
+_T = Catalogue({
     "funnel_title": {"zh": "{store} {period} 销售漏斗", "en": "Sales funnel, {store} {period}"},
     "bench_mark": {"zh": "▲ 达到标杆时的数量", "en": "▲ count at benchmark"},
     "trend_title": {"zh": "漏斗各环节比率（虚线 = 标杆）", "en": "Funnel stage rates (dashed = benchmark)"},
@@ -29,7 +30,7 @@ _T = {
     "heat_title": {"zh": "销售顾问 × 关键指标（颜色 = 与团队中位数相比）", "en": "Consultant × KPI (colour = vs team median)"},
     "consultant": {"zh": "销售顾问", "en": "Consultant"},
     "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
-}
+})
 
 #: the bars of the funnel: (label zh, label en, count expression)
 _BARS = [
@@ -46,20 +47,6 @@ _LINKS = {
     3: ("test_drive_rate", lambda r, b: b * (r["W"] + r["CV"] + r["RnoTD"])),
     4: ("close_rate", lambda r, b: b * (r["L"] + r["N"])),
 }
-
-
-def _t(key: str, lang: str, **kw) -> str:
-    text = _T[key]["en" if lang == "en" else "zh"]
-    return text.format(**kw) if kw else text
-
-
-def _get_ax(ax, size=(8, 4.8)):
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax
-    _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def _pct(x: float) -> str:
@@ -110,7 +97,7 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     check_lang(lang)
     r = _one_row(data, store_id, period, "funnel_chart")
     bench = load_benchmarks(benchmarks, business=business)
-    ax = _get_ax(ax, (9, 5.2))
+    ax = get_axes(ax, (9, 5.2))
     counts = [float(sum(r[c] for c in cols)) for _, _, cols in _BARS]
     top = max(counts) if counts and max(counts) > 0 else 1.0
     n = len(_BARS)
@@ -140,8 +127,8 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     ax.set_xlim(-0.55 * top, top * 1.55)
     ax.set_ylim(-0.7, n - 0.3)
     ax.axis("off")
-    ax.set_title(_t("funnel_title", lang, store=r.get("store_id", ""), period=r.get("period", "")), loc="left")
-    ax.text(top * 1.02, y[-1] - 0.55, _t("bench_mark", lang), fontsize=8.5, color="#555555", va="center")
+    ax.set_title(_T.get("funnel_title", lang, store=r.get("store_id", ""), period=r.get("period", "")), loc="left")
+    ax.text(top * 1.02, y[-1] - 0.55, _T.get("bench_mark", lang), fontsize=8.5, color="#555555", va="center")
     return ax
 
 
@@ -173,7 +160,7 @@ def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STA
     if d["store_id"].nunique() > 1:
         raise ParameterError("trend_chart 一次画一个门店：请给出 store_id。", "trend_chart draws one store: give store_id.")
     bench = load_benchmarks(benchmarks, business=business)
-    ax = _get_ax(ax, (9, 4.6))
+    ax = get_axes(ax, (9, 4.6))
     x = np.arange(len(d))
     for k, m in enumerate(metrics):
         color = PALETTE[k % len(PALETTE)]
@@ -184,7 +171,7 @@ def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STA
     ax.set_xticklabels(d["period"].astype(str).tolist(), rotation=45, ha="right", fontsize=8.5)
     ax.yaxis.set_major_formatter(_percent())
     ax.set_ylim(0, max(1.0, float(np.nanmax(d[list(metrics)].to_numpy(float))) * 1.05) if len(d) else 1)
-    ax.set_title(_t("trend_title", lang) + (f" — {d['store_id'].iloc[0]}" if len(d) else ""), loc="left")
+    ax.set_title(_T.get("trend_title", lang) + (f" — {d['store_id'].iloc[0]}" if len(d) else ""), loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=False)
     return ax
 
@@ -214,7 +201,7 @@ def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
     check_lang(lang)
     if findings["store_id"].nunique() > 1:
         raise ParameterError("gap_bars 一次画一个门店：请先筛选 diagnose 的结果。", "gap_bars draws one store: filter first.")
-    ax = _get_ax(ax, (8.5, 0.6 * len(findings) + 1.4))
+    ax = get_axes(ax, (8.5, 0.6 * len(findings) + 1.4))
     d = findings.iloc[::-1]
     gap = d["gap"].to_numpy(float) * 100
     colors = [STATUS_COLORS["na"] if not np.isfinite(g) else STATUS_COLORS["bad"] if g < 0 else STATUS_COLORS["good"]
@@ -229,13 +216,13 @@ def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
         if np.isfinite(g):
             txt = f"{g:+.1f}"
             if np.isfinite(s) and s > 0:
-                txt += "  " + _t("stake", lang, x=s)
+                txt += "  " + _T.get("stake", lang, x=s)
             ax.text(g + (0.03 * span if g >= 0 else -0.03 * span), yi, txt, va="center",
                     ha="left" if g >= 0 else "right", fontsize=9)
     ax.set_xlim(-span * 1.9, span * 1.9)
-    ax.set_xlabel(_t("gap_x", lang))
+    ax.set_xlabel(_T.get("gap_x", lang))
     first = findings.iloc[0]
-    ax.set_title(_t("gap_title", lang, store=first["store_id"], period=first["period"]), loc="left")
+    ax.set_title(_T.get("gap_title", lang, store=first["store_id"], period=first["period"]), loc="left")
     return ax
 
 
@@ -265,9 +252,9 @@ def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate",
     check_lang(lang)
     cols = ([volume] if volume else []) + list(metrics)
     table = staff_rates.groupby("staff_id", sort=True)[cols].mean()
-    ax = _get_ax(ax, (1.3 * len(cols) + 2.5, 0.45 * len(table) + 1.6))
+    ax = get_axes(ax, (1.3 * len(cols) + 2.5, 0.45 * len(table) + 1.6))
     if table.empty:
-        ax.text(0.5, 0.5, _t("no_data", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _T.get("no_data", lang), ha="center", va="center", transform=ax.transAxes)
         ax.axis("off")
         return ax
     med = table.median()
@@ -281,7 +268,7 @@ def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate",
                 linecolor="white", ax=ax, annot_kws={"fontsize": 9})
     ax.set_xticklabels([label(c, lang) for c in cols], rotation=30, ha="right")
     ax.set_yticklabels(table.index.tolist(), rotation=0)
-    ax.set_ylabel(_t("consultant", lang))
+    ax.set_ylabel(_T.get("consultant", lang))
     ax.set_xlabel("")
-    ax.set_title(_t("heat_title", lang), loc="left", fontsize=11)
+    ax.set_title(_T.get("heat_title", lang), loc="left", fontsize=11)
     return ax

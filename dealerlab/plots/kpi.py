@@ -13,7 +13,7 @@ import pandas as pd
 
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
-from dealerlab.plots.style import PALETTE, STATUS_COLORS
+from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["plot_perspective_weights", "plot_scorecard", "PERSPECTIVE_COLORS"]
 
@@ -46,14 +46,6 @@ _MSG = Catalogue(
         },
     }
 )
-
-
-def _axes(ax, size):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def _frame(cards) -> pd.DataFrame:
@@ -113,7 +105,7 @@ def plot_perspective_weights(
         .reindex(index=order, columns=list(PERSPECTIVE_COLORS), fill_value=0.0)
         .fillna(0.0)
     )
-    ax = _axes(ax, (9, 0.6 * len(order) + 1.8))
+    ax = get_axes(ax, (9, 0.6 * len(order) + 1.8))
     names = dict(zip(PERSPECTIVE_COLORS, _MSG.get("perspectives", lang).split("|")))
     y = np.arange(len(order))[::-1]
     left = np.zeros(len(order))
@@ -173,7 +165,7 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
     frame = scored if owner is None else scored[scored["owner"] == owner]
     frame = frame.reset_index(drop=True)
     n = len(frame)
-    ax = _axes(ax, (10, 0.75 * n + 1.8))
+    ax = get_axes(ax, (10, 0.75 * n + 1.8))
     y = np.arange(n)[::-1]
     rates = frame["rate"].to_numpy(dtype=float)
     caps = frame["cap"].to_numpy(dtype=float)

@@ -7,22 +7,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from dealerlab.plots.style import PALETTE, STATUS_COLORS
+from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["bonus_waterfall", "team_pool", "units_vs_lines", "value_tree"]
-
-
-def _ax(ax, size=(8, 4.5)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def bonus_waterfall(row: pd.Series | dict, *, cap: float = 1.2, ax=None, lang: str = "zh"):
     """How one consultant's bonus is built: 总绩效 → × individual achievement → × team achievement = bonus.
 
     ``row`` has ``base, individual, team`` (a row of :func:`dealerlab.pay.bonus_table`)."""
-    ax = _ax(ax)
+    ax = get_axes(ax, (8, 4.5))
     base = float(row["base"])
     ind = min(float(row["individual"]), cap)
     team = min(float(row["team"]), cap)
@@ -48,7 +42,7 @@ def bonus_waterfall(row: pd.Series | dict, *, cap: float = 1.2, ax=None, lang: s
 def team_pool(table: pd.DataFrame, *, ax=None, lang: str = "zh"):
     """A team's year: achievement per month (bars, green hit / red miss), the pool after each month (line) and
     payouts (dots). ``table`` is one store's rows of :func:`dealerlab.pay.team_reward_table`."""
-    ax = _ax(ax, (9, 4.5))
+    ax = get_axes(ax, (9, 4.5))
     zh = lang == "zh"
     t = table.reset_index(drop=True)
     x = np.arange(len(t))
@@ -77,7 +71,7 @@ def units_vs_lines(units: pd.DataFrame, *, names: dict | None = None, quarterly_
     """Mean monthly units per consultant (bars, sorted) against the 12 (quarter) and 10 (month) lines.
 
     ``units`` has ``staff_id, units`` (one row per month); ``names`` maps staff_id → display name."""
-    ax = _ax(ax, (9, 4.5))
+    ax = get_axes(ax, (9, 4.5))
     zh = lang == "zh"
     mean = units.groupby("staff_id")["units"].mean().sort_values(ascending=False)
     labels = [str((names or {}).get(s, s)) for s in mean.index]
@@ -99,7 +93,7 @@ def units_vs_lines(units: pd.DataFrame, *, names: dict | None = None, quarterly_
 
 def value_tree(tree: pd.DataFrame, *, ax=None, lang: str = "zh"):
     """The EVA value tree (from :func:`dealerlab.value.value_tree`) drawn left to right: EVA ← NOPAT/capital charge ← drivers."""
-    ax = _ax(ax, (10, 5))
+    ax = get_axes(ax, (10, 5))
     pos = {
         "eva": (0.05, 0.5), "nopat": (0.38, 0.75), "capital_charge": (0.38, 0.22),
         "operating_profit": (0.68, 0.88), "after_tax": (0.68, 0.62),

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang
-from dealerlab.plots.style import PALETTE, STATUS_COLORS
+from dealerlab.i18n import Catalogue
+from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = [
     "plot_p_chart",
@@ -22,50 +23,37 @@ __all__ = [
     "plot_booth_utilisation",
 ]
 
-_T = {
-    "p_title": ("p 控制图", "p-chart"),
-    "rate": ("比率", "rate"),
-    "centre": ("中心线 p̄ = {p:.2%}", "centre p̄ = {p:.2%}"),
-    "limits": ("控制上下限 (±3σ)", "control limits (±3σ)"),
-    "special": ("超出控制限（特殊原因）", "beyond limits (special cause)"),
-    "run": ("连续{n}点在中心线同侧", "{n} in a row on one side"),
-    "run_title": ("趋势图（推移图）", "Run chart"),
-    "median": ("中位数 {m:.3g}", "median {m:.3g}"),
-    "shift": ("连续≥{n}点在中位数同侧", "≥ {n} in a row on one side"),
-    "mark": ("对策实施", "action"),
-    "cad_title": ("管理节奏看板", "Management cadence"),
-    "item": ("项目", "Item"),
-    "freq": ("频率", "Frequency"),
-    "value": ("当前值", "Current"),
-    "target": ("目标/标杆", "Target / benchmark"),
-    "status": ("状态", "Status"),
-    "good": ("良好", "good"),
-    "watch": ("关注", "watch"),
-    "bad": ("异常", "bad"),
-    "na": ("无数据", "n/a"),
-    "paint_title": ("钣喷产出：班组规模 × 损伤程度", "Paint shop: crew size × damage class"),
-    "hours_per_day": ("每在厂日完成工时（工时/天）", "labour hours per day in the shop"),
-    "mean_days": ("平均在厂天数", "mean days in the shop"),
-    "mean_labor_hours": ("平均工时", "mean labour hours"),
-    "orders": ("工单数", "orders"),
-    "damage": ("损伤程度", "damage class"),
-    "booth_title": ("烤房利用率（低于 60% 为瓶颈信号）", "Paint booth utilisation (below 60 % = warning)"),
-    "util": ("烤房利用率", "booth utilisation"),
-    "line60": ("60% 警戒线", "60 % line"),
-}
-
-
-def _t(key, lang, **kw):
-    text = _T[key][0 if lang == "zh" else 1]
-    return text.format(**kw) if kw else text
-
-
-def _ax(ax, size):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=size)
-    return ax
+_T = Catalogue({
+    "p_title": {"zh": "p 控制图", "en": "p-chart"},
+    "rate": {"zh": "比率", "en": "rate"},
+    "centre": {"zh": "中心线 p̄ = {p:.2%}", "en": "centre p̄ = {p:.2%}"},
+    "limits": {"zh": "控制上下限 (±3σ)", "en": "control limits (±3σ)"},
+    "special": {"zh": "超出控制限（特殊原因）", "en": "beyond limits (special cause)"},
+    "run": {"zh": "连续{n}点在中心线同侧", "en": "{n} in a row on one side"},
+    "run_title": {"zh": "趋势图（推移图）", "en": "Run chart"},
+    "median": {"zh": "中位数 {m:.3g}", "en": "median {m:.3g}"},
+    "shift": {"zh": "连续≥{n}点在中位数同侧", "en": "≥ {n} in a row on one side"},
+    "mark": {"zh": "对策实施", "en": "action"},
+    "cad_title": {"zh": "管理节奏看板", "en": "Management cadence"},
+    "item": {"zh": "项目", "en": "Item"},
+    "freq": {"zh": "频率", "en": "Frequency"},
+    "value": {"zh": "当前值", "en": "Current"},
+    "target": {"zh": "目标/标杆", "en": "Target / benchmark"},
+    "status": {"zh": "状态", "en": "Status"},
+    "good": {"zh": "良好", "en": "good"},
+    "watch": {"zh": "关注", "en": "watch"},
+    "bad": {"zh": "异常", "en": "bad"},
+    "na": {"zh": "无数据", "en": "n/a"},
+    "paint_title": {"zh": "钣喷产出：班组规模 × 损伤程度", "en": "Paint shop: crew size × damage class"},
+    "hours_per_day": {"zh": "每在厂日完成工时（工时/天）", "en": "labour hours per day in the shop"},
+    "mean_days": {"zh": "平均在厂天数", "en": "mean days in the shop"},
+    "mean_labor_hours": {"zh": "平均工时", "en": "mean labour hours"},
+    "orders": {"zh": "工单数", "en": "orders"},
+    "damage": {"zh": "损伤程度", "en": "damage class"},
+    "booth_title": {"zh": "烤房利用率（低于 60% 为瓶颈信号）", "en": "Paint booth utilisation (below 60 % = warning)"},
+    "util": {"zh": "烤房利用率", "en": "booth utilisation"},
+    "line60": {"zh": "60% 警戒线", "en": "60 % line"},
+})
 
 
 def _pct_axis(ax, axis="y", decimals=0):
@@ -120,35 +108,35 @@ def plot_p_chart(
     Axes
     """
     check_lang(lang)
-    ax = _ax(ax, (9, 4.2))
+    ax = get_axes(ax, (9, 4.2))
     x = np.arange(len(table))
     labels = table["period"].astype(str).tolist()
     p = table["p"].astype(float).to_numpy()
-    ax.plot(x, p, marker="o", color=PALETTE[0], lw=1.6, zorder=3, label=_t("rate", lang))
+    ax.plot(x, p, marker="o", color=PALETTE[0], lw=1.6, zorder=3, label=_T.get("rate", lang))
     centre = float(table["centre"].iloc[0]) if len(table) else np.nan
-    centre_label = _t("centre", lang, p=centre) if mark_signals else _t("centre", lang, p=centre).split("=")[0].strip()
+    centre_label = _T.get("centre", lang, p=centre) if mark_signals else _T.get("centre", lang, p=centre).split("=")[0].strip()
     ax.axhline(centre, color="#333333", lw=1.2, label=centre_label)
-    ax.step(x, table["ucl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1, label=_t("limits", lang))
+    ax.step(x, table["ucl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1, label=_T.get("limits", lang))
     ax.step(x, table["lcl"].astype(float), where="mid", color=PALETTE[3], ls="--", lw=1.1)
     beyond = table["beyond_limits"].to_numpy(dtype=bool) & mark_signals
     if beyond.any():
-        ax.scatter(x[beyond], p[beyond], s=90, color=STATUS_COLORS["bad"], zorder=4, label=_t("special", lang))
+        ax.scatter(x[beyond], p[beyond], s=90, color=STATUS_COLORS["bad"], zorder=4, label=_T.get("special", lang))
     if "run" in table:
         run = table["run"].to_numpy(dtype=bool) & ~beyond & mark_signals
         if run.any():
             ax.scatter(x[run], p[run], s=160, facecolors="none", edgecolors=PALETTE[1], lw=1.8, zorder=4,
-                       label=_t("run", lang, n=run_length))  # fmt: skip
+                       label=_T.get("run", lang, n=run_length))  # fmt: skip
     top = np.nanmax(np.concatenate([p, table["ucl"].astype(float).to_numpy(), [centre]])) if len(table) else 1.0
     top = min(1.0, top * 1.45) if np.isfinite(top) and top > 0 else 1.0
     ax.set_ylim(0, top)  # head room for the legend
     if mark is not None and mark in labels:
         i = labels.index(mark)
         ax.axvline(i, color=PALETTE[2], lw=1.4, ls=":")
-        ax.annotate(_t("mark", lang), (i, top * 0.72), xytext=(4, 0), textcoords="offset points",
+        ax.annotate(_T.get("mark", lang), (i, top * 0.72), xytext=(4, 0), textcoords="offset points",
                     color=PALETTE[2], fontsize=9)  # fmt: skip
     _xticks(ax, labels)
     _pct_axis(ax, decimals=1)
-    ax.set_title(title or _t("p_title", lang))
+    ax.set_title(title or _T.get("p_title", lang))
     ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=True)
     return ax
 
@@ -184,20 +172,20 @@ def plot_run_chart(
     Axes
     """
     check_lang(lang)
-    ax = _ax(ax, (9, 4))
+    ax = get_axes(ax, (9, 4))
     x = np.arange(len(table))
     v = table["value"].astype(float).to_numpy()
     ax.plot(x, v, marker="o", color=PALETTE[0], lw=1.6, zorder=3)
     med = float(table["median"].iloc[0]) if len(table) else np.nan
-    ax.axhline(med, color=PALETTE[7], lw=1.2, ls="--", label=_t("median", lang, m=med))
+    ax.axhline(med, color=PALETTE[7], lw=1.2, ls="--", label=_T.get("median", lang, m=med))
     shift = table["shift"].to_numpy(dtype=bool)
     if shift.any():
         ax.scatter(x[shift], v[shift], s=150, facecolors="none", edgecolors=PALETTE[1], lw=1.8, zorder=4,
-                   label=_t("shift", lang, n=shift_length))  # fmt: skip
+                   label=_T.get("shift", lang, n=shift_length))  # fmt: skip
     _xticks(ax, table["period"].astype(str).tolist())
     if percent:
         _pct_axis(ax)
-    ax.set_title(title or _t("run_title", lang))
+    ax.set_title(title or _T.get("run_title", lang))
     ax.legend(loc="best", fontsize=8)
     return ax
 
@@ -234,16 +222,16 @@ def plot_cadence_board(table: pd.DataFrame, *, ax=None, title: str | None = None
     Axes
     """
     check_lang(lang)
-    ax = _ax(ax, (11, 0.42 * (len(table) + 1) + 0.6))
+    ax = get_axes(ax, (11, 0.42 * (len(table) + 1) + 0.6))
     freqs = ["每日", "每周", "即时", "每月"]
     freq_en = {"每日": "daily", "每周": "weekly", "即时": "now", "每月": "monthly"}
-    header = [_t("item", lang)] + [f if lang == "zh" else freq_en[f] for f in freqs]
-    header += [_t("value", lang), _t("target", lang), _t("status", lang)]
+    header = [_T.get("item", lang)] + [f if lang == "zh" else freq_en[f] for f in freqs]
+    header += [_T.get("value", lang), _T.get("target", lang), _T.get("status", lang)]
     cells, colours = [], []
     for _, r in table.iterrows():
         tgt = r["benchmark"] if pd.isna(r["target"]) else f"{_fmt_value(r['key'], r['target'])}（{r['benchmark']}）"
         row = [r["item"]] + ["✓" if bool(r[f]) else "" for f in freqs]
-        row += [_fmt_value(r["key"], r["value"]), tgt, _t(r["status"], lang)]
+        row += [_fmt_value(r["key"], r["value"]), tgt, _T.get(r["status"], lang)]
         cells.append(row)
         colours.append(["white"] * (len(row) - 1) + [STATUS_COLORS[r["status"]]])
     ax.axis("off")
@@ -260,7 +248,7 @@ def plot_cadence_board(table: pd.DataFrame, *, ax=None, title: str | None = None
         if col in (0, 6) and row > 0:
             cell.set_text_props(ha="left")
             cell._loc = "left"
-    ax.set_title(title or _t("cad_title", lang))
+    ax.set_title(title or _T.get("cad_title", lang))
     return ax
 
 
@@ -281,18 +269,18 @@ def style_cadence(table: pd.DataFrame, *, lang: str = "zh"):
     check_lang(lang)
     show = pd.DataFrame(
         {
-            _t("item", lang): table["item"],
+            _T.get("item", lang): table["item"],
             **{f: np.where(table[f], "✓", "") for f in ["每日", "每周", "即时", "每月"]},
-            _t("value", lang): [_fmt_value(k, v) for k, v in zip(table["key"], table["value"], strict=True)],
-            _t("target", lang): [
+            _T.get("value", lang): [_fmt_value(k, v) for k, v in zip(table["key"], table["value"], strict=True)],
+            _T.get("target", lang): [
                 b if pd.isna(t) else f"{_fmt_value(k, t)}（{b}）"
                 for k, t, b in zip(table["key"], table["target"], table["benchmark"], strict=True)
             ],
-            _t("status", lang): [_t(s, lang) for s in table["status"]],
+            _T.get("status", lang): [_T.get(s, lang) for s in table["status"]],
         }
     )
-    colour = {_t(s, lang): c for s, c in STATUS_COLORS.items()}
-    status_col = _t("status", lang)
+    colour = {_T.get(s, lang): c for s, c in STATUS_COLORS.items()}
+    status_col = _T.get("status", lang)
     return show.style.hide(axis="index").map(
         lambda v: f"background-color: {colour.get(v, 'white')}; color: white; font-weight: bold", subset=[status_col]
     )
@@ -326,7 +314,7 @@ def plot_paint_shop(
     from dealerlab._options import check_option
 
     check_option("value", value, ("mean_days", "mean_labor_hours", "hours_per_day", "orders"))
-    ax = _ax(ax, (9, 4.2))
+    ax = get_axes(ax, (9, 4.2))
     classes = [c for c in ["大", "中", "小"] if c in set(table["damage_class"])]
     groups = list(dict.fromkeys(zip(table["store_id"], table["crew_band"], strict=True)))
     width = 0.8 / max(len(groups), 1)
@@ -339,9 +327,9 @@ def plot_paint_shop(
         ax.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
     names = {"大": ("大损", "heavy"), "中": ("中损", "medium"), "小": ("小损", "light")}
     ax.set_xticks(x, [names[c][0 if lang == "zh" else 1] for c in classes])
-    ax.set_xlabel(_t("damage", lang))
-    ax.set_ylabel(_t(value, lang) if value in _T else value)
-    ax.set_title(title or _t("paint_title", lang))
+    ax.set_xlabel(_T.get("damage", lang))
+    ax.set_ylabel(_T.get(value, lang) if value in _T else value)
+    ax.set_title(title or _T.get("paint_title", lang))
     ax.legend(fontsize=8, loc="upper right")
     ax.margins(y=0.15)
     return ax
@@ -370,17 +358,17 @@ def plot_booth_utilisation(
     Axes
     """
     check_lang(lang)
-    ax = _ax(ax, (9, 4))
+    ax = get_axes(ax, (9, 4))
     periods = list(dict.fromkeys(table["period"].astype(str)))
     x = np.arange(len(periods))
     for k, (store, sub) in enumerate(table.groupby("store_id", sort=True)):
         vals = sub.set_index("period")["value"].reindex(periods).astype(float)
         ax.plot(x, vals.to_numpy(), marker="o", color=PALETTE[k % len(PALETTE)], label=str(store))
-    ax.axhline(threshold, color=STATUS_COLORS["bad"], ls="--", lw=1.2, label=_t("line60", lang))
+    ax.axhline(threshold, color=STATUS_COLORS["bad"], ls="--", lw=1.2, label=_T.get("line60", lang))
     _xticks(ax, periods)
     _pct_axis(ax)
     ax.set_ylim(0, 1)
-    ax.set_ylabel(_t("util", lang))
-    ax.set_title(title or _t("booth_title", lang))
+    ax.set_ylabel(_T.get("util", lang))
+    ax.set_title(title or _T.get("booth_title", lang))
     ax.legend(fontsize=8, loc="lower right", ncol=4)
     return ax

@@ -14,7 +14,7 @@ import warnings
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["use_chinese_font", "set_style", "find_cjk_font", "PALETTE", "STATUS_COLORS"]
+__all__ = ["use_chinese_font", "set_style", "find_cjk_font", "get_axes", "PALETTE", "STATUS_COLORS"]
 
 #: house palette (colour-blind safe, from seaborn "colorblind")
 PALETTE = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133", "#56b4e9"]
@@ -99,3 +99,28 @@ def set_style(*, context: str = "notebook", font_scale: float = 1.0) -> str | No
     mpl.rcParams["axes.titleweight"] = "normal"
     mpl.rcParams["axes.titlesize"] = "large"
     return use_chinese_font()
+
+
+def get_axes(ax=None, size: tuple[float, float] | None = None, **subplot_kw):
+    """The Axes a chart draws on: ``ax`` itself, or the Axes of a new figure ``size`` inches wide and high
+    (matplotlib's default size when ``None``); ``subplot_kw`` go to the new Axes (e.g. ``projection="polar"``).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        The caller's Axes.
+    size : (float, float), optional
+        Figure size of a new figure, in inches.
+    **subplot_kw
+        Passed to the new Axes.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=size, subplot_kw=subplot_kw or None)
+    return ax

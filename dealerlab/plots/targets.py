@@ -10,59 +10,31 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dealerlab._docstrings import share_docs
 from dealerlab._options import check_lang
-from dealerlab.plots.style import PALETTE, STATUS_COLORS
+from dealerlab.i18n import Catalogue
+from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["plot_progress_board", "plot_decomposition", "plot_tree", "plot_amount_rate", "plot_rebalance"]
 
-_T = {
-    "board_title": ("销售顾问日业绩进度看板", "Daily progress board"),
-    "time_line": ("时间进度 {tp:.0%}", "time progress {tp:.0%}"),
-    "x_ach": ("目标达成率（实际 ÷ 月目标）", "Achievement (actual ÷ month target)"),
-    "no_target": ("无目标", "no target"),
-    "decomp_title": ("目标分解", "Target decomposition"),
-    "tree_title": ("目标分解树", "Target tree"),
-    "total": ("合计", "Total"),
-    "quad_title": ("达成额 × 达成率", "Amount vs rate"),
-    "x_amount": ("达成额（实际）", "Amount (actual)"),
-    "y_rate": ("达成率", "Achievement rate"),
-    "median": ("中位数", "median"),
-    "reb_title": ("周目标调整", "Weekly re-planning"),
-    "plan": ("原计划", "Original plan"),
-    "new": ("调整后目标", "Adjusted target"),
-    "actual": ("实际达成", "Actual"),
-    "week": ("第{w}周", "Week {w}"),
-}
-
-
-#: parameter text shared by every chart (written once, as seaborn's ``_docstrings``)
-_AX_LANG = """ax : matplotlib Axes, optional
-        Draw here; a new figure otherwise.
-    lang : {"zh", "en"}
-        Language of the labels.
-
-    Returns
-    -------
-    matplotlib Axes"""
-
-
-def _shared_doc(func):
-    func.__doc__ = func.__doc__.replace("%(ax_lang)s", _AX_LANG)
-    return func
-
-
-
-def _t(key, lang, **kw):
-    text = _T[key][0 if lang == "zh" else 1]
-    return text.format(**kw) if kw else text
-
-
-def _ax(ax, size):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=size)
-    return ax
+_T = Catalogue({
+    "board_title": {"zh": "销售顾问日业绩进度看板", "en": "Daily progress board"},
+    "time_line": {"zh": "时间进度 {tp:.0%}", "en": "time progress {tp:.0%}"},
+    "x_ach": {"zh": "目标达成率（实际 ÷ 月目标）", "en": "Achievement (actual ÷ month target)"},
+    "no_target": {"zh": "无目标", "en": "no target"},
+    "decomp_title": {"zh": "目标分解", "en": "Target decomposition"},
+    "tree_title": {"zh": "目标分解树", "en": "Target tree"},
+    "total": {"zh": "合计", "en": "Total"},
+    "quad_title": {"zh": "达成额 × 达成率", "en": "Amount vs rate"},
+    "x_amount": {"zh": "达成额（实际）", "en": "Amount (actual)"},
+    "y_rate": {"zh": "达成率", "en": "Achievement rate"},
+    "median": {"zh": "中位数", "en": "median"},
+    "reb_title": {"zh": "周目标调整", "en": "Weekly re-planning"},
+    "plan": {"zh": "原计划", "en": "Original plan"},
+    "new": {"zh": "调整后目标", "en": "Adjusted target"},
+    "actual": {"zh": "实际达成", "en": "Actual"},
+    "week": {"zh": "第{w}周", "en": "Week {w}"},
+})
 
 
 def _fmt(v) -> str:
@@ -74,7 +46,7 @@ def _fmt(v) -> str:
     return f"{v:.0f}" if v.is_integer() else f"{v:.1f}"
 
 
-@_shared_doc
+@share_docs
 def plot_progress_board(
     table: pd.DataFrame,
     *,
@@ -108,7 +80,7 @@ def plot_progress_board(
     check_lang(lang)
     t = table.reset_index(drop=True)
     n = len(t)
-    ax = _ax(ax, (8, max(2.5, 0.55 * n + 1.5)))
+    ax = get_axes(ax, (8, max(2.5, 0.55 * n + 1.5)))
     y = np.arange(n)[::-1]
     rates = t[rate].astype(float).to_numpy()
     tp = float(t[time_progress].iloc[0]) if n else float("nan")
@@ -120,19 +92,19 @@ def plot_progress_board(
     right = max(1.0, np.nanmax(rates) if n and not np.all(np.isnan(rates)) else 1.0)
     for yi, (_, row), r in zip(y, t.iterrows(), rates):
         text = (
-            f"{_fmt(row[actual])} / {_fmt(row[target])}  ({r:.0%})" if not np.isnan(r) else f"{_fmt(row[actual])} · {_t('no_target', lang)}"
+            f"{_fmt(row[actual])} / {_fmt(row[target])}  ({r:.0%})" if not np.isnan(r) else f"{_fmt(row[actual])} · {_T.get('no_target', lang)}"
         )
         ax.text(max(np.nan_to_num(r), 1.0) + 0.02 * right, yi, text, va="center", fontsize=9, zorder=3)
     if not np.isnan(tp):
         ax.axvline(tp, color="#333333", linestyle="--", linewidth=1.3, zorder=4)
-        ax.text(tp, n - 0.45, _t("time_line", lang, tp=tp), ha="center", va="bottom", fontsize=9, color="#333333",
+        ax.text(tp, n - 0.45, _T.get("time_line", lang, tp=tp), ha="center", va="bottom", fontsize=9, color="#333333",
                 bbox={"facecolor": "white", "edgecolor": "#333333", "boxstyle": "round,pad=0.25"}, zorder=5)
     ax.set_yticks(y, [str(v) for v in t[label]])
     ax.set_xlim(0, right * 1.38)
     ax.set_ylim(-0.6, n - 0.1 + 0.5)
     ax.xaxis.set_major_formatter(_percent())
-    ax.set_xlabel(_t("x_ach", lang))
-    ax.set_title(title if title is not None else _t("board_title", lang))
+    ax.set_xlabel(_T.get("x_ach", lang))
+    ax.set_title(title if title is not None else _T.get("board_title", lang))
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -143,7 +115,7 @@ def _percent():
     return PercentFormatter(xmax=1.0, decimals=0)
 
 
-@_shared_doc
+@share_docs
 def plot_decomposition(
     table: pd.DataFrame,
     *,
@@ -175,7 +147,7 @@ def plot_decomposition(
     vals = table[value].astype(float).to_numpy()
     labels = [str(v) for v in table[label]]
     n = len(vals)
-    ax = _ax(ax, (max(6, 0.7 * (n + 1) + 2), 4.5))
+    ax = get_axes(ax, (max(6, 0.7 * (n + 1) + 2), 4.5))
     starts = np.concatenate([[0.0], np.cumsum(vals)[:-1]])
     x = np.arange(n)
     ax.bar(x, vals, bottom=starts, color=PALETTE[0], width=0.7)
@@ -187,14 +159,14 @@ def plot_decomposition(
     for xi in range(n):  # connectors
         top = starts[xi] + vals[xi]
         ax.plot([xi + 0.35, xi + 0.65], [top, top], color="#888888", linewidth=0.8)
-    ax.set_xticks(list(x) + [n], labels + [total_label or _t("total", lang)], rotation=45 if n > 6 else 0, ha="right" if n > 6 else "center")
+    ax.set_xticks(list(x) + [n], labels + [total_label or _T.get("total", lang)], rotation=45 if n > 6 else 0, ha="right" if n > 6 else "center")
     ax.set_ylim(0, total * 1.1 if total > 0 else 1)
-    ax.set_title(title if title is not None else _t("decomp_title", lang))
+    ax.set_title(title if title is not None else _T.get("decomp_title", lang))
     ax.grid(axis="x", visible=False)
     return ax
 
 
-@_shared_doc
+@share_docs
 def plot_tree(layers, *, total_label: str | None = None, min_label_share: float = 0.01, title: str | None = None, ax=None, lang: str = "zh"):
     """The decomposition tree as an icicle chart: one row per level, each box as wide as its target, children
     directly under their parent (多杈树 / 剥洋葱).
@@ -213,7 +185,7 @@ def plot_tree(layers, *, total_label: str | None = None, min_label_share: float 
     """
     check_lang(lang)
     n_levels = len(layers)
-    ax = _ax(ax, (10, 1.1 * (n_levels + 1) + 0.8))
+    ax = get_axes(ax, (10, 1.1 * (n_levels + 1) + 0.8))
     total = float(layers[0]["target"].sum()) if n_levels else 0.0
     scale = total if total > 0 else 1.0
 
@@ -236,7 +208,7 @@ def plot_tree(layers, *, total_label: str | None = None, min_label_share: float 
                 return
             t.remove()
 
-    box(0.0, scale, 0, total_label or _t("total", lang), total, "#555555")
+    box(0.0, scale, 0, total_label or _T.get("total", lang), total, "#555555")
     starts: dict = {(): 0.0}
     for depth, layer in enumerate(layers, start=1):
         keys = [c for c in layer.columns if c not in ("level", "target", "share")][: depth]
@@ -252,16 +224,16 @@ def plot_tree(layers, *, total_label: str | None = None, min_label_share: float 
             starts[path] = x0
             cursor[parent] = x0 + width
     ax.set_yticks([-r - 0.45 for r in range(n_levels + 1)],
-                  [total_label or _t("total", lang)] + [str([c for c in lay.columns if c not in ("level", "target", "share")][d]) for d, lay in enumerate(layers)])
+                  [total_label or _T.get("total", lang)] + [str([c for c in lay.columns if c not in ("level", "target", "share")][d]) for d, lay in enumerate(layers)])
     ax.set_xticks([])
     ax.grid(False)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
-    ax.set_title(title if title is not None else _t("tree_title", lang))
+    ax.set_title(title if title is not None else _T.get("tree_title", lang))
     return ax
 
 
-@_shared_doc
+@share_docs
 def plot_amount_rate(
     matrix: pd.DataFrame,
     *,
@@ -288,9 +260,9 @@ def plot_amount_rate(
     check_lang(lang)
     from dealerlab.targets.achievement import QUADRANTS
 
-    ax = _ax(ax, (7.5, 5.5))
+    ax = get_axes(ax, (7.5, 5.5))
     m = matrix[matrix["quadrant"].notna()].reset_index(drop=True)
-    colors = {"star": STATUS_COLORS["good"], "low_target": PALETTE[0], "high_target": STATUS_COLORS["watch"], "coach": STATUS_COLORS["bad"]}
+    colors = {"star": STATUS_COLORS["good"], "leader_below_target": PALETTE[1], "low_target": PALETTE[0], "high_target": STATUS_COLORS["watch"], "coach": STATUS_COLORS["bad"]}
     xs = m[amount].astype(float).to_numpy()
     ys = m[rate].astype(float).to_numpy()
     ax.scatter(xs, ys, c=[colors[q] for q in m["quadrant"]], s=70, zorder=3, edgecolor="white")
@@ -314,9 +286,9 @@ def plot_amount_rate(
             ax.text(cx, cy, QUADRANTS[q][i], transform=ax.transAxes, ha=ha, va=va, fontsize=9, color=colors[q],
                     fontweight="bold", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.5})
     ax.yaxis.set_major_formatter(_percent())
-    ax.set_xlabel(_t("x_amount", lang))
-    ax.set_ylabel(_t("y_rate", lang))
-    ax.set_title(title if title is not None else _t("quad_title", lang))
+    ax.set_xlabel(_T.get("x_amount", lang))
+    ax.set_ylabel(_T.get("y_rate", lang))
+    ax.set_title(title if title is not None else _T.get("quad_title", lang))
     _place_labels(ax, xs, ys, [str(v) for v in m[label]])  # after the limits: positions depend on them
     return ax
 
@@ -347,7 +319,7 @@ def _place_labels(ax, xs, ys, labels) -> None:
         placed.append(best[1])
 
 
-@_shared_doc
+@share_docs
 def plot_rebalance(table: pd.DataFrame, *, after_week: int | None = None, title: str | None = None, ax=None, lang: str = "zh"):
     """Bars of the original weekly plan, the re-planned targets after week k and the actuals.
 
@@ -364,23 +336,23 @@ def plot_rebalance(table: pd.DataFrame, *, after_week: int | None = None, title:
     check_lang(lang)
     k = int(table["after_week"].max()) if after_week is None else int(after_week)
     t = table[table["after_week"] == k].reset_index(drop=True)
-    ax = _ax(ax, (7, 4.2))
+    ax = get_axes(ax, (7, 4.2))
     x = np.arange(len(t))
     w = 0.27
-    ax.bar(x - w, t["plan"], width=w, color="#bbbbbb", label=_t("plan", lang))
-    ax.bar(x, t["target"], width=w, color=PALETTE[0], label=_t("new", lang))
+    ax.bar(x - w, t["plan"], width=w, color="#bbbbbb", label=_T.get("plan", lang))
+    ax.bar(x, t["target"], width=w, color=PALETTE[0], label=_T.get("new", lang))
     act = t["actual"].astype(float)
-    ax.bar(x + w, act.fillna(0), width=w, color=PALETTE[2], label=_t("actual", lang))
+    ax.bar(x + w, act.fillna(0), width=w, color=PALETTE[2], label=_T.get("actual", lang))
     top = float(np.nanmax([t["plan"].max(), t["target"].max(), act.max() if act.notna().any() else 0]))
     for xi, v in zip(x, t["target"]):
         ax.text(xi, v + top * 0.01, _fmt(v), ha="center", va="bottom", fontsize=8)
     for xi, v in zip(x, act):
         if not np.isnan(v):
             ax.text(xi + w, v + top * 0.01, _fmt(v), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x, [_t("week", lang, w=int(v)) for v in t["week"]])
+    ax.set_xticks(x, [_T.get("week", lang, w=int(v)) for v in t["week"]])
     ax.set_ylim(0, top * 1.18)
     ax.legend(loc="upper center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.08))
-    ax.set_title(title if title is not None else _t("reb_title", lang))
+    ax.set_title(title if title is not None else _T.get("reb_title", lang))
     ax.grid(axis="x", visible=False)
     from matplotlib.ticker import FuncFormatter
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import POLICY_ITEM
 from dealerlab.policy.rebates import rebate, resolve_policy, tier_reached, vp_ladder
@@ -40,6 +41,8 @@ __all__ = [
     "policy_figures",
     "rebate_table",
     "cliff",
+    "rebate_curve",
+    "gross_per_unit_parts",
     "stock_by_model",
     "stock_units_at",
     "slow_movers",
@@ -98,7 +101,7 @@ def _month_sales(ds, stores, periods) -> pd.DataFrame:
     if not ds.has("sales"):
         return out.assign(S=np.nan, vehicle_gross=np.nan, addon_gross=np.nan).reset_index()
     s = ds["sales"]
-    s = s[s["store_id"].isin(stores)].assign(period=lambda d: d["invoice_date"].dt.strftime("%Y-%m"))
+    s = s[s["store_id"].isin(stores)].assign(period=lambda d: month(d["invoice_date"]))
     s = s[s["period"].isin(periods)]
     g = s.groupby(["store_id", "period"]).agg(S=("sale_id", "size"), vehicle_gross=("gross_profit", lambda x: x.fillna(0).sum()))
     out.loc[g.index, ["S", "vehicle_gross"]] = g[["S", "vehicle_gross"]].astype(float).to_numpy()
@@ -111,13 +114,31 @@ def _month_sales(ds, stores, periods) -> pd.DataFrame:
 
 def _basis_values(ds, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
     """(store, period, basis key) → the basis value; basis key = metric id, or ``score:<item>`` for OEM scores."""
-    from dealerlab import figures, metrics
+    from dealerlab import aftersales, csi, funnel, metrics
 
     out: dict[tuple[str, str, str], float] = {}
     bases = set(policy_rows["basis"].dropna().astype(str)) if len(policy_rows) else set()
-    ids = [b for b in bases if b != _SCORE and b in metrics.METRICS]
-    if ids:
-        m = figures.compute(ds, periods=periods, stores=stores, metrics=ids)
+    # a basis of this family (e.g. call_off_accuracy) would recurse into this module: not available as a basis
+    ids = [b for b in bases if b != _SCORE and b in metrics.METRICS and metrics.METRICS[b].family != "policy"]
+    if "vp_achievement" in ids:
+        # S ÷ market.volume_plan, as the funnel family defines it (computed here: the whole funnel is not needed)
+        ids.remove("vp_achievement")
+        ms = _month_sales(ds, stores, periods)
+        plan = pd.Series(dtype=float)
+        if ds.has("market"):
+            m = ds["market"]
+            plan = m.set_index(["store_id", "period"])["volume_plan"].astype(float)
+            plan = plan[~plan.index.duplicated()]
+        for r in ms.itertuples(index=False):
+            vp = float(plan.get((r.store_id, r.period), np.nan)) if len(plan) else np.nan
+            out[(r.store_id, r.period, "vp_achievement")] = r.S / vp if vp > 0 else np.nan
+    # the other bases from their family's function (not through dealerlab.figures, which lists this module)
+    family_of = {"funnel": funnel.long_metrics, "aftersales": aftersales.long_metrics, "csi": csi.long_metrics}
+    for family in dict.fromkeys(metrics.METRICS[b].family for b in ids):
+        if family not in family_of:
+            continue
+        m = family_of[family](ds, periods=periods, stores=stores)
+        m = m[m["metric"].isin(ids)]
         for r in m.itertuples(index=False):
             out[(r.store_id, r.period, r.metric)] = float(r.value) if pd.notna(r.value) else np.nan
     if _SCORE in bases and ds.has("oem_scores"):
@@ -156,34 +177,45 @@ def rebate_table(ds, *, periods: Iterable[str], stores: Iterable[str] | None = N
             "lump_sum", "rebate", "next_threshold", "next_amount_per_unit", "next_lump_sum", "reason"]
     if not ds.has("oem_policy"):
         return pd.DataFrame(columns=cols)
+    return _rebate_table(ds, stores, periods, _policies(ds, stores, periods))
+
+
+def _policies(ds, stores, periods) -> dict[tuple[str, str], pd.DataFrame]:
+    """(store, period) → the resolved policy rows (one resolution per distinct store × month)."""
+    policy = ds["oem_policy"]
+    return {(sid, p): resolve_policy(policy, store_id=sid, period=p) for sid in stores for p in periods}
+
+
+def _rebate_table(ds, stores, periods, pols) -> pd.DataFrame:
+    cols = ["store_id", "period", "item", "basis", "basis_value", "units", "tier_threshold", "amount_per_unit",
+            "lump_sum", "rebate", "next_threshold", "next_amount_per_unit", "next_lump_sum", "reason"]
     policy = ds["oem_policy"]
     sales = _month_sales(ds, stores, periods).set_index(["store_id", "period"])
     values = _basis_values(ds, policy, stores, periods)
     rows = []
     for sid in stores:
         for p in periods:
-            pol = resolve_policy(policy, store_id=sid, period=p)
+            pol = pols[(sid, p)]
             units = float(sales.loc[(sid, p), "S"])
-            for item, g in pol.groupby("item", sort=False):
-                basis = str(g["basis"].iloc[0])
+            items = pol["item"].to_numpy(dtype=object)
+            bases = pol["basis"].to_numpy(dtype=object)
+            arr = pol[["threshold", "amount_per_unit", "lump_sum"]].to_numpy(dtype="float64")
+            for item in dict.fromkeys(items):
+                sel = items == item
+                basis = str(bases[sel][0])
+                tiers = arr[sel]
                 v = values.get((sid, p, _basis_key(item, basis)), np.nan)
-                tiers = g[["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
                 i = tier_reached(tiers, v)
                 reason = ""
                 if np.isnan(v):
                     reason = ("缺少厂家评分" if basis == _SCORE else f"依据指标 {basis} 无法计算") + "，返利无法计算"
                 elif np.isnan(units):
                     reason = "缺少销售表"
-                cur = tiers.iloc[i] if i is not None else None
-                nxt = tiers.iloc[(i + 1) if i is not None else 0] if (i is None or i + 1 < len(tiers)) and not np.isnan(v) else None
-                rows.append((sid, p, item, basis, v, units,
-                             cur["threshold"] if cur is not None else np.nan,
-                             cur["amount_per_unit"] if cur is not None else 0.0,
-                             cur["lump_sum"] if cur is not None else 0.0,
-                             rebate(tiers, v, units) if not np.isnan(units) else np.nan,
-                             nxt["threshold"] if nxt is not None else np.nan,
-                             nxt["amount_per_unit"] if nxt is not None else np.nan,
-                             nxt["lump_sum"] if nxt is not None else np.nan, reason))
+                cur = tiers[i] if i is not None else (np.nan, 0.0, 0.0)
+                j = 0 if i is None else i + 1
+                nxt = tiers[j] if j < len(tiers) and not np.isnan(v) else (np.nan, np.nan, np.nan)
+                rows.append((sid, p, item, basis, v, units, *cur,
+                             rebate(tiers, v, units) if not np.isnan(units) else np.nan, *nxt, reason))
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -211,17 +243,19 @@ def cliff(ds, *, store: str, period: str) -> pd.DataFrame:
     return _cliff(ds, store, period, rebate_table(ds, periods=[period], stores=[store]))
 
 
-def _cliff(ds, store: str, period: str, rt: pd.DataFrame) -> pd.DataFrame:
+def _cliff(ds, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | None = None, ms=None) -> pd.DataFrame:
     if not ds.has("oem_policy") or not ds.has("market") or not ds.has("sales"):
         return pd.DataFrame()
-    pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
+    if pol is None:
+        pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
     vp = pol[pol["item"] == VP_ITEM]
     m = ds["market"]
     hit = m[(m["store_id"] == store) & (m["period"] == period)]
     if not len(vp) or not len(hit) or pd.isna(hit["volume_plan"].iloc[0]) or hit["volume_plan"].iloc[0] <= 0:
         return pd.DataFrame()
     plan = float(hit["volume_plan"].iloc[0])
-    ms = _month_sales(ds, [store], [period]).iloc[0]
+    if ms is None:
+        ms = _month_sales(ds, [store], [period]).iloc[0]
     sold = int(ms["S"])
     gpu = (ms["vehicle_gross"] + ms["addon_gross"]) / sold if sold else np.nan
     rt = rt[(rt["store_id"] == store) & (rt["period"] == period)]
@@ -238,6 +272,82 @@ def _cliff(ds, store: str, period: str, rt: pd.DataFrame) -> pd.DataFrame:
     lad["sold"] = sold
     lad["gross_per_unit"] = gpu
     return lad
+
+
+def rebate_curve(ds, *, store: str, period: str, below: int = 8, above: int = 8) -> pd.DataFrame:
+    """The month's total rebate if it ended at each unit count around today's: the ladder as a step curve.
+
+    Every item as in :func:`cliff`: the VP item at the tier the units reach, the others at the tier their own basis
+    reaches now (per-unit amounts × the units).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    store : str
+        Store id.
+    period : str
+        Month ``YYYY-MM``.
+    below : int
+        Units below the lowest VP tier's unit count to start from.
+    above : int
+        Units above the highest VP tier's unit count to end at.
+
+    Returns
+    -------
+    DataFrame
+        ``units, vp_achievement, rebate_vp, rebate_total, is_now`` (empty when :func:`cliff` is).
+    """
+    lad = cliff(ds, store=store, period=period)
+    if not len(lad):
+        return pd.DataFrame(columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
+    plan, sold = float(lad["volume_plan"].iloc[0]), int(lad["sold"].iloc[0])
+    pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
+    vp = pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
+    rt = rebate_table(ds, periods=[period], stores=[store])
+    others = []
+    for item, g in pol[pol["item"] != VP_ITEM].groupby("item", sort=False):
+        v = rt.loc[rt["item"] == item, "basis_value"]
+        if len(v) and pd.notna(v.iloc[0]):
+            others.append((g[["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True), float(v.iloc[0])))
+    lo = max(0, min(int(lad["units_at_tier"].min()), sold) - below)
+    hi = max(int(lad["units_at_tier"].max()), sold) + above
+    rows = []
+    for u in range(lo, hi + 1):
+        r_vp = rebate(vp, u / plan, u)
+        rows.append((u, u / plan, r_vp, r_vp + sum(rebate(t, v, u) for t, v in others), u == sold))
+    return pd.DataFrame(rows, columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
+
+
+def gross_per_unit_parts(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+    """综合单车毛利 in its parts per store × month: vehicle gross, add-on gross and rebates, each per unit sold.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, units, vehicle, addon, rebate, total`` (元 per unit; ``rebate`` and ``total`` NaN when the
+        rebates are not available — the figure ``gross_per_unit_incl_rebates`` is ``total``).
+    """
+    stores, periods = _stores(ds, stores), _periods(periods)
+    ms = _month_sales(ds, stores, periods)
+    wide = policy_figures(ds, periods=periods, stores=stores)
+    units = ms["S"].where(ms["S"] > 0)
+    out = ms[["store_id", "period"]].copy()
+    out["units"] = ms["S"]
+    out["vehicle"] = ms["vehicle_gross"] / units
+    out["addon"] = ms["addon_gross"] / units
+    out["rebate"] = wide["rebate_total"].to_numpy() / units
+    out["total"] = wide["gross_per_unit_incl_rebates"].to_numpy()
+    return out
 
 
 def policy_figures(
@@ -268,8 +378,9 @@ def policy_figures(
     """
     stores, periods = _stores(ds, stores), _periods(periods)
     base = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"]).to_frame(index=False)
-    vals = {m: pd.Series(np.nan, index=base.index) for m in POLICY_METRICS}
-    why = {m: pd.Series("", index=base.index, dtype=object) for m in POLICY_METRICS}
+    n_rows = len(base)
+    vals = {m: np.full(n_rows, np.nan) for m in POLICY_METRICS}
+    why = {m: [""] * n_rows for m in POLICY_METRICS}
     key = {(r.store_id, r.period): i for i, r in enumerate(base.itertuples(index=False))}
 
     def put(metric, frame, col="value", reason_col="reason"):
@@ -278,17 +389,17 @@ def policy_figures(
             if i is None:
                 continue
             v = getattr(r, col)
-            vals[metric].iloc[i] = v
+            vals[metric][i] = v
             rs = getattr(r, reason_col) if reason_col else ""
-            why[metric].iloc[i] = rs if (pd.isna(v) and rs) else ("" if pd.notna(v) else why[metric].iloc[i])
+            why[metric][i] = rs if (pd.isna(v) and rs) else ("" if pd.notna(v) else why[metric][i])
 
     def missing(metrics, reason):
         for m in metrics:
-            why[m][:] = reason
+            why[m] = [reason] * n_rows
 
     stock_ids = ["stock_units", *[b[0] for b in AGE_BUCKETS], "stock_days", "standard_stock", "stock_over_standard",
                  "stock_capital", "stock_capital_cost_month"]
-    default_rate = pd.Series(True, index=base.index)
+    default_rate = np.ones(n_rows, dtype=bool)
     if ds.has("inventory"):
         rates = None
         if ds.has("monthly_finance") and "capital_cost_rate" in ds["monthly_finance"]:
@@ -299,10 +410,10 @@ def policy_figures(
         for m in stock_ids:
             put(m, sf.assign(reason=""), col=m, reason_col=None)
         for r in sf.itertuples(index=False):
-            default_rate.iloc[key[(r.store_id, r.period)]] = r.rate_is_default
+            default_rate[key[(r.store_id, r.period)]] = r.rate_is_default
         for m in ("stock_days", "standard_stock", "stock_over_standard"):
-            for i in np.flatnonzero(vals[m].isna().to_numpy()):
-                why[m].iloc[i] = _NO["sales"] if sales is None else "近3个月没有销售"
+            for i in np.flatnonzero(np.isnan(vals[m])):
+                why[m][i] = _NO["sales"] if sales is None else "近3个月没有销售"
         st = sell_through_30d(ds["inventory"], periods=periods, stores=stores)
         put("sell_through_30d", st)
     else:
@@ -324,55 +435,58 @@ def policy_figures(
     if not ds.has("oem_policy"):
         missing(rebate_ids + ["rebate_total", gpu_incl] + cliff_ids, _NO["oem_policy"])
     else:
-        rt = rebate_table(ds, periods=periods, stores=stores)
+        pols = _policies(ds, stores, periods)
+        rt = _rebate_table(ds, stores, periods, pols)
+        by_key = {k: g for k, g in rt.groupby(["store_id", "period"], sort=False)}
+        empty = rt.iloc[0:0]
         for i, r in enumerate(base.itertuples(index=False)):
-            rows = rt[(rt["store_id"] == r.store_id) & (rt["period"] == r.period)]
+            rows = by_key.get((r.store_id, r.period), empty)
             have = set(rows["item"])
             for item in REBATE_ITEMS:
                 m = f"rebate.{item}"
                 if item in have:
                     hit = rows[rows["item"] == item].iloc[0]
-                    vals[m].iloc[i] = hit["rebate"]
-                    why[m].iloc[i] = hit["reason"] if pd.isna(hit["rebate"]) else ""
+                    vals[m][i] = hit["rebate"]
+                    why[m][i] = hit["reason"] if pd.isna(hit["rebate"]) else ""
                 else:
-                    why[m].iloc[i] = "商务政策中没有该项目"
+                    why[m][i] = "商务政策中没有该项目"
             if not len(rows):
-                why["rebate_total"].iloc[i] = "商务政策对该门店该月没有任何项目"
+                why["rebate_total"][i] = "商务政策对该门店该月没有任何项目"
             elif rows["rebate"].isna().any():
                 bad = rows.loc[rows["rebate"].isna(), "item"].tolist()
-                why["rebate_total"].iloc[i] = "、".join(bad) + " 无法计算"
+                why["rebate_total"][i] = "、".join(bad) + " 无法计算"
             else:
-                vals["rebate_total"].iloc[i] = float(rows["rebate"].sum())
+                vals["rebate_total"][i] = float(rows["rebate"].sum())
             srow = ms.iloc[i]
-            if pd.isna(vals["rebate_total"].iloc[i]):
-                why[gpu_incl].iloc[i] = why["rebate_total"].iloc[i] or "返利合计无法计算"
+            if pd.isna(vals["rebate_total"][i]):
+                why[gpu_incl][i] = why["rebate_total"][i] or "返利合计无法计算"
             elif not srow["S"] > 0:
-                why[gpu_incl].iloc[i] = "当月没有销售"
+                why[gpu_incl][i] = "当月没有销售"
             else:
-                vals[gpu_incl].iloc[i] = (srow["vehicle_gross"] + srow["addon_gross"] + vals["rebate_total"].iloc[i]) / srow["S"]
-            lad = _cliff(ds, r.store_id, r.period, rt)
+                vals[gpu_incl][i] = (srow["vehicle_gross"] + srow["addon_gross"] + vals["rebate_total"][i]) / srow["S"]
+            lad = _cliff(ds, r.store_id, r.period, rt, pols[(r.store_id, r.period)], srow)
             if not len(lad):
                 reason = "商务政策没有VP达成奖，或缺少厂家下达销量目标(VP)"
                 for m in cliff_ids:
-                    why[m].iloc[i] = reason
+                    why[m][i] = reason
                 continue
             nxt = lad[lad["is_next"]]
             if not len(nxt):
                 for m in cliff_ids:
-                    why[m].iloc[i] = "已在VP最高一档，没有下一档"
+                    why[m][i] = "已在VP最高一档，没有下一档"
                 continue
             n = nxt.iloc[0]
-            vals["vp_next_tier_units"].iloc[i] = n["units_needed"]
-            vals["vp_next_tier_gain"].iloc[i] = n["gain"]
-            vals["vp_breakeven_discount"].iloc[i] = n["breakeven_discount"]
+            vals["vp_next_tier_units"][i] = n["units_needed"]
+            vals["vp_next_tier_gain"][i] = n["gain"]
+            vals["vp_breakeven_discount"][i] = n["breakeven_discount"]
             if pd.isna(n["breakeven_discount"]):
-                why["vp_breakeven_discount"].iloc[i] = "当月没有销售，无法算单车毛利"
+                why["vp_breakeven_discount"][i] = "当月没有销售，无法算单车毛利"
     out = base.copy()
     for m in POLICY_METRICS:
-        out[m] = vals[m].astype(float).to_numpy()
+        out[m] = vals[m].astype(float)
     for m in POLICY_METRICS:
-        out[f"reason.{m}"] = why[m].to_numpy()
-    out["capital_cost_rate_is_default"] = default_rate.to_numpy()
+        out[f"reason.{m}"] = why[m]
+    out["capital_cost_rate_is_default"] = default_rate
     return out
 
 

@@ -26,12 +26,17 @@ TIER_COLUMNS = ["threshold", "amount_per_unit", "lump_sum"]
 _EPS = 1e-9
 
 
-def _tiers(tiers) -> pd.DataFrame:
-    t = pd.DataFrame(tiers, columns=TIER_COLUMNS) if not isinstance(tiers, pd.DataFrame) else tiers
-    t = t[TIER_COLUMNS].astype("float64").copy()
-    t["amount_per_unit"] = t["amount_per_unit"].fillna(0.0)
-    t["lump_sum"] = t["lump_sum"].fillna(0.0)
-    return t.sort_values("threshold", kind="stable").reset_index(drop=True)
+def _tiers(tiers) -> np.ndarray:
+    """Tiers as a float array of rows ``threshold, amount_per_unit, lump_sum`` sorted by threshold (blank amounts 0)."""
+    if isinstance(tiers, pd.DataFrame):
+        a = tiers[TIER_COLUMNS].to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        a = np.array([tuple(t) for t in tiers], dtype="float64").reshape(-1, 3)
+    if len(a) > 1 and not (np.diff(a[:, 0]) >= 0).all():
+        a = a[np.argsort(a[:, 0], kind="stable")]
+    a = a.copy()
+    a[:, 1:] = np.nan_to_num(a[:, 1:], nan=0.0)
+    return a
 
 
 def reaches(value: float, threshold: float) -> bool:
@@ -57,7 +62,7 @@ def tier_reached(tiers, value: float) -> int | None:
     t = _tiers(tiers)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    hit = [i for i, th in enumerate(t["threshold"]) if reaches(value, th)]
+    hit = [i for i, th in enumerate(t[:, 0]) if reaches(value, th)]
     return hit[-1] if hit else None
 
 
@@ -79,11 +84,11 @@ def rebate(tiers, value: float, units: float) -> float:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return float("nan")
-    i = tier_reached(tiers, value)
+    t = _tiers(tiers)
+    i = tier_reached(t, value)
     if i is None:
         return 0.0
-    t = _tiers(tiers).iloc[i]
-    return float(t["amount_per_unit"] * units + t["lump_sum"])
+    return float(t[i, 1] * units + t[i, 2])
 
 
 def units_for(threshold: float, volume_plan: float) -> int:
@@ -140,7 +145,7 @@ def vp_ladder(
         tiers already reached; ``is_next`` marks the lowest tier not reached yet.
     """
     t = _tiers(vp_tiers)
-    others = others or []
+    others = [(item, _tiers(tt), v) for item, tt, v in (others or [])]
     ach = sold / volume_plan if volume_plan and volume_plan > 0 else float("nan")
 
     def total(units: int, vp_value: float) -> tuple[float, float]:
@@ -151,10 +156,11 @@ def vp_ladder(
     _, base_total = total(sold, ach)
     rows = []
     next_seen = False
-    for _, r in t.iterrows():
-        at = units_for(r["threshold"], volume_plan) if volume_plan and volume_plan > 0 else None
+    for th, amount, lump in t:
+        r = {"threshold": th, "amount_per_unit": amount, "lump_sum": lump}
+        at = units_for(th, volume_plan) if volume_plan and volume_plan > 0 else None
         if at is None:
-            rows.append({**r.to_dict(), "units_at_tier": np.nan, "units_needed": np.nan, "reached": False, "is_next": False,
+            rows.append({**r, "units_at_tier": np.nan, "units_needed": np.nan, "reached": False, "is_next": False,
                          "rebate_vp": np.nan, "rebate_total": np.nan, "gain": np.nan, "gain_per_unit": np.nan,
                          "breakeven_discount": np.nan})
             continue
@@ -166,7 +172,7 @@ def vp_ladder(
         next_seen = next_seen or is_next
         gain = tot - base_total
         per = gain / n if n else np.nan
-        rows.append({**r.to_dict(), "units_at_tier": at, "units_needed": n, "reached": reached, "is_next": is_next,
+        rows.append({**r, "units_at_tier": at, "units_needed": n, "reached": reached, "is_next": is_next,
                      "rebate_vp": vp, "rebate_total": tot, "gain": gain, "gain_per_unit": per,
                      "breakeven_discount": per + gross_per_unit if n else np.nan})
     return pd.DataFrame(rows)

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab.calendar import check_period, month_bounds, period_range
 
 __all__ = [
@@ -361,7 +362,7 @@ def marketing_cost_per_unit(finance: pd.DataFrame, sales: pd.DataFrame, *, perio
     DataFrame
         ``store_id, period, marketing_cost, units, value, reason``.
     """
-    sp = sales["invoice_date"].dt.strftime("%Y-%m")
+    sp = month(sales["invoice_date"])
     S = sales.groupby([sales["store_id"], sp]).size()
     f = finance.set_index(["store_id", "period"])["marketing_cost"] if "marketing_cost" in finance else pd.Series(dtype=float)
     rows = []

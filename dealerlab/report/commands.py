@@ -4,41 +4,74 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import pickle
 import re
+import shutil
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
-from dealerlab._io import atomic_dir
+from dealerlab._interrupt import temporary
+from dealerlab._io import atomic_dir, clean_stale_temp
 from dealerlab._options import check_lang
+from dealerlab._output import check_output_dir, check_output_file, environment_error
 from dealerlab.calendar import check_period
-from dealerlab.errors import ParameterError
+from dealerlab.errors import OutputError, ParameterError
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs
-from dealerlab.report.export import to_html, to_pdf
+from dealerlab.report.export import CHROMIUM_PREFIX, to_html, to_pdf
 from dealerlab.report.metrics_file import metrics_table, write_metrics
-from dealerlab.report.params import ReportParams, check_output_dir, check_scope
+from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
 
-__all__ = ["metrics_command", "report_command", "build_report", "store_folder"]
+__all__ = ["metrics_command", "report_command", "build_report", "store_folder", "store_folders"]
 
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
+#: names Windows reserves whatever the extension (CON.txt too), compared case-insensitively
+_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$",
+             *(f"com{i}" for i in "123456789¹²³"), *(f"lpt{i}" for i in "123456789¹²³")}
+#: longest folder name in UTF-8 bytes (file systems allow 255; leave room for the hash)
+_MAX_BYTES = 180
+#: prefix of the private working folder of a run in $TMPDIR (the pid lets the next run remove a killed run's folder)
+WORK_PREFIX = "dealerlab-report-"
 
 
 def store_folder(store_id: str) -> str:
     """The folder name of a store's report under ``stores/``: the id itself when it is a plain file name.
 
-    A store id is client text: ``../x`` or ``/tmp/x`` must never become a path outside the report folder. Characters
-    not allowed in file names (``/ \\ : * ? " < > |``, control characters), leading dots and trailing dots/spaces are
-    replaced by ``_`` and, when anything was changed, a short hash of the id is appended (two ids never share a folder).
+    A store id is client text: ``../x`` or ``/tmp/x`` must never become a path outside the report folder, nor ``CON``
+    a Windows device. Characters not allowed in file names (``/ \\ : * ? " < > |``, control and invisible
+    direction characters), leading dots and trailing dots/spaces are replaced by ``_``; a name Windows reserves
+    (``CON``, ``NUL``, ``COM1``, ``LPT1``… with any extension, any case) gets a leading ``_`` (as
+    :func:`dealerlab.exercises.store.safe_name` does); a name is cut to 180 bytes of UTF-8. When anything was
+    changed, a short hash of the id is appended (two ids never share a folder).
 
-    >>> store_folder("S01"), store_folder("../../x")
-    ('S01', '___.._x-9bdbf20b')
+    >>> store_folder("S01"), store_folder("../../x"), store_folder("con")
+    ('S01', '___.._x-9bdbf20b', '_con-b1f6e510')
     """
     name = _UNSAFE_NAME.sub("_", store_id)
-    name = re.sub(r"^\.+", lambda m: "_" * len(m.group()), name).rstrip(". ")[:80]
+    name = re.sub(r"^\.+", lambda m: "_" * len(m.group()), name).rstrip(". ")
+    if name.split(".")[0].rstrip(" ").casefold() in _RESERVED:
+        name = "_" + name
+    while len(name.encode("utf-8")) > _MAX_BYTES:
+        name = name[:-1]
     if name != store_id or not name:
         name = f"{name or 'store'}-{hashlib.sha1(store_id.encode('utf-8')).hexdigest()[:8]}"
     return name
+
+
+def store_folders(store_ids) -> dict[str, str]:
+    """:func:`store_folder` of each id, made unique where two names differ only by case or Unicode form
+    (``S01``/``s01`` would share one folder on Windows and macOS): those get the id's hash appended."""
+    names = {sid: store_folder(sid) for sid in store_ids}
+    seen: dict[str, int] = {}
+    for name in names.values():
+        key = unicodedata.normalize("NFC", name).casefold()
+        seen[key] = seen.get(key, 0) + 1
+    for sid, name in names.items():
+        if seen[unicodedata.normalize("NFC", name).casefold()] > 1:
+            names[sid] = f"{name}-{hashlib.sha1(sid.encode('utf-8')).hexdigest()[:8]}"
+    return names
 
 
 def _load(data: str, *, lang: str, progress: bool = False):
@@ -55,10 +88,17 @@ def _load(data: str, *, lang: str, progress: bool = False):
 def metrics_command(args: argparse.Namespace) -> int:
     check_lang(args.lang)
     check_period(args.period)
+    check_output_file(args.output, inputs=[args.data], force=getattr(args, "force", False))
     ds = _load(args.data, lang=args.lang)
     periods, stores = check_scope(ds, period=args.period, stores=args.store, months=args.months, lang=args.lang)
     long = metrics_table(ds, periods=periods, stores=stores)
-    path = write_metrics(long, args.output, lang=args.lang)
+    try:
+        path = write_metrics(long, args.output, lang=args.lang)
+    except OSError as err:
+        env = environment_error(err, where=args.output)
+        if env is None:
+            raise
+        raise env from None
     n = long["value"].notna().sum()
     print(f"已写入 {path}：{len(long)} 行（{n} 个有值）" if args.lang == "zh" else f"wrote {path}: {len(long)} rows ({n} with a value)")
     return 0
@@ -85,19 +125,26 @@ def build_report(
 
     Layout of ``output``: ``index.html`` (the store report, or the group report with ``all_stores``),
     ``audit/report.ipynb`` (the executed notebook, for audit; not for the client), ``metrics.csv`` (the months of
-    the comparison, with a ``level`` column), ``附录.xlsx`` (``appendix.xlsx`` in English), ``report.pdf`` with
-    ``pdf``; with ``all_stores`` one sub-folder ``stores/<store_id>/`` per store
-    holding the same files (an id that is not a plain file name is made one by :func:`store_folder`). Nothing is
-    written at ``output`` unless every step succeeds. Every folder also holds ``叙述模板.md`` (the consultant's notes
-    template); ``pptx`` adds ``报告.pptx``; ``notes`` (a filled-in template) and ``brand`` (brand.yaml) are checked
-    before anything runs.
+    the comparison, with a ``level`` column), ``findings.csv``, ``附录.xlsx`` (``appendix.xlsx`` in English),
+    ``叙述模板.md`` (the consultant's notes template), ``report.pdf`` with ``pdf``, ``报告.pptx`` with ``pptx``
+    (``notes``, a filled-in template, and ``brand``, brand.yaml, are checked before anything runs); with ``all_stores`` one sub-folder ``stores/<store_id>/`` per store
+    holding the same files (an id that is not a plain file name is made one by :func:`store_folder`) and the
+    manifest ``.dealerlab-report.json`` (:mod:`dealerlab._output`). Nothing is written at ``output`` unless every
+    step succeeds, and ``output`` is refused before anything runs when it is an input, contains one or lies in an
+    input folder, or is a folder holding anything dealerlab did not write (a previous report is replaced).
+
+    The validated data is handed to the kernels as a pickle in a private (0700) folder
+    ``$TMPDIR/dealerlab-report-<pid>-*``, removed when the run ends or is stopped by a signal; a folder left by a
+    killed run (SIGKILL) is removed by the next run.
     """
     check_lang(lang)
     check_period(period)
-    out = check_output_dir(output)
-    ds = _load(data, lang=lang)
-    if benchmarks is not None and not Path(benchmarks).exists():
-        raise ParameterError(f"找不到标杆值文件：{benchmarks}", f"Benchmarks file not found: {benchmarks}")
+    inputs = [data] + [p for p in (benchmarks, notes, brand) if p is not None]
+    if not Path(data).exists():
+        _load(data, lang=lang)  # raises the "not found" message
+    out = check_output_dir(output, inputs=inputs, kind="report")
+    if benchmarks is not None:
+        check_benchmarks(benchmarks, lang=lang)
     if brand is not None:  # checked here, so a wrong file stops the run before any kernel starts
         from dealerlab.report.brand import load_brand
 
@@ -109,54 +156,82 @@ def build_report(
 
         load_notes(notes, sections=[s.key for s in SECTIONS])
         notes = str(Path(notes).resolve())
+    ds = _load(data, lang=lang)
     store_ids = ds.store_ids
     if store is None and not all_stores and len(store_ids) == 1:
         store = store_ids[0]
     periods, _ = check_scope(ds, period=period, stores=store, months=1, lang=lang)
-    with tempfile.TemporaryDirectory(prefix="dealerlab-report-") as work, atomic_dir(out) as tmp:
-        cache = Path(work) / "dataset.pkl"  # kernels unpickle this instead of re-reading the client files
-        with open(cache, "wb") as fh:
-            pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        common = dict(data=str(cache), source=Path(data).name, period=period, lang=lang, show_pii=show_pii,
-                      benchmarks=str(Path(benchmarks).resolve()) if benchmarks else None, notes=notes, brand=brand,
-                      pptx=pptx)
-        jobs: list[NotebookJob] = []
-        if all_stores:
-            for sid in store_ids:
-                folder = tmp / "stores" / store_folder(sid)
-                (folder / "audit").mkdir(parents=True)
-                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, folder=str(folder), **common),
-                                        str(folder / "audit" / "report.ipynb")))
-        (tmp / "audit").mkdir(parents=True, exist_ok=True)
-        top = dict(folder=str(tmp), **common)
-        if all_stores:
-            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / "audit" / "report.ipynb")))
-        elif store is not None:
-            jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **top), str(tmp / "audit" / "report.ipynb")))
-        else:
-            jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / "audit" / "report.ipynb")))
-        run_jobs(jobs, workers=workers, progress=print_progress if progress else None)
-        # the metrics table once for every store in the run, sliced per report (each store-month is independent)
-        wanted = store_ids if (all_stores or store is None) else [store]
-        trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
-        long_all = metrics_table(ds, periods=trend, stores=wanted)
-        for job in jobs:
-            folder = Path(job.output).parent.parent  # the notebook is in <folder>/audit/
-            html = to_html(job.output, folder / "index.html", lang=lang)
-            if job.params.store_id:  # a store's own rows; the group's rows belong to the group report
-                long = long_all[long_all["store_id"] == job.params.store_id].reset_index(drop=True)
+    clean_stale_temp(tempfile.gettempdir(), WORK_PREFIX)
+    clean_stale_temp(tempfile.gettempdir(), CHROMIUM_PREFIX)
+    try:
+        return _run_report(ds, data=data, out=out, inputs=inputs, period=period, store=store, all_stores=all_stores,
+                           lang=lang, benchmarks=benchmarks, pdf=pdf, show_pii=show_pii, progress=progress,
+                           workers=workers, pptx=pptx, notes=notes, brand=brand)
+    except OSError as err:
+        env = environment_error(err, where=output)
+        if env is None:
+            raise
+        raise env from None
+
+
+def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, benchmarks, pdf, show_pii, progress,
+                workers, pptx=False, notes=None, brand=None) -> Path:
+    store_ids = ds.store_ids
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))  # 0700: private to the user
+    try:
+        with temporary(work), atomic_dir(out, kind="report", inputs=inputs) as tmp, temporary(tmp):
+            cache = work / "dataset.pkl"  # kernels unpickle this instead of re-reading the client files
+            try:
+                with open(cache, "wb") as fh:
+                    pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            except OSError as err:  # $TMPDIR full or read-only: say so (not the -o folder)
+                env = environment_error(err, where=work)
+                if env is None:
+                    raise
+                raise env from None
+            common = dict(data=str(cache), source=Path(data).name, period=period, lang=lang, show_pii=show_pii,
+                          benchmarks=str(Path(benchmarks).resolve()) if benchmarks else None, notes=notes, brand=brand,
+                          pptx=pptx)
+            jobs: list[NotebookJob] = []
+            if all_stores:
+                folders = store_folders(store_ids)
+                for sid in store_ids:
+                    folder = tmp / "stores" / folders[sid]
+                    (folder / "audit").mkdir(parents=True)  # the executed notebook: for audit, out of the client's way
+                    jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, folder=str(folder), **common),
+                                            str(folder / "audit" / "report.ipynb")))
+            (tmp / "audit").mkdir(parents=True, exist_ok=True)
+            top = dict(folder=str(tmp), **common)
+            if all_stores:
+                jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / "audit" / "report.ipynb")))
+            elif store is not None:
+                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **top), str(tmp / "audit" / "report.ipynb")))
             else:
-                long = long_all
-            write_metrics(long, folder / "metrics.csv", lang=lang)
-            _write_findings_file(str(cache), job.params, folder / "findings.csv")
-            write_metrics(long, folder / ("附录.xlsx" if lang == "zh" else "appendix.xlsx"), lang=lang)
-            if pdf:
-                to_pdf(html, folder / "report.pdf")
+                jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / "audit" / "report.ipynb")))
+            run_jobs(jobs, workers=workers, progress=print_progress if progress else None, runtime_dir=work)
+            # the metrics table once for every store in the run, sliced per report (each store-month is independent)
+            wanted = store_ids if (all_stores or store is None) else [store]
+            trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
+            long_all = metrics_table(ds, periods=trend, stores=wanted)  # the months of the comparison
+            for job in jobs:
+                folder = Path(job.output).parent.parent  # the notebook is in <folder>/audit/
+                html = to_html(job.output, folder / "index.html", lang=lang)
+                if job.params.store_id:  # a store's own rows; the group's rows belong to the group report
+                    long = long_all[long_all["store_id"] == job.params.store_id].reset_index(drop=True)
+                else:
+                    long = long_all
+                write_metrics(long, folder / "metrics.csv", lang=lang)
+                _write_findings_file(str(cache), job.params, folder / "findings.csv")
+                write_metrics(long, folder / ("附录.xlsx" if lang == "zh" else "appendix.xlsx"), lang=lang)
+                if pdf:
+                    to_pdf(html, folder / "report.pdf")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the pickle never outlives the run
     return out
 
 
 def report_command(args: argparse.Namespace) -> int:
-    out = build_report(
+    build_report(
         args.data,
         period=args.period,
         output=args.output,
@@ -171,7 +246,7 @@ def report_command(args: argparse.Namespace) -> int:
         show_pii=args.show_pii,
         progress=sys.stderr.isatty() or args.all_stores,
     )
-    index = Path(out) / "index.html"
+    index = Path(args.output) / "index.html"  # as the user wrote it
     print(f"报告已生成：{index}" if args.lang == "zh" else f"report written: {index}")
     return 0
 
@@ -188,21 +263,23 @@ def _write_findings_file(data: str, params, path: Path) -> Path:
 
 def findings_command(args: argparse.Namespace) -> int:
     """``dealerlab findings DATA --period P [--store S] -o findings.csv|.xlsx``: the ranked findings list alone.
-    Never overwrites the input; an existing output file is replaced only with ``--force``."""
+    Never writes over an input or into an input folder (:mod:`dealerlab._output`); an existing output file is
+    replaced only with ``--force``; the benchmarks file is checked before anything runs."""
     from dealerlab.report.context import ReportContext
     from dealerlab.report.findings import findings_frame, write_findings
 
     out = Path(args.output)
+    inputs = ([args.data] if args.data != "demo" else []) + [args.benchmarks]
+    if out.is_dir() or out.resolve() in {Path(i).resolve() for i in inputs if i}:
+        check_output_file(out, inputs=inputs, example="findings.csv")  # the folder / input messages
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise ParameterError(f"输出文件 {out.name} 应以 .csv 或 .xlsx 结尾。", f"The output {out.name} must end in .csv or .xlsx.")
-    if args.data != "demo" and out.resolve() == Path(args.data).resolve():
-        raise ParameterError(f"输出文件 {out} 就是输入数据文件，不能覆盖：请换一个文件名。",
-                             f"The output {out} is the input data file; choose another name.")
     if out.exists() and not args.force:
-        raise ParameterError(f"输出文件 {out} 已存在：请换一个文件名，或加 --force 覆盖。",
-                             f"{out} exists: choose another name or add --force.")
-    if args.benchmarks is not None and not Path(args.benchmarks).exists():
-        raise ParameterError(f"找不到标杆值文件：{args.benchmarks}", f"Benchmarks file not found: {args.benchmarks}")
+        raise OutputError(f"输出文件 {out} 已存在：请换一个文件名，或加 --force 覆盖。",
+                          f"{out} exists: choose another name or add --force.")
+    check_output_file(out, inputs=inputs, force=True, example="findings.csv")  # never inside an input folder
+    if args.benchmarks is not None:
+        check_benchmarks(args.benchmarks, lang=args.lang)
     ctx = ReportContext.open(args.data, args.period, store_id=args.store, lang=args.lang, show_pii=args.show_pii,
                              benchmarks=args.benchmarks)
     frame = findings_frame(ctx, ctx.findings(), lang=args.lang)

@@ -22,6 +22,7 @@ import pandas as pd
 from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._options import check_lang
+from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
 from dealerlab.report import sections
 from dealerlab.report.findings import Finding, collect_findings
@@ -92,6 +93,9 @@ def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+_TEXT = Catalogue({"group": {"zh": "集团（全部门店）", "en": "Group (all stores)"}})
+
+
 @dataclass
 class ReportContext:
     """One store's (or the group's) report: parameters, data, the metrics table and the findings."""
@@ -146,7 +150,7 @@ class ReportContext:
     @property
     def store_label(self) -> str:
         if self.params.store_id is None:
-            return _t(self.lang, "集团（全部门店）", "Group (all stores)")
+            return _TEXT.get("group", self.lang)
         return f"{self.ds.store_name(self.params.store_id)}（{self.params.store_id}）"
 
     def value(self, metric: str, *, period: str | None = None, store_id: str | None = None) -> float:

@@ -13,7 +13,7 @@ from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, period_range
 from dealerlab.errors import ParameterError
 
-__all__ = ["ReportParams", "check_scope"]
+__all__ = ["ReportParams", "check_scope", "check_benchmarks"]
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,22 @@ def check_scope(ds, *, period: str, stores=None, months: int = 1, lang: str = "z
     return periods, stores
 
 
-def check_output_dir(path: str | Path) -> Path:
-    """The output folder must not be an existing file; its parent must exist or be creatable."""
-    out = Path(path)
-    if out.exists() and not out.is_dir():
-        raise ParameterError(f"输出路径 {out} 已存在且不是文件夹。", f"Output path {out} exists and is not a folder.")
-    return out
+def check_benchmarks(path: str | Path, *, lang: str = "zh"):
+    """Read and check a ``--benchmarks`` file before anything runs; return its BenchmarkSet.
+
+    Raises
+    ------
+    ParameterError
+        The file is missing, damaged (truncated JSON, not UTF-8), has an unknown metric id or a value that is not a
+        rate — the message names the file and the line or key (:func:`dealerlab.funnel.load_benchmark_set`).
+    """
+    check_lang(lang)
+    from dealerlab.funnel.benchmarks import load_benchmark_set
+
+    try:
+        return load_benchmark_set(Path(path))
+    except OSError as err:  # unreadable: permission, a folder, …
+        raise ParameterError(
+            f"无法读取标杆值文件 {path}：{err.strerror or err}。",
+            f"Cannot read the benchmarks file {path}: {err.strerror or err}.",
+        ) from None

@@ -17,6 +17,8 @@ from dealerlab.targets.achievement import (
     achievement,
     actuals,
     amount_rate_matrix,
+    daily_close,
+    ranked_table,
     per_head_output,
 )
 from dealerlab.targets.days import (
@@ -68,7 +70,9 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "actuals",
     "achievement",
+    "daily_close",
     "amount_rate_matrix",
+    "ranked_table",
     "per_head_output",
     "QUADRANTS",
     "METRICS",

@@ -31,10 +31,13 @@ from dealerlab.errors import ParameterError
 from dealerlab.targets.days import BASES, time_progress
 from dealerlab.targets.split import consultants_in_month
 
-__all__ = ["time_progress", "actuals", "achievement", "amount_rate_matrix", "per_head_output", "QUADRANTS", "METRICS"]
+__all__ = ["time_progress", "actuals", "achievement", "daily_close", "amount_rate_matrix", "ranked_table", "per_head_output",
+           "QUADRANTS", "METRICS", "MIN_MATRIX"]
 
 METRICS = ("销量", "展厅销量", "毛利", "衍生收入", "售后产值")
 
+#: a quadrant split needs at least this many consultants in the team (docs/DOMAIN.md §10); smaller teams get a ranked table
+MIN_MATRIX = 4
 #: quadrant id → (zh name, zh advice, en name, en advice)
 QUADRANTS = {
     "star": (
@@ -54,6 +57,12 @@ QUADRANTS = {
         "销量不低但达成率低：检查任务是否定得过高，或靠加班撑量；重新评估目标，关注工作负荷。",
         "high amount, low rate · target too high",
         "Check whether the target was too high or the volume came from overtime; revisit the target and the workload.",
+    ),
+    "leader_below_target": (
+        "高额高率·未达标",
+        "在团队中领先，但还没完成自己的目标：肯定做法，找出差的几台在哪一步丢的，按周补上缺口（未达标不表扬）。",
+        "high amount, high rate · below target",
+        "Ahead of the team but short of their own target: find where the missing units were lost and close the gap by week (no praise below target).",
     ),
     "coach": (
         "低额低率·需辅导",
@@ -251,8 +260,11 @@ def amount_rate_matrix(table: pd.DataFrame, *, amount: str = "actual", rate: str
     -------
     DataFrame
         The input columns plus ``amount_median, rate_median, high_amount, high_rate`` (bool; ≥ median is high),
-        ``quadrant`` (star / low_target / high_target / coach; NA when the rate is NaN), ``quadrant_name``,
-        ``advice``. Medians ignore rows whose rate is NaN.
+        ``quadrant`` (star / leader_below_target / low_target / high_target / coach; NA when the rate is NaN),
+        ``quadrant_name``, ``advice``, ``team_size`` and ``matrix_ok`` (the team has ≥ :data:`MIN_MATRIX` consultants
+        with a rate). Medians ignore rows whose rate is NaN. Consistency (docs/DOMAIN.md §10): a consultant below 100 % of
+        target is never a star (quadrant ``leader_below_target``, no praise); in a team under 4 consultants the median
+        split means nothing — the quadrant is NA and the advice says to rank instead (:func:`ranked_table`).
     """
     check_lang(lang)
     by = [by] if isinstance(by, str) else list(by)
@@ -271,13 +283,47 @@ def amount_rate_matrix(table: pd.DataFrame, *, amount: str = "actual", rate: str
         out["rate_median"] = float(v[rate].median())
     hi_a = out[amount].astype(float) >= out["amount_median"]
     hi_r = out[rate].astype(float) >= out["rate_median"]
-    quad = np.select([hi_a & hi_r, ~hi_a & hi_r, hi_a & ~hi_r], ["star", "low_target", "high_target"], "coach")
+    met = out[rate].astype(float) >= 1.0
+    quad = np.select([hi_a & hi_r & met, hi_a & hi_r, ~hi_a & hi_r, hi_a & ~hi_r],
+                     ["star", "leader_below_target", "low_target", "high_target"], "coach")
+    if by:
+        size = v.groupby(by)[rate].size()
+        idx = pd.MultiIndex.from_frame(out[by]) if len(by) > 1 else pd.Index(out[by[0]])
+        out["team_size"] = size.reindex(idx).fillna(0).astype(int).to_numpy()
+    else:
+        out["team_size"] = int(len(v))
+    ok = out["team_size"].to_numpy() >= MIN_MATRIX
+    out["matrix_ok"] = ok
+    valid = valid & ok
     i = 0 if lang == "zh" else 2
     out["high_amount"] = pd.array(np.where(valid, hi_a, None), dtype="boolean")
     out["high_rate"] = pd.array(np.where(valid, hi_r, None), dtype="boolean")
     out["quadrant"] = pd.array(np.where(valid, quad, None), dtype="string")
     out["quadrant_name"] = pd.array([QUADRANTS[q][i] if ok else None for q, ok in zip(quad, valid)], dtype="string")
     out["advice"] = pd.array([QUADRANTS[q][i + 1] if ok else None for q, ok in zip(quad, valid)], dtype="string")
+    small = ~ok & out[rate].astype(float).notna().to_numpy()
+    out.loc[small, "advice"] = ("团队不足 4 人，中位数分象限没有意义：按达成率排名，逐人对照目标辅导。" if lang == "zh"
+                                else "Fewer than 4 consultants: a median split means nothing; rank by achievement and coach against each target.")
+    return out
+
+
+def ranked_table(matrix: pd.DataFrame, *, rate: str = "achievement") -> pd.DataFrame:
+    """The consultants ranked by achievement (highest first) — what replaces the quadrant matrix under 4 consultants.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        :func:`amount_rate_matrix` output (or any table with ``rate``).
+    rate : str
+        The rate column.
+
+    Returns
+    -------
+    DataFrame
+        The rows sorted by ``rate`` descending with a ``rank`` column first.
+    """
+    out = matrix.sort_values(rate, ascending=False, kind="stable").reset_index(drop=True)
+    out.insert(0, "rank", range(1, len(out) + 1))
     return out
 
 
@@ -325,10 +371,76 @@ def per_head_output(ds, *, period: str, stores=None, lang: str = "zh") -> pd.Dat
     frame["above"] = pd.array(np.where(frame["per_head"].isna(), None, frame["units"] > frame["per_head"]), dtype="boolean")
     frame["advice"] = np.where(
         frame["above"].fillna(False),
-        "高于人均单产：表扬鼓励，观察他为什么卖得好，请他分享经验。" if zh else "Above output per head: praise, find out why, let them share.",
+        "高于人均单产：观察他为什么卖得好，请他分享经验（是否完成个人目标另看达成率）。" if zh else "Above output per head: praise, find out why, let them share.",
         "",
     )
     frame["reason"] = np.where(frame["per_head"].isna(), "本月没有在职销售顾问" if zh else "no consultant employed", "")
     for c in ["store_id", "staff_id", "period", "advice", "reason"]:
         frame[c] = frame[c].astype("string")
     return frame[["store_id", "staff_id", "period", "units", "store_units", "consultants", "per_head", "above", "advice", "reason"]]
+
+
+def daily_close(ds, *, period: str, as_of, store_id: str, metric: str = "销量", basis: str = "selling_days", lang: str = "zh") -> pd.DataFrame:
+    """日清日结: one store's month, day by day up to ``as_of`` — the day's actual, the running total against time
+    progress, and tomorrow's target (日结日高: what is left, spread over the remaining days by their day weights).
+
+    Parameters
+    ----------
+    ds : Dataset
+        Needs ``targets`` (the store's month target) and ``sales`` (see :func:`actuals`).
+    period : str
+        Month ``YYYY-MM``.
+    as_of : date-like
+        The last day closed.
+    store_id : str
+        The store.
+    metric : str
+        Target metric, one of :data:`METRICS`.
+    basis : {"selling_days", "working_days", "calendar_days"}
+        Day weights (the store's selling days by default; :mod:`dealerlab.targets.days`).
+    lang : {"zh", "en"}
+        Language of ``status``.
+
+    Returns
+    -------
+    DataFrame
+        One row per day from the 1st to ``as_of``: ``date, weight, actual`` (that day), ``cumulative``, ``target``
+        (the month's), ``time_progress, achievement, gap`` (achievement − time progress), ``status``,
+        ``next_target`` (the next day's target after this day's close: (target − cumulative, ≥ 0) × next day's
+        weight ÷ the weights of the days left; NaN on the last day of the month).
+    """
+    from dealerlab.targets.days import day_weights
+
+    check_lang(lang)
+    check_option("metric", metric, METRICS)
+    first, last = month_bounds(period)
+    end = min(pd.Timestamp(as_of).normalize(), last)
+    if end < first:
+        raise ParameterError(f"as_of {as_of} 在 {period} 之前。", f"as_of {as_of} is before {period}.")
+    t = ds["targets"]
+    t = t[(t["period"] == period) & (t["metric"] == metric) & (t["store_id"] == store_id) & t["staff_id"].isna()]
+    target = float(t["target"].sum()) if len(t) else float("nan")
+    w = day_weights(period, ds=ds, store_id=store_id, basis=basis)
+    total = float(w["weight"].sum())
+    cum_w = w["weight"].cumsum().to_numpy()
+    zh = lang == "zh"
+    rows = []
+    prev = 0.0
+    for i, day in enumerate(w["date"]):
+        if day > end:
+            break
+        a = actuals(ds, period=period, as_of=day, metric=metric, stores=[store_id])
+        cum = float(a["actual"].sum())
+        tp = cum_w[i] / total if total > 0 else float("nan")
+        ach = cum / target if target and target > 0 else float("nan")
+        left_w = total - cum_w[i]
+        nxt = (max(target - cum, 0.0) * float(w["weight"].iloc[i + 1]) / left_w
+               if i + 1 < len(w) and left_w > 0 and pd.notna(target) else float("nan"))
+        status = "" if np.isnan(ach) else (("领先于时间进度" if zh else "ahead of time") if ach >= tp else ("落后于时间进度" if zh else "behind time"))
+        rows.append({"date": day, "weight": float(w["weight"].iloc[i]), "actual": cum - prev, "cumulative": cum,
+                     "target": target, "time_progress": tp, "achievement": ach, "gap": ach - tp, "status": status,
+                     "next_target": nxt})
+        prev = cum
+    out = pd.DataFrame(rows)
+    out["status"] = out["status"].astype("string")
+    return out

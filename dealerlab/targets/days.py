@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab._options import check_lang, check_option
 from dealerlab.calendar import check_period, holidays_cn, month_bounds, periods_back, working_days
 from dealerlab.errors import ParameterError
@@ -155,7 +156,7 @@ def selling_pattern(ds=None, *, period: str, store_id: str | None = None, months
             s = s[s["store_id"] == store_id]
         d = s["invoice_date"].dropna()
         d = d[(d >= start) & (d <= end + pd.Timedelta(hours=23, minutes=59, seconds=59))].dt.normalize()
-        covered = set(d.dt.strftime("%Y-%m"))
+        covered = set(month(d))
         if len(d) and all(p in covered for p in back):
             days = pd.date_range(start, end, freq="D")
             counts = d.value_counts().reindex(days, fill_value=0).astype(float)

@@ -29,6 +29,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab._options import check_option
 from dealerlab.calendar import (
     check_period,
@@ -374,7 +375,7 @@ def monthly_volume(sales: pd.DataFrame, *, by=("store_id",), date: str = "invoic
         ``*by, period, volume`` — one row per group × month with at least one sale.
     """
     df = sales.dropna(subset=[date]).copy()
-    df["period"] = df[date].dt.strftime("%Y-%m").astype("string")
+    df["period"] = month(df[date])
     keys = [*by, "period"]
     if value is None:
         out = df.groupby(keys, dropna=False).size().rename("volume").reset_index()
@@ -437,7 +438,7 @@ def split_consultants(
         )
     window = periods_back(period, months)
     s = sales[(sales["store_id"] == store_id)].dropna(subset=[date])
-    s = s[s[date].dt.strftime("%Y-%m").isin(window)]
+    s = s[month(s[date]).isin(window).fillna(False)]
     hist = s.groupby("staff_id").size()
     history = people["staff_id"].map(hist).fillna(0).astype(float).to_numpy()
     if basis == "share" and history.sum() > 0:

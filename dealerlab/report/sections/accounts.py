@@ -11,7 +11,7 @@ from dealerlab.plots.accounts import value_potential
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.labels import value_label
-from dealerlab.report.sections._common import next_month_end, zh_en
+from dealerlab.report.sections._common import zh_en
 
 
 def build(ctx) -> H.Html:

@@ -13,8 +13,8 @@ import pandas as pd
 from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import mean_price, next_month_end, staff_names, zh_en
-from dealerlab.targets import achievement, amount_rate_matrix, day_weights
+from dealerlab.report.sections._common import staff_names, zh_en
+from dealerlab.targets import achievement, amount_rate_matrix, day_weights, ranked_table
 
 
 def build(ctx) -> H.Html:
@@ -39,7 +39,14 @@ def build(ctx) -> H.Html:
     plot_progress_board(cons, label="name", ax=ax, lang=lang)
     parts += [H.h3(zh_en(lang, "销售顾问进度看板", "Consultants' progress board")), H.figure(fig)]
     matrix = amount_rate_matrix(cons.dropna(subset=["achievement"]), lang=lang)
-    if len(matrix):
+    if len(matrix) and not matrix["matrix_ok"].all():  # under 4 consultants: a ranked table, no quadrants
+        ranked = ranked_table(matrix.assign(name=matrix["staff_id"].map(names)))
+        parts += [H.h3(zh_en(lang, "销售顾问达成率排名（不足 4 人，不分象限）", "Consultants ranked by achievement (under 4: no quadrants)")),
+                  H.table(ranked[["rank", "name", "actual", "achievement", "advice"]].rename(columns={
+                      "rank": zh_en(lang, "名次", "Rank"), "name": zh_en(lang, "顾问", "Consultant"), "actual": zh_en(lang, "实际", "Actual"),
+                      "achievement": zh_en(lang, "达成率", "Achievement"), "advice": zh_en(lang, "辅导建议", "Coaching")}),
+                      numeric_formats={zh_en(lang, "达成率", "Achievement"): "rate"})]
+    elif len(matrix):
         fig, ax = plt.subplots(figsize=(8, 5.5))
         plot_amount_rate(matrix.assign(name=matrix["staff_id"].map(names)), label="name", ax=ax, lang=lang)
         parts += [H.h3(zh_en(lang, "达成额 × 达成率矩阵", "Amount × rate matrix")), H.figure(fig)]
@@ -59,6 +66,8 @@ def build(ctx) -> H.Html:
                       f"还差 {H.fmt_value(max(stretch - behind.actual, 0.0))} 台。")
     elif ahead and stretch:
         stretch_zh = f"本月目标已完成；突破目标 {H.fmt_value(stretch)} 台，达成 {H.fmt_value(behind.actual / stretch, 'rate')}。"
+    elif behind.time_progress >= 1:  # the month is over: nothing left to rebalance (docs/DOMAIN.md §10)
+        stretch_zh = "本月已结束，没有剩余周可以重新分解：未完成的缺口写进下月目标，按周分解到每位顾问（见行动计划）。"
     else:
         stretch_zh = "达成率低于时间进度的顾问需要本周内按剩余卖车日重新分解剩余目标。"
     parts.append(H.reading(zh_en(

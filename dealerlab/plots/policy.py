@@ -1,0 +1,217 @@
+"""Charts of course module 8 (商务政策、返利与库存). Inputs are the tables of :mod:`dealerlab.policy`; nothing is
+computed here but positions and labels."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from dealerlab.plots.style import PALETTE
+
+__all__ = ["stock_age_pyramid", "stock_days_vs_standard", "rebate_ladder", "gross_per_unit_stack", "AGE_COLORS"]
+
+#: age bucket → colour, young (calm) to old (alarm)
+AGE_COLORS = {
+    "stock_age_0_30": "#7fb069",
+    "stock_age_31_60": "#e6c229",
+    "stock_age_61_90": "#f17105",
+    "stock_age_over_90": "#c0392b",
+}
+_AGE_LABEL = {
+    "stock_age_0_30": ("0–30天", "0–30 days"),
+    "stock_age_31_60": ("31–60天", "31–60 days"),
+    "stock_age_61_90": ("61–90天", "61–90 days"),
+    "stock_age_over_90": (">90天（长库龄）", "> 90 days"),
+}
+
+
+def _zh(lang: str) -> bool:
+    return lang != "en"
+
+
+def stock_age_pyramid(stock: pd.DataFrame, *, ax=None, lang: str = "zh"):
+    """Units in stock per model, stacked by age bucket (young at the centre, old at the outside), slow movers marked.
+
+    Parameters
+    ----------
+    stock : DataFrame
+        One store's rows of :func:`dealerlab.policy.stock_by_model`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when omitted.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.5, 0.55 * max(len(stock), 3) + 1.6))
+    zh = _zh(lang)
+    t = stock.sort_values("stock_units").reset_index(drop=True)
+    left = np.zeros(len(t))
+    for b, color in AGE_COLORS.items():
+        v = t[b].to_numpy(dtype=float)
+        ax.barh(t["model"], v, left=left, color=color, edgecolor="white", label=_AGE_LABEL[b][0 if zh else 1])
+        for i, (x0, w) in enumerate(zip(left, v)):
+            if w >= 2:
+                ax.text(x0 + w / 2, i, f"{int(w)}", ha="center", va="center", fontsize=8, color="white")
+        left += v
+    for i, r in t.iterrows():
+        cap = f"{r['stock_capital'] / 1e4:,.0f}万" if zh else f"{r['stock_capital'] / 1e4:,.0f}0k"
+        mark = ("  滞销 " if zh else "  slow ") if bool(r["slow"]) else "  "
+        ax.text(left[i], i, f"{mark}{cap}", va="center", fontsize=8.5,
+                color="#c0392b" if bool(r["slow"]) else "#444444", fontweight="bold" if bool(r["slow"]) else None)
+    ax.set_xlim(0, max(float(left.max()) if len(left) else 1.0, 1.0) * 1.35)
+    ax.set_xlabel("在库台数（右侧：资金占用）" if zh else "Units in stock (right: capital tied up)")
+    ax.set_title("库龄结构（按车型）" if zh else "Stock age by model")
+    ax.legend(fontsize=8, loc="lower right", title="库龄" if zh else "Age")
+    return ax
+
+
+def stock_days_vs_standard(stock: pd.DataFrame, *, standard_days: float = 45, ax=None, lang: str = "zh"):
+    """Stock depth (days of sales) per model against the standard and twice the standard.
+
+    Parameters
+    ----------
+    stock : DataFrame
+        One store's rows of :func:`dealerlab.policy.stock_by_model`.
+    standard_days : float
+        The standard depth (the rows must have been computed with the same value).
+    ax : matplotlib Axes, optional
+        Where to draw.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.5, 0.5 * max(len(stock), 3) + 1.6))
+    zh = _zh(lang)
+    t = stock.copy()
+    days = t["stock_days"].replace([np.inf], np.nan)
+    cap = float(np.nanmax(days.to_numpy())) if days.notna().any() else 2 * standard_days
+    top = max(cap, 2 * standard_days) * 1.15
+    t["shown"] = t["stock_days"].clip(upper=top).fillna(0)
+    t = t.sort_values("shown").reset_index(drop=True)
+    colors = [PALETTE[3] if d > 2 * standard_days else (PALETTE[1] if d > standard_days else PALETTE[0]) for d in t["shown"]]
+    ax.barh(t["model"], t["shown"], color=colors)
+    for i, r in t.iterrows():
+        d = r["stock_days"]
+        if np.isinf(d):
+            txt = "近3月无销售" if zh else "no sales in 3 months"
+        elif pd.isna(d):
+            txt = "—"
+        else:
+            over = r["stock_over_standard"]
+            txt = (f" {d:.0f}天（{'超' if over > 0 else '低于'}标准 {abs(over):.0f} 台）" if zh
+                   else f" {d:.0f} d ({'+' if over > 0 else '−'}{abs(over):.0f} vs standard)")
+        ax.text(r["shown"], i, txt, va="center", fontsize=8.5)
+    ax.axvline(standard_days, color="#333333", ls="--", lw=1)
+    ax.axvline(2 * standard_days, color=PALETTE[3], ls=":", lw=1)
+    ax.text(standard_days, len(t) - 0.4, f" 标准 {standard_days:.0f}天" if zh else f" standard {standard_days:.0f} d",
+            fontsize=8, va="bottom")
+    ax.text(2 * standard_days, len(t) - 0.4, " 2倍标准（滞销线）" if zh else " 2× standard (slow)", fontsize=8,
+            va="bottom", color=PALETTE[3])
+    ax.set_xlim(0, top * 1.45)
+    ax.set_ylim(-0.6, len(t) + 0.2)
+    ax.set_xlabel("库存深度（天）= 在库台数 ÷ 近3个月日均销量" if zh else "Stock days = units ÷ daily sales (3 months)")
+    ax.set_title("库存深度与标准库存" if zh else "Stock days against the standard")
+    return ax
+
+
+def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax=None, lang: str = "zh"):
+    """The month's total rebate against units sold: the cliffs, where the store stands and what the next tier is worth.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`dealerlab.policy.rebate_curve` (units, rebate_total, is_now).
+    ladder : DataFrame
+        :func:`dealerlab.policy.cliff` of the same store and month.
+    ax : matplotlib Axes, optional
+        Where to draw.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5))
+    zh = _zh(lang)
+    ax.step(curve["units"], curve["rebate_total"] / 1e4, where="post", color=PALETTE[0], lw=2,
+            label="当月返利合计（万元）" if zh else "Total rebate (10k yuan)")
+    for _, r in ladder.iterrows():
+        ax.axvline(r["units_at_tier"], color="#bbbbbb", lw=0.8, ls=":")
+        ax.text(r["units_at_tier"], float(curve["rebate_total"].max()) / 1e4 * 1.02,
+                f"{r['threshold']:.0%}\n{int(r['units_at_tier'])}台" if zh else f"{r['threshold']:.0%}\n{int(r['units_at_tier'])}",
+                ha="center", va="bottom", fontsize=8, color="#666666")
+    now = curve[curve["is_now"]]
+    if len(now):
+        x0, y0 = float(now["units"].iloc[0]), float(now["rebate_total"].iloc[0]) / 1e4
+        ax.scatter([x0], [y0], s=80, color=PALETTE[3], zorder=5)
+        ax.annotate(f"现在 {int(x0)} 台" if zh else f"now {int(x0)}", (x0, y0), xytext=(-10, -28),
+                    textcoords="offset points", ha="right", fontsize=9, color=PALETTE[3])
+        nxt = ladder[ladder["is_next"]]
+        if len(nxt):
+            n = nxt.iloc[0]
+            x1 = float(n["units_at_tier"])
+            y1 = float(n["rebate_total"]) / 1e4
+            ax.annotate("", (x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="->", color=PALETTE[2], lw=1.5))
+            text = (f"再卖 {int(n['units_needed'])} 台 → 返利多 {n['gain'] / 1e4:,.1f} 万元\n"
+                    f"保本让价 ≤ {n['breakeven_discount']:,.0f} 元/台" if zh else
+                    f"{int(n['units_needed'])} more → +{n['gain']:,.0f} yuan\nbreak-even discount ≤ {n['breakeven_discount']:,.0f}/unit")
+            ax.annotate(text, (x1, y1), xytext=(-6, 22), textcoords="offset points", fontsize=9.5, va="bottom",
+                        ha="right", color=PALETTE[2], fontweight="bold",
+                        bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=PALETTE[2], lw=0.8))
+    ax.set_ylim(0, float(curve["rebate_total"].max()) / 1e4 * 1.25 + 1)
+    ax.set_xlabel("当月销量（台）" if zh else "Units sold in the month")
+    ax.set_ylabel("返利合计（万元）" if zh else "Total rebate (10k yuan)")
+    ax.set_title("返利阶梯：差几台、值多少" if zh else "Rebate ladder: how many units, worth how much")
+    return ax
+
+
+def gross_per_unit_stack(parts: pd.DataFrame, *, by: str = "store_id", ax=None, lang: str = "zh"):
+    """综合单车毛利 stacked: vehicle gross + add-on gross + rebates per unit, with the total on top.
+
+    Parameters
+    ----------
+    parts : DataFrame
+        :func:`dealerlab.policy.gross_per_unit_parts` (one row per bar).
+    by : str
+        The column labelling the bars (``store_id`` or ``period``).
+    ax : matplotlib Axes, optional
+        Where to draw.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(5.5, 0.7 * len(parts) + 3), 4.8))
+    zh = _zh(lang)
+    labels = parts[by].astype(str).tolist()
+    x = np.arange(len(parts))
+    bottom = np.zeros(len(parts))
+    names = {"vehicle": ("单车销售毛利", "Vehicle gross"), "addon": ("单车衍生毛利", "Add-on gross"),
+             "rebate": ("单车返利", "Rebates")}
+    for col, color in zip(("vehicle", "addon", "rebate"), (PALETTE[0], PALETTE[1], PALETTE[2])):
+        v = parts[col].fillna(0).to_numpy(dtype=float)
+        ax.bar(x, v, bottom=bottom, color=color, label=names[col][0 if zh else 1], width=0.6)
+        bottom += v
+    for i, tot in enumerate(parts["total"]):
+        txt = f"{tot:,.0f}" if pd.notna(tot) else ("返利缺失" if zh else "no rebates")
+        ax.text(i, bottom[i], txt, ha="center", va="bottom", fontsize=9, fontweight="bold")
+    ax.set_xticks(x, labels, rotation=0 if len(labels) <= 6 else 45)
+    ax.set_ylim(0, float(bottom.max()) * 1.18 if len(bottom) else 1)
+    ax.set_ylabel("元/台" if zh else "yuan per unit")
+    ax.set_title("综合单车毛利 = 销售毛利 + 衍生毛利 + 返利" if zh else "Total gross per unit = vehicle + add-on + rebates")
+    ax.legend(fontsize=8, loc="upper left", ncol=3)
+    return ax
