@@ -289,3 +289,27 @@ def test_parquet_messages_are_parquet_specific():
     assert "Excel" not in log.errors[0].message_zh
     _, log = collect(DATA / "bad" / "parquet-nested")
     assert [(p.rule, p.column) for p in log.errors] == [("parquet_nested", "标签")]
+
+
+def test_empty_styled_far_cell_and_tall_empty_row_are_not_refused(tmp_path):
+    """A reader ignores a styled empty cell and a row that only has a height: so does the extent check."""
+    with zipfile.ZipFile(BASELINE) as z:
+        parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    out = tmp_path / "styled.xlsx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            if name == "xl/worksheets/sheet3.xml":  # 潜客
+                data = data.replace(b"</sheetData>", b'<row r="900000" ht="30" customHeight="1"/>'
+                                    b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
+            z.writestr(name, data)
+    assert _rules(out) == []
+    assert len(load(out).leads) == 4
+
+
+def test_excel_error_text_in_a_csv_is_named(tmp_path):
+    folder = _csv_folder(tmp_path)
+    text = (folder / "销售.csv").read_text(encoding="utf-8")
+    (folder / "销售.csv").write_text(text.replace("轩逸", "#N/A").replace("8000", "#DIV/0!"), encoding="utf-8")
+    _, log = collect(folder)
+    assert sorted((p.rule, p.row, p.column, p.value) for p in log.errors) == [
+        ("cell_error", 2, "车型", "#N/A"), ("cell_error", 3, "单车毛利", "#DIV/0!")]

@@ -10,7 +10,7 @@ import pytest
 
 from dealerlab.exercises import AnswerStore, Exercise
 
-MODULES = ["warmup", "targets", "kpi", "funnel", "pdca", "csi", "accounts", "pay"]
+MODULES = ["warmup", "targets", "kpi", "funnel", "pdca", "csi", "accounts", "pay", "policy"]
 
 
 def _exercises():

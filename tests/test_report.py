@@ -38,7 +38,7 @@ def store_report(tmp_path_factory, demo_dir):
 
 def test_report_folder_holds_every_output(store_report):
     names = {p.name for p in store_report.iterdir()}
-    assert {"index.html", "metrics.csv", "附录.xlsx", "report.ipynb"} <= names
+    assert {"index.html", "metrics.csv", "附录.xlsx", "report.ipynb", "findings.csv"} <= names
     assert [n for n in names if n.startswith(".")] == [".dealerlab-report.json"]  # the manifest; no temporary leftovers
 
 
@@ -50,6 +50,18 @@ def test_html_has_no_code_and_renders_chinese(store_report):
                     "人员与薪酬", "PDCA 行动计划", "附录：数据质量"):
         assert heading in html, heading
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from the network: opens offline
+
+
+def test_findings_csv_is_the_summary_list(store_report):
+    from dealerlab.report.findings import FINDINGS_COLUMNS
+
+    f = pd.read_csv(store_report / "findings.csv", dtype={"store_id": str})
+    assert list(f.columns) == FINDINGS_COLUMNS and len(f) and set(f["store_id"]) == {"S01"}
+    assert (f.loc[f["area"] == "funnel", "benchmark_source"].str.contains("乘用车")).all()
+    assert (f["share_of_gross"].dropna() < 1).all()
+    html = (store_report / "index.html").read_text(encoding="utf-8")
+    assert str(f["title"].iloc[0]) in html  # the first finding heads the executive summary
+    assert "每月影响收入" not in html and "每月毛利约" in html
 
 
 def test_html_key_numbers_equal_metrics_csv(store_report):

@@ -69,3 +69,21 @@ def test_funnel_action_follows_the_data():
     td = [f for f in ctx.findings() if f.metric == "test_drive_rate"][0]
     # S01's invited share is 25.7%: the action is the invitation drill, and why carries the numbers
     assert "试驾邀请" in td.action.what and "25.7%" in td.action.why and "42.2%" in td.action.why
+
+
+def test_findings_command(tmp_path):
+    from dealerlab.cli import main
+
+    out = tmp_path / "f.csv"
+    assert main(["findings", "demo", "--period", P, "--store", "S02", "-o", str(out)]) == 0
+    f = pd.read_csv(out, dtype={"store_id": str})
+    assert set(f["store_id"]) == {"S02"} and "booth_utilisation" in set(f["metric"])
+    assert main(["findings", "demo", "--period", P, "--store", "S02", "-o", str(out)]) == 1  # exists: needs --force
+    assert main(["findings", "demo", "--period", P, "--store", "S02", "-o", str(out), "--force"]) == 0
+    xlsx = tmp_path / "f.xlsx"
+    assert main(["findings", "demo", "--period", P, "-o", str(xlsx)]) == 0
+    assert len(pd.read_excel(xlsx, engine="openpyxl")) == len(findings_frame(ReportContext.open("demo", P), ReportContext.open("demo", P).findings()))
+    data = tmp_path / "data.csv"
+    data.write_text("x", encoding="utf-8")
+    assert main(["findings", str(data), "--period", P, "-o", str(data), "--force"]) == 1
+    assert data.read_text(encoding="utf-8") == "x"  # the input is never overwritten

@@ -256,6 +256,34 @@ def _scan_block(scan: SheetScan, data: bytes) -> None:
             _mark(scan, m.group(0), "formula", ft)
 
 
+_ANY_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})(\d+)"[^>]*?(/?)>')
+
+
+def _content_extent(scan: SheetScan, blocks: Iterator[bytes]) -> None:
+    """Set the extent of ``scan`` from the cells that hold something.
+
+    A reader ignores empty styled cells (``<c r="XFD1" s="3"/>``) and rows that only carry a height; the quick scan
+    counted them. Only sheets the quick scan found too large are measured this way (every cell is visited).
+    """
+    max_row = max_col = 0
+    far_col = far_row = ""
+    carry = b""
+    for block in blocks:
+        data = carry + block
+        cut = data.rfind(b">") + 1
+        data, carry = data[:cut], data[cut:]
+        for letters, row, empty in _ANY_CELL.findall(data):
+            if empty:
+                continue
+            r, c = int(row), col_number(letters.decode())
+            if c > max_col:
+                max_col, far_col = c, (letters + row).decode()
+            if r > max_row:
+                max_row, far_row = r, (letters + row).decode()
+    scan.max_row, scan.max_col = max_row, max_col
+    scan.far_cell, scan.far_row_cell = far_col, far_row
+
+
 def _mark(scan: SheetScan, cell: bytes, kind: str, text_match) -> None:
     scan.n_marked += 1
     if len(scan.marked) >= MAX_MARKED:
@@ -310,5 +338,7 @@ def scan_workbook(path: str | Path) -> WorkbookScan:
                 carry = data[cut:]
             if carry:
                 _scan_block(scan, carry)
+            if scan.too_large():  # rare: measure again by the cells that hold something (what a reader keeps)
+                _content_extent(scan, _inflate(fh, info, limit))
             result.sheets[scan.title] = scan
     return result

@@ -1,4 +1,4 @@
-"""What several report sections share: display names, the store's mean price, the plan's deadline, and the
+"""What several report sections share: masked display names and the
 family view (cards of the month, trend table, one row per store for the group)."""
 
 from __future__ import annotations
@@ -25,20 +25,6 @@ def staff_names(ctx) -> dict:
     if not ctx.params.show_pii:
         names = {k: mask_name(v) for k, v in names.items()}
     return {k: f"{v}（{k}）" for k, v in names.items()}
-
-
-def mean_price(ctx, store_id=None) -> float:
-    """Mean sale price of the store (all stores when ``store_id`` is None) over the data."""
-    sales = ctx.ds["sales"]
-    if store_id is not None:
-        sales = sales[sales["store_id"] == store_id]
-    return float(sales["price"].mean()) if len(sales) else math.nan
-
-
-def next_month_end(ctx) -> str:
-    """The deadline of a finding's action: the last day of the month after the report month."""
-    p = pd.Period(ctx.params.period, freq="M") + 1
-    return p.end_time.strftime("%Y-%m-%d")
 
 
 def family_cards(ctx, metric_ids: list[str]) -> str:

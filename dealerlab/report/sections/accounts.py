@@ -6,11 +6,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from dealerlab.accounts import churn_warnings, tier_accounts
-from dealerlab.plots.accounts import value_potential
 from dealerlab.data.privacy import mask_company
+from dealerlab.plots.accounts import value_potential
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import next_month_end, zh_en
+from dealerlab.report.sections._common import zh_en
 
 
 def build(ctx) -> H.Html:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from dealerlab.report import html as H
 from dealerlab.report.sections._common import zh_en
 

@@ -12,7 +12,7 @@ from dealerlab.pdca import cadence_table
 from dealerlab.plots.pdca import plot_paint_shop
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, next_month_end, zh_en
+from dealerlab.report.sections._common import family_body, zh_en
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["intake", "service_revenue", "comeback_rate", "first_time_fix", "parts_fill_rate", "on_time_delivery",

@@ -8,7 +8,7 @@ from dealerlab.csi import complaint_figures, fix_first, ipa
 from dealerlab.plots.csi import ipa_map
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, next_month_end, zh_en
+from dealerlab.report.sections._common import family_body, zh_en
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["ssi_index", "csi_index"]

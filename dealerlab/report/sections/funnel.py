@@ -12,7 +12,7 @@ from dealerlab.funnel.diagnosis import STEP_OF, action_plan, diagnose
 from dealerlab.plots.funnel import funnel_chart, gap_bars
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, next_month_end, zh_en
+from dealerlab.report.sections._common import family_body, zh_en
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["traffic", "capture_rate", "call_visit_rate", "revisit_rate", "test_drive_rate", "close_rate",

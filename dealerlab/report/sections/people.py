@@ -10,7 +10,7 @@ from dealerlab.calendar import period_range
 from dealerlab.plots.pay import units_vs_lines
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import next_month_end, staff_names, zh_en
+from dealerlab.report.sections._common import staff_names, zh_en
 
 
 def build(ctx) -> H.Html:

@@ -13,8 +13,8 @@ import pandas as pd
 from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import mean_price, next_month_end, staff_names, zh_en
-from dealerlab.targets import achievement, amount_rate_matrix, ranked_table, day_weights
+from dealerlab.report.sections._common import staff_names, zh_en
+from dealerlab.targets import achievement, amount_rate_matrix, day_weights, ranked_table
 
 
 def build(ctx) -> H.Html:
