@@ -180,9 +180,10 @@ class ReportContext:
         """The group's figures over the trend window, computed from the stores' summed components (Σ numerator ÷
         Σ denominator, :func:`dealerlab.report.metrics_file.group_dataset`); ``store_id`` is :data:`GROUP_ID`."""
         if self._group is None:
-            from dealerlab.report.metrics_file import GROUP_ID, group_dataset
+            from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
 
-            self._group = figures.compute(group_dataset(self.ds, self.stores), periods=self.periods, stores=[GROUP_ID])
+            self._group = figures.compute(group_dataset(self.ds, self.stores), periods=self.periods, stores=[GROUP_ID],
+                                          metrics=group_metric_ids())
         return self._group
 
     def _rows(self, store_id: str | None) -> pd.DataFrame:
@@ -204,10 +205,11 @@ class ReportContext:
             return math.nan
         key = (period, store_id)
         if key not in self._year_ago:
-            from dealerlab.report.metrics_file import GROUP_ID, group_dataset
+            from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
 
             if store_id is None:
-                rows = figures.compute(group_dataset(self.ds, self.stores), periods=[period], stores=[GROUP_ID])
+                rows = figures.compute(group_dataset(self.ds, self.stores), periods=[period], stores=[GROUP_ID],
+                                       metrics=group_metric_ids())
             else:
                 rows = figures.compute(self.ds, periods=[period], stores=[store_id])
             self._year_ago[key] = rows.set_index("metric")["value"]

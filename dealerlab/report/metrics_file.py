@@ -28,12 +28,20 @@ from dealerlab._io import atomic_file
 from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
 
-__all__ = ["metrics_table", "write_metrics", "wide_table", "group_dataset", "GROUP_ID", "LEVELS"]
+__all__ = ["metrics_table", "write_metrics", "wide_table", "group_dataset", "group_metric_ids", "GROUP_ID", "LEVELS"]
 
 COLUMNS = ["store_id", "period", "metric", "value", "reason", "staff_id", "level"]
 LEVELS = ("store", "consultant", "group")
 #: the store id the pooled group data carries while it is computed (never written: group rows have no store id)
 GROUP_ID = "\x00group"
+#: the metric families whose components add up across stores (events, visits, orders, surveys); the OEM policy
+#: figures are per store (its policy, its targets) and have no group row
+GROUP_FAMILIES = ("funnel", "aftersales", "csi")
+
+
+def group_metric_ids() -> list[str]:
+    """The metric ids the group rows carry (those of :data:`GROUP_FAMILIES`)."""
+    return [m for m, i in registry.METRICS.items() if i.family in GROUP_FAMILIES]
 
 
 def group_dataset(ds, stores=None):
@@ -86,7 +94,7 @@ def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool |
     if group is None:
         group = len(covered) > 1
     if group:
-        rows = figures.compute(group_dataset(ds, covered), periods=periods, stores=[GROUP_ID])
+        rows = figures.compute(group_dataset(ds, covered), periods=periods, stores=[GROUP_ID], metrics=group_metric_ids())
         rows = rows.assign(store_id=pd.Series(pd.NA, index=rows.index, dtype="string"),
                            staff_id=pd.Series(pd.NA, index=rows.index, dtype="string"), level="group")
         parts.append(rows[COLUMNS])
