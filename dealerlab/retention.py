@@ -8,7 +8,7 @@ the first-service rate, per store × month.
   return rate); :func:`lapsed_list` gives the vehicles themselves, vin and account masked unless ``show_pii``;
 * 首保回厂率 ``first_service_rate`` — of the vehicles sold (sales.vin, invoice_date) in M−12..M−6, the share with a
   保养 order at the same store within 9 months of the invoice date (orders seen up to the end of M); NaN with a reason
-  when sales.vin is absent.
+  when sales.vin is absent or no sold vin appears in any service order (the two tables do not share vins).
 
 Every table this module reads is optional: a figure whose table or column is missing is NaN with a Chinese reason,
 never an error. The customer lifetime value with this measured retention is :func:`dealerlab.accounts.lifetime_value`
@@ -26,7 +26,7 @@ from dealerlab import _long
 from dealerlab.data.privacy import mask_company, mask_vin
 from dealerlab.metrics import ids
 
-__all__ = ["RETENTION_METRICS", "long_metrics", "retention_figures", "lapsed_list", "retail_lifetime_value", "MAINTENANCE"]
+__all__ = ["RETENTION_METRICS", "long_metrics", "retention_figures", "lapsed_list", "retail_lifetime_value", "example_base", "MAINTENANCE"]
 
 #: the metric ids of this family, in registry order
 RETENTION_METRICS = tuple(ids("retention"))
@@ -41,6 +41,7 @@ _NO_SALES_VIN = "销售表没有车架号（vin）列或该列为空，无法把
 _SHORT = "维修工单不足 24 个月（最早 {first}，需要从 {need} 起），无法计算"
 _NO_PREV = "前 12 个月没有进厂车辆"
 _NO_SOLD = "M−12 至 M−6 月没有带车架号的新车销售"
+_NO_LINK = "销售表的车架号没有一个出现在维修工单里：两张表的车架号无法对应（请检查两边的车架号是否来自同一系统）"
 
 
 def _shift(period: str, months: int) -> pd.Period:
@@ -155,6 +156,8 @@ def _first_service(ds, orders, sold, store, period):
         return np.nan, np.nan, np.nan, _NO_SALES_VIN
     if orders is None:
         return np.nan, np.nan, np.nan, _NO_ORDERS if not ds.has("service_orders") else _NO_VIN
+    if not sold["vin"].isin(orders["vin"]).any():
+        return np.nan, np.nan, np.nan, _NO_LINK
     end = pd.Period(period, freq="M")
     cohort = sold[(sold["store_id"] == store)
                   & sold["invoice_date"].dt.to_period("M").between(end - 12, end - 6)].drop_duplicates("vin")
@@ -299,3 +302,67 @@ def retail_lifetime_value(ds, *, period: str, margin_rate: float, stores: Iterab
     frame = frame.rename(columns={"vin": "account_id"})
     out = lifetime_value(frame, by="store_id", discount=discount)
     return out[cols]
+
+
+def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None, vehicles: int = 240,
+                 end: str = "2026-10", months: int = 24) -> "Dataset":  # noqa: F821
+    """A small synthetic 24-month service base for teaching 回厂率 (the bundled demo covers 12 months only).
+
+    Each store sells ``vehicles`` cars spread over the months before and during the window; a car comes for 保养 about
+    every 6 months (±1), the first time with the store's probability ``satisfaction`` (satisfied with the sale and
+    delivery). After each visit the owner is satisfied with the store's probability (``satisfaction``);
+    a satisfied owner stays with probability 0.9, a dissatisfied one with 0.55 — an assumption of this simulation,
+    stated so that the notebook can show how satisfaction drives the return rate, not evidence of it.
+
+    Parameters
+    ----------
+    seed : int
+        Random seed (same seed → same tables).
+    satisfaction : dict of str to float, optional
+        Store id → share of satisfied visits (default ``{"S01": 0.9, "S02": 0.75, "S03": 0.6}``).
+    vehicles : int
+        Cars sold per store.
+    end : str
+        Last month ``YYYY-MM``.
+    months : int
+        Months of service orders ending with ``end`` (sales start 12 months earlier).
+
+    Returns
+    -------
+    Dataset
+        ``stores``, ``sales`` (with vin) and ``service_orders`` (with vin; 保养 orders).
+    """
+    from dealerlab.data.dataset import Dataset
+
+    satisfaction = dict(satisfaction or {"S01": 0.9, "S02": 0.75, "S03": 0.6})
+    rng = np.random.default_rng(seed)
+    last = pd.Period(end, freq="M")
+    first = last - (months - 1)
+    start = (first - 12).to_timestamp()
+    stop = (last + 1).to_timestamp()
+    span = (stop - start).days
+    sales, orders = [], []
+    for k, (store, sat) in enumerate(satisfaction.items()):
+        for i in range(vehicles):
+            vin = f"LSV{k:01d}{i:05d}{rng.integers(10**8):08d}"
+            sold = start + pd.Timedelta(days=int(rng.integers(span - 30)))
+            sales.append((f"{store}-S{i:05d}", store, sold, vin))
+            visit = sold
+            if rng.random() >= sat:  # never comes for the first service
+                continue
+            while True:
+                visit = visit + pd.Timedelta(days=int(rng.integers(150, 215)))
+                if visit >= stop:
+                    break
+                if visit >= first.to_timestamp():
+                    orders.append((store, visit, vin, float(rng.integers(4, 12) * 100)))
+                stay = 0.9 if rng.random() < sat else 0.55
+                if rng.random() >= stay:
+                    break
+    s = pd.DataFrame(sales, columns=["sale_id", "store_id", "invoice_date", "vin"])
+    s = s.assign(channel="展厅", model="英朗", price=100_000.0)
+    o = pd.DataFrame(orders, columns=["store_id", "open_date", "vin", "revenue"]).sort_values("open_date")
+    o.insert(0, "ro_id", [f"RO{i:06d}" for i in range(len(o))])
+    o["ro_type"] = MAINTENANCE
+    stores = pd.DataFrame({"store_id": list(satisfaction), "store_name": [f"{s}店" for s in satisfaction]})
+    return Dataset.from_frames({"stores": stores, "sales": s, "service_orders": o.reset_index(drop=True)})

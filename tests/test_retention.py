@@ -146,3 +146,21 @@ def test_demo_has_vin_and_twelve_months_gives_nan():
     v, r = _value(long, "retention_rate")
     assert math.isnan(v) and "24 个月" in r
     assert _value(long, "base_vehicles")[0] > 0
+    v, r = _value(long, "first_service_rate")  # the demo's sales and service vins are not linked
+    assert math.isnan(v) and "无法对应" in r
+
+
+def test_first_service_unlinked_vins_give_nan():
+    service = [r for r in SERVICE if not r[1].startswith("NEWV")]
+    v, r = _value(retention.long_metrics(_dataset(service=service), periods=[M]), "first_service_rate")
+    assert math.isnan(v) and "无法对应" in r
+
+
+def test_example_base_is_deterministic_and_teaches_the_ordering():
+    a = retention.long_metrics(retention.example_base(), periods=["2026-10"])
+    b = retention.long_metrics(retention.example_base(), periods=["2026-10"])
+    pd.testing.assert_frame_equal(a, b)
+    w = a.pivot(index="store_id", columns="metric", values="value")
+    assert a["reason"].eq("").all()
+    assert w.loc["S01", "retention_rate"] > w.loc["S03", "retention_rate"]
+    assert w.loc["S01", "first_service_rate"] > w.loc["S03", "first_service_rate"]
