@@ -7,11 +7,12 @@ as its message (Chinese by default, ``--lang en`` for English) with exit code 1 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dealerlab._terminal import clean
+from dealerlab._terminal import clean, clean_streams
 from dealerlab.errors import DealerlabError
 
 __all__ = ["main", "build_parser"]
@@ -228,7 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = getattr(args, "lang", "zh")
     try:
         # a report runs kernels and worker processes: a signal stops them all at once (hard stop)
-        with handle_signals(lang=lang, hard=args.command == "report"):
+        # servers (classroom, workshop) print their own output; every other command's output passes the cleaner
+        streams = clean_streams() if args.command not in ("classroom", "workshop") else contextlib.nullcontext()
+        with handle_signals(lang=lang, hard=args.command == "report"), streams:
             return _dispatch(args)
     except DealerlabError as err:
         _print_error(err.message(lang))
