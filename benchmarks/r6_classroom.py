@@ -101,7 +101,7 @@ async def run(trainees: int, spread: float) -> dict:
     log = open(tmp / "server.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "dealerlab.cli", "classroom", "--ip", "127.0.0.1", "--port",
                              str(port), "--code", CODE, "--trainer-code", TRAINER, "--answers-dir", str(tmp / "a"),
-                             "--cull-after", "20", "--cull-interval", "5", "--max-kernels", "3"],
+                             "--cull-after", "30", "--cull-interval", "5", "--max-kernels", "3"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         while True:
@@ -120,7 +120,7 @@ async def run(trainees: int, spread: float) -> dict:
                 single.append(t)
                 await page.close()
             await ctx.close()
-            time.sleep(30)  # culled: the reference's kernels are gone
+            time.sleep(45)  # culled: the reference's kernels are gone
             before = _rss(proc.pid)
             ready, clicks, peak = [], [], [before]
             stop = False
