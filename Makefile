@@ -12,7 +12,7 @@ NBVAL_SANITIZE := tests/nbval_sanitize.cfg
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test,bench,dev]"
+	$(BIN)/python -m pip install -q -e ".[test,bench,dev,hub]"
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -304,3 +304,12 @@ def test_empty_styled_far_cell_and_tall_empty_row_are_not_refused(tmp_path):
             z.writestr(name, data)
     assert _rules(out) == []
     assert len(load(out).leads) == 4
+
+
+def test_excel_error_text_in_a_csv_is_named(tmp_path):
+    folder = _csv_folder(tmp_path)
+    text = (folder / "销售.csv").read_text(encoding="utf-8")
+    (folder / "销售.csv").write_text(text.replace("轩逸", "#N/A").replace("8000", "#DIV/0!"), encoding="utf-8")
+    _, log = collect(folder)
+    assert sorted((p.rule, p.row, p.column, p.value) for p in log.errors) == [
+        ("cell_error", 2, "车型", "#N/A"), ("cell_error", 3, "单车毛利", "#DIV/0!")]

@@ -82,6 +82,9 @@ RATE_COLUMNS = {("monthly_finance", "tax_rate"), ("monthly_finance", "capital_co
 RATE_METRIC = re.compile(r"率|占比|比例|比重|rate|ratio|share|%", re.I)
 #: Excel's own limit on the characters of one cell
 MAX_CELL_CHARS = 32767
+#: what Excel writes for an error cell (also into a CSV it saves)
+EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
 
 #: (table, earlier column, later column): the later date may not come before the earlier one
 DATE_ORDER = (
@@ -451,6 +454,10 @@ def _unreadable_cells(spec, source, label, rows, cells: pd.Series, log: ProblemL
                                            dtype=bool, count=len(cells))
                 _row_problems(rule, spec, source, label, rows, cells.map(str), mask, log)
             out |= issue
+    text_error = cells.isin(EXCEL_ERRORS).to_numpy() & ~out  # an error value saved as text (CSV from Excel)
+    if text_error.any():
+        _row_problems("cell_error", spec, source, label, rows, cells, text_error, log)
+        out |= text_error
     if cells.dtype != object:
         lens = cells.str.len().fillna(0).to_numpy(dtype=float)
     else:
