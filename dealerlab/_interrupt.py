@@ -75,7 +75,8 @@ def _remove(path: Path) -> None:
         pass
 
 
-_CONNECTION_FILE = re.compile(r"^kernel-[\w.-]+\.json$")
+#: connection files: jupyter's runtime-dir names (kernel-<id>.json) and its $TMPDIR fallback (tmp<random>.json)
+_CONNECTION_FILE = re.compile(r"^(kernel-[\w.-]+|tmp\w+)\.json$")
 
 
 def kill_children() -> list[int]:

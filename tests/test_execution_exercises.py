@@ -13,6 +13,7 @@ from dealerlab.exercises.course.execution import (
     THREE_NO_CASES,
     _LEVER_OF,
     audit_numbers,
+    headcount_needed,
     daily_case_numbers,
     daily_close_case,
     six_s_4,
@@ -52,18 +53,26 @@ def test_three_no_model_and_mistakes(store):
 
 def test_six_s_4_model_and_one_wrong(store):
     good = {"six": {k: s for k, (_t, s) in SIX_S_ITEMS.items()}, "four": {k: s for k, (_t, s) in FOUR_ITEMS.items()},
-            "roles": {k: s for k, (_t, s) in ROLE_TASKS.items()}, "audit_total": "72.2%", "audit_weakest": "清洁"}
+            "roles": {k: s for k, (_t, s) in ROLE_TASKS.items()}, "audit_total": "72.2%", "audit_weakest": "清洁",
+            "headcount": {k: {"needed": str(v)} for k, v in headcount_needed().items()}}
     ex = six_s_4.bind(store=store)
     ex.set_answer(good)
     assert ex.submit().status == "correct"
-    bad = dict(good, six=dict(good["six"], s4="清扫"), audit_total=13 / 18)  # 突击填表 is 清洁 (keeping it up), not 清扫
+    bad = dict(good, six=dict(good["six"], s4="清扫"), audit_total=13 / 18,
+               headcount={k: {"needed": float(v)} for k, v in headcount_needed().items()})  # 突击填表 is 清洁 (keeping it up), not 清扫
     msgs = {n: m for n, ok, m in six_s_4.check(bad).details if not ok}
     assert list(msgs) == ["six"] and "第 4 项" in msgs["six"]
     # the audit: (2 + 1 + 2 + 1 + 2 + 0 + 2 + 1 + 2) / (9 × 2) = 13 / 18; 清洁 scores 0 of 2
     assert audit_numbers() == {"total": pytest.approx(13 / 18), "weakest": "清洁"}
-    bad = dict(good, audit_total=13 / 9, audit_weakest="整理")
+    bad = dict(good, audit_total=13 / 9, audit_weakest="整理",
+               headcount={k: {"needed": float(v)} for k, v in headcount_needed().items()})
     msgs = {n: m for n, ok, m in six_s_4.check(bad).details if not ok}
     assert set(msgs) == {"audit_total", "audit_weakest"}
+    # headcount: 120 / 12 = 10, 90 / 9.5 = 9.47 → 10 (rounded up), 70 / 14 = 5; rounding B down is named
+    assert headcount_needed() == {"A": 10, "B": 10, "C": 5}
+    down = dict(good, audit_total=13 / 18, headcount={"A": {"needed": 10.0}, "B": {"needed": 9.0}, "C": {"needed": 5.0}})
+    msgs = {n: m for n, ok, m in six_s_4.check(down).details if not ok}
+    assert list(msgs) == ["headcount"] and "向上取整" in msgs["headcount"] and "B 店" in msgs["headcount"]
 
 
 def test_three_no_gm_question():

@@ -243,7 +243,7 @@ def test_a_signal_stops_every_child_and_leaves_nothing(tmp_path, small_data, sig
         kids = me.children(recursive=True)
         if point == "kernel":
             assert [k for k in kids if "ipykernel" in " ".join(k.cmdline())], "no kernel running at the signal"
-            assert list(runtime.glob("kernel-*.json")), "no connection file to clean up"
+            assert list(tmpdir.glob("dealerlab-report-*/kernel-*.json")), "no connection file to clean up"
         if point == "validation":  # still validating: the working folder with the data pickle does not exist yet
             assert not list(tmpdir.glob("dealerlab-report-*"))
         sent = time.monotonic()
@@ -267,6 +267,6 @@ def test_a_signal_stops_every_child_and_leaves_nothing(tmp_path, small_data, sig
     assert "Traceback" not in stderr
     lines = [ln for ln in stderr.replace("\r", "\n").splitlines() if ln.strip() and not ln.startswith("[")]  # progress bar
     assert len(lines) == 1 and lines[0].startswith("已按 Ctrl-C 中断" if sig == signal.SIGINT else "已被终止（SIGTERM）"), lines
-    assert not [p for p in tmpdir.rglob("*") if p.name.startswith("dealerlab-") or p.suffix == ".pkl"]
+    assert not [p for p in tmpdir.rglob("*") if p.name.startswith("dealerlab-") or p.suffix in (".pkl", ".json")]
     assert not list(runtime.glob("kernel-*.json"))
     assert list(work.iterdir()) == []  # nothing at -o, no hidden temporary folder beside it

@@ -60,8 +60,6 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ROW_R = re.compile(rb' r="(\d+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,})(\d+)"')
 _OTHER_SPACE_R = re.compile(rb'[\t\r\n]+r="')
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c(\s[^>]*)?>\s*<(?:\w+:)?f\b(.*?)</(?:\w+:)?c>', re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb'<(?:\w+:)?v\s*>(.*?)</(?:\w+:)?v>', re.S)
 _FORMULA_TEXT = re.compile(rb'^[^>]*>(.*?)</(?:\w+:)?f>', re.S)
@@ -243,17 +241,39 @@ def _scan_block(scan: SheetScan, data: bytes) -> None:
         if beyond:
             scan.max_col = max(beyond)[0] - 64
     if b't="e"' in data:
-        for m in _ERROR_CELL.finditer(data):
-            _mark(scan, m.group(0), "error", _VALUE.search(m.group(1)))
+        for start, end in _cells_around(data, re.finditer(rb'\st="e"', data)):
+            cell = data[start:end]
+            _mark(scan, cell, "error", _VALUE.search(cell))
     if b"f>" in data or b"f/>" in data or b"<f " in data:
-        for m in _FORMULA_CELL.finditer(data):
-            attrs, body = m.group(1) or b"", m.group(2)
-            v = _VALUE.search(body)
-            has_value = (v is not None and v.group(1).strip() != b"") or (b't="str"' in attrs and (v is not None or b"<v/>" in body))
-            if b't="e"' in attrs or has_value:
+        for start, end in _cells_around(data, re.finditer(rb"<(?:\w+:)?f[\s>/]", data)):
+            cell = data[start:end]
+            head, _, body = cell.partition(b">")
+            if head.endswith(b"/") or b't="e"' in head:
                 continue
-            ft = _FORMULA_TEXT.search(body)
-            _mark(scan, m.group(0), "formula", ft)
+            v = _VALUE.search(body)
+            has_value = (v is not None and v.group(1).strip() != b"") or (b't="str"' in head and (v is not None or b"<v/>" in body))
+            if has_value:
+                continue
+            _mark(scan, cell, "formula", _FORMULA_TEXT.search(body.split(b"<", 1)[1] if b"<" in body else body))
+
+
+def _cells_around(data: bytes, hits) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the cell element around each hit (linear: bounded look-back, stop at the last ``</c>``)."""
+    last_end = -1
+    for m in hits:
+        pos = m.start()
+        if pos < last_end:
+            continue
+        start = max(data.rfind(b"<c ", max(0, pos - 4000), pos), data.rfind(b":c ", max(0, pos - 4000), pos) - 2)
+        if start < 0:
+            continue
+        end = data.find(b"c>", pos, pos + 60000)
+        if end < 0:
+            if data.find(b"c>", pos) < 0:
+                return  # no cell closes after here
+            continue
+        last_end = end + 2
+        yield start, end + 2
 
 
 _ANY_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})(\d+)"[^>]*?(/?)>')

@@ -20,7 +20,7 @@ from dealerlab._output import check_output_dir, check_output_file, environment_e
 from dealerlab.calendar import check_period
 from dealerlab.errors import OutputError, ParameterError
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs
-from dealerlab.report.export import to_html, to_pdf
+from dealerlab.report.export import CHROMIUM_PREFIX, to_html, to_pdf
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
 
@@ -146,6 +146,7 @@ def build_report(
         store = store_ids[0]
     periods, _ = check_scope(ds, period=period, stores=store, months=1, lang=lang)
     clean_stale_temp(tempfile.gettempdir(), WORK_PREFIX)
+    clean_stale_temp(tempfile.gettempdir(), CHROMIUM_PREFIX)
     try:
         return _run_report(ds, data=data, out=out, inputs=inputs, period=period, store=store, all_stores=all_stores,
                            lang=lang, benchmarks=benchmarks, pdf=pdf, show_pii=show_pii, progress=progress,
@@ -186,7 +187,7 @@ def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, bench
                 jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **common), str(tmp / "report.ipynb")))
             else:
                 jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **common), str(tmp / "report.ipynb")))
-            run_jobs(jobs, workers=workers, progress=print_progress if progress else None)
+            run_jobs(jobs, workers=workers, progress=print_progress if progress else None, runtime_dir=work)
             # the metrics table once for every store in the run, sliced per report (each store-month is independent)
             wanted = store_ids if (all_stores or store is None) else [store]
             long_all = metrics_table(ds, periods=[period], stores=wanted)

@@ -101,11 +101,21 @@ def _execute(job: NotebookJob, km=None) -> str:
 _KM = None
 
 
-def _worker_init() -> None:
-    global _KM
+def _kernel_manager(runtime_dir: str | None):
+    """A KernelManager whose connection file lies in ``runtime_dir`` (the run's private folder, removed with it, even
+    after a signal) — by default jupyter_client would put it in $TMPDIR, where nothing removes it after a kill."""
+    import uuid
+
     from jupyter_client.manager import KernelManager
 
-    _KM = KernelManager(kernel_name=KERNEL)
+    if runtime_dir is None:
+        return KernelManager(kernel_name=KERNEL)
+    return KernelManager(kernel_name=KERNEL, connection_file=str(Path(runtime_dir) / f"kernel-{uuid.uuid4()}.json"))
+
+
+def _worker_init(runtime_dir: str | None = None) -> None:
+    global _KM
+    _KM = _kernel_manager(runtime_dir)
     _KM.start_kernel(stderr=subprocess.DEVNULL)
     import atexit
 
@@ -117,10 +127,8 @@ def _worker_run(job: NotebookJob) -> str:
 
 
 @contextlib.contextmanager
-def _local_kernel() -> Iterator[object]:
-    from jupyter_client.manager import KernelManager
-
-    km = KernelManager(kernel_name=KERNEL)
+def _local_kernel(runtime_dir: str | None = None) -> Iterator[object]:
+    km = _kernel_manager(runtime_dir)
     km.start_kernel(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter is not for the consultant
     try:
         yield km
@@ -133,12 +141,15 @@ def run_jobs(
     *,
     workers: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    runtime_dir: str | os.PathLike | None = None,
 ) -> list[str]:
     """Execute ``jobs``; return their output paths in order. Raises ReportError on the first failing job.
 
     One job runs in this process with a fresh kernel; several run in ``workers`` processes (default: the number of
-    cores, at most 2 and at most the number of jobs), each starting a single kernel that it reuses.
+    cores, at most 2 and at most the number of jobs), each starting a single kernel that it reuses. The kernels'
+    connection files are written to ``runtime_dir`` when given (a private folder the caller removes).
     """
+    runtime_dir = None if runtime_dir is None else str(runtime_dir)
     jobs = list(jobs)
     if not jobs:
         return []
@@ -146,7 +157,7 @@ def run_jobs(
         workers = min(len(jobs), 2, os.cpu_count() or 1)
     done = 0
     if workers <= 1:
-        with _local_kernel() as km:
+        with _local_kernel(runtime_dir) as km:
             out = []
             for job in jobs:
                 out.append(_execute(job, km=km))
@@ -157,7 +168,8 @@ def run_jobs(
     import multiprocessing as mp
 
     results: dict[int, str] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init,
+                               initargs=(runtime_dir,))
     try:
         # the workers (and their kernels) start with SIGINT/SIGTERM blocked: Ctrl-C in the terminal reaches the whole
         # process group, but only this process decides — it stops the workers itself (no traceback from each worker)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -12,7 +13,10 @@ import nbformat
 
 from dealerlab.errors import ReportError
 
-__all__ = ["to_html", "to_pdf", "find_chromium", "CHROMIUM_FLAGS"]
+__all__ = ["to_html", "to_pdf", "find_chromium", "CHROMIUM_FLAGS", "CHROMIUM_PREFIX"]
+
+#: prefix of Chromium's throw-away profile folder in $TMPDIR
+CHROMIUM_PREFIX = "dealerlab-chromium-"
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -74,8 +78,11 @@ def to_pdf(html: str | Path, output: str | Path, *, timeout: int = 120) -> Path:
             "生成 PDF 需要 Chromium，但本机没有找到。请安装：apt-get install chromium fonts-wqy-microhei，或去掉 --pdf。",
             "PDF export needs Chromium, which was not found. Install it (apt-get install chromium fonts-wqy-microhei) or drop --pdf.",
         )
+    from dealerlab._interrupt import temporary
+
     output = Path(output)
-    with tempfile.TemporaryDirectory(prefix="dealerlab-chromium-") as profile:
+    # the profile folder carries the pid: a signal handler removes it (temporary), the next report sweeps a killed one
+    with tempfile.TemporaryDirectory(prefix=f"{CHROMIUM_PREFIX}{os.getpid()}-") as profile, temporary(profile):
         cmd = [
             chromium,
             *CHROMIUM_FLAGS,

@@ -25,13 +25,14 @@ from dealerlab.exercises import (
     Exercise,
     Feedback,
     NumberField,
+    TableField,
     TextField,
     find_keywords,
     is_close,
 )
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
-           "AUDIT", "audit_numbers", "daily_case_numbers", "EXERCISES"]
+           "AUDIT", "audit_numbers", "HEADCOUNT", "headcount_needed", "daily_case_numbers", "EXERCISES"]
 
 # ----------------------------------------------------------------------------------------------------------------
 # 10a 能不能 / 会不会 / 愿不愿做
@@ -197,6 +198,23 @@ AUDIT = [
 ]
 
 
+#: headcount plan (人员编制): store → (next month's target, 人均单产 of the last months)
+HEADCOUNT = {"A": (120, 12.0), "B": (90, 9.5), "C": (70, 14.0)}
+
+
+def headcount_needed() -> dict[str, int]:
+    """Consultants needed per store = target ÷ 人均单产, rounded up (a fraction of a person still needs a person).
+
+    Returns
+    -------
+    dict
+        Store → whole number of consultants.
+    """
+    import math
+
+    return {k: int(math.ceil(t / p - 1e-9)) for k, (t, p) in HEADCOUNT.items()}
+
+
 @lru_cache(maxsize=1)
 def audit_numbers() -> dict:
     """The model answer of the 6S audit part of :data:`six_s_4`, from :func:`dealerlab.people.six_s_score`.
@@ -222,6 +240,16 @@ def _check_six_s_4(answer: dict) -> Feedback:
         wrong = [i for i, (k, (_t, want)) in enumerate(table.items(), start=1) if got.get(k) != want]
         msg = f"第 {'、'.join(map(str, wrong))} 项的{label}归类不对" if wrong else ""
         details.append((field, not wrong, msg))
+    if "headcount" in answer:
+        got = {k: ((answer.get("headcount") or {}).get(k) or {}).get("needed") for k in HEADCOUNT}
+        want = headcount_needed()
+        wrong = [k for k in HEADCOUNT if not is_close(got[k], want[k])]
+        down = [k for k in wrong if got[k] is not None and is_close(got[k], want[k] - 1)]
+        msg = ""
+        if wrong:
+            msg = "需要的顾问数 = 下月目标 ÷ 人均单产" + ("；人数要向上取整（算出 9.47 人也要排 10 人）" if down else "") + \
+                  f"（{'、'.join(f'{k} 店' for k in wrong)}）"
+        details.append(("headcount", not wrong, msg))
     if "audit_total" in answer or "audit_weakest" in answer:
         a = audit_numbers()
         ok_total = is_close(answer.get("audit_total"), a["total"], tolerance=0.006)
@@ -259,6 +287,7 @@ six_s_4 = Exercise(
         + "\n\n4. 一次展厅 6S 检核的结果（每项 2 分 = 做到、1 分 = 部分做到、0 分 = 没做到）：\n\n"
         + "| S | 检查项 | 得分 |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in AUDIT)
         + "\n\n   这次检核的总分（得分 ÷ 满分）是多少？哪一个 S 最弱？"
+        + "\n\n5. 人员编制：按“需要的销售顾问数 = 下月销量目标 ÷ 人均单产”，三家店各需要几名顾问？（表中灰色为给定数据）"
     ),
     instructions_en="Classify six site observations into the 6S, four measures into the 4化, six tasks to roles.",
     fields={
@@ -272,6 +301,12 @@ six_s_4 = Exercise(
                                items={k: f"{i}. {t}" for i, (k, (t, _s)) in enumerate(ROLE_TASKS.items(), start=1)},
                                classes=_ROLES, classes_en=_ROLES_EN),
         "audit_total": NumberField("6S 检核总分", "6S audit score", percent=True),
+        "headcount": TableField(
+            "人员编制（名）", "Headcount plan", rows={k: f"{k} 店" for k in HEADCOUNT},
+            columns={"target": "下月目标（台）", "per_head": "人均单产（台）", "needed": "需要顾问（名）"},
+            columns_en={"target": "Target", "per_head": "Per head", "needed": "Consultants needed"}, totals=None,
+            fixed={**{(k, "target"): t for k, (t, _p) in HEADCOUNT.items()}, **{(k, "per_head"): p for k, (_t, p) in HEADCOUNT.items()}},
+        ),
         "audit_weakest": ChoiceField("最弱的 S", "Weakest S", options={k: k for k in _SIX}, options_en=_SIX_EN),
     },
     check=_check_six_s_4,
@@ -280,6 +315,9 @@ six_s_4 = Exercise(
         + "\n\n**4化**：" + "；".join(f"{i}. {_FOUR[f]}" for i, (_t, f) in enumerate(FOUR_ITEMS.values(), start=1))
         + "\n\n**岗位**：" + "；".join(f"{i}. {_ROLES[r]}" for i, (_t, r) in enumerate(ROLE_TASKS.values(), start=1))
         + "\n\n**6S 检核**：得分 13 ÷ 满分 18 = 72%；最弱的是“清洁”（0 ÷ 2）——检核表没人填，前面做得再好也保持不住。"
+        + "\n\n**人员编制**：" + "；".join(f"{k} 店 {t} ÷ {p:g} = {t / p:.2f} → {n} 名" for (k, (t, p)), n
+                                          in zip(HEADCOUNT.items(), headcount_needed().values()))
+        + "（人数向上取整；再和在职人数、试用期新人比较，决定要不要增员）。"
     ),
 )
 
