@@ -25,7 +25,7 @@ def store(tmp_path):
 
 def test_ids_unique_and_prefixed():
     ids = [e.id for e in EXERCISES]
-    assert ids == ["09a-loyalty-stages", "09b-recall-campaign"]
+    assert ids == ["09a-loyalty-stages", "09b-recall-campaign", "09c-first-service"]
 
 
 def test_loyalty_stages_model_answer_is_correct(store):
@@ -76,3 +76,15 @@ def test_recall_unrealistic_target_and_missing_elements():
 def test_recall_empty_answer_does_not_raise():
     fb = recall_campaign.check({"size": None, "target_rate": None, "target_units": None, "plan": ""})
     assert fb.status == "wrong" and fb.score == 0
+
+
+def test_first_service_numbers_come_from_the_retention_function(store):
+    from dealerlab.exercises.course.retention import first_service, first_service_numbers
+
+    assert first_service_numbers() == {"cohort": 6.0, "returned": 4.0, "rate": pytest.approx(4 / 6)}
+    ex = first_service.bind(store=store)
+    ex.set_answer({"cohort": "6", "returned": "4", "rate": "66.7%"})
+    assert ex.submit().status == "correct"
+    fb = first_service.check({"cohort": 8, "returned": 5, "rate": 0.625})
+    assert fb.status == "wrong"
+    assert "4 ÷ 6" in ex.reveal()

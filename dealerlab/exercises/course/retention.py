@@ -1,10 +1,11 @@
-"""Exercises of course module 9 — customer relations and retention (trainer notebooks ``09a``, ``09b``).
+"""Exercises of course module 9 — customer relations and retention (trainer notebooks ``09a``–``09c``).
 
 * :data:`loyalty_stages` (09a) — classify CRM measures (seed 004's 管理措施 and seed 000's programmes) by the loyalty
   stage they serve, and read a store whose CSI is high but whose 回厂率 is low (满意 ≠ 忠诚).
 * :data:`recall_campaign` (09b) — from the lapsed list of the 24-month teaching base (:func:`dealerlab.retention.
   lapsed_list` on :func:`dealerlab.retention.example_base`, the same as notebook 09 §3): the list size, a numeric
   target return rate and the vehicles it means, and a 5W1H plan checked for its six elements.
+* :data:`first_service` (09c) — 首保回厂率 on eight new cars (the answer from :func:`dealerlab.retention.retention_figures`).
 
 The numbers of 09b come from :mod:`dealerlab.retention` (computed once, when first checked); nothing happens at
 import time except building these plain-data definitions.
@@ -26,7 +27,7 @@ from dealerlab.exercises import (
     is_close,
 )
 
-__all__ = ["loyalty_stages", "recall_campaign", "STAGES", "MEASURES", "CASE", "case_numbers", "PLAN_RULES",
+__all__ = ["loyalty_stages", "recall_campaign", "first_service", "FIRST_CARS", "FIRST_M", "first_service_numbers", "STAGES", "MEASURES", "CASE", "case_numbers", "PLAN_RULES",
            "EXERCISES"]
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -221,4 +222,87 @@ recall_campaign = Exercise(
     model_answer=_model_recall,
 )
 
-EXERCISES = (loyalty_stages, recall_campaign)
+# ----------------------------------------------------------------------------------------------------------------
+# 09c 首保回厂率 on eight new cars
+
+#: M of the case, and the new cars: vin → (invoice date, first 保养 date at the store or None)
+FIRST_M = "2026-12"
+FIRST_CARS = {
+    "V1": ("2025-11-20", "2026-03-01"),
+    "V2": ("2026-01-10", "2026-06-15"),
+    "V3": ("2026-02-05", None),
+    "V4": ("2026-03-18", "2026-12-28"),
+    "V5": ("2026-04-02", "2026-09-30"),
+    "V6": ("2026-05-20", "2026-11-02"),
+    "V7": ("2026-06-30", "2026-12-10"),
+    "V8": ("2026-07-15", "2026-12-01"),
+}
+
+
+@lru_cache(maxsize=1)
+def first_service_numbers() -> dict:
+    """Cohort, returned and rate of the 09c case from :func:`dealerlab.retention.retention_figures`."""
+    import pandas as pd
+
+    from dealerlab.data.dataset import Dataset
+    from dealerlab.retention import MAINTENANCE, retention_figures
+
+    sales = pd.DataFrame({"sale_id": list(FIRST_CARS), "store_id": "S01", "vin": list(FIRST_CARS),
+                          "invoice_date": pd.to_datetime([d for d, _f in FIRST_CARS.values()]), "channel": "展厅",
+                          "model": "英朗", "price": 100_000.0})
+    served = [(v, f) for v, (_d, f) in FIRST_CARS.items() if f]
+    orders = pd.DataFrame({"ro_id": [f"R{i}" for i in range(len(served))], "store_id": "S01",
+                           "open_date": pd.to_datetime([f for _v, f in served]), "ro_type": MAINTENANCE,
+                           "revenue": 300.0, "vin": [v for v, _f in served]})
+    ds = Dataset.from_frames({"stores": pd.DataFrame({"store_id": ["S01"], "store_name": ["一店"]}), "sales": sales,
+                              "service_orders": orders})
+    f = retention_figures(ds, periods=[FIRST_M]).set_index("metric").loc["first_service_rate"]
+    return {"cohort": float(f["denominator"]), "returned": float(f["numerator"]), "rate": float(f["value"])}
+
+
+def _check_first(answer: dict) -> Feedback:
+    n = first_service_numbers()
+    ok_c = is_close(answer.get("cohort"), n["cohort"])
+    ok_r = is_close(answer.get("returned"), n["returned"])
+    ok_rate = is_close(answer.get("rate"), n["rate"], tolerance=0.005)
+    return Feedback.grade(
+        [("cohort", ok_c, "只数 M−12 至 M−6 月（2025-12 至 2026-06）开票的车：太早的已过观察期，太晚的还没到首保时间"),
+         ("returned", ok_r, "首保要在开票后 9 个月内、并且在 M 月底之前在本店做：V4 超过了 9 个月"),
+         ("rate", ok_rate, "首保回厂率 = 按时回来首保的车 ÷ 这段时间开票的车")],
+        explanation=(
+            "首保回厂率只看**有机会做首保**的新车：开票至少 6 个月（到首保时间了）、最多 12 个月（还在观察期内）。"
+            "首保是保客的第一道关——首保不回来的车，多半就流失到路边店了；它比回厂率早半年发出信号，"
+            "低了先查交车时有没有约好首保、到期前有没有提醒。"
+        ),
+        explanation_en=("The first-service rate counts cars invoiced in M−12..M−6 and the share serviced at the store "
+                        "within 9 months."),
+        hint="先圈出开票月份在 2025-12 到 2026-06 之间的车，再看每辆车的首保是否在开票后 9 个月内。",
+        hint_en="First pick the cars invoiced 2025-12..2026-06, then check each first service is within 9 months.",
+    )
+
+
+first_service = Exercise(
+    id="09c-first-service",
+    title="练习 09C：首保回厂率",
+    title_en="Exercise 09C: the first-service rate",
+    instructions=(
+        f"现在是 {FIRST_M} 月底（M）。下面是一店 8 辆新车的开票日期和在本店做首次保养的日期（空白 = 没来）：\n\n"
+        "| 车 | 开票日期 | 首保日期 |\n|---|---|---|\n"
+        + "\n".join(f"| {v} | {d} | {f or ''} |" for v, (d, f) in FIRST_CARS.items())
+        + "\n\n首保回厂率 = M−12 至 M−6 月开票的新车中，开票后 9 个月内在本店做了保养的比例。"
+    ),
+    instructions_en="Eight new cars with invoice and first-service dates: compute the first-service rate at M.",
+    fields={
+        "cohort": NumberField("计入的新车台数", "Cars counted", unit="台"),
+        "returned": NumberField("按时首保的台数", "Cars back for the first service", unit="台"),
+        "rate": NumberField("首保回厂率", "First-service rate", unit="%", percent=True),
+    },
+    check=_check_first,
+    model_answer=lambda answer=None: (
+        "**参考答案**：计入 V2–V7 共 {c:.0f} 台（V1 开票太早、V8 太晚）；按时首保 V2、V5、V6、V7 共 {r:.0f} 台"
+        "（V3 没来，V4 超过 9 个月）；首保回厂率 {r:.0f} ÷ {c:.0f} = {p:.1%}。".format(
+            c=first_service_numbers()["cohort"], r=first_service_numbers()["returned"], p=first_service_numbers()["rate"])
+    ),
+)
+
+EXERCISES = (loyalty_stages, recall_campaign, first_service)
