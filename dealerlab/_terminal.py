@@ -9,9 +9,11 @@ other printable character are kept.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
-__all__ = ["clean", "clean_line"]
+__all__ = ["clean", "clean_line", "CleanStream", "clean_streams"]
 
 # ESC/C1 string commands (OSC, DCS, SOS, PM, APC) up to their terminator (BEL or ST) or the end of the text
 _STRING = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
@@ -49,3 +51,34 @@ def clean(text: object, *, newlines: bool = True) -> str:
 def clean_line(text: object) -> str:
     """:func:`clean` for a single line (newlines and tabs shown as ``<U+000A>``/``<U+0009>``)."""
     return clean(text, newlines=False)
+
+
+_INVISIBLE_STREAM = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+class CleanStream:
+    """A text stream that writes through :func:`clean` (keeping ``\r`` for progress bars): the last guard for every
+    ``print`` of a command, whatever value it carries. Every other attribute is the wrapped stream's."""
+
+    def __init__(self, raw) -> None:
+        self._raw = raw
+
+    def write(self, text: str) -> int:
+        self._raw.write(_INVISIBLE_STREAM.sub(_show, _SEQUENCE.sub("", text)))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._raw, name)
+
+
+@contextlib.contextmanager
+def clean_streams() -> Iterator[None]:
+    """Route ``sys.stdout`` and ``sys.stderr`` through :class:`CleanStream` for the block."""
+    import sys
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err

@@ -7,11 +7,12 @@ as its message (Chinese by default, ``--lang en`` for English) with exit code 1 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dealerlab._terminal import clean
+from dealerlab._terminal import clean, clean_streams
 from dealerlab.errors import DealerlabError
 
 __all__ = ["main", "build_parser"]
@@ -135,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("workshop", help="启动课堂 / start the workshop")
     p.add_argument("--voila", action="store_true", help="以应用模式打开（无代码）")
+    p.add_argument("--class", dest="classroom", action="store_true",
+                   help="全班模式：同 dealerlab classroom（加入码、每人自己的答案）")
+    p.add_argument("--ip", default="0.0.0.0", help="全班模式的监听地址")
     p.add_argument("--answers-dir", default=None)
     p.add_argument("--port", type=int, default=None)
     _add_lang(p)
@@ -205,6 +209,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return classroom_command(ip=args.ip, port=args.port, answers_dir=args.answers_dir, join_code=args.code,
                                  trainer_code=args.trainer_code, cull_after=args.cull_after,
                                  cull_interval=args.cull_interval, max_kernels=args.max_kernels, qr_png=args.qr, lang=args.lang)
+    if cmd == "workshop" and args.classroom:
+        from dealerlab.exercises.classroom import classroom_command
+
+        return classroom_command(ip=args.ip, port=args.port or 8866, answers_dir=args.answers_dir, lang=args.lang)
     if cmd == "workshop":
         from dealerlab.exercises.commands import workshop_command
 
@@ -231,7 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = getattr(args, "lang", "zh")
     try:
         # a report runs kernels and worker processes: a signal stops them all at once (hard stop)
-        with handle_signals(lang=lang, hard=args.command == "report"):
+        # servers (classroom, workshop) print their own output; every other command's output passes the cleaner
+        streams = clean_streams() if args.command not in ("classroom", "workshop") else contextlib.nullcontext()
+        with handle_signals(lang=lang, hard=args.command == "report"), streams:
             return _dispatch(args)
     except DealerlabError as err:
         _print_error(err.message(lang))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from dealerlab import aftersales, csi, funnel, policy
+from dealerlab import aftersales, csi, funnel, policy, retention
 from dealerlab._long import LONG_COLUMNS, order_long
 from dealerlab.metrics import METRICS, info
 
@@ -23,6 +23,7 @@ FAMILIES: dict[str, Callable[..., pd.DataFrame]] = {
     "funnel": funnel.long_metrics,
     "aftersales": aftersales.long_metrics,
     "csi": csi.long_metrics,
+    "retention": retention.long_metrics,
     "policy": policy.long_metrics,
 }
 

@@ -1,4 +1,4 @@
-"""The one registry of metric ids (docs/DOMAIN.md §1, §2, §5, §12): id → names, unit, direction, family. Nothing else.
+"""The one registry of metric ids (docs/DOMAIN.md §1, §2, §5, §11, §12): id → names, unit, direction, family. Nothing else.
 
 The numbers are computed by :func:`dealerlab.figures.compute` (used by ``dealerlab metrics``, by KPI formulas of
 course module 2 and by the reports, so that a number shown anywhere comes from the same function the tests check).
@@ -22,7 +22,7 @@ class MetricInfo:
     id: str
     zh: str
     en: str
-    family: str  # a key of dealerlab.figures.FAMILIES: funnel | aftersales | csi | policy
+    family: str  # a key of dealerlab.figures.FAMILIES: funnel | aftersales | csi | retention | policy
     unit: str  # rate | count | money | index | days | units (vehicles, may be fractional: a standard stock)
     higher_is_better: bool = True
     per_staff: bool = False  # also computed per sales consultant
@@ -92,6 +92,11 @@ _DEFS = [
     # §5 satisfaction
     _M("csi_index", "CSI指数", "CSI index", "csi", "index"),
     _M("ssi_index", "SSI指数", "SSI index", "csi", "index"),
+    # §11 after-sales retention (course module 9)
+    _M("base_vehicles", "基盘客户（台）", "Service base (vehicles)", "retention", "count"),
+    _M("retention_rate", "回厂率", "Return rate", "retention", "rate"),
+    _M("lapsed_vehicles", "流失保客（台）", "Lapsed vehicles", "retention", "count", higher_is_better=False),
+    _M("first_service_rate", "首保回厂率", "First-service return rate", "retention", "rate"),
     # §12 business policy, rebates and stock
     _M("stock_units", "在库台数", "Units in stock", "policy", "count"),
     _M("stock_age_0_30", "库龄0–30天台数", "Units aged 0–30 days", "policy", "count"),

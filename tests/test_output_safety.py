@@ -482,3 +482,20 @@ def test_findings_output_rules(data, tmp_path, capsys):
     code, text = run(capsys, "findings", data, "--period", PERIOD, "--benchmarks", bench, "-o", tmp_path / "f.csv")
     assert code == 1 and "b.json" in text and "JSON" in text
     assert _digest(data) == before and not (tmp_path / "f.csv").exists()
+
+
+def test_every_print_of_a_command_is_cleaned(capsys, monkeypatch):
+    """The last guard: whatever a command prints (a trainee's file name in a warning, a path) passes the cleaner;
+    the progress bar's carriage return stays."""
+    from dealerlab import cli
+
+    def noisy(args):
+        print(f"警告：已跳过 {HOSTILE}.json")
+        sys.stderr.write("\r[##] 1/2 S01")
+        return 0
+
+    monkeypatch.setattr(cli, "_dispatch", noisy)
+    assert main(["validate", "x"]) == 0
+    out = capsys.readouterr()
+    assert "\x1b" not in out.out + out.err and "\x07" not in out.out and "警告：已跳过 数据有效" in out.out
+    assert out.err == "\r[##] 1/2 S01"

@@ -73,10 +73,10 @@ def test_registry_keys_unique_and_titled():
     assert len(keys) == len(set(keys))
     assert all(s.title_zh and s.title_en for s in sections.SECTIONS)
     assert sections.COLLECTORS == [s.findings for s in sections.SECTIONS if s.findings]
-    assert STORE_SECTIONS == ["cover", "summary", "funnel", "targets", "aftersales", "csi", "accounts", "people", "actions",
-                              "quality"]
+    assert STORE_SECTIONS == ["cover", "summary", "funnel", "targets", "aftersales", "csi", "accounts", "people", "policy",
+                              "actions", "quality"]
     assert [s.key for s in sections.for_scope("group")] == ["cover", "summary", "league", "funnel", "aftersales", "csi",
-                                                             "accounts", "people", "actions", "quality"]
+                                                             "accounts", "people", "policy", "actions", "quality"]
 
 
 @pytest.mark.parametrize("name", sorted(sections.NOTEBOOKS))
@@ -128,3 +128,21 @@ def test_a_section_without_its_data_says_so(tmp_path, demo, chinese_style):
 
     html = str(sections.Section("x", "某节", "X", build).render(_context(tmp_path, demo)))
     assert "某节" in html and "dl-missing" in html and "本节无法生成" in html
+
+
+def test_policy_section_and_its_findings_on_the_demo(chinese_style):
+    """Module 8 in the report: S01's VP tier 3 units away with its gain; S02's old stock with its monthly cost."""
+    from dealerlab import policy
+    from dealerlab.report.context import ReportContext
+
+    ctx = ReportContext.open("demo", period="2026-10", store_id="S01")
+    html = str(ctx.section("policy"))
+    assert "商务政策与库存" in html and "返利阶梯" in html and "再卖 3 台" in html
+    found = [f for f in ctx.findings() if f.section == "rebate"]
+    lad = policy.cliff(ctx.ds, store="S01", period="2026-10")
+    gain = float(lad.loc[lad["is_next"], "gain"].iloc[0])
+    assert len(found) == 1 and found[0].extra_gross == gain and "保本让价" in found[0].evidence
+    ctx = ReportContext.open("demo", period="2026-10", store_id="S02")
+    old = [f for f in ctx.findings() if f.section == "stock"]
+    assert len(old) == 1 and old[0].value == 8 and "亚洲龙 8 台" in old[0].evidence
+    assert "滞销车型" in str(ctx.section("policy"))

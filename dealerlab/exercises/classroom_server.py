@@ -196,6 +196,9 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     """Starts each page's kernel with its trainee's name; at most ``max_kernels_per_trainee`` per trainee."""
 
     max_kernels_per_trainee = Integer(4, config=True, help="Kernels one trainee may hold (oldest page closed first).")
+    first_connect_grace = Integer(120, config=True, help=(
+        "Seconds a new kernel may wait for its page to connect before culling may take it: under load (30 pages "
+        "starting on a laptop) the page connects long after the kernel ran the notebook."))
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -217,6 +220,21 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             out.append({**info, "kernel_id": kid, "last_activity": last.timestamp() if last else info["started"],
                         "connections": int(self._kernel_connections.get(kid, 0))})
         return out
+
+    def notify_connect(self, kernel_id):
+        """A page connected to its kernel (Jupyter Server calls this for every websocket)."""
+        info = self._owners.get(kernel_id)
+        if info is not None:
+            info["connected"] = True
+        return super().notify_connect(kernel_id)
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        """Culling as Jupyter Server does it, except a kernel whose page has not connected yet, for a grace period."""
+        info = self._owners.get(kernel_id)
+        if info is not None and not info.get("connected") and \
+                time.time() - info["started"] < self.cull_idle_timeout + self.first_connect_grace:
+            return None
+        return await super().cull_kernel_if_idle(kernel_id)
 
     async def start_kernel(self, *args, **kwargs):
         who = _REQUEST_USER.get()

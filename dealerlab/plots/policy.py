@@ -148,7 +148,7 @@ def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax=None, lang: s
             label="当月返利合计（万元）" if zh else "Total rebate (10k yuan)")
     for _, r in ladder.iterrows():
         ax.axvline(r["units_at_tier"], color="#bbbbbb", lw=0.8, ls=":")
-        ax.text(r["units_at_tier"], float(curve["rebate_total"].max()) / 1e4 * 1.02,
+        ax.text(r["units_at_tier"], float(curve["rebate_total"].max()) / 1e4 * 0.02,
                 f"{r['threshold']:.0%}\n{int(r['units_at_tier'])}台" if zh else f"{r['threshold']:.0%}\n{int(r['units_at_tier'])}",
                 ha="center", va="bottom", fontsize=8, color="#666666")
     now = curve[curve["is_now"]]

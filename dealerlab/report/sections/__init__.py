@@ -26,6 +26,7 @@ from dealerlab.report.sections import (
     funnel,
     league,
     people,
+    policy,
     quality,
     summary,
     targets,
@@ -87,6 +88,7 @@ SECTIONS: list[Section] = [
     Section("csi", "客户满意度（CSI/SSI）", "Customer satisfaction (CSI/SSI)", csi.build, csi.findings),
     Section("accounts", "大客户", "Big accounts", accounts.build, accounts.findings),
     Section("people", "人员与薪酬", "People and pay", people.build, people.findings),
+    Section("policy", "商务政策与库存", "Business policy and stock", policy.build, policy.findings),
     Section("actions", "PDCA 行动计划", "PDCA action plan", actions.build),
     Section("quality", "附录：数据质量", "Appendix: data quality", quality.build),
 ]

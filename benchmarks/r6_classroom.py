@@ -1,0 +1,181 @@
+"""R6 — the classroom under load: N simulated trainees (Playwright contexts in Debian Chromium) join
+``dealerlab classroom`` within a minute, each opens 3 exercises and checks an answer.
+
+    .venv/bin/python benchmarks/r6_classroom.py [--trainees 30] [--json out.json]
+
+Measures (ratios and bounds, never a timed test):
+- page-ready p95 under load ÷ one trainee's page-ready time on the same server (goal ≤ 3);
+- check-click-to-feedback p95 (goal ≤ 500 ms);
+- server memory (server + kernels, RSS) after everyone left and culling ran ÷ before they came (goal ≤ 1.2);
+- memory per active trainee = (peak − before) ÷ trainees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = ["00-warmup.ipynb", "02c-consultant-month.ipynb", "07a-pay-rules.ipynb"]
+CODE, TRAINER = "BENCH6", "BENCHTRAINER"
+WAIT = 300_000
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss(pid: int) -> int:
+    try:
+        p = psutil.Process(pid)
+        return p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))
+    except psutil.Error:
+        return 0
+
+
+def _p95(xs):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))] if xs else float("nan")
+
+
+async def _join(browser, url, name):
+    ctx = await browser.new_context(locale="zh-CN")
+    page = await ctx.new_page()
+    await page.goto(url, timeout=WAIT)
+    await page.fill("#dl-name", name)
+    await page.fill("#dl-code", CODE)
+    await page.click("#dl-join")
+    await page.wait_for_load_state()
+    return ctx
+
+
+async def _page_ready(ctx, url, nb) -> tuple[float, object]:
+    page = await ctx.new_page()
+    t0 = time.perf_counter()
+    await page.goto(url + "voila/render/" + nb, timeout=WAIT)
+    await page.locator(".dl-exercise button.dl-check").first.wait_for(timeout=WAIT)
+    return time.perf_counter() - t0, page
+
+
+async def _trainee(browser, url, name, delay, ready, clicks):
+    await asyncio.sleep(delay)
+    ctx = await _join(browser, url, name)
+    for nb in PAGES:
+        t, page = await _page_ready(ctx, url, nb)
+        ready.append(t)
+        btn = page.locator(".dl-exercise button.dl-check").first
+        t0 = time.perf_counter()
+        await btn.click()
+        await page.locator(".dl-feedback .dl-wrong, .dl-feedback .dl-partly, .dl-feedback .dl-correct, "
+                           ".dl-feedback .dl-invalid").first.wait_for(timeout=WAIT)
+        clicks.append(time.perf_counter() - t0)
+        await page.close()
+    await ctx.close()
+
+
+async def run(trainees: int, spread: float) -> dict:
+    from playwright.async_api import async_playwright
+
+    port = _port()
+    url = f"http://127.0.0.1:{port}/"
+    tmp = Path(tempfile.mkdtemp(prefix="dealerlab-r6-"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("DEALERLAB_TRAINEE", None)
+    log = open(tmp / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "dealerlab.cli", "classroom", "--ip", "127.0.0.1", "--port",
+                             str(port), "--code", CODE, "--trainer-code", TRAINER, "--answers-dir", str(tmp / "a"),
+                             "--cull-after", "30", "--cull-interval", "5", "--max-kernels", "3"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "login", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            # warm-up and the one-trainee reference (same server, same pages)
+            ctx = await _join(browser, url, "参照")
+            single = []
+            for nb in PAGES * 2:
+                t, page = await _page_ready(ctx, url, nb)
+                single.append(t)
+                await page.close()
+            await ctx.close()
+            time.sleep(45)  # culled: the reference's kernels are gone
+            before = _rss(proc.pid)
+            ready, clicks, peak = [], [], [before]
+            stop = False
+
+            async def sample():
+                while not stop:
+                    peak.append(_rss(proc.pid))
+                    await asyncio.sleep(1)
+
+            sampler = asyncio.create_task(sample())
+            t0 = time.perf_counter()
+            await asyncio.gather(*[_trainee(browser, url, f"学员{i:02d}", spread * i / max(1, trainees), ready, clicks)
+                                   for i in range(trainees)])
+            wall = time.perf_counter() - t0
+            stop = True
+            await sampler
+            await browser.close()
+        deadline = time.monotonic() + 180
+        after = _rss(proc.pid)
+        while after > 1.2 * before and time.monotonic() < deadline:
+            time.sleep(5)
+            after = _rss(proc.pid)
+        one = statistics.median(single)
+        return {
+            "trainees": trainees, "pages_per_trainee": len(PAGES), "join_spread_s": spread, "wall_s": round(wall, 1),
+            "one_trainee_page_ready_s": round(one, 2), "page_ready_p95_s": round(_p95(ready), 2),
+            "page_ready_ratio": round(_p95(ready) / one, 2), "goal_page_ready_ratio": 3.0,
+            "check_feedback_p95_ms": round(1000 * _p95(clicks)), "goal_check_feedback_ms": 500,
+            "memory_before_mb": round(before / 2**20), "memory_peak_mb": round(max(peak) / 2**20),
+            "memory_after_mb": round(after / 2**20), "memory_after_ratio": round(after / before, 2),
+            "goal_memory_after_ratio": 1.2,
+            "memory_per_active_trainee_mb": round((max(peak) - before) / 2**20 / trainees),
+            "cpu_count": os.cpu_count(), "load_avg": os.getloadavg(),
+        }
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--trainees", type=int, default=30)
+    ap.add_argument("--spread", type=float, default=60.0, help="seconds over which the trainees join")
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args(argv)
+    result = asyncio.run(run(args.trainees, args.spread))
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Report section: business policy, rebates and stock (course module 8, docs/DOMAIN.md §12).
+
+The figures are the ``policy`` family of the metrics table; the store report adds the rebate ladder of the month, the
+stock age by model and the slow movers. Findings: old stock (units older than 90 days) with its monthly capital cost,
+and a VP rebate tier within reach with its gain and break-even discount.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+
+from dealerlab import policy
+from dealerlab.plots import policy as pplot
+from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
+from dealerlab.report import html as H
+from dealerlab.report.finding import Action, Finding
+from dealerlab.report.sections._common import family_body, zh_en
+
+#: the figures of the section (cards, trend table, group table), in this order
+METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
+              "stock_capital_cost_month", "call_off_accuracy", "sell_through_30d", "marketing_cost_per_unit",
+              "rebate_total", "gross_per_unit_incl_rebates", "vp_next_tier_units", "vp_next_tier_gain",
+              "vp_breakeven_discount"]
+
+#: a VP tier is "within reach" when at most this many units are missing
+REACH_UNITS = 3
+
+
+def build(ctx) -> H.Html:
+    """The section's figures with :func:`extra`."""
+    return family_body(ctx, METRIC_IDS, extra)
+
+
+def extra(ctx) -> H.Html:
+    """The store's rebate ladder, stock age by model and slow movers (each only when its tables are there)."""
+    lang, sid, period = ctx.lang, ctx.params.store_id, ctx.params.period
+    ds = ctx.ds
+    if sid is None:
+        return H.Html([])
+    parts = []
+    lad = policy.cliff(ds, store=sid, period=period)
+    if len(lad):
+        curve = policy.rebate_curve(ds, store=sid, period=period)
+        fig, ax = plt.subplots(figsize=(8.5, 4.6))
+        pplot.rebate_ladder(curve, lad, ax=ax, lang=lang)
+        parts += [H.h3(zh_en(lang, "返利阶梯（VP达成奖）", "Rebate ladder (VP)")), H.figure(fig)]
+        nxt = lad[lad["is_next"]]
+        if len(nxt):
+            n = nxt.iloc[0]
+            parts.append(H.reading(zh_en(
+                lang,
+                f"本月销量 {int(n['sold'])} 台，VP {int(n['volume_plan'])} 台；再卖 {int(n['units_needed'])} 台到 "
+                f"{n['threshold']:.0%} 档，返利多 {n['gain']:,.0f} 元；多卖的每台车让价不超过 {n['breakeven_discount']:,.0f} 元"
+                "仍然划算（还要看是否透支下月销量、让价会不会扩散）。",
+                f"{int(n['units_needed'])} more units reach the {n['threshold']:.0%} tier: +{n['gain']:,.0f} in rebates; "
+                f"break-even discount {n['breakeven_discount']:,.0f} per extra unit.")))
+    if ds.has("inventory"):
+        stock = policy.stock_by_model(ds["inventory"], ds["sales"] if ds.has("sales") else None, period=period,
+                                      stores=[sid], capital_cost_rate=_rate(ctx, sid))
+        if len(stock):
+            fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(stock) + 1.8))
+            pplot.stock_age_pyramid(stock, ax=ax, lang=lang)
+            parts += [H.h3(zh_en(lang, "库龄结构（按车型）", "Stock age by model")), H.figure(fig)]
+            slow = stock[stock["slow"]]
+            if len(slow):
+                show = slow[["model", "stock_units", "stock_age_over_90", "oldest_days", "stock_capital",
+                             "capital_cost_month", "slow_reason"]].rename(columns={
+                    "model": zh_en(lang, "车型", "Model"), "stock_units": zh_en(lang, "在库", "Units"),
+                    "stock_age_over_90": zh_en(lang, ">90天", "> 90 days"), "oldest_days": zh_en(lang, "最长库龄", "Oldest"),
+                    "stock_capital": zh_en(lang, "资金占用", "Capital"),
+                    "capital_cost_month": zh_en(lang, "月资金成本", "Monthly cost"),
+                    "slow_reason": zh_en(lang, "原因", "Reason")})
+                parts += [H.h3(zh_en(lang, "滞销车型", "Slow movers")), H.table(show)]
+    return H.Html(parts)
+
+
+def _rate(ctx, sid: str) -> float:
+    """The store's annual cost of capital of the month (monthly_finance), else the 6 % default."""
+    ds = ctx.ds
+    if ds.has("monthly_finance") and "capital_cost_rate" in ds["monthly_finance"]:
+        f = ds["monthly_finance"]
+        hit = f[(f["store_id"] == sid) & (f["period"] == ctx.params.period)]["capital_cost_rate"].dropna()
+        if len(hit):
+            return float(hit.iloc[0])
+    return DEFAULT_CAPITAL_COST_RATE
+
+
+def stock_findings(ctx) -> list[Finding]:
+    """Old stock: units older than 90 days at the month end, valued at their monthly capital cost."""
+    from dealerlab.report.findings import _person
+
+    if not ctx.ds.has("inventory"):
+        return []
+    period = ctx.params.period
+    out = []
+    for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
+        units = stock_units_at(ctx.ds["inventory"], period=period, stores=[sid])
+        old = units[units["age_bucket"] == "stock_age_over_90"]
+        if old.empty:
+            continue
+        rate = _rate(ctx, sid)
+        capital = float(old["purchase_cost"].sum())
+        cost = capital * rate / 12
+        models = old.groupby("model").size().sort_values(ascending=False)
+        mix = "、".join(f"{m} {n} 台" for m, n in models.items())
+        ev = (f"{period} 月末库龄超过 90 天的车 {len(old)} 台（{mix}，最长 {int(old['age_days'].max())} 天），"
+              f"占用资金 {capital:,.0f} 元；按年化资本成本 {rate:.1%} 每月 {cost:,.0f} 元")
+        ev_en = (f"{len(old)} units older than 90 days at the end of {period}: capital {capital:,.0f}, "
+                 f"{cost:,.0f} a month at {rate:.1%} a year")
+        out.append(Finding(
+            section="stock", metric="stock_age_over_90", value=float(len(old)), benchmark=0.0, store_id=sid,
+            title_zh=f"{sid} 长库龄车 {len(old)} 台，每月资金成本 {cost:,.0f} 元",
+            title_en=f"{sid}: {len(old)} units older than 90 days cost {cost:,.0f} a month",
+            detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period, evidence=ev,
+            extra_gross=cost, lower_is_better=True, severity=float(min(1.0, len(old) / 10)),
+            action=Action(what=f"本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
+                          why=f"老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
+                          who=_person(ctx, sid, "销售经理"), where="展厅与库存管理", how="滞销车型周会 + 库龄日报"),
+        ))
+    return out
+
+
+def rebate_findings(ctx) -> list[Finding]:
+    """A VP tier within reach (≤ :data:`REACH_UNITS` units): the rebate gain and the break-even discount."""
+    from dealerlab.report.findings import _person
+
+    period = ctx.params.period
+    out = []
+    for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
+        n = ctx.value("vp_next_tier_units", store_id=sid)
+        gain = ctx.value("vp_next_tier_gain", store_id=sid)
+        be = ctx.value("vp_breakeven_discount", store_id=sid)
+        if not (math.isfinite(n) and 0 < n <= REACH_UNITS and math.isfinite(gain)):
+            continue
+        lad = policy.cliff(ctx.ds, store=sid, period=period)
+        nxt = lad[lad["is_next"]].iloc[0]
+        ev = (f"{period} 销量 {int(nxt['sold'])} 台 / VP {int(nxt['volume_plan'])} 台（{nxt['sold'] / nxt['volume_plan']:.1%}），"
+              f"差 {int(n)} 台到 {nxt['threshold']:.0%} 档：返利多 {gain:,.0f} 元，保本让价 {be:,.0f} 元/台")
+        ev_en = (f"{int(n)} units short of the {nxt['threshold']:.0%} VP tier: +{gain:,.0f} in rebates, "
+                 f"break-even discount {be:,.0f} per unit")
+        out.append(Finding(
+            section="rebate", metric="vp_next_tier_units", value=n, benchmark=0.0, store_id=sid,
+            title_zh=f"{sid} 差 {int(n)} 台到 VP {nxt['threshold']:.0%} 档，返利多 {gain:,.0f} 元",
+            title_en=f"{sid}: {int(n)} units from the {nxt['threshold']:.0%} VP tier, +{gain:,.0f} in rebates",
+            detail_zh=ev, detail_en=ev_en, target=float(nxt["units_at_tier"]), target_source="rule", baseline=period,
+            evidence=ev, extra_sales=n, extra_gross=gain, lower_is_better=True, severity=0.8,
+            action=Action(what=f"冲量决策：算清 {int(n)} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲",
+                          why=ev, who=_person(ctx, sid, "销售经理"), where="销售例会", how="返利阶梯测算表 + 意向客户清单"),
+        ))
+    return out
+
+
+def findings(ctx) -> list[Finding]:
+    """Both areas of the section: :func:`stock_findings` and :func:`rebate_findings`."""
+    return stock_findings(ctx) + rebate_findings(ctx)

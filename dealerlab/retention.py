@@ -1,0 +1,368 @@
+"""Course module 9 — 客户关系与保客 (docs/DOMAIN.md §11): the service base, the return rate, the lapsed recall list and
+the first-service rate, per store × month.
+
+* 基盘客户 ``base_vehicles`` — distinct vin with a service order (open_date) at the store in the 24 months ending with M;
+* 回厂率 ``retention_rate`` — of the vin serviced in the 12 months before the last 12 (M−23..M−12), the share serviced
+  again in the last 12 (M−11..M); NaN with a reason when the service orders do not reach back to M−23;
+* 流失保客 ``lapsed_vehicles`` — the count of those not serviced again (the denominator minus the numerator of the
+  return rate); :func:`lapsed_list` gives the vehicles themselves, vin and account masked unless ``show_pii``;
+* 首保回厂率 ``first_service_rate`` — of the vehicles sold (sales.vin, invoice_date) in M−12..M−6, the share with a
+  保养 order at the same store within 9 months of the invoice date (orders seen up to the end of M); NaN with a reason
+  when sales.vin is absent or no sold vin appears in any service order (the two tables do not share vins).
+
+Every table this module reads is optional: a figure whose table or column is missing is NaN with a Chinese reason,
+never an error. The customer lifetime value with this measured retention is :func:`dealerlab.accounts.lifetime_value`
+(大客户) and :func:`retail_lifetime_value` here (the retail base), DOMAIN §13.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from dealerlab import _long
+from dealerlab.data.privacy import mask_company, mask_vin
+from dealerlab.metrics import ids
+
+__all__ = ["RETENTION_METRICS", "long_metrics", "retention_figures", "lapsed_list", "retail_lifetime_value", "example_base", "MAINTENANCE"]
+
+#: the metric ids of this family, in registry order
+RETENTION_METRICS = tuple(ids("retention"))
+
+#: the 工单类型 of a first service (首保)
+MAINTENANCE = "保养"
+
+_NO_ORDERS = "缺少维修工单表"
+_NO_VIN = "维修工单没有车架号（vin）列或该列为空"
+_NO_SALES = "缺少销售表"
+_NO_SALES_VIN = "销售表没有车架号（vin）列或该列为空，无法把新车与首保工单对应"
+_SHORT = "维修工单不足 24 个月（最早 {first}，需要从 {need} 起），无法计算"
+_NO_PREV = "前 12 个月没有进厂车辆"
+_NO_SOLD = "M−12 至 M−6 月没有带车架号的新车销售"
+_NO_LINK = "销售表的车架号没有一个出现在维修工单里：两张表的车架号无法对应（请检查两边的车架号是否来自同一系统）"
+
+
+def _shift(period: str, months: int) -> pd.Period:
+    return pd.Period(period, freq="M") + months
+
+
+def _orders(ds) -> pd.DataFrame | None:
+    """Service orders with a vin: ``store_id, vin, open_date, month (Period), ro_type``; None when unusable."""
+    if not ds.has("service_orders"):
+        return None
+    so = ds["service_orders"]
+    if "vin" not in so.columns or so["vin"].isna().all():
+        return None
+    so = so[so["vin"].notna() & so["open_date"].notna()]
+    out = pd.DataFrame({
+        "store_id": so["store_id"].astype(str).to_numpy(),
+        "vin": so["vin"].astype(str).str.strip().to_numpy(),
+        "open_date": pd.to_datetime(so["open_date"]).to_numpy(),
+        "ro_type": so["ro_type"].astype(object).to_numpy() if "ro_type" in so.columns else None,
+        "account_id": so["account_id"].astype(object).to_numpy() if "account_id" in so.columns else None,
+    })
+    out["month"] = out["open_date"].dt.to_period("M")
+    return out
+
+
+def _first_month(ds) -> pd.Period | None:
+    """The first month of the service orders (any store, with or without vin): how far back the data reaches."""
+    so = ds["service_orders"]
+    d = pd.to_datetime(so["open_date"]).dropna()
+    return d.min().to_period("M") if len(d) else None
+
+
+def _windows(orders: pd.DataFrame, store: str, period: str) -> tuple[set, set, set]:
+    """(vin of the last 24 months, vin of M−23..M−12, vin of M−11..M) at ``store``."""
+    end = pd.Period(period, freq="M")
+    o = orders[(orders["store_id"] == store) & (orders["month"] <= end) & (orders["month"] >= end - 23)]
+    last = o["month"] >= end - 11
+    return set(o["vin"]), set(o.loc[~last, "vin"]), set(o.loc[last, "vin"])
+
+
+def retention_figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every figure of the family with its numerator and denominator, one row per metric × store × period.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (service_orders with vin; sales with vin for the first-service rate).
+    periods : iterable of str
+        Months ``YYYY-MM`` (M).
+    stores : iterable of str, optional
+        Store ids; default every store.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, metric, numerator, denominator, value, reason`` — ``retention_rate``: numerator = vin
+        serviced in both 12-month windows, denominator = vin serviced in the earlier one; ``lapsed_vehicles`` =
+        denominator − numerator; ``first_service_rate``: numerator = vehicles with a 保养 order within 9 months,
+        denominator = vehicles sold in M−12..M−6. NaN ``value`` with a Chinese ``reason`` when not available.
+    """
+    periods = _long.period_list(periods)
+    stores = _long.stores_of(ds, stores, ["service_orders", "sales"])
+    orders = _orders(ds)
+    first = _first_month(ds) if ds.has("service_orders") else None
+    sold = _sold(ds)
+    rows = []
+    for store in stores:
+        for period in periods:
+            def add(metric, num, den, value, reason=""):
+                rows.append((store, period, metric, num, den, value, reason))
+
+            if orders is None:
+                why = _NO_ORDERS if not ds.has("service_orders") else _NO_VIN
+                for m in ("base_vehicles", "retention_rate", "lapsed_vehicles"):
+                    add(m, np.nan, np.nan, np.nan, why)
+            else:
+                base, prev, last = _windows(orders, store, period)
+                add("base_vehicles", float(len(base)), np.nan, float(len(base)))
+                need = _shift(period, -23)
+                if first is None or first > need:
+                    why = _SHORT.format(first=first, need=need)
+                    add("retention_rate", np.nan, np.nan, np.nan, why)
+                    add("lapsed_vehicles", np.nan, np.nan, np.nan, why)
+                else:
+                    kept = len(prev & last)
+                    if prev:
+                        add("retention_rate", float(kept), float(len(prev)), kept / len(prev))
+                    else:
+                        add("retention_rate", float(kept), 0.0, np.nan, _NO_PREV)
+                    add("lapsed_vehicles", float(len(prev - last)), np.nan, float(len(prev - last)))
+            add("first_service_rate", *_first_service(ds, orders, sold, store, period))
+    out = pd.DataFrame(rows, columns=["store_id", "period", "metric", "numerator", "denominator", "value", "reason"])
+    out = out.astype({"store_id": "string", "period": "string", "metric": "string", "reason": "string"})
+    return out
+
+
+def _sold(ds) -> pd.DataFrame | None:
+    if not ds.has("sales") or "vin" not in ds["sales"].columns or ds["sales"]["vin"].isna().all():
+        return None
+    s = ds["sales"]
+    s = s[s["vin"].notna() & s["invoice_date"].notna()]
+    return pd.DataFrame({"store_id": s["store_id"].astype(str).to_numpy(),
+                         "vin": s["vin"].astype(str).str.strip().to_numpy(),
+                         "invoice_date": pd.to_datetime(s["invoice_date"]).to_numpy()})
+
+
+def _first_service(ds, orders, sold, store, period):
+    """(numerator, denominator, value, reason) of first_service_rate at ``store`` in ``period``."""
+    if not ds.has("sales"):
+        return np.nan, np.nan, np.nan, _NO_SALES
+    if sold is None:
+        return np.nan, np.nan, np.nan, _NO_SALES_VIN
+    if orders is None:
+        return np.nan, np.nan, np.nan, _NO_ORDERS if not ds.has("service_orders") else _NO_VIN
+    if not sold["vin"].isin(orders["vin"]).any():
+        return np.nan, np.nan, np.nan, _NO_LINK
+    end = pd.Period(period, freq="M")
+    cohort = sold[(sold["store_id"] == store)
+                  & sold["invoice_date"].dt.to_period("M").between(end - 12, end - 6)].drop_duplicates("vin")
+    if cohort.empty:
+        return np.nan, 0.0, np.nan, _NO_SOLD
+    until = (end + 1).to_timestamp()  # orders seen up to the end of M
+    o = orders[(orders["store_id"] == store) & (orders["ro_type"] == MAINTENANCE) & (orders["open_date"] < until)]
+    m = cohort.merge(o[["vin", "open_date"]], on="vin", how="left")
+    limit = m["invoice_date"] + pd.DateOffset(months=9)
+    hit = (m["open_date"] >= m["invoice_date"]) & (m["open_date"] <= limit)
+    returned = m.loc[hit, "vin"].nunique()
+    return float(returned), float(len(cohort)), returned / len(cohort), ""
+
+
+def long_metrics(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+                 by_staff: bool = False) -> pd.DataFrame:
+    """The retention family in the long format of :mod:`dealerlab.metrics`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store of the dataset.
+    by_staff : bool
+        Store-level figures: an empty ``staff_id`` column first (as the after-sales family).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, metric, value, reason`` (``staff_id`` first when ``by_staff``).
+    """
+    periods = _long.period_list(periods)
+    stores = _long.stores_of(ds, stores, ["service_orders", "sales"])
+    f = retention_figures(ds, periods=periods, stores=stores)
+    out = f[["store_id", "period", "metric", "value", "reason"]].copy()
+    out["reason"] = out["reason"].fillna("").astype("string")
+    return _long.order_long(out, stores=stores, periods=periods, metrics=list(RETENTION_METRICS), by_staff=by_staff)
+
+
+def lapsed_list(ds, *, period: str, stores: Iterable[str] | None = None, show_pii: bool = False) -> pd.DataFrame:
+    """流失保客名单: the vehicles serviced at the store in M−23..M−12 and not since — the recall list of a campaign.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (service_orders with vin; accounts for the company name).
+    period : str
+        M, ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store.
+    show_pii : bool
+        Show vin and company names in full (default: masked, vin keeps its last 6 characters).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, vin, last_open_date, months_since, visits_prev12, last_ro_type, account_id, account_name`` —
+        longest absent first. Empty when the service orders have no vin. With less than 24 months of data the earlier
+        window is partly or wholly missing: the list is then incomplete (see ``retention_rate``'s reason).
+    """
+    cols = ["store_id", "vin", "last_open_date", "months_since", "visits_prev12", "last_ro_type", "account_id",
+            "account_name"]
+    period = _long.period_list(period, required=True)[0]
+    orders = _orders(ds)
+    if orders is None:
+        return pd.DataFrame(columns=cols)
+    stores = _long.stores_of(ds, stores, ["service_orders"])
+    end = pd.Period(period, freq="M")
+    o = orders[orders["store_id"].isin(stores) & (orders["month"] <= end) & (orders["month"] >= end - 23)]
+    last_vins = o.loc[o["month"] >= end - 11, ["store_id", "vin"]].drop_duplicates()
+    prev = o[o["month"] < end - 11]
+    prev = prev.merge(last_vins.assign(_back=True), on=["store_id", "vin"], how="left")
+    prev = prev[prev["_back"].isna()].sort_values("open_date")
+    g = prev.groupby(["store_id", "vin"], sort=False)
+    out = g.agg(last_open_date=("open_date", "max"), visits_prev12=("open_date", "size"),
+                last_ro_type=("ro_type", "last"), account_id=("account_id", lambda x: x.dropna().iloc[-1] if x.notna().any() else None)
+                ).reset_index()
+    out["months_since"] = [(end - d.to_period("M")).n for d in out["last_open_date"]]
+    names = {}
+    if ds.has("accounts") and "account_name" in ds["accounts"].columns:
+        names = dict(zip(ds["accounts"]["account_id"].astype(str), ds["accounts"]["account_name"]))
+    out["account_name"] = [names.get(str(a)) if a is not None and pd.notna(a) else None for a in out["account_id"]]
+    if not show_pii:
+        out["vin"] = out["vin"].map(mask_vin)
+        out["account_name"] = out["account_name"].map(mask_company)
+    out = out.sort_values(["store_id", "last_open_date", "vin"], kind="stable").reset_index(drop=True)
+    out["visits_prev12"] = out["visits_prev12"].astype("int64")
+    return out[cols]
+
+
+def retail_lifetime_value(ds, *, period: str, margin_rate: float, stores: Iterable[str] | None = None,
+                          discount: float = 0.10) -> pd.DataFrame:
+    """The lifetime value of a retail base vehicle per store with the measured 回厂率 (DOMAIN §13).
+
+    Each vin of the base is one customer: its annual margin is its service revenue in the last 12 months ×
+    ``margin_rate``; r is the store's ``retention_rate``. The computation is :func:`dealerlab.accounts.lifetime_value`
+    (the same formula as for 大客户), here with the vehicles as customers.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (service_orders with vin and revenue).
+    period : str
+        M, ``YYYY-MM``.
+    margin_rate : float
+        After-sales gross margin on revenue (0–1), e.g. from the store's accounts.
+    stores : iterable of str, optional
+        Store ids; default every store.
+    discount : float
+        d, a year (default 0.10).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, accounts, annual_margin, retained, base, retention, clv, reason`` (``accounts`` = vehicles of the
+        24-month base); NaN CLV with a reason when no vehicle was serviced in the earlier 12 months.
+    """
+    from dealerlab.accounts import lifetime_value
+    from dealerlab.errors import ParameterError
+
+    if not 0 <= margin_rate <= 1:
+        raise ParameterError(f"毛利率 margin_rate 应在 0 与 1 之间，收到 {margin_rate}。",
+                             f"margin_rate must lie between 0 and 1, got {margin_rate}.")
+    period = _long.period_list(period, required=True)[0]
+    cols = ["store_id", "accounts", "annual_margin", "retained", "base", "retention", "clv", "reason"]
+    orders = _orders(ds)
+    if orders is None:
+        return pd.DataFrame(columns=cols)
+    stores = _long.stores_of(ds, stores, ["service_orders"])
+    end = pd.Period(period, freq="M")
+    so = ds["service_orders"]
+    o = orders.assign(revenue=pd.to_numeric(so.loc[so["vin"].notna() & so["open_date"].notna(), "revenue"],
+                                            errors="coerce").fillna(0).to_numpy())
+    o = o[o["store_id"].isin(stores) & (o["month"] <= end) & (o["month"] >= end - 23)]
+    last = o["month"] >= end - 11
+    per = o.assign(_last=last, _prev=~last, _rev=np.where(last, o["revenue"], 0.0)).groupby(["store_id", "vin"])
+    frame = per.agg(gross_12m=("_rev", "sum"), active_prev12=("_prev", "any"), active_last12=("_last", "any")).reset_index()
+    frame["gross_12m"] = frame["gross_12m"] * margin_rate
+    frame = frame.rename(columns={"vin": "account_id"})
+    out = lifetime_value(frame, by="store_id", discount=discount)
+    return out[cols]
+
+
+def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None, vehicles: int = 240,
+                 end: str = "2026-10", months: int = 24) -> "Dataset":  # noqa: F821
+    """A small synthetic 24-month service base for teaching 回厂率 (the bundled demo covers 12 months only).
+
+    Each store sells ``vehicles`` cars spread over the months before and during the window; a car comes for 保养 about
+    every 6 months (±1), the first time with the store's probability ``satisfaction`` (satisfied with the sale and
+    delivery). After each visit the owner is satisfied with the store's probability (``satisfaction``);
+    a satisfied owner stays with probability 0.9, a dissatisfied one with 0.55 — an assumption of this simulation,
+    stated so that the notebook can show how satisfaction drives the return rate, not evidence of it.
+
+    Parameters
+    ----------
+    seed : int
+        Random seed (same seed → same tables).
+    satisfaction : dict of str to float, optional
+        Store id → share of satisfied visits (default ``{"S01": 0.9, "S02": 0.75, "S03": 0.6}``).
+    vehicles : int
+        Cars sold per store.
+    end : str
+        Last month ``YYYY-MM``.
+    months : int
+        Months of service orders ending with ``end`` (sales start 12 months earlier).
+
+    Returns
+    -------
+    Dataset
+        ``stores``, ``sales`` (with vin) and ``service_orders`` (with vin; 保养 orders).
+    """
+    from dealerlab.data.dataset import Dataset
+
+    satisfaction = dict(satisfaction or {"S01": 0.9, "S02": 0.75, "S03": 0.6})
+    rng = np.random.default_rng(seed)
+    last = pd.Period(end, freq="M")
+    first = last - (months - 1)
+    start = (first - 12).to_timestamp()
+    stop = (last + 1).to_timestamp()
+    span = (stop - start).days
+    sales, orders = [], []
+    for k, (store, sat) in enumerate(satisfaction.items()):
+        for i in range(vehicles):
+            vin = f"LSV{k:01d}{i:05d}{rng.integers(10**8):08d}"
+            sold = start + pd.Timedelta(days=int(rng.integers(span - 30)))
+            sales.append((f"{store}-S{i:05d}", store, sold, vin))
+            visit = sold
+            if rng.random() >= sat:  # never comes for the first service
+                continue
+            while True:
+                visit = visit + pd.Timedelta(days=int(rng.integers(150, 215)))
+                if visit >= stop:
+                    break
+                if visit >= first.to_timestamp():
+                    orders.append((store, visit, vin, float(rng.integers(4, 12) * 100)))
+                stay = 0.9 if rng.random() < sat else 0.55
+                if rng.random() >= stay:
+                    break
+    s = pd.DataFrame(sales, columns=["sale_id", "store_id", "invoice_date", "vin"])
+    s = s.assign(channel="展厅", model="英朗", price=100_000.0)
+    o = pd.DataFrame(orders, columns=["store_id", "open_date", "vin", "revenue"]).sort_values("open_date")
+    o.insert(0, "ro_id", [f"RO{i:06d}" for i in range(len(o))])
+    o["ro_type"] = MAINTENANCE
+    stores = pd.DataFrame({"store_id": list(satisfaction), "store_name": [f"{s}店" for s in satisfaction]})
+    return Dataset.from_frames({"stores": stores, "sales": s, "service_orders": o.reset_index(drop=True)})
