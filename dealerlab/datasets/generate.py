@@ -1021,15 +1021,15 @@ def _market_finance(st: _Store, cal: _Cal, rng, sim: dict, targets: pd.DataFrame
          "volume_plan": np.round(tgt * rng.uniform(1.0, 1.1, len(periods)))}
     )
     revenue = agg["car_revenue"] + agg["addon_revenue"] + agg["service_revenue"]
-    # monthly rows: the cost of capital is the monthly rate (8 % a year / 12) so that EVA = NOPAT − capital × rate
-    # is a monthly figure; margins are thin (dealer net margins of 1–3 %), so EVA changes sign from month to month
+    # monthly rows; capital_cost_rate is the ANNUAL rate (docs/DATA.md): a monthly EVA charges capital × rate / 12
+    # (docs/DOMAIN.md §9); margins are thin (dealer net margins of 1–3 %), so EVA changes sign from month to month
     margin = rng.normal(0.022, 0.01, len(periods))
     cap = (40e6 if st.business == "乘用车" else 60e6) * rng.uniform(0.85, 1.15)
     finance = pd.DataFrame(
         {"store_id": st.store_id, "period": periods, "revenue": np.round(revenue, -2),
          "operating_cost": np.round(revenue * (1 - margin), -2), "tax_rate": 0.25,
          "invested_capital": np.round(cap * rng.uniform(0.98, 1.02, len(periods)), -4),
-         "capital_cost_rate": round(0.08 / 12, 6)}
+         "capital_cost_rate": 0.08}
     )
     return market, finance
 
