@@ -142,3 +142,32 @@ def test_appendix_workbook_is_formatted(long, tmp_path):
     # consultants: only the store × consultant pairs the data has
     cons = pd.DataFrame(list(wb["顾问指标"].iter_rows(min_row=2, values_only=True)))
     assert cons.iloc[:, 3:].notna().any(axis=1).all()
+
+
+def test_benchmarks_follow_each_stores_business_type():
+    """A commercial-vehicle store is shown against commercial-vehicle benchmarks (docs/DOMAIN.md §10), the same ones
+    its findings use; a group of mixed types shows only the values both types share (reviewer: S03's cards were green
+    against passenger-car lines while its findings said it was below the commercial-vehicle benchmark)."""
+    import pandas as pd
+
+    from dealerlab.datasets import load_demo
+    from dealerlab.funnel.benchmarks import load_benchmarks
+    from dealerlab.report.context import ReportContext
+    from dealerlab.report.params import ReportParams
+
+    ds = load_demo()
+    business = ds["stores"].set_index("store_id")["business"]
+    assert business["S03"] == "商用车" and business["S01"] == "乘用车"
+    car, cv = load_benchmarks(business="乘用车"), load_benchmarks(business="商用车")
+
+    def ctx(store_id):
+        params = ReportParams(data="demo", period="2026-10", store_id=store_id, lang="zh", show_pii=False,
+                              benchmarks=None, months=6, source="demo")
+        return ReportContext(params, ds, ["2026-10"], ["S01", "S02", "S03"], pd.DataFrame())
+
+    assert ctx("S03").benchmarks()["close_rate"] == cv["close_rate"] == 0.25
+    assert ctx("S01").benchmarks()["close_rate"] == car["close_rate"] == 0.20
+    assert ctx(None).benchmarks("S03")["capture_rate"] == 0.80
+    group = ctx(None).benchmarks()
+    assert "close_rate" not in group and "capture_rate" not in group  # the types differ: no one line for all
+    assert group["followup_timeliness"] == 0.90 and group["booth_utilisation"] == 0.60  # shared by both types

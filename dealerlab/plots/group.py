@@ -20,7 +20,7 @@ def rates_by_store(table: pd.DataFrame, *, ncols: int = 3, lang: str = "zh", tit
     ----------
     table : DataFrame
         ``metric, name, store, value, group, benchmark`` — one row per rate × store (``name`` the rate's label,
-        ``group`` and ``benchmark`` repeated on each row of the rate; NaN when unknown).
+        ``group`` repeated on each row of the rate, ``benchmark`` the store's own (its business type); NaN when unknown).
     ncols : int
         Charts per row.
     lang : {"zh", "en"}
@@ -55,11 +55,19 @@ def rates_by_store(table: pd.DataFrame, *, ncols: int = 3, lang: str = "zh", tit
         for xi, v in zip(x, rows["value"]):
             if pd.notna(v):
                 ax.text(xi, v, f"{v:.1%}" if small else f"{v:.0%}", ha="center", va="bottom", fontsize=7)
-        group, bench = rows["group"].iloc[0], rows["benchmark"].iloc[0]
+        group = rows["group"].iloc[0]
+        benches = rows["benchmark"].to_numpy(dtype=float)
         if pd.notna(group):
             ax.axhline(group, color="#0b3c5d", lw=1.2, label="集团" if lang == "zh" else "group")
-        if pd.notna(bench):
-            ax.axhline(bench, color="#c0392b", lw=1.2, ls="--", label="标杆" if lang == "zh" else "benchmark")
+        bench_label = "标杆" if lang == "zh" else "benchmark"
+        if len(benches) and np.isfinite(benches).all() and np.allclose(benches, benches[0]):
+            ax.axhline(benches[0], color="#c0392b", lw=1.2, ls="--", label=bench_label)
+        else:  # stores of different business types: each store's own benchmark (docs/DOMAIN.md §10) over its bar
+            for xi, b in zip(x, benches):
+                if np.isfinite(b):
+                    ax.hlines(b, xi - 0.4, xi + 0.4, color="#c0392b", lw=1.2, ls="--", label=bench_label)
+        finite = benches[np.isfinite(benches)]
+        bench = finite.max() if len(finite) else np.nan
         ax.set_xticks(x, [str(s) for s in rows["store"]], fontsize=8)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1 if small else 0))
         ax.tick_params(axis="y", labelsize=7)

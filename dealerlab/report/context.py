@@ -290,9 +290,9 @@ class ReportContext:
         m = self.metrics[(self.metrics["period"] == self.params.period) & self.metrics["metric"].isin(metric_ids)]
         group = self.group_metrics
         group = group[group["period"] == self.params.period].set_index("metric")["value"]
-        bench = self.benchmarks()
+        bench = {sid: self.benchmarks(sid) for sid in m["store_id"].unique()}
         rows = [{"metric": r.metric, "name": registry.label(r.metric, self.lang), "store": r.store_id, "value": r.value,
-                 "group": group.get(r.metric, math.nan), "benchmark": bench.get(r.metric, math.nan)}
+                 "group": group.get(r.metric, math.nan), "benchmark": bench[r.store_id].get(r.metric, math.nan)}
                 for r in m.itertuples()]
         out = pd.DataFrame(rows, columns=["metric", "name", "store", "value", "group", "benchmark"])
         order = {k: i for i, k in enumerate(metric_ids)}
@@ -385,11 +385,24 @@ class ReportContext:
                 f"{k}={vals[k]:.4f}" if k in vals and pd.notna(vals[k]) else f"{k}=NA" for k in keys))
         return "\n".join(lines)
 
-    def benchmarks(self) -> dict[str, float]:
-        """Benchmarks shown beside the figures: the funnel's (bundled defaults or ``--benchmarks``) and the
-        after-sales lines of docs/DOMAIN.md §2 (booth utilisation 60 %)."""
-        from dealerlab.funnel.diagnosis import load_benchmarks
+    def benchmarks(self, store_id: str | None = None) -> dict[str, float]:
+        """Benchmarks shown beside the figures: the funnel's (bundled defaults or ``--benchmarks``) of the store's
+        business type (docs/DOMAIN.md §10) and the after-sales line of §2 (booth utilisation 60 %).
 
+        ``store_id`` (default: the report's store) picks the business type. In a group report of one business type
+        that type's values are shown; in a group of mixed types only the values the types share are shown (a
+        passenger-car line beside a commercial-vehicle store would contradict that store's findings).
+        """
+        from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
+
+        bset = load_benchmark_set(self.params.benchmarks)
+        sid = store_id if store_id is not None else self.params.store_id
+        if sid is not None:
+            funnel = bset.of(store_business(self.ds, sid))
+        else:
+            kinds = {store_business(self.ds, s) for s in self.ds["stores"]["store_id"]}
+            per_kind = [bset.of(k) for k in sorted(kinds)] or [bset.of(None)]
+            funnel = {m: v for m, v in per_kind[0].items() if all(d.get(m) == v for d in per_kind[1:])}
         out = {"booth_utilisation": 0.60}
-        out.update(load_benchmarks(self.params.benchmarks))
+        out.update(funnel)
         return out
