@@ -146,3 +146,25 @@ def test_policy_section_and_its_findings_on_the_demo(chinese_style):
     old = [f for f in ctx.findings() if f.section == "stock"]
     assert len(old) == 1 and old[0].value == 8 and "亚洲龙 8 台" in old[0].evidence
     assert "滞销车型" in str(ctx.section("policy"))
+
+
+def test_a_consultant_the_bottom_out_rule_flags_is_never_praised_as_a_star(chinese_style):
+    """Consistency (docs/DOMAIN.md §10): S01's month stars whom the quarterly bottom-out rule suspends or eliminates
+    (the people section's table) get no 明星/表扬 in the targets section (a reviewer found both on one report)."""
+    from dealerlab import pay
+    from dealerlab.report.context import ReportContext
+    from dealerlab.report.sections._common import latest_bottom_out, staff_names
+    from dealerlab.targets import achievement, amount_rate_matrix
+
+    ctx = ReportContext.open("demo", period="2026-10", store_id="S01")
+    cons = achievement(ctx.ds, period="2026-10", stores=["S01"], by_staff=True)
+    matrix = amount_rate_matrix(cons.dropna(subset=["achievement"]))
+    judged = latest_bottom_out(ctx, "S01").set_index("staff_id")["status"]
+    flagged = [s for s in matrix.loc[matrix["quadrant"] == "star", "staff_id"]
+               if judged.get(s) in (pay.STATUS_ELIMINATED, pay.STATUS_SUSPENDED)]
+    assert flagged, "the demo has a month star flagged by the quarterly rule (the case this test guards)"
+    html = str(ctx.section("targets"))
+    names = staff_names(ctx)
+    for row in html.split("<tr")[1:]:
+        if any(names[s] in row for s in flagged):
+            assert "表扬" not in row and "明星" not in row and "季度未过末位线" in row

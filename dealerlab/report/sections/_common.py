@@ -108,3 +108,23 @@ def family_body(ctx, metric_ids: list[str], extra: Callable | None = None) -> H.
         parts.append(extra(ctx))
     parts += [H.h3(zh_en(ctx.lang, "近几个月趋势", "Recent months")), trend_table(ctx, metric_ids)]
     return H.Html(parts)
+
+
+def latest_bottom_out(ctx, store_id: str) -> pd.DataFrame:
+    """The bottom-out rule (docs/DOMAIN.md §7) on the store's latest complete quarter: ``staff_id, quarter, status``.
+
+    The people section judges this quarter; the targets section reads it too, so that a consultant the rule
+    eliminates or suspends is never praised as a star in the same report (docs/DOMAIN.md §10, consistency).
+    """
+    from dealerlab import pay
+
+    start = (pd.Period(ctx.params.period, freq="M").asfreq("Q") - 2).asfreq("M", how="start")
+    covered = set(ctx.ds.periods())
+    months = [str(p) for p in pd.period_range(start, ctx.params.period, freq="M") if str(p) in covered]
+    units = pay.consultant_units(ctx.ds, periods=months, stores=[store_id])
+    if not len(units):
+        return pd.DataFrame(columns=["staff_id", "quarter", "status"])
+    quarters, _ = pay.bottom_out(units)
+    complete = quarters[~quarters["partial"]]
+    q = complete[complete["quarter"] == complete["quarter"].max()] if len(complete) else quarters.iloc[0:0]
+    return q[["staff_id", "quarter", "status"]].reset_index(drop=True)

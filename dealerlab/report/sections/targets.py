@@ -13,7 +13,8 @@ import pandas as pd
 from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import staff_names, zh_en
+from dealerlab import pay
+from dealerlab.report.sections._common import latest_bottom_out, staff_names, zh_en
 from dealerlab.targets import achievement, amount_rate_matrix, day_weights, ranked_table
 
 
@@ -52,6 +53,20 @@ def build(ctx) -> H.Html:
         parts += [H.h3(zh_en(lang, "达成额 × 达成率矩阵", "Amount × rate matrix")), H.figure(fig)]
         cols = ["name", "actual", "achievement", "quadrant_name", "advice"]
         show = matrix.assign(name=matrix["staff_id"].map(names))[cols]
+        # consistency (docs/DOMAIN.md §10): a star of the month whom the quarterly bottom-out rule eliminates or
+        # suspends (people section) is not held up as the example to follow
+        judged = latest_bottom_out(ctx, sid).set_index("staff_id")
+        for i, r in matrix.iterrows():
+            status = judged["status"].get(r["staff_id"]) if len(judged) else None
+            if r.get("quadrant") == "star" and status in (pay.STATUS_ELIMINATED, pay.STATUS_SUSPENDED):
+                quarter = judged.loc[r["staff_id"], "quarter"]
+                show.loc[i, "quadrant_name"] = zh_en(lang, "高额高率·季度未过末位线", "high/high · quarter below the line")
+                show.loc[i, "advice"] = zh_en(
+                    lang,
+                    f"本月达成好，但 {quarter} 季度平均销量触发末位淘汰规则（{status}，见人员与薪酬）："
+                    "先肯定本月的进步，暂不在晨会推广为团队样板；和他一起把季度月均稳定在 12 台以上。",
+                    f"A good month, but the bottom-out rule flags {quarter} ({status}, see people and pay): "
+                    "acknowledge the month, do not hold it up as the team's model yet; aim at 12 units a month on average.")
         parts.append(H.table(show.rename(columns={"name": zh_en(lang, "顾问", "Consultant"), "actual": zh_en(lang, "实际", "Actual"),
                                                   "achievement": zh_en(lang, "达成率", "Achievement"), "quadrant_name": zh_en(lang, "象限", "Quadrant"),
                                                   "advice": zh_en(lang, "辅导建议", "Coaching")}),
