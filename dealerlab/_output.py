@@ -204,6 +204,8 @@ def write_manifest(folder: str | os.PathLike, *, kind: str, inputs: Iterable = (
     return path
 
 
+#: the keywords property of a result workbook dealerlab wrote (see :func:`is_dealerlab_file`)
+XLSX_MARK = "dealerlab-output"
 _METRICS_HEAD = re.compile(rb"^(\xef\xbb\xbf)?store_id,period,metric,value(,|\r?\n)")
 _METRICS_JSON = re.compile(rb'^\s*\[\s*(\]|\{\s*"store_id"\s*:)')
 _GENERATOR_META = re.compile(rb"""<meta\s+name=["']generator["']\s+content=["']dealerlab""", re.I)
@@ -212,8 +214,10 @@ _GENERATOR_META = re.compile(rb"""<meta\s+name=["']generator["']\s+content=["']d
 def is_dealerlab_file(path: str | os.PathLike) -> bool:
     """Whether the existing file ``path`` was written by dealerlab, recognised by its content.
 
-    * ``.xlsx``: the workbook property *creator* (docProps/core.xml) is ``dealerlab`` — every workbook dealerlab
-      writes sets it (metrics, 附录, template, generated data, class report);
+    * ``.xlsx``: the workbook property *keywords* (docProps/core.xml) is ``dealerlab-output`` (:data:`XLSX_MARK`),
+      set only on workbooks that are results (metrics, 附录, class report/gradebook). Data workbooks — the template,
+      generated or written client data — are never "ours": a client fills in a template and keeps its creator
+      property, so overwriting it needs ``--force`` (a reviewer lost a filled-in workbook to ``template -o``);
     * ``.csv``: the header of the metrics table (``store_id,period,metric,value…``);
     * ``.json``: the metrics records (``[{"store_id": …`` or ``[]``);
     * ``.html``/``.htm``: ``<meta name="generator" content="dealerlab">``.
@@ -231,7 +235,8 @@ def is_dealerlab_file(path: str | os.PathLike) -> bool:
                 if info.file_size > 1_000_000:
                     return False
                 core = zf.read(info)
-            return re.search(rb"<(?:\w+:)?creator\b[^>]*>\s*dealerlab\s*</(?:\w+:)?creator>", core) is not None
+            return re.search(rb"<(?:\w+:)?keywords\b[^>]*>\s*" + XLSX_MARK.encode() + rb"\s*</(?:\w+:)?keywords>",
+                             core) is not None
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):

@@ -248,8 +248,23 @@ def test_template_output_rules(tmp_path, capsys):
     assert code == 1 and "--force" in text and mine.read_bytes() == b"PK not ours"
     code, text = run(capsys, "template", "-o", tmp_path)
     assert code == 1 and "是一个文件夹" in text
-    assert run(capsys, "template", "-o", mine, "--force")[0] == 0 and is_dealerlab_file(mine)
-    assert run(capsys, "template", "-o", mine)[0] == 0
+    assert run(capsys, "template", "-o", mine, "--force")[0] == 0
+    # a template is a data workbook the client fills in: never "ours", so writing over it again needs --force
+    # (a reviewer's filled-in workbook, started from `dealerlab template`, was replaced by an empty template)
+    assert not is_dealerlab_file(mine)
+    code, text = run(capsys, "template", "-o", mine)
+    assert code == 1 and "--force" in text
+
+
+def test_metrics_never_overwrites_a_client_workbook_started_from_the_template(data, tmp_path, capsys):
+    client = tmp_path / "client-b.xlsx"
+    assert run(capsys, "template", "-o", client)[0] == 0
+    before = client.read_bytes()
+    code, text = run(capsys, "metrics", data, "--period", PERIOD, "-o", client)
+    assert code == 1 and "--force" in text and client.read_bytes() == before
+    out = tmp_path / "m.xlsx"
+    assert run(capsys, "metrics", data, "--period", PERIOD, "-o", out)[0] == 0 and is_dealerlab_file(out)
+    assert run(capsys, "metrics", data, "--period", PERIOD, "-o", out)[0] == 0  # its own result: replaced
 
 
 def test_class_report_output_rules(tmp_path, capsys):
@@ -499,3 +514,22 @@ def test_every_print_of_a_command_is_cleaned(capsys, monkeypatch):
     out = capsys.readouterr()
     assert "\x1b" not in out.out + out.err and "\x07" not in out.out and "警告：已跳过 数据有效" in out.out
     assert out.err == "\r[##] 1/2 S01"
+
+
+def test_a_folder_named_demo_is_the_clients_data_not_the_bundled_demo(data, tmp_path, capsys, monkeypatch):
+    """`findings demo` in a folder holding ./demo used the bundled demo (findings that are not the client's) and
+    wrote into ./demo; the client's folder is the input, so it is read and never written into."""
+    import shutil
+
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copytree(data, work / "demo")
+    monkeypatch.chdir(work)
+    before = sorted(p.name for p in (work / "demo").iterdir())
+    code, text = run(capsys, "findings", "demo", "--period", PERIOD, "-o", "demo/findings.csv")
+    assert code == 1 and sorted(p.name for p in (work / "demo").iterdir()) == before
+    code, text = run(capsys, "findings", "demo", "--period", PERIOD, "-o", "f.csv")
+    assert code == 0
+    code, text = run(capsys, "findings", str(work / "demo"), "--period", PERIOD, "-o", "g.csv")
+    assert code == 0
+    assert (work / "f.csv").read_bytes() == (work / "g.csv").read_bytes()  # the folder's findings, not the demo's

@@ -402,7 +402,10 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
         "wrong_answers": ("常见错误", "Wrong answers"),
     }
     wb = Workbook()
-    wb.properties.creator = "dealerlab"  # how dealerlab recognises its own files (dealerlab._output)
+    wb.properties.creator = "dealerlab"
+    from dealerlab._output import XLSX_MARK
+
+    wb.properties.keywords = XLSX_MARK  # a result: how dealerlab recognises its own files (dealerlab._output)
     wb.remove(wb.active)
     from openpyxl.styles import Alignment
 

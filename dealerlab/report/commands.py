@@ -269,7 +269,7 @@ def findings_command(args: argparse.Namespace) -> int:
     from dealerlab.report.findings import findings_frame, write_findings
 
     out = Path(args.output)
-    inputs = ([args.data] if args.data != "demo" else []) + [args.benchmarks]
+    inputs = ([args.data] if args.data != "demo" or os.path.lexists(args.data) else []) + [args.benchmarks]
     if out.is_dir() or out.resolve() in {Path(i).resolve() for i in inputs if i}:
         check_output_file(out, inputs=inputs, example="findings.csv")  # the folder / input messages
     if out.suffix.lower() not in (".csv", ".xlsx"):

@@ -48,8 +48,9 @@ def _unpickle_cached(path: str, mtime: float):
 
 
 def open_dataset(path: str):
-    """Load (and cache, keyed by path and modification time) the client data; ``"demo"`` is the bundled demo."""
-    if path == "demo":
+    """Load (and cache, keyed by path and modification time) the client data; ``"demo"`` is the bundled demo
+    unless a file or folder of that name exists (then it is the client's: never answer with other data)."""
+    if path == "demo" and not os.path.lexists(path):
         from dealerlab.datasets import load_demo
 
         return load_demo()

@@ -204,7 +204,10 @@ def write_appendix(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
     )
     levels = pd.DataFrame([{"level": k, "name": v[0 if zh else 1]} for k, v in _LEVEL_NAMES.items()])
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        xw.book.properties.creator = "dealerlab"  # how dealerlab recognises its own files (dealerlab._output)
+        xw.book.properties.creator = "dealerlab"
+        from dealerlab._output import XLSX_MARK
+
+        xw.book.properties.keywords = XLSX_MARK  # a result: how dealerlab recognises its own files (dealerlab._output)
         for sheet, tname, wide, n_ids in sheets:
             units = {m: registry.METRICS[m].unit for m in wide.columns if m in registry.METRICS}
             shown = safe_frame(wide).rename(columns={c: col(c, lang) for c in wide.columns})
