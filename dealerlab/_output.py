@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import errno
+import hashlib
 import json
 import os
 import re
@@ -121,7 +122,8 @@ def _read_manifest(folder: Path, kind: str) -> dict | None:
 def foreign_entries(folder: str | os.PathLike, kind: str = "report") -> list[str]:
     """The entries of an existing ``folder`` that dealerlab did not write (empty: the folder may be replaced).
 
-    A folder with a manifest of ``kind``: every file not listed in it (the manifest itself is ours). A report folder
+    A folder with a manifest of ``kind``: every file not listed in it (the manifest itself is ours) or changed since
+    dealerlab wrote it (its digest differs: the consultant edited 叙述模板.md, say). A report folder
     without one: every entry that is not a file of the older report layout. Other folders: all their entries.
     Symlinks and special files are always foreign.
     """
@@ -130,7 +132,9 @@ def foreign_entries(folder: str | os.PathLike, kind: str = "report") -> list[str
     manifest = _read_manifest(folder, kind)
     if manifest is not None:
         ours = {str(f) for f in manifest["files"]} | {MANIFESTS[kind]}
-        return [f for f in files if f not in ours or not (folder / f).is_file() or (folder / f).is_symlink()]
+        digests = manifest.get("sha256") if isinstance(manifest.get("sha256"), dict) else {}
+        return [f for f in files if f not in ours or not (folder / f).is_file() or (folder / f).is_symlink()
+                or (f in digests and _digest(folder / f) != digests[f])]
     if kind == "report" and files and (folder / "index.html").is_file():
         foreign = []
         for f in files:
@@ -185,6 +189,14 @@ def check_output_dir(path: str | os.PathLike, *, inputs: Iterable = (), kind: st
     return out
 
 
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def write_manifest(folder: str | os.PathLike, *, kind: str, inputs: Iterable = (), **extra) -> Path:
     """Write the manifest of ``kind`` into ``folder``, listing every file in it (call it last)."""
     from dealerlab import __version__
@@ -199,6 +211,8 @@ def write_manifest(folder: str | os.PathLike, *, kind: str, inputs: Iterable = (
         **extra,
         "files": [f for f in _walk(folder) if f != MANIFESTS[kind]],
     }
+    # each file's digest: a file the user edits afterwards (叙述模板.md, say) is theirs, never replaced silently
+    data["sha256"] = {f: _digest(folder / f) for f in data["files"] if (folder / f).is_file()}
     path = folder / MANIFESTS[kind]
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return path

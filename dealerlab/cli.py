@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -252,6 +253,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
         _print_error(message(signum, lang))
         return exit_code(signum)
+    except BrokenPipeError:  # `dealerlab validate … | head`: the reader has gone; nothing is wrong, nothing to say
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 141  # 128 + SIGPIPE, what a shell tool exits with here
     except OSError as err:  # read-only folder, disk full, a folder where a file is needed: the user's machine
         env = environment_error(err, where=getattr(args, "output", None))
         if env is None:

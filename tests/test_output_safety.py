@@ -149,8 +149,17 @@ def test_a_previous_report_is_recognised_by_its_manifest(tmp_path):
     assert foreign_entries(out) == ["stores/批注.txt"]
     with pytest.raises(OutputError, match="批注.txt"):
         check_output_dir(out)
-    # a manifest of another kind, or a forged one without a file list, does not make a folder ours
     (out / "stores" / "批注.txt").unlink()
+    assert foreign_entries(out) == []
+    # a file of the report the consultant edited afterwards (the narrative template, say) is theirs now
+    before = (out / "metrics.csv").read_bytes()
+    (out / "metrics.csv").write_bytes(before + b"edited by hand\n")
+    assert foreign_entries(out) == ["metrics.csv"]
+    with pytest.raises(OutputError, match="metrics.csv"):
+        check_output_dir(out)
+    (out / "metrics.csv").write_bytes(before)
+    assert foreign_entries(out) == []
+    # a manifest of another kind, or a forged one without a file list, does not make a folder ours
     assert foreign_entries(out, "dataset")
     (out / MANIFESTS["report"]).write_text('{"tool": "dealerlab", "kind": "report"}', encoding="utf-8")
     assert foreign_entries(out)
@@ -533,3 +542,15 @@ def test_a_folder_named_demo_is_the_clients_data_not_the_bundled_demo(data, tmp_
     code, text = run(capsys, "findings", str(work / "demo"), "--period", PERIOD, "-o", "g.csv")
     assert code == 0
     assert (work / "f.csv").read_bytes() == (work / "g.csv").read_bytes()  # the folder's findings, not the demo's
+
+
+def test_a_closed_pipe_is_not_an_internal_error(data, tmp_path):
+    """`dealerlab validate … | head -1`: the reader leaves early; no 内部错误, no traceback log, exit 141 (SIGPIPE)."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "dealerlab.cli", "validate", str(data)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode("utf-8", "replace")
+    code = proc.wait(timeout=300)
+    assert code in (0, 141) and "内部错误" not in err and "Traceback" not in err
+    assert not list(tmp_path.glob("dealerlab-error-*.log"))
