@@ -114,12 +114,22 @@ def stock_findings(ctx) -> list[Finding]:
             title_zh=f"{sid} 长库龄车 {len(old)} 台，每月资金成本 {cost:,.0f} 元",
             title_en=f"{sid}: {len(old)} units older than 90 days cost {cost:,.0f} a month",
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period, evidence=ev,
-            extra_gross=cost, lower_is_better=True, severity=float(min(1.0, len(old) / 10)),
+            extra_gross=cost, share_of_gross=_share(ctx, sid, cost), lower_is_better=True,
+            severity=float(min(1.0, len(old) / 10)),
             action=Action(what=f"本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
                           why=f"老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
                           who=_person(ctx, sid, "销售经理"), where="展厅与库存管理", how="滞销车型周会 + 库龄日报"),
         ))
     return out
+
+
+def _share(ctx, store_id: str, amount: float) -> float:
+    """``amount`` as a share of the store's gross of the month (docs/DOMAIN.md §10: every money figure is compared
+    with the store's own gross)."""
+    from dealerlab.report.findings import store_gross
+
+    sg = store_gross(ctx, store_id)
+    return amount / sg if sg and math.isfinite(sg) and sg > 0 and math.isfinite(amount) else float("nan")
 
 
 def rebate_findings(ctx) -> list[Finding]:
@@ -144,8 +154,9 @@ def rebate_findings(ctx) -> list[Finding]:
             section="rebate", metric="vp_next_tier_units", value=n, benchmark=0.0, store_id=sid,
             title_zh=f"{sid} 差 {int(n)} 台到 VP {nxt['threshold']:.0%} 档，返利多 {gain:,.0f} 元",
             title_en=f"{sid}: {int(n)} units from the {nxt['threshold']:.0%} VP tier, +{gain:,.0f} in rebates",
-            detail_zh=ev, detail_en=ev_en, target=float(nxt["units_at_tier"]), target_source="rule", baseline=period,
-            evidence=ev, extra_sales=n, extra_gross=gain, lower_is_better=True, severity=0.8,
+            detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period,  # units still short → 0
+            evidence=ev, extra_sales=n, extra_gross=gain, share_of_gross=_share(ctx, sid, gain), lower_is_better=True,
+            severity=0.8,
             action=Action(what=f"冲量决策：算清 {int(n)} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲",
                           why=ev, who=_person(ctx, sid, "销售经理"), where="销售例会", how="返利阶梯测算表 + 意向客户清单"),
         ))
