@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from dealerlab import policy
 from dealerlab.plots import policy as pplot
@@ -137,6 +138,9 @@ def rebate_findings(ctx) -> list[Finding]:
     from dealerlab.report.findings import _person
 
     period = ctx.params.period
+    # a month already over cannot be pushed any more: the action becomes next month's plan (docs/DOMAIN.md §10:
+    # no advice for a finished month that only a running month could follow)
+    month_over = pd.Timestamp.today().normalize() > pd.Period(period, freq="M").end_time.normalize()
     out = []
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
         n = ctx.value("vp_next_tier_units", store_id=sid)
@@ -157,7 +161,10 @@ def rebate_findings(ctx) -> list[Finding]:
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period,  # units still short → 0
             evidence=ev, extra_sales=n, extra_gross=gain, share_of_gross=_share(ctx, sid, gain), lower_is_better=True,
             severity=0.8,
-            action=Action(what=f"冲量决策：算清 {int(n)} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲",
+            action=Action(what=(f"冲量决策：算清 {int(n)} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲"
+                                if not month_over else
+                                f"{period} 已结束，差的 {int(n)} 台已无法补：下月月中按返利阶梯检查 VP 进度，提前锁定意向客户，"
+                                f"需要冲量时让价不超过保本线（本月测算 {be:,.0f} 元/台）"),
                           why=ev, who=_person(ctx, sid, "销售经理"), where="销售例会", how="返利阶梯测算表 + 意向客户清单"),
         ))
     return out
