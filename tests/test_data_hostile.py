@@ -313,3 +313,20 @@ def test_excel_error_text_in_a_csv_is_named(tmp_path):
     _, log = collect(folder)
     assert sorted((p.rule, p.row, p.column, p.value) for p in log.errors) == [
         ("cell_error", 2, "车型", "#N/A"), ("cell_error", 3, "单车毛利", "#DIV/0!")]
+
+
+def test_a_folder_named_like_a_table_is_refused_not_skipped(tmp_path):
+    """A folder called leads.csv (a careless copy) was skipped: 数据有效 without leads. It is refused by name."""
+    from pathlib import Path
+
+    from dealerlab.data.read import read_path
+
+    src = tmp_path / "data"
+    src.mkdir()
+    demo = Path(__file__).resolve().parents[1] / "datasets" / "demo"
+    for name in ("stores.csv", "staff.csv"):
+        shutil.copy(demo / name, src / name)
+    (src / "leads.csv").mkdir()
+    result = read_path(src)
+    hit = [p for p in result.problems if p.rule == "file_special"]
+    assert len(hit) == 1 and "leads.csv" in hit[0].message("zh") and "文件夹" in hit[0].message("zh")

@@ -684,6 +684,8 @@ def read_path(path: str | Path, *, progress: bool = False) -> ReadResult:
                 continue
             ok, kind, kind_en = _regular_inside(f, path)
             if not ok:
+                if kind == "dir" and suffix != ".parquet":  # a folder named leads.csv: never skip a table silently
+                    kind, kind_en = "文件夹", "a folder"
                 if kind != "dir":
                     result.seen.add(name)
                     result.problems.append(problem("file_special", name, f.name, name=f.name, kind=kind, kind_en=kind_en))
