@@ -20,7 +20,9 @@ def build(ctx) -> H.Html:
             "where": zh_en(lang, "何地 Where", "Where"), "how": zh_en(lang, "怎么做 How", "How"),
             "check_metric": zh_en(lang, "检查指标", "Check metric"), "check": zh_en(lang, "基线 → 目标", "Baseline → target")}
     return H.Html([
-        H.reading(zh_en(lang, "每条发现对应一个 PDCA 循环：按 5W1H 计划（P），执行（D），到检查日用同一指标检查（C），有效则标准化、无效则进入下一轮（A）。",
-                        "Each finding opens a PDCA cycle: plan in 5W1H (P), do (D), check the same metric on the check date (C), standardise or start the next cycle (A).")),
+        H.reading(zh_en(lang, f"排名最前的 {len(plan)} 条发现各立一个 PDCA 循环（一次最多 8 个，其余发现待这些循环检查后再立项）："
+                              "按 5W1H 计划（P），执行（D），到检查日用同一指标检查（C），有效则标准化、无效则进入下一轮（A）。",
+                        f"The top {len(plan)} findings each open a PDCA cycle (at most 8 at a time; the others wait for these checks): "
+                        "plan in 5W1H (P), do (D), check the same metric on the check date (C), standardise or start the next cycle (A).")),
         H.table(plan[list(cols)].rename(columns=cols), lang=ctx.lang),
     ])
