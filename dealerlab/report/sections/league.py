@@ -18,5 +18,6 @@ def build(ctx) -> H.Html:
                         "Each store's key figures this month, with the change on last month (rates: in percentage points) and the 6-month trend. The group "
                         "total is computed from the summed components (not an average of rates).")),
         store_table(ctx, METRIC_IDS, trend=True),
+        H.reading(ctx.benchmark_note()),
         ctx.rates_chart(),
     ])

@@ -17,7 +17,7 @@ from dealerlab.plots import policy as pplot
 from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, zh_en
+from dealerlab.report.sections._common import family_body, store_table, zh_en
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
@@ -29,9 +29,31 @@ METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_stan
 REACH_UNITS = 3
 
 
+#: the group page's two tables (7 columns each, so the headings stay readable on A4): stock, then rebates and costs
+GROUP_TABLES = (
+    ("库存", "Stock", ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
+                      "stock_capital_cost_month", "call_off_accuracy"]),
+    ("返利与费用", "Rebates and costs", ["sell_through_30d", "marketing_cost_per_unit", "rebate_total",
+                                     "gross_per_unit_incl_rebates", "vp_next_tier_units", "vp_next_tier_gain",
+                                     "vp_breakeven_discount"]),
+)
+#: the figures the group total adds up over the stores (units and money); rates and per-unit figures are not added
+GROUP_SUMS = frozenset({"stock_units", "stock_age_over_90", "stock_over_standard", "stock_capital",
+                        "stock_capital_cost_month", "rebate_total", "vp_next_tier_units", "vp_next_tier_gain"})
+
+
 def build(ctx) -> H.Html:
-    """The section's figures with :func:`extra`."""
-    return family_body(ctx, METRIC_IDS, extra)
+    """The section's figures with :func:`extra`; the group page in two tables with a group total row."""
+    if ctx.params.store_id is not None:
+        return family_body(ctx, METRIC_IDS, extra)
+    parts = []
+    for zh, en, ids in GROUP_TABLES:
+        parts += [H.h3(zh_en(ctx.lang, zh, en)), store_table(ctx, ids, totals=GROUP_SUMS)]
+    parts.append(H.reading(zh_en(
+        ctx.lang, "集团合计只加总可以相加的数（台数、金额）；比率、天数和单车数字不能相加，集团行显示「—」，请看各店数值和集团中位数。",
+        "The group total adds up only what can be added (units, money); rates, days and per-unit figures cannot be "
+        "added and show — in the group row: read the stores' values and the group median.")))
+    return H.Html(parts)
 
 
 def extra(ctx) -> H.Html:
