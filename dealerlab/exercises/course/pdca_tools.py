@@ -13,8 +13,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, TextField, find_keywords
-from dealerlab.exercises import is_close
+from dealerlab.exercises import (
+    ChoiceField,
+    ClassifyField,
+    Exercise,
+    Feedback,
+    NumberField,
+    TextField,
+    find_keywords,
+    is_close,
+)
 from dealerlab.exercises.course._sorting import classify_detail
 
 __all__ = ["fishbone_drill", "gemba_peer", "COMEBACK_CAUSES", "LOW_KPI_CAUSES", "CS_STEPS", "PEER_TABLE",
