@@ -22,10 +22,10 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, periods_back
 from dealerlab.errors import ParameterError
-from dealerlab.funnel.counts import components
-from dealerlab.funnel.rates import RATE_SPECS, evaluate
 from dealerlab.funnel.benchmarks import load_benchmark_set, load_benchmarks, store_business
+from dealerlab.funnel.counts import components
 from dealerlab.funnel.paths import STAGES, stage_gains
+from dealerlab.funnel.rates import RATE_SPECS, evaluate
 from dealerlab.metrics import label
 
 __all__ = ["STEPS", "STEP_OF", "load_benchmarks", "actions", "step_label", "compare", "diagnose", "action_plan"]

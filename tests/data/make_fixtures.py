@@ -189,7 +189,7 @@ def make_bad() -> None:
     (f / "潜客.csv").write_bytes("".join(lines[:3]).encode("utf-8") + "".join(lines[3:]).encode("gbk"))
     bad("mixed-utf8-gbk", "mixed-encoding", "leads", "潜客.csv", 4, "", "encoding_mixed")
     f = write_csvs(BAD / "unknown-encoding", base())
-    (f / "潜客.csv").write_bytes("客户编号,门店编码\n".encode("utf-8").replace(b"\xe5", b"\xff") + b"L1,S01\n")
+    (f / "潜客.csv").write_bytes("客户编号,门店编码\n".encode().replace(b"\xe5", b"\xff") + b"L1,S01\n")
     bad("unknown-encoding", "unknown-encoding", "leads", "潜客.csv", 1, "", "encoding_unknown")
     f = write_csvs(BAD / "unclosed-quote", base())
     with open(f / "潜客.csv", "a", encoding="utf-8") as fh:
