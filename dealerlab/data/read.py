@@ -304,7 +304,7 @@ def read_workbook(path: Path, result: ReadResult) -> None:
         result.problems.append(problem("xlsx_part_too_large", "", path.name, value=err.part, part=err.part,
                                        limit=_human_bytes(err.limit), size=_human_bytes(path.stat().st_size)))
         return
-    except Exception as err:  # zipfile / zlib / XML errors: a broken file
+    except Exception:  # zipfile / zlib / XML errors: a broken file
         result.problems.append(problem("not_workbook", "", path.name))
         return
     try:
@@ -315,7 +315,7 @@ def read_workbook(path: Path, result: ReadResult) -> None:
         reader = _sheets_openpyxl
     try:
         sheets = list(reader(path))
-    except Exception as err:  # zipfile / calamine / openpyxl raise many types for a broken file
+    except Exception:  # zipfile / calamine / openpyxl raise many types for a broken file
         result.problems.append(problem("not_workbook", "", path.name))
         return
     if path.suffix.lower() == ".xlsm":
@@ -343,7 +343,7 @@ def read_workbook(path: Path, result: ReadResult) -> None:
             continue
         try:
             all_rows = get_rows()
-        except Exception as err:  # a sheet part that cannot be parsed
+        except Exception:  # a sheet part that cannot be parsed
             result.problems.append(problem("not_workbook", name, source))
             continue
         all_rows = _mark_cells(all_rows, info.marked)
@@ -588,7 +588,7 @@ class _CsvError(Exception):
             self.detail_zh = self.detail
 
     @classmethod
-    def beyond_header(cls, row: int, column: int, width: int, value: str) -> "_CsvError":
+    def beyond_header(cls, row: int, column: int, width: int, value: str) -> _CsvError:
         """A filled cell to the right of the header's last column (file line ``row``, 1-based ``column``)."""
         shown = value if len(value) <= 20 else value[:20] + "…"
         err = cls(f"line {row}: a value in column {column} (\"{shown}\"), right of the header's {width} columns — "
