@@ -278,7 +278,7 @@ def test_personal_data_is_masked_in_every_output_by_default(masked, hostile):
     pii = _personal_data(hostile["ds"])
     assert all(len(v) >= 2 for v in pii.values()), {k: len(v) for k, v in pii.items()}
     texts = _all_text(masked)
-    assert len(texts) == 20  # (index.html, audit/report.ipynb, metrics.csv, findings.csv, 附录.xlsx) × (group + 3 stores)
+    assert len(texts) == 20  # (报告.html, audit/report.ipynb, 指标.csv, 发现清单.csv, 附录.xlsx) × (group + 3 stores)
     for path, text in texts.items():
         for kind, raw in pii.items():
             leaked = [v for v in raw if v in text or html.escape(v, quote=False) in text]

@@ -516,7 +516,7 @@ class MyData:
         Returns
         -------
         Path
-            The report folder (``index.html``, ``report.pdf`` with ``pdf``).
+            The report folder (``报告.html``, ``报告.pdf`` with ``pdf``: :mod:`dealerlab.report.layout`).
         """
         from dealerlab.report.commands import build_report
 
@@ -1075,11 +1075,13 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
         sel = md.selection
         stem = f"我的诊断-{sel[1]}" if sel else "我的诊断"
         out = ""
-        index = folder / "index.html"
+        from dealerlab.report.layout import file_name
+
+        index = folder / file_name("html")
         if index.is_file():
             out += _download_link(index.read_bytes(), file_name=f"{stem}.html", mime="text/html;charset=utf-8",
                                   text="下载诊断报告（网页，可打印）", css_class="dl-download-report")
-        pdf_file = folder / "report.pdf"
+        pdf_file = folder / file_name("pdf")
         if pdf_file.is_file():
             out += _download_link(pdf_file.read_bytes(), file_name=f"{stem}.pdf", mime="application/pdf",
                                   text="下载诊断报告（PDF）", css_class="dl-download-pdf")
@@ -1122,7 +1124,9 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
     plan_links = w.HTML("")
     plan.on_click(on_plan)
     try:
-        if md.selection is not None and (md.folder / "report" / "index.html").is_file():
+        from dealerlab.report.layout import file_name
+
+        if md.selection is not None and (md.folder / "report" / file_name("html")).is_file():
             links.value = report_links(md.folder / "report")
     except DealerlabError:
         pass
