@@ -253,3 +253,33 @@ def test_findings_file_has_labelled_headers_rounded_figures_and_units(group, tmp
     en = pd.read_csv(write_findings(findings_frame(group, found), tmp_path / "findings.csv", lang="en", findings=found),
                      dtype=str, keep_default_na=False)
     assert list(en.columns[:4]) == ["Rank", "Store", "Month", "Area"] and "Extra gross a month(CNY)" in en.columns
+
+
+# ---- English: every finding and action text through the catalogue ----------------------------------------------
+def test_english_findings_and_actions_have_no_chinese_words():
+    from dealerlab.report.findings import plan_actions
+
+    ctx = ReportContext.open("demo", P, lang="en")
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    data_words = set(map(str, ctx.ds["inventory"]["model"].dropna())) | set(map(str, ctx.ds["staff"]["name"].dropna()))
+
+    def check(text, what):
+        for w in sorted(data_words, key=len, reverse=True):  # client data (model names, staff names) stays as it is
+            text = text.replace(w, "")
+        text = re.sub(r"\S\*+", "", text)  # masked names (徐*)
+        assert not cjk.search(text), (what, text)
+
+    found = ctx.findings()
+    assert len(found) > 8
+    for f in found:
+        for what in ("title", "detail", "area_label", "metric_label", "headline"):
+            check(getattr(f, what)("en"), what)
+        check(f.benchmark_source, "benchmark_source")
+        if f.action is not None:
+            for k in ("what", "why", "who", "where", "how"):
+                check(str(getattr(f.action, k)), k)
+    plan = plan_actions(ctx, found)
+    for c in ("title", "what", "who", "where", "how", "check_metric"):
+        for v in plan[c]:
+            check(str(v), c)
+    assert plan["who"].str.match(r"(Sales|Showroom|Service|In-house|Customer|Parts)").all()

@@ -91,27 +91,40 @@ def area_action(metric: str, lang: str = "zh") -> dict:
     hit = t[t["metric"] == metric]
     if hit.empty:
         return {}
+    from dealerlab.report.labels import term
+
     r = hit.iloc[0]
     en = lang == "en"
     return {"root_cause": r["root_cause_en"] if en else r["root_cause"],
             "improvement": r["improvement_en"] if en else r["improvement"],
-            "owner": r["owner"], "owner_label": r["owner_en"] if en else r["owner"], "where": r["where"], "how": r["how"]}
+            "owner": r["owner"], "owner_label": r["owner_en"] if en else r["owner"], "where": term(r["where"], lang),
+            "how": term(r["how"], lang)}
 
 
 def _person(ctx, store_id: str, role: str) -> str:
-    """``role 王*`` — the (masked unless show_pii) name of the store's first active staff member in ``role``."""
+    """``role 王*`` — the (masked unless show_pii) name of the store's first active staff member in ``role`` (the role
+    in the report's language: ``Sales manager 王*``)."""
     from dealerlab.data.privacy import mask_name
+    from dealerlab.report.labels import term
 
+    shown = term(role, getattr(ctx, "lang", "zh"))
     if not store_id or not ctx.ds.has("staff"):
-        return role
+        return shown
     staff = ctx.ds["staff"]
     hit = staff[(staff["store_id"] == store_id) & (staff["role"] == role)]
     if "leave_date" in hit.columns:
         hit = hit[hit["leave_date"].isna()]
     if hit.empty:
-        return role
+        return shown
     name = str(hit.sort_values("staff_id")["name"].iloc[0])
-    return f"{role} {name if ctx.params.show_pii else mask_name(name)}"
+    return f"{shown} {name if ctx.params.show_pii else mask_name(name)}"
+
+
+def action_why(ctx, cause: str, evidence_zh: str, evidence_en: str) -> str:
+    """An action's why: the root cause and, in brackets, the numbers behind it, in the report's language."""
+    if ctx.lang == "en":
+        return f"{cause} ({evidence_en})" if evidence_en else cause
+    return f"{cause}（{evidence_zh}）" if evidence_zh else cause
 
 
 def _fmt(x: float, unit: str) -> str:
@@ -122,7 +135,7 @@ def _fmt(x: float, unit: str) -> str:
     return f"{x:,.1f}" if abs(x - round(x)) > 1e-9 else f"{x:,.0f}"
 
 
-def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None = None, lang: str = "zh") -> pd.DataFrame:
+def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None = None, lang: str | None = None) -> pd.DataFrame:
     """The action rows of the ranked findings (at most :data:`MAX_ACTIONS`; the module docstring says how).
 
     Parameters
@@ -133,7 +146,8 @@ def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None =
         Ranked findings (:func:`collect_findings`).
     report_date : datetime.date, optional
         Default today.
-    lang : {"zh", "en"}
+    lang : {"zh", "en"}, optional
+        Default: the report's language.
 
     Returns
     -------
@@ -143,6 +157,7 @@ def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None =
     """
     from dealerlab.metrics import METRICS
 
+    lang = lang or getattr(ctx, "lang", "zh")
     dates = schedule(findings, report_date=report_date)
     rows = []
     for f in findings:
@@ -205,7 +220,7 @@ def schedule(findings: list[Finding], *, report_date: _dt.date | None = None) ->
     return out
 
 
-def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None = None, lang: str = "zh") -> pd.DataFrame:
+def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None = None, lang: str | None = None) -> pd.DataFrame:
     """The findings as one table (``findings.csv``): one row per finding, columns :data:`FINDINGS_COLUMNS`.
 
     Parameters
@@ -215,12 +230,14 @@ def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None
         Ranked findings.
     report_date : datetime.date, optional
         Default today (for the action rows' dates).
-    lang : {"zh", "en"}
+    lang : {"zh", "en"}, optional
+        Default: the report's language.
 
     Returns
     -------
     DataFrame
     """
+    lang = lang or getattr(ctx, "lang", "zh")
     dates = schedule(findings, report_date=report_date)
     rows = []
     for i, f in enumerate(findings, start=1):
@@ -302,6 +319,9 @@ def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None
             "area_id": r["area"], "metric_id": metric,
         })
     out = pd.DataFrame(rows, columns=FILE_COLUMNS)
+    for c in ("current", "target", "benchmark", "extra_sales", "extra_gross", "share_of_gross", "benchmark_extra_sales",
+              "benchmark_extra_gross"):  # whole money stays whole (51367, not 51367.0) beside rates in percent
+        out[c] = pd.Series([r[c] for r in rows], dtype=object, index=out.index) if rows else out[c]
     money = "元" if not en else "CNY"
     heads = {c: col(c, lang) for c in FILE_COLUMNS}
     heads.update({"extra_gross": f"{col('extra_gross', lang)}({money})", "share_of_gross": f"{col('share_of_gross', lang)}(%)",
@@ -339,8 +359,9 @@ def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh", findings: lis
         raise ParameterError(f"输出文件 {path.name} 应以 .csv 或 .xlsx 结尾。", f"The output {path.name} must end in .csv or .xlsx.")
     safe = readable_findings(frame, findings, lang=lang)
     for c in safe.columns:
-        if safe[c].dtype == object:
-            safe[c] = safe[c].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v)
+        if safe[c].dtype == object:  # kept object: a whole number stays whole in the file
+            safe[c] = pd.Series([("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v)
+                                 for v in safe[c]], dtype=object, index=safe.index)
     with atomic_file(path) as tmp:
         if suffix == ".csv":
             safe.to_csv(tmp, index=False, encoding="utf-8-sig")
