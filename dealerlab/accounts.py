@@ -223,7 +223,7 @@ class TierEstimator:
         frame["potential"] = _potential(frame)
         return frame
 
-    def fit(self, data, *, as_of=None) -> "TierEstimator":
+    def fit(self, data, *, as_of=None) -> TierEstimator:
         """Learn the lines from a Dataset, or from a frame with ``account_id, monetary, planned_purchases,
         fleet_size, units_12m`` (and the importance columns ``industry, contact_level``)."""
         f = self._features(data, as_of)

@@ -381,15 +381,9 @@ def satisfaction_index(
 
 
 def importance(
-    surveys: pd.DataFrame,
-    *,
-    by: Sequence[str] | str | None = ("store_id",),
-    min_responses: int = 5,
-    items: pd.DataFrame | None = None,
-    periods: Iterable[str] | str | None = None,
-    stores: Iterable[str] | str | None = None,
-    survey: str | None = None,
-    columns: Mapping[str, str] | None = None,
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id",), min_responses: int = 5,
+    items: pd.DataFrame | None = None, periods: Iterable[str] | str | None = None,
+    stores: Iterable[str] | str | None = None, survey: str | None = None, columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Derived importance: Pearson correlation, across responses, of an item's performance with 总体满意度.
 
@@ -446,15 +440,9 @@ def importance(
 
 
 def ipa(
-    surveys: pd.DataFrame,
-    *,
-    by: Sequence[str] | str | None = ("store_id",),
-    min_responses: int = 5,
-    items: pd.DataFrame | None = None,
-    periods: Iterable[str] | str | None = None,
-    stores: Iterable[str] | str | None = None,
-    survey: str | None = None,
-    columns: Mapping[str, str] | None = None,
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id",), min_responses: int = 5,
+    items: pd.DataFrame | None = None, periods: Iterable[str] | str | None = None,
+    stores: Iterable[str] | str | None = None, survey: str | None = None, columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Importance-performance analysis: each item's quadrant, split at the means of its group's items.
 
@@ -567,13 +555,8 @@ def fix_first(ipa_table: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
 
 @share_docs
 def rater_scores(
-    surveys: pd.DataFrame,
-    *,
-    by: Sequence[str] | str | None = ("store_id", "period"),
-    items: pd.DataFrame | None = None,
-    periods: Iterable[str] | str | None = None,
-    stores: Iterable[str] | str | None = None,
-    survey: str | None = None,
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id", "period"), items: pd.DataFrame | None = None,
+    periods: Iterable[str] | str | None = None, stores: Iterable[str] | str | None = None, survey: str | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Mean performance, expectation, gap and index per RATER dimension, all five always listed.
@@ -605,13 +588,8 @@ def rater_scores(
 
 @share_docs
 def kano_summary(
-    surveys: pd.DataFrame,
-    *,
-    by: Sequence[str] | str | None = ("store_id", "period"),
-    items: pd.DataFrame | None = None,
-    periods: Iterable[str] | str | None = None,
-    stores: Iterable[str] | str | None = None,
-    survey: str | None = None,
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id", "period"), items: pd.DataFrame | None = None,
+    periods: Iterable[str] | str | None = None, stores: Iterable[str] | str | None = None, survey: str | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Per Kano class: how many items, their pooled index and gap, and the weakest item.

@@ -110,7 +110,7 @@ def retention_figures(ds, *, periods: Iterable[str], stores: Iterable[str] | Non
     rows = []
     for store in stores:
         for period in periods:
-            def add(metric, num, den, value, reason=""):
+            def add(metric, num, den, value, reason="", store=store, period=period):
                 rows.append((store, period, metric, num, den, value, reason))
 
             if orders is None:
@@ -305,7 +305,7 @@ def retail_lifetime_value(ds, *, period: str, margin_rate: float, stores: Iterab
 
 
 def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None, vehicles: int = 240,
-                 end: str = "2026-10", months: int = 24) -> "Dataset":  # noqa: F821
+                 end: str = "2026-10", months: int = 24) -> Dataset:  # noqa: F821
     """A small synthetic 24-month service base for teaching 回厂率 (the bundled demo covers 12 months only).
 
     Each store sells ``vehicles`` cars spread over the months before and during the window; a car comes for 保养 about

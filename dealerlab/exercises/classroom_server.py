@@ -46,6 +46,7 @@ from tornado import web
 from tornado.escape import url_escape
 from traitlets import Integer, Unicode, default
 
+from dealerlab.exercises.mydata import MINE_SUFFIX
 from dealerlab.exercises.store import ENV_DIR, ENV_TRAINEE
 
 TRAINER = "trainer:"
@@ -342,6 +343,7 @@ def dashboard_html(handler) -> str:
                 on[k["name"]].append(t)
     records, skipped = collect_answers(root) if root.is_dir() else ([], [])
     tables = gradebook(records) if records else None
+    own = _own_data(root)  # who uses his own store's data: a flag, never the data
     rows = []
     trainees = sorted(set(on) | ({r["trainee"] for r in records}))
     scores = tables["scores"] if tables is not None else None
@@ -350,18 +352,21 @@ def dashboard_html(handler) -> str:
         done = mine[mine["attempts"] > 0] if mine is not None else None
         n = 0 if done is None else len(done)
         first = "—" if not n else f"{done['first_score'].mean():.0%}"
+        flag = "<span class='dl-own-data'>✓</span>" if _folder_name(t) in own else ""
         rows.append(f"<tr class='dl-trainee-row'><td>{html.escape(t)}</td><td>{html.escape('、'.join(on.get(t, [])) or '—')}</td>"
-                    f"<td>{n}</td><td>{first}</td></tr>")
+                    f"<td>{n}</td><td>{first}</td><td>{flag}</td></tr>")
     body = [f"<h1>班级看板</h1><p class='note'>每 10 秒自动刷新 · 在线 {len(on)} 人 · 已交答案 "
             f"{len({r['trainee'] for r in records})} 人 · {time.strftime('%H:%M:%S', time.localtime(now))}</p>",
             "<h2>学员</h2><table id='dl-dash-trainees'><tr><th>学员</th><th>正在做</th><th>已检查的练习</th>"
-            f"<th>首次得分（平均）</th></tr>{''.join(rows) or '<tr><td colspan=4>还没有学员加入。</td></tr>'}</table>"]
+            f"<th>首次得分（平均）</th><th>用自己门店的数据</th></tr>{''.join(rows) or '<tr><td colspan=5>还没有学员加入。</td></tr>'}</table>"]
+    body.append(_comparison_html(root, len(own)))
     if tables is not None:
         d = tables["difficulty"]
         body.append("<h2>练习</h2><table><tr><th>练习</th><th>作答人数</th><th>首次即正确</th><th>平均最高得分</th></tr>" + "".join(
             f"<tr><td>{html.escape(r.title)}</td><td>{r.trainees}</td><td>{_pct(r.share_correct_first_try)}</td>"
             f"<td>{_pct(r.mean_best_score)}</td></tr>" for r in d.itertuples()) + "</table>")
         w = tables["wrong_answers"]
+        w = w[~w["exercise_id"].astype(str).str.endswith(MINE_SUFFIX)] if "exercise_id" in w else w  # own-store numbers
         if not w.empty:
             body.append("<h2>最常见的错误答案</h2><table><tr><th>练习</th><th>字段</th><th>答案</th><th>人数</th></tr>" + "".join(
                 f"<tr><td>{html.escape(r.title)}</td><td>{html.escape(str(r.field))}</td>"
@@ -371,6 +376,38 @@ def dashboard_html(handler) -> str:
         body.append("<p class='note'>未读取的文件：" + "；".join(html.escape(f"{p.name}（{why}）") for p, why in skipped[:20])
                     + "</p>")
     return "".join(body)
+
+
+def _folder_name(trainee: str) -> str:
+    from dealerlab.exercises.store import safe_name
+
+    try:
+        return safe_name(trainee)
+    except Exception:
+        return ""
+
+
+def _own_data(root: Path) -> set[str]:
+    from dealerlab.exercises.mydata import uses_own_data
+
+    return uses_own_data(root) if root.is_dir() else set()
+
+
+def _comparison_html(root: Path, n_own: int) -> str:
+    """The class's key rates against the class median, without names or stores (from 5 trainees with own data)."""
+    from dealerlab.exercises.mydata import MIN_COMPARISON, class_comparison
+
+    table = class_comparison(root) if n_own else None
+    head = "<h2>班级对比（学员自己门店的数据，匿名）</h2>"
+    if table is None:
+        return (head + f"<p class='note' id='dl-comparison-wait'>已有 {n_own} 位学员用自己门店的数据；"
+                f"满 {MIN_COMPARISON} 位后这里显示不含姓名和店名的对比。</p>")
+    cols = list(table.columns)
+    rows = "".join("<tr>" + f"<td>{html.escape(str(r[0]))}</td>" + "".join(f"<td>{_pct(v) if v == v else '—'}</td>" for v in r[1:])
+                   + "</tr>" for r in table.itertuples(index=False))
+    return (head + "<p class='note'>每行是一位学员的门店（不显示姓名和店名，按成交率排序），最后一行是班级中位数。</p>"
+            + "<table id='dl-comparison'><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols) + "</tr>" + rows
+            + "</table>")
 
 
 def _pct(v) -> str:

@@ -19,8 +19,8 @@ from dealerlab.targets.achievement import (
     actuals,
     amount_rate_matrix,
     daily_close,
-    ranked_table,
     per_head_output,
+    ranked_table,
 )
 from dealerlab.targets.days import (
     BASES,
