@@ -8,7 +8,6 @@ exercise found twice (two laptops) is merged: attempts are the union.
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 from collections import Counter
