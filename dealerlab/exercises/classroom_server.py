@@ -176,9 +176,11 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     """Starts each page's kernel with its trainee's name; at most ``max_kernels_per_trainee`` per trainee."""
 
     max_kernels_per_trainee = Integer(4, config=True, help="Kernels one trainee may hold (oldest page closed first).")
-    first_connect_grace = Integer(120, config=True, help=(
-        "Seconds a new kernel may wait for its page to connect before culling may take it: under load (30 pages "
-        "starting on a laptop) the page connects long after the kernel ran the notebook."))
+    first_connect_grace = Integer(600, config=True, help=(
+        "Seconds a new kernel may wait for its page to connect before culling may take it: Voilà runs the whole "
+        "notebook before the page connects, and under load (30 pages starting at once on a 2-core laptop, R6) that "
+        "took over 3 minutes; a page culled before it connects is dead to its trainee. The per-trainee cap still "
+        "bounds the kernels of pages closed before they connected."))
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -214,6 +216,9 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         if info is not None and not info.get("connected") and \
                 time.time() - info["started"] < self.cull_idle_timeout + self.first_connect_grace:
             return None
+        kernel = self._kernels.get(kernel_id)
+        if kernel is None or kernel._trait_values.get("last_activity") is None:
+            return None  # still starting (no activity yet): Jupyter Server's culler would log a traceback
         return await super().cull_kernel_if_idle(kernel_id)
 
     async def start_kernel(self, *args, **kwargs):
