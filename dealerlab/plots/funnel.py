@@ -30,6 +30,7 @@ _T = Catalogue({
     "heat_title": {"zh": "销售顾问 × 关键指标（颜色 = 与团队中位数相比）", "en": "Consultant × KPI (colour = vs team median)"},
     "consultant": {"zh": "销售顾问", "en": "Consultant"},
     "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
+    "bench_rate": {"zh": "（标杆 {rate}）", "en": " (benchmark {rate})"},
 })
 
 #: the bars of the funnel: (label zh, label en, count expression)
@@ -115,7 +116,7 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
             below = b is not None and np.isfinite(rate) and rate < b
             txt = f"{label(metric, lang)} {_pct(rate)}"
             if b is not None:
-                txt += f"（{'标杆' if lang != 'en' else 'bm'} {_pct(b)}）" if lang != "en" else f" (benchmark {_pct(b)})"
+                txt += _T.get("bench_rate", lang, rate=_pct(b))
             ax.text(top * 1.02, y[i] + 0.5, txt, ha="left", va="center", fontsize=9.5,
                     color=STATUS_COLORS["bad"] if below else "#333333")
             if b is not None:

@@ -22,6 +22,8 @@ PERSPECTIVE_COLORS = {"财务": PALETTE[0], "客户": PALETTE[1], "内部流程"
 
 _MSG = Catalogue(
     {
+        "money": {"zh": "{wan:,.1f}万", "en": "{k:,.0f}k"},
+        "weighted": {"zh": "{name}（{weight:.0%}）", "en": "{name} ({weight:.0%})"},
         "weights_title": {
             "zh": "各责任人指标权重的平衡计分卡分布",
             "en": "KPI weights by balanced-scorecard perspective",
@@ -63,7 +65,7 @@ def _fmt(value: float, like: float, lang: str = "zh") -> str:
     if abs(like) <= 1.5 and abs(value) <= 15:
         return f"{value:.1%}"
     if abs(like) >= 10_000:
-        return f"{value / 10_000:,.1f}万" if lang == "zh" else f"{value / 1_000:,.0f}k"
+        return _MSG.get("money", lang, wan=value / 10_000, k=value / 1_000)
     if float(value).is_integer() or abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,.2f}"
@@ -206,7 +208,7 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
         )
         ax.text(xmax + 0.1, yi, text, va="center", fontsize=9)
     labels = [
-        f"{r.name}（{r.weight:.0%}）" if lang == "zh" else f"{r.name} ({r.weight:.0%})"
+        _MSG.get("weighted", lang, name=r.name, weight=r.weight)
         for r in frame.itertuples(index=False)
     ]
     ax.set_yticks(y, labels)
