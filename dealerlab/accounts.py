@@ -27,6 +27,7 @@ import pandas as pd
 
 from dealerlab._options import check_lang, check_option
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = [
     "TIERS",
@@ -59,6 +60,13 @@ STRATEGIES = {
     GENERAL: ("标准化维护：纳入基盘客户定期关怀，按流程跟踪，识别升级为重点客户的机会。",
               "Standard care: regular base-customer contact, watch for upgrade chances."),
 }
+
+_MSG = Catalogue({
+    "rule": {"zh": "规则", "en": "rule"},
+    "line": {"zh": "线", "en": "line"},
+    "value_rule": {"zh": "价值型：24 个月金额 ≥", "en": "value: 24-month money ≥"},
+    "potential_rule": {"zh": "潜力型：潜力 ≥", "en": "potential: potential ≥"},
+})
 
 
 def _reference_date(ds, as_of) -> pd.Timestamp:
@@ -251,10 +259,10 @@ class TierEstimator:
     def describe(self, *, lang: str = "zh") -> pd.DataFrame:
         """The fitted lines as a small table to show the user."""
         check_lang(lang)
-        zh = lang == "zh"
+        rule, line = _MSG.get("rule", lang), _MSG.get("line", lang)
         return pd.DataFrame([
-            {"规则" if zh else "rule": "价值型：24 个月金额 ≥" if zh else "value: 24-month money ≥", "线" if zh else "line": self.value_line_},
-            {"规则" if zh else "rule": "潜力型：潜力 ≥" if zh else "potential: potential ≥", "线" if zh else "line": self.potential_line_},
+            {rule: _MSG.get("value_rule", lang), line: self.value_line_},
+            {rule: _MSG.get("potential_rule", lang), line: self.potential_line_},
         ])
 
     def __repr__(self) -> str:
