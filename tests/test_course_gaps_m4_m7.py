@@ -95,3 +95,61 @@ def test_04e_gemba_peer(store):
     fb = gemba_peer.check({**good, "gap": 0.0735, "patrol_note": "发现工位很乱，要注意"})  # sign flipped, no owner/date
     msgs = {f: m for f, ok, m in fb.details if not ok}
     assert set(msgs) == {"gap", "patrol_note"} and "谁负责" in msgs["patrol_note"]
+
+
+# ---------------------------------------------------------------- module 5
+def test_sample_size_hand_values():
+    from dealerlab import csi
+
+    # n0 = 1.96² × 0.25 / 0.05² = 384.15 → 385; N = 500: 384.15 / (1 + 383.15 / 500) = 217.5 → 218
+    assert csi.sample_size() == 385 and csi.sample_size(500) == 218 and csi.sample_size(400) == 197
+    assert csi.sample_size(None, margin=0.10) == 97 and csi.sample_size(100, margin=0.10) == 50
+    assert csi.sample_size(3) == 3  # never more than the customers there are
+    with pytest.raises(ParameterError):
+        csi.sample_size(100, margin=0)
+
+
+def test_qscv_scores_pool_rows():
+    from dealerlab import csi
+
+    rows = [  # two CSI responses; Q = 一次修好 (8, 6) + 按时交车 (10) → 24 / 3 = 8.0; C = 休息区舒适 (9) ; V = 价格公道 (5, 7)
+        ("R1", "一次修好", 8), ("R1", "按时交车", 10), ("R1", "休息区舒适", 9), ("R1", "价格公道", 5),
+        ("R2", "一次修好", 6), ("R2", "价格公道", 7),
+    ]
+    sv = pd.DataFrame([{"response_id": r, "store_id": "S01", "survey": "CSI", "survey_date": pd.Timestamp("2026-10-05"),
+                        "item": i, "performance": p, "expectation": None} for r, i, p in rows])
+    t = csi.qscv_scores(sv, by=["store_id"])
+    assert t["qscv"].tolist() == ["Q", "C", "V"]  # no S item answered → no S row
+    q = t.set_index("qscv")
+    assert q.loc["Q", "n"] == 3 and q.loc["Q", "n_items"] == 2 and q.loc["Q", "index"] == pytest.approx(800)
+    assert q.loc["C", "index"] == pytest.approx(900) and q.loc["V", "performance"] == pytest.approx(6.0)
+    assert set(csi.QSCV_OF_ITEM) >= set(csi.survey_dictionary()["item"])  # every shipped item has a letter
+    with pytest.raises(ParameterError):
+        csi.qscv_scores(sv, mapping={"一次修好": "X"})
+
+
+def test_05d_qscv_survey(store):
+    from dealerlab.exercises.course.csi_service import QSCV_PRACTICES, REMARKS, qscv_survey
+
+    good = {"qscv": {k: v for k, (_t, v) in QSCV_PRACTICES.items()}, "remarks": {k: v for k, (_t, v) in REMARKS.items()},
+            "sample": "197", "third": "b"}
+    ex = qscv_survey.bind(store=store)
+    ex.set_answer(good)
+    assert ex.submit().status == "correct"
+    fb = qscv_survey.check({**good, "sample": 385.0, "qscv": {**good["qscv"], "p6": "S"}})  # no finite-N correction
+    msgs = {f: m for f, ok, m in fb.details if not ok}
+    assert set(msgs) == {"sample", "qscv"} and "第 6 条" in msgs["qscv"] and "400" in msgs["sample"]
+
+
+def test_05e_complaints(store):
+    from dealerlab.exercises.course.csi_service import _RESP_OF, COMPLAINTS, complaint_handling
+
+    good = {"types": {k: v for k, (_t, v) in COMPLAINTS.items()},
+            "responses": {k: _RESP_OF[v] for k, (_t, v) in COMPLAINTS.items()}, "phone": ["t1", "t2", "t3", "t6", "t7"],
+            "reply": "王先生，非常抱歉，我核实经过后安排免费修复，今天下午 5 点前给您回电。"}
+    ex = complaint_handling.bind(store=store)
+    ex.set_answer(good)
+    assert ex.submit().status == "correct"
+    fb = complaint_handling.check({**good, "phone": ["t1", "t5"], "reply": "我们会尽快处理您的问题，请您放心等待"})
+    msgs = {f: m for f, ok, m in fb.details if not ok}
+    assert set(msgs) == {"phone", "reply"} and "道歉" in msgs["reply"]
