@@ -6,16 +6,16 @@ import pytest
 
 from dealerlab.exercises import AnswerStore
 from dealerlab.exercises.course.execution import (
+    _LEVER_OF,
     EXERCISES,
     FOUR_ITEMS,
     ROLE_TASKS,
     SIX_S_ITEMS,
     THREE_NO_CASES,
-    _LEVER_OF,
     audit_numbers,
-    headcount_needed,
     daily_case_numbers,
     daily_close_case,
+    headcount_needed,
     six_s_4,
     three_no,
 )

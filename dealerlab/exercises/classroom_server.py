@@ -318,7 +318,40 @@ def dashboard_html(handler) -> str:
             if t not in on[k["name"]]:
                 on[k["name"]].append(t)
     records, skipped = collect_many([root]) if str(root) not in ("", ".") else ([], [])
-    return dashboard_body(records, skipped, on=on, refresh=10)
+    own = _own_data(root)  # who uses his own store's data: a flag, never the data
+    return dashboard_body(records, skipped, on=on, refresh=10, own_data=own,
+                          after_trainees=_comparison_html(root, len(own)))
+
+
+def _own_data(root: Path) -> set[str]:
+    from dealerlab.exercises.mydata import uses_own_data
+
+    return uses_own_data(root) if root.is_dir() else set()
+
+
+def _comparison_html(root: Path, n_own: int) -> str:
+    """The class's key rates against the class median, without names or stores (from 5 trainees with own data)."""
+    from dealerlab.exercises.mydata import MIN_COMPARISON, class_comparison
+
+    table = class_comparison(root) if n_own else None
+    head = "<h2>班级对比（学员自己门店的数据，匿名）</h2>"
+    if table is None:
+        return (head + f"<p class='note' id='dl-comparison-wait'>已有 {n_own} 位学员用自己门店的数据；"
+                f"满 {MIN_COMPARISON} 位后这里显示不含姓名和店名的对比。</p>")
+    cols = list(table.columns)
+    rows = "".join("<tr>" + f"<td>{html.escape(str(r[0]))}</td>" + "".join(f"<td>{_pct(v) if v == v else '—'}</td>" for v in r[1:])
+                   + "</tr>" for r in table.itertuples(index=False))
+    return (head + "<p class='note'>每行是一位学员的门店（不显示姓名和店名，按成交率排序），最后一行是班级中位数。</p>"
+            + "<table id='dl-comparison'><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols) + "</tr>" + rows
+            + "</table>")
+
+
+def _pct(v) -> str:
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if v != v else f"{v:.0%}"
 
 
 def _jupyter_server_extension_points():

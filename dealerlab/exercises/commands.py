@@ -77,18 +77,22 @@ def class_collect_command(sources, *, into=None, lang: str = "zh") -> int:
 
 
 def class_new_command(*, answers_dir=None, lang: str = "zh") -> int:
-    """``dealerlab class new``: archive the finished class (renamed, nothing deleted) and start an empty folder."""
+    """``dealerlab class new``: archive the finished class (renamed; trainees' uploaded store data deleted), start anew."""
     from dealerlab.exercises.collect import new_class
     from dealerlab.exercises.store import answers_dir as resolve
 
     check_lang(lang)
     root = resolve(answers_dir)
+    uploads = len(list(root.glob("*/.mydata/.dealerlab-mydata"))) if root.is_dir() else 0
     archive = new_class(root)
     if lang == "zh":
         print(f"上一班的答案已存档到 {archive}；{root} 现在是空的，可以开始新班。"
-              "如果课堂服务器还开着，请重新启动它（dealerlab classroom）。")
+              + (f"{uploads} 位学员上传的门店数据已删除。" if uploads else "")
+              + "如果课堂服务器还开着，请重新启动它（dealerlab classroom）。")
     else:
-        print(f"previous class archived to {archive}; {root} is empty now. Restart a running classroom server.")
+        print(f"previous class archived to {archive}; {root} is empty now."
+              + (f" The store data {uploads} trainees uploaded is deleted." if uploads else "")
+              + " Restart a running classroom server.")
     return 0
 
 

@@ -157,6 +157,15 @@ def recent_work(records: list[dict], *, titles: dict[str, str] | None = None, wi
     return {t: [title for _s, title in sorted(v, reverse=True)] for t, v in latest.items()}
 
 
+def _folder_name(trainee: str) -> str:
+    from dealerlab.exercises.store import safe_name
+
+    try:
+        return safe_name(trainee)
+    except Exception:
+        return ""
+
+
 def _pct(v) -> str:
     try:
         v = float(v)
@@ -166,7 +175,8 @@ def _pct(v) -> str:
 
 
 def dashboard_body(records: list[dict], skipped: list, *, on: dict[str, list[str]], refresh: int = 10,
-                   doing: str = "正在做", extra_trainees=(), now: float | None = None) -> str:
+                   doing: str = "正在做", extra_trainees=(), own_data: set[str] | None = None,
+                   after_trainees: str = "", now: float | None = None) -> str:
     """The dashboard's HTML body: trainees, exercises, the most common wrong answers.
 
     Parameters
@@ -183,6 +193,10 @@ def dashboard_body(records: list[dict], skipped: list, *, on: dict[str, list[str
         Heading of the second column.
     extra_trainees : iterable of str
         Trainees listed even without answers (signed in, nothing checked yet).
+    own_data : set of str, optional
+        Answer-folder names of the trainees working on their own store's data (a ✓ column; none without it).
+    after_trainees : str
+        HTML placed after the trainee table (the classroom's anonymous comparison).
     now : float, optional
         Epoch seconds shown as the time of the page (default: the clock).
 
@@ -203,13 +217,18 @@ def dashboard_body(records: list[dict], skipped: list, *, on: dict[str, list[str
         done = mine[mine["attempts"] > 0] if mine is not None else None
         n = 0 if done is None else len(done)
         first = "—" if not n else f"{done['first_score'].mean():.0%}"
+        flag = ""
+        if own_data is not None:
+            flag = "<td>" + ("<span class='dl-own-data'>✓</span>" if _folder_name(t) in own_data else "") + "</td>"
         rows.append(f"<tr class='dl-trainee-row'><td>{html.escape(t)}</td>"
-                    f"<td>{html.escape('、'.join(on.get(t, [])) or '—')}</td><td>{n}</td><td>{first}</td></tr>")
+                    f"<td>{html.escape('、'.join(on.get(t, [])) or '—')}</td><td>{n}</td><td>{first}</td>{flag}</tr>")
+    own_head = "<th>用自己门店的数据</th>" if own_data is not None else ""
+    cols = 5 if own_data is not None else 4
     body = [f"<h1>班级看板</h1><p class='note'>每 {int(refresh)} 秒自动刷新 · 在线 {len(on)} 人 · 已交答案 "
             f"{len(answered)} 人 · {time.strftime('%H:%M:%S', time.localtime(now))}</p>",
             f"<h2>学员</h2><table id='dl-dash-trainees'><tr><th>学员</th><th>{html.escape(doing)}</th>"
-            "<th>已检查的练习</th><th>首次得分（平均）</th></tr>"
-            f"{''.join(rows) or '<tr><td colspan=4>还没有学员加入。</td></tr>'}</table>"]
+            f"<th>已检查的练习</th><th>首次得分（平均）</th>{own_head}</tr>"
+            f"{''.join(rows) or f'<tr><td colspan={cols}>还没有学员加入。</td></tr>'}</table>", after_trainees]
     if tables is not None:
         d = tables["difficulty"]
         body.append("<h2>练习</h2><table id='dl-dash-exercises'><tr><th>练习</th><th>作答人数</th><th>首次即正确</th>"
@@ -217,6 +236,10 @@ def dashboard_body(records: list[dict], skipped: list, *, on: dict[str, list[str
                         f"<tr><td>{html.escape(r.title)}</td><td>{r.trainees}</td><td>{_pct(r.share_correct_first_try)}"
                         f"</td><td>{_pct(r.mean_best_score)}</td></tr>" for r in d.itertuples()) + "</table>")
         w = tables["wrong_answers"]
+        if not w.empty:  # answers computed from a trainee's own store are his numbers, not common mistakes
+            from dealerlab.exercises.mydata import MINE_SUFFIX
+
+            w = w[~w["exercise_id"].astype(str).str.endswith(MINE_SUFFIX)]
         if not w.empty:
             body.append("<h2>最常见的错误答案</h2><table id='dl-dash-wrong'><tr><th>练习</th><th>填写项</th><th>答案</th>"
                         "<th>人数</th></tr>" + "".join(
