@@ -21,12 +21,17 @@ Decisions where docs/DOMAIN.md is silent (documented here and in the notebook):
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang, check_option
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "TIERS",
@@ -60,6 +65,13 @@ STRATEGIES = {
               "Standard care: regular base-customer contact, watch for upgrade chances."),
 }
 
+_MSG = Catalogue({
+    "rule": {"zh": "规则", "en": "rule"},
+    "line": {"zh": "线", "en": "line"},
+    "value_rule": {"zh": "价值型：24 个月金额 ≥", "en": "value: 24-month money ≥"},
+    "potential_rule": {"zh": "潜力型：潜力 ≥", "en": "potential: potential ≥"},
+})
+
 
 def _reference_date(ds, as_of) -> pd.Timestamp:
     if as_of is not None:
@@ -70,7 +82,7 @@ def _reference_date(ds, as_of) -> pd.Timestamp:
     return pd.Timestamp(d).normalize()
 
 
-def account_activity(ds, *, as_of=None, window_months: int = 24) -> pd.DataFrame:
+def account_activity(ds: Dataset, *, as_of=None, window_months: int = 24) -> pd.DataFrame:
     """Per account: last activity, purchases and service in the window, units in the last 12 months.
 
     Returns
@@ -136,7 +148,7 @@ def quintile_scores(values: pd.Series, ids: pd.Series, *, reverse: bool = False)
     return ((rank - 1) * 5 // n + 1).reindex(values.index).astype("int64")
 
 
-def rfm(ds, *, as_of=None, by_store: bool = False) -> pd.DataFrame:
+def rfm(ds: Dataset, *, as_of=None, by_store: bool = False) -> pd.DataFrame:
     """RFM values and 1–5 scores per account (quintiles over the whole dataset, or per store with ``by_store``).
 
     Returns
@@ -251,10 +263,10 @@ class TierEstimator:
     def describe(self, *, lang: str = "zh") -> pd.DataFrame:
         """The fitted lines as a small table to show the user."""
         check_lang(lang)
-        zh = lang == "zh"
+        rule, line = _MSG.get("rule", lang), _MSG.get("line", lang)
         return pd.DataFrame([
-            {"规则" if zh else "rule": "价值型：24 个月金额 ≥" if zh else "value: 24-month money ≥", "线" if zh else "line": self.value_line_},
-            {"规则" if zh else "rule": "潜力型：潜力 ≥" if zh else "potential: potential ≥", "线" if zh else "line": self.potential_line_},
+            {rule: _MSG.get("value_rule", lang), line: self.value_line_},
+            {rule: _MSG.get("potential_rule", lang), line: self.potential_line_},
         ])
 
     def __repr__(self) -> str:
@@ -262,7 +274,7 @@ class TierEstimator:
         return f"TierEstimator(top_share={self.top_share}{fitted})"
 
 
-def tier_accounts(ds, *, as_of=None, by_store: bool = False, lang: str = "zh") -> pd.DataFrame:
+def tier_accounts(ds: Dataset, *, as_of=None, by_store: bool = False, lang: str = "zh") -> pd.DataFrame:
     """RFM + tier + strategy + churn flag for every account (lines fitted on the same accounts).
 
     Returns
@@ -336,7 +348,7 @@ def industry_mix(tiers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("monetary", ascending=False).reset_index(drop=True)
 
 
-def account_profile(ds, account_id: str, *, as_of=None) -> dict:
+def account_profile(ds: Dataset, account_id: str, *, as_of=None) -> dict:
     """One account's profile: master data, tier, purchases, service, last contact and planned purchases."""
     tiers = tier_accounts(ds, as_of=as_of)
     hit = tiers[tiers["account_id"] == account_id]

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
@@ -22,6 +23,8 @@ PERSPECTIVE_COLORS = {"财务": PALETTE[0], "客户": PALETTE[1], "内部流程"
 
 _MSG = Catalogue(
     {
+        "money": {"zh": "{wan:,.1f}万", "en": "{k:,.0f}k"},
+        "weighted": {"zh": "{name}（{weight:.0%}）", "en": "{name} ({weight:.0%})"},
         "weights_title": {
             "zh": "各责任人指标权重的平衡计分卡分布",
             "en": "KPI weights by balanced-scorecard perspective",
@@ -63,7 +66,7 @@ def _fmt(value: float, like: float, lang: str = "zh") -> str:
     if abs(like) <= 1.5 and abs(value) <= 15:
         return f"{value:.1%}"
     if abs(like) >= 10_000:
-        return f"{value / 10_000:,.1f}万" if lang == "zh" else f"{value / 1_000:,.0f}k"
+        return _MSG.get("money", lang, wan=value / 10_000, k=value / 1_000)
     if float(value).is_integer() or abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,.2f}"
@@ -76,9 +79,9 @@ def plot_perspective_weights(
     perspective: str = "perspective",
     weight: str = "weight",
     owners: Iterable[str] | None = None,
-    ax=None,
+    ax: Axes | None = None,
     lang: str = "zh",
-):
+) -> Axes:
     """Stacked horizontal bars: for each owner, the share of the weights in each BSC perspective.
 
     Parameters
@@ -142,7 +145,7 @@ def _percent_formatter():
     return PercentFormatter(1.0, decimals=0)
 
 
-def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, lang: str = "zh"):
+def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """An owner's scorecard: one bar per card, achievement against the target line and the stretch cap.
 
     Parameters
@@ -206,7 +209,7 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
         )
         ax.text(xmax + 0.1, yi, text, va="center", fontsize=9)
     labels = [
-        f"{r.name}（{r.weight:.0%}）" if lang == "zh" else f"{r.name} ({r.weight:.0%})"
+        _MSG.get("weighted", lang, name=r.name, weight=r.weight)
         for r in frame.itertuples(index=False)
     ]
     ax.set_yticks(y, labels)
