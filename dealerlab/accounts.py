@@ -21,6 +21,7 @@ Decisions where docs/DOMAIN.md is silent (documented here and in the notebook):
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ import pandas as pd
 from dealerlab._options import check_lang, check_option
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "TIERS",
@@ -85,7 +89,7 @@ def _reference_date(ds, as_of) -> pd.Timestamp:
     return pd.Timestamp(d).normalize()
 
 
-def account_activity(ds, *, as_of=None, window_months: int = 24) -> pd.DataFrame:
+def account_activity(ds: Dataset, *, as_of=None, window_months: int = 24) -> pd.DataFrame:
     """Per account: last activity, purchases and service in the window, units in the last 12 months.
 
     Returns
@@ -151,7 +155,7 @@ def quintile_scores(values: pd.Series, ids: pd.Series, *, reverse: bool = False)
     return ((rank - 1) * 5 // n + 1).reindex(values.index).astype("int64")
 
 
-def rfm(ds, *, as_of=None, by_store: bool = False) -> pd.DataFrame:
+def rfm(ds: Dataset, *, as_of=None, by_store: bool = False) -> pd.DataFrame:
     """RFM values and 1–5 scores per account (quintiles over the whole dataset, or per store with ``by_store``).
 
     Returns
@@ -277,7 +281,7 @@ class TierEstimator:
         return f"TierEstimator(top_share={self.top_share}{fitted})"
 
 
-def tier_accounts(ds, *, as_of=None, by_store: bool = False, lang: str = "zh") -> pd.DataFrame:
+def tier_accounts(ds: Dataset, *, as_of=None, by_store: bool = False, lang: str = "zh") -> pd.DataFrame:
     """RFM + tier + strategy + churn flag for every account (lines fitted on the same accounts).
 
     Returns
@@ -351,7 +355,7 @@ def industry_mix(tiers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("monetary", ascending=False).reset_index(drop=True)
 
 
-def account_profile(ds, account_id: str, *, as_of=None) -> dict:
+def account_profile(ds: Dataset, account_id: str, *, as_of=None) -> dict:
     """One account's profile: master data, tier, purchases, service, last contact and planned purchases."""
     tiers = tier_accounts(ds, as_of=as_of)
     hit = tiers[tiers["account_id"] == account_id]

@@ -33,6 +33,7 @@ Definitions (and the decisions taken where docs/DOMAIN.md is silent):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,9 @@ from dealerlab.data.defaults import OVERALL_ITEM, default_survey_items
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import ids
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "SURVEYS",
@@ -148,7 +152,7 @@ def _reason(key: str, lang: str = "zh", **values) -> str:
 # --------------------------------------------------------------------------------------------------- preparation
 
 
-def survey_dictionary(ds=None) -> pd.DataFrame:
+def survey_dictionary(ds: Dataset | None = None) -> pd.DataFrame:
     """The survey item dictionary: the dataset's ``survey_items`` table when present and not empty, else the default.
 
     Parameters
@@ -630,7 +634,7 @@ def kano_summary(
 # --------------------------------------------------------------------------------------------------- targets
 
 
-def index_vs_target(ds, *, periods: Iterable[str] | str, stores: Iterable[str] | str | None = None) -> pd.DataFrame:
+def index_vs_target(ds: Dataset, *, periods: Iterable[str] | str, stores: Iterable[str] | str | None = None) -> pd.DataFrame:
     """SSI/CSI index per store and month beside the store-level target (``targets`` metric ``SSI`` / ``CSI``).
 
     Targets are read on the same 1000-point scale as the index. A missing ``targets`` table or row gives a NaN target
@@ -813,7 +817,7 @@ def complaint_pareto(
 # ------------------------------------------------------------------------------------------------- long format
 
 
-def long_metrics(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
+def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
     """``csi_index`` and ``ssi_index`` in the long format of :mod:`dealerlab.metrics`.
 
     Parameters
