@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
@@ -83,9 +84,9 @@ def plot_perspective_weights(
     perspective: str = "perspective",
     weight: str = "weight",
     owners: Iterable[str] | None = None,
-    ax=None,
+    ax: Axes | None = None,
     lang: str = "zh",
-):
+) -> Axes:
     """Stacked horizontal bars: for each owner, the share of the weights in each BSC perspective.
 
     Parameters
@@ -149,7 +150,7 @@ def _percent_formatter():
     return PercentFormatter(1.0, decimals=0)
 
 
-def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, lang: str = "zh"):
+def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """An owner's scorecard: one bar per card, achievement against the target line and the stretch cap.
 
     Parameters

@@ -31,8 +31,8 @@ from dealerlab.targets.days import (
     span_weights,
     time_progress,
 )
-from dealerlab.targets.setting import policy_target
 from dealerlab.targets.rebalance import TIERS, rebalance_weeks, retier_month
+from dealerlab.targets.setting import policy_target
 from dealerlab.targets.smart import GOAL_FIELDS, VAGUE_WORDS, Goal, smart_check
 from dealerlab.targets.split import (
     consultants_in_month,

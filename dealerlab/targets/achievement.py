@@ -22,6 +22,8 @@ and raise a ParameterError here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -31,6 +33,9 @@ from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 from dealerlab.targets.days import BASES, time_progress
 from dealerlab.targets.split import consultants_in_month
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["time_progress", "actuals", "achievement", "daily_close", "amount_rate_matrix", "ranked_table", "per_head_output",
            "QUADRANTS", "METRICS", "MIN_MATRIX"]
@@ -101,7 +106,7 @@ def _default_as_of(ds, period):
     return last
 
 
-def actuals(ds, *, period: str, as_of=None, metric: str = "销量", by_staff: bool = False, stores=None) -> pd.DataFrame:
+def actuals(ds: Dataset, *, period: str, as_of=None, metric: str = "销量", by_staff: bool = False, stores=None) -> pd.DataFrame:
     """Month-to-date actual of ``metric`` per store (and consultant).
 
     Parameters
@@ -158,7 +163,7 @@ def actuals(ds, *, period: str, as_of=None, metric: str = "销量", by_staff: bo
 
 
 def achievement(
-    ds,
+    ds: Dataset,
     *,
     period: str,
     as_of=None,
@@ -342,7 +347,7 @@ def ranked_table(matrix: pd.DataFrame, *, rate: str = "achievement") -> pd.DataF
     return out
 
 
-def per_head_output(ds, *, period: str, stores=None, lang: str = "zh") -> pd.DataFrame:
+def per_head_output(ds: Dataset, *, period: str, stores=None, lang: str = "zh") -> pd.DataFrame:
     """人均单产 and who is above it (seed 002).
 
     Parameters
@@ -394,7 +399,7 @@ def per_head_output(ds, *, period: str, stores=None, lang: str = "zh") -> pd.Dat
     return frame[["store_id", "staff_id", "period", "units", "store_units", "consultants", "per_head", "above", "advice", "reason"]]
 
 
-def daily_close(ds, *, period: str, as_of, store_id: str, metric: str = "销量", basis: str = "selling_days", lang: str = "zh") -> pd.DataFrame:
+def daily_close(ds: Dataset, *, period: str, as_of, store_id: str, metric: str = "销量", basis: str = "selling_days", lang: str = "zh") -> pd.DataFrame:
     """日清日结: one store's month, day by day up to ``as_of`` — the day's actual, the running total against time
     progress, and tomorrow's target (日结日高: what is left, spread over the remaining days by their day weights).
 

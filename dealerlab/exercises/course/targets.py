@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import random
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -34,6 +35,9 @@ from dealerlab.exercises import (
 )
 from dealerlab.targets import rebalance_weeks, retier_month, smart_check, split_integer, split_month, split_year
 from dealerlab.targets.smart import VAGUE_WORDS, _number
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "smart_builder",
@@ -587,7 +591,7 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number:
 _STATUS_CHOICES = {"ahead": "领先于时间进度", "behind": "落后于时间进度"}
 
 
-def progress_case(ds=None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> dict:
+def progress_case(ds: Dataset | None = None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> dict:
     """The numbers of :func:`progress_check`: one store's month to date, from the same functions as notebook 01 and
     the report's targets section (:func:`dealerlab.targets.achievement`, :func:`dealerlab.targets.time_progress`).
 
@@ -651,7 +655,7 @@ def _weights_markdown(w: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def progress_check(ds=None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> Exercise:
+def progress_check(ds: Dataset | None = None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> Exercise:
     """Exercise 1C, part 2: read the board on the 15th — time progress on selling days vs office days.
 
     Built when called (it reads the data); the numbers are :func:`progress_case`, the same functions notebook 01 and
