@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from dealerlab.funnel.paths import STAGES, stage_gains
 from dealerlab.funnel.rates import RATE_SPECS, evaluate
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import label
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["STEPS", "STEP_OF", "load_benchmarks", "actions", "step_label", "compare", "diagnose", "action_plan"]
 
@@ -153,7 +157,7 @@ def _rates_now_and_before(ds, *, period: str, stores, history: int):
         {m: v[store_codes[idx_now]] for m, v in pooled.items()}
 
 
-def compare(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
+def compare(ds: Dataset, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
     """Each benchmarked rate of ``period`` against its benchmark and the store's previous ``history`` months.
 
     Parameters
@@ -212,7 +216,7 @@ _GAIN_COLS = ["own_best", "target", "target_source", "target_basis", "base", "p_
               "share_of_gross", "status"]
 
 
-def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
+def diagnose(ds: Dataset, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
     """Findings of the funnel diagnosis, ranked by extra gross at the reachable target (path model, docs/DOMAIN.md §10).
 
     Parameters

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,9 @@ from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, period_range
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "STAGES",
@@ -133,7 +137,7 @@ def _num(x) -> float:
 
 
 # ---------------------------------------------------------------------------------------------------- path shares
-def path_shares(ds, *, period: str, stores=None, months: int = COHORT_MONTHS, min_leads: int = MIN_LEADS,
+def path_shares(ds: Dataset, *, period: str, stores=None, months: int = COHORT_MONTHS, min_leads: int = MIN_LEADS,
                 lang: str = "zh") -> pd.DataFrame:
     """Sold shares of the closed-lead cohort by path (the module docstring defines them).
 
@@ -343,7 +347,7 @@ def _month_inputs(ds, *, period: str, stores, months: int):
     return counts, now, best
 
 
-def stage_gains(ds, *, period: str, stores=None, benchmarks=None, months: int = COHORT_MONTHS,
+def stage_gains(ds: Dataset, *, period: str, stores=None, benchmarks=None, months: int = COHORT_MONTHS,
                 min_leads: int = MIN_LEADS, lang: str = "zh") -> pd.DataFrame:
     """What each funnel stage below its benchmark is worth, per store (docs/DOMAIN.md §10; the module docstring).
 

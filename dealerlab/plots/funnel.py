@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
@@ -71,7 +72,7 @@ def _one_row(data: pd.DataFrame | pd.Series, store_id, period, what: str) -> pd.
 
 
 def funnel_chart(data, *, store_id: str | None = None, period: str | None = None, benchmarks=None,
-                 business: str | None = None, ax=None, lang: str = "zh"):
+                 business: str | None = None, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The funnel of one store-month: bars of the stage counts, the stage rates between them, benchmark marks.
 
     Parameters
@@ -134,8 +135,8 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
 
 
 def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STAGES, benchmarks=None,
-                business: str | None = None, ax=None,
-                lang: str = "zh"):
+                business: str | None = None, ax: Axes | None = None,
+                lang: str = "zh") -> Axes:
     """Monthly trend of funnel rates for one store, benchmarks dashed in the same colour.
 
     Parameters
@@ -183,7 +184,7 @@ def _percent():
     return PercentFormatter(1.0, decimals=0)
 
 
-def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def gap_bars(findings: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Gap of each benchmarked rate to its benchmark for one store-month, labelled with the extra sales at the reachable
     target (path model, docs/DOMAIN.md §10).
 
@@ -228,8 +229,8 @@ def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
 
 
 def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate", "close_rate", "revisit_rate",
-                       "call_visit_rate", "addon_penetration"), volume: str | None = "volume", ax=None,
-                       lang: str = "zh"):
+                       "call_visit_rate", "addon_penetration"), volume: str | None = "volume", ax: Axes | None = None,
+                       lang: str = "zh") -> Axes:
     """Consultant × KPI heatmap: the value in each cell, the colour its distance to the team median.
 
     Parameters

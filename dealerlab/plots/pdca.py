@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
@@ -76,13 +77,13 @@ def _xticks(ax, labels: list[str], max_labels: int = 14) -> None:
 def plot_p_chart(
     table: pd.DataFrame,
     *,
-    ax=None,
+    ax: Axes | None = None,
     title: str | None = None,
     mark: str | None = None,
     run_length: int = 8,
     mark_signals: bool = True,
     lang: str = "zh",
-):
+) -> Axes:
     """Draw a p-chart from :func:`dealerlab.pdca.p_chart`: rate per period, centre line, stepped ±3σ limits,
     points beyond the limits in red and points of a long run circled.
 
@@ -145,12 +146,12 @@ def plot_p_chart(
 def plot_run_chart(
     table: pd.DataFrame,
     *,
-    ax=None,
+    ax: Axes | None = None,
     title: str | None = None,
     percent: bool = True,
     shift_length: int = 6,
     lang: str = "zh",
-):
+) -> Axes:
     """Draw a run chart from :func:`dealerlab.pdca.run_chart`: values, the median line, shift points circled.
 
     Parameters
@@ -204,7 +205,7 @@ def _fmt_value(key: str, v) -> str:
     return f"{v:.1%}"
 
 
-def plot_cadence_board(table: pd.DataFrame, *, ax=None, title: str | None = None, lang: str = "zh"):
+def plot_cadence_board(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None, lang: str = "zh") -> Axes:
     """Draw the cadence dashboard of :func:`dealerlab.pdca.cadence_table` as a table with traffic-light cells.
 
     Parameters
@@ -288,8 +289,8 @@ def style_cadence(table: pd.DataFrame, *, lang: str = "zh"):
 
 
 def plot_paint_shop(
-    table: pd.DataFrame, *, value: str = "mean_days", ax=None, title: str | None = None, lang: str = "zh"
-):
+    table: pd.DataFrame, *, value: str = "mean_days", ax: Axes | None = None, title: str | None = None, lang: str = "zh"
+) -> Axes:
     """Grouped bars by damage class, one bar per store × crew band: days in the shop (default) or another column.
 
     In seed 001's case a light job done by a large mixed crew stays nearly as long as a medium one.
@@ -337,8 +338,8 @@ def plot_paint_shop(
 
 
 def plot_booth_utilisation(
-    table: pd.DataFrame, *, ax=None, threshold: float = 0.60, title: str | None = None, lang: str = "zh"
-):
+    table: pd.DataFrame, *, ax: Axes | None = None, threshold: float = 0.60, title: str | None = None, lang: str = "zh"
+) -> Axes:
     """Monthly booth utilisation per store, with the 60 % line (seed 001's paint-shop case).
 
     Parameters
@@ -375,7 +376,7 @@ def plot_booth_utilisation(
     return ax
 
 
-def plot_fishbone(table: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def plot_fishbone(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Draw the fishbone (cause-and-effect) chart of :func:`dealerlab.pdca.fishbone`: the effect at the head, three
     bones above and three below the spine, each bone's causes written along it.
 
