@@ -153,3 +153,84 @@ def test_05e_complaints(store):
     fb = complaint_handling.check({**good, "phone": ["t1", "t5"], "reply": "我们会尽快处理您的问题，请您放心等待"})
     msgs = {f: m for f, ok, m in fb.details if not ok}
     assert set(msgs) == {"phone", "reply"} and "道歉" in msgs["reply"]
+
+
+# ---------------------------------------------------------------- module 6
+def test_b2b_funnel_and_backwards():
+    from dealerlab import accounts
+
+    f = accounts.b2b_funnel({"线索": 100, "拜访": 40, "报价": 10, "签约": 4})
+    assert f["step_rate"].tolist()[1:] == pytest.approx([0.4, 0.25, 0.4]) and pd.isna(f["step_rate"].iloc[0])
+    assert f["overall_rate"].tolist() == pytest.approx([1, 0.4, 0.1, 0.04])
+    with pytest.raises(ParameterError, match="越来越窄"):
+        accounts.b2b_funnel({"线索": 10, "拜访": 12})
+    # 6 deals at 2/3 → 9 bids; 9 / 0.5 = 18 quotes; 18 / 0.5 = 36; 36 / 0.6 = 60; 60 / 0.5 = 120
+    need = accounts.required_pipeline(6, {"a": 1, "b": 0.5, "c": 0.6, "d": 0.5, "e": 0.5, "f": 2 / 3})
+    assert need["needed"].tolist() == [120, 60, 36, 18, 9, 6]
+    # 9 deals: 13.5 → 14, 28, 56, 93.3 → 94, 188 (each step rounded up)
+    assert accounts.required_pipeline(9, {"a": 1, "b": 0.5, "c": 0.6, "d": 0.5, "e": 0.5, "f": 2 / 3})[
+        "needed"].tolist() == [188, 94, 56, 28, 14, 9]
+    with pytest.raises(ParameterError):
+        accounts.required_pipeline(6, {"a": 1, "b": 0})
+
+
+def test_customer_equity_and_contact_gaps():
+    from dealerlab import accounts
+
+    clv = pd.DataFrame({"tier": ["价值型", "潜力型"], "accounts": [12, 5], "clv": [30_000 * 0.75 / 0.35, float("nan")],
+                        "reason": ["", "前 12 个月没有活跃客户，无法测得留存率"]})
+    eq = accounts.customer_equity(clv)
+    assert eq["equity"].iloc[0] == pytest.approx(12 * 64_285.714, rel=1e-6) and pd.isna(eq["equity"].iloc[1])
+    assert eq["tier"].iloc[-1] == "合计" and eq["accounts"].iloc[-1] == 17
+    assert eq["equity"].iloc[-1] == pytest.approx(771_428.57, rel=1e-6) and "潜力型" in eq["reason"].iloc[-1]
+    tiers = pd.DataFrame({"store_id": ["S1"] * 4, "account_id": list("ABCD"), "account_name": list("ABCD"),
+                          "industry": ["x"] * 4, "tier": ["价值型", "重要型", "价值型", "一般"],
+                          "contact_level": ["基层", "基层", "高层", "基层"], "monetary": [5, 9, 7, 1]})
+    assert accounts.contact_gaps(tiers)["account_id"].tolist() == ["B", "A"]
+
+
+def test_b2b_chart(chinese_style):
+    from dealerlab import accounts
+    from dealerlab.plots import accounts as ap
+
+    ax = ap.b2b_funnel(accounts.b2b_funnel({"线索": 120, "拜访": 60, "签约": 6}))
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["120家", "60家（50%）", "6家（10%）"]
+    ax.figure.canvas.draw()
+
+
+def test_06b_relations(store):
+    from dealerlab.exercises.course.accounts_relations import (
+        DECISION_PEOPLE,
+        METHOD_SCENES,
+        STEP_ACTIONS,
+        relation_drill,
+    )
+
+    good = {"steps": {k: v for k, (_t, v) in STEP_ACTIONS.items()}, "principle": "b",
+            "methods": {k: v for k, (_t, v) in METHOD_SCENES.items()},
+            "people": {k: v for k, (_t, v) in DECISION_PEOPLE.items()},
+            "competitor": "10 月 8 日得知 X 品牌给华泰快运报了保养 8 折；我们 10 月 12 日前拜访车队长并提交方案"}
+    ex = relation_drill.bind(store=store)
+    ex.set_answer(good)
+    assert ex.submit().status == "correct"
+    fb = relation_drill.check({**good, "methods": {**good["methods"], "m2": "空降式"}, "competitor": "对手在降价"})
+    msgs = {f: m for f, ok, m in fb.details if not ok}
+    assert set(msgs) == {"methods", "competitor"} and "第 2 条" in msgs["methods"] and "应对" in msgs["competitor"]
+
+
+def test_06c_b2b_equity(store):
+    from dealerlab.exercises.course.accounts_relations import b2b_equity, equity_answer, pipeline_answer
+
+    assert list(pipeline_answer().values()) == [120, 60, 36, 18, 9, 6]
+    clv, equity = equity_answer()
+    assert clv == pytest.approx(64_285.714, rel=1e-6) and equity == pytest.approx(771_428.57, rel=1e-6)
+    ex = b2b_equity.bind(store=store)
+    ex.set_answer({"pipeline": {s: {"needed": str(n)} for s, n in pipeline_answer().items() if s != "签约"},
+                   "clv": "64286", "equity": "77.14万", "role": ["r1", "r2", "r3"]})
+    assert ex.submit().status == "correct"
+    wrong = {s: {"needed": float(n)} for s, n in pipeline_answer().items()}
+    wrong["获得线索"]["needed"] = 72.0  # 6 ÷ 0.05 … multiplied forwards instead of divided back
+    fb = b2b_equity.check({"pipeline": wrong, "clv": 22_500, "equity": 270_000, "role": ["r1", "r2", "r3", "r5"]})
+    msgs = {f: m for f, ok, m in fb.details if not ok}
+    assert set(msgs) == {"pipeline", "clv", "equity", "role"} and "获得线索" in msgs["pipeline"]

@@ -10,10 +10,11 @@ from matplotlib.axes import Axes
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
 
-__all__ = ["value_potential", "rfm_heatmap", "industry_mix", "churn_table", "TIER_COLORS"]
+__all__ = ["value_potential", "rfm_heatmap", "industry_mix", "churn_table", "b2b_funnel", "TIER_COLORS"]
 
 TIER_COLORS = {"价值型": PALETTE[3], "重要型": PALETTE[0], "潜力型": PALETTE[2], "一般": PALETTE[7]}
 _T = Catalogue({
+    "b2b_title": {"zh": "车队客户销售漏斗（括号内为上一阶段到本阶段的转化率）", "en": "Fleet sales funnel (step conversion in brackets)"},
     "价值型": {"zh": "价值型", "en": "value"},
     "重要型": {"zh": "重要型", "en": "importance"},
     "潜力型": {"zh": "潜力型", "en": "potential"},
@@ -102,3 +103,42 @@ def churn_table(churn: pd.DataFrame, *, lang: str = "zh"):
     return (t.style.format({cols["monetary"]: "{:,.0f}", days: "{:.0f}", cols["last_activity"]: lambda d: "" if pd.isna(d) else f"{d:%Y-%m-%d}"},
                            escape="html")
             .background_gradient(subset=[days], cmap="Reds").hide(axis="index"))
+
+
+def b2b_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """The fleet (B2B) funnel of :func:`dealerlab.accounts.b2b_funnel`: one centred bar per stage, labelled with the
+    accounts and the step conversion into it.
+
+    Parameters
+    ----------
+    funnel : DataFrame
+        ``stage, accounts, step_rate``.
+    ax : matplotlib Axes, optional
+        Draw here; default a new figure.
+    lang : {"zh", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_axes(ax, (8, 4.5))
+    n = len(funnel)
+    top = float(funnel["accounts"].max()) or 1.0
+    y = np.arange(n)[::-1]
+    widths = funnel["accounts"].to_numpy(dtype=float)
+    ax.barh(y, widths, left=(top - widths) / 2, color=[PALETTE[0]] * (n - 1) + [PALETTE[2]], height=0.7)
+    unit = "家" if lang == "zh" else ""
+    for yi, (_i, r) in zip(y, funnel.iterrows()):
+        rate = "" if pd.isna(r["step_rate"]) else f"（{r['step_rate']:.0%}）" if lang == "zh" else f" ({r['step_rate']:.0%})"
+        wide = r["accounts"] >= 0.3 * top  # narrow bars get their label beside them, in dark type
+        x = top / 2 if wide else (top + r["accounts"]) / 2 + top * 0.02
+        ax.text(x, yi, f"{int(r['accounts'])}{unit}{rate}", ha="center" if wide else "left", va="center",
+                color="white" if wide else "#333333", fontsize=10, fontweight="bold")
+    ax.set_yticks(y, funnel["stage"].tolist())
+    ax.set_xticks([])
+    ax.grid(False)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(_T.get("b2b_title", lang))
+    return ax
