@@ -221,3 +221,37 @@ def test_months_are_those_with_activity(tmp_path, store_xlsx):
     summary = json.loads((md.folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["period"] == "2026-09" and "杭州" not in json.dumps(summary, ensure_ascii=False)
     assert isinstance(pd.Series(summary["rates"]).dropna().iloc[0], float)
+
+
+def test_stock_age_exercise_on_own_store(tmp_path, store_xlsx):
+    """08b 我的数据: two unsold cars made old by hand; capital and slow models counted by hand from the sheet."""
+    from dealerlab.exercises.course.policy import stock_age
+    from dealerlab.exercises.mydata import _stock_mine, stock_mine_case
+
+    wb = openpyxl.load_workbook(store_xlsx)
+    ws = wb["库存车辆"]
+    header = [c.value for c in ws[1]]
+    arrival, out, cost, model = (header.index(h) for h in ("入库日期", "出库日期", "采购成本", "车型"))
+    made_old = []
+    for row in ws.iter_rows(min_row=2):
+        if row[out].value is None and len(made_old) < 2:
+            row[arrival].value = pd.Timestamp("2026-06-15").to_pydatetime()  # 138 days old on 2026-10-31
+            made_old.append((row[model].value, float(row[cost].value)))
+    assert len(made_old) == 2
+    path = tmp_path / "库龄.xlsx"
+    wb.save(path)
+    md = _md(tmp_path, "张三")
+    assert md.upload(path.name, path.read_bytes()).ok
+    table, exp = stock_mine_case(md)
+    capital = sum(c for _m, c in made_old)
+    assert exp["old_capital"] == pytest.approx(capital)
+    assert exp["old_cost"] == pytest.approx(capital * 0.06 / 12)
+    assert {m for m, _c in made_old} <= set(exp["slow"])  # a car over 90 days makes its model slow
+    assert table[">90天"].sum() == 2
+    ex = _stock_mine(md, stock_age).bind(store=md.store)
+    assert set(ex.fields["slow"].options) == set(table["车型"])
+    fb = ex.check({"slow": exp["slow"], "old_capital": capital, "old_cost": capital * 0.005, "action": "targeted"})
+    assert fb.status == "correct", fb.details
+    fb = ex.check({"slow": [], "old_capital": capital, "old_cost": capital * 0.005, "action": "all_discount"})
+    assert fb.status == "partly"
+    assert "杭州" in ex.instructions and "库龄表" in ex.instructions

@@ -140,6 +140,10 @@ def _tool(name: str) -> str:
     return found
 
 
+#: server extensions switched off in the app mode (trainees see only the exercise list and Voilà pages)
+_NOT_IN_APP_MODE = ("jupyterlab", "notebook", "notebook_shim", "nbclassic", "jupyter_lsp", "jupyter_server_terminals")
+
+
 def workshop_argv(
     *, voila: bool = False, answers_dir: str | os.PathLike | None = None, port: int | None = None,
     open_browser: bool = True,
@@ -154,11 +158,20 @@ def workshop_argv(
     env = dict(os.environ)
     env[ENV_DIR] = str(folder)
     if voila:
-        argv = [_tool("voila"), str(exdir), "--show_tracebacks=False"]
+        # Voilà as a Jupyter Server extension with dealerlab's exercise list (Chinese titles) as the landing page,
+        # instead of Voilà's own English file tree; no JupyterLab in the app mode
+        argv = [_tool("jupyter"), "server", f"--ServerApp.root_dir={exdir}", "--ServerApp.default_url=/dealerlab/",
+                "--ServerApp.ip=127.0.0.1", "--ServerApp.terminals_enabled=False",
+                "--ServerApp.jpserver_extensions=voila.server_extension=True",
+                "--ServerApp.jpserver_extensions=dealerlab.exercises.classroom_server=True",
+                *(f"--ServerApp.jpserver_extensions={name}=False" for name in _NOT_IN_APP_MODE),
+                "--VoilaConfiguration.show_tracebacks=False"]
         if port:
-            argv.append(f"--port={int(port)}")
+            argv.append(f"--ServerApp.port={int(port)}")
         if not open_browser:
             argv.append("--no-browser")
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            argv.append("--allow-root")
     else:
         argv = [_tool("jupyter"), "lab", f"--ServerApp.root_dir={exdir}"]
         if port:

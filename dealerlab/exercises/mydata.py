@@ -675,7 +675,7 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
     title = w.HTML(f"{_CSS}<h3 style='margin:4px 0'>{html.escape(_T.get('title', lang))}</h3>"
                    f"<p class='dl-note'>{html.escape(_T.get('intro', lang))}</p>")
     up = w.FileUpload(accept=".xlsx,.zip", multiple=False, description=_T.get("choose", lang),
-                      layout=w.Layout(width="auto"))
+                      layout=w.Layout(width="320px"))
     up.add_class("dl-upload")
     status = w.HTML("")
     status.add_class("dl-upload-status")
@@ -689,7 +689,7 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
     use.add_class("dl-use")
     using = w.HTML("")
     using.add_class("dl-using")
-    remove = w.Button(description=_T.get("remove", lang), layout=w.Layout(width="auto"))
+    remove = w.Button(description=_T.get("remove", lang), layout=w.Layout(width="160px"))
     remove.add_class("dl-remove")
     pickers = w.HBox([pick_store, pick_month, use])
 
@@ -878,7 +878,7 @@ def _funnel_mine(md: MyData, base):
                 lines.append(f"- {label}：**{v:.1%}**")
             else:
                 lines.append(f"- {label}：**{v:.0f}**")
-        return f"**参考答案（{name} · {period}，由你上传的数据算出）**\n\n" + "\n".join(lines)
+        return f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**\n\n" + "\n".join(lines)
 
     missing = [base.fields[k].label for k in keys if expected[k] is None]
     note = ("\n\n你的数据里缺少一些表，这几格不计分：" + "、".join(missing) + "。") if missing else ""
@@ -886,7 +886,7 @@ def _funnel_mine(md: MyData, base):
         id=base.id + MINE_SUFFIX,
         title=f"{base.title}（我的数据）",
         title_en=f"{base.title_en or base.title} (my data)",
-        instructions=(f"用你上传的数据：**{name}**，**{period}**。打开你自己的 Excel，把日期筛选到 {period}，"
+        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。打开你自己的 Excel，把日期筛选到 {period}，"
                       "按和上面课程案例相同的规则数出每个计数，再算出四个比率（比率可以写 `50%` 或 `0.5`）。" + note),
         instructions_en=f"Your own data: {period}. Count each figure with the same rules as the course case.",
         fields=base.fields,
@@ -895,8 +895,96 @@ def _funnel_mine(md: MyData, base):
     )
 
 
+def stock_mine_case(md: MyData) -> tuple[pd.DataFrame, dict]:
+    """08b on the trainee's store: the stock-age table (:func:`dealerlab.policy.stock_by_model`, as the course case)
+    and the expected answers (slow models, capital in units over 90 days, its monthly cost at 6 % a year)."""
+    from dealerlab.exercises.course.policy import ANNUAL_RATE
+    from dealerlab.policy import stock_by_model
+    from dealerlab.policy.stock import stock_units_at
+
+    store_id, period = md.selection
+    ds = md.dataset()
+    if not ds.has("inventory") or not len(ds["inventory"]):
+        raise ExerciseError("你的数据里没有「库存车辆」表，这道题做不了：请在数据模板的「库存车辆」工作表里补上在库车辆后重新上传。",
+                            "Your data has no inventory table.")
+    sales = ds["sales"] if ds.has("sales") else None
+    t = stock_by_model(ds["inventory"], sales, period=period, stores=[store_id], capital_cost_rate=ANNUAL_RATE)
+    units = stock_units_at(ds["inventory"], period=period, stores=[store_id])
+    old = units[units["age_bucket"] == "stock_age_over_90"]
+    old_by_model = old.groupby("model")["purchase_cost"].sum()
+    t = t[t["stock_units"].fillna(0) > 0].reset_index(drop=True)
+    if t.empty:
+        raise ExerciseError(f"你的门店在 {period} 月底没有在库车辆，换一个月份试试。", "No stock at the end of that month.")
+    table = pd.DataFrame({
+        "车型": t["model"].astype(str),
+        "在库": t["stock_units"].astype(int),
+        "0–30天": t["stock_age_0_30"].astype(int), "31–60天": t["stock_age_31_60"].astype(int),
+        "61–90天": t["stock_age_61_90"].astype(int), ">90天": t["stock_age_over_90"].astype(int),
+        ">90天车辆采购成本合计（元）": [float(old_by_model.get(m, 0.0)) for m in t["model"]],
+        "近3月销量": t["sold_3m"].fillna(0).astype(int),
+        "库存深度(天)": t["stock_days"].round(0),
+    })
+    capital = float(old["purchase_cost"].sum())
+    expected = {"slow": sorted(str(m) for m in t.loc[t["slow"].fillna(False).astype(bool), "model"]),
+                "old_capital": capital, "old_cost": capital * ANNUAL_RATE / 12}
+    return table, expected
+
+
+def _stock_mine(md: MyData, base):
+    """08b on the trainee's store: his stock-age table; the same questions; answers from the same functions."""
+    from dealerlab.exercises import ChoiceField, Exercise, Feedback, is_close
+
+    store_id, period = md.selection
+    table, exp = stock_mine_case(md)
+    name = md.store_name(store_id)
+    models = list(table["车型"])
+    shown = table.copy()
+    shown[">90天车辆采购成本合计（元）"] = shown[">90天车辆采购成本合计（元）"].map(lambda v: f"{v:,.0f}")
+    shown["库存深度(天)"] = shown["库存深度(天)"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}")
+    md_table = "| " + " | ".join(shown.columns) + " |\n|" + "---|" * len(shown.columns) + "\n" + "\n".join(
+        "| " + " | ".join(html.escape(str(v)).replace("|", "｜") for v in row) + " |" for row in shown.itertuples(index=False))
+
+    def check(answer: dict) -> Feedback:
+        slow = sorted(answer.get("slow") or [])
+        s_ok = slow == exp["slow"]
+        missing = [m for m in exp["slow"] if m not in slow]
+        extra = [m for m in slow if m not in exp["slow"]]
+        s_msg = ("、".join(missing) + " 也是滞销车型（有车库龄超过 90 天，或库存深度超过 90 天）。" if missing else "") + (
+            "、".join(extra) + " 没有超 90 天的车，库存深度也在 90 天以内。" if extra else "")
+        c_ok = is_close(answer.get("old_capital"), exp["old_capital"], tolerance=1)
+        m_ok = is_close(answer.get("old_cost"), exp["old_cost"], tolerance=1)
+        a = answer.get("action")
+        a_ok = (a == "targeted") if exp["slow"] else a is not None
+        return Feedback.grade(
+            [("slow", s_ok, s_msg),
+             ("old_capital", c_ok, "把「>90天车辆采购成本合计」那一列加起来。"),
+             ("old_cost", m_ok, "月资金成本 = 资金占用 × 年化 6% ÷ 12。"),
+             ("action", a_ok, "" if a_ok else ("问题只在滞销车型上：先处理长库龄车，同时减少滞销车型的订车。" if a else "请选择先做什么。"))],
+            explanation=(f"你的门店：滞销车型 **{'、'.join(exp['slow']) or '没有'}**；库龄超过 90 天的车占用资金 "
+                         f"**{exp['old_capital']:,.0f} 元**，每月资金成本 **{exp['old_cost']:,.0f} 元**——每多放一个月就多付一次。"),
+            explanation_en="The same rules as the course case, on your store's stock.",
+            hint="看「>90天」和「库存深度(天)」两列：有车超过 90 天，或库存深度超过 2 × 45 = 90 天，就是滞销。",
+        )
+
+    return Exercise(
+        id=base.id + MINE_SUFFIX,
+        title=f"{base.title}（我的数据）",
+        title_en=f"{base.title_en or base.title} (my data)",
+        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}** 月底的库龄表（由你的「库存车辆」和「销售」表算出）。"
+                      "标准库存 45 天，资金成本按年化 6% 计。问题和上面的课程案例相同。\n\n" + md_table),
+        instructions_en="Your own stock-age table: the same questions as the course case.",
+        fields={**base.fields, "slow": ChoiceField("滞销车型（可多选）", "Slow movers", options={m: m for m in models},
+                                                   multiple=True)},
+        check=check,
+        model_answer=lambda answer=None: (
+            f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**：滞销车型 {'、'.join(exp['slow']) or '没有'}；"
+            f"长库龄车资金 {exp['old_capital']:,.0f} 元，每月资金成本 {exp['old_cost']:,.0f} 元；"
+            + ("先处理长库龄车并减少滞销车型订车。" if exp["slow"] else "没有滞销车型，保持按销售节奏订车。")),
+    )
+
+
 #: exercise id → builder of its 「我的数据」 version
-_MINE_BUILDERS = {"03a-showroom-log": _funnel_mine}
+_MINE_BUILDERS = {"03a-showroom-log": _funnel_mine, "08b-stock-age": _stock_mine}
 
 
 def mine(exercise, *, store: AnswerStore | None = None, lang: str = "zh"):
