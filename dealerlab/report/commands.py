@@ -20,8 +20,8 @@ from dealerlab._output import check_output_dir, check_output_file, environment_e
 from dealerlab.calendar import check_period
 from dealerlab.errors import OutputError, ParameterError
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs
-from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.export import CHROMIUM_PREFIX, to_html, to_pdf
+from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
 

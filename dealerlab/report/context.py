@@ -31,6 +31,23 @@ from dealerlab.report.params import ReportParams, check_scope
 
 __all__ = ["open_dataset", "ReportContext"]
 
+_TEXT = Catalogue({
+    "group": {"zh": "集团（全部门店）", "en": "Group (all stores)"},
+    "bench_user_file": {"zh": "顾问提供的标杆文件 {name}", "en": "the consultant's benchmarks file {name}"},
+    "bench_bundled": {"zh": "dealerlab 自带的 data/funnel_benchmarks.csv（按门店业务类型）",
+                      "en": "dealerlab's bundled data/funnel_benchmarks.csv (per business type)"},
+    "bench_source": {"zh": "标杆来源：{where}：{lines}。烤房利用率标杆 60% 为售后管理标准。",
+                     "en": "Benchmark source: {where}: {lines}. The booth utilisation line (60%) is the after-sales rule."},
+    "bench_mixed": {"zh": "各门店业务类型不同：集团行只显示各类型相同的标杆值，各店按自己的业务类型比较。",
+                    "en": " The stores' business types differ: the group row shows only the values the types share; each "
+                          "store is compared with its own type's values."},
+    "group_metric": {"zh": "集团{name}", "en": "Group {name_lower}"},
+    "key_rates_store": {"zh": "关键比率：各门店对比（{period}）", "en": "Key rates by store ({period})"},
+    "key_rates_store_2": {"zh": "关键比率各门店对比", "en": "Key rates by store"},
+    "finding": {"zh": "发现", "en": "Finding"},
+    "detail": {"zh": "说明", "en": "Detail"},
+})
+
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float):
@@ -90,11 +107,6 @@ def client_name(ds, lang: str = "zh") -> str:
     return text.strip(" ·")
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
-_TEXT = Catalogue({"group": {"zh": "集团（全部门店）", "en": "Group (all stores)"}})
 
 
 @dataclass
@@ -278,7 +290,7 @@ class ReportContext:
                 status = "good" if (r.value >= b) == info.higher_is_better or r.value == b else "bad"
             name = info.name(self.lang)
             if self.params.store_id is None:
-                name = _t(self.lang, f"集团{name}", f"Group {name.lower()}")
+                name = _TEXT.get("group_metric", self.lang, name=name, name_lower=name.lower())
             cards.append({"metric": r.metric, "name": name, "value": r.value, "unit": info.unit, "benchmark": r.benchmark,
                           "status": status, "mom": r.mom, "yoy": r.yoy, "spark": r.spark})
         return H.kpi_cards(cards, lang=self.lang)
@@ -306,10 +318,9 @@ class ReportContext:
         table = self.rates_table()
         if table.empty or len(self.stores) < 2:
             return ""
-        axes = rates_by_store(table, lang=self.lang, title=_t(self.lang, f"关键比率：各门店对比（{self.params.period}）",
-                                                               f"Key rates by store ({self.params.period})"))
+        axes = rates_by_store(table, lang=self.lang, title=_TEXT.get("key_rates_store", self.lang, period=self.params.period))
         fig = axes.ravel()[0].figure
-        return H.figure(fig, alt=_t(self.lang, "关键比率各门店对比", "Key rates by store"))
+        return H.figure(fig, alt=_TEXT.get("key_rates_store_2", self.lang))
 
     def findings_table(self, *, top: int = 10) -> str:
         """The ranked findings across the stores: rank, finding, what it means, money and sales at stake a month, and
@@ -320,7 +331,7 @@ class ReportContext:
 
         found = self.findings()
         dates = schedule(found)
-        rows = [{"#": i, _t(self.lang, "发现", "Finding"): f.title(self.lang), _t(self.lang, "说明", "Detail"): f.detail(self.lang),
+        rows = [{"#": i, _TEXT.get("finding", self.lang): f.title(self.lang), _TEXT.get("detail", self.lang): f.detail(self.lang),
                  label("extra_gross", self.lang): fmt(f.extra_gross, "money", self.lang, na="—"),
                  label("extra_sales", self.lang): fmt(f.extra_sales, "decimal", self.lang, na="—"),
                  label("owner", self.lang): f.action.who if f.action is not None else "—",
@@ -407,18 +418,12 @@ class ReportContext:
         lines = "；".join(bset.source(k, self.lang) for k in kinds) if self.lang == "zh" else \
             "; ".join(bset.source(k, self.lang) for k in kinds)
         if self.params.benchmarks:
-            name = Path(self.params.benchmarks).name
-            where = _t(self.lang, f"顾问提供的标杆文件 {name}", f"the consultant's benchmarks file {name}")
+            where = _TEXT.get("bench_user_file", self.lang, name=Path(self.params.benchmarks).name)
         else:
-            where = _t(self.lang, "dealerlab 自带的 data/funnel_benchmarks.csv（按门店业务类型）",
-                       "dealerlab's bundled data/funnel_benchmarks.csv (per business type)")
+            where = _TEXT.get("bench_bundled", self.lang)
         mixed = len(kinds) > 1 and self.params.store_id is None
-        return _t(self.lang,
-                  f"标杆来源：{where}：{lines}。烤房利用率标杆 60% 为售后管理标准。"
-                  + ("各门店业务类型不同：集团行只显示各类型相同的标杆值，各店按自己的业务类型比较。" if mixed else ""),
-                  f"Benchmark source: {where}: {lines}. The booth utilisation line (60%) is the after-sales rule."
-                  + (" The stores' business types differ: the group row shows only the values the types share; each "
-                     "store is compared with its own type's values." if mixed else ""))
+        return (_TEXT.get("bench_source", self.lang, where=where, lines=lines)
+                + (_TEXT.get("bench_mixed", self.lang) if mixed else ""))
 
     def benchmarks(self, store_id: str | None = None) -> dict[str, float]:
         """Benchmarks shown beside the figures: the funnel's (bundled defaults or ``--benchmarks``) of the store's
