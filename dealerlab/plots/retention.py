@@ -65,8 +65,9 @@ def first_service_bars(table: pd.DataFrame, *, ax=None, line: float | None = Non
     rate_ax.plot(x, rate, color=PALETTE[1], marker="o", label=_T.get("rate", lang))
     for xi, r in zip(x, rate):
         if np.isfinite(r):
-            rate_ax.annotate(f"{r:.0%}", (xi, r), textcoords="offset points", xytext=(0, 6), ha="center",
-                             fontsize=9, color=PALETTE[1])
+            rate_ax.annotate(f"{r:.0%}", (xi, r), textcoords="offset points", xytext=(0, 7), ha="center",
+                             fontsize=9, color=PALETTE[1],
+                             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
     if line is not None:
         rate_ax.axhline(line, color="#c0392b", linestyle="--", linewidth=1, label=_T.get("line", lang, line=line))
     rate_ax.set_ylim(0, 1.1)

@@ -81,63 +81,6 @@ def _reasons(ctx, sid: str) -> list[str]:
     return out
 
 
-def retention_findings(ctx) -> list[Finding]:
-    """Retention findings (docs/DOMAIN.md §11): 首保回厂率 below 75 % and 回厂率 below 60 % this month.
-
-    Each is valued in gross: the vehicles short of the line (⌈line × cohort⌉ − those back) × the store's service
-    revenue per serviced vehicle a year (:func:`dealerlab.retention.service_revenue_per_vehicle`) × the after-sales
-    margin :data:`SERVICE_MARGIN` (an assumption the evidence states) ÷ 12 — a month's gross, compared with the store's
-    gross of the month (vehicle + add-on, :func:`dealerlab.report.findings.store_gross`). The target is the line.
-    """
-    from dealerlab.report.findings import _person, area_action, store_gross
-    from dealerlab.retention import retention_figures, service_revenue_per_vehicle
-
-    lang = ctx.lang
-    period = ctx.params.period
-    end = pd.Period(period, freq="M")
-    stores = [ctx.params.store_id] if ctx.params.store_id else list(ctx.stores)
-    figs = retention_figures(ctx.ds, periods=[period], stores=stores).set_index(["store_id", "metric"])
-    out = []
-    rules = [  # metric, line, title zh, title en, the population zh
-        ("first_service_rate", FIRST_SERVICE_LINE, "首保回厂率低于 75%", "first-service rate below 75%",
-         f"{end - 12}–{end - 6} 开票的新车 {{den:.0f}} 台，开票后 9 个月内回店首保 {{num:.0f}} 台"),
-        ("retention_rate", RETENTION_LINE, "回厂率低于 60%", "return rate below 60%",
-         f"{end - 23}–{end - 12} 来过的车 {{den:.0f}} 台，最近 12 个月又来的 {{num:.0f}} 台"),
-    ]
-    for sid in stores:
-        for metric, line, tz, te, pop in rules:
-            if (sid, metric) not in figs.index:
-                continue
-            f = figs.loc[(sid, metric)]
-            now, num, den = float(f["value"]), float(f["numerator"]), float(f["denominator"])
-            if not math.isfinite(now) or now >= line:
-                continue
-            short = max(0, math.ceil(line * den - 1e-9) - int(num))
-            rev = service_revenue_per_vehicle(ctx.ds, period=period, store_id=sid)
-            gross = short * rev * SERVICE_MARGIN / 12 if math.isfinite(rev) else math.nan
-            own = store_gross(ctx, sid)
-            share = gross / own if math.isfinite(gross) and math.isfinite(own) and own > 0 else math.nan
-            ev = pop.format(num=num, den=den) + f"（{now:.1%}，标准 ≥ {line:.0%}）"
-            money = ""
-            if math.isfinite(gross):
-                money = (f"；达到标准要多留住 {short} 台，每台年售后产值 {rev:,.0f} 元 × 售后毛利率 {SERVICE_MARGIN:.0%}（假设）"
-                         f" ÷ 12 ≈ 每月毛利 {gross / 10000:,.1f} 万元"
-                         + (f"，相当于本店本月整车+衍生毛利的 {share:.1%}" if math.isfinite(share) else ""))
-            ev_en = (f"{metric} {now:.1%} (line {line:.0%}); {short} vehicles short, about {gross:,.0f} yuan gross a month"
-                     f" at a {SERVICE_MARGIN:.0%} service margin (assumed)")
-            a = area_action(metric, lang)
-            out.append(Finding(
-                section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,
-                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev + money, detail_en=ev_en,
-                target=line, target_source="benchmark", baseline=period, evidence=ev + money,
-                extra_gross=gross, share_of_gross=share, benchmark_extra_gross=gross,
-                severity=float(min(1.0, (line - now) / line)),
-                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
-                              where=a["where"], how=a["how"]),
-            ))
-    return out
-
-
 def _service_months(ctx, sid: str) -> int:
     """Months of the store's service orders up to M (at most 24): how much of the 24-month base the data holds."""
     if not ctx.ds.has("service_orders"):
@@ -154,8 +97,8 @@ def retention_block(ctx) -> H.Html:
     """保客 (course module 9): the group's store table, or the store's retention cards, the first-service chart by invoice
     month with its reading, why a figure is missing, and the trend table."""
     from dealerlab.plots.retention import first_service_bars
-    from dealerlab.retention import first_service_cohorts
     from dealerlab.report.sections._common import family_cards, store_table, trend_table
+    from dealerlab.retention import first_service_cohorts
 
     lang = ctx.lang
     sid = ctx.params.store_id
