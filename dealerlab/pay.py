@@ -8,6 +8,7 @@ seed's value, so a trainer can show what a different rule would have paid.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ from dealerlab._options import check_option
 from dealerlab.calendar import month_bounds
 from dealerlab.data.schema import FRONTLINE_ROLES
 from dealerlab.errors import ParameterError
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "bonus",
@@ -58,7 +62,7 @@ def bonus(base: float, individual: float, team: float, *, cap: float = 1.2) -> f
 
 
 
-def consultant_units(ds, *, periods=None, stores=None) -> pd.DataFrame:
+def consultant_units(ds: Dataset, *, periods=None, stores=None) -> pd.DataFrame:
     """Units sold per sales consultant and month: sales rows of every channel, by invoice_date.
 
     Returns
@@ -98,7 +102,7 @@ def _targets(ds, metric: str, *, staff_level: bool) -> pd.DataFrame:
     return t.groupby(keys, as_index=False)[["target"]].sum()
 
 
-def bonus_table(ds, *, periods=None, stores=None, base: float = 10_000, cap: float = 1.2) -> pd.DataFrame:
+def bonus_table(ds: Dataset, *, periods=None, stores=None, base: float = 10_000, cap: float = 1.2) -> pd.DataFrame:
     """The seed's bonus per consultant and month.
 
     individual achievement = consultant units / consultant's 销量 target; team achievement = store units (every
@@ -169,7 +173,7 @@ def team_reward(months: pd.DataFrame, *, reward: float = 5_000, period="period",
     return pd.DataFrame(rows, columns=["period", "target", "actual", "hit", "paid", "pool_after", "shortfall_pooled", "lapsed"])
 
 
-def team_reward_table(ds, *, metric: str = "销量", stores=None, reward: float = 5_000) -> pd.DataFrame:
+def team_reward_table(ds: Dataset, *, metric: str = "销量", stores=None, reward: float = 5_000) -> pd.DataFrame:
     """:func:`team_reward` for every store team, from the store-level targets of ``metric`` and the actuals.
 
     ``metric`` 销量 (units, all channels) or 售后产值 (service revenue by close_date — the seed's after-sales case).
@@ -235,7 +239,7 @@ def bottom_out(units: pd.DataFrame, *, quarterly_line: float = 12, monthly_line:
     return q, months
 
 
-def points_by_month(ds, *, units: pd.DataFrame | None = None, monthly_line: float = 10) -> pd.DataFrame:
+def points_by_month(ds: Dataset, *, units: pd.DataFrame | None = None, monthly_line: float = 10) -> pd.DataFrame:
     """Σ points per staff and month; with ``units`` (from :func:`consultant_units`) the months below the line are
     cancelled (``points_paid`` = 0 there).
 
@@ -261,7 +265,7 @@ def _headcount(staff: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
     return employed
 
 
-def per_head(ds, *, periods, stores=None) -> pd.DataFrame:
+def per_head(ds: Dataset, *, periods, stores=None) -> pd.DataFrame:
     """Units, revenue and gross profit per head (人均销量/人均产值/人均创利) of the sales and after-sales departments.
 
     Average headcount of a department in month M = mean of its headcount at start(M) and end(M) (as §2's turnover).
@@ -338,7 +342,7 @@ def frontline_share(staff: pd.DataFrame, *, on: str | pd.Timestamp | None = None
     return out
 
 
-def turnover_by_department(ds, *, periods, stores=None) -> pd.DataFrame:
+def turnover_by_department(ds: Dataset, *, periods, stores=None) -> pd.DataFrame:
     """Turnover per store, month and department: leavers in M / mean headcount at start(M) and end(M) (§2's fix).
 
     Returns

@@ -18,6 +18,7 @@ never an error. The customer lifetime value with this measured retention is :fun
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,9 @@ import pandas as pd
 from dealerlab import _long
 from dealerlab.data.privacy import mask_company, mask_vin
 from dealerlab.metrics import ids
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["RETENTION_METRICS", "long_metrics", "retention_figures", "lapsed_list", "retail_lifetime_value", "example_base",
            "MAINTENANCE", "first_service_cohorts", "service_revenue_per_vehicle", "SEGMENTS", "segment_of", "segments",
@@ -84,7 +88,7 @@ def _windows(orders: pd.DataFrame, store: str, period: str) -> tuple[set, set, s
     return set(o["vin"]), set(o.loc[~last, "vin"]), set(o.loc[last, "vin"])
 
 
-def retention_figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+def retention_figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
     """Every figure of the family with its numerator and denominator, one row per metric × store × period.
 
     Parameters
@@ -112,7 +116,7 @@ def retention_figures(ds, *, periods: Iterable[str], stores: Iterable[str] | Non
     rows = []
     for store in stores:
         for period in periods:
-            def add(metric, num, den, value, reason=""):
+            def add(metric, num, den, value, reason="", store=store, period=period):
                 rows.append((store, period, metric, num, den, value, reason))
 
             if orders is None:
@@ -174,7 +178,7 @@ def _first_service(ds, orders, sold, store, period):
     return float(returned), float(len(cohort)), returned / len(cohort), ""
 
 
-def long_metrics(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+def long_metrics(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None,
                  by_staff: bool = False) -> pd.DataFrame:
     """The retention family in the long format of :mod:`dealerlab.metrics`.
 
@@ -202,7 +206,7 @@ def long_metrics(ds, *, periods: Iterable[str], stores: Iterable[str] | None = N
     return _long.order_long(out, stores=stores, periods=periods, metrics=list(RETENTION_METRICS), by_staff=by_staff)
 
 
-def lapsed_list(ds, *, period: str, stores: Iterable[str] | None = None, show_pii: bool = False) -> pd.DataFrame:
+def lapsed_list(ds: Dataset, *, period: str, stores: Iterable[str] | None = None, show_pii: bool = False) -> pd.DataFrame:
     """流失保客名单: the vehicles serviced at the store in M−23..M−12 and not since — the recall list of a campaign.
 
     Parameters
@@ -253,7 +257,7 @@ def lapsed_list(ds, *, period: str, stores: Iterable[str] | None = None, show_pi
     return out[cols]
 
 
-def retail_lifetime_value(ds, *, period: str, margin_rate: float, stores: Iterable[str] | None = None,
+def retail_lifetime_value(ds: Dataset, *, period: str, margin_rate: float, stores: Iterable[str] | None = None,
                           discount: float = 0.10) -> pd.DataFrame:
     """The lifetime value of a retail base vehicle per store with the measured 回厂率 (DOMAIN §13).
 

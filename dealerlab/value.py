@@ -23,6 +23,7 @@ import pandas as pd
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang, check_option
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "LEVERS", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS"]
 
@@ -34,6 +35,21 @@ DRIVERS = {
     "invested_capital": ("投入资本", "Invested capital"),
     "capital_cost_rate": ("资本成本率", "Cost of capital"),
 }
+
+_MSG = Catalogue({
+    **{k: {"zh": zh, "en": en} for k, (zh, en) in DRIVERS.items()},
+    "eva_month": {"zh": "经济增加值 EVA（月）", "en": "EVA (month)"},
+    "eva_year": {"zh": "经济增加值 EVA（年）", "en": "EVA (year)"},
+    "nopat": {"zh": "税后经营利润 NOPAT", "en": "NOPAT"},
+    "capital_charge": {"zh": "资本成本 Capital charge", "en": "Capital charge"},
+    "operating_profit": {"zh": "经营利润", "en": "Operating profit"},
+    "after_tax": {"zh": "1 − 所得税率", "en": "1 − tax rate"},
+    "capital_cost_rate_annual": {"zh": DRIVERS["capital_cost_rate"][0] + "（年化）", "en": DRIVERS["capital_cost_rate"][1] + " (annual)"},
+    "basis_month": {"zh": "月", "en": "month"},
+    "basis_year": {"zh": "年化", "en": "year"},
+    "box_column": {"zh": "维度", "en": "box_name"},
+    "to_fill": {"zh": "- （待填写：{prompt}）", "en": "- (to fill)"},
+})
 
 
 def eva(revenue: float, operating_cost: float, tax_rate: float, invested_capital: float, capital_cost_rate: float,
@@ -116,22 +132,19 @@ def value_tree(revenue: float, operating_cost: float, tax_rate: float, invested_
     DataFrame
     """
     check_lang(lang)
-    zh = lang == "zh"
     op = revenue - operating_cost
     nopat = op * (1 - tax_rate)
     charge = invested_capital * capital_cost_rate / (12 if monthly else 1)
     rows = [
-        ("eva", None, ("经济增加值 EVA（月）" if monthly else "经济增加值 EVA（年）") if zh else ("EVA (month)" if monthly else "EVA (year)"),
-         nopat - charge, "−"),
-        ("nopat", "eva", "税后经营利润 NOPAT" if zh else "NOPAT", nopat, "×"),
-        ("capital_charge", "eva", "资本成本 Capital charge" if zh else "Capital charge", charge, "×"),
-        ("operating_profit", "nopat", "经营利润" if zh else "Operating profit", op, "−"),
-        ("after_tax", "nopat", "1 − 所得税率" if zh else "1 − tax rate", 1 - tax_rate, ""),
-        ("revenue", "operating_profit", DRIVERS["revenue"][0 if zh else 1], revenue, ""),
-        ("operating_cost", "operating_profit", DRIVERS["operating_cost"][0 if zh else 1], operating_cost, ""),
-        ("invested_capital", "capital_charge", DRIVERS["invested_capital"][0 if zh else 1], invested_capital, ""),
-        ("capital_cost_rate", "capital_charge", DRIVERS["capital_cost_rate"][0 if zh else 1] + ("（年化）" if zh else " (annual)"),
-         capital_cost_rate, ""),
+        ("eva", None, _MSG.get("eva_month" if monthly else "eva_year", lang), nopat - charge, "−"),
+        ("nopat", "eva", _MSG.get("nopat", lang), nopat, "×"),
+        ("capital_charge", "eva", _MSG.get("capital_charge", lang), charge, "×"),
+        ("operating_profit", "nopat", _MSG.get("operating_profit", lang), op, "−"),
+        ("after_tax", "nopat", _MSG.get("after_tax", lang), 1 - tax_rate, ""),
+        ("revenue", "operating_profit", _MSG.get("revenue", lang), revenue, ""),
+        ("operating_cost", "operating_profit", _MSG.get("operating_cost", lang), operating_cost, ""),
+        ("invested_capital", "capital_charge", _MSG.get("invested_capital", lang), invested_capital, ""),
+        ("capital_cost_rate", "capital_charge", _MSG.get("capital_cost_rate_annual", lang), capital_cost_rate, ""),
     ]
     return pd.DataFrame(rows, columns=["node", "parent", "label", "value", "op"])
 
@@ -175,7 +188,7 @@ def eva_what_if(base: Mapping[str, float], *, changes: Mapping[str, float] | Non
     check_lang(lang)
     for k in base:
         check_option("driver", k, DRIVERS)
-    basis = ("月" if monthly else "年化") if lang != "en" else ("month" if monthly else "year")
+    basis = _MSG.get("basis_month" if monthly else "basis_year", lang)
 
     def _eva(d):
         return eva(**{k: float(d[k]) for k in DRIVERS}, monthly=monthly)
@@ -233,7 +246,7 @@ class Worksheet:
         rows = []
         for b, (zh, en, _) in self.boxes.items():
             for i, e in enumerate(self.entries.get(b, []), 1):
-                rows.append({"box": b, ("维度" if lang == "zh" else "box_name"): zh if lang == "zh" else en, "no": i, "entry": e})
+                rows.append({"box": b, _MSG.get("box_column", lang): zh if lang == "zh" else en, "no": i, "entry": e})
         return pd.DataFrame(rows)
 
     def to_markdown(self, *, lang: str = "zh") -> str:
@@ -242,7 +255,7 @@ class Worksheet:
         for b, (zh, en, prompt) in self.boxes.items():
             lines.append(f"## {zh if lang == 'zh' else en}")
             items = self.entries.get(b, [])
-            lines += [f"- {e}" for e in items] or [f"- （待填写：{prompt}）" if lang == "zh" else "- (to fill)"]
+            lines += [f"- {e}" for e in items] or [_MSG.get("to_fill", lang, prompt=prompt)]
             lines.append("")
         return "\n".join(lines)
 

@@ -116,7 +116,7 @@ class ReportContext:
     @classmethod
     def open(cls, data: str, period: str, store_id: str | None = None, lang: str = "zh", show_pii: bool = False,
              benchmarks: str | None = None, months: int = 6, source: str = "", notes: str | None = None,
-             brand: str | None = None, pptx: bool = False, folder: str | None = None) -> "ReportContext":
+             brand: str | None = None, pptx: bool = False, folder: str | None = None) -> ReportContext:
         """Load the data and compute the report's metrics. ``notes``/``brand``: the consultant's notes and brand files
         (:mod:`dealerlab.report.notes`, :mod:`dealerlab.report.brand`); ``pptx``/``folder``: what
         :meth:`write_deliverables` writes where."""

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 
+from dealerlab._io import _signals_deferred
 from dealerlab.errors import ReportError
 from dealerlab.report.params import ReportParams
 
@@ -173,7 +174,7 @@ def run_jobs(
     try:
         # the workers (and their kernels) start with SIGINT/SIGTERM blocked: Ctrl-C in the terminal reaches the whole
         # process group, but only this process decides — it stops the workers itself (no traceback from each worker)
-        with _signals_blocked():
+        with _signals_deferred():
             futures = {pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
@@ -185,20 +186,6 @@ def run_jobs(
         raise
     pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
-
-
-@contextlib.contextmanager
-def _signals_blocked() -> Iterator[None]:
-    import signal
-
-    if not hasattr(signal, "pthread_sigmask"):  # Windows
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

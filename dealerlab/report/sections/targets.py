@@ -10,10 +10,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import pay
 from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab import pay
 from dealerlab.report.sections._common import latest_bottom_out, staff_names, zh_en
 from dealerlab.targets import achievement, amount_rate_matrix, day_weights, ranked_table
 
