@@ -1052,8 +1052,8 @@ def _cliff_mine(md: MyData, base):
 
     return Exercise(
         id=base.id + MINE_SUFFIX,
-        title=f"{base.title}（我的数据）",
-        title_en=f"{base.title_en or base.title} (my data)",
+        title="月底冲量：你的门店差几台、值多少？（我的数据）",
+        title_en="Month-end push on your own store (my data)",
         instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。当月 VP（提车目标）**{case['plan']:.0f} 台**，"
                       f"已销售 **{case['sold']} 台**，单车综合毛利（不含返利）**{case['gross_per_unit']:,.0f} 元**。"
                       f"其他返利项目按现在的档位：{rest}。\n\nVP 达成奖的档位：\n\n{tiers}\n\n"
