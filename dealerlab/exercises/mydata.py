@@ -1132,11 +1132,11 @@ def mine(exercise, *, store: AnswerStore | None = None, lang: str = "zh"):
 # ----------------------------------------------------------------------------------------------------------------
 # 我的诊断 + 行动计划
 #: exercises whose answers are a 5W1H plan (their text fields make the 行动计划)
-PLAN_EXERCISES = ("04a-comeback-plan", "06c-churn-plan", "09b-recall-campaign", "03c-diagnosis-case")
+PLAN_EXERCISES = ("00c-action-plan", "03c-diagnosis-case", "04a-comeback-plan", "06c-churn-plan", "09b-recall-campaign")
 
 
 def _plan_rows(store: AnswerStore) -> list[tuple[str, str, str]]:
-    from dealerlab.exercises.fields import NumberField, TextField
+    from dealerlab.exercises.fields import TextField
     from dealerlab.exercises.gradebook import known_exercises
 
     known = known_exercises()
@@ -1148,7 +1148,7 @@ def _plan_rows(store: AnswerStore) -> list[tuple[str, str, str]]:
         record, _warning = store.load(ex_id)
         values = (record or {}).get("values") or {}
         for name, f in ex.fields.items():
-            if isinstance(f, TextField | NumberField) and str(values.get(name) or "").strip():
+            if isinstance(f, TextField) and str(values.get(name) or "").strip():
                 rows.append((ex.title, f.label, str(values[name]).strip()))
     return rows
 
