@@ -32,6 +32,7 @@ from dealerlab.report.params import ReportParams, check_scope
 __all__ = ["open_dataset", "ReportContext"]
 
 _TEXT = Catalogue({
+    "stores_label": {"zh": "{where} · {n} 家门店", "en": "{where} · {n} stores"},
     "group": {"zh": "集团（全部门店）", "en": "Group (all stores)"},
     "group_metric": {"zh": "集团{name}", "en": "Group {name_lower}"},
     "key_rates_store": {"zh": "关键比率：各门店对比（{period}）", "en": "Key rates by store ({period})"},
@@ -95,7 +96,7 @@ def client_name(ds, lang: str = "zh") -> str:
     regions = sorted({str(r) for r in stores.get("region", pd.Series(dtype=str)).dropna() if str(r).strip()})
     where = "、".join(regions[:3]) if regions else ""
     n = len(stores)
-    text = f"{where} · {n} 家门店" if lang == "zh" else f"{where} · {n} stores"
+    text = _TEXT.get("stores_label", lang, where=where, n=n)
     return text.strip(" ·")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from dealerlab.i18n import Catalogue
 from dealerlab.pdca.cycle import Action
 
 __all__ = ["Action", "Finding", "AREAS"]
@@ -30,6 +31,12 @@ AREAS = {
     "stock": ("库存", "Stock"),
     "rebate": ("商务政策", "Rebates"),
 }
+
+_MSG = Catalogue({
+    "share": {"zh": "，占本月毛利 {share:.1%}", "en": ", {share:.1%} of the month's gross"},
+    "stake": {"zh": "（每月毛利约 {wan:,.1f} 万元{share}）", "en": " (about {gross:,.0f} yuan gross a month{share})"},
+    "headline": {"zh": "【{area}】{title}：{detail}{stake}", "en": "[{area}] {title}: {detail}{stake}"},
+})
 
 
 @dataclass(frozen=True)
@@ -83,13 +90,10 @@ class Finding:
     def headline(self, lang: str = "zh") -> str:
         stake = ""
         if math.isfinite(self.extra_gross) and self.extra_gross > 0:
-            share = f"，占本月毛利 {self.share_of_gross:.1%}" if math.isfinite(self.share_of_gross) else ""
-            share_en = f", {self.share_of_gross:.1%} of the month's gross" if math.isfinite(self.share_of_gross) else ""
-            stake = (f"（每月毛利约 {self.extra_gross / 10000:,.1f} 万元{share}）" if lang != "en"
-                     else f" (about {self.extra_gross:,.0f} yuan gross a month{share_en})")
-        if lang == "en":
-            return f"[{self.area_label(lang)}] {self.title(lang)}: {self.detail(lang)}{stake}"
-        return f"【{self.area_label(lang)}】{self.title(lang)}：{self.detail(lang)}{stake}"
+            share = (_MSG.get("share", lang, share=self.share_of_gross) if math.isfinite(self.share_of_gross) else "")
+            stake = _MSG.get("stake", lang, wan=self.extra_gross / 10000, gross=self.extra_gross, share=share)
+        return _MSG.get("headline", lang, area=self.area_label(lang), title=self.title(lang), detail=self.detail(lang),
+                        stake=stake)
 
     def metric_label(self, lang: str = "zh") -> str:
         from dealerlab.report.labels import col
