@@ -516,7 +516,8 @@ class MyData:
         Returns
         -------
         Path
-            The report folder (``index.html``); with ``pdf`` also ``.mydata/report.pdf`` when Chromium prints it.
+            The report folder (``报告.html``: :mod:`dealerlab.report.layout`); with ``pdf`` also ``.mydata/report.pdf``
+            when Chromium prints it.
         """
         from dealerlab.report.commands import build_report
 
@@ -532,7 +533,9 @@ class MyData:
             from dealerlab.report.export import to_pdf
 
             try:
-                to_pdf(out / "index.html", self.folder / "report.pdf")
+                from dealerlab.report.layout import file_name
+
+                to_pdf(out / file_name("html"), self.folder / "report.pdf")
             except (DealerlabError, OSError):
                 pass
         return out
@@ -1247,7 +1250,9 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
         sel = md.selection
         stem = f"我的诊断-{sel[1]}" if sel else "我的诊断"
         out = ""
-        index = folder / "index.html"
+        from dealerlab.report.layout import file_name
+
+        index = folder / file_name("html")
         if index.is_file():
             out += _download_link(index.read_bytes(), file_name=f"{stem}.html", mime="text/html;charset=utf-8",
                                   text="下载诊断报告（网页，可打印）", css_class="dl-download-report")
@@ -1294,7 +1299,9 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
     plan_links = w.HTML("")
     plan.on_click(on_plan)
     try:
-        if md.selection is not None and (md.folder / "report" / "index.html").is_file():
+        from dealerlab.report.layout import file_name
+
+        if md.selection is not None and (md.folder / "report" / file_name("html")).is_file():
             links.value = report_links(md.folder / "report")
     except DealerlabError:
         pass
