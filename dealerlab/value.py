@@ -14,6 +14,7 @@ revenue look 70× more powerful than it is.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from dealerlab._options import check_lang, check_option
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 
-__all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "LEVERS", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS"]
+__all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "LEVERS", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS",
+           "TREE_INPUTS", "driver_tree", "driver_what_if"]
 
 #: the value tree's drivers (monthly_finance columns), zh and en names
 DRIVERS = {
@@ -291,3 +293,114 @@ def swot_worksheet(title: str = "门店 SWOT 分析") -> Worksheet:
         "opportunities": ("机会 Opportunities", "Opportunities", "市场和政策带来的新需求"),
         "threats": ("威胁 Threats", "Threats", "竞品、价格战、政策收紧"),
     })
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# the deeper value-driver tree of seed 003「价值驱动因素」: revenue = price × units; cost = cost of sales (per unit) +
+# selling/admin expenses; invested capital = inventory + receivables + fixed capital
+
+#: inputs of :func:`driver_tree` (zh labels)
+TREE_INPUTS = {
+    "price": "平均单价", "units": "数量（台）", "unit_cost": "单位销售成本", "expenses": "销售/管理费用",
+    "tax_rate": "所得税率", "inventory": "存货", "receivables": "应收款", "fixed_capital": "固定资本",
+    "capital_cost_rate": "资本成本率（年）",
+}
+
+
+def driver_tree(*, price: float, units: float, unit_cost: float, expenses: float, tax_rate: float, inventory: float,
+                receivables: float, fixed_capital: float, capital_cost_rate: float) -> pd.DataFrame:
+    """The value-driver tree down to price × units, inventory and receivables (a year's figures).
+
+    EVA = NOPAT − capital charge; NOPAT = (revenue − cost of sales − expenses) × (1 − tax); revenue = price × units;
+    cost of sales = unit cost × units; capital charge = (inventory + receivables + fixed capital) × rate.
+
+    Parameters
+    ----------
+    price, units, unit_cost : float
+        Average selling price, units sold, average cost of a unit sold.
+    expenses : float
+        Selling, general and admin expenses (not moving with units).
+    tax_rate : float
+        Fraction.
+    inventory, receivables, fixed_capital : float
+        The capital employed: stock, money customers and the maker owe, buildings and equipment.
+    capital_cost_rate : float
+        Annual rate.
+
+    Returns
+    -------
+    DataFrame
+        ``node, parent, label, value`` — eva, nopat, capital_charge, operating_profit, revenue, price, units,
+        cost_of_sales, unit_cost, expenses, invested_capital, inventory, receivables, fixed_capital.
+    """
+    vals = dict(price=price, units=units, unit_cost=unit_cost, expenses=expenses, tax_rate=tax_rate, inventory=inventory,
+                receivables=receivables, fixed_capital=fixed_capital, capital_cost_rate=capital_cost_rate)
+    for k, v in vals.items():
+        if v is None or v < 0:
+            raise ParameterError(f"“{TREE_INPUTS[k]}”不能为负或为空。", f"{k} must be ≥ 0.")
+    revenue = price * units
+    cos = unit_cost * units
+    op = revenue - cos - expenses
+    nopat = op * (1 - tax_rate)
+    capital = inventory + receivables + fixed_capital
+    charge = capital * capital_cost_rate
+    rows = [
+        ("eva", None, "经济增加值 EVA", nopat - charge),
+        ("nopat", "eva", "税后经营利润", nopat),
+        ("capital_charge", "eva", "资本成本", charge),
+        ("operating_profit", "nopat", "经营利润", op),
+        ("revenue", "operating_profit", "收入 = 价格 × 数量", revenue),
+        ("price", "revenue", "价格", price),
+        ("units", "revenue", "数量", units),
+        ("cost_of_sales", "operating_profit", "销售成本", cos),
+        ("unit_cost", "cost_of_sales", "单位成本", unit_cost),
+        ("expenses", "operating_profit", "销售/管理费用", expenses),
+        ("invested_capital", "capital_charge", "投入资本", capital),
+        ("inventory", "invested_capital", "存货", inventory),
+        ("receivables", "invested_capital", "应收款", receivables),
+        ("fixed_capital", "invested_capital", "固定资本", fixed_capital),
+    ]
+    return pd.DataFrame(rows, columns=["node", "parent", "label", "value"])
+
+
+def driver_what_if(base: Mapping[str, float], changes: Mapping[str, float]) -> pd.DataFrame:
+    """EVA before and after moving tree inputs by relative changes, one row per change and one for all together.
+
+    Price moves alone (a higher price costs nothing more); units carry their cost of sales (unit cost × units) but not
+    the expenses; inventory and receivables move the capital charge.
+
+    Parameters
+    ----------
+    base : mapping
+        The keyword arguments of :func:`driver_tree`.
+    changes : mapping of str to float
+        Input → relative change, e.g. ``{"price": 0.01, "inventory": -0.2}``.
+
+    Returns
+    -------
+    DataFrame
+        ``driver, label, change, eva_before, eva_after, delta`` (the last row, driver ``all``, applies every change).
+    """
+    for k in changes:
+        if k not in TREE_INPUTS or k in ("tax_rate", "capital_cost_rate"):
+            raise ParameterError(f"不能作为杠杆的输入：{k}。", f"{k} is not a lever.")
+
+    def _eva(d):
+        t = driver_tree(**d)
+        return float(t.loc[t["node"] == "eva", "value"].iloc[0])
+
+    before = _eva(base)
+    rows = []
+    for k, c in changes.items():
+        d = dict(base)
+        d[k] = d[k] * (1 + c)
+        after = _eva(d)
+        rows.append({"driver": k, "label": TREE_INPUTS[k], "change": c, "eva_before": before, "eva_after": after,
+                     "delta": after - before})
+    d = dict(base)
+    for k, c in changes.items():
+        d[k] = d[k] * (1 + c)
+    after = _eva(d)
+    rows.append({"driver": "all", "label": "合计", "change": math.nan, "eva_before": before, "eva_after": after,
+                 "delta": after - before})
+    return pd.DataFrame(rows)

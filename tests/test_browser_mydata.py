@@ -127,6 +127,13 @@ def test_trainee_uses_own_store_data_end_to_end(repo_root, tmp_path):
         phones = ds["leads"]["phone"].dropna().astype(str).head(50)
         names = ds["leads"]["name"].dropna().astype(str).head(50)
         assert not any(p in html for p in phones) and not any(n in html for n in names if len(n) >= 3)
+        pdf = a.locator("a.dl-download-pdf")
+        assert pdf.count() == 1  # Chromium printed it
+        with a.expect_download(timeout=WAIT) as info:
+            pdf.click()
+        assert info.value.suggested_filename == "我的诊断-2026-10.pdf"
+        info.value.save_as(str(tmp_path / "report.pdf"))
+        assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
         a.locator(".dl-plan").click()
         a.locator("a.dl-download-plan").wait_for(timeout=WAIT)
         with a.expect_download(timeout=WAIT) as info:

@@ -234,3 +234,109 @@ def test_06c_b2b_equity(store):
     fb = b2b_equity.check({"pipeline": wrong, "clv": 22_500, "equity": 270_000, "role": ["r1", "r2", "r3", "r5"]})
     msgs = {f: m for f, ok, m in fb.details if not ok}
     assert set(msgs) == {"pipeline", "clv", "equity", "role"} and "获得线索" in msgs["pipeline"]
+
+
+# ---------------------------------------------------------------- module 7
+def test_feedback_360_hand_values():
+    from dealerlab import pay
+
+    r = pd.DataFrame({"rater": ["上级", "同事", "同事", "同事", "自评"], "score": [80, 70, 75, 90, 95]})
+    t = pay.feedback_360(r).set_index("rater")
+    # no subordinates: 0.4 / 0.3 / 0.1 scaled to 0.5 / 0.375 / 0.125 → 40 + 29.375 + 11.875 = 81.25
+    assert t.loc["同事", "mean"] == pytest.approx(235 / 3) and t.loc["同事", "used_weight"] == pytest.approx(0.375)
+    assert t.loc["合计", "contribution"] == pytest.approx(81.25)
+    # others = (80 × 0.4 + 78.33 × 0.3) / 0.7 = 79.2857 → self gap 15.714
+    assert t.loc["合计", "self_gap"] == pytest.approx(95 - (32 + 23.5) / 0.7)
+    full = pd.DataFrame({"staff_id": ["B"] * 4, "rater": ["上级", "同事", "下级", "自评"], "score": [85, 79, 70, 80]})
+    assert pay.feedback_360(full).iloc[-1]["contribution"] == pytest.approx(34 + 23.7 + 14 + 8)
+    with pytest.raises(ParameterError, match="客户"):
+        pay.feedback_360(pd.DataFrame({"rater": ["客户"], "score": [90]}))
+
+
+def test_pay_mix_points_and_revival():
+    from dealerlab import pay
+
+    m = pay.pay_mix({"基本工资": 2500, "岗位工资": 1000, "福利补贴": 500, "绩效奖金": 2000, "销售提成": 4000}).set_index("part")
+    assert m.loc["固定合计", "amount"] == 4000 and m.loc["浮动合计", "share"] == pytest.approx(0.6)
+    assert m.loc["总计", "amount"] == 10_000 and m.loc["销售提成", "share"] == pytest.approx(0.4)
+    with pytest.raises(ParameterError, match="固定还是浮动"):
+        pay.pay_mix({"股票": 1})
+    log = pd.DataFrame({"staff_id": ["A", "A", "A", "B", "B"], "n": [10, 6, 1, 2, 8],
+                        "reason": ["展车5S检查", "试驾车值班", "迟到早退", "客户表扬", "新车接车"]})
+    s = pay.score_points(log, count="n").set_index("staff_id")
+    assert (s.loc["A", "plus"], s.loc["A", "minus"], s.loc["A", "points"]) == (16, -10, 6)  # 10 + 6 − 10
+    assert s.loc["B", "points"] == 18 and s.index[0] == "B"  # 2 × 5 + 8
+    with pytest.raises(ParameterError, match="第 2 行"):
+        pay.score_points(pd.DataFrame({"staff_id": ["A", "A"], "reason": ["展车5S检查", "加班"]}))
+    quarters = pd.DataFrame({"staff_id": ["A", "B", "C", "D"], "quarter": ["2026Q3"] * 4,
+                             "status": ["淘汰", "淘汰", "淘汰", "停岗"]})
+    pts = pd.DataFrame({"staff_id": list("ABCD"), "quarter": ["2026Q3"] * 4, "points": [36, 36, 20, 50]})
+    last = pd.DataFrame({"staff_id": list("ABCD"), "quarter": ["2026Q3"] * 4, "units": [13, 11, 14, 15]})
+    r = pay.revival(quarters, pts, last).set_index("staff_id")
+    assert r["final_status"].to_dict() == {"A": "复活", "B": "淘汰", "C": "淘汰", "D": "停岗"}
+
+
+def test_driver_tree_and_what_if_hand_values():
+    from dealerlab import value
+
+    case = dict(price=150_000, units=1_200, unit_cost=142_000, expenses=6e6, tax_rate=0.25, inventory=30e6,
+                receivables=10e6, fixed_capital=20e6, capital_cost_rate=0.08)
+    t = value.driver_tree(**case).set_index("node")["value"]
+    # revenue 180m − cost of sales 170.4m − expenses 6m = 3.6m; NOPAT 2.7m; capital 60m × 8 % = 4.8m → EVA −2.1m
+    assert t["revenue"] == 180e6 and t["operating_profit"] == pytest.approx(3.6e6)
+    assert t["capital_charge"] == pytest.approx(4.8e6) and t["eva"] == pytest.approx(-2.1e6)
+    wi = value.driver_what_if(case, {"price": 0.01, "units": 0.01, "inventory": -0.2, "receivables": -0.5})
+    d = wi.set_index("driver")["delta"]
+    assert d["price"] == pytest.approx(1.8e6 * 0.75)  # the price rise falls to profit whole
+    assert d["units"] == pytest.approx(12 * 8_000 * 0.75)  # 12 more cars at 8 000 margin each
+    assert d["inventory"] == pytest.approx(6e6 * 0.08) and d["receivables"] == pytest.approx(5e6 * 0.08)
+    assert d["all"] == pytest.approx(2.3155e6)  # price × units interact: 12 extra cars also earn the +1 % price
+    with pytest.raises(ParameterError):
+        value.driver_what_if(case, {"tax_rate": -0.1})
+
+
+def test_driver_tree_chart(chinese_style):
+    from dealerlab import value
+    from dealerlab.plots import pay as pp
+
+    case = dict(price=150_000, units=1_200, unit_cost=142_000, expenses=6e6, tax_rate=0.25, inventory=30e6,
+                receivables=10e6, fixed_capital=20e6, capital_cost_rate=0.08)
+    ax = pp.driver_tree(value.driver_tree(**case), highlight=["inventory"])
+    texts = [t.get_text() for t in ax.texts]
+    assert "存货\n3,000 万" in texts and "经济增加值 EVA\n-210 万" in texts and len(texts) == 14
+    ax.figure.canvas.draw()
+
+
+def test_07b_appraisal(store):
+    from dealerlab.exercises.course.performance import ERROR_CASES, WATER_KPIS, appraisal_drill, score_360
+
+    assert score_360()[0] == pytest.approx(81.25)
+    good = {"idea": "b", "rrr": "b", "water": {k: v for k, (_t, v) in WATER_KPIS.items()},
+            "errors": {k: v for k, (_t, v) in ERROR_CASES.items()}, "score360": "81.25"}
+    ex = appraisal_drill.bind(store=store)
+    ex.set_answer(good)
+    assert ex.submit().status == "correct"
+    fb = appraisal_drill.check({**good, "score360": 79.5, "water": {**good["water"], "w3": "dispatch"}})  # plain mean
+    msgs = {f: m for f, ok, m in fb.details if not ok}
+    assert set(msgs) == {"score360", "water"} and "第 3 条" in msgs["water"]
+
+
+def test_07c_pay_value(store):
+    from dealerlab.exercises.course.performance import (
+        INCENTIVES,
+        SWOT_ITEMS,
+        inventory_gain,
+        pay_value_drill,
+        points_answer,
+    )
+
+    assert points_answer() == 12 and inventory_gain() == pytest.approx(480_000)
+    good = {"variable": "60%", "points": "12", "revive": "yes", "incentives": {k: v for k, (_t, v) in INCENTIVES.items()},
+            "inventory": "48万", "swot": {k: v for k, (_t, v) in SWOT_ITEMS.items()}}
+    ex = pay_value_drill.bind(store=store)
+    ex.set_answer(good)
+    assert ex.submit().status == "correct"
+    fb = pay_value_drill.check({"variable": 0.6, "points": 37, "revive": "never", "inventory": 6e6,
+                                "incentives": good["incentives"], "swot": {**good["swot"], "s2": "T"}})
+    msgs = {f: m for f, ok, m in fb.details if not ok}
+    assert set(msgs) == {"points", "revive", "inventory", "swot"} and "8%" in msgs["inventory"]

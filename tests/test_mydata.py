@@ -255,3 +255,40 @@ def test_stock_age_exercise_on_own_store(tmp_path, store_xlsx):
     fb = ex.check({"slow": [], "old_capital": capital, "old_cost": capital * 0.005, "action": "all_discount"})
     assert fb.status == "partly"
     assert "杭州" in ex.instructions and "库龄表" in ex.instructions
+
+
+def test_vp_cliff_exercise_on_own_store(tmp_path, store_xlsx):
+    """08a 我的数据: the next tier's units, gain and break-even from the engine equal a hand computation from the
+    tiers and figures the exercise shows."""
+    import math
+
+    from dealerlab.exercises.course.policy import vp_cliff
+    from dealerlab.exercises.mydata import _cliff_mine, cliff_mine_case
+
+    md = _md(tmp_path, "张三")
+    assert md.upload(store_xlsx.name, store_xlsx.read_bytes()).ok
+    for period in reversed(md.months("S01")):
+        md.select("S01", period)
+        try:
+            case, vp, others = cliff_mine_case(md)
+            break
+        except Exception:  # that month reached the top tier: try an earlier one
+            continue
+    else:
+        pytest.skip("no month below the top VP tier in the synthetic store")
+
+    def vp_rebate(units):
+        ach = units / case["plan"]
+        hit = vp[vp["threshold"] <= ach + 1e-12]
+        return 0.0 if hit.empty else hit.iloc[-1]["amount_per_unit"] * units + hit.iloc[-1]["lump_sum"]
+
+    n = math.ceil(round(case["threshold"] * case["plan"], 9)) - case["sold"]
+    per_unit_others = others["amount_per_unit"].fillna(0).sum()
+    gain = vp_rebate(case["sold"] + n) - vp_rebate(case["sold"]) + per_unit_others * n
+    assert case["n"] == n
+    assert case["gain"] == pytest.approx(gain)
+    assert case["breakeven"] == pytest.approx(gain / n + case["gross_per_unit"])
+    ex = _cliff_mine(md, vp_cliff)
+    assert set(ex.fields) == {"n", "gain", "breakeven"} and ex.id == "08a-vp-cliff-mine"
+    assert ex.check({"n": n, "gain": round(gain), "breakeven": round(case["breakeven"])}).status == "correct"
+    assert ex.check({"n": n + 1, "gain": round(gain), "breakeven": round(case["breakeven"])}).status == "partly"

@@ -516,7 +516,8 @@ class MyData:
         Returns
         -------
         Path
-            The report folder (``index.html``, ``report.pdf`` with ``pdf``).
+            The report folder (``报告.html``: :mod:`dealerlab.report.layout`); with ``pdf`` also ``.mydata/report.pdf``
+            when Chromium prints it.
         """
         from dealerlab.report.commands import build_report
 
@@ -524,8 +525,20 @@ class MyData:
         data = self.data_path()
         if sel is None or data is None:
             raise ExerciseError("请先上传数据并选好门店和月份。", "Upload your data and pick a store and month first.")
-        return build_report(str(data), period=sel[1], store=sel[0], output=self.folder / "report", pdf=pdf,
-                            progress=False, show_pii=False)
+        out = self.folder / "report"
+        shutil.rmtree(out, ignore_errors=True)  # ours: the previous run's report
+        (self.folder / "report.pdf").unlink(missing_ok=True)
+        build_report(str(data), period=sel[1], store=sel[0], output=out, progress=False, show_pii=False)
+        if pdf:  # printed beside the folder; a report without its PDF is still a report
+            from dealerlab.report.export import to_pdf
+
+            try:
+                from dealerlab.report.layout import file_name
+
+                to_pdf(out / file_name("html"), self.folder / "report.pdf")
+            except (DealerlabError, OSError):
+                pass
+        return out
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -983,8 +996,82 @@ def _stock_mine(md: MyData, base):
     )
 
 
+def cliff_mine_case(md: MyData) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """08a on the trainee's store-month: the case (VP, units sold, gross per unit, the next tier's answers) from
+    :func:`dealerlab.policy.cliff` (the report's engine), the VP tiers and the other items at their current tier."""
+    from dealerlab.policy import VP_ITEM, cliff, rebate_table
+    from dealerlab.policy.rebates import resolve_policy
+
+    store_id, period = md.selection
+    ds = md.dataset()
+    lad = cliff(ds, store=store_id, period=period)
+    if lad.empty:
+        raise ExerciseError("你的数据里缺少这道题要用的表（商务政策里的「VP达成奖」、市场表里当月的 VP 目标、销售），"
+                            "补上后重新上传，或换一个月份。", "Your data lacks the VP policy, the month's VP or sales.")
+    nxt = lad[lad["is_next"]]
+    if nxt.empty:
+        raise ExerciseError(f"{period} 你的门店已经达到 VP 最高一档，没有下一档可冲：换一个月份试试。",
+                            "The store already reached the top VP tier that month.")
+    r = nxt.iloc[0]
+    case = {"plan": float(r["volume_plan"]), "sold": int(r["sold"]), "gross_per_unit": float(r["gross_per_unit"]),
+            "threshold": float(r["threshold"]), "n": int(r["units_needed"]), "gain": float(r["gain"]),
+            "breakeven": float(r["breakeven_discount"])}
+    pol = resolve_policy(ds["oem_policy"], store_id=store_id, period=period)
+    vp = pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
+    rt = rebate_table(ds, periods=[period], stores=[store_id])
+    others = rt[rt["item"] != VP_ITEM][["item", "amount_per_unit"]].reset_index(drop=True)
+    return case, vp, others
+
+
+def _cliff_mine(md: MyData, base):
+    """08a on the trainee's store: how many units to the next VP tier, what it is worth, the break-even discount."""
+    from dealerlab.exercises import Exercise, Feedback, is_close
+
+    store_id, period = md.selection
+    case, vp, others = cliff_mine_case(md)
+    name = md.store_name(store_id)
+    tiers = "| VP 达成率门槛 | 每台返利（元） | 一次性奖励（元） |\n|---|---|---|\n" + "\n".join(
+        f"| {t.threshold:.0%} | {t.amount_per_unit:,.0f} | {t.lump_sum:,.0f} |" for t in vp.itertuples())
+    rest = "、".join(f"{html.escape(str(o.item))} 每台 {o.amount_per_unit:,.0f} 元" for o in others.itertuples()
+                    if o.amount_per_unit and o.amount_per_unit == o.amount_per_unit) or "没有"
+    keys = ("n", "gain", "breakeven")
+
+    def check(answer: dict) -> Feedback:
+        n_ok = is_close(answer.get("n"), case["n"])
+        g_ok = is_close(answer.get("gain"), case["gain"], tolerance=1)
+        b_ok = is_close(answer.get("breakeven"), case["breakeven"], tolerance=1)
+        return Feedback.grade(
+            [("n", n_ok, f"下一档是 {case['threshold']:.0%}：{case['threshold']:.0%} × {case['plan']:.0f} 台向上取整，再减去已卖的 "
+                         f"{case['sold']} 台。"),
+             ("gain", g_ok, "返利增量 = 冲到下一档后的全部返利 − 现在的全部返利：VP 奖按新档的每台金额乘全部台数再加一次性奖励；"
+                            "其他项目档位不变，但多卖的每台车也要拿它们的每台返利。"),
+             ("breakeven", b_ok, "保本让价 = 返利增量 ÷ 差的台数 + 单车综合毛利（不含返利）。")],
+            explanation=(f"你的门店 {period}：差 **{case['n']} 台** 到 {case['threshold']:.0%} 档，返利增量 **{case['gain']:,.0f} 元**，"
+                         f"每台最多能让 **{case['breakeven']:,.0f} 元** 还不亏。月底冲量前先算这三个数，再看要让的价是否在保本线以内、"
+                         "是否透支下个月。"),
+            explanation_en="The same rules as the course case, on your store's policy and sales.",
+            hint="先算差几台，再把每个返利项目在「现在」和「冲到下一档」两种情况下各算一遍。",
+        )
+
+    return Exercise(
+        id=base.id + MINE_SUFFIX,
+        title=f"{base.title}（我的数据）",
+        title_en=f"{base.title_en or base.title} (my data)",
+        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。当月 VP（提车目标）**{case['plan']:.0f} 台**，"
+                      f"已销售 **{case['sold']} 台**，单车综合毛利（不含返利）**{case['gross_per_unit']:,.0f} 元**。"
+                      f"其他返利项目按现在的档位：{rest}。\n\nVP 达成奖的档位：\n\n{tiers}\n\n"
+                      "1. 到下一档还差几台？\n2. 冲到下一档，返利一共多拿多少？\n3. 每台最多能让多少还不亏（保本让价）？"),
+        instructions_en="Your own VP, sales and policy: units to the next tier, the rebate gain, the break-even discount.",
+        fields={k: base.fields[k] for k in keys},
+        check=check,
+        model_answer=lambda answer=None: (
+            f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**：差 {case['n']} 台；返利增量 "
+            f"{case['gain']:,.0f} 元；保本让价 {case['breakeven']:,.0f} 元/台。"),
+    )
+
+
 #: exercise id → builder of its 「我的数据」 version
-_MINE_BUILDERS = {"03a-showroom-log": _funnel_mine, "08b-stock-age": _stock_mine}
+_MINE_BUILDERS = {"03a-showroom-log": _funnel_mine, "08a-vp-cliff": _cliff_mine, "08b-stock-age": _stock_mine}
 
 
 def mine(exercise, *, store: AnswerStore | None = None, lang: str = "zh"):
@@ -1126,7 +1213,7 @@ def _download_link(data: bytes, *, file_name: str, mime: str, text: str, css_cla
             f"border-radius:4px;text-decoration:none'>{html.escape(text)}</a>")
 
 
-def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: bool = False):
+def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: bool = True):
     """「我的诊断」: one button, the consultant report of the trainee's store to download, and the 行动计划.
 
     Parameters
@@ -1136,7 +1223,7 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
     lang : {"zh", "en"}
         Language.
     pdf : bool
-        Also offer the report as PDF (headless Chromium; slower).
+        Also offer the report as PDF (headless Chromium, about 20 s more; left out when Chromium fails).
 
     Returns
     -------
@@ -1163,11 +1250,13 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
         sel = md.selection
         stem = f"我的诊断-{sel[1]}" if sel else "我的诊断"
         out = ""
-        index = folder / "index.html"
+        from dealerlab.report.layout import file_name
+
+        index = folder / file_name("html")
         if index.is_file():
             out += _download_link(index.read_bytes(), file_name=f"{stem}.html", mime="text/html;charset=utf-8",
                                   text="下载诊断报告（网页，可打印）", css_class="dl-download-report")
-        pdf_file = folder / "report.pdf"
+        pdf_file = folder.parent / "report.pdf"
         if pdf_file.is_file():
             out += _download_link(pdf_file.read_bytes(), file_name=f"{stem}.pdf", mime="application/pdf",
                                   text="下载诊断报告（PDF）", css_class="dl-download-pdf")
@@ -1210,7 +1299,9 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
     plan_links = w.HTML("")
     plan.on_click(on_plan)
     try:
-        if md.selection is not None and (md.folder / "report" / "index.html").is_file():
+        from dealerlab.report.layout import file_name
+
+        if md.selection is not None and (md.folder / "report" / file_name("html")).is_file():
             links.value = report_links(md.folder / "report")
     except DealerlabError:
         pass

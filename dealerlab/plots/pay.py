@@ -11,9 +11,10 @@ from matplotlib.axes import Axes
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
-__all__ = ["bonus_waterfall", "team_pool", "units_vs_lines", "value_tree"]
+__all__ = ["bonus_waterfall", "team_pool", "units_vs_lines", "value_tree", "driver_tree"]
 
 _T = Catalogue({
+    "driver_title": {"zh": "价值驱动因素树：价格 × 数量、成本、存货与应收", "en": "Value-driver tree: price × units, cost, inventory, receivables"},
     "base": {"zh": "总绩效", "en": "Base"},
     "individual": {"zh": "× 个人达成 {a:.0%}", "en": "× individual {a:.0%}"},
     "team": {"zh": "× 团队达成 {a:.0%}", "en": "× team {a:.0%}"},
@@ -138,4 +139,69 @@ def value_tree(tree: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") 
     ax.set_ylim(0, 1.05)
     ax.axis("off")
     ax.set_title(_T.get("tree_title", lang))
+    return ax
+
+
+def driver_tree(tree: pd.DataFrame, *, highlight=(), ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """The value-driver tree of :func:`dealerlab.value.driver_tree`, EVA on the left, the drivers (price, units, unit
+    cost, expenses, inventory, receivables, fixed capital) on the right; ``highlight`` nodes are drawn in orange.
+
+    Parameters
+    ----------
+    tree : DataFrame
+        ``node, parent, label, value``.
+    highlight : iterable of str
+        Node ids to emphasise (e.g. the levers of a what-if).
+    ax : matplotlib Axes, optional
+        Draw here; default a new figure.
+    lang : {"zh", "en"}
+        Language of the money labels.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_axes(ax, (12, 6.5))
+    parent = dict(zip(tree["node"], tree["parent"]))
+    children: dict = {}
+    for n, p in parent.items():
+        if pd.notna(p):
+            children.setdefault(p, []).append(n)
+    root = next(n for n, p in parent.items() if pd.isna(p))
+    depth, ypos, leaves = {}, {}, []
+
+    def walk(n, d):
+        depth[n] = d
+        kids = children.get(n, [])
+        for k in kids:
+            walk(k, d + 1)
+        if not kids:
+            leaves.append(n)
+            ypos[n] = -len(leaves)
+        else:
+            ypos[n] = sum(ypos[k] for k in kids) / len(kids)
+
+    walk(root, 0)
+    maxd = max(depth.values()) or 1
+    highlight = set(highlight)
+    rows = tree.set_index("node")
+    for n, p in parent.items():
+        if pd.notna(p):
+            ax.plot([depth[p] / maxd, depth[n] / maxd], [ypos[p], ypos[n]], color="#9aa5b1", lw=1.2, zorder=1)
+    for n in parent:
+        v = float(rows.loc[n, "value"])
+        if n in ("price", "unit_cost"):
+            text = f"{v:,.0f} 元" if lang == "zh" else f"{v:,.0f}"
+        elif n == "units":
+            text = f"{v:,.0f} 台" if lang == "zh" else f"{v:,.0f}"
+        else:
+            text = _T.get("money", lang, wan=v / 1e4, m=v / 1e6)
+        fc = PALETTE[0] if n == root else (PALETTE[1] if n in highlight else "#f0f4f8")
+        ax.text(depth[n] / maxd, ypos[n], f"{rows.loc[n, 'label']}\n{text}", ha="center", va="center", fontsize=9,
+                color="white" if n == root else "#102a43", zorder=2,
+                bbox=dict(boxstyle="round,pad=0.35", fc=fc, ec="#0173b2"))
+    ax.set_xlim(-0.12, 1.12)
+    ax.set_ylim(-len(leaves) - 0.7, 0.3)
+    ax.axis("off")
+    ax.set_title(_T.get("driver_title", lang))
     return ax

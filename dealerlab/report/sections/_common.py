@@ -10,7 +10,13 @@ import pandas as pd
 
 from dealerlab import metrics as registry
 from dealerlab.data.privacy import mask_name
+from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
+
+_TXT = Catalogue({
+    "metric": {"zh": "指标", "en": "Metric"},
+    "recent_months": {"zh": "近几个月趋势", "en": "Recent months"},
+})
 
 
 def zh_en(lang: str, zh: str, en: str) -> str:
@@ -53,15 +59,16 @@ def trend_table(ctx, metric_ids: list[str]) -> str:
     out = []
     for mid, row in wide.iterrows():
         info = registry.METRICS[mid]
-        out.append({zh_en(ctx.lang, "指标", "Metric"): info.name(ctx.lang),
+        out.append({_TXT.get("metric", ctx.lang): info.name(ctx.lang),
                     **{p: H.fmt_value(v, info.unit, ctx.lang) for p, v in row.items()}})
     return H.table(pd.DataFrame(out), lang=ctx.lang)
 
 
-def store_table(ctx, metric_ids: list[str], *, trend: bool = False) -> str:
+def store_table(ctx, metric_ids: list[str], *, trend: bool = False, totals: frozenset | set = frozenset()) -> str:
     """Group view: one row per store for the report month, then the group total (from the stores' summed
     components, not an average of rates), the group median and the benchmark. ``trend``: each figure with its
-    month-on-month change and a 6-month sparkline."""
+    month-on-month change and a 6-month sparkline. ``totals``: metric ids the group total adds up over the stores
+    (units, money) where the group's figures do not compute them; other figures without a group value show —."""
     from dealerlab.report.fmt import fmt, fmt_delta
     from dealerlab.report.labels import col
 
@@ -73,12 +80,15 @@ def store_table(ctx, metric_ids: list[str], *, trend: bool = False) -> str:
     median = wide.median(numeric_only=True)
     group = ctx.group_metrics
     group = group[group["period"] == ctx.params.period].set_index("metric")["value"]
+    summed = {k: float(wide[k].sum(min_count=1)) for k in wide.columns if k in totals and pd.isna(group.get(k, math.nan))}
+    if summed:
+        group = pd.concat([group[~group.index.isin(list(summed))], pd.Series(summed)])
 
     def cell(k, v, sid):
         if not trend:
             return v
         mom, _ = ctx.deltas(k, store_id=sid)
-        d = fmt_delta(mom, units[k], lang, short=True)
+        d = fmt_delta(mom, units[k], lang, short=True, ref=v)
         spark = H.sparkline(ctx.series(k, store_id=sid).tolist(), width=42, height=14)
         delta = f'<span class="dl-cell-delta">{H.esc(d)}</span>' if d else ""
         return H.Html(f"{H.esc(fmt(v, units[k], lang, na='—'))}{delta}{spark}")
@@ -106,7 +116,7 @@ def family_body(ctx, metric_ids: list[str], extra: Callable | None = None) -> H.
     parts = [family_cards(ctx, metric_ids)]
     if extra is not None:
         parts.append(extra(ctx))
-    parts += [H.h3(zh_en(ctx.lang, "近几个月趋势", "Recent months")), trend_table(ctx, metric_ids)]
+    parts += [H.h3(_TXT.get("recent_months", ctx.lang)), trend_table(ctx, metric_ids)]
     return H.Html(parts)
 
 

@@ -13,11 +13,30 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from dealerlab import policy
+from dealerlab.i18n import Catalogue
 from dealerlab.plots import policy as pplot
 from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, zh_en
+from dealerlab.report.labels import term
+from dealerlab.report.sections._common import family_body, store_table, zh_en
+
+_TXT = Catalogue({
+    "rebate_ladder_vp": {"zh": "返利阶梯（VP达成奖）", "en": "Rebate ladder (VP)"},
+    "more_units_reach_tier": {
+        "zh": "本月销量 {sold} 台，VP {plan} 台；再卖 {needed} 台到 {threshold:.0%} 档，返利多 {gain:,.0f} 元；多卖的每台车让价不超过 {breakeven_discount:,.0f} 元仍然划算（还要看是否透支下月销量、让价会不会扩散）。",
+        "en": "{needed} more units reach the {threshold:.0%} tier: +{gain:,.0f} in rebates; break-even discount {breakeven_discount:,.0f} per extra unit.",
+    },
+    "stock_age_model": {"zh": "库龄结构（按车型）", "en": "Stock age by model"},
+    "model": {"zh": "车型", "en": "Model"},
+    "units": {"zh": "在库", "en": "Units"},
+    "days": {"zh": ">90天", "en": "> 90 days"},
+    "oldest": {"zh": "最长库龄", "en": "Oldest"},
+    "capital": {"zh": "资金占用", "en": "Capital"},
+    "monthly_cost": {"zh": "月资金成本", "en": "Monthly cost"},
+    "reason": {"zh": "原因", "en": "Reason"},
+    "slow_movers": {"zh": "滞销车型", "en": "Slow movers"},
+})
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
@@ -29,9 +48,31 @@ METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_stan
 REACH_UNITS = 3
 
 
+#: the group page's two tables (7 columns each, so the headings stay readable on A4): stock, then rebates and costs
+GROUP_TABLES = (
+    ("库存", "Stock", ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
+                      "stock_capital_cost_month", "call_off_accuracy"]),
+    ("返利与费用", "Rebates and costs", ["sell_through_30d", "marketing_cost_per_unit", "rebate_total",
+                                     "gross_per_unit_incl_rebates", "vp_next_tier_units", "vp_next_tier_gain",
+                                     "vp_breakeven_discount"]),
+)
+#: the figures the group total adds up over the stores (units and money); rates and per-unit figures are not added
+GROUP_SUMS = frozenset({"stock_units", "stock_age_over_90", "stock_over_standard", "stock_capital",
+                        "stock_capital_cost_month", "rebate_total", "vp_next_tier_units", "vp_next_tier_gain"})
+
+
 def build(ctx) -> H.Html:
-    """The section's figures with :func:`extra`."""
-    return family_body(ctx, METRIC_IDS, extra)
+    """The section's figures with :func:`extra`; the group page in two tables with a group total row."""
+    if ctx.params.store_id is not None:
+        return family_body(ctx, METRIC_IDS, extra)
+    parts = []
+    for zh, en, ids in GROUP_TABLES:
+        parts += [H.h3(zh_en(ctx.lang, zh, en)), store_table(ctx, ids, totals=GROUP_SUMS)]
+    parts.append(H.reading(zh_en(
+        ctx.lang, "集团合计只加总可以相加的数（台数、金额）；比率、天数和单车数字不能相加，集团行显示「—」，请看各店数值和集团中位数。",
+        "The group total adds up only what can be added (units, money); rates, days and per-unit figures cannot be "
+        "added and show — in the group row: read the stores' values and the group median.")))
+    return H.Html(parts)
 
 
 def extra(ctx) -> H.Html:
@@ -46,34 +87,30 @@ def extra(ctx) -> H.Html:
         curve = policy.rebate_curve(ds, store=sid, period=period)
         fig, ax = plt.subplots(figsize=(8.5, 4.6))
         pplot.rebate_ladder(curve, lad, ax=ax, lang=lang)
-        parts += [H.h3(zh_en(lang, "返利阶梯（VP达成奖）", "Rebate ladder (VP)")), H.figure(fig)]
+        parts += [H.h3(_TXT.get("rebate_ladder_vp", lang)), H.figure(fig)]
         nxt = lad[lad["is_next"]]
         if len(nxt):
             n = nxt.iloc[0]
-            parts.append(H.reading(zh_en(
-                lang,
-                f"本月销量 {int(n['sold'])} 台，VP {int(n['volume_plan'])} 台；再卖 {int(n['units_needed'])} 台到 "
-                f"{n['threshold']:.0%} 档，返利多 {n['gain']:,.0f} 元；多卖的每台车让价不超过 {n['breakeven_discount']:,.0f} 元"
-                "仍然划算（还要看是否透支下月销量、让价会不会扩散）。",
-                f"{int(n['units_needed'])} more units reach the {n['threshold']:.0%} tier: +{n['gain']:,.0f} in rebates; "
-                f"break-even discount {n['breakeven_discount']:,.0f} per extra unit.")))
+            parts.append(H.reading(_TXT.get("more_units_reach_tier", lang, sold=int(n["sold"]), plan=int(n["volume_plan"]), needed=int(n["units_needed"]),
+                                            threshold=n["threshold"], gain=n["gain"],
+                                            breakeven_discount=n["breakeven_discount"])))
     if ds.has("inventory"):
         stock = policy.stock_by_model(ds["inventory"], ds["sales"] if ds.has("sales") else None, period=period,
                                       stores=[sid], capital_cost_rate=_rate(ctx, sid))
         if len(stock):
             fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(stock) + 1.8))
             pplot.stock_age_pyramid(stock, ax=ax, lang=lang)
-            parts += [H.h3(zh_en(lang, "库龄结构（按车型）", "Stock age by model")), H.figure(fig)]
+            parts += [H.h3(_TXT.get("stock_age_model", lang)), H.figure(fig)]
             slow = stock[stock["slow"]]
             if len(slow):
                 show = slow[["model", "stock_units", "stock_age_over_90", "oldest_days", "stock_capital",
                              "capital_cost_month", "slow_reason"]].rename(columns={
-                    "model": zh_en(lang, "车型", "Model"), "stock_units": zh_en(lang, "在库", "Units"),
-                    "stock_age_over_90": zh_en(lang, ">90天", "> 90 days"), "oldest_days": zh_en(lang, "最长库龄", "Oldest"),
-                    "stock_capital": zh_en(lang, "资金占用", "Capital"),
-                    "capital_cost_month": zh_en(lang, "月资金成本", "Monthly cost"),
-                    "slow_reason": zh_en(lang, "原因", "Reason")})
-                parts += [H.h3(zh_en(lang, "滞销车型", "Slow movers")), H.table(show)]
+                    "model": _TXT.get("model", lang), "stock_units": _TXT.get("units", lang),
+                    "stock_age_over_90": _TXT.get("days", lang), "oldest_days": _TXT.get("oldest", lang),
+                    "stock_capital": _TXT.get("capital", lang),
+                    "capital_cost_month": _TXT.get("monthly_cost", lang),
+                    "slow_reason": _TXT.get("reason", lang)})
+                parts += [H.h3(_TXT.get("slow_movers", lang)), H.table(show)]
     return H.Html(parts)
 
 
@@ -106,20 +143,25 @@ def stock_findings(ctx) -> list[Finding]:
         cost = capital * rate / 12
         models = old.groupby("model").size().sort_values(ascending=False)
         mix = "、".join(f"{m} {n} 台" for m, n in models.items())
+        mix_en = ", ".join(f"{m} ×{n}" for m, n in models.items())
         ev = (f"{period} 月末库龄超过 90 天的车 {len(old)} 台（{mix}，最长 {int(old['age_days'].max())} 天），"
               f"占用资金 {capital:,.0f} 元；按年化资本成本 {rate:.1%} 每月 {cost:,.0f} 元")
-        ev_en = (f"{len(old)} units older than 90 days at the end of {period}: capital {capital:,.0f}, "
-                 f"{cost:,.0f} a month at {rate:.1%} a year")
+        ev_en = (f"{len(old)} units older than 90 days at the end of {period} ({mix_en}, oldest {int(old['age_days'].max())} "
+                 f"days): capital ¥{capital:,.0f}, ¥{cost:,.0f} a month at {rate:.1%} a year")
         out.append(Finding(
             section="stock", metric="stock_age_over_90", value=float(len(old)), benchmark=0.0, store_id=sid,
             title_zh=f"{sid} 长库龄车 {len(old)} 台，每月资金成本 {cost:,.0f} 元",
-            title_en=f"{sid}: {len(old)} units older than 90 days cost {cost:,.0f} a month",
+            title_en=f"{sid}: {len(old)} units older than 90 days, ¥{cost:,.0f} a month",
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period, evidence=ev,
             extra_gross=cost, share_of_gross=_share(ctx, sid, cost), lower_is_better=True,
             severity=float(min(1.0, len(old) / 10)),
-            action=Action(what=f"本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
-                          why=f"老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
-                          who=_person(ctx, sid, "销售经理"), where="展厅与库存管理", how="滞销车型周会 + 库龄日报"),
+            action=Action(what=zh_en(ctx.lang, f"本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
+                                     f"Clear the old stock this month: {mix_en} (targeted discount or sales bonus, shown and "
+                                     "test-driven beside the best sellers), and stop ordering these models"),
+                          why=zh_en(ctx.lang, f"老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
+                                    f"Old stock costs ¥{cost:,.0f} a month and gets harder to sell at full price ({ev_en})"),
+                          who=_person(ctx, sid, "销售经理"), where=term("展厅与库存管理", ctx.lang),
+                          how=term("滞销车型周会 + 库龄日报", ctx.lang)),
         ))
     return out
 
@@ -152,22 +194,34 @@ def rebate_findings(ctx) -> list[Finding]:
         nxt = lad[lad["is_next"]].iloc[0]
         ev = (f"{period} 销量 {int(nxt['sold'])} 台 / VP {int(nxt['volume_plan'])} 台（{nxt['sold'] / nxt['volume_plan']:.1%}），"
               f"差 {int(n)} 台到 {nxt['threshold']:.0%} 档：返利多 {gain:,.0f} 元，保本让价 {be:,.0f} 元/台")
-        ev_en = (f"{int(n)} units short of the {nxt['threshold']:.0%} VP tier: +{gain:,.0f} in rebates, "
-                 f"break-even discount {be:,.0f} per unit")
+        ev_en = (f"{period}: {int(nxt['sold'])} units sold / VP {int(nxt['volume_plan'])} ({nxt['sold'] / nxt['volume_plan']:.1%}), "
+                 f"{int(n)} short of the {nxt['threshold']:.0%} tier: +¥{gain:,.0f} in rebates, break-even discount "
+                 f"¥{be:,.0f} per unit")
         out.append(Finding(
             section="rebate", metric="vp_next_tier_units", value=n, benchmark=0.0, store_id=sid,
             title_zh=f"{sid} 差 {int(n)} 台到 VP {nxt['threshold']:.0%} 档，返利多 {gain:,.0f} 元",
-            title_en=f"{sid}: {int(n)} units from the {nxt['threshold']:.0%} VP tier, +{gain:,.0f} in rebates",
+            title_en=f"{sid}: {int(n)} units from the {nxt['threshold']:.0%} VP tier, +¥{gain:,.0f} in rebates",
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period,  # units still short → 0
             evidence=ev, extra_sales=n, extra_gross=gain, share_of_gross=_share(ctx, sid, gain), lower_is_better=True,
             severity=0.8,
-            action=Action(what=(f"冲量决策：算清 {int(n)} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲"
-                                if not month_over else
-                                f"{period} 已结束，差的 {int(n)} 台已无法补：下月月中按返利阶梯检查 VP 进度，提前锁定意向客户，"
-                                f"需要冲量时让价不超过保本线（本月测算 {be:,.0f} 元/台）"),
-                          why=ev, who=_person(ctx, sid, "销售经理"), where="销售例会", how="返利阶梯测算表 + 意向客户清单"),
+            action=Action(what=_rebate_what(ctx.lang, period, int(n), be, month_over),
+                          why=zh_en(ctx.lang, ev, ev_en), who=_person(ctx, sid, "销售经理"), where=term("销售例会", ctx.lang),
+                          how=term("返利阶梯测算表 + 意向客户清单", ctx.lang)),
         ))
     return out
+
+
+def _rebate_what(lang: str, period: str, n: int, be: float, month_over: bool) -> str:
+    """What to do about a VP tier within reach: decide the push now, or — the month is over — plan next month's."""
+    if not month_over:
+        return zh_en(lang, f"冲量决策：算清 {n} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲",
+                     f"Decide the push: the real discount on {n} units (at most ¥{be:,.0f} each), whether it borrows from "
+                     "next month, which stock units to use")
+    return zh_en(lang, f"{period} 已结束，差的 {n} 台已无法补：下月月中按返利阶梯检查 VP 进度，提前锁定意向客户，"
+                       f"需要冲量时让价不超过保本线（本月测算 {be:,.0f} 元/台）",
+                 f"{period} is over and the {n} units can no longer be made up: check VP progress against the rebate ladder "
+                 f"mid next month, line up likely buyers early, and never discount below break-even (this month "
+                 f"¥{be:,.0f} per unit)")
 
 
 def findings(ctx) -> list[Finding]:
