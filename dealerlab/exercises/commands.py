@@ -166,7 +166,9 @@ def workshop_argv(
                 "--ServerApp.jpserver_extensions=voila.server_extension=True",
                 "--ServerApp.jpserver_extensions=dealerlab.exercises.classroom_server=True",
                 *(f"--ServerApp.jpserver_extensions={name}=False" for name in _NOT_IN_APP_MODE),
-                "--VoilaConfiguration.show_tracebacks=False"]
+                "--VoilaConfiguration.show_tracebacks=False",
+                # 「用我的门店数据」 sends the uploaded workbook over the page's websocket (tornado's default is 10 MB)
+                '--ServerApp.tornado_settings={"websocket_max_message_size": 33554432}']
         if port:
             argv.append(f"--ServerApp.port={int(port)}")
         if not open_browser:
