@@ -1055,8 +1055,8 @@ def _cliff_mine(md: MyData, base):
 
     return Exercise(
         id=base.id + MINE_SUFFIX,
-        title=f"{base.title}（我的数据）",
-        title_en=f"{base.title_en or base.title} (my data)",
+        title="月底冲量：你的门店差几台、值多少？（我的数据）",
+        title_en="Month-end push on your own store (my data)",
         instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。当月 VP（提车目标）**{case['plan']:.0f} 台**，"
                       f"已销售 **{case['sold']} 台**，单车综合毛利（不含返利）**{case['gross_per_unit']:,.0f} 元**。"
                       f"其他返利项目按现在的档位：{rest}。\n\nVP 达成奖的档位：\n\n{tiers}\n\n"
@@ -1135,11 +1135,11 @@ def mine(exercise, *, store: AnswerStore | None = None, lang: str = "zh"):
 # ----------------------------------------------------------------------------------------------------------------
 # 我的诊断 + 行动计划
 #: exercises whose answers are a 5W1H plan (their text fields make the 行动计划)
-PLAN_EXERCISES = ("04a-comeback-plan", "06c-churn-plan", "09b-recall-campaign", "03c-diagnosis-case")
+PLAN_EXERCISES = ("00c-action-plan", "03c-diagnosis-case", "04a-comeback-plan", "06c-churn-plan", "09b-recall-campaign")
 
 
 def _plan_rows(store: AnswerStore) -> list[tuple[str, str, str]]:
-    from dealerlab.exercises.fields import NumberField, TextField
+    from dealerlab.exercises.fields import TextField
     from dealerlab.exercises.gradebook import known_exercises
 
     known = known_exercises()
@@ -1151,7 +1151,7 @@ def _plan_rows(store: AnswerStore) -> list[tuple[str, str, str]]:
         record, _warning = store.load(ex_id)
         values = (record or {}).get("values") or {}
         for name, f in ex.fields.items():
-            if isinstance(f, TextField | NumberField) and str(values.get(name) or "").strip():
+            if isinstance(f, TextField) and str(values.get(name) or "").strip():
                 rows.append((ex.title, f.label, str(values[name]).strip()))
     return rows
 
