@@ -158,6 +158,7 @@ def workshop_argv(
     env = dict(os.environ)
     env[ENV_DIR] = str(folder)
     if voila:
+        env["DEALERLAB_EXERCISE_LIST"] = "1"  # each exercise links back to the list
         # Voilà as a Jupyter Server extension with dealerlab's exercise list (Chinese titles) as the landing page,
         # instead of Voilà's own English file tree; no JupyterLab in the app mode
         argv = [_tool("jupyter"), "server", f"--ServerApp.root_dir={exdir}", "--ServerApp.default_url=/dealerlab/",
