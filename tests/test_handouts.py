@@ -37,6 +37,27 @@ def test_the_paper_sheet_is_for_paper(repo_root):
     assert "姓名：" not in trainer and "参考答案" in trainer
 
 
+def test_a_stopped_run_leaves_only_whole_handouts(repo_root, tmp_path, monkeypatch):
+    """Stopping `dealerlab handouts` half-way left a 讲师版-….html beside the PDFs; now nothing half-made stays."""
+    from dealerlab.exercises import handouts
+
+    calls = []
+
+    def fake_pdf(html_path, output):
+        calls.append(output)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl+C while the second sheet prints
+        output.write_bytes(b"%PDF-1.4 fake")
+        return output
+
+    monkeypatch.setattr("dealerlab.report.export.to_pdf", fake_pdf)
+    monkeypatch.setattr(handouts, "_execute", lambda nb, cwd: nb)
+    out = tmp_path / "讲义"
+    with pytest.raises(KeyboardInterrupt):
+        write_handouts(out, root=repo_root, only=["00-warmup"])
+    assert sorted(p.name for p in out.iterdir()) == ["练习-00-warmup.pdf"]
+
+
 def test_exercises_of_a_notebook_are_found(repo_root):
     nb = nbformat.read(repo_root / "exercises" / "06a-account-tiering.ipynb", as_version=4)
     ids = [ex.id for exs in notebook_exercises(nb).values() for ex in exs]

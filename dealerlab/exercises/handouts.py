@@ -16,6 +16,7 @@ import html
 import importlib
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -314,19 +315,24 @@ def write_handouts(output: str | os.PathLike, *, root: str | os.PathLike, soluti
     for p in sorted((root / "notebooks").glob("*.ipynb")):
         jobs.append((p, False, f"课程-{p.stem}"))
     executed: dict = {}
-    for p, solution, name in jobs:
-        if only and p.stem not in only:
-            continue
-        if p not in executed:
-            nb = nbformat.read(p, as_version=4)
-            executed[p] = _execute(nb, p.parent) if p.parent.name == "exercises" and notebook_exercises(nb) else nb
-        doc = notebook_handout_html(p, solution=solution, nb=executed[p])
-        html_path = out / f"{name}.html"
-        atomic_write_text(html_path, doc, mode=0o644)
-        if pdf:
-            pdf_path = to_pdf(html_path, out / f"{name}.pdf")
-            html_path.unlink()  # ours, just written: the PDF is the handout
-            written.append(pdf_path)
-        else:
-            written.append(html_path)
+    # the HTML a PDF is printed from, and the PDF until it is whole, live in a temporary folder: a run stopped
+    # half-way (Ctrl+C) leaves only finished handouts in the output folder
+    with tempfile.TemporaryDirectory(prefix="dealerlab-handouts-") as tmp:
+        for p, solution, name in jobs:
+            if only and p.stem not in only:
+                continue
+            if p not in executed:
+                nb = nbformat.read(p, as_version=4)
+                executed[p] = _execute(nb, p.parent) if p.parent.name == "exercises" and notebook_exercises(nb) else nb
+            doc = notebook_handout_html(p, solution=solution, nb=executed[p])
+            if pdf:
+                html_path = Path(tmp) / f"{name}.html"
+                atomic_write_text(html_path, doc, mode=0o644)
+                printed = to_pdf(html_path, Path(tmp) / f"{name}.pdf")
+                shutil.move(printed, out / f"{name}.pdf")  # a rename on the same disk
+                written.append(out / f"{name}.pdf")
+            else:
+                html_path = out / f"{name}.html"
+                atomic_write_text(html_path, doc, mode=0o644)
+                written.append(html_path)
     return written
