@@ -523,7 +523,7 @@ def _check_sources_roles(answer: dict) -> Feedback:
         ("online_share", ok_share, share_msg),
         ("online_sold", ok_sold, "网络线索的成交占比 = 网络平台已结案潜客中成交的 ÷ 网络平台已结案潜客"),
         ("online_action", answer.get("online_action") == "b",
-         "网络线索成交占比只有自然到店的一半左右：问题在线索的跟进和邀约到店，先把已有线索做透，而不是再买更多线索"),
+         "先比较网络线索和自然到店线索的成交占比，再决定是该花钱买更多线索，还是该补跟进"),
         ("roles", not r_wrong,
          f"第 {'、'.join(num_r[k] for k in r_wrong)} 条再想想：总经理看因果和资源，销售经理看比率和人，"
          "内训师看技能，展厅经理看现场" if r_wrong else ""),
@@ -657,9 +657,9 @@ def _check_people(answer: dict) -> Feedback:
         ("skills", not s_wrong, f"第 {'、'.join(num_s[k] for k in s_wrong)} 个行为对应的能力不对" if s_wrong else ""),
         ("sms", ok_sms, sms_msg),
         ("base", answer.get("base") == "b",
-         "基盘客户开发靠按提示按时回访老客户、请满意客户转介绍和置换——老客户的信任是现成的"),
+         "哪一类客户对你已经有信任、开发成本又最低？"),
         ("addon", answer.get("addon") == "c",
-         "连带销售在客户确定购买之后（签约、付款时）做，推荐和这台车配套的保险、贷款、精品、延保；确定之前推会打乱成交"),
+         "在哪个时刻推荐配套产品，既不打乱成交、客户又最容易接受？"),
     ]
     return Feedback.grade(
         details,
