@@ -28,7 +28,7 @@ def test_the_paper_sheet_is_for_paper(repo_root):
     doc = notebook_handout_html(repo_root / "exercises" / "00-warmup.ipynb", execute=False)
     name = doc.index("姓名：")
     assert name < doc.index("热身 1") and doc.count("姓名：") == 1
-    for screen_only in ("自动保存", "检查答案", "查看参考答案"):
+    for screen_only in ("自动保存", "检查答案", "查看参考答案", "第一次使用时会请你输入姓名"):
         assert screen_only not in doc, screen_only
     assert "<span class='box'></span> %<div class='help'>在 50% 到 90% 之间" in doc
     doc = notebook_handout_html(repo_root / "exercises" / "01b-decomposition.ipynb", execute=False)

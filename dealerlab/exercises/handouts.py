@@ -272,6 +272,8 @@ def _paper_text(source: str) -> str:
         if not any(w in line for w in _SCREEN_ONLY):
             out.append(line)
             continue
+        if re.match(r"\s*(?:[-*+]|\d+[.)])\s", line):
+            continue  # a list item about the screen goes whole (what is left of it would join the item above)
         kept = "".join(s for s in re.split(r"(?<=[。！？])", line) if s and not any(w in s for w in _SCREEN_ONLY))
         if re.sub(r"^[\s>*+\-\d.]*", "", kept).strip("*（）() "):  # something besides a list marker is left
             out.append(kept)
