@@ -21,6 +21,7 @@ from dealerlab.calendar import check_period
 from dealerlab.errors import OutputError, ParameterError
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs
 from dealerlab.report.export import CHROMIUM_PREFIX, to_html, to_pdf
+from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
 
@@ -123,13 +124,14 @@ def build_report(
 ) -> Path:
     """Validate ``data``, execute the report notebooks and write the report folder atomically.
 
-    Layout of ``output``: ``index.html`` (the store report, or the group report with ``all_stores``),
-    ``audit/report.ipynb`` (the executed notebook, for audit; not for the client), ``metrics.csv`` (the months of
-    the comparison, with a ``level`` column), ``findings.csv``, ``附录.xlsx`` (``appendix.xlsx`` in English),
-    ``叙述模板.md`` (the consultant's notes template), ``report.pdf`` with ``pdf``, ``报告.pptx`` with ``pptx``
-    (``notes``, a filled-in template, and ``brand``, brand.yaml, are checked before anything runs); with ``all_stores`` one sub-folder ``stores/<store_id>/`` per store
-    holding the same files (an id that is not a plain file name is made one by :func:`store_folder`) and the
-    manifest ``.dealerlab-report.json`` (:mod:`dealerlab._output`). Nothing is written at ``output`` unless every
+    Layout of ``output`` (:mod:`dealerlab.report.layout`; names in the report's language): the client's files
+    ``报告.html`` (the store report, or the group report with ``all_stores``), ``报告.pdf`` with ``pdf``,
+    ``报告.pptx`` with ``pptx``, ``附录.xlsx``, ``指标.csv`` (the months of the comparison, with a ``层级`` level
+    column), ``发现清单.csv``; and ``audit/``, not for the client: the executed notebook ``report.ipynb``, the
+    consultant's notes template ``叙述模板.md`` and the manifest ``.dealerlab-report.json`` (:mod:`dealerlab._output`).
+    ``notes`` (a filled-in template) and ``brand`` (brand.yaml) are checked before anything runs. With
+    ``all_stores`` one sub-folder ``stores/<store_id>/`` per store holds the same files (an id that is not a plain
+    file name is made one by :func:`store_folder`). Nothing is written at ``output`` unless every
     step succeeds, and ``output`` is refused before anything runs when it is an input, contains one or lies in an
     input folder, or is a folder holding anything dealerlab did not write (a previous report is replaced).
 
@@ -193,21 +195,22 @@ def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, bench
                           benchmarks=str(Path(benchmarks).resolve()) if benchmarks else None, notes=notes, brand=brand,
                           pptx=pptx)
             jobs: list[NotebookJob] = []
+            notebook = file_name("notebook", lang)
             if all_stores:
                 folders = store_folders(store_ids)
                 for sid in store_ids:
                     folder = tmp / "stores" / folders[sid]
-                    (folder / "audit").mkdir(parents=True)  # the executed notebook: for audit, out of the client's way
+                    (folder / AUDIT).mkdir(parents=True)  # the executed notebook: for audit, out of the client's way
                     jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, folder=str(folder), **common),
-                                            str(folder / "audit" / "report.ipynb")))
-            (tmp / "audit").mkdir(parents=True, exist_ok=True)
+                                            str(folder / notebook)))
+            (tmp / AUDIT).mkdir(parents=True, exist_ok=True)
             top = dict(folder=str(tmp), **common)
             if all_stores:
-                jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / "audit" / "report.ipynb")))
+                jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / notebook)))
             elif store is not None:
-                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **top), str(tmp / "audit" / "report.ipynb")))
+                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **top), str(tmp / notebook)))
             else:
-                jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / "audit" / "report.ipynb")))
+                jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / notebook)))
             run_jobs(jobs, workers=workers, progress=print_progress if progress else None, runtime_dir=work)
             # the metrics table once for every store in the run, sliced per report (each store-month is independent)
             wanted = store_ids if (all_stores or store is None) else [store]
@@ -215,16 +218,16 @@ def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, bench
             long_all = metrics_table(ds, periods=trend, stores=wanted)  # the months of the comparison
             for job in jobs:
                 folder = Path(job.output).parent.parent  # the notebook is in <folder>/audit/
-                html = to_html(job.output, folder / "index.html", lang=lang)
+                html = to_html(job.output, folder / file_name("html", lang), lang=lang)
                 if job.params.store_id:  # a store's own rows; the group's rows belong to the group report
                     long = long_all[long_all["store_id"] == job.params.store_id].reset_index(drop=True)
                 else:
                     long = long_all
-                write_metrics(long, folder / "metrics.csv", lang=lang)
-                _write_findings_file(str(cache), job.params, folder / "findings.csv")
-                write_metrics(long, folder / ("附录.xlsx" if lang == "zh" else "appendix.xlsx"), lang=lang)
+                write_metrics(long, folder / file_name("metrics", lang), lang=lang)
+                _write_findings_file(str(cache), job.params, folder / file_name("findings", lang))
+                write_metrics(long, folder / file_name("xlsx", lang), lang=lang)
                 if pdf:
-                    to_pdf(html, folder / "report.pdf")
+                    to_pdf(html, folder / file_name("pdf", lang))
     finally:
         shutil.rmtree(work, ignore_errors=True)  # the pickle never outlives the run
     return out
@@ -246,7 +249,7 @@ def report_command(args: argparse.Namespace) -> int:
         show_pii=args.show_pii,
         progress=sys.stderr.isatty() or args.all_stores,
     )
-    index = Path(args.output) / "index.html"  # as the user wrote it
+    index = Path(args.output) / file_name("html", args.lang)  # as the user wrote it
     print(f"报告已生成：{index}" if args.lang == "zh" else f"report written: {index}")
     return 0
 
@@ -258,7 +261,8 @@ def _write_findings_file(data: str, params, path: Path) -> Path:
 
     ctx = ReportContext.open(data, params.period, store_id=params.store_id, lang=params.lang, show_pii=params.show_pii,
                              benchmarks=params.benchmarks, notes=params.notes)  # the consultant's hidden findings stay out
-    return write_findings(findings_frame(ctx, ctx.findings(), lang=params.lang), path, lang=params.lang)
+    found = ctx.findings()
+    return write_findings(findings_frame(ctx, found, lang=params.lang), path, lang=params.lang, findings=found)
 
 
 def findings_command(args: argparse.Namespace) -> int:
@@ -282,7 +286,8 @@ def findings_command(args: argparse.Namespace) -> int:
         check_benchmarks(args.benchmarks, lang=args.lang)
     ctx = ReportContext.open(args.data, args.period, store_id=args.store, lang=args.lang, show_pii=args.show_pii,
                              benchmarks=args.benchmarks)
-    frame = findings_frame(ctx, ctx.findings(), lang=args.lang)
-    path = write_findings(frame, out, lang=args.lang)
+    found = ctx.findings()
+    frame = findings_frame(ctx, found, lang=args.lang)
+    path = write_findings(frame, out, lang=args.lang, findings=found)
     print(f"发现清单已写入 {path}（{len(frame)} 条）" if args.lang == "zh" else f"findings written to {path} ({len(frame)} rows)")
     return 0

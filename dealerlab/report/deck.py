@@ -43,11 +43,17 @@ _TXT = Catalogue({
     "league_table_key_figures": {"zh": "门店排名：关键指标对比", "en": "League table: key figures by store"},
     "pdca_action_plan": {"zh": "PDCA 行动计划", "en": "PDCA action plan"},
     "no_improvement_cycle_needed": {"zh": "暂无需要立项的改进。", "en": "No improvement cycle needed."},
+    "problem": {"zh": "问题", "en": "Problem"},
+    "owner": {"zh": "负责人", "en": "Owner"},
+    "start": {"zh": "开始", "en": "Start"},
+    "check_date": {"zh": "检查日", "en": "Check date"},
+    "check_metric": {"zh": "检查指标", "en": "Check metric"},
+    "baseline_target": {"zh": "基线 → 目标", "en": "Baseline → target"},
 })
 
 FONT = "Noto Sans SC"
 TOP_FINDINGS = 5
-#: the deck's file name in the report folder
+#: the deck's file name in the report folder (:data:`dealerlab.report.layout.FILES`)
 DECK_NAME = {"zh": "报告.pptx", "en": "report.pptx"}
 #: key figures of the summary slide and the league table
 KEY_METRICS = ["volume", "close_rate", "test_drive_rate", "gross_per_unit", "service_revenue", "comeback_rate",
@@ -274,7 +280,8 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
         show = pd.DataFrame({
             col("metric", lang): [col(m, lang) for m in cards["metric"]],
             col("this_month", lang): [fmt(v, unit_of(m), lang, na="—") for m, v in zip(cards["metric"], cards["value"])],
-            col("mom", lang): [fmt_delta(v, unit_of(m), lang) or "—" for m, v in zip(cards["metric"], cards["mom"])],
+            col("mom", lang): [fmt_delta(d, unit_of(m), lang, ref=v) or "—"
+                               for m, v, d in zip(cards["metric"], cards["value"], cards["mom"])],
             col("benchmark", lang): [fmt(v, unit_of(m), lang, na="—") for m, v in zip(cards["metric"], cards["benchmark"])],
         })
         _table(s, margin + int(inner * 0.61), Inches(1.35), int(inner * 0.39), show, size=11)
@@ -303,14 +310,14 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
 
     # 5 action plan
     s = titled(_TXT.get("pdca_action_plan", lang))
-    acts = [f for f in findings if f.action is not None][:TOP_FINDINGS]
-    if acts:
-        names = ["问题", "做什么", "谁", "何时", "怎么做", "检查指标"] if lang == "zh" else ["Problem", "What", "Who", "When", "How", "Check metric"]
-        rows = []
-        for f in acts:
-            what, _why, who, when, _where, how = _five_w(f.action)
-            rows.append([f.title(lang), what, who, when, how, f.metric_label(lang) or "—"])
-        _table(s, margin, Inches(1.3), inner, pd.DataFrame(rows, columns=names), size=11)
+    from dealerlab.report.findings import plan_actions
+
+    plan = plan_actions(ctx, findings, lang=lang).head(TOP_FINDINGS)  # the HTML plan's rows: owner, dates, target
+    if len(plan):
+        cols = {"title": _TXT.get("problem", lang), "what": _TXT.get("what", lang), "who": _TXT.get("owner", lang),
+                "start": _TXT.get("start", lang), "check_date": _TXT.get("check_date", lang),
+                "check_metric": _TXT.get("check_metric", lang), "check": _TXT.get("baseline_target", lang)}
+        _table(s, margin, Inches(1.3), inner, plan[list(cols)].rename(columns=cols), size=10)
     else:
         _text(s, margin, Inches(1.3), inner, Inches(1), _TXT.get("no_improvement_cycle_needed", lang), size=16)
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from dealerlab._options import check_lang
 
-__all__ = ["UNITS", "fmt", "fmt_delta", "excel_format", "unit_of", "is_missing"]
+__all__ = ["UNITS", "fmt", "fmt_delta", "excel_format", "unit_of", "unit_name", "is_missing"]
 
 UNITS = ("money", "rate", "count", "index", "days", "decimal")
 
@@ -51,6 +51,29 @@ def unit_of(metric_id: str) -> str:
     return info.unit if info is not None else "count"
 
 
+#: a unit's short name (the 单位 column of findings.csv, where rates are in percent)
+_UNIT_NAMES = {"money": ("元", "CNY"), "rate": ("%", "%"), "count": ("个", "count"), "units": ("台", "units"),
+               "index": ("分", "points"), "days": ("天", "days"), "decimal": ("", "")}
+
+
+def unit_name(unit: str, lang: str = "zh") -> str:
+    """The short name of ``unit`` (``元``, ``%``, ``天`` …; English ``CNY``, ``%``, ``days``).
+
+    Parameters
+    ----------
+    unit : str
+        A unit of the module's table (or ``units``: vehicles).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+    """
+    check_lang(lang)
+    zh, en = _UNIT_NAMES.get(unit, (unit, unit))
+    return en if lang == "en" else zh
+
+
 def _money(value: float, lang: str) -> str:
     if lang == "en":
         if abs(value) >= 1_000_000:
@@ -59,6 +82,13 @@ def _money(value: float, lang: str) -> str:
     if abs(value) >= WAN_FROM:
         return f"{value / 1e4:,.1f} 万元"
     return f"{value:,.0f} 元"
+
+
+def _money_large(value: float, lang: str) -> str:
+    """Money in the large scale (万元 / millions) whatever its size: the change of a figure shown in that scale."""
+    if lang == "en":
+        return f"¥{value / 1e6:,.2f} m"
+    return f"{value / 1e4:,.1f} 万元"
 
 
 def fmt(value, unit: str = "count", lang: str = "zh", *, median: bool = False, na: str | None = None) -> str:
@@ -98,7 +128,7 @@ def fmt(value, unit: str = "count", lang: str = "zh", *, median: bool = False, n
     return f"{round(value):,}"
 
 
-def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = False) -> str:
+def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = False, ref=None) -> str:
     """A change with its sign: rates in percentage points, money and counts in their unit.
 
     Parameters
@@ -111,6 +141,9 @@ def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = Fal
         Language of the percentage-point unit.
     short : bool
         Rates without their unit (a table cell whose heading says the change is in percentage points).
+    ref : float, optional
+        The figure the change belongs to: a money change is shown in the figure's own scale (``333.7 万元`` has
+        the change ``−1.1 万元``, never ``−11,060 元`` beside it).
 
     Returns
     -------
@@ -123,6 +156,8 @@ def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = Fal
     value = float(value)
     if unit == "rate":
         shown = f"{abs(value) * 100:.1f}"
+    elif unit == "money" and not is_missing(ref) and abs(float(ref)) >= (WAN_FROM if lang == "zh" else 1_000_000):
+        shown = _money_large(abs(value), lang)
     else:
         shown = fmt(abs(value), unit, lang, median=True)
     zero = not any(ch in "123456789" for ch in shown)

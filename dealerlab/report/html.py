@@ -141,7 +141,7 @@ def kpi_cards(cards: Sequence[dict], *, lang: str = "zh") -> str:
             bench_txt = f'<div class="dl-kpi-bench">{"标杆" if lang == "zh" else "benchmark"} {esc(fmt(bench, unit, lang))}</div>'
         deltas = []
         for key in ("mom", "yoy"):
-            d = fmt_delta(c.get(key), unit, lang)
+            d = fmt_delta(c.get(key), unit, lang, ref=c.get("value"))
             if d:
                 deltas.append(f'<span class="dl-delta">{esc(labels.col(key, lang))} {esc(d)}</span>')
         delta_txt = f'<div class="dl-kpi-deltas">{" ".join(deltas)}</div>' if deltas else ""

@@ -152,7 +152,7 @@ def findings(ctx) -> list[Finding]:
     """After-sales findings (docs/DOMAIN.md §10): booth utilisation < 60 % in ≥ 2 of the last 3 months, comeback rate above
     3 %, parts fill rate below 90 % — severity findings (no vehicle gross attaches); numeric targets are those lines."""
     from dealerlab.calendar import period_range
-    from dealerlab.report.findings import _person, area_action
+    from dealerlab.report.findings import _person, action_why, area_action
 
     lang = ctx.lang
     months = period_range(ctx.params.period, 3)
@@ -173,14 +173,14 @@ def findings(ctx) -> list[Finding]:
                 continue
             shown = "、".join("—" if not math.isfinite(v) else f"{v:.1%}" for v in vals)
             ev = f"{window} 各月：{shown}（标准 {'≤' if lower else '≥'} {line:.0%}）"
+            ev_en = f"{window} by month: {shown.replace('、', ', ')} (standard {'≤' if lower else '≥'} {line:.0%})"
             a = area_action(metric, lang)
             out.append(Finding(
                 section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,
-                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev, detail_en=ev,
+                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev, detail_en=ev_en,
                 target=line, target_source="benchmark", baseline=window, evidence=ev, lower_is_better=lower,
                 severity=float(min(1.0, abs(now - line) / line)) if math.isfinite(now) else 0.5,
-                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）" if lang != "en" else
-                              f"{a['root_cause']} ({ev_en})", who=_person(ctx, sid, a["owner"]),
+                action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en), who=_person(ctx, sid, a["owner"]),
                               where=a["where"], how=a["how"]),
             ))
     return out + retention_findings(ctx)
@@ -194,7 +194,7 @@ def retention_findings(ctx) -> list[Finding]:
     margin :data:`SERVICE_MARGIN` (an assumption the evidence states) ÷ 12 — a month's gross, compared with the store's
     gross of the month (vehicle + add-on, :func:`dealerlab.report.findings.store_gross`). The target is the line.
     """
-    from dealerlab.report.findings import _person, area_action, store_gross
+    from dealerlab.report.findings import _person, action_why, area_action, store_gross
     from dealerlab.retention import retention_figures, service_revenue_per_vehicle
 
     lang = ctx.lang
@@ -244,8 +244,8 @@ def retention_findings(ctx) -> list[Finding]:
                 target=line, target_source="benchmark", baseline=period, evidence=shown,
                 extra_gross=gross, share_of_gross=share, benchmark_extra_gross=gross,
                 severity=float(min(1.0, (line - now) / line)),
-                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）" if lang != "en" else
-                              f"{a['root_cause']} ({ev_en})", who=_person(ctx, sid, a["owner"]),
+                action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en),
+                              who=_person(ctx, sid, a["owner"]),
                               where=a["where"], how=a["how"]),
             ))
     return out
