@@ -28,3 +28,14 @@ def test_one_ctrl_c_ends_the_class_and_the_log_goes_to_a_file(tmp_path):
     c = classroom_config(settings)
     assert c.ServerApp.answer_yes is True  # no English "Shutdown this Jupyter server (y/[n])?" prompt
     assert log_file(settings) == (tmp_path / "a" / ".classroom" / "server.log").resolve()
+
+
+def test_the_exercise_list_is_grouped_by_course_module(repo_root):
+    from dealerlab.course import MODULES
+    from dealerlab.exercises.dashboard import exercise_groups, exercise_list
+
+    groups = exercise_groups(repo_root / "exercises")
+    headings = [h for h, _ in groups]
+    assert headings[0] == "开始" and headings[1:] == [m.label for m in MODULES][: len(headings) - 1]
+    assert [x for _, g in groups for x in g] == exercise_list(repo_root / "exercises")  # nothing lost or repeated
+    assert all(name.startswith(f"{i:02d}") for i, (_, g) in enumerate(groups) for name, _ in g)

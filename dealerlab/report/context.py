@@ -32,6 +32,7 @@ from dealerlab.report.params import ReportParams, check_scope
 __all__ = ["open_dataset", "ReportContext"]
 
 _TEXT = Catalogue({
+    "stores_label": {"zh": "{where} · {n} 家门店", "en": "{where} · {n} stores"},
     "group": {"zh": "集团（全部门店）", "en": "Group (all stores)"},
     "bench_user_file": {"zh": "顾问提供的标杆文件 {name}", "en": "the consultant's benchmarks file {name}"},
     "bench_bundled": {"zh": "dealerlab 自带的 data/funnel_benchmarks.csv（按门店业务类型）",
@@ -103,7 +104,7 @@ def client_name(ds, lang: str = "zh") -> str:
     regions = sorted({str(r) for r in stores.get("region", pd.Series(dtype=str)).dropna() if str(r).strip()})
     where = "、".join(regions[:3]) if regions else ""
     n = len(stores)
-    text = f"{where} · {n} 家门店" if lang == "zh" else f"{where} · {n} stores"
+    text = _TEXT.get("stores_label", lang, where=where, n=n)
     return text.strip(" ·")
 
 

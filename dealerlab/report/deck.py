@@ -26,6 +26,8 @@ from dealerlab.report.labels import col
 __all__ = ["write_deck", "deck_texts", "FONT", "TOP_FINDINGS", "DECK_NAME"]
 
 _TXT = Catalogue({
+    "trend_title": {"zh": "{metric}：{first} – {last}", "en": "{metric}: {first} – {last}"},
+    "labelled": {"zh": "{label}：{text}", "en": "{label}: {text}"},
     "benchmark": {"zh": "（标杆 {fmt}）", "en": " (benchmark {fmt})"},
     "about_gross_month": {"zh": "每月可多得毛利约 {gross}", "en": "about {gross} gross a month"},
     "dealer_diagnostic_report": {"zh": "经销商经营诊断报告", "en": "Dealer diagnostic report"},
@@ -190,8 +192,8 @@ def _trend_chart(ctx, metric: str, benchmark: float):
         from matplotlib.ticker import PercentFormatter
 
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_title(f"{col(metric, ctx.lang)}：{ctx.periods[0]} – {ctx.periods[-1]}" if ctx.lang == "zh"
-                 else f"{col(metric, ctx.lang)}: {ctx.periods[0]} – {ctx.periods[-1]}")
+    ax.set_title(_TXT.get("trend_title", ctx.lang, metric=col(metric, ctx.lang), first=ctx.periods[0],
+                          last=ctx.periods[-1]))
     ax.legend(loc="best", fontsize=8)
     ax.tick_params(axis="x", labelsize=8)
     return fig
@@ -296,7 +298,7 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
         if f.action is not None:
             names = [_TXT.get("what", lang), _TXT.get("why", lang), _TXT.get("who", lang), _TXT.get("when", lang),
                      _TXT.get("where", lang), _TXT.get("how", lang)]
-            plan = [f"{k}：{v}" if lang == "zh" else f"{k}: {v}" for k, v in zip(names, _five_w(f.action)) if v]
+            plan = [_TXT.get("labelled", lang, label=k, text=v) for k, v in zip(names, _five_w(f.action)) if v]
             _text(s, margin, Inches(3.9), Emu(int(inner * 0.45)), Inches(2.6), [_TXT.get("action", lang), *plan], size=12)
         if f.metric and f.metric in set(ctx.metrics["metric"]):
             fig = _trend_chart(ctx, f.metric, f.benchmark)

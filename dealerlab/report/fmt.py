@@ -24,8 +24,11 @@ import math
 import pandas as pd
 
 from dealerlab._options import check_lang
+from dealerlab.i18n import Catalogue
 
 __all__ = ["UNITS", "fmt", "fmt_delta", "excel_format", "unit_of", "unit_name", "is_missing"]
+
+_MSG = Catalogue({"na": {"zh": "无法计算", "en": "n.a."}, "points": {"zh": " 个百分点", "en": "pp"}})
 
 UNITS = ("money", "rate", "count", "index", "days", "decimal")
 
@@ -113,7 +116,7 @@ def fmt(value, unit: str = "count", lang: str = "zh", *, median: bool = False, n
     """
     check_lang(lang)
     if is_missing(value):
-        return na if na is not None else ("无法计算" if lang == "zh" else "n.a.")
+        return na if na is not None else _MSG.get("na", lang)
     value = float(value)
     if unit == "rate":
         return f"{value:.1%}"
@@ -163,7 +166,7 @@ def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = Fal
     zero = not any(ch in "123456789" for ch in shown)
     sign = "±" if zero else ("+" if value > 0 else "−")
     if unit == "rate":
-        return f"{sign}{shown}" + ("" if short else (" 个百分点" if lang == "zh" else "pp"))
+        return f"{sign}{shown}" + ("" if short else _MSG.get("points", lang))
     return sign + shown
 
 
