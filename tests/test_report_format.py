@@ -134,7 +134,8 @@ def test_appendix_workbook_is_formatted(long, tmp_path):
     header = [c.value for c in stores[1]]
     assert stores.max_row - 1 == 3 * 3  # three stores × the three months of the comparison
     assert stores.cell(2, header.index("成交率") + 1).number_format == "0.0%"
-    assert stores.cell(2, header.index("售后产值") + 1).number_format == '#,##0" 元"'
+    assert stores.cell(2, header.index("售后产值") + 1).number_format == '0!.0," 万元"'  # from 10 万, as the report
+    assert stores.cell(2, header.index("单车毛利") + 1).number_format == '#,##0" 元"'
     assert stores.cell(2, header.index("销量") + 1).number_format == "#,##0"
     assert stores.column_dimensions["A"].width >= 8
     units = [r[2] for r in wb["指标说明"].iter_rows(min_row=2, values_only=True)]

@@ -321,7 +321,7 @@ def dashboard_html(handler) -> str:
                 on[k["name"]].append(t)
     records, skipped = collect_many([root]) if str(root) not in ("", ".") else ([], [])
     own = _own_data(root)  # who uses his own store's data: a flag, never the data
-    return dashboard_body(records, skipped, on=on, refresh=10, own_data=own,
+    return dashboard_body(records, skipped, on=on, refresh=10, own_data=own, extra_trainees=own,
                           after_trainees=_comparison_html(root, len(own)))
 
 

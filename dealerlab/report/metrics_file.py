@@ -234,9 +234,8 @@ def write_appendix(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
                 label = str(shown.columns[j - 1])
                 width = max(8, min(28, 2 * len(label) + 2))
                 if c in units:
-                    fmt = excel_format(units[c], lang)
-                    for cell in ws[letter][1:]:
-                        cell.number_format = fmt
+                    for cell in ws[letter][1:]:  # per cell: money from 10 万 in 万元, as the report shows it
+                        cell.number_format = excel_format(units[c], lang, value=cell.value)
                 else:
                     longest = max([len(str(v)) for v in wide[c].head(500)] + [len(label) * 2])
                     width = max(width, min(40, longest + 2))

@@ -203,7 +203,7 @@ def retention_findings(ctx) -> list[Finding]:
     margin :data:`SERVICE_MARGIN` (an assumption the evidence states) ÷ 12 — a month's gross, compared with the store's
     gross of the month (vehicle + add-on, :func:`dealerlab.report.findings.store_gross`). The target is the line.
     """
-    from dealerlab.report.findings import _person, area_action, store_gross
+    from dealerlab.report.findings import _person, action_why, area_action, store_gross
     from dealerlab.retention import retention_figures, service_revenue_per_vehicle
 
     lang = ctx.lang
@@ -237,8 +237,10 @@ def retention_findings(ctx) -> list[Finding]:
                 money = (f"；达到标准要多留住 {short} 台，每台年售后产值 {rev:,.0f} 元 × 售后毛利率 {SERVICE_MARGIN:.0%}（假设）"
                          f" ÷ 12 ≈ 每月毛利 {gross / 10000:,.1f} 万元"
                          + (f"，相当于本店本月整车+衍生毛利的 {share:.1%}" if math.isfinite(share) else ""))
-            ev_en = (f"{metric} {now:.1%} (line {line:.0%}); {short} vehicles short, about {gross:,.0f} yuan gross a month"
-                     f" at a {SERVICE_MARGIN:.0%} service margin (assumed)")
+            from dealerlab.report.labels import col
+
+            ev_en = (f"{col(metric, 'en')} {now:.1%} (line {line:.0%}, {num:.0f} of {den:.0f} vehicles); {short} vehicles "
+                     f"short, about ¥{gross:,.0f} gross a month at a {SERVICE_MARGIN:.0%} service margin (assumed)")
             a = area_action(metric, lang)
             out.append(Finding(
                 section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,
@@ -246,7 +248,7 @@ def retention_findings(ctx) -> list[Finding]:
                 target=line, target_source="benchmark", baseline=period, evidence=ev + money,
                 extra_gross=gross, share_of_gross=share, benchmark_extra_gross=gross,
                 severity=float(min(1.0, (line - now) / line)),
-                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
-                              where=a["where"], how=a["how"]),
+                action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en),
+                              who=_person(ctx, sid, a["owner"]), where=a["where"], how=a["how"]),
             ))
     return out
