@@ -13,8 +13,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dealerlab.exercises.feedback import NumberParseError, format_number, parse_number
+from dealerlab.i18n import Catalogue
 
 __all__ = ["Field", "NumberField", "ChoiceField", "ClassifyField", "TableField", "TextField", "SliderField"]
+
+_TXT = Catalogue({
+    "read_as": {"zh": "读作 ", "en": "read as "},
+    "choose": {"zh": "（请选择）", "en": "(choose)"},
+    "total": {"zh": "合计", "en": "Total"},
+})
 
 
 def _options(spec: Sequence[str] | Mapping[str, str] | None) -> dict[str, str]:
@@ -250,7 +257,7 @@ class _NumberView(FieldView):
         # show how the text was read when that is not obvious (percent points, 万, separators)
         if v is not None and raw and raw != format_number(v, percent=self.field.percent):
             shown = self.field.describe(v, self.lang)
-            self.show_hint(("读作 " if self.lang == "zh" else "read as ") + shown)
+            self.show_hint(_TXT.get("read_as", self.lang) + shown)
         else:
             self.show_hint("")
 
@@ -418,7 +425,7 @@ class ClassifyField(Field):
     def view(self, name: str, lang: str) -> FieldView:
         import ipywidgets as w
 
-        choose = "（请选择）" if lang == "zh" else "(choose)"
+        choose = _TXT.get("choose", lang)
         # "" (not None) for the placeholder: a Dropdown shows None as a blank box instead of "(choose)"
         class_opts = [(choose, "")] + [(_pick(self.classes, self.classes_en, c, lang), c) for c in self.classes]
         rows, drops = [], {}
@@ -565,7 +572,7 @@ class TableField(Field):
             w.HTML(f"<b>{html.escape(_pick(self.columns, self.columns_en, c, lang))}</b>", layout=w.Layout(width=width))
             for c in self.columns
         ]
-        total_word = "合计" if lang == "zh" else "Total"
+        total_word = _TXT.get("total", lang)
         if self.totals in ("rows", "both"):
             head.append(w.HTML(f"<b>{total_word}</b>", layout=w.Layout(width=width)))
         cells.extend(head)

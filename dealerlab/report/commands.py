@@ -19,6 +19,7 @@ from dealerlab._options import check_lang
 from dealerlab._output import check_output_dir, check_output_file, environment_error
 from dealerlab.calendar import check_period
 from dealerlab.errors import OutputError, ParameterError
+from dealerlab.i18n import Catalogue
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs
 from dealerlab.report.export import CHROMIUM_PREFIX, to_html, to_pdf
 from dealerlab.report.layout import AUDIT, file_name
@@ -26,6 +27,12 @@ from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
 
 __all__ = ["metrics_command", "report_command", "build_report", "store_folder", "store_folders"]
+
+_MSG = Catalogue({
+    "metrics_written": {"zh": "已写入 {path}：{rows} 行（{n} 个有值）", "en": "wrote {path}: {rows} rows ({n} with a value)"},
+    "report_written": {"zh": "报告已生成：{index}", "en": "report written: {index}"},
+    "findings_written": {"zh": "发现清单已写入 {path}（{rows} 条）", "en": "findings written to {path} ({rows} rows)"},
+})
 
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
 #: names Windows reserves whatever the extension (CON.txt too), compared case-insensitively
@@ -101,7 +108,7 @@ def metrics_command(args: argparse.Namespace) -> int:
             raise
         raise env from None
     n = long["value"].notna().sum()
-    print(f"已写入 {path}：{len(long)} 行（{n} 个有值）" if args.lang == "zh" else f"wrote {path}: {len(long)} rows ({n} with a value)")
+    print(_MSG.get("metrics_written", args.lang, path=path, rows=len(long), n=n))
     return 0
 
 
@@ -250,7 +257,7 @@ def report_command(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty() or args.all_stores,
     )
     index = Path(args.output) / file_name("html", args.lang)  # as the user wrote it
-    print(f"报告已生成：{index}" if args.lang == "zh" else f"report written: {index}")
+    print(_MSG.get("report_written", args.lang, index=index))
     return 0
 
 
@@ -289,5 +296,5 @@ def findings_command(args: argparse.Namespace) -> int:
     found = ctx.findings()
     frame = findings_frame(ctx, found, lang=args.lang)
     path = write_findings(frame, out, lang=args.lang, findings=found)
-    print(f"发现清单已写入 {path}（{len(frame)} 条）" if args.lang == "zh" else f"findings written to {path} ({len(frame)} rows)")
+    print(_MSG.get("findings_written", args.lang, path=path, rows=len(frame)))
     return 0

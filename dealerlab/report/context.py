@@ -32,6 +32,7 @@ from dealerlab.report.params import ReportParams, check_scope
 __all__ = ["open_dataset", "ReportContext"]
 
 _TEXT = Catalogue({
+    "stores_label": {"zh": "{where} · {n} 家门店", "en": "{where} · {n} stores"},
     "group": {"zh": "集团（全部门店）", "en": "Group (all stores)"},
     "bench_user_file": {"zh": "顾问提供的标杆文件 {name}", "en": "the consultant's benchmarks file {name}"},
     "bench_bundled": {"zh": "dealerlab 自带的 data/funnel_benchmarks.csv（按门店业务类型）",
@@ -103,10 +104,15 @@ def client_name(ds, lang: str = "zh") -> str:
     regions = sorted({str(r) for r in stores.get("region", pd.Series(dtype=str)).dropna() if str(r).strip()})
     where = "、".join(regions[:3]) if regions else ""
     n = len(stores)
-    text = f"{where} · {n} 家门店" if lang == "zh" else f"{where} · {n} stores"
+    text = _TEXT.get("stores_label", lang, where=where, n=n)
     return text.strip(" ·")
 
 
+
+
+def _nowrap(text: str) -> H.Html:
+    """A table cell's text kept on one line (a figure with its unit, a date, an owner)."""
+    return H.Html(f'<span class="dl-nowrap">{H.esc(text)}</span>')
 
 
 @dataclass
@@ -332,10 +338,10 @@ class ReportContext:
         found = self.findings()
         dates = schedule(found)
         rows = [{"#": i, _TEXT.get("finding", self.lang): f.title(self.lang), _TEXT.get("detail", self.lang): f.detail(self.lang),
-                 label("extra_gross", self.lang): fmt(f.extra_gross, "money", self.lang, na="—"),
-                 label("extra_sales", self.lang): fmt(f.extra_sales, "decimal", self.lang, na="—"),
-                 label("owner", self.lang): f.action.who if f.action is not None else "—",
-                 label("check_date", self.lang): dates[finding_id(f)][1].isoformat() if finding_id(f) in dates else "—"}
+                 label("extra_gross", self.lang): _nowrap(fmt(f.extra_gross, "money", self.lang, na="—")),
+                 label("extra_sales", self.lang): _nowrap(fmt(f.extra_sales, "decimal", self.lang, na="—")),
+                 label("owner", self.lang): _nowrap(f.action.who if f.action is not None else "—"),
+                 label("check_date", self.lang): _nowrap(dates[finding_id(f)][1].isoformat() if finding_id(f) in dates else "—")}
                 for i, f in enumerate(found[:top], start=1)]
         return H.table(pd.DataFrame(rows), lang=self.lang) if rows else ""
 

@@ -27,10 +27,13 @@ from importlib import resources
 import pandas as pd
 
 from dealerlab.errors import DealerlabError
+from dealerlab.i18n import Catalogue
 from dealerlab.report.finding import AREAS, Action, Finding
 
 __all__ = ["Action", "Finding", "collect_findings", "plan_actions", "schedule", "findings_frame", "area_action", "FINDINGS_COLUMNS",
            "MAX_ACTIONS"]
+
+_SHEET = Catalogue({"findings": {"zh": "发现", "en": "findings"}})
 
 #: at most this many action rows
 MAX_ACTIONS = 8
@@ -366,7 +369,7 @@ def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh", findings: lis
         if suffix == ".csv":
             safe.to_csv(tmp, index=False, encoding="utf-8-sig")
         else:
-            safe.to_excel(tmp, index=False, sheet_name="发现" if lang != "en" else "findings", engine="openpyxl")
+            safe.to_excel(tmp, index=False, sheet_name=_SHEET.get("findings", lang), engine="openpyxl")
     return path
 
 
