@@ -39,3 +39,17 @@ def test_the_exercise_list_is_grouped_by_course_module(repo_root):
     assert headings[0] == "开始" and headings[1:] == [m.label for m in MODULES][: len(headings) - 1]
     assert [x for _, g in groups for x in g] == exercise_list(repo_root / "exercises")  # nothing lost or repeated
     assert all(name.startswith(f"{i:02d}") for i, (_, g) in enumerate(groups) for name, _ in g)
+
+
+def test_the_cookie_secret_is_private(tmp_path):
+    """Found on a shared machine: the classroom's cookie secret (which signs every login, the trainer's too) was
+    readable by every user (0644) — the atomic writer dropped the mode it was asked for."""
+    import os
+    import stat
+
+    from dealerlab.exercises.classroom import _prepare
+
+    settings = ClassroomSettings(exercises=tmp_path, answers=tmp_path / "a")
+    _prepare(settings)
+    secret = tmp_path / "a" / ".classroom" / "cookie_secret"
+    assert stat.S_IMODE(os.stat(secret).st_mode) == 0o600
