@@ -17,6 +17,12 @@ sides of a ratio are run alternately so that a busy machine slows both. Generate
 - R3: ``dealerlab report --all-stores`` for 50 stores ÷ one store's report (same data, 2 months). Goal ≤ 10.
 - R4: executing every course notebook ÷ the floor. Goal ≤ 15.
 - R5: p95 of the exercise check callbacks (``Exercise.check``), in process. Goal ≤ 50 ms.
+- R6: the classroom under load (``r6_classroom.py``): 30 simulated trainees join ``dealerlab classroom`` within a
+  minute in headless Chromium, each opens 3 exercises and checks an answer. Goals: page-ready p95 ÷ one trainee's
+  page-ready ≤ 3; check-click-to-feedback p95 ≤ 500 ms; server memory after all left ≤ 1.2 × before; memory per
+  active trainee reported. ``--quick``: 6 trainees.
+
+``--only`` keeps the other measures of an existing ``results.json`` (each measure says when it was measured).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ ROOT = HERE.parent
 WORK = HERE / "work"
 PY = sys.executable
 DEALERLAB = str(Path(PY).parent / "dealerlab")
-MEASURES = ("R1", "R2", "R3", "R4", "R5")
+MEASURES = ("R1", "R2", "R3", "R4", "R5", "R6")
 END = "2026-10"
 FUNNEL_TABLES = ("stores", "staff", "leads", "visits", "calls", "test_drives", "followups", "sales", "addons", "market")
 
@@ -150,7 +156,8 @@ def verdict(value: float, goal: float) -> str:
 
 # ----------------------------------------------------------------------------------------------------- measures
 class Bench:
-    def __init__(self, quick: bool, repeat: int):
+    def __init__(self, quick: bool, repeat: int, r6_pages: int = 3):
+        self.r6_pages = r6_pages
         self.quick = quick
         self.repeat = repeat
         self.results: dict[str, dict] = {}
@@ -287,6 +294,25 @@ class Bench:
     def r5(self) -> None:
         say("R5: exercise check callbacks, in process …")
         self.results["R5"] = exercise_checks(rounds=3 if self.quick else 20)
+
+    def r6(self) -> None:
+        trainees = 6 if self.quick else 30
+        say(f"R6: classroom, {trainees} trainees in headless Chromium (one run: ~10–20 min on 2 shared cores) …")
+        out = WORK / "r6.json"
+        out.unlink(missing_ok=True)
+        pages = str(self.r6_pages)
+        proc = subprocess.run([PY, str(HERE / "r6_classroom.py"), "--trainees", str(trainees), "--pages", pages,
+                               "--json", str(out)], cwd=ROOT, text=True, capture_output=True)
+        if proc.returncode != 0 or not out.exists():
+            raise SystemExit(f"R6 failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        r = json.loads(out.read_text(encoding="utf-8"))
+        r["verdicts"] = {
+            "page_ready_ratio": "FAIL" if r.get("pages_failed") else verdict(r["page_ready_ratio"],
+                                                                            r["goal_page_ready_ratio"]),
+            "check_feedback_p95_ms": verdict(r["check_feedback_p95_ms"], r["goal_check_feedback_ms"]),
+            "memory_after_ratio": verdict(r["memory_after_ratio"], r["goal_memory_after_ratio"]),
+        }
+        self.results["R6"] = r
 
 
 def _periods(months: int) -> list[str]:
@@ -558,7 +584,31 @@ def table(results: dict) -> list[list[str]]:
                 r["verdict"],
             ]
         )
+    rows += r6_rows(results)
     return rows
+
+
+def r6_rows(results: dict) -> list[list[str]]:
+    """The R6 rows of the table (the classroom under load)."""
+    if "R6" not in results:
+        return []
+    r = results["R6"]
+    v = r.get("verdicts", {})
+    n = str(r["trainees"])
+    load = f"load {r['load_avg_during']:.1f}" if "load_avg_during" in r else ""
+    return [
+        ["R6", f"page ready p95, {n} trainees × {r['pages_per_trainee']} exercises ÷ one trainee "
+               f"({r['one_trainee_page_ready_s']:.1f} s)", f"{r['page_ready_p95_s']:.1f} s", "",
+         f"{r.get('page_ready_max_s', float('nan')):.1f}", str(r.get("pages_measured", "")),
+         f"{r['page_ready_ratio']:.2f}", "≤ 3",
+         v.get("page_ready_ratio", "") + (f" ({r['pages_failed']} pages never ready)" if r.get("pages_failed") else "")],
+        ["R6", f"check click → feedback p95 ({load})", f"{r['check_feedback_p95_ms']:.0f} ms", "", "",
+         str(r.get("checks_measured", "")), "", "≤ 500 ms", v.get("check_feedback_p95_ms", "")],
+        ["R6", f"server memory after all left ({r['memory_after_mb']} MiB) ÷ before ({r['memory_before_mb']} MiB)",
+         "", "", "", "", f"{r['memory_after_ratio']:.2f}", "≤ 1.2", v.get("memory_after_ratio", "")],
+        ["R6", f"memory per active trainee (peak {r['memory_peak_mb']} MiB, {r.get('kernels_peak', '?')} kernels)",
+         f"{r['memory_per_active_trainee_mb']} MiB", "", "", "", "", "(info)", ""],
+    ]
 
 
 def render(rows: list[list[str]]) -> str:
@@ -585,6 +635,16 @@ def update_readme(result: dict) -> None:
     readme = HERE / "README.md"
     text = readme.read_text(encoding="utf-8")
     m, info = result["measures"], result["machine"]
+    now = set(result.get("measured_now", m))
+    if "R6" in now:
+        r = m["R6"]
+        text = _between(text, "r6", (
+            f"\nRun of {r['measured_utc']} ({r['trainees']} trainees, {r['wall_s'] / 60:.0f} min): {info['cores']} cores, "
+            f"{info['memory_gib']} GiB; load average {r['load_avg_before'][0]:.1f} before, {r['load_avg_during']:.1f} "
+            f"on average during the run (the machine is shared).\n\n" + markdown([table({})[0], *r6_rows(m)]) + "\n"))
+    if not now & {"R1", "R2", "R3", "R4", "R5"}:
+        readme.write_text(text, encoding="utf-8")
+        return
     head = (
         f"\nRun of {result['started_utc']} ({'quick' if result['quick'] else 'full'}, {result['total_seconds'] / 60:.0f} min): "
         f"{info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}, pandas {info['pandas']}, "
@@ -619,6 +679,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer repetitions, smaller data")
     parser.add_argument("--only", default="", help="comma-separated measures, e.g. R2 or R1,R4")
     parser.add_argument("--repeat", type=int, default=None, help="runs per timing (default 5; --quick 2)")
+    parser.add_argument("--r6-pages", type=int, default=3, help="R6: exercises each trainee opens (default 3)")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--update-readme", action="store_true", help="put this run's tables into benchmarks/README.md")
     args = parser.parse_args(argv)
@@ -630,23 +691,33 @@ def main(argv=None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     t0 = time.perf_counter()
-    bench = Bench(args.quick, repeat)
+    bench = Bench(args.quick, repeat, r6_pages=args.r6_pages)
     info = machine()
     for m in MEASURES:
         if m in only:
             getattr(bench, m.lower())()
-    rows = table(bench.results)
+    for block in bench.results.values():
+        block.setdefault("measured_utc", started)
+    measures = dict(bench.results)
+    if args.only and args.out.exists():  # a partial run keeps the other measures of the last results
+        try:
+            previous = json.loads(args.out.read_text(encoding="utf-8")).get("measures", {})
+        except ValueError:
+            previous = {}
+        measures = {**previous, **bench.results}
+    rows = table(measures)
     result = {
         "started_utc": started,
         "total_seconds": time.perf_counter() - t0,
         "quick": args.quick,
         "repeat": repeat,
         "machine": info,
-        "measures": bench.results,
+        "measured_now": sorted(bench.results),
+        "measures": measures,
         "table_markdown": markdown(rows),
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=float) + "\n", encoding="utf-8")
-    print(render(rows))
+    print(render(table(bench.results)))
     if args.update_readme:
         update_readme(result)
     print(

@@ -9,12 +9,16 @@ the families added later) normalises its arguments and orders its rows the same 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from dealerlab.calendar import check_period
 from dealerlab.errors import ParameterError
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 #: the columns of a figure frame (one row per store × period) before it becomes long
 FIGURE_COLUMNS = ["store_id", "period", "numerator", "denominator", "value", "reason"]
@@ -66,7 +70,7 @@ def stores_in(frames: Iterable[pd.DataFrame | None], *, column: str = "store_id"
     return sorted(found)
 
 
-def stores_of(ds, stores: Iterable[str] | str | None, tables: Sequence[str]) -> list[str]:
+def stores_of(ds: Dataset, stores: Iterable[str] | str | None, tables: Sequence[str]) -> list[str]:
     """``stores`` as :func:`store_list`, or by default every store of the ``stores`` table (sorted), else every
     store id found in ``tables`` (sorted)."""
     if stores is not None:

@@ -21,12 +21,17 @@ Decisions where docs/DOMAIN.md is silent (documented here and in the notebook):
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang, check_option
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "TIERS",
@@ -41,6 +46,13 @@ __all__ = [
     "industry_mix",
     "account_profile",
     "TierEstimator",
+    "RELATION_STEPS",
+    "BUILD_METHODS",
+    "B2B_STAGES",
+    "b2b_funnel",
+    "required_pipeline",
+    "customer_equity",
+    "contact_gaps",
 ]
 
 VALUE, IMPORTANCE, POTENTIAL, GENERAL = "价值型", "重要型", "潜力型", "一般"
@@ -60,6 +72,13 @@ STRATEGIES = {
               "Standard care: regular base-customer contact, watch for upgrade chances."),
 }
 
+_MSG = Catalogue({
+    "rule": {"zh": "规则", "en": "rule"},
+    "line": {"zh": "线", "en": "line"},
+    "value_rule": {"zh": "价值型：24 个月金额 ≥", "en": "value: 24-month money ≥"},
+    "potential_rule": {"zh": "潜力型：潜力 ≥", "en": "potential: potential ≥"},
+})
+
 
 def _reference_date(ds, as_of) -> pd.Timestamp:
     if as_of is not None:
@@ -70,7 +89,7 @@ def _reference_date(ds, as_of) -> pd.Timestamp:
     return pd.Timestamp(d).normalize()
 
 
-def account_activity(ds, *, as_of=None, window_months: int = 24) -> pd.DataFrame:
+def account_activity(ds: Dataset, *, as_of=None, window_months: int = 24) -> pd.DataFrame:
     """Per account: last activity, purchases and service in the window, units in the last 12 months.
 
     Returns
@@ -136,7 +155,7 @@ def quintile_scores(values: pd.Series, ids: pd.Series, *, reverse: bool = False)
     return ((rank - 1) * 5 // n + 1).reindex(values.index).astype("int64")
 
 
-def rfm(ds, *, as_of=None, by_store: bool = False) -> pd.DataFrame:
+def rfm(ds: Dataset, *, as_of=None, by_store: bool = False) -> pd.DataFrame:
     """RFM values and 1–5 scores per account (quintiles over the whole dataset, or per store with ``by_store``).
 
     Returns
@@ -223,7 +242,7 @@ class TierEstimator:
         frame["potential"] = _potential(frame)
         return frame
 
-    def fit(self, data, *, as_of=None) -> "TierEstimator":
+    def fit(self, data, *, as_of=None) -> TierEstimator:
         """Learn the lines from a Dataset, or from a frame with ``account_id, monetary, planned_purchases,
         fleet_size, units_12m`` (and the importance columns ``industry, contact_level``)."""
         f = self._features(data, as_of)
@@ -251,10 +270,10 @@ class TierEstimator:
     def describe(self, *, lang: str = "zh") -> pd.DataFrame:
         """The fitted lines as a small table to show the user."""
         check_lang(lang)
-        zh = lang == "zh"
+        rule, line = _MSG.get("rule", lang), _MSG.get("line", lang)
         return pd.DataFrame([
-            {"规则" if zh else "rule": "价值型：24 个月金额 ≥" if zh else "value: 24-month money ≥", "线" if zh else "line": self.value_line_},
-            {"规则" if zh else "rule": "潜力型：潜力 ≥" if zh else "potential: potential ≥", "线" if zh else "line": self.potential_line_},
+            {rule: _MSG.get("value_rule", lang), line: self.value_line_},
+            {rule: _MSG.get("potential_rule", lang), line: self.potential_line_},
         ])
 
     def __repr__(self) -> str:
@@ -262,7 +281,7 @@ class TierEstimator:
         return f"TierEstimator(top_share={self.top_share}{fitted})"
 
 
-def tier_accounts(ds, *, as_of=None, by_store: bool = False, lang: str = "zh") -> pd.DataFrame:
+def tier_accounts(ds: Dataset, *, as_of=None, by_store: bool = False, lang: str = "zh") -> pd.DataFrame:
     """RFM + tier + strategy + churn flag for every account (lines fitted on the same accounts).
 
     Returns
@@ -336,7 +355,7 @@ def industry_mix(tiers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("monetary", ascending=False).reset_index(drop=True)
 
 
-def account_profile(ds, account_id: str, *, as_of=None) -> dict:
+def account_profile(ds: Dataset, account_id: str, *, as_of=None) -> dict:
     """One account's profile: master data, tier, purchases, service, last contact and planned purchases."""
     tiers = tier_accounts(ds, as_of=as_of)
     hit = tiers[tiers["account_id"] == account_id]
@@ -355,3 +374,137 @@ def account_profile(ds, account_id: str, *, as_of=None) -> dict:
         "contact_level": row["contact_level"],
         "planned_purchases": row["planned_purchases"],
     }
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# relationship building, the B2B sales process, customer equity (seeds 000「大客户关系管理步骤」, 002「BTB销售过程管理」,
+# 003「客户终身价值」)
+
+#: the four steps of key-account relationship management → (what the step achieves, typical actions, owner)
+RELATION_STEPS = {
+    "建立": ("认识对的人，让客户愿意谈", "收集客户信息、找到决策链、首次拜访、试驾/样车体验", "大客户经理"),
+    "维系": ("让客户持续满意，不给对手机会", "定期走访、个性化服务、关怀（节日、生日）、更新客户档案", "大客户经理 + 服务顾问"),
+    "巩固": ("把关系从个人变成组织之间的", "多层级对接（高层互访）、竞争对手动态跟踪、流失预警、服务协议", "销售经理 / 总经理"),
+    "发展": ("在老客户身上做出新生意", "增购、置换、金融和保险方案、转介绍同行", "大客户经理"),
+}
+
+#: the five ways to build a relationship (the seed names them; the content is the course's)
+BUILD_METHODS = {
+    "空降式": "从高层切入：通过引荐或高层互访先见到决策者，再自上而下铺开",
+    "剥茧式": "从外围逐层深入：先结识司机、车队长，再到采购、分管领导，一层一层接近决策者",
+    "雷达式": "广撒网收集信息：招标公告、政府采购网、行业协会、新闻，先找到有需求的客户",
+    "网络式": "借人脉：老客户转介绍、商会、同乡同学，让信任沿着关系网传过去",
+    "机会式": "抓事件：客户车辆抛锚救援、新项目开工、展会、车辆年检高峰，趁机建立联系",
+}
+
+#: the stages of a fleet (B2B) deal in order
+B2B_STAGES = ("获得线索", "首次拜访", "需求确认", "方案报价", "谈判/投标", "签约")
+
+
+def b2b_funnel(counts) -> pd.DataFrame:
+    """The fleet (B2B) sales funnel: accounts reaching each stage, step and overall conversion.
+
+    Parameters
+    ----------
+    counts : mapping of str to int
+        Stage → accounts that reached it, in funnel order (e.g. over :data:`B2B_STAGES`).
+
+    Returns
+    -------
+    DataFrame
+        ``stage, accounts, step_rate, overall_rate`` — step rate = accounts ÷ the previous stage's accounts (NaN for
+        the first), overall rate = accounts ÷ the first stage's accounts.
+
+    Raises
+    ------
+    ParameterError
+        A negative count or a stage with more accounts than the stage before it.
+    """
+    items = list(counts.items())
+    if not items:
+        raise ParameterError("漏斗至少要有一个阶段。", "The funnel needs at least one stage.")
+    prev = None
+    for stage, n in items:
+        if n is None or n < 0:
+            raise ParameterError(f"阶段“{stage}”的客户数不能为负或为空。", f"Stage {stage!r}: count must be ≥ 0.")
+        if prev is not None and n > prev:
+            raise ParameterError(f"阶段“{stage}”的客户数（{n}）多于上一阶段（{prev}）：漏斗只能越来越窄。",
+                                 f"Stage {stage!r} has more accounts ({n}) than the stage before ({prev}).")
+        prev = n
+    out = pd.DataFrame(items, columns=["stage", "accounts"])
+    first = out["accounts"].iloc[0]
+    out["step_rate"] = out["accounts"] / out["accounts"].shift(1).where(lambda s: s > 0)
+    out["overall_rate"] = out["accounts"] / first if first else math.nan
+    return out
+
+
+def required_pipeline(deals: float, rates) -> pd.DataFrame:
+    """Work the funnel backwards: how many accounts each stage needs so that ``deals`` contracts are signed.
+
+    Parameters
+    ----------
+    deals : float
+        Contracts wanted at the last stage.
+    rates : mapping of str to float
+        Stage → step conversion rate *into* that stage (the first stage's rate is ignored), in funnel order.
+
+    Returns
+    -------
+    DataFrame
+        ``stage, rate, needed`` — needed at the last stage = ``deals``; at each earlier stage = needed at the next ÷
+        the next stage's rate, rounded up to whole accounts.
+    """
+    stages = list(rates)
+    if not stages or deals < 0:
+        raise ParameterError("需要阶段转化率，且签约目标不能为负。", "Rates are needed and deals must be ≥ 0.")
+    for s in stages[1:]:
+        if not 0 < rates[s] <= 1:
+            raise ParameterError(f"阶段“{s}”的转化率要在 0 和 1 之间。", f"Stage {s!r}: rate must lie in (0, 1].")
+    needed = [float(deals)]
+    for s in reversed(stages[1:]):
+        needed.append(math.ceil(needed[-1] / rates[s] - 1e-9))
+    needed = needed[::-1]
+    needed[-1] = math.ceil(deals - 1e-9)
+    return pd.DataFrame({"stage": stages, "rate": [math.nan] + [rates[s] for s in stages[1:]], "needed": needed})
+
+
+def customer_equity(clv: pd.DataFrame) -> pd.DataFrame:
+    """Customer equity per segment (seed 003): CLV per customer × customers, with the total as the last row.
+
+    Parameters
+    ----------
+    clv : DataFrame
+        :func:`lifetime_value` output (``accounts, clv`` and the segment column first).
+
+    Returns
+    -------
+    DataFrame
+        The input with ``equity`` = accounts × clv (NaN where CLV is not measurable) and a last row ``合计`` whose
+        equity is the sum of the segments' (the segments without a CLV are left out of it and named in ``reason``).
+    """
+    out = clv.copy()
+    out["equity"] = pd.to_numeric(out["accounts"] * out["clv"], errors="coerce").astype("float64")
+    key = out.columns[0]
+    missing = out.loc[out["equity"].isna(), key].astype(str).tolist()
+    total = {key: "合计", "accounts": int(out["accounts"].sum()), "equity": float(out["equity"].sum(min_count=1)) if out["equity"].notna().any() else math.nan,
+             "reason": ("不含：" + "、".join(missing)) if missing else ""}
+    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+def contact_gaps(tiers: pd.DataFrame) -> pd.DataFrame:
+    """Value and importance accounts whose only contact is at 基层 (the staff level): the relationship stops below the
+    people who decide — candidates for the top-down (空降式) or layer-by-layer (剥茧式) approach.
+
+    Parameters
+    ----------
+    tiers : DataFrame
+        :func:`tier_accounts` output.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, account_id, account_name, industry, tier, contact_level, monetary`` — highest 24-month money first.
+    """
+    t = tiers[tiers["tier"].isin([VALUE, IMPORTANCE]) & (tiers["contact_level"] == "基层")]
+    cols = ["store_id", "account_id", "account_name", "industry", "tier", "contact_level", "monetary"]
+    return t.sort_values("monetary", ascending=False)[cols].reset_index(drop=True)

@@ -33,6 +33,7 @@ Definitions (and the decisions taken where docs/DOMAIN.md is silent):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -41,11 +42,20 @@ from dealerlab import _long
 from dealerlab._docstrings import share_docs
 from dealerlab._options import check_option
 from dealerlab.data.defaults import OVERALL_ITEM, default_survey_items
+from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import ids
 
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
+
 __all__ = [
     "SURVEYS",
+    "QSCV",
+    "QSCV_OF_ITEM",
+    "TEN_DIMENSIONS",
+    "qscv_scores",
+    "sample_size",
     "RATER",
     "KANO",
     "QUADRANTS",
@@ -142,7 +152,7 @@ def _reason(key: str, lang: str = "zh", **values) -> str:
 # --------------------------------------------------------------------------------------------------- preparation
 
 
-def survey_dictionary(ds=None) -> pd.DataFrame:
+def survey_dictionary(ds: Dataset | None = None) -> pd.DataFrame:
     """The survey item dictionary: the dataset's ``survey_items`` table when present and not empty, else the default.
 
     Parameters
@@ -381,15 +391,9 @@ def satisfaction_index(
 
 
 def importance(
-    surveys: pd.DataFrame,
-    *,
-    by: Sequence[str] | str | None = ("store_id",),
-    min_responses: int = 5,
-    items: pd.DataFrame | None = None,
-    periods: Iterable[str] | str | None = None,
-    stores: Iterable[str] | str | None = None,
-    survey: str | None = None,
-    columns: Mapping[str, str] | None = None,
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id",), min_responses: int = 5,
+    items: pd.DataFrame | None = None, periods: Iterable[str] | str | None = None,
+    stores: Iterable[str] | str | None = None, survey: str | None = None, columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Derived importance: Pearson correlation, across responses, of an item's performance with 总体满意度.
 
@@ -446,15 +450,9 @@ def importance(
 
 
 def ipa(
-    surveys: pd.DataFrame,
-    *,
-    by: Sequence[str] | str | None = ("store_id",),
-    min_responses: int = 5,
-    items: pd.DataFrame | None = None,
-    periods: Iterable[str] | str | None = None,
-    stores: Iterable[str] | str | None = None,
-    survey: str | None = None,
-    columns: Mapping[str, str] | None = None,
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id",), min_responses: int = 5,
+    items: pd.DataFrame | None = None, periods: Iterable[str] | str | None = None,
+    stores: Iterable[str] | str | None = None, survey: str | None = None, columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Importance-performance analysis: each item's quadrant, split at the means of its group's items.
 
@@ -567,13 +565,8 @@ def fix_first(ipa_table: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
 
 @share_docs
 def rater_scores(
-    surveys: pd.DataFrame,
-    *,
-    by: Sequence[str] | str | None = ("store_id", "period"),
-    items: pd.DataFrame | None = None,
-    periods: Iterable[str] | str | None = None,
-    stores: Iterable[str] | str | None = None,
-    survey: str | None = None,
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id", "period"), items: pd.DataFrame | None = None,
+    periods: Iterable[str] | str | None = None, stores: Iterable[str] | str | None = None, survey: str | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Mean performance, expectation, gap and index per RATER dimension, all five always listed.
@@ -605,13 +598,8 @@ def rater_scores(
 
 @share_docs
 def kano_summary(
-    surveys: pd.DataFrame,
-    *,
-    by: Sequence[str] | str | None = ("store_id", "period"),
-    items: pd.DataFrame | None = None,
-    periods: Iterable[str] | str | None = None,
-    stores: Iterable[str] | str | None = None,
-    survey: str | None = None,
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id", "period"), items: pd.DataFrame | None = None,
+    periods: Iterable[str] | str | None = None, stores: Iterable[str] | str | None = None, survey: str | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Per Kano class: how many items, their pooled index and gap, and the weakest item.
@@ -646,7 +634,7 @@ def kano_summary(
 # --------------------------------------------------------------------------------------------------- targets
 
 
-def index_vs_target(ds, *, periods: Iterable[str] | str, stores: Iterable[str] | str | None = None) -> pd.DataFrame:
+def index_vs_target(ds: Dataset, *, periods: Iterable[str] | str, stores: Iterable[str] | str | None = None) -> pd.DataFrame:
     """SSI/CSI index per store and month beside the store-level target (``targets`` metric ``SSI`` / ``CSI``).
 
     Targets are read on the same 1000-point scale as the index. A missing ``targets`` table or row gives a NaN target
@@ -829,7 +817,7 @@ def complaint_pareto(
 # ------------------------------------------------------------------------------------------------- long format
 
 
-def long_metrics(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
+def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
     """``csi_index`` and ``ssi_index`` in the long format of :mod:`dealerlab.metrics`.
 
     Parameters
@@ -858,3 +846,117 @@ def long_metrics(ds, *, periods, stores=None, by_staff: bool = False) -> pd.Data
     out = idx.rename(columns={"index": "value"})[_long.LONG_COLUMNS]
     out["reason"] = out["reason"].fillna("").astype("string")
     return _long.order_long(out, stores=stores, periods=periods, metrics=ids("csi"), by_staff=by_staff)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# QSC+V, the ten dimensions, survey sample size (course module 5, seeds 003「Q、S、C+V」, 000「十个纬度」)
+
+#: McDonald's QSC+V turned to a dealership: Q = the result is right (the car, the repair), S = the way we serve,
+#: C = clean and comfortable surroundings, V = the customer feels the price is worth it.
+QSCV = {
+    "Q": "品质：结果做对（车、维修、交期）",
+    "S": "服务：过程周到（接待、讲解、沟通）",
+    "C": "清洁：环境与车辆干净舒适",
+    "V": "价值：价格透明、物有所值",
+}
+
+#: survey item → QSC+V letter, for the items shipped with dealerlab (data/survey_items.csv)
+QSCV_OF_ITEM = {
+    "诊断准确": "Q", "一次修好": "Q", "按时交车": "Q", "合同手续清楚": "Q",
+    "接待及时主动": "S", "需求了解充分": "S", "车辆介绍专业": "S", "试乘试驾安排": "S", "试驾路线与讲解": "S",
+    "交车讲解细致": "S", "销售顾问诚信": "S", "预约便捷": "S", "接车问诊细致": "S", "维修用时合理": "S",
+    "维修项目解释清楚": "S", "尊重客户时间": "S",
+    "展厅环境舒适": "C", "车辆交还清洁": "C", "休息区舒适": "C",
+    "报价透明": "V", "费用解释清楚": "V", "价格公道": "V", "物有所值": "V",
+}
+
+#: the ten dimensions of service quality (the model RATER was later condensed from) → the RATER dimension each became
+TEN_DIMENSIONS = {
+    "有形性": ("设施、设备、人员仪表、资料看得见摸得着", "有形性"),
+    "可靠性": ("第一次就把承诺的事做对、做准", "可靠性"),
+    "响应性": ("愿意帮忙、及时回应", "响应性"),
+    "胜任能力": ("具备完成服务所需的知识和技能", "保证性"),
+    "礼貌": ("接触客户的人员有礼、尊重、友好", "保证性"),
+    "可信度": ("诚实、值得信赖，名声好", "保证性"),
+    "安全性": ("没有危险、风险和疑虑（财物、隐私）", "保证性"),
+    "可接近性": ("容易联系、容易预约、等待短", "同理心"),
+    "沟通": ("用客户听得懂的话说明，并倾听", "同理心"),
+    "了解客户": ("努力了解客户的个别需要", "同理心"),
+}
+
+
+def qscv_scores(
+    surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id", "period"), periods=None, stores=None,
+    survey: str | None = None, mapping: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Pooled performance and index per QSC+V letter (all answered rows of the letter's items, equally weighted).
+
+    Parameters
+    ----------
+    surveys : DataFrame
+        The long survey table (see :func:`scores`).
+    by : list of str, optional
+        Grouping columns among ``store_id, period``.
+    periods, stores, survey : optional
+        Filters (see :func:`prepare`).
+    mapping : mapping of str to str, optional
+        Item → ``"Q"``/``"S"``/``"C"``/``"V"`` (default :data:`QSCV_OF_ITEM`); items not in it are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``*by, survey, qscv, n_items, n, performance, index`` — letters in the order Q, S, C, V; ``index`` =
+        performance × 100.
+    """
+    mapping = dict(QSCV_OF_ITEM if mapping is None else mapping)
+    bad = sorted({v for v in mapping.values() if v not in QSCV})
+    if bad:
+        raise ParameterError(f"QSC+V 只能是 Q、S、C、V，收到：{'、'.join(bad)}。", f"QSC+V letters are Q, S, C, V: {bad}.")
+    keys = _as_keys(by)
+    item = scores(surveys, level="item", by=keys, periods=periods, stores=stores, survey=survey)
+    item = item.assign(qscv=item["item"].map(mapping)).dropna(subset=["qscv"])
+    item = item[item["n"] > 0]
+    item["_sum"] = item["performance"] * item["n"]
+    out = item.groupby(keys + ["survey", "qscv"], as_index=False).agg(
+        n_items=("item", "nunique"), n=("n", "sum"), _sum=("_sum", "sum"))
+    out["performance"] = out["_sum"] / out["n"]
+    out["index"] = out["performance"] * 100
+    out["_o"] = out["qscv"].map({k: i for i, k in enumerate(QSCV)})
+    return (out.sort_values(keys + ["survey", "_o"], kind="stable").drop(columns=["_sum", "_o"])
+            .reset_index(drop=True))
+
+
+def sample_size(population: int | None = None, *, margin: float = 0.05, confidence: float = 0.95,
+                share: float = 0.5) -> int:
+    """How many customers a satisfaction survey must reach for a share to be known within ± ``margin``.
+
+    n₀ = z² × p × (1 − p) ÷ e²; with a finite population N, n = n₀ ÷ (1 + (n₀ − 1) ÷ N); rounded up.
+
+    Parameters
+    ----------
+    population : int, optional
+        Customers in the period (e.g. 400 service visits); ``None`` = very large.
+    margin : float
+        Half-width of the confidence interval, e.g. 0.05 for ± 5 points.
+    confidence : float
+        Confidence level, e.g. 0.95 (z = 1.96).
+    share : float
+        Expected share of satisfied customers; 0.5 is the safe (largest) choice.
+
+    Returns
+    -------
+    int
+        Completed questionnaires needed (never more than ``population``).
+    """
+    from statistics import NormalDist
+
+    if not 0 < margin < 1 or not 0 < confidence < 1 or not 0 < share < 1:
+        raise ParameterError("误差、置信度和比例都要在 0 和 1 之间（例如 0.05、0.95、0.5）。",
+                             "margin, confidence and share must lie between 0 and 1.")
+    if population is not None and population < 1:
+        raise ParameterError("客户总数至少为 1。", "population must be at least 1.")
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    n0 = z * z * share * (1 - share) / (margin * margin)
+    n = n0 if population is None else n0 / (1 + (n0 - 1) / population)
+    n = int(np.ceil(n - 1e-9))
+    return min(n, population) if population is not None else n

@@ -46,7 +46,7 @@ class Catalogue:
         """``(zh, en)`` texts of ``key``: what :class:`~dealerlab.errors.DealerlabError` takes."""
         return self.get(key, "zh", **values), self.get(key, "en", **values)
 
-    def merged(self, other: "Catalogue") -> "Catalogue":
+    def merged(self, other: Catalogue) -> Catalogue:
         return Catalogue({**self._messages, **other._messages})
 
 

@@ -8,6 +8,7 @@ seed's value, so a trainer can show what a different rule would have paid.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ from dealerlab._options import check_option
 from dealerlab.calendar import month_bounds
 from dealerlab.data.schema import FRONTLINE_ROLES
 from dealerlab.errors import ParameterError
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "bonus",
@@ -32,6 +36,14 @@ __all__ = [
     "STATUS_ELIMINATED",
     "STATUS_SUSPENDED",
     "STATUS_KEPT",
+    "STATUS_REVIVED",
+    "FEEDBACK_WEIGHTS",
+    "feedback_360",
+    "PAY_PARTS",
+    "pay_mix",
+    "POINT_RULES",
+    "score_points",
+    "revival",
 ]
 
 STATUS_ELIMINATED = "淘汰"
@@ -58,7 +70,7 @@ def bonus(base: float, individual: float, team: float, *, cap: float = 1.2) -> f
 
 
 
-def consultant_units(ds, *, periods=None, stores=None) -> pd.DataFrame:
+def consultant_units(ds: Dataset, *, periods=None, stores=None) -> pd.DataFrame:
     """Units sold per sales consultant and month: sales rows of every channel, by invoice_date.
 
     Returns
@@ -98,7 +110,7 @@ def _targets(ds, metric: str, *, staff_level: bool) -> pd.DataFrame:
     return t.groupby(keys, as_index=False)[["target"]].sum()
 
 
-def bonus_table(ds, *, periods=None, stores=None, base: float = 10_000, cap: float = 1.2) -> pd.DataFrame:
+def bonus_table(ds: Dataset, *, periods=None, stores=None, base: float = 10_000, cap: float = 1.2) -> pd.DataFrame:
     """The seed's bonus per consultant and month.
 
     individual achievement = consultant units / consultant's 销量 target; team achievement = store units (every
@@ -169,7 +181,7 @@ def team_reward(months: pd.DataFrame, *, reward: float = 5_000, period="period",
     return pd.DataFrame(rows, columns=["period", "target", "actual", "hit", "paid", "pool_after", "shortfall_pooled", "lapsed"])
 
 
-def team_reward_table(ds, *, metric: str = "销量", stores=None, reward: float = 5_000) -> pd.DataFrame:
+def team_reward_table(ds: Dataset, *, metric: str = "销量", stores=None, reward: float = 5_000) -> pd.DataFrame:
     """:func:`team_reward` for every store team, from the store-level targets of ``metric`` and the actuals.
 
     ``metric`` 销量 (units, all channels) or 售后产值 (service revenue by close_date — the seed's after-sales case).
@@ -235,7 +247,7 @@ def bottom_out(units: pd.DataFrame, *, quarterly_line: float = 12, monthly_line:
     return q, months
 
 
-def points_by_month(ds, *, units: pd.DataFrame | None = None, monthly_line: float = 10) -> pd.DataFrame:
+def points_by_month(ds: Dataset, *, units: pd.DataFrame | None = None, monthly_line: float = 10) -> pd.DataFrame:
     """Σ points per staff and month; with ``units`` (from :func:`consultant_units`) the months below the line are
     cancelled (``points_paid`` = 0 there).
 
@@ -261,7 +273,7 @@ def _headcount(staff: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
     return employed
 
 
-def per_head(ds, *, periods, stores=None) -> pd.DataFrame:
+def per_head(ds: Dataset, *, periods, stores=None) -> pd.DataFrame:
     """Units, revenue and gross profit per head (人均销量/人均产值/人均创利) of the sales and after-sales departments.
 
     Average headcount of a department in month M = mean of its headcount at start(M) and end(M) (as §2's turnover).
@@ -338,7 +350,7 @@ def frontline_share(staff: pd.DataFrame, *, on: str | pd.Timestamp | None = None
     return out
 
 
-def turnover_by_department(ds, *, periods, stores=None) -> pd.DataFrame:
+def turnover_by_department(ds: Dataset, *, periods, stores=None) -> pd.DataFrame:
     """Turnover per store, month and department: leavers in M / mean headcount at start(M) and end(M) (§2's fix).
 
     Returns
@@ -361,3 +373,178 @@ def turnover_by_department(ds, *, periods, stores=None) -> pd.DataFrame:
     avg = (out["headcount_start"] + out["headcount_end"]) / 2
     out["turnover"] = out["leavers"] / avg.where(avg > 0)
     return out
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# appraisal and pay design (seeds 000「薪酬的基本组成」, 001「销售积分商务政策」「淘汰复活政策」, 002「360度反馈评价」)
+
+#: default weights of a 360° review: the manager counts most, one's own rating least
+FEEDBACK_WEIGHTS = {"上级": 0.4, "同事": 0.3, "下级": 0.2, "自评": 0.1}
+
+
+def feedback_360(ratings: pd.DataFrame, *, weights=None, rater: str = "rater", score: str = "score") -> pd.DataFrame:
+    """Weighted 360° score: the mean rating of each rater group, combined with the group weights.
+
+    A group without any rating is left out and the other weights are scaled up to sum to 1 (so a consultant without
+    subordinates is not penalised).
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        One row per rating: the rater group (``上级``, ``同事``, ``下级``, ``自评``) and the score; other columns are
+        ignored; a ``staff_id`` column gives one result per person.
+    weights : mapping of str to float, optional
+        Group → weight (default :data:`FEEDBACK_WEIGHTS`).
+    rater, score : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``[staff_id,] rater, n, mean, weight, used_weight, contribution`` per group and a last row ``合计`` per person
+        whose ``contribution`` is the 360° score; ``self_gap`` on that row = self rating − the others' weighted score
+        (NaN without a self rating).
+    """
+    weights = dict(FEEDBACK_WEIGHTS if weights is None else weights)
+    unknown = sorted(set(ratings[rater].dropna().astype(str)) - set(weights))
+    if unknown:
+        raise ParameterError(f"评价人类别不认识：{'、'.join(unknown)}；可用：{'、'.join(weights)}。",
+                             f"Unknown rater group(s) {unknown}; use {list(weights)}.")
+    keys = ["staff_id"] if "staff_id" in ratings.columns else []
+    parts = []
+    for key, g in ratings.groupby(keys) if keys else [((), ratings)]:
+        s = g.dropna(subset=[score]).groupby(rater)[score].agg(["count", "mean"])
+        present = [r for r in weights if r in s.index]
+        if not present:
+            raise ParameterError("没有任何有效评分。", "No rating to combine.")
+        total = sum(weights[r] for r in present)
+        rows = [{"rater": r, "n": int(s.loc[r, "count"]), "mean": float(s.loc[r, "mean"]), "weight": weights[r],
+                 "used_weight": weights[r] / total, "contribution": float(s.loc[r, "mean"]) * weights[r] / total}
+                for r in present]
+        others = [r for r in present if r != "自评"]
+        ow = sum(weights[r] for r in others)
+        other_score = sum(float(s.loc[r, "mean"]) * weights[r] for r in others) / ow if ow else math.nan
+        self_gap = float(s.loc["自评", "mean"]) - other_score if "自评" in present else math.nan
+        rows.append({"rater": "合计", "n": int(s["count"].sum()), "mean": math.nan, "weight": sum(weights.values()),
+                     "used_weight": 1.0, "contribution": sum(r["contribution"] for r in rows), "self_gap": self_gap})
+        part = pd.DataFrame(rows)
+        if keys:
+            part.insert(0, "staff_id", key[0] if isinstance(key, tuple) else key)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+#: the parts of a dealership pay package and whether each is fixed or variable
+PAY_PARTS = {"基本工资": "固定", "岗位工资": "固定", "福利补贴": "固定", "绩效奖金": "浮动", "销售提成": "浮动",
+             "团队奖励": "浮动"}
+
+
+def pay_mix(components, *, kinds=None) -> pd.DataFrame:
+    """The structure of one pay package: each part's amount and share, and the fixed / variable split.
+
+    Parameters
+    ----------
+    components : mapping of str to float
+        Part → monthly amount (e.g. ``{"基本工资": 3000, "销售提成": 5000}``).
+    kinds : mapping of str to str, optional
+        Part → ``"固定"`` or ``"浮动"`` (default :data:`PAY_PARTS`; every part must be listed).
+
+    Returns
+    -------
+    DataFrame
+        ``part, kind, amount, share`` per part, then a ``固定合计`` and a ``浮动合计`` row and ``总计``.
+    """
+    kinds = dict(PAY_PARTS if kinds is None else kinds)
+    missing = [p for p in components if p not in kinds]
+    if missing:
+        raise ParameterError(f"不知道“{'、'.join(missing)}”是固定还是浮动：请在 kinds 中说明。",
+                             f"Say whether {missing} is fixed or variable (kinds=).")
+    if any(v is None or v < 0 for v in components.values()):
+        raise ParameterError("薪酬各部分不能为负或为空。", "Pay parts must be ≥ 0.")
+    total = float(sum(components.values()))
+    if total <= 0:
+        raise ParameterError("薪酬总额要大于 0。", "Total pay must be positive.")
+    rows = [{"part": p, "kind": kinds[p], "amount": float(v), "share": float(v) / total} for p, v in components.items()]
+    for kind in ("固定", "浮动"):
+        amt = sum(r["amount"] for r in rows if r["kind"] == kind)
+        rows.append({"part": f"{kind}合计", "kind": kind, "amount": amt, "share": amt / total})
+    rows.append({"part": "总计", "kind": "", "amount": total, "share": 1.0})
+    return pd.DataFrame(rows, columns=["part", "kind", "amount", "share"])
+
+
+#: the sales points policy: reason → points per occurrence (seed 001: 展车5S、收车、试驾车 +1, 迟到早退 −10; the
+#: demo's 客户表扬 +5 and 月度销冠 +20; 调休/请假/工牌 are named in the seed without a value — the course's −2/−2/−5)
+POINT_RULES = {"展车5S检查": 1, "新车接车": 1, "试驾车值班": 1, "客户表扬": 5, "月度销冠": 20, "迟到早退": -10,
+               "未按规定调休": -2, "事假": -2, "未戴工牌": -5}
+
+
+def score_points(log: pd.DataFrame, *, rules=None, reason: str = "reason", count: str | None = None) -> pd.DataFrame:
+    """Points per person from a log of events and the points policy (事由 → 分值).
+
+    Parameters
+    ----------
+    log : DataFrame
+        One row per event (``staff_id``, the reason and optionally a count column).
+    rules : mapping of str to float, optional
+        Reason → points per occurrence (default :data:`POINT_RULES`).
+    reason : str
+        The reason column.
+    count : str, optional
+        A column with how many times the event happened on that row (default 1 per row).
+
+    Returns
+    -------
+    DataFrame
+        ``staff_id, plus, minus, points`` — plus = the positive points, minus = the deductions (≤ 0), highest first.
+
+    Raises
+    ------
+    ParameterError
+        A reason not in the rules (named, with its row).
+    """
+    rules = dict(POINT_RULES if rules is None else rules)
+    bad = log.loc[~log[reason].isin(list(rules)), reason]
+    if not bad.empty:
+        raise ParameterError(f"第 {int(bad.index[0]) + 1} 行的事由“{bad.iloc[0]}”不在积分规则中；请加进规则或改正事由。",
+                             f"Row {int(bad.index[0]) + 1}: reason {bad.iloc[0]!r} is not in the points rules.")
+    n = log[count].astype(float) if count else pd.Series(1.0, index=log.index)
+    pts = log[reason].map(rules).astype(float) * n
+    df = pd.DataFrame({"staff_id": log["staff_id"], "plus": pts.clip(lower=0), "minus": pts.clip(upper=0)})
+    out = df.groupby("staff_id", as_index=False)[["plus", "minus"]].sum()
+    out["points"] = out["plus"] + out["minus"]
+    return out.sort_values(["points", "staff_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def revival(quarters: pd.DataFrame, points: pd.DataFrame, last_month: pd.DataFrame, *, points_line: float = 30,
+            units_line: float = 12) -> pd.DataFrame:
+    """The revival rule (淘汰复活, the course's reading of a rule the seed only names): a consultant 淘汰 in a quarter is
+    revived (复活, kept on probation) when his points in the quarter reach ``points_line`` *and* his last month's units
+    reach ``units_line`` — effort and a recovering trend; 停岗 is never revived.
+
+    Parameters
+    ----------
+    quarters : DataFrame
+        :func:`bottom_out` quarters (``staff_id, quarter, status``).
+    points : DataFrame
+        ``staff_id, quarter, points`` — the quarter's points (paid points, after cancellations).
+    last_month : DataFrame
+        ``staff_id, quarter, units`` — units in the quarter's last month.
+    points_line, units_line : float
+        The two thresholds.
+
+    Returns
+    -------
+    DataFrame
+        The quarters with ``points, last_units, revived`` and ``final_status`` (淘汰 → 复活 where revived).
+    """
+    q = quarters.merge(points[["staff_id", "quarter", "points"]], on=["staff_id", "quarter"], how="left")
+    q = q.merge(last_month[["staff_id", "quarter", "units"]].rename(columns={"units": "last_units"}),
+                on=["staff_id", "quarter"], how="left")
+    q["points"] = q["points"].fillna(0.0)
+    q["revived"] = ((q["status"] == STATUS_ELIMINATED) & (q["points"] >= points_line)
+                    & (q["last_units"].fillna(0) >= units_line))
+    q["final_status"] = np.where(q["revived"], STATUS_REVIVED, q["status"])
+    return q
+
+
+STATUS_REVIVED = "复活"

@@ -24,7 +24,7 @@ from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import ParameterError
 
-__all__ = ["recruiting", "six_s_score", "SIX_S"]
+__all__ = ["recruiting", "six_s_score", "SIX_S", "training_needs"]
 
 #: the six S of a site audit, in order (seed 004): zh name → en name
 SIX_S = {"整理": "sort", "整顿": "set in order", "清扫": "shine", "清洁": "standardise", "素养": "sustain", "安全": "safety"}
@@ -203,3 +203,34 @@ def six_s_score(checklist, *, max_points: float = 2.0, lang: str = "zh") -> pd.D
     out["s_label"] = out["s_label"].astype("string")
     return out
 
+
+
+def training_needs(scores: pd.DataFrame, *, standard: float = 80.0, hours: dict | None = None) -> pd.DataFrame:
+    """培训需求分析: per skill, who scores below the standard — the people a course is for — and the hours it takes.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        ``staff_id, skill, score`` (one row per person × skill, e.g. from the monthly check or a test).
+    standard : float
+        The score a person should reach (default 80).
+    hours : dict of str to float, optional
+        Course hours per person for each skill (default: hours not given, ``hours_each`` NaN).
+
+    Returns
+    -------
+    DataFrame
+        ``skill, below, staff, hours_each, hours_total`` — ``below`` = people under the standard, ``staff`` their ids
+        (comma-separated, in input order), ``hours_total`` = below × hours_each; skills in input order.
+    """
+    need = {"staff_id", "skill", "score"}
+    if missing := need - set(scores.columns):
+        raise ParameterError(f"技能评分表缺少列：{'、'.join(sorted(missing))}（需要 staff_id、skill、score）。",
+                             f"The skill scores lack columns: {sorted(missing)}.")
+    hours = dict(hours or {})
+    rows = []
+    for skill, g in scores.groupby("skill", sort=False):
+        low = g[pd.to_numeric(g["score"], errors="coerce") < standard]
+        each = float(hours.get(skill, float("nan")))
+        rows.append((skill, len(low), "、".join(map(str, low["staff_id"])), each, len(low) * each))
+    return pd.DataFrame(rows, columns=["skill", "below", "staff", "hours_each", "hours_total"])

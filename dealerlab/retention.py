@@ -18,6 +18,7 @@ never an error. The customer lifetime value with this measured retention is :fun
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,12 @@ from dealerlab import _long
 from dealerlab.data.privacy import mask_company, mask_vin
 from dealerlab.metrics import ids
 
-__all__ = ["RETENTION_METRICS", "long_metrics", "retention_figures", "lapsed_list", "retail_lifetime_value", "example_base", "MAINTENANCE"]
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
+
+__all__ = ["RETENTION_METRICS", "long_metrics", "retention_figures", "lapsed_list", "retail_lifetime_value", "example_base",
+           "MAINTENANCE", "first_service_cohorts", "service_revenue_per_vehicle", "SEGMENTS", "segment_of", "segments",
+           "POINT_RULES", "POINT_KINDS", "points_ledger", "referral_leads", "renewal_rate"]
 
 #: the metric ids of this family, in registry order
 RETENTION_METRICS = tuple(ids("retention"))
@@ -82,7 +88,7 @@ def _windows(orders: pd.DataFrame, store: str, period: str) -> tuple[set, set, s
     return set(o["vin"]), set(o.loc[~last, "vin"]), set(o.loc[last, "vin"])
 
 
-def retention_figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+def retention_figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
     """Every figure of the family with its numerator and denominator, one row per metric × store × period.
 
     Parameters
@@ -111,7 +117,7 @@ def retention_figures(ds, *, periods: Iterable[str], stores: Iterable[str] | Non
     rows = []
     for store in stores:
         for period in periods:
-            def add(metric, num, den, value, reason=""):
+            def add(metric, num, den, value, reason="", store=store, period=period):
                 rows.append((store, period, metric, num, den, value, reason))
 
             if orders is None:
@@ -181,7 +187,7 @@ def _first_service(ds, orders, sold, store, period, linked: bool | None = None):
     return float(returned), float(len(cohort)), returned / len(cohort), ""
 
 
-def long_metrics(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+def long_metrics(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None,
                  by_staff: bool = False) -> pd.DataFrame:
     """The retention family in the long format of :mod:`dealerlab.metrics`.
 
@@ -209,7 +215,7 @@ def long_metrics(ds, *, periods: Iterable[str], stores: Iterable[str] | None = N
     return _long.order_long(out, stores=stores, periods=periods, metrics=list(RETENTION_METRICS), by_staff=by_staff)
 
 
-def lapsed_list(ds, *, period: str, stores: Iterable[str] | None = None, show_pii: bool = False) -> pd.DataFrame:
+def lapsed_list(ds: Dataset, *, period: str, stores: Iterable[str] | None = None, show_pii: bool = False) -> pd.DataFrame:
     """流失保客名单: the vehicles serviced at the store in M−23..M−12 and not since — the recall list of a campaign.
 
     Parameters
@@ -260,7 +266,7 @@ def lapsed_list(ds, *, period: str, stores: Iterable[str] | None = None, show_pi
     return out[cols]
 
 
-def retail_lifetime_value(ds, *, period: str, margin_rate: float, stores: Iterable[str] | None = None,
+def retail_lifetime_value(ds: Dataset, *, period: str, margin_rate: float, stores: Iterable[str] | None = None,
                           discount: float = 0.10) -> pd.DataFrame:
     """The lifetime value of a retail base vehicle per store with the measured 回厂率 (DOMAIN §13).
 
@@ -314,7 +320,7 @@ def retail_lifetime_value(ds, *, period: str, margin_rate: float, stores: Iterab
 
 
 def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None, vehicles: int = 240,
-                 end: str = "2026-10", months: int = 24) -> "Dataset":  # noqa: F821
+                 end: str = "2026-10", months: int = 24) -> Dataset:  # noqa: F821
     """A small synthetic 24-month service base for teaching 回厂率 (the bundled demo covers 12 months only).
 
     Each store sells ``vehicles`` cars spread over the months before and during the window; a car comes for 保养 about
@@ -375,3 +381,326 @@ def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None,
     o["ro_type"] = MAINTENANCE
     stores = pd.DataFrame({"store_id": list(satisfaction), "store_name": [f"{s}店" for s in satisfaction]})
     return Dataset.from_frames({"stores": stores, "sales": s, "service_orders": o.reset_index(drop=True)})
+
+
+def first_service_cohorts(ds, *, period: str, store_id: str) -> pd.DataFrame:
+    """首保回厂率 by invoice month: the cohort of :func:`retention_figures`' ``first_service_rate`` split by the month the
+    cars were invoiced (M−12..M−6), for a chart and for finding which deliveries did not come back.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (sales with vin; service_orders with vin).
+    period : str
+        M, ``YYYY-MM``.
+    store_id : str
+        The store.
+
+    Returns
+    -------
+    DataFrame
+        ``invoice_month, sold, returned, rate`` — one row per month M−12..M−6 (``sold`` 0 and ``rate`` NaN for a month
+        without sales); the sums of ``returned`` and ``sold`` are the numerator and denominator of
+        ``first_service_rate``. Empty when the rate is not available (see its reason).
+    """
+    cols = ["invoice_month", "sold", "returned", "rate"]
+    period = _long.period_list(period, required=True)[0]
+    orders, sold = _orders(ds), _sold(ds)
+    if sold is None or orders is None or not sold["vin"].isin(orders["vin"]).any():
+        return pd.DataFrame(columns=cols)
+    end = pd.Period(period, freq="M")
+    months = pd.period_range(end - 12, end - 6, freq="M")
+    cohort = sold[(sold["store_id"] == store_id)
+                  & sold["invoice_date"].dt.to_period("M").between(end - 12, end - 6)].drop_duplicates("vin")
+    until = (end + 1).to_timestamp()
+    o = orders[(orders["store_id"] == store_id) & (orders["ro_type"] == MAINTENANCE) & (orders["open_date"] < until)]
+    m = cohort.merge(o[["vin", "open_date"]], on="vin", how="left")
+    hit = (m["open_date"] >= m["invoice_date"]) & (m["open_date"] <= m["invoice_date"] + pd.DateOffset(months=9))
+    back = set(m.loc[hit, "vin"])
+    cohort = cohort.assign(invoice_month=cohort["invoice_date"].dt.to_period("M"), back=cohort["vin"].isin(back))
+    g = cohort.groupby("invoice_month")["back"].agg(["size", "sum"]).reindex(months, fill_value=0)
+    out = pd.DataFrame({"invoice_month": [str(p) for p in months], "sold": g["size"].astype("int64").to_numpy(),
+                        "returned": g["sum"].astype("int64").to_numpy()})
+    out["rate"] = np.where(out["sold"] > 0, out["returned"] / out["sold"].where(out["sold"] > 0), np.nan)
+    return out[cols]
+
+
+def service_revenue_per_vehicle(ds, *, period: str, store_id: str) -> float:
+    """A serviced vehicle's service revenue a year at the store: the revenue of its orders in the 12 months ending
+    with M ÷ the distinct vin serviced in those months (every order type and payer).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (service_orders with vin and revenue).
+    period : str
+        M, ``YYYY-MM``.
+    store_id : str
+        The store.
+
+    Returns
+    -------
+    float
+        Yuan a vehicle a year; NaN when the store has no order with a vin in those months.
+    """
+    period = _long.period_list(period, required=True)[0]
+    if not ds.has("service_orders"):
+        return float("nan")
+    so = ds["service_orders"]
+    if "vin" not in so.columns:
+        return float("nan")
+    end = pd.Period(period, freq="M")
+    month = pd.to_datetime(so["open_date"]).dt.to_period("M")
+    sel = (so["store_id"].astype(str) == store_id) & so["vin"].notna() & (month <= end) & (month >= end - 11)
+    n = so.loc[sel, "vin"].astype(str).str.strip().nunique()
+    if not n:
+        return float("nan")
+    return float(pd.to_numeric(so.loc[sel, "revenue"], errors="coerce").fillna(0).sum() / n)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 客户细分 (seed 003: 外在属性 组织归属; 消费行为 最近消费、消费频率、消费额)
+
+#: segment id → (zh, en), in display order
+SEGMENTS = {
+    "vip": ("高价值", "high value"),
+    "active": ("活跃", "active"),
+    "warning": ("流失预警", "lapse warning"),
+    "lapsed": ("已流失", "lapsed"),
+}
+
+
+def segment_of(*, months_since: int, visits_12m: int, revenue_12m: float, warn_months: int = 6,
+               lapsed_months: int = 12, vip_visits: int = 3, vip_revenue: float = 5000.0) -> str:
+    """The segment of one vehicle from its recency, frequency and spend (the rule of :func:`segments`).
+
+    Parameters
+    ----------
+    months_since : int
+        Months from its last order's month to M (0 = came in M).
+    visits_12m : int
+        Its orders in M−11..M.
+    revenue_12m : float
+        Its service revenue in M−11..M.
+    warn_months : int
+        From this many months of absence it is 流失预警.
+    lapsed_months : int
+        From this many months of absence it is 已流失.
+    vip_visits : int
+        An active vehicle with at least this many visits in 12 months is 高价值 …
+    vip_revenue : float
+        … or with at least this revenue in 12 months.
+
+    Returns
+    -------
+    str
+        A key of :data:`SEGMENTS`.
+    """
+    if months_since >= lapsed_months:
+        return "lapsed"
+    if months_since >= warn_months:
+        return "warning"
+    if visits_12m >= vip_visits or revenue_12m >= vip_revenue:
+        return "vip"
+    return "active"
+
+
+def segments(ds, *, period: str, stores: Iterable[str] | None = None, warn_months: int = 6, lapsed_months: int = 12,
+             vip_visits: int = 3, vip_revenue: float = 5000.0, show_pii: bool = False) -> pd.DataFrame:
+    """客户细分: every vehicle of the 24-month service base with its recency, frequency and spend, its owner type and
+    its segment (:func:`segment_of`) — the course's 消费行为 (最近消费、消费频率、消费额) and 组织归属 (企业/个人).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (service_orders with vin and revenue; account_id marks a company car).
+    period : str
+        M, ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids; default every store.
+    warn_months, lapsed_months, vip_visits : int
+        The thresholds of :func:`segment_of`.
+    vip_revenue : float
+        The spend threshold of :func:`segment_of`.
+    show_pii : bool
+        Show vin in full (default: masked, last 6 characters kept).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, vin, last_open_date, months_since, visits_12m, revenue_12m, owner, segment, segment_name`` (owner
+        企业 when any order of the vehicle names an account, else 个人); sorted by store, segment order, vin.
+    """
+    cols = ["store_id", "vin", "last_open_date", "months_since", "visits_12m", "revenue_12m", "owner", "segment",
+            "segment_name"]
+    period = _long.period_list(period, required=True)[0]
+    orders = _orders(ds)
+    if orders is None:
+        return pd.DataFrame(columns=cols)
+    stores = _long.stores_of(ds, stores, ["service_orders"])
+    end = pd.Period(period, freq="M")
+    so = ds["service_orders"]
+    keep = so["vin"].notna() & so["open_date"].notna()
+    o = orders.assign(revenue=pd.to_numeric(so.loc[keep, "revenue"], errors="coerce").fillna(0).to_numpy()
+                      if "revenue" in so.columns else 0.0)
+    o = o[o["store_id"].isin(stores) & (o["month"] <= end) & (o["month"] >= end - 23)]
+    recent = o["month"] >= end - 11
+    o = o.assign(_v=recent.astype(int), _r=np.where(recent, o["revenue"], 0.0),
+                 _a=o["account_id"].notna())
+    g = o.groupby(["store_id", "vin"], sort=False).agg(last_open_date=("open_date", "max"), visits_12m=("_v", "sum"),
+                                                       revenue_12m=("_r", "sum"), _a=("_a", "any")).reset_index()
+    g["months_since"] = [(end - d.to_period("M")).n for d in g["last_open_date"]]
+    g["owner"] = np.where(g["_a"], "企业", "个人")
+    g["segment"] = [segment_of(months_since=m, visits_12m=v, revenue_12m=r, warn_months=warn_months,
+                               lapsed_months=lapsed_months, vip_visits=vip_visits, vip_revenue=vip_revenue)
+                    for m, v, r in zip(g["months_since"], g["visits_12m"], g["revenue_12m"])]
+    g["segment_name"] = g["segment"].map(lambda s: SEGMENTS[s][0])
+    order = {k: i for i, k in enumerate(SEGMENTS)}
+    g = g.assign(_o=g["segment"].map(order)).sort_values(["store_id", "_o", "vin"], kind="stable")
+    if not show_pii:
+        g["vin"] = g["vin"].map(mask_vin)
+    g["visits_12m"] = g["visits_12m"].astype("int64")
+    return g[cols].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 老推新 and 积分 (seed 004: 老推新奖励或积分机制、消费积分换精品)
+
+#: the point rules of :func:`points_ledger` (a store's own rules replace them; the seed only names the mechanisms)
+POINT_RULES = {"points_per_yuan": 0.1, "referral_points": 3000, "yuan_per_point": 0.1}
+#: event kinds of the ledger
+POINT_KINDS = ("消费", "老推新", "兑换")
+
+
+def points_ledger(events: pd.DataFrame, *, points_per_yuan: float = 0.1, referral_points: float = 3000,
+                  yuan_per_point: float = 0.1) -> pd.DataFrame:
+    """A customer points ledger: 消费 earns points on the amount spent, a 老推新 (a referred friend bought a car) earns
+    a fixed bonus, 兑换 spends points on 精品 or care products — refused when the balance is short.
+
+    Parameters
+    ----------
+    events : DataFrame
+        ``customer, date, kind, amount`` — kind 消费 (amount = yuan spent), 老推新 (amount ignored) or 兑换 (amount =
+        points redeemed).
+    points_per_yuan : float
+        Points earned per yuan spent (default 0.1: 1 point per 10 yuan).
+    referral_points : float
+        Points for a referral that bought.
+    yuan_per_point : float
+        What a redeemed point costs the store (default 0.1 yuan).
+
+    Returns
+    -------
+    DataFrame
+        ``customer, date, kind, amount, points, balance, cost, note`` in date order (ties: input order): ``points``
+        signed, ``balance`` the customer's running balance, ``cost`` the store's cost of a redemption (points ×
+        ``yuan_per_point``), ``note`` 余额不足 for a refused redemption (points 0).
+    """
+    from dealerlab.errors import ParameterError
+
+    need = {"customer", "date", "kind", "amount"}
+    if missing := need - set(events.columns):
+        raise ParameterError(f"积分流水缺少列：{'、'.join(sorted(missing))}（需要 customer、date、kind、amount）。",
+                             f"The points events lack columns: {sorted(missing)}.")
+    bad = sorted(set(events["kind"]) - set(POINT_KINDS))
+    if bad:
+        raise ParameterError(f"积分流水的类型只能是 {'、'.join(POINT_KINDS)}，收到：{'、'.join(map(str, bad))}。",
+                             f"Event kinds must be one of {POINT_KINDS}; got {bad}.")
+    ev = events.assign(_i=range(len(events)), date=pd.to_datetime(events["date"])).sort_values(["date", "_i"],
+                                                                                                 kind="stable")
+    balance: dict = {}
+    rows = []
+    for r in ev.itertuples(index=False):
+        have = balance.get(r.customer, 0.0)
+        amount = float(r.amount) if pd.notna(r.amount) else 0.0
+        note, cost = "", 0.0
+        if r.kind == "消费":
+            pts = float(np.floor(amount * points_per_yuan))
+        elif r.kind == "老推新":
+            pts = float(referral_points)
+        elif amount > have:
+            pts, note = 0.0, "余额不足"
+        else:
+            pts, cost = -amount, amount * yuan_per_point
+        balance[r.customer] = have + pts
+        rows.append((r.customer, r.date, r.kind, amount, pts, have + pts, cost, note))
+    return pd.DataFrame(rows, columns=["customer", "date", "kind", "amount", "points", "balance", "cost", "note"])
+
+
+def referral_leads(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+    """老推新 in the funnel: the leads of channel 转介绍 (a customer's referral) and 基盘客户 (the store's own base), their
+    share of the new leads and their close rate beside every lead's.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (leads with channel, created_date, status).
+    periods : iterable of str
+        The months (``YYYY-MM``) whose new leads (created_date) are counted.
+    stores : iterable of str, optional
+        Store ids; default every store.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, leads, referral, referral_share, referral_won, referral_close_rate, base, base_share,
+        close_rate`` — close rate = 成交 ÷ leads (leads still 跟进中 count in the denominator).
+    """
+    periods = _long.period_list(periods)
+    stores = _long.stores_of(ds, stores, ["leads"])
+    cols = ["store_id", "leads", "referral", "referral_share", "referral_won", "referral_close_rate", "base",
+            "base_share", "close_rate"]
+    if not ds.has("leads"):
+        return pd.DataFrame(columns=cols)
+    ld = ds["leads"]
+    month = pd.to_datetime(ld["created_date"]).dt.to_period("M").astype(str)
+    ld = ld[month.isin(periods) & ld["store_id"].astype(str).isin(stores)]
+    rows = []
+    for sid in stores:
+        x = ld[ld["store_id"].astype(str) == sid]
+        ref = x[x["channel"] == "转介绍"]
+        won = int((ref["status"] == "成交").sum())
+        n = len(x)
+        base = int((x["channel"] == "基盘客户").sum())
+        rows.append((sid, n, len(ref), len(ref) / n if n else np.nan, won, won / len(ref) if len(ref) else np.nan,
+                     base, base / n if n else np.nan, float((x["status"] == "成交").sum()) / n if n else np.nan))
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ★ 续保率 (practitioner; the data contract has no insurance table: the store's own policy list is the input)
+
+def renewal_rate(policies: pd.DataFrame, *, periods: Iterable[str]) -> pd.DataFrame:
+    """★ 续保率: of the insurance policies of the store's customers expiring in a month, the share renewed through the
+    store (its insurance agency desk) — the store's own policy list is the input (the data contract has no insurance
+    table).
+
+    Parameters
+    ----------
+    policies : DataFrame
+        ``store_id, vin, expiry_date, renewed`` — ``renewed`` True when renewed through the store (by the expiry date
+        or after it: the month of the expiry counts).
+    periods : iterable of str
+        Months ``YYYY-MM`` (by expiry date).
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, expiring, renewed, rate`` (rate NaN when nothing expires).
+    """
+    from dealerlab.errors import ParameterError
+
+    need = {"store_id", "vin", "expiry_date", "renewed"}
+    if missing := need - set(policies.columns):
+        raise ParameterError(f"保单表缺少列：{'、'.join(sorted(missing))}（需要 store_id、vin、expiry_date、renewed）。",
+                             f"The policy list lacks columns: {sorted(missing)}.")
+    periods = _long.period_list(periods)
+    p = policies.assign(period=pd.to_datetime(policies["expiry_date"]).dt.to_period("M").astype(str),
+                        renewed=policies["renewed"].astype(bool))
+    rows = []
+    for sid in sorted(p["store_id"].astype(str).unique()):
+        for per in periods:
+            x = p[(p["store_id"].astype(str) == sid) & (p["period"] == per)]
+            n, r = len(x), int(x["renewed"].sum())
+            rows.append((sid, per, n, r, r / n if n else np.nan))
+    return pd.DataFrame(rows, columns=["store_id", "period", "expiring", "renewed", "rate"])

@@ -14,6 +14,7 @@ revenue look 70× more powerful than it is.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,10 @@ import pandas as pd
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang, check_option
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
-__all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "LEVERS", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS"]
+__all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "LEVERS", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS",
+           "TREE_INPUTS", "driver_tree", "driver_what_if"]
 
 #: the value tree's drivers (monthly_finance columns), zh and en names
 DRIVERS = {
@@ -34,6 +37,21 @@ DRIVERS = {
     "invested_capital": ("投入资本", "Invested capital"),
     "capital_cost_rate": ("资本成本率", "Cost of capital"),
 }
+
+_MSG = Catalogue({
+    **{k: {"zh": zh, "en": en} for k, (zh, en) in DRIVERS.items()},
+    "eva_month": {"zh": "经济增加值 EVA（月）", "en": "EVA (month)"},
+    "eva_year": {"zh": "经济增加值 EVA（年）", "en": "EVA (year)"},
+    "nopat": {"zh": "税后经营利润 NOPAT", "en": "NOPAT"},
+    "capital_charge": {"zh": "资本成本 Capital charge", "en": "Capital charge"},
+    "operating_profit": {"zh": "经营利润", "en": "Operating profit"},
+    "after_tax": {"zh": "1 − 所得税率", "en": "1 − tax rate"},
+    "capital_cost_rate_annual": {"zh": DRIVERS["capital_cost_rate"][0] + "（年化）", "en": DRIVERS["capital_cost_rate"][1] + " (annual)"},
+    "basis_month": {"zh": "月", "en": "month"},
+    "basis_year": {"zh": "年化", "en": "year"},
+    "box_column": {"zh": "维度", "en": "box_name"},
+    "to_fill": {"zh": "- （待填写：{prompt}）", "en": "- (to fill)"},
+})
 
 
 def eva(revenue: float, operating_cost: float, tax_rate: float, invested_capital: float, capital_cost_rate: float,
@@ -116,22 +134,19 @@ def value_tree(revenue: float, operating_cost: float, tax_rate: float, invested_
     DataFrame
     """
     check_lang(lang)
-    zh = lang == "zh"
     op = revenue - operating_cost
     nopat = op * (1 - tax_rate)
     charge = invested_capital * capital_cost_rate / (12 if monthly else 1)
     rows = [
-        ("eva", None, ("经济增加值 EVA（月）" if monthly else "经济增加值 EVA（年）") if zh else ("EVA (month)" if monthly else "EVA (year)"),
-         nopat - charge, "−"),
-        ("nopat", "eva", "税后经营利润 NOPAT" if zh else "NOPAT", nopat, "×"),
-        ("capital_charge", "eva", "资本成本 Capital charge" if zh else "Capital charge", charge, "×"),
-        ("operating_profit", "nopat", "经营利润" if zh else "Operating profit", op, "−"),
-        ("after_tax", "nopat", "1 − 所得税率" if zh else "1 − tax rate", 1 - tax_rate, ""),
-        ("revenue", "operating_profit", DRIVERS["revenue"][0 if zh else 1], revenue, ""),
-        ("operating_cost", "operating_profit", DRIVERS["operating_cost"][0 if zh else 1], operating_cost, ""),
-        ("invested_capital", "capital_charge", DRIVERS["invested_capital"][0 if zh else 1], invested_capital, ""),
-        ("capital_cost_rate", "capital_charge", DRIVERS["capital_cost_rate"][0 if zh else 1] + ("（年化）" if zh else " (annual)"),
-         capital_cost_rate, ""),
+        ("eva", None, _MSG.get("eva_month" if monthly else "eva_year", lang), nopat - charge, "−"),
+        ("nopat", "eva", _MSG.get("nopat", lang), nopat, "×"),
+        ("capital_charge", "eva", _MSG.get("capital_charge", lang), charge, "×"),
+        ("operating_profit", "nopat", _MSG.get("operating_profit", lang), op, "−"),
+        ("after_tax", "nopat", _MSG.get("after_tax", lang), 1 - tax_rate, ""),
+        ("revenue", "operating_profit", _MSG.get("revenue", lang), revenue, ""),
+        ("operating_cost", "operating_profit", _MSG.get("operating_cost", lang), operating_cost, ""),
+        ("invested_capital", "capital_charge", _MSG.get("invested_capital", lang), invested_capital, ""),
+        ("capital_cost_rate", "capital_charge", _MSG.get("capital_cost_rate_annual", lang), capital_cost_rate, ""),
     ]
     return pd.DataFrame(rows, columns=["node", "parent", "label", "value", "op"])
 
@@ -175,7 +190,7 @@ def eva_what_if(base: Mapping[str, float], *, changes: Mapping[str, float] | Non
     check_lang(lang)
     for k in base:
         check_option("driver", k, DRIVERS)
-    basis = ("月" if monthly else "年化") if lang != "en" else ("month" if monthly else "year")
+    basis = _MSG.get("basis_month" if monthly else "basis_year", lang)
 
     def _eva(d):
         return eva(**{k: float(d[k]) for k in DRIVERS}, monthly=monthly)
@@ -233,7 +248,7 @@ class Worksheet:
         rows = []
         for b, (zh, en, _) in self.boxes.items():
             for i, e in enumerate(self.entries.get(b, []), 1):
-                rows.append({"box": b, ("维度" if lang == "zh" else "box_name"): zh if lang == "zh" else en, "no": i, "entry": e})
+                rows.append({"box": b, _MSG.get("box_column", lang): zh if lang == "zh" else en, "no": i, "entry": e})
         return pd.DataFrame(rows)
 
     def to_markdown(self, *, lang: str = "zh") -> str:
@@ -242,7 +257,7 @@ class Worksheet:
         for b, (zh, en, prompt) in self.boxes.items():
             lines.append(f"## {zh if lang == 'zh' else en}")
             items = self.entries.get(b, [])
-            lines += [f"- {e}" for e in items] or [f"- （待填写：{prompt}）" if lang == "zh" else "- (to fill)"]
+            lines += [f"- {e}" for e in items] or [_MSG.get("to_fill", lang, prompt=prompt)]
             lines.append("")
         return "\n".join(lines)
 
@@ -278,3 +293,114 @@ def swot_worksheet(title: str = "门店 SWOT 分析") -> Worksheet:
         "opportunities": ("机会 Opportunities", "Opportunities", "市场和政策带来的新需求"),
         "threats": ("威胁 Threats", "Threats", "竞品、价格战、政策收紧"),
     })
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# the deeper value-driver tree of seed 003「价值驱动因素」: revenue = price × units; cost = cost of sales (per unit) +
+# selling/admin expenses; invested capital = inventory + receivables + fixed capital
+
+#: inputs of :func:`driver_tree` (zh labels)
+TREE_INPUTS = {
+    "price": "平均单价", "units": "数量（台）", "unit_cost": "单位销售成本", "expenses": "销售/管理费用",
+    "tax_rate": "所得税率", "inventory": "存货", "receivables": "应收款", "fixed_capital": "固定资本",
+    "capital_cost_rate": "资本成本率（年）",
+}
+
+
+def driver_tree(*, price: float, units: float, unit_cost: float, expenses: float, tax_rate: float, inventory: float,
+                receivables: float, fixed_capital: float, capital_cost_rate: float) -> pd.DataFrame:
+    """The value-driver tree down to price × units, inventory and receivables (a year's figures).
+
+    EVA = NOPAT − capital charge; NOPAT = (revenue − cost of sales − expenses) × (1 − tax); revenue = price × units;
+    cost of sales = unit cost × units; capital charge = (inventory + receivables + fixed capital) × rate.
+
+    Parameters
+    ----------
+    price, units, unit_cost : float
+        Average selling price, units sold, average cost of a unit sold.
+    expenses : float
+        Selling, general and admin expenses (not moving with units).
+    tax_rate : float
+        Fraction.
+    inventory, receivables, fixed_capital : float
+        The capital employed: stock, money customers and the maker owe, buildings and equipment.
+    capital_cost_rate : float
+        Annual rate.
+
+    Returns
+    -------
+    DataFrame
+        ``node, parent, label, value`` — eva, nopat, capital_charge, operating_profit, revenue, price, units,
+        cost_of_sales, unit_cost, expenses, invested_capital, inventory, receivables, fixed_capital.
+    """
+    vals = dict(price=price, units=units, unit_cost=unit_cost, expenses=expenses, tax_rate=tax_rate, inventory=inventory,
+                receivables=receivables, fixed_capital=fixed_capital, capital_cost_rate=capital_cost_rate)
+    for k, v in vals.items():
+        if v is None or v < 0:
+            raise ParameterError(f"“{TREE_INPUTS[k]}”不能为负或为空。", f"{k} must be ≥ 0.")
+    revenue = price * units
+    cos = unit_cost * units
+    op = revenue - cos - expenses
+    nopat = op * (1 - tax_rate)
+    capital = inventory + receivables + fixed_capital
+    charge = capital * capital_cost_rate
+    rows = [
+        ("eva", None, "经济增加值 EVA", nopat - charge),
+        ("nopat", "eva", "税后经营利润", nopat),
+        ("capital_charge", "eva", "资本成本", charge),
+        ("operating_profit", "nopat", "经营利润", op),
+        ("revenue", "operating_profit", "收入 = 价格 × 数量", revenue),
+        ("price", "revenue", "价格", price),
+        ("units", "revenue", "数量", units),
+        ("cost_of_sales", "operating_profit", "销售成本", cos),
+        ("unit_cost", "cost_of_sales", "单位成本", unit_cost),
+        ("expenses", "operating_profit", "销售/管理费用", expenses),
+        ("invested_capital", "capital_charge", "投入资本", capital),
+        ("inventory", "invested_capital", "存货", inventory),
+        ("receivables", "invested_capital", "应收款", receivables),
+        ("fixed_capital", "invested_capital", "固定资本", fixed_capital),
+    ]
+    return pd.DataFrame(rows, columns=["node", "parent", "label", "value"])
+
+
+def driver_what_if(base: Mapping[str, float], changes: Mapping[str, float]) -> pd.DataFrame:
+    """EVA before and after moving tree inputs by relative changes, one row per change and one for all together.
+
+    Price moves alone (a higher price costs nothing more); units carry their cost of sales (unit cost × units) but not
+    the expenses; inventory and receivables move the capital charge.
+
+    Parameters
+    ----------
+    base : mapping
+        The keyword arguments of :func:`driver_tree`.
+    changes : mapping of str to float
+        Input → relative change, e.g. ``{"price": 0.01, "inventory": -0.2}``.
+
+    Returns
+    -------
+    DataFrame
+        ``driver, label, change, eva_before, eva_after, delta`` (the last row, driver ``all``, applies every change).
+    """
+    for k in changes:
+        if k not in TREE_INPUTS or k in ("tax_rate", "capital_cost_rate"):
+            raise ParameterError(f"不能作为杠杆的输入：{k}。", f"{k} is not a lever.")
+
+    def _eva(d):
+        t = driver_tree(**d)
+        return float(t.loc[t["node"] == "eva", "value"].iloc[0])
+
+    before = _eva(base)
+    rows = []
+    for k, c in changes.items():
+        d = dict(base)
+        d[k] = d[k] * (1 + c)
+        after = _eva(d)
+        rows.append({"driver": k, "label": TREE_INPUTS[k], "change": c, "eva_before": before, "eva_after": after,
+                     "delta": after - before})
+    d = dict(base)
+    for k, c in changes.items():
+        d[k] = d[k] * (1 + c)
+    after = _eva(d)
+    rows.append({"driver": "all", "label": "合计", "change": math.nan, "eva_before": before, "eva_after": after,
+                 "delta": after - before})
+    return pd.DataFrame(rows)

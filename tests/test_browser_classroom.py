@@ -174,3 +174,53 @@ def test_closed_pages_give_their_kernels_back(repo_root, tmp_path):
         while len(kernels(t_ctx, url)) > start:
             assert time.monotonic() < deadline, f"kernels not culled: {len(kernels(t_ctx, url))} > {start}"
             time.sleep(1)
+
+
+def test_workshop_voila_lands_on_the_chinese_exercise_list(repo_root, tmp_path, monkeypatch):
+    """``dealerlab workshop --voila``: the trainee's first page lists the exercises by their Chinese titles, not
+    Voilà's English file tree ("Select items to open with Voilà.", file names)."""
+    require_browser()
+    from dealerlab.exercises.classroom_server import _exercise_list
+    from dealerlab.exercises.commands import workshop_argv
+
+    monkeypatch.chdir(repo_root)
+    port = free_port()
+    argv, env, _folder = workshop_argv(voila=True, answers_dir=tmp_path / "ws", port=port, open_browser=False)
+    env = server_env(**{**{k: v for k, v in env.items() if k.startswith("DEALERLAB_")},
+                        "PYTHONPATH": str(repo_root), "DEALERLAB_TRAINEE": "张三"})
+    argv.append("--IdentityProvider.token=t0ken-h19")
+    log = tmp_path / "workshop.log"
+    url = f"http://127.0.0.1:{port}/"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=repo_root)
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+                try:
+                    urllib.request.urlopen(url + "api/status?token=t0ken-h19", timeout=2).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "workshop server did not start"
+                    time.sleep(0.3)
+            with chromium() as browser:
+                page = browser.new_context(locale="zh-CN").new_page()
+                page.goto(url + "?token=t0ken-h19", timeout=WAIT)  # what the opened browser gets
+                assert "/dealerlab/" in page.url
+                text = page.inner_text("body")
+                titles = [t for _n, t in _exercise_list(repo_root / "exercises")]
+                assert titles and all(t in text for t in titles)
+                assert "热身练习" in text and "课堂练习" in text and "学员：张三" in text
+                for english in ("Select items", "Voilà", "Voila", ".ipynb", "Name", "Last Modified", "加入码"):
+                    assert english not in text, english
+                page.screenshot(path=str(screenshots_dir(repo_root) / "workshop-voila-index.png"), full_page=True)
+                page.get_by_text(titles[0], exact=True).click()
+                page.locator(f"{CAPTURE} button.dl-check").wait_for(timeout=WAIT)
+                assert "学员：张三" in page.locator(f"{CAPTURE} .dl-status").inner_text()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)

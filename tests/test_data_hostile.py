@@ -330,3 +330,21 @@ def test_a_folder_named_like_a_table_is_refused_not_skipped(tmp_path):
     result = read_path(src)
     hit = [p for p in result.problems if p.rule == "file_special"]
     assert len(hit) == 1 and "leads.csv" in hit[0].message("zh") and "文件夹" in hit[0].message("zh")
+
+
+def test_csv_trailing_blank_cells_are_harmless_but_a_filled_cell_beyond_the_header_is_refused(tmp_path):
+    """A trailing comma (a blank cell right of the header) is how Excel saves some rows; a filled one means the
+    row's values shifted (an unquoted comma in a value) — refused with its line, never dropped."""
+    folder = _csv_folder(tmp_path)
+    leads = folder / "潜客.csv"
+    text = leads.read_text(encoding="utf-8")
+    leads.write_text(text.rstrip("\n") + ",,\n", encoding="utf-8")  # the last row gets two blank cells
+    assert _rules(folder) == []
+    lines = text.rstrip("\n").split("\n")
+    lines[2] = lines[2] + ",张三的备注"
+    leads.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ((rule, table, row, column),) = _rules(folder)
+    assert (rule, table, row) == ("csv_malformed", "潜客.csv", 3)
+    ds, log = collect(folder)
+    (p,) = log.errors
+    assert "表头只有" in p.message("zh") and "张三的备注" in p.message("zh")

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from dealerlab.exercises import AnswerStore
 from dealerlab.exercises.course.execution import (
+    _LEVER_OF,
     EXERCISES,
     FOUR_ITEMS,
     ROLE_TASKS,
     SIX_S_ITEMS,
     THREE_NO_CASES,
-    _LEVER_OF,
     audit_numbers,
-    headcount_needed,
     daily_case_numbers,
     daily_close_case,
+    headcount_needed,
     six_s_4,
     three_no,
 )
@@ -30,7 +32,7 @@ def store(tmp_path):
 
 def test_ids_unique_and_prefixed():
     ids = [e.id for e in EXERCISES]
-    assert len(set(ids)) == 3 and all(i.startswith("10") for i in ids)
+    assert len(set(ids)) == 4 and all(i.startswith("10") for i in ids)
 
 
 def _three_no_answer():
@@ -104,3 +106,42 @@ def test_daily_close_via_widgets(store):
     assert "法定工作日" in msgs["time_progress"]
     assert "谁来做" in msgs["note"] and "什么时候" in msgs["note"] and "数字" not in msgs["note"]
     assert "参考小结" in daily_close_case.model_answer(None)
+
+
+def test_training_needs_known_answer():
+    from dealerlab.errors import ParameterError
+
+    # 产品知识 < 80: 78, 70, 75 (顾问 2, 4, 7); 需求分析: 72, 65, 76, 70 (1, 3, 5, 7); 试乘试驾: 74, 70, 79, 68 (2, 3, 5, 7)
+    from dealerlab.exercises.course.execution import training_numbers
+    from dealerlab.people import training_needs
+
+    t = training_numbers()
+    assert t["below"].tolist() == [3, 4, 4]
+    assert t.loc["product", "staff"] == "顾问 2、顾问 4、顾问 7"
+    assert t["hours_total"].tolist() == [12.0, 24.0, 12.0]
+    edge = training_needs(pd.DataFrame({"staff_id": ["a", "b"], "skill": ["x", "x"], "score": [80, 79.5]}))
+    assert edge["below"].tolist() == [1] and edge["staff"].tolist() == ["b"] and np.isnan(edge["hours_each"].iloc[0])
+    with pytest.raises(ParameterError, match="技能评分表缺少列"):
+        training_needs(pd.DataFrame({"staff_id": ["a"], "score": [1]}))
+
+
+def test_training_plan_model_answer_is_correct(store):
+    from dealerlab.exercises.course.execution import SKILLS, training_numbers, training_plan
+
+    t = training_numbers()
+    ex = training_plan.bind(store=store)
+    ex.set_answer({"first": "a", "plan": {k: {"people": str(t.loc[k, "below"]), "hours": str(t.loc[k, "hours_total"])}
+                                          for k in SKILLS},
+                   "goal": "一个月后需求分析检核分全部达到 80 分，试驾率从 35% 提高到 45%"})
+    assert ex.submit().status == "correct"
+    assert "48 课时" in ex.reveal()
+
+
+def test_training_plan_names_the_wrong_rows():
+    from dealerlab.exercises.course.execution import training_plan
+
+    fb = training_plan.check({"first": "b", "plan": {"product": {"people": 4, "hours": 16}, "needs": {"people": 4, "hours": 24},
+                                                      "drive": {"people": 4, "hours": 12}}, "goal": "提高能力"})
+    msgs = {name: msg for name, ok, msg in fb.details if not ok}
+    assert fb.status != "correct"
+    assert "产品知识" in msgs["plan"] and "需求分析" not in msgs["plan"] and "first" in msgs and "goal" in msgs

@@ -161,7 +161,12 @@ def test_workshop_argv_sets_answers_folder(repo_root, tmp_path, monkeypatch):
     argv, env, folder = workshop_argv(voila=True, answers_dir=tmp_path / "ws", port=8877, open_browser=False)
     assert folder == (tmp_path / "ws").resolve() and folder.is_dir()
     assert env["DEALERLAB_ANSWERS_DIR"] == str(folder)
-    assert argv[0].endswith("voila") and argv[1] == str(repo_root / "exercises")
-    assert "--port=8877" in argv and "--no-browser" in argv
+    # Voilà inside Jupyter Server with dealerlab's Chinese exercise list as the landing page (not Voilà's file tree)
+    assert argv[0].endswith("jupyter") and argv[1] == "server"
+    assert f"--ServerApp.root_dir={repo_root / 'exercises'}" in argv
+    assert "--ServerApp.default_url=/dealerlab/" in argv
+    assert "--ServerApp.jpserver_extensions=dealerlab.exercises.classroom_server=True" in argv
+    assert "--ServerApp.jpserver_extensions=voila.server_extension=True" in argv
+    assert "--ServerApp.port=8877" in argv and "--no-browser" in argv
     argv, _, _ = workshop_argv(voila=False, answers_dir=tmp_path / "ws")
     assert argv[0].endswith("jupyter") and argv[1] == "lab"

@@ -8,13 +8,12 @@ import json
 import math
 
 import pytest
+from test_funnel import M, tiny_dataset
 
 from dealerlab.errors import ParameterError
 from dealerlab.funnel import load_benchmarks
 from dealerlab.funnel.diagnosis import STEPS, action_plan, actions, compare, diagnose
 from dealerlab.funnel.paths import STAGES
-
-from test_funnel import M, tiny_dataset
 
 
 def test_default_benchmarks_and_overrides(tmp_path):

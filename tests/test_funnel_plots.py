@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from test_funnel import M, tiny_dataset
 
 from dealerlab.errors import ParameterError
 from dealerlab.funnel import diagnose, funnel_counts, funnel_rates
 from dealerlab.plots.funnel import consultant_heatmap, funnel_chart, gap_bars, trend_chart
-
-from test_funnel import M, tiny_dataset
 
 
 @pytest.fixture

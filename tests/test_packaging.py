@@ -1,8 +1,8 @@
 """pyproject.toml is the one list of dependencies; environment.yml must install the same set."""
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 
@@ -12,7 +12,8 @@ def _name(spec: str) -> str:
 
 def test_environment_yml_matches_pyproject(repo_root):
     project = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = {_name(d): d.replace(" ", "") for d in project["dependencies"] + project["optional-dependencies"]["test"]}
+    extras = project["optional-dependencies"]
+    wanted = {_name(d): d.replace(" ", "") for d in project["dependencies"] + extras["test"] + extras["dev"]}
     env = yaml.safe_load((repo_root / "environment.yml").read_text(encoding="utf-8"))
     conda = {}
     pip_section = []

@@ -6,8 +6,8 @@ import pytest
 
 from dealerlab.data.dataset import Dataset
 from dealerlab.datasets import load_demo
-from dealerlab.report.context import ReportContext
 from dealerlab.report import sections
+from dealerlab.report.context import ReportContext
 from dealerlab.report.findings import Finding, collect_findings
 
 STORE_SECTIONS = [s.key for s in sections.for_scope("store")]

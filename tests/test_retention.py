@@ -137,7 +137,7 @@ def test_retail_lifetime_value_reuses_the_account_formula():
         retention.retail_lifetime_value(_dataset(), period=M, margin_rate=1.5)
 
 
-def test_demo_has_vin_and_twelve_months_gives_nan():
+def test_demo_has_vin_and_twelve_months_gives_nan_return_rate():
     from dealerlab.datasets import load_demo
 
     ds = load_demo()
@@ -146,8 +146,8 @@ def test_demo_has_vin_and_twelve_months_gives_nan():
     v, r = _value(long, "retention_rate")
     assert math.isnan(v) and "24 个月" in r
     assert _value(long, "base_vehicles")[0] > 0
-    v, r = _value(long, "first_service_rate")  # the demo's sales and service vins are not linked
-    assert math.isnan(v) and "无法对应" in r
+    v, r = _value(long, "first_service_rate")  # the demo links first services to sales.vin (tests/test_report_retention)
+    assert v == pytest.approx(441 / 574) and r == ""
 
 
 def test_first_service_unlinked_vins_give_nan():

@@ -85,7 +85,7 @@ class Dataset:
             raise ValueError(f"unknown tables: {sorted(unknown)}")
 
     @classmethod
-    def from_frames(cls, frames: Mapping[str, pd.DataFrame], *, source: str = "", warnings: Iterable[Problem] = ()) -> "Dataset":
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame], *, source: str = "", warnings: Iterable[Problem] = ()) -> Dataset:
         """Build a Dataset from already clean frames (tests, the generator): columns conformed to the schema."""
         return cls({name: conform(name, df) for name, df in frames.items()}, list(warnings), source)
 
@@ -144,7 +144,7 @@ class Dataset:
         dates = [d for d in dates if pd.notna(d)]
         return max(dates) if dates else None
 
-    def select(self, *, stores: Iterable[str] | None = None) -> "Dataset":
+    def select(self, *, stores: Iterable[str] | None = None) -> Dataset:
         """A Dataset restricted to some stores (every table with a ``store_id`` column is filtered).
 
         Rows whose ``store_id`` is blank where the contract allows it (oem_policy: a row for every store) are kept.

@@ -304,8 +304,8 @@ def read_workbook(path: Path, result: ReadResult) -> None:
         result.problems.append(problem("xlsx_part_too_large", "", path.name, value=err.part, part=err.part,
                                        limit=_human_bytes(err.limit), size=_human_bytes(path.stat().st_size)))
         return
-    except Exception as err:  # zipfile / zlib / XML errors: a broken file
-        result.problems.append(problem("not_workbook", "", path.name, value=type(err).__name__))
+    except Exception:  # zipfile / zlib / XML errors: a broken file
+        result.problems.append(problem("not_workbook", "", path.name))
         return
     try:
         import python_calamine  # noqa: F401
@@ -315,8 +315,8 @@ def read_workbook(path: Path, result: ReadResult) -> None:
         reader = _sheets_openpyxl
     try:
         sheets = list(reader(path))
-    except Exception as err:  # zipfile / calamine / openpyxl raise many types for a broken file
-        result.problems.append(problem("not_workbook", "", path.name, value=type(err).__name__))
+    except Exception:  # zipfile / calamine / openpyxl raise many types for a broken file
+        result.problems.append(problem("not_workbook", "", path.name))
         return
     if path.suffix.lower() == ".xlsm":
         result.problems.append(problem("macros_ignored", "", path.name))
@@ -332,7 +332,7 @@ def read_workbook(path: Path, result: ReadResult) -> None:
         result.seen.add(name)
         info = scan.sheets.get(title)
         if info is None:  # a sheet the workbook lists without a part we could scan
-            result.problems.append(problem("not_workbook", name, source, value="sheet part missing"))
+            result.problems.append(problem("not_workbook", name, source))
             continue
         if info.too_large():
             cell = info.far_reference()
@@ -343,8 +343,8 @@ def read_workbook(path: Path, result: ReadResult) -> None:
             continue
         try:
             all_rows = get_rows()
-        except Exception as err:  # a sheet part that cannot be parsed
-            result.problems.append(problem("not_workbook", name, source, value=type(err).__name__))
+        except Exception:  # a sheet part that cannot be parsed
+            result.problems.append(problem("not_workbook", name, source))
             continue
         all_rows = _mark_cells(all_rows, info.marked)
         raw = _table_from_rows(spec, all_rows, source)
@@ -525,6 +525,9 @@ def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: boo
     names = [f"c{i}" for i in range(ncols)]
     keep = {f"c{i}": name for i, name in found.items()}
     keep.update({f"c{i}": name for i, name in extras_pos.items()})
+    # cells to the right of the header: a blank one (a trailing comma) is harmless, a filled one means the row's
+    # values have shifted (an unquoted comma inside a value) or belong to no column — refused, never dropped
+    beyond = {f"c{i}": i for i in range(len(cells), ncols)}
 
     def chunks():
         done = 0
@@ -532,11 +535,18 @@ def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: boo
             reader = pd.read_csv(
                 path, encoding=encoding, sep=delim, header=None, names=names, skiprows=skip, dtype=str,
                 keep_default_na=False, na_filter=False, skip_blank_lines=False, chunksize=CHUNK_ROWS,
-                engine="c", on_bad_lines="error", usecols=list(keep),
+                engine="c", on_bad_lines="error", usecols=[*keep, *beyond],
             )
             for chunk in reader:
                 rows = np.arange(skip + 1 + done, skip + 1 + done + len(chunk), dtype=np.int64)
                 done += len(chunk)
+                if beyond:
+                    filled = chunk[list(beyond)].apply(lambda col: col.str.strip() != "")
+                    if filled.to_numpy().any():
+                        at = int(np.flatnonzero(filled.to_numpy().any(axis=1))[0])
+                        col = beyond[next(c for c in beyond if filled[c].iloc[at])]
+                        raise _CsvError.beyond_header(int(rows[at]), col + 1, len(cells), str(chunk[f"c{col}"].iloc[at]))
+                    chunk = chunk.drop(columns=list(beyond))
                 frame = chunk.rename(columns=keep)
                 blank = np.ones(len(frame), dtype=bool)
                 for c in frame.columns:
@@ -577,6 +587,15 @@ class _CsvError(Exception):
         else:
             self.detail_zh = self.detail
 
+    @classmethod
+    def beyond_header(cls, row: int, column: int, width: int, value: str) -> _CsvError:
+        """A filled cell to the right of the header's last column (file line ``row``, 1-based ``column``)."""
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        err = cls(f"line {row}: a value in column {column} (\"{shown}\"), right of the header's {width} columns — "
+                  "a comma inside an unquoted value shifts the row; quote the value or remove the cell", 0)
+        err.detail_zh = (f"第 {column} 列有值「{shown}」，但表头只有 {width} 列：这一行的值可能因某个值里含有逗号而错位")
+        return err
+
 
 # --------------------------------------------------------------------------------------------------- Parquet
 
@@ -598,7 +617,7 @@ def read_parquet_table(path: Path, spec: Table, result: ReadResult) -> None:
         pf = pq.ParquetFile(path)
         schema = pf.schema_arrow
     except Exception as err:  # pyarrow raises several types for a corrupt file
-        result.problems.append(problem("parquet_invalid", spec.name, source, value=type(err).__name__,
+        result.problems.append(problem("parquet_invalid", spec.name, source,
                                        detail=_short(err)))
         return
     nested = [f for f in schema if pa.types.is_nested(f.type) or pa.types.is_dictionary(f.type) and pa.types.is_nested(f.type.value_type)]
@@ -610,7 +629,7 @@ def read_parquet_table(path: Path, spec: Table, result: ReadResult) -> None:
         table = pf.read()
         frame = table.to_pandas(timestamp_as_object=False, coerce_temporal_nanoseconds=False)
     except Exception as err:
-        result.problems.append(problem("parquet_invalid", spec.name, source, value=type(err).__name__, detail=_short(err)))
+        result.problems.append(problem("parquet_invalid", spec.name, source, detail=_short(err)))
         return
     cells = list(frame.columns)
     found = match_header(cells, spec)

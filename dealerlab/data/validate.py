@@ -628,12 +628,12 @@ def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict
         if table != spec.name or late is None or early not in frame or late not in frame:
             continue
         bad = (frame[late] < frame[early]).fillna(False).to_numpy()
-        e, l = spec.column(early), spec.column(late)
-        label = _label(labels, l)
+        e, lc = spec.column(early), spec.column(late)
+        label = _label(labels, lc)
         for i in np.flatnonzero(bad)[:MAX_PER_RULE]:
             log.add(problem("date_order", spec.name, source, row=int(rows[i]), column=label,
                             value=_shown(frame[late].iloc[i]), other_value=_shown(frame[early].iloc[i]),
-                            column_zh=l.zh, column_en=l.name, other_zh=e.zh, other=e.name))
+                            column_zh=lc.zh, column_en=lc.name, other_zh=e.zh, other=e.name))
     rule = _TABLE_RULES.get(spec.name)
     if rule is not None:
         rule(spec, frame, rows, labels, source, log)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ import pandas as pd
 from dealerlab._io import atomic_dir, atomic_file
 from dealerlab._options import check_option
 from dealerlab.data.schema import TABLES
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["write_dataset", "safe_cell", "safe_frame", "FORMATS"]
 
@@ -108,7 +112,7 @@ def _file_name(name: str, headers: str) -> str:
     return TABLES[name].zh if headers == "zh" and name in TABLES else name
 
 
-def write_dataset(ds, path, *, format: str = "csv", headers: str = "en", neutralise: bool = True,
+def write_dataset(ds: Dataset, path, *, format: str = "csv", headers: str = "en", neutralise: bool = True,
                   manifest: bool = False) -> Path:
     """Write every table of ``ds`` to ``path`` atomically.
 

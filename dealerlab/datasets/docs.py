@@ -71,6 +71,23 @@ def _policy_case(ds: Dataset) -> list[str]:
     ]
 
 
+def _first_service_case(ds: Dataset) -> list[str]:
+    """Case 10: the first services of sold cars linked to sales.vin (course module 9), measured at the last month."""
+    from dealerlab.retention import retention_figures
+
+    if not (ds.has("sales") and ds.has("service_orders")):
+        return []
+    m = ds.periods()[-1]
+    f = retention_figures(ds, periods=[m])
+    f = f[(f["metric"] == "first_service_rate") & f["value"].notna()]
+    if f.empty:
+        return []
+    shown = "，".join(f"{r.store_id} {r.numerator:.0f}/{r.denominator:.0f} = {_fmt_pct(r.value)}" for r in f.itertuples())
+    return [f"10. **首保回厂率（S01 高、S03 低）** — 售出车辆的首次保养工单带该车的 vin（sales.vin = service_orders.vin，"
+            f"开票后 4–8 个月、在本店；S01 约 84%、S02 约 71%、S03 约 52% 的车回来）。{m} 的首保回厂率（M−12 至 M−6 开票、"
+            f"9 个月内回店首保）：{shown}。回厂率需要 24 个月的工单，演示数据只有 12 个月，给出原因而不硬算。"]
+
+
 def _fmt_pct(x: float) -> str:
     return f"{x:.1%}"
 
@@ -208,6 +225,7 @@ def render_readme(ds: Dataset) -> str:
         "少数超过 7 天未结案。"
     )
     lines += _policy_case(ds)
+    lines += _first_service_case(ds)
     lines += [
         "",
         "其他：销售顾问月离职率约 5–7%（离职当天补员，人数稳定）；潜客跟踪按时完成率约 0.86–0.93；"

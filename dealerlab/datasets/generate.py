@@ -1145,6 +1145,52 @@ def _stock_and_policy(st: _Store, cal: _Cal, rng: np.random.Generator, sales: pd
                 sales_vin=sales_vin, marketing_cost=marketing)
 
 
+#: share of sold cars that come back for their first 保养 at the store, by store index (S01–S03 plant the contrast of
+#: course module 9: S03's deliveries do not book the first service); later stores draw theirs
+FIRST_SERVICE_SHARE = (0.84, 0.71, 0.52)
+
+
+def _link_first_service(st: _Store, sales: pd.DataFrame, orders: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """The service orders' vin with the first 保养 of sold cars linked to sales.vin (course module 9, 首保回厂率).
+
+    A sold car comes back with the store's share (:data:`FIRST_SERVICE_SHARE`) 4–8 months after its invoice: the first
+    free 保养 order of the store from that day on (within 250 days of the invoice) takes the car's vin. Only orders whose
+    vin occurs once at the store are used, so comebacks and the count of distinct vehicles are unchanged; every other
+    column and table stays as it was (the draws come from their own stream).
+    """
+    vin = orders["vin"].to_numpy(dtype=object).copy()
+    share = FIRST_SERVICE_SHARE[st.idx] if st.idx < len(FIRST_SERVICE_SHARE) else float(rng.uniform(0.62, 0.86))
+    sold = sales["vin"].notna().to_numpy() & sales["invoice_date"].notna().to_numpy()
+    if not sold.any() or not len(orders):
+        return vin
+    s_vin = sales["vin"].to_numpy(dtype=object)[sold]
+    s_day = (pd.to_datetime(sales["invoice_date"]).to_numpy()[sold].astype("datetime64[D]") - _EPOCH).astype(np.int64)
+    once = ~pd.Series(vin).duplicated(keep=False).to_numpy()
+    cand = np.nonzero((orders["ro_type"].to_numpy(dtype=object) == "保养") & once)[0]
+    c_day = (pd.to_datetime(orders["open_date"]).to_numpy()[cand].astype("datetime64[D]") - _EPOCH).astype(np.int64)
+    o = np.argsort(c_day, kind="stable")
+    cand, c_day = cand[o], c_day[o]
+    nxt = np.arange(len(cand) + 1)  # next free candidate (path-halving union-find; len(cand) = none left)
+
+    def find(i: int) -> int:
+        while nxt[i] != i:
+            nxt[i] = nxt[nxt[i]]
+            i = int(nxt[i])
+        return i
+
+    comes = rng.random(len(s_vin)) < share
+    offset = rng.integers(120, 245, len(s_vin))
+    for k in rng.permutation(len(s_vin)):
+        if not comes[k]:
+            continue
+        j = find(int(np.searchsorted(c_day, s_day[k] + offset[k])))
+        if j >= len(cand) or c_day[j] > s_day[k] + 250:
+            continue
+        vin[cand[j]] = s_vin[k]
+        nxt[j] = j + 1
+    return vin
+
+
 # ----------------------------------------------------------------------------------------------------------- generate
 def generate(
     config: GroupConfig | None = None,
@@ -1197,11 +1243,15 @@ def generate(
     def add(name, df):
         acc.setdefault(name, []).append(df)
 
-    for st, s_seed, p_seed in zip(specs, store_seeds, policy_seeds):
+    # the first services of sold cars are linked to their vin from a third stream (module 9's 首保回厂率)
+    link_seeds = np.random.SeedSequence([cfg.seed, 3]).spawn(len(specs))
+    for st, s_seed, p_seed, l_seed in zip(specs, store_seeds, policy_seeds, link_seeds):
         rng = np.random.default_rng(s_seed)
         sim = _simulate_store(st, cal, cfg, rng, items)
         stock = _stock_and_policy(st, cal, np.random.default_rng(p_seed), sim["sales"], sim["agg"]["volume"])
         sim["sales"]["vin"] = stock["sales_vin"]
+        sim["service_orders"]["vin"] = _link_first_service(st, sim["sales"], sim["service_orders"],
+                                                           np.random.default_rng(l_seed))
         for name in ("inventory", "oem_orders", "oem_policy", "oem_scores"):
             add(name, stock[name])
         for name in ("leads", "visits", "calls", "test_drives", "sales", "addons", "service_orders", "followups",

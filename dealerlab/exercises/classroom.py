@@ -142,6 +142,8 @@ def classroom_config(settings: ClassroomSettings):
     c.ServerApp.default_url = "/dealerlab/"
     c.ServerApp.allow_remote_access = True
     c.ServerApp.terminals_enabled = False
+    # 「用我的门店数据」 sends the uploaded workbook over the page's websocket (tornado's default limit is 10 MB)
+    c.ServerApp.tornado_settings = {"websocket_max_message_size": 32 * 1024 * 1024}
     c.ServerApp.allow_root = hasattr(os, "geteuid") and os.geteuid() == 0  # containers and CI run as root
     c.ServerApp.identity_provider_class = cs.ClassroomIdentityProvider
     c.ServerApp.authorizer_class = cs.ClassroomAuthorizer

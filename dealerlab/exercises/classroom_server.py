@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextvars
 import hmac
 import html
-import json
 import os
 import re
 import time
@@ -46,6 +45,7 @@ from tornado import web
 from tornado.escape import url_escape
 from traitlets import Integer, Unicode, default
 
+from dealerlab.exercises.dashboard import collect_many, dashboard_body, exercise_list, page
 from dealerlab.exercises.store import ENV_DIR, ENV_TRAINEE
 
 TRAINER = "trainer:"
@@ -82,27 +82,7 @@ def is_trainer(user) -> bool:
 
 # ----------------------------------------------------------------------------------------------------------------
 # pages
-_PAGE_CSS = """
-body{font-family:"Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0;color:#222;background:#f6f8fb}
-main{max-width:860px;margin:32px auto;background:#fff;padding:24px 32px;border-radius:8px;box-shadow:0 1px 4px #0002}
-h1{font-size:24px;margin:0 0 12px}h2{font-size:18px;margin-top:24px;border-bottom:2px solid #1565c0;padding-bottom:4px}
-label{display:block;margin:12px 0 4px;font-weight:bold}input{font-size:18px;padding:8px;width:260px}
-button{font-size:18px;padding:8px 24px;margin-top:16px;background:#1565c0;color:#fff;border:0;border-radius:4px}
-.error{color:#c62828;font-weight:bold}.note{color:#666;font-size:14px}
-.who{float:right;color:#555}.who a{margin-left:8px}
-ul.ex li{margin:6px 0;font-size:17px}
-table{border-collapse:collapse;margin:8px 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;
-vertical-align:top}th{background:#e3f2fd}
-"""
-
-
-def _page(title: str, body: str, *, refresh: int | None = None) -> str:
-    meta = f"<meta http-equiv='refresh' content='{int(refresh)}'>" if refresh else ""
-    return (
-        f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width,initial-scale=1'>{meta}"
-        f"<title>{html.escape(title)}</title><style>{_PAGE_CSS}</style></head><body><main>{body}</main></body></html>"
-    )
+_page = page
 
 
 class JoinHandler(LoginFormHandler):
@@ -196,9 +176,11 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     """Starts each page's kernel with its trainee's name; at most ``max_kernels_per_trainee`` per trainee."""
 
     max_kernels_per_trainee = Integer(4, config=True, help="Kernels one trainee may hold (oldest page closed first).")
-    first_connect_grace = Integer(120, config=True, help=(
-        "Seconds a new kernel may wait for its page to connect before culling may take it: under load (30 pages "
-        "starting on a laptop) the page connects long after the kernel ran the notebook."))
+    first_connect_grace = Integer(600, config=True, help=(
+        "Seconds a new kernel may wait for its page to connect before culling may take it: Voilà runs the whole "
+        "notebook before the page connects, and under load (30 pages starting at once on a 2-core laptop, R6) that "
+        "took over 3 minutes; a page culled before it connects is dead to its trainee. The per-trainee cap still "
+        "bounds the kernels of pages closed before they connected."))
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -234,6 +216,9 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         if info is not None and not info.get("connected") and \
                 time.time() - info["started"] < self.cull_idle_timeout + self.first_connect_grace:
             return None
+        kernel = self._kernels.get(kernel_id)
+        if kernel is None or kernel._trait_values.get("last_activity") is None:
+            return None  # still starting (no activity yet): Jupyter Server's culler would log a traceback
         return await super().cull_kernel_if_idle(kernel_id)
 
     async def start_kernel(self, *args, **kwargs):
@@ -272,27 +257,21 @@ def prelaunch_hook(req_handler, notebook, cwd):
 
 # ----------------------------------------------------------------------------------------------------------------
 # handlers of the server extension
-def _exercise_list(root: Path) -> list[tuple[str, str]]:
-    """``(file name, title)`` of the trainee notebooks, the title being the notebook's first heading."""
-    out = []
-    for p in sorted(root.glob("*.ipynb")):
-        title = p.stem
-        try:
-            nb = json.loads(p.read_text(encoding="utf-8"))
-            for cell in nb.get("cells", []):
-                if cell.get("cell_type") == "markdown":
-                    src = "".join(cell.get("source", ""))
-                    first = src.strip().splitlines()[0] if src.strip() else ""
-                    title = first.lstrip("#").strip() or title
-                    break
-        except (OSError, ValueError):
-            pass
-        out.append((p.name, title))
-    return out
+_exercise_list = exercise_list
+
+
+def _in_class(handler) -> bool:
+    """Is this the classroom server (join code, one name per browser) rather than one trainee's own server?"""
+    return isinstance(getattr(handler, "identity_provider", None), ClassroomIdentityProvider)
 
 
 def _who_bar(handler) -> str:
     user = handler.current_user
+    if not _in_class(handler):  # one trainee's server (dealerlab workshop --voila, a JupyterHub user): the saved name
+        from dealerlab.exercises.store import AnswerStore
+
+        name = AnswerStore().trainee
+        return f"<div class='who'>学员：<b id='dl-who'>{html.escape(name)}</b></div>" if name else ""
     extra = f"<a href='{handler.base_url}dealerlab/dashboard'>班级看板</a>" if is_trainer(user) else ""
     role = "讲师" if is_trainer(user) else "学员"
     return (f"<div class='who'>{role}：<b id='dl-who'>{html.escape(user.name)}</b>"
@@ -309,8 +288,9 @@ class IndexHandler(JupyterHandler):
             f"<li><a href='{self.base_url}voila/render/{url_escape(name, plus=False)}'>{html.escape(title)}</a></li>"
             for name, title in _exercise_list(root)
         )
-        body = (_who_bar(self) + "<h1>课堂练习</h1><p class='note'>点开一道练习；答案自动保存在你的名下，"
-                "换一台电脑用同样的姓名和加入码登录也能接着做。</p>" + f"<ul class='ex'>{items}</ul>")
+        note = ("点开一道练习；答案自动保存在你的名下，换一台电脑用同样的姓名和加入码登录也能接着做。" if _in_class(self)
+                else "点开一道练习；答案自动保存，下次打开接着做。")
+        body = _who_bar(self) + f"<h1>课堂练习</h1><p class='note'>{note}</p><ul class='ex'>{items}</ul>"
         self.write(_page("课堂练习", body))
 
 
@@ -325,14 +305,11 @@ class DashboardHandler(JupyterHandler):
 
 
 def dashboard_html(handler) -> str:
-    """The dashboard's body: computed from the live kernels and the answer files, as ``dealerlab class report`` does."""
-    from dealerlab.exercises.gradebook import collect_answers, gradebook
-
+    """The dashboard's body: the live kernels (who is on which exercise) and the answer files of the class."""
     root = Path(os.environ.get(ENV_DIR, "")).expanduser()
-    titles = dict(_exercise_list(Path(handler.settings["server_root_dir"]).expanduser()))
+    titles = dict(exercise_list(Path(handler.settings["server_root_dir"]).expanduser()))
     km = handler.settings.get("kernel_manager")
     live = km.activity() if hasattr(km, "activity") else []
-    now = time.time()
     on: dict[str, list[str]] = {}
     for k in sorted(live, key=lambda k: -k["last_activity"]):
         if k["username"].startswith(TRAINEE):
@@ -340,37 +317,33 @@ def dashboard_html(handler) -> str:
             t = titles.get(k["notebook"], k["notebook"])
             if t not in on[k["name"]]:
                 on[k["name"]].append(t)
-    records, skipped = collect_answers(root) if root.is_dir() else ([], [])
-    tables = gradebook(records) if records else None
-    rows = []
-    trainees = sorted(set(on) | ({r["trainee"] for r in records}))
-    scores = tables["scores"] if tables is not None else None
-    for t in trainees:
-        mine = scores[scores["trainee"] == t] if scores is not None else None
-        done = mine[mine["attempts"] > 0] if mine is not None else None
-        n = 0 if done is None else len(done)
-        first = "—" if not n else f"{done['first_score'].mean():.0%}"
-        rows.append(f"<tr class='dl-trainee-row'><td>{html.escape(t)}</td><td>{html.escape('、'.join(on.get(t, [])) or '—')}</td>"
-                    f"<td>{n}</td><td>{first}</td></tr>")
-    body = [f"<h1>班级看板</h1><p class='note'>每 10 秒自动刷新 · 在线 {len(on)} 人 · 已交答案 "
-            f"{len({r['trainee'] for r in records})} 人 · {time.strftime('%H:%M:%S', time.localtime(now))}</p>",
-            "<h2>学员</h2><table id='dl-dash-trainees'><tr><th>学员</th><th>正在做</th><th>已检查的练习</th>"
-            f"<th>首次得分（平均）</th></tr>{''.join(rows) or '<tr><td colspan=4>还没有学员加入。</td></tr>'}</table>"]
-    if tables is not None:
-        d = tables["difficulty"]
-        body.append("<h2>练习</h2><table><tr><th>练习</th><th>作答人数</th><th>首次即正确</th><th>平均最高得分</th></tr>" + "".join(
-            f"<tr><td>{html.escape(r.title)}</td><td>{r.trainees}</td><td>{_pct(r.share_correct_first_try)}</td>"
-            f"<td>{_pct(r.mean_best_score)}</td></tr>" for r in d.itertuples()) + "</table>")
-        w = tables["wrong_answers"]
-        if not w.empty:
-            body.append("<h2>最常见的错误答案</h2><table><tr><th>练习</th><th>字段</th><th>答案</th><th>人数</th></tr>" + "".join(
-                f"<tr><td>{html.escape(r.title)}</td><td>{html.escape(str(r.field))}</td>"
-                f"<td>{html.escape(str(r.answer)).replace(chr(10), '<br>')}</td><td>{r.n_trainees}</td></tr>"
-                for r in w.itertuples()) + "</table>")
-    if skipped:
-        body.append("<p class='note'>未读取的文件：" + "；".join(html.escape(f"{p.name}（{why}）") for p, why in skipped[:20])
-                    + "</p>")
-    return "".join(body)
+    records, skipped = collect_many([root]) if str(root) not in ("", ".") else ([], [])
+    own = _own_data(root)  # who uses his own store's data: a flag, never the data
+    return dashboard_body(records, skipped, on=on, refresh=10, own_data=own,
+                          after_trainees=_comparison_html(root, len(own)))
+
+
+def _own_data(root: Path) -> set[str]:
+    from dealerlab.exercises.mydata import uses_own_data
+
+    return uses_own_data(root) if root.is_dir() else set()
+
+
+def _comparison_html(root: Path, n_own: int) -> str:
+    """The class's key rates against the class median, without names or stores (from 5 trainees with own data)."""
+    from dealerlab.exercises.mydata import MIN_COMPARISON, class_comparison
+
+    table = class_comparison(root) if n_own else None
+    head = "<h2>班级对比（学员自己门店的数据，匿名）</h2>"
+    if table is None:
+        return (head + f"<p class='note' id='dl-comparison-wait'>已有 {n_own} 位学员用自己门店的数据；"
+                f"满 {MIN_COMPARISON} 位后这里显示不含姓名和店名的对比。</p>")
+    cols = list(table.columns)
+    rows = "".join("<tr>" + f"<td>{html.escape(str(r[0]))}</td>" + "".join(f"<td>{_pct(v) if v == v else '—'}</td>" for v in r[1:])
+                   + "</tr>" for r in table.itertuples(index=False))
+    return (head + "<p class='note'>每行是一位学员的门店（不显示姓名和店名，按成交率排序），最后一行是班级中位数。</p>"
+            + "<table id='dl-comparison'><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols) + "</tr>" + rows
+            + "</table>")
 
 
 def _pct(v) -> str:

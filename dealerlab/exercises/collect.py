@@ -169,7 +169,10 @@ def _merge(root: Path, data: dict) -> int:
 
 
 def new_class(answers_dir, *, now: datetime | None = None) -> Path:
-    """Archive the class folder (renamed, nothing deleted) and start an empty one; returns the archive folder.
+    """Archive the class folder (renamed) and start an empty one; returns the archive folder.
+
+    The answers are kept whole; the store data trainees uploaded (``<trainee>/.mydata/``, written by dealerlab) is
+    deleted: it belongs to their dealership, not to the class archive.
 
     Parameters
     ----------
@@ -196,4 +199,7 @@ def new_class(answers_dir, *, now: datetime | None = None) -> Path:
         archive = root.with_name(f"{root.name}-存档-{stamp}-{n}")
     os.replace(root, archive)  # a rename: the finished class is kept whole
     root.mkdir()
+    from dealerlab.exercises.mydata import remove_uploads
+
+    remove_uploads(archive)  # except the trainees' own store data: it leaves with the class
     return archive

@@ -77,18 +77,22 @@ def class_collect_command(sources, *, into=None, lang: str = "zh") -> int:
 
 
 def class_new_command(*, answers_dir=None, lang: str = "zh") -> int:
-    """``dealerlab class new``: archive the finished class (renamed, nothing deleted) and start an empty folder."""
+    """``dealerlab class new``: archive the finished class (renamed; trainees' uploaded store data deleted), start anew."""
     from dealerlab.exercises.collect import new_class
     from dealerlab.exercises.store import answers_dir as resolve
 
     check_lang(lang)
     root = resolve(answers_dir)
+    uploads = len(list(root.glob("*/.mydata/.dealerlab-mydata"))) if root.is_dir() else 0
     archive = new_class(root)
     if lang == "zh":
         print(f"上一班的答案已存档到 {archive}；{root} 现在是空的，可以开始新班。"
-              "如果课堂服务器还开着，请重新启动它（dealerlab classroom）。")
+              + (f"{uploads} 位学员上传的门店数据已删除。" if uploads else "")
+              + "如果课堂服务器还开着，请重新启动它（dealerlab classroom）。")
     else:
-        print(f"previous class archived to {archive}; {root} is empty now. Restart a running classroom server.")
+        print(f"previous class archived to {archive}; {root} is empty now."
+              + (f" The store data {uploads} trainees uploaded is deleted." if uploads else "")
+              + " Restart a running classroom server.")
     return 0
 
 
@@ -136,6 +140,10 @@ def _tool(name: str) -> str:
     return found
 
 
+#: server extensions switched off in the app mode (trainees see only the exercise list and Voilà pages)
+_NOT_IN_APP_MODE = ("jupyterlab", "notebook", "notebook_shim", "nbclassic", "jupyter_lsp", "jupyter_server_terminals")
+
+
 def workshop_argv(
     *, voila: bool = False, answers_dir: str | os.PathLike | None = None, port: int | None = None,
     open_browser: bool = True,
@@ -150,11 +158,20 @@ def workshop_argv(
     env = dict(os.environ)
     env[ENV_DIR] = str(folder)
     if voila:
-        argv = [_tool("voila"), str(exdir), "--show_tracebacks=False"]
+        # Voilà as a Jupyter Server extension with dealerlab's exercise list (Chinese titles) as the landing page,
+        # instead of Voilà's own English file tree; no JupyterLab in the app mode
+        argv = [_tool("jupyter"), "server", f"--ServerApp.root_dir={exdir}", "--ServerApp.default_url=/dealerlab/",
+                "--ServerApp.ip=127.0.0.1", "--ServerApp.terminals_enabled=False",
+                "--ServerApp.jpserver_extensions=voila.server_extension=True",
+                "--ServerApp.jpserver_extensions=dealerlab.exercises.classroom_server=True",
+                *(f"--ServerApp.jpserver_extensions={name}=False" for name in _NOT_IN_APP_MODE),
+                "--VoilaConfiguration.show_tracebacks=False"]
         if port:
-            argv.append(f"--port={int(port)}")
+            argv.append(f"--ServerApp.port={int(port)}")
         if not open_browser:
             argv.append("--no-browser")
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            argv.append("--allow-root")
     else:
         argv = [_tool("jupyter"), "lab", f"--ServerApp.root_dir={exdir}"]
         if port:

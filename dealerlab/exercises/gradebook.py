@@ -8,7 +8,6 @@ exercise found twice (two laptops) is merged: attempts are the union.
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 from collections import Counter
@@ -180,8 +179,11 @@ def _describe(exercises: dict, ex_id: str, field: str, value: Any, lang: str = "
 
     ex = exercises.get(ex_id)
     f = ex.fields.get(field) if ex is not None and field else None
+    blank = value is None or value == [] or value == {} or (isinstance(value, str) and not value.strip())
     if f is None:
         return field, _show_value(value)
+    if blank:  # said in words: a lone "—" among wrong answers reads like a value
+        return f.label_for(lang), "（未填写）" if lang == "zh" else "(left blank)"
     try:
         text = f.describe(value, lang)
     except Exception:

@@ -10,8 +10,14 @@
   :mod:`dealerlab.funnel.paths`).
 """
 
+from dealerlab.funnel.benchmarks import (
+    BUSINESS_TYPES,
+    BenchmarkSet,
+    load_benchmark_set,
+    load_benchmarks,
+    store_business,
+)
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, funnel_counts
-from dealerlab.funnel.benchmarks import BUSINESS_TYPES, BenchmarkSet, load_benchmark_set, load_benchmarks, store_business
 from dealerlab.funnel.diagnosis import STEP_OF, STEPS, action_plan, actions, compare, diagnose
 from dealerlab.funnel.paths import STAGES, path_shares, reachable_target, stage_extra_sales, stage_gains, what_if
 from dealerlab.funnel.rates import FUNNEL_METRICS, RATE_SPECS, funnel_rates, long_metrics

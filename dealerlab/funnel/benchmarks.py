@@ -23,10 +23,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dealerlab.errors import ParameterError
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["BUSINESS_TYPES", "DEFAULT_BUSINESS", "BenchmarkSet", "load_benchmark_set", "load_benchmarks", "store_business"]
 
@@ -269,7 +273,7 @@ def load_benchmarks(source: str | Path | Mapping | BenchmarkSet | None = None, *
     return load_benchmark_set(source).of(business)
 
 
-def store_business(ds, store_id: str) -> str:
+def store_business(ds: Dataset, store_id: str) -> str:
     """A store's business type from ``stores.business`` (blank or missing → :data:`DEFAULT_BUSINESS`)."""
     stores = ds["stores"]
     if "business" not in stores.columns:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,9 @@ import pandas as pd
 from dealerlab import _long
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import TABLES
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["COUNT_IDS", "CHANNELS", "PRODUCTS", "funnel_counts"]
 
@@ -190,7 +194,7 @@ def _resolve_stores(ds, stores: Iterable[str] | None) -> list[str]:
                            if ds.has(name))
 
 
-def components(ds, *, periods, stores=None, by_staff: bool = False) -> Components:
+def components(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -> Components:
     """Count every funnel component for ``stores`` × ``periods`` (internal engine of counts, rates and diagnosis).
 
     Parameters
@@ -606,7 +610,7 @@ def _open_leads(leads: pd.DataFrame, grid: _Grid, created_m: np.ndarray, unit_of
     return sel.reshape(-1).astype(float)
 
 
-def funnel_counts(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
+def funnel_counts(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
     """Every funnel count of docs/DOMAIN.md §1 for ``stores`` × ``periods`` (vectorised; see the module docstring).
 
     Parameters

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,13 +23,38 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, periods_back
 from dealerlab.errors import ParameterError
-from dealerlab.funnel.counts import components
-from dealerlab.funnel.rates import RATE_SPECS, evaluate
 from dealerlab.funnel.benchmarks import load_benchmark_set, load_benchmarks, store_business
+from dealerlab.funnel.counts import components
 from dealerlab.funnel.paths import STAGES, stage_gains
+from dealerlab.funnel.rates import RATE_SPECS, evaluate
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import label
 
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
+
 __all__ = ["STEPS", "STEP_OF", "load_benchmarks", "actions", "step_label", "compare", "diagnose", "action_plan"]
+
+_MSG = Catalogue({
+    "not_a_stage": {"zh": "不是漏斗环节，不估算毛利（按严重程度排序）", "en": "not a funnel stage: no money attached"},
+    "not_available": {"zh": "{name}：无法计算（{reason}）", "en": "{name}: not available ({reason})"},
+    "level": {"zh": "，与前3个月持平", "en": ", level with the last 3 months"},
+    "up": {"zh": "，比前3个月升 {pts:.1f} 个百分点", "en": ", up {pts:.1f} pts on the last 3 months"},
+    "down": {"zh": "，比前3个月降 {pts:.1f} 个百分点", "en": ", down {pts:.1f} pts on the last 3 months"},
+    "meets": {"zh": "{name} {value}，达到标杆 {benchmark}{trend}", "en": "{name} {value} meets the benchmark {benchmark}{trend}"},
+    "stake_no_gain": {"zh": "；{reason}", "en": "; {reason}"},
+    "stake_gain": {
+        "zh": "；提到可达目标 {target}（{basis}）约多销 {sales:.1f} 台、毛利约 {gross:,.0f} 元（占本月毛利 {share}；到标杆约 "
+              "{bench_sales:.1f} 台）",
+        "en": "; at the reachable target {target} ({basis}) about {sales:.1f} more sales, gross about {gross:,.0f} "
+              "({share} of the month's gross; at benchmark {bench_sales:.1f})",
+    },
+    "stake_na": {"zh": "；无法估算（{reason}）", "en": "; not estimated ({reason})"},
+    "below": {
+        "zh": "{name} {value}，低于标杆 {benchmark}{trend}{stake}（环节：{step}）",
+        "en": "{name} {value} below the benchmark {benchmark}{trend}{stake} (step: {step})",
+    },
+})
 
 #: the SGM 9-step sales process (seed 001/002), in order
 STEPS: tuple[str, ...] = (
@@ -131,7 +157,7 @@ def _rates_now_and_before(ds, *, period: str, stores, history: int):
         {m: v[store_codes[idx_now]] for m, v in pooled.items()}
 
 
-def compare(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
+def compare(ds: Dataset, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
     """Each benchmarked rate of ``period`` against its benchmark and the store's previous ``history`` months.
 
     Parameters
@@ -190,7 +216,7 @@ _GAIN_COLS = ["own_best", "target", "target_source", "target_basis", "base", "p_
               "share_of_gross", "status"]
 
 
-def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
+def diagnose(ds: Dataset, *, period: str, stores=None, benchmarks=None, history: int = 3, lang: str = "zh") -> pd.DataFrame:
     """Findings of the funnel diagnosis, ranked by extra gross at the reachable target (path model, docs/DOMAIN.md §10).
 
     Parameters
@@ -216,7 +242,6 @@ def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3,
         Rates that are not funnel stages (``followup_timeliness``) have no money attached (status ``severity``
         when below benchmark) and rank after the stages.
     """
-    zh = lang != "en"
     cmp = compare(ds, period=period, stores=stores, benchmarks=benchmarks, history=history, lang=lang)
     gains = stage_gains(ds, period=period, stores=stores, benchmarks=benchmarks, lang=lang)
     out = cmp.merge(gains[["store_id", "metric", *_GAIN_COLS, "reason"]].rename(columns={"reason": "_why"}),
@@ -232,7 +257,7 @@ def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3,
         if not why[i] and extra[i]:
             why[i] = extra[i]
         elif not why[i] and not in_chain[i] and below[i]:
-            why[i] = "不是漏斗环节，不估算毛利（按严重程度排序）" if zh else "not a funnel stage: no money attached"
+            why[i] = _MSG.get("not_a_stage", lang)
     out["reason"] = why
     out = out.drop(columns="_why")
     g = out["extra_gross"].to_numpy(float)
@@ -243,7 +268,7 @@ def diagnose(ds, *, period: str, stores=None, benchmarks=None, history: int = 3,
     out = out.sort_values(["_o", "_k1", "_k2"], kind="stable").drop(columns=["_o", "_k1", "_k2"]).reset_index(drop=True)
     out.insert(2, "rank", out.groupby("store_id", sort=False).cumcount() + 1)
     out["bottleneck"] = (out["rank"] == 1) & (out["extra_gross"] > 0)
-    out["finding"] = [_finding(r, zh) for r in out.itertuples(index=False)]
+    out["finding"] = [_finding(r, lang) for r in out.itertuples(index=False)]
     cols = ["store_id", "period", "rank", "metric", "name", "step", "business", "value", "benchmark", "benchmark_source",
             "gap", "last3", "change", *_GAIN_COLS, "bottleneck", "finding", "reason"]
     return out[cols]
@@ -253,33 +278,28 @@ def _pct(x) -> str:
     return "—" if not np.isfinite(x) else f"{x:.1%}"
 
 
-def _finding(r, zh: bool) -> str:
+def _finding(r, lang: str) -> str:
     if not np.isfinite(r.value):
-        return (f"{r.name}：无法计算（{r.reason}）" if zh else f"{r.name}: not available ({r.reason})")
+        return _MSG.get("not_available", lang, name=r.name, reason=r.reason)
     trend = ""
     if np.isfinite(r.last3):
         d = r.value - r.last3
         if abs(d) < 0.0005:
-            trend = "，与前3个月持平" if zh else ", level with the last 3 months"
+            trend = _MSG.get("level", lang)
         else:
-            trend = (f"，比前3个月{'升' if d >= 0 else '降'} {abs(d) * 100:.1f} 个百分点" if zh
-                     else f", {'up' if d >= 0 else 'down'} {abs(d) * 100:.1f} pts on the last 3 months")
+            trend = _MSG.get("up" if d >= 0 else "down", lang, pts=abs(d) * 100)
     if r.value >= r.benchmark:
-        return (f"{r.name} {_pct(r.value)}，达到标杆 {_pct(r.benchmark)}{trend}" if zh
-                else f"{r.name} {_pct(r.value)} meets the benchmark {_pct(r.benchmark)}{trend}")
+        return _MSG.get("meets", lang, name=r.name, value=_pct(r.value), benchmark=_pct(r.benchmark), trend=trend)
     stake = ""
     if r.status == "no_gain":
-        stake = f"；{r.reason}" if zh else f"; {r.reason}"
+        stake = _MSG.get("stake_no_gain", lang, reason=r.reason)
     elif r.status == "gain" and np.isfinite(r.extra_sales):
-        stake = (f"；提到可达目标 {_pct(r.target)}（{r.target_basis}）约多销 {r.extra_sales:.1f} 台、毛利约 {r.extra_gross:,.0f} 元"
-                 f"（占本月毛利 {_pct(r.share_of_gross)}；到标杆约 {r.benchmark_extra_sales:.1f} 台）" if zh else
-                 f"; at the reachable target {_pct(r.target)} ({r.target_basis}) about {r.extra_sales:.1f} more sales, gross about "
-                 f"{r.extra_gross:,.0f} ({_pct(r.share_of_gross)} of the month's gross; at benchmark "
-                 f"{r.benchmark_extra_sales:.1f})")
+        stake = _MSG.get("stake_gain", lang, target=_pct(r.target), basis=r.target_basis, sales=r.extra_sales,
+                         gross=r.extra_gross, share=_pct(r.share_of_gross), bench_sales=r.benchmark_extra_sales)
     elif r.status == "na" and r.reason:
-        stake = f"；无法估算（{r.reason}）" if zh else f"; not estimated ({r.reason})"
-    return (f"{r.name} {_pct(r.value)}，低于标杆 {_pct(r.benchmark)}{trend}{stake}（环节：{r.step}）" if zh
-            else f"{r.name} {_pct(r.value)} below the benchmark {_pct(r.benchmark)}{trend}{stake} (step: {step_label(r.step, 'en')})")
+        stake = _MSG.get("stake_na", lang, reason=r.reason)
+    return _MSG.get("below", lang, name=r.name, value=_pct(r.value), benchmark=_pct(r.benchmark), trend=trend,
+                    stake=stake, step=step_label(r.step, lang))
 
 
 def action_plan(findings: pd.DataFrame, *, top: int = 1, lang: str = "zh") -> pd.DataFrame:

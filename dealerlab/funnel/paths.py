@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,10 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, period_range
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "STAGES",
@@ -97,19 +102,31 @@ STAGE_BASE: dict[str, tuple[tuple[str, ...], tuple[str, str] | tuple[str] | tupl
     "test_drive_rate": (("W", "CV", "RnoTD"), ("p_td", "p_notd")),
     "close_rate": (("L", "N"), ()),
 }
-_SHARE_NAMES = {
-    "p_lead": ("全部已结案潜客成交率", "sold share of all closed leads"),
-    "p_call_visited": ("来电潜客·到店后成交率", "call leads that visited"),
-    "p_call_unvisited": ("来电潜客·未到店成交率", "call leads that never visited"),
-    "p_revisit": ("到店潜客·再回展厅成交率", "visited leads that came back"),
-    "p_norevisit": ("到店潜客·未再回成交率", "visited leads that never came back"),
-    "p_td": ("到店潜客·试驾后成交率", "visited leads with a test drive"),
-    "p_notd": ("到店潜客·未试驾成交率", "visited leads without a test drive"),
-}
+_MSG = Catalogue({
+    # the path shares' names
+    "p_lead": {"zh": "全部已结案潜客成交率", "en": "sold share of all closed leads"},
+    "p_call_visited": {"zh": "来电潜客·到店后成交率", "en": "call leads that visited"},
+    "p_call_unvisited": {"zh": "来电潜客·未到店成交率", "en": "call leads that never visited"},
+    "p_revisit": {"zh": "到店潜客·再回展厅成交率", "en": "visited leads that came back"},
+    "p_norevisit": {"zh": "到店潜客·未再回成交率", "en": "visited leads that never came back"},
+    "p_td": {"zh": "到店潜客·试驾后成交率", "en": "visited leads with a test drive"},
+    "p_notd": {"zh": "到店潜客·未试驾成交率", "en": "visited leads without a test drive"},
+    # reasons and notes
+    "small": {"zh": "样本不足，少于 30 条已结案潜客", "en": "too few cases: fewer than 30 closed leads"},
+    "no_visits": {"zh": "缺少到店记录表（visits）", "en": "the visits table is missing"},
+    "no_test_drives": {"zh": "缺少试乘试驾表（test_drives）", "en": "the test_drives table is missing"},
+    "rate_na": {"zh": "本月比率不可计算", "en": "the rate is not available this month"},
+    "no_gain_paths": {
+        "zh": "此环节没有增益：{with_} {p_with:.1%} 不高于 {without} {p_without:.1%}",
+        "en": "no gain from this stage: {with_} close at {p_with:.1%}, not more than {without} at {p_without:.1%}",
+    },
+    "no_gain": {"zh": "此环节没有增益（走这条路径的潜客成交率不更高）", "en": "no gain from this stage"},
+    "not_estimated": {"zh": "缺少数据，无法估算", "en": "not available"},
+})
 
 
 def _reason_small(lang: str) -> str:
-    return "样本不足，少于 30 条已结案潜客" if lang != "en" else "too few cases: fewer than 30 closed leads"
+    return _MSG.get("small", lang)
 
 
 def _num(x) -> float:
@@ -120,7 +137,7 @@ def _num(x) -> float:
 
 
 # ---------------------------------------------------------------------------------------------------- path shares
-def path_shares(ds, *, period: str, stores=None, months: int = COHORT_MONTHS, min_leads: int = MIN_LEADS,
+def path_shares(ds: Dataset, *, period: str, stores=None, months: int = COHORT_MONTHS, min_leads: int = MIN_LEADS,
                 lang: str = "zh") -> pd.DataFrame:
     """Sold shares of the closed-lead cohort by path (the module docstring defines them).
 
@@ -170,7 +187,7 @@ def path_shares(ds, *, period: str, stores=None, months: int = COHORT_MONTHS, mi
         cohort["visited"] = [k in visited for k in key]
         cohort["revisited"] = [k in revisited for k in key]
     else:
-        why_visits = "缺少到店记录表（visits）" if lang != "en" else "the visits table is missing"
+        why_visits = _MSG.get("no_visits", lang)
         cohort["visited"] = False
         cohort["revisited"] = False
     if ds.has("test_drives"):
@@ -180,7 +197,7 @@ def path_shares(ds, *, period: str, stores=None, months: int = COHORT_MONTHS, mi
         first_drive = [first.get(k, pd.NaT) for k in key]
         cohort["test_driven"] = [pd.notna(d) and d <= c for d, c in zip(first_drive, cohort["closed"])]
     else:
-        why_td = "缺少试乘试驾表（test_drives）" if lang != "en" else "the test_drives table is missing"
+        why_td = _MSG.get("no_test_drives", lang)
         cohort["test_driven"] = False
     call = cohort["first_contact"] == "来电"
     vis = cohort["visited"]
@@ -206,7 +223,7 @@ def path_shares(ds, *, period: str, stores=None, months: int = COHORT_MONTHS, mi
             elif reason:
                 value = math.nan
             rows.append({"store_id": sid, "period": period, "share": share,
-                         "name": _SHARE_NAMES[share][1 if lang == "en" else 0],
+                         "name": _MSG.get(share, lang),
                          "leads": n, "sold": sold, "value": value, "reason": reason})
     return pd.DataFrame(rows, columns=["store_id", "period", "share", "name", "leads", "sold", "value", "reason"])
 
@@ -330,7 +347,7 @@ def _month_inputs(ds, *, period: str, stores, months: int):
     return counts, now, best
 
 
-def stage_gains(ds, *, period: str, stores=None, benchmarks=None, months: int = COHORT_MONTHS,
+def stage_gains(ds: Dataset, *, period: str, stores=None, benchmarks=None, months: int = COHORT_MONTHS,
                 min_leads: int = MIN_LEADS, lang: str = "zh") -> pd.DataFrame:
     """What each funnel stage below its benchmark is worth, per store (docs/DOMAIN.md §10; the module docstring).
 
@@ -365,7 +382,6 @@ def stage_gains(ds, *, period: str, stores=None, benchmarks=None, months: int = 
 
     check_lang(lang)
     period = check_period(period)
-    zh = lang != "en"
     bset = load_benchmark_set(benchmarks)
     counts, now, best = _month_inputs(ds, period=period, stores=stores, months=months)
     shares = path_shares(ds, period=period, stores=list(counts.index), months=months, min_leads=min_leads, lang=lang)
@@ -394,7 +410,7 @@ def stage_gains(ds, *, period: str, stores=None, benchmarks=None, months: int = 
             p_without = p[share_ids[1]] if len(share_ids) > 1 else math.nan
             reason, status = "", ""
             if not math.isfinite(r):
-                status, reason = "na", ("本月比率不可计算" if zh else "the rate is not available this month")
+                status, reason = "na", _MSG.get("rate_na", lang)
             elif r >= b:
                 status = "at_benchmark"
             missing = [why_share[k] for k in share_ids if not math.isfinite(p[k])]
@@ -404,10 +420,8 @@ def stage_gains(ds, *, period: str, stores=None, benchmarks=None, months: int = 
                 status, reason = "na", missing[0]
             elif status == "" and (d < 0 or (math.isfinite(d) and len(share_ids) == 2 and p_with <= p_without)):
                 status = "no_gain"
-                reason = (f"此环节没有增益：{_SHARE_NAMES[share_ids[0]][0]} {p_with:.1%} 不高于 "
-                          f"{_SHARE_NAMES[share_ids[1]][0]} {p_without:.1%}" if zh else
-                          f"no gain from this stage: {_SHARE_NAMES[share_ids[0]][1]} close at {p_with:.1%}, "
-                          f"not more than {_SHARE_NAMES[share_ids[1]][1]} at {p_without:.1%}")
+                reason = _MSG.get("no_gain_paths", lang, p_with=p_with, p_without=p_without,
+                                  with_=_MSG.get(share_ids[0], lang), without=_MSG.get(share_ids[1], lang))
                 d = db = 0.0
             elif status == "":
                 status = "gain"
@@ -514,7 +528,6 @@ def what_if(*, rates: Mapping[str, float], counts: Mapping[str, float], shares: 
     (3.564, 10692)
     """
     check_lang(lang)
-    zh = lang != "en"
     rows = []
     for metric, new in changes.items():
         if metric not in STAGES:
@@ -528,9 +541,9 @@ def what_if(*, rates: Mapping[str, float], counts: Mapping[str, float], shares: 
         d = stage_extra_sales(metric, current=cur, new=new, counts=counts, shares=shares)
         note = ""
         if math.isfinite(d) and new > cur and d < 0:
-            d, note = 0.0, ("此环节没有增益（走这条路径的潜客成交率不更高）" if zh else "no gain from this stage")
+            d, note = 0.0, _MSG.get("no_gain", lang)
         elif not math.isfinite(d):
-            note = "缺少数据，无法估算" if zh else "not available"
+            note = _MSG.get("not_estimated", lang)
         gpu = _num(gross_per_unit) + (_num(addon_gross_per_unit) if math.isfinite(_num(addon_gross_per_unit)) else 0.0)
         rows.append({"metric": metric, "current": cur, "new": new, "extra_sales": d, "extra_gross": d * gpu, "note": note})
     return pd.DataFrame(rows, columns=["metric", "current", "new", "extra_sales", "extra_gross", "note"])

@@ -28,6 +28,7 @@ Formulas (the seed's wording → ours)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,9 @@ from dealerlab._long import LONG_COLUMNS
 from dealerlab._options import check_lang
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, Components, components
 from dealerlab.metrics import ids
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["RATE_SPECS", "RateSpec", "FUNNEL_METRICS", "RATE_IDS", "funnel_rates", "long_metrics", "evaluate"]
 
@@ -132,7 +136,7 @@ def _metric_list(by_staff: bool) -> list[str]:
     return ids("funnel", per_staff=by_staff)
 
 
-def funnel_rates(ds, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
+def funnel_rates(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -> pd.DataFrame:
     """Every rate and figure of docs/DOMAIN.md §1 for ``stores`` × ``periods`` (wide; reasons in :func:`long_metrics`).
 
     Parameters
@@ -187,7 +191,7 @@ def long_from_components(comp: Components, *, lang: str = "zh", metrics=None) ->
     return df
 
 
-def long_metrics(ds, *, periods, stores=None, by_staff: bool = False, lang: str = "zh") -> pd.DataFrame:
+def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, lang: str = "zh") -> pd.DataFrame:
     """Every funnel-family metric id of :data:`dealerlab.metrics.METRICS` in the long format.
 
     Parameters

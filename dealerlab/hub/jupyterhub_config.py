@@ -14,7 +14,13 @@ JupyterHub (Z2JH: put the same lines under ``hub.extraConfig``) and the CI test:
 ``DEALERLAB_HUB_USERS``
     Comma-separated allowed user names (the class list); empty = anyone who comes first with a new name.
 ``DEALERLAB_HUB_ADMINS``
-    Comma-separated admin (trainer) names.
+    Comma-separated admin names (they run the hub; they also see the class dashboard).
+``DEALERLAB_HUB_TRAINERS``
+    Comma-separated trainer names: the ``trainers`` group, who open the class dashboard
+    (``/services/dealerlab-dashboard/``) without being admins.
+``DEALERLAB_HUB_ANSWERS``
+    Glob of every trainee's answers folder, read by the dashboard (default ``/home/*/dealerlab-answers``; the simple
+    spawner: ``<homes>/*/dealerlab-answers``). The dashboard runs as the hub's user, which can read the homes.
 ``DEALERLAB_HUB_SPAWNER``
     ``local`` (default: one system user per trainee, as TLJH does with its own spawner) or ``simple`` (everything runs
     as the hub's user with homes under ``/tmp/dealerlab-hub/<name>``: for the CI test and a trial on a laptop only).
@@ -93,3 +99,38 @@ c.Spawner.args += ["--MappingKernelManager.cull_idle_timeout=180", "--MappingKer
 c.Spawner.mem_limit = "1G"  # enforced by TLJH's systemd spawner and by Kubernetes (Z2JH); ignored by local spawners
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
+
+# -- the class dashboard for trainers: a hub-managed service behind the hub's OAuth --------------------------------
+# /services/dealerlab-dashboard/ shows who is online, first-try scores and the most common wrong answers of every
+# trainee's answers folder; only the scope access:services!service=dealerlab-dashboard gets in (admins have it; the
+# dealerlab-trainer role gives it to the trainers group)
+DASHBOARD = "dealerlab-dashboard"
+if os.environ.get("DEALERLAB_HUB_SPAWNER") == "simple":
+    _answers = os.environ.get("DEALERLAB_HUB_HOMES", "/tmp/dealerlab-hub") + "/*/dealerlab-answers"
+else:
+    _answers = "/home/*/dealerlab-answers"
+c.JupyterHub.services = [{
+    "name": DASHBOARD,
+    "display": True,  # listed on the hub's 控制台 (Services menu) for those who may open it
+    "oauth_no_confirm": True,
+    "url": "http://127.0.0.1:" + os.environ.get("DEALERLAB_HUB_DASHBOARD_PORT", "10101"),
+    "command": [sys.executable, "-m", "dealerlab.hub.dashboard"],
+    "environment": {
+        "DEALERLAB_HUB_ANSWERS": os.environ.get("DEALERLAB_HUB_ANSWERS", _answers),
+        "DEALERLAB_HUB_EXERCISES": EXERCISES,
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+    },
+}]
+# the hub's 403 page in Chinese when a trainee opens the dashboard (templates/error.html extends the hub's own)
+c.JupyterHub.template_paths = [str(Path(__file__).resolve().with_name("templates"))]
+c.JupyterHub.load_groups = {"trainers": {"users": sorted(_list("DEALERLAB_HUB_TRAINERS"))}}
+c.JupyterHub.load_roles = [
+    {"name": "dealerlab-trainer", "description": "Open the dealerlab class dashboard",
+     "scopes": [f"access:services!service={DASHBOARD}"], "groups": ["trainers"],
+     "users": sorted(_list("DEALERLAB_HUB_ADMINS"))},
+    {"name": "dealerlab-dashboard", "description": "The dashboard service reads who is online",
+     "scopes": ["list:users", "read:users", "read:servers"],
+     "services": [DASHBOARD]},
+]
+if users:  # the trainers must be allowed to sign in, too
+    c.Authenticator.allowed_users = users | _list("DEALERLAB_HUB_TRAINERS")

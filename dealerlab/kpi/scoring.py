@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from dealerlab._options import check_lang
 from dealerlab.errors import FormulaError
 from dealerlab.i18n import Catalogue
 from dealerlab.kpi.card import EXTRA_METRICS, KpiCard, _direction, _number, formula_names
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["card_rate", "score_cards", "owner_scores", "metric_values", "card_actuals", "score_on_dataset"]
 
@@ -309,13 +313,7 @@ def metric_values(
 
 
 def card_actuals(
-    cards: Iterable[KpiCard],
-    ds,
-    *,
-    store_id: str,
-    period: str,
-    staff_id: str | None = None,
-    lang: str = "zh",
+    cards: Iterable[KpiCard], ds: Dataset, *, store_id: str, period: str, staff_id: str | None = None, lang: str = "zh",
 ) -> pd.DataFrame:
     """Evaluate each card's formula on the Dataset for one store and month (or one consultant).
 
@@ -359,13 +357,7 @@ def card_actuals(
 
 
 def score_on_dataset(
-    cards: Iterable[KpiCard],
-    ds,
-    *,
-    store_id: str,
-    period: str,
-    staff_id: str | None = None,
-    lang: str = "zh",
+    cards: Iterable[KpiCard], ds: Dataset, *, store_id: str, period: str, staff_id: str | None = None, lang: str = "zh",
 ) -> pd.DataFrame:
     """Score cards on the Dataset: :func:`card_actuals` then :func:`score_cards`.
 

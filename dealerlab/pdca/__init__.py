@@ -4,6 +4,7 @@
   with completeness feedback; Do log; Check on the data; Act; chains; JSON/Excel files.
 - :mod:`dealerlab.pdca.control` — event counts by week/month, p-chart (with run rule), run chart.
 - :mod:`dealerlab.pdca.cadence` — seed 001's daily / weekly / immediate / monthly dashboard with traffic lights.
+- :mod:`dealerlab.pdca.tools` — fishbone (6M) table, event rate by group, one store against its peers.
 
 The after-sales figures themselves live in :mod:`dealerlab.aftersales`; charts in :mod:`dealerlab.plots.pdca`.
 """
@@ -27,9 +28,12 @@ from dealerlab.pdca.cycle import (
     plan_is_complete,
     save_cycles,
 )
+from dealerlab.pdca.tools import BONES, BONES_EN, fishbone, peer_compare, rate_by
 
 __all__ = [
     "Action",
+    "BONES",
+    "BONES_EN",
     "CADENCE",
     "CheckResult",
     "Cycle",
@@ -46,9 +50,12 @@ __all__ = [
     "cycles_from_json",
     "cycles_to_json",
     "event_counts",
+    "fishbone",
     "load_cycles",
     "p_chart",
+    "peer_compare",
     "plan_is_complete",
+    "rate_by",
     "run_chart",
     "save_cycles",
 ]

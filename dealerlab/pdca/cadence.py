@@ -28,6 +28,7 @@ module, on the store's selling days — so a board read on the 15th is not "bad"
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,9 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds, periods_back
 from dealerlab.errors import MissingTableError
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["CADENCE", "DEFAULT_BENCHMARKS", "cadence_table", "complaint_status", "FREQUENCIES"]
 
@@ -72,7 +76,7 @@ def _status(value: float, good: float, watch: float, higher: bool) -> str:
     return "good" if value <= good else ("watch" if value <= watch else "bad")
 
 
-def complaint_status(ds, *, store_id: str, period: str, open_days: int = 7) -> dict:
+def complaint_status(ds: Dataset, *, store_id: str, period: str, open_days: int = 7) -> dict:
     """Complaint figures of one store and month for the cadence: received, serious, serious not escalated, open > 7 d.
 
     Parameters
@@ -139,7 +143,7 @@ def _target(ds, store_id: str, period: str, key: str) -> float | None:
 
 
 def cadence_table(
-    ds,
+    ds: Dataset,
     *,
     store_id: str,
     period: str,

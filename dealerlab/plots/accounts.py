@@ -5,26 +5,50 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.axes import Axes
 
+from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
 
-__all__ = ["value_potential", "rfm_heatmap", "industry_mix", "churn_table", "TIER_COLORS"]
+__all__ = ["value_potential", "rfm_heatmap", "industry_mix", "churn_table", "b2b_funnel", "TIER_COLORS"]
 
 TIER_COLORS = {"价值型": PALETTE[3], "重要型": PALETTE[0], "潜力型": PALETTE[2], "一般": PALETTE[7]}
-_TIER_EN = {"价值型": "value", "重要型": "importance", "潜力型": "potential", "一般": "general"}
+_T = Catalogue({
+    "b2b_title": {"zh": "车队客户销售漏斗（括号内为上一阶段到本阶段的转化率）", "en": "Fleet sales funnel (step conversion in brackets)"},
+    "价值型": {"zh": "价值型", "en": "value"},
+    "重要型": {"zh": "重要型", "en": "importance"},
+    "潜力型": {"zh": "潜力型", "en": "potential"},
+    "一般": {"zh": "一般", "en": "general"},
+    "money_x": {"zh": "近 24 个月购车+维修金额（万元）", "en": "24-month money (10k yuan)"},
+    "potential_y": {"zh": "潜力（计划采购 + 0.2×车队 − 近 12 月已购）", "en": "Potential"},
+    "tier": {"zh": "分级", "en": "Tier"},
+    "tiers_title": {"zh": "大客户分级：价值与潜力", "en": "Account tiers: value and potential"},
+    "f_score": {"zh": "F 频次得分（5 = 最多）", "en": "F score"},
+    "r_score": {"zh": "R 最近得分（5 = 最近）", "en": "R score"},
+    "rfm_cell": {"zh": "{c}\n{wan:,.0f}万", "en": "{c}\n{k:,.0f}k"},
+    "rfm_title": {"zh": "RFM：客户数与平均金额", "en": "RFM: accounts and mean money"},
+    "mix_bar": {"zh": "  {v:,.0f}万 / {n}户", "en": "  {v:,.0f} / {n}"},
+    "mix_x": {"zh": "近 24 个月金额（万元）", "en": "24-month money (10k yuan)"},
+    "mix_title": {"zh": "大客户行业结构", "en": "Industry mix"},
+    "account_name": {"zh": "客户", "en": "Account"},
+    "industry": {"zh": "行业", "en": "Industry"},
+    "last_activity": {"zh": "最近往来", "en": "Last activity"},
+    "recency_days": {"zh": "未往来天数", "en": "Days silent"},
+    "monetary": {"zh": "24月金额", "en": "24-month money"},
+    "contact_level": {"zh": "对接层级", "en": "Contact level"},
+})
 
 
-def value_potential(tiers: pd.DataFrame, *, label_top: int = 6, ax=None, lang: str = "zh"):
+def value_potential(tiers: pd.DataFrame, *, label_top: int = 6, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """24-month money (x, 万元) against potential (y), coloured by tier; the largest accounts labelled.
 
     ``tiers``: output of :func:`dealerlab.accounts.tier_accounts` (``monetary, potential, tier, account_name``)."""
     ax = get_axes(ax, (8.5, 5.5))
-    zh = lang == "zh"
     for tier, color in TIER_COLORS.items():
         t = tiers[tiers["tier"] == tier]
         if len(t):
             ax.scatter(t["monetary"] / 1e4, t["potential"], s=30 + 6 * t["fleet_size"].astype("float64").fillna(0).clip(upper=60),
-                       color=color, alpha=0.75, edgecolor="white", label=tier if zh else _TIER_EN[tier])
+                       color=color, alpha=0.75, edgecolor="white", label=_T.get(tier, lang))
     top = tiers.sort_values("monetary", ascending=False).head(label_top).sort_values("monetary")
     ymax = float(tiers["potential"].max()) if len(tiers) else 1.0
     for i, (_, r) in enumerate(top.iterrows()):
@@ -34,52 +58,87 @@ def value_potential(tiers: pd.DataFrame, *, label_top: int = 6, ax=None, lang: s
         ax.annotate(name, (r["monetary"] / 1e4, r["potential"]), xytext=(0, 18 + 16 * (i % 4)), textcoords="offset points",
                     fontsize=8, ha="center", arrowprops=dict(arrowstyle="-", color="#9aa5b1", lw=0.6))
     ax.set_ylim(top=max(ymax, 1.0) * 1.25 + 2)
-    ax.set_xlabel("近 24 个月购车+维修金额（万元）" if zh else "24-month money (10k yuan)")
-    ax.set_ylabel("潜力（计划采购 + 0.2×车队 − 近 12 月已购）" if zh else "Potential")
-    ax.legend(title="分级" if zh else "Tier", fontsize=9)
-    ax.set_title("大客户分级：价值与潜力" if zh else "Account tiers: value and potential")
+    ax.set_xlabel(_T.get("money_x", lang))
+    ax.set_ylabel(_T.get("potential_y", lang))
+    ax.legend(title=_T.get("tier", lang), fontsize=9)
+    ax.set_title(_T.get("tiers_title", lang))
     return ax
 
 
-def rfm_heatmap(rfm: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def rfm_heatmap(rfm: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Number of accounts per R score (rows) × F score (columns), annotated with the mean money (万元)."""
     ax = get_axes(ax, (6.5, 5))
-    zh = lang == "zh"
     counts = rfm.pivot_table(index="R_score", columns="F_score", values="account_id", aggfunc="count").reindex(
         index=range(5, 0, -1), columns=range(1, 6)).fillna(0)
     money = rfm.pivot_table(index="R_score", columns="F_score", values="monetary", aggfunc="mean").reindex(
         index=range(5, 0, -1), columns=range(1, 6))
-    annot = np.array([[f"{int(c)}\n{m / 1e4:,.0f}万" if c and not np.isnan(m) else "" for c, m in zip(cr, mr)]
-                      for cr, mr in zip(counts.to_numpy(), money.to_numpy())]) if zh else counts.astype(int).astype(str).to_numpy()
+    annot = np.array([[_T.get("rfm_cell", lang, c=int(c), wan=m / 1e4, k=m / 1e3) if c and not np.isnan(m) else "" for c, m in zip(cr, mr)]
+                      for cr, mr in zip(counts.to_numpy(), money.to_numpy())])
     sns.heatmap(counts, annot=annot, fmt="", cmap="Blues", cbar=False, linewidths=0.5, ax=ax, annot_kws={"fontsize": 8})
-    ax.set_xlabel("F 频次得分（5 = 最多）" if zh else "F score")
-    ax.set_ylabel("R 最近得分（5 = 最近）" if zh else "R score")
-    ax.set_title("RFM：客户数与平均金额" if zh else "RFM: accounts and mean money")
+    ax.set_xlabel(_T.get("f_score", lang))
+    ax.set_ylabel(_T.get("r_score", lang))
+    ax.set_title(_T.get("rfm_title", lang))
     return ax
 
 
-def industry_mix(mix: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def industry_mix(mix: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Accounts' share of money by industry (horizontal bars with the account count)."""
     ax = get_axes(ax, (7.5, 4.5))
-    zh = lang == "zh"
     m = mix.sort_values("monetary")
     ax.barh(m["industry"], m["monetary"] / 1e4, color=PALETTE[0])
     for i, (v, n) in enumerate(zip(m["monetary"] / 1e4, m["accounts"])):
-        ax.text(v, i, f"  {v:,.0f}万 / {n}户" if zh else f"  {v:,.0f} / {n}", va="center", fontsize=9)
-    ax.set_xlabel("近 24 个月金额（万元）" if zh else "24-month money (10k yuan)")
+        ax.text(v, i, _T.get("mix_bar", lang, v=v, n=n), va="center", fontsize=9)
+    ax.set_xlabel(_T.get("mix_x", lang))
     ax.set_xlim(0, float((m["monetary"] / 1e4).max()) * 1.3 if len(m) else 1)
-    ax.set_title("大客户行业结构" if zh else "Industry mix")
+    ax.set_title(_T.get("mix_title", lang))
     return ax
 
 
 def churn_table(churn: pd.DataFrame, *, lang: str = "zh"):
     """The churn list as a pandas Styler (days silent shaded), for notebooks. Client strings are escaped."""
-    zh = lang == "zh"
-    cols = {"account_name": "客户" if zh else "Account", "industry": "行业" if zh else "Industry", "tier": "分级" if zh else "Tier",
-            "last_activity": "最近往来" if zh else "Last activity", "recency_days": "未往来天数" if zh else "Days silent",
-            "monetary": "24月金额" if zh else "24-month money", "contact_level": "对接层级" if zh else "Contact level"}
+    cols = {c: _T.get(c, lang) for c in
+            ("account_name", "industry", "tier", "last_activity", "recency_days", "monetary", "contact_level")}
     t = churn[list(cols)].rename(columns=cols)
     days = cols["recency_days"]
     return (t.style.format({cols["monetary"]: "{:,.0f}", days: "{:.0f}", cols["last_activity"]: lambda d: "" if pd.isna(d) else f"{d:%Y-%m-%d}"},
                            escape="html")
             .background_gradient(subset=[days], cmap="Reds").hide(axis="index"))
+
+
+def b2b_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """The fleet (B2B) funnel of :func:`dealerlab.accounts.b2b_funnel`: one centred bar per stage, labelled with the
+    accounts and the step conversion into it.
+
+    Parameters
+    ----------
+    funnel : DataFrame
+        ``stage, accounts, step_rate``.
+    ax : matplotlib Axes, optional
+        Draw here; default a new figure.
+    lang : {"zh", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_axes(ax, (8, 4.5))
+    n = len(funnel)
+    top = float(funnel["accounts"].max()) or 1.0
+    y = np.arange(n)[::-1]
+    widths = funnel["accounts"].to_numpy(dtype=float)
+    ax.barh(y, widths, left=(top - widths) / 2, color=[PALETTE[0]] * (n - 1) + [PALETTE[2]], height=0.7)
+    unit = "家" if lang == "zh" else ""
+    for yi, (_i, r) in zip(y, funnel.iterrows()):
+        rate = "" if pd.isna(r["step_rate"]) else f"（{r['step_rate']:.0%}）" if lang == "zh" else f" ({r['step_rate']:.0%})"
+        wide = r["accounts"] >= 0.3 * top  # narrow bars get their label beside them, in dark type
+        x = top / 2 if wide else (top + r["accounts"]) / 2 + top * 0.02
+        ax.text(x, yi, f"{int(r['accounts'])}{unit}{rate}", ha="center" if wide else "left", va="center",
+                color="white" if wide else "#333333", fontsize=10, fontweight="bold")
+    ax.set_yticks(y, funnel["stage"].tolist())
+    ax.set_xticks([])
+    ax.grid(False)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(_T.get("b2b_title", lang))
+    return ax

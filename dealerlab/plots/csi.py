@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.csi import QUADRANTS, RATER, label
@@ -134,12 +135,12 @@ def _spread_labels(ax, texts, anchors, *, obstacles=(), iterations=200, pad=2.0)
 def ipa_map(
     ipa_table: pd.DataFrame,
     *,
-    ax=None,
+    ax: Axes | None = None,
     lang: str = "zh",
     label_col: str = "item",
     title: str | None = None,
     show_quadrants: bool = True,
-):
+) -> Axes:
     """Importance-performance map: items as points (performance index on x, importance on y), labelled, with the
     split lines and the four quadrants named.
 
@@ -216,7 +217,7 @@ def ipa_map(
     return ax
 
 
-def gap_bars(scores: pd.DataFrame, *, ax=None, lang: str = "zh", label_col: str = "item", title: str | None = None):
+def gap_bars(scores: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", label_col: str = "item", title: str | None = None) -> Axes:
     """Horizontal bars of the gap P − E per item (or factor / dimension), worst at the top; negative bars red.
 
     Parameters
@@ -262,7 +263,7 @@ def gap_bars(scores: pd.DataFrame, *, ax=None, lang: str = "zh", label_col: str 
     return ax
 
 
-def rater_radar(rater_table: pd.DataFrame, *, ax=None, lang: str = "zh", title: str | None = None):
+def rater_radar(rater_table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None) -> Axes:
     """Radar of the five RATER dimensions: mean performance and mean expectation (1–10), gaps written at the tips.
 
     Parameters
@@ -318,7 +319,7 @@ def rater_radar(rater_table: pd.DataFrame, *, ax=None, lang: str = "zh", title: 
     return ax
 
 
-def index_trend(table: pd.DataFrame, *, ax=None, lang: str = "zh", title: str | None = None):
+def index_trend(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None) -> Axes:
     """SSI/CSI index per month (solid lines) against the target (dashed, same colour), one store.
 
     Parameters
@@ -364,7 +365,7 @@ def index_trend(table: pd.DataFrame, *, ax=None, lang: str = "zh", title: str | 
     return ax
 
 
-def complaint_pareto(pareto: pd.DataFrame, *, ax=None, lang: str = "zh", title: str | None = None):
+def complaint_pareto(pareto: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh", title: str | None = None) -> Axes:
     """Pareto chart of complaints: bars per category (largest first) and the cumulative share (right axis, 80 % line).
 
     Parameters

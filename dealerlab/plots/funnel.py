@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
@@ -30,6 +31,7 @@ _T = Catalogue({
     "heat_title": {"zh": "销售顾问 × 关键指标（颜色 = 与团队中位数相比）", "en": "Consultant × KPI (colour = vs team median)"},
     "consultant": {"zh": "销售顾问", "en": "Consultant"},
     "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
+    "bench_rate": {"zh": "（标杆 {rate}）", "en": " (benchmark {rate})"},
 })
 
 #: the bars of the funnel: (label zh, label en, count expression)
@@ -70,7 +72,7 @@ def _one_row(data: pd.DataFrame | pd.Series, store_id, period, what: str) -> pd.
 
 
 def funnel_chart(data, *, store_id: str | None = None, period: str | None = None, benchmarks=None,
-                 business: str | None = None, ax=None, lang: str = "zh"):
+                 business: str | None = None, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The funnel of one store-month: bars of the stage counts, the stage rates between them, benchmark marks.
 
     Parameters
@@ -115,7 +117,7 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
             below = b is not None and np.isfinite(rate) and rate < b
             txt = f"{label(metric, lang)} {_pct(rate)}"
             if b is not None:
-                txt += f"（{'标杆' if lang != 'en' else 'bm'} {_pct(b)}）" if lang != "en" else f" (benchmark {_pct(b)})"
+                txt += _T.get("bench_rate", lang, rate=_pct(b))
             ax.text(top * 1.02, y[i] + 0.5, txt, ha="left", va="center", fontsize=9.5,
                     color=STATUS_COLORS["bad"] if below else "#333333")
             if b is not None:
@@ -133,8 +135,8 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
 
 
 def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STAGES, benchmarks=None,
-                business: str | None = None, ax=None,
-                lang: str = "zh"):
+                business: str | None = None, ax: Axes | None = None,
+                lang: str = "zh") -> Axes:
     """Monthly trend of funnel rates for one store, benchmarks dashed in the same colour.
 
     Parameters
@@ -182,7 +184,7 @@ def _percent():
     return PercentFormatter(1.0, decimals=0)
 
 
-def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def gap_bars(findings: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Gap of each benchmarked rate to its benchmark for one store-month, labelled with the extra sales at the reachable
     target (path model, docs/DOMAIN.md §10).
 
@@ -227,8 +229,8 @@ def gap_bars(findings: pd.DataFrame, *, ax=None, lang: str = "zh"):
 
 
 def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate", "close_rate", "revisit_rate",
-                       "call_visit_rate", "addon_penetration"), volume: str | None = "volume", ax=None,
-                       lang: str = "zh"):
+                       "call_visit_rate", "addon_penetration"), volume: str | None = "volume", ax: Axes | None = None,
+                       lang: str = "zh") -> Axes:
     """Consultant × KPI heatmap: the value in each cell, the colour its distance to the team median.
 
     Parameters

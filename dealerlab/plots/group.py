@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang
+from dealerlab.i18n import label
 from dealerlab.plots.style import PALETTE
 
 __all__ = ["rates_by_store"]
@@ -58,8 +59,8 @@ def rates_by_store(table: pd.DataFrame, *, ncols: int = 3, lang: str = "zh", tit
         group = rows["group"].iloc[0]
         benches = rows["benchmark"].to_numpy(dtype=float)
         if pd.notna(group):
-            ax.axhline(group, color="#0b3c5d", lw=1.2, label="集团" if lang == "zh" else "group")
-        bench_label = "标杆" if lang == "zh" else "benchmark"
+            ax.axhline(group, color="#0b3c5d", lw=1.2, label=label("group", lang))
+        bench_label = label("benchmark", lang)
         if len(benches) and np.isfinite(benches).all() and np.allclose(benches, benches[0]):
             ax.axhline(benches[0], color="#c0392b", lw=1.2, ls="--", label=bench_label)
         else:  # stores of different business types: each store's own benchmark (docs/DOMAIN.md §10) over its bar

@@ -10,18 +10,21 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
-__all__ = ["plot_perspective_weights", "plot_scorecard", "PERSPECTIVE_COLORS"]
+__all__ = ["plot_perspective_weights", "plot_scorecard", "plot_link_matrix", "PERSPECTIVE_COLORS"]
 
 #: one colour per balanced-scorecard perspective
 PERSPECTIVE_COLORS = {"财务": PALETTE[0], "客户": PALETTE[1], "内部流程": PALETTE[2], "学习与成长": PALETTE[4]}
 
 _MSG = Catalogue(
     {
+        "money": {"zh": "{wan:,.1f}万", "en": "{k:,.0f}k"},
+        "weighted": {"zh": "{name}（{weight:.0%}）", "en": "{name} ({weight:.0%})"},
         "weights_title": {
             "zh": "各责任人指标权重的平衡计分卡分布",
             "en": "KPI weights by balanced-scorecard perspective",
@@ -40,6 +43,11 @@ _MSG = Catalogue(
             "zh": "实际 {actual}／目标 {target}　{rate}　得分 {score}",
             "en": "actual {actual} / target {target}  {rate}  score {score}",
         },
+        "link_title": {
+            "zh": "部门指标关联图：同一个指标出现在几个部门的计分卡上（格内为权重）",
+            "en": "KPI links between departments: one KPI on several scorecards (cell = weight)",
+        },
+        "n_sets": {"zh": "部门数", "en": "scorecards"},
         "perspectives": {
             "zh": "财务|客户|内部流程|学习与成长",
             "en": "Financial|Customer|Internal process|Learning & growth",
@@ -63,7 +71,7 @@ def _fmt(value: float, like: float, lang: str = "zh") -> str:
     if abs(like) <= 1.5 and abs(value) <= 15:
         return f"{value:.1%}"
     if abs(like) >= 10_000:
-        return f"{value / 10_000:,.1f}万" if lang == "zh" else f"{value / 1_000:,.0f}k"
+        return _MSG.get("money", lang, wan=value / 10_000, k=value / 1_000)
     if float(value).is_integer() or abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,.2f}"
@@ -76,9 +84,9 @@ def plot_perspective_weights(
     perspective: str = "perspective",
     weight: str = "weight",
     owners: Iterable[str] | None = None,
-    ax=None,
+    ax: Axes | None = None,
     lang: str = "zh",
-):
+) -> Axes:
     """Stacked horizontal bars: for each owner, the share of the weights in each BSC perspective.
 
     Parameters
@@ -142,7 +150,7 @@ def _percent_formatter():
     return PercentFormatter(1.0, decimals=0)
 
 
-def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, lang: str = "zh"):
+def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """An owner's scorecard: one bar per card, achievement against the target line and the stretch cap.
 
     Parameters
@@ -206,7 +214,7 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
         )
         ax.text(xmax + 0.1, yi, text, va="center", fontsize=9)
     labels = [
-        f"{r.name}（{r.weight:.0%}）" if lang == "zh" else f"{r.name} ({r.weight:.0%})"
+        _MSG.get("weighted", lang, name=r.name, weight=r.weight)
         for r in frame.itertuples(index=False)
     ]
     ax.set_yticks(y, labels)
@@ -223,3 +231,55 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax=None, l
     ax.grid(axis="y", visible=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+def plot_link_matrix(matrix: pd.DataFrame, *, only_shared: bool = False, ax=None, lang: str = "zh"):
+    """The KPI × scorecard link matrix as a grid: a filled cell = the scorecard carries the KPI (its weight written).
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        :func:`dealerlab.kpi.design.link_matrix` (KPI names as index, one weight column per scorecard, ``n_sets``,
+        ``shared``).
+    only_shared : bool
+        Draw only the KPIs on two or more scorecards.
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    table = matrix[matrix["shared"]] if only_shared else matrix
+    cols = [c for c in table.columns if c not in ("n_sets", "shared")]
+    vals = table[cols].to_numpy(dtype=float)
+    ax = get_axes(ax, (1.2 * len(cols) + 3.5, 0.38 * len(table) + 1.6))
+    shared = table["shared"].to_numpy()
+    for i in range(len(table)):
+        for j in range(len(cols)):
+            v = vals[i, j]
+            if v > 0:
+                color = PALETTE[1] if shared[i] else PALETTE[0]
+                ax.add_patch(_rectangle((j - 0.45, i - 0.4), 0.9, 0.8, color=color, alpha=0.35 + 0.6 * min(v / 0.3, 1)))
+                ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=9, color="white" if v >= 0.15 else "black")
+    for i, n in enumerate(table["n_sets"]):
+        ax.text(len(cols) - 0.3, i, f"{int(n)}", ha="left", va="center", fontsize=9,
+                color=STATUS_COLORS["bad"] if n >= 2 else "grey")
+    ax.set_xlim(-0.6, len(cols) + 0.2)
+    ax.set_ylim(len(table) - 0.5, -0.5)
+    ax.set_xticks(list(range(len(cols))) + [len(cols) - 0.1], [str(c) for c in cols] + [_MSG.get("n_sets", lang)])
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(table)), [str(k) for k in table.index])
+    ax.grid(False)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(_MSG.get("link_title", lang), pad=28)
+    return ax
+
+
+def _rectangle(xy, width, height, **kw):
+    """A matplotlib Rectangle (imported lazily: nothing is imported from matplotlib at module import here)."""
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(xy, width, height, **kw)

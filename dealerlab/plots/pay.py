@@ -6,13 +6,36 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
+from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
-__all__ = ["bonus_waterfall", "team_pool", "units_vs_lines", "value_tree"]
+__all__ = ["bonus_waterfall", "team_pool", "units_vs_lines", "value_tree", "driver_tree"]
+
+_T = Catalogue({
+    "driver_title": {"zh": "价值驱动因素树：价格 × 数量、成本、存货与应收", "en": "Value-driver tree: price × units, cost, inventory, receivables"},
+    "base": {"zh": "总绩效", "en": "Base"},
+    "individual": {"zh": "× 个人达成 {a:.0%}", "en": "× individual {a:.0%}"},
+    "team": {"zh": "× 团队达成 {a:.0%}", "en": "× team {a:.0%}"},
+    "bonus": {"zh": "奖金", "en": "Bonus"},
+    "yuan": {"zh": "元", "en": "yuan"},
+    "bonus_title": {"zh": "奖金 = 总绩效 × 个人达成率 × 团队达成率", "en": "Bonus = base × individual × team achievement"},
+    "achievement_bar": {"zh": "目标达成率", "en": "Achievement"},
+    "achievement": {"zh": "达成率", "en": "Achievement"},
+    "pool": {"zh": "奖金池余额", "en": "Pool"},
+    "paid": {"zh": "当月发放", "en": "Paid"},
+    "pool_title": {"zh": "团队奖励与奖金池", "en": "Team reward and pool"},
+    "quarterly_line": {"zh": "季度月均 {n:g} 台（淘汰线）", "en": "{n:g}/month quarterly line"},
+    "monthly_line": {"zh": "单月 {n:g} 台（取消积分）", "en": "{n:g} in a month (points cancelled)"},
+    "units_y": {"zh": "月均销量（台）", "en": "Units a month"},
+    "units_title": {"zh": "销售顾问月均销量与末位淘汰线", "en": "Units per consultant and the bottom-out lines"},
+    "money": {"zh": "{wan:,.0f} 万", "en": "{m:,.2f}m"},
+    "tree_title": {"zh": "EVA 价值树：哪一个驱动因素最值得改善？", "en": "EVA value tree"},
+})
 
 
-def bonus_waterfall(row: pd.Series | dict, *, cap: float = 1.2, ax=None, lang: str = "zh"):
+def bonus_waterfall(row: pd.Series | dict, *, cap: float = 1.2, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """How one consultant's bonus is built: 总绩效 → × individual achievement → × team achievement = bonus.
 
     ``row`` has ``base, individual, team`` (a row of :func:`dealerlab.pay.bonus_table`)."""
@@ -22,9 +45,8 @@ def bonus_waterfall(row: pd.Series | dict, *, cap: float = 1.2, ax=None, lang: s
     team = min(float(row["team"]), cap)
     after_ind = base * ind
     final = after_ind * team
-    zh = lang == "zh"
-    labels = ["总绩效" if zh else "Base", f"× 个人达成 {ind:.0%}" if zh else f"× individual {ind:.0%}",
-              f"× 团队达成 {team:.0%}" if zh else f"× team {team:.0%}", "奖金" if zh else "Bonus"]
+    labels = [_T.get("base", lang), _T.get("individual", lang, a=ind), _T.get("team", lang, a=team),
+              _T.get("bonus", lang)]
     starts = [0, min(base, after_ind), min(after_ind, final), 0]
     heights = [base, abs(after_ind - base), abs(final - after_ind), final]
     colors = [PALETTE[0], STATUS_COLORS["good"] if after_ind >= base else STATUS_COLORS["bad"],
@@ -33,65 +55,63 @@ def bonus_waterfall(row: pd.Series | dict, *, cap: float = 1.2, ax=None, lang: s
     for i, (s, h) in enumerate(zip(starts, heights)):
         value = [base, after_ind - base, final - after_ind, final][i]
         ax.text(i, s + h + base * 0.02, f"{value:+,.0f}" if i in (1, 2) else f"{value:,.0f}", ha="center", va="bottom", fontsize=10)
-    ax.set_ylabel("元" if zh else "yuan")
-    ax.set_title("奖金 = 总绩效 × 个人达成率 × 团队达成率" if zh else "Bonus = base × individual × team achievement")
+    ax.set_ylabel(_T.get("yuan", lang))
+    ax.set_title(_T.get("bonus_title", lang))
     ax.set_ylim(0, max(base, after_ind, final) * 1.18)
     return ax
 
 
-def team_pool(table: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def team_pool(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """A team's year: achievement per month (bars, green hit / red miss), the pool after each month (line) and
     payouts (dots). ``table`` is one store's rows of :func:`dealerlab.pay.team_reward_table`."""
     ax = get_axes(ax, (9, 4.5))
-    zh = lang == "zh"
     t = table.reset_index(drop=True)
     x = np.arange(len(t))
     ach = t["actual"] / t["target"]
     ax.bar(x, ach, color=[STATUS_COLORS["good"] if h else STATUS_COLORS["bad"] for h in t["hit"]], alpha=0.8,
-           label="目标达成率" if zh else "Achievement")
+           label=_T.get("achievement_bar", lang))
     ax.axhline(1.0, color="#333", lw=1, ls="--")
-    ax.set_ylabel("达成率" if zh else "Achievement")
+    ax.set_ylabel(_T.get("achievement", lang))
     ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xticks(x, t["period"], rotation=45, ha="right")
     ax2 = ax.twinx()
-    ax2.plot(x, t["pool_after"], color=PALETTE[1], marker="o", label="奖金池余额" if zh else "Pool")
-    ax2.scatter(x, t["paid"], color=PALETTE[0], marker="D", zorder=3, label="当月发放" if zh else "Paid")
-    ax2.set_ylabel("元" if zh else "yuan")
+    ax2.plot(x, t["pool_after"], color=PALETTE[1], marker="o", label=_T.get("pool", lang))
+    ax2.scatter(x, t["paid"], color=PALETTE[0], marker="D", zorder=3, label=_T.get("paid", lang))
+    ax2.set_ylabel(_T.get("yuan", lang))
     ax2.set_ylim(0, max(float(t["pool_after"].max()), float(t["paid"].max()), 1) * 1.25)
     ax2.grid(False)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=9)
-    ax.set_title("团队奖励与奖金池" if zh else "Team reward and pool")
+    ax.set_title(_T.get("pool_title", lang))
     return ax
 
 
 def units_vs_lines(units: pd.DataFrame, *, names: dict | None = None, quarterly_line: float = 12, monthly_line: float = 10,
-                   ax=None, lang: str = "zh"):
+                   ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Mean monthly units per consultant (bars, sorted) against the 12 (quarter) and 10 (month) lines.
 
     ``units`` has ``staff_id, units`` (one row per month); ``names`` maps staff_id → display name."""
     ax = get_axes(ax, (9, 4.5))
-    zh = lang == "zh"
     mean = units.groupby("staff_id")["units"].mean().sort_values(ascending=False)
     labels = [str((names or {}).get(s, s)) for s in mean.index]
     colors = [STATUS_COLORS["bad"] if v < monthly_line else STATUS_COLORS["watch"] if v < quarterly_line else STATUS_COLORS["good"]
               for v in mean]
     ax.bar(labels, mean.values, color=colors)
     ax.axhline(quarterly_line, color=STATUS_COLORS["watch"], ls="--", lw=1.5,
-               label=f"季度月均 {quarterly_line:g} 台（淘汰线）" if zh else f"{quarterly_line:g}/month quarterly line")
+               label=_T.get("quarterly_line", lang, n=quarterly_line))
     ax.axhline(monthly_line, color=STATUS_COLORS["bad"], ls=":", lw=1.5,
-               label=f"单月 {monthly_line:g} 台（取消积分）" if zh else f"{monthly_line:g} in a month (points cancelled)")
-    ax.set_ylabel("月均销量（台）" if zh else "Units a month")
+               label=_T.get("monthly_line", lang, n=monthly_line))
+    ax.set_ylabel(_T.get("units_y", lang))
     ax.tick_params(axis="x", rotation=45)
     for lbl in ax.get_xticklabels():
         lbl.set_ha("right")
     ax.legend(fontsize=9)
-    ax.set_title("销售顾问月均销量与末位淘汰线" if zh else "Units per consultant and the bottom-out lines")
+    ax.set_title(_T.get("units_title", lang))
     return ax
 
 
-def value_tree(tree: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def value_tree(tree: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The EVA value tree (from :func:`dealerlab.value.value_tree`) drawn left to right: EVA ← NOPAT/capital charge ← drivers."""
     ax = get_axes(ax, (10, 5))
     pos = {
@@ -110,7 +130,7 @@ def value_tree(tree: pd.DataFrame, *, ax=None, lang: str = "zh"):
     for node, row in nodes.iterrows():
         x, y = pos[node]
         v = row["value"]
-        text = f"{v:.1%}" if node in rates else (f"{v / 1e4:,.0f} 万" if lang == "zh" else f"{v / 1e6:,.2f}m")
+        text = f"{v:.1%}" if node in rates else _T.get("money", lang, wan=v / 1e4, m=v / 1e6)
         color = PALETTE[0] if node == "eva" else "#f0f4f8"
         ax.text(x, y, f"{row['label']}\n{text}", ha="center", va="center", fontsize=9.5,
                 color="white" if node == "eva" else "#102a43",
@@ -118,5 +138,70 @@ def value_tree(tree: pd.DataFrame, *, ax=None, lang: str = "zh"):
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(0, 1.05)
     ax.axis("off")
-    ax.set_title("EVA 价值树：哪一个驱动因素最值得改善？" if lang == "zh" else "EVA value tree")
+    ax.set_title(_T.get("tree_title", lang))
+    return ax
+
+
+def driver_tree(tree: pd.DataFrame, *, highlight=(), ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """The value-driver tree of :func:`dealerlab.value.driver_tree`, EVA on the left, the drivers (price, units, unit
+    cost, expenses, inventory, receivables, fixed capital) on the right; ``highlight`` nodes are drawn in orange.
+
+    Parameters
+    ----------
+    tree : DataFrame
+        ``node, parent, label, value``.
+    highlight : iterable of str
+        Node ids to emphasise (e.g. the levers of a what-if).
+    ax : matplotlib Axes, optional
+        Draw here; default a new figure.
+    lang : {"zh", "en"}
+        Language of the money labels.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_axes(ax, (12, 6.5))
+    parent = dict(zip(tree["node"], tree["parent"]))
+    children: dict = {}
+    for n, p in parent.items():
+        if pd.notna(p):
+            children.setdefault(p, []).append(n)
+    root = next(n for n, p in parent.items() if pd.isna(p))
+    depth, ypos, leaves = {}, {}, []
+
+    def walk(n, d):
+        depth[n] = d
+        kids = children.get(n, [])
+        for k in kids:
+            walk(k, d + 1)
+        if not kids:
+            leaves.append(n)
+            ypos[n] = -len(leaves)
+        else:
+            ypos[n] = sum(ypos[k] for k in kids) / len(kids)
+
+    walk(root, 0)
+    maxd = max(depth.values()) or 1
+    highlight = set(highlight)
+    rows = tree.set_index("node")
+    for n, p in parent.items():
+        if pd.notna(p):
+            ax.plot([depth[p] / maxd, depth[n] / maxd], [ypos[p], ypos[n]], color="#9aa5b1", lw=1.2, zorder=1)
+    for n in parent:
+        v = float(rows.loc[n, "value"])
+        if n in ("price", "unit_cost"):
+            text = f"{v:,.0f} 元" if lang == "zh" else f"{v:,.0f}"
+        elif n == "units":
+            text = f"{v:,.0f} 台" if lang == "zh" else f"{v:,.0f}"
+        else:
+            text = _T.get("money", lang, wan=v / 1e4, m=v / 1e6)
+        fc = PALETTE[0] if n == root else (PALETTE[1] if n in highlight else "#f0f4f8")
+        ax.text(depth[n] / maxd, ypos[n], f"{rows.loc[n, 'label']}\n{text}", ha="center", va="center", fontsize=9,
+                color="white" if n == root else "#102a43", zorder=2,
+                bbox=dict(boxstyle="round,pad=0.35", fc=fc, ec="#0173b2"))
+    ax.set_xlim(-0.12, 1.12)
+    ax.set_ylim(-len(leaves) - 0.7, 0.3)
+    ax.axis("off")
+    ax.set_title(_T.get("driver_title", lang))
     return ax

@@ -1,5 +1,5 @@
 """Charts of course module 4 (PDCA): p-chart, run chart, the cadence traffic-light board, the paint shop by crew size
-× damage class, and booth utilisation against the 60 % line.
+× damage class, and booth utilisation against the 60 % line, and the fishbone (cause-and-effect) chart.
 
 Drawing only: each function takes a table from :mod:`dealerlab.pdca` / :mod:`dealerlab.aftersales` and an optional
 ``ax``, and returns the Axes. Call :func:`dealerlab.plots.set_style` first so Chinese labels render.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
@@ -21,6 +22,7 @@ __all__ = [
     "style_cadence",
     "plot_paint_shop",
     "plot_booth_utilisation",
+    "plot_fishbone",
 ]
 
 _T = Catalogue({
@@ -75,13 +77,13 @@ def _xticks(ax, labels: list[str], max_labels: int = 14) -> None:
 def plot_p_chart(
     table: pd.DataFrame,
     *,
-    ax=None,
+    ax: Axes | None = None,
     title: str | None = None,
     mark: str | None = None,
     run_length: int = 8,
     mark_signals: bool = True,
     lang: str = "zh",
-):
+) -> Axes:
     """Draw a p-chart from :func:`dealerlab.pdca.p_chart`: rate per period, centre line, stepped ±3σ limits,
     points beyond the limits in red and points of a long run circled.
 
@@ -144,12 +146,12 @@ def plot_p_chart(
 def plot_run_chart(
     table: pd.DataFrame,
     *,
-    ax=None,
+    ax: Axes | None = None,
     title: str | None = None,
     percent: bool = True,
     shift_length: int = 6,
     lang: str = "zh",
-):
+) -> Axes:
     """Draw a run chart from :func:`dealerlab.pdca.run_chart`: values, the median line, shift points circled.
 
     Parameters
@@ -203,7 +205,7 @@ def _fmt_value(key: str, v) -> str:
     return f"{v:.1%}"
 
 
-def plot_cadence_board(table: pd.DataFrame, *, ax=None, title: str | None = None, lang: str = "zh"):
+def plot_cadence_board(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None, lang: str = "zh") -> Axes:
     """Draw the cadence dashboard of :func:`dealerlab.pdca.cadence_table` as a table with traffic-light cells.
 
     Parameters
@@ -287,8 +289,8 @@ def style_cadence(table: pd.DataFrame, *, lang: str = "zh"):
 
 
 def plot_paint_shop(
-    table: pd.DataFrame, *, value: str = "mean_days", ax=None, title: str | None = None, lang: str = "zh"
-):
+    table: pd.DataFrame, *, value: str = "mean_days", ax: Axes | None = None, title: str | None = None, lang: str = "zh"
+) -> Axes:
     """Grouped bars by damage class, one bar per store × crew band: days in the shop (default) or another column.
 
     In seed 001's case a light job done by a large mixed crew stays nearly as long as a medium one.
@@ -336,8 +338,8 @@ def plot_paint_shop(
 
 
 def plot_booth_utilisation(
-    table: pd.DataFrame, *, ax=None, threshold: float = 0.60, title: str | None = None, lang: str = "zh"
-):
+    table: pd.DataFrame, *, ax: Axes | None = None, threshold: float = 0.60, title: str | None = None, lang: str = "zh"
+) -> Axes:
     """Monthly booth utilisation per store, with the 60 % line (seed 001's paint-shop case).
 
     Parameters
@@ -371,4 +373,52 @@ def plot_booth_utilisation(
     ax.set_ylabel(_T.get("util", lang))
     ax.set_title(title or _T.get("booth_title", lang))
     ax.legend(fontsize=8, loc="lower right", ncol=4)
+    return ax
+
+
+def plot_fishbone(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """Draw the fishbone (cause-and-effect) chart of :func:`dealerlab.pdca.fishbone`: the effect at the head, three
+    bones above and three below the spine, each bone's causes written along it.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`dealerlab.pdca.fishbone` (``effect, bone, bone_en, cause``).
+    ax : matplotlib Axes, optional
+        Draw here; default a new 12 × 6 inch figure.
+    lang : {"zh", "en"}
+        Bone names in Chinese (人、机、料…) or English (Man, Machine…).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    lang = check_lang(lang)
+    from dealerlab.pdca.tools import BONES, BONES_EN
+
+    ax = get_axes(ax, size=(12, 6))
+    ax.set_xlim(0, 12)
+    ax.set_ylim(-4.2, 4.2)
+    ax.axis("off")
+    ax.annotate("", xy=(10.2, 0), xytext=(0.3, 0), arrowprops={"arrowstyle": "-|>", "lw": 2.5, "color": "#333333"})
+    effect = str(table["effect"].iloc[0]) if len(table) else ""
+    ax.text(10.3, 0, effect, va="center", ha="left", fontsize=13, fontweight="bold",
+            bbox={"boxstyle": "round,pad=0.4", "fc": "#fde2d3", "ec": PALETTE[3]})
+    for i, bone in enumerate(BONES):
+        up = i % 2 == 0
+        x_root = 2.8 + 3.0 * (i // 2)  # where the bone meets the spine
+        sign = 1 if up else -1
+        x_tip, y_tip = x_root - 2.0, sign * 3.3
+        ax.plot([x_tip, x_root], [y_tip, 0], color=PALETTE[i], lw=2)
+        name = bone if lang == "zh" else BONES_EN[bone]
+        ax.text(x_tip, y_tip + sign * 0.35, name, ha="center", va="center", fontsize=12, fontweight="bold",
+                color="white", bbox={"boxstyle": "round,pad=0.3", "fc": PALETTE[i], "ec": PALETTE[i]})
+        causes = table.loc[table["bone"] == bone, "cause"].tolist()
+        n = len(causes)
+        for j, cause in enumerate(causes):
+            t = (j + 1) / (n + 1)  # position along the bone, from the tip
+            x = x_tip + (x_root - x_tip) * t
+            y = y_tip * (1 - t)
+            ax.plot([x - 0.55, x], [y, y], color=PALETTE[i], lw=1)
+            ax.text(x - 0.6, y, cause, ha="right", va="center", fontsize=9)
     return ax

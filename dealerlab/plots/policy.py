@@ -3,11 +3,12 @@ computed here but positions and labels."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
-from dealerlab.plots.style import PALETTE
+from dealerlab.i18n import Catalogue
+from dealerlab.plots.style import PALETTE, get_axes
 
 __all__ = ["stock_age_pyramid", "stock_days_vs_standard", "rebate_ladder", "gross_per_unit_stack", "AGE_COLORS"]
 
@@ -18,19 +19,43 @@ AGE_COLORS = {
     "stock_age_61_90": "#f17105",
     "stock_age_over_90": "#c0392b",
 }
-_AGE_LABEL = {
-    "stock_age_0_30": ("0–30天", "0–30 days"),
-    "stock_age_31_60": ("31–60天", "31–60 days"),
-    "stock_age_61_90": ("61–90天", "61–90 days"),
-    "stock_age_over_90": (">90天（长库龄）", "> 90 days"),
-}
+_T = Catalogue({
+    "stock_age_0_30": {"zh": "0–30天", "en": "0–30 days"},
+    "stock_age_31_60": {"zh": "31–60天", "en": "31–60 days"},
+    "stock_age_61_90": {"zh": "61–90天", "en": "61–90 days"},
+    "stock_age_over_90": {"zh": ">90天（长库龄）", "en": "> 90 days"},
+    "capital": {"zh": "{wan:,.0f}万", "en": "{wan:,.0f}0k"},
+    "slow_mark": {"zh": "  滞销 ", "en": "  slow "},
+    "age_x": {"zh": "在库台数（右侧：资金占用）", "en": "Units in stock (right: capital tied up)"},
+    "age_title": {"zh": "库龄结构（按车型）", "en": "Stock age by model"},
+    "age_legend": {"zh": "库龄", "en": "Age"},
+    "no_sales": {"zh": "近3月无销售", "en": "no sales in 3 months"},
+    "over": {"zh": " {d:.0f}天（超标准 {n:.0f} 台）", "en": " {d:.0f} d (+{n:.0f} vs standard)"},
+    "under": {"zh": " {d:.0f}天（低于标准 {n:.0f} 台）", "en": " {d:.0f} d (−{n:.0f} vs standard)"},
+    "standard": {"zh": " 标准 {d:.0f}天", "en": " standard {d:.0f} d"},
+    "slow_line": {"zh": " 2倍标准（滞销线）", "en": " 2× standard (slow)"},
+    "days_x": {"zh": "库存深度（天）= 在库台数 ÷ 近3个月日均销量", "en": "Stock days = units ÷ daily sales (3 months)"},
+    "days_title": {"zh": "库存深度与标准库存", "en": "Stock days against the standard"},
+    "rebate_total": {"zh": "当月返利合计（万元）", "en": "Total rebate (10k yuan)"},
+    "tier": {"zh": "{t:.0%}\n{u}台", "en": "{t:.0%}\n{u}"},
+    "now": {"zh": "现在 {u} 台", "en": "now {u}"},
+    "next": {
+        "zh": "再卖 {n} 台 → 返利多 {wan:,.1f} 万元\n保本让价 ≤ {d:,.0f} 元/台",
+        "en": "{n} more → +{gain:,.0f} yuan\nbreak-even discount ≤ {d:,.0f}/unit",
+    },
+    "units_sold": {"zh": "当月销量（台）", "en": "Units sold in the month"},
+    "rebate_y": {"zh": "返利合计（万元）", "en": "Total rebate (10k yuan)"},
+    "ladder_title": {"zh": "返利阶梯：差几台、值多少", "en": "Rebate ladder: how many units, worth how much"},
+    "vehicle": {"zh": "单车销售毛利", "en": "Vehicle gross"},
+    "addon": {"zh": "单车衍生毛利", "en": "Add-on gross"},
+    "rebate": {"zh": "单车返利", "en": "Rebates"},
+    "no_rebates": {"zh": "返利缺失", "en": "no rebates"},
+    "per_unit": {"zh": "元/台", "en": "yuan per unit"},
+    "gross_title": {"zh": "综合单车毛利 = 销售毛利 + 衍生毛利 + 返利", "en": "Total gross per unit = vehicle + add-on + rebates"},
+})
 
 
-def _zh(lang: str) -> bool:
-    return lang != "en"
-
-
-def stock_age_pyramid(stock: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def stock_age_pyramid(stock: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Units in stock per model, stacked by age bucket (young at the centre, old at the outside), slow movers marked.
 
     Parameters
@@ -46,31 +71,31 @@ def stock_age_pyramid(stock: pd.DataFrame, *, ax=None, lang: str = "zh"):
     -------
     matplotlib Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8.5, 0.55 * max(len(stock), 3) + 1.6))
-    zh = _zh(lang)
+    ax = get_axes(ax, (8.5, 0.55 * max(len(stock), 3) + 1.6))
     t = stock.sort_values("stock_units").reset_index(drop=True)
     left = np.zeros(len(t))
     for b, color in AGE_COLORS.items():
         v = t[b].to_numpy(dtype=float)
-        ax.barh(t["model"], v, left=left, color=color, edgecolor="white", label=_AGE_LABEL[b][0 if zh else 1])
+        ax.barh(t["model"], v, left=left, color=color, edgecolor="white", label=_T.get(b, lang))
         for i, (x0, w) in enumerate(zip(left, v)):
             if w >= 2:
                 ax.text(x0 + w / 2, i, f"{int(w)}", ha="center", va="center", fontsize=8, color="white")
         left += v
     for i, r in t.iterrows():
-        cap = f"{r['stock_capital'] / 1e4:,.0f}万" if zh else f"{r['stock_capital'] / 1e4:,.0f}0k"
-        mark = ("  滞销 " if zh else "  slow ") if bool(r["slow"]) else "  "
+        cap = _T.get("capital", lang, wan=r["stock_capital"] / 1e4)
+        mark = _T.get("slow_mark", lang) if bool(r["slow"]) else "  "
         ax.text(left[i], i, f"{mark}{cap}", va="center", fontsize=8.5,
                 color="#c0392b" if bool(r["slow"]) else "#444444", fontweight="bold" if bool(r["slow"]) else None)
     ax.set_xlim(0, max(float(left.max()) if len(left) else 1.0, 1.0) * 1.35)
-    ax.set_xlabel("在库台数（右侧：资金占用）" if zh else "Units in stock (right: capital tied up)")
-    ax.set_title("库龄结构（按车型）" if zh else "Stock age by model")
-    ax.legend(fontsize=8, loc="lower right", title="库龄" if zh else "Age")
+    ax.set_xlabel(_T.get("age_x", lang))
+    ax.set_title(_T.get("age_title", lang))
+    ax.legend(fontsize=8, loc="lower right", title=_T.get("age_legend", lang))
     return ax
 
 
-def stock_days_vs_standard(stock: pd.DataFrame, *, standard_days: float = 45, ax=None, lang: str = "zh"):
+def stock_days_vs_standard(
+    stock: pd.DataFrame, *, standard_days: float = 45, ax: Axes | None = None, lang: str = "zh"
+) -> Axes:
     """Stock depth (days of sales) per model against the standard and twice the standard.
 
     Parameters
@@ -88,9 +113,7 @@ def stock_days_vs_standard(stock: pd.DataFrame, *, standard_days: float = 45, ax
     -------
     matplotlib Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8.5, 0.5 * max(len(stock), 3) + 1.6))
-    zh = _zh(lang)
+    ax = get_axes(ax, (8.5, 0.5 * max(len(stock), 3) + 1.6))
     t = stock.copy()
     days = t["stock_days"].replace([np.inf], np.nan)
     cap = float(np.nanmax(days.to_numpy())) if days.notna().any() else 2 * standard_days
@@ -102,28 +125,25 @@ def stock_days_vs_standard(stock: pd.DataFrame, *, standard_days: float = 45, ax
     for i, r in t.iterrows():
         d = r["stock_days"]
         if np.isinf(d):
-            txt = "近3月无销售" if zh else "no sales in 3 months"
+            txt = _T.get("no_sales", lang)
         elif pd.isna(d):
             txt = "—"
         else:
             over = r["stock_over_standard"]
-            txt = (f" {d:.0f}天（{'超' if over > 0 else '低于'}标准 {abs(over):.0f} 台）" if zh
-                   else f" {d:.0f} d ({'+' if over > 0 else '−'}{abs(over):.0f} vs standard)")
+            txt = _T.get("over" if over > 0 else "under", lang, d=d, n=abs(over))
         ax.text(r["shown"], i, txt, va="center", fontsize=8.5)
     ax.axvline(standard_days, color="#333333", ls="--", lw=1)
     ax.axvline(2 * standard_days, color=PALETTE[3], ls=":", lw=1)
-    ax.text(standard_days, len(t) - 0.4, f" 标准 {standard_days:.0f}天" if zh else f" standard {standard_days:.0f} d",
-            fontsize=8, va="bottom")
-    ax.text(2 * standard_days, len(t) - 0.4, " 2倍标准（滞销线）" if zh else " 2× standard (slow)", fontsize=8,
-            va="bottom", color=PALETTE[3])
+    ax.text(standard_days, len(t) - 0.4, _T.get("standard", lang, d=standard_days), fontsize=8, va="bottom")
+    ax.text(2 * standard_days, len(t) - 0.4, _T.get("slow_line", lang), fontsize=8, va="bottom", color=PALETTE[3])
     ax.set_xlim(0, top * 1.45)
     ax.set_ylim(-0.6, len(t) + 0.2)
-    ax.set_xlabel("库存深度（天）= 在库台数 ÷ 近3个月日均销量" if zh else "Stock days = units ÷ daily sales (3 months)")
-    ax.set_title("库存深度与标准库存" if zh else "Stock days against the standard")
+    ax.set_xlabel(_T.get("days_x", lang))
+    ax.set_title(_T.get("days_title", lang))
     return ax
 
 
-def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax=None, lang: str = "zh"):
+def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The month's total rebate against units sold: the cliffs, where the store stands and what the next tier is worth.
 
     Parameters
@@ -141,21 +161,19 @@ def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax=None, lang: s
     -------
     matplotlib Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 5))
-    zh = _zh(lang)
+    ax = get_axes(ax, (9, 5))
     ax.step(curve["units"], curve["rebate_total"] / 1e4, where="post", color=PALETTE[0], lw=2,
-            label="当月返利合计（万元）" if zh else "Total rebate (10k yuan)")
+            label=_T.get("rebate_total", lang))
     for _, r in ladder.iterrows():
         ax.axvline(r["units_at_tier"], color="#bbbbbb", lw=0.8, ls=":")
         ax.text(r["units_at_tier"], float(curve["rebate_total"].max()) / 1e4 * 0.02,
-                f"{r['threshold']:.0%}\n{int(r['units_at_tier'])}台" if zh else f"{r['threshold']:.0%}\n{int(r['units_at_tier'])}",
+                _T.get("tier", lang, t=r["threshold"], u=int(r["units_at_tier"])),
                 ha="center", va="bottom", fontsize=8, color="#666666")
     now = curve[curve["is_now"]]
     if len(now):
         x0, y0 = float(now["units"].iloc[0]), float(now["rebate_total"].iloc[0]) / 1e4
         ax.scatter([x0], [y0], s=80, color=PALETTE[3], zorder=5)
-        ax.annotate(f"现在 {int(x0)} 台" if zh else f"now {int(x0)}", (x0, y0), xytext=(-10, -28),
+        ax.annotate(_T.get("now", lang, u=int(x0)), (x0, y0), xytext=(-10, -28),
                     textcoords="offset points", ha="right", fontsize=9, color=PALETTE[3])
         nxt = ladder[ladder["is_next"]]
         if len(nxt):
@@ -163,20 +181,21 @@ def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax=None, lang: s
             x1 = float(n["units_at_tier"])
             y1 = float(n["rebate_total"]) / 1e4
             ax.annotate("", (x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="->", color=PALETTE[2], lw=1.5))
-            text = (f"再卖 {int(n['units_needed'])} 台 → 返利多 {n['gain'] / 1e4:,.1f} 万元\n"
-                    f"保本让价 ≤ {n['breakeven_discount']:,.0f} 元/台" if zh else
-                    f"{int(n['units_needed'])} more → +{n['gain']:,.0f} yuan\nbreak-even discount ≤ {n['breakeven_discount']:,.0f}/unit")
+            text = _T.get("next", lang, n=int(n["units_needed"]), wan=n["gain"] / 1e4, gain=n["gain"],
+                          d=n["breakeven_discount"])
             ax.annotate(text, (x1, y1), xytext=(-6, 22), textcoords="offset points", fontsize=9.5, va="bottom",
                         ha="right", color=PALETTE[2], fontweight="bold",
                         bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=PALETTE[2], lw=0.8))
     ax.set_ylim(0, float(curve["rebate_total"].max()) / 1e4 * 1.25 + 1)
-    ax.set_xlabel("当月销量（台）" if zh else "Units sold in the month")
-    ax.set_ylabel("返利合计（万元）" if zh else "Total rebate (10k yuan)")
-    ax.set_title("返利阶梯：差几台、值多少" if zh else "Rebate ladder: how many units, worth how much")
+    ax.set_xlabel(_T.get("units_sold", lang))
+    ax.set_ylabel(_T.get("rebate_y", lang))
+    ax.set_title(_T.get("ladder_title", lang))
     return ax
 
 
-def gross_per_unit_stack(parts: pd.DataFrame, *, by: str = "store_id", ax=None, lang: str = "zh"):
+def gross_per_unit_stack(
+    parts: pd.DataFrame, *, by: str = "store_id", ax: Axes | None = None, lang: str = "zh"
+) -> Axes:
     """综合单车毛利 stacked: vehicle gross + add-on gross + rebates per unit, with the total on top.
 
     Parameters
@@ -194,24 +213,20 @@ def gross_per_unit_stack(parts: pd.DataFrame, *, by: str = "store_id", ax=None, 
     -------
     matplotlib Axes
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(max(5.5, 0.7 * len(parts) + 3), 4.8))
-    zh = _zh(lang)
+    ax = get_axes(ax, (max(5.5, 0.7 * len(parts) + 3), 4.8))
     labels = parts[by].astype(str).tolist()
     x = np.arange(len(parts))
     bottom = np.zeros(len(parts))
-    names = {"vehicle": ("单车销售毛利", "Vehicle gross"), "addon": ("单车衍生毛利", "Add-on gross"),
-             "rebate": ("单车返利", "Rebates")}
     for col, color in zip(("vehicle", "addon", "rebate"), (PALETTE[0], PALETTE[1], PALETTE[2])):
         v = parts[col].fillna(0).to_numpy(dtype=float)
-        ax.bar(x, v, bottom=bottom, color=color, label=names[col][0 if zh else 1], width=0.6)
+        ax.bar(x, v, bottom=bottom, color=color, label=_T.get(col, lang), width=0.6)
         bottom += v
     for i, tot in enumerate(parts["total"]):
-        txt = f"{tot:,.0f}" if pd.notna(tot) else ("返利缺失" if zh else "no rebates")
+        txt = f"{tot:,.0f}" if pd.notna(tot) else _T.get("no_rebates", lang)
         ax.text(i, bottom[i], txt, ha="center", va="bottom", fontsize=9, fontweight="bold")
     ax.set_xticks(x, labels, rotation=0 if len(labels) <= 6 else 45)
     ax.set_ylim(0, float(bottom.max()) * 1.18 if len(bottom) else 1)
-    ax.set_ylabel("元/台" if zh else "yuan per unit")
-    ax.set_title("综合单车毛利 = 销售毛利 + 衍生毛利 + 返利" if zh else "Total gross per unit = vehicle + add-on + rebates")
+    ax.set_ylabel(_T.get("per_unit", lang))
+    ax.set_title(_T.get("gross_title", lang))
     ax.legend(fontsize=8, loc="upper left", ncol=3)
     return ax

@@ -13,6 +13,10 @@ from __future__ import annotations
 import warnings
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["use_chinese_font", "set_style", "find_cjk_font", "get_axes", "PALETTE", "STATUS_COLORS"]
 
@@ -101,7 +105,7 @@ def set_style(*, context: str = "notebook", font_scale: float = 1.0) -> str | No
     return use_chinese_font()
 
 
-def get_axes(ax=None, size: tuple[float, float] | None = None, **subplot_kw):
+def get_axes(ax: Axes | None = None, size: tuple[float, float] | None = None, **subplot_kw) -> Axes:
     """The Axes a chart draws on: ``ax`` itself, or the Axes of a new figure ``size`` inches wide and high
     (matplotlib's default size when ``None``); ``subplot_kw`` go to the new Axes (e.g. ``projection="polar"``).
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from dealerlab._docstrings import share_docs
 from dealerlab._options import check_lang
@@ -56,9 +57,9 @@ def plot_progress_board(
     rate: str = "achievement",
     time_progress: str = "time_progress",
     title: str | None = None,
-    ax=None,
+    ax: Axes | None = None,
     lang: str = "zh",
-):
+) -> Axes:
     """The daily progress board (每日看板): per consultant, achievement bars against the time-progress line.
 
     Each row shows a grey bar for the month target (100 %), a coloured bar for the achievement so far (green when at
@@ -123,9 +124,9 @@ def plot_decomposition(
     value: str = "target",
     total_label: str | None = None,
     title: str | None = None,
-    ax=None,
+    ax: Axes | None = None,
     lang: str = "zh",
-):
+) -> Axes:
     """Waterfall of a decomposition: each part stacked on the previous ones, then the total.
 
     Parameters
@@ -167,7 +168,7 @@ def plot_decomposition(
 
 
 @share_docs
-def plot_tree(layers, *, total_label: str | None = None, min_label_share: float = 0.01, title: str | None = None, ax=None, lang: str = "zh"):
+def plot_tree(layers, *, total_label: str | None = None, min_label_share: float = 0.01, title: str | None = None, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The decomposition tree as an icicle chart: one row per level, each box as wide as its target, children
     directly under their parent (多杈树 / 剥洋葱).
 
@@ -241,9 +242,9 @@ def plot_amount_rate(
     rate: str = "achievement",
     label: str = "staff_id",
     title: str | None = None,
-    ax=None,
+    ax: Axes | None = None,
     lang: str = "zh",
-):
+) -> Axes:
     """The amount-vs-rate quadrant scatter (seed 002) with the team-median lines and quadrant names.
 
     Parameters
@@ -320,7 +321,7 @@ def _place_labels(ax, xs, ys, labels) -> None:
 
 
 @share_docs
-def plot_rebalance(table: pd.DataFrame, *, after_week: int | None = None, title: str | None = None, ax=None, lang: str = "zh"):
+def plot_rebalance(table: pd.DataFrame, *, after_week: int | None = None, title: str | None = None, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Bars of the original weekly plan, the re-planned targets after week k and the actuals.
 
     Parameters

@@ -13,6 +13,7 @@ with a Chinese reason, never an error.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,9 @@ from dealerlab.policy.stock import (
     stock_figures,
     stock_units_at,
 )
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "POLICY_METRICS",
@@ -152,7 +156,7 @@ def _basis_key(item: str, basis: str) -> str:
     return f"score:{item[:-1] if item.endswith('奖') else item}" if basis == _SCORE else basis
 
 
-def rebate_table(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+def rebate_table(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
     """Each policy item's tier and rebate per store × month.
 
     Parameters
@@ -219,7 +223,7 @@ def _rebate_table(ds, stores, periods, pols) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def cliff(ds, *, store: str, period: str) -> pd.DataFrame:
+def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
     """The VP ladder of one store and month: every VP tier, the units it needs from today, its gain, break-even discount.
 
     Parameters
@@ -274,7 +278,7 @@ def _cliff(ds, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | No
     return lad
 
 
-def rebate_curve(ds, *, store: str, period: str, below: int = 8, above: int = 8) -> pd.DataFrame:
+def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above: int = 8) -> pd.DataFrame:
     """The month's total rebate if it ended at each unit count around today's: the ladder as a step curve.
 
     Every item as in :func:`cliff`: the VP item at the tier the units reach, the others at the tier their own basis
@@ -319,7 +323,7 @@ def rebate_curve(ds, *, store: str, period: str, below: int = 8, above: int = 8)
     return pd.DataFrame(rows, columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
 
 
-def gross_per_unit_parts(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+def gross_per_unit_parts(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
     """综合单车毛利 in its parts per store × month: vehicle gross, add-on gross and rebates, each per unit sold.
 
     Parameters
@@ -351,7 +355,7 @@ def gross_per_unit_parts(ds, *, periods: Iterable[str], stores: Iterable[str] | 
 
 
 def policy_figures(
-    ds,
+    ds: Dataset,
     *,
     periods: Iterable[str],
     stores: Iterable[str] | None = None,
@@ -490,7 +494,7 @@ def policy_figures(
     return out
 
 
-def long_metrics(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False) -> pd.DataFrame:
+def long_metrics(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False) -> pd.DataFrame:
     """The policy family in the long format of :mod:`dealerlab.metrics`.
 
     Every id of :data:`POLICY_METRICS` × store × period; a figure not available has NaN ``value`` and a Chinese

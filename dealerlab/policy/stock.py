@@ -184,30 +184,15 @@ def stock_by_model(
 
 
 def slow_movers(
-    inventory: pd.DataFrame,
-    sales: pd.DataFrame | None = None,
-    *,
-    period: str,
-    stores: Iterable[str] | None = None,
-    standard_days: float = STANDARD_DAYS,
-    capital_cost_rate: float = DEFAULT_CAPITAL_COST_RATE,
+    inventory: pd.DataFrame, sales: pd.DataFrame | None = None, *, period: str, stores: Iterable[str] | None = None,
+    standard_days: float = STANDARD_DAYS, capital_cost_rate: float = DEFAULT_CAPITAL_COST_RATE,
 ) -> pd.DataFrame:
     """The slow movers 滞销车型 at the end of ``period``: models with a unit aged > 90 days or stock_days > 2 × standard.
 
     Parameters
     ----------
-    inventory : DataFrame
-        The ``inventory`` table.
-    sales : DataFrame, optional
-        The ``sales`` table (depth test); without it only the age test applies.
-    period : str
-        Month ``YYYY-MM``.
-    stores : iterable of str, optional
-        Keep these stores only.
-    standard_days : float
-        Days of sales the standard stock holds.
-    capital_cost_rate : float
-        Annual cost of capital.
+    inventory, sales, period, stores, standard_days, capital_cost_rate
+        As in :func:`stock_by_model` (without ``sales`` only the age test applies).
 
     Returns
     -------

@@ -35,6 +35,15 @@ __all__ = ["open_dataset", "ReportContext", "preload", "write_shared_figures", "
 #: beside the data pickle of a run with several notebooks: every store's figures, computed once for the run
 SHARED_NAME = "figures.pkl"
 
+_TEXT = Catalogue({
+    "group": {"zh": "集团（全部门店）", "en": "Group (all stores)"},
+    "group_metric": {"zh": "集团{name}", "en": "Group {name_lower}"},
+    "key_rates_store": {"zh": "关键比率：各门店对比（{period}）", "en": "Key rates by store ({period})"},
+    "key_rates_store_2": {"zh": "关键比率各门店对比", "en": "Key rates by store"},
+    "finding": {"zh": "发现", "en": "Finding"},
+    "detail": {"zh": "说明", "en": "Detail"},
+})
+
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float):
@@ -160,11 +169,6 @@ def client_name(ds, lang: str = "zh") -> str:
     return text.strip(" ·")
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
-_TEXT = Catalogue({"group": {"zh": "集团（全部门店）", "en": "Group (all stores)"}})
 
 
 @dataclass
@@ -187,7 +191,7 @@ class ReportContext:
     @classmethod
     def open(cls, data: str, period: str, store_id: str | None = None, lang: str = "zh", show_pii: bool = False,
              benchmarks: str | None = None, months: int = 6, source: str = "", notes: str | None = None,
-             brand: str | None = None, pptx: bool = False, folder: str | None = None) -> "ReportContext":
+             brand: str | None = None, pptx: bool = False, folder: str | None = None) -> ReportContext:
         """Load the data and compute the report's metrics. ``notes``/``brand``: the consultant's notes and brand files
         (:mod:`dealerlab.report.notes`, :mod:`dealerlab.report.brand`); ``pptx``/``folder``: what
         :meth:`write_deliverables` writes where."""
@@ -353,7 +357,7 @@ class ReportContext:
                 status = "good" if (r.value >= b) == info.higher_is_better or r.value == b else "bad"
             name = info.name(self.lang)
             if self.params.store_id is None:
-                name = _t(self.lang, f"集团{name}", f"Group {name.lower()}")
+                name = _TEXT.get("group_metric", self.lang, name=name, name_lower=name.lower())
             cards.append({"metric": r.metric, "name": name, "value": r.value, "unit": info.unit, "benchmark": r.benchmark,
                           "status": status, "mom": r.mom, "yoy": r.yoy, "spark": r.spark})
         return H.kpi_cards(cards, lang=self.lang)
@@ -381,17 +385,16 @@ class ReportContext:
         table = self.rates_table()
         if table.empty or len(self.stores) < 2:
             return ""
-        axes = rates_by_store(table, lang=self.lang, title=_t(self.lang, f"关键比率：各门店对比（{self.params.period}）",
-                                                               f"Key rates by store ({self.params.period})"))
+        axes = rates_by_store(table, lang=self.lang, title=_TEXT.get("key_rates_store", self.lang, period=self.params.period))
         fig = axes.ravel()[0].figure
-        return H.figure(fig, alt=_t(self.lang, "关键比率各门店对比", "Key rates by store"))
+        return H.figure(fig, alt=_TEXT.get("key_rates_store_2", self.lang))
 
     def findings_table(self, *, top: int = 10) -> str:
         """The ranked findings across the stores: rank, finding, what it means, money and sales at stake a month."""
         from dealerlab.report.fmt import fmt
 
         items = self.findings()[:top]
-        rows = [{"#": i, _t(self.lang, "发现", "Finding"): f.title(self.lang), _t(self.lang, "说明", "Detail"): f.detail(self.lang),
+        rows = [{"#": i, _TEXT.get("finding", self.lang): f.title(self.lang), _TEXT.get("detail", self.lang): f.detail(self.lang),
                  label("extra_gross", self.lang): fmt(f.extra_gross, "money", self.lang, na="—"),
                  label("extra_sales", self.lang): fmt(f.extra_sales, "decimal", self.lang, na="—")}
                 for i, f in enumerate(items, start=1)]

@@ -19,10 +19,31 @@ from pathlib import Path
 
 import pandas as pd
 
+from dealerlab.i18n import Catalogue
 from dealerlab.report.fmt import fmt, fmt_delta, unit_of
 from dealerlab.report.labels import col
 
 __all__ = ["write_deck", "deck_texts", "FONT", "TOP_FINDINGS", "DECK_NAME"]
+
+_TXT = Catalogue({
+    "benchmark": {"zh": "（标杆 {fmt}）", "en": " (benchmark {fmt})"},
+    "about_gross_month": {"zh": "每月可多得毛利约 {gross}", "en": "about {gross} gross a month"},
+    "dealer_diagnostic_report": {"zh": "经销商经营诊断报告", "en": "Dealer diagnostic report"},
+    "period": {"zh": "诊断月份：{period}", "en": "Period: {period}"},
+    "report_date": {"zh": "报告日期：{dt}", "en": "Report date: {dt}"},
+    "executive_summary_top_findings": {"zh": "执行摘要：最重要的发现", "en": "Executive summary: top findings"},
+    "no_clear_weakness_found": {"zh": "本月各项指标均未发现明显短板。", "en": "No clear weakness found this month."},
+    "what": {"zh": "做什么", "en": "What"},
+    "why": {"zh": "为什么", "en": "Why"},
+    "who": {"zh": "谁", "en": "Who"},
+    "when": {"zh": "何时", "en": "When"},
+    "where": {"zh": "何地", "en": "Where"},
+    "how": {"zh": "怎么做", "en": "How"},
+    "action": {"zh": "行动：", "en": "Action:"},
+    "league_table_key_figures": {"zh": "门店排名：关键指标对比", "en": "League table: key figures by store"},
+    "pdca_action_plan": {"zh": "PDCA 行动计划", "en": "PDCA action plan"},
+    "no_improvement_cycle_needed": {"zh": "暂无需要立项的改进。", "en": "No improvement cycle needed."},
+})
 
 FONT = "Noto Sans SC"
 TOP_FINDINGS = 5
@@ -31,10 +52,6 @@ DECK_NAME = {"zh": "报告.pptx", "en": "report.pptx"}
 #: key figures of the summary slide and the league table
 KEY_METRICS = ["volume", "close_rate", "test_drive_rate", "gross_per_unit", "service_revenue", "comeback_rate",
                "booth_utilisation", "csi_index"]
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _rgb(hex_colour: str):
@@ -184,11 +201,11 @@ def _finding_number(ctx, f) -> str:
     if f.metric and not (isinstance(f.value, float) and math.isnan(f.value)):
         text = fmt(f.value, unit, ctx.lang)
         if not (isinstance(f.benchmark, float) and math.isnan(f.benchmark)):
-            text += _t(ctx.lang, f"（标杆 {fmt(f.benchmark, unit, ctx.lang)}）", f" (benchmark {fmt(f.benchmark, unit, ctx.lang)})")
+            text += _TXT.get("benchmark", ctx.lang, fmt=fmt(f.benchmark, unit, ctx.lang))
         return text
     gross = getattr(f, "extra_gross", math.nan)
     if isinstance(gross, float) and math.isfinite(gross) and gross > 0:
-        return _t(ctx.lang, f"每月可多得毛利约 {fmt(gross, 'money', 'zh')}", f"about {fmt(gross, 'money', 'en')} gross a month")
+        return _TXT.get("about_gross_month", ctx.lang, gross=fmt(gross, "money", ctx.lang))
     return ""
 
 
@@ -239,18 +256,18 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
     logo = getattr(brand, "logo", None)
     if logo:
         s.shapes.add_picture(str(logo), margin, Inches(0.5), height=Inches(0.9))
-    _text(s, margin, Inches(2.2), inner, Inches(1.1), _t(lang, "经销商经营诊断报告", "Dealer diagnostic report"),
+    _text(s, margin, Inches(2.2), inner, Inches(1.1), _TXT.get("dealer_diagnostic_report", lang),
           size=40, bold=True, colour=primary)
     _text(s, margin, Inches(3.4), inner, Inches(0.7), f"{ctx.client_name} · {ctx.store_label}", size=22, colour=accent)
     _text(s, margin, Inches(4.2), inner, Inches(1.2),
-          [_t(lang, f"诊断月份：{ctx.params.period}", f"Period: {ctx.params.period}"),
-           _t(lang, f"报告日期：{_dt.date.today().isoformat()}", f"Report date: {_dt.date.today().isoformat()}"),
+          [_TXT.get("period", lang, period=ctx.params.period),
+           _TXT.get("report_date", lang, dt=_dt.date.today().isoformat()),
            *([firm] if firm else [])], size=16, colour="#52606d")
 
     # 2 executive summary
-    s = titled(_t(lang, "执行摘要：最重要的发现", "Executive summary: top findings"))
+    s = titled(_TXT.get("executive_summary_top_findings", lang))
     top = findings[:TOP_FINDINGS]
-    lines = [f.headline(lang) for f in top] or [_t(lang, "本月各项指标均未发现明显短板。", "No clear weakness found this month.")]
+    lines = [f.headline(lang) for f in top] or [_TXT.get("no_clear_weakness_found", lang)]
     _text(s, margin, Inches(1.3), Emu(int(inner * 0.58)), Inches(5.2), lines, size=14, bullets=bool(top))
     cards = ctx.key_figures(KEY_METRICS)
     if len(cards):
@@ -270,22 +287,22 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
             _text(s, margin, Inches(1.25), Emu(int(inner * 0.45)), Inches(0.9), number, size=28, bold=True, colour=accent)
         _text(s, margin, Inches(2.2), Emu(int(inner * 0.45)), Inches(1.6), f.detail(lang), size=14)
         if f.action is not None:
-            names = [_t(lang, "做什么", "What"), _t(lang, "为什么", "Why"), _t(lang, "谁", "Who"), _t(lang, "何时", "When"),
-                     _t(lang, "何地", "Where"), _t(lang, "怎么做", "How")]
+            names = [_TXT.get("what", lang), _TXT.get("why", lang), _TXT.get("who", lang), _TXT.get("when", lang),
+                     _TXT.get("where", lang), _TXT.get("how", lang)]
             plan = [f"{k}：{v}" if lang == "zh" else f"{k}: {v}" for k, v in zip(names, _five_w(f.action)) if v]
-            _text(s, margin, Inches(3.9), Emu(int(inner * 0.45)), Inches(2.6), [_t(lang, "行动：", "Action:"), *plan], size=12)
+            _text(s, margin, Inches(3.9), Emu(int(inner * 0.45)), Inches(2.6), [_TXT.get("action", lang), *plan], size=12)
         if f.metric and f.metric in set(ctx.metrics["metric"]):
             fig = _trend_chart(ctx, f.metric, f.benchmark)
             _image(s, margin + int(inner * 0.48), Inches(1.3), int(inner * 0.52), fig)
 
     # 4 league table (group)
     if ctx.params.store_id is None and len(ctx.stores) > 1:
-        s = titled(_t(lang, "门店排名：关键指标对比", "League table: key figures by store"))
+        s = titled(_TXT.get("league_table_key_figures", lang))
         league = ctx.league_frame(KEY_METRICS)
         _table(s, margin, Inches(1.3), inner, league, size=11)
 
     # 5 action plan
-    s = titled(_t(lang, "PDCA 行动计划", "PDCA action plan"))
+    s = titled(_TXT.get("pdca_action_plan", lang))
     acts = [f for f in findings if f.action is not None][:TOP_FINDINGS]
     if acts:
         names = ["问题", "做什么", "谁", "何时", "怎么做", "检查指标"] if lang == "zh" else ["Problem", "What", "Who", "When", "How", "Check metric"]
@@ -295,7 +312,7 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
             rows.append([f.title(lang), what, who, when, how, f.metric_label(lang) or "—"])
         _table(s, margin, Inches(1.3), inner, pd.DataFrame(rows, columns=names), size=11)
     else:
-        _text(s, margin, Inches(1.3), inner, Inches(1), _t(lang, "暂无需要立项的改进。", "No improvement cycle needed."), size=16)
+        _text(s, margin, Inches(1.3), inner, Inches(1), _TXT.get("no_improvement_cycle_needed", lang), size=16)
 
     path = Path(path)
     prs.save(str(path))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from dealerlab._io import _signals_deferred
 from dealerlab.errors import ReportError
 from dealerlab.report.params import ReportParams
 
@@ -225,7 +226,7 @@ class Kernels:
 
         # the workers (and their kernels) start with SIGINT/SIGTERM blocked: Ctrl-C in the terminal reaches the whole
         # process group, but only this process decides — it stops the workers itself (no traceback from each worker)
-        with _signals_blocked():
+        with _signals_deferred():
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
                                             initializer=_worker_init, initargs=(runtime_dir, warm))
             for _ in range(workers):  # a spawn pool starts one worker per task submitted
@@ -246,7 +247,7 @@ class Kernels:
             return out
         results: dict[int, str] = {}
         try:
-            with _signals_blocked():
+            with _signals_deferred():
                 futures = {self.pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
             for fut in as_completed(futures):
                 results[futures[fut]] = fut.result()
@@ -327,7 +328,7 @@ def run_jobs(
     try:
         # the workers (and their kernels) start with SIGINT/SIGTERM blocked: Ctrl-C in the terminal reaches the whole
         # process group, but only this process decides — it stops the workers itself (no traceback from each worker)
-        with _signals_blocked():
+        with _signals_deferred():
             futures = {pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
@@ -339,20 +340,6 @@ def run_jobs(
         raise
     pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
-
-
-@contextlib.contextmanager
-def _signals_blocked() -> Iterator[None]:
-    import signal
-
-    if not hasattr(signal, "pthread_sigmask"):  # Windows
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

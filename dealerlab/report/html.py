@@ -30,14 +30,14 @@ def css_string(value) -> str:
 class Html:
     """A fragment of trusted HTML that Jupyter displays (``_repr_html_``) and tests can read (``str``)."""
 
-    def __init__(self, parts: "Iterable[str | Html] | str" = ()) -> None:
+    def __init__(self, parts: Iterable[str | Html] | str = ()) -> None:
         items = [parts] if isinstance(parts, str) else list(parts)
         self.parts = [str(p) for p in items]
 
-    def __add__(self, other: "Html | str") -> "Html":
+    def __add__(self, other: Html | str) -> Html:
         return Html(self.parts + (other.parts if isinstance(other, Html) else [other]))
 
-    def append(self, part: "Html | str") -> None:
+    def append(self, part: Html | str) -> None:
         self.parts.extend(part.parts if isinstance(part, Html) else [part])
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@
   pattern (or the defaults), 时间进度 from those weights; official working days as an option.
 * :mod:`~dealerlab.targets.split` — exact integer splits: year → months → weeks → days, store → consultants,
   the multi-branch tree (多杈树法) and onion peeling (剥洋葱法).
+* :mod:`~dealerlab.targets.setting` — the year target from the factory VP and the group appraisal (+ margin).
 * :mod:`~dealerlab.targets.rebalance` — weekly rebalancing and the two-tier month reset after week 2.
 * :mod:`~dealerlab.targets.achievement` — month-to-date achievement, the amount-vs-rate matrix, 人均单产.
 
@@ -18,8 +19,8 @@ from dealerlab.targets.achievement import (
     actuals,
     amount_rate_matrix,
     daily_close,
-    ranked_table,
     per_head_output,
+    ranked_table,
 )
 from dealerlab.targets.days import (
     BASES,
@@ -31,6 +32,7 @@ from dealerlab.targets.days import (
     time_progress,
 )
 from dealerlab.targets.rebalance import TIERS, rebalance_weeks, retier_month
+from dealerlab.targets.setting import policy_target
 from dealerlab.targets.smart import GOAL_FIELDS, VAGUE_WORDS, Goal, smart_check
 from dealerlab.targets.split import (
     consultants_in_month,
@@ -58,6 +60,7 @@ __all__ = [
     "monthly_volume",
     "tree_split",
     "onion_peel",
+    "policy_target",
     "rebalance_weeks",
     "retier_month",
     "TIERS",

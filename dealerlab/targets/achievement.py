@@ -22,14 +22,20 @@ and raise a ParameterError here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang, check_option
 from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 from dealerlab.targets.days import BASES, time_progress
 from dealerlab.targets.split import consultants_in_month
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["time_progress", "actuals", "achievement", "daily_close", "amount_rate_matrix", "ranked_table", "per_head_output",
            "QUADRANTS", "METRICS", "MIN_MATRIX"]
@@ -72,6 +78,22 @@ QUADRANTS = {
     ),
 }
 
+_MSG = Catalogue({
+    "no_target": {"zh": "没有目标", "en": "no target"},
+    "zero_target": {"zh": "目标为 0", "en": "target is 0"},
+    "ahead": {"zh": "领先于时间进度", "en": "ahead of time"},
+    "behind": {"zh": "落后于时间进度", "en": "behind time"},
+    "small_team": {
+        "zh": "团队不足 4 人，中位数分象限没有意义：按达成率排名，逐人对照目标辅导。",
+        "en": "Fewer than 4 consultants: a median split means nothing; rank by achievement and coach against each target.",
+    },
+    "above_per_head": {
+        "zh": "高于人均单产：观察他为什么卖得好，请他分享经验（是否完成个人目标另看达成率）。",
+        "en": "Above output per head: praise, find out why, let them share.",
+    },
+    "no_consultant": {"zh": "本月没有在职销售顾问", "en": "no consultant employed"},
+})
+
 
 def _default_as_of(ds, period):
     first, last = month_bounds(period)
@@ -84,7 +106,7 @@ def _default_as_of(ds, period):
     return last
 
 
-def actuals(ds, *, period: str, as_of=None, metric: str = "销量", by_staff: bool = False, stores=None) -> pd.DataFrame:
+def actuals(ds: Dataset, *, period: str, as_of=None, metric: str = "销量", by_staff: bool = False, stores=None) -> pd.DataFrame:
     """Month-to-date actual of ``metric`` per store (and consultant).
 
     Parameters
@@ -141,7 +163,7 @@ def actuals(ds, *, period: str, as_of=None, metric: str = "销量", by_staff: bo
 
 
 def achievement(
-    ds,
+    ds: Dataset,
     *,
     period: str,
     as_of=None,
@@ -210,15 +232,14 @@ def achievement(
     tp = frame["store_id"].map(progress).astype(float).to_numpy()
     target = frame["target"].astype(float)
     stretch = frame["stretch"].astype(float)
-    zh = lang == "zh"
     with np.errstate(divide="ignore", invalid="ignore"):
         ach = np.where(target > 0, frame["actual"] / target, np.nan)
         sach = np.where(stretch > 0, frame["actual"] / stretch, np.nan)
     reason = np.where(
-        target.isna(), "没有目标" if zh else "no target", np.where(target == 0, "目标为 0" if zh else "target is 0", "")
+        target.isna(), _MSG.get("no_target", lang), np.where(target == 0, _MSG.get("zero_target", lang), "")
     )
     status = np.where(
-        np.isnan(ach), "", np.where(ach >= tp, "领先于时间进度" if zh else "ahead of time", "落后于时间进度" if zh else "behind time")
+        np.isnan(ach), "", np.where(ach >= tp, _MSG.get("ahead", lang), _MSG.get("behind", lang))
     )
     out = frame[keys].copy()
     out["period"] = period
@@ -302,8 +323,7 @@ def amount_rate_matrix(table: pd.DataFrame, *, amount: str = "actual", rate: str
     out["quadrant_name"] = pd.array([QUADRANTS[q][i] if ok else None for q, ok in zip(quad, valid)], dtype="string")
     out["advice"] = pd.array([QUADRANTS[q][i + 1] if ok else None for q, ok in zip(quad, valid)], dtype="string")
     small = ~ok & out[rate].astype(float).notna().to_numpy()
-    out.loc[small, "advice"] = ("团队不足 4 人，中位数分象限没有意义：按达成率排名，逐人对照目标辅导。" if lang == "zh"
-                                else "Fewer than 4 consultants: a median split means nothing; rank by achievement and coach against each target.")
+    out.loc[small, "advice"] = _MSG.get("small_team", lang)
     return out
 
 
@@ -327,7 +347,7 @@ def ranked_table(matrix: pd.DataFrame, *, rate: str = "achievement") -> pd.DataF
     return out
 
 
-def per_head_output(ds, *, period: str, stores=None, lang: str = "zh") -> pd.DataFrame:
+def per_head_output(ds: Dataset, *, period: str, stores=None, lang: str = "zh") -> pd.DataFrame:
     """人均单产 and who is above it (seed 002).
 
     Parameters
@@ -367,20 +387,19 @@ def per_head_output(ds, *, period: str, stores=None, lang: str = "zh") -> pd.Dat
     frame["consultants"] = frame["store_id"].map(heads).astype(float).fillna(0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["per_head"] = np.where(frame["consultants"] > 0, frame["store_units"] / frame["consultants"], np.nan)
-    zh = lang == "zh"
     frame["above"] = pd.array(np.where(frame["per_head"].isna(), None, frame["units"] > frame["per_head"]), dtype="boolean")
     frame["advice"] = np.where(
         frame["above"].fillna(False),
-        "高于人均单产：观察他为什么卖得好，请他分享经验（是否完成个人目标另看达成率）。" if zh else "Above output per head: praise, find out why, let them share.",
+        _MSG.get("above_per_head", lang),
         "",
     )
-    frame["reason"] = np.where(frame["per_head"].isna(), "本月没有在职销售顾问" if zh else "no consultant employed", "")
+    frame["reason"] = np.where(frame["per_head"].isna(), _MSG.get("no_consultant", lang), "")
     for c in ["store_id", "staff_id", "period", "advice", "reason"]:
         frame[c] = frame[c].astype("string")
     return frame[["store_id", "staff_id", "period", "units", "store_units", "consultants", "per_head", "above", "advice", "reason"]]
 
 
-def daily_close(ds, *, period: str, as_of, store_id: str, metric: str = "销量", basis: str = "selling_days", lang: str = "zh") -> pd.DataFrame:
+def daily_close(ds: Dataset, *, period: str, as_of, store_id: str, metric: str = "销量", basis: str = "selling_days", lang: str = "zh") -> pd.DataFrame:
     """日清日结: one store's month, day by day up to ``as_of`` — the day's actual, the running total against time
     progress, and tomorrow's target (日结日高: what is left, spread over the remaining days by their day weights).
 
@@ -423,7 +442,6 @@ def daily_close(ds, *, period: str, as_of, store_id: str, metric: str = "销量"
     w = day_weights(period, ds=ds, store_id=store_id, basis=basis)
     total = float(w["weight"].sum())
     cum_w = w["weight"].cumsum().to_numpy()
-    zh = lang == "zh"
     rows = []
     prev = 0.0
     for i, day in enumerate(w["date"]):
@@ -436,7 +454,7 @@ def daily_close(ds, *, period: str, as_of, store_id: str, metric: str = "销量"
         left_w = total - cum_w[i]
         nxt = (max(target - cum, 0.0) * float(w["weight"].iloc[i + 1]) / left_w
                if i + 1 < len(w) and left_w > 0 and pd.notna(target) else float("nan"))
-        status = "" if np.isnan(ach) else (("领先于时间进度" if zh else "ahead of time") if ach >= tp else ("落后于时间进度" if zh else "behind time"))
+        status = "" if np.isnan(ach) else _MSG.get("ahead" if ach >= tp else "behind", lang)
         rows.append({"date": day, "weight": float(w["weight"].iloc[i]), "actual": cum - prev, "cumulative": cum,
                      "target": target, "time_progress": tp, "achievement": ach, "gap": ach - tp, "status": status,
                      "next_target": nxt})

@@ -34,6 +34,7 @@ Decisions (docs/DOMAIN.md is silent):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,9 @@ from dealerlab._options import check_lang, check_option
 from dealerlab.calendar import check_period, holidays_cn, month_bounds, periods_back, working_days
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "BASES",
@@ -112,7 +116,7 @@ def _window(period: str, months: int) -> tuple[list[str], pd.Timestamp, pd.Times
     return back, month_bounds(back[0])[0], month_bounds(back[-1])[1]
 
 
-def selling_pattern(ds=None, *, period: str, store_id: str | None = None, months: int = 12, lang: str = "zh") -> pd.DataFrame:
+def selling_pattern(ds: Dataset | None = None, *, period: str, store_id: str | None = None, months: int = 12, lang: str = "zh") -> pd.DataFrame:
     """The selling-day weights of one store for month ``period``: its own pattern, or the defaults.
 
     Parameters
@@ -285,7 +289,7 @@ def span_weights(
 def day_weights(
     period: str,
     *,
-    ds=None,
+    ds: Dataset | None = None,
     store_id: str | None = None,
     basis: str = "selling_days",
     months: int = 12,
@@ -354,7 +358,7 @@ def time_progress(
     period: str,
     *,
     as_of=None,
-    ds=None,
+    ds: Dataset | None = None,
     store_id: str | None = None,
     basis: str = "selling_days",
     weights: pd.DataFrame | None = None,

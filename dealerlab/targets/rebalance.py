@@ -35,7 +35,16 @@ import numpy as np
 import pandas as pd
 
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 from dealerlab.targets.split import split_integer
+
+_MSG = Catalogue({
+    "behind": {"zh": "落后于计划", "en": "behind plan"},
+    "on_track": {"zh": "达到或超过计划", "en": "on or ahead of plan"},
+    "tier_1": {"zh": "目标一", "en": "tier 1"},
+    "tier_2": {"zh": "目标二", "en": "tier 2"},
+})
+
 
 __all__ = ["rebalance_weeks", "retier_month", "TIERS"]
 
@@ -219,13 +228,8 @@ def retier_month(plan, actual, *, month_target=None, after_week: int = 2, tiers=
     cum_rate = achieved / done_plan if done_plan > 0 else np.nan
     behind = bool(cum_rate < 1) if not np.isnan(cum_rate) else False
     key = "behind" if behind else "on_track"
-    status = {
-        ("behind", "zh"): "落后于计划",
-        ("on_track", "zh"): "达到或超过计划",
-        ("behind", "en"): "behind plan",
-        ("on_track", "en"): "on or ahead of plan",
-    }[(key, lang)]
-    names = ["目标一", "目标二"] if lang == "zh" else ["tier 1", "tier 2"]
+    status = _MSG.get(key, lang)
+    names = [_MSG.get("tier_1", lang), _MSG.get("tier_2", lang)]
     whole = _integral([*plan, *actual[:k]]) and float(T).is_integer()
     rows = []
     for name, level in zip(names, tiers[key]):

@@ -189,12 +189,16 @@ def make_bad() -> None:
     (f / "潜客.csv").write_bytes("".join(lines[:3]).encode("utf-8") + "".join(lines[3:]).encode("gbk"))
     bad("mixed-utf8-gbk", "mixed-encoding", "leads", "潜客.csv", 4, "", "encoding_mixed")
     f = write_csvs(BAD / "unknown-encoding", base())
-    (f / "潜客.csv").write_bytes("客户编号,门店编码\n".encode("utf-8").replace(b"\xe5", b"\xff") + b"L1,S01\n")
+    (f / "潜客.csv").write_bytes("客户编号,门店编码\n".encode().replace(b"\xe5", b"\xff") + b"L1,S01\n")
     bad("unknown-encoding", "unknown-encoding", "leads", "潜客.csv", 1, "", "encoding_unknown")
     f = write_csvs(BAD / "unclosed-quote", base())
     with open(f / "潜客.csv", "a", encoding="utf-8") as fh:
         fh.write('"L009,S01,E01,2026-10-09,到店,自然到店,跟进中,,\n')
     bad("csv-unclosed-quote", "unclosed-quote", "leads", "潜客.csv", 6, "", "csv_malformed")
+    f = write_csvs(BAD / "shifted-row-csv", base())
+    with open(f / "潜客.csv", "a", encoding="utf-8") as fh:  # an unquoted comma in the channel shifts the row right
+        fh.write("L009,S01,E01,2026-10-09,到店,自然到店,老客户,转介绍,成交,2026-10-10,A01\n")
+    bad("csv-filled-cell-beyond-header", "shifted-row-csv", "leads", "潜客.csv", 6, "", "csv_malformed")
 
     # ---- headers
     s = base()
@@ -579,6 +583,50 @@ def make_good() -> None:
     good("parquet-folder", "parquet")
 
 
+# --------------------------------------------------------------------------------- module 8 (stock and OEM policy)
+
+
+def policy_base() -> dict[str, list[list]]:
+    """The base workbook plus the four module-8 sheets (stock, OEM orders, the rebate policy, OEM scores)."""
+    s = base()
+    s["库存车辆"] = [["车架号", "门店编码", "车型", "入库日期", "出库日期", "采购成本", "销售编号"],
+                 ["LSGAB12C3D4567890", "S01", "轩逸", "2026-09-20", "2026-10-10", "110,000", "X1"],
+                 ["LFWAB12C3D4567891", "S02", "解放J6", "2026-09-01", "2026-10-12", "330000", "X2"],
+                 ["LSGAB12C3D4567892", "S01", "轩逸", "2026-07-15", "", "108000", ""]]
+    s["厂家订车"] = [["门店编码", "月份", "车型", "订车台数", "CALL OFF台数", "备注"],
+                 ["S01", "2026-10", "轩逸", "12", "10", ""],
+                 ["S02", "2026-10", "解放J6", "6", "6", ""]]
+    s["商务政策"] = [["门店编码", "月份", "项目", "依据指标", "门槛", "每台返利", "一次性奖励"],
+                 ["", "", "VP达成奖", "vp_achievement", "95%", "300", ""],
+                 ["", "", "VP达成奖", "VP达成率", "100%", "800", "50,000"],
+                 ["S01", "", "暗访奖", "score", "85", "200", ""]]
+    s["厂家评分"] = [["门店编码", "月份", "项目", "得分"], ["S01", "2026-10", "暗访", "88"]]
+    return s
+
+
+def make_policy() -> None:
+    write_xlsx(GOOD / "policy-tables.xlsx", policy_base())
+    good("policy-tables", "policy-tables.xlsx")
+    write_xlsx(GOOD / "call-off-over-order.xlsx", setv(policy_base(), "厂家订车", 1, "CALL OFF台数", "14"))
+    good("call-off-over-order-warns", "call-off-over-order.xlsx", "call_off_over_order")
+    s = setv(setv(policy_base(), "厂家订车", 1, "CALL OFF台数", "14"), "厂家订车", 1, "备注", "含9月订单2台")
+    write_xlsx(GOOD / "call-off-over-order-noted.xlsx", s)
+    good("call-off-over-order-noted", "call-off-over-order-noted.xlsx")
+
+    write_xlsx(BAD / "sold-before-arrival.xlsx", setv(policy_base(), "库存车辆", 1, "出库日期", "2026-09-10"))
+    bad("sold-before-arrival", "sold-before-arrival.xlsx", "inventory", "sold-before-arrival.xlsx:库存车辆", 2, "出库日期", "date_order")
+    write_xlsx(BAD / "stock-dangling-sale.xlsx", setv(policy_base(), "库存车辆", 2, "销售编号", "X77"))
+    bad("stock-dangling-sale", "stock-dangling-sale.xlsx", "inventory", "stock-dangling-sale.xlsx:库存车辆", 3, "销售编号", "reference_missing")
+    write_xlsx(BAD / "stock-duplicate-vin.xlsx", setv(policy_base(), "库存车辆", 3, "车架号", "LSGAB12C3D4567890"))
+    bad("stock-duplicate-vin", "stock-duplicate-vin.xlsx", "inventory", "stock-duplicate-vin.xlsx:库存车辆", 4, "车架号", "duplicate_key")
+    write_xlsx(BAD / "rebate-tier-descending.xlsx", setv(policy_base(), "商务政策", 2, "每台返利", "200"))
+    bad("rebate-tier-descending", "rebate-tier-descending.xlsx", "oem_policy", "rebate-tier-descending.xlsx:商务政策", 3, "门槛", "tier_order")
+    write_xlsx(BAD / "rebate-item-unknown.xlsx", setv(policy_base(), "商务政策", 3, "项目", "冲量奖"))
+    bad("rebate-item-unknown", "rebate-item-unknown.xlsx", "oem_policy", "rebate-item-unknown.xlsx:商务政策", 4, "项目", "enum_invalid")
+    write_xlsx(BAD / "oem-order-negative.xlsx", setv(policy_base(), "厂家订车", 1, "订车台数", "-2"))
+    bad("oem-order-negative", "oem-order-negative.xlsx", "oem_orders", "oem-order-negative.xlsx:厂家订车", 2, "订车台数", "below_min")
+
+
 def write_manifest(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
@@ -597,6 +645,7 @@ def main() -> None:
     make_bad()
     make_hostile()
     make_good()
+    make_policy()
     write_manifest(BAD / "cases.csv", BAD_CASES)
     write_manifest(GOOD / "cases.csv", GOOD_CASES)
     print(f"{len(BAD_CASES)} bad cases in {BAD}, {len(GOOD_CASES)} good cases in {GOOD}")

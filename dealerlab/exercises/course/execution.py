@@ -1,4 +1,4 @@
-"""Exercises of course module 10 — execution and organisation (trainer notebooks ``10a``, ``10b``, ``10c``).
+"""Exercises of course module 10 — execution and organisation (trainer notebooks ``10a``–``10d``).
 
 * :data:`three_no` (10a) — six cases from a dealership: diagnose each as 能不能做 / 会不会做 / 愿不愿做 (seed 004) and pick
   the lever: 规范 (作业规范、流程/人力管理), 培训 (培训、演练、日常考核) or 激励 (鼓励制度、绩效考核); plus the principle
@@ -7,6 +7,8 @@
   the role that owns them (关键岗位职责); score a 6S audit (:func:`dealerlab.people.six_s_score`).
 * :data:`daily_close_case` (10c) — 日清日结 on selling days: time progress, tomorrow's target (日结日高), the new hires'
   脱落率, and an evening close-out note checked for its elements.
+* :data:`training_plan` (10d) — 培训方案: the first step (choice), who needs which course and the hours (table, from
+  :func:`dealerlab.people.training_needs`), a checkable goal (text).
 
 The numbers of 10c come from :func:`dealerlab.targets.daily_close`, :func:`dealerlab.targets.day_weights` and
 :func:`dealerlab.people.recruiting` (the same functions as notebook 10). Nothing happens at import time except
@@ -32,7 +34,8 @@ from dealerlab.exercises import (
 )
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
-           "AUDIT", "audit_numbers", "HEADCOUNT", "headcount_needed", "daily_case_numbers", "EXERCISES"]
+           "AUDIT", "audit_numbers", "HEADCOUNT", "headcount_needed", "daily_case_numbers", "training_plan",
+           "SKILL_SCORES", "SKILLS", "COURSE_HOURS", "training_numbers", "EXERCISES"]
 
 # ----------------------------------------------------------------------------------------------------------------
 # 10a 能不能 / 会不会 / 愿不愿做
@@ -469,5 +472,103 @@ daily_close_case = Exercise(
     ),
 )
 
+
+# ----------------------------------------------------------------------------------------------------------------
+# 10d 培训方案：从培训需求分析到课时 (seed 001「培训方案」, seed 002「培训需求分析」)
+
+#: the skill scores of eight consultants (monthly check, 100 points): staff → (产品知识, 需求分析, 试乘试驾)
+SKILL_SCORES = {
+    "顾问 1": (86, 72, 90), "顾问 2": (78, 81, 74), "顾问 3": (92, 65, 70), "顾问 4": (70, 88, 83),
+    "顾问 5": (84, 76, 79), "顾问 6": (81, 90, 95), "顾问 7": (75, 70, 68), "顾问 8": (88, 84, 86),
+}
+SKILLS = {"product": "产品知识", "needs": "需求分析", "drive": "试乘试驾"}
+#: course hours per person for each skill
+COURSE_HOURS = {"product": 4, "needs": 6, "drive": 3}
+STANDARD = 80
+#: the first step of a training plan
+FIRST_STEP = {
+    "a": "培训需求分析：用考核和检核结果找出谁在哪项技能上低于标准",
+    "b": "先买一套外部课程，全员参加",
+    "c": "让每个人自己报想上的课",
+    "d": "等厂家安排培训",
+}
+
+
+@lru_cache(maxsize=1)
+def training_numbers() -> pd.DataFrame:
+    """The 10d answers from :func:`dealerlab.people.training_needs` (index = skill key)."""
+    from dealerlab.people import training_needs
+
+    rows = [(who, SKILLS[k], s[i]) for who, s in SKILL_SCORES.items() for i, k in enumerate(SKILLS)]
+    scores = pd.DataFrame(rows, columns=["staff_id", "skill", "score"])
+    t = training_needs(scores, standard=STANDARD, hours={SKILLS[k]: h for k, h in COURSE_HOURS.items()})
+    return t.assign(key=list(SKILLS)).set_index("key")
+
+
+def _check_training(answer: dict) -> Feedback:
+    t = training_numbers()
+    got = answer.get("plan") or {}
+    wrong_n = [SKILLS[k] for k in SKILLS if not is_close((got.get(k) or {}).get("people"), t.loc[k, "below"])]
+    wrong_h = [SKILLS[k] for k in SKILLS if not is_close((got.get(k) or {}).get("hours"), t.loc[k, "hours_total"])]
+    goal = answer.get("goal") or ""
+    found = find_keywords(goal, {"number": [str(d) for d in range(10)] + ["％", "%"],
+                                 "kpi": ["试驾率", "成交率", "试乘试驾", "分", "考核", "达标", "检核"]})
+    missing = [m for k, m in (("number", "一个数字"), ("kpi", "一个能检查的指标（考核分、试驾率……）")) if not found[k]]
+    return Feedback.grade(
+        [("first", answer.get("first") == "a", "培训方案的第一步是培训需求分析：先找短板，再定课程"),
+         ("plan", not wrong_n and not wrong_h,
+          ("、".join(wrong_n) + f"：需培训人数 = 该项低于 {STANDARD} 分的人数（80 分本身达标）" if wrong_n else "")
+          + ("；" if wrong_n and wrong_h else "")
+          + ("、".join(wrong_h) + "：总课时 = 人数 × 每人课时" if wrong_h else "")),
+         ("goal", not missing, "培训目标还缺：" + "、".join(missing) if missing else "")],
+        weights={"first": 1, "plan": 2, "goal": 1},
+        explanation=(
+            "课程的培训方案顺序是：**培训需求分析 → 培训目标 → 对象与时间 → 内容 → 方式 → 评估 → 效果跟踪**。"
+            "需求分析把“大家都需要培训”变成“谁、哪一项、差多少”：只培训低于标准的人，课时和费用就有了依据。"
+            "目标要能检查（考核分从几分到几分、试驾率从多少到多少），回到岗位后看指标有没有变——培训解决的是"
+            "“会不会做”，指标不变就回头看是不是“能不能”“愿不愿”（第 5 节）。"
+        ),
+        explanation_en="Start from a training-needs analysis: who is below standard in which skill; hours = people × hours each; a checkable goal.",
+        hint=f"逐列数低于 {STANDARD} 分的人（不含 80 分）；总课时 = 人数 × 每人课时。",
+        hint_en=f"Count per skill the people below {STANDARD} (80 passes); hours = people × hours each.",
+    )
+
+
+def _training_model(answer=None) -> str:
+    t = training_numbers()
+    rows = "\n".join(f"| {SKILLS[k]} | {t.loc[k, 'staff']} | {t.loc[k, 'below']} | {t.loc[k, 'hours_each']:.0f} | "
+                     f"{t.loc[k, 'hours_total']:.0f} |" for k in SKILLS)
+    return ("**参考答案**\n\n第一步选 a（培训需求分析）。\n\n| 技能 | 低于 80 分 | 人数 | 每人课时 | 总课时 |\n|---|---|---|---|---|\n"
+            + rows + f"\n\n合计 {t['hours_total'].sum():.0f} 课时。培训目标举例：需求分析培训后一个月，参训顾问的需求分析"
+            "检核分全部达到 80 分，展厅试乘试驾率从 35% 提高到 45%。")
+
+
+training_plan = Exercise(
+    id="10d-training-plan",
+    title="练习 10D：培训方案——从需求分析到课时",
+    title_en="Exercise 10D: a training plan from the needs analysis",
+    instructions=(
+        f"下面是展厅八位销售顾问上月的技能检核分（百分制，标准 {STANDARD} 分）：\n\n| 顾问 | "
+        + " | ".join(SKILLS.values()) + " |\n|---|---|---|---|\n"
+        + "\n".join(f"| {who} | " + " | ".join(str(x) for x in s) + " |" for who, s in SKILL_SCORES.items())
+        + "\n\n每人课时：" + "、".join(f"{SKILLS[k]} {h} 课时" for k, h in COURSE_HOURS.items())
+        + "。\n\n1. 培训方案的第一步是什么？\n2. 填表：每项技能需要培训的人数（低于标准的人）和总课时；\n"
+          "3. 写一个能检查的培训目标。"
+    ),
+    instructions_en="From eight consultants' skill scores, count who needs each course and the total hours; set a checkable goal.",
+    fields={
+        "first": ChoiceField("培训方案的第一步", "First step", options=FIRST_STEP, options_en={
+            "a": "training-needs analysis", "b": "buy a course for everyone", "c": "let people choose",
+            "d": "wait for the OEM"}),
+        "plan": TableField("培训计划", "Training plan", rows=SKILLS, columns={"people": "需培训人数", "hours": "总课时"},
+                           columns_en={"people": "people", "hours": "hours"},
+                           rows_en={"product": "product knowledge", "needs": "needs analysis", "drive": "test drive"},
+                           totals="columns"),
+        "goal": TextField("培训目标", "Training goal", rows=2, placeholder="培训后……从……提高到……"),
+    },
+    check=_check_training,
+    model_answer=_training_model,
+)
+
 #: All exercises of module 10, in notebook order.
-EXERCISES = (three_no, six_s_4, daily_close_case)
+EXERCISES = (three_no, six_s_4, daily_close_case, training_plan)

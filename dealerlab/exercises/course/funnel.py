@@ -331,7 +331,7 @@ _ACTIONS = {
 
 def _case_table() -> pd.DataFrame:
     from dealerlab.funnel.benchmarks import load_benchmarks
-    from dealerlab.funnel.paths import reachable_target, stage_extra_sales, target_source, TARGET_SOURCES
+    from dealerlab.funnel.paths import TARGET_SOURCES, reachable_target, stage_extra_sales, target_source
 
     bench = load_benchmarks(business="乘用车")
     gpu = CASE["gross_per_unit"] + CASE["addon_gross_per_unit"]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from dealerlab.exercises import (
     ChoiceField,
+    ClassifyField,
     Exercise,
     Feedback,
     NumberField,
@@ -38,6 +39,14 @@ __all__ = [
     "MONTH_CASE",
     "month_answer",
     "MONTH_TABLE",
+    "kpi_system",
+    "design_flow",
+    "POINT_PERIOD",
+    "MAP_OBJECTIVES",
+    "BASIS_CASES",
+    "SCREEN_CASE",
+    "screen_case",
+    "EXERCISES",
 ]
 
 # ---- 02a: design a card for a role ----------------------------------------------------------------------------------
@@ -461,3 +470,300 @@ consultant_month = Exercise(
         + f"；总分 {month_answer()['score'].sum():.3f}。"
     ),
 )
+
+
+# ---- 02d: the KPI system — types, cascade, links, strategy map, benchmarks -----------------------------------------
+
+#: KPI → 时点 (a stock read at one moment) or 时期 (a flow over the period)
+POINT_PERIOD = {
+    "k1": ("月末库存台数", "point"),
+    "k2": ("当月新车销量", "period"),
+    "k3": ("月末在职销售顾问人数", "point"),
+    "k4": ("当月售后产值", "period"),
+    "k5": ("月末应收账款余额", "point"),
+    "k6": ("当月新增潜客数", "period"),
+}
+_PP = {"point": "时点指标（某一时刻的存量）", "period": "时期指标（一段时间的累计）"}
+_PP_EN = {"point": "point in time (a stock)", "period": "over a period (a flow)"}
+
+#: strategy-map objective → balanced-scorecard perspective
+MAP_OBJECTIVES = {
+    "o1": ("提高单车综合毛利（新车 + 衍生）", "财务"),
+    "o2": ("降低库存资金占用", "财务"),
+    "o3": ("让客户交车满意、愿意转介绍", "客户"),
+    "o4": ("提高区域市场占有率", "客户"),
+    "o5": ("缩短潜客跟踪的响应时间", "内部流程"),
+    "o6": ("提高试乘试驾率和展厅成交率", "内部流程"),
+    "o7": ("新顾问上岗前完成产品和流程认证", "学习与成长"),
+    "o8": ("降低核心员工离职率", "学习与成长"),
+}
+_BSC = {"财务": "财务", "客户": "客户", "内部流程": "内部流程", "学习与成长": "学习与成长"}
+_BSC_EN = {"财务": "financial", "客户": "customer", "内部流程": "internal process", "学习与成长": "learning & growth"}
+
+
+def _check_kpi_system(answer: dict) -> Feedback:
+    pp = answer.get("point_period") or {}
+    pp_wrong = [k for k, (_t, w) in POINT_PERIOD.items() if pp.get(k) != w]
+    bsc = answer.get("perspective") or {}
+    bsc_wrong = [k for k, (_t, w) in MAP_OBJECTIVES.items() if bsc.get(k) != w]
+    num_pp = {k: str(i) for i, k in enumerate(POINT_PERIOD, start=1)}
+    num_o = {k: str(i) for i, k in enumerate(MAP_OBJECTIVES, start=1)}
+    linked = answer.get("linked") or []
+    details = [
+        ("point_period", not pp_wrong,
+         f"第 {'、'.join(num_pp[k] for k in pp_wrong)} 项再想想：月末数一次的是时点，整个月累加的是时期" if pp_wrong else ""),
+        ("controllable", answer.get("controllable") == "c",
+         "销售顾问自己左右不了全店的市场占有率：放在顾问卡上不可控，应放在总经理、销售部的卡上"),
+        ("cascade", answer.get("cascade") == "b", "先有公司 KPI，再分到部门，再分到岗位，最后写进每人的绩效合同"),
+        ("perspective", not bsc_wrong,
+         f"第 {'、'.join(num_o[k] for k in bsc_wrong)} 个目标的维度不对：钱的结果是财务，客户感受到的是客户，"
+         "店里怎么做事是内部流程，人的能力和稳定是学习与成长" if bsc_wrong else ""),
+        ("linked", sorted(linked) == ["a", "b", "c"],
+         "客流下降先影响销售部的销量和 VP 达成，再传到财务部的毛利总额；零件供应率和客流没有直接关系"),
+        ("benchmark", answer.get("benchmark") == "b",
+         "标杆法：目标定在“自己和标杆差距的一半”这一档（不超过标杆），同时去最好的门店学具体做法"),
+    ]
+    return Feedback.grade(
+        details,
+        weights={"point_period": 1, "controllable": 1, "cascade": 1, "perspective": 2, "linked": 1, "benchmark": 1},
+        explanation=(
+            "**类型：** 时点指标是某一刻的存量（月末库存、人数、应收余额），时期指标是一段时间的累计（销量、产值、"
+            "新增潜客）。两类不能直接相加或相除后当成同一口径比较。**选取原则：** 除了 SMART，还要稳定、"
+            "**可控**（责任人自己能影响）、可优化。\n\n"
+            "**体系：** 公司 KPI → 部门 KPI → 岗位 KPI → 绩效合同，下一层要撑得起上一层。\n\n"
+            "**战略地图：** 学习与成长（人会做、留得住）→ 内部流程（做对的事）→ 客户（满意、占有率）→ 财务（毛利、"
+            "资金），每个目标再配上指标卡。\n\n"
+            "**关联图：** 同一个指标常常出现在几个部门的卡上，或者一个部门的结果是另一个部门的起点——"
+            "客流（市场部）→ 销量与 VP（销售部）→ 毛利总额（财务部）。关联图告诉店长：一个指标掉了，要叫哪几个部门一起开会。\n\n"
+            "**标杆法：** 拿本店和标杆（厂家、集团最好的门店）比，差距大的先改；目标定在够得着的一档，"
+            "不一步跳到标杆。"
+        ),
+        explanation_en=(
+            "Point-in-time vs period KPIs; controllability; company → department → job → contract; strategy map "
+            "perspectives; KPI links across departments; benchmarking with a reachable target."
+        ),
+        hint="先分清“某一刻的数”和“一段时间的累计”。",
+    )
+
+
+def _kpi_system_model(answer=None) -> str:
+    pp = "；".join(f"{t} → {_PP[w][:4]}" for t, w in POINT_PERIOD.values())
+    bsc = "；".join(f"{t} → {w}" for t, w in MAP_OBJECTIVES.values())
+    return (
+        f"1. {pp}。\n\n2. 全店市场占有率（顾问不可控）。\n\n3. 公司 KPI → 部门 KPI → 岗位 KPI → 绩效合同。\n\n"
+        f"4. {bsc}。\n\n5. 新车销量、VP 达成率、新车销售毛利总额。\n\n"
+        "6. 下季度成交率目标定在 17.5%（15% 和标杆 20% 差距的一半），并组织顾问去集团最好的门店学习邀约和试驾做法。"
+    )
+
+
+kpi_system = Exercise(
+    id="02d-kpi-system",
+    title="练习 2D：指标体系——类型、分解、战略地图、关联与标杆",
+    title_en="Exercise 2D: the KPI system — types, cascade, strategy map, links, benchmarks",
+    instructions=(
+        "1. 下面的指标，哪些是**时点指标**、哪些是**时期指标**？\n\n"
+        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(POINT_PERIOD.values(), start=1))
+        + "\n\n2. 给销售顾问选 KPI，哪一项不符合“可控性”？\n"
+        "3. 建立 KPI 体系的顺序是？\n"
+        "4. 店里的战略地图上有八个目标，各属于平衡计分卡的哪个维度？\n\n"
+        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(MAP_OBJECTIVES.values(), start=1))
+        + "\n\n5. 市场部的展厅客流量下降 20%，关联图上哪些部门的指标会跟着受影响？（多选）\n"
+        "6. 本店展厅成交率 15%，集团里最好的门店 22%，标杆值 20%。用标杆法定下季度目标，哪种做法对？"
+    ),
+    instructions_en="Six questions on KPI types, controllability, the cascade, the strategy map, links and benchmarks.",
+    fields={
+        "point_period": ClassifyField("时点还是时期", "Point or period",
+                                      items={k: f"第 {i} 项" for i, k in enumerate(POINT_PERIOD, start=1)},
+                                      classes=_PP, classes_en=_PP_EN),
+        "controllable": ChoiceField(
+            "不符合可控性的一项", "Not controllable by a consultant",
+            options={"a": "个人成交率", "b": "个人试乘试驾率", "c": "全店市场占有率", "d": "单车衍生毛利"},
+            options_en={"a": "own close rate", "b": "own test-drive rate", "c": "store market share",
+                        "d": "add-on gross per unit"},
+        ),
+        "cascade": ChoiceField(
+            "体系建立的顺序", "Order of building the system",
+            options={"a": "岗位 KPI → 部门 KPI → 公司 KPI → 绩效合同",
+                     "b": "公司 KPI → 部门 KPI → 岗位 KPI → 绩效合同",
+                     "c": "绩效合同 → 岗位 KPI → 部门 KPI → 公司 KPI"},
+            options_en={"a": "job → department → company → contract", "b": "company → department → job → contract",
+                        "c": "contract → job → department → company"},
+        ),
+        "perspective": ClassifyField("战略地图的维度", "Strategy-map perspective",
+                                     items={k: f"目标 {i}" for i, k in enumerate(MAP_OBJECTIVES, start=1)},
+                                     classes=_BSC, classes_en=_BSC_EN),
+        "linked": ChoiceField(
+            "客流下降会影响的指标", "KPIs hit by less traffic", multiple=True,
+            options={"a": "销售部：新车销量", "b": "销售部：VP 达成率", "c": "财务部：新车销售毛利总额",
+                     "d": "售后部：零件即时供应率"},
+            options_en={"a": "sales: new-car volume", "b": "sales: VP achievement", "c": "finance: new-car gross",
+                        "d": "after-sales: parts fill rate"},
+        ),
+        "benchmark": ChoiceField(
+            "标杆法定目标", "Benchmarking a target",
+            options={"a": "直接定 22%，向最好的门店看齐",
+                     "b": "先定 17.5%（和标杆 20% 差距的一半），并去最好的门店学具体做法",
+                     "c": "不和别人比，按去年增长 5% 定"},
+            options_en={"a": "22% straight away", "b": "half the gap to 20%, and learn from the best store",
+                        "c": "last year + 5%"},
+        ),
+    },
+    check=_check_kpi_system,
+    model_answer=_kpi_system_model,
+)
+
+
+# ---- 02e: design bases, the setting workflow, screening, cases -------------------------------------------------
+
+_BASES = {
+    "boss": "上级主管要求", "nature": "公司 / 事业部性质", "function": "部门职能", "culture": "企业文化",
+    "voice": "内外部客户意见与竞争对手", "jobdesc": "《岗位说明书》", "competency": "胜任力模型",
+}
+_BASES_EN = {"boss": "the superior's requirement", "nature": "nature of the company", "function": "department function",
+             "culture": "corporate culture", "voice": "customers and competitors", "jobdesc": "job description",
+             "competency": "competency model"}
+#: scenario → the design basis it uses
+BASIS_CASES = {
+    "s1": ("总经理要求销售经理本季度把单车综合毛利提高 500 元，销售经理据此给自己定 KPI", "boss"),
+    "s2": ("这家店是商用车经销商，大客户批量采购占六成，所以把大客户销量和回款放进销售部的卡", "nature"),
+    "s3": ("售后部的职能是维修和保养，所以用入库台数、一次修复率和准时交车率考核它", "function"),
+    "s4": ("公司倡导“客户第一”，所以每个岗位的卡上都有一项和客户满意相关的指标", "culture"),
+    "s5": ("客户投诉交车等待太久，隔壁竞品店承诺 1 小时交车，于是给交车专员加上“交车时长”", "voice"),
+    "s6": ("对照信息员的岗位职责（接听来电、登记、派发），定来电登记完整率和派发及时率", "jobdesc"),
+    "s7": ("优秀顾问都擅长需求分析，就给新顾问加一项“需求分析表填写合格率”来培养这个能力", "competency"),
+}
+_STEPS = {"talk": "预先沟通", "draft": "员工草拟", "discuss": "正式讨论", "file": "修订存档"}
+_ORDER = {"1": "第 1 步", "2": "第 2 步", "3": "第 3 步", "4": "第 4 步"}
+_STEP_ORDER = {"talk": "1", "draft": "2", "discuss": "3", "file": "4"}
+_ACTORS = {"boss": "上级主导", "staff": "员工主导", "both": "上下级一起"}
+_ACTORS_EN = {"boss": "the superior", "staff": "the employee", "both": "both together"}
+_STEP_ACTOR = {"talk": "boss", "draft": "staff", "discuss": "both", "file": "boss"}
+
+#: 02e screening case: candidate → scores (strategy, measurable, controllable, data), 1–5
+SCREEN_CASE = {
+    "展厅成交率": (5, 5, 4, 5),
+    "员工满意度": (3, 2, 3, 2),
+    "潜客跟踪及时率": (4, 5, 5, 4),
+    "展厅卫生": (2, 3, 5, 3),
+}
+_SCREEN_ROWS = {f"r{i}": n for i, n in enumerate(SCREEN_CASE, start=1)}
+
+
+def screen_case() -> pd.DataFrame:
+    """The 02e candidates screened by :func:`dealerlab.kpi.design.screen_kpis` (default criteria, threshold 3.5)."""
+    from dealerlab.kpi.design import screen_kpis
+
+    rows = [{"name": n, "strategy": s[0], "measurable": s[1], "controllable": s[2], "data": s[3]}
+            for n, s in SCREEN_CASE.items()]
+    return screen_kpis(pd.DataFrame(rows))
+
+
+_CASE_RULES = {
+    "voice": ["参与", "沟通", "反馈", "意见", "讨论", "草拟"],
+    "reward": ["激励", "奖励", "奖金", "收入", "晋升"],
+    "process": ["过程", "数据", "跟踪", "辅导", "复盘", "检查"],
+}
+_CASE_MSG = {
+    "voice": "员工参与：让员工草拟、讨论、反馈（银行就败在这里）",
+    "reward": "和激励挂钩：做好做坏在收入或晋升上有差别",
+    "process": "过程跟踪：用数据定期检查、辅导，而不是月底算总账",
+}
+
+
+def _check_design_flow(answer: dict) -> Feedback:
+    bases = answer.get("bases") or {}
+    b_wrong = [k for k, (_t, w) in BASIS_CASES.items() if bases.get(k) != w]
+    order = answer.get("order") or {}
+    o_ok = all(order.get(k) == v for k, v in _STEP_ORDER.items())
+    actor = answer.get("actor") or {}
+    a_wrong = [k for k, v in _STEP_ACTOR.items() if actor.get(k) != v]
+    s = screen_case().set_index("name")
+    table = answer.get("screen") or {}
+    sc_wrong = [n for r, n in _SCREEN_ROWS.items()
+                if not is_close((table.get(r) or {}).get("score"), float(s.loc[n, "score"]), tolerance=0.011)]
+    keep_want = sorted(r for r, n in _SCREEN_ROWS.items() if s.loc[n, "keep"])
+    ok_keep = sorted(answer.get("keep") or []) == keep_want
+    text = str(answer.get("lesson") or "")
+    found = find_keywords(text, _CASE_RULES)
+    missing = [k for k, ok in found.items() if not ok]
+    ok_text = len(text) >= 15 and len(missing) <= 1
+    num = {k: str(i) for i, k in enumerate(BASIS_CASES, start=1)}
+    details = [
+        ("bases", not b_wrong, f"场景 {'、'.join(num[k] for k in b_wrong)} 的依据再想想：这个指标是因为谁、因为什么提出来的？"
+         if b_wrong else ""),
+        ("order", o_ok, "先由上级预先沟通公司和部门的目标，员工再草拟，双方正式讨论定稿，最后修订存档"),
+        ("actor", not a_wrong, "“草拟”要让员工自己来写——员工参与定的目标才会被认真执行；讨论是上下级一起，沟通和存档由上级负责"),
+        ("screen", not sc_wrong, f"{'、'.join(sc_wrong)} 的加权得分不对：得分 = 0.4 × 战略 + 0.2 × 可衡量 + 0.2 × 可控 + 0.2 × 数据"
+         if sc_wrong else ""),
+        ("keep", ok_keep, "保留加权得分不低于 3.5 的指标"),
+        ("lesson", ok_text, "；".join(_CASE_MSG[k] for k in missing) if missing else "再具体一点（至少 15 个字）"),
+    ]
+    lines = "；".join(f"{n} {s.loc[n, 'score']:.1f}" for n in SCREEN_CASE)
+    return Feedback.grade(
+        details,
+        weights={"bases": 2, "order": 1, "actor": 1, "screen": 2, "keep": 1, "lesson": 1},
+        explanation=(
+            "**七种依据**：上级要求、公司性质、部门职能、企业文化、客户与竞争对手、岗位说明书、胜任力模型——同一张卡上"
+            "的指标各有来处，说得出依据，员工才服气。\n\n"
+            "**设定流程**：预先沟通（上级讲清公司和部门目标）→ 员工草拟 → 正式讨论（上下级一起）→ 修订存档。\n\n"
+            f"**审查筛选**：加权得分 {lines}；不低于 3.5 的保留。“员工满意度”重要但数据难取、顾问难控，适合放在"
+            "店长的卡上或用调查单独管理；“展厅卫生”用检查表管理，不必占 KPI 的权重。\n\n"
+            "**案例**：银行推 KPI 失败在没有员工参与和反馈；腾讯、京东成功在指标对准客户和战略，同时配上激励、培训和过程管理。"
+        ),
+        explanation_en="Seven design bases; talk → draft → discuss → file; weighted screening; lessons from the cases.",
+        hint="筛选表：每一行用 0.4、0.2、0.2、0.2 的权重乘上打分再相加。",
+    )
+
+
+def _design_flow_model(answer=None) -> str:
+    s = screen_case().set_index("name")
+    bases = "；".join(f"{i}. {_BASES[w]}" for i, (_t, w) in enumerate(BASIS_CASES.values(), start=1))
+    scores = "；".join(f"{n} {s.loc[n, 'score']:.1f}{'（保留）' if s.loc[n, 'keep'] else ''}" for n in SCREEN_CASE)
+    return (
+        f"**依据：** {bases}。\n\n**流程：** 预先沟通（上级）→ 员工草拟（员工）→ 正式讨论（上下级一起）→ 修订存档（上级）。\n\n"
+        f"**筛选：** {scores}。\n\n**教训（参考）：** 定 KPI 前先和员工沟通，让员工草拟并反馈意见；指标和奖金挂钩；"
+        "每周用数据跟踪过程、及时辅导，而不是月底才算总账。"
+    )
+
+
+design_flow = Exercise(
+    id="02e-design-flow",
+    title="练习 2E：KPI 从哪里来、怎么定、怎么筛",
+    title_en="Exercise 2E: where KPIs come from, how they are set and screened",
+    instructions=(
+        "1. 下面七个场景，各是按哪一种依据设计的 KPI？\n\n"
+        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(BASIS_CASES.values(), start=1))
+        + "\n\n2. 岗位 KPI 的设定有四步：把它们排好顺序，并说出每一步由谁主导。\n\n"
+        "3. 销售经理想给顾问的卡加指标，四个候选按 1–5 分打了分（权重：对长期战略的重要性 40%，可衡量 20%，"
+        "责任人可控 20%，数据可得 20%）。算出加权得分，并选出得分不低于 3.5 的保留。\n\n"
+        "4. 某银行推行 KPI，员工没有参与、也没有反馈渠道，结果积极性下降、业绩下滑。换成你的店，推 KPI 时你会怎么做？"
+        "写两三条。"
+    ),
+    instructions_en="Seven design bases; the four setting steps and who leads them; weighted screening; a lesson.",
+    fields={
+        "bases": ClassifyField("设计依据", "Design basis",
+                               items={k: f"场景 {i}" for i, k in enumerate(BASIS_CASES, start=1)},
+                               classes=_BASES, classes_en=_BASES_EN),
+        "order": ClassifyField("第几步", "Step number", items=_STEPS, classes=_ORDER),
+        "actor": ClassifyField("由谁主导", "Led by", items=_STEPS, classes=_ACTORS, classes_en=_ACTORS_EN),
+        "screen": TableField(
+            "候选指标的打分与加权得分", "Scores and weighted score",
+            rows=_SCREEN_ROWS,
+            columns={"strategy": "战略重要性 40%", "measurable": "可衡量 20%", "controllable": "可控 20%",
+                     "data": "数据可得 20%", "score": "加权得分"},
+            columns_en={"strategy": "strategy 40%", "measurable": "measurable 20%", "controllable": "controllable 20%",
+                        "data": "data 20%", "score": "weighted score"},
+            totals=None,
+            fixed={(r, c): SCREEN_CASE[n][j] for r, n in _SCREEN_ROWS.items()
+                   for j, c in enumerate(("strategy", "measurable", "controllable", "data"))},
+        ),
+        "keep": ChoiceField("保留哪些", "Keep which", multiple=True, options=_SCREEN_ROWS),
+        "lesson": TextField("推 KPI 时你会怎么做", "What you would do", rows=4,
+                            placeholder="例：先和顾问沟通……让他们草拟……和奖金挂钩……每周跟踪……"),
+    },
+    check=_check_design_flow,
+    model_answer=_design_flow_model,
+)
+
+#: All exercises of module 2, in notebook order.
+EXERCISES = (card_designer, weight_allocator, consultant_month, kpi_system, design_flow)

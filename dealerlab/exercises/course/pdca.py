@@ -43,9 +43,8 @@ def plan_details(
     what that names no object (「拜访客户」「打电话」, :func:`vague_detail`). Dates may be written the way one speaks
     (「2026年11月15日」「11月15日前」); a date without a year is in the year of ``date_example``.
     """
-    from dealerlab.pdca import check_plan
-
     from dealerlab._dates import parse_deadline
+    from dealerlab.pdca import check_plan
 
     example = parse_deadline(date_example)
     year = example[0].year if example else None

@@ -6,6 +6,13 @@
   lapsed_list` on :func:`dealerlab.retention.example_base`, the same as notebook 09 §3): the list size, a numeric
   target return rate and the vehicles it means, and a 5W1H plan checked for its six elements.
 * :data:`first_service` (09c) — 首保回厂率 on eight new cars (the answer from :func:`dealerlab.retention.retention_figures`).
+* :data:`crm_orientation` (09d) — the customer-oriented behaviours (choice), 4P or 4C (classify) and “我到底在卖什么”
+  (text with checked ideas), seed 003.
+* :data:`segments_case` (09e) — 客户细分 of six vehicles by recency, frequency and spend (the answers from
+  :func:`dealerlab.retention.segment_of`, the rule of ``segments()``), a measure for a company car, an invitation.
+* :data:`activity_plan` (09f) — a numeric plan for four retention activities (table) and how to verify them.
+* :data:`points_renewal` (09g) — a points ledger (:func:`dealerlab.retention.points_ledger`) and ★ 续保率
+  (:func:`dealerlab.retention.renewal_rate`).
 
 The numbers of 09b come from :mod:`dealerlab.retention` (computed once, when first checked); nothing happens at
 import time except building these plain-data definitions.
@@ -22,12 +29,15 @@ from dealerlab.exercises import (
     Exercise,
     Feedback,
     NumberField,
+    TableField,
     TextField,
     find_keywords,
     is_close,
 )
 
-__all__ = ["loyalty_stages", "recall_campaign", "first_service", "FIRST_CARS", "FIRST_M", "first_service_numbers", "STAGES", "MEASURES", "CASE", "case_numbers", "PLAN_RULES",
+__all__ = ["loyalty_stages", "recall_campaign", "first_service", "crm_orientation", "segments_case", "activity_plan",
+           "points_renewal", "BEHAVIOURS", "PC_ITEMS", "SELL_RULES", "SEG_CARS", "segment_answers", "INVITE_RULES",
+           "ACTIVITIES", "POINT_EVENTS", "POLICIES", "points_numbers", "FIRST_CARS", "FIRST_M", "first_service_numbers", "STAGES", "MEASURES", "CASE", "case_numbers", "PLAN_RULES",
            "EXERCISES"]
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -89,8 +99,8 @@ def _check_stages(answer: dict) -> Feedback:
 
 loyalty_stages = Exercise(
     id="09a-loyalty-stages",
-    title="练习 09A：这项保客措施服务哪个阶段？",
-    title_en="Exercise 09A: which loyalty stage does a measure serve?",
+    title="练习 9A：这项保客措施服务哪个阶段？",
+    title_en="Exercise 9A: which loyalty stage does a measure serve?",
     instructions=(
         "下面是店里常见的十项客户关系措施。为每项选出它**最先**服务的阶段，再回答最后一个问题。\n\n"
         + "\n".join(f"{i}. {text}" for i, (text, _s) in enumerate(MEASURES.values(), start=1))
@@ -203,8 +213,8 @@ def _model_recall(answer=None) -> str:
 
 recall_campaign = Exercise(
     id="09b-recall-campaign",
-    title="练习 09B：流失保客召回活动",
-    title_en="Exercise 09B: a recall campaign for lapsed vehicles",
+    title="练习 9B：流失保客召回活动",
+    title_en="Exercise 9B: a recall campaign for lapsed vehicles",
     instructions=(
         f"上面是模拟集团 {CASE['store_id']} 店到 {CASE['period']} 的**流失保客名单**（前 12 个月来过、最近 12 个月没来）。"
         "请设计一次召回活动：\n\n1. 名单上有几台车？\n2. 定一个**数字的**目标回厂率（召回后回来的比例）；\n"
@@ -283,8 +293,8 @@ def _check_first(answer: dict) -> Feedback:
 
 first_service = Exercise(
     id="09c-first-service",
-    title="练习 09C：首保回厂率",
-    title_en="Exercise 09C: the first-service rate",
+    title="练习 9C：首保回厂率",
+    title_en="Exercise 9C: the first-service rate",
     instructions=(
         f"现在是 {FIRST_M} 月底（M）。下面是一店 8 辆新车的开票日期和在本店做首次保养的日期（空白 = 没来）：\n\n"
         "| 车 | 开票日期 | 首保日期 |\n|---|---|---|\n"
@@ -305,4 +315,369 @@ first_service = Exercise(
     ),
 )
 
-EXERCISES = (loyalty_stages, recall_campaign, first_service)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 09d 客户导向、营销六问与 4P/4C (seed 003)
+
+#: the key behaviours of a customer-oriented manager (seed 003「中层客户导向的关键行为」) and distractors
+BEHAVIOURS = {
+    "a": "清楚企业所服务的客户群体",
+    "b": "了解客户期望和要求",
+    "c": "按客户的反馈改进服务",
+    "d": "维护客户：持续联系、处理抱怨",
+    "e": "先把库存车卖掉，客户要什么以后再说",
+    "f": "对每位客户都按厂家的统一口径介绍，不问需求",
+}
+_BEHAVIOURS_EN = {"a": "know the customer groups served", "b": "understand customers' expectations",
+                  "c": "improve service from feedback", "d": "maintain customers", "e": "push stock first",
+                  "f": "the same OEM pitch for everyone"}
+#: statement → "4P" (what we have) or "4C" (what the customer wants)
+PC_ITEMS = {
+    "p1": ("推出 A/B/C 三档保养套餐", "4P"),
+    "p2": ("工时费统一打 8 折", "4P"),
+    "p3": ("客户算的是一次保养要花的钱和时间（请假、排队、等车）", "4C"),
+    "p4": ("开通上门取送车，客户不用专门跑一趟", "4C"),
+    "p5": ("在电台投放“保养季”广告", "4P"),
+    "p6": ("保养到期前一周微信提醒，问客户什么时间方便", "4C"),
+    "p7": ("客户要的是车安全、自己省心，而不是一张工单", "4C"),
+    "p8": ("在城区新开一个快修网点", "4P"),
+}
+PC_CLASSES = {"4P": "4P：从我们有什么出发（产品、价格、渠道、促销）",
+              "4C": "4C：从客户要什么出发（需要、成本、便利、沟通）"}
+#: “我到底在卖什么” — what a customer buys with a service visit (two of these ideas make an answer)
+SELL_RULES = {
+    "safety": ["安全", "安心", "放心", "可靠", "无忧"],
+    "time": ["省时", "省心", "方便", "便利", "时间", "不用等", "快"],
+    "fair": ["透明", "不被坑", "值", "实惠", "明白消费", "价格合理"],
+    "relation": ["信任", "熟悉", "关系", "专属", "照顾", "被重视", "尊重"],
+}
+
+
+def _check_orientation(answer: dict) -> Feedback:
+    chosen = set(answer.get("behaviour") or [])
+    ok_b = chosen == {"a", "b", "c", "d"}
+    got = answer.get("pc") or {}
+    wrong = [k for k, (_t, want) in PC_ITEMS.items() if got.get(k) != want]
+    num = {k: str(i) for i, k in enumerate(PC_ITEMS, start=1)}
+    found = find_keywords(answer.get("sell") or "", SELL_RULES)
+    ok_sell = sum(found.values()) >= 2
+    return Feedback.grade(
+        [("behaviour", ok_b, "课程列出的客户导向关键行为是四条：清楚客户群体、了解期望和要求、改进服务、维护客户；"
+                             "先卖库存、统一口径都是从自己出发"),
+         ("pc", not wrong, ("、".join(f"说法 {num[k]}" for k in wrong) + " 再想想：这句话是站在店里（我们有什么）"
+                            "还是站在客户那边（客户要什么、花什么、方不方便、怎么沟通）？") if wrong else ""),
+         ("sell", ok_sell, "写出客户真正买到的东西，至少两点：比如安全安心、省时省心、价格透明、被熟悉的人照顾")],
+        weights={"behaviour": 1, "pc": 2, "sell": 1},
+        explanation=(
+            "营销六问的第一问“我到底在卖什么”，答案不在工单上：客户买一次保养，买的是**车安全、自己省心、花得明白、"
+            "被熟悉的人照顾**。4P 和 4C 的要害区别就在是否以顾客为中心：4P（产品、价格、渠道、促销）从我们有什么出发，"
+            "4C（客户需要、客户成本、便利、沟通）从客户要什么出发。同一件事可以两面看：“开快修网点”是渠道（4P），"
+            "“客户不用跑一趟”是便利（4C）——保客活动要先写 4C，再决定 4P。"
+        ),
+        explanation_en=("4P starts from what we have, 4C from what the customer wants; a service visit sells safety, "
+                        "convenience, fair prices and a relationship."),
+        hint="多选题选四项；分类时问自己：这句话的主语是店还是客户？",
+        hint_en="Pick four behaviours; for each statement ask whether its subject is the store or the customer.",
+    )
+
+
+crm_orientation = Exercise(
+    id="09d-crm-orientation",
+    title="练习 9D：客户导向与 4P/4C",
+    title_en="Exercise 9D: customer orientation and 4P/4C",
+    instructions=(
+        "课程资料说客户关系管理是“以客户为中心的发展战略”。三个小题：\n\n"
+        "1. 下面哪些是课程列出的**中层客户导向的关键行为**？（多选）\n"
+        "2. 把八句说法分成 4P（从我们有什么出发）和 4C（从客户要什么出发）：\n\n"
+        + "\n".join(f"   {i}. {t}" for i, (t, _c) in enumerate(PC_ITEMS.values(), start=1))
+        + "\n\n3. 营销六问的第一问：**我到底在卖什么？** 用一两句话写出客户来做一次保养，真正买的是什么。"
+    ),
+    instructions_en="Pick the customer-oriented behaviours, sort eight statements into 4P/4C, and say what a service visit sells.",
+    fields={
+        "behaviour": ChoiceField("客户导向的关键行为（多选）", "Customer-oriented behaviours (several)",
+                                 options=BEHAVIOURS, options_en=_BEHAVIOURS_EN, multiple=True),
+        "pc": ClassifyField("4P 还是 4C", "4P or 4C", items={k: f"说法 {i}" for i, k in enumerate(PC_ITEMS, start=1)},
+                            classes=PC_CLASSES, classes_en={"4P": "4P: what we have", "4C": "4C: what the customer wants"}),
+        "sell": TextField("我到底在卖什么？", "What am I really selling?", rows=3,
+                          placeholder="客户来做一次保养，买的是……"),
+    },
+    check=_check_orientation,
+    model_answer=(
+        "**参考答案**\n\n1. 选 a、b、c、d（课程“中层客户导向的关键行为”）；e、f 都是从自己出发。\n\n"
+        "2. | 说法 | 分类 |\n|---|---|\n"
+        + "\n".join(f"| {i}. {t} | {c} |" for i, (t, c) in enumerate(PC_ITEMS.values(), start=1))
+        + "\n\n3. 客户买的不是一次换机油，而是**车安全、自己省心省时、花得明白、被熟悉的服务顾问照顾**——"
+          "所以提醒、预约、透明报价和固定的联系人，和技术一样重要。"
+    ),
+)
+
+#: the segments of :mod:`dealerlab.retention` (zh, en) — repeated here so that defining the exercise imports no pandas
+_SEGMENTS = {"vip": ("高价值", "high value"), "active": ("活跃", "active"), "warning": ("流失预警", "lapse warning"),
+             "lapsed": ("已流失", "lapsed")}
+
+# ----------------------------------------------------------------------------------------------------------------
+# 09e 客户细分 (seed 003: 消费行为 最近消费、消费频率、消费额; 组织归属)
+
+#: the six vehicles of the case: id → (months since last visit, visits in 12 months, revenue in 12 months, owner)
+SEG_CARS = {
+    "c1": (1, 4, 3200.0, "个人"),
+    "c2": (2, 1, 6800.0, "个人"),
+    "c3": (4, 2, 1500.0, "个人"),
+    "c4": (8, 1, 900.0, "个人"),
+    "c5": (7, 2, 2600.0, "企业"),
+    "c6": (15, 0, 0.0, "个人"),
+}
+SEG_MEASURES = {
+    "a": "给全部基盘群发同一条保养广告短信",
+    "b": "由大客户专员联系车队负责人，按车队的保养计划上门检测",
+    "c": "等客户自己回来，来了再给折扣",
+    "d": "把这台车放进召回名单，和私家车一样打电话",
+}
+INVITE_RULES = {
+    "who": ["服务顾问", "客服", "专员", "经理", "我"],
+    "reason": ["检测", "保养", "换季", "积分", "优惠", "套餐", "礼", "免费", "提醒"],
+    "channel": ["电话", "微信", "短信", "上门", "到店"],
+}
+
+
+def segment_answers() -> dict:
+    """The segment of each case vehicle by :func:`dealerlab.retention.segment_of` (the rule of ``segments()``)."""
+    from dealerlab.retention import segment_of
+
+    return {k: segment_of(months_since=m, visits_12m=v, revenue_12m=r) for k, (m, v, r, _o) in SEG_CARS.items()}
+
+
+def _check_segments(answer: dict) -> Feedback:
+    from dealerlab.retention import SEGMENTS
+
+    want = segment_answers()
+    got = answer.get("seg") or {}
+    wrong = [k for k in SEG_CARS if got.get(k) != want[k]]
+    found = find_keywords(answer.get("invite") or "", INVITE_RULES)
+    missing = [{"who": "谁联系", "reason": "给什么理由", "channel": "怎么联系"}[k] for k, hit in found.items() if not hit]
+    return Feedback.grade(
+        [("seg", not wrong, ("、".join(f"车 {k[1:]}" for k in wrong) + " 再按规则看一遍：先看多久没来（≥12 个月已流失、"
+                             "≥6 个月流失预警），再看次数和消费") if wrong else ""),
+         ("measure", answer.get("measure") == "b", "车 5 是公司车：决定去哪保养的是车队负责人，不是司机——找对人、按车队的计划"),
+         ("invite", not missing, "邀约还缺：" + "、".join(missing) if missing else "")],
+        weights={"seg": 2, "measure": 1, "invite": 1},
+        explanation=(
+            "细分先看**消费行为**（最近一次消费、消费频率、消费额——就是 RFM），再看**组织归属**（个人、企业、政府）。"
+            "顺序很重要：多久没来决定要不要挽回，次数和消费决定值得投入多少。同一个活动不会对所有人有效："
+            "高价值客户要专属的联系人，流失预警的客户要一个回来的理由，公司车要找车队负责人。"
+            f"dealerlab 的 `segments()` 按同一规则给基盘里的每台车分群（{ '、'.join(v[0] for v in SEGMENTS.values()) }）。"
+        ),
+        explanation_en="Segment by recency first, then frequency and spend (RFM), then by owner type; each segment needs its own measure.",
+        hint="规则：≥12 个月没来 = 已流失；6–11 个月 = 流失预警；其余 12 个月内来 ≥3 次或消费 ≥5000 元 = 高价值，否则活跃。",
+        hint_en="≥12 months away = lapsed; 6–11 = warning; otherwise ≥3 visits or ≥5,000 yuan = high value, else active.",
+    )
+
+
+def _seg_model(answer=None) -> str:
+    from dealerlab.retention import SEGMENTS
+
+    want = segment_answers()
+    rows = "\n".join(f"| 车 {k[1:]} | {SEGMENTS[want[k]][0]} |" for k in SEG_CARS)
+    return ("**参考答案**\n\n| 车 | 分群 |\n|---|---|\n" + rows + "\n\n车 5 选 b：公司车找车队负责人，按车队的保养计划上门检测。\n\n"
+            "邀约（车 4，流失预警的私家车主）：服务顾问小王本周内电话联系，说明已 8 个月未保养、送一次免费换季检测和"
+            "积分翻倍，约好到店时间，前一天微信提醒。")
+
+
+segments_case = Exercise(
+    id="09e-segments",
+    title="练习 9E：客户细分",
+    title_en="Exercise 9E: customer segments",
+    instructions=(
+        "下面是某店基盘里的六台车（M 月底的数据）。细分规则：**12 个月及以上没来 = 已流失；6–11 个月 = 流失预警；"
+        "其余在 12 个月内来过 3 次及以上或消费 5000 元及以上 = 高价值，否则 = 活跃**。\n\n"
+        "| 车 | 最近一次来店（几个月前） | 12 个月来店次数 | 12 个月消费（元） | 车主 |\n|---|---|---|---|---|\n"
+        + "\n".join(f"| 车 {k[1:]} | {m} | {v} | {r:,.0f} | {o} |" for k, (m, v, r, o) in SEG_CARS.items())
+        + "\n\n1. 给每台车分群；\n2. 车 5 是一家物流公司的车，哪个措施最合适？\n3. 给车 4 的车主写一句个性化的邀约"
+          "（谁联系、给什么理由、怎么联系）。"
+    ),
+    instructions_en="Segment six vehicles by recency, frequency and spend; pick the measure for a company car; write an invitation.",
+    fields={
+        "seg": ClassifyField("分群", "Segment", items={k: f"车 {k[1:]}" for k in SEG_CARS},
+                             classes={k: v[0] for k, v in _SEGMENTS.items()},
+                             classes_en={"vip": "high value", "active": "active", "warning": "lapse warning",
+                                         "lapsed": "lapsed"}),
+        "measure": ChoiceField("车 5 最合适的措施", "Best measure for car 5", options=SEG_MEASURES,
+                               options_en={"a": "one SMS to everyone", "b": "fleet specialist calls the fleet manager",
+                                           "c": "wait", "d": "treat it like a private car"}),
+        "invite": TextField("给车 4 车主的邀约", "Invitation for car 4", rows=3,
+                            placeholder="谁、什么时候、用什么理由、怎么联系……"),
+    },
+    check=_check_segments,
+    model_answer=_seg_model,
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 09f 保客活动计划表 (seed 000: 俱乐部、车辆讲堂、救援、定期检测; 福利反馈)
+
+#: activity id → (zh, target group, its size in the case)
+ACTIVITIES = {
+    "lecture": ("车辆讲堂", "交车 3 个月内的新车主", 60),
+    "club": ("车主俱乐部自驾游", "活跃车主", 400),
+    "reminder": ("保险到期关怀提醒", "下月保险到期的车主", 90),
+    "check": ("免费换季检测", "6 个月以上未来店的车", 300),
+}
+PLAN_COLUMNS = {"target": "对象（台）", "reach": "触达（台）", "come": "到店/参加（台）", "goal": "目标结果（台）"}
+#: a realistic share of those reached who come (upper bound)
+MAX_COME = 0.80
+
+
+def _check_activity_plan(answer: dict) -> Feedback:
+    t = answer.get("plan") or {}
+    bad, unreal = [], []
+    for k, (name, _who, n) in ACTIVITIES.items():
+        row = t.get(k) or {}
+        reach, come, goal = row.get("reach"), row.get("come"), row.get("goal")
+        if None in (reach, come, goal) or not (n >= reach >= come >= goal >= 1):
+            bad.append(name)
+        elif come > MAX_COME * reach:
+            unreal.append(name)
+    ok_measure = answer.get("verify") == "a"
+    return Feedback.grade(
+        [("plan", not bad and not unreal,
+          ("、".join(bad) + "：每一行都要是一个漏斗——对象 ≥ 触达 ≥ 到店 ≥ 目标结果 ≥ 1，且都要填数字" if bad else "")
+          + ("；" if bad and unreal else "")
+          + ("、".join(unreal) + f"：触达的人里到店超过 {MAX_COME:.0%}，不现实，目标定得太满大家一开始就放弃" if unreal else "")),
+         ("verify", ok_measure, "活动有没有用，要比较参加者和没参加者的回厂率（或首保率、续保率），不是看照片和人数")],
+        weights={"plan": 2, "verify": 1},
+        explanation=(
+            "把活动当项目：每个活动先定对象（基盘里哪一群车、多少台），再写一条小漏斗——触达多少、到店多少、最后要得到"
+            "什么结果（首保、回厂、续保）。数字让活动可以检查，也让预算有依据。活动效果用第 3 节的数字验证："
+            "参加者的回厂率比没参加者高，才值得再办。"
+        ),
+        explanation_en="Plan each activity as a small funnel (target, reached, came, result) and verify it against non-participants.",
+        hint="每行从左到右只能变小；到店一般是触达的 20%–60%。",
+        hint_en="Each row can only shrink from left to right; 20–60 % of those reached usually come.",
+    )
+
+
+activity_plan = Exercise(
+    id="09f-activity-plan",
+    title="练习 9F：保客活动计划表",
+    title_en="Exercise 9F: a retention activity plan",
+    instructions=(
+        "店里下个季度办四个保客活动。对象台数已经给出，请为每个活动填一条**数字的**小漏斗：触达多少台（邀约、提醒到）、"
+        "到店或参加多少台、最后要得到的结果多少台（首保、回厂、续保）。再回答：怎么判断活动有没有用？\n\n"
+        "| 活动 | 对象 | 台数 |\n|---|---|---|\n"
+        + "\n".join(f"| {n} | {w} | {c} |" for n, w, c in ACTIVITIES.values())
+    ),
+    instructions_en="For four activities fill a numeric funnel (reached, came, result) and say how to verify the effect.",
+    fields={
+        "plan": TableField("活动计划（台）", "Activity plan (vehicles)", rows={k: v[0] for k, v in ACTIVITIES.items()},
+                           columns=PLAN_COLUMNS, unit="台", totals="columns",
+                           fixed={(k, "target"): v[2] for k, v in ACTIVITIES.items()},
+                           columns_en={"target": "target group", "reach": "reached", "come": "came", "goal": "result"}),
+        "verify": ChoiceField("怎么判断活动有没有用？", "How do you verify an activity?", options={
+            "a": "比较参加者和没参加者之后 12 个月的回厂率（或首保率、续保率）",
+            "b": "看活动照片和朋友圈转发数",
+            "c": "看参加的人数有没有达到目标",
+            "d": "活动当天请客户打满意度分",
+        }, options_en={"a": "compare participants' return rate with non-participants'", "b": "photos and shares",
+                       "c": "attendance", "d": "same-day satisfaction"}),
+    },
+    check=_check_activity_plan,
+    model_answer=(
+        "**参考答案**（一种合理的计划）\n\n| 活动 | 对象 | 触达 | 到店/参加 | 目标结果 |\n|---|---|---|---|---|\n"
+        "| 车辆讲堂 | 60 | 54 | 30 | 27 台按时首保 |\n| 车主俱乐部自驾游 | 400 | 200 | 60 | 55 台 12 个月内回厂 |\n"
+        "| 保险到期关怀提醒 | 90 | 90 | 50 | 45 台续保 |\n| 免费换季检测 | 300 | 240 | 72 | 60 台回厂（召回 20%） |\n\n"
+        "验证选 a：参加者和没参加者比回厂率（或首保率、续保率），差距才是活动的效果。"
+    ),
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 09g 积分流水与续保率 (seed 004: 老推新、积分换精品; ★ 续保率)
+
+#: 王先生's events: date, kind, amount (yuan spent, or points redeemed)
+POINT_EVENTS = [
+    ("2026-03-12", "消费", 1860),
+    ("2026-05-03", "老推新", None),
+    ("2026-06-20", "兑换", 2500),
+    ("2026-09-08", "消费", 4420),
+    ("2026-10-15", "兑换", 1500),
+]
+#: October's expiring policies: vin → (expiry date, renewed through the store)
+POLICIES = {
+    "A": ("2026-10-02", True), "B": ("2026-10-05", False), "C": ("2026-10-11", True), "D": ("2026-10-16", True),
+    "E": ("2026-10-19", False), "F": ("2026-10-23", True), "G": ("2026-10-27", False), "H": ("2026-10-30", True),
+    "I": ("2026-11-03", True),
+}
+
+
+@lru_cache(maxsize=1)
+def points_numbers() -> dict:
+    """The 09g answers from :func:`dealerlab.retention.points_ledger` and :func:`dealerlab.retention.renewal_rate`."""
+    import pandas as pd
+
+    from dealerlab.retention import points_ledger, renewal_rate
+
+    led = points_ledger(pd.DataFrame([("王先生", d, k, a) for d, k, a in POINT_EVENTS],
+                                     columns=["customer", "date", "kind", "amount"]))
+    pol = pd.DataFrame([("S01", v, d, r) for v, (d, r) in POLICIES.items()],
+                       columns=["store_id", "vin", "expiry_date", "renewed"])
+    rr = renewal_rate(pol, periods=["2026-10"]).iloc[0]
+    return {"ledger": led, "balance": float(led["balance"].iloc[-1]), "cost": float(led["cost"].sum()),
+            "refused": int((led["note"] == "余额不足").sum()), "expiring": int(rr["expiring"]),
+            "renewed": int(rr["renewed"]), "renewal": float(rr["rate"])}
+
+
+def _check_points(answer: dict) -> Feedback:
+    n = points_numbers()
+    return Feedback.grade(
+        [("balance", is_close(answer.get("balance"), n["balance"]),
+          "逐笔记账：消费每 10 元 1 分（不足 10 元不计），老推新 +3000 分，兑换扣分；10 月那笔兑换余额不够，不能兑换"),
+         ("cost", is_close(answer.get("cost"), n["cost"], tolerance=0.5), "店里的成本只算真正兑换出去的分：分数 × 0.1 元"),
+         ("renewal", is_close(answer.get("renewal"), n["renewal"], tolerance=0.005),
+          "续保率 = 10 月到期的保单中在本店续保的 ÷ 10 月到期的保单；11 月到期的 I 不算")],
+        explanation=(
+            "积分制要有**规则**（怎么得分、怎么兑换、余额不足怎么办）和**流水**（每一笔都记在客户名下），"
+            "否则就会出现“积分送了却兑不了”的投诉。老推新的积分给在成交之后，成本才有回报：一次老推新 3000 分 = 300 元精品，"
+            "远低于开发一个新客户的费用。续保率看的是到期月份：分母是这个月到期的保单，分子是其中在本店续保的——"
+            "保险到期前的关怀提醒（模块 9 第 5 节）就是为了它。"
+        ),
+        explanation_en="Keep a points ledger (earn, referral bonus, redeem, refuse when short); renewal rate = renewed ÷ expiring in the month.",
+        hint="先把五笔流水逐笔算出余额；续保只数 10 月到期的 8 张保单。",
+        hint_en="Work through the five events one by one; count only the 8 policies expiring in October.",
+    )
+
+
+def _points_model(answer=None) -> str:
+    n = points_numbers()
+    led = n["ledger"]
+    rows = "\n".join(f"| {d:%Y-%m-%d} | {k} | {'' if k == '老推新' else f'{a:,.0f}'} | {p:+,.0f} | {b:,.0f} | {note} |"
+                     for d, k, a, p, b, note in zip(led["date"], led["kind"], led["amount"], led["points"],
+                                                    led["balance"], led["note"]))
+    return ("**参考答案**\n\n| 日期 | 类型 | 金额/分数 | 积分 | 余额 | 备注 |\n|---|---|---|---|---|---|\n" + rows
+            + f"\n\n余额 **{n['balance']:,.0f} 分**；兑换成本 {n['cost']:,.0f} 元（2,500 分 × 0.1 元）。\n\n"
+            f"续保率：10 月到期 {n['expiring']} 张，本店续保 {n['renewed']} 张（A、C、D、F、H），"
+            f"续保率 {n['renewed']} ÷ {n['expiring']} = {n['renewal']:.1%}。")
+
+
+points_renewal = Exercise(
+    id="09g-points-renewal",
+    title="练习 9G：积分流水与续保率",
+    title_en="Exercise 9G: a points ledger and the renewal rate",
+    instructions=(
+        "**积分规则**：保养维修消费每 10 元积 1 分（不足 10 元不计）；推荐的朋友成交（老推新）奖励 3000 分；"
+        "积分可兑换精品，1 分成本 0.1 元，余额不足时不能兑换。\n\n王先生今年的流水：\n\n"
+        "| 日期 | 类型 | 金额（消费：元；兑换：分） |\n|---|---|---|\n"
+        + "\n".join(f"| {d} | {k} | {'' if a is None else f'{a:,}'} |" for d, k, a in POINT_EVENTS)
+        + "\n\n**续保**：下面是本店客户的保单到期情况（✓ = 在本店续保）：\n\n| 车 | 到期日 | 本店续保 |\n|---|---|---|\n"
+        + "\n".join(f"| {v} | {d} | {'✓' if r else ''} |" for v, (d, r) in POLICIES.items())
+        + "\n\n算出：王先生 10 月 15 日之后的积分余额、今年店里为他兑换付出的成本、10 月的续保率。"
+    ),
+    instructions_en="Work out a customer's points balance and the store's redemption cost, and October's renewal rate.",
+    fields={
+        "balance": NumberField("积分余额", "Points balance", unit="分"),
+        "cost": NumberField("兑换成本", "Redemption cost", unit="元"),
+        "renewal": NumberField("10 月续保率", "October renewal rate", unit="%", percent=True),
+    },
+    check=_check_points,
+    model_answer=_points_model,
+)
+
+EXERCISES = (loyalty_stages, recall_campaign, first_service, crm_orientation, segments_case, activity_plan,
+             points_renewal)

@@ -18,20 +18,26 @@ from __future__ import annotations
 import html
 import random
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dealerlab.exercises import (
     ChoiceField,
+    ClassifyField,
     Exercise,
     Feedback,
     NumberField,
     TableField,
     TextField,
+    find_keywords,
     is_close,
 )
 from dealerlab.targets import rebalance_weeks, retier_month, smart_check, split_integer, split_month, split_year
 from dealerlab.targets.smart import VAGUE_WORDS, _number
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "smart_builder",
@@ -45,6 +51,16 @@ __all__ = [
     "check_decomposition",
     "EXERCISES",
     "DECOMP",
+    "goal_sources",
+    "tree_matrix",
+    "STAKEHOLDER_GOALS",
+    "POLICY_CASE",
+    "policy_case_numbers",
+    "TREE_TOTAL",
+    "TREE_UNITS",
+    "MATRIX_TEAM",
+    "tree_case",
+    "matrix_case",
 ]
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -575,7 +591,7 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number:
 _STATUS_CHOICES = {"ahead": "领先于时间进度", "behind": "落后于时间进度"}
 
 
-def progress_case(ds=None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> dict:
+def progress_case(ds: Dataset | None = None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> dict:
     """The numbers of :func:`progress_check`: one store's month to date, from the same functions as notebook 01 and
     the report's targets section (:func:`dealerlab.targets.achievement`, :func:`dealerlab.targets.time_progress`).
 
@@ -639,7 +655,7 @@ def _weights_markdown(w: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def progress_check(ds=None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> Exercise:
+def progress_check(ds: Dataset | None = None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> Exercise:
     """Exercise 1C, part 2: read the board on the 15th — time progress on selling days vs office days.
 
     Built when called (it reads the data); the numbers are :func:`progress_case`, the same functions notebook 01 and
@@ -743,5 +759,293 @@ rebalancing = rebalancing_drill()
 #: a variation of it (fixed seed, so every trainee gets the same numbers and the class report compares them)
 rebalancing_variant = rebalancing_drill(20261123, number=1)
 
+# ----------------------------------------------------------------------------------------------------------------
+# 01d 目标从哪里来：干系人、集团考核与 VP、年度工作计划
+
+_HOLDERS = {"factory": "厂家 / 集团", "owner": "投资人 / 总经理", "staff": "员工 / 团队", "customer": "客户"}
+_HOLDERS_EN = {"factory": "factory / group", "owner": "investor / GM", "staff": "staff / team", "customer": "customers"}
+
+#: expectation id → (zh text, the stakeholder it serves)
+STAKEHOLDER_GOALS = {
+    "g1": ("全年零售完成 VP 的 100%，拿到四个季度的返利", "factory"),
+    "g2": ("新车毛利加衍生毛利每台不低于 6,000 元，全年净利润 300 万元", "owner"),
+    "g3": ("每位顾问月均收入不低于 8,000 元，新人 3 个月内能独立接待", "staff"),
+    "g4": ("交车满意度不低于 90 分，交车手续 1 小时内办完", "customer"),
+    "g5": ("库存周转不超过 45 天，车辆资金占用不超过 2,000 万元", "owner"),
+    "g6": ("本区域市场占有率提升到 8%，形象店建设按标准验收", "factory"),
+    "g7": ("投诉 48 小时内给出处理方案，首保回厂率 85%", "customer"),
+    "g8": ("每季度评一次明星顾问，优秀者晋升为展厅主管", "staff"),
+}
+
+#: the 01d policy case: factory VP, last year's sales, the group's growth, the margin handed to consultants
+POLICY_CASE = {"volume_plan": 1150, "vp_tier": 1.0, "last_year": 1120, "group_growth": 0.08, "safety": 0.05}
+
+_PLAN_RULES = {
+    "target": ["台", "%", "万", "目标"],
+    "measure": ["措施", "通过", "开展", "举办", "培训", "邀约", "活动", "增加", "建立"],
+    "quarter": ["季度", "Q1", "Q2", "Q3", "Q4", "上半年", "下半年", "月底", "月前", "月起", "月份"],
+    "difficulty": ["难点", "风险", "困难", "挑战", "瓶颈", "不足"],
+}
+_PLAN_MSG = {
+    "target": "写出可以考核的目标（数字和单位，例如 1,210 台、占有率 8%）",
+    "measure": "写出达成目标的措施（做什么，例如开展车展、增加邀约、培训新人）",
+    "quarter": "写出时间安排（哪个季度或哪几个月做）",
+    "difficulty": "写出难点或风险，以及你打算怎么应对",
+}
+
+
+def policy_case_numbers() -> dict:
+    """The 01d policy case computed by :func:`dealerlab.targets.policy_target` (the same function as notebook 1)."""
+    from dealerlab.targets import policy_target
+
+    t = policy_target(**POLICY_CASE).set_index("step")["units"]
+    return {k: int(v) for k, v in t.items()}
+
+
+def _check_goal_sources(answer: dict) -> Feedback:
+    n = policy_case_numbers()
+    holders = answer.get("holders") or {}
+    wrong = [k for k, (_t, want) in STAKEHOLDER_GOALS.items() if holders.get(k) != want]
+    num = {k: str(i) for i, k in enumerate(STAKEHOLDER_GOALS, start=1)}
+    ok_store = is_close(answer.get("store_target"), n["store"], tolerance=0.5)
+    ok_team = is_close(answer.get("team_target"), n["team"], tolerance=0.5)
+    store_msg = "门店目标要同时满足厂家 VP 和集团的增长要求：两个数都算出来，取大的那个（向上取整）"
+    if is_close(answer.get("store_target"), n["vp"], tolerance=0.5):
+        store_msg = "只完成 VP 还不够：集团按“去年 × (1 + 8%)”考核，这个数更大"
+    team_msg = "分给顾问的合计 = 门店目标 × (1 + 5%)，向上取整"
+    if is_close(answer.get("team_target"), n["store"], tolerance=0.5):
+        team_msg = "分给顾问的合计要留 5% 余量：总有顾问完不成，门店还得达成"
+    plan = str(answer.get("plan") or "")
+    found = find_keywords(plan, _PLAN_RULES)
+    missing = [k for k, ok in found.items() if not ok]
+    details = [
+        ("holders", not wrong,
+         ("、".join(f"第 {num[k]} 条" for k in wrong) + " 再想想：这个期望是谁最先提出、谁最在意？") if wrong else ""),
+        ("store_target", ok_store, store_msg),
+        ("team_target", ok_team, team_msg),
+        ("plan", len(plan) >= 20 and not missing,
+         "；".join(_PLAN_MSG[k] for k in missing) if missing else "再具体一点（至少 20 个字）"),
+    ]
+    return Feedback.grade(
+        details,
+        weights={"holders": 2, "store_target": 1, "team_target": 1, "plan": 2},
+        explanation=(
+            "**目标从干系人的期望来。** 店长的目标不是只有厂家的任务：厂家和集团要量和占有率，投资人和总经理要利润、"
+            "周转和资金安全，员工要收入和成长，客户要满意和被尊重。一份好的年度目标四方都照顾到，而且互相不打架——"
+            "只冲量不看毛利，投资人不答应；只压成本不管收入，顾问会走。\n\n"
+            f"**依集团考核和 VP 定年度目标：** 厂家 VP {POLICY_CASE['volume_plan']:,} 台 × 100% = {n['vp']:,} 台；"
+            f"集团要求比去年 {POLICY_CASE['last_year']:,} 台增长 8%：{POLICY_CASE['last_year']:,} × 1.08 = 1,209.6，"
+            f"向上取整 **{n['store']:,} 台**（目标向下取整就完不成要求）。两者取大，门店年度目标 {n['store']:,} 台。"
+            f"分给顾问时再留 5% 余量：{n['store']:,} × 1.05 = 1,270.5 → **{n['team']:,} 台**。\n\n"
+            "**年度工作计划** 把目标落成措施：每条写清目标（数字）、措施（做什么）、季度（什么时候做）和难点（"
+            "最可能卡在哪里、怎么办），之后每个季度对照复盘。"
+        ),
+        explanation_en=(
+            f"Goals come from the stakeholders. Year target = max(VP {n['vp']}, last year × 1.08 = {n['store']}) = "
+            f"{n['store']}; handed to consultants with a 5% margin: {n['team']}. A plan line names the target, the "
+            "measure, the quarter and the difficulty."
+        ),
+        hint="先判断每条期望最关心的人是谁；再把 VP 和集团要求两个数都算出来。",
+        hint_en="Who cares most about each expectation? Then compute both requirements.",
+    )
+
+
+def _goal_sources_model(answer=None) -> str:
+    n = policy_case_numbers()
+    lines = [f"{i}. {text} → {_HOLDERS[h]}" for i, (text, h) in enumerate(STAKEHOLDER_GOALS.values(), start=1)]
+    return (
+        "**干系人：**\n\n" + "\n".join(lines) + "\n\n"
+        f"**门店年度目标：** {n['store']:,} 台（集团要求 1,120 × 1.08 = 1,209.6 → 1,210，大于 VP {n['vp']:,} 台）；"
+        f"**分给顾问的合计：** {n['team']:,} 台。\n\n"
+        "**年度计划一条（参考）：** 目标：全年零售 1,210 台、区域占有率 8%。措施：一季度举办两场周末试驾会，"
+        "二季度起每月开展一次老客户转介绍活动，新人入职先培训两周再上岗。难点：三季度是淡季、库存偏高，"
+        "风险是压价冲量——应对：提前和厂家确认车源节奏，淡季以衍生业务毛利考核为主。"
+    )
+
+
+goal_sources = Exercise(
+    id="01d-goal-sources",
+    title="练习 1D：目标从哪里来——干系人、集团考核与年度计划",
+    title_en="Exercise 1D: where goals come from — stakeholders, group appraisal, annual plan",
+    instructions=(
+        "店长定年度目标之前，先想清楚“谁对我有期望”。\n\n"
+        "1. 下面八条期望，各自最先来自哪一方？\n\n"
+        + "\n".join(f"   {i}. {text}" for i, (text, _h) in enumerate(STAKEHOLDER_GOALS.values(), start=1))
+        + "\n\n"
+        f"2. 2027 年厂家给这家店的 VP 是 **{POLICY_CASE['volume_plan']:,} 台**，店里要拿全年返利（VP 的 100%）；"
+        f"集团按“比去年增长 8%”考核，去年实际销售 **{POLICY_CASE['last_year']:,} 台**。"
+        "门店的年度目标至少是多少台？\n"
+        "3. 销售经理把目标分给顾问时留 **5% 余量**（总有人完不成）。分给顾问的目标合计是多少台？\n"
+        "4. 为这个目标写一条年度工作计划：目标、措施、季度安排、难点（及应对）。"
+    ),
+    instructions_en=(
+        "1) Whose expectation is each line? 2) VP 1,150 (100%), last year 1,120, group growth 8%: the store's year "
+        "target? 3) With a 5% margin for consultants: their total? 4) One annual-plan line: target, measure, quarter, "
+        "difficulty."
+    ),
+    fields={
+        "holders": ClassifyField(
+            "期望来自哪一方", "Whose expectation",
+            items={k: f"第 {i} 条" for i, k in enumerate(STAKEHOLDER_GOALS, start=1)},
+            classes=_HOLDERS, classes_en=_HOLDERS_EN,
+        ),
+        "store_target": NumberField("门店年度目标", "Store year target", unit="台"),
+        "team_target": NumberField("分给顾问的目标合计", "Consultants' targets in total", unit="台"),
+        "plan": TextField("年度工作计划（一条）", "One annual-plan line", rows=4,
+                          placeholder="目标：…… 措施：…… 季度：…… 难点及应对：……"),
+    },
+    check=_check_goal_sources,
+    model_answer=_goal_sources_model,
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 01e 分解与复盘：车型 × 顾问（多杈树法）和达成额 × 达成率
+
+#: 01e tree case: the month target and the last 3 months' units per model line × consultant
+TREE_TOTAL = 30
+TREE_UNITS = {"王": {"sedan": 6, "suv": 2}, "李": {"sedan": 3, "suv": 4}, "张": {"sedan": 3, "suv": 2}}
+_TREE_MODELS = {"sedan": "轿车", "suv": "SUV"}
+_TREE_MODELS_EN = {"sedan": "sedan", "suv": "SUV"}
+
+#: 01e matrix case: consultant → (month target, actual units)
+MATRIX_TEAM = {"A": (12, 15), "B": (6, 7), "C": (16, 13), "D": (10, 5), "E": (14, 13), "F": (12, 8)}
+_QUAD_EN = {"star": "star", "leader_below_target": "ahead but below target", "low_target": "target too low",
+            "high_target": "target too high", "coach": "coach"}
+
+
+def tree_case() -> pd.DataFrame:
+    """The 01e tree case split by :func:`dealerlab.targets.tree_split` (model line first, then consultant)."""
+    from dealerlab.targets import tree_split
+
+    rows = [{"model": m, "staff_id": p, "units": u} for m in _TREE_MODELS for p, d in TREE_UNITS.items()
+            for u in [d[m]]]
+    return tree_split(pd.DataFrame(rows), total=TREE_TOTAL, levels=["model", "staff_id"], weight="units")
+
+
+def matrix_case() -> pd.DataFrame:
+    """The 01e team placed by :func:`dealerlab.targets.amount_rate_matrix` (one team, medians over six consultants)."""
+    from dealerlab.targets import amount_rate_matrix
+
+    t = pd.DataFrame([{"staff_id": k, "target": tg, "actual": a, "achievement": a / tg}
+                      for k, (tg, a) in MATRIX_TEAM.items()])
+    return amount_rate_matrix(t, by=())
+
+
+def _quadrant_labels() -> dict:
+    from dealerlab.targets import QUADRANTS
+
+    return {q: QUADRANTS[q][0] for q in ("star", "leader_below_target", "low_target", "high_target", "coach")}
+
+
+def _check_tree_matrix(answer: dict) -> Feedback:
+    tree = tree_case()
+    model_total = tree.groupby("model")["units"].sum()
+    # exact share of each leaf: the model's target × the consultant's share of that model
+    exact = {(r.model, r.staff_id): r.target_model * r.units / model_total[r.model] for r in tree.itertuples()}
+    target_model = tree.groupby("model")["target_model"].first().to_dict()
+    table = answer.get("tree") or {}
+    cells = {(m, p): (table.get(p) or {}).get(m) for m in _TREE_MODELS for p in TREE_UNITS}
+    within = all(v is not None and v == int(v) and abs(v - exact[k]) < 1 for k, v in cells.items())
+    col_ok = all(sum((cells[(m, p)] or 0) for p in TREE_UNITS) == target_model[m] for m in _TREE_MODELS)
+    ok_tree = within and col_ok
+    if not col_ok:
+        tree_msg = (f"先分车型：{TREE_TOTAL} 台按两个车型近 3 个月的销量（轿车 12、SUV 8）分，"
+                    f"轿车 {target_model['sedan']} 台、SUV {target_model['suv']} 台——每一列加起来要等于它的车型目标")
+    else:
+        tree_msg = "再分顾问：每个车型的目标按顾问在这个车型上的销量占比分，整数台，小数部分大的多分 1 台"
+    m = matrix_case().set_index("staff_id")
+    quad = answer.get("quadrant") or {}
+    q_wrong = [k for k in MATRIX_TEAM if quad.get(k) != m.loc[k, "quadrant"]]
+    star_err = [k for k in q_wrong if quad.get(k) == "star" and m.loc[k, "achievement"] < 1]
+    q_msg = ""
+    if q_wrong:
+        q_msg = (f"顾问 {'、'.join(q_wrong)} 的象限不对：分界线是团队的中位数"
+                 f"（销量 {m['amount_median'].iloc[0]:g} 台、达成率 {m['rate_median'].iloc[0]:.1%}），不是 100%")
+        if star_err:
+            q_msg += f"；{'、'.join(star_err)} 没完成目标（< 100%），不能叫明星、不表扬"
+    ok_first = answer.get("first_step_b") == "b"
+    details = [
+        ("tree", ok_tree, tree_msg),
+        ("quadrant", not q_wrong, q_msg),
+        ("first_step_b", ok_first, "B 达成率高、销量低：先核对他的目标是不是定低了、这个月出勤了几天，再谈表扬或上调"),
+    ]
+    piv = tree.pivot_table(index="staff_id", columns="model", values="target", aggfunc="sum")
+    return Feedback.grade(
+        details,
+        weights={"tree": 2, "quadrant": 2, "first_step_b": 1},
+        explanation=(
+            f"**多杈树法 / 剥洋葱法：** 先按车型分（轿车 {target_model['sedan']}、SUV {target_model['suv']}），"
+            "再把每个车型剥给顾问。轿车 18 台按 6 : 3 : 3 分是 9、4.5、4.5：两个 0.5 一样大，多出的 1 台给排在前面的"
+            f"（李 {int(piv.loc['李', 'sedan'])}、张 {int(piv.loc['张', 'sedan'])}）；SUV 12 台按 2 : 4 : 2 分是 3、6、3。"
+            "每一层加起来都等于上一层，谁的任务从哪里来一目了然。\n\n"
+            f"**达成额 × 达成率：** 分界线是团队中位数（销量 {m['amount_median'].iloc[0]:g} 台、达成率 "
+            f"{m['rate_median'].iloc[0]:.1%}）。A 高额高率且超额 → 明星，请他分享；E 高额高率但只完成 92.9% → "
+            "领先但未达标，肯定做法、找出差的 1 台，不表扬；C 高额低率 → 目标偏高或靠加班，重新评估；"
+            "B 低额高率 → 目标偏低或出勤少，先核对；D、F 低额低率 → 一对一辅导，拆漏斗找问题。"
+        ),
+        explanation_en=(
+            "Split by model line first, then by consultant, each level with largest remainders. The matrix splits at "
+            "the team medians; a consultant below 100% of target is never a star."
+        ),
+        hint="先算两个车型各分多少台，再在每个车型里分给三位顾问。",
+        hint_en="First the model lines, then the consultants within each line.",
+    )
+
+
+def _tree_matrix_model(answer=None) -> str:
+    tree = tree_case()
+    piv = tree.pivot_table(index="staff_id", columns="model", values="target", aggfunc="sum").reindex(list(TREE_UNITS))
+    lines = "\n".join(f"| {p} | {int(piv.loc[p, 'sedan'])} | {int(piv.loc[p, 'suv'])} | "
+                      f"{int(piv.loc[p].sum())} |" for p in TREE_UNITS)
+    m = matrix_case().set_index("staff_id")
+    quads = "；".join(f"{k} {m.loc[k, 'quadrant_name']}" for k in MATRIX_TEAM)
+    return (
+        "| 顾问 | 轿车 | SUV | 合计 |\n|---|---|---|---|\n" + lines
+        + f"\n| 合计 | {int(piv['sedan'].sum())} | {int(piv['suv'].sum())} | {TREE_TOTAL} |\n\n"
+        f"**象限：** {quads}。\n\n**B 的第一步：** 核对目标是否偏低、出勤天数是否偏少，再决定下月是否上调目标。"
+    )
+
+
+tree_matrix = Exercise(
+    id="01e-tree-matrix",
+    title="练习 1E：车型 × 顾问分解，再用达成额 × 达成率复盘",
+    title_en="Exercise 1E: split by model line × consultant, then review amount × rate",
+    instructions=(
+        f"**1. 多杈树法。** 下月目标 **{TREE_TOTAL} 台**。近 3 个月各顾问分车型的销量："
+        "王 轿车 6、SUV 2；李 轿车 3、SUV 4；张 轿车 3、SUV 2（合计轿车 12、SUV 8）。先按车型分，再把每个车型分给顾问"
+        "（整数台，每一列加起来等于该车型的目标）。\n\n"
+        "**2. 达成额 × 达成率。** 上个月六位顾问的目标 / 实际（台）："
+        + "；".join(f"{k} {tg} / {a}" for k, (tg, a) in MATRIX_TEAM.items())
+        + "。按团队中位数分象限，把每人放进对应的象限。\n\n"
+        "**3.** 对 B，店长第一步该做什么？"
+    ),
+    instructions_en=(
+        f"1) Split {TREE_TOTAL} units by model line, then by consultant (last 3 months: 王 6/2, 李 3/4, 张 3/2). "
+        "2) Place six consultants (target / actual) in the amount × rate matrix. 3) First step for B?"
+    ),
+    fields={
+        "tree": TableField(
+            "车型 × 顾问的目标（台）", "Targets by consultant × model line (units)",
+            rows={p: p for p in TREE_UNITS}, columns=_TREE_MODELS, columns_en=_TREE_MODELS_EN, unit="台",
+            totals="both",
+        ),
+        "quadrant": ClassifyField(
+            "象限", "Quadrant", items={k: f"顾问 {k}" for k in MATRIX_TEAM},
+            classes=_quadrant_labels(), classes_en=_QUAD_EN,
+        ),
+        "first_step_b": ChoiceField(
+            "B 的第一步", "First step for B",
+            options={
+                "a": "在晨会上表扬 B，请他分享经验",
+                "b": "先核对 B 的目标是否定低了、本月出勤了几天，再决定下月是否上调",
+                "c": "B 销量最低，安排一对一辅导",
+            },
+            options_en={"a": "praise B", "b": "check B's target and days attended first", "c": "coach B"},
+        ),
+    },
+    check=_check_tree_matrix,
+    model_answer=_tree_matrix_model,
+)
+
 #: All exercises of module 1, in notebook order.
-EXERCISES = (smart_builder, decomposition, rebalancing, rebalancing_variant)
+EXERCISES = (smart_builder, decomposition, rebalancing, rebalancing_variant, goal_sources, tree_matrix)

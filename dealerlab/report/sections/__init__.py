@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dealerlab._options import check_lang
 from dealerlab.errors import DealerlabError, MissingTableError
+from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
 from dealerlab.report.finding import Finding
 from dealerlab.report.sections import (
@@ -31,9 +33,12 @@ from dealerlab.report.sections import (
     summary,
     targets,
 )
-from dealerlab.report.sections._common import zh_en
 
 __all__ = ["Section", "SECTIONS", "COLLECTORS", "section", "for_scope", "title", "sync_notebooks"]
+
+_TXT = Catalogue({
+    "this_section_cannot_be": {"zh": "本节无法生成：", "en": "This section cannot be shown: "},
+})
 
 #: which report a section appears in
 BOTH, STORE, GROUP = "both", "store", "group"
@@ -60,7 +65,8 @@ class Section:
 
     def title(self, lang: str = "zh") -> str:
         """The section's title in ``lang``."""
-        return zh_en(lang, self.title_zh, self.title_en)
+        check_lang(lang)
+        return self.title_en if lang == "en" else self.title_zh
 
     def render(self, ctx) -> H.Html:
         """The section for the report context ``ctx``: its heading, then its body — or, when its data is missing or
@@ -71,7 +77,7 @@ class Section:
         try:
             out.append(self.build(ctx))
         except MissingTableError as err:
-            out.append(H.missing(zh_en(ctx.lang, "本节无法生成：", "This section cannot be shown: ") + err.message(ctx.lang)))
+            out.append(H.missing(_TXT.get("this_section_cannot_be", ctx.lang) + err.message(ctx.lang)))
         except DealerlabError as err:
             out.append(H.missing(err.message(ctx.lang)))
         return out
@@ -111,7 +117,8 @@ def section(key: str) -> Section:
 def title(key: str, lang: str = "zh") -> str:
     """The title of section ``key`` (``"setup"`` for the cells before the sections; an unknown key as it is)."""
     if key == "setup":
-        return zh_en(lang, *SETUP_TITLE)
+        check_lang(lang)
+        return SETUP_TITLE[1] if lang == "en" else SETUP_TITLE[0]
     try:
         return section(key).title(lang)
     except KeyError:

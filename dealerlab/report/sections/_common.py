@@ -10,7 +10,13 @@ import pandas as pd
 
 from dealerlab import metrics as registry
 from dealerlab.data.privacy import mask_name
+from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
+
+_TXT = Catalogue({
+    "metric": {"zh": "指标", "en": "Metric"},
+    "recent_months": {"zh": "近几个月趋势", "en": "Recent months"},
+})
 
 
 def zh_en(lang: str, zh: str, en: str) -> str:
@@ -53,7 +59,7 @@ def trend_table(ctx, metric_ids: list[str]) -> str:
     out = []
     for mid, row in wide.iterrows():
         info = registry.METRICS[mid]
-        out.append({zh_en(ctx.lang, "指标", "Metric"): info.name(ctx.lang),
+        out.append({_TXT.get("metric", ctx.lang): info.name(ctx.lang),
                     **{p: H.fmt_value(v, info.unit, ctx.lang) for p, v in row.items()}})
     return H.table(pd.DataFrame(out), lang=ctx.lang)
 
@@ -106,7 +112,7 @@ def family_body(ctx, metric_ids: list[str], extra: Callable | None = None) -> H.
     parts = [family_cards(ctx, metric_ids)]
     if extra is not None:
         parts.append(extra(ctx))
-    parts += [H.h3(zh_en(ctx.lang, "近几个月趋势", "Recent months")), trend_table(ctx, metric_ids)]
+    parts += [H.h3(_TXT.get("recent_months", ctx.lang)), trend_table(ctx, metric_ids)]
     return H.Html(parts)
 
 

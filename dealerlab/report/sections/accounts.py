@@ -7,11 +7,28 @@ import pandas as pd
 
 from dealerlab.accounts import churn_warnings, tier_accounts
 from dealerlab.data.privacy import mask_company
+from dealerlab.i18n import Catalogue
 from dealerlab.plots.accounts import value_potential
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.labels import value_label
-from dealerlab.report.sections._common import zh_en
+
+_TXT = Catalogue({
+    "no_accounts_this_store": {"zh": "本门店没有大客户记录。", "en": "No accounts at this store."},
+    "tier": {"zh": "分级", "en": "Tier"},
+    "accounts": {"zh": "客户数", "en": "Accounts"},
+    "month_money": {"zh": "近24月金额", "en": "24-month money"},
+    "tier_lines_are_fitted": {
+        "zh": "分级线按全部门店的 {n_all} 个大客户统一计算：同一客户在门店报告和集团报告中的分级相同。图中标出金额最大的几个客户（行业和编号）。",
+        "en": "The tier lines are fitted on all {n_all} accounts of every store: an account has the same tier in the store and the group report. The largest accounts are labelled (industry and id).",
+    },
+    "churn_warnings_days_silent": {"zh": "流失预警（180 天无购车无维修）", "en": "Churn warnings (180 days silent)"},
+    "id": {"zh": "编号", "en": "ID"},
+    "account": {"zh": "客户", "en": "Account"},
+    "industry": {"zh": "行业", "en": "Industry"},
+    "days_silent": {"zh": "未往来天数", "en": "Days silent"},
+    "no_account_risk": {"zh": "没有流失预警客户。", "en": "No account at risk."},
+})
 
 
 def build(ctx) -> H.Html:
@@ -21,15 +38,15 @@ def build(ctx) -> H.Html:
     if ctx.params.store_id:
         tiers = tiers[tiers["store_id"] == ctx.params.store_id]
     if tiers.empty:
-        return H.Html(H.missing(zh_en(lang, "本门店没有大客户记录。", "No accounts at this store.")))
+        return H.Html(H.missing(_TXT.get("no_accounts_this_store", lang)))
     show = tiers if ctx.params.show_pii else tiers.assign(account_name=tiers["account_name"].map(mask_company))
     from dealerlab.accounts import TIERS
 
     counts = show.groupby("tier").agg(accounts=("account_id", "size"), monetary=("monetary", "sum"))
     counts = counts.reindex([t for t in TIERS if t in counts.index]).reset_index()  # 价值型 → 重要型 → 潜力型 → 一般
-    parts = [H.table(counts.rename(columns={"tier": zh_en(lang, "分级", "Tier"), "accounts": zh_en(lang, "客户数", "Accounts"),
-                                             "monetary": zh_en(lang, "近24月金额", "24-month money")}),
-                     numeric_formats={zh_en(lang, "近24月金额", "24-month money"): "money"}, lang=ctx.lang)]
+    parts = [H.table(counts.rename(columns={"tier": _TXT.get("tier", lang), "accounts": _TXT.get("accounts", lang),
+                                             "monetary": _TXT.get("month_money", lang)}),
+                     numeric_formats={_TXT.get("month_money", lang): "money"}, lang=ctx.lang)]
     fig, ax = plt.subplots(figsize=(8.5, 5.5))
     # masked names (杭州********) tell the reader nothing and collide: the chart labels the top few by industry and id
     chart = show if ctx.params.show_pii else show.assign(
@@ -37,21 +54,17 @@ def build(ctx) -> H.Html:
     value_potential(chart, ax=ax, label_top=4, lang=lang)
     parts.append(H.figure(fig))
     n_all = len(ctx.ds["accounts"]) if ctx.ds.has("accounts") else len(tiers)
-    parts.append(H.reading(zh_en(
-        lang,
-        f"分级线按全部门店的 {n_all} 个大客户统一计算：同一客户在门店报告和集团报告中的分级相同。图中标出金额最大的几个客户（行业和编号）。",
-        f"The tier lines are fitted on all {n_all} accounts of every store: an account has the same tier in the store and "
-        "the group report. The largest accounts are labelled (industry and id).")))
+    parts.append(H.reading(_TXT.get("tier_lines_are_fitted", lang, n_all=n_all)))
     churn = churn_warnings(show)
-    parts.append(H.h3(zh_en(lang, "流失预警（180 天无购车无维修）", "Churn warnings (180 days silent)")))
+    parts.append(H.h3(_TXT.get("churn_warnings_days_silent", lang)))
     if len(churn):
         c = churn[["account_id", "account_name", "industry", "tier", "recency_days", "monetary"]].copy()
-        parts.append(H.table(c.rename(columns={"account_id": zh_en(lang, "编号", "ID"), "account_name": zh_en(lang, "客户", "Account"),
-                                               "industry": zh_en(lang, "行业", "Industry"), "tier": zh_en(lang, "分级", "Tier"),
-                                               "recency_days": zh_en(lang, "未往来天数", "Days silent"), "monetary": zh_en(lang, "近24月金额", "24-month money")}),
-                             numeric_formats={zh_en(lang, "近24月金额", "24-month money"): "money"}, lang=ctx.lang))
+        parts.append(H.table(c.rename(columns={"account_id": _TXT.get("id", lang), "account_name": _TXT.get("account", lang),
+                                               "industry": _TXT.get("industry", lang), "tier": _TXT.get("tier", lang),
+                                               "recency_days": _TXT.get("days_silent", lang), "monetary": _TXT.get("month_money", lang)}),
+                             numeric_formats={_TXT.get("month_money", lang): "money"}, lang=ctx.lang))
     else:
-        parts.append(H.reading(zh_en(lang, "没有流失预警客户。", "No account at risk.")))
+        parts.append(H.reading(_TXT.get("no_account_risk", lang)))
     return H.Html(parts)
 
 

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
-from dealerlab.report.sections._common import zh_en
+
+_TXT = Catalogue({
+    "no_improvement_cycle_needed": {"zh": "暂无需要立项的改进。", "en": "No improvement cycle needed."},
+    "problem": {"zh": "问题", "en": "Problem"},
+    "what": {"zh": "做什么 What", "en": "What"},
+    "why": {"zh": "为什么 Why", "en": "Why"},
+    "who": {"zh": "谁 Who", "en": "Who"},
+    "start": {"zh": "开始", "en": "Start"},
+    "check_date": {"zh": "检查日", "en": "Check date"},
+    "where": {"zh": "何地 Where", "en": "Where"},
+    "how": {"zh": "怎么做 How", "en": "How"},
+    "check_metric": {"zh": "检查指标", "en": "Check metric"},
+    "baseline_target": {"zh": "基线 → 目标", "en": "Baseline → target"},
+    "top_findings_each_open": {
+        "zh": "排名最前的 {plan} 条发现各立一个 PDCA 循环（一次最多 8 个，其余发现待这些循环检查后再立项）：按 5W1H 计划（P），执行（D），到检查日用同一指标检查（C），有效则标准化、无效则进入下一轮（A）。",
+        "en": "The top {plan} findings each open a PDCA cycle (at most 8 at a time; the others wait for these checks): plan in 5W1H (P), do (D), check the same metric on the check date (C), standardise or start the next cycle (A).",
+    },
+})
 
 
 def build(ctx) -> H.Html:
@@ -14,15 +32,12 @@ def build(ctx) -> H.Html:
     lang = ctx.lang
     plan = plan_actions(ctx, ctx.findings(), lang=lang)
     if plan.empty:
-        return H.reading(zh_en(lang, "暂无需要立项的改进。", "No improvement cycle needed."))
-    cols = {"title": zh_en(lang, "问题", "Problem"), "what": zh_en(lang, "做什么 What", "What"), "why": zh_en(lang, "为什么 Why", "Why"),
-            "who": zh_en(lang, "谁 Who", "Who"), "start": zh_en(lang, "开始", "Start"), "check_date": zh_en(lang, "检查日", "Check date"),
-            "where": zh_en(lang, "何地 Where", "Where"), "how": zh_en(lang, "怎么做 How", "How"),
-            "check_metric": zh_en(lang, "检查指标", "Check metric"), "check": zh_en(lang, "基线 → 目标", "Baseline → target")}
+        return H.reading(_TXT.get("no_improvement_cycle_needed", lang))
+    cols = {"title": _TXT.get("problem", lang), "what": _TXT.get("what", lang), "why": _TXT.get("why", lang),
+            "who": _TXT.get("who", lang), "start": _TXT.get("start", lang), "check_date": _TXT.get("check_date", lang),
+            "where": _TXT.get("where", lang), "how": _TXT.get("how", lang),
+            "check_metric": _TXT.get("check_metric", lang), "check": _TXT.get("baseline_target", lang)}
     return H.Html([
-        H.reading(zh_en(lang, f"排名最前的 {len(plan)} 条发现各立一个 PDCA 循环（一次最多 8 个，其余发现待这些循环检查后再立项）："
-                              "按 5W1H 计划（P），执行（D），到检查日用同一指标检查（C），有效则标准化、无效则进入下一轮（A）。",
-                        f"The top {len(plan)} findings each open a PDCA cycle (at most 8 at a time; the others wait for these checks): "
-                        "plan in 5W1H (P), do (D), check the same metric on the check date (C), standardise or start the next cycle (A).")),
+        H.reading(_TXT.get("top_findings_each_open", lang, plan=len(plan))),
         H.table(plan[list(cols)].rename(columns=cols), lang=ctx.lang),
     ])

@@ -1,4 +1,6 @@
-"""Report section: after-sales and cadence: the figures, the cadence board and the paint-shop reading (course module 4)."""
+"""Report section: after-sales and cadence: the figures, the cadence board and the paint-shop reading (course module 4),
+and retention — the service base, 首保回厂率 by invoice month, 回厂率 and the lapsed vehicles (course module 9,
+docs/DOMAIN.md §11) — with their findings."""
 
 from __future__ import annotations
 
@@ -17,6 +19,16 @@ from dealerlab.report.sections._common import family_body, zh_en
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["intake", "service_revenue", "comeback_rate", "first_time_fix", "parts_fill_rate", "on_time_delivery",
        "booth_utilisation", "turnover"]
+
+
+#: the retention figures of the section (their own cards, chart and trend table), in this order
+RETENTION_IDS = ["base_vehicles", "first_service_rate", "retention_rate", "lapsed_vehicles"]
+
+#: the lines of the retention findings (★ practitioner standards, docs/DOMAIN.md §11)
+FIRST_SERVICE_LINE = 0.75
+RETENTION_LINE = 0.60
+#: the after-sales gross margin on service revenue that values a vehicle kept (an assumption the finding states)
+SERVICE_MARGIN = 0.45
 
 
 def build(ctx) -> H.Html:
@@ -51,6 +63,74 @@ def extra(ctx) -> H.Html:
                       H.reading(zh_en(lang, f"烤房利用率 {booth:.1%}，低于 60%。大班组同时接大、中、小损伤工单，小活等大活，烤房空转："
                                          "建议按损伤程度分流（小损伤快修班组），并按烤房排程派工。",
                                    f"Booth utilisation {booth:.1%} is below 60%: large crews mix heavy and light jobs. Split light jobs to a fast-repair crew."))]
+    parts.append(retention_block(ctx))
+    return H.Html(parts)
+
+
+def _reasons(ctx, sid: str) -> list[str]:
+    """``指标：原因`` of the retention figures not available this month (why a card shows —)."""
+    from dealerlab.metrics import label
+
+    m = ctx.metrics
+    rows = m[(m["store_id"] == sid) & (m["period"] == ctx.params.period) & m["metric"].isin(RETENTION_IDS)]
+    out = []
+    for r in rows.itertuples(index=False):
+        reason = getattr(r, "reason", "")
+        if pd.isna(r.value) and isinstance(reason, str) and reason:
+            out.append(f"{label(r.metric, ctx.lang)}：{reason}")
+    return out
+
+
+def _service_months(ctx, sid: str) -> int:
+    """Months of the store's service orders up to M (at most 24): how much of the 24-month base the data holds."""
+    if not ctx.ds.has("service_orders"):
+        return 0
+    so = ctx.ds["service_orders"]
+    d = pd.to_datetime(so.loc[so["store_id"].astype(str) == sid, "open_date"]).dropna()
+    if d.empty:
+        return 0
+    end = pd.Period(ctx.params.period, freq="M")
+    return int(min(24, (end - d.min().to_period("M")).n + 1))
+
+
+def retention_block(ctx) -> H.Html:
+    """保客 (course module 9): the group's store table, or the store's retention cards, the first-service chart by invoice
+    month with its reading, why a figure is missing, and the trend table."""
+    from dealerlab.plots.retention import first_service_bars
+    from dealerlab.report.sections._common import family_cards, store_table, trend_table
+    from dealerlab.retention import first_service_cohorts
+
+    lang = ctx.lang
+    sid = ctx.params.store_id
+    head = H.h3(zh_en(lang, "保客：基盘客户、首保回厂率与回厂率", "Retention: service base, first service and return rate"))
+    if sid is None:
+        return H.Html([head, store_table(ctx, RETENTION_IDS)])
+    parts = [head, family_cards(ctx, RETENTION_IDS)]
+    table = first_service_cohorts(ctx.ds, period=ctx.params.period, store_id=sid)
+    if len(table) and table["sold"].sum() > 0:
+        table = table.iloc[int((table["sold"] > 0).to_numpy().argmax()):]  # from the first month with sales
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        first_service_bars(table, ax=ax, line=FIRST_SERVICE_LINE, lang=lang)
+        parts.append(H.figure(fig, alt=zh_en(lang, "首保回厂：按开票月份", "First service by invoice month")))
+        sold, back = int(table["sold"].sum()), int(table["returned"].sum())
+        worst = table[table["sold"] > 0].sort_values(["rate", "invoice_month"]).iloc[0]
+        parts.append(H.reading(zh_en(
+            lang,
+            f"{table['invoice_month'].iloc[0]} 至 {table['invoice_month'].iloc[-1]} 开票的 {sold} 台新车中，{back} 台在开票后 "
+            f"9 个月内回本店做了首保（首保回厂率 {back / sold:.1%}，标准 ≥ {FIRST_SERVICE_LINE:.0%}）；最低的是 "
+            f"{worst['invoice_month']} 开票的车（{worst['rate']:.1%}）。首保不回来的车多半流失到路边店：先查交车时有没有约定首保、"
+            "到期前有没有提醒。",
+            f"Of the {sold} new cars invoiced {table['invoice_month'].iloc[0]}–{table['invoice_month'].iloc[-1]}, {back} came "
+            f"back for the first service within 9 months ({back / sold:.1%}, line {FIRST_SERVICE_LINE:.0%}); the lowest "
+            f"month is {worst['invoice_month']} ({worst['rate']:.1%}). Check that deliveries book the first service.")))
+    why = _reasons(ctx, sid)
+    months = _service_months(ctx, sid)
+    if 0 < months < 24 and pd.notna(ctx.value("base_vehicles")):
+        why.insert(0, zh_en(lang, f"基盘客户只含最近 {months} 个月的工单（定义是 24 个月），偏小",
+                            f"The service base covers only {months} months of orders (24 by definition): it is understated"))
+    if why:
+        parts.append(H.missing("；".join(why)))
+    parts += [H.h3(zh_en(lang, "保客指标近几个月趋势", "Retention: recent months")), trend_table(ctx, RETENTION_IDS)]
     return H.Html(parts)
 
 
@@ -91,6 +171,63 @@ def findings(ctx) -> list[Finding]:
                 title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev, detail_en=ev,
                 target=line, target_source="benchmark", baseline=window, evidence=ev, lower_is_better=lower,
                 severity=float(min(1.0, abs(now - line) / line)) if math.isfinite(now) else 0.5,
+                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+                              where=a["where"], how=a["how"]),
+            ))
+    return out + retention_findings(ctx)
+
+
+def retention_findings(ctx) -> list[Finding]:
+    """Retention findings (docs/DOMAIN.md §11): 首保回厂率 below 75 % and 回厂率 below 60 % this month.
+
+    Each is valued in gross: the vehicles short of the line (⌈line × cohort⌉ − those back) × the store's service
+    revenue per serviced vehicle a year (:func:`dealerlab.retention.service_revenue_per_vehicle`) × the after-sales
+    margin :data:`SERVICE_MARGIN` (an assumption the evidence states) ÷ 12 — a month's gross, compared with the store's
+    gross of the month (vehicle + add-on, :func:`dealerlab.report.findings.store_gross`). The target is the line.
+    """
+    from dealerlab.report.findings import _person, area_action, store_gross
+    from dealerlab.retention import retention_figures, service_revenue_per_vehicle
+
+    lang = ctx.lang
+    period = ctx.params.period
+    end = pd.Period(period, freq="M")
+    stores = [ctx.params.store_id] if ctx.params.store_id else list(ctx.stores)
+    figs = retention_figures(ctx.ds, periods=[period], stores=stores).set_index(["store_id", "metric"])
+    out = []
+    rules = [  # metric, line, title zh, title en, the population zh
+        ("first_service_rate", FIRST_SERVICE_LINE, "首保回厂率低于 75%", "first-service rate below 75%",
+         f"{end - 12}–{end - 6} 开票的新车 {{den:.0f}} 台，开票后 9 个月内回店首保 {{num:.0f}} 台"),
+        ("retention_rate", RETENTION_LINE, "回厂率低于 60%", "return rate below 60%",
+         f"{end - 23}–{end - 12} 来过的车 {{den:.0f}} 台，最近 12 个月又来的 {{num:.0f}} 台"),
+    ]
+    for sid in stores:
+        for metric, line, tz, te, pop in rules:
+            if (sid, metric) not in figs.index:
+                continue
+            f = figs.loc[(sid, metric)]
+            now, num, den = float(f["value"]), float(f["numerator"]), float(f["denominator"])
+            if not math.isfinite(now) or now >= line:
+                continue
+            short = max(0, math.ceil(line * den - 1e-9) - int(num))
+            rev = service_revenue_per_vehicle(ctx.ds, period=period, store_id=sid)
+            gross = short * rev * SERVICE_MARGIN / 12 if math.isfinite(rev) else math.nan
+            own = store_gross(ctx, sid)
+            share = gross / own if math.isfinite(gross) and math.isfinite(own) and own > 0 else math.nan
+            ev = pop.format(num=num, den=den) + f"（{now:.1%}，标准 ≥ {line:.0%}）"
+            money = ""
+            if math.isfinite(gross):
+                money = (f"；达到标准要多留住 {short} 台，每台年售后产值 {rev:,.0f} 元 × 售后毛利率 {SERVICE_MARGIN:.0%}（假设）"
+                         f" ÷ 12 ≈ 每月毛利 {gross / 10000:,.1f} 万元"
+                         + (f"，相当于本店本月整车+衍生毛利的 {share:.1%}" if math.isfinite(share) else ""))
+            ev_en = (f"{metric} {now:.1%} (line {line:.0%}); {short} vehicles short, about {gross:,.0f} yuan gross a month"
+                     f" at a {SERVICE_MARGIN:.0%} service margin (assumed)")
+            a = area_action(metric, lang)
+            out.append(Finding(
+                section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,
+                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev + money, detail_en=ev_en,
+                target=line, target_source="benchmark", baseline=period, evidence=ev + money,
+                extra_gross=gross, share_of_gross=share, benchmark_extra_gross=gross,
+                severity=float(min(1.0, (line - now) / line)),
                 action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
                               where=a["where"], how=a["how"]),
             ))

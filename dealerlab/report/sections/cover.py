@@ -5,22 +5,32 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
-from dealerlab.report.sections._common import zh_en
+
+_TXT = Catalogue({
+    "dealer_diagnostic_report": {"zh": "经销商经营诊断报告", "en": "Dealer diagnostic report"},
+    "client": {"zh": "客户", "en": "Client"},
+    "store": {"zh": "门店", "en": "Store"},
+    "period": {"zh": "诊断月份", "en": "Period"},
+    "trend_window": {"zh": "趋势区间", "en": "Trend window"},
+    "report_date": {"zh": "报告日期", "en": "Report date"},
+    "data": {"zh": "数据来源", "en": "Data"},
+})
 
 
 def build(ctx) -> H.Html:
     """The cover page (no section heading)."""
     lang = ctx.lang
     today = _dt.date.today().isoformat()
-    title = zh_en(lang, "经销商经营诊断报告", "Dealer diagnostic report")
+    title = _TXT.get("dealer_diagnostic_report", lang)
     rows = [
-        (zh_en(lang, "客户", "Client"), ctx.client_name),
-        (zh_en(lang, "门店", "Store"), ctx.store_label),
-        (zh_en(lang, "诊断月份", "Period"), ctx.params.period),
-        (zh_en(lang, "趋势区间", "Trend window"), f"{ctx.periods[0]} – {ctx.periods[-1]}"),
-        (zh_en(lang, "报告日期", "Report date"), today),
-        (zh_en(lang, "数据来源", "Data"), ctx.params.source),
+        (_TXT.get("client", lang), ctx.client_name),
+        (_TXT.get("store", lang), ctx.store_label),
+        (_TXT.get("period", lang), ctx.params.period),
+        (_TXT.get("trend_window", lang), f"{ctx.periods[0]} – {ctx.periods[-1]}"),
+        (_TXT.get("report_date", lang), today),
+        (_TXT.get("data", lang), ctx.params.source),
     ]
     body = "".join(f"<tr><td>{H.esc(k)}</td><td><b>{H.esc(v)}</b></td></tr>" for k, v in rows)
     footer = f"{ctx.client_name} · {ctx.store_label} · {ctx.params.period}"

@@ -5,10 +5,17 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from dealerlab.csi import complaint_figures, fix_first, ipa
+from dealerlab.i18n import Catalogue
 from dealerlab.plots.csi import ipa_map
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, zh_en
+from dealerlab.report.sections._common import family_body
+
+_TXT = Catalogue({
+    "csi_importance_performance": {"zh": "CSI 重要度–表现分析", "en": "CSI importance–performance"},
+    "fix_first": {"zh": "优先改进：{names}（重要度高、表现低）。", "en": "Fix first: {names}."},
+    "complaints": {"zh": "客户投诉", "en": "Complaints"},
+})
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["ssi_index", "csi_index"]
@@ -30,14 +37,14 @@ def extra(ctx) -> H.Html:
     if len(table):
         fig, ax = plt.subplots(figsize=(8.5, 6))
         ipa_map(table, ax=ax, lang=lang)
-        parts += [H.h3(zh_en(lang, "CSI 重要度–表现分析", "CSI importance–performance")), H.figure(fig)]
+        parts += [H.h3(_TXT.get("csi_importance_performance", lang)), H.figure(fig)]
         first = fix_first(table, n=2)
         if len(first):
             names = "、".join(first["item"].astype(str))
-            parts.append(H.reading(zh_en(lang, f"优先改进：{names}（重要度高、表现低）。", f"Fix first: {names}.")))
+            parts.append(H.reading(_TXT.get("fix_first", lang, names=names)))
     if ctx.ds.has("complaints"):
         cf = complaint_figures(ctx.ds["complaints"], periods=[ctx.params.period], stores=[sid])
-        parts += [H.h3(zh_en(lang, "客户投诉", "Complaints")), H.table(cf.drop(columns=[c for c in ("reason", "period") if c in cf.columns]), lang=lang,
+        parts += [H.h3(_TXT.get("complaints", lang)), H.table(cf.drop(columns=[c for c in ("reason", "period") if c in cf.columns]), lang=lang,
                                                                   numeric_formats={"escalated_share": "rate", "median_days_to_resolve": "days"})]
     return H.Html(parts)
 

@@ -9,10 +9,47 @@ import pandas as pd
 
 from dealerlab.funnel import funnel_counts, funnel_rates, store_business
 from dealerlab.funnel.diagnosis import STEP_OF, action_plan, diagnose
+from dealerlab.i18n import Catalogue
 from dealerlab.plots.funnel import funnel_chart, gap_bars
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, zh_en
+from dealerlab.report.sections._common import family_body
+
+_TXT = Catalogue({
+    "funnel_chart_lacks_tables": {
+        "zh": "漏斗图缺少计数 {absent}（相关数据表缺失），仅显示下表。",
+        "en": "The funnel chart lacks {absent_en} (tables missing); see the table below.",
+    },
+    "sales_funnel": {"zh": "销售漏斗", "en": "Sales funnel"},
+    "gaps_benchmark": {"zh": "与标杆的差距", "en": "Gaps to benchmark"},
+    "metric": {"zh": "指标", "en": "Metric"},
+    "process_step": {"zh": "流程环节", "en": "Process step"},
+    "this_month": {"zh": "本月", "en": "This month"},
+    "benchmark": {"zh": "标杆", "en": "Benchmark"},
+    "last_months": {"zh": "前3个月", "en": "Last 3 months"},
+    "reachable_target": {"zh": "可达目标", "en": "Reachable target"},
+    "target_basis": {"zh": "目标依据", "en": "Target basis"},
+    "extra_sales": {"zh": "可多销(台)", "en": "Extra sales"},
+    "extra_gross": {"zh": "多得毛利(元)", "en": "Extra gross"},
+    "share_gross": {"zh": "占本月毛利", "en": "Share of gross"},
+    "extra_sales_benchmark": {"zh": "到标杆可多销(台)", "en": "Extra sales at benchmark"},
+    "bottleneck_extra_sales_each": {
+        "zh": "瓶颈诊断：各环节提到可达目标能多卖多少台（路径模型）",
+        "en": "Bottleneck: extra sales at each stage's reachable target (path model)",
+    },
+    "benchmarks_extra_gross_extra": {
+        "zh": "标杆来源：{source}。多得毛利 = 多销台数 × (单车毛利 + 单车衍生毛利)；各环节的数字不能相加。",
+        "en": "Benchmarks: {source}. Extra gross = extra sales × (vehicle + add-on gross per unit); stages do not add up.",
+    },
+    "step": {"zh": "环节", "en": "Step"},
+    "root_cause": {"zh": "根因", "en": "Root cause"},
+    "improvement": {"zh": "改善措施", "en": "Improvement"},
+    "owner": {"zh": "责任人", "en": "Owner"},
+    "tool": {"zh": "工具", "en": "Tool"},
+    "tools_bottleneck_step": {"zh": "瓶颈环节的改善工具", "en": "Tools for the bottleneck step"},
+    "every_funnel_stage_meets": {"zh": "各漏斗环节均达到标杆。", "en": "Every funnel stage meets its benchmark."},
+    "showroom": {"zh": "展厅", "en": "showroom"},
+})
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["traffic", "capture_rate", "call_visit_rate", "revisit_rate", "test_drive_rate", "close_rate",
@@ -43,28 +80,26 @@ def extra(ctx) -> H.Html:
     needed = ["FV", "FC", "W", "C", "CV", "TD", "S_room"]
     absent = [c for c in needed if c not in row.columns or row[c].isna().any()]
     if absent:  # a table the chart needs is missing (e.g. no calls export): the tables below still tell the story
-        parts.append(H.missing(zh_en(lang, f"漏斗图缺少计数 {'、'.join(absent)}（相关数据表缺失），仅显示下表。",
-                                  f"The funnel chart lacks {', '.join(absent)} (tables missing); see the table below.")))
+        parts.append(H.missing(_TXT.get("funnel_chart_lacks_tables", lang, absent='、'.join(absent), absent_en=", ".join(absent))))
     else:
         fig, ax = plt.subplots(figsize=(9, 5.2))
         funnel_chart(row, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks,
                      business=store_business(ctx.ds, sid), ax=ax, lang=lang)
-        parts.append(H.figure(fig, alt=zh_en(lang, "销售漏斗", "Sales funnel")))
+        parts.append(H.figure(fig, alt=_TXT.get("sales_funnel", lang)))
     fig, ax = plt.subplots(figsize=(8, 4))
     gap_bars(diag, ax=ax, lang=lang)
-    parts.append(H.figure(fig, alt=zh_en(lang, "与标杆的差距", "Gaps to benchmark")))
+    parts.append(H.figure(fig, alt=_TXT.get("gaps_benchmark", lang)))
     show = diag[["name", "step", "value", "benchmark", "last3", "target", "target_basis", "extra_sales", "extra_gross",
                  "share_of_gross", "benchmark_extra_sales"]]
-    cols = {"name": zh_en(lang, "指标", "Metric"), "step": zh_en(lang, "流程环节", "Process step"), "value": zh_en(lang, "本月", "This month"),
-            "benchmark": zh_en(lang, "标杆", "Benchmark"), "last3": zh_en(lang, "前3个月", "Last 3 months"),
-            "target": zh_en(lang, "可达目标", "Reachable target"), "target_basis": zh_en(lang, "目标依据", "Target basis"),
-            "extra_sales": zh_en(lang, "可多销(台)", "Extra sales"), "extra_gross": zh_en(lang, "多得毛利(元)", "Extra gross"),
-            "share_of_gross": zh_en(lang, "占本月毛利", "Share of gross"),
-            "benchmark_extra_sales": zh_en(lang, "到标杆可多销(台)", "Extra sales at benchmark")}
+    cols = {"name": _TXT.get("metric", lang), "step": _TXT.get("process_step", lang), "value": _TXT.get("this_month", lang),
+            "benchmark": _TXT.get("benchmark", lang), "last3": _TXT.get("last_months", lang),
+            "target": _TXT.get("reachable_target", lang), "target_basis": _TXT.get("target_basis", lang),
+            "extra_sales": _TXT.get("extra_sales", lang), "extra_gross": _TXT.get("extra_gross", lang),
+            "share_of_gross": _TXT.get("share_gross", lang),
+            "benchmark_extra_sales": _TXT.get("extra_sales_benchmark", lang)}
     source = str(diag["benchmark_source"].iloc[0]) if len(diag) else ""
-    parts += [H.h3(zh_en(lang, "瓶颈诊断：各环节提到可达目标能多卖多少台（路径模型）", "Bottleneck: extra sales at each stage's reachable target (path model)")),
-              H.reading(zh_en(lang, f"标杆来源：{source}。多得毛利 = 多销台数 × (单车毛利 + 单车衍生毛利)；各环节的数字不能相加。",
-                              f"Benchmarks: {source}. Extra gross = extra sales × (vehicle + add-on gross per unit); stages do not add up.")),
+    parts += [H.h3(_TXT.get("bottleneck_extra_sales_each", lang)),
+              H.reading(_TXT.get("benchmarks_extra_gross_extra", lang, source=source)),
               H.table(show.rename(columns=cols), numeric_formats={cols["value"]: "rate", cols["benchmark"]: "rate", cols["last3"]: "rate",
                                                                    cols["target"]: "rate", cols["share_of_gross"]: "rate",
                                                                    cols["extra_gross"]: "money", cols["extra_sales"]: "decimal",
@@ -74,11 +109,11 @@ def extra(ctx) -> H.Html:
         parts.append(H.reading(str(bottleneck["finding"].iloc[0])))
         plan = action_plan(diag, top=1, lang=lang)
         if len(plan):
-            pcols = {"step": zh_en(lang, "环节", "Step"), "root_cause": zh_en(lang, "根因", "Root cause"), "improvement": zh_en(lang, "改善措施", "Improvement"),
-                     "owner": zh_en(lang, "责任人", "Owner"), "tool": zh_en(lang, "工具", "Tool")}
-            parts += [H.h3(zh_en(lang, "瓶颈环节的改善工具", "Tools for the bottleneck step")), H.table(plan[list(pcols)].rename(columns=pcols), lang=ctx.lang)]
+            pcols = {"step": _TXT.get("step", lang), "root_cause": _TXT.get("root_cause", lang), "improvement": _TXT.get("improvement", lang),
+                     "owner": _TXT.get("owner", lang), "tool": _TXT.get("tool", lang)}
+            parts += [H.h3(_TXT.get("tools_bottleneck_step", lang)), H.table(plan[list(pcols)].rename(columns=pcols), lang=ctx.lang)]
     else:
-        parts.append(H.reading(zh_en(lang, "各漏斗环节均达到标杆。", "Every funnel stage meets its benchmark.")))
+        parts.append(H.reading(_TXT.get("every_funnel_stage_meets", lang)))
     return H.Html(parts)
 
 
@@ -157,7 +192,7 @@ def findings(ctx) -> list[Finding]:
             from dealerlab.report.findings import _person
 
             action = Action(what=str(row.get("improvement", "")), why=f"{row.get('root_cause', '')}（{why_nums}）",
-                            who=_person(ctx, r.store_id, owner), when="", where=zh_en(lang, "展厅", "showroom"),
+                            who=_person(ctx, r.store_id, owner), when="", where=_TXT.get("showroom", lang),
                             how=str(row.get("tool", "")))
         out.append(Finding(
             section="funnel", metric=r.metric, value=r.value, benchmark=r.benchmark, store_id=r.store_id,

@@ -7,10 +7,33 @@ import pandas as pd
 
 from dealerlab import pay
 from dealerlab.calendar import period_range
+from dealerlab.i18n import Catalogue
 from dealerlab.plots.pay import units_vs_lines
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import staff_names, zh_en
+from dealerlab.report.sections._common import staff_names
+
+_TXT = Catalogue({
+    "consultants_monthly_units_against": {
+        "zh": "顾问月销量与积分线（{span}）",
+        "en": "Consultants' monthly units against the lines ({span})",
+    },
+    "bottom_out_rule_triggered": {"zh": "末位淘汰规则触发", "en": "Bottom-out rule triggered"},
+    "consultant": {"zh": "顾问", "en": "Consultant"},
+    "quarter": {"zh": "季度", "en": "Quarter"},
+    "months": {"zh": "月数", "en": "Months"},
+    "units_month": {"zh": "月均销量", "en": "Units a month"},
+    "status": {"zh": "结果", "en": "Status"},
+    "leavers_this_month": {"zh": "本月离职", "en": "Leavers this month"},
+    "store": {"zh": "门店", "en": "Store"},
+    "department": {"zh": "部门", "en": "Department"},
+    "leavers": {"zh": "离职人数", "en": "Leavers"},
+    "turnover": {"zh": "离职率", "en": "Turnover"},
+    "output_per_head": {"zh": "人均产出", "en": "Output per head"},
+    "headcount": {"zh": "平均人数", "en": "Headcount"},
+    "units_per_head": {"zh": "人均台数", "en": "Units per head"},
+    "revenue_per_head": {"zh": "人均产值", "en": "Revenue per head"},
+})
 
 
 def build(ctx) -> H.Html:
@@ -39,31 +62,31 @@ def build(ctx) -> H.Html:
             span = f"{shown[0]} – {shown[-1]}"
         fig, ax = plt.subplots(figsize=(9, 4.5))
         units_vs_lines(units[units["period"].isin(shown)], names=names, ax=ax, lang=lang)
-        parts += [H.h3(zh_en(lang, f"顾问月销量与积分线（{span}）", f"Consultants' monthly units against the lines ({span})")),
+        parts += [H.h3(_TXT.get("consultants_monthly_units_against", lang, span=span)),
                   H.figure(fig)]
         risk = q[q["status"] != pay.STATUS_KEPT]
         if len(risk):
             t = risk.assign(name=risk["staff_id"].map(names))[["name", "quarter", "months", "mean_units", "status"]]
-            parts += [H.h3(zh_en(lang, "末位淘汰规则触发", "Bottom-out rule triggered")),
-                      H.table(t.rename(columns={"name": zh_en(lang, "顾问", "Consultant"), "quarter": zh_en(lang, "季度", "Quarter"),
-                                                "months": zh_en(lang, "月数", "Months"), "mean_units": zh_en(lang, "月均销量", "Units a month"),
-                                                "status": zh_en(lang, "结果", "Status")}),
-                              numeric_formats={zh_en(lang, "月均销量", "Units a month"): "decimal"}, lang=ctx.lang)]
+            parts += [H.h3(_TXT.get("bottom_out_rule_triggered", lang)),
+                      H.table(t.rename(columns={"name": _TXT.get("consultant", lang), "quarter": _TXT.get("quarter", lang),
+                                                "months": _TXT.get("months", lang), "mean_units": _TXT.get("units_month", lang),
+                                                "status": _TXT.get("status", lang)}),
+                              numeric_formats={_TXT.get("units_month", lang): "decimal"}, lang=ctx.lang)]
     turnover = pay.turnover_by_department(ctx.ds, periods=[ctx.params.period], stores=stores)
     turnover = turnover[turnover["leavers"] > 0]
     if len(turnover):
-        parts += [H.h3(zh_en(lang, "本月离职", "Leavers this month")),
+        parts += [H.h3(_TXT.get("leavers_this_month", lang)),
                   H.table(turnover[["store_id", "department", "leavers", "turnover"]].rename(columns={
-                      "store_id": zh_en(lang, "门店", "Store"), "department": zh_en(lang, "部门", "Department"),
-                      "leavers": zh_en(lang, "离职人数", "Leavers"), "turnover": zh_en(lang, "离职率", "Turnover")}),
-                      numeric_formats={zh_en(lang, "离职率", "Turnover"): "rate"}, lang=ctx.lang)]
+                      "store_id": _TXT.get("store", lang), "department": _TXT.get("department", lang),
+                      "leavers": _TXT.get("leavers", lang), "turnover": _TXT.get("turnover", lang)}),
+                      numeric_formats={_TXT.get("turnover", lang): "rate"}, lang=ctx.lang)]
     ph = pay.per_head(ctx.ds, periods=[ctx.params.period], stores=stores)
-    parts += [H.h3(zh_en(lang, "人均产出", "Output per head")),
+    parts += [H.h3(_TXT.get("output_per_head", lang)),
               H.table(ph[["store_id", "department", "headcount", "units_per_head", "revenue_per_head"]].rename(columns={
-                  "store_id": zh_en(lang, "门店", "Store"), "department": zh_en(lang, "部门", "Department"), "headcount": zh_en(lang, "平均人数", "Headcount"),
-                  "units_per_head": zh_en(lang, "人均台数", "Units per head"), "revenue_per_head": zh_en(lang, "人均产值", "Revenue per head")}),
-                  numeric_formats={zh_en(lang, "人均产值", "Revenue per head"): "money", zh_en(lang, "人均台数", "Units per head"): "decimal",
-                                   zh_en(lang, "平均人数", "Headcount"): "decimal"}, lang=ctx.lang)]
+                  "store_id": _TXT.get("store", lang), "department": _TXT.get("department", lang), "headcount": _TXT.get("headcount", lang),
+                  "units_per_head": _TXT.get("units_per_head", lang), "revenue_per_head": _TXT.get("revenue_per_head", lang)}),
+                  numeric_formats={_TXT.get("revenue_per_head", lang): "money", _TXT.get("units_per_head", lang): "decimal",
+                                   _TXT.get("headcount", lang): "decimal"}, lang=ctx.lang)]
     return H.Html(parts)
 
 

@@ -13,11 +13,29 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from dealerlab import policy
+from dealerlab.i18n import Catalogue
 from dealerlab.plots import policy as pplot
 from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, zh_en
+from dealerlab.report.sections._common import family_body
+
+_TXT = Catalogue({
+    "rebate_ladder_vp": {"zh": "返利阶梯（VP达成奖）", "en": "Rebate ladder (VP)"},
+    "more_units_reach_tier": {
+        "zh": "本月销量 {sold} 台，VP {plan} 台；再卖 {needed} 台到 {threshold:.0%} 档，返利多 {gain:,.0f} 元；多卖的每台车让价不超过 {breakeven_discount:,.0f} 元仍然划算（还要看是否透支下月销量、让价会不会扩散）。",
+        "en": "{needed} more units reach the {threshold:.0%} tier: +{gain:,.0f} in rebates; break-even discount {breakeven_discount:,.0f} per extra unit.",
+    },
+    "stock_age_model": {"zh": "库龄结构（按车型）", "en": "Stock age by model"},
+    "model": {"zh": "车型", "en": "Model"},
+    "units": {"zh": "在库", "en": "Units"},
+    "days": {"zh": ">90天", "en": "> 90 days"},
+    "oldest": {"zh": "最长库龄", "en": "Oldest"},
+    "capital": {"zh": "资金占用", "en": "Capital"},
+    "monthly_cost": {"zh": "月资金成本", "en": "Monthly cost"},
+    "reason": {"zh": "原因", "en": "Reason"},
+    "slow_movers": {"zh": "滞销车型", "en": "Slow movers"},
+})
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
@@ -46,34 +64,30 @@ def extra(ctx) -> H.Html:
         curve = policy.rebate_curve(ds, store=sid, period=period)
         fig, ax = plt.subplots(figsize=(8.5, 4.6))
         pplot.rebate_ladder(curve, lad, ax=ax, lang=lang)
-        parts += [H.h3(zh_en(lang, "返利阶梯（VP达成奖）", "Rebate ladder (VP)")), H.figure(fig)]
+        parts += [H.h3(_TXT.get("rebate_ladder_vp", lang)), H.figure(fig)]
         nxt = lad[lad["is_next"]]
         if len(nxt):
             n = nxt.iloc[0]
-            parts.append(H.reading(zh_en(
-                lang,
-                f"本月销量 {int(n['sold'])} 台，VP {int(n['volume_plan'])} 台；再卖 {int(n['units_needed'])} 台到 "
-                f"{n['threshold']:.0%} 档，返利多 {n['gain']:,.0f} 元；多卖的每台车让价不超过 {n['breakeven_discount']:,.0f} 元"
-                "仍然划算（还要看是否透支下月销量、让价会不会扩散）。",
-                f"{int(n['units_needed'])} more units reach the {n['threshold']:.0%} tier: +{n['gain']:,.0f} in rebates; "
-                f"break-even discount {n['breakeven_discount']:,.0f} per extra unit.")))
+            parts.append(H.reading(_TXT.get("more_units_reach_tier", lang, sold=int(n["sold"]), plan=int(n["volume_plan"]), needed=int(n["units_needed"]),
+                                            threshold=n["threshold"], gain=n["gain"],
+                                            breakeven_discount=n["breakeven_discount"])))
     if ds.has("inventory"):
         stock = policy.stock_by_model(ds["inventory"], ds["sales"] if ds.has("sales") else None, period=period,
                                       stores=[sid], capital_cost_rate=_rate(ctx, sid))
         if len(stock):
             fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(stock) + 1.8))
             pplot.stock_age_pyramid(stock, ax=ax, lang=lang)
-            parts += [H.h3(zh_en(lang, "库龄结构（按车型）", "Stock age by model")), H.figure(fig)]
+            parts += [H.h3(_TXT.get("stock_age_model", lang)), H.figure(fig)]
             slow = stock[stock["slow"]]
             if len(slow):
                 show = slow[["model", "stock_units", "stock_age_over_90", "oldest_days", "stock_capital",
                              "capital_cost_month", "slow_reason"]].rename(columns={
-                    "model": zh_en(lang, "车型", "Model"), "stock_units": zh_en(lang, "在库", "Units"),
-                    "stock_age_over_90": zh_en(lang, ">90天", "> 90 days"), "oldest_days": zh_en(lang, "最长库龄", "Oldest"),
-                    "stock_capital": zh_en(lang, "资金占用", "Capital"),
-                    "capital_cost_month": zh_en(lang, "月资金成本", "Monthly cost"),
-                    "slow_reason": zh_en(lang, "原因", "Reason")})
-                parts += [H.h3(zh_en(lang, "滞销车型", "Slow movers")), H.table(show)]
+                    "model": _TXT.get("model", lang), "stock_units": _TXT.get("units", lang),
+                    "stock_age_over_90": _TXT.get("days", lang), "oldest_days": _TXT.get("oldest", lang),
+                    "stock_capital": _TXT.get("capital", lang),
+                    "capital_cost_month": _TXT.get("monthly_cost", lang),
+                    "slow_reason": _TXT.get("reason", lang)})
+                parts += [H.h3(_TXT.get("slow_movers", lang)), H.table(show)]
     return H.Html(parts)
 
 

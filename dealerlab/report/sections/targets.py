@@ -10,12 +10,57 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import pay
+from dealerlab.i18n import Catalogue
 from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab import pay
-from dealerlab.report.sections._common import latest_bottom_out, staff_names, zh_en
+from dealerlab.report.sections._common import latest_bottom_out, staff_names
 from dealerlab.targets import achievement, amount_rate_matrix, day_weights, ranked_table
+
+_TXT = Catalogue({
+    "consultants_progress_board": {"zh": "销售顾问进度看板", "en": "Consultants' progress board"},
+    "consultants_ranked_achievement_under": {
+        "zh": "销售顾问达成率排名（不足 4 人，不分象限）",
+        "en": "Consultants ranked by achievement (under 4: no quadrants)",
+    },
+    "rank": {"zh": "名次", "en": "Rank"},
+    "consultant": {"zh": "顾问", "en": "Consultant"},
+    "actual": {"zh": "实际", "en": "Actual"},
+    "achievement": {"zh": "达成率", "en": "Achievement"},
+    "coaching": {"zh": "辅导建议", "en": "Coaching"},
+    "amount_rate_matrix": {"zh": "达成额 × 达成率矩阵", "en": "Amount × rate matrix"},
+    "high_high_quarter_below": {"zh": "高额高率·季度未过末位线", "en": "high/high · quarter below the line"},
+    "good_month_but_bottom": {
+        "zh": "本月达成好，但 {quarter} 季度平均销量触发末位淘汰规则（{status}，见人员与薪酬）：先肯定本月的进步，暂不在晨会推广为团队样板；和他一起把季度月均稳定在 12 台以上。",
+        "en": "A good month, but the bottom-out rule flags {quarter} ({status}, see people and pay): acknowledge the month, do not hold it up as the team's model yet; aim at 12 units a month on average.",
+    },
+    "quadrant": {"zh": "象限", "en": "Quadrant"},
+    "progress": {
+        "zh": "本月销量目标 {target} 台，截至 {month} 月 {day} 日实际 {actual} 台，达成率 {achievement}；时间进度 {time_progress}"
+              "（按卖车日：{source}；展厅周末和节假日照常卖车，不按法定工作日算）。{more}",
+        "en": "Target {target}, actual {actual} by {date:%d %b}, achievement {achievement}, time progress {time_progress} "
+              "on selling days ({source}). {more}",
+    },
+    "stretch_ahead": {
+        "zh": "已领先时间进度：超出的部分不降低后面几周的目标，计入突破目标（{stretch} 台），还差 {left} 台。",
+        "en": "Ahead of time: the surplus does not lower the coming weeks' targets; it counts toward the stretch target "
+              "({stretch} units), {left} to go.",
+    },
+    "stretch_done": {
+        "zh": "本月目标已完成；突破目标 {stretch} 台，达成 {rate}。",
+        "en": "The month's target is met; stretch target {stretch} units, {rate} reached.",
+    },
+    "month_over": {
+        "zh": "本月已结束，没有剩余周可以重新分解：未完成的缺口写进下月目标，按周分解到每位顾问（见行动计划）。",
+        "en": "The month is over: no weeks are left to re-plan; the shortfall goes into next month's target, split by "
+              "week to each consultant (see the action plan).",
+    },
+    "rebalance": {
+        "zh": "达成率低于时间进度的顾问需要本周内按剩余卖车日重新分解剩余目标。",
+        "en": "Consultants behind time re-split their remaining target over the remaining selling days this week.",
+    },
+})
 
 
 def build(ctx) -> H.Html:
@@ -38,19 +83,19 @@ def build(ctx) -> H.Html:
     cons = cons.assign(name=cons["staff_id"].map(names).fillna(cons["staff_id"]))
     fig, ax = plt.subplots(figsize=(9, max(3.5, 0.38 * len(cons) + 1)))
     plot_progress_board(cons, label="name", ax=ax, lang=lang)
-    parts += [H.h3(zh_en(lang, "销售顾问进度看板", "Consultants' progress board")), H.figure(fig)]
+    parts += [H.h3(_TXT.get("consultants_progress_board", lang)), H.figure(fig)]
     matrix = amount_rate_matrix(cons.dropna(subset=["achievement"]), lang=lang)
     if len(matrix) and not matrix["matrix_ok"].all():  # under 4 consultants: a ranked table, no quadrants
         ranked = ranked_table(matrix.assign(name=matrix["staff_id"].map(names)))
-        parts += [H.h3(zh_en(lang, "销售顾问达成率排名（不足 4 人，不分象限）", "Consultants ranked by achievement (under 4: no quadrants)")),
+        parts += [H.h3(_TXT.get("consultants_ranked_achievement_under", lang)),
                   H.table(ranked[["rank", "name", "actual", "achievement", "advice"]].rename(columns={
-                      "rank": zh_en(lang, "名次", "Rank"), "name": zh_en(lang, "顾问", "Consultant"), "actual": zh_en(lang, "实际", "Actual"),
-                      "achievement": zh_en(lang, "达成率", "Achievement"), "advice": zh_en(lang, "辅导建议", "Coaching")}),
-                      numeric_formats={zh_en(lang, "达成率", "Achievement"): "rate"})]
+                      "rank": _TXT.get("rank", lang), "name": _TXT.get("consultant", lang), "actual": _TXT.get("actual", lang),
+                      "achievement": _TXT.get("achievement", lang), "advice": _TXT.get("coaching", lang)}),
+                      numeric_formats={_TXT.get("achievement", lang): "rate"})]
     elif len(matrix):
         fig, ax = plt.subplots(figsize=(8, 5.5))
         plot_amount_rate(matrix.assign(name=matrix["staff_id"].map(names)), label="name", ax=ax, lang=lang)
-        parts += [H.h3(zh_en(lang, "达成额 × 达成率矩阵", "Amount × rate matrix")), H.figure(fig)]
+        parts += [H.h3(_TXT.get("amount_rate_matrix", lang)), H.figure(fig)]
         cols = ["name", "actual", "achievement", "quadrant_name", "advice"]
         show = matrix.assign(name=matrix["staff_id"].map(names))[cols]
         # consistency (docs/DOMAIN.md §10): a star of the month whom the quarterly bottom-out rule eliminates or
@@ -60,39 +105,32 @@ def build(ctx) -> H.Html:
             status = judged["status"].get(r["staff_id"]) if len(judged) else None
             if r.get("quadrant") == "star" and status in (pay.STATUS_ELIMINATED, pay.STATUS_SUSPENDED):
                 quarter = judged.loc[r["staff_id"], "quarter"]
-                show.loc[i, "quadrant_name"] = zh_en(lang, "高额高率·季度未过末位线", "high/high · quarter below the line")
-                show.loc[i, "advice"] = zh_en(
-                    lang,
-                    f"本月达成好，但 {quarter} 季度平均销量触发末位淘汰规则（{status}，见人员与薪酬）："
-                    "先肯定本月的进步，暂不在晨会推广为团队样板；和他一起把季度月均稳定在 12 台以上。",
-                    f"A good month, but the bottom-out rule flags {quarter} ({status}, see people and pay): "
-                    "acknowledge the month, do not hold it up as the team's model yet; aim at 12 units a month on average.")
-        parts.append(H.table(show.rename(columns={"name": zh_en(lang, "顾问", "Consultant"), "actual": zh_en(lang, "实际", "Actual"),
-                                                  "achievement": zh_en(lang, "达成率", "Achievement"), "quadrant_name": zh_en(lang, "象限", "Quadrant"),
-                                                  "advice": zh_en(lang, "辅导建议", "Coaching")}),
-                             numeric_formats={zh_en(lang, "达成率", "Achievement"): "rate"}, lang=ctx.lang))
+                show.loc[i, "quadrant_name"] = _TXT.get("high_high_quarter_below", lang)
+                show.loc[i, "advice"] = _TXT.get("good_month_but_bottom", lang, quarter=quarter, status=status)
+        parts.append(H.table(show.rename(columns={"name": _TXT.get("consultant", lang), "actual": _TXT.get("actual", lang),
+                                                  "achievement": _TXT.get("achievement", lang), "quadrant_name": _TXT.get("quadrant", lang),
+                                                  "advice": _TXT.get("coaching", lang)}),
+                             numeric_formats={_TXT.get("achievement", lang): "rate"}, lang=ctx.lang))
     behind = store.iloc[0]
     as_of = pd.Timestamp(behind.as_of)
     source = str(day_weights(ctx.params.period, ds=ctx.ds, store_id=sid, lang=lang)["source"].iloc[0])
     ahead = pd.notna(behind.achievement) and behind.achievement >= behind.time_progress
     stretch = behind.stretch if pd.notna(behind.stretch) else (float(int(1.1 * behind.target + 0.5)) if pd.notna(behind.target) else None)
+    fv = H.fmt_value
     if ahead and stretch and behind.time_progress < 1:
-        stretch_zh = (f"已领先时间进度：超出的部分不降低后面几周的目标，计入突破目标（{H.fmt_value(stretch)} 台），"
-                      f"还差 {H.fmt_value(max(stretch - behind.actual, 0.0))} 台。")
+        more = _TXT.get("stretch_ahead", lang, stretch=fv(stretch, "count", lang),
+                        left=fv(max(stretch - behind.actual, 0.0), "count", lang))
     elif ahead and stretch:
-        stretch_zh = f"本月目标已完成；突破目标 {H.fmt_value(stretch)} 台，达成 {H.fmt_value(behind.actual / stretch, 'rate')}。"
+        more = _TXT.get("stretch_done", lang, stretch=fv(stretch, "count", lang),
+                        rate=fv(behind.actual / stretch, "rate", lang))
     elif behind.time_progress >= 1:  # the month is over: nothing left to rebalance (docs/DOMAIN.md §10)
-        stretch_zh = "本月已结束，没有剩余周可以重新分解：未完成的缺口写进下月目标，按周分解到每位顾问（见行动计划）。"
+        more = _TXT.get("month_over", lang)
     else:
-        stretch_zh = "达成率低于时间进度的顾问需要本周内按剩余卖车日重新分解剩余目标。"
-    parts.append(H.reading(zh_en(
-        lang,
-        f"本月销量目标 {H.fmt_value(behind.target)} 台，截至 {as_of.month} 月 {as_of.day} 日实际 {H.fmt_value(behind.actual)} 台，"
-        f"达成率 {H.fmt_value(behind.achievement, 'rate')}；时间进度 {H.fmt_value(behind.time_progress, 'rate')}"
-        f"（按卖车日：{source}；展厅周末和节假日照常卖车，不按法定工作日算）。" + stretch_zh,
-        f"Target {H.fmt_value(behind.target)}, actual {H.fmt_value(behind.actual)} by {as_of:%d %b}, achievement "
-        f"{H.fmt_value(behind.achievement, 'rate', 'en')}, time progress {H.fmt_value(behind.time_progress, 'rate', 'en')} "
-        f"on selling days ({source}).",
+        more = _TXT.get("rebalance", lang)
+    parts.append(H.reading(_TXT.get(
+        "progress", lang, target=fv(behind.target, "count", lang), month=as_of.month, day=as_of.day, date=as_of,
+        actual=fv(behind.actual, "count", lang), achievement=fv(behind.achievement, "rate", lang),
+        time_progress=fv(behind.time_progress, "rate", lang), source=source, more=more,
     )))
     return H.Html(parts)
 

@@ -1,0 +1,1305 @@
+"""「用我的门店数据」: a trainee loads his own DMS export and the exercises speak in his numbers.
+
+Layout (server-side, beside the trainee's answers; a hidden folder, so the class report and the dashboard never read
+it as answers)::
+
+    <answers>/<trainee>/.mydata/
+        .dealerlab-mydata            marker: this folder was written by dealerlab (``class new`` removes it)
+        data/<file>.xlsx | data/<table>.csv …   the last upload that passed the validator
+        dataset.pkl                  the validated Dataset (written here, read back here only)
+        state.json                   {"store_id", "period", "uploaded", "file"}
+        summary.json                 key rates of the chosen store-month (no store name): the class comparison
+        report/                      「我的诊断」: the consultant report (``dealerlab report``'s folder)
+
+* :class:`MyData` — upload (an .xlsx workbook or a zip of CSV files, size-limited, unpacked safely), validation by
+  :func:`dealerlab.data.load.collect` (the same rules as ``dealerlab validate``), the problems as a table
+  (文件 / 工作表 / 行 / 列 / 问题 / 怎么改, personal data masked), the store and month picked, the report.
+* :func:`mydata_panel` — the upload panel (ipywidgets ``FileUpload``) with the problem table, store and month.
+* :func:`mine` — the 「我的数据」 version of an exercise that computes on data (the same fields and checks; the expected
+  values from the trainee's store by :func:`dealerlab.figures.compute`, the registry's function).
+* :func:`diagnosis_panel` — 「我的诊断」: the consultant report of the trainee's store (:func:`build_report`, the code
+  of ``dealerlab report``, personal data masked) to download, and a one-page 行动计划 from his 5W1H answers.
+* :func:`class_comparison` — the trainer's anonymised comparison (key rates against the class median, no names).
+
+Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import pickle
+import shutil
+import statistics
+import threading
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from dealerlab.errors import DealerlabError, ExerciseError, Problem
+from dealerlab.exercises.store import AnswerStore, atomic_write_text, now_iso, read_json_limited, safe_name
+from dealerlab.i18n import Catalogue
+
+__all__ = [
+    "MyData",
+    "UploadResult",
+    "problem_table",
+    "mydata_panel",
+    "mine",
+    "diagnosis_panel",
+    "action_plan_html",
+    "class_comparison",
+    "uses_own_data",
+    "remove_uploads",
+    "FOLDER",
+    "MINE_SUFFIX",
+    "MAX_UPLOAD_BYTES",
+    "KEY_RATES",
+    "FIXED_CASE",
+]
+
+#: the hidden folder in a trainee's answer folder
+FOLDER = ".mydata"
+MARKER = ".dealerlab-mydata"
+#: the id of an exercise's 「我的数据」 version is ``<id>-mine``
+MINE_SUFFIX = "-mine"
+#: largest upload (an .xlsx of one store × 24 months is a few MB)
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+#: largest total of the CSV files unpacked from a zip, and how many files it may hold
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_MEMBERS = 60
+#: the rates the class comparison shows (registry ids)
+KEY_RATES = ("capture_rate", "call_visit_rate", "revisit_rate", "test_drive_rate", "close_rate")
+#: the class comparison appears from this many trainees with their own data
+MIN_COMPARISON = 5
+
+#: exercises whose point is a fixed teaching case (no 「我的数据」): id → why, in the trainee's words
+FIXED_CASE = {
+    "03b-whatif-slider": "这道题用固定的教学案例（路径模型的数字是特意选的），不换成你的数据。",
+    "03c-diagnosis-case": "这道题用固定的教学案例；你门店的瓶颈请看「我的门店数据」页的「我的诊断」报告。",
+}
+
+_T = Catalogue({
+    "title": {"zh": "用我的门店数据", "en": "Use my store's data"},
+    "intro": {"zh": "上传你门店从 DMS 导出的数据（按讲师发的数据模板整理的 Excel 工作簿 .xlsx，或把各表 CSV 文件打成的 .zip 压缩包）。"
+                    "数据只保存在培训电脑上你自己的名下，其他学员和班级看板都看不到；客户姓名、电话等个人信息在所有页面上都已遮盖。",
+              "en": "Upload your store's DMS export (the template workbook .xlsx, or a .zip of CSV files). It stays in your own "
+                    "folder on the training computer; other trainees and the class dashboard never see it; personal data is masked."},
+    "choose": {"zh": "选择文件（.xlsx 或 .zip）", "en": "Choose a file (.xlsx or .zip)"},
+    "checking": {"zh": "正在检查 {file} ……（大文件需要几十秒）", "en": "Checking {file} …"},
+    "ok": {"zh": "✓ 数据检查通过：{file}。", "en": "✓ The data passed the checks: {file}."},
+    "bad": {"zh": "✗ {file} 有 {n} 处需要改。请在 Excel 里按下表逐条改好，保存后重新上传。",
+            "en": "✗ {file} has {n} problems. Fix them in Excel as the table says, save and upload again."},
+    "more": {"zh": "（只列出前 {shown} 处，共 {n} 处；先改这些，再上传时会显示剩下的。）",
+             "en": "(The first {shown} of {n}; fix these and upload again for the rest.)"},
+    "warnings": {"zh": "提示（不影响使用）：", "en": "Notes (not blocking):"},
+    "store": {"zh": "门店", "en": "Store"},
+    "month": {"zh": "月份", "en": "Month"},
+    "use": {"zh": "用这家门店、这个月", "en": "Use this store and month"},
+    "using": {"zh": "正在用：<b>{store}</b> · {month}", "en": "In use: <b>{store}</b> · {month}"},
+    "none": {"zh": "还没有上传数据。", "en": "No data uploaded yet."},
+    "remove": {"zh": "删除我的数据", "en": "Delete my data"},
+    "removed": {"zh": "已删除你上传的数据。", "en": "Your data is deleted."},
+    "name_first": {"zh": "请先在本页上方的练习里输入你的姓名，再上传数据。", "en": "Enter your name in an exercise above first."},
+    "mine_title": {"zh": "我的数据", "en": "My data"},
+    "mine_need": {"zh": "先上传你门店的数据，这道题就会用你门店的数字再出一遍。", "en": "Upload your store's data first."},
+    "fixed": {"zh": "说明：{why}", "en": "Note: {why}"},
+})
+
+_PROBLEM_COLUMNS = {"zh": ["文件", "工作表", "行", "列", "问题", "怎么改"],
+                    "en": ["File", "Sheet", "Row", "Column", "Problem", "How to fix"]}
+#: problems listed one by one in the panel (the rest are counted)
+MAX_SHOWN = 200
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# problems as a table
+def _mask_problem(p: Problem) -> tuple[str, str]:
+    """The message and hint of ``p`` with a personal value (name, phone, VIN, company) masked."""
+    from dealerlab.data.privacy import mask_value
+    from dealerlab.data.schema import TABLES
+
+    msg, hint = p.message_zh, p.hint_zh
+    spec = TABLES.get(p.table)
+    if spec is None or p.value is None or str(p.value).strip() == "":
+        return msg, hint
+    for col in spec.columns:
+        if col.pii and p.column in (col.name, col.zh):
+            shown = str(p.value)
+            masked = str(mask_value(col.name, p.value))
+            return msg.replace(shown, masked), hint.replace(shown, masked)
+    return msg, hint
+
+
+def _mask_problem_en(p: Problem) -> tuple[str, str]:
+    from dealerlab.data.privacy import mask_value
+    from dealerlab.data.schema import TABLES
+
+    msg, hint = p.message_en, p.hint_en
+    spec = TABLES.get(p.table)
+    if spec is None or p.value is None or str(p.value).strip() == "":
+        return msg, hint
+    for col in spec.columns:
+        if col.pii and p.column in (col.name, col.zh):
+            return msg.replace(str(p.value), str(mask_value(col.name, p.value))), hint.replace(
+                str(p.value), str(mask_value(col.name, p.value)))
+    return msg, hint
+
+
+def problem_table(problems, *, lang: str = "zh") -> pd.DataFrame:
+    """The validator's problems as the trainee fixes them in Excel: 文件, 工作表, 行, 列, 问题, 怎么改.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+        From :func:`dealerlab.data.load.collect` (``log.errors`` or ``log.warnings``).
+    lang : {"zh", "en"}
+        Language of the headers and texts.
+
+    Returns
+    -------
+    DataFrame
+        One row per problem; ``行`` is the Excel row (or CSV line), blank for a whole table or file; personal values
+        (names, phones, VINs, companies) masked as in reports.
+    """
+    rows = []
+    for p in problems:
+        source = p.source or ""
+        file, sheet = source, ""
+        if ":" in source:
+            file, _, sheet = source.rpartition(":")
+        msg, hint = _mask_problem_en(p) if lang == "en" else _mask_problem(p)
+        rows.append([file, sheet, "" if p.row is None else int(p.row), p.column or "", msg, hint])
+    return pd.DataFrame(rows, columns=_PROBLEM_COLUMNS["en" if lang == "en" else "zh"])
+
+
+def _table_html(df: pd.DataFrame, *, css_class: str) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in df.itertuples(index=False))
+    return (f"<table class='{css_class}' style='border-collapse:collapse;font-size:13px'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# the trainee's data folder
+@dataclass
+class UploadResult:
+    """What an upload gave: ``ok`` (the data is now in use), the errors and warnings (``Problem`` lists)."""
+
+    ok: bool
+    file: str
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    def table(self, lang: str = "zh") -> pd.DataFrame:
+        """The errors as :func:`problem_table`."""
+        return problem_table(self.errors, lang=lang)
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its maker wrote it: zips made on Chinese Windows store GBK names without the UTF-8 flag."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("gbk")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def _bad_upload(zh: str, en: str, file: str) -> UploadResult:
+    from dealerlab.errors import Problem as P
+
+    return UploadResult(False, file, [P(table="", rule="upload", message_zh=zh, message_en=en, source=file,
+                                        hint_zh="", hint_en="")])
+
+
+class MyData:
+    """The trainee's own data, in ``<answers>/<trainee>/.mydata/``.
+
+    Parameters
+    ----------
+    store : AnswerStore, optional
+        Whose data (default: the answer store of this kernel: the classroom's trainee, or the workshop's).
+    """
+
+    def __init__(self, store: AnswerStore | None = None) -> None:
+        self.store = store if store is not None else AnswerStore()
+        self._ds = None
+        self._ds_stamp = None
+
+    # -- places ---------------------------------------------------------------------------------------------------
+    @property
+    def trainee(self) -> str | None:
+        return self.store.trainee
+
+    @property
+    def folder(self) -> Path:
+        trainee = self.trainee
+        if not trainee:
+            raise ExerciseError("还不知道你的姓名：请先在练习里输入姓名。", "The trainee's name is not known yet.")
+        return self.store.root / safe_name(trainee) / FOLDER
+
+    def _state(self) -> dict:
+        try:
+            data = read_json_limited(self.folder / "state.json", max_bytes=64 * 1024)
+        except (FileNotFoundError, ValueError, OSError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_state(self, **changes) -> dict:
+        state = {**self._state(), **changes}
+        atomic_write_text(self.folder / "state.json", json.dumps(state, ensure_ascii=False, indent=1))
+        return state
+
+    @property
+    def has_data(self) -> bool:
+        """Whether a validated upload is in use."""
+        try:
+            return (self.folder / "dataset.pkl").is_file() and bool(self._state().get("file"))
+        except ExerciseError:
+            return False
+
+    @property
+    def file_name(self) -> str:
+        """The name of the uploaded file (as the trainee named it, no folder)."""
+        return str(self._state().get("file") or "")
+
+    @property
+    def selection(self) -> tuple[str, str] | None:
+        """``(store_id, period)`` picked, or None."""
+        s = self._state()
+        if self.has_data and s.get("store_id") and s.get("period"):
+            return str(s["store_id"]), str(s["period"])
+        return None
+
+    # -- upload ---------------------------------------------------------------------------------------------------
+    def upload(self, name: str, content: bytes, *, today=None) -> UploadResult:
+        """Check an uploaded file; when it passes, it becomes the data in use (the previous upload is replaced).
+
+        Parameters
+        ----------
+        name : str
+            The file's name as uploaded (only its last part is used).
+        content : bytes
+            The file.
+        today : date-like, optional
+            The validator's reference date (tests).
+
+        Returns
+        -------
+        UploadResult
+            ``ok`` and the problems; nothing of a file that fails is kept.
+        """
+        from dealerlab.data.load import collect
+
+        base = PurePosixPath(str(name).replace("\\", "/")).name or "upload"
+        shown = base[:80]
+        if len(content) > MAX_UPLOAD_BYTES:
+            return _bad_upload(f"文件太大（{len(content) / 1e6:.0f} MB，最多 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB）："
+                               "请只导出最近 12 个月、你自己门店的数据。",
+                               f"The file is too large (max {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).", shown)
+        if not content:
+            return _bad_upload("文件是空的：请重新导出后再上传。", "The file is empty.", shown)
+        suffix = Path(base).suffix.lower()
+        if suffix not in (".xlsx", ".zip"):
+            hint = "；.xls 请在 Excel 里「另存为」.xlsx" if suffix in (".xls", ".et") else ""
+            return _bad_upload(f"只能上传 Excel 工作簿（.xlsx）或 CSV 文件打成的压缩包（.zip）{hint}。",
+                               "Upload an .xlsx workbook or a .zip of CSV files.", shown)
+        folder = self.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        marker = folder / MARKER
+        if not marker.exists():
+            marker.write_text("dealerlab: 学员上传的数据 / a trainee's uploaded data\n", encoding="utf-8")
+        staging = folder / f"incoming-{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+        try:
+            if suffix == ".xlsx":
+                target = staging / (safe_name(Path(base).stem) + ".xlsx")
+                target.write_bytes(content)
+                path = target
+            else:
+                bad = self._unzip(content, staging, shown)
+                if bad is not None:
+                    return bad
+                path = staging
+            try:
+                frames, log = collect(path, today=None if today is None else pd.Timestamp(today))
+            except DealerlabError as err:
+                return _bad_upload(err.message("zh") if hasattr(err, "message") else str(err), str(err), shown)
+            if log.errors:
+                return UploadResult(False, shown, list(log.errors), list(log.warnings))
+            from dealerlab.data.dataset import Dataset, conform
+
+            ds = Dataset({n: conform(n, f) for n, f in frames.items()}, log.warnings, shown)
+            # the upload passed: it replaces the previous one
+            data = folder / "data"
+            old = folder / f"old-{uuid.uuid4().hex[:8]}"
+            if data.exists():
+                os.replace(data, old)
+            os.replace(staging, data)
+            shutil.rmtree(old, ignore_errors=True)
+            tmp = folder / "dataset.pkl.tmp"
+            with open(tmp, "wb") as fh:
+                pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / "dataset.pkl")
+            shutil.rmtree(folder / "report", ignore_errors=True)  # a report of the previous data is not theirs now
+            (folder / "summary.json").unlink(missing_ok=True)
+            self._ds, self._ds_stamp = ds, None
+            self._write_state(file=shown, uploaded=now_iso(), kind=suffix[1:], store_id=None, period=None)
+            stores = self.stores()
+            if len(stores) == 1:  # one store: pick it and its latest month
+                sid = stores[0][0]
+                months = self.months(sid)
+                if months:
+                    self.select(sid, months[-1])
+            return UploadResult(True, shown, [], list(log.warnings))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    @staticmethod
+    def _unzip(content: bytes, into: Path, shown: str) -> UploadResult | None:
+        """Unpack the CSV (and Parquet) files of a zip, flat, by their own names; None when it went well."""
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(content))
+        except zipfile.BadZipFile:
+            return _bad_upload("这个 .zip 文件打不开（已损坏，或不是压缩包）：请重新压缩后上传。", "The zip cannot be opened.", shown)
+        with zf:
+            members = [i for i in zf.infolist() if not i.is_dir()]
+            wanted = []
+            for info in members:
+                name = PurePosixPath(_zip_name(info).replace("\\", "/")).name
+                if name.startswith(".") or "__MACOSX" in info.filename or name.startswith("~$"):
+                    continue
+                if Path(name).suffix.lower() in (".csv", ".parquet"):
+                    wanted.append((info, name))
+            if not wanted:
+                return _bad_upload("压缩包里没有 CSV 文件：请把每张表存成一个 CSV 文件（如 潜客.csv、销售.csv），再一起压缩上传；"
+                                   "或者直接上传 Excel 工作簿。", "The zip holds no CSV file.", shown)
+            if len(wanted) > MAX_ZIP_MEMBERS:
+                return _bad_upload(f"压缩包里的文件太多（{len(wanted)} 个，最多 {MAX_ZIP_MEMBERS} 个）。",
+                                   "Too many files in the zip.", shown)
+            if sum(i.file_size for i, _ in wanted) > MAX_UNZIPPED_BYTES:
+                return _bad_upload(f"解压后太大（最多 {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB）：请只导出最近 12 个月、你自己门店的数据。",
+                                   "The unpacked files are too large.", shown)
+            seen = set()
+            for info, name in wanted:
+                key = name.casefold()
+                if key in seen:
+                    return _bad_upload(f"压缩包里有两个同名文件 {name}：每张表只放一个文件。", f"Two files named {name}.", shown)
+                seen.add(key)
+                target = into / safe_name(name)
+                written = 0
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    while True:
+                        chunk = src.read(1 << 20)
+                        if not chunk:
+                            break
+                        written += len(chunk)
+                        if written > MAX_UNZIPPED_BYTES:  # the header lied about the size
+                            return _bad_upload("解压后太大：请只导出你自己门店的数据。", "The unpacked files are too large.", shown)
+                        dst.write(chunk)
+        return None
+
+    # -- the data in use -------------------------------------------------------------------------------------------
+    def dataset(self):
+        """The validated Dataset of the upload in use (None without one)."""
+        path = self.folder / "dataset.pkl"
+        try:
+            stamp = path.stat().st_mtime_ns
+        except (FileNotFoundError, ExerciseError):
+            return None
+        if self._ds is None or self._ds_stamp != stamp:
+            with open(path, "rb") as fh:  # written by upload() above, in the trainee's server-side folder
+                self._ds = pickle.load(fh)  # noqa: S301 - our own file, never an uploaded one
+            self._ds_stamp = stamp
+        return self._ds
+
+    def data_path(self) -> Path | None:
+        """The uploaded file (an .xlsx) or folder (CSV files) in use, for ``dealerlab report``."""
+        data = self.folder / "data"
+        if not data.is_dir():
+            return None
+        xlsx = sorted(data.glob("*.xlsx"))
+        return xlsx[0] if xlsx else data
+
+    def stores(self) -> list[tuple[str, str]]:
+        """``(store_id, name)`` of the stores in the upload."""
+        ds = self.dataset()
+        if ds is None:
+            return []
+        st = ds.stores
+        out = []
+        for r in st.itertuples(index=False):
+            sid = str(r.store_id)
+            name = getattr(r, "store_name", None)
+            out.append((sid, str(name) if isinstance(name, str) and name.strip() else sid))
+        return out
+
+    def store_name(self, store_id: str) -> str:
+        return dict(self.stores()).get(store_id, store_id)
+
+    def months(self, store_id: str | None = None) -> list[str]:
+        """Months ``YYYY-MM`` with showroom traffic, calls, sales or repair orders of ``store_id`` (oldest first)."""
+        ds = self.dataset()
+        if ds is None:
+            return []
+        found: set[str] = set()
+        for table, col in (("visits", "visit_date"), ("calls", "call_date"), ("sales", "invoice_date"),
+                           ("service_orders", "open_date")):
+            if not ds.has(table):
+                continue
+            frame = ds[table]
+            if col not in frame or not len(frame):
+                continue
+            if store_id is not None and "store_id" in frame:
+                frame = frame[frame["store_id"].astype(str) == str(store_id)]
+            found.update(pd.to_datetime(frame[col], errors="coerce").dropna().dt.strftime("%Y-%m").unique())
+        return sorted(found)
+
+    def select(self, store_id: str, period: str) -> None:
+        """Use ``store_id`` × ``period`` in the exercises (and write the key rates for the class comparison)."""
+        if store_id not in dict(self.stores()):
+            raise ExerciseError(f"数据里没有门店 {store_id}。", f"No store {store_id} in the data.")
+        self._write_state(store_id=store_id, period=period)
+        self._write_summary()
+
+    def _write_summary(self) -> None:
+        sel = self.selection
+        if sel is None:
+            return
+        values = self.figures(KEY_RATES)
+        summary = {"period": sel[1], "rates": {k: (None if v is None else float(v)) for k, v in values.items()}}
+        atomic_write_text(self.folder / "summary.json", json.dumps(summary, ensure_ascii=False))
+
+    def figures(self, metrics) -> dict[str, float | None]:
+        """Registry figures of the chosen store-month (:func:`dealerlab.figures.compute`); None when not available."""
+        from dealerlab.figures import compute
+
+        sel = self.selection
+        ds = self.dataset()
+        if sel is None or ds is None:
+            raise ExerciseError("还没有选门店和月份。", "No store and month chosen.")
+        long = compute(ds, periods=[sel[1]], stores=[sel[0]], metrics=list(metrics))
+        out: dict[str, float | None] = {}
+        for m in metrics:
+            v = long.loc[long["metric"] == m, "value"]
+            out[m] = None if v.empty or pd.isna(v.iloc[0]) else float(v.iloc[0])
+        return out
+
+    def remove(self) -> None:
+        """Delete the trainee's uploaded data (the folder dealerlab wrote)."""
+        try:
+            folder = self.folder
+        except ExerciseError:
+            return
+        if (folder / MARKER).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        self._ds = None
+
+    # -- 我的诊断 ---------------------------------------------------------------------------------------------------
+    def report(self, *, pdf: bool = False) -> Path:
+        """The consultant report of the chosen store-month (``dealerlab report``'s code; personal data masked).
+
+        Parameters
+        ----------
+        pdf : bool
+            Also print it to PDF (headless Chromium).
+
+        Returns
+        -------
+        Path
+            The report folder (``index.html``); with ``pdf`` also ``.mydata/report.pdf`` when Chromium prints it.
+        """
+        from dealerlab.report.commands import build_report
+
+        sel = self.selection
+        data = self.data_path()
+        if sel is None or data is None:
+            raise ExerciseError("请先上传数据并选好门店和月份。", "Upload your data and pick a store and month first.")
+        out = self.folder / "report"
+        shutil.rmtree(out, ignore_errors=True)  # ours: the previous run's report
+        (self.folder / "report.pdf").unlink(missing_ok=True)
+        build_report(str(data), period=sel[1], store=sel[0], output=out, progress=False, show_pii=False)
+        if pdf:  # printed beside the folder; a report without its PDF is still a report
+            from dealerlab.report.export import to_pdf
+
+            try:
+                to_pdf(out / "index.html", self.folder / "report.pdf")
+            except (DealerlabError, OSError):
+                pass
+        return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# for the trainer: who uses own data, the class comparison; for `class new`: remove the uploads
+def _summaries(answers_dir) -> dict[str, dict]:
+    root = Path(answers_dir)
+    out = {}
+    if not root.is_dir():
+        return out
+    for trainee in sorted(root.iterdir()):
+        if not trainee.is_dir() or trainee.name.startswith(".") or trainee.is_symlink():
+            continue
+        path = trainee / FOLDER / "summary.json"
+        try:
+            data = read_json_limited(path, max_bytes=64 * 1024)
+        except (FileNotFoundError, ValueError, OSError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("rates"), dict):
+            out[trainee.name] = data
+    return out
+
+
+def uses_own_data(answers_dir) -> set[str]:
+    """Trainee folders (names) whose trainee has uploaded data and picked a store-month (a flag; never the data).
+
+    Parameters
+    ----------
+    answers_dir : path
+        The class answers folder.
+
+    Returns
+    -------
+    set of str
+        Trainee folder names.
+    """
+    return set(_summaries(answers_dir))
+
+
+def class_comparison(answers_dir, *, minimum: int = MIN_COMPARISON, lang: str = "zh") -> pd.DataFrame | None:
+    """Each own-data trainee's key rates against the class median, anonymised (no names, no stores, shuffled).
+
+    Parameters
+    ----------
+    answers_dir : path
+        The class answers folder.
+    minimum : int
+        Fewer trainees with their own data than this: None (too few to stay anonymous).
+    lang : {"zh", "en"}
+        Language of the headers.
+
+    Returns
+    -------
+    DataFrame or None
+        One row per trainee (``门店 1`` … in order of close rate, no name) and a last row ``班级中位数``; rates as
+        fractions (NaN when a store lacks the data).
+    """
+    from dealerlab.metrics import label
+
+    summaries = list(_summaries(answers_dir).values())
+    if len(summaries) < minimum:
+        return None
+    rows = [{m: s["rates"].get(m) for m in KEY_RATES} for s in summaries]
+    df = pd.DataFrame(rows, columns=list(KEY_RATES)).astype(float)
+    df = df.sort_values("close_rate", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    med = {m: (statistics.median(v) if (v := df[m].dropna().tolist()) else float("nan")) for m in KEY_RATES}
+    first = "门店" if lang == "zh" else "Store"
+    df.insert(0, first, [f"{first} {i + 1}" if lang == "en" else f"门店 {i + 1}" for i in range(len(df))])
+    df.loc[len(df)] = ["班级中位数" if lang == "zh" else "Class median", *[med[m] for m in KEY_RATES]]
+    return df.rename(columns={m: label(m, lang) for m in KEY_RATES})
+
+
+def remove_uploads(answers_dir) -> int:
+    """Delete every trainee's uploaded data below ``answers_dir`` (only folders dealerlab wrote: with the marker).
+
+    Parameters
+    ----------
+    answers_dir : path
+        A class answers folder (or its archive).
+
+    Returns
+    -------
+    int
+        How many trainees' uploads were deleted.
+    """
+    root = Path(answers_dir)
+    n = 0
+    if not root.is_dir():
+        return 0
+    for trainee in root.iterdir():
+        folder = trainee / FOLDER
+        if trainee.is_dir() and not trainee.is_symlink() and folder.is_dir() and not folder.is_symlink() \
+                and (folder / MARKER).is_file():
+            shutil.rmtree(folder)
+            n += 1
+    return n
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# widgets
+_CSS = """<style>
+.dl-mydata table{border-collapse:collapse;margin:6px 0}.dl-mydata th,.dl-mydata td{border:1px solid #ccc;padding:3px 6px;
+text-align:left;vertical-align:top}.dl-mydata th{background:#e3f2fd}.dl-ok{color:#2e7d32;font-weight:bold}
+.dl-bad{color:#c62828;font-weight:bold}.dl-note{color:#666}
+</style>"""
+
+#: one MyData per kernel (a page's kernel belongs to one trainee)
+_CURRENT: dict[str, MyData] = {}
+#: callbacks run when the data or the selection changes (the 「我的数据」 exercises of the page rebuild)
+_LISTENERS: list = []
+
+
+def _current(store: AnswerStore | None = None) -> MyData:
+    if store is not None:
+        return MyData(store)
+    if "default" not in _CURRENT:
+        _CURRENT["default"] = MyData()
+    return _CURRENT["default"]
+
+
+def _changed() -> None:
+    for fn in list(_LISTENERS):
+        try:
+            fn()
+        except Exception:  # a listener's failure must not stop the panel
+            pass
+
+
+def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
+    """The 「用我的门店数据」 panel: upload, problems as a table, store and month.
+
+    Parameters
+    ----------
+    store : AnswerStore, optional
+        Whose data (default: this kernel's trainee).
+    lang : {"zh", "en"}
+        Language.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        CSS class ``dl-mydata``; the upload ``dl-upload``, status ``dl-upload-status``, problems ``dl-problems``,
+        pickers ``dl-pick-store`` / ``dl-pick-month``, button ``dl-use``, current choice ``dl-using``.
+    """
+    import ipywidgets as w
+
+    md = _current(store)
+    title = w.HTML(f"{_CSS}<h3 style='margin:4px 0'>{html.escape(_T.get('title', lang))}</h3>"
+                   f"<p class='dl-note'>{html.escape(_T.get('intro', lang))}</p>")
+    up = w.FileUpload(accept=".xlsx,.zip", multiple=False, description=_T.get("choose", lang),
+                      layout=w.Layout(width="320px"))
+    up.add_class("dl-upload")
+    status = w.HTML("")
+    status.add_class("dl-upload-status")
+    problems = w.HTML("")
+    problems.add_class("dl-problems")
+    pick_store = w.Dropdown(description=_T.get("store", lang), layout=w.Layout(width="460px"))
+    pick_store.add_class("dl-pick-store")
+    pick_month = w.Dropdown(description=_T.get("month", lang), layout=w.Layout(width="220px"))
+    pick_month.add_class("dl-pick-month")
+    use = w.Button(description=_T.get("use", lang), button_style="primary", layout=w.Layout(width="auto"))
+    use.add_class("dl-use")
+    using = w.HTML("")
+    using.add_class("dl-using")
+    remove = w.Button(description=_T.get("remove", lang), layout=w.Layout(width="160px"))
+    remove.add_class("dl-remove")
+    pickers = w.HBox([pick_store, pick_month, use])
+
+    def show_using():
+        sel = md.selection if md.trainee else None
+        if sel is None:
+            using.value = f"<p class='dl-note'>{html.escape(_T.get('none', lang))}</p>" if not md.has_data else ""
+        else:
+            using.value = "<p>" + _T.get("using", lang, store=html.escape(md.store_name(sel[0])), month=sel[1]) + "</p>"
+        pickers.layout.display = "" if md.has_data else "none"
+        remove.layout.display = "" if md.has_data else "none"
+
+    def fill_pickers():
+        if not md.has_data:
+            return
+        stores = md.stores()
+        pick_store.options = [(name, sid) for sid, name in stores]
+        sel = md.selection
+        if sel is not None and sel[0] in dict(stores):
+            pick_store.value = sel[0]
+        fill_months()
+
+    def fill_months(*_):
+        if pick_store.value is None:
+            return
+        months = md.months(pick_store.value)
+        pick_month.options = months
+        sel = md.selection
+        if sel is not None and sel[0] == pick_store.value and sel[1] in months:
+            pick_month.value = sel[1]
+        elif months:
+            pick_month.value = months[-1]
+
+    pick_store.observe(fill_months, names="value")
+
+    def on_upload(change):
+        files = change["new"]
+        if not files:
+            return
+        item = files[0]
+        name = item.get("name", "") if isinstance(item, dict) else getattr(item, "name", "")
+        content = item.get("content", b"") if isinstance(item, dict) else getattr(item, "content", b"")
+        if not md.trainee:
+            status.value = f"<p class='dl-bad'>{html.escape(_T.get('name_first', lang))}</p>"
+            return
+        status.value = f"<p>{html.escape(_T.get('checking', lang, file=name))}</p>"
+        problems.value = ""
+        try:
+            result = md.upload(name, bytes(content))
+        except (OSError, DealerlabError) as err:
+            status.value = f"<p class='dl-bad'>✗ {html.escape(str(err))}</p>"
+            return
+        finally:
+            try:
+                up.value = ()  # the bytes are on disk (or refused): do not keep them in the widget
+            except Exception:
+                pass
+        if result.ok:
+            status.value = f"<p class='dl-ok'>{html.escape(_T.get('ok', lang, file=result.file))}</p>"
+            if result.warnings:
+                wt = problem_table(result.warnings[:50], lang=lang)
+                problems.value = (f"<details><summary>{html.escape(_T.get('warnings', lang))} {len(result.warnings)}"
+                                  f"</summary>{_table_html(wt, css_class='dl-warnings')}</details>")
+            fill_pickers()
+            show_using()
+            _changed()
+        else:
+            n = len(result.errors)
+            status.value = f"<p class='dl-bad'>{html.escape(_T.get('bad', lang, file=result.file, n=n))}</p>"
+            table = result.table(lang).head(MAX_SHOWN)
+            more = (f"<p class='dl-note'>{html.escape(_T.get('more', lang, shown=MAX_SHOWN, n=n))}</p>"
+                    if n > MAX_SHOWN else "")
+            problems.value = _table_html(table, css_class="dl-problem-table") + more
+
+    up.observe(on_upload, names="value")
+
+    def on_use(*_):
+        if pick_store.value is None or pick_month.value is None:
+            return
+        md.select(pick_store.value, pick_month.value)
+        show_using()
+        _changed()
+
+    use.on_click(on_use)
+
+    def on_remove(*_):
+        md.remove()
+        status.value = f"<p>{html.escape(_T.get('removed', lang))}</p>"
+        problems.value = ""
+        pick_store.options, pick_month.options = [], []
+        show_using()
+        _changed()
+
+    remove.on_click(on_remove)
+    name_box = w.HBox([])
+    if md.trainee:
+        fill_pickers()
+    else:  # a workshop laptop whose folder has no name yet: ask once, as the exercises do
+        name = w.Text(placeholder="你的姓名", layout=w.Layout(width="200px"))
+        name.add_class("dl-trainee-name")
+        ok = w.Button(description="确定", button_style="primary")
+        ok.add_class("dl-trainee-ok")
+
+        def set_name(*_):
+            try:
+                md.store.set_trainee(name.value)
+            except (ExerciseError, OSError) as err:
+                status.value = f"<p class='dl-bad'>{html.escape(str(err))}</p>"
+                return
+            name_box.layout.display = "none"
+            status.value = ""
+            fill_pickers()
+            show_using()
+            _changed()
+
+        ok.on_click(set_name)
+        name_box.children = [w.HTML("请先输入你的姓名：&nbsp;"), name, ok]
+    show_using()
+    box = w.VBox([title, name_box, up, status, problems, pickers, using, remove],
+                 layout=w.Layout(border="1px solid #90caf9", padding="8px 12px", margin="8px 0"))
+    box.add_class("dl-mydata")
+    return box
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 「我的数据」 versions of exercises
+_FUNNEL_WHY = {
+    "FV": "展厅客流表里，到店类型为「首次」、到店日期在本月的记录条数。",
+    "FC": "来电表里，来电类型为「首次」、来电日期在本月的条数（没留资料的也算）。",
+    "W": "潜客表里，建档日期在本月、首次接触为「到店」的潜客。",
+    "C": "潜客表里，建档日期在本月、首次接触为「来电」的潜客。",
+    "N": "潜客表里，建档日期在本月的全部潜客（网络来的也算）。",
+    "CV": "首次接触为「来电」、本月有「首次」到店记录的潜客（不管哪个月建档）。",
+    "L": "本月 1 日之前建档、1 日那天还没结案的潜客：跟进中，或结案日期不早于本月 1 日。",
+    "R": "本月有「再次」到店记录的潜客，同一人来几次只算一个。",
+    "RnoTD": "R 里面本月 1 日之前没有试驾过的潜客。",
+    "TD": "本月试驾过的潜客（去重）。",
+    "S_room": "本月开票、渠道为「展厅」的销售（大客户、二级网络不算）。",
+    "capture_rate": "(W + C) ÷ (FV + FC)。",
+    "test_drive_rate": "TD ÷ (W + CV + RT)，RT = 再回展厅未试驾。",
+    "revisit_rate": "R ÷ (W + CV + L)。",
+    "close_rate": "S ÷ (L + N)，S 只算展厅零售。",
+}
+
+
+def _funnel_mine(md: MyData, base):
+    """03a on the trainee's store: the same boxes, the expected values from the registry for his store-month."""
+    from dealerlab.exercises import Exercise, Feedback, is_close
+    from dealerlab.metrics import info
+
+    store_id, period = md.selection
+    keys = list(base.fields)
+    expected = md.figures(keys)
+    name = md.store_name(store_id)
+
+    def check(answer: dict) -> Feedback:
+        details = []
+        for key in keys:
+            exp = expected[key]
+            got = answer.get(key)
+            label = base.fields[key].label
+            if exp is None:
+                details.append((key, True, ""))
+                continue
+            is_rate = info(key).unit == "rate"
+            ok = is_close(got, exp, tolerance=0.005 if is_rate else 0.0)
+            msg = "" if ok else (f"{label}：还没填。{_FUNNEL_WHY.get(key, '')}" if got is None
+                                 else f"{label}：不对。{_FUNNEL_WHY.get(key, '')}")
+            details.append((key, ok, msg))
+        return Feedback.grade(
+            details,
+            explanation=("规则和课程案例完全相同，只是换成了你门店的数字。比一比你门店的四个比率和标杆："
+                         "哪一环最弱，就是下周一要先抓的。"),
+            explanation_en="The same rules as the course case, on your store's numbers.",
+            hint=f"先在 Excel 里把日期筛选到 {period}，再逐个数。",
+        )
+
+    def model(answer=None) -> str:
+        lines = []
+        for key in keys:
+            v = expected[key]
+            label = base.fields[key].label
+            if v is None:
+                lines.append(f"- {label}：你的数据里缺少计算它的表")
+            elif info(key).unit == "rate":
+                lines.append(f"- {label}：**{v:.1%}**")
+            else:
+                lines.append(f"- {label}：**{v:.0f}**")
+        return f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**\n\n" + "\n".join(lines)
+
+    missing = [base.fields[k].label for k in keys if expected[k] is None]
+    note = ("\n\n你的数据里缺少一些表，这几格不计分：" + "、".join(missing) + "。") if missing else ""
+    return Exercise(
+        id=base.id + MINE_SUFFIX,
+        title=f"{base.title}（我的数据）",
+        title_en=f"{base.title_en or base.title} (my data)",
+        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。打开你自己的 Excel，把日期筛选到 {period}，"
+                      "按和上面课程案例相同的规则数出每个计数，再算出四个比率（比率可以写 `50%` 或 `0.5`）。" + note),
+        instructions_en=f"Your own data: {period}. Count each figure with the same rules as the course case.",
+        fields=base.fields,
+        check=check,
+        model_answer=model,
+    )
+
+
+def stock_mine_case(md: MyData) -> tuple[pd.DataFrame, dict]:
+    """08b on the trainee's store: the stock-age table (:func:`dealerlab.policy.stock_by_model`, as the course case)
+    and the expected answers (slow models, capital in units over 90 days, its monthly cost at 6 % a year)."""
+    from dealerlab.exercises.course.policy import ANNUAL_RATE
+    from dealerlab.policy import stock_by_model
+    from dealerlab.policy.stock import stock_units_at
+
+    store_id, period = md.selection
+    ds = md.dataset()
+    if not ds.has("inventory") or not len(ds["inventory"]):
+        raise ExerciseError("你的数据里没有「库存车辆」表，这道题做不了：请在数据模板的「库存车辆」工作表里补上在库车辆后重新上传。",
+                            "Your data has no inventory table.")
+    sales = ds["sales"] if ds.has("sales") else None
+    t = stock_by_model(ds["inventory"], sales, period=period, stores=[store_id], capital_cost_rate=ANNUAL_RATE)
+    units = stock_units_at(ds["inventory"], period=period, stores=[store_id])
+    old = units[units["age_bucket"] == "stock_age_over_90"]
+    old_by_model = old.groupby("model")["purchase_cost"].sum()
+    t = t[t["stock_units"].fillna(0) > 0].reset_index(drop=True)
+    if t.empty:
+        raise ExerciseError(f"你的门店在 {period} 月底没有在库车辆，换一个月份试试。", "No stock at the end of that month.")
+    table = pd.DataFrame({
+        "车型": t["model"].astype(str),
+        "在库": t["stock_units"].astype(int),
+        "0–30天": t["stock_age_0_30"].astype(int), "31–60天": t["stock_age_31_60"].astype(int),
+        "61–90天": t["stock_age_61_90"].astype(int), ">90天": t["stock_age_over_90"].astype(int),
+        ">90天车辆采购成本合计（元）": [float(old_by_model.get(m, 0.0)) for m in t["model"]],
+        "近3月销量": t["sold_3m"].fillna(0).astype(int),
+        "库存深度(天)": t["stock_days"].round(0),
+    })
+    capital = float(old["purchase_cost"].sum())
+    expected = {"slow": sorted(str(m) for m in t.loc[t["slow"].fillna(False).astype(bool), "model"]),
+                "old_capital": capital, "old_cost": capital * ANNUAL_RATE / 12}
+    return table, expected
+
+
+def _stock_mine(md: MyData, base):
+    """08b on the trainee's store: his stock-age table; the same questions; answers from the same functions."""
+    from dealerlab.exercises import ChoiceField, Exercise, Feedback, is_close
+
+    store_id, period = md.selection
+    table, exp = stock_mine_case(md)
+    name = md.store_name(store_id)
+    models = list(table["车型"])
+    shown = table.copy()
+    shown[">90天车辆采购成本合计（元）"] = shown[">90天车辆采购成本合计（元）"].map(lambda v: f"{v:,.0f}")
+    shown["库存深度(天)"] = shown["库存深度(天)"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}")
+    md_table = "| " + " | ".join(shown.columns) + " |\n|" + "---|" * len(shown.columns) + "\n" + "\n".join(
+        "| " + " | ".join(html.escape(str(v)).replace("|", "｜") for v in row) + " |" for row in shown.itertuples(index=False))
+
+    def check(answer: dict) -> Feedback:
+        slow = sorted(answer.get("slow") or [])
+        s_ok = slow == exp["slow"]
+        missing = [m for m in exp["slow"] if m not in slow]
+        extra = [m for m in slow if m not in exp["slow"]]
+        s_msg = ("、".join(missing) + " 也是滞销车型（有车库龄超过 90 天，或库存深度超过 90 天）。" if missing else "") + (
+            "、".join(extra) + " 没有超 90 天的车，库存深度也在 90 天以内。" if extra else "")
+        c_ok = is_close(answer.get("old_capital"), exp["old_capital"], tolerance=1)
+        m_ok = is_close(answer.get("old_cost"), exp["old_cost"], tolerance=1)
+        a = answer.get("action")
+        a_ok = (a == "targeted") if exp["slow"] else a is not None
+        return Feedback.grade(
+            [("slow", s_ok, s_msg),
+             ("old_capital", c_ok, "把「>90天车辆采购成本合计」那一列加起来。"),
+             ("old_cost", m_ok, "月资金成本 = 资金占用 × 年化 6% ÷ 12。"),
+             ("action", a_ok, "" if a_ok else ("问题只在滞销车型上：先处理长库龄车，同时减少滞销车型的订车。" if a else "请选择先做什么。"))],
+            explanation=(f"你的门店：滞销车型 **{'、'.join(exp['slow']) or '没有'}**；库龄超过 90 天的车占用资金 "
+                         f"**{exp['old_capital']:,.0f} 元**，每月资金成本 **{exp['old_cost']:,.0f} 元**——每多放一个月就多付一次。"),
+            explanation_en="The same rules as the course case, on your store's stock.",
+            hint="看「>90天」和「库存深度(天)」两列：有车超过 90 天，或库存深度超过 2 × 45 = 90 天，就是滞销。",
+        )
+
+    return Exercise(
+        id=base.id + MINE_SUFFIX,
+        title=f"{base.title}（我的数据）",
+        title_en=f"{base.title_en or base.title} (my data)",
+        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}** 月底的库龄表（由你的「库存车辆」和「销售」表算出）。"
+                      "标准库存 45 天，资金成本按年化 6% 计。问题和上面的课程案例相同。\n\n" + md_table),
+        instructions_en="Your own stock-age table: the same questions as the course case.",
+        fields={**base.fields, "slow": ChoiceField("滞销车型（可多选）", "Slow movers", options={m: m for m in models},
+                                                   multiple=True)},
+        check=check,
+        model_answer=lambda answer=None: (
+            f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**：滞销车型 {'、'.join(exp['slow']) or '没有'}；"
+            f"长库龄车资金 {exp['old_capital']:,.0f} 元，每月资金成本 {exp['old_cost']:,.0f} 元；"
+            + ("先处理长库龄车并减少滞销车型订车。" if exp["slow"] else "没有滞销车型，保持按销售节奏订车。")),
+    )
+
+
+def cliff_mine_case(md: MyData) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """08a on the trainee's store-month: the case (VP, units sold, gross per unit, the next tier's answers) from
+    :func:`dealerlab.policy.cliff` (the report's engine), the VP tiers and the other items at their current tier."""
+    from dealerlab.policy import VP_ITEM, cliff, rebate_table
+    from dealerlab.policy.rebates import resolve_policy
+
+    store_id, period = md.selection
+    ds = md.dataset()
+    lad = cliff(ds, store=store_id, period=period)
+    if lad.empty:
+        raise ExerciseError("你的数据里缺少这道题要用的表（商务政策里的「VP达成奖」、市场表里当月的 VP 目标、销售），"
+                            "补上后重新上传，或换一个月份。", "Your data lacks the VP policy, the month's VP or sales.")
+    nxt = lad[lad["is_next"]]
+    if nxt.empty:
+        raise ExerciseError(f"{period} 你的门店已经达到 VP 最高一档，没有下一档可冲：换一个月份试试。",
+                            "The store already reached the top VP tier that month.")
+    r = nxt.iloc[0]
+    case = {"plan": float(r["volume_plan"]), "sold": int(r["sold"]), "gross_per_unit": float(r["gross_per_unit"]),
+            "threshold": float(r["threshold"]), "n": int(r["units_needed"]), "gain": float(r["gain"]),
+            "breakeven": float(r["breakeven_discount"])}
+    pol = resolve_policy(ds["oem_policy"], store_id=store_id, period=period)
+    vp = pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
+    rt = rebate_table(ds, periods=[period], stores=[store_id])
+    others = rt[rt["item"] != VP_ITEM][["item", "amount_per_unit"]].reset_index(drop=True)
+    return case, vp, others
+
+
+def _cliff_mine(md: MyData, base):
+    """08a on the trainee's store: how many units to the next VP tier, what it is worth, the break-even discount."""
+    from dealerlab.exercises import Exercise, Feedback, is_close
+
+    store_id, period = md.selection
+    case, vp, others = cliff_mine_case(md)
+    name = md.store_name(store_id)
+    tiers = "| VP 达成率门槛 | 每台返利（元） | 一次性奖励（元） |\n|---|---|---|\n" + "\n".join(
+        f"| {t.threshold:.0%} | {t.amount_per_unit:,.0f} | {t.lump_sum:,.0f} |" for t in vp.itertuples())
+    rest = "、".join(f"{html.escape(str(o.item))} 每台 {o.amount_per_unit:,.0f} 元" for o in others.itertuples()
+                    if o.amount_per_unit and o.amount_per_unit == o.amount_per_unit) or "没有"
+    keys = ("n", "gain", "breakeven")
+
+    def check(answer: dict) -> Feedback:
+        n_ok = is_close(answer.get("n"), case["n"])
+        g_ok = is_close(answer.get("gain"), case["gain"], tolerance=1)
+        b_ok = is_close(answer.get("breakeven"), case["breakeven"], tolerance=1)
+        return Feedback.grade(
+            [("n", n_ok, f"下一档是 {case['threshold']:.0%}：{case['threshold']:.0%} × {case['plan']:.0f} 台向上取整，再减去已卖的 "
+                         f"{case['sold']} 台。"),
+             ("gain", g_ok, "返利增量 = 冲到下一档后的全部返利 − 现在的全部返利：VP 奖按新档的每台金额乘全部台数再加一次性奖励；"
+                            "其他项目档位不变，但多卖的每台车也要拿它们的每台返利。"),
+             ("breakeven", b_ok, "保本让价 = 返利增量 ÷ 差的台数 + 单车综合毛利（不含返利）。")],
+            explanation=(f"你的门店 {period}：差 **{case['n']} 台** 到 {case['threshold']:.0%} 档，返利增量 **{case['gain']:,.0f} 元**，"
+                         f"每台最多能让 **{case['breakeven']:,.0f} 元** 还不亏。月底冲量前先算这三个数，再看要让的价是否在保本线以内、"
+                         "是否透支下个月。"),
+            explanation_en="The same rules as the course case, on your store's policy and sales.",
+            hint="先算差几台，再把每个返利项目在「现在」和「冲到下一档」两种情况下各算一遍。",
+        )
+
+    return Exercise(
+        id=base.id + MINE_SUFFIX,
+        title=f"{base.title}（我的数据）",
+        title_en=f"{base.title_en or base.title} (my data)",
+        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。当月 VP（提车目标）**{case['plan']:.0f} 台**，"
+                      f"已销售 **{case['sold']} 台**，单车综合毛利（不含返利）**{case['gross_per_unit']:,.0f} 元**。"
+                      f"其他返利项目按现在的档位：{rest}。\n\nVP 达成奖的档位：\n\n{tiers}\n\n"
+                      "1. 到下一档还差几台？\n2. 冲到下一档，返利一共多拿多少？\n3. 每台最多能让多少还不亏（保本让价）？"),
+        instructions_en="Your own VP, sales and policy: units to the next tier, the rebate gain, the break-even discount.",
+        fields={k: base.fields[k] for k in keys},
+        check=check,
+        model_answer=lambda answer=None: (
+            f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**：差 {case['n']} 台；返利增量 "
+            f"{case['gain']:,.0f} 元；保本让价 {case['breakeven']:,.0f} 元/台。"),
+    )
+
+
+#: exercise id → builder of its 「我的数据」 version
+_MINE_BUILDERS = {"03a-showroom-log": _funnel_mine, "08a-vp-cliff": _cliff_mine, "08b-stock-age": _stock_mine}
+
+
+def mine(exercise, *, store: AnswerStore | None = None, lang: str = "zh"):
+    """The 「我的数据」 box of ``exercise``: the same exercise on the trainee's store (or the upload panel first).
+
+    Parameters
+    ----------
+    exercise : Exercise
+        The course case (e.g. :data:`dealerlab.exercises.course.funnel.showroom_log`).
+    store : AnswerStore, optional
+        Whose data and answers (default: this kernel's trainee).
+    lang : {"zh", "en"}
+        Language.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        CSS class ``dl-mine``: the exercise ``<id>-mine`` when a store and month are chosen, else the upload panel.
+    """
+    import ipywidgets as w
+
+    box = w.VBox(layout=w.Layout(border="2px solid #1565c0", padding="6px 10px", margin="12px 0"))
+    box.add_class("dl-mine")
+    head = w.HTML(f"{_CSS}<h3 style='margin:4px 0;color:#1565c0'>{html.escape(_T.get('mine_title', lang))}：</h3>")
+    if exercise.id in FIXED_CASE:
+        box.children = [w.HTML(f"<p class='dl-note dl-fixed-case'>{html.escape(_T.get('fixed', lang, why=FIXED_CASE[exercise.id]))}</p>")]
+        return box
+    builder = _MINE_BUILDERS.get(exercise.id)
+    if builder is None:
+        raise ExerciseError(f"练习 {exercise.id} 还没有「我的数据」版本。", f"{exercise.id} has no my-data version.")
+    md = _current(store)
+    panel = None
+    state = {"key": None}
+
+    def rebuild():
+        nonlocal panel
+        sel = md.selection if md.trainee else None
+        key = (sel, md._state().get("uploaded") if sel else None)
+        if key == state["key"] and box.children:
+            return
+        state["key"] = key
+        if sel is None:
+            if panel is None:
+                panel = mydata_panel(store=store, lang=lang)
+            box.children = [head, w.HTML(f"<p class='dl-note'>{html.escape(_T.get('mine_need', lang))}</p>"), panel]
+            return
+        try:
+            ex = builder(md, exercise).bind(store=md.store, lang=lang)
+            parts = [head, ex.widget()]
+        except DealerlabError as err:
+            parts = [head, w.HTML(f"<p class='dl-bad'>✗ {html.escape(str(err))}</p>")]
+        if panel is not None:
+            parts.append(panel)
+        box.children = parts
+
+    _LISTENERS.append(rebuild)
+    rebuild()
+    return box
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 我的诊断 + 行动计划
+#: exercises whose answers are a 5W1H plan (their text fields make the 行动计划)
+PLAN_EXERCISES = ("04a-comeback-plan", "06c-churn-plan", "09b-recall-campaign", "03c-diagnosis-case")
+
+
+def _plan_rows(store: AnswerStore) -> list[tuple[str, str, str]]:
+    from dealerlab.exercises.fields import NumberField, TextField
+    from dealerlab.exercises.gradebook import known_exercises
+
+    known = known_exercises()
+    rows = []
+    for ex_id in PLAN_EXERCISES:
+        ex = known.get(ex_id)
+        if ex is None:
+            continue
+        record, _warning = store.load(ex_id)
+        values = (record or {}).get("values") or {}
+        for name, f in ex.fields.items():
+            if isinstance(f, TextField | NumberField) and str(values.get(name) or "").strip():
+                rows.append((ex.title, f.label, str(values[name]).strip()))
+    return rows
+
+
+def action_plan_html(*, store: AnswerStore | None = None, lang: str = "zh") -> str:
+    """The one-page 行动计划 (printable HTML) from the trainee's 5W1H answers, for his store-month.
+
+    Parameters
+    ----------
+    store : AnswerStore, optional
+        Whose answers (default: this kernel's trainee).
+    lang : {"zh", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+        A complete HTML page (A4, no script, every answer escaped).
+    """
+    md = _current(store)
+    st = md.store
+    sel = md.selection
+    who = html.escape(st.trainee or "")
+    where = f"{html.escape(md.store_name(sel[0]))} · {sel[1]}" if sel else ""
+    rows = _plan_rows(st)
+    body = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c).replace(chr(10), '<br>')}</td></tr>"
+                   for a, b, c in rows)
+    if not rows:
+        body = "<tr><td colspan=3>还没有写计划：先做「PDCA 计划（5W1H）」「拜访计划（5W1H）」「召回活动」等练习，这里会自动汇总。</td></tr>"
+    rates = ""
+    if sel:
+        try:
+            from dealerlab.metrics import label
+
+            figs = md.figures(KEY_RATES)
+            rates = "<h2>本月漏斗（你的数据）</h2><table><tr>" + "".join(f"<th>{html.escape(label(m))}</th>" for m in KEY_RATES) + \
+                "</tr><tr>" + "".join(f"<td>{'—' if v is None else f'{v:.1%}'}</td>" for v in figs.values()) + "</tr></table>"
+        except DealerlabError:
+            rates = ""
+    return (
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>行动计划</title><style>"
+        "@page{size:A4;margin:15mm}body{font-family:'Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;color:#222;"
+        "max-width:180mm;margin:auto}h1{font-size:22px;border-bottom:3px solid #1565c0}h2{font-size:16px;color:#1565c0}"
+        "table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #bbb;padding:4px 6px;text-align:left;"
+        "vertical-align:top}th{background:#e3f2fd}.sign td{height:28px}</style></head><body>"
+        f"<h1>行动计划</h1><p>学员：{who}　门店与月份：{where or '（未选）'}　日期：{pd.Timestamp.now():%Y-%m-%d}</p>"
+        + rates
+        + "<h2>我的对策（来自练习里的 5W1H 答案）</h2><table><tr><th>练习</th><th>要素</th><th>我的计划</th></tr>"
+        + body + "</table><h2>每周检查</h2><table class='sign'><tr><th>周</th><th>指标实际</th><th>做了什么</th><th>下一步</th></tr>"
+        + "".join(f"<tr><td>第 {i} 周</td><td></td><td></td><td></td></tr>" for i in range(1, 5))
+        + "</table></body></html>"
+    )
+
+
+def _download_link(data: bytes, *, file_name: str, mime: str, text: str, css_class: str) -> str:
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f"<a class='{css_class}' download='{html.escape(file_name)}' href='data:{mime};base64,{b64}' "
+            "style='display:inline-block;margin:6px 12px 6px 0;padding:6px 14px;background:#1565c0;color:#fff;"
+            f"border-radius:4px;text-decoration:none'>{html.escape(text)}</a>")
+
+
+def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: bool = True):
+    """「我的诊断」: one button, the consultant report of the trainee's store to download, and the 行动计划.
+
+    Parameters
+    ----------
+    store : AnswerStore, optional
+        Whose data (default: this kernel's trainee).
+    lang : {"zh", "en"}
+        Language.
+    pdf : bool
+        Also offer the report as PDF (headless Chromium, about 20 s more; left out when Chromium fails).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        CSS class ``dl-diagnosis``: button ``dl-diagnose``, status ``dl-diagnosis-status``, links
+        ``dl-download-report`` (HTML), ``dl-download-pdf``, ``dl-download-plan``.
+    """
+    import ipywidgets as w
+
+    md = _current(store)
+    head = w.HTML(f"{_CSS}<h3 style='margin:4px 0'>我的诊断</h3><p class='dl-note'>用你上传的数据生成一份和顾问报告完全相同的诊断报告"
+                  "（客户个人信息已遮盖），下载后可以带回店里用；另附一页行动计划，汇总你在练习里写的 5W1H 对策。</p>")
+    button = w.Button(description="生成我的诊断报告", button_style="primary", layout=w.Layout(width="auto"))
+    button.add_class("dl-diagnose")
+    status = w.HTML("")
+    status.add_class("dl-diagnosis-status")
+    links = w.HTML("")
+    links.add_class("dl-downloads")
+    plan = w.Button(description="生成行动计划", layout=w.Layout(width="auto"))
+    plan.add_class("dl-plan")
+    running = threading.Event()
+
+    def report_links(folder: Path) -> str:
+        sel = md.selection
+        stem = f"我的诊断-{sel[1]}" if sel else "我的诊断"
+        out = ""
+        index = folder / "index.html"
+        if index.is_file():
+            out += _download_link(index.read_bytes(), file_name=f"{stem}.html", mime="text/html;charset=utf-8",
+                                  text="下载诊断报告（网页，可打印）", css_class="dl-download-report")
+        pdf_file = folder.parent / "report.pdf"
+        if pdf_file.is_file():
+            out += _download_link(pdf_file.read_bytes(), file_name=f"{stem}.pdf", mime="application/pdf",
+                                  text="下载诊断报告（PDF）", css_class="dl-download-pdf")
+        return out
+
+    def work():
+        try:
+            folder = md.report(pdf=pdf)
+            links.value = report_links(folder)
+            status.value = "<p class='dl-ok'>✓ 诊断报告已生成。点下面的按钮下载，用浏览器打开即可（也可以打印成 PDF）。</p>"
+        except DealerlabError as err:
+            status.value = f"<p class='dl-bad'>✗ {html.escape(err.message('zh') if hasattr(err, 'message') else str(err))}</p>"
+        except Exception:  # never a traceback on the trainee's page
+            status.value = "<p class='dl-bad'>✗ 生成报告时出错了，请告诉讲师。</p>"
+        finally:
+            running.clear()
+            button.disabled = False
+
+    def on_click(*_):
+        if running.is_set():
+            return
+        if md.selection is None:
+            status.value = "<p class='dl-bad'>请先在上面上传数据，并选好门店和月份。</p>"
+            return
+        running.set()
+        button.disabled = True
+        links.value = ""
+        status.value = "<p>正在生成诊断报告……大约需要一到三分钟，请不要关闭本页。</p>"
+        threading.Thread(target=work, daemon=True).start()
+
+    button.on_click(on_click)
+
+    def on_plan(*_):
+        page = action_plan_html(store=store, lang=lang)
+        sel = md.selection
+        plan_links.value = _download_link(page.encode("utf-8"), file_name=f"行动计划-{sel[1] if sel else ''}.html".replace("-.", "."),
+                                          mime="text/html;charset=utf-8", text="下载行动计划（一页）",
+                                          css_class="dl-download-plan")
+
+    plan_links = w.HTML("")
+    plan.on_click(on_plan)
+    try:
+        if md.selection is not None and (md.folder / "report" / "index.html").is_file():
+            links.value = report_links(md.folder / "report")
+    except DealerlabError:
+        pass
+    box = w.VBox([head, w.HBox([button, plan]), status, links, plan_links],
+                 layout=w.Layout(border="1px solid #90caf9", padding="8px 12px", margin="8px 0"))
+    box.add_class("dl-diagnosis")
+    box.add_class("dl-mydata")
+    return box
