@@ -25,7 +25,7 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/dealerlab doctor || true
 	$(BIN)/dealerlab report datasets/demo-client.xlsx --period $(PERIOD) --all-stores -o $(OUT)
-	@echo "报告已生成 / report written: $(OUT)/index.html"
+	@echo "报告已生成 / report written: $(OUT)/报告.html"
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests \

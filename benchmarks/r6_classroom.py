@@ -52,6 +52,23 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds of the server, its live kernels and the kernels it has already reaped."""
+    try:
+        p = psutil.Process(pid)
+        t = p.cpu_times()
+        total = t.user + t.system + t.children_user + t.children_system
+        for c in p.children(recursive=True):
+            try:
+                ct = c.cpu_times()
+                total += ct.user + ct.system
+            except psutil.Error:
+                pass
+        return total
+    except psutil.Error:
+        return 0.0
+
+
 def _kernels(pid: int) -> int:
     try:
         return sum("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process(pid).children(recursive=True))
@@ -136,10 +153,12 @@ async def run(trainees: int, spread: float, pages: list[str] = PAGES) -> dict:
             # warm-up and the one-trainee reference (same server, same pages)
             ctx = await _join(browser, url, "参照")
             single = []
+            cpu0 = _cpu(proc.pid)
             for nb in pages * 2:
                 t, page = await _page_ready(ctx, url, nb)
                 single.append(t)
                 await page.close()
+            cpu_per_page = (_cpu(proc.pid) - cpu0) / len(single)
             await ctx.close()
             time.sleep(45)  # culled: the reference's kernels are gone
             before = _rss(proc.pid)
@@ -181,7 +200,7 @@ async def run(trainees: int, spread: float, pages: list[str] = PAGES) -> dict:
             "trainees": trainees, "pages_per_trainee": len(pages), "exercises": pages,
             "pages_measured": len(ready), "checks_measured": len(clicks), "pages_failed": len(failed),
             "failures": failed[:10],
-            "one_trainee_runs_s": [round(x, 2) for x in single], "page_ready_median_s": round(_median(ready), 2),
+            "one_trainee_runs_s": [round(x, 2) for x in single], "cpu_seconds_per_page": round(cpu_per_page, 1), "page_ready_median_s": round(_median(ready), 2),
             "page_ready_max_s": round(max(ready, default=float("nan")), 2),
             "check_feedback_median_ms": round(1000 * _median(clicks)), "join_spread_s": spread, "wall_s": round(wall, 1),
             "one_trainee_page_ready_s": round(one, 2), "page_ready_p95_s": round(_p95(ready), 2),

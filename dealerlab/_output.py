@@ -6,7 +6,8 @@ Every command that writes (``report -o``, ``metrics -o``, ``template -o``, ``cla
 * an **input** (the data file or folder, the benchmarks file) is never an output, nor is a folder containing an
   input, nor anything inside an input folder;
 * an **output folder** (report, generated data set) may be new, empty, or a folder dealerlab wrote before. dealerlab
-  marks such folders with a small manifest (``.dealerlab-report.json``, ``.dealerlab-dataset.json``: tool, version,
+  marks such folders with a small manifest (``audit/.dealerlab-report.json`` — ``.dealerlab-report.json`` at the top
+  before — and ``.dealerlab-dataset.json``: tool, version,
   time, inputs and the list of files written). A folder holding anything not listed in its manifest (a file the user
   added) is refused, naming the file; a folder without a manifest is refused unless it has exactly the layout of a
   report written by an older dealerlab (index.html, report.ipynb, metrics.csv, 附录.xlsx/appendix.xlsx, report.pdf,
@@ -42,8 +43,11 @@ __all__ = [
     "environment_error",
 ]
 
-#: manifest file name by kind of output folder
-MANIFESTS = {"report": ".dealerlab-report.json", "dataset": ".dealerlab-dataset.json"}
+#: manifest path (relative to the output folder) by kind; a report's is in its ``audit/`` folder, with the other
+#: files that are not for the client (:mod:`dealerlab.report.layout`)
+MANIFESTS = {"report": "audit/.dealerlab-report.json", "dataset": ".dealerlab-dataset.json"}
+#: where an older dealerlab put the manifest (still recognised, so its report folders can be replaced)
+_OLD_MANIFESTS = {"report": ".dealerlab-report.json"}
 
 #: the files a report folder held before manifests existed (recognised so ``make demo`` can replace its old output)
 _LEGACY_REPORT_FILES = {"index.html", "report.ipynb", "metrics.csv", "findings.csv", "附录.xlsx", "appendix.xlsx", "report.pdf"}
@@ -105,7 +109,15 @@ def _walk(folder: Path) -> list[str]:
 
 
 def _read_manifest(folder: Path, kind: str) -> dict | None:
-    path = folder / MANIFESTS[kind]
+    for name in (MANIFESTS[kind], _OLD_MANIFESTS.get(kind)):
+        if name is not None:
+            data = _read_manifest_at(folder / name, kind)
+            if data is not None:
+                return data
+    return None
+
+
+def _read_manifest_at(path: Path, kind: str) -> dict | None:
     if path.is_symlink() or not path.is_file() or path.stat().st_size > 4_000_000:
         return None
     try:
@@ -131,7 +143,7 @@ def foreign_entries(folder: str | os.PathLike, kind: str = "report") -> list[str
     files = _walk(folder)
     manifest = _read_manifest(folder, kind)
     if manifest is not None:
-        ours = {str(f) for f in manifest["files"]} | {MANIFESTS[kind]}
+        ours = {str(f) for f in manifest["files"]} | {MANIFESTS[kind]} | ({_OLD_MANIFESTS[kind]} if kind in _OLD_MANIFESTS else set())
         digests = manifest.get("sha256") if isinstance(manifest.get("sha256"), dict) else {}
         return [f for f in files if f not in ours or not (folder / f).is_file() or (folder / f).is_symlink()
                 or (f in digests and _digest(folder / f) != digests[f])]
@@ -214,6 +226,7 @@ def write_manifest(folder: str | os.PathLike, *, kind: str, inputs: Iterable = (
     # each file's digest: a file the user edits afterwards (叙述模板.md, say) is theirs, never replaced silently
     data["sha256"] = {f: _digest(folder / f) for f in data["files"] if (folder / f).is_file()}
     path = folder / MANIFESTS[kind]
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 

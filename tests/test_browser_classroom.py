@@ -102,6 +102,7 @@ def test_two_trainees_see_only_their_own_answers(repo_root, tmp_path):
         open_warmup(b, url)
         assert "学员：张三" in a.locator(f"{CAPTURE} .dl-status").inner_text()
         assert "学员：李四" in b.locator(f"{CAPTURE} .dl-status").inner_text()
+        assert a.locator(f"{CAPTURE} a.dl-list-link").inner_text() == "全部练习"
         a.locator(f"{CAPTURE} .dl-field-rate input").fill("40%")
         a.locator(f"{CAPTURE} button.dl-check").click()
         b.locator(f"{CAPTURE} .dl-field-rate input").fill("30%")
@@ -147,6 +148,13 @@ def test_two_trainees_see_only_their_own_answers(repo_root, tmp_path):
         a.wait_for_url("**/login**", timeout=WAIT)
         a.goto(url + "dealerlab/", timeout=WAIT)
         assert "/login" in a.url
+
+    # the trainer's terminal shows the Chinese banner only; Jupyter Server's English log lines go to a file
+    console = (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
+    assert "课堂已开始" in console and "加入码：K7Q2MX" in console
+    for english in ("ServerApp]", "Kernel is running over TCP", "Traceback", "Shutdown this Jupyter server"):
+        assert english not in console, english
+    assert "ServerApp]" in (answers / ".classroom" / "server.log").read_text(encoding="utf-8", errors="replace")
 
     # the class export lists both trainees under their own names
     from dealerlab.exercises.gradebook import write_class_report
@@ -217,6 +225,9 @@ def test_workshop_voila_lands_on_the_chinese_exercise_list(repo_root, tmp_path, 
                 page.get_by_text(titles[0], exact=True).click()
                 page.locator(f"{CAPTURE} button.dl-check").wait_for(timeout=WAIT)
                 assert "学员：张三" in page.locator(f"{CAPTURE} .dl-status").inner_text()
+                page.locator(f"{CAPTURE} a.dl-list-link").click()  # 「全部练习」 leads back to the list
+                page.wait_for_url("**/dealerlab/", timeout=WAIT)
+                assert titles[1] in page.inner_text("body")
         finally:
             proc.terminate()
             try:

@@ -37,7 +37,7 @@ def hostile_report(tmp_path_factory):
     write_dataset(ds, root / "client", format="csv", neutralise=False)
     out = root / "report"
     assert main(["report", str(root / "client"), "--period", PERIOD, "--store", "=S01", "--show-pii", "-o", str(out)]) == 0
-    return out / "index.html"
+    return out / "报告.html"
 
 
 def _open(browser, path):

@@ -87,7 +87,7 @@ def test_diagnosis_case(store):
 
 def test_exercise_ids_are_unique_and_prefixed():
     ids = [e.id for e in EXERCISES]
-    assert ids == ["03a-showroom-log", "03b-whatif-slider", "03c-diagnosis-case"]
+    assert ids == ["03a-showroom-log", "03b-whatif-slider", "03c-diagnosis-case", "03d-sources-roles", "03e-process-people"]
 
 
 def test_diagnosis_case_needs_a_reason_with_numbers(store):

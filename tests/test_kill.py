@@ -175,7 +175,7 @@ def test_sigkill_mid_run_leaves_no_output_and_the_next_run_cleans_up(tmp_path, s
     assert main(["report", str(small_data), "--period", PERIOD, *scope, "-o", str(out)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # the dead run's folder was removed
     assert list(tmpdir.iterdir()) == []  # and its working folder with the data pickle
-    assert {"index.html", "metrics.csv", "附录.xlsx", "audit"} <= {p.name for p in out.iterdir()}
+    assert {"报告.html", "指标.csv", "附录.xlsx", "audit"} <= {p.name for p in out.iterdir()}
     assert (out / "audit" / "report.ipynb").exists()  # the executed notebook, for audit, out of the client's way
 
 
@@ -196,7 +196,7 @@ def _chromium_running(proc) -> bool:
 
 
 def _exporting(folder: Path) -> bool:
-    return any(folder.glob(".report.tmp-*/stores/*/index.html")) or any(folder.glob(".report.tmp-*/index.html"))
+    return any(folder.glob(".report.tmp-*/stores/*/报告.html")) or any(folder.glob(".report.tmp-*/报告.html"))
 
 
 STOPS = [

@@ -38,13 +38,13 @@ def store_report(tmp_path_factory, demo_dir):
 
 def test_report_folder_holds_every_output(store_report):
     names = {p.name for p in store_report.iterdir()}
-    assert {"index.html", "metrics.csv", "附录.xlsx", "audit", "findings.csv", "叙述模板.md"} <= names and "report.ipynb" not in names
-    assert (store_report / "audit" / "report.ipynb").exists()
-    assert [n for n in names if n.startswith(".")] == [".dealerlab-report.json"]  # the manifest; no temporary leftovers
+    # the client's files only (one naming, in Chinese); internal files under audit/
+    assert names == {"报告.html", "指标.csv", "附录.xlsx", "发现清单.csv", "audit"}
+    assert {p.name for p in (store_report / "audit").iterdir()} == {"report.ipynb", "叙述模板.md", ".dealerlab-report.json"}
 
 
 def test_html_has_no_code_and_renders_chinese(store_report):
-    html = (store_report / "index.html").read_text(encoding="utf-8")
+    html = (store_report / "报告.html").read_text(encoding="utf-8")
     assert "jp-InputArea jp-Cell-inputArea" not in html and "class=\"jp-InputArea" not in html and "rep.section(" not in html and "ReportContext" not in html
     assert 'lang="zh-CN"' in html
     for heading in ("经销商经营诊断报告", "执行摘要", "销售漏斗", "目标与销售顾问", "售后与管理节奏", "客户满意度", "大客户",
@@ -54,20 +54,20 @@ def test_html_has_no_code_and_renders_chinese(store_report):
 
 
 def test_findings_csv_is_the_summary_list(store_report):
-    from dealerlab.report.findings import FINDINGS_COLUMNS
+    from dealerlab.report.labels import RAW_LABEL
 
-    f = pd.read_csv(store_report / "findings.csv", dtype={"store_id": str})
-    assert list(f.columns) == FINDINGS_COLUMNS and len(f) and set(f["store_id"]) == {"S01"}
-    assert (f.loc[f["area"] == "funnel", "benchmark_source"].str.contains("乘用车")).all()
-    assert (f["share_of_gross"].dropna() < 1).all()
-    html = (store_report / "index.html").read_text(encoding="utf-8")
-    assert str(f["title"].iloc[0]) in html  # the first finding heads the executive summary
-    assert "每月影响收入" not in html and "每月毛利约" in html
+    f = pd.read_csv(store_report / "发现清单.csv", dtype={"门店": str})
+    assert not [c for c in f.columns if RAW_LABEL.match(c)] and len(f) and set(f["门店"]) == {"S01"}
+    assert (f.loc[f["领域编号"] == "funnel", "标杆来源"].str.contains("乘用车")).all()
+    assert (f["占本月毛利(%)"].dropna() < 100).all()
+    html = (store_report / "报告.html").read_text(encoding="utf-8")
+    assert str(f["发现"].iloc[0]) in html  # the first finding heads the executive summary
+    assert "每月影响收入" not in html and "毛利约" in html
 
 
 def test_html_key_numbers_equal_metrics_csv(store_report):
-    html = (store_report / "index.html").read_text(encoding="utf-8")
-    metrics = pd.read_csv(store_report / "metrics.csv", dtype={"store_id": str, "staff_id": str})
+    html = (store_report / "报告.html").read_text(encoding="utf-8")
+    metrics = pd.read_csv(store_report / "指标.csv", dtype={"store_id": str, "staff_id": str})
     store_rows = metrics[metrics["staff_id"].isna() & (metrics["store_id"] == "S01") & (metrics["period"] == PERIOD)]
     cards = dict(re.findall(r'data-metric="([^"]+)"><div class="dl-kpi-name">[^<]*</div><div class="dl-kpi-value[^"]*">([^<]*)</div>', html))
     assert len(cards) >= 15
@@ -80,7 +80,7 @@ def test_html_key_numbers_equal_metrics_csv(store_report):
 def test_metrics_csv_matches_the_metric_functions(store_report, demo):
     from dealerlab.figures import compute
 
-    csv = pd.read_csv(store_report / "metrics.csv", dtype={"store_id": str, "staff_id": str})
+    csv = pd.read_csv(store_report / "指标.csv", dtype={"store_id": str, "staff_id": str})
     direct = compute(demo, periods=[PERIOD], stores=["S01"])
     merged = csv[csv["staff_id"].isna()].merge(direct, on=["store_id", "period", "metric"], suffixes=("_csv", ""))
     assert len(merged) == len(direct)
@@ -94,7 +94,7 @@ def test_personal_data_is_masked_in_every_output(store_report, demo):
     accounts = [n for n in demo.accounts["account_name"].dropna()]
     import openpyxl
 
-    texts = [(store_report / f).read_text(encoding="utf-8") for f in ("index.html", "metrics.csv", "audit/report.ipynb")]
+    texts = [(store_report / f).read_text(encoding="utf-8") for f in ("报告.html", "指标.csv", "audit/report.ipynb")]
     wb = openpyxl.load_workbook(store_report / "附录.xlsx", read_only=True)
     texts.append(" ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c is not None))
     for text in texts:
@@ -194,15 +194,15 @@ def test_messy_client_export_goes_through_unchanged(tmp_path, demo):
     pd.testing.assert_frame_equal(got, want)
     report = tmp_path / "report"
     assert main(["report", str(folder), "--period", PERIOD, "-o", str(report)]) == 0
-    assert "经销商经营诊断报告" in (report / "index.html").read_text(encoding="utf-8")
+    assert "经销商经营诊断报告" in (report / "报告.html").read_text(encoding="utf-8")
 
 
 def test_all_stores_writes_one_report_per_store_and_the_group(tmp_path, demo_dir):
     out = tmp_path / "all"
     assert main(["report", str(demo_dir), "--period", PERIOD, "--all-stores", "-o", str(out)]) == 0
-    html = (out / "index.html").read_text(encoding="utf-8")
+    html = (out / "报告.html").read_text(encoding="utf-8")
     assert "门店排名" in html and "集团中位数" in html
     for sid in ("S01", "S02", "S03"):
-        store_html = (out / "stores" / sid / "index.html").read_text(encoding="utf-8")
+        store_html = (out / "stores" / sid / "报告.html").read_text(encoding="utf-8")
         assert f"（{sid}）" in store_html
-        assert (out / "stores" / sid / "metrics.csv").exists()
+        assert (out / "stores" / sid / "指标.csv").exists()

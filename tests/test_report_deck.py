@@ -38,7 +38,7 @@ def test_deck_slides_and_text(group_deck):
     from pptx.util import Emu
 
     ctx, folder, written = group_deck
-    assert [p.name for p in written] == ["叙述模板.md", "报告.pptx", "metrics.csv", "findings.csv", "附录.xlsx"]
+    assert [p.name for p in written] == ["叙述模板.md", "报告.pptx", "指标.csv", "发现清单.csv", "附录.xlsx"]
     prs = Presentation(str(folder / "报告.pptx"))
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
     top = min(5, len(ctx.findings()))
@@ -86,12 +86,12 @@ def test_notes_template_lists_sections_and_findings(group_deck):
     from dealerlab.report.notes import finding_id, load_notes
 
     ctx, folder, _ = group_deck
-    text = (folder / "叙述模板.md").read_text(encoding="utf-8")
+    text = (folder / "audit" / "叙述模板.md").read_text(encoding="utf-8")
     for key in ("summary", "league", "funnel", "quality"):
         assert f"## 章节 {key} " in text
     for f in ctx.findings():
         assert f"## 发现 {finding_id(f)} " in text
-    assert load_notes(folder / "叙述模板.md").findings == {}  # the untouched template changes nothing
+    assert load_notes(folder / "audit" / "叙述模板.md").findings == {}  # the untouched template changes nothing
 
 
 def test_notes_override_hide_and_add(tmp_path, group_deck):
@@ -158,8 +158,8 @@ def test_report_with_pptx_notes_and_brand(tmp_path, repo_root):
     assert main(["report", str(repo_root / "datasets" / "demo"), "--period", PERIOD, "--store", "S01", "--pptx",
                  "--notes", str(tmp_path / "叙述.md"), "--brand", str(tmp_path / "brand.yaml"), "-o", str(out)]) == 0
     names = {p.name for p in out.iterdir()}
-    assert {"index.html", "报告.pptx", "叙述模板.md", "audit"} <= names
-    html = (out / "index.html").read_text(encoding="utf-8")
+    assert {"报告.html", "报告.pptx", "audit"} <= names and (out / "audit" / "叙述模板.md").is_file()
+    html = (out / "报告.html").read_text(encoding="utf-8")
     assert "华东汽车集团" in html and "远见汽车经销商咨询" in html and "data:image/png;base64" in html.split('class="dl-cover"')[1][:2000]
     assert "顾问说明：漏斗数据已与销售经理核对。" in html
     assert "#2b4c7e" in html

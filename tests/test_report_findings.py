@@ -78,8 +78,8 @@ def test_findings_command(tmp_path):
 
     out = tmp_path / "f.csv"
     assert main(["findings", "demo", "--period", P, "--store", "S02", "-o", str(out)]) == 0
-    f = pd.read_csv(out, dtype={"store_id": str})
-    assert set(f["store_id"]) == {"S02"} and "booth_utilisation" in set(f["metric"])
+    f = pd.read_csv(out, dtype={"门店": str})
+    assert set(f["门店"]) == {"S02"} and "booth_utilisation" in set(f["指标编号"])
     assert main(["findings", "demo", "--period", P, "--store", "S02", "-o", str(out)]) == 1  # exists: needs --force
     assert main(["findings", "demo", "--period", P, "--store", "S02", "-o", str(out), "--force"]) == 0
     xlsx = tmp_path / "f.xlsx"

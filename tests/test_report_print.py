@@ -53,7 +53,7 @@ def _page_sizes(pdf) -> list[tuple[float, float]]:
 
 
 def _pdfs(report):
-    return [report / "report.pdf", *sorted(report.glob("stores/*/report.pdf"))]
+    return [report / "报告.pdf", *sorted(report.glob("stores/*/报告.pdf"))]
 
 
 def test_pages_are_a4(report):
@@ -69,7 +69,7 @@ def test_no_table_or_chart_is_wider_than_the_page(report):
     with chromium() as browser:
         page = browser.new_page(viewport={"width": round(CONTENT_PX), "height": 1100})
         page.emulate_media(media="print")
-        for html in [report / "index.html", *sorted(report.glob("stores/*/index.html"))]:
+        for html in [report / "报告.html", *sorted(report.glob("stores/*/报告.html"))]:
             page.goto(html.resolve().as_uri(), wait_until="load", timeout=90_000)
             wide = page.evaluate(
                 """(limit) => Array.from(document.querySelectorAll('table, img.dl-chart, .dl-kpis')).map(el => {
@@ -122,7 +122,7 @@ FOOTER_PT = 16 / 25.4 * 72
 def test_every_heading_is_followed_by_content_on_its_page(report):
     """The last text of a page is never a section heading with nothing (no chart, no table) drawn below it."""
     for pdf in _pdfs(report):
-        html = (pdf.parent / "index.html").read_text(encoding="utf-8")
+        html = (pdf.parent / "报告.html").read_text(encoding="utf-8")
         headings = {re.sub(r"\s+", "", h) for h in re.findall(r'<h[23] class="dl-h[23]"[^>]*>(.*?)</h[23]>', html)}
         assert headings
         pages = [p for p in _pages(pdf) if p.strip()]
@@ -133,7 +133,7 @@ def test_every_heading_is_followed_by_content_on_its_page(report):
 
 
 def test_running_footer_names_client_period_and_page(report):
-    pages = [p for p in _pages(report / "stores" / "S01" / "report.pdf") if p.strip()]
+    pages = [p for p in _pages(report / "stores" / "S01" / "报告.pdf") if p.strip()]
     assert len(pages) >= 3
     for n, text in enumerate(pages[1:], start=2):  # the cover has no footer
         assert re.search(rf"{n}\s*/\s*{len(pages)}", text), n
@@ -141,7 +141,7 @@ def test_running_footer_names_client_period_and_page(report):
 
 
 def test_no_raw_identifier_in_html_pdf_or_xlsx(report):
-    for html in [report / "index.html", *sorted(report.glob("stores/*/index.html"))]:
+    for html in [report / "报告.html", *sorted(report.glob("stores/*/报告.html"))]:
         text = html.read_text(encoding="utf-8")
         heads = re.findall(r"<th[^>]*>(.*?)</th>", text)
         assert heads and not [h for h in heads if is_raw_label(h)], (html, [h for h in heads if is_raw_label(h)])

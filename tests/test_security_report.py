@@ -139,11 +139,11 @@ def _assert_no_markup(text: str, where: str) -> None:
 
 
 def test_store_names_show_as_text_in_every_report(masked, hostile):
-    group = (masked / "index.html").read_text(encoding="utf-8")
+    group = (masked / "报告.html").read_text(encoding="utf-8")
     _assert_no_markup(group, "group index.html")
     for name in (STORE_SCRIPT, STORE_IMG):  # the league table names every store
         assert html.escape(name, quote=False) in group
-    reports = _outputs(masked / "stores", "index.html")
+    reports = _outputs(masked / "stores", "报告.html")
     assert len(reports) == 3
     shown_names = 0
     for path in reports:
@@ -154,7 +154,7 @@ def test_store_names_show_as_text_in_every_report(masked, hostile):
 
 
 def test_person_names_show_as_text_with_show_pii(shown):
-    text = (shown / "index.html").read_text(encoding="utf-8")
+    text = (shown / "报告.html").read_text(encoding="utf-8")
     _assert_no_markup(text, "index.html --show-pii")
     # consultants are named in the coaching table (escaped, so shown as written)
     for name in (CONSULTANT_SCRIPT, CONSULTANT_IMG):
@@ -165,8 +165,8 @@ def test_person_names_show_as_text_with_show_pii(shown):
 
 def test_dollar_signs_in_names_are_drawn_as_typed(masked, shown):
     """Names with "$…$" are chart labels (consultant chart, league chart): the report ran and shows them as typed."""
-    assert html.escape(MATH_CONSULTANT, quote=False) in (shown / "index.html").read_text(encoding="utf-8")
-    assert html.escape(MATH_STORE, quote=False) in (masked / "index.html").read_text(encoding="utf-8")
+    assert html.escape(MATH_CONSULTANT, quote=False) in (shown / "报告.html").read_text(encoding="utf-8")
+    assert html.escape(MATH_STORE, quote=False) in (masked / "报告.html").read_text(encoding="utf-8")
 
 
 def test_executed_notebooks_carry_no_raw_markup(masked, shown):
@@ -192,7 +192,7 @@ def test_store_ids_are_neither_paths_nor_code(masked, hostile):
     assert folders == sorted(store_folder(s) for s in hostile["ids"].values())
     assert "=S01" in folders and not [f for f in folders if "/" in f or f.startswith(".")]
     for sid in hostile["ids"].values():  # each store's report is about that store
-        assert f"（{html.escape(sid, quote=False)}）" in (masked / "stores" / store_folder(sid) / "index.html").read_text(
+        assert f"（{html.escape(sid, quote=False)}）" in (masked / "stores" / store_folder(sid) / "报告.html").read_text(
             encoding="utf-8")
 
 
@@ -214,7 +214,7 @@ def test_appendix_workbooks_are_formula_safe(masked, shown):
 
 def test_metrics_csv_is_formula_safe(masked, shown):
     seen = set()
-    for path in _outputs(masked, "metrics.csv") + _outputs(shown, "metrics.csv"):
+    for path in _outputs(masked, "指标.csv") + _outputs(shown, "指标.csv"):
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         for row in rows[1:]:
             for field in row:
@@ -278,19 +278,19 @@ def test_personal_data_is_masked_in_every_output_by_default(masked, hostile):
     pii = _personal_data(hostile["ds"])
     assert all(len(v) >= 2 for v in pii.values()), {k: len(v) for k, v in pii.items()}
     texts = _all_text(masked)
-    assert len(texts) == 20  # (index.html, audit/report.ipynb, metrics.csv, findings.csv, 附录.xlsx) × (group + 3 stores)
+    assert len(texts) == 20  # (报告.html, audit/report.ipynb, 指标.csv, 发现清单.csv, 附录.xlsx) × (group + 3 stores)
     for path, text in texts.items():
         for kind, raw in pii.items():
             leaked = [v for v in raw if v in text or html.escape(v, quote=False) in text]
             assert not leaked, (path.relative_to(masked), kind, leaked[:5])
     # masked forms are what the report shows instead (surname + *)
-    store_report = texts[masked / "stores" / "=S01" / "index.html"]
+    store_report = texts[masked / "stores" / "=S01" / "报告.html"]
     assert html.escape(CONSULTANT_SCRIPT[0], quote=False) + "*" * (len(CONSULTANT_SCRIPT) - 1) in store_report
 
 
 def test_show_pii_shows_the_names(shown, hostile):
     ds = hostile["ds"]
-    text = (shown / "index.html").read_text(encoding="utf-8")
+    text = (shown / "报告.html").read_text(encoding="utf-8")
     staff = ds.staff[(ds.staff["store_id"] == "=S01") & (ds.staff["role"] == "销售顾问")]
     names = [n for n in staff["name"] if html.escape(n, quote=False) in text]
     assert len(names) >= 3, names

@@ -16,7 +16,8 @@ from pathlib import Path
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError
 
-__all__ = ["ClassroomSettings", "classroom_command", "classroom_config", "lan_address", "new_code", "qr_text"]
+__all__ = ["ClassroomSettings", "classroom_command", "classroom_config", "lan_address", "log_file", "new_code",
+           "qr_text"]
 
 #: letters and digits nobody confuses when reading them off a projector (no 0/O, 1/I/L)
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -138,6 +139,7 @@ def classroom_config(settings: ClassroomSettings):
     c.ServerApp.port = settings.port
     c.ServerApp.port_retries = 0
     c.ServerApp.open_browser = False
+    c.ServerApp.answer_yes = True  # one Ctrl+C ends the class (no English "Shutdown this Jupyter server (y/[n])?")
     c.ServerApp.root_dir = str(settings.exercises)
     c.ServerApp.default_url = "/dealerlab/"
     c.ServerApp.allow_remote_access = True
@@ -196,13 +198,77 @@ def serve(settings: ClassroomSettings) -> int:
     _prepare(settings)
     os.environ["DEALERLAB_ANSWERS_DIR"] = str(settings.answers)
     os.environ.pop("DEALERLAB_TRAINEE", None)  # the name comes with each page's request
-    app = ServerApp.instance(config=classroom_config(settings))
-    app.initialize(argv=[])
+    _check_port(settings)
+    # Jupyter Server's and the kernels' English log lines go to a file, not the trainer's screen
+    saved = _output_to(log_file(settings))
+    try:
+        app = ServerApp.instance(config=classroom_config(settings))
+        app.initialize(argv=[])
+    except BaseException as err:
+        _restore_output(saved)
+        raise ExerciseError(
+            f"课堂服务器没能启动。详情见运行记录：{log_file(settings)}",
+            f"The classroom server did not start; see {log_file(settings)}",
+        ) from err
     try:
         app.start()
     except KeyboardInterrupt:  # pragma: no cover - interactive
         pass
+    finally:
+        _restore_output(saved)
     return 0
+
+
+def log_file(settings: ClassroomSettings) -> Path:
+    """Where the classroom server's own log goes (``<answers>/.classroom/server.log``).
+
+    Parameters
+    ----------
+    settings : ClassroomSettings
+        The classroom.
+
+    Returns
+    -------
+    Path
+        The log file.
+    """
+    return settings.answers / ".classroom" / "server.log"
+
+
+def _check_port(settings: ClassroomSettings) -> None:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Tornado does: a just-stopped class is no conflict
+    try:
+        s.bind(("" if settings.ip in ("0.0.0.0", "") else settings.ip, settings.port))
+    except OSError as err:
+        raise ExerciseError(
+            f"端口 {settings.port} 已被占用（可能课堂已经开着，或另一个程序在用它）：先关掉那个窗口，"
+            f"或换一个端口，例如 dealerlab classroom --port {settings.port + 1}。",
+            f"Port {settings.port} is in use ({err.strerror}); stop the other server or use --port.",
+        ) from None
+    finally:
+        s.close()
+
+
+def _output_to(path: Path):
+    """Send this process's stdout and stderr (and so the kernels') to ``path``; returns what to restore."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    saved = (os.dup(1), os.dup(2))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    return saved
+
+
+def _restore_output(saved) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for fd, old in zip((1, 2), saved):
+        os.dup2(old, fd)
+        os.close(old)
 
 
 def classroom_command(*, ip: str = "0.0.0.0", port: int = 8866, answers_dir=None, join_code: str | None = None,
@@ -246,6 +312,7 @@ def classroom_command(*, ip: str = "0.0.0.0", port: int = 8866, answers_dir=None
     settings = ClassroomSettings(exercises=_exercises_folder(), answers=resolve(answers_dir), ip=ip, port=port,
                                  join_code=join_code, trainer_code=trainer_code, cull_after=cull_after,
                                  cull_interval=cull_interval, max_kernels=max_kernels)
+    _check_port(settings)  # before the codes are shown: a class that cannot start shows only the fix
     host = lan_address() if ip in ("0.0.0.0", "", "::") else ip
     url = f"http://{host}:{settings.port}/"
     zh = lang == "zh"
@@ -262,6 +329,9 @@ def classroom_command(*, ip: str = "0.0.0.0", port: int = 8866, answers_dir=None
     print(("讲师码（只给讲师，用它登录可看班级看板）：" if zh else "Trainer code (dashboard): ") + settings.trainer_code)
     print(("班级看板：" if zh else "Dashboard: ") + url + "dealerlab/dashboard")
     print(("答案保存在：" if zh else "Answers folder: ") + str(settings.answers))
+    print(("服务器运行记录（出问题时发给技术支持）：" if zh else "Server log: ") + str(log_file(settings)))
     print("结束课堂请在此窗口按 Ctrl+C。" if zh else "Press Ctrl+C here to stop.")
     sys.stdout.flush()
-    return serve(settings)
+    status = serve(settings)
+    print("课堂已结束。答案都在上面的答案文件夹里。" if zh else "Class ended. The answers are in the answers folder.")
+    return status

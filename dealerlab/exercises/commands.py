@@ -158,6 +158,7 @@ def workshop_argv(
     env = dict(os.environ)
     env[ENV_DIR] = str(folder)
     if voila:
+        env["DEALERLAB_EXERCISE_LIST"] = "1"  # each exercise links back to the list
         # Voilà as a Jupyter Server extension with dealerlab's exercise list (Chinese titles) as the landing page,
         # instead of Voilà's own English file tree; no JupyterLab in the app mode
         argv = [_tool("jupyter"), "server", f"--ServerApp.root_dir={exdir}", "--ServerApp.default_url=/dealerlab/",
@@ -165,7 +166,9 @@ def workshop_argv(
                 "--ServerApp.jpserver_extensions=voila.server_extension=True",
                 "--ServerApp.jpserver_extensions=dealerlab.exercises.classroom_server=True",
                 *(f"--ServerApp.jpserver_extensions={name}=False" for name in _NOT_IN_APP_MODE),
-                "--VoilaConfiguration.show_tracebacks=False"]
+                "--VoilaConfiguration.show_tracebacks=False",
+                # 「用我的门店数据」 sends the uploaded workbook over the page's websocket (tornado's default is 10 MB)
+                '--ServerApp.tornado_settings={"websocket_max_message_size": 33554432}']
         if port:
             argv.append(f"--ServerApp.port={int(port)}")
         if not open_browser:

@@ -102,6 +102,18 @@ def _switch_link(lang: str) -> str:
     return f" <a class='dl-not-me' href='{href}' target='_top' style='margin-left:8px'>{label}</a>"
 
 
+def _list_link(lang: str) -> str:
+    """「全部练习」: back to the exercise list, where there is one (the classroom, ``workshop --voila``, JupyterHub)."""
+    import os
+
+    if os.environ.get("DEALERLAB_CLASSROOM") != "1" and os.environ.get("DEALERLAB_EXERCISE_LIST") != "1":
+        return ""
+    base = os.environ.get("VOILA_BASE_URL", "/") or "/"
+    href = html.escape(base.rstrip("/") + "/dealerlab/", quote=True)
+    label = "全部练习" if lang == "zh" else "All exercises"
+    return f" <a class='dl-list-link' href='{href}' target='_top' style='margin-left:8px'>{label}</a>"
+
+
 def _local_time(iso: str) -> str:
     try:
         dt = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=__import__("datetime").timezone.utc)
@@ -606,7 +618,7 @@ class Exercise:
             who = self.store.trainee or "—"
             # the folder is the trainer's business (and a path means nothing to a manager in the app)
             text = f"<span style='color:#666'>{html.escape(_T.get('trainee', lang, name=who))}</span>"
-        text += _switch_link(lang)
+        text += _list_link(lang) + _switch_link(lang)
         self._set_html("_status_html", text)
 
     def _feedback_box(self, status: str, score: float, body: str) -> str:

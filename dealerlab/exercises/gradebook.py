@@ -242,8 +242,8 @@ def gradebook(records: list[dict], *, top: int = 3, exercises: dict | None = Non
                     status, details = fb.status, [list(d) for d in fb.details]
                 except Exception:
                     pass
-            if status == "correct":
-                continue
+            if status == "correct" or str(rec["exercise_id"]).endswith("-mine"):
+                continue  # 「我的数据」 answers are a trainee's own store numbers: never listed for the class
             bad = [d for d in details if isinstance(d, (list, tuple)) and len(d) >= 2 and not d[1]]
             named = [d[0] for d in bad if d[0] and d[0] in answer]
             items = [_describe(exercises, rec["exercise_id"], f, answer[f]) for f in named] if named else [

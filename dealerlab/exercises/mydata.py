@@ -516,7 +516,8 @@ class MyData:
         Returns
         -------
         Path
-            The report folder (``index.html``); with ``pdf`` also ``.mydata/report.pdf`` when Chromium prints it.
+            The report folder (``报告.html``: :mod:`dealerlab.report.layout`); with ``pdf`` also ``.mydata/report.pdf``
+            when Chromium prints it.
         """
         from dealerlab.report.commands import build_report
 
@@ -532,7 +533,9 @@ class MyData:
             from dealerlab.report.export import to_pdf
 
             try:
-                to_pdf(out / "index.html", self.folder / "report.pdf")
+                from dealerlab.report.layout import file_name
+
+                to_pdf(out / file_name("html"), self.folder / "report.pdf")
             except (DealerlabError, OSError):
                 pass
         return out
@@ -1052,8 +1055,8 @@ def _cliff_mine(md: MyData, base):
 
     return Exercise(
         id=base.id + MINE_SUFFIX,
-        title=f"{base.title}（我的数据）",
-        title_en=f"{base.title_en or base.title} (my data)",
+        title="月底冲量：你的门店差几台、值多少？（我的数据）",
+        title_en="Month-end push on your own store (my data)",
         instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。当月 VP（提车目标）**{case['plan']:.0f} 台**，"
                       f"已销售 **{case['sold']} 台**，单车综合毛利（不含返利）**{case['gross_per_unit']:,.0f} 元**。"
                       f"其他返利项目按现在的档位：{rest}。\n\nVP 达成奖的档位：\n\n{tiers}\n\n"
@@ -1132,11 +1135,11 @@ def mine(exercise, *, store: AnswerStore | None = None, lang: str = "zh"):
 # ----------------------------------------------------------------------------------------------------------------
 # 我的诊断 + 行动计划
 #: exercises whose answers are a 5W1H plan (their text fields make the 行动计划)
-PLAN_EXERCISES = ("04a-comeback-plan", "06c-churn-plan", "09b-recall-campaign", "03c-diagnosis-case")
+PLAN_EXERCISES = ("00c-action-plan", "03c-diagnosis-case", "04a-comeback-plan", "06c-churn-plan", "09b-recall-campaign")
 
 
 def _plan_rows(store: AnswerStore) -> list[tuple[str, str, str]]:
-    from dealerlab.exercises.fields import NumberField, TextField
+    from dealerlab.exercises.fields import TextField
     from dealerlab.exercises.gradebook import known_exercises
 
     known = known_exercises()
@@ -1148,7 +1151,7 @@ def _plan_rows(store: AnswerStore) -> list[tuple[str, str, str]]:
         record, _warning = store.load(ex_id)
         values = (record or {}).get("values") or {}
         for name, f in ex.fields.items():
-            if isinstance(f, TextField | NumberField) and str(values.get(name) or "").strip():
+            if isinstance(f, TextField) and str(values.get(name) or "").strip():
                 rows.append((ex.title, f.label, str(values[name]).strip()))
     return rows
 
@@ -1247,7 +1250,9 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
         sel = md.selection
         stem = f"我的诊断-{sel[1]}" if sel else "我的诊断"
         out = ""
-        index = folder / "index.html"
+        from dealerlab.report.layout import file_name
+
+        index = folder / file_name("html")
         if index.is_file():
             out += _download_link(index.read_bytes(), file_name=f"{stem}.html", mime="text/html;charset=utf-8",
                                   text="下载诊断报告（网页，可打印）", css_class="dl-download-report")
@@ -1294,7 +1299,9 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
     plan_links = w.HTML("")
     plan.on_click(on_plan)
     try:
-        if md.selection is not None and (md.folder / "report" / "index.html").is_file():
+        from dealerlab.report.layout import file_name
+
+        if md.selection is not None and (md.folder / "report" / file_name("html")).is_file():
             links.value = report_links(md.folder / "report")
     except DealerlabError:
         pass

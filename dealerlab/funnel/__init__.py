@@ -5,6 +5,8 @@
 - :func:`long_metrics`: the funnel family in the long format of :mod:`dealerlab.metrics`.
 - :func:`diagnose` / :func:`compare` / :func:`actions` / :func:`action_plan`: benchmarks per business type, last 3
   months, the bottleneck by gross at stake, and the SGM step's root cause → improvement → owner → tool rows.
+- :func:`traffic_mix` / :func:`lead_sources`: the traffic mix by source and the leads by source with the share sold
+  (:mod:`dealerlab.funnel.sources`).
 - :func:`path_shares` / :func:`stage_gains` / :func:`what_if`: what a stage is worth — conversion by path over the
   closed-lead cohort, reachable and benchmark targets, extra sales and total gross (docs/DOMAIN.md §10,
   :mod:`dealerlab.funnel.paths`).
@@ -21,6 +23,7 @@ from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, funnel_counts
 from dealerlab.funnel.diagnosis import STEP_OF, STEPS, action_plan, actions, compare, diagnose
 from dealerlab.funnel.paths import STAGES, path_shares, reachable_target, stage_extra_sales, stage_gains, what_if
 from dealerlab.funnel.rates import FUNNEL_METRICS, RATE_SPECS, funnel_rates, long_metrics
+from dealerlab.funnel.sources import lead_sources, traffic_mix
 
 __all__ = [
     "CHANNELS",
@@ -48,4 +51,6 @@ __all__ = [
     "stage_extra_sales",
     "reachable_target",
     "what_if",
+    "traffic_mix",
+    "lead_sources",
 ]

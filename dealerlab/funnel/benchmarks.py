@@ -64,7 +64,14 @@ class BenchmarkSet:
         """The source line of a business type's benchmarks, e.g. ``dealerlab 教学默认值…（乘用车）``."""
         b = _business(business)
         name = _BUSINESS_EN[b] if lang == "en" else b
-        return f"{self.sources[b]}（{name}）" if lang != "en" else f"{self.sources[b]} ({name})"
+        if lang != "en":
+            return f"{self.sources[b]}（{name}）"
+        return f"{_SOURCES_EN.get(self.sources[b], self.sources[b])} ({name})"
+
+
+#: the bundled file's source line in English (a user file's line is shown as written)
+_SOURCES_EN = {"dealerlab 教学默认值（非厂家标准，请以厂家或集团标杆替换）":
+               "dealerlab teaching defaults (not a manufacturer standard; replace with the manufacturer's or group's benchmarks)"}
 
 
 def _business(business) -> str:

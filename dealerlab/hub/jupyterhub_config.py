@@ -87,12 +87,13 @@ def _environment(spawner):
     return {
         "DEALERLAB_ANSWERS_DIR": str(Path(home) / "dealerlab-answers"),
         "DEALERLAB_TRAINEE": spawner.user.name,
+        "DEALERLAB_EXERCISE_LIST": "1",  # each exercise links back to the Chinese exercise list
         "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
     }
 
 
 c.Spawner.environment = {k: (lambda spawner, k=k: _environment(spawner)[k]) for k in
-                         ("DEALERLAB_ANSWERS_DIR", "DEALERLAB_TRAINEE", "PYTHONPATH")}
+                         ("DEALERLAB_ANSWERS_DIR", "DEALERLAB_TRAINEE", "DEALERLAB_EXERCISE_LIST", "PYTHONPATH")}
 # bounded memory: each trainee's server drops idle page kernels (a closed tab) after 3 minutes
 c.Spawner.args += ["--MappingKernelManager.cull_idle_timeout=180", "--MappingKernelManager.cull_interval=30",
                    "--MappingKernelManager.cull_connected=False"]

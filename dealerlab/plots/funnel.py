@@ -19,7 +19,7 @@ from dealerlab.i18n import Catalogue
 from dealerlab.metrics import label
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
-__all__ = ["funnel_chart", "trend_chart", "gap_bars", "consultant_heatmap"]
+__all__ = ["funnel_chart", "trend_chart", "gap_bars", "consultant_heatmap", "plot_traffic_mix"]
 
 _T = Catalogue({
     "funnel_title": {"zh": "{store} {period} 销售漏斗", "en": "Sales funnel, {store} {period}"},
@@ -273,4 +273,58 @@ def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate",
     ax.set_ylabel(_T.get("consultant", lang))
     ax.set_xlabel("")
     ax.set_title(_T.get("heat_title", lang), loc="left", fontsize=11)
+    return ax
+
+
+_MIX_MSG = Catalogue(
+    {
+        "title": {"zh": "{store} 首次到店批次的来源构成", "en": "{store}: first visits by source"},
+        "y": {"zh": "首次到店批次", "en": "First visits"},
+    }
+)
+
+
+def plot_traffic_mix(mix: pd.DataFrame, *, store_id: str | None = None, ax: Axes | None = None,
+                     lang: str = "zh") -> Axes:
+    """Stacked bars per month: first showroom visits by source, each segment labelled with its share.
+
+    Parameters
+    ----------
+    mix : DataFrame
+        :func:`dealerlab.funnel.traffic_mix` (``store_id, period, source, batches, share``).
+    store_id : str, optional
+        The store to draw (required when ``mix`` holds several).
+    ax : matplotlib Axes, optional
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    check_lang(lang)
+    stores = list(dict.fromkeys(mix["store_id"]))
+    if store_id is None:
+        if len(stores) != 1:
+            raise ParameterError("表中有多家门店，请用 store_id 指定一家。", "Several stores: pass store_id.")
+        store_id = stores[0]
+    m = mix[mix["store_id"] == store_id]
+    table = m.pivot_table(index="period", columns="source", values="batches", aggfunc="sum", fill_value=0)
+    order = m.groupby("source")["batches"].sum().sort_values(ascending=False).index
+    table = table[order]
+    ax = get_axes(ax, (max(6.0, 0.7 * len(table) + 3), 4.2))
+    x = np.arange(len(table))
+    bottom = np.zeros(len(table))
+    totals = table.sum(axis=1).to_numpy(dtype=float)
+    for i, src in enumerate(order):
+        vals = table[src].to_numpy(dtype=float)
+        ax.bar(x, vals, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=str(src), width=0.7, edgecolor="white")
+        for xi, b, v, t in zip(x, bottom, vals, totals):
+            if t > 0 and v / t >= 0.08:
+                ax.text(xi, b + v / 2, f"{v / t:.0%}", ha="center", va="center", fontsize=8, color="white")
+        bottom += vals
+    ax.set_xticks(x, [str(p) for p in table.index], rotation=45 if len(table) > 6 else 0)
+    ax.set_ylabel(_MIX_MSG.get("y", lang))
+    ax.set_title(_MIX_MSG.get("title", lang, store=store_id))
+    ax.legend(ncol=len(order), loc="upper center", bbox_to_anchor=(0.5, -0.15 if len(table) <= 6 else -0.22),
+              frameon=False)
     return ax

@@ -19,12 +19,20 @@ from dealerlab._options import check_lang
 from dealerlab._output import check_output_dir, check_output_file, environment_error
 from dealerlab.calendar import check_period
 from dealerlab.errors import OutputError, ParameterError
+from dealerlab.i18n import Catalogue
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs, start_kernels
 from dealerlab.report.export import CHROMIUM_PREFIX
+from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
 
 __all__ = ["metrics_command", "report_command", "build_report", "store_folder", "store_folders"]
+
+_MSG = Catalogue({
+    "metrics_written": {"zh": "已写入 {path}：{rows} 行（{n} 个有值）", "en": "wrote {path}: {rows} rows ({n} with a value)"},
+    "report_written": {"zh": "报告已生成：{index}", "en": "report written: {index}"},
+    "findings_written": {"zh": "发现清单已写入 {path}（{rows} 条）", "en": "findings written to {path} ({rows} rows)"},
+})
 
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
 #: names Windows reserves whatever the extension (CON.txt too), compared case-insensitively
@@ -100,7 +108,7 @@ def metrics_command(args: argparse.Namespace) -> int:
             raise
         raise env from None
     n = long["value"].notna().sum()
-    print(f"已写入 {path}：{len(long)} 行（{n} 个有值）" if args.lang == "zh" else f"wrote {path}: {len(long)} rows ({n} with a value)")
+    print(_MSG.get("metrics_written", args.lang, path=path, rows=len(long), n=n))
     return 0
 
 
@@ -123,13 +131,14 @@ def build_report(
 ) -> Path:
     """Validate ``data``, execute the report notebooks and write the report folder atomically.
 
-    Layout of ``output``: ``index.html`` (the store report, or the group report with ``all_stores``),
-    ``audit/report.ipynb`` (the executed notebook, for audit; not for the client), ``metrics.csv`` (the months of
-    the comparison, with a ``level`` column), ``findings.csv``, ``附录.xlsx`` (``appendix.xlsx`` in English),
-    ``叙述模板.md`` (the consultant's notes template), ``report.pdf`` with ``pdf``, ``报告.pptx`` with ``pptx``
-    (``notes``, a filled-in template, and ``brand``, brand.yaml, are checked before anything runs); with ``all_stores`` one sub-folder ``stores/<store_id>/`` per store
-    holding the same files (an id that is not a plain file name is made one by :func:`store_folder`) and the
-    manifest ``.dealerlab-report.json`` (:mod:`dealerlab._output`). Nothing is written at ``output`` unless every
+    Layout of ``output`` (:mod:`dealerlab.report.layout`; names in the report's language): the client's files
+    ``报告.html`` (the store report, or the group report with ``all_stores``), ``报告.pdf`` with ``pdf``,
+    ``报告.pptx`` with ``pptx``, ``附录.xlsx``, ``指标.csv`` (the months of the comparison, with a ``层级`` level
+    column), ``发现清单.csv``; and ``audit/``, not for the client: the executed notebook ``report.ipynb``, the
+    consultant's notes template ``叙述模板.md`` and the manifest ``.dealerlab-report.json`` (:mod:`dealerlab._output`).
+    ``notes`` (a filled-in template) and ``brand`` (brand.yaml) are checked before anything runs. With
+    ``all_stores`` one sub-folder ``stores/<store_id>/`` per store holds the same files (an id that is not a plain
+    file name is made one by :func:`store_folder`). Nothing is written at ``output`` unless every
     step succeeds, and ``output`` is refused before anything runs when it is an input, contains one or lies in an
     input folder, or is a folder holding anything dealerlab did not write (a previous report is replaced).
 
@@ -206,19 +215,19 @@ def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, bench
         jobs: list[NotebookJob] = []
 
         def job(template: str, store_id: str | None, folder: Path) -> NotebookJob:
-            # each notebook's HTML (and PDF) is exported by the process that ran it; its metrics.csv, findings.csv
+            # each notebook's HTML (and PDF) is exported by the process that ran it; its metrics and findings CSV
             # and appendix are written by its kernel (ReportContext.write_deliverables), from the figures it showed
             return NotebookJob(template, ReportParams(store_id=store_id, folder=str(folder), **common),
-                               str(folder / "audit" / "report.ipynb"), html=str(folder / "index.html"),
-                               pdf=str(folder / "report.pdf") if pdf else None)
+                               str(folder / file_name("notebook", lang)), html=str(folder / file_name("html", lang)),
+                               pdf=str(folder / file_name("pdf", lang)) if pdf else None)
 
         if all_stores:
             folders = store_folders(store_ids)
             for sid in store_ids:
                 folder = tmp / "stores" / folders[sid]
-                (folder / "audit").mkdir(parents=True)  # the executed notebook: for audit, out of the client's way
+                (folder / AUDIT).mkdir(parents=True)  # the executed notebook: for audit, out of the client's way
                 jobs.append(job("store_report.ipynb", sid, folder))
-        (tmp / "audit").mkdir(parents=True, exist_ok=True)
+        (tmp / AUDIT).mkdir(parents=True, exist_ok=True)
         if all_stores or store is None:
             jobs.append(job("group_report.ipynb", None, tmp))
         else:
@@ -252,8 +261,8 @@ def report_command(args: argparse.Namespace) -> int:
         show_pii=args.show_pii,
         progress=sys.stderr.isatty() or args.all_stores,
     )
-    index = Path(args.output) / "index.html"  # as the user wrote it
-    print(f"报告已生成：{index}" if args.lang == "zh" else f"report written: {index}")
+    index = Path(args.output) / file_name("html", args.lang)  # as the user wrote it
+    print(_MSG.get("report_written", args.lang, index=index))
     return 0
 
 
@@ -278,7 +287,8 @@ def findings_command(args: argparse.Namespace) -> int:
         check_benchmarks(args.benchmarks, lang=args.lang)
     ctx = ReportContext.open(args.data, args.period, store_id=args.store, lang=args.lang, show_pii=args.show_pii,
                              benchmarks=args.benchmarks)
-    frame = findings_frame(ctx, ctx.findings(), lang=args.lang)
-    path = write_findings(frame, out, lang=args.lang)
-    print(f"发现清单已写入 {path}（{len(frame)} 条）" if args.lang == "zh" else f"findings written to {path} ({len(frame)} rows)")
+    found = ctx.findings()
+    frame = findings_frame(ctx, found, lang=args.lang)
+    path = write_findings(frame, out, lang=args.lang, findings=found)
+    print(_MSG.get("findings_written", args.lang, path=path, rows=len(frame)))
     return 0

@@ -36,7 +36,16 @@ __all__ = ["open_dataset", "ReportContext", "preload", "write_shared_figures", "
 SHARED_NAME = "figures.pkl"
 
 _TEXT = Catalogue({
+    "stores_label": {"zh": "{where} · {n} 家门店", "en": "{where} · {n} stores"},
     "group": {"zh": "集团（全部门店）", "en": "Group (all stores)"},
+    "bench_user_file": {"zh": "顾问提供的标杆文件 {name}", "en": "the consultant's benchmarks file {name}"},
+    "bench_bundled": {"zh": "dealerlab 自带的 data/funnel_benchmarks.csv（按门店业务类型）",
+                      "en": "dealerlab's bundled data/funnel_benchmarks.csv (per business type)"},
+    "bench_source": {"zh": "标杆来源：{where}：{lines}。烤房利用率标杆 60% 为售后管理标准。",
+                     "en": "Benchmark source: {where}: {lines}. The booth utilisation line (60%) is the after-sales rule."},
+    "bench_mixed": {"zh": "各门店业务类型不同：集团行只显示各类型相同的标杆值，各店按自己的业务类型比较。",
+                    "en": " The stores' business types differ: the group row shows only the values the types share; each "
+                          "store is compared with its own type's values."},
     "group_metric": {"zh": "集团{name}", "en": "Group {name_lower}"},
     "key_rates_store": {"zh": "关键比率：各门店对比（{period}）", "en": "Key rates by store ({period})"},
     "key_rates_store_2": {"zh": "关键比率各门店对比", "en": "Key rates by store"},
@@ -165,7 +174,7 @@ def client_name(ds, lang: str = "zh") -> str:
     regions = sorted({str(r) for r in stores.get("region", pd.Series(dtype=str)).dropna() if str(r).strip()})
     where = "、".join(regions[:3]) if regions else ""
     n = len(stores)
-    text = f"{where} · {n} 家门店" if lang == "zh" else f"{where} · {n} stores"
+    text = _TEXT.get("stores_label", lang, where=where, n=n)
     return text.strip(" ·")
 
 
@@ -390,14 +399,20 @@ class ReportContext:
         return H.figure(fig, alt=_TEXT.get("key_rates_store_2", self.lang))
 
     def findings_table(self, *, top: int = 10) -> str:
-        """The ranked findings across the stores: rank, finding, what it means, money and sales at stake a month."""
+        """The ranked findings across the stores: rank, finding, what it means, money and sales at stake a month, and
+        each action's owner and check date (:func:`~dealerlab.report.findings.schedule`: the dates of the store pages)."""
+        from dealerlab.report.findings import schedule
         from dealerlab.report.fmt import fmt
+        from dealerlab.report.notes import finding_id
 
-        items = self.findings()[:top]
+        found = self.findings()
+        dates = schedule(found)
         rows = [{"#": i, _TEXT.get("finding", self.lang): f.title(self.lang), _TEXT.get("detail", self.lang): f.detail(self.lang),
                  label("extra_gross", self.lang): fmt(f.extra_gross, "money", self.lang, na="—"),
-                 label("extra_sales", self.lang): fmt(f.extra_sales, "decimal", self.lang, na="—")}
-                for i, f in enumerate(items, start=1)]
+                 label("extra_sales", self.lang): fmt(f.extra_sales, "decimal", self.lang, na="—"),
+                 label("owner", self.lang): f.action.who if f.action is not None else "—",
+                 label("check_date", self.lang): dates[finding_id(f)][1].isoformat() if finding_id(f) in dates else "—"}
+                for i, f in enumerate(found[:top], start=1)]
         return H.table(pd.DataFrame(rows), lang=self.lang) if rows else ""
 
     @property
@@ -437,29 +452,33 @@ class ReportContext:
         return H.Html(html[:at] + box + html[at:])
 
     def write_deliverables(self) -> list[Path]:
-        """Write the notes template (always), the deck (``pptx``), ``metrics.csv``, ``findings.csv`` and the Excel
-        appendix into the report folder (``folder``); called by the report notebooks after the sections, so the
-        files hold the figures and findings the report shows, computed once. Returns the files written."""
+        """Write the notes template (always, in ``audit/``), the deck (``pptx``), the metrics CSV, the findings CSV and
+        the Excel appendix into the report folder (``folder``, names of :mod:`dealerlab.report.layout`); called by the
+        report notebooks after the sections, so the files hold the figures and findings the report shows, computed
+        once. Returns the files written."""
         if not self.params.folder:
             return []
-        from dealerlab.report.notes import TEMPLATE_NAME, template
+        from dealerlab.report.layout import file_name
+        from dealerlab.report.notes import template
 
         folder = Path(self.params.folder)
         texts = {s.key: (s.title(self.lang), self._readings.get(s.key, "")) for s in sections.for_scope(
             "store" if self.params.store_id else "group") if s.heading}
-        written = [folder / TEMPLATE_NAME[self.lang]]
+        written = [folder / file_name("notes", self.lang)]  # the consultant's, not the client's: under audit/
+        written[0].parent.mkdir(parents=True, exist_ok=True)
         written[0].write_text(template(self, texts), encoding="utf-8")
         if self.params.pptx:
-            from dealerlab.report.deck import DECK_NAME, write_deck
+            from dealerlab.report.deck import write_deck
 
-            written.append(write_deck(self, folder / DECK_NAME[self.lang], brand=self.brand))
+            written.append(write_deck(self, folder / file_name("pptx", self.lang), brand=self.brand))
         return written + self.write_tables(folder)
 
     def write_tables(self, folder: str | os.PathLike) -> list[Path]:
-        """``metrics.csv`` (the trend window's months; store, consultant and — several stores — group rows),
-        ``findings.csv`` (the ranked findings of the executive summary, the consultant's notes applied) and the
-        Excel appendix (``附录.xlsx`` / ``appendix.xlsx``) of this report into ``folder``; returns their paths."""
+        """The metrics CSV (the trend window's months; store, consultant and — several stores — group rows), the
+        findings CSV (the ranked findings of the executive summary, the consultant's notes applied) and the Excel
+        appendix of this report into ``folder`` (names of :mod:`dealerlab.report.layout`); returns their paths."""
         from dealerlab.report.findings import findings_frame, write_findings
+        from dealerlab.report.layout import file_name
         from dealerlab.report.metrics_file import metrics_table, write_metrics
 
         folder = Path(folder)
@@ -469,10 +488,11 @@ class ReportContext:
         if len(self.stores) > 1:
             computed["group"] = self.group_metrics
         long = metrics_table(self.ds, periods=self.periods, stores=self.stores, computed=computed)
-        written = [write_metrics(long, folder / "metrics.csv", lang=self.lang)]
-        written.append(write_findings(findings_frame(self, self.findings(), lang=self.lang), folder / "findings.csv",
-                                      lang=self.lang))
-        written.append(write_metrics(long, folder / ("附录.xlsx" if self.lang == "zh" else "appendix.xlsx"), lang=self.lang))
+        written = [write_metrics(long, folder / file_name("metrics", self.lang), lang=self.lang)]
+        found = self.findings()
+        written.append(write_findings(findings_frame(self, found, lang=self.lang), folder / file_name("findings", self.lang),
+                                      lang=self.lang, findings=found))
+        written.append(write_metrics(long, folder / file_name("xlsx", self.lang), lang=self.lang))
         return written
 
     def key_numbers(self) -> str:
@@ -488,6 +508,25 @@ class ReportContext:
             lines.append(f"{sid} {self.params.period}: " + ", ".join(
                 f"{k}={vals[k]:.4f}" if k in vals and pd.notna(vals[k]) else f"{k}=NA" for k in keys))
         return "\n".join(lines)
+
+    def benchmark_note(self) -> str:
+        """Where the benchmark values shown come from: the consultant's ``--benchmarks`` file, or the bundled
+        ``data/funnel_benchmarks.csv`` (teaching defaults), per business type of the report's stores, and the
+        after-sales rule (booth utilisation 60 %)."""
+        from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
+
+        bset = load_benchmark_set(self.params.benchmarks)
+        stores = [self.params.store_id] if self.params.store_id else list(self.ds["stores"]["store_id"])
+        kinds = sorted({store_business(self.ds, s) for s in stores}, key=str)
+        lines = "；".join(bset.source(k, self.lang) for k in kinds) if self.lang == "zh" else \
+            "; ".join(bset.source(k, self.lang) for k in kinds)
+        if self.params.benchmarks:
+            where = _TEXT.get("bench_user_file", self.lang, name=Path(self.params.benchmarks).name)
+        else:
+            where = _TEXT.get("bench_bundled", self.lang)
+        mixed = len(kinds) > 1 and self.params.store_id is None
+        return (_TEXT.get("bench_source", self.lang, where=where, lines=lines)
+                + (_TEXT.get("bench_mixed", self.lang) if mixed else ""))
 
     def benchmarks(self, store_id: str | None = None) -> dict[str, float]:
         """Benchmarks shown beside the figures: the funnel's (bundled defaults or ``--benchmarks``) of the store's

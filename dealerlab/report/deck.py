@@ -26,6 +26,8 @@ from dealerlab.report.labels import col
 __all__ = ["write_deck", "deck_texts", "FONT", "TOP_FINDINGS", "DECK_NAME"]
 
 _TXT = Catalogue({
+    "trend_title": {"zh": "{metric}：{first} – {last}", "en": "{metric}: {first} – {last}"},
+    "labelled": {"zh": "{label}：{text}", "en": "{label}: {text}"},
     "benchmark": {"zh": "（标杆 {fmt}）", "en": " (benchmark {fmt})"},
     "about_gross_month": {"zh": "每月可多得毛利约 {gross}", "en": "about {gross} gross a month"},
     "dealer_diagnostic_report": {"zh": "经销商经营诊断报告", "en": "Dealer diagnostic report"},
@@ -43,11 +45,17 @@ _TXT = Catalogue({
     "league_table_key_figures": {"zh": "门店排名：关键指标对比", "en": "League table: key figures by store"},
     "pdca_action_plan": {"zh": "PDCA 行动计划", "en": "PDCA action plan"},
     "no_improvement_cycle_needed": {"zh": "暂无需要立项的改进。", "en": "No improvement cycle needed."},
+    "problem": {"zh": "问题", "en": "Problem"},
+    "owner": {"zh": "负责人", "en": "Owner"},
+    "start": {"zh": "开始", "en": "Start"},
+    "check_date": {"zh": "检查日", "en": "Check date"},
+    "check_metric": {"zh": "检查指标", "en": "Check metric"},
+    "baseline_target": {"zh": "基线 → 目标", "en": "Baseline → target"},
 })
 
 FONT = "Noto Sans SC"
 TOP_FINDINGS = 5
-#: the deck's file name in the report folder
+#: the deck's file name in the report folder (:data:`dealerlab.report.layout.FILES`)
 DECK_NAME = {"zh": "报告.pptx", "en": "report.pptx"}
 #: key figures of the summary slide and the league table
 KEY_METRICS = ["volume", "close_rate", "test_drive_rate", "gross_per_unit", "service_revenue", "comeback_rate",
@@ -184,8 +192,8 @@ def _trend_chart(ctx, metric: str, benchmark: float):
         from matplotlib.ticker import PercentFormatter
 
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_title(f"{col(metric, ctx.lang)}：{ctx.periods[0]} – {ctx.periods[-1]}" if ctx.lang == "zh"
-                 else f"{col(metric, ctx.lang)}: {ctx.periods[0]} – {ctx.periods[-1]}")
+    ax.set_title(_TXT.get("trend_title", ctx.lang, metric=col(metric, ctx.lang), first=ctx.periods[0],
+                          last=ctx.periods[-1]))
     ax.legend(loc="best", fontsize=8)
     ax.tick_params(axis="x", labelsize=8)
     return fig
@@ -274,7 +282,8 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
         show = pd.DataFrame({
             col("metric", lang): [col(m, lang) for m in cards["metric"]],
             col("this_month", lang): [fmt(v, unit_of(m), lang, na="—") for m, v in zip(cards["metric"], cards["value"])],
-            col("mom", lang): [fmt_delta(v, unit_of(m), lang) or "—" for m, v in zip(cards["metric"], cards["mom"])],
+            col("mom", lang): [fmt_delta(d, unit_of(m), lang, ref=v) or "—"
+                               for m, v, d in zip(cards["metric"], cards["value"], cards["mom"])],
             col("benchmark", lang): [fmt(v, unit_of(m), lang, na="—") for m, v in zip(cards["metric"], cards["benchmark"])],
         })
         _table(s, margin + int(inner * 0.61), Inches(1.35), int(inner * 0.39), show, size=11)
@@ -289,7 +298,7 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
         if f.action is not None:
             names = [_TXT.get("what", lang), _TXT.get("why", lang), _TXT.get("who", lang), _TXT.get("when", lang),
                      _TXT.get("where", lang), _TXT.get("how", lang)]
-            plan = [f"{k}：{v}" if lang == "zh" else f"{k}: {v}" for k, v in zip(names, _five_w(f.action)) if v]
+            plan = [_TXT.get("labelled", lang, label=k, text=v) for k, v in zip(names, _five_w(f.action)) if v]
             _text(s, margin, Inches(3.9), Emu(int(inner * 0.45)), Inches(2.6), [_TXT.get("action", lang), *plan], size=12)
         if f.metric and f.metric in set(ctx.metrics["metric"]):
             fig = _trend_chart(ctx, f.metric, f.benchmark)
@@ -303,14 +312,14 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
 
     # 5 action plan
     s = titled(_TXT.get("pdca_action_plan", lang))
-    acts = [f for f in findings if f.action is not None][:TOP_FINDINGS]
-    if acts:
-        names = ["问题", "做什么", "谁", "何时", "怎么做", "检查指标"] if lang == "zh" else ["Problem", "What", "Who", "When", "How", "Check metric"]
-        rows = []
-        for f in acts:
-            what, _why, who, when, _where, how = _five_w(f.action)
-            rows.append([f.title(lang), what, who, when, how, f.metric_label(lang) or "—"])
-        _table(s, margin, Inches(1.3), inner, pd.DataFrame(rows, columns=names), size=11)
+    from dealerlab.report.findings import plan_actions
+
+    plan = plan_actions(ctx, findings, lang=lang).head(TOP_FINDINGS)  # the HTML plan's rows: owner, dates, target
+    if len(plan):
+        cols = {"title": _TXT.get("problem", lang), "what": _TXT.get("what", lang), "who": _TXT.get("owner", lang),
+                "start": _TXT.get("start", lang), "check_date": _TXT.get("check_date", lang),
+                "check_metric": _TXT.get("check_metric", lang), "check": _TXT.get("baseline_target", lang)}
+        _table(s, margin, Inches(1.3), inner, plan[list(cols)].rename(columns=cols), size=10)
     else:
         _text(s, margin, Inches(1.3), inner, Inches(1), _TXT.get("no_improvement_cycle_needed", lang), size=16)
 

@@ -28,9 +28,12 @@ from pathlib import Path
 
 from dealerlab._io import _signals_deferred
 from dealerlab.errors import ReportError
+from dealerlab.i18n import Catalogue
 from dealerlab.report.params import ReportParams
 
 __all__ = ["NotebookJob", "run_jobs", "start_kernels", "Kernels", "notebook_path", "import_nbformat"]
+
+_MSG = Catalogue({"group": {"zh": "集团", "en": "group"}})
 
 KERNEL = "python3"
 
@@ -119,7 +122,7 @@ def _execute(job: NotebookJob, km=None) -> str:
         from dealerlab.report import sections  # the sections' modules (and matplotlib) only when a section failed
 
         zh, en = sections.title(section, "zh"), sections.title(section, "en")
-        where = job.params.store_id or ("集团" if job.params.lang == "zh" else "group")
+        where = job.params.store_id or _MSG.get("group", job.params.lang)
         raise ReportError(
             f"报告章节「{zh}」（{where}）生成失败：{err.ename}: {err.evalue}。已执行的笔记本保存在临时文件夹中，未写出任何报告。",
             f"Report section '{en}' ({where}) failed: {err.ename}: {err.evalue}. No report was written.",

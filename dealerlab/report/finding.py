@@ -13,11 +13,15 @@ action. ``value``/``benchmark`` are kept as aliases of ``current``/``benchmark``
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from dealerlab.pdca.cycle import Action
 
 __all__ = ["Action", "Finding", "AREAS"]
+
+#: a figure in a text (``176,800``, ``3``, ``97.5%``)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
 #: area key → (zh, en)
 AREAS = {
@@ -81,15 +85,35 @@ class Finding:
         return en if lang == "en" else zh
 
     def headline(self, lang: str = "zh") -> str:
+        """The finding as one summary line: area, title, detail and what it is worth a month — each figure once.
+
+        A clause of the title whose figures the detail repeats is left out (``…，返利多 176,800 元`` when the detail
+        says it too), and the money a month and its share of the gross are added only when the text does not
+        already say them; money is formatted by :func:`dealerlab.report.fmt.fmt` (one format for the figure).
+        """
+        from dealerlab.report.fmt import fmt
+
+        title, detail = self.title(lang), self.detail(lang)
+        sep = ", " if lang == "en" else "，"
+        head, *rest = title.split(sep)
+        kept = [head] + [c for c in rest if not (_NUMBER.findall(c) and all(n in detail for n in _NUMBER.findall(c)))]
+        title = sep.join(kept)
+        text = f"{title} {detail}"
+        bits = []
+        g = self.extra_gross
+        if math.isfinite(g) and g > 0:
+            shown = fmt(g, "money", lang)
+            if shown not in text and f"{g:,.0f}" not in text:
+                bits.append(f"每月毛利约 {shown}" if lang != "en" else f"about {shown} gross a month")
+            share = self.share_of_gross
+            if math.isfinite(share) and f"{share:.1%}" not in text:
+                bits.append(f"占本月毛利 {share:.1%}" if lang != "en" else f"{share:.1%} of the month's gross")
         stake = ""
-        if math.isfinite(self.extra_gross) and self.extra_gross > 0:
-            share = f"，占本月毛利 {self.share_of_gross:.1%}" if math.isfinite(self.share_of_gross) else ""
-            share_en = f", {self.share_of_gross:.1%} of the month's gross" if math.isfinite(self.share_of_gross) else ""
-            stake = (f"（每月毛利约 {self.extra_gross / 10000:,.1f} 万元{share}）" if lang != "en"
-                     else f" (about {self.extra_gross:,.0f} yuan gross a month{share_en})")
+        if bits:
+            stake = f"（{'，'.join(bits)}）" if lang != "en" else f" ({', '.join(bits)})"
         if lang == "en":
-            return f"[{self.area_label(lang)}] {self.title(lang)}: {self.detail(lang)}{stake}"
-        return f"【{self.area_label(lang)}】{self.title(lang)}：{self.detail(lang)}{stake}"
+            return f"[{self.area_label(lang)}] {title}: {detail}{stake}"
+        return f"【{self.area_label(lang)}】{title}：{detail}{stake}"
 
     def metric_label(self, lang: str = "zh") -> str:
         from dealerlab.report.labels import col

@@ -27,10 +27,13 @@ from importlib import resources
 import pandas as pd
 
 from dealerlab.errors import DealerlabError
+from dealerlab.i18n import Catalogue
 from dealerlab.report.finding import AREAS, Action, Finding
 
-__all__ = ["Action", "Finding", "collect_findings", "plan_actions", "findings_frame", "area_action", "FINDINGS_COLUMNS",
+__all__ = ["Action", "Finding", "collect_findings", "plan_actions", "schedule", "findings_frame", "area_action", "FINDINGS_COLUMNS",
            "MAX_ACTIONS"]
+
+_SHEET = Catalogue({"findings": {"zh": "发现", "en": "findings"}})
 
 #: at most this many action rows
 MAX_ACTIONS = 8
@@ -91,27 +94,40 @@ def area_action(metric: str, lang: str = "zh") -> dict:
     hit = t[t["metric"] == metric]
     if hit.empty:
         return {}
+    from dealerlab.report.labels import term
+
     r = hit.iloc[0]
     en = lang == "en"
     return {"root_cause": r["root_cause_en"] if en else r["root_cause"],
             "improvement": r["improvement_en"] if en else r["improvement"],
-            "owner": r["owner"], "owner_label": r["owner_en"] if en else r["owner"], "where": r["where"], "how": r["how"]}
+            "owner": r["owner"], "owner_label": r["owner_en"] if en else r["owner"], "where": term(r["where"], lang),
+            "how": term(r["how"], lang)}
 
 
 def _person(ctx, store_id: str, role: str) -> str:
-    """``role 王*`` — the (masked unless show_pii) name of the store's first active staff member in ``role``."""
+    """``role 王*`` — the (masked unless show_pii) name of the store's first active staff member in ``role`` (the role
+    in the report's language: ``Sales manager 王*``)."""
     from dealerlab.data.privacy import mask_name
+    from dealerlab.report.labels import term
 
+    shown = term(role, getattr(ctx, "lang", "zh"))
     if not store_id or not ctx.ds.has("staff"):
-        return role
+        return shown
     staff = ctx.ds["staff"]
     hit = staff[(staff["store_id"] == store_id) & (staff["role"] == role)]
     if "leave_date" in hit.columns:
         hit = hit[hit["leave_date"].isna()]
     if hit.empty:
-        return role
+        return shown
     name = str(hit.sort_values("staff_id")["name"].iloc[0])
-    return f"{role} {name if ctx.params.show_pii else mask_name(name)}"
+    return f"{shown} {name if ctx.params.show_pii else mask_name(name)}"
+
+
+def action_why(ctx, cause: str, evidence_zh: str, evidence_en: str) -> str:
+    """An action's why: the root cause and, in brackets, the numbers behind it, in the report's language."""
+    if ctx.lang == "en":
+        return f"{cause} ({evidence_en})" if evidence_en else cause
+    return f"{cause}（{evidence_zh}）" if evidence_zh else cause
 
 
 def _fmt(x: float, unit: str) -> str:
@@ -122,7 +138,7 @@ def _fmt(x: float, unit: str) -> str:
     return f"{x:,.1f}" if abs(x - round(x)) > 1e-9 else f"{x:,.0f}"
 
 
-def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None = None, lang: str = "zh") -> pd.DataFrame:
+def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None = None, lang: str | None = None) -> pd.DataFrame:
     """The action rows of the ranked findings (at most :data:`MAX_ACTIONS`; the module docstring says how).
 
     Parameters
@@ -133,7 +149,8 @@ def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None =
         Ranked findings (:func:`collect_findings`).
     report_date : datetime.date, optional
         Default today.
-    lang : {"zh", "en"}
+    lang : {"zh", "en"}, optional
+        Default: the report's language.
 
     Returns
     -------
@@ -143,17 +160,16 @@ def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None =
     """
     from dealerlab.metrics import METRICS
 
-    today = report_date or _dt.date.today()
-    first = today + _dt.timedelta(days=7 - today.weekday())  # the Monday of the week after the report
+    lang = lang or getattr(ctx, "lang", "zh")
+    dates = schedule(findings, report_date=report_date)
     rows = []
     for f in findings:
-        if f.action is None or not math.isfinite(f.target) or not math.isfinite(f.value):
-            continue
-        k = len(rows)
-        if k >= MAX_ACTIONS:
+        if len(rows) >= MAX_ACTIONS:
             break
-        start = first + _dt.timedelta(weeks=k)
-        check = start + _dt.timedelta(weeks=4)
+        when = dates.get(_key(f))
+        if when is None:
+            continue
+        start, check = when
         unit = METRICS[f.metric].unit if f.metric in METRICS else ""
         a = f.action
         rows.append({
@@ -166,7 +182,48 @@ def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None =
                                        "check_metric", "baseline", "target", "check"])
 
 
-def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None = None, lang: str = "zh") -> pd.DataFrame:
+def _key(f: Finding) -> str:
+    from dealerlab.report.notes import finding_id
+
+    return finding_id(f)
+
+
+def schedule(findings: list[Finding], *, report_date: _dt.date | None = None) -> dict[str, tuple[_dt.date, _dt.date]]:
+    """The start and check dates of every finding that gets an action (an action and a numeric target): the one
+    function that dates actions, so a finding has the same dates on the group page, on its store's page, in the
+    deck and in findings.csv.
+
+    Each store's actions are staggered on their own: the store's first starts the Monday after the report date,
+    its next a week later, and so on (the group's ranking across stores never shifts a store's dates); the check
+    date is the start plus 4 weeks.
+
+    Parameters
+    ----------
+    findings : list of Finding
+        Ranked findings (:func:`collect_findings`; the consultant's hidden ones already left out).
+    report_date : datetime.date, optional
+        Default today.
+
+    Returns
+    -------
+    dict
+        Finding id (:func:`dealerlab.report.notes.finding_id`) → (start, check date).
+    """
+    today = report_date or _dt.date.today()
+    first = today + _dt.timedelta(days=7 - today.weekday())  # the Monday of the week after the report
+    count: dict[str, int] = {}
+    out = {}
+    for f in findings:
+        if f.action is None or not math.isfinite(f.target) or not math.isfinite(f.value):
+            continue
+        k = count.get(f.store_id, 0)
+        count[f.store_id] = k + 1
+        start = first + _dt.timedelta(weeks=k)
+        out[_key(f)] = (start, start + _dt.timedelta(weeks=4))
+    return out
+
+
+def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None = None, lang: str | None = None) -> pd.DataFrame:
     """The findings as one table (``findings.csv``): one row per finding, columns :data:`FINDINGS_COLUMNS`.
 
     Parameters
@@ -176,17 +233,18 @@ def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None
         Ranked findings.
     report_date : datetime.date, optional
         Default today (for the action rows' dates).
-    lang : {"zh", "en"}
+    lang : {"zh", "en"}, optional
+        Default: the report's language.
 
     Returns
     -------
     DataFrame
     """
-    plan = plan_actions(ctx, findings, report_date=report_date, lang=lang)
-    by_title = {(r.store_id, r.title): r for r in plan.itertuples(index=False)}
+    lang = lang or getattr(ctx, "lang", "zh")
+    dates = schedule(findings, report_date=report_date)
     rows = []
     for i, f in enumerate(findings, start=1):
-        p = by_title.get((f.store_id, f.title(lang)))
+        when = dates.get(_key(f))
         rows.append({
             "store_id": f.store_id, "period": ctx.params.period, "rank": i, "area": f.section, "metric": f.metric or "",
             "current": f.value, "target": f.target, "target_source": f.target_source, "baseline": f.baseline,
@@ -194,22 +252,100 @@ def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None
             "benchmark": f.benchmark, "benchmark_source": f.benchmark_source,
             "benchmark_extra_sales": f.benchmark_extra_sales, "benchmark_extra_gross": f.benchmark_extra_gross,
             "evidence": f.evidence or f.detail(lang), "action": f.action.what if f.action else "",
-            "owner": p.who if p is not None else "", "start": p.start if p is not None else "",
-            "check_date": p.check_date if p is not None else "", "title": f.title(lang),
+            "owner": f.action.who if f.action else "", "start": when[0].isoformat() if when else "",
+            "check_date": when[1].isoformat() if when else "", "title": f.title(lang),
         })
     return pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
 
 
-def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh"):
-    """Write :func:`findings_frame` to ``path`` (``.csv`` UTF-8 with BOM, or ``.xlsx``), atomically; client strings
-    are neutralised against formula injection in Excel.
+#: target sources of findings.csv → (zh, en)
+TARGET_SOURCES = {"benchmark": ("标杆", "benchmark"), "half_gap": ("缩小一半差距", "half the gap"),
+                  "own_best": ("自身最好水平", "own best"), "target_table": ("目标表", "target table"),
+                  "rule": ("规则", "rule")}
+#: the columns of the file a reader opens (ids of :data:`FINDINGS_COLUMNS` plus the unit and the ids), in order
+FILE_COLUMNS = ["rank", "store_id", "period", "area", "title", "metric", "unit", "current", "target", "target_source",
+                "baseline", "benchmark", "benchmark_source", "extra_sales", "extra_gross", "share_of_gross",
+                "benchmark_extra_sales", "benchmark_extra_gross", "evidence", "action", "owner", "start", "check_date",
+                "finding_id", "area_id", "metric_id"]
+
+
+def _number(value, unit: str):
+    """A figure rounded as the report shows it, as a number (rates in percent)."""
+    if value is None or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    if unit == "rate":
+        return round(value * 100, 1)
+    if unit in ("money", "index"):
+        return int(round(value))
+    r = round(value, 1)
+    return int(r) if float(r).is_integer() else r
+
+
+def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None, *, lang: str = "zh") -> pd.DataFrame:
+    """:func:`findings_frame` as the reader opens it: labelled headers (the label catalogue), areas, metrics and
+    target sources in words, figures rounded as the report shows them with their unit in a 单位 column (rates in
+    percent), and the ids kept at the right (finding, area and metric ids) for scripts and lookups.
 
     Parameters
     ----------
     frame : DataFrame
+        :func:`findings_frame`'s table.
+    findings : list of Finding, optional
+        The same findings in the same order (for their ids in the notes, :func:`dealerlab.report.notes.finding_id`).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    DataFrame
+    """
+    from dealerlab.report.fmt import unit_name, unit_of
+    from dealerlab.report.labels import col
+    from dealerlab.report.notes import finding_id
+
+    en = lang == "en"
+    rows = []
+    for i, r in enumerate(frame.to_dict("records")):
+        metric = r["metric"] or ""
+        unit = unit_of(metric) if metric else ""
+        rows.append({
+            "rank": r["rank"], "store_id": r["store_id"], "period": r["period"], "area": area_label(r["area"], lang),
+            "title": r["title"], "metric": col(metric, lang) if metric else "", "unit": unit_name(unit, lang) if unit else "",
+            "current": _number(r["current"], unit), "target": _number(r["target"], unit),
+            "target_source": TARGET_SOURCES.get(r["target_source"], (r["target_source"],) * 2)[en],
+            "baseline": r["baseline"], "benchmark": _number(r["benchmark"], unit), "benchmark_source": r["benchmark_source"],
+            "extra_sales": _number(r["extra_sales"], "decimal"), "extra_gross": _number(r["extra_gross"], "money"),
+            "share_of_gross": _number(r["share_of_gross"], "rate"),
+            "benchmark_extra_sales": _number(r["benchmark_extra_sales"], "decimal"),
+            "benchmark_extra_gross": _number(r["benchmark_extra_gross"], "money"),
+            "evidence": r["evidence"], "action": r["action"], "owner": r["owner"], "start": r["start"],
+            "check_date": r["check_date"], "finding_id": finding_id(findings[i]) if findings is not None else "",
+            "area_id": r["area"], "metric_id": metric,
+        })
+    out = pd.DataFrame(rows, columns=FILE_COLUMNS)
+    for c in ("current", "target", "benchmark", "extra_sales", "extra_gross", "share_of_gross", "benchmark_extra_sales",
+              "benchmark_extra_gross"):  # whole money stays whole (51367, not 51367.0) beside rates in percent
+        out[c] = pd.Series([r[c] for r in rows], dtype=object, index=out.index) if rows else out[c]
+    money = "元" if not en else "CNY"
+    heads = {c: col(c, lang) for c in FILE_COLUMNS}
+    heads.update({"extra_gross": f"{col('extra_gross', lang)}({money})", "share_of_gross": f"{col('share_of_gross', lang)}(%)",
+                  "benchmark_extra_gross": f"{col('benchmark_extra_gross', lang)}({money})",
+                  "metric": col("metric", lang), "metric_id": col("metric_id", lang)})
+    return out.rename(columns=heads)
+
+
+def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh", findings: list[Finding] | None = None):
+    """Write :func:`findings_frame` to ``path`` (``.csv`` UTF-8 with BOM, or ``.xlsx``) as :func:`readable_findings`
+    shows it, atomically; client strings are neutralised against formula injection in Excel.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`findings_frame`'s table.
     path : str or Path
     lang : {"zh", "en"}
-        Sheet name language of the workbook.
+        Headers, words and sheet name language.
+    findings : list of Finding, optional
+        The findings of ``frame`` (their ids fill the 发现编号 column).
 
     Returns
     -------
@@ -224,15 +360,16 @@ def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh"):
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ParameterError(f"输出文件 {path.name} 应以 .csv 或 .xlsx 结尾。", f"The output {path.name} must end in .csv or .xlsx.")
-    safe = frame.copy()
+    safe = readable_findings(frame, findings, lang=lang)
     for c in safe.columns:
-        if safe[c].dtype == object:
-            safe[c] = safe[c].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v)
+        if safe[c].dtype == object:  # kept object: a whole number stays whole in the file
+            safe[c] = pd.Series([("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v)
+                                 for v in safe[c]], dtype=object, index=safe.index)
     with atomic_file(path) as tmp:
         if suffix == ".csv":
             safe.to_csv(tmp, index=False, encoding="utf-8-sig")
         else:
-            safe.to_excel(tmp, index=False, sheet_name="发现" if lang != "en" else "findings", engine="openpyxl")
+            safe.to_excel(tmp, index=False, sheet_name=_SHEET.get("findings", lang), engine="openpyxl")
     return path
 
 

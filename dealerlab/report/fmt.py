@@ -24,8 +24,11 @@ import math
 import pandas as pd
 
 from dealerlab._options import check_lang
+from dealerlab.i18n import Catalogue
 
-__all__ = ["UNITS", "fmt", "fmt_delta", "excel_format", "unit_of", "is_missing"]
+__all__ = ["UNITS", "fmt", "fmt_delta", "excel_format", "unit_of", "unit_name", "is_missing"]
+
+_MSG = Catalogue({"na": {"zh": "无法计算", "en": "n.a."}, "points": {"zh": " 个百分点", "en": "pp"}})
 
 UNITS = ("money", "rate", "count", "index", "days", "decimal")
 
@@ -51,6 +54,29 @@ def unit_of(metric_id: str) -> str:
     return info.unit if info is not None else "count"
 
 
+#: a unit's short name (the 单位 column of findings.csv, where rates are in percent)
+_UNIT_NAMES = {"money": ("元", "CNY"), "rate": ("%", "%"), "count": ("个", "count"), "units": ("台", "units"),
+               "index": ("分", "points"), "days": ("天", "days"), "decimal": ("", "")}
+
+
+def unit_name(unit: str, lang: str = "zh") -> str:
+    """The short name of ``unit`` (``元``, ``%``, ``天`` …; English ``CNY``, ``%``, ``days``).
+
+    Parameters
+    ----------
+    unit : str
+        A unit of the module's table (or ``units``: vehicles).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+    """
+    check_lang(lang)
+    zh, en = _UNIT_NAMES.get(unit, (unit, unit))
+    return en if lang == "en" else zh
+
+
 def _money(value: float, lang: str) -> str:
     if lang == "en":
         if abs(value) >= 1_000_000:
@@ -59,6 +85,13 @@ def _money(value: float, lang: str) -> str:
     if abs(value) >= WAN_FROM:
         return f"{value / 1e4:,.1f} 万元"
     return f"{value:,.0f} 元"
+
+
+def _money_large(value: float, lang: str) -> str:
+    """Money in the large scale (万元 / millions) whatever its size: the change of a figure shown in that scale."""
+    if lang == "en":
+        return f"¥{value / 1e6:,.2f} m"
+    return f"{value / 1e4:,.1f} 万元"
 
 
 def fmt(value, unit: str = "count", lang: str = "zh", *, median: bool = False, na: str | None = None) -> str:
@@ -83,7 +116,7 @@ def fmt(value, unit: str = "count", lang: str = "zh", *, median: bool = False, n
     """
     check_lang(lang)
     if is_missing(value):
-        return na if na is not None else ("无法计算" if lang == "zh" else "n.a.")
+        return na if na is not None else _MSG.get("na", lang)
     value = float(value)
     if unit == "rate":
         return f"{value:.1%}"
@@ -98,7 +131,7 @@ def fmt(value, unit: str = "count", lang: str = "zh", *, median: bool = False, n
     return f"{round(value):,}"
 
 
-def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = False) -> str:
+def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = False, ref=None) -> str:
     """A change with its sign: rates in percentage points, money and counts in their unit.
 
     Parameters
@@ -111,6 +144,9 @@ def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = Fal
         Language of the percentage-point unit.
     short : bool
         Rates without their unit (a table cell whose heading says the change is in percentage points).
+    ref : float, optional
+        The figure the change belongs to: a money change is shown in the figure's own scale (``333.7 万元`` has
+        the change ``−1.1 万元``, never ``−11,060 元`` beside it).
 
     Returns
     -------
@@ -123,12 +159,14 @@ def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = Fal
     value = float(value)
     if unit == "rate":
         shown = f"{abs(value) * 100:.1f}"
+    elif unit == "money" and not is_missing(ref) and abs(float(ref)) >= (WAN_FROM if lang == "zh" else 1_000_000):
+        shown = _money_large(abs(value), lang)
     else:
         shown = fmt(abs(value), unit, lang, median=True)
     zero = not any(ch in "123456789" for ch in shown)
     sign = "±" if zero else ("+" if value > 0 else "−")
     if unit == "rate":
-        return f"{sign}{shown}" + ("" if short else (" 个百分点" if lang == "zh" else "pp"))
+        return f"{sign}{shown}" + ("" if short else _MSG.get("points", lang))
     return sign + shown
 
 

@@ -9,10 +9,13 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from dealerlab.i18n import Catalogue
 from dealerlab.report import labels
 from dealerlab.report.fmt import fmt, fmt_delta, is_missing
 
 __all__ = ["esc", "css_string", "Html", "table", "kpi_cards", "figure", "reading", "missing", "h2", "h3", "fmt_value", "sparkline"]
+
+_MSG = Catalogue({"benchmark": {"zh": "标杆", "en": "benchmark"}})
 
 
 def esc(value) -> str:
@@ -138,10 +141,10 @@ def kpi_cards(cards: Sequence[dict], *, lang: str = "zh") -> str:
         bench = c.get("benchmark")
         bench_txt = ""
         if not is_missing(bench):
-            bench_txt = f'<div class="dl-kpi-bench">{"标杆" if lang == "zh" else "benchmark"} {esc(fmt(bench, unit, lang))}</div>'
+            bench_txt = f'<div class="dl-kpi-bench">{_MSG.get("benchmark", lang)} {esc(fmt(bench, unit, lang))}</div>'
         deltas = []
         for key in ("mom", "yoy"):
-            d = fmt_delta(c.get(key), unit, lang)
+            d = fmt_delta(c.get(key), unit, lang, ref=c.get("value"))
             if d:
                 deltas.append(f'<span class="dl-delta">{esc(labels.col(key, lang))} {esc(d)}</span>')
         delta_txt = f'<div class="dl-kpi-deltas">{" ".join(deltas)}</div>' if deltas else ""

@@ -17,7 +17,7 @@ import re
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 
-__all__ = ["COLUMNS", "col", "columns", "value_label", "table_label", "is_raw_label", "RAW_LABEL"]
+__all__ = ["COLUMNS", "col", "columns", "value_label", "table_label", "is_raw_label", "RAW_LABEL", "TERMS_EN", "term"]
 
 COLUMNS = Catalogue(
     {
@@ -102,12 +102,57 @@ COLUMNS = Catalogue(
         "yoy": {"zh": "同比", "en": "vs last year"},
         "trend6": {"zh": "近6月", "en": "6 months"},
         "finding_id": {"zh": "发现编号", "en": "Finding id"},
+        # findings.csv (dealerlab.report.findings.findings_frame)
+        "rank": {"zh": "排名", "en": "Rank"},
+        "area": {"zh": "领域", "en": "Area"},
+        "area_id": {"zh": "领域编号", "en": "Area id"},
+        "title": {"zh": "发现", "en": "Finding"},
+        "current": {"zh": "本月数值", "en": "This month"},
+        "target_source": {"zh": "目标来源", "en": "Target source"},
+        "baseline": {"zh": "基线月份", "en": "Baseline months"},
+        "share_of_gross": {"zh": "占本月毛利", "en": "Share of the month's gross"},
+        "benchmark_source": {"zh": "标杆来源", "en": "Benchmark source"},
+        "benchmark_extra_sales": {"zh": "达标杆可多销(台)", "en": "Extra sales at benchmark"},
+        "benchmark_extra_gross": {"zh": "达标杆可多得毛利", "en": "Extra gross at benchmark"},
+        "evidence": {"zh": "依据", "en": "Evidence"},
+        "action": {"zh": "行动", "en": "Action"},
+        "start": {"zh": "开始日", "en": "Start"},
+        "check_date": {"zh": "检查日", "en": "Check date"},
         # the findings' own check figures (not registry metrics)
         "bottom_out": {"zh": "末位淘汰（顾问季度月均销量）", "en": "Bottom-out (consultants' quarterly mean units)"},
         "churn": {"zh": "流失预警客户数", "en": "Accounts at risk"},
         "csi_items": {"zh": "CSI 重点改进项", "en": "CSI items to fix first"},
     }
 )
+
+#: the action plan's words (places and tools of dealerlab/data/area_actions.csv, the policy findings' own) in English;
+#: the owner roles come from the action tables' owner/owner_en columns
+TERMS_EN = {
+    "晨会": "morning meeting", "钣喷车间": "body & paint shop", "车间": "workshop", "配件库": "parts store",
+    "售后前台": "service reception", "交车区": "delivery area", "客户现场": "at the account's site", "展厅": "showroom",
+    "销售例会": "sales meeting", "展厅与库存管理": "showroom and stock management",
+    "周目标看板 + 落后顾问一对一辅导": "weekly target board + one-to-one coaching of those behind",
+    "每日进度看板": "daily progress board", "烤房排程表 + 每日利用率看板": "booth schedule + daily utilisation board",
+    "返修分析表 + p 控制图": "comeback analysis sheet + p control chart", "安全库存表 + 缺件日报": "safety stock table + daily shortage report",
+    "回访追因表 + 服务流程检查表": "call-back cause sheet + service process checklist",
+    "回访追因表 + 交车检查表": "call-back cause sheet + delivery checklist",
+    "大客户拜访计划 + 置换/保养方案": "account visit plan + trade-in / maintenance offer",
+    "潜客复盘表 + 陪同接待记录": "prospect review sheet + accompanied-reception log", "潜客跟踪计划表": "prospect follow-up plan",
+    "滞销车型周会 + 库龄日报": "weekly slow-mover meeting + daily stock-age report",
+    "返利阶梯测算表 + 意向客户清单": "rebate ladder sheet + list of likely buyers",
+    "服务经理": "Service manager", "配件经理": "Parts manager", "客服经理": "Customer-service manager",
+    "销售经理": "Sales manager", "展厅经理": "Showroom manager", "内训师": "In-house trainer", "市场经理": "Marketing manager",
+    "销售顾问": "Sales consultant", "总经理": "General manager", "财务经理": "Finance manager",
+}
+
+
+def term(text: str, lang: str = "zh") -> str:
+    """An action-plan word (a role, a place, a tool) in ``lang`` (:data:`TERMS_EN`, then the action tables' roles)."""
+    check_lang(lang)
+    if lang == "zh" or not isinstance(text, str):
+        return text
+    return _values_en().get(text, text)
+
 
 #: what a raw identifier looks like: snake_case, or one lower-case ASCII word that names a column or data table
 RAW_LABEL = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
@@ -164,6 +209,20 @@ def _values_en() -> dict[str, str]:
         out.update({s: step_label(s, "en") for s in STEPS})
     except Exception:  # noqa: BLE001 - the step table is package data; without it the steps stay Chinese
         pass
+    from importlib import resources
+
+    import pandas as pd
+
+    for name in ("funnel_actions.csv", "area_actions.csv"):
+        try:
+            with resources.files("dealerlab.data").joinpath(name).open(encoding="utf-8") as fh:
+                t = pd.read_csv(fh, dtype=str, keep_default_na=False)
+            out.update({zh: en for zh, en in zip(t["owner"], t["owner_en"]) if zh and en})
+            if "tool" in t.columns and "tool_en" in t.columns:
+                out.update({zh: en for zh, en in zip(t["tool"], t["tool_en"]) if zh and en})
+        except (OSError, KeyError):  # package data; without it the words stay Chinese
+            pass
+    out.update(TERMS_EN)
     out.update({"每日": "daily", "每周": "weekly", "即时": "immediately", "每月": "monthly",
                 "一般": "general account", "集团中位数": "Group median", "标杆": "Benchmark"})
     return out

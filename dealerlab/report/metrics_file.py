@@ -27,6 +27,7 @@ from dealerlab import metrics as registry
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["metrics_table", "write_metrics", "wide_table", "group_dataset", "group_metric_ids", "GROUP_ID", "LEVELS"]
 
@@ -162,9 +163,28 @@ def wide_table(long: pd.DataFrame, *, lang: str = "zh", staff: bool = False, lev
     return wide.rename(columns=names)
 
 
-_UNIT_NAMES = {"money": ("元", "yuan"), "rate": ("百分比", "percent"), "count": ("个数（台/人/次）", "count"),
-               "index": ("指数（分）", "index points"), "days": ("天", "days"), "decimal": ("数值", "number")}
-_LEVEL_NAMES = {"store": ("门店", "store"), "consultant": ("销售顾问", "consultant"), "group": ("集团（各店合计后计算）", "group (from summed components)")}
+_UNIT_NAMES = Catalogue({
+    "money": {"zh": "元", "en": "yuan"},
+    "rate": {"zh": "百分比", "en": "percent"},
+    "count": {"zh": "个数（台/人/次）", "en": "count"},
+    "index": {"zh": "指数（分）", "en": "index points"},
+    "days": {"zh": "天", "en": "days"},
+    "decimal": {"zh": "数值", "en": "number"},
+})
+_LEVEL_NAMES = Catalogue({
+    "store": {"zh": "门店", "en": "store"},
+    "consultant": {"zh": "销售顾问", "en": "consultant"},
+    "group": {"zh": "集团（各店合计后计算）", "en": "group (from summed components)"},
+})
+_SHEETS = Catalogue({
+    "store": {"zh": "门店指标", "en": "stores"},
+    "consultant": {"zh": "顾问指标", "en": "consultants"},
+    "group": {"zh": "集团指标", "en": "group"},
+    "metric_ids": {"zh": "指标说明", "en": "metric ids"},
+    "levels": {"zh": "层级说明", "en": "levels"},
+})
+#: level → the Excel table's name
+_TABLE_NAMES = {"store": "Stores", "consultant": "Consultants", "group": "GroupTotals"}
 
 
 def write_appendix(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
@@ -194,23 +214,18 @@ def write_appendix(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
     from dealerlab.report.fmt import excel_format
     from dealerlab.report.labels import col
 
-    zh = lang == "zh"
     sheets = []  # (sheet name, table name, frame with ids, number of id columns)
-    for level, (sheet_zh, sheet_en, tname) in {
-        "store": ("门店指标", "stores", "Stores"),
-        "consultant": ("顾问指标", "consultants", "Consultants"),
-        "group": ("集团指标", "group", "GroupTotals"),
-    }.items():
+    for level, tname in _TABLE_NAMES.items():
         wide = wide_table(long, lang=lang, level=level, raw=True)
         if level == "group" and wide.empty:
             continue
         n_ids = {"store": 2, "consultant": 3, "group": 1}[level]
-        sheets.append((sheet_zh if zh else sheet_en, tname, wide, n_ids))
+        sheets.append((_SHEETS.get(level, lang), tname, wide, n_ids))
     explain = pd.DataFrame(
-        [{"metric_id": m, "name": i.name(lang), "unit": _UNIT_NAMES.get(i.unit, (i.unit, i.unit))[0 if zh else 1]}
+        [{"metric_id": m, "name": i.name(lang), "unit": _UNIT_NAMES.get(i.unit, lang) if i.unit in _UNIT_NAMES else i.unit}
          for m, i in registry.METRICS.items()]
     )
-    levels = pd.DataFrame([{"level": k, "name": v[0 if zh else 1]} for k, v in _LEVEL_NAMES.items()])
+    levels = pd.DataFrame([{"level": k, "name": _LEVEL_NAMES.get(k, lang)} for k in _LEVEL_NAMES.keys()])
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         xw.book.properties.creator = "dealerlab"
         from dealerlab._output import XLSX_MARK
@@ -239,8 +254,8 @@ def write_appendix(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
                 table = Table(displayName=tname, ref=ref)
                 table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
                 ws.add_table(table)
-        for frame, sheet, tname in ((explain, "指标说明" if zh else "metric ids", "MetricIds"),
-                                    (levels, "层级说明" if zh else "levels", "Levels")):
+        for frame, sheet, tname in ((explain, _SHEETS.get("metric_ids", lang), "MetricIds"),
+                                    (levels, _SHEETS.get("levels", lang), "Levels")):
             shown = frame.rename(columns={c: col(c, lang) for c in frame.columns})
             shown.to_excel(xw, sheet_name=sheet, index=False)
             ws = xw.sheets[sheet]

@@ -1,6 +1,6 @@
 """``--notes 叙述.md``: the consultant's own words in the report before delivery.
 
-Every report folder holds a starter file, ``叙述模板.md`` (``notes-template.md`` in English), listing each section and
+Every report folder holds a starter file, ``audit/叙述模板.md`` (``audit/notes-template.md`` in English), listing each section and
 each finding by id with the text the report generated. Copy it, write under the headings you want to change, and run
 the report again with ``--notes``::
 
@@ -19,6 +19,8 @@ the report again with ``--notes``::
   summary, the ranked findings, the action plan and the deck.
 * English keys work too: ``## section KEY``, ``## finding ID``, ``mode: add|replace``, ``hide: yes|no``.
 * Lines in ``<!-- … -->`` (the generated text shown for reference) are ignored; a block with no text changes nothing.
+* The same notes as YAML (``叙述.yaml``; keys 章节/发现, 方式/隐藏/文字 or sections/findings, mode/hide/text — see
+  :func:`load_notes`), read with the safe loader; a bad file is refused naming its line.
 
 Text is the consultant's: it is escaped like any client string (no markup), and never evaluated.
 """
@@ -31,10 +33,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["Notes", "SectionNote", "FindingNote", "load_notes", "finding_id", "template", "TEMPLATE_NAME"]
 
-#: the starter file written with every report
+#: the template's own texts (the headings' keywords are the ones :func:`load_notes` reads)
+_TEMPLATE = Catalogue({
+    "title": {"zh": "# 叙述模板 · {client} · {store} · {period}", "en": "# Notes template · {client} · {store} · {period}"},
+    "howto": {
+        "zh": "在想修改的标题下写文字，然后用 `dealerlab report … --notes 本文件` 重新生成报告。"
+              "章节：「方式：补充」在标题下加一段顾问说明，「方式：替换」替换生成的说明文字。"
+              "发现：写的文字替换该发现的说明（「方式：补充」则接在后面）；「隐藏：是」从摘要、行动计划和 PPT 中去掉该发现。"
+              "<!-- … --> 中是报告生成的文字，仅供参考，不会被读取。没有写文字的标题不改变报告。",
+        "en": "Write under the headings you want to change, then run `dealerlab report … --notes this-file`. Sections: "
+              "'mode: add' adds a consultant's note under the heading, 'mode: replace' replaces the generated reading. "
+              "Findings: your text replaces the finding's text ('mode: add' appends it); 'hide: yes' removes the "
+              "finding. Text in <!-- … --> is the generated text, for reference only.",
+    },
+    "section": {"zh": "## 章节 {key} {title}", "en": "## section {key} {title}"},
+    "finding": {"zh": "## 发现 {id} {title}", "en": "## finding {id} {title}"},
+    "mode_add": {"zh": "方式：补充", "en": "mode: add"},
+    "mode_replace": {"zh": "方式：替换", "en": "mode: replace"},
+    "hide_no": {"zh": "隐藏：否", "en": "hide: no"},
+})
+
+#: the starter file written with every report (in its ``audit/`` folder: :mod:`dealerlab.report.layout`)
 TEMPLATE_NAME = {"zh": "叙述模板.md", "en": "notes-template.md"}
 
 _HEAD = re.compile(r"^##\s+(章节|section|发现|finding)\s+(\S+)", re.IGNORECASE)
@@ -108,12 +131,22 @@ def _flag(value: str, yes: set, no: set, path, n, key):
 
 
 def load_notes(path, *, sections=None) -> Notes:
-    """Read a notes file (Markdown, the format of the starter template).
+    """Read a notes file: Markdown (the format of the starter template) or YAML (``.yaml``/``.yml``, same meaning).
 
     Parameters
     ----------
     path : str or Path
-        The ``叙述.md`` file.
+        The ``叙述.md`` file, or a ``叙述.yaml`` (read with ``yaml.safe_load`` rules: no tags, nothing evaluated)::
+
+            章节:                       # or sections:
+              summary:
+                方式: 补充              # or mode: add | replace
+                文字: 本月重点：先解决试驾率。   # or text:
+            发现:                       # or findings:
+              funnel.test_drive_rate.S01.1a2b:
+                隐藏: 否                # or hide: yes | no
+                方式: 替换
+                文字: 试驾车整备不及时，已约定每日 9 点前整备完毕。
     sections : iterable of str, optional
         The known section keys (an unknown one is an error naming the line; default: not checked).
 
@@ -124,18 +157,18 @@ def load_notes(path, *, sections=None) -> Notes:
     Raises
     ------
     ParameterError
-        Missing file, not UTF-8, an unknown section, an unreadable ``方式``/``隐藏`` value.
+        Missing file, not UTF-8, not valid YAML, an unknown section or key, an unreadable ``方式``/``隐藏`` value
+        (the message names the line).
     """
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"找不到叙述文件：{path}。", f"Notes file not found: {path}.")
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        raise ParameterError(f"叙述文件 {path.name}：请使用报告文件夹中 叙述模板.md 的 Markdown 格式。",
-                             f"Notes file {path.name}: use the Markdown format of the report's notes template.")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ParameterError(f"叙述文件 {path} 不是 UTF-8 文本，请另存为 UTF-8。", f"Notes file {path} is not UTF-8 text.") from None
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        return _load_yaml(path, text, sections)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
     notes = Notes()
     known = set(sections) if sections is not None else None
@@ -179,6 +212,91 @@ def load_notes(path, *, sections=None) -> Notes:
     return notes
 
 
+_YAML_KINDS = {"章节": "section", "sections": "section", "section": "section",
+               "发现": "finding", "findings": "finding", "finding": "finding"}
+_YAML_KEYS = {"方式": "mode", "mode": "mode", "隐藏": "hide", "hide": "hide", "文字": "text", "text": "text"}
+
+
+def _load_yaml(path: Path, text: str, sections) -> Notes:
+    """The YAML form of a notes file (:func:`load_notes`): parsed with the safe loader's node tree, so every error
+    names its line."""
+    import yaml
+
+    def err(line: int, zh: str, en: str) -> ParameterError:
+        return ParameterError(f"叙述文件 {path} 第 {line} 行：{zh}", f"Notes file {path}, line {line}: {en}")
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        what = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise err(line, f"不是有效的 YAML（{what}）。请检查缩进和冒号。", f"not valid YAML ({what}). Check the indentation and colons.") from None
+    notes = Notes()
+    if root is None:
+        return notes
+    known = set(sections) if sections is not None else None
+
+    def line(node) -> int:
+        return node.start_mark.line + 1
+
+    def plain(node):
+        tag = str(node.tag or "")
+        if not tag.startswith("tag:yaml.org,2002:") or "python" in tag:  # !!python/…, !custom: never constructed
+            raise err(line(node), f"不支持 YAML 标签 {tag}：只写文字。", f"YAML tag {tag} not supported: write plain text.")
+        return node
+
+    def mapping(node, zh_what: str, en_what: str):
+        plain(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise err(line(node), f"{zh_what}应为「键: 值」的映射。", f"{en_what} must be a mapping of 'key: value'.")
+        return node.value
+
+    def scalar(node, key: str) -> str:
+        plain(node)
+        if not isinstance(node, yaml.ScalarNode):
+            raise err(line(node), f"{key} 的值应为文字。", f"the value of {key} must be text.")
+        return str(node.value)
+
+    for kind_node, block in mapping(root, "文件", "the file"):
+        kind = _YAML_KINDS.get(scalar(kind_node, "键").strip().lower())
+        if kind is None:
+            raise err(line(kind_node), f"未知的键 {kind_node.value!r}：顶层应为「章节」或「发现」（sections / findings）。",
+                      f"unknown key {kind_node.value!r}: the top level holds sections and findings.")
+        if isinstance(block, yaml.ScalarNode) and block.value in ("", "~", "null"):
+            continue
+        for key_node, body in mapping(block, kind_node.value, kind_node.value):
+            key = scalar(key_node, "编号").strip()
+            if kind == "section" and known is not None and key not in known:
+                raise err(line(key_node), f"没有章节 {key!r}。可用的章节：{'、'.join(sorted(known))}。",
+                          f"no section {key!r}. Sections: {', '.join(sorted(known))}.")
+            opts: dict = {}
+            words = ""
+            if isinstance(body, yaml.ScalarNode):  # "summary: 文字" — the text alone
+                words = str(plain(body).value).strip()
+            else:
+                for opt_node, value_node in mapping(body, key, key):
+                    opt = _YAML_KEYS.get(scalar(opt_node, "键").strip().lower())
+                    if opt is None:
+                        raise err(line(opt_node), f"未知的键 {opt_node.value!r}。可用：方式、隐藏、文字（mode、hide、text）。",
+                                  f"unknown key {opt_node.value!r}. Keys: mode, hide, text.")
+                    value = scalar(value_node, opt_node.value)
+                    if opt == "text":
+                        words = value.strip()
+                    elif opt == "mode":
+                        opts["replace"] = _flag(value, _REPLACE, _ADD, path, line(value_node), opt_node.value)
+                    else:
+                        opts["hide"] = _flag(value, _YES, _NO, path, line(value_node), opt_node.value)
+            if kind == "section":
+                if opts.get("hide"):
+                    raise err(line(key_node), "章节不能隐藏（只有发现可以）。", "a section cannot be hidden (only findings).")
+                if words:
+                    notes.sections[key] = SectionNote(words, replace=opts.get("replace", False))
+            elif words or opts.get("hide"):
+                notes.findings[key] = FindingNote(words, hide=opts.get("hide", False), replace=opts.get("replace", True))
+    return notes
+
+
 def template(ctx, section_texts: dict[str, tuple[str, str]]) -> str:
     """The starter notes file of a report: every section (key, title, generated reading text) and every finding (id,
     title, generated text), ready to be edited.
@@ -194,27 +312,20 @@ def template(ctx, section_texts: dict[str, tuple[str, str]]) -> str:
     -------
     str
     """
-    zh = ctx.lang == "zh"
+    lang = ctx.lang
     out = [
-        f"# {'叙述模板' if zh else 'Notes template'} · {ctx.client_name} · {ctx.store_label} · {ctx.params.period}",
+        _TEMPLATE.get("title", lang, client=ctx.client_name, store=ctx.store_label, period=ctx.params.period),
         "",
-        ("在想修改的标题下写文字，然后用 `dealerlab report … --notes 本文件` 重新生成报告。"
-         "章节：「方式：补充」在标题下加一段顾问说明，「方式：替换」替换生成的说明文字。"
-         "发现：写的文字替换该发现的说明（「方式：补充」则接在后面）；「隐藏：是」从摘要、行动计划和 PPT 中去掉该发现。"
-         "<!-- … --> 中是报告生成的文字，仅供参考，不会被读取。没有写文字的标题不改变报告。") if zh else
-        ("Write under the headings you want to change, then run `dealerlab report … --notes this-file`. Sections: "
-         "'mode: add' adds a consultant's note under the heading, 'mode: replace' replaces the generated reading. Findings: "
-         "your text replaces the finding's text ('mode: add' appends it); 'hide: yes' removes the finding. Text in <!-- … --> "
-         "is the generated text, for reference only."),
+        _TEMPLATE.get("howto", lang),
         "",
     ]
     for key, (title, generated) in section_texts.items():
-        out += [f"## {'章节' if zh else 'section'} {key} {title}", "方式：补充" if zh else "mode: add"]
+        out += [_TEMPLATE.get("section", lang, key=key, title=title), _TEMPLATE.get("mode_add", lang)]
         if generated:
             out.append(f"<!-- {generated.replace('--', '—')} -->")
         out.append("")
     for f in ctx.findings(raw=True):
-        out += [f"## {'发现' if zh else 'finding'} {finding_id(f)} {f.title(ctx.lang)}",
-                "隐藏：否" if zh else "hide: no", "方式：替换" if zh else "mode: replace",
+        out += [_TEMPLATE.get("finding", lang, id=finding_id(f), title=f.title(lang)),
+                _TEMPLATE.get("hide_no", lang), _TEMPLATE.get("mode_replace", lang),
                 f"<!-- {f.detail(ctx.lang).replace('--', '—')} -->", ""]
     return "\n".join(out)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from dealerlab.exercises import (
     ChoiceField,
+    ClassifyField,
     Exercise,
     Feedback,
     NumberField,
@@ -41,6 +42,15 @@ __all__ = [
     "log_answers",
     "CASE",
     "EXERCISES",
+    "sources_roles",
+    "process_people",
+    "MIX_CASE",
+    "ONLINE_CASE",
+    "ROLE_VIEWS",
+    "FORM_TABLES",
+    "MOT_CASES",
+    "SKILL_CASES",
+    "mix_case_numbers",
 ]
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -439,4 +449,283 @@ diagnosis_case = Exercise(
     ),
 )
 
-EXERCISES = [showroom_log, whatif_slider, diagnosis_case]
+# ----------------------------------------------------------------------------------------------------------------
+# 03d 客流从哪里来、谁看流程、登记到哪张表
+
+#: first showroom visits of the 03d case by source (one store, one month)
+MIX_CASE = {"自然到店": 165, "来电邀约": 45, "网络邀约": 39, "活动": 16}
+#: leads of the 03d case closed over six months, by source: (closed, sold)
+ONLINE_CASE = {"自然到店": (745, 243), "来电": (534, 70), "网络平台": (451, 70)}
+
+_ROLES = {"gm": "总经理", "sm": "销售经理", "trainer": "内训师", "floor": "展厅经理"}
+_ROLES_EN = {"gm": "general manager", "sm": "sales manager", "trainer": "trainer", "floor": "showroom manager"}
+#: what is watched → the role whose purpose it is
+ROLE_VIEWS = {
+    "v1": ("流程和销量、毛利之间的因果：资源（人、车、广告费）该投在哪一步", "gm"),
+    "v2": ("每个环节的比率和顾问之间的差距，下周的排班和每人的跟进任务", "sm"),
+    "v3": ("哪一步的动作不规范、话术不熟，据此安排演练和考核", "trainer"),
+    "v4": ("现场有没有按标准接待、登记、安排试驾，当场纠正", "floor"),
+    "v5": ("流程是否被全店执行、是否需要调整组织和考核方式", "gm"),
+    "v6": ("新顾问的环车介绍演练是否过关", "trainer"),
+}
+
+_TABLES = {"leads": "潜客表", "visits": "展厅客流表", "calls": "来电表", "test_drives": "试乘试驾表",
+           "sales": "销售表"}
+_TABLES_EN = {"leads": "leads", "visits": "visits", "calls": "calls", "test_drives": "test drives", "sales": "sales"}
+#: a form of the showroom or a DMS report → the table of the product that holds it
+FORM_TABLES = {
+    "f1": ("客户意向登记卡（姓名、电话、意向车型、意向级别）", "leads"),
+    "f2": ("展厅客流登记表（每批客人的到店时间、人数、接待顾问）", "visits"),
+    "f3": ("来电登记表（来电时间、咨询车型、是否留下电话）", "calls"),
+    "f4": ("试乘试驾协议与登记（驾照、路线、满意度）", "test_drives"),
+    "f5": ("管理系统的“意向明细”报表", "leads"),
+    "f6": ("管理系统的“展厅客流统计分析表”", "visits"),
+    "f7": ("开票和交车登记", "sales"),
+}
+
+
+def mix_case_numbers() -> dict:
+    """The 03d numbers computed by :func:`dealerlab.funnel.traffic_mix` and :func:`dealerlab.funnel.lead_sources`."""
+    from dealerlab.data.dataset import Dataset
+    from dealerlab.funnel import lead_sources, traffic_mix
+
+    rows = [(s, i) for s, n in MIX_CASE.items() for i in range(n)]
+    visits = pd.DataFrame({"visit_id": [f"V{i}" for i in range(len(rows))], "store_id": "S",
+                           "visit_date": pd.Timestamp("2026-10-10"), "visit_type": "首次", "lead_id": None,
+                           "staff_id": "E", "source": [s for s, _i in rows]})
+    lrows = [(s, "成交" if i < sold else "战败") for s, (closed, sold) in ONLINE_CASE.items() for i in range(closed)]
+    leads = pd.DataFrame({"lead_id": [f"L{i}" for i in range(len(lrows))], "store_id": "S", "staff_id": "E",
+                          "created_date": pd.Timestamp("2026-06-01"), "first_contact": "到店",
+                          "channel": [s for s, _t in lrows], "intent_level": "H", "model": "X",
+                          "status": [t for _s, t in lrows], "closed_date": pd.Timestamp("2026-07-01"),
+                          "lost_reason": None, "name": "甲", "phone": "1", "account_id": None})
+    ds = Dataset.from_frames({"visits": visits, "leads": leads})
+    mix = traffic_mix(ds, periods=["2026-10"]).set_index("source")["share"]
+    src = lead_sources(ds, periods=["2026-07"]).set_index("source")["sold_share"]
+    return {"online_share": float(mix["网络邀约"]), "online_sold": float(src["网络平台"]),
+            "walkin_sold": float(src["自然到店"])}
+
+
+def _check_sources_roles(answer: dict) -> Feedback:
+    n = mix_case_numbers()
+    ok_share = is_close(answer.get("online_share"), n["online_share"], tolerance=0.006)
+    ok_sold = is_close(answer.get("online_sold"), n["online_sold"], tolerance=0.006)
+    roles = answer.get("roles") or {}
+    r_wrong = [k for k, (_t, w) in ROLE_VIEWS.items() if roles.get(k) != w]
+    forms = answer.get("forms") or {}
+    f_wrong = [k for k, (_t, w) in FORM_TABLES.items() if forms.get(k) != w]
+    num_r = {k: str(i) for i, k in enumerate(ROLE_VIEWS, start=1)}
+    num_f = {k: str(i) for i, k in enumerate(FORM_TABLES, start=1)}
+    share_msg = "网络邀约的占比 = 网络邀约到店批次 ÷ 全部首次到店批次"
+    if is_close(answer.get("online_share"), 39 / 249, tolerance=0.006):
+        share_msg = "分母是全部四个来源的首次到店批次之和（包括活动）"
+    details = [
+        ("online_share", ok_share, share_msg),
+        ("online_sold", ok_sold, "网络线索的成交占比 = 网络平台已结案潜客中成交的 ÷ 网络平台已结案潜客"),
+        ("online_action", answer.get("online_action") == "b",
+         "先比较网络线索和自然到店线索的成交占比，再决定是该花钱买更多线索，还是该补跟进"),
+        ("roles", not r_wrong,
+         f"第 {'、'.join(num_r[k] for k in r_wrong)} 条再想想：总经理看因果和资源，销售经理看比率和人，"
+         "内训师看技能，展厅经理看现场" if r_wrong else ""),
+        ("forms", not f_wrong,
+         f"第 {'、'.join(num_f[k] for k in f_wrong)} 项登记到哪张表不对：留下联系方式的是潜客，每批进店是客流，"
+         "每个来电是来电，试驾和开票各有各的表" if f_wrong else ""),
+    ]
+    return Feedback.grade(
+        details,
+        weights={"online_share": 1, "online_sold": 1, "online_action": 1, "roles": 2, "forms": 2},
+        explanation=(
+            f"**客流构成：** 网络邀约 39 ÷ 265 = **{n['online_share']:.1%}**。构成比例告诉市场部钱该花在哪个来源上。\n\n"
+            f"**线上集客：** 网络平台的已结案潜客 451 条中成交 70 条，成交占比 **{n['online_sold']:.1%}**；自然到店是 "
+            f"{n['walkin_sold']:.1%}。加大线上营销之前，先看线上线索成交得怎么样——成交占比低，要先补跟进和邀约到店"
+            "（首次响应速度、短信和电话模板、邀约试驾），否则线索越多，浪费越多。\n\n"
+            "**各角色关注流程的目的不同：** 总经理看流程和业绩的因果、资源投在哪一步、流程是否被执行；销售经理看每个环节的比率"
+            "和顾问差距，安排排班和跟进；内训师看动作和话术，安排演练；展厅经理看现场执行，当场纠正。\n\n"
+            "**登记工具：** 意向卡 → 潜客表，客流登记表 → 展厅客流表，来电登记表 → 来电表，试驾登记 → 试乘试驾表，"
+            "开票 → 销售表。管理系统里的报表就是这些表的汇总：登记不全，所有比率都会失真。"
+        ),
+        explanation_en="Traffic mix share, sold share of online leads, what each role watches, which table each form fills.",
+        hint="先把四个来源的批次加起来作分母。",
+    )
+
+
+def _sources_roles_model(answer=None) -> str:
+    n = mix_case_numbers()
+    roles = "；".join(f"{i}. {_ROLES[w]}" for i, (_t, w) in enumerate(ROLE_VIEWS.values(), start=1))
+    forms = "；".join(f"{i}. {_TABLES[w]}" for i, (_t, w) in enumerate(FORM_TABLES.values(), start=1))
+    return (f"1. {n['online_share']:.1%}；2. {n['online_sold']:.1%}；3. 先把已有网络线索的跟进和邀约到店做好。\n\n"
+            f"4. {roles}。\n\n5. {forms}。")
+
+
+sources_roles = Exercise(
+    id="03d-sources-roles",
+    title="练习 3D：客流从哪里来、谁看流程的什么、登记到哪张表",
+    title_en="Exercise 3D: traffic sources, who watches what, which table each form fills",
+    instructions=(
+        "某店 10 月的首次到店批次：" + "、".join(f"{k} {v}" for k, v in MIX_CASE.items())
+        + f"（合计 {sum(MIX_CASE.values())} 批）。近 6 个月已结案的潜客（成交或战败）："
+        + "；".join(f"{k} {c} 条、成交 {s} 条" for k, (c, s) in ONLINE_CASE.items()) + "。\n\n"
+        "1. 网络邀约占首次到店批次的比例是多少？\n"
+        "2. 网络平台线索的成交占比是多少？\n"
+        "3. 总经理想“加大线上营销力度”，第一步该做什么？\n"
+        "4. 下面六件事，各是哪个角色关注流程的目的？\n\n"
+        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(ROLE_VIEWS.values(), start=1))
+        + "\n\n5. 下面的登记工具和报表，各对应本课程数据里的哪张表？\n\n"
+        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(FORM_TABLES.values(), start=1))
+    ),
+    instructions_en="Traffic mix, online leads' sold share, the first step for more online marketing, role views, forms.",
+    fields={
+        "online_share": NumberField("网络邀约占比", "Online share of traffic", percent=True),
+        "online_sold": NumberField("网络线索成交占比", "Sold share of online leads", percent=True),
+        "online_action": ChoiceField(
+            "加大线上营销的第一步", "First step for more online marketing",
+            options={"a": "加大网络平台的广告预算，买更多线索",
+                     "b": "先查网络线索的跟进：首次响应快不快、有没有邀约到店和试驾，把已有线索做透",
+                     "c": "线上客户不靠谱，减少网络投入"},
+            options_en={"a": "buy more online leads", "b": "fix the follow-up of online leads first",
+                        "c": "cut online marketing"},
+        ),
+        "roles": ClassifyField("谁关注这件事", "Whose purpose",
+                               items={k: f"第 {i} 条" for i, k in enumerate(ROLE_VIEWS, start=1)},
+                               classes=_ROLES, classes_en=_ROLES_EN),
+        "forms": ClassifyField("登记到哪张表", "Which table",
+                               items={k: f"第 {i} 项" for i, k in enumerate(FORM_TABLES, start=1)},
+                               classes=_TABLES, classes_en=_TABLES_EN),
+    },
+    check=_check_sources_roles,
+    model_answer=_sources_roles_model,
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# 03e 流程里的人：关键时刻、六项能力、短信、基盘开发、连带销售
+
+_MOT = {"plus": "正面关键时刻", "minus": "负面关键时刻"}
+_MOT_EN = {"plus": "positive moment", "minus": "negative moment"}
+MOT_CASES = {
+    "m1": ("客户进门 30 秒内有顾问微笑迎接、递上名片", "plus"),
+    "m2": ("客户来电问价，接电话的人说“你来店里再说”就挂了", "minus"),
+    "m3": ("试驾前顾问按客户关心的油耗设计了一段路线", "plus"),
+    "m4": ("交车时车内有上一位试驾客户留下的烟味", "minus"),
+    "m5": ("客户离店后当晚收到顾问的感谢短信，写着他关心的配置", "plus"),
+    "m6": ("约好周六试驾，客户到店时试驾车没油", "minus"),
+    "m7": ("客户犹豫时，顾问说“今天不定，明天就没这个价了”，客户觉得被逼", "minus"),
+    "m8": ("首保前三天收到提醒，预约后到店不用排队", "plus"),
+}
+_SKILLS = {"develop": "开发客户", "trust": "建立信任", "needs": "挖掘需求", "value": "展现价值",
+           "objection": "解决异议", "close": "轻松成交"}
+_SKILLS_EN = {"develop": "prospecting", "trust": "building trust", "needs": "finding needs", "value": "showing value",
+              "objection": "handling objections", "close": "closing"}
+SKILL_CASES = {
+    "k1": ("整理去年交车客户名单，逐个回访并请满意的客户转介绍", "develop"),
+    "k2": ("第一次见面先自我介绍、记住客户称呼，兑现每一个小承诺", "trust"),
+    "k3": ("问清谁开车、每天通勤多远、家里几口人、预算多少", "needs"),
+    "k4": ("针对客户关心的安全，用六方位介绍把主动刹车演示出来", "value"),
+    "k5": ("客户说“比对手贵”，先认同再对比配置和保值率", "objection"),
+    "k6": ("看到客户反复问交车时间，主动提出今天签约可锁定本月交车", "close"),
+}
+
+_SMS_RULES = {
+    "greet": ["您好", "先生", "女士", "尊敬"],
+    "thanks": ["感谢", "谢谢"],
+    "invite": ["试驾", "到店", "邀请", "欢迎", "预约"],
+    "contact": ["电话", "联系", "微信", "顾问", "我是"],
+}
+_SMS_MSG = {
+    "greet": "称呼客户（您好、张先生……）",
+    "thanks": "感谢客户来店或来电",
+    "invite": "给出下一步的邀约（预约试驾、周末到店……）",
+    "contact": "留下你的身份和联系方式（我是某店顾问某某、电话……）",
+}
+
+
+def _check_people(answer: dict) -> Feedback:
+    mot = answer.get("mot") or {}
+    m_wrong = [k for k, (_t, w) in MOT_CASES.items() if mot.get(k) != w]
+    skills = answer.get("skills") or {}
+    s_wrong = [k for k, (_t, w) in SKILL_CASES.items() if skills.get(k) != w]
+    sms = str(answer.get("sms") or "")
+    found = find_keywords(sms, _SMS_RULES)
+    missing = [k for k, ok in found.items() if not ok]
+    ok_sms = 15 <= len(sms) <= 140 and not missing
+    sms_msg = "；".join(_SMS_MSG[k] for k in missing) if missing else (
+        "短信要短：不超过 140 个字，客户一眼看完" if len(sms) > 140 else "再具体一点（至少 15 个字）")
+    num_m = {k: str(i) for i, k in enumerate(MOT_CASES, start=1)}
+    num_s = {k: str(i) for i, k in enumerate(SKILL_CASES, start=1)}
+    details = [
+        ("mot", not m_wrong, f"第 {'、'.join(num_m[k] for k in m_wrong)} 个场景再想想：客户离开时记住的是好印象还是坏印象？"
+         if m_wrong else ""),
+        ("skills", not s_wrong, f"第 {'、'.join(num_s[k] for k in s_wrong)} 个行为对应的能力不对" if s_wrong else ""),
+        ("sms", ok_sms, sms_msg),
+        ("base", answer.get("base") == "b",
+         "哪一类客户对你已经有信任、开发成本又最低？"),
+        ("addon", answer.get("addon") == "c",
+         "在哪个时刻推荐配套产品，既不打乱成交、客户又最容易接受？"),
+    ]
+    return Feedback.grade(
+        details,
+        weights={"mot": 2, "skills": 2, "sms": 2, "base": 1, "addon": 1},
+        explanation=(
+            "**关键时刻（MOT）：** 客户和店里的每一次接触都会留下一个持续的印象，正面或负面。像宜家一样，把流程里的关键时刻"
+            "找出来、细化成标准动作，全员理解一致、行为统一——一个负面时刻（试驾车没油）就能抵消好几个正面时刻。\n\n"
+            "**六项能力：** 开发客户 → 建立信任 → 挖掘需求 → 展现价值 → 解决异议 → 轻松成交，对应流程的九步；"
+            "顾问式演练就是按这六项逐项打 ✓/✗。\n\n"
+            "**短信模板：** 称呼、感谢、下一步邀约、身份和联系方式，短而具体。\n\n"
+            "**基盘开发：** 按系统提示按时回访保有客户、请满意的客户转介绍和置换；和售后满意度连在一起（模块 9）。\n\n"
+            "**连带销售：** 在客户确定购买后推荐配套产品，每一单都问一遍，养成习惯，提高单车衍生毛利（衍生产品渗透率）。"
+        ),
+        explanation_en="Moments of truth, the six selling skills, an SMS template, prospecting the base, cross-selling.",
+        hint="关键时刻看的是客户的感受，不是顾问做了多少事。",
+    )
+
+
+def _people_model(answer=None) -> str:
+    mot = "；".join(f"{i}. {_MOT[w][:2]}" for i, (_t, w) in enumerate(MOT_CASES.values(), start=1))
+    skills = "；".join(f"{i}. {_SKILLS[w]}" for i, (_t, w) in enumerate(SKILL_CASES.values(), start=1))
+    return (f"**关键时刻：** {mot}。\n\n**六项能力：** {skills}。\n\n"
+            "**短信（参考）：** “张先生您好，我是某某店的销售顾问小王，感谢您今天来店看车。您关心的油耗和后排空间，"
+            "周六上午可以安排一次试驾亲自感受，方便的话回复我预约，电话 138xxxx。”\n\n"
+            "**基盘：** 按提示按时回访老客户，请满意的客户转介绍和置换。**连带：** 客户确定购买后推荐配套产品。")
+
+
+process_people = Exercise(
+    id="03e-process-people",
+    title="练习 3E：流程里的人——关键时刻、六项能力、短信、基盘与连带销售",
+    title_en="Exercise 3E: people in the process — moments of truth, six skills, SMS, base, cross-selling",
+    instructions=(
+        "1. 下面八个场景，哪些是正面关键时刻、哪些是负面关键时刻？\n\n"
+        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(MOT_CASES.values(), start=1))
+        + "\n\n2. 顾问式演练时，下面六个行为各体现了哪一项销售能力？\n\n"
+        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(SKILL_CASES.values(), start=1))
+        + "\n\n3. 张先生今天来店看了一款 SUV，关心油耗和后排空间，没留下订单。写一条当晚发给他的短信。\n"
+        "4. 基盘客户开发，第一步做什么？\n"
+        "5. 连带销售（保险、贷款、精品、延保）什么时候推荐最合适？"
+    ),
+    instructions_en="Moments of truth, six skills, an SMS to a visitor, base prospecting, when to cross-sell.",
+    fields={
+        "mot": ClassifyField("正面还是负面", "Positive or negative",
+                             items={k: f"场景 {i}" for i, k in enumerate(MOT_CASES, start=1)},
+                             classes=_MOT, classes_en=_MOT_EN),
+        "skills": ClassifyField("哪一项能力", "Which skill",
+                                items={k: f"行为 {i}" for i, k in enumerate(SKILL_CASES, start=1)},
+                                classes=_SKILLS, classes_en=_SKILLS_EN),
+        "sms": TextField("当晚的短信", "The evening SMS", rows=3,
+                         placeholder="称呼 + 感谢 + 下一步邀约 + 你的身份和电话"),
+        "base": ChoiceField(
+            "基盘客户开发的第一步", "First step to prospect the base",
+            options={"a": "周末去小区发传单", "b": "按系统提示按时回访保有客户，请满意的客户转介绍、置换",
+                     "c": "向网络平台多买线索"},
+            options_en={"a": "hand out flyers", "b": "call owners on time, ask for referrals and trade-ins",
+                        "c": "buy more online leads"},
+        ),
+        "addon": ChoiceField(
+            "连带销售的时机", "When to cross-sell",
+            options={"a": "客户一进门就先介绍贷款和精品套餐", "b": "报价谈判最僵的时候拿精品做让步",
+                     "c": "客户确定购买后（签约、付款时）推荐和这台车配套的产品"},
+            options_en={"a": "at the door", "b": "as a concession in price talks", "c": "once the customer has decided"},
+        ),
+    },
+    check=_check_people,
+    model_answer=_people_model,
+)
+
+EXERCISES = [showroom_log, whatif_slider, diagnosis_case, sources_roles, process_people]

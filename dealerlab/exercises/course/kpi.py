@@ -513,15 +513,15 @@ def _check_kpi_system(answer: dict) -> Feedback:
         ("point_period", not pp_wrong,
          f"第 {'、'.join(num_pp[k] for k in pp_wrong)} 项再想想：月末数一次的是时点，整个月累加的是时期" if pp_wrong else ""),
         ("controllable", answer.get("controllable") == "c",
-         "销售顾问自己左右不了全店的市场占有率：放在顾问卡上不可控，应放在总经理、销售部的卡上"),
-        ("cascade", answer.get("cascade") == "b", "先有公司 KPI，再分到部门，再分到岗位，最后写进每人的绩效合同"),
+         "哪一项是顾问自己再努力也左右不了的？不可控的指标不该放在他的卡上"),
+        ("cascade", answer.get("cascade") == "b", "体系是从上往下建的：先有哪一层的目标？绩效合同是起点还是终点？"),
         ("perspective", not bsc_wrong,
          f"第 {'、'.join(num_o[k] for k in bsc_wrong)} 个目标的维度不对：钱的结果是财务，客户感受到的是客户，"
          "店里怎么做事是内部流程，人的能力和稳定是学习与成长" if bsc_wrong else ""),
         ("linked", sorted(linked) == ["a", "b", "c"],
-         "客流下降先影响销售部的销量和 VP 达成，再传到财务部的毛利总额；零件供应率和客流没有直接关系"),
+         "顺着因果链往下游想：客流少了先影响谁的什么指标，再传到哪个部门？有没有和客流无关的选项？"),
         ("benchmark", answer.get("benchmark") == "b",
-         "标杆法：目标定在“自己和标杆差距的一半”这一档（不超过标杆），同时去最好的门店学具体做法"),
+         "标杆法的目标要够得着：一步跳到最好门店的水平现实吗？完全不比较又怎么知道差距在哪？"),
     ]
     return Feedback.grade(
         details,
@@ -691,8 +691,8 @@ def _check_design_flow(answer: dict) -> Feedback:
     details = [
         ("bases", not b_wrong, f"场景 {'、'.join(num[k] for k in b_wrong)} 的依据再想想：这个指标是因为谁、因为什么提出来的？"
          if b_wrong else ""),
-        ("order", o_ok, "先由上级预先沟通公司和部门的目标，员工再草拟，双方正式讨论定稿，最后修订存档"),
-        ("actor", not a_wrong, "“草拟”要让员工自己来写——员工参与定的目标才会被认真执行；讨论是上下级一起，沟通和存档由上级负责"),
+        ("order", o_ok, "顺序再想想：员工动笔之前，上级要先做什么？定稿之后还剩哪一步？"),
+        ("actor", not a_wrong, "想一想：哪一步必须让员工自己动手？哪一步需要上下级都在场？"),
         ("screen", not sc_wrong, f"{'、'.join(sc_wrong)} 的加权得分不对：得分 = 0.4 × 战略 + 0.2 × 可衡量 + 0.2 × 可控 + 0.2 × 数据"
          if sc_wrong else ""),
         ("keep", ok_keep, "保留加权得分不低于 3.5 的指标"),

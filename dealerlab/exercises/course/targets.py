@@ -967,7 +967,7 @@ def _check_tree_matrix(answer: dict) -> Feedback:
     details = [
         ("tree", ok_tree, tree_msg),
         ("quadrant", not q_wrong, q_msg),
-        ("first_step_b", ok_first, "B 达成率高、销量低：先核对他的目标是不是定低了、这个月出勤了几天，再谈表扬或上调"),
+        ("first_step_b", ok_first, "B 达成率高、销量却低：先想想这是能力问题，还是目标和出勤的问题——要先查清楚才能表扬或辅导"),
     ]
     piv = tree.pivot_table(index="staff_id", columns="model", values="target", aggfunc="sum")
     return Feedback.grade(

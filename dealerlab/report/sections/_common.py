@@ -64,10 +64,11 @@ def trend_table(ctx, metric_ids: list[str]) -> str:
     return H.table(pd.DataFrame(out), lang=ctx.lang)
 
 
-def store_table(ctx, metric_ids: list[str], *, trend: bool = False) -> str:
+def store_table(ctx, metric_ids: list[str], *, trend: bool = False, totals: frozenset | set = frozenset()) -> str:
     """Group view: one row per store for the report month, then the group total (from the stores' summed
     components, not an average of rates), the group median and the benchmark. ``trend``: each figure with its
-    month-on-month change and a 6-month sparkline."""
+    month-on-month change and a 6-month sparkline. ``totals``: metric ids the group total adds up over the stores
+    (units, money) where the group's figures do not compute them; other figures without a group value show —."""
     from dealerlab.report.fmt import fmt, fmt_delta
     from dealerlab.report.labels import col
 
@@ -79,12 +80,15 @@ def store_table(ctx, metric_ids: list[str], *, trend: bool = False) -> str:
     median = wide.median(numeric_only=True)
     group = ctx.group_metrics
     group = group[group["period"] == ctx.params.period].set_index("metric")["value"]
+    summed = {k: float(wide[k].sum(min_count=1)) for k in wide.columns if k in totals and pd.isna(group.get(k, math.nan))}
+    if summed:
+        group = pd.concat([group[~group.index.isin(list(summed))], pd.Series(summed)])
 
     def cell(k, v, sid):
         if not trend:
             return v
         mom, _ = ctx.deltas(k, store_id=sid)
-        d = fmt_delta(mom, units[k], lang, short=True)
+        d = fmt_delta(mom, units[k], lang, short=True, ref=v)
         spark = H.sparkline(ctx.series(k, store_id=sid).tolist(), width=42, height=14)
         delta = f'<span class="dl-cell-delta">{H.esc(d)}</span>' if d else ""
         return H.Html(f"{H.esc(fmt(v, units[k], lang, na='—'))}{delta}{spark}")

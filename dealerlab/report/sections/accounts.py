@@ -71,7 +71,7 @@ def build(ctx) -> H.Html:
 def findings(ctx) -> list[Finding]:
     """Churn-warned accounts per store (docs/DOMAIN.md §10): value/importance accounts silent for over 180 days, valued at
     their vehicle gross of the 12 months to the report month ÷ 12 (a month of it)."""
-    from dealerlab.report.findings import _person, area_action, store_gross
+    from dealerlab.report.findings import _person, action_why, area_action, store_gross
 
     as_of = pd.Period(ctx.params.period, freq="M").end_time.normalize()
     tiers = tier_accounts(ctx.ds, as_of=as_of)
@@ -87,14 +87,16 @@ def findings(ctx) -> list[Finding]:
         month = g12 / 12
         sg = store_gross(ctx, sid)
         ev = f"{len(grp)} 个价值型/重要型客户超过 180 天无购车无维修；近 12 个月整车毛利 {g12:,.0f} 元（月均 {month:,.0f} 元）"
+        ev_en = (f"{len(grp)} value/importance accounts silent for over 180 days; vehicle gross of the last 12 months "
+                 f"¥{g12:,.0f} (¥{month:,.0f} a month)")
         out.append(Finding(
             section="accounts", metric="churn", value=float(len(grp)), benchmark=0.0, store_id=sid,
             title_zh=f"{sid} 大客户流失预警", title_en=f"{sid} big accounts at risk", detail_zh=ev,
-            detail_en=f"{len(grp)} value/importance accounts silent for over 180 days",
+            detail_en=ev_en,
             target=0.0, target_source="rule", baseline=f"{(as_of - pd.DateOffset(months=12)).date()}–{as_of.date()}",
             extra_gross=month if month > 0 else float("nan"), share_of_gross=month / sg if sg and month > 0 else float("nan"),
             evidence=ev, severity=0.5, lower_is_better=True,
-            action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+            action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en), who=_person(ctx, sid, a["owner"]),
                           where=a["where"], how=a["how"]),
         ))
     return out

@@ -144,7 +144,7 @@ def findings(ctx) -> list[Finding]:
     """After-sales findings (docs/DOMAIN.md §10): booth utilisation < 60 % in ≥ 2 of the last 3 months, comeback rate above
     3 %, parts fill rate below 90 % — severity findings (no vehicle gross attaches); numeric targets are those lines."""
     from dealerlab.calendar import period_range
-    from dealerlab.report.findings import _person, area_action
+    from dealerlab.report.findings import _person, action_why, area_action
 
     lang = ctx.lang
     months = period_range(ctx.params.period, 3)
@@ -165,13 +165,14 @@ def findings(ctx) -> list[Finding]:
                 continue
             shown = "、".join("—" if not math.isfinite(v) else f"{v:.1%}" for v in vals)
             ev = f"{window} 各月：{shown}（标准 {'≤' if lower else '≥'} {line:.0%}）"
+            ev_en = f"{window} by month: {shown.replace('、', ', ')} (standard {'≤' if lower else '≥'} {line:.0%})"
             a = area_action(metric, lang)
             out.append(Finding(
                 section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,
-                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev, detail_en=ev,
+                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev, detail_en=ev_en,
                 target=line, target_source="benchmark", baseline=window, evidence=ev, lower_is_better=lower,
                 severity=float(min(1.0, abs(now - line) / line)) if math.isfinite(now) else 0.5,
-                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+                action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en), who=_person(ctx, sid, a["owner"]),
                               where=a["where"], how=a["how"]),
             ))
     return out + retention_findings(ctx)

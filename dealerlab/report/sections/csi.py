@@ -55,7 +55,7 @@ def findings(ctx) -> list[Finding]:
     import math
 
     from dealerlab.calendar import period_range
-    from dealerlab.report.findings import _person, area_action
+    from dealerlab.report.findings import _person, action_why, area_action
 
     out = []
     months = period_range(ctx.params.period, 4)
@@ -65,19 +65,21 @@ def findings(ctx) -> list[Finding]:
             if not all(math.isfinite(x) for x in v) or not (v[0] > v[1] > v[2] > v[3]):
                 continue
             ev = f"{name} 指数连续 3 个月下降：" + " → ".join(f"{x:.0f}" for x in v) + f"（{months[0]}–{months[-1]}）"
+            ev_en = f"{name} index down three months in a row: " + " → ".join(f"{x:.0f}" for x in v) + f" ({months[0]}–{months[-1]})"
             if ctx.params.store_id and metric == "csi_index":
                 table = ipa(ctx.ds["surveys"], stores=[sid], periods=ctx.periods, survey="CSI",
                             items=ctx.ds["survey_items"] if ctx.ds.has("survey_items") else None)
                 first = fix_first(table, n=2)
                 if len(first):
                     ev += "；重点改进项：" + "、".join(first["item"].astype(str))
+                    ev_en += "; items to fix first: " + ", ".join(first["item"].astype(str))
             a = area_action(metric, ctx.lang)
             out.append(Finding(
                 section="csi", metric=metric, value=v[-1], benchmark=v[0], store_id=sid,
                 title_zh=f"{sid} {name} 连续 3 个月下降", title_en=f"{sid} {name} down three months in a row",
-                detail_zh=ev, detail_en=ev, target=v[0], target_source="own_best", baseline=f"{months[0]}–{months[-1]}",
+                detail_zh=ev, detail_en=ev_en, target=v[0], target_source="own_best", baseline=f"{months[0]}–{months[-1]}",
                 evidence=ev, severity=float(min(1.0, (v[0] - v[-1]) / max(v[0], 1e-9) * 10)),
-                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+                action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en), who=_person(ctx, sid, a["owner"]),
                               where=a["where"], how=a["how"]),
             ))
     return out

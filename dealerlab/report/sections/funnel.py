@@ -127,24 +127,28 @@ _CHOICE = {  # metric → (signal, root cause of funnel_actions.csv it supports)
 }
 
 
-def _signal(ctx, sid: str, signal: str) -> str:
-    """The evidence of a signal ("" when it does not hold)."""
+def _signal(ctx, sid: str, signal: str, lang: str = "zh") -> str:
+    """The evidence of a signal in ``lang`` ("" when it does not hold)."""
     if signal == "invite_low":
         v = ctx.value("test_drive_invite_share", store_id=sid)
-        return f"试乘试驾邀约率 {v:.1%}" if math.isfinite(v) and v < 0.5 else ""
+        if not (math.isfinite(v) and v < 0.5):
+            return ""
+        return f"试乘试驾邀约率 {v:.1%}" if lang == "zh" else f"test-drive invitation rate {v:.1%}"
     if signal == "promise_complaints" and ctx.ds.has("complaints"):
         c = ctx.ds["complaints"]
         n = int(((c["store_id"] == sid) & (c["category"] == "销售承诺未兑现")).sum())
-        return f"近期「销售承诺未兑现」投诉 {n} 起" if n else ""
+        if not n:
+            return ""
+        return f"近期「销售承诺未兑现」投诉 {n} 起" if lang == "zh" else f"{n} recent complaints of sales promises not kept"
     return ""
 
 
-def _funnel_action(ctx, r) -> tuple[dict, str]:
+def _funnel_action(ctx, r) -> tuple[dict, str, str]:
     from dealerlab.funnel.diagnosis import actions as step_actions
 
     table = step_actions(metric=r.metric) if r.metric in STEP_OF else None
     if table is None or table.empty:
-        return {}, ""
+        return {}, "", ""
     for signal, cause in _CHOICE.get(r.metric, [("", "")]):
         ev = _signal(ctx, r.store_id, signal) if signal else ""
         if signal and not ev:
@@ -152,8 +156,20 @@ def _funnel_action(ctx, r) -> tuple[dict, str]:
         every = step_actions()
         hit = every[every["root_cause"] == cause] if cause else table
         row = (hit if len(hit) else table).iloc[0]
-        return row.to_dict(), ev
-    return table.iloc[0].to_dict(), ""
+        return _with_english(row), ev, (_signal(ctx, r.store_id, signal, "en") if ev else "")
+    return _with_english(table.iloc[0]), "", ""
+
+
+def _with_english(row: pd.Series) -> dict:
+    """A row of the step table with its English texts (``improvement_en``, ``root_cause_en``, ``tool_en``)."""
+    from dealerlab.funnel.diagnosis import actions as step_actions
+
+    out = row.to_dict()
+    en = step_actions(lang="en")
+    if row.name in en.index:
+        for c in ("root_cause", "improvement", "tool"):
+            out[f"{c}_en"] = en.loc[row.name, c]
+    return out
 
 
 def findings(ctx) -> list[Finding]:
@@ -171,7 +187,11 @@ def findings(ctx) -> list[Finding]:
             continue
         where = f"{r.store_id} "
         target = r.target if money else r.benchmark
-        row, ev = _funnel_action(ctx, r)
+        row, ev, ev_en = _funnel_action(ctx, r)
+        if row and lang == "en":  # the step table's English columns
+            row = {**row, "improvement": row.get("improvement_en") or row.get("improvement", ""),
+                   "root_cause": row.get("root_cause_en") or row.get("root_cause", ""),
+                   "tool": row.get("tool_en") or row.get("tool", "")}
         if r.metric == "followup_timeliness":
             from dealerlab.report.findings import area_action
 
@@ -187,11 +207,17 @@ def findings(ctx) -> list[Finding]:
             why_nums += f"；走这条路径的潜客成交 {r.p_with:.1%}，不走的 {r.p_without:.1%}"
         if ev:
             why_nums += f"；{ev}"
+        why_en = (f"{r.name} {r.value:.1%}, reachable target {target:.1%} ({r.target_basis}): about {r.extra_sales:.1f} more "
+                  f"units and ¥{r.extra_gross:,.0f} gross a month" if money else f"{r.name} {r.value:.1%}, below the benchmark {r.benchmark:.1%}")
+        if money and pd.notna(r.p_with) and pd.notna(r.p_without):
+            why_en += f"; prospects on this path close {r.p_with:.1%}, the others {r.p_without:.1%}"
+        if ev_en:
+            why_en += f"; {ev_en}"
         action = None
         if row:
-            from dealerlab.report.findings import _person
+            from dealerlab.report.findings import _person, action_why
 
-            action = Action(what=str(row.get("improvement", "")), why=f"{row.get('root_cause', '')}（{why_nums}）",
+            action = Action(what=str(row.get("improvement", "")), why=action_why(ctx, str(row.get("root_cause", "")), why_nums, why_en),
                             who=_person(ctx, r.store_id, owner), when="", where=_TXT.get("showroom", lang),
                             how=str(row.get("tool", "")))
         out.append(Finding(
@@ -203,7 +229,7 @@ def findings(ctx) -> list[Finding]:
             share_of_gross=r.share_of_gross if money else float("nan"), benchmark_source=r.benchmark_source,
             benchmark_extra_sales=r.benchmark_extra_sales if money else float("nan"),
             benchmark_extra_gross=r.benchmark_extra_gross if money else float("nan"),
-            evidence=why_nums, severity=float(min(1.0, abs(r.gap) / max(r.benchmark, 1e-9))) if pd.notna(r.gap) else 0.0,
+            evidence=why_nums if lang == "zh" else why_en, severity=float(min(1.0, abs(r.gap) / max(r.benchmark, 1e-9))) if pd.notna(r.gap) else 0.0,
             action=action,
         ))
     return out

@@ -23,5 +23,6 @@ def build(ctx) -> H.Html:
     return H.Html([
         H.reading(_TXT.get("each_store_s_key", ctx.lang)),
         store_table(ctx, METRIC_IDS, trend=True),
+        H.reading(ctx.benchmark_note()),
         ctx.rates_chart(),
     ])

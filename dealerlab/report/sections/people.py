@@ -94,7 +94,8 @@ def findings(ctx) -> list[Finding]:
     """Bottom-out statuses (docs/DOMAIN.md §7/§10): consultants eliminated or suspended in the latest complete quarter;
     severity only, target 12 units a month."""
     from dealerlab.calendar import period_range
-    from dealerlab.report.findings import _person, area_action
+    from dealerlab.report.findings import _person, action_why, area_action
+    from dealerlab.report.labels import value_label
 
     out = []
     a = area_action("bottom_out", ctx.lang)
@@ -115,12 +116,14 @@ def findings(ctx) -> list[Finding]:
         mean_units = float(risk["mean_units"].mean())
         ev = (f"{q['quarter'].iloc[0]}：{len(risk)}/{len(q)} 位销售顾问季度月均销量低于 12 台"
               f"（{'、'.join(sorted(set(map(str, risk['status']))))}），平均 {mean_units:.1f} 台")
+        ev_en = (f"{q['quarter'].iloc[0]}: {len(risk)}/{len(q)} sales consultants below 12 units a month over the quarter "
+                 f"({', '.join(sorted({str(value_label(s, 'en')) for s in risk['status']}))}), {mean_units:.1f} units on average")
         out.append(Finding(
             section="people", metric="bottom_out", value=mean_units, benchmark=12.0, store_id=sid,
-            title_zh=f"{sid} 末位淘汰规则触发", title_en=f"{sid} bottom-out rule triggered", detail_zh=ev, detail_en=ev,
+            title_zh=f"{sid} 末位淘汰规则触发", title_en=f"{sid} bottom-out rule triggered", detail_zh=ev, detail_en=ev_en,
             target=12.0, target_source="rule", baseline=str(q["quarter"].iloc[0]), evidence=ev,
             severity=float(min(1.0, len(risk) / max(1, len(q)))),
-            action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+            action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en), who=_person(ctx, sid, a["owner"]),
                           where=a["where"], how=a["how"]),
         ))
     return out

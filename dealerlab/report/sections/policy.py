@@ -18,7 +18,8 @@ from dealerlab.plots import policy as pplot
 from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body
+from dealerlab.report.labels import term
+from dealerlab.report.sections._common import family_body, store_table, zh_en
 
 _TXT = Catalogue({
     "rebate_ladder_vp": {"zh": "返利阶梯（VP达成奖）", "en": "Rebate ladder (VP)"},
@@ -47,9 +48,31 @@ METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_stan
 REACH_UNITS = 3
 
 
+#: the group page's two tables (7 columns each, so the headings stay readable on A4): stock, then rebates and costs
+GROUP_TABLES = (
+    ("库存", "Stock", ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
+                      "stock_capital_cost_month", "call_off_accuracy"]),
+    ("返利与费用", "Rebates and costs", ["sell_through_30d", "marketing_cost_per_unit", "rebate_total",
+                                     "gross_per_unit_incl_rebates", "vp_next_tier_units", "vp_next_tier_gain",
+                                     "vp_breakeven_discount"]),
+)
+#: the figures the group total adds up over the stores (units and money); rates and per-unit figures are not added
+GROUP_SUMS = frozenset({"stock_units", "stock_age_over_90", "stock_over_standard", "stock_capital",
+                        "stock_capital_cost_month", "rebate_total", "vp_next_tier_units", "vp_next_tier_gain"})
+
+
 def build(ctx) -> H.Html:
-    """The section's figures with :func:`extra`."""
-    return family_body(ctx, METRIC_IDS, extra)
+    """The section's figures with :func:`extra`; the group page in two tables with a group total row."""
+    if ctx.params.store_id is not None:
+        return family_body(ctx, METRIC_IDS, extra)
+    parts = []
+    for zh, en, ids in GROUP_TABLES:
+        parts += [H.h3(zh_en(ctx.lang, zh, en)), store_table(ctx, ids, totals=GROUP_SUMS)]
+    parts.append(H.reading(zh_en(
+        ctx.lang, "集团合计只加总可以相加的数（台数、金额）；比率、天数和单车数字不能相加，集团行显示「—」，请看各店数值和集团中位数。",
+        "The group total adds up only what can be added (units, money); rates, days and per-unit figures cannot be "
+        "added and show — in the group row: read the stores' values and the group median.")))
+    return H.Html(parts)
 
 
 def extra(ctx) -> H.Html:
@@ -120,20 +143,25 @@ def stock_findings(ctx) -> list[Finding]:
         cost = capital * rate / 12
         models = old.groupby("model").size().sort_values(ascending=False)
         mix = "、".join(f"{m} {n} 台" for m, n in models.items())
+        mix_en = ", ".join(f"{m} ×{n}" for m, n in models.items())
         ev = (f"{period} 月末库龄超过 90 天的车 {len(old)} 台（{mix}，最长 {int(old['age_days'].max())} 天），"
               f"占用资金 {capital:,.0f} 元；按年化资本成本 {rate:.1%} 每月 {cost:,.0f} 元")
-        ev_en = (f"{len(old)} units older than 90 days at the end of {period}: capital {capital:,.0f}, "
-                 f"{cost:,.0f} a month at {rate:.1%} a year")
+        ev_en = (f"{len(old)} units older than 90 days at the end of {period} ({mix_en}, oldest {int(old['age_days'].max())} "
+                 f"days): capital ¥{capital:,.0f}, ¥{cost:,.0f} a month at {rate:.1%} a year")
         out.append(Finding(
             section="stock", metric="stock_age_over_90", value=float(len(old)), benchmark=0.0, store_id=sid,
             title_zh=f"{sid} 长库龄车 {len(old)} 台，每月资金成本 {cost:,.0f} 元",
-            title_en=f"{sid}: {len(old)} units older than 90 days cost {cost:,.0f} a month",
+            title_en=f"{sid}: {len(old)} units older than 90 days, ¥{cost:,.0f} a month",
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period, evidence=ev,
             extra_gross=cost, share_of_gross=_share(ctx, sid, cost), lower_is_better=True,
             severity=float(min(1.0, len(old) / 10)),
-            action=Action(what=f"本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
-                          why=f"老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
-                          who=_person(ctx, sid, "销售经理"), where="展厅与库存管理", how="滞销车型周会 + 库龄日报"),
+            action=Action(what=zh_en(ctx.lang, f"本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
+                                     f"Clear the old stock this month: {mix_en} (targeted discount or sales bonus, shown and "
+                                     "test-driven beside the best sellers), and stop ordering these models"),
+                          why=zh_en(ctx.lang, f"老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
+                                    f"Old stock costs ¥{cost:,.0f} a month and gets harder to sell at full price ({ev_en})"),
+                          who=_person(ctx, sid, "销售经理"), where=term("展厅与库存管理", ctx.lang),
+                          how=term("滞销车型周会 + 库龄日报", ctx.lang)),
         ))
     return out
 
@@ -166,22 +194,34 @@ def rebate_findings(ctx) -> list[Finding]:
         nxt = lad[lad["is_next"]].iloc[0]
         ev = (f"{period} 销量 {int(nxt['sold'])} 台 / VP {int(nxt['volume_plan'])} 台（{nxt['sold'] / nxt['volume_plan']:.1%}），"
               f"差 {int(n)} 台到 {nxt['threshold']:.0%} 档：返利多 {gain:,.0f} 元，保本让价 {be:,.0f} 元/台")
-        ev_en = (f"{int(n)} units short of the {nxt['threshold']:.0%} VP tier: +{gain:,.0f} in rebates, "
-                 f"break-even discount {be:,.0f} per unit")
+        ev_en = (f"{period}: {int(nxt['sold'])} units sold / VP {int(nxt['volume_plan'])} ({nxt['sold'] / nxt['volume_plan']:.1%}), "
+                 f"{int(n)} short of the {nxt['threshold']:.0%} tier: +¥{gain:,.0f} in rebates, break-even discount "
+                 f"¥{be:,.0f} per unit")
         out.append(Finding(
             section="rebate", metric="vp_next_tier_units", value=n, benchmark=0.0, store_id=sid,
             title_zh=f"{sid} 差 {int(n)} 台到 VP {nxt['threshold']:.0%} 档，返利多 {gain:,.0f} 元",
-            title_en=f"{sid}: {int(n)} units from the {nxt['threshold']:.0%} VP tier, +{gain:,.0f} in rebates",
+            title_en=f"{sid}: {int(n)} units from the {nxt['threshold']:.0%} VP tier, +¥{gain:,.0f} in rebates",
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period,  # units still short → 0
             evidence=ev, extra_sales=n, extra_gross=gain, share_of_gross=_share(ctx, sid, gain), lower_is_better=True,
             severity=0.8,
-            action=Action(what=(f"冲量决策：算清 {int(n)} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲"
-                                if not month_over else
-                                f"{period} 已结束，差的 {int(n)} 台已无法补：下月月中按返利阶梯检查 VP 进度，提前锁定意向客户，"
-                                f"需要冲量时让价不超过保本线（本月测算 {be:,.0f} 元/台）"),
-                          why=ev, who=_person(ctx, sid, "销售经理"), where="销售例会", how="返利阶梯测算表 + 意向客户清单"),
+            action=Action(what=_rebate_what(ctx.lang, period, int(n), be, month_over),
+                          why=zh_en(ctx.lang, ev, ev_en), who=_person(ctx, sid, "销售经理"), where=term("销售例会", ctx.lang),
+                          how=term("返利阶梯测算表 + 意向客户清单", ctx.lang)),
         ))
     return out
+
+
+def _rebate_what(lang: str, period: str, n: int, be: float, month_over: bool) -> str:
+    """What to do about a VP tier within reach: decide the push now, or — the month is over — plan next month's."""
+    if not month_over:
+        return zh_en(lang, f"冲量决策：算清 {n} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲",
+                     f"Decide the push: the real discount on {n} units (at most ¥{be:,.0f} each), whether it borrows from "
+                     "next month, which stock units to use")
+    return zh_en(lang, f"{period} 已结束，差的 {n} 台已无法补：下月月中按返利阶梯检查 VP 进度，提前锁定意向客户，"
+                       f"需要冲量时让价不超过保本线（本月测算 {be:,.0f} 元/台）",
+                 f"{period} is over and the {n} units can no longer be made up: check VP progress against the rebate ladder "
+                 f"mid next month, line up likely buyers early, and never discount below break-even (this month "
+                 f"¥{be:,.0f} per unit)")
 
 
 def findings(ctx) -> list[Finding]:

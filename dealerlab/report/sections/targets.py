@@ -138,7 +138,7 @@ def build(ctx) -> H.Html:
 def findings(ctx) -> list[Finding]:
     """Target shortfall (docs/DOMAIN.md §10): the month missed, or achievement behind time progress by ≥ 10 points; the gap
     in units × total gross per unit. A finished month gets no "re-split the remaining weeks" advice."""
-    from dealerlab.report.findings import _person, area_action, store_gross, total_gross_per_unit
+    from dealerlab.report.findings import _person, action_why, area_action, store_gross, total_gross_per_unit
 
     lang = ctx.lang
     out = []
@@ -163,7 +163,8 @@ def findings(ctx) -> list[Finding]:
         gross = gap * tgpu
         sg = store_gross(ctx, r.store_id)
         a = area_action(key, lang)
-        action = Action(what=a["improvement"], why=f"{a['root_cause']}（{detail}）", who=_person(ctx, r.store_id, a["owner"]),
+        action = Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], detail, detail_en),
+                        who=_person(ctx, r.store_id, a["owner"]),
                         where=a["where"], how=a["how"]) if a else None
         out.append(Finding(
             section="targets", metric="volume", value=float(r.actual), benchmark=float(r.target), store_id=r.store_id,
