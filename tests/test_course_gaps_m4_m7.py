@@ -340,3 +340,15 @@ def test_07c_pay_value(store):
                                 "incentives": good["incentives"], "swot": {**good["swot"], "s2": "T"}})
     msgs = {f: m for f, ok, m in fb.details if not ok}
     assert set(msgs) == {"points", "revive", "inventory", "swot"} and "8%" in msgs["inventory"]
+
+
+def test_classify_widgets_show_whole_texts():
+    """Review fix: the cause is written next to its dropdown, and a long class is not cut off in the closed dropdown."""
+    from dealerlab.exercises.course.pdca_tools import COMEBACK_CAUSES, fishbone_drill
+
+    fld = fishbone_drill.fields["bones"]
+    assert fld.items["k8"] == f"8. {COMEBACK_CAUSES['k8'][0]}"
+    view = fishbone_drill.fields["measures"].view("measures", "zh")
+    drop = view.drops["c1"]
+    longest = max(len(label) for label, _v in drop.options)  # "客群：把高配车型、大客户和新车交付作为重点推荐对象"
+    assert int(drop.layout.width.rstrip("px")) >= min(460, 14 * longest)

@@ -429,18 +429,28 @@ class ClassifyField(Field):
         # "" (not None) for the placeholder: a Dropdown shows None as a blank box instead of "(choose)"
         class_opts = [(choose, "")] + [(_pick(self.classes, self.classes_en, c, lang), c) for c in self.classes]
         rows, drops = [], {}
+        # widths follow the longest text (about 14 px a CJK character) so that a long class is not cut off in the
+        # closed dropdown and a cause written out in full stays next to its dropdown; bounded for narrow screens
+        item_w = _text_width((_pick(self.items, self.items_en, k, lang) for k in self.items), low=260, high=460)
+        class_w = _text_width((label for label, _c in class_opts), low=200, high=460, pad=40)
         for k in self.items:
-            d = w.Dropdown(options=class_opts, value="", layout=w.Layout(width="200px"))
+            d = w.Dropdown(options=class_opts, value="", layout=w.Layout(width=f"{class_w}px"))
             d.add_class("dl-input")
             d.add_class(f"dl-item-{k}")
             drops[k] = d
-            label = w.HTML(html.escape(_pick(self.items, self.items_en, k, lang)), layout=w.Layout(width="260px"))
+            label = w.HTML(html.escape(_pick(self.items, self.items_en, k, lang)), layout=w.Layout(width=f"{item_w}px"))
             rows.append(w.HBox([label, d]))
         view = _ClassifyView(self, name, lang, w.VBox(rows))
         view.drops = drops
         for d in drops.values():
             d.observe(view._changed, names="value")
         return view
+
+
+def _text_width(texts, *, low: int, high: int, pad: int = 20) -> int:
+    """Pixels for the longest of ``texts`` (a CJK character ≈ 14 px, other characters ≈ 8 px), within [low, high]."""
+    longest = max((sum(14 if ord(ch) > 0x2E7F else 8 for ch in str(t)) for t in texts), default=0)
+    return max(low, min(high, longest + pad))
 
 
 class _ClassifyView(FieldView):

@@ -175,8 +175,8 @@ def excel_format(unit: str, lang: str = "zh", *, value=None) -> str:
 
     Parameters
     ----------
-    unit : {"money", "rate", "count", "index", "days", "decimal"}
-        The unit.
+    unit : {"money", "rate", "count", "units", "index", "days", "decimal"}
+        The unit (``units``: vehicles, may be fractional, e.g. a standard stock).
     lang : {"zh", "en"}
         Language of the money unit.
     value : float, optional
@@ -197,6 +197,7 @@ def excel_format(unit: str, lang: str = "zh", *, value=None) -> str:
         "money": '#,##0" 元"' if lang == "zh" else '"¥"#,##0',
         "rate": "0.0%",
         "count": "#,##0",
+        "units": "#,##0.0",
         "index": "0",
         "days": "0.0",
         "decimal": "#,##0.0",

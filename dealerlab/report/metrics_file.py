@@ -159,6 +159,7 @@ _UNIT_NAMES = Catalogue({
     "money": {"zh": "元", "en": "yuan"},
     "rate": {"zh": "百分比", "en": "percent"},
     "count": {"zh": "个数（台/人/次）", "en": "count"},
+    "units": {"zh": "台", "en": "vehicles"},
     "index": {"zh": "指数（分）", "en": "index points"},
     "days": {"zh": "天", "en": "days"},
     "decimal": {"zh": "数值", "en": "number"},

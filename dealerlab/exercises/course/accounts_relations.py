@@ -119,14 +119,14 @@ relation_drill = Exercise(
     instructions_en="Sort actions into the four steps, scenes into the five methods, people into decision roles; log a competitor move.",
     fields={
         "steps": ClassifyField("① 动作 → 步骤", "Action → step",
-                               items={k: f"动作 {i}" for i, k in enumerate(STEP_ACTIONS, start=1)}, classes=_STEPS,
+                               items={k: f"{i}. {STEP_ACTIONS[k][0]}" for i, k in enumerate(STEP_ACTIONS, start=1)}, classes=_STEPS,
                                classes_en={"建立": "build", "维系": "keep", "巩固": "consolidate", "发展": "develop"}),
         "principle": ChoiceField("② 原则", "Principle", options={
             "a": "客户有需要时再提供服务，价格越低越好",
             "b": "变被动服务为主动关怀，变推销产品为双赢合作",
             "c": "抓住一个关键人，其他人不用管"}),
         "methods": ClassifyField("③ 场景 → 方法", "Scene → method",
-                                 items={k: f"场景 {i}" for i, k in enumerate(METHOD_SCENES, start=1)},
+                                 items={k: f"{i}. {METHOD_SCENES[k][0]}" for i, k in enumerate(METHOD_SCENES, start=1)},
                                  classes=_METHODS),
         "people": ClassifyField("④ 人 → 角色", "Person → role",
                                 items={k: t for k, (t, _v) in DECISION_PEOPLE.items()}, classes=_ROLES,
