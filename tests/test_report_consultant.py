@@ -251,9 +251,16 @@ def test_findings_file_has_labelled_headers_rounded_figures_and_units(group, tmp
     assert td["每月可多得毛利(元)"] == "51367" and td["占本月毛利(%)"] == "6.3" and td["每月可多销(台)"] == "7.3"
     for c in f.columns:  # no raw float such as 0.3442622950819672
         assert not f[c].str.fullmatch(r"-?\d+\.\d{3,}").any(), c
-    en = pd.read_csv(write_findings(findings_frame(group, found), tmp_path / "findings.csv", lang="en", findings=found),
+    ctx_en = ReportContext.open("demo", P, lang="en")  # an English report computes its findings in English
+    found = ctx_en.findings()
+    en = pd.read_csv(write_findings(findings_frame(ctx_en, found), tmp_path / "findings.csv", lang="en", findings=found),
                      dtype=str, keep_default_na=False)
     assert list(en.columns[:4]) == ["Rank", "Store", "Month", "Area"] and "Extra gross a month(CNY)" in en.columns
+    models = set(map(str, group.ds["inventory"]["model"].dropna()))
+    for v in en["Evidence"]:  # the evidence in English too (model names are the client's)
+        for m in sorted(models, key=len, reverse=True):
+            v = v.replace(m, "")
+        assert not re.search(r"[\u4e00-\u9fff]", v), v
 
 
 # ---- English: every finding and action text through the catalogue ----------------------------------------------

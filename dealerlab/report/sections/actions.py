@@ -34,7 +34,7 @@ def build(ctx) -> H.Html:
         return H.reading(_TXT.get("no_improvement_cycle_needed", lang))
     # owner and dates never break inside (a narrow column of one character a line is unreadable on A4)
     show = plan.assign(
-        who=[_nowrap(w) for w in plan["who"]],
+        who=[_nowrap(w) for w in plan["who"]], where=[_nowrap(w) for w in plan["where"]],
         when=[H.Html(f'{_nowrap(a)}<br>{_nowrap(b)}') for a, b in zip(plan["start"], plan["check_date"])])
     cols = {"title": _TXT.get("problem", lang), "what": _TXT.get("what", lang), "why": _TXT.get("why", lang),
             "who": _TXT.get("who", lang), "when": _TXT.get("when", lang),
