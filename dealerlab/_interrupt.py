@@ -22,7 +22,18 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from dealerlab.i18n import Catalogue
+
 __all__ = ["Interrupted", "handle_signals", "temporary", "kill_children", "exit_code", "message"]
+
+_MSG = Catalogue({
+    "sigint": {"zh": "已按 Ctrl-C 中断", "en": "Interrupted (Ctrl-C)"},
+    "sigterm": {"zh": "已被终止（SIGTERM）", "en": "Terminated (SIGTERM)"},
+    "stopped": {
+        "zh": "{what}：dealerlab 已停止，所有子进程已结束，临时文件已删除，未写出不完整的输出。",
+        "en": "{what}: dealerlab stopped; every child process ended, temporary files removed, no partial output written.",
+    },
+})
 
 _TEMPORARY: list[Path] = []
 _STATE = {"hard": False, "lang": "zh", "committed": False}
@@ -43,14 +54,8 @@ def exit_code(signum: int) -> int:
 
 def message(signum: int, lang: str = "zh") -> str:
     """The one line printed when a run is stopped by ``signum``."""
-    zh = lang != "en"
-    if signum == signal.SIGINT:
-        what = "已按 Ctrl-C 中断" if zh else "Interrupted (Ctrl-C)"
-    else:
-        what = "已被终止（SIGTERM）" if zh else "Terminated (SIGTERM)"
-    if zh:
-        return f"{what}：dealerlab 已停止，所有子进程已结束，临时文件已删除，未写出不完整的输出。"
-    return f"{what}: dealerlab stopped; every child process ended, temporary files removed, no partial output written."
+    what = _MSG.get("sigint" if signum == signal.SIGINT else "sigterm", lang)
+    return _MSG.get("stopped", lang, what=what)
 
 
 @contextlib.contextmanager

@@ -26,8 +26,11 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_file(path: str | os.PathLike, *, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path`` (os.replace), on error it is removed."""
+def atomic_file(path: str | os.PathLike, *, suffix: str | None = None, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` (os.replace), on error it is removed.
+
+    ``mode`` sets the file's permissions before it appears (e.g. ``0o600`` for a secret); by default the user's usual
+    permissions (``0o666`` less the umask)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix if suffix is not None else path.suffix, dir=path.parent)
@@ -37,7 +40,8 @@ def atomic_file(path: str | os.PathLike, *, suffix: str | None = None) -> Iterat
         yield tmp
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the user's usual permissions
+        # mkstemp makes 0600; give the file the permissions asked for, else the user's usual ones
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if tmp.exists():

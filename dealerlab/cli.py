@@ -15,8 +15,17 @@ from pathlib import Path
 
 from dealerlab._terminal import clean, clean_streams
 from dealerlab.errors import DealerlabError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["main", "build_parser"]
+
+_MSG = Catalogue({
+    "template_written": {"zh": "模板已写入 {path}", "en": "template written to {path}"},
+    "internal_error": {
+        "zh": "内部错误：{kind}: {err}。详细信息已写入 {log}，请发给 dealerlab 维护者。",
+        "en": "Internal error: {kind}: {err}. Details in {log}; please send it to the maintainers.",
+    },
+})
 
 
 def _add_lang(p: argparse.ArgumentParser) -> None:
@@ -163,7 +172,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             target = target.with_suffix(".xlsx")  # as write_template does
         check_output_file(target, force=args.force)
         path = write_template(target, lang=args.lang)
-        print(f"模板已写入 {path}" if args.lang == "zh" else f"template written to {path}")
+        print(_MSG.get("template_written", args.lang, path=path))
         return 0
     if cmd == "doctor":
         from dealerlab.doctor import doctor_command
@@ -276,11 +285,7 @@ def _internal_error(err: Exception, lang: str) -> int:
 
     with tempfile.NamedTemporaryFile("w", prefix="dealerlab-error-", suffix=".log", delete=False) as log:
         traceback.print_exception(err, file=log)
-    _print_error(
-        f"内部错误：{type(err).__name__}: {err}。详细信息已写入 {log.name}，请发给 dealerlab 维护者。"
-        if lang == "zh"
-        else f"Internal error: {type(err).__name__}: {err}. Details in {log.name}; please send it to the maintainers."
-    )
+    _print_error(_MSG.get("internal_error", lang, kind=type(err).__name__, err=err, log=log.name))
     return 2
 
 

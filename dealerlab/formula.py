@@ -119,6 +119,7 @@ _MSG = Catalogue(
         "missing_value": {"zh": "缺少指标 {metric} 的数值", "en": "no value for metric {metric}"},
         "nan_value": {"zh": "指标 {metric} 无法计算{why}", "en": "metric {metric} is not available{why}"},
         "overflow": {"zh": "结果超出数值范围", "en": "the result overflows"},
+        "why_suffix": {"zh": "：{why}", "en": ": {why}"},
     }
 )
 
@@ -595,7 +596,7 @@ def evaluate(
                 v = math.nan
             if math.isnan(v):
                 why = reasons.get(node.metric, "")
-                why = (f"：{why}" if lang == "zh" else f": {why}") if why else ""
+                why = _MSG.get("why_suffix", lang, why=why) if why else ""
                 raise _NaN(_MSG.get("nan_value", lang, metric=node.text or node.metric, why=why))
             return v
         if isinstance(node, Neg):

@@ -23,8 +23,16 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["recruiting", "six_s_score", "SIX_S", "training_needs"]
+
+_TXT = Catalogue({
+    "no_headcount_start_month": {"zh": "月初在职人数为 0", "en": "no headcount at the start of the month"},
+    "no_hires_this_month": {"zh": "本月没有新入职", "en": "no hires this month"},
+    "probation_not_over_yet": {"zh": "新人试用期未满", "en": "probation not over yet"},
+    "total": {"zh": "合计", "en": "total"},
+})
 
 #: the six S of a site audit, in order (seed 004): zh name → en name
 SIX_S = {"整理": "sort", "整顿": "set in order", "清扫": "shine", "清洁": "standardise", "素养": "sustain", "安全": "safety"}
@@ -112,11 +120,11 @@ def recruiting(
             decided = n_drop + n_conv
             reason = []
             if start == 0:
-                reason.append("月初在职人数为 0" if zh else "no headcount at the start of the month")
+                reason.append(_TXT.get("no_headcount_start_month", lang))
             if len(h) == 0:
-                reason.append("本月没有新入职" if zh else "no hires this month")
+                reason.append(_TXT.get("no_hires_this_month", lang))
             elif decided == 0:
-                reason.append("新人试用期未满" if zh else "probation not over yet")
+                reason.append(_TXT.get("probation_not_over_yet", lang))
             rows.append(
                 {
                     "store_id": sid,
@@ -194,7 +202,7 @@ def six_s_score(checklist, *, max_points: float = 2.0, lang: str = "zh") -> pd.D
         n = len(part)
         rows.append({"s": s, "s_label": s if lang == "zh" else en, "items": float(n), "points": float(part["points"].sum()),
                      "max": float(n * max_points)})
-    total = {"s": "合计", "s_label": "合计" if lang == "zh" else "total", "items": float(len(frame)),
+    total = {"s": "合计", "s_label": _TXT.get("total", lang), "items": float(len(frame)),
              "points": float(frame["points"].sum()), "max": float(len(frame) * max_points)}
     out = pd.DataFrame([*rows, total])
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -219,6 +219,8 @@ def test_workshop_voila_lands_on_the_chinese_exercise_list(repo_root, tmp_path, 
                 titles = [t for _n, t in _exercise_list(repo_root / "exercises")]
                 assert titles and all(t in text for t in titles)
                 assert "热身练习" in text and "课堂练习" in text and "学员：张三" in text
+                assert "模块 1 目标管理" in text and "模块 10" in text  # grouped by course module
+                assert text.index("模块 1 目标管理") < text.index(titles[2]) < text.index("模块 2")
                 for english in ("Select items", "Voilà", "Voila", ".ipynb", "Name", "Last Modified", "加入码"):
                     assert english not in text, english
                 page.screenshot(path=str(screenshots_dir(repo_root) / "workshop-voila-index.png"), full_page=True)

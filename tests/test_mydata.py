@@ -292,3 +292,56 @@ def test_vp_cliff_exercise_on_own_store(tmp_path, store_xlsx):
     assert set(ex.fields) == {"n", "gain", "breakeven"} and ex.id == "08a-vp-cliff-mine"
     assert ex.check({"n": n, "gain": round(gain), "breakeven": round(case["breakeven"])}).status == "correct"
     assert ex.check({"n": n + 1, "gain": round(gain), "breakeven": round(case["breakeven"])}).status == "partly"
+
+
+def test_tiering_exercise_on_own_accounts_masks_names(tmp_path, store_xlsx):
+    """06a 我的数据: the trainee's accounts, tiers from the same estimator the course uses; company names masked."""
+    from dealerlab import accounts as A
+    from dealerlab.data.load import load
+    from dealerlab.exercises.course.accounts import tiering_drill
+    from dealerlab.exercises.mydata import _tiering_mine
+
+    md = _md(tmp_path, "张三")
+    assert md.upload(store_xlsx.name, store_xlsx.read_bytes()).ok
+    ds = load(store_xlsx)
+    act = A.account_activity(ds, as_of=pd.Timestamp("2026-10-31"))
+    act = act.sort_values(["monetary", "account_id"], ascending=[False, True]).head(30).reset_index(drop=True)
+    expected = dict(zip(act["account_id"], A.TierEstimator().fit_transform(act)["tier"]))
+    ex = _tiering_mine(md, tiering_drill)
+    assert ex.id == "06a-tiering-mine" and set(ex.fields["tiers"].items) == set(expected)
+    assert ex.check({"tiers": expected}).status == "correct"
+    assert "价值型" in expected.values()  # the top 20 % by money
+    top = act.loc[act["monetary"].idxmax(), "account_id"]
+    assert expected[top] == "价值型"
+    wrong = dict(expected, **{top: "一般"})
+    fb = ex.check({"tiers": wrong})
+    assert fb.status == "partly" and any(not ok and top in msg for _f, ok, msg in fb.details)
+    for full in ds["accounts"]["account_name"]:
+        assert full not in ex.instructions and full not in ex.model_answer_text()
+
+
+def _widgets(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _widgets(child)
+
+
+def test_panel_with_several_stores_never_shows_blank_pickers(tmp_path):
+    """ipywidgets 8 leaves a Dropdown empty when its options are set later: with a group workbook the trainee saw two
+    blank pickers and a 「用这家门店、这个月」 button that did nothing."""
+    from dealerlab.data.write import write_dataset
+    from dealerlab.datasets.generate import generate
+    from dealerlab.exercises.mydata import mydata_panel
+
+    path = tmp_path / "集团.xlsx"
+    write_dataset(generate(stores=2, months=2, scale=0.1, seed=5), path, format="xlsx", headers="zh", manifest=False)
+    md = _md(tmp_path / "answers", "王经理")
+    assert md.upload(path.name, path.read_bytes()).ok and md.selection is None
+    by_class = {c: wd for wd in _widgets(mydata_panel(store=md.store)) for c in getattr(wd, "_dom_classes", ())}
+    stores = md.stores()
+    assert by_class["dl-pick-store"].value == stores[0][0]
+    assert by_class["dl-pick-month"].value == md.months(stores[0][0])[-1]
+    assert "请选你的门店和月份" in by_class["dl-using"].value
+    by_class["dl-use"].click()
+    assert md.selection == (stores[0][0], md.months(stores[0][0])[-1])
+    assert "正在用" in by_class["dl-using"].value

@@ -52,3 +52,13 @@ def test_account_charts(chinese_style, lang):
     html = pa.churn_table(churn, lang=lang).to_html()
     assert ("未往来天数" if lang == "zh" else "Days silent") in html and "<b>甲" not in html
     plt.close("all")
+
+
+def test_value_potential_labels_keep_the_account_id(chinese_style):
+    """The report labels the largest accounts "industry id" (masked names tell nothing); a cut at 7 characters read
+    "物流运输 S0…" and lost the id the reading promises."""
+    tiers = TIERS.assign(account_name=["物流运输 S02-K0001", "民营企业 S01-K0012", "党政军 S01-K0003", "制造 S02-K0004"])
+    ax = pa.value_potential(tiers, label_top=4)
+    labels = {t.get_text() for t in ax.texts}
+    assert {"物流运输 S02-K0001", "民营企业 S01-K0012"} <= labels
+    plt.close(ax.figure)

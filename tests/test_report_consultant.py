@@ -116,8 +116,9 @@ def test_group_findings_table_shows_owner_and_check_date(group):
     rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>")[1])
     assert len(rows) == 12
     for r in rows:
-        cells = re.findall(r"<td[^>]*>(.*?)</td>", r)
+        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
         assert cells[-2] != "—" and re.fullmatch(r"20\d\d-\d\d-\d\d|—", cells[-1])
+        assert r.count('class="dl-nowrap"') == 4  # money, sales, owner and date never break inside
 
 
 def test_league_names_its_benchmark_source(group, tmp_path):
@@ -250,9 +251,16 @@ def test_findings_file_has_labelled_headers_rounded_figures_and_units(group, tmp
     assert td["每月可多得毛利(元)"] == "51367" and td["占本月毛利(%)"] == "6.3" and td["每月可多销(台)"] == "7.3"
     for c in f.columns:  # no raw float such as 0.3442622950819672
         assert not f[c].str.fullmatch(r"-?\d+\.\d{3,}").any(), c
-    en = pd.read_csv(write_findings(findings_frame(group, found), tmp_path / "findings.csv", lang="en", findings=found),
+    ctx_en = ReportContext.open("demo", P, lang="en")  # an English report computes its findings in English
+    found = ctx_en.findings()
+    en = pd.read_csv(write_findings(findings_frame(ctx_en, found), tmp_path / "findings.csv", lang="en", findings=found),
                      dtype=str, keep_default_na=False)
     assert list(en.columns[:4]) == ["Rank", "Store", "Month", "Area"] and "Extra gross a month(CNY)" in en.columns
+    models = set(map(str, group.ds["inventory"]["model"].dropna()))
+    for v in en["Evidence"]:  # the evidence in English too (model names are the client's)
+        for m in sorted(models, key=len, reverse=True):
+            v = v.replace(m, "")
+        assert not re.search(r"[\u4e00-\u9fff]", v), v
 
 
 # ---- English: every finding and action text through the catalogue ----------------------------------------------
@@ -283,3 +291,35 @@ def test_english_findings_and_actions_have_no_chinese_words():
         for v in plan[c]:
             check(str(v), c)
     assert plan["who"].str.match(r"(Sales|Showroom|Service|In-house|Customer|Parts)").all()
+
+
+def test_appendix_money_reads_like_the_report(tmp_path):
+    import openpyxl
+
+    from dealerlab.datasets import load_demo
+    from dealerlab.report.fmt import excel_format
+    from dealerlab.report.metrics_file import metrics_table, write_metrics
+
+    assert excel_format("money", value=3_336_540) == '0!.0," 万元"'  # Excel shows 333.7 万元, the cell keeps the number
+    assert excel_format("money", value=3_635) == '#,##0" 元"'
+    assert excel_format("money", "en", value=3_336_540) == '"¥"#,##0.00,," m"'
+    long = metrics_table(load_demo(), periods=[P], stores=["S01"])
+    book = openpyxl.load_workbook(write_metrics(long, tmp_path / "附录.xlsx"))
+    ws = book["门店指标"]
+    head = [c.value for c in ws[1]]
+    rev = ws.cell(row=2, column=head.index("售后产值") + 1)
+    gpu = ws.cell(row=2, column=head.index("单车毛利") + 1)
+    assert rev.value >= 100_000 and rev.number_format == '0!.0," 万元"'
+    assert gpu.value < 100_000 and gpu.number_format == '#,##0" 元"'
+
+
+def test_every_action_word_of_the_area_table_has_its_english():
+    from importlib import resources
+
+    from dealerlab.report.labels import term
+
+    with resources.files("dealerlab.data").joinpath("area_actions.csv").open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    for c in ("owner", "where", "how"):
+        for v in table[c]:
+            assert not re.search(r"[\u4e00-\u9fff]", term(v, "en")), (c, v)  # a new row needs its words in TERMS_EN

@@ -134,7 +134,8 @@ def test_appendix_workbook_is_formatted(long, tmp_path):
     header = [c.value for c in stores[1]]
     assert stores.max_row - 1 == 3 * 3  # three stores × the three months of the comparison
     assert stores.cell(2, header.index("成交率") + 1).number_format == "0.0%"
-    assert stores.cell(2, header.index("售后产值") + 1).number_format == '#,##0" 元"'
+    assert stores.cell(2, header.index("售后产值") + 1).number_format == '0!.0," 万元"'  # from 10 万, as the report
+    assert stores.cell(2, header.index("单车毛利") + 1).number_format == '#,##0" 元"'
     assert stores.cell(2, header.index("销量") + 1).number_format == "#,##0"
     assert stores.column_dimensions["A"].width >= 8
     units = [r[2] for r in wb["指标说明"].iter_rows(min_row=2, values_only=True)]
@@ -171,3 +172,23 @@ def test_benchmarks_follow_each_stores_business_type():
     group = ctx(None).benchmarks()
     assert "close_rate" not in group and "capture_rate" not in group  # the types differ: no one line for all
     assert group["followup_timeliness"] == 0.90 and group["booth_utilisation"] == 0.60  # shared by both types
+
+
+def test_every_registry_unit_has_an_excel_format_and_a_chinese_name(long, tmp_path):
+    """A standard stock (unit ``units``: vehicles, may be fractional) was a General cell (141.8478260869565) and its
+    unit in 指标说明 read ``units``."""
+    from dealerlab import metrics as registry
+    from dealerlab.report.metrics_file import write_metrics
+
+    for unit in {m.unit for m in registry.METRICS.values()}:
+        assert excel_format(unit) != "General", unit
+    path = write_metrics(long, tmp_path / "附录.xlsx")
+    wb = openpyxl.load_workbook(path)
+    units = {r[0]: r[2] for r in wb["指标说明"].iter_rows(min_row=2, values_only=True)}
+    assert units["standard_stock"] == "台"
+    assert not [(m, u) for m, u in units.items() if re.search("[A-Za-z]", u)]
+    for ws in wb:
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, float):
+                    assert c.number_format != "General", (ws.title, c.coordinate, c.value)

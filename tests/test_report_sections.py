@@ -168,3 +168,17 @@ def test_a_consultant_the_bottom_out_rule_flags_is_never_praised_as_a_star(chine
     for row in html.split("<tr")[1:]:
         if any(names[s] in row for s in flagged):
             assert "表扬" not in row and "明星" not in row and "季度未过末位线" in row
+
+
+def test_the_star_flagged_by_the_bottom_out_rule_reads_english_in_english(chinese_style):
+    """``--lang en``: the targets section's note on a month star the quarterly rule flags named the status in Chinese
+    ("(停岗, see people and pay)")."""
+    import re
+
+    from dealerlab.report.context import ReportContext
+
+    ctx = ReportContext.open("demo", period="2026-10", store_id="S01", lang="en")
+    html = str(ctx.section("targets"))
+    assert "see people and pay" in html
+    assert not re.search(r"\((停岗|淘汰), see people and pay\)", html)
+    assert re.search(r"\((suspended|eliminated), see people and pay\)", html)

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from dealerlab.datasets.generate import GroupConfig, generate
+from dealerlab.i18n import Catalogue
 
 __all__ = ["generate_command"]
+
+_MSG = Catalogue({
+    "bad_parameters": {"zh": "参数无效：{error}", "en": "invalid parameters: {error}"},
+    "generated": {
+        "zh": "已生成 {stores} 家门店 × {months} 个月（种子 {seed}），共 {rows} 行，写入 {path}",
+        "en": "generated {stores} stores × {months} months (seed {seed}), {rows} rows, written to {path}",
+    },
+})
 
 
 def generate_command(args) -> int:
@@ -30,7 +39,7 @@ def generate_command(args) -> int:
             commercial_share=args.commercial_share, scale=args.scale,
         )
     except ValueError as exc:
-        print(("参数无效：" if lang == "zh" else "invalid parameters: ") + str(exc))
+        print(_MSG.get("bad_parameters", lang, error=exc))
         return 1
     except DealerlabError as exc:
         print(exc.message(lang) if hasattr(exc, "message") else str(exc))
@@ -50,8 +59,5 @@ def generate_command(args) -> int:
             raise
         raise env from None
     rows = sum(len(t) for t in ds.tables.values())
-    if lang == "zh":
-        print(f"已生成 {cfg.stores} 家门店 × {cfg.months} 个月（种子 {cfg.seed}），共 {rows} 行，写入 {path}")
-    else:
-        print(f"generated {cfg.stores} stores × {cfg.months} months (seed {cfg.seed}), {rows} rows, written to {path}")
+    print(_MSG.get("generated", lang, stores=cfg.stores, months=cfg.months, seed=cfg.seed, rows=rows, path=path))
     return 0

@@ -45,7 +45,7 @@ from tornado import web
 from tornado.escape import url_escape
 from traitlets import Integer, Unicode, default
 
-from dealerlab.exercises.dashboard import collect_many, dashboard_body, exercise_list, page
+from dealerlab.exercises.dashboard import collect_many, dashboard_body, exercise_groups, exercise_list, page
 from dealerlab.exercises.store import ENV_DIR, ENV_TRAINEE
 
 TRAINER = "trainer:"
@@ -284,13 +284,15 @@ class IndexHandler(JupyterHandler):
     @web.authenticated
     def get(self):
         root = Path(self.settings["server_root_dir"]).expanduser()
-        items = "".join(
-            f"<li><a href='{self.base_url}voila/render/{url_escape(name, plus=False)}'>{html.escape(title)}</a></li>"
-            for name, title in _exercise_list(root)
+        items = "".join(  # one heading per course module: 40 exercises in one list are hard to find on a phone
+            f"<h2>{html.escape(heading)}</h2><ul class='ex'>" + "".join(
+                f"<li><a href='{self.base_url}voila/render/{url_escape(name, plus=False)}'>{html.escape(title)}</a></li>"
+                for name, title in group) + "</ul>"
+            for heading, group in exercise_groups(root)
         )
         note = ("点开一道练习；答案自动保存在你的名下，换一台电脑用同样的姓名和加入码登录也能接着做。" if _in_class(self)
                 else "点开一道练习；答案自动保存，下次打开接着做。")
-        body = _who_bar(self) + f"<h1>课堂练习</h1><p class='note'>{note}</p><ul class='ex'>{items}</ul>"
+        body = _who_bar(self) + f"<h1>课堂练习</h1><p class='note'>{note}</p>{items}"
         self.write(_page("课堂练习", body))
 
 
@@ -319,7 +321,7 @@ def dashboard_html(handler) -> str:
                 on[k["name"]].append(t)
     records, skipped = collect_many([root]) if str(root) not in ("", ".") else ([], [])
     own = _own_data(root)  # who uses his own store's data: a flag, never the data
-    return dashboard_body(records, skipped, on=on, refresh=10, own_data=own,
+    return dashboard_body(records, skipped, on=on, refresh=10, own_data=own, extra_trainees=own,
                           after_trainees=_comparison_html(root, len(own)))
 
 

@@ -10,9 +10,25 @@ from pathlib import Path
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["build_command", "handouts_command", "class_collect_command", "class_new_command", "class_report_command", "workshop_command",
            "workshop_argv"]
+
+_TXT = Catalogue({
+    "out_date": {"zh": "已过期：{rel}", "en": "out of date: {rel}"},
+    "written": {"zh": "已生成：{rel}", "en": "written: {rel}"},
+    "no_trainer_source": {"zh": "多余（没有讲师版）：{rel}", "en": "no trainer source: {rel}"},
+    "removed_no_trainer_source": {"zh": "已删除（没有讲师版）：{rel}", "en": "removed (no trainer source): {rel}"},
+    "trainee_exercises_are_out": {
+        "zh": "学员版练习不是最新的：请运行 dealerlab exercises build。",
+        "en": "Trainee exercises are out of date: run dealerlab exercises build.",
+    },
+    "trainee_exercise_notebooks_up": {"zh": "学员版练习共 {n} 个，均为最新。", "en": "{n} trainee exercise notebooks up to date."},
+    "warning_skipped": {"zh": "警告：已跳过 {file}：{reason}", "en": "warning: skipped {file}: {reason}"},
+    "class_report_written": {"zh": "班级报告已写入 {path}", "en": "class report written to {path}"},
+    "handouts_written": {"zh": "已生成 {files} 份讲义：{out}", "en": "{files} handouts written to {out}"},
+})
 
 
 def build_command(*, check: bool = False, lang: str = "zh") -> int:
@@ -22,25 +38,23 @@ def build_command(*, check: bool = False, lang: str = "zh") -> int:
     check_lang(lang)
     root = find_project_root()
     result = build_trainee_copies(root / "trainer" / "exercises", root / "exercises", check=check)
-    zh = lang == "zh"
     for p in result.written:
         rel = p.relative_to(root)
         if check:
-            print(f"已过期：{rel}" if zh else f"out of date: {rel}")
+            print(_TXT.get("out_date", lang, rel=rel))
         else:
-            print(f"已生成：{rel}" if zh else f"written: {rel}")
+            print(_TXT.get("written", lang, rel=rel))
     for p in result.removed:
         rel = p.relative_to(root)
         if check:
-            print(f"多余（没有讲师版）：{rel}" if zh else f"no trainer source: {rel}")
+            print(_TXT.get("no_trainer_source", lang, rel=rel))
         else:
-            print(f"已删除（没有讲师版）：{rel}" if zh else f"removed (no trainer source): {rel}")
+            print(_TXT.get("removed_no_trainer_source", lang, rel=rel))
     if check and result.stale:
-        print("学员版练习不是最新的：请运行 dealerlab exercises build。" if zh
-              else "Trainee exercises are out of date: run dealerlab exercises build.", file=sys.stderr)
+        print(_TXT.get("trainee_exercises_are_out", lang), file=sys.stderr)
         return 1
     n = len(result.unchanged) + len(result.written)
-    print(f"学员版练习共 {n} 个，均为最新。" if zh else f"{n} trainee exercise notebooks up to date.")
+    print(_TXT.get("trainee_exercise_notebooks_up", lang, n=n))
     return 0
 
 
@@ -51,8 +65,8 @@ def class_report_command(answers_dir: str | os.PathLike, output: str | os.PathLi
     skipped: list = []
     path = write_class_report(answers_dir, output, lang=lang, skipped=skipped)
     for file, reason in skipped:  # named, so the trainer can look at them; they never stop the report
-        print(f"警告：已跳过 {file}：{reason}" if lang == "zh" else f"warning: skipped {file}: {reason}", file=sys.stderr)
-    print(f"班级报告已写入 {path}" if lang == "zh" else f"class report written to {path}")
+        print(_TXT.get("warning_skipped", lang, file=file, reason=reason), file=sys.stderr)
+    print(_TXT.get("class_report_written", lang, path=path))
     return 0
 
 
@@ -66,7 +80,7 @@ def class_collect_command(sources, *, into=None, lang: str = "zh") -> int:
     result = collect_into(sources, target)
     zh = lang == "zh"
     for file, reason in result.skipped:
-        print(f"警告：已跳过 {file}：{reason}" if zh else f"warning: skipped {file}: {reason}", file=sys.stderr)
+        print(_TXT.get("warning_skipped", lang, file=file, reason=reason), file=sys.stderr)
     if zh:
         print(f"已合并 {result.files} 个答案文件（{len(result.trainees)} 位学员），新增 {result.new_attempts} 次作答记录；"
               f"班级答案文件夹：{target}")
@@ -106,7 +120,7 @@ def handouts_command(output, *, solutions: bool = True, pdf: bool = True, only=N
     if out.exists() and not out.is_dir():
         raise ExerciseError(f"{out} 是一个文件，不是文件夹：请给讲义另选一个文件夹。", f"{out} is a file, not a folder.")
     files = write_handouts(out, root=find_project_root(), solutions=solutions, pdf=pdf, only=only)
-    print(f"已生成 {len(files)} 份讲义：{out}" if lang == "zh" else f"{len(files)} handouts written to {out}")
+    print(_TXT.get("handouts_written", lang, files=len(files), out=out))
     return 0
 
 

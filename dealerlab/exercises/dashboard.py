@@ -14,7 +14,7 @@ import os
 import time
 from pathlib import Path
 
-__all__ = ["collect_many", "dashboard_body", "exercise_list", "page", "recent_work"]
+__all__ = ["collect_many", "dashboard_body", "exercise_groups", "exercise_list", "page", "recent_work"]
 
 PAGE_CSS = """
 body{font-family:"Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0;color:#222;background:#f6f8fb}
@@ -84,6 +84,34 @@ def exercise_list(root: str | os.PathLike) -> list[tuple[str, str]]:
             pass
         out.append((p.name, title))
     return out
+
+
+def exercise_groups(root: str | os.PathLike) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The trainee notebooks of ``root`` grouped by course module, as the exercise list shows them.
+
+    Parameters
+    ----------
+    root : path
+        Folder of trainee notebooks (``exercises/``); a file's module is its two leading digits (``03a-…`` → 3).
+
+    Returns
+    -------
+    list of (str, list of (str, str))
+        ``(heading, [(file name, title), …])`` in course order: 「开始」 for ``00-…``, then 「模块 N 名称」
+        (:data:`dealerlab.course.MODULES`), then 「其他练习」 for files without a module number.
+    """
+    import re
+
+    from dealerlab.course import MODULES
+
+    names = {m.number: m.label for m in MODULES}
+    groups: dict[int, list[tuple[str, str]]] = {}
+    for name, title in exercise_list(root):
+        m = re.match(r"(\d{2})", name)
+        number = int(m.group(1)) if m and (int(m.group(1)) == 0 or int(m.group(1)) in names) else 99
+        groups.setdefault(number, []).append((name, title))
+    heading = {0: "开始", 99: "其他练习", **names}
+    return [(heading[n], groups[n]) for n in sorted(groups)]
 
 
 def collect_many(roots) -> tuple[list[dict], list[tuple[Path, str]]]:

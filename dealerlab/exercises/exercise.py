@@ -43,6 +43,9 @@ _CSS = (
 )
 
 _T = Catalogue({
+    "not_you": {"zh": "不是你？", "en": "Not you?"},
+    "all_exercises": {"zh": "全部练习", "en": "All exercises"},
+    "no_model_answer": {"zh": "（本练习没有参考答案。）", "en": "(No model answer for this exercise.)"},
     "check": {"zh": "检查答案", "en": "Check answer"},
     "reveal": {"zh": "查看参考答案", "en": "Show model answer"},
     "reveal_locked": {"zh": "先检查一次答案，才能查看参考答案。", "en": "Check your answer once to see the model answer."},
@@ -98,7 +101,7 @@ def _switch_link(lang: str) -> str:
         return ""
     base = os.environ.get("VOILA_BASE_URL", "/") or "/"
     href = html.escape(base.rstrip("/") + "/logout", quote=True)
-    label = "不是你？" if lang == "zh" else "Not you?"
+    label = _T.get("not_you", lang)
     return f" <a class='dl-not-me' href='{href}' target='_top' style='margin-left:8px'>{label}</a>"
 
 
@@ -110,7 +113,7 @@ def _list_link(lang: str) -> str:
         return ""
     base = os.environ.get("VOILA_BASE_URL", "/") or "/"
     href = html.escape(base.rstrip("/") + "/dealerlab/", quote=True)
-    label = "全部练习" if lang == "zh" else "All exercises"
+    label = _T.get("all_exercises", lang)
     return f" <a class='dl-list-link' href='{href}' target='_top' style='margin-left:8px'>{label}</a>"
 
 
@@ -450,7 +453,7 @@ class Exercise:
         lang = lang or self.lang
         spec = self.model_answer_en if (lang == "en" and self.model_answer_en is not None) else self.model_answer
         if spec is None:
-            return "（本练习没有参考答案。）" if lang == "zh" else "(No model answer for this exercise.)"
+            return _T.get("no_model_answer", lang)
         if callable(spec):
             spec = spec(self.answer())
         if isinstance(spec, Mapping):
@@ -706,7 +709,12 @@ class Exercise:
         )
 
     def _render_model(self) -> None:
-        text = self.model_answer_text()
+        text = self.model_answer_text().lstrip()
+        # most model answers open with their own bold heading: the box has one already, so show it once
+        for heading in {_T.get("model", self.lang), _T.get("model", "zh"), _T.get("model", "en")}:
+            if text.startswith(f"**{heading}**"):
+                text = text[len(heading) + 4:].lstrip()
+                break
         self._set_html(
             "_model_html",
             f"<div style='border:1px dashed #1565c0;padding:6px 12px;margin:6px 0'><b>{_T.get('model', self.lang)}</b>"

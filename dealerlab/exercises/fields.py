@@ -13,8 +13,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dealerlab.exercises.feedback import NumberParseError, format_number, parse_number
+from dealerlab.i18n import Catalogue
 
 __all__ = ["Field", "NumberField", "ChoiceField", "ClassifyField", "TableField", "TextField", "SliderField"]
+
+_TXT = Catalogue({
+    "read_as": {"zh": "读作 ", "en": "read as "},
+    "choose": {"zh": "（请选择）", "en": "(choose)"},
+    "total": {"zh": "合计", "en": "Total"},
+})
 
 
 def _options(spec: Sequence[str] | Mapping[str, str] | None) -> dict[str, str]:
@@ -250,7 +257,7 @@ class _NumberView(FieldView):
         # show how the text was read when that is not obvious (percent points, 万, separators)
         if v is not None and raw and raw != format_number(v, percent=self.field.percent):
             shown = self.field.describe(v, self.lang)
-            self.show_hint(("读作 " if self.lang == "zh" else "read as ") + shown)
+            self.show_hint(_TXT.get("read_as", self.lang) + shown)
         else:
             self.show_hint("")
 
@@ -418,22 +425,32 @@ class ClassifyField(Field):
     def view(self, name: str, lang: str) -> FieldView:
         import ipywidgets as w
 
-        choose = "（请选择）" if lang == "zh" else "(choose)"
+        choose = _TXT.get("choose", lang)
         # "" (not None) for the placeholder: a Dropdown shows None as a blank box instead of "(choose)"
         class_opts = [(choose, "")] + [(_pick(self.classes, self.classes_en, c, lang), c) for c in self.classes]
         rows, drops = [], {}
+        # widths follow the longest text (about 14 px a CJK character) so that a long class is not cut off in the
+        # closed dropdown and a cause written out in full stays next to its dropdown; bounded for narrow screens
+        item_w = _text_width((_pick(self.items, self.items_en, k, lang) for k in self.items), low=260, high=460)
+        class_w = _text_width((label for label, _c in class_opts), low=200, high=460, pad=40)
         for k in self.items:
-            d = w.Dropdown(options=class_opts, value="", layout=w.Layout(width="200px"))
+            d = w.Dropdown(options=class_opts, value="", layout=w.Layout(width=f"{class_w}px"))
             d.add_class("dl-input")
             d.add_class(f"dl-item-{k}")
             drops[k] = d
-            label = w.HTML(html.escape(_pick(self.items, self.items_en, k, lang)), layout=w.Layout(width="260px"))
+            label = w.HTML(html.escape(_pick(self.items, self.items_en, k, lang)), layout=w.Layout(width=f"{item_w}px"))
             rows.append(w.HBox([label, d]))
         view = _ClassifyView(self, name, lang, w.VBox(rows))
         view.drops = drops
         for d in drops.values():
             d.observe(view._changed, names="value")
         return view
+
+
+def _text_width(texts, *, low: int, high: int, pad: int = 20) -> int:
+    """Pixels for the longest of ``texts`` (a CJK character ≈ 14 px, other characters ≈ 8 px), within [low, high]."""
+    longest = max((sum(14 if ord(ch) > 0x2E7F else 8 for ch in str(t)) for t in texts), default=0)
+    return max(low, min(high, longest + pad))
 
 
 class _ClassifyView(FieldView):
@@ -555,7 +572,7 @@ class TableField(Field):
             w.HTML(f"<b>{html.escape(_pick(self.columns, self.columns_en, c, lang))}</b>", layout=w.Layout(width=width))
             for c in self.columns
         ]
-        total_word = "合计" if lang == "zh" else "Total"
+        total_word = _TXT.get("total", lang)
         if self.totals in ("rows", "both"):
             head.append(w.HTML(f"<b>{total_word}</b>", layout=w.Layout(width=width)))
         cells.extend(head)

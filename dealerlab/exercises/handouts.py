@@ -15,6 +15,9 @@ import ast
 import html
 import importlib
 import os
+import re
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -94,7 +97,7 @@ def _field_paper(field) -> str:
         body = "<div class='lines'>" + "<div></div>" * n + "</div>"
     elif isinstance(field, SliderField):
         fmt = (lambda v: f"{v:.0%}") if field.percent else (lambda v: f"{v:g}")
-        body = (f"<span class='box'></span> {html.escape(field.unit or '')}"
+        body = (f"<span class='box'></span> {html.escape(field.unit or ('%' if field.percent else ''))}"
                 f"<div class='help'>在 {fmt(field.min)} 到 {fmt(field.max)} 之间</div>")
     else:  # pragma: no cover - every field kind is listed above
         body = "<span class='box'></span>"
@@ -116,7 +119,7 @@ def exercise_paper(ex: Exercise, *, solution: bool = False) -> str:
     str
         HTML.
     """
-    parts = [f"<div class='paper'><h3>{html.escape(ex.title)}</h3>", _markdown(ex.instructions)]
+    parts = [f"<div class='paper'><h3>{html.escape(ex.title)}</h3>", _markdown(_paper_text(ex.instructions))]
     parts += [_field_paper(f) for f in ex.fields.values()]
     if solution:
         text = ex.model_answer_text("zh")
@@ -199,7 +202,9 @@ def _execute(nb, cwd: Path):
         os.environ["DEALERLAB_ANSWERS_DIR"] = tmp
         os.environ["DEALERLAB_TRAINEE"] = "讲义"
         try:
-            NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+            # the kernel's start-up chatter (an English TCP warning per notebook) is not for the trainer's screen
+            NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute(
+                stderr=subprocess.DEVNULL)
         finally:
             for k, v in old.items():
                 if v is None:
@@ -240,17 +245,39 @@ def notebook_handout_html(path: str | os.PathLike, *, solution: bool = False, ex
         if cell.cell_type == "markdown":
             if title == path.stem and cell.source.lstrip().startswith("# "):
                 title = cell.source.lstrip()[2:].splitlines()[0].strip()
-            body.append(_markdown(cell.source))
+            body.append(_markdown(_paper_text(cell.source)))
         elif cell.cell_type == "code":
             if i in shown:
                 body += [exercise_paper(ex, solution=solution) for ex in shown[i]]
             else:
                 body.append(_outputs_html(cell))
     sheet = "（讲师版：含参考答案）" if solution else ""
+    # a trainee's sheet is handed in: the name goes at the top of the first page, not after the last question
+    name = ("<p class='note dl-name-line' style='text-align:right'>姓名：__________　日期：__________</p>"
+            if shown and not solution else "")
     return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}{sheet}</title>"
             f"<style>{_CSS}</style></head><body>"
-            + (f"<p class='note'>{sheet}</p>" if sheet else "")
-            + "".join(body) + "<p class='note'>姓名：__________　日期：__________</p></body></html>")
+            + (f"<p class='note'>{sheet}</p>" if sheet else "") + name
+            + "".join(body) + "</body></html>")
+
+
+#: sentences about the screen that are untrue on paper (no button, nothing saved or added up by itself)
+_SCREEN_ONLY = ("自动保存", "检查答案", "查看参考答案", "自动显示")
+
+
+def _paper_text(source: str) -> str:
+    """Markdown as printed: the sentences about the app's buttons, saving and automatic totals left out."""
+    out = []
+    for line in source.splitlines():
+        if not any(w in line for w in _SCREEN_ONLY):
+            out.append(line)
+            continue
+        if re.match(r"\s*(?:[-*+]|\d+[.)])\s", line):
+            continue  # a list item about the screen goes whole (what is left of it would join the item above)
+        kept = "".join(s for s in re.split(r"(?<=[。！？])", line) if s and not any(w in s for w in _SCREEN_ONLY))
+        if re.sub(r"^[\s>*+\-\d.]*", "", kept).strip("*（）() "):  # something besides a list marker is left
+            out.append(kept)
+    return "\n".join(out)
 
 
 def write_handouts(output: str | os.PathLike, *, root: str | os.PathLike, solutions: bool = True,
@@ -290,19 +317,24 @@ def write_handouts(output: str | os.PathLike, *, root: str | os.PathLike, soluti
     for p in sorted((root / "notebooks").glob("*.ipynb")):
         jobs.append((p, False, f"课程-{p.stem}"))
     executed: dict = {}
-    for p, solution, name in jobs:
-        if only and p.stem not in only:
-            continue
-        if p not in executed:
-            nb = nbformat.read(p, as_version=4)
-            executed[p] = _execute(nb, p.parent) if p.parent.name == "exercises" and notebook_exercises(nb) else nb
-        doc = notebook_handout_html(p, solution=solution, nb=executed[p])
-        html_path = out / f"{name}.html"
-        atomic_write_text(html_path, doc, mode=0o644)
-        if pdf:
-            pdf_path = to_pdf(html_path, out / f"{name}.pdf")
-            html_path.unlink()  # ours, just written: the PDF is the handout
-            written.append(pdf_path)
-        else:
-            written.append(html_path)
+    # the HTML a PDF is printed from, and the PDF until it is whole, live in a temporary folder: a run stopped
+    # half-way (Ctrl+C) leaves only finished handouts in the output folder
+    with tempfile.TemporaryDirectory(prefix="dealerlab-handouts-") as tmp:
+        for p, solution, name in jobs:
+            if only and p.stem not in only:
+                continue
+            if p not in executed:
+                nb = nbformat.read(p, as_version=4)
+                executed[p] = _execute(nb, p.parent) if p.parent.name == "exercises" and notebook_exercises(nb) else nb
+            doc = notebook_handout_html(p, solution=solution, nb=executed[p])
+            if pdf:
+                html_path = Path(tmp) / f"{name}.html"
+                atomic_write_text(html_path, doc, mode=0o644)
+                printed = to_pdf(html_path, Path(tmp) / f"{name}.pdf")
+                shutil.move(printed, out / f"{name}.pdf")  # a rename on the same disk
+                written.append(out / f"{name}.pdf")
+            else:
+                html_path = out / f"{name}.html"
+                atomic_write_text(html_path, doc, mode=0o644)
+                written.append(html_path)
     return written

@@ -104,6 +104,8 @@ _T = Catalogue({
     "use": {"zh": "用这家门店、这个月", "en": "Use this store and month"},
     "using": {"zh": "正在用：<b>{store}</b> · {month}", "en": "In use: <b>{store}</b> · {month}"},
     "none": {"zh": "还没有上传数据。", "en": "No data uploaded yet."},
+    "pick": {"zh": "请选你的门店和月份，再点「用这家门店、这个月」。",
+             "en": "Pick your store and month, then click \u201cUse this store and month\u201d."},
     "remove": {"zh": "删除我的数据", "en": "Delete my data"},
     "removed": {"zh": "已删除你上传的数据。", "en": "Your data is deleted."},
     "name_first": {"zh": "请先在本页上方的练习里输入你的姓名，再上传数据。", "en": "Enter your name in an exercise above first."},
@@ -709,7 +711,8 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
     def show_using():
         sel = md.selection if md.trainee else None
         if sel is None:
-            using.value = f"<p class='dl-note'>{html.escape(_T.get('none', lang))}</p>" if not md.has_data else ""
+            key = "pick" if md.has_data else "none"
+            using.value = f"<p class='dl-note'>{html.escape(_T.get(key, lang))}</p>"
         else:
             using.value = "<p>" + _T.get("using", lang, store=html.escape(md.store_name(sel[0])), month=sel[1]) + "</p>"
         pickers.layout.display = "" if md.has_data else "none"
@@ -723,6 +726,8 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
         sel = md.selection
         if sel is not None and sel[0] in dict(stores):
             pick_store.value = sel[0]
+        elif stores and pick_store.value is None:
+            pick_store.value = stores[0][0]  # ipywidgets 8 leaves a re-filled Dropdown empty: never show blank pickers
         fill_months()
 
     def fill_months(*_):
@@ -1070,8 +1075,82 @@ def _cliff_mine(md: MyData, base):
     )
 
 
+#: most accounts one tiering exercise shows (the lines are fitted on the accounts shown, as in the course case)
+MAX_ACCOUNTS = 30
+
+
+def tiering_mine_case(md: MyData) -> pd.DataFrame:
+    """06a on the trainee's store: his accounts at the end of the chosen month (:func:`dealerlab.accounts.account_activity`,
+    at most :data:`MAX_ACCOUNTS`, the largest first) with the tier :class:`dealerlab.accounts.TierEstimator` gives them
+    (lines fitted on the accounts shown). Company names masked."""
+    from dealerlab import accounts as A
+    from dealerlab.data.privacy import mask_company
+
+    store_id, period = md.selection
+    ds = md.dataset()
+    if not ds.has("accounts") or not len(ds["accounts"]):
+        raise ExerciseError("你的数据里没有「大客户」表，这道题做不了：补上后重新上传即可。", "Your data has no accounts table.")
+    as_of = pd.Period(period, freq="M").end_time.normalize()
+    act = A.account_activity(ds, as_of=as_of)
+    act = act[act["store_id"].astype(str) == store_id]
+    if len(act) < 3:
+        raise ExerciseError("你门店的大客户少于 3 个，分级没有意义：这道题请做上面的课程案例。", "Fewer than 3 accounts.")
+    act = act.sort_values(["monetary", "account_id"], ascending=[False, True], kind="stable").head(MAX_ACCOUNTS)
+    out = A.TierEstimator().fit_transform(act.reset_index(drop=True))
+    out["shown_name"] = out["account_name"].map(mask_company)
+    return out.sort_values("account_id", kind="stable").reset_index(drop=True)
+
+
+def _tiering_mine(md: MyData, base):
+    """06a on the trainee's store: his accounts, the same rule (value → importance → potential → general)."""
+    from dealerlab import accounts as A
+    from dealerlab.exercises import ClassifyField, Exercise, Feedback
+
+    store_id, period = md.selection
+    t = tiering_mine_case(md)
+    name = md.store_name(store_id)
+
+    def cell(v) -> str:
+        return html.escape(str(v)).replace("|", "｜") if v == v and v is not None else "—"
+
+    table = ("| 编号 | 客户 | 行业 | 车队 | 对接层级 | 计划采购 | 24月金额(万) | 近12月已购 |\n|---|---|---|---|---|---|---|---|\n"
+             + "\n".join(f"| {cell(r.account_id)} | {cell(r.shown_name)} | {cell(r.industry)} | {cell(r.fleet_size)} | "
+                         f"{cell(r.contact_level)} | {cell(r.planned_purchases)} | {r.monetary / 1e4:,.1f} | {int(r.units_12m)} |"
+                         for r in t.itertuples()))
+
+    def check(answer: dict) -> Feedback:
+        given = answer.get("tiers") or {}
+        details = []
+        for r in t.itertuples():
+            ok = given.get(str(r.account_id)) == r.tier
+            details.append(("tiers", ok, "" if ok else f"{r.shown_name}（{r.account_id}）应为{r.tier}。"))
+        return Feedback.grade(
+            details,
+            explanation=(f"分级线按你门店这 {len(t)} 个客户算：金额前 20% 是价值型；再看重要性（党政军/国企、车队 ≥ 10 台、高层对接）；"
+                         "再看潜力（计划采购 + 0.2×车队 − 近 12 个月已购，前 20%）；都不是才是一般客户。"),
+            explanation_en="The same rule as the course case, on your store's accounts.",
+            hint="先把客户按 24 个月金额排序，圈出前 20%。",
+        )
+
+    return Exercise(
+        id=base.id + MINE_SUFFIX,
+        title=f"{base.title.replace('十个', '你门店的')}（我的数据）",
+        title_en="Tier your own accounts (my data)",
+        instructions=(f"用你上传的数据：**{html.escape(name)}** 的大客户，金额和已购台数算到 **{period}** 月底"
+                      f"（{'只列金额最大的 ' + str(MAX_ACCOUNTS) + ' 个；' if len(t) >= MAX_ACCOUNTS else ''}客户名称已遮盖）。"
+                      "按和上面课程案例相同的先后顺序分级。\n\n" + table),
+        instructions_en="Your own accounts: tier them with the same rule.",
+        fields={"tiers": ClassifyField("分级", "Tier", items={str(r.account_id): str(r.shown_name) for r in t.itertuples()},
+                                       classes={x: x for x in A.TIERS})},
+        check=check,
+        model_answer=lambda answer=None: "**参考答案（由你上传的数据算出）**：\n\n" + "\n".join(
+            f"- {html.escape(str(r.shown_name))}（{r.account_id}）：{r.tier}" for r in t.itertuples()),
+    )
+
+
 #: exercise id → builder of its 「我的数据」 version
-_MINE_BUILDERS = {"03a-showroom-log": _funnel_mine, "08a-vp-cliff": _cliff_mine, "08b-stock-age": _stock_mine}
+_MINE_BUILDERS = {"03a-showroom-log": _funnel_mine, "06a-tiering": _tiering_mine, "08a-vp-cliff": _cliff_mine,
+                  "08b-stock-age": _stock_mine}
 
 
 def mine(exercise, *, store: AnswerStore | None = None, lang: str = "zh"):

@@ -201,14 +201,13 @@ def now_iso() -> str:
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` atomically (temp file + fsync + ``os.replace``): never a torn file.
 
-    ``mode`` (e.g. ``0o644``) sets the permissions; by default the file is private to the user (``0o600``).
+    ``mode`` (e.g. ``0o600`` for a secret) sets the permissions before the file appears; by default the user's usual
+    permissions.
     """
     from dealerlab._io import atomic_file
 
-    with atomic_file(path, suffix=".tmp") as tmp:
+    with atomic_file(path, suffix=".tmp", mode=mode) as tmp:
         tmp.write_bytes(data)
-        if mode is not None:
-            os.chmod(tmp, mode)
 
 
 def atomic_write_text(path: str | os.PathLike, text: str, *, mode: int | None = None) -> None:

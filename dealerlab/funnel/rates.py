@@ -37,12 +37,17 @@ import pandas as pd
 from dealerlab._long import LONG_COLUMNS
 from dealerlab._options import check_lang
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, Components, components
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import ids
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
 
 __all__ = ["RATE_SPECS", "RateSpec", "FUNNEL_METRICS", "RATE_IDS", "funnel_rates", "long_metrics", "evaluate"]
+
+_TXT = Catalogue({
+    "denominator": {"zh": "分母为 0：", "en": "denominator is 0: "},
+})
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def evaluate(values: dict[str, np.ndarray], missing: dict, cell_reasons: dict, m
             v = np.where(den != 0, num / np.where(den == 0, 1, den), np.nan)
         r = np.full(n, "", dtype=object)
         zero = den == 0
-        prefix = "分母为 0：" if zh else "denominator is 0: "
+        prefix = _TXT.get("denominator", lang)
         r[zero] = prefix + (spec.zero_zh if zh else spec.zero_en)
         # per-cell reasons of components that are NaN in some cells (market)
         for c in (*spec.num, *spec.den):

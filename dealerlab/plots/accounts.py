@@ -53,7 +53,7 @@ def value_potential(tiers: pd.DataFrame, *, label_top: int = 6, ax: Axes | None 
     ymax = float(tiers["potential"].max()) if len(tiers) else 1.0
     for i, (_, r) in enumerate(top.iterrows()):
         name = str(r["account_name"])
-        name = name if len(name) <= 8 else name[:7] + "…"
+        name = name if len(name) <= 18 else name[:17] + "…"  # long enough for "industry + account id" labels
         # staggered leader lines so that neighbouring labels do not overlap
         ax.annotate(name, (r["monetary"] / 1e4, r["potential"]), xytext=(0, 18 + 16 * (i % 4)), textcoords="offset points",
                     fontsize=8, ha="center", arrowprops=dict(arrowstyle="-", color="#9aa5b1", lw=0.6))

@@ -180,6 +180,11 @@ def client_name(ds, lang: str = "zh") -> str:
 
 
 
+def _nowrap(text: str) -> H.Html:
+    """A table cell's text kept on one line (a figure with its unit, a date, an owner)."""
+    return H.Html(f'<span class="dl-nowrap">{H.esc(text)}</span>')
+
+
 @dataclass
 class ReportContext:
     """One store's (or the group's) report: parameters, data, the metrics table and the findings."""
@@ -408,10 +413,10 @@ class ReportContext:
         found = self.findings()
         dates = schedule(found)
         rows = [{"#": i, _TEXT.get("finding", self.lang): f.title(self.lang), _TEXT.get("detail", self.lang): f.detail(self.lang),
-                 label("extra_gross", self.lang): fmt(f.extra_gross, "money", self.lang, na="—"),
-                 label("extra_sales", self.lang): fmt(f.extra_sales, "decimal", self.lang, na="—"),
-                 label("owner", self.lang): f.action.who if f.action is not None else "—",
-                 label("check_date", self.lang): dates[finding_id(f)][1].isoformat() if finding_id(f) in dates else "—"}
+                 label("extra_gross", self.lang): _nowrap(fmt(f.extra_gross, "money", self.lang, na="—")),
+                 label("extra_sales", self.lang): _nowrap(fmt(f.extra_sales, "decimal", self.lang, na="—")),
+                 label("owner", self.lang): _nowrap(f.action.who if f.action is not None else "—"),
+                 label("check_date", self.lang): _nowrap(dates[finding_id(f)][1].isoformat() if finding_id(f) in dates else "—")}
                 for i, f in enumerate(found[:top], start=1)]
         return H.table(pd.DataFrame(rows), lang=self.lang) if rows else ""
 

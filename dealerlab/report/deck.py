@@ -26,9 +26,13 @@ from dealerlab.report.labels import col
 __all__ = ["write_deck", "deck_texts", "FONT", "TOP_FINDINGS", "DECK_NAME"]
 
 _TXT = Catalogue({
+    "vs_benchmark": {"zh": "（标杆 {fmt}）", "en": " (benchmark {fmt})"},
+    "vs_target": {"zh": "（目标 {fmt}）", "en": " (target {fmt})"},
+    "vs_reachable": {"zh": "（可达目标 {target}，标杆 {benchmark}）", "en": " (reachable {target}, benchmark {benchmark})"},
+    "target_line": {"zh": "目标", "en": "Target"},
+    "reachable_line": {"zh": "可达目标", "en": "Reachable target"},
     "trend_title": {"zh": "{metric}：{first} – {last}", "en": "{metric}: {first} – {last}"},
     "labelled": {"zh": "{label}：{text}", "en": "{label}: {text}"},
-    "benchmark": {"zh": "（标杆 {fmt}）", "en": " (benchmark {fmt})"},
     "about_gross_month": {"zh": "每月可多得毛利约 {gross}", "en": "about {gross} gross a month"},
     "dealer_diagnostic_report": {"zh": "经销商经营诊断报告", "en": "Dealer diagnostic report"},
     "period": {"zh": "诊断月份：{period}", "en": "Period: {period}"},
@@ -171,8 +175,8 @@ def _master_footer(prs, text: str, colour: str) -> None:
     del sldIdLst[-1]
 
 
-def _trend_chart(ctx, metric: str, benchmark: float):
-    """The metric's recent months per store (the report's stores), with the benchmark line."""
+def _trend_chart(ctx, metric: str, benchmark: float, *, label: str | None = None):
+    """The metric's recent months per store (the report's stores), with the benchmark (or ``label``) line."""
     import matplotlib.pyplot as plt
 
     from dealerlab.plots import set_style
@@ -187,7 +191,7 @@ def _trend_chart(ctx, metric: str, benchmark: float):
         grp = grp.sort_values("period")
         ax.plot(grp["period"], grp["value"], marker="o", lw=2, label=str(sid))
     if benchmark is not None and not (isinstance(benchmark, float) and math.isnan(benchmark)):
-        ax.axhline(benchmark, color="#c0392b", ls="--", lw=1.2, label=col("benchmark", ctx.lang))
+        ax.axhline(benchmark, color="#c0392b", ls="--", lw=1.2, label=label or col("benchmark", ctx.lang))
     if unit == "rate":
         from matplotlib.ticker import PercentFormatter
 
@@ -199,22 +203,49 @@ def _trend_chart(ctx, metric: str, benchmark: float):
     return fig
 
 
-def _five_w(action) -> list[str]:
-    """What, why, who, when, where, how of a finding's action (the PDCA action type)."""
-    return [str(getattr(action, k, "") or "") for k in ("what", "why", "who", "when", "where", "how")]
+def _five_w(action, lang: str = "zh") -> list[str]:
+    """What, why (the cause), who, when, where, how of a finding's action (the PDCA action type)."""
+    out = [str(getattr(action, k, "") or "") for k in ("what", "why", "who", "when", "where", "how")]
+    out[1] = _cause(out[1], lang)
+    return out
+
+
+def _target(f) -> tuple[float, str]:
+    """The line a finding's number is held against, and its name: the benchmark, the target of the target table or a
+    rule, or the reachable target (half the gap, own best) — never a target called a benchmark."""
+    if f.target_source in ("half_gap", "own_best") and _finite(f.target):
+        return f.target, "reachable"
+    if f.target_source in ("target_table", "rule") and _finite(f.target):
+        return f.target, "target"
+    return f.benchmark, "benchmark"
+
+
+def _finite(x) -> bool:
+    return isinstance(x, int | float) and math.isfinite(x)
 
 
 def _finding_number(ctx, f) -> str:
     unit = unit_of(f.metric) if f.metric else "count"
-    if f.metric and not (isinstance(f.value, float) and math.isnan(f.value)):
-        text = fmt(f.value, unit, ctx.lang)
-        if not (isinstance(f.benchmark, float) and math.isnan(f.benchmark)):
-            text += _TXT.get("benchmark", ctx.lang, fmt=fmt(f.benchmark, unit, ctx.lang))
+    if f.metric and _finite(f.value):
+        text = fmt(f.value, unit, ctx.lang, median=True)
+        line, kind = _target(f)
+        if _finite(line):
+            shown = fmt(line, unit, ctx.lang, median=True)
+            if kind == "reachable" and _finite(f.benchmark):
+                text += _TXT.get("vs_reachable", ctx.lang, target=shown, benchmark=fmt(f.benchmark, unit, ctx.lang))
+            else:
+                text += _TXT.get("vs_" + kind, ctx.lang, fmt=shown)
         return text
     gross = getattr(f, "extra_gross", math.nan)
     if isinstance(gross, float) and math.isfinite(gross) and gross > 0:
         return _TXT.get("about_gross_month", ctx.lang, gross=fmt(gross, "money", ctx.lang))
     return ""
+
+
+def _cause(why: str, lang: str) -> str:
+    """An action's why without its bracketed numbers: the slide states them once, above."""
+    cut = why.find("（") if lang == "zh" else why.find(" (")
+    return why[:cut] if cut > 0 else why
 
 
 def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
@@ -298,10 +329,11 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
         if f.action is not None:
             names = [_TXT.get("what", lang), _TXT.get("why", lang), _TXT.get("who", lang), _TXT.get("when", lang),
                      _TXT.get("where", lang), _TXT.get("how", lang)]
-            plan = [_TXT.get("labelled", lang, label=k, text=v) for k, v in zip(names, _five_w(f.action)) if v]
+            plan = [_TXT.get("labelled", lang, label=k, text=v) for k, v in zip(names, _five_w(f.action, lang)) if v]
             _text(s, margin, Inches(3.9), Emu(int(inner * 0.45)), Inches(2.6), [_TXT.get("action", lang), *plan], size=12)
         if f.metric and f.metric in set(ctx.metrics["metric"]):
-            fig = _trend_chart(ctx, f.metric, f.benchmark)
+            line, kind = _target(f)
+            fig = _trend_chart(ctx, f.metric, line, label=None if kind == "benchmark" else _TXT.get(kind + "_line", lang))
             _image(s, margin + int(inner * 0.48), Inches(1.3), int(inner * 0.52), fig)
 
     # 4 league table (group)

@@ -103,7 +103,8 @@ class Finding:
         g = self.extra_gross
         if math.isfinite(g) and g > 0:
             shown = fmt(g, "money", lang)
-            if shown not in text and f"{g:,.0f}" not in text:
+            said = (shown, f"{g:,.0f}", f"{g / 1e4:,.1f} 万元", f"{g / 1e4:,.1f} 万") if lang != "en" else (shown, f"{g:,.0f}")
+            if not any(x in text for x in said):
                 bits.append(f"每月毛利约 {shown}" if lang != "en" else f"about {shown} gross a month")
             share = self.share_of_gross
             if math.isfinite(share) and f"{share:.1%}" not in text:

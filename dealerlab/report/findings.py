@@ -251,7 +251,7 @@ def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None
             "extra_sales": f.extra_sales, "extra_gross": f.extra_gross, "share_of_gross": f.share_of_gross,
             "benchmark": f.benchmark, "benchmark_source": f.benchmark_source,
             "benchmark_extra_sales": f.benchmark_extra_sales, "benchmark_extra_gross": f.benchmark_extra_gross,
-            "evidence": f.evidence or f.detail(lang), "action": f.action.what if f.action else "",
+            "evidence": (f.evidence or f.detail(lang)) if lang == "zh" else f.detail(lang), "action": f.action.what if f.action else "",
             "owner": f.action.who if f.action else "", "start": when[0].isoformat() if when else "",
             "check_date": when[1].isoformat() if when else "", "title": f.title(lang),
         })

@@ -170,25 +170,34 @@ def fmt_delta(value, unit: str = "count", lang: str = "zh", *, short: bool = Fal
     return sign + shown
 
 
-def excel_format(unit: str, lang: str = "zh") -> str:
+def excel_format(unit: str, lang: str = "zh", *, value=None) -> str:
     """The Excel number format of ``unit`` (the appendix workbook's cells keep their numbers).
 
     Parameters
     ----------
-    unit : {"money", "rate", "count", "index", "days", "decimal"}
-        The unit.
+    unit : {"money", "rate", "count", "units", "index", "days", "decimal"}
+        The unit (``units``: vehicles, may be fractional, e.g. a standard stock).
     lang : {"zh", "en"}
         Language of the money unit.
+    value : float, optional
+        The cell's number: money from 10 万 (1 million in English) is shown in 万元 (millions), as :func:`fmt` shows it
+        (``3336540`` reads ``333.7 万元``; the cell keeps 3336540).
 
     Returns
     -------
     str
     """
     check_lang(lang)
+    if unit == "money" and not is_missing(value) and isinstance(value, int | float):
+        if lang == "zh" and abs(value) >= WAN_FROM:
+            return '0!.0," 万元"'  # ÷ 1,000, a literal point before the last digit: ÷ 10,000 with one decimal
+        if lang == "en" and abs(value) >= 1_000_000:
+            return '"¥"#,##0.00,," m"'
     return {
         "money": '#,##0" 元"' if lang == "zh" else '"¥"#,##0',
         "rate": "0.0%",
         "count": "#,##0",
+        "units": "#,##0.0",
         "index": "0",
         "days": "0.0",
         "decimal": "#,##0.0",

@@ -167,6 +167,7 @@ _UNIT_NAMES = Catalogue({
     "money": {"zh": "元", "en": "yuan"},
     "rate": {"zh": "百分比", "en": "percent"},
     "count": {"zh": "个数（台/人/次）", "en": "count"},
+    "units": {"zh": "台", "en": "vehicles"},
     "index": {"zh": "指数（分）", "en": "index points"},
     "days": {"zh": "天", "en": "days"},
     "decimal": {"zh": "数值", "en": "number"},
@@ -241,9 +242,8 @@ def write_appendix(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
                 label = str(shown.columns[j - 1])
                 width = max(8, min(28, 2 * len(label) + 2))
                 if c in units:
-                    fmt = excel_format(units[c], lang)
-                    for cell in ws[letter][1:]:
-                        cell.number_format = fmt
+                    for cell in ws[letter][1:]:  # per cell: money from 10 万 in 万元, as the report shows it
+                        cell.number_format = excel_format(units[c], lang, value=cell.value)
                 else:
                     longest = max([len(str(v)) for v in wide[c].head(500)] + [len(label) * 2])
                     width = max(width, min(40, longest + 2))

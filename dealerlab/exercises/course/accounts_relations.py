@@ -119,14 +119,14 @@ relation_drill = Exercise(
     instructions_en="Sort actions into the four steps, scenes into the five methods, people into decision roles; log a competitor move.",
     fields={
         "steps": ClassifyField("① 动作 → 步骤", "Action → step",
-                               items={k: f"动作 {i}" for i, k in enumerate(STEP_ACTIONS, start=1)}, classes=_STEPS,
+                               items={k: f"{i}. {STEP_ACTIONS[k][0]}" for i, k in enumerate(STEP_ACTIONS, start=1)}, classes=_STEPS,
                                classes_en={"建立": "build", "维系": "keep", "巩固": "consolidate", "发展": "develop"}),
         "principle": ChoiceField("② 原则", "Principle", options={
             "a": "客户有需要时再提供服务，价格越低越好",
             "b": "变被动服务为主动关怀，变推销产品为双赢合作",
             "c": "抓住一个关键人，其他人不用管"}),
         "methods": ClassifyField("③ 场景 → 方法", "Scene → method",
-                                 items={k: f"场景 {i}" for i, k in enumerate(METHOD_SCENES, start=1)},
+                                 items={k: f"{i}. {METHOD_SCENES[k][0]}" for i, k in enumerate(METHOD_SCENES, start=1)},
                                  classes=_METHODS),
         "people": ClassifyField("④ 人 → 角色", "Person → role",
                                 items={k: t for k, (t, _v) in DECISION_PEOPLE.items()}, classes=_ROLES,
@@ -231,7 +231,7 @@ b2b_equity = Exercise(
         f"**① B2B 漏斗**：大客户部下季度要签 **{FUNNEL_DEALS}** 单车队合同。各阶段进入下一阶段的转化率是："
         f"{_rate_text()}。倒推每个阶段至少需要多少家客户。\n\n"
         f"**② 客户资产**：价值型客户 {EQUITY_CASE['accounts']} 家，每家年毛利 {EQUITY_CASE['annual_margin']:,} 元，"
-        f"实测留存率 {EQUITY_CASE['retention']:.0%}，折现率 {EQUITY_CASE['discount']:.0%}。算出每家的 CLV 和这一类客户的客户资产。\n\n"
+        f"实测留存率 {EQUITY_CASE['retention']:.0%}，折现率 {EQUITY_CASE['discount']:.0%}。算出每家的 CLV（= 年毛利 × r ÷ (1 + d − r)，r 是留存率、d 是折现率）和这一类客户的客户资产（= CLV × 客户数）。\n\n"
         "**③ “管家”**：哪些说法符合大客户代表（“管家”）的角色？（多选）"
     ),
     instructions_en="Work the funnel back from 6 contracts; CLV and customer equity of 12 accounts; the account rep's role.",
@@ -246,8 +246,8 @@ b2b_equity = Exercise(
     check=_check_b2b,
     model_answer=lambda _a=None: (
         "**参考答案**\n\n① " + " ← ".join(f"{s} {n}" for s, n in reversed(pipeline_answer().items()))
-        + f"。\n\n② CLV = 30 000 × 0.75 ÷ 0.35 = **{equity_answer()[0]:,.0f} 元**；客户资产 = × 12 = "
-        f"**{equity_answer()[1]:,.0f} 元**。\n\n③ 1、2、3。"
+        + f"。\n\n② CLV = 30 000 × 0.75 ÷ 0.35 = **{equity_answer()[0]:,.0f} 元**；客户资产 = CLV × 12 家 = "
+        f"{equity_answer()[0]:,.0f} × 12 ≈ **{equity_answer()[1]:,.0f} 元**。\n\n③ 1、2、3。"
     ),
 )
 

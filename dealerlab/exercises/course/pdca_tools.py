@@ -123,13 +123,13 @@ fishbone_drill = Exercise(
     instructions_en="Sort 12 comeback causes onto the 6M bones, choose the next step, and match low-KPI causes to measures.",
     fields={
         "bones": ClassifyField("① 原因 → 大骨", "Cause → bone",
-                               items={k: f"原因 {i}" for i, k in enumerate(COMEBACK_CAUSES, start=1)},
+                               items={k: f"{i}. {COMEBACK_CAUSES[k][0]}" for i, k in enumerate(COMEBACK_CAUSES, start=1)},
                                classes=_BONES, classes_en=_BONES_EN),
         "next": ChoiceField("② 鱼骨图画完以后", "After the fishbone", options=_NEXT,
                             options_en={"act": "act on all 12 at once", "verify": "verify the main causes first",
                                         "blame": "fine the technician", "wait": "wait three months"}),
         "measures": ClassifyField("③ 精品产值偏低：原因 → 措施", "Low add-on revenue: cause → measure",
-                                  items={k: f"原因 {i}" for i, k in enumerate(LOW_KPI_CAUSES, start=1)},
+                                  items={k: f"{i}. {LOW_KPI_CAUSES[k][0]}" for i, k in enumerate(LOW_KPI_CAUSES, start=1)},
                                   classes=_MEASURES, classes_en=_MEASURES_EN),
     },
     check=_check_fishbone,
@@ -252,7 +252,7 @@ gemba_peer = Exercise(
     instructions_en="Sort CS activities into groundwork/P/D/C/A, write a patrol note, and compare S02 with its peers.",
     fields={
         "stages": ClassifyField("① 属于哪一步", "Stage",
-                                items={k: f"事项 {i}" for i, k in enumerate(CS_STEPS, start=1)},
+                                items={k: f"{i}. {CS_STEPS[k][0]}" for i, k in enumerate(CS_STEPS, start=1)},
                                 classes=_STAGES, classes_en=_STAGES_EN),
         "patrol_times": ChoiceField("② 经理现场巡视的要求", "Patrol rule", options={
             "a": "每周一次，看当周报表", "b": "每天三次，每次不少于 20 分钟，在现场看作业",

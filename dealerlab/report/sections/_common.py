@@ -20,7 +20,8 @@ _TXT = Catalogue({
 
 
 def zh_en(lang: str, zh: str, en: str) -> str:
-    """``zh`` or, for ``lang="en"``, ``en``."""
+    """``zh`` or, for ``lang="en"``, ``en``: for a pair computed at run time (a finding's evidence, a table's two
+    titles). Fixed texts live in the module's :class:`~dealerlab.i18n.Catalogue`."""
     return en if lang == "en" else zh
 
 

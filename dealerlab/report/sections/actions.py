@@ -10,10 +10,9 @@ _TXT = Catalogue({
     "problem": {"zh": "问题", "en": "Problem"},
     "what": {"zh": "做什么 What", "en": "What"},
     "why": {"zh": "为什么 Why", "en": "Why"},
-    "who": {"zh": "谁 Who", "en": "Who"},
-    "start": {"zh": "开始", "en": "Start"},
-    "check_date": {"zh": "检查日", "en": "Check date"},
-    "where": {"zh": "何地 Where", "en": "Where"},
+    "who": {"zh": "负责人 Who", "en": "Who"},
+    "when": {"zh": "开始 / 检查日 When", "en": "Start / check date"},
+    "where": {"zh": "地点 Where", "en": "Where"},
     "how": {"zh": "怎么做 How", "en": "How"},
     "check_metric": {"zh": "检查指标", "en": "Check metric"},
     "baseline_target": {"zh": "基线 → 目标", "en": "Baseline → target"},
@@ -33,11 +32,19 @@ def build(ctx) -> H.Html:
     plan = plan_actions(ctx, ctx.findings(), lang=lang)
     if plan.empty:
         return H.reading(_TXT.get("no_improvement_cycle_needed", lang))
+    # owner and dates never break inside (a narrow column of one character a line is unreadable on A4)
+    show = plan.assign(
+        who=[_nowrap(w) for w in plan["who"]], where=[_nowrap(w) for w in plan["where"]],
+        when=[H.Html(f'{_nowrap(a)}<br>{_nowrap(b)}') for a, b in zip(plan["start"], plan["check_date"])])
     cols = {"title": _TXT.get("problem", lang), "what": _TXT.get("what", lang), "why": _TXT.get("why", lang),
-            "who": _TXT.get("who", lang), "start": _TXT.get("start", lang), "check_date": _TXT.get("check_date", lang),
+            "who": _TXT.get("who", lang), "when": _TXT.get("when", lang),
             "where": _TXT.get("where", lang), "how": _TXT.get("how", lang),
             "check_metric": _TXT.get("check_metric", lang), "check": _TXT.get("baseline_target", lang)}
     return H.Html([
         H.reading(_TXT.get("top_findings_each_open", lang, plan=len(plan))),
-        H.table(plan[list(cols)].rename(columns=cols), lang=ctx.lang),
+        H.table(show[list(cols)].rename(columns=cols), lang=ctx.lang),
     ])
+
+
+def _nowrap(text) -> H.Html:
+    return H.Html(f'<span class="dl-nowrap">{H.esc(str(text))}</span>')

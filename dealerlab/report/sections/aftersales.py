@@ -10,11 +10,36 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from dealerlab.aftersales import paint_shop_by_crew
+from dealerlab.i18n import Catalogue
 from dealerlab.pdca import cadence_table
 from dealerlab.plots.pdca import plot_paint_shop
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body, zh_en
+from dealerlab.report.sections._common import family_body
+
+_TXT = Catalogue({
+    "management_cadence": {"zh": "管理节奏看板（日/周/月/即时）", "en": "Management cadence"},
+    "paint_shop_crew_size": {"zh": "钣喷：班组规模 × 损伤程度", "en": "Paint shop: crew size × damage class"},
+    "booth_utilisation_below_large": {
+        "zh": "烤房利用率 {booth:.1%}，低于 60%。大班组同时接大、中、小损伤工单，小活等大活，烤房空转：建议按损伤程度分流（小损伤快修班组），并按烤房排程派工。",
+        "en": "Booth utilisation {booth:.1%} is below 60%: large crews mix heavy and light jobs. Split light jobs to a fast-repair crew.",
+    },
+    "retention_service_base_first": {
+        "zh": "保客：基盘客户、首保回厂率与回厂率",
+        "en": "Retention: service base, first service and return rate",
+    },
+    "first_service_invoice_month": {"zh": "首保回厂：按开票月份", "en": "First service by invoice month"},
+    "first_service_reading": {
+        "zh": "{first} 至 {last} 开票的 {sold} 台新车中，{back} 台在开票后 9 个月内回本店做了首保（首保回厂率 {rate:.1%}，标准 ≥ {line:.0%}）；最低的是 {worst_month} 开票的车（{worst_rate:.1%}；{full} 之后开票的车观察还不满 9 个月，比例会偏低）。首保不回来的车多半流失到路边店：先查交车时有没有约定首保、到期前有没有提醒。",
+        "en": "Of the {sold} new cars invoiced {first}–{last}, {back} came back for the first service within 9 months ({rate:.1%}, line {line:.0%}); the lowest fully observed month is {worst_month} ({worst_rate:.1%}; cars invoiced after {full} have not had 9 months yet). Check that deliveries book the first service.",
+    },
+    "service_base_covers_only": {
+        "zh": "基盘客户只含最近 {months} 个月的工单（定义是 24 个月），偏小",
+        "en": "The service base covers only {months} months of orders (24 by definition): it is understated",
+    },
+    "retention_recent_months": {"zh": "保客指标近几个月趋势", "en": "Retention: recent months"},
+    "separator": {"zh": "；", "en": "; "},
+})
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["intake", "service_revenue", "comeback_rate", "first_time_fix", "parts_fill_rate", "on_time_delivery",
@@ -51,7 +76,7 @@ def extra(ctx) -> H.Html:
         show["value"] = [fmt(v, u, lang, na="—") for v, u in zip(cad["value"], units, strict=True)]
         show["target"] = [fmt(v, u, lang, na="—") for v, u in zip(cad["target"], units, strict=True)]
         show["status"] = show["status"].map(status)
-        parts += [H.h3(zh_en(lang, "管理节奏看板（日/周/月/即时）", "Management cadence")),
+        parts += [H.h3(_TXT.get("management_cadence", lang)),
                   H.table(show.rename(columns={"value": "this_month"}), lang=lang)]
     booth = ctx.value("booth_utilisation") if sid else math.nan
     if sid is not None and pd.notna(booth) and booth < 0.60:
@@ -59,10 +84,8 @@ def extra(ctx) -> H.Html:
         if len(table):
             fig, ax = plt.subplots(figsize=(8, 4.5))
             plot_paint_shop(table, ax=ax, lang=lang)
-            parts += [H.h3(zh_en(lang, "钣喷：班组规模 × 损伤程度", "Paint shop: crew size × damage class")), H.figure(fig),
-                      H.reading(zh_en(lang, f"烤房利用率 {booth:.1%}，低于 60%。大班组同时接大、中、小损伤工单，小活等大活，烤房空转："
-                                         "建议按损伤程度分流（小损伤快修班组），并按烤房排程派工。",
-                                   f"Booth utilisation {booth:.1%} is below 60%: large crews mix heavy and light jobs. Split light jobs to a fast-repair crew."))]
+            parts += [H.h3(_TXT.get("paint_shop_crew_size", lang)), H.figure(fig),
+                      H.reading(_TXT.get("booth_utilisation_below_large", lang, booth=booth))]
     parts.append(retention_block(ctx))
     return H.Html(parts)
 
@@ -77,7 +100,12 @@ def _reasons(ctx, sid: str) -> list[str]:
     for r in rows.itertuples(index=False):
         reason = getattr(r, "reason", "")
         if pd.isna(r.value) and isinstance(reason, str) and reason:
-            out.append(f"{label(r.metric, ctx.lang)}：{reason}")
+            if ctx.lang == "en":  # the family's reasons are Chinese (docs/DOMAIN.md §11); say the common one in English
+                why = ("needs 24 months of service orders" if "24 个月" in reason else
+                       "not available (the reason is in metrics.csv)")
+                out.append(f"{label(r.metric, 'en')}: {why}")
+            else:
+                out.append(f"{label(r.metric, ctx.lang)}：{reason}")
     return out
 
 
@@ -102,7 +130,7 @@ def retention_block(ctx) -> H.Html:
 
     lang = ctx.lang
     sid = ctx.params.store_id
-    head = H.h3(zh_en(lang, "保客：基盘客户、首保回厂率与回厂率", "Retention: service base, first service and return rate"))
+    head = H.h3(_TXT.get("retention_service_base_first", lang))
     if sid is None:
         return H.Html([head, store_table(ctx, RETENTION_IDS)])
     parts = [head, family_cards(ctx, RETENTION_IDS)]
@@ -111,26 +139,23 @@ def retention_block(ctx) -> H.Html:
         table = table.iloc[int((table["sold"] > 0).to_numpy().argmax()):]  # from the first month with sales
         fig, ax = plt.subplots(figsize=(8, 4.2))
         first_service_bars(table, ax=ax, line=FIRST_SERVICE_LINE, lang=lang)
-        parts.append(H.figure(fig, alt=zh_en(lang, "首保回厂：按开票月份", "First service by invoice month")))
+        parts.append(H.figure(fig, alt=_TXT.get("first_service_invoice_month", lang)))
         sold, back = int(table["sold"].sum()), int(table["returned"].sum())
-        worst = table[table["sold"] > 0].sort_values(["rate", "invoice_month"]).iloc[0]
-        parts.append(H.reading(zh_en(
-            lang,
-            f"{table['invoice_month'].iloc[0]} 至 {table['invoice_month'].iloc[-1]} 开票的 {sold} 台新车中，{back} 台在开票后 "
-            f"9 个月内回本店做了首保（首保回厂率 {back / sold:.1%}，标准 ≥ {FIRST_SERVICE_LINE:.0%}）；最低的是 "
-            f"{worst['invoice_month']} 开票的车（{worst['rate']:.1%}）。首保不回来的车多半流失到路边店：先查交车时有没有约定首保、"
-            "到期前有没有提醒。",
-            f"Of the {sold} new cars invoiced {table['invoice_month'].iloc[0]}–{table['invoice_month'].iloc[-1]}, {back} came "
-            f"back for the first service within 9 months ({back / sold:.1%}, line {FIRST_SERVICE_LINE:.0%}); the lowest "
-            f"month is {worst['invoice_month']} ({worst['rate']:.1%}). Check that deliveries book the first service.")))
+        full = str(pd.Period(ctx.params.period, freq="M") - 9)  # cohorts seen for the whole 9 months
+        seen = table[(table["sold"] > 0) & (table["invoice_month"] <= full)]
+        worst = (seen if len(seen) else table[table["sold"] > 0]).sort_values(["rate", "invoice_month"]).iloc[0]
+        parts.append(H.reading(_TXT.get(
+            "first_service_reading", lang, first=table["invoice_month"].iloc[0], last=table["invoice_month"].iloc[-1],
+            sold=sold, back=back, rate=back / sold, line=FIRST_SERVICE_LINE, worst_month=worst["invoice_month"],
+            worst_rate=worst["rate"], full=full,
+        )))
     why = _reasons(ctx, sid)
     months = _service_months(ctx, sid)
     if 0 < months < 24 and pd.notna(ctx.value("base_vehicles")):
-        why.insert(0, zh_en(lang, f"基盘客户只含最近 {months} 个月的工单（定义是 24 个月），偏小",
-                            f"The service base covers only {months} months of orders (24 by definition): it is understated"))
+        why.insert(0, _TXT.get("service_base_covers_only", lang, months=months))
     if why:
-        parts.append(H.missing("；".join(why)))
-    parts += [H.h3(zh_en(lang, "保客指标近几个月趋势", "Retention: recent months")), trend_table(ctx, RETENTION_IDS)]
+        parts.append(H.missing(_TXT.get("separator", lang).join(why)))
+    parts += [H.h3(_TXT.get("retention_recent_months", lang)), trend_table(ctx, RETENTION_IDS)]
     return H.Html(parts)
 
 
@@ -186,7 +211,7 @@ def retention_findings(ctx) -> list[Finding]:
     margin :data:`SERVICE_MARGIN` (an assumption the evidence states) ÷ 12 — a month's gross, compared with the store's
     gross of the month (vehicle + add-on, :func:`dealerlab.report.findings.store_gross`). The target is the line.
     """
-    from dealerlab.report.findings import _person, area_action, store_gross
+    from dealerlab.report.findings import _person, action_why, area_action, store_gross
     from dealerlab.retention import retention_figures, service_revenue_per_vehicle
 
     lang = ctx.lang
@@ -195,14 +220,16 @@ def retention_findings(ctx) -> list[Finding]:
     stores = [ctx.params.store_id] if ctx.params.store_id else list(ctx.stores)
     figs = retention_figures(ctx.ds, periods=[period], stores=stores).set_index(["store_id", "metric"])
     out = []
-    rules = [  # metric, line, title zh, title en, the population zh
+    rules = [  # metric, line, title zh, title en, the population zh, en
         ("first_service_rate", FIRST_SERVICE_LINE, "首保回厂率低于 75%", "first-service rate below 75%",
-         f"{end - 12}–{end - 6} 开票的新车 {{den:.0f}} 台，开票后 9 个月内回店首保 {{num:.0f}} 台"),
+         f"{end - 12}–{end - 6} 开票的新车 {{den:.0f}} 台，开票后 9 个月内回店首保 {{num:.0f}} 台",
+         f"{{den:.0f}} new cars invoiced {end - 12}–{end - 6}, {{num:.0f}} back for the first service within 9 months"),
         ("retention_rate", RETENTION_LINE, "回厂率低于 60%", "return rate below 60%",
-         f"{end - 23}–{end - 12} 来过的车 {{den:.0f}} 台，最近 12 个月又来的 {{num:.0f}} 台"),
+         f"{end - 23}–{end - 12} 来过的车 {{den:.0f}} 台，最近 12 个月又来的 {{num:.0f}} 台",
+         f"{{den:.0f}} vehicles serviced {end - 23}–{end - 12}, {{num:.0f}} back in the last 12 months"),
     ]
     for sid in stores:
-        for metric, line, tz, te, pop in rules:
+        for metric, line, tz, te, pop, pop_en in rules:
             if (sid, metric) not in figs.index:
                 continue
             f = figs.loc[(sid, metric)]
@@ -220,16 +247,22 @@ def retention_findings(ctx) -> list[Finding]:
                 money = (f"；达到标准要多留住 {short} 台，每台年售后产值 {rev:,.0f} 元 × 售后毛利率 {SERVICE_MARGIN:.0%}（假设）"
                          f" ÷ 12 ≈ 每月毛利 {gross / 10000:,.1f} 万元"
                          + (f"，相当于本店本月整车+衍生毛利的 {share:.1%}" if math.isfinite(share) else ""))
-            ev_en = (f"{metric} {now:.1%} (line {line:.0%}); {short} vehicles short, about {gross:,.0f} yuan gross a month"
-                     f" at a {SERVICE_MARGIN:.0%} service margin (assumed)")
+            ev_en = pop_en.format(num=num, den=den) + f" ({now:.1%}, line ≥ {line:.0%})"
+            money_en = ""
+            if math.isfinite(gross):
+                money_en = (f"; {short} vehicles short of the line × {rev:,.0f} yuan of service revenue a vehicle a year × "
+                            f"{SERVICE_MARGIN:.0%} margin (assumed) ÷ 12 ≈ {gross:,.0f} yuan gross a month"
+                            + (f", {share:.1%} of the store's vehicle + add-on gross" if math.isfinite(share) else ""))
+            shown = ev + money if lang != "en" else ev_en + money_en
             a = area_action(metric, lang)
             out.append(Finding(
                 section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,
-                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev + money, detail_en=ev_en,
-                target=line, target_source="benchmark", baseline=period, evidence=ev + money,
+                title_zh=f"{sid} {tz}", title_en=f"{sid} {te}", detail_zh=ev, detail_en=ev_en,
+                target=line, target_source="benchmark", baseline=period, evidence=shown,
                 extra_gross=gross, share_of_gross=share, benchmark_extra_gross=gross,
                 severity=float(min(1.0, (line - now) / line)),
-                action=Action(what=a["improvement"], why=f"{a['root_cause']}（{ev}）", who=_person(ctx, sid, a["owner"]),
+                action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en),
+                              who=_person(ctx, sid, a["owner"]),
                               where=a["where"], how=a["how"]),
             ))
     return out

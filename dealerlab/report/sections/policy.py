@@ -22,6 +22,26 @@ from dealerlab.report.labels import term
 from dealerlab.report.sections._common import family_body, store_table, zh_en
 
 _TXT = Catalogue({
+    "group_total_adds_up": {
+        "zh": "集团合计只加总可以相加的数（台数、金额）；比率、天数和单车数字不能相加，集团行显示「—」，请看各店数值和集团中位数。",
+        "en": "The group total adds up only what can be added (units, money); rates, days and per-unit figures cannot be added and show — in the group row: read the stores' values and the group median.",
+    },
+    "clear_old_stock_this": {
+        "zh": "本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
+        "en": "Clear the old stock this month: {mix_en} (targeted discount or sales bonus, shown and test-driven beside the best sellers), and stop ordering these models",
+    },
+    "old_stock_costs_month": {
+        "zh": "老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
+        "en": "Old stock costs ¥{cost:,.0f} a month and gets harder to sell at full price ({ev_en})",
+    },
+    "decide_push_real_discount": {
+        "zh": "冲量决策：算清 {n} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲",
+        "en": "Decide the push: the real discount on {n} units (at most ¥{be:,.0f} each), whether it borrows from next month, which stock units to use",
+    },
+    "over_units_can_no": {
+        "zh": "{period} 已结束，差的 {n} 台已无法补：下月月中按返利阶梯检查 VP 进度，提前锁定意向客户，需要冲量时让价不超过保本线（本月测算 {be:,.0f} 元/台）",
+        "en": "{period} is over and the {n} units can no longer be made up: check VP progress against the rebate ladder mid next month, line up likely buyers early, and never discount below break-even (this month ¥{be:,.0f} per unit)",
+    },
     "rebate_ladder_vp": {"zh": "返利阶梯（VP达成奖）", "en": "Rebate ladder (VP)"},
     "more_units_reach_tier": {
         "zh": "本月销量 {sold} 台，VP {plan} 台；再卖 {needed} 台到 {threshold:.0%} 档，返利多 {gain:,.0f} 元；多卖的每台车让价不超过 {breakeven_discount:,.0f} 元仍然划算（还要看是否透支下月销量、让价会不会扩散）。",
@@ -68,10 +88,7 @@ def build(ctx) -> H.Html:
     parts = []
     for zh, en, ids in GROUP_TABLES:
         parts += [H.h3(zh_en(ctx.lang, zh, en)), store_table(ctx, ids, totals=GROUP_SUMS)]
-    parts.append(H.reading(zh_en(
-        ctx.lang, "集团合计只加总可以相加的数（台数、金额）；比率、天数和单车数字不能相加，集团行显示「—」，请看各店数值和集团中位数。",
-        "The group total adds up only what can be added (units, money); rates, days and per-unit figures cannot be "
-        "added and show — in the group row: read the stores' values and the group median.")))
+    parts.append(H.reading(_TXT.get("group_total_adds_up", ctx.lang)))
     return H.Html(parts)
 
 
@@ -155,11 +172,8 @@ def stock_findings(ctx) -> list[Finding]:
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period, evidence=ev,
             extra_gross=cost, share_of_gross=_share(ctx, sid, cost), lower_is_better=True,
             severity=float(min(1.0, len(old) / 10)),
-            action=Action(what=zh_en(ctx.lang, f"本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
-                                     f"Clear the old stock this month: {mix_en} (targeted discount or sales bonus, shown and "
-                                     "test-driven beside the best sellers), and stop ordering these models"),
-                          why=zh_en(ctx.lang, f"老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
-                                    f"Old stock costs ¥{cost:,.0f} a month and gets harder to sell at full price ({ev_en})"),
+            action=Action(what=_TXT.get("clear_old_stock_this", ctx.lang, mix=mix, mix_en=mix_en),
+                          why=_TXT.get("old_stock_costs_month", ctx.lang, cost=cost, ev=ev, ev_en=ev_en),
                           who=_person(ctx, sid, "销售经理"), where=term("展厅与库存管理", ctx.lang),
                           how=term("滞销车型周会 + 库龄日报", ctx.lang)),
         ))
@@ -214,14 +228,8 @@ def rebate_findings(ctx) -> list[Finding]:
 def _rebate_what(lang: str, period: str, n: int, be: float, month_over: bool) -> str:
     """What to do about a VP tier within reach: decide the push now, or — the month is over — plan next month's."""
     if not month_over:
-        return zh_en(lang, f"冲量决策：算清 {n} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲",
-                     f"Decide the push: the real discount on {n} units (at most ¥{be:,.0f} each), whether it borrows from "
-                     "next month, which stock units to use")
-    return zh_en(lang, f"{period} 已结束，差的 {n} 台已无法补：下月月中按返利阶梯检查 VP 进度，提前锁定意向客户，"
-                       f"需要冲量时让价不超过保本线（本月测算 {be:,.0f} 元/台）",
-                 f"{period} is over and the {n} units can no longer be made up: check VP progress against the rebate ladder "
-                 f"mid next month, line up likely buyers early, and never discount below break-even (this month "
-                 f"¥{be:,.0f} per unit)")
+        return _TXT.get("decide_push_real_discount", lang, n=n, be=be)
+    return _TXT.get("over_units_can_no", lang, period=period, n=n, be=be)
 
 
 def findings(ctx) -> list[Finding]:
