@@ -198,3 +198,17 @@ def test_figures_not_available_give_their_reason_in_english(chinese_style):
     html = str(ctx.section("quality"))
     assert "the business policy has no such item" in html and "fewer than 24 months of service orders" in html
     assert "商务政策中没有该项目" not in html and "维修工单不足" not in html
+
+
+def test_the_chinese_action_plan_has_chinese_headers(chinese_style):
+    """The zh PDCA plan's headers read 做什么 / 为什么 / 负责人 …, as the deck's, without English words after them
+    ("做什么 What" in a Chinese client report)."""
+    import re
+
+    from dealerlab.report.context import ReportContext
+
+    ctx = ReportContext.open("demo", period="2026-10", store_id="S01")
+    html = str(ctx.section("actions"))
+    heads = re.findall(r"<th>([^<]*)</th>", html)
+    assert "做什么" in heads and "负责人" in heads
+    assert not [h for h in heads if re.search("[A-Za-z]", h)], heads
