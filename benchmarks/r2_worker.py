@@ -9,7 +9,9 @@ of the result) and, for dealerlab, ``data_mib`` (the in-memory size of the table
 ``DataFrame.memory_usage(deep=True)``, measured after the timing). ``--out`` writes the result (wide: one row per
 store × month, one column per metric id) for the equality check.
 
-- dealerlab: every ``<table>.parquet`` of FOLDER read with ``pandas.read_parquet`` into a
+- dealerlab: the default path, ``dealerlab.funnel.long_metrics(FOLDER, periods=...)`` — it picks the engine by
+  the folder's size (:func:`dealerlab.funnel.engine_duckdb.choose_engine`; ``engine_chosen`` says which).
+- dealerlab-pandas: every ``<table>.parquet`` of FOLDER read with ``pandas.read_parquet`` into a
   :class:`~dealerlab.data.dataset.Dataset` (``Dataset.from_frames``: the contract's dtypes), then
   :func:`dealerlab.funnel.long_metrics` for every store × PERIOD. The validating loader (``dealerlab.load``) is
   measured separately (R2v in run.py): it checks the data contract, which DuckDB does not.
@@ -41,17 +43,9 @@ def status_mib(key: str) -> float:
 
 
 def read_dataset(folder: Path):
-    import pandas as pd
+    from dealerlab.funnel.engine_duckdb import read_parquet_dataset
 
-    from dealerlab.data.dataset import Dataset
-    from dealerlab.data.read import table_for_name
-
-    frames = {}
-    for path in sorted(folder.glob("*.parquet")):
-        name = table_for_name(path.stem)
-        if name is not None:
-            frames[name] = pd.read_parquet(path)
-    return Dataset.from_frames(frames, source=str(folder))
+    return read_parquet_dataset(folder)
 
 
 def run_dealerlab(folder: Path, periods: list[str], validate: bool = False):
@@ -77,7 +71,8 @@ def wide(table):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("engine", choices=["dealerlab", "dealerlab-validated", "dealerlab-duckdb", "duckdb"])
+    parser.add_argument("engine", choices=["dealerlab", "dealerlab-pandas", "dealerlab-validated", "dealerlab-duckdb",
+                                           "duckdb"])
     parser.add_argument("folder", type=Path)
     parser.add_argument("periods", nargs="+")
     parser.add_argument("--out", type=Path, default=None)
@@ -90,10 +85,10 @@ def main(argv=None) -> int:
 
         if args.engine == "dealerlab-validated":
             from dealerlab.data.load import load  # noqa: F401
-        if args.engine == "dealerlab-duckdb":
+        if args.engine in ("dealerlab", "dealerlab-duckdb"):
             import duckdb  # noqa: F401
 
-            from dealerlab.funnel.engine_duckdb import long_metrics_parquet
+            from dealerlab.funnel.engine_duckdb import choose_engine, long_metrics_parquet
     else:
         import duckdb  # noqa: F401
         import pandas  # noqa: F401
@@ -102,6 +97,8 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     if args.engine == "dealerlab-duckdb":
         table = long_metrics_parquet(args.folder, periods=args.periods)
+    elif args.engine == "dealerlab":
+        table = dealerlab.funnel.long_metrics(args.folder, periods=args.periods)  # the engine chosen by size
     elif args.engine.startswith("dealerlab"):
         ds, table = run_dealerlab(args.folder, args.periods, validate=args.engine == "dealerlab-validated")
     else:
@@ -110,8 +107,10 @@ def main(argv=None) -> int:
     peak = status_mib("VmHWM")
     result = {"engine": args.engine, "seconds": seconds, "base_mib": base, "peak_mib": peak}
     if args.engine.startswith("dealerlab"):
-        if args.engine == "dealerlab-duckdb":
+        if args.engine in ("dealerlab", "dealerlab-duckdb"):
             ds = read_dataset(args.folder)
+        if args.engine == "dealerlab":
+            result["engine_chosen"] = choose_engine(args.folder)[0]
         result["data_mib"] = sum(int(ds[n].memory_usage(deep=True).sum()) for n in ds) / 2**20
         result["rows"] = int(len(table) // max(table["metric"].nunique(), 1))
         if args.out is not None:

@@ -209,7 +209,7 @@ class Bench:
             # one round of the three engines takes ~45 s at 200 stores: 3 rounds there keep make bench near 20 min
             repeat = min(self.repeat, 3) if n >= 200 else self.repeat
             say(f"R2: {n} stores — timing ({repeat} runs per engine) …")
-            sides = {e: [] for e in ("dealerlab", "dealerlab-duckdb", "duckdb")}
+            sides = {e: [] for e in ("dealerlab", "dealerlab-pandas", "dealerlab-duckdb", "duckdb")}
             for _ in range(repeat):
                 for engine in sides:
                     _, out = run([PY, str(HERE / "r2_worker.py"), engine, str(folder), *periods])
@@ -224,9 +224,10 @@ class Bench:
                 "parquet_mib": sum(p.stat().st_size for p in folder.glob("*.parquet")) / 2**20,
                 "event_rows": _rows(folder),
                 "check": check,
+                "engine_chosen": sides["dealerlab"][0].get("engine_chosen"),
                 "duckdb_sql": _side(sides["duckdb"], data_mib),
             }
-            for engine in ("dealerlab", "dealerlab-duckdb"):
+            for engine in ("dealerlab", "dealerlab-pandas", "dealerlab-duckdb"):
                 side = _side(sides[engine], data_mib)
                 side["time_ratio"] = side["seconds"]["median"] / ref["median"]
                 side["time_goal"], side["memory_goal"] = 1.5, 2.0
@@ -349,7 +350,7 @@ def check_equal(folder: Path, periods: list[str]) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="dealerlab-r2-", dir=WORK))
     try:
         tables = {}
-        for engine in ("dealerlab", "dealerlab-duckdb", "duckdb"):
+        for engine in ("dealerlab", "dealerlab-pandas", "dealerlab-duckdb", "duckdb"):
             target = tmp / f"{engine}.parquet"
             run([PY, str(HERE / "r2_worker.py"), engine, str(folder), *periods, "--out", str(target)])
             tables[engine] = pd.read_parquet(target).sort_values(["store_id", "period"]).reset_index(drop=True)
@@ -357,7 +358,7 @@ def check_equal(folder: Path, periods: list[str]) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
     ref = tables["duckdb"]
     problems, inexact = [], []
-    for engine in ("dealerlab", "dealerlab-duckdb"):
+    for engine in ("dealerlab", "dealerlab-pandas", "dealerlab-duckdb"):
         got = tables[engine]
         if (
             got[["store_id", "period"]].astype(str).values.tolist()
@@ -508,7 +509,10 @@ def table(results: dict) -> list[list[str]]:
                 f"peak {r['duckdb_sql']['peak_mib']:.0f} MiB",
             ]
         )
-        for engine, label in (("dealerlab", "pandas engine"), ("dealerlab-duckdb", "DuckDB engine")):
+        for engine, label in (("dealerlab", f"default path [{r.get('engine_chosen', '?')}]"),
+                              ("dealerlab-pandas", "pandas engine"), ("dealerlab-duckdb", "DuckDB engine")):
+            if engine not in r:  # results of a run before the default path was measured
+                continue
             s = r[engine]
             rows.append(
                 [
@@ -663,11 +667,12 @@ def update_readme(result: dict) -> None:
     for key in sorted((k for k in m if k.startswith("R2@")), key=lambda k: m[k]["stores"]):
         r = m[key]
         events = sum(v for t, v in r["event_rows"].items() if t not in ("stores", "staff", "market"))
+        pandas = "dealerlab-pandas" if "dealerlab-pandas" in r else "dealerlab"
         rows.append(
             f"| {r['stores']} | {events / 1e6:.2f} M | {r['parquet_mib']:.0f} MiB | {r['data_mib']:.0f} MiB | "
             f"{r['duckdb_sql']['seconds']['median']:.1f} s | {r['dealerlab-duckdb']['seconds']['median']:.1f} s, "
-            f"{r['dealerlab-duckdb']['peak_mib']:.0f} MiB | {r['dealerlab']['seconds']['median']:.1f} s | "
-            f"{r['dealerlab']['peak_mib']:.0f} MiB |"
+            f"{r['dealerlab-duckdb']['peak_mib']:.0f} MiB | {r[pandas]['seconds']['median']:.1f} s | "
+            f"{r[pandas]['peak_mib']:.0f} MiB |"
         )
     if len(rows) > 2:
         text = _between(text, "scaling", "\n" + "\n".join(rows) + "\n")

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from dealerlab._terminal import clean, clean_streams
 from dealerlab.errors import DealerlabError
@@ -28,6 +29,43 @@ _MSG = Catalogue({
 })
 
 
+_ARG_ERRORS = Catalogue({
+    "required": {"zh": "缺少必填的选项或参数：{what}", "en": "missing required option(s): {what}"},
+    "unrecognized": {"zh": "无法识别的选项或参数：{what}", "en": "unrecognised option(s) or argument(s): {what}"},
+    "choice": {"zh": "选项 {arg} 的取值「{value}」无效，可选：{choices}", "en": "option {arg}: '{value}' is not allowed; choose from {choices}"},
+    "one_value": {"zh": "选项 {arg} 后面需要跟一个值", "en": "option {arg} needs a value after it"},
+    "bad_value": {"zh": "选项 {arg} 的取值「{value}」格式不对", "en": "option {arg}: '{value}' is not a valid value"},
+    "other": {"zh": "命令行有误：{what}", "en": "command line error: {what}"},
+    "hint": {"zh": "用「{prog} --help」查看全部选项和示例。", "en": "Run '{prog} --help' for every option and an example."},
+})
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors in the user's language (Chinese by default) and exit code 1 — a mistyped
+    option is a problem of the options, like any other (``main``'s exit codes); ``--help`` stays argparse's."""
+
+    lang = "zh"
+
+    def error(self, message: str) -> NoReturn:
+        import re
+
+        rules = [
+            (r"the following arguments are required: (?P<what>.+)", "required"),
+            (r"unrecognized arguments: (?P<what>.+)", "unrecognized"),
+            (r"argument (?P<arg>\S+): invalid choice: '?(?P<value>[^']*)'? \(choose from (?P<choices>.+)\)", "choice"),
+            (r"argument (?P<arg>\S+): expected one argument", "one_value"),
+            (r"argument (?P<arg>\S+): invalid \S+ value: '?(?P<value>[^']*)'?", "bad_value"),
+        ]
+        key, fields = "other", {"what": message}
+        for pattern, rule in rules:
+            if m := re.fullmatch(pattern, message):
+                key, fields = rule, m.groupdict()
+                break
+        self.print_usage(sys.stderr)
+        text = f"{self.prog}: {_ARG_ERRORS.get(key, self.lang, **fields)}\n{_ARG_ERRORS.get('hint', self.lang, prog=self.prog)}"
+        self.exit(1, clean(text) + "\n")
+
+
 def _add_lang(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="输出语言 / output language (default zh)")
 
@@ -39,7 +77,7 @@ def _add_force(p: argparse.ArgumentParser, *, folder: bool = False) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dealerlab", description="dealerlab：汽车经销商管理训练与诊断工具")
+    parser = _Parser(prog="dealerlab", description="dealerlab：汽车经销商管理训练与诊断工具")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="校验客户数据 / validate client data")
@@ -245,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dealerlab._output import environment_error
 
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    _Parser.lang = "en" if any(w in ("--lang=en",) or (w == "--lang" and words[i + 1: i + 2] == ["en"])
+                               for i, w in enumerate(words)) else "zh"
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", "zh")
     try:

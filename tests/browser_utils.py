@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,13 +61,13 @@ def voila_server(notebook: Path, *, env: dict[str, str], log: Path, timeout: flo
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"voila exited with {proc.returncode}; see {log}")
-                try:
-                    urllib.request.urlopen(url, timeout=2).close()
+                # wait for Voilà's own "running at" line: a GET of the page would execute the notebook, and on a
+                # loaded machine every 2-second probe that timed out left another kernel starting
+                if b"is running at" in log.read_bytes():
                     break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"voila did not answer within {timeout} s; see {log}") from None
-                    time.sleep(0.2)
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"voila did not answer within {timeout} s; see {log}") from None
+                time.sleep(0.2)
             yield url
         finally:
             proc.terminate()

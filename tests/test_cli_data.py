@@ -80,3 +80,27 @@ def test_bundled_demo_workbook_is_valid(repo_root, capsys):
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
     assert "数据有效" in out and "共 0 个错误" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["report", "demo", "-o", "out"], "缺少必填的选项或参数：--period"),
+        (["validate"], "缺少必填的选项或参数：path"),
+        (["report", "demo", "-o", "out", "--period", "2026-10", "--lang", "fr"], "选项 --lang 的取值「fr」无效"),
+        (["report", "demo", "-o", "out", "--period"], "选项 --period 后面需要跟一个值"),
+        (["datasets", "generate", "--stores", "三家", "-o", "x"], "选项 --stores 的取值「三家」格式不对"),
+        (["validate", "x.xlsx", "--bogus"], "无法识别的选项或参数：--bogus"),
+        (["report", "demo", "--period", "2026-10", "--lang", "en"], "missing required option(s): -o/--output"),
+    ],
+)
+def test_a_mistyped_command_line_is_explained_in_the_users_language_with_exit_1(capsys, argv, expected):
+    """argparse's English usage errors become one line in the user's language and a pointer to --help; exit 1
+    (a problem of the options, like a DealerlabError), never 2 (which main reserves for internal errors)."""
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 1
+    assert expected in err and "--help" in err
+    if "--lang" not in argv or "en" not in argv:
+        assert "error:" not in err and "required" not in err

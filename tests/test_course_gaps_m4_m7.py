@@ -352,3 +352,24 @@ def test_classify_widgets_show_whole_texts():
     drop = view.drops["c1"]
     longest = max(len(label) for label, _v in drop.options)  # "客群：把高配车型、大客户和新车交付作为重点推荐对象"
     assert int(drop.layout.width.rstrip("px")) >= min(460, 14 * longest)
+
+
+def test_06c_model_answer_shows_the_equity_sum():
+    """Review fix: the model answer wrote “客户资产 = × 12”, the CLV missing from the multiplication."""
+    from dealerlab.exercises.course.accounts_relations import b2b_equity
+
+    text = b2b_equity.model_answer() if callable(b2b_equity.model_answer) else b2b_equity.model_answer
+    assert "= × " not in text and "64,286 × 12 ≈ **771,429 元**" in text
+
+
+def test_model_answer_box_names_itself_once(store):
+    """Review fix: the box titled 参考答案 repeated the answer's own bold heading 参考答案 (seen in the browser)."""
+    from dealerlab.exercises.course.pdca_tools import fishbone_drill
+
+    ex = fishbone_drill.bind(store=store)
+    ex._build_content()  # the widgets, as in the page
+    ex.set_answer({"next": "verify"})
+    ex.submit()
+    ex.reveal()
+    shown = ex._model_html.value
+    assert shown.count("参考答案") == 1 and "1 人；2 机" in shown

@@ -178,3 +178,37 @@ def test_unusable_folder_falls_back_to_pandas(tmp_path):
 def test_chinese_headers_are_not_read(tmp_path):
     folder = write_dataset(_tiny(), tmp_path / "zh", format="parquet", headers="zh")
     assert parquet_usable(folder) is not None
+
+
+def test_long_metrics_of_a_folder_chooses_the_engine_by_size(tmp_path, monkeypatch):
+    """``long_metrics(folder)``: DuckDB from DUCKDB_FROM_ROWS event rows on, pandas below — the same table either way,
+    and the same as ``long_metrics(Dataset)``; a folder DuckDB cannot read, per-consultant rows and a CSV folder
+    go to pandas."""
+    from dealerlab.datasets import load_demo
+    from dealerlab.funnel import engine_duckdb
+
+    ds = load_demo()
+    folder = _parquet(ds, tmp_path)
+    periods = ["2026-09", M]
+    want = long_metrics(ds, periods=periods)
+    rows = engine_duckdb._event_rows(tmp_path / "pq")
+    assert rows == sum(len(ds[t]) for t in engine_duckdb.FUNNEL_TABLES if t != "stores")  # 9768 leads + … by hand
+    assert engine_duckdb.choose_engine(folder)[0] == ("duckdb" if rows >= engine_duckdb.DUCKDB_FROM_ROWS else "pandas")
+    seen = []
+    real = engine_duckdb.long_metrics_parquet
+    monkeypatch.setattr(engine_duckdb, "long_metrics_parquet", lambda *a, **k: seen.append("duckdb") or real(*a, **k))
+    for threshold, engine in ((rows + 1, "pandas"), (rows, "duckdb")):
+        monkeypatch.setattr(engine_duckdb, "DUCKDB_FROM_ROWS", threshold)
+        assert engine_duckdb.choose_engine(folder)[0] == engine
+        seen.clear()
+        got = long_metrics(folder, periods=periods)
+        assert seen == ([engine] if engine == "duckdb" else [])
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+    assert engine_duckdb.choose_engine(folder, by_staff=True)[0] == "pandas"
+    staff = long_metrics(folder, periods=[M], by_staff=True)
+    pd.testing.assert_frame_equal(staff.reset_index(drop=True),
+                                  long_metrics(ds, periods=[M], by_staff=True).reset_index(drop=True))
+    csv = write_dataset(ds, tmp_path / "csv", format="csv")
+    assert engine_duckdb.choose_engine(csv)[0] == "pandas"
+    pd.testing.assert_frame_equal(long_metrics(str(csv), periods=periods).reset_index(drop=True),
+                                  want.reset_index(drop=True))

@@ -245,8 +245,9 @@ def test_a_signal_stops_every_child_and_leaves_nothing(tmp_path, small_data, sig
         if point == "kernel":
             assert [k for k in kids if "ipykernel" in " ".join(k.cmdline())], "no kernel running at the signal"
             assert list(tmpdir.glob("dealerlab-report-*/kernel-*.json")), "no connection file to clean up"
-        if point == "validation":  # still validating: the working folder with the data pickle does not exist yet
-            assert not list(tmpdir.glob("dealerlab-report-*"))
+        if point == "validation":  # still validating: the data pickle does not exist yet (the working folder does:
+            # the kernel starts while the data is validated, its connection file is there)
+            assert not list(tmpdir.glob("dealerlab-report-*/*.pkl"))
         sent = time.monotonic()
         if sig == signal.SIGINT:
             os.killpg(proc.pid, sig)  # the terminal sends Ctrl-C to the whole foreground process group

@@ -318,3 +318,30 @@ def test_tiering_exercise_on_own_accounts_masks_names(tmp_path, store_xlsx):
     assert fb.status == "partly" and any(not ok and top in msg for _f, ok, msg in fb.details)
     for full in ds["accounts"]["account_name"]:
         assert full not in ex.instructions and full not in ex.model_answer_text()
+
+
+def _widgets(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _widgets(child)
+
+
+def test_panel_with_several_stores_never_shows_blank_pickers(tmp_path):
+    """ipywidgets 8 leaves a Dropdown empty when its options are set later: with a group workbook the trainee saw two
+    blank pickers and a 「用这家门店、这个月」 button that did nothing."""
+    from dealerlab.data.write import write_dataset
+    from dealerlab.datasets.generate import generate
+    from dealerlab.exercises.mydata import mydata_panel
+
+    path = tmp_path / "集团.xlsx"
+    write_dataset(generate(stores=2, months=2, scale=0.1, seed=5), path, format="xlsx", headers="zh", manifest=False)
+    md = _md(tmp_path / "answers", "王经理")
+    assert md.upload(path.name, path.read_bytes()).ok and md.selection is None
+    by_class = {c: wd for wd in _widgets(mydata_panel(store=md.store)) for c in getattr(wd, "_dom_classes", ())}
+    stores = md.stores()
+    assert by_class["dl-pick-store"].value == stores[0][0]
+    assert by_class["dl-pick-month"].value == md.months(stores[0][0])[-1]
+    assert "请选你的门店和月份" in by_class["dl-using"].value
+    by_class["dl-use"].click()
+    assert md.selection == (stores[0][0], md.months(stores[0][0])[-1])
+    assert "正在用" in by_class["dl-using"].value

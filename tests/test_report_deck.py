@@ -38,7 +38,7 @@ def test_deck_slides_and_text(group_deck):
     from pptx.util import Emu
 
     ctx, folder, written = group_deck
-    assert [p.name for p in written] == ["叙述模板.md", "报告.pptx"]
+    assert [p.name for p in written] == ["叙述模板.md", "报告.pptx", "指标.csv", "发现清单.csv", "附录.xlsx"]
     prs = Presentation(str(folder / "报告.pptx"))
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
     top = min(5, len(ctx.findings()))

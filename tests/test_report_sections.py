@@ -168,3 +168,47 @@ def test_a_consultant_the_bottom_out_rule_flags_is_never_praised_as_a_star(chine
     for row in html.split("<tr")[1:]:
         if any(names[s] in row for s in flagged):
             assert "表扬" not in row and "明星" not in row and "季度未过末位线" in row
+
+
+def test_the_star_flagged_by_the_bottom_out_rule_reads_english_in_english(chinese_style):
+    """``--lang en``: the targets section's note on a month star the quarterly rule flags named the status in Chinese
+    ("(停岗, see people and pay)")."""
+    import re
+
+    from dealerlab.report.context import ReportContext
+
+    ctx = ReportContext.open("demo", period="2026-10", store_id="S01", lang="en")
+    html = str(ctx.section("targets"))
+    assert "see people and pay" in html
+    assert not re.search(r"\((停岗|淘汰), see people and pay\)", html)
+    assert re.search(r"\((suspended|eliminated), see people and pay\)", html)
+
+
+def test_figures_not_available_give_their_reason_in_english(chinese_style):
+    """``--lang en``: the data-quality appendix listed why a figure is missing in Chinese (商务政策中没有该项目,
+    维修工单不足 24 个月…); the common reasons read in English, the Chinese report keeps them as they are."""
+    from dealerlab.report.context import ReportContext
+    from dealerlab.report.sections.quality import reason_label
+
+    assert reason_label("商务政策中没有该项目", "zh") == "商务政策中没有该项目"
+    assert reason_label("维修工单不足 24 个月（最早 2025-11，需要从 2024-11 起），无法计算", "en") == (
+        "fewer than 24 months of service orders (earliest 2025-11, needed from 2024-11): not computed")
+    assert reason_label("分母为 0：当月没有销售", "en") == "denominator is 0: no sales this month"
+    ctx = ReportContext.open("demo", period="2026-10", store_id="S01", lang="en")
+    html = str(ctx.section("quality"))
+    assert "the business policy has no such item" in html and "fewer than 24 months of service orders" in html
+    assert "商务政策中没有该项目" not in html and "维修工单不足" not in html
+
+
+def test_the_chinese_action_plan_has_chinese_headers(chinese_style):
+    """The zh PDCA plan's headers read 做什么 / 为什么 / 负责人 …, as the deck's, without English words after them
+    ("做什么 What" in a Chinese client report)."""
+    import re
+
+    from dealerlab.report.context import ReportContext
+
+    ctx = ReportContext.open("demo", period="2026-10", store_id="S01")
+    html = str(ctx.section("actions"))
+    heads = re.findall(r"<th>([^<]*)</th>", html)
+    assert "做什么" in heads and "负责人" in heads
+    assert not [h for h in heads if re.search("[A-Za-z]", h)], heads

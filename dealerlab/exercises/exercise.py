@@ -709,7 +709,12 @@ class Exercise:
         )
 
     def _render_model(self) -> None:
-        text = self.model_answer_text()
+        text = self.model_answer_text().lstrip()
+        # most model answers open with their own bold heading: the box has one already, so show it once
+        for heading in {_T.get("model", self.lang), _T.get("model", "zh"), _T.get("model", "en")}:
+            if text.startswith(f"**{heading}**"):
+                text = text[len(heading) + 4:].lstrip()
+                break
         self._set_html(
             "_model_html",
             f"<div style='border:1px dashed #1565c0;padding:6px 12px;margin:6px 0'><b>{_T.get('model', self.lang)}</b>"

@@ -104,6 +104,8 @@ _T = Catalogue({
     "use": {"zh": "用这家门店、这个月", "en": "Use this store and month"},
     "using": {"zh": "正在用：<b>{store}</b> · {month}", "en": "In use: <b>{store}</b> · {month}"},
     "none": {"zh": "还没有上传数据。", "en": "No data uploaded yet."},
+    "pick": {"zh": "请选你的门店和月份，再点「用这家门店、这个月」。",
+             "en": "Pick your store and month, then click \u201cUse this store and month\u201d."},
     "remove": {"zh": "删除我的数据", "en": "Delete my data"},
     "removed": {"zh": "已删除你上传的数据。", "en": "Your data is deleted."},
     "name_first": {"zh": "请先在本页上方的练习里输入你的姓名，再上传数据。", "en": "Enter your name in an exercise above first."},
@@ -709,7 +711,8 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
     def show_using():
         sel = md.selection if md.trainee else None
         if sel is None:
-            using.value = f"<p class='dl-note'>{html.escape(_T.get('none', lang))}</p>" if not md.has_data else ""
+            key = "pick" if md.has_data else "none"
+            using.value = f"<p class='dl-note'>{html.escape(_T.get(key, lang))}</p>"
         else:
             using.value = "<p>" + _T.get("using", lang, store=html.escape(md.store_name(sel[0])), month=sel[1]) + "</p>"
         pickers.layout.display = "" if md.has_data else "none"
@@ -723,6 +726,8 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
         sel = md.selection
         if sel is not None and sel[0] in dict(stores):
             pick_store.value = sel[0]
+        elif stores and pick_store.value is None:
+            pick_store.value = stores[0][0]  # ipywidgets 8 leaves a re-filled Dropdown empty: never show blank pickers
         fill_months()
 
     def fill_months(*_):

@@ -34,7 +34,14 @@ from dealerlab import _long
 from dealerlab.errors import DealerlabError
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS
 
-__all__ = ["FUNNEL_TABLES", "component_sql", "components_parquet", "long_metrics_parquet", "parquet_usable"]
+__all__ = ["FUNNEL_TABLES", "component_sql", "components_parquet", "long_metrics_parquet", "parquet_usable",
+           "choose_engine", "long_metrics_folder", "read_parquet_dataset", "DUCKDB_FROM_ROWS"]
+
+#: a Parquet folder with at least this many funnel event rows (from the files' metadata, nothing read) is counted by
+#: DuckDB; below, pandas (both give the same numbers; pandas is as fast on small data and needs no duckdb). Measured
+#: (benchmarks/README.md): 0.24 M rows — pandas 0.24 s, DuckDB 0.21 s; 2.2 M rows — pandas 2.2× and DuckDB 1.3× the
+#: SQL's time, pandas 2.6× and DuckDB 0.8× the data in memory.
+DUCKDB_FROM_ROWS = 250_000
 
 
 #: table → the columns the engine reads, with their kind (d = date/datetime, s = text, b = bool, n = number)
@@ -375,3 +382,84 @@ def long_metrics_parquet(folder: str | Path, *, periods, stores=None, lang: str 
         return long_metrics(load(folder, lang=lang), periods=periods, stores=stores, lang=lang)
     comp = components_parquet(folder, periods=periods, stores=stores, con=con)
     return long_from_components(comp, lang=lang)[LONG_COLUMNS]
+
+
+def _event_rows(folder: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(folder / f"{t}.parquet").metadata.num_rows for t in FUNNEL_TABLES if t != "stores")
+
+
+def choose_engine(folder: str | Path, *, by_staff: bool = False) -> tuple[str, str]:
+    """Which engine :func:`long_metrics_folder` uses for ``folder``: ``("duckdb" | "pandas", why)`` (English).
+
+    DuckDB when the duckdb package is installed, the folder is readable by it (:func:`parquet_usable`), the result
+    is per store (``by_staff`` needs pandas) and the funnel tables hold at least :data:`DUCKDB_FROM_ROWS` event rows;
+    pandas otherwise.
+    """
+    folder = Path(folder)
+    if by_staff:
+        return "pandas", "per consultant (by_staff) is counted by pandas"
+    if not folder.is_dir():
+        return "pandas", f"{folder.name} is not a folder of Parquet files"
+    why = parquet_usable(folder)
+    if why is not None:
+        return "pandas", why
+    rows = _event_rows(folder)
+    if rows < DUCKDB_FROM_ROWS:
+        return "pandas", f"{rows} event rows (< {DUCKDB_FROM_ROWS})"
+    return "duckdb", f"{rows} event rows (≥ {DUCKDB_FROM_ROWS})"
+
+
+def read_parquet_dataset(folder: str | Path):
+    """The ``<table>.parquet`` files of ``folder`` as a :class:`~dealerlab.data.dataset.Dataset` with the contract's
+    dtypes (``Dataset.from_frames``), read as they are — data written by ``write_dataset`` or checked by
+    ``dealerlab validate`` when it arrived; the validating loader is :func:`dealerlab.load`."""
+    from dealerlab.data.dataset import Dataset
+    from dealerlab.data.read import table_for_name
+
+    folder = Path(folder)
+    frames = {}
+    for path in sorted(folder.glob("*.parquet")):
+        name = table_for_name(path.stem)
+        if name is not None:
+            frames[name] = pd.read_parquet(path)
+    return Dataset.from_frames(frames, source=str(folder))
+
+
+def long_metrics_folder(folder: str | Path, *, periods, stores=None, by_staff: bool = False,
+                        lang: str = "zh") -> pd.DataFrame:
+    """The funnel family of a data folder, by the engine :func:`choose_engine` picks — what
+    ``dealerlab.funnel.long_metrics(folder, ...)`` does.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder of Parquet tables with the contract's English column names (validated when it arrived; read as it
+        is), or any other data path ``dealerlab.load`` reads (then loaded and validated).
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids (default: every store).
+    by_staff : bool
+        One block per consultant too (pandas engine).
+    lang : {"zh", "en"}
+        Language of the reasons.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`dealerlab.funnel.long_metrics` — the same numbers and reasons whichever engine ran.
+    """
+    from dealerlab.funnel.rates import long_metrics
+
+    engine, _why = choose_engine(folder, by_staff=by_staff)
+    if engine == "duckdb":
+        return long_metrics_parquet(folder, periods=periods, stores=stores, lang=lang)
+    if Path(folder).is_dir() and parquet_usable(folder) is None:
+        ds = read_parquet_dataset(folder)
+    else:
+        from dealerlab.data.load import load
+
+        ds = load(folder, lang=lang)
+    return long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)

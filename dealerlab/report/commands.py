@@ -20,8 +20,8 @@ from dealerlab._output import check_output_dir, check_output_file, environment_e
 from dealerlab.calendar import check_period
 from dealerlab.errors import OutputError, ParameterError
 from dealerlab.i18n import Catalogue
-from dealerlab.report.execute import NotebookJob, print_progress, run_jobs
-from dealerlab.report.export import CHROMIUM_PREFIX, to_html, to_pdf
+from dealerlab.report.execute import NotebookJob, print_progress, run_jobs, start_kernels
+from dealerlab.report.export import CHROMIUM_PREFIX
 from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
@@ -165,78 +165,83 @@ def build_report(
 
         load_notes(notes, sections=[s.key for s in SECTIONS])
         notes = str(Path(notes).resolve())
-    ds = _load(data, lang=lang)
-    store_ids = ds.store_ids
-    if store is None and not all_stores and len(store_ids) == 1:
-        store = store_ids[0]
-    periods, _ = check_scope(ds, period=period, stores=store, months=1, lang=lang)
     clean_stale_temp(tempfile.gettempdir(), WORK_PREFIX)
     clean_stale_temp(tempfile.gettempdir(), CHROMIUM_PREFIX)
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))  # 0700: private to the user
     try:
-        return _run_report(ds, data=data, out=out, inputs=inputs, period=period, store=store, all_stores=all_stores,
-                           lang=lang, benchmarks=benchmarks, pdf=pdf, show_pii=show_pii, progress=progress,
-                           workers=workers, pptx=pptx, notes=notes, brand=brand)
+        with temporary(work):
+            # the kernel(s) start and import the report's modules on the other core while the data is validated
+            kernels = start_kernels(2 if all_stores else 1, workers=workers, runtime_dir=work)
+            try:
+                ds = _load(data, lang=lang)
+                store_ids = ds.store_ids
+                if store is None and not all_stores and len(store_ids) == 1:
+                    store = store_ids[0]
+                check_scope(ds, period=period, stores=store, months=1, lang=lang)
+                result = _run_report(ds, data=data, out=out, inputs=inputs, period=period, store=store,
+                                     all_stores=all_stores, lang=lang, benchmarks=benchmarks, pdf=pdf,
+                                     show_pii=show_pii, progress=progress, workers=workers, pptx=pptx, notes=notes,
+                                     brand=brand, work=work, kernels=kernels)
+            except BaseException:
+                kernels.close(kill=True)
+                raise
+            kernels.close()
+            return result
     except OSError as err:
         env = environment_error(err, where=output)
         if env is None:
             raise
         raise env from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the pickle never outlives the run
 
 
 def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, benchmarks, pdf, show_pii, progress,
-                workers, pptx=False, notes=None, brand=None) -> Path:
+                workers, pptx=False, notes=None, brand=None, work: Path, kernels=None) -> Path:
     store_ids = ds.store_ids
-    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))  # 0700: private to the user
-    try:
-        with temporary(work), atomic_dir(out, kind="report", inputs=inputs) as tmp, temporary(tmp):
-            cache = work / "dataset.pkl"  # kernels unpickle this instead of re-reading the client files
-            try:
-                with open(cache, "wb") as fh:
-                    pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            except OSError as err:  # $TMPDIR full or read-only: say so (not the -o folder)
-                env = environment_error(err, where=work)
-                if env is None:
-                    raise
-                raise env from None
-            common = dict(data=str(cache), source=Path(data).name, period=period, lang=lang, show_pii=show_pii,
-                          benchmarks=str(Path(benchmarks).resolve()) if benchmarks else None, notes=notes, brand=brand,
-                          pptx=pptx)
-            jobs: list[NotebookJob] = []
-            notebook = file_name("notebook", lang)
-            if all_stores:
-                folders = store_folders(store_ids)
-                for sid in store_ids:
-                    folder = tmp / "stores" / folders[sid]
-                    (folder / AUDIT).mkdir(parents=True)  # the executed notebook: for audit, out of the client's way
-                    jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=sid, folder=str(folder), **common),
-                                            str(folder / notebook)))
-            (tmp / AUDIT).mkdir(parents=True, exist_ok=True)
-            top = dict(folder=str(tmp), **common)
-            if all_stores:
-                jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / notebook)))
-            elif store is not None:
-                jobs.append(NotebookJob("store_report.ipynb", ReportParams(store_id=store, **top), str(tmp / notebook)))
-            else:
-                jobs.append(NotebookJob("group_report.ipynb", ReportParams(store_id=None, **top), str(tmp / notebook)))
-            run_jobs(jobs, workers=workers, progress=print_progress if progress else None, runtime_dir=work)
-            # the metrics table once for every store in the run, sliced per report (each store-month is independent)
+    with atomic_dir(out, kind="report", inputs=inputs) as tmp, temporary(tmp):
+        cache = work / "dataset.pkl"  # kernels unpickle this instead of re-reading the client files
+        try:
+            with open(cache, "wb") as fh:
+                pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as err:  # $TMPDIR full or read-only: say so (not the -o folder)
+            env = environment_error(err, where=work)
+            if env is None:
+                raise
+            raise env from None
+        common = dict(data=str(cache), source=Path(data).name, period=period, lang=lang, show_pii=show_pii,
+                      benchmarks=str(Path(benchmarks).resolve()) if benchmarks else None, notes=notes, brand=brand,
+                      pptx=pptx)
+        jobs: list[NotebookJob] = []
+
+        def job(template: str, store_id: str | None, folder: Path) -> NotebookJob:
+            # each notebook's HTML (and PDF) is exported by the process that ran it; its metrics and findings CSV
+            # and appendix are written by its kernel (ReportContext.write_deliverables), from the figures it showed
+            return NotebookJob(template, ReportParams(store_id=store_id, folder=str(folder), **common),
+                               str(folder / file_name("notebook", lang)), html=str(folder / file_name("html", lang)),
+                               pdf=str(folder / file_name("pdf", lang)) if pdf else None)
+
+        if all_stores:
+            folders = store_folders(store_ids)
+            for sid in store_ids:
+                folder = tmp / "stores" / folders[sid]
+                (folder / AUDIT).mkdir(parents=True)  # the executed notebook: for audit, out of the client's way
+                jobs.append(job("store_report.ipynb", sid, folder))
+        (tmp / AUDIT).mkdir(parents=True, exist_ok=True)
+        if all_stores or store is None:
+            jobs.append(job("group_report.ipynb", None, tmp))
+        else:
+            jobs.append(job("store_report.ipynb", store, tmp))
+        if len(jobs) > 1:
+            # the figures of every store, once for the run (each store-month is independent): every notebook takes
+            # its own rows instead of computing them (dealerlab.report.context.shared_figures)
+            from dealerlab.report.context import write_shared_figures
+
             wanted = store_ids if (all_stores or store is None) else [store]
             trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
-            long_all = metrics_table(ds, periods=trend, stores=wanted)  # the months of the comparison
-            for job in jobs:
-                folder = Path(job.output).parent.parent  # the notebook is in <folder>/audit/
-                html = to_html(job.output, folder / file_name("html", lang), lang=lang)
-                if job.params.store_id:  # a store's own rows; the group's rows belong to the group report
-                    long = long_all[long_all["store_id"] == job.params.store_id].reset_index(drop=True)
-                else:
-                    long = long_all
-                write_metrics(long, folder / file_name("metrics", lang), lang=lang)
-                _write_findings_file(str(cache), job.params, folder / file_name("findings", lang))
-                write_metrics(long, folder / file_name("xlsx", lang), lang=lang)
-                if pdf:
-                    to_pdf(html, folder / file_name("pdf", lang))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)  # the pickle never outlives the run
+            write_shared_figures(ds, cache, periods=trend, stores=wanted)
+        run_jobs(jobs, workers=workers, progress=print_progress if progress else None, runtime_dir=work,
+                 kernels=kernels)
     return out
 
 
@@ -259,17 +264,6 @@ def report_command(args: argparse.Namespace) -> int:
     index = Path(args.output) / file_name("html", args.lang)  # as the user wrote it
     print(_MSG.get("report_written", args.lang, index=index))
     return 0
-
-
-def _write_findings_file(data: str, params, path: Path) -> Path:
-    """findings.csv of one report (the same ranked list as its executive summary)."""
-    from dealerlab.report.context import ReportContext
-    from dealerlab.report.findings import findings_frame, write_findings
-
-    ctx = ReportContext.open(data, params.period, store_id=params.store_id, lang=params.lang, show_pii=params.show_pii,
-                             benchmarks=params.benchmarks, notes=params.notes)  # the consultant's hidden findings stay out
-    found = ctx.findings()
-    return write_findings(findings_frame(ctx, found, lang=params.lang), path, lang=params.lang, findings=found)
 
 
 def findings_command(args: argparse.Namespace) -> int:

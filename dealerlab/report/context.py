@@ -14,6 +14,7 @@ import html as html_lib
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,10 @@ from dealerlab.report.findings import Finding, collect_findings
 from dealerlab.report.labels import col as label
 from dealerlab.report.params import ReportParams, check_scope
 
-__all__ = ["open_dataset", "ReportContext"]
+__all__ = ["open_dataset", "ReportContext", "preload", "write_shared_figures", "shared_figures"]
+
+#: beside the data pickle of a run with several notebooks: every store's figures, computed once for the run
+SHARED_NAME = "figures.pkl"
 
 _TEXT = Catalogue({
     "stores_label": {"zh": "{where} · {n} 家门店", "en": "{where} · {n} stores"},
@@ -76,6 +80,72 @@ def open_dataset(path: str):
     if p.suffix == ".pkl":  # the validated Dataset pickled by build_report (our own file, never a client's)
         return _unpickle_cached(str(p), os.path.getmtime(p))
     return _load_cached(str(p), os.path.getmtime(p))
+
+
+def preload() -> None:
+    """What a report kernel does before its first notebook (:data:`dealerlab.report.execute.WARM_UP`): the
+    sections' modules are imported with this one, the house style is applied and a chart with Chinese text is
+    drawn once (matplotlib loads the CJK font), so the notebook's set-up cell and first chart do not wait for them.
+    Nothing is shown or written."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from dealerlab.plots import set_style
+
+    set_style()
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.set_title("经营诊断 2026")
+    ax.plot([0, 1], [0, 1])
+    fig.savefig(io.BytesIO(), format="png", dpi=20)
+    plt.close(fig)
+
+
+def _per_staff_ids() -> list[str]:
+    return [m for m, i in registry.METRICS.items() if i.per_staff]
+
+
+def write_shared_figures(ds, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> Path:
+    """Compute the figures every notebook of a run needs — each store's rows over the trend window, the
+    consultants' rows, the group's rows — once, and save them beside the run's data pickle ``data``
+    (:data:`SHARED_NAME`); :meth:`ReportContext.open` takes its rows from there (:func:`shared_figures`). Each
+    store-month's figures depend on that store's data only, so a store's slice equals what it would compute."""
+    import pickle
+
+    from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
+
+    periods, stores = list(periods), list(stores)
+    shared = {
+        "periods": periods,
+        "stores": stores,
+        "store": figures.compute(ds, periods=periods, stores=stores),
+        "staff": figures.compute(ds, periods=periods, stores=stores, metrics=_per_staff_ids(), by_staff=True),
+    }
+    if len(stores) > 1:
+        shared["group"] = figures.compute(group_dataset(ds, stores), periods=periods, stores=[GROUP_ID],
+                                          metrics=group_metric_ids())
+    path = Path(data).with_name(SHARED_NAME)
+    with open(path, "wb") as fh:
+        pickle.dump(shared, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def shared_figures(data: str, *, periods: list[str], stores: list[str]) -> dict | None:
+    """The run's shared figures (:func:`write_shared_figures`) for ``stores`` × ``periods``: ``store`` and ``staff``
+    rows of those stores, and ``group`` when ``stores`` are the run's stores; None when ``data`` is not a run's
+    pickle or the figures do not cover them."""
+    if not str(data).endswith(".pkl"):
+        return None
+    path = Path(data).resolve().with_name(SHARED_NAME)
+    if not path.is_file():
+        return None
+    shared = _unpickle_cached(str(path), os.path.getmtime(path))
+    if shared["periods"] != list(periods) or not set(stores) <= set(shared["stores"]):
+        return None
+    if list(stores) == shared["stores"]:
+        return {k: shared[k] for k in ("store", "staff", "group") if k in shared}
+    keep = set(stores)
+    return {k: shared[k][shared[k]["store_id"].isin(keep)].reset_index(drop=True) for k in ("store", "staff")}
 
 
 _KEEP = re.compile(
@@ -130,6 +200,7 @@ class ReportContext:
     _brand: object = field(default=None, repr=False)
     _notes: object = field(default=None, repr=False)
     _readings: dict = field(default_factory=dict, repr=False)
+    _shared: dict | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, data: str, period: str, store_id: str | None = None, lang: str = "zh", show_pii: bool = False,
@@ -149,8 +220,12 @@ class ReportContext:
                               notes=notes, brand=brand, pptx=pptx, folder=folder)
         ds = open_dataset(data)
         periods, stores = check_scope(ds, period=period, stores=store_id, months=months, lang=lang)
-        long = figures.compute(ds, periods=periods, stores=stores)
+        shared = shared_figures(data, periods=periods, stores=stores)  # a batch computed them once for every store
+        long = shared["store"] if shared else figures.compute(ds, periods=periods, stores=stores)
         ctx = cls(params, ds, periods, stores, long)
+        if shared:
+            ctx._shared = shared
+            ctx._group = shared.get("group")
         if brand:
             from dealerlab.report.brand import load_brand
 
@@ -363,7 +438,11 @@ class ReportContext:
     def section(self, key: str) -> H.Html:
         """Section ``key`` of :data:`dealerlab.report.sections.SECTIONS`, rendered for this report (what each section
         cell of the report notebooks shows), with the consultant's note for it (``--notes``)."""
-        out = sections.section(key).render(self)
+        with warnings.catch_warnings():
+            # matplotlib says so when placing a legend took over a second — on a busy machine; it is not about the
+            # data and must not land in the client's report (a cell's warnings are shown in the HTML)
+            warnings.filterwarnings("ignore", message=r"Creating legend with loc=\"best\" can be slow")
+            out = sections.section(key).render(self)
         html = _keep_with_next(str(out))
         generated = [re.sub(r"<[^>]+>", " ", m).strip() for m in self._READING.findall(html)]
         self._readings[key] = " ".join(html_lib.unescape(g) for g in generated if g)
@@ -378,9 +457,10 @@ class ReportContext:
         return H.Html(html[:at] + box + html[at:])
 
     def write_deliverables(self) -> list[Path]:
-        """Write the notes template (always, in ``audit/``) and the deck (``pptx``) into the report folder (``folder``,
-        names of :mod:`dealerlab.report.layout`); called by
-        the report notebooks after the sections. Returns the files written."""
+        """Write the notes template (always, in ``audit/``), the deck (``pptx``), the metrics CSV, the findings CSV and
+        the Excel appendix into the report folder (``folder``, names of :mod:`dealerlab.report.layout`); called by the
+        report notebooks after the sections, so the files hold the figures and findings the report shows, computed
+        once. Returns the files written."""
         if not self.params.folder:
             return []
         from dealerlab.report.layout import file_name
@@ -396,6 +476,28 @@ class ReportContext:
             from dealerlab.report.deck import write_deck
 
             written.append(write_deck(self, folder / file_name("pptx", self.lang), brand=self.brand))
+        return written + self.write_tables(folder)
+
+    def write_tables(self, folder: str | os.PathLike) -> list[Path]:
+        """The metrics CSV (the trend window's months; store, consultant and — several stores — group rows), the
+        findings CSV (the ranked findings of the executive summary, the consultant's notes applied) and the Excel
+        appendix of this report into ``folder`` (names of :mod:`dealerlab.report.layout`); returns their paths."""
+        from dealerlab.report.findings import findings_frame, write_findings
+        from dealerlab.report.layout import file_name
+        from dealerlab.report.metrics_file import metrics_table, write_metrics
+
+        folder = Path(folder)
+        computed = {"store": self.metrics}
+        if self._shared is not None and "staff" in self._shared:
+            computed["staff"] = self._shared["staff"]
+        if len(self.stores) > 1:
+            computed["group"] = self.group_metrics
+        long = metrics_table(self.ds, periods=self.periods, stores=self.stores, computed=computed)
+        written = [write_metrics(long, folder / file_name("metrics", self.lang), lang=self.lang)]
+        found = self.findings()
+        written.append(write_findings(findings_frame(self, found, lang=self.lang), folder / file_name("findings", self.lang),
+                                      lang=self.lang, findings=found))
+        written.append(write_metrics(long, folder / file_name("xlsx", self.lang), lang=self.lang))
         return written
 
     def key_numbers(self) -> str:

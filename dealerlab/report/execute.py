@@ -5,6 +5,11 @@ one kernel per worker process — two workers for the machine's two cores — an
 one after another (papermill's ``km=`` engine argument keeps the kernel alive between notebooks). The data is loaded
 once per kernel (:func:`dealerlab.report.context.open_dataset` caches it by path and modification time).
 
+The kernels can be started before the jobs are known (:func:`start_kernels`): ``dealerlab report`` starts them while
+it validates the data, and each kernel imports the report's modules (:data:`WARM_UP`) in the meantime, on the other
+core. A job's HTML (and PDF) export runs in the process that ran its notebook (:attr:`NotebookJob.html`), so a batch
+exports on every worker at once.
+
 A cell error becomes a :class:`~dealerlab.errors.ReportError` naming the report section (the cell's ``section-<key>``
 tag; its title from :data:`dealerlab.report.sections.SECTIONS`) and the Python error, instead of papermill's traceback.
 """
@@ -21,18 +26,40 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import nbformat
-
 from dealerlab._io import _signals_deferred
 from dealerlab.errors import ReportError
 from dealerlab.i18n import Catalogue
 from dealerlab.report.params import ReportParams
 
-__all__ = ["NotebookJob", "run_jobs", "notebook_path"]
+__all__ = ["NotebookJob", "run_jobs", "start_kernels", "Kernels", "notebook_path", "import_nbformat"]
 
 _MSG = Catalogue({"group": {"zh": "集团", "en": "group"}})
 
 KERNEL = "python3"
+
+#: what a kernel runs as soon as it is up, before its first notebook (the report's modules, matplotlib's fonts): the
+#: time is spent while the caller is still validating the data, and the notebook's set-up cell finds them imported
+WARM_UP = "import dealerlab.report.context as _w; _w.preload(); del _w"
+
+
+def import_nbformat():
+    """``nbformat``, imported without jsonschema's IRI format checker.
+
+    Importing jsonschema imports ``rfc3987_syntax`` when it is installed, which builds ~35 Lark parsers at import
+    (1–3 s of every ``dealerlab report``; python-jsonschema/jsonschema#1428). The notebook schema has no ``iri``
+    format, so the checker is never used here; the module stays importable for anyone else who asks for it.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail: no checker
+        try:
+            import jsonschema  # noqa: F401
+        except ImportError:  # pragma: no cover - nbformat needs it
+            pass
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import nbformat
+
+    return nbformat
 
 @dataclass(frozen=True)
 class NotebookJob:
@@ -41,6 +68,8 @@ class NotebookJob:
     template: str  # file name inside dealerlab/report/notebooks
     params: ReportParams
     output: str  # executed .ipynb path
+    html: str | None = None  # the notebook exported to HTML here, by the process that ran it
+    pdf: str | None = None  # and that HTML printed to PDF here
 
     @property
     def label(self) -> str:
@@ -88,7 +117,7 @@ def _execute(job: NotebookJob, km=None) -> str:
             cwd=str(Path(job.output).parent),
         )
     except PapermillExecutionError as err:
-        nb = nbformat.read(job.output, as_version=4)
+        nb = import_nbformat().read(job.output, as_version=4)
         section = _section_of(nb, _failed_cell(nb))
         from dealerlab.report import sections  # the sections' modules (and matplotlib) only when a section failed
 
@@ -98,6 +127,12 @@ def _execute(job: NotebookJob, km=None) -> str:
             f"报告章节「{zh}」（{where}）生成失败：{err.ename}: {err.evalue}。已执行的笔记本保存在临时文件夹中，未写出任何报告。",
             f"Report section '{en}' ({where}) failed: {err.ename}: {err.evalue}. No report was written.",
         ) from None
+    if job.html:
+        from dealerlab.report.export import to_html, to_pdf
+
+        html = to_html(job.output, job.html, lang=job.params.lang)
+        if job.pdf:
+            to_pdf(html, job.pdf)
     return job.output
 
 
@@ -117,13 +152,46 @@ def _kernel_manager(runtime_dir: str | None):
     return KernelManager(kernel_name=KERNEL, connection_file=str(Path(runtime_dir) / f"kernel-{uuid.uuid4()}.json"))
 
 
-def _worker_init(runtime_dir: str | None = None) -> None:
-    global _KM
-    _KM = _kernel_manager(runtime_dir)
-    _KM.start_kernel(stderr=subprocess.DEVNULL)
+def _start_kernel(runtime_dir: str | None, warm: bool):
+    """A started kernel (its own start-up chatter is not for the consultant); with ``warm`` it is sent
+    :data:`WARM_UP` at once (not waited for: the notebook's first cell queues behind it). Returns (km, client)."""
+    km = _kernel_manager(runtime_dir)
+    km.start_kernel(stderr=subprocess.DEVNULL)
+    kc = None
+    if warm:
+        kc = km.client()
+        kc.start_channels()
+        kc.execute(WARM_UP, silent=True, store_history=False)
+    return km, kc
+
+
+def _stop_kernel(km, kc) -> None:
+    if kc is not None:
+        with contextlib.suppress(Exception):
+            kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+_KC = None
+
+
+def _worker_init(runtime_dir: str | None = None, warm: bool = False) -> None:
+    global _KM, _KC
+    _KM, _KC = _start_kernel(runtime_dir, warm)
     import atexit
 
-    atexit.register(_KM.shutdown_kernel, now=True)
+    atexit.register(_stop_kernel, _KM, _KC)
+    if warm:  # the exporter's imports too, while the kernel warms up
+        _import_exporter()
+
+
+def _import_exporter() -> None:
+    import_nbformat()
+    import nbconvert  # noqa: F401
+
+
+def _worker_ping() -> int:
+    return os.getpid()
 
 
 def _worker_run(job: NotebookJob) -> str:
@@ -132,12 +200,93 @@ def _worker_run(job: NotebookJob) -> str:
 
 @contextlib.contextmanager
 def _local_kernel(runtime_dir: str | None = None) -> Iterator[object]:
-    km = _kernel_manager(runtime_dir)
-    km.start_kernel(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter is not for the consultant
+    km, kc = _start_kernel(runtime_dir, False)
     try:
         yield km
     finally:
-        km.shutdown_kernel(now=True)
+        _stop_kernel(km, kc)
+
+
+class Kernels:
+    """Kernels started ahead of their jobs (:func:`start_kernels`); pass to :func:`run_jobs` (``kernels=``), then
+    :meth:`close`. One kernel in this process (``workers`` 1), else a pool of ``workers`` processes with one kernel
+    each."""
+
+    def __init__(self, workers: int, runtime_dir: str | None = None, *, warm: bool = True):
+        self.workers = workers
+        self.runtime_dir = runtime_dir
+        self.km = self.kc = self.pool = None
+        self._exporter = None
+        if workers <= 1:
+            self.km, self.kc = _start_kernel(runtime_dir, warm)
+            if warm:  # nbconvert's imports in a thread while this process waits for the kernel
+                import threading
+
+                self._exporter = threading.Thread(target=_import_exporter, daemon=True)
+                self._exporter.start()
+            return
+        import multiprocessing as mp
+
+        # the workers (and their kernels) start with SIGINT/SIGTERM blocked: Ctrl-C in the terminal reaches the whole
+        # process group, but only this process decides — it stops the workers itself (no traceback from each worker)
+        with _signals_deferred():
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                            initializer=_worker_init, initargs=(runtime_dir, warm))
+            for _ in range(workers):  # a spawn pool starts one worker per task submitted
+                self.pool.submit(_worker_ping)
+
+    def run(self, jobs: Sequence[NotebookJob], progress: Callable[[int, int, str], None] | None = None) -> list[str]:
+        """Execute ``jobs`` on these kernels; their output paths in order."""
+        done = 0
+        if self.pool is None:
+            out = []
+            for job in jobs:
+                if job.html and self._exporter is not None:
+                    self._exporter.join()
+                out.append(_execute(job, km=self.km))
+                done += 1
+                if progress:
+                    progress(done, len(jobs), job.label)
+            return out
+        results: dict[int, str] = {}
+        try:
+            with _signals_deferred():
+                futures = {self.pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
+            for fut in as_completed(futures):
+                results[futures[fut]] = fut.result()
+                done += 1
+                if progress:
+                    progress(done, len(jobs), jobs[futures[fut]].label)
+        except BaseException:
+            self.close(kill=True)
+            raise
+        return [results[i] for i in range(len(jobs))]
+
+    def close(self, *, kill: bool = False) -> None:
+        """Shut the kernels down (``kill``: at once, a running notebook is not waited for)."""
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            if kill:
+                _stop_pool(pool)
+            else:
+                pool.shutdown(wait=True)
+        if self.km is not None:
+            km, self.km = self.km, None
+            _stop_kernel(km, self.kc)
+
+    def __enter__(self) -> Kernels:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(kill=exc[0] is not None)
+
+
+def start_kernels(n_jobs: int, *, workers: int | None = None, runtime_dir: str | os.PathLike | None = None) -> Kernels:
+    """Start the kernels for ``n_jobs`` notebooks now (they warm up while the caller does something else):
+    ``workers`` processes (default: the number of cores, at most 2 and at most ``n_jobs``)."""
+    if workers is None:
+        workers = min(n_jobs, 2, os.cpu_count() or 1)
+    return Kernels(max(1, workers), None if runtime_dir is None else str(runtime_dir))
 
 
 def run_jobs(
@@ -146,17 +295,22 @@ def run_jobs(
     workers: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     runtime_dir: str | os.PathLike | None = None,
+    kernels: Kernels | None = None,
 ) -> list[str]:
     """Execute ``jobs``; return their output paths in order. Raises ReportError on the first failing job.
 
     One job runs in this process with a fresh kernel; several run in ``workers`` processes (default: the number of
     cores, at most 2 and at most the number of jobs), each starting a single kernel that it reuses. The kernels'
-    connection files are written to ``runtime_dir`` when given (a private folder the caller removes).
+    connection files are written to ``runtime_dir`` when given (a private folder the caller removes). ``kernels``:
+    kernels already started by :func:`start_kernels` (then ``workers`` and ``runtime_dir`` are theirs); the caller
+    closes them.
     """
     runtime_dir = None if runtime_dir is None else str(runtime_dir)
     jobs = list(jobs)
     if not jobs:
         return []
+    if kernels is not None:
+        return kernels.run(jobs, progress)
     if workers is None:
         workers = min(len(jobs), 2, os.cpu_count() or 1)
     done = 0

@@ -9,8 +9,6 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-import nbformat
-
 from dealerlab.errors import ReportError
 
 __all__ = ["to_html", "to_pdf", "find_chromium", "CHROMIUM_FLAGS", "CHROMIUM_PREFIX"]
@@ -36,6 +34,9 @@ def _template_dir() -> str:
 
 def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Path:
     """Export an executed notebook to a self-contained HTML file without input cells or prompts."""
+    from dealerlab.report.execute import import_nbformat
+
+    nbformat = import_nbformat()  # before nbconvert imports it
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)

@@ -61,7 +61,8 @@ def group_dataset(ds, stores=None):
     return Dataset(tables, list(sub.warnings), sub.source)
 
 
-def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool | None = None) -> pd.DataFrame:
+def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool | None = None,
+                  computed: dict | None = None) -> pd.DataFrame:
     """Store-level rows for every metric id, then per-consultant rows for the per-staff ids, then the group's rows.
 
     Parameters
@@ -76,6 +77,10 @@ def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool |
         Add the per-consultant rows.
     group : bool, optional
         Add the group's rows (pooled components); default when more than one store is covered.
+    computed : dict, optional
+        Parts already computed for the same data, months and stores (a report's kernel has them): ``"store"`` —
+        :func:`dealerlab.figures.compute` of ``stores``; ``"staff"`` — its per-consultant rows (``by_staff``, the
+        per-staff ids); ``"group"`` — the group's rows (``store_id`` :data:`GROUP_ID`). A part not given is computed.
 
     Returns
     -------
@@ -83,19 +88,22 @@ def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool |
         ``store_id, period, metric, value, reason, staff_id, level`` (``staff_id`` is <NA> on store and group rows,
         ``store_id`` is <NA> on group rows).
     """
-    store_rows = figures.compute(ds, periods=periods, stores=stores)
+    computed = computed or {}
+    store_rows = computed["store"] if "store" in computed else figures.compute(ds, periods=periods, stores=stores)
     store_rows = store_rows.assign(staff_id=pd.Series(pd.NA, index=store_rows.index, dtype="string"), level="store")
     parts = [store_rows[COLUMNS]]
     if staff:
         per_staff = [m for m, i in registry.METRICS.items() if i.per_staff]
-        staff_rows = figures.compute(ds, periods=periods, stores=stores, metrics=per_staff, by_staff=True)
+        staff_rows = computed["staff"] if "staff" in computed else figures.compute(
+            ds, periods=periods, stores=stores, metrics=per_staff, by_staff=True)
         if len(staff_rows):
             parts.append(staff_rows.assign(level="consultant")[COLUMNS])
     covered = list(stores) if stores is not None else ds.store_ids
     if group is None:
         group = len(covered) > 1
     if group:
-        rows = figures.compute(group_dataset(ds, covered), periods=periods, stores=[GROUP_ID], metrics=group_metric_ids())
+        rows = computed["group"] if "group" in computed else figures.compute(
+            group_dataset(ds, covered), periods=periods, stores=[GROUP_ID], metrics=group_metric_ids())
         rows = rows.assign(store_id=pd.Series(pd.NA, index=rows.index, dtype="string"),
                            staff_id=pd.Series(pd.NA, index=rows.index, dtype="string"), level="group")
         parts.append(rows[COLUMNS])

@@ -231,7 +231,7 @@ b2b_equity = Exercise(
         f"**① B2B 漏斗**：大客户部下季度要签 **{FUNNEL_DEALS}** 单车队合同。各阶段进入下一阶段的转化率是："
         f"{_rate_text()}。倒推每个阶段至少需要多少家客户。\n\n"
         f"**② 客户资产**：价值型客户 {EQUITY_CASE['accounts']} 家，每家年毛利 {EQUITY_CASE['annual_margin']:,} 元，"
-        f"实测留存率 {EQUITY_CASE['retention']:.0%}，折现率 {EQUITY_CASE['discount']:.0%}。算出每家的 CLV 和这一类客户的客户资产。\n\n"
+        f"实测留存率 {EQUITY_CASE['retention']:.0%}，折现率 {EQUITY_CASE['discount']:.0%}。算出每家的 CLV（= 年毛利 × r ÷ (1 + d − r)，r 是留存率、d 是折现率）和这一类客户的客户资产（= CLV × 客户数）。\n\n"
         "**③ “管家”**：哪些说法符合大客户代表（“管家”）的角色？（多选）"
     ),
     instructions_en="Work the funnel back from 6 contracts; CLV and customer equity of 12 accounts; the account rep's role.",
@@ -246,8 +246,8 @@ b2b_equity = Exercise(
     check=_check_b2b,
     model_answer=lambda _a=None: (
         "**参考答案**\n\n① " + " ← ".join(f"{s} {n}" for s, n in reversed(pipeline_answer().items()))
-        + f"。\n\n② CLV = 30 000 × 0.75 ÷ 0.35 = **{equity_answer()[0]:,.0f} 元**；客户资产 = × 12 = "
-        f"**{equity_answer()[1]:,.0f} 元**。\n\n③ 1、2、3。"
+        + f"。\n\n② CLV = 30 000 × 0.75 ÷ 0.35 = **{equity_answer()[0]:,.0f} 元**；客户资产 = CLV × 12 家 = "
+        f"{equity_answer()[0]:,.0f} × 12 ≈ **{equity_answer()[1]:,.0f} 元**。\n\n③ 1、2、3。"
     ),
 )
 

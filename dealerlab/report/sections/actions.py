@@ -8,12 +8,12 @@ from dealerlab.report import html as H
 _TXT = Catalogue({
     "no_improvement_cycle_needed": {"zh": "暂无需要立项的改进。", "en": "No improvement cycle needed."},
     "problem": {"zh": "问题", "en": "Problem"},
-    "what": {"zh": "做什么 What", "en": "What"},
-    "why": {"zh": "为什么 Why", "en": "Why"},
-    "who": {"zh": "负责人 Who", "en": "Who"},
-    "when": {"zh": "开始 / 检查日 When", "en": "Start / check date"},
-    "where": {"zh": "地点 Where", "en": "Where"},
-    "how": {"zh": "怎么做 How", "en": "How"},
+    "what": {"zh": "做什么", "en": "What"},
+    "why": {"zh": "为什么", "en": "Why"},
+    "who": {"zh": "负责人", "en": "Who"},
+    "when": {"zh": "开始 / 检查日", "en": "Start / check date"},
+    "where": {"zh": "地点", "en": "Where"},
+    "how": {"zh": "怎么做", "en": "How"},
     "check_metric": {"zh": "检查指标", "en": "Check metric"},
     "baseline_target": {"zh": "基线 → 目标", "en": "Baseline → target"},
     "top_findings_each_open": {

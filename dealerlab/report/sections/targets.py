@@ -15,6 +15,7 @@ from dealerlab.i18n import Catalogue
 from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
+from dealerlab.report.labels import value_label
 from dealerlab.report.sections._common import latest_bottom_out, staff_names
 from dealerlab.targets import achievement, amount_rate_matrix, day_weights, ranked_table
 
@@ -106,7 +107,8 @@ def build(ctx) -> H.Html:
             if r.get("quadrant") == "star" and status in (pay.STATUS_ELIMINATED, pay.STATUS_SUSPENDED):
                 quarter = judged.loc[r["staff_id"], "quarter"]
                 show.loc[i, "quadrant_name"] = _TXT.get("high_high_quarter_below", lang)
-                show.loc[i, "advice"] = _TXT.get("good_month_but_bottom", lang, quarter=quarter, status=status)
+                show.loc[i, "advice"] = _TXT.get("good_month_but_bottom", lang, quarter=quarter,
+                                                         status=value_label(status, lang))
         parts.append(H.table(show.rename(columns={"name": _TXT.get("consultant", lang), "actual": _TXT.get("actual", lang),
                                                   "achievement": _TXT.get("achievement", lang), "quadrant_name": _TXT.get("quadrant", lang),
                                                   "advice": _TXT.get("coaching", lang)}),
