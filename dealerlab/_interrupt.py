@@ -24,7 +24,7 @@ from pathlib import Path
 
 from dealerlab.i18n import Catalogue
 
-__all__ = ["Interrupted", "handle_signals", "temporary", "kill_children", "exit_code", "message"]
+__all__ = ["Interrupted", "handle_signals", "temporary", "kill_children", "exit_code", "message", "progress_line"]
 
 _MSG = Catalogue({
     "sigint": {"zh": "已按 Ctrl-C 中断", "en": "Interrupted (Ctrl-C)"},
@@ -36,7 +36,7 @@ _MSG = Catalogue({
 })
 
 _TEMPORARY: list[Path] = []
-_STATE = {"hard": False, "lang": "zh", "committed": False}
+_STATE = {"hard": False, "lang": "zh", "committed": False, "line_open": False}
 
 
 class Interrupted(KeyboardInterrupt):
@@ -136,10 +136,26 @@ def _handler(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
         sys.stdout.flush()
     except Exception:  # noqa: BLE001 - a closed stdout must not stop the exit
         pass
+    # a progress bar may have left its line open ("\r[####....] 2/4 S02"): the message starts a line of its own.
+    # Written to the file descriptor: the signal may have arrived inside a write to sys.stderr, whose buffer then
+    # refuses a second (reentrant) write and the one line would be lost.
+    text = ("\n" if _STATE["line_open"] else "") + message(signum, _STATE["lang"]) + "\n"
     with contextlib.suppress(Exception):
-        sys.stderr.write(message(signum, _STATE["lang"]) + "\n")
         sys.stderr.flush()
+    with contextlib.suppress(Exception):
+        os.write(2, text.encode(getattr(sys.stderr, "encoding", None) or "utf-8", "replace"))
     os._exit(exit_code(signum))
+
+
+def progress_line(open_: bool) -> None:
+    """Tell the signal handler whether a progress bar's line is open on stderr (its message then starts a new line).
+
+    Parameters
+    ----------
+    open_ : bool
+        ``True`` after a progress bar wrote a line without its newline, ``False`` once the line is ended.
+    """
+    _STATE["line_open"] = open_
 
 
 @contextlib.contextmanager

@@ -12,6 +12,9 @@
   :mod:`dealerlab.funnel.paths`).
 """
 
+import os
+
+from dealerlab.funnel import rates as _rates
 from dealerlab.funnel.benchmarks import (
     BUSINESS_TYPES,
     BenchmarkSet,
@@ -22,7 +25,7 @@ from dealerlab.funnel.benchmarks import (
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, funnel_counts
 from dealerlab.funnel.diagnosis import STEP_OF, STEPS, action_plan, actions, compare, diagnose
 from dealerlab.funnel.paths import STAGES, path_shares, reachable_target, stage_extra_sales, stage_gains, what_if
-from dealerlab.funnel.rates import FUNNEL_METRICS, RATE_SPECS, funnel_rates, long_metrics
+from dealerlab.funnel.rates import FUNNEL_METRICS, RATE_SPECS, funnel_rates
 from dealerlab.funnel.sources import lead_sources, traffic_mix
 
 __all__ = [
@@ -54,3 +57,39 @@ __all__ = [
     "traffic_mix",
     "lead_sources",
 ]
+
+
+def long_metrics(ds, *, periods, stores=None, by_staff: bool = False, lang: str = "zh"):
+    """Every funnel-family metric id of :data:`dealerlab.metrics.METRICS` in the long format.
+
+    Parameters
+    ----------
+    ds : Dataset or path
+        The client data; or a data folder: a folder of Parquet tables (validated when it arrived) is counted by
+        DuckDB from :data:`~dealerlab.funnel.engine_duckdb.DUCKDB_FROM_ROWS` event rows on and by pandas below
+        (:func:`~dealerlab.funnel.engine_duckdb.choose_engine`; the same numbers and reasons), any other path is
+        loaded and validated first.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids (default: every store).
+    by_staff : bool
+        One block per consultant too (``staff_id`` first); only metrics marked ``per_staff``.
+    lang : {"zh", "en"}
+        Language of the reasons.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, metric, value, reason`` (+ ``staff_id`` first when ``by_staff``): for each store
+        (in the order given) × period (in the order given) every funnel metric id in registry order; ``value``
+        is float (NaN when not available) and ``reason`` says why ("" when available): "分母为 0：…",
+        "缺少数据表 …", "市场表（market）中没有该门店该月份的行", ...
+    """
+    # the engine choice lives here, above both engines: rates (pandas) and engine_duckdb (which reuses rates'
+    # formulas) never import each other both ways
+    if isinstance(ds, (str, os.PathLike)):  # a data folder: the engine is chosen by its size
+        from dealerlab.funnel.engine_duckdb import long_metrics_folder
+
+        return long_metrics_folder(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)
+    return _rates.long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)

@@ -27,7 +27,6 @@ Formulas (the seed's wording → ours)
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -202,11 +201,8 @@ def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, l
 
     Parameters
     ----------
-    ds : Dataset or path
-        The client data; or a data folder: a folder of Parquet tables (validated when it arrived) is counted by
-        DuckDB from :data:`~dealerlab.funnel.engine_duckdb.DUCKDB_FROM_ROWS` event rows on and by pandas below
-        (:func:`~dealerlab.funnel.engine_duckdb.choose_engine`; the same numbers and reasons), any other path is
-        loaded and validated first.
+    ds : Dataset
+        The client data (:func:`dealerlab.funnel.long_metrics` also takes a data folder and picks the engine).
     periods : iterable of str
         Months ``YYYY-MM``.
     stores : iterable of str, optional
@@ -224,10 +220,6 @@ def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, l
         is float (NaN when not available) and ``reason`` says why ("" when available): "分母为 0：…",
         "缺少数据表 …", "市场表（market）中没有该门店该月份的行", ...
     """
-    if isinstance(ds, (str, os.PathLike)):  # a data folder: the engine is chosen by its size
-        from dealerlab.funnel.engine_duckdb import long_metrics_folder
-
-        return long_metrics_folder(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)
     comp = components(ds, periods=periods, stores=stores, by_staff=by_staff)
     out = long_from_components(comp, lang=lang)
     cols = (["staff_id"] if by_staff else []) + LONG_COLUMNS

@@ -29,6 +29,7 @@ from pathlib import Path
 from dealerlab._io import _signals_deferred
 from dealerlab.errors import ReportError
 from dealerlab.i18n import Catalogue
+from dealerlab.report._nb import import_nbformat
 from dealerlab.report.params import ReportParams
 
 __all__ = ["NotebookJob", "run_jobs", "start_kernels", "Kernels", "notebook_path", "import_nbformat"]
@@ -42,24 +43,6 @@ KERNEL = "python3"
 WARM_UP = "import dealerlab.report.context as _w; _w.preload(); del _w"
 
 
-def import_nbformat():
-    """``nbformat``, imported without jsonschema's IRI format checker.
-
-    Importing jsonschema imports ``rfc3987_syntax`` when it is installed, which builds ~35 Lark parsers at import
-    (1–3 s of every ``dealerlab report``; python-jsonschema/jsonschema#1428). The notebook schema has no ``iri``
-    format, so the checker is never used here; the module stays importable for anyone else who asks for it.
-    """
-    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail: no checker
-        try:
-            import jsonschema  # noqa: F401
-        except ImportError:  # pragma: no cover - nbformat needs it
-            pass
-        finally:
-            del sys.modules["rfc3987_syntax"]
-    import nbformat
-
-    return nbformat
 
 @dataclass(frozen=True)
 class NotebookJob:
@@ -383,6 +366,7 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 def print_progress(done: int, total: int, label: str) -> None:
     """A one-line progress bar on stderr."""
+    from dealerlab._interrupt import progress_line
     from dealerlab._terminal import clean_line
 
     width = 30
@@ -392,3 +376,4 @@ def print_progress(done: int, total: int, label: str) -> None:
     if done == total:
         sys.stderr.write("\n")
     sys.stderr.flush()
+    progress_line(done != total)

@@ -34,7 +34,7 @@ def _template_dir() -> str:
 
 def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Path:
     """Export an executed notebook to a self-contained HTML file without input cells or prompts."""
-    from dealerlab.report.execute import import_nbformat
+    from dealerlab.report._nb import import_nbformat
 
     nbformat = import_nbformat()  # before nbconvert imports it
     from nbconvert import HTMLExporter
