@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -160,6 +161,9 @@ _KC = None
 
 def _worker_init(runtime_dir: str | None = None, warm: bool = False) -> None:
     global _KM, _KC
+    # Ctrl-C in a terminal reaches the whole process group: the parent stops the run (and kills this worker, its
+    # kernel and every other child); a worker that also took it would print its own interrupted-task warnings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _KM, _KC = _start_kernel(runtime_dir, warm)
     import atexit
 
