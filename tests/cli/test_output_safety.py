@@ -21,6 +21,7 @@ from dealerlab._io import atomic_dir
 from dealerlab._output import MANIFESTS, check_output_dir, foreign_entries, is_dealerlab_file
 from dealerlab.cli import main
 from dealerlab.errors import OutputError
+from tests._paths import REPO
 
 PERIOD = "2026-10"
 SEED = 20261123
@@ -487,7 +488,7 @@ def test_progress_labels_are_cleaned(capsys):
 
 def test_cli_runs_as_a_process_without_traceback(data, tmp_path):
     """The same refusal through a real process (exit code 1, one message, nothing on stdout)."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run(
         [sys.executable, "-m", "dealerlab.cli", "report", str(data), "--period", PERIOD, "-o", str(data)],
         capture_output=True, text=True, env=env, timeout=120,

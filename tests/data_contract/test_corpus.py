@@ -8,14 +8,14 @@ must exit 0 (with the expected warning, if any).
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from dealerlab.cli import main
 from dealerlab.data.load import collect
+from tests._paths import CORPUS
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = CORPUS
 
 
 def _cases(kind: str) -> list[dict]:

@@ -22,7 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests._paths import REPO
+
+ROOT = REPO
 DEMO = ROOT / "datasets" / "demo"
 ROWS = 150  # data rows kept per demo table
 

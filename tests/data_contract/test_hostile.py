@@ -22,8 +22,9 @@ from dealerlab.data.load import collect
 from dealerlab.data.read import detect_encoding
 from dealerlab.data.xlsxscan import XlsxLimitError, col_letters, col_number, part_limit, scan_workbook
 from dealerlab.errors import DataValidationError
+from tests._paths import CORPUS, REPO
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = CORPUS
 BASELINE = DATA / "good" / "baseline.xlsx"
 CSV_BASE = DATA / "bad" / "control-char-id"  # a CSV folder; its stores.csv is replaced below
 
@@ -55,7 +56,7 @@ def test_leads_csv_that_is_a_fifo_is_refused_by_name_without_blocking(tmp_path):
     os.mkfifo(folder / "潜客.csv")
     cli = "import sys; from dealerlab.cli import main; sys.exit(main(sys.argv[1:]))"
     code = subprocess.run([sys.executable, "-c", cli, "validate", str(folder)], capture_output=True, text=True,
-                          timeout=60, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+                          timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert code.returncode == 1, code.stdout + code.stderr
     assert "潜客.csv" in code.stdout and "命名管道" in code.stdout and "Traceback" not in code.stderr
     assert ("file_special", "潜客.csv", None, None) in _rules(folder)
@@ -317,13 +318,12 @@ def test_excel_error_text_in_a_csv_is_named(tmp_path):
 
 def test_a_folder_named_like_a_table_is_refused_not_skipped(tmp_path):
     """A folder called leads.csv (a careless copy) was skipped: 数据有效 without leads. It is refused by name."""
-    from pathlib import Path
 
     from dealerlab.data.read import read_path
 
     src = tmp_path / "data"
     src.mkdir()
-    demo = Path(__file__).resolve().parents[1] / "datasets" / "demo"
+    demo = REPO / "datasets" / "demo"
     for name in ("stores.csv", "staff.csv"):
         shutil.copy(demo / name, src / name)
     (src / "leads.csv").mkdir()

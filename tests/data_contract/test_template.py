@@ -9,7 +9,7 @@ from dealerlab.cli import main
 from dealerlab.data import TABLES, load, write_template
 from dealerlab.data.template import LISTS_SHEET, notes_text
 from dealerlab.errors import DataValidationError
-from tests.test_data_load import BASE, TODAY
+from tests.data_contract.test_load import BASE, TODAY
 
 
 def fill(path, sheets, *, keep_notes=True):

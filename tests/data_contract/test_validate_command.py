@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dealerlab.cli import main
-from tests.test_data_load import BASE, tables, write_csvs, write_xlsx
+from tests.data_contract.test_load import BASE, tables, write_csvs, write_xlsx
 
 
 def run(capsys, *argv):

@@ -13,7 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_utils import chromium, free_port, require_browser, screenshots_dir, server_env
+
+from tests.browser_utils import chromium, free_port, require_browser, screenshots_dir, server_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

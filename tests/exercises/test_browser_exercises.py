@@ -11,7 +11,8 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-from browser_utils import chromium, require_browser, screenshots_dir, server_env, voila_server
+
+from tests.browser_utils import chromium, require_browser, screenshots_dir, server_env, voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -10,8 +10,9 @@ import time
 
 import openpyxl
 import pytest
-from browser_utils import chromium, require_browser, screenshots_dir
-from test_browser_classroom import TRAINER_CODE, WAIT, classroom, join
+
+from tests.browser_utils import chromium, require_browser, screenshots_dir
+from tests.exercises.test_browser_classroom import TRAINER_CODE, WAIT, classroom, join
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -417,8 +417,8 @@ def test_safe_name():
 _CHILD = textwrap.dedent(
     """
     import json, os, signal, sys
-    sys.path.insert(0, {tests!r})
-    from test_exercises import _make, RIGHT
+    sys.path.insert(0, {repo!r})
+    from tests.exercises.test_exercises import _make, RIGHT
     from dealerlab.exercises import AnswerStore
     store = AnswerStore({root!r}, trainee="张三")
     ex = _make(store)
@@ -444,7 +444,7 @@ _CHILD = textwrap.dedent(
 
 
 def _run_child(repo_root, root, mode, n=0, check=True):
-    code = _CHILD.format(tests=str(repo_root / "tests"), root=str(root), mode=mode, n=n)
+    code = _CHILD.format(repo=str(repo_root), root=str(root), mode=mode, n=n)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           check=check, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
@@ -473,7 +473,7 @@ def test_kernel_kill_keeps_saved_answers(repo_root, tmp_path):
 def test_two_writers_on_one_file_merge_attempts(repo_root, tmp_path):
     root = tmp_path / "answers"
     n = 25
-    code = [_CHILD.format(tests=str(repo_root / "tests"), root=str(root), mode="hammer", n=n)] * 2
+    code = [_CHILD.format(repo=str(repo_root), root=str(root), mode="hammer", n=n)] * 2
     procs = [subprocess.Popen([sys.executable, "-c", c], stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in code]
     for p in procs:
         _, err = p.communicate(timeout=120)

@@ -27,6 +27,7 @@ from dealerlab.exercises.mydata import (
     remove_uploads,
     uses_own_data,
 )
+from tests._paths import REPO
 
 FUNNEL = list(showroom_log.fields)
 
@@ -208,7 +209,7 @@ def test_action_plan_gathers_5w1h_answers_escaped(tmp_path, store_xlsx):
 def test_fixed_teaching_cases_say_so():
     assert set(FIXED_CASE) == {"03b-whatif-slider", "03c-diagnosis-case"}
     for ex_id in FIXED_CASE:
-        nb = json.loads((Path(__file__).parent.parent / "exercises" / f"{ex_id}.ipynb").read_text(encoding="utf-8"))
+        nb = json.loads((REPO / "exercises" / f"{ex_id}.ipynb").read_text(encoding="utf-8"))
         assert any("固定的教学案例" in "".join(c["source"]) for c in nb["cells"])
 
 

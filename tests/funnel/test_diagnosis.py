@@ -1,6 +1,6 @@
 """Funnel diagnosis: benchmarks, last 3 months, gross at stake (path model), actions (hand-computed answers).
 
-The path model itself is tested on a hand-built cohort in test_funnel_paths.py."""
+The path model itself is tested on a hand-built cohort in tests/funnel/test_paths.py."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import json
 import math
 
 import pytest
-from test_funnel import M, tiny_dataset
 
 from dealerlab.errors import ParameterError
 from dealerlab.funnel import load_benchmarks
 from dealerlab.funnel.diagnosis import STEPS, action_plan, actions, compare, diagnose
 from dealerlab.funnel.paths import STAGES
+from tests.funnel.test_funnel import M, tiny_dataset
 
 
 def test_default_benchmarks_and_overrides(tmp_path):
@@ -58,7 +58,7 @@ def test_diagnose_small_cohort_gives_no_money_and_ranks_severity():
 
 
 def test_diagnose_path_model_bottleneck():
-    from test_funnel_paths import cohort_dataset
+    from tests.funnel.test_paths import cohort_dataset
 
     d = diagnose(cohort_dataset(), period=M, stores=["P"])
     top = d.iloc[0]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from test_funnel import M, tiny_dataset
 
 from dealerlab.errors import ParameterError
 from dealerlab.funnel import diagnose, funnel_counts, funnel_rates
 from dealerlab.plots.funnel import consultant_heatmap, funnel_chart, gap_bars, trend_chart
+from tests.funnel.test_funnel import M, tiny_dataset
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_trend_gap_and_heatmap(chinese_style, tables):
     ax = gap_bars(d)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert "信息留存率" in labels and not any("★" in t for t in labels)  # tiny cohort: no money, no bottleneck
-    from test_funnel_paths import cohort_dataset
+    from tests.funnel.test_paths import cohort_dataset
 
     ax = gap_bars(diagnose(cohort_dataset(), period=M, stores=["P"]))
     assert "成交率 ★" in [t.get_text() for t in ax.get_yticklabels()]  # the bottleneck is starred

@@ -1,12 +1,13 @@
 """docs/COURSE_COVERAGE.md: every listed notebook section heading and exercise exists (coverage cannot regress)."""
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests._paths import REPO
+
+ROOT = REPO
 DOC = ROOT / "docs" / "COURSE_COVERAGE.md"
 
 

@@ -8,8 +8,9 @@ import nbformat
 import pytest
 
 from dealerlab.course import MODULES, course_map_markdown, exercise_index, module
+from tests._paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 
 
 def _h1(path: Path) -> str:

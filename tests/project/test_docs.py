@@ -2,13 +2,13 @@
 section the code cites exists."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from dealerlab.metrics import METRICS
+from tests._paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 DOCS = ROOT / "docs"
 
 

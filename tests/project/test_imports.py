@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests._paths import REPO
+
+ROOT = REPO
 PACKAGE = ROOT / "dealerlab"
 
 

@@ -1,7 +1,7 @@
 """Browser test of the consultant report on hostile client data: Debian Chromium (Playwright) opens index.html.
 
 Store, consultant and account names are ``<script>alert(…)</script>`` and ``<img src=x onerror=alert(…)>``
-(see test_security_report.py). In the browser no dialog may open, no script element may come from the data and
+(see tests/report/test_security.py). In the browser no dialog may open, no script element may come from the data and
 no element may carry an ``onerror`` handler; the names must read as text. A control page holding the same payload
 unescaped proves the harness would notice. Screenshot: artifacts/screenshots/report-hostile.png (gitignored).
 """
@@ -9,8 +9,9 @@ unescaped proves the harness would notice. Screenshot: artifacts/screenshots/rep
 from __future__ import annotations
 
 import pytest
-from browser_utils import chromium, require_browser, screenshots_dir
-from test_security_report import (
+
+from tests.browser_utils import chromium, require_browser, screenshots_dir
+from tests.report.test_security import (
     ACCOUNT_IMG,
     ACCOUNT_SCRIPT,
     CONSULTANT_IMG,

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from browser_utils import chromium, require_browser
 
 from dealerlab.report.labels import RAW_LABEL, is_raw_label
+from tests.browser_utils import chromium, require_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -146,7 +146,7 @@ def test_demo_has_vin_and_twelve_months_gives_nan_return_rate():
     v, r = _value(long, "retention_rate")
     assert math.isnan(v) and "24 个月" in r
     assert _value(long, "base_vehicles")[0] > 0
-    v, r = _value(long, "first_service_rate")  # the demo links first services to sales.vin (tests/test_report_retention)
+    v, r = _value(long, "first_service_rate")  # the demo links first services to sales.vin (tests/report/test_retention.py)
     assert v == pytest.approx(441 / 574) and r == ""
 
 

@@ -5,10 +5,10 @@ import math
 
 import pandas as pd
 import pytest
-from test_retention import M, _dataset  # the A–E / V1–V4 case of docs/DOMAIN.md §11
 
 from dealerlab import retention
 from dealerlab.errors import ParameterError
+from tests.retention.test_retention import M, _dataset  # the A–E / V1–V4 case of docs/DOMAIN.md §11
 
 
 def test_segments_known_answer():
