@@ -521,6 +521,13 @@ def fix_first(ipa_table: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------- RATER and Kano
 
 
+def _in_course_order(frame: pd.DataFrame, keys: list[str], column: str, order: Sequence[str]) -> pd.DataFrame:
+    """``frame`` sorted by ``keys`` and survey, then by ``column`` in the course's ``order`` (RATER, KANO)."""
+    rank = frame[column].map({v: i for i, v in enumerate(order)})
+    out = frame.assign(_o=rank).sort_values(keys + ["survey", "_o"], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)
+
+
 @share_docs
 def rater_scores(
     surveys: pd.DataFrame, *, by: Sequence[str] | str | None = ("store_id", "period"), items: pd.DataFrame | None = None,
@@ -550,8 +557,7 @@ def rater_scores(
     out["n_responses"] = out["n_responses"].fillna(0).astype("int64")
     out["n_both"] = out["n_both"].fillna(0).astype("int64")
     out.loc[out["n"] == 0, "reason"] = _reason("no_rows")
-    out["_o"] = out["rater"].map({r: i for i, r in enumerate(RATER)})
-    return out.sort_values(keys + ["survey", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return _in_course_order(out, keys, "rater", RATER)
 
 
 @share_docs
@@ -582,11 +588,8 @@ def kano_summary(
     weakest = it.groupby(group, observed=True).agg(
         n_items=("item", "nunique"), weakest_item=("item", "first"), weakest_index=("index", "first")
     )
-    out = cls.merge(weakest.reset_index(), on=group, how="left")
-    out["_o"] = out["kano_class"].map({k: i for i, k in enumerate(KANO)})
-    out = out.sort_values(keys + ["survey", "_o"], kind="stable").drop(columns="_o")
-    cols = group + ["n_items", "n", "performance", "expectation", "gap", "index", "weakest_item", "weakest_index"]
-    return out[cols].reset_index(drop=True)
+    out = _in_course_order(cls.merge(weakest.reset_index(), on=group, how="left"), keys, "kano_class", KANO)
+    return out[group + ["n_items", "n", "performance", "expectation", "gap", "index", "weakest_item", "weakest_index"]]
 
 
 # --------------------------------------------------------------------------------------------------- targets
