@@ -85,34 +85,7 @@ FIXED_CASE = {
     "03c-diagnosis-case": "这道题用固定的教学案例；你门店的瓶颈请看「我的门店数据」页的「我的诊断」报告。",
 }
 
-_T = Catalogue({
-    "title": {"zh": "用我的门店数据", "en": "Use my store's data"},
-    "intro": {"zh": "上传你门店从 DMS 导出的数据（按讲师发的数据模板整理的 Excel 工作簿 .xlsx，或把各表 CSV 文件打成的 .zip 压缩包）。"
-                    "数据只保存在培训电脑上你自己的名下，其他学员和班级看板都看不到；客户姓名、电话等个人信息在所有页面上都已遮盖。",
-              "en": "Upload your store's DMS export (the template workbook .xlsx, or a .zip of CSV files). It stays in your own "
-                    "folder on the training computer; other trainees and the class dashboard never see it; personal data is masked."},
-    "choose": {"zh": "选择文件（.xlsx 或 .zip）", "en": "Choose a file (.xlsx or .zip)"},
-    "checking": {"zh": "正在检查 {file} ……（大文件需要几十秒）", "en": "Checking {file} …"},
-    "ok": {"zh": "✓ 数据检查通过：{file}。", "en": "✓ The data passed the checks: {file}."},
-    "bad": {"zh": "✗ {file} 有 {n} 处需要改。请在 Excel 里按下表逐条改好，保存后重新上传。",
-            "en": "✗ {file} has {n} problems. Fix them in Excel as the table says, save and upload again."},
-    "more": {"zh": "（只列出前 {shown} 处，共 {n} 处；先改这些，再上传时会显示剩下的。）",
-             "en": "(The first {shown} of {n}; fix these and upload again for the rest.)"},
-    "warnings": {"zh": "提示（不影响使用）：", "en": "Notes (not blocking):"},
-    "store": {"zh": "门店", "en": "Store"},
-    "month": {"zh": "月份", "en": "Month"},
-    "use": {"zh": "用这家门店、这个月", "en": "Use this store and month"},
-    "using": {"zh": "正在用：<b>{store}</b> · {month}", "en": "In use: <b>{store}</b> · {month}"},
-    "none": {"zh": "还没有上传数据。", "en": "No data uploaded yet."},
-    "pick": {"zh": "请选你的门店和月份，再点「用这家门店、这个月」。",
-             "en": "Pick your store and month, then click \u201cUse this store and month\u201d."},
-    "remove": {"zh": "删除我的数据", "en": "Delete my data"},
-    "removed": {"zh": "已删除你上传的数据。", "en": "Your data is deleted."},
-    "name_first": {"zh": "请先在本页上方的练习里输入你的姓名，再上传数据。", "en": "Enter your name in an exercise above first."},
-    "mine_title": {"zh": "我的数据", "en": "My data"},
-    "mine_need": {"zh": "先上传你门店的数据，这道题就会用你门店的数字再出一遍。", "en": "Upload your store's data first."},
-    "fixed": {"zh": "说明：{why}", "en": "Note: {why}"},
-})
+_T = Catalogue.load("exercises/mydata")
 
 _PROBLEM_COLUMNS = {"zh": ["文件", "工作表", "行", "列", "问题", "怎么改"],
                     "en": ["File", "Sheet", "Row", "Column", "Problem", "How to fix"]}
