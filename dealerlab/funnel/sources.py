@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from dealerlab._long import month
 from dealerlab._options import check_option
 
 __all__ = ["MIN_CLOSED", "traffic_mix", "lead_sources"]
@@ -25,12 +26,8 @@ __all__ = ["MIN_CLOSED", "traffic_mix", "lead_sources"]
 MIN_CLOSED = 30
 
 
-def _months(dates: pd.Series) -> pd.Series:
-    return pd.to_datetime(dates).dt.strftime("%Y-%m")
-
-
 def _select(frame: pd.DataFrame, periods: Sequence[str], stores, date: str) -> pd.DataFrame:
-    out = frame.assign(period=_months(frame[date]))
+    out = frame.assign(period=month(frame[date]))
     out = out[out["period"].isin(list(periods))]
     if stores is not None:
         out = out[out["store_id"].isin(list(stores))]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dealerlab import _long
 from dealerlab._long import month
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import POLICY_ITEM
@@ -86,16 +87,6 @@ _NO = {
     "monthly_finance": "缺少月度财务表",
     "oem_policy": "缺少商务政策表",
 }
-
-
-def _stores(ds, stores) -> list[str]:
-    if stores is not None:
-        return list(dict.fromkeys([stores] if isinstance(stores, str) else [str(s) for s in stores]))
-    return ds.store_ids if ds.has("stores") else []
-
-
-def _periods(periods) -> list[str]:
-    return list(dict.fromkeys(check_period(p, name="periods") for p in ([periods] if isinstance(periods, str) else periods)))
 
 
 def _month_sales(ds, stores, periods) -> pd.DataFrame:
@@ -176,7 +167,7 @@ def rebate_table(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] |
         the month. ``tier_threshold`` is NaN below the lowest tier (rebate 0); ``rebate`` is NaN when the basis value
         is not available (reason says why).
     """
-    stores, periods = _stores(ds, stores), _periods(periods)
+    stores, periods = _long.stores_of(ds, stores, ()), _long.period_list(periods)
     cols = ["store_id", "period", "item", "basis", "basis_value", "units", "tier_threshold", "amount_per_unit",
             "lump_sum", "rebate", "next_threshold", "next_amount_per_unit", "next_lump_sum", "reason"]
     if not ds.has("oem_policy"):
@@ -341,7 +332,7 @@ def gross_per_unit_parts(ds: Dataset, *, periods: Iterable[str], stores: Iterabl
         ``store_id, period, units, vehicle, addon, rebate, total`` (元 per unit; ``rebate`` and ``total`` NaN when the
         rebates are not available — the figure ``gross_per_unit_incl_rebates`` is ``total``).
     """
-    stores, periods = _stores(ds, stores), _periods(periods)
+    stores, periods = _long.stores_of(ds, stores, ()), _long.period_list(periods)
     ms = _month_sales(ds, stores, periods)
     wide = policy_figures(ds, periods=periods, stores=stores)
     units = ms["S"].where(ms["S"] > 0)
@@ -380,7 +371,7 @@ def policy_figures(
         ``store_id, period`` + one column per id of :data:`POLICY_METRICS` + ``reason.<id>`` (empty when available)
         + ``capital_cost_rate_is_default``.
     """
-    stores, periods = _stores(ds, stores), _periods(periods)
+    stores, periods = _long.stores_of(ds, stores, ()), _long.period_list(periods)
     base = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"]).to_frame(index=False)
     n_rows = len(base)
     vals = {m: np.full(n_rows, np.nan) for m in POLICY_METRICS}
