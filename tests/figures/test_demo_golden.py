@@ -1,11 +1,11 @@
-"""Golden test: the bundled demo's figures are those of the committed ``tests/golden/demo_metrics.csv``.
+"""Golden test: the bundled demo's figures are those of the committed ``tests/figures/golden/demo_metrics.csv``.
 
 The table is the report's metrics file (``指标.csv`` / ``metrics.csv``), computed by the function the report uses
 (:func:`dealerlab.report.metrics_file.metrics_table`) for every store, consultant and the group over all twelve demo
 months. A refactor must not change one figure, one reason or the row order. A deliberate change of a figure (a
 corrected formula) regenerates the file and the commit says why::
 
-    PYTHONPATH=. python tests/test_demo_golden.py --write
+    PYTHONPATH=. python tests/figures/test_demo_golden.py --write
 """
 
 from __future__ import annotations
