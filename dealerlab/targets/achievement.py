@@ -95,7 +95,7 @@ _MSG = Catalogue({
 })
 
 
-def _default_as_of(ds, period):
+def _default_as_of(ds: Dataset, period):
     first, last = month_bounds(period)
     try:
         latest = ds.last_date()
