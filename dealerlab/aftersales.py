@@ -66,20 +66,7 @@ _TABLE_OF = {m: "service_orders" for m in AFTERSALES_METRICS[:6]} | {
     "turnover": "staff",
 }
 
-_MSG = Catalogue(
-    {
-        "missing_table": {"zh": "缺少数据表 {table}", "en": "table {table} is missing"},
-        "missing_column": {"zh": "缺少字段 {column}（整列为空）", "en": "column {column} is empty"},
-        "no_orders_opened": {"zh": "分母为 0：本月无进厂工单", "en": "denominator is 0: no orders opened in the month"},
-        "no_parts": {"zh": "分母为 0：本月进厂工单无配件需求行", "en": "denominator is 0: no parts lines requested"},
-        "no_promised": {
-            "zh": "分母为 0：本月无填写承诺交车日期的出厂工单",
-            "en": "denominator is 0: no order closed in the month with a promised date",
-        },
-        "no_booth": {"zh": "分母为 0：本月无烤房可用时间记录", "en": "denominator is 0: no booth minutes available"},
-        "no_headcount": {"zh": "分母为 0：月初与月末均无在职员工", "en": "denominator is 0: no staff employed"},
-    }
-)
+_MSG = Catalogue.load("aftersales")
 
 # --------------------------------------------------------------------------------------------------------------------
 # helpers

@@ -32,12 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["recruiting", "six_s_score", "SIX_S", "training_needs"]
 
-_TXT = Catalogue({
-    "no_headcount_start_month": {"zh": "月初在职人数为 0", "en": "no headcount at the start of the month"},
-    "no_hires_this_month": {"zh": "本月没有新入职", "en": "no hires this month"},
-    "probation_not_over_yet": {"zh": "新人试用期未满", "en": "probation not over yet"},
-    "total": {"zh": "合计", "en": "total"},
-})
+_TXT = Catalogue.load("people")
 
 #: the six S of a site audit, in order (seed 004): zh name → en name
 SIX_S = {"整理": "sort", "整顿": "set in order", "清扫": "shine", "清洁": "standardise", "素养": "sustain", "安全": "safety"}

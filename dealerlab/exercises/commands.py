@@ -15,20 +15,7 @@ from dealerlab.i18n import Catalogue
 __all__ = ["build_command", "handouts_command", "class_collect_command", "class_new_command", "class_report_command", "workshop_command",
            "workshop_argv"]
 
-_TXT = Catalogue({
-    "out_date": {"zh": "已过期：{rel}", "en": "out of date: {rel}"},
-    "written": {"zh": "已生成：{rel}", "en": "written: {rel}"},
-    "no_trainer_source": {"zh": "多余（没有讲师版）：{rel}", "en": "no trainer source: {rel}"},
-    "removed_no_trainer_source": {"zh": "已删除（没有讲师版）：{rel}", "en": "removed (no trainer source): {rel}"},
-    "trainee_exercises_are_out": {
-        "zh": "学员版练习不是最新的：请运行 dealerlab exercises build。",
-        "en": "Trainee exercises are out of date: run dealerlab exercises build.",
-    },
-    "trainee_exercise_notebooks_up": {"zh": "学员版练习共 {n} 个，均为最新。", "en": "{n} trainee exercise notebooks up to date."},
-    "warning_skipped": {"zh": "警告：已跳过 {file}：{reason}", "en": "warning: skipped {file}: {reason}"},
-    "class_report_written": {"zh": "班级报告已写入 {path}", "en": "class report written to {path}"},
-    "handouts_written": {"zh": "已生成 {files} 份讲义：{out}", "en": "{files} handouts written to {out}"},
-})
+_TXT = Catalogue.load("exercises/commands")
 
 
 def build_command(*, check: bool = False, lang: str = "zh") -> int:

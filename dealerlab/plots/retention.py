@@ -20,15 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["first_service_bars"]
 
-_T = Catalogue({
-    "title": {"zh": "首保回厂：按开票月份", "en": "First service by invoice month"},
-    "returned": {"zh": "9 个月内回店首保", "en": "back for the first service within 9 months"},
-    "lost": {"zh": "未回店首保", "en": "not back"},
-    "units": {"zh": "新车台数", "en": "New cars"},
-    "rate": {"zh": "首保回厂率", "en": "First-service rate"},
-    "line": {"zh": "标准 {line:.0%}", "en": "line {line:.0%}"},
-    "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
-})
+_T = Catalogue.load("plots/retention")
 
 
 def first_service_bars(table: pd.DataFrame, *, ax: Axes | None = None, line: float | None = None,

@@ -32,11 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["metrics_command", "report_command", "build_report", "store_folder", "store_folders"]
 
-_MSG = Catalogue({
-    "metrics_written": {"zh": "已写入 {path}：{rows} 行（{n} 个有值）", "en": "wrote {path}: {rows} rows ({n} with a value)"},
-    "report_written": {"zh": "报告已生成：{index}", "en": "report written: {index}"},
-    "findings_written": {"zh": "发现清单已写入 {path}（{rows} 条）", "en": "findings written to {path} ({rows} rows)"},
-})
+_MSG = Catalogue.load("report/commands")
 
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
 #: names Windows reserves whatever the extension (CON.txt too), compared case-insensitively

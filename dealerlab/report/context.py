@@ -39,23 +39,7 @@ __all__ = ["open_dataset", "ReportContext", "preload", "write_shared_figures", "
 #: beside the data pickle of a run with several notebooks: every store's figures, computed once for the run
 SHARED_NAME = "figures.pkl"
 
-_TEXT = Catalogue({
-    "stores_label": {"zh": "{where} · {n} 家门店", "en": "{where} · {n} stores"},
-    "group": {"zh": "集团（全部门店）", "en": "Group (all stores)"},
-    "bench_user_file": {"zh": "顾问提供的标杆文件 {name}", "en": "the consultant's benchmarks file {name}"},
-    "bench_bundled": {"zh": "dealerlab 自带的 data/funnel_benchmarks.csv（按门店业务类型）",
-                      "en": "dealerlab's bundled data/funnel_benchmarks.csv (per business type)"},
-    "bench_source": {"zh": "标杆来源：{where}：{lines}。烤房利用率标杆 60% 为售后管理标准。",
-                     "en": "Benchmark source: {where}: {lines}. The booth utilisation line (60%) is the after-sales rule."},
-    "bench_mixed": {"zh": "各门店业务类型不同：集团行只显示各类型相同的标杆值，各店按自己的业务类型比较。",
-                    "en": " The stores' business types differ: the group row shows only the values the types share; each "
-                          "store is compared with its own type's values."},
-    "group_metric": {"zh": "集团{name}", "en": "Group {name_lower}"},
-    "key_rates_store": {"zh": "关键比率：各门店对比（{period}）", "en": "Key rates by store ({period})"},
-    "key_rates_store_2": {"zh": "关键比率各门店对比", "en": "Key rates by store"},
-    "finding": {"zh": "发现", "en": "Finding"},
-    "detail": {"zh": "说明", "en": "Detail"},
-})
+_TEXT = Catalogue.load("report/context")
 
 
 @functools.lru_cache(maxsize=4)

@@ -162,27 +162,9 @@ def wide_table(long: pd.DataFrame, *, lang: str = "zh", staff: bool = False, lev
     return wide.rename(columns=names)
 
 
-_UNIT_NAMES = Catalogue({
-    "money": {"zh": "元", "en": "yuan"},
-    "rate": {"zh": "百分比", "en": "percent"},
-    "count": {"zh": "个数（台/人/次）", "en": "count"},
-    "units": {"zh": "台", "en": "vehicles"},
-    "index": {"zh": "指数（分）", "en": "index points"},
-    "days": {"zh": "天", "en": "days"},
-    "decimal": {"zh": "数值", "en": "number"},
-})
-_LEVEL_NAMES = Catalogue({
-    "store": {"zh": "门店", "en": "store"},
-    "consultant": {"zh": "销售顾问", "en": "consultant"},
-    "group": {"zh": "集团（各店合计后计算）", "en": "group (from summed components)"},
-})
-_SHEETS = Catalogue({
-    "store": {"zh": "门店指标", "en": "stores"},
-    "consultant": {"zh": "顾问指标", "en": "consultants"},
-    "group": {"zh": "集团指标", "en": "group"},
-    "metric_ids": {"zh": "指标说明", "en": "metric ids"},
-    "levels": {"zh": "层级说明", "en": "levels"},
-})
+_UNIT_NAMES = Catalogue.load("report/metrics_file")
+_LEVEL_NAMES = Catalogue.load("report/metrics_file.level_names")
+_SHEETS = Catalogue.load("report/metrics_file.sheets")
 #: level → the Excel table's name
 _TABLE_NAMES = {"store": "Stores", "consultant": "Consultants", "group": "GroupTotals"}
 
