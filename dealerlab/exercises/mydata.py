@@ -1088,6 +1088,7 @@ def _tiering_mine(md: MyData, base):
     """06a on the trainee's store: his accounts, the same rule (value → importance → potential → general)."""
     from dealerlab import accounts as A
     from dealerlab.exercises import ClassifyField, Feedback
+    from dealerlab.exercises.course._sorting import item_details
 
     store_id, period = md.selection
     t = tiering_mine_case(md)
@@ -1099,14 +1100,12 @@ def _tiering_mine(md: MyData, base):
         "24月金额(万)": [f"{v / 1e4:,.1f}" for v in t["monetary"]], "近12月已购": [int(v) for v in t["units_12m"]],
     }))
 
+    shown = {str(r.account_id): r.shown_name for r in t.itertuples()}
+    right = {str(r.account_id): r.tier for r in t.itertuples()}
+
     def check(answer: dict) -> Feedback:
-        given = answer.get("tiers") or {}
-        details = []
-        for r in t.itertuples():
-            ok = given.get(str(r.account_id)) == r.tier
-            details.append(("tiers", ok, "" if ok else f"{r.shown_name}（{r.account_id}）应为{r.tier}。"))
         return Feedback.grade(
-            details,
+            item_details("tiers", answer.get("tiers"), right, lambda aid, tier: f"{shown[aid]}（{aid}）应为{tier}。"),
             explanation=(f"分级线按你门店这 {len(t)} 个客户算：金额前 20% 是价值型；再看重要性（党政军/国企、车队 ≥ 10 台、高层对接）；"
                          "再看潜力（计划采购 + 0.2×车队 − 近 12 个月已购，前 20%）；都不是才是一般客户。"),
             explanation_en="The same rule as the course case, on your store's accounts.",

@@ -52,6 +52,18 @@ def numbered(keys: list[str], order: list[str], word: str = "第") -> str:
     return f"{word} {'、'.join(nums)} 条" if nums else ""
 
 
+def item_details(field: str, given: Mapping | None, truth: Mapping[str, str],
+                 why: Callable[[str, str], str]) -> list[tuple[str, bool, str]]:
+    """One ``(field, ok, message)`` detail per item of ``truth`` (item → right class): the trainee's class in ``given``
+    is checked, and a wrong one is explained by ``why(item, right)``."""
+    given = given or {}
+    out = []
+    for item, right in truth.items():
+        ok = given.get(item) == right
+        out.append((field, ok, "" if ok else why(item, right)))
+    return out
+
+
 def classify_detail(field: str, given: Mapping | None, truth: Mapping[str, str], advice: str) -> tuple[str, bool, str]:
     """A ``(field, ok, message)`` detail for a ClassifyField: the message names the wrong rows and adds ``advice``."""
     bad = wrong_items(given, truth)
