@@ -75,7 +75,7 @@ STRATEGIES = {
 _MSG = Catalogue.load("accounts")
 
 
-def _reference_date(ds, as_of) -> pd.Timestamp:
+def _reference_date(ds: Dataset, as_of) -> pd.Timestamp:
     if as_of is not None:
         return pd.Timestamp(as_of).normalize()
     d = ds.last_date()

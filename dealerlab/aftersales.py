@@ -24,6 +24,7 @@ Decisions where docs/DOMAIN.md is silent
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,9 @@ from dealerlab.calendar import month_bounds
 from dealerlab.errors import MissingTableError
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import ids
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "AFTERSALES_METRICS",
@@ -402,11 +406,11 @@ _ORDER_FIGURES = {
 }
 
 
-def _default_stores(ds, stores) -> list[str]:
+def _default_stores(ds: Dataset, stores) -> list[str]:
     return _long.stores_of(ds, stores, ("service_orders", "booth_usage", "staff"))
 
 
-def _all_figures(ds, periods: list[str], stores: list[str]) -> dict[str, pd.DataFrame]:
+def _all_figures(ds: Dataset, periods: list[str], stores: list[str]) -> dict[str, pd.DataFrame]:
     grid = _long.grid(stores, periods)
     out: dict[str, pd.DataFrame] = {}
     for metric in AFTERSALES_METRICS:
@@ -426,7 +430,7 @@ def _all_figures(ds, periods: list[str], stores: list[str]) -> dict[str, pd.Data
 
 
 @share_docs
-def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+def figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
     """Every §2 figure as a wide table: one row per store × period, one column per metric id.
 
     Parameters
@@ -460,7 +464,7 @@ def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) 
 
 @share_docs
 def long_metrics(
-    ds, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False
+    ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False
 ) -> pd.DataFrame:
     """The aftersales family in the long format of :mod:`dealerlab.metrics`.
 

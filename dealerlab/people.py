@@ -17,6 +17,8 @@ Definitions (the seeds only name these KPIs, [P]; written here):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -24,6 +26,9 @@ from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["recruiting", "six_s_score", "SIX_S", "training_needs"]
 
@@ -39,7 +44,7 @@ def _headcount(staff: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
 
 
 def recruiting(
-    ds,
+    ds: Dataset,
     *,
     periods,
     stores=None,

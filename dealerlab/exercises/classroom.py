@@ -20,9 +20,10 @@ from dealerlab.i18n import Catalogue
 __all__ = ["ClassroomSettings", "classroom_command", "classroom_config", "lan_address", "log_file", "new_code",
            "qr_text"]
 
-_TXT = Catalogue.load("exercises/classroom")
 #: letters and digits nobody confuses when reading them off a projector (no 0/O, 1/I/L)
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+_TXT = Catalogue.load("exercises/classroom")
 
 
 def new_code(length: int = 6) -> str:
@@ -331,7 +332,7 @@ def classroom_command(*, ip: str = "0.0.0.0", port: int = 8866, answers_dir=None
     print(_TXT.get("dashboard", lang, url=url + "dealerlab/dashboard"))
     print(_TXT.get("answers", lang, path=settings.answers))
     print(_TXT.get("server_log", lang, path=log_file(settings)))
-    print(_TXT.get("stop", lang))
+    print(_TXT.get("stop_hint", lang))
     sys.stdout.flush()
     status = serve(settings)
     print(_TXT.get("ended", lang))

@@ -67,7 +67,7 @@ def class_collect_command(sources, *, into=None, lang: str = "zh") -> int:
     result = collect_into(sources, target)
     for file, reason in result.skipped:
         print(_TXT.get("warning_skipped", lang, file=file, reason=reason), file=sys.stderr)
-    print(_TXT.get("collected", lang, files=result.files, trainees=len(result.trainees), attempts=result.new_attempts,
+    print(_TXT.get("merged", lang, files=result.files, trainees=len(result.trainees), attempts=result.new_attempts,
                    target=target))
     return 0
 
@@ -81,8 +81,9 @@ def class_new_command(*, answers_dir=None, lang: str = "zh") -> int:
     root = resolve(answers_dir)
     uploads = len(list(root.glob("*/.mydata/.dealerlab-mydata"))) if root.is_dir() else 0
     archive = new_class(root)
-    print(_TXT.get("class_archived", lang, archive=archive, root=root)
-          + (_TXT.get("uploads_deleted", lang, n=uploads) if uploads else "") + _TXT.get("restart_server", lang))
+    print(_TXT.get("archived", lang, archive=archive, root=root)
+          + (_TXT.get("uploads_deleted", lang, n=uploads) if uploads else "")
+          + _TXT.get("restart_server", lang))
     return 0
 
 
@@ -183,7 +184,7 @@ def workshop_command(
     check_lang(lang)
     argv, env, folder = workshop_argv(voila=voila, answers_dir=answers_dir, port=port)
     mode = _TXT.get("mode_voila" if voila else "mode_lab", lang)
-    print(_TXT.get("workshop_starting", lang, mode=mode, folder=folder))
+    print(_TXT.get("workshop_start", lang, mode=mode, folder=folder))
     try:
         return subprocess.call(argv, env=env)
     except KeyboardInterrupt:

@@ -185,7 +185,7 @@ def _missing_column(table: str, column: str) -> tuple[str, str]:
     return LABELS.both("missing_column", column=f"{table}.{column}")
 
 
-def _resolve_stores(ds, stores: Iterable[str] | None) -> list[str]:
+def _resolve_stores(ds: Dataset, stores: Iterable[str] | None) -> list[str]:
     if stores is not None:
         return _long.store_list(stores)
     if ds.has("stores"):  # in the stores table's order

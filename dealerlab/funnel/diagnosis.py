@@ -114,7 +114,7 @@ def actions(step: str | None = None, *, metric: str | None = None, lang: str = "
     return out.reset_index(drop=True)
 
 
-def _rates_now_and_before(ds, *, period: str, stores, history: int):
+def _rates_now_and_before(ds: Dataset, *, period: str, stores, history: int):
     """Rates of ``period`` and pooled rates of the ``history`` months before, per store (internal)."""
     before = periods_back(period, history)
     comp = components(ds, periods=[*before, period], stores=stores)

@@ -314,7 +314,7 @@ def target_source(current: float, benchmark: float, own_best: float) -> str:
 _COUNT_IDS = ("FV", "FC", "W", "C", "N", "CV", "L", "RnoTD", "S_room", "S")
 
 
-def _month_inputs(ds, *, period: str, stores, months: int):
+def _month_inputs(ds: Dataset, *, period: str, stores, months: int):
     """Counts and rates of M, and the best month of each stage over the window (internal)."""
     from dealerlab.funnel.counts import funnel_counts
     from dealerlab.funnel.rates import funnel_rates

@@ -225,7 +225,7 @@ def owner_scores(
 
 
 # ------------------------------------------------------------------------------------------ Dataset binding
-def _extra_values(ds, store_id: str, period: str, ids: list[str], lang: str) -> tuple[dict, dict]:
+def _extra_values(ds: Dataset, store_id: str, period: str, ids: list[str], lang: str) -> tuple[dict, dict]:
     values, reasons = {}, {}
     for mid in ids:
         _zh, _en, table, column = EXTRA_METRICS[mid]
@@ -242,7 +242,7 @@ def _extra_values(ds, store_id: str, period: str, ids: list[str], lang: str) -> 
 
 
 def metric_values(
-    ds,
+    ds: Dataset,
     *,
     store_id: str,
     period: str,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -9,6 +11,9 @@ from matplotlib.axes import Axes
 
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 __all__ = ["value_potential", "rfm_heatmap", "industry_mix", "churn_table", "b2b_funnel", "TIER_COLORS"]
 
@@ -71,7 +76,7 @@ def industry_mix(mix: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh")
     return ax
 
 
-def churn_table(churn: pd.DataFrame, *, lang: str = "zh"):
+def churn_table(churn: pd.DataFrame, *, lang: str = "zh") -> Styler:
     """The churn list as a pandas Styler (days silent shaded), for notebooks. Client strings are escaped."""
     cols = {c: _T.get(c, lang) for c in
             ("account_name", "industry", "tier", "last_activity", "recency_days", "monetary", "contact_level")}

@@ -201,7 +201,8 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax: Axes |
     return ax
 
 
-def plot_link_matrix(matrix: pd.DataFrame, *, only_shared: bool = False, ax=None, lang: str = "zh"):
+def plot_link_matrix(matrix: pd.DataFrame, *, only_shared: bool = False, ax: Axes | None = None,
+                     lang: str = "zh") -> Axes:
     """The KPI × scorecard link matrix as a grid: a filled cell = the scorecard carries the KPI (its weight written).
 
     Parameters

@@ -7,6 +7,8 @@ Drawing only: each function takes a table from :mod:`dealerlab.pdca` / :mod:`dea
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -14,6 +16,9 @@ from matplotlib.axes import Axes
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 __all__ = [
     "plot_p_chart",
@@ -224,7 +229,7 @@ def plot_cadence_board(table: pd.DataFrame, *, ax: Axes | None = None, title: st
     return ax
 
 
-def style_cadence(table: pd.DataFrame, *, lang: str = "zh"):
+def style_cadence(table: pd.DataFrame, *, lang: str = "zh") -> Styler:
     """The cadence table as a pandas Styler (status cells coloured), for notebooks.
 
     Parameters

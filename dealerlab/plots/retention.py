@@ -6,6 +6,8 @@ the Axes. Call :func:`dealerlab.plots.style.set_style` first so Chinese labels r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -13,12 +15,16 @@ from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 __all__ = ["first_service_bars"]
 
 _T = Catalogue.load("plots/retention")
 
 
-def first_service_bars(table: pd.DataFrame, *, ax=None, line: float | None = None, lang: str = "zh"):
+def first_service_bars(table: pd.DataFrame, *, ax: Axes | None = None, line: float | None = None,
+                       lang: str = "zh") -> Axes:
     """Stacked bars of the new cars of each invoice month (back for the first service / not back) with the month's
     first-service rate on a second axis.
 

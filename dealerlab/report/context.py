@@ -17,6 +17,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from dealerlab.report import sections
 from dealerlab.report.findings import Finding, collect_findings
 from dealerlab.report.labels import col as label
 from dealerlab.report.params import ReportParams, check_scope
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["open_dataset", "ReportContext", "preload", "write_shared_figures", "shared_figures"]
 
@@ -89,7 +93,7 @@ def _per_staff_ids() -> list[str]:
     return [m for m, i in registry.METRICS.items() if i.per_staff]
 
 
-def write_shared_figures(ds, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> Path:
+def write_shared_figures(ds: Dataset, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> Path:
     """Compute the figures every notebook of a run needs — each store's rows over the trend window, the
     consultants' rows, the group's rows — once, and save them beside the run's data pickle ``data``
     (:data:`SHARED_NAME`); :meth:`ReportContext.open` takes its rows from there (:func:`shared_figures`). Each
@@ -145,7 +149,7 @@ def _keep_with_next(html: str) -> str:
     return _KEEP.sub(r'<div class="dl-keep">\1\2</div>', html)
 
 
-def client_name(ds, lang: str = "zh") -> str:
+def client_name(ds: Dataset, lang: str = "zh") -> str:
     """The client group's name from the data: the stores' common name prefix (a group's stores often share it),
     else the region(s) and the number of stores (``华东 · 3 家门店``); one store: its name."""
     stores = ds["stores"]

@@ -26,6 +26,7 @@ from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang
+from dealerlab.data.dataset import Dataset
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 
@@ -45,11 +46,9 @@ def group_metric_ids() -> list[str]:
     return [m for m, i in registry.METRICS.items() if i.family in GROUP_FAMILIES]
 
 
-def group_dataset(ds, stores=None):
+def group_dataset(ds: Dataset, stores=None) -> Dataset:
     """``ds`` with every store's rows pooled under one store id (:data:`GROUP_ID`): the registry then computes the
     group's figures from the summed components (Σ numerator ÷ Σ denominator, not a mean of the stores' rates)."""
-    from dealerlab.data.dataset import Dataset
-
     sub = ds.select(stores=stores) if stores is not None else ds
     tables = {}
     for name, df in sub.tables.items():
@@ -61,7 +60,7 @@ def group_dataset(ds, stores=None):
     return Dataset(tables, list(sub.warnings), sub.source)
 
 
-def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool | None = None,
+def metrics_table(ds: Dataset, *, periods, stores=None, staff: bool = True, group: bool | None = None,
                   computed: dict | None = None) -> pd.DataFrame:
     """Store-level rows for every metric id, then per-consultant rows for the per-staff ids, then the group's rows.
 

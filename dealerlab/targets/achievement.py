@@ -81,7 +81,7 @@ QUADRANTS = {
 _MSG = Catalogue.load("targets/achievement")
 
 
-def _default_as_of(ds, period):
+def _default_as_of(ds: Dataset, period):
     first, last = month_bounds(period)
     try:
         latest = ds.last_date()

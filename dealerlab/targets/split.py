@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,9 @@ from dealerlab.calendar import (
 )
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "split_integer",
@@ -188,7 +192,7 @@ def split_year(total, *, year: int, last_year=None, calendar: str = "official", 
     )
 
 
-def _month_day_weights(period, *, weights, ds, store_id, basis):
+def _month_day_weights(period, *, weights, ds: Dataset, store_id, basis):
     from dealerlab.targets.days import _check_weight_table, day_weights
 
     first, last = month_bounds(period)
@@ -205,7 +209,7 @@ def split_month(
     period: str,
     by: str = "week",
     basis: str = "selling_days",
-    ds=None,
+    ds: Dataset=None,
     store_id: str | None = None,
     weights: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
