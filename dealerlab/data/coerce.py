@@ -35,6 +35,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from dealerlab.data.columnar import coerce_fast
+
 __all__ = [
     "normalize_text",
     "parse_id",
@@ -506,12 +508,11 @@ def coerce_column(raw: pd.Series, column, *, percent: bool = False) -> tuple[pd.
     kind = column.kind
     scalar = _SCALAR.get(kind)
     if scalar is not None:
-        from dealerlab.data.columnar import coerce_fast
 
         def by_cell(part: pd.Series) -> tuple[pd.Series, np.ndarray]:
             return scalar(part, percent)
 
-        v, code = coerce_fast(raw, kind, by_cell) or by_cell(raw)
+        v, code = coerce_fast(raw, kind, by_cell, date_window=(DATE_MIN, DATE_MAX)) or by_cell(raw)
         return v, code != R_OK, code
     if kind == "enum":
         v, b = to_enum(raw, column.enum, open_enum=column.open_enum)

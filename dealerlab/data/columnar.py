@@ -171,13 +171,12 @@ def _numeric_like(raw, chunked, plain_re: str, convert, scalar, dtype: str):
     return pd.Series(pd.arrays.IntegerArray(out, missing), index=raw.index), code
 
 
-def _convert_dates(part):
+def _convert_dates(part, window):
     """Plain date cells (``YYYY?MM?DD``) → ``(datetime64[ns] values, ok)``; not ok: a day the month does not have,
-    or outside the accepted window (the scalar path then says which)."""
+    or outside ``window`` (first, last date accepted; the scalar path then says which)."""
     import pyarrow.compute as pc
 
-    from dealerlab.data.coerce import DATE_MAX, DATE_MIN
-
+    DATE_MIN, DATE_MAX = window  # noqa: N806
     def digits(start, stop):
         return pc.cast(pc.utf8_slice_codeunits(part, start, stop), "int64").to_numpy()
 
@@ -205,11 +204,26 @@ def _convert_ints(part):
     return vals, np.ones(len(vals), dtype=bool)
 
 
-def coerce_fast(raw: pd.Series, kind: str, scalar: Callable[[pd.Series], tuple[pd.Series, np.ndarray]]):
+def coerce_fast(raw: pd.Series, kind: str, scalar: Callable[[pd.Series], tuple[pd.Series, np.ndarray]], *,
+                date_window: tuple) -> tuple[pd.Series, np.ndarray] | None:
     """``(values, reason)`` of a column of ``kind`` by the fast path, or ``None`` when it does not apply.
 
-    ``scalar(part)`` is the scalar path (``(values, reason)`` of a Series of raw cells): it reads every cell the
-    fast path does not prove plain.
+    Parameters
+    ----------
+    raw : Series
+        The raw cells of one column.
+    kind : str
+        The column's kind (:data:`FAST_KINDS` have a fast path).
+    scalar : callable
+        The scalar path: ``scalar(part)`` → ``(values, reason)`` of a Series of raw cells; it reads every cell the
+        fast path does not prove plain.
+    date_window : (date, date)
+        The first and last date accepted (:data:`dealerlab.data.coerce.DATE_MIN` / ``DATE_MAX``).
+
+    Returns
+    -------
+    (Series, ndarray) or None
+        The typed values and the int8 reason of each cell (0 = fine), as the scalar path gives them.
     """
     if not ENABLED:
         return None
@@ -221,7 +235,8 @@ def coerce_fast(raw: pd.Series, kind: str, scalar: Callable[[pd.Series], tuple[p
     if kind == "text":
         return _text_like(raw, chunked, _plain_text, scalar)
     if kind == "date":
-        return _numeric_like(raw, chunked, _DATE_PLAIN, _convert_dates, scalar, "datetime64[ns]")
+        return _numeric_like(raw, chunked, _DATE_PLAIN, lambda part: _convert_dates(part, date_window), scalar,
+                             "datetime64[ns]")
     if kind == "number":
         return _numeric_like(raw, chunked, _NUMBER_PLAIN, _convert_numbers, scalar, "float64")
     if kind == "int":
