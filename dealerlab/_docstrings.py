@@ -27,6 +27,17 @@ SNIPPETS = {
         "    Grouping columns among ``store_id, period``.\nitems, periods, stores, survey, columns : optional\n"
         "    As in :func:`scores`."
     ),
+    # the common parameters and the return of the funnel family's long_metrics (dealerlab.funnel, both engines)
+    "funnel_long": (
+        "periods : iterable of str\n    Months ``YYYY-MM``.\nstores : iterable of str, optional\n"
+        "    Store ids (default: every store).\nby_staff : bool\n"
+        "    One block per consultant too (``staff_id`` first); only metrics marked ``per_staff``.\n"
+        'lang : {"zh", "en"}\n    Language of the reasons.\n\nReturns\n-------\nDataFrame\n'
+        "    ``store_id, period, metric, value, reason`` (+ ``staff_id`` first when ``by_staff``): for each store\n"
+        "    (in the order given) × period (in the order given) every funnel metric id in registry order; ``value``\n"
+        '    is float (NaN when not available) and ``reason`` says why ("" when available): "分母为 0：…",\n'
+        '    "缺少数据表 …", "市场表（market）中没有该门店该月份的行", ...'
+    ),
     # a chart's last parameters and its return (dealerlab.plots)
     "ax_lang": (
         "ax : matplotlib Axes, optional\n    Draw here; a new figure otherwise.\n"

@@ -17,11 +17,7 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["Field", "NumberField", "ChoiceField", "ClassifyField", "TableField", "TextField", "SliderField"]
 
-_TXT = Catalogue({
-    "read_as": {"zh": "读作 ", "en": "read as "},
-    "choose": {"zh": "（请选择）", "en": "(choose)"},
-    "total": {"zh": "合计", "en": "Total"},
-})
+_TXT = Catalogue.load("exercises/fields")
 
 
 def _options(spec: Sequence[str] | Mapping[str, str] | None) -> dict[str, str]:
@@ -225,9 +221,7 @@ class NumberField(Field):
     def view(self, name: str, lang: str) -> FieldView:
         import ipywidgets as w
 
-        placeholder = self.placeholder or ("例如 35%" if self.percent else "填数字") if lang == "zh" else (
-            self.placeholder or ("e.g. 35%" if self.percent else "a number")
-        )
+        placeholder = self.placeholder or _TXT.get("placeholder_percent" if self.percent else "placeholder_number", lang)
         text = w.Text(value="", placeholder=placeholder, continuous_update=True, layout=w.Layout(width="180px"))
         text.add_class("dl-input")
         unit = w.HTML(html.escape(self.unit) if self.unit and self.unit != "%" else "")

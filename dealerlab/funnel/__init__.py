@@ -12,8 +12,12 @@
   :mod:`dealerlab.funnel.paths`).
 """
 
-import os
+from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
+from dealerlab._docstrings import share_docs
 from dealerlab.funnel import rates as _rates
 from dealerlab.funnel.benchmarks import (
     BUSINESS_TYPES,
@@ -27,6 +31,9 @@ from dealerlab.funnel.diagnosis import STEP_OF, STEPS, action_plan, actions, com
 from dealerlab.funnel.paths import STAGES, path_shares, reachable_target, stage_extra_sales, stage_gains, what_if
 from dealerlab.funnel.rates import FUNNEL_METRICS, RATE_SPECS, funnel_rates
 from dealerlab.funnel.sources import lead_sources, traffic_mix
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "CHANNELS",
@@ -59,7 +66,8 @@ __all__ = [
 ]
 
 
-def long_metrics(ds, *, periods, stores=None, by_staff: bool = False, lang: str = "zh"):
+@share_docs
+def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, lang: str = "zh"):
     """Every funnel-family metric id of :data:`dealerlab.metrics.METRICS` in the long format.
 
     Parameters
@@ -69,22 +77,7 @@ def long_metrics(ds, *, periods, stores=None, by_staff: bool = False, lang: str 
         DuckDB from :data:`~dealerlab.funnel.engine_duckdb.DUCKDB_FROM_ROWS` event rows on and by pandas below
         (:func:`~dealerlab.funnel.engine_duckdb.choose_engine`; the same numbers and reasons), any other path is
         loaded and validated first.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids (default: every store).
-    by_staff : bool
-        One block per consultant too (``staff_id`` first); only metrics marked ``per_staff``.
-    lang : {"zh", "en"}
-        Language of the reasons.
-
-    Returns
-    -------
-    DataFrame
-        ``store_id, period, metric, value, reason`` (+ ``staff_id`` first when ``by_staff``): for each store
-        (in the order given) × period (in the order given) every funnel metric id in registry order; ``value``
-        is float (NaN when not available) and ``reason`` says why ("" when available): "分母为 0：…",
-        "缺少数据表 …", "市场表（market）中没有该门店该月份的行", ...
+    %(funnel_long)s
     """
     # the engine choice lives here, above both engines: rates (pandas) and engine_duckdb (which reuses rates'
     # formulas) never import each other both ways

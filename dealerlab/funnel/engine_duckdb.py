@@ -12,6 +12,11 @@ Parquet with English column names (``write_dataset(ds, path, format="parquet")``
 engine to be comfortable — roughly beyond a few million event rows or a few hundred stores × months. Needs the
 ``duckdb`` package (``pip install "dealerlab[bench]"``).
 
+The query (:func:`component_sql`) is written in the SQL DuckDB, Apache DataFusion and Spark SQL share; with
+``engine="datafusion"`` (the ``datafusion`` package) DataFusion runs it instead of DuckDB, with the same result
+(``tests/funnel/test_sql_engines.py``) — the path to a distributed engine (Ballista, Spark) for groups beyond one
+machine (``benchmarks/README.md``, "A national OEM").
+
 What it does not do: validate (ids unique, enums, dates — run the validator once when the data arrives) and count
 per consultant (``by_staff``; use the pandas engine on a selection of stores). When a table the funnel needs is
 absent, or a column is missing or not of the expected kind, :func:`parquet_usable` says why and
@@ -34,7 +39,8 @@ from dealerlab import _long
 from dealerlab.errors import DealerlabError
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS
 
-__all__ = ["FUNNEL_TABLES", "component_sql", "components_parquet", "long_metrics_parquet", "parquet_usable",
+__all__ = ["FUNNEL_TABLES", "DIALECTS", "ENGINES", "component_sql", "components_parquet", "long_metrics_parquet",
+           "parquet_usable", "run_sql",
            "choose_engine", "long_metrics_folder", "read_parquet_dataset", "DUCKDB_FROM_ROWS"]
 
 #: a Parquet folder with at least this many funnel event rows (from the files' metadata, nothing read) is counted by
@@ -96,14 +102,20 @@ def _kind_ok(kind: str, arrow_type) -> bool:
     return pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type) or pa.types.is_null(arrow_type)
 
 
-def parquet_usable(folder: str | Path) -> str | None:
-    """``None`` when the engine can read ``folder``; otherwise the reason (English) why not."""
+#: the SQL engines that can count the components (:func:`components_parquet`): engine → the package it needs
+ENGINES = {"duckdb": "duckdb", "datafusion": "datafusion"}
+
+
+def parquet_usable(folder: str | Path, *, engine: str = "duckdb") -> str | None:
+    """``None`` when ``engine`` (one of :data:`ENGINES`) can read ``folder``; otherwise the reason (English) why not."""
+    import importlib.util
+
     import pyarrow.parquet as pq
 
-    try:
-        import duckdb  # noqa: F401
-    except ImportError:
-        return "the duckdb package is not installed (pip install 'dealerlab[bench]')"
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {tuple(ENGINES)}, not {engine!r}")
+    if importlib.util.find_spec(ENGINES[engine]) is None:
+        return f"the {ENGINES[engine]} package is not installed (pip install 'dealerlab[bench]')"
     folder = Path(folder)
     for table, columns in FUNNEL_TABLES.items():
         path = folder / f"{table}.parquet"
@@ -118,25 +130,87 @@ def parquet_usable(folder: str | Path) -> str | None:
     return None
 
 
-def component_sql(folder: str | Path, periods: list[str], stores: list[str]) -> str:
+#: the SQL engines :func:`component_sql` writes for — how each names a Parquet file and quotes an identifier
+DIALECTS = ("duckdb", "datafusion", "spark")
+
+
+def _dq(name: str, dialect: str) -> str:
+    if dialect == "spark":
+        return "`" + name.replace("`", "``") + "`"
+    return _q(name)
+
+
+def _dlit(text: str, dialect: str) -> str:
+    if dialect == "spark":  # Spark SQL escapes with a backslash, not by doubling the quote
+        return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return _lit(text)
+
+
+def _parquet(path: Path, dialect: str) -> str:
+    if dialect == "duckdb":
+        return f"read_parquet({_lit(path)})"
+    if dialect == "datafusion":  # a file name as a table: SessionContext().enable_url_table()
+        return _q(str(path))
+    return f"parquet.{_dq(str(path), 'spark')}"
+
+
+def component_sql(folder: str | Path, periods: list[str], stores: list[str], *, dialect: str = "duckdb") -> str:
     """The query counting every funnel component of ``stores`` × ``periods`` from ``folder/<table>.parquet``.
 
     One row per store × month (``store_id, period`` first, stores then months in the order given) and one column
     per component of :class:`dealerlab.funnel.counts.Components` (counts, ``_td_*``, ``_gross_*``, ``_addon_*``,
     ``_fu_*``, ``_afu_*``, ``_vp``, ``_region``) plus ``_has_market`` (the store-month has a market row).
+
+    The query is written in the SQL the three engines of :data:`DIALECTS` share (``FILTER (WHERE …)``, explicit
+    ``GROUP BY``, ``isnan``, every alias quoted, so engines that fold unquoted names to lower case keep them); only
+    a Parquet file's name and the identifier quotes differ: ``read_parquet('f')`` for DuckDB, ``"f"`` for Apache
+    DataFusion (``SessionContext().enable_url_table()``; Ballista, its distributed form, runs the same SQL), and
+    ``parquet.`f``` for Spark SQL (which needs microsecond timestamps: Spark cannot read Parquet ``TIMESTAMP(NANOS)``).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder of ``<table>.parquet`` files (a path or URL the engine reads).
+    periods : list of str
+        Months ``YYYY-MM``.
+    stores : list of str
+        Store ids.
+    dialect : {"duckdb", "datafusion", "spark"}
+        The engine the query is written for.
+
+    Returns
+    -------
+    str
+        The query.
     """
+    if dialect not in DIALECTS:
+        raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
     folder = Path(folder)
 
+    def q(name: str) -> str:
+        return _dq(name, dialect)
+
+    def lit(text: str) -> str:
+        return _dlit(text, dialect)
+
     def t(name: str) -> str:
-        return f"read_parquet({_lit(folder / (name + '.parquet'))})"
+        return _parquet(folder / (name + ".parquet"), dialect)
+
+    def month(col: str) -> str:
+        return f"date_trunc('month', {col})"
+
+    def finite(col: str) -> str:  # not NULL, not NaN, not ±inf (DuckDB's isfinite, which the others lack)
+        return f"(NOT isnan({col}) AND abs({col}) < CAST('Infinity' AS DOUBLE))"
 
     def values(items: list[str]) -> str:
-        return ", ".join(f"({_lit(x)}, {i})" for i, x in enumerate(items))
+        return ", ".join(f"({lit(x)}, {i})" for i, x in enumerate(items))
 
-    channels = ",\n        ".join(f"count(*) FILTER (channel = {_lit(c)}) AS {_q('volume.' + c)}" for c in CHANNELS)
-    flags = ", ".join(f"bool_or(product = {_lit(p)}) AS {_q('has.' + p)}" for p in PRODUCTS)
+    channels = ",\n        ".join(
+        f"count(*) FILTER (WHERE channel = {lit(c)}) AS {q('volume.' + c)}" for c in CHANNELS
+    )
+    flags = ", ".join(f"bool_or(product = {lit(p)}) AS {q('has.' + p)}" for p in PRODUCTS)
     per_product = ",\n        ".join(
-        f"count(*) FILTER (a.{_q('has.' + p)}) AS {_q('_addon_sales.' + p)}" for p in PRODUCTS
+        f"count(*) FILTER (WHERE a.{q('has.' + p)}) AS {q('_addon_sales.' + p)}" for p in PRODUCTS
     )
     counted = [
         *COUNT_IDS,
@@ -154,7 +228,9 @@ def component_sql(folder: str | Path, periods: list[str], stores: list[str]) -> 
         "_afu_due",
         "_afu_ok",
     ]
-    zero_filled = ",\n    ".join(f"CAST(coalesce({_q(c)}, 0) AS DOUBLE) AS {_q(c)}" for c in counted)
+    zero_filled = ",\n    ".join(f"CAST(coalesce({q(c)}, 0) AS DOUBLE) AS {q(c)}" for c in counted)
+    reached = "coalesce(callback_reached, satisfied IS NOT NULL)"
+    on_time = "CAST(done_date AS DATE) <= CAST(due_date AS DATE)"
     return f"""
 WITH
 store_list(store_id, s_order) AS (VALUES {values(stores)}),
@@ -165,116 +241,147 @@ cells AS (
 ),
 leads AS (SELECT lead_id, store_id, created_date, first_contact, status, closed_date FROM {t("leads")}),
 first_td AS (  -- month of each lead's first test drive (RnoTD)
-    SELECT lead_id, min(date_trunc('month', drive_date)) AS first_m
+    SELECT lead_id, min({month("drive_date")}) AS first_m
     FROM {t("test_drives")} WHERE lead_id IS NOT NULL AND drive_date IS NOT NULL GROUP BY lead_id
 ),
 visit_agg AS (
-    SELECT store_id, date_trunc('month', visit_date) AS m, count(*) AS traffic,
-        count(*) FILTER (visit_type = '首次') AS FV
-    FROM {t("visits")} GROUP BY ALL
+    SELECT store_id, {month("visit_date")} AS m, count(*) AS {q("traffic")},
+        count(*) FILTER (WHERE visit_type = '首次') AS {q("FV")}
+    FROM {t("visits")} GROUP BY store_id, {month("visit_date")}
 ),
 visit_lead AS (  -- one row per store × month × visiting lead: distinct counts become plain counts
-    SELECT store_id, date_trunc('month', visit_date) AS m, lead_id,
+    SELECT store_id, {month("visit_date")} AS m, lead_id,
         bool_or(visit_type = '首次') AS first_visit, bool_or(visit_type = '再次') AS revisit
-    FROM {t("visits")} WHERE lead_id IS NOT NULL GROUP BY ALL
+    FROM {t("visits")} WHERE lead_id IS NOT NULL GROUP BY store_id, {month("visit_date")}, lead_id
 ),
 visit_lead_agg AS (
     SELECT x.store_id, x.m,
-        count(*) FILTER (x.first_visit AND l.first_contact = '来电') AS CV,
-        count(*) FILTER (x.revisit AND l.lead_id IS NOT NULL) AS R,
-        count(*) FILTER (x.revisit AND l.lead_id IS NOT NULL AND (f.first_m IS NULL OR f.first_m >= x.m)) AS RnoTD
+        count(*) FILTER (WHERE x.first_visit AND l.first_contact = '来电') AS {q("CV")},
+        count(*) FILTER (WHERE x.revisit AND l.lead_id IS NOT NULL) AS {q("R")},
+        count(*) FILTER (WHERE x.revisit AND l.lead_id IS NOT NULL AND (f.first_m IS NULL OR f.first_m >= x.m))
+            AS {q("RnoTD")}
     FROM visit_lead x
     LEFT JOIN leads l ON l.lead_id = x.lead_id
     LEFT JOIN first_td f ON f.lead_id = x.lead_id
-    GROUP BY ALL
+    GROUP BY x.store_id, x.m
 ),
 call_agg AS (
-    SELECT store_id, date_trunc('month', call_date) AS m, count(*) FILTER (call_type = '首次') AS FC
-    FROM {t("calls")} GROUP BY ALL
+    SELECT store_id, {month("call_date")} AS m, count(*) FILTER (WHERE call_type = '首次') AS {q("FC")}
+    FROM {t("calls")} GROUP BY store_id, {month("call_date")}
 ),
 lead_agg AS (
-    SELECT store_id, date_trunc('month', created_date) AS m,
-        count(*) FILTER (first_contact = '到店') AS W, count(*) FILTER (first_contact = '来电') AS C, count(*) AS N
-    FROM leads GROUP BY ALL
+    SELECT store_id, {month("created_date")} AS m,
+        count(*) FILTER (WHERE first_contact = '到店') AS {q("W")},
+        count(*) FILTER (WHERE first_contact = '来电') AS {q("C")}, count(*) AS {q("N")}
+    FROM leads GROUP BY store_id, {month("created_date")}
 ),
 open_agg AS (  -- L: created before start(M), and 跟进中 or closed on/after start(M)
-    SELECT c.store_id, c.m, count(*) AS L
+    SELECT c.store_id, c.m, count(*) AS {q("L")}
     FROM cells c JOIN leads l
       ON l.store_id = c.store_id AND l.created_date < c.m AND (l.status = '跟进中' OR l.closed_date >= c.m)
-    GROUP BY ALL
+    GROUP BY c.store_id, c.m
 ),
 td_agg AS (  -- a test drive without lead_id counts once per row in TD / TDi
-    SELECT store_id, date_trunc('month', drive_date) AS m,
-        count(DISTINCT lead_id) + count(*) FILTER (lead_id IS NULL) AS TD,
-        count(DISTINCT lead_id) FILTER (invited) + count(*) FILTER (invited AND lead_id IS NULL) AS TDi,
-        count(*) AS _td_rows,
-        count(*) FILTER (satisfied) AS _td_satisfied,
-        count(*) FILTER (coalesce(callback_reached, satisfied IS NOT NULL)) AS _td_reached,
-        count(*) FILTER (satisfied AND coalesce(callback_reached, satisfied IS NOT NULL)) AS _td_sat_reached
-    FROM {t("test_drives")} GROUP BY ALL
+    SELECT store_id, {month("drive_date")} AS m,
+        count(DISTINCT lead_id) + count(*) FILTER (WHERE lead_id IS NULL) AS {q("TD")},
+        count(DISTINCT lead_id) FILTER (WHERE invited) + count(*) FILTER (WHERE invited AND lead_id IS NULL)
+            AS {q("TDi")},
+        count(*) AS {q("_td_rows")},
+        count(*) FILTER (WHERE satisfied) AS {q("_td_satisfied")},
+        count(*) FILTER (WHERE {reached}) AS {q("_td_reached")},
+        count(*) FILTER (WHERE satisfied AND {reached}) AS {q("_td_sat_reached")}
+    FROM {t("test_drives")} GROUP BY store_id, {month("drive_date")}
 ),
 sales AS (SELECT sale_id, store_id, invoice_date, channel, gross_profit FROM {t("sales")}),
 sale_agg AS (
-    SELECT store_id, date_trunc('month', invoice_date) AS m, count(*) AS S,
-        count(*) FILTER (channel = '展厅') AS S_room,
+    SELECT store_id, {month("invoice_date")} AS m, count(*) AS {q("S")},
+        count(*) FILTER (WHERE channel = '展厅') AS {q("S_room")},
         {channels},
-        count(*) FILTER (isfinite(gross_profit)) AS _gross_n,
-        sum(gross_profit) FILTER (isfinite(gross_profit)) AS _gross_sum
-    FROM sales GROUP BY ALL
+        count(*) FILTER (WHERE {finite("gross_profit")}) AS {q("_gross_n")},
+        sum(gross_profit) FILTER (WHERE {finite("gross_profit")}) AS {q("_gross_sum")}
+    FROM sales GROUP BY store_id, {month("invoice_date")}
 ),
 addon_sale AS (  -- one row per sale with add-ons: which products, and their gross profit (blank = 0)
     SELECT sale_id, {flags}, sum(coalesce(gross_profit, 0)) AS gross
     FROM {t("addons")} GROUP BY sale_id
 ),
 addon_agg AS (
-    SELECT s.store_id, date_trunc('month', s.invoice_date) AS m, count(*) AS _addon_sales,
+    SELECT s.store_id, {month("s.invoice_date")} AS m, count(*) AS {q("_addon_sales")},
         {per_product},
-        sum(a.gross) AS _addon_gross
+        sum(a.gross) AS {q("_addon_gross")}
     FROM addon_sale a JOIN sales s ON s.sale_id = a.sale_id
-    GROUP BY ALL
+    GROUP BY s.store_id, {month("s.invoice_date")}
 ),
 fu_agg AS (  -- on time: done on or before the due day
-    SELECT store_id, date_trunc('month', due_date) AS m,
-        count(*) FILTER (kind = '潜客跟踪') AS _fu_due,
-        count(*) FILTER (kind = '潜客跟踪' AND CAST(done_date AS DATE) <= CAST(due_date AS DATE)) AS _fu_ok,
-        count(*) FILTER (kind = '售后跟踪') AS _afu_due,
-        count(*) FILTER (kind = '售后跟踪' AND CAST(done_date AS DATE) <= CAST(due_date AS DATE)) AS _afu_ok
-    FROM {t("followups")} GROUP BY ALL
+    SELECT store_id, {month("due_date")} AS m,
+        count(*) FILTER (WHERE kind = '潜客跟踪') AS {q("_fu_due")},
+        count(*) FILTER (WHERE kind = '潜客跟踪' AND {on_time}) AS {q("_fu_ok")},
+        count(*) FILTER (WHERE kind = '售后跟踪') AS {q("_afu_due")},
+        count(*) FILTER (WHERE kind = '售后跟踪' AND {on_time}) AS {q("_afu_ok")}
+    FROM {t("followups")} GROUP BY store_id, {month("due_date")}
 ),
 market_agg AS (
     SELECT store_id, CAST(period || '-01' AS TIMESTAMP) AS m,
-        CAST(sum(volume_plan) AS DOUBLE) AS _vp, CAST(sum(region_volume) AS DOUBLE) AS _region
-    FROM {t("market")} GROUP BY ALL
+        CAST(sum(volume_plan) AS DOUBLE) AS {q("_vp")}, CAST(sum(region_volume) AS DOUBLE) AS {q("_region")}
+    FROM {t("market")} GROUP BY store_id, period
 )
 SELECT c.store_id, c.period,
     {zero_filled},
-    mk._vp, mk._region, mk.store_id IS NOT NULL AS _has_market
+    mk.{q("_vp")}, mk.{q("_region")}, mk.store_id IS NOT NULL AS {q("_has_market")}
 FROM cells c
-LEFT JOIN visit_agg USING (store_id, m)
-LEFT JOIN visit_lead_agg USING (store_id, m)
-LEFT JOIN call_agg USING (store_id, m)
-LEFT JOIN lead_agg USING (store_id, m)
-LEFT JOIN open_agg USING (store_id, m)
-LEFT JOIN td_agg USING (store_id, m)
-LEFT JOIN sale_agg USING (store_id, m)
-LEFT JOIN addon_agg USING (store_id, m)
-LEFT JOIN fu_agg USING (store_id, m)
-LEFT JOIN market_agg mk USING (store_id, m)
+LEFT JOIN visit_agg v ON v.store_id = c.store_id AND v.m = c.m
+LEFT JOIN visit_lead_agg vl ON vl.store_id = c.store_id AND vl.m = c.m
+LEFT JOIN call_agg ca ON ca.store_id = c.store_id AND ca.m = c.m
+LEFT JOIN lead_agg la ON la.store_id = c.store_id AND la.m = c.m
+LEFT JOIN open_agg oa ON oa.store_id = c.store_id AND oa.m = c.m
+LEFT JOIN td_agg td ON td.store_id = c.store_id AND td.m = c.m
+LEFT JOIN sale_agg sa ON sa.store_id = c.store_id AND sa.m = c.m
+LEFT JOIN addon_agg aa ON aa.store_id = c.store_id AND aa.m = c.m
+LEFT JOIN fu_agg fu ON fu.store_id = c.store_id AND fu.m = c.m
+LEFT JOIN market_agg mk ON mk.store_id = c.store_id AND mk.m = c.m
 ORDER BY c.s_order, c.p_order
 """
 
 
-def _store_list(con, folder: Path, stores: Iterable[str] | None) -> list[str]:
+def _store_list(folder: Path, stores: Iterable[str] | None) -> list[str]:
+    import pyarrow.parquet as pq
+
     if stores is not None:
         return _long.store_list(stores)
-    rows = con.execute(
-        f"SELECT store_id FROM read_parquet({_lit(folder / 'stores.parquet')}) WHERE store_id IS NOT NULL"
-    ).fetchall()
-    return list(dict.fromkeys(r[0] for r in rows))
+    ids = pq.read_table(folder / "stores.parquet", columns=["store_id"]).column("store_id").to_pylist()
+    return list(dict.fromkeys(s for s in ids if s is not None))
 
 
-def components_parquet(folder: str | Path, *, periods, stores=None, con=None):
-    """Every funnel component of ``stores`` × ``periods`` counted by DuckDB (the engine of :func:`long_metrics_parquet`).
+def run_sql(query: str, *, engine: str = "duckdb", con=None) -> pd.DataFrame:
+    """Run ``query`` (written for ``engine`` by :func:`component_sql`) and return the result as a DataFrame.
+
+    Parameters
+    ----------
+    query : str
+        The query.
+    engine : {"duckdb", "datafusion"}
+        DuckDB (in-memory database) or Apache DataFusion (a ``SessionContext`` that reads file names as tables).
+    con : duckdb.DuckDBPyConnection or datafusion.SessionContext, optional
+        A connection/context of that engine to use (default: a new one).
+
+    Returns
+    -------
+    DataFrame
+        The query's rows.
+    """
+    if engine == "duckdb":
+        import duckdb
+
+        return (con or duckdb.connect()).execute(query).df()
+    if engine == "datafusion":
+        from datafusion import SessionContext
+
+        return (con or SessionContext().enable_url_table()).sql(query).to_pandas()
+    raise ValueError(f"engine must be one of {tuple(ENGINES)}, not {engine!r}")
+
+
+def components_parquet(folder: str | Path, *, periods, stores=None, con=None, engine: str = "duckdb"):
+    """Every funnel component of ``stores`` × ``periods`` counted by SQL (the engine of :func:`long_metrics_parquet`).
 
     Parameters
     ----------
@@ -284,8 +391,10 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None):
         Months ``YYYY-MM``.
     stores : iterable of str, optional
         Store ids (default: every store of ``stores.parquet``, in file order).
-    con : duckdb.DuckDBPyConnection, optional
-        A connection to use (default: a new in-memory one).
+    con : duckdb.DuckDBPyConnection or datafusion.SessionContext, optional
+        A connection of ``engine`` to use (default: a new in-memory one).
+    engine : {"duckdb", "datafusion"}
+        The SQL engine that counts: DuckDB, or Apache DataFusion (the same query, :func:`component_sql`).
 
     Returns
     -------
@@ -300,19 +409,16 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None):
     from dealerlab.funnel.counts import Components
 
     folder = Path(folder)
-    why = parquet_usable(folder)
+    why = parquet_usable(folder, engine=engine)
     if why is not None:
         raise EngineUnavailable(
             f"DuckDB 引擎无法读取该文件夹：{why}", f"the DuckDB engine cannot read this folder: {why}"
         )
-    import duckdb
-
-    con = con or duckdb.connect()
     periods = _long.period_list(periods, required=True)
-    store_list = _store_list(con, folder, stores)
+    store_list = _store_list(folder, stores)
     if not store_list:
         raise EngineUnavailable("stores.parquet 中没有门店。", "stores.parquet has no store.")
-    frame = con.execute(component_sql(folder, periods, store_list)).df()
+    frame = run_sql(component_sql(folder, periods, store_list, dialect=engine), engine=engine, con=con)
     keys = pd.DataFrame(
         {
             "store_id": pd.array(frame["store_id"].astype(str).to_numpy(), dtype="string"),
@@ -350,7 +456,8 @@ def _market_label(col: str) -> str:
     return TABLES["market"].column(col).zh
 
 
-def long_metrics_parquet(folder: str | Path, *, periods, stores=None, lang: str = "zh", con=None) -> pd.DataFrame:
+def long_metrics_parquet(folder: str | Path, *, periods, stores=None, lang: str = "zh", con=None,
+                         engine: str = "duckdb") -> pd.DataFrame:
     """:func:`dealerlab.funnel.long_metrics` computed out of core from a Parquet folder (DuckDB engine).
 
     Parameters
@@ -363,8 +470,10 @@ def long_metrics_parquet(folder: str | Path, *, periods, stores=None, lang: str 
         Store ids (default: every store of ``stores.parquet``).
     lang : {"zh", "en"}
         Language of the reasons.
-    con : duckdb.DuckDBPyConnection, optional
-        A connection to use.
+    con : duckdb.DuckDBPyConnection or datafusion.SessionContext, optional
+        A connection of ``engine`` to use.
+    engine : {"duckdb", "datafusion"}
+        The SQL engine that counts the components (:func:`components_parquet`).
 
     Returns
     -------
@@ -376,11 +485,11 @@ def long_metrics_parquet(folder: str | Path, *, periods, stores=None, lang: str 
     from dealerlab.funnel.rates import long_from_components, long_metrics
     from dealerlab.metrics import LONG_COLUMNS
 
-    if parquet_usable(folder) is not None:
+    if parquet_usable(folder, engine=engine) is not None:
         from dealerlab.data.load import load
 
         return long_metrics(load(folder, lang=lang), periods=periods, stores=stores, lang=lang)
-    comp = components_parquet(folder, periods=periods, stores=stores, con=con)
+    comp = components_parquet(folder, periods=periods, stores=stores, con=con, engine=engine)
     return long_from_components(comp, lang=lang)[LONG_COLUMNS]
 
 

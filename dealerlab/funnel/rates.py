@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dealerlab._docstrings import share_docs
 from dealerlab._long import LONG_COLUMNS
 from dealerlab._options import check_lang
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, Components, components
@@ -44,9 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RATE_SPECS", "RateSpec", "FUNNEL_METRICS", "RATE_IDS", "funnel_rates", "long_metrics", "evaluate"]
 
-_TXT = Catalogue({
-    "denominator": {"zh": "分母为 0：", "en": "denominator is 0: "},
-})
+_TXT = Catalogue.load("funnel/rates")
 
 
 @dataclass(frozen=True)
@@ -196,6 +195,7 @@ def long_from_components(comp: Components, *, lang: str = "zh", metrics=None) ->
     return df
 
 
+@share_docs
 def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, lang: str = "zh") -> pd.DataFrame:
     """Every funnel-family metric id of :data:`dealerlab.metrics.METRICS` in the long format.
 
@@ -203,22 +203,7 @@ def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, l
     ----------
     ds : Dataset
         The client data (:func:`dealerlab.funnel.long_metrics` also takes a data folder and picks the engine).
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids (default: every store).
-    by_staff : bool
-        One block per consultant too (``staff_id`` first); only metrics marked ``per_staff``.
-    lang : {"zh", "en"}
-        Language of the reasons.
-
-    Returns
-    -------
-    DataFrame
-        ``store_id, period, metric, value, reason`` (+ ``staff_id`` first when ``by_staff``): for each store
-        (in the order given) × period (in the order given) every funnel metric id in registry order; ``value``
-        is float (NaN when not available) and ``reason`` says why ("" when available): "分母为 0：…",
-        "缺少数据表 …", "市场表（market）中没有该门店该月份的行", ...
+    %(funnel_long)s
     """
     comp = components(ds, periods=periods, stores=stores, by_staff=by_staff)
     out = long_from_components(comp, lang=lang)

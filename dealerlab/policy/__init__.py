@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dealerlab import _long
 from dealerlab._long import month
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import POLICY_ITEM
@@ -88,17 +89,7 @@ _NO = {
 }
 
 
-def _stores(ds, stores) -> list[str]:
-    if stores is not None:
-        return list(dict.fromkeys([stores] if isinstance(stores, str) else [str(s) for s in stores]))
-    return ds.store_ids if ds.has("stores") else []
-
-
-def _periods(periods) -> list[str]:
-    return list(dict.fromkeys(check_period(p, name="periods") for p in ([periods] if isinstance(periods, str) else periods)))
-
-
-def _month_sales(ds, stores, periods) -> pd.DataFrame:
+def _month_sales(ds: Dataset, stores, periods) -> pd.DataFrame:
     """S, Σ vehicle gross, Σ add-on gross per store × month (zeros where nothing sold)."""
     idx = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"])
     out = pd.DataFrame(index=idx, data={"S": 0.0, "vehicle_gross": 0.0, "addon_gross": 0.0})
@@ -116,7 +107,7 @@ def _month_sales(ds, stores, periods) -> pd.DataFrame:
     return out.reset_index()
 
 
-def _basis_values(ds, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
+def _basis_values(ds: Dataset, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
     """(store, period, basis key) → the basis value; basis key = metric id, or ``score:<item>`` for OEM scores."""
     from dealerlab import aftersales, csi, funnel, metrics
 
@@ -176,7 +167,7 @@ def rebate_table(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] |
         the month. ``tier_threshold`` is NaN below the lowest tier (rebate 0); ``rebate`` is NaN when the basis value
         is not available (reason says why).
     """
-    stores, periods = _stores(ds, stores), _periods(periods)
+    stores, periods = _long.stores_of(ds, stores, ()), _long.period_list(periods)
     cols = ["store_id", "period", "item", "basis", "basis_value", "units", "tier_threshold", "amount_per_unit",
             "lump_sum", "rebate", "next_threshold", "next_amount_per_unit", "next_lump_sum", "reason"]
     if not ds.has("oem_policy"):
@@ -184,13 +175,13 @@ def rebate_table(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] |
     return _rebate_table(ds, stores, periods, _policies(ds, stores, periods))
 
 
-def _policies(ds, stores, periods) -> dict[tuple[str, str], pd.DataFrame]:
+def _policies(ds: Dataset, stores, periods) -> dict[tuple[str, str], pd.DataFrame]:
     """(store, period) → the resolved policy rows (one resolution per distinct store × month)."""
     policy = ds["oem_policy"]
     return {(sid, p): resolve_policy(policy, store_id=sid, period=p) for sid in stores for p in periods}
 
 
-def _rebate_table(ds, stores, periods, pols) -> pd.DataFrame:
+def _rebate_table(ds: Dataset, stores, periods, pols) -> pd.DataFrame:
     cols = ["store_id", "period", "item", "basis", "basis_value", "units", "tier_threshold", "amount_per_unit",
             "lump_sum", "rebate", "next_threshold", "next_amount_per_unit", "next_lump_sum", "reason"]
     policy = ds["oem_policy"]
@@ -223,7 +214,7 @@ def _rebate_table(ds, stores, periods, pols) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
+def cliff(ds: Dataset, *, store: str, period: str, rebates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The VP ladder of one store and month: every VP tier, the units it needs from today, its gain, break-even discount.
 
     Parameters
@@ -234,6 +225,8 @@ def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
         Store id.
     period : str
         Month ``YYYY-MM``.
+    rebates : DataFrame, optional
+        :func:`rebate_table` of the store and month when already computed (else computed here).
 
     Returns
     -------
@@ -244,10 +237,12 @@ def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
     period = check_period(period)
     if not ds.has("oem_policy") or not ds.has("market") or not ds.has("sales"):
         return pd.DataFrame()
-    return _cliff(ds, store, period, rebate_table(ds, periods=[period], stores=[store]))
+    if rebates is None:
+        rebates = rebate_table(ds, periods=[period], stores=[store])
+    return _cliff(ds, store, period, rebates)
 
 
-def _cliff(ds, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | None = None, ms=None) -> pd.DataFrame:
+def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | None = None, ms=None) -> pd.DataFrame:
     if not ds.has("oem_policy") or not ds.has("market") or not ds.has("sales"):
         return pd.DataFrame()
     if pol is None:
@@ -278,7 +273,8 @@ def _cliff(ds, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | No
     return lad
 
 
-def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above: int = 8) -> pd.DataFrame:
+def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above: int = 8,
+                 ladder: pd.DataFrame | None = None, rebates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The month's total rebate if it ended at each unit count around today's: the ladder as a step curve.
 
     Every item as in :func:`cliff`: the VP item at the tier the units reach, the others at the tier their own basis
@@ -296,19 +292,27 @@ def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above:
         Units below the lowest VP tier's unit count to start from.
     above : int
         Units above the highest VP tier's unit count to end at.
+    ladder : DataFrame, optional
+        :func:`cliff` of the store and month when already computed (else computed here).
+    rebates : DataFrame, optional
+        :func:`rebate_table` of the store and month when already computed (else computed here).
 
     Returns
     -------
     DataFrame
         ``units, vp_achievement, rebate_vp, rebate_total, is_now`` (empty when :func:`cliff` is).
     """
-    lad = cliff(ds, store=store, period=period)
+    period = check_period(period)
+    if rebates is None and ladder is None and ds.has("oem_policy") and ds.has("market") and ds.has("sales"):
+        rebates = rebate_table(ds, periods=[period], stores=[store])
+    lad = ladder if ladder is not None else cliff(ds, store=store, period=period, rebates=rebates)
     if not len(lad):
         return pd.DataFrame(columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
     plan, sold = float(lad["volume_plan"].iloc[0]), int(lad["sold"].iloc[0])
     pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
     vp = pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
-    rt = rebate_table(ds, periods=[period], stores=[store])
+    rt = rebates if rebates is not None else rebate_table(ds, periods=[period], stores=[store])
+    rt = rt[(rt["store_id"] == store) & (rt["period"] == period)]
     others = []
     for item, g in pol[pol["item"] != VP_ITEM].groupby("item", sort=False):
         v = rt.loc[rt["item"] == item, "basis_value"]
@@ -341,7 +345,7 @@ def gross_per_unit_parts(ds: Dataset, *, periods: Iterable[str], stores: Iterabl
         ``store_id, period, units, vehicle, addon, rebate, total`` (元 per unit; ``rebate`` and ``total`` NaN when the
         rebates are not available — the figure ``gross_per_unit_incl_rebates`` is ``total``).
     """
-    stores, periods = _stores(ds, stores), _periods(periods)
+    stores, periods = _long.stores_of(ds, stores, ()), _long.period_list(periods)
     ms = _month_sales(ds, stores, periods)
     wide = policy_figures(ds, periods=periods, stores=stores)
     units = ms["S"].where(ms["S"] > 0)
@@ -380,7 +384,7 @@ def policy_figures(
         ``store_id, period`` + one column per id of :data:`POLICY_METRICS` + ``reason.<id>`` (empty when available)
         + ``capital_cost_rate_is_default``.
     """
-    stores, periods = _stores(ds, stores), _periods(periods)
+    stores, periods = _long.stores_of(ds, stores, ()), _long.period_list(periods)
     base = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"]).to_frame(index=False)
     n_rows = len(base)
     vals = {m: np.full(n_rows, np.nan) for m in POLICY_METRICS}
