@@ -222,9 +222,7 @@ class NumberField(Field):
     def view(self, name: str, lang: str) -> FieldView:
         import ipywidgets as w
 
-        placeholder = self.placeholder or ("例如 35%" if self.percent else "填数字") if lang == "zh" else (
-            self.placeholder or ("e.g. 35%" if self.percent else "a number")
-        )
+        placeholder = self.placeholder or _TXT.get("placeholder_percent" if self.percent else "placeholder_number", lang)
         text = w.Text(value="", placeholder=placeholder, continuous_update=True, layout=w.Layout(width="180px"))
         text.add_class("dl-input")
         unit = w.HTML(html.escape(self.unit) if self.unit and self.unit != "%" else "")

@@ -569,9 +569,8 @@ def class_comparison(answers_dir, *, minimum: int = MIN_COMPARISON, lang: str = 
     df = pd.DataFrame(rows, columns=list(KEY_RATES)).astype(float)
     df = df.sort_values("close_rate", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
     med = {m: (statistics.median(v) if (v := df[m].dropna().tolist()) else float("nan")) for m in KEY_RATES}
-    first = "门店" if lang == "zh" else "Store"
-    df.insert(0, first, [f"{first} {i + 1}" if lang == "en" else f"门店 {i + 1}" for i in range(len(df))])
-    df.loc[len(df)] = ["班级中位数" if lang == "zh" else "Class median", *[med[m] for m in KEY_RATES]]
+    df.insert(0, _T.get("store", lang), [_T.get("store_n", lang, n=i + 1) for i in range(len(df))])
+    df.loc[len(df)] = [_T.get("class_median", lang), *[med[m] for m in KEY_RATES]]
     return df.rename(columns={m: label(m, lang) for m in KEY_RATES})
 
 

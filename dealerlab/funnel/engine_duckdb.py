@@ -14,7 +14,7 @@ engine to be comfortable — roughly beyond a few million event rows or a few hu
 
 The query (:func:`component_sql`) is written in the SQL DuckDB, Apache DataFusion and Spark SQL share; with
 ``engine="datafusion"`` (the ``datafusion`` package) DataFusion runs it instead of DuckDB, with the same result
-(``tests/test_funnel_sql_engines.py``) — the path to a distributed engine (Ballista, Spark) for groups beyond one
+(``tests/funnel/test_sql_engines.py``) — the path to a distributed engine (Ballista, Spark) for groups beyond one
 machine (``benchmarks/README.md``, "A national OEM").
 
 What it does not do: validate (ids unique, enums, dates — run the validator once when the data arrives) and count

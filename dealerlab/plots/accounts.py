@@ -110,12 +110,14 @@ def b2b_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh"
     y = np.arange(n)[::-1]
     widths = funnel["accounts"].to_numpy(dtype=float)
     ax.barh(y, widths, left=(top - widths) / 2, color=[PALETTE[0]] * (n - 1) + [PALETTE[2]], height=0.7)
-    unit = "家" if lang == "zh" else ""
     for yi, (_i, r) in zip(y, funnel.iterrows()):
-        rate = "" if pd.isna(r["step_rate"]) else f"（{r['step_rate']:.0%}）" if lang == "zh" else f" ({r['step_rate']:.0%})"
+        if pd.isna(r["step_rate"]):
+            label = _T.get("stage_count", lang, n=int(r["accounts"]))
+        else:
+            label = _T.get("stage_count_rate", lang, n=int(r["accounts"]), rate=r["step_rate"])
         wide = r["accounts"] >= 0.3 * top  # narrow bars get their label beside them, in dark type
         x = top / 2 if wide else (top + r["accounts"]) / 2 + top * 0.02
-        ax.text(x, yi, f"{int(r['accounts'])}{unit}{rate}", ha="center" if wide else "left", va="center",
+        ax.text(x, yi, label, ha="center" if wide else "left", va="center",
                 color="white" if wide else "#333333", fontsize=10, fontweight="bold")
     ax.set_yticks(y, funnel["stage"].tolist())
     ax.set_xticks([])

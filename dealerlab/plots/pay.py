@@ -172,9 +172,9 @@ def driver_tree(tree: pd.DataFrame, *, highlight=(), ax: Axes | None = None, lan
     for n in parent:
         v = float(rows.loc[n, "value"])
         if n in ("price", "unit_cost"):
-            text = f"{v:,.0f} 元" if lang == "zh" else f"{v:,.0f}"
+            text = _T.get("node_yuan", lang, v=v)
         elif n == "units":
-            text = f"{v:,.0f} 台" if lang == "zh" else f"{v:,.0f}"
+            text = _T.get("node_units", lang, v=v)
         else:
             text = _T.get("money", lang, wan=v / 1e4, m=v / 1e6)
         fc = PALETTE[0] if n == root else (PALETTE[1] if n in highlight else "#f0f4f8")
