@@ -214,7 +214,7 @@ def _rebate_table(ds: Dataset, stores, periods, pols) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
+def cliff(ds: Dataset, *, store: str, period: str, rebates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The VP ladder of one store and month: every VP tier, the units it needs from today, its gain, break-even discount.
 
     Parameters
@@ -225,6 +225,8 @@ def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
         Store id.
     period : str
         Month ``YYYY-MM``.
+    rebates : DataFrame, optional
+        :func:`rebate_table` of the store and month when already computed (else computed here).
 
     Returns
     -------
@@ -235,7 +237,9 @@ def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
     period = check_period(period)
     if not ds.has("oem_policy") or not ds.has("market") or not ds.has("sales"):
         return pd.DataFrame()
-    return _cliff(ds, store, period, rebate_table(ds, periods=[period], stores=[store]))
+    if rebates is None:
+        rebates = rebate_table(ds, periods=[period], stores=[store])
+    return _cliff(ds, store, period, rebates)
 
 
 def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | None = None, ms=None) -> pd.DataFrame:
@@ -269,7 +273,8 @@ def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataF
     return lad
 
 
-def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above: int = 8) -> pd.DataFrame:
+def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above: int = 8,
+                 ladder: pd.DataFrame | None = None, rebates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The month's total rebate if it ended at each unit count around today's: the ladder as a step curve.
 
     Every item as in :func:`cliff`: the VP item at the tier the units reach, the others at the tier their own basis
@@ -287,19 +292,27 @@ def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above:
         Units below the lowest VP tier's unit count to start from.
     above : int
         Units above the highest VP tier's unit count to end at.
+    ladder : DataFrame, optional
+        :func:`cliff` of the store and month when already computed (else computed here).
+    rebates : DataFrame, optional
+        :func:`rebate_table` of the store and month when already computed (else computed here).
 
     Returns
     -------
     DataFrame
         ``units, vp_achievement, rebate_vp, rebate_total, is_now`` (empty when :func:`cliff` is).
     """
-    lad = cliff(ds, store=store, period=period)
+    period = check_period(period)
+    if rebates is None and ladder is None and ds.has("oem_policy") and ds.has("market") and ds.has("sales"):
+        rebates = rebate_table(ds, periods=[period], stores=[store])
+    lad = ladder if ladder is not None else cliff(ds, store=store, period=period, rebates=rebates)
     if not len(lad):
         return pd.DataFrame(columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
     plan, sold = float(lad["volume_plan"].iloc[0]), int(lad["sold"].iloc[0])
     pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
     vp = pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
-    rt = rebate_table(ds, periods=[period], stores=[store])
+    rt = rebates if rebates is not None else rebate_table(ds, periods=[period], stores=[store])
+    rt = rt[(rt["store_id"] == store) & (rt["period"] == period)]
     others = []
     for item, g in pol[pol["item"] != VP_ITEM].groupby("item", sort=False):
         v = rt.loc[rt["item"] == item, "basis_value"]

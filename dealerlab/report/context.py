@@ -189,6 +189,7 @@ class ReportContext:
     _notes: object = field(default=None, repr=False)
     _readings: dict = field(default_factory=dict, repr=False)
     _shared: dict | None = field(default=None, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, data: str, period: str, store_id: str | None = None, lang: str = "zh", show_pii: bool = False,
@@ -225,6 +226,13 @@ class ReportContext:
         return ctx
 
     # ---- helpers -------------------------------------------------------------------------------------------
+    def cached(self, key: tuple, compute):
+        """``compute()``, computed once per report for ``key``: a table that a section and the findings (or two
+        sections) both read, e.g. the funnel diagnosis or the VP ladder. The result is shared: never change it."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
     @property
     def lang(self) -> str:
         return self.params.lang

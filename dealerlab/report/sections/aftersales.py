@@ -45,7 +45,7 @@ def extra(ctx) -> H.Html:
     sid = ctx.params.store_id
     parts = []
     if sid is not None:
-        cad = cadence_table(ctx.ds, store_id=sid, period=ctx.params.period, lang=lang)
+        cad = cadence_table(ctx.ds, store_id=sid, period=ctx.params.period, lang=lang, figures=ctx.metrics)
         status = {"good": "✓", "watch": "△", "bad": "✗", "na": "—"}
         from dealerlab.report.fmt import fmt, unit_of
 

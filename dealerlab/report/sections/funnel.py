@@ -28,7 +28,9 @@ def build(ctx) -> H.Html:
 
 
 def _diagnose(ctx, stores):
-    return diagnose(ctx.ds, period=ctx.params.period, stores=stores, benchmarks=ctx.params.benchmarks, lang=ctx.lang)
+    """The bottleneck diagnosis of ``stores`` (computed once per report: the section and its findings read it)."""
+    return ctx.cached(("funnel.diagnose", tuple(stores)), lambda: diagnose(
+        ctx.ds, period=ctx.params.period, stores=stores, benchmarks=ctx.params.benchmarks, lang=ctx.lang))
 
 
 def extra(ctx) -> H.Html:

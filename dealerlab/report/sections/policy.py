@@ -57,6 +57,19 @@ def build(ctx) -> H.Html:
     return H.Html(parts)
 
 
+def _vp(ctx, sid: str) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """(:func:`~dealerlab.policy.rebate_table`, :func:`~dealerlab.policy.cliff`) of the store and month, computed once
+    per report (the ladder chart and the rebate finding both read them; rebate_table is None without the tables)."""
+    def compute():
+        ds, period = ctx.ds, ctx.params.period
+        if not (ds.has("oem_policy") and ds.has("market") and ds.has("sales")):
+            return None, policy.cliff(ds, store=sid, period=period)
+        rt = policy.rebate_table(ds, periods=[period], stores=[sid])
+        return rt, policy.cliff(ds, store=sid, period=period, rebates=rt)
+
+    return ctx.cached(("policy.vp", sid), compute)
+
+
 def extra(ctx) -> H.Html:
     """The store's rebate ladder, stock age by model and slow movers (each only when its tables are there)."""
     lang, sid, period = ctx.lang, ctx.params.store_id, ctx.params.period
@@ -64,9 +77,9 @@ def extra(ctx) -> H.Html:
     if sid is None:
         return H.Html([])
     parts = []
-    lad = policy.cliff(ds, store=sid, period=period)
+    rt, lad = _vp(ctx, sid)
     if len(lad):
-        curve = policy.rebate_curve(ds, store=sid, period=period)
+        curve = policy.rebate_curve(ds, store=sid, period=period, ladder=lad, rebates=rt)
         fig, ax = plt.subplots(figsize=(8.5, 4.6))
         pplot.rebate_ladder(curve, lad, ax=ax, lang=lang)
         parts += [H.h3(_TXT.get("rebate_ladder_vp", lang)), H.figure(fig)]
@@ -169,7 +182,7 @@ def rebate_findings(ctx) -> list[Finding]:
         be = ctx.value("vp_breakeven_discount", store_id=sid)
         if not (math.isfinite(n) and 0 < n <= REACH_UNITS and math.isfinite(gain)):
             continue
-        lad = policy.cliff(ctx.ds, store=sid, period=period)
+        _, lad = _vp(ctx, sid)
         nxt = lad[lad["is_next"]].iloc[0]
         ev = (f"{period} 销量 {int(nxt['sold'])} 台 / VP {int(nxt['volume_plan'])} 台（{nxt['sold'] / nxt['volume_plan']:.1%}），"
               f"差 {int(n)} 台到 {nxt['threshold']:.0%} 档：返利多 {gain:,.0f} 元，保本让价 {be:,.0f} 元/台")
