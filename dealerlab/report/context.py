@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._options import check_lang
@@ -129,9 +130,11 @@ def shared_figures(data: str, *, periods: list[str], stores: list[str]) -> dict 
     if shared["periods"] != list(periods) or not set(stores) <= set(shared["stores"]):
         return None
     if list(stores) == shared["stores"]:
-        return {k: shared[k] for k in ("store", "staff", "group") if k in shared}
+        return {k: shared[k] for k in ("store", "staff", "group", "stores") if k in shared}
     keep = set(stores)
-    return {k: shared[k][shared[k]["store_id"].isin(keep)].reset_index(drop=True) for k in ("store", "staff")}
+    out = {k: shared[k][shared[k]["store_id"].isin(keep)].reset_index(drop=True) for k in ("store", "staff")}
+    out["stores"] = shared["stores"]
+    return out
 
 
 _KEEP = re.compile(
@@ -213,6 +216,9 @@ class ReportContext:
         if shared:
             ctx._shared = shared
             ctx._group = shared.get("group")
+            # the kernel runs every store's notebook of the run on this data: what each would compute store by
+            # store is computed once for every store (dealerlab._batch)
+            batch.register(ds, shared["stores"])
         if brand:
             from dealerlab.report.brand import load_brand
 
