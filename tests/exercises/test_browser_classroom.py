@@ -5,16 +5,21 @@ dashboard shows the class, and closed pages give their kernels back (culling).""
 from __future__ import annotations
 
 import contextlib
-import json
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.browser_utils import chromium, free_port, require_browser, screenshots_dir, server_env
+from tests.browser_utils import (
+    chromium,
+    free_port,
+    require_browser,
+    screenshots_dir,
+    served,
+    server_env,
+    wait_for_json,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,27 +35,9 @@ def classroom(repo_root: Path, answers: Path, log: Path, *extra: str):
     env.pop("DEALERLAB_TRAINEE", None)
     argv = [sys.executable, "-m", "dealerlab.cli", "classroom", "--ip", "127.0.0.1", "--port", str(port),
             "--code", CODE, "--trainer-code", TRAINER_CODE, "--answers-dir", str(answers), *extra]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=repo_root)
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + 180
-            while True:
-                assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-                try:
-                    urllib.request.urlopen(url + "login", timeout=2).close()
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, "classroom server did not start"
-                    time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+    url = f"http://127.0.0.1:{port}/"
+    with served(argv, env=env, log=log, cwd=repo_root, ready=url + "login", what="classroom"):
+        yield url
 
 
 def join(browser, url, name, code=CODE):
@@ -73,19 +60,6 @@ def kernels(trainer_ctx, url) -> list:
     r = trainer_ctx.request.get(url + "api/kernels")
     assert r.ok, r.status
     return r.json()
-
-
-def _file(path: Path, predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if predicate(data):
-                return data
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{path} never reached the expected state")
 
 
 def test_two_trainees_see_only_their_own_answers(repo_root, tmp_path):
@@ -112,8 +86,8 @@ def test_two_trainees_see_only_their_own_answers(repo_root, tmp_path):
                   f"{CAPTURE} .dl-feedback .dl-partly").first.wait_for(timeout=WAIT)
         a.screenshot(path=str(shots / "classroom-exercise.png"), full_page=False)
         # answers saved server-side, one folder per trainee
-        fa = _file(answers / "张三" / "00a-capture-rate.json", lambda d: d["attempts"])
-        fb = _file(answers / "李四" / "00a-capture-rate.json", lambda d: d["attempts"])
+        fa = wait_for_json(answers / "张三" / "00a-capture-rate.json", lambda d: d["attempts"])
+        fb = wait_for_json(answers / "李四" / "00a-capture-rate.json", lambda d: d["attempts"])
         assert fa["trainee"] == "张三" and fa["attempts"][-1]["answer"]["rate"] == pytest.approx(0.4)
         assert fb["trainee"] == "李四" and fb["attempts"][-1]["answer"]["rate"] == pytest.approx(0.3)
         assert not (answers / "profile.json").exists()  # no shared name for the folder
@@ -200,41 +174,23 @@ def test_workshop_voila_lands_on_the_chinese_exercise_list(repo_root, tmp_path, 
     argv.append("--IdentityProvider.token=t0ken-h19")
     log = tmp_path / "workshop.log"
     url = f"http://127.0.0.1:{port}/"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=repo_root)
-        try:
-            deadline = time.monotonic() + 180
-            while True:
-                assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-                try:
-                    urllib.request.urlopen(url + "api/status?token=t0ken-h19", timeout=2).close()
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, "workshop server did not start"
-                    time.sleep(0.3)
-            with chromium() as browser:
-                page = browser.new_context(locale="zh-CN").new_page()
-                page.goto(url + "?token=t0ken-h19", timeout=WAIT)  # what the opened browser gets
-                assert "/dealerlab/" in page.url
-                text = page.inner_text("body")
-                titles = [t for _n, t in _exercise_list(repo_root / "exercises")]
-                assert titles and all(t in text for t in titles)
-                assert "热身练习" in text and "课堂练习" in text and "学员：张三" in text
-                assert "模块 1 目标管理" in text and "模块 10" in text  # grouped by course module
-                assert text.index("模块 1 目标管理") < text.index(titles[2]) < text.index("模块 2")
-                for english in ("Select items", "Voilà", "Voila", ".ipynb", "Name", "Last Modified", "加入码"):
-                    assert english not in text, english
-                page.screenshot(path=str(screenshots_dir(repo_root) / "workshop-voila-index.png"), full_page=True)
-                page.get_by_text(titles[0], exact=True).click()
-                page.locator(f"{CAPTURE} button.dl-check").wait_for(timeout=WAIT)
-                assert "学员：张三" in page.locator(f"{CAPTURE} .dl-status").inner_text()
-                page.locator(f"{CAPTURE} a.dl-list-link").click()  # 「全部练习」 leads back to the list
-                page.wait_for_url("**/dealerlab/", timeout=WAIT)
-                assert titles[1] in page.inner_text("body")
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+    with served(argv, env=env, log=log, cwd=repo_root, ready=url + "api/status?token=t0ken-h19", what="workshop"):
+        with chromium() as browser:
+            page = browser.new_context(locale="zh-CN").new_page()
+            page.goto(url + "?token=t0ken-h19", timeout=WAIT)  # what the opened browser gets
+            assert "/dealerlab/" in page.url
+            text = page.inner_text("body")
+            titles = [t for _n, t in _exercise_list(repo_root / "exercises")]
+            assert titles and all(t in text for t in titles)
+            assert "热身练习" in text and "课堂练习" in text and "学员：张三" in text
+            assert "模块 1 目标管理" in text and "模块 10" in text  # grouped by course module
+            assert text.index("模块 1 目标管理") < text.index(titles[2]) < text.index("模块 2")
+            for english in ("Select items", "Voilà", "Voila", ".ipynb", "Name", "Last Modified", "加入码"):
+                assert english not in text, english
+            page.screenshot(path=str(screenshots_dir(repo_root) / "workshop-voila-index.png"), full_page=True)
+            page.get_by_text(titles[0], exact=True).click()
+            page.locator(f"{CAPTURE} button.dl-check").wait_for(timeout=WAIT)
+            assert "学员：张三" in page.locator(f"{CAPTURE} .dl-status").inner_text()
+            page.locator(f"{CAPTURE} a.dl-list-link").click()  # 「全部练习」 leads back to the list
+            page.wait_for_url("**/dealerlab/", timeout=WAIT)
+            assert titles[1] in page.inner_text("body")

@@ -7,12 +7,11 @@ answers restored, opens a second tab on the same answer file. Screenshots go to 
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_utils import chromium, require_browser, screenshots_dir, server_env, voila_server
+from tests.browser_utils import chromium, require_browser, screenshots_dir, server_env, voila_server, wait_for_json
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,21 +19,6 @@ CAPTURE = ".dl-ex-00a-capture-rate"
 SPLIT = ".dl-ex-00b-kpi-split"
 ACTION = ".dl-ex-00c-action-plan"
 WAIT = 90_000  # ms: an upper bound for a loaded 2-core CI machine, not a timing assertion
-
-
-def _wait_for_file(path, predicate, timeout=30.0):
-    """Poll the answer file until ``predicate(data)`` holds (the autosave is debounced)."""
-    deadline = time.monotonic() + timeout
-    data = None
-    while time.monotonic() < deadline:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if predicate(data):
-                return data
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"answer file never reached the expected state: {data}")
 
 
 def test_warmup_in_voila(repo_root, tmp_path):
@@ -109,8 +93,8 @@ def test_warmup_in_voila(repo_root, tmp_path):
         # the debounced autosave reaches the disk
         split_file = answers / "浏览器学员" / "00b-kpi-split.json"
         action_file = answers / "浏览器学员" / "00c-action-plan.json"
-        _wait_for_file(split_file, lambda d: d["values"]["split"]["S01"]["m2"] == "25")
-        _wait_for_file(action_file, lambda d: "展厅经理" in d["values"]["plan"] and d["values"]["target_rate"] >= 0.695)
+        wait_for_json(split_file, lambda d: d["values"]["split"]["S01"]["m2"] == "25")
+        wait_for_json(action_file, lambda d: "展厅经理" in d["values"]["plan"] and d["values"]["target_rate"] >= 0.695)
 
         # 5. reload: a new kernel restores everything, no name prompt
         page.reload(timeout=WAIT)
@@ -138,7 +122,7 @@ def test_warmup_in_voila(repo_root, tmp_path):
         page.locator(f"{CAPTURE} button.dl-check").click()
         other.locator(f"{CAPTURE} .dl-feedback .dl-correct").wait_for(timeout=WAIT)
         capture_file = answers / "浏览器学员" / "00a-capture-rate.json"
-        data = _wait_for_file(capture_file, lambda d: len({a["session"] for a in d["attempts"]}) == 3)
+        data = wait_for_json(capture_file, lambda d: len({a["session"] for a in d["attempts"]}) == 3)
         assert len(data["attempts"]) == 3  # first kernel, reloaded tab, second tab
         assert all(a["status"] == "correct" for a in data["attempts"][1:])
         assert not list(capture_file.parent.glob("*.corrupt-*"))
