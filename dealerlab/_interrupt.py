@@ -26,14 +26,7 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["Interrupted", "handle_signals", "temporary", "kill_children", "exit_code", "message", "progress_line"]
 
-_MSG = Catalogue({
-    "sigint": {"zh": "已按 Ctrl-C 中断", "en": "Interrupted (Ctrl-C)"},
-    "sigterm": {"zh": "已被终止（SIGTERM）", "en": "Terminated (SIGTERM)"},
-    "stopped": {
-        "zh": "{what}：dealerlab 已停止，所有子进程已结束，临时文件已删除，未写出不完整的输出。",
-        "en": "{what}: dealerlab stopped; every child process ended, temporary files removed, no partial output written.",
-    },
-})
+_MSG = Catalogue.load("_interrupt")
 
 _TEMPORARY: list[Path] = []
 _STATE = {"hard": False, "lang": "zh", "committed": False, "line_open": False}

@@ -72,15 +72,10 @@ STRATEGIES = {
               "Standard care: regular base-customer contact, watch for upgrade chances."),
 }
 
-_MSG = Catalogue({
-    "rule": {"zh": "规则", "en": "rule"},
-    "line": {"zh": "线", "en": "line"},
-    "value_rule": {"zh": "价值型：24 个月金额 ≥", "en": "value: 24-month money ≥"},
-    "potential_rule": {"zh": "潜力型：潜力 ≥", "en": "potential: potential ≥"},
-})
+_MSG = Catalogue.load("accounts")
 
 
-def _reference_date(ds, as_of) -> pd.Timestamp:
+def _reference_date(ds: Dataset, as_of) -> pd.Timestamp:
     if as_of is not None:
         return pd.Timestamp(as_of).normalize()
     d = ds.last_date()

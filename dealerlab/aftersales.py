@@ -24,6 +24,7 @@ Decisions where docs/DOMAIN.md is silent
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,9 @@ from dealerlab.calendar import month_bounds
 from dealerlab.errors import MissingTableError
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import ids
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "AFTERSALES_METRICS",
@@ -62,20 +66,7 @@ _TABLE_OF = {m: "service_orders" for m in AFTERSALES_METRICS[:6]} | {
     "turnover": "staff",
 }
 
-_MSG = Catalogue(
-    {
-        "missing_table": {"zh": "缺少数据表 {table}", "en": "table {table} is missing"},
-        "missing_column": {"zh": "缺少字段 {column}（整列为空）", "en": "column {column} is empty"},
-        "no_orders_opened": {"zh": "分母为 0：本月无进厂工单", "en": "denominator is 0: no orders opened in the month"},
-        "no_parts": {"zh": "分母为 0：本月进厂工单无配件需求行", "en": "denominator is 0: no parts lines requested"},
-        "no_promised": {
-            "zh": "分母为 0：本月无填写承诺交车日期的出厂工单",
-            "en": "denominator is 0: no order closed in the month with a promised date",
-        },
-        "no_booth": {"zh": "分母为 0：本月无烤房可用时间记录", "en": "denominator is 0: no booth minutes available"},
-        "no_headcount": {"zh": "分母为 0：月初与月末均无在职员工", "en": "denominator is 0: no staff employed"},
-    }
-)
+_MSG = Catalogue.load("aftersales")
 
 # --------------------------------------------------------------------------------------------------------------------
 # helpers
@@ -98,8 +89,16 @@ def _sum_by(df: pd.DataFrame, date_col: str, values, grid: pd.MultiIndex, store_
     return summed.reindex(grid, fill_value=0.0).astype(float)
 
 
-def _empty_column(df: pd.DataFrame, column: str) -> bool:
-    return column not in df.columns or (len(df) > 0 and df[column].isna().all())
+def _grid(df: pd.DataFrame, periods: Iterable[str], stores: Iterable[str] | None, store_id: str) -> pd.MultiIndex:
+    """Every store × month a figure is asked for: the months checked, the stores as given or every store of ``df``."""
+    return _long.grid(_stores(stores, df, store_id=store_id), _long.period_list(periods))
+
+
+def _without(df: pd.DataFrame, column: str, grid: pd.MultiIndex) -> pd.DataFrame | None:
+    """The figure, not available on ``grid``, when ``column`` is missing or entirely blank; else ``None``."""
+    if column not in df.columns or (len(df) > 0 and df[column].isna().all()):
+        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=column)))
+    return None
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -132,10 +131,9 @@ def intake(
     DataFrame
         ``store_id, period, numerator, denominator, value, reason`` (``value`` = ``numerator`` = the count).
     """
-    periods = _long.period_list(periods)
-    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
-    if _empty_column(orders, pay_type):
-        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=pay_type)))
+    grid = _grid(orders, periods, stores, store_id)
+    if (missing := _without(orders, pay_type, grid)) is not None:
+        return missing
     paid = orders[orders[pay_type].astype("string").eq("客户付费").fillna(False)]
     return _long.finish(_long.amount(_sum_by(paid, open_date, 1, grid, store_id)))
 
@@ -165,8 +163,7 @@ def service_revenue(
     DataFrame
         ``store_id, period, numerator, denominator, value, reason`` (``value`` = ``numerator`` = the sum).
     """
-    periods = _long.period_list(periods)
-    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
+    grid = _grid(orders, periods, stores, store_id)
     return _long.finish(_long.amount(_sum_by(orders, close_date, orders[revenue].astype(float).fillna(0.0), grid, store_id)))
 
 
@@ -194,10 +191,9 @@ def comeback_rate(
     -------
     %(figure_returns)s
     """
-    periods = _long.period_list(periods)
-    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
-    if _empty_column(orders, is_comeback):
-        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=is_comeback)))
+    grid = _grid(orders, periods, stores, store_id)
+    if (missing := _without(orders, is_comeback, grid)) is not None:
+        return missing
     flag = orders[is_comeback].astype("boolean").fillna(False).astype(float)
     num = _sum_by(orders, open_date, flag, grid, store_id)
     den = _sum_by(orders, open_date, 1, grid, store_id)
@@ -257,10 +253,9 @@ def parts_fill_rate(
     -------
     %(figure_returns)s
     """
-    periods = _long.period_list(periods)
-    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
-    if _empty_column(orders, requested):
-        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=requested)))
+    grid = _grid(orders, periods, stores, store_id)
+    if (missing := _without(orders, requested, grid)) is not None:
+        return missing
     req = orders[requested].astype("Float64").fillna(0).astype(float)
     fil = orders[filled].astype("Float64").fillna(0).astype(float).where(req > 0, 0.0) if filled in orders else req * 0
     num = _sum_by(orders, open_date, fil, grid, store_id)
@@ -290,10 +285,9 @@ def on_time_delivery(
     -------
     %(figure_returns)s
     """
-    periods = _long.period_list(periods)
-    grid = _long.grid(_stores(stores, orders, store_id=store_id), periods)
-    if _empty_column(orders, promised_date):
-        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=promised_date)))
+    grid = _grid(orders, periods, stores, store_id)
+    if (missing := _without(orders, promised_date, grid)) is not None:
+        return missing
     closed = pd.to_datetime(orders[close_date])
     promised = pd.to_datetime(orders[promised_date])
     has = promised.notna() & closed.notna()
@@ -339,8 +333,7 @@ def booth_utilisation(
     DataFrame
         ``store_id, period, numerator, denominator, value, reason, below_threshold`` (boolean, <NA> when NaN).
     """
-    periods = _long.period_list(periods)
-    grid = _long.grid(_stores(stores, usage, store_id=store_id), periods)
+    grid = _grid(usage, periods, stores, store_id)
     num = _sum_by(usage, date, usage[minutes_used].astype(float).fillna(0.0), grid, store_id)
     den = _sum_by(usage, date, usage[minutes_available].astype(float).fillna(0.0), grid, store_id)
     out = _long.finish(_long.ratio(num, den, _MSG.get("no_booth")))
@@ -380,7 +373,7 @@ def turnover(
         ``store_id, period, numerator, denominator, value, reason`` (denominator = average headcount).
     """
     periods = _long.period_list(periods)
-    grid = _long.grid(_stores(stores, staff, store_id=store_id), periods)
+    grid = _grid(staff, periods, stores, store_id)
     bounds = pd.DataFrame([(p, *month_bounds(p)) for p in periods], columns=["period", "start", "end"])
     people = pd.DataFrame(
         {
@@ -413,11 +406,11 @@ _ORDER_FIGURES = {
 }
 
 
-def _default_stores(ds, stores) -> list[str]:
+def _default_stores(ds: Dataset, stores) -> list[str]:
     return _long.stores_of(ds, stores, ("service_orders", "booth_usage", "staff"))
 
 
-def _all_figures(ds, periods: list[str], stores: list[str]) -> dict[str, pd.DataFrame]:
+def _all_figures(ds: Dataset, periods: list[str], stores: list[str]) -> dict[str, pd.DataFrame]:
     grid = _long.grid(stores, periods)
     out: dict[str, pd.DataFrame] = {}
     for metric in AFTERSALES_METRICS:
@@ -437,7 +430,7 @@ def _all_figures(ds, periods: list[str], stores: list[str]) -> dict[str, pd.Data
 
 
 @share_docs
-def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+def figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
     """Every §2 figure as a wide table: one row per store × period, one column per metric id.
 
     Parameters
@@ -471,7 +464,7 @@ def figures(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) 
 
 @share_docs
 def long_metrics(
-    ds, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False
+    ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False
 ) -> pd.DataFrame:
     """The aftersales family in the long format of :mod:`dealerlab.metrics`.
 

@@ -20,24 +20,10 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["main", "build_parser"]
 
-_MSG = Catalogue({
-    "template_written": {"zh": "模板已写入 {path}", "en": "template written to {path}"},
-    "internal_error": {
-        "zh": "内部错误：{kind}: {err}。详细信息已写入 {log}，请发给 dealerlab 维护者。",
-        "en": "Internal error: {kind}: {err}. Details in {log}; please send it to the maintainers.",
-    },
-})
+_MSG = Catalogue.load("cli")
 
 
-_ARG_ERRORS = Catalogue({
-    "required": {"zh": "缺少必填的选项或参数：{what}", "en": "missing required option(s): {what}"},
-    "unrecognized": {"zh": "无法识别的选项或参数：{what}", "en": "unrecognised option(s) or argument(s): {what}"},
-    "choice": {"zh": "选项 {arg} 的取值「{value}」无效，可选：{choices}", "en": "option {arg}: '{value}' is not allowed; choose from {choices}"},
-    "one_value": {"zh": "选项 {arg} 后面需要跟一个值", "en": "option {arg} needs a value after it"},
-    "bad_value": {"zh": "选项 {arg} 的取值「{value}」格式不对", "en": "option {arg}: '{value}' is not a valid value"},
-    "other": {"zh": "命令行有误：{what}", "en": "command line error: {what}"},
-    "hint": {"zh": "用「{prog} --help」查看全部选项和示例。", "en": "Run '{prog} --help' for every option and an example."},
-})
+_ARG_ERRORS = Catalogue.load("cli.arg_errors")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -93,51 +93,9 @@ LEVELS = ("item", "factor", "rater", "kano_class", "survey")
 _COLUMNS = ("response_id", "store_id", "survey", "survey_date", "item", "performance", "expectation")
 _COMPLAINT_COLUMNS = ("complaint_id", "store_id", "received_date", "category", "resolved_date", "escalated")
 
-_MSG = Catalogue(
-    {
-        "no_surveys_table": {"zh": "缺少数据表 surveys（满意度调查）", "en": "table surveys is missing"},
-        "no_complaints_table": {"zh": "缺少数据表 complaints（客户投诉）", "en": "table complaints is missing"},
-        "no_responses": {"zh": "本月没有 {survey} 调查回答", "en": "no {survey} responses this month"},
-        "no_rows": {"zh": "没有回答", "en": "no answers"},
-        "no_expectation": {"zh": "没有同时填写期望得分的回答", "en": "no answer has an expectation score"},
-        "few_responses": {
-            "zh": "同时有该题与总体满意度的回答仅 {n} 份（至少 {k} 份）",
-            "en": "only {n} responses with this item and overall satisfaction (at least {k})",
-        },
-        "flat_item": {"zh": "该题表现得分没有差异，无法计算相关", "en": "the item's scores do not vary"},
-        "flat_overall": {"zh": "总体满意度没有差异，无法计算相关", "en": "overall satisfaction does not vary"},
-        "no_importance": {"zh": "重要度无法计算", "en": "importance not available"},
-        "no_target": {"zh": "没有 {metric} 目标", "en": "no {metric} target"},
-        "no_index": {"zh": "指数无法计算", "en": "index not available"},
-        "no_complaints": {"zh": "本月没有受理投诉", "en": "no complaint received this month"},
-        "none_closed": {"zh": "本月没有结案的投诉", "en": "no complaint closed this month"},
-        "no_flag": {"zh": "本月投诉均未填写是否上报", "en": "no complaint this month has an escalation flag"},
-    }
-)
+_MSG = Catalogue.load("csi")
 
-_LABELS = Catalogue(
-    {
-        "优势保持": {"zh": "优势保持", "en": "Keep up"},
-        "重点改进": {"zh": "重点改进", "en": "Fix first"},
-        "次要改进": {"zh": "次要改进", "en": "Low priority"},
-        "过度投入": {"zh": "过度投入", "en": "Possible overkill"},
-        "可靠性": {"zh": "可靠性", "en": "Reliability"},
-        "保证性": {"zh": "保证性", "en": "Assurance"},
-        "有形性": {"zh": "有形性", "en": "Tangibles"},
-        "同理心": {"zh": "同理心", "en": "Empathy"},
-        "响应性": {"zh": "响应性", "en": "Responsiveness"},
-        "不满意因素": {"zh": "不满意因素", "en": "Dissatisfier (must-be)"},
-        "中性因素": {"zh": "中性因素", "en": "Neutral (one-dimensional)"},
-        "满意因素": {"zh": "满意因素", "en": "Satisfier (attractive)"},
-        "performance": {"zh": "表现", "en": "Performance"},
-        "expectation": {"zh": "期望", "en": "Expectation"},
-        "gap": {"zh": "差距 P − E", "en": "Gap P − E"},
-        "importance": {"zh": "重要度（与总体满意度的相关）", "en": "Importance (correlation with overall)"},
-        "index": {"zh": "指数（千分制）", "en": "Index (1000 scale)"},
-        "count": {"zh": "投诉件数", "en": "Complaints"},
-        "cum_share": {"zh": "累计占比", "en": "Cumulative share"},
-    }
-)
+_LABELS = Catalogue.load("csi.labels")
 
 
 def label(key: str, lang: str = "zh") -> str:

@@ -43,35 +43,7 @@ OPTIONAL_PACKAGES = {"voila": "voila", "pytest": "pytest", "nbval": "nbval", "hy
 
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/lib/chromium/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
-_MSG = Catalogue(
-    {
-        "title": {"zh": "dealerlab 环境检查", "en": "dealerlab set-up check"},
-        "ok": {"zh": "正常", "en": "OK"},
-        "missing": {"zh": "缺失", "en": "MISSING"},
-        "warn": {"zh": "建议", "en": "OPTIONAL"},
-        "fix": {"zh": "修复", "en": "fix"},
-        "python": {"zh": "Python {version}", "en": "Python {version}"},
-        "python_old": {"zh": "Python {version} 太旧（需要 ≥ 3.10）", "en": "Python {version} is too old (needs ≥ 3.10)"},
-        "package": {"zh": "{name} {version}", "en": "{name} {version}"},
-        "package_missing": {"zh": "未安装 {name}", "en": "{name} is not installed"},
-        "kernel": {"zh": "Jupyter 内核 python3：{where}", "en": "Jupyter kernel python3: {where}"},
-        "kernel_missing": {"zh": "没有 Jupyter 内核 python3（笔记本无法运行）", "en": "No Jupyter kernel python3 (notebooks cannot run)"},
-        "widgets": {"zh": "ipywidgets 的 JupyterLab 扩展：{where}", "en": "ipywidgets JupyterLab extension: {where}"},
-        "widgets_missing": {"zh": "没有 ipywidgets 的 JupyterLab 扩展（练习控件不会显示）", "en": "No ipywidgets JupyterLab extension (exercise widgets will not show)"},
-        "voila": {"zh": "Voilà {version}（应用模式）", "en": "Voilà {version} (app mode)"},
-        "voila_missing": {"zh": "未安装 Voilà（dealerlab workshop --voila 不可用）", "en": "Voilà not installed (dealerlab workshop --voila unavailable)"},
-        "font": {"zh": "图表中文字体：{family}", "en": "Chinese font for charts: {family}"},
-        "font_missing": {"zh": "没有中文字体：图表中的中文会显示为方框", "en": "No Chinese font: Chinese text in charts shows as boxes"},
-        "sysfont": {"zh": "浏览器 / PDF 中文字体：{family}", "en": "Chinese font for the browser / PDF: {family}"},
-        "sysfont_missing": {"zh": "系统没有中文字体：浏览器和 PDF 报告中的中文会显示为方框", "en": "No system CJK font: Chinese shows as boxes in the browser and PDF reports"},
-        "chromium": {"zh": "Chromium：{path}（PDF 导出、浏览器测试）", "en": "Chromium: {path} (PDF export, browser tests)"},
-        "chromium_missing": {"zh": "未找到 Chromium：无法导出 PDF 报告，浏览器测试会跳过", "en": "Chromium not found: no PDF reports; browser tests are skipped"},
-        "summary_ok": {"zh": "必需的组件都正常。", "en": "Everything essential is OK."},
-        "summary_bad": {"zh": "有 {n} 个必需组件缺失，请按上面的「修复」命令处理后再运行 dealerlab doctor。",
-                        "en": "{n} essential piece(s) missing: run the 'fix' commands above, then dealerlab doctor again."},
-        "summary_warn": {"zh": "另有 {n} 项可选组件缺失（不影响课程的基本使用）。", "en": "{n} optional piece(s) missing (the course still works)."},
-    }
-)
+_MSG = Catalogue.load("doctor")
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,16 @@ reason`` (``staff_id`` first when ``by_staff``) for every id of the family × st
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dealerlab import aftersales, csi, funnel, policy, retention
 from dealerlab._long import LONG_COLUMNS, order_long
 from dealerlab.metrics import METRICS, info
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["FAMILIES", "compute"]
 
@@ -29,7 +33,7 @@ FAMILIES: dict[str, Callable[..., pd.DataFrame]] = {
 
 
 def compute(
-    ds,
+    ds: Dataset,
     *,
     periods: Iterable[str],
     stores: Iterable[str] | None = None,

@@ -59,69 +59,7 @@ MAX_NODES = 200
 #: longest number literal accepted, in characters
 MAX_NUMBER = 20
 
-_MSG = Catalogue(
-    {
-        "not_text": {"zh": "计算公式必须是文本，收到 {kind}。", "en": "A formula must be text, got {kind}."},
-        "empty": {
-            "zh": "计算公式为空：请写出由指标、数字和 + − × ÷ 组成的算式，例如「成交率」或「volume / 10」。",
-            "en": "The formula is empty: write arithmetic over metrics and numbers, e.g. 'close_rate' or 'volume / 10'.",
-        },
-        "too_long": {
-            "zh": "计算公式过长（{n} 个字符，上限 {limit}）：请拆成几个指标卡，或简化算式。",
-            "en": "The formula is too long ({n} characters, limit {limit}): split it into several cards or simplify it.",
-        },
-        "too_deep": {
-            "zh": "计算公式在第 {pos} 个字符处嵌套过深（括号或正负号超过 {limit} 层）：请简化算式。",
-            "en": "The formula nests too deeply at character {pos} (more than {limit} brackets or signs): simplify it.",
-        },
-        "too_many_nodes": {
-            "zh": "计算公式过于复杂（超过 {limit} 个数字、指标和运算符）：请拆成几个指标卡。",
-            "en": "The formula is too complex (more than {limit} numbers, metrics and operators): split it into several cards.",
-        },
-        "bad_char": {
-            "zh": "计算公式第 {pos} 个字符「{token}」不能使用：只允许指标、数字、+ − × ÷、括号和 %。",
-            "en": "'{token}' at character {pos} is not allowed in a formula: use metrics, numbers, + - * /, brackets and %.",
-        },
-        "power": {
-            "zh": "计算公式第 {pos} 个字符处的「{token}」（乘方）不被支持：只允许 + − × ÷。",
-            "en": "'{token}' (power) at character {pos} is not supported: only + - * / are allowed.",
-        },
-        "bad_number": {
-            "zh": "计算公式第 {pos} 个字符处的数字「{token}」写法不对（例如 12 或 0.85，最多 {limit} 位）。",
-            "en": "The number '{token}' at character {pos} is malformed (write e.g. 12 or 0.85, at most {limit} characters).",
-        },
-        "unknown_name": {
-            "zh": "计算公式第 {pos} 个字符处的「{token}」不是已知指标：请使用指标编号或中文名称（如 close_rate / 成交率）{hint}。",
-            "en": "'{token}' at character {pos} is not a known metric: use a metric id or Chinese name (e.g. close_rate){hint}.",
-        },
-        "attribute": {
-            "zh": "计算公式第 {pos} 个字符处的「{token}」不是已知指标（公式中不允许属性访问或函数调用）。",
-            "en": "'{token}' at character {pos} is not a known metric (attribute access and calls are not allowed).",
-        },
-        "unexpected": {
-            "zh": "计算公式第 {pos} 个字符处不应出现「{token}」：{expect}。",
-            "en": "Unexpected '{token}' at character {pos}: {expect_en}.",
-        },
-        "unexpected_end": {
-            "zh": "计算公式在结尾处不完整：{expect}。",
-            "en": "The formula ends too early: {expect_en}.",
-        },
-        "unclosed": {
-            "zh": "计算公式第 {pos} 个字符处的左括号没有对应的右括号。",
-            "en": "The opening bracket at character {pos} is never closed.",
-        },
-        "unopened": {
-            "zh": "计算公式第 {pos} 个字符处的右括号没有对应的左括号。",
-            "en": "The closing bracket at character {pos} has no opening bracket.",
-        },
-        # evaluation reasons
-        "zero_div": {"zh": "分母为 0（{expr}）", "en": "denominator is 0 ({expr})"},
-        "missing_value": {"zh": "缺少指标 {metric} 的数值", "en": "no value for metric {metric}"},
-        "nan_value": {"zh": "指标 {metric} 无法计算{why}", "en": "metric {metric} is not available{why}"},
-        "overflow": {"zh": "结果超出数值范围", "en": "the result overflows"},
-        "why_suffix": {"zh": "：{why}", "en": ": {why}"},
-    }
-)
+_MSG = Catalogue.load("formula")
 
 _EXPECT = {
     "operand": ("此处应为数字、指标或左括号", "a number, a metric or an opening bracket was expected"),

@@ -1,10 +1,17 @@
 """A small message catalogue: Chinese (zh-CN) by default, English on request.
 
-Each module that shows text keeps its own :class:`Catalogue` (plain data, nothing happens at import) and looks
-messages up by key::
+Each module that shows text keeps its texts in a data file of its own, ``dealerlab/messages/<module>.toml``
+(translators edit texts there without touching code), and looks them up by key::
 
-    _MSG = Catalogue({"no_data": {"zh": "没有 {table} 数据", "en": "No {table} data"}})
-    _MSG.get("no_data", lang="en", table="leads")
+    # dealerlab/messages/csi.toml
+    [no_rows]
+    zh = "没有回答"
+    en = "no answers"
+
+    _MSG = Catalogue.load("csi")          # nothing is read at import; the file is read on the first lookup
+    _MSG.get("no_rows", "en")
+
+The file of ``dealerlab/a/b.py`` is ``messages/a/b.toml``; a module's second catalogue is ``messages/a/b.<name>.toml``.
 
 Shared labels (metric names, table names, months) live in :data:`LABELS` below.
 """
@@ -12,6 +19,9 @@ Shared labels (metric names, table names, months) live in :data:`LABELS` below.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib.resources import files
+
+import tomllib
 
 from dealerlab._options import check_lang
 
@@ -21,13 +31,28 @@ LANGS = ("zh", "en")
 
 
 class Catalogue:
-    """Messages keyed by id, each with a ``zh`` and an ``en`` text (``str.format`` placeholders allowed)."""
+    """Messages keyed by id, each with a ``zh`` and an ``en`` text (``str.format`` placeholders allowed).
 
-    def __init__(self, messages: Mapping[str, Mapping[str, str]]) -> None:
-        for key, texts in messages.items():
-            if "zh" not in texts:
-                raise ValueError(f"message {key!r} has no zh text")
-        self._messages = dict(messages)
+    A module's texts live in a data file, ``dealerlab/messages/<name>.toml``, read on first use by
+    :meth:`load`; a table nested in an entry (``[rule.hint]``) becomes the key ``"rule.hint"``.
+    """
+
+    def __init__(self, messages: Mapping[str, Mapping[str, str]] | None = None, *, name: str | None = None) -> None:
+        self._name = name
+        self._loaded: dict[str, Mapping[str, str]] | None = None
+        if messages is not None:
+            self._loaded = _checked(dict(messages), name or "<dict>")
+
+    @classmethod
+    def load(cls, name: str) -> Catalogue:
+        """The catalogue of ``dealerlab/messages/<name>.toml`` (read lazily, on the first lookup)."""
+        return cls(name=name)
+
+    @property
+    def _messages(self) -> dict[str, Mapping[str, str]]:
+        if self._loaded is None:
+            self._loaded = _checked(_read(self._name), f"messages/{self._name}.toml")
+        return self._loaded
 
     def __contains__(self, key: str) -> bool:
         return key in self._messages
@@ -35,11 +60,15 @@ class Catalogue:
     def keys(self):
         return self._messages.keys()
 
-    def get(self, key: str, lang: str = "zh", /, **values) -> str:
-        """The message ``key`` in ``lang``, formatted with ``values`` (English falls back to Chinese)."""
+    def text(self, key: str, lang: str = "zh", /) -> str:
+        """The unformatted text of ``key`` in ``lang`` (English falls back to Chinese)."""
         check_lang(lang)
         texts = self._messages[key]
-        text = texts.get(lang) or texts["zh"]
+        return texts.get(lang) or texts["zh"]
+
+    def get(self, key: str, lang: str = "zh", /, **values) -> str:
+        """The message ``key`` in ``lang``, formatted with ``values`` (English falls back to Chinese)."""
+        text = self.text(key, lang)
         return text.format(**values) if values else text
 
     def both(self, key: str, /, **values) -> tuple[str, str]:
@@ -50,25 +79,32 @@ class Catalogue:
         return Catalogue({**self._messages, **other._messages})
 
 
-LABELS = Catalogue(
-    {
-        "store": {"zh": "门店", "en": "Store"},
-        "period": {"zh": "月份", "en": "Month"},
-        "metric": {"zh": "指标", "en": "Metric"},
-        "value": {"zh": "数值", "en": "Value"},
-        "target": {"zh": "目标", "en": "Target"},
-        "actual": {"zh": "实际", "en": "Actual"},
-        "stretch": {"zh": "突破目标", "en": "Stretch"},
-        "benchmark": {"zh": "标杆", "en": "Benchmark"},
-        "consultant": {"zh": "销售顾问", "en": "Sales consultant"},
-        "reason": {"zh": "原因", "en": "Reason"},
-        "group": {"zh": "集团", "en": "Group"},
-        "not_available": {"zh": "无法计算", "en": "not available"},
-        "zero_denominator": {"zh": "分母为 0", "en": "denominator is 0"},
-        "missing_table": {"zh": "缺少数据表 {table}", "en": "table {table} is missing"},
-        "missing_column": {"zh": "缺少字段 {column}", "en": "column {column} is missing"},
-    }
-)
+def _read(name: str) -> dict:
+    """The parsed ``messages/<name>.toml`` of the installed package."""
+    resource = files("dealerlab.messages").joinpath(*f"{name}.toml".split("/"))
+    return tomllib.loads(resource.read_text(encoding="utf-8"))
+
+
+def _checked(raw: dict, where: str) -> dict[str, Mapping[str, str]]:
+    """Flatten nested tables to dotted keys; every message needs its ``zh`` text."""
+    flat: dict[str, Mapping[str, str]] = {}
+
+    def walk(prefix: str, table: Mapping) -> None:
+        texts = {k: v for k, v in table.items() if isinstance(v, str)}
+        if texts:
+            if "zh" not in texts:
+                raise ValueError(f"{where}: message {prefix!r} has no zh text")
+            flat[prefix] = texts
+        for k, v in table.items():
+            if isinstance(v, Mapping):
+                walk(f"{prefix}.{k}" if prefix else k, v)
+
+    for key, table in raw.items():
+        walk(key, table)
+    return flat
+
+
+LABELS = Catalogue.load("labels")
 
 
 def label(key: str, lang: str = "zh", /, **values) -> str:

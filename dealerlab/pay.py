@@ -102,7 +102,7 @@ def consultant_units(ds: Dataset, *, periods=None, stores=None) -> pd.DataFrame:
     return frame.sort_values(["store_id", "staff_id", "period"]).reset_index(drop=True)
 
 
-def _targets(ds, metric: str, *, staff_level: bool) -> pd.DataFrame:
+def _targets(ds: Dataset, metric: str, *, staff_level: bool) -> pd.DataFrame:
     t = ds["targets"]
     t = t[t["metric"] == metric]
     t = t[t["staff_id"].notna()] if staff_level else t[t["staff_id"].isna()]

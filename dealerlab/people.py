@@ -17,6 +17,8 @@ Definitions (the seeds only name these KPIs, [P]; written here):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -25,14 +27,12 @@ from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
+
 __all__ = ["recruiting", "six_s_score", "SIX_S", "training_needs"]
 
-_TXT = Catalogue({
-    "no_headcount_start_month": {"zh": "月初在职人数为 0", "en": "no headcount at the start of the month"},
-    "no_hires_this_month": {"zh": "本月没有新入职", "en": "no hires this month"},
-    "probation_not_over_yet": {"zh": "新人试用期未满", "en": "probation not over yet"},
-    "total": {"zh": "合计", "en": "total"},
-})
+_TXT = Catalogue.load("people")
 
 #: the six S of a site audit, in order (seed 004): zh name → en name
 SIX_S = {"整理": "sort", "整顿": "set in order", "清扫": "shine", "清洁": "standardise", "素养": "sustain", "安全": "safety"}
@@ -44,7 +44,7 @@ def _headcount(staff: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
 
 
 def recruiting(
-    ds,
+    ds: Dataset,
     *,
     periods,
     stores=None,

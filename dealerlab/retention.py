@@ -54,7 +54,7 @@ def _shift(period: str, months: int) -> pd.Period:
     return pd.Period(period, freq="M") + months
 
 
-def _orders(ds) -> pd.DataFrame | None:
+def _orders(ds: Dataset) -> pd.DataFrame | None:
     """Service orders with a vin: ``store_id, vin, open_date, month (Period), ro_type``; None when unusable."""
     if not ds.has("service_orders"):
         return None
@@ -73,7 +73,7 @@ def _orders(ds) -> pd.DataFrame | None:
     return out
 
 
-def _first_month(ds) -> pd.Period | None:
+def _first_month(ds: Dataset) -> pd.Period | None:
     """The first month of the service orders (any store, with or without vin): how far back the data reaches."""
     so = ds["service_orders"]
     d = pd.to_datetime(so["open_date"]).dropna()
@@ -145,7 +145,7 @@ def retention_figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[s
     return out
 
 
-def _sold(ds) -> pd.DataFrame | None:
+def _sold(ds: Dataset) -> pd.DataFrame | None:
     if not ds.has("sales") or "vin" not in ds["sales"].columns or ds["sales"]["vin"].isna().all():
         return None
     s = ds["sales"]
@@ -162,7 +162,7 @@ def _linked(orders, sold) -> bool:
     return any(v in vins for v in sold["vin"])
 
 
-def _first_service(ds, orders, sold, store, period, linked: bool | None = None):
+def _first_service(ds: Dataset, orders, sold, store, period, linked: bool | None = None):
     """(numerator, denominator, value, reason) of first_service_rate at ``store`` in ``period`` (``linked``: the
     :func:`_linked` answer, computed once for every store and month)."""
     if not ds.has("sales"):
@@ -383,7 +383,7 @@ def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None,
     return Dataset.from_frames({"stores": stores, "sales": s, "service_orders": o.reset_index(drop=True)})
 
 
-def first_service_cohorts(ds, *, period: str, store_id: str) -> pd.DataFrame:
+def first_service_cohorts(ds: Dataset, *, period: str, store_id: str) -> pd.DataFrame:
     """首保回厂率 by invoice month: the cohort of :func:`retention_figures`' ``first_service_rate`` split by the month the
     cars were invoiced (M−12..M−6), for a chart and for finding which deliveries did not come back.
 
@@ -425,7 +425,7 @@ def first_service_cohorts(ds, *, period: str, store_id: str) -> pd.DataFrame:
     return out[cols]
 
 
-def service_revenue_per_vehicle(ds, *, period: str, store_id: str) -> float:
+def service_revenue_per_vehicle(ds: Dataset, *, period: str, store_id: str) -> float:
     """A serviced vehicle's service revenue a year at the store: the revenue of its orders in the 12 months ending
     with M ÷ the distinct vin serviced in those months (every order type and payer).
 
@@ -505,7 +505,7 @@ def segment_of(*, months_since: int, visits_12m: int, revenue_12m: float, warn_m
     return "active"
 
 
-def segments(ds, *, period: str, stores: Iterable[str] | None = None, warn_months: int = 6, lapsed_months: int = 12,
+def segments(ds: Dataset, *, period: str, stores: Iterable[str] | None = None, warn_months: int = 6, lapsed_months: int = 12,
              vip_visits: int = 3, vip_revenue: float = 5000.0, show_pii: bool = False) -> pd.DataFrame:
     """客户细分: every vehicle of the 24-month service base with its recency, frequency and spend, its owner type and
     its segment (:func:`segment_of`) — the course's 消费行为 (最近消费、消费频率、消费额) and 组织归属 (企业/个人).
@@ -627,7 +627,7 @@ def points_ledger(events: pd.DataFrame, *, points_per_yuan: float = 0.1, referra
     return pd.DataFrame(rows, columns=["customer", "date", "kind", "amount", "points", "balance", "cost", "note"])
 
 
-def referral_leads(ds, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
+def referral_leads(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
     """老推新 in the funnel: the leads of channel 转介绍 (a customer's referral) and 基盘客户 (the store's own base), their
     share of the new leads and their close rate beside every lead's.
 

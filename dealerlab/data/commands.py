@@ -12,21 +12,7 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["validate_command", "format_problems"]
 
-_MSG = Catalogue(
-    {
-        "where": {"zh": "文件/工作表", "en": "file/sheet"},
-        "row": {"zh": "行", "en": "row"},
-        "column": {"zh": "列", "en": "column"},
-        "value": {"zh": "值", "en": "value"},
-        "message": {"zh": "问题", "en": "problem"},
-        "hint": {"zh": "怎么改", "en": "how to fix"},
-        "errors": {"zh": "错误", "en": "Errors"},
-        "warnings": {"zh": "提示（不影响使用）", "en": "Warnings (data still usable)"},
-        "counts": {"zh": "共 {errors} 个错误，{warnings} 个提示。", "en": "{errors} error(s), {warnings} warning(s)."},
-        "valid": {"zh": "数据有效：{path}（{tables}）", "en": "valid: {path} ({tables})"},
-        "invalid": {"zh": "数据无效：{path}，请按上表修改后重新校验。", "en": "invalid: {path}; fix the problems above and validate again."},
-    }
-)
+_MSG = Catalogue.load("data/commands")
 
 _MAX_CELL = 40
 

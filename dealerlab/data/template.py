@@ -43,43 +43,7 @@ _KIND = {
     "period": ("月份，如 2026-10", "month, e.g. 2026-10"),
 }
 
-_MSG = Catalogue(
-    {
-        "readme_sheet": {"zh": "填写说明", "en": "README"},
-        "title": {"zh": "dealerlab 客户数据模板", "en": "dealerlab client data template"},
-        "lines": {
-            "zh": "1. 每个工作表对应一张数据表；请不要修改工作表名称和第 1 行的列名（列顺序可以调整，多余的列会被忽略）。\n"
-            "2. 第 2 行是填写说明（以「说明：」开头），可以保留也可以删除；数据从第 3 行开始填写。\n"
-            "3. 红色粗体列为必填。带下拉框的列请从下拉选项中选择。\n"
-            "4. 日期写成 2026-10-05（或 Excel 日期格式）；金额只填数字（可带 ¥ 或千分位）；是/否列填 是 或 否。\n"
-            "5. 只有一家门店时，可以不填「门店编码」列；多家门店时每个表都必须填写。\n"
-            "6. 没有的数据表可以留空或删除该工作表；相关图表会显示「缺少数据」。门店表必须填写。\n"
-            "7. 标注「个人信息」的列（姓名、电话、车架号等）只用于核对，默认不会出现在报告中。\n"
-            "8. 填好后可运行 dealerlab validate 文件名.xlsx 检查。",
-            "en": "1. One sheet per table; do not rename the sheets or the row-1 headers (column order is free; extra columns are ignored).\n"
-            "2. Row 2 holds notes (starting with '说明'); keep or delete it. Data starts on row 3.\n"
-            "3. Bold red columns are required. Pick values from the drop-downs where there are drop-downs.\n"
-            "4. Dates as 2026-10-05 (or Excel dates); money as numbers (¥ and thousands separators allowed); yes/no as 是/否.\n"
-            "5. With a single store the store_id column may be left out; with several stores every table needs it.\n"
-            "6. Tables you do not have may stay empty or be deleted; figures that need them say data is missing. stores is required.\n"
-            "7. Columns marked personal data (names, phones, VIN) are used for checks only and masked in reports by default.\n"
-            "8. Check the filled workbook with: dealerlab validate file.xlsx",
-        },
-        "table_head": {"zh": "工作表", "en": "Sheet"},
-        "table_en": {"zh": "英文名", "en": "Chinese name"},
-        "table_req": {"zh": "是否必需", "en": "Required"},
-        "table_note": {"zh": "说明", "en": "Note"},
-        "required_table": {"zh": "必需", "en": "required"},
-        "optional_table": {"zh": "可选", "en": "optional"},
-        "required": {"zh": "必填", "en": "required"},
-        "pii": {"zh": "个人信息", "en": "personal data"},
-        "values": {"zh": "可选值：{values}", "en": "values: {values}"},
-        "open_values": {"zh": "常用值：{values}（可填其他）", "en": "usual values: {values} (others allowed)"},
-        "range": {"zh": "范围 {lo}–{hi}", "en": "range {lo}–{hi}"},
-        "ref": {"zh": "须在「{table}」表中存在", "en": "must exist in {table}"},
-        "dv_error": {"zh": "请从下拉列表中选择", "en": "Pick a value from the list"},
-    }
-)
+_MSG = Catalogue.load("data/template")
 
 
 def _num(x) -> str:

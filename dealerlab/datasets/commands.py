@@ -7,13 +7,7 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["generate_command"]
 
-_MSG = Catalogue({
-    "bad_parameters": {"zh": "参数无效：{error}", "en": "invalid parameters: {error}"},
-    "generated": {
-        "zh": "已生成 {stores} 家门店 × {months} 个月（种子 {seed}），共 {rows} 行，写入 {path}",
-        "en": "generated {stores} stores × {months} months (seed {seed}), {rows} rows, written to {path}",
-    },
-})
+_MSG = Catalogue.load("datasets/commands")
 
 
 def generate_command(args) -> int:

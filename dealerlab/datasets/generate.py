@@ -356,32 +356,125 @@ def _comeback_curve(st: _Store, cal: _Cal) -> tuple[np.ndarray, str | None]:
     return curve, cal.periods[action]
 
 
+@dataclass
+class _Sim:
+    """What every stage of one store's simulation shares: the store, the calendar, its random stream, its staff."""
+
+    st: _Store
+    cal: _Cal
+    rng: np.random.Generator
+    scale: float
+    staff: _Staff
+    cons_slots: np.ndarray  # the sales consultants' slots
+    cons_w: np.ndarray  # their draw weights (skill)
+    show_w: np.ndarray  # day weights of the showroom, the workshop and the office
+    shop_w: np.ndarray
+    office_w: np.ndarray
+    model_price: np.ndarray
+    model_pop: np.ndarray
+
+    @property
+    def months_all(self) -> np.ndarray:
+        return np.arange(len(self.cal.periods))
+
+    def in_range(self, day: np.ndarray) -> np.ndarray:
+        return (day >= self.cal.start_day) & (day <= self.cal.end_day)
+
+
+@dataclass
+class _Leads:
+    """Every simulated lead's journey (warm-up included; ``keep`` = exported), the leads table and the big accounts."""
+
+    frame: pd.DataFrame
+    n: int
+    ids: np.ndarray  # lead_id, None where not exported
+    keep: np.ndarray
+    created: np.ndarray
+    fc: np.ndarray  # first contact: 0 到店, 1 来电, 2 网络
+    lslot: np.ndarray  # the owning consultant's slot
+    channel: np.ndarray
+    lmodel: np.ndarray
+    visited: np.ndarray
+    fv: np.ndarray
+    rev1: np.ndarray
+    rev2: np.ndarray
+    r1_day: np.ndarray
+    r2_day: np.ndarray
+    td: np.ndarray
+    td_ret: np.ndarray
+    td_day: np.ndarray
+    won_in: np.ndarray
+    order_day: np.ndarray
+    invoice: np.ndarray
+    delivery: np.ndarray
+    status: np.ndarray  # 0 成交, 1 跟进中, 2 战败
+    closed: np.ndarray
+    account: np.ndarray
+    accounts: pd.DataFrame
+    acc_w: np.ndarray
+    acc_cut: np.ndarray
+
+
+@dataclass
+class _Sales:
+    """The sales table with the arrays later stages need (``S``: lead, slot, order, invoice, delivery, channel, model,
+    account per sale, in invoice order)."""
+
+    frame: pd.DataFrame
+    S: dict[str, np.ndarray]
+    price: np.ndarray
+    ids: np.ndarray
+    staff: np.ndarray
+
+
 def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Generator, items: pd.DataFrame) -> dict:
-    p = st.p
-    scale = cfg.scale
+    """One store's event tables, stage by stage (each stage draws from ``rng`` in this fixed order)."""
+    sim = _sim_context(st, cal, cfg, rng)
+    lead = _sim_leads(sim)
+    visits, anon_calls = _sim_visits(sim, lead)
+    calls = _sim_calls(sim, lead, anon_calls)
+    test_drives = _sim_test_drives(sim, lead)
+    sales = _sim_sales(sim, lead)
+    addons, addon_sale = _sim_addons(sim, sales)
+    service_orders, curve = _sim_service_orders(sim, lead)
+    followups = _sim_followups(sim, lead, sales)
+    surveys = _surveys(st, cal, rng, items, sales.frame, service_orders, curve)
+    complaints = _complaints(st, cal, rng, cfg.scale)
+    booth_usage = _sim_booth_usage(sim)
+    agg = _monthly_aggregates(cal, sales, addons, addon_sale, service_orders)
+    return dict(
+        staff=sim.staff, leads=lead.frame, visits=visits, calls=calls, test_drives=test_drives, sales=sales.frame,
+        addons=addons, service_orders=service_orders, followups=followups, surveys=surveys, complaints=complaints,
+        booth_usage=booth_usage, accounts=lead.accounts, agg=agg,
+    )
+
+
+def _sim_context(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Generator) -> _Sim:
     staff = _staff(st, cal, rng)
     cons_slots = staff.slots["销售顾问"]
     cons_w = staff.weights[cons_slots] / staff.weights[cons_slots].sum()
-    show_w = _day_weights(cal, weekend=1.7)
-    shop_w = _day_weights(cal, weekend=1.25, sunday=0.0)
-    office_w = _day_weights(cal, weekend=0.5, sunday=0.2)
-    sid = st.store_id
     n_models = len(st.models)
     lo, hi = st.price_band
     model_price = lo + (hi - lo) * np.arange(n_models) / max(1, n_models - 1)
     model_pop = np.array([0.3, 0.25, 0.2, 0.15, 0.1])[:n_models]
-    model_pop = model_pop / model_pop.sum()
-    start, end = cal.start_day, cal.end_day
+    return _Sim(st, cal, rng, cfg.scale, staff, cons_slots, cons_w,
+                show_w=_day_weights(cal, weekend=1.7), shop_w=_day_weights(cal, weekend=1.25, sunday=0.0),
+                office_w=_day_weights(cal, weekend=0.5, sunday=0.2), model_price=model_price,
+                model_pop=model_pop / model_pop.sum())
 
-    # ---------------------------------------------------------------- leads and their journey
-    n_per_month = _month_counts(rng, cal, p["n_consultants"] * p["leads_per_consultant"], scale)
+
+def _sim_leads(sim: _Sim) -> _Leads:
+    """Leads and their journey: first visit, return visits, test drive, order or loss; the leads table."""
+    st, cal, rng, p, staff = sim.st, sim.cal, sim.rng, sim.st.p, sim.staff
+    sid, start, end = st.store_id, cal.start_day, cal.end_day
+    n_per_month = _month_counts(rng, cal, p["n_consultants"] * p["leads_per_consultant"], sim.scale)
     m_idx = np.repeat(np.arange(len(cal.periods)), n_per_month)
     n = len(m_idx)
-    created = cal.sample(rng, m_idx, show_w)
+    created = cal.sample(rng, m_idx, sim.show_w)
     order = np.argsort(created, kind="stable")
     created = created[order]
     fc = rng.choice(3, size=n, p=p["contact_mix"])  # 0 到店, 1 来电, 2 网络
-    lslot = rng.choice(cons_slots, size=n, p=cons_w)
+    lslot = rng.choice(sim.cons_slots, size=n, p=sim.cons_w)
     visited = (fc == 0) | ((fc == 1) & (rng.random(n) < p["p_visit_call"])) | ((fc == 2) & (rng.random(n) < p["p_visit_online"]))
     fv = np.where(fc == 0, created, created + 1 + _geom(rng, 0.22, n))
     rev1 = visited & (rng.random(n) < p["p_revisit"])
@@ -412,7 +505,7 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
     channel_walk = rng.choice(["自然到店", "车展活动", "转介绍", "基盘客户"], size=n, p=[0.72, 0.1, 0.1, 0.08])
     channel_call = rng.choice(["来电", "转介绍", "基盘客户"], size=n, p=[0.82, 0.1, 0.08])
     channel = np.where(fc == 0, channel_walk, np.where(fc == 1, channel_call, "网络平台"))
-    lmodel = rng.choice(n_models, size=n, p=model_pop)
+    lmodel = rng.choice(len(st.models), size=n, p=sim.model_pop)
     lost_reasons = np.array(["价格因素", "购买竞品", "暂缓购车", "贷款未通过", "联系不上", "车型配置不满意", "交车周期长"])
     lreason = lost_reasons[rng.choice(len(lost_reasons), size=n, p=[0.3, 0.25, 0.2, 0.05, 0.1, 0.06, 0.04])]
     # big-account prospects: some phoned-in leads of a commercial store belong to an account (channel 大客户)
@@ -441,21 +534,25 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
             "account_id": lead_acc[keep],
         }
     )
+    return _Leads(leads, n, lead_ids_all, keep, created, fc, lslot, channel, lmodel, visited, fv, rev1, rev2, r1_day,
+                  r2_day, td, td_ret, td_day, won_in, order_day, invoice, delivery, status, closed, lead_acc,
+                  accounts, acc_w, acc_cut)
 
-    def in_range(day):
-        return (day >= start) & (day <= end)
 
-    # ---------------------------------------------------------------- visits
+def _sim_visits(sim: _Sim, lead: _Leads) -> tuple[pd.DataFrame, np.ndarray]:
+    """The visits table (the leads' visits and anonymous first visits); also the anonymous first calls per month."""
+    cal, rng, p, staff, sid = sim.cal, sim.rng, sim.st.p, sim.staff, sim.st.store_id
+    fc, created, fv, visited, lslot, ids = lead.fc, lead.created, lead.fv, lead.visited, lead.lslot, lead.ids
     v_parts = []
-    m = visited & keep & in_range(fv)
-    src_first = np.where(fc == 0, np.where(channel == "车展活动", "活动", "自然到店"), np.where(fc == 1, "来电邀约", "网络邀约"))
-    v_parts.append((fv[m], "首次", lead_ids_all[m], staff.at(lslot[m], fv[m]), src_first[m]))
-    for flag, day in ((rev1, r1_day), (rev2, r2_day)):
-        m = flag & keep & in_range(day)
+    m = visited & lead.keep & sim.in_range(fv)
+    src_first = np.where(fc == 0, np.where(lead.channel == "车展活动", "活动", "自然到店"), np.where(fc == 1, "来电邀约", "网络邀约"))
+    v_parts.append((fv[m], "首次", ids[m], staff.at(lslot[m], fv[m]), src_first[m]))
+    for flag, day in ((lead.rev1, lead.r1_day), (lead.rev2, lead.r2_day)):
+        m = flag & lead.keep & sim.in_range(day)
         src = rng.choice(["来电邀约", "自然到店", "网络邀约", "活动"], size=int(m.sum()), p=[0.55, 0.3, 0.08, 0.07])
-        v_parts.append((day[m], "再次", lead_ids_all[m], staff.at(lslot[m], day[m]), src))
+        v_parts.append((day[m], "再次", ids[m], staff.at(lslot[m], day[m]), src))
     # anonymous first visits and calls so that capture = (W + C) / (FV + FC) ≈ the store's rate
-    months_all = np.arange(len(cal.periods))
+    months_all = sim.months_all
     W = np.bincount(cal.month_index(created[fc == 0]), minlength=len(months_all))
     Cn = np.bincount(cal.month_index(created[fc == 1]), minlength=len(months_all))
     FVl = np.bincount(cal.month_index(fv[visited]), minlength=len(months_all))[: len(months_all)]
@@ -464,15 +561,16 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
     anon_v = rng.binomial(anon, 0.68)
     anon_c = anon - anon_v
     am = np.repeat(months_all, anon_v)
-    aday = cal.sample(rng, am, show_w)
-    v_parts.append((aday, "首次", np.full(len(aday), None, dtype=object), staff.at(rng.choice(cons_slots, size=len(aday), p=cons_w), aday),
+    aday = cal.sample(rng, am, sim.show_w)
+    v_parts.append((aday, "首次", np.full(len(aday), None, dtype=object),
+                    staff.at(rng.choice(sim.cons_slots, size=len(aday), p=sim.cons_w), aday),
                     rng.choice(["自然到店", "活动"], size=len(aday), p=[0.88, 0.12])))
     vd = np.concatenate([x[0] for x in v_parts])
     vt = np.concatenate([np.full(len(x[0]), x[1]) for x in v_parts])
     vl = np.concatenate([x[2] for x in v_parts])
     vs = np.concatenate([x[3] for x in v_parts])
     vsrc = np.concatenate([x[4] for x in v_parts])
-    keep_v = in_range(vd)
+    keep_v = sim.in_range(vd)
     o = np.argsort(vd[keep_v], kind="stable")
     visits = pd.DataFrame(
         {
@@ -485,57 +583,68 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
             "source": vsrc[keep_v][o],
         }
     )
+    return visits, anon_c
 
-    # ---------------------------------------------------------------- calls
+
+def _sim_calls(sim: _Sim, lead: _Leads, anon_calls: np.ndarray) -> pd.DataFrame:
+    """The calls table: phoned-in leads' first calls, recalls, and the anonymous first calls (``anon_calls`` a month)."""
+    rng, sid, n, created, keep, closed = sim.rng, sim.st.store_id, lead.n, lead.created, lead.keep, lead.closed
     c_parts = []
-    m = (fc == 1) & keep & in_range(created)
-    c_parts.append((created[m], "首次", lead_ids_all[m]))
-    recall = keep & (rng.random(n) < np.where(fc == 1, 0.35, 0.08))
+    m = (lead.fc == 1) & keep & sim.in_range(created)
+    c_parts.append((created[m], "首次", lead.ids[m]))
+    recall = keep & (rng.random(n) < np.where(lead.fc == 1, 0.35, 0.08))
     rc_day = created + 1 + _geom(rng, 0.15, n)
-    m = recall & in_range(rc_day) & ((status == 1) | (rc_day <= np.where(closed < 0, 10**7, closed)))
-    c_parts.append((rc_day[m], "再次", lead_ids_all[m]))
-    cm = np.repeat(months_all, anon_c)
-    cday = cal.sample(rng, cm, office_w)
+    m = recall & sim.in_range(rc_day) & ((lead.status == 1) | (rc_day <= np.where(closed < 0, 10**7, closed)))
+    c_parts.append((rc_day[m], "再次", lead.ids[m]))
+    cm = np.repeat(sim.months_all, anon_calls)
+    cday = sim.cal.sample(rng, cm, sim.office_w)
     c_parts.append((cday, "首次", np.full(len(cday), None, dtype=object)))
     cd = np.concatenate([x[0] for x in c_parts])
     ct = np.concatenate([np.full(len(x[0]), x[1]) for x in c_parts])
     cl = np.concatenate([x[2] for x in c_parts])
-    k = in_range(cd)
+    k = sim.in_range(cd)
     o = np.argsort(cd[k], kind="stable")
-    calls = pd.DataFrame(
+    return pd.DataFrame(
         {"call_id": _ids(f"{sid}-C", int(k.sum()), 7), "store_id": sid, "call_date": _to_dates(cd[k][o]),
          "call_type": ct[k][o], "lead_id": cl[k][o]}
     )
 
-    # ---------------------------------------------------------------- test drives
-    m = td & keep & in_range(td_day)
+
+def _sim_test_drives(sim: _Sim, lead: _Leads) -> pd.DataFrame:
+    rng, sid = sim.rng, sim.st.store_id
+    m = lead.td & lead.keep & sim.in_range(lead.td_day)
     ntd = int(m.sum())
-    invited = np.where(td_ret[m], rng.random(ntd) < 0.72, rng.random(ntd) < 0.18)
+    invited = np.where(lead.td_ret[m], rng.random(ntd) < 0.72, rng.random(ntd) < 0.18)
     reached = rng.random(ntd) < 0.88
     satisfied = reached & (rng.random(ntd) < 0.9)
-    o = np.argsort(td_day[m], kind="stable")
-    test_drives = pd.DataFrame(
+    o = np.argsort(lead.td_day[m], kind="stable")
+    return pd.DataFrame(
         {
             "test_drive_id": _ids(f"{sid}-T", ntd, 6),
             "store_id": sid,
-            "lead_id": lead_ids_all[m][o],
-            "drive_date": _to_dates(td_day[m][o]),
+            "lead_id": lead.ids[m][o],
+            "drive_date": _to_dates(lead.td_day[m][o]),
             "invited": _bool(invited[o]),
-            "model": np.array(st.models)[lmodel[m]][o],
+            "model": np.array(sim.st.models)[lead.lmodel[m]][o],
             "callback_reached": _bool(reached[o]),
             "satisfied": _bool(satisfied[o], reached[o]),
         }
     )
 
-    # ---------------------------------------------------------------- sales
+
+def _sim_sales(sim: _Sim, lead: _Leads) -> _Sales:
+    """Showroom sales of won leads, sub-dealer and fleet sales (big accounts; churned accounts stop buying)."""
+    st, cal, rng, p, sid = sim.st, sim.cal, sim.rng, sim.st.p, sim.st.store_id
+    accounts, acc_w, acc_cut = lead.accounts, lead.acc_w, lead.acc_cut
     s_parts = []
-    m = won_in & keep & in_range(invoice)
-    s_parts.append(dict(lead=lead_ids_all[m], slot=lslot[m], order=order_day[m], invoice=invoice[m], delivery=delivery[m],
-                        channel=np.full(int(m.sum()), "展厅"), model=lmodel[m], account=lead_acc[m]))
+    m = lead.won_in & lead.keep & sim.in_range(lead.invoice)
+    s_parts.append(dict(lead=lead.ids[m], slot=lead.lslot[m], order=lead.order_day[m], invoice=lead.invoice[m],
+                        delivery=lead.delivery[m], channel=np.full(int(m.sum()), "展厅"), model=lead.lmodel[m],
+                        account=lead.account[m]))
     for ch, base in (("二级网络", p["subdealer"]), ("大客户", p["fleet"])):
-        cnt = _month_counts(rng, cal, base, scale)
-        mm = np.repeat(months_all, cnt)
-        inv = cal.sample(rng, mm, office_w)
+        cnt = _month_counts(rng, cal, base, sim.scale)
+        mm = np.repeat(sim.months_all, cnt)
+        inv = cal.sample(rng, mm, sim.office_w)
         k = len(inv)
         acc = np.full(k, None, dtype=object)
         if ch == "大客户" and len(accounts):
@@ -543,24 +652,24 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
             # churn cases: no purchases after their cut-off day → move those sales to other accounts
             bad = inv > acc_cut[a]
             if bad.any():
-                alt_w = np.where(acc_cut >= end, acc_w, 0.0)
+                alt_w = np.where(acc_cut >= cal.end_day, acc_w, 0.0)
                 a[bad] = rng.choice(len(accounts), size=int(bad.sum()), p=alt_w / alt_w.sum())
             acc = accounts["account_id"].to_numpy()[a]
         order_d = inv - _geom(rng, 0.12, k)
-        s_parts.append(dict(lead=np.full(k, None, dtype=object), slot=rng.choice(cons_slots, size=k, p=cons_w), order=order_d,
-                            invoice=inv, delivery=inv + rng.integers(0, 6, k), channel=np.full(k, ch),
-                            model=rng.choice(n_models, size=k, p=model_pop), account=acc))
+        s_parts.append(dict(lead=np.full(k, None, dtype=object), slot=rng.choice(sim.cons_slots, size=k, p=sim.cons_w),
+                            order=order_d, invoice=inv, delivery=inv + rng.integers(0, 6, k), channel=np.full(k, ch),
+                            model=rng.choice(len(st.models), size=k, p=sim.model_pop), account=acc))
     S = {key: np.concatenate([d[key] for d in s_parts]) for key in s_parts[0]}
-    k = in_range(S["invoice"])
+    k = sim.in_range(S["invoice"])
     S = {key: v[k] for key, v in S.items()}
     o = np.argsort(S["invoice"], kind="stable")
     S = {key: v[o] for key, v in S.items()}
     ns = len(S["invoice"])
     disc = np.where(S["channel"] == "大客户", rng.uniform(0.86, 0.95, ns), rng.uniform(0.9, 1.01, ns))
-    price = np.round(model_price[S["model"]] * disc, -2)
+    price = np.round(sim.model_price[S["model"]] * disc, -2)
     gp_rate = rng.normal(0.012, 0.018, ns) if st.business == "乘用车" else rng.normal(0.03, 0.02, ns)
     sale_ids = _ids(f"{sid}-S", ns, 6)
-    sale_staff = staff.at(S["slot"], S["invoice"])
+    sale_staff = sim.staff.at(S["slot"], S["invoice"])
     sales = pd.DataFrame(
         {
             "sale_id": sale_ids,
@@ -569,7 +678,7 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
             "staff_id": sale_staff,
             "order_date": _to_dates(S["order"]),
             "invoice_date": _to_dates(S["invoice"]),
-            "delivery_date": _to_dates(np.where(S["delivery"] <= end, S["delivery"], -1)),
+            "delivery_date": _to_dates(np.where(S["delivery"] <= cal.end_day, S["delivery"], -1)),
             "channel": S["channel"],
             "model": np.array(st.models)[S["model"]],
             "price": price,
@@ -577,11 +686,15 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
             "account_id": S["account"],
         }
     )
+    return _Sales(sales, S, price, sale_ids, sale_staff)
 
-    # ---------------------------------------------------------------- addons
+
+def _sim_addons(sim: _Sim, sales: _Sales) -> tuple[pd.DataFrame, np.ndarray]:
+    """The add-ons table and, per add-on, the position of its sale."""
+    rng, sid, price = sim.rng, sim.st.store_id, sales.price
     products = ["保险", "金融贷款", "精品", "延保", "上牌服务", "二手车置换"]
-    pen = np.array([0.86, 0.48, 0.62, 0.3, 0.72, 0.16]) if st.business == "乘用车" else np.array([0.9, 0.55, 0.25, 0.2, 0.8, 0.08])
-    has = rng.random((ns, len(products))) < pen
+    pen = np.array([0.86, 0.48, 0.62, 0.3, 0.72, 0.16]) if sim.st.business == "乘用车" else np.array([0.9, 0.55, 0.25, 0.2, 0.8, 0.08])
+    has = rng.random((len(price), len(products))) < pen
     si, pi = np.nonzero(has)
     na = len(si)
     rev = np.select(
@@ -591,14 +704,19 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
     )
     margin = np.array([0.12, 0.8, 0.45, 0.5, 0.6, 0.7])[pi] * rng.uniform(0.8, 1.2, na)
     addons = pd.DataFrame(
-        {"addon_id": _ids(f"{sid}-A", na, 6), "store_id": sid, "sale_id": sale_ids[si], "product": np.array(products)[pi],
+        {"addon_id": _ids(f"{sid}-A", na, 6), "store_id": sid, "sale_id": sales.ids[si], "product": np.array(products)[pi],
          "revenue": np.round(rev, -1), "gross_profit": np.round(rev * margin, -1)}
     )
+    return addons, si
 
-    # ---------------------------------------------------------------- service orders
-    ro_cnt = _month_counts(rng, cal, p["ros"], scale)
-    rm = np.repeat(months_all, ro_cnt)
-    ro_open = np.sort(cal.sample(rng, rm, shop_w))
+
+def _sim_service_orders(sim: _Sim, lead: _Leads) -> tuple[pd.DataFrame, np.ndarray]:
+    """The service orders (paint-shop crews, the planted comeback curve, big accounts); also the comeback curve."""
+    st, cal, rng, p, staff, sid = sim.st, sim.cal, sim.rng, sim.st.p, sim.staff, sim.st.store_id
+    accounts, acc_w, acc_cut = lead.accounts, lead.acc_w, lead.acc_cut
+    ro_cnt = _month_counts(rng, cal, p["ros"], sim.scale)
+    rm = np.repeat(sim.months_all, ro_cnt)
+    ro_open = np.sort(cal.sample(rng, rm, sim.shop_w))
     nr = len(ro_open)
     rtype = rng.choice(5, size=nr, p=[0.5, 0.2, 0.14, 0.11, 0.05])  # 保养 一般维修 钣喷 保修 其他
     dmg = np.where(rtype == 2, rng.choice(3, size=nr, p=[0.2, 0.35, 0.45]), -1)  # 大 中 小
@@ -628,7 +746,7 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
         extra = np.zeros(nr, dtype=np.int64)
     late = rng.random(nr) < 0.11
     close = ro_open + planned + extra + np.where(late, rng.integers(1, 4, nr), 0)
-    close = np.where(close <= end, close, -1)
+    close = np.where(close <= cal.end_day, close, -1)
     curve, action = _comeback_curve(st, cal)
     curve = curve * rng.uniform(0.96, 1.04, len(curve)) if action else curve * rng.uniform(0.8, 1.2, len(curve))
     # comebacks: exactly round(p × orders) per month, so the planted trend is not drowned in sampling noise
@@ -679,20 +797,25 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
         }
     )
     service_orders.loc[~crew_ok, "crew_size"] = pd.NA
-    keep_ro = in_range(ro_open)
+    keep_ro = sim.in_range(ro_open)
     service_orders = service_orders[keep_ro].reset_index(drop=True)
     service_orders["ro_id"] = _ids(f"{sid}-RO", len(service_orders), 7)
+    return service_orders, curve
 
-    # ---------------------------------------------------------------- follow-ups
+
+def _sim_followups(sim: _Sim, lead: _Leads, sales: _Sales) -> pd.DataFrame:
+    """Follow-ups due (潜客跟踪 of the leads, 售后跟踪 of the delivered sales) and when they were done."""
+    rng, p, sid = sim.rng, sim.st.p, sim.st.store_id
+    created, keep, status, closed, ids = lead.created, lead.keep, lead.status, lead.closed, lead.ids
     f_parts = []
     # 潜客跟踪: the day after creation, a week later if still open, and the day after each return visit
     for base_day, flag in ((created + 1, keep), (created + 7, keep & ((status == 1) | (closed > created + 7))),
-                           (r1_day + 1, keep & rev1), (r2_day + 1, keep & rev2)):
-        f_parts.append(("潜客跟踪", base_day[flag], lead_ids_all[flag], np.full(int(flag.sum()), None, dtype=object), p["ontime_lead"]))
-    dl = sales["delivery_date"].notna().to_numpy()
-    dday = S["delivery"]
+                           (lead.r1_day + 1, keep & lead.rev1), (lead.r2_day + 1, keep & lead.rev2)):
+        f_parts.append(("潜客跟踪", base_day[flag], ids[flag], np.full(int(flag.sum()), None, dtype=object), p["ontime_lead"]))
+    dl = sales.frame["delivery_date"].notna().to_numpy()
+    dday = sales.S["delivery"]
     for off in (1, 7):
-        f_parts.append(("售后跟踪", dday[dl] + off, np.full(int(dl.sum()), None, dtype=object), sale_ids[dl], p["ontime_sale"]))
+        f_parts.append(("售后跟踪", dday[dl] + off, np.full(int(dl.sum()), None, dtype=object), sales.ids[dl], p["ontime_sale"]))
     fk = np.concatenate([np.full(len(x[1]), x[0]) for x in f_parts])
     fdue = np.concatenate([x[1] for x in f_parts])
     flead = np.concatenate([x[2] for x in f_parts])
@@ -700,56 +823,52 @@ def _simulate_store(st: _Store, cal: _Cal, cfg: GroupConfig, rng: np.random.Gene
     pot = np.concatenate([np.full(len(x[1]), x[4]) for x in f_parts])
     u = rng.random(len(fdue))
     fdone = np.where(u < pot, fdue - (rng.random(len(fdue)) < 0.2), np.where(u < pot + (1 - pot) * 0.7, fdue + 1 + _geom(rng, 0.4, len(fdue)), -1))
-    fdone = np.where(fdone > end, -1, fdone)
-    k = in_range(fdue)
+    fdone = np.where(fdone > sim.cal.end_day, -1, fdone)
+    k = sim.in_range(fdue)
     o = np.argsort(fdue[k], kind="stable")
-    followups = pd.DataFrame(
+    return pd.DataFrame(
         {"followup_id": _ids(f"{sid}-F", int(k.sum()), 7), "store_id": sid, "kind": fk[k][o], "lead_id": flead[k][o],
          "sale_id": fsale[k][o], "due_date": _to_dates(fdue[k][o]), "done_date": _to_dates(fdone[k][o])}
     )
 
-    # ---------------------------------------------------------------- surveys
-    surveys = _surveys(st, cal, rng, items, sales, service_orders, curve)
 
-    # ---------------------------------------------------------------- complaints
-    complaints = _complaints(st, cal, rng, scale)
-
-    # ---------------------------------------------------------------- booth usage
-    wd = cal.days[(cal.dow <= 5) & (cal.days >= start)]
+def _sim_booth_usage(sim: _Sim) -> pd.DataFrame:
+    """Paint-booth minutes per working day and booth."""
+    cal, rng, p, sid = sim.cal, sim.rng, sim.st.p, sim.st.store_id
+    wd = cal.days[(cal.dow <= 5) & (cal.days >= cal.start_day)]
     nb = p["booths"]
     bd = np.tile(wd, nb)
     bid = np.repeat(np.char.add(f"{sid}-K", np.arange(1, nb + 1).astype(str)), len(wd))
     avail = np.where(rng.random(len(bd)) < 0.04, 480.0, 600.0)
     a = 8.0
     util = rng.beta(a * p["booth_util"], a * (1 - p["booth_util"]), len(bd))
-    booth_usage = pd.DataFrame(
+    return pd.DataFrame(
         {"store_id": sid, "date": _to_dates(bd), "booth_id": bid, "minutes_available": avail,
          "minutes_used": np.round(avail * util / 10) * 10}
     ).sort_values(["date", "booth_id"], kind="stable")
 
-    # monthly aggregates (reported months) for targets, market and finance, computed on the arrays
+
+def _monthly_aggregates(cal: _Cal, sales: _Sales, addons: pd.DataFrame, addon_sale: np.ndarray,
+                        service_orders: pd.DataFrame) -> dict:
+    """Monthly aggregates of the reported months (targets, market and finance are drawn from them), on the arrays."""
     nm = len(cal.periods)
-    s_m = cal.month_index(S["invoice"])
+    s_m = cal.month_index(sales.S["invoice"])
     ro_close = _days(service_orders["close_date"])
     closed_ro = ro_close >= 0
     agg = {
         "volume": np.bincount(s_m, minlength=nm),
-        "room": np.bincount(s_m[S["channel"] == "展厅"], minlength=nm),
-        "car_revenue": np.bincount(s_m, weights=price, minlength=nm),
-        "car_gp": np.bincount(s_m, weights=sales["gross_profit"].to_numpy(dtype=float), minlength=nm),
-        "addon_revenue": np.bincount(s_m[si], weights=addons["revenue"].to_numpy(dtype=float), minlength=nm),
-        "addon_gp": np.bincount(s_m[si], weights=addons["gross_profit"].to_numpy(dtype=float), minlength=nm),
+        "room": np.bincount(s_m[sales.S["channel"] == "展厅"], minlength=nm),
+        "car_revenue": np.bincount(s_m, weights=sales.price, minlength=nm),
+        "car_gp": np.bincount(s_m, weights=sales.frame["gross_profit"].to_numpy(dtype=float), minlength=nm),
+        "addon_revenue": np.bincount(s_m[addon_sale], weights=addons["revenue"].to_numpy(dtype=float), minlength=nm),
+        "addon_gp": np.bincount(s_m[addon_sale], weights=addons["gross_profit"].to_numpy(dtype=float), minlength=nm),
         "service_revenue": np.bincount(cal.month_index(ro_close[closed_ro]), weights=service_orders["revenue"].to_numpy(dtype=float)[closed_ro], minlength=nm),
     }
     agg = {k: v[cal.first:] for k, v in agg.items()}
-    top = pd.DataFrame({"m": s_m, "staff": sale_staff}).groupby(["m", "staff"]).size().reset_index(name="n")
+    top = pd.DataFrame({"m": s_m, "staff": sales.staff}).groupby(["m", "staff"]).size().reset_index(name="n")
     top = top.sort_values(["m", "n", "staff"], ascending=[True, False, True], kind="stable").drop_duplicates("m")
     agg["top_seller"] = top[top["m"] >= cal.first][["m", "staff"]].to_numpy()
-    return dict(
-        staff=staff, leads=leads, visits=visits, calls=calls, test_drives=test_drives, sales=sales, addons=addons,
-        service_orders=service_orders, followups=followups, surveys=surveys, complaints=complaints,
-        booth_usage=booth_usage, accounts=accounts, agg=agg,
-    )
+    return agg
 
 
 def _accounts(st: _Store, cal: _Cal, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:

@@ -15,12 +15,15 @@ from pathlib import Path
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["ClassroomSettings", "classroom_command", "classroom_config", "lan_address", "log_file", "new_code",
            "qr_text"]
 
 #: letters and digits nobody confuses when reading them off a projector (no 0/O, 1/I/L)
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+_TXT = Catalogue.load("exercises/classroom")
 
 
 def new_code(length: int = 6) -> str:
@@ -315,9 +318,8 @@ def classroom_command(*, ip: str = "0.0.0.0", port: int = 8866, answers_dir=None
     _check_port(settings)  # before the codes are shown: a class that cannot start shows only the fix
     host = lan_address() if ip in ("0.0.0.0", "", "::") else ip
     url = f"http://{host}:{settings.port}/"
-    zh = lang == "zh"
-    print(("课堂已开始。学员用手机或电脑打开：" if zh else "Classroom started. Trainees open: ") + url)
-    print(("加入码：" if zh else "Join code: ") + settings.join_code)
+    print(_TXT.get("started", lang, url=url))
+    print(_TXT.get("join_code", lang, code=settings.join_code))
     qr = qr_text(url)
     if qr:
         print(qr)
@@ -325,13 +327,13 @@ def classroom_command(*, ip: str = "0.0.0.0", port: int = 8866, answers_dir=None
         import segno
 
         segno.make(url, error="m").save(qr_png, scale=10, border=2)
-        print(("二维码图片：" if zh else "QR code image: ") + str(qr_png))
-    print(("讲师码（只给讲师，用它登录可看班级看板）：" if zh else "Trainer code (dashboard): ") + settings.trainer_code)
-    print(("班级看板：" if zh else "Dashboard: ") + url + "dealerlab/dashboard")
-    print(("答案保存在：" if zh else "Answers folder: ") + str(settings.answers))
-    print(("服务器运行记录（出问题时发给技术支持）：" if zh else "Server log: ") + str(log_file(settings)))
-    print("结束课堂请在此窗口按 Ctrl+C。" if zh else "Press Ctrl+C here to stop.")
+        print(_TXT.get("qr_image", lang, path=qr_png))
+    print(_TXT.get("trainer_code", lang, code=settings.trainer_code))
+    print(_TXT.get("dashboard", lang, url=url + "dealerlab/dashboard"))
+    print(_TXT.get("answers", lang, path=settings.answers))
+    print(_TXT.get("server_log", lang, path=log_file(settings)))
+    print(_TXT.get("stop_hint", lang))
     sys.stdout.flush()
     status = serve(settings)
-    print("课堂已结束。答案都在上面的答案文件夹里。" if zh else "Class ended. The answers are in the answers folder.")
+    print(_TXT.get("ended", lang))
     return status

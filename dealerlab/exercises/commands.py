@@ -15,20 +15,7 @@ from dealerlab.i18n import Catalogue
 __all__ = ["build_command", "handouts_command", "class_collect_command", "class_new_command", "class_report_command", "workshop_command",
            "workshop_argv"]
 
-_TXT = Catalogue({
-    "out_date": {"zh": "已过期：{rel}", "en": "out of date: {rel}"},
-    "written": {"zh": "已生成：{rel}", "en": "written: {rel}"},
-    "no_trainer_source": {"zh": "多余（没有讲师版）：{rel}", "en": "no trainer source: {rel}"},
-    "removed_no_trainer_source": {"zh": "已删除（没有讲师版）：{rel}", "en": "removed (no trainer source): {rel}"},
-    "trainee_exercises_are_out": {
-        "zh": "学员版练习不是最新的：请运行 dealerlab exercises build。",
-        "en": "Trainee exercises are out of date: run dealerlab exercises build.",
-    },
-    "trainee_exercise_notebooks_up": {"zh": "学员版练习共 {n} 个，均为最新。", "en": "{n} trainee exercise notebooks up to date."},
-    "warning_skipped": {"zh": "警告：已跳过 {file}：{reason}", "en": "warning: skipped {file}: {reason}"},
-    "class_report_written": {"zh": "班级报告已写入 {path}", "en": "class report written to {path}"},
-    "handouts_written": {"zh": "已生成 {files} 份讲义：{out}", "en": "{files} handouts written to {out}"},
-})
+_TXT = Catalogue.load("exercises/commands")
 
 
 def build_command(*, check: bool = False, lang: str = "zh") -> int:
@@ -78,15 +65,10 @@ def class_collect_command(sources, *, into=None, lang: str = "zh") -> int:
     check_lang(lang)
     target = answers_dir(into)
     result = collect_into(sources, target)
-    zh = lang == "zh"
     for file, reason in result.skipped:
         print(_TXT.get("warning_skipped", lang, file=file, reason=reason), file=sys.stderr)
-    if zh:
-        print(f"已合并 {result.files} 个答案文件（{len(result.trainees)} 位学员），新增 {result.new_attempts} 次作答记录；"
-              f"班级答案文件夹：{target}")
-    else:
-        print(f"merged {result.files} answer files ({len(result.trainees)} trainees), {result.new_attempts} new attempts "
-              f"into {target}")
+    print(_TXT.get("merged", lang, files=result.files, trainees=len(result.trainees), attempts=result.new_attempts,
+                   target=target))
     return 0
 
 
@@ -99,14 +81,9 @@ def class_new_command(*, answers_dir=None, lang: str = "zh") -> int:
     root = resolve(answers_dir)
     uploads = len(list(root.glob("*/.mydata/.dealerlab-mydata"))) if root.is_dir() else 0
     archive = new_class(root)
-    if lang == "zh":
-        print(f"上一班的答案已存档到 {archive}；{root} 现在是空的，可以开始新班。"
-              + (f"{uploads} 位学员上传的门店数据已删除。" if uploads else "")
-              + "如果课堂服务器还开着，请重新启动它（dealerlab classroom）。")
-    else:
-        print(f"previous class archived to {archive}; {root} is empty now."
-              + (f" The store data {uploads} trainees uploaded is deleted." if uploads else "")
-              + " Restart a running classroom server.")
+    print(_TXT.get("archived", lang, archive=archive, root=root)
+          + (_TXT.get("uploads_deleted", lang, n=uploads) if uploads else "")
+          + _TXT.get("restart_server", lang))
     return 0
 
 
@@ -206,12 +183,8 @@ def workshop_command(
     """``dealerlab workshop [--voila]``: JupyterLab (or the Voilà app mode) on ``exercises/`` with the answers folder set."""
     check_lang(lang)
     argv, env, folder = workshop_argv(voila=voila, answers_dir=answers_dir, port=port)
-    if lang == "zh":
-        mode = "应用模式（Voilà，无代码）" if voila else "JupyterLab"
-        print(f"正在以{mode}启动练习……答案自动保存在：{folder}\n结束课堂请在此窗口按 Ctrl+C。")
-    else:
-        print(f"Starting the exercises in {'Voilà app mode' if voila else 'JupyterLab'}… answers saved in {folder}\n"
-              "Press Ctrl+C here to stop.")
+    mode = _TXT.get("mode_voila" if voila else "mode_lab", lang)
+    print(_TXT.get("workshop_start", lang, mode=mode, folder=folder))
     try:
         return subprocess.call(argv, env=env)
     except KeyboardInterrupt:

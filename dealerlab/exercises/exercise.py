@@ -42,43 +42,7 @@ _CSS = (
     ".dl-exercise th{background:#f3f6fa}</style>"
 )
 
-_T = Catalogue({
-    "not_you": {"zh": "不是你？", "en": "Not you?"},
-    "all_exercises": {"zh": "全部练习", "en": "All exercises"},
-    "no_model_answer": {"zh": "（本练习没有参考答案。）", "en": "(No model answer for this exercise.)"},
-    "check": {"zh": "检查答案", "en": "Check answer"},
-    "reveal": {"zh": "查看参考答案", "en": "Show model answer"},
-    "reveal_locked": {"zh": "先检查一次答案，才能查看参考答案。", "en": "Check your answer once to see the model answer."},
-    "model": {"zh": "参考答案", "en": "Model answer"},
-    "history": {"zh": "作答记录", "en": "Attempts"},
-    "no_history": {"zh": "还没有检查过答案。", "en": "No attempt yet."},
-    "attempt": {"zh": "第 {n} 次", "en": "#{n}"},
-    "result": {"zh": "结果：{status} · 得分 {score}", "en": "Result: {status} · score {score}"},
-    "hint": {"zh": "提示：", "en": "Hint: "},
-    "autosave": {"zh": "答案会自动保存。", "en": "Answers are saved automatically."},
-    "saved": {"zh": "学员：{name} · 已自动保存 {time}", "en": "Trainee: {name} · saved {time}"},
-    "save_failed": {
-        "zh": "⚠ 保存失败：{error}。请检查答案文件夹 {folder} 是否可写；答案仍在页面上，稍后会重试。",
-        "en": "⚠ Could not save: {error}. Check that {folder} is writable; the answer stays on the page.",
-    },
-    "fix_input": {"zh": "以下输入看不懂，请修改后再检查：", "en": "Some input cannot be read; fix it and check again:"},
-    "check_broken": {
-        "zh": "检查答案时练习本身出错（{error}）。这不是你的问题，请告诉讲师。",
-        "en": "The exercise's check failed ({error}). Not your fault: please tell the trainer.",
-    },
-    "live_broken": {"zh": "（暂时无法计算：{error}）", "en": "(cannot compute yet: {error})"},
-    "name_prompt": {
-        "zh": "第一次使用本答案文件夹：请输入你的姓名（用于保存答案，只需输入一次）。",
-        "en": "First time in this answers folder: enter your name (used to save your answers; asked once).",
-    },
-    "name_ok": {"zh": "确定", "en": "OK"},
-    "name_placeholder": {"zh": "你的姓名", "en": "Your name"},
-    "trainee": {"zh": "学员：{name} · 答案自动保存", "en": "Trainee: {name} · answers are saved automatically"},
-    "explain_later": {
-        "zh": "讲解会在答对后、或点「查看参考答案」后显示。",
-        "en": "The explanation appears once you are right, or with the model answer.",
-    },
-})
+_T = Catalogue.load("exercises/exercise")
 
 
 def _markdown(text: str) -> str:

@@ -17,11 +17,7 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["Field", "NumberField", "ChoiceField", "ClassifyField", "TableField", "TextField", "SliderField"]
 
-_TXT = Catalogue({
-    "read_as": {"zh": "读作 ", "en": "read as "},
-    "choose": {"zh": "（请选择）", "en": "(choose)"},
-    "total": {"zh": "合计", "en": "Total"},
-})
+_TXT = Catalogue.load("exercises/fields")
 
 
 def _options(spec: Sequence[str] | Mapping[str, str] | None) -> dict[str, str]:

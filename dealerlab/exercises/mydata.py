@@ -85,34 +85,7 @@ FIXED_CASE = {
     "03c-diagnosis-case": "这道题用固定的教学案例；你门店的瓶颈请看「我的门店数据」页的「我的诊断」报告。",
 }
 
-_T = Catalogue({
-    "title": {"zh": "用我的门店数据", "en": "Use my store's data"},
-    "intro": {"zh": "上传你门店从 DMS 导出的数据（按讲师发的数据模板整理的 Excel 工作簿 .xlsx，或把各表 CSV 文件打成的 .zip 压缩包）。"
-                    "数据只保存在培训电脑上你自己的名下，其他学员和班级看板都看不到；客户姓名、电话等个人信息在所有页面上都已遮盖。",
-              "en": "Upload your store's DMS export (the template workbook .xlsx, or a .zip of CSV files). It stays in your own "
-                    "folder on the training computer; other trainees and the class dashboard never see it; personal data is masked."},
-    "choose": {"zh": "选择文件（.xlsx 或 .zip）", "en": "Choose a file (.xlsx or .zip)"},
-    "checking": {"zh": "正在检查 {file} ……（大文件需要几十秒）", "en": "Checking {file} …"},
-    "ok": {"zh": "✓ 数据检查通过：{file}。", "en": "✓ The data passed the checks: {file}."},
-    "bad": {"zh": "✗ {file} 有 {n} 处需要改。请在 Excel 里按下表逐条改好，保存后重新上传。",
-            "en": "✗ {file} has {n} problems. Fix them in Excel as the table says, save and upload again."},
-    "more": {"zh": "（只列出前 {shown} 处，共 {n} 处；先改这些，再上传时会显示剩下的。）",
-             "en": "(The first {shown} of {n}; fix these and upload again for the rest.)"},
-    "warnings": {"zh": "提示（不影响使用）：", "en": "Notes (not blocking):"},
-    "store": {"zh": "门店", "en": "Store"},
-    "month": {"zh": "月份", "en": "Month"},
-    "use": {"zh": "用这家门店、这个月", "en": "Use this store and month"},
-    "using": {"zh": "正在用：<b>{store}</b> · {month}", "en": "In use: <b>{store}</b> · {month}"},
-    "none": {"zh": "还没有上传数据。", "en": "No data uploaded yet."},
-    "pick": {"zh": "请选你的门店和月份，再点「用这家门店、这个月」。",
-             "en": "Pick your store and month, then click \u201cUse this store and month\u201d."},
-    "remove": {"zh": "删除我的数据", "en": "Delete my data"},
-    "removed": {"zh": "已删除你上传的数据。", "en": "Your data is deleted."},
-    "name_first": {"zh": "请先在本页上方的练习里输入你的姓名，再上传数据。", "en": "Enter your name in an exercise above first."},
-    "mine_title": {"zh": "我的数据", "en": "My data"},
-    "mine_need": {"zh": "先上传你门店的数据，这道题就会用你门店的数字再出一遍。", "en": "Upload your store's data first."},
-    "fixed": {"zh": "说明：{why}", "en": "Note: {why}"},
-})
+_T = Catalogue.load("exercises/mydata")
 
 _PROBLEM_COLUMNS = {"zh": ["文件", "工作表", "行", "列", "问题", "怎么改"],
                     "en": ["File", "Sheet", "Row", "Column", "Problem", "How to fix"]}
@@ -122,12 +95,12 @@ MAX_SHOWN = 200
 
 # ----------------------------------------------------------------------------------------------------------------
 # problems as a table
-def _mask_problem(p: Problem) -> tuple[str, str]:
-    """The message and hint of ``p`` with a personal value (name, phone, VIN, company) masked."""
+def _mask_problem(p: Problem, lang: str = "zh") -> tuple[str, str]:
+    """The message and hint of ``p`` in ``lang`` with a personal value (name, phone, VIN, company) masked."""
     from dealerlab.data.privacy import mask_value
     from dealerlab.data.schema import TABLES
 
-    msg, hint = p.message_zh, p.hint_zh
+    msg, hint = p.message(lang), p.hint(lang)
     spec = TABLES.get(p.table)
     if spec is None or p.value is None or str(p.value).strip() == "":
         return msg, hint
@@ -136,21 +109,6 @@ def _mask_problem(p: Problem) -> tuple[str, str]:
             shown = str(p.value)
             masked = str(mask_value(col.name, p.value))
             return msg.replace(shown, masked), hint.replace(shown, masked)
-    return msg, hint
-
-
-def _mask_problem_en(p: Problem) -> tuple[str, str]:
-    from dealerlab.data.privacy import mask_value
-    from dealerlab.data.schema import TABLES
-
-    msg, hint = p.message_en, p.hint_en
-    spec = TABLES.get(p.table)
-    if spec is None or p.value is None or str(p.value).strip() == "":
-        return msg, hint
-    for col in spec.columns:
-        if col.pii and p.column in (col.name, col.zh):
-            return msg.replace(str(p.value), str(mask_value(col.name, p.value))), hint.replace(
-                str(p.value), str(mask_value(col.name, p.value)))
     return msg, hint
 
 
@@ -176,7 +134,7 @@ def problem_table(problems, *, lang: str = "zh") -> pd.DataFrame:
         file, sheet = source, ""
         if ":" in source:
             file, _, sheet = source.rpartition(":")
-        msg, hint = _mask_problem_en(p) if lang == "en" else _mask_problem(p)
+        msg, hint = _mask_problem(p, lang)
         rows.append([file, sheet, "" if p.row is None else int(p.row), p.column or "", msg, hint])
     return pd.DataFrame(rows, columns=_PROBLEM_COLUMNS["en" if lang == "en" else "zh"])
 
@@ -834,6 +792,36 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
 
 # ----------------------------------------------------------------------------------------------------------------
 # 「我的数据」 versions of exercises
+
+
+def _mine_exercise(base, *, title: str | None = None, title_en: str | None = None, **kw):
+    """The 「我的数据」 version of the exercise ``base``: its id and titles (default: the base's, marked 我的数据), and
+    the other :class:`~dealerlab.exercises.Exercise` arguments ``kw``."""
+    from dealerlab.exercises import Exercise
+
+    return Exercise(id=base.id + MINE_SUFFIX, title=title or f"{base.title}（我的数据）",
+                    title_en=title_en or f"{base.title_en or base.title} (my data)", **kw)
+
+
+def _your_data(name: str, period: str) -> str:
+    """How the instructions of a 「我的数据」 exercise start: the trainee's store (escaped) and month."""
+    return f"用你上传的数据：**{html.escape(name)}**，**{period}**"
+
+
+def _answer_head(name: str, period: str) -> str:
+    """The heading of a 「我的数据」 model answer: the figures come from the trainee's own upload."""
+    return f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**"
+
+
+def _md_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table for an exercise's instructions: cells escaped, a ``|`` in a cell made full-width
+    (it would split the cell), a blank cell shown as —."""
+    def cell(v) -> str:
+        return html.escape(str(v)).replace("|", "｜") if v is not None and v == v else "—"
+
+    return "| " + " | ".join(map(str, frame.columns)) + " |\n|" + "---|" * len(frame.columns) + "\n" + "\n".join(
+        "| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False))
+
 _FUNNEL_WHY = {
     "FV": "展厅客流表里，到店类型为「首次」、到店日期在本月的记录条数。",
     "FC": "来电表里，来电类型为「首次」、来电日期在本月的条数（没留资料的也算）。",
@@ -855,7 +843,7 @@ _FUNNEL_WHY = {
 
 def _funnel_mine(md: MyData, base):
     """03a on the trainee's store: the same boxes, the expected values from the registry for his store-month."""
-    from dealerlab.exercises import Exercise, Feedback, is_close
+    from dealerlab.exercises import Feedback, is_close
     from dealerlab.metrics import info
 
     store_id, period = md.selection
@@ -896,15 +884,13 @@ def _funnel_mine(md: MyData, base):
                 lines.append(f"- {label}：**{v:.1%}**")
             else:
                 lines.append(f"- {label}：**{v:.0f}**")
-        return f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**\n\n" + "\n".join(lines)
+        return _answer_head(name, period) + "\n\n" + "\n".join(lines)
 
     missing = [base.fields[k].label for k in keys if expected[k] is None]
     note = ("\n\n你的数据里缺少一些表，这几格不计分：" + "、".join(missing) + "。") if missing else ""
-    return Exercise(
-        id=base.id + MINE_SUFFIX,
-        title=f"{base.title}（我的数据）",
-        title_en=f"{base.title_en or base.title} (my data)",
-        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。打开你自己的 Excel，把日期筛选到 {period}，"
+    return _mine_exercise(
+        base,
+        instructions=(_your_data(name, period) + f"。打开你自己的 Excel，把日期筛选到 {period}，"
                       "按和上面课程案例相同的规则数出每个计数，再算出四个比率（比率可以写 `50%` 或 `0.5`）。" + note),
         instructions_en=f"Your own data: {period}. Count each figure with the same rules as the course case.",
         fields=base.fields,
@@ -950,7 +936,7 @@ def stock_mine_case(md: MyData) -> tuple[pd.DataFrame, dict]:
 
 def _stock_mine(md: MyData, base):
     """08b on the trainee's store: his stock-age table; the same questions; answers from the same functions."""
-    from dealerlab.exercises import ChoiceField, Exercise, Feedback, is_close
+    from dealerlab.exercises import ChoiceField, Feedback, is_close
 
     store_id, period = md.selection
     table, exp = stock_mine_case(md)
@@ -959,8 +945,7 @@ def _stock_mine(md: MyData, base):
     shown = table.copy()
     shown[">90天车辆采购成本合计（元）"] = shown[">90天车辆采购成本合计（元）"].map(lambda v: f"{v:,.0f}")
     shown["库存深度(天)"] = shown["库存深度(天)"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}")
-    md_table = "| " + " | ".join(shown.columns) + " |\n|" + "---|" * len(shown.columns) + "\n" + "\n".join(
-        "| " + " | ".join(html.escape(str(v)).replace("|", "｜") for v in row) + " |" for row in shown.itertuples(index=False))
+    md_table = _md_table(shown)
 
     def check(answer: dict) -> Feedback:
         slow = sorted(answer.get("slow") or [])
@@ -984,18 +969,16 @@ def _stock_mine(md: MyData, base):
             hint="看「>90天」和「库存深度(天)」两列：有车超过 90 天，或库存深度超过 2 × 45 = 90 天，就是滞销。",
         )
 
-    return Exercise(
-        id=base.id + MINE_SUFFIX,
-        title=f"{base.title}（我的数据）",
-        title_en=f"{base.title_en or base.title} (my data)",
-        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}** 月底的库龄表（由你的「库存车辆」和「销售」表算出）。"
+    return _mine_exercise(
+        base,
+        instructions=(_your_data(name, period) + " 月底的库龄表（由你的「库存车辆」和「销售」表算出）。"
                       "标准库存 45 天，资金成本按年化 6% 计。问题和上面的课程案例相同。\n\n" + md_table),
         instructions_en="Your own stock-age table: the same questions as the course case.",
         fields={**base.fields, "slow": ChoiceField("滞销车型（可多选）", "Slow movers", options={m: m for m in models},
                                                    multiple=True)},
         check=check,
         model_answer=lambda answer=None: (
-            f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**：滞销车型 {'、'.join(exp['slow']) or '没有'}；"
+            _answer_head(name, period) + f"：滞销车型 {'、'.join(exp['slow']) or '没有'}；"
             f"长库龄车资金 {exp['old_capital']:,.0f} 元，每月资金成本 {exp['old_cost']:,.0f} 元；"
             + ("先处理长库龄车并减少滞销车型订车。" if exp["slow"] else "没有滞销车型，保持按销售节奏订车。")),
     )
@@ -1030,7 +1013,7 @@ def cliff_mine_case(md: MyData) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
 
 def _cliff_mine(md: MyData, base):
     """08a on the trainee's store: how many units to the next VP tier, what it is worth, the break-even discount."""
-    from dealerlab.exercises import Exercise, Feedback, is_close
+    from dealerlab.exercises import Feedback, is_close
 
     store_id, period = md.selection
     case, vp, others = cliff_mine_case(md)
@@ -1058,11 +1041,11 @@ def _cliff_mine(md: MyData, base):
             hint="先算差几台，再把每个返利项目在「现在」和「冲到下一档」两种情况下各算一遍。",
         )
 
-    return Exercise(
-        id=base.id + MINE_SUFFIX,
+    return _mine_exercise(
+        base,
         title="月底冲量：你的门店差几台、值多少？（我的数据）",
         title_en="Month-end push on your own store (my data)",
-        instructions=(f"用你上传的数据：**{html.escape(name)}**，**{period}**。当月 VP（提车目标）**{case['plan']:.0f} 台**，"
+        instructions=(_your_data(name, period) + f"。当月 VP（提车目标）**{case['plan']:.0f} 台**，"
                       f"已销售 **{case['sold']} 台**，单车综合毛利（不含返利）**{case['gross_per_unit']:,.0f} 元**。"
                       f"其他返利项目按现在的档位：{rest}。\n\nVP 达成奖的档位：\n\n{tiers}\n\n"
                       "1. 到下一档还差几台？\n2. 冲到下一档，返利一共多拿多少？\n3. 每台最多能让多少还不亏（保本让价）？"),
@@ -1070,7 +1053,7 @@ def _cliff_mine(md: MyData, base):
         fields={k: base.fields[k] for k in keys},
         check=check,
         model_answer=lambda answer=None: (
-            f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**：差 {case['n']} 台；返利增量 "
+            _answer_head(name, period) + f"：差 {case['n']} 台；返利增量 "
             f"{case['gain']:,.0f} 元；保本让价 {case['breakeven']:,.0f} 元/台。"),
     )
 
@@ -1104,36 +1087,33 @@ def tiering_mine_case(md: MyData) -> pd.DataFrame:
 def _tiering_mine(md: MyData, base):
     """06a on the trainee's store: his accounts, the same rule (value → importance → potential → general)."""
     from dealerlab import accounts as A
-    from dealerlab.exercises import ClassifyField, Exercise, Feedback
+    from dealerlab.exercises import ClassifyField, Feedback
+    from dealerlab.exercises.course._sorting import item_details
 
     store_id, period = md.selection
     t = tiering_mine_case(md)
     name = md.store_name(store_id)
 
-    def cell(v) -> str:
-        return html.escape(str(v)).replace("|", "｜") if v == v and v is not None else "—"
+    table = _md_table(pd.DataFrame({
+        "编号": t["account_id"], "客户": t["shown_name"], "行业": t["industry"], "车队": t["fleet_size"],
+        "对接层级": t["contact_level"], "计划采购": t["planned_purchases"],
+        "24月金额(万)": [f"{v / 1e4:,.1f}" for v in t["monetary"]], "近12月已购": [int(v) for v in t["units_12m"]],
+    }))
 
-    table = ("| 编号 | 客户 | 行业 | 车队 | 对接层级 | 计划采购 | 24月金额(万) | 近12月已购 |\n|---|---|---|---|---|---|---|---|\n"
-             + "\n".join(f"| {cell(r.account_id)} | {cell(r.shown_name)} | {cell(r.industry)} | {cell(r.fleet_size)} | "
-                         f"{cell(r.contact_level)} | {cell(r.planned_purchases)} | {r.monetary / 1e4:,.1f} | {int(r.units_12m)} |"
-                         for r in t.itertuples()))
+    shown = {str(r.account_id): r.shown_name for r in t.itertuples()}
+    right = {str(r.account_id): r.tier for r in t.itertuples()}
 
     def check(answer: dict) -> Feedback:
-        given = answer.get("tiers") or {}
-        details = []
-        for r in t.itertuples():
-            ok = given.get(str(r.account_id)) == r.tier
-            details.append(("tiers", ok, "" if ok else f"{r.shown_name}（{r.account_id}）应为{r.tier}。"))
         return Feedback.grade(
-            details,
+            item_details("tiers", answer.get("tiers"), right, lambda aid, tier: f"{shown[aid]}（{aid}）应为{tier}。"),
             explanation=(f"分级线按你门店这 {len(t)} 个客户算：金额前 20% 是价值型；再看重要性（党政军/国企、车队 ≥ 10 台、高层对接）；"
                          "再看潜力（计划采购 + 0.2×车队 − 近 12 个月已购，前 20%）；都不是才是一般客户。"),
             explanation_en="The same rule as the course case, on your store's accounts.",
             hint="先把客户按 24 个月金额排序，圈出前 20%。",
         )
 
-    return Exercise(
-        id=base.id + MINE_SUFFIX,
+    return _mine_exercise(
+        base,
         title=f"{base.title.replace('十个', '你门店的')}（我的数据）",
         title_en="Tier your own accounts (my data)",
         instructions=(f"用你上传的数据：**{html.escape(name)}** 的大客户，金额和已购台数算到 **{period}** 月底"

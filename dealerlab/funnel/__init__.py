@@ -12,7 +12,10 @@
   :mod:`dealerlab.funnel.paths`).
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from dealerlab._docstrings import share_docs
 from dealerlab.funnel import rates as _rates
@@ -28,6 +31,9 @@ from dealerlab.funnel.diagnosis import STEP_OF, STEPS, action_plan, actions, com
 from dealerlab.funnel.paths import STAGES, path_shares, reachable_target, stage_extra_sales, stage_gains, what_if
 from dealerlab.funnel.rates import FUNNEL_METRICS, RATE_SPECS, funnel_rates
 from dealerlab.funnel.sources import lead_sources, traffic_mix
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "CHANNELS",
@@ -61,7 +67,7 @@ __all__ = [
 
 
 @share_docs
-def long_metrics(ds, *, periods, stores=None, by_staff: bool = False, lang: str = "zh"):
+def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, lang: str = "zh"):
     """Every funnel-family metric id of :data:`dealerlab.metrics.METRICS` in the long format.
 
     Parameters

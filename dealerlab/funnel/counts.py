@@ -16,7 +16,7 @@ follow-ups due and on time, add-on sales, gross sums, market figures) so that ev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -185,7 +185,7 @@ def _missing_column(table: str, column: str) -> tuple[str, str]:
     return LABELS.both("missing_column", column=f"{table}.{column}")
 
 
-def _resolve_stores(ds, stores: Iterable[str] | None) -> list[str]:
+def _resolve_stores(ds: Dataset, stores: Iterable[str] | None) -> list[str]:
     if stores is not None:
         return _long.store_list(stores)
     if ds.has("stores"):  # in the stores table's order
@@ -213,271 +213,342 @@ def components(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -> 
     Components
     """
     periods = _long.period_list(periods, required=True)
-    store_list = _resolve_stores(ds, stores)
-    grid = _Grid(store_list, periods)
-    ev: dict[str, _Events] = {}
-    missing: dict[str, tuple[str, str] | None] = {}
-    staff_vals: list[pd.Series] = []  # every consultant id met (by_staff)
+    grid = _Grid(_resolve_stores(ds, stores), periods)
+    # 1. every event row placed in its store × month (its consultant still a row position in its table)
+    pl = _Placer(ds, grid)
+    for stage in (_place_visits, _place_calls, _place_leads, _place_test_drives, _place_sales, _place_followups):
+        stage(pl)
+    # 2. the units: stores, or (store, consultant) pairs
+    units = _consultant_units(pl) if by_staff else _Units(np.arange(len(grid.stores)), _store_unit)
+    # 3. counts and sums per cell
+    values = _count(pl.ev, units, grid.P)
+    if pl.leads is not None:
+        values["L"] = _open_leads(pl.leads, grid, pl.lead_created_m, units.unit_of,
+                                  units.lead_codes if by_staff else None, len(units.units))
+    missing = pl.missing
+    cell_reasons = _market(ds, grid, values, missing, by_staff=by_staff, ncell=len(units.units) * grid.P)
+    if by_staff:
+        for k in ("FC", "_fu_due", "_fu_ok", "_afu_due", "_afu_ok"):
+            if k in values or k in missing:
+                values.pop(k, None)
+                missing[k] = ("不按顾问统计（数据没有顾问字段）", "not per consultant (no consultant column)")
+    # missing components → NaN
+    for name, why in missing.items():
+        if why is not None:
+            values[name] = np.full(len(units.units) * grid.P, np.nan)
+    # 4. the cells' keys (per consultant: the months they were employed or active)
+    if by_staff:
+        keys, keep = _consultant_keys(grid, units, values, missing)
+        values = {k: v[keep] for k, v in values.items()}
+        cell_reasons = {k: v[keep] for k, v in cell_reasons.items()}
+    else:
+        u_rep = np.repeat(np.arange(len(units.units)), grid.P)
+        p_rep = np.tile(np.arange(grid.P), len(units.units))
+        keys = pd.DataFrame({
+            "store_id": pd.array(grid.stores.to_numpy()[u_rep], dtype="string"),
+            "period": pd.array(np.asarray(periods, dtype=object)[p_rep], dtype="string"),
+        })
+    return Components(keys, values, missing, cell_reasons, by_staff)
 
-    leads = ds["leads"] if ds.has("leads") else None
-    if leads is not None:
-        lead_staff = leads["staff_id"].astype("string")
-        lead_first = leads["first_contact"].astype("string")
-        lead_created_m = _months(leads["created_date"])
-        staff_vals.append(lead_staff)
 
-    lead_pos: dict = {}
+class _Placer:
+    """Places the rows of the event tables in the grid's cells: the events (``ev``) and the components that cannot be
+    counted, with their reason (``missing``). The staff column of an event holds a row position in its table
+    (visits, leads or sales); the consultant codes are assigned once every staff id is known (:func:`_consultant_units`).
+    """
 
-    def lead_attr(table: pd.DataFrame):
+    def __init__(self, ds: Dataset, grid: _Grid):
+        self.ds = ds
+        self.grid = grid
+        self.ev: dict[str, _Events] = {}
+        self.missing: dict[str, tuple[str, str] | None] = {}
+        self.staff_vals: list[pd.Series] = []  # every consultant id met (by_staff)
+        self.raw_staff: dict[str, pd.Series] = {}  # the staff columns of visits and sales, as strings
+        self.cache: dict = {}  # (id(table), date column) → (store codes, period codes, table)
+        self._lead_pos: dict = {}
+        self.leads = ds["leads"] if ds.has("leads") else None
+        if self.leads is not None:
+            self.lead_staff = self.leads["staff_id"].astype("string")
+            self.lead_first = self.leads["first_contact"].astype("string")
+            self.lead_created_m = _months(self.leads["created_date"])
+            self.staff_vals.append(self.lead_staff)
+
+    def absent(self, names, reason: tuple[str, str]) -> None:
+        for name in names:
+            self.missing[name] = reason
+
+    def lead_attr(self, table: pd.DataFrame) -> np.ndarray:
         """Row positions in leads of ``table.lead_id`` (or -1); once per table."""
-        if leads is None:
+        if self.leads is None:
             return np.full(len(table), -1, dtype=np.int64)
-        if id(table) not in lead_pos:
-            lead_pos[id(table)] = _lookup(leads["lead_id"], table["lead_id"])
-        return lead_pos[id(table)]
+        if id(table) not in self._lead_pos:
+            self._lead_pos[id(table)] = _lookup(self.leads["lead_id"], table["lead_id"])
+        return self._lead_pos[id(table)]
 
-    # ------------------------------------------------------------------ placing events in cells
-    cache: dict = {}
-
-    def place(df: pd.DataFrame, date_col: str, staff: pd.Series | None, mask: np.ndarray | None = None,
+    def place(self, df: pd.DataFrame, date_col: str, staff: np.ndarray | None, mask: np.ndarray | None = None,
               ids: np.ndarray | None = None, w: np.ndarray | None = None) -> _Events:
         key = (id(df), date_col)
-        if key not in cache:  # each table's cells are computed once
-            cache[key] = (grid.store_codes(df["store_id"]), grid.period_codes(_months(df[date_col])), df)
-        s, p, _ = cache[key]
+        if key not in self.cache:  # each table's cells are computed once
+            self.cache[key] = (self.grid.store_codes(df["store_id"]), self.grid.period_codes(_months(df[date_col])), df)
+        s, p, _ = self.cache[key]
         keep = (s >= 0) & (p >= 0)
         if mask is not None:
             keep &= mask
-        f = staff if staff is not None else None
         return _Events(
             s[keep],
-            (np.asarray(f)[keep] if f is not None else np.full(int(keep.sum()), -1)),
+            (np.asarray(staff)[keep] if staff is not None else np.full(int(keep.sum()), -1)),
             p[keep],
             None if ids is None else np.asarray(ids)[keep],
             None if w is None else np.asarray(w, dtype=float)[keep],
         )
 
-    # staff columns are collected as strings first; codes are assigned once all are known
-    raw_staff: dict[str, pd.Series] = {}
 
-    # visits: traffic, FV (reception consultant); R, RnoTD, CV (lead owner)
-    if ds.has("visits"):
-        v = ds["visits"]
-        first = _eq(v["visit_type"], "首次")
-        again = _eq(v["visit_type"], "再次")
-        vstaff = v["staff_id"].astype("string")
-        staff_vals.append(vstaff)
-        raw_staff["visits"] = vstaff
-        ev["traffic"] = place(v, "visit_date", np.arange(len(v)))
-        ev["FV"] = place(v, "visit_date", np.arange(len(v)), first)
-        if leads is not None:
-            pos = lead_attr(v)
-            has_lead = pos >= 0
-            is_call_lead = np.zeros(len(v), dtype=bool)
-            is_call_lead[has_lead] = (lead_first.to_numpy(dtype=object, na_value=None)[pos[has_lead]] == "来电")
-            ev["CV"] = place(v, "visit_date", pos, first & is_call_lead, ids=pos)
-            ev["R"] = place(v, "visit_date", pos, again & has_lead, ids=pos)
-            # RnoTD: a revisit in M by a lead with no test drive dated before start(M)
-            if ds.has("test_drives"):
-                td = ds["test_drives"]
-                tpos = lead_attr(td)
-                tm = _months(td["drive_date"])
-                ok = (tpos >= 0) & (tm != _NAT)
-                first_td = np.full(len(leads), np.iinfo(np.int64).max, dtype=np.int64)
-                np.minimum.at(first_td, tpos[ok], tm[ok])
-                vm = _months(v["visit_date"])
-                no_earlier = np.ones(len(v), dtype=bool)
-                no_earlier[has_lead] = first_td[pos[has_lead]] >= vm[has_lead]
-                ev["RnoTD"] = place(v, "visit_date", pos, again & has_lead & no_earlier, ids=pos)
-            else:
-                missing["RnoTD"] = _missing_table("test_drives")
+def _place_visits(pl: _Placer) -> None:
+    """traffic, FV (reception consultant); R, RnoTD, CV (lead owner)."""
+    ds, ev, leads = pl.ds, pl.ev, pl.leads
+    if not ds.has("visits"):
+        pl.absent(("traffic", "FV", "CV", "R", "RnoTD"), _missing_table("visits"))
+        return
+    v = ds["visits"]
+    first = _eq(v["visit_type"], "首次")
+    again = _eq(v["visit_type"], "再次")
+    vstaff = v["staff_id"].astype("string")
+    pl.staff_vals.append(vstaff)
+    pl.raw_staff["visits"] = vstaff
+    ev["traffic"] = pl.place(v, "visit_date", np.arange(len(v)))
+    ev["FV"] = pl.place(v, "visit_date", np.arange(len(v)), first)
+    if leads is None:
+        pl.absent(("CV", "R", "RnoTD"), _missing_table("leads"))
+        return
+    pos = pl.lead_attr(v)
+    has_lead = pos >= 0
+    is_call_lead = np.zeros(len(v), dtype=bool)
+    is_call_lead[has_lead] = (pl.lead_first.to_numpy(dtype=object, na_value=None)[pos[has_lead]] == "来电")
+    ev["CV"] = pl.place(v, "visit_date", pos, first & is_call_lead, ids=pos)
+    ev["R"] = pl.place(v, "visit_date", pos, again & has_lead, ids=pos)
+    # RnoTD: a revisit in M by a lead with no test drive dated before start(M)
+    if not ds.has("test_drives"):
+        pl.missing["RnoTD"] = _missing_table("test_drives")
+        return
+    td = ds["test_drives"]
+    tpos = pl.lead_attr(td)
+    tm = _months(td["drive_date"])
+    ok = (tpos >= 0) & (tm != _NAT)
+    first_td = np.full(len(leads), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_td, tpos[ok], tm[ok])
+    vm = _months(v["visit_date"])
+    no_earlier = np.ones(len(v), dtype=bool)
+    no_earlier[has_lead] = first_td[pos[has_lead]] >= vm[has_lead]
+    ev["RnoTD"] = pl.place(v, "visit_date", pos, again & has_lead & no_earlier, ids=pos)
+
+
+def _place_calls(pl: _Placer) -> None:
+    """FC (no consultant column)."""
+    if pl.ds.has("calls"):
+        c = pl.ds["calls"]
+        pl.ev["FC"] = pl.place(c, "call_date", None, _eq(c["call_type"], "首次"))
+    else:
+        pl.missing["FC"] = _missing_table("calls")
+
+
+def _place_leads(pl: _Placer) -> None:
+    """W, C, N (created in M); L (open at start of M) is counted apart (:func:`_open_leads`)."""
+    leads = pl.leads
+    if leads is None:
+        pl.absent(("W", "C", "N", "L"), _missing_table("leads"))
+        return
+    pos_all = np.arange(len(leads))
+    pl.ev["W"] = pl.place(leads, "created_date", pos_all, _eq(pl.lead_first, "到店"))
+    pl.ev["C"] = pl.place(leads, "created_date", pos_all, _eq(pl.lead_first, "来电"))
+    pl.ev["N"] = pl.place(leads, "created_date", pos_all)
+
+
+def _place_test_drives(pl: _Placer) -> None:
+    """TD, TDi (distinct leads), satisfaction components (rows)."""
+    ds, ev = pl.ds, pl.ev
+    if not ds.has("test_drives"):
+        pl.absent(("TD", "TDi", "_td_rows", "_td_satisfied", "_td_reached", "_td_sat_reached"),
+                  _missing_table("test_drives"))
+        return
+    td = ds["test_drives"]
+    tpos = pl.lead_attr(td)
+    # a test drive whose lead is not in leads still counts for the store (its consultant is unknown)
+    tid_codes = pd.factorize(td["lead_id"].astype("string"))[0]
+    tid_codes = np.where(tid_codes >= 0, tid_codes, -1 - np.arange(len(td)))  # blank lead: one per row
+    invited = _bool(td["invited"])
+    ev["TD"] = pl.place(td, "drive_date", tpos, ids=tid_codes)
+    ev["TDi"] = pl.place(td, "drive_date", tpos, invited, ids=tid_codes)
+    ev["_td_rows"] = pl.place(td, "drive_date", tpos)
+    sat_known = td["satisfied"].notna().to_numpy()
+    if sat_known.any() or len(td) == 0:
+        satisfied = _bool(td["satisfied"])
+        reached = td["callback_reached"].astype("boolean")
+        # reached unknown but a satisfaction answer given → the call was reached
+        reached = reached.fillna(pd.Series(sat_known, index=td.index)).to_numpy(dtype=bool, na_value=False)
+        ev["_td_satisfied"] = pl.place(td, "drive_date", tpos, satisfied)
+        ev["_td_reached"] = pl.place(td, "drive_date", tpos, reached)
+        ev["_td_sat_reached"] = pl.place(td, "drive_date", tpos, satisfied & reached)
+    else:
+        pl.absent(("_td_satisfied", "_td_reached", "_td_sat_reached"), _missing_column("test_drives", "satisfied"))
+
+
+_ADDON_KEYS = ["_addon_sales", "_addon_gross", *[f"_addon_sales.{p}" for p in PRODUCTS]]
+
+
+def _place_sales(pl: _Placer) -> None:
+    """S, S_room, volume by channel, gross; add-ons through their sale (:func:`_place_addons`)."""
+    ds, ev = pl.ds, pl.ev
+    if not ds.has("sales"):
+        pl.absent(["S", "S_room", *[f"volume.{c}" for c in CHANNELS], "_gross_n", "_gross_sum"], _missing_table("sales"))
+        pl.absent(_ADDON_KEYS, _missing_table("sales"))
+        return
+    sa = ds["sales"]
+    sstaff = sa["staff_id"].astype("string")
+    pl.staff_vals.append(sstaff)
+    pl.raw_staff["sales"] = sstaff
+    srow = np.arange(len(sa))
+    ev["S"] = pl.place(sa, "invoice_date", srow)
+    for ch in CHANNELS:
+        ev[f"volume.{ch}"] = pl.place(sa, "invoice_date", srow, _eq(sa["channel"], ch))
+    ev["S_room"] = pl.place(sa, "invoice_date", srow, _eq(sa["channel"], "展厅"))
+    gp = sa["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
+    if np.isfinite(gp).any() or len(sa) == 0:
+        ok = np.isfinite(gp)
+        ev["_gross_n"] = pl.place(sa, "invoice_date", srow, ok)
+        ev["_gross_sum"] = pl.place(sa, "invoice_date", srow, ok, w=np.where(ok, gp, 0.0))
+    else:
+        pl.absent(("_gross_n", "_gross_sum"), _missing_column("sales", "gross_profit"))
+    if ds.has("addons"):
+        _place_addons(pl, sa)
+    else:
+        pl.absent(_ADDON_KEYS, _missing_table("addons"))
+
+
+def _place_addons(pl: _Placer, sa: pd.DataFrame) -> None:
+    """Distinct sales with an add-on (per product) and the add-ons' gross, in the cell of their sale."""
+    ev = pl.ev
+    ad = pl.ds["addons"]
+    apos = _lookup(sa["sale_id"], ad["sale_id"])
+    found = apos >= 0
+    s_sale, p_sale, _ = pl.cache[(id(sa), "invoice_date")]
+    take = np.where(found, apos, 0)
+    adf = pd.DataFrame(index=pd.RangeIndex(len(ad)))  # placeholder: cells come from the sale of each add-on
+    pl.cache[(id(adf), "invoice_date")] = (np.where(found, s_sale[take], -1), np.where(found, p_sale[take], -1), adf)
+    ev["_addon_sales"] = pl.place(adf, "invoice_date", np.where(found, apos, -1), found, ids=apos)
+    ev["_addon_sales"].id_fixes_cell = True
+    prod = ad["product"].astype("string").reset_index(drop=True)
+    for pr in PRODUCTS:
+        ev[f"_addon_sales.{pr}"] = pl.place(adf, "invoice_date", apos, found & _eq(prod, pr), ids=apos)
+        ev[f"_addon_sales.{pr}"].id_fixes_cell = True
+    agp = ad["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
+    if np.isfinite(agp).any() or len(ad) == 0:
+        ev["_addon_gross"] = pl.place(adf, "invoice_date", apos, found, w=np.nan_to_num(agp, nan=0.0))
+    else:
+        pl.missing["_addon_gross"] = _missing_column("addons", "gross_profit")
+
+
+def _place_followups(pl: _Placer) -> None:
+    """Follow-ups due in M and done on time (store level only)."""
+    if not pl.ds.has("followups"):
+        pl.absent(("_fu_due", "_fu_ok", "_afu_due", "_afu_ok"), _missing_table("followups"))
+        return
+    fu = pl.ds["followups"]
+    done = fu["done_date"].to_numpy(dtype="datetime64[ns]")
+    due = fu["due_date"].to_numpy(dtype="datetime64[ns]")
+    on_time = ~np.isnat(done) & (done.astype("datetime64[D]") <= due.astype("datetime64[D]"))
+    for kind, key in (("潜客跟踪", "_fu"), ("售后跟踪", "_afu")):
+        is_kind = _eq(fu["kind"], kind)
+        pl.ev[f"{key}_due"] = pl.place(fu, "due_date", None, is_kind)
+        pl.ev[f"{key}_ok"] = pl.place(fu, "due_date", None, is_kind & on_time)
+
+
+@dataclass
+class _Units:
+    """The counted units (store codes, or store code × NS + consultant code, sorted) and the event → unit map."""
+
+    units: np.ndarray
+    unit_of: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    staff_index: pd.Index | None = None
+    lead_codes: np.ndarray | None = None  # consultant code of each lead's owner
+    employed: tuple[np.ndarray, np.ndarray] | None = None  # (unit keys, employed-in-month matrix) of the 销售顾问
+
+
+def _store_unit(s: np.ndarray, f: np.ndarray) -> np.ndarray:
+    return s
+
+
+def _consultant_units(pl: _Placer) -> _Units:
+    """Consultant codes for every event (in place) and the units: every (store, consultant) with an attributed event
+    in the months asked for, the staff table's 销售顾问 employed in one of them, and the owners of open leads."""
+    ds, grid, ev, leads = pl.ds, pl.grid, pl.ev, pl.leads
+    # consultant codes: every staff id met in the attributing columns (+ staff table's 销售顾问)
+    extra = []
+    if ds.has("staff"):
+        extra.append(ds["staff"]["staff_id"].astype("string"))
+    allstaff = pd.concat([*pl.staff_vals, *extra], ignore_index=True).dropna()
+    staff_index = pd.Index(pd.unique(allstaff), dtype="string")
+    # translate the "f" arrays: visits → visit row, leads-based → lead row, sales → sale row
+    lead_codes = staff_index.get_indexer(pl.lead_staff) if leads is not None else None
+    visit_codes = staff_index.get_indexer(pl.raw_staff["visits"]) if "visits" in pl.raw_staff else None
+    sale_codes = staff_index.get_indexer(pl.raw_staff["sales"]) if "sales" in pl.raw_staff else None
+    via = {
+        "traffic": visit_codes, "FV": visit_codes,
+        "W": lead_codes, "C": lead_codes, "N": lead_codes, "CV": lead_codes, "R": lead_codes,
+        "RnoTD": lead_codes, "TD": lead_codes, "TDi": lead_codes,
+        "_td_rows": lead_codes, "_td_satisfied": lead_codes, "_td_reached": lead_codes, "_td_sat_reached": lead_codes,
+    }
+    for name, e in ev.items():
+        codes = via.get(name)
+        if codes is None and (name in ("S", "S_room", "_gross_n", "_gross_sum", "_addon_gross")
+                              or name.startswith("volume.") or name.startswith("_addon_sales")):
+            codes = sale_codes
+        if codes is None:
+            e.f = np.full(len(e.s), -1)
         else:
-            for k in ("CV", "R", "RnoTD"):
-                missing[k] = _missing_table("leads")
-    else:
-        for k in ("traffic", "FV", "CV", "R", "RnoTD"):
-            missing[k] = _missing_table("visits")
-
-    # calls: FC (no consultant column)
-    if ds.has("calls"):
-        c = ds["calls"]
-        ev["FC"] = place(c, "call_date", None, _eq(c["call_type"], "首次"))
-    else:
-        missing["FC"] = _missing_table("calls")
-
-    # leads: W, C, N (created in M), L (open at start of M; see _open_leads)
+            f = np.full(len(e.s), -1, dtype=np.int64)
+            okf = e.f >= 0
+            f[okf] = codes[e.f[okf]]
+            e.f = f
+    NS = len(staff_index)
+    unit_keys = [e.s[e.f >= 0] * NS + e.f[e.f >= 0] for e in ev.values()]
+    employed = None
+    if ds.has("staff"):
+        st = ds["staff"]
+        consultant = _eq(st["role"], "销售顾问")
+        ss = grid.store_codes(st["store_id"])
+        sf = staff_index.get_indexer(st["staff_id"].astype("string"))
+        hire = _months(st["hire_date"])
+        leave = _months(st["leave_date"])
+        leave = np.where(leave == _NAT, np.iinfo(np.int64).max, leave)
+        ok = consultant & (ss >= 0) & (sf >= 0)
+        # employed in M: hired by end(M) and not left before start(M)
+        emp = (hire[ok, None] <= grid.months[None, :]) & (leave[ok, None] >= grid.months[None, :])
+        employed = (ss[ok] * NS + sf[ok], emp)
+        unit_keys.append((ss[ok] * NS + sf[ok])[emp.any(axis=1)])
+    # L contributes units too (open leads of a consultant)
     if leads is not None:
-        pos_all = np.arange(len(leads))
-        ev["W"] = place(leads, "created_date", pos_all, _eq(lead_first, "到店"))
-        ev["C"] = place(leads, "created_date", pos_all, _eq(lead_first, "来电"))
-        ev["N"] = place(leads, "created_date", pos_all)
-    else:
-        for k in ("W", "C", "N", "L"):
-            missing[k] = _missing_table("leads")
+        ls = grid.store_codes(leads["store_id"])
+        okl = (ls >= 0) & (lead_codes >= 0)
+        unit_keys.append(ls[okl] * NS + lead_codes[okl])
+    units = np.unique(np.concatenate(unit_keys)) if unit_keys else np.array([], dtype=np.int64)
 
-    # test drives: TD, TDi (distinct leads), satisfaction components (rows)
-    if ds.has("test_drives"):
-        td = ds["test_drives"]
-        tpos = lead_attr(td)
-        # a test drive whose lead is not in leads still counts for the store (its consultant is unknown)
-        tid_codes = pd.factorize(td["lead_id"].astype("string"))[0]
-        tid_codes = np.where(tid_codes >= 0, tid_codes, -1 - np.arange(len(td)))  # blank lead: one per row
-        invited = _bool(td["invited"])
-        ev["TD"] = place(td, "drive_date", tpos, ids=tid_codes)
-        ev["TDi"] = place(td, "drive_date", tpos, invited, ids=tid_codes)
-        ev["_td_rows"] = place(td, "drive_date", tpos)
-        sat_known = td["satisfied"].notna().to_numpy()
-        if sat_known.any() or len(td) == 0:
-            satisfied = _bool(td["satisfied"])
-            reached = td["callback_reached"].astype("boolean")
-            # reached unknown but a satisfaction answer given → the call was reached
-            reached = reached.fillna(pd.Series(sat_known, index=td.index)).to_numpy(dtype=bool, na_value=False)
-            ev["_td_satisfied"] = place(td, "drive_date", tpos, satisfied)
-            ev["_td_reached"] = place(td, "drive_date", tpos, reached)
-            ev["_td_sat_reached"] = place(td, "drive_date", tpos, satisfied & reached)
-        else:
-            for k in ("_td_satisfied", "_td_reached", "_td_sat_reached"):
-                missing[k] = _missing_column("test_drives", "satisfied")
-    else:
-        for k in ("TD", "TDi", "_td_rows", "_td_satisfied", "_td_reached", "_td_sat_reached"):
-            missing[k] = _missing_table("test_drives")
+    def unit_of(s, f):
+        key = s * NS + f
+        u = np.searchsorted(units, key)
+        u = np.minimum(u, max(len(units) - 1, 0))
+        good = (f >= 0) & (len(units) > 0)
+        good &= units[u] == key if len(units) else False
+        return np.where(good, u, -1)
 
-    # sales: S, S_room, volume by channel, gross; addons through their sale
-    if ds.has("sales"):
-        sa = ds["sales"]
-        sstaff = sa["staff_id"].astype("string")
-        staff_vals.append(sstaff)
-        raw_staff["sales"] = sstaff
-        srow = np.arange(len(sa))
-        ev["S"] = place(sa, "invoice_date", srow)
-        for ch in CHANNELS:
-            ev[f"volume.{ch}"] = place(sa, "invoice_date", srow, _eq(sa["channel"], ch))
-        ev["S_room"] = place(sa, "invoice_date", srow, _eq(sa["channel"], "展厅"))
-        gp = sa["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
-        if np.isfinite(gp).any() or len(sa) == 0:
-            ok = np.isfinite(gp)
-            ev["_gross_n"] = place(sa, "invoice_date", srow, ok)
-            ev["_gross_sum"] = place(sa, "invoice_date", srow, ok, w=np.where(ok, gp, 0.0))
-        else:
-            missing["_gross_n"] = missing["_gross_sum"] = _missing_column("sales", "gross_profit")
-        if ds.has("addons"):
-            ad = ds["addons"]
-            apos = _lookup(sa["sale_id"], ad["sale_id"])
-            found = apos >= 0
-            s_sale, p_sale, _ = cache[(id(sa), "invoice_date")]
-            take = np.where(found, apos, 0)
-            adf = pd.DataFrame(index=pd.RangeIndex(len(ad)))  # placeholder: cells come from the sale of each add-on
-            cache[(id(adf), "invoice_date")] = (np.where(found, s_sale[take], -1), np.where(found, p_sale[take], -1), adf)
-            ev["_addon_sales"] = place(adf, "invoice_date", np.where(found, apos, -1), found, ids=apos)
-            ev["_addon_sales"].id_fixes_cell = True
-            prod = ad["product"].astype("string").reset_index(drop=True)
-            for pr in PRODUCTS:
-                ev[f"_addon_sales.{pr}"] = place(adf, "invoice_date", apos, found & _eq(prod, pr), ids=apos)
-                ev[f"_addon_sales.{pr}"].id_fixes_cell = True
-            agp = ad["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
-            if np.isfinite(agp).any() or len(ad) == 0:
-                ev["_addon_gross"] = place(adf, "invoice_date", apos, found, w=np.nan_to_num(agp, nan=0.0))
-            else:
-                missing["_addon_gross"] = _missing_column("addons", "gross_profit")
-        else:
-            for k in ["_addon_sales", "_addon_gross", *[f"_addon_sales.{p}" for p in PRODUCTS]]:
-                missing[k] = _missing_table("addons")
-    else:
-        for k in ["S", "S_room", *[f"volume.{c}" for c in CHANNELS], "_gross_n", "_gross_sum"]:
-            missing[k] = _missing_table("sales")
-        for k in ["_addon_sales", "_addon_gross", *[f"_addon_sales.{p}" for p in PRODUCTS]]:
-            missing[k] = _missing_table("sales")
+    return _Units(units, unit_of, staff_index, lead_codes, employed)
 
-    # follow-ups: due in M, done on time (store level only)
-    if ds.has("followups"):
-        fu = ds["followups"]
-        done = fu["done_date"].to_numpy(dtype="datetime64[ns]")
-        due = fu["due_date"].to_numpy(dtype="datetime64[ns]")
-        on_time = ~np.isnat(done) & (done.astype("datetime64[D]") <= due.astype("datetime64[D]"))
-        for kind, key in (("潜客跟踪", "_fu"), ("售后跟踪", "_afu")):
-            is_kind = _eq(fu["kind"], kind)
-            ev[f"{key}_due"] = place(fu, "due_date", None, is_kind)
-            ev[f"{key}_ok"] = place(fu, "due_date", None, is_kind & on_time)
-    else:
-        for k in ("_fu_due", "_fu_ok", "_afu_due", "_afu_ok"):
-            missing[k] = _missing_table("followups")
 
-    # ------------------------------------------------------------------ units and cells
-    staff_index = None
-    if by_staff:
-        # consultant codes: every staff id met in the attributing columns (+ staff table's 销售顾问)
-        extra = []
-        if ds.has("staff"):
-            st = ds["staff"]
-            extra.append(st["staff_id"].astype("string"))
-        allstaff = pd.concat([*staff_vals, *extra], ignore_index=True).dropna()
-        staff_index = pd.Index(pd.unique(allstaff), dtype="string")
-        # translate the "f" arrays: visits → visit row, leads-based → lead row, sales → sale row
-        lead_codes = staff_index.get_indexer(lead_staff) if leads is not None else None
-        visit_codes = staff_index.get_indexer(raw_staff["visits"]) if "visits" in raw_staff else None
-        sale_codes = staff_index.get_indexer(raw_staff["sales"]) if "sales" in raw_staff else None
-        via = {
-            "traffic": visit_codes, "FV": visit_codes,
-            "W": lead_codes, "C": lead_codes, "N": lead_codes, "CV": lead_codes, "R": lead_codes,
-            "RnoTD": lead_codes, "TD": lead_codes, "TDi": lead_codes,
-            "_td_rows": lead_codes, "_td_satisfied": lead_codes, "_td_reached": lead_codes, "_td_sat_reached": lead_codes,
-        }
-        for name, e in ev.items():
-            codes = via.get(name)
-            if codes is None and (name in ("S", "S_room", "_gross_n", "_gross_sum", "_addon_gross")
-                                  or name.startswith("volume.") or name.startswith("_addon_sales")):
-                codes = sale_codes
-            if codes is None:
-                e.f = np.full(len(e.s), -1)
-            else:
-                f = np.full(len(e.s), -1, dtype=np.int64)
-                okf = e.f >= 0
-                f[okf] = codes[e.f[okf]]
-                e.f = f
-        NS = len(staff_index)
-        # units: every (store, consultant) with an attributed event in the months asked for, and the
-        # staff table's 销售顾问 employed in one of them
-        unit_keys = [e.s[e.f >= 0] * NS + e.f[e.f >= 0] for e in ev.values()]
-        employed = None
-        if ds.has("staff"):
-            st = ds["staff"]
-            consultant = _eq(st["role"], "销售顾问")
-            ss = grid.store_codes(st["store_id"])
-            sf = staff_index.get_indexer(st["staff_id"].astype("string"))
-            hire = _months(st["hire_date"])
-            leave = _months(st["leave_date"])
-            leave = np.where(leave == _NAT, np.iinfo(np.int64).max, leave)
-            ok = consultant & (ss >= 0) & (sf >= 0)
-            # employed in M: hired by end(M) and not left before start(M)
-            emp = (hire[ok, None] <= grid.months[None, :]) & (leave[ok, None] >= grid.months[None, :])
-            employed = (ss[ok] * NS + sf[ok], emp)
-            unit_keys.append((ss[ok] * NS + sf[ok])[emp.any(axis=1)])
-        # L contributes units too (open leads of a consultant)
-        if leads is not None:
-            ls = grid.store_codes(leads["store_id"])
-            lf = lead_codes
-            okl = (ls >= 0) & (lf >= 0)
-            unit_keys.append(ls[okl] * NS + lf[okl])
-        units = np.unique(np.concatenate(unit_keys)) if unit_keys else np.array([], dtype=np.int64)
-
-        def unit_of(s, f):
-            key = s * NS + f
-            u = np.searchsorted(units, key)
-            u = np.minimum(u, max(len(units) - 1, 0))
-            good = (f >= 0) & (len(units) > 0)
-            good &= units[u] == key if len(units) else False
-            return np.where(good, u, -1)
-    else:
-        units = np.arange(len(grid.stores))
-
-        def unit_of(s, f):
-            return s
-
-    U, P = len(units), grid.P
-    ncell = U * P
+def _count(ev: dict[str, _Events], units: _Units, P: int) -> dict[str, np.ndarray]:
+    """Per component, the count (distinct ids where the events carry ids) or the weighted sum of every cell."""
+    ncell = len(units.units) * P
     values: dict[str, np.ndarray] = {}
     for name, e in ev.items():
-        u = unit_of(e.s, e.f)
+        u = units.unit_of(e.s, e.f)
         ok = u >= 0
         cell = u[ok] * P + e.p[ok]
         if e.ids is not None and e.id_fixes_cell:
@@ -500,87 +571,69 @@ def components(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -> 
             values[name] = np.bincount(cell, weights=e.w[ok], minlength=ncell).astype(float)
         else:
             values[name] = np.bincount(cell, minlength=ncell).astype(float)
+    return values
 
-    if leads is not None:
-        values["L"] = _open_leads(leads, grid, lead_created_m, unit_of,
-                                  lead_codes if by_staff else None, U)
 
-    # market: per store × month (store level)
+def _market(ds: Dataset, grid: _Grid, values: dict, missing: dict, *, by_staff: bool, ncell: int) -> dict:
+    """The market components (store × month; volume plan, regional volume) into ``values``, with per-cell reasons
+    for cells without a market figure (returned)."""
     cell_reasons: dict[str, np.ndarray] = {}
-    if ds.has("market"):
-        mk = ds["market"]
-        ms = grid.store_codes(mk["store_id"])
-        mp = grid.period_codes(_months(pd.to_datetime(mk["period"].astype("string") + "-01", errors="coerce")))
-        okm = (ms >= 0) & (mp >= 0)
-        for col, key in (("volume_plan", "_vp"), ("region_volume", "_region")):
-            vals = mk[col].to_numpy(dtype=float, na_value=np.nan)
-            if by_staff:
-                missing[key] = ("不按顾问统计（市场数据只有门店级）", "not per consultant (market data is store level)")
-                continue
-            arr = np.full(ncell, np.nan)
-            have = np.zeros(ncell, dtype=bool)
-            cells = ms[okm] * P + mp[okm]
-            have[cells] = True
-            sums = pd.Series(vals[okm]).groupby(cells).sum(min_count=1)
-            arr[sums.index.to_numpy()] = sums.to_numpy()
-            values[key] = arr
-            zh_col = TABLES["market"].column(col).zh
-            reason = np.where(
-                ~have,
-                "市场表（market）中没有该门店该月份的行",
-                np.where(np.isnan(arr), f"市场表中该月的「{zh_col}」为空", ""),
-            ).astype(object)
-            reason_en = np.where(~have, "no market row for this store and month",
-                                 np.where(np.isnan(arr), f"market {col} is empty for this month", "")).astype(object)
-            cell_reasons[key] = np.array(list(zip(reason, reason_en)), dtype=object) if ncell else np.empty(0, dtype=object)
-    else:
+    if not ds.has("market"):
         missing["_vp"] = missing["_region"] = _missing_table("market")
+        return cell_reasons
+    mk = ds["market"]
+    ms = grid.store_codes(mk["store_id"])
+    mp = grid.period_codes(_months(pd.to_datetime(mk["period"].astype("string") + "-01", errors="coerce")))
+    okm = (ms >= 0) & (mp >= 0)
+    for col, key in (("volume_plan", "_vp"), ("region_volume", "_region")):
+        vals = mk[col].to_numpy(dtype=float, na_value=np.nan)
+        if by_staff:
+            missing[key] = ("不按顾问统计（市场数据只有门店级）", "not per consultant (market data is store level)")
+            continue
+        arr = np.full(ncell, np.nan)
+        have = np.zeros(ncell, dtype=bool)
+        cells = ms[okm] * grid.P + mp[okm]
+        have[cells] = True
+        sums = pd.Series(vals[okm]).groupby(cells).sum(min_count=1)
+        arr[sums.index.to_numpy()] = sums.to_numpy()
+        values[key] = arr
+        zh_col = TABLES["market"].column(col).zh
+        reason = np.where(
+            ~have,
+            "市场表（market）中没有该门店该月份的行",
+            np.where(np.isnan(arr), f"市场表中该月的「{zh_col}」为空", ""),
+        ).astype(object)
+        reason_en = np.where(~have, "no market row for this store and month",
+                             np.where(np.isnan(arr), f"market {col} is empty for this month", "")).astype(object)
+        cell_reasons[key] = np.array(list(zip(reason, reason_en)), dtype=object) if ncell else np.empty(0, dtype=object)
+    return cell_reasons
 
-    if by_staff:
-        for k in ("FC", "_fu_due", "_fu_ok", "_afu_due", "_afu_ok"):
-            if k in values or k in missing:
-                values.pop(k, None)
-                missing[k] = ("不按顾问统计（数据没有顾问字段）", "not per consultant (no consultant column)")
 
-    # missing components → NaN
-    for name, why in missing.items():
-        if why is not None:
-            values[name] = np.full(ncell, np.nan)
-
-    # keys frame
+def _consultant_keys(grid: _Grid, units: _Units, values: dict, missing: dict) -> tuple[pd.DataFrame, np.ndarray]:
+    """The keys of the consultant-months kept (employed then or with any activity) and the mask of those cells."""
+    U, P = len(units.units), grid.P
+    NS = len(units.staff_index)
     u_rep = np.repeat(np.arange(U), P)
     p_rep = np.tile(np.arange(P), U)
-    if by_staff:
-        NS = len(staff_index)
-        s_code = units // NS if U else np.array([], dtype=np.int64)
-        f_code = units % NS if U else np.array([], dtype=np.int64)
-        keys = pd.DataFrame({
-            "store_id": pd.array(grid.stores.to_numpy()[s_code[u_rep]], dtype="string"),
-            "period": pd.array(np.asarray(periods, dtype=object)[p_rep], dtype="string"),
-            "staff_id": pd.array(staff_index.to_numpy()[f_code[u_rep]], dtype="string"),
-        })
-        # keep a consultant-month when the consultant was employed then or has any activity
-        active = np.zeros(ncell, dtype=bool)
-        for name in COUNT_IDS:
-            if name in values and name not in missing:
-                active |= np.nan_to_num(values[name]) > 0
-        if employed is not None:
-            ukeys, emp = employed
-            eu = np.searchsorted(units, ukeys)
-            eu = np.minimum(eu, max(U - 1, 0))
-            hit = (units[eu] == ukeys) if U else np.zeros(len(ukeys), dtype=bool)
-            for i in np.flatnonzero(hit):
-                active[eu[i] * P + np.flatnonzero(emp[i])] = True
-        keep = active
-        keys = keys[keep].reset_index(drop=True)
-        values = {k: v[keep] for k, v in values.items()}
-        cell_reasons = {k: v[keep] for k, v in cell_reasons.items()}
-    else:
-        keys = pd.DataFrame({
-            "store_id": pd.array(grid.stores.to_numpy()[u_rep], dtype="string"),
-            "period": pd.array(np.asarray(periods, dtype=object)[p_rep], dtype="string"),
-        })
-    return Components(keys, values, missing, cell_reasons, by_staff)
+    s_code = units.units // NS if U else np.array([], dtype=np.int64)
+    f_code = units.units % NS if U else np.array([], dtype=np.int64)
+    keys = pd.DataFrame({
+        "store_id": pd.array(grid.stores.to_numpy()[s_code[u_rep]], dtype="string"),
+        "period": pd.array(np.asarray(grid.periods, dtype=object)[p_rep], dtype="string"),
+        "staff_id": pd.array(units.staff_index.to_numpy()[f_code[u_rep]], dtype="string"),
+    })
+    active = np.zeros(U * P, dtype=bool)
+    for name in COUNT_IDS:
+        if name in values and name not in missing:
+            active |= np.nan_to_num(values[name]) > 0
+    if units.employed is not None:
+        ukeys, emp = units.employed
+        eu = np.searchsorted(units.units, ukeys)
+        eu = np.minimum(eu, max(U - 1, 0))
+        hit = (units.units[eu] == ukeys) if U else np.zeros(len(ukeys), dtype=bool)
+        for i in np.flatnonzero(hit):
+            active[eu[i] * P + np.flatnonzero(emp[i])] = True
+    return keys[active].reset_index(drop=True), active
 
 
 def _open_leads(leads: pd.DataFrame, grid: _Grid, created_m: np.ndarray, unit_of, staff_codes, U: int) -> np.ndarray:

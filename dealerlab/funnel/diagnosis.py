@@ -35,26 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STEPS", "STEP_OF", "load_benchmarks", "actions", "step_label", "compare", "diagnose", "action_plan"]
 
-_MSG = Catalogue({
-    "not_a_stage": {"zh": "不是漏斗环节，不估算毛利（按严重程度排序）", "en": "not a funnel stage: no money attached"},
-    "not_available": {"zh": "{name}：无法计算（{reason}）", "en": "{name}: not available ({reason})"},
-    "level": {"zh": "，与前3个月持平", "en": ", level with the last 3 months"},
-    "up": {"zh": "，比前3个月升 {pts:.1f} 个百分点", "en": ", up {pts:.1f} pts on the last 3 months"},
-    "down": {"zh": "，比前3个月降 {pts:.1f} 个百分点", "en": ", down {pts:.1f} pts on the last 3 months"},
-    "meets": {"zh": "{name} {value}，达到标杆 {benchmark}{trend}", "en": "{name} {value} meets the benchmark {benchmark}{trend}"},
-    "stake_no_gain": {"zh": "；{reason}", "en": "; {reason}"},
-    "stake_gain": {
-        "zh": "；提到可达目标 {target}（{basis}）约多销 {sales:.1f} 台、毛利约 {gross:,.0f} 元（占本月毛利 {share}；到标杆约 "
-              "{bench_sales:.1f} 台）",
-        "en": "; at the reachable target {target} ({basis}) about {sales:.1f} more sales, gross about {gross:,.0f} "
-              "({share} of the month's gross; at benchmark {bench_sales:.1f})",
-    },
-    "stake_na": {"zh": "；无法估算（{reason}）", "en": "; not estimated ({reason})"},
-    "below": {
-        "zh": "{name} {value}，低于标杆 {benchmark}{trend}{stake}（环节：{step}）",
-        "en": "{name} {value} below the benchmark {benchmark}{trend}{stake} (step: {step})",
-    },
-})
+_MSG = Catalogue.load("funnel/diagnosis")
 
 #: the SGM 9-step sales process (seed 001/002), in order
 STEPS: tuple[str, ...] = (
@@ -133,7 +114,7 @@ def actions(step: str | None = None, *, metric: str | None = None, lang: str = "
     return out.reset_index(drop=True)
 
 
-def _rates_now_and_before(ds, *, period: str, stores, history: int):
+def _rates_now_and_before(ds: Dataset, *, period: str, stores, history: int):
     """Rates of ``period`` and pooled rates of the ``history`` months before, per store (internal)."""
     before = periods_back(period, history)
     comp = components(ds, periods=[*before, period], stores=stores)

@@ -102,27 +102,7 @@ STAGE_BASE: dict[str, tuple[tuple[str, ...], tuple[str, str] | tuple[str] | tupl
     "test_drive_rate": (("W", "CV", "RnoTD"), ("p_td", "p_notd")),
     "close_rate": (("L", "N"), ()),
 }
-_MSG = Catalogue({
-    # the path shares' names
-    "p_lead": {"zh": "全部已结案潜客成交率", "en": "sold share of all closed leads"},
-    "p_call_visited": {"zh": "来电潜客·到店后成交率", "en": "call leads that visited"},
-    "p_call_unvisited": {"zh": "来电潜客·未到店成交率", "en": "call leads that never visited"},
-    "p_revisit": {"zh": "到店潜客·再回展厅成交率", "en": "visited leads that came back"},
-    "p_norevisit": {"zh": "到店潜客·未再回成交率", "en": "visited leads that never came back"},
-    "p_td": {"zh": "到店潜客·试驾后成交率", "en": "visited leads with a test drive"},
-    "p_notd": {"zh": "到店潜客·未试驾成交率", "en": "visited leads without a test drive"},
-    # reasons and notes
-    "small": {"zh": "样本不足，少于 30 条已结案潜客", "en": "too few cases: fewer than 30 closed leads"},
-    "no_visits": {"zh": "缺少到店记录表（visits）", "en": "the visits table is missing"},
-    "no_test_drives": {"zh": "缺少试乘试驾表（test_drives）", "en": "the test_drives table is missing"},
-    "rate_na": {"zh": "本月比率不可计算", "en": "the rate is not available this month"},
-    "no_gain_paths": {
-        "zh": "此环节没有增益：{with_} {p_with:.1%} 不高于 {without} {p_without:.1%}",
-        "en": "no gain from this stage: {with_} close at {p_with:.1%}, not more than {without} at {p_without:.1%}",
-    },
-    "no_gain": {"zh": "此环节没有增益（走这条路径的潜客成交率不更高）", "en": "no gain from this stage"},
-    "not_estimated": {"zh": "缺少数据，无法估算", "en": "not available"},
-})
+_MSG = Catalogue.load("funnel/paths")
 
 
 def _reason_small(lang: str) -> str:
@@ -334,7 +314,7 @@ def target_source(current: float, benchmark: float, own_best: float) -> str:
 _COUNT_IDS = ("FV", "FC", "W", "C", "N", "CV", "L", "RnoTD", "S_room", "S")
 
 
-def _month_inputs(ds, *, period: str, stores, months: int):
+def _month_inputs(ds: Dataset, *, period: str, stores, months: int):
     """Counts and rates of M, and the best month of each stage over the window (internal)."""
     from dealerlab.funnel.counts import funnel_counts
     from dealerlab.funnel.rates import funnel_rates

@@ -45,9 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RATE_SPECS", "RateSpec", "FUNNEL_METRICS", "RATE_IDS", "funnel_rates", "long_metrics", "evaluate"]
 
-_TXT = Catalogue({
-    "denominator": {"zh": "分母为 0：", "en": "denominator is 0: "},
-})
+_TXT = Catalogue.load("funnel/rates")
 
 
 @dataclass(frozen=True)

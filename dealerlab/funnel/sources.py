@@ -13,12 +13,16 @@ source with the share of each source that ends in a sale.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from dealerlab._long import month
 from dealerlab._options import check_option
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["MIN_CLOSED", "traffic_mix", "lead_sources"]
 
@@ -34,7 +38,7 @@ def _select(frame: pd.DataFrame, periods: Sequence[str], stores, date: str) -> p
     return out
 
 
-def traffic_mix(ds, *, periods: Sequence[str], stores=None, source: str = "source") -> pd.DataFrame:
+def traffic_mix(ds: Dataset, *, periods: Sequence[str], stores=None, source: str = "source") -> pd.DataFrame:
     """Showroom traffic (first visits) by source, per store and month.
 
     Parameters
@@ -64,7 +68,7 @@ def traffic_mix(ds, *, periods: Sequence[str], stores=None, source: str = "sourc
     return out.sort_values(["store_id", "period", "batches"], ascending=[True, True, False]).reset_index(drop=True)
 
 
-def lead_sources(ds, *, periods: Sequence[str], stores=None, by: str = "channel") -> pd.DataFrame:
+def lead_sources(ds: Dataset, *, periods: Sequence[str], stores=None, by: str = "channel") -> pd.DataFrame:
     """New leads by source and the share of each source's closed leads that were sold, over the months together.
 
     Parameters

@@ -28,22 +28,7 @@ SCREEN_CRITERIA = {
     "data": (0.2, "数据可得"),
 }
 
-_MSG = Catalogue(
-    {
-        "columns": {
-            "zh": "表中缺少列 {missing}。现有的列：{columns}。",
-            "en": "Columns {missing} are missing. Columns: {columns}.",
-        },
-        "weights": {
-            "zh": "筛选标准的权重合计必须是 100%，现在是 {total:.1%}。请调整权重。",
-            "en": "The criteria weights must sum to 100%, they sum to {total:.1%}.",
-        },
-        "score": {
-            "zh": "第 {row} 行（{name}）“{column}”的打分是 {value!r}：打分必须是 1 到 5 之间的数字。",
-            "en": "Row {row} ({name}), column {column}: score {value!r} must be a number from 1 to 5.",
-        },
-    }
-)
+_MSG = Catalogue.load("kpi/design")
 
 
 def _need(frame: pd.DataFrame, columns: Sequence[str]) -> None:

@@ -33,21 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["card_rate", "score_cards", "owner_scores", "metric_values", "card_actuals", "score_on_dataset"]
 
-_MSG = Catalogue(
-    {
-        "no_actual": {"zh": "没有实际值", "en": "no actual value"},
-        "bad_target": {"zh": "目标值须为正数", "en": "the target must be positive"},
-        "bad_stretch": {"zh": "突破性目标值无效", "en": "the stretch target is invalid"},
-        "bad_direction": {"zh": "方向无效", "en": "invalid direction"},
-        "missing_cards": {"zh": "缺少实际值：{cards}", "en": "no actual for: {cards}"},
-        "store_fallback": {
-            "zh": "{metrics} 无个人数据，用门店数据",
-            "en": "{metrics}: no per-consultant figure, store figure used",
-        },
-        "no_finance": {"zh": "缺少数据表 monthly_finance", "en": "table monthly_finance is missing"},
-        "no_row": {"zh": "{period} 无该门店数据", "en": "no row for the store in {period}"},
-    }
-)
+_MSG = Catalogue.load("kpi/scoring")
 
 
 def card_rate(
@@ -239,7 +225,7 @@ def owner_scores(
 
 
 # ------------------------------------------------------------------------------------------ Dataset binding
-def _extra_values(ds, store_id: str, period: str, ids: list[str], lang: str) -> tuple[dict, dict]:
+def _extra_values(ds: Dataset, store_id: str, period: str, ids: list[str], lang: str) -> tuple[dict, dict]:
     values, reasons = {}, {}
     for mid in ids:
         _zh, _en, table, column = EXTRA_METRICS[mid]
@@ -256,7 +242,7 @@ def _extra_values(ds, store_id: str, period: str, ids: list[str], lang: str) -> 
 
 
 def metric_values(
-    ds,
+    ds: Dataset,
     *,
     store_id: str,
     period: str,

@@ -129,7 +129,7 @@ def complaint_status(ds: Dataset, *, store_id: str, period: str, open_days: int 
     }
 
 
-def _target(ds, store_id: str, period: str, key: str) -> float | None:
+def _target(ds: Dataset, store_id: str, period: str, key: str) -> float | None:
     if key not in _TARGET_METRIC or not ds.has("targets"):
         return None
     t = ds["targets"]

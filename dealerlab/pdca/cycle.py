@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from dealerlab._io import atomic_file
 from dealerlab._options import check_option
 from dealerlab.calendar import check_period
 from dealerlab.errors import DealerlabError, ParameterError
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = [
     "Action",
@@ -284,7 +288,7 @@ class Cycle:
 
     # -- Check
     def check(
-        self, ds=None, *, periods: Sequence[str] | None = None, values: Sequence[float] | None = None
+        self, ds: Dataset=None, *, periods: Sequence[str] | None = None, values: Sequence[float] | None = None
     ) -> CheckResult:
         """Compute the metric after the change and compare it with the target.
 

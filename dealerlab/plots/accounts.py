@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -10,33 +12,13 @@ from matplotlib.axes import Axes
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
 
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
 __all__ = ["value_potential", "rfm_heatmap", "industry_mix", "churn_table", "b2b_funnel", "TIER_COLORS"]
 
 TIER_COLORS = {"价值型": PALETTE[3], "重要型": PALETTE[0], "潜力型": PALETTE[2], "一般": PALETTE[7]}
-_T = Catalogue({
-    "b2b_title": {"zh": "车队客户销售漏斗（括号内为上一阶段到本阶段的转化率）", "en": "Fleet sales funnel (step conversion in brackets)"},
-    "价值型": {"zh": "价值型", "en": "value"},
-    "重要型": {"zh": "重要型", "en": "importance"},
-    "潜力型": {"zh": "潜力型", "en": "potential"},
-    "一般": {"zh": "一般", "en": "general"},
-    "money_x": {"zh": "近 24 个月购车+维修金额（万元）", "en": "24-month money (10k yuan)"},
-    "potential_y": {"zh": "潜力（计划采购 + 0.2×车队 − 近 12 月已购）", "en": "Potential"},
-    "tier": {"zh": "分级", "en": "Tier"},
-    "tiers_title": {"zh": "大客户分级：价值与潜力", "en": "Account tiers: value and potential"},
-    "f_score": {"zh": "F 频次得分（5 = 最多）", "en": "F score"},
-    "r_score": {"zh": "R 最近得分（5 = 最近）", "en": "R score"},
-    "rfm_cell": {"zh": "{c}\n{wan:,.0f}万", "en": "{c}\n{k:,.0f}k"},
-    "rfm_title": {"zh": "RFM：客户数与平均金额", "en": "RFM: accounts and mean money"},
-    "mix_bar": {"zh": "  {v:,.0f}万 / {n}户", "en": "  {v:,.0f} / {n}"},
-    "mix_x": {"zh": "近 24 个月金额（万元）", "en": "24-month money (10k yuan)"},
-    "mix_title": {"zh": "大客户行业结构", "en": "Industry mix"},
-    "account_name": {"zh": "客户", "en": "Account"},
-    "industry": {"zh": "行业", "en": "Industry"},
-    "last_activity": {"zh": "最近往来", "en": "Last activity"},
-    "recency_days": {"zh": "未往来天数", "en": "Days silent"},
-    "monetary": {"zh": "24月金额", "en": "24-month money"},
-    "contact_level": {"zh": "对接层级", "en": "Contact level"},
-})
+_T = Catalogue.load("plots/accounts")
 
 
 def value_potential(tiers: pd.DataFrame, *, label_top: int = 6, ax: Axes | None = None, lang: str = "zh") -> Axes:
@@ -94,7 +76,7 @@ def industry_mix(mix: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh")
     return ax
 
 
-def churn_table(churn: pd.DataFrame, *, lang: str = "zh"):
+def churn_table(churn: pd.DataFrame, *, lang: str = "zh") -> Styler:
     """The churn list as a pandas Styler (days silent shaded), for notebooks. Client strings are escaped."""
     cols = {c: _T.get(c, lang) for c in
             ("account_name", "industry", "tier", "last_activity", "recency_days", "monetary", "contact_level")}

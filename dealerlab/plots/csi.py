@@ -18,21 +18,7 @@ from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["ipa_map", "gap_bars", "rater_radar", "index_trend", "complaint_pareto"]
 
-_T = Catalogue({
-    "ipa_title": {"zh": "重要度—表现分析（IPA）", "en": "Importance–performance analysis"},
-    "ipa_x": {"zh": "表现（指数，千分制）", "en": "Performance (index, 1000 scale)"},
-    "ipa_y": {"zh": "重要度（与总体满意度的相关系数）", "en": "Importance (correlation with overall satisfaction)"},
-    "gap_title": {"zh": "各题项差距：表现 − 期望", "en": "Gap per item: performance − expectation"},
-    "gap_x": {"zh": "差距 P − E（分）", "en": "Gap P − E (points)"},
-    "radar_title": {"zh": "服务质量五维度（RATER）", "en": "Five dimensions of service quality (RATER)"},
-    "trend_title": {"zh": "满意度指数与目标", "en": "Satisfaction index vs target"},
-    "trend_y": {"zh": "指数（千分制）", "en": "Index (1000 scale)"},
-    "target": {"zh": "目标", "en": "target"},
-    "pareto_title": {"zh": "投诉类别柏拉图", "en": "Complaint Pareto by category"},
-    "count": {"zh": "投诉件数", "en": "Complaints"},
-    "cum": {"zh": "累计占比", "en": "Cumulative share"},
-    "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
-})
+_T = Catalogue.load("plots/csi")
 
 
 def _one_group(table: pd.DataFrame, what: str) -> None:

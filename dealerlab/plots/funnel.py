@@ -21,18 +21,7 @@ from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["funnel_chart", "trend_chart", "gap_bars", "consultant_heatmap", "plot_traffic_mix"]
 
-_T = Catalogue({
-    "funnel_title": {"zh": "{store} {period} 销售漏斗", "en": "Sales funnel, {store} {period}"},
-    "bench_mark": {"zh": "▲ 达到标杆时的数量", "en": "▲ count at benchmark"},
-    "trend_title": {"zh": "漏斗各环节比率（虚线 = 标杆）", "en": "Funnel stage rates (dashed = benchmark)"},
-    "gap_title": {"zh": "{store} {period} 与标杆的差距", "en": "Gap to benchmark, {store} {period}"},
-    "gap_x": {"zh": "实际 − 标杆（百分点）", "en": "Actual − benchmark (pts)"},
-    "stake": {"zh": "可多销 {x:.1f} 台", "en": "+{x:.1f} sales"},
-    "heat_title": {"zh": "销售顾问 × 关键指标（颜色 = 与团队中位数相比）", "en": "Consultant × KPI (colour = vs team median)"},
-    "consultant": {"zh": "销售顾问", "en": "Consultant"},
-    "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
-    "bench_rate": {"zh": "（标杆 {rate}）", "en": " (benchmark {rate})"},
-})
+_T = Catalogue.load("plots/funnel")
 
 #: the bars of the funnel: (label zh, label en, count expression)
 _BARS = [
@@ -276,12 +265,7 @@ def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate",
     return ax
 
 
-_MIX_MSG = Catalogue(
-    {
-        "title": {"zh": "{store} 首次到店批次的来源构成", "en": "{store}: first visits by source"},
-        "y": {"zh": "首次到店批次", "en": "First visits"},
-    }
-)
+_MIX_MSG = Catalogue.load("plots/funnel.mix_msg")
 
 
 def plot_traffic_mix(mix: pd.DataFrame, *, store_id: str | None = None, ax: Axes | None = None,

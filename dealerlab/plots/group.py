@@ -14,7 +14,8 @@ from dealerlab.plots.style import PALETTE
 __all__ = ["rates_by_store"]
 
 
-def rates_by_store(table: pd.DataFrame, *, ncols: int = 3, lang: str = "zh", title: str | None = None, axes=None):
+def rates_by_store(table: pd.DataFrame, *, ncols: int = 3, lang: str = "zh", title: str | None = None,
+                   axes: np.ndarray | None = None) -> np.ndarray:
     """One small bar chart per rate: a bar per store, the group's rate (summed components) and the benchmark as lines.
 
     Parameters

@@ -21,39 +21,7 @@ __all__ = ["plot_perspective_weights", "plot_scorecard", "plot_link_matrix", "PE
 #: one colour per balanced-scorecard perspective
 PERSPECTIVE_COLORS = {"财务": PALETTE[0], "客户": PALETTE[1], "内部流程": PALETTE[2], "学习与成长": PALETTE[4]}
 
-_MSG = Catalogue(
-    {
-        "money": {"zh": "{wan:,.1f}万", "en": "{k:,.0f}k"},
-        "weighted": {"zh": "{name}（{weight:.0%}）", "en": "{name} ({weight:.0%})"},
-        "weights_title": {
-            "zh": "各责任人指标权重的平衡计分卡分布",
-            "en": "KPI weights by balanced-scorecard perspective",
-        },
-        "weight": {"zh": "权重", "en": "Weight"},
-        "sum_off": {"zh": "合计 {total:.0%}", "en": "total {total:.0%}"},
-        "card_title": {"zh": "{owner} 的计分卡　总分 {score}", "en": "Scorecard of {owner}: score {score}"},
-        "achievement": {
-            "zh": "达成率（实际 ÷ 目标，越低越好的指标为 目标 ÷ 实际）",
-            "en": "Achievement (actual / target; target / actual when lower is better)",
-        },
-        "target": {"zh": "目标 100%", "en": "target 100%"},
-        "stretch": {"zh": "突破性目标（封顶）", "en": "stretch (cap)"},
-        "na": {"zh": "无数据：{reason}", "en": "not available: {reason}"},
-        "label": {
-            "zh": "实际 {actual}／目标 {target}　{rate}　得分 {score}",
-            "en": "actual {actual} / target {target}  {rate}  score {score}",
-        },
-        "link_title": {
-            "zh": "部门指标关联图：同一个指标出现在几个部门的计分卡上（格内为权重）",
-            "en": "KPI links between departments: one KPI on several scorecards (cell = weight)",
-        },
-        "n_sets": {"zh": "部门数", "en": "scorecards"},
-        "perspectives": {
-            "zh": "财务|客户|内部流程|学习与成长",
-            "en": "Financial|Customer|Internal process|Learning & growth",
-        },
-    }
-)
+_MSG = Catalogue.load("plots/kpi")
 
 
 def _frame(cards) -> pd.DataFrame:
@@ -233,7 +201,8 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax: Axes |
     return ax
 
 
-def plot_link_matrix(matrix: pd.DataFrame, *, only_shared: bool = False, ax=None, lang: str = "zh"):
+def plot_link_matrix(matrix: pd.DataFrame, *, only_shared: bool = False, ax: Axes | None = None,
+                     lang: str = "zh") -> Axes:
     """The KPI × scorecard link matrix as a grid: a filled cell = the scorecard carries the KPI (its weight written).
 
     Parameters

@@ -13,26 +13,7 @@ from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["bonus_waterfall", "team_pool", "units_vs_lines", "value_tree", "driver_tree"]
 
-_T = Catalogue({
-    "driver_title": {"zh": "价值驱动因素树：价格 × 数量、成本、存货与应收", "en": "Value-driver tree: price × units, cost, inventory, receivables"},
-    "base": {"zh": "总绩效", "en": "Base"},
-    "individual": {"zh": "× 个人达成 {a:.0%}", "en": "× individual {a:.0%}"},
-    "team": {"zh": "× 团队达成 {a:.0%}", "en": "× team {a:.0%}"},
-    "bonus": {"zh": "奖金", "en": "Bonus"},
-    "yuan": {"zh": "元", "en": "yuan"},
-    "bonus_title": {"zh": "奖金 = 总绩效 × 个人达成率 × 团队达成率", "en": "Bonus = base × individual × team achievement"},
-    "achievement_bar": {"zh": "目标达成率", "en": "Achievement"},
-    "achievement": {"zh": "达成率", "en": "Achievement"},
-    "pool": {"zh": "奖金池余额", "en": "Pool"},
-    "paid": {"zh": "当月发放", "en": "Paid"},
-    "pool_title": {"zh": "团队奖励与奖金池", "en": "Team reward and pool"},
-    "quarterly_line": {"zh": "季度月均 {n:g} 台（淘汰线）", "en": "{n:g}/month quarterly line"},
-    "monthly_line": {"zh": "单月 {n:g} 台（取消积分）", "en": "{n:g} in a month (points cancelled)"},
-    "units_y": {"zh": "月均销量（台）", "en": "Units a month"},
-    "units_title": {"zh": "销售顾问月均销量与末位淘汰线", "en": "Units per consultant and the bottom-out lines"},
-    "money": {"zh": "{wan:,.0f} 万", "en": "{m:,.2f}m"},
-    "tree_title": {"zh": "EVA 价值树：哪一个驱动因素最值得改善？", "en": "EVA value tree"},
-})
+_T = Catalogue.load("plots/pay")
 
 
 def bonus_waterfall(row: pd.Series | dict, *, cap: float = 1.2, ax: Axes | None = None, lang: str = "zh") -> Axes:

@@ -7,6 +7,8 @@ Drawing only: each function takes a table from :mod:`dealerlab.pdca` / :mod:`dea
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -14,6 +16,9 @@ from matplotlib.axes import Axes
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 __all__ = [
     "plot_p_chart",
@@ -25,37 +30,7 @@ __all__ = [
     "plot_fishbone",
 ]
 
-_T = Catalogue({
-    "p_title": {"zh": "p 控制图", "en": "p-chart"},
-    "rate": {"zh": "比率", "en": "rate"},
-    "centre": {"zh": "中心线 p̄ = {p:.2%}", "en": "centre p̄ = {p:.2%}"},
-    "limits": {"zh": "控制上下限 (±3σ)", "en": "control limits (±3σ)"},
-    "special": {"zh": "超出控制限（特殊原因）", "en": "beyond limits (special cause)"},
-    "run": {"zh": "连续{n}点在中心线同侧", "en": "{n} in a row on one side"},
-    "run_title": {"zh": "趋势图（推移图）", "en": "Run chart"},
-    "median": {"zh": "中位数 {m:.3g}", "en": "median {m:.3g}"},
-    "shift": {"zh": "连续≥{n}点在中位数同侧", "en": "≥ {n} in a row on one side"},
-    "mark": {"zh": "对策实施", "en": "action"},
-    "cad_title": {"zh": "管理节奏看板", "en": "Management cadence"},
-    "item": {"zh": "项目", "en": "Item"},
-    "freq": {"zh": "频率", "en": "Frequency"},
-    "value": {"zh": "当前值", "en": "Current"},
-    "target": {"zh": "目标/标杆", "en": "Target / benchmark"},
-    "status": {"zh": "状态", "en": "Status"},
-    "good": {"zh": "良好", "en": "good"},
-    "watch": {"zh": "关注", "en": "watch"},
-    "bad": {"zh": "异常", "en": "bad"},
-    "na": {"zh": "无数据", "en": "n/a"},
-    "paint_title": {"zh": "钣喷产出：班组规模 × 损伤程度", "en": "Paint shop: crew size × damage class"},
-    "hours_per_day": {"zh": "每在厂日完成工时（工时/天）", "en": "labour hours per day in the shop"},
-    "mean_days": {"zh": "平均在厂天数", "en": "mean days in the shop"},
-    "mean_labor_hours": {"zh": "平均工时", "en": "mean labour hours"},
-    "orders": {"zh": "工单数", "en": "orders"},
-    "damage": {"zh": "损伤程度", "en": "damage class"},
-    "booth_title": {"zh": "烤房利用率（低于 60% 为瓶颈信号）", "en": "Paint booth utilisation (below 60 % = warning)"},
-    "util": {"zh": "烤房利用率", "en": "booth utilisation"},
-    "line60": {"zh": "60% 警戒线", "en": "60 % line"},
-})
+_T = Catalogue.load("plots/pdca")
 
 
 def _pct_axis(ax, axis="y", decimals=0):
@@ -254,7 +229,7 @@ def plot_cadence_board(table: pd.DataFrame, *, ax: Axes | None = None, title: st
     return ax
 
 
-def style_cadence(table: pd.DataFrame, *, lang: str = "zh"):
+def style_cadence(table: pd.DataFrame, *, lang: str = "zh") -> Styler:
     """The cadence table as a pandas Styler (status cells coloured), for notebooks.
 
     Parameters

@@ -19,40 +19,7 @@ AGE_COLORS = {
     "stock_age_61_90": "#f17105",
     "stock_age_over_90": "#c0392b",
 }
-_T = Catalogue({
-    "stock_age_0_30": {"zh": "0–30天", "en": "0–30 days"},
-    "stock_age_31_60": {"zh": "31–60天", "en": "31–60 days"},
-    "stock_age_61_90": {"zh": "61–90天", "en": "61–90 days"},
-    "stock_age_over_90": {"zh": ">90天（长库龄）", "en": "> 90 days"},
-    "capital": {"zh": "{wan:,.0f}万", "en": "{wan:,.0f}0k"},
-    "slow_mark": {"zh": "  滞销 ", "en": "  slow "},
-    "age_x": {"zh": "在库台数（右侧：资金占用）", "en": "Units in stock (right: capital tied up)"},
-    "age_title": {"zh": "库龄结构（按车型）", "en": "Stock age by model"},
-    "age_legend": {"zh": "库龄", "en": "Age"},
-    "no_sales": {"zh": "近3月无销售", "en": "no sales in 3 months"},
-    "over": {"zh": " {d:.0f}天（超标准 {n:.0f} 台）", "en": " {d:.0f} d (+{n:.0f} vs standard)"},
-    "under": {"zh": " {d:.0f}天（低于标准 {n:.0f} 台）", "en": " {d:.0f} d (−{n:.0f} vs standard)"},
-    "standard": {"zh": " 标准 {d:.0f}天", "en": " standard {d:.0f} d"},
-    "slow_line": {"zh": " 2倍标准（滞销线）", "en": " 2× standard (slow)"},
-    "days_x": {"zh": "库存深度（天）= 在库台数 ÷ 近3个月日均销量", "en": "Stock days = units ÷ daily sales (3 months)"},
-    "days_title": {"zh": "库存深度与标准库存", "en": "Stock days against the standard"},
-    "rebate_total": {"zh": "当月返利合计（万元）", "en": "Total rebate (10k yuan)"},
-    "tier": {"zh": "{t:.0%}\n{u}台", "en": "{t:.0%}\n{u}"},
-    "now": {"zh": "现在 {u} 台", "en": "now {u}"},
-    "next": {
-        "zh": "再卖 {n} 台 → 返利多 {wan:,.1f} 万元\n保本让价 ≤ {d:,.0f} 元/台",
-        "en": "{n} more → +{gain:,.0f} yuan\nbreak-even discount ≤ {d:,.0f}/unit",
-    },
-    "units_sold": {"zh": "当月销量（台）", "en": "Units sold in the month"},
-    "rebate_y": {"zh": "返利合计（万元）", "en": "Total rebate (10k yuan)"},
-    "ladder_title": {"zh": "返利阶梯：差几台、值多少", "en": "Rebate ladder: how many units, worth how much"},
-    "vehicle": {"zh": "单车销售毛利", "en": "Vehicle gross"},
-    "addon": {"zh": "单车衍生毛利", "en": "Add-on gross"},
-    "rebate": {"zh": "单车返利", "en": "Rebates"},
-    "no_rebates": {"zh": "返利缺失", "en": "no rebates"},
-    "per_unit": {"zh": "元/台", "en": "yuan per unit"},
-    "gross_title": {"zh": "综合单车毛利 = 销售毛利 + 衍生毛利 + 返利", "en": "Total gross per unit = vehicle + add-on + rebates"},
-})
+_T = Catalogue.load("plots/policy")
 
 
 def stock_age_pyramid(stock: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:

@@ -6,6 +6,8 @@ the Axes. Call :func:`dealerlab.plots.style.set_style` first so Chinese labels r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -13,20 +15,16 @@ from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 __all__ = ["first_service_bars"]
 
-_T = Catalogue({
-    "title": {"zh": "首保回厂：按开票月份", "en": "First service by invoice month"},
-    "returned": {"zh": "9 个月内回店首保", "en": "back for the first service within 9 months"},
-    "lost": {"zh": "未回店首保", "en": "not back"},
-    "units": {"zh": "新车台数", "en": "New cars"},
-    "rate": {"zh": "首保回厂率", "en": "First-service rate"},
-    "line": {"zh": "标准 {line:.0%}", "en": "line {line:.0%}"},
-    "no_data": {"zh": "没有可画的数据", "en": "no data to draw"},
-})
+_T = Catalogue.load("plots/retention")
 
 
-def first_service_bars(table: pd.DataFrame, *, ax=None, line: float | None = None, lang: str = "zh"):
+def first_service_bars(table: pd.DataFrame, *, ax: Axes | None = None, line: float | None = None,
+                       lang: str = "zh") -> Axes:
     """Stacked bars of the new cars of each invoice month (back for the first service / not back) with the month's
     first-service rate on a second axis.
 

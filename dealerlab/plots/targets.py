@@ -18,24 +18,7 @@ from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["plot_progress_board", "plot_decomposition", "plot_tree", "plot_amount_rate", "plot_rebalance"]
 
-_T = Catalogue({
-    "board_title": {"zh": "销售顾问日业绩进度看板", "en": "Daily progress board"},
-    "time_line": {"zh": "时间进度 {tp:.0%}", "en": "time progress {tp:.0%}"},
-    "x_ach": {"zh": "目标达成率（实际 ÷ 月目标）", "en": "Achievement (actual ÷ month target)"},
-    "no_target": {"zh": "无目标", "en": "no target"},
-    "decomp_title": {"zh": "目标分解", "en": "Target decomposition"},
-    "tree_title": {"zh": "目标分解树", "en": "Target tree"},
-    "total": {"zh": "合计", "en": "Total"},
-    "quad_title": {"zh": "达成额 × 达成率", "en": "Amount vs rate"},
-    "x_amount": {"zh": "达成额（实际）", "en": "Amount (actual)"},
-    "y_rate": {"zh": "达成率", "en": "Achievement rate"},
-    "median": {"zh": "中位数", "en": "median"},
-    "reb_title": {"zh": "周目标调整", "en": "Weekly re-planning"},
-    "plan": {"zh": "原计划", "en": "Original plan"},
-    "new": {"zh": "调整后目标", "en": "Adjusted target"},
-    "actual": {"zh": "实际达成", "en": "Actual"},
-    "week": {"zh": "第{w}周", "en": "Week {w}"},
-})
+_T = Catalogue.load("plots/targets")
 
 
 def _fmt(v) -> str:

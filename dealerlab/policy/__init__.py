@@ -89,7 +89,7 @@ _NO = {
 }
 
 
-def _month_sales(ds, stores, periods) -> pd.DataFrame:
+def _month_sales(ds: Dataset, stores, periods) -> pd.DataFrame:
     """S, Σ vehicle gross, Σ add-on gross per store × month (zeros where nothing sold)."""
     idx = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"])
     out = pd.DataFrame(index=idx, data={"S": 0.0, "vehicle_gross": 0.0, "addon_gross": 0.0})
@@ -107,7 +107,7 @@ def _month_sales(ds, stores, periods) -> pd.DataFrame:
     return out.reset_index()
 
 
-def _basis_values(ds, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
+def _basis_values(ds: Dataset, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
     """(store, period, basis key) → the basis value; basis key = metric id, or ``score:<item>`` for OEM scores."""
     from dealerlab import aftersales, csi, funnel, metrics
 
@@ -175,13 +175,13 @@ def rebate_table(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] |
     return _rebate_table(ds, stores, periods, _policies(ds, stores, periods))
 
 
-def _policies(ds, stores, periods) -> dict[tuple[str, str], pd.DataFrame]:
+def _policies(ds: Dataset, stores, periods) -> dict[tuple[str, str], pd.DataFrame]:
     """(store, period) → the resolved policy rows (one resolution per distinct store × month)."""
     policy = ds["oem_policy"]
     return {(sid, p): resolve_policy(policy, store_id=sid, period=p) for sid in stores for p in periods}
 
 
-def _rebate_table(ds, stores, periods, pols) -> pd.DataFrame:
+def _rebate_table(ds: Dataset, stores, periods, pols) -> pd.DataFrame:
     cols = ["store_id", "period", "item", "basis", "basis_value", "units", "tier_threshold", "amount_per_unit",
             "lump_sum", "rebate", "next_threshold", "next_amount_per_unit", "next_lump_sum", "reason"]
     policy = ds["oem_policy"]
@@ -238,7 +238,7 @@ def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
     return _cliff(ds, store, period, rebate_table(ds, periods=[period], stores=[store]))
 
 
-def _cliff(ds, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | None = None, ms=None) -> pd.DataFrame:
+def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | None = None, ms=None) -> pd.DataFrame:
     if not ds.has("oem_policy") or not ds.has("market") or not ds.has("sales"):
         return pd.DataFrame()
     if pol is None:

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dealerlab._interrupt import temporary
 from dealerlab._io import atomic_dir, clean_stale_temp
@@ -26,13 +27,12 @@ from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
 
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
+
 __all__ = ["metrics_command", "report_command", "build_report", "store_folder", "store_folders"]
 
-_MSG = Catalogue({
-    "metrics_written": {"zh": "已写入 {path}：{rows} 行（{n} 个有值）", "en": "wrote {path}: {rows} rows ({n} with a value)"},
-    "report_written": {"zh": "报告已生成：{index}", "en": "report written: {index}"},
-    "findings_written": {"zh": "发现清单已写入 {path}（{rows} 条）", "en": "findings written to {path} ({rows} rows)"},
-})
+_MSG = Catalogue.load("report/commands")
 
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
 #: names Windows reserves whatever the extension (CON.txt too), compared case-insensitively
@@ -196,7 +196,7 @@ def build_report(
         shutil.rmtree(work, ignore_errors=True)  # the pickle never outlives the run
 
 
-def _run_report(ds, *, data, out, inputs, period, store, all_stores, lang, benchmarks, pdf, show_pii, progress,
+def _run_report(ds: Dataset, *, data, out, inputs, period, store, all_stores, lang, benchmarks, pdf, show_pii, progress,
                 workers, pptx=False, notes=None, brand=None, work: Path, kernels=None) -> Path:
     store_ids = ds.store_ids
     with atomic_dir(out, kind="report", inputs=inputs) as tmp, temporary(tmp):

@@ -17,6 +17,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -30,28 +31,15 @@ from dealerlab.report.findings import Finding, collect_findings
 from dealerlab.report.labels import col as label
 from dealerlab.report.params import ReportParams, check_scope
 
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
+
 __all__ = ["open_dataset", "ReportContext", "preload", "write_shared_figures", "shared_figures"]
 
 #: beside the data pickle of a run with several notebooks: every store's figures, computed once for the run
 SHARED_NAME = "figures.pkl"
 
-_TEXT = Catalogue({
-    "stores_label": {"zh": "{where} · {n} 家门店", "en": "{where} · {n} stores"},
-    "group": {"zh": "集团（全部门店）", "en": "Group (all stores)"},
-    "bench_user_file": {"zh": "顾问提供的标杆文件 {name}", "en": "the consultant's benchmarks file {name}"},
-    "bench_bundled": {"zh": "dealerlab 自带的 data/funnel_benchmarks.csv（按门店业务类型）",
-                      "en": "dealerlab's bundled data/funnel_benchmarks.csv (per business type)"},
-    "bench_source": {"zh": "标杆来源：{where}：{lines}。烤房利用率标杆 60% 为售后管理标准。",
-                     "en": "Benchmark source: {where}: {lines}. The booth utilisation line (60%) is the after-sales rule."},
-    "bench_mixed": {"zh": "各门店业务类型不同：集团行只显示各类型相同的标杆值，各店按自己的业务类型比较。",
-                    "en": " The stores' business types differ: the group row shows only the values the types share; each "
-                          "store is compared with its own type's values."},
-    "group_metric": {"zh": "集团{name}", "en": "Group {name_lower}"},
-    "key_rates_store": {"zh": "关键比率：各门店对比（{period}）", "en": "Key rates by store ({period})"},
-    "key_rates_store_2": {"zh": "关键比率各门店对比", "en": "Key rates by store"},
-    "finding": {"zh": "发现", "en": "Finding"},
-    "detail": {"zh": "说明", "en": "Detail"},
-})
+_TEXT = Catalogue.load("report/context")
 
 
 @functools.lru_cache(maxsize=4)
@@ -105,7 +93,7 @@ def _per_staff_ids() -> list[str]:
     return [m for m, i in registry.METRICS.items() if i.per_staff]
 
 
-def write_shared_figures(ds, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> Path:
+def write_shared_figures(ds: Dataset, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> Path:
     """Compute the figures every notebook of a run needs — each store's rows over the trend window, the
     consultants' rows, the group's rows — once, and save them beside the run's data pickle ``data``
     (:data:`SHARED_NAME`); :meth:`ReportContext.open` takes its rows from there (:func:`shared_figures`). Each
@@ -161,7 +149,7 @@ def _keep_with_next(html: str) -> str:
     return _KEEP.sub(r'<div class="dl-keep">\1\2</div>', html)
 
 
-def client_name(ds, lang: str = "zh") -> str:
+def client_name(ds: Dataset, lang: str = "zh") -> str:
     """The client group's name from the data: the stores' common name prefix (a group's stores often share it),
     else the region(s) and the number of stores (``华东 · 3 家门店``); one store: its name."""
     stores = ds["stores"]

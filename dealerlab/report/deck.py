@@ -25,37 +25,7 @@ from dealerlab.report.labels import col
 
 __all__ = ["write_deck", "deck_texts", "FONT", "TOP_FINDINGS", "DECK_NAME"]
 
-_TXT = Catalogue({
-    "vs_benchmark": {"zh": "（标杆 {fmt}）", "en": " (benchmark {fmt})"},
-    "vs_target": {"zh": "（目标 {fmt}）", "en": " (target {fmt})"},
-    "vs_reachable": {"zh": "（可达目标 {target}，标杆 {benchmark}）", "en": " (reachable {target}, benchmark {benchmark})"},
-    "target_line": {"zh": "目标", "en": "Target"},
-    "reachable_line": {"zh": "可达目标", "en": "Reachable target"},
-    "trend_title": {"zh": "{metric}：{first} – {last}", "en": "{metric}: {first} – {last}"},
-    "labelled": {"zh": "{label}：{text}", "en": "{label}: {text}"},
-    "about_gross_month": {"zh": "每月可多得毛利约 {gross}", "en": "about {gross} gross a month"},
-    "dealer_diagnostic_report": {"zh": "经销商经营诊断报告", "en": "Dealer diagnostic report"},
-    "period": {"zh": "诊断月份：{period}", "en": "Period: {period}"},
-    "report_date": {"zh": "报告日期：{dt}", "en": "Report date: {dt}"},
-    "executive_summary_top_findings": {"zh": "执行摘要：最重要的发现", "en": "Executive summary: top findings"},
-    "no_clear_weakness_found": {"zh": "本月各项指标均未发现明显短板。", "en": "No clear weakness found this month."},
-    "what": {"zh": "做什么", "en": "What"},
-    "why": {"zh": "为什么", "en": "Why"},
-    "who": {"zh": "谁", "en": "Who"},
-    "when": {"zh": "何时", "en": "When"},
-    "where": {"zh": "何地", "en": "Where"},
-    "how": {"zh": "怎么做", "en": "How"},
-    "action": {"zh": "行动：", "en": "Action:"},
-    "league_table_key_figures": {"zh": "门店排名：关键指标对比", "en": "League table: key figures by store"},
-    "pdca_action_plan": {"zh": "PDCA 行动计划", "en": "PDCA action plan"},
-    "no_improvement_cycle_needed": {"zh": "暂无需要立项的改进。", "en": "No improvement cycle needed."},
-    "problem": {"zh": "问题", "en": "Problem"},
-    "owner": {"zh": "负责人", "en": "Owner"},
-    "start": {"zh": "开始", "en": "Start"},
-    "check_date": {"zh": "检查日", "en": "Check date"},
-    "check_metric": {"zh": "检查指标", "en": "Check metric"},
-    "baseline_target": {"zh": "基线 → 目标", "en": "Baseline → target"},
-})
+_TXT = Catalogue.load("report/deck")
 
 FONT = "Noto Sans SC"
 TOP_FINDINGS = 5

@@ -35,7 +35,7 @@ from dealerlab.report.params import ReportParams
 
 __all__ = ["NotebookJob", "run_jobs", "start_kernels", "Kernels", "notebook_path", "import_nbformat"]
 
-_MSG = Catalogue({"group": {"zh": "集团", "en": "group"}})
+_MSG = Catalogue.load("report/execute")
 
 KERNEL = "python3"
 

@@ -33,7 +33,7 @@ from dealerlab.report.finding import AREAS, Action, Finding
 __all__ = ["Action", "Finding", "collect_findings", "plan_actions", "schedule", "findings_frame", "area_action", "FINDINGS_COLUMNS",
            "MAX_ACTIONS"]
 
-_SHEET = Catalogue({"findings": {"zh": "发现", "en": "findings"}})
+_SHEET = Catalogue.load("report/findings")
 
 #: at most this many action rows
 MAX_ACTIONS = 8

@@ -28,7 +28,7 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["UNITS", "fmt", "fmt_delta", "excel_format", "unit_of", "unit_name", "is_missing"]
 
-_MSG = Catalogue({"na": {"zh": "无法计算", "en": "n.a."}, "points": {"zh": " 个百分点", "en": "pp"}})
+_MSG = Catalogue.load("report/fmt")
 
 UNITS = ("money", "rate", "count", "index", "days", "decimal")
 

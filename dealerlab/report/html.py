@@ -15,7 +15,7 @@ from dealerlab.report.fmt import fmt, fmt_delta, is_missing
 
 __all__ = ["esc", "css_string", "Html", "table", "kpi_cards", "figure", "reading", "missing", "h2", "h3", "fmt_value", "sparkline"]
 
-_MSG = Catalogue({"benchmark": {"zh": "标杆", "en": "benchmark"}})
+_MSG = Catalogue.load("report/html")
 
 
 def esc(value) -> str:

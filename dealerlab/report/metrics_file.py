@@ -26,6 +26,7 @@ from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang
+from dealerlab.data.dataset import Dataset
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 
@@ -45,11 +46,9 @@ def group_metric_ids() -> list[str]:
     return [m for m, i in registry.METRICS.items() if i.family in GROUP_FAMILIES]
 
 
-def group_dataset(ds, stores=None):
+def group_dataset(ds: Dataset, stores=None) -> Dataset:
     """``ds`` with every store's rows pooled under one store id (:data:`GROUP_ID`): the registry then computes the
     group's figures from the summed components (Σ numerator ÷ Σ denominator, not a mean of the stores' rates)."""
-    from dealerlab.data.dataset import Dataset
-
     sub = ds.select(stores=stores) if stores is not None else ds
     tables = {}
     for name, df in sub.tables.items():
@@ -61,7 +60,7 @@ def group_dataset(ds, stores=None):
     return Dataset(tables, list(sub.warnings), sub.source)
 
 
-def metrics_table(ds, *, periods, stores=None, staff: bool = True, group: bool | None = None,
+def metrics_table(ds: Dataset, *, periods, stores=None, staff: bool = True, group: bool | None = None,
                   computed: dict | None = None) -> pd.DataFrame:
     """Store-level rows for every metric id, then per-consultant rows for the per-staff ids, then the group's rows.
 
@@ -163,27 +162,9 @@ def wide_table(long: pd.DataFrame, *, lang: str = "zh", staff: bool = False, lev
     return wide.rename(columns=names)
 
 
-_UNIT_NAMES = Catalogue({
-    "money": {"zh": "元", "en": "yuan"},
-    "rate": {"zh": "百分比", "en": "percent"},
-    "count": {"zh": "个数（台/人/次）", "en": "count"},
-    "units": {"zh": "台", "en": "vehicles"},
-    "index": {"zh": "指数（分）", "en": "index points"},
-    "days": {"zh": "天", "en": "days"},
-    "decimal": {"zh": "数值", "en": "number"},
-})
-_LEVEL_NAMES = Catalogue({
-    "store": {"zh": "门店", "en": "store"},
-    "consultant": {"zh": "销售顾问", "en": "consultant"},
-    "group": {"zh": "集团（各店合计后计算）", "en": "group (from summed components)"},
-})
-_SHEETS = Catalogue({
-    "store": {"zh": "门店指标", "en": "stores"},
-    "consultant": {"zh": "顾问指标", "en": "consultants"},
-    "group": {"zh": "集团指标", "en": "group"},
-    "metric_ids": {"zh": "指标说明", "en": "metric ids"},
-    "levels": {"zh": "层级说明", "en": "levels"},
-})
+_UNIT_NAMES = Catalogue.load("report/metrics_file")
+_LEVEL_NAMES = Catalogue.load("report/metrics_file.level_names")
+_SHEETS = Catalogue.load("report/metrics_file.sheets")
 #: level → the Excel table's name
 _TABLE_NAMES = {"store": "Stores", "consultant": "Consultants", "group": "GroupTotals"}
 

@@ -38,24 +38,7 @@ from dealerlab.i18n import Catalogue
 __all__ = ["Notes", "SectionNote", "FindingNote", "load_notes", "finding_id", "template", "TEMPLATE_NAME"]
 
 #: the template's own texts (the headings' keywords are the ones :func:`load_notes` reads)
-_TEMPLATE = Catalogue({
-    "title": {"zh": "# 叙述模板 · {client} · {store} · {period}", "en": "# Notes template · {client} · {store} · {period}"},
-    "howto": {
-        "zh": "在想修改的标题下写文字，然后用 `dealerlab report … --notes 本文件` 重新生成报告。"
-              "章节：「方式：补充」在标题下加一段顾问说明，「方式：替换」替换生成的说明文字。"
-              "发现：写的文字替换该发现的说明（「方式：补充」则接在后面）；「隐藏：是」从摘要、行动计划和 PPT 中去掉该发现。"
-              "<!-- … --> 中是报告生成的文字，仅供参考，不会被读取。没有写文字的标题不改变报告。",
-        "en": "Write under the headings you want to change, then run `dealerlab report … --notes this-file`. Sections: "
-              "'mode: add' adds a consultant's note under the heading, 'mode: replace' replaces the generated reading. "
-              "Findings: your text replaces the finding's text ('mode: add' appends it); 'hide: yes' removes the "
-              "finding. Text in <!-- … --> is the generated text, for reference only.",
-    },
-    "section": {"zh": "## 章节 {key} {title}", "en": "## section {key} {title}"},
-    "finding": {"zh": "## 发现 {id} {title}", "en": "## finding {id} {title}"},
-    "mode_add": {"zh": "方式：补充", "en": "mode: add"},
-    "mode_replace": {"zh": "方式：替换", "en": "mode: replace"},
-    "hide_no": {"zh": "隐藏：否", "en": "hide: no"},
-})
+_TEMPLATE = Catalogue.load("report/notes")
 
 #: the starter file written with every report (in its ``audit/`` folder: :mod:`dealerlab.report.layout`)
 TEMPLATE_NAME = {"zh": "叙述模板.md", "en": "notes-template.md"}

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, period_range
 from dealerlab.errors import ParameterError
+
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
 
 __all__ = ["ReportParams", "check_scope", "check_benchmarks"]
 
@@ -38,7 +42,7 @@ class ReportParams:
         return asdict(self)
 
 
-def check_scope(ds, *, period: str, stores=None, months: int = 1, lang: str = "zh") -> tuple[list[str], list[str]]:
+def check_scope(ds: Dataset, *, period: str, stores=None, months: int = 1, lang: str = "zh") -> tuple[list[str], list[str]]:
     """Check ``period``/``months``/``stores`` against the Dataset ``ds``; return (periods, stores).
 
     Raises

@@ -78,24 +78,10 @@ QUADRANTS = {
     ),
 }
 
-_MSG = Catalogue({
-    "no_target": {"zh": "没有目标", "en": "no target"},
-    "zero_target": {"zh": "目标为 0", "en": "target is 0"},
-    "ahead": {"zh": "领先于时间进度", "en": "ahead of time"},
-    "behind": {"zh": "落后于时间进度", "en": "behind time"},
-    "small_team": {
-        "zh": "团队不足 4 人，中位数分象限没有意义：按达成率排名，逐人对照目标辅导。",
-        "en": "Fewer than 4 consultants: a median split means nothing; rank by achievement and coach against each target.",
-    },
-    "above_per_head": {
-        "zh": "高于人均单产：观察他为什么卖得好，请他分享经验（是否完成个人目标另看达成率）。",
-        "en": "Above output per head: praise, find out why, let them share.",
-    },
-    "no_consultant": {"zh": "本月没有在职销售顾问", "en": "no consultant employed"},
-})
+_MSG = Catalogue.load("targets/achievement")
 
 
-def _default_as_of(ds, period):
+def _default_as_of(ds: Dataset, period):
     first, last = month_bounds(period)
     try:
         latest = ds.last_date()

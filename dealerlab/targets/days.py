@@ -69,36 +69,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "mon": 1.0, "tue": 1.0, "wed": 1.0, "thu": 1.0, "fri": 1.0, "sat": 1.6, "sun": 1.6, "holiday": 1.8,
 }
 
-_MSG = Catalogue(
-    {
-        "mon": {"zh": "周一", "en": "Monday"},
-        "tue": {"zh": "周二", "en": "Tuesday"},
-        "wed": {"zh": "周三", "en": "Wednesday"},
-        "thu": {"zh": "周四", "en": "Thursday"},
-        "fri": {"zh": "周五", "en": "Friday"},
-        "sat": {"zh": "周六", "en": "Saturday"},
-        "sun": {"zh": "周日", "en": "Sunday"},
-        "holiday": {"zh": "法定节假日", "en": "public holiday"},
-        "closed": {"zh": "闭店", "en": "closed"},
-        "src_store": {"zh": "门店近 {months} 个月的销售规律", "en": "the store's own pattern, last {months} months"},
-        "src_group": {"zh": "全部门店近 {months} 个月的销售规律", "en": "all stores' pattern, last {months} months"},
-        "src_default": {
-            "zh": "默认权重（不足 {months} 个月历史：工作日 1.0、周六日 1.6、法定节假日 1.8）",
-            "en": "default weights (less than {months} months of history: weekday 1.0, Sat/Sun 1.6, holiday 1.8)",
-        },
-        "src_working": {"zh": "法定工作日（办公部门口径）", "en": "official working days (office departments)"},
-        "src_calendar": {"zh": "自然日", "en": "calendar days"},
-        "bad_weights": {
-            "zh": "日权重表需要 date 和 weight 两列，且权重是不小于 0 的数字；收到的列：{columns}。",
-            "en": "A day-weight table needs the columns date and weight (numbers ≥ 0); got: {columns}.",
-        },
-        "bad_pattern": {
-            "zh": "自定义权重 pattern 缺少 {missing}，或有负数/空值。需要 mon…sun 和 holiday 八个不小于 0 的数字。",
-            "en": "The pattern misses {missing} or has negative/blank values; give mon…sun and holiday (numbers ≥ 0).",
-        },
-        "empty_span": {"zh": "日期区间为空：{start} 到 {end}。", "en": "Empty date span: {start} to {end}."},
-    }
-)
+_MSG = Catalogue.load("targets/days")
 
 
 def _holiday_names() -> dict:

@@ -38,12 +38,7 @@ from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 from dealerlab.targets.split import split_integer
 
-_MSG = Catalogue({
-    "behind": {"zh": "落后于计划", "en": "behind plan"},
-    "on_track": {"zh": "达到或超过计划", "en": "on or ahead of plan"},
-    "tier_1": {"zh": "目标一", "en": "tier 1"},
-    "tier_2": {"zh": "目标二", "en": "tier 2"},
-})
+_MSG = Catalogue.load("targets/rebalance")
 
 
 __all__ = ["rebalance_weeks", "retier_month", "TIERS"]

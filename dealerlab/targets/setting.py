@@ -20,18 +20,7 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["policy_target"]
 
-_MSG = Catalogue(
-    {
-        "number": {
-            "zh": "{name} 必须是不小于 0 的数字，收到 {value!r}。",
-            "en": "{name} must be a number ≥ 0, got {value!r}.",
-        },
-        "vp": {"zh": "厂家 VP × 返利门槛", "en": "factory VP × rebate tier"},
-        "group": {"zh": "集团考核：去年销量 × (1 + 增长要求)", "en": "group appraisal: last year × (1 + growth)"},
-        "store": {"zh": "门店年度目标：两者取大", "en": "store year target: the larger of the two"},
-        "team": {"zh": "分给顾问的目标合计：门店目标 × (1 + 余量)", "en": "consultants' targets: store × (1 + margin)"},
-    }
-)
+_MSG = Catalogue.load("targets/setting")
 
 
 def _ceil(x: float) -> int:

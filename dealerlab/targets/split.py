@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from dealerlab.calendar import (
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 
+if TYPE_CHECKING:
+    from dealerlab.data.dataset import Dataset
+
 __all__ = [
     "split_integer",
     "split_year",
@@ -54,34 +58,7 @@ __all__ = [
     "onion_peel",
 ]
 
-_MSG = Catalogue(
-    {
-        "total": {
-            "zh": "要分解的总目标必须是不小于 0 的整数，收到 {total!r}。请先把目标取整（例如 120 台、1500000 元）。",
-            "en": "The total to split must be a whole number ≥ 0, got {total!r}. Round the target first.",
-        },
-        "weight": {
-            "zh": "权重必须是不小于 0 的数字，第 {i} 个权重是 {w!r}。请删除负数或空值后再分解。",
-            "en": "Weights must be numbers ≥ 0; weight #{i} is {w!r}. Remove negative or missing weights.",
-        },
-        "empty": {
-            "zh": "没有可分配的对象（权重列表为空），无法把 {total} 分下去。",
-            "en": "Nothing to split {total} over (no weights).",
-        },
-        "all_zero": {
-            "zh": "所有权重都是 0，无法按比例分解 {total}。请提供非零权重，或使用 if_all_zero=\"equal\" 平均分配。",
-            "en": "All weights are 0, so {total} cannot be split by weight. Give non-zero weights or if_all_zero=\"equal\".",
-        },
-        "levels": {
-            "zh": "层级列 {missing} 不在表中。表中的列：{columns}。",
-            "en": "Hierarchy columns {missing} are not in the table. Columns: {columns}.",
-        },
-        "basis_lastyear": {"zh": "去年同月销量", "en": "last year's monthly sales"},
-        "basis_workdays": {"zh": "工作日天数", "en": "working days"},
-        "basis_share": {"zh": "近3个月销量占比", "en": "share of the last 3 months' sales"},
-        "basis_equal": {"zh": "平均分配", "en": "equal split"},
-    }
-)
+_MSG = Catalogue.load("targets/split")
 
 
 def _as_total(total) -> int:
@@ -215,7 +192,7 @@ def split_year(total, *, year: int, last_year=None, calendar: str = "official", 
     )
 
 
-def _month_day_weights(period, *, weights, ds, store_id, basis):
+def _month_day_weights(period, *, weights, ds: Dataset, store_id, basis):
     from dealerlab.targets.days import _check_weight_table, day_weights
 
     first, last = month_bounds(period)
@@ -232,7 +209,7 @@ def split_month(
     period: str,
     by: str = "week",
     basis: str = "selling_days",
-    ds=None,
+    ds: Dataset=None,
     store_id: str | None = None,
     weights: pd.DataFrame | None = None,
 ) -> pd.DataFrame:

@@ -1,8 +1,43 @@
-"""Small helpers shared by the sorting exercises of modules 4–7 (classify items, pick one option per case)."""
+"""Small helpers shared by the sorting exercises of the course modules (classify items, pick one option per case).
+
+A *case table* maps a case id to ``(zh text, answer, ...)``: the numbered lines of the instructions, the item labels
+of its ClassifyField, the answer of each case and the model answer's key are all read from it here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+
+#: a case id → (zh text, answer, ...)
+Cases = Mapping[str, Sequence]
+
+
+def case_lines(cases: Cases, *, indent: str = "") -> str:
+    """The numbered lines ``1. text`` of a case table, one a line (the list the instructions show)."""
+    return "\n".join(f"{indent}{i}. {case[0]}" for i, case in enumerate(cases.values(), start=1))
+
+
+def numbering(cases: Mapping) -> dict[str, str]:
+    """Case id → its number in the list as shown (``"1"``, ``"2"``, ...)."""
+    return {k: str(i) for i, k in enumerate(cases, start=1)}
+
+
+def case_items(cases: Cases, label: str | None = None) -> dict[str, str]:
+    """The item labels of a ClassifyField over a case table: ``label`` with the case's number ``{n}`` (``"案例 {n}"``),
+    or ``n. text`` without ``label``."""
+    if label is None:
+        return {k: f"{i}. {case[0]}" for i, (k, case) in enumerate(cases.items(), start=1)}
+    return {k: label.format(n=n) for k, n in numbering(cases).items()}
+
+
+def answers(cases: Cases) -> dict[str, str]:
+    """The answer of each case: case id → answer (what the trainee's classification is checked against)."""
+    return {k: case[1] for k, case in cases.items()}
+
+
+def answer_key(cases: Cases, name: Callable[[str], str] | None = None, *, mark: str = ". ", sep: str = "；") -> str:
+    """The model answer of a case table: ``1. answer；2. answer`` (``name`` turns an answer into what is shown)."""
+    return sep.join(f"{i}{mark}{name(case[1]) if name else case[1]}" for i, case in enumerate(cases.values(), start=1))
 
 
 def wrong_items(given: Mapping | None, truth: Mapping[str, str]) -> list[str]:
@@ -15,6 +50,18 @@ def numbered(keys: list[str], order: list[str], word: str = "第") -> str:
     """'第 2、5 条' for the item ids ``keys`` numbered by their place in ``order`` (1-based)."""
     nums = [str(order.index(k) + 1) for k in keys if k in order]
     return f"{word} {'、'.join(nums)} 条" if nums else ""
+
+
+def item_details(field: str, given: Mapping | None, truth: Mapping[str, str],
+                 why: Callable[[str, str], str]) -> list[tuple[str, bool, str]]:
+    """One ``(field, ok, message)`` detail per item of ``truth`` (item → right class): the trainee's class in ``given``
+    is checked, and a wrong one is explained by ``why(item, right)``."""
+    given = given or {}
+    out = []
+    for item, right in truth.items():
+        ok = given.get(item) == right
+        out.append((field, ok, "" if ok else why(item, right)))
+    return out
 
 
 def classify_detail(field: str, given: Mapping | None, truth: Mapping[str, str], advice: str) -> tuple[str, bool, str]:

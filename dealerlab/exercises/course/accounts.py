@@ -10,6 +10,7 @@ import pandas as pd
 
 from dealerlab import accounts as A
 from dealerlab.exercises import ClassifyField, Exercise, Feedback, TextField
+from dealerlab.exercises.course._sorting import item_details
 
 __all__ = ["tiering_drill", "strategy_match", "churn_visit_plan", "TEN_ACCOUNTS", "model_tiers"]
 
@@ -58,12 +59,8 @@ def _why(row: pd.Series, tier: str) -> str:
 
 def _check_tiers(answer: dict) -> Feedback:
     right = model_tiers()
-    given = answer.get("tiers") or {}
     rows = TEN_ACCOUNTS.set_index("account_id")
-    details = []
-    for aid, tier in right.items():
-        ok = given.get(aid) == tier
-        details.append(("tiers", ok, "" if ok else _why(rows.loc[aid], tier)))
+    details = item_details("tiers", answer.get("tiers"), right, lambda aid, tier: _why(rows.loc[aid], tier))
     return Feedback.grade(
         details,
         explanation=(
@@ -111,11 +108,8 @@ _STRATEGY_KEY = {"s1": A.VALUE, "s2": A.IMPORTANCE, "s3": A.POTENTIAL, "s4": A.G
 
 
 def _check_strategy(answer: dict) -> Feedback:
-    given = answer.get("match") or {}
-    details = []
-    for item, tier in _STRATEGY_KEY.items():
-        ok = given.get(item) == tier
-        details.append(("match", ok, "" if ok else f"「{_STRATEGY_ITEMS[item]}」适合{tier}客户：{A.STRATEGIES[tier][0]}"))
+    details = item_details("match", answer.get("match"), _STRATEGY_KEY,
+                           lambda item, tier: f"「{_STRATEGY_ITEMS[item]}」适合{tier}客户：{A.STRATEGIES[tier][0]}")
     return Feedback.grade(
         details,
         explanation=(

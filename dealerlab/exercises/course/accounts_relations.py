@@ -22,7 +22,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import classify_detail
+from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
 
 __all__ = ["relation_drill", "b2b_equity", "STEP_ACTIONS", "METHOD_SCENES", "DECISION_PEOPLE", "FUNNEL_RATES",
            "FUNNEL_DEALS", "pipeline_answer", "EQUITY_CASE", "equity_answer", "EXERCISES"]
@@ -72,14 +72,14 @@ def _check_relation(answer: dict) -> Feedback:
     found = find_keywords(note, _COMP_RULES)
     missing = [_COMP_MSG[k] for k, ok in found.items() if not ok]
     details = [
-        classify_detail("steps", answer.get("steps"), {k: v for k, (_t, v) in STEP_ACTIONS.items()},
+        classify_detail("steps", answer.get("steps"), answers(STEP_ACTIONS),
                         "建立 = 认识对的人；维系 = 让客户持续满意（走访、档案、关怀）；巩固 = 防流失、防对手、"
                         "把个人关系变成组织关系；发展 = 在老客户身上做出新生意"),
         ("principle", answer.get("principle") == "b",
          "大客户关系管理的原则：变被动服务为主动关怀，变推销产品为双赢合作"),
-        classify_detail("methods", answer.get("methods"), {k: v for k, (_t, v) in METHOD_SCENES.items()},
+        classify_detail("methods", answer.get("methods"), answers(METHOD_SCENES),
                         "看入口在哪里：高层（空降）、一层层往上（剥茧）、信息（雷达）、熟人介绍（网络）、突发事件（机会）"),
-        classify_detail("people", answer.get("people"), {k: v for k, (_t, v) in DECISION_PEOPLE.items()},
+        classify_detail("people", answer.get("people"), answers(DECISION_PEOPLE),
                         "司机用车，车队长提意见，采购走流程，分管领导拍板"),
         ("competitor", len(note) >= 20 and not missing, "；".join(missing) if missing else "写完整一些"),
     ]
@@ -110,23 +110,23 @@ relation_drill = Exercise(
     title_en="Exercise 6B: key-account relationships",
     instructions=(
         "**① 四个步骤**：下面的动作各属于关系管理的哪一步？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(STEP_ACTIONS.values(), start=1))
+        + case_lines(STEP_ACTIONS)
         + "\n\n**② 原则**：选出大客户关系管理的原则。\n\n**③ 五种方法**：下面的场景各用了哪种建立关系的方法？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(METHOD_SCENES.values(), start=1))
+        + case_lines(METHOD_SCENES)
         + "\n\n**④ 内部关系**：一家物流公司买车，下面四个人各在决策中扮演什么角色？\n\n"
         "**⑤ 竞争对手动态**：写一条竞争对手动态记录（哪个对手、做了什么、何时、我们怎么应对）。"
     ),
     instructions_en="Sort actions into the four steps, scenes into the five methods, people into decision roles; log a competitor move.",
     fields={
         "steps": ClassifyField("① 动作 → 步骤", "Action → step",
-                               items={k: f"{i}. {STEP_ACTIONS[k][0]}" for i, k in enumerate(STEP_ACTIONS, start=1)}, classes=_STEPS,
+                               items=case_items(STEP_ACTIONS), classes=_STEPS,
                                classes_en={"建立": "build", "维系": "keep", "巩固": "consolidate", "发展": "develop"}),
         "principle": ChoiceField("② 原则", "Principle", options={
             "a": "客户有需要时再提供服务，价格越低越好",
             "b": "变被动服务为主动关怀，变推销产品为双赢合作",
             "c": "抓住一个关键人，其他人不用管"}),
         "methods": ClassifyField("③ 场景 → 方法", "Scene → method",
-                                 items={k: f"{i}. {METHOD_SCENES[k][0]}" for i, k in enumerate(METHOD_SCENES, start=1)},
+                                 items=case_items(METHOD_SCENES),
                                  classes=_METHODS),
         "people": ClassifyField("④ 人 → 角色", "Person → role",
                                 items={k: t for k, (t, _v) in DECISION_PEOPLE.items()}, classes=_ROLES,
@@ -136,8 +136,8 @@ relation_drill = Exercise(
     },
     check=_check_relation,
     model_answer=(
-        "**参考答案**\n\n① " + "；".join(f"{i} {v}" for i, (_t, v) in enumerate(STEP_ACTIONS.values(), start=1))
-        + "。\n\n② b。\n\n③ " + "；".join(f"{i} {v}" for i, (_t, v) in enumerate(METHOD_SCENES.values(), start=1))
+        "**参考答案**\n\n① " + answer_key(STEP_ACTIONS, mark=" ")
+        + "。\n\n② b。\n\n③ " + answer_key(METHOD_SCENES, mark=" ")
         + "。\n\n④ 司机 = 使用者；车队长 = 影响者；采购经理 = 采购执行；分管副总 = 决策者。\n\n"
         "⑤ “10 月 8 日车队长透露：X 品牌 4S 店给华泰快运报了年度保养套餐 8 折，并免费做一次全车检测。"
         "应对：10 月 12 日前由大客户经理带服务经理拜访车队长，提交包含上门保养和优先工位的年度服务方案，同时约分管副总见面。”"

@@ -14,6 +14,7 @@ import pandas as pd
 from dealerlab import csi
 from dealerlab.data.defaults import OVERALL_ITEM
 from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, is_close
+from dealerlab.exercises.course._sorting import item_details
 
 __all__ = [
     "kano_sort",
@@ -50,11 +51,7 @@ def _kano_truth() -> dict[str, str]:
 
 def _check_kano(answer: dict) -> Feedback:
     truth = _kano_truth()
-    given = answer.get("classes") or {}
-    details = []
-    for item, right in truth.items():
-        ok = given.get(item) == right
-        details.append(("classes", ok, "" if ok else f"「{item}」再想想：{_KANO_ASK}"))
+    details = item_details("classes", answer.get("classes"), truth, lambda item, _right: f"「{item}」再想想：{_KANO_ASK}")
     return Feedback.grade(
         details,
         explanation=(

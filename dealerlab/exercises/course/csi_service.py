@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, TextField, find_keywords
-from dealerlab.exercises.course._sorting import classify_detail
+from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
 
 __all__ = ["qscv_survey", "complaint_handling", "QSCV_PRACTICES", "REMARKS", "COMPLAINTS", "PHONE_RULES",
            "survey_population", "EXERCISES"]
@@ -66,9 +66,9 @@ def _check_qscv(answer: dict) -> Feedback:
     _n, need = survey_population()
     q = answer.get("sample")
     details = [
-        classify_detail("qscv", answer.get("qscv"), {k: v for k, (_t, v) in QSCV_PRACTICES.items()},
+        classify_detail("qscv", answer.get("qscv"), answers(QSCV_PRACTICES),
                         "Q 看结果（修好没有、准不准时），S 看过程（接待、讲解），C 看环境和车辆干净，V 看价格是否透明、值不值"),
-        classify_detail("remarks", answer.get("remarks"), {k: v for k, (_t, v) in REMARKS.items()},
+        classify_detail("remarks", answer.get("remarks"), answers(REMARKS),
                         "先问客户在抱怨什么：联系不上（可接近性）、技术不行（胜任能力）、财物隐私（安全性）、"
                         "被记住个别需要（了解客户）、承诺没做到（可靠性）"),
         ("sample", q is not None and abs(q - need) <= 1,
@@ -104,19 +104,19 @@ qscv_survey = Exercise(
     title_en="Exercise 5D: QSC+V, the ten dimensions and the survey",
     instructions=(
         "**① QSC+V**：下面八项做法各主要服务于 Q、S、C、V 中的哪一项？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(QSCV_PRACTICES.values(), start=1))
+        + case_lines(QSCV_PRACTICES)
         + "\n\n**② 十个维度**：下面五句客户原话，各说的是服务质量十个维度中的哪一个？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(REMARKS.values(), start=1))
+        + case_lines(REMARKS)
         + f"\n\n**③ 抽样**：上月售后共接待 **{SURVEY_POPULATION}** 位客户。要让满意比例的误差在 **±5 个百分点**以内"
         "（置信度 95%，按最保守的 50% 估计），至少要收回多少份有效问卷？\n\n**④** 为什么厂家要用第三方调查？"
     ),
     instructions_en="Sort practices into QSC+V, name the dimension of five remarks, size the survey and say why a third party.",
     fields={
         "qscv": ClassifyField("① 做法 → QSC+V", "Practice → QSC+V",
-                              items={k: f"{i}. {QSCV_PRACTICES[k][0]}" for i, k in enumerate(QSCV_PRACTICES, start=1)},
+                              items=case_items(QSCV_PRACTICES),
                               classes=_QSCV, classes_en=_QSCV_EN),
         "remarks": ClassifyField("② 客户原话 → 维度", "Remark → dimension",
-                                 items={k: f"{i}. {REMARKS[k][0]}" for i, k in enumerate(REMARKS, start=1)},
+                                 items=case_items(REMARKS),
                                  classes={d: d for d in _TEN}),
         "sample": NumberField("③ 至少需要的有效问卷", "Questionnaires needed", unit="份"),
         "third": ChoiceField("④ 第三方调查的意义", "Why a third party", options=_THIRD),
@@ -124,8 +124,8 @@ qscv_survey = Exercise(
     check=_check_qscv,
     model_answer=lambda _a=None: (
         "**参考答案**\n\n① "
-        + "；".join(f"{i} {v}" for i, (_t, v) in enumerate(QSCV_PRACTICES.values(), start=1))
-        + "。\n\n② " + "；".join(f"{i} {v}" for i, (_t, v) in enumerate(REMARKS.values(), start=1))
+        + answer_key(QSCV_PRACTICES, mark=" ")
+        + "。\n\n② " + answer_key(REMARKS, mark=" ")
         + f"。\n\n③ n₀ = 1.96² × 0.25 ÷ 0.0025 = 384.2；n = 384.2 ÷ (1 + 383.2 ÷ 400) = 196.2 → **{survey_population()[1]} 份**"
         "（回收率约 50% 时要联系约 400 人，也就是几乎每位客户都要邀请）。\n\n④ b：独立、统一、可比，并能检查门店的客户管理。"
     ),
@@ -186,7 +186,7 @@ _REPLY_MSG = {"sorry": "先道歉或表达歉意", "fact": "说明会确认/核�
 
 
 def _check_complaints(answer: dict) -> Feedback:
-    types = {k: v for k, (_t, v) in COMPLAINTS.items()}
+    types = answers(COMPLAINTS)
     resp = {k: _RESP_OF[v] for k, v in types.items()}
     rules = answer.get("phone") or []
     want = sorted(k for k, (_t, ok) in PHONE_RULES.items() if ok)
@@ -229,16 +229,16 @@ complaint_handling = Exercise(
     title_en="Exercise 5E: which kind of complaint, and what first?",
     instructions=(
         "**① 类型与对策**：为下面五起投诉判断类型，再选出第一步的处理方式。\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(COMPLAINTS.values(), start=1))
+        + case_lines(COMPLAINTS)
         + "\n\n**② 电话抱怨**：下面哪些是正确的处理原则？（多选）\n\n**③** 对第 2 起投诉（挪车刮伤），"
         "写一段服务经理在电话里的回应：要有道歉、确认事实、处理方案和时间承诺。"
     ),
     instructions_en="Classify five complaints and pick the first response, choose the phone rules and write a reply.",
     fields={
-        "types": ClassifyField("① 投诉类型", "Type", items={k: f"{i}. {COMPLAINTS[k][0]}" for i, k in enumerate(COMPLAINTS, start=1)},
+        "types": ClassifyField("① 投诉类型", "Type", items=case_items(COMPLAINTS),
                                classes=_TYPES, classes_en=_TYPES_EN),
         "responses": ClassifyField("① 第一步处理", "First response",
-                                   items={k: f"{i}. {COMPLAINTS[k][0]}" for i, k in enumerate(COMPLAINTS, start=1)},
+                                   items=case_items(COMPLAINTS),
                                    classes=_RESPONSES, classes_en=_RESP_EN),
         "phone": ChoiceField("② 正确的电话处理原则", "Phone rules", multiple=True,
                              options={k: t for k, (t, _ok) in PHONE_RULES.items()}),

@@ -32,6 +32,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
+from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
            "AUDIT", "audit_numbers", "HEADCOUNT", "headcount_needed", "daily_case_numbers", "training_plan",
@@ -65,7 +66,7 @@ def _check_three_no(answer: dict) -> Feedback:
     l_wrong = [k for k, (_t, want) in THREE_NO_CASES.items() if lever.get(k) != _LEVER_OF[want]]
     # a lever that fits the trainee's own diagnosis but the diagnosis is wrong: say so once
     consistent = [k for k in l_wrong if diag.get(k) and lever.get(k) == _LEVER_OF.get(diag.get(k))]
-    num = {k: str(i) for i, k in enumerate(THREE_NO_CASES, start=1)}
+    num = numbering(THREE_NO_CASES)
 
     def names(keys):
         return "、".join(f"案例 {num[k]}" for k in keys)
@@ -110,18 +111,18 @@ three_no = Exercise(
     title_en="Exercise 10A: able to, know how, or willing?",
     instructions=(
         "下面是店里常见的六个“执行不到位”。先判断每个属于哪一种“不”，再为它选一个最先用的管理手段。\n\n"
-        + "\n".join(f"{i}. {text}" for i, (text, _w) in enumerate(THREE_NO_CASES.values(), start=1))
+        + case_lines(THREE_NO_CASES)
     ),
     instructions_en="Six cases of poor execution: diagnose each (able / know how / willing) and pick the first lever.",
     fields={
         "diagnosis": ClassifyField(
             "诊断：哪一种“不”", "Diagnosis",
-            items={k: f"案例 {i}" for i, k in enumerate(THREE_NO_CASES, start=1)},
+            items=case_items(THREE_NO_CASES, "案例 {n}"),
             classes=_NO, classes_en=_NO_EN,
         ),
         "lever": ClassifyField(
             "最先用的手段", "First lever",
-            items={k: f"案例 {i}" for i, k in enumerate(THREE_NO_CASES, start=1)},
+            items=case_items(THREE_NO_CASES, "案例 {n}"),
             classes=_LEVER, classes_en=_LEVER_EN,
         ),
         "principle": ChoiceField(
@@ -282,11 +283,11 @@ six_s_4 = Exercise(
     title_en="Exercise 10B: classify into the 6S, the 4化 and job duties",
     instructions=(
         "1. 巡视现场发现下面六个问题，各属于 6S 的哪一个 S？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _s) in enumerate(SIX_S_ITEMS.values(), start=1))
+        + case_lines(SIX_S_ITEMS, indent="   ")
         + "\n\n2. 下面四项改善措施，各属于 4化 的哪一化？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _s) in enumerate(FOUR_ITEMS.values(), start=1))
+        + case_lines(FOUR_ITEMS, indent="   ")
         + "\n\n3. 下面六项日常工作，各由哪个岗位负责？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _s) in enumerate(ROLE_TASKS.values(), start=1))
+        + case_lines(ROLE_TASKS, indent="   ")
         + "\n\n4. 一次展厅 6S 检核的结果（每项 2 分 = 做到、1 分 = 部分做到、0 分 = 没做到）：\n\n"
         + "| S | 检查项 | 得分 |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in AUDIT)
         + "\n\n   这次检核的总分（得分 ÷ 满分）是多少？哪一个 S 最弱？"
@@ -295,13 +296,13 @@ six_s_4 = Exercise(
     instructions_en="Classify six site observations into the 6S, four measures into the 4化, six tasks to roles.",
     fields={
         "six": ClassifyField("现场问题 → 6S", "Observation → 6S",
-                             items={k: f"{i}. {t}" for i, (k, (t, _s)) in enumerate(SIX_S_ITEMS.items(), start=1)},
+                             items=case_items(SIX_S_ITEMS),
                              classes=_SIX, classes_en=_SIX_EN),
         "four": ClassifyField("改善措施 → 4化", "Measure → 4化",
-                              items={k: f"{i}. {t}" for i, (k, (t, _s)) in enumerate(FOUR_ITEMS.items(), start=1)},
+                              items=case_items(FOUR_ITEMS),
                               classes=_FOUR, classes_en=_FOUR_EN),
         "roles": ClassifyField("日常工作 → 负责岗位", "Task → role",
-                               items={k: f"{i}. {t}" for i, (k, (t, _s)) in enumerate(ROLE_TASKS.items(), start=1)},
+                               items=case_items(ROLE_TASKS),
                                classes=_ROLES, classes_en=_ROLES_EN),
         "audit_total": NumberField("6S 检核总分", "6S audit score", percent=True),
         "headcount": TableField(
@@ -314,9 +315,9 @@ six_s_4 = Exercise(
     },
     check=_check_six_s_4,
     model_answer=(
-        "**6S**：" + "；".join(f"{i}. {s}" for i, (_t, s) in enumerate(SIX_S_ITEMS.values(), start=1))
-        + "\n\n**4化**：" + "；".join(f"{i}. {_FOUR[f]}" for i, (_t, f) in enumerate(FOUR_ITEMS.values(), start=1))
-        + "\n\n**岗位**：" + "；".join(f"{i}. {_ROLES[r]}" for i, (_t, r) in enumerate(ROLE_TASKS.values(), start=1))
+        "**6S**：" + answer_key(SIX_S_ITEMS)
+        + "\n\n**4化**：" + answer_key(FOUR_ITEMS, _FOUR.get)
+        + "\n\n**岗位**：" + answer_key(ROLE_TASKS, _ROLES.get)
         + "\n\n**6S 检核**：得分 13 ÷ 满分 18 = 72%；最弱的是“清洁”（0 ÷ 2）——检核表没人填，前面做得再好也保持不住。"
         + "\n\n**人员编制**：" + "；".join(f"{k} 店 {t} ÷ {p:g} = {t / p:.2f} → {n} 名" for (k, (t, p)), n
                                           in zip(HEADCOUNT.items(), headcount_needed().values()))

@@ -30,6 +30,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
+from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
 from dealerlab.funnel.paths import STAGES, what_if
 
 __all__ = [
@@ -514,8 +515,8 @@ def _check_sources_roles(answer: dict) -> Feedback:
     r_wrong = [k for k, (_t, w) in ROLE_VIEWS.items() if roles.get(k) != w]
     forms = answer.get("forms") or {}
     f_wrong = [k for k, (_t, w) in FORM_TABLES.items() if forms.get(k) != w]
-    num_r = {k: str(i) for i, k in enumerate(ROLE_VIEWS, start=1)}
-    num_f = {k: str(i) for i, k in enumerate(FORM_TABLES, start=1)}
+    num_r = numbering(ROLE_VIEWS)
+    num_f = numbering(FORM_TABLES)
     share_msg = "网络邀约的占比 = 网络邀约到店批次 ÷ 全部首次到店批次"
     if is_close(answer.get("online_share"), 39 / 249, tolerance=0.006):
         share_msg = "分母是全部四个来源的首次到店批次之和（包括活动）"
@@ -551,8 +552,8 @@ def _check_sources_roles(answer: dict) -> Feedback:
 
 def _sources_roles_model(answer=None) -> str:
     n = mix_case_numbers()
-    roles = "；".join(f"{i}. {_ROLES[w]}" for i, (_t, w) in enumerate(ROLE_VIEWS.values(), start=1))
-    forms = "；".join(f"{i}. {_TABLES[w]}" for i, (_t, w) in enumerate(FORM_TABLES.values(), start=1))
+    roles = answer_key(ROLE_VIEWS, _ROLES.get)
+    forms = answer_key(FORM_TABLES, _TABLES.get)
     return (f"1. {n['online_share']:.1%}；2. {n['online_sold']:.1%}；3. 先把已有网络线索的跟进和邀约到店做好。\n\n"
             f"4. {roles}。\n\n5. {forms}。")
 
@@ -569,9 +570,9 @@ sources_roles = Exercise(
         "2. 网络平台线索的成交占比是多少？\n"
         "3. 总经理想“加大线上营销力度”，第一步该做什么？\n"
         "4. 下面六件事，各是哪个角色关注流程的目的？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(ROLE_VIEWS.values(), start=1))
+        + case_lines(ROLE_VIEWS, indent="   ")
         + "\n\n5. 下面的登记工具和报表，各对应本课程数据里的哪张表？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(FORM_TABLES.values(), start=1))
+        + case_lines(FORM_TABLES, indent="   ")
     ),
     instructions_en="Traffic mix, online leads' sold share, the first step for more online marketing, role views, forms.",
     fields={
@@ -586,10 +587,10 @@ sources_roles = Exercise(
                         "c": "cut online marketing"},
         ),
         "roles": ClassifyField("谁关注这件事", "Whose purpose",
-                               items={k: f"第 {i} 条" for i, k in enumerate(ROLE_VIEWS, start=1)},
+                               items=case_items(ROLE_VIEWS, "第 {n} 条"),
                                classes=_ROLES, classes_en=_ROLES_EN),
         "forms": ClassifyField("登记到哪张表", "Which table",
-                               items={k: f"第 {i} 项" for i, k in enumerate(FORM_TABLES, start=1)},
+                               items=case_items(FORM_TABLES, "第 {n} 项"),
                                classes=_TABLES, classes_en=_TABLES_EN),
     },
     check=_check_sources_roles,
@@ -649,8 +650,8 @@ def _check_people(answer: dict) -> Feedback:
     ok_sms = 15 <= len(sms) <= 140 and not missing
     sms_msg = "；".join(_SMS_MSG[k] for k in missing) if missing else (
         "短信要短：不超过 140 个字，客户一眼看完" if len(sms) > 140 else "再具体一点（至少 15 个字）")
-    num_m = {k: str(i) for i, k in enumerate(MOT_CASES, start=1)}
-    num_s = {k: str(i) for i, k in enumerate(SKILL_CASES, start=1)}
+    num_m = numbering(MOT_CASES)
+    num_s = numbering(SKILL_CASES)
     details = [
         ("mot", not m_wrong, f"第 {'、'.join(num_m[k] for k in m_wrong)} 个场景再想想：客户离开时记住的是好印象还是坏印象？"
          if m_wrong else ""),
@@ -679,8 +680,8 @@ def _check_people(answer: dict) -> Feedback:
 
 
 def _people_model(answer=None) -> str:
-    mot = "；".join(f"{i}. {_MOT[w][:2]}" for i, (_t, w) in enumerate(MOT_CASES.values(), start=1))
-    skills = "；".join(f"{i}. {_SKILLS[w]}" for i, (_t, w) in enumerate(SKILL_CASES.values(), start=1))
+    mot = answer_key(MOT_CASES, lambda w: _MOT[w][:2])
+    skills = answer_key(SKILL_CASES, _SKILLS.get)
     return (f"**关键时刻：** {mot}。\n\n**六项能力：** {skills}。\n\n"
             "**短信（参考）：** “张先生您好，我是某某店的销售顾问小王，感谢您今天来店看车。您关心的油耗和后排空间，"
             "周六上午可以安排一次试驾亲自感受，方便的话回复我预约，电话 138xxxx。”\n\n"
@@ -693,9 +694,9 @@ process_people = Exercise(
     title_en="Exercise 3E: people in the process — moments of truth, six skills, SMS, base, cross-selling",
     instructions=(
         "1. 下面八个场景，哪些是正面关键时刻、哪些是负面关键时刻？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(MOT_CASES.values(), start=1))
+        + case_lines(MOT_CASES, indent="   ")
         + "\n\n2. 顾问式演练时，下面六个行为各体现了哪一项销售能力？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(SKILL_CASES.values(), start=1))
+        + case_lines(SKILL_CASES, indent="   ")
         + "\n\n3. 张先生今天来店看了一款 SUV，关心油耗和后排空间，没留下订单。写一条当晚发给他的短信。\n"
         "4. 基盘客户开发，第一步做什么？\n"
         "5. 连带销售（保险、贷款、精品、延保）什么时候推荐最合适？"
@@ -703,10 +704,10 @@ process_people = Exercise(
     instructions_en="Moments of truth, six skills, an SMS to a visitor, base prospecting, when to cross-sell.",
     fields={
         "mot": ClassifyField("正面还是负面", "Positive or negative",
-                             items={k: f"场景 {i}" for i, k in enumerate(MOT_CASES, start=1)},
+                             items=case_items(MOT_CASES, "场景 {n}"),
                              classes=_MOT, classes_en=_MOT_EN),
         "skills": ClassifyField("哪一项能力", "Which skill",
-                                items={k: f"行为 {i}" for i, k in enumerate(SKILL_CASES, start=1)},
+                                items=case_items(SKILL_CASES, "行为 {n}"),
                                 classes=_SKILLS, classes_en=_SKILLS_EN),
         "sms": TextField("当晚的短信", "The evening SMS", rows=3,
                          placeholder="称呼 + 感谢 + 下一步邀约 + 你的身份和电话"),

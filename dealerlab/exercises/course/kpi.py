@@ -24,6 +24,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
+from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
 from dealerlab.kpi import FIELDS, KpiCard, score_cards, validate_cards
 from dealerlab.kpi.card import parse_sources
 from dealerlab.kpi.library import library_cards
@@ -506,8 +507,8 @@ def _check_kpi_system(answer: dict) -> Feedback:
     pp_wrong = [k for k, (_t, w) in POINT_PERIOD.items() if pp.get(k) != w]
     bsc = answer.get("perspective") or {}
     bsc_wrong = [k for k, (_t, w) in MAP_OBJECTIVES.items() if bsc.get(k) != w]
-    num_pp = {k: str(i) for i, k in enumerate(POINT_PERIOD, start=1)}
-    num_o = {k: str(i) for i, k in enumerate(MAP_OBJECTIVES, start=1)}
+    num_pp = numbering(POINT_PERIOD)
+    num_o = numbering(MAP_OBJECTIVES)
     linked = answer.get("linked") or []
     details = [
         ("point_period", not pp_wrong,
@@ -562,18 +563,18 @@ kpi_system = Exercise(
     title_en="Exercise 2D: the KPI system — types, cascade, strategy map, links, benchmarks",
     instructions=(
         "1. 下面的指标，哪些是**时点指标**、哪些是**时期指标**？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(POINT_PERIOD.values(), start=1))
+        + case_lines(POINT_PERIOD, indent="   ")
         + "\n\n2. 给销售顾问选 KPI，哪一项不符合“可控性”？\n"
         "3. 建立 KPI 体系的顺序是？\n"
         "4. 店里的战略地图上有八个目标，各属于平衡计分卡的哪个维度？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(MAP_OBJECTIVES.values(), start=1))
+        + case_lines(MAP_OBJECTIVES, indent="   ")
         + "\n\n5. 市场部的展厅客流量下降 20%，关联图上哪些部门的指标会跟着受影响？（多选）\n"
         "6. 本店展厅成交率 15%，集团里最好的门店 22%，标杆值 20%。用标杆法定下季度目标，哪种做法对？"
     ),
     instructions_en="Six questions on KPI types, controllability, the cascade, the strategy map, links and benchmarks.",
     fields={
         "point_period": ClassifyField("时点还是时期", "Point or period",
-                                      items={k: f"第 {i} 项" for i, k in enumerate(POINT_PERIOD, start=1)},
+                                      items=case_items(POINT_PERIOD, "第 {n} 项"),
                                       classes=_PP, classes_en=_PP_EN),
         "controllable": ChoiceField(
             "不符合可控性的一项", "Not controllable by a consultant",
@@ -590,7 +591,7 @@ kpi_system = Exercise(
                         "c": "contract → job → department → company"},
         ),
         "perspective": ClassifyField("战略地图的维度", "Strategy-map perspective",
-                                     items={k: f"目标 {i}" for i, k in enumerate(MAP_OBJECTIVES, start=1)},
+                                     items=case_items(MAP_OBJECTIVES, "目标 {n}"),
                                      classes=_BSC, classes_en=_BSC_EN),
         "linked": ChoiceField(
             "客流下降会影响的指标", "KPIs hit by less traffic", multiple=True,
@@ -687,7 +688,7 @@ def _check_design_flow(answer: dict) -> Feedback:
     found = find_keywords(text, _CASE_RULES)
     missing = [k for k, ok in found.items() if not ok]
     ok_text = len(text) >= 15 and len(missing) <= 1
-    num = {k: str(i) for i, k in enumerate(BASIS_CASES, start=1)}
+    num = numbering(BASIS_CASES)
     details = [
         ("bases", not b_wrong, f"场景 {'、'.join(num[k] for k in b_wrong)} 的依据再想想：这个指标是因为谁、因为什么提出来的？"
          if b_wrong else ""),
@@ -717,7 +718,7 @@ def _check_design_flow(answer: dict) -> Feedback:
 
 def _design_flow_model(answer=None) -> str:
     s = screen_case().set_index("name")
-    bases = "；".join(f"{i}. {_BASES[w]}" for i, (_t, w) in enumerate(BASIS_CASES.values(), start=1))
+    bases = answer_key(BASIS_CASES, _BASES.get)
     scores = "；".join(f"{n} {s.loc[n, 'score']:.1f}{'（保留）' if s.loc[n, 'keep'] else ''}" for n in SCREEN_CASE)
     return (
         f"**依据：** {bases}。\n\n**流程：** 预先沟通（上级）→ 员工草拟（员工）→ 正式讨论（上下级一起）→ 修订存档（上级）。\n\n"
@@ -732,7 +733,7 @@ design_flow = Exercise(
     title_en="Exercise 2E: where KPIs come from, how they are set and screened",
     instructions=(
         "1. 下面七个场景，各是按哪一种依据设计的 KPI？\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _w) in enumerate(BASIS_CASES.values(), start=1))
+        + case_lines(BASIS_CASES, indent="   ")
         + "\n\n2. 岗位 KPI 的设定有四步：把它们排好顺序，并说出每一步由谁主导。\n\n"
         "3. 销售经理想给顾问的卡加指标，四个候选按 1–5 分打了分（权重：对长期战略的重要性 40%，可衡量 20%，"
         "责任人可控 20%，数据可得 20%）。算出加权得分，并选出得分不低于 3.5 的保留。\n\n"
@@ -742,7 +743,7 @@ design_flow = Exercise(
     instructions_en="Seven design bases; the four setting steps and who leads them; weighted screening; a lesson.",
     fields={
         "bases": ClassifyField("设计依据", "Design basis",
-                               items={k: f"场景 {i}" for i, k in enumerate(BASIS_CASES, start=1)},
+                               items=case_items(BASIS_CASES, "场景 {n}"),
                                classes=_BASES, classes_en=_BASES_EN),
         "order": ClassifyField("第几步", "Step number", items=_STEPS, classes=_ORDER),
         "actor": ClassifyField("由谁主导", "Led by", items=_STEPS, classes=_ACTORS, classes_en=_ACTORS_EN),

@@ -18,6 +18,7 @@ from dealerlab.exercises import (
     SliderField,
     is_close,
 )
+from dealerlab.exercises.course._sorting import item_details
 
 __all__ = ["bonus_drill", "bottom_out_drill", "team_reward_tuner", "BONUS_CASE", "QUARTER_CASE", "POOL_CASE"]
 
@@ -110,15 +111,15 @@ def quarter_answer() -> tuple[dict, list[str]]:
 
 def _check_quarter(answer: dict) -> Feedback:
     right, cancelled = quarter_answer()
-    given = answer.get("status") or {}
-    details = []
-    for name, status in right.items():
-        ok = given.get(name) == status
+
+    def why(name: str, _status: str) -> str:
         mean = sum(QUARTER_CASE[name]) / 3
-        why = f"{name} 季度月均 {mean:.2f} 台" + ("，低于 12 台" if mean < 12 else "，不低于 12 台")
+        text = f"{name} 季度月均 {mean:.2f} 台" + ("，低于 12 台" if mean < 12 else "，不低于 12 台")
         if name in _Q2_ELIMINATED and mean < 12:
-            why += "，且上季度已被淘汰 → 连续两个季度 → 停岗"
-        details.append(("status", ok, "" if ok else why))
+            text += "，且上季度已被淘汰 → 连续两个季度 → 停岗"
+        return text
+
+    details = item_details("status", answer.get("status"), right, why)
     ok_points = sorted(answer.get("points") or []) == cancelled
     details.append(("points", ok_points, "" if ok_points else "单月低于 10 台，该月积分取消：看每个月，不看平均。"))
     return Feedback.grade(

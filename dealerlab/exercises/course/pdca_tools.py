@@ -23,7 +23,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import classify_detail
+from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
 
 __all__ = ["fishbone_drill", "gemba_peer", "COMEBACK_CAUSES", "LOW_KPI_CAUSES", "CS_STEPS", "PEER_TABLE",
            "peer_numbers", "EXERCISES"]
@@ -78,8 +78,8 @@ LOW_KPI_CAUSES = {
 
 
 def _check_fishbone(answer: dict) -> Feedback:
-    bones = {k: b for k, (_t, b) in COMEBACK_CAUSES.items()}
-    measures = {k: m for k, (_t, m) in LOW_KPI_CAUSES.items()}
+    bones = answers(COMEBACK_CAUSES)
+    measures = answers(LOW_KPI_CAUSES)
     details = [
         classify_detail("bones", answer.get("bones"), bones,
                         "人 = 谁在做（技能、带教）；机 = 设备工具；料 = 零件油料；法 = 做法和流程；环 = 场地和节奏；"
@@ -115,30 +115,30 @@ fishbone_drill = Exercise(
     title_en="Exercise 4D: fishbone — why so many comebacks?",
     instructions=(
         "服务经理带车间开了一次原因分析会，大家说出了下面 12 个可能导致**返修率偏高**的原因。\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _b) in enumerate(COMEBACK_CAUSES.values(), start=1))
+        + case_lines(COMEBACK_CAUSES)
         + "\n\n① 把每个原因放到鱼骨图的一根大骨上；② 画完鱼骨图下一步做什么；"
         "③ 另一家店的**单车精品产值**偏低，为每个原因选一个最对症的措施：\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _m) in enumerate(LOW_KPI_CAUSES.values(), start=1))
+        + case_lines(LOW_KPI_CAUSES)
     ),
     instructions_en="Sort 12 comeback causes onto the 6M bones, choose the next step, and match low-KPI causes to measures.",
     fields={
         "bones": ClassifyField("① 原因 → 大骨", "Cause → bone",
-                               items={k: f"{i}. {COMEBACK_CAUSES[k][0]}" for i, k in enumerate(COMEBACK_CAUSES, start=1)},
+                               items=case_items(COMEBACK_CAUSES),
                                classes=_BONES, classes_en=_BONES_EN),
         "next": ChoiceField("② 鱼骨图画完以后", "After the fishbone", options=_NEXT,
                             options_en={"act": "act on all 12 at once", "verify": "verify the main causes first",
                                         "blame": "fine the technician", "wait": "wait three months"}),
         "measures": ClassifyField("③ 精品产值偏低：原因 → 措施", "Low add-on revenue: cause → measure",
-                                  items={k: f"{i}. {LOW_KPI_CAUSES[k][0]}" for i, k in enumerate(LOW_KPI_CAUSES, start=1)},
+                                  items=case_items(LOW_KPI_CAUSES),
                                   classes=_MEASURES, classes_en=_MEASURES_EN),
     },
     check=_check_fishbone,
     model_answer=(
         "**参考答案**\n\n① "
-        + "；".join(f"{i} {b}" for i, (_t, b) in enumerate(COMEBACK_CAUSES.values(), start=1))
+        + answer_key(COMEBACK_CAUSES, mark=" ")
         + "。\n\n② 先验证：用数据（返修率按工单类型、技师、班组拆开）和现场抽查返修工单确认主要原因，再对主要原因写 5W1H 对策。"
         "本例“返修原因没有逐单记录”本身就是要先补上的——没有记录，就无法验证。\n\n③ "
-        + "；".join(f"{i} {_MEASURES[m].split('：')[0]}" for i, (_t, m) in enumerate(LOW_KPI_CAUSES.values(), start=1))
+        + answer_key(LOW_KPI_CAUSES, lambda m: _MEASURES[m].split('：')[0], mark=" ")
         + "。"
     ),
 )
@@ -191,7 +191,7 @@ _PATROL_MSG = {
 
 
 def _check_gemba(answer: dict) -> Feedback:
-    stages = {k: s for k, (_t, s) in CS_STEPS.items()}
+    stages = answers(CS_STEPS)
     details = [classify_detail(
         "stages", answer.get("stages"), stages,
         "先有流程、标准和考核（基础建设），PDCA 才有东西可转：P 定目标，D 按 5W1H 执行，C 用调查和日常检核看结果，"
@@ -244,7 +244,7 @@ gemba_peer = Exercise(
     title_en="Exercise 4E: CS PDCA, gemba patrol and peer comparison",
     instructions=(
         "**① CS 管理**：某店 CSI 的“交车说明”一项连续两季低于目标。下面六件事各属于基础建设还是 P/D/C/A？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _s) in enumerate(CS_STEPS.values(), start=1))
+        + case_lines(CS_STEPS)
         + "\n\n**② 现场巡视**：选出种子要求的巡视频率，再写一条巡视记录：看到了什么问题、由谁、到何时改好。\n\n"
         "**③ 核心数据对比**：三家门店近三个月的平均值如下。算出 S02 的准时交车率与其他两店中位数的差距，"
         "并选出 S02 最该先改的一项。\n\n" + _peer_markdown()
@@ -252,7 +252,7 @@ gemba_peer = Exercise(
     instructions_en="Sort CS activities into groundwork/P/D/C/A, write a patrol note, and compare S02 with its peers.",
     fields={
         "stages": ClassifyField("① 属于哪一步", "Stage",
-                                items={k: f"{i}. {CS_STEPS[k][0]}" for i, k in enumerate(CS_STEPS, start=1)},
+                                items=case_items(CS_STEPS),
                                 classes=_STAGES, classes_en=_STAGES_EN),
         "patrol_times": ChoiceField("② 经理现场巡视的要求", "Patrol rule", options={
             "a": "每周一次，看当周报表", "b": "每天三次，每次不少于 20 分钟，在现场看作业",
@@ -267,7 +267,7 @@ gemba_peer = Exercise(
     check=_check_gemba,
     model_answer=lambda _a=None: (
         "**参考答案**\n\n① "
-        + "；".join(f"{i} {_STAGES[s].split('（')[0]}" for i, (_t, s) in enumerate(CS_STEPS.values(), start=1))
+        + answer_key(CS_STEPS, lambda s: _STAGES[s].split('（')[0], mark=" ")
         + "。\n\n② 每天三次、每次不少于 20 分钟。记录示例：“10:30 巡视发现 3 号工位完工车辆未做终检就移到交车区，"
         "由车间主管今天 16:00 前补做终检，并在明早晨会上重申终检签字要求，下午巡视复查。”\n\n"
         f"③ 差距 = 81.19% − (89.92% + 87.16%) ÷ 2 = {peer_numbers().set_index('metric').loc['on_time_delivery', 'gap']:.2%}；"

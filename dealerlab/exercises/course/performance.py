@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, is_close
-from dealerlab.exercises.course._sorting import classify_detail
+from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
 
 __all__ = ["appraisal_drill", "pay_value_drill", "WATER_KPIS", "APPRAISAL_ERRORS", "ERROR_CASES", "RATINGS_360",
            "score_360", "PAY_PACKAGE", "POINT_LOG", "points_answer", "INCENTIVES", "VALUE_CASE", "inventory_gain",
@@ -84,9 +84,9 @@ def _check_appraisal(answer: dict) -> Feedback:
     details = [
         ("idea", answer.get("idea") == "b", "观念一：每一位部门经理首先是人力资源经理"),
         ("rrr", answer.get("rrr") == "b", "绩效管理的基础之一：责任、权限、利益三者挂钩"),
-        classify_detail("water", answer.get("water"), {k: v for k, (_t, v) in WATER_KPIS.items()},
+        classify_detail("water", answer.get("water"), answers(WATER_KPIS),
                         "每个指标交给能控制它的岗位：记录准不准在客服，车怎么排在调度，准时送到在司机，新客户在业务员，回款在财务/业务员"),
-        classify_detail("errors", answer.get("errors"), {k: v for k, (_t, v) in ERROR_CASES.items()},
+        classify_detail("errors", answer.get("errors"), answers(ERROR_CASES),
                         "一项好处处好 = 晕轮；只看最近 = 近因；都打中间 = 趋中；轮流优秀 = 平均主义；没有标准 = 标准不清"),
         ("score360", is_close(answer.get("score360"), score, tolerance=0.06),
          "没有下级评价时，把上级 0.4、同事 0.3、自评 0.1 按比例放大到合计 1（0.5、0.375、0.125），再乘各组的平均分"),
@@ -119,9 +119,9 @@ appraisal_drill = Exercise(
     instructions=(
         "**① 观念**与 **② 基础**：各选一个正确的说法。\n\n"
         "**③ 送水案例**：一家桶装水公司重新设计绩效，下面五个指标各应由哪个岗位承担？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(WATER_KPIS.values(), start=1))
+        + case_lines(WATER_KPIS)
         + "\n\n**④ 考核误区**：下面五种情况各犯了哪种误区？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(ERROR_CASES.values(), start=1))
+        + case_lines(ERROR_CASES)
         + "\n\n**⑤ 360 度**：一位服务顾问收到的评分——上级 80；同事 70、75、90；自评 95（没有下级）。"
         "权重上级 0.4、同事 0.3、下级 0.2、自评 0.1，缺的一组按比例分给其他组。他的 360 度得分是多少？"
     ),
@@ -129,16 +129,16 @@ appraisal_drill = Exercise(
     fields={
         "idea": ChoiceField("① 绩效管理的观念", "Idea", options=_IDEA),
         "rrr": ChoiceField("② 绩效管理的基础", "Basis", options=_RRR),
-        "water": ClassifyField("③ 指标 → 岗位", "KPI → job", items={k: f"{i}. {WATER_KPIS[k][0]}" for i, k in enumerate(WATER_KPIS, start=1)},
+        "water": ClassifyField("③ 指标 → 岗位", "KPI → job", items=case_items(WATER_KPIS),
                                classes=_JOBS),
         "errors": ClassifyField("④ 情况 → 误区", "Case → error",
-                                items={k: f"{i}. {ERROR_CASES[k][0]}" for i, k in enumerate(ERROR_CASES, start=1)}, classes=APPRAISAL_ERRORS),
+                                items=case_items(ERROR_CASES), classes=APPRAISAL_ERRORS),
         "score360": NumberField("⑤ 360 度得分", "360° score", unit="分"),
     },
     check=_check_appraisal,
     model_answer=lambda _a=None: (
-        "**参考答案**\n\n① b　② b\n\n③ " + "；".join(f"{i} {_JOBS[v]}" for i, (_t, v) in enumerate(WATER_KPIS.values(), 1))
-        + "。\n\n④ " + "；".join(f"{i} {APPRAISAL_ERRORS[v].split('：')[0]}" for i, (_t, v) in enumerate(ERROR_CASES.values(), 1))
+        "**参考答案**\n\n① b　② b\n\n③ " + answer_key(WATER_KPIS, _JOBS.get, mark=" ")
+        + "。\n\n④ " + answer_key(ERROR_CASES, lambda v: APPRAISAL_ERRORS[v].split('：')[0], mark=" ")
         + f"。\n\n⑤ 权重放大为 0.5 / 0.375 / 0.125：80 × 0.5 + 78.33 × 0.375 + 95 × 0.125 = **{score_360()[0]:.2f} 分**；"
         f"他评 = (80 × 0.4 + 78.33 × 0.3) ÷ 0.7 = 79.29，自评高出 {score_360()[1]:.1f} 分——面谈时要谈。"
     ),
@@ -212,11 +212,11 @@ def _check_pay_value(answer: dict) -> Feedback:
         ("points", is_close(answer.get("points"), points_answer(), tolerance=0.01),
          "逐项乘分值再相加：展车 5S、接车、试驾车各 +1，客户表扬 +5，迟到早退 −10，未戴工牌 −5"),
         ("revive", answer.get("revive") == "yes", "复活要同时满足两个条件：季度积分 ≥ 30，且最后一个月销量 ≥ 12 台"),
-        classify_detail("incentives", answer.get("incentives"), {k: v for k, (_t, v) in INCENTIVES.items()},
+        classify_detail("incentives", answer.get("incentives"), answers(INCENTIVES),
                         "钱是物质激励；岗位变动是人员调整；表扬和荣誉是精神激励"),
         ("inventory", is_close(answer.get("inventory"), inventory_gain(), rel_tolerance=0.01),
          "存货减少 20% = 少占用 600 万资本；资本成本率 8%，EVA 增加 600 万 × 8%"),
-        classify_detail("swot", answer.get("swot"), {k: v for k, (_t, v) in SWOT_ITEMS.items()},
+        classify_detail("swot", answer.get("swot"), answers(SWOT_ITEMS),
                         "S、W 是本店自己的（内部、能控制），O、T 是外部环境的（市场、政策、对手）"),
     ]
     return Feedback.grade(
@@ -257,10 +257,10 @@ pay_value_drill = Exercise(
         "**③ 淘汰复活**：另一位顾问第三季度月均 11 台（淘汰），季度积分 36 分，9 月卖了 13 台。"
         "复活规则：季度积分 ≥ 30 且季度最后一个月 ≥ 12 台。他怎么处理？\n\n"
         "**④ 激励**：下面六项各属于哪一类激励？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(INCENTIVES.values(), 1))
+        + case_lines(INCENTIVES)
         + "\n\n**⑤ 价值驱动**：某店一年收入 1.8 亿（单价 15 万 × 1 200 台），存货 3 000 万，资本成本率 8%。"
         "存货压低 20%，其他不变，EVA 增加多少元？\n\n**⑥ SWOT**：下面六条各属于 S、W、O、T 哪一项？\n\n"
-        + "\n".join(f"{i}. {t}" for i, (t, _v) in enumerate(SWOT_ITEMS.values(), 1))
+        + case_lines(SWOT_ITEMS)
     ),
     instructions_en="Variable pay share, a month's points, the revival rule, incentive types, EVA of less stock, SWOT.",
     fields={
@@ -268,18 +268,18 @@ pay_value_drill = Exercise(
         "points": NumberField("② 本月积分", "Points", unit="分"),
         "revive": ChoiceField("③ 处理", "Decision", options=_REVIVE),
         "incentives": ClassifyField("④ 激励类型", "Incentive type",
-                                    items={k: f"{i}. {INCENTIVES[k][0]}" for i, k in enumerate(INCENTIVES, start=1)}, classes=_INC),
+                                    items=case_items(INCENTIVES), classes=_INC),
         "inventory": NumberField("⑤ EVA 增加", "EVA gain", unit="元"),
-        "swot": ClassifyField("⑥ SWOT", "SWOT", items={k: f"{i}. {SWOT_ITEMS[k][0]}" for i, k in enumerate(SWOT_ITEMS, start=1)},
+        "swot": ClassifyField("⑥ SWOT", "SWOT", items=case_items(SWOT_ITEMS),
                               classes=_SWOT),
     },
     check=_check_pay_value,
     model_answer=lambda _a=None: (
         "**参考答案**\n\n① (2 000 + 4 000) ÷ 10 000 = **60%**。\n\n"
         f"② 12 + 9 + 6 + 2 × 5 − 2 × 10 − 5 = **{points_answer():.0f} 分**。\n\n③ 复活（两个条件都满足）。\n\n④ "
-        + "；".join(f"{i} {_INC[v].split('（')[0]}" for i, (_t, v) in enumerate(INCENTIVES.values(), 1))
+        + answer_key(INCENTIVES, lambda v: _INC[v].split('（')[0], mark=" ")
         + f"。\n\n⑤ 3 000 万 × 20% × 8% = **{inventory_gain():,.0f} 元**。\n\n⑥ "
-        + "；".join(f"{i} {v}" for i, (_t, v) in enumerate(SWOT_ITEMS.values(), 1)) + "。"
+        + answer_key(SWOT_ITEMS, mark=" ") + "。"
     ),
 )
 

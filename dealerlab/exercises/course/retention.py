@@ -34,6 +34,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
+from dealerlab.exercises.course._sorting import case_items, case_lines, numbering
 
 __all__ = ["loyalty_stages", "recall_campaign", "first_service", "crm_orientation", "segments_case", "activity_plan",
            "points_renewal", "BEHAVIOURS", "PC_ITEMS", "SELL_RULES", "SEG_CARS", "segment_answers", "INVITE_RULES",
@@ -73,7 +74,7 @@ MEASURES = {
 def _check_stages(answer: dict) -> Feedback:
     got = answer.get("stage") or {}
     wrong = [k for k, (_t, want) in MEASURES.items() if got.get(k) != want]
-    num = {k: str(i) for i, k in enumerate(MEASURES, start=1)}
+    num = numbering(MEASURES)
     msg = ""
     if wrong:
         msg = "、".join(f"措施 {num[k]}" for k in wrong) + " 再想想：这项措施最先改变的是客户旅程的哪一段？"
@@ -103,13 +104,13 @@ loyalty_stages = Exercise(
     title_en="Exercise 9A: which loyalty stage does a measure serve?",
     instructions=(
         "下面是店里常见的十项客户关系措施。为每项选出它**最先**服务的阶段，再回答最后一个问题。\n\n"
-        + "\n".join(f"{i}. {text}" for i, (text, _s) in enumerate(MEASURES.values(), start=1))
+        + case_lines(MEASURES)
     ),
     instructions_en="Ten CRM measures: pick the stage each serves first, then answer the last question.",
     fields={
         "stage": ClassifyField(
             "服务哪个阶段", "Stage served",
-            items={k: f"措施 {i}" for i, k in enumerate(MEASURES, start=1)},
+            items=case_items(MEASURES, "措施 {n}"),
             classes=STAGES, classes_en=_STAGES_EN,
         ),
         "case": ChoiceField(
@@ -358,7 +359,7 @@ def _check_orientation(answer: dict) -> Feedback:
     ok_b = chosen == {"a", "b", "c", "d"}
     got = answer.get("pc") or {}
     wrong = [k for k, (_t, want) in PC_ITEMS.items() if got.get(k) != want]
-    num = {k: str(i) for i, k in enumerate(PC_ITEMS, start=1)}
+    num = numbering(PC_ITEMS)
     found = find_keywords(answer.get("sell") or "", SELL_RULES)
     ok_sell = sum(found.values()) >= 2
     return Feedback.grade(
@@ -389,14 +390,14 @@ crm_orientation = Exercise(
         "课程资料说客户关系管理是“以客户为中心的发展战略”。三个小题：\n\n"
         "1. 下面哪些是课程列出的**中层客户导向的关键行为**？（多选）\n"
         "2. 把八句说法分成 4P（从我们有什么出发）和 4C（从客户要什么出发）：\n\n"
-        + "\n".join(f"   {i}. {t}" for i, (t, _c) in enumerate(PC_ITEMS.values(), start=1))
+        + case_lines(PC_ITEMS, indent="   ")
         + "\n\n3. 营销六问的第一问：**我到底在卖什么？** 用一两句话写出客户来做一次保养，真正买的是什么。"
     ),
     instructions_en="Pick the customer-oriented behaviours, sort eight statements into 4P/4C, and say what a service visit sells.",
     fields={
         "behaviour": ChoiceField("客户导向的关键行为（多选）", "Customer-oriented behaviours (several)",
                                  options=BEHAVIOURS, options_en=_BEHAVIOURS_EN, multiple=True),
-        "pc": ClassifyField("4P 还是 4C", "4P or 4C", items={k: f"说法 {i}" for i, k in enumerate(PC_ITEMS, start=1)},
+        "pc": ClassifyField("4P 还是 4C", "4P or 4C", items=case_items(PC_ITEMS, "说法 {n}"),
                             classes=PC_CLASSES, classes_en={"4P": "4P: what we have", "4C": "4C: what the customer wants"}),
         "sell": TextField("我到底在卖什么？", "What am I really selling?", rows=3,
                           placeholder="客户来做一次保养，买的是……"),

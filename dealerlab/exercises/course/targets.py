@@ -33,6 +33,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
+from dealerlab.exercises.course._sorting import case_items, case_lines, numbering
 from dealerlab.targets import rebalance_weeks, retier_month, smart_check, split_integer, split_month, split_year
 from dealerlab.targets.smart import VAGUE_WORDS, _number
 
@@ -806,7 +807,7 @@ def _check_goal_sources(answer: dict) -> Feedback:
     n = policy_case_numbers()
     holders = answer.get("holders") or {}
     wrong = [k for k, (_t, want) in STAKEHOLDER_GOALS.items() if holders.get(k) != want]
-    num = {k: str(i) for i, k in enumerate(STAKEHOLDER_GOALS, start=1)}
+    num = numbering(STAKEHOLDER_GOALS)
     ok_store = is_close(answer.get("store_target"), n["store"], tolerance=0.5)
     ok_team = is_close(answer.get("team_target"), n["team"], tolerance=0.5)
     store_msg = "门店目标要同时满足厂家 VP 和集团的增长要求：两个数都算出来，取大的那个（向上取整）"
@@ -870,7 +871,7 @@ goal_sources = Exercise(
     instructions=(
         "店长定年度目标之前，先想清楚“谁对我有期望”。\n\n"
         "1. 下面八条期望，各自最先来自哪一方？\n\n"
-        + "\n".join(f"   {i}. {text}" for i, (text, _h) in enumerate(STAKEHOLDER_GOALS.values(), start=1))
+        + case_lines(STAKEHOLDER_GOALS, indent="   ")
         + "\n\n"
         f"2. 2027 年厂家给这家店的 VP 是 **{POLICY_CASE['volume_plan']:,} 台**，店里要拿全年返利（VP 的 100%）；"
         f"集团按“比去年增长 8%”考核，去年实际销售 **{POLICY_CASE['last_year']:,} 台**。"
@@ -886,7 +887,7 @@ goal_sources = Exercise(
     fields={
         "holders": ClassifyField(
             "期望来自哪一方", "Whose expectation",
-            items={k: f"第 {i} 条" for i, k in enumerate(STAKEHOLDER_GOALS, start=1)},
+            items=case_items(STAKEHOLDER_GOALS, "第 {n} 条"),
             classes=_HOLDERS, classes_en=_HOLDERS_EN,
         ),
         "store_target": NumberField("门店年度目标", "Store year target", unit="台"),

@@ -36,9 +36,7 @@ from dealerlab.report.sections import (
 
 __all__ = ["Section", "SECTIONS", "COLLECTORS", "section", "for_scope", "title", "sync_notebooks"]
 
-_TXT = Catalogue({
-    "this_section_cannot_be": {"zh": "本节无法生成：", "en": "This section cannot be shown: "},
-})
+_TXT = Catalogue.load("report/sections")
 
 #: which report a section appears in
 BOTH, STORE, GROUP = "both", "store", "group"

@@ -13,10 +13,7 @@ from dealerlab.data.privacy import mask_name
 from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
 
-_TXT = Catalogue({
-    "metric": {"zh": "指标", "en": "Metric"},
-    "recent_months": {"zh": "近几个月趋势", "en": "Recent months"},
-})
+_TXT = Catalogue.load("report/sections/_common")
 
 
 def zh_en(lang: str, zh: str, en: str) -> str:

@@ -13,22 +13,7 @@ from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.labels import value_label
 
-_TXT = Catalogue({
-    "no_accounts_this_store": {"zh": "本门店没有大客户记录。", "en": "No accounts at this store."},
-    "tier": {"zh": "分级", "en": "Tier"},
-    "accounts": {"zh": "客户数", "en": "Accounts"},
-    "month_money": {"zh": "近24月金额", "en": "24-month money"},
-    "tier_lines_are_fitted": {
-        "zh": "分级线按全部门店的 {n_all} 个大客户统一计算：同一客户在门店报告和集团报告中的分级相同。图中标出金额最大的几个客户（行业和编号）。",
-        "en": "The tier lines are fitted on all {n_all} accounts of every store: an account has the same tier in the store and the group report. The largest accounts are labelled (industry and id).",
-    },
-    "churn_warnings_days_silent": {"zh": "流失预警（180 天无购车无维修）", "en": "Churn warnings (180 days silent)"},
-    "id": {"zh": "编号", "en": "ID"},
-    "account": {"zh": "客户", "en": "Account"},
-    "industry": {"zh": "行业", "en": "Industry"},
-    "days_silent": {"zh": "未往来天数", "en": "Days silent"},
-    "no_account_risk": {"zh": "没有流失预警客户。", "en": "No account at risk."},
-})
+_TXT = Catalogue.load("report/sections/accounts")
 
 
 def build(ctx) -> H.Html:

@@ -5,22 +5,7 @@ from __future__ import annotations
 from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
 
-_TXT = Catalogue({
-    "no_improvement_cycle_needed": {"zh": "暂无需要立项的改进。", "en": "No improvement cycle needed."},
-    "problem": {"zh": "问题", "en": "Problem"},
-    "what": {"zh": "做什么", "en": "What"},
-    "why": {"zh": "为什么", "en": "Why"},
-    "who": {"zh": "负责人", "en": "Who"},
-    "when": {"zh": "开始 / 检查日", "en": "Start / check date"},
-    "where": {"zh": "地点", "en": "Where"},
-    "how": {"zh": "怎么做", "en": "How"},
-    "check_metric": {"zh": "检查指标", "en": "Check metric"},
-    "baseline_target": {"zh": "基线 → 目标", "en": "Baseline → target"},
-    "top_findings_each_open": {
-        "zh": "排名最前的 {plan} 条发现各立一个 PDCA 循环（一次最多 8 个，其余发现待这些循环检查后再立项）：按 5W1H 计划（P），执行（D），到检查日用同一指标检查（C），有效则标准化、无效则进入下一轮（A）。",
-        "en": "The top {plan} findings each open a PDCA cycle (at most 8 at a time; the others wait for these checks): plan in 5W1H (P), do (D), check the same metric on the check date (C), standardise or start the next cycle (A).",
-    },
-})
+_TXT = Catalogue.load("report/sections/actions")
 
 
 def build(ctx) -> H.Html:

@@ -17,29 +17,7 @@ from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.sections._common import family_body
 
-_TXT = Catalogue({
-    "management_cadence": {"zh": "管理节奏看板（日/周/月/即时）", "en": "Management cadence"},
-    "paint_shop_crew_size": {"zh": "钣喷：班组规模 × 损伤程度", "en": "Paint shop: crew size × damage class"},
-    "booth_utilisation_below_large": {
-        "zh": "烤房利用率 {booth:.1%}，低于 60%。大班组同时接大、中、小损伤工单，小活等大活，烤房空转：建议按损伤程度分流（小损伤快修班组），并按烤房排程派工。",
-        "en": "Booth utilisation {booth:.1%} is below 60%: large crews mix heavy and light jobs. Split light jobs to a fast-repair crew.",
-    },
-    "retention_service_base_first": {
-        "zh": "保客：基盘客户、首保回厂率与回厂率",
-        "en": "Retention: service base, first service and return rate",
-    },
-    "first_service_invoice_month": {"zh": "首保回厂：按开票月份", "en": "First service by invoice month"},
-    "first_service_reading": {
-        "zh": "{first} 至 {last} 开票的 {sold} 台新车中，{back} 台在开票后 9 个月内回本店做了首保（首保回厂率 {rate:.1%}，标准 ≥ {line:.0%}）；最低的是 {worst_month} 开票的车（{worst_rate:.1%}；{full} 之后开票的车观察还不满 9 个月，比例会偏低）。首保不回来的车多半流失到路边店：先查交车时有没有约定首保、到期前有没有提醒。",
-        "en": "Of the {sold} new cars invoiced {first}–{last}, {back} came back for the first service within 9 months ({rate:.1%}, line {line:.0%}); the lowest fully observed month is {worst_month} ({worst_rate:.1%}; cars invoiced after {full} have not had 9 months yet). Check that deliveries book the first service.",
-    },
-    "service_base_covers_only": {
-        "zh": "基盘客户只含最近 {months} 个月的工单（定义是 24 个月），偏小",
-        "en": "The service base covers only {months} months of orders (24 by definition): it is understated",
-    },
-    "retention_recent_months": {"zh": "保客指标近几个月趋势", "en": "Retention: recent months"},
-    "separator": {"zh": "；", "en": "; "},
-})
+_TXT = Catalogue.load("report/sections/aftersales")
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["intake", "service_revenue", "comeback_rate", "first_time_fix", "parts_fill_rate", "on_time_delivery",

@@ -8,15 +8,7 @@ import datetime as _dt
 from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
 
-_TXT = Catalogue({
-    "dealer_diagnostic_report": {"zh": "经销商经营诊断报告", "en": "Dealer diagnostic report"},
-    "client": {"zh": "客户", "en": "Client"},
-    "store": {"zh": "门店", "en": "Store"},
-    "period": {"zh": "诊断月份", "en": "Period"},
-    "trend_window": {"zh": "趋势区间", "en": "Trend window"},
-    "report_date": {"zh": "报告日期", "en": "Report date"},
-    "data": {"zh": "数据来源", "en": "Data"},
-})
+_TXT = Catalogue.load("report/sections/cover")
 
 
 def build(ctx) -> H.Html:

@@ -11,11 +11,7 @@ from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.sections._common import family_body
 
-_TXT = Catalogue({
-    "csi_importance_performance": {"zh": "CSI 重要度–表现分析", "en": "CSI importance–performance"},
-    "fix_first": {"zh": "优先改进：{names}（重要度高、表现低）。", "en": "Fix first: {names}."},
-    "complaints": {"zh": "客户投诉", "en": "Complaints"},
-})
+_TXT = Catalogue.load("report/sections/csi")
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["ssi_index", "csi_index"]

@@ -15,41 +15,7 @@ from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.sections._common import family_body
 
-_TXT = Catalogue({
-    "funnel_chart_lacks_tables": {
-        "zh": "漏斗图缺少计数 {absent}（相关数据表缺失），仅显示下表。",
-        "en": "The funnel chart lacks {absent_en} (tables missing); see the table below.",
-    },
-    "sales_funnel": {"zh": "销售漏斗", "en": "Sales funnel"},
-    "gaps_benchmark": {"zh": "与标杆的差距", "en": "Gaps to benchmark"},
-    "metric": {"zh": "指标", "en": "Metric"},
-    "process_step": {"zh": "流程环节", "en": "Process step"},
-    "this_month": {"zh": "本月", "en": "This month"},
-    "benchmark": {"zh": "标杆", "en": "Benchmark"},
-    "last_months": {"zh": "前3个月", "en": "Last 3 months"},
-    "reachable_target": {"zh": "可达目标", "en": "Reachable target"},
-    "target_basis": {"zh": "目标依据", "en": "Target basis"},
-    "extra_sales": {"zh": "可多销(台)", "en": "Extra sales"},
-    "extra_gross": {"zh": "多得毛利(元)", "en": "Extra gross"},
-    "share_gross": {"zh": "占本月毛利", "en": "Share of gross"},
-    "extra_sales_benchmark": {"zh": "到标杆可多销(台)", "en": "Extra sales at benchmark"},
-    "bottleneck_extra_sales_each": {
-        "zh": "瓶颈诊断：各环节提到可达目标能多卖多少台（路径模型）",
-        "en": "Bottleneck: extra sales at each stage's reachable target (path model)",
-    },
-    "benchmarks_extra_gross_extra": {
-        "zh": "标杆来源：{source}。多得毛利 = 多销台数 × (单车毛利 + 单车衍生毛利)；各环节的数字不能相加。",
-        "en": "Benchmarks: {source}. Extra gross = extra sales × (vehicle + add-on gross per unit); stages do not add up.",
-    },
-    "step": {"zh": "环节", "en": "Step"},
-    "root_cause": {"zh": "根因", "en": "Root cause"},
-    "improvement": {"zh": "改善措施", "en": "Improvement"},
-    "owner": {"zh": "责任人", "en": "Owner"},
-    "tool": {"zh": "工具", "en": "Tool"},
-    "tools_bottleneck_step": {"zh": "瓶颈环节的改善工具", "en": "Tools for the bottleneck step"},
-    "every_funnel_stage_meets": {"zh": "各漏斗环节均达到标杆。", "en": "Every funnel stage meets its benchmark."},
-    "showroom": {"zh": "展厅", "en": "showroom"},
-})
+_TXT = Catalogue.load("report/sections/funnel")
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["traffic", "capture_rate", "call_visit_rate", "revisit_rate", "test_drive_rate", "close_rate",

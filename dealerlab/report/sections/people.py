@@ -13,27 +13,7 @@ from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.sections._common import staff_names
 
-_TXT = Catalogue({
-    "consultants_monthly_units_against": {
-        "zh": "顾问月销量与积分线（{span}）",
-        "en": "Consultants' monthly units against the lines ({span})",
-    },
-    "bottom_out_rule_triggered": {"zh": "末位淘汰规则触发", "en": "Bottom-out rule triggered"},
-    "consultant": {"zh": "顾问", "en": "Consultant"},
-    "quarter": {"zh": "季度", "en": "Quarter"},
-    "months": {"zh": "月数", "en": "Months"},
-    "units_month": {"zh": "月均销量", "en": "Units a month"},
-    "status": {"zh": "结果", "en": "Status"},
-    "leavers_this_month": {"zh": "本月离职", "en": "Leavers this month"},
-    "store": {"zh": "门店", "en": "Store"},
-    "department": {"zh": "部门", "en": "Department"},
-    "leavers": {"zh": "离职人数", "en": "Leavers"},
-    "turnover": {"zh": "离职率", "en": "Turnover"},
-    "output_per_head": {"zh": "人均产出", "en": "Output per head"},
-    "headcount": {"zh": "平均人数", "en": "Headcount"},
-    "units_per_head": {"zh": "人均台数", "en": "Units per head"},
-    "revenue_per_head": {"zh": "人均产值", "en": "Revenue per head"},
-})
+_TXT = Catalogue.load("report/sections/people")
 
 
 def build(ctx) -> H.Html:

@@ -21,42 +21,7 @@ from dealerlab.report.finding import Action, Finding
 from dealerlab.report.labels import term
 from dealerlab.report.sections._common import family_body, store_table, zh_en
 
-_TXT = Catalogue({
-    "group_total_adds_up": {
-        "zh": "集团合计只加总可以相加的数（台数、金额）；比率、天数和单车数字不能相加，集团行显示「—」，请看各店数值和集团中位数。",
-        "en": "The group total adds up only what can be added (units, money); rates, days and per-unit figures cannot be added and show — in the group row: read the stores' values and the group median.",
-    },
-    "clear_old_stock_this": {
-        "zh": "本月内消化长库龄车：{mix}（专项让价或销售奖励、与畅销车搭配展示和试驾），并暂停这些车型的订车",
-        "en": "Clear the old stock this month: {mix_en} (targeted discount or sales bonus, shown and test-driven beside the best sellers), and stop ordering these models",
-    },
-    "old_stock_costs_month": {
-        "zh": "老库存每月资金成本 {cost:,.0f} 元，车越老越难按原价卖（{ev}）",
-        "en": "Old stock costs ¥{cost:,.0f} a month and gets harder to sell at full price ({ev_en})",
-    },
-    "decide_push_real_discount": {
-        "zh": "冲量决策：算清 {n} 台的实际让价（上限 {be:,.0f} 元/台）、是否透支下月、用哪些库存车去冲",
-        "en": "Decide the push: the real discount on {n} units (at most ¥{be:,.0f} each), whether it borrows from next month, which stock units to use",
-    },
-    "over_units_can_no": {
-        "zh": "{period} 已结束，差的 {n} 台已无法补：下月月中按返利阶梯检查 VP 进度，提前锁定意向客户，需要冲量时让价不超过保本线（本月测算 {be:,.0f} 元/台）",
-        "en": "{period} is over and the {n} units can no longer be made up: check VP progress against the rebate ladder mid next month, line up likely buyers early, and never discount below break-even (this month ¥{be:,.0f} per unit)",
-    },
-    "rebate_ladder_vp": {"zh": "返利阶梯（VP达成奖）", "en": "Rebate ladder (VP)"},
-    "more_units_reach_tier": {
-        "zh": "本月销量 {sold} 台，VP {plan} 台；再卖 {needed} 台到 {threshold:.0%} 档，返利多 {gain:,.0f} 元；多卖的每台车让价不超过 {breakeven_discount:,.0f} 元仍然划算（还要看是否透支下月销量、让价会不会扩散）。",
-        "en": "{needed} more units reach the {threshold:.0%} tier: +{gain:,.0f} in rebates; break-even discount {breakeven_discount:,.0f} per extra unit.",
-    },
-    "stock_age_model": {"zh": "库龄结构（按车型）", "en": "Stock age by model"},
-    "model": {"zh": "车型", "en": "Model"},
-    "units": {"zh": "在库", "en": "Units"},
-    "days": {"zh": ">90天", "en": "> 90 days"},
-    "oldest": {"zh": "最长库龄", "en": "Oldest"},
-    "capital": {"zh": "资金占用", "en": "Capital"},
-    "monthly_cost": {"zh": "月资金成本", "en": "Monthly cost"},
-    "reason": {"zh": "原因", "en": "Reason"},
-    "slow_movers": {"zh": "滞销车型", "en": "Slow movers"},
-})
+_TXT = Catalogue.load("report/sections/policy")
 
 #: the figures of the section (cards, trend table, group table), in this order
 METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",

@@ -11,12 +11,7 @@ from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
 from dealerlab.report.labels import table_label
 
-_TXT = Catalogue({
-    "rows": {"zh": "行数（{sid}）", "en": "Rows ({sid})"},
-    "tables": {"zh": "数据表概况", "en": "Tables"},
-    "warnings": {"zh": "数据警告", "en": "Warnings"},
-    "figures_not_available": {"zh": "无法计算的指标", "en": "Figures not available"},
-})
+_TXT = Catalogue.load("report/sections/quality")
 
 
 def build(ctx) -> H.Html:

@@ -5,15 +5,7 @@ from __future__ import annotations
 from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
 
-_TXT = Catalogue({
-    "no_clear_weakness_found": {"zh": "本月各项指标均未发现明显短板。", "en": "No clear weakness found this month."},
-    "ranked_extra_gross_month": {
-        "zh": "按每月可多得的毛利（整车 + 衍生，不是收入）从大到小排列，没有金额的按严重程度排在后面：先做第一条。各条的金额不能相加。",
-        "en": "Ranked by the extra gross a month (vehicle + add-on, not revenue), then by severity: start with the first. The amounts do not add up.",
-    },
-    "other_areas": {"zh": "其他领域的问题：", "en": "Other areas:"},
-    "findings_across_stores_ranked": {"zh": "各门店发现排序（集团）", "en": "Findings across the stores, ranked"},
-})
+_TXT = Catalogue.load("report/sections/summary")
 
 
 def build(ctx) -> H.Html:

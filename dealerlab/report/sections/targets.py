@@ -19,49 +19,7 @@ from dealerlab.report.labels import value_label
 from dealerlab.report.sections._common import latest_bottom_out, staff_names
 from dealerlab.targets import achievement, amount_rate_matrix, day_weights, ranked_table
 
-_TXT = Catalogue({
-    "consultants_progress_board": {"zh": "销售顾问进度看板", "en": "Consultants' progress board"},
-    "consultants_ranked_achievement_under": {
-        "zh": "销售顾问达成率排名（不足 4 人，不分象限）",
-        "en": "Consultants ranked by achievement (under 4: no quadrants)",
-    },
-    "rank": {"zh": "名次", "en": "Rank"},
-    "consultant": {"zh": "顾问", "en": "Consultant"},
-    "actual": {"zh": "实际", "en": "Actual"},
-    "achievement": {"zh": "达成率", "en": "Achievement"},
-    "coaching": {"zh": "辅导建议", "en": "Coaching"},
-    "amount_rate_matrix": {"zh": "达成额 × 达成率矩阵", "en": "Amount × rate matrix"},
-    "high_high_quarter_below": {"zh": "高额高率·季度未过末位线", "en": "high/high · quarter below the line"},
-    "good_month_but_bottom": {
-        "zh": "本月达成好，但 {quarter} 季度平均销量触发末位淘汰规则（{status}，见人员与薪酬）：先肯定本月的进步，暂不在晨会推广为团队样板；和他一起把季度月均稳定在 12 台以上。",
-        "en": "A good month, but the bottom-out rule flags {quarter} ({status}, see people and pay): acknowledge the month, do not hold it up as the team's model yet; aim at 12 units a month on average.",
-    },
-    "quadrant": {"zh": "象限", "en": "Quadrant"},
-    "progress": {
-        "zh": "本月销量目标 {target} 台，截至 {month} 月 {day} 日实际 {actual} 台，达成率 {achievement}；时间进度 {time_progress}"
-              "（按卖车日：{source}；展厅周末和节假日照常卖车，不按法定工作日算）。{more}",
-        "en": "Target {target}, actual {actual} by {date:%d %b}, achievement {achievement}, time progress {time_progress} "
-              "on selling days ({source}). {more}",
-    },
-    "stretch_ahead": {
-        "zh": "已领先时间进度：超出的部分不降低后面几周的目标，计入突破目标（{stretch} 台），还差 {left} 台。",
-        "en": "Ahead of time: the surplus does not lower the coming weeks' targets; it counts toward the stretch target "
-              "({stretch} units), {left} to go.",
-    },
-    "stretch_done": {
-        "zh": "本月目标已完成；突破目标 {stretch} 台，达成 {rate}。",
-        "en": "The month's target is met; stretch target {stretch} units, {rate} reached.",
-    },
-    "month_over": {
-        "zh": "本月已结束，没有剩余周可以重新分解：未完成的缺口写进下月目标，按周分解到每位顾问（见行动计划）。",
-        "en": "The month is over: no weeks are left to re-plan; the shortfall goes into next month's target, split by "
-              "week to each consultant (see the action plan).",
-    },
-    "rebalance": {
-        "zh": "达成率低于时间进度的顾问需要本周内按剩余卖车日重新分解剩余目标。",
-        "en": "Consultants behind time re-split their remaining target over the remaining selling days this week.",
-    },
-})
+_TXT = Catalogue.load("report/sections/targets")
 
 
 def build(ctx) -> H.Html:
