@@ -36,26 +36,42 @@ SIZING = HERE / "sizing.json"
 README = HERE / "README.md"
 TARGET_STORES, TARGET_MONTHS = 1000, 36
 USABLE_GIB = 20.0  # of the machine's 24 GiB: the OS, a Jupyter server and the page cache keep the rest
-SQL_ENGINES = ("duckdb", "datafusion")
+ENGINES = {"duckdb": "DuckDB SQL", "datafusion": "DataFusion SQL", "pandas": "pandas engine"}
 
 
 # ------------------------------------------------------------------------------------------------ measuring
+def _cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def worker(engine: str, folder: Path, periods: list[str]) -> dict:
-    """One side in this process: the funnel SQL on ``engine`` (imports before the clock, as in r2_worker.py)."""
-    from r2_worker import status_mib
+    """One side in this process (imports before the clock, as in r2_worker.py): the funnel SQL on DuckDB or
+    DataFusion, or dealerlab's pandas engine as R2 runs it. Wall and CPU seconds, resident memory."""
+    import pandas  # noqa: F401
+    from r2_worker import run_dealerlab, status_mib
 
     if engine == "duckdb":
         import duckdb  # noqa: F401
-    else:
+    elif engine == "datafusion":
         import datafusion  # noqa: F401
-    import pandas  # noqa: F401
     from funnel_sql import funnel_table
 
+    import dealerlab.funnel  # noqa: F401
+
     base = status_mib("VmRSS")
-    t0 = time.perf_counter()
-    table = funnel_table(folder, periods, engine=engine)
-    seconds = time.perf_counter() - t0
-    return {"engine": engine, "seconds": seconds, "base_mib": base, "peak_mib": status_mib("VmHWM"), "rows": len(table)}
+    t0, c0 = time.perf_counter(), _cpu()
+    if engine == "pandas":
+        ds, _ = run_dealerlab(folder, periods)
+    else:
+        funnel_table(folder, periods, engine=engine)
+    seconds, cpu = time.perf_counter() - t0, _cpu() - c0
+    out = {"engine": engine, "seconds": seconds, "cpu_seconds": cpu, "base_mib": base, "peak_mib": status_mib("VmHWM")}
+    if engine == "pandas":
+        out["data_mib"] = sum(int(ds[n].memory_usage(deep=True).sum()) for n in ds) / 2**20
+    return out
 
 
 def measure(stores: int, engines: list[str]) -> dict:
@@ -74,13 +90,10 @@ def measure(stores: int, engines: list[str]) -> dict:
     }
     for engine in engines:
         run.say(f"sizing: {stores} stores × 24 months — {engine} …")
-        if engine in SQL_ENGINES:
-            cmd = [sys.executable, str(Path(__file__)), "--worker", engine, str(folder), *periods]
-        else:  # the pandas engine, exactly as R2 runs it
-            cmd = [sys.executable, str(HERE / "r2_worker.py"), engine, str(folder), *periods]
+        cmd = [sys.executable, str(Path(__file__)), "--worker", engine, str(folder), *periods]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         side = json.loads(out.strip().splitlines()[-1])
-        point[engine] = {k: side[k] for k in ("seconds", "base_mib", "peak_mib")}
+        point[engine] = {k: side[k] for k in ("seconds", "cpu_seconds", "base_mib", "peak_mib")}
         if "data_mib" in side:
             point["data_mib"] = side["data_mib"]
     return point
@@ -106,7 +119,7 @@ def points() -> list[dict]:
             pandas_side = "dealerlab-pandas" if "dealerlab-pandas" in block else "dealerlab"
             if pandas_side == "dealerlab" and block.get("engine_chosen") not in (None, "pandas"):
                 pandas_side = None
-            for engine, side in (("duckdb", "duckdb_sql"), ("dealerlab-pandas", pandas_side)):
+            for engine, side in (("duckdb", "duckdb_sql"), ("pandas", pandas_side)):
                 if side in block:
                     p[engine] = {
                         "seconds": block[side]["seconds"]["median"],
@@ -159,24 +172,22 @@ def estimate(pts: list[dict], x: float) -> dict:
         a, b = _line(xs, ys)
         est[key] = a + b * x
         est[key + "_per_store_month"] = b
-    for engine in ("duckdb", "datafusion", "dealerlab-pandas"):
-        xs, ts = series(pts, (engine, "seconds"))
+    for engine in ENGINES:
+        xs, cpu = series(pts, (engine, "cpu_seconds"))  # CPU time: what a busy shared machine distorts least
         if len(xs) < 2:
             continue
-        a, k = _power(xs, ts)
+        a, k = _power(xs, cpu)
         big = max(range(len(xs)), key=lambda i: xs[i])
-        linear = ts[big] * x / xs[big]
-        power = a * x**k
+        linear, power = cpu[big] * x / xs[big], a * x**k
         xs_m, peaks = series(pts, (engine, "peak_mib"))
         _, bases = series(pts, (engine, "base_mib"))
-        above = [p - b for p, b in zip(peaks, bases)]
-        ma, mb = _line(xs_m, above)
+        ma, mb = _line(xs_m, [p - b for p, b in zip(peaks, bases)])
         base = sum(bases) / len(bases)
         est[engine] = {
             "points": len(xs),
             "k": k,
-            "seconds_low": min(linear, power),
-            "seconds_high": max(linear, power),
+            "cpu_low": min(linear, power),
+            "cpu_high": max(linear, power),
             "peak_mib": base + ma + mb * x,
             "mib_per_store_month": mb,
             # the largest group of TARGET_MONTHS months whose peak fits USABLE_GIB
@@ -215,28 +226,36 @@ def markdown(pts: list[dict]) -> str:
     x = TARGET_STORES * TARGET_MONTHS
     est = estimate(pts, x)
     lines = [
-        "Measured points (24 months; one process per side; DuckDB and DataFusion on the machine's 2 cores):",
+        "Measured points (24 months; each side in its own process; wall / CPU seconds, peak resident memory;"
+        " `results.json` = the R2 run of the table above, `sizing.json` = `sizing.py --measure`):",
         "",
         "| stores | store-months | event rows | Parquet | pandas tables | DuckDB SQL | DataFusion SQL | pandas engine"
-        " | source |",
+        " | source (load average) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
 
     def side(p: dict, engine: str) -> str:
         s = p.get(engine)
-        return f"{s['seconds']:.1f} s, {s['peak_mib']:.0f} MiB" if s else "—"
+        if not s:
+            return "—"
+        cpu = f" / {s['cpu_seconds']:.1f}" if "cpu_seconds" in s else ""
+        return f"{s['seconds']:.1f}{cpu} s, {s['peak_mib']:.0f} MiB"
 
     for p in sorted(pts, key=lambda p: (p["stores"], p["source"])):
         data = f"{p['data_mib']:.0f} MiB" if p.get("data_mib") else "—"
+        load = f" ({p['load_average'][0]:.1f})" if p.get("load_average") else ""
         lines.append(
             f"| {p['stores']} | {p['stores'] * p['months']} | {p['event_rows'] / 1e6:.2f} M | {p['parquet_mib']:.0f} MiB"
-            f" | {data} | {side(p, 'duckdb')} | {side(p, 'datafusion')} | {side(p, 'dealerlab-pandas')}"
-            f" | {p['source'].split(' ')[0]} |"
+            f" | {data} | {side(p, 'duckdb')} | {side(p, 'datafusion')} | {side(p, 'pandas')}"
+            f" | {p['source'].split(' ')[0]}{load} |"
         )
+    largest = max(p["stores"] * p["months"] for p in pts)
     lines += [
         "",
         f"Fitted from 50 stores on and extrapolated to {TARGET_STORES} stores × {TARGET_MONTHS} months"
-        f" ({x} store-months, {x / max(p['stores'] * p['months'] for p in pts):.1f}× the largest point):",
+        f" ({x} store-months, {x / largest:.1f}× the largest point). Time from CPU seconds (power law and linear"
+        " from the largest point: the range); on 2 idle cores DuckDB and DataFusion take between half the CPU"
+        " time and all of it as wall time, the pandas engine (one thread) all of it:",
         "",
         "| quantity | per store-month | at 1 000 × 36 | largest group in 20 GiB (36 months) |",
         "|---|---|---|---|",
@@ -245,19 +264,16 @@ def markdown(pts: list[dict]) -> str:
         f" | {_gib(est['parquet_mib'])} | |",
         f"| tables in pandas | {est['data_mib_per_store_month']:.2f} MiB | {_gib(est['data_mib'])} | |",
     ]
-    names = {"duckdb": "DuckDB SQL", "datafusion": "DataFusion SQL", "dealerlab-pandas": "pandas engine"}
-    for engine, name in names.items():
+    for engine, name in ENGINES.items():
         e = est.get(engine)
         if e is None:
             continue
         stop = "no limit (spills to disk)" if engine == "duckdb" else f"{e['max_stores']:.0f} stores"
         lines.append(
-            f"| {name}: time (k = {e['k']:.2f}, {e['points']} points) | | {_t(e['seconds_low'])}–{_t(e['seconds_high'])}"
-            f" | |"
+            f"| {name}: CPU time (x^{e['k']:.2f}, {e['points']} points) | | {_t(e['cpu_low'])}–{_t(e['cpu_high'])}"
+            " | |"
         )
-        lines.append(
-            f"| {name}: peak memory | {e['mib_per_store_month']:.3f} MiB | {_gib(e['peak_mib'])} | {stop} |"
-        )
+        lines.append(f"| {name}: peak memory | {e['mib_per_store_month']:.3f} MiB | {_gib(e['peak_mib'])} | {stop} |")
     r2v, r3 = _r2v_and_r3()
     if r2v is not None:
         t = r2v["seconds_per_million_rows"] * est["event_rows"] / 1e6
@@ -289,7 +305,7 @@ def update_readme(table: str) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measure", default=None, help="stores (comma-separated) to measure: one run per engine")
-    parser.add_argument("--engines", default="duckdb,datafusion,dealerlab-pandas")
+    parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--update-readme", action="store_true")
     parser.add_argument("--worker", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
