@@ -8,7 +8,7 @@ benchmark's equality check (run.py) compares two implementations: counts must be
 (money sums may be added in another order).
 
 The same query runs on DuckDB (the reference, ``engine="duckdb"``), on Apache DataFusion (``engine="datafusion"``,
-the engine of Ballista, its distributed form; tested in tests/test_funnel_sql_engines.py) and, written for Spark SQL
+the engine of Ballista, its distributed form; tested in tests/funnel/test_sql_engines.py) and, written for Spark SQL
 (``sql(..., dialect="spark")``), on Spark — see "A national OEM" in benchmarks/README.md.
 """
 

@@ -1,7 +1,7 @@
 """The course's ten modules in one place: number, name, notebook and the seed topics each teaches (docs/COURSE_COVERAGE.md
 and the course map list them by topic id), and the index of the trainee exercises — what notebook 00 (the course map)
-shows, so that a module is named the same way everywhere ("模块 1 目标管理"; tests/test_course_map.py checks the
-notebooks' titles and the README against :data:`MODULES`).
+shows, so that a module is named the same way everywhere ("模块 1 目标管理"; tests/project/test_course_map.py checks
+the notebooks' titles and the README against :data:`MODULES`).
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ def recruiting(
 
     Examples
     --------
-    See ``tests/test_people.py`` for hand-computed cases.
+    See ``tests/people/test_people.py`` for hand-computed cases.
     """
     check_lang(lang)
     periods = [check_period(p) for p in ([periods] if isinstance(periods, str) else list(periods))]

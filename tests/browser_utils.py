@@ -6,12 +6,14 @@ Never downloads a browser (no ``playwright install``): Chromium comes from Debia
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,12 +72,54 @@ def voila_server(notebook: Path, *, env: dict[str, str], log: Path, timeout: flo
                 time.sleep(0.2)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+            stop(proc, 15)
+
+
+def stop(proc: subprocess.Popen, grace: float = 20) -> None:
+    """Terminate a server started by a test; kill it when it has not ended after ``grace`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+@contextlib.contextmanager
+def served(argv: list[str], *, env: dict[str, str], log: Path, cwd: Path, ready: str, what: str,
+           timeout: float = 180.0) -> Iterator[subprocess.Popen]:
+    """Run a server (``argv``, output to ``log``) until the URL ``ready`` answers; yields the process; stops it
+    afterwards. A server that exits first fails with the end of its log."""
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+                try:
+                    urllib.request.urlopen(ready, timeout=2).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, f"{what} server did not start"
+                    time.sleep(0.3)
+            yield proc
+        finally:
+            stop(proc)
+
+
+def wait_for_json(path: Path, predicate: Callable[[object], bool], timeout: float = 30.0):
+    """Poll a JSON file until ``predicate(data)`` holds (answers are saved after a short delay); returns the data."""
+    deadline = time.monotonic() + timeout
+    data = None
+    while time.monotonic() < deadline:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if predicate(data):
+                return data
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{path} never reached the expected state: {data}")
 
 
 @contextlib.contextmanager

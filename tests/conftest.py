@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests._paths import REPO
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from dealerlab.data.columnar import coerce_fast
+
 __all__ = [
     "normalize_text",
     "parse_id",
@@ -504,21 +506,15 @@ def coerce_column(raw: pd.Series, column, *, percent: bool = False) -> tuple[pd.
     Returns ``(values, bad, reason)``; ``reason`` (int8) says why each bad cell is bad (``R_*`` codes).
     """
     kind = column.kind
-    if kind == "date":
-        v, code = _date_codes(raw)
+    scalar = _SCALAR.get(kind)
+    if scalar is not None:
+
+        def by_cell(part: pd.Series) -> tuple[pd.Series, np.ndarray]:
+            return scalar(part, percent)
+
+        v, code = coerce_fast(raw, kind, by_cell, date_window=(DATE_MIN, DATE_MAX)) or by_cell(raw)
         return v, code != R_OK, code
-    if kind == "id":
-        v, code = _by_unique(raw, _id_code, "string", codes=True)
-        return v, code != R_OK, code
-    if kind == "number":
-        v, code = _number_codes(raw, percent)
-        return v, code != R_OK, code
-    if kind == "int":
-        v, code = _int_codes(raw, percent)
-        return v, code != R_OK, code
-    if kind == "text":
-        v, b = to_text(raw)
-    elif kind == "enum":
+    if kind == "enum":
         v, b = to_enum(raw, column.enum, open_enum=column.open_enum)
     elif kind == "bool":
         v, b = to_bool(raw)
@@ -527,3 +523,20 @@ def coerce_column(raw: pd.Series, column, *, percent: bool = False) -> tuple[pd.
     else:  # pragma: no cover - schema checks kinds
         raise AssertionError(kind)
     return v, b, np.where(b, R_INVALID, R_OK).astype(np.int8)
+
+
+def _text_codes(raw: pd.Series, percent: bool) -> tuple[pd.Series, np.ndarray]:
+    v, _ = to_text(raw)
+    return v, np.zeros(len(raw), dtype=np.int8)
+
+
+def _id_codes(raw: pd.Series, percent: bool) -> tuple[pd.Series, np.ndarray]:
+    return _by_unique(raw, _id_code, "string", codes=True)
+
+
+def _date_codes_any(raw: pd.Series, percent: bool) -> tuple[pd.Series, np.ndarray]:
+    return _date_codes(raw)
+
+
+#: the scalar path of each kind that has a columnar fast path (:mod:`dealerlab.data.columnar`): ``(values, reason)``
+_SCALAR = {"id": _id_codes, "text": _text_codes, "date": _date_codes_any, "number": _number_codes, "int": _int_codes}

@@ -37,6 +37,7 @@ import pandas as pd
 
 from dealerlab.data import coerce as _c
 from dealerlab.data.coerce import CellIssue, coerce_column, invisible_chars, shown_text
+from dealerlab.data.columnar import has_duplicates, is_in, maybe_hash, maybe_longer
 from dealerlab.data.defaults import OVERALL_ITEM
 from dealerlab.data.schema import TABLES, Column, Table
 from dealerlab.errors import Problem
@@ -308,10 +309,13 @@ def _unreadable_cells(spec, source, label, rows, cells: pd.Series, log: ProblemL
                                            dtype=bool, count=len(cells))
                 _row_problems(rule, spec, source, label, rows, cells.map(str), mask, log)
             out |= issue
-    text_error = cells.isin(EXCEL_ERRORS).to_numpy() & ~out  # an error value saved as text (CSV from Excel)
-    if text_error.any():
-        _row_problems("cell_error", spec, source, label, rows, cells, text_error, log)
-        out |= text_error
+    if maybe_hash(cells):  # every Excel error value starts with #
+        text_error = cells.isin(EXCEL_ERRORS).to_numpy() & ~out  # an error value saved as text (CSV from Excel)
+        if text_error.any():
+            _row_problems("cell_error", spec, source, label, rows, cells, text_error, log)
+            out |= text_error
+    if not maybe_longer(cells, MAX_CELL_CHARS):
+        return out
     if cells.dtype != object:
         lens = cells.str.len().fillna(0).to_numpy(dtype=float)
     else:
@@ -449,7 +453,7 @@ def _first_positions(codes: np.ndarray) -> np.ndarray:
 
 def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str, log: ProblemLog) -> None:
     """Whole-table rules: unique keys, natural keys, date order."""
-    if spec.key and spec.key in frame:
+    if spec.key and spec.key in frame and has_duplicates(frame[spec.key]):
         ids = frame[spec.key]
         dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
         if dup.any():
@@ -569,8 +573,10 @@ def check_references(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels:
         if ref_table not in frames or ref_col not in frames[ref_table]:
             continue
         values = frame[col.name]
-        known = frames[ref_table][ref_col].dropna().unique()
-        bad = values.notna().to_numpy() & ~values.isin(known).to_numpy()
+        found = is_in(values, frames[ref_table][ref_col])
+        if found is None:
+            found = values.isin(frames[ref_table][ref_col].dropna().unique()).to_numpy()
+        bad = values.notna().to_numpy() & ~found
         if not bad.any():
             continue
         label = _label(labels, col)

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from dealerlab._options import check_option
 from dealerlab.exercises.feedback import NumberParseError, format_number, parse_number
 from dealerlab.i18n import Catalogue
 
@@ -221,9 +222,7 @@ class NumberField(Field):
     def view(self, name: str, lang: str) -> FieldView:
         import ipywidgets as w
 
-        placeholder = self.placeholder or ("例如 35%" if self.percent else "填数字") if lang == "zh" else (
-            self.placeholder or ("e.g. 35%" if self.percent else "a number")
-        )
+        placeholder = self.placeholder or _TXT.get("placeholder_percent" if self.percent else "placeholder_number", lang)
         text = w.Text(value="", placeholder=placeholder, continuous_update=True, layout=w.Layout(width="180px"))
         text.add_class("dl-input")
         unit = w.HTML(html.escape(self.unit) if self.unit and self.unit != "%" else "")
@@ -491,8 +490,6 @@ class TableField(Field):
         help_en: str | None = None,
         ratio_max: float = 1.0,
     ):
-        from dealerlab._options import check_option
-
         super().__init__(label, label_en, help=help, help_en=help_en)
         self.rows = _options(rows)
         self.columns = _options(columns)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dealerlab import _long
+from dealerlab import _long, i18n
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import TABLES
 
@@ -174,15 +174,11 @@ def _lookup(index_ids, ids) -> np.ndarray:
 
 
 def _missing_table(table: str) -> tuple[str, str]:
-    from dealerlab.i18n import LABELS
-
-    return LABELS.both("missing_table", table=table)
+    return i18n.LABELS.both("missing_table", table=table)
 
 
 def _missing_column(table: str, column: str) -> tuple[str, str]:
-    from dealerlab.i18n import LABELS
-
-    return LABELS.both("missing_column", column=f"{table}.{column}")
+    return i18n.LABELS.both("missing_column", column=f"{table}.{column}")
 
 
 def _resolve_stores(ds: Dataset, stores: Iterable[str] | None) -> list[str]:

@@ -36,6 +36,8 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds, periods_back
 from dealerlab.errors import MissingTableError
+from dealerlab.targets.achievement import _default_as_of
+from dealerlab.targets.days import time_progress
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -142,6 +144,26 @@ def _target(ds: Dataset, store_id: str, period: str, key: str) -> float | None:
     return float(hit["target"].iloc[0]) if len(hit) else None
 
 
+def _by_family(metric_ids: list[str]) -> dict[str, list[str]]:
+    """The metric ids grouped by their family (registry), in order."""
+    from dealerlab.metrics import METRICS
+
+    out: dict[str, list[str]] = {}
+    for m in metric_ids:
+        out.setdefault(METRICS[m].family, []).append(m)
+    return out
+
+
+def _given(figures: pd.DataFrame | None, store_id: str, periods: list[str], metric_ids: list[str]) -> pd.DataFrame | None:
+    """The rows of ``figures`` for the store × ``periods`` × ``metric_ids``; None unless every one is there."""
+    if figures is None or not len(figures):
+        return None
+    rows = figures[(figures["store_id"] == store_id) & figures["period"].isin(periods) & figures["metric"].isin(metric_ids)]
+    if len(rows) != len(periods) * len(metric_ids) or rows[["period", "metric"]].duplicated().any():
+        return None
+    return rows
+
+
 def cadence_table(
     ds: Dataset,
     *,
@@ -150,6 +172,7 @@ def cadence_table(
     benchmarks: Mapping[str, tuple[float, float, bool]] | None = None,
     as_of=None,
     lang: str = "zh",
+    figures: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The seed-001 cadence dashboard of one store and month.
 
@@ -168,6 +191,10 @@ def cadence_table(
         month, else the month end. Additive items (intake, service revenue) are compared with target × time progress.
     lang : {"zh", "en"}
         Language of ``item`` and ``frequency``.
+    figures : DataFrame, optional
+        Figures already computed (:func:`dealerlab.figures.compute`'s long format, e.g. a report's metrics table):
+        used for a metric family when they hold the store's rows of the month and the 3 months before, else the
+        family is computed here (once for all its items).
 
     Returns
     -------
@@ -181,8 +208,6 @@ def cadence_table(
     period = check_period(period)
     marks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
     from dealerlab.figures import compute
-    from dealerlab.targets.achievement import _default_as_of
-    from dealerlab.targets.days import time_progress
 
     as_of = _default_as_of(ds, period) if as_of is None else pd.Timestamp(as_of).normalize()
     tp = time_progress(period, as_of=as_of, ds=ds, store_id=store_id)
@@ -192,16 +217,22 @@ def cadence_table(
     values: dict[str, float] = {}
     reasons: dict[str, str] = {}
     past: dict[str, list[float]] = {}
-    for m in needed:
+    for ms in _by_family(needed).values():
         try:
-            out = compute(ds, periods=[*history, period], stores=[store_id], metrics=[m])
+            out = _given(figures, store_id, [*history, period], ms)
+            if out is None:  # one computation for the family's items (the months asked only)
+                out = compute(ds, periods=[*history, period], stores=[store_id], metrics=ms)
         except (ImportError, MissingTableError) as exc:
-            values[m], reasons[m], past[m] = np.nan, str(exc), []
+            for m in ms:
+                values[m], reasons[m], past[m] = np.nan, str(exc), []
             continue
-        cur = out[out["period"] == period]
-        values[m] = float(cur["value"].iloc[0]) if len(cur) and pd.notna(cur["value"].iloc[0]) else np.nan
-        reasons[m] = str(cur["reason"].iloc[0]) if len(cur) and pd.notna(cur["reason"].iloc[0]) else ""
-        past[m] = [float(v) for v in out[out["period"] != period]["value"] if pd.notna(v)]
+        for m in ms:
+            rows = out[out["metric"] == m]
+            cur = rows[rows["period"] == period]
+            values[m] = float(cur["value"].iloc[0]) if len(cur) and pd.notna(cur["value"].iloc[0]) else np.nan
+            reasons[m] = str(cur["reason"].iloc[0]) if len(cur) and pd.notna(cur["reason"].iloc[0]) else ""
+            before = rows[rows["period"] != period].set_index("period")["value"].reindex(history).dropna()
+            past[m] = [float(v) for v in before]
 
     rows = []
     for key, zh, en, metric, freqs in CADENCE:

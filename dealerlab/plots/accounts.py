@@ -9,6 +9,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from dealerlab._docstrings import share_docs
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
 
@@ -87,6 +88,7 @@ def churn_table(churn: pd.DataFrame, *, lang: str = "zh") -> Styler:
             .background_gradient(subset=[days], cmap="Reds").hide(axis="index"))
 
 
+@share_docs
 def b2b_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The fleet (B2B) funnel of :func:`dealerlab.accounts.b2b_funnel`: one centred bar per stage, labelled with the
     accounts and the step conversion into it.
@@ -95,14 +97,7 @@ def b2b_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh"
     ----------
     funnel : DataFrame
         ``stage, accounts, step_rate``.
-    ax : matplotlib Axes, optional
-        Draw here; default a new figure.
-    lang : {"zh", "en"}
-        Label language.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     ax = get_axes(ax, (8, 4.5))
     n = len(funnel)
@@ -110,12 +105,14 @@ def b2b_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh"
     y = np.arange(n)[::-1]
     widths = funnel["accounts"].to_numpy(dtype=float)
     ax.barh(y, widths, left=(top - widths) / 2, color=[PALETTE[0]] * (n - 1) + [PALETTE[2]], height=0.7)
-    unit = "家" if lang == "zh" else ""
     for yi, (_i, r) in zip(y, funnel.iterrows()):
-        rate = "" if pd.isna(r["step_rate"]) else f"（{r['step_rate']:.0%}）" if lang == "zh" else f" ({r['step_rate']:.0%})"
+        if pd.isna(r["step_rate"]):
+            label = _T.get("stage_count", lang, n=int(r["accounts"]))
+        else:
+            label = _T.get("stage_count_rate", lang, n=int(r["accounts"]), rate=r["step_rate"])
         wide = r["accounts"] >= 0.3 * top  # narrow bars get their label beside them, in dark type
         x = top / 2 if wide else (top + r["accounts"]) / 2 + top * 0.02
-        ax.text(x, yi, f"{int(r['accounts'])}{unit}{rate}", ha="center" if wide else "left", va="center",
+        ax.text(x, yi, label, ha="center" if wide else "left", va="center",
                 color="white" if wide else "#333333", fontsize=10, fontweight="bold")
     ax.set_yticks(y, funnel["stage"].tolist())
     ax.set_xticks([])

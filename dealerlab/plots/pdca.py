@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from dealerlab._options import check_lang
+from dealerlab._docstrings import share_docs
+from dealerlab._options import check_lang, check_option
 from dealerlab.i18n import Catalogue
+from dealerlab.pdca.tools import BONES, BONES_EN
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 if TYPE_CHECKING:
@@ -288,7 +290,6 @@ def plot_paint_shop(
     Axes
     """
     check_lang(lang)
-    from dealerlab._options import check_option
 
     check_option("value", value, ("mean_days", "mean_labor_hours", "hours_per_day", "orders"))
     ax = get_axes(ax, (9, 4.2))
@@ -351,6 +352,7 @@ def plot_booth_utilisation(
     return ax
 
 
+@share_docs
 def plot_fishbone(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Draw the fishbone (cause-and-effect) chart of :func:`dealerlab.pdca.fishbone`: the effect at the head, three
     bones above and three below the spine, each bone's causes written along it.
@@ -359,17 +361,9 @@ def plot_fishbone(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "z
     ----------
     table : DataFrame
         The output of :func:`dealerlab.pdca.fishbone` (``effect, bone, bone_en, cause``).
-    ax : matplotlib Axes, optional
-        Draw here; default a new 12 × 6 inch figure.
-    lang : {"zh", "en"}
-        Bone names in Chinese (人、机、料…) or English (Man, Machine…).
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     lang = check_lang(lang)
-    from dealerlab.pdca.tools import BONES, BONES_EN
 
     ax = get_axes(ax, size=(12, 6))
     ax.set_xlim(0, 12)

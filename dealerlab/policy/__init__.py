@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dealerlab import _long
+from dealerlab import _long, aftersales, csi, funnel, metrics
 from dealerlab._long import month
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import POLICY_ITEM
@@ -109,8 +109,6 @@ def _month_sales(ds: Dataset, stores, periods) -> pd.DataFrame:
 
 def _basis_values(ds: Dataset, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
     """(store, period, basis key) → the basis value; basis key = metric id, or ``score:<item>`` for OEM scores."""
-    from dealerlab import aftersales, csi, funnel, metrics
-
     out: dict[tuple[str, str, str], float] = {}
     bases = set(policy_rows["basis"].dropna().astype(str)) if len(policy_rows) else set()
     # a basis of this family (e.g. call_off_accuracy) would recurse into this module: not available as a basis
@@ -214,7 +212,7 @@ def _rebate_table(ds: Dataset, stores, periods, pols) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
+def cliff(ds: Dataset, *, store: str, period: str, rebates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The VP ladder of one store and month: every VP tier, the units it needs from today, its gain, break-even discount.
 
     Parameters
@@ -225,6 +223,8 @@ def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
         Store id.
     period : str
         Month ``YYYY-MM``.
+    rebates : DataFrame, optional
+        :func:`rebate_table` of the store and month when already computed (else computed here).
 
     Returns
     -------
@@ -235,7 +235,9 @@ def cliff(ds: Dataset, *, store: str, period: str) -> pd.DataFrame:
     period = check_period(period)
     if not ds.has("oem_policy") or not ds.has("market") or not ds.has("sales"):
         return pd.DataFrame()
-    return _cliff(ds, store, period, rebate_table(ds, periods=[period], stores=[store]))
+    if rebates is None:
+        rebates = rebate_table(ds, periods=[period], stores=[store])
+    return _cliff(ds, store, period, rebates)
 
 
 def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | None = None, ms=None) -> pd.DataFrame:
@@ -269,7 +271,8 @@ def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataF
     return lad
 
 
-def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above: int = 8) -> pd.DataFrame:
+def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above: int = 8,
+                 ladder: pd.DataFrame | None = None, rebates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The month's total rebate if it ended at each unit count around today's: the ladder as a step curve.
 
     Every item as in :func:`cliff`: the VP item at the tier the units reach, the others at the tier their own basis
@@ -287,19 +290,27 @@ def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above:
         Units below the lowest VP tier's unit count to start from.
     above : int
         Units above the highest VP tier's unit count to end at.
+    ladder : DataFrame, optional
+        :func:`cliff` of the store and month when already computed (else computed here).
+    rebates : DataFrame, optional
+        :func:`rebate_table` of the store and month when already computed (else computed here).
 
     Returns
     -------
     DataFrame
         ``units, vp_achievement, rebate_vp, rebate_total, is_now`` (empty when :func:`cliff` is).
     """
-    lad = cliff(ds, store=store, period=period)
+    period = check_period(period)
+    if rebates is None and ladder is None and ds.has("oem_policy") and ds.has("market") and ds.has("sales"):
+        rebates = rebate_table(ds, periods=[period], stores=[store])
+    lad = ladder if ladder is not None else cliff(ds, store=store, period=period, rebates=rebates)
     if not len(lad):
         return pd.DataFrame(columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
     plan, sold = float(lad["volume_plan"].iloc[0]), int(lad["sold"].iloc[0])
     pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
     vp = pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
-    rt = rebate_table(ds, periods=[period], stores=[store])
+    rt = rebates if rebates is not None else rebate_table(ds, periods=[period], stores=[store])
+    rt = rt[(rt["store_id"] == store) & (rt["period"] == period)]
     others = []
     for item, g in pol[pol["item"] != VP_ITEM].groupby("item", sort=False):
         v = rt.loc[rt["item"] == item, "basis_value"]

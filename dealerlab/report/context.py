@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import importlib
+import io
 import math
 import os
+import pickle
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -21,14 +24,23 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._options import check_lang
+from dealerlab.data import load
+from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
 from dealerlab.i18n import Catalogue
+from dealerlab.plots import set_style
+from dealerlab.plots.group import rates_by_store
 from dealerlab.report import html as H
 from dealerlab.report import sections
-from dealerlab.report.findings import Finding, collect_findings
+from dealerlab.report.findings import Finding, collect_findings, findings_frame, schedule, write_findings
+from dealerlab.report.fmt import fmt
 from dealerlab.report.labels import col as label
+from dealerlab.report.layout import file_name
+from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
+from dealerlab.report.notes import finding_id, template
 from dealerlab.report.params import ReportParams, check_scope
 
 if TYPE_CHECKING:
@@ -44,15 +56,11 @@ _TEXT = Catalogue.load("report/context")
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float):
-    from dealerlab.data import load
-
     return load(path)
 
 
 @functools.lru_cache(maxsize=4)
 def _unpickle_cached(path: str, mtime: float):
-    import pickle
-
     with open(path, "rb") as fh:
         return pickle.load(fh)
 
@@ -70,17 +78,21 @@ def open_dataset(path: str):
     return _load_cached(str(p), os.path.getmtime(p))
 
 
+#: imported by :func:`preload`: what the store report imports only when a section or the deliverables need it
+#: (the Excel appendix's openpyxl, the retention chart)
+PRELOAD_MODULES = ("dealerlab.plots.retention", "dealerlab.data.write", "openpyxl")
+
+
 def preload() -> None:
     """What a report kernel does before its first notebook (:data:`dealerlab.report.execute.WARM_UP`): the
     sections' modules are imported with this one, the house style is applied and a chart with Chinese text is
-    drawn once (matplotlib loads the CJK font), so the notebook's set-up cell and first chart do not wait for them.
+    drawn once (matplotlib loads the CJK font), so the notebook's set-up cell and first chart do not wait for them;
+    the modules the sections and the deliverables import on first use (:data:`PRELOAD_MODULES`) are imported too.
     Nothing is shown or written."""
-    import io
-
     import matplotlib.pyplot as plt
 
-    from dealerlab.plots import set_style
-
+    for name in PRELOAD_MODULES:
+        importlib.import_module(name)
     set_style()
     fig, ax = plt.subplots(figsize=(1, 1))
     ax.set_title("经营诊断 2026")
@@ -98,10 +110,6 @@ def write_shared_figures(ds: Dataset, data: str | os.PathLike, *, periods: list[
     consultants' rows, the group's rows — once, and save them beside the run's data pickle ``data``
     (:data:`SHARED_NAME`); :meth:`ReportContext.open` takes its rows from there (:func:`shared_figures`). Each
     store-month's figures depend on that store's data only, so a store's slice equals what it would compute."""
-    import pickle
-
-    from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
-
     periods, stores = list(periods), list(stores)
     shared = {
         "periods": periods,
@@ -131,9 +139,11 @@ def shared_figures(data: str, *, periods: list[str], stores: list[str]) -> dict 
     if shared["periods"] != list(periods) or not set(stores) <= set(shared["stores"]):
         return None
     if list(stores) == shared["stores"]:
-        return {k: shared[k] for k in ("store", "staff", "group") if k in shared}
+        return {k: shared[k] for k in ("store", "staff", "group", "stores") if k in shared}
     keep = set(stores)
-    return {k: shared[k][shared[k]["store_id"].isin(keep)].reset_index(drop=True) for k in ("store", "staff")}
+    out = {k: shared[k][shared[k]["store_id"].isin(keep)].reset_index(drop=True) for k in ("store", "staff")}
+    out["stores"] = shared["stores"]
+    return out
 
 
 _KEEP = re.compile(
@@ -189,6 +199,7 @@ class ReportContext:
     _notes: object = field(default=None, repr=False)
     _readings: dict = field(default_factory=dict, repr=False)
     _shared: dict | None = field(default=None, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, data: str, period: str, store_id: str | None = None, lang: str = "zh", show_pii: bool = False,
@@ -214,6 +225,9 @@ class ReportContext:
         if shared:
             ctx._shared = shared
             ctx._group = shared.get("group")
+            # the kernel runs every store's notebook of the run on this data: what each would compute store by
+            # store is computed once for every store (dealerlab._batch)
+            batch.register(ds, shared["stores"])
         if brand:
             from dealerlab.report.brand import load_brand
 
@@ -225,6 +239,13 @@ class ReportContext:
         return ctx
 
     # ---- helpers -------------------------------------------------------------------------------------------
+    def cached(self, key: tuple, compute):
+        """``compute()``, computed once per report for ``key``: a table that a section and the findings (or two
+        sections) both read, e.g. the funnel diagnosis or the VP ladder. The result is shared: never change it."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
     @property
     def lang(self) -> str:
         return self.params.lang
@@ -239,9 +260,21 @@ class ReportContext:
         """The metric's value from the report's metrics table (what ``metrics.csv`` holds)."""
         period = period or self.params.period
         store_id = store_id or self.params.store_id
-        m = self.metrics
-        hit = m[(m["metric"] == metric) & (m["period"] == period) & (m["store_id"] == store_id)]
-        return float(hit["value"].iloc[0]) if len(hit) and pd.notna(hit["value"].iloc[0]) else math.nan
+        v = self._values().get((metric, period, store_id), math.nan)
+        return float(v) if pd.notna(v) else math.nan
+
+    def _values(self) -> dict:
+        """(metric, period, store_id) → value of the metrics table (the first row of each), indexed once."""
+        def index():
+            m = self.metrics
+            if not len(m):
+                return {}
+            out: dict = {}
+            for key, v in zip(zip(m["metric"], m["period"], m["store_id"]), m["value"]):
+                out.setdefault(key, v)
+            return out
+
+        return self.cached(("_values",), index)
 
     @property
     def client_name(self) -> str:
@@ -277,9 +310,13 @@ class ReportContext:
     def series(self, metric: str, *, store_id: str | None = None) -> pd.Series:
         """``metric`` over the trend window (period → value) for the report's store, a store, or the group."""
         sid = store_id if store_id is not None else self.params.store_id
-        rows = self._rows(sid)
-        rows = rows[rows["metric"] == metric].set_index("period")["value"]
-        return rows.reindex(self.periods).astype("float64")
+        by_metric = self.cached(("_series", sid), lambda: {  # the store's rows by metric, split once
+            k: g.set_index("period")["value"] for k, g in self._rows(sid).groupby("metric", sort=False, observed=True)})
+        got = by_metric.get(metric)
+        if got is None:
+            rows = self._rows(sid)
+            got = rows[rows["metric"] == metric].set_index("period")["value"]
+        return got.reindex(self.periods).astype("float64")
 
     def _period_value(self, metric: str, period: str, store_id: str | None) -> float:
         """A figure of a month outside the trend window (same month last year): computed once per month."""
@@ -325,8 +362,6 @@ class ReportContext:
 
     def league_frame(self, metric_ids: list[str]) -> pd.DataFrame:
         """The league table as formatted text (deck): stores, the group total, the group median and the benchmark."""
-        from dealerlab.report.fmt import fmt
-
         m = self.metrics[(self.metrics["period"] == self.params.period) & self.metrics["metric"].isin(metric_ids)]
         wide = m.pivot_table(index="store_id", columns="metric", values="value", aggfunc="first")
         wide = wide.reindex(columns=[i for i in metric_ids if i in wide.columns])
@@ -382,8 +417,6 @@ class ReportContext:
 
     def rates_chart(self) -> str:
         """Small multiples of the key rates by store, with the group's rate and the benchmark."""
-        from dealerlab.plots.group import rates_by_store
-
         table = self.rates_table()
         if table.empty or len(self.stores) < 2:
             return ""
@@ -394,10 +427,6 @@ class ReportContext:
     def findings_table(self, *, top: int = 10) -> str:
         """The ranked findings across the stores: rank, finding, what it means, money and sales at stake a month, and
         each action's owner and check date (:func:`~dealerlab.report.findings.schedule`: the dates of the store pages)."""
-        from dealerlab.report.findings import schedule
-        from dealerlab.report.fmt import fmt
-        from dealerlab.report.notes import finding_id
-
         found = self.findings()
         dates = schedule(found)
         rows = [{"#": i, _TEXT.get("finding", self.lang): f.title(self.lang), _TEXT.get("detail", self.lang): f.detail(self.lang),
@@ -451,8 +480,6 @@ class ReportContext:
         once. Returns the files written."""
         if not self.params.folder:
             return []
-        from dealerlab.report.layout import file_name
-        from dealerlab.report.notes import template
 
         folder = Path(self.params.folder)
         texts = {s.key: (s.title(self.lang), self._readings.get(s.key, "")) for s in sections.for_scope(
@@ -470,8 +497,6 @@ class ReportContext:
         """The metrics CSV (the trend window's months; store, consultant and — several stores — group rows), the
         findings CSV (the ranked findings of the executive summary, the consultant's notes applied) and the Excel
         appendix of this report into ``folder`` (names of :mod:`dealerlab.report.layout`); returns their paths."""
-        from dealerlab.report.findings import findings_frame, write_findings
-        from dealerlab.report.layout import file_name
         from dealerlab.report.metrics_file import metrics_table, write_metrics
 
         folder = Path(folder)
@@ -506,8 +531,6 @@ class ReportContext:
         """Where the benchmark values shown come from: the consultant's ``--benchmarks`` file, or the bundled
         ``data/funnel_benchmarks.csv`` (teaching defaults), per business type of the report's stores, and the
         after-sales rule (booth utilisation 60 %)."""
-        from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
-
         bset = load_benchmark_set(self.params.benchmarks)
         stores = [self.params.store_id] if self.params.store_id else list(self.ds["stores"]["store_id"])
         kinds = sorted({store_business(self.ds, s) for s in stores}, key=str)
@@ -529,8 +552,6 @@ class ReportContext:
         that type's values are shown; in a group of mixed types only the values the types share are shown (a
         passenger-car line beside a commercial-vehicle store would contradict that store's findings).
         """
-        from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
-
         bset = load_benchmark_set(self.params.benchmarks)
         sid = store_id if store_id is not None else self.params.store_id
         if sid is not None:

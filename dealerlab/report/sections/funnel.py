@@ -7,8 +7,10 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab.funnel import funnel_counts, funnel_rates, store_business
 from dealerlab.funnel.diagnosis import STEP_OF, action_plan, diagnose
+from dealerlab.funnel.diagnosis import actions as step_actions
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.funnel import funnel_chart, gap_bars
 from dealerlab.report import html as H
@@ -28,7 +30,10 @@ def build(ctx) -> H.Html:
 
 
 def _diagnose(ctx, stores):
-    return diagnose(ctx.ds, period=ctx.params.period, stores=stores, benchmarks=ctx.params.benchmarks, lang=ctx.lang)
+    """The bottleneck diagnosis of ``stores`` (computed once per report: the section and its findings read it; in a
+    batch once for every store of the run, :mod:`dealerlab._batch`: each store's rows depend on its data only)."""
+    return ctx.cached(("funnel.diagnose", tuple(stores)), lambda: batch.across_stores(
+        diagnose, ctx.ds, stores=stores, period=ctx.params.period, benchmarks=ctx.params.benchmarks, lang=ctx.lang))
 
 
 def extra(ctx) -> H.Html:
@@ -40,8 +45,8 @@ def extra(ctx) -> H.Html:
     diag = _diagnose(ctx, [sid])
     parts = []
 
-    counts = funnel_counts(ctx.ds, periods=[ctx.params.period], stores=[sid])
-    rates = funnel_rates(ctx.ds, periods=[ctx.params.period], stores=[sid])
+    counts = batch.across_stores(funnel_counts, ctx.ds, periods=[ctx.params.period], stores=[sid])
+    rates = batch.across_stores(funnel_rates, ctx.ds, periods=[ctx.params.period], stores=[sid])
     row = counts.merge(rates, on=["store_id", "period"], suffixes=("", "_rate"))
     needed = ["FV", "FC", "W", "C", "CV", "TD", "S_room"]
     absent = [c for c in needed if c not in row.columns or row[c].isna().any()]
@@ -110,8 +115,6 @@ def _signal(ctx, sid: str, signal: str, lang: str = "zh") -> str:
 
 
 def _funnel_action(ctx, r) -> tuple[dict, str, str]:
-    from dealerlab.funnel.diagnosis import actions as step_actions
-
     table = step_actions(metric=r.metric) if r.metric in STEP_OF else None
     if table is None or table.empty:
         return {}, "", ""
@@ -128,8 +131,6 @@ def _funnel_action(ctx, r) -> tuple[dict, str, str]:
 
 def _with_english(row: pd.Series) -> dict:
     """A row of the step table with its English texts (``improvement_en``, ``root_cause_en``, ``tool_en``)."""
-    from dealerlab.funnel.diagnosis import actions as step_actions
-
     out = row.to_dict()
     en = step_actions(lang="en")
     if row.name in en.index:

@@ -18,6 +18,7 @@ from dealerlab.plots import policy as pplot
 from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
+from dealerlab.report.findings import _person, store_gross
 from dealerlab.report.labels import term
 from dealerlab.report.sections._common import family_body, store_table, zh_en
 
@@ -57,6 +58,19 @@ def build(ctx) -> H.Html:
     return H.Html(parts)
 
 
+def _vp(ctx, sid: str) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """(:func:`~dealerlab.policy.rebate_table`, :func:`~dealerlab.policy.cliff`) of the store and month, computed once
+    per report (the ladder chart and the rebate finding both read them; rebate_table is None without the tables)."""
+    def compute():
+        ds, period = ctx.ds, ctx.params.period
+        if not (ds.has("oem_policy") and ds.has("market") and ds.has("sales")):
+            return None, policy.cliff(ds, store=sid, period=period)
+        rt = policy.rebate_table(ds, periods=[period], stores=[sid])
+        return rt, policy.cliff(ds, store=sid, period=period, rebates=rt)
+
+    return ctx.cached(("policy.vp", sid), compute)
+
+
 def extra(ctx) -> H.Html:
     """The store's rebate ladder, stock age by model and slow movers (each only when its tables are there)."""
     lang, sid, period = ctx.lang, ctx.params.store_id, ctx.params.period
@@ -64,9 +78,9 @@ def extra(ctx) -> H.Html:
     if sid is None:
         return H.Html([])
     parts = []
-    lad = policy.cliff(ds, store=sid, period=period)
+    rt, lad = _vp(ctx, sid)
     if len(lad):
-        curve = policy.rebate_curve(ds, store=sid, period=period)
+        curve = policy.rebate_curve(ds, store=sid, period=period, ladder=lad, rebates=rt)
         fig, ax = plt.subplots(figsize=(8.5, 4.6))
         pplot.rebate_ladder(curve, lad, ax=ax, lang=lang)
         parts += [H.h3(_TXT.get("rebate_ladder_vp", lang)), H.figure(fig)]
@@ -109,8 +123,6 @@ def _rate(ctx, sid: str) -> float:
 
 def stock_findings(ctx) -> list[Finding]:
     """Old stock: units older than 90 days at the month end, valued at their monthly capital cost."""
-    from dealerlab.report.findings import _person
-
     if not ctx.ds.has("inventory"):
         return []
     period = ctx.params.period
@@ -148,16 +160,12 @@ def stock_findings(ctx) -> list[Finding]:
 def _share(ctx, store_id: str, amount: float) -> float:
     """``amount`` as a share of the store's gross of the month (docs/DOMAIN.md §10: every money figure is compared
     with the store's own gross)."""
-    from dealerlab.report.findings import store_gross
-
     sg = store_gross(ctx, store_id)
     return amount / sg if sg and math.isfinite(sg) and sg > 0 and math.isfinite(amount) else float("nan")
 
 
 def rebate_findings(ctx) -> list[Finding]:
     """A VP tier within reach (≤ :data:`REACH_UNITS` units): the rebate gain and the break-even discount."""
-    from dealerlab.report.findings import _person
-
     period = ctx.params.period
     # a month already over cannot be pushed any more: the action becomes next month's plan (docs/DOMAIN.md §10:
     # no advice for a finished month that only a running month could follow)
@@ -169,7 +177,7 @@ def rebate_findings(ctx) -> list[Finding]:
         be = ctx.value("vp_breakeven_discount", store_id=sid)
         if not (math.isfinite(n) and 0 < n <= REACH_UNITS and math.isfinite(gain)):
             continue
-        lad = policy.cliff(ctx.ds, store=sid, period=period)
+        _, lad = _vp(ctx, sid)
         nxt = lad[lad["is_next"]].iloc[0]
         ev = (f"{period} 销量 {int(nxt['sold'])} 台 / VP {int(nxt['volume_plan'])} 台（{nxt['sold'] / nxt['volume_plan']:.1%}），"
               f"差 {int(n)} 台到 {nxt['threshold']:.0%} 档：返利多 {gain:,.0f} 元，保本让价 {be:,.0f} 元/台")

@@ -1,0 +1,91 @@
+"""The columnar fast path (dealerlab.data.columnar) gives exactly what the scalar parsers give, cell by cell."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dealerlab.data import columnar
+from dealerlab.data.coerce import coerce_column
+from dealerlab.data.load import collect
+from dealerlab.data.schema import Column
+
+# cells a client file may hold: plain ones, and every kind of cell the fast path must leave to the scalar parsers
+IDS = ["S01-L000123", "001", "S01", " S01", "S01 ", "1001.0", "1001.00", "10.10", "1.5", "Ｓ０１", "S\u200b01", "\u202eS01",
+       "S0\x07", "a\tb", "", "  ", "客户001", "L 004", "#N/A", "-0.0", "+12.0", "v1.0", "ÉTÉ", "S01\r"]
+TEXT = ["朱宇萍", "轩逸", " 轩逸", "轩逸\u3000", "A\u200bB", "x\x00y", "tab\there", "line\nbreak", "", " ", "\ufeffBOM",
+        "Ｆｕｌｌ", "plain text", "\u00a0nbsp", "end\u2029", "ok\u00ad", "\u0085x", "😀", "a\u2066b"]
+DATES = ["2026-10-05", "2026/10/05", "2026.10.05", "2026-02-30", "2026-02-29", "2024-02-29", "2026-13-01", "2026-00-10",
+         "2026-10-00", "1949-12-31", "1950-01-01", "2199-12-31", "2200-01-01", "9999-12-31", "0001-01-01",
+         "2026-1-5", "20261005", "2026年10月5日", "46300", " 2026-10-05", "2026-10-05 10:00", "2026-10-05T00:00:00",
+         "", "x", "２０２６-１０-０５", "2026-04-31", "1900-02-29", "2000-02-29"]
+NUMBERS = ["129800", "-5", "0", "-0", "00012", "1.5", "0.000001", "1.234,56", "99300,00", "1,234.5", "¥12,345", "12345元",
+           "85%", "inf", "nan", "1e13", "999999999999", "1000000000000", "9999999999999", "-999999999999.99", " 12",
+           "１２３", "", "(1,200)", "1.", ".5", "1.0000000000000000000000000001", "12.0"]
+
+
+def _scalar_and_fast(cells: list[str], kind: str, dtype: str, **kw):
+    col = Column("c", "列", kind)
+    raw = pd.Series(cells * 3, dtype=dtype)  # repeated: the scalar path works per distinct value
+    try:
+        columnar.ENABLED = False
+        ref = coerce_column(raw, col, **kw)
+    finally:
+        columnar.ENABLED = True
+    assert columnar.arrow_strings(raw) is not None and kind in columnar.FAST_KINDS  # the fast path applies
+    got = coerce_column(raw, col, **kw)
+    return ref, got
+
+
+@pytest.mark.parametrize("dtype", ["str", "string"])
+@pytest.mark.parametrize(("kind", "cells"), [("id", IDS), ("text", TEXT), ("date", DATES), ("number", NUMBERS),
+                                             ("int", NUMBERS + ["3", "3.0", "-7"])])
+def test_fast_path_equals_scalar_path(kind, cells, dtype):
+    (v0, b0, r0), (v1, b1, r1) = _scalar_and_fast(cells, kind, dtype)
+    assert b1.tolist() == b0.tolist()
+    assert r1.tolist() == r0.tolist()
+    assert str(v1.dtype) == str(v0.dtype)
+    left = v0.astype(object).where(v0.notna(), None).tolist()
+    right = v1.astype(object).where(v1.notna(), None).tolist()
+    assert right == left
+
+
+def test_fast_path_with_percent_column():
+    (v0, b0, r0), (v1, b1, r1) = _scalar_and_fast(NUMBERS, "number", "str", percent=True)
+    assert r1.tolist() == r0.tolist() and np.allclose(v1.to_numpy(), v0.to_numpy(), equal_nan=True)
+
+
+def _messages(path):
+    frames, log = collect(path, today=pd.Timestamp("2026-11-01"))
+    return [(p.rule, p.source, p.row, p.column, str(p.value), p.message_zh, p.message_en) for p in log.errors + log.warnings]
+
+
+def test_large_csv_folder_same_messages_both_paths(tmp_path):
+    """A CSV folder with a few thousand rows and bad cells scattered: the same problems in the same order."""
+    n = 3000
+    rng = np.random.default_rng(7)
+    (tmp_path / "stores.csv").write_text("门店编码,门店名称\nS01,一店\nS02,二店\n", encoding="utf-8")
+    staff = ["员工编号,门店编码,姓名,部门,岗位,入职日期"] + [f"E{i:03d},S01,顾问{i},销售部,销售顾问,2024-01-0{1 + i % 9}" for i in range(20)]
+    (tmp_path / "staff.csv").write_text("\n".join(staff) + "\n", encoding="utf-8")
+    ids = [f"L{i:05d}" for i in range(n)]
+    dates = [f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)]
+    staff_ids = [f"E{i % 20:03d}" for i in range(n)]
+    names = [f"客户{i}" for i in range(n)]
+    for pos, (col, bad) in zip(rng.choice(n, 12, replace=False),
+                               [("id", " L00001"), ("id", "L00002"), ("id", "L\u200b9"), ("date", "2026-02-30"),
+                                ("date", "1900-01-01"), ("date", "2026年10月5日"), ("staff", "E999"), ("staff", "1001.0"),
+                                ("name", " 张三 "), ("name", "A\u200bB"), ("date", ""), ("id", "")]):
+        {"id": ids, "date": dates, "staff": staff_ids, "name": names}[col][pos] = bad
+    lines = ["客户编号,门店编码,销售顾问编号,建档日期,首次接触方式,状态,客户姓名"]
+    lines += [f"{i},S0{1 + k % 2},{s},{d},到店,跟进中,{nm}" for k, (i, s, d, nm) in enumerate(zip(ids, staff_ids, dates, names))]
+    (tmp_path / "leads.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        columnar.ENABLED = False
+        ref = _messages(tmp_path)
+    finally:
+        columnar.ENABLED = True
+    got = _messages(tmp_path)
+    assert got == ref
+    assert {r[0] for r in got} >= {"duplicate_key", "date_impossible", "date_out_of_range", "reference_missing",
+                                   "id_invisible", "required_value"}

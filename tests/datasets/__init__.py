@@ -1,0 +1,1 @@
+"""Tests of dealerlab/datasets (the generated demo group and its data dictionary)."""
