@@ -179,6 +179,8 @@ def estimate(pts: list[dict], x: float) -> dict:
         a, k = _power(xs, cpu)
         big = max(range(len(xs)), key=lambda i: xs[i])
         linear, power = cpu[big] * x / xs[big], a * x**k
+        _, walls = series(pts, (engine, "seconds"))
+        wall_pts = [p for p in pts if "cpu_seconds" in p.get(engine, {}) and p["stores"] * p["months"] == xs[big]]
         xs_m, peaks = series(pts, (engine, "peak_mib"))
         _, bases = series(pts, (engine, "base_mib"))
         ma, mb = _line(xs_m, [p - b for p, b in zip(peaks, bases)])
@@ -188,6 +190,9 @@ def estimate(pts: list[dict], x: float) -> dict:
             "k": k,
             "cpu_low": min(linear, power),
             "cpu_high": max(linear, power),
+            # wall seconds scaled linearly from the largest point, at the load average it was measured under
+            "wall_as_measured": wall_pts[0][engine]["seconds"] * x / xs[big],
+            "load_as_measured": wall_pts[0].get("load_average", [float("nan")])[0],
             "peak_mib": base + ma + mb * x,
             "mib_per_store_month": mb,
             # the largest group of TARGET_MONTHS months whose peak fits USABLE_GIB
@@ -253,9 +258,11 @@ def markdown(pts: list[dict]) -> str:
     lines += [
         "",
         f"Fitted from 50 stores on and extrapolated to {TARGET_STORES} stores × {TARGET_MONTHS} months"
-        f" ({x} store-months, {x / largest:.1f}× the largest point). Time from CPU seconds (power law and linear"
-        " from the largest point: the range); on 2 idle cores DuckDB and DataFusion take between half the CPU"
-        " time and all of it as wall time, the pandas engine (one thread) all of it:",
+        f" ({x} store-months, {x / largest:.1f}× the largest point). Time is fitted on CPU seconds (user + system,"
+        " every thread; a power law and a straight line from the largest point give the range), which a shared"
+        " machine distorts far less than wall time; the wall time of the largest point, scaled, is given at the"
+        " load it was measured under. On an idle machine the pandas engine (one thread) takes about its CPU time"
+        " as wall time, DuckDB and DataFusion (2 threads) between half of it and all of it:",
         "",
         "| quantity | per store-month | at 1 000 × 36 | largest group in 20 GiB (36 months) |",
         "|---|---|---|---|",
@@ -269,9 +276,10 @@ def markdown(pts: list[dict]) -> str:
         if e is None:
             continue
         stop = "no limit (spills to disk)" if engine == "duckdb" else f"{e['max_stores']:.0f} stores"
+        cpu = _t(e["cpu_low"]) if _t(e["cpu_low"]) == _t(e["cpu_high"]) else f"{_t(e['cpu_low'])}–{_t(e['cpu_high'])}"
         lines.append(
-            f"| {name}: CPU time (x^{e['k']:.2f}, {e['points']} points) | | {_t(e['cpu_low'])}–{_t(e['cpu_high'])}"
-            " | |"
+            f"| {name}: time (CPU ∝ x^{e['k']:.2f}, {e['points']} points) | | CPU {cpu}; wall"
+            f" {_t(e['wall_as_measured'])} at load {e['load_as_measured']:.0f} | |"
         )
         lines.append(f"| {name}: peak memory | {e['mib_per_store_month']:.3f} MiB | {_gib(e['peak_mib'])} | {stop} |")
     r2v, r3 = _r2v_and_r3()
