@@ -28,6 +28,7 @@ from dealerlab.report.findings import findings_frame, write_findings
 from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
+from dealerlab.report.shared import write_shared_figures
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -232,14 +233,11 @@ def _run_report(ds: Dataset, *, data, out, inputs, period, store, all_stores, la
             jobs.append(job("group_report.ipynb", None, tmp))
         else:
             jobs.append(job("store_report.ipynb", store, tmp))
-        if len(jobs) > 1:
-            # the figures of every store, once for the run (each store-month is independent): every notebook takes
-            # its own rows instead of computing them (dealerlab.report.context.shared_figures)
-            from dealerlab.report.context import write_shared_figures
-
-            wanted = store_ids if (all_stores or store is None) else [store]
-            trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
-            write_shared_figures(ds, cache, periods=trend, stores=wanted)
+        # the figures of every store, once for the run (each store-month is independent) and here, while the
+        # kernel is still importing: every notebook takes its own rows (dealerlab.report.shared)
+        wanted = store_ids if (all_stores or store is None) else [store]
+        trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
+        write_shared_figures(ds, cache, periods=trend, stores=wanted)
         run_jobs(jobs, workers=workers, progress=print_progress if progress else None, runtime_dir=work,
                  kernels=kernels)
     return out
