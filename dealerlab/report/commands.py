@@ -24,7 +24,6 @@ from dealerlab.errors import OutputError, ParameterError
 from dealerlab.i18n import Catalogue
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs, start_kernels
 from dealerlab.report.export import CHROMIUM_PREFIX
-from dealerlab.report.findings import findings_frame, write_findings
 from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
@@ -268,7 +267,10 @@ def findings_command(args: argparse.Namespace) -> int:
     """``dealerlab findings DATA --period P [--store S] -o findings.csv|.xlsx``: the ranked findings list alone.
     Never writes over an input or into an input folder (:mod:`dealerlab._output`); an existing output file is
     replaced only with ``--force``; the benchmarks file is checked before anything runs."""
+    # the findings modules (and the PDCA ones they import) only for this command: `dealerlab report` does not need
+    # them in its own process (its kernel computes the findings)
     from dealerlab.report.context import ReportContext
+    from dealerlab.report.findings import findings_frame, write_findings
 
     out = Path(args.output)
     inputs = ([args.data] if args.data != "demo" or os.path.lexists(args.data) else []) + [args.benchmarks]
