@@ -78,7 +78,10 @@ def _check() -> bool:
 def _same(shared, own) -> None:
     import pandas as pd
 
-    pd.testing.assert_frame_equal(shared, own, check_exact=True)
+    if isinstance(own, pd.DataFrame):
+        pd.testing.assert_frame_equal(shared, own, check_exact=True)
+    else:
+        assert shared == own, (shared, own)
 
 
 def across_stores(fn: Callable, ds, *, stores, **kwargs):
@@ -129,7 +132,7 @@ def once(fn: Callable, ds, **kwargs):
     Parameters
     ----------
     fn : callable
-        ``fn(ds, **kwargs) -> DataFrame``.
+        ``fn(ds, **kwargs) -> DataFrame`` (or a list).
     ds : Dataset
         The data.
     **kwargs
@@ -137,8 +140,8 @@ def once(fn: Callable, ds, **kwargs):
 
     Returns
     -------
-    DataFrame
-        What ``fn`` returns.
+    DataFrame or list
+        What ``fn`` returns (a copy).
     """
     scope = _scope(ds)
     key = None if scope is None else _key(fn, kwargs)

@@ -93,6 +93,10 @@ def preload() -> None:
     plt.close(fig)
 
 
+def _periods(ds) -> list[str]:
+    return ds.periods()
+
+
 _KEEP = re.compile(
     r'(<h[23] class="dl-h[23]"[^>]*>.*?</h[23]>)\s*'
     r'(<img class="dl-chart"[^>]*/>|<table class="dl-table[^"]*">.*?</table>|<div class="dl-(?:reading|missing)">.*?</div>)',
@@ -198,6 +202,11 @@ class ReportContext:
         return self.params.lang
 
     @property
+    def covered_periods(self) -> frozenset[str]:
+        """The months the data covers (:meth:`Dataset.periods`), read once per report (in a batch once per run)."""
+        return self.cached(("covered_periods",), lambda: frozenset(batch.once(_periods, self.ds)))
+
+    @property
     def store_label(self) -> str:
         if self.params.store_id is None:
             return _TEXT.get("group", self.lang)
@@ -265,7 +274,7 @@ class ReportContext:
 
     def _period_value(self, metric: str, period: str, store_id: str | None) -> float:
         """A figure of a month outside the trend window (same month last year): computed once per month."""
-        if period not in set(self.ds.periods()):
+        if period not in self.covered_periods:
             return math.nan
         key = (period, store_id)
         if key not in self._year_ago:
