@@ -84,7 +84,10 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
             continue
         except pd.errors.EmptyDataError:
             parts, row_parts = [], []
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(raw.labels))
+        if len(parts) == 1:  # one chunk (a Parquet file, a small CSV): no copy
+            frame = parts[0].reset_index(drop=True)
+        else:
+            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(raw.labels))
         rows = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int64)
         del parts
         if not len(frame):
