@@ -30,6 +30,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from dealerlab import __version__
 from dealerlab.errors import OutputError
 
 __all__ = [
@@ -211,8 +212,6 @@ def _digest(path: Path) -> str:
 
 def write_manifest(folder: str | os.PathLike, *, kind: str, inputs: Iterable = (), **extra) -> Path:
     """Write the manifest of ``kind`` into ``folder``, listing every file in it (call it last)."""
-    from dealerlab import __version__
-
     folder = Path(folder)
     data = {
         "tool": "dealerlab",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Iterator
 
 __all__ = ["clean", "clean_line", "CleanStream", "clean_streams"]
@@ -74,8 +75,6 @@ class CleanStream:
 @contextlib.contextmanager
 def clean_streams() -> Iterator[None]:
     """Route ``sys.stdout`` and ``sys.stderr`` through :class:`CleanStream` for the block."""
-    import sys
-
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 
 import pandas as pd
 
@@ -76,8 +77,6 @@ def period_range(end: str, months: int) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _holiday_table() -> pd.DataFrame:
-    from importlib import resources
-
     with resources.files("dealerlab.data").joinpath("holidays_cn.csv").open("r", encoding="utf-8") as fh:
         df = pd.read_csv(fh, comment="#", dtype="string")
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")

@@ -9,11 +9,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from dealerlab._interrupt import Interrupted, exit_code, handle_signals, message
+from dealerlab._output import environment_error
 from dealerlab._terminal import clean, clean_streams
 from dealerlab.errors import DealerlabError
 from dealerlab.i18n import Catalogue
@@ -33,8 +38,6 @@ class _Parser(argparse.ArgumentParser):
     lang = "zh"
 
     def error(self, message: str) -> NoReturn:
-        import re
-
         rules = [
             (r"the following arguments are required: (?P<what>.+)", "required"),
             (r"unrecognized arguments: (?P<what>.+)", "unrecognized"),
@@ -265,9 +268,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     2 an internal error (the traceback goes to a log file); 130/143 stopped by Ctrl-C/SIGTERM (every child process
     ends, temporary files are removed).
     """
-    from dealerlab._interrupt import Interrupted, exit_code, handle_signals, message
-    from dealerlab._output import environment_error
-
     parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
     _Parser.lang = "en" if any(w in ("--lang=en",) or (w == "--lang" and words[i + 1: i + 2] == ["en"])
@@ -307,9 +307,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _internal_error(err: Exception, lang: str) -> int:
-    import tempfile
-    import traceback
-
     with tempfile.NamedTemporaryFile("w", prefix="dealerlab-error-", suffix=".log", delete=False) as log:
         traceback.print_exception(err, file=log)
     _print_error(_MSG.get("internal_error", lang, kind=type(err).__name__, err=err, log=log.name))

@@ -33,6 +33,7 @@ Definitions (and the decisions taken where docs/DOMAIN.md is silent):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -909,8 +910,6 @@ def sample_size(population: int | None = None, *, margin: float = 0.05, confiden
     int
         Completed questionnaires needed (never more than ``population``).
     """
-    from statistics import NormalDist
-
     if not 0 < margin < 1 or not 0 < confidence < 1 or not 0 < share < 1:
         raise ParameterError("误差、置信度和比例都要在 0 和 1 之间（例如 0.05、0.95、0.5）。",
                              "margin, confidence and share must lie between 0 and 1.")

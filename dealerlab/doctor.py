@@ -19,6 +19,7 @@ from pathlib import Path
 
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
+from dealerlab.plots.style import find_cjk_font
 
 __all__ = ["Check", "run_checks", "doctor_command", "CORE_PACKAGES", "OPTIONAL_PACKAGES"]
 
@@ -123,8 +124,6 @@ def _chromium() -> str | None:
 
 
 def _cjk_font() -> str | None:
-    from dealerlab.plots.style import find_cjk_font
-
     return find_cjk_font()
 
 

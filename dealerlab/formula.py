@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from dealerlab._options import check_lang
 from dealerlab.errors import FormulaError
 from dealerlab.i18n import Catalogue
+from dealerlab.metrics import METRICS
 
 __all__ = [
     "MAX_LENGTH",
@@ -161,8 +162,6 @@ def known_names(extra: Mapping[str, str] | Iterable[str] | None = None) -> dict[
     dict
         ``name → metric id``: the ids and Chinese names of :data:`dealerlab.metrics.METRICS`, then ``extra``.
     """
-    from dealerlab.metrics import METRICS
-
     names: dict[str, str] = {}
     for mid, m in METRICS.items():
         names[mid] = mid

@@ -24,7 +24,10 @@ import numpy as np
 import pandas as pd
 
 from dealerlab import _long
+from dealerlab.accounts import lifetime_value
+from dealerlab.data.dataset import Dataset
 from dealerlab.data.privacy import mask_company, mask_vin
+from dealerlab.errors import ParameterError
 from dealerlab.metrics import ids
 
 if TYPE_CHECKING:
@@ -293,9 +296,6 @@ def retail_lifetime_value(ds: Dataset, *, period: str, margin_rate: float, store
         ``store_id, accounts, annual_margin, retained, base, retention, clv, reason`` (``accounts`` = vehicles of the
         24-month base); NaN CLV with a reason when no vehicle was serviced in the earlier 12 months.
     """
-    from dealerlab.accounts import lifetime_value
-    from dealerlab.errors import ParameterError
-
     if not 0 <= margin_rate <= 1:
         raise ParameterError(f"毛利率 margin_rate 应在 0 与 1 之间，收到 {margin_rate}。",
                              f"margin_rate must lie between 0 and 1, got {margin_rate}.")
@@ -347,8 +347,6 @@ def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None,
     Dataset
         ``stores``, ``sales`` (with vin) and ``service_orders`` (with vin; 保养 orders).
     """
-    from dealerlab.data.dataset import Dataset
-
     satisfaction = dict(satisfaction or {"S01": 0.9, "S02": 0.75, "S03": 0.6})
     rng = np.random.default_rng(seed)
     last = pd.Period(end, freq="M")
@@ -596,8 +594,6 @@ def points_ledger(events: pd.DataFrame, *, points_per_yuan: float = 0.1, referra
         signed, ``balance`` the customer's running balance, ``cost`` the store's cost of a redemption (points ×
         ``yuan_per_point``), ``note`` 余额不足 for a refused redemption (points 0).
     """
-    from dealerlab.errors import ParameterError
-
     need = {"customer", "date", "kind", "amount"}
     if missing := need - set(events.columns):
         raise ParameterError(f"积分流水缺少列：{'、'.join(sorted(missing))}（需要 customer、date、kind、amount）。",
@@ -688,8 +684,6 @@ def renewal_rate(policies: pd.DataFrame, *, periods: Iterable[str]) -> pd.DataFr
     DataFrame
         ``store_id, period, expiring, renewed, rate`` (rate NaN when nothing expires).
     """
-    from dealerlab.errors import ParameterError
-
     need = {"store_id", "vin", "expiry_date", "renewed"}
     if missing := need - set(policies.columns):
         raise ParameterError(f"保单表缺少列：{'、'.join(sorted(missing))}（需要 store_id、vin、expiry_date、renewed）。",

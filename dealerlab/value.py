@@ -23,6 +23,7 @@ import pandas as pd
 
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang, check_option
+from dealerlab.data.write import safe_frame
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
 
@@ -263,8 +264,6 @@ class Worksheet:
 
     def to_excel(self, path: str | Path, *, lang: str = "zh") -> Path:
         """One sheet, one column per box; formula-like entries neutralised; written atomically."""
-        from dealerlab.data.write import safe_frame
-
         cols = {}
         for b, (zh, en, _) in self.boxes.items():
             cols[zh if lang == "zh" else en] = pd.Series(self.entries.get(b, []), dtype="object")

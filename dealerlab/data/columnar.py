@@ -7,7 +7,7 @@ and those are converted in bulk (the id as it is, the date from its digits, the 
 other cell — blank, spaced, full-width, ``1001.0``, ``¥12,345``, ``2026年10月5日``, a date that does not exist, an
 invisible character … — goes through the scalar parsers of :mod:`dealerlab.data.coerce` exactly as before (once per
 distinct value). A plain cell is one whose scalar parse is known to give the bulk result, so the values, the
-reasons and therefore every message and row number are the same on both paths; ``tests/test_data_columnar.py``
+reasons and therefore every message and row number are the same on both paths; ``tests/data_contract/test_columnar.py``
 checks that cell by cell against the scalar parsers.
 
 :func:`coerce_fast` returns ``None`` for a column it does not speed up (Excel's Python objects, enumerations,

@@ -25,7 +25,9 @@ import codecs
 import csv
 import io
 import math
+import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -660,9 +662,6 @@ def _regular_inside(f: Path, folder: Path | None) -> tuple[bool, str, str]:
     A FIFO would block the reader, a device (``/dev/zero``) never ends, a link may lead anywhere: such entries
     are refused by name (docs/DATA.md "Bounded memory"); a sub-folder is ``(False, "dir", "dir")``.
     """
-    import os
-    import stat
-
     try:
         st = os.stat(f)
     except OSError:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import struct
+import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -329,8 +330,6 @@ def scan_workbook(path: str | Path) -> WorkbookScan:
     zipfile.BadZipFile, ValueError, ElementTree.ParseError, zlib.error
         The file is not a readable workbook.
     """
-    import zipfile
-
     path = Path(path)
     limit = part_limit(path.stat().st_size)
     result = WorkbookScan()

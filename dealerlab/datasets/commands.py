@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from dealerlab._output import check_output_dir, check_output_file, environment_error
+from dealerlab.data.write import write_dataset
 from dealerlab.datasets.generate import GroupConfig, generate
+from dealerlab.errors import DealerlabError
 from dealerlab.i18n import Catalogue
 
 __all__ = ["generate_command"]
@@ -17,11 +22,6 @@ def generate_command(args) -> int:
     An ``.xlsx`` output (or ``--format xlsx``) is one workbook with Chinese sheet names and headers; csv/parquet
     write a folder of ``<table>.<ext>`` with English headers.
     """
-    from pathlib import Path
-
-    from dealerlab.data.write import write_dataset
-    from dealerlab.errors import DealerlabError
-
     lang = getattr(args, "lang", "zh")
     fmt = args.format
     out = Path(args.output)
@@ -38,7 +38,6 @@ def generate_command(args) -> int:
     except DealerlabError as exc:
         print(exc.message(lang) if hasattr(exc, "message") else str(exc))
         return 1
-    from dealerlab._output import check_output_dir, check_output_file, environment_error
 
     if fmt == "xlsx":
         check_output_file(out, force=getattr(args, "force", False), example="合成数据.xlsx")

@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from dealerlab._io import atomic_file
 from dealerlab.data.dataset import Dataset
 from dealerlab.data.schema import TABLES
+from dealerlab.data.write import write_dataset
+from dealerlab.datasets.docs import render_readme
+from dealerlab.datasets.generate import generate
 
 __all__ = ["load_demo", "build_demo", "demo_path"]
 
@@ -70,11 +74,6 @@ def build_demo(root: str | Path, *, xlsx: bool = True) -> Dataset:
     Writes ``demo/`` (CSVs), ``demo-client.xlsx`` (unless ``xlsx=False``) and ``README.md`` (data dictionary and
     planted cases), each atomically.
     """
-    from dealerlab._io import atomic_file
-    from dealerlab.data.write import write_dataset
-    from dealerlab.datasets.docs import render_readme
-    from dealerlab.datasets.generate import generate
-
     root = Path(root)
     ds = generate()
     write_dataset(ds, root / "demo", format="csv", headers="en")

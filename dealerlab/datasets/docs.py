@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dealerlab import policy
 from dealerlab._long import month
 from dealerlab.data.dataset import Dataset
 from dealerlab.data.schema import TABLES
+from dealerlab.datasets.generate import DEFAULT_SEED
+from dealerlab.retention import retention_figures
 
 __all__ = ["render_readme", "planted_facts"]
 
@@ -42,7 +45,6 @@ def _policy_case(ds: Dataset) -> list[str]:
     need = ("vp_cliff", "old_stock", "call_off")
     if not all(k in planted for k in need) or not ds.has("inventory"):
         return []
-    from dealerlab import policy
 
     vp = planted["vp_cliff"]
     lad = policy.cliff(ds, store=vp["store_id"], period=vp["period"])
@@ -73,8 +75,6 @@ def _policy_case(ds: Dataset) -> list[str]:
 
 def _first_service_case(ds: Dataset) -> list[str]:
     """Case 10: the first services of sold cars linked to sales.vin (course module 9), measured at the last month."""
-    from dealerlab.retention import retention_figures
-
     if not (ds.has("sales") and ds.has("service_orders")):
         return []
     m = ds.periods()[-1]
@@ -94,8 +94,6 @@ def _fmt_pct(x: float) -> str:
 
 def render_readme(ds: Dataset) -> str:
     """The Markdown text of ``datasets/README.md`` for the demo ``ds`` (from ``generate()`` with the default seed)."""
-    from dealerlab.datasets.generate import DEFAULT_SEED
-
     f = planted_facts(ds)
     periods = sorted(ds.targets["period"].unique())
     lines = [

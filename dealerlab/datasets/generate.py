@@ -30,7 +30,7 @@ import pandas as pd
 from dealerlab.calendar import check_period
 from dealerlab.data.dataset import Dataset
 from dealerlab.data.defaults import OVERALL_ITEM, default_survey_items
-from dealerlab.data.schema import FRONTLINE_ROLES
+from dealerlab.data.schema import FRONTLINE_ROLES, TABLES
 from dealerlab.datasets import _names
 from dealerlab.errors import ParameterError
 
@@ -1409,7 +1409,6 @@ def generate(
     frames = {"stores": stores_df}
     frames.update({k: pd.concat(v, ignore_index=True) for k, v in acc.items()})
     frames["survey_items"] = items[["item", "survey", "factor", "rater", "kano_class"]]
-    from dealerlab.data.schema import TABLES
 
     ordered = {name: frames[name] for name in TABLES if name in frames}
     ds = Dataset.from_frames(ordered, source=f"generate(seed={cfg.seed})")

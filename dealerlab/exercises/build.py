@@ -7,12 +7,14 @@ the JSON is written deterministically so ``--check`` (and the test) can compare 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dealerlab.errors import ExerciseError
+from dealerlab.exercises.store import atomic_write_text
 
 __all__ = ["BuildResult", "build_trainee_copies", "trainee_copy", "find_project_root", "REMOVED_TAGS"]
 
@@ -53,8 +55,6 @@ def find_project_root(start: str | os.PathLike | None = None) -> Path:
 
 def trainee_copy(text: str, *, source_name: str = "") -> str:
     """The trainee version (JSON text) of a trainer notebook (JSON text)."""
-    import json
-
     import nbformat
 
     raw = json.loads(text)
@@ -97,8 +97,6 @@ def build_trainee_copies(
 
     Trainee copies in ``output_dir`` with no trainer source are removed (listed in ``removed``).
     """
-    from dealerlab.exercises.store import atomic_write_text
-
     source_dir, output_dir = Path(source_dir), Path(output_dir)
     result = BuildResult()
     sources = sorted(p for p in source_dir.glob("*.ipynb") if _NOTEBOOK_RE.match(p.name))

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError
+from dealerlab.exercises.commands import _exercises_folder
+from dealerlab.exercises.store import answers_dir as resolve
+from dealerlab.exercises.store import atomic_write_bytes
 from dealerlab.i18n import Catalogue
 
 __all__ = ["ClassroomSettings", "classroom_command", "classroom_config", "lan_address", "log_file", "new_code",
@@ -174,8 +177,6 @@ def classroom_config(settings: ClassroomSettings):
 
 
 def _prepare(settings: ClassroomSettings) -> None:
-    from dealerlab.exercises.store import atomic_write_bytes
-
     settings.answers.mkdir(parents=True, exist_ok=True)
     secret = settings.answers / ".classroom" / "cookie_secret"
     if not secret.exists():  # kept across restarts: trainees stay logged in when the trainer restarts the server
@@ -306,9 +307,6 @@ def classroom_command(*, ip: str = "0.0.0.0", port: int = 8866, answers_dir=None
     int
         Exit status.
     """
-    from dealerlab.exercises.commands import _exercises_folder
-    from dealerlab.exercises.store import answers_dir as resolve
-
     check_lang(lang)
     if not 1 <= int(port) <= 65535:
         raise ExerciseError(f"端口 {port} 无效：请用 1024–65535 之间的数。", f"Invalid port {port}.")

@@ -46,6 +46,7 @@ from tornado.escape import url_escape
 from traitlets import Integer, Unicode, default
 
 from dealerlab.exercises.dashboard import collect_many, dashboard_body, exercise_groups, exercise_list, page
+from dealerlab.exercises.mydata import MIN_COMPARISON, class_comparison, uses_own_data
 from dealerlab.exercises.store import ENV_DIR, ENV_TRAINEE
 
 TRAINER = "trainer:"
@@ -326,15 +327,11 @@ def dashboard_html(handler) -> str:
 
 
 def _own_data(root: Path) -> set[str]:
-    from dealerlab.exercises.mydata import uses_own_data
-
     return uses_own_data(root) if root.is_dir() else set()
 
 
 def _comparison_html(root: Path, n_own: int) -> str:
     """The class's key rates against the class median, without names or stores (from 5 trainees with own data)."""
-    from dealerlab.exercises.mydata import MIN_COMPARISON, class_comparison
-
     table = class_comparison(root) if n_own else None
     head = "<h2>班级对比（学员自己门店的数据，匿名）</h2>"
     if table is None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from dealerlab.errors import ExerciseError
 from dealerlab.exercises.gradebook import _answer_files
+from dealerlab.exercises.mydata import remove_uploads
 from dealerlab.exercises.store import (
     MAX_ANSWER_BYTES,
     MAX_JSON_DEPTH,
@@ -199,7 +200,6 @@ def new_class(answers_dir, *, now: datetime | None = None) -> Path:
         archive = root.with_name(f"{root.name}-存档-{stamp}-{n}")
     os.replace(root, archive)  # a rename: the finished class is kept whole
     root.mkdir()
-    from dealerlab.exercises.mydata import remove_uploads
 
     remove_uploads(archive)  # except the trainees' own store data: it leaves with the class
     return archive

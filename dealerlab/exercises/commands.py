@@ -10,6 +10,11 @@ from pathlib import Path
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError
+from dealerlab.exercises.build import build_trainee_copies, find_project_root
+from dealerlab.exercises.collect import collect_into, new_class
+from dealerlab.exercises.gradebook import write_class_report
+from dealerlab.exercises.store import ENV_DIR, answers_dir
+from dealerlab.exercises.store import answers_dir as resolve
 from dealerlab.i18n import Catalogue
 
 __all__ = ["build_command", "handouts_command", "class_collect_command", "class_new_command", "class_report_command", "workshop_command",
@@ -20,8 +25,6 @@ _TXT = Catalogue.load("exercises/commands")
 
 def build_command(*, check: bool = False, lang: str = "zh") -> int:
     """``dealerlab exercises build [--check]``: trainee copies from ``trainer/exercises`` into ``exercises``."""
-    from dealerlab.exercises.build import build_trainee_copies, find_project_root
-
     check_lang(lang)
     root = find_project_root()
     result = build_trainee_copies(root / "trainer" / "exercises", root / "exercises", check=check)
@@ -47,8 +50,6 @@ def build_command(*, check: bool = False, lang: str = "zh") -> int:
 
 def class_report_command(answers_dir: str | os.PathLike, output: str | os.PathLike, *, lang: str = "zh") -> int:
     """``dealerlab class report ANSWERS_DIR -o 班级报告.html|.xlsx``."""
-    from dealerlab.exercises.gradebook import write_class_report
-
     skipped: list = []
     path = write_class_report(answers_dir, output, lang=lang, skipped=skipped)
     for file, reason in skipped:  # named, so the trainer can look at them; they never stop the report
@@ -59,9 +60,6 @@ def class_report_command(answers_dir: str | os.PathLike, output: str | os.PathLi
 
 def class_collect_command(sources, *, into=None, lang: str = "zh") -> int:
     """``dealerlab class collect ZIP|FOLDER... [--into DIR]``: merge trainees' answers into the class folder."""
-    from dealerlab.exercises.collect import collect_into
-    from dealerlab.exercises.store import answers_dir
-
     check_lang(lang)
     target = answers_dir(into)
     result = collect_into(sources, target)
@@ -74,9 +72,6 @@ def class_collect_command(sources, *, into=None, lang: str = "zh") -> int:
 
 def class_new_command(*, answers_dir=None, lang: str = "zh") -> int:
     """``dealerlab class new``: archive the finished class (renamed; trainees' uploaded store data deleted), start anew."""
-    from dealerlab.exercises.collect import new_class
-    from dealerlab.exercises.store import answers_dir as resolve
-
     check_lang(lang)
     root = resolve(answers_dir)
     uploads = len(list(root.glob("*/.mydata/.dealerlab-mydata"))) if root.is_dir() else 0
@@ -89,7 +84,6 @@ def class_new_command(*, answers_dir=None, lang: str = "zh") -> int:
 
 def handouts_command(output, *, solutions: bool = True, pdf: bool = True, only=None, lang: str = "zh") -> int:
     """``dealerlab handouts -o DIR``: every exercise and course notebook as an A4 handout (PDF through Chromium)."""
-    from dealerlab.exercises.build import find_project_root
     from dealerlab.exercises.handouts import write_handouts
 
     check_lang(lang)
@@ -102,8 +96,6 @@ def handouts_command(output, *, solutions: bool = True, pdf: bool = True, only=N
 
 
 def _exercises_folder() -> Path:
-    from dealerlab.exercises.build import find_project_root
-
     try:
         root = find_project_root()
     except ExerciseError:
@@ -140,9 +132,6 @@ def workshop_argv(
     open_browser: bool = True,
 ) -> tuple[list[str], dict[str, str], Path]:
     """The command, environment and answers folder ``dealerlab workshop`` runs (tests use it without launching)."""
-    from dealerlab.exercises.store import ENV_DIR
-    from dealerlab.exercises.store import answers_dir as resolve
-
     folder = resolve(answers_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     exdir = _exercises_folder()

@@ -11,8 +11,14 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import time
+from datetime import datetime
 from pathlib import Path
+
+from dealerlab.course import MODULES
+from dealerlab.exercises.gradebook import collect_answers, gradebook
+from dealerlab.exercises.store import merge_attempts, safe_name
 
 __all__ = ["collect_many", "dashboard_body", "exercise_groups", "exercise_list", "page", "recent_work"]
 
@@ -100,10 +106,6 @@ def exercise_groups(root: str | os.PathLike) -> list[tuple[str, list[tuple[str, 
         ``(heading, [(file name, title), …])`` in course order: 「开始」 for ``00-…``, then 「模块 N 名称」
         (:data:`dealerlab.course.MODULES`), then 「其他练习」 for files without a module number.
     """
-    import re
-
-    from dealerlab.course import MODULES
-
     names = {m.number: m.label for m in MODULES}
     groups: dict[int, list[tuple[str, str]]] = {}
     for name, title in exercise_list(root):
@@ -128,9 +130,6 @@ def collect_many(roots) -> tuple[list[dict], list[tuple[Path, str]]]:
         Records as :func:`~dealerlab.exercises.gradebook.collect_answers` returns them, and the files not read with
         the reason.
     """
-    from dealerlab.exercises.gradebook import collect_answers
-    from dealerlab.exercises.store import merge_attempts
-
     merged: dict[tuple[str, str], dict] = {}
     skipped: list[tuple[Path, str]] = []
     for root in roots:
@@ -168,8 +167,6 @@ def recent_work(records: list[dict], *, titles: dict[str, str] | None = None, wi
     dict
         Trainee → exercise titles.
     """
-    from datetime import datetime
-
     now = time.time() if now is None else now
     latest: dict[str, list[tuple[float, str]]] = {}
     for r in records:
@@ -186,8 +183,6 @@ def recent_work(records: list[dict], *, titles: dict[str, str] | None = None, wi
 
 
 def _folder_name(trainee: str) -> str:
-    from dealerlab.exercises.store import safe_name
-
     try:
         return safe_name(trainee)
     except Exception:
@@ -233,8 +228,6 @@ def dashboard_body(records: list[dict], skipped: list, *, on: dict[str, list[str
     str
         HTML (every trainee-typed text escaped).
     """
-    from dealerlab.exercises.gradebook import gradebook
-
     now = time.time() if now is None else now
     tables = gradebook(records) if records else None
     scores = tables["scores"] if tables is not None else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import html
 import math
+import os
 import threading
 import uuid
 import weakref
@@ -59,8 +60,6 @@ def _markdown(text: str) -> str:
 def _switch_link(lang: str) -> str:
     """「不是你？」 in a classroom page (``dealerlab classroom`` starts the kernel with ``DEALERLAB_CLASSROOM``): the
     server's logout page forgets the name in this browser and asks again."""
-    import os
-
     if os.environ.get("DEALERLAB_CLASSROOM") != "1":
         return ""
     base = os.environ.get("VOILA_BASE_URL", "/") or "/"
@@ -71,8 +70,6 @@ def _switch_link(lang: str) -> str:
 
 def _list_link(lang: str) -> str:
     """「全部练习」: back to the exercise list, where there is one (the classroom, ``workshop --voila``, JupyterHub)."""
-    import os
-
     if os.environ.get("DEALERLAB_CLASSROOM") != "1" and os.environ.get("DEALERLAB_EXERCISE_LIST") != "1":
         return ""
     base = os.environ.get("VOILA_BASE_URL", "/") or "/"

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from dealerlab._options import check_option
 from dealerlab.exercises.feedback import NumberParseError, format_number, parse_number
 from dealerlab.i18n import Catalogue
 
@@ -489,8 +490,6 @@ class TableField(Field):
         help_en: str | None = None,
         ratio_max: float = 1.0,
     ):
-        from dealerlab._options import check_option
-
         super().__init__(label, label_en, help=help, help_en=help_en)
         self.rows = _options(rows)
         self.columns = _options(columns)

@@ -8,8 +8,12 @@ exercise found twice (two laptops) is merged: attempts are the union.
 from __future__ import annotations
 
 import html
+import importlib
+import io
 import math
 import os
+import pkgutil
+import stat
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +22,12 @@ from typing import Any
 import pandas as pd
 
 from dealerlab._options import check_lang
+from dealerlab._output import XLSX_MARK
 from dealerlab.errors import ExerciseError, ParameterError
-from dealerlab.exercises.store import AnswerFileError, merge_attempts, read_json_limited
+from dealerlab.exercises import course
+from dealerlab.exercises.exercise import Exercise
+from dealerlab.exercises.fields import ClassifyField, TableField
+from dealerlab.exercises.store import AnswerFileError, atomic_write_bytes, merge_attempts, read_json_limited
 
 __all__ = ["collect_answers", "gradebook", "known_exercises", "write_class_report"]
 
@@ -52,8 +60,6 @@ _STATUS = {
 def _answer_files(root: Path, skipped: list[tuple[Path, str]]) -> list[tuple[Path, Path]]:
     """``(shown path, path to read)`` of every ``*.json`` below ``root``; special files and links that leave the
     folder go to ``skipped`` with the reason (a FIFO would block the report, a link to /dev/zero would never end)."""
-    import stat
-
     real_root = root.resolve()
     out = []
     for folder, dirs, files in os.walk(root, followlinks=False):
@@ -155,12 +161,6 @@ def _show_value(value: Any) -> str:
 def known_exercises() -> dict[str, Any]:
     """Every :class:`~dealerlab.exercises.Exercise` defined at module level in ``dealerlab.exercises.course``
     (by id). A course module that fails to import is skipped (the gradebook then shows raw values)."""
-    import importlib
-    import pkgutil
-
-    from dealerlab.exercises import course
-    from dealerlab.exercises.exercise import Exercise
-
     found: dict[str, Any] = {}
     for info in pkgutil.iter_modules(course.__path__):
         try:
@@ -175,8 +175,6 @@ def known_exercises() -> dict[str, Any]:
 
 def _describe(exercises: dict, ex_id: str, field: str, value: Any, lang: str = "zh") -> tuple[str, str]:
     """(field label, value text) using the exercise definition when known."""
-    from dealerlab.exercises.fields import ClassifyField, TableField
-
     ex = exercises.get(ex_id)
     f = ex.fields.get(field) if ex is not None and field else None
     blank = value is None or value == [] or value == {} or (isinstance(value, str) and not value.strip())
@@ -393,11 +391,7 @@ def _safe_cell(value: Any) -> Any:
 
 
 def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
-    import io
-
     from openpyxl import Workbook
-
-    from dealerlab.exercises.store import atomic_write_bytes
 
     names = {
         "scores": ("成绩明细", "Scores"), "difficulty": ("练习难度", "Difficulty"),
@@ -405,7 +399,6 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
     }
     wb = Workbook()
     wb.properties.creator = "dealerlab"
-    from dealerlab._output import XLSX_MARK
 
     wb.properties.keywords = XLSX_MARK  # a result: how dealerlab recognises its own files (dealerlab._output)
     wb.remove(wb.active)

@@ -24,6 +24,8 @@ from pathlib import Path
 import nbformat
 
 from dealerlab.exercises.exercise import Exercise, _markdown
+from dealerlab.exercises.fields import ChoiceField, ClassifyField, NumberField, SliderField, TableField, TextField
+from dealerlab.exercises.store import atomic_write_text
 
 __all__ = ["exercise_paper", "notebook_exercises", "notebook_handout_html", "write_handouts"]
 
@@ -49,15 +51,6 @@ def _opt(mapping: dict, key: str) -> str:
 
 
 def _field_paper(field) -> str:
-    from dealerlab.exercises.fields import (
-        ChoiceField,
-        ClassifyField,
-        NumberField,
-        SliderField,
-        TableField,
-        TextField,
-    )
-
     label = f"<div class='label'>{html.escape(field.label)}</div>"
     help_text = f"<div class='help'>{html.escape(field.help)}</div>" if field.help else ""
     if isinstance(field, NumberField):
@@ -302,7 +295,6 @@ def write_handouts(output: str | os.PathLike, *, root: str | os.PathLike, soluti
     list of Path
         The files written.
     """
-    from dealerlab.exercises.store import atomic_write_text
     from dealerlab.report.export import to_pdf
 
     out = Path(output)

@@ -42,9 +42,23 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from dealerlab import accounts as A
+from dealerlab.data.privacy import mask_company, mask_value
+from dealerlab.data.schema import TABLES
 from dealerlab.errors import DealerlabError, ExerciseError, Problem
+from dealerlab.errors import Problem as P
+from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, is_close
+from dealerlab.exercises.course._sorting import item_details
+from dealerlab.exercises.course.policy import ANNUAL_RATE
+from dealerlab.exercises.fields import TextField
+from dealerlab.exercises.gradebook import known_exercises
 from dealerlab.exercises.store import AnswerStore, atomic_write_text, now_iso, read_json_limited, safe_name
 from dealerlab.i18n import Catalogue
+from dealerlab.metrics import info, label
+from dealerlab.policy import VP_ITEM, cliff, rebate_table, stock_by_model
+from dealerlab.policy.rebates import resolve_policy
+from dealerlab.policy.stock import stock_units_at
+from dealerlab.report.commands import build_report
 
 __all__ = [
     "MyData",
@@ -97,9 +111,6 @@ MAX_SHOWN = 200
 # problems as a table
 def _mask_problem(p: Problem, lang: str = "zh") -> tuple[str, str]:
     """The message and hint of ``p`` in ``lang`` with a personal value (name, phone, VIN, company) masked."""
-    from dealerlab.data.privacy import mask_value
-    from dealerlab.data.schema import TABLES
-
     msg, hint = p.message(lang), p.hint(lang)
     spec = TABLES.get(p.table)
     if spec is None or p.value is None or str(p.value).strip() == "":
@@ -175,8 +186,6 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
 
 
 def _bad_upload(zh: str, en: str, file: str) -> UploadResult:
-    from dealerlab.errors import Problem as P
-
     return UploadResult(False, file, [P(table="", rule="upload", message_zh=zh, message_en=en, source=file,
                                         hint_zh="", hint_en="")])
 
@@ -479,8 +488,6 @@ class MyData:
             The report folder (``报告.html``: :mod:`dealerlab.report.layout`); with ``pdf`` also ``.mydata/report.pdf``
             when Chromium prints it.
         """
-        from dealerlab.report.commands import build_report
-
         sel = self.selection
         data = self.data_path()
         if sel is None or data is None:
@@ -555,8 +562,6 @@ def class_comparison(answers_dir, *, minimum: int = MIN_COMPARISON, lang: str = 
         One row per trainee (``门店 1`` … in order of close rate, no name) and a last row ``班级中位数``; rates as
         fractions (NaN when a store lacks the data).
     """
-    from dealerlab.metrics import label
-
     summaries = list(_summaries(answers_dir).values())
     if len(summaries) < minimum:
         return None
@@ -796,8 +801,6 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
 def _mine_exercise(base, *, title: str | None = None, title_en: str | None = None, **kw):
     """The 「我的数据」 version of the exercise ``base``: its id and titles (default: the base's, marked 我的数据), and
     the other :class:`~dealerlab.exercises.Exercise` arguments ``kw``."""
-    from dealerlab.exercises import Exercise
-
     return Exercise(id=base.id + MINE_SUFFIX, title=title or f"{base.title}（我的数据）",
                     title_en=title_en or f"{base.title_en or base.title} (my data)", **kw)
 
@@ -842,9 +845,6 @@ _FUNNEL_WHY = {
 
 def _funnel_mine(md: MyData, base):
     """03a on the trainee's store: the same boxes, the expected values from the registry for his store-month."""
-    from dealerlab.exercises import Feedback, is_close
-    from dealerlab.metrics import info
-
     store_id, period = md.selection
     keys = list(base.fields)
     expected = md.figures(keys)
@@ -901,10 +901,6 @@ def _funnel_mine(md: MyData, base):
 def stock_mine_case(md: MyData) -> tuple[pd.DataFrame, dict]:
     """08b on the trainee's store: the stock-age table (:func:`dealerlab.policy.stock_by_model`, as the course case)
     and the expected answers (slow models, capital in units over 90 days, its monthly cost at 6 % a year)."""
-    from dealerlab.exercises.course.policy import ANNUAL_RATE
-    from dealerlab.policy import stock_by_model
-    from dealerlab.policy.stock import stock_units_at
-
     store_id, period = md.selection
     ds = md.dataset()
     if not ds.has("inventory") or not len(ds["inventory"]):
@@ -935,8 +931,6 @@ def stock_mine_case(md: MyData) -> tuple[pd.DataFrame, dict]:
 
 def _stock_mine(md: MyData, base):
     """08b on the trainee's store: his stock-age table; the same questions; answers from the same functions."""
-    from dealerlab.exercises import ChoiceField, Feedback, is_close
-
     store_id, period = md.selection
     table, exp = stock_mine_case(md)
     name = md.store_name(store_id)
@@ -986,9 +980,6 @@ def _stock_mine(md: MyData, base):
 def cliff_mine_case(md: MyData) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """08a on the trainee's store-month: the case (VP, units sold, gross per unit, the next tier's answers) from
     :func:`dealerlab.policy.cliff` (the report's engine), the VP tiers and the other items at their current tier."""
-    from dealerlab.policy import VP_ITEM, cliff, rebate_table
-    from dealerlab.policy.rebates import resolve_policy
-
     store_id, period = md.selection
     ds = md.dataset()
     lad = cliff(ds, store=store_id, period=period)
@@ -1012,8 +1003,6 @@ def cliff_mine_case(md: MyData) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
 
 def _cliff_mine(md: MyData, base):
     """08a on the trainee's store: how many units to the next VP tier, what it is worth, the break-even discount."""
-    from dealerlab.exercises import Feedback, is_close
-
     store_id, period = md.selection
     case, vp, others = cliff_mine_case(md)
     name = md.store_name(store_id)
@@ -1065,9 +1054,6 @@ def tiering_mine_case(md: MyData) -> pd.DataFrame:
     """06a on the trainee's store: his accounts at the end of the chosen month (:func:`dealerlab.accounts.account_activity`,
     at most :data:`MAX_ACCOUNTS`, the largest first) with the tier :class:`dealerlab.accounts.TierEstimator` gives them
     (lines fitted on the accounts shown). Company names masked."""
-    from dealerlab import accounts as A
-    from dealerlab.data.privacy import mask_company
-
     store_id, period = md.selection
     ds = md.dataset()
     if not ds.has("accounts") or not len(ds["accounts"]):
@@ -1085,10 +1071,6 @@ def tiering_mine_case(md: MyData) -> pd.DataFrame:
 
 def _tiering_mine(md: MyData, base):
     """06a on the trainee's store: his accounts, the same rule (value → importance → potential → general)."""
-    from dealerlab import accounts as A
-    from dealerlab.exercises import ClassifyField, Feedback
-    from dealerlab.exercises.course._sorting import item_details
-
     store_id, period = md.selection
     t = tiering_mine_case(md)
     name = md.store_name(store_id)
@@ -1197,9 +1179,6 @@ PLAN_EXERCISES = ("00c-action-plan", "03c-diagnosis-case", "04a-comeback-plan", 
 
 
 def _plan_rows(store: AnswerStore) -> list[tuple[str, str, str]]:
-    from dealerlab.exercises.fields import TextField
-    from dealerlab.exercises.gradebook import known_exercises
-
     known = known_exercises()
     rows = []
     for ex_id in PLAN_EXERCISES:
@@ -1308,7 +1287,6 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
         sel = md.selection
         stem = f"我的诊断-{sel[1]}" if sel else "我的诊断"
         out = ""
-        from dealerlab.report.layout import file_name
 
         index = folder / file_name("html")
         if index.is_file():

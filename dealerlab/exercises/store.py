@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from dealerlab import __version__
+from dealerlab._io import atomic_file
 from dealerlab.errors import ExerciseError
 
 __all__ = [
@@ -204,8 +206,6 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, mode: int | None
     ``mode`` (e.g. ``0o600`` for a secret) sets the permissions before the file appears; by default the user's usual
     permissions.
     """
-    from dealerlab._io import atomic_file
-
     with atomic_file(path, suffix=".tmp", mode=mode) as tmp:
         tmp.write_bytes(data)
 
@@ -376,8 +376,6 @@ class AnswerStore:
     ) -> tuple[dict, str | None]:
         """Merge and write; returns the merged record (what is now on disk) and a warning if a corrupt file was
         moved aside."""
-        from dealerlab import __version__
-
         trainee = self.trainee
         path = self.path(exercise_id, trainee)
         with file_lock(path.with_name(path.name + ".lock")):

@@ -16,6 +16,8 @@ blank is benchmarked as 乘用车 (the bundled template's first type) and the re
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from collections.abc import Mapping
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dealerlab.errors import ParameterError
+from dealerlab.funnel.rates import RATE_SPECS
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -114,8 +117,6 @@ def _rate_value(value) -> float:
 
 def _check_value(metric, value, where: str, where_en: str = "") -> float:
     """``value`` as a rate in (0, 1]; ``where``/``where_en`` locate it (file and line or key, ending in a separator)."""
-    from dealerlab.funnel.rates import RATE_SPECS
-
     if metric not in RATE_SPECS:
         raise ParameterError(
             f"{where}指标 {metric!r} 不是漏斗比率。可用的指标：{'、'.join(sorted(RATE_SPECS))}。",
@@ -193,8 +194,6 @@ def _read_file(path: Path) -> tuple[list, str]:
             raise ParameterError(f"{zh} 应是 {{\"指标id\": 数值}} 的 JSON 对象，例如 {{\"capture_rate\": 0.7}}。",
                                  f'{en} must be a JSON object {{"metric": value}}, e.g. {{"capture_rate": 0.7}}.')
         return _rows_from_mapping(given, (zh, en))
-    import csv
-    import io
 
     lines = [(i, r) for i, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(c.strip() for c in r)]
     if not lines:

@@ -26,6 +26,7 @@ import pandas as pd
 from dealerlab import _long
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import TABLES
+from dealerlab.i18n import LABELS
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -174,14 +175,10 @@ def _lookup(index_ids, ids) -> np.ndarray:
 
 
 def _missing_table(table: str) -> tuple[str, str]:
-    from dealerlab.i18n import LABELS
-
     return LABELS.both("missing_table", table=table)
 
 
 def _missing_column(table: str, column: str) -> tuple[str, str]:
-    from dealerlab.i18n import LABELS
-
     return LABELS.both("missing_column", column=f"{table}.{column}")
 
 

@@ -29,6 +29,7 @@ store and invoice month of their sale.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,8 +37,13 @@ import numpy as np
 import pandas as pd
 
 from dealerlab import _long
+from dealerlab.data.dataset import Dataset
+from dealerlab.data.read import table_for_name
+from dealerlab.data.schema import TABLES
 from dealerlab.errors import DealerlabError
-from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS
+from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, Components
+from dealerlab.funnel.rates import long_from_components, long_metrics
+from dealerlab.metrics import LONG_COLUMNS
 
 __all__ = ["FUNNEL_TABLES", "DIALECTS", "ENGINES", "component_sql", "components_parquet", "long_metrics_parquet",
            "parquet_usable", "run_sql",
@@ -108,8 +114,6 @@ ENGINES = {"duckdb": "duckdb", "datafusion": "datafusion"}
 
 def parquet_usable(folder: str | Path, *, engine: str = "duckdb") -> str | None:
     """``None`` when ``engine`` (one of :data:`ENGINES`) can read ``folder``; otherwise the reason (English) why not."""
-    import importlib.util
-
     import pyarrow.parquet as pq
 
     if engine not in ENGINES:
@@ -406,8 +410,6 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None, en
     EngineUnavailable
         When :func:`parquet_usable` finds a reason.
     """
-    from dealerlab.funnel.counts import Components
-
     folder = Path(folder)
     why = parquet_usable(folder, engine=engine)
     if why is not None:
@@ -451,8 +453,6 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None, en
 
 
 def _market_label(col: str) -> str:
-    from dealerlab.data.schema import TABLES
-
     return TABLES["market"].column(col).zh
 
 
@@ -482,9 +482,6 @@ def long_metrics_parquet(folder: str | Path, *, periods, stores=None, lang: str 
         ``long_metrics(load(folder), periods=..., stores=...)``. When the engine cannot read the folder
         (:func:`parquet_usable`), that is what is computed instead.
     """
-    from dealerlab.funnel.rates import long_from_components, long_metrics
-    from dealerlab.metrics import LONG_COLUMNS
-
     if parquet_usable(folder, engine=engine) is not None:
         from dealerlab.data.load import load
 
@@ -524,9 +521,6 @@ def read_parquet_dataset(folder: str | Path):
     """The ``<table>.parquet`` files of ``folder`` as a :class:`~dealerlab.data.dataset.Dataset` with the contract's
     dtypes (``Dataset.from_frames``), read as they are — data written by ``write_dataset`` or checked by
     ``dealerlab validate`` when it arrived; the validating loader is :func:`dealerlab.load`."""
-    from dealerlab.data.dataset import Dataset
-    from dealerlab.data.read import table_for_name
-
     folder = Path(folder)
     frames = {}
     for path in sorted(folder.glob("*.parquet")):
@@ -560,8 +554,6 @@ def long_metrics_folder(folder: str | Path, *, periods, stores=None, by_staff: b
     DataFrame
         The rows of :func:`dealerlab.funnel.long_metrics` — the same numbers and reasons whichever engine ran.
     """
-    from dealerlab.funnel.rates import long_metrics
-
     engine, _why = choose_engine(folder, by_staff=by_staff)
     if engine == "duckdb":
         return long_metrics_parquet(folder, periods=periods, stores=stores, lang=lang)

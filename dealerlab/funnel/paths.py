@@ -60,7 +60,11 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, period_range
 from dealerlab.errors import ParameterError
+from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
+from dealerlab.funnel.counts import _resolve_stores, funnel_counts
+from dealerlab.funnel.rates import funnel_rates
 from dealerlab.i18n import Catalogue
+from dealerlab.metrics import label
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -145,7 +149,6 @@ def path_shares(ds: Dataset, *, period: str, stores=None, months: int = COHORT_M
     period = check_period(period)
     if months < 1 or min_leads < 1:
         raise ParameterError("months 和 min_leads 应是正整数。", "months and min_leads must be positive integers.")
-    from dealerlab.funnel.counts import _resolve_stores
 
     store_ids = _resolve_stores(ds, stores)
     window = period_range(period, months)
@@ -316,9 +319,6 @@ _COUNT_IDS = ("FV", "FC", "W", "C", "N", "CV", "L", "RnoTD", "S_room", "S")
 
 def _month_inputs(ds: Dataset, *, period: str, stores, months: int):
     """Counts and rates of M, and the best month of each stage over the window (internal)."""
-    from dealerlab.funnel.counts import funnel_counts
-    from dealerlab.funnel.rates import funnel_rates
-
     window = period_range(period, months)
     counts = funnel_counts(ds, periods=[period], stores=stores).set_index("store_id")
     rates = funnel_rates(ds, periods=window, stores=stores)
@@ -357,9 +357,6 @@ def stage_gains(ds: Dataset, *, period: str, stores=None, benchmarks=None, month
         ``status`` — ``gain`` / ``no_gain`` (negative path difference: never a loss) / ``at_benchmark`` / ``na`` —
         and ``reason``. Δ is not rounded.
     """
-    from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
-    from dealerlab.metrics import label
-
     check_lang(lang)
     period = check_period(period)
     bset = load_benchmark_set(benchmarks)

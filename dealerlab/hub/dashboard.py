@@ -22,12 +22,17 @@ Environment (set by the hub for a managed service, plus dealerlab's own):
 from __future__ import annotations
 
 import glob
+import html
 import json
 import os
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlparse
+
+from dealerlab.exercises.dashboard import collect_many, dashboard_body, exercise_list, page, recent_work
+from dealerlab.exercises.gradebook import known_exercises
 
 __all__ = ["answer_roots", "main", "online_users"]
 
@@ -99,9 +104,6 @@ def _app():
     from tornado import web
     from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
-    from dealerlab.exercises.dashboard import collect_many, dashboard_body, exercise_list, page, recent_work
-    from dealerlab.exercises.gradebook import known_exercises
-
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/dealerlab-dashboard/")
     pattern = os.environ.get("DEALERLAB_HUB_ANSWERS", "/home/*/dealerlab-answers")
     exercises = os.environ.get("DEALERLAB_HUB_EXERCISES", "")
@@ -153,8 +155,6 @@ def _app():
 
 
 def _esc(text: str) -> str:
-    import html
-
     return html.escape(str(text))
 
 
@@ -171,8 +171,6 @@ def main(argv=None) -> int:
     int
         Exit status.
     """
-    from urllib.parse import urlparse
-
     from tornado.ioloop import IOLoop
 
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from dealerlab._options import check_lang, check_option
+from dealerlab.data.schema import TABLES
 from dealerlab.errors import DataValidationError, DealerlabError, FormulaError, ParameterError, Problem
+from dealerlab.formula import parse
 from dealerlab.i18n import Catalogue
 
 __all__ = [
@@ -268,8 +270,6 @@ _SPLIT = re.compile(r"[、,，;；/\s]+")
 
 def parse_sources(text: str) -> tuple[list[str], list[str]]:
     """Split a 数据来源 text into ``(tables, unknown names)``; tables by English or Chinese name of docs/DATA.md."""
-    from dealerlab.data.schema import TABLES
-
     by_zh = {t.zh: name for name, t in TABLES.items()}
     tables, unknown = [], []
     for part in _SPLIT.split(str(text or "")):
@@ -308,8 +308,6 @@ def _problem(card: KpiCard, field_name: str, key: str, *, value=None, row: int |
 
 
 def _card_problems(card: KpiCard, row: int, set_date: dt.date | None, names: Mapping[str, str]) -> list[Problem]:
-    from dealerlab.formula import parse
-
     out: list[Problem] = []
     for f in FACTORS:
         if _blank(getattr(card, f)):

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from dealerlab._io import atomic_file
+from dealerlab.data.write import safe_cell
 from dealerlab.errors import DealerlabError
 from dealerlab.kpi.card import DIRECTIONS, FIELDS, KpiCard, StatusChange, _blank, _date, card_from_record
 
@@ -108,8 +109,6 @@ def _sheet_title(owner: str, used: set[str]) -> str:
 
 def _put(cell, value) -> None:
     """Write ``value``; text that Excel could run as a formula is stored as quoted text."""
-    from dealerlab.data.write import safe_cell
-
     cell.value = value
     if isinstance(value, str) and safe_cell(value) != value:
         cell.data_type = "s"

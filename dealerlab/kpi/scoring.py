@@ -25,8 +25,10 @@ import pandas as pd
 
 from dealerlab._options import check_lang
 from dealerlab.errors import FormulaError
+from dealerlab.formula import evaluate, parse
 from dealerlab.i18n import Catalogue
 from dealerlab.kpi.card import EXTRA_METRICS, KpiCard, _direction, _number, formula_names
+from dealerlab.metrics import METRICS
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -108,8 +110,6 @@ def score_cards(
         rate, capped, score, reason``. ``cap`` is stretch/target (higher) or target/stretch (lower); ``capped`` tells
         whether the actual went beyond the stretch.
     """
-    from dealerlab.formula import evaluate
-
     check_lang(lang)
     actuals = dict(actuals or {})
     reasons = dict(reasons or {})
@@ -263,7 +263,6 @@ def metric_values(
         store fallbacks).
     """
     from dealerlab.figures import compute
-    from dealerlab.metrics import METRICS
 
     check_lang(lang)
     metrics = list(dict.fromkeys(metrics))
@@ -309,8 +308,6 @@ def card_actuals(
         ``card_id, name, actual, reason`` — one row per card; feed ``dict(zip(card_id, actual))`` to
         :func:`score_cards` as ``actuals``.
     """
-    from dealerlab.formula import evaluate, parse
-
     check_lang(lang)
     cards = list(cards)
     names = formula_names()

@@ -36,6 +36,8 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds, periods_back
 from dealerlab.errors import MissingTableError
+from dealerlab.targets.achievement import _default_as_of
+from dealerlab.targets.days import time_progress
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -206,8 +208,6 @@ def cadence_table(
     period = check_period(period)
     marks = {**DEFAULT_BENCHMARKS, **(benchmarks or {})}
     from dealerlab.figures import compute
-    from dealerlab.targets.achievement import _default_as_of
-    from dealerlab.targets.days import time_progress
 
     as_of = _default_as_of(ds, period) if as_of is None else pd.Timestamp(as_of).normalize()
     tp = time_progress(period, as_of=as_of, ds=ds, store_id=store_id)

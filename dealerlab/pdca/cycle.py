@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dealerlab._dates import parse_deadline
 from dealerlab._io import atomic_file
 from dealerlab._options import check_option
 from dealerlab.calendar import check_period
 from dealerlab.errors import DealerlabError, ParameterError
+from dealerlab.metrics import METRICS, info, label
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -201,8 +203,6 @@ class Cycle:
     act_note: str = ""
 
     def __post_init__(self) -> None:
-        from dealerlab.metrics import info
-
         info(self.metric)  # ParameterError naming the unknown id
         check_option("scheme", self.scheme, SCHEMES)
         check_period(self.deadline, name="deadline")
@@ -230,8 +230,6 @@ class Cycle:
 
     @property
     def higher_is_better(self) -> bool:
-        from dealerlab.metrics import METRICS
-
         return METRICS[self.metric].higher_is_better
 
     # -- Plan
@@ -424,8 +422,6 @@ class Cycle:
         -------
         DataFrame
         """
-        from dealerlab.metrics import label
-
         cr = self.check_result
         return pd.DataFrame(
             [
@@ -464,14 +460,10 @@ def _num(v) -> float:
 
 
 def _is_date(text: str, year: int | None = None) -> bool:
-    from dealerlab._dates import parse_deadline
-
     return parse_deadline(text, year=year) is not None
 
 
 def _due(text: str, year: int | None = None) -> pd.Timestamp:
-    from dealerlab._dates import parse_deadline
-
     return pd.Timestamp(parse_deadline(text, year=year)[0])
 
 

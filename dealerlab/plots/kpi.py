@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
+from dealerlab.kpi.card import cards_to_frame
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 __all__ = ["plot_perspective_weights", "plot_scorecard", "plot_link_matrix", "PERSPECTIVE_COLORS"]
@@ -27,7 +28,6 @@ _MSG = Catalogue.load("plots/kpi")
 def _frame(cards) -> pd.DataFrame:
     if isinstance(cards, pd.DataFrame):
         return cards
-    from dealerlab.kpi.card import cards_to_frame
 
     return cards_to_frame(list(cards))
 

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from dealerlab._options import check_lang
+from dealerlab._options import check_lang, check_option
 from dealerlab.i18n import Catalogue
+from dealerlab.pdca.tools import BONES, BONES_EN
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
 if TYPE_CHECKING:
@@ -288,7 +289,6 @@ def plot_paint_shop(
     Axes
     """
     check_lang(lang)
-    from dealerlab._options import check_option
 
     check_option("value", value, ("mean_days", "mean_labor_hours", "hours_per_day", "orders"))
     ax = get_axes(ax, (9, 4.2))
@@ -369,7 +369,6 @@ def plot_fishbone(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "z
     matplotlib Axes
     """
     lang = check_lang(lang)
-    from dealerlab.pdca.tools import BONES, BONES_EN
 
     ax = get_axes(ax, size=(12, 6))
     ax.set_xlim(0, 12)

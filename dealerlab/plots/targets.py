@@ -15,6 +15,7 @@ from dealerlab._docstrings import share_docs
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
+from dealerlab.targets.achievement import QUADRANTS
 
 __all__ = ["plot_progress_board", "plot_decomposition", "plot_tree", "plot_amount_rate", "plot_rebalance"]
 
@@ -242,7 +243,6 @@ def plot_amount_rate(
     %(ax_lang)s
     """
     check_lang(lang)
-    from dealerlab.targets.achievement import QUADRANTS
 
     ax = get_axes(ax, (7.5, 5.5))
     m = matrix[matrix["quadrant"].notna()].reset_index(drop=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dealerlab import _long
+from dealerlab import _long, aftersales, csi, funnel, metrics
 from dealerlab._long import month
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import POLICY_ITEM
@@ -109,8 +109,6 @@ def _month_sales(ds: Dataset, stores, periods) -> pd.DataFrame:
 
 def _basis_values(ds: Dataset, policy_rows: pd.DataFrame, stores, periods) -> dict[tuple[str, str, str], float]:
     """(store, period, basis key) → the basis value; basis key = metric id, or ``score:<item>`` for OEM scores."""
-    from dealerlab import aftersales, csi, funnel, metrics
-
     out: dict[tuple[str, str, str], float] = {}
     bases = set(policy_rows["basis"].dropna().astype(str)) if len(policy_rows) else set()
     # a basis of this family (e.g. call_off_accuracy) would recurse into this module: not available as a basis

@@ -19,10 +19,12 @@ from dealerlab._io import atomic_dir, clean_stale_temp
 from dealerlab._options import check_lang
 from dealerlab._output import check_output_dir, check_output_file, environment_error
 from dealerlab.calendar import check_period
+from dealerlab.data import load
 from dealerlab.errors import OutputError, ParameterError
 from dealerlab.i18n import Catalogue
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs, start_kernels
 from dealerlab.report.export import CHROMIUM_PREFIX
+from dealerlab.report.findings import findings_frame, write_findings
 from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
@@ -83,8 +85,6 @@ def store_folders(store_ids) -> dict[str, str]:
 
 
 def _load(data: str, *, lang: str, progress: bool = False):
-    from dealerlab.data import load
-
     if not Path(data).exists():
         raise ParameterError(
             f"找不到数据：{data}。请给出工作簿 .xlsx 或 CSV/Parquet 文件夹的路径。",
@@ -271,7 +271,6 @@ def findings_command(args: argparse.Namespace) -> int:
     Never writes over an input or into an input folder (:mod:`dealerlab._output`); an existing output file is
     replaced only with ``--force``; the benchmarks file is checked before anything runs."""
     from dealerlab.report.context import ReportContext
-    from dealerlab.report.findings import findings_frame, write_findings
 
     out = Path(args.output)
     inputs = ([args.data] if args.data != "demo" or os.path.lexists(args.data) else []) + [args.benchmarks]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import io
 import math
 import os
+import pickle
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -24,11 +26,19 @@ import pandas as pd
 from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._options import check_lang
+from dealerlab.data import load
+from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
 from dealerlab.i18n import Catalogue
+from dealerlab.plots import set_style
+from dealerlab.plots.group import rates_by_store
 from dealerlab.report import html as H
 from dealerlab.report import sections
-from dealerlab.report.findings import Finding, collect_findings
+from dealerlab.report.findings import Finding, collect_findings, findings_frame, schedule, write_findings
+from dealerlab.report.fmt import fmt
 from dealerlab.report.labels import col as label
+from dealerlab.report.layout import file_name
+from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
+from dealerlab.report.notes import finding_id, template
 from dealerlab.report.params import ReportParams, check_scope
 
 if TYPE_CHECKING:
@@ -44,15 +54,11 @@ _TEXT = Catalogue.load("report/context")
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float):
-    from dealerlab.data import load
-
     return load(path)
 
 
 @functools.lru_cache(maxsize=4)
 def _unpickle_cached(path: str, mtime: float):
-    import pickle
-
     with open(path, "rb") as fh:
         return pickle.load(fh)
 
@@ -75,11 +81,7 @@ def preload() -> None:
     sections' modules are imported with this one, the house style is applied and a chart with Chinese text is
     drawn once (matplotlib loads the CJK font), so the notebook's set-up cell and first chart do not wait for them.
     Nothing is shown or written."""
-    import io
-
     import matplotlib.pyplot as plt
-
-    from dealerlab.plots import set_style
 
     set_style()
     fig, ax = plt.subplots(figsize=(1, 1))
@@ -98,10 +100,6 @@ def write_shared_figures(ds: Dataset, data: str | os.PathLike, *, periods: list[
     consultants' rows, the group's rows — once, and save them beside the run's data pickle ``data``
     (:data:`SHARED_NAME`); :meth:`ReportContext.open` takes its rows from there (:func:`shared_figures`). Each
     store-month's figures depend on that store's data only, so a store's slice equals what it would compute."""
-    import pickle
-
-    from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
-
     periods, stores = list(periods), list(stores)
     shared = {
         "periods": periods,
@@ -333,8 +331,6 @@ class ReportContext:
 
     def league_frame(self, metric_ids: list[str]) -> pd.DataFrame:
         """The league table as formatted text (deck): stores, the group total, the group median and the benchmark."""
-        from dealerlab.report.fmt import fmt
-
         m = self.metrics[(self.metrics["period"] == self.params.period) & self.metrics["metric"].isin(metric_ids)]
         wide = m.pivot_table(index="store_id", columns="metric", values="value", aggfunc="first")
         wide = wide.reindex(columns=[i for i in metric_ids if i in wide.columns])
@@ -390,8 +386,6 @@ class ReportContext:
 
     def rates_chart(self) -> str:
         """Small multiples of the key rates by store, with the group's rate and the benchmark."""
-        from dealerlab.plots.group import rates_by_store
-
         table = self.rates_table()
         if table.empty or len(self.stores) < 2:
             return ""
@@ -402,10 +396,6 @@ class ReportContext:
     def findings_table(self, *, top: int = 10) -> str:
         """The ranked findings across the stores: rank, finding, what it means, money and sales at stake a month, and
         each action's owner and check date (:func:`~dealerlab.report.findings.schedule`: the dates of the store pages)."""
-        from dealerlab.report.findings import schedule
-        from dealerlab.report.fmt import fmt
-        from dealerlab.report.notes import finding_id
-
         found = self.findings()
         dates = schedule(found)
         rows = [{"#": i, _TEXT.get("finding", self.lang): f.title(self.lang), _TEXT.get("detail", self.lang): f.detail(self.lang),
@@ -459,8 +449,6 @@ class ReportContext:
         once. Returns the files written."""
         if not self.params.folder:
             return []
-        from dealerlab.report.layout import file_name
-        from dealerlab.report.notes import template
 
         folder = Path(self.params.folder)
         texts = {s.key: (s.title(self.lang), self._readings.get(s.key, "")) for s in sections.for_scope(
@@ -478,8 +466,6 @@ class ReportContext:
         """The metrics CSV (the trend window's months; store, consultant and — several stores — group rows), the
         findings CSV (the ranked findings of the executive summary, the consultant's notes applied) and the Excel
         appendix of this report into ``folder`` (names of :mod:`dealerlab.report.layout`); returns their paths."""
-        from dealerlab.report.findings import findings_frame, write_findings
-        from dealerlab.report.layout import file_name
         from dealerlab.report.metrics_file import metrics_table, write_metrics
 
         folder = Path(folder)
@@ -514,8 +500,6 @@ class ReportContext:
         """Where the benchmark values shown come from: the consultant's ``--benchmarks`` file, or the bundled
         ``data/funnel_benchmarks.csv`` (teaching defaults), per business type of the report's stores, and the
         after-sales rule (booth utilisation 60 %)."""
-        from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
-
         bset = load_benchmark_set(self.params.benchmarks)
         stores = [self.params.store_id] if self.params.store_id else list(self.ds["stores"]["store_id"])
         kinds = sorted({store_business(self.ds, s) for s in stores}, key=str)
@@ -537,8 +521,6 @@ class ReportContext:
         that type's values are shown; in a group of mixed types only the values the types share are shown (a
         passenger-car line beside a commercial-vehicle store would contradict that store's findings).
         """
-        from dealerlab.funnel.benchmarks import load_benchmark_set, store_business
-
         bset = load_benchmark_set(self.params.benchmarks)
         sid = store_id if store_id is not None else self.params.store_id
         if sid is not None:

@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from dealerlab.i18n import Catalogue
+from dealerlab.plots import set_style
+from dealerlab.report.findings import plan_actions
 from dealerlab.report.fmt import fmt, fmt_delta, unit_of
 from dealerlab.report.labels import col
 
@@ -148,8 +150,6 @@ def _master_footer(prs, text: str, colour: str) -> None:
 def _trend_chart(ctx, metric: str, benchmark: float, *, label: str | None = None):
     """The metric's recent months per store (the report's stores), with the benchmark (or ``label``) line."""
     import matplotlib.pyplot as plt
-
-    from dealerlab.plots import set_style
 
     set_style()
     m = ctx.metrics[(ctx.metrics["metric"] == metric)]
@@ -314,7 +314,6 @@ def write_deck(ctx, path, *, brand=None, findings=None) -> Path:
 
     # 5 action plan
     s = titled(_TXT.get("pdca_action_plan", lang))
-    from dealerlab.report.findings import plan_actions
 
     plan = plan_actions(ctx, findings, lang=lang).head(TOP_FINDINGS)  # the HTML plan's rows: owner, dates, target
     if len(plan):

@@ -16,18 +16,22 @@ tag; its title from :data:`dealerlab.report.sections.SECTIONS`) and the Python e
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from dealerlab._interrupt import progress_line
 from dealerlab._io import _signals_deferred
+from dealerlab._terminal import clean_line
 from dealerlab.errors import ReportError
 from dealerlab.i18n import Catalogue
 from dealerlab.report._nb import import_nbformat
@@ -127,8 +131,6 @@ _KM = None
 def _kernel_manager(runtime_dir: str | None):
     """A KernelManager whose connection file lies in ``runtime_dir`` (the run's private folder, removed with it, even
     after a signal) — by default jupyter_client would put it in $TMPDIR, where nothing removes it after a kill."""
-    import uuid
-
     from jupyter_client.manager import KernelManager
 
     if runtime_dir is None:
@@ -165,7 +167,6 @@ def _worker_init(runtime_dir: str | None = None, warm: bool = False) -> None:
     # kernel and every other child); a worker that also took it would print its own interrupted-task warnings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _KM, _KC = _start_kernel(runtime_dir, warm)
-    import atexit
 
     atexit.register(_stop_kernel, _KM, _KC)
     if warm:  # the exporter's imports too, while the kernel warms up
@@ -370,9 +371,6 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 def print_progress(done: int, total: int, label: str) -> None:
     """A one-line progress bar on stderr."""
-    from dealerlab._interrupt import progress_line
-    from dealerlab._terminal import clean_line
-
     width = 30
     filled = int(width * done / total)
     # the label is a store id (client text): no escape sequence reaches the terminal

@@ -9,7 +9,9 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+from dealerlab._interrupt import temporary
 from dealerlab.errors import ReportError
+from dealerlab.report._nb import import_nbformat
 
 __all__ = ["to_html", "to_pdf", "find_chromium", "CHROMIUM_FLAGS", "CHROMIUM_PREFIX"]
 
@@ -34,8 +36,6 @@ def _template_dir() -> str:
 
 def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Path:
     """Export an executed notebook to a self-contained HTML file without input cells or prompts."""
-    from dealerlab.report._nb import import_nbformat
-
     nbformat = import_nbformat()  # before nbconvert imports it
     from nbconvert import HTMLExporter
 
@@ -79,7 +79,6 @@ def to_pdf(html: str | Path, output: str | Path, *, timeout: int = 120) -> Path:
             "生成 PDF 需要 Chromium，但本机没有找到。请安装：apt-get install chromium fonts-wqy-microhei，或去掉 --pdf。",
             "PDF export needs Chromium, which was not found. Install it (apt-get install chromium fonts-wqy-microhei) or drop --pdf.",
         )
-    from dealerlab._interrupt import temporary
 
     output = Path(output)
     # the profile folder carries the pid: a signal handler removes it (temporary), the next report sweeps a killed one

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 
 from dealerlab.pdca.cycle import Action
+from dealerlab.report.fmt import fmt
+from dealerlab.report.labels import col
 
 __all__ = ["Action", "Finding", "AREAS"]
 
@@ -91,8 +93,6 @@ class Finding:
         says it too), and the money a month and its share of the gross are added only when the text does not
         already say them; money is formatted by :func:`dealerlab.report.fmt.fmt` (one format for the figure).
         """
-        from dealerlab.report.fmt import fmt
-
         title, detail = self.title(lang), self.detail(lang)
         sep = ", " if lang == "en" else "，"
         head, *rest = title.split(sep)
@@ -117,8 +117,6 @@ class Finding:
         return f"【{self.area_label(lang)}】{title}：{detail}{stake}"
 
     def metric_label(self, lang: str = "zh") -> str:
-        from dealerlab.report.labels import col
-
         if not self.metric:
             return ""
         return col(self.metric, lang)  # registry ids and the findings' own check figures (bottom_out, churn …)

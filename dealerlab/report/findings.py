@@ -23,12 +23,19 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
-from dealerlab.errors import DealerlabError
+from dealerlab._io import atomic_file
+from dealerlab.data.privacy import mask_name
+from dealerlab.errors import DealerlabError, ParameterError
 from dealerlab.i18n import Catalogue
+from dealerlab.metrics import METRICS
 from dealerlab.report.finding import AREAS, Action, Finding
+from dealerlab.report.fmt import unit_name, unit_of
+from dealerlab.report.labels import col, term
+from dealerlab.report.notes import finding_id
 
 __all__ = ["Action", "Finding", "collect_findings", "plan_actions", "schedule", "findings_frame", "area_action", "FINDINGS_COLUMNS",
            "MAX_ACTIONS"]
@@ -94,7 +101,6 @@ def area_action(metric: str, lang: str = "zh") -> dict:
     hit = t[t["metric"] == metric]
     if hit.empty:
         return {}
-    from dealerlab.report.labels import term
 
     r = hit.iloc[0]
     en = lang == "en"
@@ -107,9 +113,6 @@ def area_action(metric: str, lang: str = "zh") -> dict:
 def _person(ctx, store_id: str, role: str) -> str:
     """``role 王*`` — the (masked unless show_pii) name of the store's first active staff member in ``role`` (the role
     in the report's language: ``Sales manager 王*``)."""
-    from dealerlab.data.privacy import mask_name
-    from dealerlab.report.labels import term
-
     shown = term(role, getattr(ctx, "lang", "zh"))
     if not store_id or not ctx.ds.has("staff"):
         return shown
@@ -158,8 +161,6 @@ def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None =
         ``store_id, title, what, why, who, start, check_date, where, how, check_metric, baseline, target``
         (baseline and target numeric, formatted in ``check``).
     """
-    from dealerlab.metrics import METRICS
-
     lang = lang or getattr(ctx, "lang", "zh")
     dates = schedule(findings, report_date=report_date)
     rows = []
@@ -183,8 +184,6 @@ def plan_actions(ctx, findings: list[Finding], *, report_date: _dt.date | None =
 
 
 def _key(f: Finding) -> str:
-    from dealerlab.report.notes import finding_id
-
     return finding_id(f)
 
 
@@ -298,10 +297,6 @@ def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None
     -------
     DataFrame
     """
-    from dealerlab.report.fmt import unit_name, unit_of
-    from dealerlab.report.labels import col
-    from dealerlab.report.notes import finding_id
-
     en = lang == "en"
     rows = []
     for i, r in enumerate(frame.to_dict("records")):
@@ -351,11 +346,6 @@ def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh", findings: lis
     -------
     Path
     """
-    from pathlib import Path
-
-    from dealerlab._io import atomic_file
-    from dealerlab.errors import ParameterError
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):

@@ -23,6 +23,7 @@ import math
 
 import pandas as pd
 
+from dealerlab import metrics as registry
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 
@@ -48,8 +49,6 @@ def is_missing(value) -> bool:
 
 def unit_of(metric_id: str) -> str:
     """The unit of a metric id of the registry (``count`` for an unknown id)."""
-    from dealerlab import metrics as registry
-
     info = registry.METRICS.get(metric_id)
     return info.unit if info is not None else "count"
 

@@ -13,9 +13,14 @@ from __future__ import annotations
 
 import functools
 import re
+from importlib import resources
 
+from dealerlab import metrics as registry
 from dealerlab._options import check_lang
+from dealerlab.accounts import TIERS_EN
+from dealerlab.data import schema
 from dealerlab.i18n import Catalogue
+from dealerlab.pay import STATUS_ELIMINATED, STATUS_KEPT, STATUS_SUSPENDED
 
 __all__ = ["COLUMNS", "col", "columns", "value_label", "table_label", "is_raw_label", "RAW_LABEL", "TERMS_EN", "term"]
 
@@ -62,7 +67,6 @@ def col(key: str, lang: str = "zh") -> str:
     check_lang(lang)
     if key in COLUMNS:
         return COLUMNS.get(key, lang)
-    from dealerlab import metrics as registry
 
     if key in registry.METRICS:
         return registry.label(key, lang)
@@ -77,7 +81,6 @@ def columns(frame, lang: str = "zh"):
 def table_label(name: str, lang: str = "zh") -> str:
     """A data table's label: the contract's Chinese name (``leads`` → 线索), or a readable English one."""
     check_lang(lang)
-    from dealerlab.data import schema
 
     t = schema.TABLES.get(name)
     if t is None:
@@ -89,17 +92,14 @@ def table_label(name: str, lang: str = "zh") -> str:
 def _values_en() -> dict[str, str]:
     """Chinese category value → English name, gathered from the modules that define the categories."""
     out: dict[str, str] = {}
-    from dealerlab.data import schema
 
     for t in schema.TABLES.values():
         for c in t.columns:
             for zh, en in (c.enum or {}).items():
                 if isinstance(zh, str) and isinstance(en, str) and en:
                     out.setdefault(zh, en)
-    from dealerlab.accounts import TIERS_EN
 
     out.update({zh: f"{en} account" for zh, en in TIERS_EN.items()})
-    from dealerlab.pay import STATUS_ELIMINATED, STATUS_KEPT, STATUS_SUSPENDED
 
     out.update({STATUS_ELIMINATED: "eliminated", STATUS_SUSPENDED: "suspended", STATUS_KEPT: "kept"})
     try:
@@ -108,7 +108,6 @@ def _values_en() -> dict[str, str]:
         out.update({s: step_label(s, "en") for s in STEPS})
     except Exception:  # noqa: BLE001 - the step table is package data; without it the steps stay Chinese
         pass
-    from importlib import resources
 
     import pandas as pd
 

@@ -27,8 +27,11 @@ from dealerlab import metrics as registry
 from dealerlab._io import atomic_file
 from dealerlab._options import check_lang
 from dealerlab.data.dataset import Dataset
+from dealerlab.data.write import safe_frame
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
+from dealerlab.report.fmt import excel_format
+from dealerlab.report.labels import col
 
 __all__ = ["metrics_table", "write_metrics", "wide_table", "group_dataset", "group_metric_ids", "GROUP_ID", "LEVELS"]
 
@@ -155,7 +158,6 @@ def wide_table(long: pd.DataFrame, *, lang: str = "zh", staff: bool = False, lev
     wide = wide[order].reset_index()
     if raw:
         return wide
-    from dealerlab.report.labels import col
 
     names = {c: col(c, lang) for c in index}
     names.update({m: registry.label(m, lang) for m in order})
@@ -191,10 +193,6 @@ def write_appendix(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
     """
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    from dealerlab.data.write import safe_frame
-    from dealerlab.report.fmt import excel_format
-    from dealerlab.report.labels import col
 
     sheets = []  # (sheet name, table name, frame with ids, number of id columns)
     for level, tname in _TABLE_NAMES.items():

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dealerlab.errors import ParameterError
@@ -74,8 +74,6 @@ class Notes:
 
     def apply(self, findings: list) -> list:
         """``findings`` without the hidden ones, each with its consultant text."""
-        from dataclasses import replace
-
         out = []
         for f in findings:
             note = self.findings.get(finding_id(f))

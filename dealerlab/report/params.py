@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, period_range
 from dealerlab.errors import ParameterError
+from dealerlab.funnel.benchmarks import load_benchmark_set
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -86,7 +87,6 @@ def check_benchmarks(path: str | Path, *, lang: str = "zh"):
         rate — the message names the file and the line or key (:func:`dealerlab.funnel.load_benchmark_set`).
     """
     check_lang(lang)
-    from dealerlab.funnel.benchmarks import load_benchmark_set
 
     try:
         return load_benchmark_set(Path(path))

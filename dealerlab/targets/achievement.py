@@ -31,7 +31,7 @@ from dealerlab._options import check_lang, check_option
 from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
-from dealerlab.targets.days import BASES, time_progress
+from dealerlab.targets.days import BASES, day_weights, time_progress
 from dealerlab.targets.split import consultants_in_month
 
 if TYPE_CHECKING:
@@ -414,8 +414,6 @@ def daily_close(ds: Dataset, *, period: str, as_of, store_id: str, metric: str =
         ``next_target`` (the next day's target after this day's close: (target − cumulative, ≥ 0) × next day's
         weight ÷ the weights of the days left; NaN on the last day of the month).
     """
-    from dealerlab.targets.days import day_weights
-
     check_lang(lang)
     check_option("metric", metric, METRICS)
     first, last = month_bounds(period)

@@ -42,6 +42,7 @@ from dealerlab.calendar import (
 )
 from dealerlab.errors import ParameterError
 from dealerlab.i18n import Catalogue
+from dealerlab.targets.days import _check_weight_table, day_weights, span_weights
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -193,8 +194,6 @@ def split_year(total, *, year: int, last_year=None, calendar: str = "official", 
 
 
 def _month_day_weights(period, *, weights, ds: Dataset, store_id, basis):
-    from dealerlab.targets.days import _check_weight_table, day_weights
-
     first, last = month_bounds(period)
     if weights is None:
         return day_weights(period, ds=ds, store_id=store_id, basis=basis)
@@ -278,8 +277,6 @@ def split_days(total, *, start, end, basis: str = "selling_days", weights: pd.Da
         One row per day: ``date, weekday`` (0 = Monday), ``working_day`` (official, bool), ``weight``, ``target``
         (sums to ``total``; a day of weight 0 gets 0).
     """
-    from dealerlab.targets.days import _check_weight_table, span_weights
-
     days = pd.date_range(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize(), freq="D")
     if len(days) == 0:
         raise ParameterError(f"日期区间为空：{start} 到 {end}。", f"Empty date span: {start} to {end}.")

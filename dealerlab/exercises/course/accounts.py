@@ -11,6 +11,7 @@ import pandas as pd
 from dealerlab import accounts as A
 from dealerlab.exercises import ClassifyField, Exercise, Feedback, TextField
 from dealerlab.exercises.course._sorting import item_details
+from dealerlab.exercises.course.pdca import plan_details
 
 __all__ = ["tiering_drill", "strategy_match", "churn_visit_plan", "TEN_ACCOUNTS", "model_tiers"]
 
@@ -142,8 +143,6 @@ _PLAN_FIELDS = {
 
 
 def _check_plan(answer: dict) -> Feedback:
-    from dealerlab.exercises.course.pdca import plan_details
-
     action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
     details = plan_details(action, owner_example="大客户经理 王磊", date_example="2026-11-15",
                            what_example="拜访北方电网运维车队长，了解今年车辆更新计划")

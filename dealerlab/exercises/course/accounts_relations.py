@@ -11,6 +11,7 @@ equity and the account manager as 管家 (trainer notebooks ``06b`` and ``06c``)
 
 from __future__ import annotations
 
+from dealerlab.accounts import customer_equity, required_pipeline
 from dealerlab.exercises import (
     ChoiceField,
     ClassifyField,
@@ -154,8 +155,6 @@ FUNNEL_RATES = {"获得线索": 1.0, "首次拜访": 0.5, "需求确认": 0.6, "
 
 def pipeline_answer() -> dict[str, int]:
     """Stage → accounts needed so that :data:`FUNNEL_DEALS` contracts are signed (6 ← 9 ← 18 ← 36 ← 60 ← 120)."""
-    from dealerlab.accounts import required_pipeline
-
     t = required_pipeline(FUNNEL_DEALS, FUNNEL_RATES)
     return dict(zip(t["stage"], t["needed"].astype(int)))
 
@@ -167,8 +166,6 @@ EQUITY_CASE = {"accounts": 12, "annual_margin": 30_000, "retention": 0.75, "disc
 def equity_answer() -> tuple[float, float]:
     """(CLV per account, customer equity of the segment) of exercise 06c: 30 000 × 0.75 ÷ 0.35 = 64 286; × 12."""
     import pandas as pd
-
-    from dealerlab.accounts import customer_equity
 
     c = EQUITY_CASE
     clv = c["annual_margin"] * c["retention"] / (1 + c["discount"] - c["retention"])

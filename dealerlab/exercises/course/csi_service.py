@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from dealerlab.csi import sample_size
 from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, TextField, find_keywords
 from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
 
@@ -49,8 +50,6 @@ SURVEY_POPULATION = 400
 
 def survey_population() -> tuple[int, int]:
     """(customers, questionnaires needed) of exercise 05d: 400 visits, ± 5 points at 95 % → 197."""
-    from dealerlab.csi import sample_size
-
     return SURVEY_POPULATION, sample_size(SURVEY_POPULATION, margin=0.05, confidence=0.95)
 
 

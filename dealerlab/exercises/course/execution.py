@@ -17,10 +17,12 @@ building these plain-data definitions (10c's numbers are computed on a small fix
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import pandas as pd
 
+from dealerlab.data.dataset import Dataset
 from dealerlab.exercises import (
     ChoiceField,
     ClassifyField,
@@ -33,6 +35,8 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
+from dealerlab.people import recruiting, six_s_score, training_needs
+from dealerlab.targets import daily_close, day_weights
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
            "AUDIT", "audit_numbers", "HEADCOUNT", "headcount_needed", "daily_case_numbers", "training_plan",
@@ -214,8 +218,6 @@ def headcount_needed() -> dict[str, int]:
     dict
         Store → whole number of consultants.
     """
-    import math
-
     return {k: int(math.ceil(t / p - 1e-9)) for k, (t, p) in HEADCOUNT.items()}
 
 
@@ -228,8 +230,6 @@ def audit_numbers() -> dict:
     dict
         ``total`` (score as a share of the maximum), ``weakest`` (the S with the lowest score).
     """
-    from dealerlab.people import six_s_score
-
     t = six_s_score([{"s": a, "item": b, "points": c} for a, b, c in AUDIT]).set_index("s")
     per = t.drop(index="合计")["score"].dropna()
     return {"total": float(t.loc["合计", "score"]), "weakest": str(per.idxmin())}
@@ -336,8 +336,6 @@ _CASE_HIRES = {"甲": 25, "乙": None, "丙": 60, "丁": None, "戊": None}
 
 
 def _case_dataset():
-    from dealerlab.data.dataset import Dataset
-
     days = pd.date_range("2026-10-01", periods=len(_CASE_DAILY), freq="D")
     rows = [{"sale_id": f"c{d:%d}-{i}", "store_id": "S9", "staff_id": "A", "invoice_date": d}
             for d, n in zip(days, _CASE_DAILY) for i in range(n)]
@@ -361,9 +359,6 @@ def daily_case_numbers() -> dict:
         ``sold`` (units by the 15th), ``time_progress``, ``achievement``, ``next_target`` (16 October),
         ``dropout_rate``, ``elapsed``/``total`` (Σ day weights).
     """
-    from dealerlab.people import recruiting
-    from dealerlab.targets import daily_close, day_weights
-
     ds = _case_dataset()
     close = daily_close(ds, period="2026-10", as_of="2026-10-15", store_id="S9").iloc[-1]
     w = day_weights("2026-10", ds=ds, store_id="S9")
@@ -498,8 +493,6 @@ FIRST_STEP = {
 @lru_cache(maxsize=1)
 def training_numbers() -> pd.DataFrame:
     """The 10d answers from :func:`dealerlab.people.training_needs` (index = skill key)."""
-    from dealerlab.people import training_needs
-
     rows = [(who, SKILLS[k], s[i]) for who, s in SKILL_SCORES.items() for i, k in enumerate(SKILLS)]
     scores = pd.DataFrame(rows, columns=["staff_id", "skill", "score"])
     t = training_needs(scores, standard=STANDARD, hours={SKILLS[k]: h for k, h in COURSE_HOURS.items()})

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from dealerlab.data.dataset import Dataset
 from dealerlab.exercises import (
     ChoiceField,
     ClassifyField,
@@ -31,7 +32,10 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
-from dealerlab.funnel.paths import STAGES, what_if
+from dealerlab.funnel import funnel_counts, funnel_rates, lead_sources, traffic_mix
+from dealerlab.funnel.benchmarks import load_benchmarks
+from dealerlab.funnel.diagnosis import STEP_OF
+from dealerlab.funnel.paths import STAGES, TARGET_SOURCES, reachable_target, stage_extra_sales, target_source, what_if
 
 __all__ = [
     "showroom_log",
@@ -126,8 +130,6 @@ _LOG_FIELDS = {
 
 
 def _log_dataset():
-    from dealerlab.data.dataset import Dataset
-
     T = pd.Timestamp
     leads = pd.DataFrame(
         [(lid, "D1", staff, T(c), fc, st, T(cl) if cl else None) for lid, staff, c, fc, st, cl in _LEADS],
@@ -147,8 +149,6 @@ def _log_dataset():
 @lru_cache(maxsize=1)
 def log_answers() -> dict[str, float]:
     """The expected values of :data:`showroom_log`, computed by :mod:`dealerlab.funnel` on the same log."""
-    from dealerlab.funnel import funnel_counts, funnel_rates
-
     ds = _log_dataset()
     c = funnel_counts(ds, periods=[_MONTH]).iloc[0]
     r = funnel_rates(ds, periods=[_MONTH]).iloc[0]
@@ -341,9 +341,6 @@ _ACTIONS = {
 
 
 def _case_table() -> pd.DataFrame:
-    from dealerlab.funnel.benchmarks import load_benchmarks
-    from dealerlab.funnel.paths import TARGET_SOURCES, reachable_target, stage_extra_sales, target_source
-
     bench = load_benchmarks(business="乘用车")
     gpu = CASE["gross_per_unit"] + CASE["addon_gross_per_unit"]
     rows = []
@@ -374,8 +371,6 @@ def check_diagnosis(answer: dict) -> Feedback:
     """Check of :data:`diagnosis_case`: the bottleneck by extra gross at the reachable target (path model), its extra
     sales, an action of the bottleneck's step, and a reason for the store manager that rests on the case's numbers.
     An empty reason, or one with no number behind it ("很重要"), is not accepted: the exercise asks for it."""
-    from dealerlab.funnel.diagnosis import STEP_OF
-
     e = _case_answer()
     t = _case_table().set_index("metric")
     widest = t["gap_pts"].idxmin()
@@ -487,9 +482,6 @@ FORM_TABLES = {
 
 def mix_case_numbers() -> dict:
     """The 03d numbers computed by :func:`dealerlab.funnel.traffic_mix` and :func:`dealerlab.funnel.lead_sources`."""
-    from dealerlab.data.dataset import Dataset
-    from dealerlab.funnel import lead_sources, traffic_mix
-
     rows = [(s, i) for s, n in MIX_CASE.items() for i in range(n)]
     visits = pd.DataFrame({"visit_id": [f"V{i}" for i in range(len(rows))], "store_id": "S",
                            "visit_date": pd.Timestamp("2026-10-10"), "visit_type": "首次", "lead_id": None,

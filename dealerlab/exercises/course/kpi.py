@@ -12,6 +12,7 @@ import unicodedata
 
 import pandas as pd
 
+from dealerlab._dates import parse_deadline
 from dealerlab.exercises import (
     ChoiceField,
     ClassifyField,
@@ -25,8 +26,10 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
+from dealerlab.formula import parse
 from dealerlab.kpi import FIELDS, KpiCard, score_cards, validate_cards
 from dealerlab.kpi.card import parse_sources
+from dealerlab.kpi.design import screen_kpis
 from dealerlab.kpi.library import library_cards
 
 __all__ = [
@@ -110,8 +113,6 @@ _DIRECTION_OPTIONS = {"higher": "越高越好", "lower": "越低越好"}
 
 def card_from_answer(answer: dict) -> KpiCard:
     """The card a trainee's answer to :data:`card_designer` describes (blank fields stay blank)."""
-    from dealerlab._dates import parse_deadline
-
     due = str(answer.get("due_date") or "").strip()
     parsed = parse_deadline(due, year=DESIGN_CASE["set_date"].year) if due else None
     due = parsed[0] if parsed else (due or None)  # text that is no date is kept: validation reports it
@@ -155,8 +156,6 @@ def _trainee_message(msg: str) -> str:
 
 
 def _check_card(answer: dict) -> Feedback:
-    from dealerlab.formula import parse
-
     card = card_from_answer(answer)
     problems = _card_problems(card)
     by_field: dict[str, list[str]] = {}
@@ -652,8 +651,6 @@ _SCREEN_ROWS = {f"r{i}": n for i, n in enumerate(SCREEN_CASE, start=1)}
 
 def screen_case() -> pd.DataFrame:
     """The 02e candidates screened by :func:`dealerlab.kpi.design.screen_kpis` (default criteria, threshold 3.5)."""
-    from dealerlab.kpi.design import screen_kpis
-
     rows = [{"name": n, "strategy": s[0], "measurable": s[1], "controllable": s[2], "data": s[3]}
             for n, s in SCREEN_CASE.items()]
     return screen_kpis(pd.DataFrame(rows))

@@ -14,7 +14,9 @@ import re
 
 import pandas as pd
 
+from dealerlab._dates import parse_deadline
 from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, TextField, find_keywords, is_close
+from dealerlab.pdca import check_plan, p_chart
 
 __all__ = ["comeback_plan", "read_p_chart", "paint_shop", "p_chart_data", "unit_only_owner", "vague_detail", "EXERCISES"]
 
@@ -43,9 +45,6 @@ def plan_details(
     what that names no object (「拜访客户」「打电话」, :func:`vague_detail`). Dates may be written the way one speaks
     (「2026年11月15日」「11月15日前」); a date without a year is in the year of ``date_example``.
     """
-    from dealerlab._dates import parse_deadline
-    from dealerlab.pdca import check_plan
-
     example = parse_deadline(date_example)
     year = example[0].year if example else None
     details = []
@@ -214,8 +213,6 @@ def p_chart_data() -> pd.DataFrame:
 
 
 def _special_months() -> list[str]:
-    from dealerlab.pdca import p_chart
-
     t = p_chart(p_chart_data())
     return t.loc[t["out_of_control"], "period"].tolist()
 
@@ -229,8 +226,6 @@ _ACTIONS_04B = {
 
 
 def _check_read_p_chart(answer: dict) -> Feedback:
-    from dealerlab.pdca import p_chart
-
     centre = float(p_chart(p_chart_data())["centre"].iloc[0])
     truth = _special_months()
     details = []

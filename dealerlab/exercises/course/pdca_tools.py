@@ -24,6 +24,7 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
+from dealerlab.pdca import peer_compare
 
 __all__ = ["fishbone_drill", "gemba_peer", "COMEBACK_CAUSES", "LOW_KPI_CAUSES", "CS_STEPS", "PEER_TABLE",
            "peer_numbers", "EXERCISES"]
@@ -173,8 +174,6 @@ _PEER_LABELS = {"first_time_fix": "一次修复率", "on_time_delivery": "准时
 
 def peer_numbers() -> pd.DataFrame:
     """S02 against the median of S01 and S03 for the three figures of :data:`PEER_TABLE` (the answer of 04e ③)."""
-    from dealerlab.pdca import peer_compare
-
     return peer_compare(PEER_TABLE, store_id="S02", metrics=_PEER_METRICS)
 
 

@@ -15,6 +15,8 @@ import pandas as pd
 
 from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, is_close
 from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
+from dealerlab.pay import feedback_360, pay_mix, score_points
+from dealerlab.value import driver_what_if
 
 __all__ = ["appraisal_drill", "pay_value_drill", "WATER_KPIS", "APPRAISAL_ERRORS", "ERROR_CASES", "RATINGS_360",
            "score_360", "PAY_PACKAGE", "POINT_LOG", "points_answer", "INCENTIVES", "VALUE_CASE", "inventory_gain",
@@ -72,8 +74,6 @@ RATINGS_360 = [("上级", 80), ("同事", 70), ("同事", 75), ("同事", 90), (
 def score_360() -> tuple[float, float]:
     """(360° score, self rating − others) of 07b: managers 0.4, peers 0.3, self 0.1 re-scaled without subordinates →
     80 × 0.5 + 78.33 × 0.375 + 95 × 0.125 = 81.25; others 79.29 → self gap 15.7."""
-    from dealerlab.pay import feedback_360
-
     t = feedback_360(pd.DataFrame(RATINGS_360, columns=["rater", "score"]))
     total = t[t["rater"] == "合计"].iloc[0]
     return float(total["contribution"]), float(total["self_gap"])
@@ -155,8 +155,6 @@ POINT_LOG = [("展车5S检查", 12), ("新车接车", 9), ("试驾车值班", 6)
 
 def points_answer() -> float:
     """Points of the 07c month: 12 + 9 + 6 + 2 × 5 − 2 × 10 − 5 = 12."""
-    from dealerlab.pay import score_points
-
     log = pd.DataFrame([{"staff_id": "X", "reason": r, "n": n} for r, n in POINT_LOG])
     return float(score_points(log, count="n")["points"].iloc[0])
 
@@ -185,8 +183,6 @@ VALUE_CASE = dict(price=150_000, units=1_200, unit_cost=142_000, expenses=6e6, t
 
 def inventory_gain() -> float:
     """EVA gain of cutting inventory by 20 % in the 07c case: 30m × 20 % × 8 % = 480 000."""
-    from dealerlab.value import driver_what_if
-
     return float(driver_what_if(VALUE_CASE, {"inventory": -0.2})["delta"].iloc[0])
 
 
@@ -202,8 +198,6 @@ SWOT_ITEMS = {
 
 
 def _check_pay_value(answer: dict) -> Feedback:
-    from dealerlab.pay import pay_mix
-
     mix = pay_mix(PAY_PACKAGE).set_index("part")
     var_share = float(mix.loc["浮动合计", "share"])
     details = [

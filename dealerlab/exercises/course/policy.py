@@ -15,6 +15,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, SliderField, TableField, is_close
+from dealerlab.policy import call_off_plan, stock_by_model
+from dealerlab.policy.rebates import vp_ladder
 
 __all__ = ["vp_cliff", "stock_age", "call_off", "cliff_case", "stock_case", "call_off_case", "EXERCISES"]
 
@@ -36,8 +38,6 @@ CLIFF = {
 def cliff_case() -> dict:
     """The 08a answers computed by the rebate engine: n, gain, break-even discount, the month's result at the
     discount needed, next month's achievement when the n units are pulled forward."""
-    from dealerlab.policy.rebates import vp_ladder
-
     c = CLIFF
     lad = vp_ladder(c["vp_tiers"], volume_plan=c["plan"], sold=c["sold"], others=c["others"],
                     gross_per_unit=c["gross_per_unit"])
@@ -164,8 +164,6 @@ ANNUAL_RATE = 0.06
 
 def stock_case() -> pd.DataFrame:
     """The 08b table: :func:`dealerlab.policy.stock_by_model` of the fixed stock of :data:`STOCK` at 2026-10-31."""
-    from dealerlab.policy import stock_by_model
-
     end = pd.Timestamp("2026-10-31")
     inv, sales = [], []
     k = 0
@@ -286,8 +284,6 @@ NEXT_DAYS = 30
 
 def call_off_case() -> pd.DataFrame:
     """The 08c answers: :func:`dealerlab.policy.call_off_plan` with the expected sales of :data:`CALL_OFF`."""
-    from dealerlab.policy import call_off_plan
-
     stock = pd.DataFrame({"model": list(CALL_OFF), "stock_units": [v[0] for v in CALL_OFF.values()],
                           "daily_rate": [v[1] / NEXT_DAYS for v in CALL_OFF.values()]})
     return call_off_plan(stock, days_next_month=NEXT_DAYS)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from dealerlab.data.dataset import Dataset
 from dealerlab.exercises import (
     ChoiceField,
     ClassifyField,
@@ -35,6 +36,16 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import case_items, case_lines, numbering
+from dealerlab.retention import (
+    MAINTENANCE,
+    SEGMENTS,
+    example_base,
+    lapsed_list,
+    points_ledger,
+    renewal_rate,
+    retention_figures,
+    segment_of,
+)
 
 __all__ = ["loyalty_stages", "recall_campaign", "first_service", "crm_orientation", "segments_case", "activity_plan",
            "points_renewal", "BEHAVIOURS", "PC_ITEMS", "SELL_RULES", "SEG_CARS", "segment_answers", "INVITE_RULES",
@@ -158,8 +169,6 @@ _RULE_ZH = {"why": "Why（目标/为什么）", "what": "What（给客户什么�
 @lru_cache(maxsize=1)
 def case_numbers() -> dict:
     """The lapsed list of the case (masked) and its size, from :func:`dealerlab.retention.lapsed_list`."""
-    from dealerlab.retention import example_base, lapsed_list
-
     lst = lapsed_list(example_base(), period=CASE["period"], stores=[CASE["store_id"]])
     return {"list": lst, "size": len(lst)}
 
@@ -254,9 +263,6 @@ FIRST_CARS = {
 def first_service_numbers() -> dict:
     """Cohort, returned and rate of the 09c case from :func:`dealerlab.retention.retention_figures`."""
     import pandas as pd
-
-    from dealerlab.data.dataset import Dataset
-    from dealerlab.retention import MAINTENANCE, retention_figures
 
     sales = pd.DataFrame({"sale_id": list(FIRST_CARS), "store_id": "S01", "vin": list(FIRST_CARS),
                           "invoice_date": pd.to_datetime([d for d, _f in FIRST_CARS.values()]), "channel": "展厅",
@@ -443,14 +449,10 @@ INVITE_RULES = {
 
 def segment_answers() -> dict:
     """The segment of each case vehicle by :func:`dealerlab.retention.segment_of` (the rule of ``segments()``)."""
-    from dealerlab.retention import segment_of
-
     return {k: segment_of(months_since=m, visits_12m=v, revenue_12m=r) for k, (m, v, r, _o) in SEG_CARS.items()}
 
 
 def _check_segments(answer: dict) -> Feedback:
-    from dealerlab.retention import SEGMENTS
-
     want = segment_answers()
     got = answer.get("seg") or {}
     wrong = [k for k in SEG_CARS if got.get(k) != want[k]]
@@ -475,8 +477,6 @@ def _check_segments(answer: dict) -> Feedback:
 
 
 def _seg_model(answer=None) -> str:
-    from dealerlab.retention import SEGMENTS
-
     want = segment_answers()
     rows = "\n".join(f"| 车 {k[1:]} | {SEGMENTS[want[k]][0]} |" for k in SEG_CARS)
     return ("**参考答案**\n\n| 车 | 分群 |\n|---|---|\n" + rows + "\n\n车 5 选 b：公司车找车队负责人，按车队的保养计划上门检测。\n\n"
@@ -612,8 +612,6 @@ POLICIES = {
 def points_numbers() -> dict:
     """The 09g answers from :func:`dealerlab.retention.points_ledger` and :func:`dealerlab.retention.renewal_rate`."""
     import pandas as pd
-
-    from dealerlab.retention import points_ledger, renewal_rate
 
     led = points_ledger(pd.DataFrame([("王先生", d, k, a) for d, k, a in POINT_EVENTS],
                                      columns=["customer", "date", "kind", "amount"]))

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dealerlab.datasets import load_demo
 from dealerlab.exercises import (
     ChoiceField,
     ClassifyField,
@@ -34,7 +35,21 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import case_items, case_lines, numbering
-from dealerlab.targets import rebalance_weeks, retier_month, smart_check, split_integer, split_month, split_year
+from dealerlab.targets import (
+    QUADRANTS,
+    achievement,
+    amount_rate_matrix,
+    day_weights,
+    policy_target,
+    rebalance_weeks,
+    retier_month,
+    smart_check,
+    split_integer,
+    split_month,
+    split_year,
+    time_progress,
+    tree_split,
+)
 from dealerlab.targets.smart import VAGUE_WORDS, _number
 
 if TYPE_CHECKING:
@@ -614,9 +629,6 @@ def progress_case(ds: Dataset | None = None, *, store_id: str = "S03", period: s
         ``tp_calendar, tp_office, status`` ("ahead"/"behind" on selling days), ``office_status``, ``weights`` (the
         month's day-weight table), ``source`` (own pattern or defaults), ``elapsed`` / ``total`` (Σ weights).
     """
-    from dealerlab.datasets import load_demo
-    from dealerlab.targets import achievement, day_weights, time_progress
-
     ds = load_demo() if ds is None else ds
     as_of = pd.Timestamp(as_of).normalize()
     row = achievement(ds, period=period, as_of=as_of, stores=[store_id]).iloc[0]
@@ -797,8 +809,6 @@ _PLAN_MSG = {
 
 def policy_case_numbers() -> dict:
     """The 01d policy case computed by :func:`dealerlab.targets.policy_target` (the same function as notebook 1)."""
-    from dealerlab.targets import policy_target
-
     t = policy_target(**POLICY_CASE).set_index("step")["units"]
     return {k: int(v) for k, v in t.items()}
 
@@ -916,8 +926,6 @@ _QUAD_EN = {"star": "star", "leader_below_target": "ahead but below target", "lo
 
 def tree_case() -> pd.DataFrame:
     """The 01e tree case split by :func:`dealerlab.targets.tree_split` (model line first, then consultant)."""
-    from dealerlab.targets import tree_split
-
     rows = [{"model": m, "staff_id": p, "units": u} for m in _TREE_MODELS for p, d in TREE_UNITS.items()
             for u in [d[m]]]
     return tree_split(pd.DataFrame(rows), total=TREE_TOTAL, levels=["model", "staff_id"], weight="units")
@@ -925,16 +933,12 @@ def tree_case() -> pd.DataFrame:
 
 def matrix_case() -> pd.DataFrame:
     """The 01e team placed by :func:`dealerlab.targets.amount_rate_matrix` (one team, medians over six consultants)."""
-    from dealerlab.targets import amount_rate_matrix
-
     t = pd.DataFrame([{"staff_id": k, "target": tg, "actual": a, "achievement": a / tg}
                       for k, (tg, a) in MATRIX_TEAM.items()])
     return amount_rate_matrix(t, by=())
 
 
 def _quadrant_labels() -> dict:
-    from dealerlab.targets import QUADRANTS
-
     return {q: QUADRANTS[q][0] for q in ("star", "leader_below_target", "low_target", "high_target", "coach")}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from dealerlab._options import check_lang
 from dealerlab.errors import DealerlabError, MissingTableError
@@ -158,8 +159,6 @@ def section_cell(key: str):
 def sync_notebooks(folder=None) -> list[str]:
     """Rewrite the section cells of the report notebooks in ``folder`` (default: the shipped ones) from
     :data:`SECTIONS`, keeping the parameters and set-up cells; return the names of the notebooks that changed."""
-    from pathlib import Path
-
     import nbformat
 
     folder = Path(folder) if folder else Path(__file__).resolve().parent.parent / "notebooks"

@@ -9,9 +9,12 @@ from collections.abc import Callable
 import pandas as pd
 
 from dealerlab import metrics as registry
+from dealerlab import pay
 from dealerlab.data.privacy import mask_name
 from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
+from dealerlab.report.fmt import fmt, fmt_delta
+from dealerlab.report.labels import col
 
 _TXT = Catalogue.load("report/sections/_common")
 
@@ -67,9 +70,6 @@ def store_table(ctx, metric_ids: list[str], *, trend: bool = False, totals: froz
     components, not an average of rates), the group median and the benchmark. ``trend``: each figure with its
     month-on-month change and a 6-month sparkline. ``totals``: metric ids the group total adds up over the stores
     (units, money) where the group's figures do not compute them; other figures without a group value show —."""
-    from dealerlab.report.fmt import fmt, fmt_delta
-    from dealerlab.report.labels import col
-
     lang = ctx.lang
     m = ctx.metrics[(ctx.metrics["period"] == ctx.params.period) & ctx.metrics["metric"].isin(metric_ids)]
     wide = m.pivot_table(index="store_id", columns="metric", values="value", aggfunc="first")
@@ -124,8 +124,6 @@ def latest_bottom_out(ctx, store_id: str) -> pd.DataFrame:
     The people section judges this quarter; the targets section reads it too, so that a consultant the rule
     eliminates or suspends is never praised as a star in the same report (docs/DOMAIN.md §10, consistency).
     """
-    from dealerlab import pay
-
     start = (pd.Period(ctx.params.period, freq="M").asfreq("Q") - 2).asfreq("M", how="start")
     covered = set(ctx.ds.periods())
     months = [str(p) for p in pd.period_range(start, ctx.params.period, freq="M") if str(p) in covered]

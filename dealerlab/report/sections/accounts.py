@@ -5,12 +5,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from dealerlab.accounts import churn_warnings, tier_accounts
+from dealerlab.accounts import TIERS, churn_warnings, tier_accounts
 from dealerlab.data.privacy import mask_company
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.accounts import value_potential
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
+from dealerlab.report.findings import _person, action_why, area_action, store_gross
 from dealerlab.report.labels import value_label
 
 _TXT = Catalogue.load("report/sections/accounts")
@@ -25,7 +26,6 @@ def build(ctx) -> H.Html:
     if tiers.empty:
         return H.Html(H.missing(_TXT.get("no_accounts_this_store", lang)))
     show = tiers if ctx.params.show_pii else tiers.assign(account_name=tiers["account_name"].map(mask_company))
-    from dealerlab.accounts import TIERS
 
     counts = show.groupby("tier").agg(accounts=("account_id", "size"), monetary=("monetary", "sum"))
     counts = counts.reindex([t for t in TIERS if t in counts.index]).reset_index()  # 价值型 → 重要型 → 潜力型 → 一般
@@ -56,8 +56,6 @@ def build(ctx) -> H.Html:
 def findings(ctx) -> list[Finding]:
     """Churn-warned accounts per store (docs/DOMAIN.md §10): value/importance accounts silent for over 180 days, valued at
     their vehicle gross of the 12 months to the report month ÷ 12 (a month of it)."""
-    from dealerlab.report.findings import _person, action_why, area_action, store_gross
-
     as_of = pd.Period(ctx.params.period, freq="M").end_time.normalize()
     tiers = tier_accounts(ctx.ds, as_of=as_of)
     if ctx.params.store_id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
+from dealerlab.report.findings import plan_actions
 
 _TXT = Catalogue.load("report/sections/actions")
 
@@ -11,8 +12,6 @@ _TXT = Catalogue.load("report/sections/actions")
 def build(ctx) -> H.Html:
     """The action rows of the ranked findings (:func:`~dealerlab.report.findings.plan_actions`): at most 8, each
     with an owner, staggered future start and check dates, and its check metric baseline → numeric target."""
-    from dealerlab.report.findings import plan_actions
-
     lang = ctx.lang
     plan = plan_actions(ctx, ctx.findings(), lang=lang)
     if plan.empty:

@@ -10,12 +10,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from dealerlab.aftersales import paint_shop_by_crew
+from dealerlab.calendar import period_range
 from dealerlab.i18n import Catalogue
+from dealerlab.metrics import label
 from dealerlab.pdca import cadence_table
 from dealerlab.plots.pdca import plot_paint_shop
+from dealerlab.plots.retention import first_service_bars
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
-from dealerlab.report.sections._common import family_body
+from dealerlab.report.findings import _person, action_why, area_action, store_gross
+from dealerlab.report.sections._common import family_body, family_cards, store_table, trend_table
+from dealerlab.retention import first_service_cohorts, retention_figures, service_revenue_per_vehicle
 
 _TXT = Catalogue.load("report/sections/aftersales")
 
@@ -70,8 +75,6 @@ def extra(ctx) -> H.Html:
 
 def _reasons(ctx, sid: str) -> list[str]:
     """``指标：原因`` of the retention figures not available this month (why a card shows —)."""
-    from dealerlab.metrics import label
-
     m = ctx.metrics
     rows = m[(m["store_id"] == sid) & (m["period"] == ctx.params.period) & m["metric"].isin(RETENTION_IDS)]
     out = []
@@ -102,10 +105,6 @@ def _service_months(ctx, sid: str) -> int:
 def retention_block(ctx) -> H.Html:
     """保客 (course module 9): the group's store table, or the store's retention cards, the first-service chart by invoice
     month with its reading, why a figure is missing, and the trend table."""
-    from dealerlab.plots.retention import first_service_bars
-    from dealerlab.report.sections._common import family_cards, store_table, trend_table
-    from dealerlab.retention import first_service_cohorts
-
     lang = ctx.lang
     sid = ctx.params.store_id
     head = H.h3(_TXT.get("retention_service_base_first", lang))
@@ -138,17 +137,12 @@ def retention_block(ctx) -> H.Html:
 
 
 def _last3(ctx, metric: str, sid: str) -> list[float]:
-    from dealerlab.calendar import period_range
-
     return [ctx.value(metric, period=p, store_id=sid) for p in period_range(ctx.params.period, 3)]
 
 
 def findings(ctx) -> list[Finding]:
     """After-sales findings (docs/DOMAIN.md §10): booth utilisation < 60 % in ≥ 2 of the last 3 months, comeback rate above
     3 %, parts fill rate below 90 % — severity findings (no vehicle gross attaches); numeric targets are those lines."""
-    from dealerlab.calendar import period_range
-    from dealerlab.report.findings import _person, action_why, area_action
-
     lang = ctx.lang
     months = period_range(ctx.params.period, 3)
     window = f"{months[0]}–{months[-1]}"
@@ -189,9 +183,6 @@ def retention_findings(ctx) -> list[Finding]:
     margin :data:`SERVICE_MARGIN` (an assumption the evidence states) ÷ 12 — a month's gross, compared with the store's
     gross of the month (vehicle + add-on, :func:`dealerlab.report.findings.store_gross`). The target is the line.
     """
-    from dealerlab.report.findings import _person, action_why, area_action, store_gross
-    from dealerlab.retention import retention_figures, service_revenue_per_vehicle
-
     lang = ctx.lang
     period = ctx.params.period
     end = pd.Period(period, freq="M")

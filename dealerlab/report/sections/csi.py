@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 
+from dealerlab.calendar import period_range
 from dealerlab.csi import complaint_figures, fix_first, ipa
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.csi import ipa_map
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
+from dealerlab.report.findings import _person, action_why, area_action
 from dealerlab.report.sections._common import family_body
 
 _TXT = Catalogue.load("report/sections/csi")
@@ -48,11 +52,6 @@ def extra(ctx) -> H.Html:
 def findings(ctx) -> list[Finding]:
     """CSI/SSI falling three months in a row (docs/DOMAIN.md §10), per store; the target is the level before the fall;
     the store report names the IPA fix-first items as evidence."""
-    import math
-
-    from dealerlab.calendar import period_range
-    from dealerlab.report.findings import _person, action_why, area_action
-
     out = []
     months = period_range(ctx.params.period, 4)
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):

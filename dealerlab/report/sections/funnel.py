@@ -9,6 +9,7 @@ import pandas as pd
 
 from dealerlab.funnel import funnel_counts, funnel_rates, store_business
 from dealerlab.funnel.diagnosis import STEP_OF, action_plan, diagnose
+from dealerlab.funnel.diagnosis import actions as step_actions
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.funnel import funnel_chart, gap_bars
 from dealerlab.report import html as H
@@ -112,8 +113,6 @@ def _signal(ctx, sid: str, signal: str, lang: str = "zh") -> str:
 
 
 def _funnel_action(ctx, r) -> tuple[dict, str, str]:
-    from dealerlab.funnel.diagnosis import actions as step_actions
-
     table = step_actions(metric=r.metric) if r.metric in STEP_OF else None
     if table is None or table.empty:
         return {}, "", ""
@@ -130,8 +129,6 @@ def _funnel_action(ctx, r) -> tuple[dict, str, str]:
 
 def _with_english(row: pd.Series) -> dict:
     """A row of the step table with its English texts (``improvement_en``, ``root_cause_en``, ``tool_en``)."""
-    from dealerlab.funnel.diagnosis import actions as step_actions
-
     out = row.to_dict()
     en = step_actions(lang="en")
     if row.name in en.index:

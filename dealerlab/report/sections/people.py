@@ -11,6 +11,8 @@ from dealerlab.i18n import Catalogue
 from dealerlab.plots.pay import units_vs_lines
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
+from dealerlab.report.findings import _person, action_why, area_action
+from dealerlab.report.labels import value_label
 from dealerlab.report.sections._common import staff_names
 
 _TXT = Catalogue.load("report/sections/people")
@@ -73,10 +75,6 @@ def build(ctx) -> H.Html:
 def findings(ctx) -> list[Finding]:
     """Bottom-out statuses (docs/DOMAIN.md §7/§10): consultants eliminated or suspended in the latest complete quarter;
     severity only, target 12 units a month."""
-    from dealerlab.calendar import period_range
-    from dealerlab.report.findings import _person, action_why, area_action
-    from dealerlab.report.labels import value_label
-
     out = []
     a = area_action("bottom_out", ctx.lang)
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):

@@ -18,6 +18,7 @@ from dealerlab.plots import policy as pplot
 from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
+from dealerlab.report.findings import _person, store_gross
 from dealerlab.report.labels import term
 from dealerlab.report.sections._common import family_body, store_table, zh_en
 
@@ -122,8 +123,6 @@ def _rate(ctx, sid: str) -> float:
 
 def stock_findings(ctx) -> list[Finding]:
     """Old stock: units older than 90 days at the month end, valued at their monthly capital cost."""
-    from dealerlab.report.findings import _person
-
     if not ctx.ds.has("inventory"):
         return []
     period = ctx.params.period
@@ -161,16 +160,12 @@ def stock_findings(ctx) -> list[Finding]:
 def _share(ctx, store_id: str, amount: float) -> float:
     """``amount`` as a share of the store's gross of the month (docs/DOMAIN.md §10: every money figure is compared
     with the store's own gross)."""
-    from dealerlab.report.findings import store_gross
-
     sg = store_gross(ctx, store_id)
     return amount / sg if sg and math.isfinite(sg) and sg > 0 and math.isfinite(amount) else float("nan")
 
 
 def rebate_findings(ctx) -> list[Finding]:
     """A VP tier within reach (≤ :data:`REACH_UNITS` units): the rebate gain and the break-even discount."""
-    from dealerlab.report.findings import _person
-
     period = ctx.params.period
     # a month already over cannot be pushed any more: the action becomes next month's plan (docs/DOMAIN.md §10:
     # no advice for a finished month that only a running month could follow)

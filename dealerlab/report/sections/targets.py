@@ -15,6 +15,7 @@ from dealerlab.i18n import Catalogue
 from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
+from dealerlab.report.findings import _person, action_why, area_action, store_gross, total_gross_per_unit
 from dealerlab.report.labels import value_label
 from dealerlab.report.sections._common import latest_bottom_out, staff_names
 from dealerlab.targets import achievement, amount_rate_matrix, day_weights, ranked_table
@@ -98,8 +99,6 @@ def build(ctx) -> H.Html:
 def findings(ctx) -> list[Finding]:
     """Target shortfall (docs/DOMAIN.md §10): the month missed, or achievement behind time progress by ≥ 10 points; the gap
     in units × total gross per unit. A finished month gets no "re-split the remaining weeks" advice."""
-    from dealerlab.report.findings import _person, action_why, area_action, store_gross, total_gross_per_unit
-
     lang = ctx.lang
     out = []
     store = achievement(ctx.ds, period=ctx.params.period, stores=[ctx.params.store_id] if ctx.params.store_id else ctx.stores)
