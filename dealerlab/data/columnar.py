@@ -16,12 +16,14 @@ booleans and months as text — few distinct values, already cheap), and the cal
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["arrow_strings", "coerce_fast", "is_in", "has_duplicates", "maybe_hash", "maybe_longer", "same_if_canonical", "ENABLED", "FAST_KINDS"]
+__all__ = ["arrow_strings", "coerce_fast", "is_in", "has_duplicates", "maybe_hash", "maybe_longer", "same_if_canonical", "release_memory", "ENABLED",
+           "FAST_KINDS"]
 
 #: the kinds the fast path reads (others: few distinct values, the scalar path is cheap)
 FAST_KINDS = ("id", "text", "date", "number", "int")
@@ -263,6 +265,13 @@ def same_if_canonical(raw: pd.Series, parse: Callable) -> tuple[pd.Series, np.nd
         if cell is not None and parse(cell) != (cell, False):
             return None
     return _string_series(chunked, raw.index), np.zeros(len(raw), dtype=bool)
+
+
+def release_memory() -> None:
+    """Give the memory Arrow freed (a table's raw cells, temporary masks) back to the system, so that the next
+    table and the computations after the load do not find the process already at its peak."""
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
 
 
 def is_in(values: pd.Series, known: pd.Series) -> np.ndarray | None:

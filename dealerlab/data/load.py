@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang
+from dealerlab.data.columnar import release_memory
 from dealerlab.data.dataset import Dataset, conform
 from dealerlab.data.read import _CsvError, read_path
 from dealerlab.data.schema import TABLE_ORDER, TABLES
@@ -93,6 +94,8 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
         if not len(frame):
             log.add(problem("table_empty" if name == "stores" else "table_no_rows", name, raw.source, row=raw.header_row))
         check_table(spec, frame, rows, raw.labels, raw.source, log)
+        raw.release()
+        release_memory()
         frames[name] = frame
         meta[name] = (rows, raw.labels, raw.source)
         if name == "stores" and "store_id" in frame:
@@ -102,6 +105,7 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
     for name, frame in frames.items():
         rows, labels, source = meta[name]
         check_references(TABLES[name], frame, rows, labels, source, frames, log)
+    release_memory()
     log.finish()
     return frames, log
 
