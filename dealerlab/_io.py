@@ -61,6 +61,25 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _matching(folder: Path, pattern: re.Pattern) -> list[tuple[Path, re.Match]]:
+    """The entries of ``folder`` whose name matches ``pattern``, with the match (none when it cannot be read)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    return [(entry, m) for entry in entries if (m := pattern.match(entry.name)) is not None]
+
+
+def _stale(pid: int | None, age: float) -> bool:
+    """Whether a working folder of process ``pid`` (``None``: not in its name), ``age`` seconds old, was left by a
+    killed run: its process is gone, or it is older than a run of a live (perhaps reused) pid could be."""
+    if pid is None:
+        return age > STALE_UNKNOWN_SECONDS
+    if pid == os.getpid() or _pid_alive(pid):
+        return age > STALE_ALIVE_SECONDS
+    return True
+
+
 def clean_stale_dirs(path: str | os.PathLike) -> list[Path]:
     """Remove the hidden temporary folders that killed runs of :func:`atomic_dir` left beside ``path``.
 
@@ -74,27 +93,12 @@ def clean_stale_dirs(path: str | os.PathLike) -> list[Path]:
     path = Path(path)
     pattern = re.compile(rf"^\.{re.escape(path.name)}\.(tmp|old)-(?:(\d+)-)?")
     done: list[Path] = []
-    try:
-        entries = list(path.parent.iterdir())
-    except OSError:
-        return done
     now = time.time()
-    for entry in entries:
-        m = pattern.match(entry.name)
-        if m is None:
-            continue
+    for entry, m in _matching(path.parent, pattern):
         try:
             if entry.is_symlink() or not entry.is_dir():
                 continue
-            age = now - entry.stat().st_mtime
-            pid = int(m.group(2)) if m.group(2) else None
-            if pid is None:
-                stale = age > STALE_UNKNOWN_SECONDS
-            elif pid == os.getpid() or _pid_alive(pid):
-                stale = age > STALE_ALIVE_SECONDS
-            else:
-                stale = True
-            if not stale:
+            if not _stale(int(m.group(2)) if m.group(2) else None, now - entry.stat().st_mtime):
                 continue
             previous = entry / "x"
             if m.group(1) == "old" and previous.is_dir() and not os.path.lexists(path):
@@ -112,28 +116,13 @@ def clean_stale_temp(folder: str | os.PathLike, prefix: str) -> list[Path]:
     older than :data:`STALE_UNKNOWN_SECONDS`. Only folders of the current user; symlinks never. Never raises."""
     pattern = re.compile(rf"^{re.escape(prefix)}(?:(\d+)-)?[^/]*$")
     done: list[Path] = []
-    try:
-        entries = list(Path(folder).iterdir())
-    except OSError:
-        return done
     now = time.time()
-    for entry in entries:
-        m = pattern.match(entry.name)
-        if m is None:
-            continue
+    for entry, m in _matching(Path(folder), pattern):
         try:
             st = entry.lstat()
             if entry.is_symlink() or not entry.is_dir() or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
                 continue
-            age = now - st.st_mtime
-            pid = int(m.group(1)) if m.group(1) else None
-            if pid is None:
-                stale = age > STALE_UNKNOWN_SECONDS
-            elif pid == os.getpid() or _pid_alive(pid):
-                stale = age > STALE_ALIVE_SECONDS
-            else:
-                stale = True
-            if stale:
+            if _stale(int(m.group(1)) if m.group(1) else None, now - st.st_mtime):
                 shutil.rmtree(entry, ignore_errors=True)
                 done.append(entry)
         except OSError:

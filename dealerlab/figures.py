@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dealerlab import aftersales, csi, funnel, policy, retention
+from dealerlab._batch import across_stores
 from dealerlab._long import LONG_COLUMNS, order_long
 from dealerlab.metrics import METRICS, info
 
@@ -64,7 +65,9 @@ def compute(
     periods = list(periods)
     wanted = list(METRICS) if metrics is None else [info(m).id for m in metrics]
     families = dict.fromkeys(METRICS[m].family for m in wanted)
-    parts = [FAMILIES[family](ds, periods=periods, stores=stores, by_staff=by_staff) for family in families]
+    # in a batch of store reports each family is computed once for every store (dealerlab._batch)
+    parts = [across_stores(FAMILIES[family], ds, periods=periods, stores=stores, by_staff=by_staff)
+             for family in families]
     if not parts:
         return pd.DataFrame(columns=(["staff_id"] if by_staff else []) + LONG_COLUMNS)
     out = pd.concat(parts, ignore_index=True)

@@ -15,9 +15,12 @@ import pandas as pd
 
 from dealerlab.data.coerce import midnight
 from dealerlab.data.schema import TABLES
-from dealerlab.errors import MissingTableError, Problem
+from dealerlab.errors import MissingTableError, ParameterError, Problem
+from dealerlab.i18n import Catalogue
 
 __all__ = ["Dataset", "DTYPES", "conform"]
+
+_TEXT = Catalogue.load("data/dataset")
 
 DTYPES = {
     "id": "string",
@@ -83,7 +86,7 @@ class Dataset:
     def __post_init__(self) -> None:
         unknown = set(self.tables) - set(TABLES)
         if unknown:
-            raise ValueError(f"unknown tables: {sorted(unknown)}")
+            raise ParameterError(*_TEXT.both("unknown_tables", tables="、".join(sorted(map(str, unknown)))))
 
     @classmethod
     def from_frames(cls, frames: Mapping[str, pd.DataFrame], *, source: str = "", warnings: Iterable[Problem] = ()) -> Dataset:

@@ -28,33 +28,19 @@ from dealerlab.exercises import course
 from dealerlab.exercises.exercise import Exercise
 from dealerlab.exercises.fields import ClassifyField, TableField
 from dealerlab.exercises.store import AnswerFileError, atomic_write_bytes, merge_attempts, read_json_limited
+from dealerlab.i18n import Catalogue
 
 __all__ = ["collect_answers", "gradebook", "known_exercises", "write_class_report"]
 
-_COLS = {
-    "trainee": {"zh": "学员", "en": "Trainee"},
-    "exercise_id": {"zh": "练习编号", "en": "Exercise id"},
-    "title": {"zh": "练习", "en": "Exercise"},
-    "attempts": {"zh": "检查次数", "en": "Attempts"},
-    "best_score": {"zh": "最高得分", "en": "Best score"},
-    "first_score": {"zh": "首次得分", "en": "First score"},
-    "last_status": {"zh": "最后结果", "en": "Last result"},
-    "correct_first_try": {"zh": "首次即正确", "en": "Correct at first try"},
-    "trainees": {"zh": "作答人数", "en": "Trainees"},
-    "mean_best_score": {"zh": "平均最高得分", "en": "Mean best score"},
-    "share_correct_first_try": {"zh": "首次即正确比例", "en": "Share correct at first try"},
-    "share_correct": {"zh": "最终正确比例", "en": "Share finally correct"},
-    "mean_attempts": {"zh": "平均检查次数", "en": "Mean attempts"},
-    "field": {"zh": "字段", "en": "Field"},
-    "answer": {"zh": "错误答案", "en": "Wrong answer"},
-    "count": {"zh": "次数", "en": "Count"},
-    "n_trainees": {"zh": "人数", "en": "Trainees"},
-}
-_STATUS = {
-    "correct": {"zh": "正确", "en": "correct"},
-    "partly": {"zh": "部分正确", "en": "partly"},
-    "wrong": {"zh": "不正确", "en": "wrong"},
-}
+_T = Catalogue.load("exercises/gradebook")
+#: the columns of the ``scores`` table
+_SCORE_COLUMNS = ["trainee", "exercise_id", "title", "attempts", "best_score", "first_score", "last_status",
+                  "correct_first_try"]
+
+
+def _col(column: str, lang: str) -> str:
+    """The header of ``column`` (the column id itself when it has none)."""
+    return _T.get(f"col.{column}", lang) if f"col.{column}" in _T else column
 
 
 def _answer_files(root: Path, skipped: list[tuple[Path, str]]) -> list[tuple[Path, Path]]:
@@ -181,7 +167,7 @@ def _describe(exercises: dict, ex_id: str, field: str, value: Any, lang: str = "
     if f is None:
         return field, _show_value(value)
     if blank:  # said in words: a lone "—" among wrong answers reads like a value
-        return f.label_for(lang), "（未填写）" if lang == "zh" else "(left blank)"
+        return f.label_for(lang), _T.get("blank", lang)
     try:
         text = f.describe(value, lang)
     except Exception:
@@ -250,7 +236,7 @@ def gradebook(records: list[dict], *, top: int = 3, exercises: dict | None = Non
                 key = (rec["exercise_id"], f, shown)
                 wrong[key] += 1
                 wrong_people.setdefault(key, set()).add(rec["trainee"])
-    scores = pd.DataFrame(rows, columns=list(_COLS)[:8])
+    scores = pd.DataFrame(rows, columns=_SCORE_COLUMNS)
     if not scores.empty:
         scores = scores.sort_values(["exercise_id", "trainee"], kind="stable").reset_index(drop=True)
         scores["correct_first_try"] = scores["correct_first_try"].astype("boolean")
@@ -293,7 +279,7 @@ def _pct(v: Any) -> str:
 
 
 def _html_table(df: pd.DataFrame, lang: str, formats: dict) -> str:
-    head = "".join(f"<th>{html.escape(_COLS.get(c, {}).get(lang, c) if c in _COLS else c)}</th>" for c in df.columns)
+    head = "".join(f"<th>{html.escape(_col(c, lang))}</th>" for c in df.columns)
     body = []
     for _, row in df.iterrows():
         cells = []
@@ -331,14 +317,14 @@ def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list,
         for e in exercises:
             r = lookup.get((t, e))
             if r is None or r.attempts == 0:
-                cells.append("<td>—</td>" if r is None else f"<td>{'未检查' if zh else 'not checked'}</td>")
+                cells.append("<td>—</td>" if r is None else f"<td>{_T.get('not_checked', lang)}</td>")
                 continue
             cls = "s100" if r.best_score >= 1.0 else ("slow" if r.best_score < 0.5 else "")
-            times = f"{r.attempts} 次" if zh else f"{r.attempts}×"
+            times = _T.get("times", lang, n=r.attempts)
             cells.append(f"<td class='{cls}'>{_pct(r.best_score)}（{times}）</td>")
         body.append(f"<tr><th>{html.escape(t)}</th>{''.join(cells)}</tr>")
     matrix = (
-        f"<table><thead><tr><th>{_COLS['trainee'][lang]}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"<table><thead><tr><th>{_T.get('col.trainee', lang)}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
     diff_table = _html_table(
         difficulty.drop(columns=["exercise_id"]), lang,
@@ -346,30 +332,23 @@ def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list,
          "mean_attempts": lambda v: "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1f}"},
     )
     wrong_table = _html_table(wrong.drop(columns=["exercise_id"]), lang, {}) if not wrong.empty else (
-        f"<p>{'没有错误答案。' if zh else 'No wrong answers.'}</p>"
+        f"<p>{_T.get('no_wrong_answers', lang)}</p>"
     )
     detail = scores.copy()
-    detail["last_status"] = detail["last_status"].map(lambda s: _STATUS.get(s, {}).get(lang, s or "—"))
+    detail["last_status"] = detail["last_status"].map(lambda s: _T.get(f"status.{s}", lang) if f"status.{s}" in _T else (s or "—"))
     detail["correct_first_try"] = detail["correct_first_try"].map(
-        lambda v: "—" if v is pd.NA else (("是" if v else "否") if zh else ("yes" if v else "no"))
+        lambda v: "—" if v is pd.NA else _T.get("yes" if v else "no", lang)
     )
     detail_table = _html_table(detail.drop(columns=["exercise_id"]), lang, {"best_score": _pct, "first_score": _pct})
     skipped_html = ""
     if skipped:
         items = "".join(f"<li>{html.escape(str(p))}：{html.escape(reason)}</li>" for p, reason in skipped)
-        skipped_html = f"<h2>{'未读取的文件' if zh else 'Files skipped'}</h2><ul class='note'>{items}</ul>"
+        skipped_html = f"<h2>{_T.get('files_skipped', lang)}</h2><ul class='note'>{items}</ul>"
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    if zh:
-        title = "班级成绩报告"
-        intro = (f"<p class='note'>答案文件夹：{html.escape(source)} · 学员 {len(trainees)} 人 · 练习 {len(exercises)} 个 · "
-                 f"生成于 {stamp}。得分取每位学员的最高分；“首次即正确”看第一次检查的结果。</p>")
-        h = ("成绩总表（最高得分，括号内为检查次数）", "练习难度", "最常见的错误答案（每个练习每个字段前 3 名）", "明细")
-    else:
-        title = "Class gradebook"
-        intro = (f"<p class='note'>Answers folder: {html.escape(source)} · {len(trainees)} trainees · {len(exercises)} "
-                 f"exercises · generated {stamp}. Scores are each trainee's best; first try = the first check.</p>")
-        h = ("Scores (best score, attempts)", "Difficulty", "Most common wrong answers (top 3 per exercise and field)",
-             "Details")
+    title = _T.get("title", lang)
+    intro = "<p class='note'>" + _T.get("intro", lang, source=html.escape(source), trainees=len(trainees),
+                                        exercises=len(exercises), stamp=stamp) + "</p>"
+    h = tuple(_T.get(f"heading.{k}", lang) for k in ("scores", "difficulty", "wrong_answers", "details"))
     return (
         f"<!DOCTYPE html><html lang='{'zh-CN' if zh else 'en'}'><head><meta charset='utf-8'><meta name='generator' content='dealerlab'>"
         f"<title>{title}</title><style>{_CSS}</style></head><body><h1>{title}</h1>{intro}"
@@ -393,10 +372,6 @@ def _safe_cell(value: Any) -> Any:
 def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
     from openpyxl import Workbook
 
-    names = {
-        "scores": ("成绩明细", "Scores"), "difficulty": ("练习难度", "Difficulty"),
-        "wrong_answers": ("常见错误", "Wrong answers"),
-    }
     wb = Workbook()
     wb.properties.creator = "dealerlab"
 
@@ -407,8 +382,8 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], path: Path, lang: str) -> None:
     for key, df in tables.items():
         if "exercise_id" in df.columns:  # the visible title first; the id last (it names the answer files)
             df = df[[c for c in df.columns if c != "exercise_id"] + ["exercise_id"]]
-        ws = wb.create_sheet(names[key][0 if lang == "zh" else 1])
-        ws.append([_COLS.get(c, {}).get(lang, c) for c in df.columns])
+        ws = wb.create_sheet(_T.get(f"sheet.{key}", lang))
+        ws.append([_col(c, lang) for c in df.columns])
         for row in df.itertuples(index=False):
             out = []
             for v in row:

@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dealerlab import _long
+from dealerlab import _long, i18n
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import TABLES
-from dealerlab.i18n import LABELS
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -175,11 +174,11 @@ def _lookup(index_ids, ids) -> np.ndarray:
 
 
 def _missing_table(table: str) -> tuple[str, str]:
-    return LABELS.both("missing_table", table=table)
+    return i18n.LABELS.both("missing_table", table=table)
 
 
 def _missing_column(table: str, column: str) -> tuple[str, str]:
-    return LABELS.both("missing_column", column=f"{table}.{column}")
+    return i18n.LABELS.both("missing_column", column=f"{table}.{column}")
 
 
 def _resolve_stores(ds: Dataset, stores: Iterable[str] | None) -> list[str]:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from dealerlab import _long
+from dealerlab._options import check_option
 from dealerlab.data.dataset import Dataset
 from dealerlab.data.read import table_for_name
 from dealerlab.data.schema import TABLES
@@ -114,10 +115,10 @@ ENGINES = {"duckdb": "duckdb", "datafusion": "datafusion"}
 
 def parquet_usable(folder: str | Path, *, engine: str = "duckdb") -> str | None:
     """``None`` when ``engine`` (one of :data:`ENGINES`) can read ``folder``; otherwise the reason (English) why not."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {tuple(ENGINES)}, not {engine!r}")
+    check_option("engine", engine, ENGINES)
     if importlib.util.find_spec(ENGINES[engine]) is None:
         return f"the {ENGINES[engine]} package is not installed (pip install 'dealerlab[bench]')"
     folder = Path(folder)
@@ -125,7 +126,10 @@ def parquet_usable(folder: str | Path, *, engine: str = "duckdb") -> str | None:
         path = folder / f"{table}.parquet"
         if not path.is_file():
             return f"{path.name} is missing"
-        schema = pq.read_schema(path)
+        try:
+            schema = pq.read_schema(path)
+        except (OSError, pa.ArrowException) as exc:  # not a Parquet file: the validating loader says it in Chinese
+            return f"{path.name} cannot be read as Parquet ({exc})"
         for col, kind in columns.items():
             if col not in schema.names:
                 return f"{path.name} has no column {col}"
@@ -187,8 +191,7 @@ def component_sql(folder: str | Path, periods: list[str], stores: list[str], *, 
     str
         The query.
     """
-    if dialect not in DIALECTS:
-        raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
+    check_option("dialect", dialect, DIALECTS)
     folder = Path(folder)
 
     def q(name: str) -> str:
@@ -373,15 +376,14 @@ def run_sql(query: str, *, engine: str = "duckdb", con=None) -> pd.DataFrame:
     DataFrame
         The query's rows.
     """
+    check_option("engine", engine, ENGINES)
     if engine == "duckdb":
         import duckdb
 
         return (con or duckdb.connect()).execute(query).df()
-    if engine == "datafusion":
-        from datafusion import SessionContext
+    from datafusion import SessionContext
 
-        return (con or SessionContext().enable_url_table()).sql(query).to_pandas()
-    raise ValueError(f"engine must be one of {tuple(ENGINES)}, not {engine!r}")
+    return (con or SessionContext().enable_url_table()).sql(query).to_pandas()
 
 
 def components_parquet(folder: str | Path, *, periods, stores=None, con=None, engine: str = "duckdb"):
@@ -413,9 +415,8 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None, en
     folder = Path(folder)
     why = parquet_usable(folder, engine=engine)
     if why is not None:
-        raise EngineUnavailable(
-            f"DuckDB 引擎无法读取该文件夹：{why}", f"the DuckDB engine cannot read this folder: {why}"
-        )
+        name = {"duckdb": "DuckDB", "datafusion": "DataFusion"}[engine]
+        raise EngineUnavailable(f"{name} 引擎无法读取该文件夹：{why}", f"the {name} engine cannot read this folder: {why}")
     periods = _long.period_list(periods, required=True)
     store_list = _store_list(folder, stores)
     if not store_list:

@@ -31,6 +31,7 @@ from dealerlab._io import atomic_file
 from dealerlab._options import check_option
 from dealerlab.calendar import check_period
 from dealerlab.errors import DealerlabError, ParameterError
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import METRICS, info, label
 
 if TYPE_CHECKING:
@@ -73,16 +74,13 @@ FIELD_LABELS = {
     "how_much": ("做多少/花多少(How much)", "How much"),
 }
 
-_FIELD_HINTS = {
-    "what": "写出具体动作（动词 + 对象），例如「对返修车辆逐台做原因分析」。",
-    "why": "写出这项措施针对的原因，说明它为何能改善指标。",
-    "who": "写出具体负责人的姓名或岗位（如「车间主任 王强」），不要写「大家」「相关人员」。",
-    "whom": "写出措施作用的对象（哪些员工、哪类客户或车辆）。",
-    "when": "写出完成日期，例如 2026-11-15、2026年11月15日 或 11月15日前，且不晚于循环的期限。",
-    "where": "写出执行地点或环节（如「钣喷车间」「交车区」）。",
-    "how": "写出方法与步骤（如「每日晨会通报、按检查表逐项确认」）。",
-    "how_much": "写出数量或费用（如「培训 2 次、预算 3000 元」）。",
-}
+#: the check's messages (Chinese) and how to write each field (``hint_<field>``)
+_MSG = Catalogue.load("pdca/cycle")
+
+
+def _hint(name: str) -> str:
+    return _MSG.get(f"hint_{name}")
+
 
 _VAGUE_WHO = ("大家", "全员", "全体", "相关人员", "相关部门", "各部门", "有关人员", "所有人", "待定", "某人")
 
@@ -510,18 +508,16 @@ def check_plan(
             ok, message = True, ""
             if not text:
                 ok = False
-                message = (
-                    f"第 {i} 项措施缺少「{zh}」（必填）：" if required else f"第 {i} 项措施建议补充「{zh}」："
-                ) + _FIELD_HINTS[name]
+                message = _MSG.get("missing_required" if required else "missing_optional", i=i, label=zh) + _hint(name)
             elif name == "who" and any(v in text for v in _VAGUE_WHO) and len(text) <= 6:
                 ok = False
-                message = f"第 {i} 项措施的「{zh}」写成了「{text}」，责任不明确：" + _FIELD_HINTS["who"]
+                message = _MSG.get("vague_who", i=i, label=zh, text=text) + _hint("who")
             elif name == "when" and not _is_date(text, year):
                 ok = False
-                message = f"第 {i} 项措施的「{zh}」写成了「{text}」，不是日期：" + _FIELD_HINTS["when"]
+                message = _MSG.get("not_a_date", i=i, label=zh, text=text) + _hint("when")
             elif name == "when" and deadline and _due(text, year) > _due(deadline):
                 ok = False
-                message = f"第 {i} 项措施的完成日期 {text} 晚于循环期限 {deadline}：请提前，或调整期限。"
+                message = _MSG.get("after_deadline", i=i, text=text, deadline=deadline)
             rows.append(
                 {
                     "action": i,

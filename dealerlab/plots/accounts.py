@@ -9,6 +9,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from dealerlab._docstrings import share_docs
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
 
@@ -87,6 +88,7 @@ def churn_table(churn: pd.DataFrame, *, lang: str = "zh") -> Styler:
             .background_gradient(subset=[days], cmap="Reds").hide(axis="index"))
 
 
+@share_docs
 def b2b_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The fleet (B2B) funnel of :func:`dealerlab.accounts.b2b_funnel`: one centred bar per stage, labelled with the
     accounts and the step conversion into it.
@@ -95,14 +97,7 @@ def b2b_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh"
     ----------
     funnel : DataFrame
         ``stage, accounts, step_rate``.
-    ax : matplotlib Axes, optional
-        Draw here; default a new figure.
-    lang : {"zh", "en"}
-        Label language.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     ax = get_axes(ax, (8, 4.5))
     n = len(funnel)

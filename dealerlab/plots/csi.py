@@ -189,7 +189,7 @@ def ipa_map(
         names.append(ax.text(cx, cy, label(q, lang), transform=ax.transAxes, ha=ha, va=va, fontsize=12,
                              color=colors[q], alpha=0.9, zorder=2))
     texts = [ax.text(xi, yi, str(s), fontsize=9, zorder=4) for xi, yi, s in zip(x, y, d[label_col], strict=True)]
-    ax.figure.canvas.draw()
+    ax.figure.draw_without_rendering()  # the labels' sizes: a layout pass, no pixels
     renderer = ax.figure.canvas.get_renderer()
     for t, (xi, yi) in zip(texts, zip(x, y, strict=True), strict=True):  # start right of the marker
         px, py = ax.transData.transform((xi, yi))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from dealerlab._docstrings import share_docs
 from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
 from dealerlab.funnel.benchmarks import load_benchmarks
@@ -60,6 +61,7 @@ def _one_row(data: pd.DataFrame | pd.Series, store_id, period, what: str) -> pd.
     return d.iloc[0]
 
 
+@share_docs
 def funnel_chart(data, *, store_id: str | None = None, period: str | None = None, benchmarks=None,
                  business: str | None = None, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The funnel of one store-month: bars of the stage counts, the stage rates between them, benchmark marks.
@@ -78,12 +80,7 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     business : {"乘用车", "商用车"}, optional
         The store's business type, whose benchmarks are drawn (default 乘用车; see
         :func:`dealerlab.funnel.store_business`).
-    ax : matplotlib Axes, optional
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     r = _one_row(data, store_id, period, "funnel_chart")
@@ -123,6 +120,7 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     return ax
 
 
+@share_docs
 def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STAGES, benchmarks=None,
                 business: str | None = None, ax: Axes | None = None,
                 lang: str = "zh") -> Axes:
@@ -139,12 +137,7 @@ def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STA
     benchmarks : path, mapping or None
     business : {"乘用车", "商用车"}, optional
         The store's business type (default 乘用车).
-    ax : matplotlib Axes, optional
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     d = rates if store_id is None else rates[rates["store_id"] == store_id]
@@ -173,6 +166,7 @@ def _percent():
     return PercentFormatter(1.0, decimals=0)
 
 
+@share_docs
 def gap_bars(findings: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Gap of each benchmarked rate to its benchmark for one store-month, labelled with the extra sales at the reachable
     target (path model, docs/DOMAIN.md §10).
@@ -182,12 +176,7 @@ def gap_bars(findings: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh"
     findings : DataFrame
         :func:`~dealerlab.funnel.diagnose` output for one store (``metric, name, value, benchmark, gap,
         extra_sales, bottleneck``).
-    ax : matplotlib Axes, optional
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     if findings["store_id"].nunique() > 1:
@@ -217,6 +206,7 @@ def gap_bars(findings: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh"
     return ax
 
 
+@share_docs
 def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate", "close_rate", "revisit_rate",
                        "call_visit_rate", "addon_penetration"), volume: str | None = "volume", ax: Axes | None = None,
                        lang: str = "zh") -> Axes:
@@ -231,12 +221,7 @@ def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate",
         Rate ids (columns).
     volume : str or None
         A count column shown first (default ``volume``); None to leave it out.
-    ax : matplotlib Axes, optional
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     import seaborn as sns
 
@@ -268,6 +253,7 @@ def consultant_heatmap(staff_rates: pd.DataFrame, *, metrics=("test_drive_rate",
 _MIX_MSG = Catalogue.load("plots/funnel.mix_msg")
 
 
+@share_docs
 def plot_traffic_mix(mix: pd.DataFrame, *, store_id: str | None = None, ax: Axes | None = None,
                      lang: str = "zh") -> Axes:
     """Stacked bars per month: first showroom visits by source, each segment labelled with its share.
@@ -278,12 +264,7 @@ def plot_traffic_mix(mix: pd.DataFrame, *, store_id: str | None = None, ax: Axes
         :func:`dealerlab.funnel.traffic_mix` (``store_id, period, source, batches, share``).
     store_id : str, optional
         The store to draw (required when ``mix`` holds several).
-    ax : matplotlib Axes, optional
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     stores = list(dict.fromkeys(mix["store_id"]))

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from dealerlab._docstrings import share_docs
 from dealerlab._options import check_lang
 from dealerlab.i18n import Catalogue
 from dealerlab.kpi.card import cards_to_frame
@@ -45,6 +46,7 @@ def _fmt(value: float, like: float, lang: str = "zh") -> str:
     return f"{value:,.2f}"
 
 
+@share_docs
 def plot_perspective_weights(
     cards,
     *,
@@ -65,12 +67,7 @@ def plot_perspective_weights(
         Column names.
     owners : iterable of str, optional
         Owners to show, in order (default all, in order of appearance).
-    ax : matplotlib Axes, optional
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     frame = _frame(cards)
@@ -201,6 +198,7 @@ def plot_scorecard(scored: pd.DataFrame, *, owner: str | None = None, ax: Axes |
     return ax
 
 
+@share_docs
 def plot_link_matrix(matrix: pd.DataFrame, *, only_shared: bool = False, ax: Axes | None = None,
                      lang: str = "zh") -> Axes:
     """The KPI × scorecard link matrix as a grid: a filled cell = the scorecard carries the KPI (its weight written).
@@ -212,12 +210,7 @@ def plot_link_matrix(matrix: pd.DataFrame, *, only_shared: bool = False, ax: Axe
         ``shared``).
     only_shared : bool
         Draw only the KPIs on two or more scorecards.
-    ax : matplotlib Axes, optional
-    lang : {"zh", "en"}
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     check_lang(lang)
     table = matrix[matrix["shared"]] if only_shared else matrix

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from dealerlab._docstrings import share_docs
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
@@ -123,6 +124,7 @@ def value_tree(tree: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") 
     return ax
 
 
+@share_docs
 def driver_tree(tree: pd.DataFrame, *, highlight=(), ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The value-driver tree of :func:`dealerlab.value.driver_tree`, EVA on the left, the drivers (price, units, unit
     cost, expenses, inventory, receivables, fixed capital) on the right; ``highlight`` nodes are drawn in orange.
@@ -133,14 +135,7 @@ def driver_tree(tree: pd.DataFrame, *, highlight=(), ax: Axes | None = None, lan
         ``node, parent, label, value``.
     highlight : iterable of str
         Node ids to emphasise (e.g. the levers of a what-if).
-    ax : matplotlib Axes, optional
-        Draw here; default a new figure.
-    lang : {"zh", "en"}
-        Language of the money labels.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     ax = get_axes(ax, (12, 6.5))
     parent = dict(zip(tree["node"], tree["parent"]))

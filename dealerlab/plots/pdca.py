@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from dealerlab._docstrings import share_docs
 from dealerlab._options import check_lang, check_option
 from dealerlab.i18n import Catalogue
 from dealerlab.pdca.tools import BONES, BONES_EN
@@ -351,6 +352,7 @@ def plot_booth_utilisation(
     return ax
 
 
+@share_docs
 def plot_fishbone(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Draw the fishbone (cause-and-effect) chart of :func:`dealerlab.pdca.fishbone`: the effect at the head, three
     bones above and three below the spine, each bone's causes written along it.
@@ -359,14 +361,7 @@ def plot_fishbone(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "z
     ----------
     table : DataFrame
         The output of :func:`dealerlab.pdca.fishbone` (``effect, bone, bone_en, cause``).
-    ax : matplotlib Axes, optional
-        Draw here; default a new 12 × 6 inch figure.
-    lang : {"zh", "en"}
-        Bone names in Chinese (人、机、料…) or English (Man, Machine…).
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     lang = check_lang(lang)
 

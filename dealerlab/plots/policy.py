@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from dealerlab._docstrings import share_docs
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.style import PALETTE, get_axes
 
@@ -22,6 +23,7 @@ AGE_COLORS = {
 _T = Catalogue.load("plots/policy")
 
 
+@share_docs
 def stock_age_pyramid(stock: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Units in stock per model, stacked by age bucket (young at the centre, old at the outside), slow movers marked.
 
@@ -29,14 +31,7 @@ def stock_age_pyramid(stock: pd.DataFrame, *, ax: Axes | None = None, lang: str 
     ----------
     stock : DataFrame
         One store's rows of :func:`dealerlab.policy.stock_by_model`.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
-    lang : str
-        ``"zh"`` (default) or ``"en"``.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     ax = get_axes(ax, (8.5, 0.55 * max(len(stock), 3) + 1.6))
     t = stock.sort_values("stock_units").reset_index(drop=True)
@@ -60,6 +55,7 @@ def stock_age_pyramid(stock: pd.DataFrame, *, ax: Axes | None = None, lang: str 
     return ax
 
 
+@share_docs
 def stock_days_vs_standard(
     stock: pd.DataFrame, *, standard_days: float = 45, ax: Axes | None = None, lang: str = "zh"
 ) -> Axes:
@@ -71,14 +67,7 @@ def stock_days_vs_standard(
         One store's rows of :func:`dealerlab.policy.stock_by_model`.
     standard_days : float
         The standard depth (the rows must have been computed with the same value).
-    ax : matplotlib Axes, optional
-        Where to draw.
-    lang : str
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     ax = get_axes(ax, (8.5, 0.5 * max(len(stock), 3) + 1.6))
     t = stock.copy()
@@ -110,6 +99,7 @@ def stock_days_vs_standard(
     return ax
 
 
+@share_docs
 def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """The month's total rebate against units sold: the cliffs, where the store stands and what the next tier is worth.
 
@@ -119,14 +109,7 @@ def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax: Axes | None 
         :func:`dealerlab.policy.rebate_curve` (units, rebate_total, is_now).
     ladder : DataFrame
         :func:`dealerlab.policy.cliff` of the same store and month.
-    ax : matplotlib Axes, optional
-        Where to draw.
-    lang : str
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     ax = get_axes(ax, (9, 5))
     ax.step(curve["units"], curve["rebate_total"] / 1e4, where="post", color=PALETTE[0], lw=2,
@@ -160,6 +143,7 @@ def rebate_ladder(curve: pd.DataFrame, ladder: pd.DataFrame, *, ax: Axes | None 
     return ax
 
 
+@share_docs
 def gross_per_unit_stack(
     parts: pd.DataFrame, *, by: str = "store_id", ax: Axes | None = None, lang: str = "zh"
 ) -> Axes:
@@ -171,14 +155,7 @@ def gross_per_unit_stack(
         :func:`dealerlab.policy.gross_per_unit_parts` (one row per bar).
     by : str
         The column labelling the bars (``store_id`` or ``period``).
-    ax : matplotlib Axes, optional
-        Where to draw.
-    lang : str
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax_lang)s
     """
     ax = get_axes(ax, (max(5.5, 0.7 * len(parts) + 3), 4.8))
     labels = parts[by].astype(str).tolist()

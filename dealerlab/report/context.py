@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import importlib
 import io
 import math
 import os
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab import figures
 from dealerlab import metrics as registry
 from dealerlab._options import check_lang
@@ -76,19 +78,31 @@ def open_dataset(path: str):
     return _load_cached(str(p), os.path.getmtime(p))
 
 
+#: imported by :func:`preload`: what the store report imports only when a section or the deliverables need it
+#: (the Excel appendix's openpyxl, the retention chart)
+PRELOAD_MODULES = ("dealerlab.plots.retention", "dealerlab.data.write", "openpyxl")
+
+
 def preload() -> None:
     """What a report kernel does before its first notebook (:data:`dealerlab.report.execute.WARM_UP`): the
     sections' modules are imported with this one, the house style is applied and a chart with Chinese text is
-    drawn once (matplotlib loads the CJK font), so the notebook's set-up cell and first chart do not wait for them.
+    drawn once (matplotlib loads the CJK font), so the notebook's set-up cell and first chart do not wait for them;
+    the modules the sections and the deliverables import on first use (:data:`PRELOAD_MODULES`) are imported too.
     Nothing is shown or written."""
     import matplotlib.pyplot as plt
 
+    for name in PRELOAD_MODULES:
+        importlib.import_module(name)
     set_style()
     fig, ax = plt.subplots(figsize=(1, 1))
     ax.set_title("经营诊断 2026")
     ax.plot([0, 1], [0, 1])
     fig.savefig(io.BytesIO(), format="png", dpi=20)
     plt.close(fig)
+
+
+def _periods(ds) -> list[str]:
+    return ds.periods()
 
 
 def _per_staff_ids() -> list[str]:
@@ -129,9 +143,11 @@ def shared_figures(data: str, *, periods: list[str], stores: list[str]) -> dict 
     if shared["periods"] != list(periods) or not set(stores) <= set(shared["stores"]):
         return None
     if list(stores) == shared["stores"]:
-        return {k: shared[k] for k in ("store", "staff", "group") if k in shared}
+        return {k: shared[k] for k in ("store", "staff", "group", "stores") if k in shared}
     keep = set(stores)
-    return {k: shared[k][shared[k]["store_id"].isin(keep)].reset_index(drop=True) for k in ("store", "staff")}
+    out = {k: shared[k][shared[k]["store_id"].isin(keep)].reset_index(drop=True) for k in ("store", "staff")}
+    out["stores"] = shared["stores"]
+    return out
 
 
 _KEEP = re.compile(
@@ -213,6 +229,9 @@ class ReportContext:
         if shared:
             ctx._shared = shared
             ctx._group = shared.get("group")
+            # the kernel runs every store's notebook of the run on this data: what each would compute store by
+            # store is computed once for every store (dealerlab._batch)
+            batch.register(ds, shared["stores"])
         if brand:
             from dealerlab.report.brand import load_brand
 
@@ -236,6 +255,11 @@ class ReportContext:
         return self.params.lang
 
     @property
+    def covered_periods(self) -> frozenset[str]:
+        """The months the data covers (:meth:`Dataset.periods`), read once per report (in a batch once per run)."""
+        return self.cached(("covered_periods",), lambda: frozenset(batch.once(_periods, self.ds)))
+
+    @property
     def store_label(self) -> str:
         if self.params.store_id is None:
             return _TEXT.get("group", self.lang)
@@ -245,9 +269,21 @@ class ReportContext:
         """The metric's value from the report's metrics table (what ``metrics.csv`` holds)."""
         period = period or self.params.period
         store_id = store_id or self.params.store_id
-        m = self.metrics
-        hit = m[(m["metric"] == metric) & (m["period"] == period) & (m["store_id"] == store_id)]
-        return float(hit["value"].iloc[0]) if len(hit) and pd.notna(hit["value"].iloc[0]) else math.nan
+        v = self._values().get((metric, period, store_id), math.nan)
+        return float(v) if pd.notna(v) else math.nan
+
+    def _values(self) -> dict:
+        """(metric, period, store_id) → value of the metrics table (the first row of each), indexed once."""
+        def index():
+            m = self.metrics
+            if not len(m):
+                return {}
+            out: dict = {}
+            for key, v in zip(zip(m["metric"], m["period"], m["store_id"]), m["value"]):
+                out.setdefault(key, v)
+            return out
+
+        return self.cached(("_values",), index)
 
     @property
     def client_name(self) -> str:
@@ -283,13 +319,17 @@ class ReportContext:
     def series(self, metric: str, *, store_id: str | None = None) -> pd.Series:
         """``metric`` over the trend window (period → value) for the report's store, a store, or the group."""
         sid = store_id if store_id is not None else self.params.store_id
-        rows = self._rows(sid)
-        rows = rows[rows["metric"] == metric].set_index("period")["value"]
-        return rows.reindex(self.periods).astype("float64")
+        by_metric = self.cached(("_series", sid), lambda: {  # the store's rows by metric, split once
+            k: g.set_index("period")["value"] for k, g in self._rows(sid).groupby("metric", sort=False, observed=True)})
+        got = by_metric.get(metric)
+        if got is None:
+            rows = self._rows(sid)
+            got = rows[rows["metric"] == metric].set_index("period")["value"]
+        return got.reindex(self.periods).astype("float64")
 
     def _period_value(self, metric: str, period: str, store_id: str | None) -> float:
         """A figure of a month outside the trend window (same month last year): computed once per month."""
-        if period not in set(self.ds.periods()):
+        if period not in self.covered_periods:
             return math.nan
         key = (period, store_id)
         if key not in self._year_ago:

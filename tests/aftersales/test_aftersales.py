@@ -239,3 +239,11 @@ def test_paint_shop_by_crew_bands():
     # small crew, light jobs P3 (1 day, 4 h) and P4 (2 days, 6 h): mean 1.5 days, 5 h → 3.33 h/day
     assert small_small["orders"] == 2 and small_small["hours_per_day"] == pytest.approx(5 / 1.5)
     assert len(out) == 3  # the 保养 order is not a paint job
+
+
+def test_every_registry_id_has_its_table_and_function():
+    """A new aftersales id is its registry line and one ``FIGURE_OF`` entry (table, function): both list the same ids."""
+    from dealerlab.metrics import ids
+
+    assert list(af.FIGURE_OF) == ids("aftersales")
+    assert all(callable(f) and isinstance(t, str) for t, f in af.FIGURE_OF.values())

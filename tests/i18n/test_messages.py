@@ -16,14 +16,15 @@ MESSAGES = Path(dealerlab.__file__).parent / "messages"
 
 
 def _catalogues() -> dict[str, Catalogue]:
-    """Every module-level catalogue of the package, by ``module.NAME``."""
-    found = {}
+    """Every module-level catalogue of the package, once, by the first ``module.NAME`` holding it (a module that
+    imports another's catalogue, e.g. ``from dealerlab.i18n import LABELS``, holds the same object, not a second one)."""
+    found: dict[int, tuple[str, Catalogue]] = {}
     for info in pkgutil.walk_packages(dealerlab.__path__, "dealerlab."):
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if isinstance(value, Catalogue) and getattr(value, "_name", None):
-                found[f"{info.name}.{name}"] = value
-    return found
+                found.setdefault(id(value), (f"{info.name}.{name}", value))
+    return dict(found.values())
 
 
 def test_every_file_is_loaded_by_exactly_one_catalogue():

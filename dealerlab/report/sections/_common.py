@@ -125,7 +125,7 @@ def latest_bottom_out(ctx, store_id: str) -> pd.DataFrame:
     eliminates or suspends is never praised as a star in the same report (docs/DOMAIN.md §10, consistency).
     """
     start = (pd.Period(ctx.params.period, freq="M").asfreq("Q") - 2).asfreq("M", how="start")
-    covered = set(ctx.ds.periods())
+    covered = ctx.covered_periods
     months = [str(p) for p in pd.period_range(start, ctx.params.period, freq="M") if str(p) in covered]
     units = pay.consultant_units(ctx.ds, periods=months, stores=[store_id])
     if not len(units):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab.accounts import TIERS, churn_warnings, tier_accounts
 from dealerlab.data.privacy import mask_company
 from dealerlab.i18n import Catalogue
@@ -20,7 +21,8 @@ _TXT = Catalogue.load("report/sections/accounts")
 def build(ctx) -> H.Html:
     """Accounts per tier, the value × potential map and the churn warnings (names masked unless show_pii)."""
     lang = ctx.lang
-    tiers = tier_accounts(ctx.ds, as_of=pd.Period(ctx.params.period, freq="M").end_time.normalize(), lang=lang)
+    # fitted on every account of the group: the same for every store, once per batch (dealerlab._batch)
+    tiers = batch.once(tier_accounts, ctx.ds, as_of=pd.Period(ctx.params.period, freq="M").end_time.normalize(), lang=lang)
     if ctx.params.store_id:
         tiers = tiers[tiers["store_id"] == ctx.params.store_id]
     if tiers.empty:
@@ -57,7 +59,7 @@ def findings(ctx) -> list[Finding]:
     """Churn-warned accounts per store (docs/DOMAIN.md §10): value/importance accounts silent for over 180 days, valued at
     their vehicle gross of the 12 months to the report month ÷ 12 (a month of it)."""
     as_of = pd.Period(ctx.params.period, freq="M").end_time.normalize()
-    tiers = tier_accounts(ctx.ds, as_of=as_of)
+    tiers = batch.once(tier_accounts, ctx.ds, as_of=as_of)
     if ctx.params.store_id:
         tiers = tiers[tiers["store_id"] == ctx.params.store_id]
     churn = churn_warnings(tiers)

@@ -7,6 +7,7 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab.funnel import funnel_counts, funnel_rates, store_business
 from dealerlab.funnel.diagnosis import STEP_OF, action_plan, diagnose
 from dealerlab.funnel.diagnosis import actions as step_actions
@@ -29,9 +30,10 @@ def build(ctx) -> H.Html:
 
 
 def _diagnose(ctx, stores):
-    """The bottleneck diagnosis of ``stores`` (computed once per report: the section and its findings read it)."""
-    return ctx.cached(("funnel.diagnose", tuple(stores)), lambda: diagnose(
-        ctx.ds, period=ctx.params.period, stores=stores, benchmarks=ctx.params.benchmarks, lang=ctx.lang))
+    """The bottleneck diagnosis of ``stores`` (computed once per report: the section and its findings read it; in a
+    batch once for every store of the run, :mod:`dealerlab._batch`: each store's rows depend on its data only)."""
+    return ctx.cached(("funnel.diagnose", tuple(stores)), lambda: batch.across_stores(
+        diagnose, ctx.ds, stores=stores, period=ctx.params.period, benchmarks=ctx.params.benchmarks, lang=ctx.lang))
 
 
 def extra(ctx) -> H.Html:
@@ -43,8 +45,8 @@ def extra(ctx) -> H.Html:
     diag = _diagnose(ctx, [sid])
     parts = []
 
-    counts = funnel_counts(ctx.ds, periods=[ctx.params.period], stores=[sid])
-    rates = funnel_rates(ctx.ds, periods=[ctx.params.period], stores=[sid])
+    counts = batch.across_stores(funnel_counts, ctx.ds, periods=[ctx.params.period], stores=[sid])
+    rates = batch.across_stores(funnel_rates, ctx.ds, periods=[ctx.params.period], stores=[sid])
     row = counts.merge(rates, on=["store_id", "period"], suffixes=("", "_rate"))
     needed = ["FV", "FC", "W", "C", "CV", "TD", "S_room"]
     absent = [c for c in needed if c not in row.columns or row[c].isna().any()]

@@ -25,7 +25,7 @@ def build(ctx) -> H.Html:
     stores = [sid] if sid else ctx.stores
     # whole quarters: the current one and the two before it (two consecutive quarters decide 停岗)
     start = (pd.Period(ctx.params.period, freq="M").asfreq("Q") - 2).asfreq("M", how="start")
-    covered = set(ctx.ds.periods())
+    covered = ctx.covered_periods
     months = [str(p) for p in pd.period_range(start, ctx.params.period, freq="M") if str(p) in covered]
     units = pay.consultant_units(ctx.ds, periods=months, stores=stores)
     parts = []
@@ -78,7 +78,7 @@ def findings(ctx) -> list[Finding]:
     out = []
     a = area_action("bottom_out", ctx.lang)
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
-        covered = set(ctx.ds.periods())
+        covered = ctx.covered_periods
         months = [p for p in period_range(ctx.params.period, 6) if p in covered]
         units = pay.consultant_units(ctx.ds, periods=months, stores=[sid])
         if units.empty:

@@ -12,6 +12,7 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab import policy
 from dealerlab.i18n import Catalogue
 from dealerlab.plots import policy as pplot
@@ -65,7 +66,8 @@ def _vp(ctx, sid: str) -> tuple[pd.DataFrame | None, pd.DataFrame]:
         ds, period = ctx.ds, ctx.params.period
         if not (ds.has("oem_policy") and ds.has("market") and ds.has("sales")):
             return None, policy.cliff(ds, store=sid, period=period)
-        rt = policy.rebate_table(ds, periods=[period], stores=[sid])
+        # in a batch once for every store of the run (dealerlab._batch)
+        rt = batch.across_stores(policy.rebate_table, ds, stores=[sid], periods=[period])
         return rt, policy.cliff(ds, store=sid, period=period, rebates=rt)
 
     return ctx.cached(("policy.vp", sid), compute)

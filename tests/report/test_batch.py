@@ -1,0 +1,90 @@
+"""A batch of store reports shares what each store's notebook would compute for itself (dealerlab._batch): the
+rows a store gets from the shared computation are exactly its own."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dealerlab import _batch as batch
+from dealerlab import figures
+from dealerlab.accounts import tier_accounts
+from dealerlab.calendar import period_range
+from dealerlab.datasets import load_demo
+from dealerlab.funnel import funnel_counts
+from dealerlab.funnel.diagnosis import diagnose
+
+
+@pytest.fixture()
+def demo():
+    ds = load_demo()
+    yield ds
+    batch.unregister(ds)
+
+
+def test_a_stores_shared_rows_are_its_own(demo):
+    ds = demo
+    periods = list(period_range("2026-10", 4))
+    others = ((diagnose, {"period": "2026-10"}), (funnel_counts, {"periods": ["2026-10"]}))
+    own = {sid: [figures.compute(ds, periods=periods, stores=[sid])] + [fn(ds, stores=[sid], **kw) for fn, kw in others]
+           for sid in ds.store_ids}  # before the batch: each store computed for itself
+    batch.register(ds, ds.store_ids)
+    calls = 0
+    real = figures.FAMILIES["funnel"]
+
+    def counting(*a, **k):
+        nonlocal calls
+        calls += 1
+        return real(*a, **k)
+
+    figures.FAMILIES["funnel"] = counting
+    try:
+        for sid in ds.store_ids:
+            shared = figures.compute(ds, periods=periods, stores=[sid])
+            pd.testing.assert_frame_equal(shared, own[sid][0], check_exact=True)
+            assert set(shared["store_id"]) == {sid} and len(shared) > 50
+            for (fn, kw), expected in zip(others, own[sid][1:]):
+                pd.testing.assert_frame_equal(batch.across_stores(fn, ds, stores=[sid], **kw), expected, check_exact=True)
+    finally:
+        figures.FAMILIES["funnel"] = real
+    assert calls == 1  # the funnel family once, for every store
+
+
+def test_the_same_answer_for_every_store_is_computed_once_and_copied(demo):
+    ds = demo
+    as_of = pd.Timestamp("2026-10-31")
+    own = tier_accounts(ds, as_of=as_of)
+    batch.register(ds, ds.store_ids)
+    first = batch.once(tier_accounts, ds, as_of=as_of)
+    first.loc[:, "tier"] = "changed"  # a caller changing its copy changes nothing for the next
+    again = batch.once(tier_accounts, ds, as_of=as_of)
+    pd.testing.assert_frame_equal(again, own, check_exact=True)
+
+
+def test_without_a_batch_every_call_computes_for_itself(demo):
+    ds = demo
+    calls = []
+
+    def fn(ds, *, stores):
+        calls.append(stores)
+        return pd.DataFrame({"store_id": list(stores or [])})
+
+    batch.across_stores(fn, ds, stores=["S01"])
+    batch.register(ds, ["S01", "S02"])
+    batch.across_stores(fn, ds, stores=["S01"])
+    batch.across_stores(fn, ds, stores=["S02"])
+    batch.across_stores(fn, ds, stores=["S09"])  # not a store of the batch
+    batch.across_stores(fn, ds, stores=None)  # every store: computed as asked
+    assert calls == [["S01"], ["S01", "S02"], ["S09"], None]
+
+
+def test_the_check_mode_catches_a_store_that_depends_on_the_others(demo, monkeypatch):
+    ds = demo
+    batch.register(ds, ds.store_ids)
+    monkeypatch.setenv("DEALERLAB_BATCH_CHECK", "1")
+
+    def ranked(ds, *, stores):  # a rank among the stores asked: not a store-wise computation
+        return pd.DataFrame({"store_id": stores, "rank": range(1, len(stores) + 1)})
+
+    with pytest.raises(AssertionError):
+        batch.across_stores(ranked, ds, stores=[ds.store_ids[-1]])
