@@ -23,10 +23,9 @@ from dealerlab.report.labels import col
 
 __all__ = ["Action", "Finding", "AREAS"]
 
-_TXT = Catalogue.load("report/finding")
-
 #: a figure in a text (``176,800``, ``3``, ``97.5%``)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
+_TXT = Catalogue.load("report/finding")
 
 #: area key → (zh, en)
 AREAS = {
@@ -97,7 +96,7 @@ class Finding:
         already say them; money is formatted by :func:`dealerlab.report.fmt.fmt` (one format for the figure).
         """
         title, detail = self.title(lang), self.detail(lang)
-        sep = ", " if lang == "en" else "，"
+        sep = _TXT.text("list_sep", lang)
         head, *rest = title.split(sep)
         kept = [head] + [c for c in rest if not (_NUMBER.findall(c) and all(n in detail for n in _NUMBER.findall(c)))]
         title = sep.join(kept)

@@ -156,3 +156,17 @@ def test_region_by_region_on_datafusion_gives_the_whole_groups_table(folder, tmp
     whole = whole.sort_values(key).reset_index(drop=True)
     assert len(whole) == 9
     pd.testing.assert_frame_equal(by_region, whole, check_exact=False, rtol=1e-12, atol=0)
+
+
+def test_the_datafusion_engine_names_itself_when_it_cannot_read_a_folder(folder, tmp_path):
+    import shutil
+
+    from dealerlab.funnel.engine_duckdb import EngineUnavailable, components_parquet, parquet_usable
+
+    shutil.copy(folder / "stores.parquet", tmp_path / "stores.parquet")
+    with pytest.raises(EngineUnavailable) as err:
+        components_parquet(tmp_path, periods=PERIODS, engine="datafusion")
+    assert "DataFusion 引擎无法读取该文件夹：leads.parquet is missing" in str(err.value)
+    # a file that is not Parquet is a reason too (the validating loader then explains it), not an Arrow traceback
+    (tmp_path / "stores.parquet").write_bytes(b"")
+    assert parquet_usable(tmp_path, engine="datafusion").startswith("stores.parquet cannot be read as Parquet")
