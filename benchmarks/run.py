@@ -341,7 +341,8 @@ def _side(runs: list[dict], data_mib: float) -> dict:
 
 
 def check_equal(folder: Path, periods: list[str]) -> dict:
-    """Both dealerlab engines against the DuckDB SQL reference: the same numbers, or SystemExit."""
+    """Both dealerlab engines (and the same SQL on DataFusion, when installed) against the DuckDB SQL reference: the
+    same numbers, or SystemExit."""
     import numpy as np
     import pandas as pd
 
@@ -356,9 +357,17 @@ def check_equal(folder: Path, periods: list[str]) -> dict:
             tables[engine] = pd.read_parquet(target).sort_values(["store_id", "period"]).reset_index(drop=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    import importlib.util
+
+    if importlib.util.find_spec("datafusion") is not None:  # the same SQL on a second engine (benchmarks/README.md)
+        from funnel_sql import funnel_table
+
+        tables["datafusion"] = (
+            funnel_table(folder, periods, engine="datafusion").sort_values(["store_id", "period"]).reset_index(drop=True)
+        )
     ref = tables["duckdb"]
     problems, inexact = [], []
-    for engine in ("dealerlab", "dealerlab-pandas", "dealerlab-duckdb"):
+    for engine in [e for e in tables if e != "duckdb"]:
         got = tables[engine]
         if (
             got[["store_id", "period"]].astype(str).values.tolist()
@@ -384,7 +393,8 @@ def check_equal(folder: Path, periods: list[str]) -> dict:
                 )
     if problems:
         raise SystemExit("R2 CHECK FAILED — dealerlab and DuckDB SQL disagree:\n  " + "\n  ".join(problems))
-    return {"cells": len(ref), "metrics": len(FUNNEL_METRICS), "identical": not inexact, "equal_within_1e-12": inexact}
+    return {"cells": len(ref), "metrics": len(FUNNEL_METRICS), "engines": [e for e in tables if e != "duckdb"],
+            "identical": not inexact, "equal_within_1e-12": inexact}
 
 
 _COUNTS = ("traffic", "FV", "FC", "W", "C", "N", "CV", "L", "R", "RnoTD", "TD", "TDi", "S_room", "volume")

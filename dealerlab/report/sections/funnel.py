@@ -104,13 +104,13 @@ def _signal(ctx, sid: str, signal: str, lang: str = "zh") -> str:
         v = ctx.value("test_drive_invite_share", store_id=sid)
         if not (math.isfinite(v) and v < 0.5):
             return ""
-        return _TXT.get("invite_low", lang, v=v)
+        return _TXT.get("signal_invite_low", lang, value=v)
     if signal == "promise_complaints" and ctx.ds.has("complaints"):
         c = ctx.ds["complaints"]
         n = int(((c["store_id"] == sid) & (c["category"] == "销售承诺未兑现")).sum())
         if not n:
             return ""
-        return _TXT.get("promise_complaints", lang, n=n)
+        return _TXT.get("signal_promise_complaints", lang, n=n)
     return ""
 
 
