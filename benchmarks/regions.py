@@ -7,7 +7,7 @@
 runs the same query (``funnel_sql.sql``) on each region's folder and concatenates the results. Every aggregate of
 ``component_sql`` is per store × month, and the joins inside it (a visit's lead, a lead's first test drive, an
 add-on's sale) stay within one store, so the regions' tables together are the whole group's table — checked in
-tests/test_funnel_sql_engines.py. Each region is an independent job: one process, one machine, one DuckDB or
+tests/funnel/test_sql_engines.py. Each region is an independent job: one process, one machine, one DuckDB or
 DataFusion over an object-store URL per region, or one task of a distributed engine; none needs another's data.
 """
 

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/sizing.py --measure 400       # one fresh point: 400 stores × 24 months, one run each
     .venv/bin/python benchmarks/sizing.py --measure 50,200 --engines datafusion
     .venv/bin/python benchmarks/sizing.py --update-readme     # write the table between <!-- sizing --> markers
+    .venv/bin/python benchmarks/sizing.py --check 400         # DataFusion's table = DuckDB's, every value (R2's rules)
 
 Measured points: R2 of ``results.json`` (5/50/200 stores × 24 months: DuckDB SQL, the pandas engine, the validating
 loader at 50) and the points of ``sizing.json`` (written by ``--measure``: the same funnel SQL on DuckDB and on
@@ -315,8 +316,20 @@ def main(argv=None) -> int:
     parser.add_argument("--measure", default=None, help="stores (comma-separated) to measure: one run per engine")
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--update-readme", action="store_true")
+    parser.add_argument("--check", type=int, default=None, help="stores: compare DataFusion's table with DuckDB's")
     parser.add_argument("--worker", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.check:
+        import run
+        from funnel_sql import funnel_table
+        from spark_check import compare
+
+        folder = run.ensure_data(f"funnel_{args.check}x24", args.check, 24, run.FUNNEL_TABLES)
+        periods = run._periods(24)
+        got = funnel_table(folder, periods, engine="datafusion")
+        problems = compare(got, funnel_table(folder, periods, engine="duckdb"))
+        print(json.dumps({"stores": args.check, "cells": len(got), "equal": not problems, "problems": problems}))
+        return 1 if problems else 0
     if args.worker:
         engine, folder, *periods = args.worker
         print(json.dumps(worker(engine, Path(folder), periods)))

@@ -11,7 +11,7 @@ file names and quotes — runs in a local Spark session and every count and figu
 under R2's rules (counts equal, figures equal, money within 1e-12 relative). Prints the JVM start time, the query
 time and the check. Measured on 3 stores × 3 months (2026-12-02, load average ~8 on the shared 2 cores): Spark
 started in 37 s and ran the query in 112 s; every count and figure equal to DuckDB's. Not part of the test suite
-for that reason (and 490 MB + a JRE to install); tests/test_funnel_sql_engines.py runs the same SQL on DataFusion.
+for that reason (and 490 MB + a JRE to install); tests/funnel/test_sql_engines.py runs the same SQL on DataFusion.
 """
 
 from __future__ import annotations
