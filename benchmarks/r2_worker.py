@@ -84,6 +84,9 @@ def main(argv=None) -> int:
         from dealerlab.data.dataset import Dataset  # noqa: F401
 
         if args.engine == "dealerlab-validated":
+            import pyarrow.compute  # noqa: F401  (the loader's Parquet reader and column checks)
+            import pyarrow.parquet  # noqa: F401
+
             from dealerlab.data.load import load  # noqa: F401
         if args.engine in ("dealerlab", "dealerlab-duckdb"):
             import duckdb  # noqa: F401

@@ -649,7 +649,7 @@ def referral_leads(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str]
     if not ds.has("leads"):
         return pd.DataFrame(columns=cols)
     ld = ds["leads"]
-    month = pd.to_datetime(ld["created_date"]).dt.to_period("M").astype(str)
+    month = _long.month(ld["created_date"])
     ld = ld[month.isin(periods) & ld["store_id"].astype(str).isin(stores)]
     rows = []
     for sid in stores:

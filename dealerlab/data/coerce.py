@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from dealerlab.data.columnar import coerce_fast
+from dealerlab.data.columnar import coerce_fast, same_if_canonical
 
 __all__ = [
     "normalize_text",
@@ -55,6 +55,7 @@ __all__ = [
     "to_int",
     "to_period",
     "EXCEL_EPOCH",
+    "midnight",
 ]
 
 #: day 0 of Excel's (1900, Lotus-compatible) serial numbers: serial 46300 is 2026-10-05
@@ -410,6 +411,11 @@ def to_enum(raw: pd.Series, enum: Mapping[str, str], *, open_enum: bool = False)
 
     A value outside the list is bad; with ``open_enum`` it is kept as written (the caller warns) but still flagged.
     """
+    fn = _enum_parser(enum, open_enum)
+    return same_if_canonical(raw, fn) or _by_unique(raw, fn, "string")
+
+
+def _enum_parser(enum: Mapping[str, str], open_enum: bool) -> Callable:
     look = _enum_lookup(enum)
 
     def fn(v):
@@ -422,7 +428,7 @@ def to_enum(raw: pd.Series, enum: Mapping[str, str], *, open_enum: bool = False)
             return hit, False
         return (t if open_enum else None), True
 
-    return _by_unique(raw, fn, "string")
+    return fn
 
 
 def to_bool(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -438,9 +444,17 @@ def _date_codes(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         code = np.zeros(len(raw), dtype=np.int8)
         code[~nat & (arr < np.datetime64(DATE_MIN))] = R_EARLY
         code[~nat & (arr > np.datetime64(DATE_MAX) + np.timedelta64(1, "D"))] = R_LATE
-        keep = pd.Series(np.where(code == R_OK, arr, np.datetime64("NaT")), index=raw.index)
-        return keep.astype("datetime64[ns]").dt.normalize(), code
+        keep = pd.Series(np.where(code == R_OK, arr, np.datetime64("NaT")) if code.any() else arr, index=raw.index)
+        return midnight(keep.astype("datetime64[ns]")), code
     return _by_unique(raw, _date_code, "datetime64[ns]", codes=True)
+
+
+def midnight(dates: pd.Series) -> pd.Series:
+    """``dates`` (``datetime64[ns]``) at midnight; the same Series, not a copy, when every date already is."""
+    ns = dates.to_numpy().view(np.int64)
+    if not ((ns % 86_400_000_000_000 != 0) & (ns != np.iinfo(np.int64).min)).any():
+        return dates
+    return dates.dt.normalize()
 
 
 def to_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -471,7 +485,7 @@ def _number_codes(raw: pd.Series, percent: bool) -> tuple[pd.Series, np.ndarray]
         with np.errstate(invalid="ignore"):
             code[np.isinf(arr)] = R_NOT_FINITE
             code[np.isfinite(arr) & (np.abs(arr) > NUMBER_MAX)] = R_TOO_LARGE
-        return values.mask(code != R_OK), code
+        return (values.mask(code != R_OK) if code.any() else values), code
     return _by_unique(raw, lambda v: _number_code(v, percent), "float64", codes=True)
 
 
@@ -496,7 +510,7 @@ def _int_codes(raw: pd.Series, percent: bool) -> tuple[pd.Series, np.ndarray]:
 
 def to_period(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """A month → text ``YYYY-MM`` (2026-10, 2026/10, 2026年10月, 202610, or any date in the month)."""
-    return _by_unique(raw, parse_period, "string")
+    return same_if_canonical(raw, parse_period) or _by_unique(raw, parse_period, "string")
 
 
 def coerce_column(raw: pd.Series, column, *, percent: bool = False) -> tuple[pd.Series, np.ndarray, np.ndarray]:

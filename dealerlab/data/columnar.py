@@ -16,12 +16,14 @@ booleans and months as text — few distinct values, already cheap), and the cal
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["arrow_strings", "coerce_fast", "is_in", "has_duplicates", "maybe_hash", "maybe_longer", "ENABLED", "FAST_KINDS"]
+__all__ = ["arrow_strings", "coerce_fast", "is_in", "has_duplicates", "maybe_hash", "maybe_longer", "same_if_canonical", "release_memory", "ENABLED",
+           "FAST_KINDS"]
 
 #: the kinds the fast path reads (others: few distinct values, the scalar path is cheap)
 FAST_KINDS = ("id", "text", "date", "number", "int")
@@ -55,8 +57,13 @@ def _plain_id(chunked) -> np.ndarray:
     the scalar parser)."""
     import pyarrow.compute as pc
 
-    odd = _mask(pc.and_(pc.match_substring(chunked, "."), pc.ends_with(chunked, "0")))
-    return _plain_ascii(chunked) & ~odd
+    plain = _plain_ascii(chunked)
+    ends0 = np.flatnonzero(plain & _mask(pc.ends_with(chunked, "0")))
+    if len(ends0):
+        import pyarrow as pa
+
+        plain[ends0[_mask(pc.match_substring(chunked.take(pa.array(ends0)), "."))]] = False
+    return plain
 
 
 def _plain_text(chunked) -> np.ndarray:
@@ -244,6 +251,29 @@ def coerce_fast(raw: pd.Series, kind: str, scalar: Callable[[pd.Series], tuple[p
     return None
 
 
+def same_if_canonical(raw: pd.Series, parse: Callable) -> tuple[pd.Series, np.ndarray] | None:
+    """``(raw, no cell bad)`` when every distinct cell of an Arrow string column is already what ``parse`` makes
+    of it (an enumeration written in its canonical Chinese values, months as ``YYYY-MM``): the column is kept as
+    it is, no copy. ``None`` otherwise (the caller parses it). ``parse(cell)`` returns ``(value, bad)``.
+    """
+    import pyarrow.compute as pc
+
+    chunked = arrow_strings(raw) if ENABLED else None
+    if chunked is None:
+        return None
+    for cell in pc.unique(chunked).to_pylist():
+        if cell is not None and parse(cell) != (cell, False):
+            return None
+    return _string_series(chunked, raw.index), np.zeros(len(raw), dtype=bool)
+
+
+def release_memory() -> None:
+    """Give the memory Arrow freed (a table's raw cells, temporary masks) back to the system, so that the next
+    table and the computations after the load do not find the process already at its peak."""
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+
+
 def is_in(values: pd.Series, known: pd.Series) -> np.ndarray | None:
     """``values.isin(known)`` for two Arrow string Series (Arrow's hash set; pandas builds it in Python), or
     ``None`` when either is not Arrow strings."""
@@ -256,7 +286,7 @@ def is_in(values: pd.Series, known: pd.Series) -> np.ndarray | None:
     target = pa.large_string()
     a = a.cast(target) if a.type != target else a
     b = b.cast(target) if b.type != target else b
-    return _mask(pc.is_in(a, value_set=pc.unique(b.combine_chunks())))
+    return _mask(pc.is_in(a, value_set=b.combine_chunks()))
 
 
 def has_duplicates(values: pd.Series) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dealerlab.data.coerce import midnight
 from dealerlab.data.schema import TABLES
 from dealerlab.errors import MissingTableError, ParameterError, Problem
 from dealerlab.i18n import Catalogue
@@ -47,7 +48,7 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if col.name in frame.columns:
             s = frame[col.name]
             if col.kind == "date":
-                s = pd.to_datetime(s).astype("datetime64[ns]").dt.normalize()
+                s = midnight(pd.to_datetime(s).astype("datetime64[ns]"))
             else:
                 s = s.astype(dtype)
         else:

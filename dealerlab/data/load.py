@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang
+from dealerlab.data.columnar import release_memory
 from dealerlab.data.dataset import Dataset, conform
 from dealerlab.data.read import _CsvError, read_path
 from dealerlab.data.schema import TABLE_ORDER, TABLES
@@ -84,12 +85,17 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
             continue
         except pd.errors.EmptyDataError:
             parts, row_parts = [], []
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(raw.labels))
+        if len(parts) == 1:  # one chunk (a Parquet file, a small CSV): no copy
+            frame = parts[0].reset_index(drop=True)
+        else:
+            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(raw.labels))
         rows = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int64)
         del parts
         if not len(frame):
             log.add(problem("table_empty" if name == "stores" else "table_no_rows", name, raw.source, row=raw.header_row))
         check_table(spec, frame, rows, raw.labels, raw.source, log)
+        raw.release()
+        release_memory()
         frames[name] = frame
         meta[name] = (rows, raw.labels, raw.source)
         if name == "stores" and "store_id" in frame:
@@ -99,6 +105,7 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
     for name, frame in frames.items():
         rows, labels, source = meta[name]
         check_references(TABLES[name], frame, rows, labels, source, frames, log)
+    release_memory()
     log.finish()
     return frames, log
 

@@ -153,6 +153,10 @@ class RawTable:
     def chunks(self) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
         yield from self._chunks()
 
+    def release(self) -> None:
+        """Forget the rows (a Parquet table is held until checked; afterwards only the typed table is needed)."""
+        self._chunks = lambda: iter(())
+
 
 @dataclass
 class ReadResult:

@@ -115,6 +115,7 @@ ENGINES = {"duckdb": "duckdb", "datafusion": "datafusion"}
 
 def parquet_usable(folder: str | Path, *, engine: str = "duckdb") -> str | None:
     """``None`` when ``engine`` (one of :data:`ENGINES`) can read ``folder``; otherwise the reason (English) why not."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     check_option("engine", engine, ENGINES)
@@ -125,7 +126,10 @@ def parquet_usable(folder: str | Path, *, engine: str = "duckdb") -> str | None:
         path = folder / f"{table}.parquet"
         if not path.is_file():
             return f"{path.name} is missing"
-        schema = pq.read_schema(path)
+        try:
+            schema = pq.read_schema(path)
+        except (OSError, pa.ArrowException) as exc:  # not a Parquet file: the validating loader says it in Chinese
+            return f"{path.name} cannot be read as Parquet ({exc})"
         for col, kind in columns.items():
             if col not in schema.names:
                 return f"{path.name} has no column {col}"
@@ -411,9 +415,8 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None, en
     folder = Path(folder)
     why = parquet_usable(folder, engine=engine)
     if why is not None:
-        raise EngineUnavailable(
-            f"DuckDB 引擎无法读取该文件夹：{why}", f"the DuckDB engine cannot read this folder: {why}"
-        )
+        name = {"duckdb": "DuckDB", "datafusion": "DataFusion"}[engine]
+        raise EngineUnavailable(f"{name} 引擎无法读取该文件夹：{why}", f"the {name} engine cannot read this folder: {why}")
     periods = _long.period_list(periods, required=True)
     store_list = _store_list(folder, stores)
     if not store_list:

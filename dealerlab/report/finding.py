@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from dealerlab.i18n import Catalogue
 from dealerlab.pdca.cycle import Action
 from dealerlab.report.fmt import fmt
 from dealerlab.report.labels import col
@@ -24,6 +25,7 @@ __all__ = ["Action", "Finding", "AREAS"]
 
 #: a figure in a text (``176,800``, ``3``, ``97.5%``)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
+_TXT = Catalogue.load("report/finding")
 
 #: area key → (zh, en)
 AREAS = {
@@ -94,7 +96,7 @@ class Finding:
         already say them; money is formatted by :func:`dealerlab.report.fmt.fmt` (one format for the figure).
         """
         title, detail = self.title(lang), self.detail(lang)
-        sep = ", " if lang == "en" else "，"
+        sep = _TXT.text("list_sep", lang)
         head, *rest = title.split(sep)
         kept = [head] + [c for c in rest if not (_NUMBER.findall(c) and all(n in detail for n in _NUMBER.findall(c)))]
         title = sep.join(kept)
@@ -105,16 +107,12 @@ class Finding:
             shown = fmt(g, "money", lang)
             said = (shown, f"{g:,.0f}", f"{g / 1e4:,.1f} 万元", f"{g / 1e4:,.1f} 万") if lang != "en" else (shown, f"{g:,.0f}")
             if not any(x in text for x in said):
-                bits.append(f"每月毛利约 {shown}" if lang != "en" else f"about {shown} gross a month")
+                bits.append(_TXT.get("gross_a_month", lang, money=shown))
             share = self.share_of_gross
             if math.isfinite(share) and f"{share:.1%}" not in text:
-                bits.append(f"占本月毛利 {share:.1%}" if lang != "en" else f"{share:.1%} of the month's gross")
-        stake = ""
-        if bits:
-            stake = f"（{'，'.join(bits)}）" if lang != "en" else f" ({', '.join(bits)})"
-        if lang == "en":
-            return f"[{self.area_label(lang)}] {title}: {detail}{stake}"
-        return f"【{self.area_label(lang)}】{title}：{detail}{stake}"
+                bits.append(_TXT.get("share_of_gross", lang, share=share))
+        stake = _TXT.get("stake", lang, bits=sep.join(bits)) if bits else ""
+        return _TXT.get("headline", lang, area=self.area_label(lang), title=title, detail=detail, stake=stake)
 
     def metric_label(self, lang: str = "zh") -> str:
         if not self.metric:

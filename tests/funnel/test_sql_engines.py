@@ -136,3 +136,37 @@ def test_the_component_sql_differs_between_engines_only_in_file_names_and_quotes
     assert norm(duck) == norm(fusion) == norm(spark)
     with pytest.raises(ValueError, match="dialect"):
         component_sql(folder, PERIODS, stores, dialect="oracle")
+
+
+def test_region_by_region_on_datafusion_gives_the_whole_groups_table(folder, tmp_path):
+    """The distributed path: each region's files apart (store S03 alone, S01 + S02), the same SQL per region."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import regions
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    funnel_sql = _funnel_sql()
+    parts = regions.split(folder, tmp_path, {"east": ["S03"], "west": ["S01", "S02"]})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["region=east", "region=west"]
+    assert funnel_sql.store_ids(parts["east"]) == ["S03"]
+    by_region = regions.funnel_by_region(parts, PERIODS, engine="datafusion")
+    whole = funnel_sql.funnel_table(folder, PERIODS, engine="datafusion")
+    key = ["store_id", "period"]
+    by_region = by_region.sort_values(key).reset_index(drop=True)
+    whole = whole.sort_values(key).reset_index(drop=True)
+    assert len(whole) == 9
+    pd.testing.assert_frame_equal(by_region, whole, check_exact=False, rtol=1e-12, atol=0)
+
+
+def test_the_datafusion_engine_names_itself_when_it_cannot_read_a_folder(folder, tmp_path):
+    import shutil
+
+    from dealerlab.funnel.engine_duckdb import EngineUnavailable, components_parquet, parquet_usable
+
+    shutil.copy(folder / "stores.parquet", tmp_path / "stores.parquet")
+    with pytest.raises(EngineUnavailable) as err:
+        components_parquet(tmp_path, periods=PERIODS, engine="datafusion")
+    assert "DataFusion 引擎无法读取该文件夹：leads.parquet is missing" in str(err.value)
+    # a file that is not Parquet is a reason too (the validating loader then explains it), not an Arrow traceback
+    (tmp_path / "stores.parquet").write_bytes(b"")
+    assert parquet_usable(tmp_path, engine="datafusion").startswith("stores.parquet cannot be read as Parquet")

@@ -9,11 +9,11 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from dealerlab.aftersales import paint_shop_by_crew
 from dealerlab.calendar import period_range
 from dealerlab.i18n import Catalogue
-from dealerlab.metrics import label
+from dealerlab.metrics import ids, label
 from dealerlab.pdca import cadence_table
+from dealerlab.pdca.aftersales import paint_shop_by_crew
 from dealerlab.plots.pdca import plot_paint_shop
 from dealerlab.plots.retention import first_service_bars
 from dealerlab.report import html as H
@@ -24,9 +24,8 @@ from dealerlab.retention import first_service_cohorts, retention_figures, servic
 
 _TXT = Catalogue.load("report/sections/aftersales")
 
-#: the figures of the section (cards, trend table, group table), in this order
-METRIC_IDS = ["intake", "service_revenue", "comeback_rate", "first_time_fix", "parts_fill_rate", "on_time_delivery",
-       "booth_utilisation", "turnover"]
+#: the figures of the section (cards, trend table, group table): every id of the aftersales family, in registry order
+METRIC_IDS = ids("aftersales")
 
 
 #: the retention figures of the section (their own cards, chart and trend table), in this order

@@ -104,13 +104,13 @@ def _signal(ctx, sid: str, signal: str, lang: str = "zh") -> str:
         v = ctx.value("test_drive_invite_share", store_id=sid)
         if not (math.isfinite(v) and v < 0.5):
             return ""
-        return f"试乘试驾邀约率 {v:.1%}" if lang == "zh" else f"test-drive invitation rate {v:.1%}"
+        return _TXT.get("signal_invite_low", lang, value=v)
     if signal == "promise_complaints" and ctx.ds.has("complaints"):
         c = ctx.ds["complaints"]
         n = int(((c["store_id"] == sid) & (c["category"] == "销售承诺未兑现")).sum())
         if not n:
             return ""
-        return f"近期「销售承诺未兑现」投诉 {n} 起" if lang == "zh" else f"{n} recent complaints of sales promises not kept"
+        return _TXT.get("signal_promise_complaints", lang, n=n)
     return ""
 
 
