@@ -177,6 +177,7 @@ def path_shares(ds: Dataset, *, period: str, stores=None, months: int = COHORT_M
         td = ds["test_drives"][["store_id", "lead_id", "drive_date"]].copy()
         td["drive"] = pd.to_datetime(td["drive_date"], errors="coerce").dt.normalize()
         first = td.dropna(subset=["drive"]).groupby(["store_id", "lead_id"])["drive"].min()
+        first = first.to_dict()  # (store, lead) → first drive: one lookup per lead without a MultiIndex search
         first_drive = [first.get(k, pd.NaT) for k in key]
         cohort["test_driven"] = [pd.notna(d) and d <= c for d, c in zip(first_drive, cohort["closed"])]
     else:

@@ -24,10 +24,10 @@ from dealerlab.errors import OutputError, ParameterError
 from dealerlab.i18n import Catalogue
 from dealerlab.report.execute import NotebookJob, print_progress, run_jobs, start_kernels
 from dealerlab.report.export import CHROMIUM_PREFIX
-from dealerlab.report.findings import findings_frame, write_findings
 from dealerlab.report.layout import AUDIT, file_name
 from dealerlab.report.metrics_file import metrics_table, write_metrics
 from dealerlab.report.params import ReportParams, check_benchmarks, check_scope
+from dealerlab.report.shared import write_shared_figures
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -232,14 +232,11 @@ def _run_report(ds: Dataset, *, data, out, inputs, period, store, all_stores, la
             jobs.append(job("group_report.ipynb", None, tmp))
         else:
             jobs.append(job("store_report.ipynb", store, tmp))
-        if len(jobs) > 1:
-            # the figures of every store, once for the run (each store-month is independent): every notebook takes
-            # its own rows instead of computing them (dealerlab.report.context.shared_figures)
-            from dealerlab.report.context import write_shared_figures
-
-            wanted = store_ids if (all_stores or store is None) else [store]
-            trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
-            write_shared_figures(ds, cache, periods=trend, stores=wanted)
+        # the figures of every store, once for the run (each store-month is independent) and here, while the
+        # kernel is still importing: every notebook takes its own rows (dealerlab.report.shared)
+        wanted = store_ids if (all_stores or store is None) else [store]
+        trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
+        write_shared_figures(ds, cache, periods=trend, stores=wanted)
         run_jobs(jobs, workers=workers, progress=print_progress if progress else None, runtime_dir=work,
                  kernels=kernels)
     return out
@@ -270,7 +267,10 @@ def findings_command(args: argparse.Namespace) -> int:
     """``dealerlab findings DATA --period P [--store S] -o findings.csv|.xlsx``: the ranked findings list alone.
     Never writes over an input or into an input folder (:mod:`dealerlab._output`); an existing output file is
     replaced only with ``--force``; the benchmarks file is checked before anything runs."""
+    # the findings modules (and the PDCA ones they import) only for this command: `dealerlab report` does not need
+    # them in its own process (its kernel computes the findings)
     from dealerlab.report.context import ReportContext
+    from dealerlab.report.findings import findings_frame, write_findings
 
     out = Path(args.output)
     inputs = ([args.data] if args.data != "demo" or os.path.lexists(args.data) else []) + [args.benchmarks]

@@ -15,7 +15,6 @@ import importlib
 import io
 import math
 import os
-import pickle
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -42,14 +41,13 @@ from dealerlab.report.layout import file_name
 from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
 from dealerlab.report.notes import finding_id, template
 from dealerlab.report.params import ReportParams, check_scope
+from dealerlab.report.shared import shared_figures, unpickle_cached, write_shared_figures
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
 
 __all__ = ["open_dataset", "ReportContext", "preload", "write_shared_figures", "shared_figures"]
 
-#: beside the data pickle of a run with several notebooks: every store's figures, computed once for the run
-SHARED_NAME = "figures.pkl"
 
 _TEXT = Catalogue.load("report/context")
 
@@ -57,12 +55,6 @@ _TEXT = Catalogue.load("report/context")
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float):
     return load(path)
-
-
-@functools.lru_cache(maxsize=4)
-def _unpickle_cached(path: str, mtime: float):
-    with open(path, "rb") as fh:
-        return pickle.load(fh)
 
 
 def open_dataset(path: str):
@@ -74,7 +66,7 @@ def open_dataset(path: str):
         return load_demo()
     p = Path(path).resolve()
     if p.suffix == ".pkl":  # the validated Dataset pickled by build_report (our own file, never a client's)
-        return _unpickle_cached(str(p), os.path.getmtime(p))
+        return unpickle_cached(str(p), os.path.getmtime(p))
     return _load_cached(str(p), os.path.getmtime(p))
 
 
@@ -103,51 +95,6 @@ def preload() -> None:
 
 def _periods(ds) -> list[str]:
     return ds.periods()
-
-
-def _per_staff_ids() -> list[str]:
-    return [m for m, i in registry.METRICS.items() if i.per_staff]
-
-
-def write_shared_figures(ds: Dataset, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> Path:
-    """Compute the figures every notebook of a run needs — each store's rows over the trend window, the
-    consultants' rows, the group's rows — once, and save them beside the run's data pickle ``data``
-    (:data:`SHARED_NAME`); :meth:`ReportContext.open` takes its rows from there (:func:`shared_figures`). Each
-    store-month's figures depend on that store's data only, so a store's slice equals what it would compute."""
-    periods, stores = list(periods), list(stores)
-    shared = {
-        "periods": periods,
-        "stores": stores,
-        "store": figures.compute(ds, periods=periods, stores=stores),
-        "staff": figures.compute(ds, periods=periods, stores=stores, metrics=_per_staff_ids(), by_staff=True),
-    }
-    if len(stores) > 1:
-        shared["group"] = figures.compute(group_dataset(ds, stores), periods=periods, stores=[GROUP_ID],
-                                          metrics=group_metric_ids())
-    path = Path(data).with_name(SHARED_NAME)
-    with open(path, "wb") as fh:
-        pickle.dump(shared, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def shared_figures(data: str, *, periods: list[str], stores: list[str]) -> dict | None:
-    """The run's shared figures (:func:`write_shared_figures`) for ``stores`` × ``periods``: ``store`` and ``staff``
-    rows of those stores, and ``group`` when ``stores`` are the run's stores; None when ``data`` is not a run's
-    pickle or the figures do not cover them."""
-    if not str(data).endswith(".pkl"):
-        return None
-    path = Path(data).resolve().with_name(SHARED_NAME)
-    if not path.is_file():
-        return None
-    shared = _unpickle_cached(str(path), os.path.getmtime(path))
-    if shared["periods"] != list(periods) or not set(stores) <= set(shared["stores"]):
-        return None
-    if list(stores) == shared["stores"]:
-        return {k: shared[k] for k in ("store", "staff", "group", "stores") if k in shared}
-    keep = set(stores)
-    out = {k: shared[k][shared[k]["store_id"].isin(keep)].reset_index(drop=True) for k in ("store", "staff")}
-    out["stores"] = shared["stores"]
-    return out
 
 
 _KEEP = re.compile(
@@ -304,8 +251,6 @@ class ReportContext:
         """The group's figures over the trend window, computed from the stores' summed components (Σ numerator ÷
         Σ denominator, :func:`dealerlab.report.metrics_file.group_dataset`); ``store_id`` is :data:`GROUP_ID`."""
         if self._group is None:
-            from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
-
             self._group = figures.compute(group_dataset(self.ds, self.stores), periods=self.periods, stores=[GROUP_ID],
                                           metrics=group_metric_ids())
         return self._group
@@ -333,8 +278,6 @@ class ReportContext:
             return math.nan
         key = (period, store_id)
         if key not in self._year_ago:
-            from dealerlab.report.metrics_file import GROUP_ID, group_dataset, group_metric_ids
-
             if store_id is None:
                 rows = figures.compute(group_dataset(self.ds, self.stores), periods=[period], stores=[GROUP_ID],
                                        metrics=group_metric_ids())
