@@ -1,1 +1,1 @@
-"""Tests of dealerlab/pay.py."""
+"""Tests of dealerlab/pay/__init__.py."""

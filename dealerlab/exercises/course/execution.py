@@ -4,14 +4,14 @@
   the lever: 规范 (作业规范、流程/人力管理), 培训 (培训、演练、日常考核) or 激励 (鼓励制度、绩效考核); plus the principle
   「知道了，没有做，等于不知道」.
 * :data:`six_s_4` (10b) — classify site observations into the 6S, management measures into the 4化, and daily tasks to
-  the role that owns them (关键岗位职责); score a 6S audit (:func:`dealerlab.people.six_s_score`).
+  the role that owns them (关键岗位职责); score a 6S audit (:func:`dealerlab.execution.six_s_score`).
 * :data:`daily_close_case` (10c) — 日清日结 on selling days: time progress, tomorrow's target (日结日高), the new hires'
   脱落率, and an evening close-out note checked for its elements.
 * :data:`training_plan` (10d) — 培训方案: the first step (choice), who needs which course and the hours (table, from
-  :func:`dealerlab.people.training_needs`), a checkable goal (text).
+  :func:`dealerlab.execution.training_needs`), a checkable goal (text).
 
 The numbers of 10c come from :func:`dealerlab.targets.daily_close`, :func:`dealerlab.targets.day_weights` and
-:func:`dealerlab.people.recruiting` (the same functions as notebook 10). Nothing happens at import time except
+:func:`dealerlab.execution.recruiting` (the same functions as notebook 10). Nothing happens at import time except
 building these plain-data definitions (10c's numbers are computed on a small fixed case when first checked).
 """
 
@@ -23,6 +23,7 @@ from functools import lru_cache
 import pandas as pd
 
 from dealerlab.data.dataset import Dataset
+from dealerlab.execution import recruiting, six_s_score, training_needs
 from dealerlab.exercises import (
     ChoiceField,
     ClassifyField,
@@ -35,7 +36,6 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
-from dealerlab.people import recruiting, six_s_score, training_needs
 from dealerlab.targets import daily_close, day_weights
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
@@ -223,7 +223,7 @@ def headcount_needed() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def audit_numbers() -> dict:
-    """The model answer of the 6S audit part of :data:`six_s_4`, from :func:`dealerlab.people.six_s_score`.
+    """The model answer of the 6S audit part of :data:`six_s_4`, from :func:`dealerlab.execution.six_s_score`.
 
     Returns
     -------
@@ -351,7 +351,7 @@ def _case_dataset():
 @lru_cache(maxsize=1)
 def daily_case_numbers() -> dict:
     """The model numbers of :data:`daily_close_case` from :func:`dealerlab.targets.daily_close` and
-    :func:`dealerlab.people.recruiting` on the fixed case.
+    :func:`dealerlab.execution.recruiting` on the fixed case.
 
     Returns
     -------
@@ -492,7 +492,7 @@ FIRST_STEP = {
 
 @lru_cache(maxsize=1)
 def training_numbers() -> pd.DataFrame:
-    """The 10d answers from :func:`dealerlab.people.training_needs` (index = skill key)."""
+    """The 10d answers from :func:`dealerlab.execution.training_needs` (index = skill key)."""
     rows = [(who, SKILLS[k], s[i]) for who, s in SKILL_SCORES.items() for i, k in enumerate(SKILLS)]
     scores = pd.DataFrame(rows, columns=["staff_id", "skill", "score"])
     t = training_needs(scores, standard=STANDARD, hours={SKILLS[k]: h for k, h in COURSE_HOURS.items()})

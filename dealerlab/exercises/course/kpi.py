@@ -26,10 +26,10 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
-from dealerlab.formula import parse
 from dealerlab.kpi import FIELDS, KpiCard, score_cards, validate_cards
 from dealerlab.kpi.card import parse_sources
 from dealerlab.kpi.design import screen_kpis
+from dealerlab.kpi.formula import parse
 from dealerlab.kpi.library import library_cards
 
 __all__ = [

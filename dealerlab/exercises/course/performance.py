@@ -6,7 +6,7 @@
 * :data:`pay_value_drill` (07c) — the variable share of a pay package (:func:`dealerlab.pay.pay_mix`), a month's points
   (:func:`dealerlab.pay.score_points`) and the revival rule (:func:`dealerlab.pay.revival`), incentives sorted into
   material / staffing / recognition (seed 003「有效激励」), the EVA gain of cutting inventory
-  (:func:`dealerlab.value.driver_what_if`), and SWOT statements sorted (seed 003「SOWT分析」).
+  (:func:`dealerlab.pay.value.driver_what_if`), and SWOT statements sorted (seed 003「SOWT分析」).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, is_close
 from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
 from dealerlab.pay import feedback_360, pay_mix, score_points
-from dealerlab.value import driver_what_if
+from dealerlab.pay.value import driver_what_if
 
 __all__ = ["appraisal_drill", "pay_value_drill", "WATER_KPIS", "APPRAISAL_ERRORS", "ERROR_CASES", "RATINGS_360",
            "score_360", "PAY_PACKAGE", "POINT_LOG", "points_answer", "INCENTIVES", "VALUE_CASE", "inventory_gain",
@@ -176,7 +176,7 @@ INCENTIVES = {
     "i6": ("“月度服务之星”照片上墙", "spirit"),
 }
 
-#: the 07c value case (a year): see dealerlab.value.driver_tree
+#: the 07c value case (a year): see dealerlab.pay.value.driver_tree
 VALUE_CASE = dict(price=150_000, units=1_200, unit_cost=142_000, expenses=6e6, tax_rate=0.25, inventory=30e6,
                   receivables=10e6, fixed_capital=20e6, capital_cost_rate=0.08)
 
