@@ -26,7 +26,6 @@ from dealerlab.data.dataset import Dataset
 from dealerlab.execution import recruiting, six_s_score, training_needs
 from dealerlab.exercises import (
     ChoiceField,
-    ClassifyField,
     Exercise,
     Feedback,
     NumberField,
@@ -35,7 +34,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
+from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, numbering
 from dealerlab.targets import daily_close, day_weights
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
@@ -119,16 +118,8 @@ three_no = Exercise(
     ),
     instructions_en="Six cases of poor execution: diagnose each (able / know how / willing) and pick the first lever.",
     fields={
-        "diagnosis": ClassifyField(
-            "诊断：哪一种“不”", "Diagnosis",
-            items=case_items(THREE_NO_CASES, "案例 {n}"),
-            classes=_NO, classes_en=_NO_EN,
-        ),
-        "lever": ClassifyField(
-            "最先用的手段", "First lever",
-            items=case_items(THREE_NO_CASES, "案例 {n}"),
-            classes=_LEVER, classes_en=_LEVER_EN,
-        ),
+        "diagnosis": case_field("诊断：哪一种“不”", "Diagnosis", THREE_NO_CASES, _NO, _NO_EN, item="案例 {n}"),
+        "lever": case_field("最先用的手段", "First lever", THREE_NO_CASES, _LEVER, _LEVER_EN, item="案例 {n}"),
         "principle": ChoiceField(
             "“知道了，没有做，等于不知道”说的是什么？", "What does 'knowing without doing is not knowing' mean?",
             options={
@@ -295,15 +286,9 @@ six_s_4 = Exercise(
     ),
     instructions_en="Classify six site observations into the 6S, four measures into the 4化, six tasks to roles.",
     fields={
-        "six": ClassifyField("现场问题 → 6S", "Observation → 6S",
-                             items=case_items(SIX_S_ITEMS),
-                             classes=_SIX, classes_en=_SIX_EN),
-        "four": ClassifyField("改善措施 → 4化", "Measure → 4化",
-                              items=case_items(FOUR_ITEMS),
-                              classes=_FOUR, classes_en=_FOUR_EN),
-        "roles": ClassifyField("日常工作 → 负责岗位", "Task → role",
-                               items=case_items(ROLE_TASKS),
-                               classes=_ROLES, classes_en=_ROLES_EN),
+        "six": case_field("现场问题 → 6S", "Observation → 6S", SIX_S_ITEMS, _SIX, _SIX_EN),
+        "four": case_field("改善措施 → 4化", "Measure → 4化", FOUR_ITEMS, _FOUR, _FOUR_EN),
+        "roles": case_field("日常工作 → 负责岗位", "Task → role", ROLE_TASKS, _ROLES, _ROLES_EN),
         "audit_total": NumberField("6S 检核总分", "6S audit score", percent=True),
         "headcount": TableField(
             "人员编制（名）", "Headcount plan", rows={k: f"{k} 店" for k in HEADCOUNT},
