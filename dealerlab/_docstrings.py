@@ -16,7 +16,7 @@ SNIPPETS = {
     "stores_usage": "stores : iterable of str, optional\n    Store ids; default every store found in ``usage``.",
     "stores_staff": "stores : iterable of str, optional\n    Store ids; default every store found in ``staff``.",
     "figure_returns": "DataFrame\n    ``store_id, period, numerator, denominator, value, reason``.",
-    # an after-sales figure's table, months and stores (dealerlab.aftersales)
+    # an after-sales figure's table, months and stores (dealerlab.pdca.aftersales)
     "orders_periods_stores": (
         "orders : DataFrame\n    ``service_orders``.\nperiods : iterable of str\n    Months ``YYYY-MM``.\n"
         "stores : iterable of str, optional\n    Store ids; default every store found in ``orders``."

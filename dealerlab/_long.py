@@ -2,7 +2,7 @@
 the store × period grid, ratio/amount/unavailable figure frames, and the one ordering of the long format
 (``store_id, period, metric, value, reason``, see :mod:`dealerlab.metrics`).
 
-Written once here so that every family (``dealerlab.funnel``, ``dealerlab.aftersales``, ``dealerlab.csi``, and
+Written once here so that every family (``dealerlab.funnel``, ``dealerlab.pdca.aftersales``, ``dealerlab.csi``, and
 the families added later) normalises its arguments and orders its rows the same way.
 """
 

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dealerlab import aftersales, csi, funnel, policy, retention
+from dealerlab import csi, funnel, policy, retention
 from dealerlab._batch import across_stores
 from dealerlab._long import LONG_COLUMNS, order_long
 from dealerlab.metrics import METRICS, info
+from dealerlab.pdca import aftersales
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset

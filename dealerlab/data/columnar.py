@@ -184,6 +184,14 @@ def _convert_dates(part, window):
     import pyarrow.compute as pc
 
     DATE_MIN, DATE_MAX = window  # noqa: N806
+    try:  # ISO dates all valid: Arrow's own parser (it refuses 2026-02-30 rather than rolling it over)
+        value = pc.cast(part, "timestamp[s]").to_numpy().astype("datetime64[D]")
+    except Exception:  # noqa: BLE001 - a slash or a point between the parts, or a day that does not exist
+        pass
+    else:
+        ok = (value >= np.datetime64(DATE_MIN)) & (value <= np.datetime64(DATE_MAX))
+        return value.astype("datetime64[ns]"), ok
+
     def digits(start, stop):
         return pc.cast(pc.utf8_slice_codeunits(part, start, stop), "int64").to_numpy()
 

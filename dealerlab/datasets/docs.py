@@ -96,6 +96,18 @@ def render_readme(ds: Dataset) -> str:
     """The Markdown text of ``datasets/README.md`` for the demo ``ds`` (from ``generate()`` with the default seed)."""
     f = planted_facts(ds)
     periods = sorted(ds.targets["period"].unique())
+    lines = _readme_header(periods) + _readme_stores_and_rows(ds)
+    lines += ["", "## 教学案例 / Planted teaching cases", ""]
+    lines += _booth_case(ds, f) + _bottom_out_case(ds, f, periods) + _team_case(f) + _comeback_case(f)
+    lines += _funnel_case() + _accounts_case(ds) + _csi_and_complaint_cases()
+    lines += _policy_case(ds)
+    lines += _first_service_case(ds)
+    lines += _readme_other_notes() + _data_dictionary()
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _readme_header(periods: list[str]) -> list[str]:
+    """Title, provenance, files, how to load and regenerate."""
     lines = [
         "# 演示数据 / Demo dealer group",
         "",
@@ -130,14 +142,24 @@ def render_readme(ds: Dataset) -> str:
         "| store_id | 门店名称 | 品牌 | 城市 | 业务类型 |",
         "|---|---|---|---|---|",
     ]
+    return lines
+
+
+def _readme_stores_and_rows(ds: Dataset) -> list[str]:
+    """The stores and the row count of every table."""
+    lines: list[str] = []
     for r in ds.stores.itertuples():
         lines.append(f"| {r.store_id} | {r.store_name} | {r.brand} | {r.city} | {r.business} |")
     lines += ["", "## 行数 / Rows", "", "| table | 表 | rows |", "|---|---|---|"]
     for name, t in ds.tables.items():
         lines.append(f"| {name} | {TABLES[name].zh} | {len(t)} |")
 
-    # ------------------------------------------------------------------ planted cases
-    lines += ["", "## 教学案例 / Planted teaching cases", ""]
+    return lines
+
+
+def _booth_case(ds: Dataset, f: dict) -> list[str]:
+    """Case 1: paint booths under 60 % at S02 and its crews."""
+    lines: list[str] = []
     util = f["booth_util"]
     if "S02" in util:
         lo, hi = util["S02"].min(), util["S02"].max()
@@ -151,6 +173,12 @@ def render_readme(ds: Dataset) -> str:
             "（service_orders.crew_id / crew_size / damage_class），小损伤工单工时偏长、出厂晚于承诺；其他门店是 2–3 人的专业班组"
             "（基本按损伤程度分工）。按 班组人数 × 损伤程度 看工时与准时交车即可讲清原因。"
         )
+    return lines
+
+
+def _bottom_out_case(ds: Dataset, f: dict, periods: list[str]) -> list[str]:
+    """Case 2: consultants around the 10/12-unit lines."""
+    lines: list[str] = []
     units = f["units"]
     cons = ds.staff[ds.staff["role"] == "销售顾问"]
     u = units[units["staff_id"].isin(cons["staff_id"])]
@@ -167,7 +195,7 @@ def render_readme(ds: Dataset) -> str:
         if any(vals[i] < 12 and vals[i + 1] < 12 for i in range(len(vals) - 1)):
             twice.append(f"{staff}（{store}）")
     weak = ""
-    if "S02" in util:
+    if "S02" in f["booth_util"]:
         s02 = u[u["staff_id"].isin(full) & (u["store_id"] == "S02")].groupby("staff_id")["units"].sum() / len(periods)
         if len(s02):
             weak = f"S02 的 {s02.idxmin()} 能力偏弱、全年在岗，月均 {s02.min():.1f} 台，每个季度都低于 12 台。"
@@ -177,6 +205,12 @@ def render_readme(ds: Dataset) -> str:
         f"{'、'.join(twice[:8])}{' 等' if len(twice) > 8 else ''}。"
         + weak
     )
+    return lines
+
+
+def _team_case(f: dict) -> list[str]:
+    """Case 3: the team reward pool's miss and make-up."""
+    lines: list[str] = []
     team = f["team"]
     for store, t in team.items():
         lines.append(
@@ -184,6 +218,12 @@ def render_readme(ds: Dataset) -> str:
             f"{t['team_shortfall']} 台，5 000 元入池）；之后几个月达成但超额不足以弥补；{t['team_make_up']} 超额覆盖缺口，"
             "奖池连同当月奖金一起发放。同年其他月份均达成。"
         )
+    return lines
+
+
+def _comeback_case(f: dict) -> list[str]:
+    """Case 4: the comeback rate rising, the PDCA action month, the fall."""
+    lines: list[str] = []
     cb = f["comeback"]
     for store, action in f["comeback_action"].items():
         ser = cb[store]
@@ -194,11 +234,23 @@ def render_readme(ds: Dataset) -> str:
             f"{peak_month} 的 {_fmt_pct(pre.max())}；**{action} 为整改（PDCA 行动）月**，之后回落到 "
             f"{_fmt_pct(ser[ser.index > action].mean())} 左右。CSI 题项「一次修好」同期下降。"
         )
+    return lines
+
+
+def _funnel_case() -> list[str]:
+    """Case 5: the funnel bottleneck at S01."""
+    lines: list[str] = []
     lines.append(
         "5. **销售漏斗瓶颈（S01）** — S01 的试乘试驾率约 0.35（基准 0.50；首次到店试驾少），其他环节接近基准，"
         "成交率因此偏低（约 0.17）；S02、S03 各环节接近基准（全年平均：信息留存 0.70–0.74，来电到店 0.42–0.45，"
         "再回展厅 0.28，试驾 0.46–0.50，成交 0.19–0.21）。"
     )
+    return lines
+
+
+def _accounts_case(ds: Dataset) -> list[str]:
+    """Case 6: big-account tiers and the churn warnings."""
+    lines: list[str] = []
     acc = ds.accounts
     last = pd.concat(
         [ds.sales.groupby("account_id")["invoice_date"].max(), ds.service_orders.groupby("account_id")["open_date"].max()]
@@ -213,6 +265,12 @@ def render_readme(ds: Dataset) -> str:
         "S03 的大客户渠道销售（sales.channel = 大客户，带 account_id）和约 30% 的维修工单带 account_id。"
         f"流失预警（重要型且最后 200 天以上没有购车和进厂）：{silent}。"
     )
+    return lines
+
+
+def _csi_and_complaint_cases() -> list[str]:
+    """Cases 7 and 8: IPA quadrants and the complaints."""
+    lines: list[str] = []
     lines.append(
         "7. **满意度 IPA** — 题项按设计落在四个象限（重要性 = 与「总体满意度」的相关）：SSI「试乘试驾安排」「需求了解充分」"
         "「报价透明」、CSI「一次修好」「按时交车」为 重点改进（S02 更明显）；CSI「休息区舒适」「车辆交还清洁」为 过度投入。"
@@ -222,14 +280,24 @@ def render_readme(ds: Dataset) -> str:
         "8. **投诉** — 类别呈帕累托分布（维修质量、等待时间、收费争议居前），约 15–20% 上报（重大投诉全部上报），"
         "少数超过 7 天未结案。"
     )
-    lines += _policy_case(ds)
-    lines += _first_service_case(ds)
-    lines += [
+    return lines
+
+
+def _readme_other_notes() -> list[str]:
+    """Other facts of the demo (turnover, follow-ups, working days, monthly finance)."""
+    lines = [
         "",
         "其他：销售顾问月离职率约 5–7%（离职当天补员，人数稳定）；潜客跟踪按时完成率约 0.86–0.93；"
         "工作日 周一至周六（展厅周末客流更多，售后周日不开单）。monthly_finance 为月度数据：capital_cost_rate 是**月**资本成本率"
         "（年 8% ÷ 12），EVA = NOPAT − 投入资本 × 资本成本率 即当月 EVA，各月有正有负。",
         "",
+    ]
+    return lines
+
+
+def _data_dictionary() -> list[str]:
+    """Every table of the schema with its columns."""
+    lines = [
         "## 数据字典 / Data dictionary",
         "",
         "类型 kind：id 编号（文本）、text 文本、enum 枚举、date 日期、bool 是/否、int 整数、number 数值、period 月份 YYYY-MM。"
@@ -254,4 +322,4 @@ def render_readme(ds: Dataset) -> str:
                 f"| {c.name} | {c.zh} | {c.kind} {_KIND_ZH[c.kind]} | {'*' if c.required else ''} | {extra} | {'PII' if c.pii else ''} |"
             )
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return lines

@@ -20,7 +20,7 @@ from typing import Any
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ExerciseError
-from dealerlab.exercises.feedback import STATUS_LABELS, Feedback
+from dealerlab.exercises.feedback import Feedback, status_label
 from dealerlab.exercises.fields import Field, FieldError
 from dealerlab.exercises.store import AnswerStore, now_iso
 from dealerlab.i18n import Catalogue
@@ -588,7 +588,7 @@ class Exercise:
     def _feedback_box(self, status: str, score: float, body: str) -> str:
         color, bg = _COLORS[status]
         lang = self.lang
-        head = _T.get("result", lang, status=STATUS_LABELS[status]["en" if lang == "en" else "zh"], score=f"{score:.0%}")
+        head = _T.get("result", lang, status=status_label(status, lang), score=f"{score:.0%}")
         return (
             f"<div class='dl-{status}' style='border-left:6px solid {color};background:{bg};padding:6px 12px;"
             f"margin:6px 0'><b style='color:{color}'>{html.escape(head)}</b>{body}</div>"
@@ -659,7 +659,7 @@ class Exercise:
         rows = "".join(
             f"<tr><td>{_T.get('attempt', lang, n=i)}</td><td>{html.escape(_local_time(a.get('time', '')))}</td>"
             f"<td style='color:{_COLORS.get(a.get('status'), ('#333',))[0]}'>"
-            f"{STATUS_LABELS.get(a.get('status'), {'zh': '?', 'en': '?'})['en' if lang == 'en' else 'zh']}</td>"
+            f"{status_label(a.get('status'), lang)}</td>"
             f"<td>{float(a.get('score', 0)):.0%}</td></tr>"
             for i, a in enumerate(self.attempts, start=1)
         )

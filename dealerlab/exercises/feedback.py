@@ -13,18 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dealerlab.errors import ExerciseError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["Feedback", "STATUSES", "is_close", "find_keywords", "parse_number", "NumberParseError"]
 
 #: Statuses a check can return ("invalid" is used by the platform when the input cannot be parsed).
 STATUSES = ("correct", "partly", "wrong", "invalid")
 
-STATUS_LABELS = {
-    "correct": {"zh": "正确", "en": "Correct"},
-    "partly": {"zh": "部分正确", "en": "Partly correct"},
-    "wrong": {"zh": "不正确", "en": "Not correct"},
-    "invalid": {"zh": "请先修正输入", "en": "Please fix the input first"},
-}
+#: the name of each status, zh and en (messages/exercises/feedback.toml)
+STATUS_LABELS = Catalogue.load("exercises/feedback")
+
+
+def status_label(status: str | None, lang: str = "zh") -> str:
+    """The name of a check status in ``lang`` (``"?"`` for a status this version does not know)."""
+    return STATUS_LABELS.get(status, lang) if status in STATUSES else "?"
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ class Feedback:
         return (self.hint_en or self.hint) if lang == "en" else self.hint
 
     def status_label(self, lang: str = "zh") -> str:
-        return STATUS_LABELS[self.status]["en" if lang == "en" else "zh"]
+        return status_label(self.status, lang)
 
     def to_dict(self) -> dict:
         return {

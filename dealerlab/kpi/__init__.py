@@ -1,6 +1,6 @@
 """Course module 2 — KPI design: nine-factor cards, validation, the setting workflow, scoring, the library, Excel.
 
-docs/DOMAIN.md §4. Formulas are read by the safe formula language of :mod:`dealerlab.formula`. The library table itself
+docs/DOMAIN.md §4. Formulas are read by the safe formula language of :mod:`dealerlab.kpi.formula`. The library table itself
 is :func:`dealerlab.kpi.library.library` (not re-exported here, so that the name keeps meaning the submodule).
 """
 

@@ -33,8 +33,8 @@ import pandas as pd
 from dealerlab._options import check_lang, check_option
 from dealerlab.data.schema import TABLES
 from dealerlab.errors import DataValidationError, DealerlabError, FormulaError, ParameterError, Problem
-from dealerlab.formula import parse
 from dealerlab.i18n import Catalogue
+from dealerlab.kpi.formula import parse
 
 __all__ = [
     "FACTORS",
@@ -135,7 +135,7 @@ class KpiCard:
     definition : str
         目标定义: what the KPI measures and why.
     formula : str
-        计算公式 in the safe formula language (:mod:`dealerlab.formula`), e.g. ``"S_room / (L + N)"``.
+        计算公式 in the safe formula language (:mod:`dealerlab.kpi.formula`), e.g. ``"S_room / (L + N)"``.
     owner : str
         责任人: a person or a role/department ("销售顾问 张伟", "售后部").
     weight : float

@@ -25,9 +25,9 @@ import pandas as pd
 
 from dealerlab._options import check_lang
 from dealerlab.errors import FormulaError
-from dealerlab.formula import evaluate, parse
 from dealerlab.i18n import Catalogue
 from dealerlab.kpi.card import EXTRA_METRICS, KpiCard, _direction, _number, formula_names
+from dealerlab.kpi.formula import evaluate, parse
 from dealerlab.metrics import METRICS
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def score_cards(
     actuals : mapping, optional
         Card id (or, failing that, card name) → actual value. Takes precedence over ``values``.
     values : mapping, optional
-        Metric id → value; each card's formula is evaluated with them (:func:`dealerlab.formula.evaluate`).
+        Metric id → value; each card's formula is evaluated with them (:func:`dealerlab.kpi.formula.evaluate`).
     reasons : mapping, optional
         Card id or metric id → why its value is missing; quoted in ``reason``.
     lang : {"zh", "en"}

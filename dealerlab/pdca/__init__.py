@@ -6,7 +6,7 @@
 - :mod:`dealerlab.pdca.cadence` — seed 001's daily / weekly / immediate / monthly dashboard with traffic lights.
 - :mod:`dealerlab.pdca.tools` — fishbone (6M) table, event rate by group, one store against its peers.
 
-The after-sales figures themselves live in :mod:`dealerlab.aftersales`; charts in :mod:`dealerlab.plots.pdca`.
+The after-sales figures themselves live in :mod:`dealerlab.pdca.aftersales`; charts in :mod:`dealerlab.plots.pdca`.
 """
 
 from dealerlab.pdca.cadence import CADENCE, DEFAULT_BENCHMARKS, cadence_table, complaint_status

@@ -1,5 +1,5 @@
 """Charts of course module 7 (pay, people, value). Drawing only: inputs are the tables of :mod:`dealerlab.pay` and
-:mod:`dealerlab.value`."""
+:mod:`dealerlab.pay.value`."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def units_vs_lines(units: pd.DataFrame, *, names: dict | None = None, quarterly_
 
 
 def value_tree(tree: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
-    """The EVA value tree (from :func:`dealerlab.value.value_tree`) drawn left to right: EVA ← NOPAT/capital charge ← drivers."""
+    """The EVA value tree (from :func:`dealerlab.pay.value.value_tree`) drawn left to right: EVA ← NOPAT/capital charge ← drivers."""
     ax = get_axes(ax, (10, 5))
     pos = {
         "eva": (0.05, 0.5), "nopat": (0.38, 0.75), "capital_charge": (0.38, 0.22),
@@ -126,7 +126,7 @@ def value_tree(tree: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") 
 
 @share_docs
 def driver_tree(tree: pd.DataFrame, *, highlight=(), ax: Axes | None = None, lang: str = "zh") -> Axes:
-    """The value-driver tree of :func:`dealerlab.value.driver_tree`, EVA on the left, the drivers (price, units, unit
+    """The value-driver tree of :func:`dealerlab.pay.value.driver_tree`, EVA on the left, the drivers (price, units, unit
     cost, expenses, inventory, receivables, fixed capital) on the right; ``highlight`` nodes are drawn in orange.
 
     Parameters

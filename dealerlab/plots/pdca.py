@@ -1,7 +1,7 @@
 """Charts of course module 4 (PDCA): p-chart, run chart, the cadence traffic-light board, the paint shop by crew size
 × damage class, and booth utilisation against the 60 % line, and the fishbone (cause-and-effect) chart.
 
-Drawing only: each function takes a table from :mod:`dealerlab.pdca` / :mod:`dealerlab.aftersales` and an optional
+Drawing only: each function takes a table from :mod:`dealerlab.pdca` / :mod:`dealerlab.pdca.aftersales` and an optional
 ``ax``, and returns the Axes. Call :func:`dealerlab.plots.set_style` first so Chinese labels render.
 """
 
@@ -275,7 +275,7 @@ def plot_paint_shop(
     Parameters
     ----------
     table : DataFrame
-        From :func:`dealerlab.aftersales.paint_shop_by_crew`: ``store_id, crew_band, damage_class`` and ``value``.
+        From :func:`dealerlab.pdca.aftersales.paint_shop_by_crew`: ``store_id, crew_band, damage_class`` and ``value``.
     value : {"mean_days", "mean_labor_hours", "hours_per_day", "orders"}
         The column drawn.
     ax : Axes, optional
@@ -321,7 +321,7 @@ def plot_booth_utilisation(
     Parameters
     ----------
     table : DataFrame
-        ``store_id, period, value`` (from :func:`dealerlab.aftersales.booth_utilisation`).
+        ``store_id, period, value`` (from :func:`dealerlab.pdca.aftersales.booth_utilisation`).
     ax : Axes, optional
         Where to draw.
     threshold : float

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dealerlab import _long, aftersales, csi, funnel, metrics
+from dealerlab import _long, csi, funnel, metrics
 from dealerlab._long import month
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import POLICY_ITEM
+from dealerlab.pdca import aftersales
 from dealerlab.policy.rebates import rebate, resolve_policy, tier_reached, vp_ladder
 from dealerlab.policy.stock import (
     AGE_BUCKETS,

@@ -76,6 +76,6 @@ def test_every_literal_key_is_in_its_message_file():
 
 
 def test_the_scan_reads_a_module_catalogue():
-    tree = ast.parse((PACKAGE / "aftersales.py").read_text(encoding="utf-8"))
-    assert _loads(tree) == {"_MSG": "aftersales"}
-    assert "missing_table" in _keys("aftersales")
+    tree = ast.parse((PACKAGE / "pdca" / "aftersales.py").read_text(encoding="utf-8"))
+    assert _loads(tree) == {"_MSG": "pdca/aftersales"}
+    assert "missing_table" in _keys("pdca/aftersales")

@@ -355,15 +355,15 @@ def test_documented_parameters_match_signatures():
     import inspect
     import re
 
-    import dealerlab.formula
     import dealerlab.kpi.card
     import dealerlab.kpi.excel
+    import dealerlab.kpi.formula
     import dealerlab.kpi.library
     import dealerlab.kpi.scoring
     import dealerlab.plots.kpi
 
     modules = [
-        dealerlab.formula,
+        dealerlab.kpi.formula,
         dealerlab.kpi.card,
         dealerlab.kpi.excel,
         dealerlab.kpi.library,

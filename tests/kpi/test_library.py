@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from dealerlab.errors import ParameterError
-from dealerlab.formula import parse
 from dealerlab.kpi import PERSPECTIVES, validate_cards
 from dealerlab.kpi.card import formula_names, parse_sources
+from dealerlab.kpi.formula import parse
 from dealerlab.kpi.library import DEPARTMENT_SETS, ROLE_SETS, library, library_cards, library_sets
 from dealerlab.metrics import METRICS
 

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from dealerlab import value
+from dealerlab.pay import value
 from dealerlab.plots import accounts as pa
 from dealerlab.plots import pay as pp
 

@@ -65,6 +65,6 @@ def test_shared_snippets_are_filled_in():
     """A ``%(name)s`` placeholder never reaches a reader (dealerlab._docstrings.share_docs fills them)."""
     left = [q for q, func in _public_callables() if "%(" in (func.__doc__ or "") and "_docstrings" not in q]
     assert left == []
-    from dealerlab.aftersales import booth_utilisation
+    from dealerlab.pdca.aftersales import booth_utilisation
 
     assert "Months ``YYYY-MM``." in booth_utilisation.__doc__

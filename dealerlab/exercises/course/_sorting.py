@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from dealerlab.exercises.fields import ClassifyField
+
 #: a case id → (zh text, answer, ...)
 Cases = Mapping[str, Sequence]
 
@@ -28,6 +30,13 @@ def case_items(cases: Cases, label: str | None = None) -> dict[str, str]:
     if label is None:
         return {k: f"{i}. {case[0]}" for i, (k, case) in enumerate(cases.items(), start=1)}
     return {k: label.format(n=n) for k, n in numbering(cases).items()}
+
+
+def case_field(label: str, label_en: str | None, cases: Cases, classes: Sequence[str] | Mapping[str, str],
+               classes_en: Mapping[str, str] | None = None, *, item: str | None = None) -> ClassifyField:
+    """The ClassifyField of a case table: one dropdown per case, labelled as :func:`case_items` does with ``item``
+    (``"案例 {n}"``) or with the case's numbered text, choosing among ``classes``."""
+    return ClassifyField(label, label_en, items=case_items(cases, item), classes=classes, classes_en=classes_en)
 
 
 def answers(cases: Cases) -> dict[str, str]:

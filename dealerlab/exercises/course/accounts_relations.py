@@ -23,7 +23,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
+from dealerlab.exercises.course._sorting import answer_key, answers, case_field, case_lines, classify_detail
 
 __all__ = ["relation_drill", "b2b_equity", "STEP_ACTIONS", "METHOD_SCENES", "DECISION_PEOPLE", "FUNNEL_RATES",
            "FUNNEL_DEALS", "pipeline_answer", "EQUITY_CASE", "equity_answer", "EXERCISES"]
@@ -119,16 +119,13 @@ relation_drill = Exercise(
     ),
     instructions_en="Sort actions into the four steps, scenes into the five methods, people into decision roles; log a competitor move.",
     fields={
-        "steps": ClassifyField("① 动作 → 步骤", "Action → step",
-                               items=case_items(STEP_ACTIONS), classes=_STEPS,
-                               classes_en={"建立": "build", "维系": "keep", "巩固": "consolidate", "发展": "develop"}),
+        "steps": case_field("① 动作 → 步骤", "Action → step", STEP_ACTIONS, _STEPS,
+                            {"建立": "build", "维系": "keep", "巩固": "consolidate", "发展": "develop"}),
         "principle": ChoiceField("② 原则", "Principle", options={
             "a": "客户有需要时再提供服务，价格越低越好",
             "b": "变被动服务为主动关怀，变推销产品为双赢合作",
             "c": "抓住一个关键人，其他人不用管"}),
-        "methods": ClassifyField("③ 场景 → 方法", "Scene → method",
-                                 items=case_items(METHOD_SCENES),
-                                 classes=_METHODS),
+        "methods": case_field("③ 场景 → 方法", "Scene → method", METHOD_SCENES, _METHODS),
         "people": ClassifyField("④ 人 → 角色", "Person → role",
                                 items={k: t for k, (t, _v) in DECISION_PEOPLE.items()}, classes=_ROLES,
                                 classes_en=_ROLES_EN),

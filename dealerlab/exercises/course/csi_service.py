@@ -12,8 +12,8 @@
 from __future__ import annotations
 
 from dealerlab.csi import sample_size
-from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, TextField, find_keywords
-from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
+from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, TextField, find_keywords
+from dealerlab.exercises.course._sorting import answer_key, answers, case_field, case_lines, classify_detail
 
 __all__ = ["qscv_survey", "complaint_handling", "QSCV_PRACTICES", "REMARKS", "COMPLAINTS", "PHONE_RULES",
            "survey_population", "EXERCISES"]
@@ -111,12 +111,8 @@ qscv_survey = Exercise(
     ),
     instructions_en="Sort practices into QSC+V, name the dimension of five remarks, size the survey and say why a third party.",
     fields={
-        "qscv": ClassifyField("① 做法 → QSC+V", "Practice → QSC+V",
-                              items=case_items(QSCV_PRACTICES),
-                              classes=_QSCV, classes_en=_QSCV_EN),
-        "remarks": ClassifyField("② 客户原话 → 维度", "Remark → dimension",
-                                 items=case_items(REMARKS),
-                                 classes={d: d for d in _TEN}),
+        "qscv": case_field("① 做法 → QSC+V", "Practice → QSC+V", QSCV_PRACTICES, _QSCV, _QSCV_EN),
+        "remarks": case_field("② 客户原话 → 维度", "Remark → dimension", REMARKS, {d: d for d in _TEN}),
         "sample": NumberField("③ 至少需要的有效问卷", "Questionnaires needed", unit="份"),
         "third": ChoiceField("④ 第三方调查的意义", "Why a third party", options=_THIRD),
     },
@@ -234,11 +230,8 @@ complaint_handling = Exercise(
     ),
     instructions_en="Classify five complaints and pick the first response, choose the phone rules and write a reply.",
     fields={
-        "types": ClassifyField("① 投诉类型", "Type", items=case_items(COMPLAINTS),
-                               classes=_TYPES, classes_en=_TYPES_EN),
-        "responses": ClassifyField("① 第一步处理", "First response",
-                                   items=case_items(COMPLAINTS),
-                                   classes=_RESPONSES, classes_en=_RESP_EN),
+        "types": case_field("① 投诉类型", "Type", COMPLAINTS, _TYPES, _TYPES_EN),
+        "responses": case_field("① 第一步处理", "First response", COMPLAINTS, _RESPONSES, _RESP_EN),
         "phone": ChoiceField("② 正确的电话处理原则", "Phone rules", multiple=True,
                              options={k: t for k, (t, _ok) in PHONE_RULES.items()}),
         "reply": TextField("③ 你的回应", "Your reply", rows=4,

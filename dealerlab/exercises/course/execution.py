@@ -4,14 +4,14 @@
   the lever: 规范 (作业规范、流程/人力管理), 培训 (培训、演练、日常考核) or 激励 (鼓励制度、绩效考核); plus the principle
   「知道了，没有做，等于不知道」.
 * :data:`six_s_4` (10b) — classify site observations into the 6S, management measures into the 4化, and daily tasks to
-  the role that owns them (关键岗位职责); score a 6S audit (:func:`dealerlab.people.six_s_score`).
+  the role that owns them (关键岗位职责); score a 6S audit (:func:`dealerlab.execution.six_s_score`).
 * :data:`daily_close_case` (10c) — 日清日结 on selling days: time progress, tomorrow's target (日结日高), the new hires'
   脱落率, and an evening close-out note checked for its elements.
 * :data:`training_plan` (10d) — 培训方案: the first step (choice), who needs which course and the hours (table, from
-  :func:`dealerlab.people.training_needs`), a checkable goal (text).
+  :func:`dealerlab.execution.training_needs`), a checkable goal (text).
 
 The numbers of 10c come from :func:`dealerlab.targets.daily_close`, :func:`dealerlab.targets.day_weights` and
-:func:`dealerlab.people.recruiting` (the same functions as notebook 10). Nothing happens at import time except
+:func:`dealerlab.execution.recruiting` (the same functions as notebook 10). Nothing happens at import time except
 building these plain-data definitions (10c's numbers are computed on a small fixed case when first checked).
 """
 
@@ -23,9 +23,9 @@ from functools import lru_cache
 import pandas as pd
 
 from dealerlab.data.dataset import Dataset
+from dealerlab.execution import recruiting, six_s_score, training_needs
 from dealerlab.exercises import (
     ChoiceField,
-    ClassifyField,
     Exercise,
     Feedback,
     NumberField,
@@ -34,8 +34,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
-from dealerlab.people import recruiting, six_s_score, training_needs
+from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, numbering
 from dealerlab.targets import daily_close, day_weights
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
@@ -119,16 +118,8 @@ three_no = Exercise(
     ),
     instructions_en="Six cases of poor execution: diagnose each (able / know how / willing) and pick the first lever.",
     fields={
-        "diagnosis": ClassifyField(
-            "诊断：哪一种“不”", "Diagnosis",
-            items=case_items(THREE_NO_CASES, "案例 {n}"),
-            classes=_NO, classes_en=_NO_EN,
-        ),
-        "lever": ClassifyField(
-            "最先用的手段", "First lever",
-            items=case_items(THREE_NO_CASES, "案例 {n}"),
-            classes=_LEVER, classes_en=_LEVER_EN,
-        ),
+        "diagnosis": case_field("诊断：哪一种“不”", "Diagnosis", THREE_NO_CASES, _NO, _NO_EN, item="案例 {n}"),
+        "lever": case_field("最先用的手段", "First lever", THREE_NO_CASES, _LEVER, _LEVER_EN, item="案例 {n}"),
         "principle": ChoiceField(
             "“知道了，没有做，等于不知道”说的是什么？", "What does 'knowing without doing is not knowing' mean?",
             options={
@@ -223,7 +214,7 @@ def headcount_needed() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def audit_numbers() -> dict:
-    """The model answer of the 6S audit part of :data:`six_s_4`, from :func:`dealerlab.people.six_s_score`.
+    """The model answer of the 6S audit part of :data:`six_s_4`, from :func:`dealerlab.execution.six_s_score`.
 
     Returns
     -------
@@ -295,15 +286,9 @@ six_s_4 = Exercise(
     ),
     instructions_en="Classify six site observations into the 6S, four measures into the 4化, six tasks to roles.",
     fields={
-        "six": ClassifyField("现场问题 → 6S", "Observation → 6S",
-                             items=case_items(SIX_S_ITEMS),
-                             classes=_SIX, classes_en=_SIX_EN),
-        "four": ClassifyField("改善措施 → 4化", "Measure → 4化",
-                              items=case_items(FOUR_ITEMS),
-                              classes=_FOUR, classes_en=_FOUR_EN),
-        "roles": ClassifyField("日常工作 → 负责岗位", "Task → role",
-                               items=case_items(ROLE_TASKS),
-                               classes=_ROLES, classes_en=_ROLES_EN),
+        "six": case_field("现场问题 → 6S", "Observation → 6S", SIX_S_ITEMS, _SIX, _SIX_EN),
+        "four": case_field("改善措施 → 4化", "Measure → 4化", FOUR_ITEMS, _FOUR, _FOUR_EN),
+        "roles": case_field("日常工作 → 负责岗位", "Task → role", ROLE_TASKS, _ROLES, _ROLES_EN),
         "audit_total": NumberField("6S 检核总分", "6S audit score", percent=True),
         "headcount": TableField(
             "人员编制（名）", "Headcount plan", rows={k: f"{k} 店" for k in HEADCOUNT},
@@ -351,7 +336,7 @@ def _case_dataset():
 @lru_cache(maxsize=1)
 def daily_case_numbers() -> dict:
     """The model numbers of :data:`daily_close_case` from :func:`dealerlab.targets.daily_close` and
-    :func:`dealerlab.people.recruiting` on the fixed case.
+    :func:`dealerlab.execution.recruiting` on the fixed case.
 
     Returns
     -------
@@ -492,7 +477,7 @@ FIRST_STEP = {
 
 @lru_cache(maxsize=1)
 def training_numbers() -> pd.DataFrame:
-    """The 10d answers from :func:`dealerlab.people.training_needs` (index = skill key)."""
+    """The 10d answers from :func:`dealerlab.execution.training_needs` (index = skill key)."""
     rows = [(who, SKILLS[k], s[i]) for who, s in SKILL_SCORES.items() for i, k in enumerate(SKILLS)]
     scores = pd.DataFrame(rows, columns=["staff_id", "skill", "score"])
     t = training_needs(scores, standard=STANDARD, hours={SKILLS[k]: h for k, h in COURSE_HOURS.items()})

@@ -22,7 +22,6 @@ import pandas as pd
 from dealerlab.data.dataset import Dataset
 from dealerlab.exercises import (
     ChoiceField,
-    ClassifyField,
     Exercise,
     Feedback,
     NumberField,
@@ -31,7 +30,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
+from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, numbering
 from dealerlab.funnel import funnel_counts, funnel_rates, lead_sources, traffic_mix
 from dealerlab.funnel.benchmarks import load_benchmarks
 from dealerlab.funnel.diagnosis import STEP_OF
@@ -578,12 +577,8 @@ sources_roles = Exercise(
             options_en={"a": "buy more online leads", "b": "fix the follow-up of online leads first",
                         "c": "cut online marketing"},
         ),
-        "roles": ClassifyField("谁关注这件事", "Whose purpose",
-                               items=case_items(ROLE_VIEWS, "第 {n} 条"),
-                               classes=_ROLES, classes_en=_ROLES_EN),
-        "forms": ClassifyField("登记到哪张表", "Which table",
-                               items=case_items(FORM_TABLES, "第 {n} 项"),
-                               classes=_TABLES, classes_en=_TABLES_EN),
+        "roles": case_field("谁关注这件事", "Whose purpose", ROLE_VIEWS, _ROLES, _ROLES_EN, item="第 {n} 条"),
+        "forms": case_field("登记到哪张表", "Which table", FORM_TABLES, _TABLES, _TABLES_EN, item="第 {n} 项"),
     },
     check=_check_sources_roles,
     model_answer=_sources_roles_model,
@@ -695,12 +690,8 @@ process_people = Exercise(
     ),
     instructions_en="Moments of truth, six skills, an SMS to a visitor, base prospecting, when to cross-sell.",
     fields={
-        "mot": ClassifyField("正面还是负面", "Positive or negative",
-                             items=case_items(MOT_CASES, "场景 {n}"),
-                             classes=_MOT, classes_en=_MOT_EN),
-        "skills": ClassifyField("哪一项能力", "Which skill",
-                                items=case_items(SKILL_CASES, "行为 {n}"),
-                                classes=_SKILLS, classes_en=_SKILLS_EN),
+        "mot": case_field("正面还是负面", "Positive or negative", MOT_CASES, _MOT, _MOT_EN, item="场景 {n}"),
+        "skills": case_field("哪一项能力", "Which skill", SKILL_CASES, _SKILLS, _SKILLS_EN, item="行为 {n}"),
         "sms": TextField("当晚的短信", "The evening SMS", rows=3,
                          placeholder="称呼 + 感谢 + 下一步邀约 + 你的身份和电话"),
         "base": ChoiceField(

@@ -25,11 +25,11 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, case_items, case_lines, numbering
-from dealerlab.formula import parse
+from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, numbering
 from dealerlab.kpi import FIELDS, KpiCard, score_cards, validate_cards
 from dealerlab.kpi.card import parse_sources
 from dealerlab.kpi.design import screen_kpis
+from dealerlab.kpi.formula import parse
 from dealerlab.kpi.library import library_cards
 
 __all__ = [
@@ -572,9 +572,7 @@ kpi_system = Exercise(
     ),
     instructions_en="Six questions on KPI types, controllability, the cascade, the strategy map, links and benchmarks.",
     fields={
-        "point_period": ClassifyField("时点还是时期", "Point or period",
-                                      items=case_items(POINT_PERIOD, "第 {n} 项"),
-                                      classes=_PP, classes_en=_PP_EN),
+        "point_period": case_field("时点还是时期", "Point or period", POINT_PERIOD, _PP, _PP_EN, item="第 {n} 项"),
         "controllable": ChoiceField(
             "不符合可控性的一项", "Not controllable by a consultant",
             options={"a": "个人成交率", "b": "个人试乘试驾率", "c": "全店市场占有率", "d": "单车衍生毛利"},
@@ -589,9 +587,7 @@ kpi_system = Exercise(
             options_en={"a": "job → department → company → contract", "b": "company → department → job → contract",
                         "c": "contract → job → department → company"},
         ),
-        "perspective": ClassifyField("战略地图的维度", "Strategy-map perspective",
-                                     items=case_items(MAP_OBJECTIVES, "目标 {n}"),
-                                     classes=_BSC, classes_en=_BSC_EN),
+        "perspective": case_field("战略地图的维度", "Strategy-map perspective", MAP_OBJECTIVES, _BSC, _BSC_EN, item="目标 {n}"),
         "linked": ChoiceField(
             "客流下降会影响的指标", "KPIs hit by less traffic", multiple=True,
             options={"a": "销售部：新车销量", "b": "销售部：VP 达成率", "c": "财务部：新车销售毛利总额",
@@ -739,9 +735,7 @@ design_flow = Exercise(
     ),
     instructions_en="Seven design bases; the four setting steps and who leads them; weighted screening; a lesson.",
     fields={
-        "bases": ClassifyField("设计依据", "Design basis",
-                               items=case_items(BASIS_CASES, "场景 {n}"),
-                               classes=_BASES, classes_en=_BASES_EN),
+        "bases": case_field("设计依据", "Design basis", BASIS_CASES, _BASES, _BASES_EN, item="场景 {n}"),
         "order": ClassifyField("第几步", "Step number", items=_STEPS, classes=_ORDER),
         "actor": ClassifyField("由谁主导", "Led by", items=_STEPS, classes=_ACTORS, classes_en=_ACTORS_EN),
         "screen": TableField(

@@ -15,7 +15,6 @@ import pandas as pd
 
 from dealerlab.exercises import (
     ChoiceField,
-    ClassifyField,
     Exercise,
     Feedback,
     NumberField,
@@ -23,7 +22,8 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
+from dealerlab.exercises.course._sorting import answer_key, answers, case_field, case_lines, classify_detail
+from dealerlab.metrics import label
 from dealerlab.pdca import peer_compare
 
 __all__ = ["fishbone_drill", "gemba_peer", "COMEBACK_CAUSES", "LOW_KPI_CAUSES", "CS_STEPS", "PEER_TABLE",
@@ -123,15 +123,11 @@ fishbone_drill = Exercise(
     ),
     instructions_en="Sort 12 comeback causes onto the 6M bones, choose the next step, and match low-KPI causes to measures.",
     fields={
-        "bones": ClassifyField("① 原因 → 大骨", "Cause → bone",
-                               items=case_items(COMEBACK_CAUSES),
-                               classes=_BONES, classes_en=_BONES_EN),
+        "bones": case_field("① 原因 → 大骨", "Cause → bone", COMEBACK_CAUSES, _BONES, _BONES_EN),
         "next": ChoiceField("② 鱼骨图画完以后", "After the fishbone", options=_NEXT,
                             options_en={"act": "act on all 12 at once", "verify": "verify the main causes first",
                                         "blame": "fine the technician", "wait": "wait three months"}),
-        "measures": ClassifyField("③ 精品产值偏低：原因 → 措施", "Low add-on revenue: cause → measure",
-                                  items=case_items(LOW_KPI_CAUSES),
-                                  classes=_MEASURES, classes_en=_MEASURES_EN),
+        "measures": case_field("③ 精品产值偏低：原因 → 措施", "Low add-on revenue: cause → measure", LOW_KPI_CAUSES, _MEASURES, _MEASURES_EN),
     },
     check=_check_fishbone,
     model_answer=(
@@ -169,7 +165,7 @@ PEER_TABLE = pd.DataFrame({
     "booth_utilisation": [0.7451, 0.5131, 0.7412],
 })
 _PEER_METRICS = {"first_time_fix": True, "on_time_delivery": True, "booth_utilisation": True}
-_PEER_LABELS = {"first_time_fix": "一次修复率", "on_time_delivery": "准时交车率", "booth_utilisation": "烤房利用率"}
+_PEER_LABELS = {m: label(m) for m in _PEER_METRICS}  # the registry's names
 
 
 def peer_numbers() -> pd.DataFrame:
@@ -250,9 +246,7 @@ gemba_peer = Exercise(
     ),
     instructions_en="Sort CS activities into groundwork/P/D/C/A, write a patrol note, and compare S02 with its peers.",
     fields={
-        "stages": ClassifyField("① 属于哪一步", "Stage",
-                                items=case_items(CS_STEPS),
-                                classes=_STAGES, classes_en=_STAGES_EN),
+        "stages": case_field("① 属于哪一步", "Stage", CS_STEPS, _STAGES, _STAGES_EN),
         "patrol_times": ChoiceField("② 经理现场巡视的要求", "Patrol rule", options={
             "a": "每周一次，看当周报表", "b": "每天三次，每次不少于 20 分钟，在现场看作业",
             "c": "出了投诉再去现场"},

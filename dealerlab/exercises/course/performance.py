@@ -6,17 +6,17 @@
 * :data:`pay_value_drill` (07c) — the variable share of a pay package (:func:`dealerlab.pay.pay_mix`), a month's points
   (:func:`dealerlab.pay.score_points`) and the revival rule (:func:`dealerlab.pay.revival`), incentives sorted into
   material / staffing / recognition (seed 003「有效激励」), the EVA gain of cutting inventory
-  (:func:`dealerlab.value.driver_what_if`), and SWOT statements sorted (seed 003「SOWT分析」).
+  (:func:`dealerlab.pay.value.driver_what_if`), and SWOT statements sorted (seed 003「SOWT分析」).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, is_close
-from dealerlab.exercises.course._sorting import answer_key, answers, case_items, case_lines, classify_detail
+from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, is_close
+from dealerlab.exercises.course._sorting import answer_key, answers, case_field, case_lines, classify_detail
 from dealerlab.pay import feedback_360, pay_mix, score_points
-from dealerlab.value import driver_what_if
+from dealerlab.pay.value import driver_what_if
 
 __all__ = ["appraisal_drill", "pay_value_drill", "WATER_KPIS", "APPRAISAL_ERRORS", "ERROR_CASES", "RATINGS_360",
            "score_360", "PAY_PACKAGE", "POINT_LOG", "points_answer", "INCENTIVES", "VALUE_CASE", "inventory_gain",
@@ -129,10 +129,8 @@ appraisal_drill = Exercise(
     fields={
         "idea": ChoiceField("① 绩效管理的观念", "Idea", options=_IDEA),
         "rrr": ChoiceField("② 绩效管理的基础", "Basis", options=_RRR),
-        "water": ClassifyField("③ 指标 → 岗位", "KPI → job", items=case_items(WATER_KPIS),
-                               classes=_JOBS),
-        "errors": ClassifyField("④ 情况 → 误区", "Case → error",
-                                items=case_items(ERROR_CASES), classes=APPRAISAL_ERRORS),
+        "water": case_field("③ 指标 → 岗位", "KPI → job", WATER_KPIS, _JOBS),
+        "errors": case_field("④ 情况 → 误区", "Case → error", ERROR_CASES, APPRAISAL_ERRORS),
         "score360": NumberField("⑤ 360 度得分", "360° score", unit="分"),
     },
     check=_check_appraisal,
@@ -176,7 +174,7 @@ INCENTIVES = {
     "i6": ("“月度服务之星”照片上墙", "spirit"),
 }
 
-#: the 07c value case (a year): see dealerlab.value.driver_tree
+#: the 07c value case (a year): see dealerlab.pay.value.driver_tree
 VALUE_CASE = dict(price=150_000, units=1_200, unit_cost=142_000, expenses=6e6, tax_rate=0.25, inventory=30e6,
                   receivables=10e6, fixed_capital=20e6, capital_cost_rate=0.08)
 
@@ -261,11 +259,9 @@ pay_value_drill = Exercise(
         "variable": NumberField("① 浮动部分占比", "Variable share", unit="%", percent=True),
         "points": NumberField("② 本月积分", "Points", unit="分"),
         "revive": ChoiceField("③ 处理", "Decision", options=_REVIVE),
-        "incentives": ClassifyField("④ 激励类型", "Incentive type",
-                                    items=case_items(INCENTIVES), classes=_INC),
+        "incentives": case_field("④ 激励类型", "Incentive type", INCENTIVES, _INC),
         "inventory": NumberField("⑤ EVA 增加", "EVA gain", unit="元"),
-        "swot": ClassifyField("⑥ SWOT", "SWOT", items=case_items(SWOT_ITEMS),
-                              classes=_SWOT),
+        "swot": case_field("⑥ SWOT", "SWOT", SWOT_ITEMS, _SWOT),
     },
     check=_check_pay_value,
     model_answer=lambda _a=None: (

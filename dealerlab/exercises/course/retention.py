@@ -35,7 +35,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import case_items, case_lines, numbering
+from dealerlab.exercises.course._sorting import case_field, case_lines, numbering
 from dealerlab.retention import (
     MAINTENANCE,
     SEGMENTS,
@@ -119,11 +119,7 @@ loyalty_stages = Exercise(
     ),
     instructions_en="Ten CRM measures: pick the stage each serves first, then answer the last question.",
     fields={
-        "stage": ClassifyField(
-            "服务哪个阶段", "Stage served",
-            items=case_items(MEASURES, "措施 {n}"),
-            classes=STAGES, classes_en=_STAGES_EN,
-        ),
+        "stage": case_field("服务哪个阶段", "Stage served", MEASURES, STAGES, _STAGES_EN, item="措施 {n}"),
         "case": ChoiceField(
             "某店 CSI 92 分（区域前列），回厂率却只有 55%。最可能的原因是？",
             "CSI is 92 (top of the region) but the return rate is 55%. Most likely cause?",
@@ -403,8 +399,8 @@ crm_orientation = Exercise(
     fields={
         "behaviour": ChoiceField("客户导向的关键行为（多选）", "Customer-oriented behaviours (several)",
                                  options=BEHAVIOURS, options_en=_BEHAVIOURS_EN, multiple=True),
-        "pc": ClassifyField("4P 还是 4C", "4P or 4C", items=case_items(PC_ITEMS, "说法 {n}"),
-                            classes=PC_CLASSES, classes_en={"4P": "4P: what we have", "4C": "4C: what the customer wants"}),
+        "pc": case_field("4P 还是 4C", "4P or 4C", PC_ITEMS, PC_CLASSES,
+                         {"4P": "4P: what we have", "4C": "4C: what the customer wants"}, item="说法 {n}"),
         "sell": TextField("我到底在卖什么？", "What am I really selling?", rows=3,
                           placeholder="客户来做一次保养，买的是……"),
     },

@@ -34,7 +34,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import case_items, case_lines, numbering
+from dealerlab.exercises.course._sorting import case_field, case_lines, numbering
 from dealerlab.targets import (
     QUADRANTS,
     achievement,
@@ -895,11 +895,7 @@ goal_sources = Exercise(
         "difficulty."
     ),
     fields={
-        "holders": ClassifyField(
-            "期望来自哪一方", "Whose expectation",
-            items=case_items(STAKEHOLDER_GOALS, "第 {n} 条"),
-            classes=_HOLDERS, classes_en=_HOLDERS_EN,
-        ),
+        "holders": case_field("期望来自哪一方", "Whose expectation", STAKEHOLDER_GOALS, _HOLDERS, _HOLDERS_EN, item="第 {n} 条"),
         "store_target": NumberField("门店年度目标", "Store year target", unit="台"),
         "team_target": NumberField("分给顾问的目标合计", "Consultants' targets in total", unit="台"),
         "plan": TextField("年度工作计划（一条）", "One annual-plan line", rows=4,

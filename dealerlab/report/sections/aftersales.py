@@ -9,11 +9,11 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from dealerlab.aftersales import paint_shop_by_crew
 from dealerlab.calendar import period_range
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import ids, label
 from dealerlab.pdca import cadence_table
+from dealerlab.pdca.aftersales import paint_shop_by_crew
 from dealerlab.plots.pdca import plot_paint_shop
 from dealerlab.plots.retention import first_service_bars
 from dealerlab.report import html as H

@@ -110,10 +110,10 @@ def test_daily_close_via_widgets(store):
 
 def test_training_needs_known_answer():
     from dealerlab.errors import ParameterError
+    from dealerlab.execution import training_needs
 
     # 产品知识 < 80: 78, 70, 75 (顾问 2, 4, 7); 需求分析: 72, 65, 76, 70 (1, 3, 5, 7); 试乘试驾: 74, 70, 79, 68 (2, 3, 5, 7)
     from dealerlab.exercises.course.execution import training_numbers
-    from dealerlab.people import training_needs
 
     t = training_numbers()
     assert t["below"].tolist() == [3, 4, 4]

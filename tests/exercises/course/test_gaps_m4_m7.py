@@ -277,7 +277,7 @@ def test_pay_mix_points_and_revival():
 
 
 def test_driver_tree_and_what_if_hand_values():
-    from dealerlab import value
+    from dealerlab.pay import value
 
     case = dict(price=150_000, units=1_200, unit_cost=142_000, expenses=6e6, tax_rate=0.25, inventory=30e6,
                 receivables=10e6, fixed_capital=20e6, capital_cost_rate=0.08)
@@ -296,7 +296,7 @@ def test_driver_tree_and_what_if_hand_values():
 
 
 def test_driver_tree_chart(chinese_style):
-    from dealerlab import value
+    from dealerlab.pay import value
     from dealerlab.plots import pay as pp
 
     case = dict(price=150_000, units=1_200, unit_cost=142_000, expenses=6e6, tax_rate=0.25, inventory=30e6,

@@ -1,6 +1,6 @@
 import pytest
 
-from dealerlab import value
+from dealerlab.pay import value
 
 
 def test_eva_known_answer():

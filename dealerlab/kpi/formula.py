@@ -60,7 +60,7 @@ MAX_NODES = 200
 #: longest number literal accepted, in characters
 MAX_NUMBER = 20
 
-_MSG = Catalogue.load("formula")
+_MSG = Catalogue.load("kpi/formula")
 
 _EXPECT = {
     "operand": ("此处应为数字、指标或左括号", "a number, a metric or an opening bracket was expected"),

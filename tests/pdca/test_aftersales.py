@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealerlab import aftersales as af
 from dealerlab.data.dataset import Dataset
 from dealerlab.figures import compute
 from dealerlab.metrics import METRICS
+from dealerlab.pdca import aftersales as af
 
 P = ["2026-09", "2026-10"]
 

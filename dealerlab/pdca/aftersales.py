@@ -61,7 +61,7 @@ AFTERSALES_METRICS = ids("aftersales")
 #: seed 001's paint-shop case: a booth used less than 60% of its available time is a bottleneck sign
 BOOTH_THRESHOLD = 0.60
 
-_MSG = Catalogue.load("aftersales")
+_MSG = Catalogue.load("pdca/aftersales")
 
 # --------------------------------------------------------------------------------------------------------------------
 # helpers

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["recruiting", "six_s_score", "SIX_S", "training_needs"]
 
-_TXT = Catalogue.load("people")
+_TXT = Catalogue.load("execution")
 
 #: the six S of a site audit, in order (seed 004): zh name → en name
 SIX_S = {"整理": "sort", "整顿": "set in order", "清扫": "shine", "清洁": "standardise", "素养": "sustain", "安全": "safety"}
@@ -82,7 +82,7 @@ def recruiting(
 
     Examples
     --------
-    See ``tests/people/test_people.py`` for hand-computed cases.
+    See ``tests/execution/test_execution.py`` for hand-computed cases.
     """
     check_lang(lang)
     periods = [check_period(p) for p in ([periods] if isinstance(periods, str) else list(periods))]

@@ -1,4 +1,4 @@
-"""The safe formula language of KPI cards (dealerlab.formula)."""
+"""The safe formula language of KPI cards (dealerlab.kpi.formula)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from dealerlab.errors import FormulaError
-from dealerlab.formula import MAX_DEPTH, MAX_LENGTH, BinOp, Neg, Num, Ref, evaluate, parse, tokenize
+from dealerlab.kpi.formula import MAX_DEPTH, MAX_LENGTH, BinOp, Neg, Num, Ref, evaluate, parse, tokenize
 
 # docs/DOMAIN.md known answer: close_rate = 60 / (250 + 150) = 0.15
 VALUES = {"S_room": 60.0, "L": 250.0, "N": 150.0, "TD": 90.0, "TDi": 45.0, "volume.展厅": 3.0, "volume.大客户": 2.0}
@@ -174,7 +174,7 @@ def test_overflow_is_nan():
 
 
 def test_no_eval_in_module(repo_root):
-    source = (repo_root / "dealerlab" / "formula.py").read_text(encoding="utf-8")
+    source = (repo_root / "dealerlab" / "kpi" / "formula.py").read_text(encoding="utf-8")
     for word in ("eval(", "exec(", "compile(", "literal_eval", "import ast"):
         assert word not in source
 

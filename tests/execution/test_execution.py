@@ -1,4 +1,4 @@
-"""Module 10 KPIs: 增员率, 脱落率/转正率 (dealerlab.people.recruiting), the 6S audit score and 日清日结
+"""Module 10 KPIs: 增员率, 脱落率/转正率 (dealerlab.execution.recruiting), the 6S audit score and 日清日结
 (dealerlab.targets.daily_close) — hand-computed answers."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 
 from dealerlab.data.dataset import Dataset
 from dealerlab.errors import ParameterError
-from dealerlab.people import recruiting, six_s_score
+from dealerlab.execution import recruiting, six_s_score
 from dealerlab.targets import daily_close
 
 

@@ -1,1 +1,0 @@
-"""Tests of dealerlab/aftersales.py."""
