@@ -101,6 +101,9 @@ def _execute(job: NotebookJob, km=None) -> str:
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
+            # the executed notebook is written once at the end (and on a failing cell, before the error), not at
+            # every cell's start and end: ~30 writes of a notebook growing to ~1 MB of charts per report
+            request_save_on_cell_execute=False,
             km=km,
             cwd=str(Path(job.output).parent),
         )
