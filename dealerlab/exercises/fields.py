@@ -224,22 +224,37 @@ class NumberField(Field):
 
         placeholder = self.placeholder or _TXT.get("placeholder_percent" if self.percent else "placeholder_number", lang)
         text = w.Text(value="", placeholder=placeholder, continuous_update=True, layout=w.Layout(width="180px"))
-        text.add_class("dl-input")
         unit = w.HTML(html.escape(self.unit) if self.unit and self.unit != "%" else "")
-        view = _NumberView(self, name, lang, w.HBox([text, unit]))
+        return _NumberView.around(self, name, lang, text, w.HBox([text, unit]))
+
+
+class _TextView(FieldView):
+    """The view of a field typed into one text box (``text``): the raw value is the box's text."""
+
+    text = None
+
+    @classmethod
+    def around(cls, field: Field, name: str, lang: str, text, shown=None) -> _TextView:
+        """The view of ``field`` whose input is the text box ``text``, shown as ``shown`` (the box alone by default)."""
+        text.add_class("dl-input")
+        view = cls(field, name, lang, text if shown is None else shown)
         view.text = text
         text.observe(view._changed, names="value")
         return view
-
-
-class _NumberView(FieldView):
-    text = None
 
     def get_raw(self) -> str:
         return self.text.value
 
     def set_raw(self, raw: Any) -> None:
         self.text.value = self.field.clean_raw(raw)
+
+    def set_disabled(self, disabled: bool) -> None:
+        self.text.disabled = disabled
+
+
+class _NumberView(_TextView):
+    def set_raw(self, raw: Any) -> None:
+        super().set_raw(raw)
         self.refresh()
 
     def refresh(self) -> None:
@@ -255,9 +270,6 @@ class _NumberView(FieldView):
             self.show_hint(_TXT.get("read_as", self.lang) + shown)
         else:
             self.show_hint("")
-
-    def set_disabled(self, disabled: bool) -> None:
-        self.text.disabled = disabled
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -708,24 +720,7 @@ class TextField(Field):
                            layout=w.Layout(width="95%"))
         else:
             t = w.Text(value="", placeholder=self.placeholder, continuous_update=True, layout=w.Layout(width="95%"))
-        t.add_class("dl-input")
-        view = _TextView(self, name, lang, t)
-        view.text = t
-        t.observe(view._changed, names="value")
-        return view
-
-
-class _TextView(FieldView):
-    text = None
-
-    def get_raw(self) -> str:
-        return self.text.value
-
-    def set_raw(self, raw: Any) -> None:
-        self.text.value = self.field.clean_raw(raw)
-
-    def set_disabled(self, disabled: bool) -> None:
-        self.text.disabled = disabled
+        return _TextView.around(self, name, lang, t)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -92,3 +92,16 @@ def test_large_csv_folder_same_messages_both_paths(tmp_path):
     assert got == ref
     assert {r[0] for r in got} >= {"duplicate_key", "date_impossible", "date_out_of_range", "reference_missing",
                                    "id_invisible", "required_value"}
+
+
+@pytest.mark.parametrize(("ids", "expected"), [
+    (["A1", "A2", "B1"], False),  # ascending: no hashing needed
+    (["A1", "A2", "A2"], True),  # ascending but not strictly
+    (["B1", "A1", "B1"], True),  # unsorted with a duplicate
+    (["B1", "A1", "C1"], False),  # unsorted, distinct
+    (["A1", None, "A1"], True),  # missing values do not count, repeated ids do
+    (["A1", None, None], False),
+])
+def test_has_duplicates(ids, expected):
+    assert columnar.has_duplicates(pd.Series(ids, dtype="string")) is expected
+    assert columnar.has_duplicates(pd.Series(ids, dtype=object)) is expected

@@ -1,1 +1,1 @@
-"""Tests of dealerlab/pay/__init__.py."""
+"""Tests of dealerlab/pay (pay schemes, and value.py: EVA and the value tree)."""

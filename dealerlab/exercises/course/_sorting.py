@@ -55,6 +55,17 @@ def wrong_items(given: Mapping | None, truth: Mapping[str, str]) -> list[str]:
     return [k for k, want in truth.items() if given.get(k) != want]
 
 
+def wrong_cases(given: Mapping | None, cases: Cases) -> list[str]:
+    """The case ids whose class in ``given`` is not the case's answer (an empty or missing one counts as wrong)."""
+    return wrong_items(given, answers(cases))
+
+
+def case_names(keys: Sequence[str], cases: Cases, label: str) -> str:
+    """``案例 2、5``: the cases ``keys`` named as their ClassifyField labels them (``label`` as in :func:`case_items`)."""
+    items = case_items(cases, label)
+    return "、".join(items[k] for k in keys)
+
+
 def numbered(keys: list[str], order: list[str], word: str = "第") -> str:
     """'第 2、5 条' for the item ids ``keys`` numbered by their place in ``order`` (1-based)."""
     nums = [str(order.index(k) + 1) for k in keys if k in order]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dealerlab import accounts as A
-from dealerlab.exercises import ClassifyField, Exercise, Feedback, TextField
+from dealerlab.exercises import ClassifyField, Exercise, Feedback
 from dealerlab.exercises.course._sorting import item_details
-from dealerlab.exercises.course.pdca import plan_details
+from dealerlab.exercises.course.pdca import PlanTable, plan_action, plan_details, plan_fields, plan_model
 
 __all__ = ["tiering_drill", "strategy_match", "churn_visit_plan", "TEN_ACCOUNTS", "model_tiers"]
 
@@ -132,7 +132,7 @@ strategy_match = Exercise(
 )
 
 # ---- 06c: a visit plan for the churn list ---------------------------------------------------------------------------
-_PLAN_FIELDS = {
+_PLAN_FIELDS: PlanTable = {
     "what": ("做什么（What）", "拜访哪个客户、谈什么，例如：拜访北方电网运维车队长，了解今年车辆更新计划"),
     "why": ("为什么（Why）", "例如：210 天没有购车和维修，价值型客户有流失风险"),
     "who": ("谁负责（Who）", "具体到人：大客户经理 王磊，服务经理 陪同"),
@@ -143,7 +143,7 @@ _PLAN_FIELDS = {
 
 
 def _check_plan(answer: dict) -> Feedback:
-    action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
+    action = plan_action(answer, _PLAN_FIELDS)
     details = plan_details(action, owner_example="大客户经理 王磊", date_example="2026-11-15",
                            what_example="拜访北方电网运维车队长，了解今年车辆更新计划")
     return Feedback.grade(
@@ -164,7 +164,7 @@ churn_visit_plan = Exercise(
         "流失预警：**北方电网运维**（价值型：24 个月金额 295 万，排在前 20%；国有企业，车队 30 台）已经 **210 天**没有购车和进厂维修。"
         "请用 5W1H 写一条拜访计划，每一栏都要具体。"
     ),
-    fields={k: TextField(label, k, placeholder=example, multiline=False) for k, (label, example) in _PLAN_FIELDS.items()},
+    fields=plan_fields(_PLAN_FIELDS),
     check=_check_plan,
-    model_answer="**参考答案**：\n\n" + "\n".join(f"- **{label}**：{example.split('：', 1)[-1]}" for label, example in _PLAN_FIELDS.values()),
+    model_answer="**参考答案**：\n\n" + plan_model(_PLAN_FIELDS),
 )

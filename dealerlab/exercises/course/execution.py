@@ -34,7 +34,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, numbering
+from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, case_names, wrong_cases
 from dealerlab.targets import daily_close, day_weights
 
 __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_ITEMS", "FOUR_ITEMS", "ROLE_TASKS",
@@ -65,14 +65,13 @@ THREE_NO_CASES = {
 def _check_three_no(answer: dict) -> Feedback:
     diag = answer.get("diagnosis") or {}
     lever = answer.get("lever") or {}
-    d_wrong = [k for k, (_t, want) in THREE_NO_CASES.items() if diag.get(k) != want]
+    d_wrong = wrong_cases(diag, THREE_NO_CASES)
     l_wrong = [k for k, (_t, want) in THREE_NO_CASES.items() if lever.get(k) != _LEVER_OF[want]]
     # a lever that fits the trainee's own diagnosis but the diagnosis is wrong: say so once
     consistent = [k for k in l_wrong if diag.get(k) and lever.get(k) == _LEVER_OF.get(diag.get(k))]
-    num = numbering(THREE_NO_CASES)
 
     def names(keys):
-        return "、".join(f"案例 {num[k]}" for k in keys)
+        return case_names(keys, THREE_NO_CASES, "案例 {n}")
 
     d_msg = f"{names(d_wrong)} 的诊断再想想：缺条件/规范（能不能）、缺方法（会不会）、还是缺动力（愿不愿）？" if d_wrong else ""
     l_msg = ""

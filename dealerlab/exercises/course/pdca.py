@@ -71,6 +71,29 @@ _GENERIC_WHAT = re.compile(
 )
 
 
+#: a 5W1H table: field key (``what``, ``why``, ...) → (zh label, the example shown as placeholder and model answer)
+PlanTable = dict[str, tuple[str, str]]
+
+
+def plan_fields(table: PlanTable, *, capitalize: bool = False) -> dict[str, TextField]:
+    """One single-line TextField per 5W1H key of ``table``, with its example as placeholder (shared by 04a and 06c).
+
+    The English label is the key itself (``what``), or ``What`` with ``capitalize``.
+    """
+    return {k: TextField(label, k.capitalize() if capitalize else k, placeholder=example, multiline=False)
+            for k, (label, example) in table.items()}
+
+
+def plan_action(answer: dict, table: PlanTable) -> dict[str, str]:
+    """The one 5W1H action a trainee wrote: key → text ("" where the field is empty)."""
+    return {k: answer.get(k) or "" for k in table}
+
+
+def plan_model(table: PlanTable) -> str:
+    """The model action of ``table``: one line ``- **label**：example`` per field (the example without its 「例如：」)."""
+    return "\n".join(f"- **{label}**：{example.split('：', 1)[-1]}" for label, example in table.values())
+
+
 def vague_detail(what: str | None, example: str = "") -> tuple[str, bool, str] | None:
     """A failed ``what`` detail when the action names no object or content (「拜访客户」「打电话」), else ``None``."""
     t = re.sub(r"[\s，。,.!！]+", "", str(what or ""))
@@ -95,7 +118,7 @@ def owner_detail(who: str | None, example: str) -> tuple[str, bool, str] | None:
 # ----------------------------------------------------------------------------------------------------------------
 # 04a — a PDCA plan for the comeback case
 
-_PLAN_FIELDS = {
+_PLAN_FIELDS: PlanTable = {
     "what": ("做什么（What）", "例如：对每台返修车逐台分析原因，建立返修追踪表"),
     "why": ("为什么做（Why）", "例如：返修原因不清，同类问题反复出现"),
     "who": ("谁来做（Who）", "具体到人或岗位：车间主任 王强"),
@@ -141,7 +164,7 @@ def _check_comeback_plan(answer: dict) -> Feedback:
     else:
         msg = ""
     details.append(("target", target_ok, msg))
-    action = {k: answer.get(k) or "" for k in _PLAN_FIELDS}
+    action = plan_action(answer, _PLAN_FIELDS)
     details += plan_details(action, owner_example="车间主任 王强", date_example="2026-06-15", deadline=_DEADLINE,
                             what_example="对每台返修车逐台分析原因，建立返修追踪表")
     what = action["what"]
@@ -181,15 +204,12 @@ comeback_plan = Exercise(
     fields={
         "metric": ChoiceField("检查用的指标", "Metric", options=_METRICS),
         "target": NumberField("目标返修率", "Target comeback rate", unit="%", percent=True),
-        **{
-            k: TextField(label, k.capitalize(), placeholder=example, multiline=False)
-            for k, (label, example) in _PLAN_FIELDS.items()
-        },
+        **plan_fields(_PLAN_FIELDS, capitalize=True),
     },
     check=_check_comeback_plan,
     model_answer=(
         "**参考答案**：指标选返修率；目标 3%（回到上升前的水平），期限 2026-08。\n\n"
-        + "\n".join(f"- **{label}**：{example.split('：', 1)[-1]}" for label, example in _PLAN_FIELDS.values())
+        + plan_model(_PLAN_FIELDS)
         + "\n\n第二项对策可以是技师标准作业培训（内训师，分批轮训，2026-06-30 前完成）。"
     ),
 )

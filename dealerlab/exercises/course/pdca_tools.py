@@ -23,6 +23,7 @@ from dealerlab.exercises import (
     is_close,
 )
 from dealerlab.exercises.course._sorting import answer_key, answers, case_field, case_lines, classify_detail
+from dealerlab.metrics import label
 from dealerlab.pdca import peer_compare
 
 __all__ = ["fishbone_drill", "gemba_peer", "COMEBACK_CAUSES", "LOW_KPI_CAUSES", "CS_STEPS", "PEER_TABLE",
@@ -164,7 +165,7 @@ PEER_TABLE = pd.DataFrame({
     "booth_utilisation": [0.7451, 0.5131, 0.7412],
 })
 _PEER_METRICS = {"first_time_fix": True, "on_time_delivery": True, "booth_utilisation": True}
-_PEER_LABELS = {"first_time_fix": "一次修复率", "on_time_delivery": "准时交车率", "booth_utilisation": "烤房利用率"}
+_PEER_LABELS = {m: label(m) for m in _PEER_METRICS}  # the registry's names
 
 
 def peer_numbers() -> pd.DataFrame:

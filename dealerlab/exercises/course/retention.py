@@ -35,7 +35,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import case_field, case_lines, numbering
+from dealerlab.exercises.course._sorting import case_field, case_lines, case_names, wrong_cases
 from dealerlab.retention import (
     MAINTENANCE,
     SEGMENTS,
@@ -84,11 +84,10 @@ MEASURES = {
 
 def _check_stages(answer: dict) -> Feedback:
     got = answer.get("stage") or {}
-    wrong = [k for k, (_t, want) in MEASURES.items() if got.get(k) != want]
-    num = numbering(MEASURES)
+    wrong = wrong_cases(got, MEASURES)
     msg = ""
     if wrong:
-        msg = "、".join(f"措施 {num[k]}" for k in wrong) + " 再想想：这项措施最先改变的是客户旅程的哪一段？"
+        msg = case_names(wrong, MEASURES, "措施 {n}") + " 再想想：这项措施最先改变的是客户旅程的哪一段？"
     ok_case = answer.get("case") == "b"
     return Feedback.grade(
         [("stage", not wrong, msg),
@@ -360,14 +359,13 @@ def _check_orientation(answer: dict) -> Feedback:
     chosen = set(answer.get("behaviour") or [])
     ok_b = chosen == {"a", "b", "c", "d"}
     got = answer.get("pc") or {}
-    wrong = [k for k, (_t, want) in PC_ITEMS.items() if got.get(k) != want]
-    num = numbering(PC_ITEMS)
+    wrong = wrong_cases(got, PC_ITEMS)
     found = find_keywords(answer.get("sell") or "", SELL_RULES)
     ok_sell = sum(found.values()) >= 2
     return Feedback.grade(
         [("behaviour", ok_b, "课程列出的客户导向关键行为是四条：清楚客户群体、了解期望和要求、改进服务、维护客户；"
                              "先卖库存、统一口径都是从自己出发"),
-         ("pc", not wrong, ("、".join(f"说法 {num[k]}" for k in wrong) + " 再想想：这句话是站在店里（我们有什么）"
+         ("pc", not wrong, (case_names(wrong, PC_ITEMS, "说法 {n}") + " 再想想：这句话是站在店里（我们有什么）"
                             "还是站在客户那边（客户要什么、花什么、方不方便、怎么沟通）？") if wrong else ""),
          ("sell", ok_sell, "写出客户真正买到的东西，至少两点：比如安全安心、省时省心、价格透明、被熟悉的人照顾")],
         weights={"behaviour": 1, "pc": 2, "sell": 1},

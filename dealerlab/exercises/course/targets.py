@@ -34,7 +34,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import case_field, case_lines, numbering
+from dealerlab.exercises.course._sorting import case_field, case_lines, case_names, wrong_cases
 from dealerlab.targets import (
     QUADRANTS,
     achievement,
@@ -816,8 +816,7 @@ def policy_case_numbers() -> dict:
 def _check_goal_sources(answer: dict) -> Feedback:
     n = policy_case_numbers()
     holders = answer.get("holders") or {}
-    wrong = [k for k, (_t, want) in STAKEHOLDER_GOALS.items() if holders.get(k) != want]
-    num = numbering(STAKEHOLDER_GOALS)
+    wrong = wrong_cases(holders, STAKEHOLDER_GOALS)
     ok_store = is_close(answer.get("store_target"), n["store"], tolerance=0.5)
     ok_team = is_close(answer.get("team_target"), n["team"], tolerance=0.5)
     store_msg = "门店目标要同时满足厂家 VP 和集团的增长要求：两个数都算出来，取大的那个（向上取整）"
@@ -831,7 +830,7 @@ def _check_goal_sources(answer: dict) -> Feedback:
     missing = [k for k, ok in found.items() if not ok]
     details = [
         ("holders", not wrong,
-         ("、".join(f"第 {num[k]} 条" for k in wrong) + " 再想想：这个期望是谁最先提出、谁最在意？") if wrong else ""),
+         (case_names(wrong, STAKEHOLDER_GOALS, "第 {n} 条") + " 再想想：这个期望是谁最先提出、谁最在意？") if wrong else ""),
         ("store_target", ok_store, store_msg),
         ("team_target", ok_team, team_msg),
         ("plan", len(plan) >= 20 and not missing,
