@@ -158,7 +158,8 @@ def verdict(value: float, goal: float) -> str:
 
 # ----------------------------------------------------------------------------------------------------- measures
 class Bench:
-    def __init__(self, quick: bool, repeat: int, r6_pages: int = 3):
+    def __init__(self, quick: bool, repeat: int, r6_pages: int = 3, r2_stores: list[int] | None = None):
+        self.r2_stores = r2_stores
         self.r6_pages = r6_pages
         self.quick = quick
         self.repeat = repeat
@@ -202,7 +203,7 @@ class Bench:
         }
 
     def r2(self) -> None:
-        sizes = [5] if self.quick else [5, 50, 200]
+        sizes = self.r2_stores or ([5] if self.quick else [5, 50, 200])
         periods = _periods(24)
         for n in sizes:
             folder = ensure_data(f"funnel_{n}x24", n, 24, FUNNEL_TABLES)
@@ -722,6 +723,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer repetitions, smaller data")
     parser.add_argument("--only", default="", help="comma-separated measures, e.g. R2 or R1,R4")
     parser.add_argument("--repeat", type=int, default=None, help="runs per timing (default 5; --quick 2)")
+    parser.add_argument("--r2-stores", default="", help="R2: group sizes to measure, e.g. 50 (default 5,50,200)")
     parser.add_argument("--r6-pages", type=int, default=3, help="R6: exercises each trainee opens (default 3)")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--update-readme", action="store_true", help="put this run's tables into benchmarks/README.md")
@@ -735,7 +737,8 @@ def main(argv=None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     t0 = time.perf_counter()
-    bench = Bench(args.quick, repeat, r6_pages=args.r6_pages)
+    r2_stores = [int(n) for n in args.r2_stores.split(",") if n.strip()] or None
+    bench = Bench(args.quick, repeat, r6_pages=args.r6_pages, r2_stores=r2_stores)
     info = machine()
     for m in MEASURES:
         if m in only:
