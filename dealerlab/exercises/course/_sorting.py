@@ -60,6 +60,12 @@ def wrong_cases(given: Mapping | None, cases: Cases) -> list[str]:
     return wrong_items(given, answers(cases))
 
 
+def case_numbers(keys: Sequence[str], cases: Mapping) -> str:
+    """``1、3``: the numbers of the cases ``keys`` in the list as shown."""
+    num = numbering(cases)
+    return "、".join(num[k] for k in keys)
+
+
 def case_names(keys: Sequence[str], cases: Cases, label: str) -> str:
     """``案例 2、5``: the cases ``keys`` named as their ClassifyField labels them (``label`` as in :func:`case_items`)."""
     items = case_items(cases, label)

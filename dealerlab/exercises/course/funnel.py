@@ -30,7 +30,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, numbering
+from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, case_numbers, wrong_cases
 from dealerlab.funnel import funnel_counts, funnel_rates, lead_sources, traffic_mix
 from dealerlab.funnel.benchmarks import load_benchmarks
 from dealerlab.funnel.diagnosis import STEP_OF
@@ -503,11 +503,9 @@ def _check_sources_roles(answer: dict) -> Feedback:
     ok_share = is_close(answer.get("online_share"), n["online_share"], tolerance=0.006)
     ok_sold = is_close(answer.get("online_sold"), n["online_sold"], tolerance=0.006)
     roles = answer.get("roles") or {}
-    r_wrong = [k for k, (_t, w) in ROLE_VIEWS.items() if roles.get(k) != w]
+    r_wrong = wrong_cases(roles, ROLE_VIEWS)
     forms = answer.get("forms") or {}
-    f_wrong = [k for k, (_t, w) in FORM_TABLES.items() if forms.get(k) != w]
-    num_r = numbering(ROLE_VIEWS)
-    num_f = numbering(FORM_TABLES)
+    f_wrong = wrong_cases(forms, FORM_TABLES)
     share_msg = "网络邀约的占比 = 网络邀约到店批次 ÷ 全部首次到店批次"
     if is_close(answer.get("online_share"), 39 / 249, tolerance=0.006):
         share_msg = "分母是全部四个来源的首次到店批次之和（包括活动）"
@@ -517,10 +515,10 @@ def _check_sources_roles(answer: dict) -> Feedback:
         ("online_action", answer.get("online_action") == "b",
          "先比较网络线索和自然到店线索的成交占比，再决定是该花钱买更多线索，还是该补跟进"),
         ("roles", not r_wrong,
-         f"第 {'、'.join(num_r[k] for k in r_wrong)} 条再想想：总经理看因果和资源，销售经理看比率和人，"
+         f"第 {case_numbers(r_wrong, ROLE_VIEWS)} 条再想想：总经理看因果和资源，销售经理看比率和人，"
          "内训师看技能，展厅经理看现场" if r_wrong else ""),
         ("forms", not f_wrong,
-         f"第 {'、'.join(num_f[k] for k in f_wrong)} 项登记到哪张表不对：留下联系方式的是潜客，每批进店是客流，"
+         f"第 {case_numbers(f_wrong, FORM_TABLES)} 项登记到哪张表不对：留下联系方式的是潜客，每批进店是客流，"
          "每个来电是来电，试驾和开票各有各的表" if f_wrong else ""),
     ]
     return Feedback.grade(
@@ -628,21 +626,19 @@ _SMS_MSG = {
 
 def _check_people(answer: dict) -> Feedback:
     mot = answer.get("mot") or {}
-    m_wrong = [k for k, (_t, w) in MOT_CASES.items() if mot.get(k) != w]
+    m_wrong = wrong_cases(mot, MOT_CASES)
     skills = answer.get("skills") or {}
-    s_wrong = [k for k, (_t, w) in SKILL_CASES.items() if skills.get(k) != w]
+    s_wrong = wrong_cases(skills, SKILL_CASES)
     sms = str(answer.get("sms") or "")
     found = find_keywords(sms, _SMS_RULES)
     missing = [k for k, ok in found.items() if not ok]
     ok_sms = 15 <= len(sms) <= 140 and not missing
     sms_msg = "；".join(_SMS_MSG[k] for k in missing) if missing else (
         "短信要短：不超过 140 个字，客户一眼看完" if len(sms) > 140 else "再具体一点（至少 15 个字）")
-    num_m = numbering(MOT_CASES)
-    num_s = numbering(SKILL_CASES)
     details = [
-        ("mot", not m_wrong, f"第 {'、'.join(num_m[k] for k in m_wrong)} 个场景再想想：客户离开时记住的是好印象还是坏印象？"
+        ("mot", not m_wrong, f"第 {case_numbers(m_wrong, MOT_CASES)} 个场景再想想：客户离开时记住的是好印象还是坏印象？"
          if m_wrong else ""),
-        ("skills", not s_wrong, f"第 {'、'.join(num_s[k] for k in s_wrong)} 个行为对应的能力不对" if s_wrong else ""),
+        ("skills", not s_wrong, f"第 {case_numbers(s_wrong, SKILL_CASES)} 个行为对应的能力不对" if s_wrong else ""),
         ("sms", ok_sms, sms_msg),
         ("base", answer.get("base") == "b",
          "哪一类客户对你已经有信任、开发成本又最低？"),

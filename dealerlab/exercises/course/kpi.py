@@ -25,7 +25,7 @@ from dealerlab.exercises import (
     find_keywords,
     is_close,
 )
-from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, numbering
+from dealerlab.exercises.course._sorting import answer_key, case_field, case_lines, case_numbers, wrong_cases
 from dealerlab.kpi import FIELDS, KpiCard, score_cards, validate_cards
 from dealerlab.kpi.card import parse_sources
 from dealerlab.kpi.design import screen_kpis
@@ -503,20 +503,18 @@ _BSC_EN = {"财务": "financial", "客户": "customer", "内部流程": "interna
 
 def _check_kpi_system(answer: dict) -> Feedback:
     pp = answer.get("point_period") or {}
-    pp_wrong = [k for k, (_t, w) in POINT_PERIOD.items() if pp.get(k) != w]
+    pp_wrong = wrong_cases(pp, POINT_PERIOD)
     bsc = answer.get("perspective") or {}
-    bsc_wrong = [k for k, (_t, w) in MAP_OBJECTIVES.items() if bsc.get(k) != w]
-    num_pp = numbering(POINT_PERIOD)
-    num_o = numbering(MAP_OBJECTIVES)
+    bsc_wrong = wrong_cases(bsc, MAP_OBJECTIVES)
     linked = answer.get("linked") or []
     details = [
         ("point_period", not pp_wrong,
-         f"第 {'、'.join(num_pp[k] for k in pp_wrong)} 项再想想：月末数一次的是时点，整个月累加的是时期" if pp_wrong else ""),
+         f"第 {case_numbers(pp_wrong, POINT_PERIOD)} 项再想想：月末数一次的是时点，整个月累加的是时期" if pp_wrong else ""),
         ("controllable", answer.get("controllable") == "c",
          "哪一项是顾问自己再努力也左右不了的？不可控的指标不该放在他的卡上"),
         ("cascade", answer.get("cascade") == "b", "体系是从上往下建的：先有哪一层的目标？绩效合同是起点还是终点？"),
         ("perspective", not bsc_wrong,
-         f"第 {'、'.join(num_o[k] for k in bsc_wrong)} 个目标的维度不对：钱的结果是财务，客户感受到的是客户，"
+         f"第 {case_numbers(bsc_wrong, MAP_OBJECTIVES)} 个目标的维度不对：钱的结果是财务，客户感受到的是客户，"
          "店里怎么做事是内部流程，人的能力和稳定是学习与成长" if bsc_wrong else ""),
         ("linked", sorted(linked) == ["a", "b", "c"],
          "顺着因果链往下游想：客流少了先影响谁的什么指标，再传到哪个部门？有没有和客流无关的选项？"),
@@ -666,7 +664,7 @@ _CASE_MSG = {
 
 def _check_design_flow(answer: dict) -> Feedback:
     bases = answer.get("bases") or {}
-    b_wrong = [k for k, (_t, w) in BASIS_CASES.items() if bases.get(k) != w]
+    b_wrong = wrong_cases(bases, BASIS_CASES)
     order = answer.get("order") or {}
     o_ok = all(order.get(k) == v for k, v in _STEP_ORDER.items())
     actor = answer.get("actor") or {}
@@ -681,9 +679,8 @@ def _check_design_flow(answer: dict) -> Feedback:
     found = find_keywords(text, _CASE_RULES)
     missing = [k for k, ok in found.items() if not ok]
     ok_text = len(text) >= 15 and len(missing) <= 1
-    num = numbering(BASIS_CASES)
     details = [
-        ("bases", not b_wrong, f"场景 {'、'.join(num[k] for k in b_wrong)} 的依据再想想：这个指标是因为谁、因为什么提出来的？"
+        ("bases", not b_wrong, f"场景 {case_numbers(b_wrong, BASIS_CASES)} 的依据再想想：这个指标是因为谁、因为什么提出来的？"
          if b_wrong else ""),
         ("order", o_ok, "顺序再想想：员工动笔之前，上级要先做什么？定稿之后还剩哪一步？"),
         ("actor", not a_wrong, "想一想：哪一步必须让员工自己动手？哪一步需要上下级都在场？"),
