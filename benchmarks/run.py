@@ -674,7 +674,7 @@ def _between(text: str, tag: str, body: str) -> str:
 
 
 def update_readme(result: dict) -> None:
-    """Write the run's table, the R2 scaling rows and the batch estimate between the README's markers."""
+    """Write the run's table (and R6's) between the README's markers."""
     readme = HERE / "README.md"
     text = readme.read_text(encoding="utf-8")
     m, info = result["measures"], result["machine"]
@@ -695,26 +695,7 @@ def update_readme(result: dict) -> None:
         "at the start.\n\n"
     )
     text = _between(text, "results", head + result["table_markdown"] + "\n")
-    rows = [
-        "| stores | event rows | Parquet | in memory (pandas) | DuckDB SQL | dealerlab DuckDB engine (time, peak) | "
-        "dealerlab pandas engine | pandas engine peak |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for key in sorted((k for k in m if k.startswith("R2@")), key=lambda k: m[k]["stores"]):
-        r = m[key]
-        events = sum(v for t, v in r["event_rows"].items() if t not in ("stores", "staff", "market"))
-        pandas = "dealerlab-pandas" if "dealerlab-pandas" in r else "dealerlab"
-        rows.append(
-            f"| {r['stores']} | {events / 1e6:.2f} M | {r['parquet_mib']:.0f} MiB | {r['data_mib']:.0f} MiB | "
-            f"{r['duckdb_sql']['seconds']['median']:.1f} s | {r['dealerlab-duckdb']['seconds']['median']:.1f} s, "
-            f"{r['dealerlab-duckdb']['peak_mib']:.0f} MiB | {r[pandas]['seconds']['median']:.1f} s | "
-            f"{r[pandas]['peak_mib']:.0f} MiB |"
-        )
-    if len(rows) > 2:
-        text = _between(text, "scaling", "\n" + "\n".join(rows) + "\n")
-    if "R3" in m:
-        per = m["R3"]["per_store_seconds"]
-        text = _between(text, "batch", f"{per:.1f} s per store on 2 workers that is ~{per * 1000 / 3600:.1f} h")
+    # the scaling table and the 1 000-store sizing are benchmarks/sizing.py's (`sizing.py --update-readme`)
     readme.write_text(text, encoding="utf-8")
 
 
