@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, is_close
+from dealerlab.exercises.course._content import Content
 from dealerlab.exercises.course._sorting import answer_key, answers, case_field, case_lines, classify_detail
 from dealerlab.pay import feedback_360, pay_mix, score_points
 from dealerlab.pay.value import driver_what_if
@@ -25,47 +26,14 @@ __all__ = ["appraisal_drill", "pay_value_drill", "WATER_KPIS", "APPRAISAL_ERRORS
 # ----------------------------------------------------------------------------------------------------------------
 # 07b appraisal
 
-_IDEA = {
-    "a": "绩效考核是人力资源部的事，部门经理只负责业务",
-    "b": "每一位部门经理首先是人力资源经理：定目标、辅导、考核、激励自己的下属是他的本职",
-    "c": "绩效管理的唯一目标是利润最大化",
-}
-_RRR = {
-    "a": "责任越大，权限越小越安全",
-    "b": "责任、权限、利益三者挂钩：担多大责任，就给多大权限和相应的利益",
-    "c": "利益平均分配，与责任无关",
-}
+_TEXT = Content.load(__name__)
 
-_JOBS = {"dispatch": "调度员", "driver": "送水司机", "service": "客服专员", "sales": "业务员", "finance": "财务/业务员"}
+_JOBS = _TEXT.table("appraisal.jobs")
 #: the water-delivery case: KPI → the job that carries it
-WATER_KPIS = {
-    "w1": ("需求信息准确性（订单地址、数量记录无误）", "service"),
-    "w2": ("车辆效率（每车每天送水桶数）", "dispatch"),
-    "w3": ("送水及时性（承诺时间内送达）", "driver"),
-    "w4": ("新客户开发数", "sales"),
-    "w5": ("回款及时率", "finance"),
-}
-
+WATER_KPIS = _TEXT.table("cases.water")
 #: the ten appraisal errors (the seed names the topic; the list is the course's)
-APPRAISAL_ERRORS = {
-    "halo": "晕轮效应：一项突出就处处打高分",
-    "recency": "近因效应：只记得最近发生的事",
-    "central": "趋中倾向：人人都打中间分",
-    "lenient": "宽大倾向：普遍打高分，不得罪人",
-    "strict": "严格倾向：普遍打低分",
-    "first": "首因效应：第一印象定终身",
-    "contrast": "对比效应：拿前一个人当尺子",
-    "bias": "个人偏好：和自己相似、关系好的人分高",
-    "equal": "平均主义：轮流拿优秀、奖金平分",
-    "nostd": "标准不清：没有明确标准，凭感觉打分",
-}
-ERROR_CASES = {
-    "e1": ("小李形象好、口才好，经理给他的“出勤”“流程执行”也都打了满分", "halo"),
-    "e2": ("老王前 11 个月业绩平平，12 月卖得很好，年度考核被评为优秀", "recency"),
-    "e3": ("经理给 8 位顾问的评分全部在 75–80 分之间", "central"),
-    "e4": ("“今年优秀给小张吧，去年给过小刘了”", "equal"),
-    "e5": ("评“服务态度”时没有任何标准和记录，经理凭印象打分", "nostd"),
-}
+APPRAISAL_ERRORS = _TEXT.table("appraisal.errors")
+ERROR_CASES = _TEXT.table("cases.errors")
 
 #: 360° ratings of one service advisor (rater group, score)
 RATINGS_360 = [("上级", 80), ("同事", 70), ("同事", 75), ("同事", 90), ("自评", 95)]
@@ -81,54 +49,24 @@ def score_360() -> tuple[float, float]:
 
 def _check_appraisal(answer: dict) -> Feedback:
     score, _gap = score_360()
+    advice = _TEXT.table("appraisal.advice")
     details = [
-        ("idea", answer.get("idea") == "b", "观念一：每一位部门经理首先是人力资源经理"),
-        ("rrr", answer.get("rrr") == "b", "绩效管理的基础之一：责任、权限、利益三者挂钩"),
-        classify_detail("water", answer.get("water"), answers(WATER_KPIS),
-                        "每个指标交给能控制它的岗位：记录准不准在客服，车怎么排在调度，准时送到在司机，新客户在业务员，回款在财务/业务员"),
-        classify_detail("errors", answer.get("errors"), answers(ERROR_CASES),
-                        "一项好处处好 = 晕轮；只看最近 = 近因；都打中间 = 趋中；轮流优秀 = 平均主义；没有标准 = 标准不清"),
-        ("score360", is_close(answer.get("score360"), score, tolerance=0.06),
-         "没有下级评价时，把上级 0.4、同事 0.3、自评 0.1 按比例放大到合计 1（0.5、0.375、0.125），再乘各组的平均分"),
+        ("idea", answer.get("idea") == "b", advice["idea"]),
+        ("rrr", answer.get("rrr") == "b", advice["rrr"]),
+        classify_detail("water", answer.get("water"), answers(WATER_KPIS), advice["water"]),
+        classify_detail("errors", answer.get("errors"), answers(ERROR_CASES), advice["errors"]),
+        ("score360", is_close(answer.get("score360"), score, tolerance=0.06), advice["score360"]),
     ]
-    return Feedback.grade(
-        details,
-        weights={"idea": 1, "rrr": 1, "water": 2, "errors": 2, "score360": 1},
-        explanation=(
-            "绩效管理不是人事部门的表格工作：**每一位部门经理首先是人力资源经理**，门店管理的核心是围绕目标的绩效管理；"
-            "基础是**责任、权限、利益挂钩**，再加上 SMART / FEW 的目标和清楚的岗位说明书。\n\n"
-            "**送水案例**说明了绩效管理的关键：指标要明确，并**由恰当的职位承担**——谁能控制这个结果，就由谁背这个指标。"
-            "这样考核结果才没有争议，车辆效率、及时性和客户满意度才会一起提高。\n\n"
-            "**考核误区**大多来自“凭印象”：晕轮、近因、首因、趋中、宽大/严格、对比、个人偏好、平均主义、标准不清。"
-            "对策是事先定标准、平时记录事实、多人评价。**360 度反馈**就是多人评价：上级、同事、下级、自评各占权重，"
-            "缺一组就按比例放大其他组；自评明显高于他评，是绩效面谈要谈的点。"
-        ),
-        explanation_en=(
-            "Every manager is first a people manager; responsibility, authority and reward go together; each KPI goes to "
-            "the job that controls it; appraisal errors come from impressions; a 360° score weights the rater groups."
-        ),
-        hint="同事三人的平均是 (70 + 75 + 90) ÷ 3 = 78.33。",
-        hint_en="The peers' mean is (70 + 75 + 90) / 3 = 78.33.",
-    )
+    return Feedback.grade(details, weights={"idea": 1, "rrr": 1, "water": 2, "errors": 2, "score360": 1},
+                          **_TEXT.feedback("appraisal"))
 
 
 appraisal_drill = Exercise(
     id="07b-appraisal",
-    title="练习 7B：绩效管理——观念、送水案例、考核误区与 360 度",
-    title_en="Exercise 7B: performance management — ideas, the water case, appraisal errors, 360°",
-    instructions=(
-        "**① 观念**与 **② 基础**：各选一个正确的说法。\n\n"
-        "**③ 送水案例**：一家桶装水公司重新设计绩效，下面五个指标各应由哪个岗位承担？\n\n"
-        + case_lines(WATER_KPIS)
-        + "\n\n**④ 考核误区**：下面五种情况各犯了哪种误区？\n\n"
-        + case_lines(ERROR_CASES)
-        + "\n\n**⑤ 360 度**：一位服务顾问收到的评分——上级 80；同事 70、75、90；自评 95（没有下级）。"
-        "权重上级 0.4、同事 0.3、下级 0.2、自评 0.1，缺的一组按比例分给其他组。他的 360 度得分是多少？"
-    ),
-    instructions_en="Pick the ideas, give each water-delivery KPI to a job, name the appraisal errors, compute a 360° score.",
+    **_TEXT.exercise("appraisal", water=case_lines(WATER_KPIS), errors=case_lines(ERROR_CASES)),
     fields={
-        "idea": ChoiceField("① 绩效管理的观念", "Idea", options=_IDEA),
-        "rrr": ChoiceField("② 绩效管理的基础", "Basis", options=_RRR),
+        "idea": ChoiceField("① 绩效管理的观念", "Idea", options=_TEXT.table("appraisal.options.idea")),
+        "rrr": ChoiceField("② 绩效管理的基础", "Basis", options=_TEXT.table("appraisal.options.rrr")),
         "water": case_field("③ 指标 → 岗位", "KPI → job", WATER_KPIS, _JOBS),
         "errors": case_field("④ 情况 → 误区", "Case → error", ERROR_CASES, APPRAISAL_ERRORS),
         "score360": NumberField("⑤ 360 度得分", "360° score", unit="分"),
