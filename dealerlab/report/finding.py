@@ -16,12 +16,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.pdca.cycle import Action
 from dealerlab.report.fmt import fmt
 from dealerlab.report.labels import col
 
-__all__ = ["Action", "Finding", "AREAS"]
+__all__ = ["Action", "Finding", "AREAS", "area_label"]
 
 #: a figure in a text (``176,800``, ``3``, ``97.5%``)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
@@ -38,6 +38,11 @@ AREAS = {
     "stock": ("库存", "Stock"),
     "rebate": ("商务政策", "Rebates"),
 }
+
+
+def area_label(area: str, lang: str = "zh") -> str:
+    """Display name of an area key (the key itself when it is not one of :data:`AREAS`)."""
+    return pick(lang, *AREAS.get(area, (area, area)))
 
 
 @dataclass(frozen=True)
@@ -79,14 +84,13 @@ class Finding:
         return self.value
 
     def title(self, lang: str = "zh") -> str:
-        return self.title_en if lang == "en" else self.title_zh
+        return pick(lang, self.title_zh, self.title_en)
 
     def detail(self, lang: str = "zh") -> str:
-        return self.detail_en if lang == "en" else self.detail_zh
+        return pick(lang, self.detail_zh, self.detail_en)
 
     def area_label(self, lang: str = "zh") -> str:
-        zh, en = AREAS.get(self.section, (self.section, self.section))
-        return en if lang == "en" else zh
+        return area_label(self.section, lang)
 
     def headline(self, lang: str = "zh") -> str:
         """The finding as one summary line: area, title, detail and what it is worth a month — each figure once.
