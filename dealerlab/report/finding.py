@@ -21,28 +21,14 @@ from dealerlab.pdca.cycle import Action
 from dealerlab.report.fmt import fmt
 from dealerlab.report.labels import col
 
-__all__ = ["Action", "Finding", "AREAS", "area_label"]
+__all__ = ["Action", "Finding", "AREAS"]
 
 #: a figure in a text (``176,800``, ``3``, ``97.5%``)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 _TXT = Catalogue.load("report/finding")
 
 #: area key → (zh, en)
-AREAS = {
-    "funnel": ("销售漏斗", "Sales funnel"),
-    "targets": ("目标达成", "Targets"),
-    "aftersales": ("售后", "After-sales"),
-    "csi": ("客户满意度", "Customer satisfaction"),
-    "accounts": ("大客户", "Big accounts"),
-    "people": ("人员", "People"),
-    "stock": ("库存", "Stock"),
-    "rebate": ("商务政策", "Rebates"),
-}
-
-
-def area_label(area: str, lang: str = "zh") -> str:
-    """Display name of an area key (the key itself when it is not one of :data:`AREAS`)."""
-    return pick(lang, *AREAS.get(area, (area, area)))
+AREAS = _TXT.pairs("area")
 
 
 @dataclass(frozen=True)
@@ -90,7 +76,7 @@ class Finding:
         return pick(lang, self.detail_zh, self.detail_en)
 
     def area_label(self, lang: str = "zh") -> str:
-        return area_label(self.section, lang)
+        return AREAS.label(self.section, lang)
 
     def headline(self, lang: str = "zh") -> str:
         """The finding as one summary line: area, title, detail and what it is worth a month — each figure once.

@@ -32,7 +32,7 @@ from dealerlab.data.privacy import mask_name
 from dealerlab.errors import DealerlabError, ParameterError
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import METRICS
-from dealerlab.report.finding import Action, Finding, area_label
+from dealerlab.report.finding import AREAS, Action, Finding
 from dealerlab.report.fmt import unit_name, unit_of
 from dealerlab.report.labels import col, term
 from dealerlab.report.notes import finding_id
@@ -361,6 +361,11 @@ def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh", findings: lis
         else:
             safe.to_excel(tmp, index=False, sheet_name=_SHEET.get("findings", lang), engine="openpyxl")
     return path
+
+
+def area_label(area: str, lang: str = "zh") -> str:
+    """Display name of an area key."""
+    return AREAS.label(area, lang)
 
 
 def store_gross(ctx, store_id: str) -> float:
