@@ -18,14 +18,14 @@ Shared labels (metric names, table names, months) live in :data:`LABELS` below.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from importlib.resources import files
 
 import tomllib
 
 from dealerlab._options import check_lang
 
-__all__ = ["Catalogue", "LABELS", "label", "LANGS"]
+__all__ = ["Catalogue", "Pairs", "LABELS", "label", "pick", "LANGS"]
 
 LANGS = ("zh", "en")
 
@@ -78,6 +78,76 @@ class Catalogue:
     def merged(self, other: Catalogue) -> Catalogue:
         return Catalogue({**self._messages, **other._messages})
 
+    def pairs(self, prefix: str, /, keys: Sequence[str] | None = None) -> Pairs:
+        """The entries ``<prefix>.<key>`` as a read-only mapping ``key → (zh, en)`` (see :class:`Pairs`).
+
+        Parameters
+        ----------
+        prefix : str
+            The table the entries are nested in (``[field.name]`` → prefix ``"field"``).
+        keys : sequence of str, optional
+            Only these keys, in this order (default: every entry of ``prefix``, in file order).
+
+        Returns
+        -------
+        Pairs
+        """
+        return Pairs(self, prefix, keys)
+
+
+class Pairs(Mapping):
+    """A label table kept in a catalogue: ``key → (zh, en)``, read from the file on first use.
+
+    For the tables a module shows in both languages (field names, area names, kinds of column): the texts stay in the
+    module's ``messages/*.toml`` with its other texts, and the code reads them as ``table[key][0 if lang == "zh" else
+    1]`` or with :meth:`label`. English falls back to Chinese.
+    """
+
+    def __init__(self, catalogue: Catalogue, prefix: str, keys: Sequence[str] | None = None) -> None:
+        self._catalogue = catalogue
+        self._prefix = prefix
+        self._keys = tuple(keys) if keys is not None else None
+        self._table: dict[str, tuple[str, str]] | None = None
+
+    @property
+    def _pairs(self) -> dict[str, tuple[str, str]]:
+        if self._table is None:
+            head = f"{self._prefix}."
+            names = self._keys
+            if names is None:
+                names = tuple(k[len(head):] for k in self._catalogue.keys() if k.startswith(head) and "." not in k[len(head):])
+            self._table = {k: (self._catalogue.text(head + k, "zh"), self._catalogue.text(head + k, "en")) for k in names}
+        return self._table
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        return self._pairs[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pairs)
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def __repr__(self) -> str:
+        return f"Pairs({self._pairs!r})"
+
+    def label(self, key: str, lang: str = "zh", /) -> str:
+        """The ``lang`` label of ``key`` (``key`` itself when the table has no such entry).
+
+        Parameters
+        ----------
+        key : str
+            The entry.
+        lang : {"zh", "en"}
+            Language.
+
+        Returns
+        -------
+        str
+        """
+        zh, en = self._pairs.get(key, (key, key))
+        return en if lang == "en" else zh
+
 
 def _read(name: str) -> dict:
     """The parsed ``messages/<name>.toml`` of the installed package."""
@@ -110,3 +180,9 @@ LABELS = Catalogue.load("labels")
 def label(key: str, lang: str = "zh", /, **values) -> str:
     """A shared label from :data:`LABELS`."""
     return LABELS.get(key, lang, **values)
+
+
+def pick(lang: str, zh: str, en: str, /) -> str:
+    """``zh``, or ``en`` for ``lang="en"``: for a pair made at run time (a finding's evidence, a table row's two names).
+    Fixed texts belong in a module's :class:`Catalogue`."""
+    return en if check_lang(lang) == "en" else zh

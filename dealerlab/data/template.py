@@ -32,18 +32,10 @@ VALIDATION_ROWS = 5000
 INLINE_LIMIT = 255
 LISTS_SHEET = "_lists"
 
-_KIND = {
-    "id": ("编号（按文本填写，保留前导 0）", "id (text; leading zeros kept)"),
-    "text": ("文本", "text"),
-    "enum": ("选项", "choice"),
-    "date": ("日期，如 2026-10-05", "date, e.g. 2026-10-05"),
-    "bool": ("是/否", "yes/no (是/否)"),
-    "int": ("整数", "whole number"),
-    "number": ("数字", "number"),
-    "period": ("月份，如 2026-10", "month, e.g. 2026-10"),
-}
 
 _MSG = Catalogue.load("data/template")
+#: column kind → (zh, en) in the notes row
+_KIND = _MSG.pairs("kind")
 
 
 def _num(x) -> str:
@@ -52,7 +44,7 @@ def _num(x) -> str:
 
 def notes_text(col: Column, lang: str = "zh") -> str:
     """The notes-row cell of ``col``: ``"说明：选项｜必填｜可选值：到店/来电/网络"``."""
-    parts = [_KIND[col.kind][0 if lang == "zh" else 1]]
+    parts = [_KIND.label(col.kind, lang)]
     if col.required:
         parts.append(_MSG.get("required", lang))
     if col.enum:

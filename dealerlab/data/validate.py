@@ -101,38 +101,8 @@ DATE_ORDER = (
 #: ``rule.hint`` → zh/en fix hint
 MESSAGES = Catalogue.load("data/validate")
 
-_RULE_NAMES = {
-    "required_value": ("必填项为空", "required value"),
-    "enum_invalid": ("取值不在允许范围", "value not allowed"),
-    "enum_open": ("不在常用取值中", "unusual value"),
-    "date_invalid": ("无法识别的日期", "unreadable date"),
-    "date_impossible": ("日期不存在", "impossible date"),
-    "date_out_of_range": ("日期过早", "date too early"),
-    "date_too_late": ("日期过晚", "date too late"),
-    "cell_error": ("Excel 错误值", "Excel error value"),
-    "cell_formula": ("公式没有计算结果", "formula without value"),
-    "cell_too_long": ("单元格过长", "cell too long"),
-    "number_percent": ("非比率列中的百分数", "percent in a non-rate column"),
-    "number_decimal_comma": ("逗号位置不对", "misplaced comma"),
-    "number_not_finite": ("不是有限数字", "not finite"),
-    "number_too_large": ("数值过大", "number too large"),
-    "id_invisible": ("编号含不可见字符", "invisible characters in id"),
-    "survey_overall_missing": ("缺总体满意度", "no overall row"),
-    "date_future": ("日期晚于今天", "future date"),
-    "date_order": ("日期先后颠倒", "dates out of order"),
-    "number_invalid": ("不是数字", "not a number"),
-    "int_invalid": ("不是整数", "not a whole number"),
-    "bool_invalid": ("不是是/否", "not yes/no"),
-    "period_invalid": ("不是月份", "not a month"),
-    "below_min": ("小于最小值", "below minimum"),
-    "above_max": ("大于最大值", "above maximum"),
-    "duplicate_key": ("编号重复", "duplicate id"),
-    "duplicate_row": ("重复行", "duplicate row"),
-    "reference_missing": ("引用不存在", "dangling reference"),
-    "closed_date_required": ("缺结案日期", "closed_date missing"),
-    "tier_order": ("返利阶梯不递增", "rebate tiers not ascending"),
-    "call_off_over_order": ("CALL OFF多于订车", "called off more than ordered"),
-}
+#: rule → its short (zh, en) name
+_RULE_NAMES = MESSAGES.pairs("rule_name")
 
 WARNING_RULES = frozenset({"sheet_unknown", "file_unknown", "column_unknown", "enum_open", "date_future", "macros_ignored", "table_no_rows",
                            "call_off_over_order"})
@@ -192,7 +162,7 @@ class ProblemLog:
     def finish(self) -> None:
         """Append one ``too_many`` problem per rule whose rows were not all listed."""
         for (table, source, column, rule), n in self._overflow.items():
-            zh, en = _RULE_NAMES.get(rule, (rule, rule))
+            zh, en = _RULE_NAMES.label(rule, "zh"), _RULE_NAMES.label(rule, "en")
             p = problem("too_many", table, source, column=column, n=n, rule_zh=zh, rule_en=en)
             if rule in WARNING_RULES:
                 p = Problem(**{**p.__dict__, "severity": "warning"})

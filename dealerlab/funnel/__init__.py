@@ -73,7 +73,9 @@ def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, l
     Parameters
     ----------
     ds : Dataset or path
-        The client data; or a data folder: a folder of Parquet tables (validated when it arrived) is counted by
+        The client data — from :data:`~dealerlab.funnel.engine_duckdb.DUCKDB_FROM_ROWS` event rows on counted by
+        DuckDB over the tables in memory (:func:`~dealerlab.funnel.engine_duckdb.choose_engine_dataset`), by pandas
+        below; or a data folder: a folder of Parquet tables (validated when it arrived) is counted by
         DuckDB from :data:`~dealerlab.funnel.engine_duckdb.DUCKDB_FROM_ROWS` event rows on and by pandas below
         (:func:`~dealerlab.funnel.engine_duckdb.choose_engine`; the same numbers and reasons), any other path is
         loaded and validated first.
@@ -85,4 +87,7 @@ def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False, l
         from dealerlab.funnel.engine_duckdb import long_metrics_folder
 
         return long_metrics_folder(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)
-    return _rates.long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)
+    # an in-memory Dataset: DuckDB over its tables for a large group (engine_duckdb.choose_engine_dataset), else pandas
+    from dealerlab.funnel.engine_duckdb import long_metrics_dataset
+
+    return long_metrics_dataset(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)

@@ -48,7 +48,9 @@ from dealerlab.metrics import LONG_COLUMNS
 
 __all__ = ["FUNNEL_TABLES", "DIALECTS", "ENGINES", "component_sql", "components_parquet", "long_metrics_parquet",
            "parquet_usable", "run_sql",
-           "choose_engine", "long_metrics_folder", "read_parquet_dataset", "DUCKDB_FROM_ROWS"]
+           "choose_engine", "long_metrics_folder", "read_parquet_dataset", "DUCKDB_FROM_ROWS",
+           "dataset_tables", "choose_engine_dataset", "components_frames", "long_metrics_frames",
+           "long_metrics_dataset"]
 
 #: a Parquet folder with at least this many funnel event rows (from the files' metadata, nothing read) is counted by
 #: DuckDB; below, pandas (both give the same numbers; pandas is as fast on small data and needs no duckdb). Measured
@@ -162,7 +164,8 @@ def _parquet(path: Path, dialect: str) -> str:
     return f"parquet.{_dq(str(path), 'spark')}"
 
 
-def component_sql(folder: str | Path, periods: list[str], stores: list[str], *, dialect: str = "duckdb") -> str:
+def component_sql(folder: str | Path, periods: list[str], stores: list[str], *, dialect: str = "duckdb",
+                  relations: dict[str, str] | None = None) -> str:
     """The query counting every funnel component of ``stores`` × ``periods`` from ``folder/<table>.parquet``.
 
     One row per store × month (``store_id, period`` first, stores then months in the order given) and one column
@@ -185,6 +188,9 @@ def component_sql(folder: str | Path, periods: list[str], stores: list[str], *, 
         Store ids.
     dialect : {"duckdb", "datafusion", "spark"}
         The engine the query is written for.
+    relations : dict of str to str, optional
+        Table → the name of a relation the engine already knows (e.g. an Arrow table registered with DuckDB,
+        :func:`components_frames`), read instead of ``folder/<table>.parquet``; ``folder`` is then unused.
 
     Returns
     -------
@@ -200,7 +206,9 @@ def component_sql(folder: str | Path, periods: list[str], stores: list[str], *, 
     def lit(text: str) -> str:
         return _dlit(text, dialect)
 
-    def t(name: str) -> str:
+    def t(name: str) -> str:  # the one place that names a table
+        if relations is not None:
+            return q(relations[name])
         return _parquet(folder / (name + ".parquet"), dialect)
 
     def month(col: str) -> str:
@@ -422,6 +430,11 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None, en
     if not store_list:
         raise EngineUnavailable("stores.parquet 中没有门店。", "stores.parquet has no store.")
     frame = run_sql(component_sql(folder, periods, store_list, dialect=engine), engine=engine, con=con)
+    return _components_from_rows(frame)
+
+
+def _components_from_rows(frame: pd.DataFrame) -> Components:
+    """The rows of :func:`component_sql` as :class:`~dealerlab.funnel.counts.Components` (store level)."""
     keys = pd.DataFrame(
         {
             "store_id": pd.array(frame["store_id"].astype(str).to_numpy(), dtype="string"),
@@ -565,3 +578,224 @@ def long_metrics_folder(folder: str | Path, *, periods, stores=None, by_staff: b
 
         ds = load(folder, lang=lang)
     return long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)
+
+
+# --------------------------------------------------------------------------------------------------- in memory
+
+
+def _all_blank(frame: pd.DataFrame, column: str, *, finite: bool) -> bool:
+    """Does the pandas engine find no value in ``column`` of a non-empty table (then it gives the reason
+    "column missing" where SQL would count zero)?"""
+    if not len(frame):
+        return False
+    if finite:
+        return not np.isfinite(frame[column].to_numpy(dtype=float, na_value=np.nan)).any()
+    return not frame[column].notna().any()
+
+
+def _unique(column: pd.Series) -> bool:
+    """No id given twice (blanks aside)."""
+    from dealerlab.data.columnar import has_duplicates
+
+    return not has_duplicates(column)
+
+
+def dataset_tables(ds: Dataset) -> tuple[dict | None, str | None]:
+    """The columns of :data:`FUNNEL_TABLES` of an in-memory Dataset as Arrow tables DuckDB can scan without a copy
+    of the strings — ``(tables, None)`` — or ``(None, why)`` (English) when the SQL would not give the pandas
+    engine's result: a table or column missing, a column of another kind, duplicate lead or sale ids (the loader
+    refuses them; the pandas engine takes the first), or a figure's column without any value (the pandas engine
+    then says "column missing"). The duckdb package is not needed for this check.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (as ``dealerlab.load`` returns it).
+
+    Returns
+    -------
+    (dict of str to pyarrow.Table, None) or (None, str)
+    """
+    import pyarrow as pa
+
+    tables = {}
+    for table, columns in FUNNEL_TABLES.items():
+        if not ds.has(table):
+            return None, f"table {table} is missing"
+        frame = ds[table]
+        for col in columns:
+            if col not in frame.columns:
+                return None, f"{table} has no column {col}"
+        try:
+            arrow = pa.Table.from_pandas(frame, columns=list(columns), preserve_index=False)
+        except (pa.ArrowException, TypeError, ValueError) as exc:
+            return None, f"{table} cannot be handed to Arrow ({exc})"
+        for col, kind in columns.items():
+            if not _kind_ok(kind, arrow.schema.field(col).type):
+                return None, f"{table}: column {col} is {arrow.schema.field(col).type}"
+        tables[table] = arrow
+    for table, col in (("leads", "lead_id"), ("sales", "sale_id")):
+        if not _unique(ds[table][col]):
+            return None, f"{table}.{col} has duplicate ids"
+    for table, col, finite in (("test_drives", "satisfied", False), ("sales", "gross_profit", True),
+                               ("addons", "gross_profit", True)):
+        if _all_blank(ds[table], col, finite=finite):
+            return None, f"{table}.{col} has no value"
+    return tables, None
+
+
+def _dataset_event_rows(ds: Dataset) -> int:
+    return sum(len(ds[t]) for t in FUNNEL_TABLES if t != "stores" and ds.has(t))
+
+
+def _dataset_candidate(ds: Dataset, by_staff: bool) -> str | None:
+    """The cheap reasons against DuckDB for an in-memory Dataset (``None``: worth handing the tables over)."""
+    if by_staff:
+        return "per consultant (by_staff) is counted by pandas"
+    rows = _dataset_event_rows(ds)
+    if rows < DUCKDB_FROM_ROWS:
+        return f"{rows} event rows (< {DUCKDB_FROM_ROWS})"
+    if importlib.util.find_spec("duckdb") is None:
+        return "the duckdb package is not installed"
+    return None
+
+
+def choose_engine_dataset(ds: Dataset, *, by_staff: bool = False) -> tuple[str, str]:
+    """Which engine counts the funnel of an in-memory Dataset: ``("duckdb" | "pandas", why)`` (English).
+
+    DuckDB (over the tables in memory, :func:`components_frames`) when the duckdb package is installed, the result is
+    per store, the funnel tables hold at least :data:`DUCKDB_FROM_ROWS` event rows and :func:`dataset_tables`
+    finds no reason against it; pandas otherwise. Both give the same numbers and reasons.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    by_staff : bool
+        Per consultant (pandas only).
+
+    Returns
+    -------
+    (str, str)
+    """
+    why = _dataset_candidate(ds, by_staff)
+    if why is None:
+        _tables, why = dataset_tables(ds)
+    if why is not None:
+        return "pandas", why
+    return "duckdb", f"{_dataset_event_rows(ds)} event rows (≥ {DUCKDB_FROM_ROWS})"
+
+
+def long_metrics_dataset(ds: Dataset, *, periods, stores=None, by_staff: bool = False, lang: str = "zh") -> pd.DataFrame:
+    """The funnel family of an in-memory Dataset by the engine :func:`choose_engine_dataset` picks — what
+    ``dealerlab.funnel.long_metrics(ds, ...)`` does: the same rows, numbers and reasons whichever engine ran.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids (default: every store).
+    by_staff : bool
+        One block per consultant too (pandas engine).
+    lang : {"zh", "en"}
+        Language of the reasons.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`dealerlab.funnel.long_metrics`.
+    """
+    if _dataset_candidate(ds, by_staff) is None:
+        return long_metrics_frames(ds, periods=periods, stores=stores, lang=lang)
+    return long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)
+
+
+def components_frames(ds: Dataset, *, periods, stores=None, con=None, tables: dict | None = None) -> Components:
+    """Every funnel component of ``stores`` × ``periods`` counted by DuckDB over the tables of an in-memory Dataset
+    (the query of :func:`component_sql`, each table an Arrow view of the Dataset's columns: no copy of the text).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data (validated: ``dealerlab.load``).
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids (default: every store of the stores table, in its order).
+    con : duckdb.DuckDBPyConnection, optional
+        A connection to use (default: a new in-memory one).
+    tables : dict, optional
+        :func:`dataset_tables` of ``ds`` when already made.
+
+    Returns
+    -------
+    dealerlab.funnel.counts.Components
+        The same structure as the pandas engine's (store level).
+
+    Raises
+    ------
+    EngineUnavailable
+        When :func:`dataset_tables` finds a reason.
+    """
+    import duckdb
+
+    if tables is None:
+        tables, why = dataset_tables(ds)
+        if why is not None:
+            raise EngineUnavailable(f"DuckDB 引擎无法统计这份数据：{why}", f"the DuckDB engine cannot count this data: {why}")
+    periods = _long.period_list(periods, required=True)
+    if stores is not None:
+        store_list = _long.store_list(stores)
+    else:
+        store_list = list(dict.fromkeys(ds["stores"]["store_id"].dropna().astype(str).tolist()))
+    if not store_list:
+        raise EngineUnavailable("门店表中没有门店。", "the stores table has no store.")
+    con = con or duckdb.connect()
+    names = {table: f"dealerlab_{table}" for table in tables}
+    try:
+        for table, arrow in tables.items():
+            con.register(names[table], arrow)
+        frame = run_sql(component_sql("", periods, store_list, relations=names), con=con)
+    finally:
+        for name in names.values():
+            con.unregister(name)
+    return _components_from_rows(frame)
+
+
+def long_metrics_frames(ds: Dataset, *, periods, stores=None, lang: str = "zh", con=None) -> pd.DataFrame:
+    """:func:`dealerlab.funnel.long_metrics` of an in-memory Dataset counted by DuckDB (large groups after
+    ``dealerlab.load``): the same rows, numbers and reasons as the pandas engine, which computes it instead when
+    :func:`dataset_tables` finds a reason.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    periods : iterable of str
+        Months ``YYYY-MM``.
+    stores : iterable of str, optional
+        Store ids (default: every store).
+    lang : {"zh", "en"}
+        Language of the reasons.
+    con : duckdb.DuckDBPyConnection, optional
+        A connection to use.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, period, metric, value, reason``.
+    """
+    import duckdb
+
+    tables, why = dataset_tables(ds)
+    if why is not None:
+        return long_metrics(ds, periods=periods, stores=stores, lang=lang)
+    try:
+        comp = components_frames(ds, periods=periods, stores=stores, con=con, tables=tables)
+    except duckdb.Error:  # data the SQL cannot read as the pandas engine does (e.g. a month that is not YYYY-MM)
+        return long_metrics(ds, periods=periods, stores=stores, lang=lang)
+    del tables
+    return long_from_components(comp, lang=lang)[LONG_COLUMNS]

@@ -57,32 +57,15 @@ __all__ = [
     "formula_names",
 ]
 
-#: the nine factors of seed 000: field → (zh, en), in the seed's order
-FACTORS: dict[str, tuple[str, str]] = {
-    "definition": ("目标定义", "definition"),
-    "formula": ("计算公式", "formula"),
-    "owner": ("责任人", "owner"),
-    "weight": ("权重", "weight"),
-    "due_date": ("完成日期", "due date"),
-    "target": ("目标值", "target"),
-    "stretch": ("突破性目标值", "stretch target"),
-    "data_source": ("数据来源", "data source"),
-    "standard": ("完成标准", "completion standard"),
-}
+#: the texts of the card checks and the label of every field (``field.<name>``: zh, en)
+_MSG = Catalogue.load("kpi/card")
 
 #: every field of a card → (zh, en) label; the Excel headers are the zh labels
-FIELDS: dict[str, tuple[str, str]] = {
-    "card_id": ("卡片编号", "card id"),
-    "name": ("指标名称", "KPI name"),
-    **FACTORS,
-    "direction": ("方向", "direction"),
-    "perspective": ("平衡计分卡维度", "BSC perspective"),
-    "unit": ("单位", "unit"),
-    "department": ("部门", "department"),
-    "role": ("岗位", "role"),
-    "set_date": ("设定日期", "setting date"),
-    "status": ("状态", "status"),
-}
+FIELDS = _MSG.pairs("field")
+#: the nine factors of seed 000: field → (zh, en), in the seed's order
+FACTORS = _MSG.pairs(
+    "field", keys=("definition", "formula", "owner", "weight", "due_date", "target", "stretch", "data_source", "standard")
+)
 
 #: balanced-scorecard perspectives (zh → en)
 PERSPECTIVES: dict[str, str] = {
@@ -110,7 +93,6 @@ EXTRA_METRICS: dict[str, tuple[str, str, str, str]] = {
     "finance.operating_cost": ("营业成本费用", "Operating cost", "monthly_finance", "operating_cost"),
 }
 
-_MSG = Catalogue.load("kpi/card")
 
 
 @dataclass(frozen=True)
@@ -540,7 +522,6 @@ def advance(
 
 
 # ------------------------------------------------------------------------------------------------- frames
-_CARD_COLUMNS = list(FIELDS)
 
 
 def cards_to_frame(cards: Iterable[KpiCard], *, lang: str | None = None) -> pd.DataFrame:
@@ -552,13 +533,14 @@ def cards_to_frame(cards: Iterable[KpiCard], *, lang: str | None = None) -> pd.D
         ``card_id, name, definition, formula, owner, weight, due_date, target, stretch, data_source, standard,
         direction, perspective, unit, department, role, set_date, status`` (history left out).
     """
-    rows = [{f: getattr(c, f) for f in _CARD_COLUMNS} for c in cards]
-    frame = pd.DataFrame(rows, columns=_CARD_COLUMNS)
+    columns = list(FIELDS)
+    rows = [{f: getattr(c, f) for f in columns} for c in cards]
+    frame = pd.DataFrame(rows, columns=columns)
     if lang is not None:
         check_lang(lang)
         i = 0 if lang == "zh" else 1
         frame["direction"] = frame["direction"].map(lambda d: DIRECTIONS[d][i] if d in DIRECTIONS else d)
-        frame = frame.rename(columns={f: FIELDS[f][i] for f in _CARD_COLUMNS})
+        frame = frame.rename(columns={f: FIELDS[f][i] for f in columns})
     return frame
 
 
@@ -576,7 +558,7 @@ def card_from_record(rec: Mapping, history: Iterable[StatusChange] = ()) -> KpiC
     ``higher``/``lower``; a value that cannot be converted is kept as it is so that :func:`validate_cards` reports it.
     """
     kw = {}
-    for f in _CARD_COLUMNS:
+    for f in FIELDS:
         if f not in rec or _blank(rec[f]):
             continue
         v = rec[f]

@@ -63,19 +63,11 @@ SCHEMES = {
 #: every action must say at least these
 REQUIRED_FIELDS = ("what", "who", "when")
 
-FIELD_LABELS = {
-    "what": ("做什么(What)", "What"),
-    "why": ("为什么做(Why)", "Why"),
-    "who": ("谁来做(Who)", "Who"),
-    "whom": ("对谁做(Whom)", "For whom"),
-    "when": ("何时完成(When)", "When"),
-    "where": ("在哪里做(Where)", "Where"),
-    "how": ("怎么做(How)", "How"),
-    "how_much": ("做多少/花多少(How much)", "How much"),
-}
 
 #: the check's messages (Chinese) and how to write each field (``hint_<field>``)
 _MSG = Catalogue.load("pdca/cycle")
+#: field → (zh, en) label
+FIELD_LABELS = _MSG.pairs("field")
 
 
 def _hint(name: str) -> str:
@@ -522,7 +514,7 @@ def check_plan(
                 {
                     "action": i,
                     "field": name,
-                    "label": FIELD_LABELS[name][0 if lang == "zh" else 1],
+                    "label": FIELD_LABELS.label(name, lang),
                     "required": required,
                     "ok": ok,
                     "message": message,

@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.pdca.cycle import Action
 from dealerlab.report.fmt import fmt
 from dealerlab.report.labels import col
@@ -28,16 +28,7 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 _TXT = Catalogue.load("report/finding")
 
 #: area key → (zh, en)
-AREAS = {
-    "funnel": ("销售漏斗", "Sales funnel"),
-    "targets": ("目标达成", "Targets"),
-    "aftersales": ("售后", "After-sales"),
-    "csi": ("客户满意度", "Customer satisfaction"),
-    "accounts": ("大客户", "Big accounts"),
-    "people": ("人员", "People"),
-    "stock": ("库存", "Stock"),
-    "rebate": ("商务政策", "Rebates"),
-}
+AREAS = _TXT.pairs("area")
 
 
 @dataclass(frozen=True)
@@ -79,14 +70,13 @@ class Finding:
         return self.value
 
     def title(self, lang: str = "zh") -> str:
-        return self.title_en if lang == "en" else self.title_zh
+        return pick(lang, self.title_zh, self.title_en)
 
     def detail(self, lang: str = "zh") -> str:
-        return self.detail_en if lang == "en" else self.detail_zh
+        return pick(lang, self.detail_zh, self.detail_en)
 
     def area_label(self, lang: str = "zh") -> str:
-        zh, en = AREAS.get(self.section, (self.section, self.section))
-        return en if lang == "en" else zh
+        return AREAS.label(self.section, lang)
 
     def headline(self, lang: str = "zh") -> str:
         """The finding as one summary line: area, title, detail and what it is worth a month — each figure once.

@@ -365,8 +365,7 @@ def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh", findings: lis
 
 def area_label(area: str, lang: str = "zh") -> str:
     """Display name of an area key."""
-    zh, en = AREAS.get(area, (area, area))
-    return en if lang == "en" else zh
+    return AREAS.label(area, lang)
 
 
 def store_gross(ctx, store_id: str) -> float:

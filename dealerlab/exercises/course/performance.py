@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dealerlab.exercises import ChoiceField, Exercise, Feedback, NumberField, is_close
+from dealerlab.exercises.course._content import Content
 from dealerlab.exercises.course._sorting import answer_key, answers, case_field, case_lines, classify_detail
 from dealerlab.pay import feedback_360, pay_mix, score_points
 from dealerlab.pay.value import driver_what_if
@@ -25,47 +26,14 @@ __all__ = ["appraisal_drill", "pay_value_drill", "WATER_KPIS", "APPRAISAL_ERRORS
 # ----------------------------------------------------------------------------------------------------------------
 # 07b appraisal
 
-_IDEA = {
-    "a": "绩效考核是人力资源部的事，部门经理只负责业务",
-    "b": "每一位部门经理首先是人力资源经理：定目标、辅导、考核、激励自己的下属是他的本职",
-    "c": "绩效管理的唯一目标是利润最大化",
-}
-_RRR = {
-    "a": "责任越大，权限越小越安全",
-    "b": "责任、权限、利益三者挂钩：担多大责任，就给多大权限和相应的利益",
-    "c": "利益平均分配，与责任无关",
-}
+_TEXT = Content.load(__name__)
 
-_JOBS = {"dispatch": "调度员", "driver": "送水司机", "service": "客服专员", "sales": "业务员", "finance": "财务/业务员"}
+_JOBS = _TEXT.table("appraisal.jobs")
 #: the water-delivery case: KPI → the job that carries it
-WATER_KPIS = {
-    "w1": ("需求信息准确性（订单地址、数量记录无误）", "service"),
-    "w2": ("车辆效率（每车每天送水桶数）", "dispatch"),
-    "w3": ("送水及时性（承诺时间内送达）", "driver"),
-    "w4": ("新客户开发数", "sales"),
-    "w5": ("回款及时率", "finance"),
-}
-
+WATER_KPIS = _TEXT.table("cases.water")
 #: the ten appraisal errors (the seed names the topic; the list is the course's)
-APPRAISAL_ERRORS = {
-    "halo": "晕轮效应：一项突出就处处打高分",
-    "recency": "近因效应：只记得最近发生的事",
-    "central": "趋中倾向：人人都打中间分",
-    "lenient": "宽大倾向：普遍打高分，不得罪人",
-    "strict": "严格倾向：普遍打低分",
-    "first": "首因效应：第一印象定终身",
-    "contrast": "对比效应：拿前一个人当尺子",
-    "bias": "个人偏好：和自己相似、关系好的人分高",
-    "equal": "平均主义：轮流拿优秀、奖金平分",
-    "nostd": "标准不清：没有明确标准，凭感觉打分",
-}
-ERROR_CASES = {
-    "e1": ("小李形象好、口才好，经理给他的“出勤”“流程执行”也都打了满分", "halo"),
-    "e2": ("老王前 11 个月业绩平平，12 月卖得很好，年度考核被评为优秀", "recency"),
-    "e3": ("经理给 8 位顾问的评分全部在 75–80 分之间", "central"),
-    "e4": ("“今年优秀给小张吧，去年给过小刘了”", "equal"),
-    "e5": ("评“服务态度”时没有任何标准和记录，经理凭印象打分", "nostd"),
-}
+APPRAISAL_ERRORS = _TEXT.table("appraisal.errors")
+ERROR_CASES = _TEXT.table("cases.errors")
 
 #: 360° ratings of one service advisor (rater group, score)
 RATINGS_360 = [("上级", 80), ("同事", 70), ("同事", 75), ("同事", 90), ("自评", 95)]
@@ -81,65 +49,33 @@ def score_360() -> tuple[float, float]:
 
 def _check_appraisal(answer: dict) -> Feedback:
     score, _gap = score_360()
+    advice = _TEXT.table("appraisal.advice")
     details = [
-        ("idea", answer.get("idea") == "b", "观念一：每一位部门经理首先是人力资源经理"),
-        ("rrr", answer.get("rrr") == "b", "绩效管理的基础之一：责任、权限、利益三者挂钩"),
-        classify_detail("water", answer.get("water"), answers(WATER_KPIS),
-                        "每个指标交给能控制它的岗位：记录准不准在客服，车怎么排在调度，准时送到在司机，新客户在业务员，回款在财务/业务员"),
-        classify_detail("errors", answer.get("errors"), answers(ERROR_CASES),
-                        "一项好处处好 = 晕轮；只看最近 = 近因；都打中间 = 趋中；轮流优秀 = 平均主义；没有标准 = 标准不清"),
-        ("score360", is_close(answer.get("score360"), score, tolerance=0.06),
-         "没有下级评价时，把上级 0.4、同事 0.3、自评 0.1 按比例放大到合计 1（0.5、0.375、0.125），再乘各组的平均分"),
+        ("idea", answer.get("idea") == "b", advice["idea"]),
+        ("rrr", answer.get("rrr") == "b", advice["rrr"]),
+        classify_detail("water", answer.get("water"), answers(WATER_KPIS), advice["water"]),
+        classify_detail("errors", answer.get("errors"), answers(ERROR_CASES), advice["errors"]),
+        ("score360", is_close(answer.get("score360"), score, tolerance=0.06), advice["score360"]),
     ]
-    return Feedback.grade(
-        details,
-        weights={"idea": 1, "rrr": 1, "water": 2, "errors": 2, "score360": 1},
-        explanation=(
-            "绩效管理不是人事部门的表格工作：**每一位部门经理首先是人力资源经理**，门店管理的核心是围绕目标的绩效管理；"
-            "基础是**责任、权限、利益挂钩**，再加上 SMART / FEW 的目标和清楚的岗位说明书。\n\n"
-            "**送水案例**说明了绩效管理的关键：指标要明确，并**由恰当的职位承担**——谁能控制这个结果，就由谁背这个指标。"
-            "这样考核结果才没有争议，车辆效率、及时性和客户满意度才会一起提高。\n\n"
-            "**考核误区**大多来自“凭印象”：晕轮、近因、首因、趋中、宽大/严格、对比、个人偏好、平均主义、标准不清。"
-            "对策是事先定标准、平时记录事实、多人评价。**360 度反馈**就是多人评价：上级、同事、下级、自评各占权重，"
-            "缺一组就按比例放大其他组；自评明显高于他评，是绩效面谈要谈的点。"
-        ),
-        explanation_en=(
-            "Every manager is first a people manager; responsibility, authority and reward go together; each KPI goes to "
-            "the job that controls it; appraisal errors come from impressions; a 360° score weights the rater groups."
-        ),
-        hint="同事三人的平均是 (70 + 75 + 90) ÷ 3 = 78.33。",
-        hint_en="The peers' mean is (70 + 75 + 90) / 3 = 78.33.",
-    )
+    return Feedback.grade(details, weights={"idea": 1, "rrr": 1, "water": 2, "errors": 2, "score360": 1},
+                          **_TEXT.feedback("appraisal"))
 
 
 appraisal_drill = Exercise(
     id="07b-appraisal",
-    title="练习 7B：绩效管理——观念、送水案例、考核误区与 360 度",
-    title_en="Exercise 7B: performance management — ideas, the water case, appraisal errors, 360°",
-    instructions=(
-        "**① 观念**与 **② 基础**：各选一个正确的说法。\n\n"
-        "**③ 送水案例**：一家桶装水公司重新设计绩效，下面五个指标各应由哪个岗位承担？\n\n"
-        + case_lines(WATER_KPIS)
-        + "\n\n**④ 考核误区**：下面五种情况各犯了哪种误区？\n\n"
-        + case_lines(ERROR_CASES)
-        + "\n\n**⑤ 360 度**：一位服务顾问收到的评分——上级 80；同事 70、75、90；自评 95（没有下级）。"
-        "权重上级 0.4、同事 0.3、下级 0.2、自评 0.1，缺的一组按比例分给其他组。他的 360 度得分是多少？"
-    ),
-    instructions_en="Pick the ideas, give each water-delivery KPI to a job, name the appraisal errors, compute a 360° score.",
+    **_TEXT.exercise("appraisal", water=case_lines(WATER_KPIS), errors=case_lines(ERROR_CASES)),
     fields={
-        "idea": ChoiceField("① 绩效管理的观念", "Idea", options=_IDEA),
-        "rrr": ChoiceField("② 绩效管理的基础", "Basis", options=_RRR),
+        "idea": ChoiceField("① 绩效管理的观念", "Idea", **_TEXT.choice("appraisal.options.idea")),
+        "rrr": ChoiceField("② 绩效管理的基础", "Basis", **_TEXT.choice("appraisal.options.rrr")),
         "water": case_field("③ 指标 → 岗位", "KPI → job", WATER_KPIS, _JOBS),
         "errors": case_field("④ 情况 → 误区", "Case → error", ERROR_CASES, APPRAISAL_ERRORS),
         "score360": NumberField("⑤ 360 度得分", "360° score", unit="分"),
     },
     check=_check_appraisal,
-    model_answer=lambda _a=None: (
-        "**参考答案**\n\n① b　② b\n\n③ " + answer_key(WATER_KPIS, _JOBS.get, mark=" ")
-        + "。\n\n④ " + answer_key(ERROR_CASES, lambda v: APPRAISAL_ERRORS[v].split('：')[0], mark=" ")
-        + f"。\n\n⑤ 权重放大为 0.5 / 0.375 / 0.125：80 × 0.5 + 78.33 × 0.375 + 95 × 0.125 = **{score_360()[0]:.2f} 分**；"
-        f"他评 = (80 × 0.4 + 78.33 × 0.3) ÷ 0.7 = 79.29，自评高出 {score_360()[1]:.1f} 分——面谈时要谈。"
-    ),
+    model_answer=lambda _a=None: _TEXT.text(
+        "appraisal.model_answer", water=answer_key(WATER_KPIS, _JOBS.get, mark=" "),
+        errors=answer_key(ERROR_CASES, lambda v: APPRAISAL_ERRORS[v].split("：")[0], mark=" "),
+        score=score_360()[0], gap=score_360()[1]),
 )
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -157,22 +93,9 @@ def points_answer() -> float:
     return float(score_points(log, count="n")["points"].iloc[0])
 
 
-_REVIVE = {
-    "yes": "复活：季度积分 36 分 ≥ 30，且季度最后一个月卖了 13 台 ≥ 12，努力和回升趋势都有",
-    "no_points": "不复活：积分不够",
-    "no_units": "不复活：最后一个月销量不够",
-    "never": "不复活：淘汰就是淘汰，没有例外",
-}
-
-_INC = {"money": "物质激励（工资、奖金）", "staff": "人员调整（晋升、降职、调岗）", "spirit": "精神激励（荣誉、认可）"}
-INCENTIVES = {
-    "i1": ("季度奖金按绩效系数发放", "money"),
-    "i2": ("连续两季绩效优秀，提拔为展厅主管", "staff"),
-    "i3": ("晨会上公开表扬本周客户表扬最多的顾问", "spirit"),
-    "i4": ("年度调薪幅度与考核等级挂钩", "money"),
-    "i5": ("考核连续不合格，调离销售岗位", "staff"),
-    "i6": ("“月度服务之星”照片上墙", "spirit"),
-}
+_INC = _TEXT.table("pay_value.incentive_types")
+#: incentive → its type (money / staff / spirit)
+INCENTIVES = _TEXT.table("cases.incentives")
 
 #: the 07c value case (a year): see dealerlab.pay.value.driver_tree
 VALUE_CASE = dict(price=150_000, units=1_200, unit_cost=142_000, expenses=6e6, tax_rate=0.25, inventory=30e6,
@@ -184,54 +107,26 @@ def inventory_gain() -> float:
     return float(driver_what_if(VALUE_CASE, {"inventory": -0.2})["delta"].iloc[0])
 
 
-_SWOT = {"S": "S 优势（内部）", "W": "W 劣势（内部）", "O": "O 机会（外部）", "T": "T 威胁（外部）"}
-SWOT_ITEMS = {
-    "s1": ("本店钣喷车间有两个烤房，是区域内唯一的品牌授权钣喷中心", "S"),
-    "s2": ("大客户只对接到基层，决策层没有关系", "W"),
-    "s3": ("国六标准实施，老旧柴油车加速淘汰，置换需求增加", "O"),
-    "s4": ("竞争品牌在本市新开两家 4S 店，主打低价保养", "T"),
-    "s5": ("销售顾问流失率高，新人占一半", "W"),
-    "s6": ("物流运价低迷，车队推迟购车", "T"),
-}
+_SWOT = _TEXT.table("pay_value.swot")
+#: statement → S, W, O or T
+SWOT_ITEMS = _TEXT.table("cases.swot")
 
 
 def _check_pay_value(answer: dict) -> Feedback:
     mix = pay_mix(PAY_PACKAGE).set_index("part")
     var_share = float(mix.loc["浮动合计", "share"])
+    advice = _TEXT.table("pay_value.advice")
     details = [
-        ("variable", is_close(answer.get("variable"), var_share, tolerance=0.005),
-         "浮动部分 = 绩效奖金 + 销售提成，除以总额（基本、岗位、福利是固定部分）"),
-        ("points", is_close(answer.get("points"), points_answer(), tolerance=0.01),
-         "逐项乘分值再相加：展车 5S、接车、试驾车各 +1，客户表扬 +5，迟到早退 −10，未戴工牌 −5"),
-        ("revive", answer.get("revive") == "yes", "复活要同时满足两个条件：季度积分 ≥ 30，且最后一个月销量 ≥ 12 台"),
-        classify_detail("incentives", answer.get("incentives"), answers(INCENTIVES),
-                        "钱是物质激励；岗位变动是人员调整；表扬和荣誉是精神激励"),
-        ("inventory", is_close(answer.get("inventory"), inventory_gain(), rel_tolerance=0.01),
-         "存货减少 20% = 少占用 600 万资本；资本成本率 8%，EVA 增加 600 万 × 8%"),
-        classify_detail("swot", answer.get("swot"), answers(SWOT_ITEMS),
-                        "S、W 是本店自己的（内部、能控制），O、T 是外部环境的（市场、政策、对手）"),
+        ("variable", is_close(answer.get("variable"), var_share, tolerance=0.005), advice["variable"]),
+        ("points", is_close(answer.get("points"), points_answer(), tolerance=0.01), advice["points"]),
+        ("revive", answer.get("revive") == "yes", advice["revive"]),
+        classify_detail("incentives", answer.get("incentives"), answers(INCENTIVES), advice["incentives"]),
+        ("inventory", is_close(answer.get("inventory"), inventory_gain(), rel_tolerance=0.01), advice["inventory"]),
+        classify_detail("swot", answer.get("swot"), answers(SWOT_ITEMS), advice["swot"]),
     ]
     return Feedback.grade(
-        details,
-        weights={"variable": 1, "points": 1, "revive": 1, "incentives": 1, "inventory": 1, "swot": 1},
-        explanation=(
-            "**薪酬结构**：基本工资、岗位工资、福利是固定部分，保障稳定；绩效奖金、提成、团队奖励是浮动部分，拉开差距。"
-            "销售岗浮动占比高（本例 60%），后台岗固定占比高。\n\n"
-            "**积分**把“卖车以外的好行为”量化：展车 5S、接车、试驾车值班加分，迟到早退、不戴工牌扣分；"
-            "**淘汰复活**给被淘汰的人一条出路——积分证明努力、最后一个月的销量证明趋势回升，两者都有才复活，"
-            "这是本课程对种子中“淘汰复活政策”的一种设计。\n\n"
-            "**有效激励**三类：物质（工资、奖金）、人员调整（晋升、降职、调岗）、精神（荣誉、认可），考核结果是三者共同的依据。\n\n"
-            "**价值驱动**：EVA 不只看利润，还看占用了多少资本。存货和应收款是门店最大的资本占用，压 20% 存货，"
-            "本例 EVA 多 48 万；价格 +1% 多 135 万，数量 +1% 只多 7.2 万——守住价格比冲量更值钱。\n\n"
-            "**SWOT**：优势、劣势看自己，机会、威胁看外部；用它来决定用哪个优势抓哪个机会。"
-        ),
-        explanation_en=(
-            "Fixed vs variable pay; points and the revival rule; three kinds of incentive; inventory ties up capital "
-            "(−20 % stock → +480 000 EVA); SWOT = internal S/W, external O/T."
-        ),
-        hint="积分：12 + 9 + 6 + 10 − 20 − 5。",
-        hint_en="Points: 12 + 9 + 6 + 10 − 20 − 5.",
-    )
+        details, weights={"variable": 1, "points": 1, "revive": 1, "incentives": 1, "inventory": 1, "swot": 1},
+        **_TEXT.feedback("pay_value"))
 
 
 def _pay_table() -> str:
@@ -240,37 +135,21 @@ def _pay_table() -> str:
 
 pay_value_drill = Exercise(
     id="07c-pay-value",
-    title="练习 7C：薪酬结构、积分与复活、激励、价值驱动与 SWOT",
-    title_en="Exercise 7C: pay mix, points and revival, incentives, value drivers, SWOT",
-    instructions=(
-        f"**① 薪酬结构**：一位销售顾问的月收入：{_pay_table()}。浮动部分占多少？\n\n"
-        "**② 积分**：他本月的记录——" + "、".join(f"{r} {n} 次" for r, n in POINT_LOG)
-        + "。按积分规则（展车5S/接车/试驾车值班 +1，客户表扬 +5，迟到早退 −10，未戴工牌 −5）他本月多少分？\n\n"
-        "**③ 淘汰复活**：另一位顾问第三季度月均 11 台（淘汰），季度积分 36 分，9 月卖了 13 台。"
-        "复活规则：季度积分 ≥ 30 且季度最后一个月 ≥ 12 台。他怎么处理？\n\n"
-        "**④ 激励**：下面六项各属于哪一类激励？\n\n"
-        + case_lines(INCENTIVES)
-        + "\n\n**⑤ 价值驱动**：某店一年收入 1.8 亿（单价 15 万 × 1 200 台），存货 3 000 万，资本成本率 8%。"
-        "存货压低 20%，其他不变，EVA 增加多少元？\n\n**⑥ SWOT**：下面六条各属于 S、W、O、T 哪一项？\n\n"
-        + case_lines(SWOT_ITEMS)
-    ),
-    instructions_en="Variable pay share, a month's points, the revival rule, incentive types, EVA of less stock, SWOT.",
+    **_TEXT.exercise("pay_value", pay=_pay_table(), log="、".join(f"{r} {n} 次" for r, n in POINT_LOG),
+                     incentives=case_lines(INCENTIVES), swot=case_lines(SWOT_ITEMS)),
     fields={
         "variable": NumberField("① 浮动部分占比", "Variable share", unit="%", percent=True),
         "points": NumberField("② 本月积分", "Points", unit="分"),
-        "revive": ChoiceField("③ 处理", "Decision", options=_REVIVE),
+        "revive": ChoiceField("③ 处理", "Decision", **_TEXT.choice("pay_value.options.revive")),
         "incentives": case_field("④ 激励类型", "Incentive type", INCENTIVES, _INC),
         "inventory": NumberField("⑤ EVA 增加", "EVA gain", unit="元"),
         "swot": case_field("⑥ SWOT", "SWOT", SWOT_ITEMS, _SWOT),
     },
     check=_check_pay_value,
-    model_answer=lambda _a=None: (
-        "**参考答案**\n\n① (2 000 + 4 000) ÷ 10 000 = **60%**。\n\n"
-        f"② 12 + 9 + 6 + 2 × 5 − 2 × 10 − 5 = **{points_answer():.0f} 分**。\n\n③ 复活（两个条件都满足）。\n\n④ "
-        + answer_key(INCENTIVES, lambda v: _INC[v].split('（')[0], mark=" ")
-        + f"。\n\n⑤ 3 000 万 × 20% × 8% = **{inventory_gain():,.0f} 元**。\n\n⑥ "
-        + answer_key(SWOT_ITEMS, mark=" ") + "。"
-    ),
+    model_answer=lambda _a=None: _TEXT.text(
+        "pay_value.model_answer", points=points_answer(), inventory=inventory_gain(),
+        incentives=answer_key(INCENTIVES, lambda v: _INC[v].split("（")[0], mark=" "),
+        swot=answer_key(SWOT_ITEMS, mark=" ")),
 )
 
 EXERCISES = [appraisal_drill, pay_value_drill]
