@@ -25,7 +25,7 @@ import tomllib
 
 from dealerlab._options import check_lang
 
-__all__ = ["Catalogue", "Pairs", "LABELS", "label", "LANGS"]
+__all__ = ["Catalogue", "Pairs", "LABELS", "label", "pick", "LANGS"]
 
 LANGS = ("zh", "en")
 
@@ -180,3 +180,9 @@ LABELS = Catalogue.load("labels")
 def label(key: str, lang: str = "zh", /, **values) -> str:
     """A shared label from :data:`LABELS`."""
     return LABELS.get(key, lang, **values)
+
+
+def pick(lang: str, zh: str, en: str, /) -> str:
+    """``zh``, or ``en`` for ``lang="en"``: for a pair made at run time (a finding's evidence, a table row's two names).
+    Fixed texts belong in a module's :class:`Catalogue`."""
+    return en if check_lang(lang) == "en" else zh

@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.pdca.cycle import Action
 from dealerlab.report.fmt import fmt
 from dealerlab.report.labels import col
@@ -70,10 +70,10 @@ class Finding:
         return self.value
 
     def title(self, lang: str = "zh") -> str:
-        return self.title_en if lang == "en" else self.title_zh
+        return pick(lang, self.title_zh, self.title_en)
 
     def detail(self, lang: str = "zh") -> str:
-        return self.detail_en if lang == "en" else self.detail_zh
+        return pick(lang, self.detail_zh, self.detail_en)
 
     def area_label(self, lang: str = "zh") -> str:
         return AREAS.label(self.section, lang)

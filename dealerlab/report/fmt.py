@@ -25,7 +25,7 @@ import pandas as pd
 
 from dealerlab import metrics as registry
 from dealerlab._options import check_lang
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 
 __all__ = ["UNITS", "fmt", "fmt_delta", "excel_format", "unit_of", "unit_name", "is_missing"]
 
@@ -71,9 +71,7 @@ def unit_name(unit: str, lang: str = "zh") -> str:
     -------
     str
     """
-    check_lang(lang)
-    zh, en = _UNIT_NAMES.get(unit, (unit, unit))
-    return en if lang == "en" else zh
+    return pick(lang, *_UNIT_NAMES.get(unit, (unit, unit)))
 
 
 def _money(value: float, lang: str) -> str:

@@ -118,6 +118,11 @@ class Content:
         has_en = all(_is_text(v) and "en" in v for v in table.values())
         return zh, (self.table(key, "en") if has_en else None)
 
+    def choice(self, key: str, /) -> dict[str, dict[str, str] | None]:
+        """``options`` and ``options_en`` of the option table ``key``: the keyword arguments of a ChoiceField."""
+        zh, en = self.options(key)
+        return {"options": zh, "options_en": en}
+
     def _pair(self, key: str, names: tuple[str, ...], values: Mapping[str, Any]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for name in names:

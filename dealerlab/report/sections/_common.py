@@ -19,12 +19,6 @@ from dealerlab.report.labels import col
 _TXT = Catalogue.load("report/sections/_common")
 
 
-def zh_en(lang: str, zh: str, en: str) -> str:
-    """``zh`` or, for ``lang="en"``, ``en``: for a pair computed at run time (a finding's evidence, a table's two
-    titles). Fixed texts live in the module's :class:`~dealerlab.i18n.Catalogue`."""
-    return en if lang == "en" else zh
-
-
 def staff_names(ctx) -> dict:
     """staff_id → display name (masked unless show_pii)."""
     staff = ctx.ds["staff"]

@@ -14,14 +14,14 @@ import pandas as pd
 
 from dealerlab import _batch as batch
 from dealerlab import policy
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.plots import policy as pplot
 from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.findings import _person, store_gross
 from dealerlab.report.labels import term
-from dealerlab.report.sections._common import family_body, store_table, zh_en
+from dealerlab.report.sections._common import family_body, store_table
 
 _TXT = Catalogue.load("report/sections/policy")
 
@@ -54,7 +54,7 @@ def build(ctx) -> H.Html:
         return family_body(ctx, METRIC_IDS, extra)
     parts = []
     for zh, en, ids in GROUP_TABLES:
-        parts += [H.h3(zh_en(ctx.lang, zh, en)), store_table(ctx, ids, totals=GROUP_SUMS)]
+        parts += [H.h3(pick(ctx.lang, zh, en)), store_table(ctx, ids, totals=GROUP_SUMS)]
     parts.append(H.reading(_TXT.get("group_total_adds_up", ctx.lang)))
     return H.Html(parts)
 
@@ -194,7 +194,7 @@ def rebate_findings(ctx) -> list[Finding]:
             evidence=ev, extra_sales=n, extra_gross=gain, share_of_gross=_share(ctx, sid, gain), lower_is_better=True,
             severity=0.8,
             action=Action(what=_rebate_what(ctx.lang, period, int(n), be, month_over),
-                          why=zh_en(ctx.lang, ev, ev_en), who=_person(ctx, sid, "销售经理"), where=term("销售例会", ctx.lang),
+                          why=pick(ctx.lang, ev, ev_en), who=_person(ctx, sid, "销售经理"), where=term("销售例会", ctx.lang),
                           how=term("返利阶梯测算表 + 意向客户清单", ctx.lang)),
         ))
     return out

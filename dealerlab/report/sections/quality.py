@@ -59,22 +59,9 @@ def status_text(n_warnings: int, n_missing: int, lang: str = "zh") -> str:
     -------
     str
     """
-    if n_warnings:
-        zh = f"数据校验发现 {n_warnings} 条警告，逐条列在下方「数据警告」中（表、行、列和处理方法）。"
-        en = f"The data checks found {n_warnings} warnings, listed below under Warnings (table, row, column and the fix)."
-    else:
-        zh = "数据校验通过：没有格式或取值警告。"
-        en = "The data passed validation: no format or value warnings."
-    if n_missing:
-        zh += (f"另有 {n_missing} 项指标本月无法计算（例如两张表的车架号无法对应、商务政策中没有该返利项目、历史月份不够），"
-               "报告中这些数字显示为「—」，原因见下方「无法计算的指标」。")
-        en += (f" {n_missing} figures of the month could not be computed (e.g. VINs that do not match between two tables, a "
-               "rebate item the policy does not have, too few months of history); the report shows them as —, with the "
-               "reason under Figures not available below.")
-    else:
-        zh += "本月的指标都能计算。"
-        en += " Every figure of the month could be computed."
-    return en if lang == "en" else zh
+    first = _TXT.get("status.warnings", lang, n=n_warnings) if n_warnings else _TXT.get("status.no_warnings", lang)
+    second = _TXT.get("status.missing", lang, n=n_missing) if n_missing else _TXT.get("status.no_missing", lang)
+    return first + second
 
 
 #: the reasons the metric functions give (Chinese, docs/DOMAIN.md §11) → English; a pattern's groups fill the text

@@ -48,6 +48,7 @@ def test_texts_tables_and_cases():
     assert c.table("appraisal.options.idea", "en") == {"a": "只管业务", "b": "first a people manager"}
     assert c.options("appraisal.options.idea") == ({"a": "只管业务", "b": "首先是人力资源经理"}, None)
     assert c.options("appraisal.options.both") == ({"a": "甲", "b": "乙"}, {"a": "A", "b": "B"})
+    assert c.choice("appraisal.options.both") == {"options": {"a": "甲", "b": "乙"}, "options_en": {"a": "A", "b": "B"}}
     assert "appraisal.options.idea.b" in c and "appraisal.nothing" not in c
 
 
