@@ -21,6 +21,11 @@ SNIPPETS = {
         "orders : DataFrame\n    ``service_orders``.\nperiods : iterable of str\n    Months ``YYYY-MM``.\n"
         "stores : iterable of str, optional\n    Store ids; default every store found in ``orders``."
     ),
+    # the option every figure function has for a table whose columns are named otherwise (dealerlab._long.renamed)
+    "columns": (
+        "columns : mapping, optional\n    Contract column name → the name used in the table, for the names that differ "
+        "(e.g.\n    ``{\"store_id\": \"门店\"}``)."
+    ),
     # the grouping and filters of a survey summary (dealerlab.csi)
     "survey_groups": (
         "surveys : DataFrame\n    Long survey table.\nby : list of str, optional\n"
@@ -44,6 +49,15 @@ SNIPPETS = {
         'lang : {"zh", "en"}\n    Language of the labels.\n\nReturns\n-------\nmatplotlib Axes'
     ),
 }
+
+
+# a survey summary's parameters and the head of its return (its columns follow, indented, in the docstring)
+SNIPPETS["survey_summary"] = "Parameters\n----------\n" + SNIPPETS["survey_groups"] + "\n\nReturns\n-------\nDataFrame"
+# an after-sales figure on service_orders, whole: its parameters and its return
+SNIPPETS["orders_figure"] = (
+    "Parameters\n----------\n" + SNIPPETS["orders_periods_stores"] + "\n" + SNIPPETS["columns"] + "\n\nReturns\n-------\n"
+    + SNIPPETS["figure_returns"]
+)
 
 
 def share_docs(func):

@@ -8,7 +8,7 @@ the families added later) normalises its arguments and orders its rows the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 FIGURE_COLUMNS = ["store_id", "period", "numerator", "denominator", "value", "reason"]
 #: the long format of :mod:`dealerlab.metrics` (``staff_id`` first when per consultant)
 LONG_COLUMNS = ["store_id", "period", "metric", "value", "reason"]
+
+
+def renamed(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> pd.DataFrame:
+    """``frame`` with the contract's column names: ``columns`` maps a contract name to the name used in ``frame``
+    (the ``columns=`` option of every figure function; only the names that differ need to be given)."""
+    if not columns:
+        return frame
+    return frame.rename(columns={v: k for k, v in columns.items()})
 
 
 def month(dates: pd.Series) -> pd.Series:

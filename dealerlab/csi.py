@@ -141,10 +141,6 @@ _stores = _long.store_list
 _month = _long.month
 
 
-def _rename(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> pd.DataFrame:
-    if not columns:
-        return frame
-    return frame.rename(columns={v: k for k, v in columns.items()})
 
 
 def prepare(
@@ -180,7 +176,7 @@ def prepare(
         The rows kept with columns ``response_id, store_id, survey, period, survey_date, item, performance,
         expectation, factor, rater, kano_class, is_overall`` (+ ``item_en``).
     """
-    df = _rename(surveys, columns)
+    df = _long.renamed(surveys, columns)
     if survey is not None:
         check_option("survey", survey, SURVEYS)
     dictionary = survey_dictionary() if items is None else items
@@ -537,13 +533,7 @@ def rater_scores(
 ) -> pd.DataFrame:
     """Mean performance, expectation, gap and index per RATER dimension, all five always listed.
 
-    Parameters
-    ----------
-    %(survey_groups)s
-
-    Returns
-    -------
-    DataFrame
+    %(survey_summary)s
         ``*by, survey, rater, n, n_responses, performance, expectation, n_both, gap, index, reason`` with the five
         dimensions in the order 可靠性, 保证性, 有形性, 同理心, 响应性 for every group that has answers; a dimension
         without answers has NaN figures and a reason.
@@ -569,13 +559,7 @@ def kano_summary(
 ) -> pd.DataFrame:
     """Per Kano class: how many items, their pooled index and gap, and the weakest item.
 
-    Parameters
-    ----------
-    %(survey_groups)s
-
-    Returns
-    -------
-    DataFrame
+    %(survey_summary)s
         ``*by, survey, kano_class, n_items, n, performance, expectation, gap, index, weakest_item, weakest_index``
         (classes in the order 不满意因素, 中性因素, 满意因素). A weak 不满意因素 item is the first thing to fix: customers
         take it for granted.
@@ -679,7 +663,7 @@ def complaint_figures(
         known flag; ``open_over_7d`` = not closed by the month end and older than ``open_days`` days then.
         ``reason`` explains NaN figures.
     """
-    df = _rename(complaints, columns)
+    df = _long.renamed(complaints, columns)
     periods = _periods(periods)
     stores = sorted(df["store_id"].dropna().unique().tolist()) if stores is None else _stores(stores)
     df = df[df["store_id"].isin(stores)]
@@ -761,7 +745,7 @@ def complaint_pareto(
     DataFrame
         ``category, count, share, cum_share`` sorted by count (descending, then category); empty when no complaint.
     """
-    df = _rename(complaints, columns)
+    df = _long.renamed(complaints, columns)
     mask = pd.Series(True, index=df.index)
     if (p := _periods(periods)) is not None:
         mask &= _month(df["received_date"]).isin(p)

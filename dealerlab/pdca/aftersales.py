@@ -23,7 +23,7 @@ Decisions where docs/DOMAIN.md is silent
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -67,33 +67,35 @@ _MSG = Catalogue.load("pdca/aftersales")
 # helpers
 
 
-def _stores(stores: Iterable[str] | None, *frames: pd.DataFrame | None, store_id: str = "store_id") -> list[str]:
+def _stores(stores: Iterable[str] | None, *frames: pd.DataFrame | None) -> list[str]:
     """``stores`` as given, or every store id of ``frames``."""
-    return _long.store_list(stores) if stores is not None else _long.stores_in(frames, column=store_id)
+    return _long.store_list(stores) if stores is not None else _long.stores_in(frames)
 
 
-def _sum_by(df: pd.DataFrame, date_col: str, values, grid: pd.MultiIndex, store_id: str) -> pd.Series:
+def _sum_by(df: pd.DataFrame, date_col: str, values, grid: pd.MultiIndex) -> pd.Series:
     """Σ ``values`` (a Series aligned with df, or 1 for counting) by store × month of ``date_col``, on ``grid``."""
     if isinstance(values, (int, float)):
         values = pd.Series(float(values), index=df.index)
     key = pd.DataFrame(
-        {"store_id": df[store_id].astype("string"), "period": _long.month(df[date_col]), "v": values.astype(float)}
+        {"store_id": df["store_id"].astype("string"), "period": _long.month(df[date_col]), "v": values.astype(float)}
     )
     key = key.dropna(subset=["store_id", "period"])
     summed = key.groupby(["store_id", "period"], observed=True)["v"].sum()
     return summed.reindex(grid, fill_value=0.0).astype(float)
 
 
-def _grid(df: pd.DataFrame, periods: Iterable[str], stores: Iterable[str] | None, store_id: str) -> pd.MultiIndex:
-    """Every store × month a figure is asked for: the months checked, the stores as given or every store of ``df``."""
-    return _long.grid(_stores(stores, df, store_id=store_id), _long.period_list(periods))
-
-
-def _without(df: pd.DataFrame, column: str, grid: pd.MultiIndex) -> pd.DataFrame | None:
-    """The figure, not available on ``grid``, when ``column`` is missing or entirely blank; else ``None``."""
-    if column not in df.columns or (len(df) > 0 and df[column].isna().all()):
-        return _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=column)))
-    return None
+def _start(
+    df: pd.DataFrame, periods: Iterable[str], stores: Iterable[str] | None, columns: Mapping[str, str] | None,
+    needs: str | None = None,
+) -> tuple[pd.DataFrame, pd.MultiIndex, pd.DataFrame | None]:
+    """The first stage of every figure: ``df`` with the contract's column names, the store × month grid it is asked
+    for (the months checked, the stores as given or every store of ``df``), and — when the column it ``needs`` is
+    missing or entirely blank — the figure already finished as not available on that grid (else ``None``)."""
+    df = _long.renamed(df, columns)
+    grid = _long.grid(_stores(stores, df), _long.period_list(periods))
+    if needs is not None and (needs not in df.columns or (len(df) > 0 and df[needs].isna().all())):
+        return df, grid, _long.finish(_long.unavailable(grid, _MSG.get("missing_column", column=needs)))
+    return df, grid, None
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -102,46 +104,32 @@ def _without(df: pd.DataFrame, column: str, grid: pd.MultiIndex) -> pd.DataFrame
 
 @share_docs
 def intake(
-    orders: pd.DataFrame,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    store_id: str = "store_id",
-    open_date: str = "open_date",
-    pay_type: str = "pay_type",
+    orders: pd.DataFrame, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """入库台数: customer-pay orders (pay_type 客户付费) with open_date in the month (docs/DOMAIN.md §2, [S]).
 
     Parameters
     ----------
-    orders : DataFrame
-        ``service_orders``: one row per repair order.
-    %(periods)s
-    %(stores_orders)s
-    store_id, open_date, pay_type : str
-        Column names.
+    %(orders_periods_stores)s
+    %(columns)s
 
     Returns
     -------
     DataFrame
         ``store_id, period, numerator, denominator, value, reason`` (``value`` = ``numerator`` = the count).
     """
-    grid = _grid(orders, periods, stores, store_id)
-    if (missing := _without(orders, pay_type, grid)) is not None:
+    orders, grid, missing = _start(orders, periods, stores, columns, needs="pay_type")
+    if missing is not None:
         return missing
-    paid = orders[orders[pay_type].astype("string").eq("客户付费").fillna(False)]
-    return _long.finish(_long.amount(_sum_by(paid, open_date, 1, grid, store_id)))
+    paid = orders[orders["pay_type"].astype("string").eq("客户付费").fillna(False)]
+    return _long.finish(_long.amount(_sum_by(paid, "open_date", 1, grid)))
 
 
 @share_docs
 def service_revenue(
-    orders: pd.DataFrame,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    store_id: str = "store_id",
-    close_date: str = "close_date",
-    revenue: str = "revenue",
+    orders: pd.DataFrame, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """售后产值: Σ revenue of orders with close_date in the month, every pay type (docs/DOMAIN.md §2, [S]).
 
@@ -150,76 +138,45 @@ def service_revenue(
     Parameters
     ----------
     %(orders_periods_stores)s
-    store_id, close_date, revenue : str
-        Column names.
+    %(columns)s
 
     Returns
     -------
     DataFrame
         ``store_id, period, numerator, denominator, value, reason`` (``value`` = ``numerator`` = the sum).
     """
-    grid = _grid(orders, periods, stores, store_id)
-    return _long.finish(_long.amount(_sum_by(orders, close_date, orders[revenue].astype(float).fillna(0.0), grid, store_id)))
+    orders, grid, _ = _start(orders, periods, stores, columns)
+    return _long.finish(_long.amount(_sum_by(orders, "close_date", orders["revenue"].astype(float).fillna(0.0), grid)))
 
 
 @share_docs
 def comeback_rate(
-    orders: pd.DataFrame,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    store_id: str = "store_id",
-    open_date: str = "open_date",
-    is_comeback: str = "is_comeback",
+    orders: pd.DataFrame, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """返修率: orders opened in the month with is_comeback 是 / orders opened in the month (docs/DOMAIN.md §2, [P]).
+    """返修率 = orders opened in M that are comebacks / orders opened in M (docs/DOMAIN.md §2, [P]).
 
-    A blank ``is_comeback`` counts as 否; an entirely blank column makes the rate unavailable.
-
-    Parameters
-    ----------
-    %(orders_periods_stores)s
-    store_id, open_date, is_comeback : str
-        Column names.
-
-    Returns
-    -------
-    %(figure_returns)s
+    %(orders_figure)s
     """
-    grid = _grid(orders, periods, stores, store_id)
-    if (missing := _without(orders, is_comeback, grid)) is not None:
+    orders, grid, missing = _start(orders, periods, stores, columns, needs="is_comeback")
+    if missing is not None:
         return missing
-    flag = orders[is_comeback].astype("boolean").fillna(False).astype(float)
-    num = _sum_by(orders, open_date, flag, grid, store_id)
-    den = _sum_by(orders, open_date, 1, grid, store_id)
+    flag = orders["is_comeback"].astype("boolean").fillna(False).astype(float)
+    num = _sum_by(orders, "open_date", flag, grid)
+    den = _sum_by(orders, "open_date", 1, grid)
     return _long.finish(_long.ratio(num, den, _MSG.get("no_orders_opened")))
 
 
 @share_docs
 def first_time_fix(
-    orders: pd.DataFrame,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    store_id: str = "store_id",
-    open_date: str = "open_date",
-    is_comeback: str = "is_comeback",
+    orders: pd.DataFrame, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """一次修复率 = 1 − comeback rate (docs/DOMAIN.md §2, [P]); numerator = orders opened in M that are not comebacks.
 
-    Parameters
-    ----------
-    %(orders_periods_stores)s
-    store_id, open_date, is_comeback : str
-        Column names.
-
-    Returns
-    -------
-    %(figure_returns)s
+    %(orders_figure)s
     """
-    out = comeback_rate(
-        orders, periods=periods, stores=stores, store_id=store_id, open_date=open_date, is_comeback=is_comeback
-    )
+    out = comeback_rate(orders, periods=periods, stores=stores, columns=columns)
     out["numerator"] = out["denominator"] - out["numerator"]
     out["value"] = 1.0 - out["value"]
     return out
@@ -227,68 +184,45 @@ def first_time_fix(
 
 @share_docs
 def parts_fill_rate(
-    orders: pd.DataFrame,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    store_id: str = "store_id",
-    open_date: str = "open_date",
-    requested: str = "parts_lines_requested",
-    filled: str = "parts_lines_filled",
+    orders: pd.DataFrame, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """零件即时供应率: Σ parts lines filled at once / Σ parts lines requested, orders opened in the month ([P]).
 
-    Parameters
-    ----------
-    %(orders_periods_stores)s
-    store_id, open_date, requested, filled : str
-        Column names.
-
-    Returns
-    -------
-    %(figure_returns)s
+    %(orders_figure)s
     """
-    grid = _grid(orders, periods, stores, store_id)
-    if (missing := _without(orders, requested, grid)) is not None:
+    orders, grid, missing = _start(orders, periods, stores, columns, needs="parts_lines_requested")
+    if missing is not None:
         return missing
-    req = orders[requested].astype("Float64").fillna(0).astype(float)
-    fil = orders[filled].astype("Float64").fillna(0).astype(float).where(req > 0, 0.0) if filled in orders else req * 0
-    num = _sum_by(orders, open_date, fil, grid, store_id)
-    den = _sum_by(orders, open_date, req, grid, store_id)
+    req = orders["parts_lines_requested"].astype("Float64").fillna(0).astype(float)
+    fil = (
+        orders["parts_lines_filled"].astype("Float64").fillna(0).astype(float).where(req > 0, 0.0)
+        if "parts_lines_filled" in orders
+        else req * 0
+    )
+    num = _sum_by(orders, "open_date", fil, grid)
+    den = _sum_by(orders, "open_date", req, grid)
     return _long.finish(_long.ratio(num, den, _MSG.get("no_parts")))
 
 
 @share_docs
 def on_time_delivery(
-    orders: pd.DataFrame,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    store_id: str = "store_id",
-    close_date: str = "close_date",
-    promised_date: str = "promised_date",
+    orders: pd.DataFrame, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """准时交车率: orders closed in M with close_date ≤ promised_date / orders closed in M with a promised_date ([P]).
 
-    Parameters
-    ----------
-    %(orders_periods_stores)s
-    store_id, close_date, promised_date : str
-        Column names.
-
-    Returns
-    -------
-    %(figure_returns)s
+    %(orders_figure)s
     """
-    grid = _grid(orders, periods, stores, store_id)
-    if (missing := _without(orders, promised_date, grid)) is not None:
+    orders, grid, missing = _start(orders, periods, stores, columns, needs="promised_date")
+    if missing is not None:
         return missing
-    closed = pd.to_datetime(orders[close_date])
-    promised = pd.to_datetime(orders[promised_date])
+    closed = pd.to_datetime(orders["close_date"])
+    promised = pd.to_datetime(orders["promised_date"])
     has = promised.notna() & closed.notna()
     on_time = (has & (closed <= promised)).astype(float)
-    num = _sum_by(orders, close_date, on_time, grid, store_id)
-    den = _sum_by(orders, close_date, has.astype(float), grid, store_id)
+    num = _sum_by(orders, "close_date", on_time, grid)
+    den = _sum_by(orders, "close_date", has.astype(float), grid)
     return _long.finish(_long.ratio(num, den, _MSG.get("no_promised")))
 
 
@@ -298,15 +232,8 @@ def on_time_delivery(
 
 @share_docs
 def booth_utilisation(
-    usage: pd.DataFrame,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    threshold: float = BOOTH_THRESHOLD,
-    store_id: str = "store_id",
-    date: str = "date",
-    minutes_available: str = "minutes_available",
-    minutes_used: str = "minutes_used",
+    usage: pd.DataFrame, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+    threshold: float = BOOTH_THRESHOLD, columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """烤房利用率: Σ minutes_used / Σ minutes_available over booth days in the month ([P]); flags < ``threshold``.
 
@@ -320,17 +247,16 @@ def booth_utilisation(
     %(stores_usage)s
     threshold : float
         Utilisation below which ``below_threshold`` is True (seed 001: 0.60).
-    store_id, date, minutes_available, minutes_used : str
-        Column names.
+    %(columns)s
 
     Returns
     -------
     DataFrame
         ``store_id, period, numerator, denominator, value, reason, below_threshold`` (boolean, <NA> when NaN).
     """
-    grid = _grid(usage, periods, stores, store_id)
-    num = _sum_by(usage, date, usage[minutes_used].astype(float).fillna(0.0), grid, store_id)
-    den = _sum_by(usage, date, usage[minutes_available].astype(float).fillna(0.0), grid, store_id)
+    usage, grid, _ = _start(usage, periods, stores, columns)
+    num = _sum_by(usage, "date", usage["minutes_used"].astype(float).fillna(0.0), grid)
+    den = _sum_by(usage, "date", usage["minutes_available"].astype(float).fillna(0.0), grid)
     out = _long.finish(_long.ratio(num, den, _MSG.get("no_booth")))
     flag = pd.array(np.where(out["value"].notna(), out["value"] < threshold, False), dtype="boolean")
     flag[out["value"].isna().to_numpy()] = pd.NA
@@ -340,13 +266,8 @@ def booth_utilisation(
 
 @share_docs
 def turnover(
-    staff: pd.DataFrame,
-    *,
-    periods: Iterable[str],
-    stores: Iterable[str] | None = None,
-    store_id: str = "store_id",
-    hire_date: str = "hire_date",
-    leave_date: str = "leave_date",
+    staff: pd.DataFrame, *, periods: Iterable[str], stores: Iterable[str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """离职率: staff with leave_date in M / average headcount at start(M) and end(M) (docs/DOMAIN.md §2, denominator [F]).
 
@@ -359,8 +280,7 @@ def turnover(
         ``staff``: one row per employee.
     %(periods)s
     %(stores_staff)s
-    store_id, hire_date, leave_date : str
-        Column names.
+    %(columns)s
 
     Returns
     -------
@@ -368,13 +288,13 @@ def turnover(
         ``store_id, period, numerator, denominator, value, reason`` (denominator = average headcount).
     """
     periods = _long.period_list(periods)
-    grid = _grid(staff, periods, stores, store_id)
+    staff, grid, _ = _start(staff, periods, stores, columns)
     bounds = pd.DataFrame([(p, *month_bounds(p)) for p in periods], columns=["period", "start", "end"])
     people = pd.DataFrame(
         {
-            "store_id": staff[store_id].astype("string"),
-            "hire": pd.to_datetime(staff[hire_date]),
-            "leave": pd.to_datetime(staff[leave_date]),
+            "store_id": staff["store_id"].astype("string"),
+            "hire": pd.to_datetime(staff["hire_date"]),
+            "leave": pd.to_datetime(staff["leave_date"]),
         }
     ).dropna(subset=["store_id"])
     cross = people.merge(bounds, how="cross")
@@ -500,20 +420,14 @@ def long_metrics(
 # the paint-shop case (seed 001)
 
 
+@share_docs
 def paint_shop_by_crew(
     orders: pd.DataFrame,
     *,
     stores: Iterable[str] | None = None,
     periods: Iterable[str] | None = None,
     large_crew: int = 4,
-    store_id: str = "store_id",
-    open_date: str = "open_date",
-    close_date: str = "close_date",
-    ro_type: str = "ro_type",
-    damage_class: str = "damage_class",
-    crew_size: str = "crew_size",
-    crew_id: str = "crew_id",
-    labor_hours: str = "labor_hours",
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Paint-shop (钣喷) throughput by crew size × damage class — the evidence of seed 001's paint-shop case.
 
@@ -532,8 +446,7 @@ def paint_shop_by_crew(
         Keep orders opened in these months only.
     large_crew : int
         Crew size from which a crew is "large" (seed: more than 3 people → 4).
-    store_id, open_date, close_date, ro_type, damage_class, crew_size, crew_id, labor_hours : str
-        Column names.
+    %(columns)s
 
     Returns
     -------
@@ -542,21 +455,22 @@ def paint_shop_by_crew(
         mean_labor_hours, mean_days, hours_per_day`` (``hours_per_day`` = mean labour hours / mean days in the shop,
         a throughput: light jobs that sit as long as heavy ones have a low value).
     """
-    df = orders[orders[ro_type].astype("string").eq("钣喷").fillna(False)]
+    orders = _long.renamed(orders, columns)
+    df = orders[orders["ro_type"].astype("string").eq("钣喷").fillna(False)]
     if stores is not None:
-        df = df[df[store_id].isin(_stores(stores))]
+        df = df[df["store_id"].isin(_stores(stores))]
     if periods is not None:
-        df = df[_long.month(df[open_date]).isin(_long.period_list(periods)).fillna(False)]
-    df = df.dropna(subset=[crew_size, damage_class, close_date])
-    days = (pd.to_datetime(df[close_date]) - pd.to_datetime(df[open_date])).dt.days.astype(float) + 1.0
-    size = df[crew_size].astype(float)
+        df = df[_long.month(df["open_date"]).isin(_long.period_list(periods)).fillna(False)]
+    df = df.dropna(subset=["crew_size", "damage_class", "close_date"])
+    days = (pd.to_datetime(df["close_date"]) - pd.to_datetime(df["open_date"])).dt.days.astype(float) + 1.0
+    size = df["crew_size"].astype(float)
     work = pd.DataFrame(
         {
-            "store_id": df[store_id].astype("string"),
+            "store_id": df["store_id"].astype("string"),
             "crew_band": np.where(size >= large_crew, f"大班组(≥{large_crew}人)", f"小班组(≤{large_crew - 1}人)"),
-            "damage_class": df[damage_class].astype("string"),
-            "crew": df[crew_id].astype("string") if crew_id in df else pd.NA,
-            "hours": df[labor_hours].astype(float) if labor_hours in df else np.nan,
+            "damage_class": df["damage_class"].astype("string"),
+            "crew": df["crew_id"].astype("string") if "crew_id" in df else pd.NA,
+            "hours": df["labor_hours"].astype(float) if "labor_hours" in df else np.nan,
             "days": days,
         }
     )

@@ -75,13 +75,26 @@ def open_dataset(path: str):
 PRELOAD_MODULES = ("dealerlab.plots.retention", "dealerlab.data.write", "openpyxl")
 
 
-def preload() -> None:
-    """What a report kernel does before its first notebook (:data:`dealerlab.report.execute.WARM_UP`): the
+#: set by :func:`preload` in the kernel of a one-kernel report run: its reports build some sections in a forked child
+_SPLIT = {"sections": False}
+
+
+def preload(*, split: bool = False) -> None:
+    """What a report kernel does before its first notebook (:func:`dealerlab.report.execute.warm_up`): the
     sections' modules are imported with this one, the house style is applied and a chart with Chinese text is
     drawn once (matplotlib loads the CJK font), so the notebook's set-up cell and first chart do not wait for them;
     the modules the sections and the deliverables import on first use (:data:`PRELOAD_MODULES`) are imported too.
-    Nothing is shown or written."""
+    Nothing is shown or written.
+
+    Parameters
+    ----------
+    split : bool
+        The kernel runs alone on a machine with a free core: every report it opens from a run's data pickle builds
+        :data:`dealerlab.report.forked.FORKED_SECTIONS` in a forked child meanwhile (:class:`ReportContext`).
+    """
     import matplotlib.pyplot as plt
+
+    _SPLIT["sections"] = bool(split)
 
     for name in PRELOAD_MODULES:
         importlib.import_module(name)
@@ -151,6 +164,7 @@ class ReportContext:
     _readings: dict = field(default_factory=dict, repr=False)
     _shared: dict | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
+    _worker: object = field(default=None, repr=False)
 
     @classmethod
     def open(cls, data: str, period: str, store_id: str | None = None, lang: str = "zh", show_pii: bool = False,
@@ -187,6 +201,12 @@ class ReportContext:
             from dealerlab.report.notes import load_notes
 
             ctx._notes = load_notes(notes, sections=[x.key for x in sections.SECTIONS])
+        if _SPLIT["sections"] and shared:  # a report run's kernel with a free core (preload(split=True))
+            from dealerlab.report.forked import FORKED_SECTIONS, SectionWorker
+
+            scope = {s.key for s in sections.for_scope("store" if store_id else "group")}
+            ctx._worker = SectionWorker(ctx._render, [k for k in FORKED_SECTIONS if k in scope],
+                                        parent_folder=Path(data).resolve().parent)
         return ctx
 
     # ---- helpers -------------------------------------------------------------------------------------------
@@ -404,15 +424,21 @@ class ReportContext:
 
     _READING = re.compile(r'<div class="dl-reading">(.*?)</div>', re.DOTALL)
 
-    def section(self, key: str) -> H.Html:
-        """Section ``key`` of :data:`dealerlab.report.sections.SECTIONS`, rendered for this report (what each section
-        cell of the report notebooks shows), with the consultant's note for it (``--notes``)."""
+    def _render(self, key: str) -> str:
+        """Section ``key`` as its module renders it (heading and body), before :meth:`section`'s additions."""
         with warnings.catch_warnings():
             # matplotlib says so when placing a legend took over a second — on a busy machine; it is not about the
             # data and must not land in the client's report (a cell's warnings are shown in the HTML)
             warnings.filterwarnings("ignore", message=r"Creating legend with loc=\"best\" can be slow")
-            out = sections.section(key).render(self)
-        html = _keep_with_next(str(out))
+            return str(sections.section(key).render(self))
+
+    def section(self, key: str) -> H.Html:
+        """Section ``key`` of :data:`dealerlab.report.sections.SECTIONS`, rendered for this report (what each section
+        cell of the report notebooks shows), with the consultant's note for it (``--notes``). In a report run's
+        kernel some sections were built meanwhile by a forked child (:mod:`dealerlab.report.forked`): the same
+        HTML, taken from there."""
+        raw = self._worker.take(key) if self._worker is not None else None
+        html = _keep_with_next(raw if raw is not None else self._render(key))
         generated = [re.sub(r"<[^>]+>", " ", m).strip() for m in self._READING.findall(html)]
         self._readings[key] = " ".join(html_lib.unescape(g) for g in generated if g)
         note = self._notes.sections.get(key) if self._notes is not None else None

@@ -6,7 +6,7 @@ one after another (papermill's ``km=`` engine argument keeps the kernel alive be
 once per kernel (:func:`dealerlab.report.context.open_dataset` caches it by path and modification time).
 
 The kernels can be started before the jobs are known (:func:`start_kernels`): ``dealerlab report`` starts them while
-it validates the data, and each kernel imports the report's modules (:data:`WARM_UP`) in the meantime, on the other
+it validates the data, and each kernel imports the report's modules (:func:`warm_up`) in the meantime, on the other
 core. A job's HTML (and PDF) export runs in the process that ran its notebook (:attr:`NotebookJob.html`), so a batch
 exports on every worker at once.
 
@@ -43,9 +43,17 @@ _MSG = Catalogue.load("report/execute")
 
 KERNEL = "python3"
 
-#: what a kernel runs as soon as it is up, before its first notebook (the report's modules, matplotlib's fonts): the
-#: time is spent while the caller is still validating the data, and the notebook's set-up cell finds them imported
-WARM_UP = "import dealerlab.report.context as _w; _w.preload(); del _w"
+
+def warm_up(split: bool = False) -> str:
+    """What a kernel runs as soon as it is up, before its first notebook (the report's modules, matplotlib's fonts):
+    the time is spent while the caller is still validating the data, and the notebook's set-up cell finds them
+    imported. ``split``: the kernel is the run's only one and the machine has another core, which its reports use
+    for half their sections (:mod:`dealerlab.report.forked`)."""
+    return f"import dealerlab.report.context as _w; _w.preload(split={bool(split)}); del _w"
+
+
+#: the warm-up of a kernel that shares the machine with other kernels (a batch's workers)
+WARM_UP = warm_up()
 
 
 
@@ -141,16 +149,16 @@ def _kernel_manager(runtime_dir: str | None):
     return KernelManager(kernel_name=KERNEL, connection_file=str(Path(runtime_dir) / f"kernel-{uuid.uuid4()}.json"))
 
 
-def _start_kernel(runtime_dir: str | None, warm: bool):
+def _start_kernel(runtime_dir: str | None, warm: bool, split: bool = False):
     """A started kernel (its own start-up chatter is not for the consultant); with ``warm`` it is sent
-    :data:`WARM_UP` at once (not waited for: the notebook's first cell queues behind it). Returns (km, client)."""
+    :func:`warm_up` at once (not waited for: the notebook's first cell queues behind it). Returns (km, client)."""
     km = _kernel_manager(runtime_dir)
     km.start_kernel(stderr=subprocess.DEVNULL)
     kc = None
     if warm:
         kc = km.client()
         kc.start_channels()
-        kc.execute(WARM_UP, silent=True, store_history=False)
+        kc.execute(warm_up(split), silent=True, store_history=False)
     return km, kc
 
 
@@ -209,7 +217,8 @@ class Kernels:
         self.km = self.kc = self.pool = None
         self._exporter = None
         if workers <= 1:
-            self.km, self.kc = _start_kernel(runtime_dir, warm)
+            # the only kernel: with a second core, each report builds half its sections in a forked child
+            self.km, self.kc = _start_kernel(runtime_dir, warm, split=(os.cpu_count() or 1) >= 2)
             if warm:  # nbconvert's imports in a thread while this process waits for the kernel
                 import threading
 

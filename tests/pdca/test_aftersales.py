@@ -88,6 +88,16 @@ def test_comeback_and_first_time_fix():
     assert math.isnan(_val(ftf, "S02", "2026-10"))
 
 
+def test_columns_option_reads_a_table_whose_columns_are_named_otherwise():
+    # the client's own names (门店, 开单日期, 是否返修) mapped to the contract: same answers as the contract table
+    names = {"store_id": "门店", "open_date": "开单日期", "is_comeback": "是否返修"}
+    orders = _ds().service_orders.rename(columns=names)
+    ftf = af.first_time_fix(orders, periods=P, columns=names)
+    assert _val(ftf, "S01", "2026-10") == pytest.approx(0.75)  # as in test_comeback_and_first_time_fix
+    assert _val(ftf, "S01", "2026-10", "numerator") == 3
+    assert "门店" in orders.columns  # the caller's frame is left as it was
+
+
 def test_comeback_missing_column_is_not_available():
     orders = _orders().assign(is_comeback=None)
     out = af.comeback_rate(Dataset.from_frames({"service_orders": orders}).service_orders, periods=["2026-10"])
