@@ -678,9 +678,13 @@ def dataset_tables(ds: Dataset) -> tuple[dict | None, str | None]:
         except (pa.ArrowException, TypeError, ValueError) as exc:
             return None, f"{table} cannot be handed to Arrow ({exc})"
         for col, kind in columns.items():
-            if not _kind_ok(kind, arrow.schema.field(col).type):
-                return None, f"{table}: column {col} is {arrow.schema.field(col).type}"
+            typ = arrow.schema.field(col).type
+            if not _kind_ok(kind, typ) or (pa.types.is_timestamp(typ) and typ.tz is not None):
+                return None, f"{table}: column {col} is {typ}"
         tables[table] = arrow
+    months = ds["market"]["period"].dropna().astype(str)
+    if not months.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all():  # the SQL reads YYYY-MM only (pandas parses more)
+        return None, "market.period has months not written YYYY-MM"
     for table, col in (("leads", "lead_id"), ("sales", "sale_id")):
         if not _unique(ds[table][col]):
             return None, f"{table}.{col} has duplicate ids"

@@ -385,9 +385,6 @@ decomposition = Exercise(
 # ----------------------------------------------------------------------------------------------------------------
 # 01c weekly rebalancing drill
 
-_TIER_CHOICES, _TIER_CHOICES_EN = _TEXT.options("rebalancing.options.tiers")
-
-
 def _drill_case(seed: int | None) -> dict:
     """The seed case (seed None or 0) or a variation: month target, week plan, week 1–2 actuals."""
     if not seed:
@@ -481,8 +478,7 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number:
             "rate1": NumberField("第一周达成率", "Week-1 rate", percent=True, ratio_max=3),
             "week2": NumberField("第 2 周目标", "Week-2 target", unit="元"),
             "cum_rate": NumberField("前两周累计达成率", "Cumulative rate after week 2", percent=True, ratio_max=3),
-            "tiers": ChoiceField("第 2 周后的两档月目标", "Tiers after week 2", options=_TIER_CHOICES,
-                                 options_en=_TIER_CHOICES_EN),
+            "tiers": ChoiceField("第 2 周后的两档月目标", "Tiers after week 2", **_TEXT.choice("rebalancing.options.tiers")),
             "tier1": NumberField("目标一（月目标，元）", "Tier 1 month target", unit="元"),
             "tier2": NumberField("目标二（月目标，元）", "Tier 2 month target", unit="元"),
         },
@@ -494,7 +490,7 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number:
 # ----------------------------------------------------------------------------------------------------------------
 # 01c (second part): time progress on selling days, read on the 15th
 
-_STATUS_CHOICES, _STATUS_CHOICES_EN = _TEXT.options("progress.options.status")
+_STATUS_CHOICES = _TEXT.table("progress.options.status")
 
 
 def progress_case(ds: Dataset | None = None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> dict:
@@ -622,8 +618,7 @@ def progress_check(ds: Dataset | None = None, *, store_id: str = "S03", period: 
             "tp_office": NumberField("时间进度（法定工作日）", "Time progress (office days)", percent=True),
             "tp_selling": NumberField("时间进度（卖车日）", "Time progress (selling days)", percent=True),
             "achievement": NumberField("达成率", "Achievement", percent=True, ratio_max=3),
-            "status": ChoiceField("对照卖车日进度", "Against selling-day progress", options=_STATUS_CHOICES,
-                                  options_en=_STATUS_CHOICES_EN),
+            "status": ChoiceField("对照卖车日进度", "Against selling-day progress", **_TEXT.choice("progress.options.status")),
         },
         check=check,
         model_answer=model,
@@ -783,8 +778,6 @@ def _tree_matrix_model(answer=None) -> str:
                       total=TREE_TOTAL, quads=quads)
 
 
-_FIRST_STEP = _TEXT.options("tree.options.first_step_b")
-
 tree_matrix = Exercise(
     id="01e-tree-matrix",
     **_TEXT.exercise("tree", total=TREE_TOTAL, team="；".join(f"{k} {tg} / {a}" for k, (tg, a) in MATRIX_TEAM.items())),
@@ -798,7 +791,7 @@ tree_matrix = Exercise(
             "象限", "Quadrant", items={k: _TEXT.text("tree.consultant", name=k) for k in MATRIX_TEAM},
             classes=_quadrant_labels(), classes_en=_QUAD_EN,
         ),
-        "first_step_b": ChoiceField("B 的第一步", "First step for B", options=_FIRST_STEP[0], options_en=_FIRST_STEP[1]),
+        "first_step_b": ChoiceField("B 的第一步", "First step for B", **_TEXT.choice("tree.options.first_step_b")),
     },
     check=_check_tree_matrix,
     model_answer=_tree_matrix_model,
