@@ -512,8 +512,7 @@ class ReportContext:
         bset = load_benchmark_set(self.params.benchmarks)
         stores = [self.params.store_id] if self.params.store_id else list(self.ds["stores"]["store_id"])
         kinds = sorted({store_business(self.ds, s) for s in stores}, key=str)
-        lines = "；".join(bset.source(k, self.lang) for k in kinds) if self.lang == "zh" else \
-            "; ".join(bset.source(k, self.lang) for k in kinds)
+        lines = _TEXT.get("list_sep", self.lang).join(bset.source(k, self.lang) for k in kinds)
         if self.params.benchmarks:
             where = _TEXT.get("bench_user_file", self.lang, name=Path(self.params.benchmarks).name)
         else:

@@ -30,7 +30,7 @@ import pandas as pd
 from dealerlab._io import atomic_file
 from dealerlab.data.privacy import mask_name
 from dealerlab.errors import DealerlabError, ParameterError
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.metrics import METRICS
 from dealerlab.report.finding import AREAS, Action, Finding
 from dealerlab.report.fmt import unit_name, unit_of
@@ -250,7 +250,7 @@ def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None
             "extra_sales": f.extra_sales, "extra_gross": f.extra_gross, "share_of_gross": f.share_of_gross,
             "benchmark": f.benchmark, "benchmark_source": f.benchmark_source,
             "benchmark_extra_sales": f.benchmark_extra_sales, "benchmark_extra_gross": f.benchmark_extra_gross,
-            "evidence": (f.evidence or f.detail(lang)) if lang == "zh" else f.detail(lang), "action": f.action.what if f.action else "",
+            "evidence": pick(lang, f.evidence or f.detail(lang), f.detail(lang)), "action": f.action.what if f.action else "",
             "owner": f.action.who if f.action else "", "start": when[0].isoformat() if when else "",
             "check_date": when[1].isoformat() if when else "", "title": f.title(lang),
         })
@@ -320,7 +320,7 @@ def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None
     for c in ("current", "target", "benchmark", "extra_sales", "extra_gross", "share_of_gross", "benchmark_extra_sales",
               "benchmark_extra_gross"):  # whole money stays whole (51367, not 51367.0) beside rates in percent
         out[c] = pd.Series([r[c] for r in rows], dtype=object, index=out.index) if rows else out[c]
-    money = "元" if not en else "CNY"
+    money = _SHEET.get("money_unit", lang)
     heads = {c: col(c, lang) for c in FILE_COLUMNS}
     heads.update({"extra_gross": f"{col('extra_gross', lang)}({money})", "share_of_gross": f"{col('share_of_gross', lang)}(%)",
                   "benchmark_extra_gross": f"{col('benchmark_extra_gross', lang)}({money})",
