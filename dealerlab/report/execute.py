@@ -97,7 +97,7 @@ def _section_of(nb, index: int) -> str:
     return "setup"
 
 
-def _execute(job: NotebookJob, km=None) -> str:
+def _execute(job: NotebookJob, km=None, exporter_ready: Callable[[], None] | None = None) -> str:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -127,6 +127,8 @@ def _execute(job: NotebookJob, km=None) -> str:
             f"Report section '{en}' ({where}) failed: {err.ename}: {err.evalue}. No report was written.",
         ) from None
     if job.html:
+        if exporter_ready is not None:  # nbconvert imported in a thread while the notebook ran
+            exporter_ready()
         from dealerlab.report.export import to_html, to_pdf
 
         html = to_html(job.output, job.html, lang=job.params.lang)
@@ -189,6 +191,11 @@ def _import_exporter() -> None:
     import nbconvert  # noqa: F401
 
 
+def _import_executor() -> None:
+    import_nbformat()
+    import papermill  # noqa: F401
+
+
 def _worker_ping() -> int:
     return os.getpid()
 
@@ -206,6 +213,15 @@ def _local_kernel(runtime_dir: str | None = None) -> Iterator[object]:
         _stop_kernel(km, kc)
 
 
+def _thread(target: Callable[[], None]):
+    """``target`` started in a daemon thread (imports run beside this process's work)."""
+    import threading
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
 class Kernels:
     """Kernels started ahead of their jobs (:func:`start_kernels`); pass to :func:`run_jobs` (``kernels=``), then
     :meth:`close`. One kernel in this process (``workers`` 1), else a pool of ``workers`` processes with one kernel
@@ -215,15 +231,12 @@ class Kernels:
         self.workers = workers
         self.runtime_dir = runtime_dir
         self.km = self.kc = self.pool = None
-        self._exporter = None
+        self._executor = self._exporter = None
         if workers <= 1:
             # the only kernel: with a second core, each report builds half its sections in a forked child
             self.km, self.kc = _start_kernel(runtime_dir, warm, split=(os.cpu_count() or 1) >= 2)
-            if warm:  # nbconvert's imports in a thread while this process waits for the kernel
-                import threading
-
-                self._exporter = threading.Thread(target=_import_exporter, daemon=True)
-                self._exporter.start()
+            if warm:  # papermill's imports in a thread while this process validates the data and the kernel warms up
+                self._executor = _thread(_import_executor)
             return
         import multiprocessing as mp
 
@@ -240,10 +253,13 @@ class Kernels:
         done = 0
         if self.pool is None:
             out = []
+            if self._executor is not None:
+                self._executor.join()
+            if self._exporter is None and any(job.html for job in jobs):
+                # nbconvert's imports (~1 CPU s) while the kernel runs the notebook: this process only relays it then
+                self._exporter = _thread(_import_exporter)
             for job in jobs:
-                if job.html and self._exporter is not None:
-                    self._exporter.join()
-                out.append(_execute(job, km=self.km))
+                out.append(_execute(job, km=self.km, exporter_ready=self._exporter.join if self._exporter else None))
                 done += 1
                 if progress:
                     progress(done, len(jobs), job.label)
