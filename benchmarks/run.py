@@ -270,6 +270,7 @@ class Bench:
             "check": check,
             "duckdb_sql": ref,
             "dealerlab-validated": side,
+            "engine_chosen": sides["dealerlab-validated"][0].get("engine_chosen"),  # of the compute after the load
             "time_goal": 5.0,
             "memory_goal": 2.0,
             "verdict": "pass" if ok else "FAIL",

@@ -80,6 +80,10 @@ def _same(shared, own) -> None:
 
     if isinstance(own, pd.DataFrame):
         pd.testing.assert_frame_equal(shared, own, check_exact=True)
+    elif isinstance(own, tuple):
+        assert isinstance(shared, tuple) and len(shared) == len(own), (shared, own)
+        for a, b in zip(shared, own):
+            _same(a, b)
     else:
         assert shared == own, (shared, own)
 
@@ -125,6 +129,12 @@ def across_stores(fn: Callable, ds, *, stores, **kwargs):
     return out
 
 
+def _copy(value):
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    return value.copy() if hasattr(value, "copy") else value
+
+
 def once(fn: Callable, ds, **kwargs):
     """``fn(ds, **kwargs)``, which does not depend on the store of the report: in a batch computed once and shared
     by every store's notebook (a copy each time, so a caller changing it changes nothing for the next).
@@ -132,7 +142,7 @@ def once(fn: Callable, ds, **kwargs):
     Parameters
     ----------
     fn : callable
-        ``fn(ds, **kwargs) -> DataFrame`` (or a list).
+        ``fn(ds, **kwargs) -> DataFrame`` (or a list, a tuple of them, a scalar).
     ds : Dataset
         The data.
     **kwargs
@@ -140,8 +150,8 @@ def once(fn: Callable, ds, **kwargs):
 
     Returns
     -------
-    DataFrame or list
-        What ``fn`` returns (a copy).
+    DataFrame, list, tuple or scalar
+        What ``fn`` returns (a copy of a DataFrame or list; a tuple's DataFrames and lists copied too).
     """
     scope = _scope(ds)
     key = None if scope is None else _key(fn, kwargs)
@@ -150,7 +160,7 @@ def once(fn: Callable, ds, **kwargs):
     cache = scope[2]
     if key not in cache:
         cache[key] = fn(ds, **kwargs)
-    out = cache[key].copy()
+    out = _copy(cache[key])
     if _check():
         _same(out, fn(ds, **kwargs))
     return out

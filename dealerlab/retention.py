@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dealerlab import _long
+from dealerlab import _batch, _long
 from dealerlab.accounts import lifetime_value
 from dealerlab.data.dataset import Dataset
 from dealerlab.data.privacy import mask_company, mask_vin
@@ -381,6 +381,13 @@ def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None,
     return Dataset.from_frames({"stores": stores, "sales": s, "service_orders": o.reset_index(drop=True)})
 
 
+def _cohort_inputs(ds: Dataset) -> tuple[pd.DataFrame | None, pd.DataFrame | None, bool]:
+    """(:func:`_orders`, :func:`_sold`, whether any sold vin was serviced) of the whole data: what every store's
+    :func:`first_service_cohorts` starts from (callers never change them)."""
+    orders, sold = _orders(ds), _sold(ds)
+    return orders, sold, bool(orders is not None and sold is not None and _linked(orders, sold))
+
+
 def first_service_cohorts(ds: Dataset, *, period: str, store_id: str) -> pd.DataFrame:
     """首保回厂率 by invoice month: the cohort of :func:`retention_figures`' ``first_service_rate`` split by the month the
     cars were invoiced (M−12..M−6), for a chart and for finding which deliveries did not come back.
@@ -403,8 +410,8 @@ def first_service_cohorts(ds: Dataset, *, period: str, store_id: str) -> pd.Data
     """
     cols = ["invoice_month", "sold", "returned", "rate"]
     period = _long.period_list(period, required=True)[0]
-    orders, sold = _orders(ds), _sold(ds)
-    if sold is None or orders is None or not sold["vin"].isin(orders["vin"]).any():
+    orders, sold, linked = _batch.once(_cohort_inputs, ds)  # the group's tables: once per batch of reports
+    if not linked:
         return pd.DataFrame(columns=cols)
     end = pd.Period(period, freq="M")
     months = pd.period_range(end - 12, end - 6, freq="M")

@@ -17,12 +17,14 @@ booleans and months as text — few distinct values, already cheap), and the cal
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["arrow_strings", "coerce_fast", "is_in", "has_duplicates", "maybe_hash", "maybe_longer", "same_if_canonical", "release_memory", "ENABLED",
+__all__ = ["arrow_strings", "coerce_fast", "is_in", "is_in_many", "system_allocator", "has_duplicates", "maybe_hash", "maybe_longer", "same_if_canonical", "release_memory", "ENABLED",
            "FAST_KINDS"]
 
 #: the kinds the fast path reads (others: few distinct values, the scalar path is cheap)
@@ -280,6 +282,55 @@ def release_memory() -> None:
     table and the computations after the load do not find the process already at its peak."""
     if "pyarrow" in sys.modules:
         sys.modules["pyarrow"].default_memory_pool().release_unused()
+
+
+_POOL_LOCK = threading.Lock()
+_POOL_DEPTH = [0, None]  # nesting depth, the pool to give back
+
+
+@contextmanager
+def system_allocator() -> Iterator[None]:
+    """Arrow allocates from the C library's ``malloc`` inside the block (then its default pool again).
+
+    Arrow's default pool (mimalloc) keeps the pages freed by the Parquet reader's threads and by the temporary masks
+    of the checks for later use, so a large load's resident memory stays ~100 MiB above what it holds (50 stores:
+    peak 1.7 → 1.3 × the data, ``benchmarks/README.md``); glibc returns large blocks to the system when they are
+    freed. Each buffer remembers its pool, so the tables made here live on unchanged after the block.
+    """
+    if "pyarrow" not in sys.modules:
+        import pyarrow  # noqa: F401
+    pa = sys.modules["pyarrow"]
+    with _POOL_LOCK:
+        if _POOL_DEPTH[0] == 0:
+            _POOL_DEPTH[1] = pa.default_memory_pool()
+            pa.set_memory_pool(pa.system_memory_pool())
+        _POOL_DEPTH[0] += 1
+    try:
+        yield
+    finally:
+        with _POOL_LOCK:
+            _POOL_DEPTH[0] -= 1
+            if _POOL_DEPTH[0] == 0:
+                pa.set_memory_pool(_POOL_DEPTH[1])
+                _POOL_DEPTH[1] = None
+
+
+def is_in_many(values: list[pd.Series], known: pd.Series) -> list[np.ndarray] | None:
+    """:func:`is_in` of several Series against one ``known`` (one hash set for all: the lead ids are looked up from
+    five tables), or ``None`` when any is not Arrow strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays, b = [arrow_strings(v) for v in values], arrow_strings(known)
+    if b is None or any(a is None for a in arrays):
+        return None
+    target = pa.large_string()
+    chunks = []
+    for a in arrays:
+        chunks.extend((a.cast(target) if a.type != target else a).chunks)
+    b = b.cast(target) if b.type != target else b
+    hit = _mask(pc.is_in(pa.chunked_array(chunks, type=target), value_set=b.combine_chunks()))
+    return np.split(hit, np.cumsum([len(a) for a in arrays])[:-1])
 
 
 def is_in(values: pd.Series, known: pd.Series) -> np.ndarray | None:

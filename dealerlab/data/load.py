@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from dealerlab._options import check_lang
-from dealerlab.data.columnar import release_memory
+from dealerlab.data.columnar import is_in_many, release_memory, system_allocator
 from dealerlab.data.dataset import Dataset, conform
 from dealerlab.data.read import _CsvError, read_path
 from dealerlab.data.schema import TABLE_ORDER, TABLES
@@ -49,9 +49,33 @@ def _fill_store(chunk: pd.DataFrame, store_id: str) -> pd.DataFrame:
     return chunk
 
 
+def _reference_hits(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, np.ndarray]]:
+    """table → column → is each cell's id in the table it points at? One lookup per referenced column for all the
+    columns pointing at it (the lead ids from visits, calls, test drives, sales and follow-ups at once); columns
+    that are not Arrow strings are left to :func:`~dealerlab.data.validate.check_references`."""
+    users: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for name, frame in frames.items():
+        for col in TABLES[name].columns:
+            if not col.references or col.name not in frame:
+                continue
+            ref_table, ref_col = col.references.split(".")
+            if ref_table in frames and ref_col in frames[ref_table]:
+                users.setdefault((ref_table, ref_col), []).append((name, col.name))
+    hits: dict[str, dict[str, np.ndarray]] = {}
+    for (ref_table, ref_col), pointing in users.items():
+        masks = is_in_many([frames[t][c] for t, c in pointing], frames[ref_table][ref_col])
+        for (t, c), mask in zip(pointing, masks or ()):
+            hits.setdefault(t, {})[c] = mask
+    return hits
+
+
 def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | None = None):
     """Read and check ``path``; return ``(frames, log)`` without raising (the validator's engine)."""
-    path = Path(path)
+    with system_allocator():
+        return _collect(Path(path), progress=progress, today=today)
+
+
+def _collect(path: Path, *, progress: bool, today: pd.Timestamp | None):
     result = read_path(path, progress=progress)
     log = ProblemLog()
     log.extend(result.problems)
@@ -102,9 +126,11 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
             ids = frame["store_id"].dropna().unique()
             n_stores = len(ids)
             default_store = str(ids[0]) if n_stores == 1 else None
+    hits = _reference_hits(frames)
     for name, frame in frames.items():
         rows, labels, source = meta[name]
-        check_references(TABLES[name], frame, rows, labels, source, frames, log)
+        check_references(TABLES[name], frame, rows, labels, source, frames, log, found=hits.get(name))
+    del hits
     release_memory()
     log.finish()
     return frames, log

@@ -534,8 +534,9 @@ def _survey_overall(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: 
 
 
 def check_references(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str,
-                     frames: dict[str, pd.DataFrame], log: ProblemLog) -> None:
-    """Every id that points at another table exists there (checked only when that table is present)."""
+                     frames: dict[str, pd.DataFrame], log: ProblemLog, found: dict | None = None) -> None:
+    """Every id that points at another table exists there (checked only when that table is present); ``found``:
+    column → already looked-up mask (the loader looks up all the columns pointing at one table at once)."""
     for col in spec.columns:
         if not col.references or col.name not in frame:
             continue
@@ -543,10 +544,12 @@ def check_references(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels:
         if ref_table not in frames or ref_col not in frames[ref_table]:
             continue
         values = frame[col.name]
-        found = is_in(values, frames[ref_table][ref_col])
-        if found is None:
-            found = values.isin(frames[ref_table][ref_col].dropna().unique()).to_numpy()
-        bad = values.notna().to_numpy() & ~found
+        hit = (found or {}).get(col.name)
+        if hit is None:
+            hit = is_in(values, frames[ref_table][ref_col])
+        if hit is None:
+            hit = values.isin(frames[ref_table][ref_col].dropna().unique()).to_numpy()
+        bad = values.notna().to_numpy() & ~hit
         if not bad.any():
             continue
         label = _label(labels, col)

@@ -646,152 +646,173 @@ def mydata_panel(*, store: AnswerStore | None = None, lang: str = "zh"):
         CSS class ``dl-mydata``; the upload ``dl-upload``, status ``dl-upload-status``, problems ``dl-problems``,
         pickers ``dl-pick-store`` / ``dl-pick-month``, button ``dl-use``, current choice ``dl-using``.
     """
-    import ipywidgets as w
+    return _Panel(_current(store), lang).box
 
-    md = _current(store)
-    title = w.HTML(f"{_CSS}<h3 style='margin:4px 0'>{html.escape(_T.get('title', lang))}</h3>"
-                   f"<p class='dl-note'>{html.escape(_T.get('intro', lang))}</p>")
-    up = w.FileUpload(accept=".xlsx,.zip", multiple=False, description=_T.get("choose", lang),
-                      layout=w.Layout(width="320px"))
-    up.add_class("dl-upload")
-    status = w.HTML("")
-    status.add_class("dl-upload-status")
-    problems = w.HTML("")
-    problems.add_class("dl-problems")
-    pick_store = w.Dropdown(description=_T.get("store", lang), layout=w.Layout(width="460px"))
-    pick_store.add_class("dl-pick-store")
-    pick_month = w.Dropdown(description=_T.get("month", lang), layout=w.Layout(width="220px"))
-    pick_month.add_class("dl-pick-month")
-    use = w.Button(description=_T.get("use", lang), button_style="primary", layout=w.Layout(width="auto"))
-    use.add_class("dl-use")
-    using = w.HTML("")
-    using.add_class("dl-using")
-    remove = w.Button(description=_T.get("remove", lang), layout=w.Layout(width="160px"))
-    remove.add_class("dl-remove")
-    pickers = w.HBox([pick_store, pick_month, use])
 
-    def show_using():
+def _classed(widget, css_class: str):
+    """``widget`` with the CSS class the tests and the page's style find it by."""
+    widget.add_class(css_class)
+    return widget
+
+
+class _Panel:
+    """The widgets of :func:`mydata_panel` (built, then wired to the trainee's :class:`MyData`)."""
+
+    def __init__(self, md: MyData, lang: str) -> None:
+        import ipywidgets as w
+
+        self.md, self.lang = md, lang
+        self._build(w)
+        self.pick_store.observe(self.fill_months, names="value")
+        self.up.observe(self.on_upload, names="value")
+        self.use.on_click(self.on_use)
+        self.remove.on_click(self.on_remove)
+        self.name_box = w.HBox([])
+        if md.trainee:
+            self.fill_pickers()
+        else:  # a workshop laptop whose folder has no name yet: ask once, as the exercises do
+            self._ask_name(w)
+        self.show_using()
+        self.box = w.VBox([self.title, self.name_box, self.up, self.status, self.problems, self.pickers, self.using,
+                           self.remove], layout=w.Layout(border="1px solid #90caf9", padding="8px 12px", margin="8px 0"))
+        self.box.add_class("dl-mydata")
+
+    def _build(self, w) -> None:
+        t, lang = _T.get, self.lang
+        self.title = w.HTML(f"{_CSS}<h3 style='margin:4px 0'>{html.escape(t('title', lang))}</h3>"
+                            f"<p class='dl-note'>{html.escape(t('intro', lang))}</p>")
+        self.up = _classed(w.FileUpload(accept=".xlsx,.zip", multiple=False, description=t("choose", lang),
+                                        layout=w.Layout(width="320px")), "dl-upload")
+        self.status = _classed(w.HTML(""), "dl-upload-status")
+        self.problems = _classed(w.HTML(""), "dl-problems")
+        self.pick_store = _classed(w.Dropdown(description=t("store", lang), layout=w.Layout(width="460px")),
+                                   "dl-pick-store")
+        self.pick_month = _classed(w.Dropdown(description=t("month", lang), layout=w.Layout(width="220px")),
+                                   "dl-pick-month")
+        self.use = _classed(w.Button(description=t("use", lang), button_style="primary", layout=w.Layout(width="auto")),
+                            "dl-use")
+        self.using = _classed(w.HTML(""), "dl-using")
+        self.remove = _classed(w.Button(description=t("remove", lang), layout=w.Layout(width="160px")), "dl-remove")
+        self.pickers = w.HBox([self.pick_store, self.pick_month, self.use])
+
+    def _ask_name(self, w) -> None:
+        name = _classed(w.Text(placeholder="你的姓名", layout=w.Layout(width="200px")), "dl-trainee-name")
+        ok = _classed(w.Button(description="确定", button_style="primary"), "dl-trainee-ok")
+
+        def set_name(*_):
+            try:
+                self.md.store.set_trainee(name.value)
+            except (ExerciseError, OSError) as err:
+                self.status.value = f"<p class='dl-bad'>{html.escape(str(err))}</p>"
+                return
+            self.name_box.layout.display = "none"
+            self.status.value = ""
+            self.refresh()
+
+        ok.on_click(set_name)
+        self.name_box.children = [w.HTML("请先输入你的姓名：&nbsp;"), name, ok]
+
+    def refresh(self) -> None:
+        """After the data or the choice changed: the pickers, the current choice, and the page's exercises."""
+        self.fill_pickers()
+        self.show_using()
+        _changed()
+
+    def show_using(self) -> None:
+        md, lang = self.md, self.lang
         sel = md.selection if md.trainee else None
         if sel is None:
             key = "pick" if md.has_data else "none"
-            using.value = f"<p class='dl-note'>{html.escape(_T.get(key, lang))}</p>"
+            self.using.value = f"<p class='dl-note'>{html.escape(_T.get(key, lang))}</p>"
         else:
-            using.value = "<p>" + _T.get("using", lang, store=html.escape(md.store_name(sel[0])), month=sel[1]) + "</p>"
-        pickers.layout.display = "" if md.has_data else "none"
-        remove.layout.display = "" if md.has_data else "none"
+            self.using.value = ("<p>" + _T.get("using", lang, store=html.escape(md.store_name(sel[0])), month=sel[1])
+                                + "</p>")
+        self.pickers.layout.display = "" if md.has_data else "none"
+        self.remove.layout.display = "" if md.has_data else "none"
 
-    def fill_pickers():
-        if not md.has_data:
+    def fill_pickers(self) -> None:
+        if not self.md.has_data:
             return
-        stores = md.stores()
-        pick_store.options = [(name, sid) for sid, name in stores]
-        sel = md.selection
+        stores = self.md.stores()
+        self.pick_store.options = [(name, sid) for sid, name in stores]
+        sel = self.md.selection
         if sel is not None and sel[0] in dict(stores):
-            pick_store.value = sel[0]
-        elif stores and pick_store.value is None:
-            pick_store.value = stores[0][0]  # ipywidgets 8 leaves a re-filled Dropdown empty: never show blank pickers
-        fill_months()
+            self.pick_store.value = sel[0]
+        elif stores and self.pick_store.value is None:
+            self.pick_store.value = stores[0][0]  # ipywidgets 8 leaves a re-filled Dropdown empty: never show blanks
+        self.fill_months()
 
-    def fill_months(*_):
-        if pick_store.value is None:
+    def fill_months(self, *_) -> None:
+        if self.pick_store.value is None:
             return
-        months = md.months(pick_store.value)
-        pick_month.options = months
-        sel = md.selection
-        if sel is not None and sel[0] == pick_store.value and sel[1] in months:
-            pick_month.value = sel[1]
+        months = self.md.months(self.pick_store.value)
+        self.pick_month.options = months
+        sel = self.md.selection
+        if sel is not None and sel[0] == self.pick_store.value and sel[1] in months:
+            self.pick_month.value = sel[1]
         elif months:
-            pick_month.value = months[-1]
+            self.pick_month.value = months[-1]
 
-    pick_store.observe(fill_months, names="value")
-
-    def on_upload(change):
+    def on_upload(self, change) -> None:
         files = change["new"]
         if not files:
             return
         item = files[0]
         name = item.get("name", "") if isinstance(item, dict) else getattr(item, "name", "")
         content = item.get("content", b"") if isinstance(item, dict) else getattr(item, "content", b"")
-        if not md.trainee:
-            status.value = f"<p class='dl-bad'>{html.escape(_T.get('name_first', lang))}</p>"
+        if not self.md.trainee:
+            self.status.value = f"<p class='dl-bad'>{html.escape(_T.get('name_first', self.lang))}</p>"
             return
-        status.value = f"<p>{html.escape(_T.get('checking', lang, file=name))}</p>"
-        problems.value = ""
+        self.status.value = f"<p>{html.escape(_T.get('checking', self.lang, file=name))}</p>"
+        self.problems.value = ""
         try:
-            result = md.upload(name, bytes(content))
+            result = self.md.upload(name, bytes(content))
         except (OSError, DealerlabError) as err:
-            status.value = f"<p class='dl-bad'>✗ {html.escape(str(err))}</p>"
+            self.status.value = f"<p class='dl-bad'>✗ {html.escape(str(err))}</p>"
             return
         finally:
             try:
-                up.value = ()  # the bytes are on disk (or refused): do not keep them in the widget
+                self.up.value = ()  # the bytes are on disk (or refused): do not keep them in the widget
             except Exception:
                 pass
         if result.ok:
-            status.value = f"<p class='dl-ok'>{html.escape(_T.get('ok', lang, file=result.file))}</p>"
-            if result.warnings:
-                wt = problem_table(result.warnings[:50], lang=lang)
-                problems.value = (f"<details><summary>{html.escape(_T.get('warnings', lang))} {len(result.warnings)}"
-                                  f"</summary>{_table_html(wt, css_class='dl-warnings')}</details>")
-            fill_pickers()
-            show_using()
-            _changed()
+            self._accepted(result)
         else:
-            n = len(result.errors)
-            status.value = f"<p class='dl-bad'>{html.escape(_T.get('bad', lang, file=result.file, n=n))}</p>"
-            table = result.table(lang).head(MAX_SHOWN)
-            more = (f"<p class='dl-note'>{html.escape(_T.get('more', lang, shown=MAX_SHOWN, n=n))}</p>"
-                    if n > MAX_SHOWN else "")
-            problems.value = _table_html(table, css_class="dl-problem-table") + more
+            self._refused(result)
 
-    up.observe(on_upload, names="value")
+    def _accepted(self, result) -> None:
+        """An upload that passed the checks: say so, fold its warnings away, offer its stores and months."""
+        lang = self.lang
+        self.status.value = f"<p class='dl-ok'>{html.escape(_T.get('ok', lang, file=result.file))}</p>"
+        if result.warnings:
+            wt = problem_table(result.warnings[:50], lang=lang)
+            self.problems.value = (f"<details><summary>{html.escape(_T.get('warnings', lang))} {len(result.warnings)}"
+                                   f"</summary>{_table_html(wt, css_class='dl-warnings')}</details>")
+        self.refresh()
 
-    def on_use(*_):
-        if pick_store.value is None or pick_month.value is None:
+    def _refused(self, result) -> None:
+        """An upload with errors: the first :data:`MAX_SHOWN` problems as a table, and how many more."""
+        lang, n = self.lang, len(result.errors)
+        self.status.value = f"<p class='dl-bad'>{html.escape(_T.get('bad', lang, file=result.file, n=n))}</p>"
+        table = result.table(lang).head(MAX_SHOWN)
+        more = (f"<p class='dl-note'>{html.escape(_T.get('more', lang, shown=MAX_SHOWN, n=n))}</p>"
+                if n > MAX_SHOWN else "")
+        self.problems.value = _table_html(table, css_class="dl-problem-table") + more
+
+    def on_use(self, *_) -> None:
+        if self.pick_store.value is None or self.pick_month.value is None:
             return
-        md.select(pick_store.value, pick_month.value)
-        show_using()
+        self.md.select(self.pick_store.value, self.pick_month.value)
+        self.show_using()
         _changed()
 
-    use.on_click(on_use)
-
-    def on_remove(*_):
-        md.remove()
-        status.value = f"<p>{html.escape(_T.get('removed', lang))}</p>"
-        problems.value = ""
-        pick_store.options, pick_month.options = [], []
-        show_using()
+    def on_remove(self, *_) -> None:
+        self.md.remove()
+        self.status.value = f"<p>{html.escape(_T.get('removed', self.lang))}</p>"
+        self.problems.value = ""
+        self.pick_store.options, self.pick_month.options = [], []
+        self.show_using()
         _changed()
-
-    remove.on_click(on_remove)
-    name_box = w.HBox([])
-    if md.trainee:
-        fill_pickers()
-    else:  # a workshop laptop whose folder has no name yet: ask once, as the exercises do
-        name = w.Text(placeholder="你的姓名", layout=w.Layout(width="200px"))
-        name.add_class("dl-trainee-name")
-        ok = w.Button(description="确定", button_style="primary")
-        ok.add_class("dl-trainee-ok")
-
-        def set_name(*_):
-            try:
-                md.store.set_trainee(name.value)
-            except (ExerciseError, OSError) as err:
-                status.value = f"<p class='dl-bad'>{html.escape(str(err))}</p>"
-                return
-            name_box.layout.display = "none"
-            status.value = ""
-            fill_pickers()
-            show_using()
-            _changed()
-
-        ok.on_click(set_name)
-        name_box.children = [w.HTML("请先输入你的姓名：&nbsp;"), name, ok]
-    show_using()
-    box = w.VBox([title, name_box, up, status, problems, pickers, using, remove],
-                 layout=w.Layout(border="1px solid #90caf9", padding="8px 12px", margin="8px 0"))
-    box.add_class("dl-mydata")
-    return box
 
 
 # ----------------------------------------------------------------------------------------------------------------

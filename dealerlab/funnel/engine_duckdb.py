@@ -198,63 +198,55 @@ def component_sql(folder: str | Path, periods: list[str], stores: list[str], *, 
         The query.
     """
     check_option("dialect", dialect, DIALECTS)
-    folder = Path(folder)
+    sql = _Sql(Path(folder), dialect, relations)
+    stages = [_cells(sql, stores, periods), _visits_and_leads(sql), _test_drives(sql), _sales(sql), _followups(sql),
+              _market(sql)]
+    return "\nWITH\n" + ",\n".join(stages) + "\n" + _select(sql)
 
-    def q(name: str) -> str:
-        return _dq(name, dialect)
 
-    def lit(text: str) -> str:
-        return _dlit(text, dialect)
+class _Sql:
+    """What :func:`component_sql`'s stages write with: quoted names and texts in the dialect, and the tables."""
 
-    def t(name: str) -> str:  # the one place that names a table
-        if relations is not None:
-            return q(relations[name])
-        return _parquet(folder / (name + ".parquet"), dialect)
+    def __init__(self, folder: Path, dialect: str, relations: dict[str, str] | None) -> None:
+        self.folder, self.dialect, self.relations = folder, dialect, relations
 
+    def q(self, name: str) -> str:
+        return _dq(name, self.dialect)
+
+    def lit(self, text: str) -> str:
+        return _dlit(text, self.dialect)
+
+    def t(self, name: str) -> str:  # the one place that names a table
+        if self.relations is not None:
+            return self.q(self.relations[name])
+        return _parquet(self.folder / (name + ".parquet"), self.dialect)
+
+    @staticmethod
     def month(col: str) -> str:
         return f"date_trunc('month', {col})"
 
+    @staticmethod
     def finite(col: str) -> str:  # not NULL, not NaN, not ±inf (DuckDB's isfinite, which the others lack)
         return f"(NOT isnan({col}) AND abs({col}) < CAST('Infinity' AS DOUBLE))"
 
-    def values(items: list[str]) -> str:
-        return ", ".join(f"({lit(x)}, {i})" for i, x in enumerate(items))
+    def values(self, items: list[str]) -> str:
+        return ", ".join(f"({self.lit(x)}, {i})" for i, x in enumerate(items))
 
-    channels = ",\n        ".join(
-        f"count(*) FILTER (WHERE channel = {lit(c)}) AS {q('volume.' + c)}" for c in CHANNELS
-    )
-    flags = ", ".join(f"bool_or(product = {lit(p)}) AS {q('has.' + p)}" for p in PRODUCTS)
-    per_product = ",\n        ".join(
-        f"count(*) FILTER (WHERE a.{q('has.' + p)}) AS {q('_addon_sales.' + p)}" for p in PRODUCTS
-    )
-    counted = [
-        *COUNT_IDS,
-        "_td_rows",
-        "_td_satisfied",
-        "_td_reached",
-        "_td_sat_reached",
-        "_gross_n",
-        "_gross_sum",
-        "_addon_sales",
-        *[f"_addon_sales.{p}" for p in PRODUCTS],
-        "_addon_gross",
-        "_fu_due",
-        "_fu_ok",
-        "_afu_due",
-        "_afu_ok",
-    ]
-    zero_filled = ",\n    ".join(f"CAST(coalesce({q(c)}, 0) AS DOUBLE) AS {q(c)}" for c in counted)
-    reached = "coalesce(callback_reached, satisfied IS NOT NULL)"
-    on_time = "CAST(done_date AS DATE) <= CAST(due_date AS DATE)"
-    return f"""
-WITH
-store_list(store_id, s_order) AS (VALUES {values(stores)}),
-periods(period, p_order) AS (VALUES {values(periods)}),
+
+def _cells(sql: _Sql, stores: list[str], periods: list[str]) -> str:
+    """The store × month cells asked for, with their order."""
+    return f"""store_list(store_id, s_order) AS (VALUES {sql.values(stores)}),
+periods(period, p_order) AS (VALUES {sql.values(periods)}),
 cells AS (
     SELECT s.store_id, p.period, CAST(p.period || '-01' AS TIMESTAMP) AS m, s.s_order, p.p_order
     FROM store_list s CROSS JOIN periods p
-),
-leads AS (SELECT lead_id, store_id, created_date, first_contact, status, closed_date FROM {t("leads")}),
+)"""
+
+
+def _visits_and_leads(sql: _Sql) -> str:
+    """Traffic, first visits, calls, new and open leads (``traffic, FV, CV, R, RnoTD, FC, W, C, N, L``)."""
+    q, t, month = sql.q, sql.t, sql.month
+    return f"""leads AS (SELECT lead_id, store_id, created_date, first_contact, status, closed_date FROM {t("leads")}),
 first_td AS (  -- month of each lead's first test drive (RnoTD)
     SELECT lead_id, min({month("drive_date")}) AS first_m
     FROM {t("test_drives")} WHERE lead_id IS NOT NULL AND drive_date IS NOT NULL GROUP BY lead_id
@@ -295,8 +287,14 @@ open_agg AS (  -- L: created before start(M), and 跟进中 or closed on/after s
     FROM cells c JOIN leads l
       ON l.store_id = c.store_id AND l.created_date < c.m AND (l.status = '跟进中' OR l.closed_date >= c.m)
     GROUP BY c.store_id, c.m
-),
-td_agg AS (  -- a test drive without lead_id counts once per row in TD / TDi
+)"""
+
+
+def _test_drives(sql: _Sql) -> str:
+    """Test drives and their callbacks (``TD, TDi, _td_*``)."""
+    q, month = sql.q, sql.month
+    reached = "coalesce(callback_reached, satisfied IS NOT NULL)"
+    return f"""td_agg AS (  -- a test drive without lead_id counts once per row in TD / TDi
     SELECT store_id, {month("drive_date")} AS m,
         count(DISTINCT lead_id) + count(*) FILTER (WHERE lead_id IS NULL) AS {q("TD")},
         count(DISTINCT lead_id) FILTER (WHERE invited) + count(*) FILTER (WHERE invited AND lead_id IS NULL)
@@ -305,9 +303,22 @@ td_agg AS (  -- a test drive without lead_id counts once per row in TD / TDi
         count(*) FILTER (WHERE satisfied) AS {q("_td_satisfied")},
         count(*) FILTER (WHERE {reached}) AS {q("_td_reached")},
         count(*) FILTER (WHERE satisfied AND {reached}) AS {q("_td_sat_reached")}
-    FROM {t("test_drives")} GROUP BY store_id, {month("drive_date")}
-),
-sales AS (SELECT sale_id, store_id, invoice_date, channel, gross_profit FROM {t("sales")}),
+    FROM {sql.t("test_drives")} GROUP BY store_id, {month("drive_date")}
+)"""
+
+
+def _sales(sql: _Sql) -> str:
+    """Sales per channel, their gross profit, and the add-ons sold with them (``S, S_room, volume.*, _gross_*,
+    _addon_*``)."""
+    q, lit, t, month, finite = sql.q, sql.lit, sql.t, sql.month, sql.finite
+    channels = ",\n        ".join(
+        f"count(*) FILTER (WHERE channel = {lit(c)}) AS {q('volume.' + c)}" for c in CHANNELS
+    )
+    flags = ", ".join(f"bool_or(product = {lit(p)}) AS {q('has.' + p)}" for p in PRODUCTS)
+    per_product = ",\n        ".join(
+        f"count(*) FILTER (WHERE a.{q('has.' + p)}) AS {q('_addon_sales.' + p)}" for p in PRODUCTS
+    )
+    return f"""sales AS (SELECT sale_id, store_id, invoice_date, channel, gross_profit FROM {t("sales")}),
 sale_agg AS (
     SELECT store_id, {month("invoice_date")} AS m, count(*) AS {q("S")},
         count(*) FILTER (WHERE channel = '展厅') AS {q("S_room")},
@@ -326,21 +337,57 @@ addon_agg AS (
         sum(a.gross) AS {q("_addon_gross")}
     FROM addon_sale a JOIN sales s ON s.sale_id = a.sale_id
     GROUP BY s.store_id, {month("s.invoice_date")}
-),
-fu_agg AS (  -- on time: done on or before the due day
+)"""
+
+
+def _followups(sql: _Sql) -> str:
+    """Follow-ups due and done on time, prospects and after-sale (``_fu_*, _afu_*``)."""
+    q, month = sql.q, sql.month
+    on_time = "CAST(done_date AS DATE) <= CAST(due_date AS DATE)"
+    return f"""fu_agg AS (  -- on time: done on or before the due day
     SELECT store_id, {month("due_date")} AS m,
         count(*) FILTER (WHERE kind = '潜客跟踪') AS {q("_fu_due")},
         count(*) FILTER (WHERE kind = '潜客跟踪' AND {on_time}) AS {q("_fu_ok")},
         count(*) FILTER (WHERE kind = '售后跟踪') AS {q("_afu_due")},
         count(*) FILTER (WHERE kind = '售后跟踪' AND {on_time}) AS {q("_afu_ok")}
-    FROM {t("followups")} GROUP BY store_id, {month("due_date")}
-),
-market_agg AS (
+    FROM {sql.t("followups")} GROUP BY store_id, {month("due_date")}
+)"""
+
+
+def _market(sql: _Sql) -> str:
+    """The volume plan and the region's volume (``_vp, _region``)."""
+    q = sql.q
+    return f"""market_agg AS (
     SELECT store_id, CAST(period || '-01' AS TIMESTAMP) AS m,
         CAST(sum(volume_plan) AS DOUBLE) AS {q("_vp")}, CAST(sum(region_volume) AS DOUBLE) AS {q("_region")}
-    FROM {t("market")} GROUP BY store_id, period
-)
-SELECT c.store_id, c.period,
+    FROM {sql.t("market")} GROUP BY store_id, period
+)"""
+
+
+#: the counted components, zero when a cell has no row (the market figures stay NULL: no plan is not a plan of 0)
+_COUNTED = [
+    *COUNT_IDS,
+    "_td_rows",
+    "_td_satisfied",
+    "_td_reached",
+    "_td_sat_reached",
+    "_gross_n",
+    "_gross_sum",
+    "_addon_sales",
+    *[f"_addon_sales.{p}" for p in PRODUCTS],
+    "_addon_gross",
+    "_fu_due",
+    "_fu_ok",
+    "_afu_due",
+    "_afu_ok",
+]
+
+
+def _select(sql: _Sql) -> str:
+    """Every stage joined onto the cells, one row per store × month in the order asked."""
+    q = sql.q
+    zero_filled = ",\n    ".join(f"CAST(coalesce({q(c)}, 0) AS DOUBLE) AS {q(c)}" for c in _COUNTED)
+    return f"""SELECT c.store_id, c.period,
     {zero_filled},
     mk.{q("_vp")}, mk.{q("_region")}, mk.store_id IS NOT NULL AS {q("_has_market")}
 FROM cells c
@@ -631,9 +678,13 @@ def dataset_tables(ds: Dataset) -> tuple[dict | None, str | None]:
         except (pa.ArrowException, TypeError, ValueError) as exc:
             return None, f"{table} cannot be handed to Arrow ({exc})"
         for col, kind in columns.items():
-            if not _kind_ok(kind, arrow.schema.field(col).type):
-                return None, f"{table}: column {col} is {arrow.schema.field(col).type}"
+            typ = arrow.schema.field(col).type
+            if not _kind_ok(kind, typ) or (pa.types.is_timestamp(typ) and typ.tz is not None):
+                return None, f"{table}: column {col} is {typ}"
         tables[table] = arrow
+    months = ds["market"]["period"].dropna().astype(str)
+    if not months.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all():  # the SQL reads YYYY-MM only (pandas parses more)
+        return None, "market.period has months not written YYYY-MM"
     for table, col in (("leads", "lead_id"), ("sales", "sale_id")):
         if not _unique(ds[table][col]):
             return None, f"{table}.{col} has duplicate ids"

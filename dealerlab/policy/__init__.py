@@ -384,117 +384,156 @@ def policy_figures(
         + ``capital_cost_rate_is_default``.
     """
     stores, periods = _long.stores_of(ds, stores, ()), _long.period_list(periods)
-    base = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"]).to_frame(index=False)
-    n_rows = len(base)
-    vals = {m: np.full(n_rows, np.nan) for m in POLICY_METRICS}
-    why = {m: [""] * n_rows for m in POLICY_METRICS}
-    key = {(r.store_id, r.period): i for i, r in enumerate(base.itertuples(index=False))}
+    wide = _Wide(stores, periods)
+    default_rate = _stock_stage(wide, ds, stores, periods, standard_days)
+    _orders_and_marketing_stage(wide, ds, stores, periods)
+    _rebate_stage(wide, ds, stores, periods)
+    out = wide.frame()
+    out["capital_cost_rate_is_default"] = default_rate
+    return out
 
-    def put(metric, frame, col="value", reason_col="reason"):
+
+class _Wide:
+    """The figures of :func:`policy_figures` being filled in: a value and a reason per metric × store-month row."""
+
+    def __init__(self, stores: list[str], periods: list[str]) -> None:
+        self.base = pd.MultiIndex.from_product([stores, periods], names=["store_id", "period"]).to_frame(index=False)
+        self.n_rows = len(self.base)
+        self.vals = {m: np.full(self.n_rows, np.nan) for m in POLICY_METRICS}
+        self.why = {m: [""] * self.n_rows for m in POLICY_METRICS}
+        self.key = {(r.store_id, r.period): i for i, r in enumerate(self.base.itertuples(index=False))}
+
+    def put(self, metric, frame, col="value", reason_col="reason"):
+        """The ``col`` of each row of ``frame`` (one per store × period) as ``metric``, with its reason when NaN."""
+        vals, why = self.vals[metric], self.why[metric]
         for r in frame.itertuples(index=False):
-            i = key.get((r.store_id, r.period))
+            i = self.key.get((r.store_id, r.period))
             if i is None:
                 continue
             v = getattr(r, col)
-            vals[metric][i] = v
+            vals[i] = v
             rs = getattr(r, reason_col) if reason_col else ""
-            why[metric][i] = rs if (pd.isna(v) and rs) else ("" if pd.notna(v) else why[metric][i])
+            why[i] = rs if (pd.isna(v) and rs) else ("" if pd.notna(v) else why[i])
 
-    def missing(metrics, reason):
+    def missing(self, metrics, reason):
+        """``metrics`` not available on any row, for ``reason``."""
         for m in metrics:
-            why[m] = [reason] * n_rows
+            self.why[m] = [reason] * self.n_rows
 
+    def frame(self) -> pd.DataFrame:
+        out = self.base.copy()
+        for m in POLICY_METRICS:
+            out[m] = self.vals[m].astype(float)
+        for m in POLICY_METRICS:
+            out[f"reason.{m}"] = self.why[m]
+        return out
+
+
+def _stock_stage(wide: _Wide, ds: Dataset, stores, periods, standard_days) -> np.ndarray:
+    """Stock, its age, days, standard, capital and sell-through; returns where the capital cost rate is the default."""
     stock_ids = ["stock_units", *[b[0] for b in AGE_BUCKETS], "stock_days", "standard_stock", "stock_over_standard",
                  "stock_capital", "stock_capital_cost_month"]
-    default_rate = np.ones(n_rows, dtype=bool)
-    if ds.has("inventory"):
-        rates = None
-        if ds.has("monthly_finance") and "capital_cost_rate" in ds["monthly_finance"]:
-            rates = ds["monthly_finance"][["store_id", "period", "capital_cost_rate"]].dropna()
-        sales = ds["sales"] if ds.has("sales") else None
-        sf = stock_figures(ds["inventory"], sales, periods=periods, stores=stores, standard_days=standard_days,
-                           capital_cost_rates=rates)
-        for m in stock_ids:
-            put(m, sf.assign(reason=""), col=m, reason_col=None)
-        for r in sf.itertuples(index=False):
-            default_rate[key[(r.store_id, r.period)]] = r.rate_is_default
-        for m in ("stock_days", "standard_stock", "stock_over_standard"):
-            for i in np.flatnonzero(np.isnan(vals[m])):
-                why[m][i] = _NO["sales"] if sales is None else "近3个月没有销售"
-        st = sell_through_30d(ds["inventory"], periods=periods, stores=stores)
-        put("sell_through_30d", st)
-    else:
-        missing(stock_ids + ["sell_through_30d"], _NO["inventory"])
-    if ds.has("oem_orders"):
-        put("call_off_accuracy", call_off_accuracy(ds["oem_orders"], periods=periods, stores=stores))
-    else:
-        missing(["call_off_accuracy"], _NO["oem_orders"])
-    if ds.has("monthly_finance") and ds.has("sales"):
-        put("marketing_cost_per_unit", marketing_cost_per_unit(ds["monthly_finance"], ds["sales"], periods=periods, stores=stores))
-    else:
-        missing(["marketing_cost_per_unit"], _NO["monthly_finance"] if not ds.has("monthly_finance") else _NO["sales"])
+    default_rate = np.ones(wide.n_rows, dtype=bool)
+    if not ds.has("inventory"):
+        wide.missing(stock_ids + ["sell_through_30d"], _NO["inventory"])
+        return default_rate
+    rates = None
+    if ds.has("monthly_finance") and "capital_cost_rate" in ds["monthly_finance"]:
+        rates = ds["monthly_finance"][["store_id", "period", "capital_cost_rate"]].dropna()
+    sales = ds["sales"] if ds.has("sales") else None
+    sf = stock_figures(ds["inventory"], sales, periods=periods, stores=stores, standard_days=standard_days,
+                       capital_cost_rates=rates)
+    for m in stock_ids:
+        wide.put(m, sf.assign(reason=""), col=m, reason_col=None)
+    for r in sf.itertuples(index=False):
+        default_rate[wide.key[(r.store_id, r.period)]] = r.rate_is_default
+    for m in ("stock_days", "standard_stock", "stock_over_standard"):
+        for i in np.flatnonzero(np.isnan(wide.vals[m])):
+            wide.why[m][i] = _NO["sales"] if sales is None else "近3个月没有销售"
+    wide.put("sell_through_30d", sell_through_30d(ds["inventory"], periods=periods, stores=stores))
+    return default_rate
 
-    # rebates
-    ms = _month_sales(ds, stores, periods)
-    rebate_ids = [f"rebate.{i}" for i in REBATE_ITEMS]
-    cliff_ids = ["vp_next_tier_units", "vp_next_tier_gain", "vp_breakeven_discount"]
-    gpu_incl = "gross_per_unit_incl_rebates"
-    if not ds.has("oem_policy"):
-        missing(rebate_ids + ["rebate_total", gpu_incl] + cliff_ids, _NO["oem_policy"])
+
+def _orders_and_marketing_stage(wide: _Wide, ds: Dataset, stores, periods) -> None:
+    """CALL OFF accuracy and the marketing cost per unit."""
+    if ds.has("oem_orders"):
+        wide.put("call_off_accuracy", call_off_accuracy(ds["oem_orders"], periods=periods, stores=stores))
     else:
-        pols = _policies(ds, stores, periods)
-        rt = _rebate_table(ds, stores, periods, pols)
-        by_key = {k: g for k, g in rt.groupby(["store_id", "period"], sort=False)}
-        empty = rt.iloc[0:0]
-        for i, r in enumerate(base.itertuples(index=False)):
-            rows = by_key.get((r.store_id, r.period), empty)
-            have = set(rows["item"])
-            for item in REBATE_ITEMS:
-                m = f"rebate.{item}"
-                if item in have:
-                    hit = rows[rows["item"] == item].iloc[0]
-                    vals[m][i] = hit["rebate"]
-                    why[m][i] = hit["reason"] if pd.isna(hit["rebate"]) else ""
-                else:
-                    why[m][i] = "商务政策中没有该项目"
-            if not len(rows):
-                why["rebate_total"][i] = "商务政策对该门店该月没有任何项目"
-            elif rows["rebate"].isna().any():
-                bad = rows.loc[rows["rebate"].isna(), "item"].tolist()
-                why["rebate_total"][i] = "、".join(bad) + " 无法计算"
-            else:
-                vals["rebate_total"][i] = float(rows["rebate"].sum())
-            srow = ms.iloc[i]
-            if pd.isna(vals["rebate_total"][i]):
-                why[gpu_incl][i] = why["rebate_total"][i] or "返利合计无法计算"
-            elif not srow["S"] > 0:
-                why[gpu_incl][i] = "当月没有销售"
-            else:
-                vals[gpu_incl][i] = (srow["vehicle_gross"] + srow["addon_gross"] + vals["rebate_total"][i]) / srow["S"]
-            lad = _cliff(ds, r.store_id, r.period, rt, pols[(r.store_id, r.period)], srow)
-            if not len(lad):
-                reason = "商务政策没有VP达成奖，或缺少厂家下达销量目标(VP)"
-                for m in cliff_ids:
-                    why[m][i] = reason
-                continue
-            nxt = lad[lad["is_next"]]
-            if not len(nxt):
-                for m in cliff_ids:
-                    why[m][i] = "已在VP最高一档，没有下一档"
-                continue
-            n = nxt.iloc[0]
-            vals["vp_next_tier_units"][i] = n["units_needed"]
-            vals["vp_next_tier_gain"][i] = n["gain"]
-            vals["vp_breakeven_discount"][i] = n["breakeven_discount"]
-            if pd.isna(n["breakeven_discount"]):
-                why["vp_breakeven_discount"][i] = "当月没有销售，无法算单车毛利"
-    out = base.copy()
-    for m in POLICY_METRICS:
-        out[m] = vals[m].astype(float)
-    for m in POLICY_METRICS:
-        out[f"reason.{m}"] = why[m]
-    out["capital_cost_rate_is_default"] = default_rate
-    return out
+        wide.missing(["call_off_accuracy"], _NO["oem_orders"])
+    if ds.has("monthly_finance") and ds.has("sales"):
+        wide.put("marketing_cost_per_unit",
+                 marketing_cost_per_unit(ds["monthly_finance"], ds["sales"], periods=periods, stores=stores))
+    else:
+        wide.missing(["marketing_cost_per_unit"], _NO["monthly_finance"] if not ds.has("monthly_finance") else _NO["sales"])
+
+
+#: the VP cliff's figures (the next tier: units needed, what it gains, the discount it can pay for)
+_CLIFF_IDS = ["vp_next_tier_units", "vp_next_tier_gain", "vp_breakeven_discount"]
+_GPU_INCL = "gross_per_unit_incl_rebates"
+
+
+def _rebate_stage(wide: _Wide, ds: Dataset, stores, periods) -> None:
+    """Every rebate item, their total, the gross per unit with rebates and the VP cliff, row by row."""
+    if not ds.has("oem_policy"):
+        wide.missing([f"rebate.{i}" for i in REBATE_ITEMS] + ["rebate_total", _GPU_INCL] + _CLIFF_IDS,
+                     _NO["oem_policy"])
+        return
+    ms = _month_sales(ds, stores, periods)
+    pols = _policies(ds, stores, periods)
+    rt = _rebate_table(ds, stores, periods, pols)
+    by_key = {k: g for k, g in rt.groupby(["store_id", "period"], sort=False)}
+    empty = rt.iloc[0:0]
+    for i, r in enumerate(wide.base.itertuples(index=False)):
+        srow = ms.iloc[i]
+        _rebates_of_row(wide, i, by_key.get((r.store_id, r.period), empty), srow)
+        _cliff_of_row(wide, i, _cliff(ds, r.store_id, r.period, rt, pols[(r.store_id, r.period)], srow))
+
+
+def _rebates_of_row(wide: _Wide, i: int, rows: pd.DataFrame, srow: pd.Series) -> None:
+    """Row ``i``'s rebate items (``rows`` of the rebate table), their total and the gross per unit with rebates."""
+    vals, why = wide.vals, wide.why
+    have = set(rows["item"])
+    for item in REBATE_ITEMS:
+        m = f"rebate.{item}"
+        if item in have:
+            hit = rows[rows["item"] == item].iloc[0]
+            vals[m][i] = hit["rebate"]
+            why[m][i] = hit["reason"] if pd.isna(hit["rebate"]) else ""
+        else:
+            why[m][i] = "商务政策中没有该项目"
+    if not len(rows):
+        why["rebate_total"][i] = "商务政策对该门店该月没有任何项目"
+    elif rows["rebate"].isna().any():
+        bad = rows.loc[rows["rebate"].isna(), "item"].tolist()
+        why["rebate_total"][i] = "、".join(bad) + " 无法计算"
+    else:
+        vals["rebate_total"][i] = float(rows["rebate"].sum())
+    if pd.isna(vals["rebate_total"][i]):
+        why[_GPU_INCL][i] = why["rebate_total"][i] or "返利合计无法计算"
+    elif not srow["S"] > 0:
+        why[_GPU_INCL][i] = "当月没有销售"
+    else:
+        vals[_GPU_INCL][i] = (srow["vehicle_gross"] + srow["addon_gross"] + vals["rebate_total"][i]) / srow["S"]
+
+
+def _cliff_of_row(wide: _Wide, i: int, lad: pd.DataFrame) -> None:
+    """Row ``i``'s VP cliff figures from its ladder ``lad`` (see :func:`cliff`)."""
+    vals, why = wide.vals, wide.why
+    if not len(lad):
+        for m in _CLIFF_IDS:
+            why[m][i] = "商务政策没有VP达成奖，或缺少厂家下达销量目标(VP)"
+        return
+    nxt = lad[lad["is_next"]]
+    if not len(nxt):
+        for m in _CLIFF_IDS:
+            why[m][i] = "已在VP最高一档，没有下一档"
+        return
+    n = nxt.iloc[0]
+    vals["vp_next_tier_units"][i] = n["units_needed"]
+    vals["vp_next_tier_gain"][i] = n["gain"]
+    vals["vp_breakeven_discount"][i] = n["breakeven_discount"]
+    if pd.isna(n["breakeven_discount"]):
+        why["vp_breakeven_discount"][i] = "当月没有销售，无法算单车毛利"
 
 
 def long_metrics(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False) -> pd.DataFrame:

@@ -105,3 +105,29 @@ def test_large_csv_folder_same_messages_both_paths(tmp_path):
 def test_has_duplicates(ids, expected):
     assert columnar.has_duplicates(pd.Series(ids, dtype="string")) is expected
     assert columnar.has_duplicates(pd.Series(ids, dtype=object)) is expected
+
+
+def test_is_in_many_is_is_in_of_each():
+    known = pd.Series(["L1", "L2", None, "L3"], dtype="string[pyarrow]")
+    values = [pd.Series(v, dtype=d) for v, d in (
+        (["L1", None, "L9", "L3"], "string[pyarrow]"),
+        ([], "string[pyarrow]"),
+        (["L2", "L2", "l2", " L2"], "str"),
+    )]
+    got = columnar.is_in_many(values, known)
+    # a blank matches the blank of known (Arrow: nulls match); check_references looks at filled cells only
+    assert [g.tolist() for g in got] == [[True, True, False, True], [], [True, True, False, False]]
+    assert [g.tolist() for g in got] == [columnar.is_in(v, known).tolist() for v in values]
+    assert columnar.is_in_many([pd.Series(["L1"], dtype=object)], known) is None
+
+
+def test_system_allocator_is_given_back():
+    import pyarrow as pa
+
+    before = pa.default_memory_pool().backend_name
+    with columnar.system_allocator():
+        with columnar.system_allocator():  # nested: still the system's until the outer block ends
+            table = pa.table({"id": pa.array(["a", "b"] * 1000)})
+        assert pa.default_memory_pool().backend_name == "system"
+    assert pa.default_memory_pool().backend_name == before
+    assert table.column("id").to_pylist()[:3] == ["a", "b", "a"]  # made inside, used after

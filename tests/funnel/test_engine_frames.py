@@ -91,6 +91,7 @@ def test_validated_csv_folder_matches_pandas_engine(tmp_path):
         (lambda ds: {"addons": ds["addons"].assign(gross_profit=float("nan"))}, "addons.gross_profit has no value"),
         (lambda ds: {"leads": pd.concat([ds["leads"], ds["leads"].iloc[:1]])}, "leads.lead_id has duplicate ids"),
         (lambda ds: {"sales": pd.concat([ds["sales"].iloc[1:], ds["sales"]])}, "sales.sale_id has duplicate ids"),
+        (lambda ds: {"market": ds["market"].assign(period="2026-10-01")}, "market.period has months not written YYYY-MM"),
     ],
 )
 def test_what_sql_would_count_otherwise_goes_to_pandas(change, why):

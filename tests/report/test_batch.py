@@ -88,3 +88,35 @@ def test_the_check_mode_catches_a_store_that_depends_on_the_others(demo, monkeyp
 
     with pytest.raises(AssertionError):
         batch.across_stores(ranked, ds, stores=[ds.store_ids[-1]])
+
+
+def test_after_sales_cohorts_and_retention_figures_shared_in_a_batch(demo, monkeypatch):
+    from dealerlab import retention
+
+    ds = demo
+    own = {sid: (retention.first_service_cohorts(ds, period="2026-10", store_id=sid),
+                 retention.retention_figures(ds, periods=["2026-10"], stores=[sid])) for sid in ds.store_ids}
+    batch.register(ds, ds.store_ids)
+    calls = []
+    real = retention._cohort_inputs
+    monkeypatch.setattr(retention, "_cohort_inputs", lambda d: calls.append(1) or real(d))
+    for sid in ds.store_ids:
+        cohorts = retention.first_service_cohorts(ds, period="2026-10", store_id=sid)
+        assert len(cohorts) == 7 and cohorts["sold"].sum() > 0
+        pd.testing.assert_frame_equal(cohorts, own[sid][0], check_exact=True)
+        shared = batch.across_stores(retention.retention_figures, ds, stores=[sid], periods=["2026-10"])
+        pd.testing.assert_frame_equal(shared, own[sid][1], check_exact=True)
+    assert len(calls) == 1  # the group's orders and sales prepared once for every store
+
+
+def test_once_copies_the_frames_of_a_tuple(demo):
+    ds = demo
+    batch.register(ds, ds.store_ids)
+
+    def pair(ds):
+        return pd.DataFrame({"x": [1, 2]}), True
+
+    first, flag = batch.once(pair, ds)
+    first.loc[:, "x"] = 0
+    again, flag2 = batch.once(pair, ds)
+    assert again["x"].tolist() == [1, 2] and flag and flag2

@@ -57,7 +57,7 @@ relation_drill = Exercise(
     **_TEXT.exercise("relations", steps=case_lines(STEP_ACTIONS), methods=case_lines(METHOD_SCENES)),
     fields={
         "steps": case_field("① 动作 → 步骤", "Action → step", STEP_ACTIONS, _STEPS, _STEPS_EN),
-        "principle": ChoiceField("② 原则", "Principle", options=_TEXT.table("relations.options.principle")),
+        "principle": ChoiceField("② 原则", "Principle", **_TEXT.choice("relations.options.principle")),
         "methods": case_field("③ 场景 → 方法", "Scene → method", METHOD_SCENES, _METHODS),
         "people": ClassifyField("④ 人 → 角色", "Person → role",
                                 items={k: t for k, (t, _v) in DECISION_PEOPLE.items()}, classes=_ROLES,
@@ -133,7 +133,7 @@ b2b_equity = Exercise(
                                fixed={("签约", "needed"): FUNNEL_DEALS}),
         "clv": NumberField("② 每家 CLV", "CLV per account", unit="元"),
         "equity": NumberField("② 客户资产", "Customer equity", unit="元"),
-        "role": ChoiceField("③ “管家”的角色", "The representative's role", options=_TEXT.table("b2b.options.role"),
+        "role": ChoiceField("③ “管家”的角色", "The representative's role", **_TEXT.choice("b2b.options.role"),
                             multiple=True),
     },
     check=_check_b2b,

@@ -47,12 +47,6 @@ __all__ = ["three_no", "six_s_4", "daily_close_case", "THREE_NO_CASES", "SIX_S_I
 _TEXT = Content.load(__name__)
 
 
-def _choice(key: str) -> dict:
-    """The ``options`` and ``options_en`` keywords of a ChoiceField from the option table ``key``."""
-    zh, en = _TEXT.options(key)
-    return {"options": zh, "options_en": en}
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # 10a 能不能 / 会不会 / 愿不愿做
 
@@ -100,8 +94,8 @@ three_no = Exercise(
     fields={
         "diagnosis": case_field("诊断：哪一种“不”", "Diagnosis", THREE_NO_CASES, _NO, _NO_EN, item="案例 {n}"),
         "lever": case_field("最先用的手段", "First lever", THREE_NO_CASES, _LEVER, _LEVER_EN, item="案例 {n}"),
-        "principle": ChoiceField(*_TEXT.both("three_no.label.principle"), **_choice("three_no.options.principle")),
-        "gm": ChoiceField(*_TEXT.both("three_no.label.gm"), **_choice("three_no.options.gm")),
+        "principle": ChoiceField(*_TEXT.both("three_no.label.principle"), **_TEXT.choice("three_no.options.principle")),
+        "gm": ChoiceField(*_TEXT.both("three_no.label.gm"), **_TEXT.choice("three_no.options.gm")),
     },
     check=_check_three_no,
     model_answer=_TEXT.text("three_no.model", "zh", rows="\n".join(
@@ -126,6 +120,7 @@ AUDIT = list(_TEXT.table("six_s.audit")["items"])
 
 #: headcount plan (人员编制): store → (next month's target, 人均单产 of the last months)
 HEADCOUNT = {"A": (120, 12.0), "B": (90, 9.5), "C": (70, 14.0)}
+_HEAD_COLUMNS, _HEAD_COLUMNS_EN = _TEXT.options("six_s.headcount_columns")
 
 
 def headcount_needed() -> dict[str, int]:
@@ -206,7 +201,7 @@ six_s_4 = Exercise(
         "audit_total": NumberField("6S 检核总分", "6S audit score", percent=True),
         "headcount": TableField(
             "人员编制（名）", "Headcount plan", rows={k: _store(k) for k in HEADCOUNT}, totals=None,
-            **dict(zip(("columns", "columns_en"), _TEXT.options("six_s.headcount_columns"))),
+            columns=_HEAD_COLUMNS, columns_en=_HEAD_COLUMNS_EN,
             fixed={**{(k, "target"): t for k, (t, _p) in HEADCOUNT.items()},
                    **{(k, "per_head"): p for k, (_t, p) in HEADCOUNT.items()}},
         ),
@@ -318,6 +313,7 @@ COURSE_HOURS = {"product": 4, "needs": 6, "drive": 3}
 STANDARD = 80
 #: the first step of a training plan
 FIRST_STEP, _FIRST_STEP_EN = _TEXT.options("training.options.first")
+_PLAN_COLUMNS, _PLAN_COLUMNS_EN = _TEXT.options("training.columns")
 
 
 @lru_cache(maxsize=1)
@@ -372,7 +368,7 @@ training_plan = Exercise(
     fields={
         "first": ChoiceField("培训方案的第一步", "First step", options=FIRST_STEP, options_en=_FIRST_STEP_EN),
         "plan": TableField("培训计划", "Training plan", rows=SKILLS, rows_en=_SKILLS_EN, totals="columns",
-                           **dict(zip(("columns", "columns_en"), _TEXT.options("training.columns")))),
+                           columns=_PLAN_COLUMNS, columns_en=_PLAN_COLUMNS_EN),
         "goal": TextField("培训目标", "Training goal", rows=2, placeholder="培训后……从……提高到……"),
     },
     check=_check_training,

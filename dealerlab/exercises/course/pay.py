@@ -9,15 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dealerlab import pay
-from dealerlab.exercises import (
-    ChoiceField,
-    ClassifyField,
-    Exercise,
-    Feedback,
-    NumberField,
-    SliderField,
-    is_close,
-)
+from dealerlab.exercises import ChoiceField, ClassifyField, Exercise, Feedback, NumberField, SliderField, is_close
 from dealerlab.exercises.course._content import Content
 from dealerlab.exercises.course._sorting import item_details
 

@@ -34,12 +34,6 @@ __all__ = ["fishbone_drill", "gemba_peer", "COMEBACK_CAUSES", "LOW_KPI_CAUSES", 
 
 _TEXT = Content.load(__name__)
 
-
-def _choice(key: str) -> dict:
-    """The ``options`` and ``options_en`` keywords of a ChoiceField from the option table ``key``."""
-    zh, en = _TEXT.options(key)
-    return {"options": zh, "options_en": en}
-
 # ----------------------------------------------------------------------------------------------------------------
 # 04d fishbone
 
@@ -66,7 +60,7 @@ fishbone_drill = Exercise(
     **_TEXT.exercise("fishbone", causes=case_lines(COMEBACK_CAUSES), low_kpi=case_lines(LOW_KPI_CAUSES)),
     fields={
         "bones": case_field("① 原因 → 大骨", "Cause → bone", COMEBACK_CAUSES, _BONES, _BONES_EN),
-        "next": ChoiceField("② 鱼骨图画完以后", "After the fishbone", **_choice("fishbone.options.next")),
+        "next": ChoiceField("② 鱼骨图画完以后", "After the fishbone", **_TEXT.choice("fishbone.options.next")),
         "measures": case_field("③ 精品产值偏低：原因 → 措施", "Low add-on revenue: cause → measure", LOW_KPI_CAUSES,
                                _MEASURES, _MEASURES_EN),
     },
@@ -130,7 +124,7 @@ gemba_peer = Exercise(
     **_TEXT.exercise("gemba", steps=case_lines(CS_STEPS), peers=_peer_markdown()),
     fields={
         "stages": case_field("① 属于哪一步", "Stage", CS_STEPS, _STAGES, _STAGES_EN),
-        "patrol_times": ChoiceField("② 经理现场巡视的要求", "Patrol rule", **_choice("gemba.options.patrol_times")),
+        "patrol_times": ChoiceField("② 经理现场巡视的要求", "Patrol rule", **_TEXT.choice("gemba.options.patrol_times")),
         "patrol_note": TextField("② 巡视记录（问题 + 谁 + 何时）", "Patrol note",
                                  placeholder="例：10:30 发现 3 号工位……由……在……前……", rows=3),
         "gap": NumberField("③ S02 准时交车率 − 同行中位数", "S02 on-time − peers' median", unit="%", percent=True),

@@ -65,8 +65,8 @@ appraisal_drill = Exercise(
     id="07b-appraisal",
     **_TEXT.exercise("appraisal", water=case_lines(WATER_KPIS), errors=case_lines(ERROR_CASES)),
     fields={
-        "idea": ChoiceField("① 绩效管理的观念", "Idea", options=_TEXT.table("appraisal.options.idea")),
-        "rrr": ChoiceField("② 绩效管理的基础", "Basis", options=_TEXT.table("appraisal.options.rrr")),
+        "idea": ChoiceField("① 绩效管理的观念", "Idea", **_TEXT.choice("appraisal.options.idea")),
+        "rrr": ChoiceField("② 绩效管理的基础", "Basis", **_TEXT.choice("appraisal.options.rrr")),
         "water": case_field("③ 指标 → 岗位", "KPI → job", WATER_KPIS, _JOBS),
         "errors": case_field("④ 情况 → 误区", "Case → error", ERROR_CASES, APPRAISAL_ERRORS),
         "score360": NumberField("⑤ 360 度得分", "360° score", unit="分"),
@@ -140,7 +140,7 @@ pay_value_drill = Exercise(
     fields={
         "variable": NumberField("① 浮动部分占比", "Variable share", unit="%", percent=True),
         "points": NumberField("② 本月积分", "Points", unit="分"),
-        "revive": ChoiceField("③ 处理", "Decision", options=_TEXT.table("pay_value.options.revive")),
+        "revive": ChoiceField("③ 处理", "Decision", **_TEXT.choice("pay_value.options.revive")),
         "incentives": case_field("④ 激励类型", "Incentive type", INCENTIVES, _INC),
         "inventory": NumberField("⑤ EVA 增加", "EVA gain", unit="元"),
         "swot": case_field("⑥ SWOT", "SWOT", SWOT_ITEMS, _SWOT),

@@ -57,12 +57,6 @@ __all__ = ["loyalty_stages", "recall_campaign", "first_service", "crm_orientatio
 _TEXT = Content.load(__name__)
 
 
-def _choice(key: str) -> dict:
-    """The ``options`` and ``options_en`` keywords of a ChoiceField from the option table ``key``."""
-    zh, en = _TEXT.options(key)
-    return {"options": zh, "options_en": en}
-
-
 def _rules(key: str) -> dict[str, list[str]]:
     """A keyword table (rule → keywords, any one counts) of the data file, with lists as the checks have always had."""
     return {k: list(v) for k, v in _TEXT.table(key).items()}
@@ -89,7 +83,7 @@ loyalty_stages = Exercise(
     **_TEXT.exercise("loyalty", measures=case_lines(MEASURES)),
     fields={
         "stage": case_field("服务哪个阶段", "Stage served", MEASURES, STAGES, _STAGES_EN, item="措施 {n}"),
-        "case": ChoiceField(*_TEXT.both("loyalty.label.case"), **_choice("loyalty.options.case")),
+        "case": ChoiceField(*_TEXT.both("loyalty.label.case"), **_TEXT.choice("loyalty.options.case")),
     },
     check=_check_stages,
     model_answer=_TEXT.text("loyalty.model", "zh", rows="\n".join(
@@ -357,7 +351,7 @@ activity_plan = Exercise(
                            columns=PLAN_COLUMNS, unit="台", totals="columns",
                            fixed={(k, "target"): v[2] for k, v in ACTIVITIES.items()}, columns_en=_PLAN_COLUMNS_EN),
         "verify": ChoiceField("怎么判断活动有没有用？", "How do you verify an activity?",
-                              **_choice("activity.options.verify")),
+                              **_TEXT.choice("activity.options.verify")),
     },
     check=_check_activity_plan,
     model_answer=_TEXT.text("activity.model"),

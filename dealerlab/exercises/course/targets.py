@@ -23,18 +23,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dealerlab.datasets import load_demo
-from dealerlab.exercises import (
-    ChoiceField,
-    ClassifyField,
-    Exercise,
-    Feedback,
-    NumberField,
-    TableField,
-    TextField,
-    find_keywords,
-    is_close,
-)
+from dealerlab.exercises import Exercise, Feedback, find_keywords, is_close
+from dealerlab.exercises.course._content import Content
 from dealerlab.exercises.course._sorting import case_field, case_lines, case_names, wrong_cases
+from dealerlab.exercises.fields import ChoiceField, ClassifyField, NumberField, TableField, TextField
 from dealerlab.targets import (
     QUADRANTS,
     achievement,
@@ -79,6 +71,8 @@ __all__ = [
     "matrix_case",
 ]
 
+_TEXT = Content.load(__name__)
+
 # ----------------------------------------------------------------------------------------------------------------
 # 01a SMART builder
 
@@ -106,18 +100,13 @@ def _letters_markdown(result: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+_WORDS = _TEXT.table("smart.words")
 #: unit words accepted in the 单位 box (a goal is counted in one of these)
-UNIT_WORDS = (
-    "台", "辆", "台次", "辆次", "元", "万元", "万", "千元", "%", "％", "个百分点", "百分点", "次", "个", "分", "批",
-    "人", "位", "条", "单", "件", "笔", "家", "天", "小时", "分钟",
-)
+UNIT_WORDS = _WORDS["units"]
 #: words that show the owner is a department, team, store or role
-_OWNER_WORDS = (
-    "部", "店", "展厅", "团队", "小组", "组", "班", "中心", "车间", "顾问", "经理", "主管", "总监", "专员", "店长",
-    "技师", "前台", "客服", "销售", "售后", "市场", "财务", "二网", "大客户", "某",
-)
+_OWNER_WORDS = _WORDS["owners"]
 #: owners that name nobody
-_VAGUE_OWNERS = ("大家", "全员", "所有人", "我们", "相关人员", "相关部门", "各部门", "全体", "有关人员", "人人")
+_VAGUE_OWNERS = _WORDS["vague_owners"]
 _STORE_ID = re.compile(r"S\d+", re.IGNORECASE)
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 
@@ -127,28 +116,30 @@ def _text(v) -> str:
 
 
 def _metric_check(metric: str) -> tuple[bool, str]:
+    advice = _TEXT.table("smart.advice")
     if not metric:
-        return False, "写出衡量的指标，例如“零售销量”“展厅成交率”“衍生收入”。"
+        return False, advice["metric_missing"]
     vague = [w for w in VAGUE_WORDS if w in metric]
     if vague:
-        return False, f"指标写名词（例如“零售销量”），不要带“{vague[0]}”这样的动词——方向写在目标值里。"
-    if metric in ("业绩", "工作", "效益", "成绩", "表现", "销量和利润"):
-        return False, f"“{metric}”太笼统，写一个能直接统计的指标，例如“零售销量”“展厅成交率”。"
+        return False, advice["metric_verb"].format(word=vague[0])
+    if metric in _WORDS["vague_metrics"]:
+        return False, advice["metric_vague"].format(metric=metric)
     return True, ""
 
 
 def _unit_check(unit: str) -> tuple[bool, str]:
     if unit.replace(" ", "") in UNIT_WORDS:
         return True, ""
-    return False, "单位写一个计量单位：台、辆、元、万元、%、次、个、分……"
+    return False, _TEXT.text("smart.advice.unit")
 
 
 def _owner_check(owner: str) -> tuple[bool, str]:
-    msg = "负责人写一个部门、班组或具体的人，例如“S01 销售部”“销售顾问 王某”。"
+    advice = _TEXT.table("smart.advice")
+    msg = advice["owner"]
     if not owner:
         return False, msg
     if any(w in owner for w in _VAGUE_OWNERS) or any(w in owner for w in VAGUE_WORDS):
-        return False, f"“{owner}”说不清由谁负责。" + msg
+        return False, advice["owner_vague"].format(owner=owner) + msg
     if _STORE_ID.search(owner) or any(w in owner for w in _OWNER_WORDS) or _CJK_NAME.match(owner):
         return True, ""
     if re.search(r"[A-Za-z]{2,}", owner):  # a name in Latin letters (Wang Li)
@@ -159,7 +150,7 @@ def _owner_check(owner: str) -> tuple[bool, str]:
 def _statement_number_check(statement: str, target) -> tuple[bool, str]:
     """The statement must contain the target number (105 → "105"; 0.35 → "35%" or "0.35"; 30000 → "3万")."""
     if target is None or not statement:
-        return False, "先填目标值，再把这个数字写进目标陈述里。"
+        return False, _TEXT.text("smart.advice.statement_missing")
     s = statement.translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
     s = re.sub(r"(?<=\d)[,，\s](?=\d{3})", "", s)
     t = float(target)
@@ -168,7 +159,7 @@ def _statement_number_check(statement: str, target) -> tuple[bool, str]:
         v = float(num) * (10000 if wan else 1)
         if any(abs(v - w) <= 1e-9 * max(1.0, abs(w)) for w in wanted):
             return True, ""
-    return False, f"目标陈述里要写出目标值 {t:g}，让每个人一看就知道要做到多少。"
+    return False, _TEXT.text("smart.advice.statement_number", target=t)
 
 
 def _extra_checks(answer: dict) -> list[tuple[str, bool, str]]:
@@ -183,10 +174,10 @@ def _extra_checks(answer: dict) -> list[tuple[str, bool, str]]:
 
 
 def _extra_markdown(details) -> str:
-    names = {"metric": "指标", "unit": "单位", "owner": "负责人", "statement": "陈述含目标值"}
+    names = _TEXT.table("smart.extra")
     lines = []
     for field, ok, msg in details:
-        text = "填写得当" if ok else msg
+        text = _TEXT.text("smart.advice.ok") if ok else msg
         lines.append(f"- {_PASS if ok else _FAIL} <b>{names[field]}</b>：{html.escape(text)}")
     return "\n".join(lines)
 
@@ -203,75 +194,46 @@ def check_smart(answer: dict, *, setting_date=None) -> Feedback:
         details.append((field, bool(r["passed"]), msg))
     extra = _extra_checks(answer)
     details += extra
-    return Feedback.grade(
-        details,
-        explanation=(
-            "SMART 五个字母：\n\n" + _letters_markdown(result) + "\n\n"
-            "其他检查：\n\n" + _extra_markdown(extra) + "\n\n"
-            "一个好目标让每个人都能回答：谁、做什么指标、做到多少、到什么时候、为哪个上级目标服务；"
-            "增幅在现状的 ±30% 以内，跳一跳够得着。"
-        ),
-        explanation_en="The five SMART letters: who, which metric, how much, by when, serving which higher goal; "
-        "within ±30 % of the current level.",
-        hint="看看哪个字母是红色的，按提示改写对应的格子。",
-        hint_en="Fix the fields whose letter is red, following the hints.",
-    )
+    return Feedback.grade(details, **_TEXT.feedback("smart", letters=_letters_markdown(result),
+                                                    extra=_extra_markdown(extra)))
 
 
 def _live_smart(answer: dict) -> str:
-    return (
-        "**实时检查**\n\n" + _letters_markdown(smart_check(_goal(answer)))
-        + "\n" + _extra_markdown(_extra_checks(answer))
-    )
+    return _TEXT.text("smart.live", letters=_letters_markdown(smart_check(_goal(answer))),
+                      extra=_extra_markdown(_extra_checks(answer)))
 
+
+_PLACEHOLDER = _TEXT.table("smart.placeholder")
 
 smart_builder = Exercise(
     id="01a-smart-builder",
-    title="练习 1A：为你的门店写一个 SMART 目标",
-    title_en="Exercise 1A: write a SMART goal for your store",
-    instructions=(
-        "为你自己的门店写一个**下个月**的目标（销量、展厅成交率、衍生收入、售后产值……都可以），逐项填写。\n\n"
-        "下方的“实时检查”会随你的输入更新：每个字母变绿才算过关。写完后点 **检查答案**。\n\n"
-        "- **基线**：这个指标现在的水平（例如近 3 个月的月平均值），单位与目标相同；\n"
-        "- **截止日期**：写成 2026-12-31 或 2026年12月；\n"
-        "- **上级目标**：它支撑哪个更大的目标或 KPI（例如门店年度销量、厂家下达的 VP 目标）。"
-    ),
-    instructions_en=(
-        "Write a goal for your own store for next month, field by field. The live check turns each letter green "
-        "when it passes. Baseline = the current level in the same unit; deadline like 2026-12-31; parent = the "
-        "higher goal or KPI it serves."
-    ),
+    **_TEXT.exercise("smart"),
     fields={
         "statement": TextField("目标陈述（一句话）", "Goal statement", multiline=False,
-                               placeholder="例如：S01 展厅 12 月零售销量达到 105 台"),
-        "metric": TextField("衡量指标", "Metric", multiline=False, placeholder="例如：零售销量"),
+                               placeholder=_PLACEHOLDER["statement"]),
+        "metric": TextField("衡量指标", "Metric", multiline=False, placeholder=_PLACEHOLDER["metric"]),
         "target": NumberField("目标值", "Target"),
-        "unit": TextField("单位", "Unit", multiline=False, placeholder="台 / 元 / %"),
+        "unit": TextField("单位", "Unit", multiline=False, placeholder=_PLACEHOLDER["unit"]),
         "baseline": NumberField("基线（现状）", "Baseline (current level)"),
-        "deadline": TextField("截止日期", "Deadline", multiline=False, placeholder="2026-12-31"),
-        "owner": TextField("负责人 / 对象", "Owner", multiline=False, placeholder="例如：S01 销售部 / 销售顾问 王某"),
+        "deadline": TextField("截止日期", "Deadline", multiline=False, placeholder=_PLACEHOLDER["deadline"]),
+        "owner": TextField("负责人 / 对象", "Owner", multiline=False, placeholder=_PLACEHOLDER["owner"]),
         "parent": TextField("上级目标或 KPI", "Parent goal or KPI", multiline=False,
-                            placeholder="例如：门店 2027 年度销量 1 189 台"),
+                            placeholder=_PLACEHOLDER["parent"]),
     },
     check=check_smart,
     live=_live_smart,
-    model_answer=(
-        "**参考写法**（数字换成你门店的）：\n\n"
-        "- 目标陈述：S01 销售部 2026 年 12 月零售销量达到 105 台\n"
-        "- 衡量指标：零售销量；目标值：105；单位：台；基线：96（近 3 个月月均）\n"
-        "- 截止日期：2026-12-31；负责人：S01 销售部（销售经理）；上级目标：门店 2027 年度销量目标\n\n"
-        "对比：“下个月大家努力提高销量”——没有指标对象、没有数字、没有期限，五个字母全红。"
-    ),
+    model_answer=_TEXT.text("smart.model_answer"),
 )
 
 # ----------------------------------------------------------------------------------------------------------------
 # 01b decomposition
 
 _MONTHS = [f"m{m:02d}" for m in range(1, 13)]
-_MONTH_ZH = {f"m{m:02d}": f"{m} 月" for m in range(1, 13)}
+_LABELS = _TEXT.table("decomp.labels")
+_MONTH_ZH = {f"m{m:02d}": _LABELS["month"].format(month=m) for m in range(1, 13)}
 _LAST_YEAR = [82, 58, 96, 92, 95, 94, 88, 95, 99, 104, 108, 139]  # sums to 1 150
 _ANNUAL = 1265  # +10 %
-_CONSULTANTS = {"A": "顾问 A", "B": "顾问 B", "C": "顾问 C", "D": "顾问 D"}
+_CONSULTANTS = _TEXT.table("decomp.consultants")
 _RECENT = {"A": 36, "B": 30, "C": 24, "D": 10}  # units over September–November
 _MONTH_PICK = "m12"
 
@@ -302,9 +264,10 @@ DECOMP = {
 }
 DECOMP["people"] = _model_people(DECOMP["months"][_MONTH_PICK])
 _W = _model_weeks(DECOMP["months"][_MONTH_PICK])
-_WEEKS = {f"w{int(r.week)}": f"第 {int(r.week)} 周（{r.start:%m-%d}–{r.end:%m-%d}）" for r in _W.itertuples()}
+_WEEKS = {f"w{int(r.week)}": _LABELS["week"].format(week=int(r.week), start=r.start, end=r.end) for r in _W.itertuples()}
 _WEEK_DESC = {
-    f"w{int(r.week)}": f"{int(r.working_days)} 个工作日 + {int(r.days - r.working_days)} 个周末日" for r in _W.itertuples()
+    f"w{int(r.week)}": _LABELS["week_days"].format(working=int(r.working_days), weekend=int(r.days - r.working_days))
+    for r in _W.itertuples()
 }
 DECOMP["week_weights"] = {k: float(w) for k, w in zip(_WEEKS, _W["weight"])}
 DECOMP["weeks"] = {k: int(t) for k, t in zip(_WEEKS, _W["target"])}
@@ -323,50 +286,48 @@ def _grade_split(values: dict, total: int, weights: dict, model: dict, *, even_m
 
     An even split (every part within 1 unit of the others while the weights differ) gets ``even_msg`` — the classic
     mistake — before the total is looked at, so the trainee learns that the shares matter, not only the sum."""
+    msg = _TEXT.table("decomp.split")
     if any(v is None for v in values.values()):
-        return False, "还有空格没有填", 0.0
+        return False, msg["empty"], 0.0
     if any(float(v) != int(v) for v in values.values()):
-        return False, "目标要是整数台：用最大余数法取整（先取整数部分，剩下的按小数部分大小补）", 0.25
+        return False, msg["integer"], 0.25
     if any(v < 0 for v in values.values()):
-        return False, "目标不能是负数", 0.0
+        return False, msg["negative"], 0.0
     s = int(sum(values.values()))
-    sum_msg = f"合计 {s} 台，不等于要分解的 {total} 台（差 {total - s:+d}）"
+    sum_msg = msg["sum"].format(sum=s, total=total, diff=total - s)
     even = max(values.values()) - min(values.values()) <= 1 and max(weights.values()) - min(weights.values()) > 1
     if even and even_msg:
-        return False, even_msg + ("" if s == total else "；另外" + sum_msg), 0.25
+        return False, even_msg + ("" if s == total else msg["also"] + sum_msg), 0.25
     if s != total:
         return False, sum_msg, 0.25
     wsum = sum(weights.values())
     labels = labels or {}
     off = [labels.get(k, k) for k, v in values.items() if abs(v - total * weights[k] / wsum) >= 1]
     if off:
-        return False, "合计对了，但有的数离按权重算出的份额差 1 台以上：" + "、".join(off), 0.5
+        return False, msg["off"] + "、".join(off), 0.5
     if values != model:
-        return False, "按比例没问题，但取整不是最大余数法（小数部分大的先补 1 台）", 0.8
+        return False, msg["rounding"], 0.8
     return True, "", 1.0
 
 
 def check_decomposition(answer: dict) -> Feedback:
     """Check of :data:`decomposition`: monthly split of the annual target and the December split over consultants."""
+    advice = _TEXT.table("decomp.advice")
     months = {k: v for k, v in _col(answer.get("months"), "target", _MONTHS).items()}
     m_ok, m_msg, m_score = _grade_split(
-        months, _ANNUAL, DECOMP["last_year"], DECOMP["months"], labels=_MONTH_ZH,
-        even_msg="不能平均分到每个月：要按去年各月销量的占比分（旺季多、淡季少），不只是合计对上",
+        months, _ANNUAL, DECOMP["last_year"], DECOMP["months"], labels=_MONTH_ZH, even_msg=advice["months_even"],
     )
     month_target = DECOMP["months"][_MONTH_PICK]
     people = _col(answer.get("people"), "target", _CONSULTANTS)
     p_ok, p_msg, p_score = _grade_split(
-        people, month_target, _RECENT, DECOMP["people"], labels=_CONSULTANTS,
-        even_msg="不能平均分给四位顾问：要按每人近 3 个月销量的占比分（卖得多的多分），不只是合计对上",
+        people, month_target, _RECENT, DECOMP["people"], labels=_CONSULTANTS, even_msg=advice["people_even"],
     )
     weeks = _col(answer.get("weeks"), "target", _WEEKS)
     if all(v is not None for v in weeks.values()) and weeks == DECOMP["weeks_office"]:
-        w_ok, w_msg, w_score = False, ("这是按法定工作日分的：周末日权重成了 0，最后一周（只有周一到周五）反而分得最多。"
-                                       "展厅周末照常卖车而且卖得更多，要按卖车日权重分（工作日 1.0、周六日 1.6）"), 0.25
+        w_ok, w_msg, w_score = False, advice["weeks_office"], 0.25
     else:
         w_ok, w_msg, w_score = _grade_split(
-            weeks, month_target, DECOMP["week_weights"], DECOMP["weeks"], labels=_WEEKS,
-            even_msg="不能按周平均分：第 1 周和第 5 周都不满 7 天，周末又是卖车高峰，要按每周的卖车日权重分",
+            weeks, month_target, DECOMP["week_weights"], DECOMP["weeks"], labels=_WEEKS, even_msg=advice["weeks_even"],
         )
     if "weeks" not in answer and ("months" in answer or "people" in answer):  # saved before the weeks part existed
         w_ok, w_msg, w_score = True, "", None
@@ -378,76 +339,43 @@ def check_decomposition(answer: dict) -> Feedback:
     return Feedback(
         status=status,
         score=1.0 if status == "correct" else min(score, 0.99),
-        explanation=(
-            f"年度目标 {_ANNUAL} 台按去年各月销量占比分：某月目标 = {_ANNUAL} × 去年该月 ÷ {sum(_LAST_YEAR)}，"
-            "得到的小数先取整数部分，剩下的台数按小数部分从大到小各补 1 台（一样大时给靠前的月份），"
-            f"这样 12 个月加起来正好 {_ANNUAL} 台。\n\n"
-            "12 月目标再按四位顾问近 3 个月销量 36 : 30 : 24 : 10 分配，方法相同。"
-            "如果平均分，淡季月份必然失败、旺季轻松超额；顾问之间也一样——按能力分才公平。\n\n"
-            "12 月分到周用**卖车日权重**（工作日 1.0、周六日 1.6、法定节假日 1.8）：每周权重 = 这周每天权重之和，"
-            f"全月 {sum(DECOMP['week_weights'].values()):g}。按法定工作日分，周末的目标是 0、只有周一到周五的最后一周"
-            "反而最多——展厅恰恰相反。"
-        ),
-        explanation_en=(
-            f"Month target = {_ANNUAL} × last year's month / {sum(_LAST_YEAR)}, floors first, then one more unit to "
-            "the largest remainders; the same for the consultants (36 : 30 : 24 : 10)."
-        ),
-        hint="先算每份的精确值（小数），再取整；检查合计是否等于总数。",
-        hint_en="Compute each exact share first, then round so that the parts add up to the whole.",
+        **_TEXT.feedback("decomp", annual=_ANNUAL, last_total=sum(_LAST_YEAR),
+                         week_weights=sum(DECOMP["week_weights"].values())),
         details=(("months", m_ok, m_msg), ("people", p_ok, p_msg), ("weeks", w_ok, w_msg)),
     )
 
 
 def _decomp_model_text(answer: dict | None = None) -> str:
-    rows = " | ".join(f"{m[1:].lstrip('0')}月 {v}" for m, v in DECOMP["months"].items())
-    people = "，".join(f"{_CONSULTANTS[k]} {v} 台" for k, v in DECOMP["people"].items())
-    weeks = "，".join(f"{_WEEKS[k]} {v} 台（权重 {DECOMP['week_weights'][k]:g}）" for k, v in DECOMP["weeks"].items())
-    return (
-        f"**月度目标**（合计 {_ANNUAL}）：{rows}\n\n"
-        f"**12 月分到顾问**（合计 {DECOMP['months'][_MONTH_PICK]}）：{people}\n\n"
-        f"**12 月按卖车日分到周**：{weeks}\n\n"
-        "计算方法：精确份额 = 总数 × 权重 ÷ 权重合计；先取整数部分，差几台就给小数部分最大的几份各加 1。"
-    )
+    item = _TEXT.table("decomp.model_items")
+    rows = " | ".join(item["month"].format(month=m[1:].lstrip("0"), units=v) for m, v in DECOMP["months"].items())
+    people = "，".join(item["person"].format(name=_CONSULTANTS[k], units=v) for k, v in DECOMP["people"].items())
+    weeks = "，".join(item["week"].format(week=_WEEKS[k], units=v, weight=DECOMP["week_weights"][k])
+                     for k, v in DECOMP["weeks"].items())
+    return _TEXT.text("decomp.model_answer", annual=_ANNUAL, december=DECOMP["months"][_MONTH_PICK], months=rows,
+                      people=people, weeks=weeks)
 
+
+_COLUMNS = {name: _TEXT.options(f"decomp.columns.{name}") for name in ("months", "people", "weeks")}
 
 decomposition = Exercise(
     id="01b-decomposition",
-    title="练习 1B：把年度目标分解到月和顾问",
-    title_en="Exercise 1B: split an annual target into months and consultants",
-    instructions=(
-        f"某店明年的年度销量目标是 **{_ANNUAL} 台**（去年实际 {sum(_LAST_YEAR)} 台，增长 10%）。\n\n"
-        "1. 按**去年各月销量占比**把年度目标分到 12 个月（整数台，12 个月合计必须正好等于年度目标）。\n"
-        "2. 把你算出的 **12 月目标**分给四位顾问，权重是每人近 3 个月（9–11 月）的销量："
-        "顾问 A 36 台、B 30 台、C 24 台、D 10 台。\n"
-        "3. 把 12 月目标按**卖车日权重**分到 5 周（周一到周日，月初月末的周不满 7 天）。展厅天天卖车、周末卖得更多："
-        "这家店没有按天的历史数据，用默认权重——工作日 1.0、周六日 1.6、法定节假日 1.8（12 月没有法定节假日）。"
-        "每周权重 = 这周每天权重之和，表中已给出。\n\n"
-        "表格下方会自动显示合计。提交一次后可以查看参考答案。"
-    ),
-    instructions_en=(
-        f"Next year's target is {_ANNUAL} units (last year {sum(_LAST_YEAR)}). 1) Split it over the months by last "
-        "year's monthly shares (whole units, summing exactly). 2) Split December over four consultants by their last "
-        "3 months' units: A 36, B 30, C 24, D 10."
-    ),
+    **_TEXT.exercise("decomp", annual=_ANNUAL, last_total=sum(_LAST_YEAR)),
     fields={
         "months": TableField(
             "月度目标（台）", "Monthly targets (units)",
-            rows=_MONTH_ZH, columns={"last": "去年销量", "target": "明年目标"},
-            columns_en={"last": "Last year", "target": "Target"}, unit="台", totals="columns",
-            fixed={(m, "last"): v for m, v in zip(_MONTHS, _LAST_YEAR)},
+            rows=_MONTH_ZH, columns=_COLUMNS["months"][0], columns_en=_COLUMNS["months"][1], unit="台",
+            totals="columns", fixed={(m, "last"): v for m, v in zip(_MONTHS, _LAST_YEAR)},
         ),
         "people": TableField(
             "12 月目标分到顾问（台）", "December by consultant (units)",
-            rows=_CONSULTANTS, columns={"recent": "近3个月销量", "target": "12 月目标"},
-            columns_en={"recent": "Last 3 months", "target": "December target"}, unit="台", totals="columns",
-            fixed={(k, "recent"): v for k, v in _RECENT.items()},
+            rows=_CONSULTANTS, columns=_COLUMNS["people"][0], columns_en=_COLUMNS["people"][1], unit="台",
+            totals="columns", fixed={(k, "recent"): v for k, v in _RECENT.items()},
         ),
         "weeks": TableField(
             "12 月目标按卖车日分到周（台）", "December by week on selling days (units)",
-            rows=_WEEKS, columns={"weight": "卖车日权重", "target": "周目标"},
-            columns_en={"weight": "Selling-day weight", "target": "Week target"}, unit="台", totals="columns",
+            rows=_WEEKS, columns=_COLUMNS["weeks"][0], columns_en=_COLUMNS["weeks"][1], unit="台", totals="columns",
             fixed={(k, "weight"): v for k, v in DECOMP["week_weights"].items()},
-            help="每周权重 = 工作日数 × 1.0 + 周末日数 × 1.6；" + "；".join(f"{_WEEKS[k]}：{d}" for k, d in _WEEK_DESC.items()),
+            help=_LABELS["week_help"] + "；".join(f"{_WEEKS[k]}：{d}" for k, d in _WEEK_DESC.items()),
         ),
     },
     check=check_decomposition,
@@ -456,13 +384,6 @@ decomposition = Exercise(
 
 # ----------------------------------------------------------------------------------------------------------------
 # 01c weekly rebalancing drill
-
-_TIER_CHOICES = {
-    "85_95": "目标一 85%、目标二 95%",
-    "100_110": "目标一 100%、目标二 110%",
-    "keep": "保持原月目标不变",
-}
-
 
 def _drill_case(seed: int | None) -> dict:
     """The seed case (seed None or 0) or a variation: month target, week plan, week 1–2 actuals."""
@@ -495,7 +416,8 @@ def _drill_answers(case: dict) -> dict:
 
 
 def _wan(v: float) -> str:
-    return f"{v / 10000:g} 万" if v % 1000 == 0 else f"{v:,.0f} 元"
+    money = _TEXT.table("rebalancing.money")
+    return money["wan"].format(v=v / 10000) if v % 1000 == 0 else money["yuan"].format(v=v)
 
 
 def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number: int | None = None) -> Exercise:
@@ -529,70 +451,34 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number:
         ok_tiers = answer.get("tiers") == ans["tiers"]
         ok_t1 = is_close(answer.get("tier1"), ans["tier1"], tolerance=0.5)
         ok_t2 = is_close(answer.get("tier2"), ans["tier2"], tolerance=0.5)
-        details = [
-            ("rate1", ok_rate, "" if ok_rate else "第一周达成率 = 第一周实际 ÷ 第一周计划"),
-            ("week2", ok_week2, "" if ok_week2 else "第 2 周目标 = 原周计划 + 第一周差额 ÷ 剩下的周数"),
-            ("cum_rate", ok_cum, "" if ok_cum else "累计达成率 = 前两周实际之和 ÷ 前两周计划之和"),
-            ("tiers", ok_tiers, "" if ok_tiers else "累计达成率 < 100% 用 85%/95%，否则 100%/110%"),
-            ("tier1", ok_t1, "" if ok_t1 else "目标一 = 原月目标 × 档位比例"),
-            ("tier2", ok_t2, "" if ok_t2 else "目标二 = 原月目标 × 档位比例"),
-        ]
-        solved = all(ok for _, ok, _ in details)
-        if solved:  # the worked numbers only once solved; before that the method (the model answer is one click away)
-            explanation = (
-                f"1. 第一周达成率 = {a1:,} ÷ {t:,.0f} = **{ans['rate1']:.0%}**。\n"
-                f"2. 第一周差额 {t - a1:,.0f}，平摊到剩下 {W - 1} 周：第 2 周目标 = {t:,.0f} + "
-                f"{(t - a1) / (W - 1):,.0f} = **{ans['week2']:,.0f}**。\n"
-                f"3. 前两周累计 {a1 + a2:,} ÷ {2 * t:,.0f} = **{ans['cum_rate']:.0%}**，"
-                + ("落后于计划 → 调成两档：目标一 85%、目标二 95%" if ans["tiers"] == "85_95" else "达到计划 → 调成两档：目标一 100%、目标二 110%")
-                + f"，即 **{ans['tier1']:,.0f}** 和 **{ans['tier2']:,.0f}**。\n\n"
-                "落后时降一点让目标“够得着”，避免后两周放弃；领先时加一档，避免“达成即可”。"
-            )
-        else:
-            explanation = (
-                "方法：① 本周达成率 = 实际 ÷ 计划；② 差额（计划 − 实际）平摊到剩下的周，加到每周原计划上；"
-                "③ 第 2 周后看前两周累计达成率：低于 100% 调成 85% / 95% 两档，否则 100% / 110% 两档，"
-                "两档的月目标 = 原月目标 × 比例。"
-            )
-        return Feedback.grade(
-            details,
-            explanation=explanation,
-            explanation_en=(
-                f"Week-1 rate {ans['rate1']:.0%}; the shortfall is spread over the remaining weeks → week 2 target "
-                f"{ans['week2']:,.0f}; cumulative rate {ans['cum_rate']:.0%} → tiers {ans['tier1']:,.0f} / {ans['tier2']:,.0f}."
-                if solved else
-                "Method: rate = actual / plan; spread the shortfall over the remaining weeks; after week 2 the tiers are "
-                "85 %/95 % when behind, else 100 %/110 % of the month target."
-            ),
-            hint="一步一步来：先算第一周的差额，再平摊；第 2 周后看前两周的累计达成率。",
-            hint_en="Step by step: the week-1 shortfall first, then spread it; after week 2 look at the cumulative rate.",
-        )
+        advice = _TEXT.table("rebalancing.advice")
+        details = [(name, ok, "" if ok else advice[name]) for name, ok in (
+            ("rate1", ok_rate), ("week2", ok_week2), ("cum_rate", ok_cum), ("tiers", ok_tiers), ("tier1", ok_t1),
+            ("tier2", ok_t2))]
+        if all(ok for _, ok, _ in details):  # the worked numbers only once solved; before that the method
+            verdict = _TEXT.text("rebalancing.verdict." + ("behind" if ans["tiers"] == "85_95" else "ahead"))
+            explanation, explanation_en = _TEXT.both(
+                "rebalancing.solved", **ans, a1=a1, t=t, short=t - a1, left=W - 1, spread=(t - a1) / (W - 1),
+                a12=a1 + a2, plan2=2 * t, verdict=verdict)
+        else:  # (the model answer is one click away)
+            explanation, explanation_en = _TEXT.both("rebalancing.method")
+        return Feedback.grade(details, explanation=explanation, explanation_en=explanation_en,
+                              **_TEXT.feedback("rebalancing"))
 
     number = 1 if number is None else int(number)
-    title_case = "课程案例" if not seed else f"变式 {number}"
+    title = _TEXT.both("rebalancing.case.seed") if not seed else _TEXT.both("rebalancing.case.variation", number=number)
+    texts = _TEXT.exercise("rebalancing", month=_wan(T), week=_wan(t), weeks=W, a1=a1, a2=a2, T=T, t=t)
+    texts["title"], texts["title_en"] = (_TEXT.text("rebalancing.title", lang, case=case)
+                                         for lang, case in zip(("zh", "en"), title))
     return Exercise(
         id=id or ("01c-rebalancing" if not seed else f"01c-rebalancing-{seed}"),
-        title=f"练习 1C：周目标调整演练（{title_case}）",
-        title_en=f"Exercise 1C: weekly re-planning drill ({'seed case' if not seed else f'variation {number}'})",
-        instructions=(
-            f"某店月销售指标 **{_wan(T)}**，分 {W} 周，每周计划 **{_wan(t)}**。第一周实际完成 **{a1:,} 元**。\n\n"
-            "1. 第一周的达成率是多少？\n"
-            "2. 按“差额平摊到后面几周”，第 2 周的目标应该是多少元？\n"
-            f"3. 第二周实际完成 **{a2:,} 元**。前两周的累计达成率是多少？\n"
-            "4. 第 2 周后月度目标应调成哪两档？两档的月目标各是多少元？"
-        ),
-        instructions_en=(
-            f"Month target {T:,}, {W} weeks of {t:,.0f}; week 1 achieved {a1:,}. 1) Week-1 rate? 2) Week-2 target "
-            f"after spreading the shortfall? 3) Week 2 achieved {a2:,}: cumulative rate? 4) Which two tiers, and their "
-            "month targets?"
-        ),
+        **texts,
         fields={
             # rates can pass 100 % (a strong week): ratio_max=3 reads 1.05 as 105 % and 105 as 105 %
             "rate1": NumberField("第一周达成率", "Week-1 rate", percent=True, ratio_max=3),
             "week2": NumberField("第 2 周目标", "Week-2 target", unit="元"),
             "cum_rate": NumberField("前两周累计达成率", "Cumulative rate after week 2", percent=True, ratio_max=3),
-            "tiers": ChoiceField("第 2 周后的两档月目标", "Tiers after week 2", options=_TIER_CHOICES,
-                                 options_en={"85_95": "85 % and 95 %", "100_110": "100 % and 110 %", "keep": "keep the target"}),
+            "tiers": ChoiceField("第 2 周后的两档月目标", "Tiers after week 2", **_TEXT.choice("rebalancing.options.tiers")),
             "tier1": NumberField("目标一（月目标，元）", "Tier 1 month target", unit="元"),
             "tier2": NumberField("目标二（月目标，元）", "Tier 2 month target", unit="元"),
         },
@@ -604,7 +490,7 @@ def rebalancing_drill(seed: int | None = None, *, id: str | None = None, number:
 # ----------------------------------------------------------------------------------------------------------------
 # 01c (second part): time progress on selling days, read on the 15th
 
-_STATUS_CHOICES = {"ahead": "领先于时间进度", "behind": "落后于时间进度"}
+_STATUS_CHOICES = _TEXT.table("progress.options.status")
 
 
 def progress_case(ds: Dataset | None = None, *, store_id: str = "S03", period: str = "2026-10", as_of="2026-10-15") -> dict:
@@ -657,13 +543,13 @@ def progress_case(ds: Dataset | None = None, *, store_id: str = "S03", period: s
 def _weights_markdown(w: pd.DataFrame) -> str:
     """The month's day weights as a compact calendar (one row per week)."""
     week = ((w["date"].dt.day - 1 + int(w["date"].iloc[0].day_of_week)) // 7) + 1
-    head = "| 周 | 一 | 二 | 三 | 四 | 五 | 六 | 日 |\n|---|---|---|---|---|---|---|---|"
-    lines = [head]
+    calendar = _TEXT.table("progress.calendar")
+    lines = [calendar["head"]]
     for k in sorted(set(week)):
         cells = [""] * 7
         for r in w[week == k].itertuples():
-            mark = "（节）" if r.holiday else ""
-            cells[r.date.day_of_week] = f"{r.date.day}日{mark} **{r.weight:g}**"
+            mark = calendar["holiday"] if r.holiday else ""
+            cells[r.date.day_of_week] = calendar["cell"].format(day=r.date.day, mark=mark, weight=r.weight)
         lines.append(f"| {k} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -690,7 +576,7 @@ def progress_check(ds: Dataset | None = None, *, store_id: str = "S03", period: 
     Exercise
     """
     case = progress_case(ds, store_id=store_id, period=period, as_of=as_of)
-    day = f"{case['as_of'].month} 月 {case['as_of'].day} 日"
+    day = _TEXT.text("progress.day", month=case["as_of"].month, day=case["as_of"].day)
     model = {
         "tp_office": case["tp_office"],
         "tp_selling": case["tp_selling"],
@@ -703,64 +589,36 @@ def progress_check(ds: Dataset | None = None, *, store_id: str = "S03", period: 
         ok_sell = is_close(answer.get("tp_selling"), case["tp_selling"], tolerance=0.006)
         ok_ach = is_close(answer.get("achievement"), case["achievement"], tolerance=0.006)
         ok_status = answer.get("status") == case["status"]
-        sell_msg = "卖车日时间进度 = 截至当天的日权重之和 ÷ 全月日权重之和（国庆每天 1.8、周末 1.6、工作日 1.0）"
+        advice = _TEXT.table("progress.advice")
+        sell_msg = advice["tp_selling"]
         if is_close(answer.get("tp_selling"), case["tp_calendar"], tolerance=0.006):
-            sell_msg = "这是自然日进度（已过天数 ÷ 全月天数）：没有考虑黄金周和周末卖得多"
+            sell_msg = advice["calendar"]
         details = [
-            ("tp_office", ok_office, "办公日进度 = 已过的法定工作日 ÷ 全月法定工作日（国庆 7 天不算，10 日调休上班算）"),
+            ("tp_office", ok_office, advice["tp_office"]),
             ("tp_selling", ok_sell, sell_msg),
-            ("achievement", ok_ach, "达成率 = 本月至今实际 ÷ 月目标"),
-            ("status", ok_status, "达成率不低于卖车日时间进度才是领先"),
+            ("achievement", ok_ach, advice["achievement"]),
+            ("status", ok_status, advice["status"]),
         ]
-        explanation = (
-            f"截至 {day}：本月卖车日权重合计 {case['total']:g}，已过 {case['elapsed']:g}，"
-            f"卖车日时间进度 {case['elapsed']:g} ÷ {case['total']:g} = **{case['tp_selling']:.1%}**；"
-            f"办公日进度只有 **{case['tp_office']:.1%}**（国庆 7 天和周末都不算），自然日 {case['tp_calendar']:.1%}。"
-            f"达成率 {case['actual']:.0f} ÷ {case['target']:.0f} = **{case['achievement']:.1%}**，"
-            f"对照卖车日进度是**{_STATUS_CHOICES[case['status']]}**。\n\n"
-            + (f"按办公日进度它看起来是“{_STATUS_CHOICES[case['office_status']]}”——结论正好相反。"
-               if case["office_status"] != case["status"] else "")
-            + "展厅的一个月不是从节后才开始：黄金周和周末是卖车最多的日子，按办公日算进度会让店长以为时间还多、"
-            "进度“领先”，月底才发现落后。"
-        )
-        return Feedback.grade(
-            details,
-            explanation=explanation,
-            explanation_en=(
-                f"By {case['as_of']:%d %b}: selling-day progress {case['tp_selling']:.1%}, office days "
-                f"{case['tp_office']:.1%}, calendar {case['tp_calendar']:.1%}; achievement {case['achievement']:.1%} → "
-                f"{'ahead' if case['status'] == 'ahead' else 'behind'} on selling days."
-            ),
-            hint="先把截至当天的日权重加起来，再除以全月的日权重合计。",
-            hint_en="Add up the day weights up to the day, then divide by the month's total.",
-        )
+        office_note = ""
+        if case["office_status"] != case["status"]:
+            office_note = _TEXT.text("progress.office_note",
+                                     office_status_name=_STATUS_CHOICES[case["office_status"]])
+        return Feedback.grade(details, **_TEXT.feedback("progress", **case, day=day, office_note=office_note,
+                                                        status_name=_STATUS_CHOICES[case["status"]]))
 
+    texts = _TEXT.exercise("progress", **{
+        **case, "day": day, "year": period[:4], "month": int(period[5:]), "weights": _weights_markdown(case["weights"]),
+        "working_days": int(case["weights"]["working_day"].sum()),
+    })
+    texts["title"], texts["title_en"] = _TEXT.both("progress.title", day=day)
     return Exercise(
         id="01c-progress",
-        title=f"练习 1C（续）：{day}看板——时间进度按卖车日算",
-        title_en="Exercise 1C (part 2): the board on the 15th — time progress on selling days",
-        instructions=(
-            f"演示门店 **{store_id}**，{period[:4]} 年 {int(period[5:])} 月销量目标 **{case['target']:.0f} 台**，"
-            f"截至 **{day}** 实际 **{case['actual']:.0f} 台**。\n\n"
-            f"本月每天的卖车日权重（{case['source']}；“节”= 法定节假日；调休上班的周末日仍按周末算）：\n\n"
-            f"{_weights_markdown(case['weights'])}\n\n"
-            "1. 按**法定工作日**（办公部门的口径）算，时间进度是多少？本月法定工作日共 "
-            f"{int(case['weights']['working_day'].sum())} 天。\n"
-            "2. 按**卖车日权重**算，时间进度是多少？\n"
-            "3. 本月至今的达成率是多少？\n"
-            "4. 对照卖车日时间进度，这家店是领先还是落后？"
-        ),
-        instructions_en=(
-            f"Demo store {store_id}: target {case['target']:.0f} units, {case['actual']:.0f} sold by {case['as_of']:%d %b}. "
-            "1) Time progress on official working days? 2) On the selling-day weights shown? 3) Achievement to date? "
-            "4) Ahead or behind on selling days?"
-        ),
+        **texts,
         fields={
             "tp_office": NumberField("时间进度（法定工作日）", "Time progress (office days)", percent=True),
             "tp_selling": NumberField("时间进度（卖车日）", "Time progress (selling days)", percent=True),
             "achievement": NumberField("达成率", "Achievement", percent=True, ratio_max=3),
-            "status": ChoiceField("对照卖车日进度", "Against selling-day progress", options=_STATUS_CHOICES,
-                                  options_en={"ahead": "ahead", "behind": "behind"}),
+            "status": ChoiceField("对照卖车日进度", "Against selling-day progress", **_TEXT.choice("progress.options.status")),
         },
         check=check,
         model_answer=model,
@@ -775,37 +633,14 @@ rebalancing_variant = rebalancing_drill(20261123, number=1)
 # ----------------------------------------------------------------------------------------------------------------
 # 01d 目标从哪里来：干系人、集团考核与 VP、年度工作计划
 
-_HOLDERS = {"factory": "厂家 / 集团", "owner": "投资人 / 总经理", "staff": "员工 / 团队", "customer": "客户"}
-_HOLDERS_EN = {"factory": "factory / group", "owner": "investor / GM", "staff": "staff / team", "customer": "customers"}
+_HOLDERS, _HOLDERS_EN = _TEXT.options("goals.holders")
+_GOAL_ITEM = _TEXT.text("goals.item")
 
 #: expectation id → (zh text, the stakeholder it serves)
-STAKEHOLDER_GOALS = {
-    "g1": ("全年零售完成 VP 的 100%，拿到四个季度的返利", "factory"),
-    "g2": ("新车毛利加衍生毛利每台不低于 6,000 元，全年净利润 300 万元", "owner"),
-    "g3": ("每位顾问月均收入不低于 8,000 元，新人 3 个月内能独立接待", "staff"),
-    "g4": ("交车满意度不低于 90 分，交车手续 1 小时内办完", "customer"),
-    "g5": ("库存周转不超过 45 天，车辆资金占用不超过 2,000 万元", "owner"),
-    "g6": ("本区域市场占有率提升到 8%，形象店建设按标准验收", "factory"),
-    "g7": ("投诉 48 小时内给出处理方案，首保回厂率 85%", "customer"),
-    "g8": ("每季度评一次明星顾问，优秀者晋升为展厅主管", "staff"),
-}
+STAKEHOLDER_GOALS = _TEXT.table("cases.goals")
 
 #: the 01d policy case: factory VP, last year's sales, the group's growth, the margin handed to consultants
 POLICY_CASE = {"volume_plan": 1150, "vp_tier": 1.0, "last_year": 1120, "group_growth": 0.08, "safety": 0.05}
-
-_PLAN_RULES = {
-    "target": ["台", "%", "万", "目标"],
-    "measure": ["措施", "通过", "开展", "举办", "培训", "邀约", "活动", "增加", "建立"],
-    "quarter": ["季度", "Q1", "Q2", "Q3", "Q4", "上半年", "下半年", "月底", "月前", "月起", "月份"],
-    "difficulty": ["难点", "风险", "困难", "挑战", "瓶颈", "不足"],
-}
-_PLAN_MSG = {
-    "target": "写出可以考核的目标（数字和单位，例如 1,210 台、占有率 8%）",
-    "measure": "写出达成目标的措施（做什么，例如开展车展、增加邀约、培训新人）",
-    "quarter": "写出时间安排（哪个季度或哪几个月做）",
-    "difficulty": "写出难点或风险，以及你打算怎么应对",
-}
-
 
 def policy_case_numbers() -> dict:
     """The 01d policy case computed by :func:`dealerlab.targets.policy_target` (the same function as notebook 1)."""
@@ -819,86 +654,45 @@ def _check_goal_sources(answer: dict) -> Feedback:
     wrong = wrong_cases(holders, STAKEHOLDER_GOALS)
     ok_store = is_close(answer.get("store_target"), n["store"], tolerance=0.5)
     ok_team = is_close(answer.get("team_target"), n["team"], tolerance=0.5)
-    store_msg = "门店目标要同时满足厂家 VP 和集团的增长要求：两个数都算出来，取大的那个（向上取整）"
+    advice = _TEXT.table("goals.advice")
+    store_msg = advice["store"]
     if is_close(answer.get("store_target"), n["vp"], tolerance=0.5):
-        store_msg = "只完成 VP 还不够：集团按“去年 × (1 + 8%)”考核，这个数更大"
-    team_msg = "分给顾问的合计 = 门店目标 × (1 + 5%)，向上取整"
+        store_msg = advice["store_vp"]
+    team_msg = advice["team"]
     if is_close(answer.get("team_target"), n["store"], tolerance=0.5):
-        team_msg = "分给顾问的合计要留 5% 余量：总有顾问完不成，门店还得达成"
+        team_msg = advice["team_store"]
     plan = str(answer.get("plan") or "")
-    found = find_keywords(plan, _PLAN_RULES)
+    found = find_keywords(plan, _TEXT.table("goals.plan.keywords"))
+    missing_advice = _TEXT.table("goals.plan.missing")
     missing = [k for k, ok in found.items() if not ok]
     details = [
         ("holders", not wrong,
-         (case_names(wrong, STAKEHOLDER_GOALS, "第 {n} 条") + " 再想想：这个期望是谁最先提出、谁最在意？") if wrong else ""),
+         advice["holders"].format(cases=case_names(wrong, STAKEHOLDER_GOALS, _GOAL_ITEM)) if wrong else ""),
         ("store_target", ok_store, store_msg),
         ("team_target", ok_team, team_msg),
         ("plan", len(plan) >= 20 and not missing,
-         "；".join(_PLAN_MSG[k] for k in missing) if missing else "再具体一点（至少 20 个字）"),
+         "；".join(missing_advice[k] for k in missing) if missing else advice["plan"]),
     ]
-    return Feedback.grade(
-        details,
-        weights={"holders": 2, "store_target": 1, "team_target": 1, "plan": 2},
-        explanation=(
-            "**目标从干系人的期望来。** 店长的目标不是只有厂家的任务：厂家和集团要量和占有率，投资人和总经理要利润、"
-            "周转和资金安全，员工要收入和成长，客户要满意和被尊重。一份好的年度目标四方都照顾到，而且互相不打架——"
-            "只冲量不看毛利，投资人不答应；只压成本不管收入，顾问会走。\n\n"
-            f"**依集团考核和 VP 定年度目标：** 厂家 VP {POLICY_CASE['volume_plan']:,} 台 × 100% = {n['vp']:,} 台；"
-            f"集团要求比去年 {POLICY_CASE['last_year']:,} 台增长 8%：{POLICY_CASE['last_year']:,} × 1.08 = 1,209.6，"
-            f"向上取整 **{n['store']:,} 台**（目标向下取整就完不成要求）。两者取大，门店年度目标 {n['store']:,} 台。"
-            f"分给顾问时再留 5% 余量：{n['store']:,} × 1.05 = 1,270.5 → **{n['team']:,} 台**。\n\n"
-            "**年度工作计划** 把目标落成措施：每条写清目标（数字）、措施（做什么）、季度（什么时候做）和难点（"
-            "最可能卡在哪里、怎么办），之后每个季度对照复盘。"
-        ),
-        explanation_en=(
-            f"Goals come from the stakeholders. Year target = max(VP {n['vp']}, last year × 1.08 = {n['store']}) = "
-            f"{n['store']}; handed to consultants with a 5% margin: {n['team']}. A plan line names the target, the "
-            "measure, the quarter and the difficulty."
-        ),
-        hint="先判断每条期望最关心的人是谁；再把 VP 和集团要求两个数都算出来。",
-        hint_en="Who cares most about each expectation? Then compute both requirements.",
-    )
+    return Feedback.grade(details, weights={"holders": 2, "store_target": 1, "team_target": 1, "plan": 2},
+                          **_TEXT.feedback("goals", **POLICY_CASE, **n))
 
 
 def _goal_sources_model(answer=None) -> str:
     n = policy_case_numbers()
     lines = [f"{i}. {text} → {_HOLDERS[h]}" for i, (text, h) in enumerate(STAKEHOLDER_GOALS.values(), start=1)]
-    return (
-        "**干系人：**\n\n" + "\n".join(lines) + "\n\n"
-        f"**门店年度目标：** {n['store']:,} 台（集团要求 1,120 × 1.08 = 1,209.6 → 1,210，大于 VP {n['vp']:,} 台）；"
-        f"**分给顾问的合计：** {n['team']:,} 台。\n\n"
-        "**年度计划一条（参考）：** 目标：全年零售 1,210 台、区域占有率 8%。措施：一季度举办两场周末试驾会，"
-        "二季度起每月开展一次老客户转介绍活动，新人入职先培训两周再上岗。难点：三季度是淡季、库存偏高，"
-        "风险是压价冲量——应对：提前和厂家确认车源节奏，淡季以衍生业务毛利考核为主。"
-    )
+    return _TEXT.text("goals.model_answer", holders="\n".join(lines), **n)
 
 
 goal_sources = Exercise(
     id="01d-goal-sources",
-    title="练习 1D：目标从哪里来——干系人、集团考核与年度计划",
-    title_en="Exercise 1D: where goals come from — stakeholders, group appraisal, annual plan",
-    instructions=(
-        "店长定年度目标之前，先想清楚“谁对我有期望”。\n\n"
-        "1. 下面八条期望，各自最先来自哪一方？\n\n"
-        + case_lines(STAKEHOLDER_GOALS, indent="   ")
-        + "\n\n"
-        f"2. 2027 年厂家给这家店的 VP 是 **{POLICY_CASE['volume_plan']:,} 台**，店里要拿全年返利（VP 的 100%）；"
-        f"集团按“比去年增长 8%”考核，去年实际销售 **{POLICY_CASE['last_year']:,} 台**。"
-        "门店的年度目标至少是多少台？\n"
-        "3. 销售经理把目标分给顾问时留 **5% 余量**（总有人完不成）。分给顾问的目标合计是多少台？\n"
-        "4. 为这个目标写一条年度工作计划：目标、措施、季度安排、难点（及应对）。"
-    ),
-    instructions_en=(
-        "1) Whose expectation is each line? 2) VP 1,150 (100%), last year 1,120, group growth 8%: the store's year "
-        "target? 3) With a 5% margin for consultants: their total? 4) One annual-plan line: target, measure, quarter, "
-        "difficulty."
-    ),
+    **_TEXT.exercise("goals", goals=case_lines(STAKEHOLDER_GOALS, indent="   "), **POLICY_CASE),
     fields={
-        "holders": case_field("期望来自哪一方", "Whose expectation", STAKEHOLDER_GOALS, _HOLDERS, _HOLDERS_EN, item="第 {n} 条"),
+        "holders": case_field("期望来自哪一方", "Whose expectation", STAKEHOLDER_GOALS, _HOLDERS, _HOLDERS_EN,
+                              item=_GOAL_ITEM),
         "store_target": NumberField("门店年度目标", "Store year target", unit="台"),
         "team_target": NumberField("分给顾问的目标合计", "Consultants' targets in total", unit="台"),
         "plan": TextField("年度工作计划（一条）", "One annual-plan line", rows=4,
-                          placeholder="目标：…… 措施：…… 季度：…… 难点及应对：……"),
+                          placeholder=_TEXT.text("goals.placeholder.plan")),
     },
     check=_check_goal_sources,
     model_answer=_goal_sources_model,
@@ -910,14 +704,11 @@ goal_sources = Exercise(
 #: 01e tree case: the month target and the last 3 months' units per model line × consultant
 TREE_TOTAL = 30
 TREE_UNITS = {"王": {"sedan": 6, "suv": 2}, "李": {"sedan": 3, "suv": 4}, "张": {"sedan": 3, "suv": 2}}
-_TREE_MODELS = {"sedan": "轿车", "suv": "SUV"}
-_TREE_MODELS_EN = {"sedan": "sedan", "suv": "SUV"}
+_TREE_MODELS, _TREE_MODELS_EN = _TEXT.options("tree.models")
 
 #: 01e matrix case: consultant → (month target, actual units)
 MATRIX_TEAM = {"A": (12, 15), "B": (6, 7), "C": (16, 13), "D": (10, 5), "E": (14, 13), "F": (12, 8)}
-_QUAD_EN = {"star": "star", "leader_below_target": "ahead but below target", "low_target": "target too low",
-            "high_target": "target too high", "coach": "coach"}
-
+_QUAD_EN = _TEXT.table("tree.quadrants_en")
 
 def tree_case() -> pd.DataFrame:
     """The 01e tree case split by :func:`dealerlab.targets.tree_split` (model line first, then consultant)."""
@@ -948,48 +739,32 @@ def _check_tree_matrix(answer: dict) -> Feedback:
     within = all(v is not None and v == int(v) and abs(v - exact[k]) < 1 for k, v in cells.items())
     col_ok = all(sum((cells[(m, p)] or 0) for p in TREE_UNITS) == target_model[m] for m in _TREE_MODELS)
     ok_tree = within and col_ok
+    advice = _TEXT.table("tree.advice")
     if not col_ok:
-        tree_msg = (f"先分车型：{TREE_TOTAL} 台按两个车型近 3 个月的销量（轿车 12、SUV 8）分，"
-                    f"轿车 {target_model['sedan']} 台、SUV {target_model['suv']} 台——每一列加起来要等于它的车型目标")
+        tree_msg = advice["models"].format(total=TREE_TOTAL, sedan=target_model["sedan"], suv=target_model["suv"])
     else:
-        tree_msg = "再分顾问：每个车型的目标按顾问在这个车型上的销量占比分，整数台，小数部分大的多分 1 台"
+        tree_msg = advice["people"]
     m = matrix_case().set_index("staff_id")
+    medians = {"amount_median": m["amount_median"].iloc[0], "rate_median": m["rate_median"].iloc[0]}
     quad = answer.get("quadrant") or {}
     q_wrong = [k for k in MATRIX_TEAM if quad.get(k) != m.loc[k, "quadrant"]]
     star_err = [k for k in q_wrong if quad.get(k) == "star" and m.loc[k, "achievement"] < 1]
     q_msg = ""
     if q_wrong:
-        q_msg = (f"顾问 {'、'.join(q_wrong)} 的象限不对：分界线是团队的中位数"
-                 f"（销量 {m['amount_median'].iloc[0]:g} 台、达成率 {m['rate_median'].iloc[0]:.1%}），不是 100%")
+        q_msg = advice["quadrant"].format(wrong="、".join(q_wrong), **medians)
         if star_err:
-            q_msg += f"；{'、'.join(star_err)} 没完成目标（< 100%），不能叫明星、不表扬"
+            q_msg += advice["star"].format(wrong="、".join(star_err))
     ok_first = answer.get("first_step_b") == "b"
     details = [
         ("tree", ok_tree, tree_msg),
         ("quadrant", not q_wrong, q_msg),
-        ("first_step_b", ok_first, "B 达成率高、销量却低：先想想这是能力问题，还是目标和出勤的问题——要先查清楚才能表扬或辅导"),
+        ("first_step_b", ok_first, advice["first_step_b"]),
     ]
     piv = tree.pivot_table(index="staff_id", columns="model", values="target", aggfunc="sum")
-    return Feedback.grade(
-        details,
-        weights={"tree": 2, "quadrant": 2, "first_step_b": 1},
-        explanation=(
-            f"**多杈树法 / 剥洋葱法：** 先按车型分（轿车 {target_model['sedan']}、SUV {target_model['suv']}），"
-            "再把每个车型剥给顾问。轿车 18 台按 6 : 3 : 3 分是 9、4.5、4.5：两个 0.5 一样大，多出的 1 台给排在前面的"
-            f"（李 {int(piv.loc['李', 'sedan'])}、张 {int(piv.loc['张', 'sedan'])}）；SUV 12 台按 2 : 4 : 2 分是 3、6、3。"
-            "每一层加起来都等于上一层，谁的任务从哪里来一目了然。\n\n"
-            f"**达成额 × 达成率：** 分界线是团队中位数（销量 {m['amount_median'].iloc[0]:g} 台、达成率 "
-            f"{m['rate_median'].iloc[0]:.1%}）。A 高额高率且超额 → 明星，请他分享；E 高额高率但只完成 92.9% → "
-            "领先但未达标，肯定做法、找出差的 1 台，不表扬；C 高额低率 → 目标偏高或靠加班，重新评估；"
-            "B 低额高率 → 目标偏低或出勤少，先核对；D、F 低额低率 → 一对一辅导，拆漏斗找问题。"
-        ),
-        explanation_en=(
-            "Split by model line first, then by consultant, each level with largest remainders. The matrix splits at "
-            "the team medians; a consultant below 100% of target is never a star."
-        ),
-        hint="先算两个车型各分多少台，再在每个车型里分给三位顾问。",
-        hint_en="First the model lines, then the consultants within each line.",
-    )
+    return Feedback.grade(details, weights={"tree": 2, "quadrant": 2, "first_step_b": 1},
+                          **_TEXT.feedback("tree", sedan=target_model["sedan"], suv=target_model["suv"],
+                                           li_sedan=int(piv.loc["李", "sedan"]), zhang_sedan=int(piv.loc["张", "sedan"]),
+                                           **medians))
 
 
 def _tree_matrix_model(answer=None) -> str:
@@ -999,30 +774,13 @@ def _tree_matrix_model(answer=None) -> str:
                       f"{int(piv.loc[p].sum())} |" for p in TREE_UNITS)
     m = matrix_case().set_index("staff_id")
     quads = "；".join(f"{k} {m.loc[k, 'quadrant_name']}" for k in MATRIX_TEAM)
-    return (
-        "| 顾问 | 轿车 | SUV | 合计 |\n|---|---|---|---|\n" + lines
-        + f"\n| 合计 | {int(piv['sedan'].sum())} | {int(piv['suv'].sum())} | {TREE_TOTAL} |\n\n"
-        f"**象限：** {quads}。\n\n**B 的第一步：** 核对目标是否偏低、出勤天数是否偏少，再决定下月是否上调目标。"
-    )
+    return _TEXT.text("tree.model_answer", rows=lines, sedan=int(piv["sedan"].sum()), suv=int(piv["suv"].sum()),
+                      total=TREE_TOTAL, quads=quads)
 
 
 tree_matrix = Exercise(
     id="01e-tree-matrix",
-    title="练习 1E：车型 × 顾问分解，再用达成额 × 达成率复盘",
-    title_en="Exercise 1E: split by model line × consultant, then review amount × rate",
-    instructions=(
-        f"**1. 多杈树法。** 下月目标 **{TREE_TOTAL} 台**。近 3 个月各顾问分车型的销量："
-        "王 轿车 6、SUV 2；李 轿车 3、SUV 4；张 轿车 3、SUV 2（合计轿车 12、SUV 8）。先按车型分，再把每个车型分给顾问"
-        "（整数台，每一列加起来等于该车型的目标）。\n\n"
-        "**2. 达成额 × 达成率。** 上个月六位顾问的目标 / 实际（台）："
-        + "；".join(f"{k} {tg} / {a}" for k, (tg, a) in MATRIX_TEAM.items())
-        + "。按团队中位数分象限，把每人放进对应的象限。\n\n"
-        "**3.** 对 B，店长第一步该做什么？"
-    ),
-    instructions_en=(
-        f"1) Split {TREE_TOTAL} units by model line, then by consultant (last 3 months: 王 6/2, 李 3/4, 张 3/2). "
-        "2) Place six consultants (target / actual) in the amount × rate matrix. 3) First step for B?"
-    ),
+    **_TEXT.exercise("tree", total=TREE_TOTAL, team="；".join(f"{k} {tg} / {a}" for k, (tg, a) in MATRIX_TEAM.items())),
     fields={
         "tree": TableField(
             "车型 × 顾问的目标（台）", "Targets by consultant × model line (units)",
@@ -1030,18 +788,10 @@ tree_matrix = Exercise(
             totals="both",
         ),
         "quadrant": ClassifyField(
-            "象限", "Quadrant", items={k: f"顾问 {k}" for k in MATRIX_TEAM},
+            "象限", "Quadrant", items={k: _TEXT.text("tree.consultant", name=k) for k in MATRIX_TEAM},
             classes=_quadrant_labels(), classes_en=_QUAD_EN,
         ),
-        "first_step_b": ChoiceField(
-            "B 的第一步", "First step for B",
-            options={
-                "a": "在晨会上表扬 B，请他分享经验",
-                "b": "先核对 B 的目标是否定低了、本月出勤了几天，再决定下月是否上调",
-                "c": "B 销量最低，安排一对一辅导",
-            },
-            options_en={"a": "praise B", "b": "check B's target and days attended first", "c": "coach B"},
-        ),
+        "first_step_b": ChoiceField("B 的第一步", "First step for B", **_TEXT.choice("tree.options.first_step_b")),
     },
     check=_check_tree_matrix,
     model_answer=_tree_matrix_model,

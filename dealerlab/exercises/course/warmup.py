@@ -54,10 +54,10 @@ capture_rate = Exercise(
     **_TEXT.exercise("capture", **_LOG),
     fields={
         "rate": NumberField("信息留存率", "Capture rate", percent=True),
-        "formula": ChoiceField("正确的公式是", "The right formula", options=_TEXT.table("capture.options.formula")),
+        "formula": ChoiceField("正确的公式是", "The right formula", **_TEXT.choice("capture.options.formula")),
         "practices": ChoiceField(
             "能真正提高信息留存率的做法（多选）", "Practices that really raise it (several)",
-            options=_TEXT.table("capture.options.practices"), multiple=True,
+            **_TEXT.choice("capture.options.practices"), multiple=True,
         ),
     },
     check=_check_capture,

@@ -9,6 +9,7 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab.calendar import period_range
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import ids, label
@@ -186,7 +187,9 @@ def retention_findings(ctx) -> list[Finding]:
     period = ctx.params.period
     end = pd.Period(period, freq="M")
     stores = [ctx.params.store_id] if ctx.params.store_id else list(ctx.stores)
-    figs = retention_figures(ctx.ds, periods=[period], stores=stores).set_index(["store_id", "metric"])
+    # a batch of store reports computes every store's rows once (dealerlab._batch)
+    figs = batch.across_stores(retention_figures, ctx.ds, stores=stores, periods=[period])
+    figs = figs.set_index(["store_id", "metric"])
     out = []
     rules = [  # metric, line, title zh, title en, the population zh, en
         ("first_service_rate", FIRST_SERVICE_LINE, "首保回厂率低于 75%", "first-service rate below 75%",
