@@ -37,7 +37,7 @@ from dealerlab.i18n import Catalogue
 from dealerlab.report._nb import import_nbformat
 from dealerlab.report.params import ReportParams
 
-__all__ = ["NotebookJob", "run_jobs", "start_kernels", "Kernels", "notebook_path", "import_nbformat"]
+__all__ = ["NotebookJob", "run_jobs", "start_kernels", "Kernels", "KernelHelp", "notebook_path", "import_nbformat"]
 
 _MSG = Catalogue.load("report/execute")
 
@@ -213,6 +213,33 @@ def _local_kernel(runtime_dir: str | None = None) -> Iterator[object]:
         _stop_kernel(km, kc)
 
 
+class KernelHelp:
+    """A request a kernel is running (:meth:`Kernels.help_with_figures`); :meth:`wait` for its end."""
+
+    #: the longest wait for the kernel's answer (a kernel that is alive but never answers is not waited for beyond)
+    TIMEOUT = 900.0
+
+    def __init__(self, km, kc, msg_id: str):
+        self.km, self.kc, self.msg_id = km, kc, msg_id
+
+    def wait(self) -> bool:
+        """True once the kernel has run the request; False when it failed, died or did not answer in time."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + self.TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_shell_msg(timeout=1.0)
+            except queue.Empty:
+                if not self.km.is_alive():
+                    return False
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == self.msg_id:  # not the warm-up's reply
+                return msg.get("content", {}).get("status") == "ok"
+        return False
+
+
 def _thread(target: Callable[[], None]):
     """``target`` started in a daemon thread (imports run beside this process's work)."""
     import threading
@@ -247,6 +274,18 @@ class Kernels:
                                             initializer=_worker_init, initargs=(runtime_dir, warm))
             for _ in range(workers):  # a spawn pool starts one worker per task submitted
                 self.pool.submit(_worker_ping)
+
+    def help_with_figures(self, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> KernelHelp | None:
+        """Ask the run's only kernel to compute, once it has warmed up, the run's figures that this process has not
+        taken yet (:func:`dealerlab.report.shared.compute_families`, from the data pickle ``data``); pass the result to
+        :func:`~dealerlab.report.shared.write_shared_figures`. None for a pool of kernels (their workers are busy
+        with notebooks) or a kernel without a client."""
+        if self.kc is None or self.km is None:
+            return None
+        from dealerlab.report.shared import request_families
+
+        code = request_families(data, periods=periods, stores=stores)
+        return KernelHelp(self.km, self.kc, self.kc.execute(code, silent=True, store_history=False))
 
     def run(self, jobs: Sequence[NotebookJob], progress: Callable[[int, int, str], None] | None = None) -> list[str]:
         """Execute ``jobs`` on these kernels; their output paths in order."""
