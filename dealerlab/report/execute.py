@@ -187,8 +187,9 @@ def _worker_init(runtime_dir: str | None = None, warm: bool = False) -> None:
 
 
 def _import_exporter() -> None:
-    import_nbformat()
-    import nbconvert  # noqa: F401
+    from dealerlab.report.export import warm_up
+
+    warm_up()
 
 
 def _import_executor() -> None:
