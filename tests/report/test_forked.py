@@ -98,10 +98,12 @@ def test_a_split_report_shows_exactly_what_one_process_builds(tmp_path, monkeypa
 
     monkeypatch.setitem(report_context._SPLIT, "sections", True)
     split = ReportContext.open(str(data), "2026-10", "S01")
-    assert split._worker is not None and split._worker.keys == list(forked.FORKED_SECTIONS)
+    # the child computes its sections' findings first (the summary ranks them with the kernel's), then the sections
+    assert split._worker is not None and split._worker.keys == ["findings", *forked.FORKED_SECTIONS]
     got = {k: str(split.section(k)) for k in keys}
     assert got == expected
     assert split._readings == alone._readings  # the notes template reads them
+    assert [repr(f) for f in split.findings()] == [repr(f) for f in alone.findings()]
 
 
 class _Helper:
