@@ -74,6 +74,7 @@ __all__ = [
     "kano_summary",
     "index_vs_target",
     "complaint_figures",
+    "store_complaint_figures",
     "complaint_pareto",
     "long_metrics",
     "label",
@@ -626,6 +627,30 @@ def index_vs_target(ds: Dataset, *, periods: Iterable[str] | str, stores: Iterab
 
 
 # ------------------------------------------------------------------------------------------------- complaints
+
+
+def store_complaint_figures(ds: Dataset, *, stores: Iterable[str] | str | None, periods: Iterable[str] | str,
+                            open_days: int = 7) -> pd.DataFrame:
+    """:func:`complaint_figures` of the ``complaints`` table of ``ds`` (what the report and the cadence table show):
+    in a batch of store reports computed once for every store (:func:`dealerlab._batch.across_stores`).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data, with ``complaints``.
+    stores : str or list of str, optional
+        Stores (None: every store in ``complaints``).
+    periods : str or list of str
+        Months ``YYYY-MM``.
+    open_days : int
+        Age in days above which an open complaint is reported.
+
+    Returns
+    -------
+    DataFrame
+        What :func:`complaint_figures` returns.
+    """
+    return complaint_figures(ds["complaints"], periods=periods, stores=stores, open_days=open_days)
 
 
 def complaint_figures(

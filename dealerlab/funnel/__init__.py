@@ -18,7 +18,6 @@ import os
 from typing import TYPE_CHECKING
 
 from dealerlab._docstrings import share_docs
-from dealerlab.funnel import rates as _rates
 from dealerlab.funnel.benchmarks import (
     BUSINESS_TYPES,
     BenchmarkSet,

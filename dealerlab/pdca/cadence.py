@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dealerlab import _batch
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds, periods_back
 from dealerlab.errors import MissingTableError
@@ -105,9 +106,11 @@ def complaint_status(ds: Dataset, *, store_id: str, period: str, open_days: int 
     serious = in_month[in_month["severity"].isin(_SERIOUS).fillna(False)]
     not_escalated = int((~serious["escalated"].astype("boolean").fillna(False)).sum())
     try:
-        from dealerlab.csi import complaint_figures
+        from dealerlab.csi import store_complaint_figures
 
-        fig = complaint_figures(ds["complaints"], periods=[period], stores=[store_id], open_days=open_days).iloc[0]
+        # in a batch of store reports computed once for every store (dealerlab._batch)
+        fig = _batch.across_stores(store_complaint_figures, ds, stores=[store_id], periods=[period],
+                                   open_days=open_days).iloc[0]
         count, overdue = int(fig["count"]), int(fig["open_over_7d"])
     except ImportError:  # the CSI module is not installed: count here (same definition)
         resolved = pd.to_datetime(df["resolved_date"])

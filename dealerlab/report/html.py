@@ -158,12 +158,74 @@ def kpi_cards(cards: Sequence[dict], *, lang: str = "zh") -> str:
     return '<div class="dl-kpis">' + "".join(out) + "</div>"
 
 
+#: resolution of the report's charts
+DPI = 120
+#: room drawn around a chart for what lies outside its figure (long labels, a legend below), inches; a chart reaching
+#: further is saved by ``savefig`` itself
+_MARGIN = 1.0
+
+
+def _png_drawn_once(fig, dpi: int = DPI) -> bytes | None:
+    """``fig.savefig(format="png", dpi=dpi, bbox_inches="tight")`` with one drawing instead of two.
+
+    ``savefig`` with a tight bounding box lays the whole figure out once to measure it, then draws it cropped to that
+    box. Here the figure is drawn once, with :data:`_MARGIN` of room around it (matplotlib's own bounding-box
+    adjustment, shifted by whole pixels), measured on that drawing and cropped to the padded tight box: the same
+    chart, placed within half a pixel of where ``savefig`` puts it. None (the caller uses ``savefig``) for a figure
+    this does not cover: a layout engine, figure-level legends or images, sub-figures, or a box beyond the margin.
+    """
+    import matplotlib as mpl
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    try:  # the function savefig itself uses to crop a figure (private: another matplotlib may not have it)
+        from matplotlib._tight_bbox import adjust_bbox
+    except ImportError:  # pragma: no cover
+        return None
+
+    if fig.get_layout_engine() is not None or fig.legends or fig.images or fig.subfigs:
+        return None
+    rc = mpl.rcParams
+    if not all(str(rc[f"savefig.{k}"]) == "auto" for k in ("facecolor", "edgecolor")):
+        return None
+    pad = rc["savefig.pad_inches"]
+    if not isinstance(pad, (int, float)):
+        return None
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    width, height = fig.get_size_inches()
+    room = Bbox.from_extents(-_MARGIN, -_MARGIN, width + _MARGIN, height + _MARGIN)
+    restore = adjust_bbox(fig, room, canvas.get_renderer(), dpi)
+    try:
+        canvas.draw()
+        box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)  # inches from the room's lower left corner
+    finally:
+        restore()
+    drawn = np.asarray(canvas.buffer_rgba())
+    full_h, full_w = drawn.shape[:2]
+    x0, y0, x1, y1 = (v * dpi for v in box.extents)
+    if x0 < 0 or y0 < 0 or x1 > full_w or y1 > full_h:
+        return None
+    w, h = int(box.width * dpi), int(box.height * dpi)  # the size savefig gives the cropped figure
+    left = min(int(round(x0)), full_w - w)
+    top = max(full_h - int(round(y0)) - h, 0)  # savefig keeps the bottom edge (its height is rounded down)
+    pixels = drawn[top:top + h, left:left + w]
+    buf = io.BytesIO()
+    mpl.image.imsave(buf, pixels, format="png", origin="upper", dpi=dpi)
+    return buf.getvalue()
+
+
 def figure(fig, *, alt: str = "") -> str:
-    """A matplotlib figure as an inline PNG (the figure is closed)."""
+    """A matplotlib figure as an inline PNG (the figure is closed): the figure's tight bounding box at :data:`DPI`,
+    drawn once (:func:`_png_drawn_once`, else ``savefig``)."""
     import matplotlib.pyplot as plt
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=120, bbox_inches="tight")
+    png = _png_drawn_once(fig)
+    if png is None:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+        png = buf.getvalue()
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    data = base64.b64encode(png).decode("ascii")
     return f'<img class="dl-chart" alt="{esc(alt)}" src="data:image/png;base64,{data}"/>'

@@ -31,6 +31,7 @@ import pandas as pd
 
 from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["Goal", "smart_check", "VAGUE_WORDS", "GOAL_FIELDS"]
 
@@ -44,13 +45,10 @@ VAGUE_WORDS = (
 
 _DIGIT = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万两]+(?:台|辆|个|次|元|万|%|成|倍|天|周)")
 
-_LETTERS = {
-    "S": ("具体", "Specific"),
-    "M": ("可衡量", "Measurable"),
-    "A": ("可达成", "Achievable"),
-    "R": ("相关", "Relevant"),
-    "T": ("有时限", "Time-bound"),
-}
+#: the texts of the check (messages/targets/smart.toml): letter names, reasons and hints
+_MSG = Catalogue.load("targets/smart")
+#: letter → (zh, en) name
+_LETTERS = _MSG.pairs("letter")
 
 
 @dataclasses.dataclass
@@ -130,21 +128,25 @@ def _fields(goal) -> dict:
     elif isinstance(goal, Mapping):
         d = dict(goal)
     else:
-        raise ParameterError(
-            "目标要按字段给出（字典、Goal 或一行表格），包括 statement、metric、target、unit、baseline、deadline、owner、parent。",
-            "Give the goal as fields (dict, Goal or a table row): statement, metric, target, unit, baseline, deadline, owner, parent.",
-        )
+        raise ParameterError(*_MSG.both("goal_fields"))
     return {k: d.get(k) for k in GOAL_FIELDS}
 
 
 class _Verdict(NamedTuple):
-    """One letter's verdict: passed or not, why (zh, en) and how to rewrite the goal (zh, en; shown when failed)."""
+    """One letter's verdict: passed or not, the message saying why, the message saying how to rewrite the goal
+    (shown when failed; ``<reason>.hint`` by default), and the values they are formatted with."""
 
     passed: bool
-    reason_zh: str
-    reason_en: str
-    hint_zh: str = ""
-    hint_en: str = ""
+    reason: str
+    values: dict = {}
+    hint: str | None = None
+
+    def texts(self, lang: str) -> tuple[str, str]:
+        """``(reason, hint)`` in ``lang``; the hint is empty when the letter passed."""
+        reason = _MSG.get(self.reason, lang, **self.values)
+        if self.passed:
+            return reason, ""
+        return reason, _MSG.get(self.hint or f"{self.reason}.hint", lang, **self.values)
 
 
 def _text(v) -> str:
@@ -153,102 +155,63 @@ def _text(v) -> str:
 
 def _specific(f: dict) -> _Verdict:
     """S: a statement naming a metric and an owner, not only vague verbs."""
-    statement = _text(f["statement"])
-    metric = _text(f["metric"])
-    owner = _text(f["owner"])
+    statement, metric, owner = _text(f["statement"]), _text(f["metric"]), _text(f["owner"])
     vague = [w for w in VAGUE_WORDS if w in statement]
-    has_number = bool(_DIGIT.search(statement))
     if not statement:
-        return _Verdict(False, "没有写目标陈述。", "The statement is empty.",
-            "用一句话写清：谁、在什么时候、把什么指标做到多少，例如“S02 展厅 2026年12月 展厅销量达到 45 台”。",
-            "Write one sentence: who, by when, which metric, how much — e.g. 'S02 showroom sells 45 units in Dec 2026'.")
-    elif not metric:
-        return _Verdict(False, "没有指明衡量的指标（metric）。", "No metric is named.",
-            "写出具体指标，例如“展厅销量”“试乘试驾率”“衍生收入”，而不是“业绩”“工作”。",
-            "Name the metric, e.g. showroom sales, test-drive rate, add-on revenue — not 'performance'.")
-    elif not owner:
-        return _Verdict(False, "没有指明对象（谁来负责：人、班组或门店）。", "No object/owner is named.",
-            "写上负责人或对象，例如“销售顾问 王某”“二网团队”“S02 门店”。",
-            "Name who owns it: a consultant, a team or the store.")
-    elif vague and not has_number:
-        return _Verdict(False, f"陈述只有“{'、'.join(vague)}”之类的模糊动词，没有数字。",
-            f"The statement only has vague verbs ({', '.join(vague)}) and no number.",
-            "去掉模糊动词，按“谁 + 何时 + 指标 + 达到多少 + 单位”写一句，例如“S01 销售部 下月 零售销量 达到 105 台”。",
-            "Drop the vague verb and write who + when + metric + how much + unit, "
-            "e.g. 'S01 sales team: retail sales reach 105 units next month'.")
-    else:
-        return _Verdict(True, f"指明了指标“{metric}”和对象“{owner}”。", f"Names the metric '{metric}' and the owner '{owner}'.")
+        return _Verdict(False, "S.no_statement")
+    if not metric:
+        return _Verdict(False, "S.no_metric")
+    if not owner:
+        return _Verdict(False, "S.no_owner")
+    if vague and not _DIGIT.search(statement):
+        return _Verdict(False, "S.vague", {"vague_zh": "、".join(vague), "vague_en": ", ".join(vague)})
+    return _Verdict(True, "S.ok", {"metric": metric, "owner": owner})
 
 
 def _measurable(f: dict) -> _Verdict:
     """M: a numeric target with a unit of measure."""
-    target = _number(f["target"])
-    unit = _text(f["unit"])
+    target, unit = _number(f["target"]), _text(f["unit"])
     if target is None:
-        return _Verdict(False, "目标值不是数字（或没有填写）。", "The target is not a number (or is missing).",
-            "填一个数字目标，例如 45（台）或 0.35（35%）。", "Give a numeric target, e.g. 45 (units) or 0.35 (35%).")
-    elif not unit:
-        return _Verdict(False, "目标值没有单位。", "The target has no unit.",
-            "写明单位：台、元、万元、%、次……", "Give the unit: units, yuan, %, times…")
-    elif len(unit) > 4 or any(w in unit for w in VAGUE_WORDS):
-        return _Verdict(False, f"“{unit}”不是计量单位。", f"'{unit}' is not a unit of measure.",
-            "写明单位：台、元、万元、%、次……", "Give the unit: units, yuan, %, times…")
-    else:
-        return _Verdict(True, f"目标 {target:g} {unit} 可以直接计量。", f"Target {target:g} {unit} can be measured.")
+        return _Verdict(False, "M.no_target")
+    if not unit:
+        return _Verdict(False, "M.no_unit", hint="M.unit_hint")
+    if len(unit) > 4 or any(w in unit for w in VAGUE_WORDS):
+        return _Verdict(False, "M.not_unit", {"unit": unit}, hint="M.unit_hint")
+    return _Verdict(True, "M.ok", {"target": target, "unit": unit})
 
 
 def _achievable(f: dict, max_growth: float) -> _Verdict:
     """A: the target within ± ``max_growth`` of a (non-zero) baseline."""
-    target = _number(f["target"])
-    unit = _text(f["unit"])
-    baseline = _number(f["baseline"])
+    target, unit, baseline = _number(f["target"]), _text(f["unit"]), _number(f["baseline"])
     if target is None:
-        return _Verdict(False, "没有数字目标，无法判断能否达成。", "No numeric target, so feasibility cannot be judged.",
-            "先填写数字目标和当前基线。", "Give a numeric target and the current baseline first.")
-    elif baseline is None:
-        return _Verdict(False, "没有基线（现状），无法判断目标是否可达成。", "No baseline, so feasibility cannot be judged.",
-            "填写现在的水平，例如近3个月平均月销量。", "Give the current level, e.g. the last 3 months' average.")
-    elif baseline == 0:
-        ok = target == 0
-        return _Verdict(ok, "基线为 0 且目标为 0。" if ok else "基线为 0，无法用增幅判断可达成性。",
-            "Baseline and target are 0." if ok else "The baseline is 0, so growth cannot be judged.",
-            "用一个非零的参照（如同类门店或上季度水平）作基线。", "Use a non-zero reference as baseline (peer store, last quarter).")
-    else:
-        change = (target - baseline) / abs(baseline)
-        ok = abs(change) <= max_growth + 1e-12
-        if ok:
-            return _Verdict(True, f"目标相对基线变化 {change:+.0%}，在 ±{max_growth:.0%} 的可行范围内。",
-                f"The target changes {change:+.0%} from the baseline, within ±{max_growth:.0%}.")
-        else:
-            lo, hi = baseline * (1 - max_growth), baseline * (1 + max_growth)
-            return _Verdict(False, f"目标相对基线变化 {change:+.0%}，超出 ±{max_growth:.0%} 的可行范围。",
-                f"The target changes {change:+.0%} from the baseline, beyond ±{max_growth:.0%}.",
-                f"把目标放在 {lo:g}–{hi:g} {unit} 之间，或把超出的部分设为突破目标（分阶段实现）。",
-                f"Keep the target within {lo:g}–{hi:g} {unit}, or make the excess a stretch goal.")
+        return _Verdict(False, "A.no_target")
+    if baseline is None:
+        return _Verdict(False, "A.no_baseline")
+    if baseline == 0:
+        return _Verdict(True, "A.zero_both") if target == 0 else _Verdict(False, "A.zero")
+    change = (target - baseline) / abs(baseline)
+    values = {"change": change, "max_growth": max_growth}
+    if abs(change) <= max_growth + 1e-12:
+        return _Verdict(True, "A.ok", values)
+    lo, hi = baseline * (1 - max_growth), baseline * (1 + max_growth)
+    return _Verdict(False, "A.too_far", {**values, "lo": lo, "hi": hi, "unit": unit})
 
 
 def _relevant(f: dict) -> _Verdict:
     """R: linked to a parent goal or KPI."""
     if _blank(f["parent"]):
-        return _Verdict(False, "没有关联上级目标或 KPI。", "Not linked to a parent goal or KPI.",
-            "写明它支撑哪个上级目标，例如“门店年度销量 520 台”或 KPI“展厅成交率”。",
-            "Say which higher goal it serves, e.g. the store's annual volume or a KPI.")
-    else:
-        return _Verdict(True, f"支撑上级目标“{str(f['parent']).strip()}”。", f"Serves the parent goal '{str(f['parent']).strip()}'.")
+        return _Verdict(False, "R.no_parent")
+    return _Verdict(True, "R.ok", {"parent": str(f["parent"]).strip()})
 
 
 def _time_bound(f: dict, setting: pd.Timestamp | None) -> _Verdict:
     """T: a readable deadline after the setting date."""
     deadline = _date(f["deadline"])
     if deadline is None:
-        return _Verdict(False, "没有截止日期（或日期无法识别）。", "No deadline (or it cannot be read).",
-            "写明截止日期，例如 2026-12-31 或“2026年12月”。", "Give a deadline, e.g. 2026-12-31.")
-    elif setting is not None and deadline <= setting:
-        return _Verdict(False, f"截止日期 {deadline:%Y-%m-%d} 不晚于设定日期 {setting:%Y-%m-%d}。",
-            f"The deadline {deadline:%Y-%m-%d} is not after the setting date {setting:%Y-%m-%d}.",
-            "截止日期要在设定日期之后，例如本月末或本季度末。", "The deadline must come after today, e.g. month or quarter end.")
-    else:
-        return _Verdict(True, f"截止日期 {deadline:%Y-%m-%d}。", f"Deadline {deadline:%Y-%m-%d}.")
+        return _Verdict(False, "T.no_deadline")
+    if setting is not None and deadline <= setting:
+        return _Verdict(False, "T.too_early", {"deadline": deadline, "setting": setting})
+    return _Verdict(True, "T.ok", {"deadline": deadline})
 
 
 def smart_check(goal, *, setting_date=None, max_growth: float = 0.30, lang: str = "zh") -> pd.DataFrame:
@@ -275,10 +238,7 @@ def smart_check(goal, *, setting_date=None, max_growth: float = 0.30, lang: str 
     """
     check_lang(lang)
     if not (isinstance(max_growth, (int, float)) and max_growth >= 0):
-        raise ParameterError(
-            f"max_growth 必须是不小于 0 的小数（0.3 表示 30%），收到 {max_growth!r}。",
-            f"max_growth must be a fraction ≥ 0 (0.3 = 30%), got {max_growth!r}.",
-        )
+        raise ParameterError(*_MSG.both("max_growth", max_growth=max_growth))
     f = _fields(goal)
     setting = pd.Timestamp.today().normalize() if setting_date is None else _date(setting_date)
     verdicts = {
@@ -288,17 +248,11 @@ def smart_check(goal, *, setting_date=None, max_growth: float = 0.30, lang: str 
         "R": _relevant(f),
         "T": _time_bound(f, setting),
     }
-    zh = lang == "zh"
-    rows = [
-        {
-            "letter": letter,
-            "name": _LETTERS[letter][0 if zh else 1],
-            "passed": bool(v.passed),
-            "reason": v.reason_zh if zh else v.reason_en,
-            "hint": "" if v.passed else (v.hint_zh if zh else v.hint_en),
-        }
-        for letter, v in verdicts.items()
-    ]
+    rows = []
+    for letter, v in verdicts.items():
+        reason, hint = v.texts(lang)
+        rows.append({"letter": letter, "name": _LETTERS.label(letter, lang), "passed": bool(v.passed), "reason": reason,
+                     "hint": hint})
     out = pd.DataFrame(rows)
     out["letter"] = out["letter"].astype("string")
     out["name"] = out["name"].astype("string")

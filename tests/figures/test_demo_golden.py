@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "demo_metrics.csv"
+WRITE = "PYTHONPATH=. python tests/figures/test_demo_golden.py --write"
 KEY = ["level", "store_id", "staff_id", "period", "metric"]
 COLUMNS = [*KEY, "value", "reason"]
 #: significant digits kept in the file; the comparison allows a relative difference well below the last one
@@ -63,7 +64,9 @@ def test_demo_figures_unchanged(tables):
     assert not n.index.duplicated().any(), "the metrics table repeats a key"
     missing, added = g.index.difference(n.index), n.index.difference(g.index)
     assert not len(missing) and not len(added), (
-        f"rows gone: {list(missing[:10])} … ({len(missing)}); rows new: {list(added[:10])} … ({len(added)})")
+        f"rows gone: {list(missing[:10])} … ({len(missing)}); rows new: {list(added[:10])} … ({len(added)}). "
+        f"A new (or removed) registry id changes the rows: regenerate with `{WRITE}` and check in the diff that only "
+        "that id's rows were added (or removed)")
     n = n.loc[g.index]
     gv, nv = g["value"].to_numpy(), n["value"].to_numpy()
     same = np.isclose(nv, gv, rtol=RTOL, atol=1e-12, equal_nan=True)

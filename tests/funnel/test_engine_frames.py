@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from dealerlab.data.dataset import Dataset
-from dealerlab.funnel import long_metrics
-from dealerlab.funnel import rates
+from dealerlab.funnel import long_metrics, rates
 
 pytest.importorskip("duckdb")
 
@@ -24,7 +23,6 @@ from dealerlab.funnel.engine_duckdb import (  # noqa: E402
     dataset_tables,
     long_metrics_frames,
 )
-
 from tests.funnel.test_engine_duckdb import M, _tiny, _value  # noqa: E402
 
 

@@ -120,3 +120,19 @@ def test_once_copies_the_frames_of_a_tuple(demo):
     first.loc[:, "x"] = 0
     again, flag2 = batch.once(pair, ds)
     assert again["x"].tolist() == [1, 2] and flag and flag2
+
+
+def test_achievement_and_complaints_shared_in_a_batch(demo):
+    from dealerlab.csi import store_complaint_figures
+    from dealerlab.targets import achievement
+
+    ds = demo
+    calls = [(achievement, {"period": "2026-10", "lang": "zh"}),
+             (achievement, {"period": "2026-10", "by_staff": True, "lang": "en"}),
+             (store_complaint_figures, {"periods": ["2026-09", "2026-10"], "open_days": 7})]
+    own = {sid: [fn(ds, stores=[sid], **kw) for fn, kw in calls] for sid in ds.store_ids}
+    batch.register(ds, ds.store_ids)
+    for sid in ds.store_ids:
+        for (fn, kw), expected in zip(calls, own[sid]):
+            assert len(expected)
+            pd.testing.assert_frame_equal(batch.across_stores(fn, ds, stores=[sid], **kw), expected, check_exact=True)

@@ -92,9 +92,21 @@ def test_notebooks_show_the_registry_sections(name):
 
     nb = nbformat.read(notebook_path(name), as_version=4)
     want = [s.key for s in sections.for_scope(sections.NOTEBOOKS[name])]
-    assert sections.notebook_sections(nb) == want
+    assert sections.notebook_sections(nb) == want, (
+        f"{name}'s section cells are not the registry's: run `PYTHONPATH=. python -m dealerlab.report.sections` "
+        "(it rewrites them from SECTIONS) and commit both report notebooks")
     cells = [c.source for c in nb.cells if any(t.startswith("section-") and t != "section-setup" for t in c.metadata.get("tags", []))]
     assert cells == [f'rep.section("{k}")' for k in want]
+
+
+def test_section_keys_and_titles_are_unique():
+    """A key names a section everywhere (its cell tag and id, ``rep.section(key)``): a copied registry line that keeps
+    its key would silently show the first section twice."""
+    keys = [s.key for s in sections.SECTIONS]
+    assert len(keys) == len(set(keys)), f"a section key is registered twice: {keys}"
+    for lang in ("zh", "en"):
+        titles = [s.title(lang) for s in sections.SECTIONS]
+        assert len(titles) == len(set(titles)), f"two sections share a title: {titles}"
 
 
 def test_sync_notebooks_writes_a_new_section(tmp_path, monkeypatch):
@@ -107,11 +119,11 @@ def test_sync_notebooks_writes_a_new_section(tmp_path, monkeypatch):
     for name in sections.NOTEBOOKS:
         shutil.copy(notebook_path(name), tmp_path / name)
     assert sections.sync_notebooks(tmp_path) == []
-    extra = sections.Section("policy", "政策", "Policy", lambda ctx: "", scope=sections.STORE)
+    extra = sections.Section("trial", "试验", "Trial", lambda ctx: "", scope=sections.STORE)
     monkeypatch.setattr(sections, "SECTIONS", [*sections.SECTIONS[:-1], extra, sections.SECTIONS[-1]])
     assert sections.sync_notebooks(tmp_path) == ["store_report.ipynb"]
     nb = nbformat.read(tmp_path / "store_report.ipynb", as_version=4)
-    assert sections.notebook_sections(nb)[-2:] == ["policy", "quality"]
+    assert sections.notebook_sections(nb)[-2:] == ["trial", "quality"]
     assert "rep.key_numbers()" in nb.cells[2].source  # parameters and set-up cells kept
 
 

@@ -62,7 +62,7 @@ qscv_survey = Exercise(
         "qscv": case_field("① 做法 → QSC+V", "Practice → QSC+V", QSCV_PRACTICES, _QSCV, _QSCV_EN),
         "remarks": case_field("② 客户原话 → 维度", "Remark → dimension", REMARKS, {d: d for d in _TEN}),
         "sample": NumberField("③ 至少需要的有效问卷", "Questionnaires needed", unit="份"),
-        "third": ChoiceField("④ 第三方调查的意义", "Why a third party", options=_TEXT.table("qscv.options.third")),
+        "third": ChoiceField("④ 第三方调查的意义", "Why a third party", **_TEXT.choice("qscv.options.third")),
     },
     check=_check_qscv,
     model_answer=lambda _a=None: _TEXT.text(

@@ -98,7 +98,7 @@ three_no = Exercise(
         "gm": ChoiceField(*_TEXT.both("three_no.label.gm"), **_TEXT.choice("three_no.options.gm")),
     },
     check=_check_three_no,
-    model_answer=_TEXT.text("three_no.model", "zh", rows="\n".join(
+    model_answer=_TEXT.text("three_no.model_answer", "zh", rows="\n".join(
         f"| {i} | {_NO[w]} | {_LEVER[_LEVER_OF[w]]} |" for i, (_t, w) in enumerate(THREE_NO_CASES.values(), start=1))),
 )
 
@@ -184,7 +184,7 @@ def _six_s_model() -> str:
     headcount = "；".join(
         _TEXT.text("six_s.headcount_line", store=k, target=t, per_head=p, ratio=t / p, needed=n)
         for (k, (t, p)), n in zip(HEADCOUNT.items(), headcount_needed().values()))
-    return _TEXT.text("six_s.model", "zh", six=answer_key(SIX_S_ITEMS), four=answer_key(FOUR_ITEMS, _FOUR.get),
+    return _TEXT.text("six_s.model_answer", "zh", six=answer_key(SIX_S_ITEMS), four=answer_key(FOUR_ITEMS, _FOUR.get),
                       roles=answer_key(ROLE_TASKS, _ROLES.get), headcount=headcount)
 
 
@@ -298,7 +298,7 @@ daily_close_case = Exercise(
         "note": TextField("日结小结", "Close-out note", rows=5, placeholder=_TEXT.text("daily.note.placeholder")),
     },
     check=_check_daily,
-    model_answer=lambda answer=None: _TEXT.text("daily.model", "zh", **daily_case_numbers()),
+    model_answer=lambda answer=None: _TEXT.text("daily.model_answer", "zh", **daily_case_numbers()),
 )
 
 
@@ -353,7 +353,7 @@ def _training_model(answer=None) -> str:
     t = training_numbers()
     rows = "\n".join(f"| {SKILLS[k]} | {t.loc[k, 'staff']} | {t.loc[k, 'below']} | {t.loc[k, 'hours_each']:.0f} | "
                      f"{t.loc[k, 'hours_total']:.0f} |" for k in SKILLS)
-    return _TEXT.text("training.model", "zh", rows=rows, total=t["hours_total"].sum())
+    return _TEXT.text("training.model_answer", "zh", rows=rows, total=t["hours_total"].sum())
 
 
 def _scores_markdown() -> str:

@@ -169,7 +169,7 @@ comeback_plan = Exercise(
         **plan_fields(_PLAN_FIELDS, capitalize=True),
     },
     check=_check_comeback_plan,
-    model_answer=_TEXT.text("comeback.model", "zh", plan=plan_model(_PLAN_FIELDS)),
+    model_answer=_TEXT.text("comeback.model_answer", "zh", plan=plan_model(_PLAN_FIELDS)),
 )
 
 
@@ -230,7 +230,7 @@ read_p_chart = Exercise(
                               **_TEXT.choice("pchart.options.action")),
     },
     check=_check_read_p_chart,
-    model_answer=_TEXT.text("pchart.model"),
+    model_answer=_TEXT.text("pchart.model_answer"),
 )
 
 
@@ -273,7 +273,7 @@ paint_shop = Exercise(
                                 multiple=True),
     },
     check=_check_paint_shop,
-    model_answer=_TEXT.text("paint.model"),
+    model_answer=_TEXT.text("paint.model_answer"),
 )
 
 EXERCISES = [comeback_plan, read_p_chart, paint_shop]

@@ -66,7 +66,7 @@ fishbone_drill = Exercise(
     },
     check=_check_fishbone,
     model_answer=_TEXT.text(
-        "fishbone.model", "zh", bones=answer_key(COMEBACK_CAUSES, mark=" "),
+        "fishbone.model_answer", "zh", bones=answer_key(COMEBACK_CAUSES, mark=" "),
         measures=answer_key(LOW_KPI_CAUSES, lambda m: _MEASURES[m].split("：")[0], mark=" ")),
 )
 
@@ -132,7 +132,7 @@ gemba_peer = Exercise(
     },
     check=_check_gemba,
     model_answer=lambda _a=None: _TEXT.text(
-        "gemba.model", "zh", stages=answer_key(CS_STEPS, lambda s: _STAGES[s].split("（")[0], mark=" "), gap=_gap()),
+        "gemba.model_answer", "zh", stages=answer_key(CS_STEPS, lambda s: _STAGES[s].split("（")[0], mark=" "), gap=_gap()),
 )
 
 EXERCISES = [fishbone_drill, gemba_peer]

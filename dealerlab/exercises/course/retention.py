@@ -86,7 +86,7 @@ loyalty_stages = Exercise(
         "case": ChoiceField(*_TEXT.both("loyalty.label.case"), **_TEXT.choice("loyalty.options.case")),
     },
     check=_check_stages,
-    model_answer=_TEXT.text("loyalty.model", "zh", rows="\n".join(
+    model_answer=_TEXT.text("loyalty.model_answer", "zh", rows="\n".join(
         f"| {i}. {t} | {STAGES[s]} |" for i, (t, s) in enumerate(MEASURES.values(), start=1))),
 )
 
@@ -133,7 +133,7 @@ def _check_recall(answer: dict) -> Feedback:
 
 def _model_recall(answer=None) -> str:
     n = case_numbers()["size"]
-    return _TEXT.text("recall.model", "zh", n=n, units=math.ceil(n * 0.3 - 1e-9))
+    return _TEXT.text("recall.model_answer", "zh", n=n, units=math.ceil(n * 0.3 - 1e-9))
 
 
 recall_campaign = Exercise(
@@ -205,7 +205,7 @@ first_service = Exercise(
         "rate": NumberField("首保回厂率", "First-service rate", unit="%", percent=True),
     },
     check=_check_first,
-    model_answer=lambda answer=None: _TEXT.text("first.model", "zh", **first_service_numbers()),
+    model_answer=lambda answer=None: _TEXT.text("first.model_answer", "zh", **first_service_numbers()),
 )
 
 
@@ -245,7 +245,7 @@ crm_orientation = Exercise(
                           placeholder=_TEXT.text("orientation.sell.placeholder")),
     },
     check=_check_orientation,
-    model_answer=_TEXT.text("orientation.model", "zh", rows="\n".join(
+    model_answer=_TEXT.text("orientation.model_answer", "zh", rows="\n".join(
         f"| {i}. {t} | {c} |" for i, (t, c) in enumerate(PC_ITEMS.values(), start=1))),
 )
 
@@ -289,7 +289,7 @@ def _check_segments(answer: dict) -> Feedback:
 
 def _seg_model(answer=None) -> str:
     want = segment_answers()
-    return _TEXT.text("segments.model", "zh",
+    return _TEXT.text("segments.model_answer", "zh",
                       rows="\n".join(f"| {_car(k)} | {SEGMENTS[want[k]][0]} |" for k in SEG_CARS))
 
 
@@ -354,7 +354,7 @@ activity_plan = Exercise(
                               **_TEXT.choice("activity.options.verify")),
     },
     check=_check_activity_plan,
-    model_answer=_TEXT.text("activity.model"),
+    model_answer=_TEXT.text("activity.model_answer"),
 )
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -408,7 +408,7 @@ def _points_model(answer=None) -> str:
     rows = "\n".join(f"| {d:%Y-%m-%d} | {k} | {'' if k == '老推新' else f'{a:,.0f}'} | {p:+,.0f} | {b:,.0f} | {note} |"
                      for d, k, a, p, b, note in zip(led["date"], led["kind"], led["amount"], led["points"],
                                                     led["balance"], led["note"]))
-    return _TEXT.text("points.model", "zh", rows=rows, **{k: v for k, v in n.items() if k != "ledger"})
+    return _TEXT.text("points.model_answer", "zh", rows=rows, **{k: v for k, v in n.items() if k != "ledger"})
 
 
 points_renewal = Exercise(

@@ -6,8 +6,9 @@ import math
 
 import matplotlib.pyplot as plt
 
+from dealerlab import _batch as batch
 from dealerlab.calendar import period_range
-from dealerlab.csi import complaint_figures, fix_first, ipa
+from dealerlab.csi import fix_first, ipa, store_complaint_figures
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.csi import ipa_map
 from dealerlab.report import html as H
@@ -43,7 +44,7 @@ def extra(ctx) -> H.Html:
             names = "、".join(first["item"].astype(str))
             parts.append(H.reading(_TXT.get("fix_first", lang, names=names)))
     if ctx.ds.has("complaints"):
-        cf = complaint_figures(ctx.ds["complaints"], periods=[ctx.params.period], stores=[sid])
+        cf = batch.across_stores(store_complaint_figures, ctx.ds, stores=[sid], periods=[ctx.params.period])
         parts += [H.h3(_TXT.get("complaints", lang)), H.table(cf.drop(columns=[c for c in ("reason", "period") if c in cf.columns]), lang=lang,
                                                                   numeric_formats={"escalated_share": "rate", "median_days_to_resolve": "days"})]
     return H.Html(parts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab import pay
 from dealerlab.i18n import Catalogue
 from dealerlab.plots.targets import plot_amount_rate, plot_progress_board
@@ -28,7 +29,7 @@ def build(ctx) -> H.Html:
     lang = ctx.lang
     sid = ctx.params.store_id
     stores = [sid] if sid else ctx.stores
-    store = achievement(ctx.ds, period=ctx.params.period, stores=stores, lang=lang)
+    store = batch.across_stores(achievement, ctx.ds, stores=stores, period=ctx.params.period, lang=lang)
     parts = []
     rows = []
     for r in store.itertuples():
@@ -38,7 +39,7 @@ def build(ctx) -> H.Html:
         "target": "count", "actual": "count", "achievement": "rate", "time_progress": "rate", "stretch_achievement": "rate"}))
     if sid is None:
         return H.Html(parts)
-    cons = achievement(ctx.ds, period=ctx.params.period, stores=[sid], by_staff=True, lang=lang)
+    cons = batch.across_stores(achievement, ctx.ds, stores=[sid], period=ctx.params.period, by_staff=True, lang=lang)
     names = staff_names(ctx)
     cons = cons.assign(name=cons["staff_id"].map(names).fillna(cons["staff_id"]))
     fig, ax = plt.subplots(figsize=(9, max(3.5, 0.38 * len(cons) + 1)))
@@ -101,7 +102,8 @@ def findings(ctx) -> list[Finding]:
     in units × total gross per unit. A finished month gets no "re-split the remaining weeks" advice."""
     lang = ctx.lang
     out = []
-    store = achievement(ctx.ds, period=ctx.params.period, stores=[ctx.params.store_id] if ctx.params.store_id else ctx.stores)
+    stores = [ctx.params.store_id] if ctx.params.store_id else ctx.stores
+    store = batch.across_stores(achievement, ctx.ds, stores=stores, period=ctx.params.period)
     for r in store.itertuples():
         if not (pd.notna(r.achievement) and pd.notna(r.time_progress) and r.target > 0):
             continue

@@ -65,12 +65,20 @@ def snapshot() -> dict[str, dict]:
     return out
 
 
+WRITE = "PYTHONPATH=. python tests/exercises/course/test_content_golden.py --write"
+
+
 def test_exercise_content_unchanged():
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))
     got = json.loads(json.dumps(snapshot(), ensure_ascii=False))
-    assert sorted(got) == sorted(want), "exercises added or removed: regenerate the snapshot deliberately"
+    added, gone = sorted(set(got) - set(want)), sorted(set(want) - set(got))
+    assert not added and not gone, (
+        f"exercises or course modules added {added} / removed {gone}: if that is what you meant (a new exercise), "
+        f"regenerate the snapshot with `{WRITE}` and check that its diff adds only them")
     changed = [key for key in want if got[key] != want[key]]
-    assert not changed, f"content changed in {changed}: compare with {GOLDEN.name} (diff the two snapshots)"
+    assert not changed, (
+        f"what trainees read changed in {changed}: a refactor must not change it; for a deliberate change of "
+        f"content run `{WRITE}` and review the diff of {GOLDEN.name}")
 
 
 if __name__ == "__main__" and "--write" in sys.argv:
