@@ -101,7 +101,6 @@ def recruiting(
         as_of = dates.max() if len(dates) else pd.Timestamp.max.normalize()
     as_of = pd.Timestamp(as_of).normalize()
     ids = sorted(staff["store_id"].dropna().unique()) if stores is None else list(stores)
-    zh = lang == "zh"
     window = pd.Timedelta(days=int(probation_days))
     rows = []
     for period in periods:
@@ -138,7 +137,7 @@ def recruiting(
                     "pending": float(pending),
                     "dropout_rate": n_drop / decided if decided else np.nan,
                     "conversion_rate": n_conv / decided if decided else np.nan,
-                    "reason": "；".join(reason) if zh else "; ".join(reason),
+                    "reason": _TXT.get("list_sep", lang).join(reason),
                 }
             )
     out = pd.DataFrame(rows)

@@ -257,10 +257,8 @@ def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None
     return pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
 
 
-#: target sources of findings.csv → (zh, en)
-TARGET_SOURCES = {"benchmark": ("标杆", "benchmark"), "half_gap": ("缩小一半差距", "half the gap"),
-                  "own_best": ("自身最好水平", "own best"), "target_table": ("目标表", "target table"),
-                  "rule": ("规则", "rule")}
+#: target sources of findings.csv → (zh, en) (messages/report/findings.toml)
+TARGET_SOURCES = _SHEET.pairs("target_source", ("benchmark", "half_gap", "own_best", "target_table", "rule"))
 #: the columns of the file a reader opens (ids of :data:`FINDINGS_COLUMNS` plus the unit and the ids), in order
 FILE_COLUMNS = ["rank", "store_id", "period", "area", "title", "metric", "unit", "current", "target", "target_source",
                 "baseline", "benchmark", "benchmark_source", "extra_sales", "extra_gross", "share_of_gross",
@@ -297,7 +295,6 @@ def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None
     -------
     DataFrame
     """
-    en = lang == "en"
     rows = []
     for i, r in enumerate(frame.to_dict("records")):
         metric = r["metric"] or ""
@@ -306,7 +303,7 @@ def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None
             "rank": r["rank"], "store_id": r["store_id"], "period": r["period"], "area": area_label(r["area"], lang),
             "title": r["title"], "metric": col(metric, lang) if metric else "", "unit": unit_name(unit, lang) if unit else "",
             "current": _number(r["current"], unit), "target": _number(r["target"], unit),
-            "target_source": TARGET_SOURCES.get(r["target_source"], (r["target_source"],) * 2)[en],
+            "target_source": TARGET_SOURCES.label(r["target_source"], lang),
             "baseline": r["baseline"], "benchmark": _number(r["benchmark"], unit), "benchmark_source": r["benchmark_source"],
             "extra_sales": _number(r["extra_sales"], "decimal"), "extra_gross": _number(r["extra_gross"], "money"),
             "share_of_gross": _number(r["share_of_gross"], "rate"),
