@@ -201,7 +201,9 @@ class ReportContext:
             from dealerlab.report.notes import load_notes
 
             ctx._notes = load_notes(notes, sections=[x.key for x in sections.SECTIONS])
-        if _SPLIT["sections"] and shared:  # a report run's kernel with a free core (preload(split=True))
+        # a report run's kernel with a free core (preload(split=True)), one report per run: in a batch the all-store
+        # answers a store's sections compute (dealerlab._batch) must stay in the kernel for the next store
+        if _SPLIT["sections"] and shared and (store_id is None or shared["stores"] == [store_id]):
             from dealerlab.report.forked import FORKED_SECTIONS, SectionWorker
 
             scope = {s.key for s in sections.for_scope("store" if store_id else "group")}

@@ -154,3 +154,24 @@ def test_figures_computed_by_two_processes_equal_one_compute(tmp_path, fail, sto
             assert_frame_equal(a[key], b[key], check_exact=True)
     # every family computed once, by one side or the other
     assert all(helped.with_name(f"figures-{f}.claim").exists() for f in shared.FAMILY_ORDER)
+
+
+def test_a_batch_kernel_does_not_fork_its_store_reports(tmp_path, monkeypatch):
+    """In a batch, what a store's sections compute for every store stays in the kernel for the next store."""
+    from dealerlab.datasets import load_demo
+
+    ds = load_demo()
+    data = tmp_path / "dataset.pkl"
+    data.write_bytes(pickle.dumps(ds))
+    stores = list(ds.store_ids)
+    trend, _ = check_scope(ds, period="2026-10", stores=stores, months=6)
+    write_shared_figures(ds, data, periods=trend, stores=stores)
+    monkeypatch.setitem(report_context._SPLIT, "sections", True)
+    store = ReportContext.open(str(data), "2026-10", stores[0])
+    assert store._worker is None
+    group = ReportContext.open(str(data), "2026-10", None)  # the group report (the run's last notebook) may
+    assert group._worker is not None
+    group._worker.close()
+    from dealerlab import _batch
+
+    _batch.unregister(store.ds)
