@@ -60,19 +60,10 @@ TIERS = (VALUE, IMPORTANCE, POTENTIAL, GENERAL)
 TIERS_EN = {VALUE: "value", IMPORTANCE: "importance", POTENTIAL: "potential", GENERAL: "general"}
 IMPORTANT_INDUSTRIES = ("党政军", "国有企业")
 
-#: each tier's management strategy (seed 000), zh and en
-STRATEGIES = {
-    VALUE: ("关注客户感知：定期回访使用体验；跟踪客户变化（车队更新、业务扩张）及时响应；提供专属服务关怀（专属顾问、优先工位、上门服务）。",
-            "Watch the customer's perception, follow their changes, give dedicated service care."),
-    IMPORTANCE: ("经营关系：高层定期拜访、建立多层级联系；保证服务质量（响应时限、一次修复）；关注关键联系人的个人关怀。",
-                 "Build the relationship at several levels, guarantee service quality, care for key contacts."),
-    POTENTIAL: ("关注发展动态：跟踪招标和车队扩张计划；挖掘潜在需求（置换、增购、金融方案）；为客户创造价值（运营成本分析、车型方案）。",
-                "Follow their developments, uncover needs, create value for them."),
-    GENERAL: ("标准化维护：纳入基盘客户定期关怀，按流程跟踪，识别升级为重点客户的机会。",
-              "Standard care: regular base-customer contact, watch for upgrade chances."),
-}
-
 _MSG = Catalogue.load("accounts")
+
+#: each tier's management strategy (seed 000): tier → (zh, en), from messages/accounts.toml
+STRATEGIES = _MSG.pairs("strategy", TIERS)
 
 
 def _reference_date(ds: Dataset, as_of) -> pd.Timestamp:
@@ -289,7 +280,7 @@ def tier_accounts(ds: Dataset, *, as_of=None, by_store: bool = False, lang: str 
     groups = r.groupby("store_id", group_keys=False) if by_store else [(None, r)]
     parts = [TierEstimator().fit_transform(g) for _, g in groups]
     out = pd.concat(parts).sort_index()
-    out["strategy"] = out["tier"].map(lambda t: STRATEGIES[t][1 if lang == "en" else 0])
+    out["strategy"] = out["tier"].map(lambda t: STRATEGIES.label(t, lang))
     out["churn"] = out["tier"].isin([VALUE, IMPORTANCE]) & ~(out["recency_days"] <= 180)
     return out
 

@@ -25,7 +25,7 @@ import pandas as pd
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds
 from dealerlab.errors import ParameterError
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -101,7 +101,6 @@ def recruiting(
         as_of = dates.max() if len(dates) else pd.Timestamp.max.normalize()
     as_of = pd.Timestamp(as_of).normalize()
     ids = sorted(staff["store_id"].dropna().unique()) if stores is None else list(stores)
-    zh = lang == "zh"
     window = pd.Timedelta(days=int(probation_days))
     rows = []
     for period in periods:
@@ -138,7 +137,7 @@ def recruiting(
                     "pending": float(pending),
                     "dropout_rate": n_drop / decided if decided else np.nan,
                     "conversion_rate": n_conv / decided if decided else np.nan,
-                    "reason": "；".join(reason) if zh else "; ".join(reason),
+                    "reason": _TXT.get("list_sep", lang).join(reason),
                 }
             )
     out = pd.DataFrame(rows)
@@ -200,7 +199,7 @@ def six_s_score(checklist, *, max_points: float = 2.0, lang: str = "zh") -> pd.D
     for s, en in SIX_S.items():
         part = frame[frame["s"] == s]
         n = len(part)
-        rows.append({"s": s, "s_label": s if lang == "zh" else en, "items": float(n), "points": float(part["points"].sum()),
+        rows.append({"s": s, "s_label": pick(lang, s, en), "items": float(n), "points": float(part["points"].sum()),
                      "max": float(n * max_points)})
     total = {"s": "合计", "s_label": _TXT.get("total", lang), "items": float(len(frame)),
              "points": float(frame["points"].sum()), "max": float(len(frame) * max_points)}

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dealerlab._options import check_lang
 from dealerlab.data.schema import TABLES, Column, Table
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 
 __all__ = ["write_template", "notes_text", "VALIDATION_ROWS", "LISTS_SHEET"]
 
@@ -54,7 +54,7 @@ def notes_text(col: Column, lang: str = "zh") -> str:
         parts.append(_MSG.get("range", lang, lo=_num(col.min) if col.min is not None else "", hi=_num(col.max) if col.max is not None else ""))
     if col.references:
         t = col.references.split(".")[0]
-        parts.append(_MSG.get("ref", lang, table=TABLES[t].zh if lang == "zh" else t))
+        parts.append(_MSG.get("ref", lang, table=pick(lang, TABLES[t].zh, t)))
     if col.pii:
         parts.append(_MSG.get("pii", lang))
     if col.note:
@@ -63,7 +63,7 @@ def notes_text(col: Column, lang: str = "zh") -> str:
 
 
 def _sheet_name(t: Table, lang: str) -> str:
-    return t.zh if lang == "zh" else t.name
+    return pick(lang, t.zh, t.name)
 
 
 def write_template(path, *, lang: str = "zh") -> Path:
@@ -104,7 +104,7 @@ def write_template(path, *, lang: str = "zh") -> Path:
     for t in TABLES.values():
         r += 1
         readme.cell(row=r, column=1, value=_sheet_name(t, lang))
-        readme.cell(row=r, column=2, value=t.name if lang == "zh" else t.zh)
+        readme.cell(row=r, column=2, value=pick(lang, t.name, t.zh))
         readme.cell(row=r, column=3, value=_MSG.get("required_table" if t.name == "stores" else "optional_table", lang))
         readme.cell(row=r, column=4, value=t.note)
     readme.column_dimensions["A"].width = 110
@@ -123,7 +123,7 @@ def write_template(path, *, lang: str = "zh") -> Path:
         ws = wb.create_sheet(_sheet_name(t, lang))
         for j, col in enumerate(t.columns, start=1):
             letter = get_column_letter(j)
-            cell = ws.cell(row=1, column=j, value=col.zh if lang == "zh" else col.name)
+            cell = ws.cell(row=1, column=j, value=pick(lang, col.zh, col.name))
             cell.font = req_font if col.required else head_font
             cell.fill = head_fill
             note = ws.cell(row=2, column=j, value=notes_text(col, lang))

@@ -29,6 +29,15 @@ def _options(spec: Sequence[str] | Mapping[str, str] | None) -> dict[str, str]:
     return {str(x): str(x) for x in spec}
 
 
+def _two_axes(kind: str, names: tuple[str, str], first, first_en, second, second_en) -> tuple[dict, dict, dict, dict]:
+    """The two label axes of a grid field (items × classes, rows × columns): each as ``{id: label}`` with its English
+    labels; both must be non-empty."""
+    a, b = _options(first), _options(second)
+    if not a or not b:
+        raise ValueError(f"{kind} needs {names[0]} and {names[1]}")
+    return a, dict(first_en or {}), b, dict(second_en or {})
+
+
 def _pick(zh: Mapping[str, str], en: Mapping[str, str] | None, key: str, lang: str) -> str:
     if lang == "en" and en and key in en:
         return str(en[key])
@@ -400,12 +409,8 @@ class ClassifyField(Field):
         help_en: str | None = None,
     ):
         super().__init__(label, label_en, help=help, help_en=help_en)
-        self.items = _options(items)
-        self.classes = _options(classes)
-        if not self.items or not self.classes:
-            raise ValueError("ClassifyField needs items and classes")
-        self.items_en = dict(items_en or {})
-        self.classes_en = dict(classes_en or {})
+        self.items, self.items_en, self.classes, self.classes_en = _two_axes(
+            "ClassifyField", ("items", "classes"), items, items_en, classes, classes_en)
 
     def empty(self) -> dict:
         return {k: None for k in self.items}
@@ -491,8 +496,8 @@ class TableField(Field):
         label_en: str | None = None,
         *,
         rows: Sequence[str] | Mapping[str, str],
-        columns: Sequence[str] | Mapping[str, str],
         rows_en: Mapping[str, str] | None = None,
+        columns: Sequence[str] | Mapping[str, str],
         columns_en: Mapping[str, str] | None = None,
         unit: str = "",
         percent: bool = False,
@@ -503,12 +508,8 @@ class TableField(Field):
         ratio_max: float = 1.0,
     ):
         super().__init__(label, label_en, help=help, help_en=help_en)
-        self.rows = _options(rows)
-        self.columns = _options(columns)
-        if not self.rows or not self.columns:
-            raise ValueError("TableField needs rows and columns")
-        self.rows_en = dict(rows_en or {})
-        self.columns_en = dict(columns_en or {})
+        self.rows, self.rows_en, self.columns, self.columns_en = _two_axes(
+            "TableField", ("rows", "columns"), rows, rows_en, columns, columns_en)
         self.unit = unit
         self.percent = percent
         self.ratio_max = float(ratio_max)

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from dealerlab import _long
+from dealerlab._docstrings import share_docs
 from dealerlab._options import check_option
 from dealerlab.data.dataset import Dataset
 from dealerlab.data.read import table_for_name
@@ -591,6 +592,7 @@ def read_parquet_dataset(folder: str | Path):
     return Dataset.from_frames(frames, source=str(folder))
 
 
+@share_docs
 def long_metrics_folder(folder: str | Path, *, periods, stores=None, by_staff: bool = False,
                         lang: str = "zh") -> pd.DataFrame:
     """The funnel family of a data folder, by the engine :func:`choose_engine` picks — what
@@ -601,19 +603,7 @@ def long_metrics_folder(folder: str | Path, *, periods, stores=None, by_staff: b
     folder : str or Path
         A folder of Parquet tables with the contract's English column names (validated when it arrived; read as it
         is), or any other data path ``dealerlab.load`` reads (then loaded and validated).
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids (default: every store).
-    by_staff : bool
-        One block per consultant too (pandas engine).
-    lang : {"zh", "en"}
-        Language of the reasons.
-
-    Returns
-    -------
-    DataFrame
-        The rows of :func:`dealerlab.funnel.long_metrics` — the same numbers and reasons whichever engine ran.
+    %(funnel_long)s
     """
     engine, _why = choose_engine(folder, by_staff=by_staff)
     if engine == "duckdb":
@@ -737,6 +727,7 @@ def choose_engine_dataset(ds: Dataset, *, by_staff: bool = False) -> tuple[str, 
     return "duckdb", f"{_dataset_event_rows(ds)} event rows (≥ {DUCKDB_FROM_ROWS})"
 
 
+@share_docs
 def long_metrics_dataset(ds: Dataset, *, periods, stores=None, by_staff: bool = False, lang: str = "zh") -> pd.DataFrame:
     """The funnel family of an in-memory Dataset by the engine :func:`choose_engine_dataset` picks — what
     ``dealerlab.funnel.long_metrics(ds, ...)`` does: the same rows, numbers and reasons whichever engine ran.
@@ -745,19 +736,7 @@ def long_metrics_dataset(ds: Dataset, *, periods, stores=None, by_staff: bool = 
     ----------
     ds : Dataset
         The client data.
-    periods : iterable of str
-        Months ``YYYY-MM``.
-    stores : iterable of str, optional
-        Store ids (default: every store).
-    by_staff : bool
-        One block per consultant too (pandas engine).
-    lang : {"zh", "en"}
-        Language of the reasons.
-
-    Returns
-    -------
-    DataFrame
-        The rows of :func:`dealerlab.funnel.long_metrics`.
+    %(funnel_long)s
     """
     if _dataset_candidate(ds, by_staff) is None:
         return long_metrics_frames(ds, periods=periods, stores=stores, lang=lang)

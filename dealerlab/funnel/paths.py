@@ -93,11 +93,6 @@ MIN_LEADS = 30
 #: months of the closed-lead cohort (ending with M)
 COHORT_MONTHS = 6
 #: target source key → (zh, en)
-TARGET_SOURCES = {
-    "benchmark": ("标杆", "benchmark"),
-    "own_best": ("本店近6个月最好水平", "the store's best month of the last 6"),
-    "half_gap": ("缩小一半差距", "half the gap closed"),
-}
 #: the count base and the (with, without) shares of each stage; close_rate needs no share
 STAGE_BASE: dict[str, tuple[tuple[str, ...], tuple[str, str] | tuple[str] | tuple]] = {
     "capture_rate": (("FV", "FC"), ("p_lead",)),
@@ -107,6 +102,8 @@ STAGE_BASE: dict[str, tuple[tuple[str, ...], tuple[str, str] | tuple[str] | tupl
     "close_rate": (("L", "N"), ()),
 }
 _MSG = Catalogue.load("funnel/paths")
+#: where a reachable target comes from: key → (zh, en) words (messages/funnel/paths.toml)
+TARGET_SOURCES = _MSG.pairs("target_source", ("benchmark", "own_best", "half_gap"))
 
 
 def _reason_small(lang: str) -> str:
@@ -411,7 +408,7 @@ def stage_gains(ds: Dataset, *, period: str, stores=None, benchmarks=None, month
             rows.append({
                 "store_id": sid, "period": period, "business": business, "metric": stage, "name": label(stage, lang),
                 "value": r, "benchmark": b, "benchmark_source": src, "own_best": own, "target": target,
-                "target_source": tsrc, "target_basis": (TARGET_SOURCES[tsrc][1 if lang == "en" else 0] if tsrc else ""),
+                "target_source": tsrc, "target_basis": (TARGET_SOURCES.label(tsrc, lang) if tsrc else ""),
                 "base": base, "p_with": p_with, "p_without": p_without,
                 "extra_sales": d, "benchmark_extra_sales": db, "gross_per_unit_total": total_gpu,
                 "extra_gross": eg, "benchmark_extra_gross": db * total_gpu if math.isfinite(db) else math.nan,

@@ -25,7 +25,7 @@ from dealerlab._io import atomic_file
 from dealerlab._options import check_lang, check_option
 from dealerlab.data.write import safe_frame
 from dealerlab.errors import ParameterError
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 
 __all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "LEVERS", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS",
            "TREE_INPUTS", "driver_tree", "driver_what_if"]
@@ -249,7 +249,7 @@ class Worksheet:
         rows = []
         for b, (zh, en, _) in self.boxes.items():
             for i, e in enumerate(self.entries.get(b, []), 1):
-                rows.append({"box": b, _MSG.get("box_column", lang): zh if lang == "zh" else en, "no": i, "entry": e})
+                rows.append({"box": b, _MSG.get("box_column", lang): pick(lang, zh, en), "no": i, "entry": e})
         return pd.DataFrame(rows)
 
     def to_markdown(self, *, lang: str = "zh") -> str:
@@ -266,7 +266,7 @@ class Worksheet:
         """One sheet, one column per box; formula-like entries neutralised; written atomically."""
         cols = {}
         for b, (zh, en, _) in self.boxes.items():
-            cols[zh if lang == "zh" else en] = pd.Series(self.entries.get(b, []), dtype="object")
+            cols[pick(lang, zh, en)] = pd.Series(self.entries.get(b, []), dtype="object")
         frame = safe_frame(pd.DataFrame(cols))
         with atomic_file(path) as tmp:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:

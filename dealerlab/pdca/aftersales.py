@@ -358,8 +358,7 @@ def figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None
     Returns
     -------
     DataFrame
-        ``store_id, period``, one column per aftersales metric id in registry order (``intake, service_revenue,
-        comeback_rate, first_time_fix, parts_fill_rate, on_time_delivery, booth_utilisation, turnover`` today),
+        ``store_id, period``, one column per aftersales metric id in registry order (:data:`AFTERSALES_METRICS`),
         then ``booth_below_threshold``.
     """
     periods = _long.period_list(periods)

@@ -37,6 +37,7 @@ from dealerlab import _batch
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds, periods_back
 from dealerlab.errors import MissingTableError
+from dealerlab.i18n import pick
 from dealerlab.targets.achievement import _default_as_of
 from dealerlab.targets.days import time_progress
 
@@ -239,7 +240,7 @@ def cadence_table(
 
     rows = []
     for key, zh, en, metric, freqs in CADENCE:
-        row = {"key": key, "item": zh if lang == "zh" else en}
+        row = {"key": key, "item": pick(lang, zh, en)}
         first = next(f for f in FREQUENCIES if f in freqs)
         row["frequency"] = first if lang == "zh" else _FREQ_EN[first]
         for f in FREQUENCIES:

@@ -16,7 +16,7 @@ from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
 from dealerlab.funnel.benchmarks import load_benchmarks
 from dealerlab.funnel.paths import STAGES
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.metrics import label
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
@@ -95,7 +95,7 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     for i, (zh, en, _) in enumerate(_BARS):
         ax.text(top / 2, y[i], f"{counts[i]:,.0f}", ha="center", va="center", color="white", fontsize=11,
                 fontweight="bold")
-        ax.text(-0.02 * top, y[i], en if lang == "en" else zh, ha="right", va="center", fontsize=10)
+        ax.text(-0.02 * top, y[i], pick(lang, zh, en), ha="right", va="center", fontsize=10)
         if i in _LINKS:
             metric, at_bench = _LINKS[i]
             rate = float(r.get(metric, np.nan))

@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 _T = Catalogue.load("plots/pdca")
+#: the cadence board's column heads (a frequency of seed 001) and the paint-shop chart's damage classes: key → (zh, en)
+_FREQUENCIES = _T.pairs("frequency", ("每日", "每周", "即时", "每月"))
+_DAMAGE = _T.pairs("damage_class", ("大", "中", "小"))
 
 
 def _pct_axis(ax, axis="y", decimals=0):
@@ -203,8 +206,7 @@ def plot_cadence_board(table: pd.DataFrame, *, ax: Axes | None = None, title: st
     check_lang(lang)
     ax = get_axes(ax, (11, 0.42 * (len(table) + 1) + 0.6))
     freqs = ["每日", "每周", "即时", "每月"]
-    freq_en = {"每日": "daily", "每周": "weekly", "即时": "now", "每月": "monthly"}
-    header = [_T.get("item", lang)] + [f if lang == "zh" else freq_en[f] for f in freqs]
+    header = [_T.get("item", lang)] + [_FREQUENCIES.label(f, lang) for f in freqs]
     header += [_T.get("value", lang), _T.get("target", lang), _T.get("status", lang)]
     cells, colours = [], []
     for _, r in table.iterrows():
@@ -303,8 +305,7 @@ def plot_paint_shop(
         bars = ax.bar(x + (k - (len(groups) - 1) / 2) * width, vals, width * 0.92, color=PALETTE[k % len(PALETTE)],
                       label=f"{store} {band}")  # fmt: skip
         ax.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
-    names = {"大": ("大损", "heavy"), "中": ("中损", "medium"), "小": ("小损", "light")}
-    ax.set_xticks(x, [names[c][0 if lang == "zh" else 1] for c in classes])
+    ax.set_xticks(x, [_DAMAGE.label(c, lang) for c in classes])
     ax.set_xlabel(_T.get("damage", lang))
     ax.set_ylabel(_T.get(value, lang) if value in _T else value)
     ax.set_title(title or _T.get("paint_title", lang))

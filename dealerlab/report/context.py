@@ -201,11 +201,14 @@ class ReportContext:
             from dealerlab.report.notes import load_notes
 
             ctx._notes = load_notes(notes, sections=[x.key for x in sections.SECTIONS])
-        if _SPLIT["sections"] and shared:  # a report run's kernel with a free core (preload(split=True))
+        # a report run's kernel with a free core (preload(split=True)), one report per run: in a batch the all-store
+        # answers a store's sections compute (dealerlab._batch) must stay in the kernel for the next store
+        if _SPLIT["sections"] and shared and (store_id is None or shared["stores"] == [store_id]):
             from dealerlab.report.forked import FORKED_SECTIONS, SectionWorker
 
             scope = {s.key for s in sections.for_scope("store" if store_id else "group")}
-            ctx._worker = SectionWorker(ctx._render, [k for k in FORKED_SECTIONS if k in scope],
+            # first the findings of the child's sections (the summary ranks them with the others'), then the sections
+            ctx._worker = SectionWorker(ctx._run_forked, ["findings", *(k for k in FORKED_SECTIONS if k in scope)],
                                         parent_folder=Path(data).resolve().parent)
         return ctx
 
@@ -414,10 +417,46 @@ class ReportContext:
         """The findings functions of the registered sections (:data:`dealerlab.report.sections.COLLECTORS`)."""
         return sections.COLLECTORS
 
+    def _forked_collectors(self) -> list:
+        """The findings functions of the sections a forked child builds (:mod:`dealerlab.report.forked`)."""
+        from dealerlab.report.forked import FORKED_SECTIONS
+
+        return [s.findings for s in sections.SECTIONS if s.key in FORKED_SECTIONS and s.findings is not None]
+
+    def _run_forked(self, key: str):
+        """A task of the forked child: ``"findings"`` — each of :meth:`_forked_collectors`' findings (None where it
+        raised a DealerlabError, which :func:`collect_findings` skips) — or a section's HTML (:meth:`_render`)."""
+        if key != "findings":
+            return self._render(key)
+        from dealerlab.errors import DealerlabError
+
+        out = []
+        for func in self._forked_collectors():
+            try:
+                out.append(func(self))
+            except DealerlabError:
+                out.append(None)
+        return out
+
+    def _collectors(self) -> list:
+        """:attr:`collectors`, with those whose findings a forked child computed replaced by their results."""
+        collectors = self.collectors
+        found = self._worker.take("findings") if self._worker is not None else None
+        forked = self._forked_collectors()
+        if found is None or len(found) != len(forked) or not set(forked) <= set(collectors):
+            return collectors
+        done = dict(zip(forked, found, strict=True))
+
+        def given(func):
+            result = done[func]
+            return (lambda ctx: list(result)) if result is not None else (lambda ctx: [])
+
+        return [given(f) if f in done else f for f in collectors]
+
     def findings(self, *, raw: bool = False) -> list[Finding]:
         """The ranked findings; the consultant's notes applied (hidden ones left out, texts replaced) unless ``raw``."""
         if self._findings is None:
-            self._findings = collect_findings(self)
+            self._findings = collect_findings(self, self._collectors())
         if raw or self._notes is None:
             return self._findings
         return self._notes.apply(self._findings)
@@ -512,8 +551,7 @@ class ReportContext:
         bset = load_benchmark_set(self.params.benchmarks)
         stores = [self.params.store_id] if self.params.store_id else list(self.ds["stores"]["store_id"])
         kinds = sorted({store_business(self.ds, s) for s in stores}, key=str)
-        lines = "；".join(bset.source(k, self.lang) for k in kinds) if self.lang == "zh" else \
-            "; ".join(bset.source(k, self.lang) for k in kinds)
+        lines = _TEXT.get("list_sep", self.lang).join(bset.source(k, self.lang) for k in kinds)
         if self.params.benchmarks:
             where = _TEXT.get("bench_user_file", self.lang, name=Path(self.params.benchmarks).name)
         else:

@@ -37,7 +37,7 @@ from dealerlab.i18n import Catalogue
 from dealerlab.report._nb import import_nbformat
 from dealerlab.report.params import ReportParams
 
-__all__ = ["NotebookJob", "run_jobs", "start_kernels", "Kernels", "notebook_path", "import_nbformat"]
+__all__ = ["NotebookJob", "run_jobs", "start_kernels", "Kernels", "KernelHelp", "notebook_path", "import_nbformat"]
 
 _MSG = Catalogue.load("report/execute")
 
@@ -97,7 +97,7 @@ def _section_of(nb, index: int) -> str:
     return "setup"
 
 
-def _execute(job: NotebookJob, km=None) -> str:
+def _execute(job: NotebookJob, km=None, exporter_ready: Callable[[], None] | None = None) -> str:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -127,6 +127,8 @@ def _execute(job: NotebookJob, km=None) -> str:
             f"Report section '{en}' ({where}) failed: {err.ename}: {err.evalue}. No report was written.",
         ) from None
     if job.html:
+        if exporter_ready is not None:  # nbconvert imported in a thread while the notebook ran
+            exporter_ready()
         from dealerlab.report.export import to_html, to_pdf
 
         html = to_html(job.output, job.html, lang=job.params.lang)
@@ -185,8 +187,14 @@ def _worker_init(runtime_dir: str | None = None, warm: bool = False) -> None:
 
 
 def _import_exporter() -> None:
+    from dealerlab.report.export import warm_up
+
+    warm_up()
+
+
+def _import_executor() -> None:
     import_nbformat()
-    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
 
 
 def _worker_ping() -> int:
@@ -206,6 +214,42 @@ def _local_kernel(runtime_dir: str | None = None) -> Iterator[object]:
         _stop_kernel(km, kc)
 
 
+class KernelHelp:
+    """A request a kernel is running (:meth:`Kernels.help_with_figures`); :meth:`wait` for its end."""
+
+    #: the longest wait for the kernel's answer (a kernel that is alive but never answers is not waited for beyond)
+    TIMEOUT = 900.0
+
+    def __init__(self, km, kc, msg_id: str):
+        self.km, self.kc, self.msg_id = km, kc, msg_id
+
+    def wait(self) -> bool:
+        """True once the kernel has run the request; False when it failed, died or did not answer in time."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + self.TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_shell_msg(timeout=1.0)
+            except queue.Empty:
+                if not self.km.is_alive():
+                    return False
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == self.msg_id:  # not the warm-up's reply
+                return msg.get("content", {}).get("status") == "ok"
+        return False
+
+
+def _thread(target: Callable[[], None]):
+    """``target`` started in a daemon thread (imports run beside this process's work)."""
+    import threading
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
 class Kernels:
     """Kernels started ahead of their jobs (:func:`start_kernels`); pass to :func:`run_jobs` (``kernels=``), then
     :meth:`close`. One kernel in this process (``workers`` 1), else a pool of ``workers`` processes with one kernel
@@ -215,15 +259,12 @@ class Kernels:
         self.workers = workers
         self.runtime_dir = runtime_dir
         self.km = self.kc = self.pool = None
-        self._exporter = None
+        self._executor = self._exporter = None
         if workers <= 1:
             # the only kernel: with a second core, each report builds half its sections in a forked child
             self.km, self.kc = _start_kernel(runtime_dir, warm, split=(os.cpu_count() or 1) >= 2)
-            if warm:  # nbconvert's imports in a thread while this process waits for the kernel
-                import threading
-
-                self._exporter = threading.Thread(target=_import_exporter, daemon=True)
-                self._exporter.start()
+            if warm:  # papermill's imports in a thread while this process validates the data and the kernel warms up
+                self._executor = _thread(_import_executor)
             return
         import multiprocessing as mp
 
@@ -235,15 +276,30 @@ class Kernels:
             for _ in range(workers):  # a spawn pool starts one worker per task submitted
                 self.pool.submit(_worker_ping)
 
+    def help_with_figures(self, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> KernelHelp | None:
+        """Ask the run's only kernel to compute, once it has warmed up, the run's figures that this process has not
+        taken yet (:func:`dealerlab.report.shared.compute_families`, from the data pickle ``data``); pass the result to
+        :func:`~dealerlab.report.shared.write_shared_figures`. None for a pool of kernels (their workers are busy
+        with notebooks) or a kernel without a client."""
+        if self.kc is None or self.km is None:
+            return None
+        from dealerlab.report.shared import request_families
+
+        code = request_families(data, periods=periods, stores=stores)
+        return KernelHelp(self.km, self.kc, self.kc.execute(code, silent=True, store_history=False))
+
     def run(self, jobs: Sequence[NotebookJob], progress: Callable[[int, int, str], None] | None = None) -> list[str]:
         """Execute ``jobs`` on these kernels; their output paths in order."""
         done = 0
         if self.pool is None:
             out = []
+            if self._executor is not None:
+                self._executor.join()
+            if self._exporter is None and any(job.html for job in jobs):
+                # nbconvert's imports (~1 CPU s) while the kernel runs the notebook: this process only relays it then
+                self._exporter = _thread(_import_exporter)
             for job in jobs:
-                if job.html and self._exporter is not None:
-                    self._exporter.join()
-                out.append(_execute(job, km=self.km))
+                out.append(_execute(job, km=self.km, exporter_ready=self._exporter.join if self._exporter else None))
                 done += 1
                 if progress:
                     progress(done, len(jobs), job.label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ from dealerlab._interrupt import temporary
 from dealerlab.errors import ReportError
 from dealerlab.report._nb import import_nbformat
 
-__all__ = ["to_html", "to_pdf", "find_chromium", "CHROMIUM_FLAGS", "CHROMIUM_PREFIX"]
+__all__ = ["to_html", "warm_up", "to_pdf", "find_chromium", "CHROMIUM_FLAGS", "CHROMIUM_PREFIX"]
 
 #: prefix of Chromium's throw-away profile folder in $TMPDIR
 CHROMIUM_PREFIX = "dealerlab-chromium-"
@@ -34,14 +35,15 @@ def _template_dir() -> str:
     return str(Path(str(resources.files("dealerlab.report") / "templates")))
 
 
-def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Path:
-    """Export an executed notebook to a self-contained HTML file without input cells or prompts."""
-    nbformat = import_nbformat()  # before nbconvert imports it
+@functools.lru_cache(maxsize=2)
+def _html_exporter(lang: str = "zh"):
+    """The HTML exporter with our template for ``lang``, built once per process (its Jinja templates are compiled on
+    first use and kept: a batch worker exports store after store with it). Its ``language_code`` is set here once:
+    nbconvert's check of that trait looks at the value it replaces (in the constructor too), so setting ``zh-CN``
+    over ``zh-CN`` gives ``en``."""
+    import_nbformat()  # before nbconvert imports it
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(str(notebook), as_version=4)
-    # drop the injected-parameters cell and any cell tagged remove (their outputs would show)
-    nb.cells = [c for c in nb.cells if not {"remove", "injected-parameters"} & set(c.get("metadata", {}).get("tags", []))]
     exporter = HTMLExporter(
         template_name="dealerlab_report",
         extra_template_basedirs=[_template_dir()],
@@ -49,7 +51,27 @@ def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Pa
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    exporter.language_code = "zh-CN" if lang == "zh" else "en"
+    exporter.language_code = "zh-CN" if lang == "zh" else "en"  # once, from the valid default (see above)
+    return exporter
+
+
+def warm_up(lang: str = "zh") -> None:
+    """Import nbconvert, build the exporter for ``lang`` and render an empty notebook with it (templates loaded and
+    compiled), so that the first :func:`to_html` does not pay for that; run beside other work (while a notebook
+    executes)."""
+    nbformat = import_nbformat()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["title"] = "-"
+    _html_exporter(lang).from_notebook_node(nb)
+
+
+def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Path:
+    """Export an executed notebook to a self-contained HTML file without input cells or prompts."""
+    nbformat = import_nbformat()
+    nb = nbformat.read(str(notebook), as_version=4)
+    # drop the injected-parameters cell and any cell tagged remove (their outputs would show)
+    nb.cells = [c for c in nb.cells if not {"remove", "injected-parameters"} & set(c.get("metadata", {}).get("tags", []))]
+    exporter = _html_exporter(lang)
     group = nb.metadata.get("title", "").startswith("集团")
     if lang == "en":
         nb.metadata["title"] = "Group diagnostic report" if group else "Store diagnostic report"

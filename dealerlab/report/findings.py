@@ -30,7 +30,7 @@ import pandas as pd
 from dealerlab._io import atomic_file
 from dealerlab.data.privacy import mask_name
 from dealerlab.errors import DealerlabError, ParameterError
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.metrics import METRICS
 from dealerlab.report.finding import AREAS, Action, Finding
 from dealerlab.report.fmt import unit_name, unit_of
@@ -250,17 +250,15 @@ def findings_frame(ctx, findings: list[Finding], *, report_date: _dt.date | None
             "extra_sales": f.extra_sales, "extra_gross": f.extra_gross, "share_of_gross": f.share_of_gross,
             "benchmark": f.benchmark, "benchmark_source": f.benchmark_source,
             "benchmark_extra_sales": f.benchmark_extra_sales, "benchmark_extra_gross": f.benchmark_extra_gross,
-            "evidence": (f.evidence or f.detail(lang)) if lang == "zh" else f.detail(lang), "action": f.action.what if f.action else "",
+            "evidence": pick(lang, f.evidence or f.detail(lang), f.detail(lang)), "action": f.action.what if f.action else "",
             "owner": f.action.who if f.action else "", "start": when[0].isoformat() if when else "",
             "check_date": when[1].isoformat() if when else "", "title": f.title(lang),
         })
     return pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
 
 
-#: target sources of findings.csv → (zh, en)
-TARGET_SOURCES = {"benchmark": ("标杆", "benchmark"), "half_gap": ("缩小一半差距", "half the gap"),
-                  "own_best": ("自身最好水平", "own best"), "target_table": ("目标表", "target table"),
-                  "rule": ("规则", "rule")}
+#: target sources of findings.csv → (zh, en) (messages/report/findings.toml)
+TARGET_SOURCES = _SHEET.pairs("target_source", ("benchmark", "half_gap", "own_best", "target_table", "rule"))
 #: the columns of the file a reader opens (ids of :data:`FINDINGS_COLUMNS` plus the unit and the ids), in order
 FILE_COLUMNS = ["rank", "store_id", "period", "area", "title", "metric", "unit", "current", "target", "target_source",
                 "baseline", "benchmark", "benchmark_source", "extra_sales", "extra_gross", "share_of_gross",
@@ -297,7 +295,6 @@ def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None
     -------
     DataFrame
     """
-    en = lang == "en"
     rows = []
     for i, r in enumerate(frame.to_dict("records")):
         metric = r["metric"] or ""
@@ -306,7 +303,7 @@ def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None
             "rank": r["rank"], "store_id": r["store_id"], "period": r["period"], "area": area_label(r["area"], lang),
             "title": r["title"], "metric": col(metric, lang) if metric else "", "unit": unit_name(unit, lang) if unit else "",
             "current": _number(r["current"], unit), "target": _number(r["target"], unit),
-            "target_source": TARGET_SOURCES.get(r["target_source"], (r["target_source"],) * 2)[en],
+            "target_source": TARGET_SOURCES.label(r["target_source"], lang),
             "baseline": r["baseline"], "benchmark": _number(r["benchmark"], unit), "benchmark_source": r["benchmark_source"],
             "extra_sales": _number(r["extra_sales"], "decimal"), "extra_gross": _number(r["extra_gross"], "money"),
             "share_of_gross": _number(r["share_of_gross"], "rate"),
@@ -320,7 +317,7 @@ def readable_findings(frame: pd.DataFrame, findings: list[Finding] | None = None
     for c in ("current", "target", "benchmark", "extra_sales", "extra_gross", "share_of_gross", "benchmark_extra_sales",
               "benchmark_extra_gross"):  # whole money stays whole (51367, not 51367.0) beside rates in percent
         out[c] = pd.Series([r[c] for r in rows], dtype=object, index=out.index) if rows else out[c]
-    money = "元" if not en else "CNY"
+    money = _SHEET.get("money_unit", lang)
     heads = {c: col(c, lang) for c in FILE_COLUMNS}
     heads.update({"extra_gross": f"{col('extra_gross', lang)}({money})", "share_of_gross": f"{col('share_of_gross', lang)}(%)",
                   "benchmark_extra_gross": f"{col('benchmark_extra_gross', lang)}({money})",

@@ -186,12 +186,10 @@ def excel_format(unit: str, lang: str = "zh", *, value=None) -> str:
     """
     check_lang(lang)
     if unit == "money" and not is_missing(value) and isinstance(value, int | float):
-        if lang == "zh" and abs(value) >= WAN_FROM:
-            return '0!.0," 万元"'  # ÷ 1,000, a literal point before the last digit: ÷ 10,000 with one decimal
-        if lang == "en" and abs(value) >= 1_000_000:
-            return '"¥"#,##0.00,," m"'
+        if abs(value) >= (WAN_FROM if lang == "zh" else 1_000_000):
+            return _MSG.get("excel_money_large", lang)
     return {
-        "money": '#,##0" 元"' if lang == "zh" else '"¥"#,##0',
+        "money": _MSG.get("excel_money", lang),
         "rate": "0.0%",
         "count": "#,##0",
         "units": "#,##0.0",

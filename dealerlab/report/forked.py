@@ -2,11 +2,12 @@
 
 A one-store ``dealerlab report`` runs its notebook in one kernel while the machine's other core waits (the CLI only
 relays the kernel's messages). :class:`SectionWorker` forks the kernel once the report's context is open — the child
-shares the data, the figures and every imported module with the kernel, copy on write — and the child renders
-:data:`FORKED_SECTIONS` one after another, each into a file of a private folder, while the kernel renders the others.
-When the notebook reaches one of them, :meth:`SectionWorker.take` hands its HTML over (waiting for the child if it is
-not done yet); the section's cell shows exactly what the kernel would have built, and prints or warnings of the
-section are replayed in that cell.
+shares the data, the figures and every imported module with the kernel, copy on write — and the child runs its tasks
+one after another, each result into a file of a private folder, while the kernel renders the other sections: first
+the findings of :data:`FORKED_SECTIONS` (which the executive summary ranks with the others'), then those sections.
+When the notebook needs one of them, :meth:`SectionWorker.take` hands it over (waiting for the child if it is not
+done yet); the section's cell shows exactly what the kernel would have built, and prints or warnings of the task are
+replayed in the cell that takes it.
 
 Nothing depends on the child succeeding: a section the child could not build (an error, a killed or stuck child, a
 platform without ``os.fork``) is built by the kernel itself when its cell runs, as it would be without a child — the
@@ -38,14 +39,14 @@ FORKED_SECTIONS = ("aftersales", "csi", "accounts", "policy")
 STALL_SECONDS = 120.0
 
 
-def _render_captured(render: Callable[[str], str], key: str) -> dict:
-    """``render(key)`` with its prints and warnings captured (the child has no cell to show them in)."""
+def _run_captured(run: Callable[[str], object], key: str) -> dict:
+    """``run(key)`` with its prints and warnings captured (the child has no cell to show them in)."""
     out, err = io.StringIO(), io.StringIO()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
             contextlib.redirect_stderr(err):
-        html = render(key)
+        value = run(key)
     return {
-        "html": str(html),
+        "value": value,
         "stdout": out.getvalue(),
         "stderr": err.getvalue(),
         "warnings": [(str(w.message), w.category, w.filename, w.lineno) for w in caught],
@@ -53,20 +54,20 @@ def _render_captured(render: Callable[[str], str], key: str) -> dict:
 
 
 class SectionWorker:
-    """A forked child building ``keys`` with ``render`` (``render(key) -> str``, the section's HTML before the
-    context's own post-processing), each into ``<folder>/<key>.pkl``.
+    """A forked child running the tasks ``keys`` with ``run`` (``run(key)``: a section's HTML before the context's own
+    post-processing, or another picklable result), each result into ``<folder>/<key>.pkl``.
 
     Parameters
     ----------
-    render : callable
-        ``render(key)`` returns the section's HTML; called in the child only.
+    run : callable
+        ``run(key)`` returns the task's result; called in the child only.
     keys : sequence of str
-        The sections the child builds, in this order.
+        The tasks the child runs, in this order.
     parent_folder : str or path-like, optional
         Where the child's private result folder is made (default: the system's temporary folder).
     """
 
-    def __init__(self, render: Callable[[str], str], keys: Sequence[str], *, parent_folder=None):
+    def __init__(self, run: Callable[[str], object], keys: Sequence[str], *, parent_folder=None):
         self.keys = list(keys)
         self.pid: int | None = None
         self._status: int | None = None
@@ -79,11 +80,11 @@ class SectionWorker:
             shutil.rmtree(self.folder, ignore_errors=True)
             return
         if pid == 0:  # pragma: no cover - the child (coverage does not follow it)
-            self._child(render)
+            self._child(run)
         self.pid = pid
 
     # ---- the child -------------------------------------------------------------------------------------------
-    def _child(self, render: Callable[[str], str]) -> None:  # pragma: no cover - runs in the child
+    def _child(self, run: Callable[[str], object]) -> None:  # pragma: no cover - runs in the child
         code = 0
         try:
             import gc
@@ -96,12 +97,11 @@ class SectionWorker:
             sys.stdout, sys.stderr = io.StringIO(), io.StringIO()  # never the kernel's streams
             for key in self.keys:
                 try:
-                    result = _render_captured(render, key)
-                except BaseException:  # noqa: BLE001 - the kernel builds it again and shows the error in its cell
-                    result = None
+                    payload = pickle.dumps(_run_captured(run, key), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:  # noqa: BLE001 - the kernel runs it again and shows the error in its cell
+                    payload = pickle.dumps(None)
                 tmp = self.folder / f".{key}.tmp"
-                with open(tmp, "wb") as fh:
-                    pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.write_bytes(payload)
                 os.replace(tmp, self.folder / f"{key}.pkl")
         except BaseException:  # noqa: BLE001
             code = 1
@@ -118,9 +118,9 @@ class SectionWorker:
         self._status = status
         return False
 
-    def take(self, key: str) -> str | None:
-        """The HTML of section ``key`` built by the child (waiting for it), its prints and warnings replayed here;
-        None when the child does not build ``key`` or could not (then the caller builds it)."""
+    def take(self, key: str):
+        """The result of task ``key`` (a section's HTML) from the child, waiting for it; its prints and warnings are
+        replayed here. None when the child does not run ``key`` or could not (then the caller does it)."""
         if key not in self.keys:
             return None
         path = self.folder / f"{key}.pkl"
@@ -149,7 +149,7 @@ class SectionWorker:
             sys.stderr.write(result["stderr"])
         for message, category, filename, lineno in result["warnings"]:
             warnings.showwarning(message, category, filename, lineno)
-        return result["html"]
+        return result["value"]
 
     def close(self) -> None:
         """End the child (killed if still running) and remove its folder; the sections it had not handed over are

@@ -19,7 +19,7 @@ from dealerlab import metrics as registry
 from dealerlab._options import check_lang
 from dealerlab.accounts import TIERS_EN
 from dealerlab.data import schema
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.pay import STATUS_ELIMINATED, STATUS_KEPT, STATUS_SUSPENDED
 
 __all__ = ["COLUMNS", "col", "columns", "value_label", "table_label", "is_raw_label", "RAW_LABEL", "TERMS_EN", "term"]
@@ -85,7 +85,7 @@ def table_label(name: str, lang: str = "zh") -> str:
     t = schema.TABLES.get(name)
     if t is None:
         return name
-    return t.zh if lang == "zh" else name.replace("_", " ").capitalize()
+    return pick(lang, t.zh, name.replace("_", " ").capitalize())
 
 
 @functools.lru_cache(maxsize=1)

@@ -98,7 +98,80 @@ def test_a_split_report_shows_exactly_what_one_process_builds(tmp_path, monkeypa
 
     monkeypatch.setitem(report_context._SPLIT, "sections", True)
     split = ReportContext.open(str(data), "2026-10", "S01")
-    assert split._worker is not None and split._worker.keys == list(forked.FORKED_SECTIONS)
+    # the child computes its sections' findings first (the summary ranks them with the kernel's), then the sections
+    assert split._worker is not None and split._worker.keys == ["findings", *forked.FORKED_SECTIONS]
     got = {k: str(split.section(k)) for k in keys}
     assert got == expected
     assert split._readings == alone._readings  # the notes template reads them
+    assert [repr(f) for f in split.findings()] == [repr(f) for f in alone.findings()]
+
+
+class _Helper:
+    """A kernel stand-in: a thread taking families beside the CLI, or one that took the funnel and then failed."""
+
+    def __init__(self, data, fail=False):
+        import threading
+
+        from dealerlab.report import shared
+
+        self.done, self.fail = [], fail
+        if fail:
+            assert shared._claim(data.resolve(), "funnel")  # taken, never written: the CLI computes it
+            return
+        self.thread = threading.Thread(target=lambda: self.done.extend(shared.compute_families(data)))
+        self.thread.start()
+
+    def wait(self):
+        if self.fail:
+            return False
+        self.thread.join()
+        return True
+
+
+@pytest.mark.parametrize("fail", [False, True])
+@pytest.mark.parametrize("stores", [["S01"], ["S01", "S02", "S03"]])
+def test_figures_computed_by_two_processes_equal_one_compute(tmp_path, fail, stores):
+    from pandas.testing import assert_frame_equal
+
+    from dealerlab.datasets import load_demo
+    from dealerlab.report import shared
+
+    ds = load_demo()
+    trend, _ = check_scope(ds, period="2026-10", stores=stores, months=6)
+    alone, helped = tmp_path / "a" / "dataset.pkl", tmp_path / "b" / "dataset.pkl"
+    for path in (alone, helped):
+        path.parent.mkdir()
+        path.write_bytes(pickle.dumps(ds))
+    shared.write_shared_figures(ds, alone, periods=trend, stores=stores)
+    shared.request_families(helped, periods=trend, stores=stores)
+    helper = _Helper(helped, fail=fail)
+    shared.write_shared_figures(ds, helped, periods=trend, stores=stores, helper=helper)
+    a = pickle.loads(alone.with_name(shared.SHARED_NAME).read_bytes())
+    b = pickle.loads(helped.with_name(shared.SHARED_NAME).read_bytes())
+    assert a.keys() == b.keys()
+    for key in ("store", "staff", "group"):
+        if key in a:
+            assert_frame_equal(a[key], b[key], check_exact=True)
+    # every family computed once, by one side or the other
+    assert all(helped.with_name(f"figures-{f}.claim").exists() for f in shared.FAMILY_ORDER)
+
+
+def test_a_batch_kernel_does_not_fork_its_store_reports(tmp_path, monkeypatch):
+    """In a batch, what a store's sections compute for every store stays in the kernel for the next store."""
+    from dealerlab.datasets import load_demo
+
+    ds = load_demo()
+    data = tmp_path / "dataset.pkl"
+    data.write_bytes(pickle.dumps(ds))
+    stores = list(ds.store_ids)
+    trend, _ = check_scope(ds, period="2026-10", stores=stores, months=6)
+    write_shared_figures(ds, data, periods=trend, stores=stores)
+    monkeypatch.setitem(report_context._SPLIT, "sections", True)
+    store = ReportContext.open(str(data), "2026-10", stores[0])
+    assert store._worker is None
+    group = ReportContext.open(str(data), "2026-10", None)  # the group report (the run's last notebook) may
+    assert group._worker is not None
+    group._worker.close()
+    from dealerlab import _batch
+
+    _batch.unregister(store.ds)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dealerlab import _batch as batch
 from dealerlab.calendar import period_range
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.metrics import ids, label
 from dealerlab.pdca import cadence_table
 from dealerlab.pdca.aftersales import paint_shop_by_crew
@@ -224,7 +224,7 @@ def retention_findings(ctx) -> list[Finding]:
                 money_en = (f"; {short} vehicles short of the line × {rev:,.0f} yuan of service revenue a vehicle a year × "
                             f"{SERVICE_MARGIN:.0%} margin (assumed) ÷ 12 ≈ {gross:,.0f} yuan gross a month"
                             + (f", {share:.1%} of the store's vehicle + add-on gross" if math.isfinite(share) else ""))
-            shown = ev + money if lang != "en" else ev_en + money_en
+            shown = pick(lang, ev + money, ev_en + money_en)
             a = area_action(metric, lang)
             out.append(Finding(
                 section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,

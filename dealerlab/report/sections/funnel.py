@@ -11,7 +11,7 @@ from dealerlab import _batch as batch
 from dealerlab.funnel import funnel_counts, funnel_rates, store_business
 from dealerlab.funnel.diagnosis import STEP_OF, action_plan, diagnose
 from dealerlab.funnel.diagnosis import actions as step_actions
-from dealerlab.i18n import Catalogue
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.plots.funnel import funnel_chart, gap_bars
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
@@ -196,7 +196,7 @@ def findings(ctx) -> list[Finding]:
             share_of_gross=r.share_of_gross if money else float("nan"), benchmark_source=r.benchmark_source,
             benchmark_extra_sales=r.benchmark_extra_sales if money else float("nan"),
             benchmark_extra_gross=r.benchmark_extra_gross if money else float("nan"),
-            evidence=why_nums if lang == "zh" else why_en, severity=float(min(1.0, abs(r.gap) / max(r.benchmark, 1e-9))) if pd.notna(r.gap) else 0.0,
+            evidence=pick(lang, why_nums, why_en), severity=float(min(1.0, abs(r.gap) / max(r.benchmark, 1e-9))) if pd.notna(r.gap) else 0.0,
             action=action,
         ))
     return out

@@ -93,3 +93,40 @@ def test_each_data_file_belongs_to_its_module_and_is_used(path):
 def test_content_files_ship_with_the_package():
     pyproject = tomllib.loads((COURSE.parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
     assert "*.toml" in pyproject["tool"]["setuptools"]["package-data"]["dealerlab.exercises.course"]
+
+
+def _course_exercises():
+    import importlib
+    import pkgutil
+
+    from dealerlab.exercises import Exercise
+
+    out = []
+    for info in pkgutil.iter_modules(course_pkg.__path__):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"{course_pkg.__name__}.{info.name}")
+            out += [(info.name, name, v) for name, v in vars(module).items() if isinstance(v, Exercise)]
+    return out
+
+
+def test_every_exercise_is_shown_by_its_trainer_notebook():
+    """A course exercise reaches trainees only through a trainer notebook ``trainer/exercises/NNx-name.ipynb`` that
+    imports and shows it (``exercises build`` copies that notebook); an exercise defined but shown nowhere is caught
+    here. (Some older exercises sit in a notebook of another letter than their id's, e.g. 06b-strategy in 06a: ids
+    name the answer files and stay.)"""
+    import nbformat
+
+    from tests._paths import REPO
+
+    notebooks = {}
+    for path in sorted((REPO / "trainer" / "exercises").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        notebooks[path.name] = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    exercises = _course_exercises()
+    assert len(exercises) >= 40
+    for module, name, ex in exercises:
+        prefix = ex.id.split("-")[0]
+        shown = [n for n, code in notebooks.items() if re.search(rf"\b{name}\b", code)]
+        assert shown, (f"exercise {ex.id} ({module}.{name}) is in no trainer notebook: write "
+                       f"trainer/exercises/{prefix}-<name>.ipynb that imports and shows it (dealerlab/exercises/README.md "
+                       "§3), then run `python -m dealerlab exercises build`")
