@@ -228,13 +228,6 @@ class _PoolHelp:
         return ok
 
 
-def _submission_order(jobs: Sequence[NotebookJob]) -> list[int]:
-    """The order in which a pool's workers take ``jobs``: the group report (the longest notebook of a batch, the
-    run's last in ``jobs``) first, so that it runs beside the stores' reports instead of alone at the end while the
-    other worker idles; then the stores in their order."""
-    return sorted(range(len(jobs)), key=lambda i: jobs[i].params.store_id is not None)
-
-
 @contextlib.contextmanager
 def _local_kernel(runtime_dir: str | None = None) -> Iterator[object]:
     km, kc = _start_kernel(runtime_dir, False)
@@ -342,7 +335,7 @@ class Kernels:
         results: dict[int, str] = {}
         try:
             with _signals_deferred():
-                futures = {self.pool.submit(_worker_run, jobs[i]): i for i in _submission_order(jobs)}
+                futures = {self.pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
             for fut in as_completed(futures):
                 results[futures[fut]] = fut.result()
                 done += 1
@@ -423,7 +416,7 @@ def run_jobs(
         # the workers (and their kernels) start with SIGINT/SIGTERM blocked: Ctrl-C in the terminal reaches the whole
         # process group, but only this process decides — it stops the workers itself (no traceback from each worker)
         with _signals_deferred():
-            futures = {pool.submit(_worker_run, jobs[i]): i for i in _submission_order(jobs)}
+            futures = {pool.submit(_worker_run, job): i for i, job in enumerate(jobs)}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
             done += 1
