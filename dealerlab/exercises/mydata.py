@@ -816,7 +816,7 @@ def _mine_exercise(base, *, title: str | None = None, title_en: str | None = Non
     """The 「我的数据」 version of the exercise ``base``: its id and titles (default: the base's, marked 我的数据), and
     the other :class:`~dealerlab.exercises.Exercise` arguments ``kw``."""
     return Exercise(id=base.id + MINE_SUFFIX, title=title or _T.get("mine.title", "zh", title=base.title),
-                    title_en=title_en or f"{base.title_en or base.title} (my data)", **kw)
+                    title_en=title_en or _T.get("mine.title", "en", title=base.title_en or base.title), **kw)
 
 
 def _your_data(name: str, period: str) -> str:
