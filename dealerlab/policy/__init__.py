@@ -21,7 +21,6 @@ import pandas as pd
 from dealerlab import _batch, _long, csi, funnel, metrics
 from dealerlab._long import month
 from dealerlab.calendar import check_period
-from dealerlab.data.schema import POLICY_ITEM
 from dealerlab.pdca import aftersales
 from dealerlab.policy.rebates import _tiers, rebate, resolve_policy, tier_reached, vp_ladder
 from dealerlab.policy.stock import (
@@ -56,8 +55,8 @@ __all__ = [
     "STANDARD_DAYS",
 ]
 
-#: the policy items, each with its metric id ``rebate.<item>``
-REBATE_ITEMS = tuple(POLICY_ITEM)
+#: the policy items (the values of ``oem_policy.item``), each with its metric id ``rebate.<item>`` in the registry
+REBATE_ITEMS = metrics.variants("rebate")
 
 #: the metric ids of this family, in registry order
 POLICY_METRICS = (
