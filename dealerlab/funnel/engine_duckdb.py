@@ -45,6 +45,7 @@ from dealerlab.data.schema import TABLES
 from dealerlab.errors import DealerlabError
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, Components
 from dealerlab.funnel.rates import long_from_components, long_metrics
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import LONG_COLUMNS
 
 __all__ = ["FUNNEL_TABLES", "DIALECTS", "ENGINES", "component_sql", "components_parquet", "long_metrics_parquet",
@@ -52,6 +53,8 @@ __all__ = ["FUNNEL_TABLES", "DIALECTS", "ENGINES", "component_sql", "components_
            "choose_engine", "long_metrics_folder", "read_parquet_dataset", "DUCKDB_FROM_ROWS",
            "dataset_tables", "choose_engine_dataset", "components_frames", "long_metrics_frames",
            "long_metrics_dataset"]
+
+_MSG = Catalogue.load("funnel/engine_duckdb")
 
 #: a Parquet folder with at least this many funnel event rows (from the files' metadata, nothing read) is counted by
 #: DuckDB; below, pandas (both give the same numbers; pandas is as fast on small data and needs no duckdb). Measured
@@ -442,6 +445,7 @@ def run_sql(query: str, *, engine: str = "duckdb", con=None) -> pd.DataFrame:
     return (con or SessionContext().enable_url_table()).sql(query).to_pandas()
 
 
+@share_docs
 def components_parquet(folder: str | Path, *, periods, stores=None, con=None, engine: str = "duckdb"):
     """Every funnel component of ``stores`` × ``periods`` counted by SQL (the engine of :func:`long_metrics_parquet`).
 
@@ -458,25 +462,18 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None, en
     engine : {"duckdb", "datafusion"}
         The SQL engine that counts: DuckDB, or Apache DataFusion (the same query, :func:`component_sql`).
 
-    Returns
-    -------
-    dealerlab.funnel.counts.Components
-        The same structure as the pandas engine's (store level).
-
-    Raises
-    ------
-    EngineUnavailable
+    %(components_raises)s
         When :func:`parquet_usable` finds a reason.
     """
     folder = Path(folder)
     why = parquet_usable(folder, engine=engine)
     if why is not None:
         name = {"duckdb": "DuckDB", "datafusion": "DataFusion"}[engine]
-        raise EngineUnavailable(f"{name} 引擎无法读取该文件夹：{why}", f"the {name} engine cannot read this folder: {why}")
+        raise EngineUnavailable(*_MSG.both("folder_unreadable", name=name, why=why))
     periods = _long.period_list(periods, required=True)
     store_list = _store_list(folder, stores)
     if not store_list:
-        raise EngineUnavailable("stores.parquet 中没有门店。", "stores.parquet has no store.")
+        raise EngineUnavailable(*_MSG.both("no_stores_file"))
     frame = run_sql(component_sql(folder, periods, store_list, dialect=engine), engine=engine, con=con)
     return _components_from_rows(frame)
 
@@ -743,6 +740,7 @@ def long_metrics_dataset(ds: Dataset, *, periods, stores=None, by_staff: bool = 
     return long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)
 
 
+@share_docs
 def components_frames(ds: Dataset, *, periods, stores=None, con=None, tables: dict | None = None) -> Components:
     """Every funnel component of ``stores`` × ``periods`` counted by DuckDB over the tables of an in-memory Dataset
     (the query of :func:`component_sql`, each table an Arrow view of the Dataset's columns: no copy of the text).
@@ -760,14 +758,7 @@ def components_frames(ds: Dataset, *, periods, stores=None, con=None, tables: di
     tables : dict, optional
         :func:`dataset_tables` of ``ds`` when already made.
 
-    Returns
-    -------
-    dealerlab.funnel.counts.Components
-        The same structure as the pandas engine's (store level).
-
-    Raises
-    ------
-    EngineUnavailable
+    %(components_raises)s
         When :func:`dataset_tables` finds a reason.
     """
     import duckdb
@@ -775,14 +766,14 @@ def components_frames(ds: Dataset, *, periods, stores=None, con=None, tables: di
     if tables is None:
         tables, why = dataset_tables(ds)
         if why is not None:
-            raise EngineUnavailable(f"DuckDB 引擎无法统计这份数据：{why}", f"the DuckDB engine cannot count this data: {why}")
+            raise EngineUnavailable(*_MSG.both("data_uncountable", why=why))
     periods = _long.period_list(periods, required=True)
     if stores is not None:
         store_list = _long.store_list(stores)
     else:
         store_list = list(dict.fromkeys(ds["stores"]["store_id"].dropna().astype(str).tolist()))
     if not store_list:
-        raise EngineUnavailable("门店表中没有门店。", "the stores table has no store.")
+        raise EngineUnavailable(*_MSG.both("no_stores"))
     con = con or duckdb.connect()
     names = {table: f"dealerlab_{table}" for table in tables}
     try:
