@@ -23,7 +23,7 @@ import os
 import weakref
 from collections.abc import Callable, Iterable
 
-__all__ = ["register", "unregister", "across_stores", "once"]
+__all__ = ["register", "unregister", "registered", "across_stores", "once"]
 
 #: id(ds) → (weak reference to ds, the batch's stores, cache)
 _SCOPES: dict[int, tuple[weakref.ref, tuple[str, ...], dict]] = {}
@@ -43,6 +43,11 @@ def register(ds, stores: Iterable[str]) -> None:
 def unregister(ds) -> None:
     """Forget the batch of ``ds`` and what was computed for it."""
     _SCOPES.pop(id(ds), None)
+
+
+def registered(ds) -> bool:
+    """Whether ``ds`` is the data of a registered batch (then :func:`across_stores` and :func:`once` share)."""
+    return _scope(ds) is not None
 
 
 def _scope(ds):

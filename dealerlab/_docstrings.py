@@ -43,6 +43,12 @@ SNIPPETS = {
         '    is float (NaN when not available) and ``reason`` says why ("" when available): "分母为 0：…",\n'
         '    "缺少数据表 …", "市场表（market）中没有该门店该月份的行", ...'
     ),
+    # the return of the SQL engines' component counts and the head of what they raise (dealerlab.funnel.engine_duckdb);
+    # the line saying when follows the placeholder
+    "components_raises": (
+        "Returns\n-------\ndealerlab.funnel.counts.Components\n    The same structure as the pandas engine's (store level)."
+        "\n\nRaises\n------\nEngineUnavailable"
+    ),
     # a chart's last parameters and its return (dealerlab.plots)
     "ax_lang": (
         "ax : matplotlib Axes, optional\n    Draw here; a new figure otherwise.\n"

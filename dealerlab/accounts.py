@@ -71,7 +71,7 @@ def _reference_date(ds: Dataset, as_of) -> pd.Timestamp:
         return pd.Timestamp(as_of).normalize()
     d = ds.last_date()
     if d is None:
-        raise ParameterError("数据中没有日期，无法确定参考日期；请传入 as_of。", "No dates in the data; pass as_of.")
+        raise ParameterError(*_MSG.both("no_dates"))
     return pd.Timestamp(d).normalize()
 
 
@@ -219,7 +219,7 @@ class TierEstimator:
 
     def __init__(self, *, top_share: float = 0.2) -> None:
         if not 0 < top_share < 1:
-            raise ParameterError("top_share 必须在 0 与 1 之间。", "top_share must lie in (0, 1).")
+            raise ParameterError(*_MSG.both("bad_top_share"))
         self.top_share = top_share
 
     def _features(self, ds_or_frame, as_of=None) -> pd.DataFrame:
@@ -244,7 +244,7 @@ class TierEstimator:
 
     def transform(self, data, *, as_of=None) -> pd.DataFrame:
         if not hasattr(self, "value_line_"):
-            raise ParameterError("请先调用 fit() 学习分级线。", "Call fit() before transform().")
+            raise ParameterError(*_MSG.both("not_fitted"))
         f = self._features(data, as_of)
         f["tier"] = assign_tiers(f, value_line=self.value_line_, potential_line=self.potential_line_)
         f["tier_en"] = f["tier"].map(TIERS_EN)
@@ -346,7 +346,7 @@ def account_profile(ds: Dataset, account_id: str, *, as_of=None) -> dict:
     tiers = tier_accounts(ds, as_of=as_of)
     hit = tiers[tiers["account_id"] == account_id]
     if hit.empty:
-        raise ParameterError(f"大客户编号 {account_id} 不在数据中。", f"Account {account_id} is not in the data.")
+        raise ParameterError(*_MSG.both("unknown_account", account_id=account_id))
     row = hit.iloc[0]
     sales = ds["sales"]
     purchases = sales[sales["account_id"] == account_id].sort_values("invoice_date")
@@ -408,14 +408,13 @@ def b2b_funnel(counts) -> pd.DataFrame:
     """
     items = list(counts.items())
     if not items:
-        raise ParameterError("漏斗至少要有一个阶段。", "The funnel needs at least one stage.")
+        raise ParameterError(*_MSG.both("no_stages"))
     prev = None
     for stage, n in items:
         if n is None or n < 0:
-            raise ParameterError(f"阶段“{stage}”的客户数不能为负或为空。", f"Stage {stage!r}: count must be ≥ 0.")
+            raise ParameterError(*_MSG.both("bad_stage_count", stage=stage))
         if prev is not None and n > prev:
-            raise ParameterError(f"阶段“{stage}”的客户数（{n}）多于上一阶段（{prev}）：漏斗只能越来越窄。",
-                                 f"Stage {stage!r} has more accounts ({n}) than the stage before ({prev}).")
+            raise ParameterError(*_MSG.both("funnel_widens", stage=stage, n=n, prev=prev))
         prev = n
     out = pd.DataFrame(items, columns=["stage", "accounts"])
     first = out["accounts"].iloc[0]
@@ -442,10 +441,10 @@ def required_pipeline(deals: float, rates) -> pd.DataFrame:
     """
     stages = list(rates)
     if not stages or deals < 0:
-        raise ParameterError("需要阶段转化率，且签约目标不能为负。", "Rates are needed and deals must be ≥ 0.")
+        raise ParameterError(*_MSG.both("bad_pipeline_input"))
     for s in stages[1:]:
         if not 0 < rates[s] <= 1:
-            raise ParameterError(f"阶段“{s}”的转化率要在 0 和 1 之间。", f"Stage {s!r}: rate must lie in (0, 1].")
+            raise ParameterError(*_MSG.both("bad_stage_rate", stage=s))
     needed = [float(deals)]
     for s in reversed(stages[1:]):
         needed.append(math.ceil(needed[-1] / rates[s] - 1e-9))

@@ -882,7 +882,7 @@ def qscv_scores(
     mapping = dict(QSCV_OF_ITEM if mapping is None else mapping)
     bad = sorted({v for v in mapping.values() if v not in QSCV})
     if bad:
-        raise ParameterError(f"QSC+V 只能是 Q、S、C、V，收到：{'、'.join(bad)}。", f"QSC+V letters are Q, S, C, V: {bad}.")
+        raise ParameterError(*_MSG.both("bad_qscv", bad_zh='、'.join(bad), bad=bad))
     keys = _as_keys(by)
     item = scores(surveys, level="item", by=keys, periods=periods, stores=stores, survey=survey)
     item = item.assign(qscv=item["item"].map(mapping)).dropna(subset=["qscv"])
@@ -920,10 +920,9 @@ def sample_size(population: int | None = None, *, margin: float = 0.05, confiden
         Completed questionnaires needed (never more than ``population``).
     """
     if not 0 < margin < 1 or not 0 < confidence < 1 or not 0 < share < 1:
-        raise ParameterError("误差、置信度和比例都要在 0 和 1 之间（例如 0.05、0.95、0.5）。",
-                             "margin, confidence and share must lie between 0 and 1.")
+        raise ParameterError(*_MSG.both("bad_sample_fractions"))
     if population is not None and population < 1:
-        raise ParameterError("客户总数至少为 1。", "population must be at least 1.")
+        raise ParameterError(*_MSG.both("bad_population"))
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     n0 = z * z * share * (1 - share) / (margin * margin)
     n = n0 if population is None else n0 / (1 + (n0 - 1) / population)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dealerlab._long import LONG_COLUMNS
 from dealerlab._options import check_lang, check_option
 
-__all__ = ["MetricInfo", "METRICS", "FAMILIES", "ids", "info", "label", "LONG_COLUMNS"]
+__all__ = ["MetricInfo", "METRICS", "FAMILIES", "ids", "variants", "info", "label", "LONG_COLUMNS"]
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,17 @@ FAMILIES: list[str] = list(dict.fromkeys(m.family for m in _DEFS))
 def ids(family: str, *, per_staff: bool = False) -> list[str]:
     """The metric ids of ``family`` in registry order (only those computed per consultant when ``per_staff``)."""
     return [m.id for m in _DEFS if m.family == family and (m.per_staff or not per_staff)]
+
+
+def variants(base: str) -> tuple[str, ...]:
+    """The values ``v`` of the ids ``<base>.<v>``, in registry order.
+
+    ``volume`` → the sales channels, ``addon_penetration`` → the add-on products, ``rebate`` → the policy items: each
+    is an enumeration of the data contract (``dealerlab/data/enums.toml``) whose every value has its metric id here,
+    with its display names; the families count by these lists, which exist without reading any file.
+    """
+    head = f"{base}."
+    return tuple(m.id[len(head):] for m in _DEFS if m.id.startswith(head))
 
 
 def info(metric_id: str) -> MetricInfo:

@@ -28,6 +28,7 @@ from dealerlab.accounts import lifetime_value
 from dealerlab.data.dataset import Dataset
 from dealerlab.data.privacy import mask_company, mask_vin
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import ids
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["RETENTION_METRICS", "long_metrics", "retention_figures", "lapsed_list", "retail_lifetime_value", "example_base",
            "MAINTENANCE", "first_service_cohorts", "service_revenue_per_vehicle", "SEGMENTS", "segment_of", "segments",
            "POINT_RULES", "POINT_KINDS", "points_ledger", "referral_leads", "renewal_rate"]
+
+_MSG = Catalogue.load("retention")
 
 #: the metric ids of this family, in registry order
 RETENTION_METRICS = tuple(ids("retention"))
@@ -297,8 +300,7 @@ def retail_lifetime_value(ds: Dataset, *, period: str, margin_rate: float, store
         24-month base); NaN CLV with a reason when no vehicle was serviced in the earlier 12 months.
     """
     if not 0 <= margin_rate <= 1:
-        raise ParameterError(f"毛利率 margin_rate 应在 0 与 1 之间，收到 {margin_rate}。",
-                             f"margin_rate must lie between 0 and 1, got {margin_rate}.")
+        raise ParameterError(*_MSG.both("bad_margin_rate", margin_rate=margin_rate))
     period = _long.period_list(period, required=True)[0]
     cols = ["store_id", "accounts", "annual_margin", "retained", "base", "retention", "clv", "reason"]
     orders = _orders(ds)
@@ -603,12 +605,10 @@ def points_ledger(events: pd.DataFrame, *, points_per_yuan: float = 0.1, referra
     """
     need = {"customer", "date", "kind", "amount"}
     if missing := need - set(events.columns):
-        raise ParameterError(f"积分流水缺少列：{'、'.join(sorted(missing))}（需要 customer、date、kind、amount）。",
-                             f"The points events lack columns: {sorted(missing)}.")
+        raise ParameterError(*_MSG.both("points_missing_columns", missing_zh='、'.join(sorted(missing)), missing=sorted(missing)))
     bad = sorted(set(events["kind"]) - set(POINT_KINDS))
     if bad:
-        raise ParameterError(f"积分流水的类型只能是 {'、'.join(POINT_KINDS)}，收到：{'、'.join(map(str, bad))}。",
-                             f"Event kinds must be one of {POINT_KINDS}; got {bad}.")
+        raise ParameterError(*_MSG.both("unknown_point_kinds", kinds_zh='、'.join(POINT_KINDS), bad_zh='、'.join(map(str, bad)), kinds=POINT_KINDS, bad=bad))
     ev = events.assign(_i=range(len(events)), date=pd.to_datetime(events["date"])).sort_values(["date", "_i"],
                                                                                                  kind="stable")
     balance: dict = {}
@@ -693,8 +693,7 @@ def renewal_rate(policies: pd.DataFrame, *, periods: Iterable[str]) -> pd.DataFr
     """
     need = {"store_id", "vin", "expiry_date", "renewed"}
     if missing := need - set(policies.columns):
-        raise ParameterError(f"保单表缺少列：{'、'.join(sorted(missing))}（需要 store_id、vin、expiry_date、renewed）。",
-                             f"The policy list lacks columns: {sorted(missing)}.")
+        raise ParameterError(*_MSG.both("policies_missing_columns", missing_zh='、'.join(sorted(missing)), missing=sorted(missing)))
     periods = _long.period_list(periods)
     p = policies.assign(period=pd.to_datetime(policies["expiry_date"]).dt.to_period("M").astype(str),
                         renewed=policies["renewed"].astype(bool))

@@ -45,35 +45,90 @@ _SPACE = (r"[\x09-\x0d\x1c-\x20\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2
           r"\x{3000}]")
 
 
-def _plain_ascii(chunked) -> np.ndarray:
-    """Cells of printable ASCII, not empty, without a leading or trailing space: ``str.strip`` and NFKC keep them."""
+def _edges(chunked) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(not empty, first byte, last byte)`` of each cell of a string column, read from its offsets and bytes (no
+    kernel, no copy of the strings). A missing cell may hold anything here: callers mask it out."""
+    import pyarrow as pa
+
+    sizes, firsts, lasts = [], [], []
+    for arr in chunked.chunks:
+        n = len(arr)
+        bufs = arr.buffers()
+        width = np.int64 if pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type) else np.int32
+        off = np.frombuffer(bufs[1], dtype=width, count=arr.offset + n + 1)[arr.offset:] if n else np.zeros(1, width)
+        start, stop = off[:-1], off[1:]
+        full = stop > start
+        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None and bufs[2].size else np.zeros(1, np.uint8)
+        firsts.append(data.take(start, mode="clip"))  # an empty cell's byte is another's: masked by ``full``
+        lasts.append(data.take(stop - 1, mode="clip"))
+        sizes.append(full)
+    if not sizes:
+        return np.zeros(0, bool), np.zeros(0, np.uint8), np.zeros(0, np.uint8)
+    if len(sizes) == 1:
+        return sizes[0], firsts[0], lasts[0]
+    return np.concatenate(sizes), np.concatenate(firsts), np.concatenate(lasts)
+
+
+def _has_byte(chunked, byte: int) -> bool:
+    """Does any cell (or a missing one) of a string column hold the byte ``byte``?"""
+    import pyarrow as pa
+
+    for arr in chunked.chunks:
+        bufs = arr.buffers()
+        if not len(arr) or bufs[2] is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type) else np.int32
+        off = np.frombuffer(bufs[1], dtype=width, count=arr.offset + len(arr) + 1)
+        if (np.frombuffer(bufs[2], dtype=np.uint8)[off[arr.offset]:off[-1]] == byte).any():
+            return True
+    return False
+
+
+def _plain_ascii(chunked, printable=None) -> np.ndarray:
+    """Cells of printable ASCII, not empty, without a leading or trailing space: ``str.strip`` and NFKC keep them.
+
+    ``printable``: the Arrow kernel saying which cells hold only printable characters (default
+    ``ascii_is_printable``; free text takes ``utf8_is_printable``, whose only blank is the ASCII space). The ends
+    are read from the bytes: a space is one byte, 32, and no byte of a longer UTF-8 character is 32.
+    """
+    return _plain_and_last(chunked, printable)[0]
+
+
+def _plain_and_last(chunked, printable=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_plain_ascii` and the last byte of each cell."""
     import pyarrow.compute as pc
 
-    ok = pc.and_(pc.ascii_is_printable(chunked), pc.greater(pc.binary_length(chunked), 0))
-    ok = pc.and_not(ok, pc.or_(pc.starts_with(chunked, " "), pc.ends_with(chunked, " ")))
-    return _mask(ok)
+    ok = _mask((printable or pc.ascii_is_printable)(chunked))
+    full, first, last = _edges(chunked)
+    return ok & full & (first != 32) & (last != 32), last
 
 
 def _plain_id(chunked) -> np.ndarray:
     """Ids read as written: plain ASCII, and not Excel's ``1001.0`` (any id with a point ending in 0 is left to
     the scalar parser)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    plain = _plain_ascii(chunked)
-    ends0 = np.flatnonzero(plain & _mask(pc.ends_with(chunked, "0")))
+    plain, last = _plain_and_last(chunked)
+    if not _has_byte(chunked, 46):  # no point anywhere in the column
+        return plain
+    ends0 = np.flatnonzero(plain & (last == 48))  # ends with 0
     if len(ends0):
-        import pyarrow as pa
-
         plain[ends0[_mask(pc.match_substring(chunked.take(pa.array(ends0)), "."))]] = False
     return plain
 
 
 def _plain_text(chunked) -> np.ndarray:
     """Free text read as written: nothing :func:`~dealerlab.data.coerce.parse_text` removes, nothing
-    ``str.strip`` removes, not empty."""
+    ``str.strip`` removes, not empty.
+
+    A cell of printable characters (``utf8_is_printable``: no control, format, separator or unassigned code point
+    but the ASCII space) without a space at either end is such a cell (``tests/data_contract/test_columnar.py``
+    checks every code point); the regular expressions then read only the other cells.
+    """
     import pyarrow.compute as pc
 
-    plain = _plain_ascii(chunked)
+    plain = _plain_ascii(chunked, pc.utf8_is_printable)
     other = np.flatnonzero(~plain & _mask(pc.is_valid(chunked)))
     if len(other):
         import pyarrow as pa
@@ -373,12 +428,21 @@ def maybe_hash(cells: pd.Series) -> bool:
     return chunked is None or bool(pc.any(pc.starts_with(chunked, "#")).as_py())
 
 
+def _longest(arr) -> int:
+    """The most bytes of one cell of a string array (from its offsets)."""
+    import pyarrow as pa
+
+    if not len(arr):
+        return 0
+    width = np.int64 if pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type) else np.int32
+    off = np.frombuffer(arr.buffers()[1], dtype=width, count=arr.offset + len(arr) + 1)[arr.offset:]
+    return int(np.diff(off).max())
+
+
 def maybe_longer(cells: pd.Series, limit: int) -> bool:
     """May a cell hold more than ``limit`` characters? (its UTF-8 bytes are at least its characters)"""
-    import pyarrow.compute as pc
-
     chunked = arrow_strings(cells)
     if chunked is None:
         return True
-    longest = pc.max(pc.binary_length(chunked)).as_py()
-    return longest is not None and longest > limit
+    # the longest cell from the offsets (a missing cell may count: then the caller measures each cell)
+    return max((_longest(arr) for arr in chunked.chunks), default=0) > limit

@@ -3,6 +3,8 @@
 Every table and column is declared here with its English canonical name, its Chinese name, its kind, whether it is
 required, its enumeration (Chinese canonical values, English equivalents accepted) and whether it holds personal data.
 The loader, the validator, the generator, the data dictionary and the template workbook all read these declarations.
+The enumerations themselves are data: ``dealerlab/data/enums.toml``, one table each, read on first use
+(:class:`Enumeration`), so importing the schema reads no file.
 
 Column kinds
 ------------
@@ -18,11 +20,16 @@ Column kinds
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
+
+import tomllib
 
 from dealerlab._options import check_option
 
-__all__ = ["Column", "Table", "TABLES", "KINDS", "table", "enum_values"]
+__all__ = ["Column", "Table", "TABLES", "KINDS", "Enumeration", "table", "enum_values"]
 
 KINDS = ("id", "text", "enum", "date", "bool", "int", "number", "period")
 
@@ -40,7 +47,7 @@ class Column:
     zh: str
     kind: str = "text"
     required: bool = False
-    enum: dict[str, str] | None = None
+    enum: Mapping[str, str] | None = None
     pii: bool = False
     min: float | None = None
     max: float | None = None
@@ -51,7 +58,7 @@ class Column:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r} for column {self.name}")
-        if self.kind == "enum" and not self.enum:
+        if self.kind == "enum" and self.enum is None:
             raise ValueError(f"enum column {self.name} has no values")
 
 
@@ -89,120 +96,55 @@ class Table:
         return [c.name for c in self.columns if c.pii]
 
 
-def _enum(*pairs: tuple[str, str]) -> dict[str, str]:
-    return dict(pairs)
+@functools.cache
+def _enumerations() -> dict[str, dict[str, str]]:
+    """Every enumeration of ``enums.toml`` (read once, on first use), in the file's order."""
+    text = files("dealerlab.data").joinpath("enums.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
-YES_NO = None  # booleans use kind="bool"
+class Enumeration(Mapping):
+    """One enumeration of the contract, ``canonical value → accepted equivalent`` in the order of
+    ``dealerlab/data/enums.toml``, read from that file on first use (nothing is read when the schema is imported).
 
-BUSINESS = _enum(("乘用车", "passenger"), ("商用车", "commercial"))
-DEPARTMENTS = _enum(
-    ("总经理室", "general management"),
-    ("销售部", "sales"),
-    ("市场部", "marketing"),
-    ("售后部", "after-sales"),
-    ("财务部", "finance"),
-    ("客服部", "customer service"),
-    ("行政人事部", "administration and hr"),
-)
-ROLES = _enum(
-    ("销售顾问", "sales consultant"),
-    ("展厅经理", "showroom manager"),
-    ("销售经理", "sales manager"),
-    ("内训师", "trainer"),
-    ("市场经理", "marketing manager"),
-    ("客服经理", "customer service manager"),
-    ("试乘试驾专员", "test drive specialist"),
-    ("服务顾问", "service advisor"),
-    ("技师", "technician"),
-    ("钣喷技师", "body and paint technician"),
-    ("配件经理", "parts manager"),
-    ("服务经理", "service manager"),
-    ("前台接待", "receptionist"),
-    ("PDI专员", "pdi specialist"),
-    ("财务经理", "finance manager"),
-    ("行政专员", "administrator"),
-    ("客服专员", "crm specialist"),
-    ("总经理", "general manager"),
-)
+    Parameters
+    ----------
+    name : str
+        The enumeration's table in ``enums.toml`` (``"lead_status"``).
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def _values(self) -> dict[str, str]:
+        return _enumerations()[self.name]
+
+    def __getitem__(self, value: str) -> str:
+        return self._values[value]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Enumeration({self.name!r})"
+
+    def __reduce__(self):
+        return (Enumeration, (self.name,))
+
+
 #: roles counted as front-line (一线) when ``staff.frontline`` is blank
 FRONTLINE_ROLES = frozenset(
     {"销售顾问", "展厅经理", "试乘试驾专员", "服务顾问", "技师", "钣喷技师", "前台接待", "PDI专员", "客服专员"}
 )
-DEPT_CLASS = _enum(("可变", "variable"), ("固定", "fixed"), ("其他", "other"))
-FIRST_CONTACT = _enum(("到店", "walk-in"), ("来电", "call"), ("网络", "online"))
-LEAD_CHANNEL = _enum(
-    ("自然到店", "walk-in"),
-    ("来电", "call"),
-    ("网络平台", "online platform"),
-    ("基盘客户", "existing customer"),
-    ("转介绍", "referral"),
-    ("车展活动", "event"),
-    ("大客户", "fleet"),
-    ("其他", "other"),
-)
-INTENT = _enum(("H", "H"), ("A", "A"), ("B", "B"), ("C", "C"), ("N", "N"))
-LEAD_STATUS = _enum(("跟进中", "open"), ("成交", "won"), ("战败", "lost"))
-VISIT_TYPE = _enum(("首次", "first"), ("再次", "repeat"))
-VISIT_SOURCE = _enum(("自然到店", "walk-in"), ("来电邀约", "call invitation"), ("网络邀约", "online invitation"), ("活动", "event"))
-FOLLOWUP_KIND = _enum(("潜客跟踪", "prospect"), ("售后跟踪", "after-sale"))
-SALE_CHANNEL = _enum(("展厅", "showroom"), ("二级网络", "sub-dealer"), ("大客户", "fleet"))
-ADDON_PRODUCT = _enum(
-    ("保险", "insurance"),
-    ("金融贷款", "finance"),
-    ("精品", "accessories"),
-    ("延保", "extended warranty"),
-    ("上牌服务", "registration"),
-    ("二手车置换", "trade-in"),
-    ("其他", "other"),
-)
-RO_TYPE = _enum(("保养", "maintenance"), ("一般维修", "repair"), ("钣喷", "body and paint"), ("保修", "warranty"), ("其他", "other"))
-PAY_TYPE = _enum(("客户付费", "customer pay"), ("保修", "warranty"), ("内部", "internal"))
-DAMAGE = _enum(("大", "heavy"), ("中", "medium"), ("小", "light"))
-SURVEY = _enum(("SSI", "SSI"), ("CSI", "CSI"))
-RATER = _enum(("可靠性", "reliability"), ("保证性", "assurance"), ("有形性", "tangibles"), ("同理心", "empathy"), ("响应性", "responsiveness"))
-KANO = _enum(("不满意因素", "must-be"), ("中性因素", "one-dimensional"), ("满意因素", "attractive"))
-SEVERITY = _enum(("一般", "minor"), ("重要", "major"), ("重大", "critical"))
-INDUSTRY = _enum(
-    ("党政军", "government and military"),
-    ("国有企业", "state-owned enterprise"),
-    ("外资企业", "foreign enterprise"),
-    ("民营企业", "private enterprise"),
-    ("科教文卫", "education, culture and health"),
-    ("金融保险", "finance and insurance"),
-    ("物流运输", "logistics"),
-    ("其他", "other"),
-)
-CONTACT_LEVEL = _enum(("基层", "staff"), ("中层", "middle management"), ("高层", "top management"))
-POLICY_ITEM = _enum(
-    ("VP达成奖", "volume plan bonus"),
-    ("SSI奖", "SSI bonus"),
-    ("CSI奖", "CSI bonus"),
-    ("暗访奖", "mystery shopping bonus"),
-    ("明访奖", "announced audit bonus"),
-    ("管理奖", "management bonus"),
-    ("其他", "other"),
-)
-#: what a rebate tier is measured on: a metric id, or ``score`` (the OEM's score in oem_scores); the canonical values
-#: are the metric ids, the Chinese names are accepted too
-POLICY_BASIS = _enum(
-    ("vp_achievement", "VP达成率"),
-    ("ssi_index", "SSI指数"),
-    ("csi_index", "CSI指数"),
-    ("score", "厂家评分"),
-)
-SCORE_ITEM = _enum(("暗访", "mystery shopping"), ("明访", "announced audit"), ("管理", "management"), ("其他", "other"))
-TARGET_METRIC = _enum(
-    ("销量", "volume"),
-    ("展厅销量", "showroom volume"),
-    ("毛利", "gross profit"),
-    ("售后产值", "service revenue"),
-    ("衍生收入", "add-on revenue"),
-    ("CSI", "CSI"),
-    ("SSI", "SSI"),
-)
 
 C = Column
+E = Enumeration
 
 STORE_ID = dict(name="store_id", zh="门店编码", kind="id", required=True, references="stores.store_id")
 
@@ -218,7 +160,7 @@ TABLES: dict[str, Table] = {
                 C("brand", "品牌"),
                 C("city", "城市"),
                 C("region", "区域"),
-                C("business", "业务类型", "enum", enum=BUSINESS),
+                C("business", "业务类型", "enum", enum=E("business")),
                 C("open_date", "开业日期", "date"),
             ),
             key="store_id",
@@ -230,10 +172,10 @@ TABLES: dict[str, Table] = {
                 C("staff_id", "员工编号", "id", True),
                 C(**STORE_ID),
                 C("name", "姓名", "text", True, pii=True),
-                C("department", "部门", "enum", True, enum=DEPARTMENTS),
-                C("role", "岗位", "enum", True, enum=ROLES, open_enum=True),
+                C("department", "部门", "enum", True, enum=E("department")),
+                C("role", "岗位", "enum", True, enum=E("role"), open_enum=True),
                 C("frontline", "是否一线", "bool", note="留空时按岗位推断"),
-                C("dept_class", "部门类别", "enum", enum=DEPT_CLASS),
+                C("dept_class", "部门类别", "enum", enum=E("dept_class")),
                 C("hire_date", "入职日期", "date", True),
                 C("leave_date", "离职日期", "date", note="留空表示在职"),
             ),
@@ -247,11 +189,11 @@ TABLES: dict[str, Table] = {
                 C(**STORE_ID),
                 C("staff_id", "销售顾问编号", "id", references="staff.staff_id"),
                 C("created_date", "建档日期", "date", True),
-                C("first_contact", "首次接触方式", "enum", True, enum=FIRST_CONTACT),
-                C("channel", "来源渠道", "enum", enum=LEAD_CHANNEL),
-                C("intent_level", "意向级别", "enum", enum=INTENT),
+                C("first_contact", "首次接触方式", "enum", True, enum=E("first_contact")),
+                C("channel", "来源渠道", "enum", enum=E("lead_channel")),
+                C("intent_level", "意向级别", "enum", enum=E("intent_level")),
                 C("model", "意向车型"),
-                C("status", "状态", "enum", True, enum=LEAD_STATUS),
+                C("status", "状态", "enum", True, enum=E("lead_status")),
                 C("closed_date", "结案日期", "date", note="状态为成交或战败时必填"),
                 C("lost_reason", "战败原因"),
                 C("name", "客户姓名", pii=True),
@@ -267,10 +209,10 @@ TABLES: dict[str, Table] = {
                 C("visit_id", "到店编号", "id", True),
                 C(**STORE_ID),
                 C("visit_date", "到店日期", "date", True),
-                C("visit_type", "到店类型", "enum", True, enum=VISIT_TYPE),
+                C("visit_type", "到店类型", "enum", True, enum=E("visit_type")),
                 C("lead_id", "客户编号", "id", references="leads.lead_id", note="留空表示未留资料"),
                 C("staff_id", "接待顾问编号", "id", references="staff.staff_id"),
-                C("source", "到店来源", "enum", enum=VISIT_SOURCE),
+                C("source", "到店来源", "enum", enum=E("visit_source")),
             ),
             key="visit_id",
         ),
@@ -281,7 +223,7 @@ TABLES: dict[str, Table] = {
                 C("call_id", "来电编号", "id", True),
                 C(**STORE_ID),
                 C("call_date", "来电日期", "date", True),
-                C("call_type", "来电类型", "enum", True, enum=VISIT_TYPE),
+                C("call_type", "来电类型", "enum", True, enum=E("visit_type")),
                 C("lead_id", "客户编号", "id", references="leads.lead_id", note="留空表示未留资料"),
             ),
             key="call_id",
@@ -307,7 +249,7 @@ TABLES: dict[str, Table] = {
             (
                 C("followup_id", "回访编号", "id", True),
                 C(**STORE_ID),
-                C("kind", "回访类型", "enum", True, enum=FOLLOWUP_KIND),
+                C("kind", "回访类型", "enum", True, enum=E("followup_kind")),
                 C("lead_id", "客户编号", "id", references="leads.lead_id"),
                 C("sale_id", "销售编号", "id", references="sales.sale_id"),
                 C("due_date", "计划回访日期", "date", True),
@@ -326,7 +268,7 @@ TABLES: dict[str, Table] = {
                 C("order_date", "订单日期", "date"),
                 C("invoice_date", "开票日期", "date", True, note="销量按开票日期计入月份"),
                 C("delivery_date", "交车日期", "date"),
-                C("channel", "销售渠道", "enum", True, enum=SALE_CHANNEL),
+                C("channel", "销售渠道", "enum", True, enum=E("sale_channel")),
                 C("model", "车型", "text", True),
                 C("price", "成交价", "number", True, min=0),
                 C("gross_profit", "单车毛利", "number"),
@@ -342,7 +284,7 @@ TABLES: dict[str, Table] = {
                 C("addon_id", "衍生编号", "id", True),
                 C(**STORE_ID),
                 C("sale_id", "销售编号", "id", True, references="sales.sale_id"),
-                C("product", "产品", "enum", True, enum=ADDON_PRODUCT),
+                C("product", "产品", "enum", True, enum=E("addon_product")),
                 C("revenue", "收入", "number", True, min=0),
                 C("gross_profit", "毛利", "number"),
             ),
@@ -357,12 +299,12 @@ TABLES: dict[str, Table] = {
                 C("open_date", "进厂日期", "date", True),
                 C("close_date", "出厂日期", "date"),
                 C("promised_date", "承诺交车日期", "date"),
-                C("ro_type", "工单类型", "enum", True, enum=RO_TYPE),
-                C("pay_type", "付费类型", "enum", enum=PAY_TYPE),
+                C("ro_type", "工单类型", "enum", True, enum=E("ro_type")),
+                C("pay_type", "付费类型", "enum", enum=E("pay_type")),
                 C("revenue", "产值", "number", True, min=0),
                 C("labor_hours", "工时", "number", min=0),
                 C("is_comeback", "是否返修", "bool"),
-                C("damage_class", "损伤程度", "enum", enum=DAMAGE, note="钣喷工单填写"),
+                C("damage_class", "损伤程度", "enum", enum=E("damage"), note="钣喷工单填写"),
                 C("advisor_id", "服务顾问编号", "id", references="staff.staff_id"),
                 C("vin", "车架号", pii=True),
                 C("account_id", "大客户编号", "id", references="accounts.account_id"),
@@ -379,7 +321,7 @@ TABLES: dict[str, Table] = {
             (
                 C("response_id", "问卷编号", "id", True),
                 C(**STORE_ID),
-                C("survey", "调查类型", "enum", True, enum=SURVEY),
+                C("survey", "调查类型", "enum", True, enum=E("survey")),
                 C("survey_date", "调查日期", "date", True),
                 C("item", "题项", "text", True),
                 C("performance", "表现得分", "number", True, min=1, max=10),
@@ -393,10 +335,10 @@ TABLES: dict[str, Table] = {
             "调查题项",
             (
                 C("item", "题项", "text", True),
-                C("survey", "调查类型", "enum", True, enum=SURVEY),
+                C("survey", "调查类型", "enum", True, enum=E("survey")),
                 C("factor", "因子", "text", True),
-                C("rater", "服务质量维度", "enum", enum=RATER),
-                C("kano_class", "卡诺类别", "enum", enum=KANO),
+                C("rater", "服务质量维度", "enum", enum=E("rater")),
+                C("kano_class", "卡诺类别", "enum", enum=E("kano")),
             ),
             optional=True,
             note="缺省时使用 dealerlab 自带的标准 SSI/CSI 题项",
@@ -409,7 +351,7 @@ TABLES: dict[str, Table] = {
                 C(**STORE_ID),
                 C("received_date", "受理日期", "date", True),
                 C("category", "类别", "text", True),
-                C("severity", "严重程度", "enum", enum=SEVERITY),
+                C("severity", "严重程度", "enum", enum=E("severity")),
                 C("resolved_date", "结案日期", "date"),
                 C("escalated", "是否上报", "bool"),
             ),
@@ -422,9 +364,9 @@ TABLES: dict[str, Table] = {
                 C("account_id", "大客户编号", "id", True),
                 C(**STORE_ID),
                 C("account_name", "客户名称", "text", True, pii=True),
-                C("industry", "行业", "enum", True, enum=INDUSTRY),
+                C("industry", "行业", "enum", True, enum=E("industry")),
                 C("fleet_size", "车队规模", "int", min=0),
-                C("contact_level", "对接层级", "enum", enum=CONTACT_LEVEL),
+                C("contact_level", "对接层级", "enum", enum=E("contact_level")),
                 C("planned_purchases", "未来12个月计划采购台数", "int", min=0),
                 C("since_date", "建立关系日期", "date"),
             ),
@@ -436,7 +378,7 @@ TABLES: dict[str, Table] = {
             (
                 C(**STORE_ID),
                 C("period", "月份", "period", True),
-                C("metric", "指标", "enum", True, enum=TARGET_METRIC, open_enum=True),
+                C("metric", "指标", "enum", True, enum=E("target_metric"), open_enum=True),
                 C("staff_id", "员工编号", "id", references="staff.staff_id", note="留空表示门店级目标"),
                 C("target", "目标值", "number", True),
                 C("stretch", "突破目标值", "number"),
@@ -527,8 +469,8 @@ TABLES: dict[str, Table] = {
             (
                 C("store_id", "门店编码", "id", references="stores.store_id", note="留空表示适用于所有门店"),
                 C("period", "月份", "period", note="留空表示每个月都适用"),
-                C("item", "项目", "enum", True, enum=POLICY_ITEM),
-                C("basis", "依据指标", "enum", True, enum=POLICY_BASIS, open_enum=True,
+                C("item", "项目", "enum", True, enum=E("policy_item")),
+                C("basis", "依据指标", "enum", True, enum=E("policy_basis"), open_enum=True,
                   note="score 表示按「厂家评分」表中同名项目（去掉「奖」字）的得分"),
                 C("threshold", "门槛", "number", True, min=0, note="达到（≥）此值即进入该档；VP达成率写 0.95 或 95%"),
                 C("amount_per_unit", "每台返利", "number", min=0, note="元/台，乘以当月销量"),
@@ -543,7 +485,7 @@ TABLES: dict[str, Table] = {
             (
                 C(**STORE_ID),
                 C("period", "月份", "period", True),
-                C("item", "项目", "enum", True, enum=SCORE_ITEM),
+                C("item", "项目", "enum", True, enum=E("score_item")),
                 C("score", "得分", "number", True, min=0),
             ),
             optional=True,

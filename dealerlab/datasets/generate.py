@@ -33,8 +33,11 @@ from dealerlab.data.defaults import OVERALL_ITEM, default_survey_items
 from dealerlab.data.schema import FRONTLINE_ROLES, TABLES
 from dealerlab.datasets import _names
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["GroupConfig", "generate", "DEFAULT_SEED"]
+
+_MSG = Catalogue.load("datasets/generate")
 
 DEFAULT_SEED = 20261023
 WARMUP_MONTHS = 2
@@ -75,13 +78,11 @@ class GroupConfig:
     def __post_init__(self) -> None:
         check_period(self.end, name="end")
         if self.stores < 1 or self.months < 1:
-            raise ParameterError(f"门店数 stores（{self.stores}）和月数 months（{self.months}）都至少为 1。",
-                                 f"stores ({self.stores}) and months ({self.months}) must be at least 1.")
+            raise ParameterError(*_MSG.both("too_small", stores=self.stores, months=self.months))
         if not 0 <= self.commercial_share <= 1:
-            raise ParameterError(f"商用车门店占比 commercial_share（{self.commercial_share}）须在 0 到 1 之间。",
-                                 f"commercial_share ({self.commercial_share}) must be within [0, 1].")
+            raise ParameterError(*_MSG.both("bad_commercial_share", commercial_share=self.commercial_share))
         if self.scale <= 0:
-            raise ParameterError(f"规模系数 scale（{self.scale}）须大于 0。", f"scale ({self.scale}) must be positive.")
+            raise ParameterError(*_MSG.both("bad_scale", scale=self.scale))
 
 
 # ----------------------------------------------------------------------------------------------------------- calendar

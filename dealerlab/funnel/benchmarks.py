@@ -31,6 +31,7 @@ import pandas as pd
 
 from dealerlab.errors import ParameterError
 from dealerlab.funnel.rates import RATE_SPECS
+from dealerlab.i18n import Catalogue
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -42,6 +43,8 @@ BUSINESS_TYPES: tuple[str, ...] = ("乘用车", "商用车")
 #: the type used for a store whose business is blank
 DEFAULT_BUSINESS = "乘用车"
 _BUSINESS_EN = {"乘用车": "passenger cars", "商用车": "commercial vehicles"}
+
+_MSG = Catalogue.load("funnel/benchmarks")
 
 
 @dataclass(frozen=True)
@@ -118,16 +121,12 @@ def _rate_value(value) -> float:
 def _check_value(metric, value, where: str, where_en: str = "") -> float:
     """``value`` as a rate in (0, 1]; ``where``/``where_en`` locate it (file and line or key, ending in a separator)."""
     if metric not in RATE_SPECS:
-        raise ParameterError(
-            f"{where}指标 {metric!r} 不是漏斗比率。可用的指标：{'、'.join(sorted(RATE_SPECS))}。",
-            f"{where_en}metric {metric!r} is not a funnel rate. Known: {', '.join(sorted(RATE_SPECS))}.",
-        )
+        known = sorted(RATE_SPECS)
+        raise ParameterError(*_MSG.both("unknown_metric", where_zh=where, where_en=where_en, metric=metric,
+                                        known_zh="、".join(known), known_en=", ".join(known)))
     v = _rate_value(value)
     if not math.isfinite(v) or v <= 0 or v > 1:
-        raise ParameterError(
-            f"{where}指标 {metric} 的标杆值 {value!r} 无效：应是 0 到 1 之间的比率（70% 写成 0.7 或 70%）。",
-            f"{where_en}the benchmark of {metric} = {value!r} must be a rate between 0 and 1 (write 70% as 0.7 or 70%).",
-        )
+        raise ParameterError(*_MSG.both("not_a_rate", where_zh=where, where_en=where_en, metric=metric, value=value))
     return v
 
 
@@ -145,15 +144,15 @@ def _rows_from_mapping(given: Mapping, where: _Where = ("", "")) -> tuple[list[t
         if not zh:
             return ("", "")
         path = " → ".join(repr(k) for k in keys)
-        return (f"{zh} 键 {path}：", f"{en}, key {path}: ")
+        return _MSG.both("at_key", where_zh=zh, where_en=en, path=path)
 
     for key, value in given.items():
         if key == "source":
             source = str(value).strip()
         elif key in BUSINESS_TYPES:
             if not isinstance(value, Mapping):
-                raise ParameterError(f"{zh + ' ' if zh else ''}{key} 的值应是 {{\"指标id\": 数值}} 的对象。",
-                                     f"{en + ': ' if en else ''}the value of {key} must be an object {{\"metric\": value}}.")
+                raise ParameterError(*_MSG.both("business_not_object", where_zh=zh + " " if zh else "",
+                                                where_en=en + ": " if en else "", key=key))
             rows += [(key, str(m), v, at(key, m)) for m, v in value.items()]
         else:
             rows.append((None, str(key), value, at(key)))
@@ -167,43 +166,33 @@ _MAX_FILE_BYTES = 1_000_000
 def _read_file(path: Path) -> tuple[list, str]:
     """Rows and source line of a benchmarks file; every defect is a ParameterError naming the file and the line or
     key (truncated JSON, not UTF-8 such as a GBK CSV, a missing column, an unknown metric id, a value not a rate)."""
-    zh, en = f"标杆值文件 {path}", f"Benchmarks file {path}"
+    zh, en = _MSG.both("file", path=path)
     if not path.is_file():
-        raise ParameterError(f"{zh} 不存在（或不是文件）。", f"{en} does not exist (or is not a file).")
+        raise ParameterError(*_MSG.both("file_missing", where_zh=zh, where_en=en))
     if path.stat().st_size > _MAX_FILE_BYTES:
-        raise ParameterError(f"{zh} 太大（超过 1 MB），不像是标杆值文件。", f"{en} is too large (> 1 MB) to be a benchmarks file.")
+        raise ParameterError(*_MSG.both("file_too_large", where_zh=zh, where_en=en))
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise ParameterError(
-            f"{zh} 不是 UTF-8 编码（第 {line} 行，可能是 GBK）。请在 Excel 中另存为「CSV UTF-8」，或用文本编辑器另存为 UTF-8。",
-            f"{en} is not UTF-8 (line {line}; GBK?). Save it as UTF-8.",
-        ) from None
+        raise ParameterError(*_MSG.both("not_utf8", where_zh=zh, where_en=en, line=line)) from None
     if path.suffix.lower() == ".json":
         try:
             given = json.loads(text)
         except (json.JSONDecodeError, RecursionError) as err:
             line, col = (err.lineno, err.colno) if isinstance(err, json.JSONDecodeError) else (1, 1)
-            raise ParameterError(
-                f"{zh} 不是有效的 JSON（第 {line} 行第 {col} 列：文件被截断或格式有误）。应是 {{\"capture_rate\": 0.7}} 这样的对象。",
-                f'{en} is not valid JSON (line {line}, column {col}). Expected an object such as {{"capture_rate": 0.7}}.',
-            ) from None
+            raise ParameterError(*_MSG.both("bad_json", where_zh=zh, where_en=en, line=line, col=col)) from None
         if not isinstance(given, dict):
-            raise ParameterError(f"{zh} 应是 {{\"指标id\": 数值}} 的 JSON 对象，例如 {{\"capture_rate\": 0.7}}。",
-                                 f'{en} must be a JSON object {{"metric": value}}, e.g. {{"capture_rate": 0.7}}.')
+            raise ParameterError(*_MSG.both("json_not_object", where_zh=zh, where_en=en))
         return _rows_from_mapping(given, (zh, en))
 
     lines = [(i, r) for i, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(c.strip() for c in r)]
     if not lines:
-        raise ParameterError(f"{zh} 是空的：需要 metric 和 benchmark 两列。", f"{en} is empty: it needs columns metric and benchmark.")
+        raise ParameterError(*_MSG.both("file_empty", where_zh=zh, where_en=en))
     first, header = lines[0][0], [c.strip() for c in lines[0][1]]
     if not {"metric", "benchmark"} <= set(header):
-        raise ParameterError(
-            f"{zh} 第 {first} 行（表头）需要 metric 和 benchmark 两列（可选 business、source 列），收到：{', '.join(header)}。",
-            f"{en}, line {first} (header) needs columns metric and benchmark (optional: business, source); got: {', '.join(header)}.",
-        )
+        raise ParameterError(*_MSG.both("bad_header", where_zh=zh, where_en=en, first=first, header=", ".join(header)))
     col = {name: header.index(name) for name in ("metric", "benchmark", "business", "source") if name in header}
 
     def cell(r, name):
@@ -214,15 +203,14 @@ def _read_file(path: Path) -> tuple[list, str]:
     for i, r in lines[1:]:
         b = cell(r, "business") or None
         if b is not None and b not in BUSINESS_TYPES:
-            raise ParameterError(f"{zh} 第 {i} 行 business 列的值 {b!r} 无效，应为 乘用车 或 商用车（留空表示两类都适用）。",
-                                 f"{en}, line {i}: business {b!r} must be 乘用车 or 商用车 (blank = both).")
+            raise ParameterError(*_MSG.both("bad_business", where_zh=zh, where_en=en, i=i, b=b))
         metric = cell(r, "metric")
         if not metric:
-            raise ParameterError(f"{zh} 第 {i} 行的 metric 为空。", f"{en}, line {i}: metric is empty.")
+            raise ParameterError(*_MSG.both("metric_empty", where_zh=zh, where_en=en, i=i))
         if (b, metric) in seen:
-            raise ParameterError(f"{zh} 第 {i} 行：指标 {metric} 重复出现。", f"{en}, line {i}: {metric} appears twice.")
+            raise ParameterError(*_MSG.both("metric_twice", where_zh=zh, where_en=en, i=i, metric=metric))
         seen.add((b, metric))
-        rows.append((b, metric, cell(r, "benchmark"), (f"{zh} 第 {i} 行：", f"{en}, line {i}: ")))
+        rows.append((b, metric, cell(r, "benchmark"), _MSG.both("at_line", where_zh=zh, where_en=en, i=i)))
         sources.append(cell(r, "source"))
     return rows, next((s for s in sources if s), "")
 
@@ -247,11 +235,11 @@ def load_benchmark_set(source: str | Path | Mapping | BenchmarkSet | None = None
         return source
     if isinstance(source, Mapping):
         rows, src = _rows_from_mapping(source)
-        src = src or "用户给定标杆"
+        src = src or _MSG.text("user_source")
     else:
         path = Path(source)
         rows, src = _read_file(path)
-        src = src or f"用户标杆文件 {path.name}"
+        src = src or _MSG.get("user_file_source", name=path.name)
     values = {b: dict(v) for b, v in base.values.items()}
     sources = dict(base.sources)
     for business, metric, value, (where, where_en) in rows:

@@ -26,16 +26,17 @@ import pandas as pd
 from dealerlab import _long, i18n
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import TABLES
+from dealerlab.metrics import variants
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
 
 __all__ = ["COUNT_IDS", "CHANNELS", "PRODUCTS", "funnel_counts"]
 
-#: sales channels (volume.<channel>)
-CHANNELS: tuple[str, ...] = tuple(TABLES["sales"].column("channel").enum)
-#: add-on products (addon_penetration.<product>)
-PRODUCTS: tuple[str, ...] = tuple(TABLES["addons"].column("product").enum)
+#: sales channels (volume.<channel>): the values of ``sales.channel``, as the metric registry lists their ids
+CHANNELS: tuple[str, ...] = variants("volume")
+#: add-on products (addon_penetration.<product>): the values of ``addons.product``, as the registry lists their ids
+PRODUCTS: tuple[str, ...] = variants("addon_penetration")
 
 #: the public counts, in output order
 COUNT_IDS: list[str] = [

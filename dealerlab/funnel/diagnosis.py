@@ -97,12 +97,12 @@ def actions(step: str | None = None, *, metric: str | None = None, lang: str = "
     check_lang(lang)
     if metric is not None:
         if metric not in STEP_OF:
-            raise ParameterError(f"指标 {metric!r} 没有对应的流程环节。", f"Metric {metric!r} has no process step.")
+            raise ParameterError(*_MSG.both("metric_without_step", metric=metric))
         step = STEP_OF[metric]
     t = _actions_table()
     if step is not None:
         if step not in STEPS:
-            raise ParameterError(f"流程环节 {step!r} 无效，可选：{'、'.join(STEPS)}。", f"Unknown step {step!r}.")
+            raise ParameterError(*_MSG.both("unknown_step", step=step, steps='、'.join(STEPS)))
         t = t[t["step"] == step]
     cols = ["root_cause", "improvement", "owner", "tool"]
     out = t[["step_no", "step"]].copy()

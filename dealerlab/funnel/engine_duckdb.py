@@ -442,6 +442,7 @@ def run_sql(query: str, *, engine: str = "duckdb", con=None) -> pd.DataFrame:
     return (con or SessionContext().enable_url_table()).sql(query).to_pandas()
 
 
+@share_docs
 def components_parquet(folder: str | Path, *, periods, stores=None, con=None, engine: str = "duckdb"):
     """Every funnel component of ``stores`` × ``periods`` counted by SQL (the engine of :func:`long_metrics_parquet`).
 
@@ -458,14 +459,7 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None, en
     engine : {"duckdb", "datafusion"}
         The SQL engine that counts: DuckDB, or Apache DataFusion (the same query, :func:`component_sql`).
 
-    Returns
-    -------
-    dealerlab.funnel.counts.Components
-        The same structure as the pandas engine's (store level).
-
-    Raises
-    ------
-    EngineUnavailable
+    %(components_raises)s
         When :func:`parquet_usable` finds a reason.
     """
     folder = Path(folder)
@@ -743,6 +737,7 @@ def long_metrics_dataset(ds: Dataset, *, periods, stores=None, by_staff: bool = 
     return long_metrics(ds, periods=periods, stores=stores, by_staff=by_staff, lang=lang)
 
 
+@share_docs
 def components_frames(ds: Dataset, *, periods, stores=None, con=None, tables: dict | None = None) -> Components:
     """Every funnel component of ``stores`` × ``periods`` counted by DuckDB over the tables of an in-memory Dataset
     (the query of :func:`component_sql`, each table an Arrow view of the Dataset's columns: no copy of the text).
@@ -760,14 +755,7 @@ def components_frames(ds: Dataset, *, periods, stores=None, con=None, tables: di
     tables : dict, optional
         :func:`dataset_tables` of ``ds`` when already made.
 
-    Returns
-    -------
-    dealerlab.funnel.counts.Components
-        The same structure as the pandas engine's (store level).
-
-    Raises
-    ------
-    EngineUnavailable
+    %(components_raises)s
         When :func:`dataset_tables` finds a reason.
     """
     import duckdb

@@ -145,7 +145,7 @@ def path_shares(ds: Dataset, *, period: str, stores=None, months: int = COHORT_M
     check_lang(lang)
     period = check_period(period)
     if months < 1 or min_leads < 1:
-        raise ParameterError("months 和 min_leads 应是正整数。", "months and min_leads must be positive integers.")
+        raise ParameterError(*_MSG.both("bad_window"))
 
     store_ids = _resolve_stores(ds, stores)
     window = period_range(period, months)
@@ -237,8 +237,7 @@ def stage_extra_sales(stage: str, *, current: float, new: float, counts: Mapping
     4.5
     """
     if stage not in STAGE_BASE:
-        raise ParameterError(f"{stage!r} 不是漏斗环节比率，可选：{'、'.join(STAGES)}。",
-                             f"{stage!r} is not a funnel stage rate; allowed: {', '.join(STAGES)}.")
+        raise ParameterError(*_MSG.both("unknown_stage", stage=stage, stages_zh='、'.join(STAGES), stages_en=', '.join(STAGES)))
     base_ids, share_ids = STAGE_BASE[stage]
     base = sum(_num(counts.get(k)) for k in base_ids)
     if len(share_ids) == 0:
@@ -506,12 +505,10 @@ def what_if(*, rates: Mapping[str, float], counts: Mapping[str, float], shares: 
     rows = []
     for metric, new in changes.items():
         if metric not in STAGES:
-            raise ParameterError(f"参数 changes 中的 {metric!r} 不是漏斗环节比率，可选：{'、'.join(STAGES)}。",
-                                 f"{metric!r} in changes is not a funnel stage rate; allowed: {', '.join(STAGES)}.")
+            raise ParameterError(*_MSG.both("unknown_change", metric=metric, stages_zh='、'.join(STAGES), stages_en=', '.join(STAGES)))
         new = _num(new)
         if not 0 <= new <= 1:
-            raise ParameterError(f"参数 changes[{metric!r}] 的值 {new!r} 应是 0 到 1 之间的比率（例如 0.55 表示 55%）。",
-                                 f"changes[{metric!r}] = {new!r} must be a fraction between 0 and 1 (0.55 = 55%).")
+            raise ParameterError(*_MSG.both("change_not_a_rate", metric=metric, new=new))
         cur = _num(rates.get(metric))
         d = stage_extra_sales(metric, current=cur, new=new, counts=counts, shares=shares)
         note = ""

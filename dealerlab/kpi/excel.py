@@ -22,9 +22,12 @@ from pathlib import Path
 from dealerlab._io import atomic_file
 from dealerlab.data.write import safe_cell
 from dealerlab.errors import DealerlabError
+from dealerlab.i18n import Catalogue
 from dealerlab.kpi.card import DIRECTIONS, FIELDS, KpiCard, StatusChange, _blank, _date, card_from_record
 
 __all__ = ["write_cards", "read_cards", "SHEET_HELP", "SHEET_HISTORY"]
+
+_MSG = Catalogue.load("kpi/excel")
 
 SHEET_HELP = "说明"
 SHEET_HISTORY = "状态历史"
@@ -234,11 +237,11 @@ def read_cards(path: str | os.PathLike) -> list[KpiCard]:
 
     path = Path(path)
     if not path.exists():
-        raise DealerlabError(f"找不到文件 {path}。", f"File not found: {path}.")
+        raise DealerlabError(*_MSG.both("file_missing", path=path))
     try:
         wb = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
-        raise DealerlabError(f"无法读取工作簿 {path.name}：{exc}", f"Cannot read workbook {path.name}: {exc}") from exc
+        raise DealerlabError(*_MSG.both("unreadable_workbook", name=path.name, exc=exc)) from exc
     by_label = {zh: f for f, (zh, _en) in FIELDS.items()}
 
     history: dict[str, list[StatusChange]] = {}

@@ -18,6 +18,7 @@ from dealerlab._options import check_option
 from dealerlab.calendar import month_bounds
 from dealerlab.data.schema import FRONTLINE_ROLES
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -46,6 +47,8 @@ __all__ = [
     "revival",
 ]
 
+_MSG = Catalogue.load("pay")
+
 STATUS_ELIMINATED = "淘汰"
 STATUS_SUSPENDED = "停岗"
 STATUS_KEPT = "保留"
@@ -62,7 +65,7 @@ def bonus(base: float, individual: float, team: float, *, cap: float = 1.2) -> f
     """
     for name, v in (("base", base), ("individual", individual), ("team", team)):
         if v is not None and not (isinstance(v, float) and math.isnan(v)) and v < 0:
-            raise ParameterError(f"{name} 不能为负数：{v}", f"{name} must not be negative: {v}")
+            raise ParameterError(*_MSG.both("negative_input", name=name, v=v))
     if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (base, individual, team)):
         return math.nan
     return float(base) * min(float(individual), cap) * min(float(team), cap)
@@ -408,15 +411,14 @@ def feedback_360(ratings: pd.DataFrame, *, weights=None, rater: str = "rater", s
     weights = dict(FEEDBACK_WEIGHTS if weights is None else weights)
     unknown = sorted(set(ratings[rater].dropna().astype(str)) - set(weights))
     if unknown:
-        raise ParameterError(f"评价人类别不认识：{'、'.join(unknown)}；可用：{'、'.join(weights)}。",
-                             f"Unknown rater group(s) {unknown}; use {list(weights)}.")
+        raise ParameterError(*_MSG.both("unknown_rater", unknown_zh='、'.join(unknown), allowed_zh='、'.join(weights), unknown=unknown, allowed=list(weights)))
     keys = ["staff_id"] if "staff_id" in ratings.columns else []
     parts = []
     for key, g in ratings.groupby(keys) if keys else [((), ratings)]:
         s = g.dropna(subset=[score]).groupby(rater)[score].agg(["count", "mean"])
         present = [r for r in weights if r in s.index]
         if not present:
-            raise ParameterError("没有任何有效评分。", "No rating to combine.")
+            raise ParameterError(*_MSG.both("no_rating"))
         total = sum(weights[r] for r in present)
         rows = [{"rater": r, "n": int(s.loc[r, "count"]), "mean": float(s.loc[r, "mean"]), "weight": weights[r],
                  "used_weight": weights[r] / total, "contribution": float(s.loc[r, "mean"]) * weights[r] / total}
@@ -457,13 +459,12 @@ def pay_mix(components, *, kinds=None) -> pd.DataFrame:
     kinds = dict(PAY_PARTS if kinds is None else kinds)
     missing = [p for p in components if p not in kinds]
     if missing:
-        raise ParameterError(f"不知道“{'、'.join(missing)}”是固定还是浮动：请在 kinds 中说明。",
-                             f"Say whether {missing} is fixed or variable (kinds=).")
+        raise ParameterError(*_MSG.both("unknown_kind", missing_zh='、'.join(missing), missing=missing))
     if any(v is None or v < 0 for v in components.values()):
-        raise ParameterError("薪酬各部分不能为负或为空。", "Pay parts must be ≥ 0.")
+        raise ParameterError(*_MSG.both("bad_part"))
     total = float(sum(components.values()))
     if total <= 0:
-        raise ParameterError("薪酬总额要大于 0。", "Total pay must be positive.")
+        raise ParameterError(*_MSG.both("no_total"))
     rows = [{"part": p, "kind": kinds[p], "amount": float(v), "share": float(v) / total} for p, v in components.items()]
     for kind in ("固定", "浮动"):
         amt = sum(r["amount"] for r in rows if r["kind"] == kind)
@@ -505,8 +506,7 @@ def score_points(log: pd.DataFrame, *, rules=None, reason: str = "reason", count
     rules = dict(POINT_RULES if rules is None else rules)
     bad = log.loc[~log[reason].isin(list(rules)), reason]
     if not bad.empty:
-        raise ParameterError(f"第 {int(bad.index[0]) + 1} 行的事由“{bad.iloc[0]}”不在积分规则中；请加进规则或改正事由。",
-                             f"Row {int(bad.index[0]) + 1}: reason {bad.iloc[0]!r} is not in the points rules.")
+        raise ParameterError(*_MSG.both("unknown_reason", row=int(bad.index[0]) + 1, reason=bad.iloc[0]))
     n = log[count].astype(float) if count else pd.Series(1.0, index=log.index)
     pts = log[reason].map(rules).astype(float) * n
     df = pd.DataFrame({"staff_id": log["staff_id"], "plus": pts.clip(lower=0), "minus": pts.clip(upper=0)})

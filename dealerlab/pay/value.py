@@ -30,29 +30,10 @@ from dealerlab.i18n import Catalogue, pick
 __all__ = ["eva", "eva_table", "value_tree", "eva_what_if", "LEVERS", "Worksheet", "step_worksheet", "swot_worksheet", "DRIVERS",
            "TREE_INPUTS", "driver_tree", "driver_what_if"]
 
-#: the value tree's drivers (monthly_finance columns), zh and en names
-DRIVERS = {
-    "revenue": ("营业收入", "Revenue"),
-    "operating_cost": ("营业成本费用", "Operating cost"),
-    "tax_rate": ("所得税率", "Tax rate"),
-    "invested_capital": ("投入资本", "Invested capital"),
-    "capital_cost_rate": ("资本成本率", "Cost of capital"),
-}
+_MSG = Catalogue.load("pay/value")
 
-_MSG = Catalogue({
-    **{k: {"zh": zh, "en": en} for k, (zh, en) in DRIVERS.items()},
-    "eva_month": {"zh": "经济增加值 EVA（月）", "en": "EVA (month)"},
-    "eva_year": {"zh": "经济增加值 EVA（年）", "en": "EVA (year)"},
-    "nopat": {"zh": "税后经营利润 NOPAT", "en": "NOPAT"},
-    "capital_charge": {"zh": "资本成本 Capital charge", "en": "Capital charge"},
-    "operating_profit": {"zh": "经营利润", "en": "Operating profit"},
-    "after_tax": {"zh": "1 − 所得税率", "en": "1 − tax rate"},
-    "capital_cost_rate_annual": {"zh": DRIVERS["capital_cost_rate"][0] + "（年化）", "en": DRIVERS["capital_cost_rate"][1] + " (annual)"},
-    "basis_month": {"zh": "月", "en": "month"},
-    "basis_year": {"zh": "年化", "en": "year"},
-    "box_column": {"zh": "维度", "en": "box_name"},
-    "to_fill": {"zh": "- （待填写：{prompt}）", "en": "- (to fill)"},
-})
+#: the value tree's drivers (monthly_finance columns): key → (zh, en) names, from messages/pay/value.toml
+DRIVERS = _MSG.pairs("driver", ("revenue", "operating_cost", "tax_rate", "invested_capital", "capital_cost_rate"))
 
 
 def eva(revenue: float, operating_cost: float, tax_rate: float, invested_capital: float, capital_cost_rate: float,
@@ -84,7 +65,7 @@ def eva(revenue: float, operating_cost: float, tax_rate: float, invested_capital
     175000
     """
     if not 0 <= tax_rate <= 1 or not 0 <= capital_cost_rate <= 1:
-        raise ParameterError("税率和资本成本率必须在 0 到 1 之间（例如 0.25）。", "Tax and capital cost rates must lie in [0, 1] (e.g. 0.25).")
+        raise ParameterError(*_MSG.both("bad_rates"))
     nopat = (revenue - operating_cost) * (1 - tax_rate)
     return nopat - invested_capital * capital_cost_rate / (12 if monthly else 1)
 
@@ -144,9 +125,9 @@ def value_tree(revenue: float, operating_cost: float, tax_rate: float, invested_
         ("capital_charge", "eva", _MSG.get("capital_charge", lang), charge, "×"),
         ("operating_profit", "nopat", _MSG.get("operating_profit", lang), op, "−"),
         ("after_tax", "nopat", _MSG.get("after_tax", lang), 1 - tax_rate, ""),
-        ("revenue", "operating_profit", _MSG.get("revenue", lang), revenue, ""),
-        ("operating_cost", "operating_profit", _MSG.get("operating_cost", lang), operating_cost, ""),
-        ("invested_capital", "capital_charge", _MSG.get("invested_capital", lang), invested_capital, ""),
+        ("revenue", "operating_profit", _MSG.get("driver.revenue", lang), revenue, ""),
+        ("operating_cost", "operating_profit", _MSG.get("driver.operating_cost", lang), operating_cost, ""),
+        ("invested_capital", "capital_charge", _MSG.get("driver.invested_capital", lang), invested_capital, ""),
         ("capital_cost_rate", "capital_charge", _MSG.get("capital_cost_rate_annual", lang), capital_cost_rate, ""),
     ]
     return pd.DataFrame(rows, columns=["node", "parent", "label", "value", "op"])
@@ -237,7 +218,7 @@ class Worksheet:
         check_option("box", box, self.boxes)
         text = str(text).strip()
         if not text:
-            raise ParameterError("条目不能为空。", "An entry must not be empty.")
+            raise ParameterError(*_MSG.both("empty_entry"))
         self.entries.setdefault(box, []).append(text)
 
     def missing(self) -> list[str]:
@@ -336,7 +317,7 @@ def driver_tree(*, price: float, units: float, unit_cost: float, expenses: float
                 receivables=receivables, fixed_capital=fixed_capital, capital_cost_rate=capital_cost_rate)
     for k, v in vals.items():
         if v is None or v < 0:
-            raise ParameterError(f"“{TREE_INPUTS[k]}”不能为负或为空。", f"{k} must be ≥ 0.")
+            raise ParameterError(*_MSG.both("negative_input", label=TREE_INPUTS[k], k=k))
     revenue = price * units
     cos = unit_cost * units
     op = revenue - cos - expenses
@@ -382,7 +363,7 @@ def driver_what_if(base: Mapping[str, float], changes: Mapping[str, float]) -> p
     """
     for k in changes:
         if k not in TREE_INPUTS or k in ("tax_rate", "capital_cost_rate"):
-            raise ParameterError(f"不能作为杠杆的输入：{k}。", f"{k} is not a lever.")
+            raise ParameterError(*_MSG.both("not_a_lever", k=k))
 
     def _eva(d):
         t = driver_tree(**d)

@@ -21,8 +21,11 @@ import pandas as pd
 
 from dealerlab._options import check_option
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["event_counts", "p_chart", "run_chart"]
+
+_MSG = Catalogue.load("pdca/control")
 
 _FREQ = {"M": "month", "W": "week"}
 
@@ -147,12 +150,12 @@ def p_chart(
         ``p``/limits NaN with a reason where n = 0.
     """
     if run_length is not None and run_length < 2:
-        raise ParameterError("参数 run_length 至少为 2。", "run_length must be at least 2.")
+        raise ParameterError(*_MSG.both("short_run_length"))
     ev = data[events].astype(float).to_numpy()
     nn = data[n].astype(float).to_numpy()
     if np.any(ev < 0) or np.any(ev > nn):
         raise ParameterError(
-            "事件数必须在 0 与样本数 n 之间，请检查输入表。", "events must lie between 0 and n; check the table."
+            *_MSG.both("bad_events")
         )
     total = nn.sum()
     pbar = ev.sum() / total if total > 0 else np.nan

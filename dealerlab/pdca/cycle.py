@@ -111,8 +111,7 @@ class Action:
         unknown = set(data) - names
         if unknown:
             raise ParameterError(
-                f"行动计划中有未知字段：{'、'.join(sorted(map(str, unknown)))}；可用字段：{'、'.join(sorted(names))}。",
-                f"Unknown action fields: {sorted(map(str, unknown))}; allowed: {sorted(names)}.",
+                *_MSG.both("unknown_action_fields", unknown_zh='、'.join(sorted(map(str, unknown))), allowed_zh='、'.join(sorted(names)), unknown=sorted(map(str, unknown)), allowed=sorted(names)),
             )
         kw = {k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v) for k, v in data.items()}
         kw = {k: (bool(v) if k == "done" else str(v).strip()) for k, v in kw.items()}
@@ -297,8 +296,7 @@ class Cycle:
         periods = list(periods if periods is not None else self.check_periods)
         if not periods:
             raise ParameterError(
-                "请给出检查月份（periods 或 check_periods），例如 ['2026-08', '2026-09']。",
-                "Give the check months (periods or check_periods).",
+                *_MSG.both("no_check_periods"),
             )
         periods = [check_period(p, name="periods") for p in periods]
         self.check_periods = periods
@@ -307,7 +305,7 @@ class Cycle:
             vals = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
             if len(vals) != len(periods):
                 raise ParameterError(
-                    "values 与 periods 的个数必须相同。", "values and periods must have the same length."
+                    *_MSG.both("values_periods_mismatch")
                 )
         elif ds is not None:
             from dealerlab.figures import compute
@@ -318,7 +316,7 @@ class Cycle:
             vals = [None if pd.isna(by.get(p)) else float(by[p]) for p in periods]
             note = "；".join(dict.fromkeys(reasons))
         else:
-            raise ParameterError("检查需要数据集 ds 或测量值 values。", "Check needs a dataset ds or values.")
+            raise ParameterError(*_MSG.both("nothing_to_check"))
         present = [v for v in vals if v is not None]
         after = sum(present) / len(present) if present else None
         if after is None:
@@ -608,9 +606,9 @@ def cycles_from_json(text: str) -> list[Cycle]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DealerlabError(f"PDCA 文件不是有效的 JSON：{exc}。", f"The PDCA file is not valid JSON: {exc}.") from None
+        raise DealerlabError(*_MSG.both("file_not_json", exc=exc)) from None
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise DealerlabError("这不是 dealerlab 保存的 PDCA 文件（缺少 format 标记）。", "Not a dealerlab PDCA file.")
+        raise DealerlabError(*_MSG.both("file_not_pdca"))
     return [Cycle.from_dict(c) for c in data["cycles"]]
 
 
@@ -721,7 +719,7 @@ def load_cycles(path: str | Path) -> list[Cycle]:
     suffix = path.suffix.lower()
     check_option("suffix", suffix, (".json", ".xlsx"))
     if not path.is_file():
-        raise DealerlabError(f"找不到 PDCA 文件：{path}。请检查路径。", f"PDCA file not found: {path}.")
+        raise DealerlabError(*_MSG.both("file_missing", path=path))
     if suffix == ".json":
         return cycles_from_json(path.read_text(encoding="utf-8"))
     from openpyxl import load_workbook
@@ -730,8 +728,7 @@ def load_cycles(path: str | Path) -> list[Cycle]:
     missing = [s for s in _SHEETS.values() if s not in wb.sheetnames]
     if missing:
         raise DealerlabError(
-            f"PDCA 工作簿缺少工作表：{'、'.join(missing)}。请使用 dealerlab 保存的文件。",
-            f"The PDCA workbook lacks sheets: {missing}.",
+            *_MSG.both("workbook_lacks_sheets", missing_zh='、'.join(missing), missing=missing),
         )
 
     def records(sheet: str) -> list[dict]:

@@ -15,8 +15,11 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["BONES", "BONES_EN", "fishbone", "rate_by", "peer_compare"]
+
+_MSG = Catalogue.load("pdca/tools")
 
 #: the six bones (6M) in drawing order → what each collects
 BONES = {
@@ -52,15 +55,14 @@ def fishbone(effect: str, causes: Mapping[str, Iterable[str]]) -> pd.DataFrame:
         An unknown bone, an empty effect, or no cause at all.
     """
     if not str(effect or "").strip():
-        raise ParameterError("鱼骨图需要写明问题（鱼头），例如“返修率偏高”。", "The fishbone needs an effect (the head).")
+        raise ParameterError(*_MSG.both("no_effect"))
     from_en = {v.lower(): k for k, v in BONES_EN.items()}
     grouped: dict[str, list[str]] = {b: [] for b in BONES}
     for bone, items in causes.items():
         key = bone if bone in BONES else from_en.get(str(bone).strip().lower())
         if key is None:
             raise ParameterError(
-                f"鱼骨“{bone}”不认识：请用 人、机、料、法、环、测 之一。",
-                f"Unknown bone {bone!r}: use one of {', '.join(BONES_EN.values())}.",
+                *_MSG.both("unknown_bone", bone=bone, bones_en=', '.join(BONES_EN.values())),
             )
         for cause in [items] if isinstance(items, str) else items:
             text = str(cause).strip()
@@ -71,7 +73,7 @@ def fishbone(effect: str, causes: Mapping[str, Iterable[str]]) -> pd.DataFrame:
         for b, items in grouped.items() for i, c in enumerate(items, start=1)
     ]
     if not rows:
-        raise ParameterError("鱼骨图至少要有一个原因。", "The fishbone needs at least one cause.")
+        raise ParameterError(*_MSG.both("no_causes"))
     return pd.DataFrame(rows, columns=["effect", "bone", "bone_en", "cause", "order"])
 
 
@@ -95,7 +97,7 @@ def rate_by(frame: pd.DataFrame, *, by: str, event: str) -> pd.DataFrame:
     """
     for col in (by, event):
         if col not in frame.columns:
-            raise ParameterError(f"表中没有列“{col}”。", f"Column {col!r} is missing.")
+            raise ParameterError(*_MSG.both("missing_column", col=col))
     df = frame[[by, event]].dropna()
     flags = df[event].astype(bool).astype(int)
     out = flags.groupby(df[by]).agg(cases="count", events="sum").reset_index()
@@ -128,15 +130,15 @@ def peer_compare(
         median, ``better`` True when the gap is in the good direction; worst relative gap first.
     """
     if store_id not in set(figures[store_col]):
-        raise ParameterError(f"表中没有门店“{store_id}”。", f"Store {store_id!r} is not in the table.")
+        raise ParameterError(*_MSG.both("unknown_store", store_id=store_id))
     mine = figures[figures[store_col] == store_id]
     peers = figures[figures[store_col] != store_id]
     if peers.empty:
-        raise ParameterError("对比至少需要另一家门店。", "A comparison needs at least one other store.")
+        raise ParameterError(*_MSG.both("no_peers"))
     rows = []
     for metric, higher in metrics.items():
         if metric not in figures.columns:
-            raise ParameterError(f"表中没有指标列“{metric}”。", f"Figure column {metric!r} is missing.")
+            raise ParameterError(*_MSG.both("missing_metric_column", metric=metric))
         value = float(mine[metric].mean())
         med = float(peers[metric].median())
         gap = value - med

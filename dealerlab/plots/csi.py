@@ -25,8 +25,7 @@ def _one_group(table: pd.DataFrame, what: str) -> None:
     keys = [c for c in ("store_id", "period", "survey") if c in table.columns]
     if keys and len(table[keys].drop_duplicates()) > 1:
         raise ParameterError(
-            f"{what} 一次只画一个门店、一个月份、一种调查；请先筛选表格（如 df[df.store_id == 'S01']）。",
-            f"{what} draws one store, month and survey at a time; filter the table first.",
+            *_T.both("one_group_only", what=what),
         )
 
 
@@ -273,8 +272,7 @@ def rater_radar(rater_table: pd.DataFrame, *, ax: Axes | None = None, lang: str 
     if ax is None:
         ax = get_axes(None, (6, 6), projection="polar")
     elif getattr(ax, "name", "") != "polar":
-        raise ParameterError("rater_radar 需要极坐标坐标轴：plt.subplot(projection='polar')。",
-                             "rater_radar needs a polar Axes: plt.subplot(projection='polar').")
+        raise ParameterError(*_T.both("radar_needs_polar"))
     d = rater_table.set_index("rater").reindex(list(RATER))
     angles = np.linspace(0, 2 * np.pi, len(RATER), endpoint=False)
     loop = np.append(angles, angles[0])
@@ -325,7 +323,7 @@ def index_trend(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh"
     """
     check_lang(lang)
     if "store_id" in table.columns and table["store_id"].nunique() > 1:
-        raise ParameterError("index_trend 一次只画一个门店，请先筛选。", "index_trend draws one store; filter first.")
+        raise ParameterError(*_T.both("trend_one_store"))
     ax = get_axes(ax, (9, 4.5))
     periods = sorted(table["period"].unique().tolist())
     pos = {p: i for i, p in enumerate(periods)}

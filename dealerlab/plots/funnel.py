@@ -55,8 +55,7 @@ def _one_row(data: pd.DataFrame | pd.Series, store_id, period, what: str) -> pd.
         d = d[d["period"] == period]
     if len(d) != 1:
         raise ParameterError(
-            f"{what} 一次画一个门店的一个月份：请给出 store_id 和 period（当前匹配 {len(d)} 行）。",
-            f"{what} draws one store-month: give store_id and period ({len(d)} rows match).",
+            *_T.both("one_store_month_only", what=what, rows=len(d)),
         )
     return d.iloc[0]
 
@@ -142,7 +141,7 @@ def trend_chart(rates: pd.DataFrame, *, store_id: str | None = None, metrics=STA
     check_lang(lang)
     d = rates if store_id is None else rates[rates["store_id"] == store_id]
     if d["store_id"].nunique() > 1:
-        raise ParameterError("trend_chart 一次画一个门店：请给出 store_id。", "trend_chart draws one store: give store_id.")
+        raise ParameterError(*_T.both("trend_one_store"))
     bench = load_benchmarks(benchmarks, business=business)
     ax = get_axes(ax, (9, 4.6))
     x = np.arange(len(d))
@@ -180,7 +179,7 @@ def gap_bars(findings: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh"
     """
     check_lang(lang)
     if findings["store_id"].nunique() > 1:
-        raise ParameterError("gap_bars 一次画一个门店：请先筛选 diagnose 的结果。", "gap_bars draws one store: filter first.")
+        raise ParameterError(*_T.both("gaps_one_store"))
     ax = get_axes(ax, (8.5, 0.6 * len(findings) + 1.4))
     d = findings.iloc[::-1]
     gap = d["gap"].to_numpy(float) * 100
@@ -270,7 +269,7 @@ def plot_traffic_mix(mix: pd.DataFrame, *, store_id: str | None = None, ax: Axes
     stores = list(dict.fromkeys(mix["store_id"]))
     if store_id is None:
         if len(stores) != 1:
-            raise ParameterError("表中有多家门店，请用 store_id 指定一家。", "Several stores: pass store_id.")
+            raise ParameterError(*_T.both("several_stores"))
         store_id = stores[0]
     m = mix[mix["store_id"] == store_id]
     table = m.pivot_table(index="period", columns="source", values="batches", aggfunc="sum", fill_value=0)

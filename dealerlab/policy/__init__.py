@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dealerlab import _long, csi, funnel, metrics
+from dealerlab import _batch, _long, csi, funnel, metrics
 from dealerlab._long import month
 from dealerlab.calendar import check_period
-from dealerlab.data.schema import POLICY_ITEM
 from dealerlab.pdca import aftersales
-from dealerlab.policy.rebates import rebate, resolve_policy, tier_reached, vp_ladder
+from dealerlab.policy.rebates import _tiers, rebate, resolve_policy, tier_reached, vp_ladder
 from dealerlab.policy.stock import (
     AGE_BUCKETS,
     STANDARD_DAYS,
@@ -56,8 +55,8 @@ __all__ = [
     "STANDARD_DAYS",
 ]
 
-#: the policy items, each with its metric id ``rebate.<item>``
-REBATE_ITEMS = tuple(POLICY_ITEM)
+#: the policy items (the values of ``oem_policy.item``), each with its metric id ``rebate.<item>`` in the registry
+REBATE_ITEMS = metrics.variants("rebate")
 
 #: the metric ids of this family, in registry order
 POLICY_METRICS = (
@@ -213,7 +212,8 @@ def _rebate_table(ds: Dataset, stores, periods, pols) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def cliff(ds: Dataset, *, store: str, period: str, rebates: pd.DataFrame | None = None) -> pd.DataFrame:
+def cliff(ds: Dataset, *, store: str, period: str, rebates: pd.DataFrame | None = None,
+          policy_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """The VP ladder of one store and month: every VP tier, the units it needs from today, its gain, break-even discount.
 
     Parameters
@@ -226,6 +226,8 @@ def cliff(ds: Dataset, *, store: str, period: str, rebates: pd.DataFrame | None 
         Month ``YYYY-MM``.
     rebates : DataFrame, optional
         :func:`rebate_table` of the store and month when already computed (else computed here).
+    policy_rows : DataFrame, optional
+        :func:`~dealerlab.policy.rebates.resolve_policy` of the store and month when already resolved.
 
     Returns
     -------
@@ -238,7 +240,12 @@ def cliff(ds: Dataset, *, store: str, period: str, rebates: pd.DataFrame | None 
         return pd.DataFrame()
     if rebates is None:
         rebates = rebate_table(ds, periods=[period], stores=[store])
-    return _cliff(ds, store, period, rebates)
+    return _cliff(ds, store, period, rebates, pol=policy_rows)
+
+
+def _month_sales_of(ds: Dataset, *, stores, periods) -> pd.DataFrame:
+    """:func:`_month_sales` in the form :func:`dealerlab._batch.across_stores` shares (each store's rows its own)."""
+    return _month_sales(ds, list(stores), list(periods))
 
 
 def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataFrame | None = None, ms=None) -> pd.DataFrame:
@@ -252,8 +259,8 @@ def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataF
     if not len(vp) or not len(hit) or pd.isna(hit["volume_plan"].iloc[0]) or hit["volume_plan"].iloc[0] <= 0:
         return pd.DataFrame()
     plan = float(hit["volume_plan"].iloc[0])
-    if ms is None:
-        ms = _month_sales(ds, [store], [period]).iloc[0]
+    if ms is None:  # in a batch of store reports computed once for every store (dealerlab._batch)
+        ms = _batch.across_stores(_month_sales_of, ds, stores=[store], periods=[period]).iloc[0]
     sold = int(ms["S"])
     gpu = (ms["vehicle_gross"] + ms["addon_gross"]) / sold if sold else np.nan
     rt = rt[(rt["store_id"] == store) & (rt["period"] == period)]
@@ -273,7 +280,8 @@ def _cliff(ds: Dataset, store: str, period: str, rt: pd.DataFrame, pol: pd.DataF
 
 
 def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above: int = 8,
-                 ladder: pd.DataFrame | None = None, rebates: pd.DataFrame | None = None) -> pd.DataFrame:
+                 ladder: pd.DataFrame | None = None, rebates: pd.DataFrame | None = None,
+                 policy_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """The month's total rebate if it ended at each unit count around today's: the ladder as a step curve.
 
     Every item as in :func:`cliff`: the VP item at the tier the units reach, the others at the tier their own basis
@@ -295,6 +303,8 @@ def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above:
         :func:`cliff` of the store and month when already computed (else computed here).
     rebates : DataFrame, optional
         :func:`rebate_table` of the store and month when already computed (else computed here).
+    policy_rows : DataFrame, optional
+        :func:`~dealerlab.policy.rebates.resolve_policy` of the store and month when already resolved.
 
     Returns
     -------
@@ -308,15 +318,16 @@ def rebate_curve(ds: Dataset, *, store: str, period: str, below: int = 8, above:
     if not len(lad):
         return pd.DataFrame(columns=["units", "vp_achievement", "rebate_vp", "rebate_total", "is_now"])
     plan, sold = float(lad["volume_plan"].iloc[0]), int(lad["sold"].iloc[0])
-    pol = resolve_policy(ds["oem_policy"], store_id=store, period=period)
-    vp = pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)
+    pol = resolve_policy(ds["oem_policy"], store_id=store, period=period) if policy_rows is None else policy_rows
+    # each item's tiers as the rebate engine's sorted array, once (not at each unit count of the curve)
+    vp = _tiers(pol[pol["item"] == VP_ITEM][["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True))
     rt = rebates if rebates is not None else rebate_table(ds, periods=[period], stores=[store])
     rt = rt[(rt["store_id"] == store) & (rt["period"] == period)]
     others = []
     for item, g in pol[pol["item"] != VP_ITEM].groupby("item", sort=False):
         v = rt.loc[rt["item"] == item, "basis_value"]
         if len(v) and pd.notna(v.iloc[0]):
-            others.append((g[["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True), float(v.iloc[0])))
+            others.append((_tiers(g[["threshold", "amount_per_unit", "lump_sum"]].reset_index(drop=True)), float(v.iloc[0])))
     lo = max(0, min(int(lad["units_at_tier"].min()), sold) - below)
     hi = max(int(lad["units_at_tier"].max()), sold) + above
     rows = []

@@ -30,6 +30,8 @@ def _tiers(tiers) -> np.ndarray:
     """Tiers as a float array of rows ``threshold, amount_per_unit, lump_sum`` sorted by threshold (blank amounts 0)."""
     if isinstance(tiers, pd.DataFrame):
         a = tiers[TIER_COLUMNS].to_numpy(dtype="float64", na_value=np.nan)
+    elif isinstance(tiers, np.ndarray) and tiers.ndim == 2 and tiers.shape[1] == 3:  # already an array of tiers
+        a = tiers.astype("float64")
     else:
         a = np.array([tuple(t) for t in tiers], dtype="float64").reshape(-1, 3)
     if len(a) > 1 and not (np.diff(a[:, 0]) >= 0).all():

@@ -121,8 +121,7 @@ def actuals(ds: Dataset, *, period: str, as_of=None, metric: str = "销量", by_
     keys = ["store_id", "staff_id"] if by_staff else ["store_id"]
     if metric == "售后产值":
         if by_staff:
-            raise ParameterError("售后产值没有销售顾问维度，请用门店层级（by_staff=False）。",
-                                 "After-sales revenue has no consultant level; use by_staff=False.")
+            raise ParameterError(*_MSG.both("no_staff_aftersales"))
         so = ds["service_orders"]
         so = so[(so["close_date"] >= first) & (so["close_date"] <= end)]
         out = so.groupby(keys)["revenue"].sum().rename("actual").reset_index()
@@ -419,7 +418,7 @@ def daily_close(ds: Dataset, *, period: str, as_of, store_id: str, metric: str =
     first, last = month_bounds(period)
     end = min(pd.Timestamp(as_of).normalize(), last)
     if end < first:
-        raise ParameterError(f"as_of {as_of} 在 {period} 之前。", f"as_of {as_of} is before {period}.")
+        raise ParameterError(*_MSG.both("as_of_before_period", as_of=as_of, period=period))
     t = ds["targets"]
     t = t[(t["period"] == period) & (t["metric"] == metric) & (t["store_id"] == store_id) & t["staff_id"].isna()]
     target = float(t["target"].sum()) if len(t) else float("nan")

@@ -90,19 +90,17 @@ def _check(plan, actual):
     plan = _as_float_list(plan, "plan")
     actual = _as_float_list(actual, "actual")
     if not plan:
-        raise ParameterError("周计划为空：请给出每周的计划目标。", "The weekly plan is empty.")
+        raise ParameterError(*_MSG.both("empty_plan"))
     if len(actual) > len(plan):
         raise ParameterError(
-            f"实际达成有 {len(actual)} 周，但计划只有 {len(plan)} 周。",
-            f"{len(actual)} weeks of actuals but only {len(plan)} planned weeks.",
+            *_MSG.both("more_actuals_than_plan", n_actual=len(actual), n_plan=len(plan)),
         )
     if any(np.isnan(p) or p < 0 for p in plan):
-        raise ParameterError("周计划目标必须是不小于 0 的数字。", "Weekly plan targets must be numbers ≥ 0.")
+        raise ParameterError(*_MSG.both("bad_plan"))
     done = [a for a in actual if not np.isnan(a)]
     if len(done) != len(actual) or any(a < 0 for a in done):
         raise ParameterError(
-            "实际达成必须是从第 1 周起连续填写的、不小于 0 的数字（未到的周不要填）。",
-            "Actuals must be numbers ≥ 0 for consecutive weeks from week 1 (leave future weeks out).",
+            *_MSG.both("bad_actuals"),
         )
     return plan, actual
 
@@ -212,8 +210,7 @@ def retier_month(plan, actual, *, month_target=None, after_week: int = 2, tiers=
     plan, actual = _check(plan, actual)
     if not 1 <= after_week < len(plan) + 1 or len(actual) < after_week:
         raise ParameterError(
-            f"需要至少 {after_week} 周的实际达成才能在第 {after_week} 周后调整月度目标（现有 {len(actual)} 周）。",
-            f"Re-tiering after week {after_week} needs {after_week} weeks of actuals (have {len(actual)}).",
+            *_MSG.both("too_few_actuals", after_week=after_week, n_actual=len(actual)),
         )
     T = float(sum(plan)) if month_target is None else float(month_target)
     tiers = dict(TIERS if tiers is None else tiers)

@@ -170,8 +170,7 @@ def split_year(total, *, year: int, last_year=None, calendar: str = "official", 
             w = [0.0 if v is None or pd.isna(v) else float(v) for v in last_year]
             if len(w) != 12:
                 raise ParameterError(
-                    f"去年月度销量应有 12 个数（1–12 月），收到 {len(w)} 个。",
-                    f"Last year's monthly volume needs 12 numbers (Jan–Dec), got {len(w)}.",
+                    *_MSG.both("not_twelve_months", n=len(w)),
                 )
         if sum(w) > 0:
             weights = w
@@ -279,7 +278,7 @@ def split_days(total, *, start, end, basis: str = "selling_days", weights: pd.Da
     """
     days = pd.date_range(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize(), freq="D")
     if len(days) == 0:
-        raise ParameterError(f"日期区间为空：{start} 到 {end}。", f"Empty date span: {start} to {end}.")
+        raise ParameterError(*_MSG.both("empty_span", start=start, end=end))
     if weights is None:
         w = span_weights(days[0], days[-1], basis=basis)["weight"].to_numpy(dtype=float)
     else:
@@ -407,8 +406,7 @@ def split_consultants(
     people = consultants_in_month(staff, period=period, store_id=store_id)
     if people.empty:
         raise ParameterError(
-            f"门店 {store_id} 在 {period} 没有在职的销售顾问，无法分解目标。请检查员工表（岗位、入职/离职日期）。",
-            f"Store {store_id} has no sales consultant employed in {period}; check the staff table.",
+            *_MSG.both("no_consultants", store_id=store_id, period=period),
         )
     window = periods_back(period, months)
     s = sales[(sales["store_id"] == store_id)].dropna(subset=[date])

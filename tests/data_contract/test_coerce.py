@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dealerlab.data.coerce import to_bool, to_date, to_enum, to_id, to_int, to_number, to_period, to_text
-from dealerlab.data.schema import LEAD_STATUS
+from dealerlab.data.schema import Enumeration
 
 
 def obj(*values):
@@ -85,7 +85,7 @@ def test_ids_keep_leading_zeros_and_drop_excel_float():
 
 
 def test_enum_chinese_english_any_case_stored_chinese():
-    values, bad = to_enum(obj("成交", "won", "WON ", "Lost", "ｏｐｅｎ", "xx", ""), LEAD_STATUS)
+    values, bad = to_enum(obj("成交", "won", "WON ", "Lost", "ｏｐｅｎ", "xx", ""), Enumeration("lead_status"))
     assert values.tolist()[:5] == ["成交", "成交", "成交", "战败", "跟进中"]
     assert bad.tolist() == [False, False, False, False, False, True, False]
 

@@ -131,3 +131,41 @@ def test_system_allocator_is_given_back():
         assert pa.default_memory_pool().backend_name == "system"
     assert pa.default_memory_pool().backend_name == before
     assert table.column("id").to_pylist()[:3] == ["a", "b", "a"]  # made inside, used after
+
+
+def test_every_printable_character_is_plain_text():
+    """What the text test takes as plain (``utf8_is_printable``, no ASCII space at either end) ``parse_text``
+    keeps as it is: checked for every code point, alone, inside, first and last."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dealerlab.data.coerce import parse_text
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    printable = pc.utf8_is_printable(pa.array(chars, type=pa.large_string())).to_numpy(zero_copy_only=False)
+    kept = [ch for ch, p in zip(chars, printable) if p and ch != " "]
+    assert len(kept) > 100_000
+    wrong = [hex(ord(ch)) for ch in kept if any(parse_text(s) != s for s in (ch, f"a{ch}b", f"{ch}x", f"x{ch}"))]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("large", [True, False])
+def test_plain_cells_of_sliced_and_chunked_arrays(large):
+    """The byte-level ends (first, last byte, empty) read from the offsets of sliced, chunked, null-holding arrays."""
+    import pyarrow as pa
+
+    typ = pa.large_string() if large else pa.string()
+    cells = IDS + [None] + TEXT + [None, "x"]
+    whole = pa.array(cells, type=typ)
+    chunked = pa.chunked_array([whole.slice(0, 5), whole.slice(5, 0), whole.slice(5, 17), whole.slice(22)], type=typ)
+    for kind, test in (("id", columnar._plain_id), ("text", columnar._plain_text)):
+        got = test(chunked)
+        one = [bool(test(pa.chunked_array([pa.array([c], type=typ)]))[0]) if c is not None else False for c in cells]
+        assert got.tolist() == one, kind
+    full, first, last = columnar._edges(chunked)
+    assert full.tolist() == [bool(c) for c in cells]
+    assert [chr(b) for b, f in zip(first, full) if f] == [c.encode()[:1].decode("latin-1") for c in cells if c]
+    assert columnar.maybe_hash(pd.Series(pd.arrays.ArrowStringArray(chunked.cast(pa.large_string()))))
+    series = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(["ab", None, "abcd"], pa.large_string()).slice(1)])))
+    assert columnar.maybe_longer(series, 3) and not columnar.maybe_longer(series, 4)
+    assert not columnar.maybe_hash(series)

@@ -23,7 +23,7 @@ from dealerlab.data.coerce import (
     to_number,
 )
 from dealerlab.data.load import load
-from dealerlab.data.schema import LEAD_STATUS
+from dealerlab.data.schema import Enumeration
 from dealerlab.errors import DealerlabError
 
 cells = st.one_of(
@@ -59,7 +59,7 @@ def test_vector_coercions_shape_bad_and_row_order(values, rnd):
     order = list(range(len(values)))
     rnd.shuffle(order)
     shuffled = raw.iloc[order].reset_index(drop=True)
-    for fn in (to_number, to_bool, to_id, lambda s: to_enum(s, LEAD_STATUS)):
+    for fn in (to_number, to_bool, to_id, lambda s: to_enum(s, Enumeration("lead_status"))):
         out, bad = fn(raw)[:2]
         assert len(out) == len(raw) and len(bad) == len(raw)
         assert not (bad & out.notna().to_numpy()).any()  # a bad cell is never given a value

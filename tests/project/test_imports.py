@@ -135,23 +135,47 @@ def test_lowest_layer_imports_nothing_above_it():
         assert not above, f"{m} imports {sorted(above)}"
 
 
+#: the modules allowed to read a file of the package while they are imported: the exercise modules of the course build
+#: their exercises when imported, from their content file (dealerlab/exercises/course/_content.py says so)
+READS_AT_IMPORT = "dealerlab/exercises/course/"
+
+
 def test_every_module_imports_in_isolation():
-    """Each module in a fresh interpreter (an import that only works after another module was imported fails)."""
+    """Each module in a fresh interpreter (an import that only works after another module was imported fails), and
+    reading no file of the package while it is imported (docs/STYLE.md #5: data files, catalogues, the enumerations of
+    the data contract are read on first use), except where an exercise module of the course builds its exercises."""
     code = (
-        "import importlib, sys\n"
+        "import importlib, os, sys\n"
+        "package = os.path.realpath('dealerlab') + os.sep\n"
+        "allowed = os.path.realpath(sys.argv[1])\n"
+        "reads = []\n"
+        "def _building_exercises():\n"
+        "    f = sys._getframe(2)\n"
+        "    while f is not None:\n"
+        "        if f.f_code.co_name == '<module>' and os.path.realpath(f.f_code.co_filename).startswith(allowed):\n"
+        "            return True\n"
+        "        f = f.f_back\n"
+        "    return False\n"
+        "def _audit(event, args):\n"
+        "    if event != 'open' or not isinstance(args[0], (str, bytes, os.PathLike)):\n"
+        "        return\n"
+        "    path = os.path.realpath(os.fsdecode(args[0]))\n"
+        "    if path.startswith(package) and not path.endswith(('.py', '.pyc')) and not _building_exercises():\n"
+        "        reads.append(f'{current} reads {os.path.relpath(path)} when imported')\n"
+        "sys.addaudithook(_audit)\n"
         "failed = []\n"
-        "for name in sys.argv[1:]:\n"
+        "for current in sys.argv[2:]:\n"
         "    for m in [k for k in sys.modules if k == 'dealerlab' or k.startswith('dealerlab.')]:\n"
         "        del sys.modules[m]\n"
         "    try:\n"
-        "        importlib.import_module(name)\n"
+        "        importlib.import_module(current)\n"
         "    except Exception as err:\n"
-        "        failed.append(f'{name}: {type(err).__name__}: {err}')\n"
-        "print('\\n'.join(failed))\n"
+        "        failed.append(f'{current}: {type(err).__name__}: {err}')\n"
+        "print('\\n'.join(failed + sorted(set(reads))))\n"
     )
     names = [m for m in MODULES if not m.endswith("__main__")]
-    out = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True, timeout=600,
-                         cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code, READS_AT_IMPORT, *names], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "", out.stdout
 

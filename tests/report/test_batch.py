@@ -136,3 +136,80 @@ def test_achievement_and_complaints_shared_in_a_batch(demo):
         for (fn, kw), expected in zip(calls, own[sid]):
             assert len(expected)
             pd.testing.assert_frame_equal(batch.across_stores(fn, ds, stores=[sid], **kw), expected, check_exact=True)
+
+
+def test_csi_ipa_and_the_consultants_pay_figures_shared_in_a_batch(demo):
+    from dealerlab import pay
+    from dealerlab.csi import ipa
+    from dealerlab.report.sections._common import bottom_out_of_stores, consultant_units_of_stores
+    from dealerlab.report.sections.csi import csi_ipa
+
+    ds = demo
+    periods = list(period_range("2026-10", 6))
+    calls = [(csi_ipa, {"periods": periods}),
+             (consultant_units_of_stores, {"periods": periods[-4:]}),
+             (bottom_out_of_stores, {"periods": periods[-4:]}),
+             (pay.per_head, {"periods": ["2026-10"]}),
+             (pay.turnover_by_department, {"periods": ["2026-10"]})]
+    own = {sid: [fn(ds, stores=[sid], **kw) for fn, kw in calls] for sid in ds.store_ids}
+    for sid in ds.store_ids:  # one store's forms are the functions a single report used before
+        items = ds["survey_items"] if ds.has("survey_items") else None
+        pd.testing.assert_frame_equal(own[sid][0], ipa(ds["surveys"], stores=[sid], periods=periods, survey="CSI",
+                                                       items=items), check_exact=True)
+        units = pay.consultant_units(ds, periods=periods[-4:], stores=[sid])
+        pd.testing.assert_frame_equal(own[sid][1], units, check_exact=True)
+        pd.testing.assert_frame_equal(own[sid][2], pay.bottom_out(units)[0], check_exact=True)
+    # every store's rows of the all-store answers are its own, even with response ids repeated across stores
+    surveys = ds["surveys"]
+    ds2 = type(ds)({**ds.tables, "surveys": surveys.assign(
+        response_id=surveys.groupby("store_id")["response_id"].transform(lambda r: pd.factorize(r)[0]).astype("string")
+    )}, source="demo")  # response ids 0, 1, 2 … in every store
+    twin = {sid: csi_ipa(ds2, stores=[sid], periods=periods) for sid in ds2.store_ids}
+    assert all(len(t) and t["importance"].notna().any() for t in twin.values())
+    batch.register(ds, ds.store_ids)
+    batch.register(ds2, ds2.store_ids)
+    try:
+        for sid in ds.store_ids:
+            for (fn, kw), expected in zip(calls, own[sid]):
+                assert len(expected)
+                pd.testing.assert_frame_equal(batch.across_stores(fn, ds, stores=[sid], **kw), expected,
+                                              check_exact=True)
+            pd.testing.assert_frame_equal(batch.across_stores(csi_ipa, ds2, stores=[sid], periods=periods), twin[sid],
+                                          check_exact=True)
+    finally:
+        batch.unregister(ds2)
+
+
+def test_the_policy_sections_stock_and_month_sales_shared_in_a_batch(demo):
+    from dealerlab import policy
+    from dealerlab.policy import _month_sales_of
+    from dealerlab.policy.rebates import resolve_policy
+    from dealerlab.policy.stock import stock_units_at
+    from dealerlab.report.sections.policy import stocks_of_stores, units_in_stock
+
+    ds = demo
+    calls = [(stocks_of_stores, {"period": "2026-10"}), (units_in_stock, {"period": "2026-10"}),
+             (_month_sales_of, {"periods": ["2026-10"]})]
+    own = {sid: [fn(ds, stores=[sid], **kw) for fn, kw in calls] for sid in ds.store_ids}
+    for sid in ds.store_ids:
+        # the store's own cost of capital applied to the shared table: stock_by_model at that rate
+        stock = own[sid][0].copy()
+        stock["capital_cost_month"] = stock["stock_capital"] * 0.085 / 12
+        expected = policy.stock_by_model(ds["inventory"], ds["sales"], period="2026-10", stores=[sid],
+                                         capital_cost_rate=0.085)
+        pd.testing.assert_frame_equal(stock, expected, check_exact=True)
+        pd.testing.assert_frame_equal(own[sid][1], stock_units_at(ds["inventory"], period="2026-10", stores=[sid]),
+                                      check_exact=True)
+        # the ladder and the curve from a policy resolved once are those resolving it themselves
+        rows = resolve_policy(ds["oem_policy"], store_id=sid, period="2026-10")
+        lad = policy.cliff(ds, store=sid, period="2026-10")
+        pd.testing.assert_frame_equal(policy.cliff(ds, store=sid, period="2026-10", policy_rows=rows), lad,
+                                      check_exact=True)
+        pd.testing.assert_frame_equal(
+            policy.rebate_curve(ds, store=sid, period="2026-10", ladder=lad, policy_rows=rows),
+            policy.rebate_curve(ds, store=sid, period="2026-10"), check_exact=True)
+    batch.register(ds, ds.store_ids)
+    for sid in ds.store_ids:
+        for (fn, kw), expected in zip(calls, own[sid]):
+            assert len(expected)
+            pd.testing.assert_frame_equal(batch.across_stores(fn, ds, stores=[sid], **kw), expected, check_exact=True)

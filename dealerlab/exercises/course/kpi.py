@@ -7,6 +7,7 @@ feedback is exactly what the course's tools say about the same card.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -135,7 +136,10 @@ def card_from_answer(answer: dict) -> KpiCard:
     )
 
 
-_FIELD_OF = {zh: f for f, (zh, _en) in FIELDS.items()}
+@functools.cache
+def _field_of() -> dict[str, str]:
+    """Card field by its Chinese name (the validator's ``factor``), read from the card catalogue on first use."""
+    return {zh: f for f, (zh, _en) in FIELDS.items()}
 
 
 def _card_problems(card: KpiCard) -> pd.DataFrame:
@@ -157,7 +161,7 @@ def _check_card(answer: dict) -> Feedback:
     by_field: dict[str, list[str]] = {}
     for rec in problems.itertuples(index=False):
         msg = _trainee_message(rec.message)
-        by_field.setdefault(_FIELD_OF.get(rec.factor, ""), []).append(msg)
+        by_field.setdefault(_field_of().get(rec.factor, ""), []).append(msg)
     self_reported = [_SOURCE_NOT_FOR_CARD[s] for s in answer.get("data_source") or [] if s in _SOURCE_NOT_FOR_CARD]
     if self_reported:
         by_field["data_source"] = self_reported

@@ -8,8 +8,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab import metrics as registry
 from dealerlab import pay
+from dealerlab._long import month
 from dealerlab.data.privacy import mask_name
 from dealerlab.i18n import Catalogue
 from dealerlab.report import html as H
@@ -112,6 +114,59 @@ def family_body(ctx, metric_ids: list[str], extra: Callable | None = None) -> H.
     return H.Html(parts)
 
 
+def consultant_units_of_stores(ds, *, stores, periods) -> pd.DataFrame:
+    """:func:`dealerlab.pay.consultant_units` of each store of ``stores`` alone, for all of them at once: a
+    consultant's units are his store's sales rows (as when the store is asked by itself), never another store's.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The client data.
+    stores : list of str
+        Store ids.
+    periods : list of str
+        Months ``YYYY-MM``.
+
+    Returns
+    -------
+    DataFrame
+        ``store_id, staff_id, period, units`` as :func:`dealerlab.pay.consultant_units`.
+    """
+    units = pay.consultant_units(ds, periods=periods, stores=stores)
+    if stores is None or len(stores) < 2 or not len(units):
+        return units
+    sales = ds["sales"]
+    sales = sales[sales["store_id"].isin(list(stores))]
+    counts = sales.groupby([sales["store_id"], sales["staff_id"], month(sales["invoice_date"]).rename("period")]).size()
+    out = units.drop(columns="units").merge(counts.rename("units").reset_index(), on=["store_id", "staff_id", "period"],
+                                            how="left")
+    out["units"] = out["units"].fillna(0).astype("int64")
+    return out
+
+
+def bottom_out_of_stores(ds, *, stores, periods) -> pd.DataFrame:
+    """The quarters of :func:`dealerlab.pay.bottom_out` on :func:`consultant_units_of_stores` (each store's own);
+    in a batch the units are those computed once for every store (:mod:`dealerlab._batch`)."""
+    units = batch.across_stores(consultant_units_of_stores, ds, stores=stores, periods=periods)
+    quarters, _ = pay.bottom_out(units)
+    return quarters
+
+
+def store_consultant_units(ctx, store_id: str, months: list[str]) -> pd.DataFrame:
+    """The store's consultants' units over ``months`` (:func:`consultant_units_of_stores`), in a batch of reports
+    computed once for every store (:mod:`dealerlab._batch`)."""
+    return batch.across_stores(consultant_units_of_stores, ctx.ds, stores=[store_id], periods=list(months))
+
+
+def store_bottom_out(ctx, store_id: str, months: list[str], units: pd.DataFrame) -> pd.DataFrame:
+    """The quarters of :func:`dealerlab.pay.bottom_out` of the store's consultants' ``units`` over ``months``
+    (:func:`store_consultant_units`, not empty), in a batch computed once for every store."""
+    if batch.registered(ctx.ds):
+        return batch.across_stores(bottom_out_of_stores, ctx.ds, stores=[store_id], periods=list(months))
+    quarters, _ = pay.bottom_out(units)
+    return quarters
+
+
 def latest_bottom_out(ctx, store_id: str) -> pd.DataFrame:
     """The bottom-out rule (docs/DOMAIN.md §7) on the store's latest complete quarter: ``staff_id, quarter, status``.
 
@@ -121,10 +176,10 @@ def latest_bottom_out(ctx, store_id: str) -> pd.DataFrame:
     start = (pd.Period(ctx.params.period, freq="M").asfreq("Q") - 2).asfreq("M", how="start")
     covered = ctx.covered_periods
     months = [str(p) for p in pd.period_range(start, ctx.params.period, freq="M") if str(p) in covered]
-    units = pay.consultant_units(ctx.ds, periods=months, stores=[store_id])
+    units = store_consultant_units(ctx, store_id, months)
     if not len(units):
         return pd.DataFrame(columns=["staff_id", "quarter", "status"])
-    quarters, _ = pay.bottom_out(units)
+    quarters = store_bottom_out(ctx, store_id, months, units)
     complete = quarters[~quarters["partial"]]
     q = complete[complete["quarter"] == complete["quarter"].max()] if len(complete) else quarters.iloc[0:0]
     return q[["staff_id", "quarter", "status"]].reset_index(drop=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from dealerlab import _batch as batch
 from dealerlab.calendar import period_range
@@ -27,6 +28,27 @@ def build(ctx) -> H.Html:
     return family_body(ctx, METRIC_IDS, extra)
 
 
+def csi_ipa(ds, *, stores, periods) -> pd.DataFrame:
+    """:func:`~dealerlab.csi.ipa` of the CSI per store (the trend window's months pooled) for ``stores``: each store's
+    rows are those of :func:`~dealerlab.csi.ipa` of that store alone (a response id is matched within its store, so
+    two stores' responses never pair even when they share an id)."""
+    surveys = ds["surveys"]
+    if stores is not None and len(stores) > 1:
+        surveys = surveys[surveys["store_id"].isin(list(stores))]
+        if surveys.groupby("response_id")["store_id"].nunique().gt(1).any():  # an id used in two stores
+            # one id per store × response, in the order of the store's own ids (the same sums in the same order)
+            surveys = surveys.assign(response_id=surveys.groupby(["store_id", "response_id"], sort=True).ngroup())
+    return ipa(surveys, stores=stores, periods=periods, survey="CSI",
+               items=ds["survey_items"] if ds.has("survey_items") else None)
+
+
+def store_ipa(ctx, sid: str) -> pd.DataFrame:
+    """The store's CSI IPA table (:func:`csi_ipa`), once per report; in a batch computed once for every store
+    (:mod:`dealerlab._batch`). Shared: never change it."""
+    return ctx.cached(("csi.ipa", sid), lambda: batch.across_stores(csi_ipa, ctx.ds, stores=[sid],
+                                                                     periods=list(ctx.periods)))
+
+
 def extra(ctx) -> H.Html:
     """The store's CSI importance–performance map, the items to fix first and the month's complaints."""
     lang = ctx.lang
@@ -34,7 +56,7 @@ def extra(ctx) -> H.Html:
     if sid is None:
         return H.Html()
     parts = []
-    table = ipa(ctx.ds["surveys"], stores=[sid], periods=ctx.periods, survey="CSI", items=ctx.ds["survey_items"] if ctx.ds.has("survey_items") else None)
+    table = store_ipa(ctx, sid)
     if len(table):
         fig, ax = plt.subplots(figsize=(8.5, 6))
         ipa_map(table, ax=ax, lang=lang)
@@ -63,8 +85,7 @@ def findings(ctx) -> list[Finding]:
             ev = f"{name} 指数连续 3 个月下降：" + " → ".join(f"{x:.0f}" for x in v) + f"（{months[0]}–{months[-1]}）"
             ev_en = f"{name} index down three months in a row: " + " → ".join(f"{x:.0f}" for x in v) + f" ({months[0]}–{months[-1]})"
             if ctx.params.store_id and metric == "csi_index":
-                table = ipa(ctx.ds["surveys"], stores=[sid], periods=ctx.periods, survey="CSI",
-                            items=ctx.ds["survey_items"] if ctx.ds.has("survey_items") else None)
+                table = store_ipa(ctx, sid)
                 first = fix_first(table, n=2)
                 if len(first):
                     ev += "；重点改进项：" + "、".join(first["item"].astype(str))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from dealerlab import _batch as batch
 from dealerlab import pay
 from dealerlab.calendar import period_range
 from dealerlab.i18n import Catalogue
@@ -13,7 +14,7 @@ from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
 from dealerlab.report.findings import _person, action_why, area_action
 from dealerlab.report.labels import value_label
-from dealerlab.report.sections._common import staff_names
+from dealerlab.report.sections._common import staff_names, store_bottom_out, store_consultant_units
 
 _TXT = Catalogue.load("report/sections/people")
 
@@ -27,11 +28,13 @@ def build(ctx) -> H.Html:
     start = (pd.Period(ctx.params.period, freq="M").asfreq("Q") - 2).asfreq("M", how="start")
     covered = ctx.covered_periods
     months = [str(p) for p in pd.period_range(start, ctx.params.period, freq="M") if str(p) in covered]
-    units = pay.consultant_units(ctx.ds, periods=months, stores=stores)
+    # a store's report: each store's own units and quarters, in a batch computed once for every store
+    units = (store_consultant_units(ctx, sid, months) if sid is not None
+             else pay.consultant_units(ctx.ds, periods=months, stores=stores))
     parts = []
     if sid is not None and len(units):
         names = staff_names(ctx)
-        quarters, _ = pay.bottom_out(units)
+        quarters = store_bottom_out(ctx, sid, months, units)
         complete = quarters[~quarters["partial"]]
         q = complete[complete["quarter"] == complete["quarter"].max()] if len(complete) else quarters.iloc[0:0]
         # the chart shows the quarter the rule table judges (the latest complete one), and says so
@@ -54,7 +57,8 @@ def build(ctx) -> H.Html:
                                                 "months": _TXT.get("months", lang), "mean_units": _TXT.get("units_month", lang),
                                                 "status": _TXT.get("status", lang)}),
                               numeric_formats={_TXT.get("units_month", lang): "decimal"}, lang=ctx.lang)]
-    turnover = pay.turnover_by_department(ctx.ds, periods=[ctx.params.period], stores=stores)
+    turnover = (batch.across_stores(pay.turnover_by_department, ctx.ds, stores=stores, periods=[ctx.params.period])
+                if sid is not None else pay.turnover_by_department(ctx.ds, periods=[ctx.params.period], stores=stores))
     turnover = turnover[turnover["leavers"] > 0]
     if len(turnover):
         parts += [H.h3(_TXT.get("leavers_this_month", lang)),
@@ -62,7 +66,8 @@ def build(ctx) -> H.Html:
                       "store_id": _TXT.get("store", lang), "department": _TXT.get("department", lang),
                       "leavers": _TXT.get("leavers", lang), "turnover": _TXT.get("turnover", lang)}),
                       numeric_formats={_TXT.get("turnover", lang): "rate"}, lang=ctx.lang)]
-    ph = pay.per_head(ctx.ds, periods=[ctx.params.period], stores=stores)
+    ph = (batch.across_stores(pay.per_head, ctx.ds, stores=stores, periods=[ctx.params.period])
+          if sid is not None else pay.per_head(ctx.ds, periods=[ctx.params.period], stores=stores))
     parts += [H.h3(_TXT.get("output_per_head", lang)),
               H.table(ph[["store_id", "department", "headcount", "units_per_head", "revenue_per_head"]].rename(columns={
                   "store_id": _TXT.get("store", lang), "department": _TXT.get("department", lang), "headcount": _TXT.get("headcount", lang),
@@ -80,10 +85,10 @@ def findings(ctx) -> list[Finding]:
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
         covered = ctx.covered_periods
         months = [p for p in period_range(ctx.params.period, 6) if p in covered]
-        units = pay.consultant_units(ctx.ds, periods=months, stores=[sid])
+        units = store_consultant_units(ctx, sid, months)  # in a batch once for every store
         if units.empty:
             continue
-        quarters, _ = pay.bottom_out(units)
+        quarters = store_bottom_out(ctx, sid, months, units)
         complete = quarters[~quarters["partial"]]
         if complete.empty:
             continue

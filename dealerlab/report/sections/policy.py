@@ -16,6 +16,7 @@ from dealerlab import _batch as batch
 from dealerlab import policy
 from dealerlab.i18n import Catalogue, pick
 from dealerlab.plots import policy as pplot
+from dealerlab.policy.rebates import resolve_policy
 from dealerlab.policy.stock import DEFAULT_CAPITAL_COST_RATE, stock_units_at
 from dealerlab.report import html as H
 from dealerlab.report.finding import Action, Finding
@@ -68,9 +69,31 @@ def _vp(ctx, sid: str) -> tuple[pd.DataFrame | None, pd.DataFrame]:
             return None, policy.cliff(ds, store=sid, period=period)
         # in a batch once for every store of the run (dealerlab._batch)
         rt = batch.across_stores(policy.rebate_table, ds, stores=[sid], periods=[period])
-        return rt, policy.cliff(ds, store=sid, period=period, rebates=rt)
+        return rt, policy.cliff(ds, store=sid, period=period, rebates=rt, policy_rows=_policy_rows(ctx, sid))
 
     return ctx.cached(("policy.vp", sid), compute)
+
+
+def _policy_rows(ctx, sid: str) -> pd.DataFrame | None:
+    """The store's policy of the month (:func:`~dealerlab.policy.rebates.resolve_policy`), resolved once per report
+    (the ladder and the curve both read it); None without the policy table. Shared: never change it."""
+    if not ctx.ds.has("oem_policy"):
+        return None
+    return ctx.cached(("policy.rows", sid), lambda: resolve_policy(ctx.ds["oem_policy"], store_id=sid,
+                                                                   period=ctx.params.period))
+
+
+def stocks_of_stores(ds, *, stores, period) -> pd.DataFrame:
+    """:func:`~dealerlab.policy.stock_by_model` of ``stores`` at the default cost of capital (the form
+    :func:`dealerlab._batch.across_stores` shares; each store's rows are its own)."""
+    return policy.stock_by_model(ds["inventory"], ds["sales"] if ds.has("sales") else None, period=period,
+                                 stores=list(stores))
+
+
+def units_in_stock(ds, *, stores, period) -> pd.DataFrame:
+    """:func:`~dealerlab.policy.stock.stock_units_at` of ``stores`` (the form :func:`dealerlab._batch.across_stores`
+    shares)."""
+    return stock_units_at(ds["inventory"], period=period, stores=list(stores))
 
 
 def extra(ctx) -> H.Html:
@@ -82,7 +105,8 @@ def extra(ctx) -> H.Html:
     parts = []
     rt, lad = _vp(ctx, sid)
     if len(lad):
-        curve = policy.rebate_curve(ds, store=sid, period=period, ladder=lad, rebates=rt)
+        curve = policy.rebate_curve(ds, store=sid, period=period, ladder=lad, rebates=rt,
+                                    policy_rows=_policy_rows(ctx, sid))
         fig, ax = plt.subplots(figsize=(8.5, 4.6))
         pplot.rebate_ladder(curve, lad, ax=ax, lang=lang)
         parts += [H.h3(_TXT.get("rebate_ladder_vp", lang)), H.figure(fig)]
@@ -93,8 +117,10 @@ def extra(ctx) -> H.Html:
                                             threshold=n["threshold"], gain=n["gain"],
                                             breakeven_discount=n["breakeven_discount"])))
     if ds.has("inventory"):
-        stock = policy.stock_by_model(ds["inventory"], ds["sales"] if ds.has("sales") else None, period=period,
-                                      stores=[sid], capital_cost_rate=_rate(ctx, sid))
+        # in a batch computed once for every store (dealerlab._batch); the store's own cost of capital applied here,
+        # as stock_by_model applies it
+        stock = batch.across_stores(stocks_of_stores, ds, stores=[sid], period=period)
+        stock["capital_cost_month"] = stock["stock_capital"] * _rate(ctx, sid) / 12
         if len(stock):
             fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(stock) + 1.8))
             pplot.stock_age_pyramid(stock, ax=ax, lang=lang)
@@ -130,7 +156,8 @@ def stock_findings(ctx) -> list[Finding]:
     period = ctx.params.period
     out = []
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
-        units = stock_units_at(ctx.ds["inventory"], period=period, stores=[sid])
+        units = (batch.across_stores(units_in_stock, ctx.ds, stores=[sid], period=period) if ctx.params.store_id
+                 else stock_units_at(ctx.ds["inventory"], period=period, stores=[sid]))
         old = units[units["age_bucket"] == "stock_age_over_90"]
         if old.empty:
             continue
