@@ -119,6 +119,51 @@ def replay(path: str, rounds: int, profile: str | None, png: str | None, setup: 
               f"({len(per_store)} stores; {detail}; {size / 1e6:.2f} MB of <img>)", flush=True)
 
 
+def paired(path: str, rounds: int, variants_file: str) -> None:
+    """Each recorded plot call drawn under every variant in turn (the order rotating), so a busy machine weighs on
+    all of them alike: ``variants_file`` defines ``VARIANTS``, a dict of name -> context manager factory."""
+    import contextlib
+
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    from dealerlab.report import context
+    from dealerlab.report import html as H
+
+    context.preload()
+    scope: dict = {}
+    exec(Path(variants_file).read_text(), scope)
+    variants = scope["VARIANTS"]
+    names = list(variants)
+    calls = pickle.loads(Path(path).read_bytes())
+    total = {n: [0.0, 0.0] for n in names}
+    size = {n: 0 for n in names}
+    for r in range(rounds):
+        for i, (_store, mod, name, blob) in enumerate(calls):
+            fn = getattr(importlib.import_module(f"dealerlab.plots.{mod}"), name)
+            k = (i + r) % len(names)
+            for n in names[k:] + names[:k]:
+                args, kwargs = pickle.loads(blob)
+                with contextlib.ExitStack() as stack:
+                    stack.enter_context(matplotlib.rc_context())
+                    stack.enter_context(variants[n]())
+                    t0 = time.process_time()
+                    fn(*args, **kwargs)
+                    t1 = time.process_time()
+                    for num in plt.get_fignums():
+                        size[n] += len(H.figure(plt.figure(num)))
+                    t2 = time.process_time()
+                total[n][0] += t1 - t0
+                total[n][1] += t2 - t1
+    stores = len({c[0] for c in calls})
+    for n in names:
+        plot, draw = (v / rounds / stores for v in total[n])
+        print(f"{n}: CPU s a store: plot calls {plot:.3f} + PNGs {draw:.3f} = {plot + draw:.3f} "
+              f"({rounds} rounds, {stores} stores; {size[n] / rounds / stores / 1e3:.0f} kB of <img> a store)", flush=True)
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -133,9 +178,15 @@ def main() -> None:
     r.add_argument("--profile")
     r.add_argument("--png")
     r.add_argument("--setup", default="", help="Python run after the house style is applied (an experiment)")
+    v = sub.add_parser("paired")
+    v.add_argument("calls")
+    v.add_argument("variants")
+    v.add_argument("--rounds", type=int, default=3)
     a = p.parse_args()
     if a.cmd == "capture":
         capture(a.data, a.out, a.stores, a.period)
+    elif a.cmd == "paired":
+        paired(a.calls, a.rounds, a.variants)
     else:
         replay(a.calls, a.rounds, a.profile, a.png, a.setup)
 
