@@ -16,6 +16,7 @@ import pandas as pd
 
 from dealerlab.calendar import check_period
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 FIGURE_COLUMNS = ["store_id", "period", "numerator", "denominator", "value", "reason"]
 #: the long format of :mod:`dealerlab.metrics` (``staff_id`` first when per consultant)
 LONG_COLUMNS = ["store_id", "period", "metric", "value", "reason"]
+
+_MSG = Catalogue.load("_long")
 
 
 def renamed(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> pd.DataFrame:
@@ -55,7 +58,7 @@ def period_list(periods: Iterable[str] | str | None, *, required: bool = False) 
         periods = [periods]
     out = list(dict.fromkeys(check_period(p, name="periods") for p in (periods or [])))
     if required and not out:
-        raise ParameterError("参数 periods 为空：请至少给出一个月份（YYYY-MM）。", "periods is empty: give at least one month (YYYY-MM).")
+        raise ParameterError(*_MSG.both("periods_empty"))
     return out
 
 

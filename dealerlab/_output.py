@@ -32,6 +32,7 @@ from pathlib import Path
 
 from dealerlab import __version__
 from dealerlab.errors import OutputError
+from dealerlab.i18n import Catalogue
 
 __all__ = [
     "MANIFESTS",
@@ -52,6 +53,8 @@ _OLD_MANIFESTS = {"report": ".dealerlab-report.json"}
 
 #: the files a report folder held before manifests existed (recognised so ``make demo`` can replace its old output)
 _LEGACY_REPORT_FILES = {"index.html", "report.ipynb", "metrics.csv", "findings.csv", "附录.xlsx", "appendix.xlsx", "report.pdf"}
+
+_MSG = Catalogue.load("_output")
 
 #: the generator mark of dealerlab's HTML and workbook outputs
 GENERATOR = "dealerlab"
@@ -81,22 +84,11 @@ def _check_inputs(out: Path, inputs: Iterable, *, shown: str, folder: bool) -> N
             continue
         inp = resolve(given)
         if _same(out, inp):
-            raise OutputError(
-                f"输出路径 {shown} 就是输入 {given}：dealerlab 不会覆盖输入数据。请用 -o 指定另一个位置。",
-                f"The output {shown} is the input {given}: dealerlab never overwrites its input. Choose another -o.",
-            )
+            raise OutputError(*_MSG.both("output_is_input", shown=shown, given=given))
         if folder and _inside(inp, out):
-            raise OutputError(
-                f"输出文件夹 {shown} 包含输入 {given}：写输出会替换整个文件夹。请用 -o 指定一个不包含输入数据的新文件夹。",
-                f"The output folder {shown} contains the input {given}: writing it would replace the whole folder. "
-                f"Choose a new folder with -o.",
-            )
+            raise OutputError(*_MSG.both("output_contains_input", shown=shown, given=given))
         if inp.is_dir() and _inside(out, inp):
-            raise OutputError(
-                f"输出 {shown} 位于输入文件夹 {given} 之内：dealerlab 不往客户数据文件夹里写东西。请把输出放到数据文件夹之外。",
-                f"The output {shown} is inside the input folder {given}: dealerlab never writes into the client's "
-                f"data folder. Put the output elsewhere.",
-            )
+            raise OutputError(*_MSG.both("output_inside_input", shown=shown, given=given))
 
 
 def _walk(folder: Path) -> list[str]:
@@ -164,9 +156,9 @@ def foreign_entries(folder: str | os.PathLike, kind: str = "report") -> list[str
     return files
 
 
-def _list(names: list[str], limit: int = 5) -> str:
-    shown = "、".join(names[:limit])
-    return shown + (f" 等 {len(names)} 项" if len(names) > limit else "")
+def _list(names: list[str], lang: str, limit: int = 5) -> str:
+    shown = _MSG.get("list_sep", lang).join(names[:limit])
+    return shown + (_MSG.get("list_more", lang, n=len(names)) if len(names) > limit else "")
 
 
 def check_output_dir(path: str | os.PathLike, *, inputs: Iterable = (), kind: str = "report") -> Path:
@@ -181,24 +173,16 @@ def check_output_dir(path: str | os.PathLike, *, inputs: Iterable = (), kind: st
     shown = os.fspath(path)
     out = resolve(path)
     if out.exists() and not out.is_dir():
-        raise OutputError(
-            f"输出路径 {shown} 已存在且不是文件夹。请用 -o 指定一个文件夹。",
-            f"The output {shown} exists and is not a folder. Give a folder with -o.",
-        )
+        raise OutputError(*_MSG.both("output_not_a_folder", shown=shown))
     if out.parent == out:
-        raise OutputError(f"不能把输出写到根目录 {shown}。", f"Cannot write the output to the root folder {shown}.")
+        raise OutputError(*_MSG.both("output_is_root", shown=shown))
     _check_inputs(out, inputs, shown=shown, folder=True)
     if out.is_dir():
         foreign = foreign_entries(out, kind)
         if foreign:
-            what = "报告" if kind == "report" else "数据"
-            raise OutputError(
-                f"输出文件夹 {shown} 已存在，且其中有不是 dealerlab 写的内容（{_list(foreign)}）。dealerlab 只替换它自己写的"
-                f"{what}文件夹，不会删除其他文件。请用 -o 指定一个新的或空的文件夹。",
-                f"The output folder {shown} exists and holds things dealerlab did not write ({', '.join(foreign[:5])}"
-                f"{' …' if len(foreign) > 5 else ''}). dealerlab only replaces folders it wrote itself. Choose a new "
-                f"or empty folder with -o.",
-            )
+            what = _MSG.get("kind_report" if kind == "report" else "kind_data", "zh")
+            raise OutputError(_MSG.get("output_folder_foreign", "zh", shown=shown, foreign=_list(foreign, "zh"), what=what),
+                              _MSG.get("output_folder_foreign", "en", shown=shown, foreign=_list(foreign, "en"), what=what))
     return out
 
 
@@ -277,10 +261,10 @@ def is_dealerlab_file(path: str | os.PathLike) -> bool:
 
 
 def check_output_file(path: str | os.PathLike, *, inputs: Iterable = (), force: bool = False,
-                      example: str = "指标.xlsx") -> Path:
+                      example: str | None = None) -> Path:
     """Check an output file against the rules above; return ``path`` (as given, as a Path).
 
-    ``example`` is the file name suggested when ``path`` is a folder.
+    ``example`` is the file name suggested when ``path`` is a folder (default ``指标.xlsx``).
 
     Raises
     ------
@@ -291,38 +275,32 @@ def check_output_file(path: str | os.PathLike, *, inputs: Iterable = (), force: 
     shown = os.fspath(path)
     out = resolve(path)
     if out.is_dir():
-        raise OutputError(
-            f"输出路径 {shown} 是一个文件夹，这里需要文件名。请写成例如 {Path(shown) / example}。",
-            f"The output {shown} is a folder; a file name is needed here, e.g. {Path(shown) / example}.",
-        )
+        example = _MSG.text("example_file") if example is None else example
+        raise OutputError(*_MSG.both("output_is_a_folder", shown=shown, example=Path(shown) / example))
     _check_inputs(out, inputs, shown=shown, folder=False)
     if os.path.lexists(path) and not force and not is_dealerlab_file(path):
-        raise OutputError(
-            f"输出文件 {shown} 已存在，且不是 dealerlab 写的文件。为避免覆盖你的文件，dealerlab 不会替换它："
-            f"请换一个文件名，或确认要覆盖时加 --force。",
-            f"The output file {shown} exists and was not written by dealerlab. To avoid overwriting your file it is "
-            f"left alone: choose another name, or add --force to overwrite it.",
-        )
+        raise OutputError(*_MSG.both("output_file_foreign", shown=shown))
     return Path(path)
 
 
+#: the errors caused by the user's machine, by errno → their key in the catalogue (``errno.<name>``)
 _ENV_ERRNOS = {
-    errno.EACCES: ("没有写入权限", "permission denied"),
-    errno.EPERM: ("没有写入权限", "operation not permitted"),
-    errno.EROFS: ("所在的磁盘是只读的", "the file system is read-only"),
-    errno.ENOSPC: ("磁盘空间已满", "the disk is full"),
-    errno.EDQUOT: ("磁盘配额已用完", "the disk quota is exhausted"),
-    errno.EFBIG: ("文件超过了文件系统允许的大小", "the file is larger than the file system allows"),
-    errno.EISDIR: ("这是一个文件夹，需要的是文件", "it is a folder where a file is needed"),
-    errno.ENOTDIR: ("路径中有一段不是文件夹", "a part of the path is not a folder"),
-    errno.ENAMETOOLONG: ("文件名太长", "the file name is too long"),
-    errno.EMFILE: ("打开的文件太多", "too many open files"),
-    errno.EIO: ("磁盘读写出错", "input/output error on the disk"),
-    errno.ENOENT: ("路径不存在", "the path does not exist"),
-    errno.EEXIST: ("路径已存在", "the path already exists"),
-    errno.ENOTEMPTY: ("文件夹不是空的", "the folder is not empty"),
-    errno.EXDEV: ("不能跨磁盘移动", "cannot move across file systems"),
-    errno.ETXTBSY: ("文件正被使用", "the file is busy"),
+    errno.EACCES: "EACCES",
+    errno.EPERM: "EPERM",
+    errno.EROFS: "EROFS",
+    errno.ENOSPC: "ENOSPC",
+    errno.EDQUOT: "EDQUOT",
+    errno.EFBIG: "EFBIG",
+    errno.EISDIR: "EISDIR",
+    errno.ENOTDIR: "ENOTDIR",
+    errno.ENAMETOOLONG: "ENAMETOOLONG",
+    errno.EMFILE: "EMFILE",
+    errno.EIO: "EIO",
+    errno.ENOENT: "ENOENT",
+    errno.EEXIST: "EEXIST",
+    errno.ENOTEMPTY: "ENOTEMPTY",
+    errno.EXDEV: "EXDEV",
+    errno.ETXTBSY: "ETXTBSY",
 }
 
 
@@ -332,14 +310,13 @@ def environment_error(err: OSError, *, where: str | os.PathLike | None = None) -
     (or names a hidden temporary file)."""
     if not isinstance(err, OSError) or err.errno not in _ENV_ERRNOS:
         return None
-    zh, en = _ENV_ERRNOS[err.errno]
+    zh, en = _MSG.both(f"errno.{_ENV_ERRNOS[err.errno]}")
     name = err.filename if err.filename is not None else where
     if name is not None and where is not None and "/." in f"/{os.fspath(name)}" and ".tmp" in os.fspath(name):
         name = where  # a hidden temporary path of ours means nothing to the user: show the output they asked for
     place = os.fspath(name) if name is not None else ""
+    why = err.strerror or err
     return OutputError(
-        f"无法读写{('「' + place + '」') if place else ''}：{zh}（{err.strerror or err}）。这不是 dealerlab 的错误："
-        f"请检查该位置的权限和剩余空间，或用 -o 换一个位置后重试。",
-        f"Cannot read or write{(' ' + place) if place else ''}: {en} ({err.strerror or err}). This is not a dealerlab bug: "
-        f"check the permissions and free space there, or choose another -o, then retry.",
+        _MSG.get("environment", "zh", place=_MSG.get("environment_place", "zh", place=place) if place else "", what=zh, why=why),
+        _MSG.get("environment", "en", place=_MSG.get("environment_place", "en", place=place) if place else "", what=en, why=why),
     )

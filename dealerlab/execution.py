@@ -87,10 +87,7 @@ def recruiting(
     check_lang(lang)
     periods = [check_period(p) for p in ([periods] if isinstance(periods, str) else list(periods))]
     if int(probation_days) <= 0:
-        raise ParameterError(
-            f"试用期天数 probation_days 必须是正整数，收到 {probation_days!r}。",
-            f"probation_days must be a positive whole number, got {probation_days!r}.",
-        )
+        raise ParameterError(*_TXT.both("probation_days_not_positive", value=repr(probation_days)))
     staff = ds["staff"]
     if role is not None:
         staff = staff[staff["role"] == role]
@@ -176,24 +173,18 @@ def six_s_score(checklist, *, max_points: float = 2.0, lang: str = "zh") -> pd.D
     frame = pd.DataFrame(list(checklist) if not isinstance(checklist, pd.DataFrame) else checklist)
     missing = [c for c in ("s", "item", "points") if c not in frame.columns]
     if missing:
-        raise ParameterError(
-            f"6S 检核表缺少列：{'、'.join(missing)}。需要 s（哪一个 S）、item（检查项）、points（得分）。",
-            f"The 6S checklist misses columns {', '.join(missing)}; it needs s, item, points.",
-        )
+        raise ParameterError(_TXT.get("six_s_columns_missing", "zh", columns=_TXT.get("name_sep", "zh").join(missing)),
+                             _TXT.get("six_s_columns_missing", "en", columns=_TXT.get("name_sep", "en").join(missing)))
     bad = frame.loc[~frame["s"].isin(list(SIX_S)), "s"]
     if len(bad):
-        raise ParameterError(
-            f"第 {int(bad.index[0]) + 1} 行的 s 是 {bad.iloc[0]!r}，应为 整理、整顿、清扫、清洁、素养、安全 之一。",
-            f"Row {int(bad.index[0]) + 1}: s is {bad.iloc[0]!r}; use one of {', '.join(SIX_S)}.",
-        )
+        raise ParameterError(*_TXT.both("six_s_unknown_s", row=int(bad.index[0]) + 1, value=repr(bad.iloc[0]),
+                                        choices=", ".join(SIX_S)))
     pts = pd.to_numeric(frame["points"], errors="coerce")
     wrong = frame.index[frame["points"].notna() & (pts.isna() | (pts < 0) | (pts > max_points))]
     if len(wrong):
         i = int(wrong[0])
-        raise ParameterError(
-            f"第 {i + 1} 行（{frame.loc[i, 'item']}）的得分 {frame.loc[i, 'points']!r} 不在 0–{max_points:g} 之间。",
-            f"Row {i + 1} ({frame.loc[i, 'item']}): points {frame.loc[i, 'points']!r} not within 0–{max_points:g}.",
-        )
+        raise ParameterError(*_TXT.both("six_s_points_out_of_range", row=i + 1, item=frame.loc[i, "item"],
+                                        value=repr(frame.loc[i, "points"]), max=f"{max_points:g}"))
     frame = frame.assign(points=pts)[pts.notna()]
     rows = []
     for s, en in SIX_S.items():
@@ -201,7 +192,7 @@ def six_s_score(checklist, *, max_points: float = 2.0, lang: str = "zh") -> pd.D
         n = len(part)
         rows.append({"s": s, "s_label": pick(lang, s, en), "items": float(n), "points": float(part["points"].sum()),
                      "max": float(n * max_points)})
-    total = {"s": "合计", "s_label": _TXT.get("total", lang), "items": float(len(frame)),
+    total = {"s": _TXT.text("total", "zh"), "s_label": _TXT.get("total", lang), "items": float(len(frame)),
              "points": float(frame["points"].sum()), "max": float(len(frame) * max_points)}
     out = pd.DataFrame([*rows, total])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -232,12 +223,12 @@ def training_needs(scores: pd.DataFrame, *, standard: float = 80.0, hours: dict 
     """
     need = {"staff_id", "skill", "score"}
     if missing := need - set(scores.columns):
-        raise ParameterError(f"技能评分表缺少列：{'、'.join(sorted(missing))}（需要 staff_id、skill、score）。",
-                             f"The skill scores lack columns: {sorted(missing)}.")
+        raise ParameterError(*_TXT.both("skill_columns_missing", columns=_TXT.text("name_sep", "zh").join(sorted(missing)),
+                                        names=sorted(missing)))
     hours = dict(hours or {})
     rows = []
     for skill, g in scores.groupby("skill", sort=False):
         low = g[pd.to_numeric(g["score"], errors="coerce") < standard]
         each = float(hours.get(skill, float("nan")))
-        rows.append((skill, len(low), "、".join(map(str, low["staff_id"])), each, len(low) * each))
+        rows.append((skill, len(low), _TXT.text("name_sep", "zh").join(map(str, low["staff_id"])), each, len(low) * each))
     return pd.DataFrame(rows, columns=["skill", "below", "staff", "hours_each", "hours_total"])

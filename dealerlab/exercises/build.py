@@ -15,11 +15,13 @@ from pathlib import Path
 
 from dealerlab.errors import ExerciseError
 from dealerlab.exercises.store import atomic_write_text
+from dealerlab.i18n import Catalogue
 
 __all__ = ["BuildResult", "build_trainee_copies", "trainee_copy", "find_project_root", "REMOVED_TAGS"]
 
 #: Cell tags removed from trainee copies.
 REMOVED_TAGS = ("solution", "trainer")
+_MSG = Catalogue.load("exercises/build")
 _NOTEBOOK_RE = re.compile(r"^\d\d[a-z]?-[\w.-]+\.ipynb$")
 _KEEP_CELL_META = ("tags",)
 
@@ -47,10 +49,7 @@ def find_project_root(start: str | os.PathLike | None = None) -> Path:
     pkg_parent = Path(__file__).resolve().parents[2]
     if (pkg_parent / "trainer" / "exercises").is_dir():
         return pkg_parent
-    raise ExerciseError(
-        "找不到讲师版练习文件夹 trainer/exercises。请在 dealerlab 项目文件夹中运行本命令。",
-        "Cannot find trainer/exercises. Run this command inside the dealerlab project folder.",
-    )
+    raise ExerciseError(*_MSG.both("no_trainer_folder"))
 
 
 def trainee_copy(text: str, *, source_name: str = "") -> str:
@@ -104,10 +103,7 @@ def build_trainee_copies(
         try:
             text = trainee_copy(src.read_text(encoding="utf-8"), source_name=src.name)
         except Exception as err:
-            raise ExerciseError(
-                f"无法读取讲师版练习 {src.name}：{err}。请用 Jupyter 打开并重新保存。",
-                f"Cannot read trainer notebook {src.name}: {err}. Open and save it again in Jupyter.",
-            ) from err
+            raise ExerciseError(*_MSG.both("trainer_notebook_unreadable", name=src.name, err=err)) from err
         dest = output_dir / src.name
         current = dest.read_text(encoding="utf-8") if dest.exists() else None
         if current == text:

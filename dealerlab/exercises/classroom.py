@@ -210,10 +210,7 @@ def serve(settings: ClassroomSettings) -> int:
         app.initialize(argv=[])
     except BaseException as err:
         _restore_output(saved)
-        raise ExerciseError(
-            f"课堂服务器没能启动。详情见运行记录：{log_file(settings)}",
-            f"The classroom server did not start; see {log_file(settings)}",
-        ) from err
+        raise ExerciseError(*_TXT.both("server_did_not_start", log=log_file(settings))) from err
     try:
         app.start()
     except KeyboardInterrupt:  # pragma: no cover - interactive
@@ -245,11 +242,7 @@ def _check_port(settings: ClassroomSettings) -> None:
     try:
         s.bind(("" if settings.ip in ("0.0.0.0", "") else settings.ip, settings.port))
     except OSError as err:
-        raise ExerciseError(
-            f"端口 {settings.port} 已被占用（可能课堂已经开着，或另一个程序在用它）：先关掉那个窗口，"
-            f"或换一个端口，例如 dealerlab classroom --port {settings.port + 1}。",
-            f"Port {settings.port} is in use ({err.strerror}); stop the other server or use --port.",
-        ) from None
+        raise ExerciseError(*_TXT.both("port_in_use", port=settings.port, next=settings.port + 1, why=err.strerror)) from None
     finally:
         s.close()
 
@@ -309,7 +302,7 @@ def classroom_command(*, ip: str = "0.0.0.0", port: int = 8866, answers_dir=None
     """
     check_lang(lang)
     if not 1 <= int(port) <= 65535:
-        raise ExerciseError(f"端口 {port} 无效：请用 1024–65535 之间的数。", f"Invalid port {port}.")
+        raise ExerciseError(*_TXT.both("port_invalid", port=port))
     settings = ClassroomSettings(exercises=_exercises_folder(), answers=resolve(answers_dir), ip=ip, port=port,
                                  join_code=join_code, trainer_code=trainer_code, cull_after=cull_after,
                                  cull_interval=cull_interval, max_kernels=max_kernels)

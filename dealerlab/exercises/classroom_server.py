@@ -48,6 +48,7 @@ from traitlets import Integer, Unicode, default
 from dealerlab.exercises.dashboard import collect_many, dashboard_body, exercise_groups, exercise_list, page
 from dealerlab.exercises.mydata import MIN_COMPARISON, class_comparison, uses_own_data
 from dealerlab.exercises.store import ENV_DIR, ENV_TRAINEE
+from dealerlab.i18n import Catalogue
 
 TRAINER = "trainer:"
 TRAINEE = "trainee:"
@@ -84,24 +85,27 @@ def is_trainer(user) -> bool:
 # ----------------------------------------------------------------------------------------------------------------
 # pages
 _page = page
+_MSG = Catalogue.load("exercises/classroom_server")
 
 
 class JoinHandler(LoginFormHandler):
     """The landing page: name + join code (Jupyter Server's login form, in Chinese)."""
 
     def _render(self, message=None):
-        error = getattr(self, "_dealerlab_error", None) or ("" if not message else "姓名或加入码不对，请再试一次。")
+        error = getattr(self, "_dealerlab_error", None) or ("" if not message else _MSG.text("join_refused"))
         nxt = self.get_argument("next", default=self.base_url + "dealerlab/")
         body = (
-            "<h1>加入课堂</h1><p>请输入你的姓名和讲师给出的加入码。之后在这个浏览器里做的每一道练习都保存在你的名下。</p>"
+            f"<h1>{_MSG.text('join_title')}</h1><p>{_MSG.text('join_intro')}</p>"
             + (f"<p class='error' id='dl-join-error'>{html.escape(error)}</p>" if error else "")
             + f"<form method='post' action='{html.escape(self.base_url)}login?next={url_escape(nxt)}'>"
             + f"<input type='hidden' name='_xsrf' value='{html.escape(self.xsrf_token.decode())}'>"
-            + "<label for='dl-name'>姓名</label><input id='dl-name' name='name' autocomplete='name' maxlength='20' required>"
-            + "<label for='dl-code'>加入码</label><input id='dl-code' name='code' autocomplete='off' maxlength='16' required>"
-            + "<br><button type='submit' id='dl-join'>进入课堂</button></form>"
+            + f"<label for='dl-name'>{_MSG.text('name')}</label>"
+            + "<input id='dl-name' name='name' autocomplete='name' maxlength='20' required>"
+            + f"<label for='dl-code'>{_MSG.text('code')}</label>"
+            + "<input id='dl-code' name='code' autocomplete='off' maxlength='16' required>"
+            + f"<br><button type='submit' id='dl-join'>{_MSG.text('join_button')}</button></form>"
         )
-        self.write(_page("加入课堂", body))
+        self.write(_page(_MSG.text("join_title"), body))
 
 
 class LeaveHandler(LogoutHandler):
@@ -143,13 +147,13 @@ class ClassroomIdentityProvider(IdentityProvider):
         name = clean_name(handler.get_argument("name", default=""))
         code = normalise_code(handler.get_argument("code", default=""))
         if not name:
-            handler._dealerlab_error = "请输入你的姓名。"
+            handler._dealerlab_error = _MSG.text("name_missing")
             return None
         if self.trainer_code and hmac.compare_digest(code, normalise_code(self.trainer_code)):
             return User(username=TRAINER + name, name=name, display_name=name)
         if self.join_code and hmac.compare_digest(code, normalise_code(self.join_code)):
             return User(username=TRAINEE + name, name=name, display_name=name)
-        handler._dealerlab_error = "加入码不对：请看讲师屏幕上的加入码。"
+        handler._dealerlab_error = _MSG.text("code_wrong")
         self.log.warning("classroom: a join with a wrong code was refused")
         return None
 
@@ -272,11 +276,11 @@ def _who_bar(handler) -> str:
         from dealerlab.exercises.store import AnswerStore
 
         name = AnswerStore().trainee
-        return f"<div class='who'>学员：<b id='dl-who'>{html.escape(name)}</b></div>" if name else ""
-    extra = f"<a href='{handler.base_url}dealerlab/dashboard'>班级看板</a>" if is_trainer(user) else ""
-    role = "讲师" if is_trainer(user) else "学员"
-    return (f"<div class='who'>{role}：<b id='dl-who'>{html.escape(user.name)}</b>"
-            f"<a href='{handler.base_url}logout' id='dl-not-me'>不是你？</a>{extra}</div>")
+        return f"<div class='who'>{_MSG.get('role_label', 'zh', role=_MSG.text('trainee'))}<b id='dl-who'>{html.escape(name)}</b></div>" if name else ""
+    extra = f"<a href='{handler.base_url}dealerlab/dashboard'>{_MSG.text('dashboard')}</a>" if is_trainer(user) else ""
+    role = _MSG.text("trainer") if is_trainer(user) else _MSG.text("trainee")
+    return (f"<div class='who'>{_MSG.get('role_label', 'zh', role=role)}<b id='dl-who'>{html.escape(user.name)}</b>"
+            f"<a href='{handler.base_url}logout' id='dl-not-me'>{_MSG.text('not_you')}</a>{extra}</div>")
 
 
 class IndexHandler(JupyterHandler):
@@ -291,10 +295,9 @@ class IndexHandler(JupyterHandler):
                 for name, title in group) + "</ul>"
             for heading, group in exercise_groups(root)
         )
-        note = ("点开一道练习；答案自动保存在你的名下，换一台电脑用同样的姓名和加入码登录也能接着做。" if _in_class(self)
-                else "点开一道练习；答案自动保存，下次打开接着做。")
-        body = _who_bar(self) + f"<h1>课堂练习</h1><p class='note'>{note}</p>{items}"
-        self.write(_page("课堂练习", body))
+        note = _MSG.text("list_note_class" if _in_class(self) else "list_note")
+        body = _who_bar(self) + f"<h1>{_MSG.text('list_title')}</h1><p class='note'>{note}</p>{items}"
+        self.write(_page(_MSG.text("list_title"), body))
 
 
 class DashboardHandler(JupyterHandler):
@@ -303,8 +306,8 @@ class DashboardHandler(JupyterHandler):
     @web.authenticated
     def get(self):
         if not is_trainer(self.current_user):
-            raise web.HTTPError(403, "讲师才能查看班级看板。")
-        self.write(_page("班级看板", _who_bar(self) + dashboard_html(self), refresh=10))
+            raise web.HTTPError(403, _MSG.text("trainer_only"))
+        self.write(_page(_MSG.text("dashboard"), _who_bar(self) + dashboard_html(self), refresh=10))
 
 
 def dashboard_html(handler) -> str:
@@ -333,14 +336,14 @@ def _own_data(root: Path) -> set[str]:
 def _comparison_html(root: Path, n_own: int) -> str:
     """The class's key rates against the class median, without names or stores (from 5 trainees with own data)."""
     table = class_comparison(root) if n_own else None
-    head = "<h2>班级对比（学员自己门店的数据，匿名）</h2>"
+    head = f"<h2>{_MSG.text('comparison')}</h2>"
     if table is None:
-        return (head + f"<p class='note' id='dl-comparison-wait'>已有 {n_own} 位学员用自己门店的数据；"
-                f"满 {MIN_COMPARISON} 位后这里显示不含姓名和店名的对比。</p>")
+        return (head + "<p class='note' id='dl-comparison-wait'>"
+                + _MSG.get("comparison_wait", "zh", n=n_own, min=MIN_COMPARISON) + "</p>")
     cols = list(table.columns)
     rows = "".join("<tr>" + f"<td>{html.escape(str(r[0]))}</td>" + "".join(f"<td>{_pct(v) if v == v else '—'}</td>" for v in r[1:])
                    + "</tr>" for r in table.itertuples(index=False))
-    return (head + "<p class='note'>每行是一位学员的门店（不显示姓名和店名，按成交率排序），最后一行是班级中位数。</p>"
+    return (head + f"<p class='note'>{_MSG.text('comparison_note')}</p>"
             + "<table id='dl-comparison'><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols) + "</tr>" + rows
             + "</table>")
 

@@ -29,8 +29,11 @@ from dealerlab.exercises.store import (
     _json_depth,
     read_json_limited,
 )
+from dealerlab.i18n import Catalogue
 
 __all__ = ["CollectResult", "collect_into", "new_class"]
+
+_MSG = Catalogue.load("exercises/collect")
 
 #: a zip of one trainee's answers is a few hundred kB; a class's a few MB
 MAX_ZIP_TOTAL = 200 * 1024 * 1024
@@ -52,13 +55,11 @@ def _records_from_zip(path: Path, skipped: list) -> list[tuple[str, dict]]:
     try:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as err:
-        raise ExerciseError(f"{path.name} 不是有效的 zip 文件（{err}）。请让学员重新压缩 dealerlab-answers 文件夹。",
-                            f"{path.name} is not a valid zip file ({err}).") from err
+        raise ExerciseError(*_MSG.both("not_a_zip", name=path.name, err=err)) from err
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise ExerciseError(f"{path.name} 里有 {len(infos)} 个文件，不像答案文件夹的压缩包。",
-                                f"{path.name} has {len(infos)} members: not an answers zip.")
+            raise ExerciseError(*_MSG.both("zip_too_many_members", name=path.name, n=len(infos)))
         total = 0
         for info in infos:
             name = info.filename
@@ -67,25 +68,25 @@ def _records_from_zip(path: Path, skipped: list) -> list[tuple[str, dict]]:
                     or name.rsplit("/", 1)[-1].startswith("."):
                 continue
             if info.file_size > MAX_ANSWER_BYTES:
-                skipped.append((label, f"太大（{info.file_size / 1e6:.1f} MB），不读取"))
+                skipped.append((label, _MSG.get("skip_member_too_large", "zh", mb=info.file_size / 1e6)))
                 continue
             total += info.file_size
             if total > MAX_ZIP_TOTAL:
-                skipped.append((label, "压缩包解开后太大，其余文件不再读取"))
+                skipped.append((label, _MSG.get("skip_zip_too_large", "zh")))
                 break
             try:
                 with zf.open(info) as fh:
                     data = fh.read(MAX_ANSWER_BYTES + 1)  # the declared size can lie: never read more
                 if len(data) > MAX_ANSWER_BYTES:
-                    raise AnswerFileError("太大，不读取", "too large")
+                    raise AnswerFileError(*_MSG.both("too_large"))
                 text = data.decode("utf-8-sig")
                 if _json_depth(text) > MAX_JSON_DEPTH:
-                    raise AnswerFileError("嵌套层数过多，不是 dealerlab 答案文件", "nests too deep")
+                    raise AnswerFileError(*_MSG.both("too_deep"))
                 out.append((label, json.loads(text)))
             except AnswerFileError as err:
                 skipped.append((label, err.zh))
             except (ValueError, RecursionError, OSError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as err:
-                skipped.append((label, f"无法读取（{type(err).__name__}）"))
+                skipped.append((label, _MSG.get("skip_unreadable", "zh", error=type(err).__name__)))
     return out
 
 
@@ -97,7 +98,7 @@ def _records_from_folder(path: Path, skipped: list) -> list[tuple[str, dict]]:
         except AnswerFileError as err:
             skipped.append((shown, err.zh))
         except Exception as err:  # one bad file never stops the collection
-            skipped.append((shown, f"无法读取（{type(err).__name__}）"))
+            skipped.append((shown, _MSG.get("skip_unreadable", "zh", error=type(err).__name__)))
     return out
 
 
@@ -129,21 +130,21 @@ def collect_into(sources, answers_dir) -> CollectResult:
     for src in sources:
         src = Path(src)
         if not src.exists():
-            raise ExerciseError(f"找不到 {src}。", f"{src} does not exist.")
+            raise ExerciseError(*_MSG.both("source_missing", src=src))
         if src.is_dir():
             if src.resolve() == real_root:
-                raise ExerciseError(f"{src} 就是班级答案文件夹本身，不能把它收进自己。", f"{src} is the class folder itself.")
+                raise ExerciseError(*_MSG.both("source_is_class", src=src))
             records = _records_from_folder(src, result.skipped)
         else:
             records = _records_from_zip(src, result.skipped)
         for label, data in records:
             if not _is_record(data):
-                result.skipped.append((label, "不是 dealerlab 答案文件"))
+                result.skipped.append((label, _MSG.get("skip_not_answers", "zh")))
                 continue
             try:
                 result.new_attempts += _merge(root, data)
             except (ExerciseError, OSError) as err:
-                result.skipped.append((label, f"无法合并（{err}）"))
+                result.skipped.append((label, _MSG.get("skip_not_merged", "zh", err=err)))
                 continue
             result.files += 1
             result.trainees.add(data["trainee"].strip())
@@ -189,15 +190,15 @@ def new_class(answers_dir, *, now: datetime | None = None) -> Path:
     """
     root = Path(answers_dir)
     if not root.is_dir():
-        raise ExerciseError(f"班级答案文件夹 {root} 不存在：没有可以存档的班级。", f"{root} does not exist.")
+        raise ExerciseError(*_MSG.both("class_missing", root=root))
     if not any(p for p in root.iterdir() if p.name not in (".classroom",)):
-        raise ExerciseError(f"{root} 是空的：没有可以存档的答案，直接开课即可。", f"{root} is empty: nothing to archive.")
+        raise ExerciseError(*_MSG.both("class_empty", root=root))
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    archive = root.with_name(f"{root.name}-存档-{stamp}")
+    archive = root.with_name(_MSG.get("archive_name", "zh", name=root.name, stamp=stamp))
     n = 1
     while archive.exists():
         n += 1
-        archive = root.with_name(f"{root.name}-存档-{stamp}-{n}")
+        archive = root.with_name(_MSG.get("archive_name", "zh", name=root.name, stamp=f"{stamp}-{n}"))
     os.replace(root, archive)  # a rename: the finished class is kept whole
     root.mkdir()
 

@@ -89,7 +89,7 @@ def handouts_command(output, *, solutions: bool = True, pdf: bool = True, only=N
     check_lang(lang)
     out = Path(output)
     if out.exists() and not out.is_dir():
-        raise ExerciseError(f"{out} 是一个文件，不是文件夹：请给讲义另选一个文件夹。", f"{out} is a file, not a folder.")
+        raise ExerciseError(*_TXT.both("handouts_out_is_file", out=out))
     files = write_handouts(out, root=find_project_root(), solutions=solutions, pdf=pdf, only=only)
     print(_TXT.get("handouts_written", lang, files=len(files), out=out))
     return 0
@@ -104,10 +104,7 @@ def _exercises_folder() -> Path:
         return root / "exercises"
     if Path("exercises").is_dir():
         return Path("exercises").resolve()
-    raise ExerciseError(
-        "找不到练习文件夹 exercises/。请在 dealerlab 项目文件夹中运行 dealerlab workshop。",
-        "Cannot find the exercises/ folder. Run dealerlab workshop inside the dealerlab project folder.",
-    )
+    raise ExerciseError(*_TXT.both("no_exercises_folder"))
 
 
 def _tool(name: str) -> str:
@@ -116,10 +113,7 @@ def _tool(name: str) -> str:
         return str(beside)
     found = shutil.which(name)
     if not found:
-        raise ExerciseError(
-            f"找不到 {name}。请先安装：pip install {'voila' if name == 'voila' else 'jupyterlab'}",
-            f"{name} not found. Install it: pip install {'voila' if name == 'voila' else 'jupyterlab'}",
-        )
+        raise ExerciseError(*_TXT.both("program_missing", name=name, package="voila" if name == "voila" else "jupyterlab"))
     return found
 
 

@@ -19,8 +19,11 @@ from pathlib import Path
 from dealerlab.course import MODULES
 from dealerlab.exercises.gradebook import collect_answers, gradebook
 from dealerlab.exercises.store import merge_attempts, safe_name
+from dealerlab.i18n import Catalogue
 
 __all__ = ["collect_many", "dashboard_body", "exercise_groups", "exercise_list", "page", "recent_work"]
+
+_MSG = Catalogue.load("exercises/dashboard")
 
 PAGE_CSS = """
 body{font-family:"Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0;color:#222;background:#f6f8fb}
@@ -112,7 +115,7 @@ def exercise_groups(root: str | os.PathLike) -> list[tuple[str, list[tuple[str, 
         m = re.match(r"(\d{2})", name)
         number = int(m.group(1)) if m and (int(m.group(1)) == 0 or int(m.group(1)) in names) else 99
         groups.setdefault(number, []).append((name, title))
-    heading = {0: "开始", 99: "其他练习", **names}
+    heading = {0: _MSG.text("group_start"), 99: _MSG.text("group_other"), **names}
     return [(heading[n], groups[n]) for n in sorted(groups)]
 
 
@@ -198,7 +201,7 @@ def _pct(v) -> str:
 
 
 def dashboard_body(records: list[dict], skipped: list, *, on: dict[str, list[str]], refresh: int = 10,
-                   doing: str = "正在做", extra_trainees=(), own_data: set[str] | None = None,
+                   doing: str | None = None, extra_trainees=(), own_data: set[str] | None = None,
                    after_trainees: str = "", now: float | None = None) -> str:
     """The dashboard's HTML body: trainees, exercises, the most common wrong answers.
 
@@ -242,18 +245,24 @@ def dashboard_body(records: list[dict], skipped: list, *, on: dict[str, list[str
         if own_data is not None:
             flag = "<td>" + ("<span class='dl-own-data'>✓</span>" if _folder_name(t) in own_data else "") + "</td>"
         rows.append(f"<tr class='dl-trainee-row'><td>{html.escape(t)}</td>"
-                    f"<td>{html.escape('、'.join(on.get(t, [])) or '—')}</td><td>{n}</td><td>{first}</td>{flag}</tr>")
-    own_head = "<th>用自己门店的数据</th>" if own_data is not None else ""
+                    f"<td>{html.escape(_MSG.text('list_sep').join(on.get(t, [])) or '—')}</td><td>{n}</td><td>{first}</td>{flag}</tr>")
+    own_head = f"<th>{_MSG.text('col.own_data')}</th>" if own_data is not None else ""
     cols = 5 if own_data is not None else 4
-    body = [f"<h1>班级看板</h1><p class='note'>每 {int(refresh)} 秒自动刷新 · 在线 {len(on)} 人 · 已交答案 "
-            f"{len(answered)} 人 · {time.strftime('%H:%M:%S', time.localtime(now))}</p>",
-            f"<h2>学员</h2><table id='dl-dash-trainees'><tr><th>学员</th><th>{html.escape(doing)}</th>"
-            f"<th>已检查的练习</th><th>首次得分（平均）</th>{own_head}</tr>"
-            f"{''.join(rows) or f'<tr><td colspan={cols}>还没有学员加入。</td></tr>'}</table>", after_trainees]
+    doing = _MSG.text("col.doing") if doing is None else doing
+    empty = f"<tr><td colspan={cols}>{_MSG.text('no_trainees')}</td></tr>"
+    status = _MSG.get("status", "zh", refresh=int(refresh), online=len(on), answered=len(answered),
+                      time=time.strftime('%H:%M:%S', time.localtime(now)))
+    body = [f"<h1>{_MSG.text('title')}</h1><p class='note'>{status}</p>",
+            f"<h2>{_MSG.text('trainees')}</h2><table id='dl-dash-trainees'><tr><th>{_MSG.text('col.trainee')}</th>"
+            f"<th>{html.escape(doing)}</th><th>{_MSG.text('col.checked')}</th><th>{_MSG.text('col.first_score')}</th>"
+            f"{own_head}</tr>"
+            f"{''.join(rows) or empty}</table>",
+            after_trainees]
     if tables is not None:
         d = tables["difficulty"]
-        body.append("<h2>练习</h2><table id='dl-dash-exercises'><tr><th>练习</th><th>作答人数</th><th>首次即正确</th>"
-                    "<th>平均最高得分</th></tr>" + "".join(
+        body.append(f"<h2>{_MSG.text('exercises')}</h2><table id='dl-dash-exercises'><tr><th>{_MSG.text('col.exercise')}</th>"
+                    f"<th>{_MSG.text('col.answered')}</th><th>{_MSG.text('col.first_right')}</th>"
+                    f"<th>{_MSG.text('col.best_score')}</th></tr>" + "".join(
                         f"<tr><td>{html.escape(r.title)}</td><td>{r.trainees}</td><td>{_pct(r.share_correct_first_try)}"
                         f"</td><td>{_pct(r.mean_best_score)}</td></tr>" for r in d.itertuples()) + "</table>")
         w = tables["wrong_answers"]
@@ -262,12 +271,14 @@ def dashboard_body(records: list[dict], skipped: list, *, on: dict[str, list[str
 
             w = w[~w["exercise_id"].astype(str).str.endswith(MINE_SUFFIX)]
         if not w.empty:
-            body.append("<h2>最常见的错误答案</h2><table id='dl-dash-wrong'><tr><th>练习</th><th>填写项</th><th>答案</th>"
-                        "<th>人数</th></tr>" + "".join(
+            body.append(f"<h2>{_MSG.text('wrong_answers')}</h2><table id='dl-dash-wrong'><tr><th>{_MSG.text('col.exercise')}</th>"
+                        f"<th>{_MSG.text('col.field')}</th><th>{_MSG.text('col.answer')}</th>"
+                        f"<th>{_MSG.text('col.trainees')}</th></tr>" + "".join(
                             f"<tr><td>{html.escape(r.title)}</td><td>{html.escape(str(r.field))}</td>"
                             f"<td>{html.escape(str(r.answer)).replace(chr(10), '<br>')}</td><td>{r.n_trainees}</td></tr>"
                             for r in w.itertuples()) + "</table>")
     if skipped:
-        body.append("<p class='note'>未读取的文件：" + "；".join(html.escape(f"{p.name}（{why}）") for p, why in skipped[:20])
-                    + "</p>")
+        files = _MSG.text("skipped_sep").join(html.escape(_MSG.get("skipped_file", "zh", name=p.name, why=why))
+                                              for p, why in skipped[:20])
+        body.append(f"<p class='note'>{_MSG.get('skipped', 'zh', files=files)}</p>")
     return "".join(body)

@@ -150,17 +150,14 @@ class Exercise:
         lang: str = "zh",
     ) -> None:
         if not isinstance(id, str) or not id.strip():
-            raise ExerciseError("练习需要一个非空的 id。", "An exercise needs a non-empty id.")
+            raise ExerciseError(*_T.both("id_empty"))
         if not fields:
-            raise ExerciseError(f"练习 {id} 没有任何输入字段。", f"Exercise {id} has no fields.")
+            raise ExerciseError(*_T.both("no_fields", id=id))
         for name, f in fields.items():
             if not isinstance(f, Field):
-                raise ExerciseError(
-                    f"练习 {id} 的字段 {name!r} 不是输入字段（NumberField、ChoiceField……）。",
-                    f"Field {name!r} of exercise {id} is not a Field.",
-                )
+                raise ExerciseError(*_T.both("not_a_field", id=id, name=repr(name)))
         if not callable(check):
-            raise ExerciseError(f"练习 {id} 的 check 必须是函数。", f"check of exercise {id} must be callable.")
+            raise ExerciseError(*_T.both("check_not_callable", id=id))
         self.id = id
         self.title = title
         self.title_en = title_en
@@ -197,10 +194,7 @@ class Exercise:
         """Run the exercise's check on ``answer`` (parsed values); no widgets, no files."""
         fb = self._check_fn(dict(answer))
         if not isinstance(fb, Feedback):
-            raise ExerciseError(
-                f"练习 {self.id} 的 check 必须返回 Feedback，实际返回 {type(fb).__name__}。",
-                f"check of exercise {self.id} must return a Feedback, got {type(fb).__name__}.",
-            )
+            raise ExerciseError(*_T.both("check_not_feedback", id=self.id, type=type(fb).__name__))
         return fb
 
     def bind(self, *, store: AnswerStore | None = None, lang: str | None = None) -> Exercise:
@@ -264,9 +258,8 @@ class Exercise:
         """Set fields (typed text or values, as a trainee would) — triggers autosave and the live area."""
         unknown = [k for k in values if k not in self.fields]
         if unknown:
-            raise ExerciseError(
-                f"练习 {self.id} 没有字段：{'、'.join(unknown)}。", f"Exercise {self.id} has no field(s): {', '.join(unknown)}."
-            )
+            raise ExerciseError(_T.get("unknown_fields", "zh", id=self.id, names=_T.get("list_sep", "zh").join(unknown)),
+                                _T.get("unknown_fields", "en", id=self.id, names=_T.get("list_sep", "en").join(unknown)))
         self._ensure_loaded()
         for name, value in values.items():
             raw = self.fields[name].to_raw(value)
@@ -288,7 +281,7 @@ class Exercise:
             try:
                 record, warning = self.store.load(self.id)
             except OSError as err:
-                record, warning = None, f"无法读取答案文件（{err}）；本练习从空白开始。"
+                record, warning = None, _T.get("answers_unreadable", "zh", err=err)
             self.warning = warning
             if record:
                 saved = record.get("values", {})
@@ -366,11 +359,13 @@ class Exercise:
         errors = self.errors(lang)
         if errors:
             lines = "".join(
-                f"<li>{html.escape(self.fields[n].label_for(lang))}：{html.escape(msg)}</li>" for n, msg in errors.items()
+                "<li>" + _T.get("field_error", lang, field=html.escape(self.fields[n].label_for(lang)), error=html.escape(msg))
+                + "</li>" for n, msg in errors.items()
             )
             fb = Feedback(
                 status="invalid", score=0.0,
-                explanation=_T.get("fix_input", "zh") + "\n\n" + "\n".join(f"- {self.fields[n].label}：{m}" for n, m in self.errors("zh").items()),
+                explanation=_T.get("fix_input", "zh") + "\n\n" + "\n".join("- " + _T.get("field_error", "zh", field=self.fields[n].label, error=m)
+                                                                   for n, m in self.errors("zh").items()),
                 explanation_en=_T.get("fix_input", "en") + "\n\n" + "\n".join(
                     f"- {self.fields[n].label_for('en')}: {m}" for n, m in self.errors("en").items()),
                 details=tuple((n, False, m) for n, m in errors.items()),
@@ -419,8 +414,9 @@ class Exercise:
             spec = spec(self.answer())
         if isinstance(spec, Mapping):
             return "\n".join(
-                f"- **{self.fields[k].label_for(lang)}**：{self.fields[k].describe(v, lang)}"
-                if k in self.fields else f"- {k}：{v}"
+                "- " + _T.get("model_value", lang, field=f"**{self.fields[k].label_for(lang)}**",
+                              value=self.fields[k].describe(v, lang))
+                if k in self.fields else "- " + _T.get("model_value", lang, field=k, value=v)
                 for k, v in spec.items()
             )
         return str(spec)
@@ -665,7 +661,7 @@ class Exercise:
         )
         self._set_html(
             "_history_html",
-            f"<details><summary>{_T.get('history', lang)}（{len(self.attempts)}）</summary>"
+            f"<details><summary>{_T.get('history_count', lang, history=_T.get('history', lang), n=len(self.attempts))}</summary>"
             f"<table style='font-size:90%'>{rows}</table></details>",
         )
 

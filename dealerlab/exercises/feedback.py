@@ -20,8 +20,9 @@ __all__ = ["Feedback", "STATUSES", "is_close", "find_keywords", "parse_number", 
 #: Statuses a check can return ("invalid" is used by the platform when the input cannot be parsed).
 STATUSES = ("correct", "partly", "wrong", "invalid")
 
+_MSG = Catalogue.load("exercises/feedback")
 #: the name of each status, zh and en (messages/exercises/feedback.toml)
-STATUS_LABELS = Catalogue.load("exercises/feedback")
+STATUS_LABELS = _MSG
 
 
 def status_label(status: str | None, lang: str = "zh") -> str:
@@ -60,19 +61,14 @@ class Feedback:
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
-            raise ExerciseError(
-                f"Feedback 的 status 必须是 {'、'.join(STATUSES)} 之一，收到 {self.status!r}。",
-                f"Feedback status must be one of {', '.join(STATUSES)}; got {self.status!r}.",
-            )
+            raise ExerciseError(_MSG.get("bad_status", "zh", statuses=_MSG.get("list_sep", "zh").join(STATUSES), value=repr(self.status)),
+                                _MSG.get("bad_status", "en", statuses=_MSG.get("list_sep", "en").join(STATUSES), value=repr(self.status)))
         try:
             score = float(self.score)
         except (TypeError, ValueError):
             score = math.nan
         if not (0.0 <= score <= 1.0):
-            raise ExerciseError(
-                f"Feedback 的 score 必须在 0 到 1 之间，收到 {self.score!r}。",
-                f"Feedback score must lie in [0, 1]; got {self.score!r}.",
-            )
+            raise ExerciseError(*_MSG.both("bad_score", value=repr(self.score)))
         object.__setattr__(self, "score", score)
         details = []
         for item in self.details:
@@ -98,7 +94,7 @@ class Feedback:
         """
         details = [tuple(d) for d in details]
         if not details:
-            raise ExerciseError("Feedback.grade 需要至少一条 details。", "Feedback.grade needs at least one detail.")
+            raise ExerciseError(*_MSG.both("no_details"))
         weights = dict(weights or {})
         total = sum(float(weights.get(d[0], 1.0)) for d in details)
         got = sum(float(weights.get(d[0], 1.0)) for d in details if d[1])
@@ -184,6 +180,8 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "w": 1e4, "k": 1e3}
 _CURRENCY = ("人民币", "rmb", "cny", "¥", "￥", "元")
+#: what a trainee types for a decimal point (besides ".")
+_POINTS = ("。", "．")
 
 
 def parse_number(text: Any, *, percent: bool = False, unit: str = "", ratio_max: float = 1.0) -> float | None:
@@ -199,7 +197,7 @@ def parse_number(text: Any, *, percent: bool = False, unit: str = "", ratio_max:
     if text is None:
         return None
     if isinstance(text, bool):
-        raise NumberParseError("请输入数字。", "Please enter a number.")
+        raise NumberParseError(*_MSG.both("not_a_number_value"))
     if isinstance(text, (int, float)):
         v = float(text)
         if math.isnan(v) or math.isinf(v):
@@ -209,7 +207,7 @@ def parse_number(text: Any, *, percent: bool = False, unit: str = "", ratio_max:
     s = unicodedata.normalize("NFKC", raw).strip()
     if not s:
         return None
-    s = s.replace("−", "-").replace("—", "-").replace("–", "-").replace("。", ".").replace("．", ".")
+    s = s.replace("−", "-").replace("—", "-").replace("–", "-").replace(_POINTS[0], ".").replace(_POINTS[1], ".")
     s = s.casefold()
     if unit:
         u = unicodedata.normalize("NFKC", unit).casefold().strip()
@@ -230,16 +228,10 @@ def parse_number(text: Any, *, percent: bool = False, unit: str = "", ratio_max:
     s = re.sub(r"(?<=\d)[ \u00a0'](?=\d{3}\b)", "", s)
     if "," in s:
         if not _GROUPED_RE.match(s):
-            raise NumberParseError(
-                f"「{raw}」看不懂：逗号只能用作千位分隔（如 1,234），小数请用小数点（如 12.5）。",
-                f"Cannot read '{raw}': use a comma only between thousands (1,234) and a point for decimals (12.5).",
-            )
+            raise NumberParseError(*_MSG.both("bad_comma", raw=raw))
         s = s.replace(",", "")
     if not _NUMBER_RE.match(s):
-        raise NumberParseError(
-            f"「{raw}」不是数字。请只填数字，例如 12、12.5、35% 或 3万。",
-            f"'{raw}' is not a number. Enter a number only, e.g. 12, 12.5, 35% or 30000.",
-        )
+        raise NumberParseError(*_MSG.both("not_a_number", raw=raw))
     v = float(s) * multiplier
     if is_percent:
         v = v / 100.0

@@ -330,7 +330,7 @@ class ChoiceField(Field):
     def describe(self, value: Any, lang: str = "zh") -> str:
         if self.multiple:
             vals = self.clean_raw(value)
-            return "、".join(_pick(self.options, self.options_en, v, lang) for v in vals) if vals else "—"
+            return _TXT.get("choice_sep", lang).join(_pick(self.options, self.options_en, v, lang) for v in vals) if vals else "—"
         v = self.clean_raw(value)
         return _pick(self.options, self.options_en, v, lang) if v is not None else "—"
 
@@ -428,7 +428,7 @@ class ClassifyField(Field):
 
     def describe(self, value: Any, lang: str = "zh") -> str:
         value = self.clean_raw(value)
-        return "；".join(
+        return _TXT.get("part_sep", lang).join(
             f"{_pick(self.items, self.items_en, k, lang)} → "
             f"{_pick(self.classes, self.classes_en, v, lang) if v else '—'}"
             for k, v in value.items()
@@ -549,9 +549,9 @@ class TableField(Field):
                     out[r][c] = parse_number(raw[r][c], percent=self.percent, unit=self.unit,
                                              ratio_max=self.ratio_max)
                 except NumberParseError as err:
-                    where_zh = f"「{self.rows[r]} / {self.columns[c]}」"
-                    where_en = f"'{_pick(self.rows, self.rows_en, r, 'en')} / {_pick(self.columns, self.columns_en, c, 'en')}'"
-                    raise FieldError(f"{where_zh}格：{err.zh}", f"Cell {where_en}: {err.en}") from None
+                    raise FieldError(_TXT.get("cell_error", "zh", row=self.rows[r], column=self.columns[c], error=err.zh),
+                                     _TXT.get("cell_error", "en", row=_pick(self.rows, self.rows_en, r, "en"),
+                                              column=_pick(self.columns, self.columns_en, c, "en"), error=err.en)) from None
         return out
 
     def describe(self, value: Any, lang: str = "zh") -> str:
@@ -565,7 +565,7 @@ class TableField(Field):
                 for c in self.columns
             )
             parts.append(f"{_pick(self.rows, self.rows_en, r, lang)}: {cells}")
-        return "；".join(parts)
+        return _TXT.get("part_sep", lang).join(parts)
 
     def view(self, name: str, lang: str) -> FieldView:
         import ipywidgets as w

@@ -54,7 +54,7 @@ def _answer_files(root: Path, skipped: list[tuple[Path, str]]) -> list[tuple[Pat
             p = Path(folder) / d
             if p.is_symlink():
                 dirs.remove(d)
-                skipped.append((p, "是指向其他位置的文件夹链接，未读取"))
+                skipped.append((p, _T.get("skip_folder_link", "zh")))
         for name in sorted(files):
             if not name.endswith(".json") or name == "profile.json" or name.startswith("."):
                 continue
@@ -64,16 +64,16 @@ def _answer_files(root: Path, skipped: list[tuple[Path, str]]) -> list[tuple[Pat
                 if stat.S_ISLNK(st.st_mode):
                     target = path.resolve(strict=True)
                     if real_root not in target.parents:
-                        skipped.append((path, "是指向答案文件夹以外的符号链接，未读取"))
+                        skipped.append((path, _T.get("skip_outside_link", "zh")))
                         continue
                     st = target.stat()
                 else:
                     target = path
                 if not stat.S_ISREG(st.st_mode):
-                    skipped.append((path, "不是普通文件（管道、设备等），未读取"))
+                    skipped.append((path, _T.get("skip_not_regular", "zh")))
                     continue
             except (OSError, RuntimeError) as err:
-                skipped.append((path, f"无法读取（{getattr(err, 'strerror', None) or err}）"))
+                skipped.append((path, _T.get("skip_unreadable", "zh", why=getattr(err, "strerror", None) or err)))
                 continue
             out.append((path, target))
     return out
@@ -89,10 +89,7 @@ def collect_answers(answers_dir: str | os.PathLike) -> tuple[list[dict], list[tu
     """
     root = Path(answers_dir)
     if not root.is_dir():
-        raise ExerciseError(
-            f"答案文件夹 {root} 不存在。请把学员的答案文件夹（dealerlab-answers）复制到一个文件夹里，再指定它。",
-            f"Answers folder {root} does not exist.",
-        )
+        raise ExerciseError(*_T.both("answers_missing", root=root))
     merged: dict[tuple[str, str], dict] = {}
     skipped: list[tuple[Path, str]] = []
     for path, target in _answer_files(root, skipped):
@@ -102,12 +99,12 @@ def collect_answers(answers_dir: str | os.PathLike) -> tuple[list[dict], list[tu
             skipped.append((path, err.zh))
             continue
         except Exception as err:  # never let one trainee's file stop the class report
-            skipped.append((path, f"无法读取（{type(err).__name__}）"))
+            skipped.append((path, _T.get("skip_unreadable", "zh", why=type(err).__name__)))
             continue
         if not (isinstance(data, dict) and isinstance(data.get("exercise_id"), str) and data.get("exercise_id")
                 and isinstance(data.get("trainee"), str) and data.get("trainee")
                 and isinstance(data.get("attempts", []), list)):
-            skipped.append((path, "不是 dealerlab 答案文件"))
+            skipped.append((path, _T.get("skip_not_answers", "zh")))
             continue
         key = (data["trainee"].strip()[:60], data["exercise_id"].strip()[:80])
         attempts = [a for a in data.get("attempts", []) if isinstance(a, dict) and isinstance(a.get("time"), str)]
@@ -133,15 +130,15 @@ def _score(a: dict) -> float:
 def _show_value(value: Any) -> str:
     """A compact, stable text for a wrong answer."""
     if value is None:
-        return "（空）"
+        return _T.get("value_empty", "zh")
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, list):
-        return "、".join(_show_value(v) for v in value) if value else "（未选）"
+        return _T.get("value_sep", "zh").join(_show_value(v) for v in value) if value else _T.get("value_none_chosen", "zh")
     if isinstance(value, dict):
-        return "；".join(f"{k}: {_show_value(v)}" for k, v in value.items())
+        return _T.get("part_sep", "zh").join(f"{k}: {_show_value(v)}" for k, v in value.items())
     text = str(value).strip().replace("\n", " ")
-    return text[:80] + ("…" if len(text) > 80 else "") if text else "（空）"
+    return text[:80] + ("…" if len(text) > 80 else "") if text else _T.get("value_empty", "zh")
 
 
 def known_exercises() -> dict[str, Any]:
@@ -173,7 +170,7 @@ def _describe(exercises: dict, ex_id: str, field: str, value: Any, lang: str = "
     except Exception:
         return field, _show_value(value)
     if isinstance(f, (TableField, ClassifyField)):  # one line per row / item, not one long string
-        text = text.replace("；", "\n")
+        text = text.replace(_T.get("part_sep", "zh"), "\n")
     return f.label_for(lang), text
 
 
@@ -321,7 +318,7 @@ def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list,
                 continue
             cls = "s100" if r.best_score >= 1.0 else ("slow" if r.best_score < 0.5 else "")
             times = _T.get("times", lang, n=r.attempts)
-            cells.append(f"<td class='{cls}'>{_pct(r.best_score)}（{times}）</td>")
+            cells.append(f"<td class='{cls}'>{_T.get('score_times', lang, score=_pct(r.best_score), times=times)}</td>")
         body.append(f"<tr><th>{html.escape(t)}</th>{''.join(cells)}</tr>")
     matrix = (
         f"<table><thead><tr><th>{_T.get('col.trainee', lang)}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -342,7 +339,8 @@ def _render_html(tables: dict[str, pd.DataFrame], *, source: str, skipped: list,
     detail_table = _html_table(detail.drop(columns=["exercise_id"]), lang, {"best_score": _pct, "first_score": _pct})
     skipped_html = ""
     if skipped:
-        items = "".join(f"<li>{html.escape(str(p))}：{html.escape(reason)}</li>" for p, reason in skipped)
+        items = "".join(f"<li>{_T.get('file_reason', lang, file=html.escape(str(p)), reason=html.escape(reason))}</li>"
+                        for p, reason in skipped)
         skipped_html = f"<h2>{_T.get('files_skipped', lang)}</h2><ul class='note'>{items}</ul>"
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     title = _T.get("title", lang)
@@ -431,18 +429,12 @@ def write_class_report(
     output = Path(output)
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".xlsx"):
-        raise ParameterError(
-            f"输出文件 {output.name} 的扩展名必须是 .html 或 .xlsx。",
-            f"The output {output.name} must end in .html or .xlsx.",
-        )
+        raise ParameterError(*_T.both("output_suffix", name=output.name))
     records, not_read = collect_answers(answers_dir)
     if skipped is not None:
         skipped.extend(not_read)
     if not records:
-        raise ExerciseError(
-            f"在 {answers_dir} 中没有找到任何答案文件（<学员>/<练习>.json）。请确认已收集学员的 dealerlab-answers 文件夹。",
-            f"No answer files (<trainee>/<exercise>.json) found in {answers_dir}.",
-        )
+        raise ExerciseError(*_T.both("no_answer_files", folder=answers_dir))
     tables = gradebook(records)
     if suffix == ".xlsx":
         _write_xlsx(tables, output, lang)

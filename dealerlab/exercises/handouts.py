@@ -26,8 +26,11 @@ import nbformat
 from dealerlab.exercises.exercise import Exercise, _markdown
 from dealerlab.exercises.fields import ChoiceField, ClassifyField, NumberField, SliderField, TableField, TextField
 from dealerlab.exercises.store import atomic_write_text
+from dealerlab.i18n import Catalogue
 
 __all__ = ["exercise_paper", "notebook_exercises", "notebook_handout_html", "write_handouts"]
+
+_MSG = Catalogue.load("exercises/handouts")
 
 _CSS = """
 @page{size:A4;margin:14mm 14mm 16mm 14mm}
@@ -58,7 +61,7 @@ def _field_paper(field) -> str:
         body = f"<span class='box'></span> {unit}"
     elif isinstance(field, ChoiceField):
         sign = "☐" if field.multiple else "○"
-        hint = "（可多选）" if field.multiple else "（选一项）"
+        hint = _MSG.text("choose_many" if field.multiple else "choose_one")
         body = f"<div class='help'>{hint}</div>" + "".join(
             f"<div>{sign} {_opt(field.options, k)}</div>" for k in field.options)
     elif isinstance(field, ClassifyField):
@@ -82,16 +85,17 @@ def _field_paper(field) -> str:
             rows.append(f"<tr><td>{_opt(field.rows, r)}</td>{''.join(cells)}"
                         + ("<td class='blank'></td>" if total_col else "") + "</tr>")
         if field.totals in ("columns", "both"):
-            rows.append("<tr><td>合计</td>" + "<td class='blank'></td>" * (len(field.columns) + total_col) + "</tr>")
-        unit = f"<div class='help'>单位：{html.escape(field.unit)}</div>" if field.unit else ""
-        body = unit + f"<table><tr><th></th>{head}{'<th>合计</th>' if total_col else ''}</tr>{''.join(rows)}</table>"
+            rows.append(f"<tr><td>{_MSG.text('total')}</td>" + "<td class='blank'></td>" * (len(field.columns) + total_col) + "</tr>")
+        unit = f"<div class='help'>{_MSG.get('unit', 'zh', unit=html.escape(field.unit))}</div>" if field.unit else ""
+        total_head = f"<th>{_MSG.text('total')}</th>" if total_col else ""
+        body = unit + f"<table><tr><th></th>{head}{total_head}</tr>{''.join(rows)}</table>"
     elif isinstance(field, TextField):
         n = max(1, int(field.rows)) if field.multiline else 1
         body = "<div class='lines'>" + "<div></div>" * n + "</div>"
     elif isinstance(field, SliderField):
         fmt = (lambda v: f"{v:.0%}") if field.percent else (lambda v: f"{v:g}")
         body = (f"<span class='box'></span> {html.escape(field.unit or ('%' if field.percent else ''))}"
-                f"<div class='help'>在 {fmt(field.min)} 到 {fmt(field.max)} 之间</div>")
+                f"<div class='help'>{_MSG.get('between', 'zh', min=fmt(field.min), max=fmt(field.max))}</div>")
     else:  # pragma: no cover - every field kind is listed above
         body = "<span class='box'></span>"
     return f"<div class='field'>{label}{help_text}{body}</div>"
@@ -123,8 +127,8 @@ def exercise_paper(ex: Exercise, *, solution: bool = False) -> str:
                 explanation = ex.check({**{k: None for k in ex.fields}, **spec}).text("zh")
             except Exception:
                 explanation = ""
-        parts.append(f"<div class='solution'><b>参考答案</b>{_markdown(text)}"
-                     + (f"<b>讲解</b>{_markdown(explanation)}" if explanation else "") + "</div>")
+        parts.append(f"<div class='solution'><b>{_MSG.text('model_answer')}</b>{_markdown(text)}"
+                     + (f"<b>{_MSG.text('explanation')}</b>{_markdown(explanation)}" if explanation else "") + "</div>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -193,7 +197,7 @@ def _execute(nb, cwd: Path):
     with tempfile.TemporaryDirectory(prefix="dealerlab-handout-") as tmp:
         old = {k: os.environ.get(k) for k in ("DEALERLAB_ANSWERS_DIR", "DEALERLAB_TRAINEE")}
         os.environ["DEALERLAB_ANSWERS_DIR"] = tmp
-        os.environ["DEALERLAB_TRAINEE"] = "讲义"
+        os.environ["DEALERLAB_TRAINEE"] = _MSG.text("trainee")
         try:
             # the kernel's start-up chatter (an English TCP warning per notebook) is not for the trainer's screen
             NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute(
@@ -244,9 +248,9 @@ def notebook_handout_html(path: str | os.PathLike, *, solution: bool = False, ex
                 body += [exercise_paper(ex, solution=solution) for ex in shown[i]]
             else:
                 body.append(_outputs_html(cell))
-    sheet = "（讲师版：含参考答案）" if solution else ""
+    sheet = _MSG.text("trainer_sheet") if solution else ""
     # a trainee's sheet is handed in: the name goes at the top of the first page, not after the last question
-    name = ("<p class='note dl-name-line' style='text-align:right'>姓名：__________　日期：__________</p>"
+    name = (f"<p class='note dl-name-line' style='text-align:right'>{_MSG.text('name_line')}</p>"
             if shown and not solution else "")
     return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}{sheet}</title>"
             f"<style>{_CSS}</style></head><body>"
@@ -256,6 +260,9 @@ def notebook_handout_html(path: str | os.PathLike, *, solution: bool = False, ex
 
 #: sentences about the screen that are untrue on paper (no button, nothing saved or added up by itself)
 _SCREEN_ONLY = ("自动保存", "检查答案", "查看参考答案", "自动显示")
+#: where a sentence of the course text ends, and the marks that alone are no line
+_SENTENCE_END = re.compile(r"(?<=[。！？])")
+_MARKS = "*（）() "
 
 
 def _paper_text(source: str) -> str:
@@ -267,8 +274,8 @@ def _paper_text(source: str) -> str:
             continue
         if re.match(r"\s*(?:[-*+]|\d+[.)])\s", line):
             continue  # a list item about the screen goes whole (what is left of it would join the item above)
-        kept = "".join(s for s in re.split(r"(?<=[。！？])", line) if s and not any(w in s for w in _SCREEN_ONLY))
-        if re.sub(r"^[\s>*+\-\d.]*", "", kept).strip("*（）() "):  # something besides a list marker is left
+        kept = "".join(s for s in _SENTENCE_END.split(line) if s and not any(w in s for w in _SCREEN_ONLY))
+        if re.sub(r"^[\s>*+\-\d.]*", "", kept).strip(_MARKS):  # something besides a list marker is left
             out.append(kept)
     return "\n".join(out)
 
@@ -303,11 +310,11 @@ def write_handouts(output: str | os.PathLike, *, root: str | os.PathLike, soluti
     written = []
     jobs = []
     for p in sorted((root / "exercises").glob("*.ipynb")):
-        jobs.append((p, False, f"练习-{p.stem}"))
+        jobs.append((p, False, _MSG.get("file_exercise", "zh", stem=p.stem)))
         if solutions:
-            jobs.append((p, True, f"讲师版-{p.stem}"))
+            jobs.append((p, True, _MSG.get("file_trainer", "zh", stem=p.stem)))
     for p in sorted((root / "notebooks").glob("*.ipynb")):
-        jobs.append((p, False, f"课程-{p.stem}"))
+        jobs.append((p, False, _MSG.get("file_course", "zh", stem=p.stem)))
     executed: dict = {}
     # the HTML a PDF is printed from, and the PDF until it is whole, live in a temporary folder: a run stopped
     # half-way (Ctrl+C) leaves only finished handouts in the output folder

@@ -94,15 +94,13 @@ KEY_RATES = ("capture_rate", "call_visit_rate", "revisit_rate", "test_drive_rate
 MIN_COMPARISON = 5
 
 #: exercises whose point is a fixed teaching case (no 「我的数据」): id → why, in the trainee's words
-FIXED_CASE = {
-    "03b-whatif-slider": "这道题用固定的教学案例（路径模型的数字是特意选的），不换成你的数据。",
-    "03c-diagnosis-case": "这道题用固定的教学案例；你门店的瓶颈请看「我的门店数据」页的「我的诊断」报告。",
-}
-
 _T = Catalogue.load("exercises/mydata")
 
-_PROBLEM_COLUMNS = {"zh": ["文件", "工作表", "行", "列", "问题", "怎么改"],
-                    "en": ["File", "Sheet", "Row", "Column", "Problem", "How to fix"]}
+#: exercises whose point is a fixed teaching case (no 「我的数据」): id → why, in the trainee's words
+FIXED_CASE = _T.pairs("fixed_case", ("03b-whatif-slider", "03c-diagnosis-case"))
+
+#: the columns of the problem table (zh, en)
+_PROBLEM_COLUMNS = _T.pairs("problem_col", ("file", "sheet", "row", "column", "problem", "fix"))
 #: problems listed one by one in the panel (the rest are counted)
 MAX_SHOWN = 200
 
@@ -147,7 +145,7 @@ def problem_table(problems, *, lang: str = "zh") -> pd.DataFrame:
             file, _, sheet = source.rpartition(":")
         msg, hint = _mask_problem(p, lang)
         rows.append([file, sheet, "" if p.row is None else int(p.row), p.column or "", msg, hint])
-    return pd.DataFrame(rows, columns=_PROBLEM_COLUMNS["en" if lang == "en" else "zh"])
+    return pd.DataFrame(rows, columns=[_PROBLEM_COLUMNS.label(c, lang) for c in _PROBLEM_COLUMNS])
 
 
 def _table_html(df: pd.DataFrame, *, css_class: str) -> str:
@@ -213,7 +211,7 @@ class MyData:
     def folder(self) -> Path:
         trainee = self.trainee
         if not trainee:
-            raise ExerciseError("还不知道你的姓名：请先在练习里输入姓名。", "The trainee's name is not known yet.")
+            raise ExerciseError(*_T.both("name_unknown"))
         return self.store.root / safe_name(trainee) / FOLDER
 
     def _state(self) -> dict:
@@ -272,21 +270,19 @@ class MyData:
         base = PurePosixPath(str(name).replace("\\", "/")).name or "upload"
         shown = base[:80]
         if len(content) > MAX_UPLOAD_BYTES:
-            return _bad_upload(f"文件太大（{len(content) / 1e6:.0f} MB，最多 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB）："
-                               "请只导出最近 12 个月、你自己门店的数据。",
-                               f"The file is too large (max {MAX_UPLOAD_BYTES // (1024 * 1024)} MB).", shown)
+            return _bad_upload(*_T.both("upload_too_large", mb=len(content) / 1e6, max=MAX_UPLOAD_BYTES // (1024 * 1024)),
+                               shown)
         if not content:
-            return _bad_upload("文件是空的：请重新导出后再上传。", "The file is empty.", shown)
+            return _bad_upload(*_T.both("upload_empty"), shown)
         suffix = Path(base).suffix.lower()
         if suffix not in (".xlsx", ".zip"):
-            hint = "；.xls 请在 Excel 里「另存为」.xlsx" if suffix in (".xls", ".et") else ""
-            return _bad_upload(f"只能上传 Excel 工作簿（.xlsx）或 CSV 文件打成的压缩包（.zip）{hint}。",
-                               "Upload an .xlsx workbook or a .zip of CSV files.", shown)
+            hint = _T.get("upload_xls_hint", "zh") if suffix in (".xls", ".et") else ""
+            return _bad_upload(*_T.both("upload_wrong_kind", hint=hint), shown)
         folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
         marker = folder / MARKER
         if not marker.exists():
-            marker.write_text("dealerlab: 学员上传的数据 / a trainee's uploaded data\n", encoding="utf-8")
+            marker.write_text(_T.get("marker", "zh") + "\n", encoding="utf-8")
         staging = folder / f"incoming-{uuid.uuid4().hex[:8]}"
         staging.mkdir()
         try:
@@ -339,7 +335,7 @@ class MyData:
         try:
             zf = zipfile.ZipFile(io.BytesIO(content))
         except zipfile.BadZipFile:
-            return _bad_upload("这个 .zip 文件打不开（已损坏，或不是压缩包）：请重新压缩后上传。", "The zip cannot be opened.", shown)
+            return _bad_upload(*_T.both("zip_broken"), shown)
         with zf:
             members = [i for i in zf.infolist() if not i.is_dir()]
             wanted = []
@@ -350,19 +346,16 @@ class MyData:
                 if Path(name).suffix.lower() in (".csv", ".parquet"):
                     wanted.append((info, name))
             if not wanted:
-                return _bad_upload("压缩包里没有 CSV 文件：请把每张表存成一个 CSV 文件（如 潜客.csv、销售.csv），再一起压缩上传；"
-                                   "或者直接上传 Excel 工作簿。", "The zip holds no CSV file.", shown)
+                return _bad_upload(*_T.both("zip_no_csv"), shown)
             if len(wanted) > MAX_ZIP_MEMBERS:
-                return _bad_upload(f"压缩包里的文件太多（{len(wanted)} 个，最多 {MAX_ZIP_MEMBERS} 个）。",
-                                   "Too many files in the zip.", shown)
+                return _bad_upload(*_T.both("zip_too_many", n=len(wanted), max=MAX_ZIP_MEMBERS), shown)
             if sum(i.file_size for i, _ in wanted) > MAX_UNZIPPED_BYTES:
-                return _bad_upload(f"解压后太大（最多 {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB）：请只导出最近 12 个月、你自己门店的数据。",
-                                   "The unpacked files are too large.", shown)
+                return _bad_upload(*_T.both("zip_too_large", max=MAX_UNZIPPED_BYTES // (1024 * 1024)), shown)
             seen = set()
             for info, name in wanted:
                 key = name.casefold()
                 if key in seen:
-                    return _bad_upload(f"压缩包里有两个同名文件 {name}：每张表只放一个文件。", f"Two files named {name}.", shown)
+                    return _bad_upload(*_T.both("zip_same_name", name=name), shown)
                 seen.add(key)
                 target = into / safe_name(name)
                 written = 0
@@ -373,7 +366,7 @@ class MyData:
                             break
                         written += len(chunk)
                         if written > MAX_UNZIPPED_BYTES:  # the header lied about the size
-                            return _bad_upload("解压后太大：请只导出你自己门店的数据。", "The unpacked files are too large.", shown)
+                            return _bad_upload(*_T.both("zip_grew_too_large"), shown)
                         dst.write(chunk)
         return None
 
@@ -436,7 +429,7 @@ class MyData:
     def select(self, store_id: str, period: str) -> None:
         """Use ``store_id`` × ``period`` in the exercises (and write the key rates for the class comparison)."""
         if store_id not in dict(self.stores()):
-            raise ExerciseError(f"数据里没有门店 {store_id}。", f"No store {store_id} in the data.")
+            raise ExerciseError(*_T.both("no_such_store", store=store_id))
         self._write_state(store_id=store_id, period=period)
         self._write_summary()
 
@@ -455,7 +448,7 @@ class MyData:
         sel = self.selection
         ds = self.dataset()
         if sel is None or ds is None:
-            raise ExerciseError("还没有选门店和月份。", "No store and month chosen.")
+            raise ExerciseError(*_T.both("nothing_chosen"))
         long = compute(ds, periods=[sel[1]], stores=[sel[0]], metrics=list(metrics))
         out: dict[str, float | None] = {}
         for m in metrics:
@@ -491,7 +484,7 @@ class MyData:
         sel = self.selection
         data = self.data_path()
         if sel is None or data is None:
-            raise ExerciseError("请先上传数据并选好门店和月份。", "Upload your data and pick a store and month first.")
+            raise ExerciseError(*_T.both("upload_first"))
         out = self.folder / "report"
         shutil.rmtree(out, ignore_errors=True)  # ours: the previous run's report
         (self.folder / "report.pdf").unlink(missing_ok=True)
@@ -696,8 +689,8 @@ class _Panel:
         self.pickers = w.HBox([self.pick_store, self.pick_month, self.use])
 
     def _ask_name(self, w) -> None:
-        name = _classed(w.Text(placeholder="你的姓名", layout=w.Layout(width="200px")), "dl-trainee-name")
-        ok = _classed(w.Button(description="确定", button_style="primary"), "dl-trainee-ok")
+        name = _classed(w.Text(placeholder=_T.get("your_name", "zh"), layout=w.Layout(width="200px")), "dl-trainee-name")
+        ok = _classed(w.Button(description=_T.get("ok_button", "zh"), button_style="primary"), "dl-trainee-ok")
 
         def set_name(*_):
             try:
@@ -710,7 +703,7 @@ class _Panel:
             self.refresh()
 
         ok.on_click(set_name)
-        self.name_box.children = [w.HTML("请先输入你的姓名：&nbsp;"), name, ok]
+        self.name_box.children = [w.HTML(_T.get("ask_name", "zh") + "&nbsp;"), name, ok]
 
     def refresh(self) -> None:
         """After the data or the choice changed: the pickers, the current choice, and the page's exercises."""
@@ -822,46 +815,33 @@ class _Panel:
 def _mine_exercise(base, *, title: str | None = None, title_en: str | None = None, **kw):
     """The 「我的数据」 version of the exercise ``base``: its id and titles (default: the base's, marked 我的数据), and
     the other :class:`~dealerlab.exercises.Exercise` arguments ``kw``."""
-    return Exercise(id=base.id + MINE_SUFFIX, title=title or f"{base.title}（我的数据）",
-                    title_en=title_en or f"{base.title_en or base.title} (my data)", **kw)
+    return Exercise(id=base.id + MINE_SUFFIX, title=title or _T.get("mine.title", "zh", title=base.title),
+                    title_en=title_en or _T.get("mine.title", "en", title=base.title_en or base.title), **kw)
 
 
 def _your_data(name: str, period: str) -> str:
     """How the instructions of a 「我的数据」 exercise start: the trainee's store (escaped) and month."""
-    return f"用你上传的数据：**{html.escape(name)}**，**{period}**"
+    return _T.get("mine.your_data", "zh", name=html.escape(name), period=period)
 
 
 def _answer_head(name: str, period: str) -> str:
     """The heading of a 「我的数据」 model answer: the figures come from the trainee's own upload."""
-    return f"**参考答案（{html.escape(name)} · {period}，由你上传的数据算出）**"
+    return _T.get("mine.answer_head", "zh", name=html.escape(name), period=period)
 
 
 def _md_table(frame: pd.DataFrame) -> str:
     """``frame`` as a Markdown table for an exercise's instructions: cells escaped, a ``|`` in a cell made full-width
     (it would split the cell), a blank cell shown as —."""
     def cell(v) -> str:
-        return html.escape(str(v)).replace("|", "｜") if v is not None and v == v else "—"
+        return html.escape(str(v)).replace("|", _FULL_WIDTH_BAR) if v is not None and v == v else "—"
 
     return "| " + " | ".join(map(str, frame.columns)) + " |\n|" + "---|" * len(frame.columns) + "\n" + "\n".join(
         "| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False))
 
-_FUNNEL_WHY = {
-    "FV": "展厅客流表里，到店类型为「首次」、到店日期在本月的记录条数。",
-    "FC": "来电表里，来电类型为「首次」、来电日期在本月的条数（没留资料的也算）。",
-    "W": "潜客表里，建档日期在本月、首次接触为「到店」的潜客。",
-    "C": "潜客表里，建档日期在本月、首次接触为「来电」的潜客。",
-    "N": "潜客表里，建档日期在本月的全部潜客（网络来的也算）。",
-    "CV": "首次接触为「来电」、本月有「首次」到店记录的潜客（不管哪个月建档）。",
-    "L": "本月 1 日之前建档、1 日那天还没结案的潜客：跟进中，或结案日期不早于本月 1 日。",
-    "R": "本月有「再次」到店记录的潜客，同一人来几次只算一个。",
-    "RnoTD": "R 里面本月 1 日之前没有试驾过的潜客。",
-    "TD": "本月试驾过的潜客（去重）。",
-    "S_room": "本月开票、渠道为「展厅」的销售（大客户、二级网络不算）。",
-    "capture_rate": "(W + C) ÷ (FV + FC)。",
-    "test_drive_rate": "TD ÷ (W + CV + RT)，RT = 再回展厅未试驾。",
-    "revisit_rate": "R ÷ (W + CV + L)。",
-    "close_rate": "S ÷ (L + N)，S 只算展厅零售。",
-}
+#: why a count of 03a is what it is: key → the rule, in the trainee's words
+_FUNNEL_WHY = _T.pairs("funnel_why")
+#: a ``|`` in a Markdown table cell, made full-width (it would split the cell)
+_FULL_WIDTH_BAR = "｜"
 
 
 def _funnel_mine(md: MyData, base):
@@ -882,15 +862,14 @@ def _funnel_mine(md: MyData, base):
                 continue
             is_rate = info(key).unit == "rate"
             ok = is_close(got, exp, tolerance=0.005 if is_rate else 0.0)
-            msg = "" if ok else (f"{label}：还没填。{_FUNNEL_WHY.get(key, '')}" if got is None
-                                 else f"{label}：不对。{_FUNNEL_WHY.get(key, '')}")
+            why = _FUNNEL_WHY[key][0] if key in _FUNNEL_WHY else ""
+            msg = "" if ok else _T.get("funnel.empty" if got is None else "funnel.wrong", "zh", label=label, why=why)
             details.append((key, ok, msg))
         return Feedback.grade(
             details,
-            explanation=("规则和课程案例完全相同，只是换成了你门店的数字。比一比你门店的四个比率和标杆："
-                         "哪一环最弱，就是下周一要先抓的。"),
-            explanation_en="The same rules as the course case, on your store's numbers.",
-            hint=f"先在 Excel 里把日期筛选到 {period}，再逐个数。",
+            explanation=_T.get("funnel.explanation", "zh"),
+            explanation_en=_T.get("funnel.explanation", "en"),
+            hint=_T.get("funnel.hint", "zh", period=period),
         )
 
     def model(answer=None) -> str:
@@ -899,20 +878,19 @@ def _funnel_mine(md: MyData, base):
             v = expected[key]
             label = base.fields[key].label
             if v is None:
-                lines.append(f"- {label}：你的数据里缺少计算它的表")
+                lines.append(_T.get("funnel.model_missing", "zh", label=label))
             elif info(key).unit == "rate":
-                lines.append(f"- {label}：**{v:.1%}**")
+                lines.append(_T.get("funnel.model_value", "zh", label=label, value=f"{v:.1%}"))
             else:
-                lines.append(f"- {label}：**{v:.0f}**")
+                lines.append(_T.get("funnel.model_value", "zh", label=label, value=f"{v:.0f}"))
         return _answer_head(name, period) + "\n\n" + "\n".join(lines)
 
     missing = [base.fields[k].label for k in keys if expected[k] is None]
-    note = ("\n\n你的数据里缺少一些表，这几格不计分：" + "、".join(missing) + "。") if missing else ""
+    note = _T.get("funnel.missing_note", "zh", labels=_T.get("list_sep", "zh").join(missing)) if missing else ""
     return _mine_exercise(
         base,
-        instructions=(_your_data(name, period) + f"。打开你自己的 Excel，把日期筛选到 {period}，"
-                      "按和上面课程案例相同的规则数出每个计数，再算出四个比率（比率可以写 `50%` 或 `0.5`）。" + note),
-        instructions_en=f"Your own data: {period}. Count each figure with the same rules as the course case.",
+        instructions=_your_data(name, period) + _T.get("funnel.instructions", "zh", period=period) + note,
+        instructions_en=_T.get("funnel.instructions", "en", period=period),
         fields=base.fields,
         check=check,
         model_answer=model,
@@ -925,8 +903,7 @@ def stock_mine_case(md: MyData) -> tuple[pd.DataFrame, dict]:
     store_id, period = md.selection
     ds = md.dataset()
     if not ds.has("inventory") or not len(ds["inventory"]):
-        raise ExerciseError("你的数据里没有「库存车辆」表，这道题做不了：请在数据模板的「库存车辆」工作表里补上在库车辆后重新上传。",
-                            "Your data has no inventory table.")
+        raise ExerciseError(*_T.both("stock.no_inventory"))
     sales = ds["sales"] if ds.has("sales") else None
     t = stock_by_model(ds["inventory"], sales, period=period, stores=[store_id], capital_cost_rate=ANNUAL_RATE)
     units = stock_units_at(ds["inventory"], period=period, stores=[store_id])
@@ -934,15 +911,16 @@ def stock_mine_case(md: MyData) -> tuple[pd.DataFrame, dict]:
     old_by_model = old.groupby("model")["purchase_cost"].sum()
     t = t[t["stock_units"].fillna(0) > 0].reset_index(drop=True)
     if t.empty:
-        raise ExerciseError(f"你的门店在 {period} 月底没有在库车辆，换一个月份试试。", "No stock at the end of that month.")
+        raise ExerciseError(*_T.both("stock.no_stock", period=period))
+    c = _stock_columns()
     table = pd.DataFrame({
-        "车型": t["model"].astype(str),
-        "在库": t["stock_units"].astype(int),
-        "0–30天": t["stock_age_0_30"].astype(int), "31–60天": t["stock_age_31_60"].astype(int),
-        "61–90天": t["stock_age_61_90"].astype(int), ">90天": t["stock_age_over_90"].astype(int),
-        ">90天车辆采购成本合计（元）": [float(old_by_model.get(m, 0.0)) for m in t["model"]],
-        "近3月销量": t["sold_3m"].fillna(0).astype(int),
-        "库存深度(天)": t["stock_days"].round(0),
+        c["model"]: t["model"].astype(str),
+        c["units"]: t["stock_units"].astype(int),
+        c["age_0_30"]: t["stock_age_0_30"].astype(int), c["age_31_60"]: t["stock_age_31_60"].astype(int),
+        c["age_61_90"]: t["stock_age_61_90"].astype(int), c["age_over_90"]: t["stock_age_over_90"].astype(int),
+        c["old_capital"]: [float(old_by_model.get(m, 0.0)) for m in t["model"]],
+        c["sold_3m"]: t["sold_3m"].fillna(0).astype(int),
+        c["stock_days"]: t["stock_days"].round(0),
     })
     capital = float(old["purchase_cost"].sum())
     expected = {"slow": sorted(str(m) for m in t.loc[t["slow"].fillna(False).astype(bool), "model"]),
@@ -950,51 +928,58 @@ def stock_mine_case(md: MyData) -> tuple[pd.DataFrame, dict]:
     return table, expected
 
 
+def _stock_columns() -> dict[str, str]:
+    """The (Chinese) column names of the stock-age table of 08b, by role."""
+    return {k: v[0] for k, v in _T.pairs("stock_col").items()}
+
+
 def _stock_mine(md: MyData, base):
     """08b on the trainee's store: his stock-age table; the same questions; answers from the same functions."""
     store_id, period = md.selection
     table, exp = stock_mine_case(md)
     name = md.store_name(store_id)
-    models = list(table["车型"])
+    c = _stock_columns()
+    models = list(table[c["model"]])
     shown = table.copy()
-    shown[">90天车辆采购成本合计（元）"] = shown[">90天车辆采购成本合计（元）"].map(lambda v: f"{v:,.0f}")
-    shown["库存深度(天)"] = shown["库存深度(天)"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}")
+    shown[c["old_capital"]] = shown[c["old_capital"]].map(lambda v: f"{v:,.0f}")
+    shown[c["stock_days"]] = shown[c["stock_days"]].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}")
     md_table = _md_table(shown)
+
+    slow_models = _T.get("list_sep", "zh").join(exp["slow"]) or _T.get("nothing", "zh")
 
     def check(answer: dict) -> Feedback:
         slow = sorted(answer.get("slow") or [])
         s_ok = slow == exp["slow"]
         missing = [m for m in exp["slow"] if m not in slow]
         extra = [m for m in slow if m not in exp["slow"]]
-        s_msg = ("、".join(missing) + " 也是滞销车型（有车库龄超过 90 天，或库存深度超过 90 天）。" if missing else "") + (
-            "、".join(extra) + " 没有超 90 天的车，库存深度也在 90 天以内。" if extra else "")
+        sep = _T.get("list_sep", "zh")
+        s_msg = (_T.get("stock.also_slow", "zh", models=sep.join(missing)) if missing else "") + (
+            _T.get("stock.not_slow", "zh", models=sep.join(extra)) if extra else "")
         c_ok = is_close(answer.get("old_capital"), exp["old_capital"], tolerance=1)
         m_ok = is_close(answer.get("old_cost"), exp["old_cost"], tolerance=1)
         a = answer.get("action")
         a_ok = (a == "targeted") if exp["slow"] else a is not None
         return Feedback.grade(
             [("slow", s_ok, s_msg),
-             ("old_capital", c_ok, "把「>90天车辆采购成本合计」那一列加起来。"),
-             ("old_cost", m_ok, "月资金成本 = 资金占用 × 年化 6% ÷ 12。"),
-             ("action", a_ok, "" if a_ok else ("问题只在滞销车型上：先处理长库龄车，同时减少滞销车型的订车。" if a else "请选择先做什么。"))],
-            explanation=(f"你的门店：滞销车型 **{'、'.join(exp['slow']) or '没有'}**；库龄超过 90 天的车占用资金 "
-                         f"**{exp['old_capital']:,.0f} 元**，每月资金成本 **{exp['old_cost']:,.0f} 元**——每多放一个月就多付一次。"),
-            explanation_en="The same rules as the course case, on your store's stock.",
-            hint="看「>90天」和「库存深度(天)」两列：有车超过 90 天，或库存深度超过 2 × 45 = 90 天，就是滞销。",
+             ("old_capital", c_ok, _T.get("stock.old_capital_how", "zh")),
+             ("old_cost", m_ok, _T.get("stock.old_cost_how", "zh")),
+             ("action", a_ok, "" if a_ok else _T.get("stock.action_wrong" if a else "stock.action_missing", "zh"))],
+            explanation=_T.get("stock.explanation", "zh", slow=slow_models, capital=exp["old_capital"], cost=exp["old_cost"]),
+            explanation_en=_T.get("stock.explanation", "en"),
+            hint=_T.get("stock.hint", "zh"),
         )
 
     return _mine_exercise(
         base,
-        instructions=(_your_data(name, period) + " 月底的库龄表（由你的「库存车辆」和「销售」表算出）。"
-                      "标准库存 45 天，资金成本按年化 6% 计。问题和上面的课程案例相同。\n\n" + md_table),
-        instructions_en="Your own stock-age table: the same questions as the course case.",
-        fields={**base.fields, "slow": ChoiceField("滞销车型（可多选）", "Slow movers", options={m: m for m in models},
+        instructions=_your_data(name, period) + _T.get("stock.instructions", "zh") + md_table,
+        instructions_en=_T.get("stock.instructions", "en"),
+        fields={**base.fields, "slow": ChoiceField(*_T.both("stock.slow_field"), options={m: m for m in models},
                                                    multiple=True)},
         check=check,
         model_answer=lambda answer=None: (
-            _answer_head(name, period) + f"：滞销车型 {'、'.join(exp['slow']) or '没有'}；"
-            f"长库龄车资金 {exp['old_capital']:,.0f} 元，每月资金成本 {exp['old_cost']:,.0f} 元；"
-            + ("先处理长库龄车并减少滞销车型订车。" if exp["slow"] else "没有滞销车型，保持按销售节奏订车。")),
+            _answer_head(name, period) + _T.get("stock.model_answer", "zh", slow=slow_models, capital=exp["old_capital"],
+                                                cost=exp["old_cost"])
+            + _T.get("stock.model_action" if exp["slow"] else "stock.model_no_action", "zh")),
     )
 
 
@@ -1005,12 +990,10 @@ def cliff_mine_case(md: MyData) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     ds = md.dataset()
     lad = cliff(ds, store=store_id, period=period)
     if lad.empty:
-        raise ExerciseError("你的数据里缺少这道题要用的表（商务政策里的「VP达成奖」、市场表里当月的 VP 目标、销售），"
-                            "补上后重新上传，或换一个月份。", "Your data lacks the VP policy, the month's VP or sales.")
+        raise ExerciseError(*_T.both("cliff.no_data"))
     nxt = lad[lad["is_next"]]
     if nxt.empty:
-        raise ExerciseError(f"{period} 你的门店已经达到 VP 最高一档，没有下一档可冲：换一个月份试试。",
-                            "The store already reached the top VP tier that month.")
+        raise ExerciseError(*_T.both("cliff.top_tier", period=period))
     r = nxt.iloc[0]
     case = {"plan": float(r["volume_plan"]), "sold": int(r["sold"]), "gross_per_unit": float(r["gross_per_unit"]),
             "threshold": float(r["threshold"]), "n": int(r["units_needed"]), "gain": float(r["gain"]),
@@ -1027,10 +1010,11 @@ def _cliff_mine(md: MyData, base):
     store_id, period = md.selection
     case, vp, others = cliff_mine_case(md)
     name = md.store_name(store_id)
-    tiers = "| VP 达成率门槛 | 每台返利（元） | 一次性奖励（元） |\n|---|---|---|\n" + "\n".join(
+    tiers = _T.get("cliff.tiers_head", "zh") + "\n|---|---|---|\n" + "\n".join(
         f"| {t.threshold:.0%} | {t.amount_per_unit:,.0f} | {t.lump_sum:,.0f} |" for t in vp.itertuples())
-    rest = "、".join(f"{html.escape(str(o.item))} 每台 {o.amount_per_unit:,.0f} 元" for o in others.itertuples()
-                    if o.amount_per_unit and o.amount_per_unit == o.amount_per_unit) or "没有"
+    rest = _T.get("list_sep", "zh").join(
+        _T.get("cliff.other_item", "zh", item=html.escape(str(o.item)), amount=o.amount_per_unit) for o in others.itertuples()
+        if o.amount_per_unit and o.amount_per_unit == o.amount_per_unit) or _T.get("nothing", "zh")
     keys = ("n", "gain", "breakeven")
 
     def check(answer: dict) -> Feedback:
@@ -1038,32 +1022,23 @@ def _cliff_mine(md: MyData, base):
         g_ok = is_close(answer.get("gain"), case["gain"], tolerance=1)
         b_ok = is_close(answer.get("breakeven"), case["breakeven"], tolerance=1)
         return Feedback.grade(
-            [("n", n_ok, f"下一档是 {case['threshold']:.0%}：{case['threshold']:.0%} × {case['plan']:.0f} 台向上取整，再减去已卖的 "
-                         f"{case['sold']} 台。"),
-             ("gain", g_ok, "返利增量 = 冲到下一档后的全部返利 − 现在的全部返利：VP 奖按新档的每台金额乘全部台数再加一次性奖励；"
-                            "其他项目档位不变，但多卖的每台车也要拿它们的每台返利。"),
-             ("breakeven", b_ok, "保本让价 = 返利增量 ÷ 差的台数 + 单车综合毛利（不含返利）。")],
-            explanation=(f"你的门店 {period}：差 **{case['n']} 台** 到 {case['threshold']:.0%} 档，返利增量 **{case['gain']:,.0f} 元**，"
-                         f"每台最多能让 **{case['breakeven']:,.0f} 元** 还不亏。月底冲量前先算这三个数，再看要让的价是否在保本线以内、"
-                         "是否透支下个月。"),
-            explanation_en="The same rules as the course case, on your store's policy and sales.",
-            hint="先算差几台，再把每个返利项目在「现在」和「冲到下一档」两种情况下各算一遍。",
+            [("n", n_ok, _T.get("cliff.n_how", "zh", **case)),
+             ("gain", g_ok, _T.get("cliff.gain_how", "zh")),
+             ("breakeven", b_ok, _T.get("cliff.breakeven_how", "zh"))],
+            explanation=_T.get("cliff.explanation", "zh", period=period, **case),
+            explanation_en=_T.get("cliff.explanation", "en"),
+            hint=_T.get("cliff.hint", "zh"),
         )
 
     return _mine_exercise(
         base,
-        title="月底冲量：你的门店差几台、值多少？（我的数据）",
-        title_en="Month-end push on your own store (my data)",
-        instructions=(_your_data(name, period) + f"。当月 VP（提车目标）**{case['plan']:.0f} 台**，"
-                      f"已销售 **{case['sold']} 台**，单车综合毛利（不含返利）**{case['gross_per_unit']:,.0f} 元**。"
-                      f"其他返利项目按现在的档位：{rest}。\n\nVP 达成奖的档位：\n\n{tiers}\n\n"
-                      "1. 到下一档还差几台？\n2. 冲到下一档，返利一共多拿多少？\n3. 每台最多能让多少还不亏（保本让价）？"),
-        instructions_en="Your own VP, sales and policy: units to the next tier, the rebate gain, the break-even discount.",
+        title=_T.get("cliff.title", "zh"),
+        title_en=_T.get("cliff.title", "en"),
+        instructions=_your_data(name, period) + _T.get("cliff.instructions", "zh", rest=rest, tiers=tiers, **case),
+        instructions_en=_T.get("cliff.instructions", "en"),
         fields={k: base.fields[k] for k in keys},
         check=check,
-        model_answer=lambda answer=None: (
-            _answer_head(name, period) + f"：差 {case['n']} 台；返利增量 "
-            f"{case['gain']:,.0f} 元；保本让价 {case['breakeven']:,.0f} 元/台。"),
+        model_answer=lambda answer=None: _answer_head(name, period) + _T.get("cliff.model_answer", "zh", **case),
     )
 
 
@@ -1078,12 +1053,12 @@ def tiering_mine_case(md: MyData) -> pd.DataFrame:
     store_id, period = md.selection
     ds = md.dataset()
     if not ds.has("accounts") or not len(ds["accounts"]):
-        raise ExerciseError("你的数据里没有「大客户」表，这道题做不了：补上后重新上传即可。", "Your data has no accounts table.")
+        raise ExerciseError(*_T.both("tiering.no_accounts"))
     as_of = pd.Period(period, freq="M").end_time.normalize()
     act = A.account_activity(ds, as_of=as_of)
     act = act[act["store_id"].astype(str) == store_id]
     if len(act) < 3:
-        raise ExerciseError("你门店的大客户少于 3 个，分级没有意义：这道题请做上面的课程案例。", "Fewer than 3 accounts.")
+        raise ExerciseError(*_T.both("tiering.too_few"))
     act = act.sort_values(["monetary", "account_id"], ascending=[False, True], kind="stable").head(MAX_ACCOUNTS)
     out = A.TierEstimator().fit_transform(act.reset_index(drop=True))
     out["shown_name"] = out["account_name"].map(mask_company)
@@ -1096,10 +1071,12 @@ def _tiering_mine(md: MyData, base):
     t = tiering_mine_case(md)
     name = md.store_name(store_id)
 
+    c = {k: v[0] for k, v in _T.pairs("tiering_col").items()}
     table = _md_table(pd.DataFrame({
-        "编号": t["account_id"], "客户": t["shown_name"], "行业": t["industry"], "车队": t["fleet_size"],
-        "对接层级": t["contact_level"], "计划采购": t["planned_purchases"],
-        "24月金额(万)": [f"{v / 1e4:,.1f}" for v in t["monetary"]], "近12月已购": [int(v) for v in t["units_12m"]],
+        c["account_id"]: t["account_id"], c["name"]: t["shown_name"], c["industry"]: t["industry"],
+        c["fleet_size"]: t["fleet_size"], c["contact_level"]: t["contact_level"],
+        c["planned_purchases"]: t["planned_purchases"],
+        c["monetary"]: [f"{v / 1e4:,.1f}" for v in t["monetary"]], c["units_12m"]: [int(v) for v in t["units_12m"]],
     }))
 
     shown = {str(r.account_id): r.shown_name for r in t.itertuples()}
@@ -1107,26 +1084,27 @@ def _tiering_mine(md: MyData, base):
 
     def check(answer: dict) -> Feedback:
         return Feedback.grade(
-            item_details("tiers", answer.get("tiers"), right, lambda aid, tier: f"{shown[aid]}（{aid}）应为{tier}。"),
-            explanation=(f"分级线按你门店这 {len(t)} 个客户算：金额前 20% 是价值型；再看重要性（党政军/国企、车队 ≥ 10 台、高层对接）；"
-                         "再看潜力（计划采购 + 0.2×车队 − 近 12 个月已购，前 20%）；都不是才是一般客户。"),
-            explanation_en="The same rule as the course case, on your store's accounts.",
-            hint="先把客户按 24 个月金额排序，圈出前 20%。",
+            item_details("tiers", answer.get("tiers"), right,
+                         lambda aid, tier: _T.get("tiering.should_be", "zh", name=shown[aid], id=aid, tier=tier)),
+            explanation=_T.get("tiering.explanation", "zh", n=len(t)),
+            explanation_en=_T.get("tiering.explanation", "en"),
+            hint=_T.get("tiering.hint", "zh"),
         )
 
     return _mine_exercise(
         base,
-        title=f"{base.title.replace('十个', '你门店的')}（我的数据）",
-        title_en="Tier your own accounts (my data)",
-        instructions=(f"用你上传的数据：**{html.escape(name)}** 的大客户，金额和已购台数算到 **{period}** 月底"
-                      f"（{'只列金额最大的 ' + str(MAX_ACCOUNTS) + ' 个；' if len(t) >= MAX_ACCOUNTS else ''}客户名称已遮盖）。"
-                      "按和上面课程案例相同的先后顺序分级。\n\n" + table),
-        instructions_en="Your own accounts: tier them with the same rule.",
-        fields={"tiers": ClassifyField("分级", "Tier", items={str(r.account_id): str(r.shown_name) for r in t.itertuples()},
+        title=_T.get("mine.title", "zh", title=base.title.replace(_T.get("tiering.title_from", "zh"), _T.get("tiering.title_to", "zh"))),
+        title_en=_T.get("tiering.title", "en"),
+        instructions=_T.get("tiering.instructions", "zh", name=html.escape(name), period=period,
+                            only=_T.get("tiering.only_largest", "zh", n=MAX_ACCOUNTS) if len(t) >= MAX_ACCOUNTS else "")
+        + table,
+        instructions_en=_T.get("tiering.instructions", "en"),
+        fields={"tiers": ClassifyField(*_T.both("tiering.field"), items={str(r.account_id): str(r.shown_name) for r in t.itertuples()},
                                        classes={x: x for x in A.TIERS})},
         check=check,
-        model_answer=lambda answer=None: "**参考答案（由你上传的数据算出）**：\n\n" + "\n".join(
-            f"- {html.escape(str(r.shown_name))}（{r.account_id}）：{r.tier}" for r in t.itertuples()),
+        model_answer=lambda answer=None: _T.get("tiering.model_head", "zh") + "\n\n" + "\n".join(
+            _T.get("tiering.model_line", "zh", name=html.escape(str(r.shown_name)), id=r.account_id, tier=r.tier)
+            for r in t.itertuples()),
     )
 
 
@@ -1156,13 +1134,13 @@ def mine(exercise, *, store: AnswerStore | None = None, lang: str = "zh"):
 
     box = w.VBox(layout=w.Layout(border="2px solid #1565c0", padding="6px 10px", margin="12px 0"))
     box.add_class("dl-mine")
-    head = w.HTML(f"{_CSS}<h3 style='margin:4px 0;color:#1565c0'>{html.escape(_T.get('mine_title', lang))}：</h3>")
+    head = w.HTML(f"{_CSS}<h3 style='margin:4px 0;color:#1565c0'>{_T.get('heading', 'zh', text=html.escape(_T.get('mine_title', lang)))}</h3>")
     if exercise.id in FIXED_CASE:
-        box.children = [w.HTML(f"<p class='dl-note dl-fixed-case'>{html.escape(_T.get('fixed', lang, why=FIXED_CASE[exercise.id]))}</p>")]
+        box.children = [w.HTML(f"<p class='dl-note dl-fixed-case'>{html.escape(_T.get('fixed', lang, why=FIXED_CASE[exercise.id][0]))}</p>")]
         return box
     builder = _MINE_BUILDERS.get(exercise.id)
     if builder is None:
-        raise ExerciseError(f"练习 {exercise.id} 还没有「我的数据」版本。", f"{exercise.id} has no my-data version.")
+        raise ExerciseError(*_T.both("no_mine_version", id=exercise.id))
     md = _current(store)
     panel = None
     state = {"key": None}
@@ -1238,28 +1216,32 @@ def action_plan_html(*, store: AnswerStore | None = None, lang: str = "zh") -> s
     body = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c).replace(chr(10), '<br>')}</td></tr>"
                    for a, b, c in rows)
     if not rows:
-        body = "<tr><td colspan=3>还没有写计划：先做「PDCA 计划（5W1H）」「拜访计划（5W1H）」「召回活动」等练习，这里会自动汇总。</td></tr>"
+        body = f"<tr><td colspan=3>{_T.get('plan.empty', 'zh')}</td></tr>"
     rates = ""
     if sel:
         try:
             from dealerlab.metrics import label
 
             figs = md.figures(KEY_RATES)
-            rates = "<h2>本月漏斗（你的数据）</h2><table><tr>" + "".join(f"<th>{html.escape(label(m))}</th>" for m in KEY_RATES) + \
+            rates = f"<h2>{_T.get('plan.rates', 'zh')}</h2><table><tr>" + "".join(f"<th>{html.escape(label(m))}</th>" for m in KEY_RATES) + \
                 "</tr><tr>" + "".join(f"<td>{'—' if v is None else f'{v:.1%}'}</td>" for v in figs.values()) + "</tr></table>"
         except DealerlabError:
             rates = ""
     return (
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>行动计划</title><style>"
+        f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_T.get('plan.title', 'zh')}</title><style>"
         "@page{size:A4;margin:15mm}body{font-family:'Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;color:#222;"
         "max-width:180mm;margin:auto}h1{font-size:22px;border-bottom:3px solid #1565c0}h2{font-size:16px;color:#1565c0}"
         "table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #bbb;padding:4px 6px;text-align:left;"
         "vertical-align:top}th{background:#e3f2fd}.sign td{height:28px}</style></head><body>"
-        f"<h1>行动计划</h1><p>学员：{who}　门店与月份：{where or '（未选）'}　日期：{pd.Timestamp.now():%Y-%m-%d}</p>"
-        + rates
-        + "<h2>我的对策（来自练习里的 5W1H 答案）</h2><table><tr><th>练习</th><th>要素</th><th>我的计划</th></tr>"
-        + body + "</table><h2>每周检查</h2><table class='sign'><tr><th>周</th><th>指标实际</th><th>做了什么</th><th>下一步</th></tr>"
-        + "".join(f"<tr><td>第 {i} 周</td><td></td><td></td><td></td></tr>" for i in range(1, 5))
+        f"<h1>{_T.get('plan.title', 'zh')}</h1><p>"
+        + _T.get("plan.who", "zh", who=who, where=where or _T.get("plan.not_chosen", "zh"), date=f"{pd.Timestamp.now():%Y-%m-%d}")
+        + "</p>" + rates
+        + f"<h2>{_T.get('plan.actions', 'zh')}</h2><table><tr>"
+        + "".join(f"<th>{_T.get(k, 'zh')}</th>" for k in ("plan.col.exercise", "plan.col.element", "plan.col.plan")) + "</tr>"
+        + body + f"</table><h2>{_T.get('plan.weekly', 'zh')}</h2><table class='sign'><tr>"
+        + "".join(f"<th>{_T.get(k, 'zh')}</th>" for k in ("plan.col.week", "plan.col.actual", "plan.col.done", "plan.col.next"))
+        + "</tr>"
+        + "".join(f"<tr><td>{_T.get('plan.week', 'zh', n=i)}</td><td></td><td></td><td></td></tr>" for i in range(1, 5))
         + "</table></body></html>"
     )
 
@@ -1292,42 +1274,42 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
     import ipywidgets as w
 
     md = _current(store)
-    head = w.HTML(f"{_CSS}<h3 style='margin:4px 0'>我的诊断</h3><p class='dl-note'>用你上传的数据生成一份和顾问报告完全相同的诊断报告"
-                  "（客户个人信息已遮盖），下载后可以带回店里用；另附一页行动计划，汇总你在练习里写的 5W1H 对策。</p>")
-    button = w.Button(description="生成我的诊断报告", button_style="primary", layout=w.Layout(width="auto"))
+    head = w.HTML(f"{_CSS}<h3 style='margin:4px 0'>{_T.get('diagnosis.title', 'zh')}</h3>"
+                  f"<p class='dl-note'>{_T.get('diagnosis.intro', 'zh')}</p>")
+    button = w.Button(description=_T.get("diagnosis.button", "zh"), button_style="primary", layout=w.Layout(width="auto"))
     button.add_class("dl-diagnose")
     status = w.HTML("")
     status.add_class("dl-diagnosis-status")
     links = w.HTML("")
     links.add_class("dl-downloads")
-    plan = w.Button(description="生成行动计划", layout=w.Layout(width="auto"))
+    plan = w.Button(description=_T.get("diagnosis.plan_button", "zh"), layout=w.Layout(width="auto"))
     plan.add_class("dl-plan")
     running = threading.Event()
 
     def report_links(folder: Path) -> str:
         sel = md.selection
-        stem = f"我的诊断-{sel[1]}" if sel else "我的诊断"
+        stem = _T.get("diagnosis.title", "zh") + (f"-{sel[1]}" if sel else "")
         out = ""
 
         index = folder / file_name("html")
         if index.is_file():
             out += _download_link(index.read_bytes(), file_name=f"{stem}.html", mime="text/html;charset=utf-8",
-                                  text="下载诊断报告（网页，可打印）", css_class="dl-download-report")
+                                  text=_T.get("diagnosis.download_html", "zh"), css_class="dl-download-report")
         pdf_file = folder.parent / "report.pdf"
         if pdf_file.is_file():
             out += _download_link(pdf_file.read_bytes(), file_name=f"{stem}.pdf", mime="application/pdf",
-                                  text="下载诊断报告（PDF）", css_class="dl-download-pdf")
+                                  text=_T.get("diagnosis.download_pdf", "zh"), css_class="dl-download-pdf")
         return out
 
     def work():
         try:
             folder = md.report(pdf=pdf)
             links.value = report_links(folder)
-            status.value = "<p class='dl-ok'>✓ 诊断报告已生成。点下面的按钮下载，用浏览器打开即可（也可以打印成 PDF）。</p>"
+            status.value = f"<p class='dl-ok'>{_T.get('diagnosis.done', 'zh')}</p>"
         except DealerlabError as err:
             status.value = f"<p class='dl-bad'>✗ {html.escape(err.message('zh') if hasattr(err, 'message') else str(err))}</p>"
         except Exception:  # never a traceback on the trainee's page
-            status.value = "<p class='dl-bad'>✗ 生成报告时出错了，请告诉讲师。</p>"
+            status.value = f"<p class='dl-bad'>{_T.get('diagnosis.failed', 'zh')}</p>"
         finally:
             running.clear()
             button.disabled = False
@@ -1336,12 +1318,12 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
         if running.is_set():
             return
         if md.selection is None:
-            status.value = "<p class='dl-bad'>请先在上面上传数据，并选好门店和月份。</p>"
+            status.value = f"<p class='dl-bad'>{_T.get('diagnosis.upload_first', 'zh')}</p>"
             return
         running.set()
         button.disabled = True
         links.value = ""
-        status.value = "<p>正在生成诊断报告……大约需要一到三分钟，请不要关闭本页。</p>"
+        status.value = f"<p>{_T.get('diagnosis.running', 'zh')}</p>"
         threading.Thread(target=work, daemon=True).start()
 
     button.on_click(on_click)
@@ -1349,8 +1331,8 @@ def diagnosis_panel(*, store: AnswerStore | None = None, lang: str = "zh", pdf: 
     def on_plan(*_):
         page = action_plan_html(store=store, lang=lang)
         sel = md.selection
-        plan_links.value = _download_link(page.encode("utf-8"), file_name=f"行动计划-{sel[1] if sel else ''}.html".replace("-.", "."),
-                                          mime="text/html;charset=utf-8", text="下载行动计划（一页）",
+        plan_links.value = _download_link(page.encode("utf-8"), file_name=_T.get("plan.file", "zh", period=sel[1] if sel else "").replace("-.", "."),
+                                          mime="text/html;charset=utf-8", text=_T.get("diagnosis.download_plan", "zh"),
                                           css_class="dl-download-plan")
 
     plan_links = w.HTML("")

@@ -28,6 +28,7 @@ from typing import Any
 from dealerlab import __version__
 from dealerlab._io import atomic_file
 from dealerlab.errors import ExerciseError
+from dealerlab.i18n import Catalogue
 
 __all__ = [
     "AnswerStore",
@@ -45,6 +46,8 @@ __all__ = [
     "MAX_PROFILE_BYTES",
     "MAX_JSON_DEPTH",
 ]
+
+_MSG = Catalogue.load("exercises/store")
 
 FORMAT = 1
 ENV_DIR = "DEALERLAB_ANSWERS_DIR"
@@ -125,19 +128,16 @@ def read_json_limited(
         raise
     except OSError as err:
         if os.path.islink(path):
-            raise AnswerFileError("是符号链接，不读取", "is a symbolic link: not read") from err
-        raise AnswerFileError(f"无法打开（{err.strerror or err}）", f"cannot be opened ({err.strerror or err})") from err
+            raise AnswerFileError(*_MSG.both("symlink")) from err
+        raise AnswerFileError(*_MSG.both("cannot_open", why=err.strerror or err)) from err
     try:
         st = os.fstat(fd)
         import stat as _stat
 
         if not _stat.S_ISREG(st.st_mode):
-            raise AnswerFileError("不是普通文件（管道、设备或文件夹），不读取", "is not a regular file: not read")
+            raise AnswerFileError(*_MSG.both("not_regular"))
         if st.st_size > max_bytes:
-            raise AnswerFileError(
-                f"太大（{st.st_size / 1e6:.1f} MB，答案文件最多 {max_bytes / 1e6:.1f} MB），不读取",
-                f"is too large ({st.st_size / 1e6:.1f} MB; at most {max_bytes / 1e6:.1f} MB): not read",
-            )
+            raise AnswerFileError(*_MSG.both("too_large", mb=st.st_size / 1e6, max=max_bytes / 1e6))
         chunks, size = [], 0
         while size <= max_bytes:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
@@ -146,23 +146,19 @@ def read_json_limited(
             chunks.append(chunk)
             size += len(chunk)
         if size > max_bytes:
-            raise AnswerFileError(
-                f"太大（超过 {max_bytes / 1e6:.1f} MB），不读取", f"is too large (over {max_bytes / 1e6:.1f} MB): not read"
-            )
+            raise AnswerFileError(*_MSG.both("grew_too_large", max=max_bytes / 1e6))
     finally:
         os.close(fd)
     try:
         text = b"".join(chunks).decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise AnswerFileError("不是 UTF-8 文本（文件损坏）", "is not UTF-8 text (damaged)") from err
+        raise AnswerFileError(*_MSG.both("not_utf8")) from err
     if _json_depth(text) > max_depth:
-        raise AnswerFileError(
-            f"嵌套层数超过 {max_depth} 层，不是 dealerlab 答案文件", f"nests deeper than {max_depth} levels: not an answer file"
-        )
+        raise AnswerFileError(*_MSG.both("too_deep", depth=max_depth))
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as err:
-        raise AnswerFileError("不是有效的 JSON（文件损坏）", "is not valid JSON (damaged)") from err
+        raise AnswerFileError(*_MSG.both("not_json")) from err
 
 
 def answers_dir(root: str | os.PathLike | None = None) -> Path:
@@ -186,7 +182,7 @@ def safe_name(name: str) -> str:
     text = text.strip(" .")
     text = text[:60]
     if not text:
-        raise ExerciseError("姓名不能为空。请输入你的姓名。", "The name is empty. Please enter your name.")
+        raise ExerciseError(*_MSG.both("name_empty"))
     if text.split(".")[0].casefold() in _RESERVED:
         text = "_" + text
     return text
@@ -326,10 +322,7 @@ class AnswerStore:
     def path(self, exercise_id: str, trainee: str | None = None) -> Path:
         trainee = trainee or self.trainee
         if not trainee:
-            raise ExerciseError(
-                "还不知道学员姓名：请先在练习上方输入姓名。",
-                "The trainee's name is not known yet: enter it above the exercise first.",
-            )
+            raise ExerciseError(*_MSG.both("name_unknown"))
         return self.root / safe_name(trainee) / f"{safe_name(exercise_id)}.json"
 
     def _read(self, path: Path) -> tuple[dict | None, str | None]:
@@ -352,9 +345,7 @@ class AnswerStore:
             os.replace(path, aside)
         except FileNotFoundError:
             return None, None
-        return None, (
-            f"答案文件已损坏，无法读取，已改名保存为 {aside.name}（可交给讲师查看）；本练习从空白开始。"
-        )
+        return None, _MSG.get("answers_damaged", "zh", name=aside.name)
 
     def load(self, exercise_id: str) -> tuple[dict | None, str | None]:
         """The saved record of ``exercise_id`` for the current trainee, and a Chinese warning (or None)."""

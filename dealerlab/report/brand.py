@@ -22,18 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["Brand", "load_brand", "KEYS"]
 
+_MSG = Catalogue.load("report/brand")
+
 #: key → (zh, en) meaning
-KEYS = {
-    "firm": ("咨询公司名称", "consulting firm's name"),
-    "client": ("客户集团名称", "client group's name"),
-    "logo": ("标志图片（PNG/JPEG）", "logo image (PNG/JPEG)"),
-    "primary": ("主色 #RRGGBB", "main colour #RRGGBB"),
-    "accent": ("辅色 #RRGGBB", "accent colour #RRGGBB"),
-    "contact": ("联系方式", "contact line"),
-}
+KEYS = _MSG.pairs("key", ("firm", "client", "logo", "primary", "accent", "contact"))
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _LOGO_MAX = 5 * 1024 * 1024
 
@@ -64,10 +60,11 @@ class Brand:
         return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _err(path, line: int, zh: str, en: str) -> ParameterError:
-    where_zh = f"品牌文件 {path} 第 {line} 行：" if line else f"品牌文件 {path}："
-    where_en = f"Brand file {path}, line {line}: " if line else f"Brand file {path}: "
-    return ParameterError(where_zh + zh, where_en + en)
+def _err(path, line: int, message: str, /, **values) -> ParameterError:
+    """The error ``message`` of the catalogue, after the file and line it is about (line 0: the whole file)."""
+    where = "where_line" if line else "where"
+    zh, en = _MSG.both(message, **values)
+    return ParameterError(_MSG.get(where, "zh", path=path, line=line) + zh, _MSG.get(where, "en", path=path, line=line) + en)
 
 
 def load_brand(path) -> Brand:
@@ -89,11 +86,11 @@ def load_brand(path) -> Brand:
     """
     path = Path(path)
     if not path.is_file():
-        raise ParameterError(f"找不到品牌文件：{path}。", f"Brand file not found: {path}.")
+        raise ParameterError(*_MSG.both("file_missing", path=path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise _err(path, 0, "不是 UTF-8 文本，请另存为 UTF-8。", "is not UTF-8 text; save it as UTF-8.") from None
+        raise _err(path, 0, "not_utf8") from None
     values: dict[str, str] = {}
     for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -102,30 +99,29 @@ def load_brand(path) -> Brand:
         key, sep, rest = line.partition(":")
         key, rest = key.strip(), rest.strip()
         if not sep:
-            raise _err(path, n, f"应为「键: 值」，收到 {line[:60]!r}。", f"expected 'key: value', got {line[:60]!r}.")
+            raise _err(path, n, "not_key_value", line=repr(line[:60]))
         if key not in KEYS:
-            known = "、".join(f"{k}（{v[0]}）" for k, v in KEYS.items())
-            raise _err(path, n, f"未知的键 {key!r}。可用的键：{known}。", f"unknown key {key!r}. Keys: {', '.join(KEYS)}.")
+            known = _MSG.text("list_sep", "zh").join(_MSG.get("known_key", "zh", key=k, meaning=v[0]) for k, v in KEYS.items())
+            raise _err(path, n, "unknown_key", key=repr(key), known=known, keys=", ".join(KEYS))
         if rest[:1] in ("'", '"'):  # a quoted value: up to its closing quote; anything after is a comment
             end = rest.find(rest[0], 1)
             if end < 0:
-                raise _err(path, n, "引号没有闭合。", "unclosed quote.")
+                raise _err(path, n, "unclosed_quote")
             value = rest[1:end]
         else:  # unquoted: a comment starts at " #" (a leading #RRGGBB colour is a value)
             value = re.split(r"\s#", rest, maxsplit=1)[0].strip()
         values[key] = "".join(ch for ch in value if ch.isprintable())[:200]
     for key in ("primary", "accent"):
         if key in values and not _COLOUR.match(values[key]):
-            raise _err(path, 0, f"{key} 的颜色 {values[key]!r} 不是 #RRGGBB 格式（例如 \"#0b3c5d\"，注意加引号）。",
-                       f"colour {key} {values[key]!r} is not #RRGGBB (e.g. \"#0b3c5d\", quoted).")
+            raise _err(path, 0, "bad_colour", key=key, value=repr(values[key]))
     if values.get("logo"):
         logo = (path.parent / values["logo"]).resolve()
         if not logo.is_file():
-            raise _err(path, 0, f"找不到标志图片 {logo}（路径相对品牌文件所在文件夹）。", f"logo {logo} not found (relative to the brand file).")
+            raise _err(path, 0, "logo_missing", logo=logo)
         head = logo.read_bytes()[:8]
         if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
-            raise _err(path, 0, f"标志图片 {logo.name} 不是 PNG 或 JPEG。", f"logo {logo.name} is not a PNG or JPEG.")
+            raise _err(path, 0, "logo_not_image", name=logo.name)
         if logo.stat().st_size > _LOGO_MAX:
-            raise _err(path, 0, f"标志图片 {logo.name} 超过 5 MB。", f"logo {logo.name} is larger than 5 MB.")
+            raise _err(path, 0, "logo_too_large", name=logo.name)
         values["logo"] = str(logo)
     return Brand(**values)

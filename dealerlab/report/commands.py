@@ -86,10 +86,7 @@ def store_folders(store_ids) -> dict[str, str]:
 
 def _load(data: str, *, lang: str, progress: bool = False):
     if not Path(data).exists():
-        raise ParameterError(
-            f"找不到数据：{data}。请给出工作簿 .xlsx 或 CSV/Parquet 文件夹的路径。",
-            f"Data not found: {data}. Give the path of an .xlsx workbook or a CSV/Parquet folder.",
-        )
+        raise ParameterError(*_MSG.both("data_missing", data=data))
     return load(data, lang=lang, progress=progress)
 
 
@@ -279,10 +276,9 @@ def findings_command(args: argparse.Namespace) -> int:
     if out.is_dir() or out.resolve() in {Path(i).resolve() for i in inputs if i}:
         check_output_file(out, inputs=inputs, example="findings.csv")  # the folder / input messages
     if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise ParameterError(f"输出文件 {out.name} 应以 .csv 或 .xlsx 结尾。", f"The output {out.name} must end in .csv or .xlsx.")
+        raise ParameterError(*_MSG.both("findings_suffix", name=out.name))
     if out.exists() and not args.force:
-        raise OutputError(f"输出文件 {out} 已存在：请换一个文件名，或加 --force 覆盖。",
-                          f"{out} exists: choose another name or add --force.")
+        raise OutputError(*_MSG.both("findings_exists", path=out))
     check_output_file(out, inputs=inputs, force=True, example="findings.csv")  # never inside an input folder
     if args.benchmarks is not None:
         check_benchmarks(args.benchmarks, lang=args.lang)

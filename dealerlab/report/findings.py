@@ -128,9 +128,8 @@ def _person(ctx, store_id: str, role: str) -> str:
 
 def action_why(ctx, cause: str, evidence_zh: str, evidence_en: str) -> str:
     """An action's why: the root cause and, in brackets, the numbers behind it, in the report's language."""
-    if ctx.lang == "en":
-        return f"{cause} ({evidence_en})" if evidence_en else cause
-    return f"{cause}（{evidence_zh}）" if evidence_zh else cause
+    evidence = evidence_en if ctx.lang == "en" else evidence_zh
+    return _SHEET.get("cause_evidence", ctx.lang, cause=cause, evidence=evidence) if evidence else cause
 
 
 def _fmt(x: float, unit: str) -> str:
@@ -346,7 +345,7 @@ def write_findings(frame: pd.DataFrame, path, *, lang: str = "zh", findings: lis
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ParameterError(f"输出文件 {path.name} 应以 .csv 或 .xlsx 结尾。", f"The output {path.name} must end in .csv or .xlsx.")
+        raise ParameterError(*_SHEET.both("file_suffix", name=path.name))
     safe = readable_findings(frame, findings, lang=lang)
     for c in safe.columns:
         if safe[c].dtype == object:  # kept object: a whole number stays whole in the file

@@ -50,6 +50,7 @@ _ADD = {"补充", "add", "append"}
 _REPLACE = {"替换", "replace"}
 _YES = {"是", "yes", "y", "true", "1"}
 _NO = {"否", "no", "n", "false", "0"}
+_SECTION = {"章节", "section"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ class Notes:
                 if note.replace:
                     f = replace(f, detail_zh=note.text, detail_en=note.text)
                 else:
-                    f = replace(f, detail_zh=f"{f.detail_zh}。{note.text}", detail_en=f"{f.detail_en}. {note.text}")
+                    f = replace(f, detail_zh=_TEMPLATE.get("note_added", "zh", detail=f.detail_zh, note=note.text),
+                                detail_en=_TEMPLATE.get("note_added", "en", detail=f.detail_en, note=note.text))
             out.append(f)
         return out
 
@@ -107,8 +109,13 @@ def _flag(value: str, yes: set, no: set, path, n, key):
         return True
     if v in no:
         return False
-    raise ParameterError(f"叙述文件 {path} 第 {n} 行：{key} 的值 {value!r} 无法识别。",
-                         f"Notes file {path}, line {n}: value {value!r} of {key} not understood.")
+    raise _line_error(path, n, "flag_unknown", key=key, value=repr(value))
+
+
+def _line_error(path, line: int, message: str, /, **values) -> ParameterError:
+    """The error ``message`` of the catalogue, after the file and the line it is about."""
+    return ParameterError(*(_TEMPLATE.get("where_line", lang, path=path, line=line) + _TEMPLATE.get(message, lang, **values)
+                            for lang in ("zh", "en")))
 
 
 def load_notes(path, *, sections=None) -> Notes:
@@ -143,11 +150,11 @@ def load_notes(path, *, sections=None) -> Notes:
     """
     path = Path(path)
     if not path.is_file():
-        raise ParameterError(f"找不到叙述文件：{path}。", f"Notes file not found: {path}.")
+        raise ParameterError(*_TEMPLATE.both("file_missing", path=path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ParameterError(f"叙述文件 {path} 不是 UTF-8 文本，请另存为 UTF-8。", f"Notes file {path} is not UTF-8 text.") from None
+        raise ParameterError(*_TEMPLATE.both("not_utf8", path=path)) from None
     if path.suffix.lower() in {".yaml", ".yml"}:
         return _load_yaml(path, text, sections)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
@@ -173,11 +180,10 @@ def load_notes(path, *, sections=None) -> Notes:
         head = _HEAD.match(line.strip())
         if head:
             flush()
-            kind = "section" if head.group(1).lower() in {"章节", "section"} else "finding"
+            kind = "section" if head.group(1).lower() in _SECTION else "finding"
             key = head.group(2)
             if kind == "section" and known is not None and key not in known:
-                raise ParameterError(f"叙述文件 {path} 第 {n} 行：没有章节 {key!r}。可用的章节：{'、'.join(sorted(known))}。",
-                                     f"Notes file {path}, line {n}: no section {key!r}. Sections: {', '.join(sorted(known))}.")
+                raise _no_section(path, n, key, known)
             current, body, opts = (kind, key, n), [], {}
             continue
         if current is None or line.strip().startswith("# "):
@@ -198,13 +204,29 @@ _YAML_KINDS = {"章节": "section", "sections": "section", "section": "section",
 _YAML_KEYS = {"方式": "mode", "mode": "mode", "隐藏": "hide", "hide": "hide", "文字": "text", "text": "text"}
 
 
+def _no_section(path, line: int, key: str, known) -> ParameterError:
+    sep_zh, sep_en = _TEMPLATE.both("list_sep")
+    return ParameterError(*(_TEMPLATE.get("where_line", lang, path=path, line=line)
+                            + _TEMPLATE.get("no_section", lang, key=repr(key), known=sep.join(sorted(known)))
+                            for lang, sep in (("zh", sep_zh), ("en", sep_en))))
+
+
+def _what_error(path, line: int, key: str, what: str) -> ParameterError:
+    """The error ``key`` about ``what``: ``label.<name>`` of the catalogue, or the user's own word (the same in both
+    languages)."""
+    label = what.startswith("label.") and what in _TEMPLATE
+    return ParameterError(*(_TEMPLATE.get("where_line", lang, path=path, line=line)
+                            + _TEMPLATE.get(key, lang, what=_TEMPLATE.get(what, lang) if label else what)
+                            for lang in ("zh", "en")))
+
+
 def _load_yaml(path: Path, text: str, sections) -> Notes:
     """The YAML form of a notes file (:func:`load_notes`): parsed with the safe loader's node tree, so every error
     names its line."""
     import yaml
 
-    def err(line: int, zh: str, en: str) -> ParameterError:
-        return ParameterError(f"叙述文件 {path} 第 {line} 行：{zh}", f"Notes file {path}, line {line}: {en}")
+    def err(line: int, message: str, /, **values) -> ParameterError:
+        return _line_error(path, line, message, **values)
 
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -212,7 +234,7 @@ def _load_yaml(path: Path, text: str, sections) -> Notes:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
         what = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise err(line, f"不是有效的 YAML（{what}）。请检查缩进和冒号。", f"not valid YAML ({what}). Check the indentation and colons.") from None
+        raise err(line, "yaml_invalid", what=what) from None
     notes = Notes()
     if root is None:
         return notes
@@ -224,43 +246,41 @@ def _load_yaml(path: Path, text: str, sections) -> Notes:
     def plain(node):
         tag = str(node.tag or "")
         if not tag.startswith("tag:yaml.org,2002:") or "python" in tag:  # !!python/…, !custom: never constructed
-            raise err(line(node), f"不支持 YAML 标签 {tag}：只写文字。", f"YAML tag {tag} not supported: write plain text.")
+            raise err(line(node), "yaml_tag", tag=tag)
         return node
 
-    def mapping(node, zh_what: str, en_what: str):
+    def mapping(node, what: str):
+        """The pairs of a mapping node; ``what`` names it in the error: the user's own key, or a ``label.*``."""
         plain(node)
         if not isinstance(node, yaml.MappingNode):
-            raise err(line(node), f"{zh_what}应为「键: 值」的映射。", f"{en_what} must be a mapping of 'key: value'.")
+            raise _what_error(path, line(node), "yaml_not_mapping", what)
         return node.value
 
-    def scalar(node, key: str) -> str:
+    def scalar(node, what: str) -> str:
         plain(node)
         if not isinstance(node, yaml.ScalarNode):
-            raise err(line(node), f"{key} 的值应为文字。", f"the value of {key} must be text.")
+            raise _what_error(path, line(node), "yaml_not_text", what)
         return str(node.value)
 
-    for kind_node, block in mapping(root, "文件", "the file"):
-        kind = _YAML_KINDS.get(scalar(kind_node, "键").strip().lower())
+    for kind_node, block in mapping(root, "label.file"):
+        kind = _YAML_KINDS.get(scalar(kind_node, "label.key").strip().lower())
         if kind is None:
-            raise err(line(kind_node), f"未知的键 {kind_node.value!r}：顶层应为「章节」或「发现」（sections / findings）。",
-                      f"unknown key {kind_node.value!r}: the top level holds sections and findings.")
+            raise err(line(kind_node), "yaml_unknown_top_key", key=repr(kind_node.value))
         if isinstance(block, yaml.ScalarNode) and block.value in ("", "~", "null"):
             continue
-        for key_node, body in mapping(block, kind_node.value, kind_node.value):
-            key = scalar(key_node, "编号").strip()
+        for key_node, body in mapping(block, kind_node.value):
+            key = scalar(key_node, "label.id").strip()
             if kind == "section" and known is not None and key not in known:
-                raise err(line(key_node), f"没有章节 {key!r}。可用的章节：{'、'.join(sorted(known))}。",
-                          f"no section {key!r}. Sections: {', '.join(sorted(known))}.")
+                raise _no_section(path, line(key_node), key, known)
             opts: dict = {}
             words = ""
             if isinstance(body, yaml.ScalarNode):  # "summary: 文字" — the text alone
                 words = str(plain(body).value).strip()
             else:
-                for opt_node, value_node in mapping(body, key, key):
-                    opt = _YAML_KEYS.get(scalar(opt_node, "键").strip().lower())
+                for opt_node, value_node in mapping(body, key):
+                    opt = _YAML_KEYS.get(scalar(opt_node, "label.key").strip().lower())
                     if opt is None:
-                        raise err(line(opt_node), f"未知的键 {opt_node.value!r}。可用：方式、隐藏、文字（mode、hide、text）。",
-                                  f"unknown key {opt_node.value!r}. Keys: mode, hide, text.")
+                        raise err(line(opt_node), "yaml_unknown_key", key=repr(opt_node.value))
                     value = scalar(value_node, opt_node.value)
                     if opt == "text":
                         words = value.strip()
@@ -270,7 +290,7 @@ def _load_yaml(path: Path, text: str, sections) -> Notes:
                         opts["hide"] = _flag(value, _YES, _NO, path, line(value_node), opt_node.value)
             if kind == "section":
                 if opts.get("hide"):
-                    raise err(line(key_node), "章节不能隐藏（只有发现可以）。", "a section cannot be hidden (only findings).")
+                    raise err(line(key_node), "section_hidden")
                 if words:
                     notes.sections[key] = SectionNote(words, replace=opts.get("replace", False))
             elif words or opts.get("hide"):

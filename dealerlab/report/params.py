@@ -14,11 +14,14 @@ from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, period_range
 from dealerlab.errors import ParameterError
 from dealerlab.funnel.benchmarks import load_benchmark_set
+from dealerlab.i18n import Catalogue
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
 
 __all__ = ["ReportParams", "check_scope", "check_benchmarks"]
+
+_MSG = Catalogue.load("report/params")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def check_scope(ds: Dataset, *, period: str, stores=None, months: int = 1, lang:
     check_lang(lang)
     check_period(period)
     if not isinstance(months, int) or months < 1 or months > 60:
-        raise ParameterError(f"参数 months 必须是 1–60 的整数，收到 {months!r}。", f"months must be an integer 1–60, got {months!r}.")
+        raise ParameterError(*_MSG.both("months_out_of_range", value=repr(months)))
     known = ds.store_ids
     if stores is None:
         stores = known
@@ -62,17 +65,13 @@ def check_scope(ds: Dataset, *, period: str, stores=None, months: int = 1, lang:
         stores = [stores] if isinstance(stores, str) else list(stores)
         unknown = [s for s in stores if s not in known]
         if unknown:
-            raise ParameterError(
-                f"门店 {'、'.join(unknown)} 不在数据中。数据中的门店：{'、'.join(known)}。",
-                f"Store(s) {', '.join(unknown)} not in the data. Stores in the data: {', '.join(known)}.",
-            )
+            sep_zh, sep_en = _MSG.both("list_sep")
+            raise ParameterError(_MSG.get("unknown_store", "zh", stores=sep_zh.join(unknown), known=sep_zh.join(known)),
+                                 _MSG.get("unknown_store", "en", stores=sep_en.join(unknown), known=sep_en.join(known)))
     covered = ds.periods()
     if period not in covered:
-        span = f"{covered[0]} – {covered[-1]}" if covered else "无 / none"
-        raise ParameterError(
-            f"月份 {period} 不在数据覆盖范围内（{span}）。请用 --period 选择数据中的月份。",
-            f"Period {period} is outside the data ({span}). Choose a month the data covers with --period.",
-        )
+        span = f"{covered[0]} – {covered[-1]}" if covered else _MSG.text("no_months")
+        raise ParameterError(*_MSG.both("period_not_covered", period=period, span=span))
     periods = [p for p in period_range(period, months) if p in covered]
     return periods, stores
 
@@ -91,7 +90,4 @@ def check_benchmarks(path: str | Path, *, lang: str = "zh"):
     try:
         return load_benchmark_set(Path(path))
     except OSError as err:  # unreadable: permission, a folder, …
-        raise ParameterError(
-            f"无法读取标杆值文件 {path}：{err.strerror or err}。",
-            f"Cannot read the benchmarks file {path}: {err.strerror or err}.",
-        ) from None
+        raise ParameterError(*_MSG.both("benchmarks_unreadable", path=path, why=err.strerror or err)) from None
