@@ -328,7 +328,7 @@ def lifetime_value(tiers: pd.DataFrame, *, by: str = "tier", discount: float = 0
     r = out["retained"] / out["base"].where(out["base"] > 0)
     out["retention"] = r
     out["clv"] = out["annual_margin"] * r / (1 + discount - r)
-    out["reason"] = np.where(out["base"] > 0, "", "前 12 个月没有活跃客户，无法测得留存率")
+    out["reason"] = np.where(out["base"] > 0, "", _MSG.text("no_active_base"))
     return out
 
 
@@ -471,8 +471,8 @@ def customer_equity(clv: pd.DataFrame) -> pd.DataFrame:
     out["equity"] = pd.to_numeric(out["accounts"] * out["clv"], errors="coerce").astype("float64")
     key = out.columns[0]
     missing = out.loc[out["equity"].isna(), key].astype(str).tolist()
-    total = {key: "合计", "accounts": int(out["accounts"].sum()), "equity": float(out["equity"].sum(min_count=1)) if out["equity"].notna().any() else math.nan,
-             "reason": ("不含：" + "、".join(missing)) if missing else ""}
+    total = {key: _MSG.text("total_row"), "accounts": int(out["accounts"].sum()), "equity": float(out["equity"].sum(min_count=1)) if out["equity"].notna().any() else math.nan,
+             "reason": _MSG.get("total_excludes", names=_MSG.text("list_sep").join(missing)) if missing else ""}
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 

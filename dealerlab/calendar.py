@@ -20,6 +20,7 @@ import pandas as pd
 
 from dealerlab._options import check_option
 from dealerlab.errors import ParameterError
+from dealerlab.i18n import Catalogue
 
 __all__ = [
     "check_period",
@@ -35,6 +36,8 @@ __all__ = [
     "HOLIDAY_YEARS",
 ]
 
+_MSG = Catalogue.load("calendar")
+
 #: years covered by the shipped holiday calendar
 HOLIDAY_YEARS = (2024, 2025, 2026, 2027)
 _CALENDARS = ("official", "every_day")
@@ -47,8 +50,7 @@ def check_period(period: str, *, name: str = "period") -> str:
     m = _PERIOD.match(str(period))
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ParameterError(
-            f"参数 {name} 的值 {period!r} 不是有效月份，请写成 YYYY-MM，例如 2026-10。",
-            f"{name}={period!r} is not a month; write it as YYYY-MM, e.g. 2026-10.",
+            *_MSG.both("not_a_month", name=name, period=period),
         )
     return str(period)
 

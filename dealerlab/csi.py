@@ -882,7 +882,7 @@ def qscv_scores(
     mapping = dict(QSCV_OF_ITEM if mapping is None else mapping)
     bad = sorted({v for v in mapping.values() if v not in QSCV})
     if bad:
-        raise ParameterError(*_MSG.both("bad_qscv", bad_zh='、'.join(bad), bad=bad))
+        raise ParameterError(*_MSG.both("bad_qscv", bad_zh=_MSG.text("list_sep").join(bad), bad=bad))
     keys = _as_keys(by)
     item = scores(surveys, level="item", by=keys, periods=periods, stores=stores, survey=survey)
     item = item.assign(qscv=item["item"].map(mapping)).dropna(subset=["qscv"])

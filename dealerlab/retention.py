@@ -46,15 +46,6 @@ RETENTION_METRICS = tuple(ids("retention"))
 #: the 工单类型 of a first service (首保)
 MAINTENANCE = "保养"
 
-_NO_ORDERS = "缺少维修工单表"
-_NO_VIN = "维修工单没有车架号（vin）列或该列为空"
-_NO_SALES = "缺少销售表"
-_NO_SALES_VIN = "销售表没有车架号（vin）列或该列为空，无法把新车与首保工单对应"
-_SHORT = "维修工单不足 24 个月（最早 {first}，需要从 {need} 起），无法计算"
-_NO_PREV = "前 12 个月没有进厂车辆"
-_NO_SOLD = "M−12 至 M−6 月没有带车架号的新车销售"
-_NO_LINK = "销售表的车架号没有一个出现在维修工单里：两张表的车架号无法对应（请检查两边的车架号是否来自同一系统）"
-
 
 def _shift(period: str, months: int) -> pd.Period:
     return pd.Period(period, freq="M") + months
@@ -127,7 +118,7 @@ def retention_figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[s
                 rows.append((store, period, metric, num, den, value, reason))
 
             if orders is None:
-                why = _NO_ORDERS if not ds.has("service_orders") else _NO_VIN
+                why = _MSG.text("no_orders") if not ds.has("service_orders") else _MSG.text("no_order_vin")
                 for m in ("base_vehicles", "retention_rate", "lapsed_vehicles"):
                     add(m, np.nan, np.nan, np.nan, why)
             else:
@@ -135,7 +126,7 @@ def retention_figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[s
                 add("base_vehicles", float(len(base)), np.nan, float(len(base)))
                 need = _shift(period, -23)
                 if first is None or first > need:
-                    why = _SHORT.format(first=first, need=need)
+                    why = _MSG.get("short_history", first=first, need=need)
                     add("retention_rate", np.nan, np.nan, np.nan, why)
                     add("lapsed_vehicles", np.nan, np.nan, np.nan, why)
                 else:
@@ -143,7 +134,7 @@ def retention_figures(ds: Dataset, *, periods: Iterable[str], stores: Iterable[s
                     if prev:
                         add("retention_rate", float(kept), float(len(prev)), kept / len(prev))
                     else:
-                        add("retention_rate", float(kept), 0.0, np.nan, _NO_PREV)
+                        add("retention_rate", float(kept), 0.0, np.nan, _MSG.text("no_previous_base"))
                     add("lapsed_vehicles", float(len(prev - last)), np.nan, float(len(prev - last)))
             add("first_service_rate", *_first_service(ds, orders, sold, store, period, linked))
     out = pd.DataFrame(rows, columns=["store_id", "period", "metric", "numerator", "denominator", "value", "reason"])
@@ -172,18 +163,18 @@ def _first_service(ds: Dataset, orders, sold, store, period, linked: bool | None
     """(numerator, denominator, value, reason) of first_service_rate at ``store`` in ``period`` (``linked``: the
     :func:`_linked` answer, computed once for every store and month)."""
     if not ds.has("sales"):
-        return np.nan, np.nan, np.nan, _NO_SALES
+        return np.nan, np.nan, np.nan, _MSG.text("no_sales")
     if sold is None:
-        return np.nan, np.nan, np.nan, _NO_SALES_VIN
+        return np.nan, np.nan, np.nan, _MSG.text("no_sales_vin")
     if orders is None:
-        return np.nan, np.nan, np.nan, _NO_ORDERS if not ds.has("service_orders") else _NO_VIN
+        return np.nan, np.nan, np.nan, _MSG.text("no_orders") if not ds.has("service_orders") else _MSG.text("no_order_vin")
     if not (_linked(orders, sold) if linked is None else linked):
-        return np.nan, np.nan, np.nan, _NO_LINK
+        return np.nan, np.nan, np.nan, _MSG.text("vins_do_not_match")
     end = pd.Period(period, freq="M")
     cohort = sold[(sold["store_id"] == store)
                   & sold["invoice_date"].dt.to_period("M").between(end - 12, end - 6)].drop_duplicates("vin")
     if cohort.empty:
-        return np.nan, 0.0, np.nan, _NO_SOLD
+        return np.nan, 0.0, np.nan, _MSG.text("no_sold_with_vin")
     until = (end + 1).to_timestamp()  # orders seen up to the end of M
     o = orders[(orders["store_id"] == store) & (orders["ro_type"] == MAINTENANCE) & (orders["open_date"] < until)]
     m = cohort.merge(o[["vin", "open_date"]], on="vin", how="left")
@@ -605,10 +596,10 @@ def points_ledger(events: pd.DataFrame, *, points_per_yuan: float = 0.1, referra
     """
     need = {"customer", "date", "kind", "amount"}
     if missing := need - set(events.columns):
-        raise ParameterError(*_MSG.both("points_missing_columns", missing_zh='、'.join(sorted(missing)), missing=sorted(missing)))
+        raise ParameterError(*_MSG.both("points_missing_columns", missing_zh=_MSG.text("list_sep").join(sorted(missing)), missing=sorted(missing)))
     bad = sorted(set(events["kind"]) - set(POINT_KINDS))
     if bad:
-        raise ParameterError(*_MSG.both("unknown_point_kinds", kinds_zh='、'.join(POINT_KINDS), bad_zh='、'.join(map(str, bad)), kinds=POINT_KINDS, bad=bad))
+        raise ParameterError(*_MSG.both("unknown_point_kinds", kinds_zh=_MSG.text("list_sep").join(POINT_KINDS), bad_zh=_MSG.text("list_sep").join(map(str, bad)), kinds=POINT_KINDS, bad=bad))
     ev = events.assign(_i=range(len(events)), date=pd.to_datetime(events["date"])).sort_values(["date", "_i"],
                                                                                                  kind="stable")
     balance: dict = {}
@@ -622,7 +613,7 @@ def points_ledger(events: pd.DataFrame, *, points_per_yuan: float = 0.1, referra
         elif r.kind == "老推新":
             pts = float(referral_points)
         elif amount > have:
-            pts, note = 0.0, "余额不足"
+            pts, note = 0.0, _MSG.text("no_balance")
         else:
             pts, cost = -amount, amount * yuan_per_point
         balance[r.customer] = have + pts
@@ -693,7 +684,7 @@ def renewal_rate(policies: pd.DataFrame, *, periods: Iterable[str]) -> pd.DataFr
     """
     need = {"store_id", "vin", "expiry_date", "renewed"}
     if missing := need - set(policies.columns):
-        raise ParameterError(*_MSG.both("policies_missing_columns", missing_zh='、'.join(sorted(missing)), missing=sorted(missing)))
+        raise ParameterError(*_MSG.both("policies_missing_columns", missing_zh=_MSG.text("list_sep").join(sorted(missing)), missing=sorted(missing)))
     periods = _long.period_list(periods)
     p = policies.assign(period=pd.to_datetime(policies["expiry_date"]).dt.to_period("M").astype(str),
                         renewed=policies["renewed"].astype(bool))

@@ -76,7 +76,19 @@ def collect(path: str | Path, *, progress: bool = False, today: pd.Timestamp | N
 
 
 def _collect(path: Path, *, progress: bool, today: pd.Timestamp | None):
-    result = read_path(path, progress=progress)
+    from concurrent.futures import ThreadPoolExecutor
+
+    result = read_path(path, progress=progress, defer=True)
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dealerlab-parquet")
+    try:
+        return _check_all(path, result, executor, progress=progress, today=today)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _check_all(path: Path, result, executor, *, progress: bool, today: pd.Timestamp | None):
+    """The checks of :func:`collect`, table by table in contract order; while one table is checked, the next
+    Parquet file is decoded in ``executor`` (Arrow decodes without Python's lock)."""
     log = ProblemLog()
     log.extend(result.problems)
     has_file_error = any(p.severity == "error" for p in result.problems if p.table == "")
@@ -89,9 +101,15 @@ def _collect(path: Path, *, progress: bool, today: pd.Timestamp | None):
     frames: dict[str, pd.DataFrame] = {}
     meta: dict[str, tuple] = {}
     n_stores, default_store = None, None
-    for name in TABLE_ORDER:
-        raw = result.tables.get(name)
-        if raw is None:
+    order = [name for name in TABLE_ORDER if name in result.tables]
+    for i, name in enumerate(order):
+        raw = result.tables[name]
+        raw.prefetch(executor)
+        if i + 1 < len(order):  # the next table decodes while this one is checked
+            result.tables[order[i + 1]].prefetch(executor)
+        readable, read_problems = raw.resolve()
+        log.extend(read_problems)
+        if not readable:
             continue
         spec = TABLES[name]
         log.extend(check_columns(spec, raw.labels, raw.source, raw.header_row, n_stores=None if name == "stores" else n_stores))

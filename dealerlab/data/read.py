@@ -149,9 +149,28 @@ class RawTable:
     _chunks: object = field(repr=False, default=None)
     problems: list[Problem] = field(default_factory=list)
     cell_issues: bool = False  # some cells are CellIssue objects (Excel error values, uncalculated formulas)
+    deferred: _ParquetRows | None = field(repr=False, default=None)  # a Parquet file not decoded yet
 
     def chunks(self) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
         yield from self._chunks()
+
+    def prefetch(self, executor) -> None:
+        """Start decoding a deferred Parquet table in ``executor`` (a background thread) if not started."""
+        if self.deferred is not None:
+            self.deferred.start(executor)
+
+    def resolve(self) -> tuple[bool, list[Problem]]:
+        """Decode a deferred Parquet table (waiting for its background decoding, if started): ``(readable, the
+        problems of the read)`` — ``parquet_invalid``, or the header's problems — which a table read at once puts
+        in :attr:`ReadResult.problems`. A table not deferred: ``(True, [])``."""
+        if self.deferred is None:
+            return True, []
+        deferred, self.deferred = self.deferred, None
+        got, problems = deferred.result()
+        if got is None:
+            return False, problems
+        self.labels, self.extras, self._chunks = got
+        return True, problems
 
     def release(self) -> None:
         """Forget the rows (a Parquet table is held until checked; afterwards only the typed table is needed)."""
@@ -606,11 +625,13 @@ class _CsvError(Exception):
 # --------------------------------------------------------------------------------------------------- Parquet
 
 
-def read_parquet_table(path: Path, spec: Table, result: ReadResult) -> None:
+def read_parquet_table(path: Path, spec: Table, result: ReadResult, *, defer: bool = False) -> None:
     """Read one Parquet file as table ``spec`` (row numbers as if the header were row 1).
 
     The footer is read first: a damaged or truncated file gives ``parquet_invalid``, a nested column (list,
     struct, map) ``parquet_nested``; timestamps keep their own unit (9999-12-31 is not wrapped around).
+    ``defer``: the rows are decoded later (:meth:`RawTable.resolve`; the loader decodes the next table in a
+    background thread while it checks one).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -631,25 +652,53 @@ def read_parquet_table(path: Path, spec: Table, result: ReadResult) -> None:
         for f in nested:
             result.problems.append(problem("parquet_nested", spec.name, source, row=1, column=f.name, type=str(f.type)))
         return
-    try:
-        table = pf.read()
-        frame = table.to_pandas(timestamp_as_object=False, coerce_temporal_nanoseconds=False)
-    except Exception as err:
-        result.problems.append(problem("parquet_invalid", spec.name, source, detail=_short(err)))
+    rows = _ParquetRows(pf, spec, source)
+    if defer:
+        result.add_table(RawTable(spec.name, source, 1, {}, [], None, deferred=rows))
         return
-    cells = list(frame.columns)
-    found = match_header(cells, spec)
-    labels, extras_pos, problems = _header_problems(spec, cells, found, source, 1)
-    extras = list(extras_pos.values())
+    got, problems = rows.decode()
     result.problems.extend(problems)
-    frame = frame.iloc[:, sorted([*found, *extras_pos])]
-    frame.columns = [found.get(i) or extras_pos[i] for i in sorted([*found, *extras_pos])]
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    if got is not None:
+        labels, extras, chunks = got
+        result.add_table(RawTable(spec.name, source, 1, labels, extras, chunks))
 
-    def chunks():
-        yield frame.reset_index(drop=True), rows
 
-    result.add_table(RawTable(spec.name, source, 1, labels, extras, chunks))
+class _ParquetRows:
+    """The rows of one Parquet file, decoded now or later (in a background thread, while the loader checks the
+    table before it: Arrow decodes without Python's lock)."""
+
+    def __init__(self, pf, spec: Table, source: str) -> None:
+        self.pf, self.spec, self.source = pf, spec, source
+        self.future = None
+
+    def start(self, executor) -> None:
+        if self.future is None:
+            self.future = executor.submit(self.decode)
+
+    def result(self):
+        return self.future.result() if self.future is not None else self.decode()
+
+    def decode(self):
+        """``((labels, extras, chunks) or None, problems)``."""
+        spec, source = self.spec, self.source
+        try:
+            table = self.pf.read()
+            frame = table.to_pandas(timestamp_as_object=False, coerce_temporal_nanoseconds=False)
+        except Exception as err:
+            return None, [problem("parquet_invalid", spec.name, source, detail=_short(err))]
+        del table
+        cells = list(frame.columns)
+        found = match_header(cells, spec)
+        labels, extras_pos, problems = _header_problems(spec, cells, found, source, 1)
+        extras = list(extras_pos.values())
+        frame = frame.iloc[:, sorted([*found, *extras_pos])]
+        frame.columns = [found.get(i) or extras_pos[i] for i in sorted([*found, *extras_pos])]
+        rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+
+        def chunks():
+            yield frame.reset_index(drop=True), rows
+
+        return (labels, extras, chunks), problems
 
 
 def _short(err: Exception) -> str:
@@ -688,8 +737,13 @@ def _regular_inside(f: Path, folder: Path | None) -> tuple[bool, str, str]:
     return True, "", ""
 
 
-def read_path(path: str | Path, *, progress: bool = False) -> ReadResult:
-    """Find the tables of a workbook or folder. File-level problems are in ``ReadResult.problems``."""
+def read_path(path: str | Path, *, progress: bool = False, defer: bool = False) -> ReadResult:
+    """Find the tables of a workbook or folder. File-level problems are in ``ReadResult.problems``.
+
+    ``defer``: the rows of a folder's Parquet files are decoded when the caller asks (:meth:`RawTable.resolve`,
+    :meth:`RawTable.prefetch`), each file's problems then returned by ``resolve``; a table named by two files is
+    read at once (which of them is the table depends on whether the first is readable).
+    """
     path = Path(path)
     result = ReadResult()
     if not path.exists():
@@ -697,6 +751,7 @@ def read_path(path: str | Path, *, progress: bool = False) -> ReadResult:
         return result
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$")))
+        named = [table_for_name(f.stem) for f in files if f.suffix.lower() in (".csv", ".tsv", ".txt", ".parquet")]
         for f in files:
             suffix = f.suffix.lower()
             name = table_for_name(f.stem)
@@ -714,7 +769,7 @@ def read_path(path: str | Path, *, progress: bool = False) -> ReadResult:
                 continue
             result.seen.add(name)
             if suffix == ".parquet":
-                read_parquet_table(f, TABLES[name], result)
+                read_parquet_table(f, TABLES[name], result, defer=defer and named.count(name) == 1)
             else:
                 read_csv_table(f, TABLES[name], result, progress=progress)
         return result

@@ -22,11 +22,14 @@ import pandas as pd
 from dealerlab._io import atomic_dir, atomic_file
 from dealerlab._options import check_option
 from dealerlab.data.schema import TABLES
+from dealerlab.i18n import Catalogue
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
 
 __all__ = ["write_dataset", "safe_cell", "safe_frame", "FORMATS"]
+
+_MSG = Catalogue.load("data/write")
 
 FORMATS = ("csv", "parquet", "xlsx")
 #: rows per worksheet in Excel (header included)
@@ -151,8 +154,7 @@ def write_dataset(ds: Dataset, path, *, format: str = "csv", headers: str = "en"
             from dealerlab.errors import ParameterError
 
             raise ParameterError(
-                f"表 {'、'.join(too_big)} 超过 Excel 工作表的 {EXCEL_MAX_ROWS} 行上限，请改用 format=\"csv\" 或 \"parquet\"。",
-                f"table(s) {', '.join(too_big)} exceed Excel's {EXCEL_MAX_ROWS} rows per sheet; use format=\"csv\" or \"parquet\".",
+                *_MSG.both("too_big_for_excel", tables_zh=_MSG.text("list_sep").join(too_big), max_rows=EXCEL_MAX_ROWS, tables_en=', '.join(too_big)),
             )
         with atomic_file(path, suffix=".xlsx") as tmp:
             _write_xlsx(tables, order, tmp, headers=headers)

@@ -123,7 +123,7 @@ def _check_value(metric, value, where: str, where_en: str = "") -> float:
     if metric not in RATE_SPECS:
         known = sorted(RATE_SPECS)
         raise ParameterError(*_MSG.both("unknown_metric", where_zh=where, where_en=where_en, metric=metric,
-                                        known_zh="、".join(known), known_en=", ".join(known)))
+                                        known_zh=_MSG.text("list_sep").join(known), known_en=", ".join(known)))
     v = _rate_value(value)
     if not math.isfinite(v) or v <= 0 or v > 1:
         raise ParameterError(*_MSG.both("not_a_rate", where_zh=where, where_en=where_en, metric=metric, value=value))

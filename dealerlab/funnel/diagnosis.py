@@ -102,7 +102,7 @@ def actions(step: str | None = None, *, metric: str | None = None, lang: str = "
     t = _actions_table()
     if step is not None:
         if step not in STEPS:
-            raise ParameterError(*_MSG.both("unknown_step", step=step, steps='、'.join(STEPS)))
+            raise ParameterError(*_MSG.both("unknown_step", step=step, steps=_MSG.text("list_sep").join(STEPS)))
         t = t[t["step"] == step]
     cols = ["root_cause", "improvement", "owner", "tool"]
     out = t[["step_no", "step"]].copy()

@@ -45,6 +45,7 @@ from dealerlab.data.schema import TABLES
 from dealerlab.errors import DealerlabError
 from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, Components
 from dealerlab.funnel.rates import long_from_components, long_metrics
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import LONG_COLUMNS
 
 __all__ = ["FUNNEL_TABLES", "DIALECTS", "ENGINES", "component_sql", "components_parquet", "long_metrics_parquet",
@@ -52,6 +53,8 @@ __all__ = ["FUNNEL_TABLES", "DIALECTS", "ENGINES", "component_sql", "components_
            "choose_engine", "long_metrics_folder", "read_parquet_dataset", "DUCKDB_FROM_ROWS",
            "dataset_tables", "choose_engine_dataset", "components_frames", "long_metrics_frames",
            "long_metrics_dataset"]
+
+_MSG = Catalogue.load("funnel/engine_duckdb")
 
 #: a Parquet folder with at least this many funnel event rows (from the files' metadata, nothing read) is counted by
 #: DuckDB; below, pandas (both give the same numbers; pandas is as fast on small data and needs no duckdb). Measured
@@ -466,11 +469,11 @@ def components_parquet(folder: str | Path, *, periods, stores=None, con=None, en
     why = parquet_usable(folder, engine=engine)
     if why is not None:
         name = {"duckdb": "DuckDB", "datafusion": "DataFusion"}[engine]
-        raise EngineUnavailable(f"{name} 引擎无法读取该文件夹：{why}", f"the {name} engine cannot read this folder: {why}")
+        raise EngineUnavailable(*_MSG.both("folder_unreadable", name=name, why=why))
     periods = _long.period_list(periods, required=True)
     store_list = _store_list(folder, stores)
     if not store_list:
-        raise EngineUnavailable("stores.parquet 中没有门店。", "stores.parquet has no store.")
+        raise EngineUnavailable(*_MSG.both("no_stores_file"))
     frame = run_sql(component_sql(folder, periods, store_list, dialect=engine), engine=engine, con=con)
     return _components_from_rows(frame)
 
@@ -763,14 +766,14 @@ def components_frames(ds: Dataset, *, periods, stores=None, con=None, tables: di
     if tables is None:
         tables, why = dataset_tables(ds)
         if why is not None:
-            raise EngineUnavailable(f"DuckDB 引擎无法统计这份数据：{why}", f"the DuckDB engine cannot count this data: {why}")
+            raise EngineUnavailable(*_MSG.both("data_uncountable", why=why))
     periods = _long.period_list(periods, required=True)
     if stores is not None:
         store_list = _long.store_list(stores)
     else:
         store_list = list(dict.fromkeys(ds["stores"]["store_id"].dropna().astype(str).tolist()))
     if not store_list:
-        raise EngineUnavailable("门店表中没有门店。", "the stores table has no store.")
+        raise EngineUnavailable(*_MSG.both("no_stores"))
     con = con or duckdb.connect()
     names = {table: f"dealerlab_{table}" for table in tables}
     try:

@@ -237,7 +237,7 @@ def stage_extra_sales(stage: str, *, current: float, new: float, counts: Mapping
     4.5
     """
     if stage not in STAGE_BASE:
-        raise ParameterError(*_MSG.both("unknown_stage", stage=stage, stages_zh='、'.join(STAGES), stages_en=', '.join(STAGES)))
+        raise ParameterError(*_MSG.both("unknown_stage", stage=stage, stages_zh=_MSG.text("list_sep").join(STAGES), stages_en=', '.join(STAGES)))
     base_ids, share_ids = STAGE_BASE[stage]
     base = sum(_num(counts.get(k)) for k in base_ids)
     if len(share_ids) == 0:
@@ -505,7 +505,7 @@ def what_if(*, rates: Mapping[str, float], counts: Mapping[str, float], shares: 
     rows = []
     for metric, new in changes.items():
         if metric not in STAGES:
-            raise ParameterError(*_MSG.both("unknown_change", metric=metric, stages_zh='、'.join(STAGES), stages_en=', '.join(STAGES)))
+            raise ParameterError(*_MSG.both("unknown_change", metric=metric, stages_zh=_MSG.text("list_sep").join(STAGES), stages_en=', '.join(STAGES)))
         new = _num(new)
         if not 0 <= new <= 1:
             raise ParameterError(*_MSG.both("change_not_a_rate", metric=metric, new=new))

@@ -381,8 +381,7 @@ def _problems(cards: Iterable[KpiCard], set_date, names) -> list[Problem]:
     for i, card in enumerate(cards, start=1):
         if not isinstance(card, KpiCard):
             raise ParameterError(
-                f"cards 的第 {i} 项不是 KpiCard（收到 {type(card).__name__}）。",
-                f"Item {i} of cards is not a KpiCard (got {type(card).__name__}).",
+                *_MSG.both("not_a_card", i=i, got=type(card).__name__),
             )
         out.extend(_card_problems(card, i, set_date, allowed))
         if card.card_id:

@@ -83,24 +83,8 @@ _HISTORY = [
 ]
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
-_HELP_LINES = [
-    "KPI 指标卡（九要素）填写说明",
-    "",
-    "每位责任人一个工作表；每行一张指标卡。请勿修改第 2 行的表头。",
-    "九要素：目标定义、计算公式、责任人、权重、完成日期、目标值、突破性目标值、数据来源、完成标准，必须全部填写。",
-    "计算公式：只能用指标编号或中文指标名（如 close_rate / 成交率）、数字、+ − × ÷ 和括号。",
-    "权重：同一责任人的各指标权重合计必须为 100%（允许 ±0.5%）。",
-    "突破性目标值：越高越好的指标应高于目标值；越低越好的指标应低于目标值。",
-    "完成日期：必须晚于设定日期。数据来源：填写数据表名称，如 销售、潜客、维修工单。",
-    "方向：越高越好 或 越低越好。平衡计分卡维度：财务、客户、内部流程、学习与成长。",
-    "状态：预先沟通 → 员工草拟 → 正式讨论 → 修订存档；状态变更记录在「状态历史」表。",
-    "",
-    "改好后用 dealerlab.kpi.excel.read_cards(路径) 读回，并用 validate_cards 检查。",
-]
-
-
 def _sheet_title(owner: str, used: set[str]) -> str:
-    base = _BAD_SHEET.sub("_", owner or "未指定").strip("'") or "未指定"
+    base = _BAD_SHEET.sub("_", owner or _MSG.text("no_owner")).strip("'") or _MSG.text("no_owner")
     base = base[:28]
     title, k = base, 2
     while title in used or title in (SHEET_HELP, SHEET_HISTORY):
@@ -118,7 +102,7 @@ def _put(cell, value) -> None:
         cell.quotePrefix = True
 
 
-def write_cards(cards: Iterable[KpiCard], path: str | os.PathLike, *, title: str = "KPI 指标卡") -> Path:
+def write_cards(cards: Iterable[KpiCard], path: str | os.PathLike, *, title: str | None = None) -> Path:
     """Write cards to a printable workbook, one sheet per owner.
 
     Parameters
@@ -126,8 +110,8 @@ def write_cards(cards: Iterable[KpiCard], path: str | os.PathLike, *, title: str
     cards : iterable of KpiCard
     path : str or PathLike
         The ``.xlsx`` file (replaced atomically if it exists).
-    title : str
-        Title printed above each owner's table.
+    title : str, optional
+        Title printed above each owner's table (default: KPI 指标卡).
 
     Returns
     -------
@@ -138,12 +122,14 @@ def write_cards(cards: Iterable[KpiCard], path: str | os.PathLike, *, title: str
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    if title is None:
+        title = _MSG.text("default_title")
     cards = list(cards)
     path = Path(path)
     wb = Workbook()
     help_ws = wb.active
     help_ws.title = SHEET_HELP
-    for i, line in enumerate(_HELP_LINES, start=1):
+    for i, line in enumerate(_MSG.text("help_sheet").split("\n"), start=1):
         help_ws.cell(row=i, column=1, value=line).font = Font(bold=(i == 1), size=14 if i == 1 else 11)
     help_ws.column_dimensions["A"].width = 110
 
@@ -159,7 +145,7 @@ def write_cards(cards: Iterable[KpiCard], path: str | os.PathLike, *, title: str
         ws = wb.create_sheet(_sheet_title(owner, used))
         weights = [c.weight for c in group if isinstance(c.weight, (int, float))]
         ws.cell(
-            row=1, column=1, value=f"{title}　责任人：{owner or '未指定'}　权重合计：{sum(weights):.1%}"
+            row=1, column=1, value=_MSG.get("sheet_head", title=title, owner=owner or _MSG.text("no_owner"), weight=sum(weights))
         ).font = Font(bold=True, size=13)
         for j, f in enumerate(COLUMNS, start=1):
             c = ws.cell(row=2, column=j, value=FIELDS[f][0])
@@ -191,7 +177,7 @@ def write_cards(cards: Iterable[KpiCard], path: str | os.PathLike, *, title: str
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.gridLines = False
-        ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+        ws.oddFooter.center.text = _MSG.text("page_footer")
 
     hist = wb.create_sheet(SHEET_HISTORY)
     for j, (_f, zh) in enumerate(_HISTORY, start=1):

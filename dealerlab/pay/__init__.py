@@ -411,7 +411,7 @@ def feedback_360(ratings: pd.DataFrame, *, weights=None, rater: str = "rater", s
     weights = dict(FEEDBACK_WEIGHTS if weights is None else weights)
     unknown = sorted(set(ratings[rater].dropna().astype(str)) - set(weights))
     if unknown:
-        raise ParameterError(*_MSG.both("unknown_rater", unknown_zh='、'.join(unknown), allowed_zh='、'.join(weights), unknown=unknown, allowed=list(weights)))
+        raise ParameterError(*_MSG.both("unknown_rater", unknown_zh=_MSG.text("list_sep").join(unknown), allowed_zh=_MSG.text("list_sep").join(weights), unknown=unknown, allowed=list(weights)))
     keys = ["staff_id"] if "staff_id" in ratings.columns else []
     parts = []
     for key, g in ratings.groupby(keys) if keys else [((), ratings)]:
@@ -459,7 +459,7 @@ def pay_mix(components, *, kinds=None) -> pd.DataFrame:
     kinds = dict(PAY_PARTS if kinds is None else kinds)
     missing = [p for p in components if p not in kinds]
     if missing:
-        raise ParameterError(*_MSG.both("unknown_kind", missing_zh='、'.join(missing), missing=missing))
+        raise ParameterError(*_MSG.both("unknown_kind", missing_zh=_MSG.text("list_sep").join(missing), missing=missing))
     if any(v is None or v < 0 for v in components.values()):
         raise ParameterError(*_MSG.both("bad_part"))
     total = float(sum(components.values()))

@@ -37,7 +37,7 @@ from dealerlab import _batch
 from dealerlab._options import check_lang
 from dealerlab.calendar import check_period, month_bounds, periods_back
 from dealerlab.errors import MissingTableError
-from dealerlab.i18n import pick
+from dealerlab.i18n import Catalogue, pick
 from dealerlab.targets.achievement import _default_as_of
 from dealerlab.targets.days import time_progress
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
 
 __all__ = ["CADENCE", "DEFAULT_BENCHMARKS", "cadence_table", "complaint_status", "FREQUENCIES"]
+
+_MSG = Catalogue.load("pdca/cadence")
 
 FREQUENCIES = ("每日", "每周", "即时", "每月")
 _FREQ_EN = {"每日": "daily", "每周": "weekly", "即时": "immediately", "每月": "monthly"}
@@ -120,11 +122,11 @@ def complaint_status(ds: Dataset, *, store_id: str, period: str, open_days: int 
             ((received <= end) & (resolved.isna() | (resolved > end)) & ((end - received).dt.days > open_days)).sum()
         )
     if not_escalated:
-        status, note = "bad", f"{not_escalated} 起重要/重大投诉未上报：应立即向上级报告"
+        status, note = "bad", _MSG.get("complaints_not_escalated", not_escalated=not_escalated)
     elif overdue:
-        status, note = "watch", f"{overdue} 起投诉超过 {open_days} 天未结案"
+        status, note = "watch", _MSG.get("complaints_overdue", overdue=overdue, open_days=open_days)
     else:
-        status, note = "good", "投诉均已及时处理" if count else "本月无投诉"
+        status, note = "good", _MSG.text("complaints_handled") if count else _MSG.text("no_complaints")
     return {
         "count": count,
         "serious": len(serious),
@@ -252,12 +254,12 @@ def cadence_table(
             try:
                 c = complaint_status(ds, store_id=store_id, period=period)
                 value, status, note = float(c["count"]), c["status"], c["note"]
-                bench = "重要/重大投诉必须即时上报；7天内结案"
+                bench = _MSG.text("complaints_rule")
             except MissingTableError as exc:
                 note = str(exc)
         elif key == "site_patrol":
-            bench = "每日3次，每次不少于20分钟"
-            note = "无系统数据：用巡视记录表核对"
+            bench = _MSG.text("patrol_rule")
+            note = _MSG.text("patrol_no_data")
         else:
             value = values[metric]
             note = reasons[metric]
@@ -265,26 +267,26 @@ def cadence_table(
             if key in marks and t is not None:  # a target in the data wins; the band keeps its width
                 good, watch, higher = marks[key]
                 watch = t - (good - watch)
-                target, bench = t, "本月目标"
+                target, bench = t, _MSG.text("month_target")
                 status = _status(value, t, watch, higher)
             elif key in marks:
                 good, watch, higher = marks[key]
                 target = good
                 op = "≥" if higher else "≤"
                 fmt = (lambda v: f"{v:g}") if key == "csi_index" else (lambda v: f"{v:.0%}")
-                bench = f"良好 {op} {fmt(good)}，关注 {op} {fmt(watch)}"
+                bench = _MSG.get("bands", op=op, good=fmt(good), watch=fmt(watch))
                 status = _status(value, good, watch, higher)
             else:
                 if t is not None:
-                    target, bench = t, "本月目标"
+                    target, bench = t, _MSG.text("month_target")
                 elif past[metric]:
-                    target, bench = float(np.mean(past[metric])), f"前{len(past[metric])}个月均值"
+                    target, bench = float(np.mean(past[metric])), _MSG.get("past_mean", n=len(past[metric]))
                 else:
-                    bench = "无目标也无历史数据"
+                    bench = _MSG.text("no_target_no_history")
                 # month-to-date sums against the target × time progress (selling days)
                 to_date = target * tp if pd.notna(target) else np.nan
                 if pd.notna(target) and tp < 1:
-                    bench += f" × 时间进度 {tp:.1%}"
+                    bench += _MSG.get("time_progress", tp=tp)
                 status = "na" if pd.isna(to_date) or to_date <= 0 else _status(value / to_date, 1.0, 0.9, True)
         if pd.isna(to_date):
             to_date = target

@@ -170,7 +170,7 @@ def p_chart(
         run = _runs(side, run_length)
     else:
         run = np.zeros(len(p), dtype=bool)
-    reason = np.where(nn > 0, "", "本期样本数为 0，无法计算比率")
+    reason = np.where(nn > 0, "", _MSG.text("no_samples"))
     return pd.DataFrame(
         {
             "period": data[period].to_numpy(),

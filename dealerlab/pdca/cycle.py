@@ -111,7 +111,7 @@ class Action:
         unknown = set(data) - names
         if unknown:
             raise ParameterError(
-                *_MSG.both("unknown_action_fields", unknown_zh='、'.join(sorted(map(str, unknown))), allowed_zh='、'.join(sorted(names)), unknown=sorted(map(str, unknown)), allowed=sorted(names)),
+                *_MSG.both("unknown_action_fields", unknown_zh=_MSG.text("list_sep").join(sorted(map(str, unknown))), allowed_zh=_MSG.text("list_sep").join(sorted(names)), unknown=sorted(map(str, unknown)), allowed=sorted(names)),
             )
         kw = {k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v) for k, v in data.items()}
         kw = {k: (bool(v) if k == "done" else str(v).strip()) for k, v in kw.items()}
@@ -314,14 +314,14 @@ class Cycle:
             by = dict(zip(out["period"], out["value"], strict=False))
             reasons = [r for r in out["reason"].dropna() if r]
             vals = [None if pd.isna(by.get(p)) else float(by[p]) for p in periods]
-            note = "；".join(dict.fromkeys(reasons))
+            note = _MSG.text("note_sep").join(dict.fromkeys(reasons))
         else:
             raise ParameterError(*_MSG.both("nothing_to_check"))
         present = [v for v in vals if v is not None]
         after = sum(present) / len(present) if present else None
         if after is None:
             met = None
-            note = note or "检查月份没有可用数值"
+            note = note or _MSG.text("no_check_values")
         else:
             met = after >= self.target if self.higher_is_better else after <= self.target
         self.check_result = CheckResult(
@@ -372,7 +372,7 @@ class Cycle:
         Cycle
         """
         self.act_decision = "next_cycle"
-        self.act_note = note or f"转入第 {self.round + 1} 轮：{cause}"
+        self.act_note = note or _MSG.get("next_round", round=self.round + 1, cause=cause)
         after = self.check_result.after if self.check_result and self.check_result.after is not None else self.baseline
         return Cycle(
             problem=problem or self.problem,
@@ -526,7 +526,7 @@ def check_plan(
                 "label": "",
                 "required": True,
                 "ok": False,
-                "message": "计划中还没有任何措施：至少写一项（做什么、谁来做、何时完成）。",
+                "message": _MSG.text("no_actions"),
             }
         )
     return pd.DataFrame(rows, columns=["action", "field", "label", "required", "ok", "message"])
@@ -728,7 +728,7 @@ def load_cycles(path: str | Path) -> list[Cycle]:
     missing = [s for s in _SHEETS.values() if s not in wb.sheetnames]
     if missing:
         raise DealerlabError(
-            *_MSG.both("workbook_lacks_sheets", missing_zh='、'.join(missing), missing=missing),
+            *_MSG.both("workbook_lacks_sheets", missing_zh=_MSG.text("list_sep").join(missing), missing=missing),
         )
 
     def records(sheet: str) -> list[dict]:

@@ -15,10 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dealerlab.i18n import Catalogue
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["use_chinese_font", "set_style", "find_cjk_font", "get_axes", "PALETTE", "STATUS_COLORS"]
+
+_MSG = Catalogue.load("plots/style")
 
 #: house palette (colour-blind safe, from seaborn "colorblind")
 PALETTE = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133", "#56b4e9"]
@@ -78,9 +82,7 @@ def use_chinese_font() -> str | None:
     family = find_cjk_font()
     if family is None:
         warnings.warn(
-            "未找到中文字体，图表中的中文会显示为方框。请重新安装 dealerlab（自带 Noto Sans SC），"
-            "或安装系统字体：apt-get install fonts-noto-cjk。"
-            " / No Chinese font found: reinstall dealerlab (it ships Noto Sans SC) or install fonts-noto-cjk.",
+            _MSG.text("no_cjk_font"),
             stacklevel=2,
         )
         return None

@@ -165,6 +165,42 @@ DPI = 120
 _MARGIN = 1.0
 
 
+def _titles_left_in_place(fig) -> list:
+    """The Axes of ``fig`` whose titles are drawn where they are set, without matplotlib's automatic title placement.
+
+    Before drawing a title, matplotlib measures the Axes' x and y axes (every tick label) to lift the title above
+    what may stand over the Axes: x tick labels or an x label on top, the y axis' offset text (``1e6``). For a plain
+    Axes (rectilinear, no child or aligned Axes) that placement is switched off here; :func:`_titles_in_place_held`
+    checks after the drawing that nothing stood above it. Returns the Axes switched off (switch them on again after).
+    """
+    plain = []
+    for ax in fig.axes:
+        if (getattr(ax, "_autotitlepos", None) is True and ax.name == "rectilinear" and not ax.child_axes
+                and len(fig._align_label_groups["title"].get_siblings(ax)) == 1):
+            ax._autotitlepos = False
+            plain.append(ax)
+    return plain
+
+
+def _titles_in_place_held(axes: list, renderer) -> bool:
+    """Whether the drawn titles of ``axes`` (see :func:`_titles_left_in_place`) are where matplotlib's automatic
+    placement would have left them: nothing above the Axes (x tick labels or x label on top, a y offset text) and each
+    title clear of the Axes' top edge."""
+    for ax in axes:
+        for sib in ax._twinned_axes.get_siblings(ax):
+            if sib.xaxis.get_label_position() == "top" and sib.xaxis.label.get_text():
+                return False
+            if any(t.label2.get_visible() for t in (*sib.xaxis.majorTicks, *sib.xaxis.minorTicks)):
+                return False
+            if sib.yaxis.offsetText.get_visible() and sib.yaxis.offsetText.get_text():
+                return False
+        top = ax.get_window_extent(renderer).ymax
+        for title in (ax.title, ax._left_title, ax._right_title):
+            if title.get_text() and title.get_window_extent(renderer).ymin < top:
+                return False
+    return True
+
+
 def _png_drawn_once(fig, dpi: int = DPI) -> bytes | None:
     """``fig.savefig(format="png", dpi=dpi, bbox_inches="tight")`` with one drawing instead of two.
 
@@ -197,11 +233,17 @@ def _png_drawn_once(fig, dpi: int = DPI) -> bytes | None:
     width, height = fig.get_size_inches()
     room = Bbox.from_extents(-_MARGIN, -_MARGIN, width + _MARGIN, height + _MARGIN)
     restore = adjust_bbox(fig, room, canvas.get_renderer(), dpi)
+    in_place = _titles_left_in_place(fig)
     try:
         canvas.draw()
         box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)  # inches from the room's lower left corner
+        held = _titles_in_place_held(in_place, canvas.get_renderer())
     finally:
+        for ax in in_place:
+            ax._autotitlepos = True
         restore()
+    if not held:  # something stood above an Axes: matplotlib must place its title
+        return None
     drawn = np.asarray(canvas.buffer_rgba())
     full_h, full_w = drawn.shape[:2]
     x0, y0, x1, y1 = (v * dpi for v in box.extents)

@@ -259,8 +259,7 @@ def write_metrics(long: pd.DataFrame, path, *, lang: str = "zh") -> Path:
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".json", ".xlsx"}:
         raise ParameterError(
-            f"输出文件 {path.name} 的格式不支持：请用 .csv、.json 或 .xlsx。",
-            f"Unsupported output format {path.name}: use .csv, .json or .xlsx.",
+            *_UNIT_NAMES.both("unsupported_format", name=path.name),
         )
     with atomic_file(path) as tmp:
         if suffix == ".csv":  # opened in Excel: client ids such as "=S01" are neutralised (safe_frame)

@@ -184,7 +184,7 @@ def _check_pattern(pattern) -> dict[str, float]:
     missing = [k for k in DAY_TYPES if k not in pattern]
     bad = [k for k in DAY_TYPES if k in pattern and (pattern[k] is None or pd.isna(pattern[k]) or float(pattern[k]) < 0)]
     if missing or bad:
-        raise ParameterError(*_MSG.both("bad_pattern", missing="、".join(missing + bad)))
+        raise ParameterError(*_MSG.both("bad_pattern", missing=_MSG.text("list_sep").join(missing + bad)))
     return {k: float(pattern[k]) for k in DAY_TYPES}
 
 
@@ -317,11 +317,11 @@ def day_weights(
 
 def _check_weight_table(weights: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(weights, pd.DataFrame) or not {"date", "weight"} <= set(weights.columns):
-        cols = "、".join(map(str, getattr(weights, "columns", []))) or "(none)"
+        cols = _MSG.text("list_sep").join(map(str, getattr(weights, "columns", []))) or "(none)"
         raise ParameterError(*_MSG.both("bad_weights", columns=cols))
     w = pd.to_numeric(weights["weight"], errors="coerce")
     if w.isna().any() or (w < 0).any():
-        raise ParameterError(*_MSG.both("bad_weights", columns="、".join(map(str, weights.columns))))
+        raise ParameterError(*_MSG.both("bad_weights", columns=_MSG.text("list_sep").join(map(str, weights.columns))))
     return pd.DataFrame({"date": pd.to_datetime(weights["date"]).dt.normalize(), "weight": w.astype(float)})
 
 

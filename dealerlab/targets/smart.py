@@ -164,7 +164,7 @@ def _specific(f: dict) -> _Verdict:
     if not owner:
         return _Verdict(False, "S.no_owner")
     if vague and not _DIGIT.search(statement):
-        return _Verdict(False, "S.vague", {"vague_zh": "、".join(vague), "vague_en": ", ".join(vague)})
+        return _Verdict(False, "S.vague", {"vague_zh": _MSG.text("list_sep").join(vague), "vague_en": ", ".join(vague)})
     return _Verdict(True, "S.ok", {"metric": metric, "owner": owner})
 
 

@@ -440,7 +440,7 @@ def _check_levels(frame: pd.DataFrame, levels: Sequence[str], weight: str) -> li
     missing = [c for c in [*levels, weight] if c not in frame.columns]
     if missing or not levels:
         raise ParameterError(
-            *_MSG.both("levels", missing="、".join(missing) or "(none)", columns="、".join(map(str, frame.columns)))
+            *_MSG.both("levels", missing=_MSG.text("list_sep").join(missing) or "(none)", columns=_MSG.text("list_sep").join(map(str, frame.columns)))
         )
     return levels
 

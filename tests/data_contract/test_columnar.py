@@ -169,3 +169,36 @@ def test_plain_cells_of_sliced_and_chunked_arrays(large):
     series = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(["ab", None, "abcd"], pa.large_string()).slice(1)])))
     assert columnar.maybe_longer(series, 3) and not columnar.maybe_longer(series, 4)
     assert not columnar.maybe_hash(series)
+
+
+def test_parquet_decoded_in_background_same_problems(tmp_path, monkeypatch):
+    """The loader decodes the next Parquet file while it checks one (``read_path(defer=True)``): the same
+    problems, in the same order, as reading every file at once — a file whose pages are damaged behind a sound
+    footer, a header with an unknown and a missing column, bad cells."""
+    import sys
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dealerlab.data.read import read_path
+
+    load_module = sys.modules["dealerlab.data.load"]
+
+    pq.write_table(pa.table({"store_id": ["S01", "S02"], "store_name": ["一店", "二店"]}), tmp_path / "stores.parquet")
+    pq.write_table(pa.table({"staff_id": ["E1", "E2"], "store_id": ["S01", "S09"], "名字": ["甲", "乙"],
+                             "other": ["x", "y"]}), tmp_path / "staff.parquet")
+    n = 5000
+    leads = pa.table({"lead_id": [f"L{i:05d}" for i in range(n)], "store_id": ["S01"] * n,
+                      "created_date": [f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)]})
+    pq.write_table(leads, tmp_path / "leads.parquet")
+    pq.write_table(pa.table({"visit_id": [f"V{i}" for i in range(n)], "store_id": ["S01"] * n,
+                             "lead_id": [f"L{i:05d}" for i in range(n)]}), tmp_path / "visits.parquet")
+    data = bytearray((tmp_path / "visits.parquet").read_bytes())
+    data[8:4000] = bytes(range(256)) * 15 + bytes(range(232))  # the pages, not the footer
+    (tmp_path / "visits.parquet").write_bytes(bytes(data))
+    deferred = _messages(tmp_path)
+    monkeypatch.setattr(load_module, "read_path", lambda path, progress=False, defer=False: read_path(path, progress=progress))
+    at_once = _messages(tmp_path)
+    assert deferred == at_once
+    rules = {m[0] for m in deferred}
+    assert {"parquet_invalid", "column_unknown"} <= rules, rules

@@ -54,3 +54,37 @@ def test_a_figure_legend_goes_through_savefig():
     assert H._png_drawn_once(fig) is None
     html = H.figure(fig, alt="图")
     assert html.startswith('<img class="dl-chart" alt="图" src="data:image/png;base64,')
+
+
+def _titled(kind: str):
+    set_style()
+    fig, ax = plt.subplots(figsize=(5, 3))
+    if kind == "offset":  # the y axis shows "1e7" above the Axes: the title goes over it
+        ax.plot([0, 1, 2], [3.2e7, 3.5e7, 3.1e7])
+        ax.ticklabel_format(axis="y", style="sci", scilimits=(0, 0))
+    else:
+        ax.bar(["一月", "二月"], [3, 5])
+    if kind == "top":  # x tick labels and label above the Axes
+        ax.xaxis.tick_top()
+        ax.xaxis.set_label_position("top")
+        ax.set_xlabel("月份")
+    ax.set_title("经营诊断 2026")
+    return fig
+
+
+@pytest.mark.parametrize("kind", ["plain", "top", "offset"])
+def test_a_title_is_where_savefig_puts_it(kind):
+    buf = io.BytesIO()
+    fig = _titled(kind)
+    fig.savefig(buf, format="png", dpi=H.DPI, bbox_inches="tight")
+    plt.close(fig)
+    fig = _titled(kind)
+    png = H._png_drawn_once(fig)
+    assert all(ax._autotitlepos for ax in fig.axes)  # the figure is left as it was
+    plt.close(fig)
+    if kind == "plain":  # matplotlib would not move it: drawn once, without measuring the axes for it
+        assert png is not None
+    if png is not None:
+        a, b = _pixels(buf.getvalue()), _pixels(png)
+        assert a.shape == b.shape
+        assert np.abs(a - b).mean() < 4
