@@ -347,7 +347,7 @@ def frontline_share(staff: pd.DataFrame, *, on: str | pd.Timestamp | None = None
     if by is not None:
         for key, g in st.groupby(by, sort=True):
             rows.append({by: key, "frontline": int(g["_front"].sum()), "staff": len(g)})
-    rows.append({**({by: "合计"} if by else {}), "frontline": int(st["_front"].sum()), "staff": len(st)})
+    rows.append({**({by: _MSG.text("total")} if by else {}), "frontline": int(st["_front"].sum()), "staff": len(st)})
     out = pd.DataFrame(rows)
     out["share"] = out["frontline"] / out["staff"].where(out["staff"] > 0)
     return out
@@ -427,7 +427,7 @@ def feedback_360(ratings: pd.DataFrame, *, weights=None, rater: str = "rater", s
         ow = sum(weights[r] for r in others)
         other_score = sum(float(s.loc[r, "mean"]) * weights[r] for r in others) / ow if ow else math.nan
         self_gap = float(s.loc["自评", "mean"]) - other_score if "自评" in present else math.nan
-        rows.append({"rater": "合计", "n": int(s["count"].sum()), "mean": math.nan, "weight": sum(weights.values()),
+        rows.append({"rater": _MSG.text("total"), "n": int(s["count"].sum()), "mean": math.nan, "weight": sum(weights.values()),
                      "used_weight": 1.0, "contribution": sum(r["contribution"] for r in rows), "self_gap": self_gap})
         part = pd.DataFrame(rows)
         if keys:
@@ -468,8 +468,8 @@ def pay_mix(components, *, kinds=None) -> pd.DataFrame:
     rows = [{"part": p, "kind": kinds[p], "amount": float(v), "share": float(v) / total} for p, v in components.items()]
     for kind in ("固定", "浮动"):
         amt = sum(r["amount"] for r in rows if r["kind"] == kind)
-        rows.append({"part": f"{kind}合计", "kind": kind, "amount": amt, "share": amt / total})
-    rows.append({"part": "总计", "kind": "", "amount": total, "share": 1.0})
+        rows.append({"part": _MSG.get("kind_total", kind=kind), "kind": kind, "amount": amt, "share": amt / total})
+    rows.append({"part": _MSG.text("grand_total"), "kind": "", "amount": total, "share": 1.0})
     return pd.DataFrame(rows, columns=["part", "kind", "amount", "share"])
 
 

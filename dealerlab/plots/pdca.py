@@ -179,7 +179,7 @@ def _fmt_value(key: str, v) -> str:
     if key in ("intake", "complaints"):
         return f"{v:.0f}"
     if key == "service_revenue":
-        return f"{v / 10000:.1f}万" if abs(v) >= 10000 else f"{v:.0f}"
+        return _T.get("wan", value=v / 10000) if abs(v) >= 10000 else f"{v:.0f}"
     if key == "csi_index":
         return f"{v:.0f}"
     return f"{v:.1%}"
@@ -205,12 +205,13 @@ def plot_cadence_board(table: pd.DataFrame, *, ax: Axes | None = None, title: st
     """
     check_lang(lang)
     ax = get_axes(ax, (11, 0.42 * (len(table) + 1) + 0.6))
-    freqs = ["每日", "每周", "即时", "每月"]
+    freqs = list(_FREQUENCIES)
     header = [_T.get("item", lang)] + [_FREQUENCIES.label(f, lang) for f in freqs]
     header += [_T.get("value", lang), _T.get("target", lang), _T.get("status", lang)]
     cells, colours = [], []
     for _, r in table.iterrows():
-        tgt = r["benchmark"] if pd.isna(r["target"]) else f"{_fmt_value(r['key'], r['target'])}（{r['benchmark']}）"
+        tgt = r["benchmark"] if pd.isna(r["target"]) else _T.get("target_basis", target=_fmt_value(r["key"], r["target"]),
+                                                                    basis=r["benchmark"])
         row = [r["item"]] + ["✓" if bool(r[f]) else "" for f in freqs]
         row += [_fmt_value(r["key"], r["value"]), tgt, _T.get(r["status"], lang)]
         cells.append(row)
@@ -251,10 +252,10 @@ def style_cadence(table: pd.DataFrame, *, lang: str = "zh") -> Styler:
     show = pd.DataFrame(
         {
             _T.get("item", lang): table["item"],
-            **{f: np.where(table[f], "✓", "") for f in ["每日", "每周", "即时", "每月"]},
+            **{f: np.where(table[f], "✓", "") for f in _FREQUENCIES},
             _T.get("value", lang): [_fmt_value(k, v) for k, v in zip(table["key"], table["value"], strict=True)],
             _T.get("target", lang): [
-                b if pd.isna(t) else f"{_fmt_value(k, t)}（{b}）"
+                b if pd.isna(t) else _T.get("target_basis", target=_fmt_value(k, t), basis=b)
                 for k, t, b in zip(table["key"], table["target"], table["benchmark"], strict=True)
             ],
             _T.get("status", lang): [_T.get(s, lang) for s in table["status"]],
@@ -295,7 +296,7 @@ def plot_paint_shop(
 
     check_option("value", value, ("mean_days", "mean_labor_hours", "hours_per_day", "orders"))
     ax = get_axes(ax, (9, 4.2))
-    classes = [c for c in ["大", "中", "小"] if c in set(table["damage_class"])]
+    classes = [c for c in _DAMAGE if c in set(table["damage_class"])]
     groups = list(dict.fromkeys(zip(table["store_id"], table["crew_band"], strict=True)))
     width = 0.8 / max(len(groups), 1)
     x = np.arange(len(classes))
