@@ -233,7 +233,7 @@ def _run_report(ds: Dataset, *, data, out, inputs, period, store, all_stores, la
         # kernel is still importing: every notebook takes its own rows (dealerlab.report.shared)
         wanted = store_ids if (all_stores or store is None) else [store]
         trend, _ = check_scope(ds, period=period, stores=wanted, months=ReportParams.months, lang=lang)
-        # the only kernel, once warm, computes the families this process has not taken yet (Kernels.help_with_figures)
+        # the kernels, once warm, compute the parts this process has not taken yet (Kernels.help_with_figures)
         helper = kernels.help_with_figures(cache, periods=trend, stores=wanted) if kernels is not None else None
         write_shared_figures(ds, cache, periods=trend, stores=wanted, helper=helper)
         run_jobs(jobs, workers=workers, progress=print_progress if progress else None, runtime_dir=work,

@@ -205,6 +205,29 @@ def _worker_run(job: NotebookJob) -> str:
     return _execute(job, km=_KM)
 
 
+def _worker_help(code: str) -> bool:
+    """Run ``code`` (:func:`dealerlab.report.shared.request_families`) in this worker's kernel; True once done."""
+    if _KC is None:
+        return False
+    return KernelHelp(_KM, _KC, _KC.execute(code, silent=True, store_history=False)).wait()
+
+
+class _PoolHelp:
+    """The workers' kernels helping with the run's figures (:meth:`Kernels.help_with_figures`)."""
+
+    def __init__(self, futures):
+        self.futures = futures
+
+    def wait(self) -> bool:
+        ok = True
+        for fut in self.futures:
+            try:
+                ok = bool(fut.result()) and ok
+            except Exception:  # a worker that died: the figures it took are computed by the caller
+                ok = False
+        return ok
+
+
 @contextlib.contextmanager
 def _local_kernel(runtime_dir: str | None = None) -> Iterator[object]:
     km, kc = _start_kernel(runtime_dir, False)
@@ -276,15 +299,20 @@ class Kernels:
             for _ in range(workers):  # a spawn pool starts one worker per task submitted
                 self.pool.submit(_worker_ping)
 
-    def help_with_figures(self, data: str | os.PathLike, *, periods: list[str], stores: list[str]) -> KernelHelp | None:
-        """Ask the run's only kernel to compute, once it has warmed up, the run's figures that this process has not
-        taken yet (:func:`dealerlab.report.shared.compute_families`, from the data pickle ``data``); pass the result to
-        :func:`~dealerlab.report.shared.write_shared_figures`. None for a pool of kernels (their workers are busy
-        with notebooks) or a kernel without a client."""
-        if self.kc is None or self.km is None:
-            return None
+    def help_with_figures(self, data: str | os.PathLike, *, periods: list[str], stores: list[str]):
+        """Ask the kernels to compute, once they have warmed up, the run's figures that this process has not taken
+        yet (:func:`dealerlab.report.shared.compute_families`, from the data pickle ``data``); pass the result to
+        :func:`~dealerlab.report.shared.write_shared_figures` (its ``wait()``: True once every kernel asked is done).
+        A pool's kernels are asked through their workers (no notebook runs before the figures are written). None for
+        a kernel without a client."""
         from dealerlab.report.shared import request_families
 
+        if self.pool is not None:
+            code = request_families(data, periods=periods, stores=stores)
+            with _signals_deferred():
+                return _PoolHelp([self.pool.submit(_worker_help, code) for _ in range(self.workers)])
+        if self.kc is None or self.km is None:
+            return None
         code = request_families(data, periods=periods, stores=stores)
         return KernelHelp(self.km, self.kc, self.kc.execute(code, silent=True, store_history=False))
 

@@ -56,6 +56,28 @@ def _families() -> list[str]:
     return [f for f in FAMILY_ORDER if f in registry.FAMILIES] + [f for f in registry.FAMILIES if f not in FAMILY_ORDER]
 
 
+#: a run of more stores than this splits each family's figures into parts of stores (:func:`_units`)
+CHUNK_STORES = 10
+
+
+def _units(stores: list[str]) -> list[tuple[str, list[str]]]:
+    """The parts of a run's figures that the CLI and its kernels take one by one: every family (largest first), and
+    for a run of more than :data:`CHUNK_STORES` stores each family in three parts of stores (each store-month's
+    figures depend on that store's data only; the policy family alone is ~0.2 CPU s a store, 10 s at 50 stores, which
+    one process would otherwise compute while the kernels wait). A part is named after its family (``policy``), or
+    ``policy-1`` … when split."""
+    n = len(stores)
+    size = n if n <= CHUNK_STORES else -(-n // 3)
+    chunks = [stores[i:i + size] for i in range(0, n, size)] or [stores]
+    if len(chunks) == 1:
+        return [(family, stores) for family in _families()]
+    return [(f"{family}-{k}", chunk) for family in _families() for k, chunk in enumerate(chunks, 1)]
+
+
+def _family_of(unit: str) -> str:
+    return unit if unit in registry.FAMILIES else unit.rsplit("-", 1)[0]
+
+
 def _part_path(data: Path, family: str) -> Path:
     return data.with_name(f"figures-{family}.pkl")
 
@@ -87,12 +109,12 @@ def compute_families(data: str | os.PathLike, ds: Dataset | None = None) -> list
     path = Path(data).resolve()
     request = json.loads(path.with_name(PART_REQUEST).read_text(encoding="utf-8"))
     done = []
-    for family in _families():
+    for family, stores in _units(request["stores"]):
         if not _claim(path, family):
             continue
         if ds is None:
             ds = unpickle_cached(str(path), os.path.getmtime(path))
-        part = figures.compute(ds, periods=request["periods"], stores=request["stores"], metrics=registry.ids(family))
+        part = figures.compute(ds, periods=request["periods"], stores=stores, metrics=registry.ids(_family_of(family)))
         out = _part_path(path, family)
         tmp = out.with_suffix(".tmp")
         with open(tmp, "wb") as fh:
@@ -109,9 +131,10 @@ def write_shared_figures(ds: Dataset, data: str | os.PathLike, *, periods: list[
     (:data:`SHARED_NAME`); :meth:`ReportContext.open` takes its rows from there (:func:`shared_figures`). Each
     store-month's figures depend on that store's data only, so a store's slice equals what it would compute.
 
-    ``helper``: the run's kernel was asked to help (:func:`request_families`); ``helper.wait()`` returns once it
-    has finished (True) or failed (False). Then each process computes the families the other has not taken
-    (:func:`compute_families`), the families the helper could not finish are computed here, and the parts are put
+    ``helper``: the run's kernel (a batch: each worker's kernel) was asked to help (:func:`request_families`);
+    ``helper.wait()`` returns once it has finished (True) or failed (False). Then each process computes the parts
+    (:func:`_units`: a family, or a family for a third of the stores) the others have not taken
+    (:func:`compute_families`), the parts a helper could not finish are computed here, and the parts are put
     in the long format's one order: the same table as :func:`dealerlab.figures.compute` in one go."""
     periods, stores = list(periods), list(stores)
     if helper is not None:
@@ -120,12 +143,13 @@ def write_shared_figures(ds: Dataset, data: str | os.PathLike, *, periods: list[
         staff = figures.compute(ds, periods=periods, stores=stores, metrics=_per_staff_ids(), by_staff=True)
         helper.wait()
         parts = []
-        for family in _families():
+        for family, part_stores in _units(stores):
             try:
                 with open(_part_path(path, family), "rb") as fh:
                     parts.append(pickle.load(fh))
             except (OSError, EOFError, pickle.UnpicklingError):  # taken by a helper that failed: computed here
-                parts.append(figures.compute(ds, periods=periods, stores=stores, metrics=registry.ids(family)))
+                parts.append(figures.compute(ds, periods=periods, stores=part_stores,
+                                             metrics=registry.ids(_family_of(family))))
         store = order_long(pd.concat(parts, ignore_index=True), stores=None, periods=None,
                            metrics=list(registry.METRICS))
     else:

@@ -129,13 +129,16 @@ class _Helper:
 
 
 @pytest.mark.parametrize("fail", [False, True])
-@pytest.mark.parametrize("stores", [["S01"], ["S01", "S02", "S03"]])
-def test_figures_computed_by_two_processes_equal_one_compute(tmp_path, fail, stores):
+@pytest.mark.parametrize("stores", [["S01"], ["S01", "S02", "S03"], "split"])
+def test_figures_computed_by_two_processes_equal_one_compute(tmp_path, monkeypatch, fail, stores):
     from pandas.testing import assert_frame_equal
 
     from dealerlab.datasets import load_demo
     from dealerlab.report import shared
 
+    if stores == "split":  # a large group: each family in parts of stores, taken by either process
+        monkeypatch.setattr(shared, "CHUNK_STORES", 1)
+        stores = ["S01", "S02", "S03"]
     ds = load_demo()
     trend, _ = check_scope(ds, period="2026-10", stores=stores, months=6)
     alone, helped = tmp_path / "a" / "dataset.pkl", tmp_path / "b" / "dataset.pkl"
@@ -152,8 +155,10 @@ def test_figures_computed_by_two_processes_equal_one_compute(tmp_path, fail, sto
     for key in ("store", "staff", "group"):
         if key in a:
             assert_frame_equal(a[key], b[key], check_exact=True)
-    # every family computed once, by one side or the other
-    assert all(helped.with_name(f"figures-{f}.claim").exists() for f in shared.FAMILY_ORDER)
+    # every part computed once, by one side or the other
+    units = [u for u, _ in shared._units(stores)]
+    assert len(units) == len(shared.FAMILY_ORDER) * (1 if shared.CHUNK_STORES >= len(stores) else 3)
+    assert all(helped.with_name(f"figures-{u}.claim").exists() for u in units)
 
 
 def test_a_batch_kernel_does_not_fork_its_store_reports(tmp_path, monkeypatch):
