@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from dealerlab import _batch as batch
@@ -287,12 +288,25 @@ class ReportContext:
     def series(self, metric: str, *, store_id: str | None = None) -> pd.Series:
         """``metric`` over the trend window (period → value) for the report's store, a store, or the group."""
         sid = store_id if store_id is not None else self.params.store_id
-        by_metric = self.cached(("_series", sid), lambda: {  # the store's rows by metric, split once
-            k: g.set_index("period")["value"] for k, g in self._rows(sid).groupby("metric", sort=False, observed=True)})
-        got = by_metric.get(metric)
-        if got is None:
+
+        def split():  # the store's rows by metric, split once: (metric → row positions, their month's place in
+            # the trend window (-1 outside), the values as float64, the index every series gets)
             rows = self._rows(sid)
-            got = rows[rows["metric"] == metric].set_index("period")["value"]
+            place = {p: i for i, p in enumerate(self.periods)}
+            at = [place.get(p, -1) for p in rows["period"].tolist()]
+            index = rows.iloc[:0].set_index("period")["value"].reindex(self.periods).index
+            return (rows.groupby("metric", sort=False, observed=True).indices, np.asarray(at, dtype="int64"),
+                    rows["value"].astype("float64").to_numpy(), index)
+
+        groups, at, values, index = self.cached(("_series", sid), split)
+        where = groups.get(metric)
+        if where is not None and len(where) == len(set(at[where].tolist())) and (at[where] >= 0).all():
+            # the metric's months, each once and in the window: placed directly (what reindex below gives)
+            out = np.full(len(index), np.nan)
+            out[at[where]] = values[where]
+            return pd.Series(out, index=index, name="value")
+        rows = self._rows(sid)
+        got = rows[rows["metric"] == metric].set_index("period")["value"]
         return got.reindex(self.periods).astype("float64")
 
     def _period_value(self, metric: str, period: str, store_id: str | None) -> float:

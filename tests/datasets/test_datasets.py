@@ -87,7 +87,11 @@ def test_bundled_csvs_are_the_default_seed_output(gen, repo_root, tmp_path):
 def test_bundled_readme_is_current(gen, repo_root):
     from dealerlab.datasets.docs import render_readme
 
-    assert (repo_root / "datasets" / "README.md").read_text(encoding="utf-8") == render_readme(gen)
+    assert (repo_root / "datasets" / "README.md").read_text(encoding="utf-8") == render_readme(gen), (
+        "datasets/README.md (the demo's data dictionary, built from the schema and dealerlab/data/enums.toml) is stale: "
+        "regenerate it with `PYTHONPATH=. python -c \"from dealerlab.datasets.demo_io import build_demo; "
+        "build_demo('datasets')\"` and check that the diff is only your change"
+    )
 
 
 def test_load_demo_from_another_cwd_equals_generate(gen, tmp_path, monkeypatch):

@@ -69,3 +69,26 @@ def test_no_citation_of_a_document_outside_the_repository():
             if re.search(r"(?<![/\w])(DOMAIN|DATA|STYLE)\.md", line):
                 bare.append(f"{path.relative_to(ROOT)}:{n}")
     assert not bare, f"cite docs/DOMAIN.md, docs/DATA.md or docs/STYLE.md: {bare}"
+
+
+#: enumerations docs/DATA.md gives as examples or in prose rather than as the full ``{…}`` list, and why
+_ENUMS_NOT_LISTED = {
+    "role": "DATA.md §3.2 lists the usual roles, ending with …",
+    "target_metric": "DATA.md §3.15 gives examples (e.g. 销量, …)",
+    "policy_basis": "its canonical values are metric ids, named in DATA.md's prose",
+}
+
+
+def test_data_md_lists_every_enumeration_as_enums_toml_does():
+    """A value added to dealerlab/data/enums.toml is also added to its ``{…}`` list in docs/DATA.md §3 (same values,
+    same order), so the contract the client reads does not go stale."""
+    import tomllib
+
+    enums = tomllib.loads((ROOT / "dealerlab" / "data" / "enums.toml").read_text(encoding="utf-8"))
+    text = re.sub(r"\s*\n\s*", " ", (DOCS / "DATA.md").read_text(encoding="utf-8"))
+    listed = {tuple(v.strip() for v in m.split(",")) for m in re.findall(r"\{([^{}]*)\}", text)}
+    assert set(_ENUMS_NOT_LISTED) <= set(enums), f"_ENUMS_NOT_LISTED names a table enums.toml lacks: {_ENUMS_NOT_LISTED}"
+    stale = {name: list(table) for name, table in enums.items()
+             if name not in _ENUMS_NOT_LISTED and tuple(table) not in listed}
+    assert not stale, ("enumerations of dealerlab/data/enums.toml whose {…} list in docs/DATA.md §3 differs (write the "
+                       f"canonical values in the file's order; then regenerate datasets/README.md, see its top): {stale}")

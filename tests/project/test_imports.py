@@ -138,6 +138,10 @@ def test_lowest_layer_imports_nothing_above_it():
 #: the modules allowed to read a file of the package while they are imported: the exercise modules of the course build
 #: their exercises when imported, from their content file (dealerlab/exercises/course/_content.py says so)
 READS_AT_IMPORT = "dealerlab/exercises/course/"
+#: what they may read then: their own content files (course/*.toml), and, because exercises/course/targets.py computes
+#: its model answers with dealerlab.targets when imported, these (a known wart: do not add to it; compute on first use)
+READS_WHILE_BUILDING = ("dealerlab/data/holidays_cn.csv", "dealerlab/messages/targets/days.toml",
+                        "dealerlab/messages/targets/rebalance.toml", "dealerlab/messages/targets/split.toml")
 
 
 def test_every_module_imports_in_isolation():
@@ -148,6 +152,7 @@ def test_every_module_imports_in_isolation():
         "import importlib, os, sys\n"
         "package = os.path.realpath('dealerlab') + os.sep\n"
         "allowed = os.path.realpath(sys.argv[1])\n"
+        f"extra = {READS_WHILE_BUILDING!r}\n"
         "reads = []\n"
         "def _building_exercises():\n"
         "    f = sys._getframe(2)\n"
@@ -160,7 +165,8 @@ def test_every_module_imports_in_isolation():
         "    if event != 'open' or not isinstance(args[0], (str, bytes, os.PathLike)):\n"
         "        return\n"
         "    path = os.path.realpath(os.fsdecode(args[0]))\n"
-        "    if path.startswith(package) and not path.endswith(('.py', '.pyc')) and not _building_exercises():\n"
+        "    exempt = (path.startswith(allowed) and path.endswith('.toml')) or os.path.relpath(path) in extra\n"
+        "    if path.startswith(package) and not path.endswith(('.py', '.pyc')) and not (exempt and _building_exercises()):\n"
         "        reads.append(f'{current} reads {os.path.relpath(path)} when imported')\n"
         "sys.addaudithook(_audit)\n"
         "failed = []\n"
