@@ -120,6 +120,8 @@ def shown_text(text: str) -> str:
 
 _TRUE = {"是", "y", "yes", "1", "1.0", "true", "t", "对", "√", "✓", "✔", "有"}
 _FALSE = {"否", "n", "no", "0", "0.0", "false", "f", "错", "×", "✗", "✘", "无"}
+#: (true, false) as a Chinese workbook writes them: the template's drop-down, ``write(headers="zh")``; read back above
+YES_NO_ZH = ("是", "否")
 
 
 def normalize_text(value: str) -> str:

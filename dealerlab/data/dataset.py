@@ -86,7 +86,7 @@ class Dataset:
     def __post_init__(self) -> None:
         unknown = set(self.tables) - set(TABLES)
         if unknown:
-            raise ParameterError(*_TEXT.both("unknown_tables", tables="、".join(sorted(map(str, unknown)))))
+            raise ParameterError(*_TEXT.both("unknown_tables", tables=_TEXT.text("list_sep").join(sorted(map(str, unknown)))))
 
     @classmethod
     def from_frames(cls, frames: Mapping[str, pd.DataFrame], *, source: str = "", warnings: Iterable[Problem] = ()) -> Dataset:

@@ -31,11 +31,15 @@ from dealerlab.data.read import _CsvError, read_path
 from dealerlab.data.schema import TABLE_ORDER, TABLES
 from dealerlab.data.validate import ProblemLog, check_chunk, check_columns, check_references, check_table, problem
 from dealerlab.errors import DataValidationError
+from dealerlab.i18n import Catalogue
 
 __all__ = ["load", "REQUIRED_TABLES", "collect"]
 
 #: tables a client dataset must have
 REQUIRED_TABLES = ("stores",)
+
+#: the progress lines (both languages in one line, as the other progress lines of the loader)
+_MSG = Catalogue.load("data/load")
 
 
 def _fill_store(chunk: pd.DataFrame, store_id: str) -> pd.DataFrame:
@@ -114,7 +118,7 @@ def _check_all(path: Path, result, executor, *, progress: bool, today: pd.Timest
         spec = TABLES[name]
         log.extend(check_columns(spec, raw.labels, raw.source, raw.header_row, n_stores=None if name == "stores" else n_stores))
         if progress:
-            print(f"校验 {spec.zh}（{raw.source}）… / checking {name}", file=sys.stderr, flush=True)
+            print(_MSG.get("checking", table_zh=spec.zh, source=raw.source, table=name), file=sys.stderr, flush=True)
         parts, row_parts = [], []
         try:
             for chunk, rows in raw.chunks():

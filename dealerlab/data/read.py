@@ -41,6 +41,7 @@ from dealerlab.data.coerce import CellIssue
 from dealerlab.data.schema import TABLES, Table
 from dealerlab.data.validate import problem
 from dealerlab.errors import Problem
+from dealerlab.i18n import Catalogue
 
 __all__ = [
     "RawTable",
@@ -64,6 +65,12 @@ IGNORED_SHEETS = {"readme", "说明", "使用说明", "lists", "_lists", "下拉
 _BRACKETS = re.compile(r"[(\[（【［〔<《].*?[)\]）】］〕>》]")
 _SQUEEZE = re.compile(r"[\s_\-*:：·.、]+")
 _LEADING_NUMBER = re.compile(r"^\d+[.、)\s_\-]*")
+#: what may follow a table's name in a sheet or file name: 潜客表 (with or without the other suffixes), 潜客数据
+_TABLE_SUFFIX = "表"
+_NAME_SUFFIXES = ("", "sheet", "数据", "明细")
+
+#: the messages of the reader: the texts it puts into the problems' placeholders, its progress line
+_MSG = Catalogue.load("data/read")
 
 
 def match_key(text) -> str:
@@ -80,7 +87,7 @@ def _table_keys() -> dict[str, str]:
     for t in TABLES.values():
         for k in (t.name, t.zh, t.name.replace("_", " ")):
             keys[match_key(k)] = t.name
-            keys[match_key(k) + "表"] = t.name
+            keys[match_key(k) + _TABLE_SUFFIX] = t.name
     return keys
 
 
@@ -91,7 +98,7 @@ def table_for_name(name: str) -> str | None:
     if key in keys:
         return keys[key]
     key = match_key(_LEADING_NUMBER.sub("", unicodedata.normalize("NFKC", str(name)).strip()))
-    for suffix in ("", "sheet", "数据", "明细"):
+    for suffix in _NAME_SUFFIXES:
         if key.endswith(suffix) and key[: len(key) - len(suffix) or None] in keys:
             return keys[key[: len(key) - len(suffix) or None]]
     return None
@@ -218,7 +225,7 @@ def _header_problems(spec, cells, found, source, header_row) -> tuple[dict[str, 
         name = keys.get(match_key(cell))
         if name is not None:  # a second column meaning the same thing
             problems.append(problem("column_duplicate", spec.name, source, row=header_row, column=str(cell).strip(),
-                                    column_zh=spec.column(name).zh, column_en=name, other=f"「{labels[name]}」/「{str(cell).strip()}」"))
+                                    column_zh=spec.column(name).zh, column_en=name, other=_MSG.get("two_labels", first=labels[name], second=str(cell).strip())))
         else:
             text = str(cell).strip()
             unique = text if text not in taken else f"{text}_{i + 1}"
@@ -229,7 +236,7 @@ def _header_problems(spec, cells, found, source, header_row) -> tuple[dict[str, 
 
 
 def _no_header(spec, source, n_rows) -> Problem:
-    expected = "、".join(c.zh for c in spec.columns if c.required) or spec.columns[0].zh
+    expected = _MSG.text("list_sep").join(c.zh for c in spec.columns if c.required) or spec.columns[0].zh
     return problem("header_not_found", spec.name, source, row=1, scan=min(HEADER_SCAN, max(n_rows, 1)), expected=expected)
 
 
@@ -579,7 +586,7 @@ def read_csv_table(path: Path, spec: Table, result: ReadResult, *, progress: boo
                 if blank.any():
                     frame, rows = frame[~blank], rows[~blank]
                 if progress:
-                    print(f"  {source}: 已读取 {done:,} 行 / {done:,} rows read", file=sys.stderr, flush=True)
+                    print(_MSG.get("rows_read", source=source, done=done), file=sys.stderr, flush=True)
                 yield frame.reset_index(drop=True), rows
         except pd.errors.EmptyDataError:
             return
@@ -606,9 +613,9 @@ class _CsvError(Exception):
             self.row = int(m.group(1)) + 1
             self.detail = self.detail.replace(m.group(0), f"line {self.row}")
         if "EOF inside string" in self.detail:
-            self.detail_zh = "引号没有闭合（从这一行开始的英文双引号 \" 没有配对）"
+            self.detail_zh = _MSG.get("csv_open_quote")
         elif m := re.search(r"Expected (\d+) fields.*saw (\d+)", self.detail):
-            self.detail_zh = f"这一行有 {m.group(2)} 个字段，表头只有 {m.group(1)} 个"
+            self.detail_zh = _MSG.get("csv_fields", saw=m.group(2), expected=m.group(1))
         else:
             self.detail_zh = self.detail
 
@@ -618,7 +625,7 @@ class _CsvError(Exception):
         shown = value if len(value) <= 20 else value[:20] + "…"
         err = cls(f"line {row}: a value in column {column} (\"{shown}\"), right of the header's {width} columns — "
                   "a comma inside an unquoted value shifts the row; quote the value or remove the cell", 0)
-        err.detail_zh = (f"第 {column} 列有值「{shown}」，但表头只有 {width} 列：这一行的值可能因某个值里含有逗号而错位")
+        err.detail_zh = _MSG.get("csv_beyond_header", column=column, shown=shown, width=width)
         return err
 
 
@@ -718,22 +725,22 @@ def _regular_inside(f: Path, folder: Path | None) -> tuple[bool, str, str]:
     try:
         st = os.stat(f)
     except OSError:
-        return False, "无法访问的链接或文件", "a broken link or unreadable entry"
+        return False, *_MSG.both("entry.unreadable")
     if stat.S_ISDIR(st.st_mode):
         return False, "dir", "dir"
     if stat.S_ISFIFO(st.st_mode):
-        return False, "命名管道 FIFO", "a named pipe (FIFO)"
+        return False, *_MSG.both("entry.fifo")
     if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
-        return False, "设备文件", "a device"
+        return False, *_MSG.both("entry.device")
     if stat.S_ISSOCK(st.st_mode):
-        return False, "套接字", "a socket"
+        return False, *_MSG.both("entry.socket")
     if not stat.S_ISREG(st.st_mode):
-        return False, "特殊文件", "a special file"
+        return False, *_MSG.both("entry.special")
     if folder is not None and f.is_symlink():
         try:
             f.resolve(strict=True).relative_to(folder.resolve(strict=True))
         except (ValueError, OSError):
-            return False, "指向文件夹以外的链接", "a link leading out of the folder"
+            return False, *_MSG.both("entry.outside_link")
     return True, "", ""
 
 
@@ -762,7 +769,7 @@ def read_path(path: str | Path, *, progress: bool = False, defer: bool = False) 
             ok, kind, kind_en = _regular_inside(f, path)
             if not ok:
                 if kind == "dir" and suffix != ".parquet":  # a folder named leads.csv: never skip a table silently
-                    kind, kind_en = "文件夹", "a folder"
+                    kind, kind_en = _MSG.both("entry.folder")
                 if kind != "dir":
                     result.seen.add(name)
                     result.problems.append(problem("file_special", name, f.name, name=f.name, kind=kind, kind_en=kind_en))

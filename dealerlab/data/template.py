@@ -22,6 +22,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dealerlab._options import check_lang
+from dealerlab.data.coerce import YES_NO_ZH
+from dealerlab.data.read import NOTES_MARKER
 from dealerlab.data.schema import TABLES, Column, Table
 from dealerlab.i18n import Catalogue, pick
 
@@ -59,7 +61,7 @@ def notes_text(col: Column, lang: str = "zh") -> str:
         parts.append(_MSG.get("pii", lang))
     if col.note:
         parts.append(col.note)
-    return "说明：" + "｜".join(parts)
+    return _MSG.get("notes_cell", marker=NOTES_MARKER, parts=_MSG.text("notes_sep").join(parts))
 
 
 def _sheet_name(t: Table, lang: str) -> str:
@@ -134,7 +136,7 @@ def write_template(path, *, lang: str = "zh") -> Path:
                 ws.column_dimensions[letter].number_format = "@"
             elif col.kind == "date":
                 ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
-            values = list(col.enum) if col.enum else (["是", "否"] if col.kind == "bool" else None)
+            values = list(col.enum) if col.enum else (list(YES_NO_ZH) if col.kind == "bool" else None)
             if not values:
                 continue
             inline = '"' + ",".join(values) + '"'

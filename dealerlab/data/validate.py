@@ -81,6 +81,8 @@ EARLIEST = pd.Timestamp("1950-01-01")
 RATE_COLUMNS = {("monthly_finance", "tax_rate"), ("monthly_finance", "capital_cost_rate"), ("oem_policy", "threshold")}
 #: targets.target / stretch may be a percent when the row's metric is a rate (its name says so)
 RATE_METRIC = re.compile(r"率|占比|比例|比重|rate|ratio|share|%", re.I)
+#: the leads.status values of a closed lead (won, lost): such a lead needs its closed_date
+_CLOSED_STATUSES = ("成交", "战败")
 #: Excel's own limit on the characters of one cell
 MAX_CELL_CHARS = 32767
 #: what Excel writes for an error cell (also into a CSV it saves)
@@ -185,7 +187,7 @@ def _label(labels: dict[str, str], col: Column) -> str:
 
 
 def _allowed(col: Column) -> tuple[str, str]:
-    zh = "、".join(col.enum or {})
+    zh = MESSAGES.text("list_sep").join(col.enum or {})
     en = ", ".join(f"{k} ({v})" if k != v else k for k, v in (col.enum or {}).items())
     return zh, en
 
@@ -346,7 +348,7 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
                         idx = np.flatnonzero(mask)
                         for i, v in zip(idx[:MAX_PER_RULE], _pick(raw_values, idx[:MAX_PER_RULE])):
                             log.add(problem("id_invisible", spec.name, source, row=int(rows[i]), column=label,
-                                            value=shown_text(str(v)), chars="、".join(invisible_chars(str(v))), **fmt))
+                                            value=shown_text(str(v)), chars=MESSAGES.text("list_sep").join(invisible_chars(str(v))), **fmt))
                         # the error stands; the id without its invisible characters keeps other tables' references
                         # to it from being blamed as well
                         cleaned = raw_values.astype(object).where(mask, None).map(_c.strip_invisible)
@@ -386,8 +388,8 @@ def check_chunk(spec: Table, raw: pd.DataFrame, rows: np.ndarray, labels: dict[s
     # leads: won/lost need a closed_date
     if spec.name == "leads" and "status" in frame:
         closed = frame["closed_date"] if "closed_date" in frame else pd.Series(pd.NaT, index=frame.index)
-        need = frame["status"].isin(["成交", "战败"]).fillna(False).to_numpy() & closed.isna().to_numpy()
-        label = labels.get("closed_date") or labels.get("status") or "结案日期"
+        need = frame["status"].isin(list(_CLOSED_STATUSES)).fillna(False).to_numpy() & closed.isna().to_numpy()
+        label = labels.get("closed_date") or labels.get("status") or spec.column("closed_date").zh
         idx = np.flatnonzero(need)
         for i, st in zip(idx[:MAX_PER_RULE], _pick(frame["status"], idx[:MAX_PER_RULE])):
             log.add(problem("closed_date_required", "leads", source, row=int(rows[i]), column=label, value="", status=st))
@@ -443,7 +445,7 @@ def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict
         dup = sub.duplicated(keep="first").to_numpy()
         if dup.any():
             first_pos = _first_positions(sub.groupby(list(natural), dropna=False, sort=False).ngroup().to_numpy())
-            key_zh = "、".join(spec.column(c).zh for c in natural)
+            key_zh = MESSAGES.text("list_sep").join(spec.column(c).zh for c in natural)
             key_en = ", ".join(natural)
             label = _label(labels, spec.column(natural[-1]))
             for i in np.flatnonzero(dup)[:MAX_PER_RULE]:
@@ -467,6 +469,11 @@ def check_table(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict
         rule(spec, frame, rows, labels, source, log)
 
 
+def _tier_what(spec: Table, name: str) -> tuple[str, str]:
+    """The (zh, en) name of the tier column ``name`` in the tier_order message: its contract name, ``lump sum``."""
+    return spec.column(name).zh, name.replace("_", " ")
+
+
 def _check_tiers(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dict[str, str], source: str, log: ProblemLog) -> None:
     """oem_policy: within one store × month × item, a higher threshold pays at least as much (per unit and lump sum)."""
     need = ("item", "threshold")
@@ -487,7 +494,7 @@ def _check_tiers(spec: Table, frame: pd.DataFrame, rows: np.ndarray, labels: dic
         prev = None
         for r in g.itertuples(index=False):
             if prev is not None and r.threshold > prev.threshold and (r.amount < best_amount or r.lump < best_lump):
-                what = ("每台返利", "amount per unit") if r.amount < best_amount else ("一次性奖励", "lump sum")
+                what = _tier_what(spec, "amount_per_unit" if r.amount < best_amount else "lump_sum")
                 log.add(problem("tier_order", spec.name, source, row=int(rows[r.pos]), column=label, value=_shown(r.threshold),
                                 other_value=_shown(prev.threshold), item=item, what_zh=what[0], what_en=what[1]))
             best_amount, best_lump = max(best_amount, r.amount), max(best_lump, r.lump)

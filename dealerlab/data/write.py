@@ -21,6 +21,7 @@ import pandas as pd
 
 from dealerlab._io import atomic_dir, atomic_file
 from dealerlab._options import check_option
+from dealerlab.data.coerce import YES_NO_ZH
 from dealerlab.data.schema import TABLES
 from dealerlab.i18n import Catalogue
 
@@ -98,7 +99,7 @@ def _export_frame(name: str, df: pd.DataFrame, *, headers: str, for_excel: bool)
                 continue
             s = out[col.name]
             if col.kind == "bool":
-                yes, no = ("是", "否") if headers == "zh" else ("TRUE", "FALSE")
+                yes, no = YES_NO_ZH if headers == "zh" else ("TRUE", "FALSE")
                 out[col.name] = pd.Series(np.where(s.isna(), None, np.where(s.fillna(False).astype(bool), yes, no)), index=s.index, dtype=object)
             elif col.kind == "number":
                 v = s.dropna()

@@ -17,7 +17,6 @@ CEILING: dict[str, int] = {
     "dealerlab/cli.py": 61,
     "dealerlab/course.py": 3,
     "dealerlab/doctor.py": 2,
-    "dealerlab/data/": 52,
     "dealerlab/datasets/commands.py": 1,
     "dealerlab/datasets/demo_io.py": 1,
     "dealerlab/datasets/docs.py": 47,

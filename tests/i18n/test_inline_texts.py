@@ -56,6 +56,17 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | str, str]] = {
     # --- m1: allowed data found while converting (edit only your block) ---
     # --- m2: allowed data found while converting (edit only your block) ---
     # --- m3: allowed data found while converting (edit only your block) ---
+    "dealerlab/data/read.py": (("NOTES_MARKER", "IGNORED_SHEETS", "_BRACKETS", "_SQUEEZE", "_LEADING_NUMBER",
+                                "_TABLE_SUFFIX", "_NAME_SUFFIXES"),
+                               "the names the reader matches: the notes-row marker 说明, the template's own sheets, the "
+                               "brackets and separators of a header, the suffixes of a sheet name (表, 数据, 明细)"),
+    "dealerlab/data/coerce.py": (("_TRUE", "_FALSE", "YES_NO_ZH", "_DATE_RE", "_NUM_JUNK", "_PERIOD_RE"),
+                                 "what a typed cell may hold: yes/no words (是/否, 对/错), dates and months with "
+                                 "年/月/日, a number's 元/人民币"),
+    "dealerlab/data/validate.py": (("RATE_METRIC", "_CLOSED_STATUSES"),
+                                   "the words that make a metric name a rate (率, 占比); the leads.status enum values "
+                                   "of a closed lead (成交, 战败)"),
+    "dealerlab/data/defaults.py": (("OVERALL_ITEM",), "the surveys.item value every response carries (总体满意度)"),
     # --- m4: allowed data found while converting (edit only your block) ---
     # --- m5: allowed data found while converting (edit only your block) ---
     # --- m6: allowed data found while converting (edit only your block) ---
@@ -86,7 +97,6 @@ PENDING: dict[str, str] = {
     "dealerlab/datasets/docs.py": "open",
     "dealerlab/hub/dashboard.py": "open",
     # --- m3 converting (one block per engineer: edit only your block) ---
-    "dealerlab/data/": "open",
     # --- m4 converting (one block per engineer: edit only your block) ---
     "dealerlab/accounts.py": "msgb",
     "dealerlab/csi.py": "msgb",
