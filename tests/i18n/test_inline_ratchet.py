@@ -32,15 +32,6 @@ CEILING: dict[str, int] = {
     "dealerlab/kpi/library.py": 11,
     "dealerlab/kpi/scoring.py": 3,
     "dealerlab/policy/": 32,
-    "dealerlab/report/context.py": 4,
-    "dealerlab/report/deck.py": 2,
-    "dealerlab/report/execute.py": 1,
-    "dealerlab/report/export.py": 4,
-    "dealerlab/report/finding.py": 2,
-    "dealerlab/report/fmt.py": 8,
-    "dealerlab/report/labels.py": 43,
-    "dealerlab/report/layout.py": 7,
-    "dealerlab/report/sections/": 74,
 }
 
 
