@@ -70,6 +70,9 @@ def unit_name(unit: str, lang: str = "zh") -> str:
     -------
     str
     """
+    if unit == "decimal":  # a plain number: no unit word
+        check_lang(lang)
+        return ""
     return pick(lang, *_UNIT_NAMES.get(unit, (unit, unit)))
 
 
