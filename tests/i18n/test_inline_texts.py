@@ -61,6 +61,15 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "dealerlab/datasets/docs.py": (("_VALUES",), "the enum values the README's cases select rows by (钣喷, 销售顾问 …)"),
     # --- m3: allowed data found while converting (edit only your block) ---
     # --- m4: allowed data found while converting (edit only your block) ---
+    "dealerlab/accounts.py": (("TIERS", "IMPORTANT_INDUSTRIES", "CONTACT_LEVELS"),
+                              "values the code matches: the tier column's values (TIERS_EN gives their English, "
+                              "report/labels their labels) and accounts.industry / contact_level enumeration values"),
+    "dealerlab/csi.py": (("RATER", "KANO", "QUADRANTS", "QSCV_OF_ITEM"),
+                         "values the code matches: survey_items.rater / kano_class enumeration values, the quadrant "
+                         "column's values (labelled through csi.labels), the item names of data/survey_items.csv"),
+    "dealerlab/retention.py": (("MAINTENANCE", "_LEAD_VALUES", "_DEMO_VALUES", "POINT_KINDS"),
+                               "values the code matches or writes: ro_type / lead channel and status enumeration "
+                               "values, the synthetic demo base's values, the kind words a points ledger's input holds"),
     # --- m5: allowed data found while converting (edit only your block) ---
     "dealerlab/funnel/benchmarks.py": (("BUSINESS_TYPES", "DEFAULT_BUSINESS", "_FULL_WIDTH_PERCENT"),
                                        "the business types of stores.business (enum values, the keys of a benchmarks "
@@ -120,9 +129,6 @@ PENDING: dict[str, str] = {
     # --- m3 converting (one block per engineer: edit only your block) ---
     "dealerlab/data/": "open",
     # --- m4 converting (one block per engineer: edit only your block) ---
-    "dealerlab/accounts.py": "msgb",
-    "dealerlab/csi.py": "msgb",
-    "dealerlab/retention.py": "msgb",
     # --- m5 converting (one block per engineer: edit only your block) ---
     # --- m6 converting (one block per engineer: edit only your block) ---
     # --- m7 converting (one block per engineer: edit only your block) ---
