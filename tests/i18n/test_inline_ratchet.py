@@ -31,7 +31,6 @@ CEILING: dict[str, int] = {
     "dealerlab/kpi/formula.py": 13,
     "dealerlab/kpi/library.py": 11,
     "dealerlab/kpi/scoring.py": 3,
-    "dealerlab/policy/": 32,
     "dealerlab/report/context.py": 4,
     "dealerlab/report/deck.py": 2,
     "dealerlab/report/execute.py": 1,
