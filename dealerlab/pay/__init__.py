@@ -53,6 +53,14 @@ STATUS_ELIMINATED = "淘汰"
 STATUS_SUSPENDED = "停岗"
 STATUS_KEPT = "保留"
 CONSULTANT = "销售顾问"
+#: the targets metrics a team reward is paid on (values of targets.metric)
+_METRICS = ("销量", "售后产值")
+#: the departments per_head counts (values of staff.department)
+_DEPARTMENTS = ("销售部", "售后部")
+#: the self-rating group of a 360° review (a value of the rater column)
+_SELF = "自评"
+#: the two kinds of pay part (values of pay_mix's kind column)
+_KINDS = ("固定", "浮动")
 
 
 def bonus(base: float, individual: float, team: float, *, cap: float = 1.2) -> float:
@@ -127,8 +135,8 @@ def bonus_table(ds: Dataset, *, periods=None, stores=None, base: float = 10_000,
     units = consultant_units(ds, periods=periods, stores=stores)
     sales = ds["sales"].assign(period=lambda d: month(d["invoice_date"]))
     store_units = sales.groupby(["store_id", "period"]).size().rename("store_units").reset_index()
-    out = units.merge(_targets(ds, "销量", staff_level=True), on=["store_id", "staff_id", "period"], how="left")
-    store_t = _targets(ds, "销量", staff_level=False).rename(columns={"target": "store_target"})
+    out = units.merge(_targets(ds, _METRICS[0], staff_level=True), on=["store_id", "staff_id", "period"], how="left")
+    store_t = _targets(ds, _METRICS[0], staff_level=False).rename(columns={"target": "store_target"})
     out = out.merge(store_units, on=["store_id", "period"], how="left").merge(store_t, on=["store_id", "period"], how="left")
     out["store_units"] = out["store_units"].fillna(0)
     out["individual"] = out["units"] / out["target"].where(out["target"] > 0)
@@ -184,7 +192,7 @@ def team_reward(months: pd.DataFrame, *, reward: float = 5_000, period="period",
     return pd.DataFrame(rows, columns=["period", "target", "actual", "hit", "paid", "pool_after", "shortfall_pooled", "lapsed"])
 
 
-def team_reward_table(ds: Dataset, *, metric: str = "销量", stores=None, reward: float = 5_000) -> pd.DataFrame:
+def team_reward_table(ds: Dataset, *, metric: str = _METRICS[0], stores=None, reward: float = 5_000) -> pd.DataFrame:
     """:func:`team_reward` for every store team, from the store-level targets of ``metric`` and the actuals.
 
     ``metric`` 销量 (units, all channels) or 售后产值 (service revenue by close_date — the seed's after-sales case).
@@ -194,8 +202,8 @@ def team_reward_table(ds: Dataset, *, metric: str = "销量", stores=None, rewar
     DataFrame
         ``store_id`` + the columns of :func:`team_reward`.
     """
-    check_option("metric", metric, ("销量", "售后产值"))
-    if metric == "销量":
+    check_option("metric", metric, _METRICS)
+    if metric == _METRICS[0]:
         ev = ds["sales"].assign(period=lambda d: month(d["invoice_date"]))
         actual = ev.groupby(["store_id", "period"]).size().rename("actual")
     else:
@@ -304,10 +312,10 @@ def per_head(ds: Dataset, *, periods, stores=None) -> pd.DataFrame:
     for p in periods:
         start, end = month_bounds(p)
         for sid, st in staff.groupby("store_id"):
-            for dept in ("销售部", "售后部"):
+            for dept in _DEPARTMENTS:
                 d = st[st["department"] == dept]
                 hc = (_headcount(d, start).sum() + _headcount(d, end).sum()) / 2
-                if dept == "销售部":
+                if dept == _DEPARTMENTS[0]:
                     s = sales[(sales["store_id"] == sid) & (sales["period"] == p)]
                     units = float(len(s))
                     revenue = float(s["price"].sum()) + (float(add_rev.get((sid, p), 0.0)) if addons is not None else 0.0)
@@ -423,10 +431,10 @@ def feedback_360(ratings: pd.DataFrame, *, weights=None, rater: str = "rater", s
         rows = [{"rater": r, "n": int(s.loc[r, "count"]), "mean": float(s.loc[r, "mean"]), "weight": weights[r],
                  "used_weight": weights[r] / total, "contribution": float(s.loc[r, "mean"]) * weights[r] / total}
                 for r in present]
-        others = [r for r in present if r != "自评"]
+        others = [r for r in present if r != _SELF]
         ow = sum(weights[r] for r in others)
         other_score = sum(float(s.loc[r, "mean"]) * weights[r] for r in others) / ow if ow else math.nan
-        self_gap = float(s.loc["自评", "mean"]) - other_score if "自评" in present else math.nan
+        self_gap = float(s.loc[_SELF, "mean"]) - other_score if _SELF in present else math.nan
         rows.append({"rater": _MSG.text("total"), "n": int(s["count"].sum()), "mean": math.nan, "weight": sum(weights.values()),
                      "used_weight": 1.0, "contribution": sum(r["contribution"] for r in rows), "self_gap": self_gap})
         part = pd.DataFrame(rows)
@@ -466,7 +474,7 @@ def pay_mix(components, *, kinds=None) -> pd.DataFrame:
     if total <= 0:
         raise ParameterError(*_MSG.both("no_total"))
     rows = [{"part": p, "kind": kinds[p], "amount": float(v), "share": float(v) / total} for p, v in components.items()]
-    for kind in ("固定", "浮动"):
+    for kind in _KINDS:
         amt = sum(r["amount"] for r in rows if r["kind"] == kind)
         rows.append({"part": _MSG.get("kind_total", kind=kind), "kind": kind, "amount": amt, "share": amt / total})
     rows.append({"part": _MSG.text("grand_total"), "kind": "", "amount": total, "share": 1.0})

@@ -89,7 +89,7 @@ def eva_table(finance: pd.DataFrame) -> pd.DataFrame:
     f["nopat"] = f["operating_profit"] * (1 - f["tax_rate"])
     f["capital_charge"] = f["invested_capital"] * f["capital_cost_rate"] / 12
     f["eva"] = f["nopat"] - f["capital_charge"]
-    f["basis"] = "月"
+    f["basis"] = _MSG.text("basis_month")
     return f
 
 
@@ -255,36 +255,38 @@ class Worksheet:
         return Path(path)
 
 
-def step_worksheet(title: str = "商用车市场 STEP 分析") -> Worksheet:
-    """A STEP (PEST) worksheet: social, technological, economic, political boxes with prompts from seed 003."""
-    return Worksheet("STEP", title, {
-        "social": ("社会 Social", "Social", "客户结构、购车习惯、人口与城镇化"),
-        "technological": ("技术 Technological", "Technological", "新能源、智能网联、排放标准"),
-        "economic": ("经济 Economic", "Economic", "GDP、物流与基建投资、融资成本"),
-        "political": ("政策 Political", "Political", "治超、排放升级、以旧换新补贴"),
-    })
+_STEP_BOXES = ("social", "technological", "economic", "political")
+_SWOT_BOXES = ("strengths", "weaknesses", "opportunities", "threats")
 
 
-def swot_worksheet(title: str = "门店 SWOT 分析") -> Worksheet:
-    """A SWOT worksheet: strengths, weaknesses, opportunities, threats."""
-    return Worksheet("SWOT", title, {
-        "strengths": ("优势 Strengths", "Strengths", "我们做得比对手好的地方"),
-        "weaknesses": ("劣势 Weaknesses", "Weaknesses", "客户抱怨最多、指标最差的地方"),
-        "opportunities": ("机会 Opportunities", "Opportunities", "市场和政策带来的新需求"),
-        "threats": ("威胁 Threats", "Threats", "竞品、价格战、政策收紧"),
-    })
+def _boxes(keys: tuple[str, ...]) -> dict[str, tuple[str, str, str]]:
+    """Box id → (zh title, en title, prompt), from messages/pay/value.toml."""
+    return {k: (_MSG.text(f"box.{k}", "zh"), _MSG.text(f"box.{k}", "en"), _MSG.text(f"prompt.{k}")) for k in keys}
+
+
+def step_worksheet(title: str | None = None) -> Worksheet:
+    """A STEP (PEST) worksheet: social, technological, economic, political boxes with prompts from seed 003.
+
+    ``title`` defaults to 商用车市场 STEP 分析.
+    """
+    return Worksheet("STEP", _MSG.text("step_title") if title is None else title, _boxes(_STEP_BOXES))
+
+
+def swot_worksheet(title: str | None = None) -> Worksheet:
+    """A SWOT worksheet: strengths, weaknesses, opportunities, threats.
+
+    ``title`` defaults to 门店 SWOT 分析.
+    """
+    return Worksheet("SWOT", _MSG.text("swot_title") if title is None else title, _boxes(_SWOT_BOXES))
 
 
 # ------------------------------------------------------------------------------------------------------------------
 # the deeper value-driver tree of seed 003「价值驱动因素」: revenue = price × units; cost = cost of sales (per unit) +
 # selling/admin expenses; invested capital = inventory + receivables + fixed capital
 
-#: inputs of :func:`driver_tree` (zh labels)
-TREE_INPUTS = {
-    "price": "平均单价", "units": "数量（台）", "unit_cost": "单位销售成本", "expenses": "销售/管理费用",
-    "tax_rate": "所得税率", "inventory": "存货", "receivables": "应收款", "fixed_capital": "固定资本",
-    "capital_cost_rate": "资本成本率（年）",
-}
+#: inputs of :func:`driver_tree`: key → (zh, en) labels, from messages/pay/value.toml
+TREE_INPUTS = _MSG.pairs("tree_input", ("price", "units", "unit_cost", "expenses", "tax_rate", "inventory",
+                                        "receivables", "fixed_capital", "capital_cost_rate"))
 
 
 def driver_tree(*, price: float, units: float, unit_cost: float, expenses: float, tax_rate: float, inventory: float,
@@ -317,7 +319,7 @@ def driver_tree(*, price: float, units: float, unit_cost: float, expenses: float
                 receivables=receivables, fixed_capital=fixed_capital, capital_cost_rate=capital_cost_rate)
     for k, v in vals.items():
         if v is None or v < 0:
-            raise ParameterError(*_MSG.both("negative_input", label=TREE_INPUTS[k], k=k))
+            raise ParameterError(*_MSG.both("negative_input", label=TREE_INPUTS.label(k), k=k))
     revenue = price * units
     cos = unit_cost * units
     op = revenue - cos - expenses
@@ -325,20 +327,20 @@ def driver_tree(*, price: float, units: float, unit_cost: float, expenses: float
     capital = inventory + receivables + fixed_capital
     charge = capital * capital_cost_rate
     rows = [
-        ("eva", None, "经济增加值 EVA", nopat - charge),
-        ("nopat", "eva", "税后经营利润", nopat),
-        ("capital_charge", "eva", "资本成本", charge),
-        ("operating_profit", "nopat", "经营利润", op),
-        ("revenue", "operating_profit", "收入 = 价格 × 数量", revenue),
-        ("price", "revenue", "价格", price),
-        ("units", "revenue", "数量", units),
-        ("cost_of_sales", "operating_profit", "销售成本", cos),
-        ("unit_cost", "cost_of_sales", "单位成本", unit_cost),
-        ("expenses", "operating_profit", "销售/管理费用", expenses),
-        ("invested_capital", "capital_charge", "投入资本", capital),
-        ("inventory", "invested_capital", "存货", inventory),
-        ("receivables", "invested_capital", "应收款", receivables),
-        ("fixed_capital", "invested_capital", "固定资本", fixed_capital),
+        ("eva", None, _MSG.text("tree.eva"), nopat - charge),
+        ("nopat", "eva", _MSG.text("tree.nopat"), nopat),
+        ("capital_charge", "eva", _MSG.text("tree.capital_charge"), charge),
+        ("operating_profit", "nopat", _MSG.text("tree.operating_profit"), op),
+        ("revenue", "operating_profit", _MSG.text("tree.revenue"), revenue),
+        ("price", "revenue", _MSG.text("tree.price"), price),
+        ("units", "revenue", _MSG.text("tree.units"), units),
+        ("cost_of_sales", "operating_profit", _MSG.text("tree.cost_of_sales"), cos),
+        ("unit_cost", "cost_of_sales", _MSG.text("tree.unit_cost"), unit_cost),
+        ("expenses", "operating_profit", _MSG.text("tree.expenses"), expenses),
+        ("invested_capital", "capital_charge", _MSG.text("tree.invested_capital"), capital),
+        ("inventory", "invested_capital", _MSG.text("tree.inventory"), inventory),
+        ("receivables", "invested_capital", _MSG.text("tree.receivables"), receivables),
+        ("fixed_capital", "invested_capital", _MSG.text("tree.fixed_capital"), fixed_capital),
     ]
     return pd.DataFrame(rows, columns=["node", "parent", "label", "value"])
 
@@ -375,12 +377,12 @@ def driver_what_if(base: Mapping[str, float], changes: Mapping[str, float]) -> p
         d = dict(base)
         d[k] = d[k] * (1 + c)
         after = _eva(d)
-        rows.append({"driver": k, "label": TREE_INPUTS[k], "change": c, "eva_before": before, "eva_after": after,
+        rows.append({"driver": k, "label": TREE_INPUTS.label(k), "change": c, "eva_before": before, "eva_after": after,
                      "delta": after - before})
     d = dict(base)
     for k, c in changes.items():
         d[k] = d[k] * (1 + c)
     after = _eva(d)
-    rows.append({"driver": "all", "label": "合计", "change": math.nan, "eva_before": before, "eva_after": after,
+    rows.append({"driver": "all", "label": _MSG.text("total"), "change": math.nan, "eva_before": before, "eva_after": after,
                  "delta": after - before})
     return pd.DataFrame(rows)

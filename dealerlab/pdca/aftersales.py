@@ -63,6 +63,12 @@ BOOTH_THRESHOLD = 0.60
 
 _MSG = Catalogue.load("pdca/aftersales")
 
+#: data-contract values this module selects on: service_orders.pay_type (customer pay), ro_type (body and paint) and
+#: damage_class (heavy, medium, light: their display order)
+_CUSTOMER_PAY = "客户付费"
+_BODY_PAINT = "钣喷"
+_DAMAGE_ORDER = {"大": 0, "中": 1, "小": 2}
+
 # --------------------------------------------------------------------------------------------------------------------
 # helpers
 
@@ -122,7 +128,7 @@ def intake(
     orders, grid, missing = _start(orders, periods, stores, columns, needs="pay_type")
     if missing is not None:
         return missing
-    paid = orders[orders["pay_type"].astype("string").eq("客户付费").fillna(False)]
+    paid = orders[orders["pay_type"].astype("string").eq(_CUSTOMER_PAY).fillna(False)]
     return _long.finish(_long.amount(_sum_by(paid, "open_date", 1, grid)))
 
 
@@ -455,7 +461,7 @@ def paint_shop_by_crew(
         a throughput: light jobs that sit as long as heavy ones have a low value).
     """
     orders = _long.renamed(orders, columns)
-    df = orders[orders["ro_type"].astype("string").eq("钣喷").fillna(False)]
+    df = orders[orders["ro_type"].astype("string").eq(_BODY_PAINT).fillna(False)]
     if stores is not None:
         df = df[df["store_id"].isin(_stores(stores))]
     if periods is not None:
@@ -466,7 +472,7 @@ def paint_shop_by_crew(
     work = pd.DataFrame(
         {
             "store_id": df["store_id"].astype("string"),
-            "crew_band": np.where(size >= large_crew, f"大班组(≥{large_crew}人)", f"小班组(≤{large_crew - 1}人)"),
+            "crew_band": np.where(size >= large_crew, _MSG.get("crew_large", n=large_crew), _MSG.get("crew_small", n=large_crew - 1)),
             "damage_class": df["damage_class"].astype("string"),
             "crew": df["crew_id"].astype("string") if "crew_id" in df else pd.NA,
             "hours": df["labor_hours"].astype(float) if "labor_hours" in df else np.nan,
@@ -482,6 +488,5 @@ def paint_shop_by_crew(
     )
     out["hours_per_day"] = out["mean_labor_hours"] / out["mean_days"]
     out = out.reset_index()
-    order = {"大": 0, "中": 1, "小": 2}
-    out = out.assign(_d=out["damage_class"].map(order)).sort_values(["store_id", "crew_band", "_d"]).drop(columns="_d")
+    out = out.assign(_d=out["damage_class"].map(_DAMAGE_ORDER)).sort_values(["store_id", "crew_band", "_d"]).drop(columns="_d")
     return out.reset_index(drop=True)

@@ -27,7 +27,7 @@ module, on the store's selling days — so a board read on the 15th is not "bad"
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,20 +48,50 @@ __all__ = ["CADENCE", "DEFAULT_BENCHMARKS", "cadence_table", "complaint_status",
 
 _MSG = Catalogue.load("pdca/cadence")
 
+#: the four check frequencies of seed 001 (the columns of the cadence table's tick grid)
 FREQUENCIES = ("每日", "每周", "即时", "每月")
-_FREQ_EN = {"每日": "daily", "每周": "weekly", "即时": "immediately", "每月": "monthly"}
+_DAILY, _WEEKLY, _AT_ONCE, _MONTHLY = FREQUENCIES
+#: frequency → its key in messages/pdca/cadence.toml (frequency.<key>: the zh and en names)
+_FREQ_KEYS = dict(zip(FREQUENCIES, ("daily", "weekly", "immediately", "monthly")))
 
-#: item key → (zh, en, metric id or None, frequencies ticked in seed 001)
-CADENCE = [
-    ("first_time_fix", "一次修复率", "First-time fix", "first_time_fix", ("每日", "每周", "每月")),
-    ("parts_fill_rate", "零件即时供应率", "Parts fill rate", "parts_fill_rate", ("每日", "每周", "每月")),
-    ("intake", "入库台数（客户付费）", "Customer-pay intake", "intake", ("每日", "每周", "每月")),
-    ("service_revenue", "售后产值（销售额/利润）", "Service revenue", "service_revenue", ("每周", "每月")),
-    ("complaints", "客户投诉（苦情）", "Complaints", None, ("即时", "每月")),
-    ("csi_index", "CSI指数", "CSI index", "csi_index", ("每月",)),
-    ("turnover", "员工离职率（ES）", "Staff turnover (ES)", "turnover", ("每月",)),
-    ("site_patrol", "现场巡视", "Site patrols", None, ("每日",)),
-]
+#: item key → (metric id or None, frequencies ticked in seed 001); the items' names are in messages/pdca/cadence.toml
+_ITEMS = {
+    "first_time_fix": ("first_time_fix", (_DAILY, _WEEKLY, _MONTHLY)),
+    "parts_fill_rate": ("parts_fill_rate", (_DAILY, _WEEKLY, _MONTHLY)),
+    "intake": ("intake", (_DAILY, _WEEKLY, _MONTHLY)),
+    "service_revenue": ("service_revenue", (_WEEKLY, _MONTHLY)),
+    "complaints": (None, (_AT_ONCE, _MONTHLY)),
+    "csi_index": ("csi_index", (_MONTHLY,)),
+    "turnover": ("turnover", (_MONTHLY,)),
+    "site_patrol": (None, (_DAILY,)),
+}
+
+
+_ITEM_NAMES = _MSG.pairs("item", tuple(_ITEMS))
+
+
+class _Cadence(Sequence):
+    """The cadence items as ``(key, zh, en, metric id or None, frequencies)`` rows; the names are read from
+    messages/pdca/cadence.toml on first use (nothing is read at import)."""
+
+    def _rows(self) -> list[tuple[str, str, str, str | None, tuple[str, ...]]]:
+        return [(key, *_ITEM_NAMES[key], metric, freqs) for key, (metric, freqs) in _ITEMS.items()]
+
+    def __getitem__(self, index):
+        return self._rows()[index]
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(_ITEMS)
+
+    def __repr__(self) -> str:
+        return repr(self._rows())
+
+
+#: item key → (zh, en, metric id or None, frequencies ticked in seed 001), one row per item
+CADENCE = _Cadence()
 
 #: item → (good line, watch line, higher is better); ``None`` lines = relative to target/own history
 DEFAULT_BENCHMARKS: dict[str, tuple[float, float, bool]] = {
@@ -244,7 +274,7 @@ def cadence_table(
     for key, zh, en, metric, freqs in CADENCE:
         row = {"key": key, "item": pick(lang, zh, en)}
         first = next(f for f in FREQUENCIES if f in freqs)
-        row["frequency"] = first if lang == "zh" else _FREQ_EN[first]
+        row["frequency"] = _MSG.get(f"frequency.{_FREQ_KEYS[first]}", lang)
         for f in FREQUENCIES:
             row[f] = f in freqs
         row["metric"] = metric or ""

@@ -76,17 +76,34 @@ def _hint(name: str) -> str:
 
 _VAGUE_WHO = ("大家", "全员", "全体", "相关人员", "相关部门", "各部门", "有关人员", "所有人", "待定", "某人")
 
-#: the eight steps of a PDCA cycle (the classic quality-circle breakdown), stage → steps
-EIGHT_STEPS = [
-    ("P", 1, "现状调查，找出问题", "Study the current state, find the problem"),
-    ("P", 2, "分析产生问题的各种原因", "Analyse every possible cause"),
-    ("P", 3, "找出主要原因（要因）", "Find the main cause"),
-    ("P", 4, "针对主要原因制定对策计划（5W1H）", "Plan countermeasures against it (5W1H)"),
-    ("D", 5, "按计划实施对策", "Carry out the plan"),
-    ("C", 6, "检查效果：对比目标与实际", "Check the effect against the target"),
-    ("A", 7, "巩固成果，形成标准", "Standardise what worked"),
-    ("A", 8, "遗留问题转入下一个循环", "Carry what is left into the next cycle"),
-]
+
+_STEP_TEXTS = _MSG.pairs("step", [str(n) for n in range(1, 9)])
+
+
+class _EightSteps(Sequence):
+    """The eight steps of a PDCA cycle as ``(stage, number, zh, en)`` rows; the texts are read from
+    messages/pdca/cycle.toml on first use (nothing is read at import)."""
+
+    _STAGES = "PPPPDCAA"
+
+    def _rows(self) -> list[tuple[str, int, str, str]]:
+        return [(stage, n, *_STEP_TEXTS[str(n)]) for n, stage in enumerate(self._STAGES, start=1)]
+
+    def __getitem__(self, index):
+        return self._rows()[index]
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._STAGES)
+
+    def __repr__(self) -> str:
+        return repr(self._rows())
+
+
+#: the eight steps of a PDCA cycle (the classic quality-circle breakdown): ``(stage, number, zh, en)``
+EIGHT_STEPS = _EightSteps()
 
 _DECISIONS = ("standardise", "next_cycle")
 

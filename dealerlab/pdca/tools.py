@@ -21,16 +21,11 @@ __all__ = ["BONES", "BONES_EN", "fishbone", "rate_by", "peer_compare"]
 
 _MSG = Catalogue.load("pdca/tools")
 
-#: the six bones (6M) in drawing order → what each collects
-BONES = {
-    "人": "人员：技能、经验、责任心、培训",
-    "机": "设备：工具、举升机、诊断仪、烤房",
-    "料": "材料：零件、油料、备件质量与供应",
-    "法": "方法：作业标准、流程、派工、终检",
-    "环": "环境：场地、照明、节奏、客户沟通",
-    "测": "测量：检测、试车、记录与数据",
-}
-BONES_EN = {"人": "Man", "机": "Machine", "料": "Material", "法": "Method", "环": "Environment", "测": "Measurement"}
+#: the six bones (6M) in drawing order: the values of the fishbone table's bone column
+_BONE_NAMES = ("人", "机", "料", "法", "环", "测")
+#: bone → (zh, en) of what each collects, from messages/pdca/tools.toml
+BONES = _MSG.pairs("bone", _BONE_NAMES)
+BONES_EN = dict(zip(_BONE_NAMES, ("Man", "Machine", "Material", "Method", "Environment", "Measurement")))
 
 
 def fishbone(effect: str, causes: Mapping[str, Iterable[str]]) -> pd.DataFrame:
@@ -57,9 +52,9 @@ def fishbone(effect: str, causes: Mapping[str, Iterable[str]]) -> pd.DataFrame:
     if not str(effect or "").strip():
         raise ParameterError(*_MSG.both("no_effect"))
     from_en = {v.lower(): k for k, v in BONES_EN.items()}
-    grouped: dict[str, list[str]] = {b: [] for b in BONES}
+    grouped: dict[str, list[str]] = {b: [] for b in _BONE_NAMES}
     for bone, items in causes.items():
-        key = bone if bone in BONES else from_en.get(str(bone).strip().lower())
+        key = bone if bone in _BONE_NAMES else from_en.get(str(bone).strip().lower())
         if key is None:
             raise ParameterError(
                 *_MSG.both("unknown_bone", bone=bone, bones_en=', '.join(BONES_EN.values())),

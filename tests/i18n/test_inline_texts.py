@@ -59,6 +59,19 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | str, str]] = {
     # --- m4: allowed data found while converting (edit only your block) ---
     # --- m5: allowed data found while converting (edit only your block) ---
     # --- m6: allowed data found while converting (edit only your block) ---
+    "dealerlab/pay/__init__.py": (("STATUS_ELIMINATED", "STATUS_SUSPENDED", "STATUS_KEPT", "STATUS_REVIVED", "CONSULTANT",
+                                   "_METRICS", "_DEPARTMENTS", "_SELF", "_KINDS", "FEEDBACK_WEIGHTS", "PAY_PARTS",
+                                   "POINT_RULES"),
+                                  "data-contract values it selects on (staff role and department, targets metric), the "
+                                  "bottom-out statuses it writes, and the keys the rules match their input against "
+                                  "(rater groups, pay parts and their kinds, points reasons)"),
+    "dealerlab/pdca/aftersales.py": (("_CUSTOMER_PAY", "_BODY_PAINT", "_DAMAGE_ORDER"),
+                                     "service_orders values it selects on (pay_type, ro_type, damage_class)"),
+    "dealerlab/pdca/cadence.py": (("FREQUENCIES", "_TARGET_METRIC", "_SERIOUS"),
+                                  "the tick grid's column names; targets.metric and complaint severity values"),
+    "dealerlab/pdca/cycle.py": (("_VAGUE_WHO", "_SHEETS"), "the words that make a typed who vague (input grammar); the "
+                                                           "sheet names of the workbook it writes and reads back"),
+    "dealerlab/pdca/tools.py": (("_BONE_NAMES",), "the six bones (人机料法环测): the values fishbone accepts and writes"),
     # --- m7: allowed data found while converting (edit only your block) ---
     "dealerlab/plots/accounts.py": (("TIER_COLORS",), "the tiers' colours, keyed by the values of the tier column"),
     "dealerlab/plots/kpi.py": (("PERSPECTIVE_COLORS",), "the perspectives' colours, keyed by a KPI card's perspective "
@@ -117,8 +130,6 @@ PENDING: dict[str, str] = {
     "dealerlab/kpi/library.py": "open",
     "dealerlab/kpi/scoring.py": "open",
     # --- m6 converting (one block per engineer: edit only your block) ---
-    "dealerlab/pay/": "msgb",
-    "dealerlab/pdca/": "msgb",
     # --- m7 converting (one block per engineer: edit only your block) ---
     # --- end of PENDING ---
 }
