@@ -55,10 +55,13 @@ __all__ = [
     "contact_gaps",
 ]
 
-VALUE, IMPORTANCE, POTENTIAL, GENERAL = "价值型", "重要型", "潜力型", "一般"
-TIERS = (VALUE, IMPORTANCE, POTENTIAL, GENERAL)
+#: the values of the tier column, in precedence order: value, importance, potential, general
+TIERS = ("价值型", "重要型", "潜力型", "一般")
+VALUE, IMPORTANCE, POTENTIAL, GENERAL = TIERS
 TIERS_EN = {VALUE: "value", IMPORTANCE: "importance", POTENTIAL: "potential", GENERAL: "general"}
 IMPORTANT_INDUSTRIES = ("党政军", "国有企业")
+#: the values of accounts.contact_level this module tests: top management, staff level
+CONTACT_LEVELS = {"top": "高层", "staff": "基层"}
 
 _MSG = Catalogue.load("accounts")
 
@@ -174,7 +177,7 @@ def _important(frame: pd.DataFrame) -> pd.Series:
     return (
         frame["industry"].isin(IMPORTANT_INDUSTRIES).fillna(False).astype(bool)
         | (frame["fleet_size"].astype("float64") >= 10).fillna(False).astype(bool)
-        | (frame["contact_level"] == "高层").fillna(False).astype(bool)
+        | (frame["contact_level"] == CONTACT_LEVELS["top"]).fillna(False).astype(bool)
     )
 
 
@@ -366,25 +369,36 @@ def account_profile(ds: Dataset, account_id: str, *, as_of=None) -> dict:
 # relationship building, the B2B sales process, customer equity (seeds 000「大客户关系管理步骤」, 002「BTB销售过程管理」,
 # 003「客户终身价值」)
 
-#: the four steps of key-account relationship management → (what the step achieves, typical actions, owner)
-RELATION_STEPS = {
-    "建立": ("认识对的人，让客户愿意谈", "收集客户信息、找到决策链、首次拜访、试驾/样车体验", "大客户经理"),
-    "维系": ("让客户持续满意，不给对手机会", "定期走访、个性化服务、关怀（节日、生日）、更新客户档案", "大客户经理 + 服务顾问"),
-    "巩固": ("把关系从个人变成组织之间的", "多层级对接（高层互访）、竞争对手动态跟踪、流失预警、服务协议", "销售经理 / 总经理"),
-    "发展": ("在老客户身上做出新生意", "增购、置换、金融和保险方案、转介绍同行", "大客户经理"),
+# The course tables below are texts kept in messages/accounts.toml; the module attributes are built on first use
+# (module ``__getattr__``), so nothing is read at import:
+# RELATION_STEPS — the four steps of key-account relationship management → (what the step achieves, typical actions,
+# owner); BUILD_METHODS — the five ways to build a relationship → how (the seed names them; the content is the
+# course's); B2B_STAGES — the stages of a fleet (B2B) deal in order.
+
+
+def _relation_steps() -> dict[str, tuple[str, str, str]]:
+    head = "relation_step."
+    steps = dict.fromkeys(k[len(head):].split(".")[0] for k in _MSG.keys() if k.startswith(head))
+    return {s: tuple(_MSG.text(f"{head}{s}.{part}") for part in ("goal", "actions", "owner")) for s in steps}
+
+
+RELATION_STEPS: dict[str, tuple[str, str, str]]
+BUILD_METHODS: dict[str, str]
+B2B_STAGES: tuple[str, ...]
+
+_TABLES = {
+    "RELATION_STEPS": _relation_steps,
+    "BUILD_METHODS": lambda: {k: zh for k, (zh, _en) in _MSG.pairs("build_method").items()},
+    "B2B_STAGES": lambda: tuple(zh for zh, _en in _MSG.pairs("b2b_stage").values()),
 }
 
-#: the five ways to build a relationship (the seed names them; the content is the course's)
-BUILD_METHODS = {
-    "空降式": "从高层切入：通过引荐或高层互访先见到决策者，再自上而下铺开",
-    "剥茧式": "从外围逐层深入：先结识司机、车队长，再到采购、分管领导，一层一层接近决策者",
-    "雷达式": "广撒网收集信息：招标公告、政府采购网、行业协会、新闻，先找到有需求的客户",
-    "网络式": "借人脉：老客户转介绍、商会、同乡同学，让信任沿着关系网传过去",
-    "机会式": "抓事件：客户车辆抛锚救援、新项目开工、展会、车辆年检高峰，趁机建立联系",
-}
 
-#: the stages of a fleet (B2B) deal in order
-B2B_STAGES = ("获得线索", "首次拜访", "需求确认", "方案报价", "谈判/投标", "签约")
+def __getattr__(name: str):
+    """The course tables of :data:`_TABLES`, read from the catalogue on first use."""
+    if name in _TABLES:
+        value = globals()[name] = _TABLES[name]()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def b2b_funnel(counts) -> pd.DataFrame:
@@ -490,6 +504,6 @@ def contact_gaps(tiers: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``store_id, account_id, account_name, industry, tier, contact_level, monetary`` — highest 24-month money first.
     """
-    t = tiers[tiers["tier"].isin([VALUE, IMPORTANCE]) & (tiers["contact_level"] == "基层")]
+    t = tiers[tiers["tier"].isin([VALUE, IMPORTANCE]) & (tiers["contact_level"] == CONTACT_LEVELS["staff"])]
     cols = ["store_id", "account_id", "account_name", "industry", "tier", "contact_level", "monetary"]
     return t.sort_values("monetary", ascending=False)[cols].reset_index(drop=True)

@@ -30,6 +30,14 @@ _MSG = Catalogue.load("cli")
 
 _ARG_ERRORS = Catalogue.load("cli.arg_errors")
 
+#: the --help texts of the commands and options (one text each, whatever --lang: the parser is built before it is read)
+_HELP = Catalogue.load("cli.help")
+
+
+def _h(key: str) -> str:
+    """The help text ``key`` of :data:`_HELP`."""
+    return _HELP.text(key)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with its usage errors in the user's language (Chinese by default) and exit code 1 — a mistyped
@@ -56,126 +64,125 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_lang(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="输出语言 / output language (default zh)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help=_h("lang"))
 
 
 def _add_force(p: argparse.ArgumentParser, *, folder: bool = False) -> None:
-    extra = "（文件夹输出只替换 dealerlab 自己写的文件夹，--force 也不例外）" if folder else ""
-    p.add_argument("--force", action="store_true",
-                   help=f"覆盖已存在、但不是 dealerlab 写的输出文件{extra} / overwrite an existing file dealerlab did not write")
+    extra = _h("force_folder") if folder else ""
+    p.add_argument("--force", action="store_true", help=_HELP.get("force", "zh", extra=extra))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="dealerlab", description="dealerlab：汽车经销商管理训练与诊断工具")
+    parser = _Parser(prog="dealerlab", description=_h("description"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("validate", help="校验客户数据 / validate client data")
-    p.add_argument("path", help="工作簿 .xlsx，或 CSV/Parquet 文件夹")
-    p.add_argument("--progress", action="store_true", help="显示进度 / show progress")
+    p = sub.add_parser("validate", help=_h("validate.help"))
+    p.add_argument("path", help=_h("validate.path"))
+    p.add_argument("--progress", action="store_true", help=_h("validate.progress"))
     _add_lang(p)
 
-    p = sub.add_parser("template", help="生成空白客户数据模板 / write the empty client workbook")
+    p = sub.add_parser("template", help=_h("template.help"))
     p.add_argument("-o", "--output", required=True)
     _add_force(p)
     _add_lang(p)
 
-    p = sub.add_parser("doctor", help="检查运行环境 / check the set-up")
+    p = sub.add_parser("doctor", help=_h("doctor.help"))
     _add_lang(p)
 
-    p = sub.add_parser("datasets", help="合成数据 / synthetic data")
+    p = sub.add_parser("datasets", help=_h("datasets.help"))
     dsub = p.add_subparsers(dest="datasets_command", required=True)
-    g = dsub.add_parser("generate", help="生成合成经销商集团 / generate a synthetic dealer group")
-    g.add_argument("-o", "--output", required=True, help="输出文件夹（CSV/Parquet）或 .xlsx 文件")
+    g = dsub.add_parser("generate", help=_h("datasets.generate.help"))
+    g.add_argument("-o", "--output", required=True, help=_h("datasets.generate.output"))
     g.add_argument("--stores", type=int, default=3)
     g.add_argument("--months", type=int, default=12)
-    g.add_argument("--end", default="2026-10", help="最后一个月 YYYY-MM")
+    g.add_argument("--end", default="2026-10", help=_h("datasets.generate.end"))
     g.add_argument("--seed", type=int, default=20261023)
-    g.add_argument("--commercial-share", type=float, default=1 / 3, help="商用车门店占比")
-    g.add_argument("--scale", type=float, default=1.0, help="规模系数（客流、工单量倍数）")
+    g.add_argument("--commercial-share", type=float, default=1 / 3, help=_h("datasets.generate.commercial_share"))
+    g.add_argument("--scale", type=float, default=1.0, help=_h("datasets.generate.scale"))
     g.add_argument("--format", choices=["csv", "parquet", "xlsx"], default="csv")
     _add_force(g, folder=True)
     _add_lang(g)
 
-    p = sub.add_parser("metrics", help="计算指标长表 / compute the metrics table")
+    p = sub.add_parser("metrics", help=_h("metrics.help"))
     p.add_argument("data")
     p.add_argument("--period", required=True, help="YYYY-MM")
-    p.add_argument("--months", type=int, default=1, help="向前包含的月数")
+    p.add_argument("--months", type=int, default=1, help=_h("metrics.months"))
     p.add_argument("--store", default=None)
     p.add_argument("-o", "--output", required=True, help=".csv / .json / .xlsx")
     _add_force(p)
     _add_lang(p)
 
-    p = sub.add_parser("findings", help="排序的发现清单 / the ranked findings list")
+    p = sub.add_parser("findings", help=_h("findings.help"))
     p.add_argument("data")
     p.add_argument("--period", required=True, help="YYYY-MM")
     p.add_argument("--store", default=None)
-    p.add_argument("--benchmarks", default=None, help="标杆值文件（CSV/JSON）")
-    p.add_argument("--show-pii", action="store_true", help="显示责任人姓名（默认遮蔽）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    p.add_argument("--benchmarks", default=None, help=_h("findings.benchmarks"))
+    p.add_argument("--show-pii", action="store_true", help=_h("findings.show_pii"))
+    p.add_argument("--force", action="store_true", help=_h("findings.force"))
     p.add_argument("-o", "--output", required=True, help="findings.csv / findings.xlsx")
     _add_lang(p)
 
-    p = sub.add_parser("report", help="生成诊断报告 / write the diagnostic report")
+    p = sub.add_parser("report", help=_h("report.help"))
     p.add_argument("data")
     p.add_argument("--period", required=True, help="YYYY-MM")
     scope = p.add_mutually_exclusive_group()
     scope.add_argument("--store", default=None)
     scope.add_argument("--all-stores", action="store_true")
-    p.add_argument("--benchmarks", default=None, help="标杆值文件（CSV/JSON）")
-    p.add_argument("--pdf", action="store_true", help="同时生成 A4 PDF（报告.pdf，需要 Chromium）")
-    p.add_argument("--pptx", action="store_true", help="同时生成 PPT 演示文稿（报告.pptx）")
-    p.add_argument("--notes", default=None, help="顾问叙述文件 .md 或 .yaml（由报告文件夹 audit/叙述模板.md 修改而来）")
-    p.add_argument("--brand", default=None, help="品牌文件 brand.yaml（公司名称、标志、客户集团名称、颜色、联系方式）")
-    p.add_argument("--show-pii", action="store_true", help="显示客户姓名、电话等个人信息（默认遮蔽）")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("--benchmarks", default=None, help=_h("report.benchmarks"))
+    p.add_argument("--pdf", action="store_true", help=_h("report.pdf"))
+    p.add_argument("--pptx", action="store_true", help=_h("report.pptx"))
+    p.add_argument("--notes", default=None, help=_h("report.notes"))
+    p.add_argument("--brand", default=None, help=_h("report.brand"))
+    p.add_argument("--show-pii", action="store_true", help=_h("report.show_pii"))
+    p.add_argument("-o", "--output", required=True, help=_h("report.output"))
     _add_lang(p)
 
-    p = sub.add_parser("exercises", help="练习 / exercises")
+    p = sub.add_parser("exercises", help=_h("exercises.help"))
     esub = p.add_subparsers(dest="exercises_command", required=True)
-    b = esub.add_parser("build", help="由讲师版生成学员版 / build trainee copies")
-    b.add_argument("--check", action="store_true", help="只检查是否最新 / only check they are current")
+    b = esub.add_parser("build", help=_h("exercises.build.help"))
+    b.add_argument("--check", action="store_true", help=_h("exercises.build.check"))
     _add_lang(b)
 
-    p = sub.add_parser("class", help="班级 / class")
+    p = sub.add_parser("class", help=_h("class.help"))
     csub = p.add_subparsers(dest="class_command", required=True)
-    for name, help_text in (("report", "班级成绩报告 / class gradebook"), ("export", "导出成绩册 / export the gradebook")):
-        r = csub.add_parser(name, help=help_text)
+    for name in ("report", "export"):
+        r = csub.add_parser(name, help=_h(f"class.{name}.help"))
         r.add_argument("answers_dir")
-        r.add_argument("-o", "--output", required=True, help=".html 或 .xlsx")
+        r.add_argument("-o", "--output", required=True, help=_h("class.gradebook.output"))
         _add_force(r)
         _add_lang(r)
-    r = csub.add_parser("collect", help="收集学员答案（zip 或文件夹）/ gather answers from laptops")
-    r.add_argument("sources", nargs="+", help="学员的答案压缩包（.zip）或 dealerlab-answers 文件夹")
-    r.add_argument("--into", default=None, help="班级答案文件夹（默认 ~/dealerlab-answers）")
+    r = csub.add_parser("collect", help=_h("class.collect.help"))
+    r.add_argument("sources", nargs="+", help=_h("class.collect.sources"))
+    r.add_argument("--into", default=None, help=_h("class.collect.into"))
     _add_lang(r)
-    r = csub.add_parser("new", help="存档本班并开始新班 / archive the class and start empty")
-    r.add_argument("--answers-dir", default=None, help="班级答案文件夹（默认 ~/dealerlab-answers）")
+    r = csub.add_parser("new", help=_h("class.new.help"))
+    r.add_argument("--answers-dir", default=None, help=_h("class.new.answers_dir"))
     _add_lang(r)
 
-    p = sub.add_parser("classroom", help="课堂服务器：全班在浏览器里做练习 / serve the exercises to a class")
-    p.add_argument("--ip", default="0.0.0.0", help="监听地址（默认所有网络；只在本机用 127.0.0.1）")
+    p = sub.add_parser("classroom", help=_h("classroom.help"))
+    p.add_argument("--ip", default="0.0.0.0", help=_h("classroom.ip"))
     p.add_argument("--port", type=int, default=8866)
-    p.add_argument("--answers-dir", default=None, help="班级答案文件夹")
-    p.add_argument("--code", default=None, help="固定的加入码（默认随机生成）")
-    p.add_argument("--trainer-code", default=None, help="固定的讲师码（默认随机生成）")
-    p.add_argument("--cull-after", type=int, default=180, help="关闭页面后多少秒释放其内核（默认 180）")
-    p.add_argument("--cull-interval", type=int, default=30, help="多久检查一次空闲内核（秒，默认 30）")
-    p.add_argument("--max-kernels", type=int, default=4, help="每位学员最多同时打开的练习页（默认 4）")
-    p.add_argument("--qr", default=None, help="另存二维码图片（PNG）")
+    p.add_argument("--answers-dir", default=None, help=_h("classroom.answers_dir"))
+    p.add_argument("--code", default=None, help=_h("classroom.code"))
+    p.add_argument("--trainer-code", default=None, help=_h("classroom.trainer_code"))
+    p.add_argument("--cull-after", type=int, default=180, help=_h("classroom.cull_after"))
+    p.add_argument("--cull-interval", type=int, default=30, help=_h("classroom.cull_interval"))
+    p.add_argument("--max-kernels", type=int, default=4, help=_h("classroom.max_kernels"))
+    p.add_argument("--qr", default=None, help=_h("classroom.qr"))
     _add_lang(p)
 
-    p = sub.add_parser("handouts", help="打印讲义（A4 PDF）/ printable handouts")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹")
-    p.add_argument("--no-solutions", action="store_true", help="不生成讲师版（参考答案）")
-    p.add_argument("--html", action="store_true", help="只生成 HTML，不打印 PDF")
-    p.add_argument("--only", nargs="*", default=None, help="只生成这些笔记本（文件名，不含 .ipynb）")
+    p = sub.add_parser("handouts", help=_h("handouts.help"))
+    p.add_argument("-o", "--output", required=True, help=_h("handouts.output"))
+    p.add_argument("--no-solutions", action="store_true", help=_h("handouts.no_solutions"))
+    p.add_argument("--html", action="store_true", help=_h("handouts.html"))
+    p.add_argument("--only", nargs="*", default=None, help=_h("handouts.only"))
     _add_lang(p)
 
-    p = sub.add_parser("workshop", help="启动课堂 / start the workshop")
-    p.add_argument("--voila", action="store_true", help="以应用模式打开（无代码）")
+    p = sub.add_parser("workshop", help=_h("workshop.help"))
+    p.add_argument("--voila", action="store_true", help=_h("workshop.voila"))
     p.add_argument("--class", dest="classroom", action="store_true",
-                   help="全班模式：同 dealerlab classroom（加入码、每人自己的答案）")
-    p.add_argument("--ip", default="0.0.0.0", help="全班模式的监听地址")
+                   help=_h("workshop.class"))
+    p.add_argument("--ip", default="0.0.0.0", help=_h("workshop.ip"))
     p.add_argument("--answers-dir", default=None)
     p.add_argument("--port", type=int, default=None)
     _add_lang(p)
@@ -194,7 +201,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         target = Path(args.output)
         if target.is_dir() or target.name in ("", ".", ".."):
-            check_output_file(target, example="客户数据模板.xlsx")  # a folder: refused, asking for a file name
+            check_output_file(target, example=_MSG.text("template_example_file"))  # a folder: refused, asking for a file name
         if target.suffix.lower() != ".xlsx":
             target = target.with_suffix(".xlsx")  # as write_template does
         check_output_file(target, force=args.force)
@@ -233,7 +240,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return class_collect_command(args.sources, into=args.into, lang=args.lang)
         if args.class_command == "new":
             return class_new_command(answers_dir=args.answers_dir, lang=args.lang)
-        check_output_file(args.output, inputs=[args.answers_dir], force=args.force, example="班级报告.html")
+        check_output_file(args.output, inputs=[args.answers_dir], force=args.force, example=_MSG.text("class_report_example_file"))
         return class_report_command(args.answers_dir, args.output, lang=args.lang)
     if cmd == "handouts":
         from dealerlab.exercises.commands import handouts_command

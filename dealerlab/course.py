@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from dealerlab.i18n import Catalogue
+
 __all__ = ["Module", "MODULES", "module", "exercise_index", "course_map_markdown"]
+
+_MSG = Catalogue.load("course")
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Module:
     @property
     def label(self) -> str:
         """「模块 N 名称」, the one way a module is named."""
-        return f"模块 {self.number} {self.name}"
+        return _MSG.get("module_label", "zh", number=self.number, name=self.name)
 
 
 #: the ten modules, in course order (topics from the course map of the seed outlines)
@@ -227,10 +231,10 @@ def course_map_markdown(folder: str | Path | None = None, *, link: str = "../exe
         One row per module of :data:`MODULES`.
     """
     ex = exercise_index(folder)
-    lines = ["| 模块 | 课程笔记本 | 练习 | 覆盖的课程主题 |", "|---|---|---|---|"]
+    lines = [_MSG.text("map_header"), "|---|---|---|---|"]
     for m in MODULES:
         mine = ex[ex["module"] == m.number]
         exercises = "<br>".join(f"[{t}]({link}{f})" for t, f in zip(mine["title"], mine["file"])) or "—"
-        topics = "；".join(f"{i} {t}" for i, t in m.topics)
+        topics = _MSG.text("topic_separator").join(f"{i} {t}" for i, t in m.topics)
         lines.append(f"| **{m.label}** | [{m.notebook}]({m.notebook}.ipynb) | {exercises} | {topics} |")
     return "\n".join(lines)

@@ -85,6 +85,7 @@ SURVEYS = ("SSI", "CSI")
 RATER = ("可靠性", "保证性", "有形性", "同理心", "响应性")
 #: Kano classes as seed 004 names them: must-be, one-dimensional, attractive
 KANO = ("不满意因素", "中性因素", "满意因素")
+#: IPA quadrants, the values of ipa()'s quadrant column: keep, fix first, fix later, overinvested
 QUADRANTS = ("优势保持", "重点改进", "次要改进", "过度投入")
 #: survey type → metric id of its store index
 INDEX_METRICS = {"SSI": "ssi_index", "CSI": "csi_index"}
@@ -507,7 +508,7 @@ def fix_first(ipa_table: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
     DataFrame
         The chosen rows of ``ipa_table`` with a ``priority`` column (1 = first).
     """
-    rank = {"重点改进": 0, "次要改进": 1}
+    rank = {QUADRANTS[1]: 0, QUADRANTS[2]: 1}
     cand = ipa_table[ipa_table["quadrant"].isin(list(rank))].copy()
     cand["_q"] = cand["quadrant"].map(rank).astype(int)
     group = [c for c in ("store_id", "period") if c in cand.columns] + ["survey"]
@@ -739,7 +740,7 @@ def complaint_figures(
             parts.append(_reason("no_flag"))
         if c == 0:
             parts.append(_reason("none_closed"))
-        reasons.append("；".join(parts) if parts else pd.NA)
+        reasons.append(_MSG.text("reason_sep").join(parts) if parts else pd.NA)
     out["reason"] = pd.array(reasons, dtype="string")
     cols = keys + ["count", "closed", "median_days_to_resolve", "escalated", "escalated_share", "open_over_7d", "reason"]
     return out[cols].reset_index(drop=True)
@@ -822,14 +823,33 @@ def long_metrics(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -
 # ------------------------------------------------------------------------------------------------------------------
 # QSC+V, the ten dimensions, survey sample size (course module 5, seeds 003「Q、S、C+V」, 000「十个纬度」)
 
-#: McDonald's QSC+V turned to a dealership: Q = the result is right (the car, the repair), S = the way we serve,
-#: C = clean and comfortable surroundings, V = the customer feels the price is worth it.
-QSCV = {
-    "Q": "品质：结果做对（车、维修、交期）",
-    "S": "服务：过程周到（接待、讲解、沟通）",
-    "C": "清洁：环境与车辆干净舒适",
-    "V": "价值：价格透明、物有所值",
-}
+# QSCV (letter → its description; McDonald's QSC+V turned to a dealership: Q = the result is right (the car, the
+# repair), S = the way we serve, C = clean and comfortable surroundings, V = the customer feels the price is worth it)
+# and TEN_DIMENSIONS (the ten dimensions of service quality, the model RATER was later condensed from → (what the
+# customer expects, the RATER dimension each became)) are texts kept in messages/csi.toml; the module attributes are
+# built on first use (module ``__getattr__``), so nothing is read at import.
+
+
+def _qscv() -> dict[str, str]:
+    return {k: zh for k, (zh, _en) in _MSG.pairs("qscv", ("Q", "S", "C", "V")).items()}
+
+
+def _ten_dimensions() -> dict[str, tuple[str, str]]:
+    return {k: (zh, _MSG.text(f"ten_dimension.{k}.rater")) for k, (zh, _en) in _MSG.pairs("ten_dimension").items()}
+
+
+QSCV: dict[str, str]
+TEN_DIMENSIONS: dict[str, tuple[str, str]]
+
+_TABLES = {"QSCV": _qscv, "TEN_DIMENSIONS": _ten_dimensions}
+
+
+def __getattr__(name: str):
+    """The course tables of :data:`_TABLES`, read from the catalogue on first use."""
+    if name in _TABLES:
+        value = globals()[name] = _TABLES[name]()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: survey item → QSC+V letter, for the items shipped with dealerlab (data/survey_items.csv)
 QSCV_OF_ITEM = {
@@ -841,19 +861,6 @@ QSCV_OF_ITEM = {
     "报价透明": "V", "费用解释清楚": "V", "价格公道": "V", "物有所值": "V",
 }
 
-#: the ten dimensions of service quality (the model RATER was later condensed from) → the RATER dimension each became
-TEN_DIMENSIONS = {
-    "有形性": ("设施、设备、人员仪表、资料看得见摸得着", "有形性"),
-    "可靠性": ("第一次就把承诺的事做对、做准", "可靠性"),
-    "响应性": ("愿意帮忙、及时回应", "响应性"),
-    "胜任能力": ("具备完成服务所需的知识和技能", "保证性"),
-    "礼貌": ("接触客户的人员有礼、尊重、友好", "保证性"),
-    "可信度": ("诚实、值得信赖，名声好", "保证性"),
-    "安全性": ("没有危险、风险和疑虑（财物、隐私）", "保证性"),
-    "可接近性": ("容易联系、容易预约、等待短", "同理心"),
-    "沟通": ("用客户听得懂的话说明，并倾听", "同理心"),
-    "了解客户": ("努力了解客户的个别需要", "同理心"),
-}
 
 
 def qscv_scores(
@@ -880,7 +887,8 @@ def qscv_scores(
         performance × 100.
     """
     mapping = dict(QSCV_OF_ITEM if mapping is None else mapping)
-    bad = sorted({v for v in mapping.values() if v not in QSCV})
+    letters = _qscv()
+    bad = sorted({v for v in mapping.values() if v not in letters})
     if bad:
         raise ParameterError(*_MSG.both("bad_qscv", bad_zh=_MSG.text("list_sep").join(bad), bad=bad))
     keys = _as_keys(by)
@@ -892,7 +900,7 @@ def qscv_scores(
         n_items=("item", "nunique"), n=("n", "sum"), _sum=("_sum", "sum"))
     out["performance"] = out["_sum"] / out["n"]
     out["index"] = out["performance"] * 100
-    out["_o"] = out["qscv"].map({k: i for i, k in enumerate(QSCV)})
+    out["_o"] = out["qscv"].map({k: i for i, k in enumerate(letters)})
     return (out.sort_values(keys + ["survey", "_o"], kind="stable").drop(columns=["_sum", "_o"])
             .reset_index(drop=True))
 

@@ -133,7 +133,7 @@ def run_checks() -> list[Check]:
     v = sys.version_info
     version = f"{v.major}.{v.minor}.{v.micro}"
     checks.append(_check("python", v >= (3, 10), "python" if v >= (3, 10) else "python_old",
-                         "安装 Python 3.11（https://www.python.org 或 conda）/ install Python 3.11", version=version))
+                         _MSG.text("fix_python"), version=version))
     for module, dist in CORE_PACKAGES.items():
         ver = _version(dist)
         ok = ver is not None and util.find_spec(module) is not None
@@ -147,7 +147,7 @@ def run_checks() -> list[Check]:
                          f"{_pip()} 'ipywidgets>=8.1' jupyterlab_widgets", where=ext or ""))
     family = _cjk_font()
     checks.append(_check("font", family is not None, "font" if family else "font_missing",
-                         f"{_pip()} --force-reinstall --no-deps dealerlab  # 或 / or: apt-get install fonts-noto-cjk", family=family or ""))
+                         _MSG.get("fix_font", "zh", pip=_pip()), family=family or ""))
     ver = _version("voila")
     checks.append(_check("voila", ver is not None, "voila" if ver else "voila_missing", f"{_pip()} voila", essential=False, version=ver or ""))
     for module, dist in OPTIONAL_PACKAGES.items():

@@ -45,6 +45,10 @@ RETENTION_METRICS = tuple(ids("retention"))
 
 #: the 工单类型 of a first service (首保)
 MAINTENANCE = "保养"
+#: the leads' channels and status counted by :func:`referral_leads` (values of the data contract's enumerations)
+_LEAD_VALUES = {"referral": "转介绍", "base": "基盘客户", "won": "成交"}
+#: the fixed columns of :func:`demo_service_base`'s synthetic sales and the pattern of its store names
+_DEMO_VALUES = {"channel": "展厅", "model": "英朗", "store_name": "{}店"}
 
 
 def _shift(period: str, months: int) -> pd.Period:
@@ -366,11 +370,11 @@ def example_base(*, seed: int = 9, satisfaction: dict[str, float] | None = None,
                 if rng.random() >= stay:
                     break
     s = pd.DataFrame(sales, columns=["sale_id", "store_id", "invoice_date", "vin"])
-    s = s.assign(channel="展厅", model="英朗", price=100_000.0)
+    s = s.assign(channel=_DEMO_VALUES["channel"], model=_DEMO_VALUES["model"], price=100_000.0)
     o = pd.DataFrame(orders, columns=["store_id", "open_date", "vin", "revenue"]).sort_values("open_date")
     o.insert(0, "ro_id", [f"RO{i:06d}" for i in range(len(o))])
     o["ro_type"] = MAINTENANCE
-    stores = pd.DataFrame({"store_id": list(satisfaction), "store_name": [f"{s}店" for s in satisfaction]})
+    stores = pd.DataFrame({"store_id": list(satisfaction), "store_name": [_DEMO_VALUES["store_name"].format(s) for s in satisfaction]})
     return Dataset.from_frames({"stores": stores, "sales": s, "service_orders": o.reset_index(drop=True)})
 
 
@@ -459,13 +463,8 @@ def service_revenue_per_vehicle(ds: Dataset, *, period: str, store_id: str) -> f
 # ---------------------------------------------------------------------------------------------------------------------
 # 客户细分 (seed 003: 外在属性 组织归属; 消费行为 最近消费、消费频率、消费额)
 
-#: segment id → (zh, en), in display order
-SEGMENTS = {
-    "vip": ("高价值", "high value"),
-    "active": ("活跃", "active"),
-    "warning": ("流失预警", "lapse warning"),
-    "lapsed": ("已流失", "lapsed"),
-}
+#: segment id → (zh, en), in display order (from messages/retention.toml)
+SEGMENTS = _MSG.pairs("segment", ("vip", "active", "warning", "lapsed"))
 
 
 def segment_of(*, months_since: int, visits_12m: int, revenue_12m: float, warn_months: int = 6,
@@ -548,7 +547,7 @@ def segments(ds: Dataset, *, period: str, stores: Iterable[str] | None = None, w
     g = o.groupby(["store_id", "vin"], sort=False).agg(last_open_date=("open_date", "max"), visits_12m=("_v", "sum"),
                                                        revenue_12m=("_r", "sum"), _a=("_a", "any")).reset_index()
     g["months_since"] = [(end - d.to_period("M")).n for d in g["last_open_date"]]
-    g["owner"] = np.where(g["_a"], "企业", "个人")
+    g["owner"] = np.where(g["_a"], _MSG.text("owner_company"), _MSG.text("owner_person"))
     g["segment"] = [segment_of(months_since=m, visits_12m=v, revenue_12m=r, warn_months=warn_months,
                                lapsed_months=lapsed_months, vip_visits=vip_visits, vip_revenue=vip_revenue)
                     for m, v, r in zip(g["months_since"], g["visits_12m"], g["revenue_12m"])]
@@ -566,8 +565,9 @@ def segments(ds: Dataset, *, period: str, stores: Iterable[str] | None = None, w
 
 #: the point rules of :func:`points_ledger` (a store's own rules replace them; the seed only names the mechanisms)
 POINT_RULES = {"points_per_yuan": 0.1, "referral_points": 3000, "yuan_per_point": 0.1}
-#: event kinds of the ledger
+#: event kinds of the ledger (the words the input's kind column holds: spend, referral, redemption)
 POINT_KINDS = ("消费", "老推新", "兑换")
+_SPEND, _REFERRAL, _REDEEM = range(3)
 
 
 def points_ledger(events: pd.DataFrame, *, points_per_yuan: float = 0.1, referral_points: float = 3000,
@@ -608,9 +608,9 @@ def points_ledger(events: pd.DataFrame, *, points_per_yuan: float = 0.1, referra
         have = balance.get(r.customer, 0.0)
         amount = float(r.amount) if pd.notna(r.amount) else 0.0
         note, cost = "", 0.0
-        if r.kind == "消费":
+        if r.kind == POINT_KINDS[_SPEND]:
             pts = float(np.floor(amount * points_per_yuan))
-        elif r.kind == "老推新":
+        elif r.kind == POINT_KINDS[_REFERRAL]:
             pts = float(referral_points)
         elif amount > have:
             pts, note = 0.0, _MSG.text("no_balance")
@@ -652,12 +652,12 @@ def referral_leads(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str]
     rows = []
     for sid in stores:
         x = ld[ld["store_id"].astype(str) == sid]
-        ref = x[x["channel"] == "转介绍"]
-        won = int((ref["status"] == "成交").sum())
+        ref = x[x["channel"] == _LEAD_VALUES["referral"]]
+        won = int((ref["status"] == _LEAD_VALUES["won"]).sum())
         n = len(x)
-        base = int((x["channel"] == "基盘客户").sum())
+        base = int((x["channel"] == _LEAD_VALUES["base"]).sum())
         rows.append((sid, n, len(ref), len(ref) / n if n else np.nan, won, won / len(ref) if len(ref) else np.nan,
-                     base, base / n if n else np.nan, float((x["status"] == "成交").sum()) / n if n else np.nan))
+                     base, base / n if n else np.nan, float((x["status"] == _LEAD_VALUES["won"]).sum()) / n if n else np.nan))
     return pd.DataFrame(rows, columns=cols)
 
 

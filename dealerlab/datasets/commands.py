@@ -40,7 +40,7 @@ def generate_command(args) -> int:
         return 1
 
     if fmt == "xlsx":
-        check_output_file(out, force=getattr(args, "force", False), example="合成数据.xlsx")
+        check_output_file(out, force=getattr(args, "force", False), example=_MSG.text("example_file"))
     else:
         check_output_dir(out, kind="dataset")  # never replaces a folder dealerlab did not write
     ds = generate(cfg)

@@ -42,7 +42,9 @@ __all__ = ["BUSINESS_TYPES", "DEFAULT_BUSINESS", "BenchmarkSet", "load_benchmark
 BUSINESS_TYPES: tuple[str, ...] = ("乘用车", "商用车")
 #: the type used for a store whose business is blank
 DEFAULT_BUSINESS = "乘用车"
-_BUSINESS_EN = {"乘用车": "passenger cars", "商用车": "commercial vehicles"}
+_BUSINESS_EN = dict(zip(BUSINESS_TYPES, ("passenger cars", "commercial vehicles")))
+#: a full-width percent sign a typed benchmark may hold (read as %)
+_FULL_WIDTH_PERCENT = "％"
 
 _MSG = Catalogue.load("funnel/benchmarks")
 
@@ -70,14 +72,10 @@ class BenchmarkSet:
         """The source line of a business type's benchmarks, e.g. ``dealerlab 教学默认值…（乘用车）``."""
         b = _business(business)
         name = _BUSINESS_EN[b] if lang == "en" else b
-        if lang != "en":
-            return f"{self.sources[b]}（{name}）"
-        return f"{_SOURCES_EN.get(self.sources[b], self.sources[b])} ({name})"
-
-
-#: the bundled file's source line in English (a user file's line is shown as written)
-_SOURCES_EN = {"dealerlab 教学默认值（非厂家标准，请以厂家或集团标杆替换）":
-               "dealerlab teaching defaults (not a manufacturer standard; replace with the manufacturer's or group's benchmarks)"}
+        source = self.sources[b]
+        if lang == "en" and source == _MSG.text("bundled_source", "zh"):
+            source = _MSG.text("bundled_source", "en")  # the bundled file's line in English; a user's line as written
+        return _MSG.get("source_line", lang, source=source, name=name)
 
 
 def _business(business) -> str:
@@ -107,7 +105,7 @@ def _rate_value(value) -> float:
     if isinstance(value, bool):
         return math.nan
     if isinstance(value, str):
-        text = value.strip().replace("％", "%")
+        text = value.strip().replace(_FULL_WIDTH_PERCENT, "%")
         try:
             return float(text[:-1]) / 100 if text.endswith("%") else float(text)
         except ValueError:

@@ -26,12 +26,28 @@ import pandas as pd
 from dealerlab import _long, i18n
 from dealerlab.calendar import check_period
 from dealerlab.data.schema import TABLES
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import variants
 
 if TYPE_CHECKING:
     from dealerlab.data.dataset import Dataset
 
 __all__ = ["COUNT_IDS", "CHANNELS", "PRODUCTS", "funnel_counts"]
+
+_MSG = Catalogue.load("funnel/counts")
+
+#: the enum values of the data contract the counts select on (visits.visit_type and calls.call_type, leads.first_contact,
+#: sales.channel, followups.kind with the key of its counts, staff.role, leads.status)
+_FIRST = "首次"
+_AGAIN = "再次"
+_CALL = "来电"
+_WALK_IN = "到店"
+_SHOWROOM = "展厅"
+_PROSPECT_FOLLOWUP = "潜客跟踪"
+_AFTERSALE_FOLLOWUP = "售后跟踪"
+_FOLLOWUP_KINDS = ((_PROSPECT_FOLLOWUP, "_fu"), (_AFTERSALE_FOLLOWUP, "_afu"))
+_CONSULTANT = "销售顾问"
+_OPEN = "跟进中"
 
 #: sales channels (volume.<channel>): the values of ``sales.channel``, as the metric registry lists their ids
 CHANNELS: tuple[str, ...] = variants("volume")
@@ -59,8 +75,8 @@ COUNT_IDS: list[str] = [
 
 #: counts that can be attributed to a consultant, and the column that attributes them
 STAFF_SOURCE = {
-    "traffic": "visits.staff_id (接待顾问)",
-    "FV": "visits.staff_id (接待顾问)",
+    "traffic": "visits.staff_id (reception consultant)",
+    "FV": "visits.staff_id (reception consultant)",
     "W": "leads.staff_id",
     "C": "leads.staff_id",
     "N": "leads.staff_id",
@@ -228,7 +244,7 @@ def components(ds: Dataset, *, periods, stores=None, by_staff: bool = False) -> 
         for k in ("FC", "_fu_due", "_fu_ok", "_afu_due", "_afu_ok"):
             if k in values or k in missing:
                 values.pop(k, None)
-                missing[k] = ("不按顾问统计（数据没有顾问字段）", "not per consultant (no consultant column)")
+                missing[k] = _MSG.both("no_consultant_column")
     # missing components → NaN
     for name, why in missing.items():
         if why is not None:
@@ -307,8 +323,8 @@ def _place_visits(pl: _Placer) -> None:
         pl.absent(("traffic", "FV", "CV", "R", "RnoTD"), _missing_table("visits"))
         return
     v = ds["visits"]
-    first = _eq(v["visit_type"], "首次")
-    again = _eq(v["visit_type"], "再次")
+    first = _eq(v["visit_type"], _FIRST)
+    again = _eq(v["visit_type"], _AGAIN)
     vstaff = v["staff_id"].astype("string")
     pl.staff_vals.append(vstaff)
     pl.raw_staff["visits"] = vstaff
@@ -320,7 +336,7 @@ def _place_visits(pl: _Placer) -> None:
     pos = pl.lead_attr(v)
     has_lead = pos >= 0
     is_call_lead = np.zeros(len(v), dtype=bool)
-    is_call_lead[has_lead] = (pl.lead_first.to_numpy(dtype=object, na_value=None)[pos[has_lead]] == "来电")
+    is_call_lead[has_lead] = (pl.lead_first.to_numpy(dtype=object, na_value=None)[pos[has_lead]] == _CALL)
     ev["CV"] = pl.place(v, "visit_date", pos, first & is_call_lead, ids=pos)
     ev["R"] = pl.place(v, "visit_date", pos, again & has_lead, ids=pos)
     # RnoTD: a revisit in M by a lead with no test drive dated before start(M)
@@ -343,7 +359,7 @@ def _place_calls(pl: _Placer) -> None:
     """FC (no consultant column)."""
     if pl.ds.has("calls"):
         c = pl.ds["calls"]
-        pl.ev["FC"] = pl.place(c, "call_date", None, _eq(c["call_type"], "首次"))
+        pl.ev["FC"] = pl.place(c, "call_date", None, _eq(c["call_type"], _FIRST))
     else:
         pl.missing["FC"] = _missing_table("calls")
 
@@ -355,8 +371,8 @@ def _place_leads(pl: _Placer) -> None:
         pl.absent(("W", "C", "N", "L"), _missing_table("leads"))
         return
     pos_all = np.arange(len(leads))
-    pl.ev["W"] = pl.place(leads, "created_date", pos_all, _eq(pl.lead_first, "到店"))
-    pl.ev["C"] = pl.place(leads, "created_date", pos_all, _eq(pl.lead_first, "来电"))
+    pl.ev["W"] = pl.place(leads, "created_date", pos_all, _eq(pl.lead_first, _WALK_IN))
+    pl.ev["C"] = pl.place(leads, "created_date", pos_all, _eq(pl.lead_first, _CALL))
     pl.ev["N"] = pl.place(leads, "created_date", pos_all)
 
 
@@ -407,7 +423,7 @@ def _place_sales(pl: _Placer) -> None:
     ev["S"] = pl.place(sa, "invoice_date", srow)
     for ch in CHANNELS:
         ev[f"volume.{ch}"] = pl.place(sa, "invoice_date", srow, _eq(sa["channel"], ch))
-    ev["S_room"] = pl.place(sa, "invoice_date", srow, _eq(sa["channel"], "展厅"))
+    ev["S_room"] = pl.place(sa, "invoice_date", srow, _eq(sa["channel"], _SHOWROOM))
     gp = sa["gross_profit"].to_numpy(dtype=float, na_value=np.nan)
     if np.isfinite(gp).any() or len(sa) == 0:
         ok = np.isfinite(gp)
@@ -453,7 +469,7 @@ def _place_followups(pl: _Placer) -> None:
     done = fu["done_date"].to_numpy(dtype="datetime64[ns]")
     due = fu["due_date"].to_numpy(dtype="datetime64[ns]")
     on_time = ~np.isnat(done) & (done.astype("datetime64[D]") <= due.astype("datetime64[D]"))
-    for kind, key in (("潜客跟踪", "_fu"), ("售后跟踪", "_afu")):
+    for kind, key in _FOLLOWUP_KINDS:
         is_kind = _eq(fu["kind"], kind)
         pl.ev[f"{key}_due"] = pl.place(fu, "due_date", None, is_kind)
         pl.ev[f"{key}_ok"] = pl.place(fu, "due_date", None, is_kind & on_time)
@@ -511,7 +527,7 @@ def _consultant_units(pl: _Placer) -> _Units:
     employed = None
     if ds.has("staff"):
         st = ds["staff"]
-        consultant = _eq(st["role"], "销售顾问")
+        consultant = _eq(st["role"], _CONSULTANT)
         ss = grid.store_codes(st["store_id"])
         sf = staff_index.get_indexer(st["staff_id"].astype("string"))
         hire = _months(st["hire_date"])
@@ -585,7 +601,7 @@ def _market(ds: Dataset, grid: _Grid, values: dict, missing: dict, *, by_staff: 
     for col, key in (("volume_plan", "_vp"), ("region_volume", "_region")):
         vals = mk[col].to_numpy(dtype=float, na_value=np.nan)
         if by_staff:
-            missing[key] = ("不按顾问统计（市场数据只有门店级）", "not per consultant (market data is store level)")
+            missing[key] = _MSG.both("market_store_level")
             continue
         arr = np.full(ncell, np.nan)
         have = np.zeros(ncell, dtype=bool)
@@ -597,11 +613,11 @@ def _market(ds: Dataset, grid: _Grid, values: dict, missing: dict, *, by_staff: 
         zh_col = TABLES["market"].column(col).zh
         reason = np.where(
             ~have,
-            "市场表（market）中没有该门店该月份的行",
-            np.where(np.isnan(arr), f"市场表中该月的「{zh_col}」为空", ""),
+            _MSG.text("no_market_row", "zh"),
+            np.where(np.isnan(arr), _MSG.get("market_empty", "zh", column=zh_col), ""),
         ).astype(object)
-        reason_en = np.where(~have, "no market row for this store and month",
-                             np.where(np.isnan(arr), f"market {col} is empty for this month", "")).astype(object)
+        reason_en = np.where(~have, _MSG.text("no_market_row", "en"),
+                             np.where(np.isnan(arr), _MSG.get("market_empty", "en", column=col), "")).astype(object)
         cell_reasons[key] = np.array(list(zip(reason, reason_en)), dtype=object) if ncell else np.empty(0, dtype=object)
     return cell_reasons
 
@@ -643,7 +659,7 @@ def _open_leads(leads: pd.DataFrame, grid: _Grid, created_m: np.ndarray, unit_of
     s = grid.store_codes(leads["store_id"])
     f = staff_codes if staff_codes is not None else np.full(len(leads), -1)
     u = unit_of(s, f) if staff_codes is not None else s
-    is_open = _eq(leads["status"], "跟进中")
+    is_open = _eq(leads["status"], _OPEN)
     closed_m = _months(leads["closed_date"])
     big = np.iinfo(np.int64).max // 4
     end = np.where(is_open, big, np.where(closed_m == _NAT, _NAT, closed_m))

@@ -43,7 +43,20 @@ from dealerlab.data.dataset import Dataset
 from dealerlab.data.read import table_for_name
 from dealerlab.data.schema import TABLES
 from dealerlab.errors import DealerlabError
-from dealerlab.funnel.counts import CHANNELS, COUNT_IDS, PRODUCTS, Components
+from dealerlab.funnel.counts import (
+    _AFTERSALE_FOLLOWUP,
+    _AGAIN,
+    _CALL,
+    _FIRST,
+    _OPEN,
+    _PROSPECT_FOLLOWUP,
+    _SHOWROOM,
+    _WALK_IN,
+    CHANNELS,
+    COUNT_IDS,
+    PRODUCTS,
+    Components,
+)
 from dealerlab.funnel.rates import long_from_components, long_metrics
 from dealerlab.i18n import Catalogue
 from dealerlab.metrics import LONG_COLUMNS
@@ -257,17 +270,17 @@ first_td AS (  -- month of each lead's first test drive (RnoTD)
 ),
 visit_agg AS (
     SELECT store_id, {month("visit_date")} AS m, count(*) AS {q("traffic")},
-        count(*) FILTER (WHERE visit_type = '首次') AS {q("FV")}
+        count(*) FILTER (WHERE visit_type = '{_FIRST}') AS {q("FV")}
     FROM {t("visits")} GROUP BY store_id, {month("visit_date")}
 ),
 visit_lead AS (  -- one row per store × month × visiting lead: distinct counts become plain counts
     SELECT store_id, {month("visit_date")} AS m, lead_id,
-        bool_or(visit_type = '首次') AS first_visit, bool_or(visit_type = '再次') AS revisit
+        bool_or(visit_type = '{_FIRST}') AS first_visit, bool_or(visit_type = '{_AGAIN}') AS revisit
     FROM {t("visits")} WHERE lead_id IS NOT NULL GROUP BY store_id, {month("visit_date")}, lead_id
 ),
 visit_lead_agg AS (
     SELECT x.store_id, x.m,
-        count(*) FILTER (WHERE x.first_visit AND l.first_contact = '来电') AS {q("CV")},
+        count(*) FILTER (WHERE x.first_visit AND l.first_contact = '{_CALL}') AS {q("CV")},
         count(*) FILTER (WHERE x.revisit AND l.lead_id IS NOT NULL) AS {q("R")},
         count(*) FILTER (WHERE x.revisit AND l.lead_id IS NOT NULL AND (f.first_m IS NULL OR f.first_m >= x.m))
             AS {q("RnoTD")}
@@ -277,19 +290,19 @@ visit_lead_agg AS (
     GROUP BY x.store_id, x.m
 ),
 call_agg AS (
-    SELECT store_id, {month("call_date")} AS m, count(*) FILTER (WHERE call_type = '首次') AS {q("FC")}
+    SELECT store_id, {month("call_date")} AS m, count(*) FILTER (WHERE call_type = '{_FIRST}') AS {q("FC")}
     FROM {t("calls")} GROUP BY store_id, {month("call_date")}
 ),
 lead_agg AS (
     SELECT store_id, {month("created_date")} AS m,
-        count(*) FILTER (WHERE first_contact = '到店') AS {q("W")},
-        count(*) FILTER (WHERE first_contact = '来电') AS {q("C")}, count(*) AS {q("N")}
+        count(*) FILTER (WHERE first_contact = '{_WALK_IN}') AS {q("W")},
+        count(*) FILTER (WHERE first_contact = '{_CALL}') AS {q("C")}, count(*) AS {q("N")}
     FROM leads GROUP BY store_id, {month("created_date")}
 ),
-open_agg AS (  -- L: created before start(M), and 跟进中 or closed on/after start(M)
+open_agg AS (  -- L: created before start(M), and {_OPEN} or closed on/after start(M)
     SELECT c.store_id, c.m, count(*) AS {q("L")}
     FROM cells c JOIN leads l
-      ON l.store_id = c.store_id AND l.created_date < c.m AND (l.status = '跟进中' OR l.closed_date >= c.m)
+      ON l.store_id = c.store_id AND l.created_date < c.m AND (l.status = '{_OPEN}' OR l.closed_date >= c.m)
     GROUP BY c.store_id, c.m
 )"""
 
@@ -325,7 +338,7 @@ def _sales(sql: _Sql) -> str:
     return f"""sales AS (SELECT sale_id, store_id, invoice_date, channel, gross_profit FROM {t("sales")}),
 sale_agg AS (
     SELECT store_id, {month("invoice_date")} AS m, count(*) AS {q("S")},
-        count(*) FILTER (WHERE channel = '展厅') AS {q("S_room")},
+        count(*) FILTER (WHERE channel = '{_SHOWROOM}') AS {q("S_room")},
         {channels},
         count(*) FILTER (WHERE {finite("gross_profit")}) AS {q("_gross_n")},
         sum(gross_profit) FILTER (WHERE {finite("gross_profit")}) AS {q("_gross_sum")}
@@ -350,10 +363,10 @@ def _followups(sql: _Sql) -> str:
     on_time = "CAST(done_date AS DATE) <= CAST(due_date AS DATE)"
     return f"""fu_agg AS (  -- on time: done on or before the due day
     SELECT store_id, {month("due_date")} AS m,
-        count(*) FILTER (WHERE kind = '潜客跟踪') AS {q("_fu_due")},
-        count(*) FILTER (WHERE kind = '潜客跟踪' AND {on_time}) AS {q("_fu_ok")},
-        count(*) FILTER (WHERE kind = '售后跟踪') AS {q("_afu_due")},
-        count(*) FILTER (WHERE kind = '售后跟踪' AND {on_time}) AS {q("_afu_ok")}
+        count(*) FILTER (WHERE kind = '{_PROSPECT_FOLLOWUP}') AS {q("_fu_due")},
+        count(*) FILTER (WHERE kind = '{_PROSPECT_FOLLOWUP}' AND {on_time}) AS {q("_fu_ok")},
+        count(*) FILTER (WHERE kind = '{_AFTERSALE_FOLLOWUP}') AS {q("_afu_due")},
+        count(*) FILTER (WHERE kind = '{_AFTERSALE_FOLLOWUP}' AND {on_time}) AS {q("_afu_ok")}
     FROM {sql.t("followups")} GROUP BY store_id, {month("due_date")}
 )"""
 
@@ -497,13 +510,13 @@ def _components_from_rows(frame: pd.DataFrame) -> Components:
         empty = np.isnan(values[key])
         zh = np.where(
             ~have,
-            "市场表（market）中没有该门店该月份的行",
-            np.where(empty, f"市场表中该月的「{_market_label(col)}」为空", ""),
+            _MSG.text("no_market_row", "zh"),
+            np.where(empty, _MSG.get("market_empty", "zh", column=_market_label(col)), ""),
         )
         en = np.where(
             ~have,
-            "no market row for this store and month",
-            np.where(empty, f"market {col} is empty for this month", ""),
+            _MSG.text("no_market_row", "en"),
+            np.where(empty, _MSG.get("market_empty", "en", column=col), ""),
         )
         reasons = np.empty(len(frame), dtype=object)
         reasons[:] = list(zip(zh.tolist(), en.tolist()))

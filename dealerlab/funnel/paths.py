@@ -102,6 +102,11 @@ STAGE_BASE: dict[str, tuple[tuple[str, ...], tuple[str, str] | tuple[str] | tupl
     "close_rate": (("L", "N"), ()),
 }
 _MSG = Catalogue.load("funnel/paths")
+#: the enum values of the data contract the cohort is built from (leads.status, visits.visit_type, leads.first_contact)
+_CLOSED_STATUSES = ("成交", "战败")
+_SOLD = "成交"
+_REVISIT = "再次"
+_CALL = "来电"
 #: where a reachable target comes from: key → (zh, en) words (messages/funnel/paths.toml)
 TARGET_SOURCES = _MSG.pairs("target_source", ("benchmark", "own_best", "half_gap"))
 
@@ -153,16 +158,16 @@ def path_shares(ds: Dataset, *, period: str, stores=None, months: int = COHORT_M
     hi = pd.Period(period, freq="M").end_time
     leads = ds["leads"]
     closed = pd.to_datetime(leads["closed_date"], errors="coerce")
-    cohort = leads[leads["store_id"].isin(store_ids) & leads["status"].isin(["成交", "战败"])
+    cohort = leads[leads["store_id"].isin(store_ids) & leads["status"].isin(_CLOSED_STATUSES)
                    & (closed >= lo) & (closed <= hi)].copy()
     cohort["closed"] = pd.to_datetime(cohort["closed_date"]).dt.normalize()
-    cohort["sold"] = (cohort["status"] == "成交").astype(int)
+    cohort["sold"] = (cohort["status"] == _SOLD).astype(int)
     key = list(zip(cohort["store_id"], cohort["lead_id"]))
     why_visits = why_td = ""
     if ds.has("visits"):
         v = ds["visits"]
         visited = set(zip(v["store_id"], v["lead_id"]))
-        again = v[v["visit_type"] == "再次"]
+        again = v[v["visit_type"] == _REVISIT]
         revisited = set(zip(again["store_id"], again["lead_id"]))
         cohort["visited"] = [k in visited for k in key]
         cohort["revisited"] = [k in revisited for k in key]
@@ -180,7 +185,7 @@ def path_shares(ds: Dataset, *, period: str, stores=None, months: int = COHORT_M
     else:
         why_td = _MSG.get("no_test_drives", lang)
         cohort["test_driven"] = False
-    call = cohort["first_contact"] == "来电"
+    call = cohort["first_contact"] == _CALL
     vis = cohort["visited"]
     groups = {
         "p_lead": (pd.Series(True, index=cohort.index), ""),

@@ -50,34 +50,45 @@ _TXT = Catalogue.load("funnel/rates")
 
 @dataclass(frozen=True)
 class RateSpec:
-    """A figure = Σ numerator components / Σ denominator components; ``zero`` explains a zero denominator."""
+    """A figure = Σ numerator components / Σ denominator components; ``zero`` explains a zero denominator.
+
+    ``zero`` is the key of that explanation in ``messages/funnel/rates.toml`` (``[zero.<key>]``); ``zero_zh`` and
+    ``zero_en`` are its texts.
+    """
 
     num: tuple[str, ...]
     den: tuple[str, ...]
-    zero_zh: str
-    zero_en: str
+    zero: str
+
+    @property
+    def zero_zh(self) -> str:
+        return _TXT.text(f"zero.{self.zero}", "zh")
+
+    @property
+    def zero_en(self) -> str:
+        return _TXT.text(f"zero.{self.zero}", "en")
 
 
 _S = RateSpec
-_NO_SALES = ("当月没有销售", "no sales in the month")
+_NO_SALES = "no_sales"
 
 RATE_SPECS: dict[str, RateSpec] = {
-    "capture_rate": _S(("W", "C"), ("FV", "FC"), "首次到店批次与首次来电数之和为 0", "no first visits and no first calls"),
-    "call_visit_rate": _S(("CV",), ("C",), "当月来电新增潜客为 0", "no new call prospects"),
-    "revisit_rate": _S(("R",), ("W", "CV", "L"), "到店新增潜客 + 来电潜客首次到店 + 上月末留存潜客 = 0", "W + CV + L = 0"),
-    "test_drive_rate": _S(("TD",), ("W", "CV", "RnoTD"), "到店新增潜客 + 来电潜客首次到店 + 再回展厅未试驾客户 = 0", "W + CV + RnoTD = 0"),
-    "test_drive_invite_share": _S(("TDi",), ("TD",), "当月没有试乘试驾客户", "no test-drive prospects"),
-    "test_drive_satisfaction": _S(("_td_satisfied",), ("_td_rows",), "当月没有试乘试驾", "no test drives"),
-    "test_drive_satisfaction.reached": _S(("_td_sat_reached",), ("_td_reached",), "当月试驾回访没有接通的", "no test-drive callback reached"),
-    "close_rate": _S(("S_room",), ("L", "N"), "上月末留存潜客 + 当月新增潜客 = 0", "L + N = 0"),
-    "followup_timeliness": _S(("_fu_ok",), ("_fu_due",), "当月没有到期的潜客跟踪任务", "no prospect follow-up due"),
-    "aftersale_followup_timeliness": _S(("_afu_ok",), ("_afu_due",), "当月没有到期的售后跟踪任务", "no after-sale follow-up due"),
-    "vp_achievement": _S(("S",), ("_vp",), "厂家下达销量目标（VP）为 0", "volume plan (VP) is 0"),
-    "market_share": _S(("S",), ("_region",), "区域总销量为 0", "regional volume is 0"),
-    "addon_penetration": _S(("_addon_sales",), ("S",), *_NO_SALES),
-    **{f"addon_penetration.{p}": _S((f"_addon_sales.{p}",), ("S",), *_NO_SALES) for p in PRODUCTS},
-    "addon_gross_per_unit": _S(("_addon_gross",), ("S",), *_NO_SALES),
-    "gross_per_unit": _S(("_gross_sum",), ("_gross_n",), "当月没有填写毛利的销售", "no sale with a gross profit"),
+    "capture_rate": _S(("W", "C"), ("FV", "FC"), "capture_rate"),
+    "call_visit_rate": _S(("CV",), ("C",), "call_visit_rate"),
+    "revisit_rate": _S(("R",), ("W", "CV", "L"), "revisit_rate"),
+    "test_drive_rate": _S(("TD",), ("W", "CV", "RnoTD"), "test_drive_rate"),
+    "test_drive_invite_share": _S(("TDi",), ("TD",), "test_drive_invite_share"),
+    "test_drive_satisfaction": _S(("_td_satisfied",), ("_td_rows",), "test_drive_satisfaction"),
+    "test_drive_satisfaction.reached": _S(("_td_sat_reached",), ("_td_reached",), "test_drive_satisfaction_reached"),
+    "close_rate": _S(("S_room",), ("L", "N"), "close_rate"),
+    "followup_timeliness": _S(("_fu_ok",), ("_fu_due",), "followup_timeliness"),
+    "aftersale_followup_timeliness": _S(("_afu_ok",), ("_afu_due",), "aftersale_followup_timeliness"),
+    "vp_achievement": _S(("S",), ("_vp",), "vp_achievement"),
+    "market_share": _S(("S",), ("_region",), "market_share"),
+    "addon_penetration": _S(("_addon_sales",), ("S",), _NO_SALES),
+    **{f"addon_penetration.{p}": _S((f"_addon_sales.{p}",), ("S",), _NO_SALES) for p in PRODUCTS},
+    "addon_gross_per_unit": _S(("_addon_gross",), ("S",), _NO_SALES),
+    "gross_per_unit": _S(("_gross_sum",), ("_gross_n",), "gross_per_unit"),
 }
 
 #: count-like figures that are reported as they are (volume = S)

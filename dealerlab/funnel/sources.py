@@ -28,6 +28,10 @@ __all__ = ["MIN_CLOSED", "traffic_mix", "lead_sources"]
 
 #: a sold share over fewer closed leads than this is not shown (as the path shares of docs/DOMAIN.md §10)
 MIN_CLOSED = 30
+#: the enum values of the data contract the tables are filtered on (visits.visit_type, leads.status)
+_FIRST_VISIT = "首次"
+_CLOSED_STATUSES = ("成交", "战败")
+_SOLD = "成交"
 
 
 def _select(frame: pd.DataFrame, periods: Sequence[str], stores, date: str) -> pd.DataFrame:
@@ -60,7 +64,7 @@ def traffic_mix(ds: Dataset, *, periods: Sequence[str], stores=None, source: str
         batches (largest first).
     """
     v = _select(ds["visits"], periods, stores, "visit_date")
-    v = v[v["visit_type"] == "首次"]
+    v = v[v["visit_type"] == _FIRST_VISIT]
     out = v.groupby(["store_id", "period", source], observed=True).size().rename("batches").reset_index()
     out = out.rename(columns={source: "source"})
     out["share"] = out["batches"] / out.groupby(["store_id", "period"])["batches"].transform("sum")
@@ -92,11 +96,11 @@ def lead_sources(ds: Dataset, *, periods: Sequence[str], stores=None, by: str = 
     check_option("by", by, ("channel", "first_contact"))
     leads = ds["leads"]
     new = _select(leads, periods, stores, "created_date")
-    done = leads[leads["status"].isin(["成交", "战败"]) & leads["closed_date"].notna()]
+    done = leads[leads["status"].isin(_CLOSED_STATUSES) & leads["closed_date"].notna()]
     done = _select(done, periods, stores, "closed_date")
     a = new.groupby(["store_id", by], observed=True).size().rename("leads")
     b = done.groupby(["store_id", by], observed=True).agg(
-        closed=("status", "size"), sold=("status", lambda s: int((s == "成交").sum())))
+        closed=("status", "size"), sold=("status", lambda s: int((s == _SOLD).sum())))
     out = pd.concat([a, b], axis=1).fillna(0).astype(int).reset_index().rename(columns={by: "source"})
     out["share"] = out["leads"] / out.groupby("store_id")["leads"].transform("sum")
     out["sold_share"] = np.where(out["closed"] >= MIN_CLOSED, out["sold"] / out["closed"].where(out["closed"] > 0), np.nan)

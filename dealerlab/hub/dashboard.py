@@ -33,8 +33,11 @@ from urllib.parse import urlparse
 
 from dealerlab.exercises.dashboard import collect_many, dashboard_body, exercise_list, page, recent_work
 from dealerlab.exercises.gradebook import known_exercises
+from dealerlab.i18n import Catalogue
 
 __all__ = ["answer_roots", "main", "online_users"]
+
+_MSG = Catalogue.load("hub/dashboard")
 
 REFRESH = 15
 #: seconds since a server's last activity that still count as "online"
@@ -132,20 +135,20 @@ def _app():
             titles = {k: getattr(ex, "title", "") for k, ex in known_exercises().items()}
             on = recent_work(records, titles=titles)
             for name in online:
-                on.setdefault(name, ["在线（还没有检查答案）"])
+                on.setdefault(name, [_MSG.text("online_no_answer")])
             who = self.current_user.get("name", "") if isinstance(self.current_user, dict) else ""
-            bar = (f"<div class='who'>讲师：<b id='dl-who'>{_esc(who)}</b>"
-                   f"<a href='{_esc(url_path_join(os.environ.get('JUPYTERHUB_BASE_URL', '/'), 'hub/home'))}'>返回控制台</a></div>")
+            bar = (f"<div class='who'>{_esc(_MSG.text('trainer'))}<b id='dl-who'>{_esc(who)}</b>"
+                   f"<a href='{_esc(url_path_join(os.environ.get('JUPYTERHUB_BASE_URL', '/'), 'hub/home'))}'>{_esc(_MSG.text('back_to_hub'))}</a></div>")
             n_ex = len(exercise_list(exercises)) if exercises else 0
-            note = f"<p class='note'>共 {n_ex} 道练习 · 答案来自 {len(answer_roots(pattern))} 位学员的答案文件夹。</p>"
-            self.write(page("班级看板", bar + dashboard_body(records, skipped, on=on, refresh=REFRESH,
-                                                          doing="最近 15 分钟在做") + note, refresh=REFRESH))
+            note = f"<p class='note'>{_esc(_MSG.get('note', 'zh', n_exercises=n_ex, n_folders=len(answer_roots(pattern))))}</p>"
+            self.write(page(_MSG.text("title"), bar + dashboard_body(records, skipped, on=on, refresh=REFRESH,
+                                                                   doing=_MSG.text("doing")) + note, refresh=REFRESH))
 
         def write_error(self, status_code, **kwargs):
-            text = ("讲师才能查看班级看板。请用讲师账号登录，或请管理员把你加入 trainers 组。" if status_code == 403
-                    else "班级看板出错了，请稍后刷新。")
+            text = _MSG.text("forbidden" if status_code == 403 else "error")
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(page("班级看板", f"<h1>班级看板</h1><p class='error' id='dl-dash-error'>{_esc(text)}</p>"))
+            title = _MSG.text("title")
+            self.finish(page(title, f"<h1>{_esc(title)}</h1><p class='error' id='dl-dash-error'>{_esc(text)}</p>"))
 
     return web.Application(
         [(prefix, DashboardHandler), (prefix.rstrip("/"), web.RedirectHandler, {"url": prefix}),

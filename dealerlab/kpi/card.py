@@ -92,6 +92,14 @@ EXTRA_METRICS: dict[str, tuple[str, str, str, str]] = {
     "finance.revenue": ("营业收入", "Revenue", "monthly_finance", "revenue"),
     "finance.operating_cost": ("营业成本费用", "Operating cost", "monthly_finance", "operating_cost"),
 }
+#: a new card's perspective and workflow step (the first of PERSPECTIVES and STATUSES)
+_DEFAULT_PERSPECTIVE = "财务"
+_FIRST_STATUS = "预先沟通"
+#: what a number typed as text may hold besides ASCII: a full-width comma and percent sign
+_FULL_WIDTH_COMMA = "，"
+_PERCENT_SIGNS = "%％"
+#: the quotes a 数据来源 name may be wrapped in
+_QUOTES = "《》「」\"'"
 
 
 
@@ -155,13 +163,13 @@ class KpiCard:
     data_source: str = ""
     standard: str = ""
     direction: str = "higher"
-    perspective: str = "财务"
+    perspective: str = _DEFAULT_PERSPECTIVE
     card_id: str = ""
     unit: str = ""
     department: str = ""
     role: str = ""
     set_date: dt.date | None = None
-    status: str = "预先沟通"
+    status: str = _FIRST_STATUS
     history: tuple[StatusChange, ...] = field(default_factory=tuple)
 
     def label(self) -> str:
@@ -212,9 +220,9 @@ def _number(value) -> float | None:
         v = float(value)
         return None if math.isnan(v) or math.isinf(v) else v
     if isinstance(value, str):
-        s = value.strip().replace(",", "").replace("，", "")
-        pct = s.endswith(("%", "％"))
-        s = s.rstrip("%％")
+        s = value.strip().replace(",", "").replace(_FULL_WIDTH_COMMA, "")
+        pct = s.endswith(tuple(_PERCENT_SIGNS))
+        s = s.rstrip(_PERCENT_SIGNS)
         try:
             v = float(s)
         except ValueError:
@@ -255,7 +263,7 @@ def parse_sources(text: str) -> tuple[list[str], list[str]]:
     by_zh = {t.zh: name for name, t in TABLES.items()}
     tables, unknown = [], []
     for part in _SPLIT.split(str(text or "")):
-        part = part.strip().strip("《》「」\"'")
+        part = part.strip().strip(_QUOTES)
         if not part:
             continue
         if part in TABLES:

@@ -20,21 +20,38 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["SCREEN_CRITERIA", "link_matrix", "screen_kpis"]
 
-#: default screening criteria: column → (weight, zh label)
-SCREEN_CRITERIA = {
-    "strategy": (0.4, "对长期战略的重要性"),
-    "measurable": (0.2, "可衡量"),
-    "controllable": (0.2, "责任人可控"),
-    "data": (0.2, "数据可得"),
-}
-
 _MSG = Catalogue.load("kpi/design")
+
+_WEIGHTS = {"strategy": 0.4, "measurable": 0.2, "controllable": 0.2, "data": 0.2}
+#: the criteria's labels: column → (zh, en) (messages/kpi/design.toml)
+_LABELS = _MSG.pairs("criterion", tuple(_WEIGHTS))
+
+
+class _Criteria(Mapping):
+    """Column → (weight, zh label); the labels are read from the catalogue on first use."""
+
+    def __getitem__(self, key: str) -> tuple[float, str]:
+        return _WEIGHTS[key], _LABELS[key][0]
+
+    def __iter__(self):
+        return iter(_WEIGHTS)
+
+    def __len__(self) -> int:
+        return len(_WEIGHTS)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+#: default screening criteria: column → (weight, zh label)
+SCREEN_CRITERIA: Mapping[str, tuple[float, str]] = _Criteria()
 
 
 def _need(frame: pd.DataFrame, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ParameterError(*_MSG.both("columns", missing="、".join(missing), columns="、".join(map(str, frame.columns))))
+        sep = _MSG.text("list_sep")
+        raise ParameterError(*_MSG.both("columns", missing=sep.join(missing), columns=sep.join(map(str, frame.columns))))
 
 
 def link_matrix(cards: pd.DataFrame, *, name: str = "name", by: str = "set", weight: str = "weight",

@@ -81,6 +81,8 @@ _HISTORY = [
     ("to_status", "新状态"),
     ("note", "说明"),
 ]
+#: the header words that find an owner sheet's header row (card_id, name, definition as the sheets write them)
+_HEADER_MARKS = ("卡片编号", "指标名称", "目标定义")
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 def _sheet_title(owner: str, used: set[str]) -> str:
@@ -264,7 +266,7 @@ def read_cards(path: str | os.PathLike) -> list[KpiCard]:
             (
                 i
                 for i, row in enumerate(rows[:5])
-                if any(_text(v).strip() in ("卡片编号", "指标名称", "目标定义") for v in row)
+                if any(_text(v).strip() in _HEADER_MARKS for v in row)
             ),
             None,
         )

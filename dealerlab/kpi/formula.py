@@ -62,10 +62,6 @@ MAX_NUMBER = 20
 
 _MSG = Catalogue.load("kpi/formula")
 
-_EXPECT = {
-    "operand": ("此处应为数字、指标或左括号", "a number, a metric or an opening bracket was expected"),
-    "operator": ("此处应为运算符 + − × ÷ 或右括号", "an operator + - * / or a closing bracket was expected"),
-}
 
 # Operators and brackets: every accepted spelling → canonical symbol.
 _SYMBOLS = {
@@ -192,7 +188,7 @@ def _fail(key: str, lang: str, **values) -> FormulaError:
 
 
 def _expect(kind: str) -> dict[str, str]:
-    zh, en = _EXPECT[kind]
+    zh, en = _MSG.both(f"expect.{kind}")
     return {"expect": zh, "expect_en": en}
 
 
@@ -285,8 +281,10 @@ def tokenize(text: str, *, names: Mapping[str, str] | None = None, lang: str = "
             hits = _similar(raw, names)
             err = _fail("unknown_name", lang, token=raw, pos=pos, hint="")
             if hits:
-                zh = _MSG.get("unknown_name", "zh", token=raw, pos=pos, hint="；相近的指标：" + "、".join(hits))
-                en = _MSG.get("unknown_name", "en", token=raw, pos=pos, hint="; similar metrics: " + ", ".join(hits))
+                hint_zh = _MSG.get("similar", "zh", names=_MSG.text("list_sep", "zh").join(hits))
+                hint_en = _MSG.get("similar", "en", names=_MSG.text("list_sep", "en").join(hits))
+                zh = _MSG.get("unknown_name", "zh", token=raw, pos=pos, hint=hint_zh)
+                en = _MSG.get("unknown_name", "en", token=raw, pos=pos, hint=hint_en)
                 err = FormulaError(zh, en, lang=lang)
                 err.key, err.position, err.token = "unknown_name", pos, raw
             raise err

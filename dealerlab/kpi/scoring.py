@@ -218,7 +218,7 @@ def owner_scores(
                 "complete": missing.empty,
                 "reason": ""
                 if missing.empty
-                else _MSG.get("missing_cards", lang, cards="、".join(map(str, missing[name]))),
+                else _MSG.get("missing_cards", lang, cards=_MSG.text("list_sep").join(map(str, missing[name]))),
             }
         )
     return pd.DataFrame(rows, columns=["owner", "n_cards", "weight", "score", "complete", "reason"])
@@ -289,7 +289,7 @@ def metric_values(
                     values[m] = math.nan
                 take(per)
             if fallback:
-                note = _MSG.get("store_fallback", lang, metrics="、".join(fallback))
+                note = _MSG.get("store_fallback", lang, metrics=_MSG.text("list_sep").join(fallback))
                 for m in fallback:
                     reasons[m] = note
     for m in metrics:
@@ -331,7 +331,7 @@ def card_actuals(
                 "card_id": card.card_id,
                 "name": card.name,
                 "actual": ev.value,
-                "reason": ev.reason or "；".join(dict.fromkeys(notes)),
+                "reason": ev.reason or _MSG.text("reason_sep").join(dict.fromkeys(notes)),
             }
         )
     frame = pd.DataFrame(rows, columns=["card_id", "name", "actual", "reason"])

@@ -55,9 +55,45 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "dealerlab/exercises/mydata.py": (("_FULL_WIDTH_BAR",), "the full-width bar that replaces | in a Markdown cell"),
     # --- m1: allowed data found while converting (edit only your block) ---
     # --- m2: allowed data found while converting (edit only your block) ---
+    "dealerlab/_options.py": (ALL, "below i18n (i18n imports check_lang from it): a catalogue here would be an import "
+                                   "circle, like errors.py; its one text is the option error every module shares"),
+    "dealerlab/datasets/demo_io.py": (("_TRUE",), "the values a demo CSV's bool column may hold (是)"),
+    "dealerlab/datasets/docs.py": (("_VALUES",), "the enum values the README's cases select rows by (钣喷, 销售顾问 …)"),
     # --- m3: allowed data found while converting (edit only your block) ---
     # --- m4: allowed data found while converting (edit only your block) ---
+    "dealerlab/accounts.py": (("TIERS", "IMPORTANT_INDUSTRIES", "CONTACT_LEVELS"),
+                              "values the code matches: the tier column's values (TIERS_EN gives their English, "
+                              "report/labels their labels) and accounts.industry / contact_level enumeration values"),
+    "dealerlab/csi.py": (("RATER", "KANO", "QUADRANTS", "QSCV_OF_ITEM"),
+                         "values the code matches: survey_items.rater / kano_class enumeration values, the quadrant "
+                         "column's values (labelled through csi.labels), the item names of data/survey_items.csv"),
+    "dealerlab/retention.py": (("MAINTENANCE", "_LEAD_VALUES", "_DEMO_VALUES", "POINT_KINDS"),
+                               "values the code matches or writes: ro_type / lead channel and status enumeration "
+                               "values, the synthetic demo base's values, the kind words a points ledger's input holds"),
     # --- m5: allowed data found while converting (edit only your block) ---
+    "dealerlab/funnel/benchmarks.py": (("BUSINESS_TYPES", "DEFAULT_BUSINESS", "_FULL_WIDTH_PERCENT"),
+                                       "the business types of stores.business (enum values, the keys of a benchmarks "
+                                       "file) and the full-width % a typed benchmark may hold"),
+    "dealerlab/funnel/diagnosis.py": (("STEPS", "STEP_OF"), "the sales process steps: the values of the step column of "
+                                                            "funnel_actions.csv and of the step= argument"),
+    "dealerlab/funnel/paths.py": (("_CLOSED_STATUSES", "_SOLD", "_REVISIT", "_CALL"),
+                                  "enum values of leads.status, visits.visit_type, leads.first_contact"),
+    "dealerlab/funnel/sources.py": (("_FIRST_VISIT", "_CLOSED_STATUSES", "_SOLD"),
+                                    "enum values of visits.visit_type and leads.status"),
+    "dealerlab/funnel/counts.py": (("_FIRST", "_AGAIN", "_CALL", "_WALK_IN", "_SHOWROOM", "_PROSPECT_FOLLOWUP",
+                                    "_AFTERSALE_FOLLOWUP", "_CONSULTANT", "_OPEN"),
+                                   "enum values the counts select on (visit_type, call_type, first_contact, channel, "
+                                   "followups.kind, staff.role, leads.status)"),
+    "dealerlab/kpi/excel.py": (("SHEET_HELP", "SHEET_HISTORY", "_HISTORY", "_HEADER_MARKS"),
+                               "sheet names and headers the workbook reader matches (written and read back)"),
+    "dealerlab/kpi/card.py": (("PERSPECTIVES", "DIRECTIONS", "STATUSES", "EXTRA_METRICS", "_DEFAULT_PERSPECTIVE",
+                               "_FIRST_STATUS", "_FULL_WIDTH_COMMA", "_PERCENT_SIGNS", "_QUOTES", "_SPLIT"),
+                              "the values a card holds and the reader accepts (perspectives, direction words, workflow "
+                              "steps, metric names in formulas) and what a typed number or source list may hold"),
+    "dealerlab/kpi/formula.py": (("_SYMBOLS", "_DIGITS", "_SPACE"),
+                                 "the input grammar: full-width operators, brackets, digits and the ideographic space"),
+    "dealerlab/kpi/library.py": (("DEPARTMENT_SETS", "ROLE_SETS"),
+                                 "the names of the card sets: values of the set column and of the set= argument"),
     # --- m6: allowed data found while converting (edit only your block) ---
     "dealerlab/pay/__init__.py": (("STATUS_ELIMINATED", "STATUS_SUSPENDED", "STATUS_KEPT", "STATUS_REVIVED", "CONSULTANT",
                                    "_METRICS", "_DEPARTMENTS", "_SELF", "_KINDS", "FEEDBACK_WEIGHTS", "PAY_PARTS",
@@ -101,34 +137,10 @@ PENDING: dict[str, str] = {
     "dealerlab/report/layout.py": "open",
     "dealerlab/report/sections/": "open",
     # --- m2 converting (one block per engineer: edit only your block) ---
-    "dealerlab/_options.py": "open",
-    "dealerlab/cli.py": "open",
-    "dealerlab/course.py": "open",
-    "dealerlab/doctor.py": "open",
-    "dealerlab/datasets/commands.py": "open",
-    "dealerlab/datasets/demo_io.py": "open",
-    "dealerlab/datasets/docs.py": "open",
-    "dealerlab/hub/dashboard.py": "open",
     # --- m3 converting (one block per engineer: edit only your block) ---
     "dealerlab/data/": "open",
     # --- m4 converting (one block per engineer: edit only your block) ---
-    "dealerlab/accounts.py": "msgb",
-    "dealerlab/csi.py": "msgb",
-    "dealerlab/retention.py": "msgb",
     # --- m5 converting (one block per engineer: edit only your block) ---
-    "dealerlab/funnel/benchmarks.py": "msgb",
-    "dealerlab/funnel/diagnosis.py": "msgb",
-    "dealerlab/funnel/paths.py": "msgb",
-    "dealerlab/funnel/counts.py": "open",
-    "dealerlab/funnel/engine_duckdb.py": "open",
-    "dealerlab/funnel/rates.py": "open",
-    "dealerlab/funnel/sources.py": "open",
-    "dealerlab/kpi/excel.py": "msgb",
-    "dealerlab/kpi/card.py": "open",
-    "dealerlab/kpi/design.py": "open",
-    "dealerlab/kpi/formula.py": "open",
-    "dealerlab/kpi/library.py": "open",
-    "dealerlab/kpi/scoring.py": "open",
     # --- m6 converting (one block per engineer: edit only your block) ---
     # --- m7 converting (one block per engineer: edit only your block) ---
     # --- end of PENDING ---
