@@ -51,6 +51,10 @@ __all__ = ["open_dataset", "ReportContext", "preload", "write_shared_figures", "
 
 
 _TEXT = Catalogue.load("report/context")
+#: the title of the throw-away chart that loads the CJK font while warming up (drawn off-screen, never shown)
+_WARM_UP_TITLE = "经营诊断 2026"
+#: what the stores' common name prefix is trimmed of (separators and an opening bracket, half or full width)
+_PREFIX_TRIM = " -·（("
 
 
 @functools.lru_cache(maxsize=4)
@@ -101,7 +105,7 @@ def preload(*, split: bool = False) -> None:
         importlib.import_module(name)
     set_style()
     fig, ax = plt.subplots(figsize=(1, 1))
-    ax.set_title("经营诊断 2026")
+    ax.set_title(_WARM_UP_TITLE)
     ax.plot([0, 1], [0, 1])
     fig.savefig(io.BytesIO(), format="png", dpi=20)
     plt.close(fig)
@@ -131,11 +135,11 @@ def client_name(ds: Dataset, lang: str = "zh") -> str:
     names = [str(n) for n in stores["store_name"].dropna()]
     if len(names) == 1:
         return names[0]
-    prefix = os.path.commonprefix(names).strip(" -·（(")
+    prefix = os.path.commonprefix(names).strip(_PREFIX_TRIM)
     if len(prefix) >= 2:
         return prefix
     regions = sorted({str(r) for r in stores.get("region", pd.Series(dtype=str)).dropna() if str(r).strip()})
-    where = "、".join(regions[:3]) if regions else ""
+    where = _TEXT.get("region_sep", lang).join(regions[:3]) if regions else ""
     n = len(stores)
     text = _TEXT.get("stores_label", lang, where=where, n=n)
     return text.strip(" ·")
@@ -234,7 +238,8 @@ class ReportContext:
     def store_label(self) -> str:
         if self.params.store_id is None:
             return _TEXT.get("group", self.lang)
-        return f"{self.ds.store_name(self.params.store_id)}（{self.params.store_id}）"
+        store_id = self.params.store_id
+        return _TEXT.get("store_label", self.lang, name=self.ds.store_name(store_id), store_id=store_id)
 
     def value(self, metric: str, *, period: str | None = None, store_id: str | None = None) -> float:
         """The metric's value from the report's metrics table (what ``metrics.csv`` holds)."""

@@ -34,6 +34,8 @@ TOP_FINDINGS = 5
 #: the deck's file name in the report folder (:data:`dealerlab.report.layout.FILES`)
 DECK_NAME = {"zh": "报告.pptx", "en": "report.pptx"}
 #: key figures of the summary slide and the league table
+#: the full-width bracket that opens the numbers of an action's why in Chinese (cut off, not shown)
+_ZH_OPEN = "（"
 KEY_METRICS = ["volume", "close_rate", "test_drive_rate", "gross_per_unit", "service_revenue", "comeback_rate",
                "booth_utilisation", "csi_index"]
 
@@ -214,7 +216,7 @@ def _finding_number(ctx, f) -> str:
 
 def _cause(why: str, lang: str) -> str:
     """An action's why without its bracketed numbers: the slide states them once, above."""
-    cut = why.find("（") if lang == "zh" else why.find(" (")
+    cut = why.find(_ZH_OPEN) if lang == "zh" else why.find(" (")
     return why[:cut] if cut > 0 else why
 
 

@@ -122,10 +122,9 @@ def _execute(job: NotebookJob, km=None, exporter_ready: Callable[[], None] | Non
 
         zh, en = sections.title(section, "zh"), sections.title(section, "en")
         where = job.params.store_id or _MSG.get("group", job.params.lang)
-        raise ReportError(
-            f"报告章节「{zh}」（{where}）生成失败：{err.ename}: {err.evalue}。已执行的笔记本保存在临时文件夹中，未写出任何报告。",
-            f"Report section '{en}' ({where}) failed: {err.ename}: {err.evalue}. No report was written.",
-        ) from None
+        zh_text = _MSG.get("section_failed", "zh", title=zh, where=where, ename=err.ename, evalue=err.evalue)
+        en_text = _MSG.get("section_failed", "en", title=en, where=where, ename=err.ename, evalue=err.evalue)
+        raise ReportError(zh_text, en_text) from None
     if job.html:
         if exporter_ready is not None:  # nbconvert imported in a thread while the notebook ran
             exporter_ready()

@@ -12,9 +12,15 @@ from pathlib import Path
 
 from dealerlab._interrupt import temporary
 from dealerlab.errors import ReportError
+from dealerlab.i18n import Catalogue
 from dealerlab.report._nb import import_nbformat
 
 __all__ = ["to_html", "warm_up", "to_pdf", "find_chromium", "CHROMIUM_FLAGS", "CHROMIUM_PREFIX"]
+
+_MSG = Catalogue.load("report/export")
+
+#: how the group report notebook's title begins (its metadata "title", matched to pick the English title)
+_GROUP_TITLE_START = "集团"
 
 #: prefix of Chromium's throw-away profile folder in $TMPDIR
 CHROMIUM_PREFIX = "dealerlab-chromium-"
@@ -72,11 +78,11 @@ def to_html(notebook: str | Path, output: str | Path, *, lang: str = "zh") -> Pa
     # drop the injected-parameters cell and any cell tagged remove (their outputs would show)
     nb.cells = [c for c in nb.cells if not {"remove", "injected-parameters"} & set(c.get("metadata", {}).get("tags", []))]
     exporter = _html_exporter(lang)
-    group = nb.metadata.get("title", "").startswith("集团")
+    group = nb.metadata.get("title", "").startswith(_GROUP_TITLE_START)
     if lang == "en":
-        nb.metadata["title"] = "Group diagnostic report" if group else "Store diagnostic report"
+        nb.metadata["title"] = _MSG.get("title_group" if group else "title_store", "en")
     else:
-        nb.metadata["title"] = nb.metadata.get("title") or "经营诊断报告"
+        nb.metadata["title"] = nb.metadata.get("title") or _MSG.get("title_store", "zh")
     body, _ = exporter.from_notebook_node(nb)
     output = Path(output)
     output.write_text(body, encoding="utf-8")
@@ -97,10 +103,7 @@ def to_pdf(html: str | Path, output: str | Path, *, timeout: int = 120) -> Path:
     (Debian ``fonts-wqy-microhei``; ``make test``/``.ci/system-deps.sh`` install it)."""
     chromium = find_chromium()
     if chromium is None:
-        raise ReportError(
-            "生成 PDF 需要 Chromium，但本机没有找到。请安装：apt-get install chromium fonts-wqy-microhei，或去掉 --pdf。",
-            "PDF export needs Chromium, which was not found. Install it (apt-get install chromium fonts-wqy-microhei) or drop --pdf.",
-        )
+        raise ReportError(*_MSG.both("no_chromium"))
 
     output = Path(output)
     # the profile folder carries the pid: a signal handler removes it (temporary), the next report sweeps a killed one
@@ -115,8 +118,5 @@ def to_pdf(html: str | Path, output: str | Path, *, timeout: int = 120) -> Path:
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0 or not output.exists() or output.stat().st_size == 0:
-        raise ReportError(
-            f"Chromium 生成 PDF 失败（退出码 {proc.returncode}）：{proc.stderr.strip()[-300:]}",
-            f"Chromium failed to print the PDF (exit {proc.returncode}): {proc.stderr.strip()[-300:]}",
-        )
+        raise ReportError(*_MSG.both("pdf_failed", code=proc.returncode, stderr=proc.stderr.strip()[-300:]))
     return output

@@ -25,6 +25,8 @@ __all__ = ["Action", "Finding", "AREAS"]
 
 #: a figure in a text (``176,800``, ``3``, ``97.5%``)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
+#: the ways a Chinese detail may already write an amount in 万 (matched in the text, never shown from here)
+_WAN_FORMS = ("{:,.1f} 万元", "{:,.1f} 万")
 _TXT = Catalogue.load("report/finding")
 
 #: area key → (zh, en)
@@ -95,7 +97,7 @@ class Finding:
         g = self.extra_gross
         if math.isfinite(g) and g > 0:
             shown = fmt(g, "money", lang)
-            said = (shown, f"{g:,.0f}", f"{g / 1e4:,.1f} 万元", f"{g / 1e4:,.1f} 万") if lang != "en" else (shown, f"{g:,.0f}")
+            said = (shown, f"{g:,.0f}") + (tuple(form.format(g / 1e4) for form in _WAN_FORMS) if lang != "en" else ())
             if not any(x in text for x in said):
                 bits.append(_TXT.get("gross_a_month", lang, money=shown))
             share = self.share_of_gross

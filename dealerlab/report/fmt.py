@@ -54,8 +54,7 @@ def unit_of(metric_id: str) -> str:
 
 
 #: a unit's short name (the 单位 column of findings.csv, where rates are in percent)
-_UNIT_NAMES = {"money": ("元", "CNY"), "rate": ("%", "%"), "count": ("个", "count"), "units": ("台", "units"),
-               "index": ("分", "points"), "days": ("天", "days"), "decimal": ("", "")}
+_UNIT_NAMES = _MSG.pairs("unit")
 
 
 def unit_name(unit: str, lang: str = "zh") -> str:
@@ -71,6 +70,9 @@ def unit_name(unit: str, lang: str = "zh") -> str:
     -------
     str
     """
+    if unit == "decimal":  # a plain number: no unit word
+        check_lang(lang)
+        return ""
     return pick(lang, *_UNIT_NAMES.get(unit, (unit, unit)))
 
 
@@ -80,15 +82,15 @@ def _money(value: float, lang: str) -> str:
             return f"¥{value / 1e6:,.2f} m"
         return f"¥{value:,.0f}"
     if abs(value) >= WAN_FROM:
-        return f"{value / 1e4:,.1f} 万元"
-    return f"{value:,.0f} 元"
+        return _MSG.text("money_wan", "zh").format(value=value / 1e4)
+    return _MSG.text("money_yuan", "zh").format(value=value)
 
 
 def _money_large(value: float, lang: str) -> str:
     """Money in the large scale (万元 / millions) whatever its size: the change of a figure shown in that scale."""
     if lang == "en":
         return f"¥{value / 1e6:,.2f} m"
-    return f"{value / 1e4:,.1f} 万元"
+    return _MSG.text("money_wan", "zh").format(value=value / 1e4)
 
 
 def fmt(value, unit: str = "count", lang: str = "zh", *, median: bool = False, na: str | None = None) -> str:

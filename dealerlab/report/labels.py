@@ -49,6 +49,11 @@ TERMS_EN = {
     "销售顾问": "Sales consultant", "总经理": "General manager", "财务经理": "Finance manager",
 }
 
+#: the English names of the other Chinese values the report's tables hold (action frequencies, the accounts' tier
+#: 一般, the league table's benchmark rows), keyed by the value
+_OTHER_VALUES_EN = {"每日": "daily", "每周": "weekly", "即时": "immediately", "每月": "monthly",
+                    "一般": "general account", "集团中位数": "Group median", "标杆": "Benchmark"}
+
 
 def term(text: str, lang: str = "zh") -> str:
     """An action-plan word (a role, a place, a tool) in ``lang`` (:data:`TERMS_EN`, then the action tables' roles)."""
@@ -121,8 +126,7 @@ def _values_en() -> dict[str, str]:
         except (OSError, KeyError):  # package data; without it the words stay Chinese
             pass
     out.update(TERMS_EN)
-    out.update({"每日": "daily", "每周": "weekly", "即时": "immediately", "每月": "monthly",
-                "一般": "general account", "集团中位数": "Group median", "标杆": "Benchmark"})
+    out.update(_OTHER_VALUES_EN)
     return out
 
 

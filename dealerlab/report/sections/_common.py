@@ -27,7 +27,7 @@ def staff_names(ctx) -> dict:
     names = dict(zip(staff["staff_id"], staff["name"]))
     if not ctx.params.show_pii:
         names = {k: mask_name(v) for k, v in names.items()}
-    return {k: f"{v}（{k}）" for k, v in names.items()}
+    return {k: _TXT.get("name_and_id", ctx.lang, name=v, id=k) for k, v in names.items()}
 
 
 def family_cards(ctx, metric_ids: list[str]) -> str:
@@ -89,7 +89,8 @@ def store_table(ctx, metric_ids: list[str], *, trend: bool = False, totals: froz
 
     rows = []
     for sid, row in wide.iterrows():
-        rows.append({"store": f"{ctx.ds.store_name(sid)}（{sid}）", **{k: cell(k, v, sid) for k, v in row.items()}})
+        store = _TXT.get("name_and_id", lang, name=ctx.ds.store_name(sid), id=sid)
+        rows.append({"store": store, **{k: cell(k, v, sid) for k, v in row.items()}})
     if len(rows) > 1:
         rows.append({"store": col("group_total", lang), **{k: cell(k, group.get(k, math.nan), None) for k in wide.columns}})
     rows.append({"store": col("group_median", lang), **median.to_dict()})

@@ -71,12 +71,12 @@ def findings(ctx) -> list[Finding]:
         g12 = float(recent.loc[recent["account_id"].isin(grp["account_id"]), "gross_profit"].fillna(0).sum())
         month = g12 / 12
         sg = store_gross(ctx, sid)
-        ev = f"{len(grp)} 个价值型/重要型客户超过 180 天无购车无维修；近 12 个月整车毛利 {g12:,.0f} 元（月均 {month:,.0f} 元）"
+        ev = _TXT.get("churn_evidence", "zh", n=len(grp), g12=g12, month=month)
         ev_en = (f"{len(grp)} value/importance accounts silent for over 180 days; vehicle gross of the last 12 months "
                  f"¥{g12:,.0f} (¥{month:,.0f} a month)")
         out.append(Finding(
             section="accounts", metric="churn", value=float(len(grp)), benchmark=0.0, store_id=sid,
-            title_zh=f"{sid} 大客户流失预警", title_en=f"{sid} big accounts at risk", detail_zh=ev,
+            title_zh=_TXT.get("churn_title", "zh", sid=sid), title_en=_TXT.get("churn_title", "en", sid=sid), detail_zh=ev,
             detail_en=ev_en,
             target=0.0, target_source="rule", baseline=f"{(as_of - pd.DateOffset(months=12)).date()}–{as_of.date()}",
             extra_gross=month if month > 0 else float("nan"), share_of_gross=month / sg if sg and month > 0 else float("nan"),

@@ -24,6 +24,8 @@ from dealerlab.report.sections._common import family_body, family_cards, store_t
 from dealerlab.retention import first_service_cohorts, retention_figures, service_revenue_per_vehicle
 
 _TXT = Catalogue.load("report/sections/aftersales")
+#: what the Chinese reason of a retention figure says when the service orders do not reach back 24 months (matched)
+_NEEDS_24_MONTHS = "24 个月"
 
 #: the figures of the section (cards, trend table, group table): every id of the aftersales family, in registry order
 METRIC_IDS = ids("aftersales")
@@ -82,11 +84,11 @@ def _reasons(ctx, sid: str) -> list[str]:
         reason = getattr(r, "reason", "")
         if pd.isna(r.value) and isinstance(reason, str) and reason:
             if ctx.lang == "en":  # the family's reasons are Chinese (docs/DOMAIN.md §11); say the common one in English
-                why = ("needs 24 months of service orders" if "24 个月" in reason else
+                why = ("needs 24 months of service orders" if _NEEDS_24_MONTHS in reason else
                        "not available (the reason is in metrics.csv)")
                 out.append(f"{label(r.metric, 'en')}: {why}")
             else:
-                out.append(f"{label(r.metric, ctx.lang)}：{reason}")
+                out.append(_TXT.get("reason_line", ctx.lang, metric=label(r.metric, ctx.lang), reason=reason))
     return out
 
 
@@ -147,22 +149,24 @@ def findings(ctx) -> list[Finding]:
     months = period_range(ctx.params.period, 3)
     window = f"{months[0]}–{months[-1]}"
     out = []
-    rules = [  # metric, line, lower is better, title zh, title en
-        ("booth_utilisation", 0.60, False, "烤房利用率低于 60%", "paint booths below 60% utilisation"),
-        ("comeback_rate", 0.03, True, "返修率高于 3%", "comeback rate above 3%"),
-        ("parts_fill_rate", 0.90, False, "零件即时供应率低于 90%", "parts fill rate below 90%"),
+    rules = [  # metric, line, lower is better (the titles: rule_title.<metric>)
+        ("booth_utilisation", 0.60, False),
+        ("comeback_rate", 0.03, True),
+        ("parts_fill_rate", 0.90, False),
     ]
+    sep = _TXT.get("list_sep", "zh")
     for sid in ([ctx.params.store_id] if ctx.params.store_id else ctx.stores):
-        for metric, line, lower, tz, te in rules:
+        for metric, line, lower in rules:
+            tz, te = _TXT.get(f"rule_title.{metric}", "zh"), _TXT.get(f"rule_title.{metric}", "en")
             vals = _last3(ctx, metric, sid)
             now = vals[-1]
             bad = [v for v in vals if math.isfinite(v) and ((v > line) if lower else (v < line))]
             hit = (len(bad) >= 2) if metric == "booth_utilisation" else (math.isfinite(now) and ((now > line) if lower else (now < line)))
             if not hit:
                 continue
-            shown = "、".join("—" if not math.isfinite(v) else f"{v:.1%}" for v in vals)
-            ev = f"{window} 各月：{shown}（标准 {'≤' if lower else '≥'} {line:.0%}）"
-            ev_en = f"{window} by month: {shown.replace('、', ', ')} (standard {'≤' if lower else '≥'} {line:.0%})"
+            shown = sep.join("—" if not math.isfinite(v) else f"{v:.1%}" for v in vals)
+            ev = _TXT.get("rule_evidence", "zh", window=window, shown=shown, sign="≤" if lower else "≥", line=line)
+            ev_en = f"{window} by month: {shown.replace(sep, ', ')} (standard {'≤' if lower else '≥'} {line:.0%})"
             a = area_action(metric, lang)
             out.append(Finding(
                 section="aftersales", metric=metric, value=now, benchmark=line, store_id=sid,
@@ -191,16 +195,15 @@ def retention_findings(ctx) -> list[Finding]:
     figs = batch.across_stores(retention_figures, ctx.ds, stores=stores, periods=[period])
     figs = figs.set_index(["store_id", "metric"])
     out = []
-    rules = [  # metric, line, title zh, title en, the population zh, en
-        ("first_service_rate", FIRST_SERVICE_LINE, "首保回厂率低于 75%", "first-service rate below 75%",
-         f"{end - 12}–{end - 6} 开票的新车 {{den:.0f}} 台，开票后 9 个月内回店首保 {{num:.0f}} 台",
+    rules = [  # metric, line, the population zh (its months), en (titles: retention_title.<metric>)
+        ("first_service_rate", FIRST_SERVICE_LINE, (end - 12, end - 6),
          f"{{den:.0f}} new cars invoiced {end - 12}–{end - 6}, {{num:.0f}} back for the first service within 9 months"),
-        ("retention_rate", RETENTION_LINE, "回厂率低于 60%", "return rate below 60%",
-         f"{end - 23}–{end - 12} 来过的车 {{den:.0f}} 台，最近 12 个月又来的 {{num:.0f}} 台",
+        ("retention_rate", RETENTION_LINE, (end - 23, end - 12),
          f"{{den:.0f}} vehicles serviced {end - 23}–{end - 12}, {{num:.0f}} back in the last 12 months"),
     ]
     for sid in stores:
-        for metric, line, tz, te, pop, pop_en in rules:
+        for metric, line, (first, last), pop_en in rules:
+            tz, te = _TXT.get(f"retention_title.{metric}", "zh"), _TXT.get(f"retention_title.{metric}", "en")
             if (sid, metric) not in figs.index:
                 continue
             f = figs.loc[(sid, metric)]
@@ -212,12 +215,12 @@ def retention_findings(ctx) -> list[Finding]:
             gross = short * rev * SERVICE_MARGIN / 12 if math.isfinite(rev) else math.nan
             own = store_gross(ctx, sid)
             share = gross / own if math.isfinite(gross) and math.isfinite(own) and own > 0 else math.nan
-            ev = pop.format(num=num, den=den) + f"（{now:.1%}，标准 ≥ {line:.0%}）"
+            ev = (_TXT.get(f"population.{metric}", "zh", first=first, last=last, num=num, den=den)
+                  + _TXT.get("retention_rate_line", "zh", now=now, line=line))
             money = ""
             if math.isfinite(gross):
-                money = (f"；达到标准要多留住 {short} 台，每台年售后产值 {rev:,.0f} 元 × 售后毛利率 {SERVICE_MARGIN:.0%}（假设）"
-                         f" ÷ 12 ≈ 每月毛利 {gross / 10000:,.1f} 万元"
-                         + (f"，相当于本店本月整车+衍生毛利的 {share:.1%}" if math.isfinite(share) else ""))
+                money = (_TXT.get("retention_money", "zh", short=short, rev=rev, margin=SERVICE_MARGIN, gross_wan=gross / 10000)
+                         + (_TXT.get("retention_share", "zh", share=share) if math.isfinite(share) else ""))
             ev_en = pop_en.format(num=num, den=den) + f" ({now:.1%}, line ≥ {line:.0%})"
             money_en = ""
             if math.isfinite(gross):

@@ -63,7 +63,7 @@ def extra(ctx) -> H.Html:
         parts += [H.h3(_TXT.get("csi_importance_performance", lang)), H.figure(fig)]
         first = fix_first(table, n=2)
         if len(first):
-            names = "、".join(first["item"].astype(str))
+            names = _TXT.get("item_sep", lang).join(first["item"].astype(str))
             parts.append(H.reading(_TXT.get("fix_first", lang, names=names)))
     if ctx.ds.has("complaints"):
         cf = batch.across_stores(store_complaint_figures, ctx.ds, stores=[sid], periods=[ctx.params.period])
@@ -82,18 +82,19 @@ def findings(ctx) -> list[Finding]:
             v = [ctx.value(metric, period=p, store_id=sid) for p in months]
             if not all(math.isfinite(x) for x in v) or not (v[0] > v[1] > v[2] > v[3]):
                 continue
-            ev = f"{name} 指数连续 3 个月下降：" + " → ".join(f"{x:.0f}" for x in v) + f"（{months[0]}–{months[-1]}）"
+            ev = _TXT.get("down_evidence", "zh", name=name, values=" → ".join(f"{x:.0f}" for x in v), first=months[0],
+                          last=months[-1])
             ev_en = f"{name} index down three months in a row: " + " → ".join(f"{x:.0f}" for x in v) + f" ({months[0]}–{months[-1]})"
             if ctx.params.store_id and metric == "csi_index":
                 table = store_ipa(ctx, sid)
                 first = fix_first(table, n=2)
                 if len(first):
-                    ev += "；重点改进项：" + "、".join(first["item"].astype(str))
+                    ev += _TXT.get("fix_first_evidence", "zh", names=_TXT.get("item_sep", "zh").join(first["item"].astype(str)))
                     ev_en += "; items to fix first: " + ", ".join(first["item"].astype(str))
             a = area_action(metric, ctx.lang)
             out.append(Finding(
                 section="csi", metric=metric, value=v[-1], benchmark=v[0], store_id=sid,
-                title_zh=f"{sid} {name} 连续 3 个月下降", title_en=f"{sid} {name} down three months in a row",
+                title_zh=_TXT.get("down_title", "zh", sid=sid, name=name), title_en=_TXT.get("down_title", "en", sid=sid, name=name),
                 detail_zh=ev, detail_en=ev_en, target=v[0], target_source="own_best", baseline=f"{months[0]}–{months[-1]}",
                 evidence=ev, severity=float(min(1.0, (v[0] - v[-1]) / max(v[0], 1e-9) * 10)),
                 action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en), who=_person(ctx, sid, a["owner"]),

@@ -51,7 +51,7 @@ def extra(ctx) -> H.Html:
     needed = ["FV", "FC", "W", "C", "CV", "TD", "S_room"]
     absent = [c for c in needed if c not in row.columns or row[c].isna().any()]
     if absent:  # a table the chart needs is missing (e.g. no calls export): the tables below still tell the story
-        parts.append(H.missing(_TXT.get("funnel_chart_lacks_tables", lang, absent='、'.join(absent), absent_en=", ".join(absent))))
+        parts.append(H.missing(_TXT.get("funnel_chart_lacks_tables", lang, absent=_TXT.get("list_sep", "zh").join(absent), absent_en=", ".join(absent))))
     else:
         fig, ax = plt.subplots(figsize=(9, 5.2))
         funnel_chart(row, store_id=sid, period=ctx.params.period, benchmarks=ctx.params.benchmarks,
@@ -96,6 +96,11 @@ _CHOICE = {  # metric → (signal, root cause of funnel_actions.csv it supports)
     "call_visit_rate": [("", "来电之后没有当天跟进，客户热度过去")],
     "revisit_rate": [("", "跟踪内容空泛，客户没有再来展厅的理由")],
 }
+#: the complaints' category of a promise not kept (a value of complaints.category)
+_PROMISE_NOT_KEPT = "销售承诺未兑现"
+#: who owns a funnel action when the table names nobody, or names the consultants (roles of the action tables)
+_DEFAULT_OWNER = "展厅经理"
+_CONSULTANT = "销售顾问"
 
 
 def _signal(ctx, sid: str, signal: str, lang: str = "zh") -> str:
@@ -107,7 +112,7 @@ def _signal(ctx, sid: str, signal: str, lang: str = "zh") -> str:
         return _TXT.get("signal_invite_low", lang, value=v)
     if signal == "promise_complaints" and ctx.ds.has("complaints"):
         c = ctx.ds["complaints"]
-        n = int(((c["store_id"] == sid) & (c["category"] == "销售承诺未兑现")).sum())
+        n = int(((c["store_id"] == sid) & (c["category"] == _PROMISE_NOT_KEPT)).sum())
         if not n:
             return ""
         return _TXT.get("signal_promise_complaints", lang, n=n)
@@ -165,15 +170,16 @@ def findings(ctx) -> list[Finding]:
             a = area_action("followup_timeliness", lang)
             row = {"improvement": a.get("improvement", ""), "root_cause": a.get("root_cause", ""), "owner": a.get("owner", ""),
                    "tool": a.get("how", "")}
-        owner = str(row.get("owner", "")) or "展厅经理"
-        if owner == "销售顾问":
-            owner = "展厅经理"
-        why_nums = (f"{r.name} {r.value:.1%}，可达目标 {target:.1%}（{r.target_basis}）；可多销约 {r.extra_sales:.1f} 台、"
-                    f"毛利约 {r.extra_gross:,.0f} 元/月" if money else f"{r.name} {r.value:.1%}，低于标杆 {r.benchmark:.1%}")
+        owner = str(row.get("owner", "")) or _DEFAULT_OWNER
+        if owner == _CONSULTANT:
+            owner = _DEFAULT_OWNER
+        why_nums = (_TXT.get("why_gain", "zh", name=r.name, value=r.value, target=target, basis=r.target_basis,
+                             sales=r.extra_sales, gross=r.extra_gross) if money
+                    else _TXT.get("why_below", "zh", name=r.name, value=r.value, benchmark=r.benchmark))
         if money and pd.notna(r.p_with) and pd.notna(r.p_without):
-            why_nums += f"；走这条路径的潜客成交 {r.p_with:.1%}，不走的 {r.p_without:.1%}"
+            why_nums += _TXT.get("why_path", "zh", p_with=r.p_with, p_without=r.p_without)
         if ev:
-            why_nums += f"；{ev}"
+            why_nums += _TXT.get("why_signal", "zh", ev=ev)
         why_en = (f"{r.name} {r.value:.1%}, reachable target {target:.1%} ({r.target_basis}): about {r.extra_sales:.1f} more "
                   f"units and ¥{r.extra_gross:,.0f} gross a month" if money else f"{r.name} {r.value:.1%}, below the benchmark {r.benchmark:.1%}")
         if money and pd.notna(r.p_with) and pd.notna(r.p_without):
@@ -189,7 +195,8 @@ def findings(ctx) -> list[Finding]:
                             how=str(row.get("tool", "")))
         out.append(Finding(
             section="funnel", metric=r.metric, value=r.value, benchmark=r.benchmark, store_id=r.store_id,
-            title_zh=f"{where}{r.name}低于标杆", title_en=f"{where}{r.name} below benchmark",
+            title_zh=_TXT.get("below_title", "zh", where=where, name=r.name),
+            title_en=_TXT.get("below_title", "en", where=where, name=r.name),
             detail_zh=r.finding, detail_en=r.finding, sales_at_stake=r.extra_sales if money else float("nan"),
             target=target, target_source=(r.target_source if money else "benchmark"), baseline=window,
             extra_sales=r.extra_sales if money else float("nan"), extra_gross=r.extra_gross if money else float("nan"),

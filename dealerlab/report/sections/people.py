@@ -41,7 +41,7 @@ def build(ctx) -> H.Html:
         if len(q):
             quarter = pd.Period(str(q["quarter"].iloc[0]), freq="Q")
             shown = [str(p) for p in pd.period_range(quarter.asfreq("M", how="start"), quarter.asfreq("M", how="end"), freq="M")]
-            span = f"{quarter}：{shown[0]} – {shown[-1]}"
+            span = _TXT.get("quarter_span", lang, quarter=quarter, first=shown[0], last=shown[-1])
         else:
             shown = period_range(ctx.params.period, 3)
             span = f"{shown[0]} – {shown[-1]}"
@@ -97,13 +97,14 @@ def findings(ctx) -> list[Finding]:
         if risk.empty:
             continue
         mean_units = float(risk["mean_units"].mean())
-        ev = (f"{q['quarter'].iloc[0]}：{len(risk)}/{len(q)} 位销售顾问季度月均销量低于 12 台"
-              f"（{'、'.join(sorted(set(map(str, risk['status']))))}），平均 {mean_units:.1f} 台")
+        ev = _TXT.get("bottom_out_evidence", "zh", quarter=q["quarter"].iloc[0], n=len(risk), of=len(q),
+                      statuses=_TXT.get("status_sep", "zh").join(sorted(set(map(str, risk["status"])))), mean=mean_units)
         ev_en = (f"{q['quarter'].iloc[0]}: {len(risk)}/{len(q)} sales consultants below 12 units a month over the quarter "
                  f"({', '.join(sorted({str(value_label(s, 'en')) for s in risk['status']}))}), {mean_units:.1f} units on average")
         out.append(Finding(
             section="people", metric="bottom_out", value=mean_units, benchmark=12.0, store_id=sid,
-            title_zh=f"{sid} 末位淘汰规则触发", title_en=f"{sid} bottom-out rule triggered", detail_zh=ev, detail_en=ev_en,
+            title_zh=_TXT.get("bottom_out_title", "zh", sid=sid), title_en=_TXT.get("bottom_out_title", "en", sid=sid),
+            detail_zh=ev, detail_en=ev_en,
             target=12.0, target_source="rule", baseline=str(q["quarter"].iloc[0]), evidence=ev,
             severity=float(min(1.0, len(risk) / max(1, len(q)))),
             action=Action(what=a["improvement"], why=action_why(ctx, a["root_cause"], ev, ev_en), who=_person(ctx, sid, a["owner"]),

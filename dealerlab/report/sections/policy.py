@@ -36,14 +36,22 @@ METRIC_IDS = ["stock_units", "stock_age_over_90", "stock_days", "stock_over_stan
 REACH_UNITS = 3
 
 
-#: the group page's two tables (7 columns each, so the headings stay readable on A4): stock, then rebates and costs
+#: the group page's two tables (7 columns each, so the headings stay readable on A4): stock, then rebates and costs,
+#: each with the key of its heading in the catalogue (group_table.<key>)
 GROUP_TABLES = (
-    ("库存", "Stock", ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
+    ("stock", ["stock_units", "stock_age_over_90", "stock_days", "stock_over_standard", "stock_capital",
                       "stock_capital_cost_month", "call_off_accuracy"]),
-    ("返利与费用", "Rebates and costs", ["sell_through_30d", "marketing_cost_per_unit", "rebate_total",
+    ("rebates", ["sell_through_30d", "marketing_cost_per_unit", "rebate_total",
                                      "gross_per_unit_incl_rebates", "vp_next_tier_units", "vp_next_tier_gain",
                                      "vp_breakeven_discount"]),
 )
+#: the owner, place and tools of the stock and rebate actions: Chinese values of the action plan (the owner is
+#: matched to the store's staff, the others are translated by dealerlab.report.labels.term)
+_SALES_MANAGER = "销售经理"
+_STOCK_WHERE = "展厅与库存管理"
+_STOCK_HOW = "滞销车型周会 + 库龄日报"
+_REBATE_WHERE = "销售例会"
+_REBATE_HOW = "返利阶梯测算表 + 意向客户清单"
 #: the figures the group total adds up over the stores (units and money); rates and per-unit figures are not added
 GROUP_SUMS = frozenset({"stock_units", "stock_age_over_90", "stock_over_standard", "stock_capital",
                         "stock_capital_cost_month", "rebate_total", "vp_next_tier_units", "vp_next_tier_gain"})
@@ -54,8 +62,8 @@ def build(ctx) -> H.Html:
     if ctx.params.store_id is not None:
         return family_body(ctx, METRIC_IDS, extra)
     parts = []
-    for zh, en, ids in GROUP_TABLES:
-        parts += [H.h3(pick(ctx.lang, zh, en)), store_table(ctx, ids, totals=GROUP_SUMS)]
+    for key, ids in GROUP_TABLES:
+        parts += [H.h3(_TXT.get(f"group_table.{key}", ctx.lang)), store_table(ctx, ids, totals=GROUP_SUMS)]
     parts.append(H.reading(_TXT.get("group_total_adds_up", ctx.lang)))
     return H.Html(parts)
 
@@ -165,23 +173,23 @@ def stock_findings(ctx) -> list[Finding]:
         capital = float(old["purchase_cost"].sum())
         cost = capital * rate / 12
         models = old.groupby("model").size().sort_values(ascending=False)
-        mix = "、".join(f"{m} {n} 台" for m, n in models.items())
+        mix = _TXT.get("list_sep", "zh").join(_TXT.get("model_units", "zh", model=m, n=n) for m, n in models.items())
         mix_en = ", ".join(f"{m} ×{n}" for m, n in models.items())
-        ev = (f"{period} 月末库龄超过 90 天的车 {len(old)} 台（{mix}，最长 {int(old['age_days'].max())} 天），"
-              f"占用资金 {capital:,.0f} 元；按年化资本成本 {rate:.1%} 每月 {cost:,.0f} 元")
+        ev = _TXT.get("old_stock_evidence", "zh", period=period, n=len(old), mix=mix, oldest=int(old["age_days"].max()),
+                      capital=capital, rate=rate, cost=cost)
         ev_en = (f"{len(old)} units older than 90 days at the end of {period} ({mix_en}, oldest {int(old['age_days'].max())} "
                  f"days): capital ¥{capital:,.0f}, ¥{cost:,.0f} a month at {rate:.1%} a year")
         out.append(Finding(
             section="stock", metric="stock_age_over_90", value=float(len(old)), benchmark=0.0, store_id=sid,
-            title_zh=f"{sid} 长库龄车 {len(old)} 台，每月资金成本 {cost:,.0f} 元",
+            title_zh=_TXT.get("old_stock_title", "zh", sid=sid, n=len(old), cost=cost),
             title_en=f"{sid}: {len(old)} units older than 90 days, ¥{cost:,.0f} a month",
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period, evidence=ev,
             extra_gross=cost, share_of_gross=_share(ctx, sid, cost), lower_is_better=True,
             severity=float(min(1.0, len(old) / 10)),
             action=Action(what=_TXT.get("clear_old_stock_this", ctx.lang, mix=mix, mix_en=mix_en),
                           why=_TXT.get("old_stock_costs_month", ctx.lang, cost=cost, ev=ev, ev_en=ev_en),
-                          who=_person(ctx, sid, "销售经理"), where=term("展厅与库存管理", ctx.lang),
-                          how=term("滞销车型周会 + 库龄日报", ctx.lang)),
+                          who=_person(ctx, sid, _SALES_MANAGER), where=term(_STOCK_WHERE, ctx.lang),
+                          how=term(_STOCK_HOW, ctx.lang)),
         ))
     return out
 
@@ -208,21 +216,21 @@ def rebate_findings(ctx) -> list[Finding]:
             continue
         _, lad = _vp(ctx, sid)
         nxt = lad[lad["is_next"]].iloc[0]
-        ev = (f"{period} 销量 {int(nxt['sold'])} 台 / VP {int(nxt['volume_plan'])} 台（{nxt['sold'] / nxt['volume_plan']:.1%}），"
-              f"差 {int(n)} 台到 {nxt['threshold']:.0%} 档：返利多 {gain:,.0f} 元，保本让价 {be:,.0f} 元/台")
+        ev = _TXT.get("rebate_evidence", "zh", period=period, sold=int(nxt["sold"]), plan=int(nxt["volume_plan"]),
+                      share=nxt["sold"] / nxt["volume_plan"], n=int(n), tier=nxt["threshold"], gain=gain, be=be)
         ev_en = (f"{period}: {int(nxt['sold'])} units sold / VP {int(nxt['volume_plan'])} ({nxt['sold'] / nxt['volume_plan']:.1%}), "
                  f"{int(n)} short of the {nxt['threshold']:.0%} tier: +¥{gain:,.0f} in rebates, break-even discount "
                  f"¥{be:,.0f} per unit")
         out.append(Finding(
             section="rebate", metric="vp_next_tier_units", value=n, benchmark=0.0, store_id=sid,
-            title_zh=f"{sid} 差 {int(n)} 台到 VP {nxt['threshold']:.0%} 档，返利多 {gain:,.0f} 元",
+            title_zh=_TXT.get("rebate_title", "zh", sid=sid, n=int(n), tier=nxt["threshold"], gain=gain),
             title_en=f"{sid}: {int(n)} units from the {nxt['threshold']:.0%} VP tier, +¥{gain:,.0f} in rebates",
             detail_zh=ev, detail_en=ev_en, target=0.0, target_source="rule", baseline=period,  # units still short → 0
             evidence=ev, extra_sales=n, extra_gross=gain, share_of_gross=_share(ctx, sid, gain), lower_is_better=True,
             severity=0.8,
             action=Action(what=_rebate_what(ctx.lang, period, int(n), be, month_over),
-                          why=pick(ctx.lang, ev, ev_en), who=_person(ctx, sid, "销售经理"), where=term("销售例会", ctx.lang),
-                          how=term("返利阶梯测算表 + 意向客户清单", ctx.lang)),
+                          why=pick(ctx.lang, ev, ev_en), who=_person(ctx, sid, _SALES_MANAGER), where=term(_REBATE_WHERE, ctx.lang),
+                          how=term(_REBATE_HOW, ctx.lang)),
         ))
     return out
 

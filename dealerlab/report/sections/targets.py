@@ -110,14 +110,14 @@ def findings(ctx) -> list[Finding]:
         over = r.time_progress >= 1 - 1e-9
         if over and r.achievement < 1:
             gap, key = r.target - r.actual, "volume"
-            detail = f"目标 {r.target:,.0f} 台，实际 {r.actual:,.0f} 台，达成率 {r.achievement:.1%}，差 {gap:,.0f} 台（本月已结束）"
+            detail = _TXT.get("missed_detail", "zh", target=r.target, actual=r.actual, achievement=r.achievement, gap=gap)
             detail_en = f"target {r.target:,.0f}, actual {r.actual:,.0f} ({r.achievement:.1%}): {gap:,.0f} short (month over)"
-            title = (f"{r.store_id} 未完成本月销量目标", f"{r.store_id} missed the month's volume target")
+            title = _TXT.both("missed_title", sid=r.store_id)
         elif not over and r.time_progress - r.achievement >= 0.10:
             gap, key = r.target * r.time_progress - r.actual, "volume_progress"
-            detail = f"达成率 {r.achievement:.1%}，时间进度（卖车日）{r.time_progress:.1%}，按进度还差约 {gap:,.0f} 台"
+            detail = _TXT.get("behind_detail", "zh", achievement=r.achievement, progress=r.time_progress, gap=gap)
             detail_en = f"achievement {r.achievement:.1%} vs time progress (selling days) {r.time_progress:.1%}: {gap:,.0f} units behind"
-            title = (f"{r.store_id} 销量目标落后于时间进度", f"{r.store_id} volume behind time progress")
+            title = _TXT.both("behind_title", sid=r.store_id)
         else:
             continue
         tgpu = total_gross_per_unit(ctx, r.store_id)
@@ -132,6 +132,6 @@ def findings(ctx) -> list[Finding]:
             title_zh=title[0], title_en=title[1], detail_zh=detail, detail_en=detail_en,
             target=float(r.target), target_source="target_table", baseline=ctx.params.period,
             extra_sales=gap, sales_at_stake=gap, extra_gross=gross, share_of_gross=gross / sg if sg else float("nan"),
-            evidence=f"{detail}；单车总毛利 {tgpu:,.0f} 元", severity=float(min(1.0, 1 - r.achievement)), action=action,
+            evidence=_TXT.get("evidence", "zh", detail=detail, tgpu=tgpu), severity=float(min(1.0, 1 - r.achievement)), action=action,
         ))
     return out
