@@ -181,8 +181,8 @@ def ipa_map(
     point_colors = [colors.get(q, PALETTE[7]) if show_quadrants else PALETTE[0] for q in d["quadrant"].fillna("")]
     ax.scatter(x, y, s=36, c=point_colors, zorder=3, edgecolor="white", linewidth=0.6)
     # quadrant names in the four corners (always inside their quadrant)
-    corners = {"优势保持": (0.99, 0.99, "right", "top"), "重点改进": (0.01, 0.99, "left", "top"),
-               "次要改进": (0.01, 0.01, "left", "bottom"), "过度投入": (0.99, 0.01, "right", "bottom")}
+    corners = dict(zip(QUADRANTS, [(0.99, 0.99, "right", "top"), (0.01, 0.99, "left", "top"),
+                                   (0.01, 0.01, "left", "bottom"), (0.99, 0.01, "right", "bottom")], strict=True))
     names = []
     for q, (cx, cy, ha, va) in (corners.items() if show_quadrants else ()):
         names.append(ax.text(cx, cy, label(q, lang), transform=ax.transAxes, ha=ha, va=va, fontsize=12,

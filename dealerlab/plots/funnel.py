@@ -16,7 +16,7 @@ from dealerlab._options import check_lang
 from dealerlab.errors import ParameterError
 from dealerlab.funnel.benchmarks import load_benchmarks
 from dealerlab.funnel.paths import STAGES
-from dealerlab.i18n import Catalogue, pick
+from dealerlab.i18n import Catalogue
 from dealerlab.metrics import label
 from dealerlab.plots.style import PALETTE, STATUS_COLORS, get_axes
 
@@ -24,13 +24,13 @@ __all__ = ["funnel_chart", "trend_chart", "gap_bars", "consultant_heatmap", "plo
 
 _T = Catalogue.load("plots/funnel")
 
-#: the bars of the funnel: (label zh, label en, count expression)
+#: the bars of the funnel: (label key in the catalogue's [bar.*], count expression)
 _BARS = [
-    ("首次接触（到店+来电）", "First contacts (visits + calls)", ("FV", "FC")),
-    ("留资新增潜客（到店+来电）", "New prospects captured", ("W", "C")),
-    ("到店潜客（到店新增+来电到店）", "Prospects in the showroom", ("W", "CV")),
-    ("试乘试驾客户", "Test-drive prospects", ("TD",)),
-    ("展厅成交", "Showroom sales", ("S_room",)),
+    ("first_contacts", ("FV", "FC")),
+    ("prospects", ("W", "C")),
+    ("in_showroom", ("W", "CV")),
+    ("test_drives", ("TD",)),
+    ("showroom_sales", ("S_room",)),
 ]
 #: the rate written between bar i−1 and bar i, and how the benchmark count of bar i is formed
 _LINKS = {
@@ -85,16 +85,16 @@ def funnel_chart(data, *, store_id: str | None = None, period: str | None = None
     r = _one_row(data, store_id, period, "funnel_chart")
     bench = load_benchmarks(benchmarks, business=business)
     ax = get_axes(ax, (9, 5.2))
-    counts = [float(sum(r[c] for c in cols)) for _, _, cols in _BARS]
+    counts = [float(sum(r[c] for c in cols)) for _, cols in _BARS]
     top = max(counts) if counts and max(counts) > 0 else 1.0
     n = len(_BARS)
     y = np.arange(n)[::-1]
     colors = [PALETTE[0]] * (n - 1) + [PALETTE[2]]
     ax.barh(y, counts, left=[(top - c) / 2 for c in counts], height=0.62, color=colors, alpha=0.9)
-    for i, (zh, en, _) in enumerate(_BARS):
+    for i, (key, _) in enumerate(_BARS):
         ax.text(top / 2, y[i], f"{counts[i]:,.0f}", ha="center", va="center", color="white", fontsize=11,
                 fontweight="bold")
-        ax.text(-0.02 * top, y[i], pick(lang, zh, en), ha="right", va="center", fontsize=10)
+        ax.text(-0.02 * top, y[i], _T.get(f"bar.{key}", lang), ha="right", va="center", fontsize=10)
         if i in _LINKS:
             metric, at_bench = _LINKS[i]
             rate = float(r.get(metric, np.nan))

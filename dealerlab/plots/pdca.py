@@ -34,8 +34,9 @@ __all__ = [
 
 _T = Catalogue.load("plots/pdca")
 #: the cadence board's column heads (a frequency of seed 001) and the paint-shop chart's damage classes: key → (zh, en)
-_FREQUENCIES = _T.pairs("frequency", ("每日", "每周", "即时", "每月"))
-_DAMAGE = _T.pairs("damage_class", ("大", "中", "小"))
+#: (the catalogue's entries, in file order, are the values: 每日, 每周, 即时, 每月 and 大, 中, 小)
+_FREQUENCIES = _T.pairs("frequency")
+_DAMAGE = _T.pairs("damage_class")
 
 
 def _pct_axis(ax, axis="y", decimals=0):

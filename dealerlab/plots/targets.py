@@ -27,7 +27,7 @@ def _fmt(v) -> str:
         return "–"
     v = float(v)
     if abs(v) >= 10000:
-        return f"{v / 10000:.2f}".rstrip("0").rstrip(".") + "万"
+        return _T.get("wan", number=f"{v / 10000:.2f}".rstrip("0").rstrip("."))
     return f"{v:.0f}" if v.is_integer() else f"{v:.1f}"
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from dealerlab import _batch, _long, csi, funnel, metrics
 from dealerlab._long import month
 from dealerlab.calendar import check_period
+from dealerlab.i18n import Catalogue
 from dealerlab.pdca import aftersales
 from dealerlab.policy.rebates import _tiers, rebate, resolve_policy, tier_reached, vp_ladder
 from dealerlab.policy.stock import (
@@ -79,14 +80,17 @@ POLICY_METRICS = (
 )
 
 VP_ITEM = "VP达成奖"
+#: an item's name in oem_policy ends with 奖 where oem_scores names it without (暗访奖 ↔ 暗访)
+_PRIZE = "奖"
 _SCORE = "score"
-_NO = {
-    "inventory": "缺少库存车辆表",
-    "sales": "缺少销售表",
-    "oem_orders": "缺少厂家订车表",
-    "monthly_finance": "缺少月度财务表",
-    "oem_policy": "缺少商务政策表",
-}
+
+#: the reasons of a figure not available (Chinese, as every reason of the long format)
+_MSG = Catalogue.load("policy")
+
+
+def _no(table: str) -> str:
+    """The reason of a figure whose table ``table`` is missing."""
+    return _MSG.get(f"no_table.{table}")
 
 
 def _month_sales(ds: Dataset, stores, periods) -> pd.DataFrame:
@@ -142,7 +146,7 @@ def _basis_values(ds: Dataset, policy_rows: pd.DataFrame, stores, periods) -> di
 
 
 def _basis_key(item: str, basis: str) -> str:
-    return f"score:{item[:-1] if item.endswith('奖') else item}" if basis == _SCORE else basis
+    return f"score:{item[:-1] if item.endswith(_PRIZE) else item}" if basis == _SCORE else basis
 
 
 def rebate_table(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None) -> pd.DataFrame:
@@ -201,9 +205,9 @@ def _rebate_table(ds: Dataset, stores, periods, pols) -> pd.DataFrame:
                 i = tier_reached(tiers, v)
                 reason = ""
                 if np.isnan(v):
-                    reason = ("缺少厂家评分" if basis == _SCORE else f"依据指标 {basis} 无法计算") + "，返利无法计算"
+                    reason = _MSG.get("no_score") if basis == _SCORE else _MSG.get("no_basis", basis=basis)
                 elif np.isnan(units):
-                    reason = "缺少销售表"
+                    reason = _no("sales")
                 cur = tiers[i] if i is not None else (np.nan, 0.0, 0.0)
                 j = 0 if i is None else i + 1
                 nxt = tiers[j] if j < len(tiers) and not np.isnan(v) else (np.nan, np.nan, np.nan)
@@ -446,7 +450,7 @@ def _stock_stage(wide: _Wide, ds: Dataset, stores, periods, standard_days) -> np
                  "stock_capital", "stock_capital_cost_month"]
     default_rate = np.ones(wide.n_rows, dtype=bool)
     if not ds.has("inventory"):
-        wide.missing(stock_ids + ["sell_through_30d"], _NO["inventory"])
+        wide.missing(stock_ids + ["sell_through_30d"], _no("inventory"))
         return default_rate
     rates = None
     if ds.has("monthly_finance") and "capital_cost_rate" in ds["monthly_finance"]:
@@ -460,7 +464,7 @@ def _stock_stage(wide: _Wide, ds: Dataset, stores, periods, standard_days) -> np
         default_rate[wide.key[(r.store_id, r.period)]] = r.rate_is_default
     for m in ("stock_days", "standard_stock", "stock_over_standard"):
         for i in np.flatnonzero(np.isnan(wide.vals[m])):
-            wide.why[m][i] = _NO["sales"] if sales is None else "近3个月没有销售"
+            wide.why[m][i] = _no("sales") if sales is None else _MSG.get("no_recent_sales")
     wide.put("sell_through_30d", sell_through_30d(ds["inventory"], periods=periods, stores=stores))
     return default_rate
 
@@ -470,12 +474,12 @@ def _orders_and_marketing_stage(wide: _Wide, ds: Dataset, stores, periods) -> No
     if ds.has("oem_orders"):
         wide.put("call_off_accuracy", call_off_accuracy(ds["oem_orders"], periods=periods, stores=stores))
     else:
-        wide.missing(["call_off_accuracy"], _NO["oem_orders"])
+        wide.missing(["call_off_accuracy"], _no("oem_orders"))
     if ds.has("monthly_finance") and ds.has("sales"):
         wide.put("marketing_cost_per_unit",
                  marketing_cost_per_unit(ds["monthly_finance"], ds["sales"], periods=periods, stores=stores))
     else:
-        wide.missing(["marketing_cost_per_unit"], _NO["monthly_finance"] if not ds.has("monthly_finance") else _NO["sales"])
+        wide.missing(["marketing_cost_per_unit"], _no("monthly_finance") if not ds.has("monthly_finance") else _no("sales"))
 
 
 #: the VP cliff's figures (the next tier: units needed, what it gains, the discount it can pay for)
@@ -487,7 +491,7 @@ def _rebate_stage(wide: _Wide, ds: Dataset, stores, periods) -> None:
     """Every rebate item, their total, the gross per unit with rebates and the VP cliff, row by row."""
     if not ds.has("oem_policy"):
         wide.missing([f"rebate.{i}" for i in REBATE_ITEMS] + ["rebate_total", _GPU_INCL] + _CLIFF_IDS,
-                     _NO["oem_policy"])
+                     _no("oem_policy"))
         return
     ms = _month_sales(ds, stores, periods)
     pols = _policies(ds, stores, periods)
@@ -511,18 +515,18 @@ def _rebates_of_row(wide: _Wide, i: int, rows: pd.DataFrame, srow: pd.Series) ->
             vals[m][i] = hit["rebate"]
             why[m][i] = hit["reason"] if pd.isna(hit["rebate"]) else ""
         else:
-            why[m][i] = "商务政策中没有该项目"
+            why[m][i] = _MSG.get("item_not_in_policy")
     if not len(rows):
-        why["rebate_total"][i] = "商务政策对该门店该月没有任何项目"
+        why["rebate_total"][i] = _MSG.get("no_items")
     elif rows["rebate"].isna().any():
         bad = rows.loc[rows["rebate"].isna(), "item"].tolist()
-        why["rebate_total"][i] = "、".join(bad) + " 无法计算"
+        why["rebate_total"][i] = _MSG.get("items_failed", items=_MSG.text("list_sep").join(bad))
     else:
         vals["rebate_total"][i] = float(rows["rebate"].sum())
     if pd.isna(vals["rebate_total"][i]):
-        why[_GPU_INCL][i] = why["rebate_total"][i] or "返利合计无法计算"
+        why[_GPU_INCL][i] = why["rebate_total"][i] or _MSG.get("total_failed")
     elif not srow["S"] > 0:
-        why[_GPU_INCL][i] = "当月没有销售"
+        why[_GPU_INCL][i] = _MSG.get("no_sales_month")
     else:
         vals[_GPU_INCL][i] = (srow["vehicle_gross"] + srow["addon_gross"] + vals["rebate_total"][i]) / srow["S"]
 
@@ -532,19 +536,19 @@ def _cliff_of_row(wide: _Wide, i: int, lad: pd.DataFrame) -> None:
     vals, why = wide.vals, wide.why
     if not len(lad):
         for m in _CLIFF_IDS:
-            why[m][i] = "商务政策没有VP达成奖，或缺少厂家下达销量目标(VP)"
+            why[m][i] = _MSG.get("no_vp")
         return
     nxt = lad[lad["is_next"]]
     if not len(nxt):
         for m in _CLIFF_IDS:
-            why[m][i] = "已在VP最高一档，没有下一档"
+            why[m][i] = _MSG.get("top_tier")
         return
     n = nxt.iloc[0]
     vals["vp_next_tier_units"][i] = n["units_needed"]
     vals["vp_next_tier_gain"][i] = n["gain"]
     vals["vp_breakeven_discount"][i] = n["breakeven_discount"]
     if pd.isna(n["breakeven_discount"]):
-        why["vp_breakeven_discount"][i] = "当月没有销售，无法算单车毛利"
+        why["vp_breakeven_discount"][i] = _MSG.get("no_sales_gpu")
 
 
 def long_metrics(ds: Dataset, *, periods: Iterable[str], stores: Iterable[str] | None = None, by_staff: bool = False) -> pd.DataFrame:

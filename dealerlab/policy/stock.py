@@ -24,6 +24,7 @@ import pandas as pd
 
 from dealerlab._long import month
 from dealerlab.calendar import check_period, month_bounds, period_range
+from dealerlab.i18n import Catalogue
 
 __all__ = [
     "AGE_BUCKETS",
@@ -39,17 +40,20 @@ __all__ = [
     "call_off_plan",
 ]
 
-#: (metric id, zh label, lowest age, highest age) of the age buckets, days at the month end
+#: (metric id, lowest age, highest age) of the age buckets, days at the month end (their names: the metric registry's)
 AGE_BUCKETS = (
-    ("stock_age_0_30", "0–30天", 0, 30),
-    ("stock_age_31_60", "31–60天", 31, 60),
-    ("stock_age_61_90", "61–90天", 61, 90),
-    ("stock_age_over_90", ">90天", 91, None),
+    ("stock_age_0_30", 0, 30),
+    ("stock_age_31_60", 31, 60),
+    ("stock_age_61_90", 61, 90),
+    ("stock_age_over_90", 91, None),
 )
 #: the default standard stock depth (days of sales)
 STANDARD_DAYS = 45
 #: the annual cost of capital used when monthly_finance gives none
 DEFAULT_CAPITAL_COST_RATE = 0.06
+
+#: the reasons of the figures not available and of a slow mover (Chinese, as every reason of the long format)
+_MSG = Catalogue.load("policy/stock")
 
 
 def _list(values, name) -> list[str]:
@@ -171,8 +175,8 @@ def stock_by_model(
     old = out["stock_age_over_90"] > 0
     deep = out["stock_days"] > 2 * standard_days
     out["slow"] = old | deep
-    reason = np.where(old & deep, "有超90天库龄车，且库存深度超过标准两倍",
-                      np.where(old, "有超90天库龄车", np.where(deep, "库存深度超过标准两倍", "")))
+    reason = np.where(old & deep, _MSG.get("slow_old_deep"),
+                      np.where(old, _MSG.get("slow_old"), np.where(deep, _MSG.get("slow_deep"), "")))
     out["slow_reason"] = reason
     cols = ["store_id", "model", "stock_units", *[b[0] for b in AGE_BUCKETS], "oldest_days", "stock_capital",
             "capital_cost_month", "sold_3m", "daily_rate", "stock_days", "standard_stock", "stock_over_standard",
@@ -291,9 +295,9 @@ def call_off_accuracy(oem_orders: pd.DataFrame, *, periods: Iterable[str], store
             if (sid, p) in g.index:
                 c, o = float(g.loc[(sid, p), "called_off"]), float(g.loc[(sid, p), "ordered"])
                 ok = o > 0
-                rows.append((sid, p, c, o, c / o if ok else np.nan, "" if ok else "当月订车台数为 0"))
+                rows.append((sid, p, c, o, c / o if ok else np.nan, "" if ok else _MSG.get("no_orders")))
             else:
-                rows.append((sid, p, np.nan, np.nan, np.nan, "厂家订车表中没有该月的记录"))
+                rows.append((sid, p, np.nan, np.nan, np.nan, _MSG.get("no_order_month")))
     return pd.DataFrame(rows, columns=["store_id", "period", "called_off", "ordered", "value", "reason"])
 
 
@@ -323,7 +327,7 @@ def sell_through_30d(inventory: pd.DataFrame, *, periods: Iterable[str], stores:
         for sid in _list(stores, "stores"):
             m = (arr["store_id"] == sid).to_numpy()
             n, k = int(m.sum()), int(quick.to_numpy()[m].sum())
-            rows.append((sid, p, float(k), float(n), k / n if n else np.nan, "" if n else "上月没有到店车辆"))
+            rows.append((sid, p, float(k), float(n), k / n if n else np.nan, "" if n else _MSG.get("no_arrivals")))
     return pd.DataFrame(rows, columns=["store_id", "period", "sold_30d", "arrived", "value", "reason"])
 
 
@@ -356,9 +360,9 @@ def marketing_cost_per_unit(finance: pd.DataFrame, sales: pd.DataFrame, *, perio
             cost = float(f.get((sid, p), np.nan)) if len(f) else np.nan
             n = float(S.get((sid, p), 0))
             if np.isnan(cost):
-                rows.append((sid, p, cost, n, np.nan, "月度财务表没有该月的市场费用"))
+                rows.append((sid, p, cost, n, np.nan, _MSG.get("no_marketing_cost")))
             elif n == 0:
-                rows.append((sid, p, cost, n, np.nan, "当月没有销售"))
+                rows.append((sid, p, cost, n, np.nan, _MSG.get("no_sales_month")))
             else:
                 rows.append((sid, p, cost, n, cost / n, ""))
     return pd.DataFrame(rows, columns=["store_id", "period", "marketing_cost", "units", "value", "reason"])

@@ -22,6 +22,7 @@ and raise a ParameterError here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,44 +42,38 @@ __all__ = ["time_progress", "actuals", "achievement", "daily_close", "amount_rat
            "QUADRANTS", "METRICS", "MIN_MATRIX"]
 
 METRICS = ("销量", "展厅销量", "毛利", "衍生收入", "售后产值")
+_UNITS, _SHOWROOM_UNITS, _GROSS = METRICS[0], METRICS[1], METRICS[2]
+_AFTERSALES = METRICS[4]
+#: the sales.channel value of a showroom sale
+_SHOWROOM = "展厅"
 
 #: a quadrant split needs at least this many consultants in the team (docs/DOMAIN.md §10); smaller teams get a ranked table
 MIN_MATRIX = 4
-#: quadrant id → (zh name, zh advice, en name, en advice)
-QUADRANTS = {
-    "star": (
-        "高额高率·明星",
-        "业绩和达成率都高：表扬，请他在晨会分享方法（邀约话术、试驾安排、跟进节奏），带一带新人。",
-        "high amount, high rate · star",
-        "Praise and ask them to share their method at the morning meeting; pair them with a newcomer.",
-    ),
-    "low_target": (
-        "低额高率·目标偏低",
-        "达成率高但销量不高：检查任务是否定得过低，或本月出勤天数少；下月按实际能力和出勤上调目标。",
-        "low amount, high rate · target too low",
-        "Check whether the target was set too low or fewer days were attended; raise next month's target fairly.",
-    ),
-    "high_target": (
-        "高额低率·目标偏高",
-        "销量不低但达成率低：检查任务是否定得过高，或靠加班撑量；重新评估目标，关注工作负荷。",
-        "high amount, low rate · target too high",
-        "Check whether the target was too high or the volume came from overtime; revisit the target and the workload.",
-    ),
-    "leader_below_target": (
-        "高额高率·未达标",
-        "在团队中领先，但还没完成自己的目标：肯定做法，找出差的几台在哪一步丢的，按周补上缺口（未达标不表扬）。",
-        "high amount, high rate · below target",
-        "Ahead of the team but short of their own target: find where the missing units were lost and close the gap by week (no praise below target).",
-    ),
-    "coach": (
-        "低额低率·需辅导",
-        "销量和达成率都低：一对一辅导，拆解漏斗（客流、留档、试驾、成交），定每日小目标并每天跟进。",
-        "low amount, low rate · coach",
-        "Coach one to one: walk the funnel (traffic, capture, test drive, close), set daily targets and follow up daily.",
-    ),
-}
 
 _MSG = Catalogue.load("targets/achievement")
+
+
+class _Quadrants(Mapping):
+    """Quadrant id → (zh name, zh advice, en name, en advice): the catalogue's ``[quadrant.*]`` and ``[advice.*]``
+    entries, read on first use."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self._names = _MSG.pairs("quadrant", keys)
+        self._advice = _MSG.pairs("advice", keys)
+
+    def __getitem__(self, key: str) -> tuple[str, str, str, str]:
+        (zh, en), (zh_advice, en_advice) = self._names[key], self._advice[key]
+        return zh, zh_advice, en, en_advice
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+#: quadrant id → (zh name, zh advice, en name, en advice)
+QUADRANTS = _Quadrants(("star", "low_target", "high_target", "leader_below_target", "coach"))
 
 
 def _default_as_of(ds: Dataset, period):
@@ -92,7 +87,7 @@ def _default_as_of(ds: Dataset, period):
     return last
 
 
-def actuals(ds: Dataset, *, period: str, as_of=None, metric: str = "销量", by_staff: bool = False, stores=None) -> pd.DataFrame:
+def actuals(ds: Dataset, *, period: str, as_of=None, metric: str = _UNITS, by_staff: bool = False, stores=None) -> pd.DataFrame:
     """Month-to-date actual of ``metric`` per store (and consultant).
 
     Parameters
@@ -119,7 +114,7 @@ def actuals(ds: Dataset, *, period: str, as_of=None, metric: str = "销量", by_
     first, last = month_bounds(period)
     end = last if as_of is None else min(pd.Timestamp(as_of).normalize(), last)
     keys = ["store_id", "staff_id"] if by_staff else ["store_id"]
-    if metric == "售后产值":
+    if metric == _AFTERSALES:
         if by_staff:
             raise ParameterError(*_MSG.both("no_staff_aftersales"))
         so = ds["service_orders"]
@@ -128,11 +123,11 @@ def actuals(ds: Dataset, *, period: str, as_of=None, metric: str = "销量", by_
     else:
         sales = ds["sales"]
         s = sales[(sales["invoice_date"] >= first) & (sales["invoice_date"] <= end)]
-        if metric == "展厅销量":
-            s = s[s["channel"] == "展厅"]
-        if metric in ("销量", "展厅销量"):
+        if metric == _SHOWROOM_UNITS:
+            s = s[s["channel"] == _SHOWROOM]
+        if metric in (_UNITS, _SHOWROOM_UNITS):
             out = s.groupby(keys).size().rename("actual").reset_index()
-        elif metric == "毛利":
+        elif metric == _GROSS:
             vehicle = s.groupby(keys)["gross_profit"].sum()
             if ds.has("addons"):
                 add = ds["addons"].merge(s[["sale_id", "staff_id"]], on="sale_id", how="inner")
@@ -152,7 +147,7 @@ def achievement(
     *,
     period: str,
     as_of=None,
-    metric: str = "销量",
+    metric: str = _UNITS,
     by_staff: bool = False,
     stores=None,
     basis: str = "selling_days",
@@ -384,7 +379,7 @@ def per_head_output(ds: Dataset, *, period: str, stores=None, lang: str = "zh") 
     return frame[["store_id", "staff_id", "period", "units", "store_units", "consultants", "per_head", "above", "advice", "reason"]]
 
 
-def daily_close(ds: Dataset, *, period: str, as_of, store_id: str, metric: str = "销量", basis: str = "selling_days", lang: str = "zh") -> pd.DataFrame:
+def daily_close(ds: Dataset, *, period: str, as_of, store_id: str, metric: str = _UNITS, basis: str = "selling_days", lang: str = "zh") -> pd.DataFrame:
     """日清日结: one store's month, day by day up to ``as_of`` — the day's actual, the running total against time
     progress, and tomorrow's target (日结日高: what is left, spread over the remaining days by their day weights).
 

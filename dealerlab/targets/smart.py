@@ -44,6 +44,12 @@ VAGUE_WORDS = (
 )
 
 _DIGIT = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万两]+(?:台|辆|个|次|元|万|%|成|倍|天|周)")
+#: what a typed number may hold: a full-width comma, full-width digits and point, a trailing 万 (× 10 000)
+_FULL_COMMA = "，"
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_WAN = "万"
+#: a deadline typed in Chinese: 2026年12月, 2026年12月31日
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 
 #: the texts of the check (messages/targets/smart.toml): letter names, reasons and hints
 _MSG = Catalogue.load("targets/smart")
@@ -84,9 +90,9 @@ def _number(v):
     if isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
         return f if np.isfinite(f) else None
-    s = str(v).strip().replace(",", "").replace("，", "").translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    s = str(v).strip().replace(",", "").replace(_FULL_COMMA, "").translate(_FULL_WIDTH)
     mult = 1.0
-    if s.endswith("万"):
+    if s.endswith(_WAN):
         s, mult = s[:-1], 10000.0
     elif s.endswith("%"):
         s, mult = s[:-1], 0.01
@@ -104,7 +110,7 @@ def _date(v):
         d = pd.Timestamp(v)
     except (TypeError, ValueError):
         s = str(v).strip()
-        m = re.match(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", s)
+        m = _YEAR_MONTH.match(s)
         if not m:
             return None
         y, mo = int(m.group(1)), int(m.group(2))

@@ -60,6 +60,8 @@ __all__ = [
 ]
 
 _MSG = Catalogue.load("targets/split")
+#: the staff.role value of a sales consultant
+_CONSULTANT_ROLE = "销售顾问"
 
 
 def _as_total(total) -> int:
@@ -300,7 +302,7 @@ def split_days(total, *, start, end, basis: str = "selling_days", weights: pd.Da
 # store → consultants
 
 
-def consultants_in_month(staff: pd.DataFrame, *, period: str, store_id: str | None = None, role: str = "销售顾问") -> pd.DataFrame:
+def consultants_in_month(staff: pd.DataFrame, *, period: str, store_id: str | None = None, role: str = _CONSULTANT_ROLE) -> pd.DataFrame:
     """The sales consultants employed on at least one day of month ``period``.
 
     Parameters

@@ -141,6 +141,17 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | str, str]] = {
                                                            "sheet names of the workbook it writes and reads back"),
     "dealerlab/pdca/tools.py": (("_BONE_NAMES",), "the six bones (人机料法环测): the values fishbone accepts and writes"),
     # --- m7: allowed data found while converting (edit only your block) ---
+    "dealerlab/plots/accounts.py": (("TIER_COLORS",), "the tiers' colours, keyed by the values of the tier column"),
+    "dealerlab/plots/kpi.py": (("PERSPECTIVE_COLORS",), "the perspectives' colours, keyed by a KPI card's perspective "
+                                                        "values (财务, 客户 …)"),
+    "dealerlab/targets/achievement.py": (("METRICS", "_SHOWROOM"), "the target metrics the input accepts (销量, 毛利 …) "
+                                                                   "and the sales.channel value 展厅"),
+    "dealerlab/targets/smart.py": (("VAGUE_WORDS", "_DIGIT", "_FULL_COMMA", "_FULL_WIDTH", "_WAN", "_YEAR_MONTH"),
+                                   "what the SMART check looks for in a typed goal: vague verbs, numbers with their "
+                                   "units, full-width digits, 万, dates like 2026年12月"),
+    "dealerlab/targets/split.py": (("_CONSULTANT_ROLE",), "the staff.role value of a sales consultant (销售顾问)"),
+    "dealerlab/policy/__init__.py": (("VP_ITEM", "_PRIZE"), "the oem_policy item VP达成奖, and the 奖 an item's name "
+                                                            "drops in oem_scores"),
     # --- end of ALLOWED ---
 }
 
@@ -154,9 +165,6 @@ PENDING: dict[str, str] = {
     # --- m5 converting (one block per engineer: edit only your block) ---
     # --- m6 converting (one block per engineer: edit only your block) ---
     # --- m7 converting (one block per engineer: edit only your block) ---
-    "dealerlab/plots/": "msgb",
-    "dealerlab/targets/": "msgb",
-    "dealerlab/policy/": "open",
     # --- end of PENDING ---
 }
 

@@ -221,3 +221,14 @@ def test_money_metrics_by_hand(tiny):
     by_staff_gp = achievement(ds, period="2026-10", metric="毛利", by_staff=True)
     assert set(by_staff_gp["staff_id"]) == {"A", "B"}  # no staff table: whoever sold
     assert by_staff_gp.set_index("staff_id").loc["A", "actual"] == 6600  # 6 × 1 000 + 600
+
+
+def test_the_course_names_the_quadrants_as_the_matrix_does():
+    # the 01e exercise reads the quadrants' names from its content file while it is built (the catalogue of
+    # dealerlab.targets.achievement is read on first use only): the two must say the same
+    from dealerlab.exercises.course import targets as course
+    from dealerlab.targets import QUADRANTS
+
+    names = course._TEXT.table("tree.quadrants_zh")
+    assert names == {q: QUADRANTS[q][0] for q in names}
+    assert set(names) == set(QUADRANTS)

@@ -28,7 +28,6 @@ from dealerlab.exercises.course._content import Content
 from dealerlab.exercises.course._sorting import case_field, case_lines, case_names, wrong_cases
 from dealerlab.exercises.fields import ChoiceField, ClassifyField, NumberField, TableField, TextField
 from dealerlab.targets import (
-    QUADRANTS,
     achievement,
     amount_rate_matrix,
     day_weights,
@@ -725,7 +724,7 @@ def matrix_case() -> pd.DataFrame:
 
 
 def _quadrant_labels() -> dict:
-    return {q: QUADRANTS[q][0] for q in ("star", "leader_below_target", "low_target", "high_target", "coach")}
+    return _TEXT.table("tree.quadrants_zh")
 
 
 def _check_tree_matrix(answer: dict) -> Feedback:
