@@ -20,8 +20,6 @@ from dealerlab.i18n import Catalogue
 
 __all__ = ["Dataset", "DTYPES", "conform"]
 
-_TEXT = Catalogue.load("data/dataset")
-
 DTYPES = {
     "id": "string",
     "text": "string",
@@ -32,6 +30,8 @@ DTYPES = {
     "int": "Int64",
     "number": "float64",
 }
+
+_TEXT = Catalogue.load("data/dataset")
 
 
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
