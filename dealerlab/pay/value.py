@@ -326,22 +326,23 @@ def driver_tree(*, price: float, units: float, unit_cost: float, expenses: float
     nopat = op * (1 - tax_rate)
     capital = inventory + receivables + fixed_capital
     charge = capital * capital_cost_rate
-    rows = [
-        ("eva", None, _MSG.text("tree.eva"), nopat - charge),
-        ("nopat", "eva", _MSG.text("tree.nopat"), nopat),
-        ("capital_charge", "eva", _MSG.text("tree.capital_charge"), charge),
-        ("operating_profit", "nopat", _MSG.text("tree.operating_profit"), op),
-        ("revenue", "operating_profit", _MSG.text("tree.revenue"), revenue),
-        ("price", "revenue", _MSG.text("tree.price"), price),
-        ("units", "revenue", _MSG.text("tree.units"), units),
-        ("cost_of_sales", "operating_profit", _MSG.text("tree.cost_of_sales"), cos),
-        ("unit_cost", "cost_of_sales", _MSG.text("tree.unit_cost"), unit_cost),
-        ("expenses", "operating_profit", _MSG.text("tree.expenses"), expenses),
-        ("invested_capital", "capital_charge", _MSG.text("tree.invested_capital"), capital),
-        ("inventory", "invested_capital", _MSG.text("tree.inventory"), inventory),
-        ("receivables", "invested_capital", _MSG.text("tree.receivables"), receivables),
-        ("fixed_capital", "invested_capital", _MSG.text("tree.fixed_capital"), fixed_capital),
+    nodes = [  # node, parent, value; the label is the catalogue's tree.<node>
+        ("eva", None, nopat - charge),
+        ("nopat", "eva", nopat),
+        ("capital_charge", "eva", charge),
+        ("operating_profit", "nopat", op),
+        ("revenue", "operating_profit", revenue),
+        ("price", "revenue", price),
+        ("units", "revenue", units),
+        ("cost_of_sales", "operating_profit", cos),
+        ("unit_cost", "cost_of_sales", unit_cost),
+        ("expenses", "operating_profit", expenses),
+        ("invested_capital", "capital_charge", capital),
+        ("inventory", "invested_capital", inventory),
+        ("receivables", "invested_capital", receivables),
+        ("fixed_capital", "invested_capital", fixed_capital),
     ]
+    rows = [(node, parent, _MSG.text(f"tree.{node}"), value) for node, parent, value in nodes]
     return pd.DataFrame(rows, columns=["node", "parent", "label", "value"])
 
 
